@@ -1,0 +1,34 @@
+# wsisbot — see README.md.
+GO       ?= go
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo $(shell $(GO) env GOPATH)/bin/staticcheck)
+
+.PHONY: run test bench lint build fuzz
+
+## run: serve on the embedded default configuration (local PostgreSQL)
+run:
+	$(GO) run ./cmd/wsisbot serve
+
+## test: every test, against real PostgreSQL, IMAP (in-process and Dovecot) and SMTP
+test:
+	$(GO) test -race -count=1 -timeout 30m ./...
+
+## bench: parse, ingest, latency and memory figures
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+
+## lint: gofmt, go vet and staticcheck
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	@[ -x "$(STATICCHECK)" ] || $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+	$(STATICCHECK) ./...
+
+## build: bin/wsisbot, version stamped
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/wsisbot ./cmd/wsisbot
+
+## fuzz: fuzz the parser for a minute
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./mailin

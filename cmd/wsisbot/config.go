@@ -1,0 +1,202 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/wsis/wsisbot/bot"
+	"github.com/wsis/wsisbot/mailin"
+	"github.com/wsis/wsisbot/store"
+)
+
+// Config is wsisbot's whole configuration: one typed struct, read from environment
+// variables and, with --config, from a TOML file whose keys are the same variable names
+// (the environment wins). Fields carry their variable in an `env` tag, a default in
+// `default`, and `secret:"true"` for values that also have a *_FILE variant and are
+// masked wherever the configuration is printed.
+type Config struct {
+	DatabaseURL string `env:"DATABASE_URL" default:"postgres://postgres@127.0.0.1:5432/wsisbot?sslmode=disable" secret:"true" help:"PostgreSQL connection URL"`
+	Phases      string `env:"WSISBOT_PHASES" help:"TOML file of phases and deadlines (default: WSIS Forum 2019, embedded)"`
+	Clock       string `env:"WSISBOT_CLOCK" help:"start the clock at this RFC 3339 instant and let it run on (demos, tests)"`
+	HTTPAddr    string `env:"WSISBOT_HTTP_ADDR" default:"127.0.0.1:8080" help:"listen address for health, metrics and Slack endpoints"`
+	LogLevel    string `env:"WSISBOT_LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
+
+	IMAP mailin.IMAPConfig
+	Mail mailin.MailConfig
+	Bot  bot.Config
+}
+
+// field describes one configuration variable, for loading, validation and the README.
+type field struct {
+	Env, Default, Help string
+	Secret             bool
+	Value              reflect.Value
+}
+
+func fields(v reflect.Value) []field {
+	var out []field
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		sf, fv := t.Field(i), v.Field(i)
+		if sf.Type.Kind() == reflect.Struct && sf.Type != reflect.TypeOf(time.Duration(0)) && sf.Tag.Get("env") == "" {
+			out = append(out, fields(fv)...)
+			continue
+		}
+		name := sf.Tag.Get("env")
+		if name == "" {
+			continue
+		}
+		out = append(out, field{Env: name, Default: sf.Tag.Get("default"), Help: sf.Tag.Get("help"), Secret: sf.Tag.Get("secret") == "true", Value: fv})
+	}
+	return out
+}
+
+// loadConfig reads the configuration: defaults, then the TOML file (if any), then the
+// environment. getenv is os.Getenv outside tests.
+func loadConfig(path string, getenv func(string) string) (*Config, error) {
+	file := map[string]any{}
+	if path != "" {
+		if _, err := toml.DecodeFile(path, &file); err != nil {
+			return nil, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	cfg := &Config{}
+	known := map[string]bool{}
+	for _, f := range fields(reflect.ValueOf(cfg).Elem()) {
+		known[f.Env] = true
+		raw, set := f.Default, false
+		if v, ok := file[f.Env]; ok {
+			raw, set = fmt.Sprint(v), true
+		}
+		if v := getenv(f.Env); v != "" {
+			raw, set = v, true
+		}
+		if f.Secret {
+			known[f.Env+"_FILE"] = true
+			fileVar := f.Env + "_FILE"
+			fp := getenv(fileVar)
+			if v, ok := file[fileVar]; ok && fp == "" {
+				fp = fmt.Sprint(v)
+			}
+			if fp != "" {
+				if set {
+					return nil, fmt.Errorf("%s and %s are both set: use one", f.Env, fileVar)
+				}
+				b, err := os.ReadFile(fp)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", fileVar, err)
+				}
+				raw = strings.TrimRight(string(b), "\r\n")
+			}
+		}
+		if err := setValue(f.Value, raw); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Env, err)
+		}
+	}
+	for k := range file {
+		if !known[k] {
+			return nil, fmt.Errorf("config %s: unknown setting %q", path, k)
+		}
+	}
+	return cfg, nil
+}
+
+func setValue(v reflect.Value, raw string) error {
+	switch v.Interface().(type) {
+	case time.Duration:
+		if raw == "" {
+			v.SetInt(0)
+			return nil
+		}
+		d, err := time.ParseDuration(raw)
+		if err != nil {
+			return fmt.Errorf("not a duration (e.g. 30s, 5m, 24h): %q", raw)
+		}
+		v.SetInt(int64(d))
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(raw)
+	case reflect.Int, reflect.Int64:
+		if raw == "" {
+			v.SetInt(0)
+			return nil
+		}
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return fmt.Errorf("not a whole number: %q", raw)
+		}
+		v.SetInt(n)
+	case reflect.Bool:
+		switch strings.ToLower(raw) {
+		case "", "0", "false", "off", "no":
+			v.SetBool(false)
+		case "1", "true", "on", "yes":
+			v.SetBool(true)
+		default:
+			return fmt.Errorf("not on or off: %q", raw)
+		}
+	case reflect.Slice:
+		var parts []string
+		for _, p := range strings.Split(raw, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				parts = append(parts, p)
+			}
+		}
+		v.Set(reflect.ValueOf(parts))
+	default:
+		return fmt.Errorf("unsupported setting type %s", v.Type())
+	}
+	return nil
+}
+
+// validate checks the settings every command needs; each message names the variable.
+func (c *Config) validate() error {
+	var errs []error
+	if c.DatabaseURL == "" {
+		errs = append(errs, errors.New("DATABASE_URL is required"))
+	}
+	if c.Clock != "" {
+		if _, err := time.Parse(time.RFC3339, c.Clock); err != nil {
+			errs = append(errs, fmt.Errorf("WSISBOT_CLOCK: not an RFC 3339 time such as 2019-01-20T10:00:00+01:00: %q", c.Clock))
+		}
+	}
+	if c.HTTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+			errs = append(errs, fmt.Errorf("WSISBOT_HTTP_ADDR: not host:port: %q", c.HTTPAddr))
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("WSISBOT_LOG_LEVEL: must be debug, info, warn or error, not %q", c.LogLevel))
+	}
+	if c.Phases != "" {
+		if _, err := store.LoadPhases(c.Phases); err != nil {
+			errs = append(errs, fmt.Errorf("WSISBOT_PHASES: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// masked prints the configuration with secrets hidden.
+func (c *Config) masked() []string {
+	var out []string
+	for _, f := range fields(reflect.ValueOf(c).Elem()) {
+		val := fmt.Sprint(f.Value.Interface())
+		if f.Secret && val != "" {
+			val = "********"
+		}
+		out = append(out, f.Env+"="+val)
+	}
+	return out
+}

@@ -1,0 +1,28 @@
+package mailin
+
+import "time"
+
+// IMAPConfig is where the shared mailbox is and how to read it.
+type IMAPConfig struct {
+	Addr      string        `env:"WSISBOT_IMAP_ADDR" help:"IMAP server host:port (empty: no intake)"`
+	TLS       string        `env:"WSISBOT_IMAP_TLS" default:"tls" help:"tls, starttls or none (none only for loopback)"`
+	User      string        `env:"WSISBOT_IMAP_USER" help:"IMAP user name"`
+	Password  string        `env:"WSISBOT_IMAP_PASSWORD" secret:"true" help:"IMAP password (or use WSISBOT_IMAP_TOKEN_CMD)"`
+	TokenCmd  string        `env:"WSISBOT_IMAP_TOKEN_CMD" help:"command whose stdout is an OAuth access token (XOAUTH2/OAUTHBEARER)"`
+	Mailbox   string        `env:"WSISBOT_IMAP_MAILBOX" default:"INBOX" help:"mailbox to read"`
+	Processed string        `env:"WSISBOT_IMAP_PROCESSED" help:"folder to move handled mail to (created if missing; empty: leave it)"`
+	Poll      time.Duration `env:"WSISBOT_IMAP_POLL" default:"30s" help:"poll interval when the server has no IDLE"`
+}
+
+// MailConfig is the acknowledgement mailer and what the intake decides by itself.
+type MailConfig struct {
+	SMTPAddr     string        `env:"WSISBOT_SMTP_ADDR" help:"SMTP server host:port (empty: no mail is sent)"`
+	SMTPTLS      string        `env:"WSISBOT_SMTP_TLS" default:"starttls" help:"tls, starttls or none (none only for loopback)"`
+	SMTPUser     string        `env:"WSISBOT_SMTP_USER" help:"SMTP AUTH user (empty: no AUTH)"`
+	SMTPPassword string        `env:"WSISBOT_SMTP_PASSWORD" secret:"true" help:"SMTP AUTH password"`
+	From         string        `env:"WSISBOT_FROM" default:"WSIS Secretariat <wsis-info@itu.int>" help:"From of our mail; its address is also never acknowledged"`
+	Ack          bool          `env:"WSISBOT_ACK" default:"on" help:"send acknowledgements (on or off)"`
+	AckWindow    time.Duration `env:"WSISBOT_ACK_WINDOW" default:"24h" help:"mail older than this on arrival is history: never acknowledged"`
+	AckPerDay    int           `env:"WSISBOT_ACK_PER_SENDER_PER_DAY" default:"5" help:"most acknowledgements to one address in 24 hours"`
+	Templates    string        `env:"WSISBOT_TEMPLATES" help:"folder whose templates override the embedded ones"`
+}

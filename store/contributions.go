@@ -1,0 +1,443 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Status of a contribution.
+type Status string
+
+// The status lifecycle: received → acknowledged → classified → closed (with an outcome).
+const (
+	StatusReceived     Status = "received"
+	StatusAcknowledged Status = "acknowledged"
+	StatusClassified   Status = "classified"
+	StatusClosed       Status = "closed"
+)
+
+// Statuses lists the statuses in lifecycle order.
+var Statuses = []Status{StatusReceived, StatusAcknowledged, StatusClassified, StatusClosed}
+
+// Outcomes a contribution can be closed with.
+const (
+	OutcomeAccepted  = "accepted"
+	OutcomeDeclined  = "declined"
+	OutcomeSpam      = "spam"
+	OutcomeDuplicate = "duplicate"
+)
+
+// Outcomes lists the closing outcomes.
+var Outcomes = []string{OutcomeAccepted, OutcomeDeclined, OutcomeSpam, OutcomeDuplicate}
+
+// Actions that change a contribution; each is an event in the audit trail.
+const (
+	ActionReceive     = "receive"
+	ActionAcknowledge = "acknowledge"
+	ActionClassify    = "classify"
+	ActionClose       = "close"
+	ActionReopen      = "reopen"
+	ActionAssign      = "assign"
+	ActionFollowUp    = "follow_up"
+	ActionReply       = "reply"
+	ActionAckSent     = "ack_sent"
+	ActionAckSkipped  = "ack_suppressed"
+	ActionAckFailed   = "ack_failed"
+	ActionBounce      = "bounce"
+	ActionCardPosted  = "card_posted"
+)
+
+// Acknowledgement states of a contribution.
+const (
+	AckPending    = "pending"
+	AckSent       = "sent"
+	AckSuppressed = "suppressed"
+	AckFailed     = "failed"
+)
+
+// ErrTransition is returned for a status change the lifecycle does not allow.
+type ErrTransition struct {
+	Action string
+	From   Status
+	Why    string
+}
+
+func (e *ErrTransition) Error() string {
+	return fmt.Sprintf("store: cannot %s a contribution that is %s: %s", e.Action, e.From, e.Why)
+}
+
+// IsTransitionError reports whether err is a refused status change.
+func IsTransitionError(err error) bool {
+	var te *ErrTransition
+	return errors.As(err, &te)
+}
+
+// nextStatus is the whole status lifecycle: what action takes a contribution from
+// status from to which status. Everything that changes a status goes through it.
+func nextStatus(action string, from Status, outcome string, hasAssignee bool) (Status, error) {
+	refuse := func(why string) (Status, error) {
+		return from, &ErrTransition{Action: action, From: from, Why: why}
+	}
+	switch action {
+	case ActionAcknowledge:
+		if from == StatusReceived {
+			return StatusAcknowledged, nil
+		}
+		return refuse("only a received contribution can be acknowledged")
+	case ActionClassify:
+		switch from {
+		case StatusAcknowledged, StatusClassified:
+			return StatusClassified, nil
+		case StatusReceived:
+			return refuse("acknowledge it first")
+		}
+		return refuse("reopen it first")
+	case ActionClose:
+		if from == StatusClosed {
+			return refuse("it is already closed")
+		}
+		switch outcome {
+		case OutcomeSpam, OutcomeDuplicate:
+			return StatusClosed, nil
+		case OutcomeAccepted, OutcomeDeclined:
+			if from == StatusClassified {
+				return StatusClosed, nil
+			}
+			return refuse("classify it before it is " + outcome)
+		}
+		return refuse(fmt.Sprintf("unknown outcome %q", outcome))
+	case ActionReopen:
+		if from != StatusClosed {
+			return refuse("only a closed contribution can be reopened")
+		}
+		if hasAssignee {
+			return StatusAcknowledged, nil
+		}
+		return StatusReceived, nil
+	}
+	return refuse("unknown action")
+}
+
+// Contribution is one contribution to the consultation.
+type Contribution struct {
+	ID                       int64          `db:"id" json:"-"`
+	Ref                      string         `db:"ref" json:"ref"`
+	Status                   Status         `db:"status" json:"status"`
+	Outcome                  *string        `db:"outcome" json:"outcome"`
+	Kind                     *string        `db:"kind" json:"kind"`
+	KindSuggested            *string        `db:"kind_suggested" json:"kind_suggested"`
+	StakeholderType          *string        `db:"stakeholder_type" json:"stakeholder_type"`
+	StakeholderTypeSuggested *string        `db:"stakeholder_type_suggested" json:"stakeholder_type_suggested"`
+	ActionLines              pq.StringArray `db:"action_lines" json:"action_lines"`
+	ActionLinesSuggested     pq.StringArray `db:"action_lines_suggested" json:"action_lines_suggested"`
+	SDGs                     pq.Int64Array  `db:"sdgs" json:"sdgs"`
+	Language                 string         `db:"language" json:"language"`
+	FromName                 string         `db:"from_name" json:"from_name"`
+	FromEmail                string         `db:"from_email" json:"from_email"`
+	Organisation             string         `db:"organisation" json:"organisation"`
+	OrganisationSuggested    string         `db:"organisation_suggested" json:"organisation_suggested"`
+	Subject                  string         `db:"subject" json:"subject"`
+	ReceivedAt               time.Time      `db:"received_at" json:"received_at"`
+	DeadlineName             string         `db:"deadline_name" json:"deadline_name"`
+	DeadlineAt               *time.Time     `db:"deadline_at" json:"deadline"`
+	Late                     bool           `db:"late" json:"late"`
+	Assignee                 string         `db:"assignee" json:"assignee"`
+	RevisionOfSuggested      *int64         `db:"revision_of_suggested" json:"-"`
+	History                  bool           `db:"history" json:"history"`
+	AckStatus                string         `db:"ack_status" json:"ack_status"`
+	AckSuppressedReason      string         `db:"ack_suppressed_reason" json:"ack_suppressed_reason"`
+	AckSentAt                *time.Time     `db:"ack_sent_at" json:"ack_sent_at"`
+	AckError                 string         `db:"ack_error" json:"ack_error"`
+	SlackChannel             string         `db:"slack_channel" json:"slack_channel"`
+	SlackTS                  string         `db:"slack_ts" json:"slack_ts"`
+	CreatedAt                time.Time      `db:"created_at" json:"created_at"`
+	UpdatedAt                time.Time      `db:"updated_at" json:"updated_at"`
+}
+
+// EffectiveKind is the confirmed kind, else the suggested one, else "".
+func (c *Contribution) EffectiveKind() string {
+	if c.Kind != nil {
+		return *c.Kind
+	}
+	if c.KindSuggested != nil {
+		return *c.KindSuggested
+	}
+	return ""
+}
+
+// EffectiveStakeholderType is the confirmed stakeholder type, else the suggested one.
+func (c *Contribution) EffectiveStakeholderType() string {
+	if c.StakeholderType != nil {
+		return *c.StakeholderType
+	}
+	if c.StakeholderTypeSuggested != nil {
+		return *c.StakeholderTypeSuggested
+	}
+	return ""
+}
+
+const contributionColumns = `id, ref, status, outcome, kind, kind_suggested, stakeholder_type,
+	stakeholder_type_suggested, action_lines, action_lines_suggested, sdgs, language, from_name,
+	from_email, organisation, organisation_suggested, subject, received_at, deadline_name,
+	deadline_at, late, assignee, revision_of_suggested, history, ack_status, ack_suppressed_reason,
+	ack_sent_at, ack_error, slack_channel, slack_ts, created_at, updated_at`
+
+// Event is one entry of the append-only audit trail.
+type Event struct {
+	ID             int64           `db:"id" json:"-"`
+	ContributionID *int64          `db:"contribution_id" json:"-"`
+	At             time.Time       `db:"at" json:"at"`
+	Actor          string          `db:"actor" json:"actor"`
+	Action         string          `db:"action" json:"action"`
+	OldStatus      string          `db:"old_status" json:"old_status,omitempty"`
+	NewStatus      string          `db:"new_status" json:"new_status,omitempty"`
+	Details        json.RawMessage `db:"details" json:"details,omitempty"`
+}
+
+// ActorSystem is the actor of what wsisbot does by itself.
+const ActorSystem = "wsisbot"
+
+func (s *Store) insertEvent(ctx context.Context, tx *sqlx.Tx, contributionID int64, actor, action string, oldS, newS Status, details any) (int64, error) {
+	d := []byte("{}")
+	if details != nil {
+		var err error
+		if d, err = json.Marshal(details); err != nil {
+			return 0, fmt.Errorf("event details: %w", err)
+		}
+	}
+	var cid *int64
+	if contributionID != 0 {
+		cid = &contributionID
+	}
+	var id int64
+	err := tx.QueryRowxContext(ctx, `INSERT INTO events (contribution_id, at, actor, action, old_status, new_status, details)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		cid, s.clock.Now(), CleanText(actor), action, string(oldS), string(newS), d).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert event: %w", err)
+	}
+	return id, nil
+}
+
+// AddEvent appends an event about contribution id (0 for none) outside any status change.
+func (s *Store) AddEvent(ctx context.Context, contributionID int64, actor, action string, details any) error {
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := s.insertEvent(ctx, tx, contributionID, actor, action, "", "", details)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: add event: %w", err)
+	}
+	return nil
+}
+
+// Contribution returns the contribution with the given id.
+func (s *Store) Contribution(ctx context.Context, id int64) (Contribution, error) {
+	var c Contribution
+	err := s.db.GetContext(ctx, &c, `SELECT `+contributionColumns+` FROM contributions WHERE id = $1`, id)
+	if err != nil {
+		return c, fmt.Errorf("store: contribution %d: %w", id, notFound(err))
+	}
+	return c, nil
+}
+
+// ContributionByRef returns the contribution with reference number ref (any case).
+func (s *Store) ContributionByRef(ctx context.Context, ref string) (Contribution, error) {
+	var c Contribution
+	err := s.db.GetContext(ctx, &c, `SELECT `+contributionColumns+` FROM contributions WHERE ref = $1`, strings.ToUpper(strings.TrimSpace(ref)))
+	if err != nil {
+		return c, fmt.Errorf("store: contribution %s: %w", ref, notFound(err))
+	}
+	return c, nil
+}
+
+func lockContribution(ctx context.Context, tx *sqlx.Tx, id int64) (Contribution, error) {
+	var c Contribution
+	err := tx.GetContext(ctx, &c, `SELECT `+contributionColumns+` FROM contributions WHERE id = $1 FOR UPDATE`, id)
+	if err != nil {
+		return c, notFound(err)
+	}
+	return c, nil
+}
+
+// change runs one action on a contribution in a transaction: lock the row, compute the
+// new status through the lifecycle, let apply write its columns, record the event and
+// queue the card update. It returns the contribution as it is afterwards.
+func (s *Store) change(ctx context.Context, id int64, actor, action, outcome string, details map[string]any,
+	apply func(tx *sqlx.Tx, c *Contribution, to Status) error) (Contribution, error) {
+	var out Contribution
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		c, err := lockContribution(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		to := c.Status
+		if action != ActionAssign {
+			if to, err = nextStatus(action, c.Status, outcome, c.Assignee != ""); err != nil {
+				return err
+			}
+		} else if c.Status == StatusClosed {
+			return &ErrTransition{Action: action, From: c.Status, Why: "reopen it first"}
+		}
+		// Status and outcome change together: a closed contribution has an outcome, an
+		// open one has none.
+		var newOutcome *string
+		switch {
+		case to == StatusClosed && action == ActionClose:
+			newOutcome = &outcome
+		case to == StatusClosed:
+			newOutcome = c.Outcome
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE contributions SET status = $2, outcome = $3, updated_at = $4 WHERE id = $1`,
+			id, string(to), newOutcome, s.clock.Now()); err != nil {
+			return fmt.Errorf("update status: %w", err)
+		}
+		if err := apply(tx, &c, to); err != nil {
+			return err
+		}
+		evID, err := s.insertEvent(ctx, tx, id, actor, action, c.Status, to, details)
+		if err != nil {
+			return err
+		}
+		if err := s.enqueueCardUpdate(ctx, tx, id, evID); err != nil {
+			return err
+		}
+		out, err = lockContribution(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("store: %s %d: %w", action, id, err)
+	}
+	return out, nil
+}
+
+// Acknowledge records that actor took the contribution: received → acknowledged. The
+// actor becomes the assignee unless someone already is.
+func (s *Store) Acknowledge(ctx context.Context, id int64, actor string) (Contribution, error) {
+	return s.change(ctx, id, actor, ActionAcknowledge, "", nil, func(tx *sqlx.Tx, c *Contribution, _ Status) error {
+		if c.Assignee != "" {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE contributions SET assignee = $2 WHERE id = $1`, id, CleanText(actor))
+		return err
+	})
+}
+
+// Assign makes assignee responsible for the contribution; the status does not change.
+func (s *Store) Assign(ctx context.Context, id int64, actor, assignee string) (Contribution, error) {
+	return s.change(ctx, id, actor, ActionAssign, "", map[string]any{"assignee": assignee}, func(tx *sqlx.Tx, c *Contribution, _ Status) error {
+		_, err := tx.ExecContext(ctx, `UPDATE contributions SET assignee = $2 WHERE id = $1`, id, CleanText(assignee))
+		return err
+	})
+}
+
+// Classification is what a secretariat member confirms about a contribution.
+type Classification struct {
+	Kind            string   `json:"kind"`
+	StakeholderType string   `json:"stakeholder_type"`
+	ActionLines     []string `json:"action_lines"`
+	SDGs            []int64  `json:"sdgs"`
+	Organisation    string   `json:"organisation,omitempty"`
+}
+
+// Validate checks every code against the consultation's lists.
+func (cl Classification) Validate() error {
+	if !ValidKind(cl.Kind) {
+		return fmt.Errorf("unknown kind %q", cl.Kind)
+	}
+	if !ValidStakeholderType(cl.StakeholderType) {
+		return fmt.Errorf("unknown stakeholder type %q", cl.StakeholderType)
+	}
+	for _, a := range cl.ActionLines {
+		if !ValidActionLine(a) {
+			return fmt.Errorf("unknown action line %q", a)
+		}
+	}
+	for _, g := range cl.SDGs {
+		if g < 1 || g > 17 {
+			return fmt.Errorf("unknown SDG %d", g)
+		}
+	}
+	return nil
+}
+
+// Classify confirms kind, stakeholder type, action lines and SDGs: acknowledged or
+// classified → classified. The deadline is recomputed for the confirmed kind.
+func (s *Store) Classify(ctx context.Context, id int64, actor string, cl Classification) (Contribution, error) {
+	if err := cl.Validate(); err != nil {
+		return Contribution{}, fmt.Errorf("store: classify %d: %w", id, err)
+	}
+	lines := slices.Clone(cl.ActionLines)
+	slices.Sort(lines)
+	lines = slices.Compact(lines)
+	sdgs := slices.Clone(cl.SDGs)
+	slices.Sort(sdgs)
+	sdgs = slices.Compact(sdgs)
+	details := map[string]any{"kind": cl.Kind, "stakeholder_type": cl.StakeholderType, "action_lines": lines, "sdgs": sdgs}
+	return s.change(ctx, id, actor, ActionClassify, "", details, func(tx *sqlx.Tx, c *Contribution, _ Status) error {
+		d := s.phases.DeadlineFor(cl.Kind, c.ReceivedAt)
+		org := c.Organisation
+		if cl.Organisation != "" {
+			org = CleanText(cl.Organisation)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE contributions SET kind = $2, stakeholder_type = $3, action_lines = $4,
+			sdgs = $5, organisation = $6, deadline_name = $7, deadline_at = $8, late = $9 WHERE id = $1`,
+			id, cl.Kind, cl.StakeholderType, pqStrings(lines), pq.Int64Array(append([]int64{}, sdgs...)), org,
+			d.Name, d.LastInstant(), d.IsLate(c.ReceivedAt))
+		return err
+	})
+}
+
+// CloseContribution closes the contribution with an outcome (accepted, declined, spam, duplicate).
+func (s *Store) CloseContribution(ctx context.Context, id int64, actor, outcome, note string) (Contribution, error) {
+	details := map[string]any{"outcome": outcome}
+	if note != "" {
+		details["note"] = note
+	}
+	return s.change(ctx, id, actor, ActionClose, outcome, details, func(*sqlx.Tx, *Contribution, Status) error { return nil })
+}
+
+// Reopen reopens a closed contribution; a reason is required.
+func (s *Store) Reopen(ctx context.Context, id int64, actor, reason string) (Contribution, error) {
+	if strings.TrimSpace(reason) == "" {
+		return Contribution{}, fmt.Errorf("store: reopen %d: a reason is required", id)
+	}
+	return s.change(ctx, id, actor, ActionReopen, "", map[string]any{"reason": reason}, func(*sqlx.Tx, *Contribution, Status) error { return nil })
+}
+
+// reopenTx reopens a closed contribution inside an existing transaction (a follow-up
+// arrived). It does nothing to a contribution that is not closed.
+func (s *Store) reopenTx(ctx context.Context, tx *sqlx.Tx, c Contribution, actor, reason string) error {
+	if c.Status != StatusClosed {
+		return nil
+	}
+	to, err := nextStatus(ActionReopen, c.Status, "", c.Assignee != "")
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE contributions SET status = $2, outcome = NULL, updated_at = $3 WHERE id = $1`,
+		c.ID, string(to), s.clock.Now()); err != nil {
+		return fmt.Errorf("reopen: %w", err)
+	}
+	_, err = s.insertEvent(ctx, tx, c.ID, actor, ActionReopen, c.Status, to, map[string]any{"reason": reason})
+	return err
+}
+
+// Events returns the audit trail of a contribution, oldest first.
+func (s *Store) Events(ctx context.Context, contributionID int64) ([]Event, error) {
+	var evs []Event
+	err := s.db.SelectContext(ctx, &evs, `SELECT id, contribution_id, at, actor, action, old_status, new_status, details
+		FROM events WHERE contribution_id = $1 ORDER BY id`, contributionID)
+	if err != nil {
+		return nil, fmt.Errorf("store: events %d: %w", contributionID, err)
+	}
+	return evs, nil
+}

@@ -1,0 +1,224 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+var errNoRows = sql.ErrNoRows
+
+// pqStrings is a text[] parameter; nil becomes an empty array, never NULL.
+func pqStrings(s []string) pq.StringArray {
+	if s == nil {
+		return pq.StringArray{}
+	}
+	return pq.StringArray(CleanTexts(s))
+}
+
+// Message kinds: what a stored message is.
+const (
+	MsgContribution = "contribution"
+	MsgFollowUp     = "follow_up"
+	MsgAutoReply    = "auto_reply"
+	MsgBounce       = "bounce"
+	MsgList         = "list"
+	MsgDuplicate    = "duplicate"
+	MsgQuarantined  = "quarantined"
+	MsgOwn          = "own"
+	MsgOutbound     = "outbound"
+)
+
+// Message is one email of a conversation, in either direction.
+type Message struct {
+	ID             int64           `db:"id" json:"-"`
+	ContributionID *int64          `db:"contribution_id" json:"-"`
+	Direction      string          `db:"direction" json:"direction"`
+	Kind           string          `db:"kind" json:"kind"`
+	KindReason     string          `db:"kind_reason" json:"kind_reason"`
+	MessageID      *string         `db:"message_id" json:"message_id"`
+	InReplyTo      string          `db:"in_reply_to" json:"in_reply_to"`
+	References     pq.StringArray  `db:"refs" json:"references"`
+	FromName       string          `db:"from_name" json:"from_name"`
+	FromEmail      string          `db:"from_email" json:"from_email"`
+	To             string          `db:"to_addrs" json:"to"`
+	Cc             string          `db:"cc_addrs" json:"cc"`
+	Subject        string          `db:"subject" json:"subject"`
+	DateHeader     *time.Time      `db:"date_header" json:"date"`
+	ReceivedAt     time.Time       `db:"received_at" json:"received_at"`
+	Headers        json.RawMessage `db:"headers" json:"headers"`
+	Text           string          `db:"text_body" json:"text"`
+	FreshText      string          `db:"fresh_text" json:"fresh_text"`
+	HTML           string          `db:"html_body" json:"-"`
+	Language       string          `db:"language" json:"language"`
+	Warnings       pq.StringArray  `db:"warnings" json:"warnings"`
+	RawSHA256      string          `db:"raw_sha256" json:"raw_sha256"`
+	Size           int64           `db:"size" json:"size"`
+	Mailbox        string          `db:"mailbox" json:"mailbox"`
+	UIDValidity    int64           `db:"uidvalidity" json:"uidvalidity"`
+	UID            int64           `db:"uid" json:"uid"`
+	CreatedAt      time.Time       `db:"created_at" json:"created_at"`
+}
+
+const messageColumns = `id, contribution_id, direction, kind, kind_reason, message_id, in_reply_to, refs,
+	from_name, from_email, to_addrs, cc_addrs, subject, date_header, received_at, headers, text_body,
+	fresh_text, html_body, language, warnings, raw_sha256, size, mailbox, uidvalidity, uid, created_at`
+
+// Attachment is a file that came with a message; its bytes are stored once per content.
+type Attachment struct {
+	ID          int64  `db:"id" json:"-"`
+	MessageID   int64  `db:"message_id" json:"-"`
+	Position    int    `db:"position" json:"-"`
+	Filename    string `db:"filename" json:"filename"`
+	ContentType string `db:"content_type" json:"content_type"`
+	Size        int64  `db:"size" json:"size"`
+	SHA256      string `db:"sha256" json:"sha256"`
+	Inline      bool   `db:"inline" json:"inline"`
+}
+
+// SHA256Hex is the lowercase hex SHA-256 of b.
+func SHA256Hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+func headersJSON(h map[string]string) ([]byte, error) {
+	if len(h) == 0 {
+		return []byte("{}"), nil
+	}
+	clean := make(map[string]string, len(h))
+	for k, v := range h {
+		clean[CleanText(k)] = CleanText(v)
+	}
+	return json.Marshal(clean)
+}
+
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func (s *Store) insertOutbound(ctx context.Context, tx *sqlx.Tx, contributionID int64, m OutboundMessage, now time.Time) (int64, error) {
+	hdr, err := headersJSON(m.Headers)
+	if err != nil {
+		return 0, err
+	}
+	var cid *int64
+	if contributionID != 0 {
+		cid = &contributionID
+	}
+	var id int64
+	err = tx.QueryRowxContext(ctx, `INSERT INTO messages (contribution_id, direction, kind, message_id, in_reply_to, refs,
+		from_name, from_email, to_addrs, subject, date_header, received_at, headers, text_body, fresh_text, html_body,
+		language, raw, raw_sha256, size, created_at)
+		VALUES ($1, 'out', 'outbound', $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $11, $12, $13, $14, $15, $16, $9)
+		ON CONFLICT (message_id) WHERE message_id IS NOT NULL AND kind <> 'duplicate' DO NOTHING
+		RETURNING id`,
+		cid, nullString(strings.Trim(m.MessageID, "<>")), strings.Trim(m.InReplyTo, "<>"), pqStrings(m.References),
+		CleanText(m.FromName), CleanText(m.FromEmail), CleanText(m.To), CleanText(m.Subject), now, hdr,
+		CleanText(m.Text), CleanText(m.HTML), m.Language, m.Raw, SHA256Hex(m.Raw), int64(len(m.Raw))).Scan(&id)
+	if err != nil && err != errNoRows {
+		return 0, fmt.Errorf("insert outbound message: %w", err)
+	}
+	return id, nil
+}
+
+// Messages returns the conversation of a contribution, both directions, oldest first.
+func (s *Store) Messages(ctx context.Context, contributionID int64) ([]Message, error) {
+	var ms []Message
+	err := s.db.SelectContext(ctx, &ms, `SELECT `+messageColumns+` FROM messages WHERE contribution_id = $1 ORDER BY received_at, id`, contributionID)
+	if err != nil {
+		return nil, fmt.Errorf("store: messages %d: %w", contributionID, err)
+	}
+	return ms, nil
+}
+
+// Message returns one message by row id.
+func (s *Store) Message(ctx context.Context, id int64) (Message, error) {
+	var m Message
+	err := s.db.GetContext(ctx, &m, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, id)
+	if err != nil {
+		return m, fmt.Errorf("store: message %d: %w", id, notFound(err))
+	}
+	return m, nil
+}
+
+// RawMessage returns the raw RFC 5322 bytes of a message as received or sent.
+func (s *Store) RawMessage(ctx context.Context, id int64) ([]byte, error) {
+	var raw []byte
+	if err := s.db.GetContext(ctx, &raw, `SELECT raw FROM messages WHERE id = $1`, id); err != nil {
+		return nil, fmt.Errorf("store: raw message %d: %w", id, notFound(err))
+	}
+	return raw, nil
+}
+
+// Attachments returns the attachments of a message in their order.
+func (s *Store) Attachments(ctx context.Context, messageID int64) ([]Attachment, error) {
+	var as []Attachment
+	err := s.db.SelectContext(ctx, &as, `SELECT id, message_id, position, filename, content_type, size, sha256, inline
+		FROM attachments WHERE message_id = $1 ORDER BY position`, messageID)
+	if err != nil {
+		return nil, fmt.Errorf("store: attachments %d: %w", messageID, err)
+	}
+	return as, nil
+}
+
+// ContributionAttachments returns the attachments of every message of a contribution.
+func (s *Store) ContributionAttachments(ctx context.Context, contributionID int64) ([]Attachment, error) {
+	var as []Attachment
+	err := s.db.SelectContext(ctx, &as, `SELECT a.id, a.message_id, a.position, a.filename, a.content_type, a.size, a.sha256, a.inline
+		FROM attachments a JOIN messages m ON m.id = a.message_id
+		WHERE m.contribution_id = $1 ORDER BY m.received_at, m.id, a.position`, contributionID)
+	if err != nil {
+		return nil, fmt.Errorf("store: attachments of %d: %w", contributionID, err)
+	}
+	return as, nil
+}
+
+// Blob returns the bytes stored for a SHA-256.
+func (s *Store) Blob(ctx context.Context, sha string) ([]byte, error) {
+	var b []byte
+	if err := s.db.GetContext(ctx, &b, `SELECT data FROM blobs WHERE sha256 = $1`, sha); err != nil {
+		return nil, fmt.Errorf("store: blob %s: %w", sha, notFound(err))
+	}
+	return b, nil
+}
+
+// Thread note types: what a note in a card's thread says.
+const (
+	NoteFollowUp      = "follow_up"
+	NoteAckSent       = "ack_sent"
+	NoteAckSuppressed = "ack_suppressed"
+	NoteAckFailed     = "ack_failed"
+	NoteReplySent     = "reply_sent"
+	NoteReplyFailed   = "reply_failed"
+	NoteBounce        = "bounce"
+	NoteRevision      = "revision"
+	NoteReopened      = "reopened"
+)
+
+// ThreadNote is the payload of a slack_thread item.
+type ThreadNote struct {
+	Type      string `json:"type"`
+	MessageID int64  `json:"message_id,omitempty"` // the stored message it is about
+	Text      string `json:"text,omitempty"`
+}
+
+func (s *Store) enqueueThreadNote(ctx context.Context, tx *sqlx.Tx, contributionID int64, key string, n ThreadNote) error {
+	it, err := NewOutboxItem(OutboxSlackThread, "thread:"+key, contributionID, n.MessageID, n)
+	if err != nil {
+		return err
+	}
+	_, err = s.enqueue(ctx, tx, it)
+	return err
+}

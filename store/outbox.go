@@ -1,0 +1,352 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Kinds of outbox item: each is a side effect a worker carries out.
+const (
+	OutboxAckEmail    = "ack_email"    // the acknowledgement to a stakeholder
+	OutboxReplyEmail  = "reply_email"  // a secretariat reply written in Slack
+	OutboxSlackCard   = "slack_card"   // post the card of a new contribution
+	OutboxSlackUpdate = "slack_update" // update a card in place after an action
+	OutboxSlackThread = "slack_thread" // a note in a card's thread (follow-up, ack, bounce, ...)
+	OutboxSlackNotice = "slack_notice" // a message in the channel (quarantine, digest, alert)
+)
+
+// OutboxItem is a pending side effect. IdempotencyKey is unique: enqueueing the same key
+// twice keeps one item.
+type OutboxItem struct {
+	ID             int64           `db:"id" json:"id"`
+	Kind           string          `db:"kind" json:"kind"`
+	IdempotencyKey string          `db:"idempotency_key" json:"idempotency_key"`
+	ContributionID *int64          `db:"contribution_id" json:"contribution_id"`
+	MessageID      *int64          `db:"message_id" json:"message_id"`
+	Payload        json.RawMessage `db:"payload" json:"payload"`
+	Attempts       int             `db:"attempts" json:"attempts"`
+	NextAttemptAt  time.Time       `db:"next_attempt_at" json:"next_attempt_at"`
+	LastError      string          `db:"last_error" json:"last_error"`
+	DoneAt         *time.Time      `db:"done_at" json:"done_at"`
+	FailedAt       *time.Time      `db:"failed_at" json:"failed_at"`
+	CreatedAt      time.Time       `db:"created_at" json:"created_at"`
+}
+
+const outboxColumns = `id, kind, idempotency_key, contribution_id, message_id, payload, attempts,
+	next_attempt_at, last_error, done_at, failed_at, created_at`
+
+// NewOutboxItem builds an item; payload is marshalled to JSON (nil for none).
+func NewOutboxItem(kind, key string, contributionID, messageID int64, payload any) (OutboxItem, error) {
+	it := OutboxItem{Kind: kind, IdempotencyKey: key, Payload: json.RawMessage("{}")}
+	if contributionID != 0 {
+		it.ContributionID = &contributionID
+	}
+	if messageID != 0 {
+		it.MessageID = &messageID
+	}
+	if payload != nil {
+		b, err := json.Marshal(payload)
+		if err != nil {
+			return it, fmt.Errorf("store: outbox payload: %w", err)
+		}
+		it.Payload = b
+	}
+	return it, nil
+}
+
+// OutboxNotifyChannel is the PostgreSQL NOTIFY channel raised when items are queued.
+const OutboxNotifyChannel = "wsisbot_outbox"
+
+// enqueue inserts an item unless its idempotency key exists. It reports whether it was new.
+func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, it OutboxItem) (bool, error) {
+	now := s.clock.Now()
+	if it.NextAttemptAt.IsZero() {
+		it.NextAttemptAt = now
+	}
+	if len(it.Payload) == 0 {
+		it.Payload = json.RawMessage("{}")
+	}
+	var id int64
+	err := tx.QueryRowxContext(ctx, `INSERT INTO outbox (kind, idempotency_key, contribution_id, message_id, payload, next_attempt_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+		it.Kind, it.IdempotencyKey, it.ContributionID, it.MessageID, []byte(it.Payload), it.NextAttemptAt, now).Scan(&id)
+	if err != nil {
+		if errors.Is(err, errNoRows) {
+			return false, nil
+		}
+		return false, fmt.Errorf("enqueue %s: %w", it.IdempotencyKey, err)
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_notify($1, $2)`, OutboxNotifyChannel, it.Kind); err != nil {
+		return false, fmt.Errorf("notify: %w", err)
+	}
+	return true, nil
+}
+
+// Enqueue queues one item; a second item with the same idempotency key is ignored.
+func (s *Store) Enqueue(ctx context.Context, it OutboxItem) (bool, error) {
+	var created bool
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		created, err = s.enqueue(ctx, tx, it)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: %w", err)
+	}
+	return created, nil
+}
+
+func (s *Store) enqueueCardUpdate(ctx context.Context, tx *sqlx.Tx, contributionID, eventID int64) error {
+	it, err := NewOutboxItem(OutboxSlackUpdate, fmt.Sprintf("update:%d:%d", contributionID, eventID), contributionID, 0, nil)
+	if err != nil {
+		return err
+	}
+	_, err = s.enqueue(ctx, tx, it)
+	return err
+}
+
+// OutboxResult is what a handler reports after carrying out an item; the store records
+// all of it in the transaction that marks the item done.
+type OutboxResult struct {
+	// Outbound is the email that was sent, stored in the contribution's conversation.
+	Outbound *OutboundMessage
+	// AckSent marks the contribution's acknowledgement as sent.
+	AckSent bool
+	// Card records where a contribution's Slack card was posted.
+	CardChannel, CardTS string
+	// Then queues further items (e.g. a thread note that the acknowledgement went out).
+	Then []OutboxItem
+	// Event, when set, is appended to the contribution's audit trail.
+	Event *EventInput
+}
+
+// EventInput is an event a handler asks to record.
+type EventInput struct {
+	Actor   string
+	Action  string
+	Details any
+}
+
+// OutboundMessage is an email wsisbot sent.
+type OutboundMessage struct {
+	MessageID  string
+	InReplyTo  string
+	References []string
+	FromName   string
+	FromEmail  string
+	To         string
+	Subject    string
+	Text       string
+	HTML       string
+	Language   string
+	Raw        []byte
+	Headers    map[string]string
+}
+
+// PermanentError marks a failure that retrying will not fix (an SMTP 5xx, a Slack
+// channel_not_found): the item is failed and not retried.
+type PermanentError struct{ Err error }
+
+func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// Permanent wraps err as a PermanentError.
+func Permanent(err error) error { return &PermanentError{Err: err} }
+
+// RetryAfterError asks for the next attempt no sooner than After (Slack's Retry-After).
+type RetryAfterError struct {
+	Err   error
+	After time.Duration
+}
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("%v (retry after %s)", e.Err, e.After)
+}
+func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// OutboxHandler carries out one item. It must not write to the store itself: what it
+// reports in OutboxResult is recorded atomically with the item's completion.
+type OutboxHandler func(ctx context.Context, it OutboxItem) (OutboxResult, error)
+
+// MaxOutboxAttempts is how many temporary failures an item survives before it fails.
+const MaxOutboxAttempts = 12
+
+// outboxBackoff is the wait before attempt n+1: 5 s doubling to one hour, with jitter.
+func outboxBackoff(attempts int) time.Duration {
+	d := 5 * time.Second
+	for i := 1; i < attempts && d < time.Hour; i++ {
+		d *= 2
+	}
+	d = min(d, time.Hour)
+	return d/2 + rand.N(d/2+1)
+}
+
+// ProcessOutbox claims one due item of the given kinds with FOR UPDATE SKIP LOCKED, so
+// that several workers (or replicas) never take the same item, hands it to handle, and
+// records the outcome in the same transaction. The row stays locked while handle runs.
+// It reports whether an item was processed; (false, nil) means nothing was due.
+func (s *Store) ProcessOutbox(ctx context.Context, kinds []string, handle OutboxHandler) (bool, error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("store: outbox: begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
+	var it OutboxItem
+	err = tx.GetContext(ctx, &it, `SELECT `+outboxColumns+` FROM outbox
+		WHERE done_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 AND kind = ANY($2)
+		ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, s.clock.Now(), pqStrings(kinds))
+	if errors.Is(err, errNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: outbox: claim: %w", err)
+	}
+	res, herr := handle(ctx, it)
+	now := s.clock.Now()
+	if herr != nil {
+		if err := s.recordOutboxFailure(ctx, tx, it, herr, now); err != nil {
+			return true, fmt.Errorf("store: outbox %d: %w", it.ID, err)
+		}
+	} else if err := s.recordOutboxSuccess(ctx, tx, it, res, now); err != nil {
+		return true, fmt.Errorf("store: outbox %d: %w", it.ID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return true, fmt.Errorf("store: outbox %d: commit: %w", it.ID, err)
+	}
+	return true, nil
+}
+
+func (s *Store) recordOutboxFailure(ctx context.Context, tx *sqlx.Tx, it OutboxItem, herr error, now time.Time) error {
+	attempts := it.Attempts + 1
+	msg := CleanText(herr.Error())
+	var perm *PermanentError
+	if errors.As(herr, &perm) || attempts >= MaxOutboxAttempts {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = $2, last_error = $3, failed_at = $4 WHERE id = $1`,
+			it.ID, attempts, msg, now); err != nil {
+			return fmt.Errorf("record failure: %w", err)
+		}
+		return s.onOutboxFailed(ctx, tx, it, msg)
+	}
+	wait := outboxBackoff(attempts)
+	var ra *RetryAfterError
+	if errors.As(herr, &ra) && ra.After > wait {
+		wait = ra.After
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1`,
+		it.ID, attempts, msg, now.Add(wait))
+	if err != nil {
+		return fmt.Errorf("record retry: %w", err)
+	}
+	return nil
+}
+
+// onOutboxFailed records what a permanently failed item means for its contribution.
+func (s *Store) onOutboxFailed(ctx context.Context, tx *sqlx.Tx, it OutboxItem, msg string) error {
+	if it.ContributionID == nil {
+		return nil
+	}
+	cid := *it.ContributionID
+	switch it.Kind {
+	case OutboxAckEmail:
+		if _, err := tx.ExecContext(ctx, `UPDATE contributions SET ack_status = $2, ack_error = $3, updated_at = $4 WHERE id = $1`,
+			cid, AckFailed, msg, s.clock.Now()); err != nil {
+			return fmt.Errorf("ack failed: %w", err)
+		}
+		if _, err := s.insertEvent(ctx, tx, cid, ActorSystem, ActionAckFailed, "", "", map[string]any{"error": msg}); err != nil {
+			return err
+		}
+		return s.enqueueThreadNote(ctx, tx, cid, fmt.Sprintf("ack-failed:%d", it.ID), ThreadNote{Type: NoteAckFailed, Text: msg})
+	case OutboxReplyEmail:
+		if _, err := s.insertEvent(ctx, tx, cid, ActorSystem, "reply_failed", "", "", map[string]any{"error": msg, "outbox_id": it.ID}); err != nil {
+			return err
+		}
+		return s.enqueueThreadNote(ctx, tx, cid, fmt.Sprintf("reply-failed:%d", it.ID), ThreadNote{Type: NoteReplyFailed, Text: msg})
+	}
+	return nil
+}
+
+func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxItem, res OutboxResult, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, done_at = $2, last_error = '' WHERE id = $1`, it.ID, now); err != nil {
+		return fmt.Errorf("record done: %w", err)
+	}
+	var cid int64
+	if it.ContributionID != nil {
+		cid = *it.ContributionID
+	}
+	if res.Outbound != nil {
+		if _, err := s.insertOutbound(ctx, tx, cid, *res.Outbound, now); err != nil {
+			return err
+		}
+	}
+	if res.AckSent && cid != 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE contributions SET ack_status = $2, ack_sent_at = $3, ack_error = '', updated_at = $3 WHERE id = $1`,
+			cid, AckSent, now); err != nil {
+			return fmt.Errorf("ack sent: %w", err)
+		}
+		if _, err := s.insertEvent(ctx, tx, cid, ActorSystem, ActionAckSent, "", "", nil); err != nil {
+			return err
+		}
+	}
+	if res.CardTS != "" && cid != 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE contributions SET slack_channel = $2, slack_ts = $3 WHERE id = $1`,
+			cid, res.CardChannel, res.CardTS); err != nil {
+			return fmt.Errorf("card posted: %w", err)
+		}
+	}
+	if res.Event != nil {
+		if _, err := s.insertEvent(ctx, tx, cid, res.Event.Actor, res.Event.Action, "", "", res.Event.Details); err != nil {
+			return err
+		}
+	}
+	for _, next := range res.Then {
+		if _, err := s.enqueue(ctx, tx, next); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// OutboxStats describes the queue for metrics and the watchdog.
+type OutboxStats struct {
+	Pending   int           `db:"pending"`
+	Failed    int           `db:"failed"`
+	OldestAge time.Duration `db:"-"`
+}
+
+// OutboxStats counts pending and failed items and the age of the oldest pending one.
+func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
+	var row struct {
+		Pending int        `db:"pending"`
+		Failed  int        `db:"failed"`
+		Oldest  *time.Time `db:"oldest"`
+	}
+	err := s.db.GetContext(ctx, &row, `SELECT
+		count(*) FILTER (WHERE done_at IS NULL AND failed_at IS NULL) AS pending,
+		count(*) FILTER (WHERE failed_at IS NOT NULL) AS failed,
+		min(created_at) FILTER (WHERE done_at IS NULL AND failed_at IS NULL) AS oldest
+		FROM outbox`)
+	if err != nil {
+		return OutboxStats{}, fmt.Errorf("store: outbox stats: %w", err)
+	}
+	st := OutboxStats{Pending: row.Pending, Failed: row.Failed}
+	if row.Oldest != nil {
+		st.OldestAge = s.clock.Now().Sub(*row.Oldest)
+	}
+	return st, nil
+}
+
+// OutboxItems lists items of a contribution (all kinds), oldest first.
+func (s *Store) OutboxItems(ctx context.Context, contributionID int64) ([]OutboxItem, error) {
+	var items []OutboxItem
+	err := s.db.SelectContext(ctx, &items, `SELECT `+outboxColumns+` FROM outbox WHERE contribution_id = $1 ORDER BY id`, contributionID)
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox items: %w", err)
+	}
+	return items, nil
+}

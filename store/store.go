@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
+)
+
+// ErrNotFound is returned when a row asked for does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// Store is the PostgreSQL-backed store. It is safe for concurrent use.
+type Store struct {
+	db     *sqlx.DB
+	clock  Clock
+	phases *Phases
+}
+
+// Open connects to PostgreSQL at url and checks that the server answers. It does not
+// migrate: call Migrate first (wsisbot migrate, or the start of serve).
+func Open(ctx context.Context, url string, clock Clock, phases *Phases) (*Store, error) {
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	if clock == nil {
+		clock = SystemClock()
+	}
+	if phases == nil {
+		phases = DefaultPhases()
+	}
+	return &Store{db: db, clock: clock, phases: phases}, nil
+}
+
+// Close closes the connection pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB gives the underlying pool, for health checks and tests.
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// Clock is the clock the store answers "now" with.
+func (s *Store) Clock() Clock { return s.clock }
+
+// Phases is the consultation's phase and deadline table.
+func (s *Store) Phases() *Phases { return s.phases }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// withTx runs fn in a transaction, rolling back when fn fails and checking the commit.
+func (s *Store) withTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// IsUniqueViolation reports whether err is PostgreSQL's unique_violation (23505).
+func IsUniqueViolation(err error) bool {
+	return pq.As(err, pqerror.UniqueViolation) != nil
+}
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// CleanText makes s acceptable to a PostgreSQL text column: invalid UTF-8 becomes
+// U+FFFD and NUL bytes are dropped. Raw bytes are kept elsewhere, in bytea.
+func CleanText(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		s = strings.ReplaceAll(s, "\x00", "")
+	}
+	return s
+}
+
+// CleanTexts applies CleanText to each element.
+func CleanTexts(in []string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = CleanText(s)
+	}
+	return out
+}
