@@ -220,7 +220,7 @@ func (s *Store) insertEvent(ctx context.Context, tx *sqlx.Tx, contributionID int
 	var id int64
 	err := tx.QueryRowxContext(ctx, `INSERT INTO events (contribution_id, at, actor, action, old_status, new_status, details)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		cid, s.clock.Now(), CleanText(actor), action, string(oldS), string(newS), d).Scan(&id)
+		cid, s.clock.Now(), CleanText(actor), action, string(oldS), string(newS), string(d)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert event: %w", err)
 	}
@@ -308,6 +308,9 @@ func (s *Store) change(ctx context.Context, id int64, actor, action, outcome str
 			return err
 		}
 		if err := s.enqueueCardUpdate(ctx, tx, id, evID); err != nil {
+			return err
+		}
+		if err := notifyOutbox(ctx, tx); err != nil {
 			return err
 		}
 		out, err = lockContribution(ctx, tx, id)

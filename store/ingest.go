@@ -142,28 +142,61 @@ func (s *Store) ResetSyncState(ctx context.Context, mailbox string, uidValidity 
 // A message stored before (same mailbox position, or same Message-ID and bytes) is
 // skipped, so replaying a batch after a crash doubles nothing. A message that cannot be
 // stored as what it is gets stored quarantined, raw bytes kept; it never blocks the rest.
+//
+// The batch is first tried without savepoints (the fast path); if any statement fails,
+// the whole batch is redone with a savepoint around each message, so that the failing one
+// is quarantined and the others are stored.
 func (s *Store) Ingest(ctx context.Context, b IngestBatch, pol IngestPolicy) ([]Ingested, error) {
+	for i := range b.Messages {
+		m := &b.Messages[i]
+		if m.Mailbox == "" {
+			m.Mailbox = b.Mailbox
+		}
+		if m.UIDValidity == 0 {
+			m.UIDValidity = b.UIDValidity
+		}
+	}
+	out, err := s.ingestBatch(ctx, b, pol, false)
+	if err != nil && ctx.Err() == nil {
+		out, err = s.ingestBatch(ctx, b, pol, true)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: ingest %s: %w", b.Mailbox, err)
+	}
+	return out, nil
+}
+
+func (s *Store) ingestBatch(ctx context.Context, b IngestBatch, pol IngestPolicy, savepoints bool) ([]Ingested, error) {
 	out := make([]Ingested, 0, len(b.Messages))
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		out = out[:0]
+		bc, err := s.prefetch(ctx, tx, b)
+		if err != nil {
+			return fmt.Errorf("prefetch: %w", err)
+		}
+		bc.pol = pol
 		for i := range b.Messages {
 			m := &b.Messages[i]
-			if m.Mailbox == "" {
-				m.Mailbox = b.Mailbox
+			var res Ingested
+			if savepoints {
+				res, err = s.ingestOne(ctx, tx, bc, m)
+			} else {
+				res, err = s.ingestAs(ctx, tx, bc, m)
 			}
-			if m.UIDValidity == 0 {
-				m.UIDValidity = b.UIDValidity
-			}
-			res, err := s.ingestOne(ctx, tx, m, pol)
 			if err != nil {
 				return fmt.Errorf("uid %d: %w", m.UID, err)
 			}
+			bc.remember(m, res)
 			out = append(out, res)
+		}
+		if bc.queued {
+			if err := notifyOutbox(ctx, tx); err != nil {
+				return err
+			}
 		}
 		if b.Mailbox == "" {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sync_state (mailbox, uidvalidity, last_uid, updated_at) VALUES ($1, $2, $3, $4)
+		_, err = tx.ExecContext(ctx, `INSERT INTO sync_state (mailbox, uidvalidity, last_uid, updated_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (mailbox) DO UPDATE SET
 				last_uid = CASE WHEN sync_state.uidvalidity = EXCLUDED.uidvalidity
 					THEN greatest(sync_state.last_uid, EXCLUDED.last_uid) ELSE EXCLUDED.last_uid END,
@@ -174,19 +207,213 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch, pol IngestPolicy) ([]
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("store: ingest %s: %w", b.Mailbox, err)
+	return out, err
+}
+
+// batchContext is what a batch needs to know about stored mail, read once per batch with
+// a few queries and kept current as the batch's messages are stored.
+type batchContext struct {
+	pol       IngestPolicy
+	positions map[string]bool  // "mailbox/uidvalidity/uid" already stored
+	known     map[string]prior // Message-ID, or "sha:"+hash when none → the stored message
+	threads   map[string]int64 // Message-ID of a stored message → its contribution
+	refs      map[string]int64 // reference number → contribution
+	senders   map[string][]priorContribution
+	ackCounts map[string]int // lower(address) → acknowledgements queued in 24 hours
+	queued    bool
+}
+
+type prior struct {
+	ID             int64
+	ContributionID int64
+	RawSHA256      string
+}
+
+type priorContribution struct {
+	ID      int64
+	Subject string // normalised
+	Hashes  []string
+}
+
+func positionKey(mailbox string, uv, uid uint32) string {
+	return fmt.Sprintf("%s/%d/%d", mailbox, uv, uid)
+}
+
+func knownKey(m *Inbound, rawSHA string) string {
+	if m.MessageID != "" {
+		return m.MessageID
 	}
-	return out, nil
+	return "sha:" + rawSHA
+}
+
+func normSubject(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(CleanText(s)), " "))
+}
+
+func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch) (*batchContext, error) {
+	bc := &batchContext{positions: map[string]bool{}, known: map[string]prior{}, threads: map[string]int64{},
+		refs: map[string]int64{}, senders: map[string][]priorContribution{}, ackCounts: map[string]int{}}
+	var uids []int64
+	var ids, shas, threadIDs, tags, senders []string
+	for i := range b.Messages {
+		m := &b.Messages[i]
+		if m.UID > 0 {
+			uids = append(uids, int64(m.UID))
+		}
+		if m.MessageID != "" {
+			ids = append(ids, m.MessageID)
+		} else {
+			shas = append(shas, SHA256Hex(m.Raw))
+		}
+		if m.InReplyTo != "" {
+			threadIDs = append(threadIDs, m.InReplyTo)
+		}
+		threadIDs = append(threadIDs, m.References...)
+		if m.BounceOf != "" {
+			threadIDs = append(threadIDs, strings.Trim(m.BounceOf, "<>"))
+		}
+		if m.RefTag != "" {
+			tags = append(tags, strings.ToUpper(m.RefTag))
+		}
+		if m.FromEmail != "" {
+			senders = append(senders, strings.ToLower(m.FromEmail))
+		}
+	}
+	if len(uids) > 0 && b.Mailbox != "" {
+		var got []int64
+		if err := tx.SelectContext(ctx, &got, `SELECT uid FROM messages WHERE mailbox = $1 AND uidvalidity = $2 AND uid = ANY($3)`,
+			b.Mailbox, int64(b.UIDValidity), pq.Int64Array(uids)); err != nil {
+			return nil, fmt.Errorf("positions: %w", err)
+		}
+		for _, u := range got {
+			bc.positions[positionKey(b.Mailbox, b.UIDValidity, uint32(u))] = true
+		}
+	}
+	if len(ids)+len(shas) > 0 {
+		var rows []struct {
+			ID             int64   `db:"id"`
+			ContributionID *int64  `db:"contribution_id"`
+			RawSHA256      string  `db:"raw_sha256"`
+			MessageID      *string `db:"message_id"`
+		}
+		if err := tx.SelectContext(ctx, &rows, `SELECT id, contribution_id, raw_sha256, message_id FROM messages
+			WHERE kind <> 'duplicate' AND (message_id = ANY($1) OR (message_id IS NULL AND raw_sha256 = ANY($2)))`,
+			pqStrings(ids), pqStrings(shas)); err != nil {
+			return nil, fmt.Errorf("known messages: %w", err)
+		}
+		for _, r := range rows {
+			p := prior{ID: r.ID, RawSHA256: r.RawSHA256}
+			if r.ContributionID != nil {
+				p.ContributionID = *r.ContributionID
+			}
+			if r.MessageID != nil {
+				bc.known[*r.MessageID] = p
+			} else {
+				bc.known["sha:"+r.RawSHA256] = p
+			}
+		}
+	}
+	if len(threadIDs) > 0 {
+		var rows []struct {
+			MessageID      string `db:"message_id"`
+			ContributionID int64  `db:"contribution_id"`
+		}
+		if err := tx.SelectContext(ctx, &rows, `SELECT DISTINCT ON (message_id) message_id, contribution_id FROM messages
+			WHERE message_id = ANY($1) AND kind <> 'duplicate' AND contribution_id IS NOT NULL ORDER BY message_id, id DESC`, pqStrings(threadIDs)); err != nil {
+			return nil, fmt.Errorf("threads: %w", err)
+		}
+		for _, r := range rows {
+			bc.threads[r.MessageID] = r.ContributionID
+		}
+	}
+	if len(tags) > 0 {
+		var rows []struct {
+			Ref string `db:"ref"`
+			ID  int64  `db:"id"`
+		}
+		if err := tx.SelectContext(ctx, &rows, `SELECT ref, id FROM contributions WHERE ref = ANY($1)`, pqStrings(tags)); err != nil {
+			return nil, fmt.Errorf("reference tags: %w", err)
+		}
+		for _, r := range rows {
+			bc.refs[r.Ref] = r.ID
+		}
+	}
+	if len(senders) > 0 {
+		var rows []struct {
+			ID      int64          `db:"id"`
+			Email   string         `db:"email"`
+			Subject string         `db:"subject"`
+			Hashes  pq.StringArray `db:"hashes"`
+		}
+		if err := tx.SelectContext(ctx, &rows, `SELECT c.id, lower(c.from_email) AS email, c.subject,
+				COALESCE(array_agg(a.sha256) FILTER (WHERE a.sha256 IS NOT NULL), '{}') AS hashes
+			FROM contributions c
+			LEFT JOIN messages m ON m.contribution_id = c.id
+			LEFT JOIN attachments a ON a.message_id = m.id AND NOT a.inline
+			WHERE lower(c.from_email) = ANY($1) GROUP BY c.id ORDER BY c.id`, pqStrings(senders)); err != nil {
+			return nil, fmt.Errorf("senders: %w", err)
+		}
+		for _, r := range rows {
+			bc.senders[r.Email] = append(bc.senders[r.Email], priorContribution{ID: r.ID, Subject: normSubject(r.Subject), Hashes: r.Hashes})
+		}
+		var counts []struct {
+			Email string `db:"email"`
+			N     int    `db:"n"`
+		}
+		if err := tx.SelectContext(ctx, &counts, `SELECT lower(c.from_email) AS email, count(*) AS n
+			FROM outbox o JOIN contributions c ON c.id = o.contribution_id
+			WHERE o.kind = 'ack_email' AND o.created_at > $2 AND o.failed_at IS NULL AND lower(c.from_email) = ANY($1)
+			GROUP BY 1`, pqStrings(senders), s.clock.Now().Add(-24*time.Hour)); err != nil {
+			return nil, fmt.Errorf("acknowledgement counts: %w", err)
+		}
+		for _, c := range counts {
+			bc.ackCounts[c.Email] = c.N
+		}
+	}
+	return bc, nil
+}
+
+// remember records a stored message so that later messages of the same batch see it.
+func (bc *batchContext) remember(m *Inbound, res Ingested) {
+	if res.Skipped || res.MessageRowID == 0 {
+		return
+	}
+	if m.UID > 0 {
+		bc.positions[positionKey(m.Mailbox, m.UIDValidity, m.UID)] = true
+	}
+	rawSHA := SHA256Hex(m.Raw)
+	if res.Kind != MsgDuplicate {
+		bc.known[knownKey(m, rawSHA)] = prior{ID: res.MessageRowID, ContributionID: res.ContributionID, RawSHA256: rawSHA}
+	}
+	if res.ContributionID != 0 && m.MessageID != "" {
+		bc.threads[m.MessageID] = res.ContributionID
+	}
+	if res.NewContrib {
+		bc.refs[res.Ref] = res.ContributionID
+		email := strings.ToLower(m.FromEmail)
+		pc := priorContribution{ID: res.ContributionID, Subject: normSubject(m.Subject)}
+		for _, a := range m.Attachments {
+			if !a.Inline {
+				pc.Hashes = append(pc.Hashes, attachmentSHA(a))
+			}
+		}
+		bc.senders[email] = append(bc.senders[email], pc)
+		if res.AckQueued {
+			bc.ackCounts[email]++
+		}
+	}
+	if res.Kind == MsgQuarantined || res.NewContrib || res.Kind == MsgFollowUp || (res.Kind == MsgBounce && res.ContributionID != 0) {
+		bc.queued = true
+	}
 }
 
 // ingestOne stores one message under a savepoint: when storing it as what it is fails,
 // it is stored again as quarantined with the reason.
-func (s *Store) ingestOne(ctx context.Context, tx *sqlx.Tx, m *Inbound, pol IngestPolicy) (Ingested, error) {
+func (s *Store) ingestOne(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *Inbound) (Ingested, error) {
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT ingest_one`); err != nil {
 		return Ingested{}, fmt.Errorf("savepoint: %w", err)
 	}
-	res, err := s.ingestAs(ctx, tx, m, pol)
+	res, err := s.ingestAs(ctx, tx, bc, m)
 	if err == nil {
 		_, err = tx.ExecContext(ctx, `RELEASE SAVEPOINT ingest_one`)
 		return res, err
@@ -200,73 +427,52 @@ func (s *Store) ingestOne(ctx context.Context, tx *sqlx.Tx, m *Inbound, pol Inge
 	q := Inbound{Mailbox: m.Mailbox, UIDValidity: m.UIDValidity, UID: m.UID, InternalDate: m.InternalDate, Raw: m.Raw,
 		Kind: MsgQuarantined, KindReason: "could not be stored: " + err.Error(), Subject: m.Subject,
 		FromName: m.FromName, FromEmail: m.FromEmail}
-	return s.ingestAs(ctx, tx, &q, pol)
+	res, err = s.ingestAs(ctx, tx, bc, &q)
+	if err == nil {
+		*m = q
+	}
+	return res, err
 }
 
-func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, m *Inbound, pol IngestPolicy) (Ingested, error) {
+func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *Inbound) (Ingested, error) {
 	res := Ingested{UID: m.UID, Kind: m.Kind, Reason: m.KindReason}
 	rawSHA := SHA256Hex(m.Raw)
 
 	// Already stored at this position: a replay after a crash.
-	if m.UID > 0 {
-		var one int
-		err := tx.GetContext(ctx, &one, `SELECT 1 FROM messages WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3`,
-			m.Mailbox, int64(m.UIDValidity), int64(m.UID))
-		if err == nil {
-			res.Skipped = true
-			return res, nil
-		}
-		if err != errNoRows {
-			return res, fmt.Errorf("position: %w", err)
-		}
+	if m.UID > 0 && bc.positions[positionKey(m.Mailbox, m.UIDValidity, m.UID)] {
+		res.Skipped = true
+		return res, nil
 	}
 
 	// Seen before under another position (a UIDVALIDITY reset, a resync): the same
 	// Message-ID with the same bytes is the same message; other bytes make a duplicate.
-	var prev struct {
-		ID             int64  `db:"id"`
-		ContributionID *int64 `db:"contribution_id"`
-		RawSHA256      string `db:"raw_sha256"`
-	}
-	var err error
-	if m.MessageID != "" {
-		err = tx.GetContext(ctx, &prev, `SELECT id, contribution_id, raw_sha256 FROM messages
-			WHERE message_id = $1 AND kind <> 'duplicate'`, m.MessageID)
-	} else {
-		err = tx.GetContext(ctx, &prev, `SELECT id, contribution_id, raw_sha256 FROM messages
-			WHERE raw_sha256 = $1 AND message_id IS NULL AND kind <> 'duplicate'`, rawSHA)
-	}
-	switch {
-	case err == nil && prev.RawSHA256 == rawSHA:
-		if m.UID > 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE messages SET mailbox = $2, uidvalidity = $3, uid = $4 WHERE id = $1`,
-				prev.ID, m.Mailbox, int64(m.UIDValidity), int64(m.UID)); err != nil {
-				return res, fmt.Errorf("relocate: %w", err)
+	if prev, ok := bc.known[knownKey(m, rawSHA)]; ok {
+		if prev.RawSHA256 == rawSHA {
+			if m.UID > 0 {
+				if _, err := tx.ExecContext(ctx, `UPDATE messages SET mailbox = $2, uidvalidity = $3, uid = $4 WHERE id = $1`,
+					prev.ID, m.Mailbox, int64(m.UIDValidity), int64(m.UID)); err != nil {
+					return res, fmt.Errorf("relocate: %w", err)
+				}
 			}
+			res.Skipped = true
+			return res, nil
 		}
-		res.Skipped = true
-		return res, nil
-	case err == nil:
-		m.Kind, m.KindReason = MsgDuplicate, fmt.Sprintf("Message-ID <%s> is already stored (message %d)", m.MessageID, prev.ID)
-		cid := int64(0)
-		if prev.ContributionID != nil {
-			cid = *prev.ContributionID
+		if m.Kind != MsgQuarantined {
+			m.Kind, m.KindReason = MsgDuplicate, fmt.Sprintf("Message-ID <%s> is already stored (message %d)", m.MessageID, prev.ID)
 		}
-		id, err := s.insertInbound(ctx, tx, m, cid, rawSHA)
+		id, err := s.insertInbound(ctx, tx, m, prev.ContributionID, rawSHA)
 		if err != nil {
 			return res, err
 		}
-		res.MessageRowID, res.Kind, res.Reason, res.ContributionID = id, m.Kind, m.KindReason, cid
+		res.MessageRowID, res.Kind, res.Reason, res.ContributionID = id, m.Kind, m.KindReason, prev.ContributionID
 		return res, nil
-	case err != errNoRows:
-		return res, fmt.Errorf("seen before: %w", err)
 	}
 
 	switch m.Kind {
 	case MsgContribution, MsgFollowUp:
-		return s.ingestHuman(ctx, tx, m, pol, rawSHA)
+		return s.ingestHuman(ctx, tx, bc, m, rawSHA)
 	case MsgBounce:
-		return s.ingestBounce(ctx, tx, m, rawSHA)
+		return s.ingestBounce(ctx, tx, bc, m, rawSHA)
 	case MsgQuarantined:
 		id, err := s.insertInbound(ctx, tx, m, 0, rawSHA)
 		if err != nil {
@@ -291,75 +497,60 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, m *Inbound, pol Inges
 // findThread finds the contribution a message follows up on: its In-Reply-To or
 // References name a stored message (either direction), or its subject carries a
 // reference tag.
-func (s *Store) findThread(ctx context.Context, tx *sqlx.Tx, m *Inbound) (Contribution, string, error) {
-	ids := make([]string, 0, len(m.References)+1)
-	if m.InReplyTo != "" {
-		ids = append(ids, m.InReplyTo)
+func (bc *batchContext) findThread(m *Inbound) (int64, string) {
+	if cid := bc.threads[m.InReplyTo]; m.InReplyTo != "" && cid != 0 {
+		return cid, "In-Reply-To names a stored message"
 	}
-	ids = append(ids, m.References...)
-	if len(ids) > 0 {
-		var cid int64
-		err := tx.GetContext(ctx, &cid, `SELECT contribution_id FROM messages
-			WHERE message_id = ANY($1) AND contribution_id IS NOT NULL ORDER BY id DESC LIMIT 1`, pqStrings(ids))
-		if err == nil {
-			c, err := lockContribution(ctx, tx, cid)
-			return c, "In-Reply-To/References name a stored message", err
-		}
-		if err != errNoRows {
-			return Contribution{}, "", fmt.Errorf("thread by headers: %w", err)
+	for i := len(m.References) - 1; i >= 0; i-- {
+		if cid := bc.threads[m.References[i]]; cid != 0 {
+			return cid, "References name a stored message"
 		}
 	}
 	if m.RefTag != "" {
-		var cid int64
-		err := tx.GetContext(ctx, &cid, `SELECT id FROM contributions WHERE ref = $1`, strings.ToUpper(m.RefTag))
-		if err == nil {
-			c, err := lockContribution(ctx, tx, cid)
-			return c, "subject carries " + strings.ToUpper(m.RefTag), err
-		}
-		if err != errNoRows {
-			return Contribution{}, "", fmt.Errorf("thread by tag: %w", err)
+		if cid := bc.refs[strings.ToUpper(m.RefTag)]; cid != 0 {
+			return cid, "the subject carries " + strings.ToUpper(m.RefTag)
 		}
 	}
-	return Contribution{}, "", errNoRows
+	return 0, ""
 }
 
-func (s *Store) ingestHuman(ctx context.Context, tx *sqlx.Tx, m *Inbound, pol IngestPolicy, rawSHA string) (Ingested, error) {
+func (s *Store) ingestHuman(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *Inbound, rawSHA string) (Ingested, error) {
 	res := Ingested{UID: m.UID}
-	c, why, err := s.findThread(ctx, tx, m)
-	if err == nil {
-		m.Kind, m.KindReason = MsgFollowUp, why
-		id, err := s.insertInbound(ctx, tx, m, c.ID, rawSHA)
-		if err != nil {
-			return res, err
+	cid, why := bc.findThread(m)
+	if cid == 0 {
+		m.Kind = MsgContribution
+		if m.KindReason == "" {
+			m.KindReason = "new contribution"
 		}
-		if _, err := s.insertEvent(ctx, tx, c.ID, m.FromEmail, ActionFollowUp, "", "", map[string]any{"message": id, "subject": CleanText(m.Subject)}); err != nil {
-			return res, err
-		}
-		if err := s.reopenTx(ctx, tx, c, ActorSystem, "follow-up from "+m.FromEmail); err != nil {
-			return res, err
-		}
-		if err := s.enqueueThreadNote(ctx, tx, c.ID, fmt.Sprintf("followup:%d", id), ThreadNote{Type: NoteFollowUp, MessageID: id}); err != nil {
-			return res, err
-		}
-		if c.Status == StatusClosed {
-			if err := s.enqueueCardUpdate(ctx, tx, c.ID, -id); err != nil {
-				return res, err
-			}
-		}
-		res.MessageRowID, res.Kind, res.Reason, res.ContributionID, res.Ref = id, m.Kind, why, c.ID, c.Ref
-		return res, nil
+		return s.newContribution(ctx, tx, bc, m, rawSHA)
 	}
-	if err != errNoRows {
+	c, err := lockContribution(ctx, tx, cid)
+	if err != nil {
+		return res, fmt.Errorf("follow-up of %d: %w", cid, err)
+	}
+	m.Kind, m.KindReason = MsgFollowUp, why
+	id, err := s.insertInbound(ctx, tx, m, c.ID, rawSHA)
+	if err != nil {
 		return res, err
 	}
-	m.Kind = MsgContribution
-	if m.KindReason == "" {
-		m.KindReason = "new contribution"
+	evID, err := s.insertEvent(ctx, tx, c.ID, m.FromEmail, ActionFollowUp, "", "", map[string]any{"message": id, "subject": CleanText(m.Subject)})
+	if err != nil {
+		return res, err
 	}
-	return s.newContribution(ctx, tx, m, pol, rawSHA)
+	if err := s.reopenTx(ctx, tx, c, ActorSystem, "follow-up from "+m.FromEmail); err != nil {
+		return res, err
+	}
+	if err := s.enqueueThreadNote(ctx, tx, c.ID, fmt.Sprintf("followup:%d", id), ThreadNote{Type: NoteFollowUp, MessageID: id}); err != nil {
+		return res, err
+	}
+	if err := s.enqueueCardUpdate(ctx, tx, c.ID, evID); err != nil {
+		return res, err
+	}
+	res.MessageRowID, res.Kind, res.Reason, res.ContributionID, res.Ref = id, m.Kind, why, c.ID, c.Ref
+	return res, nil
 }
 
-func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, m *Inbound, pol IngestPolicy, rawSHA string) (Ingested, error) {
+func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *Inbound, rawSHA string) (Ingested, error) {
 	res := Ingested{UID: m.UID, Kind: MsgContribution, Reason: m.KindReason, NewContrib: true}
 	now := s.clock.Now()
 	received := m.InternalDate
@@ -377,139 +568,103 @@ func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, m *Inbound, po
 	}
 	lines := slices.DeleteFunc(slices.Clone(sg.ActionLines), func(a string) bool { return !ValidActionLine(a) })
 	d := s.phases.DeadlineFor(kind, received)
-	history := pol.AckWindow > 0 && now.Sub(received) > pol.AckWindow
+	history := bc.pol.AckWindow > 0 && now.Sub(received) > bc.pol.AckWindow
 
 	// A resubmission: the same sender sent the same attachment or the same title before.
 	var revisionOf *int64
-	hashes := make([]string, 0, len(m.Attachments))
-	for _, a := range m.Attachments {
-		if !a.Inline {
-			hashes = append(hashes, attachmentSHA(a))
+	subj := normSubject(m.Subject)
+	prevs := bc.senders[strings.ToLower(m.FromEmail)]
+	for i := len(prevs) - 1; i >= 0 && revisionOf == nil; i-- {
+		p := prevs[i]
+		if subj != "" && p.Subject == subj {
+			revisionOf = &p.ID
+			break
 		}
-	}
-	if m.FromEmail != "" {
-		var prevID int64
-		err := tx.GetContext(ctx, &prevID, `SELECT c.id FROM contributions c
-			WHERE lower(c.from_email) = lower($1) AND (
-				lower(regexp_replace(c.subject, '\s+', ' ', 'g')) = lower(regexp_replace($2, '\s+', ' ', 'g'))
-				OR EXISTS (SELECT 1 FROM messages m JOIN attachments a ON a.message_id = m.id
-					WHERE m.contribution_id = c.id AND NOT a.inline AND a.sha256 = ANY($3)))
-			ORDER BY c.id DESC LIMIT 1`, m.FromEmail, CleanText(strings.TrimSpace(m.Subject)), pq.StringArray(hashes))
-		if err == nil {
-			revisionOf = &prevID
-		} else if err != errNoRows {
-			return res, fmt.Errorf("resubmission: %w", err)
+		for _, a := range m.Attachments {
+			if !a.Inline && slices.Contains(p.Hashes, attachmentSHA(a)) {
+				revisionOf = &p.ID
+				break
+			}
 		}
 	}
 
-	var cid, seq int64
-	err := tx.QueryRowxContext(ctx, `INSERT INTO contributions (seq, ref, kind_suggested, stakeholder_type_suggested,
-		action_lines_suggested, language, from_name, from_email, organisation_suggested, subject, received_at,
-		deadline_name, deadline_at, late, revision_of_suggested, history, created_at, updated_at)
-		SELECT n, $1 || '-' || lpad(n::text, 4, '0'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16
-		FROM (SELECT nextval('contribution_ref_seq') AS n) seq
-		RETURNING id, seq`,
+	reason := bc.ackSuppression(m, received, now)
+	ackStatus := AckPending
+	if reason != "" {
+		ackStatus = AckSuppressed
+	}
+	hdr, err := headersJSON(m.Headers)
+	if err != nil {
+		return res, err
+	}
+	var date *time.Time
+	if !m.Date.IsZero() {
+		date = &m.Date
+	}
+	var row struct {
+		ID  int64 `db:"id"`
+		Seq int64 `db:"seq"`
+		Msg int64 `db:"msg"`
+	}
+	stmt, err := s.stmt(ctx, tx, insertContributionSQL)
+	if err != nil {
+		return res, err
+	}
+	err = stmt.QueryRowxContext(ctx,
 		s.phases.RefPrefix, nullString(kind), nullString(st), pqStrings(lines), m.Language,
 		CleanText(m.FromName), CleanText(m.FromEmail), CleanText(sg.Organisation), CleanText(m.Subject), received,
-		d.Name, d.LastInstant(), d.IsLate(received), revisionOf, history, now).Scan(&cid, &seq)
+		d.Name, d.LastInstant(), d.IsLate(received), revisionOf, history, ackStatus, reason, now,
+		CleanText(m.KindReason), nullString(CleanText(m.MessageID)), CleanText(m.InReplyTo), pqStrings(m.References),
+		CleanText(m.To), CleanText(m.Cc), date, string(hdr), CleanText(m.Text), CleanText(m.FreshText), CleanText(m.HTML),
+		pqStrings(m.Warnings), m.Raw, rawSHA, int64(len(m.Raw)), m.Mailbox, int64(m.UIDValidity), int64(m.UID),
+	).StructScan(&row)
 	if err != nil {
 		return res, fmt.Errorf("insert contribution: %w", err)
 	}
-	res.ContributionID, res.Ref = cid, s.phases.Ref(seq)
-	id, err := s.insertInbound(ctx, tx, m, cid, rawSHA)
-	if err != nil {
+	res.ContributionID, res.Ref, res.MessageRowID = row.ID, s.phases.Ref(row.Seq), row.Msg
+	if err := s.insertAttachments(ctx, tx, row.Msg, m.Attachments); err != nil {
 		return res, err
 	}
-	res.MessageRowID = id
-	details := map[string]any{"message": id, "ref": res.Ref, "deadline": d.Name, "late": d.IsLate(received)}
-	if revisionOf != nil {
-		details["revision_of_suggested"] = *revisionOf
-	}
-	if _, err := s.insertEvent(ctx, tx, cid, m.FromEmail, ActionReceive, "", StatusReceived, details); err != nil {
-		return res, err
-	}
-	card, err := NewOutboxItem(OutboxSlackCard, fmt.Sprintf("card:%d", cid), cid, id, nil)
-	if err != nil {
-		return res, err
-	}
-	if _, err := s.enqueue(ctx, tx, card); err != nil {
-		return res, err
-	}
-
-	reason, err := s.ackSuppression(ctx, tx, m, pol, received, now)
-	if err != nil {
-		return res, err
-	}
-	if reason != "" {
-		res.AckSuppressed = reason
-		if _, err := tx.ExecContext(ctx, `UPDATE contributions SET ack_status = $2, ack_suppressed_reason = $3 WHERE id = $1`,
-			cid, AckSuppressed, reason); err != nil {
-			return res, fmt.Errorf("ack suppressed: %w", err)
-		}
-		if _, err := s.insertEvent(ctx, tx, cid, ActorSystem, ActionAckSkipped, "", "", map[string]any{"reason": reason}); err != nil {
-			return res, err
-		}
-		return res, s.enqueueThreadNote(ctx, tx, cid, fmt.Sprintf("ack-suppressed:%d", cid), ThreadNote{Type: NoteAckSuppressed, Text: reason})
-	}
-	ack, err := NewOutboxItem(OutboxAckEmail, fmt.Sprintf("ack:%d", cid), cid, id, nil)
-	if err != nil {
-		return res, err
-	}
-	if _, err := s.enqueue(ctx, tx, ack); err != nil {
-		return res, err
-	}
-	res.AckQueued = true
+	res.AckSuppressed = reason
+	res.AckQueued = reason == ""
 	return res, nil
 }
 
 // ackSuppression says why a new contribution gets no acknowledgement, or "" to send one.
-func (s *Store) ackSuppression(ctx context.Context, tx *sqlx.Tx, m *Inbound, pol IngestPolicy, received, now time.Time) (string, error) {
+func (bc *batchContext) ackSuppression(m *Inbound, received, now time.Time) string {
+	pol := bc.pol
 	to := strings.ToLower(strings.TrimSpace(m.FromEmail))
 	if m.ReplyTo != "" {
 		to = strings.ToLower(strings.TrimSpace(m.ReplyTo))
 	}
 	switch {
 	case !pol.Ack:
-		return "acknowledgements are turned off (WSISBOT_ACK=off)", nil
+		return "acknowledgements are turned off (WSISBOT_ACK=off)"
 	case to == "":
-		return "the sender has no address", nil
+		return "the sender has no address"
 	case m.NoReply:
-		return "the sender's address (" + to + ") is a no-reply or system address", nil
+		return "the sender's address (" + to + ") is a no-reply or system address"
 	}
 	for _, our := range pol.OurAddresses {
 		if strings.EqualFold(our, to) || strings.EqualFold(our, m.FromEmail) {
-			return "the mail came from our own address (" + our + ")", nil
+			return "the mail came from our own address (" + our + ")"
 		}
 	}
 	if pol.AckWindow > 0 && now.Sub(received) > pol.AckWindow {
 		return fmt.Sprintf("history: it reached the mailbox %s ago, before the %s acknowledgement window",
-			now.Sub(received).Round(time.Minute), pol.AckWindow), nil
+			now.Sub(received).Round(time.Minute), pol.AckWindow)
 	}
 	if pol.AckPerSenderPerDay > 0 {
-		var n int
-		err := tx.GetContext(ctx, &n, `SELECT count(*) FROM outbox o JOIN contributions c ON c.id = o.contribution_id
-			WHERE o.kind = 'ack_email' AND o.created_at > $2 AND o.failed_at IS NULL
-			AND lower(c.from_email) = lower($1)`, m.FromEmail, now.Add(-24*time.Hour))
-		if err != nil {
-			return "", fmt.Errorf("ack cap: %w", err)
-		}
-		if n >= pol.AckPerSenderPerDay {
-			return fmt.Sprintf("%s already received %d acknowledgements in 24 hours (the cap)", m.FromEmail, n), nil
+		if n := bc.ackCounts[strings.ToLower(m.FromEmail)]; n >= pol.AckPerSenderPerDay {
+			return fmt.Sprintf("%s already received %d acknowledgements in 24 hours (the cap)", m.FromEmail, n)
 		}
 	}
-	return "", nil
+	return ""
 }
 
-func (s *Store) ingestBounce(ctx context.Context, tx *sqlx.Tx, m *Inbound, rawSHA string) (Ingested, error) {
+func (s *Store) ingestBounce(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *Inbound, rawSHA string) (Ingested, error) {
 	res := Ingested{UID: m.UID, Kind: MsgBounce, Reason: m.KindReason}
-	var cid int64
-	if m.BounceOf != "" {
-		err := tx.GetContext(ctx, &cid, `SELECT contribution_id FROM messages WHERE message_id = $1 AND direction = 'out'
-			AND contribution_id IS NOT NULL LIMIT 1`, strings.Trim(m.BounceOf, "<>"))
-		if err != nil && err != errNoRows {
-			return res, fmt.Errorf("bounce: %w", err)
-		}
-	}
+	cid := bc.threads[strings.Trim(m.BounceOf, "<>")]
 	id, err := s.insertInbound(ctx, tx, m, cid, rawSHA)
 	if err != nil {
 		return res, err
@@ -557,25 +712,76 @@ func (s *Store) insertInbound(ctx context.Context, tx *sqlx.Tx, m *Inbound, cont
 		$23, $24, $25, $26) RETURNING id`,
 		cid, m.Kind, CleanText(m.KindReason), nullString(CleanText(m.MessageID)), CleanText(m.InReplyTo), pqStrings(m.References),
 		CleanText(m.FromName), CleanText(m.FromEmail), CleanText(m.To), CleanText(m.Cc), CleanText(m.Subject), date, received,
-		hdr, CleanText(m.Text), CleanText(m.FreshText), CleanText(m.HTML), m.Language, pqStrings(m.Warnings),
+		string(hdr), CleanText(m.Text), CleanText(m.FreshText), CleanText(m.HTML), m.Language, pqStrings(m.Warnings),
 		m.Raw, rawSHA, int64(len(m.Raw)), m.Mailbox, int64(m.UIDValidity), int64(m.UID), s.clock.Now()).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert message: %w", err)
 	}
-	for i, a := range m.Attachments {
-		sha := attachmentSHA(a)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING`,
-			sha, int64(len(a.Data)), a.Data); err != nil {
-			return 0, fmt.Errorf("insert blob: %w", err)
-		}
+	return id, s.insertAttachments(ctx, tx, id, m.Attachments)
+}
+
+// insertAttachments stores a message's attachments, each content once.
+func (s *Store) insertAttachments(ctx context.Context, tx *sqlx.Tx, id int64, atts []InboundAttachment) error {
+	for i, a := range atts {
 		ct := a.ContentType
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO attachments (message_id, position, filename, content_type, size, sha256, inline)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, i, CleanText(a.Filename), CleanText(ct), int64(len(a.Data)), sha, a.Inline); err != nil {
-			return 0, fmt.Errorf("insert attachment: %w", err)
+		st, err := s.stmt(ctx, tx, insertAttachmentSQL)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx,
+			attachmentSHA(a), int64(len(a.Data)), a.Data, id, i, CleanText(a.Filename), CleanText(ct), a.Inline); err != nil {
+			return fmt.Errorf("insert attachment: %w", err)
 		}
 	}
-	return id, nil
+	return nil
 }
+
+// insertContributionSQL stores a new contribution in one round trip: the contribution, its
+// message, its events (received, and the acknowledgement's suppression when there is one)
+// and its outbox items (the card, and the acknowledgement or the thread note saying why
+// there is none).
+const insertContributionSQL = `WITH c AS (
+		INSERT INTO contributions (seq, ref, kind_suggested, stakeholder_type_suggested,
+			action_lines_suggested, language, from_name, from_email, organisation_suggested, subject, received_at,
+			deadline_name, deadline_at, late, revision_of_suggested, history, ack_status, ack_suppressed_reason,
+			created_at, updated_at)
+		SELECT n, $1 || '-' || lpad(n::text, 4, '0'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18
+		FROM (SELECT nextval('contribution_ref_seq') AS n) seq
+		RETURNING id, seq, ref
+	), m AS (
+		INSERT INTO messages (contribution_id, direction, kind, kind_reason, message_id,
+			in_reply_to, refs, from_name, from_email, to_addrs, cc_addrs, subject, date_header, received_at, headers,
+			text_body, fresh_text, html_body, language, warnings, raw, raw_sha256, size, mailbox, uidvalidity, uid, created_at)
+		SELECT c.id, 'in', 'contribution', $19, $20, $21, $22, $6, $7, $23, $24, $9, $25, $10, $26,
+			$27, $28, $29, $5, $30, $31, $32, $33, $34, $35, $36, $18
+		FROM c RETURNING id
+	), e AS (
+		INSERT INTO events (contribution_id, at, actor, action, old_status, new_status, details)
+		SELECT c.id, $18, v.actor, v.action, '', v.new_status, v.details
+		FROM c, m, LATERAL (VALUES
+			(1, $7::text, 'receive', 'received', jsonb_build_object('message', m.id, 'ref', c.ref, 'deadline', $11::text,
+				'late', $13::boolean, 'revision_of_suggested', $14::bigint)),
+			(2, 'wsisbot', 'ack_suppressed', '', jsonb_build_object('reason', $17::text))
+		) AS v(ord, actor, action, new_status, details)
+		WHERE v.ord = 1 OR $16 = 'suppressed'
+		ORDER BY v.ord
+	), o AS (
+		INSERT INTO outbox (kind, idempotency_key, contribution_id, message_id, payload, next_attempt_at, created_at)
+		SELECT v.kind, v.prefix || c.id, c.id, m.id, v.payload, $18, $18
+		FROM c, m, LATERAL (VALUES
+			('slack_card', 'card:', '{}'::jsonb),
+			('ack_email', 'ack:', '{}'::jsonb),
+			('slack_thread', 'thread:ack-suppressed:', jsonb_build_object('type', 'ack_suppressed', 'text', $17::text))
+		) AS v(kind, prefix, payload)
+		WHERE v.kind = 'slack_card' OR (v.kind = 'ack_email') = ($16 = 'pending')
+	)
+	SELECT c.id, c.seq, m.id AS msg FROM c, m`
+
+// insertAttachmentSQL stores the content once per hash, then the attachment row.
+const insertAttachmentSQL = `WITH b AS (
+		INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING)
+	INSERT INTO attachments (message_id, position, filename, content_type, size, sha256, inline)
+	VALUES ($4, $5, $6, $7, $2, $1, $8)`

@@ -125,7 +125,7 @@ func (s *Store) insertOutbound(ctx context.Context, tx *sqlx.Tx, contributionID 
 		ON CONFLICT (message_id) WHERE message_id IS NOT NULL AND kind <> 'duplicate' DO NOTHING
 		RETURNING id`,
 		cid, nullString(strings.Trim(m.MessageID, "<>")), strings.Trim(m.InReplyTo, "<>"), pqStrings(m.References),
-		CleanText(m.FromName), CleanText(m.FromEmail), CleanText(m.To), CleanText(m.Subject), now, hdr,
+		CleanText(m.FromName), CleanText(m.FromEmail), CleanText(m.To), CleanText(m.Subject), now, string(hdr),
 		CleanText(m.Text), CleanText(m.HTML), m.Language, m.Raw, SHA256Hex(m.Raw), int64(len(m.Raw))).Scan(&id)
 	if err != nil && err != errNoRows {
 		return 0, fmt.Errorf("insert outbound message: %w", err)

@@ -75,17 +75,23 @@ func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, it OutboxItem) (bool, 
 	var id int64
 	err := tx.QueryRowxContext(ctx, `INSERT INTO outbox (kind, idempotency_key, contribution_id, message_id, payload, next_attempt_at, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-		it.Kind, it.IdempotencyKey, it.ContributionID, it.MessageID, []byte(it.Payload), it.NextAttemptAt, now).Scan(&id)
+		it.Kind, it.IdempotencyKey, it.ContributionID, it.MessageID, string(it.Payload), it.NextAttemptAt, now).Scan(&id)
 	if err != nil {
 		if errors.Is(err, errNoRows) {
 			return false, nil
 		}
 		return false, fmt.Errorf("enqueue %s: %w", it.IdempotencyKey, err)
 	}
-	if _, err := tx.ExecContext(ctx, `SELECT pg_notify($1, $2)`, OutboxNotifyChannel, it.Kind); err != nil {
-		return false, fmt.Errorf("notify: %w", err)
-	}
 	return true, nil
+}
+
+// notifyOutbox wakes the outbox workers when the transaction commits. Call it once per
+// transaction that queued items.
+func notifyOutbox(ctx context.Context, tx *sqlx.Tx) error {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_notify('`+OutboxNotifyChannel+`', '')`); err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	return nil
 }
 
 // Enqueue queues one item; a second item with the same idempotency key is ignored.
@@ -93,8 +99,10 @@ func (s *Store) Enqueue(ctx context.Context, it OutboxItem) (bool, error) {
 	var created bool
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		created, err = s.enqueue(ctx, tx, it)
-		return err
+		if created, err = s.enqueue(ctx, tx, it); err != nil || !created {
+			return err
+		}
+		return notifyOutbox(ctx, tx)
 	})
 	if err != nil {
 		return false, fmt.Errorf("store: %w", err)
@@ -261,12 +269,18 @@ func (s *Store) onOutboxFailed(ctx context.Context, tx *sqlx.Tx, it OutboxItem, 
 		if _, err := s.insertEvent(ctx, tx, cid, ActorSystem, ActionAckFailed, "", "", map[string]any{"error": msg}); err != nil {
 			return err
 		}
-		return s.enqueueThreadNote(ctx, tx, cid, fmt.Sprintf("ack-failed:%d", it.ID), ThreadNote{Type: NoteAckFailed, Text: msg})
+		if err := s.enqueueThreadNote(ctx, tx, cid, fmt.Sprintf("ack-failed:%d", it.ID), ThreadNote{Type: NoteAckFailed, Text: msg}); err != nil {
+			return err
+		}
+		return notifyOutbox(ctx, tx)
 	case OutboxReplyEmail:
 		if _, err := s.insertEvent(ctx, tx, cid, ActorSystem, "reply_failed", "", "", map[string]any{"error": msg, "outbox_id": it.ID}); err != nil {
 			return err
 		}
-		return s.enqueueThreadNote(ctx, tx, cid, fmt.Sprintf("reply-failed:%d", it.ID), ThreadNote{Type: NoteReplyFailed, Text: msg})
+		if err := s.enqueueThreadNote(ctx, tx, cid, fmt.Sprintf("reply-failed:%d", it.ID), ThreadNote{Type: NoteReplyFailed, Text: msg}); err != nil {
+			return err
+		}
+		return notifyOutbox(ctx, tx)
 	}
 	return nil
 }
@@ -308,6 +322,9 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		if _, err := s.enqueue(ctx, tx, next); err != nil {
 			return err
 		}
+	}
+	if len(res.Then) > 0 {
+		return notifyOutbox(ctx, tx)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
@@ -21,12 +22,15 @@ type Store struct {
 	db     *sqlx.DB
 	clock  Clock
 	phases *Phases
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sqlx.Stmt
 }
 
 // Open connects to PostgreSQL at url and checks that the server answers. It does not
 // migrate: call Migrate first (wsisbot migrate, or the start of serve).
 func Open(ctx context.Context, url string, clock Clock, phases *Phases) (*Store, error) {
-	db, err := sqlx.Open("postgres", url)
+	db, err := sqlx.Open("postgres", withBinaryParameters(url))
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
@@ -46,7 +50,35 @@ func Open(ctx context.Context, url string, clock Clock, phases *Phases) (*Store,
 }
 
 // Close closes the connection pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmtMu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = nil
+	s.stmtMu.Unlock()
+	return s.db.Close()
+}
+
+// stmt returns the hot-path query prepared once (per connection, by database/sql) and
+// bound to tx: PostgreSQL then neither parses nor plans it again on each execution.
+func (s *Store) stmt(ctx context.Context, tx *sqlx.Tx, query string) (*sqlx.Stmt, error) {
+	s.stmtMu.Lock()
+	st, ok := s.stmts[query]
+	if !ok {
+		var err error
+		if st, err = s.db.PreparexContext(ctx, query); err != nil {
+			s.stmtMu.Unlock()
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+		if s.stmts == nil {
+			s.stmts = map[string]*sqlx.Stmt{}
+		}
+		s.stmts[query] = st
+	}
+	s.stmtMu.Unlock()
+	return tx.StmtxContext(ctx, st), nil
+}
 
 // DB gives the underlying pool, for health checks and tests.
 func (s *Store) DB() *sqlx.DB { return s.db }
@@ -112,4 +144,20 @@ func CleanTexts(in []string) []string {
 		out[i] = CleanText(s)
 	}
 	return out
+}
+
+// withBinaryParameters turns on lib/pq's binary_parameters unless the URL sets it: bytea
+// values (raw messages, attachments) then travel as bytes instead of hex text, and each
+// query with parameters takes one round trip instead of two.
+func withBinaryParameters(dsn string) string {
+	if strings.Contains(dsn, "binary_parameters") {
+		return dsn
+	}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		if strings.Contains(dsn, "?") {
+			return dsn + "&binary_parameters=yes"
+		}
+		return dsn + "?binary_parameters=yes"
+	}
+	return dsn + " binary_parameters=yes"
 }

@@ -78,6 +78,10 @@ CREATE TABLE messages (
     uid              bigint NOT NULL DEFAULT 0,
     created_at       timestamptz NOT NULL
 );
+-- Raw mail and bodies compress with lz4: several times faster than the default pglz.
+ALTER TABLE messages ALTER COLUMN raw SET COMPRESSION lz4,
+    ALTER COLUMN text_body SET COMPRESSION lz4,
+    ALTER COLUMN html_body SET COMPRESSION lz4;
 -- Exactly once: one row per mailbox position, and one non-duplicate row per Message-ID
 -- (per content hash for messages without one).
 CREATE UNIQUE INDEX messages_position_uq ON messages (mailbox, uidvalidity, uid) WHERE uid > 0;
@@ -85,13 +89,12 @@ CREATE UNIQUE INDEX messages_message_id_uq ON messages (message_id)
     WHERE message_id IS NOT NULL AND kind <> 'duplicate';
 CREATE UNIQUE INDEX messages_raw_sha256_uq ON messages (raw_sha256)
     WHERE message_id IS NULL AND kind <> 'duplicate';
-CREATE INDEX messages_message_id_idx ON messages (message_id);
 CREATE INDEX messages_contribution_idx ON messages (contribution_id);
 
 CREATE TABLE blobs (
     sha256  text PRIMARY KEY,
     size    bigint NOT NULL,
-    data    bytea NOT NULL
+    data    bytea COMPRESSION lz4 NOT NULL
 );
 
 CREATE TABLE attachments (
