@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// RunExclusive runs fn while this process holds the PostgreSQL session advisory lock
+// named name, so that among several replicas exactly one runs it at a time (one poller
+// per mailbox). It tries the lock every retry; once held, fn runs with a context that is
+// cancelled if the lock's connection fails (checked every retry), and when fn returns
+// the lock is released and RunExclusive returns fn's error. When the holder dies its
+// connection closes, PostgreSQL frees the lock and another replica takes over within one
+// retry interval. onAcquire, when not nil, is called each time the lock is taken.
+func (s *Store) RunExclusive(ctx context.Context, name string, retry time.Duration, onAcquire func(), fn func(context.Context) error) error {
+	for {
+		held, err := s.runIfLocked(ctx, name, retry, onAcquire, fn)
+		if held || ctx.Err() != nil {
+			if ctx.Err() != nil && (err == nil || errors.Is(err, context.Canceled)) {
+				return ctx.Err()
+			}
+			return err
+		}
+		// Not held (someone else has it) or the lock could not be asked for: try again.
+		t := time.NewTimer(retry)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Store) runIfLocked(ctx context.Context, name string, check time.Duration, onAcquire func(), fn func(context.Context) error) (bool, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return false, fmt.Errorf("store: lock %s: %w", name, err)
+	}
+	defer conn.Close()
+	var got bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(hashtextextended($1, 0))`, "wsisbot:"+name).Scan(&got); err != nil {
+		return false, fmt.Errorf("store: lock %s: %w", name, err)
+	}
+	if !got {
+		return false, nil
+	}
+	if onAcquire != nil {
+		onAcquire()
+	}
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	watchDone := make(chan struct{})
+	go func() {
+		defer close(watchDone)
+		t := time.NewTicker(check)
+		defer t.Stop()
+		for {
+			select {
+			case <-runCtx.Done():
+				return
+			case <-t.C:
+				pctx, pcancel := context.WithTimeout(runCtx, check)
+				err := conn.PingContext(pctx)
+				pcancel()
+				if err != nil && runCtx.Err() == nil {
+					cancel(fmt.Errorf("store: lock %s lost: %w", name, err))
+					return
+				}
+			}
+		}
+	}()
+	err = fn(runCtx)
+	cancel(nil)
+	<-watchDone
+	if cause := context.Cause(runCtx); err != nil && cause != nil && !errors.Is(cause, context.Canceled) {
+		err = cause
+	}
+	unlockCtx, ucancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer ucancel()
+	_, _ = conn.ExecContext(unlockCtx, `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, "wsisbot:"+name)
+	return true, err
+}
+
+// RunOnce claims the occurrence key of a once-only job (a digest of one day, a deadline
+// alert): it reports true to exactly one caller across replicas and restarts.
+func (s *Store) RunOnce(ctx context.Context, key string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO job_runs (job, last_run_at) VALUES ($1, $2) ON CONFLICT (job) DO NOTHING`, key, s.clock.Now())
+	if err != nil {
+		return false, fmt.Errorf("store: run once %s: %w", key, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: run once %s: %w", key, err)
+	}
+	return n == 1, nil
+}
