@@ -1,0 +1,41 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// StatusCounts counts contributions by status (every status present, zero included).
+func (s *Store) StatusCounts(ctx context.Context) (map[Status]int, error) {
+	var rows []struct {
+		Status Status `db:"status"`
+		N      int    `db:"n"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT status, count(*) AS n FROM contributions GROUP BY status`); err != nil {
+		return nil, fmt.Errorf("store: status counts: %w", err)
+	}
+	out := make(map[Status]int, len(Statuses))
+	for _, st := range Statuses {
+		out[st] = 0
+	}
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, nil
+}
+
+// MessageKindCounts counts stored messages by kind (contribution, follow_up, auto_reply...).
+func (s *Store) MessageKindCounts(ctx context.Context) (map[string]int, error) {
+	var rows []struct {
+		Kind string `db:"kind"`
+		N    int    `db:"n"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT kind, count(*) AS n FROM messages GROUP BY kind`); err != nil {
+		return nil, fmt.Errorf("store: message counts: %w", err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.Kind] = r.N
+	}
+	return out, nil
+}
