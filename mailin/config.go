@@ -12,6 +12,13 @@ type IMAPConfig struct {
 	Mailbox   string        `env:"WSISBOT_IMAP_MAILBOX" default:"INBOX" help:"mailbox to read"`
 	Processed string        `env:"WSISBOT_IMAP_PROCESSED" help:"folder to move handled mail to (created if missing; empty: leave it)"`
 	Poll      time.Duration `env:"WSISBOT_IMAP_POLL" default:"30s" help:"poll interval when the server has no IDLE"`
+
+	Batch      int   `env:"WSISBOT_IMAP_BATCH" default:"100" help:"most messages fetched and stored in one transaction"`
+	BatchBytes int64 `env:"WSISBOT_IMAP_BATCH_BYTES" default:"16777216" help:"most bytes of mail fetched for one transaction (a larger message goes alone)"`
+
+	MaxMessageBytes int64 `env:"WSISBOT_MAX_MESSAGE_BYTES" default:"52428800" help:"larger messages are quarantined with their header only (the message stays on the server)"`
+	MaxAttachments  int   `env:"WSISBOT_MAX_ATTACHMENTS" default:"100" help:"messages with more attachments are quarantined"`
+	MaxHeaderBytes  int   `env:"WSISBOT_MAX_HEADER_BYTES" default:"262144" help:"messages with a larger header (or part header) are quarantined"`
 }
 
 // MailConfig is the acknowledgement mailer and what the intake decides by itself.
@@ -20,6 +27,8 @@ type MailConfig struct {
 	SMTPTLS      string        `env:"WSISBOT_SMTP_TLS" default:"starttls" help:"tls, starttls or none (none only for loopback)"`
 	SMTPUser     string        `env:"WSISBOT_SMTP_USER" help:"SMTP AUTH user (empty: no AUTH)"`
 	SMTPPassword string        `env:"WSISBOT_SMTP_PASSWORD" secret:"true" help:"SMTP AUTH password"`
+	SMTPTimeout  time.Duration `env:"WSISBOT_SMTP_TIMEOUT" default:"1m" help:"SMTP connect and command timeout (the end of DATA gets twice as long)"`
+	NullSender   bool          `env:"WSISBOT_SMTP_NULL_SENDER" default:"on" help:"send acknowledgements with MAIL FROM:<> as RFC 3834 asks (off for a submission server that refuses a null sender)"`
 	From         string        `env:"WSISBOT_FROM" default:"WSIS Secretariat <wsis-info@itu.int>" help:"From of our mail; its address is also never acknowledged"`
 	Ack          bool          `env:"WSISBOT_ACK" default:"on" help:"send acknowledgements (on or off)"`
 	AckWindow    time.Duration `env:"WSISBOT_ACK_WINDOW" default:"24h" help:"mail older than this on arrival is history: never acknowledged"`

@@ -254,7 +254,7 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch) (*batc
 	bc := &batchContext{positions: map[string]bool{}, known: map[string]prior{}, threads: map[string]int64{},
 		refs: map[string]int64{}, senders: map[string][]priorContribution{}, ackCounts: map[string]int{}}
 	var uids []int64
-	var ids, shas, threadIDs, tags, senders []string
+	var ids, shas, threadIDs, tags, senders, recipients []string
 	for i := range b.Messages {
 		m := &b.Messages[i]
 		if m.UID > 0 {
@@ -278,6 +278,7 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch) (*batc
 		if m.FromEmail != "" {
 			senders = append(senders, strings.ToLower(m.FromEmail))
 		}
+		recipients = append(recipients, ackRecipient(m))
 	}
 	if len(uids) > 0 && b.Mailbox != "" {
 		var got []int64
@@ -360,10 +361,13 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch) (*batc
 			Email string `db:"email"`
 			N     int    `db:"n"`
 		}
-		if err := tx.SelectContext(ctx, &counts, `SELECT lower(c.from_email) AS email, count(*) AS n
-			FROM outbox o JOIN contributions c ON c.id = o.contribution_id
-			WHERE o.kind = 'ack_email' AND o.created_at > $2 AND o.failed_at IS NULL AND lower(c.from_email) = ANY($1)
-			GROUP BY 1`, pqStrings(senders), s.clock.Now().Add(-24*time.Hour)); err != nil {
+		// The cap counts the address acknowledgements go to (Reply-To, else From), so
+		// that nobody can make us mail a third party by naming it as Reply-To.
+		if err := tx.SelectContext(ctx, &counts, `SELECT lower(COALESCE(NULLIF(m.reply_to, ''), m.from_email)) AS email, count(*) AS n
+			FROM outbox o JOIN messages m ON m.id = o.message_id
+			WHERE o.kind = 'ack_email' AND o.created_at > $2 AND o.failed_at IS NULL
+			AND lower(COALESCE(NULLIF(m.reply_to, ''), m.from_email)) = ANY($1)
+			GROUP BY 1`, pqStrings(recipients), s.clock.Now().Add(-24*time.Hour)); err != nil {
 			return nil, fmt.Errorf("acknowledgement counts: %w", err)
 		}
 		for _, c := range counts {
@@ -399,7 +403,7 @@ func (bc *batchContext) remember(m *Inbound, res Ingested) {
 		}
 		bc.senders[email] = append(bc.senders[email], pc)
 		if res.AckQueued {
-			bc.ackCounts[email]++
+			bc.ackCounts[ackRecipient(m)]++
 		}
 	}
 	if res.Kind == MsgQuarantined || res.NewContrib || res.Kind == MsgFollowUp || (res.Kind == MsgBounce && res.ContributionID != 0) {
@@ -617,6 +621,7 @@ func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, bc *batchConte
 		CleanText(m.KindReason), nullString(CleanText(m.MessageID)), CleanText(m.InReplyTo), pqStrings(m.References),
 		CleanText(m.To), CleanText(m.Cc), date, string(hdr), CleanText(m.Text), CleanText(m.FreshText), CleanText(m.HTML),
 		pqStrings(m.Warnings), m.Raw, rawSHA, int64(len(m.Raw)), m.Mailbox, int64(m.UIDValidity), int64(m.UID),
+		CleanText(m.ReplyTo),
 	).StructScan(&row)
 	if err != nil {
 		return res, fmt.Errorf("insert contribution: %w", err)
@@ -633,10 +638,7 @@ func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, bc *batchConte
 // ackSuppression says why a new contribution gets no acknowledgement, or "" to send one.
 func (bc *batchContext) ackSuppression(m *Inbound, received, now time.Time) string {
 	pol := bc.pol
-	to := strings.ToLower(strings.TrimSpace(m.FromEmail))
-	if m.ReplyTo != "" {
-		to = strings.ToLower(strings.TrimSpace(m.ReplyTo))
-	}
+	to := ackRecipient(m)
 	switch {
 	case !pol.Ack:
 		return "acknowledgements are turned off (WSISBOT_ACK=off)"
@@ -655,8 +657,8 @@ func (bc *batchContext) ackSuppression(m *Inbound, received, now time.Time) stri
 			now.Sub(received).Round(time.Minute), pol.AckWindow)
 	}
 	if pol.AckPerSenderPerDay > 0 {
-		if n := bc.ackCounts[strings.ToLower(m.FromEmail)]; n >= pol.AckPerSenderPerDay {
-			return fmt.Sprintf("%s already received %d acknowledgements in 24 hours (the cap)", m.FromEmail, n)
+		if n := bc.ackCounts[to]; n >= pol.AckPerSenderPerDay {
+			return fmt.Sprintf("%s already received %d acknowledgements in 24 hours (the cap)", to, n)
 		}
 	}
 	return ""
@@ -707,13 +709,13 @@ func (s *Store) insertInbound(ctx context.Context, tx *sqlx.Tx, m *Inbound, cont
 	var id int64
 	err = tx.QueryRowxContext(ctx, `INSERT INTO messages (contribution_id, direction, kind, kind_reason, message_id,
 		in_reply_to, refs, from_name, from_email, to_addrs, cc_addrs, subject, date_header, received_at, headers,
-		text_body, fresh_text, html_body, language, warnings, raw, raw_sha256, size, mailbox, uidvalidity, uid, created_at)
+		text_body, fresh_text, html_body, language, warnings, raw, raw_sha256, size, mailbox, uidvalidity, uid, created_at, reply_to)
 		VALUES ($1, 'in', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-		$23, $24, $25, $26) RETURNING id`,
+		$23, $24, $25, $26, $27) RETURNING id`,
 		cid, m.Kind, CleanText(m.KindReason), nullString(CleanText(m.MessageID)), CleanText(m.InReplyTo), pqStrings(m.References),
 		CleanText(m.FromName), CleanText(m.FromEmail), CleanText(m.To), CleanText(m.Cc), CleanText(m.Subject), date, received,
 		string(hdr), CleanText(m.Text), CleanText(m.FreshText), CleanText(m.HTML), m.Language, pqStrings(m.Warnings),
-		m.Raw, rawSHA, int64(len(m.Raw)), m.Mailbox, int64(m.UIDValidity), int64(m.UID), s.clock.Now()).Scan(&id)
+		m.Raw, rawSHA, int64(len(m.Raw)), m.Mailbox, int64(m.UIDValidity), int64(m.UID), s.clock.Now(), CleanText(m.ReplyTo)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert message: %w", err)
 	}
@@ -754,9 +756,9 @@ const insertContributionSQL = `WITH c AS (
 	), m AS (
 		INSERT INTO messages (contribution_id, direction, kind, kind_reason, message_id,
 			in_reply_to, refs, from_name, from_email, to_addrs, cc_addrs, subject, date_header, received_at, headers,
-			text_body, fresh_text, html_body, language, warnings, raw, raw_sha256, size, mailbox, uidvalidity, uid, created_at)
+			text_body, fresh_text, html_body, language, warnings, raw, raw_sha256, size, mailbox, uidvalidity, uid, created_at, reply_to)
 		SELECT c.id, 'in', 'contribution', $19, $20, $21, $22, $6, $7, $23, $24, $9, $25, $10, $26,
-			$27, $28, $29, $5, $30, $31, $32, $33, $34, $35, $36, $18
+			$27, $28, $29, $5, $30, $31, $32, $33, $34, $35, $36, $18, $37
 		FROM c RETURNING id
 	), e AS (
 		INSERT INTO events (contribution_id, at, actor, action, old_status, new_status, details)
@@ -785,3 +787,11 @@ const insertAttachmentSQL = `WITH b AS (
 		INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING)
 	INSERT INTO attachments (message_id, position, filename, content_type, size, sha256, inline)
 	VALUES ($4, $5, $6, $7, $2, $1, $8)`
+
+// ackRecipient is the address an acknowledgement goes to: Reply-To, else From.
+func ackRecipient(m *Inbound) string {
+	if r := strings.TrimSpace(m.ReplyTo); r != "" {
+		return strings.ToLower(r)
+	}
+	return strings.ToLower(strings.TrimSpace(m.FromEmail))
+}

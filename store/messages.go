@@ -49,6 +49,7 @@ type Message struct {
 	References     pq.StringArray  `db:"refs" json:"references"`
 	FromName       string          `db:"from_name" json:"from_name"`
 	FromEmail      string          `db:"from_email" json:"from_email"`
+	ReplyTo        string          `db:"reply_to" json:"reply_to"`
 	To             string          `db:"to_addrs" json:"to"`
 	Cc             string          `db:"cc_addrs" json:"cc"`
 	Subject        string          `db:"subject" json:"subject"`
@@ -69,7 +70,7 @@ type Message struct {
 }
 
 const messageColumns = `id, contribution_id, direction, kind, kind_reason, message_id, in_reply_to, refs,
-	from_name, from_email, to_addrs, cc_addrs, subject, date_header, received_at, headers, text_body,
+	from_name, from_email, reply_to, to_addrs, cc_addrs, subject, date_header, received_at, headers, text_body,
 	fresh_text, html_body, language, warnings, raw_sha256, size, mailbox, uidvalidity, uid, created_at`
 
 // Attachment is a file that came with a message; its bytes are stored once per content.

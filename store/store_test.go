@@ -518,3 +518,40 @@ func TestOutboxRetryAndPermanentFailure(t *testing.T) {
 		t.Fatal("a permanently failed item was tried again")
 	}
 }
+
+func TestAckCapCountsTheRecipient(t *testing.T) {
+	s, _ := newStore(t)
+	pol := store.DefaultIngestPolicy()
+	pol.AckPerSenderPerDay = 2
+	var msgs []store.Inbound
+	for i := range 4 {
+		m := inbound(fmt.Sprintf("sender%d@example.org", i), fmt.Sprintf("Submission %d", i))
+		m.ReplyTo = "Victim@Example.com"
+		msgs = append(msgs, m)
+	}
+	res, err := s.Ingest(context.Background(), store.IngestBatch{Messages: msgs}, pol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queued := 0
+	for _, r := range res {
+		if r.AckQueued {
+			queued++
+		} else if r.AckSuppressed == "" {
+			t.Fatalf("neither queued nor suppressed: %+v", r)
+		}
+	}
+	if queued != 2 {
+		t.Fatalf("acknowledgements queued to one Reply-To address = %d, want the cap of 2", queued)
+	}
+	// The cap holds across batches too.
+	m := inbound("another@example.org", "Submission 9")
+	m.ReplyTo = "victim@example.com"
+	res, err = s.Ingest(context.Background(), store.IngestBatch{Messages: []store.Inbound{m}}, pol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].AckQueued {
+		t.Fatal("the cap was forgotten between batches")
+	}
+}

@@ -59,6 +59,7 @@ CREATE TABLE messages (
     refs             text[] NOT NULL DEFAULT '{}',
     from_name        text NOT NULL DEFAULT '',
     from_email       text NOT NULL DEFAULT '',
+    reply_to         text NOT NULL DEFAULT '',
     to_addrs         text NOT NULL DEFAULT '',
     cc_addrs         text NOT NULL DEFAULT '',
     subject          text NOT NULL DEFAULT '',

@@ -1,0 +1,226 @@
+package mailin
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/wsis/wsisbot/store"
+)
+
+// The SMTP connection security modes (WSISBOT_SMTP_TLS).
+const (
+	SMTPImplicitTLS = "tls"      // TLS from the first byte (port 465)
+	SMTPStartTLS    = "starttls" // plain connection upgraded with STARTTLS (port 587)
+	SMTPPlain       = "none"     // no TLS: only to a server on this machine
+)
+
+// SMTPSender delivers messages to one SMTP server (a submission server or a relay).
+// Each Send opens a connection, says hello with our domain, authenticates when a user
+// is configured, sends one message and quits.
+//
+// Errors: a 5xx reply to MAIL, RCPT or DATA is permanent (store.Permanent: retrying
+// will not help this message). Everything else is temporary and retried by the outbox:
+// 4xx replies (421, 450, 451, 452...), network errors and timeouts, and trouble before
+// the mail transaction starts (greeting, EHLO, STARTTLS, AUTH), which concerns our
+// server or our configuration rather than the message.
+type SMTPSender struct {
+	addr     string
+	host     string
+	mode     string
+	user     string
+	password string
+	hello    string
+	timeout  time.Duration
+	// TLSConfig, when set, replaces the default TLS configuration (system roots,
+	// the server's host name); tests set their own roots.
+	TLSConfig *tls.Config
+}
+
+// ValidateSMTP checks the SMTP settings: an address with a port, a known TLS mode,
+// "none" only towards a loopback server, a From address, and a password whenever a
+// user is set.
+func (c MailConfig) ValidateSMTP() error {
+	var errs []error
+	host, port, err := net.SplitHostPort(c.SMTPAddr)
+	if err != nil || host == "" || port == "" {
+		errs = append(errs, fmt.Errorf("WSISBOT_SMTP_ADDR: not host:port: %q", c.SMTPAddr))
+	}
+	switch c.SMTPTLS {
+	case SMTPImplicitTLS, SMTPStartTLS:
+	case SMTPPlain:
+		if err == nil && !smtpLoopbackHost(host) {
+			errs = append(errs, fmt.Errorf("WSISBOT_SMTP_TLS=none is only allowed for a server on this machine (localhost, 127.0.0.1, ::1), not %q", host))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("WSISBOT_SMTP_TLS: must be tls, starttls or none, not %q", c.SMTPTLS))
+	}
+	if _, err := c.FromAddress(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.SMTPUser != "" && c.SMTPPassword == "" {
+		errs = append(errs, errors.New("WSISBOT_SMTP_PASSWORD (or WSISBOT_SMTP_PASSWORD_FILE) is required with WSISBOT_SMTP_USER"))
+	}
+	if c.SMTPTimeout < 0 {
+		errs = append(errs, fmt.Errorf("WSISBOT_SMTP_TIMEOUT: must not be negative: %s", c.SMTPTimeout))
+	}
+	return errors.Join(errs...)
+}
+
+func smtpLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// NewSMTPSender validates cfg and returns a sender for it.
+func NewSMTPSender(cfg MailConfig) (*SMTPSender, error) {
+	if err := cfg.ValidateSMTP(); err != nil {
+		return nil, fmt.Errorf("mailin: smtp: %w", err)
+	}
+	from, _ := cfg.FromAddress()
+	host, _, _ := net.SplitHostPort(cfg.SMTPAddr)
+	timeout := cfg.SMTPTimeout
+	if timeout == 0 {
+		timeout = time.Minute
+	}
+	return &SMTPSender{addr: cfg.SMTPAddr, host: host, mode: cfg.SMTPTLS, user: cfg.SMTPUser, password: cfg.SMTPPassword,
+		hello: outDomain(from.Address), timeout: timeout}, nil
+}
+
+// String describes the sender for logs, without credentials.
+func (s *SMTPSender) String() string {
+	auth := "no AUTH"
+	if s.user != "" {
+		auth = "AUTH PLAIN as " + s.user
+	}
+	return fmt.Sprintf("smtp://%s (%s, %s)", s.addr, s.mode, auth)
+}
+
+func (s *SMTPSender) tlsConfig() *tls.Config {
+	c := &tls.Config{MinVersion: tls.VersionTLS12}
+	if s.TLSConfig != nil {
+		c = s.TLSConfig.Clone()
+	}
+	if c.ServerName == "" {
+		c.ServerName = s.host
+	}
+	return c
+}
+
+// Send delivers raw to the recipients in to. envelopeFrom is the reverse path: "" sends
+// MAIL FROM:<>, the null reverse path of automatic replies (RFC 3834), so that nothing
+// bounces back to an acknowledgement. ctx cancels the whole exchange.
+func (s *SMTPSender) Send(ctx context.Context, envelopeFrom string, to []string, raw []byte) error {
+	if len(to) == 0 {
+		return store.Permanent(errors.New("smtp: no recipient"))
+	}
+	for _, rcpt := range append([]string{envelopeFrom}, to...) {
+		if rcpt != "" && !outValidAddr(rcpt) {
+			return store.Permanent(fmt.Errorf("smtp: invalid address %q", rcpt))
+		}
+	}
+	err := s.send(ctx, envelopeFrom, to, raw)
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("smtp: %w (%v)", ctx.Err(), err)
+	}
+	return err
+}
+
+func (s *SMTPSender) send(ctx context.Context, envelopeFrom string, to []string, raw []byte) error {
+	dialer := &net.Dialer{Timeout: s.timeout, KeepAlive: 30 * time.Second}
+	var conn net.Conn
+	var err error
+	if s.mode == SMTPImplicitTLS {
+		conn, err = (&tls.Dialer{NetDialer: dialer, Config: s.tlsConfig()}).DialContext(ctx, "tcp", s.addr)
+	} else {
+		conn, err = dialer.DialContext(ctx, "tcp", s.addr)
+	}
+	if err != nil {
+		return fmt.Errorf("smtp: connect to %s: %w", s.addr, err)
+	}
+	// The client has no context: closing the connection is how ctx interrupts it.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+
+	var c *smtp.Client
+	if s.mode == SMTPStartTLS {
+		// go-smtp says EHLO as "localhost" before STARTTLS; after it, we say our name.
+		if c, err = smtp.NewClientStartTLS(conn, s.tlsConfig()); err != nil {
+			conn.Close()
+			return fmt.Errorf("smtp: STARTTLS with %s: %w", s.addr, err)
+		}
+	} else {
+		c = smtp.NewClient(conn)
+	}
+	defer c.Close()
+	c.CommandTimeout = s.timeout
+	c.SubmissionTimeout = 2 * s.timeout
+
+	if err := c.Hello(s.hello); err != nil {
+		return fmt.Errorf("smtp: EHLO %s to %s: %w", s.hello, s.addr, err)
+	}
+	if s.user != "" {
+		if ok, _ := c.Extension("AUTH"); !ok {
+			return fmt.Errorf("smtp: %s offers no AUTH but WSISBOT_SMTP_USER is set", s.addr)
+		}
+		if err := c.Auth(sasl.NewPlainClient("", s.user, s.password)); err != nil {
+			return fmt.Errorf("smtp: AUTH PLAIN as %s: %w", s.user, err)
+		}
+	}
+	var opts *smtp.MailOptions
+	if !smtpASCII(envelopeFrom) || !smtpASCII(strings.Join(to, "")) {
+		if ok, _ := c.Extension("SMTPUTF8"); !ok {
+			return store.Permanent(fmt.Errorf("smtp: %s does not support SMTPUTF8, needed for %s", s.addr, strings.Join(to, ", ")))
+		}
+		opts = &smtp.MailOptions{UTF8: true}
+	}
+	if err := c.Mail(envelopeFrom, opts); err != nil {
+		return smtpReplyError("MAIL FROM:<"+envelopeFrom+">", err)
+	}
+	for _, rcpt := range to {
+		if err := c.Rcpt(rcpt, nil); err != nil {
+			return smtpReplyError("RCPT TO:<"+rcpt+">", err)
+		}
+	}
+	wc, err := c.Data()
+	if err != nil {
+		return smtpReplyError("DATA", err)
+	}
+	if _, err := wc.Write(raw); err != nil {
+		return fmt.Errorf("smtp: DATA: %w", err)
+	}
+	if err := wc.Close(); err != nil {
+		return smtpReplyError("end of DATA", err)
+	}
+	// The message is accepted; a failing QUIT changes nothing.
+	_ = c.Quit()
+	return nil
+}
+
+// smtpReplyError makes a 5xx reply permanent and leaves everything else temporary.
+func smtpReplyError(stage string, err error) error {
+	var se *smtp.SMTPError
+	if errors.As(err, &se) && se.Code >= 500 && se.Code <= 599 {
+		return store.Permanent(fmt.Errorf("smtp: %s: %w", stage, err))
+	}
+	return fmt.Errorf("smtp: %s: %w", stage, err)
+}
+
+func smtpASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
