@@ -221,12 +221,8 @@ func (w *AckWorker) handleAck(ctx context.Context, it store.OutboxItem) (store.O
 	if err := w.sender.Send(ctx, envelopeFrom, []string{to.Address}, raw); err != nil {
 		return store.OutboxResult{}, fmt.Errorf("ack %s: %w", c.Ref, err)
 	}
-	note, err := store.NewOutboxItem(store.OutboxSlackThread, fmt.Sprintf("thread:ack-sent:%d", c.ID), c.ID, msg.ID,
-		store.ThreadNote{Type: store.NoteAckSent, MessageID: msg.ID, Text: fmt.Sprintf("acknowledgement sent to %s in %s", to.Address, words.Language)})
-	if err != nil {
-		return store.OutboxResult{}, store.Permanent(err)
-	}
-	return store.OutboxResult{Outbound: &rec, AckSent: true, Then: []store.OutboxItem{note}}, nil
+	note := store.ThreadNote{Type: store.NoteAckSent, Text: fmt.Sprintf("in %s", languageName(words.Language))}
+	return store.OutboxResult{Outbound: &rec, AckSent: true, Notes: []store.ThreadNote{note}}, nil
 }
 
 // ackedMessage is the inbound message the item acknowledges: the item's message, else
@@ -311,14 +307,10 @@ func (w *AckWorker) handleReply(ctx context.Context, it store.OutboxItem) (store
 		return store.OutboxResult{}, fmt.Errorf("reply %s: %w", c.Ref, err)
 	}
 	actor := ackFirstNonEmpty(p.Actor, p.ActorName, "secretariat")
-	note, err := store.NewOutboxItem(store.OutboxSlackThread, fmt.Sprintf("thread:reply-sent:%d", it.ID), c.ID, 0,
-		store.ThreadNote{Type: store.NoteReplySent, Text: fmt.Sprintf("reply by %s sent to %s", ackFirstNonEmpty(p.ActorName, actor), to.Address)})
-	if err != nil {
-		return store.OutboxResult{}, store.Permanent(err)
-	}
+	note := store.ThreadNote{Type: store.NoteReplySent, Text: fmt.Sprintf("reply by %s sent to %s", ackFirstNonEmpty(p.ActorName, actor), to.Address)}
 	return store.OutboxResult{
 		Outbound: &rec,
-		Then:     []store.OutboxItem{note},
+		Notes:    []store.ThreadNote{note},
 		Event: &store.EventInput{Actor: actor, Action: store.ActionReply, Details: map[string]any{
 			"to": to.Address, "message_id": rec.MessageID, "actor_name": p.ActorName, "outbox_id": it.ID}},
 	}, nil
@@ -403,3 +395,22 @@ func (b *ackBackoff) next() time.Duration {
 }
 
 func (b *ackBackoff) reset() { b.cur = 0 }
+
+// languageName is a language code's English name, for the secretariat's notes.
+func languageName(code string) string {
+	switch code {
+	case "ar":
+		return "Arabic"
+	case "zh":
+		return "Chinese"
+	case "en":
+		return "English"
+	case "fr":
+		return "French"
+	case "ru":
+		return "Russian"
+	case "es":
+		return "Spanish"
+	}
+	return code
+}

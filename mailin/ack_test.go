@@ -435,10 +435,14 @@ func TestAckHeadersAndStoredConversation(t *testing.T) {
 	if c.AckStatus != store.AckSent || c.AckSentAt == nil || c.AckError != "" {
 		t.Errorf("ack status %q sent at %v error %q", c.AckStatus, c.AckSentAt, c.AckError)
 	}
-	note := e.item(cid, fmt.Sprintf("thread:ack-sent:%d", cid))
+	ack := e.item(cid, fmt.Sprintf("ack:%d", cid))
+	note := e.item(cid, fmt.Sprintf("thread:%s:%d", store.NoteAckSent, ack.ID))
 	var tn store.ThreadNote
 	if err := json.Unmarshal(note.Payload, &tn); err != nil || note.Kind != store.OutboxSlackThread || tn.Type != store.NoteAckSent {
 		t.Errorf("thread note %s %s (%v)", note.Kind, note.Payload, err)
+	}
+	if tn.MessageID != out.ID || note.MessageID == nil || *note.MessageID != out.ID {
+		t.Errorf("the thread note names message %d, want the acknowledgement sent (%d)", tn.MessageID, out.ID)
 	}
 }
 
@@ -850,7 +854,7 @@ func TestReplyThreadedInTheConversation(t *testing.T) {
 		t.Errorf("no reply event by U123: %+v", evs)
 	}
 	stored := e.item(r.ContributionID, "reply:test:1")
-	note := e.item(r.ContributionID, fmt.Sprintf("thread:reply-sent:%d", stored.ID))
+	note := e.item(r.ContributionID, fmt.Sprintf("thread:%s:%d", store.NoteReplySent, stored.ID))
 	var tn store.ThreadNote
 	if err := json.Unmarshal(note.Payload, &tn); err != nil || tn.Type != store.NoteReplySent {
 		t.Errorf("thread note %s", note.Payload)

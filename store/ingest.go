@@ -653,8 +653,8 @@ func (bc *batchContext) ackSuppression(m *Inbound, received, now time.Time) stri
 		}
 	}
 	if pol.AckWindow > 0 && now.Sub(received) > pol.AckWindow {
-		return fmt.Sprintf("history: it reached the mailbox %s ago, before the %s acknowledgement window",
-			now.Sub(received).Round(time.Minute), pol.AckWindow)
+		return fmt.Sprintf("history: it reached the mailbox %s ago, outside the %s acknowledgement window",
+			humanDuration(now.Sub(received)), humanDuration(pol.AckWindow))
 	}
 	if pol.AckPerSenderPerDay > 0 {
 		if n := bc.ackCounts[to]; n >= pol.AckPerSenderPerDay {
@@ -794,4 +794,22 @@ func ackRecipient(m *Inbound) string {
 		return strings.ToLower(r)
 	}
 	return strings.ToLower(strings.TrimSpace(m.FromEmail))
+}
+
+// humanDuration says a duration the way people do: "36 days", "5 hours", "20 minutes".
+func humanDuration(d time.Duration) string {
+	plural := func(n int64, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch {
+	case d >= 48*time.Hour:
+		return plural(int64(d/(24*time.Hour)), "day")
+	case d >= 2*time.Hour:
+		return plural(int64(d/time.Hour), "hour")
+	default:
+		return plural(int64(d/time.Minute), "minute")
+	}
 }

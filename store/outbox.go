@@ -128,8 +128,11 @@ type OutboxResult struct {
 	AckSent bool
 	// Card records where a contribution's Slack card was posted.
 	CardChannel, CardTS string
-	// Then queues further items (e.g. a thread note that the acknowledgement went out).
+	// Then queues further items.
 	Then []OutboxItem
+	// Notes are thread notes about what this item did (the acknowledgement or a reply
+	// went out); each is queued as a slack_thread item that names the stored Outbound.
+	Notes []ThreadNote
 	// Event, when set, is appended to the contribution's audit trail.
 	Event *EventInput
 }
@@ -293,8 +296,21 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 	if it.ContributionID != nil {
 		cid = *it.ContributionID
 	}
+	var outboundID int64
 	if res.Outbound != nil {
-		if _, err := s.insertOutbound(ctx, tx, cid, *res.Outbound, now); err != nil {
+		var err error
+		if outboundID, err = s.insertOutbound(ctx, tx, cid, *res.Outbound, now); err != nil {
+			return err
+		}
+	}
+	for _, n := range res.Notes {
+		if cid == 0 {
+			break
+		}
+		if outboundID != 0 {
+			n.MessageID = outboundID
+		}
+		if err := s.enqueueThreadNote(ctx, tx, cid, fmt.Sprintf("%s:%d", n.Type, it.ID), n); err != nil {
 			return err
 		}
 	}
@@ -323,7 +339,7 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 			return err
 		}
 	}
-	if len(res.Then) > 0 {
+	if len(res.Then)+len(res.Notes) > 0 {
 		return notifyOutbox(ctx, tx)
 	}
 	return nil

@@ -26,6 +26,7 @@ Usage:
   wsisbot [--config FILE] COMMAND [flags]
 
 Commands:
+  demo      see it work: in-process mailbox, mail server and Slack stand-in (--once: exit when done)
   serve     run the intake, the mailer and the Slack desk (migrates first)
   migrate   apply the database migrations and exit
   phases    print the phases and deadlines relative to now
@@ -85,6 +86,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 		return nil
 	case "serve":
 		return cmdServe(ctx, cfg, logger, rest)
+	case "demo":
+		return cmdDemo(ctx, cfg, logger, rest, stdout)
 	}
 	global.Usage()
 	return fmt.Errorf("unknown command %q", cmd)
