@@ -100,7 +100,9 @@ func runDemo(ctx context.Context, base *Config, logger *slog.Logger, o demoOptio
 	}
 	mem.AddUser(user)
 	imapSrv := imapserver.New(&imapserver.Options{
-		NewSession:   func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) { return mem.NewSession(), nil, nil },
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
 		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
 		InsecureAuth: true,
 		Logger:       slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
@@ -364,7 +366,7 @@ type mailCapture struct {
 
 type capturedMail struct {
 	From, To, Subject, MessageID, Language, XWSISBot string
-	Raw                                             []byte
+	Raw                                              []byte
 }
 
 func (m *mailCapture) NewSession(*smtp.Conn) (smtp.Session, error) { return &captureSession{c: m}, nil }

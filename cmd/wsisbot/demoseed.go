@@ -168,11 +168,11 @@ func demoSeeds(now time.Time) []seedMessage {
 		From:      "=?utf-8?b?" + base64.StdEncoding.EncodeToString([]byte("وزارة الاتصالات وتكنولوجيا المعلومات")) + "?= <wsis@mcit.gov.eg>",
 		Subject:   "مساهمة رسمية بشأن الجوانب المواضيعية لمنتدى القمة العالمية لمجتمع المعلومات 2019",
 		MessageID: "20190119.ar.1@mcit.gov.eg", Charset: "windows-1256", Encoding: "quoted-printable",
-		Body: "حضرات السادة والسيدات،\n\nتحية طيبة وبعد،\n\nيسر وزارة الاتصالات وتكنولوجيا المعلومات أن تقدم مساهمتها الرسمية بشأن الجوانب المواضيعية لمنتدى القمة لعام 2019، مع التركيز على بناء القدرات (خط العمل C4) والأمن السيبراني (خط العمل C5).\n\nوتفضلوا بقبول فائق التقدير والاحترام.\n\nإدارة التعاون الدولي\nوزارة الاتصالات وتكنولوجيا المعلومات، جمهورية مصر العربية",
+		Body:  "حضرات السادة والسيدات،\n\nتحية طيبة وبعد،\n\nيسر وزارة الاتصالات وتكنولوجيا المعلومات أن تقدم مساهمتها الرسمية بشأن الجوانب المواضيعية لمنتدى القمة لعام 2019، مع التركيز على بناء القدرات (خط العمل C4) والأمن السيبراني (خط العمل C5).\n\nوتفضلوا بقبول فائق التقدير والاحترام.\n\nإدارة التعاون الدولي\nوزارة الاتصالات وتكنولوجيا المعلومات، جمهورية مصر العربية",
 		Parts: []seedPart{{ContentType: "application/pdf", Filename: "مساهمة_مصر_2019.pdf", Data: fakePDF("Egypt submission")}},
 	})
 	add("Chinese, academia, GB18030, workshop request", true, false, at(19*time.Hour), seedMail{
-		From: "=?utf-8?b?" + base64.StdEncoding.EncodeToString([]byte("清华大学 互联网治理研究中心")) + "?= <igov@tsinghua.edu.cn>",
+		From:    "=?utf-8?b?" + base64.StdEncoding.EncodeToString([]byte("清华大学 互联网治理研究中心")) + "?= <igov@tsinghua.edu.cn>",
 		Subject: "关于在2019年信息社会世界峰会论坛举办研讨会的申请", MessageID: "5c43a1b2.cn.2@tsinghua.edu.cn",
 		Charset: "gb18030", Encoding: "base64",
 		Body:  "尊敬的秘书处：\n\n清华大学互联网治理研究中心谨申请在2019年信息社会世界峰会论坛期间举办一场研讨会，主题为“人工智能与可持续发展目标”，涉及行动方针C3和C7。\n\n研讨会提案见附件。\n\n此致\n敬礼\n\n李明 教授\n清华大学",
@@ -185,13 +185,13 @@ func demoSeeds(now time.Time) []seedMessage {
 		Parts: []seedPart{{ContentType: "application/pdf", Filename: "DRF format proposal.pdf", Data: fakePDF("DRF format")}},
 	})
 	add("French, government, ISO-8859-1, HLTF nomination", true, false, at(15*time.Hour), seedMail{
-		From: "=?iso-8859-1?q?Minist=E8re_de_l'=C9conomie_num=E9rique?= <cooperation@numerique.gouv.sn>",
+		From:    "=?iso-8859-1?q?Minist=E8re_de_l'=C9conomie_num=E9rique?= <cooperation@numerique.gouv.sn>",
 		Subject: "Nomination d'un facilitateur de haut niveau (High-Level Track Facilitator)", MessageID: "a1b2c3.fr.4@numerique.gouv.sn",
 		Charset: "iso-8859-1", Encoding: "quoted-printable",
 		Body: "Madame, Monsieur,\n\nLe Ministère de l'Économie numérique du Sénégal a l'honneur de proposer la candidature de Mme Awa Ndiaye comme facilitatrice de la filière de haut niveau du Forum du SMSI 2019.\n\nVeuillez agréer, Madame, Monsieur, l'expression de notre haute considération.\n\nDirection de la coopération",
 	})
 	add("Russian, academia, KOI8-R, photo contest entry", true, false, at(12*time.Hour), seedMail{
-		From: "=?koi8-r?b?" + base64.StdEncoding.EncodeToString(encodeText("koi8-r", "Иван Петров")) + "?= <petrov@spbu.ru>",
+		From:    "=?koi8-r?b?" + base64.StdEncoding.EncodeToString(encodeText("koi8-r", "Иван Петров")) + "?= <petrov@spbu.ru>",
 		Subject: "Заявка на фотоконкурс WSIS 2019", MessageID: "7f3e.ru.5@spbu.ru", Charset: "koi8-r", Encoding: "quoted-printable",
 		Body:  "Уважаемые дамы и господа!\n\nНаправляю фотографию для фотоконкурса ВВУИО 2019: «Цифровая школа в Арктике».\n\nС уважением,\nИван Петров\nСанкт-Петербургский государственный университет",
 		Parts: []seedPart{{ContentType: "image/jpeg", Filename: "Цифровая школа.jpg", Data: []byte("\xff\xd8\xff\xe0 JFIF demo photo")}},

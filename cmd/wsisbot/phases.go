@@ -52,8 +52,18 @@ func writePhases(w io.Writer, ph *store.Phases, clock store.Clock) {
 	}
 	tw.Flush()
 	if next, ok := ph.NextDeadline(now); ok {
-		fmt.Fprintf(w, "\nNext deadline: %s, %s (%d days left)\n", next.Name, next.LastInstant().Format("2 January 2006 15:04:05 MST"), ph.DaysLeft(next, now))
+		fmt.Fprintf(w, "\nNext deadline: %s, %s (%s)\n", next.Name, next.LastInstant().Format("2 January 2006 15:04:05 MST"), daysLeft(ph.DaysLeft(next, now)))
 	} else {
 		fmt.Fprintln(w, "\nEvery deadline has passed.")
 	}
+}
+
+func daysLeft(n int) string {
+	switch n {
+	case 0:
+		return "today"
+	case 1:
+		return "1 day left"
+	}
+	return fmt.Sprintf("%d days left", n)
 }

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestConfigDefaults(t *testing.T) {
+	cfg, err := loadConfig("", env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.validate(); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.HTTPAddr != "127.0.0.1:8080" || cfg.IMAP.Mailbox != "INBOX" || cfg.IMAP.Poll != 30*time.Second ||
+		!cfg.Mail.Ack || cfg.Mail.AckWindow != 24*time.Hour || cfg.Mail.AckPerDay != 5 {
+		t.Fatalf("defaults: %+v", cfg)
+	}
+}
+
+func TestConfigErrorsNameTheVariable(t *testing.T) {
+	cases := map[string]map[string]string{
+		"WSISBOT_CLOCK":                  {"WSISBOT_CLOCK": "next tuesday"},
+		"WSISBOT_HTTP_ADDR":              {"WSISBOT_HTTP_ADDR": "8080"},
+		"WSISBOT_IMAP_POLL":              {"WSISBOT_IMAP_POLL": "often"},
+		"WSISBOT_ACK":                    {"WSISBOT_ACK": "maybe"},
+		"WSISBOT_PHASES":                 {"WSISBOT_PHASES": "/nonexistent/phases.toml"},
+		"WSISBOT_LOG_LEVEL":              {"WSISBOT_LOG_LEVEL": "loud"},
+		"WSISBOT_ACK_PER_SENDER_PER_DAY": {"WSISBOT_ACK_PER_SENDER_PER_DAY": "five"},
+	}
+	for name, e := range cases {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := loadConfig("", env(e))
+			if err == nil {
+				err = cfg.validate()
+			}
+			if err == nil || !strings.Contains(err.Error(), name) {
+				t.Fatalf("err = %v, want one naming %s", err, name)
+			}
+		})
+	}
+}
+
+func TestConfigSecretsFromFilesAndMasked(t *testing.T) {
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "imap-password")
+	if err := os.WriteFile(pw, []byte("s3cret-imap\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig("", env(map[string]string{"WSISBOT_IMAP_PASSWORD_FILE": pw, "SLACK_BOT_TOKEN": "xoxb-very-secret",
+		"DATABASE_URL": "postgres://u:dbpass@db/wsisbot"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.IMAP.Password != "s3cret-imap" {
+		t.Fatalf("password from file = %q", cfg.IMAP.Password)
+	}
+	printed := strings.Join(cfg.masked(), "\n")
+	for _, secret := range []string{"s3cret-imap", "xoxb-very-secret", "dbpass"} {
+		if strings.Contains(printed, secret) {
+			t.Fatalf("a secret is printed:\n%s", printed)
+		}
+	}
+	if !strings.Contains(printed, "WSISBOT_IMAP_PASSWORD=********") {
+		t.Fatalf("the masked setting is not shown:\n%s", printed)
+	}
+	// Both the value and its file: refused, naming both.
+	_, err = loadConfig("", env(map[string]string{"WSISBOT_IMAP_PASSWORD_FILE": pw, "WSISBOT_IMAP_PASSWORD": "x"}))
+	if err == nil || !strings.Contains(err.Error(), "WSISBOT_IMAP_PASSWORD_FILE") {
+		t.Fatalf("err = %v", err)
+	}
+	// A missing secret file names the variable, not the secret.
+	_, err = loadConfig("", env(map[string]string{"SLACK_BOT_TOKEN_FILE": filepath.Join(dir, "missing")}))
+	if err == nil || !strings.Contains(err.Error(), "SLACK_BOT_TOKEN_FILE") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "wsisbot.toml")
+	if err := os.WriteFile(file, []byte("WSISBOT_HTTP_ADDR = \"127.0.0.1:9999\"\nWSISBOT_IMAP_POLL = \"1m\"\nWSISBOT_ACK_PER_SENDER_PER_DAY = 3\nWSISBOT_ACK = false\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig(file, env(map[string]string{"WSISBOT_IMAP_POLL": "2m"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.HTTPAddr != "127.0.0.1:9999" || cfg.IMAP.Poll != 2*time.Minute || cfg.Mail.AckPerDay != 3 || cfg.Mail.Ack {
+		t.Fatalf("file + environment: %+v", cfg)
+	}
+	if err := os.WriteFile(file, []byte("WSISBOT_HTTP_ADRR = \"x\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadConfig(file, env(nil)); err == nil || !strings.Contains(err.Error(), "WSISBOT_HTTP_ADRR") {
+		t.Fatalf("a misspelt setting: err = %v", err)
+	}
+}
+
+func TestPhasesCommand(t *testing.T) {
+	var out, errw bytes.Buffer
+	if err := run([]string{"phases"}, &out, &errw, env(map[string]string{"WSISBOT_CLOCK": "2019-02-09T12:00:00+01:00"})); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	for _, want := range []string{"▶", "III", "Sun 10 Feb 2019 23:59:59", "Next deadline", "(1 day left)"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("phases output lacks %q:\n%s", want, s)
+		}
+	}
+}
