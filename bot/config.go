@@ -2,7 +2,13 @@
 // thread notes, the /wsis command, the App Home dashboard, reminders and the watchdog.
 package bot
 
-import "time"
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
 
 // Config is the Slack app's settings.
 type Config struct {
@@ -12,6 +18,38 @@ type Config struct {
 	Channel       string        `env:"WSISBOT_SLACK_CHANNEL" help:"ID of the intake channel (C...)"`
 	APIURL        string        `env:"SLACK_API_URL" default:"https://slack.com/api/" help:"Slack Web API base URL (tests and demos use a local stand-in)"`
 	UserGroup     string        `env:"WSISBOT_SLACK_USERGROUP" help:"ID of a user group whose members may act, besides channel members"`
-	DigestHour    int           `env:"WSISBOT_DIGEST_HOUR" default:"9" help:"hour of the daily digest, Geneva time (0-23)"`
-	EscalateAfter time.Duration `env:"WSISBOT_ESCALATE_AFTER" default:"48h" help:"escalate contributions nobody acknowledged after this long"`
+	DigestHour    int           `env:"WSISBOT_DIGEST_HOUR" default:"9" help:"hour of the daily digest and deadline alerts, Geneva time (0-23; -1: none)"`
+	EscalateAfter time.Duration `env:"WSISBOT_ESCALATE_AFTER" default:"48h" help:"escalate contributions nobody acknowledged after this long (0: never)"`
+
+	WatchMailboxAfter time.Duration `env:"WSISBOT_WATCH_MAILBOX_AFTER" default:"15m" help:"alert when the mailbox cannot be reached or logged into for this long"`
+	WatchOutboxAge    time.Duration `env:"WSISBOT_WATCH_OUTBOX_AGE" default:"30m" help:"alert when an outbox item has waited this long"`
+	WatchBounces      int           `env:"WSISBOT_WATCH_BOUNCES" default:"3" help:"alert when this many of our emails bounced or failed in 24 hours (0: never)"`
+	WatchNoMail       time.Duration `env:"WSISBOT_WATCH_NO_MAIL" default:"24h" help:"alert when no mail arrived for this long while a deadline is less than a week away (0: never)"`
+}
+
+// Validate checks the settings the desk needs when it is turned on (BotToken set).
+func (c Config) Validate() error {
+	if c.BotToken == "" {
+		return nil
+	}
+	var errs []error
+	if c.Channel == "" {
+		errs = append(errs, errors.New("WSISBOT_SLACK_CHANNEL is required with SLACK_BOT_TOKEN"))
+	}
+	if c.SigningSecret == "" && c.AppToken == "" {
+		errs = append(errs, errors.New("SLACK_SIGNING_SECRET (HTTP endpoints) or SLACK_APP_TOKEN (Socket Mode) is required"))
+	}
+	if c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-") {
+		errs = append(errs, errors.New("SLACK_APP_TOKEN: an app-level token starts with xapp-"))
+	}
+	if u, err := url.Parse(c.APIURL); err != nil || u.Scheme == "" || u.Host == "" || !strings.HasSuffix(c.APIURL, "/") {
+		errs = append(errs, fmt.Errorf("SLACK_API_URL: an absolute URL ending in \"/\", not %q", c.APIURL))
+	}
+	if c.DigestHour < -1 || c.DigestHour > 23 {
+		errs = append(errs, fmt.Errorf("WSISBOT_DIGEST_HOUR: 0-23, or -1 for none, not %d", c.DigestHour))
+	}
+	if c.EscalateAfter < 0 || c.WatchMailboxAfter < 0 || c.WatchOutboxAge < 0 || c.WatchNoMail < 0 || c.WatchBounces < 0 {
+		errs = append(errs, errors.New("WSISBOT_ESCALATE_AFTER and WSISBOT_WATCH_*: must not be negative"))
+	}
+	return errors.Join(errs...)
 }

@@ -209,8 +209,12 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []string, handle Outbox
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
 	var it OutboxItem
-	err = tx.GetContext(ctx, &it, `SELECT `+outboxColumns+` FROM outbox
+	// A card's updates and thread notes wait until the card itself is posted.
+	err = tx.GetContext(ctx, &it, `SELECT `+outboxColumns+` FROM outbox o
 		WHERE done_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 AND kind = ANY($2)
+		AND NOT (kind IN ('slack_update', 'slack_thread') AND EXISTS (
+			SELECT 1 FROM outbox card WHERE card.kind = 'slack_card' AND card.contribution_id = o.contribution_id
+			AND card.done_at IS NULL AND card.failed_at IS NULL))
 		ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, s.clock.Now(), pqStrings(kinds))
 	if errors.Is(err, errNoRows) {
 		return false, nil

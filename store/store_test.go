@@ -555,3 +555,30 @@ func TestAckCapCountsTheRecipient(t *testing.T) {
 		t.Fatal("the cap was forgotten between batches")
 	}
 }
+
+func TestCardUpdatesWaitForTheCard(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	c := newContribution(t, s)
+	if _, err := s.Acknowledge(ctx, c.ID, "U1"); err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	handle := func(_ context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+		order = append(order, it.Kind)
+		return store.OutboxResult{}, nil
+	}
+	kinds := []string{store.OutboxSlackUpdate, store.OutboxSlackThread}
+	if ok, err := s.ProcessOutbox(ctx, kinds, handle); ok || err != nil {
+		t.Fatalf("an update was handed out before its card: %v %v", order, err)
+	}
+	if ok, err := s.ProcessOutbox(ctx, []string{store.OutboxSlackCard}, handle); !ok || err != nil {
+		t.Fatalf("card: %v %v", ok, err)
+	}
+	if ok, err := s.ProcessOutbox(ctx, kinds, handle); !ok || err != nil {
+		t.Fatalf("the update after the card: %v %v", ok, err)
+	}
+	if !slices.Equal(order, []string{store.OutboxSlackCard, store.OutboxSlackUpdate}) {
+		t.Fatalf("order = %v", order)
+	}
+}

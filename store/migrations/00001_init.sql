@@ -150,6 +150,9 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_pending_idx ON outbox (next_attempt_at, id)
     WHERE done_at IS NULL AND failed_at IS NULL;
+CREATE INDEX outbox_pending_cards_idx ON outbox (contribution_id)
+    WHERE kind = 'slack_card' AND done_at IS NULL AND failed_at IS NULL;
+CREATE INDEX outbox_contribution_idx ON outbox (contribution_id);
 
 CREATE TABLE sync_state (
     mailbox      text PRIMARY KEY,

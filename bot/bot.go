@@ -1,0 +1,239 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/wsis/wsisbot/store"
+)
+
+// Store is what the desk needs from the store; *store.Store is it.
+type Store interface {
+	Contribution(ctx context.Context, id int64) (store.Contribution, error)
+	ContributionByRef(ctx context.Context, ref string) (store.Contribution, error)
+	Acknowledge(ctx context.Context, id int64, actor string) (store.Contribution, error)
+	Assign(ctx context.Context, id int64, actor, assignee string) (store.Contribution, error)
+	Classify(ctx context.Context, id int64, actor string, cl store.Classification) (store.Contribution, error)
+	CloseContribution(ctx context.Context, id int64, actor, outcome, note string) (store.Contribution, error)
+	Reopen(ctx context.Context, id int64, actor, reason string) (store.Contribution, error)
+	Events(ctx context.Context, contributionID int64) ([]store.Event, error)
+	Message(ctx context.Context, id int64) (store.Message, error)
+	FirstMessage(ctx context.Context, contributionID int64) (store.Message, error)
+	MessageCount(ctx context.Context, contributionID int64) (int, error)
+	Attachments(ctx context.Context, messageID int64) ([]store.Attachment, error)
+	ContributionAttachments(ctx context.Context, contributionID int64) ([]store.Attachment, error)
+	ListContributions(ctx context.Context, f store.ContributionFilter) ([]store.Contribution, error)
+	SearchContributions(ctx context.Context, q string, limit int) ([]store.Contribution, error)
+	ContributionStats(ctx context.Context) (store.ContributionStats, error)
+	ExportRows(ctx context.Context) ([]store.ExportRow, error)
+
+	Enqueue(ctx context.Context, it store.OutboxItem) (bool, error)
+	ProcessOutbox(ctx context.Context, kinds []string, handle store.OutboxHandler) (bool, error)
+	OutboxStats(ctx context.Context) (store.OutboxStats, error)
+
+	CountEvents(ctx context.Context, actions []string, since time.Time) (int, error)
+	LastInboundAt(ctx context.Context) (time.Time, error)
+	ClaimRun(ctx context.Context, job string, at time.Time, items ...store.OutboxItem) (bool, error)
+	SetFlag(ctx context.Context, name string, on bool, at time.Time, items ...store.OutboxItem) (bool, error)
+	Flags(ctx context.Context) (map[string]time.Time, error)
+	ClaimEscalations(ctx context.Context, createdBefore time.Time, limit int) ([]int64, error)
+}
+
+var _ Store = (*store.Store)(nil)
+
+// IntakeStatus is the state of the mailbox connection, as the intake reports it.
+type IntakeStatus struct {
+	Connected     bool      // logged in and reading now
+	LastError     string    // the last connection or login error ("" after a success)
+	LastErrorAt   time.Time // when it happened
+	LastSuccessAt time.Time // the last time the mailbox was reached and logged into
+	TokenError    string    // the OAuth token command's last error ("" when it works)
+}
+
+// Option adjusts a Bot.
+type Option func(*Bot)
+
+// WithIntakeStatus lets the watchdog see the mailbox connection.
+func WithIntakeStatus(f func() IntakeStatus) Option { return func(b *Bot) { b.intake = f } }
+
+// WithHTTPClient sets the client for Slack's Web API and response URLs.
+func WithHTTPClient(c *http.Client) Option { return func(b *Bot) { b.httpClient = c } }
+
+// WithSchedulerInterval sets how often reminders and the watchdog are checked (30 s).
+func WithSchedulerInterval(d time.Duration) Option { return func(b *Bot) { b.tick = d } }
+
+// WithOutboxPoll sets how long an idle outbox worker waits before looking again (500 ms).
+func WithOutboxPoll(d time.Duration) Option { return func(b *Bot) { b.poll = d } }
+
+// slackKinds are the outbox items the desk carries out.
+var slackKinds = []string{store.OutboxSlackCard, store.OutboxSlackUpdate, store.OutboxSlackThread, store.OutboxSlackNotice}
+
+const (
+	defaultOutboxWorkers = 2
+	jobWorkers           = 4
+	jobTimeout           = 2 * time.Minute
+)
+
+// Bot is the Slack desk.
+type Bot struct {
+	cfg        Config
+	st         Store
+	phases     *store.Phases
+	clock      store.Clock
+	log        *slog.Logger
+	api        *slack.Client
+	httpClient *http.Client
+	intake     func() IntakeStatus
+	tick       time.Duration
+	poll       time.Duration
+	started    time.Time
+
+	outboxWorkers int
+
+	jobs    chan func(context.Context)
+	members *memberCache
+	names   *nameCache
+	seen    *dedupe
+
+	ticks atomic.Int64 // scheduler passes completed, for tests
+	polls atomic.Int64 // outbox polls completed, for tests
+}
+
+// New builds the desk. It talks to nothing until Run.
+func New(cfg Config, st Store, phases *store.Phases, clock store.Clock, logger *slog.Logger, opts ...Option) (*Bot, error) {
+	if cfg.BotToken == "" {
+		return nil, errors.New("bot: SLACK_BOT_TOKEN is not set")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("bot: %w", err)
+	}
+	if st == nil || phases == nil {
+		return nil, errors.New("bot: a store and the phases are required")
+	}
+	if clock == nil {
+		clock = store.SystemClock()
+	}
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	b := &Bot{
+		cfg: cfg, st: st, phases: phases, clock: clock,
+		log:        logger.With("component", "bot"),
+		httpClient: &http.Client{Timeout: 30 * time.Second},
+		tick:       30 * time.Second,
+		poll:       500 * time.Millisecond,
+		jobs:       make(chan func(context.Context), 256),
+		seen:       newDedupe(10 * time.Minute),
+
+		outboxWorkers: defaultOutboxWorkers,
+	}
+	for _, o := range opts {
+		o(b)
+	}
+	b.api = slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(b.httpClient))
+	b.members = newMemberCache(b.api, cfg.Channel, cfg.UserGroup, clock, time.Minute)
+	b.names = newNameCache(b.api)
+	b.started = clock.Now()
+	return b, nil
+}
+
+// Run carries out the Slack outbox items, answers Socket Mode when SLACK_APP_TOKEN is set,
+// does the work the HTTP endpoints acknowledged, and runs the reminders and the watchdog,
+// until ctx is done. It returns an error only for a permanent failure (a bad token).
+func (b *Bot) Run(ctx context.Context) error {
+	if res, err := b.api.AuthTestContext(ctx); err != nil {
+		if isPermanent(err) {
+			return fmt.Errorf("bot: auth.test: %w", err)
+		}
+		b.log.Warn("slack auth.test failed; carrying on", slog.Any("error", err))
+	} else {
+		b.log.Info("connected to slack", "team", res.Team, "bot_user", res.UserID)
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	for range b.outboxWorkers {
+		g.Go(func() error { b.runOutbox(ctx); return nil })
+	}
+	for range jobWorkers {
+		g.Go(func() error { b.runJobs(ctx); return nil })
+	}
+	g.Go(func() error { b.runScheduler(ctx); return nil })
+	if b.cfg.AppToken != "" {
+		g.Go(func() error { return b.runSocketMode(ctx) })
+	}
+	return g.Wait()
+}
+
+// submit hands work acknowledged to Slack to the job workers; false when they are full.
+func (b *Bot) submit(what string, job func(context.Context)) bool {
+	select {
+	case b.jobs <- job:
+		return true
+	default:
+		b.log.Warn("too much work queued; refusing a request", "what", what)
+		return false
+	}
+}
+
+func (b *Bot) runJobs(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case job := <-b.jobs:
+			jctx, cancel := context.WithTimeout(ctx, jobTimeout)
+			job(jctx)
+			cancel()
+		}
+	}
+}
+
+// runOutbox carries out due Slack outbox items one at a time until ctx is done.
+func (b *Bot) runOutbox(ctx context.Context) {
+	for {
+		did, err := b.st.ProcessOutbox(ctx, slackKinds, b.handleOutbox)
+		b.polls.Add(1)
+		if ctx.Err() != nil {
+			return
+		}
+		wait := time.Duration(0)
+		switch {
+		case err != nil:
+			b.log.Error("outbox", slog.Any("error", err))
+			wait = 2 * time.Second
+		case !did:
+			wait = b.poll
+		}
+		if wait == 0 {
+			continue
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (b *Bot) runScheduler(ctx context.Context) {
+	t := time.NewTicker(b.tick)
+	defer t.Stop()
+	for {
+		b.schedule(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

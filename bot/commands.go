@@ -1,0 +1,247 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/wsis/wsisbot/store"
+)
+
+// commandName is the slash command the desk answers.
+const commandName = "/wsis"
+
+const commandHelp = "*/wsis* — the consultation's intake desk\n" +
+	"• `/wsis status` — counts by status, kind, stakeholder type and phase; what is due next\n" +
+	"• `/wsis find <text | reference | email>` — find contributions\n" +
+	"• `/wsis show <reference>` — one contribution\n" +
+	"• `/wsis deadlines` — every deadline, days left and what is open against it\n" +
+	"• `/wsis export` — upload an XLSX and a CSV of all contributions to the channel"
+
+// handleCommand answers /wsis through the command's response URL.
+func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
+	respond := func(ctx context.Context, text string) { b.respond(ctx, cmd, text) }
+	verb, arg, _ := strings.Cut(strings.TrimSpace(cmd.Text), " ")
+	verb = strings.ToLower(verb)
+	arg = strings.TrimSpace(arg)
+	if verb == "" || verb == "help" {
+		respond(ctx, commandHelp)
+		return
+	}
+	if !b.authorize(ctx, cmd.UserID, "/wsis "+verb, respond) {
+		return
+	}
+	var text string
+	var err error
+	switch verb {
+	case "status":
+		text, err = b.statusText(ctx)
+	case "find", "search":
+		text, err = b.findText(ctx, arg)
+	case "show":
+		text, err = b.showText(ctx, arg)
+	case "deadlines":
+		text, err = b.deadlinesText(ctx)
+	case "export":
+		text, err = b.exportToChannel(ctx, cmd.UserID)
+	default:
+		text = "I do not know `" + escapeMrkdwn(verb) + "`.\n" + commandHelp
+	}
+	if err != nil {
+		b.log.Error("command failed", "command", verb, "user", cmd.UserID, slog.Any("error", err))
+		text = "Something went wrong: " + escapeMrkdwn(err.Error())
+	}
+	b.log.Info("command", "command", verb, "user", cmd.UserID)
+	respond(ctx, text)
+}
+
+// respond answers a command privately through its response URL (chat.postEphemeral when
+// there is none).
+func (b *Bot) respond(ctx context.Context, cmd slack.SlashCommand, text string) {
+	blocks := textBlocks(text)
+	if cmd.ResponseURL != "" && responseURLAllowed(b.cfg.APIURL, cmd.ResponseURL) {
+		err := slack.PostWebhookCustomHTTPContext(ctx, cmd.ResponseURL, b.httpClient, &slack.WebhookMessage{
+			ResponseType: slack.ResponseTypeEphemeral, Text: cut(firstLine(text), 300), Blocks: &slack.Blocks{BlockSet: blocks}})
+		if err == nil {
+			return
+		}
+		b.log.Warn("could not answer through the response URL", slog.Any("error", err))
+	}
+	if _, err := b.api.PostEphemeralContext(ctx, cmd.ChannelID, cmd.UserID,
+		slack.MsgOptionText(cut(firstLine(text), 300), false), slack.MsgOptionBlocks(blocks...)); err != nil {
+		b.log.Warn("could not answer a command", "user", cmd.UserID, slog.Any("error", err))
+	}
+}
+
+func sortedCounts[K ~string](m map[K]int, label func(string) string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, string(k))
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[K(keys[i])] != m[K(keys[j])] {
+			return m[K(keys[i])] > m[K(keys[j])]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s: %d", escapeMrkdwn(label(k)), m[K(k)]))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (b *Bot) statusText(ctx context.Context) (string, error) {
+	now := b.clock.Now()
+	st, err := b.st.ContributionStats(ctx)
+	if err != nil {
+		return "", err
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, "*%s — %s, %d open, %d late*\n", escapeMrkdwn(b.phases.Name), plural(st.Total, "contribution"), st.Open, st.Late)
+	statuses := make([]string, 0, len(store.Statuses))
+	for _, x := range store.Statuses {
+		statuses = append(statuses, fmt.Sprintf("%s: %d", x, st.ByStatus[x]))
+	}
+	fmt.Fprintf(&s, "*By status:* %s\n", strings.Join(statuses, " · "))
+	fmt.Fprintf(&s, "*By kind:* %s\n", sortedCounts(st.ByKind, kindLabel))
+	fmt.Fprintf(&s, "*By stakeholder type:* %s\n", sortedCounts(st.ByStakeholderType, stakeholderLabel))
+	fmt.Fprintf(&s, "*By phase received in:* %s\n", sortedCounts(st.ByPhase, func(code string) string {
+		if code == "" {
+			return "before the consultation"
+		}
+		return "phase " + code
+	}))
+	if ph, ok := b.phases.CurrentPhase(now); ok {
+		fmt.Fprintf(&s, "*Now:* phase %s, %s\n", escapeMrkdwn(ph.Code), escapeMrkdwn(ph.Name))
+	}
+	if d, ok := b.phases.NextDeadline(now); ok {
+		fmt.Fprintf(&s, "*Due next:* %s, %s (%s); %d open against it.\n", escapeMrkdwn(d.Name), d.Date.Format("2 January 2006"), b.daysLeftText(d, now), st.ByDeadline[d.Name])
+	} else {
+		s.WriteString("*Due next:* every deadline has passed.\n")
+	}
+	return s.String(), nil
+}
+
+func (b *Bot) findText(ctx context.Context, q string) (string, error) {
+	if q == "" {
+		return "What should I look for? `/wsis find <text | reference | email>`", nil
+	}
+	const limit = 20
+	cs, err := b.st.SearchContributions(ctx, q, limit+1)
+	if err != nil {
+		return "", err
+	}
+	if len(cs) == 0 {
+		return "Nothing matches “" + escapeMrkdwn(q) + "”.", nil
+	}
+	now := b.clock.Now()
+	var s strings.Builder
+	fmt.Fprintf(&s, "*Contributions matching “%s”:*\n", cut(escapeMrkdwn(q), 100))
+	for i, c := range cs {
+		if i == limit {
+			s.WriteString("… and more: narrow the search.\n")
+			break
+		}
+		s.WriteString(b.contributionLine(c, now) + "\n")
+	}
+	return s.String(), nil
+}
+
+func (b *Bot) showText(ctx context.Context, ref string) (string, error) {
+	if ref == "" {
+		return "Which one? `/wsis show <reference>`", nil
+	}
+	c, err := b.st.ContributionByRef(ctx, ref)
+	if errors.Is(err, store.ErrNotFound) {
+		return "There is no contribution " + escapeMrkdwn(ref) + ".", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	d, err := b.loadCard(ctx, c.ID)
+	if err != nil {
+		return "", err
+	}
+	return blocksMrkdwn(b.cardBlocks(d, b.clock.Now(), false)) + "\n" + cardLink(c), nil
+}
+
+// blocksMrkdwn flattens card blocks into one mrkdwn text (for command answers).
+func blocksMrkdwn(blocks []slack.Block) string {
+	var lines []string
+	for _, bl := range blocks {
+		switch x := bl.(type) {
+		case *slack.HeaderBlock:
+			lines = append(lines, "*"+x.Text.Text+"*")
+		case *slack.SectionBlock:
+			if x.Text != nil {
+				lines = append(lines, x.Text.Text)
+			}
+			for _, f := range x.Fields {
+				lines = append(lines, strings.Replace(f.Text, "\n", " ", 1))
+			}
+		case *slack.ContextBlock:
+			for _, el := range x.ContextElements.Elements {
+				if t, ok := el.(*slack.TextBlockObject); ok {
+					lines = append(lines, t.Text)
+				}
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (b *Bot) deadlinesText(ctx context.Context) (string, error) {
+	now := b.clock.Now()
+	st, err := b.st.ContributionStats(ctx)
+	if err != nil {
+		return "", err
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, "*Deadlines of %s* (a deadline day ends at 23:59:59 Geneva time)\n", escapeMrkdwn(b.phases.Name))
+	for _, d := range b.phases.Deadlines {
+		kinds := make([]string, len(d.Kinds))
+		for i, k := range d.Kinds {
+			kinds[i] = kindLabel(k)
+		}
+		fmt.Fprintf(&s, "• *%s* (phase %s): %s — %s; %d open against it.\n  _%s_\n", escapeMrkdwn(d.Name), escapeMrkdwn(d.Phase),
+			d.Date.Format("Monday 2 January 2006"), b.daysLeftText(d, now), st.ByDeadline[d.Name], escapeMrkdwn(strings.Join(kinds, ", ")))
+	}
+	if next, ok := b.phases.NextPhase(now); ok {
+		fmt.Fprintf(&s, "Next phase: %s, %s, from %s.\n", escapeMrkdwn(next.Code), escapeMrkdwn(next.Name), next.Start.Format("2 January 2006"))
+	}
+	return s.String(), nil
+}
+
+// exportToChannel uploads an XLSX and a CSV of every contribution to the intake channel.
+func (b *Bot) exportToChannel(ctx context.Context, user string) (string, error) {
+	stamp := b.clock.Now().In(b.phases.Location).Format("2006-01-02-1504")
+	var names []string
+	for _, format := range []string{"xlsx", "csv"} {
+		var buf bytes.Buffer
+		if err := Export(ctx, b.st, &buf, format); err != nil {
+			return "", err
+		}
+		name := fmt.Sprintf("wsis-contributions-%s.%s", stamp, format)
+		_, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{
+			Reader: bytes.NewReader(buf.Bytes()), FileSize: buf.Len(), Filename: name,
+			Title: "Contributions " + stamp, Channel: b.cfg.Channel,
+			InitialComment: fmt.Sprintf("Export of every contribution, requested by <@%s>.", user),
+		})
+		if err != nil {
+			return "", fmt.Errorf("upload %s: %w", name, err)
+		}
+		names = append(names, name)
+	}
+	b.log.Info("export uploaded", "user", user, "files", strings.Join(names, ","))
+	return fmt.Sprintf("Uploaded %s to <#%s>.", strings.Join(names, " and "), b.cfg.Channel), nil
+}

@@ -1,0 +1,258 @@
+package bot
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/wsis/wsisbot/store"
+)
+
+// ExportStore is what Export reads.
+type ExportStore interface {
+	ExportRows(ctx context.Context) ([]store.ExportRow, error)
+}
+
+// ExportFormats are the formats Export writes.
+var ExportFormats = []string{"csv", "json", "xlsx"}
+
+// ExportRecord is one contribution in an export. Kind, stakeholder type and organisation
+// are the confirmed values, else the suggested ones (the *_confirmed fields say which).
+// Times are RFC 3339, UTC.
+type ExportRecord struct {
+	Ref                      string             `json:"ref"`
+	Status                   string             `json:"status"`
+	Outcome                  *string            `json:"outcome"`
+	Kind                     string             `json:"kind"`
+	KindConfirmed            bool               `json:"kind_confirmed"`
+	StakeholderType          string             `json:"stakeholder_type"`
+	StakeholderTypeConfirmed bool               `json:"stakeholder_type_confirmed"`
+	ActionLines              []string           `json:"action_lines"`
+	SDGs                     []int64            `json:"sdgs"`
+	Language                 string             `json:"language"`
+	FromName                 string             `json:"from_name"`
+	FromEmail                string             `json:"from_email"`
+	Organisation             string             `json:"organisation"`
+	Subject                  string             `json:"subject"`
+	ReceivedAt               string             `json:"received_at"`
+	DeadlineName             string             `json:"deadline_name"`
+	Deadline                 *string            `json:"deadline"`
+	Late                     bool               `json:"late"`
+	Assignee                 string             `json:"assignee"`
+	AckStatus                string             `json:"ack_status"`
+	AckSentAt                *string            `json:"ack_sent_at"`
+	AckSuppressedReason      string             `json:"ack_suppressed_reason"`
+	MessageCount             int                `json:"message_count"`
+	Attachments              []ExportAttachment `json:"attachments"`
+	Events                   []ExportEvent      `json:"events"`
+}
+
+// ExportAttachment is one attachment in an export.
+type ExportAttachment struct {
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+}
+
+// ExportEvent is one audit event in an export.
+type ExportEvent struct {
+	At     string `json:"at"`
+	Actor  string `json:"actor"`
+	Action string `json:"action"`
+}
+
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func rfc3339p(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := rfc3339(*t)
+	return &s
+}
+
+// NewExportRecord builds the export record of a row.
+func NewExportRecord(r store.ExportRow) ExportRecord {
+	c := r.Contribution
+	org := c.Organisation
+	if org == "" {
+		org = c.OrganisationSuggested
+	}
+	rec := ExportRecord{
+		Ref: c.Ref, Status: string(c.Status), Outcome: c.Outcome,
+		Kind: c.EffectiveKind(), KindConfirmed: c.Kind != nil,
+		StakeholderType: c.EffectiveStakeholderType(), StakeholderTypeConfirmed: c.StakeholderType != nil,
+		ActionLines: append([]string{}, c.ActionLines...), SDGs: append([]int64{}, c.SDGs...),
+		Language: c.Language, FromName: c.FromName, FromEmail: c.FromEmail, Organisation: org,
+		Subject: c.Subject, ReceivedAt: rfc3339(c.ReceivedAt), DeadlineName: c.DeadlineName,
+		Deadline: rfc3339p(c.DeadlineAt), Late: c.Late, Assignee: c.Assignee, AckStatus: c.AckStatus,
+		AckSentAt: rfc3339p(c.AckSentAt), AckSuppressedReason: c.AckSuppressedReason,
+		MessageCount: r.MessageCount, Attachments: []ExportAttachment{}, Events: []ExportEvent{},
+	}
+	for _, a := range r.Attachments {
+		rec.Attachments = append(rec.Attachments, ExportAttachment{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256})
+	}
+	for _, e := range r.Events {
+		rec.Events = append(rec.Events, ExportEvent{At: rfc3339(e.At), Actor: e.Actor, Action: e.Action})
+	}
+	return rec
+}
+
+// Export writes every contribution to w as csv, json (an array of ExportRecord) or xlsx.
+func Export(ctx context.Context, st ExportStore, w io.Writer, format string) error {
+	switch format {
+	case "csv", "json", "xlsx":
+	default:
+		return fmt.Errorf("bot: export: unknown format %q (csv, json or xlsx)", format)
+	}
+	rows, err := st.ExportRows(ctx)
+	if err != nil {
+		return fmt.Errorf("bot: export: %w", err)
+	}
+	recs := make([]ExportRecord, len(rows))
+	for i, r := range rows {
+		recs[i] = NewExportRecord(r)
+	}
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(recs)
+	case "csv":
+		err = writeCSV(w, recs)
+	case "xlsx":
+		err = writeXLSX(w, recs)
+	}
+	if err != nil {
+		return fmt.Errorf("bot: export %s: %w", format, err)
+	}
+	return nil
+}
+
+var tableHeader = []string{"ref", "status", "outcome", "kind", "kind_confirmed", "stakeholder_type",
+	"stakeholder_type_confirmed", "action_lines", "sdgs", "language", "from_name", "from_email", "organisation",
+	"subject", "received_at", "deadline_name", "deadline", "late", "assignee", "ack_status", "ack_sent_at",
+	"ack_suppressed_reason", "message_count", "attachments", "events"}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// tableRow is a record as one row; attachments and events are summarised in a cell each.
+func tableRow(r ExportRecord) []string {
+	sdgs := make([]string, len(r.SDGs))
+	for i, g := range r.SDGs {
+		sdgs[i] = strconv.FormatInt(g, 10)
+	}
+	atts := make([]string, len(r.Attachments))
+	for i, a := range r.Attachments {
+		atts[i] = fmt.Sprintf("%s (%s, %d bytes, sha256 %s)", a.Filename, a.ContentType, a.Size, a.SHA256)
+	}
+	evs := make([]string, len(r.Events))
+	for i, e := range r.Events {
+		evs[i] = fmt.Sprintf("%s %s %s", e.At, e.Actor, e.Action)
+	}
+	return []string{r.Ref, r.Status, deref(r.Outcome), r.Kind, strconv.FormatBool(r.KindConfirmed), r.StakeholderType,
+		strconv.FormatBool(r.StakeholderTypeConfirmed), strings.Join(r.ActionLines, " "), strings.Join(sdgs, " "),
+		r.Language, r.FromName, r.FromEmail, r.Organisation, r.Subject, r.ReceivedAt, r.DeadlineName, deref(r.Deadline),
+		strconv.FormatBool(r.Late), r.Assignee, r.AckStatus, deref(r.AckSentAt), r.AckSuppressedReason,
+		strconv.Itoa(r.MessageCount), strings.Join(atts, "; "), strings.Join(evs, "; ")}
+}
+
+// csvSafe keeps a spreadsheet from reading a cell a sender wrote as a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func writeCSV(w io.Writer, recs []ExportRecord) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(tableHeader); err != nil {
+		return err
+	}
+	for _, r := range recs {
+		row := tableRow(r)
+		for i := range row {
+			row[i] = csvSafe(row[i])
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeXLSX writes three sheets: Contributions, Attachments and Events. Every cell is a
+// string cell, so no text a sender wrote is ever taken for a formula.
+func writeXLSX(w io.Writer, recs []ExportRecord) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const main = "Contributions"
+	if err := f.SetSheetName("Sheet1", main); err != nil {
+		return err
+	}
+	for _, s := range []string{"Attachments", "Events"} {
+		if _, err := f.NewSheet(s); err != nil {
+			return err
+		}
+	}
+	put := func(sheet string, row int, values []string) error {
+		for col, v := range values {
+			cell, err := excelize.CoordinatesToCellName(col+1, row)
+			if err != nil {
+				return err
+			}
+			if err := f.SetCellStr(sheet, cell, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := put(main, 1, tableHeader); err != nil {
+		return err
+	}
+	if err := put("Attachments", 1, []string{"ref", "filename", "content_type", "size", "sha256"}); err != nil {
+		return err
+	}
+	if err := put("Events", 1, []string{"ref", "at", "actor", "action"}); err != nil {
+		return err
+	}
+	ar, er := 2, 2
+	for i, r := range recs {
+		if err := put(main, i+2, tableRow(r)); err != nil {
+			return err
+		}
+		for _, a := range r.Attachments {
+			if err := put("Attachments", ar, []string{r.Ref, a.Filename, a.ContentType, strconv.FormatInt(a.Size, 10), a.SHA256}); err != nil {
+				return err
+			}
+			ar++
+		}
+		for _, e := range r.Events {
+			if err := put("Events", er, []string{r.Ref, e.At, e.Actor, e.Action}); err != nil {
+				return err
+			}
+			er++
+		}
+	}
+	for _, s := range []string{main, "Attachments", "Events"} {
+		if err := f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+			return err
+		}
+	}
+	return f.Write(w)
+}

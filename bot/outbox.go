@@ -1,0 +1,395 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/wsis/wsisbot/store"
+)
+
+// errCardNotPosted makes an update or a thread note wait for its card.
+var errCardNotPosted = errors.New("the contribution's card is not posted yet")
+
+// handleOutbox carries out one Slack outbox item.
+func (b *Bot) handleOutbox(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+	var res store.OutboxResult
+	var err error
+	switch it.Kind {
+	case store.OutboxSlackCard:
+		res, err = b.postCard(ctx, it)
+	case store.OutboxSlackUpdate:
+		err = b.updateCard(ctx, it)
+	case store.OutboxSlackThread:
+		err = b.postThreadNote(ctx, it)
+	case store.OutboxSlackNotice:
+		err = b.postNotice(ctx, it)
+	default:
+		err = store.Permanent(fmt.Errorf("unknown outbox kind %q", it.Kind))
+	}
+	if err != nil {
+		level := slog.LevelWarn
+		if errors.Is(err, errCardNotPosted) {
+			level = slog.LevelDebug
+		}
+		b.log.Log(ctx, level, "outbox item not done", "kind", it.Kind, "key", it.IdempotencyKey,
+			"attempts", it.Attempts+1, slog.Any("error", err))
+	}
+	return res, err
+}
+
+func contributionOf(it store.OutboxItem) (int64, error) {
+	if it.ContributionID == nil {
+		return 0, store.Permanent(fmt.Errorf("%s item %s has no contribution", it.Kind, it.IdempotencyKey))
+	}
+	return *it.ContributionID, nil
+}
+
+// notFoundPermanent makes a missing row a permanent failure.
+func notFoundPermanent(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Permanent(err)
+	}
+	return err
+}
+
+// postCard posts a new contribution's card, once: not when the contribution already has
+// one, and not when the channel already shows it (an earlier attempt posted it, but the
+// transaction recording it was lost, together with the attempt count: so look every time).
+func (b *Bot) postCard(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+	cid, err := contributionOf(it)
+	if err != nil {
+		return store.OutboxResult{}, err
+	}
+	d, err := b.loadCard(ctx, cid)
+	if err != nil {
+		return store.OutboxResult{}, notFoundPermanent(err)
+	}
+	if d.C.SlackTS != "" {
+		return store.OutboxResult{}, nil
+	}
+	posted := func(ch, ts string) store.OutboxResult {
+		return store.OutboxResult{CardChannel: ch, CardTS: ts, Event: &store.EventInput{
+			Actor: store.ActorSystem, Action: store.ActionCardPosted, Details: map[string]string{"channel": ch, "ts": ts}}}
+	}
+	if ts := b.findPostedCard(ctx, cid, it.CreatedAt); ts != "" {
+		b.log.Info("card was already posted; recording it", "contribution_ref", d.C.Ref, "ts", ts)
+		return posted(b.cfg.Channel, ts), nil
+	}
+	meta := slack.SlackMetadata{EventType: cardMetadataType, EventPayload: map[string]any{
+		"contribution_id": strconv.FormatInt(cid, 10), "ref": d.C.Ref}}
+	ch, ts, err := b.api.PostMessageContext(ctx, b.cfg.Channel,
+		slack.MsgOptionText(cardText(d.C), false),
+		slack.MsgOptionBlocks(b.cardBlocks(d, b.clock.Now(), true)...),
+		slack.MsgOptionMetadata(meta),
+		slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl())
+	if err != nil {
+		return store.OutboxResult{}, outboxError("post card", err)
+	}
+	b.log.Info("card posted", "contribution_ref", d.C.Ref, "channel", ch, "ts", ts)
+	return posted(ch, ts), nil
+}
+
+// findPostedCard looks in the channel's recent history for our card of a contribution.
+// Any failure means "not found": posting again is better than never.
+func (b *Bot) findPostedCard(ctx context.Context, cid int64, since time.Time) string {
+	oldest := since.Add(-time.Minute)
+	params := &slack.GetConversationHistoryParameters{ChannelID: b.cfg.Channel, Limit: 200, IncludeAllMetadata: true,
+		Oldest: strconv.FormatInt(oldest.Unix(), 10) + ".000000"}
+	for range 5 {
+		h, err := b.api.GetConversationHistoryContext(ctx, params)
+		if err != nil {
+			b.log.Warn("cannot look for an earlier post of a card (channels:history / groups:history scope?)", slog.Any("error", err))
+			return ""
+		}
+		for _, m := range h.Messages {
+			if m.Metadata.EventType == cardMetadataType && fmt.Sprint(m.Metadata.EventPayload["contribution_id"]) == strconv.FormatInt(cid, 10) {
+				return m.Timestamp
+			}
+		}
+		if !h.HasMore || h.ResponseMetaData.NextCursor == "" {
+			return ""
+		}
+		params.Cursor = h.ResponseMetaData.NextCursor
+	}
+	return ""
+}
+
+// updateCard re-renders a card from the store and updates it in place. Two updates of one
+// card can run side by side (workers, replicas): after its update each checks that the
+// card still shows the current state and updates again when it does not, so the last one
+// always leaves it current.
+func (b *Bot) updateCard(ctx context.Context, it store.OutboxItem) error {
+	cid, err := contributionOf(it)
+	if err != nil {
+		return err
+	}
+	var last string
+	for range 3 {
+		d, err := b.loadCard(ctx, cid)
+		if err != nil {
+			return notFoundPermanent(err)
+		}
+		if d.C.SlackTS == "" {
+			return errCardNotPosted
+		}
+		blocks := b.cardBlocks(d, b.clock.Now(), true)
+		js, err := json.Marshal(blocks)
+		if err != nil {
+			return store.Permanent(fmt.Errorf("card blocks: %w", err))
+		}
+		if string(js) == last {
+			return nil
+		}
+		ch := d.C.SlackChannel
+		if ch == "" {
+			ch = b.cfg.Channel
+		}
+		if _, _, _, err := b.api.UpdateMessageContext(ctx, ch, d.C.SlackTS,
+			slack.MsgOptionText(cardText(d.C), false), slack.MsgOptionBlocks(blocks...)); err != nil {
+			return outboxError("update card", err)
+		}
+		last = string(js)
+	}
+	return nil
+}
+
+// postThreadNote posts a note in a card's thread.
+func (b *Bot) postThreadNote(ctx context.Context, it store.OutboxItem) error {
+	cid, err := contributionOf(it)
+	if err != nil {
+		return err
+	}
+	var n store.ThreadNote
+	if err := json.Unmarshal(it.Payload, &n); err != nil {
+		return store.Permanent(fmt.Errorf("thread note payload: %w", err))
+	}
+	c, err := b.st.Contribution(ctx, cid)
+	if err != nil {
+		return notFoundPermanent(err)
+	}
+	if c.SlackTS == "" {
+		return errCardNotPosted
+	}
+	if n.MessageID == 0 && it.MessageID != nil {
+		n.MessageID = *it.MessageID
+	}
+	text, err := b.noteText(ctx, c, n)
+	if err != nil {
+		return notFoundPermanent(err)
+	}
+	ch := c.SlackChannel
+	if ch == "" {
+		ch = b.cfg.Channel
+	}
+	blocks := textBlocks(text)
+	if _, _, err := b.api.PostMessageContext(ctx, ch, slack.MsgOptionTS(c.SlackTS),
+		slack.MsgOptionText(cut(firstLine(text), 300), false), slack.MsgOptionBlocks(blocks...),
+		slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl()); err != nil {
+		return outboxError("post thread note", err)
+	}
+	return nil
+}
+
+// noteText renders a thread note as mrkdwn; email text in it is escaped.
+func (b *Bot) noteText(ctx context.Context, c store.Contribution, n store.ThreadNote) (string, error) {
+	var m *store.Message
+	if n.MessageID != 0 {
+		msg, err := b.st.Message(ctx, n.MessageID)
+		if err != nil {
+			return "", err
+		}
+		m = &msg
+	}
+	text := escapeMrkdwn(n.Text)
+	switch n.Type {
+	case store.NoteFollowUp:
+		if m == nil {
+			return "📩 *Follow-up from the sender.* " + text, nil
+		}
+		return b.messageNote(ctx, "📩 *Follow-up* from "+sender(*m), *m)
+	case store.NoteAckSent:
+		s := "✉️ *Acknowledgement sent*"
+		if m != nil {
+			s += " to " + escapeMrkdwn(m.To) + " · " + b.genevaTime(m.ReceivedAt)
+		} else if c.AckSentAt != nil {
+			s += " · " + b.genevaTime(*c.AckSentAt)
+		}
+		if text != "" {
+			s += "\n" + text
+		}
+		return s, nil
+	case store.NoteAckSuppressed:
+		return "🔕 *No acknowledgement sent:* " + text, nil
+	case store.NoteAckFailed:
+		return "⚠️ *The acknowledgement could not be sent:* " + text, nil
+	case store.NoteReplySent:
+		if m == nil {
+			return "📤 *Reply sent.* " + text, nil
+		}
+		return b.messageNote(ctx, "📤 *Reply sent* to "+escapeMrkdwn(m.To), *m)
+	case store.NoteReplyFailed:
+		return "⚠️ *The reply could not be sent:* " + text, nil
+	case store.NoteBounce:
+		s := "↩️ *Our mail bounced*"
+		if m != nil {
+			s += " (" + sender(*m) + ")"
+			if m.Subject != "" {
+				s += ": " + escapeMrkdwn(m.Subject)
+			}
+			if ex := excerpt(m.Text, 6, 500); ex != "" {
+				s += "\n" + quote(escapeMrkdwn(ex))
+			}
+		} else if text != "" {
+			s += ": " + text
+		}
+		return s, nil
+	case store.NoteRevision:
+		return "♻️ *Possible revision:* " + text, nil
+	case store.NoteReopened:
+		return "🔄 *Reopened:* " + text, nil
+	}
+	if m != nil {
+		return b.messageNote(ctx, "📝 "+escapeMrkdwn(n.Type), *m)
+	}
+	return "📝 " + escapeMrkdwn(n.Type) + ": " + text, nil
+}
+
+// messageNote shows a message: a heading, its subject, the fresh text and its attachments.
+func (b *Bot) messageNote(ctx context.Context, head string, m store.Message) (string, error) {
+	var s strings.Builder
+	s.WriteString(head)
+	s.WriteString(" · " + b.genevaTime(m.ReceivedAt))
+	if m.Subject != "" {
+		s.WriteString("\n*Subject:* " + escapeMrkdwn(m.Subject))
+	}
+	text := m.FreshText
+	if strings.TrimSpace(text) == "" {
+		text = m.Text
+	}
+	if ex := excerpt(text, 15, 1500); ex != "" {
+		s.WriteString("\n" + quote(escapeMrkdwn(ex)))
+	}
+	as, err := b.st.Attachments(ctx, m.ID)
+	if err != nil {
+		return "", err
+	}
+	for _, a := range as {
+		if a.Inline {
+			continue
+		}
+		s.WriteString(fmt.Sprintf("\n📎 %s (%s)", escapeMrkdwn(a.Filename), humanSize(a.Size)))
+	}
+	return s.String(), nil
+}
+
+func sender(m store.Message) string {
+	switch {
+	case m.FromName != "" && m.FromEmail != "":
+		return escapeMrkdwn(m.FromName) + " (" + escapeMrkdwn(m.FromEmail) + ")"
+	case m.FromEmail != "":
+		return escapeMrkdwn(m.FromEmail)
+	}
+	return escapeMrkdwn(m.FromName)
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// textBlocks splits a long mrkdwn text into sections within Slack's limits, cutting at
+// line ends where it can.
+func textBlocks(text string) []slack.Block {
+	var blocks []slack.Block
+	for text != "" && len(blocks) < maxBlocks {
+		chunk := text
+		if r := []rune(text); len(r) > maxSectionText {
+			chunk = string(r[:maxSectionText])
+			if i := strings.LastIndexByte(chunk, '\n'); i > maxSectionText/2 {
+				chunk = chunk[:i]
+			}
+		}
+		text = strings.TrimPrefix(text[len(chunk):], "\n")
+		if len(blocks) == maxBlocks-1 && text != "" {
+			chunk = cut(chunk+"\n"+text, maxSectionText)
+			text = ""
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(chunk, maxSectionText), nil, nil))
+	}
+	return blocks
+}
+
+// notice is the payload of the slack_notice items the desk queues itself.
+type notice struct {
+	Type      string `json:"type"`
+	Reason    string `json:"reason,omitempty"`    // quarantine
+	Day       string `json:"day,omitempty"`       // digest: 2019-01-21 (Geneva)
+	Deadline  string `json:"deadline,omitempty"`  // deadline_alert: its name
+	Date      string `json:"date,omitempty"`      // deadline_alert: its date
+	Days      int    `json:"days,omitempty"`      // deadline_alert: days before
+	Condition string `json:"condition,omitempty"` // watchdog
+	State     string `json:"state,omitempty"`     // watchdog: raised or cleared
+	Detail    string `json:"detail,omitempty"`    // watchdog
+	Since     string `json:"since,omitempty"`     // watchdog, cleared: when it was raised
+
+	ContributionIDs []int64 `json:"contribution_ids,omitempty"` // escalation
+}
+
+// postNotice posts a message in the intake channel.
+func (b *Bot) postNotice(ctx context.Context, it store.OutboxItem) error {
+	var n notice
+	if err := json.Unmarshal(it.Payload, &n); err != nil {
+		return store.Permanent(fmt.Errorf("notice payload: %w", err))
+	}
+	var text string
+	var err error
+	switch n.Type {
+	case "quarantine":
+		text, err = b.quarantineText(ctx, it, n)
+	case "digest":
+		text, err = b.digestText(ctx, n)
+	case "deadline_alert":
+		text, err = b.deadlineAlertText(ctx, n)
+	case "escalation":
+		text, err = b.escalationText(ctx, n)
+	case "watchdog":
+		text = b.watchdogText(n)
+	default:
+		return store.Permanent(fmt.Errorf("unknown notice type %q", n.Type))
+	}
+	if err != nil {
+		return notFoundPermanent(err)
+	}
+	if text == "" {
+		return nil
+	}
+	if _, _, err := b.api.PostMessageContext(ctx, b.cfg.Channel,
+		slack.MsgOptionText(cut(firstLine(text), 300), false), slack.MsgOptionBlocks(textBlocks(text)...),
+		slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl()); err != nil {
+		return outboxError("post notice", err)
+	}
+	return nil
+}
+
+func (b *Bot) quarantineText(ctx context.Context, it store.OutboxItem, n notice) (string, error) {
+	s := "🧯 *A message could not be handled and is quarantined* (kept as received; nothing was sent back).\n*Reason:* " + escapeMrkdwn(n.Reason)
+	if it.MessageID != nil {
+		m, err := b.st.Message(ctx, *it.MessageID)
+		if err != nil {
+			return "", err
+		}
+		s += "\n*From:* " + sender(m) + "\n*Subject:* " + escapeMrkdwn(m.Subject) +
+			fmt.Sprintf("\n*Mailbox:* %s, UID %d", escapeMrkdwn(m.Mailbox), m.UID)
+	}
+	return s, nil
+}

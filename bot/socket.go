@@ -1,0 +1,87 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// runSocketMode receives events, interactions and commands over Socket Mode (no public
+// URL needed; the client reconnects by itself). Each request is acknowledged at once and
+// handed to the job workers; requests Slack sends again are done once.
+func (b *Bot) runSocketMode(ctx context.Context) error {
+	api := slack.New(b.cfg.BotToken, slack.OptionAPIURL(b.cfg.APIURL), slack.OptionHTTPClient(b.httpClient),
+		slack.OptionAppLevelToken(b.cfg.AppToken))
+	sm := socketmode.New(api, socketmode.OptionLog(slog.NewLogLogger(b.log.Handler(), slog.LevelDebug)))
+	errc := make(chan error, 1)
+	go func() { errc <- sm.RunContext(ctx) }()
+	for {
+		select {
+		case <-ctx.Done():
+			<-errc
+			return nil
+		case err := <-errc:
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("bot: socket mode: %w", err)
+		case ev := <-sm.Events:
+			b.onSocketEvent(ctx, sm, ev)
+		}
+	}
+}
+
+func (b *Bot) onSocketEvent(ctx context.Context, sm *socketmode.Client, ev socketmode.Event) {
+	switch ev.Type {
+	case socketmode.EventTypeConnecting:
+		b.log.Debug("socket mode connecting")
+		return
+	case socketmode.EventTypeConnected:
+		b.log.Info("socket mode connected")
+		return
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
+		b.log.Warn("socket mode", "event", string(ev.Type), "data", fmt.Sprint(ev.Data))
+		return
+	case socketmode.EventTypeInteractive, socketmode.EventTypeSlashCommand, socketmode.EventTypeEventsAPI:
+	default:
+		return
+	}
+	req := ev.Request
+	if req == nil {
+		return
+	}
+	if err := sm.AckCtx(ctx, req.EnvelopeID, nil); err != nil {
+		b.log.Warn("socket mode ack", slog.Any("error", err))
+	}
+	if req.EnvelopeID != "" && !b.seen.first("envelope:"+req.EnvelopeID) {
+		b.log.Debug("a request Slack sent again is ignored", "envelope_id", req.EnvelopeID)
+		return
+	}
+	payload := []byte(req.Payload)
+	switch ev.Type {
+	case socketmode.EventTypeInteractive:
+		b.submit("interaction", func(ctx context.Context) { b.handleInteraction(ctx, payload) })
+	case socketmode.EventTypeSlashCommand:
+		var cmd slack.SlashCommand
+		if err := json.Unmarshal(payload, &cmd); err != nil {
+			b.log.Warn("unreadable slash command", slog.Any("error", err))
+			return
+		}
+		if cmd.Command != commandName {
+			return
+		}
+		b.submit("command", func(ctx context.Context) { b.handleCommand(ctx, cmd) })
+	case socketmode.EventTypeEventsAPI:
+		var outer struct {
+			EventID string `json:"event_id"`
+		}
+		if json.Unmarshal(payload, &outer) == nil && outer.EventID != "" && !b.seen.first("event:"+outer.EventID) {
+			return
+		}
+		b.submit("event", func(ctx context.Context) { b.handleEvent(ctx, payload) })
+	}
+}

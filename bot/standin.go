@@ -1,0 +1,622 @@
+package bot
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// StandInOptions configure a Slack stand-in.
+type StandInOptions struct {
+	// Token, when set, is the bot token every Web API call must carry (invalid_auth else).
+	Token string
+	// Out, when set, receives each card, update, thread reply, ephemeral answer, notice,
+	// App Home and upload as readable text.
+	Out io.Writer
+	// BotUserID is the bot's user (auth.test); "U0WSISBOT" when empty.
+	BotUserID string
+}
+
+// StandIn is a local stand-in for the Slack Web API methods wsisbot uses: auth.test,
+// chat.postMessage, chat.update, chat.postEphemeral, conversations.members,
+// conversations.history, users.info, usergroups.users.list, views.open, views.publish,
+// files.getUploadURLExternal, files.completeUploadExternal, the upload URL, response URLs
+// (/_response/...), and Socket Mode (apps.connections.open and its WebSocket, which pings
+// like Slack; SocketSend delivers a request). It records every call and answers like
+// Slack. Serve it (e.g. with httptest.NewServer) and set SLACK_API_URL to its URL plus "/".
+type StandIn struct {
+	opts StandInOptions
+
+	mu      sync.Mutex
+	calls   []Call
+	fail    map[string][]injected
+	members map[string][]string
+	deleted map[string]bool
+	groups  map[string][]string
+	users   map[string]string
+	msgs    []*StandInMessage
+	byTS    map[string]*StandInMessage
+	files   map[string]*StandInFile
+	fileSeq []string
+	seq     int64
+	views   int
+
+	sockMu   sync.Mutex // guards sockets and envelope
+	sockets  []*standInSocket
+	envelope int
+}
+
+// standInSocket is one Socket Mode connection; writes are serialised.
+type standInSocket struct {
+	mu   sync.Mutex
+	conn *websocket.Conn
+}
+
+func (c *standInSocket) writeJSON(v any) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.conn.WriteJSON(v)
+}
+
+// Call is one request the stand-in received.
+type Call struct {
+	Method string     // Web API method, "upload" or "response_url"
+	Path   string     // the request's path
+	Params url.Values // form parameters; for JSON bodies, the top-level fields (objects as JSON)
+	Body   []byte     // the raw body of JSON requests
+	Status int        // the HTTP status answered
+	Error  string     // the Slack error answered ("" when ok)
+	At     time.Time
+}
+
+// Param is one parameter of the call.
+func (c Call) Param(name string) string { return c.Params.Get(name) }
+
+// StandInMessage is a message as it stands now (after updates).
+type StandInMessage struct {
+	Channel   string
+	TS        string
+	ThreadTS  string
+	User      string // ephemeral: the user who sees it
+	Text      string
+	Blocks    json.RawMessage
+	Metadata  json.RawMessage
+	Ephemeral bool
+	Updates   int
+}
+
+// StandInFile is an uploaded file.
+type StandInFile struct {
+	ID      string
+	Name    string
+	Title   string
+	Channel string
+	Comment string
+	Data    []byte
+	Shared  bool
+}
+
+type injected struct {
+	status     int
+	retryAfter time.Duration
+}
+
+// NewStandIn returns an empty stand-in.
+func NewStandIn(opts StandInOptions) *StandIn {
+	if opts.BotUserID == "" {
+		opts.BotUserID = "U0WSISBOT"
+	}
+	return &StandIn{opts: opts, fail: map[string][]injected{}, members: map[string][]string{}, deleted: map[string]bool{},
+		groups: map[string][]string{}, users: map[string]string{}, byTS: map[string]*StandInMessage{},
+		files: map[string]*StandInFile{}}
+}
+
+// SetMembers sets the members of a channel (conversations.members; a channel without
+// members set answers channel_not_found there). Messages go to any channel not deleted.
+func (s *StandIn) SetMembers(channel string, users ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.members[channel] = append([]string{}, users...)
+}
+
+// DeleteChannel makes every later call about channel fail with channel_not_found.
+func (s *StandIn) DeleteChannel(channel string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deleted[channel] = true
+	delete(s.members, channel)
+}
+
+// SetUserGroup sets the members of a user group (usergroups.users.list).
+func (s *StandIn) SetUserGroup(id string, users ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.groups[id] = append([]string{}, users...)
+}
+
+// SetUser names a user (users.info).
+func (s *StandIn) SetUser(id, realName string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users[id] = realName
+}
+
+// FailNext makes the next n calls of method fail with an HTTP status: 429 carries a
+// Retry-After header of retryAfter (whole seconds), other statuses a bare error page.
+func (s *StandIn) FailNext(method string, n int, status int, retryAfter time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.fail[method] = append(s.fail[method], injected{status: status, retryAfter: retryAfter})
+	}
+}
+
+// Calls lists the calls of method ("" for all), oldest first.
+func (s *StandIn) Calls(method string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Call
+	for _, c := range s.calls {
+		if method == "" || c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Messages lists the messages posted in channel (all channels for ""), as they stand now.
+func (s *StandIn) Messages(channel string) []StandInMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []StandInMessage
+	for _, m := range s.msgs {
+		if channel == "" || m.Channel == channel {
+			out = append(out, *m)
+		}
+	}
+	return out
+}
+
+// Files lists the uploaded files in upload order.
+func (s *StandIn) Files() []StandInFile {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []StandInFile
+	for _, id := range s.fileSeq {
+		out = append(out, *s.files[id])
+	}
+	return out
+}
+
+// ServeHTTP answers a Web API call.
+func (s *StandIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := strings.TrimPrefix(r.URL.Path, "/")
+	if i := strings.LastIndex(path, "/"); i >= 0 && !strings.HasPrefix(path, "_") {
+		path = path[i+1:] // an API URL with a path prefix: /api/chat.postMessage
+	}
+	if path == "_socket" {
+		s.serveSocket(w, r)
+		return
+	}
+	call := Call{At: time.Now(), Params: url.Values{}, Path: r.URL.Path}
+	switch {
+	case strings.HasPrefix(path, "_response/"):
+		call.Method = "response_url"
+	case strings.HasPrefix(path, "_upload/"):
+		call.Method = "upload"
+	default:
+		call.Method = path
+	}
+	var upload []byte
+	var uploadName string
+	ct := r.Header.Get("Content-Type")
+	switch {
+	case strings.HasPrefix(ct, "multipart/form-data"):
+		if err := r.ParseMultipartForm(64 << 20); err == nil {
+			call.Params = url.Values(r.MultipartForm.Value)
+			if fhs := r.MultipartForm.File["file"]; len(fhs) > 0 {
+				if f, err := fhs[0].Open(); err == nil {
+					upload, _ = io.ReadAll(f)
+					f.Close()
+					uploadName = fhs[0].Filename
+				}
+			}
+		}
+	case strings.HasPrefix(ct, "application/json"):
+		call.Body, _ = io.ReadAll(r.Body)
+		var top map[string]json.RawMessage
+		if json.Unmarshal(call.Body, &top) == nil {
+			for k, v := range top {
+				var str string
+				if json.Unmarshal(v, &str) == nil {
+					call.Params.Set(k, str)
+				} else {
+					call.Params.Set(k, string(v))
+				}
+			}
+		}
+	default:
+		if err := r.ParseForm(); err == nil {
+			call.Params = r.PostForm
+		}
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	record := func(status int, slackErr string) {
+		call.Status, call.Error = status, slackErr
+		s.calls = append(s.calls, call)
+	}
+	if q := s.fail[call.Method]; len(q) > 0 {
+		f := q[0]
+		s.fail[call.Method] = q[1:]
+		record(f.status, "")
+		if f.status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", strconv.Itoa(int(f.retryAfter/time.Second)))
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(f.status)
+			io.WriteString(w, `{"ok":false,"error":"ratelimited"}`)
+			return
+		}
+		http.Error(w, http.StatusText(f.status), f.status)
+		return
+	}
+	if call.Method == "response_url" {
+		record(http.StatusOK, "")
+		s.printResponse(call)
+		io.WriteString(w, "ok")
+		return
+	}
+	if call.Method == "upload" {
+		id := strings.TrimPrefix(path, "_upload/")
+		f, ok := s.files[id]
+		if !ok || upload == nil {
+			record(http.StatusNotFound, "")
+			http.Error(w, "no such upload", http.StatusNotFound)
+			return
+		}
+		f.Data = upload
+		if f.Name == "" {
+			f.Name = uploadName
+		}
+		record(http.StatusOK, "")
+		fmt.Fprintf(w, "OK - %d", len(upload))
+		return
+	}
+	if call.Method == "apps.connections.open" {
+		if !strings.HasPrefix(token(r, call.Params), "xapp-") {
+			record(http.StatusOK, "invalid_auth")
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		record(http.StatusOK, "")
+		writeJSON(w, map[string]any{"ok": true, "url": "ws://" + r.Host + "/_socket"})
+		return
+	}
+	if s.opts.Token != "" && token(r, call.Params) != s.opts.Token {
+		record(http.StatusOK, "invalid_auth")
+		writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
+		return
+	}
+	resp, slackErr := s.answer(r, call)
+	if slackErr != "" {
+		record(http.StatusOK, slackErr)
+		writeJSON(w, map[string]any{"ok": false, "error": slackErr})
+		return
+	}
+	record(http.StatusOK, "")
+	resp["ok"] = true
+	writeJSON(w, resp)
+}
+
+func token(r *http.Request, p url.Values) string {
+	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return t
+	}
+	return p.Get("token")
+}
+
+// nextTS is a message timestamp unique within the stand-in, like Slack's
+// "seconds.microseconds".
+func (s *StandIn) nextTS() string {
+	s.seq++
+	return fmt.Sprintf("%d.%06d", time.Now().Unix(), s.seq%1000000)
+}
+
+// answer carries out one Web API method; s.mu is held.
+func (s *StandIn) answer(r *http.Request, c Call) (map[string]any, string) {
+	p := c.Params
+	switch c.Method {
+	case "auth.test":
+		return map[string]any{"url": "https://wsis-standin.slack.com/", "team": "WSIS stand-in", "user": "wsisbot",
+			"team_id": "T0WSIS", "user_id": s.opts.BotUserID, "bot_id": "B0WSISBOT"}, ""
+	case "chat.postMessage":
+		ch := p.Get("channel")
+		if ch == "" || s.deleted[ch] {
+			return nil, "channel_not_found"
+		}
+		if p.Get("text") == "" && p.Get("blocks") == "" {
+			return nil, "no_text"
+		}
+		m := &StandInMessage{Channel: ch, TS: s.nextTS(), ThreadTS: p.Get("thread_ts"), Text: p.Get("text"),
+			Blocks: rawOrNil(p.Get("blocks")), Metadata: rawOrNil(p.Get("metadata"))}
+		if m.ThreadTS != "" && s.byTS[m.ThreadTS] == nil {
+			m.ThreadTS = "" // Slack posts to the channel when the parent is gone
+		}
+		s.msgs = append(s.msgs, m)
+		s.byTS[m.TS] = m
+		what := "new message"
+		if m.ThreadTS != "" {
+			what = "thread reply to " + m.ThreadTS
+		}
+		s.print(fmt.Sprintf("#%s · %s · ts %s", ch, what, m.TS), m.Blocks, m.Text)
+		return map[string]any{"channel": ch, "ts": m.TS, "message": map[string]any{"text": m.Text, "ts": m.TS}}, ""
+	case "chat.update":
+		if s.deleted[p.Get("channel")] {
+			return nil, "channel_not_found"
+		}
+		m := s.byTS[p.Get("ts")]
+		if m == nil || m.Channel != p.Get("channel") || m.Ephemeral {
+			return nil, "message_not_found"
+		}
+		if v := p.Get("text"); v != "" {
+			m.Text = v
+		}
+		if v := p.Get("blocks"); v != "" {
+			m.Blocks = json.RawMessage(v)
+		}
+		m.Updates++
+		s.print(fmt.Sprintf("#%s · update %d of ts %s", m.Channel, m.Updates, m.TS), m.Blocks, m.Text)
+		return map[string]any{"channel": m.Channel, "ts": m.TS, "text": m.Text}, ""
+	case "chat.postEphemeral":
+		ch, user := p.Get("channel"), p.Get("user")
+		if ch == "" || s.deleted[ch] {
+			return nil, "channel_not_found"
+		}
+		if user == "" {
+			return nil, "user_not_found"
+		}
+		m := &StandInMessage{Channel: ch, TS: s.nextTS(), User: user, Text: p.Get("text"), Blocks: rawOrNil(p.Get("blocks")), Ephemeral: true}
+		s.msgs = append(s.msgs, m)
+		s.print(fmt.Sprintf("#%s · only @%s sees this", ch, user), m.Blocks, m.Text)
+		return map[string]any{"message_ts": m.TS}, ""
+	case "conversations.members":
+		members, ok := s.members[p.Get("channel")]
+		if !ok {
+			return nil, "channel_not_found"
+		}
+		start, _ := strconv.Atoi(p.Get("cursor"))
+		limit, _ := strconv.Atoi(p.Get("limit"))
+		if limit <= 0 {
+			limit = 100
+		}
+		end := min(start+limit, len(members))
+		start = min(start, end)
+		next := ""
+		if end < len(members) {
+			next = strconv.Itoa(end)
+		}
+		return map[string]any{"members": members[start:end], "response_metadata": map[string]any{"next_cursor": next}}, ""
+	case "conversations.history":
+		ch := p.Get("channel")
+		oldest, _ := strconv.ParseFloat(p.Get("oldest"), 64)
+		var out []map[string]any
+		for i := len(s.msgs) - 1; i >= 0; i-- {
+			m := s.msgs[i]
+			ts, _ := strconv.ParseFloat(m.TS, 64)
+			if m.Channel != ch || m.Ephemeral || m.ThreadTS != "" || ts < oldest {
+				continue
+			}
+			msg := map[string]any{"type": "message", "ts": m.TS, "text": m.Text, "user": s.opts.BotUserID}
+			if inc := p.Get("include_all_metadata"); len(m.Metadata) > 0 && (inc == "1" || inc == "true") {
+				msg["metadata"] = m.Metadata
+			}
+			out = append(out, msg)
+		}
+		return map[string]any{"messages": out, "has_more": false}, ""
+	case "users.info":
+		id := p.Get("user")
+		name, ok := s.users[id]
+		if !ok {
+			return nil, "user_not_found"
+		}
+		return map[string]any{"user": map[string]any{"id": id, "name": strings.ToLower(strings.ReplaceAll(name, " ", ".")),
+			"real_name": name, "profile": map[string]any{"real_name": name, "display_name": name}}}, ""
+	case "usergroups.users.list":
+		users, ok := s.groups[p.Get("usergroup")]
+		if !ok {
+			return nil, "no_such_subteam"
+		}
+		return map[string]any{"users": users}, ""
+	case "views.open":
+		if p.Get("trigger_id") == "" {
+			return nil, "invalid_arguments"
+		}
+		s.views++
+		var view map[string]any
+		_ = json.Unmarshal([]byte(p.Get("view")), &view)
+		if view == nil {
+			return nil, "invalid_arguments"
+		}
+		view["id"] = fmt.Sprintf("V%06d", s.views)
+		blocks, _ := json.Marshal(view["blocks"])
+		s.print(fmt.Sprintf("modal %q opened", fmt.Sprint(textOf(view["title"]))), blocks, "")
+		return map[string]any{"view": view}, ""
+	case "views.publish":
+		var view map[string]any
+		_ = json.Unmarshal([]byte(p.Get("view")), &view)
+		if view == nil || p.Get("user_id") == "" {
+			return nil, "invalid_arguments"
+		}
+		s.views++
+		view["id"] = fmt.Sprintf("V%06d", s.views)
+		blocks, _ := json.Marshal(view["blocks"])
+		s.print("App Home of @"+p.Get("user_id"), blocks, "")
+		return map[string]any{"view": view}, ""
+	case "files.getUploadURLExternal":
+		if p.Get("filename") == "" || p.Get("length") == "" {
+			return nil, "invalid_arguments"
+		}
+		id := fmt.Sprintf("F%06d", len(s.files)+1)
+		s.files[id] = &StandInFile{ID: id, Name: p.Get("filename")}
+		s.fileSeq = append(s.fileSeq, id)
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		return map[string]any{"upload_url": scheme + "://" + r.Host + "/_upload/" + id, "file_id": id}, ""
+	case "files.completeUploadExternal":
+		var files []struct {
+			ID    string `json:"id"`
+			Title string `json:"title"`
+		}
+		if err := json.Unmarshal([]byte(p.Get("files")), &files); err != nil || len(files) == 0 {
+			return nil, "invalid_arguments"
+		}
+		var out []map[string]any
+		for _, f := range files {
+			sf, ok := s.files[f.ID]
+			if !ok || sf.Data == nil {
+				return nil, "file_not_found"
+			}
+			sf.Title, sf.Channel, sf.Comment, sf.Shared = f.Title, p.Get("channel_id"), p.Get("initial_comment"), true
+			if sf.Channel == "" {
+				sf.Channel = p.Get("channels")
+			}
+			s.printLine(fmt.Sprintf("#%s · file %s (%d bytes) uploaded · %s", sf.Channel, sf.Name, len(sf.Data), DisplayMrkdwn(sf.Comment)))
+			out = append(out, map[string]any{"id": sf.ID, "title": sf.Title})
+		}
+		return map[string]any{"files": out}, ""
+	}
+	return nil, "unknown_method"
+}
+
+// serveSocket is a Socket Mode connection: hello, pings every 500 ms, and the acks the
+// client sends back, recorded as calls of "socket_ack".
+func (s *StandIn) serveSocket(w http.ResponseWriter, r *http.Request) {
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	conn, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	sock := &standInSocket{conn: conn}
+	defer conn.Close()
+	if err := sock.writeJSON(map[string]any{"type": "hello", "num_connections": 1}); err != nil {
+		return
+	}
+	s.sockMu.Lock()
+	s.sockets = append(s.sockets, sock)
+	s.sockMu.Unlock()
+	defer func() {
+		s.sockMu.Lock()
+		defer s.sockMu.Unlock()
+		for i, x := range s.sockets {
+			if x == sock {
+				s.sockets = append(s.sockets[:i], s.sockets[i+1:]...)
+				break
+			}
+		}
+	}()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		t := time.NewTicker(500 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if conn.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(time.Second)) != nil {
+					return
+				}
+			}
+		}
+	}()
+	for {
+		var ack struct {
+			EnvelopeID string          `json:"envelope_id"`
+			Payload    json.RawMessage `json:"payload"`
+		}
+		if err := conn.ReadJSON(&ack); err != nil {
+			return
+		}
+		s.mu.Lock()
+		s.calls = append(s.calls, Call{Method: "socket_ack", Path: r.URL.Path, Params: url.Values{"envelope_id": {ack.EnvelopeID}},
+			Body: ack.Payload, Status: http.StatusOK, At: time.Now()})
+		s.mu.Unlock()
+	}
+}
+
+// SocketConnected reports whether a Socket Mode client is connected.
+func (s *StandIn) SocketConnected() bool {
+	s.sockMu.Lock()
+	defer s.sockMu.Unlock()
+	return len(s.sockets) > 0
+}
+
+// SocketSend delivers a Socket Mode request ("interactive", "slash_commands" or
+// "events_api") with its payload to the connected client, under envelopeID (a new one
+// when empty: pass the same one again to play Slack re-sending it). It returns the ID.
+func (s *StandIn) SocketSend(kind string, payload any, envelopeID string) (string, error) {
+	s.sockMu.Lock()
+	defer s.sockMu.Unlock()
+	if len(s.sockets) == 0 {
+		return "", fmt.Errorf("no Socket Mode client is connected")
+	}
+	if envelopeID == "" {
+		s.envelope++
+		envelopeID = fmt.Sprintf("env-%d", s.envelope)
+	}
+	req := map[string]any{"envelope_id": envelopeID, "type": kind, "payload": payload, "accepts_response_payload": false}
+	return envelopeID, s.sockets[len(s.sockets)-1].writeJSON(req)
+}
+
+func rawOrNil(s string) json.RawMessage {
+	if s == "" {
+		return nil
+	}
+	return json.RawMessage(s)
+}
+
+func (s *StandIn) print(head string, blocks json.RawMessage, text string) {
+	if s.opts.Out == nil {
+		return
+	}
+	fmt.Fprintf(s.opts.Out, "── %s ──\n%s\n\n", head, RenderText(blocks, text))
+}
+
+func (s *StandIn) printLine(line string) {
+	if s.opts.Out == nil {
+		return
+	}
+	fmt.Fprintf(s.opts.Out, "── %s ──\n\n", line)
+}
+
+func (s *StandIn) printResponse(c Call) {
+	var msg struct {
+		Text         string          `json:"text"`
+		Blocks       json.RawMessage `json:"blocks"`
+		ResponseType string          `json:"response_type"`
+	}
+	_ = json.Unmarshal(c.Body, &msg)
+	s.print("answer through the response URL ("+msg.ResponseType+")", msg.Blocks, msg.Text)
+}
+
+// Members of a channel as the stand-in knows them, sorted (for tests and demos).
+func (s *StandIn) Members(channel string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := append([]string{}, s.members[channel]...)
+	sort.Strings(out)
+	return out
+}

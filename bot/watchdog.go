@@ -1,0 +1,160 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/wsis/wsisbot/store"
+)
+
+// Watchdog conditions. Each is a flag in the store, shared by the replicas: raising it
+// queues one alert, clearing it queues one "cleared" message.
+const (
+	condMailbox = "mailbox"
+	condToken   = "oauth_token"
+	condOutbox  = "outbox"
+	condBounces = "bounces"
+	condNoMail  = "no_mail"
+)
+
+var conditionTitles = map[string]string{
+	condMailbox: "the mailbox cannot be reached or logged into",
+	condToken:   "the OAuth token command fails",
+	condOutbox:  "the outbox is not draining",
+	condBounces: "our emails are bouncing",
+	condNoMail:  "no mail has arrived while a deadline is near",
+}
+
+var clearedTitles = map[string]string{
+	condMailbox: "the mailbox is reachable again",
+	condToken:   "the OAuth token command works again",
+	condOutbox:  "the outbox is draining again",
+	condBounces: "bounces are below the threshold again",
+	condNoMail:  "mail is arriving again, or no deadline is near",
+}
+
+type condition struct {
+	name   string
+	active bool
+	detail string
+}
+
+// conditions evaluates what the watchdog watches.
+func (b *Bot) conditions(ctx context.Context, now time.Time) ([]condition, error) {
+	var out []condition
+	if b.intake != nil {
+		s := b.intake()
+		failing := !s.Connected && s.LastError != ""
+		since := maxTime(s.LastSuccessAt, b.started)
+		active := failing && b.cfg.WatchMailboxAfter > 0 && now.Sub(since) > b.cfg.WatchMailboxAfter
+		detail := ""
+		if active {
+			detail = fmt.Sprintf("No successful connection for %s (since %s). Last error: %s", age(now, since), b.genevaTime(since), s.LastError)
+		}
+		out = append(out, condition{condMailbox, active, detail})
+		out = append(out, condition{condToken, s.TokenError != "", s.TokenError})
+	}
+	if b.cfg.WatchOutboxAge > 0 {
+		st, err := b.st.OutboxStats(ctx)
+		if err != nil {
+			return nil, err
+		}
+		active := st.Pending > 0 && st.OldestAge > b.cfg.WatchOutboxAge
+		out = append(out, condition{condOutbox, active,
+			fmt.Sprintf("%d items are waiting; the oldest for %s. Failed for good: %d.", st.Pending, age(now, now.Add(-st.OldestAge)), st.Failed)})
+	}
+	if b.cfg.WatchBounces > 0 {
+		n, err := b.st.CountEvents(ctx, []string{store.ActionBounce, store.ActionAckFailed}, now.Add(-24*time.Hour))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, condition{condBounces, n >= b.cfg.WatchBounces,
+			fmt.Sprintf("%d of our emails bounced or failed in the last 24 hours.", n)})
+	}
+	if b.cfg.WatchNoMail > 0 {
+		active, detail := false, ""
+		if d, ok := b.phases.NextDeadline(now); ok && b.phases.DaysLeft(d, now) < 7 {
+			last, err := b.st.LastInboundAt(ctx)
+			if err != nil {
+				return nil, err
+			}
+			ref := maxTime(last, b.started)
+			if now.Sub(ref) > b.cfg.WatchNoMail {
+				active = true
+				seen := "none since wsisbot started"
+				if !last.IsZero() {
+					seen = "the last arrived " + b.genevaTime(last)
+				}
+				detail = fmt.Sprintf("No mail for more than %s (%s), and %s is %s away.", humanDuration(b.cfg.WatchNoMail), seen, d.Name, b.daysLeftText(d, now))
+			}
+		}
+		out = append(out, condition{condNoMail, active, detail})
+	}
+	return out, nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// watch raises and clears the watchdog's flags.
+func (b *Bot) watch(ctx context.Context, now time.Time) error {
+	conds, err := b.conditions(ctx, now)
+	if err != nil {
+		return err
+	}
+	flags, err := b.st.Flags(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range conds {
+		name := "watchdog:" + c.name
+		since, raised := flags[name]
+		if c.active == raised {
+			continue
+		}
+		n := notice{Type: "watchdog", Condition: c.name, Detail: c.detail, State: "raised"}
+		if !c.active {
+			n.State, n.Detail, n.Since = "cleared", "", since.Format(time.RFC3339)
+		}
+		it, err := store.NewOutboxItem(store.OutboxSlackNotice, fmt.Sprintf("watchdog:%s:%s:%d", c.name, n.State, now.UnixNano()), 0, 0, n)
+		if err != nil {
+			return err
+		}
+		changed, err := b.st.SetFlag(ctx, name, c.active, now, it)
+		if err != nil {
+			return err
+		}
+		if changed {
+			b.log.Warn("watchdog", "condition", c.name, "state", n.State)
+		}
+	}
+	return nil
+}
+
+func (b *Bot) watchdogText(n notice) string {
+	if n.State == "cleared" {
+		title := clearedTitles[n.Condition]
+		if title == "" {
+			title = n.Condition + " is fine again"
+		}
+		s := "✅ *Watchdog:* " + title + "."
+		if t, err := time.Parse(time.RFC3339, n.Since); err == nil {
+			s += " (raised " + b.genevaTime(t) + ")"
+		}
+		return s
+	}
+	title := conditionTitles[n.Condition]
+	if title == "" {
+		title = n.Condition
+	}
+	s := "🚨 *Watchdog:* " + title + "."
+	if n.Detail != "" {
+		s += "\n" + escapeMrkdwn(n.Detail)
+	}
+	return s
+}

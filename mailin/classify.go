@@ -1,0 +1,168 @@
+package mailin
+
+import (
+	"regexp"
+	"strings"
+)
+
+// MessageKind says what an inbound or outbound message is.
+type MessageKind string
+
+// The message kinds. Sort returns own, bounce, auto_reply, list or
+// contribution; follow_up and duplicate need the database and are decided
+// by the caller from a contribution; quarantined is for what Parse refused;
+// outbound is for what we send.
+const (
+	KindContribution MessageKind = "contribution"
+	KindFollowUp     MessageKind = "follow_up"
+	KindAutoReply    MessageKind = "auto_reply"
+	KindBounce       MessageKind = "bounce"
+	KindList         MessageKind = "list"
+	KindDuplicate    MessageKind = "duplicate"
+	KindQuarantined  MessageKind = "quarantined"
+	KindOutbound     MessageKind = "outbound"
+	KindOwn          MessageKind = "own"
+)
+
+// bounceSubjectRE matches the subjects of delivery failure notices.
+var bounceSubjectRE = regexp.MustCompile(`(?i)(delivery status notification|undeliverable|undelivered mail|mail delivery (failed|failure|system)|delivery (has )?failed|delivery failure|returned mail|failure notice|non remis|non distribuable|échec de (la )?remise|no se puede entregar|no entregado|error de entrega|не доставлено|недоставленное сообщение|ошибка доставки|退信|投递失败|未送达|傳遞失敗|無法傳遞|تعذر التسليم|فشل التسليم|لم يتم التسليم)`)
+
+// autoReplySubjectRE matches the subjects of out-of-office and automatic
+// replies in the six UN languages (and German, common in Geneva).
+var autoReplySubjectRE = regexp.MustCompile(`(?i)(out of (the )?office|automatic reply|auto(matic)?[- ]?(reply|response)|autoreply|away from (the )?office|on vacation|vacation reply|réponse automatique|absence du bureau|absent du bureau|message d'absence|respuesta automática|respuesta automatica|fuera de la oficina|ausente de la oficina|автоматический ответ|автоответ|нет на месте|вне офиса|в отпуске|自动回复|自動回覆|自动答复|自動回復|不在办公室|رد تلقائي|الرد التلقائي|خارج المكتب|غير موجود في المكتب|abwesenheitsnotiz|automatische antwort)`)
+
+// Sort decides whether a person wrote p: it returns own for our own mail
+// (our X-WSISBot header, or From one of ourAddresses), bounce for delivery
+// failures, auto_reply for automatic replies (RFC 3834 and the usual
+// headers and subjects), list for mailing-list and bulk mail, and
+// contribution otherwise. reason says which signal decided.
+func Sort(p *Parsed, ourAddresses []string) (kind MessageKind, reason string) {
+	if p == nil {
+		return KindQuarantined, "no message"
+	}
+	h := p.Headers
+	if _, ok := h[hdrXWSISBot]; ok {
+		return KindOwn, hdrXWSISBot + " header present"
+	}
+	from := strings.ToLower(strings.TrimSpace(p.From.Email))
+	for _, a := range ourAddresses {
+		if from != "" && strings.EqualFold(from, strings.TrimSpace(a)) {
+			return KindOwn, "From is our address " + from
+		}
+	}
+
+	// Read receipts are reports too, but automatic replies, not failures.
+	if p.IsReport && p.ReportType == "disposition-notification" {
+		return KindAutoReply, "multipart/report; report-type=disposition-notification (read receipt)"
+	}
+	if p.IsReport {
+		reason := "multipart/report"
+		if p.ReportType != "" {
+			reason += "; report-type=" + p.ReportType
+		}
+		return KindBounce, reason
+	}
+	local, _, _ := strings.Cut(from, "@")
+	if local == "mailer-daemon" || local == "postmaster" {
+		return KindBounce, "sender " + from
+	}
+	if m := bounceSubjectRE.FindString(p.Subject); m != "" {
+		return KindBounce, "subject contains " + quoteReason(m)
+	}
+	if _, ok := h["X-Failed-Recipients"]; ok {
+		return KindBounce, "X-Failed-Recipients header present"
+	}
+
+	if v, ok := h[hdrAutoSubmitted]; ok {
+		value, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(v)), ";")
+		if value = strings.TrimSpace(value); value != "no" {
+			return KindAutoReply, "Auto-Submitted: " + value
+		}
+	}
+	for _, k := range []string{hdrXAutoreply, hdrXAutorespond} {
+		if _, ok := h[k]; ok {
+			return KindAutoReply, k + " header present"
+		}
+	}
+	precedence := strings.ToLower(strings.TrimSpace(h[hdrPrecedence]))
+	if precedence == "auto_reply" {
+		return KindAutoReply, "Precedence: auto_reply"
+	}
+	if m := autoReplySubjectRE.FindString(p.Subject); m != "" {
+		return KindAutoReply, "subject contains " + quoteReason(m)
+	}
+	// A null reverse path without other sign: automatic replies should use
+	// one too (RFC 3834), but those were caught above.
+	if strings.TrimSpace(h[hdrReturnPath]) == "<>" {
+		return KindBounce, "null Return-Path <>"
+	}
+
+	if _, ok := h[hdrListID]; ok {
+		return KindList, "List-Id header present"
+	}
+	if _, ok := h[hdrListUnsubscribe]; ok {
+		return KindList, "List-Unsubscribe header present"
+	}
+	switch precedence {
+	case "list", "bulk", "junk":
+		return KindList, "Precedence: " + precedence
+	}
+	return KindContribution, "written by a person"
+}
+
+func quoteReason(s string) string {
+	return `"` + s + `"`
+}
+
+// refTagRE finds a reference tag in brackets anywhere in a subject.
+var refTagRE = regexp.MustCompile(`(?i)[\[(【（]\s*(WSIS-\d{4}-\d{1,6})\s*[\])】）]`)
+
+// replyPrefixRE matches the reply and forward prefixes mail clients add,
+// in the six UN languages and a few others, with counters ("Re[2]:").
+var replyPrefixRE = regexp.MustCompile(`(?i)^\s*(re|fw|fwd|aw|wg|tr|rv|res|enc|sv|vs|antw|rif|r|ответ|отв|re[\[(]\d+[\])]|回复|回覆|答复|答覆|转发|轉寄|رد|إعادة توجيه)\s*[:：]\s*`)
+
+// bareRefTagRE finds an unbracketed tag at the start of what is left of a
+// subject once reply prefixes are gone.
+var bareRefTagRE = regexp.MustCompile(`(?i)^(WSIS-\d{4}-\d{1,6})\b`)
+
+// RefTag finds the reference of a contribution in a subject: "[WSIS-2019-0042]"
+// anywhere, or "WSIS-2019-0042" without brackets right after reply or
+// forward prefixes ("Re:", "Fwd:", "AW:", "TR:", "RV:", "Ответ:", "回复:",
+// "رد:"...). The reference comes back upper case.
+func RefTag(subject string) (ref string, ok bool) {
+	if m := refTagRE.FindStringSubmatch(subject); m != nil {
+		return strings.ToUpper(m[1]), true
+	}
+	rest := subject
+	for {
+		loc := replyPrefixRE.FindStringIndex(rest)
+		if loc == nil {
+			break
+		}
+		rest = rest[loc[1]:]
+	}
+	if m := bareRefTagRE.FindStringSubmatch(strings.TrimSpace(rest)); m != nil {
+		return strings.ToUpper(m[1]), true
+	}
+	return "", false
+}
+
+// noReplyLocalRE matches the local parts of addresses nobody reads.
+var noReplyLocalRE = regexp.MustCompile(`^(.*no[-_.]?reply.*|.*do[-_.]?not[-_.]?reply.*|mailer[-_]?daemon|postmaster|bounces?([-+._].*)?|notifications?([-+._].*)?)$`)
+
+// IsNoReplyAddress reports whether email is an address nobody reads or that
+// must not receive automatic mail (noreply, do-not-reply, mailer-daemon,
+// postmaster, bounce…, notification…). An empty or malformed address is
+// one too: there is nobody to acknowledge.
+func IsNoReplyAddress(email string) bool {
+	email = strings.ToLower(strings.TrimSpace(email))
+	email = strings.Trim(email, "<>")
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok || local == "" || domain == "" {
+		return true
+	}
+	if i := strings.IndexByte(local, '+'); i > 0 && !strings.HasPrefix(local, "bounce") {
+		local = local[:i]
+	}
+	return noReplyLocalRE.MatchString(local)
+}

@@ -1,0 +1,284 @@
+package imaptest
+
+import (
+	"crypto/tls"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+	"github.com/emersion/go-sasl"
+)
+
+// MemoryOptions configure an in-memory server.
+type MemoryOptions struct {
+	// IMAP4rev1Only advertises IMAP4rev1 alone (imapserver's Caps: nil): no MOVE, no
+	// UIDPLUS; IDLE is still offered.
+	IMAP4rev1Only bool
+	// RefuseCreate makes CREATE fail for every mailbox.
+	RefuseCreate bool
+	// OAuthMechanisms are offered besides PLAIN ("XOAUTH2", "OAUTHBEARER"); ValidToken
+	// says which tokens are accepted.
+	OAuthMechanisms []string
+	ValidToken      func(token string) bool
+	// TLS serves STARTTLS with this configuration; with ImplicitTLS the listener speaks
+	// TLS from the first byte instead.
+	TLS         *tls.Config
+	ImplicitTLS bool
+}
+
+// Memory is go-imap's in-memory server on a loopback port.
+type Memory struct {
+	opts    MemoryOptions
+	mem     *imapmemserver.Server
+	user    *imapmemserver.User
+	addr    string
+	logger  *testLogger
+	mu      sync.Mutex
+	srv     *imapserver.Server
+	tokens  []string // tokens presented, in order
+	creates int
+}
+
+const (
+	memUser     = "wsis@test.local"
+	memPassword = "consultation-2019"
+)
+
+// StartMemory starts an in-memory server with an INBOX; it stops when the test ends.
+func StartMemory(t testing.TB, opts MemoryOptions) *Memory {
+	t.Helper()
+	m := &Memory{opts: opts, mem: imapmemserver.New(), user: imapmemserver.NewUser(memUser, memPassword), logger: newTestLogger(t)}
+	if err := m.user.Create("INBOX", nil); err != nil {
+		t.Fatalf("imaptest: create INBOX: %v", err)
+	}
+	m.mem.AddUser(m.user)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("imaptest: listen: %v", err)
+	}
+	m.addr = ln.Addr().String()
+	m.serve(ln)
+	t.Cleanup(func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.srv.Close()
+	})
+	return m
+}
+
+func (m *Memory) serve(ln net.Listener) {
+	var caps imap.CapSet
+	if !m.opts.IMAP4rev1Only {
+		caps = imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}}
+	}
+	tlsConfig := m.opts.TLS
+	if m.opts.ImplicitTLS {
+		ln = tls.NewListener(ln, m.opts.TLS)
+		tlsConfig = nil
+	}
+	srv := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return &memSession{m: m}, nil, nil
+		},
+		Caps:         caps,
+		Logger:       m.logger,
+		TLSConfig:    tlsConfig,
+		InsecureAuth: true,
+	})
+	m.mu.Lock()
+	m.srv = srv
+	m.mu.Unlock()
+	go srv.Serve(ln) //nolint:errcheck
+}
+
+func (m *Memory) Name() string {
+	if m.opts.IMAP4rev1Only {
+		return "memory-rev1"
+	}
+	return "memory"
+}
+func (m *Memory) Addr() string     { return m.addr }
+func (m *Memory) User() string     { return memUser }
+func (m *Memory) Password() string { return memPassword }
+func (m *Memory) HasMove() bool    { return !m.opts.IMAP4rev1Only }
+
+// Restart closes the server and every connection, and listens again on the same port.
+func (m *Memory) Restart(t testing.TB) {
+	t.Helper()
+	m.mu.Lock()
+	m.srv.Close()
+	m.mu.Unlock()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ln, err := net.Listen("tcp", m.addr)
+		if err == nil {
+			m.serve(ln)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("imaptest: listen again on %s: %v", m.addr, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Tokens returns the OAuth tokens clients presented, in order.
+func (m *Memory) Tokens() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.tokens...)
+}
+
+// Creates counts CREATE commands (refused ones included).
+func (m *Memory) Creates() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.creates
+}
+
+// ResetMailbox deletes mailbox and creates it again, empty, under a new UIDVALIDITY.
+func (m *Memory) ResetMailbox(t testing.TB, mailbox string) {
+	t.Helper()
+	if err := m.user.Delete(mailbox); err != nil {
+		t.Fatalf("imaptest: delete %s: %v", mailbox, err)
+	}
+	if err := m.user.Create(mailbox, nil); err != nil {
+		t.Fatalf("imaptest: create %s: %v", mailbox, err)
+	}
+}
+
+// memSession is the in-memory user session with CREATE refusal and OAuth added.
+type memSession struct {
+	*imapmemserver.UserSession // nil until authenticated
+	m                          *Memory
+}
+
+var (
+	_ imapserver.SessionSASL = (*memSession)(nil)
+	_ imapserver.SessionMove = (*memSession)(nil)
+)
+
+func (s *memSession) Close() error {
+	if s.UserSession == nil {
+		return nil
+	}
+	return s.UserSession.Close()
+}
+
+func (s *memSession) Login(username, password string) error {
+	if err := s.m.user.Login(username, password); err != nil {
+		return err
+	}
+	s.UserSession = imapmemserver.NewUserSession(s.m.user)
+	return nil
+}
+
+func (s *memSession) Create(name string, options *imap.CreateOptions) error {
+	s.m.mu.Lock()
+	s.m.creates++
+	s.m.mu.Unlock()
+	if s.m.opts.RefuseCreate {
+		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeNoPerm, Text: "Creating mailboxes is not allowed here"}
+	}
+	return s.UserSession.Create(name, options)
+}
+
+func (s *memSession) AuthenticateMechanisms() []string {
+	return append([]string{sasl.Plain}, s.m.opts.OAuthMechanisms...)
+}
+
+func (s *memSession) Authenticate(mech string) (sasl.Server, error) {
+	switch strings.ToUpper(mech) {
+	case sasl.Plain:
+		return sasl.NewPlainServer(func(identity, username, password string) error {
+			if identity != "" && identity != username {
+				return errors.New("identity not supported")
+			}
+			return s.Login(username, password)
+		}), nil
+	case "XOAUTH2":
+		if s.offers("XOAUTH2") {
+			return &xoauth2Server{s: s}, nil
+		}
+	case sasl.OAuthBearer:
+		if s.offers(sasl.OAuthBearer) {
+			return imapErrors{sasl.NewOAuthBearerServer(func(o sasl.OAuthBearerOptions) *sasl.OAuthBearerError {
+				if s.checkToken(o.Username, o.Token) {
+					return nil
+				}
+				return &sasl.OAuthBearerError{Status: "invalid_token", Schemes: "bearer"}
+			})}, nil
+		}
+	}
+	return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Text: "SASL mechanism not supported"}
+}
+
+func (s *memSession) offers(mech string) bool {
+	for _, m := range s.m.opts.OAuthMechanisms {
+		if strings.EqualFold(m, mech) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *memSession) checkToken(user, token string) bool {
+	s.m.mu.Lock()
+	s.m.tokens = append(s.m.tokens, token)
+	s.m.mu.Unlock()
+	if user != memUser || s.m.opts.ValidToken == nil || !s.m.opts.ValidToken(token) {
+		return false
+	}
+	s.UserSession = imapmemserver.NewUserSession(s.m.user)
+	return true
+}
+
+// xoauth2Server is the server side of XOAUTH2 as Google and Microsoft run it: a refused
+// token gets a JSON challenge, the client's empty answer then a NO.
+type xoauth2Server struct {
+	s       *memSession
+	refused bool
+}
+
+var errAuthFailed = &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeAuthenticationFailed, Text: "Invalid credentials"}
+
+func (x *xoauth2Server) Next(resp []byte) ([]byte, bool, error) {
+	if x.refused {
+		return nil, true, errAuthFailed
+	}
+	if resp == nil {
+		return []byte{}, false, nil
+	}
+	var user, token string
+	for _, kv := range strings.Split(string(resp), "\x01") {
+		switch {
+		case strings.HasPrefix(kv, "user="):
+			user = strings.TrimPrefix(kv, "user=")
+		case strings.HasPrefix(kv, "auth=Bearer "):
+			token = strings.TrimPrefix(kv, "auth=Bearer ")
+		}
+	}
+	if x.s.checkToken(user, token) {
+		return nil, true, nil
+	}
+	x.refused = true
+	return []byte(`{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}`), false, nil
+}
+
+// imapErrors turns a SASL server's refusal into NO [AUTHENTICATIONFAILED], as real
+// servers answer (go-sasl's own error would become NO [SERVERBUG]).
+type imapErrors struct{ sasl.Server }
+
+func (e imapErrors) Next(resp []byte) ([]byte, bool, error) {
+	ch, done, err := e.Server.Next(resp)
+	if err != nil {
+		return nil, true, errAuthFailed
+	}
+	return ch, done, nil
+}

@@ -1,0 +1,350 @@
+package mailin
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message/charset"
+	"github.com/emersion/go-message/textproto"
+)
+
+// ErrTooLarge is wrapped by the error Parse returns when a message exceeds
+// one of its Limits. The error text names the limit.
+var ErrTooLarge = errors.New("message over limit")
+
+// ErrMalformed is wrapped by the error Parse returns when the input is not an
+// RFC 5322 message at all (no header, nothing but garbage).
+var ErrMalformed = errors.New("not an RFC 5322 message")
+
+// Limits bound the work Parse does for one message. A zero field takes its
+// default (see DefaultLimits); a negative field means no limit.
+type Limits struct {
+	// MaxMessageBytes is the largest raw message accepted.
+	MaxMessageBytes int64 `json:"max_message_bytes"`
+	// MaxAttachments is the largest number of attachments accepted, counted
+	// over the message and the messages forwarded inside it.
+	MaxAttachments int `json:"max_attachments"`
+	// MaxHeaderBytes is the largest header accepted, for the message and for
+	// each MIME part.
+	MaxHeaderBytes int `json:"max_header_bytes"`
+}
+
+// DefaultLimits returns the limits used for zero fields: 50 MiB per message,
+// 100 attachments, 256 KiB of header.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxMessageBytes: 50 << 20,
+		MaxAttachments:  100,
+		MaxHeaderBytes:  256 << 10,
+	}
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxMessageBytes == 0 {
+		l.MaxMessageBytes = d.MaxMessageBytes
+	}
+	if l.MaxAttachments == 0 {
+		l.MaxAttachments = d.MaxAttachments
+	}
+	if l.MaxHeaderBytes == 0 {
+		l.MaxHeaderBytes = d.MaxHeaderBytes
+	}
+	return l
+}
+
+// Address is a mailbox: a display name (decoded, possibly empty) and an
+// address.
+type Address struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email"`
+}
+
+// Attachment is a MIME part that is not the text of the message: a file, an
+// inline image, a forwarded message, or the raw bytes of a part that could
+// not be decoded as text.
+type Attachment struct {
+	// Filename is the decoded name without any path, never empty.
+	Filename string `json:"filename"`
+	// ContentType is the media type, lower case, without parameters.
+	ContentType string `json:"content_type"`
+	// ContentID is the Content-ID without angle brackets, if any.
+	ContentID string `json:"content_id,omitempty"`
+	// Size is len(Data).
+	Size int64 `json:"size"`
+	// SHA256 is the hex SHA-256 of Data.
+	SHA256 string `json:"sha256"`
+	// Inline is true for parts meant to be shown inside the message (images
+	// referenced by the HTML).
+	Inline bool `json:"inline"`
+	// Data holds the decoded content (transfer encoding removed).
+	Data []byte `json:"-"`
+}
+
+// Parsed is what Parse makes of a message. Every string is valid UTF-8
+// without NUL bytes.
+type Parsed struct {
+	// MessageID is the Message-ID without angle brackets, "" if missing.
+	MessageID  string   `json:"message_id"`
+	InReplyTo  string   `json:"in_reply_to,omitempty"`
+	References []string `json:"references,omitempty"`
+
+	From    Address   `json:"from"`
+	ReplyTo []Address `json:"reply_to,omitempty"`
+	To      []Address `json:"to,omitempty"`
+	Cc      []Address `json:"cc,omitempty"`
+	Subject string    `json:"subject"`
+	// Date is the Date header, the zero time when missing or invalid.
+	Date time.Time `json:"date"`
+
+	// Headers holds the header fields that matter to sorting and replying,
+	// present ones only, under these names: Auto-Submitted, X-Autoreply,
+	// X-Autorespond, X-Auto-Response-Suppress, Precedence, List-Id,
+	// List-Unsubscribe, List-Post, Return-Path, Sender, Content-Language,
+	// Content-Type (of the message itself), X-Mailer, User-Agent,
+	// Organization (decoded), X-Failed-Recipients, X-WSISBot (our marker),
+	// Delivered-To, X-Original-To.
+	Headers map[string]string `json:"headers,omitempty"`
+
+	// Text is the text/plain body, or the HTML body turned into text when
+	// there is no plain text. Line ends are "\n".
+	Text string `json:"text"`
+	// HTML is the HTML body sanitised for display.
+	HTML string `json:"html,omitempty"`
+
+	Attachments []Attachment `json:"attachments,omitempty"`
+	// Forwarded holds the message/rfc822 parts, parsed. Each is also in
+	// Attachments.
+	Forwarded []*Parsed `json:"forwarded,omitempty"`
+
+	// IsReport is true for a multipart/report (delivery status or read
+	// receipt); ReportType is its report-type parameter.
+	IsReport   bool   `json:"is_report,omitempty"`
+	ReportType string `json:"report_type,omitempty"`
+	// ReportOriginalMessageID is, for a bounce, the Message-ID of the message
+	// that bounced, without angle brackets.
+	ReportOriginalMessageID string `json:"report_original_message_id,omitempty"`
+
+	// Warnings lists what could not be read as intended; the message was
+	// still parsed as well as possible.
+	Warnings []string `json:"warnings,omitempty"`
+	// Language is the detected language of the new text: ar, zh, en, fr, ru,
+	// es, or "" when unknown.
+	Language string `json:"language,omitempty"`
+	// Size is the raw message size in bytes.
+	Size int `json:"size"`
+}
+
+// headerKeys are the header fields kept in Parsed.Headers.
+var headerKeys = []string{
+	"Auto-Submitted",
+	"X-Autoreply",
+	"X-Autorespond",
+	"X-Auto-Response-Suppress",
+	"Precedence",
+	"List-Id",
+	"List-Unsubscribe",
+	"List-Post",
+	"Return-Path",
+	"Sender",
+	"Content-Language",
+	"Content-Type",
+	"X-Mailer",
+	"User-Agent",
+	"Organization",
+	"X-Failed-Recipients",
+	"X-WSISBot",
+	"Delivered-To",
+	"X-Original-To",
+}
+
+// Header field names used by the sorter.
+const (
+	hdrAutoSubmitted   = "Auto-Submitted"
+	hdrXAutoreply      = "X-Autoreply"
+	hdrXAutorespond    = "X-Autorespond"
+	hdrPrecedence      = "Precedence"
+	hdrListID          = "List-Id"
+	hdrListUnsubscribe = "List-Unsubscribe"
+	hdrReturnPath      = "Return-Path"
+	hdrContentLanguage = "Content-Language"
+	hdrContentType     = "Content-Type"
+	hdrOrganization    = "Organization"
+	hdrXWSISBot        = "X-WSISBot"
+)
+
+// Structural limits that are not configurable: they only stop messages built
+// to hurt the parser.
+const (
+	maxDepth = 16     // nesting of multiparts and forwarded messages
+	maxParts = 10_000 // MIME parts in one message, forwarded ones included
+)
+
+// Parse reads a raw RFC 5322 message. It degrades rather than fails: an
+// unknown charset, a broken part or bad base64 yields best-effort text, the
+// undecoded part as an attachment and a Warning. It returns an error only
+// when the input is not a message (wrapping ErrMalformed) or exceeds lim
+// (wrapping ErrTooLarge); raw is never modified.
+func Parse(raw []byte, lim Limits) (*Parsed, error) {
+	lim = lim.withDefaults()
+	if lim.MaxMessageBytes > 0 && int64(len(raw)) > lim.MaxMessageBytes {
+		return nil, fmt.Errorf("mailin: parse: %w: %d bytes, MaxMessageBytes is %d",
+			ErrTooLarge, len(raw), lim.MaxMessageBytes)
+	}
+	p := &parser{
+		lim: lim,
+		wd:  &mime.WordDecoder{CharsetReader: charset.Reader},
+	}
+	msg, err := p.parseMessage(raw, 0)
+	if err != nil {
+		return nil, fmt.Errorf("mailin: parse: %w", err)
+	}
+	return msg, nil
+}
+
+// parser holds the state of one Parse call.
+type parser struct {
+	lim         Limits
+	wd          *mime.WordDecoder
+	attachments int // over the whole tree
+	parts       int // over the whole tree
+}
+
+// msgState collects one message (the top level or a forwarded one) while its
+// parts are walked.
+type msgState struct {
+	out       *Parsed
+	texts     []string
+	htmls     []string
+	forwarded int
+	inReport  int // depth of multipart/report nesting being walked
+}
+
+func (p *parser) parseMessage(raw []byte, depth int) (*Parsed, error) {
+	var warnings []string
+	size := len(raw)
+	if rest, ok := skipMboxFrom(raw); ok {
+		raw = rest
+		warnings = append(warnings, "leading mbox \"From \" line skipped")
+	}
+	h, body, hw, err := p.readHeader(raw)
+	if err != nil {
+		return nil, err
+	}
+	if !looksLikeMail(h) {
+		return nil, fmt.Errorf("%w: no RFC 5322 header field (From, To, Subject, Date, Message-ID...)", ErrMalformed)
+	}
+	m := &msgState{out: &Parsed{Size: size, Warnings: append(warnings, hw...)}}
+	p.readEnvelope(m.out, h)
+	if err := p.walk(m, h, body, depth); err != nil {
+		return nil, err
+	}
+	p.finish(m)
+	return m.out, nil
+}
+
+// looksLikeMail reports whether h has at least one field a mail header has.
+func looksLikeMail(h textproto.Header) bool {
+	for _, k := range []string{"From", "Sender", "Return-Path", "To", "Cc", "Subject",
+		"Date", "Message-Id", "Mime-Version", "Received", "Content-Type"} {
+		if h.Has(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// skipMboxFrom drops the "From sender date" line an mbox file puts before a
+// message.
+func skipMboxFrom(raw []byte) ([]byte, bool) {
+	if len(raw) < 5 || string(raw[:5]) != "From " {
+		return raw, false
+	}
+	for i, c := range raw {
+		if c == '\n' {
+			return raw[i+1:], true
+		}
+	}
+	return raw, false
+}
+
+// readEnvelope fills the header-derived fields of out.
+func (p *parser) readEnvelope(out *Parsed, h textproto.Header) {
+	out.MessageID = firstMsgID(h.Get("Message-Id"))
+	out.InReplyTo = firstMsgID(h.Get("In-Reply-To"))
+	out.References = msgIDs(h.Get("References"))
+	if from := p.addressList(h.Get("From")); len(from) > 0 {
+		out.From = from[0]
+	} else if sender := p.addressList(h.Get("Sender")); len(sender) > 0 {
+		out.From = sender[0]
+	}
+	out.ReplyTo = p.addressList(h.Get("Reply-To"))
+	out.To = p.addressList(h.Get("To"))
+	out.Cc = p.addressList(h.Get("Cc"))
+	out.Subject = normalizeSpace(p.decodeHeader(h.Get("Subject")))
+	out.Date = parseDate(h.Get("Date"))
+	for _, k := range headerKeys {
+		v := h.Get(k)
+		if v == "" && !h.Has(k) {
+			continue
+		}
+		if k == hdrOrganization {
+			v = p.decodeHeader(v)
+		}
+		if out.Headers == nil {
+			out.Headers = make(map[string]string)
+		}
+		out.Headers[k] = validText(v)
+	}
+}
+
+// finish assembles text and HTML, fills the derived fields and makes every
+// string safe.
+func (p *parser) finish(m *msgState) {
+	out := m.out
+	text := strings.Join(m.texts, "\n\n")
+	html := strings.Join(m.htmls, "\n")
+	if html != "" {
+		out.HTML = sanitizeHTML(html)
+	}
+	if strings.TrimSpace(text) == "" && html != "" {
+		text = htmlToText(html)
+	}
+	out.Text = strings.TrimRight(normalizeNewlines(text), " \t\n")
+	if out.ReportOriginalMessageID == "" && !out.IsReport && looksLikeBounceSender(out) {
+		out.ReportOriginalMessageID = messageIDInText(out.Text)
+	}
+	sample := truncateBytes(out.Text, 4*maxLanguageSample)
+	fresh, _ := SplitQuoted(sample)
+	if strings.TrimSpace(fresh) == "" {
+		fresh = sample
+	}
+	out.Language = DetectLanguage(fresh, out.Subject, out.Headers)
+	cleanParsed(out)
+}
+
+// looksLikeBounceSender reports whether the message comes from a mail
+// system rather than a person, so that a Message-ID quoted in its text is
+// the one of the message that bounced.
+func looksLikeBounceSender(out *Parsed) bool {
+	if strings.TrimSpace(out.Headers[hdrReturnPath]) == "<>" {
+		return true
+	}
+	local, _, _ := strings.Cut(strings.ToLower(out.From.Email), "@")
+	return local == "mailer-daemon" || local == "postmaster"
+}
+
+var messageIDLineRE = regexp.MustCompile(`(?im)^[ \t>]*message-id:[ \t]*<([^<>\s]+)>`)
+
+// messageIDInText finds the first "Message-ID: <...>" line in a bounce text
+// that quotes the original header.
+func messageIDInText(text string) string {
+	if m := messageIDLineRE.FindStringSubmatch(text); m != nil {
+		return m[1]
+	}
+	return ""
+}

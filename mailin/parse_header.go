@@ -1,0 +1,649 @@
+package mailin
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/mail"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/emersion/go-message/charset"
+	"github.com/emersion/go-message/textproto"
+)
+
+// readHeader splits raw into its header and its body. A header line that is
+// not a field (after the first) is dropped with a warning; a first line that
+// is not a field means there is no header, which is an ErrMalformed error.
+func (p *parser) readHeader(raw []byte) (textproto.Header, []byte, []string, error) {
+	end, bodyStart, ok := headerEnd(raw, p.lim.MaxHeaderBytes)
+	if !ok {
+		return textproto.Header{}, nil, nil, fmt.Errorf("%w: header over MaxHeaderBytes %d", ErrTooLarge, p.lim.MaxHeaderBytes)
+	}
+	section := raw[:end]
+	if len(section) > 0 && !isFieldLine(firstLine(section)) {
+		return textproto.Header{}, nil, nil, fmt.Errorf("%w: first line is not a header field: %q",
+			ErrMalformed, shorten(validText(string(firstLine(section))), 60))
+	}
+	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(section)))
+	if err == nil {
+		return h, raw[bodyStart:], nil, nil
+	}
+	kept, dropped := dropBadHeaderLines(section)
+	h, err = textproto.ReadHeader(bufio.NewReader(bytes.NewReader(kept)))
+	if err != nil {
+		return textproto.Header{}, nil, nil, fmt.Errorf("%w: header: %v", ErrMalformed, err)
+	}
+	warning := fmt.Sprintf("%d malformed header line(s) dropped", dropped)
+	return h, raw[bodyStart:], []string{warning}, nil
+}
+
+// headerEnd finds the blank line that ends the header. end is the length of
+// the header section, bodyStart the offset of the body. Without a blank line
+// the whole input is header. ok is false when the header is longer than max
+// (max <= 0: no limit).
+func headerEnd(raw []byte, max int) (end, bodyStart int, ok bool) {
+	i := 0
+	for i < len(raw) {
+		if max > 0 && i > max {
+			return 0, 0, false
+		}
+		switch {
+		case raw[i] == '\n':
+			return i, i + 1, true
+		case raw[i] == '\r' && i+1 < len(raw) && raw[i+1] == '\n':
+			return i, i + 2, true
+		}
+		nl := bytes.IndexByte(raw[i:], '\n')
+		if nl < 0 {
+			break
+		}
+		i += nl + 1
+	}
+	if max > 0 && len(raw) > max {
+		return 0, 0, false
+	}
+	return len(raw), len(raw), true
+}
+
+func firstLine(b []byte) []byte {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i]
+	}
+	return bytes.TrimRight(b, "\r")
+}
+
+// isFieldLine reports whether line starts a header field: a non-empty name
+// of printable ASCII followed by a colon.
+func isFieldLine(line []byte) bool {
+	i := bytes.IndexByte(line, ':')
+	if i <= 0 {
+		return false
+	}
+	name := bytes.TrimRight(line[:i], " \t")
+	if len(name) == 0 {
+		return false
+	}
+	for _, c := range name {
+		if c < 33 || c > 126 {
+			return false
+		}
+	}
+	return true
+}
+
+// dropBadHeaderLines keeps the field lines of a header section and their
+// continuation lines, and counts the lines dropped.
+func dropBadHeaderLines(section []byte) ([]byte, int) {
+	var out bytes.Buffer
+	dropped := 0
+	keeping := false
+	for len(section) > 0 {
+		line := section
+		if i := bytes.IndexByte(section, '\n'); i >= 0 {
+			line, section = section[:i+1], section[i+1:]
+		} else {
+			section = nil
+		}
+		trimmed := bytes.TrimRight(line, "\r\n")
+		switch {
+		case len(trimmed) > 0 && (trimmed[0] == ' ' || trimmed[0] == '\t'):
+			if keeping {
+				out.Write(line)
+			} else {
+				dropped++
+			}
+		case isFieldLine(trimmed):
+			keeping = true
+			out.Write(line)
+		default:
+			keeping = false
+			dropped++
+		}
+	}
+	return out.Bytes(), dropped
+}
+
+var encodedWordRE = regexp.MustCompile(`=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=`)
+
+// decodeHeader decodes RFC 2047 encoded words in any charset go-message
+// knows. A word that cannot be decoded is kept as it is; raw 8-bit text is
+// read as UTF-8 or guessed.
+func (p *parser) decodeHeader(s string) string {
+	if !strings.Contains(s, "=?") {
+		return bestEffortString(s)
+	}
+	if out, err := p.wd.DecodeHeader(s); err == nil {
+		return bestEffortString(out)
+	}
+	// One bad word spoils DecodeHeader: decode word by word, and drop the
+	// blanks between two encoded words as RFC 2047 requires.
+	var b strings.Builder
+	last := 0
+	prevWord := false
+	for _, loc := range encodedWordRE.FindAllStringIndex(s, -1) {
+		between := s[last:loc[0]]
+		if !(prevWord && strings.TrimSpace(between) == "") {
+			b.WriteString(between)
+		}
+		word := s[loc[0]:loc[1]]
+		if dec, err := p.wd.Decode(word); err == nil {
+			b.WriteString(dec)
+		} else {
+			b.WriteString(decodeWordBytes(word))
+		}
+		last = loc[1]
+		prevWord = true
+	}
+	b.WriteString(s[last:])
+	return bestEffortString(b.String())
+}
+
+// decodeWordBytes decodes the B or Q payload of an encoded word whose
+// charset is unknown, and guesses the text; the word stays as it is when the
+// payload is broken.
+func decodeWordBytes(word string) string {
+	parts := strings.Split(word, "?")
+	if len(parts) != 5 {
+		return word
+	}
+	payload := parts[3]
+	var raw []byte
+	switch strings.ToLower(parts[2]) {
+	case "b":
+		var err error
+		raw, err = base64.StdEncoding.DecodeString(payload)
+		if err != nil {
+			raw, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(payload, "="))
+			if err != nil {
+				return word
+			}
+		}
+	case "q":
+		for i := 0; i < len(payload); i++ {
+			switch c := payload[i]; {
+			case c == '_':
+				raw = append(raw, ' ')
+			case c == '=' && i+2 < len(payload):
+				v, err := strconv.ParseUint(payload[i+1:i+3], 16, 8)
+				if err != nil {
+					return word
+				}
+				raw = append(raw, byte(v))
+				i += 2
+			default:
+				raw = append(raw, c)
+			}
+		}
+	default:
+		return word
+	}
+	return bestEffortString(string(raw))
+}
+
+// addressList parses an address header leniently: net/mail first, then a
+// forgiving split for what it refuses.
+func (p *parser) addressList(v string) []Address {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil
+	}
+	ap := mail.AddressParser{WordDecoder: p.wd}
+	if list, err := ap.ParseList(v); err == nil {
+		out := make([]Address, 0, len(list))
+		for _, a := range list {
+			out = append(out, Address{Name: cleanDisplayName(a.Name), Email: validText(strings.TrimSpace(a.Address))})
+		}
+		return out
+	}
+	var out []Address
+	for _, item := range splitAddressList(v) {
+		if a, ok := p.lenientAddress(item); ok {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// splitAddressList splits at commas outside quotes, angle brackets and
+// comments.
+func splitAddressList(v string) []string {
+	var out []string
+	depthAngle, depthParen := 0, 0
+	quoted, escaped := false, false
+	start := 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case escaped:
+			escaped = false
+		case c == '\\':
+			escaped = true
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '<':
+			depthAngle++
+		case c == '>':
+			if depthAngle > 0 {
+				depthAngle--
+			}
+		case c == '(':
+			depthParen++
+		case c == ')':
+			if depthParen > 0 {
+				depthParen--
+			}
+		case (c == ',' || c == ';') && depthAngle == 0 && depthParen == 0:
+			out = append(out, v[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, v[start:])
+}
+
+var bareEmailRE = regexp.MustCompile(`[^\s<>()"',;:]+@[^\s<>()"',;:]+`)
+
+func (p *parser) lenientAddress(item string) (Address, bool) {
+	item = strings.TrimSpace(item)
+	if lt := strings.LastIndexByte(item, '<'); lt >= 0 {
+		gt := strings.IndexByte(item[lt:], '>')
+		email := item[lt+1:]
+		if gt >= 0 {
+			email = item[lt+1 : lt+gt]
+		}
+		email = strings.TrimSpace(email)
+		if email == "" {
+			return Address{}, false
+		}
+		name := strings.TrimSpace(item[:lt])
+		name = strings.Trim(name, `"`)
+		name = strings.ReplaceAll(name, `\"`, `"`)
+		return Address{Name: cleanDisplayName(p.decodeHeader(name)), Email: validText(email)}, true
+	}
+	email := bareEmailRE.FindString(item)
+	if email == "" {
+		return Address{}, false
+	}
+	return Address{Email: validText(email)}, true
+}
+
+// cleanDisplayName drops the quotes and blanks some clients leave around a
+// display name.
+func cleanDisplayName(s string) string {
+	s = normalizeSpace(validText(s))
+	s = strings.Trim(s, `"' `)
+	return s
+}
+
+var msgIDRE = regexp.MustCompile(`<([^<>]*)>`)
+
+// msgIDs returns the message identifiers of a Message-ID, In-Reply-To or
+// References field, without angle brackets.
+func msgIDs(v string) []string {
+	var out []string
+	if ms := msgIDRE.FindAllStringSubmatch(v, -1); ms != nil {
+		for _, m := range ms {
+			if id := cleanMsgID(m[1]); id != "" {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || r == ',' }) {
+		if id := cleanMsgID(f); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func firstMsgID(v string) string {
+	if ids := msgIDs(v); len(ids) > 0 {
+		return ids[0]
+	}
+	return ""
+}
+
+func cleanMsgID(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '<' || r == '>' {
+			return -1
+		}
+		return r
+	}, s)
+	return validText(s)
+}
+
+var dateCommentRE = regexp.MustCompile(`\s*\([^()]*\)\s*$`)
+
+// dateLayouts are tried when net/mail refuses a Date field.
+var dateLayouts = []string{
+	"Mon, 2 Jan 2006 15:04:05 -0700",
+	"Mon, 2 Jan 2006 15:04:05 MST",
+	"Mon, 2 Jan 2006 15:04 -0700",
+	"2 Jan 2006 15:04:05 -0700",
+	"Mon, 2 January 2006 15:04:05 -0700",
+	"Mon, 2 Jan 06 15:04:05 -0700",
+	"Monday, 2 Jan 2006 15:04:05 -0700",
+	"Mon Jan 2 15:04:05 2006",
+	"Mon Jan 2 15:04:05 -0700 2006",
+	"2006-01-02 15:04:05 -0700",
+	time.RFC3339,
+}
+
+// parseDate parses a Date field; the zero time when missing or unreadable.
+func parseDate(v string) time.Time {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}
+	}
+	if t, err := mail.ParseDate(v); err == nil {
+		return t
+	}
+	v = normalizeSpace(dateCommentRE.ReplaceAllString(v, ""))
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// mediaHeader is a parsed Content-Type or Content-Disposition field.
+type mediaHeader struct {
+	value  string            // lower case: "text/plain", "attachment"
+	params map[string]string // lower-case names, decoded values
+}
+
+// parseMediaHeader parses a field with parameters leniently: duplicate
+// parameters keep the first, RFC 2231 values are decoded in any charset and
+// joined from their continuations, RFC 2047 words in plain values are
+// decoded. mime.ParseMediaType refuses most of what mailers get wrong.
+func (p *parser) parseMediaHeader(v string) mediaHeader {
+	value, rest, _ := strings.Cut(v, ";")
+	mh := mediaHeader{value: strings.ToLower(strings.TrimSpace(value)), params: map[string]string{}}
+	type segment struct {
+		value    string
+		extended bool
+	}
+	ext := map[string]map[int]segment{}
+	for _, rp := range splitParams(rest) {
+		base, suffix, starred := strings.Cut(rp.name, "*")
+		if !starred {
+			if _, dup := mh.params[base]; !dup {
+				mh.params[base] = p.decodeParamValue(rp.value)
+			}
+			continue
+		}
+		n, extended := 0, true
+		if suffix != "" {
+			extended = strings.HasSuffix(suffix, "*")
+			var err error
+			n, err = strconv.Atoi(strings.TrimSuffix(suffix, "*"))
+			if err != nil || n < 0 || n > 999 {
+				continue
+			}
+		}
+		if ext[base] == nil {
+			ext[base] = map[int]segment{}
+		}
+		if _, dup := ext[base][n]; !dup {
+			ext[base][n] = segment{rp.value, extended}
+		}
+	}
+	for base, segs := range ext {
+		idx := make([]int, 0, len(segs))
+		for n := range segs {
+			idx = append(idx, n)
+		}
+		sort.Ints(idx)
+		var raw []byte
+		cs := ""
+		for i, n := range idx {
+			s := segs[n]
+			if !s.extended {
+				raw = append(raw, s.value...)
+				continue
+			}
+			v := s.value
+			if i == 0 {
+				// charset'language'value
+				if a, b, ok := strings.Cut(v, "'"); ok {
+					if _, c, ok := strings.Cut(b, "'"); ok {
+						cs, v = a, c
+					}
+				}
+			}
+			raw = append(raw, percentDecode(v)...)
+		}
+		if s, _ := decodeCharset(raw, cs); s != "" {
+			mh.params[base] = s
+		}
+	}
+	return mh
+}
+
+type rawParam struct{ name, value string }
+
+// splitParams splits "; a=b; c="d;e"" into name/value pairs.
+func splitParams(s string) []rawParam {
+	var out []rawParam
+	i := 0
+	for i < len(s) {
+		for i < len(s) && (s[i] == ';' || s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
+			i++
+		}
+		start := i
+		for i < len(s) && s[i] != '=' && s[i] != ';' {
+			i++
+		}
+		name := strings.ToLower(strings.TrimSpace(s[start:i]))
+		if i >= len(s) || s[i] == ';' {
+			continue // a parameter without value
+		}
+		i++ // '='
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+			i++
+		}
+		var value string
+		if i < len(s) && s[i] == '"' {
+			i++
+			var b strings.Builder
+			for i < len(s) && s[i] != '"' {
+				if s[i] == '\\' && i+1 < len(s) {
+					i++
+				}
+				b.WriteByte(s[i])
+				i++
+			}
+			i++ // closing quote, if any
+			value = b.String()
+			for i < len(s) && s[i] != ';' {
+				i++
+			}
+		} else {
+			start := i
+			for i < len(s) && s[i] != ';' {
+				i++
+			}
+			value = strings.TrimSpace(s[start:i])
+		}
+		if name != "" {
+			out = append(out, rawParam{name, value})
+		}
+	}
+	return out
+}
+
+func (p *parser) decodeParamValue(v string) string {
+	if strings.Contains(v, "=?") {
+		return p.decodeHeader(v)
+	}
+	return bestEffortString(v)
+}
+
+// percentDecode decodes %XX sequences, keeping malformed ones as they are.
+func percentDecode(s string) []byte {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) {
+			if b, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
+				out = append(out, byte(b))
+				i += 2
+				continue
+			}
+		}
+		out = append(out, s[i])
+	}
+	return out
+}
+
+// charsetStatus says how a text was turned into UTF-8.
+type charsetStatus int
+
+const (
+	charsetOK      charsetStatus = iota
+	charsetInvalid               // declared UTF-8 but invalid: bad bytes replaced
+	charsetGuessed               // undeclared or ASCII but 8-bit: charset guessed
+	charsetUnknown               // unknown charset: charset guessed
+)
+
+// decodeCharset converts b from charset cs to UTF-8.
+func decodeCharset(b []byte, cs string) (string, charsetStatus) {
+	cs = strings.ToLower(strings.Trim(strings.TrimSpace(cs), `"'`))
+	switch cs {
+	case "utf-8", "utf8":
+		if utf8.Valid(b) {
+			return string(b), charsetOK
+		}
+		return string(bytes.ToValidUTF8(b, []byte("\uFFFD"))), charsetInvalid
+	case "", "us-ascii", "ascii":
+		if utf8.Valid(b) {
+			return string(b), charsetOK
+		}
+		return bestEffortString(string(b)), charsetGuessed
+	case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1":
+		// Mail labelled Latin-1 is mostly windows-1252 (curly quotes in
+		// 0x80-0x9F), as browsers assume.
+		cs = "windows-1252"
+	}
+	r, err := charset.Reader(cs, bytes.NewReader(b))
+	if err != nil {
+		return bestEffortString(string(b)), charsetUnknown
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return bestEffortString(string(b)), charsetUnknown
+	}
+	return string(bytes.ToValidUTF8(out, []byte("\uFFFD"))), charsetOK
+}
+
+// bidiControls are the explicit embedding and override characters that can
+// make "gpj.exe" look like "exe.jpg".
+func isBidiControl(r rune) bool {
+	return (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
+}
+
+const maxFilenameBytes = 200
+
+// sanitizeFilename keeps the last path component of a sender's file name,
+// without control characters, and "" when nothing usable is left.
+func sanitizeFilename(name string) string {
+	name = validText(name)
+	name = strings.ReplaceAll(name, `\`, "/")
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || isBidiControl(r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(name)
+	name = strings.TrimLeft(name, ". ")
+	name = strings.TrimRight(name, ". ")
+	if len(name) > maxFilenameBytes {
+		ext := path.Ext(name)
+		if len(ext) > 16 {
+			ext = ""
+		}
+		base := truncateBytes(strings.TrimSuffix(name, ext), maxFilenameBytes-len(ext))
+		name = base + ext
+	}
+	return name
+}
+
+// extensions gives the file name extension of a media type, for parts sent
+// without a name.
+var extensions = map[string]string{
+	"text/plain":                       ".txt",
+	"text/html":                        ".html",
+	"text/calendar":                    ".ics",
+	"text/csv":                         ".csv",
+	"text/rfc822-headers":              ".txt",
+	"message/rfc822":                   ".eml",
+	"message/global":                   ".eml",
+	"message/delivery-status":          ".txt",
+	"message/disposition-notification": ".txt",
+	"image/jpeg":                       ".jpg",
+	"image/png":                        ".png",
+	"image/gif":                        ".gif",
+	"image/webp":                       ".webp",
+	"image/tiff":                       ".tif",
+	"image/bmp":                        ".bmp",
+	"application/pdf":                  ".pdf",
+	"application/zip":                  ".zip",
+	"application/msword":               ".doc",
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document":   ".docx",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         ".xlsx",
+	"application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+	"application/vnd.ms-excel":                ".xls",
+	"application/vnd.ms-powerpoint":           ".ppt",
+	"application/vnd.oasis.opendocument.text": ".odt",
+	"application/rtf":                         ".rtf",
+	"application/pkcs7-signature":             ".p7s",
+	"application/x-pkcs7-signature":           ".p7s",
+	"application/pkcs7-mime":                  ".p7m",
+	"application/x-pkcs7-mime":                ".p7m",
+	"application/pgp-signature":               ".asc",
+	"application/pgp-encrypted":               ".asc",
+	"application/octet-stream":                ".bin",
+	"application/ms-tnef":                     ".dat",
+}
+
+func extensionFor(mediaType string) string {
+	if ext, ok := extensions[mediaType]; ok {
+		return ext
+	}
+	return ".bin"
+}

@@ -1,0 +1,693 @@
+package mailin
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/wsis/wsisbot/store"
+)
+
+// Ingester stores what the poller fetched, exactly once. *store.Store satisfies it.
+type Ingester interface {
+	SyncState(ctx context.Context, mailbox string) (store.SyncState, error)
+	ResetSyncState(ctx context.Context, mailbox string, uidValidity uint32) error
+	Ingest(ctx context.Context, b store.IngestBatch, pol store.IngestPolicy) ([]store.Ingested, error)
+}
+
+// Metrics receives the poller's counts (for /metrics). Methods must not block.
+type Metrics interface {
+	// MessagesFetched counts messages fetched and stored (skipped replays included).
+	MessagesFetched(n int)
+	// Reconnect counts connections lost or refused and tried again.
+	Reconnect()
+}
+
+// PollerStatus is the poller's health, for /healthz and a watchdog. LastSuccessAt moves
+// on after every check of the mailbox, at least every IDLE restart (25 minutes) or poll
+// interval.
+type PollerStatus struct {
+	Connected     bool      `json:"connected"`
+	LastError     string    `json:"last_error"`
+	LastErrorAt   time.Time `json:"last_error_at"`
+	LastSuccessAt time.Time `json:"last_success_at"`
+	Reconnects    int       `json:"reconnects"`
+	Fetched       int64     `json:"fetched"`
+	UIDValidity   uint32    `json:"uidvalidity"`
+	LastUID       uint32    `json:"last_uid"`
+}
+
+// Option adjusts a Poller.
+type Option func(*Poller)
+
+// WithMetrics reports counts to m.
+func WithMetrics(m Metrics) Option { return func(p *Poller) { p.metrics = m } }
+
+// WithTLSConfig sets the TLS configuration (e.g. a private CA); ServerName defaults to
+// the host of the address.
+func WithTLSConfig(c *tls.Config) Option { return func(p *Poller) { p.tlsConfig = c } }
+
+// WithBackoff sets the shortest and longest wait before reconnecting (default 1s, 2m).
+func WithBackoff(minDelay, maxDelay time.Duration) Option {
+	return func(p *Poller) { p.minBackoff, p.maxBackoff = minDelay, maxDelay }
+}
+
+// WithIdleRestart sets how often IDLE is ended and the mailbox checked again (default
+// 25 minutes, under the 29 minutes after which servers may drop an idle client).
+func WithIdleRestart(d time.Duration) Option { return func(p *Poller) { p.idleRestart = d } }
+
+// Poller reads new mail from one IMAP mailbox and stores it through an Ingester: fetched
+// by UID in batches (BODY.PEEK[], never relying on \Seen), parsed, sorted and stored one
+// transaction per batch, then optionally moved to the processed folder. It waits with
+// IDLE, or polls, and reconnects with backoff after errors.
+type Poller struct {
+	cfg         IMAPConfig
+	st          Ingester
+	pol         store.IngestPolicy
+	our         []string
+	log         *slog.Logger
+	limits      Limits
+	tlsConfig   *tls.Config
+	metrics     Metrics
+	tokens      *tokenSource
+	minBackoff  time.Duration
+	maxBackoff  time.Duration
+	idleRestart time.Duration
+	logoutGrace time.Duration
+
+	mu     sync.Mutex
+	status PollerStatus
+
+	// unreadable counts, per mailbox position, the sessions in which the server refused
+	// to deliver a message; it is touched by one session at a time.
+	unreadable map[position]int
+}
+
+type position struct{ uidValidity, uid uint32 }
+
+// unreadableAfter is how many sessions in a row the server must refuse a message before
+// it is recorded as unreadable and the mailbox moves on without it.
+const unreadableAfter = 3
+
+// NewPoller builds a poller for cfg. ourAddresses are the secretariat's own addresses
+// (also used for pol.OurAddresses when that is empty). A nil logger logs to
+// slog.Default.
+func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, ourAddresses []string, logger *slog.Logger, opts ...Option) *Poller {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if cfg.Mailbox == "" {
+		cfg.Mailbox = "INBOX"
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = 30 * time.Second
+	}
+	if len(pol.OurAddresses) == 0 {
+		pol.OurAddresses = ourAddresses
+	}
+	p := &Poller{
+		cfg:         cfg,
+		st:          st,
+		pol:         pol,
+		our:         ourAddresses,
+		log:         logger.With("component", "mailin"),
+		limits:      cfg.Limits(),
+		minBackoff:  time.Second,
+		maxBackoff:  2 * time.Minute,
+		idleRestart: 25 * time.Minute,
+		logoutGrace: 2 * time.Second,
+		unreadable:  map[position]int{},
+	}
+	if cfg.TokenCmd != "" {
+		p.tokens = newTokenSource(cfg.TokenCmd)
+	}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
+}
+
+// Status returns a snapshot of the poller's health.
+func (p *Poller) Status() PollerStatus {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.status
+}
+
+func (p *Poller) update(f func(s *PollerStatus)) {
+	p.mu.Lock()
+	f(&p.status)
+	p.mu.Unlock()
+}
+
+func (p *Poller) recordError(err error) {
+	now := time.Now()
+	p.update(func(s *PollerStatus) { s.LastError, s.LastErrorAt = err.Error(), now })
+}
+
+// Run reads the mailbox until ctx is done (then it returns nil) or a permanent error
+// (refused credentials, a missing mailbox) makes it give up: that error is returned.
+// Network and server errors are retried with exponential backoff.
+func (p *Poller) Run(ctx context.Context) error {
+	if p.cfg.TLS == TLSNone {
+		if host, _, err := net.SplitHostPort(p.cfg.Addr); err == nil && !isLoopback(host) {
+			p.log.Warn("imap: connecting without TLS to a server that is not on this machine", "addr", p.cfg.Addr)
+		}
+	}
+	bo := newBackoff(p.minBackoff, p.maxBackoff)
+	tokenRetried := false
+	for {
+		err := p.session(ctx, func() { bo.reset(); tokenRetried = false })
+		p.update(func(s *PollerStatus) { s.Connected = false })
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err == nil {
+			err = errors.New("the session ended")
+		}
+		var refused *authRefusedError
+		if errors.As(err, &refused) {
+			if p.tokens != nil && !tokenRetried {
+				tokenRetried = true
+				p.tokens.Invalidate()
+				p.log.Warn("imap: the server refused the access token; running the token command again", slog.Any("error", err))
+				p.countReconnect()
+				continue
+			}
+			err = &PermanentError{err}
+		}
+		p.recordError(err)
+		if IsPermanent(err) {
+			p.log.Error("imap: giving up: this needs a person to fix the configuration or the server",
+				"addr", p.cfg.Addr, "user", p.cfg.User, "mailbox", p.cfg.Mailbox, slog.Any("error", err))
+			return fmt.Errorf("mailin: imap %s: %w", p.cfg.Addr, err)
+		}
+		delay := bo.next()
+		p.log.Warn("imap: reconnecting", "addr", p.cfg.Addr, "retry_in", delay.Round(time.Millisecond), slog.Any("error", err))
+		p.countReconnect()
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+func (p *Poller) countReconnect() {
+	p.update(func(s *PollerStatus) { s.Reconnects++ })
+	if p.metrics != nil {
+		p.metrics.Reconnect()
+	}
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// session is one connection with the mailbox selected.
+type session struct {
+	c           *imapclient.Client
+	newMail     chan struct{}
+	uidValidity uint32
+	lastUID     uint32
+}
+
+// session connects, selects the mailbox and then syncs and waits until an error or ctx
+// ends it. ok is called once the first sync succeeded.
+func (p *Poller) session(ctx context.Context, ok func()) error {
+	newMail := make(chan struct{}, 1)
+	c, err := p.connect(ctx, newMail)
+	if err != nil {
+		return err
+	}
+	// On cancellation, the loops below end IDLE and log out; if that takes longer than
+	// the grace period (a command stuck on a dead server), the connection is closed.
+	done := make(chan struct{})
+	defer close(done)
+	stop := context.AfterFunc(ctx, func() {
+		t := time.NewTimer(p.logoutGrace)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+			c.Close()
+		}
+	})
+	defer stop()
+	defer p.logout(c)
+
+	s, err := p.selectMailbox(ctx, c, newMail)
+	if err != nil {
+		return err
+	}
+	if p.cfg.Processed != "" {
+		left, err := handledLeft(c, s.lastUID)
+		if err != nil {
+			return err
+		}
+		if len(left) > 0 {
+			p.log.Info("imap: moving mail stored earlier but not yet moved", "count", len(left), "folder", p.cfg.Processed)
+			if err := p.moveHandled(c, left); err != nil {
+				return err
+			}
+		}
+	}
+	first := true
+	for {
+		if err := p.sync(ctx, s); err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		now := time.Now()
+		p.update(func(st *PollerStatus) { st.LastSuccessAt = now })
+		if first {
+			first = false
+			ok()
+		}
+		if err := p.wait(ctx, s); err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+}
+
+// logout ends the session politely, but never waits long for it.
+func (p *Poller) logout(c *imapclient.Client) {
+	errc := make(chan error, 1)
+	go func() { errc <- c.Logout().Wait() }()
+	t := time.NewTimer(p.logoutGrace)
+	defer t.Stop()
+	select {
+	case <-errc:
+	case <-t.C:
+	case <-c.Closed():
+	}
+	c.Close()
+}
+
+// selectMailbox selects the mailbox and finds where to start: the checkpoint, unless
+// the mailbox is new to the store (first contact: everything) or its UIDVALIDITY
+// changed (everything again; the store skips what it already holds).
+func (p *Poller) selectMailbox(ctx context.Context, c *imapclient.Client, newMail chan struct{}) (*session, error) {
+	sel, err := c.Select(p.cfg.Mailbox, &imap.SelectOptions{ReadOnly: p.cfg.Processed == ""}).Wait()
+	if err != nil {
+		code, isIMAP := imapCode(err)
+		switch {
+		case code == imap.ResponseCodeNonExistent || code == imap.ResponseCodeNoPerm:
+			return nil, &PermanentError{fmt.Errorf("mailbox %q: %w", p.cfg.Mailbox, err)}
+		case isIMAP && !temporaryCode(code):
+			// Servers do not all say why (Dovecot 2.3: "NO Mailbox doesn't exist"
+			// without a code): ask whether the mailbox exists.
+			if exists, lerr := mailboxExists(c, p.cfg.Mailbox); lerr == nil && !exists {
+				return nil, &PermanentError{fmt.Errorf("mailbox %q does not exist: %w", p.cfg.Mailbox, err)}
+			}
+		}
+		return nil, fmt.Errorf("select %q: %w", p.cfg.Mailbox, err)
+	}
+	if sel.UIDValidity == 0 {
+		return nil, fmt.Errorf("select %q: the server sent no UIDVALIDITY", p.cfg.Mailbox)
+	}
+	s := &session{c: c, newMail: newMail, uidValidity: sel.UIDValidity}
+	cp, err := p.st.SyncState(ctx, p.cfg.Mailbox)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		p.log.Info("imap: first contact with the mailbox: all its mail is read; mail older than the acknowledgement window is history",
+			"mailbox", p.cfg.Mailbox, "uidvalidity", sel.UIDValidity, "messages", sel.NumMessages)
+		if err := p.st.ResetSyncState(ctx, p.cfg.Mailbox, sel.UIDValidity); err != nil {
+			return nil, err
+		}
+	case err != nil:
+		return nil, err
+	case uint32(cp.UIDValidity) != sel.UIDValidity:
+		p.log.Warn("imap: UIDVALIDITY changed: reading the whole mailbox again; mail stored before is skipped",
+			"mailbox", p.cfg.Mailbox, "old_uidvalidity", cp.UIDValidity, "uidvalidity", sel.UIDValidity, "messages", sel.NumMessages)
+		if err := p.st.ResetSyncState(ctx, p.cfg.Mailbox, sel.UIDValidity); err != nil {
+			return nil, err
+		}
+		clear(p.unreadable)
+	default:
+		s.lastUID = uint32(cp.LastUID)
+	}
+	p.update(func(st *PollerStatus) {
+		st.Connected, st.UIDValidity, st.LastUID = true, s.uidValidity, s.lastUID
+	})
+	caps := c.Caps()
+	p.log.Info("imap: connected", "addr", p.cfg.Addr, "mailbox", p.cfg.Mailbox, "uidvalidity", s.uidValidity,
+		"last_uid", s.lastUID, "messages", sel.NumMessages, "idle", caps.Has(imap.CapIdle), "move", caps.Has(imap.CapMove),
+		"uidplus", caps.Has(imap.CapUIDPlus))
+	return s, nil
+}
+
+// wait returns when there may be new mail: the server reported some during IDLE, IDLE
+// was due for a restart, or (without IDLE) the poll interval passed. It returns nil when
+// ctx is done.
+func (p *Poller) wait(ctx context.Context, s *session) error {
+	c := s.c
+	if !c.Caps().Has(imap.CapIdle) {
+		t := time.NewTimer(p.cfg.Poll)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.newMail:
+			return nil
+		case <-c.Closed():
+			return errors.New("the server closed the connection")
+		case <-t.C:
+		}
+		// NOOP brings the new message count the sync relies on.
+		if err := c.Noop().Wait(); err != nil {
+			return fmt.Errorf("noop: %w", err)
+		}
+		return nil
+	}
+	// Some servers (go-imap's own) report changes queued while no IDLE ran only at the
+	// next command, not when IDLE starts: a NOOP first brings them.
+	if err := c.Noop().Wait(); err != nil {
+		return fmt.Errorf("noop: %w", err)
+	}
+	select {
+	case <-s.newMail:
+		return nil
+	default:
+	}
+	idle, err := c.Idle()
+	if err != nil {
+		return fmt.Errorf("idle: %w", err)
+	}
+	t := time.NewTimer(p.idleRestart)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-s.newMail:
+	case <-t.C:
+	case <-c.Closed():
+		return errors.New("the server closed the connection during IDLE")
+	}
+	if err := idle.Close(); err != nil {
+		return fmt.Errorf("end idle: %w", err)
+	}
+	if err := idle.Wait(); err != nil {
+		return fmt.Errorf("idle: %w", err)
+	}
+	return nil
+}
+
+// batchPlan is a run of UIDs fetched and stored together.
+type batchPlan struct {
+	uids       []uint32
+	last       uint32
+	headerOnly bool
+}
+
+// maxMessageBytes is the message size limit in force (0: none).
+func (p *Poller) maxMessageBytes() int64 {
+	switch n := p.limits.MaxMessageBytes; {
+	case n == 0:
+		return DefaultLimits().MaxMessageBytes
+	case n < 0:
+		return 0
+	default:
+		return n
+	}
+}
+
+// plan splits the new messages into batches by count and bytes. A message over the size
+// limit goes alone, and only its header is fetched.
+func (p *Poller) plan(refs []msgRef) []batchPlan {
+	maxN, maxBytes := p.cfg.Batch, p.cfg.BatchBytes
+	if maxN <= 0 {
+		maxN = 100
+	}
+	if maxBytes <= 0 {
+		maxBytes = 16 << 20
+	}
+	limit := p.maxMessageBytes()
+	var plans []batchPlan
+	var cur batchPlan
+	var curBytes int64
+	flush := func() {
+		if len(cur.uids) > 0 {
+			plans = append(plans, cur)
+		}
+		cur, curBytes = batchPlan{}, 0
+	}
+	for _, r := range refs {
+		if limit > 0 && r.size > limit {
+			flush()
+			plans = append(plans, batchPlan{uids: []uint32{r.uid}, last: r.uid, headerOnly: true})
+			continue
+		}
+		if len(cur.uids) > 0 && (len(cur.uids) >= maxN || curBytes+r.size > maxBytes) {
+			flush()
+		}
+		cur.uids = append(cur.uids, r.uid)
+		cur.last = r.uid
+		curBytes += r.size
+	}
+	flush()
+	return plans
+}
+
+type fetchedBatch struct {
+	plan batchPlan
+	msgs []fetchedMsg
+}
+
+// sync fetches, parses and stores every message above the checkpoint, in batches, the
+// three stages overlapping: while a batch is being stored the next is parsed and the one
+// after is fetched. Each batch is one Ingest transaction that also advances the
+// checkpoint. Afterwards, and only for stored mail, messages are moved to the processed
+// folder.
+func (p *Poller) sync(ctx context.Context, s *session) error {
+	refs, err := listNew(s.c, s.lastUID)
+	if err != nil {
+		return err
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	plans := p.plan(refs)
+	start := time.Now()
+	// Each stage's busy time, written by its goroutine and read after Wait.
+	var fetchTime, parseTime, storeTime time.Duration
+
+	g, gctx := errgroup.WithContext(ctx)
+	fetched := make(chan fetchedBatch, 1)
+	parsed := make(chan store.IngestBatch, 1)
+	g.Go(func() error {
+		defer close(fetched)
+		for _, pl := range plans {
+			t0 := time.Now()
+			msgs, err := p.fetchPlan(s, pl)
+			fetchTime += time.Since(t0)
+			if err != nil {
+				return err
+			}
+			select {
+			case fetched <- fetchedBatch{plan: pl, msgs: msgs}:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		return nil
+	})
+	g.Go(func() error {
+		defer close(parsed)
+		for fb := range fetched {
+			t0 := time.Now()
+			b := p.parseBatch(s.uidValidity, fb)
+			parseTime += time.Since(t0)
+			select {
+			case parsed <- b:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		return nil
+	})
+	var handled []uint32
+	var stored, created, skipped, quarantined int
+	g.Go(func() error {
+		for b := range parsed {
+			// ctx, not gctx: a fetch failing meanwhile must not undo a batch being stored.
+			t0 := time.Now()
+			res, err := p.st.Ingest(ctx, b, p.pol)
+			storeTime += time.Since(t0)
+			if err != nil {
+				return err
+			}
+			s.lastUID = b.LastUID
+			for i, r := range res {
+				switch {
+				case r.Skipped:
+					skipped++
+				case r.NewContrib:
+					created++
+					p.log.Debug("imap: new contribution", "uid", r.UID, "contribution_ref", r.Ref, "ack_queued", r.AckQueued)
+				case r.Kind == store.MsgQuarantined:
+					quarantined++
+					p.log.Warn("imap: message quarantined", "uid", r.UID, "reason", r.Reason)
+				}
+				if i < len(b.Messages) {
+					handled = append(handled, b.Messages[i].UID)
+				}
+			}
+			stored += len(b.Messages)
+			n := int64(len(b.Messages))
+			p.update(func(st *PollerStatus) { st.Fetched += n; st.LastUID = b.LastUID })
+			if p.metrics != nil {
+				p.metrics.MessagesFetched(len(b.Messages))
+			}
+		}
+		return nil
+	})
+	err = g.Wait()
+	if ctx.Err() != nil {
+		// Stopping: what was committed stays committed; it is moved on the next start.
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p.log.Info("imap: new mail stored", "mailbox", p.cfg.Mailbox, "messages", stored, "new_contributions", created,
+		"skipped", skipped, "quarantined", quarantined, "last_uid", s.lastUID, "duration", time.Since(start).Round(time.Millisecond),
+		"fetch_time", fetchTime.Round(time.Millisecond), "parse_time", parseTime.Round(time.Millisecond), "store_time", storeTime.Round(time.Millisecond))
+	if p.cfg.Processed != "" && len(handled) > 0 {
+		return p.moveHandled(s.c, handled)
+	}
+	return nil
+}
+
+// fetchPlan fetches one batch. When the server refuses the batch, the messages are
+// fetched one by one; a message refused in unreadableAfter sessions in a row is given
+// up on (recorded as unreadable, quarantined with the server's answer) so that it does
+// not hold up the mailbox.
+func (p *Poller) fetchPlan(s *session, pl batchPlan) ([]fetchedMsg, error) {
+	maxBytes := p.maxMessageBytes()
+	if pl.headerOnly {
+		maxBytes = 4 << 20
+	}
+	msgs, err := fetchBodies(s.c, pl.uids, pl.headerOnly, maxBytes)
+	if err == nil {
+		for i := range msgs {
+			delete(p.unreadable, position{s.uidValidity, msgs[i].uid})
+		}
+		return msgs, nil
+	}
+	if _, isIMAP := imapCode(err); !isIMAP {
+		return nil, err
+	}
+	p.log.Warn("imap: the server refused a batch; fetching its messages one by one", "first_uid", pl.uids[0],
+		"last_uid", pl.last, slog.Any("error", err))
+	msgs = msgs[:0]
+	for _, uid := range pl.uids {
+		one, err := fetchBodies(s.c, []uint32{uid}, pl.headerOnly, maxBytes)
+		if err == nil {
+			msgs = append(msgs, one...)
+			continue
+		}
+		if _, isIMAP := imapCode(err); !isIMAP {
+			return nil, err
+		}
+		pos := position{s.uidValidity, uid}
+		p.unreadable[pos]++
+		if p.unreadable[pos] < unreadableAfter {
+			return nil, fmt.Errorf("uid %d (refused %d times): %w", uid, p.unreadable[pos], err)
+		}
+		p.log.Error("imap: the server keeps refusing a message; recording it as unreadable and moving on",
+			"uid", uid, slog.Any("error", err))
+		msgs = append(msgs, fetchedMsg{uid: uid, unreadable: err})
+	}
+	return msgs, nil
+}
+
+// parseBatch parses a fetched batch on every core and builds the store batch.
+func (p *Poller) parseBatch(uidValidity uint32, fb fetchedBatch) store.IngestBatch {
+	out := make([]store.Inbound, len(fb.msgs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(fb.msgs)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(fb.msgs) {
+					return
+				}
+				out[i] = p.inbound(uidValidity, &fb.msgs[i])
+				fb.msgs[i].raw = nil
+			}
+		})
+	}
+	wg.Wait()
+	return store.IngestBatch{Mailbox: p.cfg.Mailbox, UIDValidity: uidValidity, LastUID: fb.plan.last, Messages: out}
+}
+
+// inbound parses one fetched message, quarantining what cannot be read.
+func (p *Poller) inbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
+	switch {
+	case f.unreadable != nil:
+		raw := fmt.Appendf(nil, "The IMAP server would not deliver message UID %d (UIDVALIDITY %d) of %s: %v\r\n",
+			f.uid, uidValidity, p.cfg.Mailbox, f.unreadable)
+		return ToInbound(raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil,
+			fmt.Errorf("the IMAP server would not deliver it (%v); it is still on the server", f.unreadable), p.our)
+	case f.headerOnly, f.truncated:
+		kept := "its header"
+		if f.truncated {
+			kept = fmt.Sprintf("its first %d bytes", len(f.raw))
+		}
+		return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil,
+			fmt.Errorf("%w: over the size limit of %d bytes (WSISBOT_MAX_MESSAGE_BYTES): only %s is kept here; the whole message is still on the IMAP server",
+				ErrTooLarge, p.maxMessageBytes(), kept), p.our)
+	}
+	parsed, err := safeParse(f.raw, p.limits)
+	return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, parsed, err, p.our)
+}
+
+// safeParse is Parse that turns a panic into an error: one message must not stop intake.
+func safeParse(raw []byte, lim Limits) (parsed *Parsed, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			parsed, err = nil, fmt.Errorf("the parser failed: %v", r)
+		}
+	}()
+	return Parse(raw, lim)
+}
+
+// moveHandled moves stored messages to the processed folder. A refusal by the server is
+// logged and left for the next connection; a broken connection is returned.
+func (p *Poller) moveHandled(c *imapclient.Client, uids []uint32) error {
+	err := moveToProcessed(c, uids, p.cfg.Processed)
+	if err == nil {
+		p.log.Debug("imap: moved to the processed folder", "count", len(uids), "folder", p.cfg.Processed)
+		return nil
+	}
+	if _, isIMAP := imapCode(err); !isIMAP {
+		return err
+	}
+	p.recordError(err)
+	p.log.Warn("imap: could not move stored mail to the processed folder; it stays where it is",
+		"count", len(uids), "folder", p.cfg.Processed, slog.Any("error", err))
+	return nil
+}

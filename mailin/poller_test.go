@@ -1,0 +1,696 @@
+package mailin_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/wsis/wsisbot/mailin"
+	"github.com/wsis/wsisbot/mailin/internal/imaptest"
+	"github.com/wsis/wsisbot/store"
+	"github.com/wsis/wsisbot/store/storetest"
+)
+
+var ourAddresses = []string{"wsis-info@itu.int"}
+
+// harness is one IMAP server, one fresh database and a client for appending and looking.
+type harness struct {
+	t      testing.TB
+	srv    imaptest.Server
+	st     *store.Store
+	cfg    mailin.IMAPConfig
+	client *imapclient.Client
+	run    string
+}
+
+func newHarness(t testing.TB, srv imaptest.Server) *harness {
+	t.Helper()
+	st, _ := storetest.New(t)
+	h := &harness{t: t, srv: srv, st: st, run: fmt.Sprintf("r%d", time.Now().UnixNano()%1e9)}
+	h.cfg = mailin.IMAPConfig{
+		Addr:     srv.Addr(),
+		TLS:      mailin.TLSNone,
+		User:     srv.User(),
+		Password: srv.Password(),
+		Mailbox:  "INBOX",
+		Poll:     time.Second,
+		Batch:    100,
+	}
+	h.client = imaptest.Dial(t, srv)
+	return h
+}
+
+// redial replaces the client after a server restart.
+func (h *harness) redial() { h.client = imaptest.Dial(h.t, h.srv) }
+
+func testLogger(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func (h *harness) poller(cfg mailin.IMAPConfig, ing mailin.Ingester, opts ...mailin.Option) *mailin.Poller {
+	if ing == nil {
+		ing = h.st
+	}
+	opts = append([]mailin.Option{mailin.WithBackoff(20*time.Millisecond, 300*time.Millisecond)}, opts...)
+	return mailin.NewPoller(cfg, ing, store.DefaultIngestPolicy(), ourAddresses, testLogger(h.t), opts...)
+}
+
+// start runs p until the returned stop is called; stop returns Run's error. Run must
+// return within 5 seconds of the cancellation.
+func start(t testing.TB, p *mailin.Poller) (stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- p.Run(ctx) }()
+	var once sync.Once
+	var err error
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case err = <-errc:
+			case <-time.After(5 * time.Second):
+				t.Fatal("Run did not return within 5 seconds of the cancellation")
+			}
+		})
+		return err
+	}
+	t.Cleanup(func() { stop() })
+	return stop
+}
+
+// waitReady waits until p has connected and checked the mailbox once.
+func waitReady(t testing.TB, p *mailin.Poller) {
+	t.Helper()
+	storetest.Eventually(t, 10*time.Second, "the poller to connect", func() bool {
+		s := p.Status()
+		return s.Connected && !s.LastSuccessAt.IsZero()
+	})
+}
+
+func (h *harness) mail(i int) []byte { return imaptest.Mail(i, imaptest.MailOptions{Run: h.run}) }
+
+func (h *harness) append(mailbox string, raws ...[]byte) {
+	h.t.Helper()
+	for _, raw := range raws {
+		imaptest.Append(h.t, h.client, mailbox, raw, time.Time{})
+	}
+}
+
+func (h *harness) count(query string, args ...any) int {
+	h.t.Helper()
+	var n int
+	if err := h.st.DB().Get(&n, query, args...); err != nil {
+		h.t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+const (
+	qMessages      = `SELECT count(*) FROM messages WHERE direction = 'in'`
+	qMessageIDs    = `SELECT count(DISTINCT message_id) FROM messages WHERE direction = 'in'`
+	qContributions = `SELECT count(*) FROM contributions`
+	qAcks          = `SELECT count(*) FROM outbox WHERE kind = 'ack_email'`
+	qCards         = `SELECT count(*) FROM outbox WHERE kind = 'slack_card'`
+)
+
+func (h *harness) waitMessages(n int, timeout time.Duration) {
+	h.t.Helper()
+	storetest.Eventually(h.t, timeout, fmt.Sprintf("%d stored messages", n), func() bool { return h.count(qMessages) >= n })
+}
+
+// exactlyOnce checks that n contributions were stored once each, with one card and one
+// acknowledgement each.
+func (h *harness) exactlyOnce(n int) {
+	h.t.Helper()
+	for _, c := range []struct{ what, q string }{
+		{"inbound messages", qMessages}, {"distinct Message-IDs", qMessageIDs}, {"contributions", qContributions},
+		{"acknowledgements queued", qAcks}, {"cards queued", qCards},
+	} {
+		if got := h.count(c.q); got != n {
+			h.t.Errorf("%s: %d, want %d", c.what, got, n)
+		}
+	}
+}
+
+func eachServer(t *testing.T, f func(t *testing.T, srv imaptest.Server)) {
+	for _, k := range imaptest.Kinds() {
+		t.Run(k.Name, func(t *testing.T) { f(t, k.Start(t)) })
+	}
+}
+
+func TestPollerIdleDeliveryWithinASecond(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv imaptest.Server) {
+		h := newHarness(t, srv)
+		p := h.poller(h.cfg, nil)
+		start(t, p)
+		waitReady(t, p)
+		// The first message also pays for the new database's cold caches: not timed.
+		h.append("INBOX", h.mail(0))
+		h.waitMessages(1, 10*time.Second)
+		for i := 1; i <= 3; i++ {
+			// Let the poller go back to IDLE before the next message.
+			storetest.Eventually(t, 5*time.Second, "the checkpoint to advance", func() bool { return p.Status().LastUID == uint32(i) })
+			sent := time.Now()
+			h.append("INBOX", h.mail(i))
+			storetest.Eventually(t, time.Second, fmt.Sprintf("message %d stored within a second of APPEND", i), func() bool {
+				return h.count(qMessages) == i+1
+			})
+			t.Logf("message %d stored %s after APPEND", i, time.Since(sent).Round(time.Millisecond))
+		}
+		h.exactlyOnce(4)
+		if got := p.Status().Fetched; got != 4 {
+			t.Errorf("Status().Fetched = %d, want 4", got)
+		}
+	})
+}
+
+func TestPollerSurvivesServerRestart(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv imaptest.Server) {
+		h := newHarness(t, srv)
+		p := h.poller(h.cfg, nil)
+		start(t, p)
+		waitReady(t, p)
+		for i := range 5 {
+			h.append("INBOX", h.mail(i))
+		}
+		h.waitMessages(5, 10*time.Second)
+
+		srv.Restart(t)
+		h.redial()
+		for i := 5; i < 10; i++ {
+			h.append("INBOX", h.mail(i))
+		}
+		h.waitMessages(10, 20*time.Second)
+		storetest.Eventually(t, 10*time.Second, "the poller to reconnect", func() bool { return p.Status().Connected })
+		h.exactlyOnce(10)
+		st := p.Status()
+		if st.Reconnects < 1 || st.LastError == "" {
+			t.Errorf("status after a restart: %+v", st)
+		}
+	})
+}
+
+func TestPollerUIDValidityResetDoublesNothing(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv imaptest.Server) {
+		h := newHarness(t, srv)
+		const box = "Consultation"
+		if err := h.client.Create(box, nil).Wait(); err != nil {
+			t.Fatal(err)
+		}
+		cfg := h.cfg
+		cfg.Mailbox = box
+		raws := make([][]byte, 6)
+		for i := range raws {
+			raws[i] = h.mail(i)
+		}
+		h.append(box, raws...)
+		p := h.poller(cfg, nil)
+		stop := start(t, p)
+		h.waitMessages(6, 10*time.Second)
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		oldUV := p.Status().UIDValidity
+
+		// The mailbox is deleted and made again: new UIDVALIDITY, same mail, one more.
+		if err := h.client.Delete(box).Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.client.Create(box, nil).Wait(); err != nil {
+			t.Fatal(err)
+		}
+		h.append(box, raws...)
+		h.append(box, h.mail(6))
+
+		p2 := h.poller(cfg, nil)
+		start(t, p2)
+		h.waitMessages(7, 10*time.Second)
+		storetest.Eventually(t, 10*time.Second, "the whole mailbox read again", func() bool { return p2.Status().LastUID == 7 })
+		newUV := p2.Status().UIDValidity
+		if newUV == oldUV {
+			t.Fatalf("UIDVALIDITY did not change (%d): the test proves nothing", newUV)
+		}
+		h.exactlyOnce(7)
+		if n := h.count(`SELECT count(*) FROM messages WHERE uidvalidity <> $1`, int64(newUV)); n != 0 {
+			t.Errorf("%d messages still at the old UIDVALIDITY position", n)
+		}
+		cp, err := h.st.SyncState(context.Background(), box)
+		if err != nil || cp.UIDValidity != int64(newUV) || cp.LastUID != 7 {
+			t.Errorf("checkpoint %+v, %v", cp, err)
+		}
+	})
+}
+
+// folder returns the messages of a mailbox (ok false when it does not exist).
+func (h *harness) folder(name string) ([]imaptest.MessageInfo, bool) {
+	return imaptest.Messages(h.t, h.client, name, false)
+}
+
+func (h *harness) waitMoved(n int, hasMove bool) {
+	h.t.Helper()
+	storetest.Eventually(h.t, 10*time.Second, fmt.Sprintf("%d messages in Processed", n), func() bool {
+		msgs, ok := h.folder("Processed")
+		return ok && len(msgs) == n
+	})
+	inbox, _ := h.folder("INBOX")
+	if hasMove {
+		if len(inbox) != 0 {
+			h.t.Errorf("INBOX still holds %d messages after MOVE", len(inbox))
+		}
+		return
+	}
+	// Without MOVE and UIDPLUS: copied, flagged \Deleted, never expunged.
+	if len(inbox) != n {
+		h.t.Fatalf("INBOX holds %d messages, want %d flagged \\Deleted", len(inbox), n)
+	}
+	for _, m := range inbox {
+		if !m.Deleted {
+			h.t.Errorf("uid %d copied but not flagged \\Deleted", m.UID)
+		}
+	}
+}
+
+func TestPollerMovesToProcessedFolder(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv imaptest.Server) {
+		h := newHarness(t, srv)
+		if _, ok := h.folder("Processed"); ok {
+			t.Fatal("Processed exists before the test")
+		}
+		cfg := h.cfg
+		cfg.Processed = "Processed"
+		for i := range 4 {
+			h.append("INBOX", h.mail(i))
+		}
+		p := h.poller(cfg, nil)
+		start(t, p)
+		h.waitMessages(4, 10*time.Second)
+		h.waitMoved(4, srv.HasMove())
+		h.append("INBOX", h.mail(4), h.mail(5))
+		h.waitMessages(6, 10*time.Second)
+		h.waitMoved(6, srv.HasMove())
+		h.exactlyOnce(6)
+	})
+}
+
+// A server without MOVE that cannot create the folder: the COPY fails, and not one
+// message may be flagged \Deleted, let alone expunged.
+func TestPollerFailedCopyDeletesNothing(t *testing.T) {
+	srv := imaptest.StartMemory(t, imaptest.MemoryOptions{IMAP4rev1Only: true, RefuseCreate: true})
+	h := newHarness(t, srv)
+	cfg := h.cfg
+	cfg.Processed = "Processed"
+	for i := range 3 {
+		h.append("INBOX", h.mail(i))
+	}
+	p := h.poller(cfg, nil)
+	start(t, p)
+	h.waitMessages(3, 10*time.Second)
+	storetest.Eventually(t, 10*time.Second, "the failed move to be reported", func() bool {
+		return strings.Contains(p.Status().LastError, "Processed")
+	})
+	h.append("INBOX", h.mail(3))
+	h.waitMessages(4, 10*time.Second)
+	storetest.Eventually(t, 10*time.Second, "a second move attempt", func() bool { return srv.Creates() >= 2 })
+
+	inbox, _ := h.folder("INBOX")
+	if len(inbox) != 4 {
+		t.Fatalf("INBOX holds %d messages, want all 4", len(inbox))
+	}
+	for _, m := range inbox {
+		if m.Deleted {
+			t.Errorf("uid %d flagged \\Deleted although the copy failed", m.UID)
+		}
+	}
+	if _, ok := h.folder("Processed"); ok {
+		t.Error("Processed exists although CREATE was refused")
+	}
+	h.exactlyOnce(4)
+	if !p.Status().Connected {
+		t.Error("a refused move must not end the session")
+	}
+}
+
+// crashAfterCommit stores a batch and then stops the poller, as a crash between the
+// commit and the move would.
+type crashAfterCommit struct {
+	*store.Store
+	crash func()
+}
+
+func (c *crashAfterCommit) Ingest(ctx context.Context, b store.IngestBatch, pol store.IngestPolicy) ([]store.Ingested, error) {
+	res, err := c.Store.Ingest(ctx, b, pol)
+	if err == nil {
+		c.crash()
+	}
+	return res, err
+}
+
+func TestPollerCrashBetweenCommitAndMoveLeavesNoDuplicate(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv imaptest.Server) {
+		h := newHarness(t, srv)
+		cfg := h.cfg
+		cfg.Processed = "Processed"
+		for i := range 5 {
+			h.append("INBOX", h.mail(i))
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		p := h.poller(cfg, &crashAfterCommit{Store: h.st, crash: cancel})
+		if err := p.Run(ctx); err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		h.exactlyOnce(5)
+		inbox, _ := h.folder("INBOX")
+		if len(inbox) != 5 {
+			t.Fatalf("INBOX holds %d messages after the crash, want 5", len(inbox))
+		}
+		for _, m := range inbox {
+			if m.Deleted {
+				t.Fatalf("uid %d flagged although the poller stopped before moving", m.UID)
+			}
+		}
+
+		// The next start finds the mail stored and only moves it.
+		p2 := h.poller(cfg, nil)
+		start(t, p2)
+		waitReady(t, p2)
+		h.waitMoved(5, srv.HasMove())
+		h.exactlyOnce(5)
+		if n := h.count(`SELECT count(*) FROM outbox`); n != h.count(`SELECT count(DISTINCT idempotency_key) FROM outbox`) {
+			t.Errorf("outbox holds repeated items")
+		}
+	})
+}
+
+func TestPollerThousandMessagesExactlyOnce(t *testing.T) {
+	const n, writers = 1000, 4
+	eachServer(t, func(t *testing.T, srv imaptest.Server) {
+		h := newHarness(t, srv)
+		p := h.poller(h.cfg, nil)
+		start(t, p)
+		waitReady(t, p)
+		raws := make([][]byte, n)
+		for i := range raws {
+			att := 0
+			if i%10 == 0 {
+				att = 8 << 10
+			}
+			raws[i] = imaptest.Mail(i, imaptest.MailOptions{Run: h.run, Attachment: att})
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, writers)
+		for w := range writers {
+			c := imaptest.Dial(t, srv)
+			wg.Go(func() {
+				for i := w; i < n; i += writers {
+					if _, err := imaptest.AppendErr(c, "INBOX", raws[i], time.Time{}); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		h.waitMessages(n, 120*time.Second)
+		storetest.Eventually(t, 10*time.Second, "the checkpoint at the last message", func() bool { return p.Status().LastUID == n })
+		h.exactlyOnce(n)
+		if got := p.Status().Fetched; got != n {
+			t.Errorf("Status().Fetched = %d, want %d", got, n)
+		}
+		if got := h.count(`SELECT count(*) FROM attachments`); got != n/10 {
+			t.Errorf("%d attachments stored, want %d", got, n/10)
+		}
+	})
+}
+
+func TestPollerBadCredentialsArePermanent(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv imaptest.Server) {
+		h := newHarness(t, srv)
+		cfg := h.cfg
+		cfg.Password = "wrong password"
+		p := h.poller(cfg, nil)
+		began := time.Now()
+		errc := make(chan error, 1)
+		go func() { errc <- p.Run(context.Background()) }()
+		select {
+		case err := <-errc:
+			if !mailin.IsPermanent(err) {
+				t.Fatalf("Run returned %v, want a permanent error", err)
+			}
+			if strings.Contains(err.Error(), "wrong password") {
+				t.Error("the error shows the password")
+			}
+			t.Logf("gave up after %s: %v", time.Since(began).Round(time.Millisecond), err)
+		case <-time.After(10 * time.Second):
+			t.Fatal("Run kept retrying refused credentials")
+		}
+	})
+}
+
+func TestPollerMissingMailboxIsPermanent(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv imaptest.Server) {
+		h := newHarness(t, srv)
+		cfg := h.cfg
+		cfg.Mailbox = "NoSuchFolder"
+		err := h.poller(cfg, nil).Run(context.Background())
+		if !mailin.IsPermanent(err) || !strings.Contains(err.Error(), "NoSuchFolder") {
+			t.Fatalf("Run returned %v, want a permanent error naming the mailbox", err)
+		}
+	})
+}
+
+// tokenCommand writes a script that prints tok-1, tok-2, ... on successive runs.
+func tokenCommand(t *testing.T) string {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "token.sh")
+	body := fmt.Sprintf("#!/bin/sh\nn=$(cat %[1]s/n 2>/dev/null || echo 0)\nn=$((n+1))\necho $n > %[1]s/n\necho \"tok-$n\"\n", dir)
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return script
+}
+
+func TestPollerOAuthTokenFetchedAgainWhenRefused(t *testing.T) {
+	for _, mech := range []string{"XOAUTH2", "OAUTHBEARER"} {
+		t.Run(mech, func(t *testing.T) {
+			// tok-1 has expired; tok-2 is good.
+			srv := imaptest.StartMemory(t, imaptest.MemoryOptions{
+				OAuthMechanisms: []string{mech},
+				ValidToken:      func(tok string) bool { return tok == "tok-2" },
+			})
+			h := newHarness(t, srv)
+			cfg := h.cfg
+			cfg.Password = ""
+			cfg.TokenCmd = tokenCommand(t)
+			h.append("INBOX", h.mail(0))
+			p := h.poller(cfg, nil)
+			start(t, p)
+			h.waitMessages(1, 10*time.Second)
+			if got := strings.Join(srv.Tokens(), ","); got != "tok-1,tok-2" {
+				t.Errorf("tokens presented: %s, want tok-1,tok-2", got)
+			}
+		})
+	}
+}
+
+func TestPollerOAuthTokenRefusedTwiceIsPermanent(t *testing.T) {
+	srv := imaptest.StartMemory(t, imaptest.MemoryOptions{
+		OAuthMechanisms: []string{"XOAUTH2"},
+		ValidToken:      func(string) bool { return false },
+	})
+	h := newHarness(t, srv)
+	cfg := h.cfg
+	cfg.Password = ""
+	cfg.TokenCmd = tokenCommand(t)
+	err := h.poller(cfg, nil).Run(context.Background())
+	if !mailin.IsPermanent(err) {
+		t.Fatalf("Run returned %v, want a permanent error", err)
+	}
+	if strings.Contains(err.Error(), "tok-") {
+		t.Error("the error shows the token")
+	}
+	if got := len(srv.Tokens()); got != 2 {
+		t.Errorf("%d tokens tried, want 2 (the cached one, then a fresh one)", got)
+	}
+}
+
+func TestPollerTLSModes(t *testing.T) {
+	cert, pool := selfSigned(t)
+	serverTLS := &tls.Config{Certificates: []tls.Certificate{cert}}
+	for _, mode := range []string{mailin.TLSImplicit, mailin.TLSStartTLS} {
+		t.Run(mode, func(t *testing.T) {
+			srv := imaptest.StartMemory(t, imaptest.MemoryOptions{TLS: serverTLS, ImplicitTLS: mode == mailin.TLSImplicit})
+			st, _ := storetest.New(t)
+			cfg := mailin.IMAPConfig{Addr: srv.Addr(), TLS: mode, User: srv.User(), Password: srv.Password(), Mailbox: "INBOX", Poll: time.Second}
+			// Appending needs a TLS client too.
+			var c *imapclient.Client
+			var err error
+			opts := &imapclient.Options{TLSConfig: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}}
+			if mode == mailin.TLSImplicit {
+				c, err = imapclient.DialTLS(srv.Addr(), opts)
+			} else {
+				c, err = imapclient.DialStartTLS(srv.Addr(), opts)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if err := c.Login(srv.User(), srv.Password()).Wait(); err != nil {
+				t.Fatal(err)
+			}
+			imaptest.Append(t, c, "INBOX", imaptest.Mail(1, imaptest.MailOptions{Run: "tls" + mode}), time.Time{})
+			p := mailin.NewPoller(cfg, st, store.DefaultIngestPolicy(), ourAddresses, testLogger(t),
+				mailin.WithTLSConfig(&tls.Config{RootCAs: pool}), mailin.WithBackoff(20*time.Millisecond, 200*time.Millisecond))
+			start(t, p)
+			storetest.Eventually(t, 10*time.Second, "the message stored over TLS", func() bool { return p.Status().Fetched == 1 })
+
+			// An unknown certificate is refused.
+			p2 := mailin.NewPoller(cfg, st, store.DefaultIngestPolicy(), ourAddresses, testLogger(t), mailin.WithBackoff(time.Hour, time.Hour))
+			start(t, p2)
+			storetest.Eventually(t, 10*time.Second, "the untrusted certificate refused", func() bool {
+				return strings.Contains(p2.Status().LastError, "certificate")
+			})
+		})
+	}
+}
+
+func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2019),
+		Subject:      pkix.Name{CommonName: "imap.test"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
+}
+
+func TestPollerQuarantinesAndMovesOn(t *testing.T) {
+	srv := imaptest.StartMemory(t, imaptest.MemoryOptions{})
+	h := newHarness(t, srv)
+	cfg := h.cfg
+	cfg.MaxMessageBytes = 400 << 10
+	big := imaptest.Mail(0, imaptest.MailOptions{Run: h.run, Attachment: 600 << 10})
+	manyHeaders := []byte("From: a@example.org\r\nSubject: " + strings.Repeat("x", 300<<10) + "\r\n\r\nbody\r\n")
+	h.append("INBOX", big, manyHeaders, h.mail(1))
+	p := h.poller(cfg, nil)
+	start(t, p)
+	h.waitMessages(3, 10*time.Second)
+
+	var rows []struct {
+		UID    int64  `db:"uid"`
+		Kind   string `db:"kind"`
+		Reason string `db:"kind_reason"`
+		Size   int64  `db:"size"`
+	}
+	if err := h.st.DB().Select(&rows, `SELECT uid, kind, kind_reason, size FROM messages ORDER BY uid`); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	if rows[0].Kind != store.MsgQuarantined || !strings.Contains(rows[0].Reason, "WSISBOT_MAX_MESSAGE_BYTES") || rows[0].Size >= int64(len(big)) {
+		t.Errorf("oversized message: %+v (raw %d bytes)", rows[0], len(big))
+	}
+	if rows[1].Kind != store.MsgQuarantined || rows[1].Size != int64(len(manyHeaders)) {
+		t.Errorf("oversized header: %+v", rows[1])
+	}
+	if rows[2].Kind != store.MsgContribution {
+		t.Errorf("the message after them: %+v", rows[2])
+	}
+	if n := h.count(`SELECT count(*) FROM outbox WHERE kind = 'slack_notice'`); n != 2 {
+		t.Errorf("%d quarantine notices, want 2", n)
+	}
+}
+
+func TestPollerFirstContactImportsHistory(t *testing.T) {
+	srv := imaptest.StartMemory(t, imaptest.MemoryOptions{})
+	h := newHarness(t, srv)
+	old := time.Now().Add(-72 * time.Hour)
+	for i := range 3 {
+		imaptest.Append(t, h.client, "INBOX", imaptest.Mail(i, imaptest.MailOptions{Run: h.run, Date: old}), old)
+	}
+	h.append("INBOX", h.mail(3))
+	p := h.poller(h.cfg, nil)
+	start(t, p)
+	h.waitMessages(4, 10*time.Second)
+	if n := h.count(`SELECT count(*) FROM contributions WHERE history`); n != 3 {
+		t.Errorf("%d contributions marked history, want 3", n)
+	}
+	if n := h.count(qCards); n != 4 {
+		t.Errorf("%d cards, want 4 (history is carded too)", n)
+	}
+	if n := h.count(qAcks); n != 1 {
+		t.Errorf("%d acknowledgements, want 1 (only the recent message)", n)
+	}
+}
+
+func TestPollerStopsPromptly(t *testing.T) {
+	t.Run("idle", func(t *testing.T) {
+		srv := imaptest.StartMemory(t, imaptest.MemoryOptions{})
+		h := newHarness(t, srv)
+		p := h.poller(h.cfg, nil)
+		stop := start(t, p)
+		waitReady(t, p)
+		began := time.Now()
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(began); d > time.Second {
+			t.Errorf("Run took %s to return from IDLE", d)
+		}
+	})
+	t.Run("backoff", func(t *testing.T) {
+		st, _ := storetest.New(t)
+		cfg := mailin.IMAPConfig{Addr: net.JoinHostPort("127.0.0.1", fmt.Sprint(imaptest.FreePort(t))), TLS: mailin.TLSNone,
+			User: "u", Password: "p", Mailbox: "INBOX", Poll: time.Second}
+		p := mailin.NewPoller(cfg, st, store.DefaultIngestPolicy(), nil, testLogger(t), mailin.WithBackoff(time.Hour, time.Hour))
+		stop := start(t, p)
+		storetest.Eventually(t, 5*time.Second, "a refused connection", func() bool { return p.Status().Reconnects > 0 })
+		began := time.Now()
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(began); d > time.Second {
+			t.Errorf("Run took %s to return from its backoff", d)
+		}
+	})
+}

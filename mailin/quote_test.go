@@ -1,0 +1,110 @@
+package mailin
+
+import "testing"
+
+func TestSplitQuoted(t *testing.T) {
+	const quote = "> Dear contributor,\n>\n> Thank you for your contribution.\n"
+	for _, tc := range []struct {
+		name, text, fresh, quoted string
+	}{
+		{"no quote", "Dear Secretariat,\n\nOur submission.\n", "Dear Secretariat,\n\nOur submission.", ""},
+		{"empty", "", "", ""},
+		{"en: On … wrote:",
+			"Thanks.\n\nOn Tue, 5 Feb 2019 at 10:15, WSIS Secretariat <wsis-info@itu.int> wrote:\n" + quote,
+			"Thanks.", "On Tue, 5 Feb 2019 at 10:15, WSIS Secretariat <wsis-info@itu.int> wrote:\n" + quote[:len(quote)-1]},
+		{"en: wrapped attribution",
+			"Thanks.\n\nOn Tue, 5 Feb 2019 at 10:15, WSIS Secretariat <\nwsis-info@itu.int> wrote:\n" + quote,
+			"Thanks.", "On Tue, 5 Feb 2019 at 10:15, WSIS Secretariat <\nwsis-info@itu.int> wrote:\n" + quote[:len(quote)-1]},
+		{"fr: Le … a écrit :",
+			"Merci.\n\nLe mar. 5 févr. 2019 à 11:02, WSIS Secretariat <wsis-info@itu.int> a écrit :\n" + quote,
+			"Merci.", "Le mar. 5 févr. 2019 à 11:02, WSIS Secretariat <wsis-info@itu.int> a écrit :\n" + quote[:len(quote)-1]},
+		{"es: El … escribió:",
+			"Gracias.\n\nEl mar., 5 feb. 2019 a las 11:02, WSIS Secretariat (<wsis-info@itu.int>) escribió:\n" + quote,
+			"Gracias.", "El mar., 5 feb. 2019 a las 11:02, WSIS Secretariat (<wsis-info@itu.int>) escribió:\n" + quote[:len(quote)-1]},
+		{"de: Am … schrieb:",
+			"Danke.\n\nAm Di., 5. Feb. 2019 um 11:02 Uhr schrieb WSIS Secretariat <wsis-info@itu.int>:\n" + quote,
+			"Danke.", "Am Di., 5. Feb. 2019 um 11:02 Uhr schrieb WSIS Secretariat <wsis-info@itu.int>:\n" + quote[:len(quote)-1]},
+		{"zh: … 写道：",
+			"感谢确认。\n\nWSIS Secretariat <wsis-info@itu.int> 于2019年2月5日周二 下午6:02写道：\n" + quote,
+			"感谢确认。", "WSIS Secretariat <wsis-info@itu.int> 于2019年2月5日周二 下午6:02写道：\n" + quote[:len(quote)-1]},
+		{"zh-Hant: 在 … 寫道：",
+			"感謝確認。\n\n在 2019年2月5日 下午6:02，WSIS Secretariat <wsis-info@itu.int> 寫道：\n" + quote,
+			"感謝確認。", "在 2019年2月5日 下午6:02，WSIS Secretariat <wsis-info@itu.int> 寫道：\n" + quote[:len(quote)-1]},
+		{"ru: … пишет:",
+			"Спасибо.\n\n05.02.2019 11:02, WSIS Secretariat пишет:\n" + quote,
+			"Спасибо.", "05.02.2019 11:02, WSIS Secretariat пишет:\n" + quote[:len(quote)-1]},
+		{"ru: … написал:",
+			"Спасибо.\n\nВторник, 5 февраля 2019, 11:02 +03:00 от WSIS Secretariat <wsis-info@itu.int> написал:\n" + quote,
+			"Спасибо.", "Вторник, 5 февраля 2019, 11:02 +03:00 от WSIS Secretariat <wsis-info@itu.int> написал:\n" + quote[:len(quote)-1]},
+		{"ru: … писал(а):",
+			"Спасибо.\n\nWSIS Secretariat писал(а):\n" + quote,
+			"Спасибо.", "WSIS Secretariat писал(а):\n" + quote[:len(quote)-1]},
+		{"ar: في … كتب:",
+			"شكراً.\n\nفي الثلاثاء، 5 فبراير 2019 في 1:02 م، WSIS Secretariat <wsis-info@itu.int> كتب:\n" + quote,
+			"شكراً.", "في الثلاثاء، 5 فبراير 2019 في 1:02 م، WSIS Secretariat <wsis-info@itu.int> كتب:\n" + quote[:len(quote)-1]},
+		{"ar: كتب …:",
+			"شكراً.\n\nكتب WSIS Secretariat في 5 فبراير 2019:\n" + quote,
+			"شكراً.", "كتب WSIS Secretariat في 5 فبراير 2019:\n" + quote[:len(quote)-1]},
+		{"en: Original Message separator without '>'",
+			"See below.\n\n-----Original Message-----\nFrom: WSIS Secretariat\nOur text",
+			"See below.", "-----Original Message-----\nFrom: WSIS Secretariat\nOur text"},
+		{"fr: Message d'origine",
+			"Voir ci-dessous.\n----- Message d'origine -----\nDe : WSIS\nTexte",
+			"Voir ci-dessous.", "----- Message d'origine -----\nDe : WSIS\nTexte"},
+		{"es: Mensaje original",
+			"Ver abajo.\n-------- Mensaje original --------\nAsunto: x",
+			"Ver abajo.", "-------- Mensaje original --------\nAsunto: x"},
+		{"ru: Исходное сообщение",
+			"См. ниже.\n-------- Исходное сообщение --------\nТема: x",
+			"См. ниже.", "-------- Исходное сообщение --------\nТема: x"},
+		{"zh: 原始邮件",
+			"见下文。\n------------------ 原始邮件 ------------------\n发件人: WSIS",
+			"见下文。", "------------------ 原始邮件 ------------------\n发件人: WSIS"},
+		{"ar: الرسالة الأصلية",
+			"انظر أدناه.\n-------- الرسالة الأصلية --------\nمن: WSIS",
+			"انظر أدناه.", "-------- الرسالة الأصلية --------\nمن: WSIS"},
+		{"Outlook From/Sent block",
+			"Noted.\n\nFrom: WSIS Secretariat <wsis-info@itu.int>\nSent: Tuesday, February 5, 2019 10:15 AM\nTo: Amina\nSubject: Ack\n\nDear contributor,",
+			"Noted.", "From: WSIS Secretariat <wsis-info@itu.int>\nSent: Tuesday, February 5, 2019 10:15 AM\nTo: Amina\nSubject: Ack\n\nDear contributor,"},
+		{"Outlook French block with rule",
+			"Bien noté.\n\n________________________________\nDe : WSIS Secretariat <wsis-info@itu.int>\nEnvoyé : mardi 5 février 2019 10:15\nÀ : Claire\nObjet : Accusé",
+			"Bien noté.", "________________________________\nDe : WSIS Secretariat <wsis-info@itu.int>\nEnvoyé : mardi 5 février 2019 10:15\nÀ : Claire\nObjet : Accusé"},
+		{"Outlook Russian block",
+			"Принято.\n\nОт: WSIS Secretariat [mailto:wsis-info@itu.int]\nОтправлено: 5 февраля 2019 г. 10:15\nКому: Ирина",
+			"Принято.", "От: WSIS Secretariat [mailto:wsis-info@itu.int]\nОтправлено: 5 февраля 2019 г. 10:15\nКому: Ирина"},
+		{"Outlook Chinese block",
+			"收到。\n\n发件人: WSIS Secretariat <wsis-info@itu.int>\n发送时间: 2019年2月5日 10:15\n收件人: 李娜",
+			"收到。", "发件人: WSIS Secretariat <wsis-info@itu.int>\n发送时间: 2019年2月5日 10:15\n收件人: 李娜"},
+		{"Outlook Arabic block",
+			"شكراً.\n\nمن: WSIS Secretariat <wsis-info@itu.int>\nتاريخ الإرسال: 5 فبراير 2019\nإلى: أحمد",
+			"شكراً.", "من: WSIS Secretariat <wsis-info@itu.int>\nتاريخ الإرسال: 5 فبراير 2019\nإلى: أحمد"},
+		{"signature",
+			"Our answer.\n\n-- \nAmina Okafor\nNCC",
+			"Our answer.", "-- \nAmina Okafor\nNCC"},
+		{"bottom posting keeps the reply fresh",
+			"On Tue, 5 Feb 2019, WSIS Secretariat wrote:\n" + quote + "\nMerci, bien reçu.\n\n-- \nMoussa",
+			"Merci, bien reçu.", "On Tue, 5 Feb 2019, WSIS Secretariat wrote:\n" + quote + "-- \nMoussa"},
+		{"interleaved answers",
+			"> Question one?\nAnswer one.\n> Question two?\nAnswer two.",
+			"Answer one.\nAnswer two.", "> Question one?\n> Question two?"},
+		{"CRLF",
+			"Thanks.\r\n\r\nOn Tue, 5 Feb 2019 WSIS wrote:\r\n> x\r\n",
+			"Thanks.", "On Tue, 5 Feb 2019 WSIS wrote:\n> x"},
+		{"a sentence ending in a colon is not an attribution",
+			"Our minister said the following:\nwe support the Forum.",
+			"Our minister said the following:\nwe support the Forum.", ""},
+		{"a From: line in the text without a header block",
+			"From: our experience, access matters.\nThat is all.",
+			"From: our experience, access matters.\nThat is all.", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fresh, quoted := SplitQuoted(tc.text)
+			if fresh != tc.fresh {
+				t.Errorf("fresh = %q, want %q", fresh, tc.fresh)
+			}
+			if quoted != tc.quoted {
+				t.Errorf("quoted = %q, want %q", quoted, tc.quoted)
+			}
+		})
+	}
+}

@@ -1,0 +1,700 @@
+package mailin
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Suggestion is what Suggest makes of a contribution, for a person to
+// confirm: the contribution kind (thematic, format, hltf_nomination,
+// photo_contest, workshop_request, inquiry, other), the stakeholder type
+// (government, private_sector, civil_society, academia_technical,
+// international_organization, other), the WSIS Action Lines (C1…C11), the
+// language, the organisation, and why.
+type Suggestion struct {
+	Kind            string   `json:"kind"`
+	StakeholderType string   `json:"stakeholder_type"`
+	ActionLines     []string `json:"action_lines,omitempty"`
+	Language        string   `json:"language,omitempty"`
+	Organisation    string   `json:"organisation,omitempty"`
+	Reasons         []string `json:"reasons,omitempty"`
+}
+
+// Contribution kinds.
+const (
+	kindThematic        = "thematic"
+	kindFormat          = "format"
+	kindHLTF            = "hltf_nomination"
+	kindPhotoContest    = "photo_contest"
+	kindWorkshopRequest = "workshop_request"
+	kindInquiry         = "inquiry"
+	kindOther           = "other"
+)
+
+// Stakeholder types.
+const (
+	stakeholderGovernment    = "government"
+	stakeholderPrivate       = "private_sector"
+	stakeholderCivilSociety  = "civil_society"
+	stakeholderAcademia      = "academia_technical"
+	stakeholderInternational = "international_organization"
+	stakeholderOther         = "other"
+)
+
+// A term is matched word by word (see countTerm): a word may take a plural
+// "s", a word ending in "*" is a prefix. Terms in Arabic or Chinese are
+// matched anywhere: Arabic attaches articles and prepositions, Chinese has
+// no spaces.
+type term struct {
+	text     string   // as written, for reasons
+	folded   string   // folded (see foldText), without "*"
+	words    []string // folded words, "*" kept
+	anywhere bool     // matched as a substring
+}
+
+// termList is a list of terms folded once, when the package is loaded.
+type termList []term
+
+func terms(list ...string) termList {
+	out := make(termList, 0, len(list))
+	for _, s := range list {
+		f := foldText(s)
+		t := term{
+			text:   strings.ReplaceAll(s, "*", ""),
+			folded: strings.ReplaceAll(f, "*", ""),
+			words:  splitWords(f),
+		}
+		t.anywhere = len(t.words) == 0 || strings.IndexFunc(f, func(r rune) bool {
+			return unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Han, r)
+		}) >= 0
+		out = append(out, t)
+	}
+	return out
+}
+
+// kindTerms are the words that point to a contribution kind, in the six
+// languages, in order of precedence when scores tie.
+var kindTerms = []struct {
+	kind  string
+	terms termList
+}{
+	{kindHLTF, terms(
+		"high-level track facilitator*", "high level track facilitator*", "hltf",
+		"facilitateur* de haut niveau", "facilitatrice* de haut niveau", "animateur* de haut niveau",
+		"facilitador* de alto nivel", "facilitadora* de alto nivel", "moderador* de alto nivel",
+		"ведущ* сегмента высокого уровня", "координатор* сегмента высокого уровня", "модератор* сегмента высокого уровня",
+		"高级别会议主持人", "高级别分会场主持人", "高级别主持人", "高級別主持人",
+		"ميسر المسار الرفيع المستوى", "ميسري المسار الرفيع المستوى", "ميسّر المسار الرفيع المستوى",
+		"nomination*", "nominate*", "nominación", "nominaciones", "candidature*", "кандидатур*", "выдвижени*",
+		"提名", "ترشيح",
+	)},
+	{kindPhotoContest, terms(
+		"photo contest", "photo competition", "photography contest", "photography competition",
+		"concours photo*", "concours de photo*", "concours de la photo*",
+		"concurso de fotografía", "concurso fotográfico", "concurso de fotos", "concurso de fotografias",
+		"фотоконкурс*", "конкурс фотографи*",
+		"摄影比赛", "摄影大赛", "攝影比賽", "照片比赛", "摄影竞赛",
+		"مسابقة الصور", "مسابقة التصوير", "مسابقة للصور", "مسابقة الصورة",
+	)},
+	{kindWorkshopRequest, terms(
+		"workshop", "atelier", "taller", "talleres", "семинар*", "воркшоп*",
+		"研讨会", "讲习班", "工作坊", "研討會", "ورشة", "ورش عمل",
+	)},
+	{kindFormat, terms(
+		"format", "innovation*", "innovación", "innovaciones", "formato*", "формат*", "инноваци*",
+		"形式", "创新", "創新", "شكل المنتدى", "ابتكار",
+	)},
+	{kindThematic, terms(
+		"thematic", "theme", "thème*", "thématique*", "temático*", "temática*", "tema", "temas",
+		"тематик*", "тематическ*", "тема", "темы", "专题", "專題", "主题", "主題",
+		"المواضيع", "موضوعي", "المواضيعية", "الموضوعية", "الجوانب المواضيعية",
+	)},
+}
+
+// submissionTerms mark an official submission without saying on what: the
+// consultation's submissions are on thematic aspects first.
+var submissionTerms = terms(
+	"submission*", "contribution*", "soumission*", "contribución", "contribuciones", "aportación", "aporte",
+	"вклад*", "предложени*", "提交", "意见", "意見", "مساهمة", "مقترح", "تقديم",
+)
+
+// inquiryTerms mark a question rather than a contribution.
+var inquiryTerms = terms(
+	"question*", "query", "inquiry", "enquiry", "could you", "can you", "how can", "how do", "is it possible",
+	"renseignement*", "est-ce que", "pourriez-vous", "pouvez-vous",
+	"pregunta*", "consulta", "quisiera saber", "podrían", "podria", "¿",
+	"вопрос*", "подскажите", "не могли бы",
+	"请问", "问题", "咨询", "諮詢", "問題", "سؤال", "استفسار", "هل يمكن",
+)
+
+// actionLineTerms point to the WSIS Action Lines, in the six languages.
+var actionLineTerms = [11]termList{
+	terms("role of government*", "role of public governance authorities", "rôle des gouvernements", "rôle des pouvoirs publics",
+		"papel de los gobiernos", "función de los gobiernos", "роль правительств*", "роль государств*",
+		"政府的作用", "دور الحكومات"),
+	terms("infrastructure*", "broadband", "connectivity", "haut débit", "connectivité", "infraestructura*", "banda ancha",
+		"conectividad", "инфраструктур*", "широкополосн*", "基础设施", "宽带", "基礎設施", "寬頻", "البنية التحتية", "النطاق العريض"),
+	terms("access to information", "access to knowledge", "open data", "accès à l'information", "accès au savoir",
+		"accès aux connaissances", "acceso a la información", "acceso al conocimiento", "доступ к информации",
+		"доступ к знаниям", "获取信息", "获取知识", "獲取資訊", "النفاذ إلى المعلومات", "الوصول إلى المعلومات"),
+	terms("capacity building", "capacity-building", "digital skills", "training", "renforcement des capacités",
+		"compétences numériques", "formation", "creación de capacidad*", "fortalecimiento de capacidades",
+		"desarrollo de capacidades", "capacitación", "наращивани* потенциала", "создани* потенциала",
+		"цифров* навык*", "обучени*", "能力建设", "能力建設", "培训", "بناء القدرات", "المهارات الرقمية", "التدريب"),
+	terms("cybersecurity", "cyber security", "cyber-security", "security", "cybersécurité", "sécurité", "ciberseguridad",
+		"seguridad", "кибербезопасност*", "безопасност*", "网络安全", "網絡安全", "信息安全", "资安", "الأمن السيبراني", "أمن المعلومات"),
+	terms("enabling environment", "regulation*", "regulatory", "policy framework", "environnement favorable",
+		"réglementation", "régulation", "entorno propicio", "regulación", "reglamentación", "благоприятн* сред*",
+		"регулировани*", "регуляторн*", "有利环境", "扶持性环境", "监管", "監管", "البيئة التمكينية", "الإطار التنظيمي", "التنظيم"),
+	terms("e-health", "ehealth", "e-learning", "elearning", "e-government", "egovernment", "e-business", "e-commerce",
+		"e-employment", "e-environment", "e-agriculture", "e-science", "ict applications", "cybersanté", "télésanté",
+		"e-santé", "apprentissage en ligne", "administration électronique", "gouvernement électronique",
+		"salud electrónica", "telesalud", "aprendizaje electrónico", "gobierno electrónico", "comercio electrónico",
+		"электронн* здравоохранени*", "электронн* обучени*", "электронн* правительств*", "телемедицин*",
+		"电子卫生", "电子健康", "电子学习", "电子政务", "电子商务", "電子政務", "远程医疗",
+		"الصحة الإلكترونية", "التعلم الإلكتروني", "الحكومة الإلكترونية", "التجارة الإلكترونية"),
+	terms("cultural diversity", "linguistic diversity", "local content", "multilingualism", "diversité culturelle",
+		"diversité linguistique", "contenu local", "contenus locaux", "multilinguisme", "diversidad cultural",
+		"diversidad lingüística", "contenido local", "contenidos locales", "multilingüismo",
+		"культурн* разнообрази*", "языков* разнообрази*", "местн* контент*", "многоязычи*",
+		"文化多样性", "语言多样性", "本地内容", "文化多樣性", "التنوع الثقافي", "التنوع اللغوي", "المحتوى المحلي"),
+	terms("media", "journalism", "médias", "journalisme", "medios de comunicación", "periodismo", "сми",
+		"средств* массовой информации", "медиа", "журналист*", "媒体", "媒體", "新闻", "وسائط الإعلام", "الإعلام", "الصحافة"),
+	terms("ethic*", "éthique*", "ética*", "этик*", "этическ*", "伦理", "倫理", "الأخلاق", "أخلاقيات"),
+	terms("cooperation", "co-operation", "coopération", "cooperación", "сотрудничеств*", "合作", "التعاون"),
+}
+
+// explicitActionLineRE finds "C4", "С4" (Cyrillic Es) and "C11" written out.
+var explicitActionLineRE = regexp.MustCompile(`(^|[^\pL\pN])[CС](1[01]|[1-9])([^\pL\pN]|$)`)
+
+// stakeholderTerms are organisation words of each stakeholder type, looked
+// for in the sender's name, organisation and signature.
+var stakeholderTerms = []struct {
+	typ   string
+	terms termList
+}{
+	{stakeholderInternational, terms("united nations", "nations unies", "naciones unidas",
+		"организаци* объединенных наций", "организаци* объединённых наций", "联合国", "聯合國", "الأمم المتحدة",
+		"unesco", "unctad", "cnuced", "undp", "pnud", "itu", "uit", "world bank", "banque mondiale", "banco mundial",
+		"oecd", "ocde", "international telecommunication union", "union internationale des télécommunications")},
+	{stakeholderGovernment, terms("ministry", "minister", "ministère", "ministre", "ministerio", "ministro", "ministra",
+		"министерств*", "министр*", "government", "gouvernement", "gobierno", "правительств*", "政府", "部长",
+		"حكومة", "وزارة", "وزير", "regulatory authority", "regulator*", "autorité de régulation", "autorité de régulation",
+		"permanent mission", "mission permanente", "misión permanente", "постоянн* представительств*", "常驻代表团",
+		"البعثة الدائمة", "embassy", "ambassade", "embajada", "посольств*", "大使馆", "سفارة",
+		"commission", "authority", "autorité", "comisión", "autoridad", "комисси*", "委员会", "هيئة",
+		"federal office", "office fédéral", "bundesamt", "ufficio federale",
+		"secretaría de", "secrétariat d'état", "agence nationale", "national agency", "agencia nacional",
+		"هيئة تنظيم", "الهيئة الوطنية", "الوكالة الوطنية", "工业和信息化部")},
+	{stakeholderAcademia, terms("university", "université", "universidad", "universidade", "universität",
+		"университет*", "大学", "大學", "جامعة", "institute of technology", "polytechni*", "research institute",
+		"institut de recherche", "instituto de investigación", "academy of sciences", "académie", "академи*",
+		"学院", "研究所", "研究院", "معهد", "كلية", "école", "escuela", "college", "faculty", "faculté", "facultad",
+		"internet society", "isoc", "icann", "ietf", "w3c", "ripe ncc", "afrinic", "apnic", "lacnic", "arin")},
+	{stakeholderCivilSociety, terms("ngo", "non-governmental", "non-profit", "nonprofit", "foundation",
+		"fondation", "fundación", "association", "asociación", "société civile", "sociedad civil", "civil society",
+		"фонд*", "ассоциаци*", "некоммерческ*", "общественн*", "协会", "基金会", "協會", "基金會",
+		"جمعية", "مؤسسة", "منظمة غير حكومية", "المجتمع المدني", "network", "réseau", "red de", "alliance",
+		"coalition", "ong", "ассоциация")},
+	{stakeholderPrivate, terms("inc", "ltd", "llc", "gmbh", "sarl", "sas", "plc", "corp*", "company",
+		"société", "empresa", "compañía", "telecom*", "technologies", "consulting", "компания", "ооо", "пао",
+		"оао", "зао", "公司", "有限公司", "集团", "شركة")},
+}
+
+// Domains of international organisations that are not under .int.
+var internationalDomains = wordSet(`un.org unesco.org undp.org unctad.org fao.org unep.org unwomen.org wfp.org
+	ilo.org intracen.org unodc.org unicef.org unido.org unitar.org unhcr.org uneca.org unescap.org cepal.org
+	unece.org unfpa.org ifad.org iaea.org worldbank.org oecd.org europa.eu unu.edu unops.org`)
+
+// Freemail domains say nothing about the sender.
+var freemailDomains = wordSet(`gmail.com googlemail.com yahoo.com yahoo.fr yahoo.es yahoo.co.uk hotmail.com
+	hotmail.fr hotmail.es outlook.com outlook.fr live.com live.fr msn.com aol.com icloud.com me.com mail.ru
+	yandex.ru yandex.com ya.ru rambler.ru bk.ru list.ru inbox.ru qq.com 163.com 126.com sina.com sina.cn
+	sohu.com yeah.net foxmail.com protonmail.com proton.me gmx.com gmx.net gmx.de web.de orange.fr free.fr
+	laposte.net wanadoo.fr sfr.fr terra.com uol.com.br bol.com.br`)
+
+// secondLevel are the labels under a country code that say what a domain
+// is (gov.ng, ac.uk, com.cn), dropped when naming the organisation.
+var secondLevel = wordSet(`gov gouv gob go govt gv mil edu ac co com org net or ne nic ltd plc sch res int admin`)
+
+const maxSuggestSample = 20_000 // bytes of text looked at
+
+// Suggest guesses, from the sender, subject and new text of p, the kind of
+// contribution, the stakeholder type, the action lines, the language and the
+// organisation. It is a suggestion for the secretariat: Reasons says what
+// it rests on.
+func Suggest(p *Parsed) Suggestion {
+	s := Suggestion{Kind: kindOther, StakeholderType: stakeholderOther}
+	if p == nil {
+		return s
+	}
+	text := truncateBytes(p.Text, 4*maxSuggestSample)
+	fresh, _ := SplitQuoted(text)
+	if strings.TrimSpace(fresh) == "" {
+		fresh = text
+	}
+	fresh = truncateBytes(fresh, maxSuggestSample)
+	subject := foldText(stripReplyPrefixes(p.Subject))
+	body := foldText(fresh)
+
+	kindSubject := subject
+	if _, ok := RefTag(p.Subject); ok {
+		// A reply to our acknowledgement: the subject is ours.
+		kindSubject = ""
+	}
+	s.Kind, s.Reasons = suggestKind(kindSubject, body, len(p.Attachments))
+
+	sig := signatureLines(text, fresh)
+	s.Organisation = organisation(p, sig)
+	if s.Organisation != "" {
+		s.Reasons = append(s.Reasons, "organisation: "+s.Organisation)
+	}
+	var why string
+	s.StakeholderType, why = stakeholderType(p, sig)
+	s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)
+
+	var lineReasons []string
+	s.ActionLines, lineReasons = actionLines(subject + "\n" + body)
+	s.Reasons = append(s.Reasons, lineReasons...)
+
+	s.Language = p.Language
+	if s.Language == "" {
+		s.Language = DetectLanguage(fresh, p.Subject, p.Headers)
+	}
+	if s.Language != "" {
+		s.Reasons = append(s.Reasons, "language "+s.Language)
+	}
+	return s
+}
+
+// suggestKind scores the kind terms, the subject counting three times the
+// text.
+func suggestKind(subject, body string, attachments int) (string, []string) {
+	bestKind, bestScore, bestTerm := "", 0, ""
+	subjectHit := false
+	for _, k := range kindTerms {
+		sc, st := k.terms.count(subject)
+		bc, bt := k.terms.count(body)
+		score := 3*sc + bc
+		if sc > 0 {
+			subjectHit = true
+		}
+		if score > bestScore {
+			bestKind, bestScore = k.kind, score
+			bestTerm = st
+			if st == "" {
+				bestTerm = bt
+			}
+		}
+	}
+	iq, it := inquiryTerms.count(subject + "\n" + body)
+	questionMarks := strings.Count(body, "?") + strings.Count(body, "？") + strings.Count(body, "؟") +
+		strings.Count(subject, "?") + strings.Count(subject, "？") + strings.Count(subject, "؟")
+	submitted, st := submissionTerms.count(subject)
+	short := utf8.RuneCountInString(body) < 800
+
+	switch {
+	case (iq > 0 || questionMarks > 0) && attachments == 0 && short && !subjectHit && submitted == 0:
+		why := fmt.Sprintf("%d question mark(s)", questionMarks)
+		if it != "" {
+			why = quoteReason(it)
+		}
+		return kindInquiry, []string{"kind inquiry: short message without attachment asking " + why}
+	case bestScore > 0:
+		return bestKind, []string{fmt.Sprintf("kind %s: mentions %s (score %d)", bestKind, quoteReason(bestTerm), bestScore)}
+	case submitted > 0 || attachments > 0 && !short:
+		why := "subject says " + quoteReason(st)
+		if submitted == 0 {
+			why = "long text with attachments"
+		}
+		return kindThematic, []string{"kind thematic: official submission without a kind named: " + why}
+	case iq > 0 || questionMarks > 0:
+		return kindInquiry, []string{"kind inquiry: asks a question"}
+	}
+	return kindOther, []string{"kind other: no kind named"}
+}
+
+// actionLines returns the action lines the text mentions, in order.
+func actionLines(text string) ([]string, []string) {
+	var lines, reasons []string
+	seen := [12]bool{}
+	for i, list := range actionLineTerms {
+		if n, term := list.count(text); n > 0 {
+			seen[i+1] = true
+			reasons = append(reasons, fmt.Sprintf("action line C%d: %s", i+1, quoteReason(term)))
+		}
+	}
+	for _, m := range explicitActionLineRE.FindAllStringSubmatch(strings.ToUpper(text), -1) {
+		n, _ := strconv.Atoi(m[2])
+		if !seen[n] {
+			seen[n] = true
+			reasons = append(reasons, fmt.Sprintf("action line C%d: named", n))
+		}
+	}
+	for n := 1; n <= 11; n++ {
+		if seen[n] {
+			lines = append(lines, "C"+strconv.Itoa(n))
+		}
+	}
+	sort.SliceStable(reasons, func(i, j int) bool { return actionLineNumber(reasons[i]) < actionLineNumber(reasons[j]) })
+	return lines, reasons
+}
+
+func actionLineNumber(reason string) int {
+	rest := strings.TrimPrefix(reason, "action line C")
+	end := strings.IndexByte(rest, ':')
+	if end < 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(rest[:end])
+	return n
+}
+
+// stakeholderType scores the sender's domain (3 for gov, int, edu and ac
+// domains, 1 for plain .org and .com) and the organisation words of the
+// name, organisation and signature (2). Two points are needed.
+func stakeholderType(p *Parsed, sig []string) (string, string) {
+	score := map[string]int{}
+	why := map[string][]string{}
+	add := func(typ string, n int, reason string) {
+		score[typ] += n
+		why[typ] = append(why[typ], reason)
+	}
+	domain := emailDomain(p.From.Email)
+	labels := strings.Split(domain, ".")
+	tld := labels[len(labels)-1]
+	sld := ""
+	if len(labels) >= 3 {
+		sld = labels[len(labels)-2]
+	}
+	switch {
+	case domain == "" || freemailDomains[domain]:
+	case tld == "int" || internationalDomains[domain] || hasParentIn(domain, internationalDomains):
+		add(stakeholderInternational, 3, "domain "+domain)
+	case tld == "gov" || tld == "mil" || (len(tld) == 2 && isAnyOf(sld, "gov", "gouv", "gob", "go", "govt", "gv", "mil")) ||
+		strings.HasSuffix(domain, ".admin.ch") || domain == "admin.ch" || strings.HasSuffix(domain, ".gc.ca"):
+		add(stakeholderGovernment, 3, "domain "+domain)
+	case tld == "edu" || (len(tld) == 2 && isAnyOf(sld, "edu", "ac")):
+		add(stakeholderAcademia, 3, "domain "+domain)
+	case tld == "org" || (len(tld) == 2 && isAnyOf(sld, "org", "or")):
+		add(stakeholderCivilSociety, 1, "domain "+domain)
+	case tld == "com" || tld == "biz" || (len(tld) == 2 && isAnyOf(sld, "co", "com", "ne")):
+		add(stakeholderPrivate, 1, "domain "+domain)
+	}
+	// Organisation words: 2 points from the name, the Organization header
+	// or a short signature line; from a long line (a sentence), 1 point per
+	// distinct word, at most 2.
+	lines := append([]string{p.From.Name, p.Headers[hdrOrganization]}, sig...)
+	wordScore := map[string]int{}
+	for i, line := range lines {
+		line = foldText(line)
+		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || sentenceEndRE.MatchString(line))
+		for _, st := range stakeholderTerms {
+			n, term := st.terms.distinct(line)
+			if n == 0 {
+				continue
+			}
+			w := 2
+			if long {
+				w = min(n, 2)
+			}
+			if w > wordScore[st.typ] {
+				if wordScore[st.typ] == 0 {
+					why[st.typ] = append(why[st.typ], "mentions "+quoteReason(term))
+				}
+				wordScore[st.typ] = w
+			}
+		}
+	}
+	for typ, n := range wordScore {
+		score[typ] += n
+	}
+	best, bestScore := stakeholderOther, 1
+	for _, typ := range []string{stakeholderInternational, stakeholderGovernment, stakeholderAcademia,
+		stakeholderCivilSociety, stakeholderPrivate} {
+		if score[typ] > bestScore {
+			best, bestScore = typ, score[typ]
+		}
+	}
+	if best == stakeholderOther {
+		if domain == "" {
+			return best, "no sender domain"
+		}
+		if freemailDomains[domain] {
+			return best, "personal address " + domain + " and no organisation word"
+		}
+		return best, "nothing conclusive in domain " + domain
+	}
+	return best, strings.Join(why[best], ", ")
+}
+
+func isAnyOf(s string, set ...string) bool {
+	for _, v := range set {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+func hasParentIn(domain string, set map[string]bool) bool {
+	for {
+		_, parent, ok := strings.Cut(domain, ".")
+		if !ok {
+			return false
+		}
+		if set[parent] {
+			return true
+		}
+		domain = parent
+	}
+}
+
+func emailDomain(email string) string {
+	_, domain, ok := strings.Cut(strings.ToLower(strings.TrimSpace(email)), "@")
+	if !ok {
+		return ""
+	}
+	return strings.Trim(domain, ".> ")
+}
+
+// isOrganisationLine reports whether line holds an organisation word of any
+// stakeholder type.
+func isOrganisationLine(line string) bool {
+	lower := foldText(line)
+	for _, st := range stakeholderTerms {
+		if n, _ := st.terms.count(lower); n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+var displayNameOrgRE = regexp.MustCompile(`^(.+?)\s*(?:\||/|–|—| - |,|\()\s*(.+?)\)?$`)
+
+// organisation names the sender's organisation: the Organization header,
+// the organisation part of the display name, a signature line with an
+// organisation word, or the domain.
+func organisation(p *Parsed, sig []string) string {
+	if org := strings.TrimSpace(p.Headers[hdrOrganization]); org != "" {
+		return shorten(org, 120)
+	}
+	name := strings.TrimSpace(p.From.Name)
+	if m := displayNameOrgRE.FindStringSubmatch(name); m != nil && (isOrganisationLine(m[2]) || isAcronym(m[2])) {
+		return shorten(strings.TrimSpace(m[2]), 120)
+	}
+	if name != "" && isOrganisationLine(name) {
+		return shorten(name, 120)
+	}
+	// Signatures end with the organisation: look from the bottom, at short
+	// lines that are not sentences or list items.
+	for i := len(sig) - 1; i >= 0; i-- {
+		line := sig[i]
+		if utf8.RuneCountInString(line) > 80 || sentenceEndRE.MatchString(line) || listItemRE.MatchString(line) {
+			continue
+		}
+		if isOrganisationLine(line) {
+			return shorten(strings.Trim(line, " \t,;-–—|"), 120)
+		}
+	}
+	return domainOrganisation(emailDomain(p.From.Email))
+}
+
+var (
+	sentenceEndRE = regexp.MustCompile(`[.:;!?。：；！？؟]\s*$`)
+	listItemRE    = regexp.MustCompile(`^\s*([-–—•*]|\d+[.)]|[(（][^)）]{1,3}[)）])`)
+)
+
+// foldText lower-cases s, drops accents and other combining marks (so
+// that "tematica" is "temática" and Arabic vowel signs do not get in the
+// way) and straightens apostrophes, for term matching.
+func foldText(s string) string {
+	s = strings.ToLower(s)
+	if !isASCII(s) {
+		if out, _, err := transform.String(stripMarks(), s); err == nil {
+			s = out
+		}
+	}
+	return apostrophes.Replace(s)
+}
+
+// stripMarks decomposes, removes combining marks and recomposes. A
+// transform.Chain is not safe for concurrent use: build one per call.
+func stripMarks() transform.Transformer {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+var apostrophes = strings.NewReplacer("’", "'", "‘", "'", "ʼ", "'")
+
+func isAcronym(s string) bool {
+	s = strings.TrimSpace(s)
+	if len(s) < 2 || len(s) > 10 {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsUpper(r) && !unicode.IsDigit(r) && r != '-' && r != '&' {
+			return false
+		}
+	}
+	return true
+}
+
+// domainOrganisation names an organisation after its domain: "ncc.gov.ng"
+// is "NCC", "numerique-solidaire.org" is "Numerique Solidaire".
+func domainOrganisation(domain string) string {
+	if domain == "" || freemailDomains[domain] {
+		return ""
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return ""
+	}
+	labels = labels[:len(labels)-1] // top-level domain
+	if len(labels) >= 2 && secondLevel[labels[len(labels)-1]] {
+		labels = labels[:len(labels)-1]
+	}
+	label := labels[len(labels)-1]
+	if label == "" {
+		return ""
+	}
+	if len(label) <= 6 && !strings.Contains(label, "-") {
+		return strings.ToUpper(label)
+	}
+	words := strings.FieldsFunc(label, func(r rune) bool { return r == '-' || r == '_' })
+	for i, w := range words {
+		r, size := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + w[size:]
+	}
+	return strings.Join(words, " ")
+}
+
+// signatureLines returns the lines of the signature: those after "-- ", or
+// else the last lines of the new text, where people sign.
+func signatureLines(text, fresh string) []string {
+	lines := strings.Split(normalizeNewlines(text), "\n")
+	for i, l := range lines {
+		if isSignatureDelimiter(l) {
+			return nonEmpty(lines[i+1:], 8)
+		}
+	}
+	lines = nonEmpty(strings.Split(fresh, "\n"), -1)
+	if len(lines) > 8 {
+		lines = lines[len(lines)-8:]
+	}
+	return lines
+}
+
+func nonEmpty(lines []string, n int) []string {
+	var out []string
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" && !isQuoteLine(l) {
+			out = append(out, l)
+			if len(out) == n {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// stripReplyPrefixes removes "Re:", "Fwd:", "回复:"... from a subject.
+func stripReplyPrefixes(subject string) string {
+	for {
+		loc := replyPrefixRE.FindStringIndex(subject)
+		if loc == nil {
+			return subject
+		}
+		subject = subject[loc[1]:]
+	}
+}
+
+// count returns how many times the terms occur in folded (see foldText),
+// at most three per term, and the first term found.
+func (tl termList) count(folded string) (int, string) {
+	words := splitWords(folded)
+	total, first := 0, ""
+	for _, t := range tl {
+		if n := t.count(folded, words); n > 0 {
+			total += n
+			if first == "" {
+				first = t.text
+			}
+		}
+	}
+	return total, first
+}
+
+// distinct returns how many different terms occur in folded, and the first.
+func (tl termList) distinct(folded string) (int, string) {
+	words := splitWords(folded)
+	n, first := 0, ""
+	for _, t := range tl {
+		if t.count(folded, words) > 0 {
+			n++
+			if first == "" {
+				first = t.text
+			}
+		}
+	}
+	return n, first
+}
+
+// splitWords cuts folded text into words of letters and digits; a "*" stays
+// at the end of a word of a term.
+func splitWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !isWordRune(r) && r != '*' })
+}
+
+const maxTermCount = 3
+
+// count counts, up to three, the occurrences of t in a text given folded
+// and cut into words.
+func (t term) count(folded string, words []string) int {
+	if t.anywhere {
+		if t.folded == "" {
+			return 0
+		}
+		return min(strings.Count(folded, t.folded), maxTermCount)
+	}
+	n := 0
+	for i := 0; i+len(t.words) <= len(words) && n < maxTermCount; i++ {
+		match := true
+		for j, w := range t.words {
+			if !wordMatches(words[i+j], w) {
+				match = false
+				break
+			}
+		}
+		if match {
+			n++
+		}
+	}
+	return n
+}
+
+func wordMatches(word, termWord string) bool {
+	if prefix, ok := strings.CutSuffix(termWord, "*"); ok {
+		return strings.HasPrefix(word, prefix)
+	}
+	return word == termWord || word == termWord+"s" || word == termWord+"es"
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

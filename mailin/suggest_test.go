@@ -1,0 +1,203 @@
+package mailin
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestSuggestKind(t *testing.T) {
+	long := strings.Repeat("We describe our programme in detail. ", 30)
+	for _, tc := range []struct {
+		name, subject, text string
+		attachments         int
+		want                string
+	}{
+		{"thematic en", "Official submission on thematic aspects", long, 0, "thematic"},
+		{"thematic fr", "Soumission sur les aspects thématiques du Forum", "Veuillez trouver notre contribution.", 1, "thematic"},
+		{"thematic es", "Aporte sobre los aspectos temáticos", "Adjuntamos nuestro aporte.", 1, "thematic"},
+		{"thematic ru", "Тематический вклад", "Направляем наш тематический вклад.", 0, "thematic"},
+		{"thematic zh", "关于论坛专题方面的意见", "附件为意见书。", 1, "thematic"},
+		{"thematic ar", "مساهمة بشأن الجوانب المواضيعية", "مرفق المساهمة.", 1, "thematic"},
+		{"format en", "Innovations in the format of the Forum", long, 0, "format"},
+		{"format ru", "Предложения по формату Форума", "Предлагаем инновации.", 0, "format"},
+		{"format zh", "关于论坛形式创新的建议", "建议如下。", 0, "format"},
+		{"format ar", "مقترح بشأن الابتكار في شكل المنتدى", "نقدم مقترحنا.", 0, "format"},
+		{"hltf en", "Nomination of a High-Level Track Facilitator", long, 0, "hltf_nomination"},
+		{"hltf fr", "Candidature", "Nous proposons Mme X comme facilitatrice de haut niveau.", 0, "hltf_nomination"},
+		{"hltf es", "Nominación", "Proponemos al Sr. X como facilitador de alto nivel.", 0, "hltf_nomination"},
+		{"hltf ru", "Кандидатура ведущего", "Предлагаем кандидатуру ведущего сегмента высокого уровня.", 0, "hltf_nomination"},
+		{"hltf zh", "提名", "我们提名王先生担任高级别主持人。", 0, "hltf_nomination"},
+		{"hltf ar", "ترشيح", "نرشح السيد أحمد ميسر المسار الرفيع المستوى.", 0, "hltf_nomination"},
+		{"photo en", "WSIS Photo Contest 2019 entry", "My photo is attached.", 1, "photo_contest"},
+		{"photo fr", "Concours photo SMSI", "Ma photo est jointe.", 1, "photo_contest"},
+		{"photo es", "Participación", "Participamos en el concurso de fotografía.", 1, "photo_contest"},
+		{"photo ru", "Фотоконкурс ВВУИО", "Прилагаем фотографию.", 1, "photo_contest"},
+		{"photo zh", "摄影比赛参赛作品", "作品见附件。", 1, "photo_contest"},
+		{"photo ar", "مسابقة الصور", "مرفق الصورة.", 1, "photo_contest"},
+		{"workshop en", "Workshop request", "We request a workshop slot.", 0, "workshop_request"},
+		{"workshop fr", "Demande d'atelier", "Nous souhaitons organiser un atelier.", 0, "workshop_request"},
+		{"workshop es", "Solicitud de taller", "Solicitamos un taller.", 0, "workshop_request"},
+		{"workshop ru", "Заявка на семинар", "Просим провести семинар.", 0, "workshop_request"},
+		{"workshop zh", "研讨会申请", "我们申请举办研讨会。", 0, "workshop_request"},
+		{"workshop ar", "طلب ورشة عمل", "نطلب عقد ورشة عمل.", 0, "workshop_request"},
+		{"inquiry en", "Question about the deadline", "Could you tell me whether the deadline for workshop requests is still 10 February?", 0, "inquiry"},
+		{"inquiry fr", "Renseignement", "Pourriez-vous me dire où envoyer notre contribution ?", 0, "inquiry"},
+		{"inquiry es", "Consulta", "¿Cuál es el plazo para las contribuciones?", 0, "inquiry"},
+		{"inquiry ru", "Вопрос", "Подскажите, пожалуйста, срок подачи?", 0, "inquiry"},
+		{"inquiry zh", "咨询", "请问提交截止日期是什么时候？", 0, "inquiry"},
+		{"inquiry ar", "استفسار", "ما هو الموعد النهائي لتقديم المساهمات؟", 0, "inquiry"},
+		{"question inside a submission stays a submission", "Official submission on thematic aspects", long + " Could you confirm receipt?", 1, "thematic"},
+		{"submission without a kind", "Our contribution", long, 2, "thematic"},
+		{"nothing", "Hello", "Hello.", 0, "other"},
+		{"reply to our acknowledgement ignores our subject", "Re: [WSIS-2019-0042] Acknowledgement of your contribution", "Could you confirm the annexes arrived?", 0, "inquiry"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &Parsed{From: Address{Email: "x@example.org"}, Subject: tc.subject, Text: tc.text}
+			for i := 0; i < tc.attachments; i++ {
+				p.Attachments = append(p.Attachments, Attachment{Filename: fmt.Sprintf("a%d.pdf", i)})
+			}
+			s := Suggest(p)
+			if s.Kind != tc.want {
+				t.Errorf("Kind = %q, want %q (reasons %q)", s.Kind, tc.want, s.Reasons)
+			}
+			if !strings.HasPrefix(s.Reasons[0], "kind "+s.Kind) {
+				t.Errorf("first reason %q does not explain the kind", s.Reasons[0])
+			}
+		})
+	}
+}
+
+func TestSuggestStakeholderType(t *testing.T) {
+	for _, tc := range []struct {
+		name, from, email, signature, want string
+	}{
+		{".gov", "", "a@fcc.gov", "", "government"},
+		{".gov.xx", "", "a@ncc.gov.ng", "", "government"},
+		{".gouv.fr", "", "a@economie.gouv.fr", "", "government"},
+		{".gob.mx", "", "a@sct.gob.mx", "", "government"},
+		{".go.jp", "", "a@soumu.go.jp", "", "government"},
+		{"admin.ch", "", "a@bakom.admin.ch", "", "government"},
+		{"ministry on a personal address", "", "minister.office@gmail.com", "Ministry of ICT and Innovation", "government"},
+		{"ministère", "", "a@example.sn", "Ministère de l'Économie numérique", "government"},
+		{"министерство", "", "a@example.ru", "Министерство цифрового развития", "government"},
+		{"وزارة", "", "a@example.eg", "وزارة الاتصالات", "government"},
+		{".int", "", "a@itu.int", "", "international_organization"},
+		{"un.org subdomain", "", "a@escwa.un.org", "", "international_organization"},
+		{"unesco.org", "", "a@unesco.org", "", "international_organization"},
+		{"United Nations in the name", "Jane Doe, United Nations", "a@gmail.com", "", "international_organization"},
+		{".edu", "", "a@mit.edu", "", "academia_technical"},
+		{".ac.uk", "", "a@ox.ac.uk", "", "academia_technical"},
+		{".edu.cn", "", "a@tsinghua.edu.cn", "", "academia_technical"},
+		{"université", "", "a@example.fr", "Université de Genève", "academia_technical"},
+		{"大学", "", "a@example.cn", "华东信息技术大学", "academia_technical"},
+		{"جامعة", "", "a@example.jo", "جامعة العلوم التطبيقية", "academia_technical"},
+		{"technical community", "", "a@example.net", "Internet Society Geneva Chapter", "academia_technical"},
+		{".org with foundation", "", "a@fundacionconecta.org", "Fundación Conecta", "civil_society"},
+		{".org with association", "", "a@numerique-solidaire.org", "Association Numérique Solidaire", "civil_society"},
+		{"NGO on a personal address", "", "a@yahoo.fr", "ONG Jeunesse Numérique", "civil_society"},
+		{"协会", "", "a@example.org.cn", "中国信息技术协会", "civil_society"},
+		{"جمعية", "", "a@example.org", "جمعية تنمية المجتمع الرقمي", "civil_society"},
+		{".com with Inc", "", "a@acme.com", "Acme Networks Inc.", "private_sector"},
+		{".co.uk with Ltd", "", "a@example.co.uk", "Example Telecom Ltd", "private_sector"},
+		{"ООО", "", "a@svyaztech.ru", `ООО "СвязьТехИнвест"`, "private_sector"},
+		{"有限公司", "", "a@huaxin-tech.com.cn", "华信通信技术有限公司", "private_sector"},
+		{"شركة", "", "a@example.ae", "شركة الاتصالات المتحدة", "private_sector"},
+		{"plain .org", "", "a@example.org", "", "other"},
+		{"plain .com", "", "a@example.com", "", "other"},
+		{"personal address", "Tom Becker", "tom.becker@gmail.com", "Tom", "other"},
+		{"no address", "", "", "", "other"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text := "Dear Secretariat,\n\nPlease find our contribution attached.\n\nBest regards,\nJane Doe\n" + tc.signature
+			s := Suggest(&Parsed{From: Address{Name: tc.from, Email: tc.email}, Subject: "Contribution", Text: text})
+			if s.StakeholderType != tc.want {
+				t.Errorf("StakeholderType = %q, want %q (reasons %q)", s.StakeholderType, tc.want, s.Reasons)
+			}
+		})
+	}
+}
+
+func TestSuggestActionLines(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		want       []string
+	}{
+		{"C1 role of governments", "The role of governments in digital transformation.", []string{"C1"}},
+		{"C2 infrastructure", "Broadband infrastructure for rural areas.", []string{"C2"}},
+		{"C3 access to information", "Access to information for women.", []string{"C3"}},
+		{"C4 capacity building", "Capacity building for regulators.", []string{"C4"}},
+		{"C5 cybersecurity", "Cybersecurity and trust.", []string{"C5"}},
+		{"C6 enabling environment", "An enabling environment for investment.", []string{"C6"}},
+		{"C6 regulation", "Spectrum regulation.", []string{"C6"}},
+		{"C7 e-health", "E-health in rural clinics.", []string{"C7"}},
+		{"C7 e-learning and e-government", "E-learning and e-government services.", []string{"C7"}},
+		{"C8 linguistic diversity", "Cultural and linguistic diversity and local content.", []string{"C8"}},
+		{"C9 media", "The role of media.", []string{"C9"}},
+		{"C10 ethics", "Ethics of artificial intelligence.", []string{"C10"}},
+		{"C11 cooperation", "International cooperation.", []string{"C11"}},
+		{"named", "Our work falls under Action Lines C4 and C11.", []string{"C4", "C11"}},
+		{"named in Cyrillic", "Направление деятельности С7.", []string{"C7"}},
+		{"fr", "Le renforcement des capacités et la cybersécurité.", []string{"C4", "C5"}},
+		{"es", "La banda ancha y la diversidad lingüística.", []string{"C2", "C8"}},
+		{"es without accents", "la diversidad linguistica", []string{"C8"}},
+		{"ru", "Инфраструктура связи и электронное здравоохранение.", []string{"C2", "C7"}},
+		{"zh", "加强能力建设和网络安全。", []string{"C4", "C5"}},
+		{"ar", "البنية التحتية والتعلم الإلكتروني.", []string{"C2", "C7"}},
+		{"none", "Thank you for your message.", nil},
+		{"multimedia is not media", "A multimedia kiosk.", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := Suggest(&Parsed{From: Address{Email: "x@example.org"}, Text: tc.text})
+			if fmt.Sprint(s.ActionLines) != fmt.Sprint(tc.want) {
+				t.Errorf("ActionLines = %v, want %v", s.ActionLines, tc.want)
+			}
+		})
+	}
+}
+
+func TestSuggestOrganisation(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		p       *Parsed
+		want    string
+		wantLng string
+	}{
+		{"Organization header", &Parsed{From: Address{Email: "a@x.org"}, Headers: map[string]string{"Organization": "OpenNet Association"}}, "OpenNet Association", ""},
+		{"display name with organisation in brackets", &Parsed{From: Address{Name: "Kenji Ito (UNESCO)", Email: "k@unesco.org"}}, "UNESCO", ""},
+		{"display name with organisation after a bar", &Parsed{From: Address{Name: "Jane Doe | Ministry of ICT", Email: "j@gmail.com"}}, "Ministry of ICT", ""},
+		{"signature, bottom line", &Parsed{From: Address{Name: "Javier", Email: "j@uniandina.edu.pe"},
+			Text: "Solicitamos un taller.\n\nSaludos,\nJavier Morales\nProfesor principal, Facultad de Ingeniería\nUniversidad Andina de Tecnología, Cusco"},
+			"Universidad Andina de Tecnología, Cusco", "es"},
+		{"signature after the delimiter", &Parsed{From: Address{Email: "o@x.ru"},
+			Text: "Просим рассмотреть заявку.\n-- \nДмитрий Соколов\nООО \"СвязьТехИнвест\""}, `ООО "СвязьТехИнвест"`, "ru"},
+		{"sentences are not organisations", &Parsed{From: Address{Email: "a@univ-example.edu"},
+			Text: "Our university submits these remarks on capacity building."}, "Univ Example", "en"},
+		{"domain", &Parsed{From: Address{Email: "a@ncc.gov.ng"}}, "NCC", ""},
+		{"personal address", &Parsed{From: Address{Email: "a@gmail.com"}}, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := Suggest(tc.p)
+			if s.Organisation != tc.want {
+				t.Errorf("Organisation = %q, want %q", s.Organisation, tc.want)
+			}
+			if s.Language != tc.wantLng {
+				t.Errorf("Language = %q, want %q", s.Language, tc.wantLng)
+			}
+		})
+	}
+}
+
+func TestSuggestNil(t *testing.T) {
+	s := Suggest(nil)
+	if s.Kind != "other" || s.StakeholderType != "other" {
+		t.Errorf("Suggest(nil) = %+v", s)
+	}
+}
+
+func TestSuggestUsesParsedLanguage(t *testing.T) {
+	s := Suggest(&Parsed{From: Address{Email: "a@x.org"}, Text: "Hello", Language: "fr"})
+	if s.Language != "fr" {
+		t.Errorf("Language = %q, want the parsed one", s.Language)
+	}
+}
