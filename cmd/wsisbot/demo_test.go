@@ -6,8 +6,11 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +139,65 @@ func TestDemoOnce(t *testing.T) {
 	}
 	if !strings.Contains(transcript.String(), "Summary") {
 		t.Errorf("no summary in the transcript:\n%s", transcript.String())
+	}
+}
+
+// TestExportCommand exports what the demo stored, in each format.
+func TestExportCommand(t *testing.T) {
+	name := randomName("wsisbot_export_test_")
+	cfg := testConfig(t, map[string]string{"DATABASE_URL": storetest.ServerURL()})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	dr, err := runDemo(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), demoOptions{once: true, database: name, imapAddr: "127.0.0.1:0", out: io.Discard})
+	t.Cleanup(func() {
+		admin, err := sql.Open("postgres", storetest.ServerURL())
+		if err == nil {
+			_, _ = admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
+			admin.Close()
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	getenv := func(k string) string {
+		if k == "DATABASE_URL" {
+			return dr.dbURL
+		}
+		return ""
+	}
+	var out, errw bytes.Buffer
+	if err := run([]string{"export", "--format", "json"}, &out, &errw, getenv); err != nil {
+		t.Fatal(err)
+	}
+	var recs []map[string]any
+	if err := json.Unmarshal(out.Bytes(), &recs); err != nil {
+		t.Fatalf("not a JSON array: %v\n%s", err, out.String())
+	}
+	if len(recs) != 7 {
+		t.Fatalf("%d contributions exported, want 7", len(recs))
+	}
+	for _, k := range []string{"ref", "status", "outcome", "kind", "stakeholder_type", "language", "from_name", "from_email",
+		"organisation", "subject", "received_at", "deadline", "late", "assignee", "ack_sent_at", "ack_suppressed_reason",
+		"message_count", "attachments", "events"} {
+		if _, ok := recs[0][k]; !ok {
+			t.Errorf("the JSON lacks %q", k)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "contributions.xlsx")
+	if err := run([]string{"export", "--format", "xlsx", "--out", file}, &out, &errw, getenv); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(file); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
+		t.Fatalf("xlsx: %v", err)
+	}
+	out.Reset()
+	if err := run([]string{"export"}, &out, &errw, getenv); err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Count(out.String(), "\n"); lines < 8 || !strings.Contains(out.String(), "WSIS-2019-0001") {
+		t.Fatalf("csv:\n%s", out.String())
+	}
+	if err := run([]string{"export", "--format", "pdf"}, &out, &errw, getenv); err == nil || !strings.Contains(err.Error(), "--format") {
+		t.Fatalf("a bad format: %v", err)
 	}
 }

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/wsis/wsisbot/bot"
+	"github.com/wsis/wsisbot/store"
+)
+
+// cmdExport writes every contribution as CSV, JSON or XLSX to --out or stdout.
+func cmdExport(ctx context.Context, cfg *Config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	format := fs.String("format", "csv", "csv, json or xlsx")
+	out := fs.String("out", "", "file to write (default: standard output)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	switch *format {
+	case "csv", "json", "xlsx":
+	default:
+		return fmt.Errorf("export: --format must be csv, json or xlsx, not %q", *format)
+	}
+	ph, err := store.LoadPhases(cfg.Phases)
+	if err != nil {
+		return fmt.Errorf("WSISBOT_PHASES: %w", err)
+	}
+	clock, err := store.ParseClock(cfg.Clock)
+	if err != nil {
+		return fmt.Errorf("WSISBOT_CLOCK: %w", err)
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL, clock, ph)
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	defer st.Close()
+	if err := st.CheckSchema(ctx); err != nil {
+		return err
+	}
+	w := stdout
+	var f *os.File
+	if *out != "" {
+		// Write next to the target and rename, so a failed export leaves no half file.
+		if f, err = os.CreateTemp(filepath.Dir(*out), ".wsisbot-export-*"); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		defer os.Remove(f.Name())
+		w = f
+	} else if *format == "xlsx" && isTerminalWriter(stdout) {
+		return fmt.Errorf("export: XLSX is binary: give --out FILE")
+	}
+	if err := bot.Export(ctx, st, w, *format); err != nil {
+		if f != nil {
+			f.Close()
+		}
+		return fmt.Errorf("export: %w", err)
+	}
+	if f != nil {
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		if err := os.Rename(f.Name(), *out); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+	}
+	return nil
+}
+
+func isTerminalWriter(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isTerminal(f)
+}
