@@ -6,9 +6,9 @@ STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo $(shell $(GO) 
 
 .PHONY: run test bench lint build fuzz
 
-## run: serve on the embedded default configuration (local PostgreSQL)
+## run: the demo: in-process mailbox, mail server and Slack stand-in on the local PostgreSQL
 run:
-	$(GO) run ./cmd/wsisbot serve
+	$(GO) run ./cmd/wsisbot demo
 
 ## test: every test, against real PostgreSQL, IMAP (in-process and Dovecot) and SMTP
 test:

@@ -52,6 +52,11 @@ var _ Store = (*store.Store)(nil)
 
 // IntakeStatus is the state of the mailbox connection, as the intake reports it.
 type IntakeStatus struct {
+	// Standby says this replica does not read the mailbox now (another one does): its
+	// watchdog then leaves the mailbox and token conditions alone, so replicas that see
+	// different things do not raise and clear the same alert in turn.
+	Standby bool
+
 	Connected     bool      // logged in and reading now
 	LastError     string    // the last connection or login error ("" after a success)
 	LastErrorAt   time.Time // when it happened

@@ -84,6 +84,8 @@ type deskOptions struct {
 	workers  int // outbox workers per replica (default 1: deterministic order)
 	noRun    bool
 	out      io.Writer // the stand-in's readable text
+
+	replicaOptions func(i int) []Option // options of replica i only
 }
 
 func newDesk(t *testing.T, o deskOptions) *desk {
@@ -112,7 +114,11 @@ func newDesk(t *testing.T, o deskOptions) *desk {
 	}
 	opts := append([]Option{WithOutboxPoll(10 * time.Millisecond), WithSchedulerInterval(time.Hour)}, o.options...)
 	for i := range o.replicas {
-		b, err := New(cfg, st, st.Phases(), clock, logger.With("replica", i), opts...)
+		ropts := opts
+		if o.replicaOptions != nil {
+			ropts = append(append([]Option{}, opts...), o.replicaOptions(i)...)
+		}
+		b, err := New(cfg, st, st.Phases(), clock, logger.With("replica", i), ropts...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -43,8 +43,7 @@ type condition struct {
 // conditions evaluates what the watchdog watches.
 func (b *Bot) conditions(ctx context.Context, now time.Time) ([]condition, error) {
 	var out []condition
-	if b.intake != nil {
-		s := b.intake()
+	if s := b.intakeStatus(); s != nil {
 		failing := !s.Connected && s.LastError != ""
 		since := maxTime(s.LastSuccessAt, b.started)
 		active := failing && b.cfg.WatchMailboxAfter > 0 && now.Sub(since) > b.cfg.WatchMailboxAfter
@@ -92,6 +91,19 @@ func (b *Bot) conditions(ctx context.Context, now time.Time) ([]condition, error
 		out = append(out, condition{condNoMail, active, detail})
 	}
 	return out, nil
+}
+
+// intakeStatus is the mailbox connection as this replica sees it; nil when it does not
+// read the mailbox.
+func (b *Bot) intakeStatus() *IntakeStatus {
+	if b.intake == nil {
+		return nil
+	}
+	s := b.intake()
+	if s.Standby {
+		return nil
+	}
+	return &s
 }
 
 func maxTime(a, b time.Time) time.Time {

@@ -56,11 +56,19 @@ func TestWatchdogOneAlertPerConditionAndOneClear(t *testing.T) {
 	t.Parallel()
 	intake := &intakeState{}
 	intake.set(IntakeStatus{LastError: "dial tcp 10.0.0.1:993: connection <refused>", LastErrorAt: inConsultation})
-	d := newDesk(t, deskOptions{replicas: 2, config: func(c *Config) {
+	// A third replica does not read the mailbox: it neither raises nor clears its alerts.
+	standby := &intakeState{}
+	standby.set(IntakeStatus{Standby: true, Connected: true})
+	d := newDesk(t, deskOptions{replicas: 3, config: func(c *Config) {
 		c.WatchMailboxAfter = 10 * time.Minute
 		c.WatchOutboxAge = 30 * time.Minute
 		c.WatchBounces = 2
-	}, options: []Option{WithIntakeStatus(intake.get)}})
+	}, replicaOptions: func(i int) []Option {
+		if i == 2 {
+			return []Option{WithIntakeStatus(standby.get)}
+		}
+		return []Option{WithIntakeStatus(intake.get)}
+	}})
 	c := d.contribution("A contribution") // its acknowledgement waits in the outbox: no mailer here
 
 	type want map[string]int // condition:state → notices queued

@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime"
 	"net"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -146,7 +145,6 @@ func (p *Poller) connect(ctx context.Context, newMail chan<- struct{}) (*imapcli
 	}
 	opts := &imapclient.Options{
 		TLSConfig:   tlsConfig,
-		DebugWriter: debugW(),
 		Dialer:      dialer(),
 		WordDecoder: &mime.WordDecoder{CharsetReader: charset.Reader},
 		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
@@ -465,11 +463,4 @@ func mailboxExists(c *imapclient.Client, mailbox string) (bool, error) {
 		}
 	}
 	return false, nil
-}
-
-func debugW() io.Writer {
-	if os.Getenv("IMAPDEBUG") != "" {
-		return os.Stderr
-	}
-	return nil
 }

@@ -591,8 +591,20 @@ func (p *Poller) fetchPlan(s *session, pl batchPlan) ([]fetchedMsg, error) {
 	}
 	msgs, err := fetchBodies(s.c, pl.uids, pl.headerOnly, maxBytes)
 	if err == nil {
+		got := make(map[uint32]bool, len(msgs))
 		for i := range msgs {
+			got[msgs[i].uid] = true
 			delete(p.unreadable, position{s.uidValidity, msgs[i].uid})
+		}
+		if len(msgs) < len(pl.uids) {
+			var gone []uint32
+			for _, u := range pl.uids {
+				if !got[u] {
+					gone = append(gone, u)
+				}
+			}
+			// Someone moved or deleted them between the listing and the fetch.
+			p.log.Warn("imap: messages left the mailbox before they could be read", "uids", gone)
 		}
 		return msgs, nil
 	}

@@ -19,7 +19,6 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/lib/pq"
 
 	"github.com/wsis/wsisbot/mailin"
 	"github.com/wsis/wsisbot/mailin/internal/imaptest"
@@ -187,7 +186,7 @@ func copyRaw(b *testing.B, st *store.Store, raws [][]byte) time.Duration {
 	if err != nil {
 		b.Fatal(err)
 	}
-	stmt, err := tx.Prepare(pq.CopyIn("floor_scratch", "uid", "raw"))
+	stmt, err := tx.Prepare(`COPY floor_scratch (uid, raw) FROM STDIN`)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -694,3 +694,20 @@ func TestPollerStopsPromptly(t *testing.T) {
 		}
 	})
 }
+
+func TestPollerRestartsIdle(t *testing.T) {
+	srv := imaptest.StartMemory(t, imaptest.MemoryOptions{})
+	h := newHarness(t, srv)
+	p := h.poller(h.cfg, nil, mailin.WithIdleRestart(30*time.Millisecond))
+	start(t, p)
+	waitReady(t, p)
+	first := p.Status().LastSuccessAt
+	storetest.Eventually(t, 5*time.Second, "IDLE restarted and the mailbox checked again", func() bool {
+		return p.Status().LastSuccessAt.Sub(first) > 100*time.Millisecond
+	})
+	h.append("INBOX", h.mail(0))
+	h.waitMessages(1, 5*time.Second)
+	if s := p.Status(); s.Reconnects != 0 || !s.Connected {
+		t.Errorf("status %+v: restarting IDLE must not reconnect", s)
+	}
+}

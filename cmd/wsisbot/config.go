@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"reflect"
 	"strconv"
@@ -194,7 +195,12 @@ func (c *Config) masked() []string {
 	for _, f := range fields(reflect.ValueOf(c).Elem()) {
 		val := fmt.Sprint(f.Value.Interface())
 		if f.Secret && val != "" {
-			val = "********"
+			// A URL keeps its host and database, with the password hidden.
+			if u, err := url.Parse(val); err == nil && u.Scheme != "" && u.Host != "" && u.RawQuery == "" {
+				val = u.Redacted()
+			} else {
+				val = "********"
+			}
 		}
 		out = append(out, f.Env+"="+val)
 	}

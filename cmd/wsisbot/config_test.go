@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -113,6 +114,20 @@ func TestPhasesCommand(t *testing.T) {
 	for _, want := range []string{"▶", "III", "Sun 10 Feb 2019 23:59:59", "Next deadline", "(1 day left)"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("phases output lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+// TestReadmeListsEverySetting keeps the README's configuration table true.
+func TestReadmeListsEverySetting(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &Config{}
+	for _, f := range fields(reflect.ValueOf(cfg).Elem()) {
+		if !strings.Contains(string(b), "| `"+f.Env+"` |") {
+			t.Errorf("README.md's configuration table lacks %s", f.Env)
 		}
 	}
 }

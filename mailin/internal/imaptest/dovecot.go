@@ -52,9 +52,22 @@ func unavailable(t testing.TB, format string, args ...any) {
 	t.Skipf("imaptest: %s; skipping the Dovecot test (install dovecot-imapd and run as root; with CI set this fails)", msg)
 }
 
+// DovecotOptions adjust a private Dovecot.
+type DovecotOptions struct {
+	// Capability replaces the capabilities advertised after login (imap_capability),
+	// e.g. to hide IDLE.
+	Capability string
+}
+
 // StartDovecot starts a private Dovecot with an empty INBOX for user User(). It is
 // stopped with doveadm when the test ends.
 func StartDovecot(t testing.TB) *Dovecot {
+	t.Helper()
+	return StartDovecotWith(t, DovecotOptions{})
+}
+
+// StartDovecotWith is StartDovecot with options.
+func StartDovecotWith(t testing.TB, o DovecotOptions) *Dovecot {
 	t.Helper()
 	bin := DovecotBinary
 	if _, err := os.Stat(bin); err != nil {
@@ -143,6 +156,9 @@ protocol imap {
   mail_max_userip_connections = 500
 }
 `, dir, d.port)
+	if o.Capability != "" {
+		conf += "imap_capability = " + o.Capability + "\n"
+	}
 	if err := os.WriteFile(d.conf, []byte(conf), 0o644); err != nil {
 		t.Fatalf("imaptest: %v", err)
 	}

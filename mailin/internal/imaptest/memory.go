@@ -189,6 +189,42 @@ func (s *memSession) Create(name string, options *imap.CreateOptions) error {
 	return s.UserSession.Create(name, options)
 }
 
+// Idle works around the in-memory server reporting only changes made while IDLE runs:
+// changes queued just before IDLE started wait for the next change. IDLE is restarted
+// every 50 ms inside, each time reporting what was queued.
+func (s *memSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	for {
+		tick := make(chan struct{})
+		t := time.AfterFunc(50*time.Millisecond, func() { close(tick) })
+		err := s.UserSession.Idle(w, mergeStop(stop, tick))
+		t.Stop()
+		if err != nil {
+			return err
+		}
+		select {
+		case <-stop:
+			return nil
+		default:
+		}
+		if err := s.UserSession.Poll(w, true); err != nil {
+			return err
+		}
+	}
+}
+
+// mergeStop closes its result when a or b is closed.
+func mergeStop(a, b <-chan struct{}) <-chan struct{} {
+	out := make(chan struct{})
+	go func() {
+		select {
+		case <-a:
+		case <-b:
+		}
+		close(out)
+	}()
+	return out
+}
+
 func (s *memSession) AuthenticateMechanisms() []string {
 	return append([]string{sasl.Plain}, s.m.opts.OAuthMechanisms...)
 }
