@@ -225,6 +225,11 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []string, handle Outbox
 	res, herr := handle(ctx, it)
 	now := s.clock.Now()
 	if herr != nil {
+		if s.onOutboxFailure != nil {
+			var perm *PermanentError
+			var ra *RetryAfterError
+			s.onOutboxFailure(it.Kind, errors.As(herr, &perm), errors.As(herr, &ra))
+		}
 		if err := s.recordOutboxFailure(ctx, tx, it, herr, now); err != nil {
 			return true, fmt.Errorf("store: outbox %d: %w", it.ID, err)
 		}

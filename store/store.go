@@ -25,6 +25,15 @@ type Store struct {
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sqlx.Stmt
+
+	onOutboxFailure func(kind string, permanent, rateLimited bool)
+}
+
+// ObserveOutboxFailures calls f after each failed outbox attempt (for metrics): the
+// item's kind, whether the failure is permanent, and whether the far end asked us to slow
+// down (a Retry-After). Set it before the workers start.
+func (s *Store) ObserveOutboxFailures(f func(kind string, permanent, rateLimited bool)) {
+	s.onOutboxFailure = f
 }
 
 // Open connects to PostgreSQL at url and checks that the server answers. It does not

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -36,6 +37,9 @@ type app struct {
 
 	leading bool // this replica holds the mailbox lock
 	mu      sync.Mutex
+
+	listening chan struct{} // closed once the HTTP server listens on httpAddr
+	httpAddr  string
 }
 
 // appOptions adjust an app for the demo and tests.
@@ -65,7 +69,7 @@ func openApp(ctx context.Context, cfg *Config, logger *slog.Logger, opt appOptio
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
-	a := &app{cfg: cfg, logger: logger, st: st, clock: clock}
+	a := &app{cfg: cfg, logger: logger, st: st, clock: clock, listening: make(chan struct{})}
 	if err := a.build(opt); err != nil {
 		st.Close()
 		return nil, err
@@ -76,6 +80,12 @@ func openApp(ctx context.Context, cfg *Config, logger *slog.Logger, opt appOptio
 func (a *app) build(opt appOptions) error {
 	cfg := a.cfg
 	a.metrics = newMetrics(a.st, a.logger)
+	a.st.ObserveOutboxFailures(func(kind string, permanent, rateLimited bool) {
+		a.metrics.sendFailures.WithLabelValues(kind, strconv.FormatBool(permanent)).Inc()
+		if rateLimited && strings.HasPrefix(kind, "slack_") {
+			a.metrics.slackRateLimits.Inc()
+		}
+	})
 	from, err := cfg.Mail.FromAddress()
 	if err != nil {
 		return fmt.Errorf("WSISBOT_FROM: %w", err)
@@ -228,6 +238,8 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	}
 	srv := &http.Server{Handler: a.handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
+	a.httpAddr = ln.Addr().String()
+	close(a.listening)
 	a.logger.Info("serving", "http_addr", ln.Addr().String(), "version", version,
 		"intake", a.poller != nil, "mail", len(a.mailers) > 0, "slack", a.desk != nil)
 
