@@ -150,7 +150,7 @@ func (a *app) intakeStatus() bot.IntakeStatus {
 	leading := a.leading
 	a.mu.Unlock()
 	if !leading {
-		return bot.IntakeStatus{Connected: true, LastSuccessAt: a.clock.Now()}
+		return bot.IntakeStatus{Standby: true}
 	}
 	s := a.poller.Status()
 	st := bot.IntakeStatus{Connected: s.Connected, LastError: s.LastError, LastErrorAt: s.LastErrorAt, LastSuccessAt: s.LastSuccessAt}
