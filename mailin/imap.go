@@ -257,11 +257,10 @@ type msgRef struct {
 }
 
 // listNew lists the messages whose UID is above last. "UID n:*" always matches the
-// highest UID, even below n, so every answer is filtered.
+// highest UID, even below n, so every answer is filtered. It always asks the server:
+// the message count a client keeps from EXISTS and EXPUNGE responses can be wrong
+// (go-imap's own server miscounts after MOVE), and trusting it would leave mail unread.
 func listNew(c *imapclient.Client, last uint32) ([]msgRef, error) {
-	if mb := c.Mailbox(); mb != nil && mb.NumMessages == 0 {
-		return nil, nil
-	}
 	cmd := c.Fetch(imap.UIDSet{imap.UIDRange{Start: imap.UID(last + 1), Stop: 0}},
 		&imap.FetchOptions{UID: true, RFC822Size: true})
 	var refs []msgRef
@@ -424,9 +423,6 @@ func moveOnce(c *imapclient.Client, set imap.UIDSet, folder string) error {
 // flagged \Deleted: stored, but not moved (the poller stopped between the two).
 func handledLeft(c *imapclient.Client, last uint32) ([]uint32, error) {
 	if last == 0 {
-		return nil, nil
-	}
-	if mb := c.Mailbox(); mb != nil && mb.NumMessages == 0 {
 		return nil, nil
 	}
 	data, err := c.UIDSearch(&imap.SearchCriteria{

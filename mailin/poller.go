@@ -376,7 +376,7 @@ func (p *Poller) wait(ctx context.Context, s *session) error {
 			return errors.New("the server closed the connection")
 		case <-t.C:
 		}
-		// NOOP brings the new message count the sync relies on.
+		// NOOP keeps the session alive and lets the server report what changed.
 		if err := c.Noop().Wait(); err != nil {
 			return fmt.Errorf("noop: %w", err)
 		}
