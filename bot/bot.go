@@ -204,7 +204,11 @@ func (b *Bot) runJobs(ctx context.Context) {
 // runOutbox carries out due Slack outbox items one at a time until ctx is done.
 func (b *Bot) runOutbox(ctx context.Context) {
 	for {
-		did, err := b.st.ProcessOutbox(ctx, slackKinds, b.handleOutbox)
+		// An item runs to its end even when ctx is cancelled (shutdown): cancelling a post
+		// half-way would roll back the record of a post Slack may have made.
+		ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		did, err := b.st.ProcessOutbox(ictx, slackKinds, b.handleOutbox)
+		cancel()
 		b.polls.Add(1)
 		if ctx.Err() != nil {
 			return

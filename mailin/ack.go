@@ -95,7 +95,11 @@ func (w *AckWorker) Run(ctx context.Context) error {
 	defer w.logger.Info("outbox mail worker stopped")
 	bo := ackBackoff{min: 500 * time.Millisecond, max: 30 * time.Second}
 	for {
-		processed, err := w.st.ProcessOutbox(ctx, outboxMailKinds, w.Handle)
+		// An item runs to its end even when ctx is cancelled (shutdown): cancelling a
+		// delivery half-way would roll back the record of mail the server may have taken.
+		ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Minute)
+		processed, err := w.st.ProcessOutbox(ictx, outboxMailKinds, w.Handle)
+		cancel()
 		if ctx.Err() != nil {
 			return nil
 		}
