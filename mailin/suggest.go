@@ -59,6 +59,9 @@ type term struct {
 	folded   string   // folded (see foldText), without "*"
 	words    []string // folded words, "*" kept
 	anywhere bool     // matched as a substring
+	// forms are the words a text's word must be to start a match (the first word and
+	// its plurals); nil when the first word is a prefix ("*"), which needs a scan.
+	forms []string
 }
 
 // termList is a list of terms folded once, when the package is loaded.
@@ -76,6 +79,9 @@ func terms(list ...string) termList {
 		t.anywhere = len(t.words) == 0 || strings.IndexFunc(f, func(r rune) bool {
 			return unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Han, r)
 		}) >= 0
+		if len(t.words) > 0 && !strings.HasSuffix(t.words[0], "*") {
+			t.forms = []string{t.words[0], t.words[0] + "s", t.words[0] + "es"}
+		}
 		out = append(out, t)
 	}
 	return out
@@ -281,9 +287,10 @@ func Suggest(p *Parsed) Suggestion {
 func suggestKind(subject, body string, attachments int) (string, []string) {
 	bestKind, bestScore, bestTerm := "", 0, ""
 	subjectHit := false
+	fs, fb := newFoldedText(subject), newFoldedText(body)
 	for _, k := range kindTerms {
-		sc, st := k.terms.count(subject)
-		bc, bt := k.terms.count(body)
+		sc, st := k.terms.countIn(fs)
+		bc, bt := k.terms.countIn(fb)
 		score := 3*sc + bc
 		if sc > 0 {
 			subjectHit = true
@@ -327,8 +334,9 @@ func suggestKind(subject, body string, attachments int) (string, []string) {
 func actionLines(text string) ([]string, []string) {
 	var lines, reasons []string
 	seen := [12]bool{}
+	ft := newFoldedText(text)
 	for i, list := range actionLineTerms {
-		if n, term := list.count(text); n > 0 {
+		if n, term := list.countIn(ft); n > 0 {
 			seen[i+1] = true
 			reasons = append(reasons, fmt.Sprintf("action line C%d: %s", i+1, quoteReason(term)))
 		}
@@ -398,8 +406,9 @@ func stakeholderType(p *Parsed, sig []string) (string, string) {
 	for i, line := range lines {
 		line = foldText(line)
 		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || sentenceEndRE.MatchString(line))
+		ft := newFoldedText(line)
 		for _, st := range stakeholderTerms {
-			n, term := st.terms.distinct(line)
+			n, term := st.terms.distinctIn(ft)
 			if n == 0 {
 				continue
 			}
@@ -470,9 +479,9 @@ func emailDomain(email string) string {
 // isOrganisationLine reports whether line holds an organisation word of any
 // stakeholder type.
 func isOrganisationLine(line string) bool {
-	lower := foldText(line)
+	ft := newFoldedText(foldText(line))
 	for _, st := range stakeholderTerms {
-		if n, _ := st.terms.count(lower); n > 0 {
+		if n, _ := st.terms.countIn(ft); n > 0 {
 			return true
 		}
 	}
@@ -626,13 +635,34 @@ func stripReplyPrefixes(subject string) string {
 	}
 }
 
+// foldedText is a text folded (see foldText) and cut into words once, with an index
+// of where each word stands, so that many term lists can be counted in it cheaply.
+type foldedText struct {
+	s     string
+	words []string
+	index map[string][]int
+}
+
+func newFoldedText(folded string) foldedText {
+	ft := foldedText{s: folded, words: splitWords(folded)}
+	ft.index = make(map[string][]int, len(ft.words))
+	for i, w := range ft.words {
+		ft.index[w] = append(ft.index[w], i)
+	}
+	return ft
+}
+
 // count returns how many times the terms occur in folded (see foldText),
 // at most three per term, and the first term found.
 func (tl termList) count(folded string) (int, string) {
-	words := splitWords(folded)
+	return tl.countIn(newFoldedText(folded))
+}
+
+// countIn is count on a text folded and cut once.
+func (tl termList) countIn(ft foldedText) (int, string) {
 	total, first := 0, ""
 	for _, t := range tl {
-		if n := t.count(folded, words); n > 0 {
+		if n := t.count(ft); n > 0 {
 			total += n
 			if first == "" {
 				first = t.text
@@ -642,12 +672,11 @@ func (tl termList) count(folded string) (int, string) {
 	return total, first
 }
 
-// distinct returns how many different terms occur in folded, and the first.
-func (tl termList) distinct(folded string) (int, string) {
-	words := splitWords(folded)
+// distinctIn returns how many different terms occur in a folded text, and the first.
+func (tl termList) distinctIn(ft foldedText) (int, string) {
 	n, first := 0, ""
 	for _, t := range tl {
-		if t.count(folded, words) > 0 {
+		if t.count(ft) > 0 {
 			n++
 			if first == "" {
 				first = t.text
@@ -665,25 +694,41 @@ func splitWords(s string) []string {
 
 const maxTermCount = 3
 
-// count counts, up to three, the occurrences of t in a text given folded
-// and cut into words.
-func (t term) count(folded string, words []string) int {
+// count counts, up to three, the occurrences of t in a folded text.
+func (t term) count(ft foldedText) int {
 	if t.anywhere {
 		if t.folded == "" {
 			return 0
 		}
-		return min(strings.Count(folded, t.folded), maxTermCount)
+		return min(strings.Count(ft.s, t.folded), maxTermCount)
 	}
-	n := 0
-	for i := 0; i+len(t.words) <= len(words) && n < maxTermCount; i++ {
-		match := true
+	matchAt := func(i int) bool {
+		if i+len(t.words) > len(ft.words) {
+			return false
+		}
 		for j, w := range t.words {
-			if !wordMatches(words[i+j], w) {
-				match = false
-				break
+			if !wordMatches(ft.words[i+j], w) {
+				return false
 			}
 		}
-		if match {
+		return true
+	}
+	n := 0
+	if t.forms != nil {
+		// Only where the first word stands (in any of its forms) can a match start.
+		for _, f := range t.forms {
+			for _, i := range ft.index[f] {
+				if matchAt(i) {
+					if n++; n == maxTermCount {
+						return n
+					}
+				}
+			}
+		}
+		return n
+	}
+	for i := 0; i < len(ft.words) && n < maxTermCount; i++ {
+		if matchAt(i) {
 			n++
 		}
 	}
@@ -694,7 +739,11 @@ func wordMatches(word, termWord string) bool {
 	if prefix, ok := strings.CutSuffix(termWord, "*"); ok {
 		return strings.HasPrefix(word, prefix)
 	}
-	return word == termWord || word == termWord+"s" || word == termWord+"es"
+	if !strings.HasPrefix(word, termWord) {
+		return false
+	}
+	rest := word[len(termWord):]
+	return rest == "" || rest == "s" || rest == "es"
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -282,7 +283,7 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch) (*batc
 	}
 	if len(uids) > 0 && b.Mailbox != "" {
 		var got []int64
-		if err := tx.SelectContext(ctx, &got, `SELECT uid FROM messages WHERE mailbox = $1 AND uidvalidity = $2 AND uid = ANY($3)`,
+		if err := tx.SelectContext(ctx, &got, `SELECT uid FROM messages WHERE mailbox = $1 AND uidvalidity = $2 AND uid = ANY($3) AND uid > 0`,
 			b.Mailbox, int64(b.UIDValidity), pq.Int64Array(uids)); err != nil {
 			return nil, fmt.Errorf("positions: %w", err)
 		}
@@ -610,6 +611,9 @@ func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, bc *batchConte
 		Seq int64 `db:"seq"`
 		Msg int64 `db:"msg"`
 	}
+	if err := s.insertBlobs(ctx, tx, m); err != nil {
+		return res, err
+	}
 	stmt, err := s.stmt(ctx, tx, insertContributionSQL)
 	if err != nil {
 		return res, err
@@ -706,6 +710,9 @@ func (s *Store) insertInbound(ctx context.Context, tx *sqlx.Tx, m *Inbound, cont
 	if received.IsZero() {
 		received = s.clock.Now()
 	}
+	if err := s.insertBlobs(ctx, tx, m); err != nil {
+		return 0, err
+	}
 	var id int64
 	err = tx.QueryRowxContext(ctx, `INSERT INTO messages (contribution_id, direction, kind, kind_reason, message_id,
 		in_reply_to, refs, from_name, from_email, to_addrs, cc_addrs, subject, date_header, received_at, headers,
@@ -722,7 +729,48 @@ func (s *Store) insertInbound(ctx context.Context, tx *sqlx.Tx, m *Inbound, cont
 	return id, s.insertAttachments(ctx, tx, id, m.Attachments)
 }
 
-// insertAttachments stores a message's attachments, each content once.
+// insertBlobs stores the content of a message's attachments, once per SHA-256, before
+// the message itself: the attachment's bytes and the raw message then never sit in the
+// database driver's buffers at the same time. A large content already stored is not sent.
+func (s *Store) insertBlobs(ctx context.Context, tx *sqlx.Tx, m *Inbound) error {
+	big := int64(0)
+	for i := range m.Attachments {
+		a := &m.Attachments[i]
+		if a.SHA256 == "" {
+			a.SHA256 = SHA256Hex(a.Data)
+		}
+		if len(a.Data) >= 64<<10 {
+			var one int
+			err := tx.GetContext(ctx, &one, `SELECT 1 FROM blobs WHERE sha256 = $1`, a.SHA256)
+			if err == nil {
+				continue
+			}
+			if err != errNoRows {
+				return fmt.Errorf("blob: %w", err)
+			}
+		}
+		st, err := s.stmt(ctx, tx, insertBlobSQL)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, a.SHA256, int64(len(a.Data)), a.Data); err != nil {
+			return fmt.Errorf("insert blob: %w", err)
+		}
+		big += int64(len(a.Data))
+	}
+	if big >= largeContent {
+		// The driver's copy of a large content is garbage now: collect it before the raw
+		// message takes its own copy, so that peak memory stays under three times the
+		// message (rare: a message with megabytes of attachments).
+		runtime.GC()
+	}
+	return nil
+}
+
+// largeContent is the attachment size from which insertBlobs collects garbage.
+const largeContent = 8 << 20
+
+// insertAttachments stores a message's attachment rows; insertBlobs stored the content.
 func (s *Store) insertAttachments(ctx context.Context, tx *sqlx.Tx, id int64, atts []InboundAttachment) error {
 	for i, a := range atts {
 		ct := a.ContentType
@@ -733,8 +781,7 @@ func (s *Store) insertAttachments(ctx context.Context, tx *sqlx.Tx, id int64, at
 		if err != nil {
 			return err
 		}
-		if _, err := st.ExecContext(ctx,
-			attachmentSHA(a), int64(len(a.Data)), a.Data, id, i, CleanText(a.Filename), CleanText(ct), a.Inline); err != nil {
+		if _, err := st.ExecContext(ctx, id, i, CleanText(a.Filename), CleanText(ct), int64(len(a.Data)), attachmentSHA(a), a.Inline); err != nil {
 			return fmt.Errorf("insert attachment: %w", err)
 		}
 	}
@@ -782,11 +829,12 @@ const insertContributionSQL = `WITH c AS (
 	)
 	SELECT c.id, c.seq, m.id AS msg FROM c, m`
 
-// insertAttachmentSQL stores the content once per hash, then the attachment row.
-const insertAttachmentSQL = `WITH b AS (
-		INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING)
-	INSERT INTO attachments (message_id, position, filename, content_type, size, sha256, inline)
-	VALUES ($4, $5, $6, $7, $2, $1, $8)`
+// insertBlobSQL stores an attachment's content once per SHA-256.
+const insertBlobSQL = `INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING`
+
+// insertAttachmentSQL stores an attachment row; its content is in blobs.
+const insertAttachmentSQL = `INSERT INTO attachments (message_id, position, filename, content_type, size, sha256, inline)
+	VALUES ($1, $2, $3, $4, $5, $6, $7)`
 
 // ackRecipient is the address an acknowledgement goes to: Reply-To, else From.
 func ackRecipient(m *Inbound) string {

@@ -153,6 +153,7 @@ CREATE INDEX outbox_pending_idx ON outbox (next_attempt_at, id)
 CREATE INDEX outbox_pending_cards_idx ON outbox (contribution_id)
     WHERE kind = 'slack_card' AND done_at IS NULL AND failed_at IS NULL;
 CREATE INDEX outbox_contribution_idx ON outbox (contribution_id);
+CREATE INDEX outbox_recent_acks_idx ON outbox (created_at) WHERE kind = 'ack_email' AND failed_at IS NULL;
 
 CREATE TABLE sync_state (
     mailbox      text PRIMARY KEY,
