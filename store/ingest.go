@@ -175,6 +175,17 @@ func (s *Store) ingestBatch(ctx context.Context, b IngestBatch, pol IngestPolicy
 			return fmt.Errorf("prefetch: %w", err)
 		}
 		bc.pol = pol
+		if !savepoints {
+			candidates := 0
+			for i := range b.Messages {
+				if b.Messages[i].Kind == MsgContribution {
+					candidates++
+				}
+			}
+			if bc.bulk, err = s.newBulk(ctx, tx, candidates); err != nil {
+				return err
+			}
+		}
 		for i := range b.Messages {
 			m := &b.Messages[i]
 			var res Ingested
@@ -188,6 +199,12 @@ func (s *Store) ingestBatch(ctx context.Context, b IngestBatch, pol IngestPolicy
 			}
 			bc.remember(m, res)
 			out = append(out, res)
+			if bc.bulk != nil && res.NewContrib {
+				bc.bulk.bind(&out[len(out)-1])
+			}
+		}
+		if err := bc.flush(ctx, tx); err != nil {
+			return err
 		}
 		if bc.queued {
 			if err := notifyOutbox(ctx, tx); err != nil {
@@ -222,6 +239,15 @@ type batchContext struct {
 	senders   map[string][]priorContribution
 	ackCounts map[string]int // lower(address) → acknowledgements queued in 24 hours
 	queued    bool
+	bulk      *bulk // the fast path's COPY of new contributions; nil with savepoints
+}
+
+// flush writes what the bulk path queued, before a write that may refer to it.
+func (bc *batchContext) flush(ctx context.Context, tx *sqlx.Tx) error {
+	if bc.bulk == nil {
+		return nil
+	}
+	return bc.bulk.flush(ctx, tx)
 }
 
 type prior struct {
@@ -452,6 +478,9 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *
 	// Seen before under another position (a UIDVALIDITY reset, a resync): the same
 	// Message-ID with the same bytes is the same message; other bytes make a duplicate.
 	if prev, ok := bc.known[knownKey(m, rawSHA)]; ok {
+		if err := bc.flush(ctx, tx); err != nil {
+			return res, err
+		}
 		if prev.RawSHA256 == rawSHA {
 			if m.UID > 0 {
 				if _, err := tx.ExecContext(ctx, `UPDATE messages SET mailbox = $2, uidvalidity = $3, uid = $4 WHERE id = $1`,
@@ -473,6 +502,11 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *
 		return res, nil
 	}
 
+	if m.Kind != MsgContribution && m.Kind != MsgFollowUp {
+		if err := bc.flush(ctx, tx); err != nil {
+			return res, err
+		}
+	}
 	switch m.Kind {
 	case MsgContribution, MsgFollowUp:
 		return s.ingestHuman(ctx, tx, bc, m, rawSHA)
@@ -528,6 +562,9 @@ func (s *Store) ingestHuman(ctx context.Context, tx *sqlx.Tx, bc *batchContext, 
 			m.KindReason = "new contribution"
 		}
 		return s.newContribution(ctx, tx, bc, m, rawSHA)
+	}
+	if err := bc.flush(ctx, tx); err != nil {
+		return res, err
 	}
 	c, err := lockContribution(ctx, tx, cid)
 	if err != nil {
@@ -606,13 +643,24 @@ func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, bc *batchConte
 	if !m.Date.IsZero() {
 		date = &m.Date
 	}
+	if err := s.insertBlobs(ctx, tx, m); err != nil {
+		return res, err
+	}
+	if bc.bulk != nil {
+		if id, ok := bc.bulk.take(); ok {
+			bc.bulk.add(id, newContributionRow{kind: kind, stakeholderType: st, organisation: sg.Organisation, lines: lines,
+				received: received, now: now, deadline: d, revisionOf: revisionOf, history: history, ackStatus: ackStatus,
+				reason: reason}, m, rawSHA, hdr)
+			res.ContributionID, res.MessageRowID = id.contribution, id.message
+			res.AckSuppressed = reason
+			res.AckQueued = reason == ""
+			return res, nil
+		}
+	}
 	var row struct {
 		ID  int64 `db:"id"`
 		Seq int64 `db:"seq"`
 		Msg int64 `db:"msg"`
-	}
-	if err := s.insertBlobs(ctx, tx, m); err != nil {
-		return res, err
 	}
 	stmt, err := s.stmt(ctx, tx, insertContributionSQL)
 	if err != nil {
