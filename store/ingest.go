@@ -646,7 +646,12 @@ func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, bc *batchConte
 	if err := s.insertBlobs(ctx, tx, m); err != nil {
 		return res, err
 	}
-	if bc.bulk != nil {
+	// COPY sends bytea as hex text: a large message goes alone, with binary parameters.
+	if bc.bulk != nil && len(m.Raw) > bulkMaxRaw {
+		if err := bc.flush(ctx, tx); err != nil {
+			return res, err
+		}
+	} else if bc.bulk != nil {
 		if id, ok := bc.bulk.take(); ok {
 			bc.bulk.add(id, newContributionRow{kind: kind, stakeholderType: st, organisation: sg.Organisation, lines: lines,
 				received: received, now: now, deadline: d, revisionOf: revisionOf, history: history, ackStatus: ackStatus,

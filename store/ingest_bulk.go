@@ -28,6 +28,9 @@ type bulk struct {
 
 type bulkID struct{ contribution, message int64 }
 
+// bulkMaxRaw is the largest message written with COPY (which sends bytes as hex text).
+const bulkMaxRaw = 1 << 20
+
 type pendingRef struct {
 	res     *Ingested
 	row     []any // the contribution row: seq and ref are filled at flush
