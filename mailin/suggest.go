@@ -645,6 +645,9 @@ type foldedText struct {
 
 func newFoldedText(folded string) foldedText {
 	ft := foldedText{s: folded, words: splitWords(folded)}
+	if len(ft.words) < 24 {
+		return ft // a short text is scanned; an index would cost more than it saves
+	}
 	ft.index = make(map[string][]int, len(ft.words))
 	for i, w := range ft.words {
 		ft.index[w] = append(ft.index[w], i)
@@ -714,7 +717,7 @@ func (t term) count(ft foldedText) int {
 		return true
 	}
 	n := 0
-	if t.forms != nil {
+	if t.forms != nil && ft.index != nil {
 		// Only where the first word stands (in any of its forms) can a match start.
 		for _, f := range t.forms {
 			for _, i := range ft.index[f] {
