@@ -1,0 +1,195 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/wsis/wsisbot/store"
+)
+
+func outboxKeys(t *testing.T, s *store.Store, cid int64) map[string]store.OutboxItem {
+	t.Helper()
+	items, err := s.OutboxItems(context.Background(), cid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]store.OutboxItem{}
+	for _, it := range items {
+		out[it.IdempotencyKey] = it
+	}
+	return out
+}
+
+func TestIngestSortsAndThreads(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	first := inbound("ministry@gov.example", "Thematic submission")
+	first.Attachments = []store.InboundAttachment{{Filename: "sub.pdf", ContentType: "application/pdf", Data: []byte("%PDF the text")}}
+	res := ingest(t, s, first)
+	cid, ref := res[0].ContributionID, res[0].Ref
+	if !res[0].NewContrib || !res[0].AckQueued || ref != "WSIS-2019-0001" {
+		t.Fatalf("first: %+v", res[0])
+	}
+	keys := outboxKeys(t, s, cid)
+	if _, ok := keys["card:1"]; !ok {
+		t.Fatalf("no card queued: %v", keys)
+	}
+	if _, ok := keys["ack:1"]; !ok {
+		t.Fatalf("no acknowledgement queued: %v", keys)
+	}
+
+	t.Run("replay of the same position is skipped", func(t *testing.T) {
+		again := first
+		res := ingest(t, s, again)
+		if !res[0].Skipped {
+			t.Fatalf("replay: %+v", res[0])
+		}
+	})
+	t.Run("same Message-ID and bytes at a new position is the same message", func(t *testing.T) {
+		moved := first
+		moved.UIDValidity, moved.UID = 2, 1
+		res, err := s.Ingest(ctx, store.IngestBatch{Mailbox: "INBOX", UIDValidity: 2, LastUID: 1, Messages: []store.Inbound{moved}}, store.DefaultIngestPolicy())
+		if err != nil || !res[0].Skipped {
+			t.Fatalf("resync: %+v %v", res, err)
+		}
+		var n int
+		if err := s.DB().Get(&n, `SELECT count(*) FROM messages WHERE message_id = $1`, first.MessageID); err != nil || n != 1 {
+			t.Fatalf("rows for the message: %d %v", n, err)
+		}
+	})
+	t.Run("same Message-ID with other bytes is a duplicate", func(t *testing.T) {
+		dup := inbound("ministry@gov.example", "Thematic submission")
+		dup.MessageID = first.MessageID
+		res := ingest(t, s, dup)
+		if res[0].Kind != store.MsgDuplicate || res[0].NewContrib || res[0].ContributionID != cid {
+			t.Fatalf("duplicate: %+v", res[0])
+		}
+	})
+	t.Run("In-Reply-To makes a follow-up that reopens a closed contribution", func(t *testing.T) {
+		if _, err := s.CloseContribution(ctx, cid, "U1", store.OutcomeSpam, ""); err != nil {
+			t.Fatal(err)
+		}
+		fu := inbound("ministry@gov.example", "Re: Thematic submission")
+		fu.InReplyTo = first.MessageID
+		fu.FreshText = "One more thing."
+		res := ingest(t, s, fu)
+		if res[0].Kind != store.MsgFollowUp || res[0].ContributionID != cid || res[0].AckQueued {
+			t.Fatalf("follow-up: %+v", res[0])
+		}
+		c, err := s.Contribution(ctx, cid)
+		if err != nil || c.Status != store.StatusReceived || c.Outcome != nil {
+			t.Fatalf("not reopened: %+v %v", c, err)
+		}
+		if _, ok := outboxKeys(t, s, cid)["thread:followup:"+itoa(res[0].MessageRowID)]; !ok {
+			t.Fatal("no thread note for the follow-up")
+		}
+	})
+	t.Run("a reference tag in the subject makes a follow-up", func(t *testing.T) {
+		fu := inbound("someone.else@gov.example", "Fwd: question about "+ref)
+		fu.RefTag = ref
+		res := ingest(t, s, fu)
+		if res[0].Kind != store.MsgFollowUp || res[0].ContributionID != cid {
+			t.Fatalf("tagged follow-up: %+v", res[0])
+		}
+	})
+	t.Run("a resubmission is suggested as a revision", func(t *testing.T) {
+		again := inbound("Ministry@gov.example", "Revised version")
+		again.Attachments = first.Attachments
+		res := ingest(t, s, again)
+		c, err := s.Contribution(ctx, res[0].ContributionID)
+		if err != nil || !res[0].NewContrib || c.RevisionOfSuggested == nil || *c.RevisionOfSuggested != cid {
+			t.Fatalf("resubmission: %+v %+v %v", res[0], c.RevisionOfSuggested, err)
+		}
+	})
+	t.Run("a bounce of our mail joins its contribution", func(t *testing.T) {
+		// Our acknowledgement, as the mailer records it.
+		ok, err := s.ProcessOutbox(ctx, []string{store.OutboxAckEmail}, func(context.Context, store.OutboxItem) (store.OutboxResult, error) {
+			return store.OutboxResult{AckSent: true, Outbound: &store.OutboundMessage{MessageID: "ack.1@itu.int", To: "ministry@gov.example",
+				Subject: "[" + ref + "] Received", Raw: []byte("Message-ID: <ack.1@itu.int>\r\n\r\nthanks")},
+				Notes: []store.ThreadNote{{Type: store.NoteAckSent}}}, nil
+		})
+		if !ok || err != nil {
+			t.Fatalf("ack: %v %v", ok, err)
+		}
+		b := inbound("MAILER-DAEMON@mx.gov.example", "Undelivered Mail Returned to Sender")
+		b.Kind, b.KindReason, b.BounceOf = store.MsgBounce, "delivery status notification", "<ack.1@itu.int>"
+		res := ingest(t, s, b)
+		if res[0].ContributionID != cid || res[0].NewContrib {
+			t.Fatalf("bounce: %+v", res[0])
+		}
+		if _, ok := outboxKeys(t, s, cid)["thread:bounce:"+itoa(res[0].MessageRowID)]; !ok {
+			t.Fatal("no thread note for the bounce")
+		}
+		// The acknowledgement's thread note names the message sent.
+		var note store.ThreadNote
+		for k, it := range outboxKeys(t, s, cid) {
+			if len(k) > 16 && k[:16] == "thread:ack_sent:" {
+				_ = json.Unmarshal(it.Payload, &note)
+			}
+		}
+		if note.MessageID == 0 {
+			t.Fatal("the ack-sent note does not name the stored outbound message")
+		}
+	})
+	t.Run("robots make no contribution", func(t *testing.T) {
+		for _, kind := range []string{store.MsgAutoReply, store.MsgList, store.MsgOwn} {
+			m := inbound("robot@example.org", "Automatic reply")
+			m.Kind = kind
+			res := ingest(t, s, m)
+			if res[0].NewContrib || res[0].ContributionID != 0 || res[0].MessageRowID == 0 {
+				t.Fatalf("%s: %+v", kind, res[0])
+			}
+		}
+	})
+	t.Run("a quarantined message is kept raw and announced", func(t *testing.T) {
+		q := store.Inbound{Mailbox: "INBOX", UIDValidity: 1, UID: nextUID(), Raw: []byte("\x00\x01 not mail"),
+			Kind: store.MsgQuarantined, KindReason: "mailin: parse: no header"}
+		res := ingest(t, s, q)
+		raw, err := s.RawMessage(ctx, res[0].MessageRowID)
+		if err != nil || string(raw) != string(q.Raw) {
+			t.Fatalf("raw: %q %v", raw, err)
+		}
+		var n int
+		if err := s.DB().Get(&n, `SELECT count(*) FROM outbox WHERE kind = 'slack_notice' AND message_id = $1`, res[0].MessageRowID); err != nil || n != 1 {
+			t.Fatalf("quarantine notices: %d %v", n, err)
+		}
+	})
+}
+
+func TestIngestHistoryIsNotAcknowledged(t *testing.T) {
+	s, _ := newStore(t)
+	old := inbound("a@ngo.example", "Inputs from December")
+	old.InternalDate = inConsultation.Add(-40 * 24 * time.Hour)
+	res := ingest(t, s, old)
+	c, err := s.Contribution(context.Background(), res[0].ContributionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].AckQueued || !c.History || c.AckStatus != store.AckSuppressed || c.AckSuppressedReason == "" {
+		t.Fatalf("history: %+v %+v", res[0], c)
+	}
+}
+
+// TestIngestMixedBatchFallsBackPerMessage stores a batch where one message cannot be
+// stored as what it is: the others are stored, and it is quarantined with its bytes.
+func TestIngestMixedBatchFallsBackPerMessage(t *testing.T) {
+	s, _ := newStore(t)
+	good := inbound("a@gov.example", "Good")
+	bad := inbound("b@gov.example", "Bad kind")
+	bad.Kind = "no-such-kind"
+	res := ingest(t, s, good, bad)
+	if !res[0].NewContrib || res[1].Kind != store.MsgQuarantined {
+		t.Fatalf("results: %+v", res)
+	}
+	raw, err := s.RawMessage(context.Background(), res[1].MessageRowID)
+	if err != nil || string(raw) != string(bad.Raw) {
+		t.Fatalf("the quarantined message lost its bytes: %v", err)
+	}
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
