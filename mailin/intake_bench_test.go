@@ -1,8 +1,6 @@
 package mailin
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -10,20 +8,7 @@ import (
 // BenchmarkIntake measures what the poller does to each message before storing it:
 // parse, sort, split quotes and suggest (ToInbound), over the corpus.
 func BenchmarkIntake(b *testing.B) {
-	paths, err := filepath.Glob(filepath.Join(corpusDir, "*.eml"))
-	if err != nil || len(paths) == 0 {
-		b.Fatalf("no corpus: %v", err)
-	}
-	var msgs [][]byte
-	total := 0
-	for _, path := range paths {
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		msgs = append(msgs, raw)
-		total += len(raw)
-	}
+	msgs, total := benchCorpus(b, false)
 	b.SetBytes(int64(total))
 	b.ReportAllocs()
 	n := 0

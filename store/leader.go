@@ -83,17 +83,3 @@ func (s *Store) runIfLocked(ctx context.Context, name string, check time.Duratio
 	_, _ = conn.ExecContext(unlockCtx, `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, "wsisbot:"+name)
 	return true, err
 }
-
-// RunOnce claims the occurrence key of a once-only job (a digest of one day, a deadline
-// alert): it reports true to exactly one caller across replicas and restarts.
-func (s *Store) RunOnce(ctx context.Context, key string) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO job_runs (job, last_run_at) VALUES ($1, $2) ON CONFLICT (job) DO NOTHING`, key, s.clock.Now())
-	if err != nil {
-		return false, fmt.Errorf("store: run once %s: %w", key, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("store: run once %s: %w", key, err)
-	}
-	return n == 1, nil
-}

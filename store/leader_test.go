@@ -87,26 +87,3 @@ func TestRunExclusiveLockLostCancels(t *testing.T) {
 		t.Fatal("fn kept running after its lock was lost")
 	}
 }
-
-func TestRunOnce(t *testing.T) {
-	s, _ := storetest.New(t)
-	var wins atomic.Int32
-	var wg sync.WaitGroup
-	for range 5 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ok, err := s.RunOnce(context.Background(), "digest:2019-01-21")
-			if err != nil {
-				t.Error(err)
-			}
-			if ok {
-				wins.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	if wins.Load() != 1 {
-		t.Fatalf("%d winners", wins.Load())
-	}
-}
