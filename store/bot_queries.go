@@ -302,20 +302,31 @@ func (s *Store) LastRun(ctx context.Context, job string) (time.Time, error) {
 	return t, nil
 }
 
-const flagPrefix = "flag:"
+const (
+	flagPrefix        = "flag:"
+	flagClearedPrefix = "flag-cleared:"
+)
 
 // SetFlag raises (on) or clears a named condition shared by every replica, queueing items
-// in the same transaction only when this call changed it. It reports whether it did.
+// in the same transaction only when this call changed it. It reports whether it did. at
+// is when the condition was evaluated: an evaluation older than the flag's last change
+// changes nothing, so a slow replica cannot undo what a newer look decided.
 func (s *Store) SetFlag(ctx context.Context, name string, on bool, at time.Time, items ...OutboxItem) (bool, error) {
 	changed := false
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		var got string
 		var err error
 		if on {
-			err = tx.GetContext(ctx, &got, `INSERT INTO job_runs (job, last_run_at) VALUES ($1, $2)
-				ON CONFLICT (job) DO NOTHING RETURNING job`, flagPrefix+name, at)
+			err = tx.GetContext(ctx, &got, `INSERT INTO job_runs (job, last_run_at)
+				SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM job_runs WHERE job = $3 AND last_run_at > $2)
+				ON CONFLICT (job) DO NOTHING RETURNING job`, flagPrefix+name, at, flagClearedPrefix+name)
 		} else {
-			err = tx.GetContext(ctx, &got, `DELETE FROM job_runs WHERE job = $1 RETURNING job`, flagPrefix+name)
+			err = tx.GetContext(ctx, &got, `DELETE FROM job_runs WHERE job = $1 AND last_run_at < $2 RETURNING job`, flagPrefix+name, at)
+			if err == nil {
+				_, err = tx.ExecContext(ctx, `INSERT INTO job_runs (job, last_run_at) VALUES ($1, $2)
+					ON CONFLICT (job) DO UPDATE SET last_run_at = greatest(job_runs.last_run_at, EXCLUDED.last_run_at)`,
+					flagClearedPrefix+name, at)
+			}
 		}
 		if err == errNoRows {
 			return nil

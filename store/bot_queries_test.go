@@ -241,10 +241,16 @@ func TestSetFlag(t *testing.T) {
 	}
 	steps := []struct {
 		on      bool
+		at      time.Duration // when the condition was evaluated
 		changed bool
-	}{{true, true}, {true, false}, {false, true}, {false, false}, {true, true}}
+	}{
+		{true, 1, true}, {true, 2, false}, {false, 3, true}, {false, 4, false},
+		{true, 2, false}, // a stale look (before the clear) does not raise it again
+		{true, 5, true},
+		{false, 4, false}, // nor does a stale look clear it
+	}
 	for i, st := range steps {
-		changed, err := s.SetFlag(ctx, "watchdog:mailbox", st.on, now, it(fmt.Sprintf("w%d", i)))
+		changed, err := s.SetFlag(ctx, "watchdog:mailbox", st.on, now.Add(st.at*time.Minute), it(fmt.Sprintf("w%d", i)))
 		if err != nil {
 			t.Fatal(err)
 		}
