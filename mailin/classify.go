@@ -24,12 +24,55 @@ const (
 	KindOwn          MessageKind = "own"
 )
 
-// bounceSubjectRE matches the subjects of delivery failure notices.
-var bounceSubjectRE = regexp.MustCompile(`(?i)(delivery status notification|undeliverable|undelivered mail|mail delivery (failed|failure|system)|delivery (has )?failed|delivery failure|returned mail|failure notice|non remis|non distribuable|échec de (la )?remise|no se puede entregar|no entregado|error de entrega|не доставлено|недоставленное сообщение|ошибка доставки|退信|投递失败|未送达|傳遞失敗|無法傳遞|تعذر التسليم|فشل التسليم|لم يتم التسليم)`)
+// bounceSubjects are phrases of the subjects of delivery failure notices.
+var bounceSubjects = newPhraseSet("delivery status notification", "undeliverable", "undelivered mail",
+	"mail delivery failed", "mail delivery failure", "mail delivery system", "delivery failed", "delivery has failed",
+	"delivery failure", "returned mail", "failure notice", "non remis", "non distribuable", "échec de remise",
+	"échec de la remise", "no se puede entregar", "no entregado", "error de entrega", "не доставлено",
+	"недоставленное сообщение", "ошибка доставки", "退信", "投递失败", "未送达", "傳遞失敗", "無法傳遞",
+	"تعذر التسليم", "فشل التسليم", "لم يتم التسليم")
 
-// autoReplySubjectRE matches the subjects of out-of-office and automatic
-// replies in the six UN languages (and German, common in Geneva).
-var autoReplySubjectRE = regexp.MustCompile(`(?i)(out of (the )?office|automatic reply|auto(matic)?[- ]?(reply|response)|autoreply|away from (the )?office|on vacation|vacation reply|réponse automatique|absence du bureau|absent du bureau|message d'absence|respuesta automática|respuesta automatica|fuera de la oficina|ausente de la oficina|автоматический ответ|автоответ|нет на месте|вне офиса|в отпуске|自动回复|自動回覆|自动答复|自動回復|不在办公室|رد تلقائي|الرد التلقائي|خارج المكتب|غير موجود في المكتب|abwesenheitsnotiz|automatische antwort)`)
+// autoReplySubjects are phrases of the subjects of out-of-office and automatic replies
+// in the six UN languages (and German, common in Geneva).
+var autoReplySubjects = newPhraseSet("out of office", "out of the office", "automatic reply",
+	"auto reply", "auto-reply", "autoreply", "auto response", "auto-response", "autoresponse",
+	"automatic-reply", "automaticreply", "automatic response", "automatic-response", "automaticresponse",
+	"away from office", "away from the office", "on vacation", "vacation reply",
+	"réponse automatique", "absence du bureau", "absent du bureau", "message d'absence",
+	"respuesta automática", "respuesta automatica", "fuera de la oficina", "ausente de la oficina",
+	"автоматический ответ", "автоответ", "нет на месте", "вне офиса", "в отпуске",
+	"自动回复", "自動回覆", "自动答复", "自動回復", "不在办公室",
+	"رد تلقائي", "الرد التلقائي", "خارج المكتب", "غير موجود في المكتب",
+	"abwesenheitsnotiz", "automatische antwort")
+
+// phraseSet finds fixed phrases in short texts (subjects), ignoring case: a plain
+// substring search per phrase, much cheaper than a case-insensitive regular expression
+// of alternatives, which has no literal prefix to skip ahead with.
+type phraseSet []string
+
+func newPhraseSet(phrases ...string) phraseSet {
+	out := make(phraseSet, len(phrases))
+	for i, p := range phrases {
+		out[i] = strings.ToLower(p)
+	}
+	return out
+}
+
+// find returns the leftmost phrase in s (the earliest listed when two start at the same
+// place), as written in s when lower-casing kept its length, or "".
+func (ps phraseSet) find(s string) string {
+	lower := strings.ToLower(s)
+	best, at := "", -1
+	for _, p := range ps {
+		if i := strings.Index(lower, p); i >= 0 && (at < 0 || i < at) {
+			best, at = p, i
+		}
+	}
+	if at >= 0 && len(lower) == len(s) {
+		return s[at : at+len(best)]
+	}
+	return best
+}
 
 // Sort decides whether a person wrote p: it returns own for our own mail
 // (our X-WSISBot header, or From one of ourAddresses), bounce for delivery
@@ -66,7 +109,7 @@ func Sort(p *Parsed, ourAddresses []string) (kind MessageKind, reason string) {
 	if local == "mailer-daemon" || local == "postmaster" {
 		return KindBounce, "sender " + from
 	}
-	if m := bounceSubjectRE.FindString(p.Subject); m != "" {
+	if m := bounceSubjects.find(p.Subject); m != "" {
 		return KindBounce, "subject contains " + quoteReason(m)
 	}
 	if _, ok := h["X-Failed-Recipients"]; ok {
@@ -88,7 +131,7 @@ func Sort(p *Parsed, ourAddresses []string) (kind MessageKind, reason string) {
 	if precedence == "auto_reply" {
 		return KindAutoReply, "Precedence: auto_reply"
 	}
-	if m := autoReplySubjectRE.FindString(p.Subject); m != "" {
+	if m := autoReplySubjects.find(p.Subject); m != "" {
 		return KindAutoReply, "subject contains " + quoteReason(m)
 	}
 	// A null reverse path without other sign: automatic replies should use

@@ -67,6 +67,12 @@ func TestSortOutOfOfficeSubjects(t *testing.T) {
 		"Out of Office: [WSIS-2019-0042] Acknowledgement",
 		"Automatic reply: Acknowledgement",
 		"Auto-Reply: thanks",
+		"AutoResponse: thanks",
+		"Automatic Response: thanks",
+		"I am out of the office until Monday",
+		"Away from the office",
+		"Vacation reply",
+		"Abwesenheitsnotiz: Beitrag",
 		"Réponse automatique : Accusé de réception",
 		"Absence du bureau",
 		"Respuesta automática: Acuse de recibo",
@@ -82,6 +88,28 @@ func TestSortOutOfOfficeSubjects(t *testing.T) {
 			kind, reason := Sort(&Parsed{From: Address{Email: "someone@example.org"}, Subject: subject}, nil)
 			if kind != KindAutoReply || !strings.HasPrefix(reason, "subject contains") {
 				t.Errorf("Sort = %q (%s), want auto_reply from the subject", kind, reason)
+			}
+		})
+	}
+}
+
+func TestSortBounceSubjects(t *testing.T) {
+	for subject, phrase := range map[string]string{
+		"Delivery Status Notification (Failure)": "Delivery Status Notification",
+		"Undeliverable: WSIS contribution":       "Undeliverable",
+		"Mail delivery failed: returning":        "Mail delivery failed",
+		"Warning: delivery has failed":           "delivery has failed",
+		"Échec de la remise du message":          "Échec de la remise",
+		"Non remis : contribution":               "Non remis",
+		"No se puede entregar: aporte":           "No se puede entregar",
+		"Не доставлено: вклад":                   "Не доставлено",
+		"投递失败: 提交":                               "投递失败",
+		"فشل التسليم: مساهمة":                    "فشل التسليم",
+	} {
+		t.Run(subject, func(t *testing.T) {
+			kind, reason := Sort(&Parsed{From: Address{Email: "someone@example.org"}, Subject: subject}, nil)
+			if kind != KindBounce || reason != `subject contains "`+phrase+`"` {
+				t.Errorf("Sort = %q (%s), want bounce from the subject's %q", kind, reason, phrase)
 			}
 		})
 	}

@@ -20,6 +20,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 		UID:          uid,
 		InternalDate: internalDate,
 		Raw:          raw,
+		RawSHA256:    store.SHA256Hex(raw),
 	}
 	if parseErr != nil || p == nil {
 		in.Kind = store.MsgQuarantined
@@ -50,7 +51,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 	in.Text = p.Text
 	in.HTML = p.HTML
 	in.Warnings = p.Warnings
-	in.FreshText, _ = SplitQuoted(p.Text)
+	in.FreshText = p.freshText()
 	in.Language = p.Language
 	if in.Language == "" {
 		in.Language = DetectLanguage(in.FreshText, p.Subject, p.Headers)
@@ -82,7 +83,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 	}
 	// Only a new contribution uses suggestions; robots' mail does not need them.
 	if kind == KindContribution {
-		sg := Suggest(p)
+		sg := suggest(p, in.FreshText, in.Language)
 		in.Suggestion = store.Suggestion{
 			Kind:            sg.Kind,
 			StakeholderType: sg.StakeholderType,

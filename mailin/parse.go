@@ -137,6 +137,20 @@ type Parsed struct {
 	Language string `json:"language,omitempty"`
 	// Size is the raw message size in bytes.
 	Size int `json:"size"`
+
+	// fresh is SplitQuoted(Text)'s new text, kept when Parse had it for the whole
+	// text, so that intake does not split the text again.
+	fresh    string
+	hasFresh bool
+}
+
+// freshText is the new text of the message: SplitQuoted(p.Text)'s first result.
+func (p *Parsed) freshText() string {
+	if p.hasFresh {
+		return p.fresh
+	}
+	fresh, _ := SplitQuoted(p.Text)
+	return fresh
 }
 
 // headerKeys are the header fields kept in Parsed.Headers.
@@ -318,13 +332,16 @@ func (p *parser) finish(m *msgState) {
 	if out.ReportOriginalMessageID == "" && !out.IsReport && looksLikeBounceSender(out) {
 		out.ReportOriginalMessageID = messageIDInText(out.Text)
 	}
+	cleanParsed(out)
 	sample := truncateBytes(out.Text, 4*maxLanguageSample)
 	fresh, _ := SplitQuoted(sample)
+	if len(sample) == len(out.Text) {
+		out.fresh, out.hasFresh = fresh, true
+	}
 	if strings.TrimSpace(fresh) == "" {
 		fresh = sample
 	}
 	out.Language = DetectLanguage(fresh, out.Subject, out.Headers)
-	cleanParsed(out)
 }
 
 // looksLikeBounceSender reports whether the message comes from a mail

@@ -8,10 +8,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Suggestion is what Suggest makes of a contribution, for a person to
@@ -49,43 +45,6 @@ const (
 	stakeholderInternational = "international_organization"
 	stakeholderOther         = "other"
 )
-
-// A term is matched word by word (see countTerm): a word may take a plural
-// "s", a word ending in "*" is a prefix. Terms in Arabic or Chinese are
-// matched anywhere: Arabic attaches articles and prepositions, Chinese has
-// no spaces.
-type term struct {
-	text     string   // as written, for reasons
-	folded   string   // folded (see foldText), without "*"
-	words    []string // folded words, "*" kept
-	anywhere bool     // matched as a substring
-	// forms are the words a text's word must be to start a match (the first word and
-	// its plurals); nil when the first word is a prefix ("*"), which needs a scan.
-	forms []string
-}
-
-// termList is a list of terms folded once, when the package is loaded.
-type termList []term
-
-func terms(list ...string) termList {
-	out := make(termList, 0, len(list))
-	for _, s := range list {
-		f := foldText(s)
-		t := term{
-			text:   strings.ReplaceAll(s, "*", ""),
-			folded: strings.ReplaceAll(f, "*", ""),
-			words:  splitWords(f),
-		}
-		t.anywhere = len(t.words) == 0 || strings.IndexFunc(f, func(r rune) bool {
-			return unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Han, r)
-		}) >= 0
-		if len(t.words) > 0 && !strings.HasSuffix(t.words[0], "*") {
-			t.forms = []string{t.words[0], t.words[0] + "s", t.words[0] + "es"}
-		}
-		out = append(out, t)
-	}
-	return out
-}
 
 // kindTerms are the words that point to a contribution kind, in the six
 // languages, in order of precedence when scores tie.
@@ -179,8 +138,34 @@ var actionLineTerms = [11]termList{
 	terms("cooperation", "co-operation", "coopération", "cooperación", "сотрудничеств*", "合作", "التعاون"),
 }
 
-// explicitActionLineRE finds "C4", "С4" (Cyrillic Es) and "C11" written out.
-var explicitActionLineRE = regexp.MustCompile(`(^|[^\pL\pN])[CС](1[01]|[1-9])([^\pL\pN]|$)`)
+// namedActionLines finds the action lines named in a folded text: "c4", "с4"
+// (Cyrillic es), "c11", each a word of its own.
+func namedActionLines(folded string) []int {
+	var out []int
+	alnum := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
+	for i := 0; i < len(folded); {
+		r, size := utf8.DecodeRuneInString(folded[i:])
+		if r != 'c' && r != 'с' {
+			i += size
+			continue
+		}
+		if prev, _ := utf8.DecodeLastRuneInString(folded[:i]); i > 0 && alnum(prev) {
+			i += size
+			continue
+		}
+		j := i + size
+		n := 0
+		for j < len(folded) && n < 100 && '0' <= folded[j] && folded[j] <= '9' {
+			n = 10*n + int(folded[j]-'0')
+			j++
+		}
+		if next, _ := utf8.DecodeRuneInString(folded[j:]); n >= 1 && n <= 11 && folded[i+size] != '0' && (j == len(folded) || !alnum(next)) {
+			out = append(out, n)
+		}
+		i = j
+	}
+	return out
+}
 
 // stakeholderTerms are organisation words of each stakeholder type, looked
 // for in the sender's name, organisation and signature.
@@ -239,12 +224,20 @@ const maxSuggestSample = 20_000 // bytes of text looked at
 // organisation. It is a suggestion for the secretariat: Reasons says what
 // it rests on.
 func Suggest(p *Parsed) Suggestion {
-	s := Suggestion{Kind: kindOther, StakeholderType: stakeholderOther}
 	if p == nil {
-		return s
+		return Suggestion{Kind: kindOther, StakeholderType: stakeholderOther}
 	}
+	return suggest(p, p.freshText(), "")
+}
+
+// suggest is Suggest given SplitQuoted(p.Text)'s new text and, when known, the
+// language.
+func suggest(p *Parsed, fresh, lang string) Suggestion {
+	s := Suggestion{Kind: kindOther, StakeholderType: stakeholderOther}
 	text := truncateBytes(p.Text, 4*maxSuggestSample)
-	fresh, _ := SplitQuoted(text)
+	if len(text) < len(p.Text) {
+		fresh, _ = SplitQuoted(text)
+	}
 	if strings.TrimSpace(fresh) == "" {
 		fresh = text
 	}
@@ -257,7 +250,8 @@ func Suggest(p *Parsed) Suggestion {
 		// A reply to our acknowledgement: the subject is ours.
 		kindSubject = ""
 	}
-	s.Kind, s.Reasons = suggestKind(kindSubject, body, len(p.Attachments))
+	all := newFoldedText(subject + "\n" + body)
+	s.Kind, s.Reasons = suggestKind(newFoldedText(kindSubject), newFoldedText(body), all, len(p.Attachments))
 
 	sig := signatureLines(text, fresh)
 	s.Organisation = organisation(p, sig)
@@ -269,10 +263,13 @@ func Suggest(p *Parsed) Suggestion {
 	s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)
 
 	var lineReasons []string
-	s.ActionLines, lineReasons = actionLines(subject + "\n" + body)
+	s.ActionLines, lineReasons = actionLines(all)
 	s.Reasons = append(s.Reasons, lineReasons...)
 
 	s.Language = p.Language
+	if s.Language == "" {
+		s.Language = lang
+	}
 	if s.Language == "" {
 		s.Language = DetectLanguage(fresh, p.Subject, p.Headers)
 	}
@@ -283,11 +280,11 @@ func Suggest(p *Parsed) Suggestion {
 }
 
 // suggestKind scores the kind terms, the subject counting three times the
-// text.
-func suggestKind(subject, body string, attachments int) (string, []string) {
+// text. all is the subject (even one of ours) and the text together.
+func suggestKind(fs, fb, all foldedText, attachments int) (string, []string) {
+	subject, body := fs.s, fb.s
 	bestKind, bestScore, bestTerm := "", 0, ""
 	subjectHit := false
-	fs, fb := newFoldedText(subject), newFoldedText(body)
 	for _, k := range kindTerms {
 		sc, st := k.terms.countIn(fs)
 		bc, bt := k.terms.countIn(fb)
@@ -303,10 +300,10 @@ func suggestKind(subject, body string, attachments int) (string, []string) {
 			}
 		}
 	}
-	iq, it := inquiryTerms.count(subject + "\n" + body)
+	iq, it := inquiryTerms.countIn(all)
 	questionMarks := strings.Count(body, "?") + strings.Count(body, "？") + strings.Count(body, "؟") +
 		strings.Count(subject, "?") + strings.Count(subject, "？") + strings.Count(subject, "؟")
-	submitted, st := submissionTerms.count(subject)
+	submitted, st := submissionTerms.countIn(fs)
 	short := utf8.RuneCountInString(body) < 800
 
 	switch {
@@ -330,19 +327,17 @@ func suggestKind(subject, body string, attachments int) (string, []string) {
 	return kindOther, []string{"kind other: no kind named"}
 }
 
-// actionLines returns the action lines the text mentions, in order.
-func actionLines(text string) ([]string, []string) {
+// actionLines returns the action lines a folded text mentions, in order.
+func actionLines(ft foldedText) ([]string, []string) {
 	var lines, reasons []string
 	seen := [12]bool{}
-	ft := newFoldedText(text)
 	for i, list := range actionLineTerms {
 		if n, term := list.countIn(ft); n > 0 {
 			seen[i+1] = true
 			reasons = append(reasons, fmt.Sprintf("action line C%d: %s", i+1, quoteReason(term)))
 		}
 	}
-	for _, m := range explicitActionLineRE.FindAllStringSubmatch(strings.ToUpper(text), -1) {
-		n, _ := strconv.Atoi(m[2])
+	for _, n := range namedActionLines(ft.s) {
 		if !seen[n] {
 			seen[n] = true
 			reasons = append(reasons, fmt.Sprintf("action line C%d: named", n))
@@ -523,36 +518,6 @@ var (
 	listItemRE    = regexp.MustCompile(`^\s*([-–—•*]|\d+[.)]|[(（][^)）]{1,3}[)）])`)
 )
 
-// foldText lower-cases s, drops accents and other combining marks (so
-// that "tematica" is "temática" and Arabic vowel signs do not get in the
-// way) and straightens apostrophes, for term matching.
-func foldText(s string) string {
-	s = strings.ToLower(s)
-	if !isASCII(s) {
-		if out, _, err := transform.String(stripMarks(), s); err == nil {
-			s = out
-		}
-	}
-	return apostrophes.Replace(s)
-}
-
-// stripMarks decomposes, removes combining marks and recomposes. A
-// transform.Chain is not safe for concurrent use: build one per call.
-func stripMarks() transform.Transformer {
-	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
-var apostrophes = strings.NewReplacer("’", "'", "‘", "'", "ʼ", "'")
-
 func isAcronym(s string) bool {
 	s = strings.TrimSpace(s)
 	if len(s) < 2 || len(s) > 10 {
@@ -634,119 +599,3 @@ func stripReplyPrefixes(subject string) string {
 		subject = subject[loc[1]:]
 	}
 }
-
-// foldedText is a text folded (see foldText) and cut into words once, with an index
-// of where each word stands, so that many term lists can be counted in it cheaply.
-type foldedText struct {
-	s     string
-	words []string
-	index map[string][]int
-}
-
-func newFoldedText(folded string) foldedText {
-	ft := foldedText{s: folded, words: splitWords(folded)}
-	if len(ft.words) < 24 {
-		return ft // a short text is scanned; an index would cost more than it saves
-	}
-	ft.index = make(map[string][]int, len(ft.words))
-	for i, w := range ft.words {
-		ft.index[w] = append(ft.index[w], i)
-	}
-	return ft
-}
-
-// count returns how many times the terms occur in folded (see foldText),
-// at most three per term, and the first term found.
-func (tl termList) count(folded string) (int, string) {
-	return tl.countIn(newFoldedText(folded))
-}
-
-// countIn is count on a text folded and cut once.
-func (tl termList) countIn(ft foldedText) (int, string) {
-	total, first := 0, ""
-	for _, t := range tl {
-		if n := t.count(ft); n > 0 {
-			total += n
-			if first == "" {
-				first = t.text
-			}
-		}
-	}
-	return total, first
-}
-
-// distinctIn returns how many different terms occur in a folded text, and the first.
-func (tl termList) distinctIn(ft foldedText) (int, string) {
-	n, first := 0, ""
-	for _, t := range tl {
-		if t.count(ft) > 0 {
-			n++
-			if first == "" {
-				first = t.text
-			}
-		}
-	}
-	return n, first
-}
-
-// splitWords cuts folded text into words of letters and digits; a "*" stays
-// at the end of a word of a term.
-func splitWords(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return !isWordRune(r) && r != '*' })
-}
-
-const maxTermCount = 3
-
-// count counts, up to three, the occurrences of t in a folded text.
-func (t term) count(ft foldedText) int {
-	if t.anywhere {
-		if t.folded == "" {
-			return 0
-		}
-		return min(strings.Count(ft.s, t.folded), maxTermCount)
-	}
-	matchAt := func(i int) bool {
-		if i+len(t.words) > len(ft.words) {
-			return false
-		}
-		for j, w := range t.words {
-			if !wordMatches(ft.words[i+j], w) {
-				return false
-			}
-		}
-		return true
-	}
-	n := 0
-	if t.forms != nil && ft.index != nil {
-		// Only where the first word stands (in any of its forms) can a match start.
-		for _, f := range t.forms {
-			for _, i := range ft.index[f] {
-				if matchAt(i) {
-					if n++; n == maxTermCount {
-						return n
-					}
-				}
-			}
-		}
-		return n
-	}
-	for i := 0; i < len(ft.words) && n < maxTermCount; i++ {
-		if matchAt(i) {
-			n++
-		}
-	}
-	return n
-}
-
-func wordMatches(word, termWord string) bool {
-	if prefix, ok := strings.CutSuffix(termWord, "*"); ok {
-		return strings.HasPrefix(word, prefix)
-	}
-	if !strings.HasPrefix(word, termWord) {
-		return false
-	}
-	rest := word[len(termWord):]
-	return rest == "" || rest == "s" || rest == "es"
-}
-
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

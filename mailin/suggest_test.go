@@ -4,6 +4,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestSuggestKind(t *testing.T) {
@@ -138,6 +143,9 @@ func TestSuggestActionLines(t *testing.T) {
 		{"C11 cooperation", "International cooperation.", []string{"C11"}},
 		{"named", "Our work falls under Action Lines C4 and C11.", []string{"C4", "C11"}},
 		{"named in Cyrillic", "Направление деятельности С7.", []string{"C7"}},
+		{"named side by side", "Action lines C1 C2 C3", []string{"C1", "C2", "C3"}},
+		{"named in lower case", "under c10", []string{"C10"}},
+		{"not an action line", "C12, C0, C04, AC1, C1x and C3PO", nil},
 		{"fr", "Le renforcement des capacités et la cybersécurité.", []string{"C4", "C5"}},
 		{"es", "La banda ancha y la diversidad lingüística.", []string{"C2", "C8"}},
 		{"es without accents", "la diversidad linguistica", []string{"C8"}},
@@ -199,5 +207,36 @@ func TestSuggestUsesParsedLanguage(t *testing.T) {
 	s := Suggest(&Parsed{From: Address{Email: "a@x.org"}, Text: "Hello", Language: "fr"})
 	if s.Language != "fr" {
 		t.Errorf("Language = %q, want the parsed one", s.Language)
+	}
+}
+
+// foldTextReference is what foldText must equal: lower case, canonical decomposition,
+// nonspacing marks removed, recomposed, apostrophes straightened.
+func foldTextReference(s string) string {
+	s = strings.ToLower(s)
+	if out, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s); err == nil {
+		s = out
+	}
+	return strings.NewReplacer("’", "'", "‘", "'", "ʼ", "'").Replace(s)
+}
+
+func TestFoldTextEveryRune(t *testing.T) {
+	step := rune(1)
+	if testing.Short() {
+		step = 7
+	}
+	for r := rune(0); r < 0x30000; r += step {
+		if 0xD800 <= r && r < 0xE000 {
+			continue
+		}
+		s := "Ab" + string(r) + "É"
+		if got, want := foldText(s), foldTextReference(s); got != want {
+			t.Errorf("foldText(%q) (%U) = %q, want %q", s, r, got, want)
+		}
+	}
+	for _, s := range []string{"Temática", "ЁЛКА Йод", "أَهْلاً وسَهْلاً", "l’Union", "Ünïcödé  ñ", "ﬁ", "가나다", "豈"} {
+		if got, want := foldText(s), foldTextReference(s); got != want {
+			t.Errorf("foldText(%q) = %q, want %q", s, got, want)
+		}
 	}
 }

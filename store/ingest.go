@@ -21,6 +21,7 @@ type Inbound struct {
 	UID          uint32
 	InternalDate time.Time // when the message reached the mailbox
 	Raw          []byte
+	RawSHA256    string // hex SHA-256 of Raw; computed when empty
 
 	Kind       string // MsgContribution, MsgAutoReply, MsgBounce, MsgList, MsgOwn or MsgQuarantined
 	KindReason string
@@ -47,6 +48,14 @@ type Inbound struct {
 	NoReply     bool
 	Attachments []InboundAttachment
 	Suggestion  Suggestion
+}
+
+// rawSHA is the hex SHA-256 of the raw message, computed once.
+func (m *Inbound) rawSHA() string {
+	if m.RawSHA256 == "" {
+		m.RawSHA256 = SHA256Hex(m.Raw)
+	}
+	return m.RawSHA256
 }
 
 // InboundAttachment is a decoded attachment or inline part.
@@ -277,6 +286,46 @@ func normSubject(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(CleanText(s)), " "))
 }
 
+// The prefetch queries look up each of a batch's keys with its own index probe (a
+// correlated subquery, which the planner cannot turn into a join), so that their plans,
+// prepared once, stay right while a large import outgrows the table statistics.
+const (
+	prefetchPositionsSQL = `SELECT u.uid FROM unnest($3::bigint[]) AS u(uid)
+		WHERE (SELECT true FROM messages m WHERE m.mailbox = $1 AND m.uidvalidity = $2 AND m.uid = u.uid AND m.uid > 0)`
+	prefetchKnownSQL = `SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id
+		FROM unnest($1::text[]) AS k(id), LATERAL (SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id FROM messages m
+			WHERE m.message_id = k.id AND m.kind <> 'duplicate' OFFSET 0) m
+		UNION ALL
+		SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id
+		FROM unnest($2::text[]) AS k(sha), LATERAL (SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id FROM messages m
+			WHERE m.raw_sha256 = k.sha AND m.message_id IS NULL AND m.kind <> 'duplicate' OFFSET 0) m`
+	prefetchThreadsSQL = `SELECT k.id AS message_id, t.contribution_id FROM unnest($1::text[]) AS k(id),
+		LATERAL (SELECT m.contribution_id FROM messages m WHERE m.message_id = k.id AND m.kind <> 'duplicate'
+			AND m.contribution_id IS NOT NULL ORDER BY m.id DESC LIMIT 1) t`
+	prefetchRefsSQL = `SELECT c.ref, c.id FROM unnest($1::text[]) AS k(ref),
+		LATERAL (SELECT c.ref, c.id FROM contributions c WHERE c.ref = k.ref OFFSET 0) c`
+	prefetchSendersSQL = `SELECT c.id, c.email, c.subject,
+			ARRAY(SELECT a.sha256 FROM messages m JOIN attachments a ON a.message_id = m.id
+				WHERE m.contribution_id = c.id AND NOT a.inline ORDER BY a.id) AS hashes
+		FROM unnest($1::text[]) AS k(email), LATERAL (SELECT c.id, lower(c.from_email) AS email, c.subject
+			FROM contributions c WHERE lower(c.from_email) = k.email OFFSET 0) c
+		ORDER BY c.id`
+	prefetchAckCountsSQL = `SELECT k.email, a.n FROM unnest($1::text[]) AS k(email),
+		LATERAL (SELECT sum((SELECT count(*) FROM outbox o WHERE o.message_id = m.id AND o.kind = 'ack_email'
+				AND o.created_at > $2 AND o.failed_at IS NULL)) AS n
+			FROM messages m WHERE m.direction = 'in' AND lower(COALESCE(NULLIF(m.reply_to, ''), m.from_email)) = k.email) a
+		WHERE a.n > 0`
+)
+
+// selectPrepared runs a prepared query (see stmt) into dest.
+func (s *Store) selectPrepared(ctx context.Context, tx *sqlx.Tx, dest any, query string, args ...any) error {
+	st, err := s.stmt(ctx, tx, query)
+	if err != nil {
+		return err
+	}
+	return st.SelectContext(ctx, dest, args...)
+}
+
 func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch) (*batchContext, error) {
 	bc := &batchContext{positions: map[string]bool{}, known: map[string]prior{}, threads: map[string]int64{},
 		refs: map[string]int64{}, senders: map[string][]priorContribution{}, ackCounts: map[string]int{}}
@@ -290,7 +339,7 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch) (*batc
 		if m.MessageID != "" {
 			ids = append(ids, m.MessageID)
 		} else {
-			shas = append(shas, SHA256Hex(m.Raw))
+			shas = append(shas, m.rawSHA())
 		}
 		if m.InReplyTo != "" {
 			threadIDs = append(threadIDs, m.InReplyTo)
@@ -307,10 +356,13 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch) (*batc
 		}
 		recipients = append(recipients, ackRecipient(m))
 	}
+	for _, keys := range []*[]string{&ids, &shas, &threadIDs, &tags, &senders, &recipients} {
+		slices.Sort(*keys)
+		*keys = slices.Compact(*keys)
+	}
 	if len(uids) > 0 && b.Mailbox != "" {
 		var got []int64
-		if err := tx.SelectContext(ctx, &got, `SELECT uid FROM messages WHERE mailbox = $1 AND uidvalidity = $2 AND uid = ANY($3) AND uid > 0`,
-			b.Mailbox, int64(b.UIDValidity), pq.Int64Array(uids)); err != nil {
+		if err := s.selectPrepared(ctx, tx, &got, prefetchPositionsSQL, b.Mailbox, int64(b.UIDValidity), pq.Int64Array(uids)); err != nil {
 			return nil, fmt.Errorf("positions: %w", err)
 		}
 		for _, u := range got {
@@ -324,9 +376,7 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch) (*batc
 			RawSHA256      string  `db:"raw_sha256"`
 			MessageID      *string `db:"message_id"`
 		}
-		if err := tx.SelectContext(ctx, &rows, `SELECT id, contribution_id, raw_sha256, message_id FROM messages
-			WHERE kind <> 'duplicate' AND (message_id = ANY($1) OR (message_id IS NULL AND raw_sha256 = ANY($2)))`,
-			pqStrings(ids), pqStrings(shas)); err != nil {
+		if err := s.selectPrepared(ctx, tx, &rows, prefetchKnownSQL, pqStrings(ids), pqStrings(shas)); err != nil {
 			return nil, fmt.Errorf("known messages: %w", err)
 		}
 		for _, r := range rows {
@@ -346,8 +396,7 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch) (*batc
 			MessageID      string `db:"message_id"`
 			ContributionID int64  `db:"contribution_id"`
 		}
-		if err := tx.SelectContext(ctx, &rows, `SELECT DISTINCT ON (message_id) message_id, contribution_id FROM messages
-			WHERE message_id = ANY($1) AND kind <> 'duplicate' AND contribution_id IS NOT NULL ORDER BY message_id, id DESC`, pqStrings(threadIDs)); err != nil {
+		if err := s.selectPrepared(ctx, tx, &rows, prefetchThreadsSQL, pqStrings(threadIDs)); err != nil {
 			return nil, fmt.Errorf("threads: %w", err)
 		}
 		for _, r := range rows {
@@ -359,7 +408,7 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch) (*batc
 			Ref string `db:"ref"`
 			ID  int64  `db:"id"`
 		}
-		if err := tx.SelectContext(ctx, &rows, `SELECT ref, id FROM contributions WHERE ref = ANY($1)`, pqStrings(tags)); err != nil {
+		if err := s.selectPrepared(ctx, tx, &rows, prefetchRefsSQL, pqStrings(tags)); err != nil {
 			return nil, fmt.Errorf("reference tags: %w", err)
 		}
 		for _, r := range rows {
@@ -373,12 +422,7 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch) (*batc
 			Subject string         `db:"subject"`
 			Hashes  pq.StringArray `db:"hashes"`
 		}
-		if err := tx.SelectContext(ctx, &rows, `SELECT c.id, lower(c.from_email) AS email, c.subject,
-				COALESCE(array_agg(a.sha256) FILTER (WHERE a.sha256 IS NOT NULL), '{}') AS hashes
-			FROM contributions c
-			LEFT JOIN messages m ON m.contribution_id = c.id
-			LEFT JOIN attachments a ON a.message_id = m.id AND NOT a.inline
-			WHERE lower(c.from_email) = ANY($1) GROUP BY c.id ORDER BY c.id`, pqStrings(senders)); err != nil {
+		if err := s.selectPrepared(ctx, tx, &rows, prefetchSendersSQL, pqStrings(senders)); err != nil {
 			return nil, fmt.Errorf("senders: %w", err)
 		}
 		for _, r := range rows {
@@ -390,11 +434,7 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch) (*batc
 		}
 		// The cap counts the address acknowledgements go to (Reply-To, else From), so
 		// that nobody can make us mail a third party by naming it as Reply-To.
-		if err := tx.SelectContext(ctx, &counts, `SELECT lower(COALESCE(NULLIF(m.reply_to, ''), m.from_email)) AS email, count(*) AS n
-			FROM outbox o JOIN messages m ON m.id = o.message_id
-			WHERE o.kind = 'ack_email' AND o.created_at > $2 AND o.failed_at IS NULL
-			AND lower(COALESCE(NULLIF(m.reply_to, ''), m.from_email)) = ANY($1)
-			GROUP BY 1`, pqStrings(recipients), s.clock.Now().Add(-24*time.Hour)); err != nil {
+		if err := s.selectPrepared(ctx, tx, &counts, prefetchAckCountsSQL, pqStrings(recipients), s.clock.Now().Add(-24*time.Hour)); err != nil {
 			return nil, fmt.Errorf("acknowledgement counts: %w", err)
 		}
 		for _, c := range counts {
@@ -412,7 +452,7 @@ func (bc *batchContext) remember(m *Inbound, res Ingested) {
 	if m.UID > 0 {
 		bc.positions[positionKey(m.Mailbox, m.UIDValidity, m.UID)] = true
 	}
-	rawSHA := SHA256Hex(m.Raw)
+	rawSHA := m.rawSHA()
 	if res.Kind != MsgDuplicate {
 		bc.known[knownKey(m, rawSHA)] = prior{ID: res.MessageRowID, ContributionID: res.ContributionID, RawSHA256: rawSHA}
 	}
@@ -455,7 +495,7 @@ func (s *Store) ingestOne(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m 
 	if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT ingest_one`); rerr != nil {
 		return res, fmt.Errorf("rollback to savepoint after %v: %w", err, rerr)
 	}
-	q := Inbound{Mailbox: m.Mailbox, UIDValidity: m.UIDValidity, UID: m.UID, InternalDate: m.InternalDate, Raw: m.Raw,
+	q := Inbound{Mailbox: m.Mailbox, UIDValidity: m.UIDValidity, UID: m.UID, InternalDate: m.InternalDate, Raw: m.Raw, RawSHA256: m.RawSHA256,
 		Kind: MsgQuarantined, KindReason: "could not be stored: " + err.Error(), Subject: m.Subject,
 		FromName: m.FromName, FromEmail: m.FromEmail}
 	res, err = s.ingestAs(ctx, tx, bc, &q)
@@ -467,7 +507,7 @@ func (s *Store) ingestOne(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m 
 
 func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *Inbound) (Ingested, error) {
 	res := Ingested{UID: m.UID, Kind: m.Kind, Reason: m.KindReason}
-	rawSHA := SHA256Hex(m.Raw)
+	rawSHA := m.rawSHA()
 
 	// Already stored at this position: a replay after a crash.
 	if m.UID > 0 && bc.positions[positionKey(m.Mailbox, m.UIDValidity, m.UID)] {
@@ -643,10 +683,7 @@ func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, bc *batchConte
 	if !m.Date.IsZero() {
 		date = &m.Date
 	}
-	if err := s.insertBlobs(ctx, tx, m); err != nil {
-		return res, err
-	}
-	// COPY sends bytea as hex text: a large message goes alone, with binary parameters.
+	// A large message goes alone, its attachments' contents first (see insertBlobs).
 	if bc.bulk != nil && len(m.Raw) > bulkMaxRaw {
 		if err := bc.flush(ctx, tx); err != nil {
 			return res, err
@@ -662,6 +699,9 @@ func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, bc *batchConte
 			return res, nil
 		}
 	}
+	if err := s.insertBlobs(ctx, tx, m); err != nil {
+		return res, err
+	}
 	var row struct {
 		ID  int64 `db:"id"`
 		Seq int64 `db:"seq"`
@@ -676,7 +716,7 @@ func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, bc *batchConte
 		CleanText(m.FromName), CleanText(m.FromEmail), CleanText(sg.Organisation), CleanText(m.Subject), received,
 		d.Name, d.LastInstant(), d.IsLate(received), revisionOf, history, ackStatus, reason, now,
 		CleanText(m.KindReason), nullString(CleanText(m.MessageID)), CleanText(m.InReplyTo), pqStrings(m.References),
-		CleanText(m.To), CleanText(m.Cc), date, string(hdr), CleanText(m.Text), CleanText(m.FreshText), CleanText(m.HTML),
+		CleanText(m.To), CleanText(m.Cc), date, string(hdr), CleanText(m.Text), freshText(m), CleanText(m.HTML),
 		pqStrings(m.Warnings), m.Raw, rawSHA, int64(len(m.Raw)), m.Mailbox, int64(m.UIDValidity), int64(m.UID),
 		CleanText(m.ReplyTo),
 	).StructScan(&row)
@@ -738,6 +778,15 @@ func (s *Store) ingestBounce(ctx context.Context, tx *sqlx.Tx, bc *batchContext,
 	return res, s.enqueueThreadNote(ctx, tx, cid, fmt.Sprintf("bounce:%d", id), ThreadNote{Type: NoteBounce, MessageID: id, Text: CleanText(m.Subject)})
 }
 
+// freshText is the value of messages.fresh_text: NULL when the new text is the whole
+// text (most first messages), read back as text_body.
+func freshText(m *Inbound) any {
+	if m.FreshText == m.Text {
+		return nil
+	}
+	return CleanText(m.FreshText)
+}
+
 func attachmentSHA(a InboundAttachment) string {
 	if a.SHA256 != "" {
 		return a.SHA256
@@ -774,7 +823,7 @@ func (s *Store) insertInbound(ctx context.Context, tx *sqlx.Tx, m *Inbound, cont
 		$23, $24, $25, $26, $27) RETURNING id`,
 		cid, m.Kind, CleanText(m.KindReason), nullString(CleanText(m.MessageID)), CleanText(m.InReplyTo), pqStrings(m.References),
 		CleanText(m.FromName), CleanText(m.FromEmail), CleanText(m.To), CleanText(m.Cc), CleanText(m.Subject), date, received,
-		string(hdr), CleanText(m.Text), CleanText(m.FreshText), CleanText(m.HTML), m.Language, pqStrings(m.Warnings),
+		string(hdr), CleanText(m.Text), freshText(m), CleanText(m.HTML), m.Language, pqStrings(m.Warnings),
 		m.Raw, rawSHA, int64(len(m.Raw)), m.Mailbox, int64(m.UIDValidity), int64(m.UID), s.clock.Now(), CleanText(m.ReplyTo)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert message: %w", err)

@@ -4,14 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 )
 
-// bulk collects the rows of a batch's new contributions and writes them with COPY, a
-// few statements for the whole run instead of one per message. It is used on the fast
+// bulk collects the rows of a batch's new contributions and writes them with a few
+// statements for the whole run instead of several per message: multi-row INSERTs for
+// what carries bytes (messages, attachment contents), COPY for the rest. It is used on the fast
 // path only: any failure sends the whole batch down the one-message-at-a-time path.
 type bulk struct {
 	ids    []bulkID // preallocated ids for new contributions and their messages
@@ -23,12 +25,16 @@ type bulk struct {
 	events        [][]any
 	outbox        [][]any
 	attachments   [][]any
+	blobs         [][]any
+	blobSeen      map[string]bool
 	pending       []*pendingRef // new contributions waiting for their reference number
 }
 
 type bulkID struct{ contribution, message int64 }
 
-// bulkMaxRaw is the largest message written with COPY (which sends bytes as hex text).
+// bulkMaxRaw is the largest message written with the batch's multi-row statements: a
+// larger one is written alone, its attachments' contents first, so that memory stays
+// within a few times the message (see insertBlobs).
 const bulkMaxRaw = 1 << 20
 
 type pendingRef struct {
@@ -99,7 +105,7 @@ func (b *bulk) add(id bulkID, c newContributionRow, m *Inbound, rawSHA string, h
 	b.messages = append(b.messages, []any{id.message, id.contribution, "in", MsgContribution, CleanText(m.KindReason),
 		nullString(CleanText(m.MessageID)), CleanText(m.InReplyTo), pqStrings(m.References), CleanText(m.FromName),
 		CleanText(m.FromEmail), CleanText(m.ReplyTo), CleanText(m.To), CleanText(m.Cc), CleanText(m.Subject), date, c.received,
-		string(hdr), CleanText(m.Text), CleanText(m.FreshText), CleanText(m.HTML), m.Language, pqStrings(m.Warnings),
+		string(hdr), CleanText(m.Text), freshText(m), CleanText(m.HTML), m.Language, pqStrings(m.Warnings),
 		m.Raw, rawSHA, int64(len(m.Raw)), m.Mailbox, int64(m.UIDValidity), int64(m.UID), c.now})
 	details := map[string]any{"message": id.message, "deadline": c.deadline.Name, "late": c.deadline.IsLate(c.received)}
 	if c.revisionOf != nil {
@@ -119,13 +125,24 @@ func (b *bulk) add(id bulkID, c newContributionRow, m *Inbound, rawSHA string, h
 		b.outbox = append(b.outbox, []any{OutboxSlackThread, fmt.Sprintf("thread:ack-suppressed:%d", id.contribution), id.contribution,
 			id.message, mustJSON(ThreadNote{Type: NoteAckSuppressed, Text: c.reason}), c.now, c.now})
 	}
-	for i, a := range m.Attachments {
+	for i := range m.Attachments {
+		a := &m.Attachments[i]
+		if a.SHA256 == "" {
+			a.SHA256 = SHA256Hex(a.Data)
+		}
+		if !b.blobSeen[a.SHA256] {
+			if b.blobSeen == nil {
+				b.blobSeen = map[string]bool{}
+			}
+			b.blobSeen[a.SHA256] = true
+			b.blobs = append(b.blobs, []any{a.SHA256, int64(len(a.Data)), a.Data})
+		}
 		ct := a.ContentType
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
 		b.attachments = append(b.attachments, []any{id.message, int64(i), CleanText(a.Filename), CleanText(ct),
-			int64(len(a.Data)), attachmentSHA(a), a.Inline})
+			int64(len(a.Data)), a.SHA256, a.Inline})
 	}
 }
 
@@ -161,6 +178,10 @@ func (b *bulk) flush(ctx context.Context, tx *sqlx.Tx) error {
 		p.details["ref"] = ref
 		p.event[6] = mustJSON(p.details)
 	}
+	// Attachment contents first, each once; one stored before stays as it is.
+	if err := insertRows(ctx, tx, "blobs", []string{"sha256", "size", "data"}, b.blobs, "ON CONFLICT (sha256) DO NOTHING"); err != nil {
+		return err
+	}
 	for _, t := range []struct {
 		table   string
 		columns []string
@@ -172,11 +193,54 @@ func (b *bulk) flush(ctx context.Context, tx *sqlx.Tx) error {
 		{"outbox", bulkOutboxColumns, b.outbox},
 		{"attachments", bulkAttachmentColumns, b.attachments},
 	} {
-		if err := copyRows(ctx, tx, t.table, t.columns, t.rows); err != nil {
+		var err error
+		if t.table == "messages" {
+			err = insertRows(ctx, tx, t.table, t.columns, t.rows, "")
+		} else {
+			err = copyRows(ctx, tx, t.table, t.columns, t.rows)
+		}
+		if err != nil {
 			return err
 		}
 	}
 	b.contributions, b.messages, b.events, b.outbox, b.attachments, b.pending = nil, nil, nil, nil, nil, nil
+	b.blobs, b.blobSeen = nil, nil
+	return nil
+}
+
+// insertRows writes rows with multi-row INSERTs. With binary parameters (see
+// withBinaryParameters) bytea values travel as they are, where COPY would send them as
+// escaped hex text for the server to decode.
+func insertRows(ctx context.Context, tx *sqlx.Tx, table string, columns []string, rows [][]any, onConflict string) error {
+	const maxParams = 65535
+	per := max(1, maxParams/len(columns))
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		var q strings.Builder
+		q.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
+		args := make([]any, 0, n*len(columns))
+		for i, r := range rows[:n] {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteByte('(')
+			for j := range r {
+				if j > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString("$" + strconv.Itoa(len(args)+1))
+				args = append(args, r[j])
+			}
+			q.WriteByte(')')
+		}
+		if onConflict != "" {
+			q.WriteString(" " + onConflict)
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("insert %s: %w", table, err)
+		}
+		rows = rows[n:]
+	}
 	return nil
 }
 

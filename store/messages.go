@@ -71,7 +71,8 @@ type Message struct {
 
 const messageColumns = `id, contribution_id, direction, kind, kind_reason, message_id, in_reply_to, refs,
 	from_name, from_email, reply_to, to_addrs, cc_addrs, subject, date_header, received_at, headers, text_body,
-	fresh_text, html_body, language, warnings, raw_sha256, size, mailbox, uidvalidity, uid, created_at`
+	COALESCE(fresh_text, text_body) AS fresh_text, html_body, language, warnings, raw_sha256, size, mailbox, uidvalidity,
+	uid, created_at`
 
 // Attachment is a file that came with a message; its bytes are stored once per content.
 type Attachment struct {
@@ -122,7 +123,7 @@ func (s *Store) insertOutbound(ctx context.Context, tx *sqlx.Tx, contributionID 
 	err = tx.QueryRowxContext(ctx, `INSERT INTO messages (contribution_id, direction, kind, message_id, in_reply_to, refs,
 		from_name, from_email, to_addrs, subject, date_header, received_at, headers, text_body, fresh_text, html_body,
 		language, raw, raw_sha256, size, created_at)
-		VALUES ($1, 'out', 'outbound', $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $11, $12, $13, $14, $15, $16, $9)
+		VALUES ($1, 'out', 'outbound', $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, NULL, $12, $13, $14, $15, $16, $9)
 		ON CONFLICT (message_id) WHERE message_id IS NOT NULL AND kind <> 'duplicate' DO NOTHING
 		RETURNING id`,
 		cid, nullString(strings.Trim(m.MessageID, "<>")), strings.Trim(m.InReplyTo, "<>"), pqStrings(m.References),

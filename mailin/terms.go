@@ -1,0 +1,344 @@
+package mailin
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// A term is matched word by word: a word may take a plural "s" or "es", a word ending
+// in "*" is a prefix. Terms in Arabic or Chinese are matched anywhere: Arabic attaches
+// articles and prepositions, Chinese has no spaces.
+type term struct {
+	id       int      // index in allTerms
+	text     string   // as written, for reasons
+	folded   string   // folded (see foldText), without "*"
+	words    []string // folded words, "*" kept
+	anywhere bool     // matched as a substring
+}
+
+// termList is a list of terms folded once, when the package is loaded.
+type termList []*term
+
+// allTerms is every term of every list, indexed once (see termIndex) so that a text is
+// read once for all of them.
+var allTerms []*term
+
+func terms(list ...string) termList {
+	out := make(termList, 0, len(list))
+	for _, s := range list {
+		f := foldText(s)
+		t := &term{
+			id:     len(allTerms),
+			text:   strings.ReplaceAll(s, "*", ""),
+			folded: strings.ReplaceAll(f, "*", ""),
+			words:  splitWords(f),
+		}
+		t.anywhere = len(t.words) == 0 || strings.IndexFunc(f, func(r rune) bool {
+			return unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Han, r)
+		}) >= 0
+		allTerms = append(allTerms, t)
+		out = append(out, t)
+	}
+	return out
+}
+
+// termIndex says which terms a text's word or rune may start.
+type termIndex struct {
+	// byWord: the terms whose first word is this word, or this word less a plural ending.
+	byWord map[string][]*term
+	// byPrefix: the terms whose first word is a prefix ("ethic*"), by their first
+	// prefixLen bytes.
+	byPrefix  map[string][]*term
+	prefixLen int
+	// byRune: the terms matched anywhere, by their first rune.
+	byRune map[rune][]*term
+}
+
+var theTermIndex = sync.OnceValue(func() *termIndex {
+	ix := &termIndex{byWord: map[string][]*term{}, byPrefix: map[string][]*term{}, byRune: map[rune][]*term{}}
+	for _, t := range allTerms {
+		if !t.anywhere {
+			if p, ok := strings.CutSuffix(t.words[0], "*"); ok && (ix.prefixLen == 0 || len(p) < ix.prefixLen) {
+				ix.prefixLen = len(p)
+			}
+		}
+	}
+	for _, t := range allTerms {
+		switch first := ""; {
+		case t.anywhere:
+			if t.folded != "" {
+				r, _ := utf8.DecodeRuneInString(t.folded)
+				ix.byRune[r] = append(ix.byRune[r], t)
+			}
+		case strings.HasSuffix(t.words[0], "*"):
+			k := t.words[0][:ix.prefixLen]
+			ix.byPrefix[k] = append(ix.byPrefix[k], t)
+		default:
+			first = t.words[0]
+			for _, form := range []string{first, first + "s", first + "es"} {
+				ix.byWord[form] = append(ix.byWord[form], t)
+			}
+		}
+	}
+	return ix
+})
+
+// anywhereRune reports whether r may start a term matched anywhere (Arabic, CJK).
+func anywhereRune(r rune) bool {
+	return 0x0600 <= r && r <= 0x06FF || 0x2E80 <= r && r <= 0x9FFF || 0xF900 <= r && r <= 0xFAFF
+}
+
+// foldedText is a text folded (see foldText) and cut into words, with how many times
+// (at most maxTermCount) each term occurs in it, found in one pass.
+type foldedText struct {
+	s      string
+	words  []string
+	counts []uint8 // by term id
+}
+
+const maxTermCount = 3
+
+func newFoldedText(folded string) foldedText {
+	ft := foldedText{s: folded, words: splitWords(folded), counts: make([]uint8, len(allTerms))}
+	ix := theTermIndex()
+	see := func(t *term, i int) {
+		if ft.counts[t.id] < maxTermCount && ft.matchAt(t, i) {
+			ft.counts[t.id]++
+		}
+	}
+	for i, w := range ft.words {
+		for _, t := range ix.byWord[w] {
+			see(t, i)
+		}
+		if ix.prefixLen > 0 && len(w) >= ix.prefixLen {
+			for _, t := range ix.byPrefix[w[:ix.prefixLen]] {
+				see(t, i)
+			}
+		}
+	}
+	if isASCII(folded) {
+		return ft
+	}
+	// Terms matched anywhere count like strings.Count: occurrences that do not overlap.
+	var ends map[*term]int
+	for i, r := range folded {
+		if !anywhereRune(r) {
+			continue
+		}
+		for _, t := range ix.byRune[r] {
+			if ft.counts[t.id] >= maxTermCount || !strings.HasPrefix(folded[i:], t.folded) || i < ends[t] {
+				continue
+			}
+			ft.counts[t.id]++
+			if ends == nil {
+				ends = map[*term]int{}
+			}
+			ends[t] = i + len(t.folded)
+		}
+	}
+	return ft
+}
+
+// matchAt reports whether the words of t, a term matched word by word, start at word i.
+func (ft *foldedText) matchAt(t *term, i int) bool {
+	if i+len(t.words) > len(ft.words) {
+		return false
+	}
+	for j, w := range t.words {
+		if !wordMatches(ft.words[i+j], w) {
+			return false
+		}
+	}
+	return true
+}
+
+// countIn returns how many times the terms occur in a folded text (see foldText), at
+// most three per term, and the first term found.
+func (tl termList) countIn(ft foldedText) (int, string) {
+	total, first := 0, ""
+	for _, t := range tl {
+		if n := int(ft.counts[t.id]); n > 0 {
+			total += n
+			if first == "" {
+				first = t.text
+			}
+		}
+	}
+	return total, first
+}
+
+// distinctIn returns how many different terms occur in a folded text, and the first.
+func (tl termList) distinctIn(ft foldedText) (int, string) {
+	n, first := 0, ""
+	for _, t := range tl {
+		if ft.counts[t.id] > 0 {
+			n++
+			if first == "" {
+				first = t.text
+			}
+		}
+	}
+	return n, first
+}
+
+// splitWords cuts folded text into words of letters and digits; a "*" stays
+// at the end of a word of a term.
+func splitWords(s string) []string {
+	words := make([]string, 0, len(s)/6+1)
+	start := -1
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if isWordRune(r) || r == '*' {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			words = append(words, s[start:i])
+			start = -1
+		}
+		i += size
+	}
+	if start >= 0 {
+		words = append(words, s[start:])
+	}
+	return words
+}
+
+func wordMatches(word, termWord string) bool {
+	if prefix, ok := strings.CutSuffix(termWord, "*"); ok {
+		return strings.HasPrefix(word, prefix)
+	}
+	if !strings.HasPrefix(word, termWord) {
+		return false
+	}
+	rest := word[len(termWord):]
+	return rest == "" || rest == "s" || rest == "es"
+}
+
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// foldText lower-cases s, drops accents and other combining marks (so
+// that "tematica" is "temática" and Arabic vowel signs do not get in the
+// way) and straightens apostrophes, for term matching. It works rune by rune
+// (see foldRune): what lower-casing, canonical decomposition, removing the
+// nonspacing marks and recomposing make of each rune.
+func foldText(s string) string {
+	if isASCII(s) {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteByte(byte(r))
+			continue
+		}
+		f := foldRune(r)
+		switch {
+		case f == foldDrop:
+		case f == foldMany:
+			b.WriteString(foldRuneSlow(r))
+		default:
+			b.WriteRune(f)
+		}
+	}
+	return b.String()
+}
+
+const (
+	foldDrop rune = -1 // a nonspacing mark: dropped
+	foldMany rune = -2 // folds to more than one rune: see foldRuneSlow
+)
+
+// foldTableSize covers the alphabets below the CJK ideographs: Latin, Greek, Cyrillic,
+// Arabic and the combining marks. Above it, runes are looked at one by one.
+const foldTableSize = 0x3400
+
+var foldTable = func() []rune {
+	t := make([]rune, foldTableSize)
+	for r := range rune(foldTableSize) {
+		lower := unicode.ToLower(r)
+		if unicode.Is(unicode.Mn, lower) {
+			t[r] = foldDrop
+			continue
+		}
+		if norm.NFD.PropertiesString(string(lower)).Decomposition() == nil {
+			t[r] = straightApostrophe(lower)
+			continue
+		}
+		f := []rune(foldRuneSlow(r))
+		switch len(f) {
+		case 0:
+			t[r] = foldDrop
+		case 1:
+			t[r] = f[0]
+		default:
+			t[r] = foldMany
+		}
+	}
+	return t
+}()
+
+// foldRune is what foldText makes of r: a rune, foldDrop or foldMany.
+func foldRune(r rune) rune {
+	switch {
+	case r < foldTableSize:
+		return foldTable[r]
+	case r < 0xA640, 0xAC00 <= r && r < 0xF900, 0xFB50 <= r && r < 0xFE00, 0xFE30 <= r && r < 0xFF21, 0xFF3A < r && r <= 0xFFFF:
+		// CJK, Hangul, Arabic presentation forms and the like: no case, nothing to drop.
+		return r
+	}
+	f := []rune(foldRuneSlow(r))
+	switch len(f) {
+	case 0:
+		return foldDrop
+	case 1:
+		return f[0]
+	}
+	return foldMany
+}
+
+// foldRuneSlow folds one rune the long way: lower case, decomposed, nonspacing marks
+// removed, recomposed, apostrophes straightened.
+func foldRuneSlow(r rune) string {
+	d := norm.NFD.String(string(unicode.ToLower(r)))
+	kept := make([]rune, 0, 2)
+	for _, c := range d {
+		if !unicode.Is(unicode.Mn, c) {
+			kept = append(kept, straightApostrophe(c))
+		}
+	}
+	return norm.NFC.String(string(kept))
+}
+
+func straightApostrophe(r rune) rune {
+	switch r {
+	case '’', '‘', 'ʼ':
+		return '\''
+	}
+	return r
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
