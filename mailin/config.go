@@ -13,7 +13,7 @@ type IMAPConfig struct {
 	Processed string        `env:"WSISBOT_IMAP_PROCESSED" help:"folder to move handled mail to (created if missing; empty: leave it)"`
 	Poll      time.Duration `env:"WSISBOT_IMAP_POLL" default:"30s" help:"poll interval when the server has no IDLE"`
 
-	Batch      int   `env:"WSISBOT_IMAP_BATCH" default:"100" help:"most messages fetched and stored in one transaction"`
+	Batch      int   `env:"WSISBOT_IMAP_BATCH" default:"250" help:"most messages fetched and stored in one transaction"`
 	BatchBytes int64 `env:"WSISBOT_IMAP_BATCH_BYTES" default:"16777216" help:"most bytes of mail fetched for one transaction (a larger message goes alone)"`
 
 	MaxMessageBytes int64 `env:"WSISBOT_MAX_MESSAGE_BYTES" default:"52428800" help:"larger messages are quarantined with their header only (the message stays on the server)"`

@@ -438,7 +438,7 @@ func (p *Poller) maxMessageBytes() int64 {
 func (p *Poller) plan(refs []msgRef) []batchPlan {
 	maxN, maxBytes := p.cfg.Batch, p.cfg.BatchBytes
 	if maxN <= 0 {
-		maxN = 100
+		maxN = 250
 	}
 	if maxBytes <= 0 {
 		maxBytes = 16 << 20
@@ -635,12 +635,13 @@ func (p *Poller) fetchPlan(s *session, pl batchPlan) ([]fetchedMsg, error) {
 	return msgs, nil
 }
 
-// parseBatch parses a fetched batch on every core and builds the store batch.
+// parseBatch parses a fetched batch and builds the store batch, on every core but one:
+// that one is left to storing the batch before, which is the longer stage.
 func (p *Poller) parseBatch(uidValidity uint32, fb fetchedBatch) store.IngestBatch {
 	out := make([]store.Inbound, len(fb.msgs))
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(fb.msgs)) {
+	for range min(max(1, runtime.GOMAXPROCS(0)-1), len(fb.msgs)) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1

@@ -183,7 +183,7 @@ func (s *Store) ingestBatch(ctx context.Context, b IngestBatch, pol IngestPolicy
 		if err != nil {
 			return fmt.Errorf("prefetch: %w", err)
 		}
-		bc.pol = pol
+		bc.pol, bc.store = pol, s
 		if !savepoints {
 			candidates := 0
 			for i := range b.Messages {
@@ -249,6 +249,7 @@ type batchContext struct {
 	ackCounts map[string]int // lower(address) → acknowledgements queued in 24 hours
 	queued    bool
 	bulk      *bulk // the fast path's COPY of new contributions; nil with savepoints
+	store     *Store
 }
 
 // flush writes what the bulk path queued, before a write that may refer to it.
@@ -256,7 +257,7 @@ func (bc *batchContext) flush(ctx context.Context, tx *sqlx.Tx) error {
 	if bc.bulk == nil {
 		return nil
 	}
-	return bc.bulk.flush(ctx, tx)
+	return bc.bulk.flush(ctx, bc.store, tx)
 }
 
 type prior struct {

@@ -14,7 +14,7 @@ import (
 // with an attachment) in batches, as the poller does: message, contribution, event,
 // card and acknowledgement in the outbox, checkpoint.
 func BenchmarkIngest(b *testing.B) {
-	for _, batch := range []int{1, 100} {
+	for _, batch := range []int{1, 100, 250} {
 		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
 			s, _ := storetest.New(b, storetest.Options{Clock: store.NewOffsetClock(inConsultation)})
 			body := make([]byte, 5600)

@@ -148,7 +148,7 @@ func (b *bulk) add(id bulkID, c newContributionRow, m *Inbound, rawSHA string, h
 
 // flush gives the queued contributions their reference numbers, in arrival order, and
 // writes every queued row with COPY.
-func (b *bulk) flush(ctx context.Context, tx *sqlx.Tx) error {
+func (b *bulk) flush(ctx context.Context, s *Store, tx *sqlx.Tx) error {
 	if b.empty() {
 		return nil
 	}
@@ -179,7 +179,7 @@ func (b *bulk) flush(ctx context.Context, tx *sqlx.Tx) error {
 		p.event[6] = mustJSON(p.details)
 	}
 	// Attachment contents first, each once; one stored before stays as it is.
-	if err := insertRows(ctx, tx, "blobs", []string{"sha256", "size", "data"}, b.blobs, "ON CONFLICT (sha256) DO NOTHING"); err != nil {
+	if err := s.insertRows(ctx, tx, "blobs", []string{"sha256", "size", "data"}, b.blobs, "ON CONFLICT (sha256) DO NOTHING"); err != nil {
 		return err
 	}
 	for _, t := range []struct {
@@ -195,7 +195,7 @@ func (b *bulk) flush(ctx context.Context, tx *sqlx.Tx) error {
 	} {
 		var err error
 		if t.table == "messages" {
-			err = insertRows(ctx, tx, t.table, t.columns, t.rows, "")
+			err = s.insertRows(ctx, tx, t.table, t.columns, t.rows, "")
 		} else {
 			err = copyRows(ctx, tx, t.table, t.columns, t.rows)
 		}
@@ -208,41 +208,50 @@ func (b *bulk) flush(ctx context.Context, tx *sqlx.Tx) error {
 	return nil
 }
 
-// insertRows writes rows with multi-row INSERTs. With binary parameters (see
+// insertRows writes rows with multi-row INSERTs of at most insertChunk rows, each
+// statement prepared once per row count. With binary parameters (see
 // withBinaryParameters) bytea values travel as they are, where COPY would send them as
 // escaped hex text for the server to decode.
-func insertRows(ctx context.Context, tx *sqlx.Tx, table string, columns []string, rows [][]any, onConflict string) error {
-	const maxParams = 65535
-	per := max(1, maxParams/len(columns))
+func (s *Store) insertRows(ctx context.Context, tx *sqlx.Tx, table string, columns []string, rows [][]any, onConflict string) error {
 	for len(rows) > 0 {
-		n := min(per, len(rows))
+		n := min(insertChunk, len(rows))
 		var q strings.Builder
 		q.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
-		args := make([]any, 0, n*len(columns))
-		for i, r := range rows[:n] {
+		for i := range n {
 			if i > 0 {
 				q.WriteString(", ")
 			}
 			q.WriteByte('(')
-			for j := range r {
+			for j := range columns {
 				if j > 0 {
 					q.WriteString(", ")
 				}
-				q.WriteString("$" + strconv.Itoa(len(args)+1))
-				args = append(args, r[j])
+				q.WriteString("$" + strconv.Itoa(i*len(columns)+j+1))
 			}
 			q.WriteByte(')')
 		}
 		if onConflict != "" {
 			q.WriteString(" " + onConflict)
 		}
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		st, err := s.stmt(ctx, tx, q.String())
+		if err != nil {
+			return fmt.Errorf("insert %s: %w", table, err)
+		}
+		args := make([]any, 0, n*len(columns))
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("insert %s: %w", table, err)
 		}
 		rows = rows[n:]
 	}
 	return nil
 }
+
+// insertChunk is the most rows of one INSERT: few statements per batch, and few
+// statements to prepare (one per row count up to it).
+const insertChunk = 50
 
 func copyRows(ctx context.Context, tx *sqlx.Tx, table string, columns []string, rows [][]any) error {
 	if len(rows) == 0 {
