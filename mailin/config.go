@@ -12,6 +12,7 @@ type IMAPConfig struct {
 	Mailbox   string        `env:"WSISBOT_IMAP_MAILBOX" default:"INBOX" help:"mailbox to read"`
 	Processed string        `env:"WSISBOT_IMAP_PROCESSED" help:"folder to move handled mail to (created if missing; empty: leave it)"`
 	Poll      time.Duration `env:"WSISBOT_IMAP_POLL" default:"30s" help:"poll interval when the server has no IDLE"`
+	MarkSeen  bool          `env:"WSISBOT_IMAP_MARK_SEEN" default:"off" help:"flag stored mail \\Seen (on or off), for people reading the mailbox too"`
 
 	Batch      int   `env:"WSISBOT_IMAP_BATCH" default:"250" help:"most messages fetched and stored in one transaction"`
 	BatchBytes int64 `env:"WSISBOT_IMAP_BATCH_BYTES" default:"16777216" help:"most bytes of mail fetched for one transaction (a larger message goes alone)"`

@@ -1,6 +1,8 @@
 package mailin
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -25,7 +27,11 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 	if parseErr != nil || p == nil {
 		in.Kind = store.MsgQuarantined
 		in.KindReason = "could not be parsed"
-		if parseErr != nil {
+		var notRead *notDeliveredError
+		switch {
+		case errors.As(parseErr, &notRead), errors.Is(parseErr, ErrTooLarge):
+			in.KindReason = parseErr.Error()
+		case parseErr != nil:
 			in.KindReason = "could not be parsed: " + parseErr.Error()
 		}
 		return in
@@ -96,6 +102,16 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 	}
 	return in
 }
+
+// notDeliveredError is the quarantine reason of a message the IMAP server would not
+// deliver.
+type notDeliveredError struct{ err error }
+
+func (e *notDeliveredError) Error() string {
+	return fmt.Sprintf("the IMAP server would not deliver it (%v); it is still on the server", e.err)
+}
+
+func (e *notDeliveredError) Unwrap() error { return e.err }
 
 // storeKind maps the sorter's kinds onto the store's; they are spelled the same.
 func storeKind(k MessageKind) string {

@@ -69,8 +69,8 @@ func WithIdleRestart(d time.Duration) Option { return func(p *Poller) { p.idleRe
 
 // Poller reads new mail from one IMAP mailbox and stores it through an Ingester: fetched
 // by UID in batches (BODY.PEEK[], never relying on \Seen), parsed, sorted and stored one
-// transaction per batch, then optionally moved to the processed folder. It waits with
-// IDLE, or polls, and reconnects with backoff after errors.
+// transaction per batch, then optionally flagged \Seen and moved to the processed
+// folder. It waits with IDLE, or polls, and reconnects with backoff after errors.
 type Poller struct {
 	cfg         IMAPConfig
 	st          Ingester
@@ -310,7 +310,7 @@ func (p *Poller) logout(c *imapclient.Client) {
 // the mailbox is new to the store (first contact: everything) or its UIDVALIDITY
 // changed (everything again; the store skips what it already holds).
 func (p *Poller) selectMailbox(ctx context.Context, c *imapclient.Client, newMail chan struct{}) (*session, error) {
-	sel, err := c.Select(p.cfg.Mailbox, &imap.SelectOptions{ReadOnly: p.cfg.Processed == ""}).Wait()
+	sel, err := c.Select(p.cfg.Mailbox, &imap.SelectOptions{ReadOnly: p.cfg.Processed == "" && !p.cfg.MarkSeen}).Wait()
 	if err != nil {
 		code, isIMAP := imapCode(err)
 		switch {
@@ -574,9 +574,35 @@ func (p *Poller) sync(ctx context.Context, s *session) error {
 	p.log.Info("imap: new mail stored", "mailbox", p.cfg.Mailbox, "messages", stored, "new_contributions", created,
 		"skipped", skipped, "quarantined", quarantined, "last_uid", s.lastUID, "duration", time.Since(start).Round(time.Millisecond),
 		"fetch_time", fetchTime.Round(time.Millisecond), "parse_time", parseTime.Round(time.Millisecond), "store_time", storeTime.Round(time.Millisecond))
+	if p.cfg.MarkSeen && len(handled) > 0 {
+		if err := p.markSeen(s.c, handled); err != nil {
+			return err
+		}
+	}
 	if p.cfg.Processed != "" && len(handled) > 0 {
 		return p.moveHandled(s.c, handled)
 	}
+	return nil
+}
+
+// markSeen flags stored messages \Seen, once, right after they were stored: a person may
+// mark one unread again, and it stays so. A refusal by the server is logged; a broken
+// connection is returned.
+func (p *Poller) markSeen(c *imapclient.Client, uids []uint32) error {
+	var set imap.UIDSet
+	for _, u := range uids {
+		set.AddNum(imap.UID(u))
+	}
+	flags := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}
+	err := c.Store(set, flags, nil).Close()
+	if err == nil {
+		return nil
+	}
+	if _, isIMAP := imapCode(err); !isIMAP {
+		return fmt.Errorf("flag stored mail \\Seen: %w", err)
+	}
+	p.recordError(err)
+	p.log.Warn("imap: could not flag stored mail \\Seen", "count", len(uids), slog.Any("error", err))
 	return nil
 }
 
@@ -663,8 +689,7 @@ func (p *Poller) inbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
 	case f.unreadable != nil:
 		raw := fmt.Appendf(nil, "The IMAP server would not deliver message UID %d (UIDVALIDITY %d) of %s: %v\r\n",
 			f.uid, uidValidity, p.cfg.Mailbox, f.unreadable)
-		return ToInbound(raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil,
-			fmt.Errorf("the IMAP server would not deliver it (%v); it is still on the server", f.unreadable), p.our)
+		return ToInbound(raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil, &notDeliveredError{f.unreadable}, p.our)
 	case f.headerOnly, f.truncated:
 		kept := "its header"
 		if f.truncated {

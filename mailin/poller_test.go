@@ -14,11 +14,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/wsis/wsisbot/mailin"
@@ -306,6 +308,49 @@ func TestPollerMovesToProcessedFolder(t *testing.T) {
 		h.waitMessages(6, 10*time.Second)
 		h.waitMoved(6, srv.HasMove())
 		h.exactlyOnce(6)
+	})
+}
+
+// seen reports, for each message of INBOX, whether it is flagged \Seen.
+func (h *harness) seen() map[uint32]bool {
+	h.t.Helper()
+	msgs, _ := h.folder("INBOX")
+	out := map[uint32]bool{}
+	for _, m := range msgs {
+		out[m.UID] = slices.Contains(m.Flags, imap.FlagSeen)
+	}
+	return out
+}
+
+func TestPollerMarksStoredMailSeenOnlyWhenAsked(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv imaptest.Server) {
+		h := newHarness(t, srv)
+		h.append("INBOX", h.mail(0), h.mail(1))
+		// By default, reading leaves mail unread for the people who share the mailbox.
+		stop := start(t, h.poller(h.cfg, nil))
+		h.waitMessages(2, 10*time.Second)
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		for uid, seen := range h.seen() {
+			if seen {
+				t.Errorf("uid %d flagged \\Seen without WSISBOT_IMAP_MARK_SEEN", uid)
+			}
+		}
+		cfg := h.cfg
+		cfg.MarkSeen = true
+		start(t, h.poller(cfg, nil))
+		h.append("INBOX", h.mail(2), h.mail(3))
+		h.waitMessages(4, 10*time.Second)
+		storetest.Eventually(t, 10*time.Second, "the new mail flagged \\Seen", func() bool {
+			s := h.seen()
+			return s[3] && s[4]
+		})
+		// What was stored before stays as people left it.
+		if s := h.seen(); s[1] || s[2] {
+			t.Errorf("mail stored before WSISBOT_IMAP_MARK_SEEN was turned on got flagged: %v", s)
+		}
+		h.exactlyOnce(4)
 	})
 }
 
@@ -638,6 +683,44 @@ func TestPollerQuarantinesAndMovesOn(t *testing.T) {
 	}
 	if n := h.count(`SELECT count(*) FROM outbox WHERE kind = 'slack_notice'`); n != 2 {
 		t.Errorf("%d quarantine notices, want 2", n)
+	}
+}
+
+// A message the server refuses to deliver holds up the mailbox for two sessions, then is
+// recorded as unreadable (quarantined, visible, still on the server) and the rest flows.
+func TestPollerRecordsAMessageTheServerKeepsRefusing(t *testing.T) {
+	srv := imaptest.StartMemory(t, imaptest.MemoryOptions{RefuseBody: func(uid uint32) bool { return uid == 2 }})
+	h := newHarness(t, srv)
+	h.append("INBOX", h.mail(0), h.mail(1), h.mail(2))
+	p := h.poller(h.cfg, nil)
+	start(t, p)
+	h.waitMessages(3, 10*time.Second)
+	if r := p.Status().Reconnects; r < 2 {
+		t.Errorf("%d reconnections before giving up on the message, want at least 2", r)
+	}
+
+	var rows []struct {
+		UID    int64  `db:"uid"`
+		Kind   string `db:"kind"`
+		Reason string `db:"kind_reason"`
+	}
+	if err := h.st.DB().Select(&rows, `SELECT uid, kind, kind_reason FROM messages ORDER BY uid`); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[0].Kind != store.MsgContribution || rows[2].Kind != store.MsgContribution {
+		t.Fatalf("stored %+v, want uids 1 and 3 as contributions", rows)
+	}
+	if rows[1].UID != 2 || rows[1].Kind != store.MsgQuarantined || !strings.Contains(rows[1].Reason, "would not deliver") {
+		t.Errorf("uid 2 stored as %+v, want quarantined as undeliverable", rows[1])
+	}
+	if n := h.count(`SELECT count(*) FROM outbox WHERE kind = 'slack_notice'`); n != 1 {
+		t.Errorf("%d quarantine notices, want 1", n)
+	}
+	// The mailbox moves on.
+	h.append("INBOX", h.mail(3))
+	h.waitMessages(4, 10*time.Second)
+	if n := h.count(qContributions); n != 3 {
+		t.Errorf("%d contributions, want 3", n)
 	}
 }
 

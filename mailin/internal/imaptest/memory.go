@@ -3,6 +3,7 @@ package imaptest
 import (
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -30,6 +31,9 @@ type MemoryOptions struct {
 	// TLS from the first byte instead.
 	TLS         *tls.Config
 	ImplicitTLS bool
+	// RefuseBody makes the server answer NO to a FETCH of the body of a message whose
+	// UID it returns true for (a message the server cannot read back).
+	RefuseBody func(uid uint32) bool
 }
 
 // Memory is go-imap's in-memory server on a loopback port.
@@ -187,6 +191,26 @@ func (s *memSession) Create(name string, options *imap.CreateOptions) error {
 		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeNoPerm, Text: "Creating mailboxes is not allowed here"}
 	}
 	return s.UserSession.Create(name, options)
+}
+
+func (s *memSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, options *imap.FetchOptions) error {
+	if refuse := s.m.opts.RefuseBody; refuse != nil && len(options.BodySection) > 0 {
+		if uids, ok := numSet.(imap.UIDSet); ok {
+			for _, r := range uids {
+				stop := r.Stop
+				if stop == 0 {
+					stop = r.Start + 10000
+				}
+				for u := r.Start; u <= stop; u++ {
+					if refuse(uint32(u)) {
+						return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug,
+							Text: fmt.Sprintf("Message %d cannot be read", u)}
+					}
+				}
+			}
+		}
+	}
+	return s.UserSession.Fetch(w, numSet, options)
 }
 
 // Idle works around the in-memory server reporting only changes made while IDLE runs:
