@@ -250,8 +250,11 @@ func suggest(p *Parsed, fresh, lang string) Suggestion {
 		// A reply to our acknowledgement: the subject is ours.
 		kindSubject = ""
 	}
-	all := newFoldedText(subject + "\n" + body)
-	s.Kind, s.Reasons = suggestKind(newFoldedText(kindSubject), newFoldedText(body), all, len(p.Attachments))
+	fs, fb, all := newFoldedPair(subject, body)
+	if kindSubject == "" {
+		fs = newFoldedText("")
+	}
+	s.Kind, s.Reasons = suggestKind(fs, fb, all, len(p.Attachments))
 
 	sig := signatureLines(text, fresh)
 	s.Organisation = organisation(p, sig)

@@ -2,6 +2,9 @@ package mailin
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -237,6 +240,52 @@ func TestFoldTextEveryRune(t *testing.T) {
 	for _, s := range []string{"Temática", "ЁЛКА Йод", "أَهْلاً وسَهْلاً", "l’Union", "Ünïcödé  ñ", "ﬁ", "가나다", "豈"} {
 		if got, want := foldText(s), foldTextReference(s); got != want {
 			t.Errorf("foldText(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// One pass over subject and text counts each term as three passes would: in the
+// subject, in the text, and in both, a term running from the one into the other too.
+func TestFoldedPairCountsAsSeparatePasses(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join(corpusDir, "*.eml"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no corpus: %v", err)
+	}
+	type pair struct{ subject, body string }
+	cases := []pair{
+		{"photo", "contest on capacity building"},            // "photo contest" across the two
+		{"Soumission: atelier", "Un atelier, deux ateliers"}, // in both
+		{"", "研讨会研讨会研讨会研讨会"},                                 // capped at three
+		{"ورشة عمل", "ورش عمل"},
+	}
+	for _, path := range paths {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, err := Parse(raw, DefaultLimits()); err == nil {
+			cases = append(cases, pair{p.Subject, p.Text})
+		}
+	}
+	for _, c := range cases {
+		subject, body := foldText(c.subject), foldText(c.body)
+		fs, fb, all := newFoldedPair(subject, body)
+		for _, w := range []struct {
+			name      string
+			got, want foldedText
+		}{
+			{"subject", fs, newFoldedText(subject)},
+			{"text", fb, newFoldedText(body)},
+			{"both", all, newFoldedText(subject + "\n" + body)},
+		} {
+			if !slices.Equal(w.got.counts, w.want.counts) {
+				for _, tm := range allTerms {
+					if w.got.counts[tm.id] != w.want.counts[tm.id] {
+						t.Errorf("%q / %q: %s: %q counted %d, want %d", shorten(c.subject, 40), shorten(c.body, 40),
+							w.name, tm.text, w.got.counts[tm.id], w.want.counts[tm.id])
+					}
+				}
+			}
 		}
 	}
 }

@@ -54,8 +54,10 @@ type termIndex struct {
 	// prefixLen bytes.
 	byPrefix  map[string][]*term
 	prefixLen int
-	// byRune: the terms matched anywhere, by their first rune.
-	byRune map[rune][]*term
+	// byRune: the terms matched anywhere, by their first rune (see anywhereRune);
+	// scanned: the few others matched anywhere, looked for one by one.
+	byRune  map[rune][]*term
+	scanned []*term
 }
 
 var theTermIndex = sync.OnceValue(func() *termIndex {
@@ -68,17 +70,18 @@ var theTermIndex = sync.OnceValue(func() *termIndex {
 		}
 	}
 	for _, t := range allTerms {
-		switch first := ""; {
+		switch {
 		case t.anywhere:
-			if t.folded != "" {
-				r, _ := utf8.DecodeRuneInString(t.folded)
+			if r, _ := utf8.DecodeRuneInString(t.folded); anywhereRune(r) {
 				ix.byRune[r] = append(ix.byRune[r], t)
+			} else if t.folded != "" {
+				ix.scanned = append(ix.scanned, t)
 			}
 		case strings.HasSuffix(t.words[0], "*"):
 			k := t.words[0][:ix.prefixLen]
 			ix.byPrefix[k] = append(ix.byPrefix[k], t)
 		default:
-			first = t.words[0]
+			first := t.words[0]
 			for _, form := range []string{first, first + "s", first + "es"} {
 				ix.byWord[form] = append(ix.byWord[form], t)
 			}
@@ -104,10 +107,39 @@ const maxTermCount = 3
 
 func newFoldedText(folded string) foldedText {
 	ft := foldedText{s: folded, words: splitWords(folded), counts: make([]uint8, len(allTerms))}
+	ft.count(func(*term, int, int) {})
+	return ft
+}
+
+// newFoldedPair cuts and counts a folded subject and text in one pass: each alone, and
+// together (subject, newline, text), where a term may also run from the one into the
+// other.
+func newFoldedPair(subject, body string) (fs, fb, all foldedText) {
+	all = foldedText{s: subject + "\n" + body, counts: make([]uint8, len(allTerms))}
+	all.words = splitWords(all.s)
+	nsub := len(splitWords(subject))
+	fs = foldedText{s: subject, words: all.words[:nsub], counts: make([]uint8, len(allTerms))}
+	fb = foldedText{s: body, words: all.words[nsub:], counts: make([]uint8, len(allTerms))}
+	all.count(func(t *term, word, at int) {
+		switch {
+		case word >= 0 && word+len(t.words) <= nsub, word < 0 && at+len(t.folded) <= len(subject):
+			fs.counts[t.id] = min(fs.counts[t.id]+1, maxTermCount)
+		case word >= nsub, word < 0 && at > len(subject):
+			fb.counts[t.id] = min(fb.counts[t.id]+1, maxTermCount)
+		}
+	})
+	return fs, fb, all
+}
+
+// count counts the terms in ft (at most maxTermCount each), and tells found about every
+// occurrence: where it starts, as a word index, or -1 and a byte offset for a term
+// matched anywhere.
+func (ft *foldedText) count(found func(t *term, word, at int)) {
 	ix := theTermIndex()
 	see := func(t *term, i int) {
-		if ft.counts[t.id] < maxTermCount && ft.matchAt(t, i) {
-			ft.counts[t.id]++
+		if ft.matchAt(t, i) {
+			ft.counts[t.id] = min(ft.counts[t.id]+1, maxTermCount)
+			found(t, i, 0)
 		}
 	}
 	for i, w := range ft.words {
@@ -120,27 +152,39 @@ func newFoldedText(folded string) foldedText {
 			}
 		}
 	}
-	if isASCII(folded) {
-		return ft
-	}
 	// Terms matched anywhere count like strings.Count: occurrences that do not overlap.
 	var ends map[*term]int
-	for i, r := range folded {
-		if !anywhereRune(r) {
-			continue
+	anywhere := func(t *term, at int) {
+		if !strings.HasPrefix(ft.s[at:], t.folded) || at < ends[t] {
+			return
 		}
-		for _, t := range ix.byRune[r] {
-			if ft.counts[t.id] >= maxTermCount || !strings.HasPrefix(folded[i:], t.folded) || i < ends[t] {
-				continue
+		ft.counts[t.id] = min(ft.counts[t.id]+1, maxTermCount)
+		found(t, -1, at)
+		if ends == nil {
+			ends = map[*term]int{}
+		}
+		ends[t] = at + len(t.folded)
+	}
+	for _, t := range ix.scanned {
+		for at := 0; at < len(ft.s); {
+			k := strings.Index(ft.s[at:], t.folded)
+			if k < 0 {
+				break
 			}
-			ft.counts[t.id]++
-			if ends == nil {
-				ends = map[*term]int{}
-			}
-			ends[t] = i + len(t.folded)
+			anywhere(t, at+k)
+			at += k + len(t.folded)
 		}
 	}
-	return ft
+	if isASCII(ft.s) {
+		return
+	}
+	for at, r := range ft.s {
+		if anywhereRune(r) {
+			for _, t := range ix.byRune[r] {
+				anywhere(t, at)
+			}
+		}
+	}
 }
 
 // matchAt reports whether the words of t, a term matched word by word, start at word i.

@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
-	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -862,15 +862,17 @@ func (s *Store) insertBlobs(ctx context.Context, tx *sqlx.Tx, m *Inbound) error 
 		big += int64(len(a.Data))
 	}
 	if big >= largeContent {
-		// The driver's copy of a large content is garbage now: collect it before the raw
-		// message takes its own copy, so that peak memory stays under three times the
-		// message (rare: a message with megabytes of attachments).
-		runtime.GC()
+		// The driver's copy of a large content is garbage now: collect it, and give the
+		// memory back to the system, before the raw message takes its own copy, so that
+		// peak memory stays under three times the message whatever the heap held before
+		// (rare: a message with megabytes of attachments).
+		debug.FreeOSMemory()
 	}
 	return nil
 }
 
-// largeContent is the attachment size from which insertBlobs collects garbage.
+// largeContent is the attachment size from which insertBlobs collects garbage and
+// returns memory to the system.
 const largeContent = 8 << 20
 
 // insertAttachments stores a message's attachment rows; insertBlobs stored the content.
