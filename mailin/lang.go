@@ -101,6 +101,16 @@ func DetectLanguage(text, subject string, headers map[string]string) string {
 	return ""
 }
 
+// latinBelow: the runes below it (ASCII, Latin-1, Latin Extended-A and -B) are Latin
+// letters or not letters at all.
+const latinBelow = 0x250
+
+// latinLetter reports, for a rune below latinBelow, what unicode.Is(unicode.Latin, r)
+// says, without searching its table.
+func latinLetter(r rune) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || r >= 0xC0 && r != 0xD7 && r != 0xF7 || r == 0xAA || r == 0xBA
+}
+
 // detectLanguage returns the language of s, or "" and the Latin-script
 // languages tied for first place (nil when there is no sign at all).
 func detectLanguage(s string) (string, []string) {
@@ -108,6 +118,10 @@ func detectLanguage(s string) (string, []string) {
 	var arabic, han, cyrillic, latin int
 	for _, r := range sample {
 		switch {
+		case r < latinBelow:
+			if latinLetter(r) {
+				latin++
+			}
 		case unicode.Is(unicode.Arabic, r):
 			arabic++
 		case unicode.Is(unicode.Han, r):

@@ -1,6 +1,9 @@
 package mailin
 
-import "testing"
+import (
+	"testing"
+	"unicode"
+)
 
 func TestDetectLanguage(t *testing.T) {
 	for _, tc := range []struct {
@@ -35,5 +38,13 @@ func TestDetectLanguage(t *testing.T) {
 				t.Errorf("DetectLanguage(%q, %q) = %q, want %q", tc.text, tc.subject, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestLatinLetterAsUnicodeSays(t *testing.T) {
+	for r := rune(0); r < latinBelow; r++ {
+		if got, want := latinLetter(r), unicode.Is(unicode.Latin, r); got != want {
+			t.Errorf("latinLetter(%U) = %v, unicode.Latin says %v", r, got, want)
+		}
 	}
 }

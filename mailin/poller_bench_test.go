@@ -43,24 +43,37 @@ func backlog(run string) (msgs [][]byte, total int) {
 	return msgs, total
 }
 
-// heapSampler records the peak of live heap objects while it runs.
+// heapSampler records the peak of live heap objects while it runs, overall and in each
+// half of the run (the second half starts once secondHalf reports true).
 type heapSampler struct {
-	peak atomic.Uint64
-	stop chan struct{}
-	done chan struct{}
+	peak       atomic.Uint64
+	halves     [2]atomic.Uint64
+	secondHalf func() bool
+	stop       chan struct{}
+	done       chan struct{}
 }
 
-func sampleHeap() *heapSampler {
-	s := &heapSampler{stop: make(chan struct{}), done: make(chan struct{})}
+func sampleHeap() *heapSampler { return sampleHeapHalves(func() bool { return false }) }
+
+func sampleHeapHalves(secondHalf func() bool) *heapSampler {
+	s := &heapSampler{secondHalf: secondHalf, stop: make(chan struct{}), done: make(chan struct{})}
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	go func() {
 		defer close(s.done)
 		t := time.NewTicker(2 * time.Millisecond)
 		defer t.Stop()
+		half := 0
 		for {
 			metrics.Read(sample)
-			if v := sample[0].Value.Uint64(); v > s.peak.Load() {
+			v := sample[0].Value.Uint64()
+			if v > s.peak.Load() {
 				s.peak.Store(v)
+			}
+			if half == 0 && s.secondHalf() {
+				half = 1
+			}
+			if v > s.halves[half].Load() {
+				s.halves[half].Store(v)
 			}
 			select {
 			case <-s.stop:
@@ -246,7 +259,7 @@ func BenchmarkIngestBacklog(b *testing.B) {
 	b.Logf("backlog: %d messages, %.1f MB, %.1f KB on average", len(msgs), float64(total)/1e6, float64(total)/float64(len(msgs))/1e3)
 
 	var ingest, fetch, cp, selfCPU, machineCPU time.Duration
-	var peakHeap uint64
+	var peakHeap, peakFirst, peakSecond uint64
 	for range b.N {
 		b.StopTimer()
 		st, _ := storetest.New(b)
@@ -258,7 +271,7 @@ func BenchmarkIngestBacklog(b *testing.B) {
 		base := heapNow()
 		st2, _ := storetest.New(b)
 		p := benchPoller(b, d, st2)
-		hs := sampleHeap()
+		hs := sampleHeapHalves(func() bool { return p.Status().Fetched >= int64(len(msgs)/2) })
 		self0, machine0 := cpuTimes()
 		b.StartTimer()
 		ingest += runUntil(b, p, 3*time.Minute, func() bool { return p.Status().Fetched >= int64(len(msgs)) })
@@ -268,6 +281,8 @@ func BenchmarkIngestBacklog(b *testing.B) {
 		if peak := hs.Stop(); peak > base && peak-base > peakHeap {
 			peakHeap = peak - base
 		}
+		peakFirst = max(peakFirst, hs.halves[0].Load()-min(base, hs.halves[0].Load()))
+		peakSecond = max(peakSecond, hs.halves[1].Load()-min(base, hs.halves[1].Load()))
 		var n [3]int
 		for i, q := range []string{qContributions, qCards, qAcks} {
 			if err := st2.DB().Get(&n[i], q); err != nil {
@@ -289,6 +304,8 @@ func BenchmarkIngestBacklog(b *testing.B) {
 	b.ReportMetric(float64(len(msgs))/per(ingest), "msgs/s")
 	b.ReportMetric(float64(total)/1e6/per(ingest), "MB/s")
 	b.ReportMetric(float64(peakHeap)/1e6, "peak-heap-MB")
+	b.ReportMetric(float64(peakFirst)/1e6, "peak-heap-1st-half-MB")
+	b.ReportMetric(float64(peakSecond)/1e6, "peak-heap-2nd-half-MB")
 	b.ReportMetric(per(selfCPU), "cpu-wsisbot-s")
 	b.ReportMetric(per(machineCPU-selfCPU), "cpu-servers-s")
 	b.ReportMetric(0, "ns/op")

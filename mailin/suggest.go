@@ -257,12 +257,13 @@ func suggest(p *Parsed, fresh, lang string) Suggestion {
 	s.Kind, s.Reasons = suggestKind(fs, fb, all, len(p.Attachments))
 
 	sig := signatureLines(text, fresh)
-	s.Organisation = organisation(p, sig)
+	lt := lineTerms{}
+	s.Organisation = organisation(p, sig, lt)
 	if s.Organisation != "" {
 		s.Reasons = append(s.Reasons, "organisation: "+s.Organisation)
 	}
 	var why string
-	s.StakeholderType, why = stakeholderType(p, sig)
+	s.StakeholderType, why = stakeholderType(p, sig, lt)
 	s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)
 
 	var lineReasons []string
@@ -368,7 +369,7 @@ func actionLineNumber(reason string) int {
 // stakeholderType scores the sender's domain (3 for gov, int, edu and ac
 // domains, 1 for plain .org and .com) and the organisation words of the
 // name, organisation and signature (2). Two points are needed.
-func stakeholderType(p *Parsed, sig []string) (string, string) {
+func stakeholderType(p *Parsed, sig []string, lt lineTerms) (string, string) {
 	score := map[string]int{}
 	why := map[string][]string{}
 	add := func(typ string, n int, reason string) {
@@ -402,9 +403,8 @@ func stakeholderType(p *Parsed, sig []string) (string, string) {
 	lines := append([]string{p.From.Name, p.Headers[hdrOrganization]}, sig...)
 	wordScore := map[string]int{}
 	for i, line := range lines {
-		line = foldText(line)
-		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || sentenceEndRE.MatchString(line))
-		ft := newFoldedText(line)
+		ft := lt.get(line)
+		long := i >= 2 && (utf8.RuneCountInString(ft.s) > 80 || endsSentence(ft.s))
 		for _, st := range stakeholderTerms {
 			n, term := st.terms.distinctIn(ft)
 			if n == 0 {
@@ -474,10 +474,23 @@ func emailDomain(email string) string {
 	return strings.Trim(domain, ".> ")
 }
 
+// lineTerms keeps the short lines (name, signature) that the organisation and the
+// stakeholder guesses both read, folded and counted once.
+type lineTerms map[string]foldedText
+
+func (lt lineTerms) get(line string) foldedText {
+	ft, ok := lt[line]
+	if !ok {
+		ft = newFoldedText(foldText(line))
+		lt[line] = ft
+	}
+	return ft
+}
+
 // isOrganisationLine reports whether line holds an organisation word of any
 // stakeholder type.
-func isOrganisationLine(line string) bool {
-	ft := newFoldedText(foldText(line))
+func isOrganisationLine(line string, lt lineTerms) bool {
+	ft := lt.get(line)
 	for _, st := range stakeholderTerms {
 		if n, _ := st.terms.countIn(ft); n > 0 {
 			return true
@@ -491,35 +504,39 @@ var displayNameOrgRE = regexp.MustCompile(`^(.+?)\s*(?:\||/|–|—| - |,|\()\s*
 // organisation names the sender's organisation: the Organization header,
 // the organisation part of the display name, a signature line with an
 // organisation word, or the domain.
-func organisation(p *Parsed, sig []string) string {
+func organisation(p *Parsed, sig []string, lt lineTerms) string {
 	if org := strings.TrimSpace(p.Headers[hdrOrganization]); org != "" {
 		return shorten(org, 120)
 	}
 	name := strings.TrimSpace(p.From.Name)
-	if m := displayNameOrgRE.FindStringSubmatch(name); m != nil && (isOrganisationLine(m[2]) || isAcronym(m[2])) {
+	if m := displayNameOrgRE.FindStringSubmatch(name); m != nil && (isOrganisationLine(m[2], lt) || isAcronym(m[2])) {
 		return shorten(strings.TrimSpace(m[2]), 120)
 	}
-	if name != "" && isOrganisationLine(name) {
+	if name != "" && isOrganisationLine(name, lt) {
 		return shorten(name, 120)
 	}
 	// Signatures end with the organisation: look from the bottom, at short
 	// lines that are not sentences or list items.
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := sig[i]
-		if utf8.RuneCountInString(line) > 80 || sentenceEndRE.MatchString(line) || listItemRE.MatchString(line) {
+		if utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line) {
 			continue
 		}
-		if isOrganisationLine(line) {
+		if isOrganisationLine(line, lt) {
 			return shorten(strings.Trim(line, " \t,;-–—|"), 120)
 		}
 	}
 	return domainOrganisation(emailDomain(p.From.Email))
 }
 
-var (
-	sentenceEndRE = regexp.MustCompile(`[.:;!?。：；！？؟]\s*$`)
-	listItemRE    = regexp.MustCompile(`^\s*([-–—•*]|\d+[.)]|[(（][^)）]{1,3}[)）])`)
-)
+// endsSentence reports whether line ends with sentence punctuation (spaces after it
+// aside), in the six languages.
+func endsSentence(line string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimRightFunc(line, unicode.IsSpace))
+	return strings.ContainsRune(".:;!?。：；！？؟", r)
+}
+
+var listItemRE = regexp.MustCompile(`^\s*([-–—•*]|\d+[.)]|[(（][^)）]{1,3}[)）])`)
 
 func isAcronym(s string) bool {
 	s = strings.TrimSpace(s)
