@@ -251,12 +251,8 @@ func TestFoldedPairCountsAsSeparatePasses(t *testing.T) {
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no corpus: %v", err)
 	}
-	type pair struct{ subject, body string }
-	cases := []pair{
-		{"photo", "contest on capacity building"},            // "photo contest" across the two
-		{"Soumission: atelier", "Un atelier, deux ateliers"}, // in both
-		{"", "研讨会研讨会研讨会研讨会"},                                 // capped at three
-		{"ورشة عمل", "ورش عمل"},
+	for _, c := range foldedPairSeeds {
+		checkFoldedPair(t, c[0], c[1])
 	}
 	for _, path := range paths {
 		raw, err := os.ReadFile(path)
@@ -264,27 +260,46 @@ func TestFoldedPairCountsAsSeparatePasses(t *testing.T) {
 			t.Fatal(err)
 		}
 		if p, err := Parse(raw, DefaultLimits()); err == nil {
-			cases = append(cases, pair{p.Subject, p.Text})
+			checkFoldedPair(t, p.Subject, p.Text)
 		}
 	}
-	for _, c := range cases {
-		subject, body := foldText(c.subject), foldText(c.body)
-		fs, fb, all := newFoldedPair(subject, body)
-		for _, w := range []struct {
-			name      string
-			got, want foldedText
-		}{
-			{"subject", fs, newFoldedText(subject)},
-			{"text", fb, newFoldedText(body)},
-			{"both", all, newFoldedText(subject + "\n" + body)},
-		} {
-			if !slices.Equal(w.got.counts, w.want.counts) {
-				for _, tm := range allTerms {
-					if w.got.counts[tm.id] != w.want.counts[tm.id] {
-						t.Errorf("%q / %q: %s: %q counted %d, want %d", shorten(c.subject, 40), shorten(c.body, 40),
-							w.name, tm.text, w.got.counts[tm.id], w.want.counts[tm.id])
-					}
-				}
+}
+
+var foldedPairSeeds = [][2]string{
+	{"photo", "contest on capacity building"},            // "photo contest" across the two
+	{"Soumission: atelier", "Un atelier, deux ateliers"}, // in both
+	{"", "研讨会研讨会研讨会研讨会"},                                 // capped at three
+	{"ورشة عمل", "ورش عمل"},
+}
+
+func FuzzFoldedPair(f *testing.F) {
+	for _, c := range foldedPairSeeds {
+		f.Add(c[0], c[1])
+	}
+	f.Fuzz(func(t *testing.T, subject, body string) {
+		checkFoldedPair(t, subject, body)
+	})
+}
+
+func checkFoldedPair(t *testing.T, rawSubject, rawBody string) {
+	t.Helper()
+	subject, body := foldText(rawSubject), foldText(rawBody)
+	fs, fb, all := newFoldedPair(subject, body)
+	for _, w := range []struct {
+		name      string
+		got, want foldedText
+	}{
+		{"subject", fs, newFoldedText(subject)},
+		{"text", fb, newFoldedText(body)},
+		{"both", all, newFoldedText(subject + "\n" + body)},
+	} {
+		if slices.Equal(w.got.counts, w.want.counts) {
+			continue
+		}
+		for _, tm := range allTerms {
+			if w.got.counts[tm.id] != w.want.counts[tm.id] {
+				t.Errorf("%q / %q: %s: %q counted %d, want %d", shorten(rawSubject, 40), shorten(rawBody, 40),
+					w.name, tm.text, w.got.counts[tm.id], w.want.counts[tm.id])
 			}
 		}
 	}
