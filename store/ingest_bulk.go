@@ -13,8 +13,9 @@ import (
 
 // bulk collects the rows of a batch's new contributions and writes them with a few
 // statements for the whole run instead of several per message: multi-row INSERTs for
-// what carries bytes (messages, attachment contents), COPY for the rest. It is used on the fast
-// path only: any failure sends the whole batch down the one-message-at-a-time path.
+// what carries bytes (messages, attachment contents), COPY for the rest. It is used on
+// the fast path only: any failure sends the whole batch down the one-message-at-a-time
+// path.
 type bulk struct {
 	ids    []bulkID // preallocated ids for new contributions and their messages
 	next   int
@@ -147,7 +148,7 @@ func (b *bulk) add(id bulkID, c newContributionRow, m *Inbound, rawSHA string, h
 }
 
 // flush gives the queued contributions their reference numbers, in arrival order, and
-// writes every queued row with COPY.
+// writes every queued row.
 func (b *bulk) flush(ctx context.Context, s *Store, tx *sqlx.Tx) error {
 	if b.empty() {
 		return nil
