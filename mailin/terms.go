@@ -325,15 +325,7 @@ var foldTable = func() []rune {
 			t[r] = straightApostrophe(lower)
 			continue
 		}
-		f := []rune(foldRuneSlow(r))
-		switch len(f) {
-		case 0:
-			t[r] = foldDrop
-		case 1:
-			t[r] = f[0]
-		default:
-			t[r] = foldMany
-		}
+		t[r] = foldRuneLong(r)
 	}
 	return t
 }()
@@ -347,8 +339,12 @@ func foldRune(r rune) rune {
 		// CJK, Hangul, Arabic presentation forms and the like: no case, nothing to drop.
 		return r
 	}
-	f := []rune(foldRuneSlow(r))
-	switch len(f) {
+	return foldRuneLong(r)
+}
+
+// foldRuneLong is foldRune from foldRuneSlow: a rune, foldDrop or foldMany.
+func foldRuneLong(r rune) rune {
+	switch f := []rune(foldRuneSlow(r)); len(f) {
 	case 0:
 		return foldDrop
 	case 1:
