@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wsis/wsisbot/mailin/internal/imaptest"
+	"github.com/wsis/wsisbot/internal/imaptest"
 	"github.com/wsis/wsisbot/store/storetest"
 )
 

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/wsis/wsisbot/mailin"
-	"github.com/wsis/wsisbot/mailin/internal/imaptest"
+	"github.com/wsis/wsisbot/internal/imaptest"
 	"github.com/wsis/wsisbot/store"
 )
 

@@ -24,7 +24,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/wsis/wsisbot/mailin"
-	"github.com/wsis/wsisbot/mailin/internal/imaptest"
+	"github.com/wsis/wsisbot/internal/imaptest"
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
 )
