@@ -1,13 +1,18 @@
 package mailin
 
-import "time"
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
 
 // IMAPConfig is where the shared mailbox is and how to read it.
 type IMAPConfig struct {
 	Addr      string        `env:"WSISBOT_IMAP_ADDR" help:"IMAP server host:port (empty: no intake)"`
 	TLS       string        `env:"WSISBOT_IMAP_TLS" default:"tls" help:"tls, starttls or none (none only for loopback)"`
 	User      string        `env:"WSISBOT_IMAP_USER" help:"IMAP user name"`
-	Password  string        `env:"WSISBOT_IMAP_PASSWORD" secret:"true" help:"IMAP password (or use WSISBOT_IMAP_TOKEN_CMD)"`
+	Password  string        `env:"WSISBOT_IMAP_PASSWORD" secret:"true" help:"IMAP password (or use WSISBOT_IMAP_TOKEN_CMD); from WSISBOT_IMAP_PASSWORD_FILE, read again at each login"`
 	TokenCmd  string        `env:"WSISBOT_IMAP_TOKEN_CMD" help:"command whose stdout is an OAuth access token (XOAUTH2/OAUTHBEARER)"`
 	Mailbox   string        `env:"WSISBOT_IMAP_MAILBOX" default:"INBOX" help:"mailbox to read"`
 	Processed string        `env:"WSISBOT_IMAP_PROCESSED" help:"folder to move handled mail to (created if missing; empty: leave it)"`
@@ -20,6 +25,28 @@ type IMAPConfig struct {
 	MaxMessageBytes int64 `env:"WSISBOT_MAX_MESSAGE_BYTES" default:"52428800" help:"larger messages are quarantined with their header only (the message stays on the server)"`
 	MaxAttachments  int   `env:"WSISBOT_MAX_ATTACHMENTS" default:"100" help:"messages with more attachments are quarantined"`
 	MaxHeaderBytes  int   `env:"WSISBOT_MAX_HEADER_BYTES" default:"262144" help:"messages with a larger header (or part header) are quarantined"`
+
+	// PasswordFile is the file the password came from (WSISBOT_IMAP_PASSWORD_FILE), set
+	// by the configuration loader: the poller reads it again at each login, so that a
+	// corrected password is taken up without a restart.
+	PasswordFile string
+}
+
+// CurrentPassword is the password to log in with now: the password file's content when
+// there is one (read now), else Password.
+func (c IMAPConfig) CurrentPassword() (string, error) {
+	if c.PasswordFile == "" {
+		return c.Password, nil
+	}
+	b, err := os.ReadFile(c.PasswordFile)
+	if err != nil {
+		return "", fmt.Errorf("WSISBOT_IMAP_PASSWORD_FILE: %w", err)
+	}
+	pw := strings.TrimRight(string(b), "\r\n")
+	if pw == "" {
+		return "", fmt.Errorf("WSISBOT_IMAP_PASSWORD_FILE %s is empty", c.PasswordFile)
+	}
+	return pw, nil
 }
 
 // MailConfig is the acknowledgement mailer and what the intake decides by itself.

@@ -44,9 +44,9 @@ func (c IMAPConfig) Validate() error {
 		errs = append(errs, errors.New("WSISBOT_IMAP_USER is required with WSISBOT_IMAP_ADDR"))
 	}
 	switch {
-	case c.Password == "" && c.TokenCmd == "":
+	case c.Password == "" && c.PasswordFile == "" && c.TokenCmd == "":
 		errs = append(errs, errors.New("WSISBOT_IMAP_PASSWORD or WSISBOT_IMAP_TOKEN_CMD is required with WSISBOT_IMAP_ADDR"))
-	case c.Password != "" && c.TokenCmd != "":
+	case (c.Password != "" || c.PasswordFile != "") && c.TokenCmd != "":
 		errs = append(errs, errors.New("WSISBOT_IMAP_PASSWORD and WSISBOT_IMAP_TOKEN_CMD are both set: use one"))
 	}
 	if c.Mailbox == "" {
@@ -69,14 +69,15 @@ func (c IMAPConfig) Limits() Limits {
 	return Limits{MaxMessageBytes: c.MaxMessageBytes, MaxAttachments: c.MaxAttachments, MaxHeaderBytes: c.MaxHeaderBytes}
 }
 
-// PermanentError is an error that reconnecting does not cure: the server refused the
-// credentials, or the mailbox does not exist. Run returns it.
+// PermanentError is an error that reconnecting at once does not cure: the server refused
+// the credentials, or the mailbox does not exist. Run then waits longer before trying
+// again (WithStoppedRetry), for a person to fix the configuration or the server.
 type PermanentError struct{ Err error }
 
 func (e *PermanentError) Error() string { return e.Err.Error() }
 func (e *PermanentError) Unwrap() error { return e.Err }
 
-// IsPermanent reports whether err (from Run) is a PermanentError.
+// IsPermanent reports whether err is a PermanentError.
 func IsPermanent(err error) bool {
 	var pe *PermanentError
 	return errors.As(err, &pe)
@@ -233,13 +234,21 @@ func (p *Poller) authenticate(ctx context.Context, c *imapclient.Client) error {
 		}
 	case caps.Has(imap.AuthCap(sasl.Plain)):
 		mech = sasl.Plain
-		err = c.Authenticate(sasl.NewPlainClient("", p.cfg.User, p.cfg.Password))
+		pw, perr := p.cfg.CurrentPassword()
+		if perr != nil {
+			return &PermanentError{perr}
+		}
+		err = c.Authenticate(sasl.NewPlainClient("", p.cfg.User, pw))
 	case caps.Has(imap.CapLoginDisabled):
 		return &PermanentError{errors.New("the server refuses LOGIN on this connection (LOGINDISABLED) and offers no AUTH=PLAIN: " +
 			"use WSISBOT_IMAP_TLS=tls or starttls")}
 	default:
 		mech = "LOGIN"
-		err = c.Login(p.cfg.User, p.cfg.Password).Wait()
+		pw, perr := p.cfg.CurrentPassword()
+		if perr != nil {
+			return &PermanentError{perr}
+		}
+		err = c.Login(p.cfg.User, pw).Wait()
 	}
 	if err == nil {
 		return nil

@@ -46,6 +46,10 @@ type PollerStatus struct {
 	Fetched       int64     `json:"fetched"`
 	UIDValidity   uint32    `json:"uidvalidity"`
 	LastUID       uint32    `json:"last_uid"`
+	// Stopped says that a permanent error (refused credentials, a missing mailbox) keeps
+	// the intake down: it tries again every RetryEvery, for a person to fix the cause.
+	Stopped    bool          `json:"stopped"`
+	RetryEvery time.Duration `json:"retry_every"`
 }
 
 // Option adjusts a Poller.
@@ -62,6 +66,15 @@ func WithTLSConfig(c *tls.Config) Option { return func(p *Poller) { p.tlsConfig 
 func WithBackoff(minDelay, maxDelay time.Duration) Option {
 	return func(p *Poller) { p.minBackoff, p.maxBackoff = minDelay, maxDelay }
 }
+
+// WithStoppedRetry sets how long the poller waits before trying again after a permanent
+// error (refused credentials, a missing mailbox): long enough not to hammer the server
+// (default 2 minutes), short enough that a fixed password or mailbox is taken up soon.
+func WithStoppedRetry(d time.Duration) Option { return func(p *Poller) { p.stoppedRetry = d } }
+
+// WithStatusChange calls f whenever the status's Connected, LastError or Stopped change
+// (for a heartbeat). f runs on the poller's goroutine and must not block.
+func WithStatusChange(f func()) Option { return func(p *Poller) { p.onChange = f } }
 
 // WithIdleRestart sets how often IDLE is ended and the mailbox checked again (default
 // 25 minutes, under the 29 minutes after which servers may drop an idle client).
@@ -85,6 +98,9 @@ type Poller struct {
 	maxBackoff  time.Duration
 	idleRestart time.Duration
 	logoutGrace time.Duration
+	// stoppedRetry is the wait after a permanent error; onChange hears status changes.
+	stoppedRetry time.Duration
+	onChange     func()
 
 	mu     sync.Mutex
 	status PollerStatus
@@ -127,6 +143,8 @@ func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, ourAddresses
 		maxBackoff:  2 * time.Minute,
 		idleRestart: 25 * time.Minute,
 		logoutGrace: 2 * time.Second,
+
+		stoppedRetry: 2 * time.Minute,
 		unreadable:  map[position]int{},
 	}
 	if cfg.TokenCmd != "" {
@@ -134,6 +152,9 @@ func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, ourAddresses
 	}
 	for _, o := range opts {
 		o(p)
+	}
+	if p.stoppedRetry <= 0 {
+		p.stoppedRetry = 2 * time.Minute
 	}
 	return p
 }
@@ -147,8 +168,13 @@ func (p *Poller) Status() PollerStatus {
 
 func (p *Poller) update(f func(s *PollerStatus)) {
 	p.mu.Lock()
+	before := p.status
 	f(&p.status)
+	after := p.status
 	p.mu.Unlock()
+	if p.onChange != nil && (before.Connected != after.Connected || before.LastError != after.LastError || before.Stopped != after.Stopped) {
+		p.onChange()
+	}
 }
 
 func (p *Poller) recordError(err error) {
@@ -156,9 +182,12 @@ func (p *Poller) recordError(err error) {
 	p.update(func(s *PollerStatus) { s.LastError, s.LastErrorAt = err.Error(), now })
 }
 
-// Run reads the mailbox until ctx is done (then it returns nil) or a permanent error
-// (refused credentials, a missing mailbox) makes it give up: that error is returned.
-// Network and server errors are retried with exponential backoff.
+// Run reads the mailbox until ctx is done, then returns nil. It never gives up by
+// itself: network and server errors are retried with exponential backoff; a permanent
+// error (refused credentials, a missing mailbox) leaves the intake stopped, said once at
+// error level and in Status, and it tries again every WithStoppedRetry, reading the
+// password file and running the token command again each time, until a person has
+// fixed the cause.
 func (p *Poller) Run(ctx context.Context) error {
 	if p.cfg.TLS == TLSNone {
 		if host, _, err := net.SplitHostPort(p.cfg.Addr); err == nil && !isLoopback(host) {
@@ -167,8 +196,16 @@ func (p *Poller) Run(ctx context.Context) error {
 	}
 	bo := newBackoff(p.minBackoff, p.maxBackoff)
 	tokenRetried := false
+	stoppedBy := "" // the permanent error last said at error level
 	for {
-		err := p.session(ctx, func() { bo.reset(); tokenRetried = false })
+		err := p.session(ctx, func() {
+			bo.reset()
+			tokenRetried = false
+			if stoppedBy != "" {
+				p.log.Info("imap: the intake reads the mailbox again", "addr", p.cfg.Addr, "mailbox", p.cfg.Mailbox)
+				stoppedBy = ""
+			}
+		})
 		p.update(func(s *PollerStatus) { s.Connected = false })
 		if ctx.Err() != nil {
 			return nil
@@ -187,14 +224,32 @@ func (p *Poller) Run(ctx context.Context) error {
 			}
 			err = &PermanentError{err}
 		}
-		p.recordError(err)
-		if IsPermanent(err) {
-			p.log.Error("imap: giving up: this needs a person to fix the configuration or the server",
-				"addr", p.cfg.Addr, "user", p.cfg.User, "mailbox", p.cfg.Mailbox, slog.Any("error", err))
-			return fmt.Errorf("mailin: imap %s: %w", p.cfg.Addr, err)
+		permanent := IsPermanent(err)
+		now := time.Now()
+		p.update(func(s *PollerStatus) {
+			s.LastError, s.LastErrorAt, s.Stopped = err.Error(), now, permanent
+			if permanent {
+				s.RetryEvery = p.stoppedRetry
+			}
+		})
+		var delay time.Duration
+		if permanent {
+			delay = p.stoppedRetry
+			if p.tokens != nil {
+				// The next attempt runs the token command again.
+				p.tokens.Invalidate()
+			}
+			if msg := err.Error(); msg != stoppedBy {
+				stoppedBy = msg
+				p.log.Error("imap: the intake is stopped: this needs a person to fix the configuration or the server; trying again every "+delay.String(),
+					"addr", p.cfg.Addr, "user", p.cfg.User, "mailbox", p.cfg.Mailbox, slog.Any("error", err))
+			} else {
+				p.log.Info("imap: the intake is still stopped; trying again", "retry_in", delay, slog.Any("error", err))
+			}
+		} else {
+			delay = bo.next()
+			p.log.Warn("imap: reconnecting", "addr", p.cfg.Addr, "retry_in", delay.Round(time.Millisecond), slog.Any("error", err))
 		}
-		delay := bo.next()
-		p.log.Warn("imap: reconnecting", "addr", p.cfg.Addr, "retry_in", delay.Round(time.Millisecond), slog.Any("error", err))
 		p.countReconnect()
 		t := time.NewTimer(delay)
 		select {
@@ -350,7 +405,7 @@ func (p *Poller) selectMailbox(ctx context.Context, c *imapclient.Client, newMai
 		s.lastUID = uint32(cp.LastUID)
 	}
 	p.update(func(st *PollerStatus) {
-		st.Connected, st.UIDValidity, st.LastUID = true, s.uidValidity, s.lastUID
+		st.Connected, st.Stopped, st.UIDValidity, st.LastUID = true, false, s.uidValidity, s.lastUID
 	})
 	caps := c.Caps()
 	p.log.Info("imap: connected", "addr", p.cfg.Addr, "mailbox", p.cfg.Mailbox, "uidvalidity", s.uidValidity,

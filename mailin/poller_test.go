@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -489,38 +490,118 @@ func TestPollerThousandMessagesExactlyOnce(t *testing.T) {
 	})
 }
 
-func TestPollerBadCredentialsArePermanent(t *testing.T) {
+// errorCounter is a log handler that counts records at error level.
+type errorCounter struct {
+	slog.Handler
+	n *atomic.Int32
+}
+
+func (h errorCounter) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level >= slog.LevelError {
+		h.n.Add(1)
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h errorCounter) WithAttrs(a []slog.Attr) slog.Handler {
+	return errorCounter{h.Handler.WithAttrs(a), h.n}
+}
+
+// stoppedPoller is a poller whose intake, once stopped, tries again every 100 ms, and
+// the count of its error-level log records.
+func (h *harness) stoppedPoller(t *testing.T, cfg mailin.IMAPConfig) (*mailin.Poller, *atomic.Int32) {
+	var n atomic.Int32
+	logger := slog.New(errorCounter{slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelInfo}), &n})
+	return mailin.NewPoller(cfg, h.st, store.DefaultIngestPolicy(), ourAddresses, logger,
+		mailin.WithBackoff(20*time.Millisecond, 300*time.Millisecond), mailin.WithStoppedRetry(100*time.Millisecond)), &n
+}
+
+// waitStopped waits until p reports the intake stopped with an error containing want,
+// and checks that Run is still running.
+func waitStopped(t *testing.T, p *mailin.Poller, want string, errc <-chan error) mailin.PollerStatus {
+	t.Helper()
+	storetest.Eventually(t, 10*time.Second, "the intake stopped by "+want, func() bool {
+		s := p.Status()
+		return s.Stopped && !s.Connected && strings.Contains(s.LastError, want)
+	})
+	select {
+	case err := <-errc:
+		t.Fatalf("Run returned %v: it must keep trying", err)
+	default:
+	}
+	return p.Status()
+}
+
+// TestPollerBadCredentialsStopTheIntakeUntilFixed: refused credentials stop the intake
+// (said once at error level), it tries again slowly, reading the password file each
+// time, and reads the mailbox as soon as the file holds the right password.
+func TestPollerBadCredentialsStopTheIntakeUntilFixed(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv imaptest.Server) {
 		h := newHarness(t, srv)
+		pwFile := filepath.Join(t.TempDir(), "password")
+		if err := os.WriteFile(pwFile, []byte("wrong password\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 		cfg := h.cfg
-		cfg.Password = "wrong password"
-		p := h.poller(cfg, nil)
-		began := time.Now()
+		cfg.Password, cfg.PasswordFile = "", pwFile
+		h.append("INBOX", h.mail(0))
+		p, errorLogs := h.stoppedPoller(t, cfg)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
 		errc := make(chan error, 1)
-		go func() { errc <- p.Run(context.Background()) }()
-		select {
-		case err := <-errc:
-			if !mailin.IsPermanent(err) {
-				t.Fatalf("Run returned %v, want a permanent error", err)
-			}
-			if strings.Contains(err.Error(), "wrong password") {
-				t.Error("the error shows the password")
-			}
-			t.Logf("gave up after %s: %v", time.Since(began).Round(time.Millisecond), err)
-		case <-time.After(10 * time.Second):
-			t.Fatal("Run kept retrying refused credentials")
+		go func() { errc <- p.Run(ctx) }()
+		st := waitStopped(t, p, "refused the credentials", errc)
+		if strings.Contains(st.LastError, "wrong password") {
+			t.Error("the error shows the password")
+		}
+		if st.RetryEvery != 100*time.Millisecond {
+			t.Errorf("RetryEvery = %s", st.RetryEvery)
+		}
+		// Several attempts later it is still said once at error level.
+		r0 := st.Reconnects
+		storetest.Eventually(t, 10*time.Second, "more attempts", func() bool { return p.Status().Reconnects >= r0+3 })
+		if n := errorLogs.Load(); n != 1 {
+			t.Errorf("%d error-level log records for one cause, want 1", n)
+		}
+		if err := os.WriteFile(pwFile, []byte(srv.Password()+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		h.waitMessages(1, 10*time.Second)
+		if s := p.Status(); !s.Connected || s.Stopped {
+			t.Errorf("status after the fix: %+v", s)
+		}
+		cancel()
+		if err := <-errc; err != nil {
+			t.Errorf("Run returned %v on cancellation", err)
 		}
 	})
 }
 
-func TestPollerMissingMailboxIsPermanent(t *testing.T) {
+// TestPollerMissingMailboxStopsTheIntakeUntilCreated: a missing mailbox stops the intake;
+// it tries again and reads the mailbox once it exists.
+func TestPollerMissingMailboxStopsTheIntakeUntilCreated(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv imaptest.Server) {
 		h := newHarness(t, srv)
 		cfg := h.cfg
 		cfg.Mailbox = "NoSuchFolder"
-		err := h.poller(cfg, nil).Run(context.Background())
-		if !mailin.IsPermanent(err) || !strings.Contains(err.Error(), "NoSuchFolder") {
-			t.Fatalf("Run returned %v, want a permanent error naming the mailbox", err)
+		p, errorLogs := h.stoppedPoller(t, cfg)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		errc := make(chan error, 1)
+		go func() { errc <- p.Run(ctx) }()
+		st := waitStopped(t, p, "NoSuchFolder", errc)
+		storetest.Eventually(t, 10*time.Second, "more attempts", func() bool { return p.Status().Reconnects >= st.Reconnects+3 })
+		if n := errorLogs.Load(); n != 1 {
+			t.Errorf("%d error-level log records for one cause, want 1", n)
+		}
+		if err := h.client.Create("NoSuchFolder", nil).Wait(); err != nil {
+			t.Fatal(err)
+		}
+		h.append("NoSuchFolder", h.mail(0))
+		h.waitMessages(1, 10*time.Second)
+		cancel()
+		if err := <-errc; err != nil {
+			t.Errorf("Run returned %v on cancellation", err)
 		}
 	})
 }
@@ -559,24 +640,41 @@ func TestPollerOAuthTokenFetchedAgainWhenRefused(t *testing.T) {
 	}
 }
 
-func TestPollerOAuthTokenRefusedTwiceIsPermanent(t *testing.T) {
+// TestPollerOAuthTokenRefusedTwiceStopsTheIntake: a fresh token refused too stops the
+// intake; each later attempt runs the token command again, and a good token brings the
+// intake back.
+func TestPollerOAuthTokenRefusedTwiceStopsTheIntake(t *testing.T) {
+	var good atomic.Bool
 	srv := imaptest.StartMemory(t, imaptest.MemoryOptions{
 		OAuthMechanisms: []string{"XOAUTH2"},
-		ValidToken:      func(string) bool { return false },
+		ValidToken:      func(string) bool { return good.Load() },
 	})
 	h := newHarness(t, srv)
 	cfg := h.cfg
 	cfg.Password = ""
 	cfg.TokenCmd = tokenCommand(t)
-	err := h.poller(cfg, nil).Run(context.Background())
-	if !mailin.IsPermanent(err) {
-		t.Fatalf("Run returned %v, want a permanent error", err)
-	}
-	if strings.Contains(err.Error(), "tok-") {
+	h.append("INBOX", h.mail(0))
+	p, _ := h.stoppedPoller(t, cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- p.Run(ctx) }()
+	st := waitStopped(t, p, "refused the credentials", errc)
+	if strings.Contains(st.LastError, "tok-") {
 		t.Error("the error shows the token")
 	}
-	if got := len(srv.Tokens()); got != 2 {
-		t.Errorf("%d tokens tried, want 2 (the cached one, then a fresh one)", got)
+	if got := srv.Tokens(); len(got) < 2 || got[0] != "tok-1" || got[1] != "tok-2" {
+		t.Errorf("tokens presented first: %v, want tok-1, tok-2 (the cached one, then a fresh one)", got)
+	}
+	storetest.Eventually(t, 10*time.Second, "the token command run again on later attempts", func() bool {
+		got := srv.Tokens()
+		return len(got) >= 4 && !slices.Contains(got[:len(got)-1], got[len(got)-1])
+	})
+	good.Store(true)
+	h.waitMessages(1, 10*time.Second)
+	cancel()
+	if err := <-errc; err != nil {
+		t.Errorf("Run returned %v on cancellation", err)
 	}
 }
 
