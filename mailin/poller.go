@@ -145,7 +145,7 @@ func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, ourAddresses
 		logoutGrace: 2 * time.Second,
 
 		stoppedRetry: 2 * time.Minute,
-		unreadable:  map[position]int{},
+		unreadable:   map[position]int{},
 	}
 	if cfg.TokenCmd != "" {
 		p.tokens = newTokenSource(cfg.TokenCmd)
