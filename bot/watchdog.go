@@ -19,7 +19,7 @@ const (
 )
 
 var conditionTitles = map[string]string{
-	condMailbox: "the mailbox cannot be reached or logged into",
+	condMailbox: "the mailbox cannot be reached or is not being read",
 	condToken:   "the OAuth token command fails",
 	condOutbox:  "the outbox is not draining",
 	condBounces: "our emails are bouncing",
@@ -27,7 +27,7 @@ var conditionTitles = map[string]string{
 }
 
 var clearedTitles = map[string]string{
-	condMailbox: "the mailbox is reachable again",
+	condMailbox: "the mailbox is read again",
 	condToken:   "the OAuth token command works again",
 	condOutbox:  "the outbox is draining again",
 	condBounces: "bounces are below the threshold again",
@@ -38,21 +38,34 @@ type condition struct {
 	name   string
 	active bool
 	detail string
+	// undecided leaves the flag as it is: the condition is neither clearly on nor off
+	// (the mailbox is down, but not yet for long enough to say).
+	undecided bool
 }
 
 // conditions evaluates what the watchdog watches.
 func (b *Bot) conditions(ctx context.Context, now time.Time) ([]condition, error) {
 	var out []condition
 	if s := b.intakeStatus(); s != nil {
-		failing := !s.Connected && s.LastError != ""
+		// Every replica evaluates the mailbox from the same shared state. Only "read now"
+		// clears the alert: a replica started a moment ago must not clear an alert that
+		// another one raised while the mailbox is still down.
 		since := maxTime(s.LastSuccessAt, b.started)
-		active := failing && b.cfg.WatchMailboxAfter > 0 && now.Sub(since) > b.cfg.WatchMailboxAfter
-		detail := ""
-		if active {
-			detail = fmt.Sprintf("No successful connection for %s (since %s). Last error: %s", age(now, since), b.genevaTime(since), s.LastError)
+		c := condition{name: condMailbox}
+		switch {
+		case s.Connected:
+		case b.cfg.WatchMailboxAfter > 0 && now.Sub(since) > b.cfg.WatchMailboxAfter:
+			c.active = true
+			reason := s.LastError
+			if reason == "" {
+				reason = "unknown"
+			}
+			c.detail = fmt.Sprintf("The mailbox has not been read for %s (since %s). Last error: %s", age(now, since), b.genevaTime(since), reason)
+		default:
+			c.undecided = true
 		}
-		out = append(out, condition{condMailbox, active, detail})
-		out = append(out, condition{condToken, s.TokenError != "", s.TokenError})
+		out = append(out, c)
+		out = append(out, condition{name: condToken, active: s.TokenError != "", detail: s.TokenError})
 	}
 	if b.cfg.WatchOutboxAge > 0 {
 		st, err := b.st.OutboxStats(ctx)
@@ -60,16 +73,16 @@ func (b *Bot) conditions(ctx context.Context, now time.Time) ([]condition, error
 			return nil, err
 		}
 		active := st.Pending > 0 && st.OldestAge > b.cfg.WatchOutboxAge
-		out = append(out, condition{condOutbox, active,
-			fmt.Sprintf("%d items are waiting; the oldest for %s. Failed for good: %d.", st.Pending, age(now, now.Add(-st.OldestAge)), st.Failed)})
+		out = append(out, condition{name: condOutbox, active: active,
+			detail: fmt.Sprintf("%d items are waiting; the oldest for %s. Failed for good: %d.", st.Pending, age(now, now.Add(-st.OldestAge)), st.Failed)})
 	}
 	if b.cfg.WatchBounces > 0 {
 		n, err := b.st.CountEvents(ctx, []string{store.ActionBounce, store.ActionAckFailed}, now.Add(-24*time.Hour))
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, condition{condBounces, n >= b.cfg.WatchBounces,
-			fmt.Sprintf("%d of our emails bounced or failed in the last 24 hours.", n)})
+		out = append(out, condition{name: condBounces, active: n >= b.cfg.WatchBounces,
+			detail: fmt.Sprintf("%d of our emails bounced or failed in the last 24 hours.", n)})
 	}
 	if b.cfg.WatchNoMail > 0 {
 		active, detail := false, ""
@@ -88,13 +101,13 @@ func (b *Bot) conditions(ctx context.Context, now time.Time) ([]condition, error
 				detail = fmt.Sprintf("No mail for more than %s (%s), and %s is %s away.", humanDuration(b.cfg.WatchNoMail), seen, d.Name, b.daysLeftText(d, now))
 			}
 		}
-		out = append(out, condition{condNoMail, active, detail})
+		out = append(out, condition{name: condNoMail, active: active, detail: detail})
 	}
 	return out, nil
 }
 
-// intakeStatus is the mailbox connection as this replica sees it; nil when it does not
-// read the mailbox.
+// intakeStatus is the mailbox's state; nil when there is no intake status, or when it
+// says Standby (this replica cannot tell: it leaves the mailbox conditions alone).
 func (b *Bot) intakeStatus() *IntakeStatus {
 	if b.intake == nil {
 		return nil
@@ -126,7 +139,7 @@ func (b *Bot) watch(ctx context.Context, now time.Time) error {
 	for _, c := range conds {
 		name := "watchdog:" + c.name
 		since, raised := flags[name]
-		if c.active == raised {
+		if c.undecided || c.active == raised {
 			continue
 		}
 		n := notice{Type: "watchdog", Condition: c.name, Detail: c.detail, State: "raised"}

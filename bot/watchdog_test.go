@@ -56,7 +56,7 @@ func TestWatchdogOneAlertPerConditionAndOneClear(t *testing.T) {
 	t.Parallel()
 	intake := &intakeState{}
 	intake.set(IntakeStatus{LastError: "dial tcp 10.0.0.1:993: connection <refused>", LastErrorAt: inConsultation})
-	// A third replica does not read the mailbox: it neither raises nor clears its alerts.
+	// A third replica cannot tell (Standby): it neither raises nor clears the alerts.
 	standby := &intakeState{}
 	standby.set(IntakeStatus{Standby: true, Connected: true})
 	d := newDesk(t, deskOptions{replicas: 3, config: func(c *Config) {
@@ -122,12 +122,40 @@ func TestWatchdogOneAlertPerConditionAndOneClear(t *testing.T) {
 	d.scheduleTogether()
 	check("recovered", want{"mailbox:raised": 1, "oauth_token:raised": 1, "outbox:raised": 1, "bounces:raised": 1,
 		"mailbox:cleared": 1, "oauth_token:cleared": 1, "outbox:cleared": 1, "bounces:cleared": 1})
-	d.waitPosts("Watchdog:* the mailbox is reachable again", 1)
+	d.waitPosts("Watchdog:* the mailbox is read again", 1)
 	for _, p := range []string{"mailbox cannot be reached", "OAuth token command fails", "outbox is not draining", "emails are bouncing",
-		"mailbox is reachable again", "OAuth token command works again", "outbox is draining again", "bounces are below the threshold again"} {
+		"mailbox is read again", "OAuth token command works again", "outbox is draining again", "bounces are below the threshold again"} {
 		if n := len(d.waitPosts(p, 1)); n != 1 {
 			t.Errorf("%q posted %d times", p, n)
 		}
+	}
+}
+
+// TestWatchdogMailboxDownSharedByReplicas: every replica sees the same mailbox state;
+// one that started a moment ago (so the mailbox has not been down for long in its eyes)
+// neither raises nor clears the alert that another raised: one alert, and one "cleared"
+// when the mailbox is read again.
+func TestWatchdogMailboxDownSharedByReplicas(t *testing.T) {
+	t.Parallel()
+	intake := &intakeState{}
+	intake.set(IntakeStatus{LastError: "no replica reads the mailbox: the last report came from r1 5m0s ago"})
+	d := newDesk(t, deskOptions{replicas: 2, noRun: true, config: func(c *Config) { c.WatchMailboxAfter = 10 * time.Minute },
+		options: []Option{WithIntakeStatus(intake.get)}})
+	count := func(state string) int { return d.countOutbox("watchdog:" + condMailbox + ":" + state + ":%") }
+
+	d.clock.Advance(11 * time.Minute)
+	d.bots[1].started = d.clock.Now() // replica 1 has just started
+	d.scheduleTogether()
+	d.scheduleTogether()
+	if r, c := count("raised"), count("cleared"); r != 1 || c != 0 {
+		t.Fatalf("mailbox down 11 minutes, one replica just started: raised %d, cleared %d; want 1, 0", r, c)
+	}
+	intake.set(IntakeStatus{Connected: true, LastSuccessAt: d.clock.Now()})
+	d.clock.Advance(time.Minute)
+	d.scheduleTogether()
+	d.scheduleTogether()
+	if r, c := count("raised"), count("cleared"); r != 1 || c != 1 {
+		t.Fatalf("mailbox read again: raised %d, cleared %d; want 1, 1", r, c)
 	}
 }
 

@@ -71,6 +71,7 @@ func loadConfig(path string, getenv func(string) string) (*Config, error) {
 	}
 	cfg := &Config{}
 	known := map[string]bool{}
+	secretFiles := map[string]string{}
 	for _, f := range fields(reflect.ValueOf(cfg).Elem()) {
 		known[f.Env] = true
 		raw, set := f.Default, false
@@ -96,6 +97,7 @@ func loadConfig(path string, getenv func(string) string) (*Config, error) {
 					return nil, fmt.Errorf("%s: %w", fileVar, err)
 				}
 				raw = strings.TrimRight(string(b), "\r\n")
+				secretFiles[f.Env] = fp
 			}
 		}
 		if err := setValue(f.Value, raw); err != nil {
@@ -107,6 +109,8 @@ func loadConfig(path string, getenv func(string) string) (*Config, error) {
 			return nil, fmt.Errorf("config %s: unknown setting %q", path, k)
 		}
 	}
+	// The intake reads its password file again at each login.
+	cfg.IMAP.PasswordFile = secretFiles["WSISBOT_IMAP_PASSWORD"]
 	return cfg, nil
 }
 

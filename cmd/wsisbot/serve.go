@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,6 +40,9 @@ type app struct {
 	leading bool // this replica holds the mailbox lock
 	mu      sync.Mutex
 
+	intake        intakeSettings
+	statusChanged chan struct{} // the poller's state changed: beat now
+
 	listening chan struct{} // closed once the HTTP server listens on httpAddr
 	httpAddr  string
 }
@@ -48,6 +53,41 @@ type appOptions struct {
 	slackClient *http.Client
 	mailWorkers int
 	lockRetry   time.Duration
+
+	// Shorter intake timings for tests (zero: the defaults of intakeSettings).
+	heartbeat     time.Duration
+	stoppedRetry  time.Duration
+	intakeRestart time.Duration
+	botOptions    []bot.Option
+}
+
+// intakeSettings are how the intake tells the other replicas that it reads the mailbox.
+type intakeSettings struct {
+	key     string        // the mailbox: server, user and folder
+	replica string        // this replica, in heartbeats and logs
+	beat    time.Duration // heartbeat interval (5 s)
+	fresh   time.Duration // a heartbeat older than this means nobody reads the mailbox (6 beats)
+	restart time.Duration // first wait before starting an intake that returned unexpectedly (1 s)
+}
+
+func newIntakeSettings(cfg mailin.IMAPConfig, opt appOptions) intakeSettings {
+	host, _ := os.Hostname()
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	s := intakeSettings{
+		key:     fmt.Sprintf("%s/%s/%s", cfg.Addr, cfg.User, cfg.Mailbox),
+		replica: fmt.Sprintf("%s:%d:%x", host, os.Getpid(), b),
+		beat:    5 * time.Second,
+		restart: time.Second,
+	}
+	if opt.heartbeat > 0 {
+		s.beat = opt.heartbeat
+	}
+	if opt.intakeRestart > 0 {
+		s.restart = opt.intakeRestart
+	}
+	s.fresh = 6 * s.beat
+	return s
 }
 
 // openApp migrates the database, opens the store and builds every configured part. A
@@ -69,7 +109,7 @@ func openApp(ctx context.Context, cfg *Config, logger *slog.Logger, opt appOptio
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
-	a := &app{cfg: cfg, logger: logger, st: st, clock: clock, listening: make(chan struct{})}
+	a := &app{cfg: cfg, logger: logger, st: st, clock: clock, listening: make(chan struct{}), statusChanged: make(chan struct{}, 1)}
 	if err := a.build(opt); err != nil {
 		st.Close()
 		return nil, err
@@ -97,7 +137,12 @@ func (a *app) build(opt appOptions) error {
 		if err := cfg.IMAP.Validate(); err != nil {
 			return err
 		}
-		a.poller = mailin.NewPoller(cfg.IMAP, a.st, pol, our, a.logger, mailin.WithMetrics(pollerMetrics{a.metrics}))
+		a.intake = newIntakeSettings(cfg.IMAP, opt)
+		popts := []mailin.Option{mailin.WithMetrics(pollerMetrics{a.metrics}), mailin.WithStatusChange(a.signalStatus)}
+		if opt.stoppedRetry > 0 {
+			popts = append(popts, mailin.WithStoppedRetry(opt.stoppedRetry))
+		}
+		a.poller = mailin.NewPoller(cfg.IMAP, a.st, pol, our, a.logger, popts...)
 	}
 	sender := opt.mailSender
 	if sender == nil && cfg.Mail.SMTPAddr != "" {
@@ -127,7 +172,7 @@ func (a *app) build(opt appOptions) error {
 		a.mailers[0].Wake = a.notifier.Wake()
 	}
 	if cfg.Bot.BotToken != "" {
-		opts := []bot.Option{bot.WithIntakeStatus(a.intakeStatus)}
+		opts := append([]bot.Option{bot.WithIntakeStatus(a.intakeStatus)}, opt.botOptions...)
 		if opt.slackClient != nil {
 			opts = append(opts, bot.WithHTTPClient(opt.slackClient))
 		}
@@ -140,24 +185,59 @@ func (a *app) build(opt appOptions) error {
 	return nil
 }
 
-// intakeStatus is the mailbox connection as this replica sees it. A replica that does
-// not hold the mailbox reports no error of its own.
+// intakeStatus is the mailbox's state for the watchdog, the same on every replica: from
+// the heartbeat of the replica reading it. The mailbox counts as read only while that
+// heartbeat is fresh and connected; its last success is measured on the database's
+// clock and given in this replica's clock. When the store cannot be asked, the status
+// is Standby, and the watchdog leaves the mailbox alone.
 func (a *app) intakeStatus() bot.IntakeStatus {
 	if a.poller == nil {
 		return bot.IntakeStatus{Connected: true}
 	}
-	a.mu.Lock()
-	leading := a.leading
-	a.mu.Unlock()
-	if !leading {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	h, err := a.st.IntakeHealth(ctx, a.intake.key)
+	if err != nil {
+		a.logger.Warn("intake health", slog.Any("error", err))
 		return bot.IntakeStatus{Standby: true}
 	}
-	s := a.poller.Status()
-	st := bot.IntakeStatus{Connected: s.Connected, LastError: s.LastError, LastErrorAt: s.LastErrorAt, LastSuccessAt: s.LastSuccessAt}
-	if strings.Contains(strings.ToLower(s.LastError), "token") {
-		st.TokenError = s.LastError
+	now := a.clock.Now()
+	st := bot.IntakeStatus{Connected: h.Reading(a.intake.fresh)}
+	if h.Succeeded {
+		st.LastSuccessAt = now.Add(-h.SuccessAge)
+	}
+	if !st.Connected {
+		st.LastError = a.notReadingReason(h)
+		st.LastErrorAt = now.Add(-h.BeatAge)
+		if h.Fresh(a.intake.fresh) && strings.Contains(strings.ToLower(h.LastError), "token") {
+			st.TokenError = h.LastError
+		}
 	}
 	return st
+}
+
+// notReadingReason says why the mailbox is not read, from its heartbeat.
+func (a *app) notReadingReason(h store.IntakeHealth) string {
+	switch {
+	case !h.Reported:
+		return "no replica reads the mailbox: none has reported reading it yet"
+	case !h.Fresh(a.intake.fresh):
+		why := "it was connected"
+		if !h.Connected {
+			why = "it was not connected: " + orUnknown(h.LastError)
+		}
+		return fmt.Sprintf("no replica reads the mailbox: the last report came from %s %s ago, when %s",
+			h.Replica, h.BeatAge.Round(time.Second), why)
+	default:
+		return orUnknown(h.LastError)
+	}
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "not connected yet"
+	}
+	return s
 }
 
 type pollerMetrics struct{ m *metrics }
@@ -186,7 +266,37 @@ func (a *app) handler() http.Handler {
 	return mux
 }
 
-// ready checks what serving needs: the database, and the mailbox when this replica reads it.
+// intakeReady says whether the mailbox is read: by this replica (its poller's state),
+// or, on a replica that does not hold the mailbox, by another one (a fresh heartbeat).
+func (a *app) intakeReady(ctx context.Context) (string, bool) {
+	a.mu.Lock()
+	leading := a.leading
+	a.mu.Unlock()
+	if leading {
+		s := a.poller.Status()
+		switch {
+		case s.Connected:
+			return "ok", true
+		case s.Stopped:
+			return fmt.Sprintf("stopped: %s (retrying every %s)", s.LastError, s.RetryEvery), false
+		default:
+			return "not connected: " + orUnknown(s.LastError), false
+		}
+	}
+	h, err := a.st.IntakeHealth(ctx, a.intake.key)
+	switch {
+	case err != nil:
+		return "standby; whether another replica reads the mailbox is unknown: " + err.Error(), false
+	case !h.Fresh(a.intake.fresh):
+		return a.notReadingReason(h), false
+	case h.Connected:
+		return "standby (another replica reads the mailbox)", true
+	default:
+		return "standby (the replica holding the mailbox is not connected: " + orUnknown(h.LastError) + ")", true
+	}
+}
+
+// ready checks what serving needs: the database, and that the mailbox is read.
 func (a *app) ready(ctx context.Context) (map[string]string, bool) {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
@@ -198,23 +308,12 @@ func (a *app) ready(ctx context.Context) (map[string]string, bool) {
 	} else {
 		checks["database"] = "ok"
 	}
-	switch {
-	case a.poller == nil:
+	if a.poller == nil {
 		checks["imap"] = "off"
-	default:
-		a.mu.Lock()
-		leading := a.leading
-		a.mu.Unlock()
-		s := a.poller.Status()
-		switch {
-		case !leading:
-			checks["imap"] = "standby (another replica reads the mailbox)"
-		case s.Connected:
-			checks["imap"] = "ok"
-		default:
-			checks["imap"] = "not connected: " + s.LastError
-			ok = false
-		}
+	} else {
+		var imapOK bool
+		checks["imap"], imapOK = a.intakeReady(ctx)
+		ok = ok && imapOK
 	}
 	if a.desk == nil {
 		checks["slack"] = "off"
@@ -254,19 +353,7 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 		front.Add(1)
 		go func() {
 			defer front.Done()
-			name := fmt.Sprintf("mailbox:%s/%s/%s", a.cfg.IMAP.Addr, a.cfg.IMAP.User, a.cfg.IMAP.Mailbox)
-			err := a.st.RunExclusive(frontCtx, name, lockRetry, func() {
-				a.mu.Lock()
-				a.leading = true
-				a.mu.Unlock()
-				a.logger.Info("reading the mailbox", "mailbox", a.cfg.IMAP.Mailbox)
-			}, a.poller.Run)
-			a.mu.Lock()
-			a.leading = false
-			a.mu.Unlock()
-			if err != nil && !errors.Is(err, context.Canceled) {
-				failed <- fmt.Errorf("intake: %w", err)
-			}
+			a.runIntake(frontCtx, lockRetry)
 		}()
 	}
 	if a.desk != nil {
@@ -313,6 +400,108 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	defer cancel()
 	_ = srv.Shutdown(shutdownCtx)
 	return runErr
+}
+
+// runIntake reads the mailbox whenever this replica holds its lock, until ctx is done:
+// nothing but ctx ends it. Should the intake return anyway (an error, a panic), that is
+// logged and it starts again after a growing wait.
+func (a *app) runIntake(ctx context.Context, lockRetry time.Duration) {
+	name := "mailbox:" + a.intake.key
+	delay := a.intake.restart
+	for {
+		began := time.Now()
+		err := a.runIntakeOnce(ctx, name, lockRetry)
+		if ctx.Err() != nil {
+			return
+		}
+		if err == nil {
+			err = errors.New("it returned without being asked to stop")
+		}
+		if time.Since(began) > 10*time.Minute {
+			delay = a.intake.restart
+		}
+		a.logger.Error("intake: stopped unexpectedly; starting it again", "retry_in", delay, slog.Any("error", err))
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		delay = min(2*delay, time.Minute)
+	}
+}
+
+// runIntakeOnce holds the mailbox lock and runs the poller and its heartbeat while it is
+// held; a panic is returned as an error.
+func (a *app) runIntakeOnce(ctx context.Context, name string, lockRetry time.Duration) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("intake: panic: %v", r)
+		}
+	}()
+	return a.st.RunExclusive(ctx, name, lockRetry, func() {
+		a.logger.Info("reading the mailbox", "mailbox", a.cfg.IMAP.Mailbox, "replica", a.intake.replica)
+	}, func(err error) {
+		a.logger.Warn("intake: the mailbox lock was lost; taking it again", "mailbox", a.cfg.IMAP.Mailbox, slog.Any("error", err))
+	}, func(ctx context.Context) error {
+		a.setLeading(true)
+		defer a.setLeading(false)
+		beatCtx, stopBeat := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		wg.Go(func() { a.heartbeat(beatCtx) })
+		defer wg.Wait()
+		defer stopBeat()
+		return a.poller.Run(ctx)
+	})
+}
+
+func (a *app) setLeading(v bool) {
+	a.mu.Lock()
+	a.leading = v
+	a.mu.Unlock()
+}
+
+// signalStatus wakes the heartbeat when the poller's state changed.
+func (a *app) signalStatus() {
+	select {
+	case a.statusChanged <- struct{}{}:
+	default:
+	}
+}
+
+// heartbeat tells the store, every beat and at every change, what this replica's poller
+// reports of the mailbox, until ctx is done.
+func (a *app) heartbeat(ctx context.Context) {
+	t := time.NewTicker(a.intake.beat)
+	defer t.Stop()
+	failing := false
+	for {
+		s := a.poller.Status()
+		b := store.IntakeBeat{Mailbox: a.intake.key, Replica: a.intake.replica, Connected: s.Connected}
+		if !s.Connected {
+			b.LastError = s.LastError
+		}
+		wctx, cancel := context.WithTimeout(ctx, a.intake.beat)
+		err := a.st.BeatIntake(wctx, b)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil && !failing:
+			failing = true
+			a.logger.Warn("intake: the heartbeat cannot be written; other replicas will think nobody reads the mailbox", slog.Any("error", err))
+		case err == nil && failing:
+			failing = false
+			a.logger.Info("intake: the heartbeat is written again")
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-a.statusChanged:
+		}
+	}
 }
 
 // cmdServe runs wsisbot until SIGINT or SIGTERM.
