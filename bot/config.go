@@ -21,7 +21,7 @@ type Config struct {
 	DigestHour    int           `env:"WSISBOT_DIGEST_HOUR" default:"9" help:"hour of the daily digest and deadline alerts, Geneva time (0-23; -1: none)"`
 	EscalateAfter time.Duration `env:"WSISBOT_ESCALATE_AFTER" default:"48h" help:"escalate contributions nobody acknowledged after this long (0: never)"`
 
-	WatchMailboxAfter time.Duration `env:"WSISBOT_WATCH_MAILBOX_AFTER" default:"15m" help:"alert when the mailbox cannot be reached or logged into for this long"`
+	WatchMailboxAfter time.Duration `env:"WSISBOT_WATCH_MAILBOX_AFTER" default:"15m" help:"alert when no replica has read the mailbox for this long, whatever the cause (unreachable, login refused, missing mailbox, intake stopped)"`
 	WatchOutboxAge    time.Duration `env:"WSISBOT_WATCH_OUTBOX_AGE" default:"30m" help:"alert when an outbox item has waited this long"`
 	WatchBounces      int           `env:"WSISBOT_WATCH_BOUNCES" default:"3" help:"alert when this many of our emails bounced or failed in 24 hours (0: never)"`
 	WatchNoMail       time.Duration `env:"WSISBOT_WATCH_NO_MAIL" default:"24h" help:"alert when no mail arrived for this long while a deadline is less than a week away (0: never)"`
