@@ -480,7 +480,9 @@ type fetchedBatch struct {
 // three stages overlapping: while a batch is being stored the next is parsed and the one
 // after is fetched. Each batch is one Ingest transaction that also advances the
 // checkpoint. Afterwards, and only for stored mail, messages are moved to the processed
-// folder.
+// folder. A message the server refused or sent without its body stops the sync before
+// it (the checkpoint stays below it): sync then returns that *heldError, ending the
+// session, so that it is asked for again on the next connection.
 func (p *Poller) sync(ctx context.Context, s *session) error {
 	refs, err := listNew(s.c, s.lastUID)
 	if err != nil {
@@ -621,9 +623,9 @@ func (p *Poller) markSeen(c *imapclient.Client, uids []uint32) error {
 	return nil
 }
 
-// heldError ends a sync before a message the server delivered without its body: the
-// mail before it is stored, the checkpoint stays below it, and it is asked for again on
-// the next connection.
+// heldError ends a sync before a message the server refused or delivered without its
+// body: the mail before it is stored, the checkpoint stays below it, and it is asked for
+// again on the next connection.
 type heldError struct {
 	uid   uint32
 	times int
@@ -636,11 +638,12 @@ func (e *heldError) Error() string {
 func (e *heldError) Unwrap() error { return e.err }
 
 // fetchPlan fetches one batch. When the server refuses the batch, the messages are
-// fetched one by one; a message refused in unreadableAfter sessions in a row is given
-// up on (recorded as unreadable, quarantined with the server's answer) so that it does
-// not hold up the mailbox. A message the server returns without its body is treated
-// the same way, except that the batch is cut before it (the plan returned ends there)
-// and a *heldError says so: the mail before it is stored, the checkpoint stays below it.
+// fetched one by one. A message the server refuses, or returns without its body, cuts
+// the batch: the plan returned ends before it, with a *heldError, so that the mail
+// before it is stored, the checkpoint stays below it and it is asked for again on the
+// next connection. After unreadableAfter sessions in a row it is given up on (recorded
+// as unreadable, quarantined with the server's answer) so that it does not hold up the
+// mailbox.
 func (p *Poller) fetchPlan(s *session, pl batchPlan) (batchPlan, []fetchedMsg, error) {
 	maxBytes := p.maxMessageBytes()
 	if pl.headerOnly {
@@ -670,7 +673,7 @@ func (p *Poller) fetchPlan(s *session, pl batchPlan) (batchPlan, []fetchedMsg, e
 	p.log.Warn("imap: the server refused a batch; fetching its messages one by one", "first_uid", pl.uids[0],
 		"last_uid", pl.last, slog.Any("error", err))
 	msgs = msgs[:0]
-	for _, uid := range pl.uids {
+	for i, uid := range pl.uids {
 		one, err := fetchBodies(s.c, []uint32{uid}, pl.headerOnly, maxBytes)
 		if err == nil {
 			msgs = append(msgs, one...)
@@ -681,8 +684,13 @@ func (p *Poller) fetchPlan(s *session, pl batchPlan) (batchPlan, []fetchedMsg, e
 		}
 		pos := position{s.uidValidity, uid}
 		p.unreadable[pos]++
-		if p.unreadable[pos] < unreadableAfter {
-			return pl, nil, fmt.Errorf("uid %d (refused %d times): %w", uid, p.unreadable[pos], err)
+		if n := p.unreadable[pos]; n < unreadableAfter {
+			// Store the mail before it; ask for it again on the next connection.
+			cut, before, herr := p.checkBodies(s, batchPlan{uids: pl.uids[:i], last: uid - 1, headerOnly: pl.headerOnly}, msgs)
+			if herr == nil {
+				herr = &heldError{uid: uid, times: n, err: err}
+			}
+			return cut, before, herr
 		}
 		p.log.Error("imap: the server keeps refusing a message; recording it as unreadable and moving on",
 			"uid", uid, slog.Any("error", err))
