@@ -32,6 +32,8 @@ var memMessages = []memMessage{
 	{"huge-part", func(size int) []byte { return manyPartsMessage(2, size) }},
 	// One text/plain body.
 	{"huge-text", hugeTextMessage},
+	// One text/html body.
+	{"huge-html", hugeHTMLMessage},
 }
 
 func memHeader(i int, contentType string) string {
@@ -155,4 +157,14 @@ func BenchmarkParseMemory(b *testing.B) {
 			b.ReportMetric(float64(alloc)/float64(len(raw)), "alloc-x")
 		})
 	}
+}
+
+func hugeHTMLMessage(size int) []byte {
+	var b bytes.Buffer
+	b.WriteString(memHeader(0, "text/html; charset=utf-8"))
+	b.WriteString("\r\n<html><body>")
+	line := "<p>The Forum should keep the <b>multistakeholder</b> approach at the heart of the review.</p>\r\n"
+	b.WriteString(strings.Repeat(line, size/len(line)))
+	b.WriteString("</body></html>\r\n")
+	return b.Bytes()
 }
