@@ -496,8 +496,9 @@ func (p *Poller) sync(ctx context.Context, s *session) error {
 	// Each stage's busy time, written by its goroutine and read after Wait.
 	var fetchTime, parseTime, storeTime time.Duration
 
-	// held: a message came without its body; the batches before it are stored, then
-	// sync returns this error so that the session ends and the message is asked for again.
+	// held: a message was refused or came without its body; the mail before it is
+	// stored, then sync returns this error so that the session ends and the message is
+	// asked for again.
 	var held error
 	g, gctx := errgroup.WithContext(ctx)
 	fetched := make(chan fetchedBatch, 1)
