@@ -1,6 +1,7 @@
 package mailin
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -305,13 +306,26 @@ type fetchedMsg struct {
 	size       int64
 	// truncated: the server sent more than the size limit; raw is cut there.
 	truncated bool
+	// noBody: the message is still in the mailbox but the server sent no body for it
+	// (BODY[] NIL, a FETCH response without the body section, or no response at
+	// all); raw is empty and noBody says which.
+	noBody error
 	// unreadable: the server refused this message again and again; raw is empty.
 	unreadable error
 }
 
+// Ways a server can answer without the message.
+var (
+	errNilBody     = errors.New("the server answered the FETCH of the message with an empty (NIL) body")
+	errNoSection   = errors.New("the server answered the FETCH of the message without its body")
+	errNotReturned = errors.New("the server did not answer the FETCH of the message, which is still in the mailbox")
+)
+
 // fetchBodies fetches UID, INTERNALDATE and BODY.PEEK[] (or BODY.PEEK[HEADER]) of uids.
-// It never sets \Seen. Messages the server does not return (expunged meanwhile) are
-// missing from the result. A literal larger than maxBytes is cut there.
+// It never sets \Seen. A message whose body the server does not send is missing from
+// the result when it has left the mailbox (expunged meanwhile: a UID SEARCH tells);
+// while it is still there it comes back with noBody set (BODY[] NIL, a response without
+// the body section, or no response at all). A literal larger than maxBytes is cut there.
 func fetchBodies(c *imapclient.Client, uids []uint32, headerOnly bool, maxBytes int64) ([]fetchedMsg, error) {
 	var set imap.UIDSet
 	want := make(map[uint32]bool, len(uids))
@@ -325,6 +339,9 @@ func fetchBodies(c *imapclient.Client, uids []uint32, headerOnly bool, maxBytes 
 	}
 	cmd := c.Fetch(set, &imap.FetchOptions{UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{section}})
 	out := make([]fetchedMsg, 0, len(uids))
+	// answered: the server sent a FETCH response naming the UID, with the reason it
+	// held no body (nil once a body arrived).
+	answered := make(map[uint32]error, len(uids))
 	for {
 		msg := cmd.Next()
 		if msg == nil {
@@ -332,6 +349,7 @@ func fetchBodies(c *imapclient.Client, uids []uint32, headerOnly bool, maxBytes 
 		}
 		f := fetchedMsg{headerOnly: headerOnly}
 		var readErr error
+		noBody := errNoSection
 		for {
 			item := msg.Next()
 			if item == nil {
@@ -343,7 +361,11 @@ func fetchBodies(c *imapclient.Client, uids []uint32, headerOnly bool, maxBytes 
 			case imapclient.FetchItemDataInternalDate:
 				f.date = it.Time
 			case imapclient.FetchItemDataBodySection:
+				if it.Section == nil || it.Section.Specifier != section.Specifier || len(it.Section.Part) > 0 {
+					continue // not the section asked for
+				}
 				if it.Literal == nil {
+					noBody = errNilBody
 					continue
 				}
 				// Read the literal here: the next Next discards it.
@@ -355,13 +377,65 @@ func fetchBodies(c *imapclient.Client, uids []uint32, headerOnly bool, maxBytes 
 			cmd.Close()
 			return nil, fmt.Errorf("fetch uid %d: %w", f.uid, readErr)
 		}
-		if f.raw != nil && want[f.uid] {
-			want[f.uid] = false
-			out = append(out, f)
+		if !want[f.uid] {
+			continue // not asked for, or already read
 		}
+		if f.raw == nil {
+			if prev, ok := answered[f.uid]; !ok || prev == errNoSection {
+				answered[f.uid] = noBody
+			}
+			continue
+		}
+		want[f.uid] = false
+		answered[f.uid] = nil
+		out = append(out, f)
 	}
 	if err := cmd.Close(); err != nil {
 		return out, fmt.Errorf("fetch: %w", err)
+	}
+	// A message without its body may have left the mailbox meanwhile (then the server
+	// may also have sent a FETCH of its flags): only one still there has no body.
+	var missing []uint32
+	for _, u := range uids {
+		if want[u] {
+			missing = append(missing, u)
+		}
+	}
+	if len(missing) > 0 {
+		there, err := stillThere(c, missing)
+		if err != nil {
+			return out, err
+		}
+		for _, u := range there {
+			reason, ok := answered[u]
+			if !ok {
+				reason = errNotReturned
+			}
+			out = append(out, fetchedMsg{uid: u, headerOnly: headerOnly, noBody: reason})
+		}
+	}
+	slices.SortFunc(out, func(a, b fetchedMsg) int { return cmp.Compare(a.uid, b.uid) })
+	return out, nil
+}
+
+// stillThere returns which of uids are in the selected mailbox (UID SEARCH).
+func stillThere(c *imapclient.Client, uids []uint32) ([]uint32, error) {
+	var set imap.UIDSet
+	want := make(map[uint32]bool, len(uids))
+	for _, u := range uids {
+		set.AddNum(imap.UID(u))
+		want[u] = true
+	}
+	data, err := c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{set}}, nil).Wait()
+	if err != nil {
+		return nil, fmt.Errorf("search for mail not returned by fetch: %w", err)
+	}
+	var out []uint32
+	for _, u := range data.AllUIDs() {
+		if want[uint32(u)] {
+			want[uint32(u)] = false
+			out = append(out, uint32(u))
+		}
 	}
 	return out, nil
 }

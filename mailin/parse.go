@@ -1,6 +1,7 @@
 package mailin
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"mime"
@@ -81,7 +82,8 @@ type Attachment struct {
 	// Inline is true for parts meant to be shown inside the message (images
 	// referenced by the HTML).
 	Inline bool `json:"inline"`
-	// Data holds the decoded content (transfer encoding removed).
+	// Data holds the decoded content (transfer encoding removed). It may share memory
+	// with the raw message given to Parse, which must then not be modified.
 	Data []byte `json:"-"`
 }
 
@@ -210,14 +212,61 @@ func Parse(raw []byte, lim Limits) (*Parsed, error) {
 			ErrTooLarge, len(raw), lim.MaxMessageBytes)
 	}
 	p := &parser{
-		lim: lim,
-		wd:  &mime.WordDecoder{CharsetReader: charset.Reader},
+		lim:    lim,
+		wd:     &mime.WordDecoder{CharsetReader: charset.Reader},
+		budget: 2*len(raw) + decodeSlack,
 	}
 	msg, err := p.parseMessage(raw, 0)
 	if err != nil {
 		return nil, fmt.Errorf("mailin: parse: %w", err)
 	}
+	detach(raw, msg)
 	return msg, nil
+}
+
+// detach makes the attachments of msg that are sub-slices of raw (parts without a
+// transfer encoding, forwarded messages) independent of raw, at the cost of at most one
+// copy of raw: each is copied, unless together they are larger than raw (forwarded
+// messages inside one another share their bytes), in which case raw is copied once
+// and they become sub-slices of the copy. Parts are parsed in place, so the nesting
+// itself costs no copy.
+func detach(raw []byte, msg *Parsed) {
+	var shared []*Attachment
+	total := 0
+	var collect func(m *Parsed)
+	collect = func(m *Parsed) {
+		for i := range m.Attachments {
+			if a := &m.Attachments[i]; within(raw, a.Data) >= 0 {
+				shared = append(shared, a)
+				total += len(a.Data)
+			}
+		}
+		for _, f := range m.Forwarded {
+			collect(f)
+		}
+	}
+	collect(msg)
+	if total <= len(raw) {
+		for _, a := range shared {
+			a.Data = bytes.Clone(a.Data)
+		}
+		return
+	}
+	own := bytes.Clone(raw)
+	for _, a := range shared {
+		off, n := within(raw, a.Data), len(a.Data)
+		a.Data = own[off : off+n : off+n]
+	}
+}
+
+// within returns the offset of b in raw when b is a non-empty sub-slice of raw
+// (raw[i:j], its capacity running to the end of raw's), or -1.
+func within(raw, b []byte) int {
+	off := cap(raw) - cap(b)
+	if len(b) == 0 || off < 0 || off+len(b) > len(raw) || &raw[off] != &b[0] {
+		return -1
+	}
+	return off
 }
 
 // parser holds the state of one Parse call.
@@ -226,7 +275,14 @@ type parser struct {
 	wd          *mime.WordDecoder
 	attachments int // over the whole tree
 	parts       int // over the whole tree
+	// budget is what may still be decoded (transfer encodings removed, text converted),
+	// in bytes. A message decodes to less than its size; only encoded messages forwarded
+	// inside one another decode to more, level after level, and they stop here.
+	budget int
 }
+
+// decodeSlack is decoded beyond twice the message size.
+const decodeSlack = 1 << 20
 
 // msgState collects one message (the top level or a forwarded one) while its
 // parts are walked.

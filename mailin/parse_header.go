@@ -543,12 +543,12 @@ func decodeCharset(b []byte, cs string) (string, charsetStatus) {
 	switch cs {
 	case "utf-8", "utf8":
 		if utf8.Valid(b) {
-			return string(b), charsetOK
+			return lfString(b), charsetOK
 		}
 		return string(bytes.ToValidUTF8(b, []byte("\uFFFD"))), charsetInvalid
 	case "", "us-ascii", "ascii":
 		if utf8.Valid(b) {
-			return string(b), charsetOK
+			return lfString(b), charsetOK
 		}
 		return bestEffortString(string(b)), charsetGuessed
 	case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1":
@@ -565,6 +565,29 @@ func decodeCharset(b []byte, cs string) (string, charsetStatus) {
 		return bestEffortString(string(b)), charsetUnknown
 	}
 	return string(bytes.ToValidUTF8(out, []byte("\uFFFD"))), charsetOK
+}
+
+// lfString is string(b) with CRLF and lone CR turned into LF (normalizeNewlines), in
+// one copy: the text of a large part is not copied twice.
+func lfString(b []byte) string {
+	if bytes.IndexByte(b, '\r') < 0 {
+		return string(b)
+	}
+	var s strings.Builder
+	s.Grow(len(b))
+	for {
+		i := bytes.IndexByte(b, '\r')
+		if i < 0 {
+			s.Write(b)
+			return s.String()
+		}
+		s.Write(b[:i])
+		s.WriteByte('\n')
+		b = b[i+1:]
+		if len(b) > 0 && b[0] == '\n' {
+			b = b[1:]
+		}
+	}
 }
 
 // bidiControls are the explicit embedding and override characters that can

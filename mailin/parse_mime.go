@@ -171,6 +171,9 @@ func (p *parser) walkForwarded(m *msgState, h textproto.Header, ct mediaHeader, 
 		m.warn("forwarded message nested deeper than %d levels not parsed", maxDepth)
 		return nil
 	}
+	if errors.Is(d.err, errDecodeBudget) {
+		return nil // warned above; the attachment holds it as it came
+	}
 	fwd, err := p.parseMessage(d.data, depth+1)
 	switch {
 	case errors.Is(err, ErrTooLarge):
@@ -205,7 +208,7 @@ func (p *parser) walkLeaf(m *msgState, h textproto.Header, ct mediaHeader, body 
 		if d.err != nil {
 			// Half a file is no use: keep the part as it came.
 			m.warn("attachment %s: %v: kept undecoded", nameOr(name, ct.value), d.err)
-			d = decoded{data: body, sum: sha256.Sum256(body), aliased: true}
+			d = decoded{data: body, sum: sha256.Sum256(body)}
 		}
 		a := Attachment{
 			Filename:    name,
@@ -216,11 +219,17 @@ func (p *parser) walkLeaf(m *msgState, h textproto.Header, ct mediaHeader, body 
 		return p.addAttachment(m, a, d)
 	}
 
+	if d.err == nil && !p.spend(len(d.data)) {
+		d.err = errDecodeBudget
+	}
 	if d.err != nil {
 		// Keep what could be decoded as text and the part as it came.
 		m.warn("%s part: %v: undecoded part kept as attachment", ct.value, d.err)
 		if err := p.addRaw(m, ct.value, name, body); err != nil {
 			return err
+		}
+		if errors.Is(d.err, errDecodeBudget) {
+			return nil
 		}
 	}
 	cs := ct.params["charset"]
@@ -257,12 +266,25 @@ func nameOr(name, mediaType string) string {
 	return mediaType
 }
 
-// decoded is a part body with its transfer encoding removed.
+// decoded is a part body with its transfer encoding removed: a sub-slice of the raw
+// message when it had none.
 type decoded struct {
-	data    []byte
-	sum     [sha256.Size]byte
-	aliased bool  // data is a sub-slice of the raw message
-	err     error // decoding stopped early or the encoding is unknown
+	data []byte
+	sum  [sha256.Size]byte
+	err  error // decoding stopped early, the encoding is unknown, or errDecodeBudget
+}
+
+// errDecodeBudget: decoding the part would take the bytes decoded from the message over
+// the parser's budget (see parser.budget); the part is kept as it came.
+var errDecodeBudget = errors.New("not decoded: the message decodes to more than twice its size")
+
+// spend takes n bytes from the decoding budget; false when they are not there.
+func (p *parser) spend(n int) bool {
+	if n > p.budget {
+		return false
+	}
+	p.budget -= n
+	return true
 }
 
 // decodeTransfer removes the Content-Transfer-Encoding of body. The bytes
@@ -276,23 +298,26 @@ func (p *parser) decodeTransfer(h textproto.Header, body []byte) decoded {
 	var estimate int
 	switch cte {
 	case "", "7bit", "8bit", "binary", "7-bit", "8-bit":
-		return decoded{data: body, sum: sha256.Sum256(body), aliased: true}
+		return decoded{data: body, sum: sha256.Sum256(body)}
 	case "base64":
 		estimate = len(body)/4*3 + 3
 	case "quoted-printable":
 		estimate = len(body)
 	default:
 		return decoded{
-			data: body, sum: sha256.Sum256(body), aliased: true,
+			data: body, sum: sha256.Sum256(body),
 			err: fmt.Errorf("unknown Content-Transfer-Encoding %q", shorten(cte, 40)),
 		}
+	}
+	if !p.spend(estimate) {
+		return decoded{data: body, sum: sha256.Sum256(body), err: errDecodeBudget}
 	}
 	var eh message.Header
 	eh.Set("Content-Type", "application/octet-stream")
 	eh.Set("Content-Transfer-Encoding", cte)
 	e, err := message.New(eh, bytes.NewReader(body))
 	if err != nil {
-		return decoded{data: body, sum: sha256.Sum256(body), aliased: true, err: err}
+		return decoded{data: body, sum: sha256.Sum256(body), err: err}
 	}
 	// bytes.Buffer.ReadFrom asks for 512 free bytes before each read: leave
 	// room so that the buffer is never reallocated.
@@ -325,10 +350,8 @@ func (p *parser) addAttachment(m *msgState, a Attachment, d decoded) error {
 	if a.Filename == "" {
 		a.Filename = fmt.Sprintf("attachment-%d%s", len(m.out.Attachments)+1, extensionFor(a.ContentType))
 	}
+	// Data may be a sub-slice of the raw message until Parse detaches it.
 	a.Data = d.data
-	if d.aliased {
-		a.Data = bytes.Clone(d.data)
-	}
 	if a.Data == nil {
 		a.Data = []byte{}
 	}
@@ -341,5 +364,5 @@ func (p *parser) addAttachment(m *msgState, a Attachment, d decoded) error {
 // addRaw keeps a part that could not be read, as it came.
 func (p *parser) addRaw(m *msgState, mediaType, name string, body []byte) error {
 	return p.addAttachment(m, Attachment{Filename: name, ContentType: mediaType},
-		decoded{data: body, sum: sha256.Sum256(body), aliased: true})
+		decoded{data: body, sum: sha256.Sum256(body)})
 }

@@ -154,34 +154,86 @@ var htmlPolicy = sync.OnceValue(func() *bluemonday.Policy {
 // sanitizeHTML removes scripts, styles, event handlers and anything else
 // unsafe from a sender's HTML.
 func sanitizeHTML(s string) string {
-	return strings.TrimSpace(htmlPolicy().Sanitize(s))
+	if strings.TrimSpace(s) == "" {
+		return s
+	}
+	// Into a buffer of the input's size: sanitising only removes, so the buffer is
+	// not reallocated as it grows.
+	var b strings.Builder
+	b.Grow(len(s))
+	if err := htmlPolicy().SanitizeReaderToWriter(strings.NewReader(s), &b); err != nil {
+		return ""
+	}
+	return strings.TrimSpace(b.String())
 }
 
-// textWriter accumulates text, tracking the line breaks at its end.
+// textWriter accumulates text, tracking the line breaks at its end. As it writes, it
+// trims the blanks that end each line and keeps at most one empty line in a row, so
+// that the text is built in one buffer.
 type textWriter struct {
 	b        strings.Builder
-	newlines int  // line breaks at the end of b
+	n        int  // bytes written, before trimming
+	newlines int  // line breaks at the end of what was written
 	space    bool // white space seen since the last word
+
+	blanks []byte // spaces and tabs ending the current line, written if more follows
+	filled bool   // the current line holds more than blanks
+	empty  int    // empty lines just before the current one
 }
 
-func (w *textWriter) atLineStart() bool { return w.b.Len() == 0 || w.newlines > 0 }
+func (w *textWriter) atLineStart() bool { return w.n == 0 || w.newlines > 0 }
+
+// write adds s, trimming lines and squeezing empty ones.
+func (w *textWriter) write(s string) {
+	w.n += len(s)
+	for len(s) > 0 {
+		switch c := s[0]; c {
+		case ' ', '\t':
+			w.blanks = append(w.blanks, c)
+			s = s[1:]
+		case '\n':
+			w.blanks = w.blanks[:0]
+			if w.filled {
+				w.empty = 0
+			} else {
+				w.empty++
+			}
+			if w.filled || w.empty <= 1 {
+				w.b.WriteByte('\n')
+			}
+			w.filled = false
+			s = s[1:]
+		default:
+			end := strings.IndexAny(s, " \t\n")
+			if end < 0 {
+				end = len(s)
+			}
+			w.b.Write(w.blanks)
+			w.blanks = w.blanks[:0]
+			w.b.WriteString(s[:end])
+			w.filled = true
+			s = s[end:]
+		}
+	}
+}
 
 // lineBreaks ends the current line so that n line breaks end the text.
 func (w *textWriter) lineBreaks(n int) {
-	if w.b.Len() == 0 {
+	if w.n == 0 {
 		return
 	}
 	for ; w.newlines < n; w.newlines++ {
-		w.b.WriteByte('\n')
+		w.write("\n")
 	}
 	w.space = false
 }
 
 func (w *textWriter) word(r rune) {
 	if w.space && !w.atLineStart() {
-		w.b.WriteByte(' ')
+		w.write(" ")
 	}
-	w.b.WriteRune(r)
+	var buf [utf8.UTFMax]byte
+	w.write(string(utf8.AppendRune(buf[:0], r)))
 	w.space, w.newlines = false, 0
 }
 
@@ -189,7 +241,7 @@ func (w *textWriter) raw(s string) {
 	if s == "" {
 		return
 	}
-	w.b.WriteString(s)
+	w.write(s)
 	w.newlines = len(s) - len(strings.TrimRight(s, "\n"))
 	w.space = false
 }
@@ -199,27 +251,14 @@ func (w *textWriter) raw(s string) {
 func htmlToText(s string) string {
 	z := html.NewTokenizer(strings.NewReader(s))
 	var w textWriter
+	// The text is shorter than the HTML: one buffer, never reallocated.
+	w.b.Grow(len(s))
 	skip, pre := 0, 0
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			lines := strings.Split(w.b.String(), "\n")
-			out := lines[:0]
-			blank := 0
-			for _, l := range lines {
-				l = strings.TrimRight(l, " \t")
-				if l == "" {
-					blank++
-					if blank > 1 {
-						continue
-					}
-				} else {
-					blank = 0
-				}
-				out = append(out, l)
-			}
-			return strings.TrimSpace(strings.Join(out, "\n"))
+			return strings.TrimSpace(w.b.String())
 		case html.TextToken:
 			if skip > 0 {
 				continue
@@ -247,7 +286,7 @@ func htmlToText(s string) string {
 					skip--
 				}
 			case "br":
-				w.b.WriteByte('\n')
+				w.write("\n")
 				w.newlines++
 				w.space = false
 			case "pre":

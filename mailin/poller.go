@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -534,7 +535,9 @@ type fetchedBatch struct {
 // three stages overlapping: while a batch is being stored the next is parsed and the one
 // after is fetched. Each batch is one Ingest transaction that also advances the
 // checkpoint. Afterwards, and only for stored mail, messages are moved to the processed
-// folder.
+// folder. A message the server refused or sent without its body stops the sync before
+// it (the checkpoint stays below it): sync then returns that *heldError, ending the
+// session, so that it is asked for again on the next connection.
 func (p *Poller) sync(ctx context.Context, s *session) error {
 	refs, err := listNew(s.c, s.lastUID)
 	if err != nil {
@@ -548,6 +551,10 @@ func (p *Poller) sync(ctx context.Context, s *session) error {
 	// Each stage's busy time, written by its goroutine and read after Wait.
 	var fetchTime, parseTime, storeTime time.Duration
 
+	// held: a message was refused or came without its body; the mail before it is
+	// stored, then sync returns this error so that the session ends and the message is
+	// asked for again.
+	var held error
 	g, gctx := errgroup.WithContext(ctx)
 	fetched := make(chan fetchedBatch, 1)
 	parsed := make(chan store.IngestBatch, 1)
@@ -555,15 +562,24 @@ func (p *Poller) sync(ctx context.Context, s *session) error {
 		defer close(fetched)
 		for _, pl := range plans {
 			t0 := time.Now()
-			msgs, err := p.fetchPlan(s, pl)
+			pl, msgs, err := p.fetchPlan(s, pl)
 			fetchTime += time.Since(t0)
-			if err != nil {
+			if errors.As(err, new(*heldError)) {
+				// Store what came before the message, then end the session.
+				held = err
+				if len(msgs) == 0 {
+					return nil
+				}
+			} else if err != nil {
 				return err
 			}
 			select {
 			case fetched <- fetchedBatch{plan: pl, msgs: msgs}:
 			case <-gctx.Done():
 				return gctx.Err()
+			}
+			if held != nil {
+				return nil
 			}
 		}
 		return nil
@@ -635,9 +651,11 @@ func (p *Poller) sync(ctx context.Context, s *session) error {
 		}
 	}
 	if p.cfg.Processed != "" && len(handled) > 0 {
-		return p.moveHandled(s.c, handled)
+		if err := p.moveHandled(s.c, handled); err != nil {
+			return err
+		}
 	}
-	return nil
+	return held
 }
 
 // markSeen flags stored messages \Seen, once, right after they were stored: a person may
@@ -661,23 +679,39 @@ func (p *Poller) markSeen(c *imapclient.Client, uids []uint32) error {
 	return nil
 }
 
+// heldError ends a sync before a message the server refused or delivered without its
+// body: the mail before it is stored, the checkpoint stays below it, and it is asked for
+// again on the next connection.
+type heldError struct {
+	uid   uint32
+	times int
+	err   error
+}
+
+func (e *heldError) Error() string {
+	return fmt.Sprintf("uid %d: %v (%d of %d connections); asking again on the next connection", e.uid, e.err, e.times, unreadableAfter)
+}
+func (e *heldError) Unwrap() error { return e.err }
+
 // fetchPlan fetches one batch. When the server refuses the batch, the messages are
-// fetched one by one; a message refused in unreadableAfter sessions in a row is given
-// up on (recorded as unreadable, quarantined with the server's answer) so that it does
-// not hold up the mailbox.
-func (p *Poller) fetchPlan(s *session, pl batchPlan) ([]fetchedMsg, error) {
+// fetched one by one. A message the server refuses, or returns without its body, cuts
+// the batch: the plan returned ends before it, with a *heldError, so that the mail
+// before it is stored, the checkpoint stays below it and it is asked for again on the
+// next connection. After unreadableAfter sessions in a row it is given up on (recorded
+// as unreadable, quarantined with the server's answer) so that it does not hold up the
+// mailbox.
+func (p *Poller) fetchPlan(s *session, pl batchPlan) (batchPlan, []fetchedMsg, error) {
 	maxBytes := p.maxMessageBytes()
 	if pl.headerOnly {
 		maxBytes = 4 << 20
 	}
 	msgs, err := fetchBodies(s.c, pl.uids, pl.headerOnly, maxBytes)
 	if err == nil {
-		got := make(map[uint32]bool, len(msgs))
-		for i := range msgs {
-			got[msgs[i].uid] = true
-			delete(p.unreadable, position{s.uidValidity, msgs[i].uid})
-		}
 		if len(msgs) < len(pl.uids) {
+			got := make(map[uint32]bool, len(msgs))
+			for i := range msgs {
+				got[msgs[i].uid] = true
+			}
 			var gone []uint32
 			for _, u := range pl.uids {
 				if !got[u] {
@@ -687,33 +721,66 @@ func (p *Poller) fetchPlan(s *session, pl batchPlan) ([]fetchedMsg, error) {
 			// Someone moved or deleted them between the listing and the fetch.
 			p.log.Warn("imap: messages left the mailbox before they could be read", "uids", gone)
 		}
-		return msgs, nil
+		return p.checkBodies(s, pl, msgs)
 	}
 	if _, isIMAP := imapCode(err); !isIMAP {
-		return nil, err
+		return pl, nil, err
 	}
 	p.log.Warn("imap: the server refused a batch; fetching its messages one by one", "first_uid", pl.uids[0],
 		"last_uid", pl.last, slog.Any("error", err))
 	msgs = msgs[:0]
-	for _, uid := range pl.uids {
+	for i, uid := range pl.uids {
 		one, err := fetchBodies(s.c, []uint32{uid}, pl.headerOnly, maxBytes)
 		if err == nil {
 			msgs = append(msgs, one...)
 			continue
 		}
 		if _, isIMAP := imapCode(err); !isIMAP {
-			return nil, err
+			return pl, nil, err
 		}
 		pos := position{s.uidValidity, uid}
 		p.unreadable[pos]++
-		if p.unreadable[pos] < unreadableAfter {
-			return nil, fmt.Errorf("uid %d (refused %d times): %w", uid, p.unreadable[pos], err)
+		if n := p.unreadable[pos]; n < unreadableAfter {
+			// Store the mail before it; ask for it again on the next connection.
+			cut, before, herr := p.checkBodies(s, batchPlan{uids: pl.uids[:i], last: uid - 1, headerOnly: pl.headerOnly}, msgs)
+			if herr == nil {
+				herr = &heldError{uid: uid, times: n, err: err}
+			}
+			return cut, before, herr
 		}
 		p.log.Error("imap: the server keeps refusing a message; recording it as unreadable and moving on",
 			"uid", uid, slog.Any("error", err))
 		msgs = append(msgs, fetchedMsg{uid: uid, unreadable: err})
 	}
-	return msgs, nil
+	return p.checkBodies(s, pl, msgs)
+}
+
+// checkBodies looks for messages the server returned without their body. The first
+// one cuts the batch (a *heldError), until it has come back so in unreadableAfter
+// sessions: then it is recorded as unreadable like a refused message.
+func (p *Poller) checkBodies(s *session, pl batchPlan, msgs []fetchedMsg) (batchPlan, []fetchedMsg, error) {
+	for i := range msgs {
+		f := &msgs[i]
+		pos := position{s.uidValidity, f.uid}
+		switch {
+		case f.unreadable != nil:
+		case f.noBody == nil:
+			delete(p.unreadable, pos)
+		default:
+			p.unreadable[pos]++
+			if n := p.unreadable[pos]; n < unreadableAfter {
+				p.log.Warn("imap: the server returned a message without its body; mail after it waits",
+					"uid", f.uid, "times", n, slog.Any("error", f.noBody))
+				cut := slices.IndexFunc(pl.uids, func(u uint32) bool { return u >= f.uid })
+				pl.uids, pl.last = pl.uids[:max(cut, 0)], f.uid-1
+				return pl, msgs[:i], &heldError{uid: f.uid, times: n, err: f.noBody}
+			}
+			p.log.Error("imap: the server keeps returning a message without its body; recording it as unreadable and moving on",
+				"uid", f.uid, slog.Any("error", f.noBody))
+			f.unreadable = f.noBody
+		}
+	}
+	return pl, msgs, nil
 }
 
 // parseBatch parses a fetched batch and builds the store batch, on every core but one:

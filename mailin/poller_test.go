@@ -24,8 +24,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
-	"github.com/wsis/wsisbot/mailin"
 	"github.com/wsis/wsisbot/internal/imaptest"
+	"github.com/wsis/wsisbot/mailin"
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
 )
@@ -891,5 +891,135 @@ func TestPollerRestartsIdle(t *testing.T) {
 	h.waitMessages(1, 5*time.Second)
 	if s := p.Status(); s.Reconnects != 0 || !s.Connected {
 		t.Errorf("status %+v: restarting IDLE must not reconnect", s)
+	}
+}
+
+// A message the server answers without its body is not skipped: the mail before it is
+// stored and moved, the checkpoint stays below it and it stays in INBOX while the server
+// is asked again on later connections; then it is recorded as unreadable (quarantined,
+// with a notice), moved as stored, and the mail after it flows.
+func TestPollerHoldsAMessageServedWithoutItsBody(t *testing.T) {
+	for _, answer := range []struct {
+		name   string
+		a      imaptest.BodyAnswer
+		reason string
+	}{
+		{"nil", imaptest.BodyNIL, "(NIL) body"},
+		{"no-section", imaptest.BodyOmitted, "without its body"},
+		{"no-response", imaptest.BodyUnanswered, "did not answer"},
+	} {
+		t.Run(answer.name, func(t *testing.T) {
+			var asked atomic.Int32
+			second := make(chan struct{})
+			release := make(chan struct{})
+			srv := imaptest.StartMemory(t, imaptest.MemoryOptions{NoBody: func(uid uint32) imaptest.BodyAnswer {
+				if uid != 2 {
+					return imaptest.BodySent
+				}
+				if asked.Add(1) == 2 {
+					// Hold the second connection's answer while the test looks.
+					close(second)
+					<-release
+				}
+				return answer.a
+			}})
+			h := newHarness(t, srv)
+			cfg := h.cfg
+			cfg.Processed = "Processed"
+			h.append("INBOX", h.mail(0), h.mail(1), h.mail(2))
+			p := h.poller(cfg, nil)
+			start(t, p)
+			select {
+			case <-second:
+			case <-time.After(10 * time.Second):
+				close(release)
+				t.Fatal("the server was not asked for the message a second time")
+			}
+			if n := h.count(qMessages); n != 1 {
+				t.Errorf("%d messages stored while the second one has no body, want 1 (the one before it)", n)
+			}
+			cp, err := h.st.SyncState(context.Background(), "INBOX")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cp.LastUID != 1 {
+				t.Errorf("checkpoint at uid %d while uid 2 is not stored, want 1", cp.LastUID)
+			}
+			if moved, _ := h.folder("Processed"); len(moved) != 1 {
+				t.Errorf("%d messages in Processed, want 1 (the one stored)", len(moved))
+			}
+			inbox, _ := h.folder("INBOX")
+			if !slices.ContainsFunc(inbox, func(m imaptest.MessageInfo) bool { return m.UID == 2 }) {
+				t.Errorf("uid 2 left INBOX before it was stored: %+v", inbox)
+			}
+			close(release)
+
+			h.waitMessages(3, 10*time.Second)
+			var rows []struct {
+				UID    int64  `db:"uid"`
+				Kind   string `db:"kind"`
+				Reason string `db:"kind_reason"`
+			}
+			if err := h.st.DB().Select(&rows, `SELECT uid, kind, kind_reason FROM messages ORDER BY uid`); err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 3 || rows[0].Kind != store.MsgContribution || rows[2].Kind != store.MsgContribution {
+				t.Fatalf("stored %+v, want uids 1 and 3 as contributions", rows)
+			}
+			if rows[1].UID != 2 || rows[1].Kind != store.MsgQuarantined || !strings.Contains(rows[1].Reason, "would not deliver") ||
+				!strings.Contains(rows[1].Reason, answer.reason) {
+				t.Errorf("uid 2 stored as %+v, want quarantined as undeliverable, %q", rows[1], answer.reason)
+			}
+			if n := asked.Load(); n != 3 {
+				t.Errorf("the server was asked for uid 2 %d times, want 3", n)
+			}
+			if n := h.count(`SELECT count(*) FROM outbox WHERE kind = 'slack_notice'`); n != 1 {
+				t.Errorf("%d quarantine notices, want 1", n)
+			}
+			h.waitMoved(3, srv.HasMove())
+		})
+	}
+}
+
+// A message expunged between the listing and the fetch is skipped without delay.
+func TestPollerSkipsAMessageExpungedBeforeItsFetch(t *testing.T) {
+	var h *harness
+	var srv *imaptest.Memory
+	var expunger *imapclient.Client
+	var once sync.Once
+	srv = imaptest.StartMemory(t, imaptest.MemoryOptions{NoBody: func(uid uint32) imaptest.BodyAnswer {
+		if uid != 2 {
+			return imaptest.BodySent
+		}
+		once.Do(func() {
+			if _, err := expunger.Select("INBOX", nil).Wait(); err != nil {
+				t.Error(err)
+				return
+			}
+			set := imap.UIDSetNum(2)
+			if err := expunger.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close(); err != nil {
+				t.Error(err)
+			}
+			if err := expunger.UIDExpunge(set).Close(); err != nil {
+				t.Error(err)
+			}
+		})
+		return imaptest.BodyUnanswered
+	}})
+	h = newHarness(t, srv)
+	expunger = imaptest.Dial(t, srv)
+	h.append("INBOX", h.mail(0), h.mail(1), h.mail(2))
+	p := h.poller(h.cfg, nil)
+	start(t, p)
+	h.waitMessages(2, 10*time.Second)
+	storetest.Eventually(t, 5*time.Second, "checkpoint at uid 3", func() bool {
+		cp, err := h.st.SyncState(context.Background(), "INBOX")
+		return err == nil && cp.LastUID == 3
+	})
+	if n := h.count(qMessages); n != 2 {
+		t.Errorf("%d messages stored, want 2", n)
+	}
+	if r := p.Status().Reconnects; r != 0 {
+		t.Errorf("%d reconnections for a message that left the mailbox, want 0", r)
 	}
 }

@@ -1,6 +1,7 @@
 package imaptest
 
 import (
+	"bytes"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -34,7 +35,23 @@ type MemoryOptions struct {
 	// RefuseBody makes the server answer NO to a FETCH of the body of a message whose
 	// UID it returns true for (a message the server cannot read back).
 	RefuseBody func(uid uint32) bool
+	// NoBody makes the server answer a FETCH of the body of a message, for the UIDs it
+	// returns an answer other than BodySent for, without the body: "BODY[] NIL", a
+	// response with no body section, or no response at all. It is called outside any
+	// lock of the server, once per message and FETCH. With it set, TLS must be implicit
+	// or absent (the NIL is written into the clear-text stream).
+	NoBody func(uid uint32) BodyAnswer
 }
+
+// BodyAnswer is how the server answers a FETCH of a message's body.
+type BodyAnswer int
+
+const (
+	BodySent       BodyAnswer = iota // the body, as it is stored
+	BodyNIL                          // BODY[] NIL
+	BodyOmitted                      // a FETCH response with the UID and no body section
+	BodyUnanswered                   // no FETCH response for the message at all
+)
 
 // Memory is go-imap's in-memory server on a loopback port.
 type Memory struct {
@@ -85,6 +102,9 @@ func (m *Memory) serve(ln net.Listener) {
 	if m.opts.ImplicitTLS {
 		ln = tls.NewListener(ln, m.opts.TLS)
 		tlsConfig = nil
+	}
+	if m.opts.NoBody != nil {
+		ln = nilBodyListener{ln}
 	}
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
@@ -210,7 +230,113 @@ func (s *memSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, option
 			}
 		}
 	}
+	if s.m.opts.NoBody != nil && len(options.BodySection) > 0 {
+		return s.fetchNoBody(w, numSet, options)
+	}
 	return s.UserSession.Fetch(w, numSet, options)
+}
+
+// fetchNoBody answers the messages NoBody picks itself, without their body, and the
+// others as usual.
+func (s *memSession) fetchNoBody(w *imapserver.FetchWriter, numSet imap.NumSet, options *imap.FetchOptions) error {
+	criteria := &imap.SearchCriteria{}
+	switch set := numSet.(type) {
+	case imap.UIDSet:
+		criteria.UID = []imap.UIDSet{set}
+	case imap.SeqSet:
+		criteria.SeqNum = []imap.SeqSet{set}
+	}
+	byUID, err := s.UserSession.Search(imapserver.NumKindUID, criteria, &imap.SearchOptions{})
+	if err != nil {
+		return err
+	}
+	uids := byUID.AllUIDs()
+	seqs := make([]uint32, len(uids))
+	for i, uid := range uids {
+		one, err := s.UserSession.Search(imapserver.NumKindSeq, &imap.SearchCriteria{UID: []imap.UIDSet{imap.UIDSetNum(uid)}}, &imap.SearchOptions{})
+		if err != nil {
+			return err
+		}
+		if all := one.AllSeqNums(); len(all) == 1 {
+			seqs[i] = all[0]
+		}
+	}
+	var rest imap.UIDSet
+	for i, uid := range uids {
+		if seqs[i] == 0 {
+			continue // expunged, not yet reported to this session
+		}
+		answer := s.m.opts.NoBody(uint32(uid))
+		switch answer {
+		case BodySent:
+			rest.AddNum(uid)
+			continue
+		case BodyUnanswered:
+			continue
+		}
+		rw := w.CreateMessage(seqs[i])
+		rw.WriteUID(uid)
+		if answer == BodyNIL {
+			// The literal is turned into NIL on its way out (nilBodyConn).
+			lw := rw.WriteBodySection(options.BodySection[0], int64(len(nilMarker)))
+			if _, err := lw.Write([]byte(nilMarker)); err != nil {
+				return err
+			}
+			if err := lw.Close(); err != nil {
+				return err
+			}
+		}
+		if err := rw.Close(); err != nil {
+			return err
+		}
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	return s.UserSession.Fetch(w, rest, options)
+}
+
+// nilMarker is the literal the server writes for a body it answers NIL; nilBodyConn
+// replaces the literal with NIL.
+const nilMarker = "\x00imaptest: this body is NIL\x00"
+
+var nilLiteral = []byte(fmt.Sprintf("{%d}\r\n%s", len(nilMarker), nilMarker))
+
+type nilBodyListener struct{ net.Listener }
+
+func (l nilBodyListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &nilBodyConn{Conn: c}, nil
+}
+
+// nilBodyConn writes "NIL" in place of each nilLiteral. A write ending with the
+// beginning of one keeps that end back until the next write: a response never ends
+// there (it ends with CRLF), so nothing waits for long.
+type nilBodyConn struct {
+	net.Conn
+	mu   sync.Mutex
+	held []byte
+}
+
+func (c *nilBodyConn) Write(b []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	buf := bytes.ReplaceAll(append(c.held, b...), nilLiteral, []byte("NIL"))
+	keep := 0
+	for n := min(len(nilLiteral)-1, len(buf)); n > 0; n-- {
+		if bytes.HasSuffix(buf, nilLiteral[:n]) {
+			keep = n
+			break
+		}
+	}
+	c.held = append(c.held[:0], buf[len(buf)-keep:]...)
+	if _, err := c.Conn.Write(buf[:len(buf)-keep]); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 // Idle works around the in-memory server reporting only changes made while IDLE runs:

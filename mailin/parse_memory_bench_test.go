@@ -1,0 +1,170 @@
+package mailin_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"math"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/wsis/wsisbot/mailin"
+)
+
+// memMessage is a message built to weigh on the parser's memory, about size bytes.
+type memMessage struct {
+	name  string
+	build func(size int) []byte
+}
+
+// memMessages are the structures the parser must read within a small multiple of the
+// message size.
+var memMessages = []memMessage{
+	// 16 forwarded messages (message/rfc822), each forwarding the rest; the last
+	// carries a base64 attachment that makes up the size.
+	{"deep-nesting", func(size int) []byte { return nestedMessage(16, size, false) }},
+	// The same with every forwarded message base64-encoded.
+	{"deep-nesting-base64", func(size int) []byte { return nestedMessage(16, size, true) }},
+	// A text part and 99 base64 attachments.
+	{"100-parts", func(size int) []byte { return manyPartsMessage(100, size) }},
+	// One base64 attachment.
+	{"huge-part", func(size int) []byte { return manyPartsMessage(2, size) }},
+	// One text/plain body.
+	{"huge-text", hugeTextMessage},
+	// One text/html body.
+	{"huge-html", hugeHTMLMessage},
+}
+
+func memHeader(i int, contentType string) string {
+	return fmt.Sprintf("From: Delegation %d <delegation%d@example.org>\r\nTo: wsis-info@itu.int\r\n"+
+		"Subject: Contribution %d\r\nDate: Mon, 2 Mar 2026 10:00:00 +0000\r\nMessage-ID: <mem%d@example.org>\r\n"+
+		"MIME-Version: 1.0\r\nContent-Type: %s\r\n", i, i, i, i, contentType)
+}
+
+// b64Lines base64-encodes data in 76-column CRLF lines.
+func b64Lines(data []byte) []byte {
+	enc := base64.StdEncoding.EncodeToString(data)
+	var b bytes.Buffer
+	b.Grow(len(enc) + len(enc)/76*2 + 2)
+	for len(enc) > 76 {
+		b.WriteString(enc[:76])
+		b.WriteString("\r\n")
+		enc = enc[76:]
+	}
+	b.WriteString(enc)
+	b.WriteString("\r\n")
+	return b.Bytes()
+}
+
+// payload is n bytes that do not compress to nothing.
+func payload(n int) []byte {
+	b := make([]byte, n)
+	x := uint32(2463534242)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		b[i] = byte(x)
+	}
+	return b
+}
+
+// nestedMessage builds depth forwarded messages inside one another, the innermost with
+// an attachment bringing the whole to about size bytes.
+func nestedMessage(depth, size int, encodeForwarded bool) []byte {
+	innerSize := size
+	if encodeForwarded {
+		// Each level grows by a third.
+		innerSize = int(float64(size) * math.Pow(0.75*76/78, float64(depth)))
+	}
+	inner := manyPartsMessage(2, innerSize)
+	for i := depth; i > 0; i-- {
+		var b bytes.Buffer
+		boundary := fmt.Sprintf("level%d", i)
+		b.WriteString(memHeader(i, `multipart/mixed; boundary="`+boundary+`"`))
+		fmt.Fprintf(&b, "\r\n--%s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nForwarding level %d.\r\n", boundary, i)
+		fmt.Fprintf(&b, "--%s\r\nContent-Type: message/rfc822\r\n", boundary)
+		if encodeForwarded {
+			b.WriteString("Content-Transfer-Encoding: base64\r\n\r\n")
+			b.Write(b64Lines(inner))
+		} else {
+			b.WriteString("\r\n")
+			b.Write(inner)
+		}
+		fmt.Fprintf(&b, "\r\n--%s--\r\n", boundary)
+		inner = b.Bytes()
+	}
+	return inner
+}
+
+// manyPartsMessage builds a text part and parts-1 base64 attachments, about size bytes.
+func manyPartsMessage(parts, size int) []byte {
+	var b bytes.Buffer
+	b.WriteString(memHeader(0, `multipart/mixed; boundary="parts"`))
+	b.WriteString("\r\n--parts\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPlease find our documents attached.\r\n")
+	each := size / (parts - 1) * 3 / 4
+	for i := 1; i < parts; i++ {
+		fmt.Fprintf(&b, "--parts\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"+
+			"Content-Disposition: attachment; filename=\"doc%d.pdf\"\r\n\r\n", i)
+		b.Write(b64Lines(payload(each)))
+	}
+	b.WriteString("--parts--\r\n")
+	return b.Bytes()
+}
+
+// hugeTextMessage is one text/plain body of about size bytes.
+func hugeTextMessage(size int) []byte {
+	var b bytes.Buffer
+	b.WriteString(memHeader(0, "text/plain; charset=utf-8"))
+	b.WriteString("\r\n")
+	line := "The Forum should keep the multistakeholder approach at the heart of the review.\r\n"
+	b.WriteString(strings.Repeat(line, size/len(line)))
+	return b.Bytes()
+}
+
+// BenchmarkParseMemory parses 40 MiB messages of several structures and reports the
+// peak heap growth during the parse (sampled) and the bytes allocated, both also as a
+// multiple of the message size.
+func BenchmarkParseMemory(b *testing.B) {
+	const size = 40 << 20
+	for _, mm := range memMessages {
+		b.Run(mm.name, func(b *testing.B) {
+			raw := mm.build(size)
+			var peak, alloc uint64
+			for range b.N {
+				runtime.GC()
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				base := heapNow()
+				hs := sampleHeap()
+				p, err := mailin.Parse(raw, mailin.DefaultLimits())
+				top := hs.Stop()
+				runtime.ReadMemStats(&after)
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.KeepAlive(p)
+				if top > base && top-base > peak {
+					peak = top - base
+				}
+				alloc = max(alloc, after.TotalAlloc-before.TotalAlloc)
+			}
+			b.ReportMetric(float64(len(raw))/1e6, "msg-MB")
+			b.ReportMetric(float64(peak)/1e6, "peak-MB")
+			b.ReportMetric(float64(peak)/float64(len(raw)), "peak-x")
+			b.ReportMetric(float64(alloc)/1e6, "alloc-MB")
+			b.ReportMetric(float64(alloc)/float64(len(raw)), "alloc-x")
+		})
+	}
+}
+
+func hugeHTMLMessage(size int) []byte {
+	var b bytes.Buffer
+	b.WriteString(memHeader(0, "text/html; charset=utf-8"))
+	b.WriteString("\r\n<html><body>")
+	line := "<p>The Forum should keep the <b>multistakeholder</b> approach at the heart of the review.</p>\r\n"
+	b.WriteString(strings.Repeat(line, size/len(line)))
+	b.WriteString("</body></html>\r\n")
+	return b.Bytes()
+}

@@ -1,0 +1,127 @@
+package mailin_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/wsis/wsisbot/mailin"
+)
+
+// allocated returns the fewest bytes one Parse of raw allocated, over three runs (other
+// goroutines may allocate meanwhile; they only add).
+func allocated(t *testing.T, raw []byte) uint64 {
+	t.Helper()
+	least := ^uint64(0)
+	for range 3 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		p, err := mailin.Parse(raw, mailin.DefaultLimits())
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runtime.KeepAlive(p)
+		least = min(least, after.TotalAlloc-before.TotalAlloc)
+	}
+	return least
+}
+
+// Forwarded messages nested 16 deep are parsed in place: the parse allocates about one
+// copy of the message (the attachments made independent of it), not one per level.
+// BenchmarkParseMemory measures the peak heap of 40 MiB messages.
+func TestParseDeepNestingAllocatesLittle(t *testing.T) {
+	const size = 4 << 20
+	for _, c := range []struct {
+		name   string
+		raw    []byte
+		most   float64
+		levels int
+	}{
+		// The forwarded messages are attachments sharing one copy of the message.
+		{"as-is", nestedMessage(16, size, false), 1.5, 8},
+		// Each level decodes to a new buffer, until twice the message size is decoded.
+		{"base64", nestedMessage(16, size, true), 2.5, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := allocated(t, c.raw)
+			t.Logf("%d bytes allocated for a %d-byte message (%.2f times)", got, len(c.raw), float64(got)/float64(len(c.raw)))
+			if x := float64(got) / float64(len(c.raw)); x > c.most {
+				t.Errorf("parsing a %d-byte message nested 16 deep allocated %d bytes, %.2f times its size; want at most %.1f",
+					len(c.raw), got, x, c.most)
+			}
+			p, err := mailin.Parse(c.raw, mailin.DefaultLimits())
+			if err != nil {
+				t.Fatal(err)
+			}
+			depth := 0
+			for f := p; len(f.Forwarded) > 0; f = f.Forwarded[0] {
+				depth++
+			}
+			if depth < c.levels {
+				t.Errorf("%d forwarded levels parsed, want at least %d", depth, c.levels)
+			}
+		})
+	}
+}
+
+// Forwarded messages nested in place still share nothing with the input.
+func TestParseNestedResultDoesNotAliasInput(t *testing.T) {
+	raw := nestedMessage(4, 64<<10, false)
+	p, err := mailin.Parse(raw, mailin.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var atts []*mailin.Attachment
+	var collect func(p *mailin.Parsed)
+	collect = func(p *mailin.Parsed) {
+		for i := range p.Attachments {
+			atts = append(atts, &p.Attachments[i])
+		}
+		for _, f := range p.Forwarded {
+			collect(f)
+		}
+	}
+	collect(p)
+	if len(atts) != 5 {
+		t.Fatalf("%d attachments, want 4 forwarded messages and the document", len(atts))
+	}
+	for i := range raw {
+		raw[i] = 'Z'
+	}
+	for _, a := range atts {
+		if sum := sha256.Sum256(a.Data); hex.EncodeToString(sum[:]) != a.SHA256 {
+			t.Errorf("attachment %s changed with the input", a.Filename)
+		}
+	}
+}
+
+// Encoded forwarded messages inside one another are decoded until twice the message
+// size is; the rest is kept as it came, with a warning.
+func TestParseStopsDecodingAtTwiceTheSize(t *testing.T) {
+	raw := nestedMessage(16, 4<<20, true)
+	p, err := mailin.Parse(raw, mailin.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warned bool
+	depth := 0
+	for f := p; ; f = f.Forwarded[0] {
+		warned = warned || slices.ContainsFunc(f.Warnings, func(w string) bool { return strings.Contains(w, "more than twice its size") })
+		if len(f.Forwarded) == 0 {
+			break
+		}
+		depth++
+	}
+	if !warned {
+		t.Error("no warning about the decoding stopped")
+	}
+	// Each level is three quarters of the one around it: 2.25 times the size is
+	// decoded by the sixth.
+	if depth < 4 || depth > 6 {
+		t.Errorf("%d forwarded levels parsed, want 4 to 6", depth)
+	}
+}
