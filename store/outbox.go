@@ -438,6 +438,15 @@ func (s *Store) StartSlackPost(ctx context.Context, key string, at time.Time) er
 	return nil
 }
 
+// ClearSlackPost forgets the post attempt of the item with idempotency key: Slack
+// refused the call, so the next attempt need not look for an earlier post.
+func (s *Store) ClearSlackPost(ctx context.Context, key string) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM slack_post_attempts WHERE idempotency_key = $1`, key); err != nil {
+		return fmt.Errorf("store: clear slack post %s: %w", key, err)
+	}
+	return nil
+}
+
 // OutboxStats describes the queue for metrics and the watchdog.
 type OutboxStats struct {
 	Pending   int           `db:"pending"`
