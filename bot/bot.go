@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -39,6 +40,9 @@ type Store interface {
 	Enqueue(ctx context.Context, it store.OutboxItem) (bool, error)
 	ProcessOutbox(ctx context.Context, kinds []string, handle store.OutboxHandler) (bool, error)
 	OutboxStats(ctx context.Context) (store.OutboxStats, error)
+	SlackPostAttempt(ctx context.Context, key string) (time.Time, error)
+	StartSlackPost(ctx context.Context, key string, at time.Time) error
+	ClearSlackPost(ctx context.Context, key string) error
 
 	CountEvents(ctx context.Context, actions []string, since time.Time) (int, error)
 	LastInboundAt(ctx context.Context) (time.Time, error)
@@ -102,7 +106,9 @@ type Bot struct {
 	poll       time.Duration
 	started    time.Time
 
-	outboxWorkers int
+	outboxWorkers    int
+	cardPostTimeout  time.Duration
+	cardSearchMargin time.Duration
 
 	jobs    chan func(context.Context)
 	members *memberCache
@@ -139,7 +145,9 @@ func New(cfg Config, st Store, phases *store.Phases, clock store.Clock, logger *
 		jobs:       make(chan func(context.Context), 256),
 		seen:       newDedupe(10 * time.Minute),
 
-		outboxWorkers: defaultOutboxWorkers,
+		outboxWorkers:    defaultOutboxWorkers,
+		cardPostTimeout:  defaultCardPostTimeout,
+		cardSearchMargin: defaultCardSearchMargin,
 	}
 	for _, o := range opts {
 		o(b)
@@ -201,13 +209,32 @@ func (b *Bot) runJobs(ctx context.Context) {
 	}
 }
 
-// runOutbox carries out due Slack outbox items one at a time until ctx is done.
+// runOutbox carries out due Slack outbox items one at a time until ctx is done. It never
+// gives up: when the store fails (the database restarts) it logs and tries again with a
+// growing delay, and when Slack is down (5xx, network errors) it pauses with a short
+// backoff of its own, 1 s doubling to 10 s, reset by the first success, while the item
+// waits as long without losing an attempt.
 func (b *Bot) runOutbox(ctx context.Context) {
+	dbDown := outboxBackoff{min: 500 * time.Millisecond, max: 10 * time.Second}
+	slackDown := outboxBackoff{min: time.Second, max: 10 * time.Second}
 	for {
+		var pause time.Duration
+		handle := func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+			res, err := b.handleOutbox(ctx, it)
+			var ua *store.UnavailableError
+			switch {
+			case errors.As(err, &ua):
+				pause = slackDown.next()
+				err = &store.UnavailableError{Err: err, After: pause}
+			case err == nil:
+				slackDown.reset()
+			}
+			return res, err
+		}
 		// An item runs to its end even when ctx is cancelled (shutdown): cancelling a post
 		// half-way would roll back the record of a post Slack may have made.
 		ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		did, err := b.st.ProcessOutbox(ictx, slackKinds, b.handleOutbox)
+		did, err := b.st.ProcessOutbox(ictx, slackKinds, handle)
 		cancel()
 		b.polls.Add(1)
 		if ctx.Err() != nil {
@@ -216,10 +243,17 @@ func (b *Bot) runOutbox(ctx context.Context) {
 		wait := time.Duration(0)
 		switch {
 		case err != nil:
-			b.log.Error("outbox", slog.Any("error", err))
-			wait = 2 * time.Second
+			wait = dbDown.next()
+			b.log.Error("outbox", slog.Any("error", err), "retry_in", wait)
+		case pause > 0:
+			dbDown.reset()
+			wait = pause
+			b.log.Warn("slack unreachable; outbox paused", "pause", wait)
 		case !did:
+			dbDown.reset()
 			wait = b.poll
+		default:
+			dbDown.reset()
 		}
 		if wait == 0 {
 			continue
@@ -233,6 +267,23 @@ func (b *Bot) runOutbox(ctx context.Context) {
 		}
 	}
 }
+
+// outboxBackoff is the wait after consecutive failures: min doubling to max, each wait
+// drawn between half and all of it so that workers and replicas do not retry in step.
+type outboxBackoff struct {
+	min, max, cur time.Duration
+}
+
+func (o *outboxBackoff) next() time.Duration {
+	if o.cur == 0 {
+		o.cur = o.min
+	} else {
+		o.cur = min(2*o.cur, o.max)
+	}
+	return o.cur/2 + rand.N(o.cur/2+1)
+}
+
+func (o *outboxBackoff) reset() { o.cur = 0 }
 
 func (b *Bot) runScheduler(ctx context.Context) {
 	t := time.NewTicker(b.tick)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -60,9 +61,23 @@ func notFoundPermanent(err error) error {
 	return err
 }
 
+// Card posts are made at most once, across crashes and replicas: before each call of
+// chat.postMessage the attempt is recorded and committed (store.StartSlackPost). When an
+// item comes back with such a record but no card recorded, that attempt may have reached
+// Slack while its result was lost (a crash, the database gone at the wrong moment): the
+// channel is then searched, but only around that attempt, and a failing search is
+// retried, never answered by posting blind. A first post makes one call and no search.
+const (
+	// defaultCardPostTimeout bounds one chat.postMessage call of a card: a post cannot
+	// land later than its start plus this.
+	defaultCardPostTimeout = 15 * time.Second
+	// defaultCardSearchMargin widens the search around an attempt, for the difference
+	// between our clock and Slack's and for Slack's own delay.
+	defaultCardSearchMargin = 5 * time.Second
+)
+
 // postCard posts a new contribution's card, once: not when the contribution already has
-// one, and not when the channel already shows it (an earlier attempt posted it, but the
-// transaction recording it was lost, together with the attempt count: so look every time).
+// one, and not when an earlier attempt whose outcome was lost posted it.
 func (b *Bot) postCard(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
 	cid, err := contributionOf(it)
 	if err != nil {
@@ -79,47 +94,96 @@ func (b *Bot) postCard(ctx context.Context, it store.OutboxItem) (store.OutboxRe
 		return store.OutboxResult{CardChannel: ch, CardTS: ts, Event: &store.EventInput{
 			Actor: store.ActorSystem, Action: store.ActionCardPosted, Details: map[string]string{"channel": ch, "ts": ts}}}
 	}
-	if ts := b.findPostedCard(ctx, cid, it.CreatedAt); ts != "" {
-		b.log.Info("card was already posted; recording it", "contribution_ref", d.C.Ref, "ts", ts)
-		return posted(b.cfg.Channel, ts), nil
+	key := it.IdempotencyKey
+	switch started, err := b.st.SlackPostAttempt(ctx, key); {
+	case err == nil:
+		ts, err := b.findPostedCard(ctx, cid, started)
+		if err != nil {
+			return store.OutboxResult{}, err
+		}
+		if ts != "" {
+			b.log.Info("card was already posted; recording it", "contribution_ref", d.C.Ref, "ts", ts)
+			return posted(b.cfg.Channel, ts), nil
+		}
+	case !errors.Is(err, store.ErrNotFound):
+		return store.OutboxResult{}, fmt.Errorf("card: %w", err)
+	}
+	// Slack's clock, not the store's: the search compares it with message timestamps.
+	if err := b.st.StartSlackPost(ctx, key, time.Now()); err != nil {
+		return store.OutboxResult{}, fmt.Errorf("card: %w", err)
 	}
 	meta := slack.SlackMetadata{EventType: cardMetadataType, EventPayload: map[string]any{
 		"contribution_id": strconv.FormatInt(cid, 10), "ref": d.C.Ref}}
-	ch, ts, err := b.api.PostMessageContext(ctx, b.cfg.Channel,
+	pctx, cancel := context.WithTimeout(ctx, b.cardPostTimeout)
+	defer cancel()
+	ch, ts, err := b.api.PostMessageContext(pctx, b.cfg.Channel,
 		slack.MsgOptionText(cardText(d.C), false),
 		slack.MsgOptionBlocks(b.cardBlocks(d, b.clock.Now(), true)...),
 		slack.MsgOptionMetadata(meta),
 		slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl())
 	if err != nil {
+		if notPosted(err) {
+			// Slack refused the call: the next attempt need not search.
+			if cerr := b.st.ClearSlackPost(ctx, key); cerr != nil {
+				b.log.Warn("cannot clear a card's post attempt", "contribution_ref", d.C.Ref, slog.Any("error", cerr))
+			}
+		}
 		return store.OutboxResult{}, outboxError("post card", err)
 	}
 	b.log.Info("card posted", "contribution_ref", d.C.Ref, "channel", ch, "ts", ts)
 	return posted(ch, ts), nil
 }
 
-// findPostedCard looks in the channel's recent history for our card of a contribution.
-// Any failure means "not found": posting again is better than never.
-func (b *Bot) findPostedCard(ctx context.Context, cid int64, since time.Time) string {
-	oldest := since.Add(-time.Minute)
+// notPosted reports whether a failed chat.postMessage certainly posted nothing: Slack
+// answered with an error, a rate limit or 503. A timeout, a broken connection or another
+// 5xx may come after Slack posted.
+func notPosted(err error) bool {
+	var rl *slack.RateLimitedError
+	var se slack.SlackErrorResponse
+	var sc slack.StatusCodeError
+	switch {
+	case errors.As(err, &rl), errors.As(err, &se):
+		return true
+	case errors.As(err, &sc):
+		return sc.Code == http.StatusServiceUnavailable
+	}
+	return false
+}
+
+// findPostedCard looks for our card of a contribution posted by an attempt that started
+// at started, in the channel's history around that moment. It answers "" when that
+// attempt posted nothing, and an error (to retry later) when it cannot tell yet.
+func (b *Bot) findPostedCard(ctx context.Context, cid int64, started time.Time) (string, error) {
+	latest := started.Add(b.cardPostTimeout + b.cardSearchMargin)
+	if wait := time.Until(latest); wait > 0 {
+		// The earlier call may still land: look once it cannot.
+		return "", &store.RetryAfterError{Err: errors.New("an earlier post of the card may still be under way"), After: wait}
+	}
+	oldest := started.Add(-b.cardSearchMargin)
 	params := &slack.GetConversationHistoryParameters{ChannelID: b.cfg.Channel, Limit: 200, IncludeAllMetadata: true,
-		Oldest: strconv.FormatInt(oldest.Unix(), 10) + ".000000"}
-	for range 5 {
+		Oldest: slackTS(oldest), Latest: slackTS(latest), Inclusive: true}
+	want := strconv.FormatInt(cid, 10)
+	for range 20 {
 		h, err := b.api.GetConversationHistoryContext(ctx, params)
 		if err != nil {
-			b.log.Warn("cannot look for an earlier post of a card (channels:history / groups:history scope?)", slog.Any("error", err))
-			return ""
+			return "", outboxError("look for an earlier post of the card", err)
 		}
 		for _, m := range h.Messages {
-			if m.Metadata.EventType == cardMetadataType && fmt.Sprint(m.Metadata.EventPayload["contribution_id"]) == strconv.FormatInt(cid, 10) {
-				return m.Timestamp
+			if m.Metadata.EventType == cardMetadataType && fmt.Sprint(m.Metadata.EventPayload["contribution_id"]) == want {
+				return m.Timestamp, nil
 			}
 		}
 		if !h.HasMore || h.ResponseMetaData.NextCursor == "" {
-			return ""
+			return "", nil
 		}
 		params.Cursor = h.ResponseMetaData.NextCursor
 	}
-	return ""
+	return "", errors.New("slack: too many messages around an earlier post of the card to search")
+}
+
+// slackTS is t as a Slack message timestamp.
+func slackTS(t time.Time) string {
+	return fmt.Sprintf("%d.%06d", t.Unix(), t.Nanosecond()/1000)
 }
 
 // updateCard re-renders a card from the store and updates it in place. Two updates of one

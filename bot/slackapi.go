@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"sync"
@@ -51,7 +52,23 @@ func outboxError(op string, err error) error {
 	if isPermanent(err) {
 		return store.Permanent(fmt.Errorf("slack %s: %w", op, err))
 	}
+	if slackUnavailable(err) {
+		return store.Unavailable(fmt.Errorf("slack %s: %w", op, err))
+	}
 	return fmt.Errorf("slack %s: %w", op, err)
+}
+
+// slackUnavailable reports whether err is Slack (or the way to it) failing rather than
+// the call: a 5xx answer or a network error. The outbox worker then pauses briefly and
+// the item keeps its attempts.
+func slackUnavailable(err error) bool {
+	var sc slack.StatusCodeError
+	if errors.As(err, &sc) {
+		return sc.Code >= 500
+	}
+	var ue *url.Error
+	var ne net.Error
+	return errors.As(err, &ue) || errors.As(err, &ne)
 }
 
 // memberCache answers "may this user act?": members of the intake channel and of the

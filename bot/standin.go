@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -409,11 +410,15 @@ func (s *StandIn) answer(r *http.Request, c Call) (map[string]any, string) {
 	case "conversations.history":
 		ch := p.Get("channel")
 		oldest, _ := strconv.ParseFloat(p.Get("oldest"), 64)
+		latest, err := strconv.ParseFloat(p.Get("latest"), 64)
+		if err != nil || latest == 0 {
+			latest = math.Inf(1)
+		}
 		var out []map[string]any
 		for i := len(s.msgs) - 1; i >= 0; i-- {
 			m := s.msgs[i]
 			ts, _ := strconv.ParseFloat(m.TS, 64)
-			if m.Channel != ch || m.Ephemeral || m.ThreadTS != "" || ts < oldest {
+			if m.Channel != ch || m.Ephemeral || m.ThreadTS != "" || ts < oldest || ts > latest {
 				continue
 			}
 			msg := map[string]any{"type": "message", "ts": m.TS, "text": m.Text, "user": s.opts.BotUserID}

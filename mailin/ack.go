@@ -88,31 +88,55 @@ func NewAckWorker(st AckStore, sender MailSender, tpl *templates.Set, cfg MailCo
 // outboxMailKinds are the outbox items this worker carries out.
 var outboxMailKinds = []string{store.OutboxAckEmail, store.OutboxReplyEmail}
 
-// Run delivers due items until ctx is done, then returns nil. When the store fails
-// (the database is down), it waits with a growing delay and tries again.
+// Run delivers due items until ctx is done, then returns nil. It never gives up: when
+// the store fails (the database restarts) it logs and tries again with a growing delay,
+// and when the mail server cannot be reached (store.UnavailableError) it pauses with a
+// short backoff of its own, 1 s doubling to 10 s and reset by the next delivery, while
+// the item waits as long without losing an attempt: when the server is back the queue
+// drains within seconds. Besides Wake, it looks for due items every Idle.
 func (w *AckWorker) Run(ctx context.Context) error {
 	w.logger.Info("outbox mail worker started", "from", w.from.Address, "null_sender", w.nullSender)
 	defer w.logger.Info("outbox mail worker stopped")
-	bo := ackBackoff{min: 500 * time.Millisecond, max: 30 * time.Second}
+	dbDown := ackBackoff{min: 500 * time.Millisecond, max: 30 * time.Second}
+	serverDown := ackBackoff{min: time.Second, max: 10 * time.Second}
 	for {
+		var pause time.Duration
+		handle := func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+			res, err := w.Handle(ctx, it)
+			var ua *store.UnavailableError
+			switch {
+			case errors.As(err, &ua):
+				pause = serverDown.next()
+				err = &store.UnavailableError{Err: err, After: pause}
+			case err == nil:
+				serverDown.reset()
+			}
+			return res, err
+		}
 		// An item runs to its end even when ctx is cancelled (shutdown): cancelling a
 		// delivery half-way would roll back the record of mail the server may have taken.
 		ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Minute)
-		processed, err := w.st.ProcessOutbox(ictx, outboxMailKinds, w.Handle)
+		processed, err := w.st.ProcessOutbox(ictx, outboxMailKinds, handle)
 		cancel()
 		if ctx.Err() != nil {
 			return nil
 		}
 		var wait time.Duration
+		wake := w.Wake
 		switch {
 		case err != nil:
-			wait = bo.next()
+			wait = dbDown.next()
 			w.logger.Error("outbox", slog.Any("error", err), "retry_in", wait)
+		case pause > 0:
+			// A notification does not end the pause: the server is down for every item.
+			dbDown.reset()
+			wait, wake = pause, nil
+			w.logger.Warn("mail server unreachable; outbox mail paused", "pause", wait)
 		case processed:
-			bo.reset()
+			dbDown.reset()
 			continue
 		default:
-			bo.reset()
+			dbDown.reset()
 			wait = w.Idle
 			if wait <= 0 {
 				wait = 500 * time.Millisecond
@@ -123,7 +147,7 @@ func (w *AckWorker) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			t.Stop()
 			return nil
-		case <-w.Wake:
+		case <-wake:
 			t.Stop()
 		case <-t.C:
 		}
@@ -148,6 +172,7 @@ func (w *AckWorker) Handle(ctx context.Context, it store.OutboxItem) (store.Outb
 		err = store.Permanent(fmt.Errorf("mailin: outbox item of kind %q is not mail", it.Kind))
 	}
 	var perm *store.PermanentError
+	var unavailable *store.UnavailableError
 	switch {
 	case err == nil && res.Outbound != nil:
 		log.Info("mail sent", "message_id", res.Outbound.MessageID, "to", res.Outbound.To, "language", res.Outbound.Language)
@@ -155,6 +180,8 @@ func (w *AckWorker) Handle(ctx context.Context, it store.OutboxItem) (store.Outb
 		log.Info("nothing to send")
 	case errors.As(err, &perm):
 		log.Error("mail failed for good", slog.Any("error", err))
+	case errors.As(err, &unavailable):
+		log.Warn("mail server unreachable, will retry", slog.Any("error", err))
 	default:
 		log.Warn("mail not sent yet, will retry", slog.Any("error", err))
 	}

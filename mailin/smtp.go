@@ -27,10 +27,12 @@ const (
 // is configured, sends one message and quits.
 //
 // Errors: a 5xx reply to MAIL, RCPT or DATA is permanent (store.Permanent: retrying
-// will not help this message). Everything else is temporary and retried by the outbox:
-// 4xx replies (421, 450, 451, 452...), network errors and timeouts, and trouble before
-// the mail transaction starts (greeting, EHLO, STARTTLS, AUTH), which concerns our
-// server or our configuration rather than the message.
+// will not help this message). A server that cannot be reached or will not start a
+// session (connection refused, timeout, DNS, TLS handshake, greeting and EHLO, a 421
+// "service not available", a connection lost before the message was sent) is
+// store.Unavailable: the outbox worker pauses and the message keeps its attempts.
+// Everything else is temporary and retried with the item's backoff: other 4xx replies
+// (450, 451, 452...), AUTH failures, a connection lost during or after the message.
 type SMTPSender struct {
 	addr     string
 	host     string
@@ -146,7 +148,7 @@ func (s *SMTPSender) send(ctx context.Context, envelopeFrom string, to []string,
 		conn, err = dialer.DialContext(ctx, "tcp", s.addr)
 	}
 	if err != nil {
-		return fmt.Errorf("smtp: connect to %s: %w", s.addr, err)
+		return store.Unavailable(fmt.Errorf("smtp: connect to %s: %w", s.addr, err))
 	}
 	// The client has no context: closing the connection is how ctx interrupts it.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
@@ -157,7 +159,7 @@ func (s *SMTPSender) send(ctx context.Context, envelopeFrom string, to []string,
 		// go-smtp says EHLO as "localhost" before STARTTLS; after it, we say our name.
 		if c, err = smtp.NewClientStartTLS(conn, s.tlsConfig()); err != nil {
 			conn.Close()
-			return fmt.Errorf("smtp: STARTTLS with %s: %w", s.addr, err)
+			return store.Unavailable(fmt.Errorf("smtp: STARTTLS with %s: %w", s.addr, err))
 		}
 	} else {
 		c = smtp.NewClient(conn)
@@ -167,7 +169,7 @@ func (s *SMTPSender) send(ctx context.Context, envelopeFrom string, to []string,
 	c.SubmissionTimeout = 2 * s.timeout
 
 	if err := c.Hello(s.hello); err != nil {
-		return fmt.Errorf("smtp: EHLO %s to %s: %w", s.hello, s.addr, err)
+		return store.Unavailable(fmt.Errorf("smtp: EHLO %s to %s: %w", s.hello, s.addr, err))
 	}
 	if s.user != "" {
 		if ok, _ := c.Extension("AUTH"); !ok {
@@ -185,35 +187,43 @@ func (s *SMTPSender) send(ctx context.Context, envelopeFrom string, to []string,
 		opts = &smtp.MailOptions{UTF8: true}
 	}
 	if err := c.Mail(envelopeFrom, opts); err != nil {
-		return smtpReplyError("MAIL FROM:<"+envelopeFrom+">", err)
+		return smtpReplyError("MAIL FROM:<"+envelopeFrom+">", err, true)
 	}
 	for _, rcpt := range to {
 		if err := c.Rcpt(rcpt, nil); err != nil {
-			return smtpReplyError("RCPT TO:<"+rcpt+">", err)
+			return smtpReplyError("RCPT TO:<"+rcpt+">", err, true)
 		}
 	}
 	wc, err := c.Data()
 	if err != nil {
-		return smtpReplyError("DATA", err)
+		return smtpReplyError("DATA", err, true)
 	}
 	if _, err := wc.Write(raw); err != nil {
 		return fmt.Errorf("smtp: DATA: %w", err)
 	}
 	if err := wc.Close(); err != nil {
-		return smtpReplyError("end of DATA", err)
+		return smtpReplyError("end of DATA", err, false)
 	}
 	// The message is accepted; a failing QUIT changes nothing.
 	_ = c.Quit()
 	return nil
 }
 
-// smtpReplyError makes a 5xx reply permanent and leaves everything else temporary.
-func smtpReplyError(stage string, err error) error {
+// smtpReplyError makes a 5xx reply permanent and a 421 (the server is closing) an
+// outage. Before the message is sent (unsent), a lost connection is an outage too:
+// nothing was delivered. Everything else is temporary.
+func smtpReplyError(stage string, err error, unsent bool) error {
+	err = fmt.Errorf("smtp: %s: %w", stage, err)
 	var se *smtp.SMTPError
-	if errors.As(err, &se) && se.Code >= 500 && se.Code <= 599 {
-		return store.Permanent(fmt.Errorf("smtp: %s: %w", stage, err))
+	switch {
+	case errors.As(err, &se) && se.Code >= 500 && se.Code <= 599:
+		return store.Permanent(err)
+	case errors.As(err, &se) && se.Code == 421:
+		return store.Unavailable(err)
+	case se == nil && unsent:
+		return store.Unavailable(err)
 	}
-	return fmt.Errorf("smtp: %s: %w", stage, err)
+	return err
 }
 
 func smtpASCII(s string) bool {

@@ -372,9 +372,17 @@ func TestSMTPErrorsTemporaryOrPermanent(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	isUnavailable := func(err error) bool {
+		var ua *store.UnavailableError
+		return errors.As(err, &ua)
+	}
 	srv.FailData(451)
-	if err := s.Send(ctx, "", []string{"a@example.org"}, smtpTestMessage); err == nil || isPermanent(err) || !strings.Contains(err.Error(), "451") {
-		t.Errorf("451: want a temporary error, got %v", err)
+	if err := s.Send(ctx, "", []string{"a@example.org"}, smtpTestMessage); err == nil || isPermanent(err) || isUnavailable(err) || !strings.Contains(err.Error(), "451") {
+		t.Errorf("451: want a temporary error about the message, got %v", err)
+	}
+	srv.FailData(421)
+	if err := s.Send(ctx, "", []string{"a@example.org"}, smtpTestMessage); !isUnavailable(err) {
+		t.Errorf("421: want unavailable, got %v", err)
 	}
 	srv.FailData(452)
 	if err := s.Send(ctx, "", []string{"a@example.org"}, smtpTestMessage); err == nil || isPermanent(err) {
@@ -407,10 +415,10 @@ func TestSMTPErrorsTemporaryOrPermanent(t *testing.T) {
 		t.Errorf("bad AUTH: want a temporary error without the password, got %v", err)
 	}
 
-	// A server that is down: temporary.
+	// A server that is down: an outage, not a failure of the message.
 	srv.Stop()
-	if err := s.Send(ctx, "", []string{"a@example.org"}, smtpTestMessage); err == nil || isPermanent(err) {
-		t.Errorf("server down: want temporary, got %v", err)
+	if err := s.Send(ctx, "", []string{"a@example.org"}, smtpTestMessage); !isUnavailable(err) || isPermanent(err) {
+		t.Errorf("server down: want unavailable, got %v", err)
 	}
 	if n := len(srv.Mails()); n != 0 {
 		t.Errorf("%d messages accepted, want none", n)

@@ -171,6 +171,8 @@ func (e *PermanentError) Unwrap() error { return e.Err }
 func Permanent(err error) error { return &PermanentError{Err: err} }
 
 // RetryAfterError asks for the next attempt no sooner than After (Slack's Retry-After).
+// The far end asked us to slow down: the attempt does not count towards
+// MaxOutboxAttempts.
 type RetryAfterError struct {
 	Err   error
 	After time.Duration
@@ -181,12 +183,34 @@ func (e *RetryAfterError) Error() string {
 }
 func (e *RetryAfterError) Unwrap() error { return e.Err }
 
+// UnavailableError marks a failure of the far end rather than of the item: the SMTP
+// server refuses connections or cannot be reached, Slack answers 5xx. The attempt does
+// not count towards MaxOutboxAttempts, so an outage of any length fails nothing; the
+// item is due again after After (the worker's own short backoff), not after the item's
+// exponential backoff, so the queue drains within seconds of the far end coming back.
+type UnavailableError struct {
+	Err   error
+	After time.Duration
+}
+
+func (e *UnavailableError) Error() string { return "unavailable: " + e.Err.Error() }
+func (e *UnavailableError) Unwrap() error { return e.Err }
+
+// Unavailable wraps err as an UnavailableError; the worker sets After.
+func Unavailable(err error) error { return &UnavailableError{Err: err} }
+
 // OutboxHandler carries out one item. It must not write to the store itself: what it
 // reports in OutboxResult is recorded atomically with the item's completion.
 type OutboxHandler func(ctx context.Context, it OutboxItem) (OutboxResult, error)
 
 // MaxOutboxAttempts is how many temporary failures an item survives before it fails.
+// Rate limits (RetryAfterError) and outages (UnavailableError) are not counted.
 const MaxOutboxAttempts = 12
+
+// outboxRecordTimeout bounds the writing of an item's outcome. It runs on a context of
+// its own: a handler that ran out of time (or whose worker was stopped) still has its
+// outcome recorded.
+const outboxRecordTimeout = 15 * time.Second
 
 // outboxBackoff is the wait before attempt n+1: 5 s doubling to one hour, with jitter.
 func outboxBackoff(attempts int) time.Duration {
@@ -199,23 +223,39 @@ func outboxBackoff(attempts int) time.Duration {
 }
 
 // ProcessOutbox claims one due item of the given kinds with FOR UPDATE SKIP LOCKED, so
-// that several workers (or replicas) never take the same item, hands it to handle, and
-// records the outcome in the same transaction. The row stays locked while handle runs.
-// It reports whether an item was processed; (false, nil) means nothing was due.
+// that several workers (or replicas) never take the same item, hands it to handle with
+// ctx, and records the outcome in the same transaction. The row stays locked while
+// handle runs. The transaction is not tied to ctx: once an item is claimed, its outcome
+// (success or failure) is recorded whether or not ctx has run out meanwhile, as long as
+// the database answers. It reports whether an item was processed; (false, nil) means
+// nothing was due.
 func (s *Store) ProcessOutbox(ctx context.Context, kinds []string, handle OutboxHandler) (bool, error) {
-	tx, err := s.db.BeginTxx(ctx, nil)
+	if err := ctx.Err(); err != nil {
+		return false, fmt.Errorf("store: outbox: %w", err)
+	}
+	// lib/pq rolls a transaction back when the context it began with is done: begin on a
+	// detached context, cancelled with ctx only until the item is claimed.
+	txCtx, cancelTx := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelTx()
+	stopCancel := context.AfterFunc(ctx, cancelTx)
+	tx, err := s.db.BeginTxx(txCtx, nil)
 	if err != nil {
+		stopCancel()
 		return false, fmt.Errorf("store: outbox: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
 	var it OutboxItem
 	// A card's updates and thread notes wait until the card itself is posted.
-	err = tx.GetContext(ctx, &it, `SELECT `+outboxColumns+` FROM outbox o
+	err = tx.GetContext(txCtx, &it, `SELECT `+outboxColumns+` FROM outbox o
 		WHERE done_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 AND kind = ANY($2)
 		AND NOT (kind IN ('slack_update', 'slack_thread') AND EXISTS (
 			SELECT 1 FROM outbox card WHERE card.kind = 'slack_card' AND card.contribution_id = o.contribution_id
 			AND card.done_at IS NULL AND card.failed_at IS NULL))
 		ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, s.clock.Now(), pqStrings(kinds))
+	if !stopCancel() {
+		// ctx ended while claiming: the transaction is being rolled back.
+		return false, fmt.Errorf("store: outbox: claim: %w", context.Cause(ctx))
+	}
 	if errors.Is(err, errNoRows) {
 		return false, nil
 	}
@@ -223,6 +263,8 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []string, handle Outbox
 		return false, fmt.Errorf("store: outbox: claim: %w", err)
 	}
 	res, herr := handle(ctx, it)
+	rctx, cancel := context.WithTimeout(txCtx, outboxRecordTimeout)
+	defer cancel()
 	now := s.clock.Now()
 	if herr != nil {
 		if s.onOutboxFailure != nil {
@@ -230,10 +272,10 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []string, handle Outbox
 			var ra *RetryAfterError
 			s.onOutboxFailure(it.Kind, errors.As(herr, &perm), errors.As(herr, &ra))
 		}
-		if err := s.recordOutboxFailure(ctx, tx, it, herr, now); err != nil {
+		if err := s.recordOutboxFailure(rctx, tx, it, herr, now); err != nil {
 			return true, fmt.Errorf("store: outbox %d: %w", it.ID, err)
 		}
-	} else if err := s.recordOutboxSuccess(ctx, tx, it, res, now); err != nil {
+	} else if err := s.recordOutboxSuccess(rctx, tx, it, res, now); err != nil {
 		return true, fmt.Errorf("store: outbox %d: %w", it.ID, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -246,7 +288,17 @@ func (s *Store) recordOutboxFailure(ctx context.Context, tx *sqlx.Tx, it OutboxI
 	attempts := it.Attempts + 1
 	msg := CleanText(herr.Error())
 	var perm *PermanentError
-	if errors.As(herr, &perm) || attempts >= MaxOutboxAttempts {
+	var ua *UnavailableError
+	var ra *RetryAfterError
+	switch {
+	case errors.As(herr, &perm):
+	case errors.As(herr, &ua):
+		// The far end is down, not this item: keep its attempts, try again soon.
+		return s.recordOutboxDelay(ctx, tx, it, msg, now.Add(max(ua.After, 0)))
+	case errors.As(herr, &ra):
+		return s.recordOutboxDelay(ctx, tx, it, msg, now.Add(max(ra.After, time.Second)))
+	}
+	if perm != nil || attempts >= MaxOutboxAttempts {
 		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = $2, last_error = $3, failed_at = $4 WHERE id = $1`,
 			it.ID, attempts, msg, now); err != nil {
 			return fmt.Errorf("record failure: %w", err)
@@ -254,14 +306,19 @@ func (s *Store) recordOutboxFailure(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		return s.onOutboxFailed(ctx, tx, it, msg)
 	}
 	wait := outboxBackoff(attempts)
-	var ra *RetryAfterError
-	if errors.As(herr, &ra) && ra.After > wait {
-		wait = ra.After
-	}
 	_, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1`,
 		it.ID, attempts, msg, now.Add(wait))
 	if err != nil {
 		return fmt.Errorf("record retry: %w", err)
+	}
+	return nil
+}
+
+// recordOutboxDelay puts an item off until next without counting the attempt.
+func (s *Store) recordOutboxDelay(ctx context.Context, tx *sqlx.Tx, it OutboxItem, msg string, next time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET last_error = $2, next_attempt_at = $3 WHERE id = $1`,
+		it.ID, msg, next); err != nil {
+		return fmt.Errorf("record delay: %w", err)
 	}
 	return nil
 }
@@ -337,6 +394,9 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 			cid, res.CardChannel, res.CardTS); err != nil {
 			return fmt.Errorf("card posted: %w", err)
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM slack_post_attempts WHERE idempotency_key = $1`, it.IdempotencyKey); err != nil {
+			return fmt.Errorf("card posted: %w", err)
+		}
 	}
 	if res.Event != nil {
 		if _, err := s.insertEvent(ctx, tx, cid, res.Event.Actor, res.Event.Action, "", "", res.Event.Details); err != nil {
@@ -350,6 +410,39 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 	}
 	if len(res.Then)+len(res.Notes) > 0 {
 		return notifyOutbox(ctx, tx)
+	}
+	return nil
+}
+
+// SlackPostAttempt is when a post for the outbox item with idempotency key was last
+// attempted; ErrNotFound when never (or when its result was recorded).
+func (s *Store) SlackPostAttempt(ctx context.Context, key string) (time.Time, error) {
+	var at time.Time
+	err := s.db.GetContext(ctx, &at, `SELECT started_at FROM slack_post_attempts WHERE idempotency_key = $1`, key)
+	if err != nil {
+		return at, fmt.Errorf("store: slack post attempt %s: %w", key, notFound(err))
+	}
+	return at, nil
+}
+
+// StartSlackPost records, and commits at once, that a post for the outbox item with
+// idempotency key starts at at. Call it before the post: if the outcome is then lost, the
+// next attempt knows that an earlier one may have reached Slack, and when. It runs on a
+// connection of its own, beside the item's claim, and does not touch the item's row.
+func (s *Store) StartSlackPost(ctx context.Context, key string, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO slack_post_attempts (idempotency_key, started_at) VALUES ($1, $2)
+		ON CONFLICT (idempotency_key) DO UPDATE SET started_at = EXCLUDED.started_at`, key, at)
+	if err != nil {
+		return fmt.Errorf("store: start slack post %s: %w", key, err)
+	}
+	return nil
+}
+
+// ClearSlackPost forgets the post attempt of the item with idempotency key: Slack
+// refused the call, so the next attempt need not look for an earlier post.
+func (s *Store) ClearSlackPost(ctx context.Context, key string) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM slack_post_attempts WHERE idempotency_key = $1`, key); err != nil {
+		return fmt.Errorf("store: clear slack post %s: %w", key, err)
 	}
 	return nil
 }
