@@ -264,6 +264,17 @@ type prior struct {
 	ID             int64
 	ContributionID int64
 	RawSHA256      string
+	Kind           string
+}
+
+// sortedAway reports whether a stored message of this kind, attached to no contribution,
+// is out of the desk's sight: list mail, robots, bounces, our own mail, quarantined.
+func sortedAway(kind string) bool {
+	switch kind {
+	case MsgAutoReply, MsgBounce, MsgList, MsgOwn, MsgQuarantined:
+		return true
+	}
+	return false
 }
 
 type priorContribution struct {
@@ -293,12 +304,12 @@ func normSubject(s string) string {
 const (
 	prefetchPositionsSQL = `SELECT u.uid FROM unnest($3::bigint[]) AS u(uid)
 		WHERE (SELECT true FROM messages m WHERE m.mailbox = $1 AND m.uidvalidity = $2 AND m.uid = u.uid AND m.uid > 0)`
-	prefetchKnownSQL = `SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id
-		FROM unnest($1::text[]) AS k(id), LATERAL (SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id FROM messages m
+	prefetchKnownSQL = `SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id, m.kind
+		FROM unnest($1::text[]) AS k(id), LATERAL (SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id, m.kind FROM messages m
 			WHERE m.message_id = k.id AND m.kind <> 'duplicate' OFFSET 0) m
 		UNION ALL
-		SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id
-		FROM unnest($2::text[]) AS k(sha), LATERAL (SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id FROM messages m
+		SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id, m.kind
+		FROM unnest($2::text[]) AS k(sha), LATERAL (SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id, m.kind FROM messages m
 			WHERE m.raw_sha256 = k.sha AND m.message_id IS NULL AND m.kind <> 'duplicate' OFFSET 0) m`
 	prefetchThreadsSQL = `SELECT k.id AS message_id, t.contribution_id FROM unnest($1::text[]) AS k(id),
 		LATERAL (SELECT m.contribution_id FROM messages m WHERE m.message_id = k.id AND m.kind <> 'duplicate'
@@ -376,12 +387,13 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch) (*batc
 			ContributionID *int64  `db:"contribution_id"`
 			RawSHA256      string  `db:"raw_sha256"`
 			MessageID      *string `db:"message_id"`
+			Kind           string  `db:"kind"`
 		}
 		if err := s.selectPrepared(ctx, tx, &rows, prefetchKnownSQL, pqStrings(ids), pqStrings(shas)); err != nil {
 			return nil, fmt.Errorf("known messages: %w", err)
 		}
 		for _, r := range rows {
-			p := prior{ID: r.ID, RawSHA256: r.RawSHA256}
+			p := prior{ID: r.ID, RawSHA256: r.RawSHA256, Kind: r.Kind}
 			if r.ContributionID != nil {
 				p.ContributionID = *r.ContributionID
 			}
@@ -455,7 +467,7 @@ func (bc *batchContext) remember(m *Inbound, res Ingested) {
 	}
 	rawSHA := m.rawSHA()
 	if res.Kind != MsgDuplicate {
-		bc.known[knownKey(m, rawSHA)] = prior{ID: res.MessageRowID, ContributionID: res.ContributionID, RawSHA256: rawSHA}
+		bc.known[knownKey(m, rawSHA)] = prior{ID: res.MessageRowID, ContributionID: res.ContributionID, RawSHA256: rawSHA, Kind: res.Kind}
 	}
 	if res.ContributionID != 0 && m.MessageID != "" {
 		bc.threads[m.MessageID] = res.ContributionID
@@ -522,6 +534,12 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *
 		if err := bc.flush(ctx, tx); err != nil {
 			return res, err
 		}
+		// A message is only ever a duplicate of something the desk sees. When the copy
+		// stored before was sorted away (the list's copy of mail that also came to us
+		// directly, say) and this one is a person's, this one is what the desk gets.
+		if prev.ContributionID == 0 && sortedAway(prev.Kind) && (m.Kind == MsgContribution || m.Kind == MsgFollowUp) {
+			return s.supersede(ctx, tx, bc, m, prev, rawSHA)
+		}
 		if prev.RawSHA256 == rawSHA {
 			if m.UID > 0 {
 				if _, err := tx.ExecContext(ctx, `UPDATE messages SET mailbox = $2, uidvalidity = $3, uid = $4 WHERE id = $1`,
@@ -572,6 +590,42 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *
 		return res, err
 	}
 	return res, fmt.Errorf("unknown message kind %q", m.Kind)
+}
+
+// supersede stores m, a person's message, in place of prev, an earlier copy with the
+// same Message-ID (or bytes) that was sorted away: prev becomes a duplicate, m is stored
+// as it would have been had it come first (a new contribution, with its card and
+// acknowledgement, or a follow-up), and prev is then linked to m's contribution.
+func (s *Store) supersede(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *Inbound, prev prior, rawSHA string) (Ingested, error) {
+	// First, so that m can take the Message-ID (one row that is not a duplicate per
+	// Message-ID, or per content without one).
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET kind = 'duplicate',
+			kind_reason = 'sorted as ' || kind || ' (' || kind_reason || '); a copy written to us came later' WHERE id = $1`,
+		prev.ID); err != nil {
+		return Ingested{UID: m.UID}, fmt.Errorf("supersede message %d: %w", prev.ID, err)
+	}
+	res, err := s.ingestHuman(ctx, tx, bc, m, rawSHA)
+	if err != nil {
+		return res, err
+	}
+	// The link needs the contribution written: the batch's queued rows go now, and res
+	// gets its reference number from them.
+	if bc.bulk != nil && res.NewContrib {
+		bc.bulk.bind(&res)
+	}
+	if err := bc.flush(ctx, tx); err != nil {
+		return res, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET contribution_id = $2,
+			kind_reason = kind_reason || ': message ' || $3::bigint WHERE id = $1`,
+		prev.ID, res.ContributionID, res.MessageRowID); err != nil {
+		return res, fmt.Errorf("link message %d: %w", prev.ID, err)
+	}
+	if _, err := s.insertEvent(ctx, tx, res.ContributionID, ActorSystem, ActionCopyLinked, "", "",
+		map[string]any{"message": prev.ID, "sorted_as": prev.Kind, "copy_of": res.MessageRowID}); err != nil {
+		return res, err
+	}
+	return res, nil
 }
 
 // findThread finds the contribution a message follows up on: its In-Reply-To or
