@@ -689,47 +689,7 @@ func (s *Store) ingestHuman(ctx context.Context, tx *sqlx.Tx, bc *batchContext, 
 
 func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *Inbound, rawSHA string) (Ingested, error) {
 	res := Ingested{UID: m.UID, Kind: MsgContribution, Reason: m.KindReason, NewContrib: true}
-	now := s.clock.Now()
-	received := m.InternalDate
-	if received.IsZero() {
-		received = now
-	}
-	sg := m.Suggestion
-	kind := sg.Kind
-	if kind != "" && !ValidKind(kind) {
-		kind = ""
-	}
-	st := sg.StakeholderType
-	if st != "" && !ValidStakeholderType(st) {
-		st = ""
-	}
-	lines := slices.DeleteFunc(slices.Clone(sg.ActionLines), func(a string) bool { return !ValidActionLine(a) })
-	d := s.phases.DeadlineFor(kind, received)
-	history := bc.pol.AckWindow > 0 && now.Sub(received) > bc.pol.AckWindow
-
-	// A resubmission: the same sender sent the same attachment or the same title before.
-	var revisionOf *int64
-	subj := normSubject(m.Subject)
-	prevs := bc.senders[strings.ToLower(m.FromEmail)]
-	for i := len(prevs) - 1; i >= 0 && revisionOf == nil; i-- {
-		p := prevs[i]
-		if subj != "" && p.Subject == subj {
-			revisionOf = &p.ID
-			break
-		}
-		for _, a := range m.Attachments {
-			if !a.Inline && slices.Contains(p.Hashes, attachmentSHA(a)) {
-				revisionOf = &p.ID
-				break
-			}
-		}
-	}
-
-	reason := bc.ackSuppression(m, received, now)
-	ackStatus := AckPending
-	if reason != "" {
-		ackStatus = AckSuppressed
-	}
+	c := s.decideContribution(bc, m, "")
 	hdr, err := headersJSON(m.Headers)
 	if err != nil {
 		return res, err
@@ -745,12 +705,10 @@ func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, bc *batchConte
 		}
 	} else if bc.bulk != nil {
 		if id, ok := bc.bulk.take(); ok {
-			bc.bulk.add(id, newContributionRow{kind: kind, stakeholderType: st, organisation: sg.Organisation, lines: lines,
-				received: received, now: now, deadline: d, revisionOf: revisionOf, history: history, ackStatus: ackStatus,
-				reason: reason}, m, rawSHA, hdr)
+			bc.bulk.add(id, c, m, rawSHA, hdr)
 			res.ContributionID, res.MessageRowID = id.contribution, id.message
-			res.AckSuppressed = reason
-			res.AckQueued = reason == ""
+			res.AckSuppressed = c.reason
+			res.AckQueued = c.reason == ""
 			return res, nil
 		}
 	}
@@ -766,25 +724,81 @@ func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, bc *batchConte
 	if err != nil {
 		return res, err
 	}
-	err = stmt.QueryRowxContext(ctx,
-		s.phases.RefPrefix, nullString(kind), nullString(st), pqStrings(lines), m.Language,
-		CleanText(m.FromName), CleanText(m.FromEmail), CleanText(sg.Organisation), CleanText(m.Subject), received,
-		d.Name, d.LastInstant(), d.IsLate(received), revisionOf, history, ackStatus, reason, now,
+	args := append(s.contributionArgs(c, m),
 		CleanText(m.KindReason), nullString(CleanText(m.MessageID)), CleanText(m.InReplyTo), pqStrings(m.References),
 		CleanText(m.To), CleanText(m.Cc), date, string(hdr), CleanText(m.Text), freshText(m), CleanText(m.HTML),
 		pqStrings(m.Warnings), m.Raw, rawSHA, int64(len(m.Raw)), m.Mailbox, int64(m.UIDValidity), int64(m.UID),
-		CleanText(m.ReplyTo),
-	).StructScan(&row)
-	if err != nil {
+		CleanText(m.ReplyTo))
+	if err = stmt.QueryRowxContext(ctx, args...).StructScan(&row); err != nil {
 		return res, fmt.Errorf("insert contribution: %w", err)
 	}
 	res.ContributionID, res.Ref, res.MessageRowID = row.ID, s.phases.Ref(row.Seq), row.Msg
 	if err := s.insertAttachments(ctx, tx, row.Msg, m.Attachments); err != nil {
 		return res, err
 	}
-	res.AckSuppressed = reason
-	res.AckQueued = reason == ""
+	res.AckSuppressed = c.reason
+	res.AckQueued = c.reason == ""
 	return res, nil
+}
+
+// decideContribution decides what a new contribution made of m is: its suggestions
+// (those the consultation knows), deadline, whether it is history, whether it is a
+// resubmission, and whether it is acknowledged. noAck, when set, is a reason it is not.
+func (s *Store) decideContribution(bc *batchContext, m *Inbound, noAck string) newContributionRow {
+	now := s.clock.Now()
+	received := m.InternalDate
+	if received.IsZero() {
+		received = now
+	}
+	sg := m.Suggestion
+	kind := sg.Kind
+	if kind != "" && !ValidKind(kind) {
+		kind = ""
+	}
+	st := sg.StakeholderType
+	if st != "" && !ValidStakeholderType(st) {
+		st = ""
+	}
+	lines := slices.DeleteFunc(slices.Clone(sg.ActionLines), func(a string) bool { return !ValidActionLine(a) })
+	c := newContributionRow{kind: kind, stakeholderType: st, organisation: sg.Organisation, lines: lines,
+		received: received, now: now, deadline: s.phases.DeadlineFor(kind, received),
+		history: bc.pol.AckWindow > 0 && now.Sub(received) > bc.pol.AckWindow}
+
+	// A resubmission: the same sender sent the same attachment or the same title before.
+	subj := normSubject(m.Subject)
+	prevs := bc.senders[strings.ToLower(m.FromEmail)]
+	for i := len(prevs) - 1; i >= 0 && c.revisionOf == nil; i-- {
+		p := prevs[i]
+		if subj != "" && p.Subject == subj {
+			c.revisionOf = &p.ID
+			break
+		}
+		for _, a := range m.Attachments {
+			if !a.Inline && slices.Contains(p.Hashes, attachmentSHA(a)) {
+				c.revisionOf = &p.ID
+				break
+			}
+		}
+	}
+
+	c.reason = noAck
+	if c.reason == "" {
+		c.reason = bc.ackSuppression(m, received, now)
+	}
+	c.ackStatus = AckPending
+	if c.reason != "" {
+		c.ackStatus = AckSuppressed
+	}
+	return c
+}
+
+// contributionArgs are the parameters $1 to $18 of insertContributionSQL and
+// promoteMessageSQL: the contribution row.
+func (s *Store) contributionArgs(c newContributionRow, m *Inbound) []any {
+	return []any{s.phases.RefPrefix, nullString(c.kind), nullString(c.stakeholderType), pqStrings(c.lines), m.Language,
+		CleanText(m.FromName), CleanText(m.FromEmail), CleanText(c.organisation), CleanText(m.Subject), c.received,
+		c.deadline.Name, c.deadline.LastInstant(), c.deadline.IsLate(c.received), c.revisionOf, c.history, c.ackStatus,
+		c.reason, c.now}
 }
 
 // ackSuppression says why a new contribution gets no acknowledgement, or "" to send one.
@@ -951,7 +965,26 @@ func (s *Store) insertAttachments(ctx context.Context, tx *sqlx.Tx, id int64, at
 // message, its events (received, and the acknowledgement's suppression when there is one)
 // and its outbox items (the card, and the acknowledgement or the thread note saying why
 // there is none).
-const insertContributionSQL = `WITH c AS (
+const insertContributionSQL = contributionCTE + `), m AS (
+		INSERT INTO messages (contribution_id, direction, kind, kind_reason, message_id,
+			in_reply_to, refs, from_name, from_email, to_addrs, cc_addrs, subject, date_header, received_at, headers,
+			text_body, fresh_text, html_body, language, warnings, raw, raw_sha256, size, mailbox, uidvalidity, uid, created_at, reply_to)
+		SELECT c.id, 'in', 'contribution', $19, $20, $21, $22, $6, $7, $23, $24, $9, $25, $10, $26,
+			$27, $28, $29, $5, $30, $31, $32, $33, $34, $35, $36, $18, $37
+		FROM c RETURNING id
+	` + contributionSideEffectsSQL
+
+// promoteMessageSQL makes a stored message ($20) the first message of a new
+// contribution, with the same contribution row, events and outbox items as
+// insertContributionSQL; $19 is the message's new kind_reason.
+const promoteMessageSQL = contributionCTE + `), m AS (
+		UPDATE messages SET contribution_id = c.id, kind = 'contribution', kind_reason = $19
+		FROM c WHERE messages.id = $20 AND messages.contribution_id IS NULL
+		RETURNING messages.id
+	` + contributionSideEffectsSQL
+
+// contributionCTE inserts the contribution row ($1 to $18, see contributionArgs).
+const contributionCTE = `WITH c AS (
 		INSERT INTO contributions (seq, ref, kind_suggested, stakeholder_type_suggested,
 			action_lines_suggested, language, from_name, from_email, organisation_suggested, subject, received_at,
 			deadline_name, deadline_at, late, revision_of_suggested, history, ack_status, ack_suppressed_reason,
@@ -959,14 +992,11 @@ const insertContributionSQL = `WITH c AS (
 		SELECT n, $1 || '-' || lpad(n::text, 4, '0'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18
 		FROM (SELECT nextval('contribution_ref_seq') AS n) seq
 		RETURNING id, seq, ref
-	), m AS (
-		INSERT INTO messages (contribution_id, direction, kind, kind_reason, message_id,
-			in_reply_to, refs, from_name, from_email, to_addrs, cc_addrs, subject, date_header, received_at, headers,
-			text_body, fresh_text, html_body, language, warnings, raw, raw_sha256, size, mailbox, uidvalidity, uid, created_at, reply_to)
-		SELECT c.id, 'in', 'contribution', $19, $20, $21, $22, $6, $7, $23, $24, $9, $25, $10, $26,
-			$27, $28, $29, $5, $30, $31, $32, $33, $34, $35, $36, $18, $37
-		FROM c RETURNING id
-	), e AS (
+	`
+
+// contributionSideEffectsSQL writes a new contribution's events and outbox items, given
+// the CTEs c (the contribution) and m (its message).
+const contributionSideEffectsSQL = `), e AS (
 		INSERT INTO events (contribution_id, at, actor, action, old_status, new_status, details)
 		SELECT c.id, $18, v.actor, v.action, '', v.new_status, v.details
 		FROM c, m, LATERAL (VALUES
