@@ -194,11 +194,12 @@ var SortedKinds = []string{MsgBounce, MsgAutoReply, MsgList, MsgOwn, MsgDuplicat
 // (migration 00004), written out so that the planner can use it.
 const sortedAwayWhere = `m.kind IN ('auto_reply', 'bounce', 'list', 'own', 'duplicate', 'quarantined')`
 
-// SortedAway returns the inbound messages stored since `since` that the desk does not
+// SortedAway returns the inbound messages stored in [since, until) that the desk does not
 // see as contributions or follow-ups (bounces, automatic replies, list mail, our own
 // mail, duplicates, quarantined), grouped by kind in SortedKinds' order, oldest first
-// within a kind, at most limit of them, and how many there are in all.
-func (s *Store) SortedAway(ctx context.Context, since time.Time, limit int) ([]SortedMessage, int, error) {
+// within a kind: at most limit of them after the first offset, and how many there are
+// in the window in all.
+func (s *Store) SortedAway(ctx context.Context, since, until time.Time, offset, limit int) ([]SortedMessage, int, error) {
 	var rows []struct {
 		SortedMessage
 		Total int `db:"total"`
@@ -206,9 +207,9 @@ func (s *Store) SortedAway(ctx context.Context, since time.Time, limit int) ([]S
 	err := s.db.SelectContext(ctx, &rows, `SELECT m.id, m.kind, m.kind_reason, m.from_name, m.from_email, m.subject,
 			m.date_header, m.received_at, m.created_at, COALESCE(c.ref, '') AS ref, count(*) OVER () AS total
 		FROM messages m LEFT JOIN contributions c ON c.id = m.contribution_id
-		WHERE m.direction = 'in' AND m.created_at >= $1 AND `+sortedAwayWhere+`
-		ORDER BY array_position($2, m.kind), m.received_at, m.id
-		LIMIT $3`, since, pqStrings(SortedKinds), limit)
+		WHERE m.direction = 'in' AND m.created_at >= $1 AND m.created_at < $2 AND `+sortedAwayWhere+`
+		ORDER BY array_position($3, m.kind), m.received_at, m.id
+		OFFSET $4 LIMIT $5`, since, until, pqStrings(SortedKinds), max(offset, 0), max(limit, 0))
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: sorted away: %w", err)
 	}
@@ -218,9 +219,9 @@ func (s *Store) SortedAway(ctx context.Context, since time.Time, limit int) ([]S
 		out[i], total = r.SortedMessage, r.Total
 	}
 	if len(rows) == 0 {
-		// The window may hold more than limit: only the count is missing when limit is 0.
+		// No row carries the count: past the last page, or an empty window.
 		if err := s.db.GetContext(ctx, &total, `SELECT count(*) FROM messages m
-			WHERE m.direction = 'in' AND m.created_at >= $1 AND `+sortedAwayWhere, since); err != nil {
+			WHERE m.direction = 'in' AND m.created_at >= $1 AND m.created_at < $2 AND `+sortedAwayWhere, since, until); err != nil {
 			return nil, 0, fmt.Errorf("store: sorted away: %w", err)
 		}
 	}

@@ -196,7 +196,7 @@ func TestSortedAway(t *testing.T) {
 	dup.MessageID = person.MessageID
 	ingest(t, s, person, list, bounce, dup)
 
-	got, total, err := s.SortedAway(ctx, clock.Now().Add(-24*time.Hour), 10)
+	got, total, err := s.SortedAway(ctx, clock.Now().Add(-24*time.Hour), clock.Now().Add(time.Second), 0, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,12 +210,16 @@ func TestSortedAway(t *testing.T) {
 	if !got[0].Promotable() || got[2].Promotable() || got[2].Ref != "WSIS-2019-0001" {
 		t.Fatalf("promotable: %+v", got)
 	}
-	got, total, err = s.SortedAway(ctx, clock.Now().Add(-24*time.Hour), 1)
-	if err != nil || len(got) != 1 || total != 3 {
-		t.Fatalf("limited: %d of %d %v", len(got), total, err)
+	got, total, err = s.SortedAway(ctx, clock.Now().Add(-24*time.Hour), clock.Now().Add(time.Second), 1, 1)
+	if err != nil || len(got) != 1 || total != 3 || got[0].Kind != store.MsgList {
+		t.Fatalf("second page of one: %+v of %d %v", got, total, err)
+	}
+	got, total, err = s.SortedAway(ctx, clock.Now().Add(-24*time.Hour), clock.Now().Add(time.Second), 5, 1)
+	if err != nil || len(got) != 0 || total != 3 {
+		t.Fatalf("past the end: %d of %d %v", len(got), total, err)
 	}
 	clock.Advance(25 * time.Hour)
-	if got, total, err = s.SortedAway(ctx, clock.Now().Add(-24*time.Hour), 10); err != nil || len(got) != 0 || total != 0 {
+	if got, total, err = s.SortedAway(ctx, clock.Now().Add(-24*time.Hour), clock.Now().Add(time.Second), 0, 10); err != nil || len(got) != 0 || total != 0 {
 		t.Fatalf("a day later: %d of %d %v", len(got), total, err)
 	}
 }
