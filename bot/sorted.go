@@ -175,7 +175,7 @@ func (b *Bot) sortedLine(m store.SortedMessage) string {
 		why += " — it belongs to " + m.Ref
 	}
 	return fmt.Sprintf("%s\n%s · %s\n_Why:_ %s", subject, cut(from, 300),
-		at.In(b.phases.Location).Format("2 Jan 2006 15:04"), cut(why, 1000))
+		at.In(b.phases.Location).Format("2 Jan 2006 15:04"), cut(why, 300))
 }
 
 // sortedCommand answers /wsis sorted [window] [page]: the window is a number of hours or

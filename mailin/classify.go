@@ -131,6 +131,10 @@ func Sort(p *Parsed, ourAddresses []string) (kind MessageKind, reason string) {
 	if local == "mailer-daemon" || local == "postmaster" {
 		return KindBounce, "sender " + from
 	}
+	returnPath := strings.ToLower(strings.Trim(strings.TrimSpace(h[hdrReturnPath]), "<>"))
+	if rpLocal, _, _ := strings.Cut(returnPath, "@"); rpLocal == "mailer-daemon" || rpLocal == "postmaster" {
+		return KindBounce, "Return-Path " + returnPath
+	}
 	if _, ok := h[hdrXFailedRecipients]; ok {
 		return KindBounce, hdrXFailedRecipients + " header present"
 	}

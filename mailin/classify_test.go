@@ -27,6 +27,7 @@ func TestSort(t *testing.T) {
 		{"read receipt", &Parsed{From: person, IsReport: true, ReportType: "disposition-notification"}, KindAutoReply, "read receipt"},
 		{"MAILER-DAEMON", &Parsed{From: Address{Email: "MAILER-DAEMON@mx.example.net"}, Subject: "failure notice"}, KindBounce, "mailer-daemon"},
 		{"postmaster", &Parsed{From: Address{Email: "postmaster@outlook.com"}, Subject: "x"}, KindBounce, "postmaster"},
+		{"MAILER-DAEMON Return-Path", msg("Notice", map[string]string{"Return-Path": "<MAILER-DAEMON@mx.example.net>"}), KindBounce, "Return-Path mailer-daemon"},
 		{"Delivery Status Notification from no-reply", &Parsed{From: Address{Email: "no-reply@accounts.example.com"}, Subject: "Delivery Status Notification (Failure)"}, KindBounce, "Delivery Status Notification"},
 		{"Undeliverable with null Return-Path", msg("Undeliverable: [WSIS-2019-0057] Acknowledgement", map[string]string{"Return-Path": "<>"}), KindBounce, "Undeliverable"},
 		{"Mail delivery failed with X-Auto-Response-Suppress", msg("Mail delivery failed: returning message to sender", map[string]string{"X-Auto-Response-Suppress": "All"}), KindBounce, "Mail delivery failed"},
