@@ -256,7 +256,7 @@ func (b *Bot) promote(ctx context.Context, messageID int64, user string, reply r
 		return
 	}
 	if !p.Created {
-		reply(ctx, fmt.Sprintf("That message is already contribution %s. Nothing was changed.", p.Ref))
+		reply(ctx, fmt.Sprintf("That message already belongs to contribution %s. Nothing was changed.", p.Ref))
 		return
 	}
 	b.log.Info("message made a contribution", "message_id", messageID, "contribution_ref", p.Ref, "user", user, "sorted_as", p.SortedAs)

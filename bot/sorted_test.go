@@ -110,7 +110,7 @@ func TestSortedAwayIsReviewedAndPromoted(t *testing.T) {
 	}
 	// A second click (or a colleague's) changes nothing.
 	d.interact(d.promoteClick("U2", listID))
-	d.waitEphemeral("U2", "already contribution WSIS-2019-0001")
+	d.waitEphemeral("U2", "already belongs to contribution WSIS-2019-0001")
 
 	// A bounce made a contribution by mistake is carded but never acknowledged, and the
 	// member is told so.
