@@ -50,6 +50,10 @@ type Store interface {
 	SetFlag(ctx context.Context, name string, on bool, at time.Time, items ...store.OutboxItem) (bool, error)
 	Flags(ctx context.Context) (map[string]time.Time, error)
 	ClaimEscalations(ctx context.Context, createdBefore time.Time, limit int) ([]int64, error)
+
+	SortedAway(ctx context.Context, since, until time.Time, offset, limit int) ([]store.SortedMessage, int, error)
+	RawMessage(ctx context.Context, id int64) ([]byte, error)
+	PromoteMessage(ctx context.Context, messageID int64, actor string, p store.Promotion) (store.Promoted, error)
 }
 
 var _ Store = (*store.Store)(nil)

@@ -22,6 +22,7 @@ const commandHelp = "*/wsis* — the consultation's intake desk\n" +
 	"• `/wsis find <text | reference | email>` — find contributions\n" +
 	"• `/wsis show <reference>` — one contribution\n" +
 	"• `/wsis deadlines` — every deadline, days left and what is open against it\n" +
+	"• `/wsis sorted [24h | 7d] [page]` — mail sorted away (robots, bounces, lists, duplicates, quarantined), to make one a contribution\n" +
 	"• `/wsis export` — upload an XLSX and a CSV of all contributions to the channel"
 
 // handleCommand answers /wsis through the command's response URL.
@@ -38,6 +39,7 @@ func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
 		return
 	}
 	var text string
+	var blocks []slack.Block
 	var err error
 	switch verb {
 	case "status":
@@ -50,21 +52,31 @@ func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
 		text, err = b.deadlinesText(ctx)
 	case "export":
 		text, err = b.exportToChannel(ctx, cmd.UserID)
+	case "sorted":
+		text, blocks, err = b.sortedCommand(ctx, arg)
 	default:
 		text = "I do not know `" + escapeMrkdwn(verb) + "`.\n" + commandHelp
 	}
 	if err != nil {
 		b.log.Error("command failed", "command", verb, "user", cmd.UserID, slog.Any("error", err))
-		text = "Something went wrong: " + escapeMrkdwn(err.Error())
+		text, blocks = "Something went wrong: "+escapeMrkdwn(err.Error()), nil
 	}
 	b.log.Info("command", "command", verb, "user", cmd.UserID)
+	if blocks != nil {
+		b.respondBlocks(ctx, cmd, text, blocks)
+		return
+	}
 	respond(ctx, text)
 }
 
 // respond answers a command privately through its response URL (chat.postEphemeral when
 // there is none).
 func (b *Bot) respond(ctx context.Context, cmd slack.SlashCommand, text string) {
-	blocks := textBlocks(text)
+	b.respondBlocks(ctx, cmd, text, textBlocks(text))
+}
+
+// respondBlocks answers a command privately with blocks; text is the fallback.
+func (b *Bot) respondBlocks(ctx context.Context, cmd slack.SlashCommand, text string, blocks []slack.Block) {
 	if cmd.ResponseURL != "" && responseURLAllowed(b.cfg.APIURL, cmd.ResponseURL) {
 		err := slack.PostWebhookCustomHTTPContext(ctx, cmd.ResponseURL, b.httpClient, &slack.WebhookMessage{
 			ResponseType: slack.ResponseTypeEphemeral, Text: cut(firstLine(text), 300), Blocks: &slack.Blocks{BlockSet: blocks}})

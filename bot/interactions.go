@@ -145,6 +145,12 @@ func (b *Bot) onBlockActions(ctx context.Context, ic slack.InteractionCallback) 
 	}
 	reply := b.replierFor(channel, user, ic.ResponseURL)
 	for _, a := range ic.ActionCallback.BlockActions {
+		if mid, ok := sortedBlockID(a.BlockID); ok && a.ActionID == actPromote {
+			if b.authorize(ctx, user, a.ActionID, reply) {
+				b.promote(ctx, mid, user, reply)
+			}
+			continue
+		}
 		cid, ok := cardBlockID(a.BlockID)
 		if !ok {
 			continue

@@ -29,6 +29,12 @@ func (b *Bot) schedule(ctx context.Context) {
 	if err := b.scheduleDeadlineAlerts(ctx, now); err != nil {
 		b.log.Error("deadline alerts", slog.Any("error", err))
 	}
+	if err := b.scheduleSortedSummary(ctx, now); err != nil {
+		b.log.Error("sorted-away summary", slog.Any("error", err))
+	}
+	if err := b.postSortedSummaries(ctx); err != nil {
+		b.log.Error("sorted-away summary", slog.Any("error", err))
+	}
 	if err := b.escalate(ctx, now); err != nil {
 		b.log.Error("escalation", slog.Any("error", err))
 	}

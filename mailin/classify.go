@@ -24,6 +24,12 @@ const (
 	KindOwn          MessageKind = "own"
 )
 
+// Header field names the sorter reads besides the parser's.
+const (
+	hdrXFailedRecipients     = "X-Failed-Recipients"
+	hdrXAutoResponseSuppress = "X-Auto-Response-Suppress"
+)
+
 // bounceSubjects are phrases of the subjects of delivery failure notices.
 var bounceSubjects = newPhraseSet("delivery status notification", "undeliverable", "undelivered mail",
 	"mail delivery failed", "mail delivery failure", "mail delivery system", "delivery failed", "delivery has failed",
@@ -76,9 +82,16 @@ func (ps phraseSet) find(s string) string {
 
 // Sort decides whether a person wrote p: it returns own for our own mail
 // (our X-WSISBot header, or From one of ourAddresses), bounce for delivery
-// failures, auto_reply for automatic replies (RFC 3834 and the usual
-// headers and subjects), list for mailing-list and bulk mail, and
-// contribution otherwise. reason says which signal decided.
+// failures, auto_reply for automatic replies, list for mailing-list and bulk
+// mail, and contribution otherwise. reason says which evidence decided.
+//
+// Robots are known by the structure of their mail, never by words alone: a
+// multipart/report, a null Return-Path, MAILER-DAEMON or postmaster as sender,
+// X-Failed-Recipients, Auto-Submitted other than "no", X-Autoreply,
+// X-Autorespond, X-Auto-Response-Suppress, Precedence, List-Id and
+// List-Unsubscribe. A subject phrase ("Undeliverable", "Out of office") only
+// says which kind of robot when such evidence exists, or when the sender is a
+// no-reply address: a person may well write about "service delivery failure".
 func Sort(p *Parsed, ourAddresses []string) (kind MessageKind, reason string) {
 	if p == nil {
 		return KindQuarantined, "no message"
@@ -94,14 +107,23 @@ func Sort(p *Parsed, ourAddresses []string) (kind MessageKind, reason string) {
 		}
 	}
 
-	// Read receipts are reports too, but automatic replies, not failures.
-	if p.IsReport && p.ReportType == "disposition-notification" {
+	// Reports: delivery status (a bounce) or disposition (a read receipt, which is an
+	// automatic reply, not a failure).
+	reportType := p.ReportType
+	isReport := p.IsReport
+	if ct := strings.ToLower(h[hdrContentType]); strings.HasPrefix(strings.TrimSpace(ct), "multipart/report") {
+		isReport = true
+		if reportType == "" && strings.Contains(ct, "disposition-notification") {
+			reportType = "disposition-notification"
+		}
+	}
+	if isReport && reportType == "disposition-notification" {
 		return KindAutoReply, "multipart/report; report-type=disposition-notification (read receipt)"
 	}
-	if p.IsReport {
+	if isReport {
 		reason := "multipart/report"
-		if p.ReportType != "" {
-			reason += "; report-type=" + p.ReportType
+		if reportType != "" {
+			reason += "; report-type=" + reportType
 		}
 		return KindBounce, reason
 	}
@@ -109,16 +131,24 @@ func Sort(p *Parsed, ourAddresses []string) (kind MessageKind, reason string) {
 	if local == "mailer-daemon" || local == "postmaster" {
 		return KindBounce, "sender " + from
 	}
-	if m := bounceSubjects.find(p.Subject); m != "" {
-		return KindBounce, "subject contains " + quoteReason(m)
+	returnPath := strings.ToLower(strings.Trim(strings.TrimSpace(h[hdrReturnPath]), "<>"))
+	if rpLocal, _, _ := strings.Cut(returnPath, "@"); rpLocal == "mailer-daemon" || rpLocal == "postmaster" {
+		return KindBounce, "Return-Path " + returnPath
 	}
-	if _, ok := h["X-Failed-Recipients"]; ok {
-		return KindBounce, "X-Failed-Recipients header present"
+	if _, ok := h[hdrXFailedRecipients]; ok {
+		return KindBounce, hdrXFailedRecipients + " header present"
 	}
+	nullPath := strings.TrimSpace(h[hdrReturnPath]) == "<>"
 
+	// Automatic replies (RFC 3834 and the usual headers).
 	if v, ok := h[hdrAutoSubmitted]; ok {
 		value, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(v)), ";")
 		if value = strings.TrimSpace(value); value != "no" {
+			// A delivery failure may say Auto-Submitted too; its subject and null
+			// Return-Path tell it from a vacation notice.
+			if m := bounceSubjects.find(p.Subject); m != "" && nullPath {
+				return KindBounce, "subject contains " + quoteReason(m) + ", with a null Return-Path and Auto-Submitted"
+			}
 			return KindAutoReply, "Auto-Submitted: " + value
 		}
 	}
@@ -131,15 +161,38 @@ func Sort(p *Parsed, ourAddresses []string) (kind MessageKind, reason string) {
 	if precedence == "auto_reply" {
 		return KindAutoReply, "Precedence: auto_reply"
 	}
-	if m := autoReplySubjects.find(p.Subject); m != "" {
-		return KindAutoReply, "subject contains " + quoteReason(m)
+
+	// Evidence that software sent it, without saying which kind of robot: a subject
+	// phrase decides between bounce and automatic reply.
+	var software string
+	switch {
+	case nullPath:
+		software = "a null Return-Path <>"
+	case h[hdrXAutoResponseSuppress] != "":
+		software = hdrXAutoResponseSuppress + ": " + strings.TrimSpace(h[hdrXAutoResponseSuppress])
+	case h[hdrListID] != "":
+		software = "a List-Id header"
+	case h[hdrListUnsubscribe] != "":
+		software = "a List-Unsubscribe header"
+	case precedence == "list" || precedence == "bulk" || precedence == "junk":
+		software = "Precedence: " + precedence
+	case from != "" && IsNoReplyAddress(from):
+		software = "the no-reply sender " + from
 	}
-	// A null reverse path without other sign: automatic replies should use
-	// one too (RFC 3834), but those were caught above.
-	if strings.TrimSpace(h[hdrReturnPath]) == "<>" {
-		return KindBounce, "null Return-Path <>"
+	if software != "" {
+		if m := bounceSubjects.find(p.Subject); m != "" {
+			return KindBounce, "subject contains " + quoteReason(m) + ", from " + software
+		}
+		if m := autoReplySubjects.find(p.Subject); m != "" {
+			return KindAutoReply, "subject contains " + quoteReason(m) + ", from " + software
+		}
 	}
 
+	// RFC 3834 asks automatic replies to use a null reverse path, like bounces; a
+	// person's mail never has one.
+	if nullPath {
+		return KindBounce, "null Return-Path <>"
+	}
 	if _, ok := h[hdrListID]; ok {
 		return KindList, "List-Id header present"
 	}
@@ -149,6 +202,11 @@ func Sort(p *Parsed, ourAddresses []string) (kind MessageKind, reason string) {
 	switch precedence {
 	case "list", "bulk", "junk":
 		return KindList, "Precedence: " + precedence
+	}
+	// Outlook and Exchange mark their out-of-office replies, and systems their
+	// notifications, so that no automatic reply answers them; people's mail has none.
+	if v := strings.TrimSpace(h[hdrXAutoResponseSuppress]); v != "" {
+		return KindAutoReply, hdrXAutoResponseSuppress + ": " + v
 	}
 	return KindContribution, "written by a person"
 }

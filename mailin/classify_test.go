@@ -27,10 +27,22 @@ func TestSort(t *testing.T) {
 		{"read receipt", &Parsed{From: person, IsReport: true, ReportType: "disposition-notification"}, KindAutoReply, "read receipt"},
 		{"MAILER-DAEMON", &Parsed{From: Address{Email: "MAILER-DAEMON@mx.example.net"}, Subject: "failure notice"}, KindBounce, "mailer-daemon"},
 		{"postmaster", &Parsed{From: Address{Email: "postmaster@outlook.com"}, Subject: "x"}, KindBounce, "postmaster"},
-		{"Delivery Status Notification", msg("Delivery Status Notification (Failure)", nil), KindBounce, "Delivery Status Notification"},
-		{"Undeliverable", msg("Undeliverable: [WSIS-2019-0057] Acknowledgement", nil), KindBounce, "Undeliverable"},
-		{"Mail delivery failed", msg("Mail delivery failed: returning message to sender", nil), KindBounce, "Mail delivery failed"},
-		{"Undelivered Mail", msg("Undelivered Mail Returned to Sender", nil), KindBounce, "Undelivered Mail"},
+		{"MAILER-DAEMON Return-Path", msg("Notice", map[string]string{"Return-Path": "<MAILER-DAEMON@mx.example.net>"}), KindBounce, "Return-Path mailer-daemon"},
+		{"Delivery Status Notification from no-reply", &Parsed{From: Address{Email: "no-reply@accounts.example.com"}, Subject: "Delivery Status Notification (Failure)"}, KindBounce, "Delivery Status Notification"},
+		{"Undeliverable with null Return-Path", msg("Undeliverable: [WSIS-2019-0057] Acknowledgement", map[string]string{"Return-Path": "<>"}), KindBounce, "Undeliverable"},
+		{"Mail delivery failed with X-Auto-Response-Suppress", msg("Mail delivery failed: returning message to sender", map[string]string{"X-Auto-Response-Suppress": "All"}), KindBounce, "Mail delivery failed"},
+		{"Undelivered Mail with null Return-Path and Auto-Submitted", msg("Undelivered Mail Returned to Sender", map[string]string{"Return-Path": "<>", "Auto-Submitted": "auto-replied"}), KindBounce, "Undelivered Mail"},
+		{"multipart/report in Content-Type only", msg("x", map[string]string{"Content-Type": `multipart/report; report-type=delivery-status; boundary="b"`}), KindBounce, "multipart/report"},
+
+		// A phrase alone is not evidence: people write these words.
+		{"Delivery Status Notification from a person", msg("Delivery Status Notification (Failure)", nil), KindContribution, "person"},
+		{"service delivery failure", msg("Service delivery failure in rural broadband", nil), KindContribution, "person"},
+		{"out of office hours", msg("Out of office hours: proposal for community networks", nil), KindContribution, "person"},
+		{"automatic reply from a person", msg("Re: Automatic reply: Acknowledgement of your contribution", nil), KindContribution, "person"},
+		{"undeliverable from a person", msg("Undeliverable promises: connectivity targets for 2030", map[string]string{"Auto-Submitted": "no"}), KindContribution, "person"},
+		{"no-reply sender without a phrase", &Parsed{From: Address{Email: "noreply@ministry.example"}, Subject: "Submission of the national report"}, KindContribution, "person"},
+		{"X-Auto-Response-Suppress alone", msg("Re: x", map[string]string{"X-Auto-Response-Suppress": "All"}), KindAutoReply, "X-Auto-Response-Suppress"},
+		{"Out of office with X-Auto-Response-Suppress", msg("Out of Office: x", map[string]string{"X-Auto-Response-Suppress": "All"}), KindAutoReply, "Out of Office"},
 		{"X-Failed-Recipients", msg("x", map[string]string{"X-Failed-Recipients": "a@b"}), KindBounce, "X-Failed-Recipients"},
 		{"null Return-Path alone", msg("Notice", map[string]string{"Return-Path": "<>"}), KindBounce, "null Return-Path"},
 
@@ -49,6 +61,7 @@ func TestSort(t *testing.T) {
 		{"own beats bounce", &Parsed{From: Address{Email: "wsis-info@itu.int"}, IsReport: true}, KindOwn, "our address"},
 		{"bounce beats auto-reply", &Parsed{From: Address{Email: "mailer-daemon@x"}, Headers: map[string]string{"Auto-Submitted": "auto-replied"}}, KindBounce, "sender"},
 		{"auto-reply beats list", msg("Automatic reply: x", map[string]string{"List-Id": "<l>"}), KindAutoReply, "Automatic reply"},
+		{"bounce phrase on a list", msg("Undelivered Mail Returned to Sender", map[string]string{"List-Id": "<l>"}), KindBounce, "Undelivered Mail"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			kind, reason := Sort(tc.p, []string{"wsis-info@itu.int"})
@@ -85,9 +98,18 @@ func TestSortOutOfOfficeSubjects(t *testing.T) {
 		"خارج المكتب",
 	} {
 		t.Run(subject, func(t *testing.T) {
-			kind, reason := Sort(&Parsed{From: Address{Email: "someone@example.org"}, Subject: subject}, nil)
+			kind, reason := Sort(&Parsed{From: Address{Email: "someone@example.org"}, Subject: subject,
+				Headers: map[string]string{"Return-Path": "<>"}}, nil)
 			if kind != KindAutoReply || !strings.HasPrefix(reason, "subject contains") {
-				t.Errorf("Sort = %q (%s), want auto_reply from the subject", kind, reason)
+				t.Errorf("with a null Return-Path: Sort = %q (%s), want auto_reply from the subject", kind, reason)
+			}
+			kind, reason = Sort(&Parsed{From: Address{Email: "no-reply@example.org"}, Subject: subject}, nil)
+			if kind != KindAutoReply || !strings.HasPrefix(reason, "subject contains") {
+				t.Errorf("from a no-reply address: Sort = %q (%s), want auto_reply from the subject", kind, reason)
+			}
+			kind, reason = Sort(&Parsed{From: Address{Email: "someone@example.org"}, Subject: subject}, nil)
+			if kind != KindContribution {
+				t.Errorf("from a person, the phrase alone: Sort = %q (%s), want contribution", kind, reason)
 			}
 		})
 	}
@@ -107,9 +129,14 @@ func TestSortBounceSubjects(t *testing.T) {
 		"فشل التسليم: مساهمة":                    "فشل التسليم",
 	} {
 		t.Run(subject, func(t *testing.T) {
-			kind, reason := Sort(&Parsed{From: Address{Email: "someone@example.org"}, Subject: subject}, nil)
-			if kind != KindBounce || reason != `subject contains "`+phrase+`"` {
+			kind, reason := Sort(&Parsed{From: Address{Email: "someone@example.org"}, Subject: subject,
+				Headers: map[string]string{"Return-Path": "<>"}}, nil)
+			if kind != KindBounce || !strings.HasPrefix(reason, `subject contains "`+phrase+`"`) {
 				t.Errorf("Sort = %q (%s), want bounce from the subject's %q", kind, reason, phrase)
+			}
+			kind, reason = Sort(&Parsed{From: Address{Email: "someone@example.org"}, Subject: subject}, nil)
+			if kind != KindContribution {
+				t.Errorf("from a person, the phrase alone: Sort = %q (%s), want contribution", kind, reason)
 			}
 		})
 	}
@@ -121,7 +148,21 @@ func TestSortCorpus(t *testing.T) {
 		want MessageKind
 	}{
 		{"contribution-zh-gb18030", KindContribution},
-		{"ooo-ru", KindAutoReply},
+		// Outlook marks its out-of-office replies: X-Auto-Response-Suppress, or
+		// Auto-Submitted.
+		{"ooo-en", KindAutoReply},
+		{"ooo-ar", KindAutoReply},
+		// ooo-ru, ooo-fr, ooo-es and ooo-zh carry nothing but their subject phrase:
+		// that is what a person can write too, so they are a person's mail. Each
+		// names our acknowledgement in In-Reply-To, so the intake makes it a
+		// follow-up in the contribution's thread (never acknowledged), where the
+		// desk sees it.
+		{"ooo-ru", KindContribution},
+		{"person-service-delivery-failure", KindContribution},
+		{"person-out-of-office-hours", KindContribution},
+		{"person-automatic-reply-subject", KindContribution},
+		{"read-receipt-mdn", KindAutoReply},
+		{"bounce-dsn-headers", KindBounce},
 		{"autosubmitted-rfc3834", KindAutoReply},
 		{"x-autoreply", KindAutoReply},
 		{"bounce-dsn", KindBounce},

@@ -40,6 +40,10 @@ func corpusFiles() map[string][]byte {
 		"signed-multipart":                 signedMultipart,
 		"photo-contest-en":                 photoContestEn,
 		"inquiry-en":                       inquiryEn,
+		// People's mail whose subject reads like a robot's.
+		"person-service-delivery-failure": personServiceDeliveryFailure,
+		"person-out-of-office-hours":      personOutOfOfficeHours,
+		"person-automatic-reply-subject":  personAutomaticReplySubject,
 		// Robots.
 		"ooo-en":                oooEn,
 		"ooo-fr":                oooFr,
@@ -915,6 +919,60 @@ Could you tell me whether the deadline for workshop requests is still 10 Februar
 
 Thank you,
 Tom
+`)
+}
+
+// --- People whose subjects read like robots' -----------------------------------
+
+func personServiceDeliveryFailure() []byte {
+	return textMessage([]string{
+		`From: Grace Mwangi <g.mwangi@ca-example.go.ke>`,
+		toSecretariat,
+		"Subject: Service delivery failure in rural broadband",
+		"Date: Mon, 4 Feb 2019 09:30:00 +0300",
+		"Message-ID: <rural.broadband.1@ca-example.go.ke>",
+		"X-Mailer: Microsoft Outlook 16.0",
+	}, "utf-8", "7bit", `Dear WSIS Secretariat,
+
+Please find below our contribution on action line C2 (information and communication infrastructure).
+
+Universal service funds in the region have financed towers that do not deliver the service promised: we document the causes of this service delivery failure in rural broadband and propose three remedies for the WSIS Forum 2019 thematic workshops.
+
+Best regards,
+Grace Mwangi
+Communications Authority
+`)
+}
+
+func personOutOfOfficeHours() []byte {
+	return textMessage([]string{
+		`From: "Ana Lima" <ana.lima@redes-example.org.br>`,
+		toSecretariat,
+		"Subject: Out of office hours: proposal for community networks",
+		"Date: Tue, 5 Feb 2019 20:15:00 -0200",
+		"Message-ID: <community.networks.7@redes-example.org.br>",
+	}, "utf-8", "8bit", `Hello,
+
+We propose a workshop on community networks that keep schools and clinics connected out of office hours, when the municipal network is switched off. Our proposal for the WSIS Forum 2019 is attached below in text.
+
+Ana Lima
+Redes Comunitárias
+`)
+}
+
+func personAutomaticReplySubject() []byte {
+	return textMessage([]string{
+		`From: Jean Dupont <jean.dupont@numerique-example.fr>`,
+		toSecretariat,
+		"Subject: Automatic reply systems in e-government: our input",
+		"Date: Wed, 6 Feb 2019 10:00:00 +0100",
+		"Message-ID: <e-gov.input.3@numerique-example.fr>",
+		"Auto-Submitted: no",
+	}, "utf-8", "7bit", `Dear colleagues,
+
+Our agency contributes to action line C7 (e-government) a study of automatic reply systems used by public administrations, and what citizens expect of them.
+
+Jean Dupont
 `)
 }
 

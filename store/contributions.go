@@ -53,6 +53,11 @@ const (
 	ActionAckFailed   = "ack_failed"
 	ActionBounce      = "bounce"
 	ActionCardPosted  = "card_posted"
+	// ActionCopyLinked: an earlier copy of the contribution's message, sorted away
+	// (a mailing list's copy, say), was linked to it.
+	ActionCopyLinked = "copy_linked"
+	// ActionPromote: a secretariat member said a message sorted away is a contribution.
+	ActionPromote = "promote"
 )
 
 // Acknowledgement states of a contribution.

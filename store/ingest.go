@@ -264,6 +264,17 @@ type prior struct {
 	ID             int64
 	ContributionID int64
 	RawSHA256      string
+	Kind           string
+}
+
+// sortedAway reports whether a stored message of this kind, attached to no contribution,
+// is out of the desk's sight: list mail, robots, bounces, our own mail, quarantined.
+func sortedAway(kind string) bool {
+	switch kind {
+	case MsgAutoReply, MsgBounce, MsgList, MsgOwn, MsgQuarantined:
+		return true
+	}
+	return false
 }
 
 type priorContribution struct {
@@ -293,12 +304,12 @@ func normSubject(s string) string {
 const (
 	prefetchPositionsSQL = `SELECT u.uid FROM unnest($3::bigint[]) AS u(uid)
 		WHERE (SELECT true FROM messages m WHERE m.mailbox = $1 AND m.uidvalidity = $2 AND m.uid = u.uid AND m.uid > 0)`
-	prefetchKnownSQL = `SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id
-		FROM unnest($1::text[]) AS k(id), LATERAL (SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id FROM messages m
+	prefetchKnownSQL = `SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id, m.kind
+		FROM unnest($1::text[]) AS k(id), LATERAL (SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id, m.kind FROM messages m
 			WHERE m.message_id = k.id AND m.kind <> 'duplicate' OFFSET 0) m
 		UNION ALL
-		SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id
-		FROM unnest($2::text[]) AS k(sha), LATERAL (SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id FROM messages m
+		SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id, m.kind
+		FROM unnest($2::text[]) AS k(sha), LATERAL (SELECT m.id, m.contribution_id, m.raw_sha256, m.message_id, m.kind FROM messages m
 			WHERE m.raw_sha256 = k.sha AND m.message_id IS NULL AND m.kind <> 'duplicate' OFFSET 0) m`
 	prefetchThreadsSQL = `SELECT k.id AS message_id, t.contribution_id FROM unnest($1::text[]) AS k(id),
 		LATERAL (SELECT m.contribution_id FROM messages m WHERE m.message_id = k.id AND m.kind <> 'duplicate'
@@ -376,12 +387,13 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch) (*batc
 			ContributionID *int64  `db:"contribution_id"`
 			RawSHA256      string  `db:"raw_sha256"`
 			MessageID      *string `db:"message_id"`
+			Kind           string  `db:"kind"`
 		}
 		if err := s.selectPrepared(ctx, tx, &rows, prefetchKnownSQL, pqStrings(ids), pqStrings(shas)); err != nil {
 			return nil, fmt.Errorf("known messages: %w", err)
 		}
 		for _, r := range rows {
-			p := prior{ID: r.ID, RawSHA256: r.RawSHA256}
+			p := prior{ID: r.ID, RawSHA256: r.RawSHA256, Kind: r.Kind}
 			if r.ContributionID != nil {
 				p.ContributionID = *r.ContributionID
 			}
@@ -455,7 +467,7 @@ func (bc *batchContext) remember(m *Inbound, res Ingested) {
 	}
 	rawSHA := m.rawSHA()
 	if res.Kind != MsgDuplicate {
-		bc.known[knownKey(m, rawSHA)] = prior{ID: res.MessageRowID, ContributionID: res.ContributionID, RawSHA256: rawSHA}
+		bc.known[knownKey(m, rawSHA)] = prior{ID: res.MessageRowID, ContributionID: res.ContributionID, RawSHA256: rawSHA, Kind: res.Kind}
 	}
 	if res.ContributionID != 0 && m.MessageID != "" {
 		bc.threads[m.MessageID] = res.ContributionID
@@ -522,6 +534,12 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *
 		if err := bc.flush(ctx, tx); err != nil {
 			return res, err
 		}
+		// A message is only ever a duplicate of something the desk sees. When the copy
+		// stored before was sorted away (the list's copy of mail that also came to us
+		// directly, say) and this one is a person's, this one is what the desk gets.
+		if prev.ContributionID == 0 && sortedAway(prev.Kind) && (m.Kind == MsgContribution || m.Kind == MsgFollowUp) {
+			return s.supersede(ctx, tx, bc, m, prev, rawSHA)
+		}
 		if prev.RawSHA256 == rawSHA {
 			if m.UID > 0 {
 				if _, err := tx.ExecContext(ctx, `UPDATE messages SET mailbox = $2, uidvalidity = $3, uid = $4 WHERE id = $1`,
@@ -572,6 +590,42 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *
 		return res, err
 	}
 	return res, fmt.Errorf("unknown message kind %q", m.Kind)
+}
+
+// supersede stores m, a person's message, in place of prev, an earlier copy with the
+// same Message-ID (or bytes) that was sorted away: prev becomes a duplicate, m is stored
+// as it would have been had it come first (a new contribution, with its card and
+// acknowledgement, or a follow-up), and prev is then linked to m's contribution.
+func (s *Store) supersede(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *Inbound, prev prior, rawSHA string) (Ingested, error) {
+	// First, so that m can take the Message-ID (one row that is not a duplicate per
+	// Message-ID, or per content without one).
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET kind = 'duplicate',
+			kind_reason = 'sorted as ' || kind || ' (' || kind_reason || '); a copy written to us came later' WHERE id = $1`,
+		prev.ID); err != nil {
+		return Ingested{UID: m.UID}, fmt.Errorf("supersede message %d: %w", prev.ID, err)
+	}
+	res, err := s.ingestHuman(ctx, tx, bc, m, rawSHA)
+	if err != nil {
+		return res, err
+	}
+	// The link needs the contribution written: the batch's queued rows go now, and res
+	// gets its reference number from them.
+	if bc.bulk != nil && res.NewContrib {
+		bc.bulk.bind(&res)
+	}
+	if err := bc.flush(ctx, tx); err != nil {
+		return res, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET contribution_id = $2,
+			kind_reason = kind_reason || ': message ' || $3::bigint WHERE id = $1`,
+		prev.ID, res.ContributionID, res.MessageRowID); err != nil {
+		return res, fmt.Errorf("link message %d: %w", prev.ID, err)
+	}
+	if _, err := s.insertEvent(ctx, tx, res.ContributionID, ActorSystem, ActionCopyLinked, "", "",
+		map[string]any{"message": prev.ID, "sorted_as": prev.Kind, "copy_of": res.MessageRowID}); err != nil {
+		return res, err
+	}
+	return res, nil
 }
 
 // findThread finds the contribution a message follows up on: its In-Reply-To or
@@ -635,47 +689,7 @@ func (s *Store) ingestHuman(ctx context.Context, tx *sqlx.Tx, bc *batchContext, 
 
 func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *Inbound, rawSHA string) (Ingested, error) {
 	res := Ingested{UID: m.UID, Kind: MsgContribution, Reason: m.KindReason, NewContrib: true}
-	now := s.clock.Now()
-	received := m.InternalDate
-	if received.IsZero() {
-		received = now
-	}
-	sg := m.Suggestion
-	kind := sg.Kind
-	if kind != "" && !ValidKind(kind) {
-		kind = ""
-	}
-	st := sg.StakeholderType
-	if st != "" && !ValidStakeholderType(st) {
-		st = ""
-	}
-	lines := slices.DeleteFunc(slices.Clone(sg.ActionLines), func(a string) bool { return !ValidActionLine(a) })
-	d := s.phases.DeadlineFor(kind, received)
-	history := bc.pol.AckWindow > 0 && now.Sub(received) > bc.pol.AckWindow
-
-	// A resubmission: the same sender sent the same attachment or the same title before.
-	var revisionOf *int64
-	subj := normSubject(m.Subject)
-	prevs := bc.senders[strings.ToLower(m.FromEmail)]
-	for i := len(prevs) - 1; i >= 0 && revisionOf == nil; i-- {
-		p := prevs[i]
-		if subj != "" && p.Subject == subj {
-			revisionOf = &p.ID
-			break
-		}
-		for _, a := range m.Attachments {
-			if !a.Inline && slices.Contains(p.Hashes, attachmentSHA(a)) {
-				revisionOf = &p.ID
-				break
-			}
-		}
-	}
-
-	reason := bc.ackSuppression(m, received, now)
-	ackStatus := AckPending
-	if reason != "" {
-		ackStatus = AckSuppressed
-	}
+	c := s.decideContribution(bc, m, "")
 	hdr, err := headersJSON(m.Headers)
 	if err != nil {
 		return res, err
@@ -691,12 +705,10 @@ func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, bc *batchConte
 		}
 	} else if bc.bulk != nil {
 		if id, ok := bc.bulk.take(); ok {
-			bc.bulk.add(id, newContributionRow{kind: kind, stakeholderType: st, organisation: sg.Organisation, lines: lines,
-				received: received, now: now, deadline: d, revisionOf: revisionOf, history: history, ackStatus: ackStatus,
-				reason: reason}, m, rawSHA, hdr)
+			bc.bulk.add(id, c, m, rawSHA, hdr)
 			res.ContributionID, res.MessageRowID = id.contribution, id.message
-			res.AckSuppressed = reason
-			res.AckQueued = reason == ""
+			res.AckSuppressed = c.reason
+			res.AckQueued = c.reason == ""
 			return res, nil
 		}
 	}
@@ -712,25 +724,81 @@ func (s *Store) newContribution(ctx context.Context, tx *sqlx.Tx, bc *batchConte
 	if err != nil {
 		return res, err
 	}
-	err = stmt.QueryRowxContext(ctx,
-		s.phases.RefPrefix, nullString(kind), nullString(st), pqStrings(lines), m.Language,
-		CleanText(m.FromName), CleanText(m.FromEmail), CleanText(sg.Organisation), CleanText(m.Subject), received,
-		d.Name, d.LastInstant(), d.IsLate(received), revisionOf, history, ackStatus, reason, now,
+	args := append(s.contributionArgs(c, m),
 		CleanText(m.KindReason), nullString(CleanText(m.MessageID)), CleanText(m.InReplyTo), pqStrings(m.References),
 		CleanText(m.To), CleanText(m.Cc), date, string(hdr), CleanText(m.Text), freshText(m), CleanText(m.HTML),
 		pqStrings(m.Warnings), m.Raw, rawSHA, int64(len(m.Raw)), m.Mailbox, int64(m.UIDValidity), int64(m.UID),
-		CleanText(m.ReplyTo),
-	).StructScan(&row)
-	if err != nil {
+		CleanText(m.ReplyTo))
+	if err = stmt.QueryRowxContext(ctx, args...).StructScan(&row); err != nil {
 		return res, fmt.Errorf("insert contribution: %w", err)
 	}
 	res.ContributionID, res.Ref, res.MessageRowID = row.ID, s.phases.Ref(row.Seq), row.Msg
 	if err := s.insertAttachments(ctx, tx, row.Msg, m.Attachments); err != nil {
 		return res, err
 	}
-	res.AckSuppressed = reason
-	res.AckQueued = reason == ""
+	res.AckSuppressed = c.reason
+	res.AckQueued = c.reason == ""
 	return res, nil
+}
+
+// decideContribution decides what a new contribution made of m is: its suggestions
+// (those the consultation knows), deadline, whether it is history, whether it is a
+// resubmission, and whether it is acknowledged. noAck, when set, is a reason it is not.
+func (s *Store) decideContribution(bc *batchContext, m *Inbound, noAck string) newContributionRow {
+	now := s.clock.Now()
+	received := m.InternalDate
+	if received.IsZero() {
+		received = now
+	}
+	sg := m.Suggestion
+	kind := sg.Kind
+	if kind != "" && !ValidKind(kind) {
+		kind = ""
+	}
+	st := sg.StakeholderType
+	if st != "" && !ValidStakeholderType(st) {
+		st = ""
+	}
+	lines := slices.DeleteFunc(slices.Clone(sg.ActionLines), func(a string) bool { return !ValidActionLine(a) })
+	c := newContributionRow{kind: kind, stakeholderType: st, organisation: sg.Organisation, lines: lines,
+		received: received, now: now, deadline: s.phases.DeadlineFor(kind, received),
+		history: bc.pol.AckWindow > 0 && now.Sub(received) > bc.pol.AckWindow}
+
+	// A resubmission: the same sender sent the same attachment or the same title before.
+	subj := normSubject(m.Subject)
+	prevs := bc.senders[strings.ToLower(m.FromEmail)]
+	for i := len(prevs) - 1; i >= 0 && c.revisionOf == nil; i-- {
+		p := prevs[i]
+		if subj != "" && p.Subject == subj {
+			c.revisionOf = &p.ID
+			break
+		}
+		for _, a := range m.Attachments {
+			if !a.Inline && slices.Contains(p.Hashes, attachmentSHA(a)) {
+				c.revisionOf = &p.ID
+				break
+			}
+		}
+	}
+
+	c.reason = noAck
+	if c.reason == "" {
+		c.reason = bc.ackSuppression(m, received, now)
+	}
+	c.ackStatus = AckPending
+	if c.reason != "" {
+		c.ackStatus = AckSuppressed
+	}
+	return c
+}
+
+// contributionArgs are the parameters $1 to $18 of insertContributionSQL and
+// promoteMessageSQL: the contribution row.
+func (s *Store) contributionArgs(c newContributionRow, m *Inbound) []any {
+	return []any{s.phases.RefPrefix, nullString(c.kind), nullString(c.stakeholderType), pqStrings(c.lines), m.Language,
+		CleanText(m.FromName), CleanText(m.FromEmail), CleanText(c.organisation), CleanText(m.Subject), c.received,
+		c.deadline.Name, c.deadline.LastInstant(), c.deadline.IsLate(c.received), c.revisionOf, c.history, c.ackStatus,
+		c.reason, c.now}
 }
 
 // ackSuppression says why a new contribution gets no acknowledgement, or "" to send one.
@@ -897,7 +965,26 @@ func (s *Store) insertAttachments(ctx context.Context, tx *sqlx.Tx, id int64, at
 // message, its events (received, and the acknowledgement's suppression when there is one)
 // and its outbox items (the card, and the acknowledgement or the thread note saying why
 // there is none).
-const insertContributionSQL = `WITH c AS (
+const insertContributionSQL = contributionCTE + `), m AS (
+		INSERT INTO messages (contribution_id, direction, kind, kind_reason, message_id,
+			in_reply_to, refs, from_name, from_email, to_addrs, cc_addrs, subject, date_header, received_at, headers,
+			text_body, fresh_text, html_body, language, warnings, raw, raw_sha256, size, mailbox, uidvalidity, uid, created_at, reply_to)
+		SELECT c.id, 'in', 'contribution', $19, $20, $21, $22, $6, $7, $23, $24, $9, $25, $10, $26,
+			$27, $28, $29, $5, $30, $31, $32, $33, $34, $35, $36, $18, $37
+		FROM c RETURNING id
+	` + contributionSideEffectsSQL
+
+// promoteMessageSQL makes a stored message ($20) the first message of a new
+// contribution, with the same contribution row, events and outbox items as
+// insertContributionSQL; $19 is the message's new kind_reason.
+const promoteMessageSQL = contributionCTE + `), m AS (
+		UPDATE messages SET contribution_id = c.id, kind = 'contribution', kind_reason = $19
+		FROM c WHERE messages.id = $20 AND messages.contribution_id IS NULL
+		RETURNING messages.id
+	` + contributionSideEffectsSQL
+
+// contributionCTE inserts the contribution row ($1 to $18, see contributionArgs).
+const contributionCTE = `WITH c AS (
 		INSERT INTO contributions (seq, ref, kind_suggested, stakeholder_type_suggested,
 			action_lines_suggested, language, from_name, from_email, organisation_suggested, subject, received_at,
 			deadline_name, deadline_at, late, revision_of_suggested, history, ack_status, ack_suppressed_reason,
@@ -905,14 +992,11 @@ const insertContributionSQL = `WITH c AS (
 		SELECT n, $1 || '-' || lpad(n::text, 4, '0'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18
 		FROM (SELECT nextval('contribution_ref_seq') AS n) seq
 		RETURNING id, seq, ref
-	), m AS (
-		INSERT INTO messages (contribution_id, direction, kind, kind_reason, message_id,
-			in_reply_to, refs, from_name, from_email, to_addrs, cc_addrs, subject, date_header, received_at, headers,
-			text_body, fresh_text, html_body, language, warnings, raw, raw_sha256, size, mailbox, uidvalidity, uid, created_at, reply_to)
-		SELECT c.id, 'in', 'contribution', $19, $20, $21, $22, $6, $7, $23, $24, $9, $25, $10, $26,
-			$27, $28, $29, $5, $30, $31, $32, $33, $34, $35, $36, $18, $37
-		FROM c RETURNING id
-	), e AS (
+	`
+
+// contributionSideEffectsSQL writes a new contribution's events and outbox items, given
+// the CTEs c (the contribution) and m (its message).
+const contributionSideEffectsSQL = `), e AS (
 		INSERT INTO events (contribution_id, at, actor, action, old_status, new_status, details)
 		SELECT c.id, $18, v.actor, v.action, '', v.new_status, v.details
 		FROM c, m, LATERAL (VALUES

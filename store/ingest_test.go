@@ -193,3 +193,128 @@ func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// listCopy is the copy a mailing list delivers of m: the same Message-ID, other bytes
+// (the list's headers and footer), sorted as list mail.
+func listCopy(m store.Inbound) store.Inbound {
+	c := m
+	c.UID = nextUID()
+	c.Raw = append([]byte("List-Id: <stakeholders.lists.example.org>\r\n"), m.Raw...)
+	c.Raw = append(c.Raw, []byte("-- \r\nstakeholders mailing list\r\n")...)
+	c.RawSHA256 = ""
+	c.Kind, c.KindReason = store.MsgList, "List-Id header present"
+	return c
+}
+
+// oneContribution checks that exactly one contribution exists, from the direct copy,
+// with one card item and one acknowledgement item, and that no message with the
+// Message-ID is left sorted away outside it.
+func oneContribution(t *testing.T, s *store.Store, messageID string) int64 {
+	t.Helper()
+	var cids []int64
+	if err := s.DB().Select(&cids, `SELECT id FROM contributions`); err != nil {
+		t.Fatal(err)
+	}
+	if len(cids) != 1 {
+		t.Fatalf("%d contributions, want 1", len(cids))
+	}
+	cid := cids[0]
+	var cards, acks int
+	if err := s.DB().Get(&cards, `SELECT count(*) FROM outbox WHERE kind = 'slack_card' AND contribution_id = $1`, cid); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB().Get(&acks, `SELECT count(*) FROM outbox WHERE kind = 'ack_email' AND contribution_id = $1`, cid); err != nil {
+		t.Fatal(err)
+	}
+	if cards != 1 || acks != 1 {
+		t.Fatalf("card items %d, acknowledgement items %d; want 1 and 1", cards, acks)
+	}
+	var rows []struct {
+		Kind           string `db:"kind"`
+		ContributionID *int64 `db:"contribution_id"`
+	}
+	if err := s.DB().Select(&rows, `SELECT kind, contribution_id FROM messages WHERE message_id = $1 ORDER BY id`, messageID); err != nil {
+		t.Fatal(err)
+	}
+	contribs := 0
+	for _, r := range rows {
+		if r.ContributionID == nil || *r.ContributionID != cid {
+			t.Errorf("a copy (%s) is not attached to the contribution: %+v", r.Kind, rows)
+		}
+		if r.Kind == store.MsgContribution {
+			contribs++
+		}
+	}
+	if len(rows) != 2 || contribs != 1 {
+		t.Fatalf("copies: %+v", rows)
+	}
+	return cid
+}
+
+// TestIngestListCopyNeverHidesTheContribution: a stakeholder writes to a mailing list
+// with the secretariat in Cc; the list's copy and the direct copy carry the same
+// Message-ID. Whichever comes first, there is one contribution with its card and its
+// acknowledgement, through each of the batch writer's paths.
+func TestIngestListCopyNeverHidesTheContribution(t *testing.T) {
+	ctx := context.Background()
+	direct := func() store.Inbound {
+		m := inbound("rafael.silva@cgi-example.br", "Regional inputs for the WSIS Forum")
+		m.Cc = "wsis-info@itu.int"
+		return m
+	}
+	t.Run("direct copy first", func(t *testing.T) {
+		s, _ := newStore(t)
+		d := direct()
+		ingest(t, s, d)
+		res := ingest(t, s, listCopy(d))
+		if res[0].Kind != store.MsgDuplicate {
+			t.Fatalf("list copy: %+v", res[0])
+		}
+		oneContribution(t, s, d.MessageID)
+	})
+	t.Run("list copy first", func(t *testing.T) {
+		s, _ := newStore(t)
+		d := direct()
+		l := listCopy(d)
+		l.UID, d.UID = d.UID, l.UID // the list's copy reached the mailbox first
+		if res := ingest(t, s, l); res[0].Kind != store.MsgList || res[0].ContributionID != 0 {
+			t.Fatalf("list copy: %+v", res[0])
+		}
+		res := ingest(t, s, d)
+		if !res[0].NewContrib || !res[0].AckQueued || res[0].Ref == "" {
+			t.Fatalf("direct copy: %+v", res[0])
+		}
+		cid := oneContribution(t, s, d.MessageID)
+		evs, err := s.Events(ctx, cid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if evs[len(evs)-1].Action != store.ActionCopyLinked {
+			t.Fatalf("no event links the list's copy: %+v", evs)
+		}
+	})
+	t.Run("both copies in one batch", func(t *testing.T) {
+		s, _ := newStore(t)
+		d := direct()
+		l := listCopy(d)
+		l.UID, d.UID = d.UID, l.UID
+		res := ingest(t, s, l, d)
+		if !res[1].NewContrib || res[1].Ref == "" {
+			t.Fatalf("direct copy: %+v", res[1])
+		}
+		oneContribution(t, s, d.MessageID)
+	})
+	t.Run("one message at a time", func(t *testing.T) {
+		s, _ := newStore(t)
+		d := direct()
+		l := listCopy(d)
+		l.UID, d.UID = d.UID, l.UID
+		bad := inbound("b@gov.example", "Bad kind")
+		bad.Kind = "no-such-kind" // sends the batch down the per-message path
+		res := ingest(t, s, l, bad, d)
+		if res[1].Kind != store.MsgQuarantined || !res[2].NewContrib || res[2].Ref == "" {
+			t.Fatalf("results: %+v", res)
+		}
+		oneContribution(t, s, d.MessageID)
+	})
+}

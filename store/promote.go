@@ -1,0 +1,229 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Promotion is what PromoteMessage needs besides the stored message: the intake's
+// acknowledgement policy, and what the intake makes of the message's text.
+type Promotion struct {
+	Policy     IngestPolicy
+	Suggestion Suggestion
+	// NoReply is set when the sender's address must never get automatic mail.
+	NoReply bool
+}
+
+// Promoted says what PromoteMessage did.
+type Promoted struct {
+	ContributionID int64
+	Ref            string
+	// Created is false when the message already belonged to a contribution (someone
+	// made it one before): nothing was changed.
+	Created       bool
+	SortedAs      string // the kind the message had been sorted as
+	AckQueued     bool
+	AckSuppressed string // why no acknowledgement, when none was queued
+}
+
+// ErrNotPromotable is returned for a message that was not sorted away: one sent by us,
+// or a duplicate (its first copy is the one to make a contribution).
+var ErrNotPromotable = errors.New("store: only a message sorted away can be made a contribution")
+
+// PromoteMessage makes a stored message that was sorted away (list mail, an automatic
+// reply, a bounce, our own mail, a quarantined message) into a new contribution, in one
+// transaction, the way the intake makes one: a reference number, the suggestions, the
+// deadline, the card, the audit trail (who did it, and what the message had been sorted
+// as) and the acknowledgement. The acknowledgement goes only when the intake's policy
+// allows it (acknowledgements on, the message still within the window, the sender's
+// address one that takes mail), and never for mail a robot sent: a bounce, an automatic
+// reply, our own mail, list mail with robots' headers, or a quarantined message (nobody
+// could tell who sent it). Doing it again, or two people at once, changes nothing more.
+func (s *Store) PromoteMessage(ctx context.Context, messageID int64, actor string, p Promotion) (Promoted, error) {
+	var out Promoted
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		var row struct {
+			Direction      string          `db:"direction"`
+			Kind           string          `db:"kind"`
+			KindReason     string          `db:"kind_reason"`
+			ContributionID *int64          `db:"contribution_id"`
+			MessageID      *string         `db:"message_id"`
+			FromName       string          `db:"from_name"`
+			FromEmail      string          `db:"from_email"`
+			ReplyTo        string          `db:"reply_to"`
+			Subject        string          `db:"subject"`
+			ReceivedAt     time.Time       `db:"received_at"`
+			Language       string          `db:"language"`
+			Headers        json.RawMessage `db:"headers"`
+		}
+		err := tx.GetContext(ctx, &row, `SELECT direction, kind, kind_reason, contribution_id, message_id, from_name,
+			from_email, reply_to, subject, received_at, language, headers FROM messages WHERE id = $1 FOR UPDATE`, messageID)
+		if err != nil {
+			return notFound(err)
+		}
+		out.SortedAs = row.Kind
+		if row.ContributionID != nil {
+			out.ContributionID = *row.ContributionID
+			return tx.GetContext(ctx, &out.Ref, `SELECT ref FROM contributions WHERE id = $1`, out.ContributionID)
+		}
+		if row.Direction != "in" || !sortedAway(row.Kind) {
+			return fmt.Errorf("message %d is %s: %w", messageID, row.Kind, ErrNotPromotable)
+		}
+		var headers map[string]string
+		_ = json.Unmarshal(row.Headers, &headers) // a message quarantined unread has none
+		m := &Inbound{FromName: row.FromName, FromEmail: row.FromEmail, ReplyTo: row.ReplyTo, Subject: row.Subject,
+			InternalDate: row.ReceivedAt, Language: row.Language, Suggestion: p.Suggestion, NoReply: p.NoReply, Headers: headers}
+		if row.MessageID != nil {
+			m.MessageID = *row.MessageID
+		}
+		if row.Kind == MsgList {
+			m.ReplyTo = "" // a list's Reply-To is the list: the acknowledgement goes to the writer
+		}
+		var atts []struct {
+			SHA256 string `db:"sha256"`
+			Inline bool   `db:"inline"`
+		}
+		if err := tx.SelectContext(ctx, &atts, `SELECT sha256, inline FROM attachments WHERE message_id = $1 ORDER BY position`, messageID); err != nil {
+			return fmt.Errorf("attachments: %w", err)
+		}
+		for _, a := range atts {
+			m.Attachments = append(m.Attachments, InboundAttachment{SHA256: a.SHA256, Inline: a.Inline})
+		}
+
+		bc, err := s.prefetch(ctx, tx, IngestBatch{Messages: []Inbound{*m}})
+		if err != nil {
+			return fmt.Errorf("prefetch: %w", err)
+		}
+		bc.pol, bc.store = p.Policy, s
+		c := s.decideContribution(bc, m, robotReason(row.Kind, row.KindReason, headers))
+		reason := fmt.Sprintf("made a contribution by %s; it had been sorted as %s (%s)", CleanText(actor), row.Kind, row.KindReason)
+		var r struct {
+			ID  int64 `db:"id"`
+			Seq int64 `db:"seq"`
+			Msg int64 `db:"msg"`
+		}
+		args := append(s.contributionArgs(c, m), CleanText(reason), messageID)
+		if err := tx.QueryRowxContext(ctx, promoteMessageSQL, args...).StructScan(&r); err != nil {
+			return fmt.Errorf("insert contribution: %w", err)
+		}
+		out.ContributionID, out.Ref, out.Created = r.ID, s.phases.Ref(r.Seq), true
+		out.AckSuppressed, out.AckQueued = c.reason, c.reason == ""
+		details := map[string]any{"message": messageID, "sorted_as": row.Kind, "sorted_because": row.KindReason,
+			"acknowledgement": "queued"}
+		if c.reason != "" {
+			details["acknowledgement"] = "none: " + c.reason
+		}
+		if _, err := s.insertEvent(ctx, tx, r.ID, actor, ActionPromote, "", "", details); err != nil {
+			return err
+		}
+		return notifyOutbox(ctx, tx)
+	})
+	if err != nil {
+		return out, fmt.Errorf("store: promote message %d: %w", messageID, err)
+	}
+	return out, nil
+}
+
+// robotReason says why a message sorted as kind is never acknowledged, or "" when it
+// may be: a person's post to a mailing list.
+func robotReason(kind, why string, headers map[string]string) string {
+	switch kind {
+	case MsgBounce:
+		return "it was sorted as a bounce (" + why + "): a robot's mail is never acknowledged"
+	case MsgAutoReply:
+		return "it was sorted as an automatic reply (" + why + "): a robot's mail is never acknowledged"
+	case MsgOwn:
+		return "it is our own mail (" + why + ")"
+	case MsgQuarantined:
+		return "it was quarantined (" + why + "): nobody can tell whether a robot sent it"
+	}
+	get := func(k string) string {
+		for hk, v := range headers {
+			if strings.EqualFold(hk, k) {
+				return strings.ToLower(strings.TrimSpace(v))
+			}
+		}
+		return ""
+	}
+	if v := get("Auto-Submitted"); v != "" && !strings.HasPrefix(v, "no") {
+		return "it carries Auto-Submitted: " + v + ": a robot's mail is never acknowledged"
+	}
+	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Failed-Recipients"} {
+		if get(k) != "" {
+			return "it carries " + k + ": a robot's mail is never acknowledged"
+		}
+	}
+	switch v := get("Precedence"); v {
+	case "bulk", "junk", "auto_reply":
+		return "it carries Precedence: " + v + ": bulk mail is never acknowledged"
+	}
+	if get("Return-Path") == "<>" {
+		return "it has a null Return-Path: a robot's mail is never acknowledged"
+	}
+	return ""
+}
+
+// SortedMessage is a message the intake sorted away, for the secretariat to review.
+type SortedMessage struct {
+	ID         int64      `db:"id" json:"id"`
+	Kind       string     `db:"kind" json:"kind"`
+	KindReason string     `db:"kind_reason" json:"kind_reason"`
+	FromName   string     `db:"from_name" json:"from_name"`
+	FromEmail  string     `db:"from_email" json:"from_email"`
+	Subject    string     `db:"subject" json:"subject"`
+	DateHeader *time.Time `db:"date_header" json:"date"`
+	ReceivedAt time.Time  `db:"received_at" json:"received_at"`
+	CreatedAt  time.Time  `db:"created_at" json:"created_at"`
+	// Ref is the contribution a duplicate belongs to ("" for none).
+	Ref string `db:"ref" json:"ref"`
+}
+
+// Promotable reports whether PromoteMessage can make the message a contribution.
+func (m SortedMessage) Promotable() bool { return m.Ref == "" && sortedAway(m.Kind) }
+
+// SortedKinds are the kinds of the messages SortedAway lists, in the order it lists them.
+var SortedKinds = []string{MsgBounce, MsgAutoReply, MsgList, MsgOwn, MsgDuplicate, MsgQuarantined}
+
+// sortedAwayWhere is the condition of the partial index messages_sorted_away_idx
+// (migration 00004), written out so that the planner can use it.
+const sortedAwayWhere = `m.kind IN ('auto_reply', 'bounce', 'list', 'own', 'duplicate', 'quarantined')`
+
+// SortedAway returns the inbound messages stored in [since, until) that the desk does not
+// see as contributions or follow-ups (bounces, automatic replies, list mail, our own
+// mail, duplicates, quarantined), grouped by kind in SortedKinds' order, oldest first
+// within a kind: at most limit of them after the first offset, and how many there are
+// in the window in all.
+func (s *Store) SortedAway(ctx context.Context, since, until time.Time, offset, limit int) ([]SortedMessage, int, error) {
+	var rows []struct {
+		SortedMessage
+		Total int `db:"total"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `SELECT m.id, m.kind, m.kind_reason, m.from_name, m.from_email, m.subject,
+			m.date_header, m.received_at, m.created_at, COALESCE(c.ref, '') AS ref, count(*) OVER () AS total
+		FROM messages m LEFT JOIN contributions c ON c.id = m.contribution_id
+		WHERE m.direction = 'in' AND m.created_at >= $1 AND m.created_at < $2 AND `+sortedAwayWhere+`
+		ORDER BY array_position($3, m.kind), m.received_at, m.id
+		OFFSET $4 LIMIT $5`, since, until, pqStrings(SortedKinds), max(offset, 0), max(limit, 0))
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: sorted away: %w", err)
+	}
+	out := make([]SortedMessage, len(rows))
+	total := 0
+	for i, r := range rows {
+		out[i], total = r.SortedMessage, r.Total
+	}
+	if len(rows) == 0 {
+		// No row carries the count: past the last page, or an empty window.
+		if err := s.db.GetContext(ctx, &total, `SELECT count(*) FROM messages m
+			WHERE m.direction = 'in' AND m.created_at >= $1 AND m.created_at < $2 AND `+sortedAwayWhere, since, until); err != nil {
+			return nil, 0, fmt.Errorf("store: sorted away: %w", err)
+		}
+	}
+	return out, total, nil
+}
