@@ -81,6 +81,13 @@ func WithIntakeStatus(f func() IntakeStatus) Option { return func(b *Bot) { b.in
 // WithHTTPClient sets the client for Slack's Web API and response URLs.
 func WithHTTPClient(c *http.Client) Option { return func(b *Bot) { b.httpClient = c } }
 
+// WithPromotion tells the desk what the intake would have made of a stored message, for
+// "This is a contribution": its suggestions and the acknowledgement policy. Without it a
+// promoted message gets no suggestions and no acknowledgement.
+func WithPromotion(f func(raw []byte) store.Promotion) Option {
+	return func(b *Bot) { b.promotion = f }
+}
+
 // WithSchedulerInterval sets how often reminders and the watchdog are checked (30 s).
 func WithSchedulerInterval(d time.Duration) Option { return func(b *Bot) { b.tick = d } }
 
@@ -106,6 +113,7 @@ type Bot struct {
 	api        *slack.Client
 	httpClient *http.Client
 	intake     func() IntakeStatus
+	promotion  func(raw []byte) store.Promotion
 	tick       time.Duration
 	poll       time.Duration
 	started    time.Time

@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/wsis/wsisbot/store"
 )
 
 // Config is the Slack app's settings.
@@ -27,10 +25,6 @@ type Config struct {
 	WatchOutboxAge    time.Duration `env:"WSISBOT_WATCH_OUTBOX_AGE" default:"30m" help:"alert when an outbox item has waited this long"`
 	WatchBounces      int           `env:"WSISBOT_WATCH_BOUNCES" default:"3" help:"alert when this many of our emails bounced or failed in 24 hours (0: never)"`
 	WatchNoMail       time.Duration `env:"WSISBOT_WATCH_NO_MAIL" default:"24h" help:"alert when no mail arrived for this long while a deadline is less than a week away (0: never)"`
-
-	// Ingest is the intake's acknowledgement policy (from WSISBOT_ACK and the other mail
-	// settings), for the messages "This is a contribution" turns into contributions.
-	Ingest store.IngestPolicy
 }
 
 // Validate checks the settings the desk needs when it is turned on (BotToken set).

@@ -12,7 +12,6 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/wsis/wsisbot/mailin"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -242,7 +241,11 @@ func (b *Bot) promote(ctx context.Context, messageID int64, user string, reply r
 		reply(ctx, "Something went wrong and nothing was changed. Please try again.")
 		return
 	}
-	p, err := b.st.PromoteMessage(ctx, messageID, user, mailin.PromotionFor(raw, b.cfg.Ingest))
+	pr := store.Promotion{NoReply: true}
+	if b.promotion != nil {
+		pr = b.promotion(raw)
+	}
+	p, err := b.st.PromoteMessage(ctx, messageID, user, pr)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		reply(ctx, "That message no longer exists.")

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsis/wsisbot/mailin"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -33,8 +34,9 @@ func TestSortedAwayIsReviewedAndPromoted(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t, deskOptions{config: func(c *Config) {
 		c.DigestHour = 9
-		c.Ingest = store.DefaultIngestPolicy()
-	}})
+	}, options: []Option{WithPromotion(func(raw []byte) store.Promotion {
+		return mailin.PromotionFor(raw, store.DefaultIngestPolicy())
+	})}})
 	list := d.sortedEmail(store.MsgList, "List-Id header present", "rafael.silva@cgi-example.br", "Regional inputs <!channel> for *everyone*")
 	list.FromName = "Rafael <Silva>"
 	bounce := d.sortedEmail(store.MsgBounce, "multipart/report; report-type=delivery-status", "MAILER-DAEMON@mx.example.net", "Undelivered Mail Returned to Sender")

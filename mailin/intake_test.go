@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wsis/wsisbot/mailin"
 	"github.com/wsis/wsisbot/internal/imaptest"
+	"github.com/wsis/wsisbot/mailin"
 	"github.com/wsis/wsisbot/store"
 )
 

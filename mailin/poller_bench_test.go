@@ -21,8 +21,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
-	"github.com/wsis/wsisbot/mailin"
 	"github.com/wsis/wsisbot/internal/imaptest"
+	"github.com/wsis/wsisbot/mailin"
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
 )

@@ -35,18 +35,6 @@ type Config struct {
 	Bot  bot.Config
 }
 
-// promotionPolicy is the intake's acknowledgement policy, as serve gives it to the
-// intake, for the desk's "This is a contribution" action (without an SMTP server, no
-// acknowledgement).
-func (c *Config) promotionPolicy() store.IngestPolicy {
-	pol := store.IngestPolicy{Ack: c.Mail.Ack && c.Mail.SMTPAddr != "", AckWindow: c.Mail.AckWindow,
-		AckPerSenderPerDay: c.Mail.AckPerDay}
-	if from, err := c.Mail.FromAddress(); err == nil {
-		pol.OurAddresses = []string{from.Address}
-	}
-	return pol
-}
-
 // field describes one configuration variable, for loading, validation and the README.
 type field struct {
 	Env, Default, Help string
@@ -123,7 +111,6 @@ func loadConfig(path string, getenv func(string) string) (*Config, error) {
 	}
 	// The intake reads its password file again at each login.
 	cfg.IMAP.PasswordFile = secretFiles["WSISBOT_IMAP_PASSWORD"]
-	cfg.Bot.Ingest = cfg.promotionPolicy()
 	return cfg, nil
 }
 

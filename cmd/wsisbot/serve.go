@@ -172,7 +172,8 @@ func (a *app) build(opt appOptions) error {
 		a.mailers[0].Wake = a.notifier.Wake()
 	}
 	if cfg.Bot.BotToken != "" {
-		opts := append([]bot.Option{bot.WithIntakeStatus(a.intakeStatus)}, opt.botOptions...)
+		promotion := func(raw []byte) store.Promotion { return mailin.PromotionFor(raw, pol) }
+		opts := append([]bot.Option{bot.WithIntakeStatus(a.intakeStatus), bot.WithPromotion(promotion)}, opt.botOptions...)
 		if opt.slackClient != nil {
 			opts = append(opts, bot.WithHTTPClient(opt.slackClient))
 		}
