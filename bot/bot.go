@@ -95,7 +95,7 @@ func WithSchedulerInterval(d time.Duration) Option { return func(b *Bot) { b.tic
 func WithOutboxPoll(d time.Duration) Option { return func(b *Bot) { b.poll = d } }
 
 // slackKinds are the outbox items the desk carries out.
-var slackKinds = []string{store.OutboxSlackCard, store.OutboxSlackUpdate, store.OutboxSlackThread, store.OutboxSlackNotice}
+var slackKinds = []string{store.OutboxSlackCard, store.OutboxSlackUpdate, store.OutboxSlackThread, store.OutboxSlackNotice, outboxSortedSummary}
 
 const (
 	defaultOutboxWorkers = 2

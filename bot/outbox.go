@@ -32,6 +32,8 @@ func (b *Bot) handleOutbox(ctx context.Context, it store.OutboxItem) (store.Outb
 		err = b.postThreadNote(ctx, it)
 	case store.OutboxSlackNotice:
 		err = b.postNotice(ctx, it)
+	case outboxSortedSummary:
+		res, err = b.postSortedSummary(ctx, it)
 	default:
 		err = store.Permanent(fmt.Errorf("unknown outbox kind %q", it.Kind))
 	}

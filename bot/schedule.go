@@ -32,9 +32,6 @@ func (b *Bot) schedule(ctx context.Context) {
 	if err := b.scheduleSortedSummary(ctx, now); err != nil {
 		b.log.Error("sorted-away summary", slog.Any("error", err))
 	}
-	if err := b.postSortedSummaries(ctx); err != nil {
-		b.log.Error("sorted-away summary", slog.Any("error", err))
-	}
 	if err := b.escalate(ctx, now); err != nil {
 		b.log.Error("escalation", slog.Any("error", err))
 	}

@@ -20,8 +20,8 @@ import (
 // on demand, and on each message a "This is a contribution" button that makes it one.
 
 const (
-	// outboxSortedSummary is the outbox item of a daily summary. The scheduler's pass
-	// posts it (postSortedSummaries), retried by the outbox like any other item.
+	// outboxSortedSummary is the outbox item of a daily summary, posted by the outbox
+	// workers like every other Slack item.
 	outboxSortedSummary = "slack_sorted"
 	// sortedJob is the daily summary's entry in job_runs: one per day across replicas.
 	sortedJob = "sorted-summary"
@@ -73,17 +73,6 @@ func (b *Bot) scheduleSortedSummary(ctx context.Context, now time.Time) error {
 	}
 	if claimed {
 		b.log.Info("sorted-away summary queued", "day", day)
-	}
-	return nil
-}
-
-// postSortedSummaries posts the summaries that are due, a few per pass.
-func (b *Bot) postSortedSummaries(ctx context.Context) error {
-	for range 3 {
-		did, err := b.st.ProcessOutbox(ctx, []string{outboxSortedSummary}, b.postSortedSummary)
-		if err != nil || !did {
-			return err
-		}
 	}
 	return nil
 }
