@@ -150,7 +150,7 @@ func (w *restoreWorld) mustResync(args ...string) string {
 // testMail is one message of the scenario.
 type testMail struct {
 	from, subject, messageID string // messageID "" : the message has none
-	received                         time.Time
+	received                 time.Time
 }
 
 func (m testMail) raw() []byte {
