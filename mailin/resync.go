@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"slices"
 	"time"
 
@@ -90,6 +91,9 @@ func Resync(ctx context.Context, cfg IMAPConfig, st Ingester, pol store.IngestPo
 	rc := cfg
 	rc.Mailbox, rc.Processed, rc.MarkSeen = folder, "", false
 	p := NewPoller(rc, st, pol, ourAddresses, logger, opts...)
+	if host, _, err := net.SplitHostPort(cfg.Addr); err == nil && cfg.TLS == TLSNone && !isLoopback(host) {
+		p.log.Warn("imap: connecting without TLS to a server that is not on this machine", "addr", cfg.Addr)
+	}
 
 	c, err := p.connect(ctx, make(chan struct{}, 1))
 	if err != nil {

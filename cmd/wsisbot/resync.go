@@ -88,8 +88,12 @@ func cmdResync(ctx context.Context, cfg *Config, logger *slog.Logger, args []str
 	fmt.Fprintf(stdout, "resync: folder %q (UIDVALIDITY %d), %s: %d messages\n", rep.Folder, rep.UIDValidity, asked, rep.Found)
 	if *dryRun {
 		for _, m := range rep.Listed {
-			fmt.Fprintf(stdout, "  uid %d  %s  %d bytes  from %s  %q  <%s>\n", m.UID, m.InternalDate.UTC().Format("2006-01-02 15:04 UTC"),
-				m.Size, m.From, m.Subject, m.MessageID)
+			id := "no Message-ID"
+			if m.MessageID != "" {
+				id = "<" + m.MessageID + ">"
+			}
+			fmt.Fprintf(stdout, "  uid %d  %s  %d bytes  from %s  %q  %s\n", m.UID, m.InternalDate.UTC().Format("2006-01-02 15:04 UTC"),
+				m.Size, m.From, m.Subject, id)
 		}
 		fmt.Fprintf(stdout, "dry run: %d messages would be read; nothing was stored\n", len(rep.Listed))
 		return nil

@@ -278,9 +278,11 @@ func mustContain(t *testing.T, out string, lines ...string) {
 // TestRestoreThenResync follows the README's backup and restore procedure with a
 // processed folder. Mail stored after the backup was moved out of INBOX: restoring and
 // starting wsisbot alone loses it; `wsisbot resync --folder Processed --since DATE`
-// brings it back, each message stored exactly once, with one card and one
-// acknowledgement per contribution, and leaves the folder as it was. The snapshot is a
-// real `pg_dump -Fc` restored with pg_restore.
+// (and without --since, the whole folder) brings it back, each message stored exactly
+// once, with one card per contribution and one acknowledgement for mail inside the
+// window, none sent twice, and leaves the folder and the INBOX checkpoint as they were.
+// Messages with and without a Message-ID, stored before and after the backup, are
+// covered. The snapshot is a real `pg_dump -Fc` restored with pg_restore.
 func TestRestoreThenResync(t *testing.T) {
 	if _, err := exec.LookPath("pg_dump"); err != nil {
 		t.Fatal("pg_dump and pg_restore are needed (apt-get install postgresql-client)")
@@ -292,12 +294,15 @@ func TestRestoreThenResync(t *testing.T) {
 	m2 := testMail{from: "two@ngo.example", subject: "Contribution two, no Message-ID", received: now}
 	m3 := testMail{from: "three@univ.example", subject: "Contribution three", messageID: "three.1@univ.example", received: now}
 	m4 := testMail{from: "four@company.example", subject: "Contribution four, no Message-ID", received: now}
+	// Filed into INBOX by hand after the backup, keeping the date it first arrived.
+	m5 := testMail{from: "five@gov.example", subject: "Contribution five, filed late", messageID: "five.1@gov.example", received: now.AddDate(0, 0, -7)}
 	want := []contribution{
 		{Subject: old.subject, Msgs: 1, Cards: 1, Acks: 0}, // history: outside the acknowledgement window
 		{Subject: m1.subject, Msgs: 1, Cards: 1, Acks: 1},
 		{Subject: m3.subject, Msgs: 1, Cards: 1, Acks: 1},
 		{Subject: m4.subject, Msgs: 1, Cards: 1, Acks: 1},
 		{Subject: m2.subject, Msgs: 1, Cards: 1, Acks: 1},
+		{Subject: m5.subject, Msgs: 1, Cards: 1, Acks: 0}, // history too
 	}
 	slices.SortFunc(want, func(a, b contribution) int { return strings.Compare(a.Subject, b.Subject) })
 
@@ -306,12 +311,12 @@ func TestRestoreThenResync(t *testing.T) {
 	w.deliver(3, old, m1, m2)
 	dump := w.backup()
 	backupDay := time.Now().UTC().Format(time.DateOnly)
-	// After it: two more, then the database is lost.
-	w.deliver(5, m3, m4)
+	// After it: three more, then the database is lost.
+	w.deliver(6, m3, m4, m5)
 	first.stop(t)
 	before := w.processed()
-	if len(before) != 5 {
-		t.Fatalf("Processed holds %d messages, want 5", len(before))
+	if len(before) != 6 {
+		t.Fatalf("Processed holds %d messages, want 6", len(before))
 	}
 
 	// The old procedure: restore the dump and start wsisbot. The mail stored since the
@@ -322,7 +327,7 @@ func TestRestoreThenResync(t *testing.T) {
 	if n := w.count(`SELECT count(*) FROM messages WHERE direction = 'in'`); n != 3 {
 		t.Fatalf("after restore and serve: %d messages stored, want the 3 of the backup", n)
 	}
-	for _, m := range []testMail{m3, m4} {
+	for _, m := range []testMail{m3, m4, m5} {
 		if n := w.count(`SELECT count(*) FROM contributions WHERE subject = $1`, m.subject); n != 0 {
 			t.Fatalf("%q came back without resync", m.subject)
 		}
@@ -333,8 +338,8 @@ func TestRestoreThenResync(t *testing.T) {
 	// while serve runs. A dry run first: it lists and stores nothing.
 	out := w.mustResync("--folder", "Processed", "--since", backupDay, "--dry-run")
 	mustContain(t, out, "4 messages would be read", "nothing was stored", m1.subject, m4.subject, "<"+m3.messageID+">")
-	if strings.Contains(out, old.subject) {
-		t.Errorf("the dry run lists mail from before --since:\n%s", out)
+	if strings.Contains(out, old.subject) || strings.Contains(out, m5.subject) {
+		t.Errorf("the dry run lists mail received before --since:\n%s", out)
 	}
 	if n := w.count(`SELECT count(*) FROM messages WHERE direction = 'in'`); n != 3 {
 		t.Fatalf("the dry run stored mail: %d messages", n)
@@ -342,18 +347,27 @@ func TestRestoreThenResync(t *testing.T) {
 
 	out = w.mustResync("--folder", "Processed", "--since", backupDay)
 	mustContain(t, out, "read: 4\n", "already stored: 2\n", "new contributions: 2 (acknowledgements queued: 2)\n", "quarantined: 0\n")
+	// --since goes by the date mail reached the mailbox: the mail filed late is older.
+	// Without --since the whole folder is read, and it comes back too, as history: no
+	// acknowledgement.
+	if n := w.count(`SELECT count(*) FROM contributions WHERE subject = $1`, m5.subject); n != 0 {
+		t.Fatalf("%q, received before --since, was read", m5.subject)
+	}
+	out = w.mustResync()
+	mustContain(t, out, `folder "Processed"`, "the whole folder: 6 messages", "read: 6\n", "already stored: 5\n",
+		"new contributions: 1 (acknowledgements queued: 0)\n")
 	if got := w.contributions(); !slices.Equal(got, want) {
 		t.Fatalf("after resync, contributions (subject, messages, cards, acknowledgements):\n got %v\nwant %v", got, want)
 	}
-	if n := w.count(`SELECT count(*) FROM messages WHERE direction = 'in'`); n != 5 {
-		t.Fatalf("%d messages stored, want 5", n)
+	if n := w.count(`SELECT count(*) FROM messages WHERE direction = 'in'`); n != 6 {
+		t.Fatalf("%d messages stored, want 6", n)
 	}
 	// Acknowledgements: the ones the backup held as sent are not sent again; the mail
 	// new to the restored database is acknowledged by serve.
 	storetest.Eventually(t, 15*time.Second, "the new acknowledgements sent", func() bool {
 		return w.acks.count("three@univ.example") == 1 && w.acks.count("four@company.example") == 1
 	})
-	for _, addr := range []string{"old@gov.example", "one@gov.example", "two@ngo.example"} {
+	for _, addr := range []string{"old@gov.example", "one@gov.example", "two@ngo.example", "five@gov.example"} {
 		if n := w.acks.count(addr); n != 0 {
 			t.Errorf("%s was acknowledged %d more times after the restore", addr, n)
 		}
@@ -370,11 +384,13 @@ func TestRestoreThenResync(t *testing.T) {
 	// Again: nothing new.
 	out = w.mustResync("--since", backupDay) // --folder defaults to WSISBOT_IMAP_PROCESSED
 	mustContain(t, out, `folder "Processed"`, "read: 4\n", "already stored: 4\n", "new contributions: 0 (acknowledgements queued: 0)\n")
+	out = w.mustResync()
+	mustContain(t, out, "read: 6\n", "already stored: 6\n", "new contributions: 0 (acknowledgements queued: 0)\n")
 	if got := w.contributions(); !slices.Equal(got, want) {
 		t.Fatalf("after a second resync:\n got %v\nwant %v", got, want)
 	}
-	if n := w.count(`SELECT count(*) FROM messages WHERE direction = 'in'`); n != 5 {
-		t.Fatalf("after a second resync: %d messages stored, want 5", n)
+	if n := w.count(`SELECT count(*) FROM messages WHERE direction = 'in'`); n != 6 {
+		t.Fatalf("after a second resync: %d messages stored, want 6", n)
 	}
 	second.stop(t)
 
@@ -397,7 +413,7 @@ func TestRestoreThenResync(t *testing.T) {
 	outs := make([]string, 2)
 	errs := make([]error, 2)
 	for i := range outs {
-		wg.Go(func() { outs[i], errs[i] = w.resync("--since", backupDay) })
+		wg.Go(func() { outs[i], errs[i] = w.resync() })
 	}
 	storetest.Eventually(t, 15*time.Second, "both resyncs waiting to write", func() bool {
 		return w.count(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`) >= 2
@@ -411,18 +427,18 @@ func TestRestoreThenResync(t *testing.T) {
 		if errs[i] != nil {
 			t.Fatalf("concurrent resync %d: %v\n%s", i, errs[i], outs[i])
 		}
-		if strings.Contains(outs[i], "new contributions: 2 ") {
+		if strings.Contains(outs[i], "new contributions: 3 ") {
 			news++
 		}
 	}
 	if news != 1 {
-		t.Errorf("two resyncs at once: want one to store the 2 new contributions:\n%s\n%s", outs[0], outs[1])
+		t.Errorf("two resyncs at once: want one to store the 3 new contributions:\n%s\n%s", outs[0], outs[1])
 	}
 	if got := w.contributions(); !slices.Equal(got, want) {
 		t.Fatalf("after two resyncs at once:\n got %v\nwant %v\n%s\n%s", got, want, outs[0], outs[1])
 	}
-	if n := w.count(`SELECT count(*) FROM messages WHERE direction = 'in'`); n != 5 {
-		t.Fatalf("after two resyncs at once: %d messages stored, want 5", n)
+	if n := w.count(`SELECT count(*) FROM messages WHERE direction = 'in'`); n != 6 {
+		t.Fatalf("after two resyncs at once: %d messages stored, want 6", n)
 	}
 }
 
