@@ -55,15 +55,18 @@ type restoreWorld struct {
 	t     *testing.T
 	dbURL string
 	db    *sqlx.DB
-	imap  *imaptest.Memory
+	imap  imaptest.Server
 	env   map[string]string
 	acks  *ackCapture
 }
 
-func newRestoreWorld(t *testing.T) *restoreWorld {
+// newRestoreWorld starts the IMAP server srv makes (the in-memory one when nil).
+func newRestoreWorld(t *testing.T, srv func(testing.TB) imaptest.Server) *restoreWorld {
 	t.Helper()
-	w := &restoreWorld{t: t, dbURL: storetest.NewURL(t), imap: imaptest.StartMemory(t, imaptest.MemoryOptions{}),
-		acks: &ackCapture{sent: map[string]int{}}}
+	if srv == nil {
+		srv = func(t testing.TB) imaptest.Server { return imaptest.StartMemory(t, imaptest.MemoryOptions{}) }
+	}
+	w := &restoreWorld{t: t, dbURL: storetest.NewURL(t), imap: srv(t), acks: &ackCapture{sent: map[string]int{}}}
 	w.env = map[string]string{
 		"DATABASE_URL": w.dbURL, "WSISBOT_HTTP_ADDR": "127.0.0.1:0", "WSISBOT_LOG_LEVEL": "warn",
 		"WSISBOT_IMAP_ADDR": w.imap.Addr(), "WSISBOT_IMAP_TLS": "none",
@@ -282,12 +285,21 @@ func mustContain(t *testing.T, out string, lines ...string) {
 // once, with one card per contribution and one acknowledgement for mail inside the
 // window, none sent twice, and leaves the folder and the INBOX checkpoint as they were.
 // Messages with and without a Message-ID, stored before and after the backup, are
-// covered. The snapshot is a real `pg_dump -Fc` restored with pg_restore.
+// covered. The snapshot is a real `pg_dump -Fc` restored with pg_restore. It runs
+// against the in-memory server and Dovecot (both with MOVE; without MOVE and UIDPLUS the
+// moved mail stays in INBOX, flagged \Deleted, and the poller reads it again itself).
 func TestRestoreThenResync(t *testing.T) {
 	if _, err := exec.LookPath("pg_dump"); err != nil {
 		t.Fatal("pg_dump and pg_restore are needed (apt-get install postgresql-client)")
 	}
-	w := newRestoreWorld(t)
+	for _, k := range imaptest.Kinds() {
+		if !strings.Contains(k.Name, "rev1") {
+			t.Run(k.Name, func(t *testing.T) { testRestoreThenResync(t, newRestoreWorld(t, k.Start)) })
+		}
+	}
+}
+
+func testRestoreThenResync(t *testing.T, w *restoreWorld) {
 	now := time.Now()
 	old := testMail{from: "old@gov.example", subject: "Contribution from last month", messageID: "old.1@gov.example", received: now.AddDate(0, 0, -10)}
 	m1 := testMail{from: "one@gov.example", subject: "Contribution one", messageID: "one.1@gov.example", received: now}
