@@ -67,7 +67,8 @@ type ResyncMessage struct {
 // and acknowledgements inside pol.AckWindow) and the other kinds of stored mail.
 //
 // The folder is selected read-only (EXAMINE): no flag is set, nothing is moved, and the
-// batches carry no checkpoint (LastUID 0), so the poller's checkpoint never moves. It
+// batches carry checkpoint 0, which never moves a checkpoint forward (the store records
+// the folder's at 0 the first time), so the poller's stays where it is. It
 // connects, logs in and secures the connection exactly as the poller does with cfg and
 // opts. Running it twice, or while the poller runs, doubles nothing.
 func Resync(ctx context.Context, cfg IMAPConfig, st Ingester, pol store.IngestPolicy, ourAddresses []string, req ResyncRequest,
@@ -145,7 +146,8 @@ func Resync(ctx context.Context, cfg IMAPConfig, st Ingester, pol store.IngestPo
 			return rep, fmt.Errorf("mailin: resync %q: %w", folder, err)
 		}
 		b := p.parseBatch(sel.UIDValidity, fetchedBatch{plan: pl, msgs: msgs})
-		// No checkpoint: the folder's UIDs say nothing about what the poller has read.
+		// No checkpoint: which of the folder's UIDs were read says nothing about the
+		// mailbox's, and --since may have left gaps.
 		b.LastUID = 0
 		res, err := st.Ingest(ctx, b, p.pol)
 		if err != nil {
@@ -184,7 +186,7 @@ func fetchResync(p *Poller, s *session, pl batchPlan) ([]fetchedMsg, error) {
 		if err == nil {
 			return msgs, nil
 		}
-		if _, isIMAP := imapCode(err); !isIMAP || attempt >= unreadableAfter {
+		if _, isIMAP := imapCode(err); !isIMAP || attempt >= unreadableAfter*len(pl.uids) {
 			return nil, err
 		}
 	}

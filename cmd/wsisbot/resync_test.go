@@ -175,12 +175,21 @@ func (w *restoreWorld) deliver(want int, mails ...testMail) {
 	for _, m := range mails {
 		imaptest.Append(w.t, c, "INBOX", m.raw(), m.received)
 	}
-	storetest.Eventually(w.t, 15*time.Second, "mail stored, moved and acknowledged", func() bool {
+	deadline := time.Now().Add(15 * time.Second)
+	for {
 		inbox, _ := imaptest.Messages(w.t, c, "INBOX", false)
 		processed, _ := imaptest.Messages(w.t, c, "Processed", false)
-		return w.count(`SELECT count(*) FROM messages WHERE direction = 'in'`) == want && len(inbox) == 0 && len(processed) == want &&
-			w.count(`SELECT count(*) FROM outbox WHERE kind = 'ack_email' AND done_at IS NULL`) == 0
-	})
+		stored := w.count(`SELECT count(*) FROM messages WHERE direction = 'in'`)
+		pending := w.count(`SELECT count(*) FROM outbox WHERE kind = 'ack_email' AND done_at IS NULL`)
+		if stored == want && len(inbox) == 0 && len(processed) == want && pending == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			w.t.Fatalf("timed out waiting for %d messages stored, moved and acknowledged: %d stored, INBOX %v, Processed %d, %d acknowledgements pending",
+				want, stored, summary(inbox), len(processed), pending)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func (w *restoreWorld) count(query string, args ...any) int {
