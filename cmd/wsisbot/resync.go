@@ -24,8 +24,14 @@ func cmdResync(ctx context.Context, cfg *Config, logger *slog.Logger, args []str
 	since := fs.String("since", "", "first day to read, YYYY-MM-DD in UTC (default: the whole folder)")
 	dryRun := fs.Bool("dry-run", false, "list what would be read; store nothing")
 	noAck := fs.Bool("no-ack", false, "queue no acknowledgement for what is new to the database")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("resync: %w (usage: resync [--folder NAME] [--since YYYY-MM-DD] [--dry-run] [--no-ack])", err)
+	const synopsis = "resync [--folder NAME] [--since YYYY-MM-DD] [--dry-run] [--no-ack]"
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(stdout, "Usage: wsisbot %s\n", synopsis)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("resync: %w (usage: %s)", err, synopsis)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("resync: unexpected argument %q", fs.Arg(0))

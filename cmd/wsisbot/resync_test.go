@@ -463,6 +463,29 @@ func testRestoreThenResync(t *testing.T, w *restoreWorld) {
 	}
 }
 
+// TestResyncNoAck: with --no-ack, mail new to the database is stored and carded but
+// not acknowledged; without it, mail inside the window is.
+func TestResyncNoAck(t *testing.T) {
+	w := newRestoreWorld(t, nil)
+	c := imaptest.Dial(t, w.imap)
+	if err := c.Create("Processed", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	quiet := testMail{from: "quiet@gov.example", subject: "Contribution read with --no-ack", messageID: "quiet.1@gov.example", received: now}
+	imaptest.Append(t, c, "Processed", quiet.raw(), now)
+	out := w.mustResync("--no-ack")
+	mustContain(t, out, "new contributions: 1 (acknowledgements queued: 0)\n")
+	loud := testMail{from: "loud@gov.example", subject: "Contribution read without --no-ack", messageID: "loud.1@gov.example", received: now}
+	imaptest.Append(t, c, "Processed", loud.raw(), now)
+	out = w.mustResync()
+	mustContain(t, out, "already stored: 1\n", "new contributions: 1 (acknowledgements queued: 1)\n")
+	want := []contribution{{Subject: quiet.subject, Msgs: 1, Cards: 1, Acks: 0}, {Subject: loud.subject, Msgs: 1, Cards: 1, Acks: 1}}
+	if got := w.contributions(); !slices.Equal(got, want) {
+		t.Fatalf("contributions:\n got %v\nwant %v", got, want)
+	}
+}
+
 // TestResyncRefusesBadArguments checks the command line.
 func TestResyncRefusesBadArguments(t *testing.T) {
 	w := &restoreWorld{t: t, env: map[string]string{"DATABASE_URL": "postgres://127.0.0.1:1/none?sslmode=disable"}}
