@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/url"
 	"os/exec"
@@ -88,6 +87,10 @@ func (w *restoreWorld) openDB() {
 	w.db = db
 }
 
+// patience bounds each wait of these tests. It is long: on a loaded machine Dovecot
+// sometimes reports new mail to an idling client only at its 30-second check.
+const patience = 60 * time.Second
+
 // serving is a running `wsisbot serve`.
 type serving struct {
 	a      *app
@@ -100,7 +103,8 @@ func (w *restoreWorld) serve() *serving {
 	w.t.Helper()
 	cfg := testConfig(w.t, w.env)
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), appOptions{mailSender: w.acks, lockRetry: 50 * time.Millisecond})
+	// serve's log shows in the test's output when the test fails.
+	a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(w.t.Output(), nil)), appOptions{mailSender: w.acks, lockRetry: 50 * time.Millisecond})
 	if err != nil {
 		cancel()
 		w.t.Fatal(err)
@@ -108,7 +112,7 @@ func (w *restoreWorld) serve() *serving {
 	s := &serving{a: a, cancel: cancel, done: make(chan error, 1)}
 	go func() { s.done <- a.run(ctx, 50*time.Millisecond) }()
 	w.t.Cleanup(func() { s.stop(w.t) })
-	storetest.Eventually(w.t, 15*time.Second, "the poller's first check of the mailbox", func() bool {
+	storetest.Eventually(w.t, patience, "the poller's first check of the mailbox", func() bool {
 		return !a.poller.Status().LastSuccessAt.IsZero()
 	})
 	return s
@@ -175,7 +179,7 @@ func (w *restoreWorld) deliver(want int, mails ...testMail) {
 	for _, m := range mails {
 		imaptest.Append(w.t, c, "INBOX", m.raw(), m.received)
 	}
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(patience)
 	for {
 		inbox, _ := imaptest.Messages(w.t, c, "INBOX", false)
 		processed, _ := imaptest.Messages(w.t, c, "Processed", false)
@@ -385,7 +389,7 @@ func testRestoreThenResync(t *testing.T, w *restoreWorld) {
 	}
 	// Acknowledgements: the ones the backup held as sent are not sent again; the mail
 	// new to the restored database is acknowledged by serve.
-	storetest.Eventually(t, 15*time.Second, "the new acknowledgements sent", func() bool {
+	storetest.Eventually(t, patience, "the new acknowledgements sent", func() bool {
 		return w.acks.count("three@univ.example") == 1 && w.acks.count("four@company.example") == 1
 	})
 	for _, addr := range []string{"old@gov.example", "one@gov.example", "two@ngo.example", "five@gov.example"} {
@@ -436,7 +440,7 @@ func testRestoreThenResync(t *testing.T, w *restoreWorld) {
 	for i := range outs {
 		wg.Go(func() { outs[i], errs[i] = w.resync() })
 	}
-	storetest.Eventually(t, 15*time.Second, "both resyncs waiting to write", func() bool {
+	storetest.Eventually(t, patience, "both resyncs waiting to write", func() bool {
 		return w.count(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`) >= 2
 	})
 	if err := hold.Commit(); err != nil {
