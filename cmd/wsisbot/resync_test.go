@@ -87,8 +87,9 @@ func (w *restoreWorld) openDB() {
 	w.db = db
 }
 
-// patience bounds each wait of these tests. It is long: on a loaded machine Dovecot
-// sometimes reports new mail to an idling client only at its 30-second check.
+// patience bounds each wait of these tests. It is long: on a loaded machine the poller
+// idling on Dovecot has taken more than 15 seconds to store new mail (Dovecot checks an
+// idle mailbox every 30 seconds when no change notification reaches it).
 const patience = 60 * time.Second
 
 // serving is a running `wsisbot serve`.
