@@ -523,3 +523,24 @@ func summary(msgs []imaptest.MessageInfo) []string {
 	}
 	return out
 }
+
+// TestResyncSkipsStoredDuplicate: a message stored as a duplicate (a Message-ID already
+// stored, other bytes), read again from the processed folder, is the same message and is
+// skipped like the others: resync stores no second copy of it.
+func TestResyncSkipsStoredDuplicate(t *testing.T) {
+	w := newRestoreWorld(t, nil)
+	now := time.Now()
+	first := testMail{from: "one@gov.example", subject: "Contribution one", messageID: "one.1@gov.example", received: now}
+	resent := first
+	resent.subject = "Contribution one (sent again, other bytes)"
+	w.serve()
+	w.deliver(2, first, resent)
+	if n := w.count(`SELECT count(*) FROM messages WHERE kind = 'duplicate'`); n != 1 {
+		t.Fatalf("%d duplicates stored, want 1", n)
+	}
+	out := w.mustResync("--since", now.UTC().Format(time.DateOnly))
+	mustContain(t, out, "read: 2\n", "already stored: 2\n", "other mail stored: 0\n")
+	if n := w.count(`SELECT count(*) FROM messages WHERE direction = 'in'`); n != 2 {
+		t.Errorf("after resync: %d messages stored, want 2", n)
+	}
+}
