@@ -29,6 +29,8 @@ Commands:
   demo      see it work: in-process mailbox, mail server and Slack stand-in (--once: exit when done)
   serve     run the intake, the mailer and the Slack desk (migrates first)
   migrate   apply the database migrations and exit
+  resync    read a folder again and store what the database lacks (after a restore):
+            resync [--folder NAME] [--since YYYY-MM-DD] [--dry-run] [--no-ack]
   export    write every contribution: export --format csv|json|xlsx [--out FILE]
   phases    print the phases and deadlines relative to now
   config    print the configuration, secrets masked
@@ -89,6 +91,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 		return cmdServe(ctx, cfg, logger, rest)
 	case "export":
 		return cmdExport(ctx, cfg, rest, stdout)
+	case "resync":
+		return cmdResync(ctx, cfg, logger, rest, stdout)
 	case "demo":
 		return cmdDemo(ctx, cfg, logger, rest, stdout)
 	}
