@@ -2,6 +2,7 @@ package mailin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -177,18 +178,23 @@ func Resync(ctx context.Context, cfg IMAPConfig, st Ingester, pol store.IngestPo
 	return rep, nil
 }
 
-// fetchResync fetches one batch like the poller does. A message the server refuses is
-// asked for again, and after unreadableAfter refusals it is quarantined with the server's
-// answer, as the poller does over its sessions.
+// fetchResync fetches one batch like the poller does. A message the server refuses or
+// returns without its body is asked for again at once, and after unreadableAfter such
+// answers it is quarantined with the server's answer, as the poller does over its
+// sessions.
 func fetchResync(p *Poller, s *session, pl batchPlan) ([]fetchedMsg, error) {
-	for attempt := 1; ; attempt++ {
-		msgs, err := p.fetchPlan(s, pl)
-		if err == nil {
-			return msgs, nil
-		}
-		if _, isIMAP := imapCode(err); !isIMAP || attempt >= unreadableAfter*len(pl.uids) {
+	var out []fetchedMsg
+	for {
+		cut, msgs, err := p.fetchPlan(s, pl)
+		out = append(out, msgs...)
+		var held *heldError
+		switch {
+		case err == nil:
+			return out, nil
+		case !errors.As(err, &held) || len(cut.uids) >= len(pl.uids):
 			return nil, err
 		}
+		pl.uids = pl.uids[len(cut.uids):]
 	}
 }
 

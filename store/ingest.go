@@ -518,6 +518,18 @@ func (s *Store) ingestOne(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m 
 	return res, err
 }
 
+// relocate records the mailbox position a stored message was read from again.
+func relocate(ctx context.Context, tx *sqlx.Tx, id int64, m *Inbound) error {
+	if m.UID == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET mailbox = $2, uidvalidity = $3, uid = $4 WHERE id = $1`,
+		id, m.Mailbox, int64(m.UIDValidity), int64(m.UID)); err != nil {
+		return fmt.Errorf("relocate: %w", err)
+	}
+	return nil
+}
+
 func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *Inbound) (Ingested, error) {
 	res := Ingested{UID: m.UID, Kind: m.Kind, Reason: m.KindReason}
 	rawSHA := m.rawSHA()
@@ -541,14 +553,21 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, bc *batchContext, m *
 			return s.supersede(ctx, tx, bc, m, prev, rawSHA)
 		}
 		if prev.RawSHA256 == rawSHA {
-			if m.UID > 0 {
-				if _, err := tx.ExecContext(ctx, `UPDATE messages SET mailbox = $2, uidvalidity = $3, uid = $4 WHERE id = $1`,
-					prev.ID, m.Mailbox, int64(m.UIDValidity), int64(m.UID)); err != nil {
-					return res, fmt.Errorf("relocate: %w", err)
-				}
-			}
 			res.Skipped = true
-			return res, nil
+			return res, relocate(ctx, tx, prev.ID, m)
+		}
+		// The same duplicate read again under another position: the same message.
+		if m.MessageID != "" {
+			var dupID int64
+			err := tx.GetContext(ctx, &dupID, `SELECT id FROM messages WHERE message_id = $1 AND raw_sha256 = $2 AND kind = 'duplicate' LIMIT 1`,
+				m.MessageID, rawSHA)
+			switch {
+			case err == nil:
+				res.Skipped = true
+				return res, relocate(ctx, tx, dupID, m)
+			case err != errNoRows:
+				return res, fmt.Errorf("stored duplicate: %w", err)
+			}
 		}
 		if m.Kind != MsgQuarantined {
 			m.Kind, m.KindReason = MsgDuplicate, fmt.Sprintf("Message-ID <%s> is already stored (message %d)", m.MessageID, prev.ID)
