@@ -1,0 +1,410 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wsis/wsisbot/internal/imaptest"
+	"github.com/wsis/wsisbot/internal/pgtest"
+)
+
+// The fault tests run one `serve` against a world whose parts fail on purpose: the
+// database restarts, the IMAP server stops, the SMTP server refuses connections, Slack
+// rate-limits or fails, or serve itself is killed. Each ends with the exact counts of
+// checkOnce, and logs one line per fault:
+//
+//	FAULT name: recovered in 3.2s after fault cleared (resumed in 0.4s); readyz during fault: ...; log during fault: ...
+//
+// "Resumed" is the first progress (a message stored or a side effect done) after the
+// fault cleared; "recovered" is when every message is stored, carded and acknowledged.
+
+// Recovery bounds: how long after a fault clears the backlog may still wait.
+const (
+	// The database: the mailbox lock is asked for again every 2 s, the mail workers
+	// back off up to 30 s after store errors.
+	pgRecoveryBound = 30 * time.Second
+	// The IMAP server: the poller's backoff doubles during the outage and may wait about
+	// as long again as the outage lasted.
+	imapRecoveryBound = 45 * time.Second
+	// SMTP and Slack: an outage of a minute must not leave side effects waiting much
+	// longer than the outage itself once the server answers again.
+	smtpRecoveryBound  = 30 * time.Second
+	slackRecoveryBound = 30 * time.Second
+)
+
+// faultEnv shortens what can be shortened for every replica of the fault tests.
+var faultEnv = []string{"WSISBOT_IMAP_POLL=1s"}
+
+// TestFaults runs the fault scenarios side by side: they mostly wait for a fault to last
+// its time, so they share the machine well. They run concurrently through t.Run from
+// goroutines (not t.Parallel, which -parallel would hold to the number of CPUs).
+func TestFaults(t *testing.T) {
+	scenarios := []struct {
+		name string
+		run  func(t *testing.T)
+	}{
+		{"pg-restart-backlog", func(t *testing.T) { testPGRestart(t, "fast", false) }},
+		{"pg-restart-idle", func(t *testing.T) { testPGRestart(t, "immediate", true) }},
+		{"dovecot-stop-30s", testDovecotStop},
+		{"smtp-refused-60s", testSMTPRefused},
+		{"slack-429-every-5th", func(t *testing.T) { testSlackFailures(t, 5, http.StatusTooManyRequests, time.Second, 15*time.Second) }},
+		{"slack-503-every-5th", func(t *testing.T) { testSlackFailures(t, 5, http.StatusServiceUnavailable, 0, 15*time.Second) }},
+		{"slack-503-outage-20s", func(t *testing.T) { testSlackFailures(t, 1, http.StatusServiceUnavailable, 0, 20*time.Second) }},
+		{"kill9-x20", testKill9Backlog},
+	}
+	wsisbotBinary(t) // build once before the scenarios start their clocks
+	start := time.Now()
+	var wg sync.WaitGroup
+	for _, sc := range scenarios {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t.Run(sc.name, sc.run)
+		}()
+	}
+	wg.Wait()
+	t.Logf("FAULTS wall time %.1fs", time.Since(start).Seconds())
+}
+
+// faultWatch follows one fault: what /readyz answered and what serve logged while it
+// lasted, and how long the pipeline took to recover once it cleared.
+type faultWatch struct {
+	name    string
+	w       *world
+	r       *replica
+	logFrom int
+	logTo   int
+	cleared time.Time
+	base    int // progress when the fault cleared
+
+	stop    chan struct{}
+	stopped chan struct{}
+	mu      sync.Mutex
+	answers []string
+	counts  map[string]int
+}
+
+// beginFault starts watching r; call it right before the fault begins.
+func (w *world) beginFault(name string, r *replica) *faultWatch {
+	f := &faultWatch{name: name, w: w, r: r, logFrom: r.logLen(), logTo: -1,
+		stop: make(chan struct{}), stopped: make(chan struct{}), counts: map[string]int{}}
+	go f.probe()
+	return f
+}
+
+func (f *faultWatch) probe() {
+	defer close(f.stopped)
+	t := time.NewTicker(500 * time.Millisecond)
+	defer t.Stop()
+	for {
+		a := f.r.readyz()
+		f.mu.Lock()
+		if f.counts[a] == 0 {
+			f.answers = append(f.answers, a)
+		}
+		f.counts[a]++
+		f.mu.Unlock()
+		select {
+		case <-f.stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// clear marks the moment the fault cleared.
+func (f *faultWatch) clear() {
+	close(f.stop)
+	<-f.stopped
+	f.logTo = f.r.logLen()
+	f.base = f.w.progress()
+	f.cleared = time.Now()
+}
+
+func (f *faultWatch) readyzSummary() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var parts []string
+	for _, a := range f.answers {
+		parts = append(parts, fmt.Sprintf("%s (x%d)", a, f.counts[a]))
+	}
+	if len(parts) == 0 {
+		return "not asked"
+	}
+	return strings.Join(parts, " | ")
+}
+
+// recovered waits until n messages are stored and nothing is pending, logs the FAULT
+// line, and fails the test when recovery did not come, or came later than bound.
+func (f *faultWatch) recovered(t *testing.T, n int, bound, timeout time.Duration) {
+	t.Helper()
+	var resumed time.Duration = -1
+	err := f.w.waitFor(timeout, func() (bool, string) {
+		if resumed < 0 && f.w.progress() > f.base && f.base >= 0 {
+			resumed = time.Since(f.cleared)
+		}
+		return f.w.allDone(n)
+	}, f.r)
+	took := time.Since(f.cleared)
+	res := "no progress"
+	if resumed >= 0 {
+		res = fmt.Sprintf("resumed in %.1fs", resumed.Seconds())
+	}
+	status := fmt.Sprintf("recovered in %.1fs after fault cleared (%s)", took.Seconds(), res)
+	if err != nil {
+		status = fmt.Sprintf("NOT recovered %.1fs after fault cleared (%s): %v", took.Seconds(), res, err)
+	}
+	t.Logf("FAULT %s: %s; readyz during fault: %s; log during fault: %s", f.name, status, f.readyzSummary(),
+		logSummary(f.r.logSince(f.logFrom, f.logTo), 4))
+	if err != nil {
+		t.Fatalf("%s: the pipeline did not recover: %v\nreadyz now: %s\nlog after the fault cleared:\n%s", f.name, err,
+			f.r.readyz(), logSummary(f.r.logSince(f.logTo, -1), 12))
+	}
+	if took > bound {
+		t.Errorf("%s: recovery took %.1fs after the fault cleared, want under %s", f.name, took.Seconds(), bound)
+	}
+}
+
+// logSummary lists the distinct WARN and ERROR messages of a stretch of serve's log
+// (message and error), first seen first, at most max of them.
+func logSummary(log string, max int) string {
+	type entry struct {
+		text string
+		n    int
+	}
+	var order []*entry
+	seen := map[string]*entry{}
+	total := 0
+	for _, line := range strings.Split(log, "\n") {
+		if i := strings.Index(line, ": {"); i >= 0 {
+			line = line[i+2:]
+		}
+		var v map[string]any
+		if json.Unmarshal([]byte(line), &v) != nil {
+			continue
+		}
+		level := fmt.Sprint(v["level"])
+		if level != "WARN" && level != "ERROR" {
+			continue
+		}
+		text := level + " " + fmt.Sprint(v["msg"])
+		if e, ok := v["error"]; ok {
+			text += ": " + fmt.Sprint(e)
+		}
+		if len(text) > 220 {
+			text = text[:220] + "…"
+		}
+		total++
+		if e := seen[text]; e != nil {
+			e.n++
+			continue
+		}
+		e := &entry{text: text, n: 1}
+		seen[text] = e
+		order = append(order, e)
+	}
+	if total == 0 {
+		return "nothing at WARN or ERROR"
+	}
+	var parts []string
+	for i, e := range order {
+		if i == max {
+			parts = append(parts, fmt.Sprintf("and %d more kinds", len(order)-max))
+			break
+		}
+		parts = append(parts, strconv.Quote(e.text)+fmt.Sprintf(" (x%d)", e.n))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// waitStored waits until at least n inbound messages are stored.
+func (w *world) waitStored(t *testing.T, n int, r *replica) {
+	t.Helper()
+	err := w.waitFor(2*time.Minute, func() (bool, string) {
+		got, err := w.tryCount(`SELECT count(*) FROM messages WHERE direction = 'in'`)
+		return err == nil && got >= n, fmt.Sprintf("%d of %d stored (%v)", got, n, err)
+	}, r)
+	if err != nil {
+		t.Fatalf("before the fault: %v\n%s", err, tail(r.logs(), 30))
+	}
+}
+
+// testPGRestart restarts a private PostgreSQL under one serve: in the middle of a
+// backlog, or while serve is idle, after which new mail must be stored, carded and
+// acknowledged.
+func testPGRestart(t *testing.T, mode string, idle bool) {
+	pg := pgtest.Start(t)
+	backlog, later := 300, 0
+	if idle {
+		backlog, later = 40, 20
+	}
+	w := newWorldWith(t, worldOptions{backlog: backlog, dbURL: pg.URL("postgres"), env: faultEnv})
+	r := w.startReplica("serve")
+	if idle {
+		if err := w.waitAll(backlog, 2*time.Minute, r); err != nil {
+			t.Fatalf("before the fault: %v\n%s", err, tail(r.logs(), 30))
+		}
+	} else {
+		w.waitStored(t, backlog/3, r)
+	}
+	name := "pg-restart-backlog (stop -m " + mode + ")"
+	if idle {
+		name = "pg-restart-idle (stop -m " + mode + ")"
+	}
+	f := w.beginFault(name, r)
+	pg.Stop(t, mode)
+	// The database stays down long enough for the lock's check (every 2 s) and the
+	// workers to notice.
+	time.Sleep(5 * time.Second)
+	pg.Start(t)
+	f.clear()
+	if later > 0 {
+		w.appendMail(backlog, later)
+	}
+	f.recovered(t, backlog+later, pgRecoveryBound, 2*time.Minute)
+	w.checkOnce(backlog + later)
+	r.terminate(t)
+}
+
+// testDovecotStop stops the private Dovecot holding the mailbox for 30 s in the middle
+// of a backlog.
+func testDovecotStop(t *testing.T) {
+	d := imaptest.StartDovecot(t)
+	const backlog = 300
+	w := newWorldWith(t, worldOptions{backlog: backlog, dovecot: d, env: faultEnv})
+	r := w.startReplica("serve")
+	w.waitStored(t, backlog/3, r)
+	f := w.beginFault("dovecot-stop-30s", r)
+	d.Stop(t)
+	time.Sleep(30 * time.Second)
+	d.Start(t)
+	f.clear()
+	f.recovered(t, backlog, imapRecoveryBound, 3*time.Minute)
+	w.checkOnce(backlog)
+	r.terminate(t)
+}
+
+// testSMTPRefused closes the SMTP server for a minute in the middle of a backlog (the
+// port refuses connections), then serves again on the same port.
+func testSMTPRefused(t *testing.T) {
+	const backlog = 200
+	w := newWorldWith(t, worldOptions{backlog: backlog, env: faultEnv})
+	r := w.startReplica("serve")
+	if err := w.waitFor(2*time.Minute, func() (bool, string) {
+		n := len(w.mail.Sent())
+		return n >= backlog/4, fmt.Sprintf("%d acknowledgements delivered", n)
+	}, r); err != nil {
+		t.Fatalf("before the fault: %v\n%s", err, tail(r.logs(), 30))
+	}
+	f := w.beginFault("smtp-refused-60s", r)
+	w.stopSMTP()
+	time.Sleep(time.Minute)
+	w.startSMTP()
+	f.clear()
+	f.recovered(t, backlog, smtpRecoveryBound, 3*time.Minute)
+	w.checkOnce(backlog)
+	r.terminate(t)
+}
+
+// testSlackFailures makes every nth Web API call fail with status (a 429 carries
+// Retry-After) for lasting, from when a quarter of the cards are posted.
+func testSlackFailures(t *testing.T, every, status int, retryAfter, lasting time.Duration) {
+	const backlog = 150
+	w := newWorldWith(t, worldOptions{backlog: backlog, env: faultEnv})
+	r := w.startReplica("serve")
+	if err := w.waitFor(2*time.Minute, func() (bool, string) {
+		n := len(w.slack.Calls("chat.postMessage"))
+		return n >= backlog/4, fmt.Sprintf("%d posts", n)
+	}, r); err != nil {
+		t.Fatalf("before the fault: %v\n%s", err, tail(r.logs(), 30))
+	}
+	name := fmt.Sprintf("slack-%d-every-%d-calls-%s", status, every, lasting)
+	if every == 1 {
+		name = fmt.Sprintf("slack-%d-outage-%s", status, lasting)
+	}
+	f := w.beginFault(name, r)
+	before := len(w.slack.Calls(""))
+	w.slack.FailEvery(every, status, retryAfter)
+	time.Sleep(lasting)
+	w.slack.FailEvery(0, 0, 0)
+	f.clear()
+	failed := 0
+	for _, c := range w.slack.Calls("")[before:] {
+		if c.Status == status {
+			failed++
+		}
+	}
+	t.Logf("%s: %d Web API calls answered %d during the fault", name, failed, status)
+	f.recovered(t, backlog, slackRecoveryBound, 3*time.Minute)
+	w.checkOnce(backlog)
+	r.terminate(t)
+}
+
+// testKill9Backlog kills serve with SIGKILL twenty times at random moments during a
+// 2,000-message backlog, restarting it each time. WSISBOT_FAULT_SEED replays a run.
+func testKill9Backlog(t *testing.T) {
+	const backlog, kills = 2000, 20
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("WSISBOT_FAULT_SEED"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("WSISBOT_FAULT_SEED: %v", err)
+		}
+		seed = v
+	}
+	t.Logf("kill -9 moments from seed %d (replay with WSISBOT_FAULT_SEED=%d)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, 2019))
+	w := newWorldWith(t, worldOptions{backlog: backlog, env: faultEnv})
+	var rs []*replica
+	allLogs := func() string {
+		var b strings.Builder
+		for _, r := range rs {
+			b.WriteString(r.logs())
+		}
+		return b.String()
+	}
+	began := time.Now()
+	for i := range kills {
+		r := w.startReplica(fmt.Sprintf("run%02d", i))
+		rs = append(rs, r)
+		after := 300*time.Millisecond + time.Duration(rng.Int64N(int64(2200*time.Millisecond)))
+		select {
+		case <-r.exited:
+			t.Fatalf("run %d exited by itself: %v\n%s", i, r.exitErr, tail(r.logs(), 30))
+		case <-time.After(after):
+		}
+		if err := r.cmd.Process.Kill(); err != nil {
+			t.Fatal(err)
+		}
+		<-r.exited
+		stored, _ := w.tryCount(`SELECT count(*) FROM messages WHERE direction = 'in'`)
+		pending, _ := w.tryCount(`SELECT count(*) FROM outbox WHERE done_at IS NULL AND failed_at IS NULL`)
+		t.Logf("kill %2d after %4dms: %4d stored, %4d side effects pending, %4d cards posted", i+1,
+			after.Milliseconds(), stored, pending, len(w.slack.Calls("chat.postMessage")))
+	}
+	killing := time.Since(began)
+	last := w.startReplica("final")
+	rs = append(rs, last)
+	cleared := time.Now()
+	err := w.waitAll(backlog, 4*time.Minute, last)
+	took := time.Since(cleared)
+	status := fmt.Sprintf("recovered in %.1fs after the last restart", took.Seconds())
+	if err != nil {
+		status = fmt.Sprintf("NOT recovered %.1fs after the last restart: %v", took.Seconds(), err)
+	}
+	t.Logf("FAULT kill9-x20 (seed %d, %d kills over %.1fs): %s; readyz during fault: none (the process was dead); log during fault: %s",
+		seed, kills, killing.Seconds(), status, logSummary(allLogs(), 6))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, tail(allLogs(), 40))
+	}
+	w.checkOnce(backlog)
+	last.terminate(t)
+}
