@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -173,6 +174,8 @@ func (f *faultWatch) recovered(t *testing.T, n int, bound, timeout time.Duration
 	}
 }
 
+var digits = regexp.MustCompile(`[0-9]+`)
+
 // logSummary lists the distinct WARN and ERROR messages of a stretch of serve's log
 // (message and error), first seen first, at most max of them.
 func logSummary(log string, max int) string {
@@ -203,12 +206,15 @@ func logSummary(log string, max int) string {
 			text = text[:220] + "…"
 		}
 		total++
-		if e := seen[text]; e != nil {
+		// Lines differing only in numbers (ports, references, ids) count as one kind,
+		// shown by its first line.
+		key := digits.ReplaceAllString(text, "#")
+		if e := seen[key]; e != nil {
 			e.n++
 			continue
 		}
 		e := &entry{text: text, n: 1}
-		seen[text] = e
+		seen[key] = e
 		order = append(order, e)
 	}
 	if total == 0 {
