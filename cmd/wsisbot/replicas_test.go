@@ -118,7 +118,17 @@ func newWorldWith(t *testing.T, o worldOptions) *world {
 	} else {
 		w.startMemoryIMAP()
 	}
-	w.appendBacklog(o.backlog)
+	if w.dovecot != nil {
+		// Straight into the Maildir: much faster than APPEND.
+		received, _ := time.Parse(time.RFC3339, w.clock)
+		var msgs [][]byte
+		for i := range o.backlog {
+			msgs = append(msgs, backlogMessage(i, received))
+		}
+		w.dovecot.SeedMaildir(t, msgs, received.Add(-time.Hour))
+	} else {
+		w.appendBacklog(o.backlog)
+	}
 
 	w.mail = &mailCapture{out: io.Discard}
 	sln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -198,21 +208,9 @@ func (nopLogger) Printf(string, ...any) {}
 
 func (w *world) appendBacklog(n int) { w.appendMail(0, n) }
 
-// appendMail puts messages from to from+n-1 of the backlog into the mailbox: on Dovecot
-// straight into its Maildir, elsewhere with APPEND.
+// appendMail appends messages from to from+n-1 of the backlog to the mailbox.
 func (w *world) appendMail(from, n int) {
-	if n <= 0 {
-		return
-	}
 	received, _ := time.Parse(time.RFC3339, w.clock)
-	if w.dovecot != nil {
-		var msgs [][]byte
-		for i := from; i < from+n; i++ {
-			msgs = append(msgs, backlogMessage(i, received))
-		}
-		w.dovecot.SeedMaildir(w.t, msgs, received.Add(-time.Hour))
-		return
-	}
 	c, err := imapclient.DialInsecure(w.imap, nil)
 	if err != nil {
 		w.t.Fatal(err)
