@@ -413,16 +413,6 @@ func (w *world) tryCount(q string) (int, error) {
 	return n, err
 }
 
-// progress is what the pipeline has done so far: inbound messages stored plus side
-// effects done (-1 while the database does not answer).
-func (w *world) progress() int {
-	n, err := w.tryCount(`SELECT (SELECT count(*) FROM messages WHERE direction = 'in') + (SELECT count(*) FROM outbox WHERE done_at IS NOT NULL)`)
-	if err != nil {
-		return -1
-	}
-	return n
-}
-
 // allDone reports whether n inbound messages are stored and no side effect is pending,
 // and if not, what is missing. A database that does not answer is not done.
 func (w *world) allDone(n int) (bool, string) {
