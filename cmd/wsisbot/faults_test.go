@@ -437,7 +437,7 @@ func testKill9Backlog(t *testing.T) {
 	last := w.startReplica("final")
 	rs = append(rs, last)
 	cleared := time.Now()
-	err := w.waitAll(backlog, 4*time.Minute, last)
+	err := w.waitAll(backlog, 6*time.Minute, last)
 	took := time.Since(cleared)
 	status := fmt.Sprintf("recovered in %.1fs after the last restart", took.Seconds())
 	if err != nil {

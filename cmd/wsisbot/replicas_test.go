@@ -428,7 +428,9 @@ func (w *world) allDone(n int) (bool, string) {
 		return true, ""
 	}
 	var why []string
-	_ = w.db.Select(&why, `SELECT kind || ' x' || count(*) || ' attempts ' || max(attempts) || ': ' || max(last_error)
+	_ = w.db.Select(&why, `SELECT kind || ' x' || count(*) || ' attempts ' || max(attempts) ||
+		' due ' || to_char(min(next_attempt_at), 'HH24:MI:SS') || '..' || to_char(max(next_attempt_at), 'HH24:MI:SS') ||
+		': ' || coalesce(max(last_error), '')
 		FROM outbox WHERE done_at IS NULL AND failed_at IS NULL GROUP BY kind`)
 	return false, fmt.Sprintf("%d of %d stored, %d side effects pending: %s", stored, n, pending, strings.Join(why, "; "))
 }
