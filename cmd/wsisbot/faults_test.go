@@ -163,6 +163,9 @@ func (f *faultWatch) recovered(t *testing.T, n int, bounds faultBounds, timeout 
 	}, f.r)
 	took := time.Since(f.cleared)
 	res := "the faulted part did no work"
+	if err == nil && took < time.Second {
+		res = "nothing was left to do"
+	}
 	if resumed >= 0 {
 		res = fmt.Sprintf("resumed in %.1fs", resumed.Seconds())
 	}
@@ -379,13 +382,24 @@ func testSlackFailures(t *testing.T, every, status int, retryAfter, lasting time
 	time.Sleep(lasting)
 	w.slack.FailEvery(0, 0, 0)
 	f.clear()
-	failed := 0
+	// How many calls came while an earlier 429 of the same method still asked to wait.
+	failed, early := 0, 0
+	waitUntil := map[string]time.Time{}
 	for _, c := range w.slack.Calls("")[before:] {
+		if c.At.Before(waitUntil[c.Method]) {
+			early++
+		}
 		if c.Status == status {
 			failed++
+			if retryAfter > 0 {
+				waitUntil[c.Method] = c.At.Add(retryAfter)
+			}
 		}
 	}
 	t.Logf("%s: %d Web API calls answered %d during the fault", name, failed, status)
+	if retryAfter > 0 {
+		t.Logf("%s: %d calls came before the Retry-After of an earlier 429 of their method had passed", name, early)
+	}
 	f.recovered(t, backlog, slackBounds, 3*time.Minute)
 	w.checkOnce(backlog)
 	r.terminate(t)
