@@ -40,6 +40,7 @@ type StandIn struct {
 	mu      sync.Mutex
 	calls   []Call
 	fail    map[string][]injected
+	every   everyFault
 	members map[string][]string
 	deleted map[string]bool
 	groups  map[string][]string
@@ -111,6 +112,12 @@ type injected struct {
 	retryAfter time.Duration
 }
 
+// everyFault fails every nth Web API call; n of 0 is off.
+type everyFault struct {
+	injected
+	n, seen int
+}
+
 // NewStandIn returns an empty stand-in.
 func NewStandIn(opts StandInOptions) *StandIn {
 	if opts.BotUserID == "" {
@@ -159,6 +166,29 @@ func (s *StandIn) FailNext(method string, n int, status int, retryAfter time.Dur
 	for range n {
 		s.fail[method] = append(s.fail[method], injected{status: status, retryAfter: retryAfter})
 	}
+}
+
+// FailEvery makes every nth Web API call from now on (all methods counted together)
+// fail as FailNext does; n of 0 or less stops it. With n of 1 every call fails: an outage.
+func (s *StandIn) FailEvery(n int, status int, retryAfter time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.every = everyFault{injected: injected{status: status, retryAfter: retryAfter}, n: max(n, 0)}
+}
+
+// injectedFor takes the failure due for a call of method, if any; s.mu is held.
+func (s *StandIn) injectedFor(method string) (injected, bool) {
+	if q := s.fail[method]; len(q) > 0 {
+		s.fail[method] = q[1:]
+		return q[0], true
+	}
+	if s.every.n > 0 && method != "response_url" && method != "upload" {
+		s.every.seen++
+		if s.every.seen%s.every.n == 0 {
+			return s.every.injected, true
+		}
+	}
+	return injected{}, false
 }
 
 // Calls lists the calls of method ("" for all), oldest first.
@@ -257,9 +287,7 @@ func (s *StandIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		call.Status, call.Error = status, slackErr
 		s.calls = append(s.calls, call)
 	}
-	if q := s.fail[call.Method]; len(q) > 0 {
-		f := q[0]
-		s.fail[call.Method] = q[1:]
+	if f, ok := s.injectedFor(call.Method); ok {
 		record(f.status, "")
 		if f.status == http.StatusTooManyRequests {
 			w.Header().Set("Retry-After", strconv.Itoa(int(f.retryAfter/time.Second)))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -26,6 +27,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/wsis/wsisbot/bot"
+	"github.com/wsis/wsisbot/internal/imaptest"
 	"github.com/wsis/wsisbot/store/storetest"
 )
 
@@ -63,19 +65,46 @@ type world struct {
 	dbURL    string
 	db       *sqlx.DB
 	imap     string
+	imapUser string
+	imapPass string
+	dovecot  *imaptest.Dovecot
 	smtp     string
 	slack    *bot.StandIn
 	slackURL string
 	mail     *mailCapture
 	clock    string
+	env      []string
+
+	smtpMu  sync.Mutex
+	smtpSrv *smtp.Server // nil while the SMTP server is down
 }
 
 const replicaChannel = "C0REPLICAS"
 
+// worldOptions change what replicas run against.
+type worldOptions struct {
+	backlog int
+	// dbURL is a database of the test's own (a private server it stops and starts);
+	// empty: a fresh database on the shared test server.
+	dbURL string
+	// dovecot holds the mailbox instead of go-imap's in-memory server.
+	dovecot *imaptest.Dovecot
+	// env is added to every replica's environment.
+	env []string
+}
+
 func newWorld(t *testing.T, backlog int) *world {
 	t.Helper()
-	w := &world{t: t, clock: "2019-01-20T10:00:00+01:00"}
-	w.dbURL = storetest.NewURL(t)
+	return newWorldWith(t, worldOptions{backlog: backlog})
+}
+
+func newWorldWith(t *testing.T, o worldOptions) *world {
+	t.Helper()
+	w := &world{t: t, clock: "2019-01-20T10:00:00+01:00", env: o.env}
+	w.dbURL = o.dbURL
+	if w.dbURL == "" {
+		w.dbURL = storetest.NewURL(t)
+	}
 	db, err := sqlx.Open("postgres", w.dbURL)
 	if err != nil {
 		t.Fatal(err)
@@ -83,6 +112,43 @@ func newWorld(t *testing.T, backlog int) *world {
 	t.Cleanup(func() { db.Close() })
 	w.db = db
 
+	if o.dovecot != nil {
+		w.dovecot = o.dovecot
+		w.imap, w.imapUser, w.imapPass = o.dovecot.Addr(), o.dovecot.User(), o.dovecot.Password()
+	} else {
+		w.startMemoryIMAP()
+	}
+	if w.dovecot != nil {
+		// Straight into the Maildir: much faster than APPEND.
+		received, _ := time.Parse(time.RFC3339, w.clock)
+		var msgs [][]byte
+		for i := range o.backlog {
+			msgs = append(msgs, backlogMessage(i, received))
+		}
+		w.dovecot.SeedMaildir(t, msgs, received.Add(-time.Hour))
+	} else {
+		w.appendBacklog(o.backlog)
+	}
+
+	w.mail = &mailCapture{out: io.Discard}
+	sln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.smtp = sln.Addr().String()
+	w.serveSMTP(sln)
+	t.Cleanup(w.stopSMTP)
+
+	w.slack = bot.NewStandIn(bot.StandInOptions{Token: "xoxb-replicas"})
+	hs := httptest.NewServer(w.slack)
+	t.Cleanup(hs.Close)
+	w.slackURL = hs.URL + "/"
+	return w
+}
+
+// startMemoryIMAP serves the mailbox from go-imap's in-memory server.
+func (w *world) startMemoryIMAP() {
+	t := w.t
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -103,56 +169,60 @@ func newWorld(t *testing.T, backlog int) *world {
 	})
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { srv.Close() })
-	w.imap = ln.Addr().String()
-	w.appendBacklog(backlog)
+	w.imap, w.imapUser, w.imapPass = ln.Addr().String(), "intake", "pw"
+}
 
-	w.mail = &mailCapture{out: io.Discard}
+// serveSMTP serves the mail capture on ln.
+func (w *world) serveSMTP(ln net.Listener) {
 	ss := smtp.NewServer(w.mail)
 	ss.Domain = "localhost"
-	sln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = ss.Serve(sln) }()
-	t.Cleanup(func() { ss.Close() })
-	w.smtp = sln.Addr().String()
+	go func() { _ = ss.Serve(ln) }()
+	w.smtpMu.Lock()
+	w.smtpSrv = ss
+	w.smtpMu.Unlock()
+}
 
-	w.slack = bot.NewStandIn(bot.StandInOptions{Token: "xoxb-replicas"})
-	hs := httptest.NewServer(w.slack)
-	t.Cleanup(hs.Close)
-	w.slackURL = hs.URL + "/"
-	return w
+// stopSMTP closes the SMTP server and its connections: the port refuses connections.
+func (w *world) stopSMTP() {
+	w.smtpMu.Lock()
+	defer w.smtpMu.Unlock()
+	if w.smtpSrv != nil {
+		w.smtpSrv.Close()
+		w.smtpSrv = nil
+	}
+}
+
+// startSMTP serves SMTP again on the same address.
+func (w *world) startSMTP() {
+	w.t.Helper()
+	ln, err := net.Listen("tcp", w.smtp)
+	if err != nil {
+		w.t.Fatalf("SMTP on %s again: %v", w.smtp, err)
+	}
+	w.serveSMTP(ln)
 }
 
 type nopLogger struct{}
 
 func (nopLogger) Printf(string, ...any) {}
 
-func (w *world) appendBacklog(n int) {
+func (w *world) appendBacklog(n int) { w.appendMail(0, n) }
+
+// appendMail appends messages from to from+n-1 of the backlog to the mailbox.
+func (w *world) appendMail(from, n int) {
+	received, _ := time.Parse(time.RFC3339, w.clock)
 	c, err := imapclient.DialInsecure(w.imap, nil)
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	defer c.Close()
-	if err := c.Login("intake", "pw").Wait(); err != nil {
+	if err := c.Login(w.imapUser, w.imapPass).Wait(); err != nil {
 		w.t.Fatal(err)
 	}
-	received, _ := time.Parse(time.RFC3339, w.clock)
-	langs := []struct{ subject, body string }{
-		{"Official submission on thematic aspects", "Dear Secretariat, please find our submission on capacity building."},
-		{"Contribution officielle sur le format du Forum", "Madame, Monsieur, veuillez trouver notre contribution."},
-		{"Solicitud de taller vinculante", "Estimados señores: solicitamos un taller sobre infraestructura."},
-		{"Официальный вклад по тематике Форума", "Уважаемые дамы и господа! Направляем наш вклад."},
-		{"关于论坛形式创新的正式意见", "尊敬的秘书处：谨提交我们关于论坛形式的意见。"},
-		{"مساهمة رسمية بشأن الجوانب المواضيعية", "حضرات السادة والسيدات، نقدم مساهمتنا الرسمية."},
-	}
-	for i := 0; i < n; i++ {
-		l := langs[i%len(langs)]
-		raw := fmt.Sprintf("From: Sender %d <sender%d@org%d.example>\r\nTo: wsis-info@itu.int\r\nSubject: %s (%d)\r\n"+
-			"Message-ID: <backlog.%d@org%d.example>\r\nDate: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n%s\r\n",
-			i, i, i%97, l.subject, i, i, i%97, received.Add(-time.Hour).Format(time.RFC1123Z), l.body, strings.Repeat("Lorem ipsum dolor sit amet. ", 150))
+	for i := from; i < from+n; i++ {
+		raw := backlogMessage(i, received)
 		cmd := c.Append("INBOX", int64(len(raw)), &imap.AppendOptions{Time: received.Add(-time.Hour)})
-		if _, err := cmd.Write([]byte(raw)); err != nil {
+		if _, err := cmd.Write(raw); err != nil {
 			w.t.Fatal(err)
 		}
 		if err := cmd.Close(); err != nil {
@@ -164,27 +234,49 @@ func (w *world) appendBacklog(n int) {
 	}
 }
 
+// backlogMessage is message i of a backlog: one of six languages, from a distinct sender
+// and Message-ID, sent an hour before received.
+func backlogMessage(i int, received time.Time) []byte {
+	langs := []struct{ subject, body string }{
+		{"Official submission on thematic aspects", "Dear Secretariat, please find our submission on capacity building."},
+		{"Contribution officielle sur le format du Forum", "Madame, Monsieur, veuillez trouver notre contribution."},
+		{"Solicitud de taller vinculante", "Estimados señores: solicitamos un taller sobre infraestructura."},
+		{"Официальный вклад по тематике Форума", "Уважаемые дамы и господа! Направляем наш вклад."},
+		{"关于论坛形式创新的正式意见", "尊敬的秘书处：谨提交我们关于论坛形式的意见。"},
+		{"مساهمة رسمية بشأن الجوانب المواضيعية", "حضرات السادة والسيدات، نقدم مساهمتنا الرسمية."},
+	}
+	l := langs[i%len(langs)]
+	return []byte(fmt.Sprintf("From: Sender %d <sender%d@org%d.example>\r\nTo: wsis-info@itu.int\r\nSubject: %s (%d)\r\n"+
+		"Message-ID: <backlog.%d@org%d.example>\r\nDate: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n%s\r\n",
+		i, i, i%97, l.subject, i, i, i%97, received.Add(-time.Hour).Format(time.RFC1123Z), l.body, strings.Repeat("Lorem ipsum dolor sit amet. ", 150)))
+}
+
 // replica is one `wsisbot serve` process.
 type replica struct {
-	cmd    *exec.Cmd
-	mu     sync.Mutex
-	log    bytes.Buffer
-	done   chan error
-	leader chan struct{}
+	name     string
+	cmd      *exec.Cmd
+	mu       sync.Mutex
+	log      bytes.Buffer
+	httpAddr string
+	done     chan error    // receives the exit once
+	exited   chan struct{} // closed at exit, after exitErr is set
+	exitErr  error
+	leader   chan struct{}
 }
 
 func (w *world) startReplica(name string) *replica {
 	w.t.Helper()
-	r := &replica{done: make(chan error, 1), leader: make(chan struct{})}
+	r := &replica{name: name, done: make(chan error, 1), exited: make(chan struct{}), leader: make(chan struct{})}
 	r.cmd = exec.Command(wsisbotBinary(w.t), "serve")
 	r.cmd.Env = append(os.Environ(),
 		"DATABASE_URL="+w.dbURL, "WSISBOT_CLOCK="+w.clock, "WSISBOT_HTTP_ADDR=127.0.0.1:0", "WSISBOT_LOG_LEVEL=info",
-		"WSISBOT_IMAP_ADDR="+w.imap, "WSISBOT_IMAP_TLS=none", "WSISBOT_IMAP_USER=intake", "WSISBOT_IMAP_PASSWORD=pw",
+		"WSISBOT_IMAP_ADDR="+w.imap, "WSISBOT_IMAP_TLS=none", "WSISBOT_IMAP_USER="+w.imapUser, "WSISBOT_IMAP_PASSWORD="+w.imapPass,
 		"WSISBOT_IMAP_BATCH=50",
 		"WSISBOT_SMTP_ADDR="+w.smtp, "WSISBOT_SMTP_TLS=none",
 		"SLACK_BOT_TOKEN=xoxb-replicas", "SLACK_API_URL="+w.slackURL, "WSISBOT_SLACK_CHANNEL="+replicaChannel,
 		"SLACK_SIGNING_SECRET=replicas", "WSISBOT_DIGEST_HOUR=23",
 	)
+	r.cmd.Env = append(r.cmd.Env, w.env...)
 	stderr, err := r.cmd.StderrPipe()
 	if err != nil {
 		w.t.Fatal(err)
@@ -198,18 +290,36 @@ func (w *world) startReplica(name string) *replica {
 		once := sync.Once{}
 		for sc.Scan() {
 			line := sc.Text()
+			var addr string
+			if strings.Contains(line, `"msg":"serving"`) {
+				var v struct {
+					HTTPAddr string `json:"http_addr"`
+				}
+				if json.Unmarshal([]byte(line), &v) == nil {
+					addr = v.HTTPAddr
+				}
+			}
 			r.mu.Lock()
 			r.log.WriteString(name + ": " + line + "\n")
+			if addr != "" {
+				r.httpAddr = addr
+			}
 			r.mu.Unlock()
 			if strings.Contains(line, `"reading the mailbox"`) {
 				once.Do(func() { close(r.leader) })
 			}
 		}
-		r.done <- r.cmd.Wait()
+		err := r.cmd.Wait()
+		r.exitErr = err
+		close(r.exited)
+		r.done <- err
 	}()
 	w.t.Cleanup(func() {
-		if r.cmd.ProcessState == nil {
+		select {
+		case <-r.exited:
+		default:
 			_ = r.cmd.Process.Kill()
+			<-r.exited
 		}
 	})
 	return r
@@ -221,6 +331,73 @@ func (r *replica) logs() string {
 	return r.log.String()
 }
 
+// logLen is the length of the log so far, to read what comes after with logSince.
+func (r *replica) logLen() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.log.Len()
+}
+
+// logSince is the log from offset from up to offset to (the end when to < 0).
+func (r *replica) logSince(from, to int) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	b := r.log.Bytes()
+	if to < 0 || to > len(b) {
+		to = len(b)
+	}
+	if from > to {
+		from = to
+	}
+	return string(b[from:to])
+}
+
+// readyz is what GET /readyz answers now: "503 {...}", or why there is no answer.
+func (r *replica) readyz() string {
+	r.mu.Lock()
+	addr := r.httpAddr
+	r.mu.Unlock()
+	if addr == "" {
+		return "not listening yet"
+	}
+	c := http.Client{Timeout: 5 * time.Second}
+	resp, err := c.Get("http://" + addr + "/readyz")
+	if err != nil {
+		return "no answer: " + err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return fmt.Sprintf("%d %s", resp.StatusCode, strings.TrimSpace(string(b)))
+}
+
+// running reports whether the process has not exited.
+func (r *replica) running() bool {
+	select {
+	case <-r.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+// terminate stops the replica with SIGTERM and checks it exits cleanly.
+func (r *replica) terminate(t *testing.T) {
+	t.Helper()
+	if !r.running() {
+		t.Errorf("%s had already exited: %v\n%s", r.name, r.exitErr, tail(r.logs(), 20))
+		return
+	}
+	_ = r.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-r.exited:
+		if r.exitErr != nil {
+			t.Errorf("%s stopped with %v\n%s", r.name, r.exitErr, tail(r.logs(), 20))
+		}
+	case <-time.After(30 * time.Second):
+		t.Errorf("%s did not stop on SIGTERM\n%s", r.name, tail(r.logs(), 20))
+	}
+}
+
 func (w *world) count(q string) int {
 	var n int
 	if err := w.db.Get(&n, q); err != nil {
@@ -229,23 +406,64 @@ func (w *world) count(q string) int {
 	return n
 }
 
-func (w *world) waitAllDone(n int, timeout time.Duration, logs func() string) {
-	w.t.Helper()
+// tryCount is count for a database that may be down.
+func (w *world) tryCount(q string) (int, error) {
+	var n int
+	err := w.db.Get(&n, q)
+	return n, err
+}
+
+// allDone reports whether n inbound messages are stored and no side effect is pending,
+// and if not, what is missing. A database that does not answer is not done.
+func (w *world) allDone(n int) (bool, string) {
+	stored, err := w.tryCount(`SELECT count(*) FROM messages WHERE direction = 'in'`)
+	if err != nil {
+		return false, "database: " + err.Error()
+	}
+	pending, err := w.tryCount(`SELECT count(*) FROM outbox WHERE done_at IS NULL AND failed_at IS NULL`)
+	if err != nil {
+		return false, "database: " + err.Error()
+	}
+	if stored >= n && pending == 0 {
+		return true, ""
+	}
+	var why []string
+	_ = w.db.Select(&why, `SELECT kind || ' x' || count(*) || ' attempts ' || max(attempts) ||
+		' due ' || to_char(min(next_attempt_at), 'HH24:MI:SS') || '..' || to_char(max(next_attempt_at), 'HH24:MI:SS') ||
+		': ' || coalesce(max(last_error), '')
+		FROM outbox WHERE done_at IS NULL AND failed_at IS NULL GROUP BY kind`)
+	return false, fmt.Sprintf("%d of %d stored, %d side effects pending: %s", stored, n, pending, strings.Join(why, "; "))
+}
+
+// waitFor waits until cond holds, or timeout passes, or a watched replica exits.
+func (w *world) waitFor(timeout time.Duration, cond func() (bool, string), watch ...*replica) error {
 	deadline := time.Now().Add(timeout)
 	for {
-		stored := w.count(`SELECT count(*) FROM messages WHERE direction = 'in'`)
-		pending := w.count(`SELECT count(*) FROM outbox WHERE done_at IS NULL AND failed_at IS NULL`)
-		if stored >= n && pending == 0 {
-			return
+		ok, why := cond()
+		if ok {
+			return nil
+		}
+		for _, r := range watch {
+			if !r.running() {
+				return fmt.Errorf("%s exited (%v) while %s", r.name, r.exitErr, why)
+			}
 		}
 		if time.Now().After(deadline) {
-			var why []string
-			_ = w.db.Select(&why, `SELECT kind || ' x' || count(*) || ' attempts ' || max(attempts) || ': ' || max(last_error)
-				FROM outbox WHERE done_at IS NULL AND failed_at IS NULL GROUP BY kind`)
-			w.t.Fatalf("after %s: %d of %d stored, %d side effects pending: %s\n%s", timeout, stored, n, pending,
-				strings.Join(why, "; "), tail(logs(), 40))
+			return fmt.Errorf("after %s: %s", timeout, why)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// waitAll waits until n messages are stored and no side effect is pending.
+func (w *world) waitAll(n int, timeout time.Duration, watch ...*replica) error {
+	return w.waitFor(timeout, func() (bool, string) { return w.allDone(n) }, watch...)
+}
+
+func (w *world) waitAllDone(n int, timeout time.Duration, logs func() string) {
+	w.t.Helper()
+	if err := w.waitAll(n, timeout); err != nil {
+		w.t.Fatalf("%v\n%s", err, tail(logs(), 40))
 	}
 }
 

@@ -302,6 +302,22 @@ func (d *Dovecot) Restart(t testing.TB) {
 	d.start(t)
 }
 
+// Stop stops Dovecot with doveadm and ends its imap processes, dropping every
+// connection; the port refuses connections until Start.
+func (d *Dovecot) Stop(t testing.TB) {
+	t.Helper()
+	d.stop(t)
+}
+
+// Start starts a stopped Dovecot again on the same port with the same mail.
+func (d *Dovecot) Start(t testing.TB) {
+	t.Helper()
+	if d.cmd != nil {
+		t.Fatalf("imaptest: dovecot is already running")
+	}
+	d.start(t)
+}
+
 // Doveadm runs a doveadm command against this Dovecot.
 func (d *Dovecot) Doveadm(t testing.TB, args ...string) string {
 	t.Helper()
