@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/wsis/wsisbot/internal/health"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -94,6 +95,10 @@ func WithSchedulerInterval(d time.Duration) Option { return func(b *Bot) { b.tic
 // WithOutboxPoll sets how long an idle outbox worker waits before looking again (500 ms).
 func WithOutboxPoll(d time.Duration) Option { return func(b *Bot) { b.poll = d } }
 
+// SlackReport is "ok", or how long Slack has not been answering the outbox workers and
+// why (for /readyz).
+func (b *Bot) SlackReport(now time.Time) (string, bool) { return b.slackLink.Report(now) }
+
 // slackKinds are the outbox items the desk carries out.
 var slackKinds = []string{store.OutboxSlackCard, store.OutboxSlackUpdate, store.OutboxSlackThread, store.OutboxSlackNotice, outboxSortedSummary}
 
@@ -114,6 +119,7 @@ type Bot struct {
 	httpClient *http.Client
 	intake     func() IntakeStatus
 	promotion  func(raw []byte) store.Promotion
+	slackLink  health.Link // whether Slack answers the outbox workers
 	tick       time.Duration
 	poll       time.Duration
 	started    time.Time
@@ -238,8 +244,10 @@ func (b *Bot) runOutbox(ctx context.Context) {
 			case errors.As(err, &ua):
 				pause = slackDown.next()
 				err = &store.UnavailableError{Err: err, After: pause}
-			case err == nil:
+				b.slackLink.Down(err)
+			default:
 				slackDown.reset()
+				b.slackLink.Up()
 			}
 			return res, err
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
 
+	"github.com/wsis/wsisbot/internal/health"
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/templates"
 )
@@ -63,6 +64,9 @@ type AckWorker struct {
 	Idle time.Duration
 	// Wake, when set, ends a wait early (see OutboxNotifier). Set it before Run.
 	Wake <-chan struct{}
+	// Link, when set, records whether the mail server can be reached (for /readyz).
+	// Workers may share one. Set it before Run.
+	Link *health.Link
 }
 
 // maxHeadBytes is how much of a stored message is read for its header.
@@ -97,6 +101,9 @@ var outboxMailKinds = []string{store.OutboxAckEmail, store.OutboxReplyEmail}
 func (w *AckWorker) Run(ctx context.Context) error {
 	w.logger.Info("outbox mail worker started", "from", w.from.Address, "null_sender", w.nullSender)
 	defer w.logger.Info("outbox mail worker stopped")
+	if w.Link == nil {
+		w.Link = &health.Link{}
+	}
 	dbDown := ackBackoff{min: 500 * time.Millisecond, max: 30 * time.Second}
 	serverDown := ackBackoff{min: time.Second, max: 10 * time.Second}
 	for {
@@ -108,8 +115,11 @@ func (w *AckWorker) Run(ctx context.Context) error {
 			case errors.As(err, &ua):
 				pause = serverDown.next()
 				err = &store.UnavailableError{Err: err, After: pause}
-			case err == nil:
+				w.Link.Down(err)
+			default:
+				// Delivered, or an answer about this message: the server is there.
 				serverDown.reset()
+				w.Link.Up()
 			}
 			return res, err
 		}

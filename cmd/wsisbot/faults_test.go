@@ -137,6 +137,19 @@ func (f *faultWatch) clear() {
 	f.cleared = time.Now()
 }
 
+// saidDuringFault fails the test unless some /readyz answer during the fault held want.
+func (f *faultWatch) saidDuringFault(t *testing.T, want string) {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, a := range f.answers {
+		if strings.Contains(a, want) {
+			return
+		}
+	}
+	t.Errorf("%s: /readyz never said %s during the fault; it said: %v", f.name, want, f.answers)
+}
+
 func (f *faultWatch) readyzSummary() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -308,6 +321,7 @@ func testPGRestart(t *testing.T, mode string, idle bool) {
 	time.Sleep(5 * time.Second)
 	pg.Start(t)
 	f.clear()
+	f.saidDuringFault(t, `"database":"unreachable"`)
 	if later > 0 {
 		w.appendMail(backlog, later)
 	}
@@ -332,6 +346,7 @@ func testDovecotStop(t *testing.T) {
 	time.Sleep(30 * time.Second)
 	d.Start(t)
 	f.clear()
+	f.saidDuringFault(t, `"imap":"not connected`)
 	w.appendMail(backlog, later)
 	f.recovered(t, backlog+later, imapBounds, 3*time.Minute)
 	w.checkOnce(backlog + later)
@@ -355,6 +370,7 @@ func testSMTPRefused(t *testing.T) {
 	time.Sleep(time.Minute)
 	w.startSMTP()
 	f.clear()
+	f.saidDuringFault(t, `"mail":"unreachable for `)
 	f.recovered(t, backlog, smtpBounds, 3*time.Minute)
 	w.checkOnce(backlog)
 	r.terminate(t)
@@ -382,6 +398,9 @@ func testSlackFailures(t *testing.T, every, status int, retryAfter, lasting time
 	time.Sleep(lasting)
 	w.slack.FailEvery(0, 0, 0)
 	f.clear()
+	if every == 1 {
+		f.saidDuringFault(t, `"slack":"unreachable for `)
+	}
 	// How many calls came while an earlier 429 of the same method still asked to wait.
 	failed, early := 0, 0
 	waitUntil := map[string]time.Time{}
