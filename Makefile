@@ -6,8 +6,11 @@ STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo $(shell $(GO) 
 
 .PHONY: run test bench lint build fuzz
 
-## run: the demo: in-process mailbox, mail server and Slack stand-in on the local PostgreSQL
+## run: the demo: in-process mailbox, mail server and Slack stand-in; PostgreSQL from
+## DATABASE_URL, else 127.0.0.1:5432, else a private server of its own (installed first
+## on Debian as root when missing)
 run:
+	@scripts/postgres.sh demo
 	$(GO) run ./cmd/wsisbot demo
 
 ## test: every test, against real PostgreSQL, IMAP (in-process and Dovecot) and SMTP
