@@ -33,7 +33,13 @@ type Config struct {
 	IMAP mailin.IMAPConfig
 	Mail mailin.MailConfig
 	Bot  bot.Config
+
+	given map[string]bool // the settings given by the file or the environment
 }
+
+// isSet reports whether the setting env was given, by the file or the environment, not
+// left to its default.
+func (c *Config) isSet(env string) bool { return c.given[env] }
 
 // field describes one configuration variable, for loading, validation and the README.
 type field struct {
@@ -69,7 +75,7 @@ func loadConfig(path string, getenv func(string) string) (*Config, error) {
 			return nil, fmt.Errorf("config %s: %w", path, err)
 		}
 	}
-	cfg := &Config{}
+	cfg := &Config{given: map[string]bool{}}
 	known := map[string]bool{}
 	secretFiles := map[string]string{}
 	for _, f := range fields(reflect.ValueOf(cfg).Elem()) {
@@ -96,10 +102,11 @@ func loadConfig(path string, getenv func(string) string) (*Config, error) {
 				if err != nil {
 					return nil, fmt.Errorf("%s: %w", fileVar, err)
 				}
-				raw = strings.TrimRight(string(b), "\r\n")
+				raw, set = strings.TrimRight(string(b), "\r\n"), true
 				secretFiles[f.Env] = fp
 			}
 		}
+		cfg.given[f.Env] = set
 		if err := setValue(f.Value, raw); err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Env, err)
 		}

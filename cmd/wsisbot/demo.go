@@ -75,10 +75,11 @@ func runDemo(ctx context.Context, base *Config, logger *slog.Logger, o demoOptio
 	if cfg.Clock == "" {
 		cfg.Clock = demoClock
 	}
-	dbURL, err := demoDatabase(ctx, cfg.DatabaseURL, o.database)
+	dbURL, closeDB, err := openDemoDatabase(ctx, base, o.database, out)
 	if err != nil {
 		return nil, err
 	}
+	defer closeDB()
 	cfg.DatabaseURL = dbURL
 	clock, err := store.ParseClock(cfg.Clock)
 	if err != nil {
