@@ -85,7 +85,11 @@ func runDemo(ctx context.Context, base *Config, logger *slog.Logger, o demoOptio
 	if err != nil {
 		return nil, fmt.Errorf("WSISBOT_CLOCK: %w", err)
 	}
-	run := &demoRun{seeds: demoSeeds(clock.Now()), dbURL: dbURL}
+	seeds, err := demoSeeds(clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	run := &demoRun{seeds: seeds, dbURL: dbURL}
 
 	// IMAP: an in-memory server with the seeded mailbox.
 	imapLn, err := net.Listen("tcp", o.imapAddr)

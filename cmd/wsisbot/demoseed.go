@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"mime"
 	"mime/quotedprintable"
@@ -21,6 +22,9 @@ type seedMessage struct {
 	Genuine  bool      // a new contribution from a person
 	Received time.Time // the mailbox's INTERNALDATE
 	Raw      []byte
+
+	Subject string // as written, before encoding
+	Text    string // the body as written, before encoding ("\n" line ends)
 }
 
 type seedPart struct {
@@ -38,7 +42,9 @@ type seedMail struct {
 	Parts                                         []seedPart
 }
 
-func encodeText(cs, s string) []byte {
+// encodeText encodes s in charset cs. Text the charset cannot hold is an error: a
+// message that claims one charset and carries another shows the secretariat mojibake.
+func encodeText(cs, s string) ([]byte, error) {
 	var enc *encoding.Encoder
 	switch cs {
 	case "windows-1256":
@@ -51,14 +57,32 @@ func encodeText(cs, s string) []byte {
 		enc = charmap.KOI8R.NewEncoder()
 	case "gb18030":
 		enc = simplifiedchinese.GB18030.NewEncoder()
+	case "utf-8", "us-ascii":
+		if cs == "us-ascii" {
+			for i := 0; i < len(s); i++ {
+				if s[i] >= 0x80 {
+					return nil, fmt.Errorf("demo seed: %q cannot be written in us-ascii", s)
+				}
+			}
+		}
+		return []byte(s), nil
 	default:
-		return []byte(s)
+		return nil, fmt.Errorf("demo seed: no encoder for charset %q", cs)
 	}
 	b, err := enc.Bytes([]byte(s))
 	if err != nil {
-		return []byte(s)
+		return nil, fmt.Errorf("demo seed: text cannot be written in %s: %w", cs, err)
 	}
-	return b
+	return b, nil
+}
+
+// encodedWord is name as an RFC 2047 encoded word in charset cs.
+func encodedWord(cs, name string) (string, error) {
+	b, err := encodeText(cs, name)
+	if err != nil {
+		return "", err
+	}
+	return "=?" + cs + "?b?" + base64.StdEncoding.EncodeToString(b) + "?=", nil
 }
 
 func wrap76(s string) string {
@@ -71,11 +95,15 @@ func wrap76(s string) string {
 	return b.String()
 }
 
-func (m seedMail) bytes() []byte {
+func (m seedMail) bytes() ([]byte, error) {
 	var b bytes.Buffer
 	cs := m.Charset
 	if cs == "" {
 		cs = "utf-8"
+	}
+	raw, err := encodeText(cs, strings.ReplaceAll(m.Body, "\n", "\r\n"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", m.MessageID, err)
 	}
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\r\n", args...) }
 	w("From: %s", m.From)
@@ -95,7 +123,6 @@ func (m seedMail) bytes() []byte {
 	w("MIME-Version: 1.0")
 	body := func() {
 		w("Content-Type: text/plain; charset=%s", cs)
-		raw := encodeText(cs, strings.ReplaceAll(m.Body, "\n", "\r\n"))
 		if m.Encoding == "base64" {
 			w("Content-Transfer-Encoding: base64")
 			w("")
@@ -111,7 +138,7 @@ func (m seedMail) bytes() []byte {
 	}
 	if len(m.Parts) == 0 {
 		body()
-		return b.Bytes()
+		return b.Bytes(), nil
 	}
 	const boundary = "=_wsis_demo_boundary"
 	w(`Content-Type: multipart/mixed; boundary="%s"`, boundary)
@@ -127,7 +154,7 @@ func (m seedMail) bytes() []byte {
 		w("%s", wrap76(base64.StdEncoding.EncodeToString(p.Data)))
 	}
 	w("--%s--", boundary)
-	return b.Bytes()
+	return b.Bytes(), nil
 }
 
 func rfc2231(s string) string {
@@ -148,12 +175,20 @@ func fakePDF(title string) []byte {
 
 // demoSeeds is the demo mailbox: contributions in the six UN languages and their legacy
 // charsets, with attachments, a follow-up, and the robots' mail that must never be
-// acknowledged. now is the demo clock's start; received times are just before it.
-func demoSeeds(now time.Time) []seedMessage {
+// acknowledged. now is the demo clock's start; received times are just before it. A
+// message whose text its declared charset cannot hold is an error, never sent as
+// something else.
+func demoSeeds(now time.Time) ([]seedMessage, error) {
 	at := func(d time.Duration) time.Time { return now.Add(-d) }
 	date := func(t time.Time) string { return t.Format(time.RFC1123Z) }
 	to := "WSIS Secretariat <wsis-info@itu.int>"
 	var out []seedMessage
+	var errs []error
+	word := func(cs, name string) string {
+		w, err := encodedWord(cs, name)
+		errs = append(errs, err)
+		return w
+	}
 	add := func(label string, genuine, robot bool, received time.Time, m seedMail) {
 		if m.Date == "" {
 			m.Date = date(received)
@@ -161,18 +196,24 @@ func demoSeeds(now time.Time) []seedMessage {
 		if m.To == "" {
 			m.To = to
 		}
-		out = append(out, seedMessage{Label: label, Genuine: genuine, Robot: robot, Received: received, Raw: m.bytes()})
+		raw, err := m.bytes()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", label, err))
+			return
+		}
+		out = append(out, seedMessage{Label: label, Genuine: genuine, Robot: robot, Received: received, Raw: raw,
+			Subject: m.Subject, Text: m.Body})
 	}
 
 	add("Arabic, government, windows-1256, PDF attachment", true, false, at(20*time.Hour), seedMail{
-		From:      "=?utf-8?b?" + base64.StdEncoding.EncodeToString([]byte("وزارة الاتصالات وتكنولوجيا المعلومات")) + "?= <wsis@mcit.gov.eg>",
+		From:      word("utf-8", "وزارة الاتصالات وتكنولوجيا المعلومات") + " <wsis@mcit.gov.eg>",
 		Subject:   "مساهمة رسمية بشأن الجوانب المواضيعية لمنتدى القمة العالمية لمجتمع المعلومات 2019",
 		MessageID: "20190119.ar.1@mcit.gov.eg", Charset: "windows-1256", Encoding: "quoted-printable",
 		Body:  "حضرات السادة والسيدات،\n\nتحية طيبة وبعد،\n\nيسر وزارة الاتصالات وتكنولوجيا المعلومات أن تقدم مساهمتها الرسمية بشأن الجوانب المواضيعية لمنتدى القمة لعام 2019، مع التركيز على بناء القدرات (خط العمل C4) والأمن السيبراني (خط العمل C5).\n\nوتفضلوا بقبول فائق التقدير والاحترام.\n\nإدارة التعاون الدولي\nوزارة الاتصالات وتكنولوجيا المعلومات، جمهورية مصر العربية",
 		Parts: []seedPart{{ContentType: "application/pdf", Filename: "مساهمة_مصر_2019.pdf", Data: fakePDF("Egypt submission")}},
 	})
 	add("Chinese, academia, GB18030, workshop request", true, false, at(19*time.Hour), seedMail{
-		From:    "=?utf-8?b?" + base64.StdEncoding.EncodeToString([]byte("清华大学 互联网治理研究中心")) + "?= <igov@tsinghua.edu.cn>",
+		From:    word("utf-8", "清华大学 互联网治理研究中心") + " <igov@tsinghua.edu.cn>",
 		Subject: "关于在2019年信息社会世界峰会论坛举办研讨会的申请", MessageID: "5c43a1b2.cn.2@tsinghua.edu.cn",
 		Charset: "gb18030", Encoding: "base64",
 		Body:  "尊敬的秘书处：\n\n清华大学互联网治理研究中心谨申请在2019年信息社会世界峰会论坛期间举办一场研讨会，主题为“人工智能与可持续发展目标”，涉及行动方针C3和C7。\n\n研讨会提案见附件。\n\n此致\n敬礼\n\n李明 教授\n清华大学",
@@ -191,9 +232,9 @@ func demoSeeds(now time.Time) []seedMessage {
 		Body: "Madame, Monsieur,\n\nLe Ministère de l'Économie numérique du Sénégal a l'honneur de proposer la candidature de Mme Awa Ndiaye comme facilitatrice de la filière de haut niveau du Forum du SMSI 2019.\n\nVeuillez agréer, Madame, Monsieur, l'expression de notre haute considération.\n\nDirection de la coopération",
 	})
 	add("Russian, academia, KOI8-R, photo contest entry", true, false, at(12*time.Hour), seedMail{
-		From:    "=?koi8-r?b?" + base64.StdEncoding.EncodeToString(encodeText("koi8-r", "Иван Петров")) + "?= <petrov@spbu.ru>",
+		From:    word("koi8-r", "Иван Петров") + " <petrov@spbu.ru>",
 		Subject: "Заявка на фотоконкурс WSIS 2019", MessageID: "7f3e.ru.5@spbu.ru", Charset: "koi8-r", Encoding: "quoted-printable",
-		Body:  "Уважаемые дамы и господа!\n\nНаправляю фотографию для фотоконкурса ВВУИО 2019: «Цифровая школа в Арктике».\n\nС уважением,\nИван Петров\nСанкт-Петербургский государственный университет",
+		Body:  "Уважаемые дамы и господа!\n\nНаправляю фотографию для фотоконкурса ВВУИО 2019: \"Цифровая школа в Арктике\".\n\nС уважением,\nИван Петров\nСанкт-Петербургский государственный университет",
 		Parts: []seedPart{{ContentType: "image/jpeg", Filename: "Цифровая школа.jpg", Data: []byte("\xff\xd8\xff\xe0 JFIF demo photo")}},
 	})
 	add("Spanish, private sector, windows-1252, workshop request", true, false, at(9*time.Hour), seedMail{
@@ -232,5 +273,8 @@ func demoSeeds(now time.Time) []seedMessage {
 		MessageID: "uneca.12@uneca.org", Encoding: "quoted-printable",
 		Body: "Dear colleagues,\n\nPlease find the inputs compiled from the Africa regional WSIS review meeting for the WSIS Forum 2019 open consultation.\n\nBest regards,\nAmina Diallo\nUnited Nations Economic Commission for Africa",
 	})
-	return out
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
