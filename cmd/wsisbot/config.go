@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/wsis/wsisbot/bot"
 	"github.com/wsis/wsisbot/mailin"
 	"github.com/wsis/wsisbot/store"
+	"github.com/wsis/wsisbot/templates"
 )
 
 // Config is wsisbot's whole configuration: one typed struct, read from environment
@@ -171,8 +173,12 @@ func setValue(v reflect.Value, raw string) error {
 	return nil
 }
 
-// validate checks the settings every command needs; each message names the variable.
-func (c *Config) validate() error {
+// Validate checks every setting, for every command, before anything is done: the
+// database, the clock, the HTTP address, the log level, the phases file, the mailbox
+// (IMAP), mail out (SMTP and the sender address), the templates and Slack. A part that
+// is off (its address or token empty) has its other settings checked only for values
+// that can never be right. Each message names the variable.
+func (c *Config) Validate() error {
 	var errs []error
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("DATABASE_URL is required"))
@@ -197,7 +203,53 @@ func (c *Config) validate() error {
 			errs = append(errs, fmt.Errorf("WSISBOT_PHASES: %w", err))
 		}
 	}
+
+	if c.IMAP.Addr != "" {
+		if err := c.IMAP.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	} else if !slices.Contains([]string{mailin.TLSImplicit, mailin.TLSStartTLS, mailin.TLSNone}, c.IMAP.TLS) {
+		errs = append(errs, fmt.Errorf("WSISBOT_IMAP_TLS: must be tls, starttls or none, not %q", c.IMAP.TLS))
+	}
+
+	if c.Mail.SMTPAddr != "" {
+		if err := c.Mail.ValidateSMTP(); err != nil {
+			errs = append(errs, err)
+		}
+	} else {
+		if !slices.Contains([]string{mailin.SMTPImplicitTLS, mailin.SMTPStartTLS, mailin.SMTPPlain}, c.Mail.SMTPTLS) {
+			errs = append(errs, fmt.Errorf("WSISBOT_SMTP_TLS: must be tls, starttls or none, not %q", c.Mail.SMTPTLS))
+		}
+		// The sender address also marks our own mail coming back to the mailbox.
+		if _, err := c.Mail.FromAddress(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c.Mail.Templates != "" {
+		if _, err := templates.Load(c.Mail.Templates); err != nil {
+			errs = append(errs, fmt.Errorf("WSISBOT_TEMPLATES: %w", err))
+		}
+	}
+
+	if c.Bot.BotToken != "" {
+		if err := c.Bot.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	} else if c.Bot.AppToken != "" {
+		errs = append(errs, errors.New("SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: set both for Slack, or neither"))
+	}
 	return errors.Join(errs...)
+}
+
+// idle says what serve will not do with this configuration: "" when it reads a
+// mailbox, sends mail or talks to Slack.
+func (c *Config) idle() string {
+	if c.IMAP.Addr != "" || c.Mail.SMTPAddr != "" || c.Bot.BotToken != "" {
+		return ""
+	}
+	return "nothing to do: no mailbox, no mail server and no Slack are configured, so serve only migrates the database " +
+		"and answers /healthz, /readyz and /metrics; set WSISBOT_IMAP_ADDR (the mailbox to read), " +
+		"WSISBOT_SMTP_ADDR (acknowledgements and replies) and SLACK_BOT_TOKEN (the secretariat's desk)"
 }
 
 // masked prints the configuration with secrets hidden.

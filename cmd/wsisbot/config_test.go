@@ -17,7 +17,7 @@ func TestConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cfg.validate(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	if cfg.HTTPAddr != "127.0.0.1:8080" || cfg.IMAP.Mailbox != "INBOX" || cfg.IMAP.Poll != 30*time.Second ||
@@ -40,7 +40,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			cfg, err := loadConfig("", env(e))
 			if err == nil {
-				err = cfg.validate()
+				err = cfg.Validate()
 			}
 			if err == nil || !strings.Contains(err.Error(), name) {
 				t.Fatalf("err = %v, want one naming %s", err, name)

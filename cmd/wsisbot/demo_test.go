@@ -25,7 +25,7 @@ func testConfig(t *testing.T, env map[string]string) *Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cfg.validate(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	return cfg

@@ -53,9 +53,6 @@ func cmdResync(ctx context.Context, cfg *Config, logger *slog.Logger, args []str
 	if cfg.IMAP.Addr == "" {
 		return errors.New("resync: WSISBOT_IMAP_ADDR is not set: there is no mailbox to read")
 	}
-	if err := cfg.IMAP.Validate(); err != nil {
-		return err
-	}
 
 	ph, err := store.LoadPhases(cfg.Phases)
 	if err != nil {

@@ -136,9 +136,6 @@ func (a *app) build(opt appOptions) error {
 	pol := store.IngestPolicy{Ack: cfg.Mail.Ack && (cfg.Mail.SMTPAddr != "" || opt.mailSender != nil), AckWindow: cfg.Mail.AckWindow,
 		AckPerSenderPerDay: cfg.Mail.AckPerDay, OurAddresses: our}
 	if cfg.IMAP.Addr != "" {
-		if err := cfg.IMAP.Validate(); err != nil {
-			return err
-		}
 		a.intake = newIntakeSettings(cfg.IMAP, opt)
 		popts := []mailin.Option{mailin.WithMetrics(pollerMetrics{a.metrics}), mailin.WithStatusChange(a.signalStatus)}
 		if opt.stoppedRetry > 0 {
@@ -148,9 +145,6 @@ func (a *app) build(opt appOptions) error {
 	}
 	sender := opt.mailSender
 	if sender == nil && cfg.Mail.SMTPAddr != "" {
-		if err := cfg.Mail.ValidateSMTP(); err != nil {
-			return err
-		}
 		s, err := mailin.NewSMTPSender(cfg.Mail)
 		if err != nil {
 			return err
