@@ -25,19 +25,43 @@ func outboxItem(t *testing.T, s *store.Store, cid int64, kind string) store.Outb
 	return store.OutboxItem{}
 }
 
+// expiringCtx is a context whose deadline passes when expire is called: the handler of
+// a test decides when, so that a slow claim cannot use the deadline up first.
+type expiringCtx struct {
+	context.Context
+	done chan struct{}
+}
+
+func newExpiringCtx() expiringCtx {
+	return expiringCtx{Context: context.Background(), done: make(chan struct{})}
+}
+
+func (c expiringCtx) expire()                     { close(c.done) }
+func (c expiringCtx) Done() <-chan struct{}       { return c.done }
+func (c expiringCtx) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (c expiringCtx) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
 // A handler whose context runs out after it did its work still has its success
 // recorded: the item is done, and never handed out again.
 func TestOutboxRecordsSuccessAfterTheDeadline(t *testing.T) {
 	s, clock := newStore(t)
 	c := newContribution(t, s)
 	calls := 0
+	ectx := newExpiringCtx()
 	handle := func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
 		calls++
-		<-ctx.Done() // the send succeeded just before the deadline
+		ectx.expire() // the send succeeded just before the deadline
+		<-ctx.Done()
 		return store.OutboxResult{CardChannel: "C1", CardTS: "1.000001"}, nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
+	ctx := context.Context(ectx)
 	if ok, err := s.ProcessOutbox(ctx, []string{store.OutboxSlackCard}, handle); !ok || err != nil {
 		t.Fatalf("ok=%v err=%v", ok, err)
 	}
@@ -66,12 +90,13 @@ func TestOutboxRecordsSuccessAfterTheDeadline(t *testing.T) {
 func TestOutboxRecordsFailureAtTheDeadline(t *testing.T) {
 	s, clock := newStore(t)
 	c := newContribution(t, s)
+	ectx := newExpiringCtx()
 	handle := func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+		ectx.expire()
 		<-ctx.Done()
 		return store.OutboxResult{}, ctx.Err()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
+	var ctx context.Context = ectx
 	before := clock.Now()
 	if ok, err := s.ProcessOutbox(ctx, []string{store.OutboxAckEmail}, handle); !ok || err != nil {
 		t.Fatalf("ok=%v err=%v", ok, err)
@@ -88,7 +113,7 @@ func TestOutboxRecordsFailureAtTheDeadline(t *testing.T) {
 	}
 	// A cancelled worker records its failure too.
 	clock.Advance(time.Minute)
-	ctx, cancel = context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(context.Background())
 	if ok, err := s.ProcessOutbox(ctx, []string{store.OutboxAckEmail}, func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
 		cancel()
 		return store.OutboxResult{}, ctx.Err()
