@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsis/wsisbot/bot/slacktest"
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
 )
@@ -27,7 +28,7 @@ func (d *desk) actionsSince(id int64, n int) []string {
 // waitView waits for a modal opened with the trigger and returns its blocks as text.
 func (d *desk) waitView(trigger, callback string) string {
 	d.t.Helper()
-	call := d.waitCall("the "+callback+" modal", "views.open", func(c Call) bool {
+	call := d.waitCall("the "+callback+" modal", "views.open", func(c slacktest.Call) bool {
 		if c.Param("trigger_id") != trigger {
 			return false
 		}
@@ -37,7 +38,7 @@ func (d *desk) waitView(trigger, callback string) string {
 		_ = json.Unmarshal([]byte(c.Param("view")), &v)
 		return v.CallbackID == callback
 	})
-	return RenderText(viewBlocks(d.t, call.Param("view")), "")
+	return slacktest.RenderText(viewBlocks(d.t, call.Param("view")), "")
 }
 
 func TestActionsEndToEnd(t *testing.T) {
@@ -117,7 +118,7 @@ func TestActionsEndToEnd(t *testing.T) {
 		d.interact(d.click("U1", c, closeAs(store.OutcomeSpam)))
 		up := d.waitUpdate(c, "✅ closed as spam", "<@U1> closed it as spam")
 		// A closed card offers Reopen and Reply only.
-		text := RenderText([]byte(up.Param("blocks")), "")
+		text := slacktest.RenderText([]byte(up.Param("blocks")), "")
 		if !strings.Contains(text, "[Reopen] [Reply]") || strings.Contains(text, "Close…") {
 			t.Errorf("closed card controls:\n%s", text)
 		}

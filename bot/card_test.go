@@ -12,6 +12,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/wsis/wsisbot/bot/slacktest"
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
 )
@@ -265,7 +266,7 @@ func TestThreadNotes(t *testing.T) {
 	first.NoReply = true // its acknowledgement is suppressed: a note says why
 	res := d.ingest(first)
 	c := d.waitCard(res[0].ContributionID)
-	d.waitCall("the suppressed acknowledgement note", "chat.postMessage", func(call Call) bool {
+	d.waitCall("the suppressed acknowledgement note", "chat.postMessage", func(call slacktest.Call) bool {
 		return call.Param("thread_ts") == c.SlackTS && strings.Contains(joinedTexts(t, call.Param("blocks")), "No acknowledgement sent")
 	})
 
@@ -274,7 +275,7 @@ func TestThreadNotes(t *testing.T) {
 	follow.InReplyTo = first.MessageID
 	follow.Attachments = []store.InboundAttachment{{Filename: "annex-v2.docx", ContentType: "application/msword", Data: []byte("docx bytes")}}
 	d.ingest(follow)
-	call := d.waitCall("the follow-up note", "chat.postMessage", func(call Call) bool {
+	call := d.waitCall("the follow-up note", "chat.postMessage", func(call slacktest.Call) bool {
 		return call.Param("thread_ts") == c.SlackTS && strings.Contains(joinedTexts(t, call.Param("blocks")), "Follow-up")
 	})
 	text := joinedTexts(t, call.Param("blocks"))
@@ -303,7 +304,7 @@ func TestThreadNotes(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"Acknowledgement sent", "The reply could not be sent:* 550 &lt;@U1&gt; mailbox unavailable", "Our mail bounced"} {
-		d.waitCall("a note saying "+want, "chat.postMessage", func(call Call) bool {
+		d.waitCall("a note saying "+want, "chat.postMessage", func(call slacktest.Call) bool {
 			return call.Param("thread_ts") == c.SlackTS && strings.Contains(joinedTexts(t, call.Param("blocks")), want)
 		})
 	}
@@ -315,7 +316,7 @@ func TestQuarantineNotice(t *testing.T) {
 	m := d.email("odd@x.example", "Broken <!here> MIME", "")
 	m.Kind, m.KindReason = store.MsgQuarantined, "unknown Content-Transfer-Encoding x-<b>"
 	d.ingest(m)
-	call := d.waitCall("the quarantine notice", "chat.postMessage", func(c Call) bool {
+	call := d.waitCall("the quarantine notice", "chat.postMessage", func(c slacktest.Call) bool {
 		return strings.Contains(joinedTexts(t, c.Param("blocks")), "quarantined")
 	})
 	text := joinedTexts(t, call.Param("blocks"))

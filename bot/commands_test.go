@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/wsis/wsisbot/bot/slacktest"
 )
 
 var commandSeq atomic.Int64
@@ -25,7 +27,7 @@ func (d *desk) command(user, text string) string {
 	if rec.Code != http.StatusOK {
 		d.t.Fatalf("/wsis %s answered %d", text, rec.Code)
 	}
-	answer := d.waitCall("the answer to /wsis "+text, "response_url", func(c Call) bool { return c.Path == path })
+	answer := d.waitCall("the answer to /wsis "+text, "response_url", func(c slacktest.Call) bool { return c.Path == path })
 	var msg struct {
 		Text         string          `json:"text"`
 		Blocks       json.RawMessage `json:"blocks"`
@@ -37,7 +39,7 @@ func (d *desk) command(user, text string) string {
 	if msg.ResponseType != "ephemeral" {
 		d.t.Errorf("answer is %q, want ephemeral", msg.ResponseType)
 	}
-	return RenderText(msg.Blocks, msg.Text)
+	return slacktest.RenderText(msg.Blocks, msg.Text)
 }
 
 func TestSlashCommands(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsis/wsisbot/bot/slacktest"
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
 )
@@ -66,7 +67,7 @@ type desk struct {
 	t      *testing.T
 	st     *store.Store
 	clock  *store.OffsetClock
-	slack  *StandIn
+	slack  *slacktest.Server
 	api    *httptest.Server
 	bots   []*Bot
 	logs   *syncBuffer
@@ -98,7 +99,7 @@ func newDesk(t *testing.T, o deskOptions) *desk {
 	}
 	clock := store.NewOffsetClock(o.start)
 	st, _ := storetest.New(t, storetest.Options{Clock: clock, Phases: o.phases})
-	si := NewStandIn(StandInOptions{Token: testToken, Out: o.out})
+	si := slacktest.New(slacktest.Options{Token: testToken, Out: o.out})
 	si.SetMembers(testChannel, "U1", "U2", "U3")
 	si.SetUser("U1", "Ada Secretariat")
 	si.SetUser("U2", "Ben Secretariat")
@@ -326,9 +327,9 @@ func joinedTexts(t *testing.T, blocksJSON string) string {
 }
 
 // waitCall waits for a call of method whose params satisfy ok, and returns it.
-func (d *desk) waitCall(what, method string, ok func(Call) bool) Call {
+func (d *desk) waitCall(what, method string, ok func(slacktest.Call) bool) slacktest.Call {
 	d.t.Helper()
-	var found Call
+	var found slacktest.Call
 	storetest.Eventually(d.t, 10*time.Second, what, func() bool {
 		for _, c := range d.slack.Calls(method) {
 			if c.Error == "" && c.Status == http.StatusOK && ok(c) {
@@ -342,9 +343,9 @@ func (d *desk) waitCall(what, method string, ok func(Call) bool) Call {
 }
 
 // waitUpdate waits for a chat.update of the card showing every one of the texts.
-func (d *desk) waitUpdate(c store.Contribution, texts ...string) Call {
+func (d *desk) waitUpdate(c store.Contribution, texts ...string) slacktest.Call {
 	d.t.Helper()
-	return d.waitCall(fmt.Sprintf("a card update of %s showing %q", c.Ref, texts), "chat.update", func(call Call) bool {
+	return d.waitCall(fmt.Sprintf("a card update of %s showing %q", c.Ref, texts), "chat.update", func(call slacktest.Call) bool {
 		if call.Param("ts") != c.SlackTS {
 			return false
 		}
@@ -359,9 +360,9 @@ func (d *desk) waitUpdate(c store.Contribution, texts ...string) Call {
 }
 
 // waitEphemeral waits for a private answer to user containing text.
-func (d *desk) waitEphemeral(user, text string) Call {
+func (d *desk) waitEphemeral(user, text string) slacktest.Call {
 	d.t.Helper()
-	return d.waitCall(fmt.Sprintf("an ephemeral answer to %s saying %q", user, text), "chat.postEphemeral", func(c Call) bool {
+	return d.waitCall(fmt.Sprintf("an ephemeral answer to %s saying %q", user, text), "chat.postEphemeral", func(c slacktest.Call) bool {
 		return c.Param("user") == user && strings.Contains(c.Param("text"), text)
 	})
 }
@@ -391,13 +392,13 @@ func (d *desk) schedule() {
 }
 
 // posts lists the channel messages (not thread replies) whose text contains s.
-func (d *desk) posts(s string) []StandInMessage {
-	var out []StandInMessage
+func (d *desk) posts(s string) []slacktest.Message {
+	var out []slacktest.Message
 	for _, m := range d.slack.Messages(testChannel) {
 		if m.Ephemeral || m.ThreadTS != "" {
 			continue
 		}
-		if strings.Contains(m.Text, s) || strings.Contains(RenderText(m.Blocks, ""), s) {
+		if strings.Contains(m.Text, s) || strings.Contains(slacktest.RenderText(m.Blocks, ""), s) {
 			out = append(out, m)
 		}
 	}

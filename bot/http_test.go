@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsis/wsisbot/bot/slacktest"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -137,8 +138,8 @@ func TestURLVerificationAndAppHome(t *testing.T) {
 	if rec := d.signedPost("/slack/events", event); rec.Code != http.StatusOK {
 		t.Fatalf("event answered %d", rec.Code)
 	}
-	call := d.waitCall("the App Home published for U2", "views.publish", func(c Call) bool { return c.Param("user_id") == "U2" })
-	home := RenderText(viewBlocks(t, call.Param("view")), "")
+	call := d.waitCall("the App Home published for U2", "views.publish", func(c slacktest.Call) bool { return c.Param("user_id") == "U2" })
+	home := slacktest.RenderText(viewBlocks(t, call.Param("view")), "")
 	for _, want := range []string{"Unacknowledged for more than 48 hours (1)", "Open, oldest first (2)", "Official submissions and workshop requests", "20 days left", "Thematic aspects (official submission): 2", "Government: 2", "Old <!here> one"} {
 		if !strings.Contains(home, want) {
 			t.Errorf("App Home lacks %q:\n%s", want, home)
@@ -154,8 +155,8 @@ func TestURLVerificationAndAppHome(t *testing.T) {
 	// Someone outside the secretariat sees no data.
 	outsider := `{"type":"event_callback","event_id":"Ev2","event":{"type":"app_home_opened","user":"U9","tab":"home"}}`
 	d.signedPost("/slack/events", outsider)
-	call = d.waitCall("the App Home published for U9", "views.publish", func(c Call) bool { return c.Param("user_id") == "U9" })
-	if h := RenderText(viewBlocks(t, call.Param("view")), ""); strings.Contains(h, "Fresh one") || !strings.Contains(h, "for members of") {
+	call = d.waitCall("the App Home published for U9", "views.publish", func(c slacktest.Call) bool { return c.Param("user_id") == "U9" })
+	if h := slacktest.RenderText(viewBlocks(t, call.Param("view")), ""); strings.Contains(h, "Fresh one") || !strings.Contains(h, "for members of") {
 		t.Errorf("outsider's App Home:\n%s", h)
 	}
 	n := 0

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsis/wsisbot/bot/slacktest"
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
 )
@@ -55,9 +56,9 @@ func (d *desk) waitTicks(n int64) {
 	})
 }
 
-func (d *desk) waitPosts(what string, n int) []StandInMessage {
+func (d *desk) waitPosts(what string, n int) []slacktest.Message {
 	d.t.Helper()
-	var got []StandInMessage
+	var got []slacktest.Message
 	storetest.Eventually(d.t, 10*time.Second, what+" to be posted", func() bool {
 		got = d.posts(what)
 		return len(got) >= n
@@ -135,7 +136,7 @@ func TestDigestsAndDeadlineAlertsAcrossDST(t *testing.T) {
 			t.Errorf("%q posted %d times", want.text, len(got))
 		}
 	}
-	summer := RenderText(d.posts("Deadline tomorrow:* Summer deadline")[0].Blocks, "")
+	summer := slacktest.RenderText(d.posts("Deadline tomorrow:* Summer deadline")[0].Blocks, "")
 	if !strings.Contains(summer, "Still open against it (1)") || !strings.Contains(summer, "Photo <!channel> entry") || strings.Contains(summer, "Thematic, winter") {
 		t.Errorf("summer alert:\n%s", summer)
 	}
@@ -184,7 +185,7 @@ func TestEscalation(t *testing.T) {
 		t.Fatalf("%d escalations", n)
 	}
 	post := d.waitPosts("Nobody has acknowledged 1 contribution for more than 2 days", 1)[0]
-	text := RenderText(post.Blocks, "")
+	text := slacktest.RenderText(post.Blocks, "")
 	if !strings.Contains(text, waiting.Ref) || strings.Contains(text, taken.Ref) || !strings.Contains(text, "Nobody <@U1> takes me") {
 		t.Errorf("escalation:\n%s", text)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsis/wsisbot/bot/slacktest"
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
 )
@@ -21,7 +22,7 @@ func TestSocketMode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d.waitCall("the ack of "+id, "socket_ack", func(call Call) bool { return call.Param("envelope_id") == id })
+		d.waitCall("the ack of "+id, "socket_ack", func(call slacktest.Call) bool { return call.Param("envelope_id") == id })
 		return id
 	}
 
@@ -40,7 +41,7 @@ func TestSocketMode(t *testing.T) {
 	// A slash command.
 	send("slash_commands", map[string]any{"command": "/wsis", "text": "status", "user_id": "U2", "channel_id": testChannel,
 		"response_url": d.api.URL + "/_response/socket"}, "")
-	answer := d.waitCall("the answer to /wsis status", "response_url", func(call Call) bool { return call.Path == "/_response/socket" })
+	answer := d.waitCall("the answer to /wsis status", "response_url", func(call slacktest.Call) bool { return call.Path == "/_response/socket" })
 	if !strings.Contains(string(answer.Body), "1 contribution, 1 open") {
 		t.Errorf("answer = %s", answer.Body)
 	}
@@ -48,7 +49,7 @@ func TestSocketMode(t *testing.T) {
 	// The App Home.
 	send("events_api", map[string]any{"type": "event_callback", "event_id": "EvS1",
 		"event": map[string]any{"type": "app_home_opened", "user": "U3", "tab": "home"}}, "")
-	d.waitCall("the App Home", "views.publish", func(call Call) bool { return call.Param("user_id") == "U3" })
+	d.waitCall("the App Home", "views.publish", func(call slacktest.Call) bool { return call.Param("user_id") == "U3" })
 	if c := d.get(c.ID); c.Status != store.StatusAcknowledged {
 		t.Fatalf("status %s", c.Status)
 	}

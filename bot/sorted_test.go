@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsis/wsisbot/bot/slacktest"
 	"github.com/wsis/wsisbot/mailin"
 	"github.com/wsis/wsisbot/store"
 )
@@ -49,7 +50,7 @@ func TestSortedAwayIsReviewedAndPromoted(t *testing.T) {
 	d.schedule()
 	const title = "Sorted away in the 24 hours before 09:00, Tuesday 22 January 2019"
 	post := d.waitPosts(title, 1)[0]
-	text := RenderText(post.Blocks, "")
+	text := slacktest.RenderText(post.Blocks, "")
 	for _, want := range []string{"2 messages", "Mailing lists and bulk mail", "Bounces", "Regional inputs <!channel> for ∗everyone∗",
 		"Rafael <Silva> (rafael.silva@cgi-example.br)", "21 Jan 2019 10:00", "List-Id header present",
 		"Undelivered Mail Returned to Sender", "multipart/report", "[This is a contribution]"} {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -9,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -18,14 +15,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-smtp"
-
-	"github.com/wsis/wsisbot/bot"
+	"github.com/wsis/wsisbot/bot/slacktest"
+	"github.com/wsis/wsisbot/internal/imaptest"
+	"github.com/wsis/wsisbot/internal/smtptest"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -48,10 +40,10 @@ type demoOptions struct {
 
 // demoRun is what a demo run leaves to look at (the end-to-end test reads it).
 type demoRun struct {
-	seeds   []seedMessage
-	standIn *bot.StandIn
-	mail    *mailCapture
-	dbURL   string
+	seeds []seedMessage
+	slack *slacktest.Server
+	mail  *smtptest.Server
+	dbURL string
 }
 
 func cmdDemo(ctx context.Context, cfg *Config, logger *slog.Logger, args []string, stdout io.Writer) error {
@@ -92,55 +84,39 @@ func runDemo(ctx context.Context, base *Config, logger *slog.Logger, o demoOptio
 	run := &demoRun{seeds: seeds, dbURL: dbURL}
 
 	// IMAP: an in-memory server with the seeded mailbox.
-	imapLn, err := net.Listen("tcp", o.imapAddr)
+	imapOpts := imaptest.MemoryOptions{Addr: o.imapAddr, User: demoIMAPUser, Password: demoIMAPPassword,
+		Logger: slog.NewLogLogger(logger.Handler(), slog.LevelDebug)}
+	mailbox, err := imaptest.NewMemory(imapOpts)
 	if err != nil {
-		if imapLn, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
-			return nil, fmt.Errorf("demo: IMAP listener: %w", err)
+		imapOpts.Addr = "127.0.0.1:0" // the usual port is taken: any free one
+		if mailbox, err = imaptest.NewMemory(imapOpts); err != nil {
+			return nil, fmt.Errorf("demo: IMAP server: %w", err)
 		}
 	}
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser(demoIMAPUser, demoIMAPPassword)
-	if err := user.Create("INBOX", nil); err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
-	}
-	mem.AddUser(user)
-	imapSrv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-		Logger:       slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
-	})
-	go func() { _ = imapSrv.Serve(imapLn) }()
-	defer imapSrv.Close()
-	if err := appendSeeds(imapLn.Addr().String(), run.seeds); err != nil {
-		return nil, err
+	defer mailbox.Close()
+	for _, seed := range run.seeds {
+		if _, err := mailbox.Append("INBOX", seed.Raw, seed.Received); err != nil {
+			return nil, fmt.Errorf("demo: seed mailbox: %w", err)
+		}
 	}
 
 	// SMTP: capture what is sent.
-	run.mail = &mailCapture{out: out}
-	smtpSrv := smtp.NewServer(run.mail)
-	smtpSrv.Domain = "localhost"
-	smtpSrv.AllowInsecureAuth = true
-	smtpLn, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("demo: SMTP listener: %w", err)
+	if run.mail, err = smtptest.New(smtptest.Options{Out: out}); err != nil {
+		return nil, fmt.Errorf("demo: SMTP server: %w", err)
 	}
-	go func() { _ = smtpSrv.Serve(smtpLn) }()
-	defer smtpSrv.Close()
+	defer run.mail.Stop()
 
 	// Slack: the stand-in prints what the channel shows.
-	run.standIn = bot.NewStandIn(bot.StandInOptions{Token: demoBotToken, Out: out})
-	run.standIn.SetMembers(demoChannel, "U0ANNA", "U0BORIS")
-	run.standIn.SetUser("U0ANNA", "Anna (secretariat)")
-	run.standIn.SetUser("U0BORIS", "Boris (secretariat)")
-	slackSrv := httptest.NewServer(run.standIn)
+	run.slack = slacktest.New(slacktest.Options{Token: demoBotToken, Out: out})
+	run.slack.SetMembers(demoChannel, "U0ANNA", "U0BORIS")
+	run.slack.SetUser("U0ANNA", "Anna (secretariat)")
+	run.slack.SetUser("U0BORIS", "Boris (secretariat)")
+	slackSrv := httptest.NewServer(run.slack)
 	defer slackSrv.Close()
 
-	cfg.IMAP.Addr, cfg.IMAP.TLS, cfg.IMAP.User, cfg.IMAP.Password = imapLn.Addr().String(), "none", demoIMAPUser, demoIMAPPassword
+	cfg.IMAP.Addr, cfg.IMAP.TLS, cfg.IMAP.User, cfg.IMAP.Password = mailbox.Addr(), "none", mailbox.User(), mailbox.Password()
 	cfg.IMAP.TokenCmd, cfg.IMAP.Mailbox, cfg.IMAP.Processed = "", "INBOX", ""
-	cfg.Mail.SMTPAddr, cfg.Mail.SMTPTLS, cfg.Mail.SMTPUser, cfg.Mail.SMTPPassword = smtpLn.Addr().String(), "none", "", ""
+	cfg.Mail.SMTPAddr, cfg.Mail.SMTPTLS, cfg.Mail.SMTPUser, cfg.Mail.SMTPPassword = run.mail.Addr(), "none", "", ""
 	cfg.Mail.Ack = true
 	cfg.Bot.BotToken, cfg.Bot.AppToken, cfg.Bot.Channel = demoBotToken, "", demoChannel
 	cfg.Bot.APIURL = slackSrv.URL + "/"
@@ -170,11 +146,11 @@ func runDemo(ctx context.Context, base *Config, logger *slog.Logger, o demoOptio
 	done := make(chan error, 1)
 	go func() { done <- a.run(runCtx, 200*time.Millisecond) }()
 
-	if err := waitHandled(ctx, dbURL, len(run.seeds), done); err != nil {
+	if err := waitHandled(ctx, a.st, len(run.seeds), done); err != nil {
 		stop()
 		return run, err
 	}
-	if err := printSummary(ctx, out, dbURL, clock); err != nil {
+	if err := printSummary(ctx, out, a.st, clock); err != nil {
 		stop()
 		return run, err
 	}
@@ -183,7 +159,7 @@ func runDemo(ctx context.Context, base *Config, logger *slog.Logger, o demoOptio
 		return run, <-done
 	}
 	fmt.Fprintf(out, "\nStill serving. Send more mail with any mail client: IMAP %s, user %s, password %s (plain, no TLS).\n"+
-		"Append a message to INBOX and watch it arrive here. Ctrl-C stops.\n", imapLn.Addr(), demoIMAPUser, demoIMAPPassword)
+		"Append a message to INBOX and watch it arrive here. Ctrl-C stops.\n", mailbox.Addr(), mailbox.User(), mailbox.Password())
 	err = <-done
 	if errors.Is(err, context.Canceled) {
 		err = nil
@@ -226,46 +202,15 @@ func demoDatabase(ctx context.Context, serverURL, name string) (string, error) {
 	return d.String(), nil
 }
 
-func appendSeeds(addr string, seeds []seedMessage) error {
-	c, err := imapclient.DialInsecure(addr, nil)
-	if err != nil {
-		return fmt.Errorf("demo: seed mailbox: %w", err)
-	}
-	defer c.Close()
-	if err := c.Login(demoIMAPUser, demoIMAPPassword).Wait(); err != nil {
-		return fmt.Errorf("demo: seed mailbox: %w", err)
-	}
-	for _, s := range seeds {
-		cmd := c.Append("INBOX", int64(len(s.Raw)), &imap.AppendOptions{Time: s.Received})
-		if _, err := cmd.Write(s.Raw); err != nil {
-			return fmt.Errorf("demo: seed mailbox: %w", err)
-		}
-		if err := cmd.Close(); err != nil {
-			return fmt.Errorf("demo: seed mailbox: %w", err)
-		}
-		if _, err := cmd.Wait(); err != nil {
-			return fmt.Errorf("demo: seed mailbox: %w", err)
-		}
-	}
-	return c.Logout().Wait()
-}
-
 // waitHandled waits until every seeded message is stored and the outbox is empty.
-func waitHandled(ctx context.Context, dbURL string, n int, done <-chan error) error {
-	db, err := sql.Open("postgres", dbURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+func waitHandled(ctx context.Context, st *store.Store, n int, done <-chan error) error {
 	deadline := time.NewTimer(2 * time.Minute)
 	defer deadline.Stop()
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		var stored, pending int
-		err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM messages WHERE direction = 'in'),
-			(SELECT count(*) FROM outbox WHERE done_at IS NULL AND failed_at IS NULL)`).Scan(&stored, &pending)
-		if err == nil && stored >= n && pending == 0 {
+		p, err := st.Progress(ctx)
+		if err == nil && p.Inbound >= n && p.OutboxPending == 0 {
 			return nil
 		}
 		select {
@@ -277,69 +222,52 @@ func waitHandled(ctx context.Context, dbURL string, n int, done <-chan error) er
 			}
 			return fmt.Errorf("demo: %w", err)
 		case <-deadline.C:
-			return fmt.Errorf("demo: the seeded mail was not handled within 2 minutes (%d of %d stored, %d side effects pending)", stored, n, pending)
+			return fmt.Errorf("demo: the seeded mail was not handled within 2 minutes (%d of %d stored, %d side effects pending)", p.Inbound, n, p.OutboxPending)
 		case <-tick.C:
 		}
 	}
 }
 
-func printSummary(ctx context.Context, w io.Writer, dbURL string, clock store.Clock) error {
-	db, err := sql.Open("postgres", dbURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	ph := store.DefaultPhases()
-	rows, err := db.QueryContext(ctx, `SELECT ref, language, COALESCE(kind, kind_suggested, ''), from_email,
-		deadline_at, late, ack_status, ack_suppressed_reason, slack_ts <> '' FROM contributions ORDER BY seq`)
+// printSummary prints a table of the contributions and the count of messages by kind.
+func printSummary(ctx context.Context, w io.Writer, st *store.Store, clock store.Clock) error {
+	sums, err := st.ContributionSummaries(ctx)
 	if err != nil {
 		return fmt.Errorf("demo: summary: %w", err)
 	}
-	defer rows.Close()
+	counts, err := st.InboundKindCounts(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: summary: %w", err)
+	}
+	ph := store.DefaultPhases()
 	fmt.Fprintln(w, "\n── Summary ──────────────────────────────────────────────────────────────")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "REF\tLANG\tKIND (SUGGESTED)\tFROM\tDEADLINE\tCARD\tACKNOWLEDGEMENT")
-	for rows.Next() {
-		var ref, lang, kind, from, ack, reason string
-		var deadline sql.NullTime
-		var late, carded bool
-		if err := rows.Scan(&ref, &lang, &kind, &from, &deadline, &late, &ack, &reason, &carded); err != nil {
-			return err
-		}
+	for _, c := range sums {
 		dl := ""
-		if deadline.Valid {
-			d := ph.DeadlineFor(kind, deadline.Time)
-			dl = fmt.Sprintf("%s (%d days left)", deadline.Time.In(ph.Location).Format("2 Jan 2006"), ph.DaysLeft(d, clock.Now()))
-			if late {
-				dl = deadline.Time.In(ph.Location).Format("2 Jan 2006") + " (late)"
+		if c.DeadlineAt != nil {
+			day := c.DeadlineAt.In(ph.Location).Format("2 Jan 2006")
+			dl = fmt.Sprintf("%s (%d days left)", day, ph.DaysLeft(ph.DeadlineFor(c.Kind, *c.DeadlineAt), clock.Now()))
+			if c.Late {
+				dl = day + " (late)"
 			}
 		}
-		if reason != "" {
-			ack += ": " + reason
+		ack := c.AckStatus
+		if c.AckSuppressedReason != "" {
+			ack += ": " + c.AckSuppressedReason
 		}
 		card := "posted"
-		if !carded {
+		if !c.Carded {
 			card = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ref, lang, kind, from, dl, card, ack)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Ref, c.Language, c.Kind, c.FromEmail, dl, card, ack)
 	}
 	tw.Flush()
-	var kinds []string
-	krows, err := db.QueryContext(ctx, `SELECT kind, count(*) FROM messages WHERE direction = 'in' GROUP BY kind ORDER BY kind`)
-	if err != nil {
-		return err
-	}
-	defer krows.Close()
-	for krows.Next() {
-		var k string
-		var n int
-		if err := krows.Scan(&k, &n); err != nil {
-			return err
-		}
-		kinds = append(kinds, fmt.Sprintf("%s %d", k, n))
+	kinds := make([]string, 0, len(counts))
+	for _, k := range counts {
+		kinds = append(kinds, fmt.Sprintf("%s %d", k.Kind, k.N))
 	}
 	fmt.Fprintf(w, "\nMessages in: %s. Robots got no acknowledgement.\n", strings.Join(kinds, ", "))
-	return rows.Err()
+	return nil
 }
 
 func redactURL(s string) string {
@@ -361,60 +289,3 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
-
-// mailCapture is the demo's SMTP server: it keeps and prints what wsisbot sends.
-type mailCapture struct {
-	out  io.Writer
-	mu   sync.Mutex
-	msgs []capturedMail
-}
-
-type capturedMail struct {
-	From, To, Subject, MessageID, Language, XWSISBot string
-	Raw                                              []byte
-}
-
-func (m *mailCapture) NewSession(*smtp.Conn) (smtp.Session, error) { return &captureSession{c: m}, nil }
-
-// Sent is a copy of the mail received so far.
-func (m *mailCapture) Sent() []capturedMail {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]capturedMail(nil), m.msgs...)
-}
-
-type captureSession struct {
-	c        *mailCapture
-	from, to string
-}
-
-func (s *captureSession) Reset()        {}
-func (s *captureSession) Logout() error { return nil }
-func (s *captureSession) Mail(from string, _ *smtp.MailOptions) error {
-	s.from = from
-	return nil
-}
-func (s *captureSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.to = to
-	return nil
-}
-func (s *captureSession) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	cm := capturedMail{From: s.from, To: s.to, Raw: raw}
-	if mr, err := mail.CreateReader(bytes.NewReader(raw)); err == nil {
-		cm.Subject, _ = mr.Header.Subject()
-		cm.MessageID, _ = mr.Header.MessageID()
-		cm.Language = mr.Header.Get("Content-Language")
-		cm.XWSISBot = mr.Header.Get("X-WSISBot")
-	}
-	s.c.mu.Lock()
-	s.c.msgs = append(s.c.msgs, cm)
-	s.c.mu.Unlock()
-	fmt.Fprintf(s.c.out, "✉  mail out to %s [%s]: %s\n", cm.To, cm.Language, cm.Subject)
-	return nil
-}
-
-var _ http.Handler = (*bot.StandIn)(nil)

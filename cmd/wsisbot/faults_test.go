@@ -366,9 +366,11 @@ func testSMTPRefused(t *testing.T) {
 		t.Fatalf("before the fault: %v\n%s", err, tail(r.logs(), 30))
 	}
 	f := w.beginFault("smtp-refused-60s", r, w.delivered)
-	w.stopSMTP()
+	w.mail.Stop()
 	time.Sleep(time.Minute)
-	w.startSMTP()
+	if err := w.mail.Start(); err != nil {
+		t.Fatal(err)
+	}
 	f.clear()
 	f.saidDuringFault(t, `"mail":"unreachable for `)
 	f.recovered(t, backlog, smtpBounds, 3*time.Minute)

@@ -17,6 +17,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/wsis/wsisbot/bot"
+	"github.com/wsis/wsisbot/bot/slacktest"
 	"github.com/wsis/wsisbot/internal/imaptest"
 	"github.com/wsis/wsisbot/store/storetest"
 )
@@ -63,7 +64,7 @@ type liveServe struct {
 	base  string
 	imap  *imaptest.Memory
 	db    *sqlx.DB
-	slack *bot.StandIn
+	slack *slacktest.Server
 	logs  *lockedBuffer
 	done  chan error
 	stop  context.CancelFunc
@@ -88,7 +89,7 @@ func startLiveServe(t *testing.T, env map[string]string, slack bool) *liveServe 
 		"WSISBOT_IMAP_PASSWORD": srv.Password(),
 	}
 	if slack {
-		s.slack = bot.NewStandIn(bot.StandInOptions{Token: "xoxb-liveness"})
+		s.slack = slacktest.New(slacktest.Options{Token: "xoxb-liveness"})
 		hs := httptest.NewServer(s.slack)
 		t.Cleanup(hs.Close)
 		full["SLACK_BOT_TOKEN"], full["SLACK_API_URL"], full["WSISBOT_SLACK_CHANNEL"] = "xoxb-liveness", hs.URL+"/", liveChannel

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,13 +20,11 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-	"github.com/emersion/go-smtp"
 	"github.com/jmoiron/sqlx"
 
-	"github.com/wsis/wsisbot/bot"
+	"github.com/wsis/wsisbot/bot/slacktest"
 	"github.com/wsis/wsisbot/internal/imaptest"
+	"github.com/wsis/wsisbot/internal/smtptest"
 	"github.com/wsis/wsisbot/store/storetest"
 )
 
@@ -69,14 +66,11 @@ type world struct {
 	imapPass string
 	dovecot  *imaptest.Dovecot
 	smtp     string
-	slack    *bot.StandIn
+	slack    *slacktest.Server
 	slackURL string
-	mail     *mailCapture
+	mail     *smtptest.Server
 	clock    string
 	env      []string
-
-	smtpMu  sync.Mutex
-	smtpSrv *smtp.Server // nil while the SMTP server is down
 }
 
 const replicaChannel = "C0REPLICAS"
@@ -130,16 +124,10 @@ func newWorldWith(t *testing.T, o worldOptions) *world {
 		w.appendBacklog(o.backlog)
 	}
 
-	w.mail = &mailCapture{out: io.Discard}
-	sln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.smtp = sln.Addr().String()
-	w.serveSMTP(sln)
-	t.Cleanup(w.stopSMTP)
+	w.mail = smtptest.Start(t, smtptest.Options{})
+	w.smtp = w.mail.Addr()
 
-	w.slack = bot.NewStandIn(bot.StandInOptions{Token: "xoxb-replicas"})
+	w.slack = slacktest.New(slacktest.Options{Token: "xoxb-replicas"})
 	hs := httptest.NewServer(w.slack)
 	t.Cleanup(hs.Close)
 	w.slackURL = hs.URL + "/"
@@ -148,63 +136,9 @@ func newWorldWith(t *testing.T, o worldOptions) *world {
 
 // startMemoryIMAP serves the mailbox from go-imap's in-memory server.
 func (w *world) startMemoryIMAP() {
-	t := w.t
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser("intake", "pw")
-	if err := user.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
-	mem.AddUser(user)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-		Logger:       nopLogger{},
-	})
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { srv.Close() })
-	w.imap, w.imapUser, w.imapPass = ln.Addr().String(), "intake", "pw"
+	m := imaptest.StartMemory(w.t, imaptest.MemoryOptions{})
+	w.imap, w.imapUser, w.imapPass = m.Addr(), m.User(), m.Password()
 }
-
-// serveSMTP serves the mail capture on ln.
-func (w *world) serveSMTP(ln net.Listener) {
-	ss := smtp.NewServer(w.mail)
-	ss.Domain = "localhost"
-	go func() { _ = ss.Serve(ln) }()
-	w.smtpMu.Lock()
-	w.smtpSrv = ss
-	w.smtpMu.Unlock()
-}
-
-// stopSMTP closes the SMTP server and its connections: the port refuses connections.
-func (w *world) stopSMTP() {
-	w.smtpMu.Lock()
-	defer w.smtpMu.Unlock()
-	if w.smtpSrv != nil {
-		w.smtpSrv.Close()
-		w.smtpSrv = nil
-	}
-}
-
-// startSMTP serves SMTP again on the same address.
-func (w *world) startSMTP() {
-	w.t.Helper()
-	ln, err := net.Listen("tcp", w.smtp)
-	if err != nil {
-		w.t.Fatalf("SMTP on %s again: %v", w.smtp, err)
-	}
-	w.serveSMTP(ln)
-}
-
-type nopLogger struct{}
-
-func (nopLogger) Printf(string, ...any) {}
 
 func (w *world) appendBacklog(n int) { w.appendMail(0, n) }
 

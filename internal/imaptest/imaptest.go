@@ -1,7 +1,8 @@
 // Package imaptest runs IMAP servers for tests: go-imap's in-memory server, with all of
 // IMAP4rev2 or with IMAP4rev1 only (no MOVE, no UIDPLUS), and a real Dovecot started
 // from a generated configuration in a temporary directory. The same tests run against
-// each through the Server interface.
+// each through the Server interface. The demo serves its mailbox from the in-memory
+// server too (NewMemory needs no test).
 package imaptest
 
 import (

@@ -41,6 +41,15 @@ type MemoryOptions struct {
 	// lock of the server, once per message and FETCH. With it set, TLS must be implicit
 	// or absent (the NIL is written into the clear-text stream).
 	NoBody func(uid uint32) BodyAnswer
+	// Addr is where to listen; "127.0.0.1:0" (any free port) when empty.
+	Addr string
+	// User and Password are the one account's; a fixed test account when User is empty.
+	User, Password string
+	// Logger receives the server's error lines; StartMemory sends them to the test log,
+	// NewMemory drops them when nil.
+	Logger interface {
+		Printf(format string, args ...any)
+	}
 }
 
 // BodyAnswer is how the server answers a FETCH of a message's body.
@@ -59,7 +68,6 @@ type Memory struct {
 	mem     *imapmemserver.Server
 	user    *imapmemserver.User
 	addr    string
-	logger  *testLogger
 	mu      sync.Mutex
 	srv     *imapserver.Server
 	tokens  []string // tokens presented, in order
@@ -71,27 +79,67 @@ const (
 	memPassword = "consultation-2019"
 )
 
-// StartMemory starts an in-memory server with an INBOX; it stops when the test ends.
-func StartMemory(t testing.TB, opts MemoryOptions) *Memory {
-	t.Helper()
-	m := &Memory{opts: opts, mem: imapmemserver.New(), user: imapmemserver.NewUser(memUser, memPassword), logger: newTestLogger(t)}
+// NewMemory starts an in-memory server with an INBOX, serving until Close.
+func NewMemory(opts MemoryOptions) (*Memory, error) {
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	if opts.User == "" {
+		opts.User, opts.Password = memUser, memPassword
+	}
+	if opts.Logger == nil {
+		opts.Logger = discardLogger{}
+	}
+	m := &Memory{opts: opts, mem: imapmemserver.New(), user: imapmemserver.NewUser(opts.User, opts.Password)}
 	if err := m.user.Create("INBOX", nil); err != nil {
-		t.Fatalf("imaptest: create INBOX: %v", err)
+		return nil, fmt.Errorf("imaptest: create INBOX: %w", err)
 	}
 	m.mem.AddUser(m.user)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
-		t.Fatalf("imaptest: listen: %v", err)
+		return nil, fmt.Errorf("imaptest: listen: %w", err)
 	}
 	m.addr = ln.Addr().String()
 	m.serve(ln)
-	t.Cleanup(func() {
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		m.srv.Close()
-	})
+	return m, nil
+}
+
+// StartMemory is NewMemory for a test: server errors go to the test log, a failure to
+// start fails the test, and the server stops when the test ends.
+func StartMemory(t testing.TB, opts MemoryOptions) *Memory {
+	t.Helper()
+	if opts.Logger == nil {
+		opts.Logger = newTestLogger(t)
+	}
+	m, err := NewMemory(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
 	return m
 }
+
+// Close stops the server and closes every connection.
+func (m *Memory) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.srv.Close()
+}
+
+// Append puts raw into mailbox with the given internal date (now when zero), straight
+// into the server's store, and returns its UID.
+func (m *Memory) Append(mailbox string, raw []byte, date time.Time) (uint32, error) {
+	data, err := m.user.Append(mailbox, bytes.NewReader(raw), &imap.AppendOptions{Time: date})
+	if err != nil {
+		return 0, fmt.Errorf("imaptest: append to %s: %w", mailbox, err)
+	}
+	return uint32(data.UID), nil
+}
+
+// discardLogger drops the server's log lines.
+type discardLogger struct{}
+
+func (discardLogger) Printf(string, ...any) {}
 
 func (m *Memory) serve(ln net.Listener) {
 	var caps imap.CapSet
@@ -111,7 +159,7 @@ func (m *Memory) serve(ln net.Listener) {
 			return &memSession{m: m}, nil, nil
 		},
 		Caps:         caps,
-		Logger:       m.logger,
+		Logger:       m.opts.Logger,
 		TLSConfig:    tlsConfig,
 		InsecureAuth: true,
 	})
@@ -128,8 +176,8 @@ func (m *Memory) Name() string {
 	return "memory"
 }
 func (m *Memory) Addr() string     { return m.addr }
-func (m *Memory) User() string     { return memUser }
-func (m *Memory) Password() string { return memPassword }
+func (m *Memory) User() string     { return m.opts.User }
+func (m *Memory) Password() string { return m.opts.Password }
 func (m *Memory) HasMove() bool    { return !m.opts.IMAP4rev1Only }
 
 // Restart closes the server and every connection, and listens again on the same port.
@@ -418,7 +466,7 @@ func (s *memSession) checkToken(user, token string) bool {
 	s.m.mu.Lock()
 	s.m.tokens = append(s.m.tokens, token)
 	s.m.mu.Unlock()
-	if user != memUser || s.m.opts.ValidToken == nil || !s.m.opts.ValidToken(token) {
+	if user != s.m.opts.User || s.m.opts.ValidToken == nil || !s.m.opts.ValidToken(token) {
 		return false
 	}
 	s.UserSession = imapmemserver.NewUserSession(s.m.user)

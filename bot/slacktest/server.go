@@ -1,4 +1,7 @@
-package bot
+// Package slacktest is a local Slack for tests and the demo: an HTTP server answering the
+// Web API methods and Socket Mode as Slack does, recording every call, failing calls on
+// request, and printing what a channel would show as readable text.
+package slacktest
 
 import (
 	"encoding/json"
@@ -16,8 +19,8 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// StandInOptions configure a Slack stand-in.
-type StandInOptions struct {
+// Options configure a Server.
+type Options struct {
 	// Token, when set, is the bot token every Web API call must carry (invalid_auth else).
 	Token string
 	// Out, when set, receives each card, update, thread reply, ephemeral answer, notice,
@@ -27,15 +30,15 @@ type StandInOptions struct {
 	BotUserID string
 }
 
-// StandIn is a local stand-in for the Slack Web API methods wsisbot uses: auth.test,
+// Server is a local stand-in for the Slack Web API methods wsisbot uses: auth.test,
 // chat.postMessage, chat.update, chat.postEphemeral, conversations.members,
 // conversations.history, users.info, usergroups.users.list, views.open, views.publish,
 // files.getUploadURLExternal, files.completeUploadExternal, the upload URL, response URLs
 // (/_response/...), and Socket Mode (apps.connections.open and its WebSocket, which pings
 // like Slack; SocketSend delivers a request). It records every call and answers like
 // Slack. Serve it (e.g. with httptest.NewServer) and set SLACK_API_URL to its URL plus "/".
-type StandIn struct {
-	opts StandInOptions
+type Server struct {
+	opts Options
 
 	mu      sync.Mutex
 	calls   []Call
@@ -45,25 +48,25 @@ type StandIn struct {
 	deleted map[string]bool
 	groups  map[string][]string
 	users   map[string]string
-	msgs    []*StandInMessage
-	byTS    map[string]*StandInMessage
-	files   map[string]*StandInFile
+	msgs    []*Message
+	byTS    map[string]*Message
+	files   map[string]*File
 	fileSeq []string
 	seq     int64
 	views   int
 
 	sockMu   sync.Mutex // guards sockets and envelope
-	sockets  []*standInSocket
+	sockets  []*wsConn
 	envelope int
 }
 
-// standInSocket is one Socket Mode connection; writes are serialised.
-type standInSocket struct {
+// wsConn is one Socket Mode connection; writes are serialised.
+type wsConn struct {
 	mu   sync.Mutex
 	conn *websocket.Conn
 }
 
-func (c *standInSocket) writeJSON(v any) error {
+func (c *wsConn) writeJSON(v any) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.conn.WriteJSON(v)
@@ -83,8 +86,8 @@ type Call struct {
 // Param is one parameter of the call.
 func (c Call) Param(name string) string { return c.Params.Get(name) }
 
-// StandInMessage is a message as it stands now (after updates).
-type StandInMessage struct {
+// Message is a message as it stands now (after updates).
+type Message struct {
 	Channel   string
 	TS        string
 	ThreadTS  string
@@ -96,8 +99,8 @@ type StandInMessage struct {
 	Updates   int
 }
 
-// StandInFile is an uploaded file.
-type StandInFile struct {
+// File is an uploaded file.
+type File struct {
 	ID      string
 	Name    string
 	Title   string
@@ -118,26 +121,26 @@ type everyFault struct {
 	n, seen int
 }
 
-// NewStandIn returns an empty stand-in.
-func NewStandIn(opts StandInOptions) *StandIn {
+// New returns an empty Server.
+func New(opts Options) *Server {
 	if opts.BotUserID == "" {
 		opts.BotUserID = "U0WSISBOT"
 	}
-	return &StandIn{opts: opts, fail: map[string][]injected{}, members: map[string][]string{}, deleted: map[string]bool{},
-		groups: map[string][]string{}, users: map[string]string{}, byTS: map[string]*StandInMessage{},
-		files: map[string]*StandInFile{}}
+	return &Server{opts: opts, fail: map[string][]injected{}, members: map[string][]string{}, deleted: map[string]bool{},
+		groups: map[string][]string{}, users: map[string]string{}, byTS: map[string]*Message{},
+		files: map[string]*File{}}
 }
 
 // SetMembers sets the members of a channel (conversations.members; a channel without
 // members set answers channel_not_found there). Messages go to any channel not deleted.
-func (s *StandIn) SetMembers(channel string, users ...string) {
+func (s *Server) SetMembers(channel string, users ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.members[channel] = append([]string{}, users...)
 }
 
 // DeleteChannel makes every later call about channel fail with channel_not_found.
-func (s *StandIn) DeleteChannel(channel string) {
+func (s *Server) DeleteChannel(channel string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.deleted[channel] = true
@@ -145,14 +148,14 @@ func (s *StandIn) DeleteChannel(channel string) {
 }
 
 // SetUserGroup sets the members of a user group (usergroups.users.list).
-func (s *StandIn) SetUserGroup(id string, users ...string) {
+func (s *Server) SetUserGroup(id string, users ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.groups[id] = append([]string{}, users...)
 }
 
 // SetUser names a user (users.info).
-func (s *StandIn) SetUser(id, realName string) {
+func (s *Server) SetUser(id, realName string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users[id] = realName
@@ -160,7 +163,7 @@ func (s *StandIn) SetUser(id, realName string) {
 
 // FailNext makes the next n calls of method fail with an HTTP status: 429 carries a
 // Retry-After header of retryAfter (whole seconds), other statuses a bare error page.
-func (s *StandIn) FailNext(method string, n int, status int, retryAfter time.Duration) {
+func (s *Server) FailNext(method string, n int, status int, retryAfter time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for range n {
@@ -170,14 +173,14 @@ func (s *StandIn) FailNext(method string, n int, status int, retryAfter time.Dur
 
 // FailEvery makes every nth Web API call from now on (all methods counted together)
 // fail as FailNext does; n of 0 or less stops it. With n of 1 every call fails: an outage.
-func (s *StandIn) FailEvery(n int, status int, retryAfter time.Duration) {
+func (s *Server) FailEvery(n int, status int, retryAfter time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.every = everyFault{injected: injected{status: status, retryAfter: retryAfter}, n: max(n, 0)}
 }
 
 // injectedFor takes the failure due for a call of method, if any; s.mu is held.
-func (s *StandIn) injectedFor(method string) (injected, bool) {
+func (s *Server) injectedFor(method string) (injected, bool) {
 	if q := s.fail[method]; len(q) > 0 {
 		s.fail[method] = q[1:]
 		return q[0], true
@@ -192,7 +195,7 @@ func (s *StandIn) injectedFor(method string) (injected, bool) {
 }
 
 // Calls lists the calls of method ("" for all), oldest first.
-func (s *StandIn) Calls(method string) []Call {
+func (s *Server) Calls(method string) []Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Call
@@ -205,10 +208,10 @@ func (s *StandIn) Calls(method string) []Call {
 }
 
 // Messages lists the messages posted in channel (all channels for ""), as they stand now.
-func (s *StandIn) Messages(channel string) []StandInMessage {
+func (s *Server) Messages(channel string) []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []StandInMessage
+	var out []Message
 	for _, m := range s.msgs {
 		if channel == "" || m.Channel == channel {
 			out = append(out, *m)
@@ -218,10 +221,10 @@ func (s *StandIn) Messages(channel string) []StandInMessage {
 }
 
 // Files lists the uploaded files in upload order.
-func (s *StandIn) Files() []StandInFile {
+func (s *Server) Files() []File {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []StandInFile
+	var out []File
 	for _, id := range s.fileSeq {
 		out = append(out, *s.files[id])
 	}
@@ -229,7 +232,7 @@ func (s *StandIn) Files() []StandInFile {
 }
 
 // ServeHTTP answers a Web API call.
-func (s *StandIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	if i := strings.LastIndex(path, "/"); i >= 0 && !strings.HasPrefix(path, "_") {
 		path = path[i+1:] // an API URL with a path prefix: /api/chat.postMessage
@@ -356,13 +359,13 @@ func token(r *http.Request, p url.Values) string {
 
 // nextTS is a message timestamp unique within the stand-in, like Slack's
 // "seconds.microseconds".
-func (s *StandIn) nextTS() string {
+func (s *Server) nextTS() string {
 	s.seq++
 	return fmt.Sprintf("%d.%06d", time.Now().Unix(), s.seq%1000000)
 }
 
 // answer carries out one Web API method; s.mu is held.
-func (s *StandIn) answer(r *http.Request, c Call) (map[string]any, string) {
+func (s *Server) answer(r *http.Request, c Call) (map[string]any, string) {
 	p := c.Params
 	switch c.Method {
 	case "auth.test":
@@ -376,7 +379,7 @@ func (s *StandIn) answer(r *http.Request, c Call) (map[string]any, string) {
 		if p.Get("text") == "" && p.Get("blocks") == "" {
 			return nil, "no_text"
 		}
-		m := &StandInMessage{Channel: ch, TS: s.nextTS(), ThreadTS: p.Get("thread_ts"), Text: p.Get("text"),
+		m := &Message{Channel: ch, TS: s.nextTS(), ThreadTS: p.Get("thread_ts"), Text: p.Get("text"),
 			Blocks: rawOrNil(p.Get("blocks")), Metadata: rawOrNil(p.Get("metadata"))}
 		if m.ThreadTS != "" && s.byTS[m.ThreadTS] == nil {
 			m.ThreadTS = "" // Slack posts to the channel when the parent is gone
@@ -414,7 +417,7 @@ func (s *StandIn) answer(r *http.Request, c Call) (map[string]any, string) {
 		if user == "" {
 			return nil, "user_not_found"
 		}
-		m := &StandInMessage{Channel: ch, TS: s.nextTS(), User: user, Text: p.Get("text"), Blocks: rawOrNil(p.Get("blocks")), Ephemeral: true}
+		m := &Message{Channel: ch, TS: s.nextTS(), User: user, Text: p.Get("text"), Blocks: rawOrNil(p.Get("blocks")), Ephemeral: true}
 		s.msgs = append(s.msgs, m)
 		s.print(fmt.Sprintf("#%s · only @%s sees this", ch, user), m.Blocks, m.Text)
 		return map[string]any{"message_ts": m.TS}, ""
@@ -500,7 +503,7 @@ func (s *StandIn) answer(r *http.Request, c Call) (map[string]any, string) {
 			return nil, "invalid_arguments"
 		}
 		id := fmt.Sprintf("F%06d", len(s.files)+1)
-		s.files[id] = &StandInFile{ID: id, Name: p.Get("filename")}
+		s.files[id] = &File{ID: id, Name: p.Get("filename")}
 		s.fileSeq = append(s.fileSeq, id)
 		scheme := "http"
 		if r.TLS != nil {
@@ -535,13 +538,13 @@ func (s *StandIn) answer(r *http.Request, c Call) (map[string]any, string) {
 
 // serveSocket is a Socket Mode connection: hello, pings every 500 ms, and the acks the
 // client sends back, recorded as calls of "socket_ack".
-func (s *StandIn) serveSocket(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 	conn, err := up.Upgrade(w, r, nil)
 	if err != nil {
 		return
 	}
-	sock := &standInSocket{conn: conn}
+	sock := &wsConn{conn: conn}
 	defer conn.Close()
 	if err := sock.writeJSON(map[string]any{"type": "hello", "num_connections": 1}); err != nil {
 		return
@@ -591,7 +594,7 @@ func (s *StandIn) serveSocket(w http.ResponseWriter, r *http.Request) {
 }
 
 // SocketConnected reports whether a Socket Mode client is connected.
-func (s *StandIn) SocketConnected() bool {
+func (s *Server) SocketConnected() bool {
 	s.sockMu.Lock()
 	defer s.sockMu.Unlock()
 	return len(s.sockets) > 0
@@ -600,7 +603,7 @@ func (s *StandIn) SocketConnected() bool {
 // SocketSend delivers a Socket Mode request ("interactive", "slash_commands" or
 // "events_api") with its payload to the connected client, under envelopeID (a new one
 // when empty: pass the same one again to play Slack re-sending it). It returns the ID.
-func (s *StandIn) SocketSend(kind string, payload any, envelopeID string) (string, error) {
+func (s *Server) SocketSend(kind string, payload any, envelopeID string) (string, error) {
 	s.sockMu.Lock()
 	defer s.sockMu.Unlock()
 	if len(s.sockets) == 0 {
@@ -614,6 +617,11 @@ func (s *StandIn) SocketSend(kind string, payload any, envelopeID string) (strin
 	return envelopeID, s.sockets[len(s.sockets)-1].writeJSON(req)
 }
 
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
 func rawOrNil(s string) json.RawMessage {
 	if s == "" {
 		return nil
@@ -621,21 +629,21 @@ func rawOrNil(s string) json.RawMessage {
 	return json.RawMessage(s)
 }
 
-func (s *StandIn) print(head string, blocks json.RawMessage, text string) {
+func (s *Server) print(head string, blocks json.RawMessage, text string) {
 	if s.opts.Out == nil {
 		return
 	}
 	fmt.Fprintf(s.opts.Out, "── %s ──\n%s\n\n", head, RenderText(blocks, text))
 }
 
-func (s *StandIn) printLine(line string) {
+func (s *Server) printLine(line string) {
 	if s.opts.Out == nil {
 		return
 	}
 	fmt.Fprintf(s.opts.Out, "── %s ──\n\n", line)
 }
 
-func (s *StandIn) printResponse(c Call) {
+func (s *Server) printResponse(c Call) {
 	var msg struct {
 		Text         string          `json:"text"`
 		Blocks       json.RawMessage `json:"blocks"`
@@ -646,7 +654,7 @@ func (s *StandIn) printResponse(c Call) {
 }
 
 // Members of a channel as the stand-in knows them, sorted (for tests and demos).
-func (s *StandIn) Members(channel string) []string {
+func (s *Server) Members(channel string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := append([]string{}, s.members[channel]...)

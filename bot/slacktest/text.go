@@ -1,4 +1,4 @@
-package bot
+package slacktest
 
 import (
 	"encoding/json"
