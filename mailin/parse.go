@@ -212,9 +212,10 @@ func Parse(raw []byte, lim Limits) (*Parsed, error) {
 			ErrTooLarge, len(raw), lim.MaxMessageBytes)
 	}
 	p := &parser{
-		lim:    lim,
-		wd:     &mime.WordDecoder{CharsetReader: charset.Reader},
-		budget: 2*len(raw) + decodeSlack,
+		lim:      lim,
+		wd:       &mime.WordDecoder{CharsetReader: charset.Reader},
+		budget:   2*len(raw) + decodeSlack,
+		htmlLeft: maxSanitizedHTML,
 	}
 	msg, err := p.parseMessage(raw, 0)
 	if err != nil {
@@ -279,17 +280,27 @@ type parser struct {
 	// in bytes. A message decodes to less than its size; only encoded messages forwarded
 	// inside one another decode to more, level after level, and they stop here.
 	budget int
+	// htmlLeft is how many bytes of HTML may still be sanitised and kept in Parsed.HTML,
+	// over the message and the messages forwarded inside it.
+	htmlLeft int
 }
 
 // decodeSlack is decoded beyond twice the message size.
 const decodeSlack = 1 << 20
+
+// maxSanitizedHTML is the most HTML, in bytes, a message (with the messages forwarded
+// inside it) keeps sanitised in Parsed.HTML. Sanitising takes about three times the
+// size of the HTML; beyond this, the HTML is only turned into text, in one pass over
+// the decoded part, and Parsed.HTML is left empty (the raw message holds the HTML as
+// it came).
+const maxSanitizedHTML = 1 << 20
 
 // msgState collects one message (the top level or a forwarded one) while its
 // parts are walked.
 type msgState struct {
 	out       *Parsed
 	texts     []string
-	htmls     []string
+	htmls     []htmlPart
 	forwarded int
 	inReport  int // depth of multipart/report nesting being walked
 }
@@ -377,13 +388,30 @@ func (p *parser) readEnvelope(out *Parsed, h textproto.Header) {
 func (p *parser) finish(m *msgState) {
 	out := m.out
 	text := strings.Join(m.texts, "\n\n")
-	html := strings.Join(m.htmls, "\n")
-	if html != "" {
+	htmlLen := 0
+	for i, h := range m.htmls {
+		htmlLen += h.len()
+		if i > 0 {
+			htmlLen++ // the "\n" joining the parts
+		}
+	}
+	switch {
+	case htmlLen == 0:
+	case htmlLen <= p.htmlLeft:
+		p.htmlLeft -= htmlLen
+		html := joinHTML(m.htmls)
 		out.HTML = sanitizeHTML(html)
+		if strings.TrimSpace(text) == "" {
+			text = htmlToText(html)
+		}
+	default:
+		m.warn("HTML body of %d bytes not kept for display (over %d bytes): the text is taken from it, the raw message holds it",
+			htmlLen, maxSanitizedHTML)
+		if strings.TrimSpace(text) == "" {
+			text = htmlPartsToText(m.htmls, htmlLen)
+		}
 	}
-	if strings.TrimSpace(text) == "" && html != "" {
-		text = htmlToText(html)
-	}
+	m.htmls = nil // the decoded parts can go
 	out.Text = strings.TrimRight(normalizeNewlines(text), " \t\n")
 	if out.ReportOriginalMessageID == "" && !out.IsReport && looksLikeBounceSender(out) {
 		out.ReportOriginalMessageID = messageIDInText(out.Text)

@@ -539,7 +539,7 @@ const (
 
 // decodeCharset converts b from charset cs to UTF-8.
 func decodeCharset(b []byte, cs string) (string, charsetStatus) {
-	cs = strings.ToLower(strings.Trim(strings.TrimSpace(cs), `"'`))
+	cs = charsetLabel(cs)
 	switch cs {
 	case "utf-8", "utf8":
 		if utf8.Valid(b) {
@@ -565,6 +565,20 @@ func decodeCharset(b []byte, cs string) (string, charsetStatus) {
 		return bestEffortString(string(b)), charsetUnknown
 	}
 	return string(bytes.ToValidUTF8(out, []byte("\uFFFD"))), charsetOK
+}
+
+// charsetLabel is a charset parameter as decodeCharset reads it.
+func charsetLabel(cs string) string {
+	return strings.ToLower(strings.Trim(strings.TrimSpace(cs), `"'`))
+}
+
+// isUTF8Label reports whether decodeCharset reads valid UTF-8 labelled cs as it is.
+func isUTF8Label(cs string) bool {
+	switch charsetLabel(cs) {
+	case "utf-8", "utf8", "", "us-ascii", "ascii":
+		return true
+	}
+	return false
 }
 
 // lfString is string(b) with CRLF and lone CR turned into LF (normalizeNewlines), in

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/textproto"
@@ -233,6 +234,12 @@ func (p *parser) walkLeaf(m *msgState, h textproto.Header, ct mediaHeader, body 
 		}
 	}
 	cs := ct.params["charset"]
+	if ct.value == "text/html" && isUTF8Label(cs) && utf8.Valid(d.data) && bytes.IndexByte(d.data, 0) < 0 {
+		// Nothing to convert: the HTML is read from the part itself, copied only if it
+		// is kept sanitised (see parser.finish).
+		m.htmls = append(m.htmls, htmlPart{b: d.data})
+		return nil
+	}
 	text, status := decodeCharset(d.data, cs)
 	switch status {
 	case charsetUnknown:
@@ -252,7 +259,7 @@ func (p *parser) walkLeaf(m *msgState, h textproto.Header, ct mediaHeader, body 
 		text = strings.ReplaceAll(text, "\x00", "")
 	}
 	if ct.value == "text/html" {
-		m.htmls = append(m.htmls, text)
+		m.htmls = append(m.htmls, htmlPart{s: text})
 	} else {
 		m.texts = append(m.texts, text)
 	}

@@ -1,6 +1,8 @@
 package mailin
 
 import (
+	"bytes"
+	"io"
 	"strings"
 	"sync"
 	"unicode"
@@ -246,13 +248,111 @@ func (w *textWriter) raw(s string) {
 	w.space = false
 }
 
+// htmlPart is the decoded HTML of one part, valid UTF-8 without NUL: either the bytes
+// of the part as they came (b, line ends as they came), or text converted from its
+// charset (s, line ends "\n").
+type htmlPart struct {
+	b []byte
+	s string
+}
+
+// len is the length of the part's HTML with line ends turned into "\n", as
+// string returns it.
+func (h htmlPart) len() int {
+	if h.b == nil {
+		return len(h.s)
+	}
+	return len(h.b) - bytes.Count(h.b, []byte("\r\n"))
+}
+
+// string is the part's HTML with line ends "\n".
+func (h htmlPart) string() string {
+	if h.b == nil {
+		return h.s
+	}
+	return lfString(h.b)
+}
+
+// reader reads the part's HTML with line ends "\n", without copying it.
+func (h htmlPart) reader() io.Reader {
+	if h.b == nil {
+		return strings.NewReader(h.s)
+	}
+	return &lfReader{r: bytes.NewReader(h.b)}
+}
+
+// joinHTML joins the HTML parts of a message with "\n".
+func joinHTML(parts []htmlPart) string {
+	if len(parts) == 1 {
+		return parts[0].string()
+	}
+	s := make([]string, len(parts))
+	for i, h := range parts {
+		s[i] = h.string()
+	}
+	return strings.Join(s, "\n")
+}
+
+// htmlPartsToText is htmlToText(joinHTML(parts)) read from the parts themselves, n
+// bytes in all: the HTML is not copied, the text is written into one buffer.
+func htmlPartsToText(parts []htmlPart, n int) string {
+	readers := make([]io.Reader, 0, 2*len(parts))
+	for i, h := range parts {
+		if i > 0 {
+			readers = append(readers, strings.NewReader("\n"))
+		}
+		readers = append(readers, h.reader())
+	}
+	text := htmlTextFrom(io.MultiReader(readers...), n)
+	if len(text) < n/2 {
+		// Mostly markup: keep the text, not the buffer sized for the HTML.
+		text = strings.Clone(text)
+	}
+	return text
+}
+
+// lfReader turns CRLF and lone CR into LF, as lfString does, in the caller's buffer.
+type lfReader struct {
+	r      io.Reader
+	seenCR bool // the last byte read was CR
+}
+
+func (l *lfReader) Read(p []byte) (int, error) {
+	for {
+		n, err := l.r.Read(p)
+		w := 0
+		for _, c := range p[:n] {
+			switch {
+			case c == '\r':
+				p[w] = '\n'
+				w++
+				l.seenCR = true
+			case c == '\n' && l.seenCR:
+				l.seenCR = false
+			default:
+				p[w] = c
+				w++
+				l.seenCR = false
+			}
+		}
+		if w > 0 || err != nil || n == 0 {
+			return w, err
+		}
+	}
+}
+
 // htmlToText turns HTML into readable plain text: blocks become lines, list
 // items get a dash, images their alt text; scripts and styles go.
 func htmlToText(s string) string {
-	z := html.NewTokenizer(strings.NewReader(s))
+	return htmlTextFrom(strings.NewReader(s), len(s))
+}
+
+// htmlTextFrom is htmlToText of the n bytes of HTML r reads.
+func htmlTextFrom(r io.Reader, n int) string {
+	z := html.NewTokenizer(r)
 	var w textWriter
 	// The text is shorter than the HTML: one buffer, never reallocated.
-	w.b.Grow(len(s))
+	w.b.Grow(n)
 	skip, pre := 0, 0
 	for {
 		tt := z.Next()
@@ -263,12 +363,14 @@ func htmlToText(s string) string {
 			if skip > 0 {
 				continue
 			}
-			text := string(z.Text())
+			text := z.Text()
 			if pre > 0 {
-				w.raw(text)
+				w.raw(string(text))
 				continue
 			}
-			for _, r := range text {
+			for len(text) > 0 {
+				r, size := utf8.DecodeRune(text)
+				text = text[size:]
 				if unicode.IsSpace(r) {
 					w.space = true
 					continue
@@ -276,9 +378,9 @@ func htmlToText(s string) string {
 				w.word(r)
 			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			name, _ := z.TagName()
+			var buf [maxTagName]byte
 			start := tt != html.EndTagToken
-			switch string(name) {
+			switch string(tagName(z.Raw(), buf[:0])) {
 			case "script", "style", "head", "title", "noscript", "template":
 				if tt == html.StartTagToken {
 					skip++
@@ -322,6 +424,30 @@ func htmlToText(s string) string {
 			}
 		}
 	}
+}
+
+// maxTagName is the length of the longest tag name htmlTextFrom looks for.
+const maxTagName = len("blockquote")
+
+// tagName appends to buf the name of the tag raw is, lower case, as the tokenizer's
+// TagName returns it, or nothing when it is longer than cap(buf): unlike TagName, it
+// allocates nothing.
+func tagName(raw, buf []byte) []byte {
+	raw = bytes.TrimPrefix(bytes.TrimPrefix(raw, []byte("<")), []byte("/"))
+	for _, c := range raw {
+		switch c {
+		case ' ', '\n', '\r', '\t', '\f', '/', '>':
+			return buf
+		}
+		if len(buf) == cap(buf) {
+			return buf[:0]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf
 }
 
 // htmlAttr returns the value of the named attribute of the current tag.
