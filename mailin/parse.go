@@ -215,7 +215,7 @@ func Parse(raw []byte, lim Limits) (*Parsed, error) {
 		lim:      lim,
 		wd:       &mime.WordDecoder{CharsetReader: charset.Reader},
 		budget:   2*len(raw) + decodeSlack,
-		htmlLeft: maxSanitizedHTML,
+		htmlLeft: [2]int{maxSanitizedHTML, maxSanitizedHTML},
 	}
 	msg, err := p.parseMessage(raw, 0)
 	if err != nil {
@@ -280,16 +280,16 @@ type parser struct {
 	// in bytes. A message decodes to less than its size; only encoded messages forwarded
 	// inside one another decode to more, level after level, and they stop here.
 	budget int
-	// htmlLeft is how many bytes of HTML may still be sanitised and kept in Parsed.HTML,
-	// over the message and the messages forwarded inside it.
-	htmlLeft int
+	// htmlLeft is how many bytes of HTML may still be sanitised and kept in Parsed.HTML:
+	// [0] for the message, [1] for the messages forwarded inside it, together.
+	htmlLeft [2]int
 }
 
 // decodeSlack is decoded beyond twice the message size.
 const decodeSlack = 1 << 20
 
-// maxSanitizedHTML is the most HTML, in bytes, a message (with the messages forwarded
-// inside it) keeps sanitised in Parsed.HTML. Sanitising takes about three times the
+// maxSanitizedHTML is the most HTML, in bytes, a message keeps sanitised in
+// Parsed.HTML, and the most the messages forwarded inside it keep together. Sanitising takes about three times the
 // size of the HTML; beyond this, the HTML is only turned into text, in one pass over
 // the decoded part, and Parsed.HTML is left empty (the raw message holds the HTML as
 // it came).
@@ -324,7 +324,7 @@ func (p *parser) parseMessage(raw []byte, depth int) (*Parsed, error) {
 	if err := p.walk(m, h, body, depth); err != nil {
 		return nil, err
 	}
-	p.finish(m)
+	p.finish(m, depth)
 	return m.out, nil
 }
 
@@ -385,8 +385,9 @@ func (p *parser) readEnvelope(out *Parsed, h textproto.Header) {
 
 // finish assembles text and HTML, fills the derived fields and makes every
 // string safe.
-func (p *parser) finish(m *msgState) {
+func (p *parser) finish(m *msgState, depth int) {
 	out := m.out
+	htmlLeft := &p.htmlLeft[min(depth, 1)]
 	text := strings.Join(m.texts, "\n\n")
 	htmlLen := 0
 	for i, h := range m.htmls {
@@ -397,15 +398,15 @@ func (p *parser) finish(m *msgState) {
 	}
 	switch {
 	case htmlLen == 0:
-	case htmlLen <= p.htmlLeft:
-		p.htmlLeft -= htmlLen
+	case htmlLen <= *htmlLeft:
+		*htmlLeft -= htmlLen
 		html := joinHTML(m.htmls)
 		out.HTML = sanitizeHTML(html)
 		if strings.TrimSpace(text) == "" {
 			text = htmlToText(html)
 		}
 	default:
-		m.warn("HTML body of %d bytes not kept for display (over %d bytes): the text is taken from it, the raw message holds it",
+		m.warn("HTML body of %d bytes not kept sanitised (at most %d bytes per message, as much for its forwarded messages together); the raw message holds it",
 			htmlLen, maxSanitizedHTML)
 		if strings.TrimSpace(text) == "" {
 			text = htmlPartsToText(m.htmls, htmlLen)

@@ -1,0 +1,154 @@
+package mailin
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// htmlSamples exercise what htmlToText reads: line ends of every kind, inside text, pre
+// and attributes, entities, lists, tables, images, scripts, non-ASCII text.
+var htmlSamples = []string{
+	"<p>Madame,\r\nMonsieur,</p>\r\n<p>Veuillez trouver&nbsp;ci-joint&hellip;</p>",
+	"<pre>line one\r\nline two\r\rline four\r</pre>\r\n<div>after</div>",
+	"<ul>\r\n<li>one</li>\r\n<li>two &amp; three</li></ul><BR>\r<img alt=\"chart\r\n 2025\" src=\"cid:x\">",
+	"<table><tr><td>a</td><TD>b</TD></tr>\r\n<tr><th>c</th></tr></table><script>var x = '<p>';\r\n</script>",
+	"<html><head><title>t</title><style>p{}</style></head><body dir=\"rtl\">السيد الرئيس،\r\n<blockquote>نص</blockquote></body></html>",
+	"中文\r\n<h1>标题</h1><hr/>text<\r\np>broken<p\r\n>tag</p>\r",
+	"",
+	"\r\n",
+}
+
+// The text of HTML read from its parts, as large bodies are, is the text of the HTML
+// joined and turned into text, as small bodies are.
+func TestHTMLPartsToTextIsHTMLToText(t *testing.T) {
+	for i, a := range htmlSamples {
+		for j, b := range htmlSamples {
+			for _, parts := range [][]htmlPart{
+				{{b: []byte(a)}},
+				{{b: []byte(a)}, {s: normalizeNewlines(b)}},
+				{{s: normalizeNewlines(a)}, {b: []byte(b)}, {b: []byte(a)}},
+			} {
+				joined := joinHTML(parts)
+				n := 0
+				for k, h := range parts {
+					n += h.len()
+					if k > 0 {
+						n++
+					}
+				}
+				if n != len(joined) {
+					t.Errorf("samples %d, %d: length %d, joined HTML is %d", i, j, n, len(joined))
+				}
+				if got, want := htmlPartsToText(parts, n), htmlToText(joined); got != want {
+					t.Errorf("samples %d, %d in %d parts: text\n%q\nwant\n%q", i, j, len(parts), got, want)
+				}
+			}
+		}
+	}
+}
+
+// lfReader turns line ends into "\n" as lfString does, whatever the reads it is given.
+func TestLFReaderIsLFString(t *testing.T) {
+	for _, s := range []string{"a\r\nb\r\rc\r", "\r\n\r\n", "\r", "\n\r\n\r", "plain", ""} {
+		for _, r := range []io.Reader{
+			&lfReader{r: strings.NewReader(s)},
+			&lfReader{r: iotest.OneByteReader(strings.NewReader(s))},
+			&lfReader{r: iotest.DataErrReader(iotest.HalfReader(strings.NewReader(s)))},
+		} {
+			got, err := io.ReadAll(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := lfString([]byte(s)); string(got) != want {
+				t.Errorf("%q read as %q, want %q", s, got, want)
+			}
+		}
+	}
+}
+
+// htmlMessage is a message whose body is html repeated to at least size bytes, with
+// CRLF line ends.
+func htmlMessage(html string, size int) ([]byte, string) {
+	body := strings.Repeat(html, size/len(html)+1)
+	return []byte("From: a@example.org\r\nSubject: s\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: text/html; charset=utf-8\r\n\r\n" + body), body
+}
+
+// Above maxSanitizedHTML, the HTML is not kept, with a warning, and the text is the one
+// it has below.
+func TestParseLargeHTMLTextAsBelowTheLimit(t *testing.T) {
+	sample := strings.Join(htmlSamples, "\r\n")
+	for _, size := range []int{maxSanitizedHTML / 2, 2 * maxSanitizedHTML} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			raw, body := htmlMessage(sample, size)
+			p, err := Parse(raw, DefaultLimits())
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := strings.TrimRight(htmlToText(lfString([]byte(body))), " \t\n")
+			if p.Text != want {
+				t.Errorf("text of %d bytes differs from the one below the limit (%d bytes)", len(p.Text), len(want))
+			}
+			kept := p.HTML != ""
+			warned := len(p.Warnings) > 0 && strings.Contains(p.Warnings[len(p.Warnings)-1], "not kept sanitised")
+			if below := len(body) <= maxSanitizedHTML; kept != below || warned == below {
+				t.Errorf("%d bytes of HTML: sanitised HTML kept %v, warned %v", len(body), kept, warned)
+			}
+		})
+	}
+}
+
+// The message keeps up to maxSanitizedHTML of sanitised HTML, counting all its HTML
+// parts, whatever its forwarded messages keep; these keep as much together.
+func TestParseSanitisedHTMLLimit(t *testing.T) {
+	part := func(boundary, html string) string {
+		return "--" + boundary + "\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html + "\r\n"
+	}
+	msg := func(boundary string, parts ...string) string {
+		return "From: a@example.org\r\nSubject: s\r\nMIME-Version: 1.0\r\n" +
+			"Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n" +
+			strings.Join(parts, "") + "--" + boundary + "--\r\n"
+	}
+	forward := func(boundary, m string) string {
+		return "--" + boundary + "\r\nContent-Type: message/rfc822\r\n\r\n" + m + "\r\n"
+	}
+	html := func(n int) string { return "<p>" + strings.Repeat("x", n-7) + "</p>" }
+	third := maxSanitizedHTML * 2 / 5 // two thirds fit, three do not
+
+	for _, c := range []struct {
+		name string
+		raw  string
+		kept []bool // the message, then its forwarded messages
+	}{
+		{"two parts", msg("a", part("a", html(third)), part("a", html(third))), []bool{true}},
+		{"three parts", msg("a", part("a", html(third)), part("a", html(third)), part("a", html(third))), []bool{false}},
+		{"forwarded", msg("a",
+			forward("a", msg("b", part("b", html(2*maxSanitizedHTML)))),
+			forward("a", msg("c", part("c", html(third)))),
+			forward("a", msg("d", part("d", html(third)), part("d", html(third)))),
+			part("a", html(third)), part("a", html(third)),
+		), []bool{true, false, true, false}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := Parse([]byte(c.raw), DefaultLimits())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := []bool{p.HTML != ""}
+			for _, f := range p.Forwarded {
+				got = append(got, f.HTML != "")
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.kept) {
+				t.Errorf("sanitised HTML kept: %v, want %v", got, c.kept)
+			}
+			for _, m := range append([]*Parsed{p}, p.Forwarded...) {
+				if !strings.HasPrefix(m.Text, "xxx") || m.Text != strings.TrimSpace(m.Text) {
+					t.Errorf("text %q…", shorten(m.Text, 20))
+				}
+			}
+		})
+	}
+}
