@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"golang.org/x/net/html"
 )
 
 // htmlSamples exercise what htmlToText reads: line ends of every kind, inside text, pre
@@ -150,5 +152,35 @@ func TestParseSanitisedHTMLLimit(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Tokens longer than the tokenizer may hold are read in pieces (text) or skipped (tags,
+// comments) and give the text they give when held whole.
+func TestHTMLTextWithLongTokens(t *testing.T) {
+	rep := strings.Repeat
+	samples := []string{
+		"<p>" + rep("Résumé &amp; l’avis du «Forum» &#x4E2D;文&nbsp;&#233;t&eacute; &notin;", 60) + "&amp</p>&lt;",
+		"<pre>" + rep("ligne\r\n  indentée &lt;ok&gt;\r\n\r\n", 40) + "</pre><p>après</p>",
+		`<p>avant</p><img src="data:image/png;base64,` + rep("QUJD", 600) + `"><div title='a>b` + rep("x", 300) + `'>après</div>`,
+		"<p>avant</p><!--" + rep("- > -- >", 200) + "--><p>après</p><!x" + rep("y", 300) + "><?xml " + rep("z", 300) + "?>fin",
+		"<script>" + rep("var a = 1;\r\n", 100) + "</script><p>après</p><style>" + rep("p{}", 200) + "</style>fin",
+		rep("a < b, x<3 & y <= 4; ", 100) + "<P>" + rep("السيد الرئيس ", 100) + "</P>",
+		rep("é", 1000),
+	}
+	for i, s := range samples {
+		z := html.NewTokenizer(strings.NewReader(s))
+		z.SetMaxBuf(301)
+		for z.Next() != html.ErrorToken {
+		}
+		if z.Err() != html.ErrBufferExceeded {
+			t.Errorf("sample %d has no token of 301 bytes", i)
+		}
+		want := htmlToText(lfString([]byte(s)))
+		for _, maxToken := range []int{64, 100, 301, 4096} {
+			if got := htmlTextFrom(&lfReader{r: strings.NewReader(s)}, len(s), maxToken); got != want {
+				t.Errorf("sample %d read with tokens of at most %d bytes:\n%q\nwant\n%q", i, maxToken, got, want)
+			}
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package mailin
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"strings"
@@ -189,34 +190,66 @@ func (w *textWriter) atLineStart() bool { return w.n == 0 || w.newlines > 0 }
 func (w *textWriter) write(s string) {
 	w.n += len(s)
 	for len(s) > 0 {
-		switch c := s[0]; c {
-		case ' ', '\t':
-			w.blanks = append(w.blanks, c)
+		if w.blankOrBreak(s[0]) {
 			s = s[1:]
-		case '\n':
-			w.blanks = w.blanks[:0]
-			if w.filled {
-				w.empty = 0
-			} else {
-				w.empty++
-			}
-			if w.filled || w.empty <= 1 {
-				w.b.WriteByte('\n')
-			}
-			w.filled = false
-			s = s[1:]
-		default:
-			end := strings.IndexAny(s, " \t\n")
-			if end < 0 {
-				end = len(s)
-			}
-			w.b.Write(w.blanks)
-			w.blanks = w.blanks[:0]
-			w.b.WriteString(s[:end])
-			w.filled = true
-			s = s[end:]
+			continue
 		}
+		end := strings.IndexAny(s, " \t\n")
+		if end < 0 {
+			end = len(s)
+		}
+		w.fill()
+		w.b.WriteString(s[:end])
+		s = s[end:]
 	}
+}
+
+// writeBytes is write for bytes.
+func (w *textWriter) writeBytes(s []byte) {
+	w.n += len(s)
+	for len(s) > 0 {
+		if w.blankOrBreak(s[0]) {
+			s = s[1:]
+			continue
+		}
+		end := bytes.IndexAny(s, " \t\n")
+		if end < 0 {
+			end = len(s)
+		}
+		w.fill()
+		w.b.Write(s[:end])
+		s = s[end:]
+	}
+}
+
+// blankOrBreak writes c when it is a space, a tab or a line break, and reports whether
+// it was.
+func (w *textWriter) blankOrBreak(c byte) bool {
+	switch c {
+	case ' ', '\t':
+		w.blanks = append(w.blanks, c)
+	case '\n':
+		w.blanks = w.blanks[:0]
+		if w.filled {
+			w.empty = 0
+		} else {
+			w.empty++
+		}
+		if w.filled || w.empty <= 1 {
+			w.b.WriteByte('\n')
+		}
+		w.filled = false
+	default:
+		return false
+	}
+	return true
+}
+
+// fill writes the blanks before more of the line.
+func (w *textWriter) fill() {
+	w.b.Write(w.blanks)
+	w.blanks = w.blanks[:0]
+	w.filled = true
 }
 
 // lineBreaks ends the current line so that n line breaks end the text.
@@ -245,6 +278,16 @@ func (w *textWriter) raw(s string) {
 	}
 	w.write(s)
 	w.newlines = len(s) - len(strings.TrimRight(s, "\n"))
+	w.space = false
+}
+
+// rawBytes is raw for bytes.
+func (w *textWriter) rawBytes(s []byte) {
+	if len(s) == 0 {
+		return
+	}
+	w.writeBytes(s)
+	w.newlines = len(s) - len(bytes.TrimRight(s, "\n"))
 	w.space = false
 }
 
@@ -303,7 +346,7 @@ func htmlPartsToText(parts []htmlPart, n int) string {
 		}
 		readers = append(readers, h.reader())
 	}
-	text := htmlTextFrom(io.MultiReader(readers...), n)
+	text := htmlTextFrom(io.MultiReader(readers...), n, maxHTMLToken)
 	if len(text) < n/2 {
 		// Mostly markup: keep the text, not the buffer sized for the HTML.
 		text = strings.Clone(text)
@@ -344,84 +387,278 @@ func (l *lfReader) Read(p []byte) (int, error) {
 // htmlToText turns HTML into readable plain text: blocks become lines, list
 // items get a dash, images their alt text; scripts and styles go.
 func htmlToText(s string) string {
-	return htmlTextFrom(strings.NewReader(s), len(s))
+	return htmlTextFrom(strings.NewReader(s), len(s), 0)
 }
 
-// htmlTextFrom is htmlToText of the n bytes of HTML r reads.
-func htmlTextFrom(r io.Reader, n int) string {
-	z := html.NewTokenizer(r)
-	var w textWriter
+// maxHTMLToken is the longest token (a run of text, a tag with its attributes, a
+// comment) the tokenizer holds when a large HTML body is turned into text. Its buffer
+// doubles to hold a token: a token of the size of the message, a long text without
+// markup or an image inlined as a data: URL, would take up to four times its size.
+const maxHTMLToken = 256 << 10
+
+// htmlTextFrom is htmlToText of the n bytes of HTML r reads. When maxToken is not 0,
+// a longer token is not held whole: a run of text is read in pieces (an entity cut
+// in two stays as it is written), a tag is skipped with its attributes (an image cut
+// so loses its alt text), a comment is skipped.
+func htmlTextFrom(r io.Reader, n, maxToken int) string {
+	var t htmlText
 	// The text is shorter than the HTML: one buffer, never reallocated.
-	w.b.Grow(n)
-	skip, pre := 0, 0
+	t.w.b.Grow(n)
+	z := html.NewTokenizer(r)
+	z.SetMaxBuf(maxToken)
+	var skipRest func(*bufio.Reader) // skips the rest of a comment cut
 	for {
 		tt := z.Next()
+		cut := maxToken > 0 && len(z.Raw()) >= maxToken
 		switch tt {
 		case html.ErrorToken:
-			return strings.TrimSpace(w.b.String())
-		case html.TextToken:
-			if skip > 0 {
-				continue
+			if z.Err() != html.ErrBufferExceeded {
+				return strings.TrimSpace(t.w.b.String())
 			}
-			text := z.Text()
-			if pre > 0 {
-				w.raw(string(text))
-				continue
-			}
-			for len(text) > 0 {
-				r, size := utf8.DecodeRune(text)
-				text = text[size:]
-				if unicode.IsSpace(r) {
-					w.space = true
-					continue
+			// The tokenizer stopped at a token longer than maxToken: another goes on
+			// after it, from what the first had read.
+			br := bufio.NewReader(io.MultiReader(bytes.NewReader(bytes.Clone(z.Buffered())), r))
+			if cut { // a tag
+				tok := z.Raw()
+				var buf [maxTagName]byte
+				if len(tok) > 1 && tok[1] == '/' {
+					t.tag(string(tagName(tok, buf[:0])), html.EndTagToken, nil)
+				} else {
+					t.tag(string(tagName(tok, buf[:0])), html.StartTagToken, nil)
 				}
-				w.word(r)
+				skipTagRest(tok, br)
+			} else if skipRest != nil {
+				skipRest(br)
+			}
+			skipRest, r = nil, br
+			z = html.NewTokenizer(r)
+			z.SetMaxBuf(maxToken)
+		case html.TextToken:
+			if !cut {
+				t.text(z.Text())
+				continue
+			}
+			// A run of text longer than maxToken: read here up to the next '<', where
+			// another tokenizer goes on. What may be the start of a tag at the end of
+			// the token (a '<' the tokenizer read before it stopped) is left to it.
+			head := z.Raw()
+			var back []byte
+			if i := bytes.LastIndexByte(head, '<'); i >= 0 && len(head)-i <= maxTagName+2 {
+				head, back = head[:i], bytes.Clone(head[i:])
+			}
+			br := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(back), bytes.NewReader(bytes.Clone(z.Buffered())), r), textPiece)
+			t.textRun(head, br)
+			r = br
+			z = html.NewTokenizer(r)
+			z.SetMaxBuf(maxToken)
+		case html.CommentToken, html.DoctypeToken:
+			if cut {
+				if tok := z.Raw(); bytes.HasPrefix(tok, []byte("<!--")) {
+					dashes := len(tok) - len(bytes.TrimRight(tok, "-"))
+					skipRest = func(br *bufio.Reader) { skipCommentRest(dashes, br) }
+				} else {
+					skipRest = func(br *bufio.Reader) { skipPast(br, '>') }
+				}
 			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			var buf [maxTagName]byte
-			start := tt != html.EndTagToken
-			switch string(tagName(z.Raw(), buf[:0])) {
-			case "script", "style", "head", "title", "noscript", "template":
-				if tt == html.StartTagToken {
-					skip++
-				} else if tt == html.EndTagToken && skip > 0 {
-					skip--
-				}
-			case "br":
-				w.write("\n")
-				w.newlines++
-				w.space = false
-			case "pre":
-				w.lineBreaks(1)
-				if tt == html.StartTagToken {
-					pre++
-				} else if tt == html.EndTagToken && pre > 0 {
-					pre--
-				}
-			case "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul", "ol", "hr":
-				w.lineBreaks(2)
-			case "div", "tr", "section", "article", "header", "footer", "address", "dl", "dt", "dd", "center":
-				w.lineBreaks(1)
-			case "li":
-				w.lineBreaks(1)
-				if start {
-					w.raw("- ")
-				}
-			case "td", "th":
-				if start && !w.atLineStart() {
-					w.raw("\t")
-				}
-			case "img":
-				if start {
-					if alt := normalizeSpace(htmlAttr(z, "alt")); alt != "" {
-						w.space = true
-						for _, r := range "[" + alt + "]" {
-							w.word(r)
-							w.space = false
-						}
-					}
+			t.tag(string(tagName(z.Raw(), buf[:0])), tt, z)
+		}
+	}
+}
+
+// htmlText turns HTML tokens into text.
+type htmlText struct {
+	w         textWriter
+	skip, pre int // depth inside elements whose text is skipped, inside pre
+}
+
+func (t *htmlText) text(text []byte) {
+	if t.skip > 0 {
+		return
+	}
+	if t.pre > 0 {
+		t.w.rawBytes(text)
+		return
+	}
+	for len(text) > 0 {
+		r, size := utf8.DecodeRune(text)
+		text = text[size:]
+		if unicode.IsSpace(r) {
+			t.w.space = true
+			continue
+		}
+		t.w.word(r)
+	}
+}
+
+// tag reads a tag named name; z, when not nil, gives its attributes.
+func (t *htmlText) tag(name string, tt html.TokenType, z *html.Tokenizer) {
+	w := &t.w
+	start := tt != html.EndTagToken
+	switch name {
+	case "script", "style", "head", "title", "noscript", "template":
+		if tt == html.StartTagToken {
+			t.skip++
+		} else if tt == html.EndTagToken && t.skip > 0 {
+			t.skip--
+		}
+	case "br":
+		w.write("\n")
+		w.newlines++
+		w.space = false
+	case "pre":
+		w.lineBreaks(1)
+		if tt == html.StartTagToken {
+			t.pre++
+		} else if tt == html.EndTagToken && t.pre > 0 {
+			t.pre--
+		}
+	case "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul", "ol", "hr":
+		w.lineBreaks(2)
+	case "div", "tr", "section", "article", "header", "footer", "address", "dl", "dt", "dd", "center":
+		w.lineBreaks(1)
+	case "li":
+		w.lineBreaks(1)
+		if start {
+			w.raw("- ")
+		}
+	case "td", "th":
+		if start && !w.atLineStart() {
+			w.raw("\t")
+		}
+	case "img":
+		if start && z != nil {
+			if alt := normalizeSpace(htmlAttr(z, "alt")); alt != "" {
+				w.space = true
+				for _, r := range "[" + alt + "]" {
+					w.word(r)
+					w.space = false
 				}
 			}
+		}
+	}
+}
+
+// textPiece is the size of the pieces textRun reads; maxEntity is longer than the
+// longest character reference.
+const (
+	textPiece = 32 << 10
+	maxEntity = 40
+)
+
+// textRun reads a run of text: head, then what br holds up to the next '<' (left in
+// br), in pieces, each but the last without what may be a character reference or a
+// UTF-8 character cut at its end, carried to the next.
+func (t *htmlText) textRun(head []byte, br *bufio.Reader) {
+	work := make([]byte, 0, textPiece+maxEntity)
+	piece := func(b []byte, last bool) {
+		work = append(work, b...)
+		cut := len(work)
+		if !last {
+			if i := bytes.LastIndexByte(work, '&'); i >= 0 && len(work)-i < maxEntity && !bytes.ContainsAny(work[i:], "; \t\n\f") {
+				cut = i
+			}
+			cut -= incompleteRune(work[:cut])
+		}
+		if text := work[:cut]; bytes.IndexByte(text, '&') >= 0 {
+			t.text([]byte(html.UnescapeString(string(text))))
+		} else {
+			t.text(text)
+		}
+		work = append(work[:0], work[cut:]...)
+	}
+	for len(head) > 0 {
+		n := min(len(head), textPiece)
+		piece(head[:n], false)
+		head = head[n:]
+	}
+	for {
+		b, err := br.ReadSlice('<')
+		if err == nil {
+			b = b[:len(b)-1]
+		}
+		last := err != bufio.ErrBufferFull
+		piece(b, last)
+		if err == nil {
+			_ = br.UnreadByte() // the '<', for the tokenizer
+		}
+		if last {
+			return
+		}
+	}
+}
+
+// incompleteRune is the length of the incomplete UTF-8 character ending b, 0 if none.
+func incompleteRune(b []byte) int {
+	for k := 1; k <= min(len(b), utf8.UTFMax-1); k++ {
+		if c := b[len(b)-k]; utf8.RuneStart(c) {
+			if c >= utf8.RuneSelf && !utf8.FullRune(b[len(b)-k:]) {
+				return k
+			}
+			return 0
+		}
+	}
+	return 0
+}
+
+// skipTagRest reads past the '>' ending a tag that starts with head: the first '>'
+// not inside a quoted attribute value.
+func skipTagRest(head []byte, br *bufio.Reader) {
+	var quote byte // the quote of the attribute value being read, 0 outside one
+	afterEq := false
+	end := func(c byte) bool {
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '>':
+			return true
+		case c == '=':
+			afterEq = true
+		case afterEq && (c == '"' || c == '\''):
+			quote, afterEq = c, false
+		case afterEq && (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f'):
+		default:
+			afterEq = false
+		}
+		return false
+	}
+	for _, c := range head {
+		end(c)
+	}
+	for {
+		c, err := br.ReadByte()
+		if err != nil || end(c) {
+			return
+		}
+	}
+}
+
+// skipCommentRest reads past the "-->" ending a comment whose read part ended with
+// dashes '-'.
+func skipCommentRest(dashes int, br *bufio.Reader) {
+	for {
+		c, err := br.ReadByte()
+		switch {
+		case err != nil:
+			return
+		case c == '-':
+			dashes++
+		case c == '>' && dashes >= 2:
+			return
+		default:
+			dashes = 0
+		}
+	}
+}
+
+// skipPast reads past the next byte c.
+func skipPast(br *bufio.Reader, c byte) {
+	for {
+		if _, err := br.ReadSlice(c); err != bufio.ErrBufferFull {
+			return
 		}
 	}
 }
