@@ -409,7 +409,10 @@ func (p *parser) finish(m *msgState, depth int) {
 		m.warn("HTML body of %d bytes not kept sanitised (at most %d bytes per message, as much for its forwarded messages together); the raw message holds it",
 			htmlLen, maxSanitizedHTML)
 		if strings.TrimSpace(text) == "" {
-			text = htmlPartsToText(m.htmls, htmlLen)
+			var err error
+			if text, err = htmlPartsToText(m.htmls, htmlLen); err != nil {
+				m.warn("HTML body: %v: its text ends there", err)
+			}
 		}
 	}
 	m.htmls = nil // the decoded parts can go

@@ -8,6 +8,8 @@ import (
 	"testing/iotest"
 
 	"golang.org/x/net/html"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // htmlSamples exercise what htmlToText reads: line ends of every kind, inside text, pre
@@ -32,7 +34,23 @@ func TestHTMLPartsToTextIsHTMLToText(t *testing.T) {
 				{{b: []byte(a)}},
 				{{b: []byte(a)}, {s: normalizeNewlines(b)}},
 				{{s: normalizeNewlines(a)}, {b: []byte(b)}, {b: []byte(a)}},
+				{{s: a}, {b: latin1(b), charset: "ISO-8859-1"}},
 			} {
+				if parts[len(parts)-1].charset != "" {
+					// Compared with the text as decodeCharset converts it.
+					n := 0
+					for k, h := range parts {
+						n += len(h.string())
+						if k > 0 {
+							n++
+						}
+					}
+					got, err := htmlPartsToText(parts, n)
+					if want := htmlToText(joinHTML(parts)); err != nil || got != want {
+						t.Errorf("samples %d, %d with Latin-1: text\n%q (%v)\nwant\n%q", i, j, got, err, want)
+					}
+					continue
+				}
 				joined := joinHTML(parts)
 				n := 0
 				for k, h := range parts {
@@ -44,12 +62,22 @@ func TestHTMLPartsToTextIsHTMLToText(t *testing.T) {
 				if n != len(joined) {
 					t.Errorf("samples %d, %d: length %d, joined HTML is %d", i, j, n, len(joined))
 				}
-				if got, want := htmlPartsToText(parts, n), htmlToText(joined); got != want {
-					t.Errorf("samples %d, %d in %d parts: text\n%q\nwant\n%q", i, j, len(parts), got, want)
+				got, err := htmlPartsToText(parts, n)
+				if want := htmlToText(joined); err != nil || got != want {
+					t.Errorf("samples %d, %d in %d parts: text\n%q (%v)\nwant\n%q", i, j, len(parts), got, err, want)
 				}
 			}
 		}
 	}
+}
+
+// latin1 is s in windows-1252, characters it lacks replaced.
+func latin1(s string) []byte {
+	b, err := encoding.ReplaceUnsupported(charmap.Windows1252.NewEncoder()).Bytes([]byte(s))
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 // lfReader turns line ends into "\n" as lfString does, whatever the reads it is given.
@@ -72,34 +100,43 @@ func TestLFReaderIsLFString(t *testing.T) {
 }
 
 // htmlMessage is a message whose body is html repeated to at least size bytes, with
-// CRLF line ends.
-func htmlMessage(html string, size int) ([]byte, string) {
-	body := strings.Repeat(html, size/len(html)+1)
-	return []byte("From: a@example.org\r\nSubject: s\r\nMIME-Version: 1.0\r\n" +
-		"Content-Type: text/html; charset=utf-8\r\n\r\n" + body), body
+// CRLF line ends, in charset cs (windows-1256 or UTF-8).
+func htmlMessage(html string, size int, cs string) ([]byte, []byte) {
+	body := []byte(strings.Repeat(html, size/len(html)+1))
+	if cs == "windows-1256" {
+		var err error
+		if body, err = encoding.ReplaceUnsupported(charmap.Windows1256.NewEncoder()).Bytes(body); err != nil {
+			panic(err)
+		}
+	}
+	return append([]byte("From: a@example.org\r\nSubject: s\r\nMIME-Version: 1.0\r\n"+
+		"Content-Type: text/html; charset="+cs+"\r\n\r\n"), body...), body
 }
 
 // Above maxSanitizedHTML, the HTML is not kept, with a warning, and the text is the one
-// it has below.
+// it has below, in UTF-8 or converted from another charset.
 func TestParseLargeHTMLTextAsBelowTheLimit(t *testing.T) {
 	sample := strings.Join(htmlSamples, "\r\n")
-	for _, size := range []int{maxSanitizedHTML / 2, 2 * maxSanitizedHTML} {
-		t.Run(fmt.Sprint(size), func(t *testing.T) {
-			raw, body := htmlMessage(sample, size)
-			p, err := Parse(raw, DefaultLimits())
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := strings.TrimRight(htmlToText(lfString([]byte(body))), " \t\n")
-			if p.Text != want {
-				t.Errorf("text of %d bytes differs from the one below the limit (%d bytes)", len(p.Text), len(want))
-			}
-			kept := p.HTML != ""
-			warned := len(p.Warnings) > 0 && strings.Contains(p.Warnings[len(p.Warnings)-1], "not kept sanitised")
-			if below := len(body) <= maxSanitizedHTML; kept != below || warned == below {
-				t.Errorf("%d bytes of HTML: sanitised HTML kept %v, warned %v", len(body), kept, warned)
-			}
-		})
+	for _, cs := range []string{"utf-8", "windows-1256"} {
+		for _, size := range []int{maxSanitizedHTML / 2, 2 * maxSanitizedHTML} {
+			t.Run(fmt.Sprintf("%s/%d", cs, size), func(t *testing.T) {
+				raw, body := htmlMessage(sample, size, cs)
+				p, err := Parse(raw, DefaultLimits())
+				if err != nil {
+					t.Fatal(err)
+				}
+				html, _ := decodeCharset(body, cs)
+				want := strings.TrimRight(normalizeNewlines(htmlToText(html)), " \t\n")
+				if p.Text != want {
+					t.Errorf("text of %d bytes differs from the one below the limit (%d bytes)", len(p.Text), len(want))
+				}
+				kept := p.HTML != ""
+				warned := len(p.Warnings) > 0 && strings.Contains(p.Warnings[len(p.Warnings)-1], "not kept sanitised")
+				if below := len(body) <= maxSanitizedHTML; kept != below || warned == below || len(p.Warnings) > 1 {
+					t.Errorf("%d bytes of HTML: sanitised HTML kept %v, warnings %q", len(body), kept, p.Warnings)
+				}
+			})
+		}
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"github.com/wsis/wsisbot/mailin"
 )
 
@@ -137,6 +139,7 @@ func TestParseHugeHTMLAllocatesLittle(t *testing.T) {
 	// (the sample of it read to split quotes and detect the language allocates more
 	// under the race detector).
 	const para = "The Forum should keep the multistakeholder approach at the heart of the review."
+	const arabic = "ينبغي أن يبقى النهج القائم على أصحاب المصلحة المتعددين في صميم الاستعراض."
 	markup := `<div class="MsoNormal" style="margin:0cm;font-size:11pt;font-family:Calibri,sans-serif"><span lang="EN-GB"><o:p>&nbsp;</o:p></span></div>` + "\r\n"
 	for _, c := range []struct {
 		name string
@@ -155,13 +158,22 @@ func TestParseHugeHTMLAllocatesLittle(t *testing.T) {
 		{"data-url", "<p>" + para + `</p><img alt="chart" src="data:image/png;base64,` + strings.Repeat("QUJD", size/4) + `"><p>End.</p>`, 1.5, para + "\n\nEnd."},
 		// A comment, skipped.
 		{"comment", "<p>" + para + "</p><!--" + strings.Repeat("QUJD", size/4) + "--><p>End.</p>", 1.5, para + "\n\nEnd."},
+		// A body in Arabic in windows-1256, converted as it is read.
+		{"windows-1256", "<p>" + arabic + "</p>" + strings.Repeat(markup, size/len(markup)), 2, arabic},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var raw []byte
-			if c.name == "base64" {
+			switch c.name {
+			case "base64":
 				html := "<p>" + para + "</p>" + strings.Repeat(markup, size*3/4/len(markup))
 				raw = append([]byte(memHeader(0, "text/html; charset=utf-8")+"Content-Transfer-Encoding: base64\r\n\r\n"), b64Lines([]byte(html))...)
-			} else {
+			case "windows-1256":
+				html, err := charmap.Windows1256.NewEncoder().String(c.html)
+				if err != nil {
+					t.Fatal(err)
+				}
+				raw = []byte(memHeader(0, "text/html; charset=windows-1256") + "\r\n" + html)
+			default:
 				raw = []byte(memHeader(0, "text/html; charset=utf-8") + "\r\n" + c.html)
 			}
 			got := allocated(t, raw)

@@ -240,6 +240,13 @@ func (p *parser) walkLeaf(m *msgState, h textproto.Header, ct mediaHeader, body 
 		m.htmls = append(m.htmls, htmlPart{b: d.data})
 		return nil
 	}
+	if ct.value == "text/html" && !isUTF8Label(cs) && len(d.data) > maxSanitizedHTML && bytes.IndexByte(d.data, 0) < 0 {
+		if _, err := charsetReader(cs, bytes.NewReader(nil)); err == nil {
+			// Too large to be kept sanitised: converted as it is turned into text.
+			m.htmls = append(m.htmls, htmlPart{b: d.data, charset: cs})
+			return nil
+		}
+	}
 	text, status := decodeCharset(d.data, cs)
 	switch status {
 	case charsetUnknown:

@@ -291,35 +291,50 @@ func (w *textWriter) rawBytes(s []byte) {
 	w.space = false
 }
 
-// htmlPart is the decoded HTML of one part, valid UTF-8 without NUL: either the bytes
-// of the part as they came (b, line ends as they came), or text converted from its
-// charset (s, line ends "\n").
+// htmlPart is the decoded HTML of one part, without NUL: the bytes of the part, as
+// they came (b, valid UTF-8 unless charset is set, line ends as they came), or text
+// converted from its charset (s).
 type htmlPart struct {
-	b []byte
-	s string
+	b       []byte
+	charset string // of b, when it is not UTF-8: converted as it is read
+	s       string
 }
 
-// len is the length of the part's HTML with line ends turned into "\n", as
-// string returns it.
+// len is the length of the part's HTML with line ends turned into "\n", as string
+// returns it; the length of b when it is to be converted.
 func (h htmlPart) len() int {
-	if h.b == nil {
+	switch {
+	case h.b == nil:
 		return len(h.s)
+	case h.charset != "":
+		return len(h.b)
 	}
 	return len(h.b) - bytes.Count(h.b, []byte("\r\n"))
 }
 
-// string is the part's HTML with line ends "\n".
+// string is the part's HTML.
 func (h htmlPart) string() string {
-	if h.b == nil {
+	switch {
+	case h.b == nil:
 		return h.s
+	case h.charset != "":
+		s, _ := decodeCharset(h.b, h.charset)
+		return s
 	}
 	return lfString(h.b)
 }
 
-// reader reads the part's HTML with line ends "\n", without copying it.
+// reader reads the part's HTML as UTF-8 with line ends "\n", without copying it.
 func (h htmlPart) reader() io.Reader {
-	if h.b == nil {
-		return strings.NewReader(h.s)
+	switch {
+	case h.b == nil:
+		return &lfReader{r: strings.NewReader(h.s)}
+	case h.charset != "":
+		r, err := charsetReader(h.charset, bytes.NewReader(h.b))
+		if err != nil {
+			return strings.NewReader("") // walkLeaf checked the charset
+		}
+		return &lfReader{r: r}
 	}
 	return &lfReader{r: bytes.NewReader(h.b)}
 }
@@ -337,8 +352,9 @@ func joinHTML(parts []htmlPart) string {
 }
 
 // htmlPartsToText is htmlToText(joinHTML(parts)) read from the parts themselves, n
-// bytes in all: the HTML is not copied, the text is written into one buffer.
-func htmlPartsToText(parts []htmlPart, n int) string {
+// bytes in all: the HTML is not copied, the text is written into one buffer. The error
+// is the one that stopped the reading of a part (converting its charset), if any.
+func htmlPartsToText(parts []htmlPart, n int) (string, error) {
 	readers := make([]io.Reader, 0, 2*len(parts))
 	for i, h := range parts {
 		if i > 0 {
@@ -346,12 +362,27 @@ func htmlPartsToText(parts []htmlPart, n int) string {
 		}
 		readers = append(readers, h.reader())
 	}
-	text := htmlTextFrom(io.MultiReader(readers...), n, maxHTMLToken)
+	r := &readErr{r: io.MultiReader(readers...)}
+	text := htmlTextFrom(r, n, maxHTMLToken)
 	if len(text) < n/2 {
 		// Mostly markup: keep the text, not the buffer sized for the HTML.
 		text = strings.Clone(text)
 	}
-	return text
+	return text, r.err
+}
+
+// readErr keeps the error other than io.EOF r returns.
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (e *readErr) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF {
+		e.err = err
+	}
+	return n, err
 }
 
 // lfReader turns CRLF and lone CR into LF, as lfString does, in the caller's buffer.
