@@ -241,9 +241,11 @@ func (p *parser) walkLeaf(m *msgState, h textproto.Header, ct mediaHeader, body 
 		return nil
 	}
 	if ct.value == "text/html" && !isUTF8Label(cs) && len(d.data) > maxSanitizedHTML && bytes.IndexByte(d.data, 0) < 0 {
-		if _, err := charsetReader(cs, bytes.NewReader(nil)); err == nil {
-			// Too large to be kept sanitised: converted as it is turned into text.
-			m.htmls = append(m.htmls, htmlPart{b: d.data, charset: cs})
+		// Too large to be kept sanitised: converted as it is turned into text. It is
+		// converted once here, to nowhere, to know its length (the size of the text
+		// buffer) and that it converts.
+		if h, ok := charsetHTMLPart(d.data, cs); ok {
+			m.htmls = append(m.htmls, h)
 			return nil
 		}
 	}

@@ -297,17 +297,30 @@ func (w *textWriter) rawBytes(s []byte) {
 type htmlPart struct {
 	b       []byte
 	charset string // of b, when it is not UTF-8: converted as it is read
+	n       int    // the length of b converted
 	s       string
 }
 
-// len is the length of the part's HTML with line ends turned into "\n", as string
-// returns it; the length of b when it is to be converted.
+// charsetHTMLPart is the HTML b in charset cs, converted as it is read; false when cs
+// is unknown or b does not convert.
+func charsetHTMLPart(b []byte, cs string) (htmlPart, bool) {
+	h := htmlPart{b: b, charset: cs}
+	r, err := charsetReader(cs, bytes.NewReader(b))
+	if err != nil {
+		return h, false
+	}
+	n, err := io.Copy(io.Discard, &lfReader{r: r})
+	h.n = int(n)
+	return h, err == nil
+}
+
+// len is the length of the part's HTML as reader reads it (line ends "\n").
 func (h htmlPart) len() int {
 	switch {
 	case h.b == nil:
 		return len(h.s)
 	case h.charset != "":
-		return len(h.b)
+		return h.n
 	}
 	return len(h.b) - bytes.Count(h.b, []byte("\r\n"))
 }
