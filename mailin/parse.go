@@ -115,7 +115,9 @@ type Parsed struct {
 	// Text is the text/plain body, or the HTML body turned into text when
 	// there is no plain text. Line ends are "\n".
 	Text string `json:"text"`
-	// HTML is the HTML body sanitised for display.
+	// HTML is the HTML body sanitised for display; empty, with a warning, when the
+	// message has more than 1 MiB of HTML, or its forwarded messages together
+	// (maxSanitizedHTML). The raw message holds the HTML as it came.
 	HTML string `json:"html,omitempty"`
 
 	Attachments []Attachment `json:"attachments,omitempty"`
