@@ -115,7 +115,9 @@ type Parsed struct {
 	// Text is the text/plain body, or the HTML body turned into text when
 	// there is no plain text. Line ends are "\n".
 	Text string `json:"text"`
-	// HTML is the HTML body sanitised for display.
+	// HTML is the HTML body sanitised for display; empty, with a warning, when the
+	// message has more than 1 MiB of HTML, or its forwarded messages together
+	// (maxSanitizedHTML). The raw message holds the HTML as it came.
 	HTML string `json:"html,omitempty"`
 
 	Attachments []Attachment `json:"attachments,omitempty"`
@@ -212,9 +214,10 @@ func Parse(raw []byte, lim Limits) (*Parsed, error) {
 			ErrTooLarge, len(raw), lim.MaxMessageBytes)
 	}
 	p := &parser{
-		lim:    lim,
-		wd:     &mime.WordDecoder{CharsetReader: charset.Reader},
-		budget: 2*len(raw) + decodeSlack,
+		lim:      lim,
+		wd:       &mime.WordDecoder{CharsetReader: charset.Reader},
+		budget:   2*len(raw) + decodeSlack,
+		htmlLeft: [2]int{maxSanitizedHTML, maxSanitizedHTML},
 	}
 	msg, err := p.parseMessage(raw, 0)
 	if err != nil {
@@ -279,17 +282,27 @@ type parser struct {
 	// in bytes. A message decodes to less than its size; only encoded messages forwarded
 	// inside one another decode to more, level after level, and they stop here.
 	budget int
+	// htmlLeft is how many bytes of HTML may still be sanitised and kept in Parsed.HTML:
+	// [0] for the message, [1] for the messages forwarded inside it, together.
+	htmlLeft [2]int
 }
 
 // decodeSlack is decoded beyond twice the message size.
 const decodeSlack = 1 << 20
+
+// maxSanitizedHTML is the most HTML, in bytes, a message keeps sanitised in
+// Parsed.HTML, and the most the messages forwarded inside it keep together. Sanitising takes about three times the
+// size of the HTML; beyond this, the HTML is only turned into text, in one pass over
+// the decoded part, and Parsed.HTML is left empty (the raw message holds the HTML as
+// it came).
+const maxSanitizedHTML = 1 << 20
 
 // msgState collects one message (the top level or a forwarded one) while its
 // parts are walked.
 type msgState struct {
 	out       *Parsed
 	texts     []string
-	htmls     []string
+	htmls     []htmlPart
 	forwarded int
 	inReport  int // depth of multipart/report nesting being walked
 }
@@ -313,7 +326,7 @@ func (p *parser) parseMessage(raw []byte, depth int) (*Parsed, error) {
 	if err := p.walk(m, h, body, depth); err != nil {
 		return nil, err
 	}
-	p.finish(m)
+	p.finish(m, depth)
 	return m.out, nil
 }
 
@@ -374,16 +387,37 @@ func (p *parser) readEnvelope(out *Parsed, h textproto.Header) {
 
 // finish assembles text and HTML, fills the derived fields and makes every
 // string safe.
-func (p *parser) finish(m *msgState) {
+func (p *parser) finish(m *msgState, depth int) {
 	out := m.out
+	htmlLeft := &p.htmlLeft[min(depth, 1)]
 	text := strings.Join(m.texts, "\n\n")
-	html := strings.Join(m.htmls, "\n")
-	if html != "" {
+	htmlLen := 0
+	for i, h := range m.htmls {
+		htmlLen += h.len()
+		if i > 0 {
+			htmlLen++ // the "\n" joining the parts
+		}
+	}
+	switch {
+	case htmlLen == 0:
+	case htmlLen <= *htmlLeft:
+		*htmlLeft -= htmlLen
+		html := joinHTML(m.htmls)
 		out.HTML = sanitizeHTML(html)
+		if strings.TrimSpace(text) == "" {
+			text = htmlToText(html)
+		}
+	default:
+		m.warn("HTML body of %d bytes not kept sanitised (at most %d bytes per message, as much for its forwarded messages together); the raw message holds it",
+			htmlLen, maxSanitizedHTML)
+		if strings.TrimSpace(text) == "" {
+			var err error
+			if text, err = htmlPartsToText(m.htmls, htmlLen); err != nil {
+				m.warn("HTML body: %v: its text ends there", err)
+			}
+		}
 	}
-	if strings.TrimSpace(text) == "" && html != "" {
-		text = htmlToText(html)
-	}
+	m.htmls = nil // the decoded parts can go
 	out.Text = strings.TrimRight(normalizeNewlines(text), " \t\n")
 	if out.ReportOriginalMessageID == "" && !out.IsReport && looksLikeBounceSender(out) {
 		out.ReportOriginalMessageID = messageIDInText(out.Text)

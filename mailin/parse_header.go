@@ -539,7 +539,7 @@ const (
 
 // decodeCharset converts b from charset cs to UTF-8.
 func decodeCharset(b []byte, cs string) (string, charsetStatus) {
-	cs = strings.ToLower(strings.Trim(strings.TrimSpace(cs), `"'`))
+	cs = charsetLabel(cs)
 	switch cs {
 	case "utf-8", "utf8":
 		if utf8.Valid(b) {
@@ -551,12 +551,8 @@ func decodeCharset(b []byte, cs string) (string, charsetStatus) {
 			return lfString(b), charsetOK
 		}
 		return bestEffortString(string(b)), charsetGuessed
-	case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1":
-		// Mail labelled Latin-1 is mostly windows-1252 (curly quotes in
-		// 0x80-0x9F), as browsers assume.
-		cs = "windows-1252"
 	}
-	r, err := charset.Reader(cs, bytes.NewReader(b))
+	r, err := charsetReader(cs, bytes.NewReader(b))
 	if err != nil {
 		return bestEffortString(string(b)), charsetUnknown
 	}
@@ -565,6 +561,32 @@ func decodeCharset(b []byte, cs string) (string, charsetStatus) {
 		return bestEffortString(string(b)), charsetUnknown
 	}
 	return string(bytes.ToValidUTF8(out, []byte("\uFFFD"))), charsetOK
+}
+
+// charsetReader converts what r reads from charset cs (not UTF-8) to UTF-8; an error
+// when cs is unknown.
+func charsetReader(cs string, r io.Reader) (io.Reader, error) {
+	switch cs = charsetLabel(cs); cs {
+	case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1":
+		// Mail labelled Latin-1 is mostly windows-1252 (curly quotes in
+		// 0x80-0x9F), as browsers assume.
+		cs = "windows-1252"
+	}
+	return charset.Reader(cs, r)
+}
+
+// charsetLabel is a charset parameter as decodeCharset reads it.
+func charsetLabel(cs string) string {
+	return strings.ToLower(strings.Trim(strings.TrimSpace(cs), `"'`))
+}
+
+// isUTF8Label reports whether decodeCharset reads valid UTF-8 labelled cs as it is.
+func isUTF8Label(cs string) bool {
+	switch charsetLabel(cs) {
+	case "utf-8", "utf8", "", "us-ascii", "ascii":
+		return true
+	}
+	return false
 }
 
 // lfString is string(b) with CRLF and lone CR turned into LF (normalizeNewlines), in

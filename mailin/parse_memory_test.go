@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"github.com/wsis/wsisbot/mailin"
 )
 
@@ -124,4 +126,85 @@ func TestParseStopsDecodingAtTwiceTheSize(t *testing.T) {
 	if depth < 4 || depth > 6 {
 		t.Errorf("%d forwarded levels parsed, want 4 to 6", depth)
 	}
+}
+
+// A message with a large HTML body keeps no sanitised copy of it: its text is read from
+// the part in one pass into one buffer, so that the parse allocates about the size of
+// the HTML. A token longer than the tokenizer may hold (a long text, an image inlined as
+// a data: URL, a comment) costs no more. BenchmarkParseMemory measures the peak heap of
+// 40 MiB messages.
+func TestParseHugeHTMLAllocatesLittle(t *testing.T) {
+	const size = 4 << 20
+	// The text of each message; the parts of the text are measured with little of it
+	// (the sample of it read to split quotes and detect the language allocates more
+	// under the race detector).
+	const para = "The Forum should keep the multistakeholder approach at the heart of the review."
+	const arabic = "ينبغي أن يبقى النهج القائم على أصحاب المصلحة المتعددين في صميم الاستعراض."
+	markup := `<div class="MsoNormal" style="margin:0cm;font-size:11pt;font-family:Calibri,sans-serif"><span lang="EN-GB"><o:p>&nbsp;</o:p></span></div>` + "\r\n"
+	for _, c := range []struct {
+		name string
+		html string
+		most float64
+		text string
+	}{
+		// A body written by a word processor: mostly markup. The text buffer is sized
+		// for the HTML; the tokenizer allocates a little for each attribute.
+		{"markup", "<p>" + para + "</p>" + strings.Repeat(markup, size/len(markup)), 2, para},
+		// The same base64-encoded: the decoded HTML (0.75 of the message) as well.
+		{"base64", "", 2.5, para},
+		// A long text without markup, read in pieces.
+		{"text", "<pre>" + strings.Repeat(para+" ", size/len(para)) + "</pre>", 1.5, ""},
+		// An image inlined as a data: URL, skipped.
+		{"data-url", "<p>" + para + `</p><img alt="chart" src="data:image/png;base64,` + strings.Repeat("QUJD", size/4) + `"><p>End.</p>`, 1.5, para + "\n\nEnd."},
+		// A comment, skipped.
+		{"comment", "<p>" + para + "</p><!--" + strings.Repeat("QUJD", size/4) + "--><p>End.</p>", 1.5, para + "\n\nEnd."},
+		// A body in Arabic in windows-1256, converted as it is read.
+		{"windows-1256", "<p>" + arabic + "</p>" + strings.Repeat(markup, size/len(markup)), 2, arabic},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var raw []byte
+			switch c.name {
+			case "base64":
+				html := "<p>" + para + "</p>" + strings.Repeat(markup, size*3/4/len(markup))
+				raw = append([]byte(memHeader(0, "text/html; charset=utf-8")+"Content-Transfer-Encoding: base64\r\n\r\n"), b64Lines([]byte(html))...)
+			case "windows-1256":
+				html, err := charmap.Windows1256.NewEncoder().String(c.html)
+				if err != nil {
+					t.Fatal(err)
+				}
+				raw = []byte(memHeader(0, "text/html; charset=windows-1256") + "\r\n" + html)
+			default:
+				raw = []byte(memHeader(0, "text/html; charset=utf-8") + "\r\n" + c.html)
+			}
+			got := allocated(t, raw)
+			t.Logf("%d bytes allocated for a %d-byte message (%.2f times)", got, len(raw), float64(got)/float64(len(raw)))
+			if x := float64(got) / float64(len(raw)); x > c.most {
+				t.Errorf("parsing a %d-byte HTML message allocated %d bytes, %.2f times its size; want at most %.1f",
+					len(raw), got, x, c.most)
+			}
+			p, err := mailin.Parse(raw, mailin.DefaultLimits())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.HTML != "" {
+				t.Errorf("%d bytes of sanitised HTML kept", len(p.HTML))
+			}
+			if !slices.ContainsFunc(p.Warnings, func(w string) bool { return strings.Contains(w, "not kept sanitised") }) {
+				t.Errorf("no warning about the HTML not kept: %q", p.Warnings)
+			}
+			if c.text != "" && p.Text != c.text {
+				t.Errorf("text %q, want %q", shorten(p.Text, 200), c.text)
+			}
+			if c.text == "" && p.Text != strings.TrimSpace(strings.Repeat(para+" ", size/len(para))) {
+				t.Errorf("text %q… of %d bytes, want the whole text", shorten(p.Text, 100), len(p.Text))
+			}
+		})
+	}
+}
+
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/textproto"
@@ -233,6 +234,21 @@ func (p *parser) walkLeaf(m *msgState, h textproto.Header, ct mediaHeader, body 
 		}
 	}
 	cs := ct.params["charset"]
+	if ct.value == "text/html" && isUTF8Label(cs) && utf8.Valid(d.data) && bytes.IndexByte(d.data, 0) < 0 {
+		// Nothing to convert: the HTML is read from the part itself, copied only if it
+		// is kept sanitised (see parser.finish).
+		m.htmls = append(m.htmls, htmlPart{b: d.data})
+		return nil
+	}
+	if ct.value == "text/html" && !isUTF8Label(cs) && len(d.data) > maxSanitizedHTML && bytes.IndexByte(d.data, 0) < 0 {
+		// Too large to be kept sanitised: converted as it is turned into text. It is
+		// converted once here, to nowhere, to know its length (the size of the text
+		// buffer) and that it converts.
+		if h, ok := charsetHTMLPart(d.data, cs); ok {
+			m.htmls = append(m.htmls, h)
+			return nil
+		}
+	}
 	text, status := decodeCharset(d.data, cs)
 	switch status {
 	case charsetUnknown:
@@ -252,7 +268,7 @@ func (p *parser) walkLeaf(m *msgState, h textproto.Header, ct mediaHeader, body 
 		text = strings.ReplaceAll(text, "\x00", "")
 	}
 	if ct.value == "text/html" {
-		m.htmls = append(m.htmls, text)
+		m.htmls = append(m.htmls, htmlPart{s: text})
 	} else {
 		m.texts = append(m.texts, text)
 	}
