@@ -223,9 +223,9 @@ func (p *Poller) Run(ctx context.Context) error {
 				p.countReconnect()
 				continue
 			}
-			err = &PermanentError{err}
+			err = store.Permanent(err)
 		}
-		permanent := IsPermanent(err)
+		permanent := store.IsPermanent(err)
 		now := time.Now()
 		p.update(func(s *PollerStatus) {
 			s.LastError, s.LastErrorAt, s.Stopped = err.Error(), now, permanent
@@ -371,12 +371,12 @@ func (p *Poller) selectMailbox(ctx context.Context, c *imapclient.Client, newMai
 		code, isIMAP := imapCode(err)
 		switch {
 		case code == imap.ResponseCodeNonExistent || code == imap.ResponseCodeNoPerm:
-			return nil, &PermanentError{fmt.Errorf("mailbox %q: %w", p.cfg.Mailbox, err)}
+			return nil, store.Permanent(fmt.Errorf("mailbox %q: %w", p.cfg.Mailbox, err))
 		case isIMAP && !temporaryCode(code):
 			// Servers do not all say why (Dovecot 2.3: "NO Mailbox doesn't exist"
 			// without a code): ask whether the mailbox exists.
 			if exists, lerr := mailboxExists(c, p.cfg.Mailbox); lerr == nil && !exists {
-				return nil, &PermanentError{fmt.Errorf("mailbox %q does not exist: %w", p.cfg.Mailbox, err)}
+				return nil, store.Permanent(fmt.Errorf("mailbox %q does not exist: %w", p.cfg.Mailbox, err))
 			}
 		}
 		return nil, fmt.Errorf("select %q: %w", p.cfg.Mailbox, err)
