@@ -37,7 +37,8 @@ type Metrics interface {
 
 // PollerStatus is the poller's health, for /healthz and a watchdog. LastSuccessAt moves
 // on after every check of the mailbox, at least every IDLE restart (25 minutes) or poll
-// interval.
+// interval. Its times are on the poller's clock (WithClock), the clock the watchdog
+// compares them with.
 type PollerStatus struct {
 	Connected     bool      `json:"connected"`
 	LastError     string    `json:"last_error"`
@@ -77,6 +78,11 @@ func WithStoppedRetry(d time.Duration) Option { return func(p *Poller) { p.stopp
 // (for a heartbeat). f runs on the poller's goroutine and must not block.
 func WithStatusChange(f func()) Option { return func(p *Poller) { p.onChange = f } }
 
+// WithClock sets the clock the status's times are read from (default the wall clock):
+// the application's clock, so that a demo living in 2019 reports 2019 times. Waits and
+// timeouts run on the wall clock whatever the clock says.
+func WithClock(c store.Clock) Option { return func(p *Poller) { p.clock = c } }
+
 // WithIdleRestart sets how often IDLE is ended and the mailbox checked again (default
 // 25 minutes, under the 29 minutes after which servers may drop an idle client).
 func WithIdleRestart(d time.Duration) Option { return func(p *Poller) { p.idleRestart = d } }
@@ -91,6 +97,7 @@ type Poller struct {
 	pol         store.IngestPolicy
 	our         []string
 	log         *slog.Logger
+	clock       store.Clock
 	limits      Limits
 	tlsConfig   *tls.Config
 	metrics     Metrics
@@ -139,6 +146,7 @@ func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, ourAddresses
 		pol:         pol,
 		our:         ourAddresses,
 		log:         logger.With("component", "mailin"),
+		clock:       store.SystemClock(),
 		limits:      cfg.Limits(),
 		minBackoff:  time.Second,
 		maxBackoff:  2 * time.Minute,
@@ -156,6 +164,9 @@ func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, ourAddresses
 	}
 	if p.stoppedRetry <= 0 {
 		p.stoppedRetry = 2 * time.Minute
+	}
+	if p.clock == nil {
+		p.clock = store.SystemClock()
 	}
 	return p
 }
@@ -179,7 +190,7 @@ func (p *Poller) update(f func(s *PollerStatus)) {
 }
 
 func (p *Poller) recordError(err error) {
-	now := time.Now()
+	now := p.clock.Now()
 	p.update(func(s *PollerStatus) { s.LastError, s.LastErrorAt = err.Error(), now })
 }
 
@@ -226,7 +237,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			err = store.Permanent(err)
 		}
 		permanent := store.IsPermanent(err)
-		now := time.Now()
+		now := p.clock.Now()
 		p.update(func(s *PollerStatus) {
 			s.LastError, s.LastErrorAt, s.Stopped = err.Error(), now, permanent
 			if permanent {
@@ -333,7 +344,7 @@ func (p *Poller) session(ctx context.Context, ok func()) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		now := time.Now()
+		now := p.clock.Now()
 		p.update(func(st *PollerStatus) { st.LastSuccessAt = now })
 		if first {
 			first = false

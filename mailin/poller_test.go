@@ -1023,3 +1023,33 @@ func TestPollerSkipsAMessageExpungedBeforeItsFetch(t *testing.T) {
 		t.Errorf("%d reconnections for a message that left the mailbox, want 0", r)
 	}
 }
+
+// TestPollerReportsTimesOnItsClock: the times in the status are the poller's clock's
+// (WithClock), not the wall clock's, so that a watchdog comparing them with the same
+// clock can tell how long the mailbox has gone unread.
+func TestPollerReportsTimesOnItsClock(t *testing.T) {
+	h := newHarness(t, imaptest.StartMemory(t, imaptest.MemoryOptions{}))
+	clock := store.NewOffsetClock(time.Date(2019, 1, 21, 10, 0, 0, 0, time.UTC))
+	pwFile := filepath.Join(t.TempDir(), "password")
+	if err := os.WriteFile(pwFile, []byte("wrong password\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := h.cfg
+	cfg.Password, cfg.PasswordFile = "", pwFile
+	began := clock.Now()
+	p := h.poller(cfg, nil, mailin.WithClock(clock), mailin.WithStoppedRetry(50*time.Millisecond))
+	start(t, p)
+	storetest.Eventually(t, 10*time.Second, "the refused login", func() bool { return p.Status().Stopped })
+	onClock := func(what string, at time.Time) {
+		t.Helper()
+		if at.Before(began) || at.After(clock.Now()) {
+			t.Errorf("%s = %s, want a time of the poller's clock, between %s and %s", what, at, began, clock.Now())
+		}
+	}
+	onClock("LastErrorAt", p.Status().LastErrorAt)
+	if err := os.WriteFile(pwFile, []byte(h.srv.Password()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	waitReady(t, p)
+	onClock("LastSuccessAt", p.Status().LastSuccessAt)
+}

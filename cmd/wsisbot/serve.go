@@ -140,7 +140,7 @@ func (a *app) build(opt appOptions) error {
 			return err
 		}
 		a.intake = newIntakeSettings(cfg.IMAP, opt)
-		popts := []mailin.Option{mailin.WithMetrics(pollerMetrics{a.metrics}), mailin.WithStatusChange(a.signalStatus)}
+		popts := []mailin.Option{mailin.WithMetrics(pollerMetrics{a.metrics}), mailin.WithStatusChange(a.signalStatus), mailin.WithClock(a.clock)}
 		if opt.stoppedRetry > 0 {
 			popts = append(popts, mailin.WithStoppedRetry(opt.stoppedRetry))
 		}
