@@ -33,7 +33,7 @@ func TestWatchdogMailboxAlertOnTheDeskClock(t *testing.T) {
 		options: []Option{WithIntakeStatus(intake)}})
 	cfg := mailin.IMAPConfig{Addr: srv.Addr(), TLS: mailin.TLSNone, User: srv.User(), PasswordFile: pwFile,
 		Mailbox: "INBOX", Poll: time.Second, Batch: 100}
-	p = mailin.NewPoller(cfg, d.st, store.DefaultIngestPolicy(), []string{"wsis-info@itu.int"}, slog.New(slog.DiscardHandler),
+	p = mailin.NewPoller(cfg, d.st, store.DefaultIngestPolicy(), slog.New(slog.DiscardHandler),
 		mailin.WithClock(d.clock), mailin.WithBackoff(20*time.Millisecond, 100*time.Millisecond), mailin.WithStoppedRetry(50*time.Millisecond))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -95,7 +95,6 @@ type Poller struct {
 	cfg         IMAPConfig
 	st          Ingester
 	pol         store.IngestPolicy
-	our         []string
 	log         *slog.Logger
 	clock       store.Clock
 	limits      Limits
@@ -124,10 +123,10 @@ type position struct{ uidValidity, uid uint32 }
 // it is recorded as unreadable and the mailbox moves on without it.
 const unreadableAfter = 3
 
-// NewPoller builds a poller for cfg. ourAddresses are the secretariat's own addresses
-// (also used for pol.OurAddresses when that is empty). A nil logger logs to
-// slog.Default.
-func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, ourAddresses []string, logger *slog.Logger, opts ...Option) *Poller {
+// NewPoller builds a poller for cfg that stores mail under pol; pol.OurAddresses
+// (MailConfig.IngestPolicy) are the secretariat's own addresses, whose mail is sorted as
+// our own. A nil logger logs to slog.Default.
+func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, logger *slog.Logger, opts ...Option) *Poller {
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -137,14 +136,10 @@ func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, ourAddresses
 	if cfg.Poll <= 0 {
 		cfg.Poll = 30 * time.Second
 	}
-	if len(pol.OurAddresses) == 0 {
-		pol.OurAddresses = ourAddresses
-	}
 	p := &Poller{
 		cfg:         cfg,
 		st:          st,
 		pol:         pol,
-		our:         ourAddresses,
 		log:         logger.With("component", "mailin"),
 		clock:       store.SystemClock(),
 		limits:      cfg.Limits(),
@@ -822,7 +817,7 @@ func (p *Poller) inbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
 	case f.unreadable != nil:
 		raw := fmt.Appendf(nil, "The IMAP server would not deliver message UID %d (UIDVALIDITY %d) of %s: %v\r\n",
 			f.uid, uidValidity, p.cfg.Mailbox, f.unreadable)
-		return ToInbound(raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil, &notDeliveredError{f.unreadable}, p.our)
+		return ToInbound(raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil, &notDeliveredError{f.unreadable}, p.pol.OurAddresses)
 	case f.headerOnly, f.truncated:
 		kept := "its header"
 		if f.truncated {
@@ -830,10 +825,10 @@ func (p *Poller) inbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
 		}
 		return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil,
 			fmt.Errorf("%w: over the size limit of %d bytes (WSISBOT_MAX_MESSAGE_BYTES): only %s is kept here; the whole message is still on the IMAP server",
-				ErrTooLarge, p.maxMessageBytes(), kept), p.our)
+				ErrTooLarge, p.maxMessageBytes(), kept), p.pol.OurAddresses)
 	}
 	parsed, err := safeParse(f.raw, p.limits)
-	return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, parsed, err, p.our)
+	return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, parsed, err, p.pol.OurAddresses)
 }
 
 // safeParse is Parse that turns a panic into an error: one message must not stop intake.

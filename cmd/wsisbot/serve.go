@@ -128,13 +128,10 @@ func (a *app) build(opt appOptions) error {
 			a.metrics.slackRateLimits.Inc()
 		}
 	})
-	from, err := cfg.Mail.FromAddress()
+	pol, err := cfg.Mail.IngestPolicy(cfg.Mail.SMTPAddr != "" || opt.mailSender != nil)
 	if err != nil {
-		return fmt.Errorf("WSISBOT_FROM: %w", err)
+		return err
 	}
-	our := []string{from.Address}
-	pol := store.IngestPolicy{Ack: cfg.Mail.Ack && (cfg.Mail.SMTPAddr != "" || opt.mailSender != nil), AckWindow: cfg.Mail.AckWindow,
-		AckPerSenderPerDay: cfg.Mail.AckPerDay, OurAddresses: our}
 	if cfg.IMAP.Addr != "" {
 		if err := cfg.IMAP.Validate(); err != nil {
 			return err
@@ -144,7 +141,7 @@ func (a *app) build(opt appOptions) error {
 		if opt.stoppedRetry > 0 {
 			popts = append(popts, mailin.WithStoppedRetry(opt.stoppedRetry))
 		}
-		a.poller = mailin.NewPoller(cfg.IMAP, a.st, pol, our, a.logger, popts...)
+		a.poller = mailin.NewPoller(cfg.IMAP, a.st, pol, a.logger, popts...)
 	}
 	sender := opt.mailSender
 	if sender == nil && cfg.Mail.SMTPAddr != "" {
