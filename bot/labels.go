@@ -202,7 +202,7 @@ func eventText(e store.Event) string {
 		return "replied by email"
 	case store.ActionAckSent:
 		return "sent the acknowledgement"
-	case store.ActionAckSkipped:
+	case store.ActionAckSuppressed:
 		return "suppressed the acknowledgement"
 	case store.ActionAckFailed:
 		return "could not send the acknowledgement"
