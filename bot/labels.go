@@ -181,7 +181,7 @@ func eventText(e store.Event) string {
 	case store.ActionReceive:
 		return "sent it"
 	case store.ActionAcknowledge:
-		return "took it (acknowledged)"
+		return "took it"
 	case store.ActionAssign:
 		if a := d["assignee"]; a != "" {
 			return "assigned it to " + actorText(a)

@@ -40,7 +40,9 @@ var Outcomes = []string{OutcomeAccepted, OutcomeDeclined, OutcomeSpam, OutcomeDu
 
 // Actions that change a contribution; each is an event in the audit trail.
 const (
-	ActionReceive       = "receive"
+	ActionReceive = "receive"
+	// ActionAcknowledge: a member took the contribution (the card's Take button); it
+	// becomes theirs. The stakeholder's acknowledgement is mail: ActionAckSent.
 	ActionAcknowledge   = "acknowledge"
 	ActionClassify      = "classify"
 	ActionClose         = "close"
