@@ -40,19 +40,21 @@ var Outcomes = []string{OutcomeAccepted, OutcomeDeclined, OutcomeSpam, OutcomeDu
 
 // Actions that change a contribution; each is an event in the audit trail.
 const (
-	ActionReceive     = "receive"
-	ActionAcknowledge = "acknowledge"
-	ActionClassify    = "classify"
-	ActionClose       = "close"
-	ActionReopen      = "reopen"
-	ActionAssign      = "assign"
-	ActionFollowUp    = "follow_up"
-	ActionReply       = "reply"
-	ActionAckSent     = "ack_sent"
-	ActionAckSkipped  = "ack_suppressed"
-	ActionAckFailed   = "ack_failed"
-	ActionBounce      = "bounce"
-	ActionCardPosted  = "card_posted"
+	ActionReceive = "receive"
+	// ActionAcknowledge: a member took the contribution (the card's Take button); it
+	// becomes theirs. The stakeholder's acknowledgement is mail: ActionAckSent.
+	ActionAcknowledge   = "acknowledge"
+	ActionClassify      = "classify"
+	ActionClose         = "close"
+	ActionReopen        = "reopen"
+	ActionAssign        = "assign"
+	ActionFollowUp      = "follow_up"
+	ActionReply         = "reply"
+	ActionAckSent       = "ack_sent"
+	ActionAckSuppressed = "ack_suppressed"
+	ActionAckFailed     = "ack_failed"
+	ActionBounce        = "bounce"
+	ActionCardPosted    = "card_posted"
 	// ActionCopyLinked: an earlier copy of the contribution's message, sorted away
 	// (a mailing list's copy, say), was linked to it.
 	ActionCopyLinked = "copy_linked"

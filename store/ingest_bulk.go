@@ -116,7 +116,7 @@ func (b *bulk) add(id bulkID, c newContributionRow, m *Inbound, rawSHA string, h
 	b.events = append(b.events, event)
 	b.pending = append(b.pending, &pendingRef{row: contribution, details: details, event: event})
 	if c.reason != "" {
-		b.events = append(b.events, []any{id.contribution, c.now, ActorSystem, ActionAckSkipped, "", "",
+		b.events = append(b.events, []any{id.contribution, c.now, ActorSystem, ActionAckSuppressed, "", "",
 			mustJSON(map[string]any{"reason": c.reason})})
 	}
 	b.outbox = append(b.outbox, []any{OutboxSlackCard, fmt.Sprintf("card:%d", id.contribution), id.contribution, id.message, "{}", c.now, c.now})
