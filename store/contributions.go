@@ -218,14 +218,12 @@ func (s *Store) insertEvent(ctx context.Context, tx *sqlx.Tx, contributionID int
 			return 0, fmt.Errorf("event details: %w", err)
 		}
 	}
-	var cid *int64
-	if contributionID != 0 {
-		cid = &contributionID
+	st, err := s.stmt(ctx, tx, insertEventSQL)
+	if err != nil {
+		return 0, err
 	}
 	var id int64
-	err := tx.QueryRowxContext(ctx, `INSERT INTO events (contribution_id, at, actor, action, old_status, new_status, details)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		cid, s.clock.Now(), CleanText(actor), action, string(oldS), string(newS), string(d)).Scan(&id)
+	err = st.QueryRowxContext(ctx, eventValues(contributionID, s.clock.Now(), CleanText(actor), action, oldS, newS, string(d))...).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert event: %w", err)
 	}

@@ -92,15 +92,12 @@ func SHA256Hex(b []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
+// headersJSON is the value of messages.headers; the text is clean already.
 func headersJSON(h map[string]string) ([]byte, error) {
 	if len(h) == 0 {
 		return []byte("{}"), nil
 	}
-	clean := make(map[string]string, len(h))
-	for k, v := range h {
-		clean[CleanText(k)] = CleanText(v)
-	}
-	return json.Marshal(clean)
+	return json.Marshal(h)
 }
 
 func nullString(s string) *string {
@@ -110,25 +107,29 @@ func nullString(s string) *string {
 	return &s
 }
 
+// insertOutbound stores a message we sent in the conversation of contribution
+// contributionID (0: none), unless its Message-ID is stored; it gives the id, 0 then.
 func (s *Store) insertOutbound(ctx context.Context, tx *sqlx.Tx, contributionID int64, m OutboundMessage, now time.Time) (int64, error) {
-	hdr, err := headersJSON(m.Headers)
+	h := make(map[string]string, len(m.Headers))
+	for k, v := range m.Headers {
+		h[CleanText(k)] = CleanText(v)
+	}
+	hdr, err := headersJSON(h)
 	if err != nil {
 		return 0, err
 	}
-	var cid *int64
-	if contributionID != 0 {
-		cid = &contributionID
+	row := messageRow{contributionID: optionalID(contributionID), direction: "out", kind: MsgOutbound,
+		messageID: nullString(strings.Trim(m.MessageID, "<>")), inReplyTo: strings.Trim(m.InReplyTo, "<>"),
+		refs: CleanTexts(m.References), fromName: CleanText(m.FromName), fromEmail: CleanText(m.FromEmail),
+		to: CleanText(m.To), subject: CleanText(m.Subject), date: &now, received: now, headers: string(hdr),
+		text: CleanText(m.Text), html: CleanText(m.HTML), language: m.Language, raw: m.Raw, rawSHA256: SHA256Hex(m.Raw),
+		created: now}
+	st, err := s.stmt(ctx, tx, insertOutboundSQL)
+	if err != nil {
+		return 0, err
 	}
 	var id int64
-	err = tx.QueryRowxContext(ctx, `INSERT INTO messages (contribution_id, direction, kind, message_id, in_reply_to, refs,
-		from_name, from_email, to_addrs, subject, date_header, received_at, headers, text_body, fresh_text, html_body,
-		language, raw, raw_sha256, size, created_at)
-		VALUES ($1, 'out', 'outbound', $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, NULL, $12, $13, $14, $15, $16, $9)
-		ON CONFLICT (message_id) WHERE message_id IS NOT NULL AND kind <> 'duplicate' DO NOTHING
-		RETURNING id`,
-		cid, nullString(strings.Trim(m.MessageID, "<>")), strings.Trim(m.InReplyTo, "<>"), pqStrings(m.References),
-		CleanText(m.FromName), CleanText(m.FromEmail), CleanText(m.To), CleanText(m.Subject), now, string(hdr),
-		CleanText(m.Text), CleanText(m.HTML), m.Language, m.Raw, SHA256Hex(m.Raw), int64(len(m.Raw))).Scan(&id)
+	err = st.QueryRowxContext(ctx, row.values()...).Scan(&id)
 	if err != nil && err != errNoRows {
 		return 0, fmt.Errorf("insert outbound message: %w", err)
 	}
