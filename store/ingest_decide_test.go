@@ -252,7 +252,9 @@ func TestDecideContributionRow(t *testing.T) {
 		{name: "same attachment", prevs: []priorContribution{{ID: 4, Subject: "draft", Hashes: []string{SHA256Hex([]byte("pdf"))}}},
 			m: func(m *Inbound) { m.Attachments = []InboundAttachment{{Filename: "a.pdf", Data: []byte("pdf")}} }, want: 4},
 		{name: "an inline image is no resubmission", prevs: []priorContribution{{ID: 4, Subject: "draft", Hashes: []string{SHA256Hex([]byte("png"))}}},
-			m: func(m *Inbound) { m.Attachments = []InboundAttachment{{Filename: "logo.png", Data: []byte("png"), Inline: true}} }},
+			m: func(m *Inbound) {
+				m.Attachments = []InboundAttachment{{Filename: "logo.png", Data: []byte("png"), Inline: true}}
+			}},
 		{name: "another title", prevs: []priorContribution{{ID: 3, Subject: "something else"}}},
 	}
 	for _, tt := range revisions {
@@ -301,7 +303,7 @@ func TestNormaliseCleansTextOnce(t *testing.T) {
 	m := &Inbound{Subject: "bad \xff subject\x00", FromName: "N\x00ame", Text: "t\x00", FreshText: "t",
 		Headers: map[string]string{"X-\xff": "v\x00"}, References: []string{"r\x00@x"}, Warnings: []string{"w\xfe"},
 		Attachments: []InboundAttachment{{Filename: "f\x00.pdf", ContentType: "application/pdf", Data: []byte("d")}},
-		Suggestion: Suggestion{Organisation: "O\xffrg"}, Raw: []byte("raw")}
+		Suggestion:  Suggestion{Organisation: "O\xffrg"}, Raw: []byte("raw")}
 	m.normalise()
 	if m.Subject != "bad \uFFFD subject" || m.FromName != "Name" || m.Text != "t" || m.References[0] != "r@x" ||
 		m.Warnings[0] != "w\uFFFD" || m.Headers["X-\uFFFD"] != "v" || m.Attachments[0].Filename != "f.pdf" ||
