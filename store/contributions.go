@@ -447,3 +447,24 @@ func (s *Store) Events(ctx context.Context, contributionID int64) ([]Event, erro
 	}
 	return evs, nil
 }
+
+// The columns the writer (ingest_write.go) writes, in the order of the rows made for them.
+var (
+	contributionsTable = table{"contributions", []string{"seq", "ref", "kind_suggested", "stakeholder_type_suggested",
+		"action_lines_suggested", "language", "from_name", "from_email", "organisation_suggested", "subject", "received_at",
+		"deadline_name", "deadline_at", "late", "revision_of_suggested", "history", "ack_status", "ack_suppressed_reason",
+		"created_at", "updated_at"}}
+	eventsTable = table{"events", []string{"contribution_id", "at", "actor", "action", "old_status", "new_status", "details"}}
+)
+
+// contributionValues is the contributions row of c, made of m; seq and ref are set when
+// the reference number is allocated.
+func contributionValues(c newContribution, m *Inbound) []any {
+	return []any{nil, nil, nullString(c.kind), nullString(c.stakeholderType), textArray(c.lines), m.Language,
+		m.FromName, m.FromEmail, c.organisation, m.Subject, c.received, c.deadline.Name, c.deadline.LastInstant(),
+		c.deadline.IsLate(c.received), c.revisionOf, c.history, c.ackStatus, c.reason, c.now, c.now}
+}
+
+func eventValues(cid int64, at time.Time, actor, action string, oldS, newS Status, details string) []any {
+	return []any{optionalID(cid), at, actor, action, string(oldS), string(newS), details}
+}

@@ -14,7 +14,7 @@ import (
 )
 
 // The writer: the one place that writes what came in. Each table has one column list
-// (below) and one function that makes a row of it; every path writes through them: a
+// and one function that makes a row of it; every path writes through them: a
 // batch's new contributions (queued, then written with a few statements for the whole
 // run), the message-at-a-time path, follow-ups and sorted mail, promotion, and a person's
 // copy superseding one sorted away.
@@ -28,20 +28,10 @@ type table struct {
 	columns []string
 }
 
-var (
-	contributionsTable = table{"contributions", []string{"seq", "ref", "kind_suggested", "stakeholder_type_suggested",
-		"action_lines_suggested", "language", "from_name", "from_email", "organisation_suggested", "subject", "received_at",
-		"deadline_name", "deadline_at", "late", "revision_of_suggested", "history", "ack_status", "ack_suppressed_reason",
-		"created_at", "updated_at"}}
-	messagesTable = table{"messages", []string{"contribution_id", "direction", "kind", "kind_reason", "message_id",
-		"in_reply_to", "refs", "from_name", "from_email", "reply_to", "to_addrs", "cc_addrs", "subject", "date_header",
-		"received_at", "headers", "text_body", "fresh_text", "html_body", "language", "warnings", "raw", "raw_sha256", "size",
-		"mailbox", "uidvalidity", "uid", "created_at"}}
-	eventsTable      = table{"events", []string{"contribution_id", "at", "actor", "action", "old_status", "new_status", "details"}}
-	outboxTable      = table{"outbox", []string{"kind", "idempotency_key", "contribution_id", "message_id", "payload", "next_attempt_at", "created_at"}}
-	attachmentsTable = table{"attachments", []string{"message_id", "position", "filename", "content_type", "size", "sha256", "inline"}}
-	blobsTable       = table{"blobs", []string{"sha256", "size", "data"}}
-)
+// The writer's column lists are beside their tables' other SQL: contributions and events
+// in contributions.go, messages, attachments and blobs in messages.go; the outbox's is
+// the one enqueue writes (outbox.go).
+var outboxTable = table{"outbox", []string{"kind", "idempotency_key", "contribution_id", "message_id", "payload", "next_attempt_at", "created_at"}}
 
 // insertSQL is the INSERT of n rows into t, with the id first when withID, and tail
 // (ON CONFLICT, RETURNING) after the values.
@@ -104,81 +94,8 @@ const (
 	blobStoredSQL = `SELECT 1 FROM blobs WHERE sha256 = $1`
 )
 
-// messageRow is a messages row as written; values gives it in messagesTable's order.
-type messageRow struct {
-	contributionID                                *int64
-	direction, kind, kindReason                   string
-	messageID                                     *string
-	inReplyTo                                     string
-	refs                                          []string
-	fromName, fromEmail, replyTo, to, cc, subject string
-	date                                          *time.Time
-	received                                      time.Time
-	headers                                       string
-	text                                          string
-	freshText                                     any // nil: the same as text
-	html, language                                string
-	warnings                                      []string
-	raw                                           []byte
-	rawSHA256                                     string
-	mailbox                                       string
-	uidValidity, uid                              int64
-	created                                       time.Time
-}
-
-func (r messageRow) values() []any {
-	return []any{r.contributionID, r.direction, r.kind, r.kindReason, r.messageID, r.inReplyTo, textArray(r.refs),
-		r.fromName, r.fromEmail, r.replyTo, r.to, r.cc, r.subject, r.date, r.received, r.headers, r.text, r.freshText,
-		r.html, r.language, textArray(r.warnings), r.raw, r.rawSHA256, int64(len(r.raw)), r.mailbox, r.uidValidity,
-		r.uid, r.created}
-}
-
-// inboundRow is the messages row of m, a normalised inbound message, stored as kind
-// (why) in contribution cid (0: none).
-func inboundRow(m *Inbound, cid int64, kind, why string, received, now time.Time) (messageRow, error) {
-	hdr, err := headersJSON(m.Headers)
-	if err != nil {
-		return messageRow{}, err
-	}
-	r := messageRow{contributionID: optionalID(cid), direction: "in", kind: kind, kindReason: why,
-		messageID: nullString(m.MessageID), inReplyTo: m.InReplyTo, refs: m.References, fromName: m.FromName,
-		fromEmail: m.FromEmail, replyTo: m.ReplyTo, to: m.To, cc: m.Cc, subject: m.Subject, received: received,
-		headers: string(hdr), text: m.Text, html: m.HTML, language: m.Language, warnings: m.Warnings, raw: m.Raw,
-		rawSHA256: m.rawSHA(), mailbox: m.Mailbox, uidValidity: int64(m.UIDValidity), uid: int64(m.UID), created: now}
-	if !m.Date.IsZero() {
-		d := m.Date
-		r.date = &d
-	}
-	// fresh_text is NULL when the new text is the whole text (most first messages), read
-	// back as text_body.
-	if m.FreshText != m.Text {
-		r.freshText = m.FreshText
-	}
-	return r, nil
-}
-
-// contributionValues is the contributions row of c, made of m; seq and ref are set when
-// the reference number is allocated.
-func contributionValues(c newContribution, m *Inbound) []any {
-	return []any{nil, nil, nullString(c.kind), nullString(c.stakeholderType), textArray(c.lines), m.Language,
-		m.FromName, m.FromEmail, c.organisation, m.Subject, c.received, c.deadline.Name, c.deadline.LastInstant(),
-		c.deadline.IsLate(c.received), c.revisionOf, c.history, c.ackStatus, c.reason, c.now, c.now}
-}
-
-func eventValues(cid int64, at time.Time, actor, action string, oldS, newS Status, details string) []any {
-	return []any{optionalID(cid), at, actor, action, string(oldS), string(newS), details}
-}
-
 func outboxValues(kind, key string, cid, mid int64, payload string, now time.Time) []any {
 	return []any{kind, key, optionalID(cid), optionalID(mid), payload, now, now}
-}
-
-func attachmentValues(messageID int64, position int, a InboundAttachment) []any {
-	ct := a.ContentType
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	return []any{messageID, int64(position), a.Filename, ct, int64(len(a.Data)), attachmentSHA(a), a.Inline}
 }
 
 // textArray is a text[] parameter; nil becomes an empty array, never NULL. The text is

@@ -225,3 +225,74 @@ func (s *Store) enqueueThreadNote(ctx context.Context, tx *sqlx.Tx, contribution
 	_, err = s.enqueue(ctx, tx, it)
 	return err
 }
+
+// The columns the writer (ingest_write.go) writes, in the order of the rows made for them.
+var (
+	messagesTable = table{"messages", []string{"contribution_id", "direction", "kind", "kind_reason", "message_id",
+		"in_reply_to", "refs", "from_name", "from_email", "reply_to", "to_addrs", "cc_addrs", "subject", "date_header",
+		"received_at", "headers", "text_body", "fresh_text", "html_body", "language", "warnings", "raw", "raw_sha256", "size",
+		"mailbox", "uidvalidity", "uid", "created_at"}}
+	attachmentsTable = table{"attachments", []string{"message_id", "position", "filename", "content_type", "size", "sha256", "inline"}}
+	blobsTable       = table{"blobs", []string{"sha256", "size", "data"}}
+)
+
+// messageRow is a messages row as written; values gives it in messagesTable's order.
+type messageRow struct {
+	contributionID                                *int64
+	direction, kind, kindReason                   string
+	messageID                                     *string
+	inReplyTo                                     string
+	refs                                          []string
+	fromName, fromEmail, replyTo, to, cc, subject string
+	date                                          *time.Time
+	received                                      time.Time
+	headers                                       string
+	text                                          string
+	freshText                                     any // nil: the same as text
+	html, language                                string
+	warnings                                      []string
+	raw                                           []byte
+	rawSHA256                                     string
+	mailbox                                       string
+	uidValidity, uid                              int64
+	created                                       time.Time
+}
+
+func (r messageRow) values() []any {
+	return []any{r.contributionID, r.direction, r.kind, r.kindReason, r.messageID, r.inReplyTo, textArray(r.refs),
+		r.fromName, r.fromEmail, r.replyTo, r.to, r.cc, r.subject, r.date, r.received, r.headers, r.text, r.freshText,
+		r.html, r.language, textArray(r.warnings), r.raw, r.rawSHA256, int64(len(r.raw)), r.mailbox, r.uidValidity,
+		r.uid, r.created}
+}
+
+// inboundRow is the messages row of m, a normalised inbound message, stored as kind
+// (why) in contribution cid (0: none).
+func inboundRow(m *Inbound, cid int64, kind, why string, received, now time.Time) (messageRow, error) {
+	hdr, err := headersJSON(m.Headers)
+	if err != nil {
+		return messageRow{}, err
+	}
+	r := messageRow{contributionID: optionalID(cid), direction: "in", kind: kind, kindReason: why,
+		messageID: nullString(m.MessageID), inReplyTo: m.InReplyTo, refs: m.References, fromName: m.FromName,
+		fromEmail: m.FromEmail, replyTo: m.ReplyTo, to: m.To, cc: m.Cc, subject: m.Subject, received: received,
+		headers: string(hdr), text: m.Text, html: m.HTML, language: m.Language, warnings: m.Warnings, raw: m.Raw,
+		rawSHA256: m.rawSHA(), mailbox: m.Mailbox, uidValidity: int64(m.UIDValidity), uid: int64(m.UID), created: now}
+	if !m.Date.IsZero() {
+		d := m.Date
+		r.date = &d
+	}
+	// fresh_text is NULL when the new text is the whole text (most first messages), read
+	// back as text_body.
+	if m.FreshText != m.Text {
+		r.freshText = m.FreshText
+	}
+	return r, nil
+}
+
+func attachmentValues(messageID int64, position int, a InboundAttachment) []any {
+	ct := a.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	return []any{messageID, int64(position), a.Filename, ct, int64(len(a.Data)), attachmentSHA(a), a.Inline}
+}
