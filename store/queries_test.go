@@ -14,7 +14,7 @@ import (
 )
 
 // Open prepares the intake's named statements: against a database without the schema,
-// it fails, naming the statement, instead of the first message failing later.
+// it fails, naming the statement and saying to migrate, instead of the first message failing later.
 func TestOpenFailsWhenANamedStatementDoesNotPrepare(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -42,7 +42,7 @@ func TestOpenFailsWhenANamedStatementDoesNotPrepare(t *testing.T) {
 		s.Close()
 		t.Fatal("Open succeeded on a database without the schema")
 	}
-	if !strings.Contains(err.Error(), "store: prepare: query ") {
+	if !strings.Contains(err.Error(), "store: prepare: query ") || !strings.Contains(err.Error(), "run wsisbot migrate") {
 		t.Fatalf("err = %v; want the statement named", err)
 	}
 

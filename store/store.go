@@ -58,6 +58,10 @@ func Open(ctx context.Context, url string, clock Clock, phases *Phases) (*Store,
 	}
 	s := &Store{db: db, clock: clock, phases: phases}
 	if err := s.prepareNamed(ctx); err != nil {
+		// Most often the schema is older than the binary: say so, and what to do.
+		if serr := s.CheckSchema(ctx); serr != nil {
+			err = fmt.Errorf("%w; %v", err, serr)
+		}
 		s.Close()
 		return nil, fmt.Errorf("store: prepare: %w", err)
 	}
