@@ -107,23 +107,37 @@ func nullString(s string) *string {
 	return &s
 }
 
+// normalise makes the text of a message we sent acceptable to PostgreSQL, once, where
+// it enters the store (see CleanText).
+func (m *OutboundMessage) normalise() {
+	m.MessageID, m.InReplyTo = strings.Trim(m.MessageID, "<>"), strings.Trim(m.InReplyTo, "<>")
+	for _, p := range []*string{&m.FromName, &m.FromEmail, &m.To, &m.Subject, &m.Text, &m.HTML} {
+		*p = CleanText(*p)
+	}
+	if m.References != nil {
+		m.References = CleanTexts(m.References)
+	}
+	if len(m.Headers) > 0 {
+		h := make(map[string]string, len(m.Headers))
+		for k, v := range m.Headers {
+			h[CleanText(k)] = CleanText(v)
+		}
+		m.Headers = h
+	}
+}
+
 // insertOutbound stores a message we sent in the conversation of contribution
 // contributionID (0: none), unless its Message-ID is stored; it gives the id, 0 then.
 func (s *Store) insertOutbound(ctx context.Context, tx *sqlx.Tx, contributionID int64, m OutboundMessage, now time.Time) (int64, error) {
-	h := make(map[string]string, len(m.Headers))
-	for k, v := range m.Headers {
-		h[CleanText(k)] = CleanText(v)
-	}
-	hdr, err := headersJSON(h)
+	m.normalise()
+	hdr, err := headersJSON(m.Headers)
 	if err != nil {
 		return 0, err
 	}
 	row := messageRow{contributionID: optionalID(contributionID), direction: "out", kind: MsgOutbound,
-		messageID: nullString(strings.Trim(m.MessageID, "<>")), inReplyTo: strings.Trim(m.InReplyTo, "<>"),
-		refs: CleanTexts(m.References), fromName: CleanText(m.FromName), fromEmail: CleanText(m.FromEmail),
-		to: CleanText(m.To), subject: CleanText(m.Subject), date: &now, received: now, headers: string(hdr),
-		text: CleanText(m.Text), html: CleanText(m.HTML), language: m.Language, raw: m.Raw, rawSHA256: SHA256Hex(m.Raw),
-		created: now}
+		messageID: nullString(m.MessageID), inReplyTo: m.InReplyTo, refs: m.References, fromName: m.FromName,
+		fromEmail: m.FromEmail, to: m.To, subject: m.Subject, date: &now, received: now, headers: string(hdr),
+		text: m.Text, html: m.HTML, language: m.Language, raw: m.Raw, rawSHA256: SHA256Hex(m.Raw), created: now}
 	st, err := s.stmt(ctx, tx, insertOutboundSQL)
 	if err != nil {
 		return 0, err
