@@ -460,9 +460,14 @@ var (
 // contributionValues is the contributions row of c, made of m; seq and ref are set when
 // the reference number is allocated.
 func contributionValues(c newContribution, m *Inbound) []any {
-	return []any{nil, nil, nullString(c.kind), nullString(c.stakeholderType), textArray(c.lines), m.Language,
+	return appendContributionValues(make([]any, 0, len(contributionsTable.columns)), c, m)
+}
+
+// appendContributionValues appends the values of contributionValues to dst (the id, say).
+func appendContributionValues(dst []any, c newContribution, m *Inbound) []any {
+	return append(dst, nil, nil, nullString(c.kind), nullString(c.stakeholderType), textArray(c.lines), m.Language,
 		m.FromName, m.FromEmail, c.organisation, m.Subject, c.received, c.deadline.Name, c.deadline.LastInstant(),
-		c.deadline.IsLate(c.received), c.revisionOf, c.history, c.ackStatus, c.reason, c.now, c.now}
+		c.deadline.IsLate(c.received), c.revisionOf, c.history, c.ackStatus, c.reason, c.now, c.now)
 }
 
 func eventValues(cid int64, at time.Time, actor, action string, oldS, newS Status, details string) []any {

@@ -236,10 +236,10 @@ func (w *writer) newContribution(ctx context.Context, tx *sqlx.Tx, m *Inbound, d
 // addContribution queues a new contribution's rows: msg is its first message, or nil
 // when that message is stored already (id.message; see PromoteMessage).
 func (w *writer) addContribution(id rowIDs, c newContribution, m *Inbound, msg *messageRow) {
-	row := append([]any{id.contribution}, contributionValues(c, m)...)
+	row := appendContributionValues(append(make([]any, 0, 1+len(contributionsTable.columns)), id.contribution), c, m)
 	w.contributions = append(w.contributions, row)
 	if msg != nil {
-		w.messages = append(w.messages, append([]any{id.message}, msg.values()...))
+		w.messages = append(w.messages, msg.appendValues(append(make([]any, 0, 1+len(messagesTable.columns)), id.message)))
 	}
 	details := map[string]any{"message": id.message, "deadline": c.deadline.Name, "late": c.deadline.IsLate(c.received)}
 	if c.revisionOf != nil {

@@ -272,11 +272,14 @@ type messageRow struct {
 	created                                       time.Time
 }
 
-func (r messageRow) values() []any {
-	return []any{r.contributionID, r.direction, r.kind, r.kindReason, r.messageID, r.inReplyTo, textArray(r.refs),
+func (r messageRow) values() []any { return r.appendValues(make([]any, 0, len(messagesTable.columns))) }
+
+// appendValues appends the row's values to dst (the id, say).
+func (r messageRow) appendValues(dst []any) []any {
+	return append(dst, r.contributionID, r.direction, r.kind, r.kindReason, r.messageID, r.inReplyTo, textArray(r.refs),
 		r.fromName, r.fromEmail, r.replyTo, r.to, r.cc, r.subject, r.date, r.received, r.headers, r.text, r.freshText,
 		r.html, r.language, textArray(r.warnings), r.raw, r.rawSHA256, int64(len(r.raw)), r.mailbox, r.uidValidity,
-		r.uid, r.created}
+		r.uid, r.created)
 }
 
 // inboundRow is the messages row of m, a normalised inbound message, stored as kind
