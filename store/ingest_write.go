@@ -146,10 +146,10 @@ type pendingRef struct {
 	details map[string]any
 }
 
-// bulkMaxRaw is the largest message queued with the batch's rows: a larger one is
+// queueMaxRaw is the largest message queued with the batch's rows: a larger one is
 // written alone, its attachments' contents first, so that memory stays within a few
 // times the message (see insertBlobs).
-const bulkMaxRaw = 1 << 20
+const queueMaxRaw = 1 << 20
 
 // newWriter makes a writer; when batched it allocates ids for n new contributions.
 func (s *Store) newWriter(ctx context.Context, tx *sqlx.Tx, batched bool, n int) (*writer, error) {
@@ -201,7 +201,7 @@ func (w *writer) newContribution(ctx context.Context, tx *sqlx.Tx, m *Inbound, d
 	c := d.contribution
 	res := Ingested{UID: m.UID, Kind: MsgContribution, Reason: d.reason, NewContrib: true,
 		AckSuppressed: c.reason, AckQueued: c.reason == ""}
-	alone := !w.batched || len(m.Raw) > bulkMaxRaw
+	alone := !w.batched || len(m.Raw) > queueMaxRaw
 	if alone {
 		if err := w.flush(ctx, tx); err != nil {
 			return res, err
