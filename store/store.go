@@ -27,6 +27,9 @@ type Store struct {
 	stmts  map[string]*sqlx.Stmt
 
 	onOutboxFailure func(kind string, permanent, rateLimited bool)
+
+	url    string    // for the outbox listener's own connection
+	outbox outboxHub // wakes the outbox workers (outbox_worker.go)
 }
 
 // ObserveOutboxFailures calls f after each failed outbox attempt (for metrics): the
@@ -55,7 +58,7 @@ func Open(ctx context.Context, url string, clock Clock, phases *Phases) (*Store,
 	if phases == nil {
 		phases = DefaultPhases()
 	}
-	return &Store{db: db, clock: clock, phases: phases}, nil
+	return &Store{db: db, clock: clock, phases: phases, url: url}, nil
 }
 
 // Close closes the connection pool.

@@ -33,11 +33,11 @@ type app struct {
 	clock   store.Clock
 	metrics *metrics
 
-	poller   *mailin.Poller
-	mailers  []*mailin.AckWorker
-	mailLink *health.Link // whether the mail workers reach the mail server
-	notifier *mailin.OutboxNotifier
-	desk     *bot.Bot
+	poller      *mailin.Poller
+	mailer      *mailin.AckWorker // the mail workers' handler
+	mailWorkers int               // how many mail items are sent side by side
+	mailLink    *health.Link      // whether the mail workers reach the mail server
+	desk        *bot.Bot
 
 	leading bool // this replica holds the mailbox lock
 	mu      sync.Mutex
@@ -162,20 +162,13 @@ func (a *app) build(opt appOptions) error {
 		if err != nil {
 			return fmt.Errorf("WSISBOT_TEMPLATES: %w", err)
 		}
-		a.notifier = mailin.NewOutboxNotifier(cfg.DatabaseURL, a.logger)
-		n := max(opt.mailWorkers, 2)
-		for range n {
-			w, err := mailin.NewAckWorker(a.st, sender, tpl, cfg.Mail, a.logger)
-			if err != nil {
-				return err
-			}
-			a.mailers = append(a.mailers, w)
+		w, err := mailin.NewAckWorker(a.st, sender, tpl, cfg.Mail, a.logger)
+		if err != nil {
+			return err
 		}
-		a.mailers[0].Wake = a.notifier.Wake()
 		a.mailLink = &health.Link{}
-		for _, w := range a.mailers {
-			w.Link = a.mailLink
-		}
+		w.Link = a.mailLink
+		a.mailer, a.mailWorkers = w, max(opt.mailWorkers, 2)
 	}
 	if cfg.Bot.BotToken != "" {
 		promotion := func(raw []byte) store.Promotion { return mailin.PromotionFor(raw, pol) }
@@ -336,8 +329,10 @@ func (a *app) ready(ctx context.Context) (map[string]string, bool) {
 }
 
 // run runs every part until ctx is done or a part fails for good, then shuts down in
-// order: the intake and the desk first, the mail workers after them (so what the intake
-// queued is still sent), the HTTP server, and the database last.
+// order: the HTTP server first (no more Slack clicks; the requests in hand finish), the
+// intake and the desk next (the desk does the work already acknowledged to Slack), the
+// mail workers after them (so what the intake queued is still sent; each finishes the
+// item in hand), and the database last. A part's failure is returned, not logged.
 func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	defer a.st.Close()
 	if lockRetry <= 0 {
@@ -347,14 +342,25 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	if err != nil {
 		return fmt.Errorf("WSISBOT_HTTP_ADDR %s: %w", a.cfg.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: a.handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
 	a.httpAddr = ln.Addr().String()
-	close(a.listening)
-	a.logger.Info("serving", "http_addr", ln.Addr().String(), "version", version,
-		"intake", a.poller != nil, "mail", len(a.mailers) > 0, "slack", a.desk != nil)
 
-	failed := make(chan error, 8)
+	// Three parts may fail for good, each at most once: the HTTP server, the desk and the
+	// mail workers. The buffer holds every such failure, so no send ever blocks.
+	const failingParts = 3
+	failed := make(chan error, failingParts)
+
+	srv := &http.Server{Handler: a.handler(), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			failed <- fmt.Errorf("WSISBOT_HTTP_ADDR %s: %w", a.httpAddr, err)
+		}
+	}()
+	close(a.listening)
+	a.logger.Info("serving", "http_addr", a.httpAddr, "version", version,
+		"intake", a.poller != nil, "mail", a.mailer != nil, "slack", a.desk != nil)
+
 	var front, back sync.WaitGroup
 	frontCtx, stopFront := context.WithCancel(ctx)
 	defer stopFront()
@@ -362,38 +368,21 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	defer stopBack()
 
 	if a.poller != nil {
-		front.Add(1)
-		go func() {
-			defer front.Done()
-			a.runIntake(frontCtx, lockRetry)
-		}()
+		front.Go(func() { a.runIntake(frontCtx, lockRetry) })
 	}
 	if a.desk != nil {
-		front.Add(1)
-		go func() {
-			defer front.Done()
+		front.Go(func() {
 			if err := a.desk.Run(frontCtx); err != nil && !errors.Is(err, context.Canceled) {
 				failed <- fmt.Errorf("slack: %w", err)
 			}
-		}()
+		})
 	}
-	if a.notifier != nil {
-		back.Add(1)
-		go func() {
-			defer back.Done()
-			if err := a.notifier.Run(backCtx); err != nil {
-				a.logger.Warn("outbox notifications off", slog.Any("error", err))
-			}
-		}()
-	}
-	for _, w := range a.mailers {
-		back.Add(1)
-		go func() {
-			defer back.Done()
-			if err := w.Run(backCtx); err != nil && !errors.Is(err, context.Canceled) {
+	if a.mailer != nil {
+		back.Go(func() {
+			if err := a.st.RunOutbox(backCtx, a.mailer.Outbox(a.mailWorkers)); err != nil {
 				failed <- fmt.Errorf("mail: %w", err)
 			}
-		}()
+		})
 	}
 
 	var runErr error
@@ -401,17 +390,31 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	case <-ctx.Done():
 		a.logger.Info("shutting down")
 	case runErr = <-failed:
-		a.logger.Error("stopping", slog.Any("error", runErr))
+		a.logger.Info("shutting down: a part failed for good")
 	}
+	// No more Slack clicks: the server stops listening and waits for the requests in
+	// hand, whose work the desk's job workers, still running, then carry out.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		a.logger.Warn("http: requests still open at shutdown are cut", slog.Any("error", err))
+		_ = srv.Close()
+	}
+	<-served
 	stopFront()
 	front.Wait()
 	// The mail workers finish what they hold; the outbox keeps the rest for next time.
 	stopBack()
 	back.Wait()
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(shutdownCtx)
-	return runErr
+	// Failures while stopping are not returned, so they are said here.
+	for {
+		select {
+		case err := <-failed:
+			a.logger.Warn("failed while stopping", slog.Any("error", err))
+		default:
+			return runErr
+		}
+	}
 }
 
 // runIntake reads the mailbox whenever this replica holds its lock, until ctx is done:
