@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/wsis/wsisbot/bot"
+	"github.com/wsis/wsisbot/internal/backoff"
 	"github.com/wsis/wsisbot/internal/health"
 	"github.com/wsis/wsisbot/mailin"
 	"github.com/wsis/wsisbot/store"
@@ -47,6 +48,7 @@ type app struct {
 
 	listening chan struct{} // closed once the HTTP server listens on httpAddr
 	httpAddr  string
+	listen    func(network, address string) (net.Listener, error)
 }
 
 // appOptions adjust an app for the demo and tests.
@@ -61,6 +63,9 @@ type appOptions struct {
 	stoppedRetry  time.Duration
 	intakeRestart time.Duration
 	botOptions    []bot.Option
+
+	// listen opens the HTTP listener (default net.Listen), for tests of its failures.
+	listen func(network, address string) (net.Listener, error)
 }
 
 // intakeSettings are how the intake tells the other replicas that it reads the mailbox.
@@ -69,7 +74,7 @@ type intakeSettings struct {
 	replica string        // this replica, in heartbeats and logs
 	beat    time.Duration // heartbeat interval (5 s)
 	fresh   time.Duration // a heartbeat older than this means nobody reads the mailbox (6 beats)
-	restart time.Duration // first wait before starting an intake that returned unexpectedly (1 s)
+	restart time.Duration // first wait before starting an intake that returned unexpectedly (1 s, doubling to 1 min)
 }
 
 func newIntakeSettings(cfg mailin.IMAPConfig, opt appOptions) intakeSettings {
@@ -111,7 +116,11 @@ func openApp(ctx context.Context, cfg *Config, logger *slog.Logger, opt appOptio
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
-	a := &app{cfg: cfg, logger: logger, st: st, clock: clock, listening: make(chan struct{}), statusChanged: make(chan struct{}, 1)}
+	a := &app{cfg: cfg, logger: logger, st: st, clock: clock, listening: make(chan struct{}), statusChanged: make(chan struct{}, 1),
+		listen: opt.listen}
+	if a.listen == nil {
+		a.listen = net.Listen
+	}
 	if err := a.build(opt); err != nil {
 		st.Close()
 		return nil, err
@@ -338,7 +347,7 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	if lockRetry <= 0 {
 		lockRetry = 2 * time.Second
 	}
-	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	ln, err := a.listen("tcp", a.cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("WSISBOT_HTTP_ADDR %s: %w", a.cfg.HTTPAddr, err)
 	}
@@ -422,7 +431,7 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 // logged and it starts again after a growing wait.
 func (a *app) runIntake(ctx context.Context, lockRetry time.Duration) {
 	name := "mailbox:" + a.intake.key
-	delay := a.intake.restart
+	restarts := backoff.New(a.intake.restart, time.Minute)
 	for {
 		began := time.Now()
 		err := a.runIntakeOnce(ctx, name, lockRetry)
@@ -433,8 +442,9 @@ func (a *app) runIntake(ctx context.Context, lockRetry time.Duration) {
 			err = errors.New("it returned without being asked to stop")
 		}
 		if time.Since(began) > 10*time.Minute {
-			delay = a.intake.restart
+			restarts.Reset()
 		}
+		delay := restarts.Next()
 		a.logger.Error("intake: stopped unexpectedly; starting it again", "retry_in", delay, slog.Any("error", err))
 		t := time.NewTimer(delay)
 		select {
@@ -443,7 +453,6 @@ func (a *app) runIntake(ctx context.Context, lockRetry time.Duration) {
 			return
 		case <-t.C:
 		}
-		delay = min(2*delay, time.Minute)
 	}
 }
 
