@@ -222,11 +222,19 @@ func (b *Bot) runJobs(ctx context.Context) {
 			b.drainJobs(ctx)
 			return
 		case job := <-b.jobs:
-			jctx, cancel := context.WithTimeout(ctx, jobTimeout)
-			job(jctx)
-			cancel()
+			b.runJob(ctx, job)
 		}
 	}
+}
+
+// runJob does one job within jobTimeout. Stopping does not cut it short at once: a job in
+// hand when ctx is done gets jobDrainTimeout more.
+func (b *Bot) runJob(ctx context.Context, job func(context.Context)) {
+	jctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jobTimeout)
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(jobDrainTimeout, cancel) })
+	defer stop()
+	job(jctx)
 }
 
 // drainJobs does the queued jobs on a context of their own, until none is left or
