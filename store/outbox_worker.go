@@ -97,7 +97,7 @@ func (s *Store) RunOutbox(ctx context.Context, r OutboxRunner) error {
 		r.Logger = slog.Default()
 	}
 	log := r.Logger.With("outbox", r.Name)
-	s.outbox.join(s.url, log)
+	s.outbox.join(s.url, r.Logger)
 	defer s.outbox.leave()
 	log.Info("outbox workers started", "workers", r.Workers, "kinds", r.Kinds)
 	defer log.Info("outbox workers stopped")
