@@ -64,6 +64,12 @@ func NewOutboxItem(kind, key string, contributionID, messageID int64, payload an
 // OutboxNotifyChannel is the PostgreSQL NOTIFY channel raised when items are queued.
 const OutboxNotifyChannel = "wsisbot_outbox"
 
+// outboxTable is the outbox's column list for every INSERT: enqueue's and the ingest
+// writer's.
+var outboxTable = table{"outbox", []string{"kind", "idempotency_key", "contribution_id", "message_id", "payload", "next_attempt_at", "created_at"}}
+
+var enqueueSQL = outboxTable.insertSQL(false, 1, "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")
+
 // enqueue inserts an item unless its idempotency key exists. It reports whether it was new.
 func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, it OutboxItem) (bool, error) {
 	now := s.clock.Now()
@@ -74,8 +80,7 @@ func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, it OutboxItem) (bool, 
 		it.Payload = json.RawMessage("{}")
 	}
 	var id int64
-	err := tx.QueryRowxContext(ctx, `INSERT INTO outbox (kind, idempotency_key, contribution_id, message_id, payload, next_attempt_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+	err := tx.QueryRowxContext(ctx, enqueueSQL,
 		it.Kind, it.IdempotencyKey, it.ContributionID, it.MessageID, string(it.Payload), it.NextAttemptAt, now).Scan(&id)
 	if err != nil {
 		if errors.Is(err, errNoRows) {
