@@ -111,7 +111,7 @@ func Compose(o Outgoing) ([]byte, store.OutboundMessage, error) {
 	}
 	rec = store.OutboundMessage{
 		MessageID: id, InReplyTo: inReplyTo, References: refs,
-		FromName: from.Name, FromEmail: from.Address, To: to.String(),
+		FromName: from.Name, FromEmail: from.Address, To: displayAddress(to),
 		Subject: subject, Text: o.Text, HTML: o.HTML, Language: lang,
 		Raw: buf.Bytes(), Headers: headers,
 	}
@@ -199,4 +199,14 @@ func (c MailConfig) FromAddress() (*mail.Address, error) {
 		return nil, fmt.Errorf("WSISBOT_FROM: unusable address %q", a.Address)
 	}
 	return a, nil
+}
+
+// displayAddress is an address as people read it ("Иван Петров <petrov@spbu.ru>"), for
+// the stored conversation and the desk; the header itself carries the encoded form.
+func displayAddress(a *mail.Address) string {
+	name := strings.Join(strings.Fields(a.Name), " ")
+	if name == "" {
+		return a.Address
+	}
+	return name + " <" + a.Address + ">"
 }

@@ -158,6 +158,24 @@ func TestMailerComposeHeaders(t *testing.T) {
 	}
 }
 
+// The stored conversation and the desk show the recipient as people read it, not as the
+// header encodes it.
+func TestMailerRecordsTheRecipientReadably(t *testing.T) {
+	o := composeSample()
+	o.To = &mail.Address{Name: "Иван Петров", Address: "petrov@spbu.ru"}
+	_, rec, err := Compose(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.To != "Иван Петров <petrov@spbu.ru>" {
+		t.Errorf("recorded To %q, want the name decoded", rec.To)
+	}
+	o.To = &mail.Address{Address: "petrov@spbu.ru"}
+	if _, rec, _ = Compose(o); rec.To != "petrov@spbu.ru" {
+		t.Errorf("recorded To %q for an address without a name", rec.To)
+	}
+}
+
 func TestMailerComposeNeutralisesCRLF(t *testing.T) {
 	o := composeSample()
 	o.Subject = "[WSIS-2019-0001] Received: Hi\r\nBcc: victim@example.com"
