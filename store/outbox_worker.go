@@ -126,8 +126,8 @@ func (s *Store) runOutboxWorker(ctx context.Context, r OutboxRunner, log *slog.L
 			var ua *UnavailableError
 			if errors.As(err, &ua) {
 				pause = farDown.Next()
-				err = &UnavailableError{Err: err, After: pause}
-				r.Link.Down(err)
+				ua.After = pause
+				r.Link.Down(ua.Err)
 			} else {
 				// Done, or an answer about this item: the far end is there.
 				farDown.Reset()
