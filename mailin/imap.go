@@ -17,6 +17,8 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message/charset"
 	"github.com/emersion/go-sasl"
+
+	"github.com/wsis/wsisbot/mailin/parse"
 )
 
 // TLS modes of WSISBOT_IMAP_TLS.
@@ -66,8 +68,8 @@ func (c IMAPConfig) Validate() error {
 }
 
 // Limits are the parser limits of the configuration (zero fields take the defaults).
-func (c IMAPConfig) Limits() Limits {
-	return Limits{MaxMessageBytes: c.MaxMessageBytes, MaxAttachments: c.MaxAttachments, MaxHeaderBytes: c.MaxHeaderBytes}
+func (c IMAPConfig) Limits() parse.Limits {
+	return parse.Limits{MaxMessageBytes: c.MaxMessageBytes, MaxAttachments: c.MaxAttachments, MaxHeaderBytes: c.MaxHeaderBytes}
 }
 
 // PermanentError is an error that reconnecting at once does not cure: the server refused

@@ -1,4 +1,4 @@
-package mailin
+package parse
 
 import (
 	"fmt"
@@ -227,16 +227,26 @@ func Suggest(p *Parsed) Suggestion {
 	if p == nil {
 		return Suggestion{Kind: kindOther, StakeholderType: stakeholderOther}
 	}
-	return suggest(p, p.freshText(), "")
+	return suggest(p, p.FreshText(), "")
 }
 
-// suggest is Suggest given SplitQuoted(p.Text)'s new text and, when known, the
+// SuggestFrom is Suggest for a caller that already has the new text of p (fresh, as
+// p.FreshText returns it) and, when known, its language (lang, else ""), so that
+// neither is worked out twice.
+func SuggestFrom(p *Parsed, fresh, lang string) Suggestion {
+	if p == nil {
+		return Suggestion{Kind: kindOther, StakeholderType: stakeholderOther}
+	}
+	return suggest(p, fresh, lang)
+}
+
+// suggest is Suggest given splitQuoted(p.Text)'s new text and, when known, the
 // language.
 func suggest(p *Parsed, fresh, lang string) Suggestion {
 	s := Suggestion{Kind: kindOther, StakeholderType: stakeholderOther}
 	text := truncateBytes(p.Text, 4*maxSuggestSample)
 	if len(text) < len(p.Text) {
-		fresh, _ = SplitQuoted(text)
+		fresh, _ = splitQuoted(text)
 	}
 	if strings.TrimSpace(fresh) == "" {
 		fresh = text
