@@ -181,6 +181,18 @@ func TestSortCorpus(t *testing.T) {
 	}
 }
 
+// The subject phrases are matched against a lower-cased subject: each is written in
+// lower case, or it could never match.
+func TestSubjectPhrasesAreLowerCase(t *testing.T) {
+	for name, set := range map[string]phraseSet{"bounce": bounceSubjects, "automatic reply": autoReplySubjects} {
+		for _, p := range set {
+			if p != strings.ToLower(p) {
+				t.Errorf("%s phrase %q is not lower case", name, p)
+			}
+		}
+	}
+}
+
 func TestMessageKindValues(t *testing.T) {
 	for kind, want := range map[MessageKind]string{
 		KindContribution: "contribution", KindFollowUp: "follow_up", KindAutoReply: "auto_reply",

@@ -6,8 +6,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/wsis/wsisbot/store"
 )
 
 // Suggestion is what Suggest makes of a contribution, for a person to
@@ -25,117 +28,175 @@ type Suggestion struct {
 	Reasons         []string `json:"reasons,omitempty"`
 }
 
-// Contribution kinds.
-const (
-	kindThematic        = "thematic"
-	kindFormat          = "format"
-	kindHLTF            = "hltf_nomination"
-	kindPhotoContest    = "photo_contest"
-	kindWorkshopRequest = "workshop_request"
-	kindInquiry         = "inquiry"
-	kindOther           = "other"
-)
-
-// Stakeholder types.
-const (
-	stakeholderGovernment    = "government"
-	stakeholderPrivate       = "private_sector"
-	stakeholderCivilSociety  = "civil_society"
-	stakeholderAcademia      = "academia_technical"
-	stakeholderInternational = "international_organization"
-	stakeholderOther         = "other"
-)
-
-// kindTerms are the words that point to a contribution kind, in the six
-// languages, in order of precedence when scores tie.
-var kindTerms = []struct {
-	kind  string
-	terms termList
-}{
-	{kindHLTF, terms(
-		"high-level track facilitator*", "high level track facilitator*", "hltf",
-		"facilitateur* de haut niveau", "facilitatrice* de haut niveau", "animateur* de haut niveau",
-		"facilitador* de alto nivel", "facilitadora* de alto nivel", "moderador* de alto nivel",
-		"ведущ* сегмента высокого уровня", "координатор* сегмента высокого уровня", "модератор* сегмента высокого уровня",
-		"高级别会议主持人", "高级别分会场主持人", "高级别主持人", "高級別主持人",
-		"ميسر المسار الرفيع المستوى", "ميسري المسار الرفيع المستوى", "ميسّر المسار الرفيع المستوى",
-		"nomination*", "nominate*", "nominación", "nominaciones", "candidature*", "кандидатур*", "выдвижени*",
-		"提名", "ترشيح",
-	)},
-	{kindPhotoContest, terms(
-		"photo contest", "photo competition", "photography contest", "photography competition",
-		"concours photo*", "concours de photo*", "concours de la photo*",
-		"concurso de fotografía", "concurso fotográfico", "concurso de fotos", "concurso de fotografias",
-		"фотоконкурс*", "конкурс фотографи*",
-		"摄影比赛", "摄影大赛", "攝影比賽", "照片比赛", "摄影竞赛",
-		"مسابقة الصور", "مسابقة التصوير", "مسابقة للصور", "مسابقة الصورة",
-	)},
-	{kindWorkshopRequest, terms(
-		"workshop", "atelier", "taller", "talleres", "семинар*", "воркшоп*",
-		"研讨会", "讲习班", "工作坊", "研討會", "ورشة", "ورش عمل",
-	)},
-	{kindFormat, terms(
-		"format", "innovation*", "innovación", "innovaciones", "formato*", "формат*", "инноваци*",
-		"形式", "创新", "創新", "شكل المنتدى", "ابتكار",
-	)},
-	{kindThematic, terms(
-		"thematic", "theme", "thème*", "thématique*", "temático*", "temática*", "tema", "temas",
-		"тематик*", "тематическ*", "тема", "темы", "专题", "專題", "主题", "主題",
-		"المواضيع", "موضوعي", "المواضيعية", "الموضوعية", "الجوانب المواضيعية",
-	)},
+// vocabulary is every word list the suggestions look for, in the six languages, folded
+// and indexed once by newVocabulary. It is read-only afterwards and safe for concurrent
+// use.
+type vocabulary struct {
+	termSet
+	// kinds are the words that point to a contribution kind, in order of precedence
+	// when scores tie.
+	kinds []kindTerms
+	// submission terms mark an official submission without saying on what: the
+	// consultation's submissions are on thematic aspects first.
+	submission termList
+	// inquiry terms mark a question rather than a contribution.
+	inquiry termList
+	// actionLineTerms point to the WSIS Action Lines C1…C11.
+	actionLineTerms [11]termList
+	// stakeholders are organisation words of each stakeholder type, looked for in the
+	// sender's name, organisation and signature.
+	stakeholders []stakeholderTerms
+	// internationalDomains are domains of international organisations not under .int.
+	internationalDomains map[string]bool
+	// freemailDomains say nothing about the sender.
+	freemailDomains map[string]bool
+	// secondLevel are the labels under a country code that say what a domain is
+	// (gov.ng, ac.uk, com.cn), dropped when naming the organisation.
+	secondLevel map[string]bool
 }
 
-// submissionTerms mark an official submission without saying on what: the
-// consultation's submissions are on thematic aspects first.
-var submissionTerms = terms(
-	"submission*", "contribution*", "soumission*", "contribución", "contribuciones", "aportación", "aporte",
-	"вклад*", "предложени*", "提交", "意见", "意見", "مساهمة", "مقترح", "تقديم",
-)
+type kindTerms struct {
+	kind  string
+	terms termList
+}
 
-// inquiryTerms mark a question rather than a contribution.
-var inquiryTerms = terms(
-	"question*", "query", "inquiry", "enquiry", "could you", "can you", "how can", "how do", "is it possible",
-	"renseignement*", "est-ce que", "pourriez-vous", "pouvez-vous",
-	"pregunta*", "consulta", "quisiera saber", "podrían", "podria", "¿",
-	"вопрос*", "подскажите", "не могли бы",
-	"请问", "问题", "咨询", "諮詢", "問題", "سؤال", "استفسار", "هل يمكن",
-)
+type stakeholderTerms struct {
+	typ   string
+	terms termList
+}
 
-// actionLineTerms point to the WSIS Action Lines, in the six languages.
-var actionLineTerms = [11]termList{
-	terms("role of government*", "role of public governance authorities", "rôle des gouvernements", "rôle des pouvoirs publics",
-		"papel de los gobiernos", "función de los gobiernos", "роль правительств*", "роль государств*",
-		"政府的作用", "دور الحكومات"),
-	terms("infrastructure*", "broadband", "connectivity", "haut débit", "connectivité", "infraestructura*", "banda ancha",
-		"conectividad", "инфраструктур*", "широкополосн*", "基础设施", "宽带", "基礎設施", "寬頻", "البنية التحتية", "النطاق العريض"),
-	terms("access to information", "access to knowledge", "open data", "accès à l'information", "accès au savoir",
-		"accès aux connaissances", "acceso a la información", "acceso al conocimiento", "доступ к информации",
-		"доступ к знаниям", "获取信息", "获取知识", "獲取資訊", "النفاذ إلى المعلومات", "الوصول إلى المعلومات"),
-	terms("capacity building", "capacity-building", "digital skills", "training", "renforcement des capacités",
-		"compétences numériques", "formation", "creación de capacidad*", "fortalecimiento de capacidades",
-		"desarrollo de capacidades", "capacitación", "наращивани* потенциала", "создани* потенциала",
-		"цифров* навык*", "обучени*", "能力建设", "能力建設", "培训", "بناء القدرات", "المهارات الرقمية", "التدريب"),
-	terms("cybersecurity", "cyber security", "cyber-security", "security", "cybersécurité", "sécurité", "ciberseguridad",
-		"seguridad", "кибербезопасност*", "безопасност*", "网络安全", "網絡安全", "信息安全", "资安", "الأمن السيبراني", "أمن المعلومات"),
-	terms("enabling environment", "regulation*", "regulatory", "policy framework", "environnement favorable",
-		"réglementation", "régulation", "entorno propicio", "regulación", "reglamentación", "благоприятн* сред*",
-		"регулировани*", "регуляторн*", "有利环境", "扶持性环境", "监管", "監管", "البيئة التمكينية", "الإطار التنظيمي", "التنظيم"),
-	terms("e-health", "ehealth", "e-learning", "elearning", "e-government", "egovernment", "e-business", "e-commerce",
-		"e-employment", "e-environment", "e-agriculture", "e-science", "ict applications", "cybersanté", "télésanté",
-		"e-santé", "apprentissage en ligne", "administration électronique", "gouvernement électronique",
-		"salud electrónica", "telesalud", "aprendizaje electrónico", "gobierno electrónico", "comercio electrónico",
-		"электронн* здравоохранени*", "электронн* обучени*", "электронн* правительств*", "телемедицин*",
-		"电子卫生", "电子健康", "电子学习", "电子政务", "电子商务", "電子政務", "远程医疗",
-		"الصحة الإلكترونية", "التعلم الإلكتروني", "الحكومة الإلكترونية", "التجارة الإلكترونية"),
-	terms("cultural diversity", "linguistic diversity", "local content", "multilingualism", "diversité culturelle",
-		"diversité linguistique", "contenu local", "contenus locaux", "multilinguisme", "diversidad cultural",
-		"diversidad lingüística", "contenido local", "contenidos locales", "multilingüismo",
-		"культурн* разнообрази*", "языков* разнообрази*", "местн* контент*", "многоязычи*",
-		"文化多样性", "语言多样性", "本地内容", "文化多樣性", "التنوع الثقافي", "التنوع اللغوي", "المحتوى المحلي"),
-	terms("media", "journalism", "médias", "journalisme", "medios de comunicación", "periodismo", "сми",
-		"средств* массовой информации", "медиа", "журналист*", "媒体", "媒體", "新闻", "وسائط الإعلام", "الإعلام", "الصحافة"),
-	terms("ethic*", "éthique*", "ética*", "этик*", "этическ*", "伦理", "倫理", "الأخلاق", "أخلاقيات"),
-	terms("cooperation", "co-operation", "coopération", "cooperación", "сотрудничеств*", "合作", "التعاون"),
+// defaultVocabulary is the vocabulary of Suggest and SuggestFrom, built the first time
+// a suggestion is made.
+var defaultVocabulary = sync.OnceValue(newVocabulary)
+
+// newVocabulary folds and indexes the word lists.
+func newVocabulary() *vocabulary {
+	v := &vocabulary{}
+	v.kinds = []kindTerms{
+		{store.KindHLTFNomination, v.list(
+			"high-level track facilitator*", "high level track facilitator*", "hltf",
+			"facilitateur* de haut niveau", "facilitatrice* de haut niveau", "animateur* de haut niveau",
+			"facilitador* de alto nivel", "facilitadora* de alto nivel", "moderador* de alto nivel",
+			"ведущ* сегмента высокого уровня", "координатор* сегмента высокого уровня", "модератор* сегмента высокого уровня",
+			"高级别会议主持人", "高级别分会场主持人", "高级别主持人", "高級別主持人",
+			"ميسر المسار الرفيع المستوى", "ميسري المسار الرفيع المستوى", "ميسّر المسار الرفيع المستوى",
+			"nomination*", "nominate*", "nominación", "nominaciones", "candidature*", "кандидатур*", "выдвижени*",
+			"提名", "ترشيح",
+		)},
+		{store.KindPhotoContest, v.list(
+			"photo contest", "photo competition", "photography contest", "photography competition",
+			"concours photo*", "concours de photo*", "concours de la photo*",
+			"concurso de fotografía", "concurso fotográfico", "concurso de fotos", "concurso de fotografias",
+			"фотоконкурс*", "конкурс фотографи*",
+			"摄影比赛", "摄影大赛", "攝影比賽", "照片比赛", "摄影竞赛",
+			"مسابقة الصور", "مسابقة التصوير", "مسابقة للصور", "مسابقة الصورة",
+		)},
+		{store.KindWorkshopRequest, v.list(
+			"workshop", "atelier", "taller", "talleres", "семинар*", "воркшоп*",
+			"研讨会", "讲习班", "工作坊", "研討會", "ورشة", "ورش عمل",
+		)},
+		{store.KindFormat, v.list(
+			"format", "innovation*", "innovación", "innovaciones", "formato*", "формат*", "инноваци*",
+			"形式", "创新", "創新", "شكل المنتدى", "ابتكار",
+		)},
+		{store.KindThematic, v.list(
+			"thematic", "theme", "thème*", "thématique*", "temático*", "temática*", "tema", "temas",
+			"тематик*", "тематическ*", "тема", "темы", "专题", "專題", "主题", "主題",
+			"المواضيع", "موضوعي", "المواضيعية", "الموضوعية", "الجوانب المواضيعية",
+		)},
+	}
+
+	v.submission = v.list(
+		"submission*", "contribution*", "soumission*", "contribución", "contribuciones", "aportación", "aporte",
+		"вклад*", "предложени*", "提交", "意见", "意見", "مساهمة", "مقترح", "تقديم",
+	)
+
+	v.inquiry = v.list(
+		"question*", "query", "inquiry", "enquiry", "could you", "can you", "how can", "how do", "is it possible",
+		"renseignement*", "est-ce que", "pourriez-vous", "pouvez-vous",
+		"pregunta*", "consulta", "quisiera saber", "podrían", "podria", "¿",
+		"вопрос*", "подскажите", "не могли бы",
+		"请问", "问题", "咨询", "諮詢", "問題", "سؤال", "استفسار", "هل يمكن",
+	)
+
+	v.actionLineTerms = [11]termList{
+		v.list("role of government*", "role of public governance authorities", "rôle des gouvernements", "rôle des pouvoirs publics",
+			"papel de los gobiernos", "función de los gobiernos", "роль правительств*", "роль государств*",
+			"政府的作用", "دور الحكومات"),
+		v.list("infrastructure*", "broadband", "connectivity", "haut débit", "connectivité", "infraestructura*", "banda ancha",
+			"conectividad", "инфраструктур*", "широкополосн*", "基础设施", "宽带", "基礎設施", "寬頻", "البنية التحتية", "النطاق العريض"),
+		v.list("access to information", "access to knowledge", "open data", "accès à l'information", "accès au savoir",
+			"accès aux connaissances", "acceso a la información", "acceso al conocimiento", "доступ к информации",
+			"доступ к знаниям", "获取信息", "获取知识", "獲取資訊", "النفاذ إلى المعلومات", "الوصول إلى المعلومات"),
+		v.list("capacity building", "capacity-building", "digital skills", "training", "renforcement des capacités",
+			"compétences numériques", "formation", "creación de capacidad*", "fortalecimiento de capacidades",
+			"desarrollo de capacidades", "capacitación", "наращивани* потенциала", "создани* потенциала",
+			"цифров* навык*", "обучени*", "能力建设", "能力建設", "培训", "بناء القدرات", "المهارات الرقمية", "التدريب"),
+		v.list("cybersecurity", "cyber security", "cyber-security", "security", "cybersécurité", "sécurité", "ciberseguridad",
+			"seguridad", "кибербезопасност*", "безопасност*", "网络安全", "網絡安全", "信息安全", "资安", "الأمن السيبراني", "أمن المعلومات"),
+		v.list("enabling environment", "regulation*", "regulatory", "policy framework", "environnement favorable",
+			"réglementation", "régulation", "entorno propicio", "regulación", "reglamentación", "благоприятн* сред*",
+			"регулировани*", "регуляторн*", "有利环境", "扶持性环境", "监管", "監管", "البيئة التمكينية", "الإطار التنظيمي", "التنظيم"),
+		v.list("e-health", "ehealth", "e-learning", "elearning", "e-government", "egovernment", "e-business", "e-commerce",
+			"e-employment", "e-environment", "e-agriculture", "e-science", "ict applications", "cybersanté", "télésanté",
+			"e-santé", "apprentissage en ligne", "administration électronique", "gouvernement électronique",
+			"salud electrónica", "telesalud", "aprendizaje electrónico", "gobierno electrónico", "comercio electrónico",
+			"электронн* здравоохранени*", "электронн* обучени*", "электронн* правительств*", "телемедицин*",
+			"电子卫生", "电子健康", "电子学习", "电子政务", "电子商务", "電子政務", "远程医疗",
+			"الصحة الإلكترونية", "التعلم الإلكتروني", "الحكومة الإلكترونية", "التجارة الإلكترونية"),
+		v.list("cultural diversity", "linguistic diversity", "local content", "multilingualism", "diversité culturelle",
+			"diversité linguistique", "contenu local", "contenus locaux", "multilinguisme", "diversidad cultural",
+			"diversidad lingüística", "contenido local", "contenidos locales", "multilingüismo",
+			"культурн* разнообрази*", "языков* разнообрази*", "местн* контент*", "многоязычи*",
+			"文化多样性", "语言多样性", "本地内容", "文化多樣性", "التنوع الثقافي", "التنوع اللغوي", "المحتوى المحلي"),
+		v.list("media", "journalism", "médias", "journalisme", "medios de comunicación", "periodismo", "сми",
+			"средств* массовой информации", "медиа", "журналист*", "媒体", "媒體", "新闻", "وسائط الإعلام", "الإعلام", "الصحافة"),
+		v.list("ethic*", "éthique*", "ética*", "этик*", "этическ*", "伦理", "倫理", "الأخلاق", "أخلاقيات"),
+		v.list("cooperation", "co-operation", "coopération", "cooperación", "сотрудничеств*", "合作", "التعاون"),
+	}
+
+	v.stakeholders = []stakeholderTerms{
+		{store.StakeholderInternationalO, v.list("united nations", "nations unies", "naciones unidas",
+			"организаци* объединенных наций", "организаци* объединённых наций", "联合国", "聯合國", "الأمم المتحدة",
+			"unesco", "unctad", "cnuced", "undp", "pnud", "itu", "uit", "world bank", "banque mondiale", "banco mundial",
+			"oecd", "ocde", "international telecommunication union", "union internationale des télécommunications")},
+		{store.StakeholderGovernment, v.list("ministry", "minister", "ministère", "ministre", "ministerio", "ministro", "ministra",
+			"министерств*", "министр*", "government", "gouvernement", "gobierno", "правительств*", "政府", "部长",
+			"حكومة", "وزارة", "وزير", "regulatory authority", "regulator*", "autorité de régulation", "autorité de régulation",
+			"permanent mission", "mission permanente", "misión permanente", "постоянн* представительств*", "常驻代表团",
+			"البعثة الدائمة", "embassy", "ambassade", "embajada", "посольств*", "大使馆", "سفارة",
+			"commission", "authority", "autorité", "comisión", "autoridad", "комисси*", "委员会", "هيئة",
+			"federal office", "office fédéral", "bundesamt", "ufficio federale",
+			"secretaría de", "secrétariat d'état", "agence nationale", "national agency", "agencia nacional",
+			"هيئة تنظيم", "الهيئة الوطنية", "الوكالة الوطنية", "工业和信息化部")},
+		{store.StakeholderAcademia, v.list("university", "université", "universidad", "universidade", "universität",
+			"университет*", "大学", "大學", "جامعة", "institute of technology", "polytechni*", "research institute",
+			"institut de recherche", "instituto de investigación", "academy of sciences", "académie", "академи*",
+			"学院", "研究所", "研究院", "معهد", "كلية", "école", "escuela", "college", "faculty", "faculté", "facultad",
+			"internet society", "isoc", "icann", "ietf", "w3c", "ripe ncc", "afrinic", "apnic", "lacnic", "arin")},
+		{store.StakeholderCivilSociety, v.list("ngo", "non-governmental", "non-profit", "nonprofit", "foundation",
+			"fondation", "fundación", "association", "asociación", "société civile", "sociedad civil", "civil society",
+			"фонд*", "ассоциаци*", "некоммерческ*", "общественн*", "协会", "基金会", "協會", "基金會",
+			"جمعية", "مؤسسة", "منظمة غير حكومية", "المجتمع المدني", "network", "réseau", "red de", "alliance",
+			"coalition", "ong", "ассоциация")},
+		{store.StakeholderPrivateSector, v.list("inc", "ltd", "llc", "gmbh", "sarl", "sas", "plc", "corp*", "company",
+			"société", "empresa", "compañía", "telecom*", "technologies", "consulting", "компания", "ооо", "пао",
+			"оао", "зао", "公司", "有限公司", "集团", "شركة")},
+	}
+
+	v.internationalDomains = wordSet(`un.org unesco.org undp.org unctad.org fao.org unep.org unwomen.org wfp.org
+	ilo.org intracen.org unodc.org unicef.org unido.org unitar.org unhcr.org uneca.org unescap.org cepal.org
+	unece.org unfpa.org ifad.org iaea.org worldbank.org oecd.org europa.eu unu.edu unops.org`)
+
+	v.freemailDomains = wordSet(`gmail.com googlemail.com yahoo.com yahoo.fr yahoo.es yahoo.co.uk hotmail.com
+	hotmail.fr hotmail.es outlook.com outlook.fr live.com live.fr msn.com aol.com icloud.com me.com mail.ru
+	yandex.ru yandex.com ya.ru rambler.ru bk.ru list.ru inbox.ru qq.com 163.com 126.com sina.com sina.cn
+	sohu.com yeah.net foxmail.com protonmail.com proton.me gmx.com gmx.net gmx.de web.de orange.fr free.fr
+	laposte.net wanadoo.fr sfr.fr terra.com uol.com.br bol.com.br`)
+
+	v.secondLevel = wordSet(`gov gouv gob go govt gv mil edu ac co com org net or ne nic ltd plc sch res int admin`)
+	v.indexTerms()
+	return v
 }
 
 // namedActionLines finds the action lines named in a folded text: "c4", "с4"
@@ -167,56 +228,6 @@ func namedActionLines(folded string) []int {
 	return out
 }
 
-// stakeholderTerms are organisation words of each stakeholder type, looked
-// for in the sender's name, organisation and signature.
-var stakeholderTerms = []struct {
-	typ   string
-	terms termList
-}{
-	{stakeholderInternational, terms("united nations", "nations unies", "naciones unidas",
-		"организаци* объединенных наций", "организаци* объединённых наций", "联合国", "聯合國", "الأمم المتحدة",
-		"unesco", "unctad", "cnuced", "undp", "pnud", "itu", "uit", "world bank", "banque mondiale", "banco mundial",
-		"oecd", "ocde", "international telecommunication union", "union internationale des télécommunications")},
-	{stakeholderGovernment, terms("ministry", "minister", "ministère", "ministre", "ministerio", "ministro", "ministra",
-		"министерств*", "министр*", "government", "gouvernement", "gobierno", "правительств*", "政府", "部长",
-		"حكومة", "وزارة", "وزير", "regulatory authority", "regulator*", "autorité de régulation", "autorité de régulation",
-		"permanent mission", "mission permanente", "misión permanente", "постоянн* представительств*", "常驻代表团",
-		"البعثة الدائمة", "embassy", "ambassade", "embajada", "посольств*", "大使馆", "سفارة",
-		"commission", "authority", "autorité", "comisión", "autoridad", "комисси*", "委员会", "هيئة",
-		"federal office", "office fédéral", "bundesamt", "ufficio federale",
-		"secretaría de", "secrétariat d'état", "agence nationale", "national agency", "agencia nacional",
-		"هيئة تنظيم", "الهيئة الوطنية", "الوكالة الوطنية", "工业和信息化部")},
-	{stakeholderAcademia, terms("university", "université", "universidad", "universidade", "universität",
-		"университет*", "大学", "大學", "جامعة", "institute of technology", "polytechni*", "research institute",
-		"institut de recherche", "instituto de investigación", "academy of sciences", "académie", "академи*",
-		"学院", "研究所", "研究院", "معهد", "كلية", "école", "escuela", "college", "faculty", "faculté", "facultad",
-		"internet society", "isoc", "icann", "ietf", "w3c", "ripe ncc", "afrinic", "apnic", "lacnic", "arin")},
-	{stakeholderCivilSociety, terms("ngo", "non-governmental", "non-profit", "nonprofit", "foundation",
-		"fondation", "fundación", "association", "asociación", "société civile", "sociedad civil", "civil society",
-		"фонд*", "ассоциаци*", "некоммерческ*", "общественн*", "协会", "基金会", "協會", "基金會",
-		"جمعية", "مؤسسة", "منظمة غير حكومية", "المجتمع المدني", "network", "réseau", "red de", "alliance",
-		"coalition", "ong", "ассоциация")},
-	{stakeholderPrivate, terms("inc", "ltd", "llc", "gmbh", "sarl", "sas", "plc", "corp*", "company",
-		"société", "empresa", "compañía", "telecom*", "technologies", "consulting", "компания", "ооо", "пао",
-		"оао", "зао", "公司", "有限公司", "集团", "شركة")},
-}
-
-// Domains of international organisations that are not under .int.
-var internationalDomains = wordSet(`un.org unesco.org undp.org unctad.org fao.org unep.org unwomen.org wfp.org
-	ilo.org intracen.org unodc.org unicef.org unido.org unitar.org unhcr.org uneca.org unescap.org cepal.org
-	unece.org unfpa.org ifad.org iaea.org worldbank.org oecd.org europa.eu unu.edu unops.org`)
-
-// Freemail domains say nothing about the sender.
-var freemailDomains = wordSet(`gmail.com googlemail.com yahoo.com yahoo.fr yahoo.es yahoo.co.uk hotmail.com
-	hotmail.fr hotmail.es outlook.com outlook.fr live.com live.fr msn.com aol.com icloud.com me.com mail.ru
-	yandex.ru yandex.com ya.ru rambler.ru bk.ru list.ru inbox.ru qq.com 163.com 126.com sina.com sina.cn
-	sohu.com yeah.net foxmail.com protonmail.com proton.me gmx.com gmx.net gmx.de web.de orange.fr free.fr
-	laposte.net wanadoo.fr sfr.fr terra.com uol.com.br bol.com.br`)
-
-// secondLevel are the labels under a country code that say what a domain
-// is (gov.ng, ac.uk, com.cn), dropped when naming the organisation.
-var secondLevel = wordSet(`gov gouv gob go govt gv mil edu ac co com org net or ne nic ltd plc sch res int admin`)
-
 const maxSuggestSample = 20_000 // bytes of text looked at
 
 // Suggest guesses, from the sender, subject and new text of p, the kind of
@@ -225,9 +236,9 @@ const maxSuggestSample = 20_000 // bytes of text looked at
 // it rests on.
 func Suggest(p *Parsed) Suggestion {
 	if p == nil {
-		return Suggestion{Kind: kindOther, StakeholderType: stakeholderOther}
+		return Suggestion{Kind: store.KindOther, StakeholderType: store.StakeholderOther}
 	}
-	return suggest(p, p.FreshText(), "")
+	return defaultVocabulary().suggest(p, p.FreshText(), "")
 }
 
 // SuggestFrom is Suggest for a caller that already has the new text of p (fresh, as
@@ -235,15 +246,15 @@ func Suggest(p *Parsed) Suggestion {
 // neither is worked out twice.
 func SuggestFrom(p *Parsed, fresh, lang string) Suggestion {
 	if p == nil {
-		return Suggestion{Kind: kindOther, StakeholderType: stakeholderOther}
+		return Suggestion{Kind: store.KindOther, StakeholderType: store.StakeholderOther}
 	}
-	return suggest(p, fresh, lang)
+	return defaultVocabulary().suggest(p, fresh, lang)
 }
 
 // suggest is Suggest given splitQuoted(p.Text)'s new text and, when known, the
 // language.
-func suggest(p *Parsed, fresh, lang string) Suggestion {
-	s := Suggestion{Kind: kindOther, StakeholderType: stakeholderOther}
+func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
+	s := Suggestion{Kind: store.KindOther, StakeholderType: store.StakeholderOther}
 	text := truncateBytes(p.Text, 4*maxSuggestSample)
 	if len(text) < len(p.Text) {
 		fresh, _ = splitQuoted(text)
@@ -260,24 +271,24 @@ func suggest(p *Parsed, fresh, lang string) Suggestion {
 		// A reply to our acknowledgement: the subject is ours.
 		kindSubject = ""
 	}
-	fs, fb, all := newFoldedPair(subject, body)
+	fs, fb, all := v.newFoldedPair(subject, body)
 	if kindSubject == "" {
-		fs = newFoldedText("")
+		fs = v.newFoldedText("")
 	}
-	s.Kind, s.Reasons = suggestKind(fs, fb, all, len(p.Attachments))
+	s.Kind, s.Reasons = v.suggestKind(fs, fb, all, len(p.Attachments))
 
 	sig := signatureLines(text, fresh)
-	lt := lineTerms{}
-	s.Organisation = organisation(p, sig, lt)
+	lt := lineTerms{v: v, lines: map[string]foldedText{}}
+	s.Organisation = v.organisation(p, sig, lt)
 	if s.Organisation != "" {
 		s.Reasons = append(s.Reasons, "organisation: "+s.Organisation)
 	}
 	var why string
-	s.StakeholderType, why = stakeholderType(p, sig, lt)
+	s.StakeholderType, why = v.stakeholderType(p, sig, lt)
 	s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)
 
 	var lineReasons []string
-	s.ActionLines, lineReasons = actionLines(all)
+	s.ActionLines, lineReasons = v.actionLines(all)
 	s.Reasons = append(s.Reasons, lineReasons...)
 
 	s.Language = p.Language
@@ -295,11 +306,11 @@ func suggest(p *Parsed, fresh, lang string) Suggestion {
 
 // suggestKind scores the kind terms, the subject counting three times the
 // text. all is the subject (even one of ours) and the text together.
-func suggestKind(fs, fb, all foldedText, attachments int) (string, []string) {
+func (v *vocabulary) suggestKind(fs, fb, all foldedText, attachments int) (string, []string) {
 	subject, body := fs.s, fb.s
 	bestKind, bestScore, bestTerm := "", 0, ""
 	subjectHit := false
-	for _, k := range kindTerms {
+	for _, k := range v.kinds {
 		sc, st := k.terms.countIn(fs)
 		bc, bt := k.terms.countIn(fb)
 		score := 3*sc + bc
@@ -314,10 +325,10 @@ func suggestKind(fs, fb, all foldedText, attachments int) (string, []string) {
 			}
 		}
 	}
-	iq, it := inquiryTerms.countIn(all)
+	iq, it := v.inquiry.countIn(all)
 	questionMarks := strings.Count(body, "?") + strings.Count(body, "？") + strings.Count(body, "؟") +
 		strings.Count(subject, "?") + strings.Count(subject, "？") + strings.Count(subject, "؟")
-	submitted, st := submissionTerms.countIn(fs)
+	submitted, st := v.submission.countIn(fs)
 	short := utf8.RuneCountInString(body) < 800
 
 	switch {
@@ -326,7 +337,7 @@ func suggestKind(fs, fb, all foldedText, attachments int) (string, []string) {
 		if it != "" {
 			why = quoteReason(it)
 		}
-		return kindInquiry, []string{"kind inquiry: short message without attachment asking " + why}
+		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking " + why}
 	case bestScore > 0:
 		return bestKind, []string{fmt.Sprintf("kind %s: mentions %s (score %d)", bestKind, quoteReason(bestTerm), bestScore)}
 	case submitted > 0 || attachments > 0 && !short:
@@ -334,18 +345,18 @@ func suggestKind(fs, fb, all foldedText, attachments int) (string, []string) {
 		if submitted == 0 {
 			why = "long text with attachments"
 		}
-		return kindThematic, []string{"kind thematic: official submission without a kind named: " + why}
+		return store.KindThematic, []string{"kind thematic: official submission without a kind named: " + why}
 	case iq > 0 || questionMarks > 0:
-		return kindInquiry, []string{"kind inquiry: asks a question"}
+		return store.KindInquiry, []string{"kind inquiry: asks a question"}
 	}
-	return kindOther, []string{"kind other: no kind named"}
+	return store.KindOther, []string{"kind other: no kind named"}
 }
 
 // actionLines returns the action lines a folded text mentions, in order.
-func actionLines(ft foldedText) ([]string, []string) {
+func (v *vocabulary) actionLines(ft foldedText) ([]string, []string) {
 	var lines, reasons []string
 	seen := [12]bool{}
-	for i, list := range actionLineTerms {
+	for i, list := range v.actionLineTerms {
 		if n, term := list.countIn(ft); n > 0 {
 			seen[i+1] = true
 			reasons = append(reasons, fmt.Sprintf("action line C%d: %s", i+1, quoteReason(term)))
@@ -379,7 +390,7 @@ func actionLineNumber(reason string) int {
 // stakeholderType scores the sender's domain (3 for gov, int, edu and ac
 // domains, 1 for plain .org and .com) and the organisation words of the
 // name, organisation and signature (2). Two points are needed.
-func stakeholderType(p *Parsed, sig []string, lt lineTerms) (string, string) {
+func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms) (string, string) {
 	score := map[string]int{}
 	why := map[string][]string{}
 	add := func(typ string, n int, reason string) {
@@ -394,18 +405,18 @@ func stakeholderType(p *Parsed, sig []string, lt lineTerms) (string, string) {
 		sld = labels[len(labels)-2]
 	}
 	switch {
-	case domain == "" || freemailDomains[domain]:
-	case tld == "int" || internationalDomains[domain] || hasParentIn(domain, internationalDomains):
-		add(stakeholderInternational, 3, "domain "+domain)
+	case domain == "" || v.freemailDomains[domain]:
+	case tld == "int" || v.internationalDomains[domain] || hasParentIn(domain, v.internationalDomains):
+		add(store.StakeholderInternationalO, 3, "domain "+domain)
 	case tld == "gov" || tld == "mil" || (len(tld) == 2 && isAnyOf(sld, "gov", "gouv", "gob", "go", "govt", "gv", "mil")) ||
 		strings.HasSuffix(domain, ".admin.ch") || domain == "admin.ch" || strings.HasSuffix(domain, ".gc.ca"):
-		add(stakeholderGovernment, 3, "domain "+domain)
+		add(store.StakeholderGovernment, 3, "domain "+domain)
 	case tld == "edu" || (len(tld) == 2 && isAnyOf(sld, "edu", "ac")):
-		add(stakeholderAcademia, 3, "domain "+domain)
+		add(store.StakeholderAcademia, 3, "domain "+domain)
 	case tld == "org" || (len(tld) == 2 && isAnyOf(sld, "org", "or")):
-		add(stakeholderCivilSociety, 1, "domain "+domain)
+		add(store.StakeholderCivilSociety, 1, "domain "+domain)
 	case tld == "com" || tld == "biz" || (len(tld) == 2 && isAnyOf(sld, "co", "com", "ne")):
-		add(stakeholderPrivate, 1, "domain "+domain)
+		add(store.StakeholderPrivateSector, 1, "domain "+domain)
 	}
 	// Organisation words: 2 points from the name, the Organization header
 	// or a short signature line; from a long line (a sentence), 1 point per
@@ -415,7 +426,7 @@ func stakeholderType(p *Parsed, sig []string, lt lineTerms) (string, string) {
 	for i, line := range lines {
 		ft := lt.get(line)
 		long := i >= 2 && (utf8.RuneCountInString(ft.s) > 80 || endsSentence(ft.s))
-		for _, st := range stakeholderTerms {
+		for _, st := range v.stakeholders {
 			n, term := st.terms.distinctIn(ft)
 			if n == 0 {
 				continue
@@ -435,18 +446,18 @@ func stakeholderType(p *Parsed, sig []string, lt lineTerms) (string, string) {
 	for typ, n := range wordScore {
 		score[typ] += n
 	}
-	best, bestScore := stakeholderOther, 1
-	for _, typ := range []string{stakeholderInternational, stakeholderGovernment, stakeholderAcademia,
-		stakeholderCivilSociety, stakeholderPrivate} {
+	best, bestScore := store.StakeholderOther, 1
+	for _, typ := range []string{store.StakeholderInternationalO, store.StakeholderGovernment, store.StakeholderAcademia,
+		store.StakeholderCivilSociety, store.StakeholderPrivateSector} {
 		if score[typ] > bestScore {
 			best, bestScore = typ, score[typ]
 		}
 	}
-	if best == stakeholderOther {
+	if best == store.StakeholderOther {
 		if domain == "" {
 			return best, "no sender domain"
 		}
-		if freemailDomains[domain] {
+		if v.freemailDomains[domain] {
 			return best, "personal address " + domain + " and no organisation word"
 		}
 		return best, "nothing conclusive in domain " + domain
@@ -486,22 +497,25 @@ func emailDomain(email string) string {
 
 // lineTerms keeps the short lines (name, signature) that the organisation and the
 // stakeholder guesses both read, folded and counted once.
-type lineTerms map[string]foldedText
+type lineTerms struct {
+	v     *vocabulary
+	lines map[string]foldedText
+}
 
 func (lt lineTerms) get(line string) foldedText {
-	ft, ok := lt[line]
+	ft, ok := lt.lines[line]
 	if !ok {
-		ft = newFoldedText(foldText(line))
-		lt[line] = ft
+		ft = lt.v.newFoldedText(foldText(line))
+		lt.lines[line] = ft
 	}
 	return ft
 }
 
 // isOrganisationLine reports whether line holds an organisation word of any
 // stakeholder type.
-func isOrganisationLine(line string, lt lineTerms) bool {
+func (v *vocabulary) isOrganisationLine(line string, lt lineTerms) bool {
 	ft := lt.get(line)
-	for _, st := range stakeholderTerms {
+	for _, st := range v.stakeholders {
 		if n, _ := st.terms.countIn(ft); n > 0 {
 			return true
 		}
@@ -514,15 +528,15 @@ var displayNameOrgRE = regexp.MustCompile(`^(.+?)\s*(?:\||/|–|—| - |,|\()\s*
 // organisation names the sender's organisation: the Organization header,
 // the organisation part of the display name, a signature line with an
 // organisation word, or the domain.
-func organisation(p *Parsed, sig []string, lt lineTerms) string {
+func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms) string {
 	if org := strings.TrimSpace(p.Headers[hdrOrganization]); org != "" {
 		return shorten(org, 120)
 	}
 	name := strings.TrimSpace(p.From.Name)
-	if m := displayNameOrgRE.FindStringSubmatch(name); m != nil && (isOrganisationLine(m[2], lt) || isAcronym(m[2])) {
+	if m := displayNameOrgRE.FindStringSubmatch(name); m != nil && (v.isOrganisationLine(m[2], lt) || isAcronym(m[2])) {
 		return shorten(strings.TrimSpace(m[2]), 120)
 	}
-	if name != "" && isOrganisationLine(name, lt) {
+	if name != "" && v.isOrganisationLine(name, lt) {
 		return shorten(name, 120)
 	}
 	// Signatures end with the organisation: look from the bottom, at short
@@ -532,11 +546,11 @@ func organisation(p *Parsed, sig []string, lt lineTerms) string {
 		if utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line) {
 			continue
 		}
-		if isOrganisationLine(line, lt) {
+		if v.isOrganisationLine(line, lt) {
 			return shorten(strings.Trim(line, " \t,;-–—|"), 120)
 		}
 	}
-	return domainOrganisation(emailDomain(p.From.Email))
+	return v.domainOrganisation(emailDomain(p.From.Email))
 }
 
 // endsSentence reports whether line ends with sentence punctuation (spaces after it
@@ -563,8 +577,8 @@ func isAcronym(s string) bool {
 
 // domainOrganisation names an organisation after its domain: "ncc.gov.ng"
 // is "NCC", "numerique-solidaire.org" is "Numerique Solidaire".
-func domainOrganisation(domain string) string {
-	if domain == "" || freemailDomains[domain] {
+func (v *vocabulary) domainOrganisation(domain string) string {
+	if domain == "" || v.freemailDomains[domain] {
 		return ""
 	}
 	labels := strings.Split(domain, ".")
@@ -572,7 +586,7 @@ func domainOrganisation(domain string) string {
 		return ""
 	}
 	labels = labels[:len(labels)-1] // top-level domain
-	if len(labels) >= 2 && secondLevel[labels[len(labels)-1]] {
+	if len(labels) >= 2 && v.secondLevel[labels[len(labels)-1]] {
 		labels = labels[:len(labels)-1]
 	}
 	label := labels[len(labels)-1]
