@@ -45,19 +45,29 @@ func TestActionsEndToEnd(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t, deskOptions{})
 
-	t.Run("acknowledge", func(t *testing.T) {
-		c := d.contribution("Acknowledge me")
+	t.Run("take", func(t *testing.T) {
+		c := d.contribution("Take me")
 		n := len(d.events(c.ID))
-		d.interact(d.click("U1", c, button(actAcknowledge, c)))
-		d.waitUpdate(c, "👀 acknowledged", "<@U1> took it (acknowledged)", "*Assignee*\n<@U1>")
+		d.interact(d.click("U1", c, button(actTake, c)))
+		d.waitUpdate(c, "👀 acknowledged", "<@U1> took it", "*Assignee*\n<@U1>")
 		if got := d.actionsSince(c.ID, n); !slices.Equal(got, []string{"U1:acknowledge"}) {
 			t.Fatalf("events %v", got)
 		}
 		// A second click is refused, privately, with the reason; nothing changes.
-		d.interact(d.click("U2", c, button(actAcknowledge, c)))
-		d.waitEphemeral("U2", "only a received contribution can be acknowledged")
+		d.interact(d.click("U2", c, button(actTake, c)))
+		d.waitEphemeral("U2", "You cannot take this contribution now: it is acknowledged, and only a received contribution can be acknowledged")
 		if got := d.actionsSince(c.ID, n); len(got) != 1 || d.get(c.ID).Assignee != "U1" {
-			t.Fatalf("a refused acknowledgement changed something: %v", got)
+			t.Fatalf("a refused take changed something: %v", got)
+		}
+	})
+
+	t.Run("take on a card posted before the button was called Take", func(t *testing.T) {
+		c := d.contribution("Take me from an older card")
+		n := len(d.events(c.ID))
+		d.interact(d.click("U3", c, button(actTakeOnOlderCards, c)))
+		d.waitUpdate(c, "<@U3> took it", "*Assignee*\n<@U3>")
+		if got := d.actionsSince(c.ID, n); !slices.Equal(got, []string{"U3:acknowledge"}) {
+			t.Fatalf("events %v", got)
 		}
 	})
 
@@ -71,12 +81,12 @@ func TestActionsEndToEnd(t *testing.T) {
 		}
 	})
 
-	t.Run("classify a received contribution: acknowledge, then classify", func(t *testing.T) {
+	t.Run("classify a received contribution: take, then classify", func(t *testing.T) {
 		c := d.contribution("Classify me")
 		n := len(d.events(c.ID))
 		d.interact(d.click("U2", c, button(actClassify, c)))
 		view := d.waitView("trigger-U2", viewClassify)
-		for _, want := range []string{c.Ref, "Kind: [Choose a kind ▾]", "also acknowledges it"} {
+		for _, want := range []string{c.Ref, "Kind: [Choose a kind ▾]", "also takes it"} {
 			if !strings.Contains(view, want) {
 				t.Errorf("classify modal lacks %q:\n%s", want, view)
 			}
@@ -186,7 +196,7 @@ func TestNonMemberChangesNothing(t *testing.T) {
 	updates := len(d.slack.Calls("chat.update"))
 
 	for _, click := range []map[string]any{
-		button(actAcknowledge, c),
+		button(actTake, c),
 		{"action_id": actClose, "type": "static_select", "selected_option": map[string]any{"value": store.OutcomeSpam}},
 		button(actClassify, c),
 	} {
@@ -213,8 +223,8 @@ func TestNonMemberChangesNothing(t *testing.T) {
 	}
 
 	// A member of the user group who is not in the channel may act.
-	d.interact(d.click("U7", c, button(actAcknowledge, c)))
-	d.waitUpdate(c, "<@U7> took it (acknowledged)")
+	d.interact(d.click("U7", c, button(actTake, c)))
+	d.waitUpdate(c, "<@U7> took it")
 }
 
 // initialValues lists what a modal preselects, as "block=value".

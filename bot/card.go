@@ -15,13 +15,19 @@ import (
 )
 
 // Action IDs of the card's controls; each control's block ID is "card:{contribution id}".
+// A member takes a contribution (it becomes theirs); the stakeholder gets an
+// acknowledgement, which is mail, not a click.
 const (
-	actAcknowledge = "acknowledge"
-	actAssign      = "assign"
-	actClassify    = "classify"
-	actReply       = "reply"
-	actClose       = "close"
-	actReopen      = "reopen"
+	actTake     = "take"
+	actAssign   = "assign"
+	actClassify = "classify"
+	actReply    = "reply"
+	actClose    = "close"
+	actReopen   = "reopen"
+	// actTakeOnOlderCards is the Take button's action ID on cards posted before the
+	// button was called Take; those cards stay in the channel and their clicks still
+	// count.
+	actTakeOnOlderCards = "acknowledge"
 )
 
 // cardMetadataType marks our cards in the channel, so that a retry finds a card it
@@ -261,7 +267,7 @@ func (b *Bot) cardActions(c store.Contribution) slack.Block {
 	var els []slack.BlockElement
 	switch c.Status {
 	case store.StatusReceived:
-		els = append(els, button(actAcknowledge, "I take it", slack.StylePrimary), button(actClassify, "Classify", ""))
+		els = append(els, button(actTake, "Take", slack.StylePrimary), button(actClassify, "Classify", ""))
 	case store.StatusAcknowledged:
 		els = append(els, button(actClassify, "Classify", slack.StylePrimary))
 	case store.StatusClassified:

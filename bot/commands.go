@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/wsis/wsisbot/export"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -240,7 +241,7 @@ func (b *Bot) exportToChannel(ctx context.Context, user string) (string, error) 
 	var names []string
 	for _, format := range []string{"xlsx", "csv"} {
 		var buf bytes.Buffer
-		if err := Export(ctx, b.st, &buf, format); err != nil {
+		if err := export.Write(ctx, b.st, &buf, format); err != nil {
 			return "", err
 		}
 		name := fmt.Sprintf("wsis-contributions-%s.%s", stamp, format)

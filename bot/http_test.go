@@ -110,7 +110,7 @@ func TestHandlerRefusesBadSignatures(t *testing.T) {
 	}
 	// Nothing changed: no event, same status, and nothing reached Slack. A correctly
 	// signed request proves the path works and flushes the workers' queue.
-	d.interact(d.click("U1", c, button(actAcknowledge, c)))
+	d.interact(d.click("U1", c, button(actTake, c)))
 	d.waitUpdate(c, "acknowledged", "<@U1>")
 	evs := d.events(c.ID)
 	if len(evs) != evBefore+1 || evs[len(evs)-1].Action != store.ActionAcknowledge {

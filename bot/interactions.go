@@ -117,7 +117,11 @@ func (b *Bot) outcome(ctx context.Context, action string, cid int64, user string
 	switch {
 	case errors.As(err, &te):
 		b.log.Info("action refused", "action", action, "contribution_id", cid, "user", user, "reason", te.Why)
-		reply(ctx, fmt.Sprintf("You cannot %s this contribution now: it is %s, and %s. Nothing was changed.", te.Action, te.From, te.Why))
+		verb := te.Action
+		if verb == store.ActionAcknowledge {
+			verb = "take" // what the member clicked; the stakeholder's acknowledgement is mail
+		}
+		reply(ctx, fmt.Sprintf("You cannot %s this contribution now: it is %s, and %s. Nothing was changed.", verb, te.From, te.Why))
 	case errors.Is(err, store.ErrNotFound):
 		reply(ctx, "That contribution no longer exists.")
 	case slackErrorCode(err) == "expired_trigger_id":
@@ -160,7 +164,7 @@ func (b *Bot) onBlockActions(ctx context.Context, ic slack.InteractionCallback) 
 		}
 		var err error
 		switch a.ActionID {
-		case actAcknowledge:
+		case actTake, actTakeOnOlderCards:
 			_, err = b.st.Acknowledge(ctx, cid, user)
 		case actAssign:
 			if a.SelectedUser == "" {
@@ -296,7 +300,7 @@ func classifyView(c store.Contribution) slack.ModalViewRequest {
 	orgIn.Optional = true
 	hint := "Suggestions are preselected."
 	if c.Status == store.StatusReceived {
-		hint += " Classifying also acknowledges it (you take it)."
+		hint += " Classifying also takes it: it becomes yours."
 	}
 	return modal(viewClassify, "Classify", "Classify",
 		aboutBlock(c),
@@ -362,8 +366,8 @@ func (b *Bot) onViewSubmission(ctx context.Context, ic slack.InteractionCallback
 	b.outcome(ctx, ic.View.CallbackID, cid, user, err, reply)
 }
 
-// submitClassify classifies; a contribution nobody took yet is acknowledged first, by the
-// same person (two events).
+// submitClassify classifies; a contribution nobody took yet is taken first, by the same
+// person (two events).
 func (b *Bot) submitClassify(ctx context.Context, cid int64, user string, v slack.View) error {
 	cl := store.Classification{
 		Kind:            stateValue(v, inKind).SelectedOption.Value,

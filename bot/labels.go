@@ -181,7 +181,7 @@ func eventText(e store.Event) string {
 	case store.ActionReceive:
 		return "sent it"
 	case store.ActionAcknowledge:
-		return "took it (acknowledged)"
+		return "took it"
 	case store.ActionAssign:
 		if a := d["assignee"]; a != "" {
 			return "assigned it to " + actorText(a)
@@ -202,7 +202,7 @@ func eventText(e store.Event) string {
 		return "replied by email"
 	case store.ActionAckSent:
 		return "sent the acknowledgement"
-	case store.ActionAckSkipped:
+	case store.ActionAckSuppressed:
 		return "suppressed the acknowledgement"
 	case store.ActionAckFailed:
 		return "could not send the acknowledgement"

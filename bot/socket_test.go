@@ -27,10 +27,10 @@ func TestSocketMode(t *testing.T) {
 	}
 
 	// A click, acknowledged at once, then done.
-	env := send("interactive", d.click("U1", c, button(actAcknowledge, c)), "")
-	d.waitUpdate(c, "<@U1> took it (acknowledged)")
+	env := send("interactive", d.click("U1", c, button(actTake, c)), "")
+	d.waitUpdate(c, "<@U1> took it")
 	// Slack sends it again: acknowledged again, done once.
-	send("interactive", d.click("U1", c, button(actAcknowledge, c)), env)
+	send("interactive", d.click("U1", c, button(actTake, c)), env)
 	storetest.Eventually(t, 10*time.Second, "the repeat to be ignored", func() bool {
 		return strings.Contains(d.logs.String(), "a request Slack sent again is ignored")
 	})

@@ -64,7 +64,7 @@ func newAckEnv(t *testing.T, now time.Time) *ackEnv {
 	clock := store.NewOffsetClock(now)
 	st, url := storetest.New(t, storetest.Options{Clock: clock})
 	srv := startSMTPTestServer(t, smtpTestOptions{})
-	tpl, err := templates.Load("")
+	tpl, err := templates.Load("", store.Kinds)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/wsis/wsisbot/store"
 )
 
 // IMAPConfig is where the shared mailbox is and how to read it.
@@ -62,4 +64,29 @@ type MailConfig struct {
 	AckWindow    time.Duration `env:"WSISBOT_ACK_WINDOW" default:"24h" help:"mail older than this on arrival is history: never acknowledged"`
 	AckPerDay    int           `env:"WSISBOT_ACK_PER_SENDER_PER_DAY" default:"5" help:"most acknowledgements to one address in 24 hours"`
 	Templates    string        `env:"WSISBOT_TEMPLATES" help:"folder whose templates override the embedded ones"`
+}
+
+// OurAddresses are the secretariat's own addresses: WSISBOT_FROM's address, the one
+// our mail goes out from. Mail from them is our own, never a contribution, and they
+// never get an acknowledgement. The intake learns them only from here, through
+// IngestPolicy.
+func (c MailConfig) OurAddresses() ([]string, error) {
+	from, err := c.FromAddress()
+	if err != nil {
+		return nil, err
+	}
+	return []string{from.Address}, nil
+}
+
+// IngestPolicy is the policy the intake stores mail under: acknowledgements when
+// WSISBOT_ACK is on and canSend (a mailer runs to send them), the acknowledgement
+// window and cap, and OurAddresses. serve and resync use the same policy, and so do the
+// poller's sorting and the promotion of sorted-away mail.
+func (c MailConfig) IngestPolicy(canSend bool) (store.IngestPolicy, error) {
+	our, err := c.OurAddresses()
+	if err != nil {
+		return store.IngestPolicy{}, err
+	}
+	return store.IngestPolicy{Ack: c.Ack && canSend, AckWindow: c.AckWindow, AckPerSenderPerDay: c.AckPerDay,
+		OurAddresses: our}, nil
 }

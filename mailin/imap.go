@@ -19,6 +19,7 @@ import (
 	"github.com/emersion/go-sasl"
 
 	"github.com/wsis/wsisbot/mailin/parse"
+	"github.com/wsis/wsisbot/store"
 )
 
 // TLS modes of WSISBOT_IMAP_TLS.
@@ -72,20 +73,6 @@ func (c IMAPConfig) Limits() parse.Limits {
 	return parse.Limits{MaxMessageBytes: c.MaxMessageBytes, MaxAttachments: c.MaxAttachments, MaxHeaderBytes: c.MaxHeaderBytes}
 }
 
-// PermanentError is an error that reconnecting at once does not cure: the server refused
-// the credentials, or the mailbox does not exist. Run then waits longer before trying
-// again (WithStoppedRetry), for a person to fix the configuration or the server.
-type PermanentError struct{ Err error }
-
-func (e *PermanentError) Error() string { return e.Err.Error() }
-func (e *PermanentError) Unwrap() error { return e.Err }
-
-// IsPermanent reports whether err is a PermanentError.
-func IsPermanent(err error) bool {
-	var pe *PermanentError
-	return errors.As(err, &pe)
-}
-
 // authRefusedError is a refusal of the credentials: permanent for a password; for an
 // OAuth token, the token is fetched again once first.
 type authRefusedError struct {
@@ -136,7 +123,7 @@ func dialer() *net.Dialer {
 func (p *Poller) connect(ctx context.Context, newMail chan<- struct{}) (*imapclient.Client, error) {
 	host, _, err := net.SplitHostPort(p.cfg.Addr)
 	if err != nil {
-		return nil, &PermanentError{fmt.Errorf("WSISBOT_IMAP_ADDR %q: %w", p.cfg.Addr, err)}
+		return nil, store.Permanent(fmt.Errorf("WSISBOT_IMAP_ADDR %q: %w", p.cfg.Addr, err))
 	}
 	var tlsConfig *tls.Config
 	if p.tlsConfig != nil {
@@ -194,7 +181,7 @@ func (p *Poller) connect(ctx context.Context, newMail chan<- struct{}) (*imapcli
 		c = imapclient.New(conn, opts)
 	default:
 		conn.Close()
-		return nil, &PermanentError{fmt.Errorf("WSISBOT_IMAP_TLS: must be tls, starttls or none, not %q", p.cfg.TLS)}
+		return nil, store.Permanent(fmt.Errorf("WSISBOT_IMAP_TLS: must be tls, starttls or none, not %q", p.cfg.TLS))
 	}
 	if err := c.WaitGreeting(); err != nil {
 		c.Close()
@@ -221,8 +208,8 @@ func (p *Poller) authenticate(ctx context.Context, c *imapclient.Client) error {
 		case caps.Has(imap.AuthCap(mechOAuthBearer)):
 			mech = mechOAuthBearer
 		default:
-			return &PermanentError{fmt.Errorf("WSISBOT_IMAP_TOKEN_CMD is set but the server offers neither XOAUTH2 nor OAUTHBEARER (it offers %s)",
-				strings.Join(caps.AuthMechanisms(), ", "))}
+			return store.Permanent(fmt.Errorf("WSISBOT_IMAP_TOKEN_CMD is set but the server offers neither XOAUTH2 nor OAUTHBEARER (it offers %s)",
+				strings.Join(caps.AuthMechanisms(), ", ")))
 		}
 		tok, terr := p.tokens.Token(ctx)
 		if terr != nil {
@@ -239,17 +226,17 @@ func (p *Poller) authenticate(ctx context.Context, c *imapclient.Client) error {
 		mech = sasl.Plain
 		pw, perr := p.cfg.CurrentPassword()
 		if perr != nil {
-			return &PermanentError{perr}
+			return store.Permanent(perr)
 		}
 		err = c.Authenticate(sasl.NewPlainClient("", p.cfg.User, pw))
 	case caps.Has(imap.CapLoginDisabled):
-		return &PermanentError{errors.New("the server refuses LOGIN on this connection (LOGINDISABLED) and offers no AUTH=PLAIN: " +
-			"use WSISBOT_IMAP_TLS=tls or starttls")}
+		return store.Permanent(errors.New("the server refuses LOGIN on this connection (LOGINDISABLED) and offers no AUTH=PLAIN: " +
+			"use WSISBOT_IMAP_TLS=tls or starttls"))
 	default:
 		mech = "LOGIN"
 		pw, perr := p.cfg.CurrentPassword()
 		if perr != nil {
-			return &PermanentError{perr}
+			return store.Permanent(perr)
 		}
 		err = c.Login(p.cfg.User, pw).Wait()
 	}

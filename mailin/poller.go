@@ -38,7 +38,8 @@ type Metrics interface {
 
 // PollerStatus is the poller's health, for /healthz and a watchdog. LastSuccessAt moves
 // on after every check of the mailbox, at least every IDLE restart (25 minutes) or poll
-// interval.
+// interval. Its times are on the poller's clock (WithClock), the clock the watchdog
+// compares them with.
 type PollerStatus struct {
 	Connected     bool      `json:"connected"`
 	LastError     string    `json:"last_error"`
@@ -78,6 +79,11 @@ func WithStoppedRetry(d time.Duration) Option { return func(p *Poller) { p.stopp
 // (for a heartbeat). f runs on the poller's goroutine and must not block.
 func WithStatusChange(f func()) Option { return func(p *Poller) { p.onChange = f } }
 
+// WithClock sets the clock the status's times are read from (default the wall clock):
+// the application's clock, so that a demo living in 2019 reports 2019 times. Waits and
+// timeouts run on the wall clock whatever the clock says.
+func WithClock(c store.Clock) Option { return func(p *Poller) { p.clock = c } }
+
 // WithIdleRestart sets how often IDLE is ended and the mailbox checked again (default
 // 25 minutes, under the 29 minutes after which servers may drop an idle client).
 func WithIdleRestart(d time.Duration) Option { return func(p *Poller) { p.idleRestart = d } }
@@ -90,8 +96,8 @@ type Poller struct {
 	cfg         IMAPConfig
 	st          Ingester
 	pol         store.IngestPolicy
-	our         []string
 	log         *slog.Logger
+	clock       store.Clock
 	limits      parse.Limits
 	tlsConfig   *tls.Config
 	metrics     Metrics
@@ -118,10 +124,10 @@ type position struct{ uidValidity, uid uint32 }
 // it is recorded as unreadable and the mailbox moves on without it.
 const unreadableAfter = 3
 
-// NewPoller builds a poller for cfg. ourAddresses are the secretariat's own addresses
-// (also used for pol.OurAddresses when that is empty). A nil logger logs to
-// slog.Default.
-func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, ourAddresses []string, logger *slog.Logger, opts ...Option) *Poller {
+// NewPoller builds a poller for cfg that stores mail under pol; pol.OurAddresses
+// (MailConfig.IngestPolicy) are the secretariat's own addresses, whose mail is sorted as
+// our own. A nil logger logs to slog.Default.
+func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, logger *slog.Logger, opts ...Option) *Poller {
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -131,15 +137,12 @@ func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, ourAddresses
 	if cfg.Poll <= 0 {
 		cfg.Poll = 30 * time.Second
 	}
-	if len(pol.OurAddresses) == 0 {
-		pol.OurAddresses = ourAddresses
-	}
 	p := &Poller{
 		cfg:         cfg,
 		st:          st,
 		pol:         pol,
-		our:         ourAddresses,
 		log:         logger.With("component", "mailin"),
+		clock:       store.SystemClock(),
 		limits:      cfg.Limits(),
 		minBackoff:  time.Second,
 		maxBackoff:  2 * time.Minute,
@@ -157,6 +160,9 @@ func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, ourAddresses
 	}
 	if p.stoppedRetry <= 0 {
 		p.stoppedRetry = 2 * time.Minute
+	}
+	if p.clock == nil {
+		p.clock = store.SystemClock()
 	}
 	return p
 }
@@ -180,7 +186,7 @@ func (p *Poller) update(f func(s *PollerStatus)) {
 }
 
 func (p *Poller) recordError(err error) {
-	now := time.Now()
+	now := p.clock.Now()
 	p.update(func(s *PollerStatus) { s.LastError, s.LastErrorAt = err.Error(), now })
 }
 
@@ -224,10 +230,10 @@ func (p *Poller) Run(ctx context.Context) error {
 				p.countReconnect()
 				continue
 			}
-			err = &PermanentError{err}
+			err = store.Permanent(err)
 		}
-		permanent := IsPermanent(err)
-		now := time.Now()
+		permanent := store.IsPermanent(err)
+		now := p.clock.Now()
 		p.update(func(s *PollerStatus) {
 			s.LastError, s.LastErrorAt, s.Stopped = err.Error(), now, permanent
 			if permanent {
@@ -334,7 +340,7 @@ func (p *Poller) session(ctx context.Context, ok func()) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		now := time.Now()
+		now := p.clock.Now()
 		p.update(func(st *PollerStatus) { st.LastSuccessAt = now })
 		if first {
 			first = false
@@ -372,12 +378,12 @@ func (p *Poller) selectMailbox(ctx context.Context, c *imapclient.Client, newMai
 		code, isIMAP := imapCode(err)
 		switch {
 		case code == imap.ResponseCodeNonExistent || code == imap.ResponseCodeNoPerm:
-			return nil, &PermanentError{fmt.Errorf("mailbox %q: %w", p.cfg.Mailbox, err)}
+			return nil, store.Permanent(fmt.Errorf("mailbox %q: %w", p.cfg.Mailbox, err))
 		case isIMAP && !temporaryCode(code):
 			// Servers do not all say why (Dovecot 2.3: "NO Mailbox doesn't exist"
 			// without a code): ask whether the mailbox exists.
 			if exists, lerr := mailboxExists(c, p.cfg.Mailbox); lerr == nil && !exists {
-				return nil, &PermanentError{fmt.Errorf("mailbox %q does not exist: %w", p.cfg.Mailbox, err)}
+				return nil, store.Permanent(fmt.Errorf("mailbox %q does not exist: %w", p.cfg.Mailbox, err))
 			}
 		}
 		return nil, fmt.Errorf("select %q: %w", p.cfg.Mailbox, err)
@@ -812,7 +818,7 @@ func (p *Poller) inbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
 	case f.unreadable != nil:
 		raw := fmt.Appendf(nil, "The IMAP server would not deliver message UID %d (UIDVALIDITY %d) of %s: %v\r\n",
 			f.uid, uidValidity, p.cfg.Mailbox, f.unreadable)
-		return ToInbound(raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil, &notDeliveredError{f.unreadable}, p.our)
+		return ToInbound(raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil, &notDeliveredError{f.unreadable}, p.pol.OurAddresses)
 	case f.headerOnly, f.truncated:
 		kept := "its header"
 		if f.truncated {
@@ -820,10 +826,10 @@ func (p *Poller) inbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
 		}
 		return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil,
 			fmt.Errorf("%w: over the size limit of %d bytes (WSISBOT_MAX_MESSAGE_BYTES): only %s is kept here; the whole message is still on the IMAP server",
-				parse.ErrTooLarge, p.maxMessageBytes(), kept), p.our)
+				parse.ErrTooLarge, p.maxMessageBytes(), kept), p.pol.OurAddresses)
 	}
 	parsed, err := safeParse(f.raw, p.limits)
-	return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, parsed, err, p.our)
+	return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, parsed, err, p.pol.OurAddresses)
 }
 
 // safeParse is Parse that turns a panic into an error: one message must not stop intake.

@@ -172,7 +172,7 @@ func runUntil(b *testing.B, p *mailin.Poller, timeout time.Duration, cond func()
 func benchPoller(b *testing.B, srv imaptest.Server, st mailin.Ingester) *mailin.Poller {
 	cfg := mailin.IMAPConfig{Addr: srv.Addr(), TLS: mailin.TLSNone, User: srv.User(), Password: srv.Password(),
 		Mailbox: "INBOX", Poll: time.Second}
-	return mailin.NewPoller(cfg, st, store.DefaultIngestPolicy(), ourAddresses, benchLogger(), mailin.WithBackoff(10*time.Millisecond, 100*time.Millisecond))
+	return mailin.NewPoller(cfg, st, testPolicy(), benchLogger(), mailin.WithBackoff(10*time.Millisecond, 100*time.Millisecond))
 }
 
 // fetchAll is the floor's first half: every message of INBOX with one UID FETCH.

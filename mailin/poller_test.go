@@ -32,6 +32,13 @@ import (
 
 var ourAddresses = []string{"wsis-info@itu.int"}
 
+// testPolicy is the default policy with our own address.
+func testPolicy() store.IngestPolicy {
+	pol := store.DefaultIngestPolicy()
+	pol.OurAddresses = ourAddresses
+	return pol
+}
+
 // harness is one IMAP server, one fresh database and a client for appending and looking.
 type harness struct {
 	t      testing.TB
@@ -71,7 +78,7 @@ func (h *harness) poller(cfg mailin.IMAPConfig, ing mailin.Ingester, opts ...mai
 		ing = h.st
 	}
 	opts = append([]mailin.Option{mailin.WithBackoff(20*time.Millisecond, 300*time.Millisecond)}, opts...)
-	return mailin.NewPoller(cfg, ing, store.DefaultIngestPolicy(), ourAddresses, testLogger(h.t), opts...)
+	return mailin.NewPoller(cfg, ing, testPolicy(), testLogger(h.t), opts...)
 }
 
 // start runs p until the returned stop is called; stop returns Run's error. Run must
@@ -512,7 +519,7 @@ func (h errorCounter) WithAttrs(a []slog.Attr) slog.Handler {
 func (h *harness) stoppedPoller(t *testing.T, cfg mailin.IMAPConfig) (*mailin.Poller, *atomic.Int32) {
 	var n atomic.Int32
 	logger := slog.New(errorCounter{slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelInfo}), &n})
-	return mailin.NewPoller(cfg, h.st, store.DefaultIngestPolicy(), ourAddresses, logger,
+	return mailin.NewPoller(cfg, h.st, testPolicy(), logger,
 		mailin.WithBackoff(20*time.Millisecond, 300*time.Millisecond), mailin.WithStoppedRetry(100*time.Millisecond)), &n
 }
 
@@ -704,13 +711,13 @@ func TestPollerTLSModes(t *testing.T) {
 				t.Fatal(err)
 			}
 			imaptest.Append(t, c, "INBOX", imaptest.Mail(1, imaptest.MailOptions{Run: "tls" + mode}), time.Time{})
-			p := mailin.NewPoller(cfg, st, store.DefaultIngestPolicy(), ourAddresses, testLogger(t),
+			p := mailin.NewPoller(cfg, st, testPolicy(), testLogger(t),
 				mailin.WithTLSConfig(&tls.Config{RootCAs: pool}), mailin.WithBackoff(20*time.Millisecond, 200*time.Millisecond))
 			start(t, p)
 			storetest.Eventually(t, 10*time.Second, "the message stored over TLS", func() bool { return p.Status().Fetched == 1 })
 
 			// An unknown certificate is refused.
-			p2 := mailin.NewPoller(cfg, st, store.DefaultIngestPolicy(), ourAddresses, testLogger(t), mailin.WithBackoff(time.Hour, time.Hour))
+			p2 := mailin.NewPoller(cfg, st, testPolicy(), testLogger(t), mailin.WithBackoff(time.Hour, time.Hour))
 			start(t, p2)
 			storetest.Eventually(t, 10*time.Second, "the untrusted certificate refused", func() bool {
 				return strings.Contains(p2.Status().LastError, "certificate")
@@ -864,7 +871,7 @@ func TestPollerStopsPromptly(t *testing.T) {
 		st, _ := storetest.New(t)
 		cfg := mailin.IMAPConfig{Addr: net.JoinHostPort("127.0.0.1", fmt.Sprint(imaptest.FreePort(t))), TLS: mailin.TLSNone,
 			User: "u", Password: "p", Mailbox: "INBOX", Poll: time.Second}
-		p := mailin.NewPoller(cfg, st, store.DefaultIngestPolicy(), nil, testLogger(t), mailin.WithBackoff(time.Hour, time.Hour))
+		p := mailin.NewPoller(cfg, st, store.DefaultIngestPolicy(), testLogger(t), mailin.WithBackoff(time.Hour, time.Hour))
 		stop := start(t, p)
 		storetest.Eventually(t, 5*time.Second, "a refused connection", func() bool { return p.Status().Reconnects > 0 })
 		began := time.Now()
@@ -1021,5 +1028,72 @@ func TestPollerSkipsAMessageExpungedBeforeItsFetch(t *testing.T) {
 	}
 	if r := p.Status().Reconnects; r != 0 {
 		t.Errorf("%d reconnections for a message that left the mailbox, want 0", r)
+	}
+}
+
+// TestPollerReportsTimesOnItsClock: the times in the status are the poller's clock's
+// (WithClock), not the wall clock's, so that a watchdog comparing them with the same
+// clock can tell how long the mailbox has gone unread.
+func TestPollerReportsTimesOnItsClock(t *testing.T) {
+	h := newHarness(t, imaptest.StartMemory(t, imaptest.MemoryOptions{}))
+	clock := store.NewOffsetClock(time.Date(2019, 1, 21, 10, 0, 0, 0, time.UTC))
+	pwFile := filepath.Join(t.TempDir(), "password")
+	if err := os.WriteFile(pwFile, []byte("wrong password\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := h.cfg
+	cfg.Password, cfg.PasswordFile = "", pwFile
+	began := clock.Now()
+	p := h.poller(cfg, nil, mailin.WithClock(clock), mailin.WithStoppedRetry(50*time.Millisecond))
+	start(t, p)
+	storetest.Eventually(t, 10*time.Second, "the refused login", func() bool { return p.Status().Stopped })
+	onClock := func(what string, at time.Time) {
+		t.Helper()
+		if at.Before(began) || at.After(clock.Now()) {
+			t.Errorf("%s = %s, want a time of the poller's clock, between %s and %s", what, at, began, clock.Now())
+		}
+	}
+	onClock("LastErrorAt", p.Status().LastErrorAt)
+	if err := os.WriteFile(pwFile, []byte(h.srv.Password()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	waitReady(t, p)
+	onClock("LastSuccessAt", p.Status().LastSuccessAt)
+}
+
+// TestPollerSortsMailFromOurConfiguredAddressAsOurOwn: the policy from MailConfig names
+// WSISBOT_FROM's address as ours, and the poller given that policy stores mail from it
+// as our own: no contribution, no acknowledgement.
+func TestPollerSortsMailFromOurConfiguredAddressAsOurOwn(t *testing.T) {
+	mc := mailin.MailConfig{From: "Consultation Desk <Desk@consultation.example>", Ack: true, AckWindow: 24 * time.Hour, AckPerDay: 5}
+	pol, err := mc.IngestPolicy(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(pol.OurAddresses, []string{"Desk@consultation.example"}) || !pol.Ack {
+		t.Fatalf("policy = %+v", pol)
+	}
+	if off, _ := mc.IngestPolicy(false); off.Ack {
+		t.Error("acknowledgements on with nothing to send them")
+	}
+	if _, err := (mailin.MailConfig{From: "nobody"}).IngestPolicy(true); err == nil || !strings.Contains(err.Error(), "WSISBOT_FROM") {
+		t.Errorf("a bad WSISBOT_FROM gave %v", err)
+	}
+
+	h := newHarness(t, imaptest.StartMemory(t, imaptest.MemoryOptions{}))
+	h.append("INBOX", []byte("From: Desk <desk@consultation.example>\r\nTo: desk@consultation.example\r\n"+
+		"Subject: Note to self\r\nMessage-ID: <own-"+h.run+"@consultation.example>\r\nDate: Mon, 21 Jan 2019 10:00:00 +0100\r\n\r\nA note.\r\n"),
+		h.mail(1))
+	p := mailin.NewPoller(h.cfg, h.st, pol, testLogger(t), mailin.WithBackoff(20*time.Millisecond, 300*time.Millisecond))
+	start(t, p)
+	h.waitMessages(2, 10*time.Second)
+	if n := h.count(`SELECT count(*) FROM messages WHERE direction = 'in' AND kind = $1`, store.MsgOwn); n != 1 {
+		t.Errorf("%d messages stored as our own, want 1", n)
+	}
+	if n := h.count(qContributions); n != 1 {
+		t.Errorf("%d contributions, want 1 (only the other sender's)", n)
+	}
+	if n := h.count(qAcks); n != 1 {
+		t.Errorf("%d acknowledgements queued, want 1 (only the other sender's)", n)
 	}
 }

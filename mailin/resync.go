@@ -72,7 +72,7 @@ type ResyncMessage struct {
 // the folder's at 0 the first time), so the poller's stays where it is. It
 // connects, logs in and secures the connection exactly as the poller does with cfg and
 // opts. Running it twice, or while the poller runs, doubles nothing.
-func Resync(ctx context.Context, cfg IMAPConfig, st Ingester, pol store.IngestPolicy, ourAddresses []string, req ResyncRequest,
+func Resync(ctx context.Context, cfg IMAPConfig, st Ingester, pol store.IngestPolicy, req ResyncRequest,
 	logger *slog.Logger, opts ...Option) (ResyncReport, error) {
 	folder := req.Folder
 	if folder == "" {
@@ -92,7 +92,7 @@ func Resync(ctx context.Context, cfg IMAPConfig, st Ingester, pol store.IngestPo
 	// A poller for the folder, which never moves or flags what it reads.
 	rc := cfg
 	rc.Mailbox, rc.Processed, rc.MarkSeen = folder, "", false
-	p := NewPoller(rc, st, pol, ourAddresses, logger, opts...)
+	p := NewPoller(rc, st, pol, logger, opts...)
 	if host, _, err := net.SplitHostPort(cfg.Addr); err == nil && cfg.TLS == TLSNone && !isLoopback(host) {
 		p.log.Warn("imap: connecting without TLS to a server that is not on this machine", "addr", cfg.Addr)
 	}

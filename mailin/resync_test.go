@@ -22,7 +22,7 @@ func resync(t *testing.T, cfg mailin.IMAPConfig, st *store.Store, req mailin.Res
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	rep, err := mailin.Resync(ctx, cfg, st, store.DefaultIngestPolicy(), ourAddresses, req, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	rep, err := mailin.Resync(ctx, cfg, st, testPolicy(), req, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatalf("resync: %v", err)
 	}

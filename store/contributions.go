@@ -40,19 +40,21 @@ var Outcomes = []string{OutcomeAccepted, OutcomeDeclined, OutcomeSpam, OutcomeDu
 
 // Actions that change a contribution; each is an event in the audit trail.
 const (
-	ActionReceive     = "receive"
-	ActionAcknowledge = "acknowledge"
-	ActionClassify    = "classify"
-	ActionClose       = "close"
-	ActionReopen      = "reopen"
-	ActionAssign      = "assign"
-	ActionFollowUp    = "follow_up"
-	ActionReply       = "reply"
-	ActionAckSent     = "ack_sent"
-	ActionAckSkipped  = "ack_suppressed"
-	ActionAckFailed   = "ack_failed"
-	ActionBounce      = "bounce"
-	ActionCardPosted  = "card_posted"
+	ActionReceive = "receive"
+	// ActionAcknowledge: a member took the contribution (the card's Take button); it
+	// becomes theirs. The stakeholder's acknowledgement is mail: ActionAckSent.
+	ActionAcknowledge   = "acknowledge"
+	ActionClassify      = "classify"
+	ActionClose         = "close"
+	ActionReopen        = "reopen"
+	ActionAssign        = "assign"
+	ActionFollowUp      = "follow_up"
+	ActionReply         = "reply"
+	ActionAckSent       = "ack_sent"
+	ActionAckSuppressed = "ack_suppressed"
+	ActionAckFailed     = "ack_failed"
+	ActionBounce        = "bounce"
+	ActionCardPosted    = "card_posted"
 	// ActionCopyLinked: an earlier copy of the contribution's message, sorted away
 	// (a mailing list's copy, say), was linked to it.
 	ActionCopyLinked = "copy_linked"
@@ -218,14 +220,12 @@ func (s *Store) insertEvent(ctx context.Context, tx *sqlx.Tx, contributionID int
 			return 0, fmt.Errorf("event details: %w", err)
 		}
 	}
-	var cid *int64
-	if contributionID != 0 {
-		cid = &contributionID
+	st, err := s.stmt(ctx, tx, insertEventSQL)
+	if err != nil {
+		return 0, err
 	}
 	var id int64
-	err := tx.QueryRowxContext(ctx, `INSERT INTO events (contribution_id, at, actor, action, old_status, new_status, details)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		cid, s.clock.Now(), CleanText(actor), action, string(oldS), string(newS), string(d)).Scan(&id)
+	err = st.QueryRowxContext(ctx, eventValues(contributionID, s.clock.Now(), CleanText(actor), action, oldS, newS, string(d))...).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert event: %w", err)
 	}
@@ -448,4 +448,30 @@ func (s *Store) Events(ctx context.Context, contributionID int64) ([]Event, erro
 		return nil, fmt.Errorf("store: events %d: %w", contributionID, err)
 	}
 	return evs, nil
+}
+
+// The columns the writer (ingest_write.go) writes, in the order of the rows made for them.
+var (
+	contributionsTable = table{"contributions", []string{"seq", "ref", "kind_suggested", "stakeholder_type_suggested",
+		"action_lines_suggested", "language", "from_name", "from_email", "organisation_suggested", "subject", "received_at",
+		"deadline_name", "deadline_at", "late", "revision_of_suggested", "history", "ack_status", "ack_suppressed_reason",
+		"created_at", "updated_at"}}
+	eventsTable = table{"events", []string{"contribution_id", "at", "actor", "action", "old_status", "new_status", "details"}}
+)
+
+// contributionValues is the contributions row of c, made of m; seq and ref are set when
+// the reference number is allocated.
+func contributionValues(c newContribution, m *Inbound) []any {
+	return appendContributionValues(make([]any, 0, len(contributionsTable.columns)), c, m)
+}
+
+// appendContributionValues appends the values of contributionValues to dst (the id, say).
+func appendContributionValues(dst []any, c newContribution, m *Inbound) []any {
+	return append(dst, nil, nil, nullString(c.kind), nullString(c.stakeholderType), textArray(c.lines), m.Language,
+		m.FromName, m.FromEmail, c.organisation, m.Subject, c.received, c.deadline.Name, c.deadline.LastInstant(),
+		c.deadline.IsLate(c.received), c.revisionOf, c.history, c.ackStatus, c.reason, c.now, c.now)
+}
+
+func eventValues(cid int64, at time.Time, actor, action string, oldS, newS Status, details string) []any {
+	return []any{optionalID(cid), at, actor, action, string(oldS), string(newS), details}
 }

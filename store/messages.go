@@ -92,15 +92,12 @@ func SHA256Hex(b []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
+// headersJSON is the value of messages.headers; the text is clean already.
 func headersJSON(h map[string]string) ([]byte, error) {
 	if len(h) == 0 {
 		return []byte("{}"), nil
 	}
-	clean := make(map[string]string, len(h))
-	for k, v := range h {
-		clean[CleanText(k)] = CleanText(v)
-	}
-	return json.Marshal(clean)
+	return json.Marshal(h)
 }
 
 func nullString(s string) *string {
@@ -110,25 +107,43 @@ func nullString(s string) *string {
 	return &s
 }
 
+// normalise makes the text of a message we sent acceptable to PostgreSQL, once, where
+// it enters the store (see CleanText).
+func (m *OutboundMessage) normalise() {
+	m.MessageID, m.InReplyTo = strings.Trim(m.MessageID, "<>"), strings.Trim(m.InReplyTo, "<>")
+	for _, p := range []*string{&m.FromName, &m.FromEmail, &m.To, &m.Subject, &m.Text, &m.HTML} {
+		*p = CleanText(*p)
+	}
+	if m.References != nil {
+		m.References = CleanTexts(m.References)
+	}
+	if len(m.Headers) > 0 {
+		h := make(map[string]string, len(m.Headers))
+		for k, v := range m.Headers {
+			h[CleanText(k)] = CleanText(v)
+		}
+		m.Headers = h
+	}
+}
+
+// insertOutbound stores a message we sent in the conversation of contribution
+// contributionID (0: none), unless its Message-ID is stored; it gives the id, 0 then.
 func (s *Store) insertOutbound(ctx context.Context, tx *sqlx.Tx, contributionID int64, m OutboundMessage, now time.Time) (int64, error) {
+	m.normalise()
 	hdr, err := headersJSON(m.Headers)
 	if err != nil {
 		return 0, err
 	}
-	var cid *int64
-	if contributionID != 0 {
-		cid = &contributionID
+	row := messageRow{contributionID: optionalID(contributionID), direction: "out", kind: MsgOutbound,
+		messageID: nullString(m.MessageID), inReplyTo: m.InReplyTo, refs: m.References, fromName: m.FromName,
+		fromEmail: m.FromEmail, to: m.To, subject: m.Subject, date: &now, received: now, headers: string(hdr),
+		text: m.Text, html: m.HTML, language: m.Language, raw: m.Raw, rawSHA256: SHA256Hex(m.Raw), created: now}
+	st, err := s.stmt(ctx, tx, insertOutboundSQL)
+	if err != nil {
+		return 0, err
 	}
 	var id int64
-	err = tx.QueryRowxContext(ctx, `INSERT INTO messages (contribution_id, direction, kind, message_id, in_reply_to, refs,
-		from_name, from_email, to_addrs, subject, date_header, received_at, headers, text_body, fresh_text, html_body,
-		language, raw, raw_sha256, size, created_at)
-		VALUES ($1, 'out', 'outbound', $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, NULL, $12, $13, $14, $15, $16, $9)
-		ON CONFLICT (message_id) WHERE message_id IS NOT NULL AND kind <> 'duplicate' DO NOTHING
-		RETURNING id`,
-		cid, nullString(strings.Trim(m.MessageID, "<>")), strings.Trim(m.InReplyTo, "<>"), pqStrings(m.References),
-		CleanText(m.FromName), CleanText(m.FromEmail), CleanText(m.To), CleanText(m.Subject), now, string(hdr),
-		CleanText(m.Text), CleanText(m.HTML), m.Language, m.Raw, SHA256Hex(m.Raw), int64(len(m.Raw))).Scan(&id)
+	err = st.QueryRowxContext(ctx, row.values()...).Scan(&id)
 	if err != nil && err != errNoRows {
 		return 0, fmt.Errorf("insert outbound message: %w", err)
 	}
@@ -223,4 +238,78 @@ func (s *Store) enqueueThreadNote(ctx context.Context, tx *sqlx.Tx, contribution
 	}
 	_, err = s.enqueue(ctx, tx, it)
 	return err
+}
+
+// The columns the writer (ingest_write.go) writes, in the order of the rows made for them.
+var (
+	messagesTable = table{"messages", []string{"contribution_id", "direction", "kind", "kind_reason", "message_id",
+		"in_reply_to", "refs", "from_name", "from_email", "reply_to", "to_addrs", "cc_addrs", "subject", "date_header",
+		"received_at", "headers", "text_body", "fresh_text", "html_body", "language", "warnings", "raw", "raw_sha256", "size",
+		"mailbox", "uidvalidity", "uid", "created_at"}}
+	attachmentsTable = table{"attachments", []string{"message_id", "position", "filename", "content_type", "size", "sha256", "inline"}}
+	blobsTable       = table{"blobs", []string{"sha256", "size", "data"}}
+)
+
+// messageRow is a messages row as written; values gives it in messagesTable's order.
+type messageRow struct {
+	contributionID                                *int64
+	direction, kind, kindReason                   string
+	messageID                                     *string
+	inReplyTo                                     string
+	refs                                          []string
+	fromName, fromEmail, replyTo, to, cc, subject string
+	date                                          *time.Time
+	received                                      time.Time
+	headers                                       string
+	text                                          string
+	freshText                                     any // nil: the same as text
+	html, language                                string
+	warnings                                      []string
+	raw                                           []byte
+	rawSHA256                                     string
+	mailbox                                       string
+	uidValidity, uid                              int64
+	created                                       time.Time
+}
+
+func (r messageRow) values() []any { return r.appendValues(make([]any, 0, len(messagesTable.columns))) }
+
+// appendValues appends the row's values to dst (the id, say).
+func (r messageRow) appendValues(dst []any) []any {
+	return append(dst, r.contributionID, r.direction, r.kind, r.kindReason, r.messageID, r.inReplyTo, textArray(r.refs),
+		r.fromName, r.fromEmail, r.replyTo, r.to, r.cc, r.subject, r.date, r.received, r.headers, r.text, r.freshText,
+		r.html, r.language, textArray(r.warnings), r.raw, r.rawSHA256, int64(len(r.raw)), r.mailbox, r.uidValidity,
+		r.uid, r.created)
+}
+
+// inboundRow is the messages row of m, a normalised inbound message, stored as kind
+// (why) in contribution cid (0: none).
+func inboundRow(m *Inbound, cid int64, kind, why string, received, now time.Time) (messageRow, error) {
+	hdr, err := headersJSON(m.Headers)
+	if err != nil {
+		return messageRow{}, err
+	}
+	r := messageRow{contributionID: optionalID(cid), direction: "in", kind: kind, kindReason: why,
+		messageID: nullString(m.MessageID), inReplyTo: m.InReplyTo, refs: m.References, fromName: m.FromName,
+		fromEmail: m.FromEmail, replyTo: m.ReplyTo, to: m.To, cc: m.Cc, subject: m.Subject, received: received,
+		headers: string(hdr), text: m.Text, html: m.HTML, language: m.Language, warnings: m.Warnings, raw: m.Raw,
+		rawSHA256: m.rawSHA(), mailbox: m.Mailbox, uidValidity: int64(m.UIDValidity), uid: int64(m.UID), created: now}
+	if !m.Date.IsZero() {
+		d := m.Date
+		r.date = &d
+	}
+	// fresh_text is NULL when the new text is the whole text (most first messages), read
+	// back as text_body.
+	if m.FreshText != m.Text {
+		r.freshText = m.FreshText
+	}
+	return r, nil
+}
+
+func attachmentValues(messageID int64, position int, a InboundAttachment) []any {
+	ct := a.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	return []any{messageID, int64(position), a.Filename, ct, int64(len(a.Data)), attachmentSHA(a), a.Inline}
 }

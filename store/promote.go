@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -61,16 +60,15 @@ func (s *Store) PromoteMessage(ctx context.Context, messageID int64, actor strin
 			ReceivedAt     time.Time       `db:"received_at"`
 			Language       string          `db:"language"`
 			Headers        json.RawMessage `db:"headers"`
+			Ref            string          `db:"ref"`
 		}
-		err := tx.GetContext(ctx, &row, `SELECT direction, kind, kind_reason, contribution_id, message_id, from_name,
-			from_email, reply_to, subject, received_at, language, headers FROM messages WHERE id = $1 FOR UPDATE`, messageID)
-		if err != nil {
+		if err := s.get(ctx, tx, &row, promoteLockMessageSQL, messageID); err != nil {
 			return notFound(err)
 		}
 		out.SortedAs = row.Kind
 		if row.ContributionID != nil {
-			out.ContributionID = *row.ContributionID
-			return tx.GetContext(ctx, &out.Ref, `SELECT ref FROM contributions WHERE id = $1`, out.ContributionID)
+			out.ContributionID, out.Ref = *row.ContributionID, row.Ref
+			return nil
 		}
 		if row.Direction != "in" || !sortedAway(row.Kind) {
 			return fmt.Errorf("message %d is %s: %w", messageID, row.Kind, ErrNotPromotable)
@@ -89,37 +87,46 @@ func (s *Store) PromoteMessage(ctx context.Context, messageID int64, actor strin
 			SHA256 string `db:"sha256"`
 			Inline bool   `db:"inline"`
 		}
-		if err := tx.SelectContext(ctx, &atts, `SELECT sha256, inline FROM attachments WHERE message_id = $1 ORDER BY position`, messageID); err != nil {
+		if err := s.selectPrepared(ctx, tx, &atts, promoteAttachmentsSQL, messageID); err != nil {
 			return fmt.Errorf("attachments: %w", err)
 		}
 		for _, a := range atts {
 			m.Attachments = append(m.Attachments, InboundAttachment{SHA256: a.SHA256, Inline: a.Inline})
 		}
+		m.normalise()
 
-		bc, err := s.prefetch(ctx, tx, IngestBatch{Messages: []Inbound{*m}})
+		bc, err := s.prefetch(ctx, tx, IngestBatch{Messages: []Inbound{*m}}, p.Policy)
 		if err != nil {
 			return fmt.Errorf("prefetch: %w", err)
 		}
-		bc.pol, bc.store = p.Policy, s
-		c := s.decideContribution(bc, m, robotReason(row.Kind, row.KindReason, headers))
+		c := bc.decideContribution(m, s.clock.Now(), robotReason(row.Kind, row.KindReason, headers))
+		// The stored message becomes the first message of the new contribution.
+		w, err := s.newWriter(ctx, tx, false, 0)
+		if err != nil {
+			return err
+		}
+		id, err := w.take(ctx, tx)
+		if err != nil {
+			return err
+		}
+		id.message = messageID
+		w.addContribution(id, c, m, nil)
+		if err := w.flush(ctx, tx); err != nil {
+			return err
+		}
 		reason := fmt.Sprintf("made a contribution by %s; it had been sorted as %s (%s)", CleanText(actor), row.Kind, row.KindReason)
-		var r struct {
-			ID  int64 `db:"id"`
-			Seq int64 `db:"seq"`
-			Msg int64 `db:"msg"`
+		var promoted int64
+		if err := s.get(ctx, tx, &promoted, promoteMessageSQL, messageID, id.contribution, reason); err != nil {
+			return fmt.Errorf("promote: %w", err)
 		}
-		args := append(s.contributionArgs(c, m), CleanText(reason), messageID)
-		if err := tx.QueryRowxContext(ctx, promoteMessageSQL, args...).StructScan(&r); err != nil {
-			return fmt.Errorf("insert contribution: %w", err)
-		}
-		out.ContributionID, out.Ref, out.Created = r.ID, s.phases.Ref(r.Seq), true
+		out.ContributionID, out.Ref, out.Created = id.contribution, w.refs[id.contribution], true
 		out.AckSuppressed, out.AckQueued = c.reason, c.reason == ""
 		details := map[string]any{"message": messageID, "sorted_as": row.Kind, "sorted_because": row.KindReason,
 			"acknowledgement": "queued"}
 		if c.reason != "" {
 			details["acknowledgement"] = "none: " + c.reason
 		}
-		if _, err := s.insertEvent(ctx, tx, r.ID, actor, ActionPromote, "", "", details); err != nil {
+		if _, err := s.insertEvent(ctx, tx, id.contribution, actor, ActionPromote, "", "", details); err != nil {
 			return err
 		}
 		return notifyOutbox(ctx, tx)
@@ -130,44 +137,19 @@ func (s *Store) PromoteMessage(ctx context.Context, messageID int64, actor strin
 	return out, nil
 }
 
-// robotReason says why a message sorted as kind is never acknowledged, or "" when it
-// may be: a person's post to a mailing list.
-func robotReason(kind, why string, headers map[string]string) string {
-	switch kind {
-	case MsgBounce:
-		return "it was sorted as a bounce (" + why + "): a robot's mail is never acknowledged"
-	case MsgAutoReply:
-		return "it was sorted as an automatic reply (" + why + "): a robot's mail is never acknowledged"
-	case MsgOwn:
-		return "it is our own mail (" + why + ")"
-	case MsgQuarantined:
-		return "it was quarantined (" + why + "): nobody can tell whether a robot sent it"
-	}
-	get := func(k string) string {
-		for hk, v := range headers {
-			if strings.EqualFold(hk, k) {
-				return strings.ToLower(strings.TrimSpace(v))
-			}
-		}
-		return ""
-	}
-	if v := get("Auto-Submitted"); v != "" && !strings.HasPrefix(v, "no") {
-		return "it carries Auto-Submitted: " + v + ": a robot's mail is never acknowledged"
-	}
-	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Failed-Recipients"} {
-		if get(k) != "" {
-			return "it carries " + k + ": a robot's mail is never acknowledged"
-		}
-	}
-	switch v := get("Precedence"); v {
-	case "bulk", "junk", "auto_reply":
-		return "it carries Precedence: " + v + ": bulk mail is never acknowledged"
-	}
-	if get("Return-Path") == "<>" {
-		return "it has a null Return-Path: a robot's mail is never acknowledged"
-	}
-	return ""
-}
+const (
+	// promoteLockMessageSQL locks the message to promote and gives what the intake
+	// would have known of it, and the reference number of its contribution, if any.
+	promoteLockMessageSQL = `SELECT m.direction, m.kind, m.kind_reason, m.contribution_id, m.message_id, m.from_name,
+		m.from_email, m.reply_to, m.subject, m.received_at, m.language, m.headers,
+		COALESCE((SELECT c.ref FROM contributions c WHERE c.id = m.contribution_id), '') AS ref
+		FROM messages m WHERE m.id = $1 FOR UPDATE OF m`
+	promoteAttachmentsSQL = `SELECT sha256, inline FROM attachments WHERE message_id = $1 ORDER BY position`
+	// promoteMessageSQL makes the message ($1) the first message of the new contribution
+	// ($2), with its new kind_reason ($3).
+	promoteMessageSQL = `UPDATE messages SET contribution_id = $2, kind = 'contribution', kind_reason = $3
+		WHERE id = $1 AND contribution_id IS NULL RETURNING id`
+)
 
 // SortedMessage is a message the intake sorted away, for the secretariat to review.
 type SortedMessage struct {

@@ -36,8 +36,9 @@ func (s *Store) ObserveOutboxFailures(f func(kind string, permanent, rateLimited
 	s.onOutboxFailure = f
 }
 
-// Open connects to PostgreSQL at url and checks that the server answers. It does not
-// migrate: call Migrate first (wsisbot migrate, or the start of serve).
+// Open connects to PostgreSQL at url, checks that the server answers and prepares the
+// intake's named statements (see namedQueries): it fails when one does not prepare. It
+// does not migrate: call Migrate first (wsisbot migrate, or the start of serve).
 func Open(ctx context.Context, url string, clock Clock, phases *Phases) (*Store, error) {
 	db, err := sqlx.Open("postgres", withBinaryParameters(url))
 	if err != nil {
@@ -55,7 +56,16 @@ func Open(ctx context.Context, url string, clock Clock, phases *Phases) (*Store,
 	if phases == nil {
 		phases = DefaultPhases()
 	}
-	return &Store{db: db, clock: clock, phases: phases}, nil
+	s := &Store{db: db, clock: clock, phases: phases}
+	if err := s.prepareNamed(ctx); err != nil {
+		// Most often the schema is older than the binary: say so, and what to do.
+		if serr := s.CheckSchema(ctx); serr != nil {
+			err = fmt.Errorf("%w; %v", err, serr)
+		}
+		s.Close()
+		return nil, fmt.Errorf("store: prepare: %w", err)
+	}
+	return s, nil
 }
 
 // Close closes the connection pool.
@@ -72,21 +82,34 @@ func (s *Store) Close() error {
 // stmt returns the hot-path query prepared once (per connection, by database/sql) and
 // bound to tx: PostgreSQL then neither parses nor plans it again on each execution.
 func (s *Store) stmt(ctx context.Context, tx *sqlx.Tx, query string) (*sqlx.Stmt, error) {
-	s.stmtMu.Lock()
-	st, ok := s.stmts[query]
-	if !ok {
-		var err error
-		if st, err = s.db.PreparexContext(ctx, query); err != nil {
-			s.stmtMu.Unlock()
-			return nil, fmt.Errorf("prepare: %w", err)
-		}
-		if s.stmts == nil {
-			s.stmts = map[string]*sqlx.Stmt{}
-		}
-		s.stmts[query] = st
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return nil, err
 	}
-	s.stmtMu.Unlock()
 	return tx.StmtxContext(ctx, st), nil
+}
+
+// prepare prepares query once for the store's life (see stmt).
+func (s *Store) prepare(ctx context.Context, query string) error {
+	_, err := s.prepared(ctx, query)
+	return err
+}
+
+func (s *Store) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if st, ok := s.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := s.db.PreparexContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if s.stmts == nil {
+		s.stmts = map[string]*sqlx.Stmt{}
+	}
+	s.stmts[query] = st
+	return st, nil
 }
 
 // DB gives the underlying pool, for health checks and tests.

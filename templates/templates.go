@@ -35,8 +35,6 @@ import (
 	"strings"
 	texttemplate "text/template"
 	"time"
-
-	"github.com/wsis/wsisbot/store"
 )
 
 //go:embed files/*.tmpl
@@ -76,9 +74,11 @@ type language struct {
 // Load parses the embedded templates and, when dir is not empty, the <lang>.tmpl files
 // in dir over them: a definition in dir replaces the embedded one of the same name.
 // Other files in dir are ignored; a .tmpl file named after no UN language is an error.
-// Every template is rendered once with sample data, so that a broken override fails
-// here rather than when the first acknowledgement is due.
-func Load(dir string) (*Set, error) {
+// kinds are the codes of the kinds of contribution (the caller's list, store.Kinds):
+// each language must define "kind:<code>" for every one of them. Every template is
+// rendered once with sample data, for each kind, so that a broken override fails here
+// rather than when the first acknowledgement is due.
+func Load(dir string, kinds []string) (*Set, error) {
 	overrides := map[string][]byte{}
 	if dir != "" {
 		entries, err := os.ReadDir(dir)
@@ -103,19 +103,19 @@ func Load(dir string) (*Set, error) {
 	}
 	s := &Set{langs: make(map[string]*language, len(Languages))}
 	for _, lang := range Languages {
-		l, err := parseLanguage(lang, overrides[lang], filepath.Join(dir, lang+".tmpl"))
+		l, err := parseLanguage(lang, overrides[lang], filepath.Join(dir, lang+".tmpl"), kinds)
 		if err != nil {
 			return nil, fmt.Errorf("templates: %w", err)
 		}
 		s.langs[lang] = l
 	}
-	if err := s.selfTest(); err != nil {
+	if err := s.selfTest(kinds); err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
 	return s, nil
 }
 
-func parseLanguage(lang string, override []byte, overridePath string) (*language, error) {
+func parseLanguage(lang string, override []byte, overridePath string, kinds []string) (*language, error) {
 	src, err := fs.ReadFile(embedded, "files/"+lang+".tmpl")
 	if err != nil {
 		return nil, err
@@ -137,7 +137,7 @@ func parseLanguage(lang string, override []byte, overridePath string) (*language
 		}
 	}
 	names := slices.Clone(Required)
-	for _, k := range store.Kinds {
+	for _, k := range kinds {
 		names = append(names, "kind:"+k)
 	}
 	for _, name := range names {
@@ -355,17 +355,20 @@ func tidyText(s string) string {
 	return strings.Join(out, "\n") + "\n"
 }
 
+// sampleSHA256 is the SHA-256 of nothing, in hex: the checksum the sample attachment shows.
+const sampleSHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
 // selfTest renders every template of every language with sample data.
-func (s *Set) selfTest() error {
+func (s *Set) selfTest(kinds []string) error {
 	deadline := time.Date(2019, 2, 10, 23, 59, 59, 0, time.UTC)
 	var errs []error
 	for _, lang := range Languages {
-		for _, kind := range append([]string{""}, store.Kinds...) {
+		for _, kind := range append([]string{""}, kinds...) {
 			for _, late := range []bool{false, true} {
 				_, err := s.RenderAck(Ack{Ref: "WSIS-2019-0001", Language: lang, Subject: "Sample", Kind: kind,
 					ReceivedAt: deadline, DeadlineAt: &deadline, Late: late,
 					NextPhase:   &Phase{Code: "V", Name: "Final brief", Start: deadline},
-					Attachments: []File{{Name: "sample.pdf", Size: 2048, SHA256: store.SHA256Hex(nil)}}})
+					Attachments: []File{{Name: "sample.pdf", Size: 2048, SHA256: sampleSHA256}}})
 				if err != nil {
 					errs = append(errs, err)
 				}

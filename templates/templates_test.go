@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,7 +62,7 @@ var englishLeftovers = []string{"Dear", "Received", "Subject", "Attachment", "at
 
 func mustLoad(t *testing.T, dir string) *Set {
 	t.Helper()
-	s, err := Load(dir)
+	s, err := Load(dir, store.Kinds)
 	if err != nil {
 		t.Fatalf("Load(%q): %v", dir, err)
 	}
@@ -396,7 +397,7 @@ func TestTemplateOverrides(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(d, c.file), []byte(c.body), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := Load(d)
+			_, err := Load(d, store.Kinds)
 			if c.err == "" {
 				if err != nil {
 					t.Fatalf("Load: %v", err)
@@ -408,8 +409,17 @@ func TestTemplateOverrides(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Load(filepath.Join(dir, "missing")); err == nil {
+	if _, err := Load(filepath.Join(dir, "missing"), store.Kinds); err == nil {
 		t.Errorf("a missing folder must fail")
+	}
+}
+
+// TestTemplateLoadNeedsWordsForEveryKindGiven: the kinds are the caller's; a kind no
+// language names fails Load.
+func TestTemplateLoadNeedsWordsForEveryKindGiven(t *testing.T) {
+	_, err := Load("", append(slices.Clone(store.Kinds), "unheard-of"))
+	if err == nil || !strings.Contains(err.Error(), `"kind:unheard-of" is not defined`) {
+		t.Fatalf("Load error %v, want one naming kind:unheard-of", err)
 	}
 }
 

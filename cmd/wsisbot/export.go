@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/wsis/wsisbot/bot"
+	"github.com/wsis/wsisbot/export"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -53,7 +53,7 @@ func cmdExport(ctx context.Context, cfg *Config, args []string, stdout io.Writer
 	} else if *format == "xlsx" && isTerminalWriter(stdout) {
 		return fmt.Errorf("export: XLSX is binary: give --out FILE")
 	}
-	if err := bot.Export(ctx, st, w, *format); err != nil {
+	if err := export.Write(ctx, st, w, *format); err != nil {
 		if f != nil {
 			f.Close()
 		}

@@ -70,16 +70,13 @@ func cmdResync(ctx context.Context, cfg *Config, logger *slog.Logger, args []str
 	if err := st.CheckSchema(ctx); err != nil {
 		return err
 	}
-	from, err := cfg.Mail.FromAddress()
-	if err != nil {
-		return fmt.Errorf("WSISBOT_FROM: %w", err)
-	}
 	// The policy serve uses: acknowledgements only where serve can send them.
-	our := []string{from.Address}
-	pol := store.IngestPolicy{Ack: cfg.Mail.Ack && cfg.Mail.SMTPAddr != "" && !*noAck, AckWindow: cfg.Mail.AckWindow,
-		AckPerSenderPerDay: cfg.Mail.AckPerDay, OurAddresses: our}
+	pol, err := cfg.Mail.IngestPolicy(cfg.Mail.SMTPAddr != "" && !*noAck)
+	if err != nil {
+		return err
+	}
 
-	rep, err := mailin.Resync(ctx, cfg.IMAP, st, pol, our, mailin.ResyncRequest{Folder: *folder, Since: day, DryRun: *dryRun}, logger)
+	rep, err := mailin.Resync(ctx, cfg.IMAP, st, pol, mailin.ResyncRequest{Folder: *folder, Since: day, DryRun: *dryRun}, logger)
 	if err != nil {
 		return err
 	}

@@ -128,20 +128,17 @@ func (a *app) build(opt appOptions) error {
 			a.metrics.slackRateLimits.Inc()
 		}
 	})
-	from, err := cfg.Mail.FromAddress()
+	pol, err := cfg.Mail.IngestPolicy(cfg.Mail.SMTPAddr != "" || opt.mailSender != nil)
 	if err != nil {
-		return fmt.Errorf("WSISBOT_FROM: %w", err)
+		return err
 	}
-	our := []string{from.Address}
-	pol := store.IngestPolicy{Ack: cfg.Mail.Ack && (cfg.Mail.SMTPAddr != "" || opt.mailSender != nil), AckWindow: cfg.Mail.AckWindow,
-		AckPerSenderPerDay: cfg.Mail.AckPerDay, OurAddresses: our}
 	if cfg.IMAP.Addr != "" {
 		a.intake = newIntakeSettings(cfg.IMAP, opt)
-		popts := []mailin.Option{mailin.WithMetrics(pollerMetrics{a.metrics}), mailin.WithStatusChange(a.signalStatus)}
+		popts := []mailin.Option{mailin.WithMetrics(pollerMetrics{a.metrics}), mailin.WithStatusChange(a.signalStatus), mailin.WithClock(a.clock)}
 		if opt.stoppedRetry > 0 {
 			popts = append(popts, mailin.WithStoppedRetry(opt.stoppedRetry))
 		}
-		a.poller = mailin.NewPoller(cfg.IMAP, a.st, pol, our, a.logger, popts...)
+		a.poller = mailin.NewPoller(cfg.IMAP, a.st, pol, a.logger, popts...)
 	}
 	sender := opt.mailSender
 	if sender == nil && cfg.Mail.SMTPAddr != "" {
@@ -152,7 +149,7 @@ func (a *app) build(opt appOptions) error {
 		sender = s
 	}
 	if sender != nil {
-		tpl, err := templates.Load(cfg.Mail.Templates)
+		tpl, err := templates.Load(cfg.Mail.Templates, store.Kinds)
 		if err != nil {
 			return fmt.Errorf("WSISBOT_TEMPLATES: %w", err)
 		}

@@ -1,10 +1,11 @@
-package bot
+package export
 
 import (
 	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,28 +13,51 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/wsis/wsisbot/store"
+	"github.com/wsis/wsisbot/store/storetest"
 )
+
+// email is a contribution as the intake hands it to the store.
+func email(now time.Time, uid uint32, from, subject, text string) store.Inbound {
+	return store.Inbound{
+		Mailbox: "INBOX", UIDValidity: 1, UID: uid, InternalDate: now,
+		Raw:       []byte(fmt.Sprintf("From: %s\r\nSubject: %s\r\nMessage-ID: <t%d@example.org>\r\n\r\n%s\r\n", from, subject, uid, text)),
+		Kind:      store.MsgContribution,
+		MessageID: fmt.Sprintf("t%d@example.org", uid),
+		FromName:  "Amina Sender", FromEmail: from, Subject: subject, Text: text, FreshText: text, Language: "fr",
+		Suggestion: store.Suggestion{Kind: store.KindThematic, StakeholderType: store.StakeholderGovernment,
+			ActionLines: []string{"C7"}, Organisation: "Ministry of ICT"},
+	}
+}
 
 func TestExport(t *testing.T) {
 	t.Parallel()
-	d := newDesk(t, deskOptions{noRun: true})
+	geneva, err := time.LoadLocation("Europe/Zurich")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := store.NewOffsetClock(time.Date(2019, 1, 21, 10, 0, 0, 0, geneva))
+	st, _ := storetest.New(t, storetest.Options{Clock: clock})
 	ctx := context.Background()
-	m := d.email("amina@gov.example", "=HYPERLINK(\"http://evil\") submission", "text")
+	m := email(clock.Now(), 1, "amina@gov.example", "=HYPERLINK(\"http://evil\") submission", "text")
 	m.Attachments = []store.InboundAttachment{{Filename: "submission.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4")}}
-	res := d.ingest(m, d.email("b@ngo.example", "Second", "x"))
+	res, err := st.Ingest(ctx, store.IngestBatch{Mailbox: "INBOX", UIDValidity: 1, LastUID: 2,
+		Messages: []store.Inbound{m, email(clock.Now(), 2, "b@ngo.example", "Second", "x")}}, store.DefaultIngestPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
 	id := res[0].ContributionID
-	if _, err := d.st.Acknowledge(ctx, id, "U1"); err != nil {
+	if _, err := st.Acknowledge(ctx, id, "U1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.st.Classify(ctx, id, "U1", store.Classification{Kind: store.KindFormat, StakeholderType: store.StakeholderCivilSociety, ActionLines: []string{"C4"}, SDGs: []int64{5}}); err != nil {
+	if _, err := st.Classify(ctx, id, "U1", store.Classification{Kind: store.KindFormat, StakeholderType: store.StakeholderCivilSociety, ActionLines: []string{"C4"}, SDGs: []int64{5}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.st.CloseContribution(ctx, id, "U1", store.OutcomeAccepted, ""); err != nil {
+	if _, err := st.CloseContribution(ctx, id, "U1", store.OutcomeAccepted, ""); err != nil {
 		t.Fatal(err)
 	}
 
 	var js bytes.Buffer
-	if err := Export(ctx, d.st, &js, "json"); err != nil {
+	if err := Write(ctx, st, &js, "json"); err != nil {
 		t.Fatal(err)
 	}
 	var generic []map[string]any
@@ -50,7 +74,7 @@ func TestExport(t *testing.T) {
 			t.Errorf("JSON record lacks %q", k)
 		}
 	}
-	var recs []ExportRecord
+	var recs []Record
 	if err := json.Unmarshal(js.Bytes(), &recs); err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +92,7 @@ func TestExport(t *testing.T) {
 	if *r.Deadline != "2019-02-10T22:59:59Z" {
 		t.Errorf("deadline = %s, want the end of 10 February, Geneva", *r.Deadline)
 	}
-	if len(r.Attachments) != 1 || r.Attachments[0] != (ExportAttachment{Filename: "submission.pdf", ContentType: "application/pdf", Size: 8, SHA256: store.SHA256Hex([]byte("%PDF-1.4"))}) {
+	if len(r.Attachments) != 1 || r.Attachments[0] != (Attachment{Filename: "submission.pdf", ContentType: "application/pdf", Size: 8, SHA256: store.SHA256Hex([]byte("%PDF-1.4"))}) {
 		t.Errorf("attachments = %+v", r.Attachments)
 	}
 	var actions []string
@@ -83,7 +107,7 @@ func TestExport(t *testing.T) {
 	}
 
 	var c bytes.Buffer
-	if err := Export(ctx, d.st, &c, "csv"); err != nil {
+	if err := Write(ctx, st, &c, "csv"); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&c).ReadAll()
@@ -98,7 +122,7 @@ func TestExport(t *testing.T) {
 	}
 
 	var x bytes.Buffer
-	if err := Export(ctx, d.st, &x, "xlsx"); err != nil {
+	if err := Write(ctx, st, &x, "xlsx"); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&x)
@@ -116,7 +140,7 @@ func TestExport(t *testing.T) {
 		t.Errorf("attachments sheet = %v", at)
 	}
 
-	if err := Export(ctx, d.st, &x, "pdf"); err == nil {
+	if err := Write(ctx, st, &x, "pdf"); err == nil {
 		t.Error("exported to pdf")
 	}
 }

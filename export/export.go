@@ -1,4 +1,7 @@
-package bot
+// Package export writes every contribution as CSV, JSON or XLSX: for the command line
+// (wsisbot export) and for the /wsis export command in Slack. It reads through the
+// small Store interface it declares and knows nothing of Slack.
+package export
 
 import (
 	"context"
@@ -15,55 +18,55 @@ import (
 	"github.com/wsis/wsisbot/store"
 )
 
-// ExportStore is what Export reads.
-type ExportStore interface {
+// Store is what Write reads.
+type Store interface {
 	ExportRows(ctx context.Context) ([]store.ExportRow, error)
 }
 
-// ExportFormats are the formats Export writes.
-var ExportFormats = []string{"csv", "json", "xlsx"}
+// Formats are the formats Write writes.
+var Formats = []string{"csv", "json", "xlsx"}
 
-// ExportRecord is one contribution in an export. Kind, stakeholder type and organisation
+// Record is one contribution in an export. Kind, stakeholder type and organisation
 // are the confirmed values, else the suggested ones (the *_confirmed fields say which).
 // Times are RFC 3339, UTC.
-type ExportRecord struct {
-	Ref                      string             `json:"ref"`
-	Status                   string             `json:"status"`
-	Outcome                  *string            `json:"outcome"`
-	Kind                     string             `json:"kind"`
-	KindConfirmed            bool               `json:"kind_confirmed"`
-	StakeholderType          string             `json:"stakeholder_type"`
-	StakeholderTypeConfirmed bool               `json:"stakeholder_type_confirmed"`
-	ActionLines              []string           `json:"action_lines"`
-	SDGs                     []int64            `json:"sdgs"`
-	Language                 string             `json:"language"`
-	FromName                 string             `json:"from_name"`
-	FromEmail                string             `json:"from_email"`
-	Organisation             string             `json:"organisation"`
-	Subject                  string             `json:"subject"`
-	ReceivedAt               string             `json:"received_at"`
-	DeadlineName             string             `json:"deadline_name"`
-	Deadline                 *string            `json:"deadline"`
-	Late                     bool               `json:"late"`
-	Assignee                 string             `json:"assignee"`
-	AckStatus                string             `json:"ack_status"`
-	AckSentAt                *string            `json:"ack_sent_at"`
-	AckSuppressedReason      string             `json:"ack_suppressed_reason"`
-	MessageCount             int                `json:"message_count"`
-	Attachments              []ExportAttachment `json:"attachments"`
-	Events                   []ExportEvent      `json:"events"`
+type Record struct {
+	Ref                      string       `json:"ref"`
+	Status                   string       `json:"status"`
+	Outcome                  *string      `json:"outcome"`
+	Kind                     string       `json:"kind"`
+	KindConfirmed            bool         `json:"kind_confirmed"`
+	StakeholderType          string       `json:"stakeholder_type"`
+	StakeholderTypeConfirmed bool         `json:"stakeholder_type_confirmed"`
+	ActionLines              []string     `json:"action_lines"`
+	SDGs                     []int64      `json:"sdgs"`
+	Language                 string       `json:"language"`
+	FromName                 string       `json:"from_name"`
+	FromEmail                string       `json:"from_email"`
+	Organisation             string       `json:"organisation"`
+	Subject                  string       `json:"subject"`
+	ReceivedAt               string       `json:"received_at"`
+	DeadlineName             string       `json:"deadline_name"`
+	Deadline                 *string      `json:"deadline"`
+	Late                     bool         `json:"late"`
+	Assignee                 string       `json:"assignee"`
+	AckStatus                string       `json:"ack_status"`
+	AckSentAt                *string      `json:"ack_sent_at"`
+	AckSuppressedReason      string       `json:"ack_suppressed_reason"`
+	MessageCount             int          `json:"message_count"`
+	Attachments              []Attachment `json:"attachments"`
+	Events                   []Event      `json:"events"`
 }
 
-// ExportAttachment is one attachment in an export.
-type ExportAttachment struct {
+// Attachment is one attachment in an export.
+type Attachment struct {
 	Filename    string `json:"filename"`
 	ContentType string `json:"content_type"`
 	Size        int64  `json:"size"`
 	SHA256      string `json:"sha256"`
 }
 
-// ExportEvent is one audit event in an export.
-type ExportEvent struct {
+// Event is one audit event in an export.
+type Event struct {
 	At     string `json:"at"`
 	Actor  string `json:"actor"`
 	Action string `json:"action"`
@@ -79,14 +82,14 @@ func rfc3339p(t *time.Time) *string {
 	return &s
 }
 
-// NewExportRecord builds the export record of a row.
-func NewExportRecord(r store.ExportRow) ExportRecord {
+// NewRecord builds the export record of a row.
+func NewRecord(r store.ExportRow) Record {
 	c := r.Contribution
 	org := c.Organisation
 	if org == "" {
 		org = c.OrganisationSuggested
 	}
-	rec := ExportRecord{
+	rec := Record{
 		Ref: c.Ref, Status: string(c.Status), Outcome: c.Outcome,
 		Kind: c.EffectiveKind(), KindConfirmed: c.Kind != nil,
 		StakeholderType: c.EffectiveStakeholderType(), StakeholderTypeConfirmed: c.StakeholderType != nil,
@@ -95,31 +98,31 @@ func NewExportRecord(r store.ExportRow) ExportRecord {
 		Subject: c.Subject, ReceivedAt: rfc3339(c.ReceivedAt), DeadlineName: c.DeadlineName,
 		Deadline: rfc3339p(c.DeadlineAt), Late: c.Late, Assignee: c.Assignee, AckStatus: c.AckStatus,
 		AckSentAt: rfc3339p(c.AckSentAt), AckSuppressedReason: c.AckSuppressedReason,
-		MessageCount: r.MessageCount, Attachments: []ExportAttachment{}, Events: []ExportEvent{},
+		MessageCount: r.MessageCount, Attachments: []Attachment{}, Events: []Event{},
 	}
 	for _, a := range r.Attachments {
-		rec.Attachments = append(rec.Attachments, ExportAttachment{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256})
+		rec.Attachments = append(rec.Attachments, Attachment{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256})
 	}
 	for _, e := range r.Events {
-		rec.Events = append(rec.Events, ExportEvent{At: rfc3339(e.At), Actor: e.Actor, Action: e.Action})
+		rec.Events = append(rec.Events, Event{At: rfc3339(e.At), Actor: e.Actor, Action: e.Action})
 	}
 	return rec
 }
 
-// Export writes every contribution to w as csv, json (an array of ExportRecord) or xlsx.
-func Export(ctx context.Context, st ExportStore, w io.Writer, format string) error {
+// Write writes every contribution to w as csv, json (an array of Record) or xlsx.
+func Write(ctx context.Context, st Store, w io.Writer, format string) error {
 	switch format {
 	case "csv", "json", "xlsx":
 	default:
-		return fmt.Errorf("bot: export: unknown format %q (csv, json or xlsx)", format)
+		return fmt.Errorf("export: unknown format %q (csv, json or xlsx)", format)
 	}
 	rows, err := st.ExportRows(ctx)
 	if err != nil {
-		return fmt.Errorf("bot: export: %w", err)
+		return fmt.Errorf("export: %w", err)
 	}
-	recs := make([]ExportRecord, len(rows))
+	recs := make([]Record, len(rows))
 	for i, r := range rows {
-		recs[i] = NewExportRecord(r)
+		recs[i] = NewRecord(r)
 	}
 	switch format {
 	case "json":
@@ -132,7 +135,7 @@ func Export(ctx context.Context, st ExportStore, w io.Writer, format string) err
 		err = writeXLSX(w, recs)
 	}
 	if err != nil {
-		return fmt.Errorf("bot: export %s: %w", format, err)
+		return fmt.Errorf("export %s: %w", format, err)
 	}
 	return nil
 }
@@ -150,7 +153,7 @@ func deref(s *string) string {
 }
 
 // tableRow is a record as one row; attachments and events are summarised in a cell each.
-func tableRow(r ExportRecord) []string {
+func tableRow(r Record) []string {
 	sdgs := make([]string, len(r.SDGs))
 	for i, g := range r.SDGs {
 		sdgs[i] = strconv.FormatInt(g, 10)
@@ -178,7 +181,7 @@ func csvSafe(s string) string {
 	return s
 }
 
-func writeCSV(w io.Writer, recs []ExportRecord) error {
+func writeCSV(w io.Writer, recs []Record) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(tableHeader); err != nil {
 		return err
@@ -198,7 +201,7 @@ func writeCSV(w io.Writer, recs []ExportRecord) error {
 
 // writeXLSX writes three sheets: Contributions, Attachments and Events. Every cell is a
 // string cell, so no text a sender wrote is ever taken for a formula.
-func writeXLSX(w io.Writer, recs []ExportRecord) error {
+func writeXLSX(w io.Writer, recs []Record) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	const main = "Contributions"

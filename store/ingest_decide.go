@@ -1,0 +1,408 @@
+package store
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The decide step: what becomes of each inbound message, in plain Go over what the batch
+// prefetched (see prefetch) and what the batch stored before it (see remember). Nothing
+// here reads or writes the database; ingest.go carries the decisions out with the writer
+// (ingest_write.go).
+
+// normalise makes the text of an inbound message acceptable to PostgreSQL, once, where
+// it enters the store (see CleanText), and computes the hashes the store keys on.
+func (m *Inbound) normalise() {
+	for _, p := range []*string{&m.KindReason, &m.MessageID, &m.InReplyTo, &m.FromName, &m.FromEmail, &m.ReplyTo,
+		&m.To, &m.Cc, &m.Subject, &m.Text, &m.FreshText, &m.HTML, &m.Language, &m.RefTag, &m.BounceOf,
+		&m.Suggestion.Kind, &m.Suggestion.StakeholderType, &m.Suggestion.Organisation} {
+		*p = CleanText(*p)
+	}
+	for _, l := range []*[]string{&m.References, &m.Warnings, &m.Suggestion.ActionLines} {
+		if *l != nil {
+			*l = CleanTexts(*l)
+		}
+	}
+	if len(m.Headers) > 0 {
+		h := make(map[string]string, len(m.Headers))
+		for k, v := range m.Headers {
+			h[CleanText(k)] = CleanText(v)
+		}
+		m.Headers = h
+	}
+	for i := range m.Attachments {
+		a := &m.Attachments[i]
+		a.Filename, a.ContentType = CleanText(a.Filename), CleanText(a.ContentType)
+		if a.SHA256 == "" {
+			a.SHA256 = SHA256Hex(a.Data)
+		}
+	}
+	m.rawSHA()
+}
+
+// batchContext is what a batch needs to know about stored mail, read once per batch with
+// a few queries and kept current as the batch's messages are stored.
+type batchContext struct {
+	pol       IngestPolicy
+	phases    *Phases
+	positions map[string]bool  // "mailbox/uidvalidity/uid" already stored
+	known     map[string]prior // Message-ID, or "sha:"+hash when none → the stored message
+	threads   map[string]int64 // Message-ID of a stored message → its contribution
+	refs      map[string]int64 // reference number → contribution
+	senders   map[string][]priorContribution
+	ackCounts map[string]int // lower(address) → acknowledgements queued in 24 hours
+}
+
+func newBatchContext(pol IngestPolicy, phases *Phases) *batchContext {
+	return &batchContext{pol: pol, phases: phases, positions: map[string]bool{}, known: map[string]prior{},
+		threads: map[string]int64{}, refs: map[string]int64{}, senders: map[string][]priorContribution{},
+		ackCounts: map[string]int{}}
+}
+
+type prior struct {
+	ID             int64
+	ContributionID int64
+	RawSHA256      string
+	Kind           string
+}
+
+type priorContribution struct {
+	ID      int64
+	Subject string // normalised
+	Hashes  []string
+}
+
+// action is what the store does with an inbound message.
+type action int
+
+const (
+	actSkip            action = iota + 1 // stored before at this mailbox position: nothing
+	actRelocate                          // stored before, same bytes, another position: record the position
+	actDuplicate                         // another copy of a stored message: stored as a duplicate
+	actSupersede                         // a person's copy of a message sorted away takes its place
+	actNewContribution                   // a new contribution
+	actFollowUp                          // a follow-up of a contribution
+	actBounce                            // a bounce, told to the contribution it is about
+	actQuarantine                        // stored quarantined, the desk told
+	actSortedAway                        // an automatic reply, list mail, our own mail: stored
+)
+
+// decision is what decide made of one inbound message.
+type decision struct {
+	act    action
+	kind   string // the kind the message is stored as
+	reason string // and why
+	// prev is the stored copy (actRelocate, actDuplicate, actSupersede).
+	prev prior
+	// contributionID is the contribution the message joins (actDuplicate, actFollowUp,
+	// actBounce); 0 for none.
+	contributionID int64
+	// checkDuplicate (actDuplicate): a duplicate stored before with the same Message-ID
+	// and bytes is this very message read again; it is relocated instead.
+	checkDuplicate bool
+	// contribution is the new contribution (actNewContribution).
+	contribution newContribution
+	// human is what the person's copy becomes (actSupersede): a new contribution or a
+	// follow-up.
+	human *decision
+}
+
+// newContribution is what decide made of a new contribution.
+type newContribution struct {
+	kind, stakeholderType, organisation string
+	lines                               []string
+	received, now                       time.Time
+	deadline                            Deadline
+	revisionOf                          *int64
+	history                             bool
+	ackStatus, reason                   string // reason: why no acknowledgement ("" to send one)
+}
+
+// decide says what becomes of m, a normalised message, at time now.
+func (bc *batchContext) decide(m *Inbound, now time.Time) (decision, error) {
+	// Already stored at this position: a replay after a crash.
+	if m.UID > 0 && bc.positions[positionKey(m.Mailbox, m.UIDValidity, m.UID)] {
+		return decision{act: actSkip, kind: m.Kind, reason: m.KindReason}, nil
+	}
+	rawSHA := m.rawSHA()
+	// Seen before under another position (a UIDVALIDITY reset, a resync): the same
+	// Message-ID with the same bytes is the same message; other bytes make a duplicate.
+	if prev, ok := bc.known[knownKey(m, rawSHA)]; ok {
+		// A message is only ever a duplicate of something the desk sees. When the copy
+		// stored before was sorted away (the list's copy of mail that also came to us
+		// directly, say) and this one is a person's, this one is what the desk gets.
+		if prev.ContributionID == 0 && sortedAway(prev.Kind) && (m.Kind == MsgContribution || m.Kind == MsgFollowUp) {
+			h := bc.decideHuman(m, now)
+			return decision{act: actSupersede, kind: h.kind, reason: h.reason, prev: prev, human: &h}, nil
+		}
+		if prev.RawSHA256 == rawSHA {
+			return decision{act: actRelocate, kind: m.Kind, reason: m.KindReason, prev: prev}, nil
+		}
+		d := decision{act: actDuplicate, kind: m.Kind, reason: m.KindReason, prev: prev,
+			contributionID: prev.ContributionID, checkDuplicate: m.MessageID != ""}
+		if m.Kind != MsgQuarantined {
+			d.kind, d.reason = MsgDuplicate, fmt.Sprintf("Message-ID <%s> is already stored (message %d)", m.MessageID, prev.ID)
+		}
+		return d, nil
+	}
+	switch m.Kind {
+	case MsgContribution, MsgFollowUp:
+		return bc.decideHuman(m, now), nil
+	case MsgBounce:
+		return decision{act: actBounce, kind: MsgBounce, reason: m.KindReason,
+			contributionID: bc.threads[strings.Trim(m.BounceOf, "<>")]}, nil
+	case MsgQuarantined:
+		return decision{act: actQuarantine, kind: MsgQuarantined, reason: m.KindReason}, nil
+	case MsgAutoReply, MsgList, MsgOwn:
+		return decision{act: actSortedAway, kind: m.Kind, reason: m.KindReason}, nil
+	}
+	return decision{}, fmt.Errorf("unknown message kind %q", m.Kind)
+}
+
+// decideHuman decides a person's message: a follow-up of the contribution it names, else
+// a new contribution.
+func (bc *batchContext) decideHuman(m *Inbound, now time.Time) decision {
+	if cid, why := bc.findThread(m); cid != 0 {
+		return decision{act: actFollowUp, kind: MsgFollowUp, reason: why, contributionID: cid}
+	}
+	reason := m.KindReason
+	if reason == "" {
+		reason = "new contribution"
+	}
+	return decision{act: actNewContribution, kind: MsgContribution, reason: reason,
+		contribution: bc.decideContribution(m, now, "")}
+}
+
+// findThread finds the contribution a message follows up on: its In-Reply-To or
+// References name a stored message (either direction), or its subject carries a
+// reference tag.
+func (bc *batchContext) findThread(m *Inbound) (int64, string) {
+	if cid := bc.threads[m.InReplyTo]; m.InReplyTo != "" && cid != 0 {
+		return cid, "In-Reply-To names a stored message"
+	}
+	for i := len(m.References) - 1; i >= 0; i-- {
+		if cid := bc.threads[m.References[i]]; cid != 0 {
+			return cid, "References name a stored message"
+		}
+	}
+	if m.RefTag != "" {
+		if cid := bc.refs[strings.ToUpper(m.RefTag)]; cid != 0 {
+			return cid, "the subject carries " + strings.ToUpper(m.RefTag)
+		}
+	}
+	return 0, ""
+}
+
+// decideContribution decides what a new contribution made of m is: its suggestions
+// (those the consultation knows), deadline, whether it is history, whether it is a
+// resubmission, and whether it is acknowledged. noAck, when set, is a reason it is not.
+func (bc *batchContext) decideContribution(m *Inbound, now time.Time, noAck string) newContribution {
+	received := m.InternalDate
+	if received.IsZero() {
+		received = now
+	}
+	sg := m.Suggestion
+	kind := sg.Kind
+	if kind != "" && !ValidKind(kind) {
+		kind = ""
+	}
+	st := sg.StakeholderType
+	if st != "" && !ValidStakeholderType(st) {
+		st = ""
+	}
+	lines := slices.DeleteFunc(slices.Clone(sg.ActionLines), func(a string) bool { return !ValidActionLine(a) })
+	c := newContribution{kind: kind, stakeholderType: st, organisation: sg.Organisation, lines: lines,
+		received: received, now: now, deadline: bc.phases.DeadlineFor(kind, received),
+		history: bc.pol.AckWindow > 0 && now.Sub(received) > bc.pol.AckWindow}
+
+	// A resubmission: the same sender sent the same attachment or the same title before.
+	subj := normSubject(m.Subject)
+	prevs := bc.senders[strings.ToLower(m.FromEmail)]
+	for i := len(prevs) - 1; i >= 0 && c.revisionOf == nil; i-- {
+		p := prevs[i]
+		if subj != "" && p.Subject == subj {
+			c.revisionOf = &p.ID
+			break
+		}
+		for _, a := range m.Attachments {
+			if !a.Inline && slices.Contains(p.Hashes, attachmentSHA(a)) {
+				c.revisionOf = &p.ID
+				break
+			}
+		}
+	}
+
+	c.reason = noAck
+	if c.reason == "" {
+		c.reason = bc.ackSuppression(m, received, now)
+	}
+	c.ackStatus = AckPending
+	if c.reason != "" {
+		c.ackStatus = AckSuppressed
+	}
+	return c
+}
+
+// ackSuppression says why a new contribution gets no acknowledgement, or "" to send one.
+func (bc *batchContext) ackSuppression(m *Inbound, received, now time.Time) string {
+	pol := bc.pol
+	to := ackRecipient(m)
+	switch {
+	case !pol.Ack:
+		return "acknowledgements are turned off (WSISBOT_ACK=off)"
+	case to == "":
+		return "the sender has no address"
+	case m.NoReply:
+		return "the sender's address (" + to + ") is a no-reply or system address"
+	}
+	for _, our := range pol.OurAddresses {
+		if strings.EqualFold(our, to) || strings.EqualFold(our, m.FromEmail) {
+			return "the mail came from our own address (" + our + ")"
+		}
+	}
+	if pol.AckWindow > 0 && now.Sub(received) > pol.AckWindow {
+		return fmt.Sprintf("history: it reached the mailbox %s ago, outside the %s acknowledgement window",
+			humanDuration(now.Sub(received)), humanDuration(pol.AckWindow))
+	}
+	if pol.AckPerSenderPerDay > 0 {
+		if n := bc.ackCounts[to]; n >= pol.AckPerSenderPerDay {
+			return fmt.Sprintf("%s already received %d acknowledgements in 24 hours (the cap)", to, n)
+		}
+	}
+	return ""
+}
+
+// remember records a stored message so that later messages of the same batch see it.
+func (bc *batchContext) remember(m *Inbound, res Ingested) {
+	if res.Skipped || res.MessageRowID == 0 {
+		return
+	}
+	if m.UID > 0 {
+		bc.positions[positionKey(m.Mailbox, m.UIDValidity, m.UID)] = true
+	}
+	rawSHA := m.rawSHA()
+	if res.Kind != MsgDuplicate {
+		bc.known[knownKey(m, rawSHA)] = prior{ID: res.MessageRowID, ContributionID: res.ContributionID, RawSHA256: rawSHA, Kind: res.Kind}
+	}
+	if res.ContributionID != 0 && m.MessageID != "" {
+		bc.threads[m.MessageID] = res.ContributionID
+	}
+	if res.NewContrib {
+		bc.refs[res.Ref] = res.ContributionID
+		email := strings.ToLower(m.FromEmail)
+		pc := priorContribution{ID: res.ContributionID, Subject: normSubject(m.Subject)}
+		for _, a := range m.Attachments {
+			if !a.Inline {
+				pc.Hashes = append(pc.Hashes, attachmentSHA(a))
+			}
+		}
+		bc.senders[email] = append(bc.senders[email], pc)
+		if res.AckQueued {
+			bc.ackCounts[ackRecipient(m)]++
+		}
+	}
+}
+
+// queues reports whether storing a message as res queued outbox items.
+func queues(res Ingested) bool {
+	return res.Kind == MsgQuarantined || res.NewContrib || res.Kind == MsgFollowUp || (res.Kind == MsgBounce && res.ContributionID != 0)
+}
+
+// sortedAway reports whether a stored message of this kind, attached to no contribution,
+// is out of the desk's sight: list mail, robots, bounces, our own mail, quarantined.
+func sortedAway(kind string) bool {
+	switch kind {
+	case MsgAutoReply, MsgBounce, MsgList, MsgOwn, MsgQuarantined:
+		return true
+	}
+	return false
+}
+
+// robotReason says why a message sorted as kind is never acknowledged, or "" when it
+// may be: a person's post to a mailing list.
+func robotReason(kind, why string, headers map[string]string) string {
+	switch kind {
+	case MsgBounce:
+		return "it was sorted as a bounce (" + why + "): a robot's mail is never acknowledged"
+	case MsgAutoReply:
+		return "it was sorted as an automatic reply (" + why + "): a robot's mail is never acknowledged"
+	case MsgOwn:
+		return "it is our own mail (" + why + ")"
+	case MsgQuarantined:
+		return "it was quarantined (" + why + "): nobody can tell whether a robot sent it"
+	}
+	get := func(k string) string {
+		for hk, v := range headers {
+			if strings.EqualFold(hk, k) {
+				return strings.ToLower(strings.TrimSpace(v))
+			}
+		}
+		return ""
+	}
+	if v := get("Auto-Submitted"); v != "" && !strings.HasPrefix(v, "no") {
+		return "it carries Auto-Submitted: " + v + ": a robot's mail is never acknowledged"
+	}
+	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Failed-Recipients"} {
+		if get(k) != "" {
+			return "it carries " + k + ": a robot's mail is never acknowledged"
+		}
+	}
+	switch v := get("Precedence"); v {
+	case "bulk", "junk", "auto_reply":
+		return "it carries Precedence: " + v + ": bulk mail is never acknowledged"
+	}
+	if get("Return-Path") == "<>" {
+		return "it has a null Return-Path: a robot's mail is never acknowledged"
+	}
+	return ""
+}
+
+func positionKey(mailbox string, uv, uid uint32) string {
+	return fmt.Sprintf("%s/%d/%d", mailbox, uv, uid)
+}
+
+func knownKey(m *Inbound, rawSHA string) string {
+	if m.MessageID != "" {
+		return m.MessageID
+	}
+	return "sha:" + rawSHA
+}
+
+func normSubject(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+func attachmentSHA(a InboundAttachment) string {
+	if a.SHA256 != "" {
+		return a.SHA256
+	}
+	return SHA256Hex(a.Data)
+}
+
+// ackRecipient is the address an acknowledgement goes to: Reply-To, else From.
+func ackRecipient(m *Inbound) string {
+	if r := strings.TrimSpace(m.ReplyTo); r != "" {
+		return strings.ToLower(r)
+	}
+	return strings.ToLower(strings.TrimSpace(m.FromEmail))
+}
+
+// humanDuration says a duration the way people do: "36 days", "5 hours", "20 minutes".
+func humanDuration(d time.Duration) string {
+	plural := func(n int64, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch {
+	case d >= 48*time.Hour:
+		return plural(int64(d/(24*time.Hour)), "day")
+	case d >= 2*time.Hour:
+		return plural(int64(d/time.Hour), "hour")
+	default:
+		return plural(int64(d/time.Minute), "minute")
+	}
+}
