@@ -74,3 +74,13 @@ func benchCorpus(b *testing.B, parsable bool) ([][]byte, int) {
 	}
 	return msgs, total
 }
+
+// BenchmarkNewVocabulary measures building the suggestions' vocabulary, which the first
+// suggestion of a process pays for.
+func BenchmarkNewVocabulary(b *testing.B) {
+	foldTable()
+	b.ReportAllocs()
+	for b.Loop() {
+		newVocabulary()
+	}
+}
