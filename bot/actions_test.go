@@ -168,11 +168,11 @@ func TestActionsEndToEnd(t *testing.T) {
 		if !ok || it.Kind != store.OutboxReplyEmail || it.ContributionID == nil || *it.ContributionID != c.ID {
 			t.Fatalf("reply item = %+v (%v)", it, ok)
 		}
-		var p replyPayload
+		var p store.ReplyPayload
 		if err := json.Unmarshal(it.Payload, &p); err != nil {
 			t.Fatal(err)
 		}
-		if p != (replyPayload{Text: "Thank you, we need the annex in PDF.", Actor: "U1", ActorName: "Ada Secretariat"}) {
+		if p != (store.ReplyPayload{Text: "Thank you, we need the annex in PDF.", Actor: "U1", ActorName: "Ada Secretariat"}) {
 			t.Fatalf("payload = %+v", p)
 		}
 		// Slack delivering the same submission twice makes one email.

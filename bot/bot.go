@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -39,7 +38,7 @@ type Store interface {
 	ExportRows(ctx context.Context) ([]store.ExportRow, error)
 
 	Enqueue(ctx context.Context, it store.OutboxItem) (bool, error)
-	ProcessOutbox(ctx context.Context, kinds []string, handle store.OutboxHandler) (bool, error)
+	RunOutbox(ctx context.Context, r store.OutboxRunner) error
 	OutboxStats(ctx context.Context) (store.OutboxStats, error)
 	SlackPostAttempt(ctx context.Context, key string) (time.Time, error)
 	StartSlackPost(ctx context.Context, key string, at time.Time) error
@@ -106,6 +105,7 @@ const (
 	defaultOutboxWorkers = 2
 	jobWorkers           = 4
 	jobTimeout           = 2 * time.Minute
+	jobDrainTimeout      = 10 * time.Second
 )
 
 // Bot is the Slack desk.
@@ -190,9 +190,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.log.Info("connected to slack", "team", res.Team, "bot_user", res.UserID)
 	}
 	g, ctx := errgroup.WithContext(ctx)
-	for range b.outboxWorkers {
-		g.Go(func() error { b.runOutbox(ctx); return nil })
-	}
+	g.Go(func() error { return b.st.RunOutbox(ctx, b.outbox()) })
 	for range jobWorkers {
 		g.Go(func() error { b.runJobs(ctx); return nil })
 	}
@@ -214,96 +212,56 @@ func (b *Bot) submit(what string, job func(context.Context)) bool {
 	}
 }
 
+// runJobs does the work acknowledged to Slack until ctx is done; then it does what is
+// still queued, within jobDrainTimeout: Slack was told it would be done. Stop the HTTP
+// endpoints first so that nothing more is queued.
 func (b *Bot) runJobs(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
+			b.drainJobs(ctx)
 			return
 		case job := <-b.jobs:
-			jctx, cancel := context.WithTimeout(ctx, jobTimeout)
-			job(jctx)
-			cancel()
+			b.runJob(ctx, job)
 		}
 	}
 }
 
-// runOutbox carries out due Slack outbox items one at a time until ctx is done. It never
-// gives up: when the store fails (the database restarts) it logs and tries again with a
-// growing delay, and when Slack is down (5xx, network errors) it pauses with a short
-// backoff of its own, 1 s doubling to 10 s, reset by the first success, while the item
-// waits as long without losing an attempt.
-func (b *Bot) runOutbox(ctx context.Context) {
-	dbDown := outboxBackoff{min: 500 * time.Millisecond, max: 10 * time.Second}
-	slackDown := outboxBackoff{min: time.Second, max: 10 * time.Second}
-	for {
-		var pause time.Duration
-		handle := func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
-			res, err := b.handleOutbox(ctx, it)
-			var ua *store.UnavailableError
-			switch {
-			case errors.As(err, &ua):
-				pause = slackDown.next()
-				err = &store.UnavailableError{Err: err, After: pause}
-				b.slackLink.Down(err)
-			default:
-				slackDown.reset()
-				b.slackLink.Up()
-			}
-			return res, err
-		}
-		// An item runs to its end even when ctx is cancelled (shutdown): cancelling a post
-		// half-way would roll back the record of a post Slack may have made.
-		ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		did, err := b.st.ProcessOutbox(ictx, slackKinds, handle)
-		cancel()
-		b.polls.Add(1)
-		if ctx.Err() != nil {
-			return
-		}
-		wait := time.Duration(0)
-		switch {
-		case err != nil:
-			wait = dbDown.next()
-			b.log.Error("outbox", slog.Any("error", err), "retry_in", wait)
-		case pause > 0:
-			dbDown.reset()
-			wait = pause
-			b.log.Warn("slack unreachable; outbox paused", "pause", wait)
-		case !did:
-			dbDown.reset()
-			wait = b.poll
-		default:
-			dbDown.reset()
-		}
-		if wait == 0 {
-			continue
-		}
-		t := time.NewTimer(wait)
+// runJob does one job within jobTimeout. Stopping does not cut it short at once: a job in
+// hand when ctx is done gets jobDrainTimeout more.
+func (b *Bot) runJob(ctx context.Context, job func(context.Context)) {
+	jctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jobTimeout)
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(jobDrainTimeout, cancel) })
+	defer stop()
+	job(jctx)
+}
+
+// drainJobs does the queued jobs on a context of their own, until none is left or
+// jobDrainTimeout has passed.
+func (b *Bot) drainJobs(ctx context.Context) {
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jobDrainTimeout)
+	defer cancel()
+	for dctx.Err() == nil {
 		select {
-		case <-ctx.Done():
-			t.Stop()
+		case job := <-b.jobs:
+			job(dctx)
+		default:
 			return
-		case <-t.C:
 		}
 	}
 }
 
-// outboxBackoff is the wait after consecutive failures: min doubling to max, each wait
-// drawn between half and all of it so that workers and replicas do not retry in step.
-type outboxBackoff struct {
-	min, max, cur time.Duration
+// outbox describes the desk's outbox workers to the store's runtime: they take the
+// Slack items, give each up to a minute, wait up to 10 s between attempts while the store
+// fails, and record in slackLink whether Slack answers. While it does not (5xx, network
+// errors: store.UnavailableError), the runtime pauses them 1 s doubling to 10 s and the
+// items keep their attempts.
+func (b *Bot) outbox() store.OutboxRunner {
+	return store.OutboxRunner{Name: "slack", Kinds: slackKinds, Handle: b.handleOutbox, Workers: b.outboxWorkers,
+		Poll: b.poll, ItemTimeout: time.Minute, StoreRetryMax: 10 * time.Second, Link: &b.slackLink, Logger: b.log,
+		Polled: func() { b.polls.Add(1) }}
 }
-
-func (o *outboxBackoff) next() time.Duration {
-	if o.cur == 0 {
-		o.cur = o.min
-	} else {
-		o.cur = min(2*o.cur, o.max)
-	}
-	return o.cur/2 + rand.N(o.cur/2+1)
-}
-
-func (o *outboxBackoff) reset() { o.cur = 0 }
 
 func (b *Bot) runScheduler(ctx context.Context) {
 	t := time.NewTicker(b.tick)

@@ -396,13 +396,6 @@ func (b *Bot) submitClassify(ctx context.Context, cid int64, user string, v slac
 	return err
 }
 
-// replyPayload is what the mailer needs to send a reply written in Slack.
-type replyPayload struct {
-	Text      string `json:"text"`
-	Actor     string `json:"actor"`
-	ActorName string `json:"actor_name"`
-}
-
 // submitReply queues the reply for the mailer; the key makes a resubmitted modal one email.
 func (b *Bot) submitReply(ctx context.Context, cid int64, user string, v slack.View, reply replier) error {
 	text := strings.TrimSpace(stateValue(v, inText).Value)
@@ -418,7 +411,7 @@ func (b *Bot) submitReply(ctx context.Context, cid int64, user string, v slack.V
 		id = v.Hash
 	}
 	it, err := store.NewOutboxItem(store.OutboxReplyEmail, fmt.Sprintf("reply:%d:%s", cid, id), cid, 0,
-		replyPayload{Text: text, Actor: user, ActorName: b.names.name(ctx, user)})
+		store.ReplyPayload{Text: text, Actor: user, ActorName: b.names.name(ctx, user)})
 	if err != nil {
 		return err
 	}

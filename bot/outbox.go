@@ -17,9 +17,13 @@ import (
 )
 
 // errCardNotPosted makes an update or a thread note wait for its card.
-var errCardNotPosted = errors.New("the contribution's card is not posted yet")
+var errCardNotPosted = store.ErrCardNotPosted
 
-// handleOutbox carries out one Slack outbox item.
+// notice is the payload of the slack_notice items.
+type notice = store.Notice
+
+// handleOutbox carries out one Slack outbox item; it is the store.OutboxHandler of the
+// desk's outbox workers. The runtime logs its failures.
 func (b *Bot) handleOutbox(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
 	var res store.OutboxResult
 	var err error
@@ -36,14 +40,6 @@ func (b *Bot) handleOutbox(ctx context.Context, it store.OutboxItem) (store.Outb
 		res, err = b.postSortedSummary(ctx, it)
 	default:
 		err = store.Permanent(fmt.Errorf("unknown outbox kind %q", it.Kind))
-	}
-	if err != nil {
-		level := slog.LevelWarn
-		if errors.Is(err, errCardNotPosted) {
-			level = slog.LevelDebug
-		}
-		b.log.Log(ctx, level, "outbox item not done", "kind", it.Kind, "key", it.IdempotencyKey,
-			"attempts", it.Attempts+1, slog.Any("error", err))
 	}
 	return res, err
 }
@@ -395,22 +391,6 @@ func textBlocks(text string) []slack.Block {
 	return blocks
 }
 
-// notice is the payload of the slack_notice items the desk queues itself.
-type notice struct {
-	Type      string `json:"type"`
-	Reason    string `json:"reason,omitempty"`    // quarantine
-	Day       string `json:"day,omitempty"`       // digest: 2019-01-21 (Geneva)
-	Deadline  string `json:"deadline,omitempty"`  // deadline_alert: its name
-	Date      string `json:"date,omitempty"`      // deadline_alert: its date
-	Days      int    `json:"days,omitempty"`      // deadline_alert: days before
-	Condition string `json:"condition,omitempty"` // watchdog
-	State     string `json:"state,omitempty"`     // watchdog: raised or cleared
-	Detail    string `json:"detail,omitempty"`    // watchdog
-	Since     string `json:"since,omitempty"`     // watchdog, cleared: when it was raised
-
-	ContributionIDs []int64 `json:"contribution_ids,omitempty"` // escalation
-}
-
 // postNotice posts a message in the intake channel.
 func (b *Bot) postNotice(ctx context.Context, it store.OutboxItem) error {
 	var n notice
@@ -420,15 +400,15 @@ func (b *Bot) postNotice(ctx context.Context, it store.OutboxItem) error {
 	var text string
 	var err error
 	switch n.Type {
-	case "quarantine":
+	case store.NoticeQuarantine:
 		text, err = b.quarantineText(ctx, it, n)
-	case "digest":
+	case store.NoticeDigest:
 		text, err = b.digestText(ctx, n)
-	case "deadline_alert":
+	case store.NoticeDeadlineAlert:
 		text, err = b.deadlineAlertText(ctx, n)
-	case "escalation":
+	case store.NoticeEscalation:
 		text, err = b.escalationText(ctx, n)
-	case "watchdog":
+	case store.NoticeWatchdog:
 		text = b.watchdogText(n)
 	default:
 		return store.Permanent(fmt.Errorf("unknown notice type %q", n.Type))

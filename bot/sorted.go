@@ -92,7 +92,6 @@ func (b *Bot) postSortedSummary(ctx context.Context, it store.OutboxItem) (store
 	}
 	if _, _, err := b.api.PostMessageContext(ctx, b.cfg.Channel, slack.MsgOptionText(cut(text, 300), false),
 		slack.MsgOptionBlocks(blocks...), slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl()); err != nil {
-		b.log.Warn("sorted-away summary not posted", "key", it.IdempotencyKey, slog.Any("error", err))
 		return store.OutboxResult{}, outboxError("post sorted-away summary", err)
 	}
 	return store.OutboxResult{}, nil

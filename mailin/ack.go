@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -23,10 +22,9 @@ import (
 	"github.com/wsis/wsisbot/templates"
 )
 
-// AckStore is what the outbox mail worker reads; *store.Store has it all. The worker
-// never writes: what it did goes back to the store in a store.OutboxResult.
+// AckStore is what the mail handler reads; *store.Store has it all. The handler never
+// writes: what it did goes back to the store in a store.OutboxResult.
 type AckStore interface {
-	ProcessOutbox(ctx context.Context, kinds []string, handle store.OutboxHandler) (bool, error)
 	Contribution(ctx context.Context, id int64) (store.Contribution, error)
 	Message(ctx context.Context, id int64) (store.Message, error)
 	Messages(ctx context.Context, contributionID int64) ([]store.Message, error)
@@ -37,22 +35,17 @@ type AckStore interface {
 }
 
 // MailSender delivers one message. *SMTPSender is the real one. An error wrapped by
-// store.Permanent fails the outbox item; any other error is retried with backoff.
+// store.Permanent fails the outbox item; one wrapped by store.Unavailable pauses the
+// workers; any other error is retried with the item's backoff.
 type MailSender interface {
 	Send(ctx context.Context, envelopeFrom string, to []string, raw []byte) error
 }
 
-// ReplyPayload is the payload of a reply_email outbox item: a reply the secretariat
-// wrote in Slack, sent to the stakeholder in the contribution's conversation.
-type ReplyPayload struct {
-	Text      string `json:"text"`       // what the secretariat wrote, plain text
-	Actor     string `json:"actor"`      // Slack user ID of the author, e.g. U123
-	ActorName string `json:"actor_name"` // their display name
-}
-
-// AckWorker delivers the acknowledgements (ack_email) and the secretariat's replies
-// (reply_email) queued in the outbox. Several workers, in one process or in replicas,
-// may run side by side: the store hands each item to one of them only.
+// AckWorker carries out the acknowledgements (ack_email) and the secretariat's replies
+// (reply_email) queued in the outbox: Handle is its store.OutboxHandler, and Outbox
+// describes its workers to the store's outbox runtime (store.Store.RunOutbox). Several
+// workers, in one process or in replicas, may run side by side: the store hands each item
+// to one of them only.
 type AckWorker struct {
 	st         AckStore
 	sender     MailSender
@@ -61,17 +54,22 @@ type AckWorker struct {
 	nullSender bool
 	logger     *slog.Logger
 
-	// Idle is how long Run waits when nothing is due (default 500 ms).
+	// Idle is how long a worker waits, when nothing is due and no notification came,
+	// before it looks again (default 500 ms).
 	Idle time.Duration
-	// Wake, when set, ends a wait early (see OutboxNotifier). Set it before Run.
-	Wake <-chan struct{}
 	// Link, when set, records whether the mail server can be reached (for /readyz).
-	// Workers may share one. Set it before Run.
 	Link *health.Link
 }
 
 // maxHeadBytes is how much of a stored message is read for its header.
 const maxHeadBytes = 256 << 10
+
+// mailItemTimeout bounds the delivery of one item; mailStoreRetryMax caps the wait after
+// consecutive store failures.
+const (
+	mailItemTimeout   = 3 * time.Minute
+	mailStoreRetryMax = 30 * time.Second
+)
 
 // NewAckWorker builds the worker: st is the store, sender delivers, tpl has the words,
 // cfg gives WSISBOT_FROM and the envelope sender policy.
@@ -93,85 +91,19 @@ func NewAckWorker(st AckStore, sender MailSender, tpl *templates.Set, cfg MailCo
 // outboxMailKinds are the outbox items this worker carries out.
 var outboxMailKinds = []string{store.OutboxAckEmail, store.OutboxReplyEmail}
 
-// Run delivers due items until ctx is done, then returns nil. It never gives up: when
-// the store fails (the database restarts) it logs and tries again with a growing delay,
-// and when the mail server cannot be reached (store.UnavailableError) it pauses with a
-// short backoff of its own, 1 s doubling to 10 s and reset by the next delivery, while
-// the item waits as long without losing an attempt: when the server is back the queue
-// drains within seconds. Besides Wake, it looks for due items every Idle.
-func (w *AckWorker) Run(ctx context.Context) error {
-	w.logger.Info("outbox mail worker started", "from", w.from.Address, "null_sender", w.nullSender)
-	defer w.logger.Info("outbox mail worker stopped")
-	if w.Link == nil {
-		w.Link = &health.Link{}
-	}
-	dbDown := ackBackoff{min: 500 * time.Millisecond, max: 30 * time.Second}
-	serverDown := ackBackoff{min: time.Second, max: 10 * time.Second}
-	for {
-		var pause time.Duration
-		handle := func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
-			res, err := w.Handle(ctx, it)
-			var ua *store.UnavailableError
-			switch {
-			case errors.As(err, &ua):
-				pause = serverDown.next()
-				err = &store.UnavailableError{Err: err, After: pause}
-				w.Link.Down(err)
-			default:
-				// Delivered, or an answer about this message: the server is there.
-				serverDown.reset()
-				w.Link.Up()
-			}
-			return res, err
-		}
-		// An item runs to its end even when ctx is cancelled (shutdown): cancelling a
-		// delivery half-way would roll back the record of mail the server may have taken.
-		ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Minute)
-		processed, err := w.st.ProcessOutbox(ictx, outboxMailKinds, handle)
-		cancel()
-		if ctx.Err() != nil {
-			return nil
-		}
-		var wait time.Duration
-		wake := w.Wake
-		switch {
-		case err != nil:
-			wait = dbDown.next()
-			w.logger.Error("outbox", slog.Any("error", err), "retry_in", wait)
-		case pause > 0:
-			// A notification does not end the pause: the server is down for every item.
-			dbDown.reset()
-			wait, wake = pause, nil
-			w.logger.Warn("mail server unreachable; outbox mail paused", "pause", wait)
-		case processed:
-			dbDown.reset()
-			continue
-		default:
-			dbDown.reset()
-			wait = w.Idle
-			if wait <= 0 {
-				wait = 500 * time.Millisecond
-			}
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-wake:
-			t.Stop()
-		case <-t.C:
-		}
-	}
+// Outbox describes the given number of mail workers to the outbox runtime: they take the
+// acknowledgements and replies, give each delivery up to 3 minutes, wait up to 30 s
+// between attempts while the store fails, and record in Link whether the mail server
+// answers. While it does not (store.UnavailableError), the runtime pauses them 1 s
+// doubling to 10 s and the items keep their attempts.
+func (w *AckWorker) Outbox(workers int) store.OutboxRunner {
+	return store.OutboxRunner{Name: "mail", Kinds: outboxMailKinds, Handle: w.Handle, Workers: workers,
+		Poll: w.Idle, ItemTimeout: mailItemTimeout, StoreRetryMax: mailStoreRetryMax, Link: w.Link, Logger: w.logger}
 }
 
-// Handle carries out one outbox item; it is the store.OutboxHandler of Run, exported so
-// that other loops can drive it.
+// Handle carries out one outbox item; it is the store.OutboxHandler of the mail
+// workers. It logs what it sent; the runtime logs failures.
 func (w *AckWorker) Handle(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
-	log := w.logger.With("outbox_id", it.ID, "kind", it.Kind, "attempt", it.Attempts+1)
-	if it.ContributionID != nil {
-		log = log.With("contribution_id", *it.ContributionID)
-	}
 	var res store.OutboxResult
 	var err error
 	switch it.Kind {
@@ -182,21 +114,19 @@ func (w *AckWorker) Handle(ctx context.Context, it store.OutboxItem) (store.Outb
 	default:
 		err = store.Permanent(fmt.Errorf("mailin: outbox item of kind %q is not mail", it.Kind))
 	}
-	var perm *store.PermanentError
-	var unavailable *store.UnavailableError
-	switch {
-	case err == nil && res.Outbound != nil:
-		log.Info("mail sent", "message_id", res.Outbound.MessageID, "to", res.Outbound.To, "language", res.Outbound.Language)
-	case err == nil:
-		log.Info("nothing to send")
-	case errors.As(err, &perm):
-		log.Error("mail failed for good", slog.Any("error", err))
-	case errors.As(err, &unavailable):
-		log.Warn("mail server unreachable, will retry", slog.Any("error", err))
-	default:
-		log.Warn("mail not sent yet, will retry", slog.Any("error", err))
+	if err != nil {
+		return res, err
 	}
-	return res, err
+	log := w.logger.With("outbox_id", it.ID, "kind", it.Kind, "attempt", it.Attempts+1)
+	if it.ContributionID != nil {
+		log = log.With("contribution_id", *it.ContributionID)
+	}
+	if res.Outbound != nil {
+		log.Info("mail sent", "message_id", res.Outbound.MessageID, "to", res.Outbound.To, "language", res.Outbound.Language)
+	} else {
+		log.Info("nothing to send")
+	}
+	return res, nil
 }
 
 func (w *AckWorker) handleAck(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
@@ -293,7 +223,7 @@ func (w *AckWorker) handleReply(ctx context.Context, it store.OutboxItem) (store
 	if it.ContributionID == nil {
 		return store.OutboxResult{}, store.Permanent(errors.New("reply: the item names no contribution"))
 	}
-	var p ReplyPayload
+	var p store.ReplyPayload
 	if err := json.Unmarshal(it.Payload, &p); err != nil {
 		return store.OutboxResult{}, store.Permanent(fmt.Errorf("reply: payload: %w", err))
 	}
@@ -420,23 +350,6 @@ func ackFirstNonEmpty(ss ...string) string {
 	}
 	return ""
 }
-
-// ackBackoff is the wait after consecutive store failures: min doubling to max, each
-// wait drawn between half and all of it so that replicas do not retry in step.
-type ackBackoff struct {
-	min, max, cur time.Duration
-}
-
-func (b *ackBackoff) next() time.Duration {
-	if b.cur == 0 {
-		b.cur = b.min
-	} else {
-		b.cur = min(2*b.cur, b.max)
-	}
-	return b.cur/2 + rand.N(b.cur/2+1)
-}
-
-func (b *ackBackoff) reset() { b.cur = 0 }
 
 // languageName is a language code's English name, for the secretariat's notes.
 func languageName(code string) string {

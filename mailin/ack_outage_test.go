@@ -1,9 +1,7 @@
 package mailin
 
 import (
-	"context"
 	"fmt"
-	"net"
 	"testing"
 	"time"
 
@@ -24,7 +22,7 @@ func TestAckOutageRecoversWithinSeconds(t *testing.T) {
 	}
 	res := e.ingest(msgs...)
 	for range 2 {
-		e.run(e.worker().Run)
+		e.run(e.mail(e.worker()))
 	}
 	storetest.Eventually(t, ackWait, "attempts against the stopped server", func() bool {
 		var k int
@@ -65,34 +63,5 @@ func TestAckOutageRecoversWithinSeconds(t *testing.T) {
 		if it.Attempts != 1 || it.DoneAt == nil {
 			t.Errorf("%s: attempts=%d done_at=%v, want one counted attempt, the successful one", it.IdempotencyKey, it.Attempts, it.DoneAt)
 		}
-	}
-}
-
-// A notifier started while the database cannot be reached waits for it without failing,
-// and stops with its context.
-func TestOutboxNotifierWaitsForTheDatabase(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens there now
-	n := NewOutboxNotifier("postgres://postgres@"+addr+"/none?sslmode=disable&connect_timeout=1", nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- n.Run(ctx) }()
-	select {
-	case err := <-done:
-		t.Fatalf("Run gave up while the database was down: %v", err)
-	case <-time.After(1500 * time.Millisecond):
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	case <-time.After(ackWait):
-		t.Fatal("Run did not return after its context was cancelled")
 	}
 }

@@ -103,6 +103,11 @@ func (e *ackEnv) worker() *AckWorker {
 	return w
 }
 
+// mail runs w on the store's outbox runtime, with one worker.
+func (e *ackEnv) mail(w *AckWorker) func(context.Context) error {
+	return func(ctx context.Context) error { return e.st.RunOutbox(ctx, w.Outbox(1)) }
+}
+
 // run starts fn in the background; the test's end stops it and checks it returned nil.
 func (e *ackEnv) run(fn func(context.Context) error) {
 	e.t.Helper()
@@ -236,7 +241,7 @@ func TestAckLanguageOfTheContribution(t *testing.T) {
 		msgs = append(msgs, e.inbound(fmt.Sprintf("sender%d@example.org", i), fmt.Sprintf("Proposal %d", i), c.lang, ackInConsultation.Add(-time.Minute)))
 	}
 	res := e.ingest(msgs...)
-	e.run(e.worker().Run)
+	e.run(e.mail(e.worker()))
 	mails := e.waitMails(len(cases))
 	for i, c := range cases {
 		t.Run(c.lang+"→"+c.want, func(t *testing.T) {
@@ -293,7 +298,7 @@ func TestAckDeadlineInstant(t *testing.T) {
 	for i := range all {
 		all[i].res = res[i]
 	}
-	e.run(e.worker().Run)
+	e.run(e.mail(e.worker()))
 	mails := e.waitMails(len(all))
 	for _, s := range all {
 		name := s.lang + "/on time"
@@ -356,7 +361,7 @@ func TestAckHeadersAndStoredConversation(t *testing.T) {
 		t.Fatalf("no acknowledgement queued: %+v", res[0])
 	}
 	cid, ref := res[0].ContributionID, res[0].Ref
-	e.run(e.worker().Run)
+	e.run(e.mail(e.worker()))
 	got := e.waitMails(1)[0]
 	s := readSent(t, got.Data)
 
@@ -453,7 +458,7 @@ func TestAckCRLFInSubjectAddsNoHeader(t *testing.T) {
 		m.FromName = "Eve\r\nX-Injected: yes"
 	})
 	res := e.ingest(in)
-	e.run(e.worker().Run)
+	e.run(e.mail(e.worker()))
 	got := e.waitMails(1)[0]
 	s := readSent(t, got.Data)
 	if s.Header.Has("Bcc") || s.Header.Has("X-Injected") {
@@ -528,7 +533,7 @@ func TestAckNeverAcknowledged(t *testing.T) {
 		msgs = append(msgs, c.msg)
 	}
 	res := e.ingest(msgs...)
-	e.run(e.worker().Run)
+	e.run(e.mail(e.worker()))
 	e.waitMails(1)
 	e.waitIdle()
 	if mails := e.smtp.Mails(); len(mails) != 1 || mails[0].To[0] != "ministry@gov.example" {
@@ -580,7 +585,7 @@ func TestAckSecondLookRefusesNoReplyAddresses(t *testing.T) {
 			t.Fatalf("setup: no acknowledgement queued: %+v", r)
 		}
 	}
-	e.run(e.worker().Run)
+	e.run(e.mail(e.worker()))
 	e.waitIdle()
 	for _, r := range res {
 		c := e.contribution(r.ContributionID)
@@ -606,7 +611,7 @@ func TestAckPerSenderCap(t *testing.T) {
 	if c := e.contribution(res[2].ContributionID); c.AckStatus != store.AckSuppressed || !strings.Contains(c.AckSuppressedReason, "cap") {
 		t.Errorf("third: ack %q reason %q", c.AckStatus, c.AckSuppressedReason)
 	}
-	e.run(e.worker().Run)
+	e.run(e.mail(e.worker()))
 	e.waitMails(2)
 	e.waitIdle()
 	if n := len(e.smtp.Mails()); n != 2 {
@@ -626,7 +631,7 @@ func TestAckRetryAfter451(t *testing.T) {
 	e.smtp.FailData(451)
 	r := e.ingest(e.inbound("retry@ngo.example", "Submission", "en", ackInConsultation))[0]
 	key := fmt.Sprintf("ack:%d", r.ContributionID)
-	e.run(e.worker().Run)
+	e.run(e.mail(e.worker()))
 	storetest.Eventually(t, ackWait, "the first attempt to fail with 451", func() bool {
 		it := e.item(r.ContributionID, key)
 		return it.Attempts == 1 && strings.Contains(it.LastError, "451")
@@ -657,7 +662,7 @@ func TestAckRetryAfterServerWasDown(t *testing.T) {
 	e.smtp.Stop()
 	r := e.ingest(e.inbound("patient@ngo.example", "Submission", "en", ackInConsultation))[0]
 	key := fmt.Sprintf("ack:%d", r.ContributionID)
-	e.run(e.worker().Run)
+	e.run(e.mail(e.worker()))
 	storetest.Eventually(t, ackWait, "an attempt against the stopped server", func() bool {
 		return strings.Contains(e.item(r.ContributionID, key).LastError, "connect")
 	})
@@ -676,7 +681,7 @@ func TestAck550IsPermanent(t *testing.T) {
 	e := newAckEnv(t, ackInConsultation)
 	e.smtp.RejectRcpt("gone@ngo.example", 550)
 	r := e.ingest(e.inbound("gone@ngo.example", "Submission", "en", ackInConsultation))[0]
-	e.run(e.worker().Run)
+	e.run(e.mail(e.worker()))
 	storetest.Eventually(t, ackWait, "the acknowledgement to fail", func() bool {
 		return e.contribution(r.ContributionID).AckStatus == store.AckFailed
 	})
@@ -728,7 +733,7 @@ func TestAckTwoWorkersSendEachOnce(t *testing.T) {
 		w.Idle = time.Millisecond
 		e.run(func(ctx context.Context) error {
 			start.Wait()
-			return w.Run(ctx)
+			return e.st.RunOutbox(ctx, w.Outbox(1))
 		})
 	}
 	start.Done()
@@ -769,7 +774,7 @@ func (c countingSender) Send(ctx context.Context, from string, to []string, raw 
 }
 
 func TestReplyPayloadJSON(t *testing.T) {
-	b, err := json.Marshal(ReplyPayload{Text: "Merci.", Actor: "U123", ActorName: "Gitanjali Sah"})
+	b, err := json.Marshal(store.ReplyPayload{Text: "Merci.", Actor: "U123", ActorName: "Gitanjali Sah"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -783,7 +788,7 @@ func TestReplyThreadedInTheConversation(t *testing.T) {
 	in := e.inbound("amina.diallo@gov.example", "Contribution de la République", "fr", ackInConsultation.Add(-time.Hour),
 		func(m *store.Inbound) { m.References = []string{"root.1@gov.example"} })
 	r := e.ingest(in)[0]
-	e.run(e.worker().Run)
+	e.run(e.mail(e.worker()))
 	ack := readSent(t, e.waitMails(1)[0].Data)
 	e.waitIdle()
 
@@ -796,7 +801,7 @@ func TestReplyThreadedInTheConversation(t *testing.T) {
 		t.Fatalf("setup: follow-up not threaded: %+v", fr)
 	}
 	it, err := store.NewOutboxItem(store.OutboxReplyEmail, "reply:test:1", r.ContributionID, 0,
-		ReplyPayload{Text: "Madame, Monsieur,\n\nNous avons bien reçu l'annexe <b>révisée</b>.", Actor: "U123", ActorName: "Gitanjali Sah"})
+		store.ReplyPayload{Text: "Madame, Monsieur,\n\nNous avons bien reçu l'annexe <b>révisée</b>.", Actor: "U123", ActorName: "Gitanjali Sah"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -868,11 +873,11 @@ func TestReplyWithoutTextFails(t *testing.T) {
 	e := newAckEnv(t, ackInConsultation)
 	e.pol.Ack = false
 	r := e.ingest(e.inbound("a@ngo.example", "Submission", "en", ackInConsultation))[0]
-	it, _ := store.NewOutboxItem(store.OutboxReplyEmail, "reply:empty", r.ContributionID, 0, ReplyPayload{Text: "  \n", Actor: "U1"})
+	it, _ := store.NewOutboxItem(store.OutboxReplyEmail, "reply:empty", r.ContributionID, 0, store.ReplyPayload{Text: "  \n", Actor: "U1"})
 	if _, err := e.st.Enqueue(e.ctx, it); err != nil {
 		t.Fatal(err)
 	}
-	e.run(e.worker().Run)
+	e.run(e.mail(e.worker()))
 	e.waitIdle()
 	got := e.item(r.ContributionID, "reply:empty")
 	if got.FailedAt == nil || !strings.Contains(got.LastError, "empty") {
@@ -897,7 +902,7 @@ func TestAckStatesTheConfirmedKind(t *testing.T) {
 	if _, err := e.st.Classify(e.ctx, cid, "U1", store.Classification{Kind: store.KindHLTFNomination, StakeholderType: store.StakeholderCivilSociety}); err != nil {
 		t.Fatal(err)
 	}
-	e.run(e.worker().Run)
+	e.run(e.mail(e.worker()))
 	mails := e.waitMails(2)
 	known, _ := mailTo(mails, "hltf@ngo.example")
 	guessed, _ := mailTo(mails, "guess@ngo.example")
@@ -909,42 +914,22 @@ func TestAckStatesTheConfirmedKind(t *testing.T) {
 	}
 }
 
-func TestAckNotifierWakesTheWorker(t *testing.T) {
+// A worker that would not look again for an hour delivers within seconds of the
+// item's queueing: the store's notification wakes it.
+func TestAckNotificationWakesTheWorker(t *testing.T) {
 	e := newAckEnv(t, ackInConsultation)
-	n := NewOutboxNotifier(e.url, e.logger())
-	e.run(n.Run)
-	select {
-	case <-n.Listening():
-	case <-time.After(ackWait):
-		t.Fatal("LISTEN not acknowledged")
-	}
-	polls := &pollCountingStore{Store: e.st}
-	sender, err := NewSMTPSender(e.cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := NewAckWorker(polls, sender, e.tpl, e.cfg, e.logger())
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := e.worker()
 	w.Idle = time.Hour // only a notification can wake it in time
-	w.Wake = n.Wake()
-	e.run(w.Run)
-	storetest.Eventually(t, ackWait, "the worker's first, empty poll", func() bool { return polls.n.Load() >= 1 })
+	var polls atomic.Int32
+	r := w.Outbox(1)
+	r.Polled = func() { polls.Add(1) }
+	e.run(func(ctx context.Context) error { return e.st.RunOutbox(ctx, r) })
+	storetest.Eventually(t, ackWait, "LISTEN and the worker's first, empty poll", func() bool {
+		return e.st.OutboxListening() && polls.Load() >= 1
+	})
 	e.ingest(e.inbound("quick@ngo.example", "Submission", "en", ackInConsultation))
 	e.waitMails(1)
-	storetest.Eventually(t, ackWait, "the delivering poll to end", func() bool { return polls.n.Load() >= 2 })
-}
-
-// pollCountingStore counts the worker's finished polls of the outbox.
-type pollCountingStore struct {
-	*store.Store
-	n atomic.Int32
-}
-
-func (p *pollCountingStore) ProcessOutbox(ctx context.Context, kinds []string, handle store.OutboxHandler) (bool, error) {
-	defer p.n.Add(1)
-	return p.Store.ProcessOutbox(ctx, kinds, handle)
+	storetest.Eventually(t, ackWait, "the delivering poll to end", func() bool { return polls.Load() >= 2 })
 }
 
 func TestAckWorkerStopsWithItsContext(t *testing.T) {
@@ -953,7 +938,7 @@ func TestAckWorkerStopsWithItsContext(t *testing.T) {
 	w.Idle = time.Hour
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- w.Run(ctx) }()
+	go func() { done <- e.st.RunOutbox(ctx, w.Outbox(2)) }()
 	cancel()
 	select {
 	case err := <-done:

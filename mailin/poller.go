@@ -17,6 +17,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/wsis/wsisbot/internal/backoff"
 	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store"
 )
@@ -202,12 +203,12 @@ func (p *Poller) Run(ctx context.Context) error {
 			p.log.Warn("imap: connecting without TLS to a server that is not on this machine", "addr", p.cfg.Addr)
 		}
 	}
-	bo := newBackoff(p.minBackoff, p.maxBackoff)
+	bo := backoff.New(p.minBackoff, p.maxBackoff)
 	tokenRetried := false
 	stoppedBy := "" // the permanent error last said at error level
 	for {
 		err := p.session(ctx, func() {
-			bo.reset()
+			bo.Reset()
 			tokenRetried = false
 			if stoppedBy != "" {
 				p.log.Info("imap: the intake reads the mailbox again", "addr", p.cfg.Addr, "mailbox", p.cfg.Mailbox)
@@ -255,7 +256,7 @@ func (p *Poller) Run(ctx context.Context) error {
 				p.log.Info("imap: the intake is still stopped; trying again", "retry_in", delay, slog.Any("error", err))
 			}
 		} else {
-			delay = bo.next()
+			delay = bo.Next()
 			p.log.Warn("imap: reconnecting", "addr", p.cfg.Addr, "retry_in", delay.Round(time.Millisecond), slog.Any("error", err))
 		}
 		p.countReconnect()

@@ -359,13 +359,6 @@ func (s *Store) Flags(ctx context.Context) (map[string]time.Time, error) {
 	return out, nil
 }
 
-// Escalation is the payload of the slack_notice item that escalates contributions nobody
-// acknowledged.
-type Escalation struct {
-	Type            string  `json:"type"` // "escalation"
-	ContributionIDs []int64 `json:"contribution_ids"`
-}
-
 // ClaimEscalations takes up to limit contributions still received (nobody acknowledged
 // them) that wsisbot stored before createdBefore and were never escalated, marks them
 // escalated and queues one channel notice listing them, in one transaction. Each
@@ -398,7 +391,7 @@ func (s *Store) ClaimEscalations(ctx context.Context, createdBefore time.Time, l
 		slices.Sort(ids)
 		// Each contribution is claimed once, so the first id names this notice uniquely.
 		it, err := NewOutboxItem(OutboxSlackNotice, fmt.Sprintf("escalation:%d", ids[0]), 0, 0,
-			Escalation{Type: "escalation", ContributionIDs: ids})
+			Notice{Type: NoticeEscalation, ContributionIDs: ids})
 		if err != nil {
 			return err
 		}

@@ -29,9 +29,8 @@ type table struct {
 }
 
 // The writer's column lists are beside their tables' other SQL: contributions and events
-// in contributions.go, messages, attachments and blobs in messages.go; the outbox's is
-// the one enqueue writes (outbox.go).
-var outboxTable = table{"outbox", []string{"kind", "idempotency_key", "contribution_id", "message_id", "payload", "next_attempt_at", "created_at"}}
+// in contributions.go, messages, attachments and blobs in messages.go, the outbox's in
+// outbox.go.
 
 // insertSQL is the INSERT of n rows into t, with the id first when withID, and tail
 // (ON CONFLICT, RETURNING) after the values.

@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/wsis/wsisbot/internal/backoff"
 )
 
 // Kinds of outbox item: each is a side effect a worker carries out.
@@ -63,6 +64,12 @@ func NewOutboxItem(kind, key string, contributionID, messageID int64, payload an
 // OutboxNotifyChannel is the PostgreSQL NOTIFY channel raised when items are queued.
 const OutboxNotifyChannel = "wsisbot_outbox"
 
+// outboxTable is the outbox's column list for every INSERT: enqueue's and the ingest
+// writer's.
+var outboxTable = table{"outbox", []string{"kind", "idempotency_key", "contribution_id", "message_id", "payload", "next_attempt_at", "created_at"}}
+
+var enqueueSQL = outboxTable.insertSQL(false, 1, "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")
+
 // enqueue inserts an item unless its idempotency key exists. It reports whether it was new.
 func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, it OutboxItem) (bool, error) {
 	now := s.clock.Now()
@@ -73,8 +80,7 @@ func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, it OutboxItem) (bool, 
 		it.Payload = json.RawMessage("{}")
 	}
 	var id int64
-	err := tx.QueryRowxContext(ctx, `INSERT INTO outbox (kind, idempotency_key, contribution_id, message_id, payload, next_attempt_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+	err := tx.QueryRowxContext(ctx, enqueueSQL,
 		it.Kind, it.IdempotencyKey, it.ContributionID, it.MessageID, string(it.Payload), it.NextAttemptAt, now).Scan(&id)
 	if err != nil {
 		if errors.Is(err, errNoRows) {
@@ -167,6 +173,10 @@ type PermanentError struct{ Err error }
 func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
 func (e *PermanentError) Unwrap() error { return e.Err }
 
+// ErrCardNotPosted is what a handler of a card's update or thread note answers while the
+// card itself is not posted: the item waits for it (an expected wait, logged quietly).
+var ErrCardNotPosted = errors.New("the contribution's card is not posted yet")
+
 // Permanent wraps err as a PermanentError.
 func Permanent(err error) error { return &PermanentError{Err: err} }
 
@@ -212,15 +222,12 @@ const MaxOutboxAttempts = 12
 // outcome recorded.
 const outboxRecordTimeout = 15 * time.Second
 
-// outboxBackoff is the wait before attempt n+1: 5 s doubling to one hour, with jitter.
-func outboxBackoff(attempts int) time.Duration {
-	d := 5 * time.Second
-	for i := 1; i < attempts && d < time.Hour; i++ {
-		d *= 2
-	}
-	d = min(d, time.Hour)
-	return d/2 + rand.N(d/2+1)
-}
+// outboxRetryMin and outboxRetryMax bound an item's own backoff after a temporary
+// failure: 5 s doubling to one hour, with jitter.
+const (
+	outboxRetryMin = 5 * time.Second
+	outboxRetryMax = time.Hour
+)
 
 // ProcessOutbox claims one due item of the given kinds with FOR UPDATE SKIP LOCKED, so
 // that several workers (or replicas) never take the same item, hands it to handle with
@@ -305,7 +312,7 @@ func (s *Store) recordOutboxFailure(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		}
 		return s.onOutboxFailed(ctx, tx, it, msg)
 	}
-	wait := outboxBackoff(attempts)
+	wait := backoff.Delay(outboxRetryMin, outboxRetryMax, attempts)
 	_, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1`,
 		it.ID, attempts, msg, now.Add(wait))
 	if err != nil {

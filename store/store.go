@@ -27,6 +27,9 @@ type Store struct {
 	stmts  map[string]*sqlx.Stmt
 
 	onOutboxFailure func(kind string, permanent, rateLimited bool)
+
+	url    string    // for the outbox listener's own connection
+	outbox outboxHub // wakes the outbox workers (outbox_worker.go)
 }
 
 // ObserveOutboxFailures calls f after each failed outbox attempt (for metrics): the
@@ -56,7 +59,7 @@ func Open(ctx context.Context, url string, clock Clock, phases *Phases) (*Store,
 	if phases == nil {
 		phases = DefaultPhases()
 	}
-	s := &Store{db: db, clock: clock, phases: phases}
+	s := &Store{db: db, clock: clock, phases: phases, url: url}
 	if err := s.prepareNamed(ctx); err != nil {
 		// Most often the schema is older than the binary: say so, and what to do.
 		if serr := s.CheckSchema(ctx); serr != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/wsis/wsisbot/bot"
+	"github.com/wsis/wsisbot/internal/backoff"
 	"github.com/wsis/wsisbot/internal/health"
 	"github.com/wsis/wsisbot/mailin"
 	"github.com/wsis/wsisbot/store"
@@ -33,11 +34,11 @@ type app struct {
 	clock   store.Clock
 	metrics *metrics
 
-	poller   *mailin.Poller
-	mailers  []*mailin.AckWorker
-	mailLink *health.Link // whether the mail workers reach the mail server
-	notifier *mailin.OutboxNotifier
-	desk     *bot.Bot
+	poller      *mailin.Poller
+	mailer      *mailin.AckWorker // the mail workers' handler
+	mailWorkers int               // how many mail items are sent side by side
+	mailLink    *health.Link      // whether the mail workers reach the mail server
+	desk        *bot.Bot
 
 	leading bool // this replica holds the mailbox lock
 	mu      sync.Mutex
@@ -47,6 +48,7 @@ type app struct {
 
 	listening chan struct{} // closed once the HTTP server listens on httpAddr
 	httpAddr  string
+	listen    func(network, address string) (net.Listener, error)
 }
 
 // appOptions adjust an app for the demo and tests.
@@ -61,6 +63,9 @@ type appOptions struct {
 	stoppedRetry  time.Duration
 	intakeRestart time.Duration
 	botOptions    []bot.Option
+
+	// listen opens the HTTP listener (default net.Listen), for tests of its failures.
+	listen func(network, address string) (net.Listener, error)
 }
 
 // intakeSettings are how the intake tells the other replicas that it reads the mailbox.
@@ -69,7 +74,7 @@ type intakeSettings struct {
 	replica string        // this replica, in heartbeats and logs
 	beat    time.Duration // heartbeat interval (5 s)
 	fresh   time.Duration // a heartbeat older than this means nobody reads the mailbox (6 beats)
-	restart time.Duration // first wait before starting an intake that returned unexpectedly (1 s)
+	restart time.Duration // first wait before starting an intake that returned unexpectedly (1 s, doubling to 1 min)
 }
 
 func newIntakeSettings(cfg mailin.IMAPConfig, opt appOptions) intakeSettings {
@@ -111,7 +116,11 @@ func openApp(ctx context.Context, cfg *Config, logger *slog.Logger, opt appOptio
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
-	a := &app{cfg: cfg, logger: logger, st: st, clock: clock, listening: make(chan struct{}), statusChanged: make(chan struct{}, 1)}
+	a := &app{cfg: cfg, logger: logger, st: st, clock: clock, listening: make(chan struct{}), statusChanged: make(chan struct{}, 1),
+		listen: opt.listen}
+	if a.listen == nil {
+		a.listen = net.Listen
+	}
 	if err := a.build(opt); err != nil {
 		st.Close()
 		return nil, err
@@ -153,20 +162,13 @@ func (a *app) build(opt appOptions) error {
 		if err != nil {
 			return fmt.Errorf("WSISBOT_TEMPLATES: %w", err)
 		}
-		a.notifier = mailin.NewOutboxNotifier(cfg.DatabaseURL, a.logger)
-		n := max(opt.mailWorkers, 2)
-		for range n {
-			w, err := mailin.NewAckWorker(a.st, sender, tpl, cfg.Mail, a.logger)
-			if err != nil {
-				return err
-			}
-			a.mailers = append(a.mailers, w)
+		w, err := mailin.NewAckWorker(a.st, sender, tpl, cfg.Mail, a.logger)
+		if err != nil {
+			return err
 		}
-		a.mailers[0].Wake = a.notifier.Wake()
 		a.mailLink = &health.Link{}
-		for _, w := range a.mailers {
-			w.Link = a.mailLink
-		}
+		w.Link = a.mailLink
+		a.mailer, a.mailWorkers = w, max(opt.mailWorkers, 2)
 	}
 	if cfg.Bot.BotToken != "" {
 		promotion := func(raw []byte) store.Promotion { return mailin.PromotionFor(raw, pol) }
@@ -327,25 +329,38 @@ func (a *app) ready(ctx context.Context) (map[string]string, bool) {
 }
 
 // run runs every part until ctx is done or a part fails for good, then shuts down in
-// order: the intake and the desk first, the mail workers after them (so what the intake
-// queued is still sent), the HTTP server, and the database last.
+// order: the HTTP server first (no more Slack clicks; the requests in hand finish), the
+// intake and the desk next (the desk does the work already acknowledged to Slack), the
+// mail workers after them (so what the intake queued is still sent; each finishes the
+// item in hand), and the database last. A part's failure is returned, not logged.
 func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	defer a.st.Close()
 	if lockRetry <= 0 {
 		lockRetry = 2 * time.Second
 	}
-	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	ln, err := a.listen("tcp", a.cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("WSISBOT_HTTP_ADDR %s: %w", a.cfg.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: a.handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
 	a.httpAddr = ln.Addr().String()
-	close(a.listening)
-	a.logger.Info("serving", "http_addr", ln.Addr().String(), "version", version,
-		"intake", a.poller != nil, "mail", len(a.mailers) > 0, "slack", a.desk != nil)
 
-	failed := make(chan error, 8)
+	// Three parts may fail for good, each at most once: the HTTP server, the desk and the
+	// mail workers. The buffer holds every such failure, so no send ever blocks.
+	const failingParts = 3
+	failed := make(chan error, failingParts)
+
+	srv := &http.Server{Handler: a.handler(), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			failed <- fmt.Errorf("WSISBOT_HTTP_ADDR %s: %w", a.httpAddr, err)
+		}
+	}()
+	close(a.listening)
+	a.logger.Info("serving", "http_addr", a.httpAddr, "version", version,
+		"intake", a.poller != nil, "mail", a.mailer != nil, "slack", a.desk != nil)
+
 	var front, back sync.WaitGroup
 	frontCtx, stopFront := context.WithCancel(ctx)
 	defer stopFront()
@@ -353,38 +368,21 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	defer stopBack()
 
 	if a.poller != nil {
-		front.Add(1)
-		go func() {
-			defer front.Done()
-			a.runIntake(frontCtx, lockRetry)
-		}()
+		front.Go(func() { a.runIntake(frontCtx, lockRetry) })
 	}
 	if a.desk != nil {
-		front.Add(1)
-		go func() {
-			defer front.Done()
+		front.Go(func() {
 			if err := a.desk.Run(frontCtx); err != nil && !errors.Is(err, context.Canceled) {
 				failed <- fmt.Errorf("slack: %w", err)
 			}
-		}()
+		})
 	}
-	if a.notifier != nil {
-		back.Add(1)
-		go func() {
-			defer back.Done()
-			if err := a.notifier.Run(backCtx); err != nil {
-				a.logger.Warn("outbox notifications off", slog.Any("error", err))
-			}
-		}()
-	}
-	for _, w := range a.mailers {
-		back.Add(1)
-		go func() {
-			defer back.Done()
-			if err := w.Run(backCtx); err != nil && !errors.Is(err, context.Canceled) {
+	if a.mailer != nil {
+		back.Go(func() {
+			if err := a.st.RunOutbox(backCtx, a.mailer.Outbox(a.mailWorkers)); err != nil {
 				failed <- fmt.Errorf("mail: %w", err)
 			}
-		}()
+		})
 	}
 
 	var runErr error
@@ -392,17 +390,31 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	case <-ctx.Done():
 		a.logger.Info("shutting down")
 	case runErr = <-failed:
-		a.logger.Error("stopping", slog.Any("error", runErr))
+		a.logger.Info("shutting down: a part failed for good")
 	}
+	// No more Slack clicks: the server stops listening and waits for the requests in
+	// hand, whose work the desk's job workers, still running, then carry out.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		a.logger.Warn("http: requests still open at shutdown are cut", slog.Any("error", err))
+		_ = srv.Close()
+	}
+	<-served
 	stopFront()
 	front.Wait()
 	// The mail workers finish what they hold; the outbox keeps the rest for next time.
 	stopBack()
 	back.Wait()
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(shutdownCtx)
-	return runErr
+	// Failures while stopping are not returned, so they are said here.
+	for {
+		select {
+		case err := <-failed:
+			a.logger.Warn("failed while stopping", slog.Any("error", err))
+		default:
+			return runErr
+		}
+	}
 }
 
 // runIntake reads the mailbox whenever this replica holds its lock, until ctx is done:
@@ -410,7 +422,7 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 // logged and it starts again after a growing wait.
 func (a *app) runIntake(ctx context.Context, lockRetry time.Duration) {
 	name := "mailbox:" + a.intake.key
-	delay := a.intake.restart
+	restarts := backoff.New(a.intake.restart, time.Minute)
 	for {
 		began := time.Now()
 		err := a.runIntakeOnce(ctx, name, lockRetry)
@@ -421,8 +433,9 @@ func (a *app) runIntake(ctx context.Context, lockRetry time.Duration) {
 			err = errors.New("it returned without being asked to stop")
 		}
 		if time.Since(began) > 10*time.Minute {
-			delay = a.intake.restart
+			restarts.Reset()
 		}
+		delay := restarts.Next()
 		a.logger.Error("intake: stopped unexpectedly; starting it again", "retry_in", delay, slog.Any("error", err))
 		t := time.NewTimer(delay)
 		select {
@@ -431,7 +444,6 @@ func (a *app) runIntake(ctx context.Context, lockRetry time.Duration) {
 			return
 		case <-t.C:
 		}
-		delay = min(2*delay, time.Minute)
 	}
 }
 

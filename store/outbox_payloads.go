@@ -1,0 +1,40 @@
+package store
+
+// The payloads of outbox items, one type each, used by the side that queues an item and
+// by the side that carries it out. An acknowledgement (ack_email) and a card
+// (slack_card, slack_update) carry none: they are rendered from the contribution. A
+// thread note (slack_thread) carries a ThreadNote.
+
+// ReplyPayload is the payload of a reply_email item: a reply the secretariat wrote in
+// Slack, sent to the stakeholder in the contribution's conversation.
+type ReplyPayload struct {
+	Text      string `json:"text"`       // what the secretariat wrote, plain text
+	Actor     string `json:"actor"`      // Slack user ID of the author, e.g. U123
+	ActorName string `json:"actor_name"` // their display name
+}
+
+// Types of Notice.
+const (
+	NoticeQuarantine    = "quarantine"
+	NoticeDigest        = "digest"
+	NoticeDeadlineAlert = "deadline_alert"
+	NoticeEscalation    = "escalation"
+	NoticeWatchdog      = "watchdog"
+)
+
+// Notice is the payload of a slack_notice item: a message in the intake channel. Type
+// says which; the other fields belong to one type each.
+type Notice struct {
+	Type      string `json:"type"`
+	Reason    string `json:"reason,omitempty"`    // quarantine
+	Day       string `json:"day,omitempty"`       // digest: 2019-01-21 (Geneva)
+	Deadline  string `json:"deadline,omitempty"`  // deadline_alert: its name
+	Date      string `json:"date,omitempty"`      // deadline_alert: its date
+	Days      int    `json:"days,omitempty"`      // deadline_alert: days before
+	Condition string `json:"condition,omitempty"` // watchdog
+	State     string `json:"state,omitempty"`     // watchdog: raised or cleared
+	Detail    string `json:"detail,omitempty"`    // watchdog
+	Since     string `json:"since,omitempty"`     // watchdog, cleared: when it was raised
+
+	ContributionIDs []int64 `json:"contribution_ids,omitempty"` // escalation
+}

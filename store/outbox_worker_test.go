@@ -1,0 +1,197 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/wsis/wsisbot/internal/health"
+	"github.com/wsis/wsisbot/store"
+	"github.com/wsis/wsisbot/store/storetest"
+)
+
+const runtimeKind = "test_kind"
+
+// runRuntime runs r on s until the test ends, and checks that RunOutbox then returns nil
+// promptly.
+func runRuntime(t *testing.T, s *store.Store, r store.OutboxRunner) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.RunOutbox(ctx, r) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("RunOutbox: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("RunOutbox did not return after its context was cancelled")
+		}
+	})
+}
+
+// handledItems is a handler that reports each item it carries out.
+func handledItems() (store.OutboxHandler, chan string) {
+	ch := make(chan string, 16)
+	return func(_ context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+		ch <- it.IdempotencyKey
+		return store.OutboxResult{}, nil
+	}, ch
+}
+
+func waitHandled(t *testing.T, ch chan string, key string, within time.Duration) {
+	t.Helper()
+	select {
+	case got := <-ch:
+		if got != key {
+			t.Fatalf("handled %q, want %q", got, key)
+		}
+	case <-time.After(within):
+		t.Fatalf("%s not handled within %s", key, within)
+	}
+}
+
+// A worker that would look again only in an hour carries out an item within a second
+// of its queueing by another connection: the NOTIFY wakes it.
+func TestOutboxRuntimeWakesOnNotify(t *testing.T) {
+	clock := store.NewOffsetClock(inConsultation)
+	s, url := storetest.New(t, storetest.Options{Clock: clock})
+	handle, handled := handledItems()
+	var polls atomic.Int32
+	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []string{runtimeKind}, Handle: handle, Workers: 2,
+		Poll: time.Hour, Polled: func() { polls.Add(1) }})
+	storetest.Eventually(t, 10*time.Second, "LISTEN and both workers' first look", func() bool {
+		return s.OutboxListening() && polls.Load() >= 2
+	})
+	other, err := sqlx.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx := other.MustBegin()
+	tx.MustExec(`INSERT INTO outbox (kind, idempotency_key, payload, next_attempt_at, created_at)
+		VALUES ($1, 'notified', '{}', $2, $2)`, runtimeKind, clock.Now().Add(-time.Second))
+	tx.MustExec(`SELECT pg_notify($1, '')`, store.OutboxNotifyChannel)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	waitHandled(t, handled, "notified", 5*time.Second)
+}
+
+// With notifications down (the listener cannot connect) or lost (an item queued without
+// NOTIFY), the workers still find due items by looking every Poll.
+func TestOutboxRuntimePollsWithoutNotifications(t *testing.T) {
+	s, clock := newStore(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	store.SetOutboxListenURL(s, "postgres://postgres@"+addr+"/none?sslmode=disable&connect_timeout=1")
+	handle, handled := handledItems()
+	var polls atomic.Int32
+	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []string{runtimeKind}, Handle: handle, Poll: 100 * time.Millisecond,
+		Polled: func() { polls.Add(1) }})
+	for i := range 3 {
+		// Queue each item while the worker is idle, between two looks.
+		p := polls.Load()
+		storetest.Eventually(t, 3*time.Second, "the worker to look and find nothing", func() bool { return polls.Load() >= p+2 })
+		key := fmt.Sprintf("polled-%d", i)
+		if _, err := s.DB().Exec(`INSERT INTO outbox (kind, idempotency_key, payload, next_attempt_at, created_at)
+			VALUES ($1, $2, '{}', $3, $3)`, runtimeKind, key, clock.Now().Add(-time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		waitHandled(t, handled, key, 3*time.Second)
+	}
+	if s.OutboxListening() {
+		t.Error("OutboxListening says the listener is up; it cannot connect")
+	}
+}
+
+// While the far end is unavailable the worker pauses, 1 s doubling, without spending
+// the item's attempts and without being woken by new items; the Link says so meanwhile.
+// The first answer from the far end ends the pause and marks the Link up.
+func TestOutboxRuntimePausesOnUnavailable(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	const outages = 2
+	var (
+		mu    sync.Mutex
+		calls []time.Time
+		link  health.Link
+		down  []bool
+		done  = make(chan struct{})
+	)
+	handle := func(_ context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls = append(calls, time.Now())
+		_, ok := link.Report(time.Now())
+		down = append(down, !ok)
+		if len(calls) <= outages {
+			return store.OutboxResult{}, store.Unavailable(errors.New("connection refused"))
+		}
+		if len(calls) == outages+2 {
+			close(done)
+		}
+		return store.OutboxResult{}, nil
+	}
+	first, _ := store.NewOutboxItem(runtimeKind, "paused", 0, 0, nil)
+	if _, err := s.Enqueue(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []string{runtimeKind}, Handle: handle, Poll: 10 * time.Millisecond, Link: &link})
+	storetest.Eventually(t, 5*time.Second, "the first outage", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(calls) >= 1
+	})
+	// A new item, with its notification, during the pause: it waits for the pause too.
+	second, _ := store.NewOutboxItem(runtimeKind, "queued-during-the-pause", 0, 0, nil)
+	if _, err := s.Enqueue(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the items were not done after the outage")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// Pauses: the first between 0.5 and 1 s, the second between 1 and 2 s (jitter).
+	for i, least := range []time.Duration{500 * time.Millisecond, time.Second} {
+		if gap := calls[i+1].Sub(calls[i]); gap < least {
+			t.Errorf("call %d came %s after call %d, want a pause of at least %s", i+2, gap, i+1, least)
+		}
+	}
+	if down[0] || !down[1] || !down[2] || down[3] {
+		t.Errorf("link down at each call: %v, want up, down, down, up", down)
+	}
+	if s, ok := link.Report(time.Now()); !ok {
+		t.Errorf("link after the outage: %s", s)
+	}
+	it := outboxItemByKey(t, s, "paused")
+	if it.DoneAt == nil || it.Attempts != 1 {
+		t.Errorf("item after %d outages: done_at=%v attempts=%d, want done with only the success counted", outages, it.DoneAt, it.Attempts)
+	}
+}
+
+func outboxItemByKey(t *testing.T, s *store.Store, key string) store.OutboxItem {
+	t.Helper()
+	var it store.OutboxItem
+	if err := s.DB().Get(&it, `SELECT id, kind, idempotency_key, contribution_id, message_id, payload, attempts,
+		next_attempt_at, last_error, done_at, failed_at, created_at FROM outbox WHERE idempotency_key = $1`, key); err != nil {
+		t.Fatal(err)
+	}
+	return it
+}
