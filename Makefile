@@ -34,4 +34,4 @@ build:
 
 ## fuzz: fuzz the parser for a minute
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./mailin
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./mailin/parse

@@ -17,6 +17,7 @@ import (
 	"github.com/emersion/go-message/textproto"
 
 	"github.com/wsis/wsisbot/internal/health"
+	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/templates"
 )
@@ -328,7 +329,7 @@ func (w *AckWorker) refusal(addr string) string {
 		return fmt.Sprintf("%q is not a usable address", addr)
 	case strings.EqualFold(addr, w.from.Address):
 		return addr + " is our own address"
-	case IsNoReplyAddress(addr):
+	case parse.IsNoReplyAddress(addr):
 		return addr + " is a no-reply or system address"
 	}
 	return ""

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
 	"github.com/wsis/wsisbot/templates"
@@ -138,7 +139,7 @@ func (e *ackEnv) inbound(from, subject, lang string, received time.Time, mods ..
 	for _, mod := range mods {
 		mod(&m)
 	}
-	m.NoReply = m.NoReply || IsNoReplyAddress(ackFirstNonEmpty(m.ReplyTo, m.FromEmail))
+	m.NoReply = m.NoReply || parse.IsNoReplyAddress(ackFirstNonEmpty(m.ReplyTo, m.FromEmail))
 	var b strings.Builder
 	fmt.Fprintf(&b, "From: %s <%s>\r\n", mime.QEncoding.Encode("utf-8", m.FromName), m.FromEmail)
 	if m.ReplyTo != "" {

@@ -18,6 +18,7 @@ import (
 	"github.com/emersion/go-message/charset"
 	"github.com/emersion/go-sasl"
 
+	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -68,8 +69,8 @@ func (c IMAPConfig) Validate() error {
 }
 
 // Limits are the parser limits of the configuration (zero fields take the defaults).
-func (c IMAPConfig) Limits() Limits {
-	return Limits{MaxMessageBytes: c.MaxMessageBytes, MaxAttachments: c.MaxAttachments, MaxHeaderBytes: c.MaxHeaderBytes}
+func (c IMAPConfig) Limits() parse.Limits {
+	return parse.Limits{MaxMessageBytes: c.MaxMessageBytes, MaxAttachments: c.MaxAttachments, MaxHeaderBytes: c.MaxHeaderBytes}
 }
 
 // authRefusedError is a refusal of the credentials: permanent for a password; for an

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -15,7 +16,7 @@ import (
 // Otherwise it is sorted (Sort), its reference tag, bounce original and quoted text are
 // found, and a new contribution gets suggestions for the secretariat to confirm.
 func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mailbox string,
-	p *Parsed, parseErr error, ourAddresses []string) store.Inbound {
+	p *parse.Parsed, parseErr error, ourAddresses []string) store.Inbound {
 	in := store.Inbound{
 		Mailbox:      mailbox,
 		UIDValidity:  uidValidity,
@@ -29,7 +30,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 		in.KindReason = "could not be parsed"
 		var notRead *notDeliveredError
 		switch {
-		case errors.As(parseErr, &notRead), errors.Is(parseErr, ErrTooLarge):
+		case errors.As(parseErr, &notRead), errors.Is(parseErr, parse.ErrTooLarge):
 			in.KindReason = parseErr.Error()
 		case parseErr != nil:
 			in.KindReason = "could not be parsed: " + parseErr.Error()
@@ -37,7 +38,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 		return in
 	}
 
-	kind, reason := Sort(p, ourAddresses)
+	kind, reason := parse.Sort(p, ourAddresses)
 	in.Kind, in.KindReason = storeKind(kind), reason
 	in.MessageID = p.MessageID
 	in.InReplyTo = p.InReplyTo
@@ -57,15 +58,15 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 	in.Text = p.Text
 	in.HTML = p.HTML
 	in.Warnings = p.Warnings
-	in.FreshText = p.freshText()
+	in.FreshText = p.FreshText()
 	in.Language = p.Language
 	if in.Language == "" {
-		in.Language = DetectLanguage(in.FreshText, p.Subject, p.Headers)
+		in.Language = parse.DetectLanguage(in.FreshText, p.Subject, p.Headers)
 	}
-	if tag, ok := RefTag(p.Subject); ok {
+	if tag, ok := parse.RefTag(p.Subject); ok {
 		in.RefTag = tag
 	}
-	if kind == KindBounce {
+	if kind == parse.KindBounce {
 		in.BounceOf = p.ReportOriginalMessageID
 	}
 	// The acknowledgement goes to Reply-To when there is one, else to From.
@@ -73,7 +74,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 	if in.ReplyTo != "" {
 		ackTo = in.ReplyTo
 	}
-	in.NoReply = IsNoReplyAddress(ackTo)
+	in.NoReply = parse.IsNoReplyAddress(ackTo)
 
 	if len(p.Attachments) > 0 {
 		in.Attachments = make([]store.InboundAttachment, 0, len(p.Attachments))
@@ -88,8 +89,8 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 		}
 	}
 	// Only a new contribution uses suggestions; robots' mail does not need them.
-	if kind == KindContribution {
-		sg := suggest(p, in.FreshText, in.Language)
+	if kind == parse.KindContribution {
+		sg := parse.SuggestFrom(p, in.FreshText, in.Language)
 		in.Suggestion = store.Suggestion{
 			Kind:            sg.Kind,
 			StakeholderType: sg.StakeholderType,
@@ -114,28 +115,28 @@ func (e *notDeliveredError) Error() string {
 func (e *notDeliveredError) Unwrap() error { return e.err }
 
 // storeKind maps the sorter's kinds onto the store's; they are spelled the same.
-func storeKind(k MessageKind) string {
+func storeKind(k parse.MessageKind) string {
 	switch k {
-	case KindContribution:
+	case parse.KindContribution:
 		return store.MsgContribution
-	case KindAutoReply:
+	case parse.KindAutoReply:
 		return store.MsgAutoReply
-	case KindBounce:
+	case parse.KindBounce:
 		return store.MsgBounce
-	case KindList:
+	case parse.KindList:
 		return store.MsgList
-	case KindOwn:
+	case parse.KindOwn:
 		return store.MsgOwn
-	case KindFollowUp:
+	case parse.KindFollowUp:
 		return store.MsgFollowUp
-	case KindDuplicate:
+	case parse.KindDuplicate:
 		return store.MsgDuplicate
 	}
 	return store.MsgQuarantined
 }
 
 // formatAddresses writes addresses for display, names in UTF-8 (not RFC 2047).
-func formatAddresses(as []Address) string {
+func formatAddresses(as []parse.Address) string {
 	if len(as) == 0 {
 		return ""
 	}

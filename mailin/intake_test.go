@@ -8,6 +8,7 @@ import (
 
 	"github.com/wsis/wsisbot/internal/imaptest"
 	"github.com/wsis/wsisbot/mailin"
+	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -16,7 +17,7 @@ func TestToInboundSixLanguages(t *testing.T) {
 	for i, lang := range langs {
 		t.Run(lang, func(t *testing.T) {
 			raw := imaptest.Mail(i, imaptest.MailOptions{Run: "intake", Attachment: 2000 * (i % 2)})
-			p, err := mailin.Parse(raw, mailin.Limits{})
+			p, err := parse.Parse(raw, parse.Limits{})
 			at := time.Date(2019, 1, 20, 10, 0, 0, 0, time.UTC)
 			in := mailin.ToInbound(raw, 7, uint32(i+1), at, "INBOX", p, err, []string{"wsis-info@itu.int"})
 			if in.Kind != store.MsgContribution {
@@ -106,7 +107,7 @@ func TestToInboundSorts(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p, err := mailin.Parse([]byte(c.raw), mailin.Limits{})
+			p, err := parse.Parse([]byte(c.raw), parse.Limits{})
 			in := mailin.ToInbound([]byte(c.raw), 1, 1, time.Now(), "INBOX", p, err, our)
 			if in.Kind != c.kind {
 				t.Fatalf("kind %q (%s), want %q", in.Kind, in.KindReason, c.kind)

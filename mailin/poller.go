@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/wsis/wsisbot/internal/backoff"
+	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -98,7 +99,7 @@ type Poller struct {
 	pol         store.IngestPolicy
 	log         *slog.Logger
 	clock       store.Clock
-	limits      Limits
+	limits      parse.Limits
 	tlsConfig   *tls.Config
 	metrics     Metrics
 	tokens      *tokenSource
@@ -488,7 +489,7 @@ type batchPlan struct {
 func (p *Poller) maxMessageBytes() int64 {
 	switch n := p.limits.MaxMessageBytes; {
 	case n == 0:
-		return DefaultLimits().MaxMessageBytes
+		return parse.DefaultLimits().MaxMessageBytes
 	case n < 0:
 		return 0
 	default:
@@ -826,20 +827,20 @@ func (p *Poller) inbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
 		}
 		return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil,
 			fmt.Errorf("%w: over the size limit of %d bytes (WSISBOT_MAX_MESSAGE_BYTES): only %s is kept here; the whole message is still on the IMAP server",
-				ErrTooLarge, p.maxMessageBytes(), kept), p.pol.OurAddresses)
+				parse.ErrTooLarge, p.maxMessageBytes(), kept), p.pol.OurAddresses)
 	}
 	parsed, err := safeParse(f.raw, p.limits)
 	return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, parsed, err, p.pol.OurAddresses)
 }
 
 // safeParse is Parse that turns a panic into an error: one message must not stop intake.
-func safeParse(raw []byte, lim Limits) (parsed *Parsed, err error) {
+func safeParse(raw []byte, lim parse.Limits) (parsed *parse.Parsed, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			parsed, err = nil, fmt.Errorf("the parser failed: %v", r)
 		}
 	}()
-	return Parse(raw, lim)
+	return parse.Parse(raw, lim)
 }
 
 // moveHandled moves stored messages to the processed folder. A refusal by the server is

@@ -1,6 +1,9 @@
 package mailin
 
-import "github.com/wsis/wsisbot/store"
+import (
+	"github.com/wsis/wsisbot/mailin/parse"
+	"github.com/wsis/wsisbot/store"
+)
 
 // PromotionFor is what the intake would have known of a stored message had it sorted it
 // as a contribution, for store.PromoteMessage: the suggestions made from its text, and
@@ -8,21 +11,21 @@ import "github.com/wsis/wsisbot/store"
 // A message that cannot be parsed gets no suggestions and counts as no-reply.
 func PromotionFor(raw []byte, pol store.IngestPolicy) store.Promotion {
 	out := store.Promotion{Policy: pol, NoReply: true}
-	p, err := Parse(raw, Limits{})
+	p, err := parse.Parse(raw, parse.Limits{})
 	if err != nil || p == nil {
 		return out
 	}
 	lang := p.Language
-	fresh := p.freshText()
+	fresh := p.FreshText()
 	if lang == "" {
-		lang = DetectLanguage(fresh, p.Subject, p.Headers)
+		lang = parse.DetectLanguage(fresh, p.Subject, p.Headers)
 	}
-	sg := suggest(p, fresh, lang)
+	sg := parse.SuggestFrom(p, fresh, lang)
 	out.Suggestion = store.Suggestion{Kind: sg.Kind, StakeholderType: sg.StakeholderType,
 		ActionLines: sg.ActionLines, Organisation: sg.Organisation}
-	out.NoReply = IsNoReplyAddress(p.From.Email)
+	out.NoReply = parse.IsNoReplyAddress(p.From.Email)
 	for _, a := range p.ReplyTo {
-		if a.Email != "" && IsNoReplyAddress(a.Email) {
+		if a.Email != "" && parse.IsNoReplyAddress(a.Email) {
 			out.NoReply = true
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wsis/wsisbot/mailin"
+	"github.com/wsis/wsisbot/mailin/parse"
 )
 
 // TestDemoSeedsRoundTrip checks that every demo message is written in the charset it
@@ -17,7 +17,7 @@ func TestDemoSeedsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range seeds {
-		p, err := mailin.Parse(s.Raw, mailin.Limits{})
+		p, err := parse.Parse(s.Raw, parse.Limits{})
 		if err != nil {
 			t.Errorf("%s: %v", s.Label, err)
 			continue

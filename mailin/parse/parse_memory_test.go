@@ -1,4 +1,4 @@
-package mailin_test
+package parse_test
 
 import (
 	"crypto/sha256"
@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
-	"github.com/wsis/wsisbot/mailin"
+	"github.com/wsis/wsisbot/mailin/parse"
 )
 
 // allocated returns the fewest bytes one Parse of raw allocated, over three runs (other
@@ -21,7 +21,7 @@ func allocated(t *testing.T, raw []byte) uint64 {
 	for range 3 {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		p, err := mailin.Parse(raw, mailin.DefaultLimits())
+		p, err := parse.Parse(raw, parse.DefaultLimits())
 		runtime.ReadMemStats(&after)
 		if err != nil {
 			t.Fatal(err)
@@ -55,7 +55,7 @@ func TestParseDeepNestingAllocatesLittle(t *testing.T) {
 				t.Errorf("parsing a %d-byte message nested 16 deep allocated %d bytes, %.2f times its size; want at most %.1f",
 					len(c.raw), got, x, c.most)
 			}
-			p, err := mailin.Parse(c.raw, mailin.DefaultLimits())
+			p, err := parse.Parse(c.raw, parse.DefaultLimits())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,13 +73,13 @@ func TestParseDeepNestingAllocatesLittle(t *testing.T) {
 // Forwarded messages nested in place still share nothing with the input.
 func TestParseNestedResultDoesNotAliasInput(t *testing.T) {
 	raw := nestedMessage(4, 64<<10, false)
-	p, err := mailin.Parse(raw, mailin.DefaultLimits())
+	p, err := parse.Parse(raw, parse.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var atts []*mailin.Attachment
-	var collect func(p *mailin.Parsed)
-	collect = func(p *mailin.Parsed) {
+	var atts []*parse.Attachment
+	var collect func(p *parse.Parsed)
+	collect = func(p *parse.Parsed) {
 		for i := range p.Attachments {
 			atts = append(atts, &p.Attachments[i])
 		}
@@ -105,7 +105,7 @@ func TestParseNestedResultDoesNotAliasInput(t *testing.T) {
 // size is; the rest is kept as it came, with a warning.
 func TestParseStopsDecodingAtTwiceTheSize(t *testing.T) {
 	raw := nestedMessage(16, 4<<20, true)
-	p, err := mailin.Parse(raw, mailin.DefaultLimits())
+	p, err := parse.Parse(raw, parse.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestParseHugeHTMLAllocatesLittle(t *testing.T) {
 				t.Errorf("parsing a %d-byte HTML message allocated %d bytes, %.2f times its size; want at most %.1f",
 					len(raw), got, x, c.most)
 			}
-			p, err := mailin.Parse(raw, mailin.DefaultLimits())
+			p, err := parse.Parse(raw, parse.DefaultLimits())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package mailin
+package parse
 
 import (
 	"bytes"
@@ -17,9 +17,9 @@ import (
 // one of its Limits. The error text names the limit.
 var ErrTooLarge = errors.New("message over limit")
 
-// ErrMalformed is wrapped by the error Parse returns when the input is not an
+// errMalformed is wrapped by the error Parse returns when the input is not an
 // RFC 5322 message at all (no header, nothing but garbage).
-var ErrMalformed = errors.New("not an RFC 5322 message")
+var errMalformed = errors.New("not an RFC 5322 message")
 
 // Limits bound the work Parse does for one message. A zero field takes its
 // default (see DefaultLimits); a negative field means no limit.
@@ -142,18 +142,21 @@ type Parsed struct {
 	// Size is the raw message size in bytes.
 	Size int `json:"size"`
 
-	// fresh is SplitQuoted(Text)'s new text, kept when Parse had it for the whole
+	// fresh is splitQuoted(Text)'s new text, kept when Parse had it for the whole
 	// text, so that intake does not split the text again.
 	fresh    string
 	hasFresh bool
 }
 
-// freshText is the new text of the message: SplitQuoted(p.Text)'s first result.
-func (p *Parsed) freshText() string {
+// FreshText is the new text of the message: what the sender wrote, without the
+// earlier messages quoted in a reply and without the signature. It knows the
+// quoting of mail clients in the six UN languages ("> " lines, "On … wrote:",
+// "Le … a écrit :", Outlook "From:/Sent:" blocks, "-- " signatures...).
+func (p *Parsed) FreshText() string {
 	if p.hasFresh {
 		return p.fresh
 	}
-	fresh, _ := SplitQuoted(p.Text)
+	fresh, _ := splitQuoted(p.Text)
 	return fresh
 }
 
@@ -205,8 +208,8 @@ const (
 // Parse reads a raw RFC 5322 message. It degrades rather than fails: an
 // unknown charset, a broken part or bad base64 yields best-effort text, the
 // undecoded part as an attachment and a Warning. It returns an error only
-// when the input is not a message (wrapping ErrMalformed) or exceeds lim
-// (wrapping ErrTooLarge); raw is never modified.
+// when the input is not a message or exceeds lim (wrapping ErrTooLarge);
+// raw is never modified.
 func Parse(raw []byte, lim Limits) (*Parsed, error) {
 	lim = lim.withDefaults()
 	if lim.MaxMessageBytes > 0 && int64(len(raw)) > lim.MaxMessageBytes {
@@ -319,7 +322,7 @@ func (p *parser) parseMessage(raw []byte, depth int) (*Parsed, error) {
 		return nil, err
 	}
 	if !looksLikeMail(h) {
-		return nil, fmt.Errorf("%w: no RFC 5322 header field (From, To, Subject, Date, Message-ID...)", ErrMalformed)
+		return nil, fmt.Errorf("%w: no RFC 5322 header field (From, To, Subject, Date, Message-ID...)", errMalformed)
 	}
 	m := &msgState{out: &Parsed{Size: size, Warnings: append(warnings, hw...)}}
 	p.readEnvelope(m.out, h)
@@ -424,7 +427,7 @@ func (p *parser) finish(m *msgState, depth int) {
 	}
 	cleanParsed(out)
 	sample := truncateBytes(out.Text, 4*maxLanguageSample)
-	fresh, _ := SplitQuoted(sample)
+	fresh, _ := splitQuoted(sample)
 	if len(sample) == len(out.Text) {
 		out.fresh, out.hasFresh = fresh, true
 	}

@@ -1,4 +1,4 @@
-package mailin
+package parse
 
 import "testing"
 
@@ -98,7 +98,7 @@ func TestSplitQuoted(t *testing.T) {
 			"From: our experience, access matters.\nThat is all.", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fresh, quoted := SplitQuoted(tc.text)
+			fresh, quoted := splitQuoted(tc.text)
 			if fresh != tc.fresh {
 				t.Errorf("fresh = %q, want %q", fresh, tc.fresh)
 			}

@@ -1,11 +1,11 @@
-package mailin
+package parse
 
 import (
 	"regexp"
 	"strings"
 )
 
-// SplitQuoted separates the text a sender wrote (fresh) from the earlier
+// splitQuoted separates the text a sender wrote (fresh) from the earlier
 // messages quoted in a reply and from the signature (quoted). It knows the
 // quoting of mail clients in the six UN languages: "> " lines, attribution
 // lines ("On … wrote:", "Le … a écrit :", "El … escribió:", "… 写道：",
@@ -13,7 +13,7 @@ import (
 // "From:/Sent:" blocks, and the "-- " signature delimiter. A reply written
 // below the quote (bottom posting) stays fresh. Line ends are "\n" or "\r\n";
 // the result uses "\n".
-func SplitQuoted(text string) (fresh, quoted string) {
+func splitQuoted(text string) (fresh, quoted string) {
 	lines := strings.Split(normalizeNewlines(text), "\n")
 	var f, q []string
 	for i := 0; i < len(lines); i++ {

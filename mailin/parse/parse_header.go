@@ -1,4 +1,4 @@
-package mailin
+package parse
 
 import (
 	"bufio"
@@ -22,7 +22,7 @@ import (
 
 // readHeader splits raw into its header and its body. A header line that is
 // not a field (after the first) is dropped with a warning; a first line that
-// is not a field means there is no header, which is an ErrMalformed error.
+// is not a field means there is no header, which is an errMalformed error.
 func (p *parser) readHeader(raw []byte) (textproto.Header, []byte, []string, error) {
 	end, bodyStart, ok := headerEnd(raw, p.lim.MaxHeaderBytes)
 	if !ok {
@@ -31,7 +31,7 @@ func (p *parser) readHeader(raw []byte) (textproto.Header, []byte, []string, err
 	section := raw[:end]
 	if len(section) > 0 && !isFieldLine(firstLine(section)) {
 		return textproto.Header{}, nil, nil, fmt.Errorf("%w: first line is not a header field: %q",
-			ErrMalformed, shorten(validText(string(firstLine(section))), 60))
+			errMalformed, shorten(validText(string(firstLine(section))), 60))
 	}
 	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(section)))
 	if err == nil {
@@ -40,7 +40,7 @@ func (p *parser) readHeader(raw []byte) (textproto.Header, []byte, []string, err
 	kept, dropped := dropBadHeaderLines(section)
 	h, err = textproto.ReadHeader(bufio.NewReader(bytes.NewReader(kept)))
 	if err != nil {
-		return textproto.Header{}, nil, nil, fmt.Errorf("%w: header: %v", ErrMalformed, err)
+		return textproto.Header{}, nil, nil, fmt.Errorf("%w: header: %v", errMalformed, err)
 	}
 	warning := fmt.Sprintf("%d malformed header line(s) dropped", dropped)
 	return h, raw[bodyStart:], []string{warning}, nil

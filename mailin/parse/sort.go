@@ -1,27 +1,29 @@
-package mailin
+package parse
 
 import (
 	"regexp"
 	"strings"
+
+	"github.com/wsis/wsisbot/store"
 )
 
 // MessageKind says what an inbound or outbound message is.
 type MessageKind string
 
-// The message kinds. Sort returns own, bounce, auto_reply, list or
-// contribution; follow_up and duplicate need the database and are decided
-// by the caller from a contribution; quarantined is for what Parse refused;
-// outbound is for what we send.
+// The message kinds, the store's (store.Msg*). Sort returns own, bounce, auto_reply,
+// list or contribution; follow_up and duplicate need the database and are decided by
+// the caller from a contribution; quarantined is for what Parse refused; outbound is
+// for what we send.
 const (
-	KindContribution MessageKind = "contribution"
-	KindFollowUp     MessageKind = "follow_up"
-	KindAutoReply    MessageKind = "auto_reply"
-	KindBounce       MessageKind = "bounce"
-	KindList         MessageKind = "list"
-	KindDuplicate    MessageKind = "duplicate"
-	KindQuarantined  MessageKind = "quarantined"
-	KindOutbound     MessageKind = "outbound"
-	KindOwn          MessageKind = "own"
+	KindContribution MessageKind = store.MsgContribution
+	KindFollowUp     MessageKind = store.MsgFollowUp
+	KindAutoReply    MessageKind = store.MsgAutoReply
+	KindBounce       MessageKind = store.MsgBounce
+	KindList         MessageKind = store.MsgList
+	KindDuplicate    MessageKind = store.MsgDuplicate
+	KindQuarantined  MessageKind = store.MsgQuarantined
+	KindOutbound     MessageKind = store.MsgOutbound
+	KindOwn          MessageKind = store.MsgOwn
 )
 
 // Header field names the sorter reads besides the parser's.
@@ -31,16 +33,16 @@ const (
 )
 
 // bounceSubjects are phrases of the subjects of delivery failure notices.
-var bounceSubjects = newPhraseSet("delivery status notification", "undeliverable", "undelivered mail",
+var bounceSubjects = phraseSet{"delivery status notification", "undeliverable", "undelivered mail",
 	"mail delivery failed", "mail delivery failure", "mail delivery system", "delivery failed", "delivery has failed",
 	"delivery failure", "returned mail", "failure notice", "non remis", "non distribuable", "échec de remise",
 	"échec de la remise", "no se puede entregar", "no entregado", "error de entrega", "не доставлено",
 	"недоставленное сообщение", "ошибка доставки", "退信", "投递失败", "未送达", "傳遞失敗", "無法傳遞",
-	"تعذر التسليم", "فشل التسليم", "لم يتم التسليم")
+	"تعذر التسليم", "فشل التسليم", "لم يتم التسليم"}
 
 // autoReplySubjects are phrases of the subjects of out-of-office and automatic replies
 // in the six UN languages (and German, common in Geneva).
-var autoReplySubjects = newPhraseSet("out of office", "out of the office", "automatic reply",
+var autoReplySubjects = phraseSet{"out of office", "out of the office", "automatic reply",
 	"auto reply", "auto-reply", "autoreply", "auto response", "auto-response", "autoresponse",
 	"automatic-reply", "automaticreply", "automatic response", "automatic-response", "automaticresponse",
 	"away from office", "away from the office", "on vacation", "vacation reply",
@@ -49,20 +51,13 @@ var autoReplySubjects = newPhraseSet("out of office", "out of the office", "auto
 	"автоматический ответ", "автоответ", "нет на месте", "вне офиса", "в отпуске",
 	"自动回复", "自動回覆", "自动答复", "自動回復", "不在办公室",
 	"رد تلقائي", "الرد التلقائي", "خارج المكتب", "غير موجود في المكتب",
-	"abwesenheitsnotiz", "automatische antwort")
+	"abwesenheitsnotiz", "automatische antwort"}
 
-// phraseSet finds fixed phrases in short texts (subjects), ignoring case: a plain
-// substring search per phrase, much cheaper than a case-insensitive regular expression
-// of alternatives, which has no literal prefix to skip ahead with.
+// phraseSet finds fixed phrases, written in lower case, in short texts (subjects),
+// ignoring case: a plain substring search per phrase, much cheaper than a
+// case-insensitive regular expression of alternatives, which has no literal prefix to
+// skip ahead with.
 type phraseSet []string
-
-func newPhraseSet(phrases ...string) phraseSet {
-	out := make(phraseSet, len(phrases))
-	for i, p := range phrases {
-		out[i] = strings.ToLower(p)
-	}
-	return out
-}
 
 // find returns the leftmost phrase in s (the earliest listed when two start at the same
 // place), as written in s when lower-casing kept its length, or "".

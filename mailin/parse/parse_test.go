@@ -1,4 +1,4 @@
-package mailin
+package parse
 
 import (
 	"bytes"
@@ -61,8 +61,8 @@ func TestParseRefusesWhatIsNotAMessage(t *testing.T) {
 			raw := []byte(tc.raw)
 			orig := bytes.Clone(raw)
 			p, err := Parse(raw, DefaultLimits())
-			if !errors.Is(err, ErrMalformed) {
-				t.Fatalf("err = %v, want ErrMalformed", err)
+			if !errors.Is(err, errMalformed) {
+				t.Fatalf("err = %v, want errMalformed", err)
 			}
 			if p != nil {
 				t.Error("non-nil result with an error")

@@ -1,4 +1,4 @@
-package mailin
+package parse
 
 import (
 	"bytes"
@@ -51,11 +51,11 @@ func TestGenerateCorpus(t *testing.T) {
 		}
 		got, err := os.ReadFile(path)
 		if err != nil {
-			t.Errorf("%s: %v (run go test ./mailin -run GenerateCorpus -update)", name, err)
+			t.Errorf("%s: %v (run go test ./mailin/parse -run GenerateCorpus -update)", name, err)
 			continue
 		}
 		if !bytes.Equal(got, files[name]) {
-			t.Errorf("%s: committed file differs from the generator (run go test ./mailin -run GenerateCorpus -update)", name)
+			t.Errorf("%s: committed file differs from the generator (run go test ./mailin/parse -run GenerateCorpus -update)", name)
 		}
 	}
 	onDisk, _ := filepath.Glob(filepath.Join(corpusDir, "*.eml"))

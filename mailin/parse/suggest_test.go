@@ -1,9 +1,10 @@
-package mailin
+package parse
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,8 @@ import (
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/wsis/wsisbot/store"
 )
 
 func TestSuggestKind(t *testing.T) {
@@ -213,6 +216,108 @@ func TestSuggestUsesParsedLanguage(t *testing.T) {
 	}
 }
 
+// A vocabulary is a value of its own: building another neither renumbers nor shares
+// the first's terms, each finds every one of its terms in the term's own words, and
+// both suggest the same.
+func TestVocabularyIsAValue(t *testing.T) {
+	a, b := newVocabulary(), newVocabulary()
+	if len(a.all) == 0 || len(a.all) != len(b.all) {
+		t.Fatalf("%d and %d terms", len(a.all), len(b.all))
+	}
+	for i, tm := range a.all {
+		if tm.id != i || b.all[i].id != i {
+			t.Fatalf("term %d (%q) has ids %d and %d", i, tm.text, tm.id, b.all[i].id)
+		}
+		if b.all[i] == tm || b.all[i].text != tm.text {
+			t.Fatalf("term %d: %q (%p) and %q (%p)", i, tm.text, tm, b.all[i].text, b.all[i])
+		}
+		if ft := a.newFoldedText(tm.folded); ft.counts[tm.id] == 0 {
+			t.Errorf("term %q is not found in %q", tm.text, tm.folded)
+		}
+	}
+	for _, path := range corpusPaths(t) {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Parse(raw, DefaultLimits())
+		if err != nil {
+			continue
+		}
+		sa, sb := a.suggest(p, p.FreshText(), ""), b.suggest(p, p.FreshText(), "")
+		if !reflect.DeepEqual(sa, sb) || !reflect.DeepEqual(sa, Suggest(p)) {
+			t.Errorf("%s: suggestions differ:\n%+v\n%+v\n%+v", filepath.Base(path), sa, sb, Suggest(p))
+		}
+	}
+}
+
+// What the suggestions name is in the store's vocabulary.
+func TestSuggestionsUseStoreVocabulary(t *testing.T) {
+	v := defaultVocabulary()
+	for _, k := range v.kinds {
+		if !store.ValidKind(k.kind) {
+			t.Errorf("kind %q is not one of the store's", k.kind)
+		}
+	}
+	for _, st := range v.stakeholders {
+		if !store.ValidStakeholderType(st.typ) {
+			t.Errorf("stakeholder type %q is not one of the store's", st.typ)
+		}
+	}
+	for _, path := range corpusPaths(t) {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Parse(raw, DefaultLimits())
+		if err != nil {
+			continue
+		}
+		s := Suggest(p)
+		if !store.ValidKind(s.Kind) || !store.ValidStakeholderType(s.StakeholderType) {
+			t.Errorf("%s: kind %q, stakeholder type %q", filepath.Base(path), s.Kind, s.StakeholderType)
+		}
+		for _, l := range s.ActionLines {
+			if !store.ValidActionLine(l) {
+				t.Errorf("%s: action line %q", filepath.Base(path), l)
+			}
+		}
+	}
+}
+
+// SuggestFrom given what Parse found suggests what Suggest does.
+func TestSuggestFromMatchesSuggest(t *testing.T) {
+	for _, path := range corpusPaths(t) {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Parse(raw, DefaultLimits())
+		if err != nil {
+			continue
+		}
+		lang := p.Language
+		if lang == "" {
+			lang = DetectLanguage(p.FreshText(), p.Subject, p.Headers)
+		}
+		if got, want := SuggestFrom(p, p.FreshText(), lang), Suggest(p); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: SuggestFrom = %+v, Suggest = %+v", filepath.Base(path), got, want)
+		}
+	}
+	if s := SuggestFrom(nil, "", ""); s.Kind != store.KindOther || s.StakeholderType != store.StakeholderOther {
+		t.Errorf("SuggestFrom(nil) = %+v", s)
+	}
+}
+
+func corpusPaths(t *testing.T) []string {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(corpusDir, "*.eml"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no corpus: %v", err)
+	}
+	return paths
+}
+
 // foldTextReference is what foldText must equal: lower case, canonical decomposition,
 // nonspacing marks removed, recomposed, apostrophes straightened.
 func foldTextReference(s string) string {
@@ -283,20 +388,21 @@ func FuzzFoldedPair(f *testing.F) {
 
 func checkFoldedPair(t *testing.T, rawSubject, rawBody string) {
 	t.Helper()
+	v := defaultVocabulary()
 	subject, body := foldText(rawSubject), foldText(rawBody)
-	fs, fb, all := newFoldedPair(subject, body)
+	fs, fb, all := v.newFoldedPair(subject, body)
 	for _, w := range []struct {
 		name      string
 		got, want foldedText
 	}{
-		{"subject", fs, newFoldedText(subject)},
-		{"text", fb, newFoldedText(body)},
-		{"both", all, newFoldedText(subject + "\n" + body)},
+		{"subject", fs, v.newFoldedText(subject)},
+		{"text", fb, v.newFoldedText(body)},
+		{"both", all, v.newFoldedText(subject + "\n" + body)},
 	} {
 		if slices.Equal(w.got.counts, w.want.counts) {
 			continue
 		}
-		for _, tm := range allTerms {
+		for _, tm := range v.all {
 			if w.got.counts[tm.id] != w.want.counts[tm.id] {
 				t.Errorf("%q / %q: %s: %q counted %d, want %d", shorten(rawSubject, 40), shorten(rawBody, 40),
 					w.name, tm.text, w.got.counts[tm.id], w.want.counts[tm.id])

@@ -1,4 +1,4 @@
-package mailin
+package parse
 
 import (
 	"strings"
@@ -178,6 +178,18 @@ func TestSortCorpus(t *testing.T) {
 				t.Errorf("Sort = %q (%s), want %q", kind, reason, tc.want)
 			}
 		})
+	}
+}
+
+// The subject phrases are matched against a lower-cased subject: each is written in
+// lower case, or it could never match.
+func TestSubjectPhrasesAreLowerCase(t *testing.T) {
+	for name, set := range map[string]phraseSet{"bounce": bounceSubjects, "automatic reply": autoReplySubjects} {
+		for _, p := range set {
+			if p != strings.ToLower(p) {
+				t.Errorf("%s phrase %q is not lower case", name, p)
+			}
+		}
 	}
 }
 

@@ -1,4 +1,4 @@
-package mailin
+package parse
 
 import (
 	"strings"
@@ -13,26 +13,31 @@ import (
 // in "*" is a prefix. Terms in Arabic or Chinese are matched anywhere: Arabic attaches
 // articles and prepositions, Chinese has no spaces.
 type term struct {
-	id       int      // index in allTerms
+	id       int      // index in its termSet
 	text     string   // as written, for reasons
 	folded   string   // folded (see foldText), without "*"
 	words    []string // folded words, "*" kept
 	anywhere bool     // matched as a substring
 }
 
-// termList is a list of terms folded once, when the package is loaded.
+// termList is a list of terms of one termSet.
 type termList []*term
 
-// allTerms is every term of every list, indexed once (see termIndex) so that a text is
-// read once for all of them.
-var allTerms []*term
+// termSet is every term of every list of a vocabulary, indexed (see termIndex) so that
+// a text is read once for all of them. Lists are added with list, then index is called
+// once; the set is read-only afterwards and safe for concurrent use.
+type termSet struct {
+	all   []*term
+	index *termIndex
+}
 
-func terms(list ...string) termList {
-	out := make(termList, 0, len(list))
-	for _, s := range list {
+// list folds words into terms of the set and returns them as a list.
+func (ts *termSet) list(words ...string) termList {
+	out := make(termList, 0, len(words))
+	for _, s := range words {
 		f := foldText(s)
 		t := &term{
-			id:     len(allTerms),
+			id:     len(ts.all),
 			text:   strings.ReplaceAll(s, "*", ""),
 			folded: strings.ReplaceAll(f, "*", ""),
 			words:  splitWords(f),
@@ -40,7 +45,7 @@ func terms(list ...string) termList {
 		t.anywhere = len(t.words) == 0 || strings.IndexFunc(f, func(r rune) bool {
 			return unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Han, r)
 		}) >= 0
-		allTerms = append(allTerms, t)
+		ts.all = append(ts.all, t)
 		out = append(out, t)
 	}
 	return out
@@ -60,16 +65,17 @@ type termIndex struct {
 	scanned []*term
 }
 
-var theTermIndex = sync.OnceValue(func() *termIndex {
+// indexTerms indexes the terms of the set, once they are all there.
+func (ts *termSet) indexTerms() {
 	ix := &termIndex{byWord: map[string][]*term{}, byPrefix: map[string][]*term{}, byRune: map[rune][]*term{}}
-	for _, t := range allTerms {
+	for _, t := range ts.all {
 		if !t.anywhere {
 			if p, ok := strings.CutSuffix(t.words[0], "*"); ok && (ix.prefixLen == 0 || len(p) < ix.prefixLen) {
 				ix.prefixLen = len(p)
 			}
 		}
 	}
-	for _, t := range allTerms {
+	for _, t := range ts.all {
 		switch {
 		case t.anywhere:
 			if r, _ := utf8.DecodeRuneInString(t.folded); anywhereRune(r) {
@@ -87,8 +93,8 @@ var theTermIndex = sync.OnceValue(func() *termIndex {
 			}
 		}
 	}
-	return ix
-})
+	ts.index = ix
+}
 
 // anywhereRune reports whether r may start a term matched anywhere (Arabic, CJK).
 func anywhereRune(r rune) bool {
@@ -105,22 +111,23 @@ type foldedText struct {
 
 const maxTermCount = 3
 
-func newFoldedText(folded string) foldedText {
-	ft := foldedText{s: folded, words: splitWords(folded), counts: make([]uint8, len(allTerms))}
-	ft.count(func(*term, int, int) {})
+// newFoldedText cuts a folded text into words and counts the terms of the set in it.
+func (ts *termSet) newFoldedText(folded string) foldedText {
+	ft := foldedText{s: folded, words: splitWords(folded), counts: make([]uint8, len(ts.all))}
+	ft.count(ts.index, func(*term, int, int) {})
 	return ft
 }
 
 // newFoldedPair cuts and counts a folded subject and text in one pass: each alone, and
 // together (subject, newline, text), where a term may also run from the one into the
 // other.
-func newFoldedPair(subject, body string) (fs, fb, all foldedText) {
-	all = foldedText{s: subject + "\n" + body, counts: make([]uint8, len(allTerms))}
+func (ts *termSet) newFoldedPair(subject, body string) (fs, fb, all foldedText) {
+	all = foldedText{s: subject + "\n" + body, counts: make([]uint8, len(ts.all))}
 	all.words = splitWords(all.s)
 	nsub := len(splitWords(subject))
-	fs = foldedText{s: subject, words: all.words[:nsub], counts: make([]uint8, len(allTerms))}
-	fb = foldedText{s: body, words: all.words[nsub:], counts: make([]uint8, len(allTerms))}
-	all.count(func(t *term, word, at int) {
+	fs = foldedText{s: subject, words: all.words[:nsub], counts: make([]uint8, len(ts.all))}
+	fb = foldedText{s: body, words: all.words[nsub:], counts: make([]uint8, len(ts.all))}
+	all.count(ts.index, func(t *term, word, at int) {
 		switch {
 		case word >= 0 && word+len(t.words) <= nsub, word < 0 && at+len(t.folded) <= len(subject):
 			fs.counts[t.id] = min(fs.counts[t.id]+1, maxTermCount)
@@ -131,11 +138,10 @@ func newFoldedPair(subject, body string) (fs, fb, all foldedText) {
 	return fs, fb, all
 }
 
-// count counts the terms in ft (at most maxTermCount each), and tells found about every
-// occurrence: where it starts, as a word index, or -1 and a byte offset for a term
+// count counts the terms of ix in ft (at most maxTermCount each), and tells found about
+// every occurrence: where it starts, as a word index, or -1 and a byte offset for a term
 // matched anywhere.
-func (ft *foldedText) count(found func(t *term, word, at int)) {
-	ix := theTermIndex()
+func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 	see := func(t *term, i int) {
 		if ft.matchAt(t, i) {
 			ft.counts[t.id] = min(ft.counts[t.id]+1, maxTermCount)
@@ -282,6 +288,7 @@ func foldText(s string) string {
 	if isASCII(s) {
 		return strings.ToLower(s)
 	}
+	table := foldTable()
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
@@ -292,7 +299,7 @@ func foldText(s string) string {
 			b.WriteByte(byte(r))
 			continue
 		}
-		f := foldRune(r)
+		f := foldRune(table, r)
 		switch {
 		case f == foldDrop:
 		case f == foldMany:
@@ -313,7 +320,9 @@ const (
 // Arabic and the combining marks. Above it, runes are looked at one by one.
 const foldTableSize = 0x3400
 
-var foldTable = func() []rune {
+// foldTable is what foldText makes of each rune below foldTableSize, worked out the
+// first time a text is folded.
+var foldTable = sync.OnceValue(func() []rune {
 	t := make([]rune, foldTableSize)
 	for r := range rune(foldTableSize) {
 		lower := unicode.ToLower(r)
@@ -328,13 +337,14 @@ var foldTable = func() []rune {
 		t[r] = foldRuneLong(r)
 	}
 	return t
-}()
+})
 
-// foldRune is what foldText makes of r: a rune, foldDrop or foldMany.
-func foldRune(r rune) rune {
+// foldRune is what foldText makes of r, given the foldTable: a rune, foldDrop or
+// foldMany.
+func foldRune(table []rune, r rune) rune {
 	switch {
 	case r < foldTableSize:
-		return foldTable[r]
+		return table[r]
 	case r < 0xA640, 0xAC00 <= r && r < 0xF900, 0xFB50 <= r && r < 0xFE00, 0xFE30 <= r && r < 0xFF21, 0xFF3A < r && r <= 0xFFFF:
 		// CJK, Hangul, Arabic presentation forms and the like: no case, nothing to drop.
 		return r

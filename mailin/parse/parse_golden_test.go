@@ -1,4 +1,4 @@
-package mailin
+package parse
 
 import (
 	"bytes"
@@ -84,7 +84,7 @@ func makeGolden(p *Parsed, top bool) golden {
 	if !p.Date.IsZero() {
 		g.Date = p.Date.Format(time.RFC3339)
 	}
-	if fresh, _ := SplitQuoted(p.Text); fresh != p.Text {
+	if fresh, _ := splitQuoted(p.Text); fresh != p.Text {
 		g.FreshPrefix = prefixRunes(fresh, 200)
 	}
 	for _, a := range p.Attachments {
@@ -126,7 +126,7 @@ func marshalGolden(g golden) ([]byte, error) {
 }
 
 // TestGolden parses every corpus message and compares the result with its
-// golden file. go test ./mailin -run Golden -update rewrites them.
+// golden file. go test ./mailin/parse -run Golden -update rewrites them.
 func TestGolden(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join(corpusDir, "*.eml"))
 	if err != nil || len(paths) == 0 {
@@ -165,10 +165,10 @@ func TestGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(goldenPath)
 			if err != nil {
-				t.Fatalf("%v (run go test ./mailin -run Golden -update)", err)
+				t.Fatalf("%v (run go test ./mailin/parse -run Golden -update)", err)
 			}
 			if !bytes.Equal(got, want) {
-				t.Errorf("result differs from %s (run go test ./mailin -run Golden -update and check the diff):\n%s",
+				t.Errorf("result differs from %s (run go test ./mailin/parse -run Golden -update and check the diff):\n%s",
 					goldenPath, lineDiff(string(want), string(got)))
 			}
 		})

@@ -1,4 +1,4 @@
-package mailin_test
+package parse_test
 
 import (
 	"bytes"
@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"runtime/metrics"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/charmap"
 
-	"github.com/wsis/wsisbot/mailin"
+	"github.com/wsis/wsisbot/mailin/parse"
 )
 
 // memMessage is a message built to weigh on the parser's memory, about size bytes.
@@ -164,7 +166,7 @@ func BenchmarkParseMemory(b *testing.B) {
 				runtime.ReadMemStats(&before)
 				base := heapNow()
 				hs := sampleHeap()
-				p, err := mailin.Parse(raw, mailin.DefaultLimits())
+				p, err := parse.Parse(raw, parse.DefaultLimits())
 				top := hs.Stop()
 				runtime.ReadMemStats(&after)
 				if err != nil {
@@ -193,4 +195,44 @@ func hugeHTMLMessage(size int) []byte {
 	b.WriteString(strings.Repeat(line, size/len(line)))
 	b.WriteString("</body></html>\r\n")
 	return b.Bytes()
+}
+
+// heapSampler records the peak of live heap objects while it runs.
+type heapSampler struct {
+	peak uint64
+	stop chan struct{}
+	done chan struct{}
+}
+
+// sampleHeap samples the live heap every 2 ms until Stop.
+func sampleHeap() *heapSampler {
+	s := &heapSampler{stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			s.peak = max(s.peak, heapNow())
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return s
+}
+
+// Stop stops sampling and returns the peak seen.
+func (s *heapSampler) Stop() uint64 {
+	close(s.stop)
+	<-s.done
+	return s.peak
+}
+
+// heapNow is the size of the live heap objects.
+func heapNow() uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	return sample[0].Value.Uint64()
 }

@@ -1,7 +1,8 @@
-package mailin
+package parse
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -15,19 +16,21 @@ const (
 	langSpanish = "es"
 )
 
-// stopwords are frequent words of one of the three Latin-script languages
-// and not of the other two.
-var stopwords = map[string]map[string]bool{
-	langEnglish: wordSet(`the and of to is are for that this with we our you your be as by on it have has
+// stopwords are frequent words of one of the three Latin-script languages and not of
+// the other two, gathered the first time a language is detected.
+var stopwords = sync.OnceValue(func() map[string]map[string]bool {
+	return map[string]map[string]bool{
+		langEnglish: wordSet(`the and of to is are for that this with we our you your be as by on it have has
 		will would from at an which these their was were been not or can should please dear thank thanks
 		regards best hello kind i my attached find its into also more all who how what when`),
-	langFrench: wordSet(`le les des du et est sont une pour dans nous vous sur avec au aux ce cette ces qui
+		langFrench: wordSet(`le les des du et est sont une pour dans nous vous sur avec au aux ce cette ces qui
 		pas par notre nos votre vos être été à il elle ou mais merci bonjour cordialement madame monsieur
 		cher chère je j l d qu leur leurs ont très aussi veuillez ci-joint sommes avons`),
-	langSpanish: wordSet(`el los las del y es son una para con por nuestro nuestra nuestros nuestras su sus
+		langSpanish: wordSet(`el los las del y es son una para con por nuestro nuestra nuestros nuestras su sus
 		al como más sobre está están este esta estos estas pero muy también gracias hola saludos estimada
 		estimado estimados atentamente señora señor lo ha han hemos yo usted adjunto adjunta somos`),
-}
+	}
+})
 
 // letterHints are letters that occur in one of the Latin-script languages
 // and not in the other two.
@@ -151,9 +154,10 @@ func detectLanguage(s string) (string, []string) {
 	words := strings.FieldsFunc(lower, func(r rune) bool {
 		return !unicode.IsLetter(r) && r != '-'
 	})
+	sets := stopwords()
 	for _, w := range words {
 		w = strings.Trim(w, "-")
-		for lang, set := range stopwords {
+		for lang, set := range sets {
 			if set[w] {
 				scores[lang]++
 			}

@@ -1,4 +1,4 @@
-package mailin
+package parse
 
 import (
 	"os"
@@ -73,4 +73,14 @@ func benchCorpus(b *testing.B, parsable bool) ([][]byte, int) {
 		total += len(raw)
 	}
 	return msgs, total
+}
+
+// BenchmarkNewVocabulary measures building the suggestions' vocabulary, which the first
+// suggestion of a process pays for.
+func BenchmarkNewVocabulary(b *testing.B) {
+	foldTable()
+	b.ReportAllocs()
+	for b.Loop() {
+		newVocabulary()
+	}
 }

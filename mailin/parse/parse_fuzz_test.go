@@ -1,4 +1,4 @@
-package mailin
+package parse
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 )
 
 // FuzzParse checks that Parse never panics, leaves its input alone, fails
-// only with ErrMalformed or ErrTooLarge, and returns only valid UTF-8
+// only with errMalformed or ErrTooLarge, and returns only valid UTF-8
 // without NUL.
 func FuzzParse(f *testing.F) {
 	paths, _ := filepath.Glob(filepath.Join(corpusDir, "*.eml"))
@@ -34,8 +34,8 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("Parse modified its input")
 		}
 		if err != nil {
-			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrTooLarge) {
-				t.Fatalf("error wraps neither ErrMalformed nor ErrTooLarge: %v", err)
+			if !errors.Is(err, errMalformed) && !errors.Is(err, ErrTooLarge) {
+				t.Fatalf("error wraps neither errMalformed nor ErrTooLarge: %v", err)
 			}
 			if p != nil {
 				t.Fatal("non-nil result with an error")

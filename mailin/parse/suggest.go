@@ -1,0 +1,645 @@
+package parse
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/wsis/wsisbot/store"
+)
+
+// Suggestion is what Suggest makes of a contribution, for a person to
+// confirm: the contribution kind (thematic, format, hltf_nomination,
+// photo_contest, workshop_request, inquiry, other), the stakeholder type
+// (government, private_sector, civil_society, academia_technical,
+// international_organization, other), the WSIS Action Lines (C1…C11), the
+// language, the organisation, and why.
+type Suggestion struct {
+	Kind            string   `json:"kind"`
+	StakeholderType string   `json:"stakeholder_type"`
+	ActionLines     []string `json:"action_lines,omitempty"`
+	Language        string   `json:"language,omitempty"`
+	Organisation    string   `json:"organisation,omitempty"`
+	Reasons         []string `json:"reasons,omitempty"`
+}
+
+// vocabulary is every word list the suggestions look for, in the six languages, folded
+// and indexed once by newVocabulary. It is read-only afterwards and safe for concurrent
+// use.
+type vocabulary struct {
+	termSet
+	// kinds are the words that point to a contribution kind, in order of precedence
+	// when scores tie.
+	kinds []kindTerms
+	// submission terms mark an official submission without saying on what: the
+	// consultation's submissions are on thematic aspects first.
+	submission termList
+	// inquiry terms mark a question rather than a contribution.
+	inquiry termList
+	// actionLineTerms point to the WSIS Action Lines C1…C11.
+	actionLineTerms [11]termList
+	// stakeholders are organisation words of each stakeholder type, looked for in the
+	// sender's name, organisation and signature.
+	stakeholders []stakeholderTerms
+	// internationalDomains are domains of international organisations not under .int.
+	internationalDomains map[string]bool
+	// freemailDomains say nothing about the sender.
+	freemailDomains map[string]bool
+	// secondLevel are the labels under a country code that say what a domain is
+	// (gov.ng, ac.uk, com.cn), dropped when naming the organisation.
+	secondLevel map[string]bool
+}
+
+type kindTerms struct {
+	kind  string
+	terms termList
+}
+
+type stakeholderTerms struct {
+	typ   string
+	terms termList
+}
+
+// defaultVocabulary is the vocabulary of Suggest and SuggestFrom, built the first time
+// a suggestion is made.
+var defaultVocabulary = sync.OnceValue(newVocabulary)
+
+// newVocabulary folds and indexes the word lists.
+func newVocabulary() *vocabulary {
+	v := &vocabulary{}
+	v.kinds = []kindTerms{
+		{store.KindHLTFNomination, v.list(
+			"high-level track facilitator*", "high level track facilitator*", "hltf",
+			"facilitateur* de haut niveau", "facilitatrice* de haut niveau", "animateur* de haut niveau",
+			"facilitador* de alto nivel", "facilitadora* de alto nivel", "moderador* de alto nivel",
+			"ведущ* сегмента высокого уровня", "координатор* сегмента высокого уровня", "модератор* сегмента высокого уровня",
+			"高级别会议主持人", "高级别分会场主持人", "高级别主持人", "高級別主持人",
+			"ميسر المسار الرفيع المستوى", "ميسري المسار الرفيع المستوى", "ميسّر المسار الرفيع المستوى",
+			"nomination*", "nominate*", "nominación", "nominaciones", "candidature*", "кандидатур*", "выдвижени*",
+			"提名", "ترشيح",
+		)},
+		{store.KindPhotoContest, v.list(
+			"photo contest", "photo competition", "photography contest", "photography competition",
+			"concours photo*", "concours de photo*", "concours de la photo*",
+			"concurso de fotografía", "concurso fotográfico", "concurso de fotos", "concurso de fotografias",
+			"фотоконкурс*", "конкурс фотографи*",
+			"摄影比赛", "摄影大赛", "攝影比賽", "照片比赛", "摄影竞赛",
+			"مسابقة الصور", "مسابقة التصوير", "مسابقة للصور", "مسابقة الصورة",
+		)},
+		{store.KindWorkshopRequest, v.list(
+			"workshop", "atelier", "taller", "talleres", "семинар*", "воркшоп*",
+			"研讨会", "讲习班", "工作坊", "研討會", "ورشة", "ورش عمل",
+		)},
+		{store.KindFormat, v.list(
+			"format", "innovation*", "innovación", "innovaciones", "formato*", "формат*", "инноваци*",
+			"形式", "创新", "創新", "شكل المنتدى", "ابتكار",
+		)},
+		{store.KindThematic, v.list(
+			"thematic", "theme", "thème*", "thématique*", "temático*", "temática*", "tema", "temas",
+			"тематик*", "тематическ*", "тема", "темы", "专题", "專題", "主题", "主題",
+			"المواضيع", "موضوعي", "المواضيعية", "الموضوعية", "الجوانب المواضيعية",
+		)},
+	}
+
+	v.submission = v.list(
+		"submission*", "contribution*", "soumission*", "contribución", "contribuciones", "aportación", "aporte",
+		"вклад*", "предложени*", "提交", "意见", "意見", "مساهمة", "مقترح", "تقديم",
+	)
+
+	v.inquiry = v.list(
+		"question*", "query", "inquiry", "enquiry", "could you", "can you", "how can", "how do", "is it possible",
+		"renseignement*", "est-ce que", "pourriez-vous", "pouvez-vous",
+		"pregunta*", "consulta", "quisiera saber", "podrían", "podria", "¿",
+		"вопрос*", "подскажите", "не могли бы",
+		"请问", "问题", "咨询", "諮詢", "問題", "سؤال", "استفسار", "هل يمكن",
+	)
+
+	v.actionLineTerms = [11]termList{
+		v.list("role of government*", "role of public governance authorities", "rôle des gouvernements", "rôle des pouvoirs publics",
+			"papel de los gobiernos", "función de los gobiernos", "роль правительств*", "роль государств*",
+			"政府的作用", "دور الحكومات"),
+		v.list("infrastructure*", "broadband", "connectivity", "haut débit", "connectivité", "infraestructura*", "banda ancha",
+			"conectividad", "инфраструктур*", "широкополосн*", "基础设施", "宽带", "基礎設施", "寬頻", "البنية التحتية", "النطاق العريض"),
+		v.list("access to information", "access to knowledge", "open data", "accès à l'information", "accès au savoir",
+			"accès aux connaissances", "acceso a la información", "acceso al conocimiento", "доступ к информации",
+			"доступ к знаниям", "获取信息", "获取知识", "獲取資訊", "النفاذ إلى المعلومات", "الوصول إلى المعلومات"),
+		v.list("capacity building", "capacity-building", "digital skills", "training", "renforcement des capacités",
+			"compétences numériques", "formation", "creación de capacidad*", "fortalecimiento de capacidades",
+			"desarrollo de capacidades", "capacitación", "наращивани* потенциала", "создани* потенциала",
+			"цифров* навык*", "обучени*", "能力建设", "能力建設", "培训", "بناء القدرات", "المهارات الرقمية", "التدريب"),
+		v.list("cybersecurity", "cyber security", "cyber-security", "security", "cybersécurité", "sécurité", "ciberseguridad",
+			"seguridad", "кибербезопасност*", "безопасност*", "网络安全", "網絡安全", "信息安全", "资安", "الأمن السيبراني", "أمن المعلومات"),
+		v.list("enabling environment", "regulation*", "regulatory", "policy framework", "environnement favorable",
+			"réglementation", "régulation", "entorno propicio", "regulación", "reglamentación", "благоприятн* сред*",
+			"регулировани*", "регуляторн*", "有利环境", "扶持性环境", "监管", "監管", "البيئة التمكينية", "الإطار التنظيمي", "التنظيم"),
+		v.list("e-health", "ehealth", "e-learning", "elearning", "e-government", "egovernment", "e-business", "e-commerce",
+			"e-employment", "e-environment", "e-agriculture", "e-science", "ict applications", "cybersanté", "télésanté",
+			"e-santé", "apprentissage en ligne", "administration électronique", "gouvernement électronique",
+			"salud electrónica", "telesalud", "aprendizaje electrónico", "gobierno electrónico", "comercio electrónico",
+			"электронн* здравоохранени*", "электронн* обучени*", "электронн* правительств*", "телемедицин*",
+			"电子卫生", "电子健康", "电子学习", "电子政务", "电子商务", "電子政務", "远程医疗",
+			"الصحة الإلكترونية", "التعلم الإلكتروني", "الحكومة الإلكترونية", "التجارة الإلكترونية"),
+		v.list("cultural diversity", "linguistic diversity", "local content", "multilingualism", "diversité culturelle",
+			"diversité linguistique", "contenu local", "contenus locaux", "multilinguisme", "diversidad cultural",
+			"diversidad lingüística", "contenido local", "contenidos locales", "multilingüismo",
+			"культурн* разнообрази*", "языков* разнообрази*", "местн* контент*", "многоязычи*",
+			"文化多样性", "语言多样性", "本地内容", "文化多樣性", "التنوع الثقافي", "التنوع اللغوي", "المحتوى المحلي"),
+		v.list("media", "journalism", "médias", "journalisme", "medios de comunicación", "periodismo", "сми",
+			"средств* массовой информации", "медиа", "журналист*", "媒体", "媒體", "新闻", "وسائط الإعلام", "الإعلام", "الصحافة"),
+		v.list("ethic*", "éthique*", "ética*", "этик*", "этическ*", "伦理", "倫理", "الأخلاق", "أخلاقيات"),
+		v.list("cooperation", "co-operation", "coopération", "cooperación", "сотрудничеств*", "合作", "التعاون"),
+	}
+
+	v.stakeholders = []stakeholderTerms{
+		{store.StakeholderInternationalO, v.list("united nations", "nations unies", "naciones unidas",
+			"организаци* объединенных наций", "организаци* объединённых наций", "联合国", "聯合國", "الأمم المتحدة",
+			"unesco", "unctad", "cnuced", "undp", "pnud", "itu", "uit", "world bank", "banque mondiale", "banco mundial",
+			"oecd", "ocde", "international telecommunication union", "union internationale des télécommunications")},
+		{store.StakeholderGovernment, v.list("ministry", "minister", "ministère", "ministre", "ministerio", "ministro", "ministra",
+			"министерств*", "министр*", "government", "gouvernement", "gobierno", "правительств*", "政府", "部长",
+			"حكومة", "وزارة", "وزير", "regulatory authority", "regulator*", "autorité de régulation", "autorité de régulation",
+			"permanent mission", "mission permanente", "misión permanente", "постоянн* представительств*", "常驻代表团",
+			"البعثة الدائمة", "embassy", "ambassade", "embajada", "посольств*", "大使馆", "سفارة",
+			"commission", "authority", "autorité", "comisión", "autoridad", "комисси*", "委员会", "هيئة",
+			"federal office", "office fédéral", "bundesamt", "ufficio federale",
+			"secretaría de", "secrétariat d'état", "agence nationale", "national agency", "agencia nacional",
+			"هيئة تنظيم", "الهيئة الوطنية", "الوكالة الوطنية", "工业和信息化部")},
+		{store.StakeholderAcademia, v.list("university", "université", "universidad", "universidade", "universität",
+			"университет*", "大学", "大學", "جامعة", "institute of technology", "polytechni*", "research institute",
+			"institut de recherche", "instituto de investigación", "academy of sciences", "académie", "академи*",
+			"学院", "研究所", "研究院", "معهد", "كلية", "école", "escuela", "college", "faculty", "faculté", "facultad",
+			"internet society", "isoc", "icann", "ietf", "w3c", "ripe ncc", "afrinic", "apnic", "lacnic", "arin")},
+		{store.StakeholderCivilSociety, v.list("ngo", "non-governmental", "non-profit", "nonprofit", "foundation",
+			"fondation", "fundación", "association", "asociación", "société civile", "sociedad civil", "civil society",
+			"фонд*", "ассоциаци*", "некоммерческ*", "общественн*", "协会", "基金会", "協會", "基金會",
+			"جمعية", "مؤسسة", "منظمة غير حكومية", "المجتمع المدني", "network", "réseau", "red de", "alliance",
+			"coalition", "ong", "ассоциация")},
+		{store.StakeholderPrivateSector, v.list("inc", "ltd", "llc", "gmbh", "sarl", "sas", "plc", "corp*", "company",
+			"société", "empresa", "compañía", "telecom*", "technologies", "consulting", "компания", "ооо", "пао",
+			"оао", "зао", "公司", "有限公司", "集团", "شركة")},
+	}
+
+	v.internationalDomains = wordSet(`un.org unesco.org undp.org unctad.org fao.org unep.org unwomen.org wfp.org
+	ilo.org intracen.org unodc.org unicef.org unido.org unitar.org unhcr.org uneca.org unescap.org cepal.org
+	unece.org unfpa.org ifad.org iaea.org worldbank.org oecd.org europa.eu unu.edu unops.org`)
+
+	v.freemailDomains = wordSet(`gmail.com googlemail.com yahoo.com yahoo.fr yahoo.es yahoo.co.uk hotmail.com
+	hotmail.fr hotmail.es outlook.com outlook.fr live.com live.fr msn.com aol.com icloud.com me.com mail.ru
+	yandex.ru yandex.com ya.ru rambler.ru bk.ru list.ru inbox.ru qq.com 163.com 126.com sina.com sina.cn
+	sohu.com yeah.net foxmail.com protonmail.com proton.me gmx.com gmx.net gmx.de web.de orange.fr free.fr
+	laposte.net wanadoo.fr sfr.fr terra.com uol.com.br bol.com.br`)
+
+	v.secondLevel = wordSet(`gov gouv gob go govt gv mil edu ac co com org net or ne nic ltd plc sch res int admin`)
+	v.indexTerms()
+	return v
+}
+
+// namedActionLines finds the action lines named in a folded text: "c4", "с4"
+// (Cyrillic es), "c11", each a word of its own.
+func namedActionLines(folded string) []int {
+	var out []int
+	alnum := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
+	for i := 0; i < len(folded); {
+		r, size := utf8.DecodeRuneInString(folded[i:])
+		if r != 'c' && r != 'с' {
+			i += size
+			continue
+		}
+		if prev, _ := utf8.DecodeLastRuneInString(folded[:i]); i > 0 && alnum(prev) {
+			i += size
+			continue
+		}
+		j := i + size
+		n := 0
+		for j < len(folded) && n < 100 && '0' <= folded[j] && folded[j] <= '9' {
+			n = 10*n + int(folded[j]-'0')
+			j++
+		}
+		if next, _ := utf8.DecodeRuneInString(folded[j:]); n >= 1 && n <= 11 && folded[i+size] != '0' && (j == len(folded) || !alnum(next)) {
+			out = append(out, n)
+		}
+		i = j
+	}
+	return out
+}
+
+const maxSuggestSample = 20_000 // bytes of text looked at
+
+// Suggest guesses, from the sender, subject and new text of p, the kind of
+// contribution, the stakeholder type, the action lines, the language and the
+// organisation. It is a suggestion for the secretariat: Reasons says what
+// it rests on.
+func Suggest(p *Parsed) Suggestion {
+	if p == nil {
+		return Suggestion{Kind: store.KindOther, StakeholderType: store.StakeholderOther}
+	}
+	return defaultVocabulary().suggest(p, p.FreshText(), "")
+}
+
+// SuggestFrom is Suggest for a caller that already has the new text of p (fresh, as
+// p.FreshText returns it) and, when known, its language (lang, else ""), so that
+// neither is worked out twice.
+func SuggestFrom(p *Parsed, fresh, lang string) Suggestion {
+	if p == nil {
+		return Suggestion{Kind: store.KindOther, StakeholderType: store.StakeholderOther}
+	}
+	return defaultVocabulary().suggest(p, fresh, lang)
+}
+
+// suggest is Suggest given splitQuoted(p.Text)'s new text and, when known, the
+// language.
+func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
+	s := Suggestion{Kind: store.KindOther, StakeholderType: store.StakeholderOther}
+	text := truncateBytes(p.Text, 4*maxSuggestSample)
+	if len(text) < len(p.Text) {
+		fresh, _ = splitQuoted(text)
+	}
+	if strings.TrimSpace(fresh) == "" {
+		fresh = text
+	}
+	fresh = truncateBytes(fresh, maxSuggestSample)
+	subject := foldText(stripReplyPrefixes(p.Subject))
+	body := foldText(fresh)
+
+	kindSubject := subject
+	if _, ok := RefTag(p.Subject); ok {
+		// A reply to our acknowledgement: the subject is ours.
+		kindSubject = ""
+	}
+	fs, fb, all := v.newFoldedPair(subject, body)
+	if kindSubject == "" {
+		fs = v.newFoldedText("")
+	}
+	s.Kind, s.Reasons = v.suggestKind(fs, fb, all, len(p.Attachments))
+
+	sig := signatureLines(text, fresh)
+	lt := lineTerms{v: v, lines: map[string]foldedText{}}
+	s.Organisation = v.organisation(p, sig, lt)
+	if s.Organisation != "" {
+		s.Reasons = append(s.Reasons, "organisation: "+s.Organisation)
+	}
+	var why string
+	s.StakeholderType, why = v.stakeholderType(p, sig, lt)
+	s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)
+
+	var lineReasons []string
+	s.ActionLines, lineReasons = v.actionLines(all)
+	s.Reasons = append(s.Reasons, lineReasons...)
+
+	s.Language = p.Language
+	if s.Language == "" {
+		s.Language = lang
+	}
+	if s.Language == "" {
+		s.Language = DetectLanguage(fresh, p.Subject, p.Headers)
+	}
+	if s.Language != "" {
+		s.Reasons = append(s.Reasons, "language "+s.Language)
+	}
+	return s
+}
+
+// suggestKind scores the kind terms, the subject counting three times the
+// text. all is the subject (even one of ours) and the text together.
+func (v *vocabulary) suggestKind(fs, fb, all foldedText, attachments int) (string, []string) {
+	subject, body := fs.s, fb.s
+	bestKind, bestScore, bestTerm := "", 0, ""
+	subjectHit := false
+	for _, k := range v.kinds {
+		sc, st := k.terms.countIn(fs)
+		bc, bt := k.terms.countIn(fb)
+		score := 3*sc + bc
+		if sc > 0 {
+			subjectHit = true
+		}
+		if score > bestScore {
+			bestKind, bestScore = k.kind, score
+			bestTerm = st
+			if st == "" {
+				bestTerm = bt
+			}
+		}
+	}
+	iq, it := v.inquiry.countIn(all)
+	questionMarks := strings.Count(body, "?") + strings.Count(body, "？") + strings.Count(body, "؟") +
+		strings.Count(subject, "?") + strings.Count(subject, "？") + strings.Count(subject, "؟")
+	submitted, st := v.submission.countIn(fs)
+	short := utf8.RuneCountInString(body) < 800
+
+	switch {
+	case (iq > 0 || questionMarks > 0) && attachments == 0 && short && !subjectHit && submitted == 0:
+		why := fmt.Sprintf("%d question mark(s)", questionMarks)
+		if it != "" {
+			why = quoteReason(it)
+		}
+		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking " + why}
+	case bestScore > 0:
+		return bestKind, []string{fmt.Sprintf("kind %s: mentions %s (score %d)", bestKind, quoteReason(bestTerm), bestScore)}
+	case submitted > 0 || attachments > 0 && !short:
+		why := "subject says " + quoteReason(st)
+		if submitted == 0 {
+			why = "long text with attachments"
+		}
+		return store.KindThematic, []string{"kind thematic: official submission without a kind named: " + why}
+	case iq > 0 || questionMarks > 0:
+		return store.KindInquiry, []string{"kind inquiry: asks a question"}
+	}
+	return store.KindOther, []string{"kind other: no kind named"}
+}
+
+// actionLines returns the action lines a folded text mentions, in order.
+func (v *vocabulary) actionLines(ft foldedText) ([]string, []string) {
+	var lines, reasons []string
+	seen := [12]bool{}
+	for i, list := range v.actionLineTerms {
+		if n, term := list.countIn(ft); n > 0 {
+			seen[i+1] = true
+			reasons = append(reasons, fmt.Sprintf("action line C%d: %s", i+1, quoteReason(term)))
+		}
+	}
+	for _, n := range namedActionLines(ft.s) {
+		if !seen[n] {
+			seen[n] = true
+			reasons = append(reasons, fmt.Sprintf("action line C%d: named", n))
+		}
+	}
+	for n := 1; n <= 11; n++ {
+		if seen[n] {
+			lines = append(lines, "C"+strconv.Itoa(n))
+		}
+	}
+	sort.SliceStable(reasons, func(i, j int) bool { return actionLineNumber(reasons[i]) < actionLineNumber(reasons[j]) })
+	return lines, reasons
+}
+
+func actionLineNumber(reason string) int {
+	rest := strings.TrimPrefix(reason, "action line C")
+	end := strings.IndexByte(rest, ':')
+	if end < 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(rest[:end])
+	return n
+}
+
+// stakeholderType scores the sender's domain (3 for gov, int, edu and ac
+// domains, 1 for plain .org and .com) and the organisation words of the
+// name, organisation and signature (2). Two points are needed.
+func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms) (string, string) {
+	score := map[string]int{}
+	why := map[string][]string{}
+	add := func(typ string, n int, reason string) {
+		score[typ] += n
+		why[typ] = append(why[typ], reason)
+	}
+	domain := emailDomain(p.From.Email)
+	labels := strings.Split(domain, ".")
+	tld := labels[len(labels)-1]
+	sld := ""
+	if len(labels) >= 3 {
+		sld = labels[len(labels)-2]
+	}
+	switch {
+	case domain == "" || v.freemailDomains[domain]:
+	case tld == "int" || v.internationalDomains[domain] || hasParentIn(domain, v.internationalDomains):
+		add(store.StakeholderInternationalO, 3, "domain "+domain)
+	case tld == "gov" || tld == "mil" || (len(tld) == 2 && isAnyOf(sld, "gov", "gouv", "gob", "go", "govt", "gv", "mil")) ||
+		strings.HasSuffix(domain, ".admin.ch") || domain == "admin.ch" || strings.HasSuffix(domain, ".gc.ca"):
+		add(store.StakeholderGovernment, 3, "domain "+domain)
+	case tld == "edu" || (len(tld) == 2 && isAnyOf(sld, "edu", "ac")):
+		add(store.StakeholderAcademia, 3, "domain "+domain)
+	case tld == "org" || (len(tld) == 2 && isAnyOf(sld, "org", "or")):
+		add(store.StakeholderCivilSociety, 1, "domain "+domain)
+	case tld == "com" || tld == "biz" || (len(tld) == 2 && isAnyOf(sld, "co", "com", "ne")):
+		add(store.StakeholderPrivateSector, 1, "domain "+domain)
+	}
+	// Organisation words: 2 points from the name, the Organization header
+	// or a short signature line; from a long line (a sentence), 1 point per
+	// distinct word, at most 2.
+	lines := append([]string{p.From.Name, p.Headers[hdrOrganization]}, sig...)
+	wordScore := map[string]int{}
+	for i, line := range lines {
+		ft := lt.get(line)
+		long := i >= 2 && (utf8.RuneCountInString(ft.s) > 80 || endsSentence(ft.s))
+		for _, st := range v.stakeholders {
+			n, term := st.terms.distinctIn(ft)
+			if n == 0 {
+				continue
+			}
+			w := 2
+			if long {
+				w = min(n, 2)
+			}
+			if w > wordScore[st.typ] {
+				if wordScore[st.typ] == 0 {
+					why[st.typ] = append(why[st.typ], "mentions "+quoteReason(term))
+				}
+				wordScore[st.typ] = w
+			}
+		}
+	}
+	for typ, n := range wordScore {
+		score[typ] += n
+	}
+	best, bestScore := store.StakeholderOther, 1
+	for _, typ := range []string{store.StakeholderInternationalO, store.StakeholderGovernment, store.StakeholderAcademia,
+		store.StakeholderCivilSociety, store.StakeholderPrivateSector} {
+		if score[typ] > bestScore {
+			best, bestScore = typ, score[typ]
+		}
+	}
+	if best == store.StakeholderOther {
+		if domain == "" {
+			return best, "no sender domain"
+		}
+		if v.freemailDomains[domain] {
+			return best, "personal address " + domain + " and no organisation word"
+		}
+		return best, "nothing conclusive in domain " + domain
+	}
+	return best, strings.Join(why[best], ", ")
+}
+
+func isAnyOf(s string, set ...string) bool {
+	for _, v := range set {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+func hasParentIn(domain string, set map[string]bool) bool {
+	for {
+		_, parent, ok := strings.Cut(domain, ".")
+		if !ok {
+			return false
+		}
+		if set[parent] {
+			return true
+		}
+		domain = parent
+	}
+}
+
+func emailDomain(email string) string {
+	_, domain, ok := strings.Cut(strings.ToLower(strings.TrimSpace(email)), "@")
+	if !ok {
+		return ""
+	}
+	return strings.Trim(domain, ".> ")
+}
+
+// lineTerms keeps the short lines (name, signature) that the organisation and the
+// stakeholder guesses both read, folded and counted once.
+type lineTerms struct {
+	v     *vocabulary
+	lines map[string]foldedText
+}
+
+func (lt lineTerms) get(line string) foldedText {
+	ft, ok := lt.lines[line]
+	if !ok {
+		ft = lt.v.newFoldedText(foldText(line))
+		lt.lines[line] = ft
+	}
+	return ft
+}
+
+// isOrganisationLine reports whether line holds an organisation word of any
+// stakeholder type.
+func (v *vocabulary) isOrganisationLine(line string, lt lineTerms) bool {
+	ft := lt.get(line)
+	for _, st := range v.stakeholders {
+		if n, _ := st.terms.countIn(ft); n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+var displayNameOrgRE = regexp.MustCompile(`^(.+?)\s*(?:\||/|–|—| - |,|\()\s*(.+?)\)?$`)
+
+// organisation names the sender's organisation: the Organization header,
+// the organisation part of the display name, a signature line with an
+// organisation word, or the domain.
+func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms) string {
+	if org := strings.TrimSpace(p.Headers[hdrOrganization]); org != "" {
+		return shorten(org, 120)
+	}
+	name := strings.TrimSpace(p.From.Name)
+	if m := displayNameOrgRE.FindStringSubmatch(name); m != nil && (v.isOrganisationLine(m[2], lt) || isAcronym(m[2])) {
+		return shorten(strings.TrimSpace(m[2]), 120)
+	}
+	if name != "" && v.isOrganisationLine(name, lt) {
+		return shorten(name, 120)
+	}
+	// Signatures end with the organisation: look from the bottom, at short
+	// lines that are not sentences or list items.
+	for i := len(sig) - 1; i >= 0; i-- {
+		line := sig[i]
+		if utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line) {
+			continue
+		}
+		if v.isOrganisationLine(line, lt) {
+			return shorten(strings.Trim(line, " \t,;-–—|"), 120)
+		}
+	}
+	return v.domainOrganisation(emailDomain(p.From.Email))
+}
+
+// endsSentence reports whether line ends with sentence punctuation (spaces after it
+// aside), in the six languages.
+func endsSentence(line string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimRightFunc(line, unicode.IsSpace))
+	return strings.ContainsRune(".:;!?。：；！？؟", r)
+}
+
+var listItemRE = regexp.MustCompile(`^\s*([-–—•*]|\d+[.)]|[(（][^)）]{1,3}[)）])`)
+
+func isAcronym(s string) bool {
+	s = strings.TrimSpace(s)
+	if len(s) < 2 || len(s) > 10 {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsUpper(r) && !unicode.IsDigit(r) && r != '-' && r != '&' {
+			return false
+		}
+	}
+	return true
+}
+
+// domainOrganisation names an organisation after its domain: "ncc.gov.ng"
+// is "NCC", "numerique-solidaire.org" is "Numerique Solidaire".
+func (v *vocabulary) domainOrganisation(domain string) string {
+	if domain == "" || v.freemailDomains[domain] {
+		return ""
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return ""
+	}
+	labels = labels[:len(labels)-1] // top-level domain
+	if len(labels) >= 2 && v.secondLevel[labels[len(labels)-1]] {
+		labels = labels[:len(labels)-1]
+	}
+	label := labels[len(labels)-1]
+	if label == "" {
+		return ""
+	}
+	if len(label) <= 6 && !strings.Contains(label, "-") {
+		return strings.ToUpper(label)
+	}
+	words := strings.FieldsFunc(label, func(r rune) bool { return r == '-' || r == '_' })
+	for i, w := range words {
+		r, size := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + w[size:]
+	}
+	return strings.Join(words, " ")
+}
+
+// signatureLines returns the lines of the signature: those after "-- ", or
+// else the last lines of the new text, where people sign.
+func signatureLines(text, fresh string) []string {
+	lines := strings.Split(normalizeNewlines(text), "\n")
+	for i, l := range lines {
+		if isSignatureDelimiter(l) {
+			return nonEmpty(lines[i+1:], 8)
+		}
+	}
+	lines = nonEmpty(strings.Split(fresh, "\n"), -1)
+	if len(lines) > 8 {
+		lines = lines[len(lines)-8:]
+	}
+	return lines
+}
+
+func nonEmpty(lines []string, n int) []string {
+	var out []string
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" && !isQuoteLine(l) {
+			out = append(out, l)
+			if len(out) == n {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// stripReplyPrefixes removes "Re:", "Fwd:", "回复:"... from a subject.
+func stripReplyPrefixes(subject string) string {
+	for {
+		loc := replyPrefixRE.FindStringIndex(subject)
+		if loc == nil {
+			return subject
+		}
+		subject = subject[loc[1]:]
+	}
+}
