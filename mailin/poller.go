@@ -9,6 +9,7 @@ import (
 	"net"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -248,7 +249,7 @@ func (p *Poller) Run(ctx context.Context) error {
 				// The next attempt runs the token command again.
 				p.tokens.Invalidate()
 			}
-			if msg := err.Error(); msg != stoppedBy {
+			if msg := sameCause(err.Error()); msg != stoppedBy {
 				stoppedBy = msg
 				p.log.Error("imap: the intake is stopped: this needs a person to fix the configuration or the server; trying again every "+delay.String(),
 					"addr", p.cfg.Addr, "user", p.cfg.User, "mailbox", p.cfg.Mailbox, slog.Any("error", err))
@@ -858,4 +859,15 @@ func (p *Poller) moveHandled(c *imapclient.Client, uids []uint32) error {
 	p.log.Warn("imap: could not move stored mail to the processed folder; it stays where it is",
 		"count", len(uids), "folder", p.cfg.Processed, slog.Any("error", err))
 	return nil
+}
+
+// sameCause is an error's text without its numbers, so that the same refusal told with
+// other timings (Dovecot: "(0.001 + 0.000 secs)") counts as the same cause.
+func sameCause(msg string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return -1
+		}
+		return r
+	}, msg)
 }
