@@ -91,7 +91,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 	if kind == KindContribution {
 		sg := suggest(p, in.FreshText, in.Language)
 		in.Suggestion = store.Suggestion{
-			Kind:            sg.Kind,
+			Kind:            store.ContributionKind(sg.Kind),
 			StakeholderType: sg.StakeholderType,
 			ActionLines:     sg.ActionLines,
 			Organisation:    sg.Organisation,
@@ -114,7 +114,7 @@ func (e *notDeliveredError) Error() string {
 func (e *notDeliveredError) Unwrap() error { return e.err }
 
 // storeKind maps the sorter's kinds onto the store's; they are spelled the same.
-func storeKind(k MessageKind) string {
+func storeKind(k MessageKind) store.MessageKind {
 	switch k {
 	case KindContribution:
 		return store.MsgContribution

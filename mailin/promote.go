@@ -18,7 +18,7 @@ func PromotionFor(raw []byte, pol store.IngestPolicy) store.Promotion {
 		lang = DetectLanguage(fresh, p.Subject, p.Headers)
 	}
 	sg := suggest(p, fresh, lang)
-	out.Suggestion = store.Suggestion{Kind: sg.Kind, StakeholderType: sg.StakeholderType,
+	out.Suggestion = store.Suggestion{Kind: store.ContributionKind(sg.Kind), StakeholderType: sg.StakeholderType,
 		ActionLines: sg.ActionLines, Organisation: sg.Organisation}
 	out.NoReply = IsNoReplyAddress(p.From.Email)
 	for _, a := range p.ReplyTo {
