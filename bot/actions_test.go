@@ -94,7 +94,7 @@ func TestActionsEndToEnd(t *testing.T) {
 		// The suggestions are preselected.
 		call := d.slack.Calls("views.open")[len(d.slack.Calls("views.open"))-1]
 		if got := initialValues(t, call.Param("view")); !slices.Equal(got, []string{
-			"kind=" + store.KindThematic, "stakeholder_type=" + store.StakeholderGovernment, "action_lines=C7", "organisation=Ministry of ICT"}) {
+			"kind=" + string(store.KindThematic), "stakeholder_type=" + store.StakeholderGovernment, "action_lines=C7", "organisation=Ministry of ICT"}) {
 			t.Errorf("preselected %v", got)
 		}
 		d.interact(d.submit("U2", viewClassify, "V100", c, map[string]any{

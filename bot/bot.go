@@ -99,7 +99,7 @@ func WithOutboxPoll(d time.Duration) Option { return func(b *Bot) { b.poll = d }
 func (b *Bot) SlackReport(now time.Time) (string, bool) { return b.slackLink.Report(now) }
 
 // slackKinds are the outbox items the desk carries out.
-var slackKinds = []string{store.OutboxSlackCard, store.OutboxSlackUpdate, store.OutboxSlackThread, store.OutboxSlackNotice, outboxSortedSummary}
+var slackKinds = []store.OutboxKind{store.OutboxSlackCard, store.OutboxSlackUpdate, store.OutboxSlackThread, store.OutboxSlackNotice, outboxSortedSummary}
 
 const (
 	defaultOutboxWorkers = 2

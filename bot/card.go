@@ -80,7 +80,7 @@ func cardText(c store.Contribution) string {
 	return cut(fmt.Sprintf("%s from %s: %s", c.Ref, escapeMrkdwn(from), escapeMrkdwn(c.Subject)), 300)
 }
 
-func suggestedOrConfirmed(confirmed, suggested *string, label func(string) string) string {
+func suggestedOrConfirmed[K ~string](confirmed, suggested *K, label func(K) string) string {
 	switch {
 	case confirmed != nil:
 		return escapeMrkdwn(label(*confirmed)) + " _(confirmed)_"

@@ -239,7 +239,7 @@ func TestUpdateWaitsForCard(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The update comes before the card: the store holds it back while the card waits.
-	if handled, err := d.st.ProcessOutbox(ctx, []string{store.OutboxSlackUpdate}, d.bots[0].handleOutbox); err != nil || handled {
+	if handled, err := d.st.ProcessOutbox(ctx, []store.OutboxKind{store.OutboxSlackUpdate}, d.bots[0].handleOutbox); err != nil || handled {
 		t.Fatalf("an update was taken before its card: %v, %v", handled, err)
 	}
 	// Should one be taken anyway (its card failed for good), it waits: a temporary error.

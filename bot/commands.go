@@ -92,7 +92,7 @@ func (b *Bot) respondBlocks(ctx context.Context, cmd slack.SlashCommand, text st
 	}
 }
 
-func sortedCounts[K ~string](m map[K]int, label func(string) string) string {
+func sortedCounts[K ~string](m map[K]int, label func(K) string) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, string(k))
@@ -105,7 +105,7 @@ func sortedCounts[K ~string](m map[K]int, label func(string) string) string {
 	})
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%s: %d", escapeMrkdwn(label(k)), m[K(k)]))
+		parts = append(parts, fmt.Sprintf("%s: %d", escapeMrkdwn(label(K(k))), m[K(k)]))
 	}
 	if len(parts) == 0 {
 		return "none"

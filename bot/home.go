@@ -87,8 +87,8 @@ func (b *Bot) homeBlocks(ctx context.Context) ([]slack.Block, error) {
 	return blocks, nil
 }
 
-func countLines(m map[string]int, label func(string) string) string {
-	keys := make([]string, 0, len(m))
+func countLines[K ~string](m map[K]int, label func(K) string) string {
+	keys := make([]K, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}

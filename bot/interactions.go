@@ -244,9 +244,9 @@ func classifyView(c store.Contribution) slack.ModalViewRequest {
 	var kinds, sts, lines, sdgs []*slack.OptionBlockObject
 	byValue := map[string]*slack.OptionBlockObject{}
 	for _, k := range store.Kinds {
-		o := option(k, kindLabel(k))
+		o := option(string(k), kindLabel(k))
 		kinds = append(kinds, o)
-		byValue["k:"+k] = o
+		byValue["k:"+string(k)] = o
 	}
 	for _, s := range store.StakeholderTypes {
 		o := option(s, stakeholderLabel(s))
@@ -265,7 +265,7 @@ func classifyView(c store.Contribution) slack.ModalViewRequest {
 		byValue["g:"+v] = o
 	}
 	kindEl := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose a kind", maxButtonText), inKind, kinds...)
-	kindEl.InitialOption = byValue["k:"+c.EffectiveKind()]
+	kindEl.InitialOption = byValue["k:"+string(c.EffectiveKind())]
 	stEl := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose a stakeholder type", maxButtonText), inStakeholder, sts...)
 	stEl.InitialOption = byValue["s:"+c.EffectiveStakeholderType()]
 	linesEl := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain("Action lines", maxButtonText), inActionLines, lines...)
@@ -370,7 +370,7 @@ func (b *Bot) onViewSubmission(ctx context.Context, ic slack.InteractionCallback
 // person (two events).
 func (b *Bot) submitClassify(ctx context.Context, cid int64, user string, v slack.View) error {
 	cl := store.Classification{
-		Kind:            stateValue(v, inKind).SelectedOption.Value,
+		Kind:            store.ContributionKind(stateValue(v, inKind).SelectedOption.Value),
 		StakeholderType: stateValue(v, inStakeholder).SelectedOption.Value,
 		Organisation:    strings.TrimSpace(stateValue(v, inOrganisation).Value),
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/wsis/wsisbot/store"
 )
 
-var kindLabels = map[string]string{
+var kindLabels = map[store.ContributionKind]string{
 	store.KindThematic:        "Thematic aspects (official submission)",
 	store.KindFormat:          "Format innovations (official submission)",
 	store.KindHLTFNomination:  "High-Level Track Facilitator nomination",
@@ -39,14 +39,14 @@ var statusLabels = map[store.Status]string{
 	store.StatusClosed:       "✅ closed",
 }
 
-func kindLabel(k string) string {
+func kindLabel(k store.ContributionKind) string {
 	if l, ok := kindLabels[k]; ok {
 		return l
 	}
 	if k == "" {
 		return "not known"
 	}
-	return k
+	return string(k)
 }
 
 func stakeholderLabel(s string) string {
@@ -188,7 +188,7 @@ func eventText(e store.Event) string {
 		}
 		return "changed the assignee"
 	case store.ActionClassify:
-		return "classified it: " + escapeMrkdwn(kindLabel(d["kind"])) + ", " + escapeMrkdwn(stakeholderLabel(d["stakeholder_type"]))
+		return "classified it: " + escapeMrkdwn(kindLabel(store.ContributionKind(d["kind"]))) + ", " + escapeMrkdwn(stakeholderLabel(d["stakeholder_type"]))
 	case store.ActionClose:
 		return "closed it as " + escapeMrkdwn(d["outcome"])
 	case store.ActionReopen:

@@ -22,7 +22,7 @@ import (
 const (
 	// outboxSortedSummary is the outbox item of a daily summary, posted by the outbox
 	// workers like every other Slack item.
-	outboxSortedSummary = "slack_sorted"
+	outboxSortedSummary store.OutboxKind = "slack_sorted"
 	// sortedJob is the daily summary's entry in job_runs: one per day across replicas.
 	sortedJob = "sorted-summary"
 	// actPromote is the "This is a contribution" button; its block ID is
@@ -44,7 +44,7 @@ type sortedSummary struct {
 }
 
 // sortedKindLabels name the kinds in the summary.
-var sortedKindLabels = map[string]string{
+var sortedKindLabels = map[store.MessageKind]string{
 	store.MsgBounce:      "📭 Bounces",
 	store.MsgAutoReply:   "🤖 Automatic replies",
 	store.MsgList:        "📨 Mailing lists and bulk mail",
@@ -114,7 +114,7 @@ func (b *Bot) sortedBlocks(ctx context.Context, title string, since, until time.
 		head += " Each is stored, and none was acknowledged. If one is a contribution, say so with its button: it gets a reference number and a card, and an acknowledgement if a person sent it within the acknowledgement window."
 	}
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head, maxSectionText), nil, nil)}
-	kind := ""
+	var kind store.MessageKind
 	for _, m := range msgs {
 		if m.Kind != kind {
 			kind = m.Kind

@@ -13,7 +13,7 @@ import (
 )
 
 // sortedEmail is mail the intake sorted away.
-func (d *desk) sortedEmail(kind, reason, from, subject string) store.Inbound {
+func (d *desk) sortedEmail(kind store.MessageKind, reason, from, subject string) store.Inbound {
 	m := d.email(from, subject, "Hello")
 	m.Kind, m.KindReason, m.Suggestion = kind, reason, store.Suggestion{}
 	return m

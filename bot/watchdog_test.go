@@ -112,7 +112,7 @@ func TestWatchdogOneAlertPerConditionAndOneClear(t *testing.T) {
 
 	// Everything recovers: one "cleared" each.
 	intake.set(IntakeStatus{Connected: true, LastSuccessAt: d.clock.Now()})
-	if _, err := d.st.ProcessOutbox(d.ctx, []string{store.OutboxAckEmail}, func(context.Context, store.OutboxItem) (store.OutboxResult, error) {
+	if _, err := d.st.ProcessOutbox(d.ctx, []store.OutboxKind{store.OutboxAckEmail}, func(context.Context, store.OutboxItem) (store.OutboxResult, error) {
 		return store.OutboxResult{AckSent: true}, nil
 	}); err != nil {
 		t.Fatal(err)

@@ -91,7 +91,7 @@ func NewRecord(r store.ExportRow) Record {
 	}
 	rec := Record{
 		Ref: c.Ref, Status: string(c.Status), Outcome: c.Outcome,
-		Kind: c.EffectiveKind(), KindConfirmed: c.Kind != nil,
+		Kind: string(c.EffectiveKind()), KindConfirmed: c.Kind != nil,
 		StakeholderType: c.EffectiveStakeholderType(), StakeholderTypeConfirmed: c.StakeholderType != nil,
 		ActionLines: append([]string{}, c.ActionLines...), SDGs: append([]int64{}, c.SDGs...),
 		Language: c.Language, FromName: c.FromName, FromEmail: c.FromEmail, Organisation: org,

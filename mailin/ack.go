@@ -89,7 +89,7 @@ func NewAckWorker(st AckStore, sender MailSender, tpl *templates.Set, cfg MailCo
 }
 
 // outboxMailKinds are the outbox items this worker carries out.
-var outboxMailKinds = []string{store.OutboxAckEmail, store.OutboxReplyEmail}
+var outboxMailKinds = []store.OutboxKind{store.OutboxAckEmail, store.OutboxReplyEmail}
 
 // Outbox describes the given number of mail workers to the outbox runtime: they take the
 // acknowledgements and replies, give each delivery up to 3 minutes, wait up to 30 s
@@ -158,7 +158,7 @@ func (w *AckWorker) handleAck(ctx context.Context, it store.OutboxItem) (store.O
 		DeadlineAt: c.DeadlineAt, Late: c.Late, Location: ph.Location}
 	// Only a kind the secretariat confirmed is stated; a suggestion is a guess.
 	if c.Kind != nil {
-		a.Kind = *c.Kind
+		a.Kind = string(*c.Kind)
 	}
 	if p, ok := ph.NextPhase(now); ok {
 		a.NextPhase = &templates.Phase{Code: p.Code, Name: p.Name, Start: p.Start}

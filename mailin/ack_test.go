@@ -64,7 +64,7 @@ func newAckEnv(t *testing.T, now time.Time) *ackEnv {
 	clock := store.NewOffsetClock(now)
 	st, url := storetest.New(t, storetest.Options{Clock: clock})
 	srv := startSMTPTestServer(t, smtpTestOptions{})
-	tpl, err := templates.Load("", store.Kinds)
+	tpl, err := templates.Load("", store.Strings(store.Kinds))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -489,7 +489,7 @@ func TestAckNeverAcknowledged(t *testing.T) {
 		t.Fatalf("the original is not acknowledged: %+v", first)
 	}
 
-	robot := func(kind, reason string) func(*store.Inbound) {
+	robot := func(kind store.MessageKind, reason string) func(*store.Inbound) {
 		return func(m *store.Inbound) { m.Kind, m.KindReason = kind, reason }
 	}
 	cases := []struct {

@@ -39,7 +39,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 	}
 
 	kind, reason := parse.Sort(p, ourAddresses)
-	in.Kind, in.KindReason = storeKind(kind), reason
+	in.Kind, in.KindReason = kind, reason
 	in.MessageID = p.MessageID
 	in.InReplyTo = p.InReplyTo
 	in.References = p.References
@@ -92,7 +92,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 	if kind == parse.KindContribution {
 		sg := parse.SuggestFrom(p, in.FreshText, in.Language)
 		in.Suggestion = store.Suggestion{
-			Kind:            sg.Kind,
+			Kind:            store.ContributionKind(sg.Kind),
 			StakeholderType: sg.StakeholderType,
 			ActionLines:     sg.ActionLines,
 			Organisation:    sg.Organisation,
@@ -113,27 +113,6 @@ func (e *notDeliveredError) Error() string {
 }
 
 func (e *notDeliveredError) Unwrap() error { return e.err }
-
-// storeKind maps the sorter's kinds onto the store's; they are spelled the same.
-func storeKind(k parse.MessageKind) string {
-	switch k {
-	case parse.KindContribution:
-		return store.MsgContribution
-	case parse.KindAutoReply:
-		return store.MsgAutoReply
-	case parse.KindBounce:
-		return store.MsgBounce
-	case parse.KindList:
-		return store.MsgList
-	case parse.KindOwn:
-		return store.MsgOwn
-	case parse.KindFollowUp:
-		return store.MsgFollowUp
-	case parse.KindDuplicate:
-		return store.MsgDuplicate
-	}
-	return store.MsgQuarantined
-}
 
 // formatAddresses writes addresses for display, names in UTF-8 (not RFC 2047).
 func formatAddresses(as []parse.Address) string {

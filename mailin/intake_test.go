@@ -62,8 +62,9 @@ func TestToInboundSixLanguages(t *testing.T) {
 func TestToInboundSorts(t *testing.T) {
 	our := []string{"wsis-info@itu.int"}
 	cases := []struct {
-		name, raw, kind string
-		check           func(t *testing.T, in store.Inbound)
+		name, raw string
+		kind      store.MessageKind
+		check     func(t *testing.T, in store.Inbound)
 	}{
 		{"auto reply", "From: Absent <absent@example.org>\r\nTo: wsis-info@itu.int\r\nSubject: Automatic reply: WSIS\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <a1@example.org>\r\n\r\nI am away.\r\n",
 			store.MsgAutoReply, nil},

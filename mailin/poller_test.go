@@ -767,10 +767,10 @@ func TestPollerQuarantinesAndMovesOn(t *testing.T) {
 	h.waitMessages(3, 10*time.Second)
 
 	var rows []struct {
-		UID    int64  `db:"uid"`
-		Kind   string `db:"kind"`
-		Reason string `db:"kind_reason"`
-		Size   int64  `db:"size"`
+		UID    int64             `db:"uid"`
+		Kind   store.MessageKind `db:"kind"`
+		Reason string            `db:"kind_reason"`
+		Size   int64             `db:"size"`
 	}
 	if err := h.st.DB().Select(&rows, `SELECT uid, kind, kind_reason, size FROM messages ORDER BY uid`); err != nil {
 		t.Fatal(err)
@@ -806,9 +806,9 @@ func TestPollerRecordsAMessageTheServerKeepsRefusing(t *testing.T) {
 	}
 
 	var rows []struct {
-		UID    int64  `db:"uid"`
-		Kind   string `db:"kind"`
-		Reason string `db:"kind_reason"`
+		UID    int64             `db:"uid"`
+		Kind   store.MessageKind `db:"kind"`
+		Reason string            `db:"kind_reason"`
 	}
 	if err := h.st.DB().Select(&rows, `SELECT uid, kind, kind_reason FROM messages ORDER BY uid`); err != nil {
 		t.Fatal(err)
@@ -963,9 +963,9 @@ func TestPollerHoldsAMessageServedWithoutItsBody(t *testing.T) {
 
 			h.waitMessages(3, 10*time.Second)
 			var rows []struct {
-				UID    int64  `db:"uid"`
-				Kind   string `db:"kind"`
-				Reason string `db:"kind_reason"`
+				UID    int64             `db:"uid"`
+				Kind   store.MessageKind `db:"kind"`
+				Reason string            `db:"kind_reason"`
 			}
 			if err := h.st.DB().Select(&rows, `SELECT uid, kind, kind_reason FROM messages ORDER BY uid`); err != nil {
 				t.Fatal(err)

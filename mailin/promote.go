@@ -21,7 +21,7 @@ func PromotionFor(raw []byte, pol store.IngestPolicy) store.Promotion {
 		lang = parse.DetectLanguage(fresh, p.Subject, p.Headers)
 	}
 	sg := parse.SuggestFrom(p, fresh, lang)
-	out.Suggestion = store.Suggestion{Kind: sg.Kind, StakeholderType: sg.StakeholderType,
+	out.Suggestion = store.Suggestion{Kind: store.ContributionKind(sg.Kind), StakeholderType: sg.StakeholderType,
 		ActionLines: sg.ActionLines, Organisation: sg.Organisation}
 	out.NoReply = parse.IsNoReplyAddress(p.From.Email)
 	for _, a := range p.ReplyTo {

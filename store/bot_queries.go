@@ -93,7 +93,7 @@ type ContributionStats struct {
 	Total             int
 	Open              int
 	ByStatus          map[Status]int
-	ByKind            map[string]int
+	ByKind            map[ContributionKind]int
 	ByStakeholderType map[string]int
 	ByPhase           map[string]int
 	ByDeadline        map[string]int // open contributions per deadline name
@@ -114,13 +114,13 @@ func (s *Store) ContributionStats(ctx context.Context) (ContributionStats, error
 		startTexts[i] = t.UTC().Format(time.RFC3339)
 	}
 	var rows []struct {
-		Status          string `db:"status"`
-		Kind            string `db:"kind"`
-		StakeholderType string `db:"stakeholder_type"`
-		Phase           string `db:"phase"`
-		DeadlineName    string `db:"deadline_name"`
-		Late            bool   `db:"late"`
-		N               int    `db:"n"`
+		Status          string           `db:"status"`
+		Kind            ContributionKind `db:"kind"`
+		StakeholderType string           `db:"stakeholder_type"`
+		Phase           string           `db:"phase"`
+		DeadlineName    string           `db:"deadline_name"`
+		Late            bool             `db:"late"`
+		N               int              `db:"n"`
 	}
 	err := s.db.SelectContext(ctx, &rows, `SELECT c.status, coalesce(c.kind, c.kind_suggested, '') AS kind,
 			coalesce(c.stakeholder_type, c.stakeholder_type_suggested, '') AS stakeholder_type,
@@ -134,7 +134,7 @@ func (s *Store) ContributionStats(ctx context.Context) (ContributionStats, error
 	if err != nil {
 		return ContributionStats{}, fmt.Errorf("store: contribution stats: %w", err)
 	}
-	st := ContributionStats{ByStatus: map[Status]int{}, ByKind: map[string]int{}, ByStakeholderType: map[string]int{},
+	st := ContributionStats{ByStatus: map[Status]int{}, ByKind: map[ContributionKind]int{}, ByStakeholderType: map[string]int{},
 		ByPhase: map[string]int{}, ByDeadline: map[string]int{}}
 	for _, r := range rows {
 		st.Total += r.N

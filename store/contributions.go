@@ -135,42 +135,42 @@ func nextStatus(action string, from Status, outcome string, hasAssignee bool) (S
 
 // Contribution is one contribution to the consultation.
 type Contribution struct {
-	ID                       int64          `db:"id" json:"-"`
-	Ref                      string         `db:"ref" json:"ref"`
-	Status                   Status         `db:"status" json:"status"`
-	Outcome                  *string        `db:"outcome" json:"outcome"`
-	Kind                     *string        `db:"kind" json:"kind"`
-	KindSuggested            *string        `db:"kind_suggested" json:"kind_suggested"`
-	StakeholderType          *string        `db:"stakeholder_type" json:"stakeholder_type"`
-	StakeholderTypeSuggested *string        `db:"stakeholder_type_suggested" json:"stakeholder_type_suggested"`
-	ActionLines              pq.StringArray `db:"action_lines" json:"action_lines"`
-	ActionLinesSuggested     pq.StringArray `db:"action_lines_suggested" json:"action_lines_suggested"`
-	SDGs                     pq.Int64Array  `db:"sdgs" json:"sdgs"`
-	Language                 string         `db:"language" json:"language"`
-	FromName                 string         `db:"from_name" json:"from_name"`
-	FromEmail                string         `db:"from_email" json:"from_email"`
-	Organisation             string         `db:"organisation" json:"organisation"`
-	OrganisationSuggested    string         `db:"organisation_suggested" json:"organisation_suggested"`
-	Subject                  string         `db:"subject" json:"subject"`
-	ReceivedAt               time.Time      `db:"received_at" json:"received_at"`
-	DeadlineName             string         `db:"deadline_name" json:"deadline_name"`
-	DeadlineAt               *time.Time     `db:"deadline_at" json:"deadline"`
-	Late                     bool           `db:"late" json:"late"`
-	Assignee                 string         `db:"assignee" json:"assignee"`
-	RevisionOfSuggested      *int64         `db:"revision_of_suggested" json:"-"`
-	History                  bool           `db:"history" json:"history"`
-	AckStatus                string         `db:"ack_status" json:"ack_status"`
-	AckSuppressedReason      string         `db:"ack_suppressed_reason" json:"ack_suppressed_reason"`
-	AckSentAt                *time.Time     `db:"ack_sent_at" json:"ack_sent_at"`
-	AckError                 string         `db:"ack_error" json:"ack_error"`
-	SlackChannel             string         `db:"slack_channel" json:"slack_channel"`
-	SlackTS                  string         `db:"slack_ts" json:"slack_ts"`
-	CreatedAt                time.Time      `db:"created_at" json:"created_at"`
-	UpdatedAt                time.Time      `db:"updated_at" json:"updated_at"`
+	ID                       int64             `db:"id" json:"-"`
+	Ref                      string            `db:"ref" json:"ref"`
+	Status                   Status            `db:"status" json:"status"`
+	Outcome                  *string           `db:"outcome" json:"outcome"`
+	Kind                     *ContributionKind `db:"kind" json:"kind"`
+	KindSuggested            *ContributionKind `db:"kind_suggested" json:"kind_suggested"`
+	StakeholderType          *string           `db:"stakeholder_type" json:"stakeholder_type"`
+	StakeholderTypeSuggested *string           `db:"stakeholder_type_suggested" json:"stakeholder_type_suggested"`
+	ActionLines              pq.StringArray    `db:"action_lines" json:"action_lines"`
+	ActionLinesSuggested     pq.StringArray    `db:"action_lines_suggested" json:"action_lines_suggested"`
+	SDGs                     pq.Int64Array     `db:"sdgs" json:"sdgs"`
+	Language                 string            `db:"language" json:"language"`
+	FromName                 string            `db:"from_name" json:"from_name"`
+	FromEmail                string            `db:"from_email" json:"from_email"`
+	Organisation             string            `db:"organisation" json:"organisation"`
+	OrganisationSuggested    string            `db:"organisation_suggested" json:"organisation_suggested"`
+	Subject                  string            `db:"subject" json:"subject"`
+	ReceivedAt               time.Time         `db:"received_at" json:"received_at"`
+	DeadlineName             string            `db:"deadline_name" json:"deadline_name"`
+	DeadlineAt               *time.Time        `db:"deadline_at" json:"deadline"`
+	Late                     bool              `db:"late" json:"late"`
+	Assignee                 string            `db:"assignee" json:"assignee"`
+	RevisionOfSuggested      *int64            `db:"revision_of_suggested" json:"-"`
+	History                  bool              `db:"history" json:"history"`
+	AckStatus                string            `db:"ack_status" json:"ack_status"`
+	AckSuppressedReason      string            `db:"ack_suppressed_reason" json:"ack_suppressed_reason"`
+	AckSentAt                *time.Time        `db:"ack_sent_at" json:"ack_sent_at"`
+	AckError                 string            `db:"ack_error" json:"ack_error"`
+	SlackChannel             string            `db:"slack_channel" json:"slack_channel"`
+	SlackTS                  string            `db:"slack_ts" json:"slack_ts"`
+	CreatedAt                time.Time         `db:"created_at" json:"created_at"`
+	UpdatedAt                time.Time         `db:"updated_at" json:"updated_at"`
 }
 
 // EffectiveKind is the confirmed kind, else the suggested one, else "".
-func (c *Contribution) EffectiveKind() string {
+func (c *Contribution) EffectiveKind() ContributionKind {
 	if c.Kind != nil {
 		return *c.Kind
 	}
@@ -349,11 +349,11 @@ func (s *Store) Assign(ctx context.Context, id int64, actor, assignee string) (C
 
 // Classification is what a secretariat member confirms about a contribution.
 type Classification struct {
-	Kind            string   `json:"kind"`
-	StakeholderType string   `json:"stakeholder_type"`
-	ActionLines     []string `json:"action_lines"`
-	SDGs            []int64  `json:"sdgs"`
-	Organisation    string   `json:"organisation,omitempty"`
+	Kind            ContributionKind `json:"kind"`
+	StakeholderType string           `json:"stakeholder_type"`
+	ActionLines     []string         `json:"action_lines"`
+	SDGs            []int64          `json:"sdgs"`
+	Organisation    string           `json:"organisation,omitempty"`
 }
 
 // Validate checks every code against the consultation's lists.
@@ -467,7 +467,7 @@ func contributionValues(c newContribution, m *Inbound) []any {
 
 // appendContributionValues appends the values of contributionValues to dst (the id, say).
 func appendContributionValues(dst []any, c newContribution, m *Inbound) []any {
-	return append(dst, nil, nil, nullString(c.kind), nullString(c.stakeholderType), textArray(c.lines), m.Language,
+	return append(dst, nil, nil, nullString(string(c.kind)), nullString(c.stakeholderType), textArray(c.lines), m.Language,
 		m.FromName, m.FromEmail, c.organisation, m.Subject, c.received, c.deadline.Name, c.deadline.LastInstant(),
 		c.deadline.IsLate(c.received), c.revisionOf, c.history, c.ackStatus, c.reason, c.now, c.now)
 }

@@ -22,7 +22,7 @@ type Inbound struct {
 	Raw          []byte
 	RawSHA256    string // hex SHA-256 of Raw; computed when empty
 
-	Kind       string // MsgContribution, MsgAutoReply, MsgBounce, MsgList, MsgOwn or MsgQuarantined
+	Kind       MessageKind // MsgContribution, MsgAutoReply, MsgBounce, MsgList, MsgOwn or MsgQuarantined
 	KindReason string
 
 	MessageID  string // without angle brackets
@@ -68,7 +68,7 @@ type InboundAttachment struct {
 
 // Suggestion is what wsisbot guesses for the secretariat to confirm.
 type Suggestion struct {
-	Kind            string
+	Kind            ContributionKind
 	StakeholderType string
 	ActionLines     []string
 	Organisation    string
@@ -105,8 +105,8 @@ type IngestBatch struct {
 // Ingested says what became of one inbound message.
 type Ingested struct {
 	UID            uint32
-	MessageRowID   int64  // 0 when the message had been stored before (skipped)
-	Kind           string // the stored kind
+	MessageRowID   int64       // 0 when the message had been stored before (skipped)
+	Kind           MessageKind // the stored kind
 	Reason         string
 	ContributionID int64
 	Ref            string
@@ -537,11 +537,11 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 	}
 	if len(ids)+len(shas) > 0 {
 		var rows []struct {
-			ID             int64   `db:"id"`
-			ContributionID *int64  `db:"contribution_id"`
-			RawSHA256      string  `db:"raw_sha256"`
-			MessageID      *string `db:"message_id"`
-			Kind           string  `db:"kind"`
+			ID             int64       `db:"id"`
+			ContributionID *int64      `db:"contribution_id"`
+			RawSHA256      string      `db:"raw_sha256"`
+			MessageID      *string     `db:"message_id"`
+			Kind           MessageKind `db:"kind"`
 		}
 		if err := s.selectPrepared(ctx, tx, &rows, prefetchKnownSQL, textArray(ids), textArray(shas)); err != nil {
 			return nil, fmt.Errorf("known messages: %w", err)

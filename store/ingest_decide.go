@@ -17,9 +17,10 @@ import (
 func (m *Inbound) normalise() {
 	for _, p := range []*string{&m.KindReason, &m.MessageID, &m.InReplyTo, &m.FromName, &m.FromEmail, &m.ReplyTo,
 		&m.To, &m.Cc, &m.Subject, &m.Text, &m.FreshText, &m.HTML, &m.Language, &m.RefTag, &m.BounceOf,
-		&m.Suggestion.Kind, &m.Suggestion.StakeholderType, &m.Suggestion.Organisation} {
+		&m.Suggestion.StakeholderType, &m.Suggestion.Organisation} {
 		*p = CleanText(*p)
 	}
+	m.Suggestion.Kind = ContributionKind(CleanText(string(m.Suggestion.Kind)))
 	for _, l := range []*[]string{&m.References, &m.Warnings, &m.Suggestion.ActionLines} {
 		if *l != nil {
 			*l = CleanTexts(*l)
@@ -65,7 +66,7 @@ type prior struct {
 	ID             int64
 	ContributionID int64
 	RawSHA256      string
-	Kind           string
+	Kind           MessageKind
 }
 
 type priorContribution struct {
@@ -92,8 +93,8 @@ const (
 // decision is what decide made of one inbound message.
 type decision struct {
 	act    action
-	kind   string // the kind the message is stored as
-	reason string // and why
+	kind   MessageKind // the kind the message is stored as
+	reason string      // and why
 	// prev is the stored copy (actRelocate, actDuplicate, actSupersede).
 	prev prior
 	// contributionID is the contribution the message joins (actDuplicate, actFollowUp,
@@ -111,13 +112,14 @@ type decision struct {
 
 // newContribution is what decide made of a new contribution.
 type newContribution struct {
-	kind, stakeholderType, organisation string
-	lines                               []string
-	received, now                       time.Time
-	deadline                            Deadline
-	revisionOf                          *int64
-	history                             bool
-	ackStatus, reason                   string // reason: why no acknowledgement ("" to send one)
+	kind                          ContributionKind
+	stakeholderType, organisation string
+	lines                         []string
+	received, now                 time.Time
+	deadline                      Deadline
+	revisionOf                    *int64
+	history                       bool
+	ackStatus, reason             string // reason: why no acknowledgement ("" to send one)
 }
 
 // decide says what becomes of m, a normalised message, at time now.
@@ -312,7 +314,7 @@ func queues(res Ingested) bool {
 
 // sortedAway reports whether a stored message of this kind, attached to no contribution,
 // is out of the desk's sight: list mail, robots, bounces, our own mail, quarantined.
-func sortedAway(kind string) bool {
+func sortedAway(kind MessageKind) bool {
 	switch kind {
 	case MsgAutoReply, MsgBounce, MsgList, MsgOwn, MsgQuarantined:
 		return true
@@ -322,7 +324,7 @@ func sortedAway(kind string) bool {
 
 // robotReason says why a message sorted as kind is never acknowledged, or "" when it
 // may be: a person's post to a mailing list.
-func robotReason(kind, why string, headers map[string]string) string {
+func robotReason(kind MessageKind, why string, headers map[string]string) string {
 	switch kind {
 	case MsgBounce:
 		return "it was sorted as a bounce (" + why + "): a robot's mail is never acknowledged"

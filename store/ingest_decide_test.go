@@ -39,7 +39,7 @@ func TestDecideWhatAMessageBecomes(t *testing.T) {
 		bc     func(bc *batchContext, m *Inbound)
 		m      func(m *Inbound)
 		act    action
-		kind   string
+		kind   MessageKind
 		reason string // a part of the reason
 		cid    int64
 	}{

@@ -105,7 +105,7 @@ func TestIngestSortsAndThreads(t *testing.T) {
 	})
 	t.Run("a bounce of our mail joins its contribution", func(t *testing.T) {
 		// Our acknowledgement, as the mailer records it.
-		ok, err := s.ProcessOutbox(ctx, []string{store.OutboxAckEmail}, func(context.Context, store.OutboxItem) (store.OutboxResult, error) {
+		ok, err := s.ProcessOutbox(ctx, []store.OutboxKind{store.OutboxAckEmail}, func(context.Context, store.OutboxItem) (store.OutboxResult, error) {
 			return store.OutboxResult{AckSent: true, Outbound: &store.OutboundMessage{MessageID: "ack.1@itu.int", To: "ministry@gov.example",
 				Subject: "[" + ref + "] Received", Raw: []byte("Message-ID: <ack.1@itu.int>\r\n\r\nthanks")},
 				Notes: []store.ThreadNote{{Type: store.NoteAckSent}}}, nil
@@ -134,7 +134,7 @@ func TestIngestSortsAndThreads(t *testing.T) {
 		}
 	})
 	t.Run("robots make no contribution", func(t *testing.T) {
-		for _, kind := range []string{store.MsgAutoReply, store.MsgList, store.MsgOwn} {
+		for _, kind := range []store.MessageKind{store.MsgAutoReply, store.MsgList, store.MsgOwn} {
 			m := inbound("robot@example.org", "Automatic reply")
 			m.Kind = kind
 			res := ingest(t, s, m)
@@ -230,8 +230,8 @@ func oneContribution(t *testing.T, s *store.Store, messageID string) int64 {
 		t.Fatalf("card items %d, acknowledgement items %d; want 1 and 1", cards, acks)
 	}
 	var rows []struct {
-		Kind           string `db:"kind"`
-		ContributionID *int64 `db:"contribution_id"`
+		Kind           store.MessageKind `db:"kind"`
+		ContributionID *int64            `db:"contribution_id"`
 	}
 	if err := s.DB().Select(&rows, `SELECT kind, contribution_id FROM messages WHERE message_id = $1 ORDER BY id`, messageID); err != nil {
 		t.Fatal(err)

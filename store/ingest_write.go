@@ -93,8 +93,8 @@ const (
 	blobStoredSQL = `SELECT 1 FROM blobs WHERE sha256 = $1`
 )
 
-func outboxValues(kind, key string, cid, mid int64, payload string, now time.Time) []any {
-	return []any{kind, key, optionalID(cid), optionalID(mid), payload, now, now}
+func outboxValues(kind OutboxKind, key string, cid, mid int64, payload string, now time.Time) []any {
+	return []any{string(kind), key, optionalID(cid), optionalID(mid), payload, now, now}
 }
 
 // textArray is a text[] parameter; nil becomes an empty array, never NULL. The text is
@@ -328,7 +328,7 @@ func (w *writer) flush(ctx context.Context, tx *sqlx.Tx) error {
 
 // insertMessage stores m, a normalised inbound message, as kind (why) in contribution
 // cid (0: none), with its attachments (content stored once), and gives its id.
-func (s *Store) insertMessage(ctx context.Context, tx *sqlx.Tx, m *Inbound, cid int64, kind, why string) (int64, error) {
+func (s *Store) insertMessage(ctx context.Context, tx *sqlx.Tx, m *Inbound, cid int64, kind MessageKind, why string) (int64, error) {
 	now := s.clock.Now()
 	received := m.InternalDate
 	if received.IsZero() {

@@ -24,17 +24,32 @@ func pqStrings(s []string) pq.StringArray {
 	return pq.StringArray(CleanTexts(s))
 }
 
+// Strings gives kinds (message, contribution or outbox kinds) as plain strings.
+func Strings[K ~string](kinds []K) []string {
+	s := make([]string, len(kinds))
+	for i, k := range kinds {
+		s[i] = string(k)
+	}
+	return s
+}
+
+// kindStrings is a text[] parameter of kinds.
+func kindStrings[K ~string](kinds []K) pq.StringArray { return pqStrings(Strings(kinds)) }
+
+// MessageKind is what a stored message is (messages.kind).
+type MessageKind string
+
 // Message kinds: what a stored message is.
 const (
-	MsgContribution = "contribution"
-	MsgFollowUp     = "follow_up"
-	MsgAutoReply    = "auto_reply"
-	MsgBounce       = "bounce"
-	MsgList         = "list"
-	MsgDuplicate    = "duplicate"
-	MsgQuarantined  = "quarantined"
-	MsgOwn          = "own"
-	MsgOutbound     = "outbound"
+	MsgContribution MessageKind = "contribution"
+	MsgFollowUp     MessageKind = "follow_up"
+	MsgAutoReply    MessageKind = "auto_reply"
+	MsgBounce       MessageKind = "bounce"
+	MsgList         MessageKind = "list"
+	MsgDuplicate    MessageKind = "duplicate"
+	MsgQuarantined  MessageKind = "quarantined"
+	MsgOwn          MessageKind = "own"
+	MsgOutbound     MessageKind = "outbound"
 )
 
 // Message is one email of a conversation, in either direction.
@@ -42,7 +57,7 @@ type Message struct {
 	ID             int64           `db:"id" json:"-"`
 	ContributionID *int64          `db:"contribution_id" json:"-"`
 	Direction      string          `db:"direction" json:"direction"`
-	Kind           string          `db:"kind" json:"kind"`
+	Kind           MessageKind     `db:"kind" json:"kind"`
 	KindReason     string          `db:"kind_reason" json:"kind_reason"`
 	MessageID      *string         `db:"message_id" json:"message_id"`
 	InReplyTo      string          `db:"in_reply_to" json:"in_reply_to"`
@@ -134,7 +149,7 @@ func (s *Store) insertOutbound(ctx context.Context, tx *sqlx.Tx, contributionID 
 	if err != nil {
 		return 0, err
 	}
-	row := messageRow{contributionID: optionalID(contributionID), direction: "out", kind: MsgOutbound,
+	row := messageRow{contributionID: optionalID(contributionID), direction: "out", kind: string(MsgOutbound),
 		messageID: nullString(m.MessageID), inReplyTo: m.InReplyTo, refs: m.References, fromName: m.FromName,
 		fromEmail: m.FromEmail, to: m.To, subject: m.Subject, date: &now, received: now, headers: string(hdr),
 		text: m.Text, html: m.HTML, language: m.Language, raw: m.Raw, rawSHA256: SHA256Hex(m.Raw), created: now}
@@ -284,12 +299,12 @@ func (r messageRow) appendValues(dst []any) []any {
 
 // inboundRow is the messages row of m, a normalised inbound message, stored as kind
 // (why) in contribution cid (0: none).
-func inboundRow(m *Inbound, cid int64, kind, why string, received, now time.Time) (messageRow, error) {
+func inboundRow(m *Inbound, cid int64, kind MessageKind, why string, received, now time.Time) (messageRow, error) {
 	hdr, err := headersJSON(m.Headers)
 	if err != nil {
 		return messageRow{}, err
 	}
-	r := messageRow{contributionID: optionalID(cid), direction: "in", kind: kind, kindReason: why,
+	r := messageRow{contributionID: optionalID(cid), direction: "in", kind: string(kind), kindReason: why,
 		messageID: nullString(m.MessageID), inReplyTo: m.InReplyTo, refs: m.References, fromName: m.FromName,
 		fromEmail: m.FromEmail, replyTo: m.ReplyTo, to: m.To, cc: m.Cc, subject: m.Subject, received: received,
 		headers: string(hdr), text: m.Text, html: m.HTML, language: m.Language, warnings: m.Warnings, raw: m.Raw,

@@ -12,21 +12,24 @@ import (
 	"github.com/wsis/wsisbot/internal/backoff"
 )
 
+// OutboxKind is the side effect an outbox item asks for (outbox.kind).
+type OutboxKind string
+
 // Kinds of outbox item: each is a side effect a worker carries out.
 const (
-	OutboxAckEmail    = "ack_email"    // the acknowledgement to a stakeholder
-	OutboxReplyEmail  = "reply_email"  // a secretariat reply written in Slack
-	OutboxSlackCard   = "slack_card"   // post the card of a new contribution
-	OutboxSlackUpdate = "slack_update" // update a card in place after an action
-	OutboxSlackThread = "slack_thread" // a note in a card's thread (follow-up, ack, bounce, ...)
-	OutboxSlackNotice = "slack_notice" // a message in the channel (quarantine, digest, alert)
+	OutboxAckEmail    OutboxKind = "ack_email"    // the acknowledgement to a stakeholder
+	OutboxReplyEmail  OutboxKind = "reply_email"  // a secretariat reply written in Slack
+	OutboxSlackCard   OutboxKind = "slack_card"   // post the card of a new contribution
+	OutboxSlackUpdate OutboxKind = "slack_update" // update a card in place after an action
+	OutboxSlackThread OutboxKind = "slack_thread" // a note in a card's thread (follow-up, ack, bounce, ...)
+	OutboxSlackNotice OutboxKind = "slack_notice" // a message in the channel (quarantine, digest, alert)
 )
 
 // OutboxItem is a pending side effect. IdempotencyKey is unique: enqueueing the same key
 // twice keeps one item.
 type OutboxItem struct {
 	ID             int64           `db:"id" json:"id"`
-	Kind           string          `db:"kind" json:"kind"`
+	Kind           OutboxKind      `db:"kind" json:"kind"`
 	IdempotencyKey string          `db:"idempotency_key" json:"idempotency_key"`
 	ContributionID *int64          `db:"contribution_id" json:"contribution_id"`
 	MessageID      *int64          `db:"message_id" json:"message_id"`
@@ -43,7 +46,7 @@ const outboxColumns = `id, kind, idempotency_key, contribution_id, message_id, p
 	next_attempt_at, last_error, done_at, failed_at, created_at`
 
 // NewOutboxItem builds an item; payload is marshalled to JSON (nil for none).
-func NewOutboxItem(kind, key string, contributionID, messageID int64, payload any) (OutboxItem, error) {
+func NewOutboxItem(kind OutboxKind, key string, contributionID, messageID int64, payload any) (OutboxItem, error) {
 	it := OutboxItem{Kind: kind, IdempotencyKey: key, Payload: json.RawMessage("{}")}
 	if contributionID != 0 {
 		it.ContributionID = &contributionID
@@ -236,7 +239,7 @@ const (
 // (success or failure) is recorded whether or not ctx has run out meanwhile, as long as
 // the database answers. It reports whether an item was processed; (false, nil) means
 // nothing was due.
-func (s *Store) ProcessOutbox(ctx context.Context, kinds []string, handle OutboxHandler) (bool, error) {
+func (s *Store) ProcessOutbox(ctx context.Context, kinds []OutboxKind, handle OutboxHandler) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("store: outbox: %w", err)
 	}
@@ -258,7 +261,7 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []string, handle Outbox
 		AND NOT (kind IN ('slack_update', 'slack_thread') AND EXISTS (
 			SELECT 1 FROM outbox card WHERE card.kind = 'slack_card' AND card.contribution_id = o.contribution_id
 			AND card.done_at IS NULL AND card.failed_at IS NULL))
-		ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, s.clock.Now(), pqStrings(kinds))
+		ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, s.clock.Now(), kindStrings(kinds))
 	if !stopCancel() {
 		// ctx ended while claiming: the transaction is being rolled back.
 		return false, fmt.Errorf("store: outbox: claim: %w", context.Cause(ctx))
@@ -277,7 +280,7 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []string, handle Outbox
 		if s.onOutboxFailure != nil {
 			var perm *PermanentError
 			var ra *RetryAfterError
-			s.onOutboxFailure(it.Kind, errors.As(herr, &perm), errors.As(herr, &ra))
+			s.onOutboxFailure(string(it.Kind), errors.As(herr, &perm), errors.As(herr, &ra))
 		}
 		if err := s.recordOutboxFailure(rctx, tx, it, herr, now); err != nil {
 			return true, fmt.Errorf("store: outbox %d: %w", it.ID, err)

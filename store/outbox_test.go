@@ -10,7 +10,7 @@ import (
 )
 
 // outboxItem reads an item back by its idempotency key.
-func outboxItem(t *testing.T, s *store.Store, cid int64, kind string) store.OutboxItem {
+func outboxItem(t *testing.T, s *store.Store, cid int64, kind store.OutboxKind) store.OutboxItem {
 	t.Helper()
 	items, err := s.OutboxItems(context.Background(), cid)
 	if err != nil {
@@ -62,7 +62,7 @@ func TestOutboxRecordsSuccessAfterTheDeadline(t *testing.T) {
 		return store.OutboxResult{CardChannel: "C1", CardTS: "1.000001"}, nil
 	}
 	ctx := context.Context(ectx)
-	if ok, err := s.ProcessOutbox(ctx, []string{store.OutboxSlackCard}, handle); !ok || err != nil {
+	if ok, err := s.ProcessOutbox(ctx, []store.OutboxKind{store.OutboxSlackCard}, handle); !ok || err != nil {
 		t.Fatalf("ok=%v err=%v", ok, err)
 	}
 	it := outboxItem(t, s, c.ID, store.OutboxSlackCard)
@@ -77,7 +77,7 @@ func TestOutboxRecordsSuccessAfterTheDeadline(t *testing.T) {
 		t.Fatalf("slack_ts = %q, want the result recorded", got.SlackTS)
 	}
 	clock.Advance(48 * time.Hour)
-	if ok, err := s.ProcessOutbox(context.Background(), []string{store.OutboxSlackCard}, handle); ok || err != nil {
+	if ok, err := s.ProcessOutbox(context.Background(), []store.OutboxKind{store.OutboxSlackCard}, handle); ok || err != nil {
 		t.Fatalf("handed out again: ok=%v err=%v", ok, err)
 	}
 	if calls != 1 {
@@ -98,7 +98,7 @@ func TestOutboxRecordsFailureAtTheDeadline(t *testing.T) {
 	}
 	var ctx context.Context = ectx
 	before := clock.Now()
-	if ok, err := s.ProcessOutbox(ctx, []string{store.OutboxAckEmail}, handle); !ok || err != nil {
+	if ok, err := s.ProcessOutbox(ctx, []store.OutboxKind{store.OutboxAckEmail}, handle); !ok || err != nil {
 		t.Fatalf("ok=%v err=%v", ok, err)
 	}
 	it := outboxItem(t, s, c.ID, store.OutboxAckEmail)
@@ -114,7 +114,7 @@ func TestOutboxRecordsFailureAtTheDeadline(t *testing.T) {
 	// A cancelled worker records its failure too.
 	clock.Advance(time.Minute)
 	ctx, cancel := context.WithCancel(context.Background())
-	if ok, err := s.ProcessOutbox(ctx, []string{store.OutboxAckEmail}, func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+	if ok, err := s.ProcessOutbox(ctx, []store.OutboxKind{store.OutboxAckEmail}, func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
 		cancel()
 		return store.OutboxResult{}, ctx.Err()
 	}); !ok || err != nil {
@@ -136,7 +136,7 @@ func TestOutboxOutagesDoNotCountAttempts(t *testing.T) {
 	for i := range 2 * store.MaxOutboxAttempts {
 		herr := errs[i%2]
 		before := clock.Now()
-		ok, err := s.ProcessOutbox(context.Background(), []string{store.OutboxAckEmail}, func(context.Context, store.OutboxItem) (store.OutboxResult, error) {
+		ok, err := s.ProcessOutbox(context.Background(), []store.OutboxKind{store.OutboxAckEmail}, func(context.Context, store.OutboxItem) (store.OutboxResult, error) {
 			return store.OutboxResult{}, herr
 		})
 		if !ok || err != nil {

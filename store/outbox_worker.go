@@ -22,7 +22,7 @@ type OutboxRunner struct {
 	// Name names the workers in logs ("mail", "slack").
 	Name string
 	// Kinds are the outbox kinds the workers take.
-	Kinds []string
+	Kinds []OutboxKind
 	// Handle carries out one item (see OutboxHandler). It logs what it did; failures are
 	// logged by the runtime, once each.
 	Handle OutboxHandler

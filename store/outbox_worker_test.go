@@ -67,7 +67,7 @@ func TestOutboxRuntimeWakesOnNotify(t *testing.T) {
 	s, url := storetest.New(t, storetest.Options{Clock: clock})
 	handle, handled := handledItems()
 	var polls atomic.Int32
-	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []string{runtimeKind}, Handle: handle, Workers: 2,
+	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []store.OutboxKind{runtimeKind}, Handle: handle, Workers: 2,
 		Poll: time.Hour, Polled: func() { polls.Add(1) }})
 	storetest.Eventually(t, 10*time.Second, "LISTEN and both workers' first look", func() bool {
 		return s.OutboxListening() && polls.Load() >= 2
@@ -100,7 +100,7 @@ func TestOutboxRuntimePollsWithoutNotifications(t *testing.T) {
 	store.SetOutboxListenURL(s, "postgres://postgres@"+addr+"/none?sslmode=disable&connect_timeout=1")
 	handle, handled := handledItems()
 	var polls atomic.Int32
-	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []string{runtimeKind}, Handle: handle, Poll: 100 * time.Millisecond,
+	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []store.OutboxKind{runtimeKind}, Handle: handle, Poll: 100 * time.Millisecond,
 		Polled: func() { polls.Add(1) }})
 	for i := range 3 {
 		// Queue each item while the worker is idle, between two looks.
@@ -150,7 +150,7 @@ func TestOutboxRuntimePausesOnUnavailable(t *testing.T) {
 	if _, err := s.Enqueue(ctx, first); err != nil {
 		t.Fatal(err)
 	}
-	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []string{runtimeKind}, Handle: handle, Poll: 10 * time.Millisecond, Link: &link})
+	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []store.OutboxKind{runtimeKind}, Handle: handle, Poll: 10 * time.Millisecond, Link: &link})
 	storetest.Eventually(t, 5*time.Second, "the first outage", func() bool {
 		mu.Lock()
 		defer mu.Unlock()

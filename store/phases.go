@@ -14,19 +14,22 @@ import (
 //go:embed phases.toml
 var defaultPhasesTOML []byte
 
+// ContributionKind is what a contribution is (contributions.kind and kind_suggested).
+type ContributionKind string
+
 // Kinds of contribution, as exports and the API carry them.
 const (
-	KindThematic        = "thematic"
-	KindFormat          = "format"
-	KindHLTFNomination  = "hltf_nomination"
-	KindPhotoContest    = "photo_contest"
-	KindWorkshopRequest = "workshop_request"
-	KindInquiry         = "inquiry"
-	KindOther           = "other"
+	KindThematic        ContributionKind = "thematic"
+	KindFormat          ContributionKind = "format"
+	KindHLTFNomination  ContributionKind = "hltf_nomination"
+	KindPhotoContest    ContributionKind = "photo_contest"
+	KindWorkshopRequest ContributionKind = "workshop_request"
+	KindInquiry         ContributionKind = "inquiry"
+	KindOther           ContributionKind = "other"
 )
 
 // Kinds lists every kind of contribution in display order.
-var Kinds = []string{KindThematic, KindFormat, KindHLTFNomination, KindPhotoContest, KindWorkshopRequest, KindInquiry, KindOther}
+var Kinds = []ContributionKind{KindThematic, KindFormat, KindHLTFNomination, KindPhotoContest, KindWorkshopRequest, KindInquiry, KindOther}
 
 // Stakeholder types the consultation letter addresses.
 const (
@@ -60,7 +63,7 @@ var ActionLines = []struct{ Code, Name string }{
 var Languages = []string{"ar", "zh", "en", "fr", "ru", "es"}
 
 // ValidKind reports whether k is a known kind code.
-func ValidKind(k string) bool { return slices.Contains(Kinds, k) }
+func ValidKind(k ContributionKind) bool { return slices.Contains(Kinds, k) }
 
 // ValidStakeholderType reports whether t is a known stakeholder type code.
 func ValidStakeholderType(t string) bool { return slices.Contains(StakeholderTypes, t) }
@@ -86,11 +89,11 @@ type Phase struct {
 // Deadline is a closing date for some kinds of contribution. A deadline day ends at
 // 23:59:59 Geneva time: End is the first instant that is late.
 type Deadline struct {
-	Name    string    `json:"name"`
-	Phase   string    `json:"phase"`
-	Date    time.Time `json:"date"` // midnight at the start of the deadline day
-	Kinds   []string  `json:"kinds"`
-	Default bool      `json:"default"`
+	Name    string             `json:"name"`
+	Phase   string             `json:"phase"`
+	Date    time.Time          `json:"date"` // midnight at the start of the deadline day
+	Kinds   []ContributionKind `json:"kinds"`
+	Default bool               `json:"default"`
 }
 
 // LastInstant is the last second that counts as in time (23:59:59 of the deadline day).
@@ -124,11 +127,11 @@ type phasesFile struct {
 		Description string `toml:"description"`
 	} `toml:"phases"`
 	Deadlines []struct {
-		Name    string   `toml:"name"`
-		Phase   string   `toml:"phase"`
-		Date    string   `toml:"date"`
-		Kinds   []string `toml:"kinds"`
-		Default bool     `toml:"default"`
+		Name    string             `toml:"name"`
+		Phase   string             `toml:"phase"`
+		Date    string             `toml:"date"`
+		Kinds   []ContributionKind `toml:"kinds"`
+		Default bool               `toml:"default"`
 	} `toml:"deadlines"`
 }
 
@@ -218,7 +221,7 @@ func ParsePhases(b []byte) (*Phases, error) {
 // DeadlineFor is the deadline a contribution of kind k received at t counts against:
 // the earliest deadline for k whose day has not ended at t, else the last one for k
 // (which it missed). An empty or unlisted kind counts against the default deadline.
-func (p *Phases) DeadlineFor(kind string, t time.Time) Deadline {
+func (p *Phases) DeadlineFor(kind ContributionKind, t time.Time) Deadline {
 	var cands []Deadline
 	for _, d := range p.Deadlines {
 		if slices.Contains(d.Kinds, kind) {

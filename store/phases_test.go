@@ -23,7 +23,7 @@ func TestDeadlineEdges(t *testing.T) {
 	cases := []struct {
 		name     string
 		at       string
-		kind     string
+		kind     ContributionKind
 		late     bool
 		daysLeft int
 	}{

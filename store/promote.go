@@ -26,7 +26,7 @@ type Promoted struct {
 	// Created is false when the message already belonged to a contribution (someone
 	// made it one before): nothing was changed.
 	Created       bool
-	SortedAs      string // the kind the message had been sorted as
+	SortedAs      MessageKind // the kind the message had been sorted as
 	AckQueued     bool
 	AckSuppressed string // why no acknowledgement, when none was queued
 }
@@ -49,7 +49,7 @@ func (s *Store) PromoteMessage(ctx context.Context, messageID int64, actor strin
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		var row struct {
 			Direction      string          `db:"direction"`
-			Kind           string          `db:"kind"`
+			Kind           MessageKind     `db:"kind"`
 			KindReason     string          `db:"kind_reason"`
 			ContributionID *int64          `db:"contribution_id"`
 			MessageID      *string         `db:"message_id"`
@@ -153,15 +153,15 @@ const (
 
 // SortedMessage is a message the intake sorted away, for the secretariat to review.
 type SortedMessage struct {
-	ID         int64      `db:"id" json:"id"`
-	Kind       string     `db:"kind" json:"kind"`
-	KindReason string     `db:"kind_reason" json:"kind_reason"`
-	FromName   string     `db:"from_name" json:"from_name"`
-	FromEmail  string     `db:"from_email" json:"from_email"`
-	Subject    string     `db:"subject" json:"subject"`
-	DateHeader *time.Time `db:"date_header" json:"date"`
-	ReceivedAt time.Time  `db:"received_at" json:"received_at"`
-	CreatedAt  time.Time  `db:"created_at" json:"created_at"`
+	ID         int64       `db:"id" json:"id"`
+	Kind       MessageKind `db:"kind" json:"kind"`
+	KindReason string      `db:"kind_reason" json:"kind_reason"`
+	FromName   string      `db:"from_name" json:"from_name"`
+	FromEmail  string      `db:"from_email" json:"from_email"`
+	Subject    string      `db:"subject" json:"subject"`
+	DateHeader *time.Time  `db:"date_header" json:"date"`
+	ReceivedAt time.Time   `db:"received_at" json:"received_at"`
+	CreatedAt  time.Time   `db:"created_at" json:"created_at"`
 	// Ref is the contribution a duplicate belongs to ("" for none).
 	Ref string `db:"ref" json:"ref"`
 }
@@ -170,7 +170,7 @@ type SortedMessage struct {
 func (m SortedMessage) Promotable() bool { return m.Ref == "" && sortedAway(m.Kind) }
 
 // SortedKinds are the kinds of the messages SortedAway lists, in the order it lists them.
-var SortedKinds = []string{MsgBounce, MsgAutoReply, MsgList, MsgOwn, MsgDuplicate, MsgQuarantined}
+var SortedKinds = []MessageKind{MsgBounce, MsgAutoReply, MsgList, MsgOwn, MsgDuplicate, MsgQuarantined}
 
 // sortedAwayWhere is the condition of the partial index messages_sorted_away_idx
 // (migration 00004), written out so that the planner can use it.
@@ -191,7 +191,7 @@ func (s *Store) SortedAway(ctx context.Context, since, until time.Time, offset, 
 		FROM messages m LEFT JOIN contributions c ON c.id = m.contribution_id
 		WHERE m.direction = 'in' AND m.created_at >= $1 AND m.created_at < $2 AND `+sortedAwayWhere+`
 		ORDER BY array_position($3, m.kind), m.received_at, m.id
-		OFFSET $4 LIMIT $5`, since, until, pqStrings(SortedKinds), max(offset, 0), max(limit, 0))
+		OFFSET $4 LIMIT $5`, since, until, kindStrings(SortedKinds), max(offset, 0), max(limit, 0))
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: sorted away: %w", err)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/wsis/wsisbot/store"
 )
 
-func countItems(t *testing.T, s *store.Store, kind string, cid int64) int {
+func countItems(t *testing.T, s *store.Store, kind store.OutboxKind, cid int64) int {
 	t.Helper()
 	var n int
 	if err := s.DB().Get(&n, `SELECT count(*) FROM outbox WHERE kind = $1 AND contribution_id = $2`, kind, cid); err != nil {
@@ -20,7 +20,7 @@ func countItems(t *testing.T, s *store.Store, kind string, cid int64) int {
 	return n
 }
 
-func sortedAway(kind, reason string) func(*store.Inbound) {
+func sortedAway(kind store.MessageKind, reason string) func(*store.Inbound) {
 	return func(m *store.Inbound) { m.Kind, m.KindReason = kind, reason }
 }
 
@@ -202,7 +202,7 @@ func TestSortedAway(t *testing.T) {
 	}
 	var kinds []string
 	for _, m := range got {
-		kinds = append(kinds, m.Kind)
+		kinds = append(kinds, string(m.Kind))
 	}
 	if total != 3 || strings.Join(kinds, ",") != "bounce,list,duplicate" {
 		t.Fatalf("sorted away: %d %v", total, kinds)

@@ -25,15 +25,15 @@ func (s *Store) StatusCounts(ctx context.Context) (map[Status]int, error) {
 }
 
 // MessageKindCounts counts stored messages by kind (contribution, follow_up, auto_reply...).
-func (s *Store) MessageKindCounts(ctx context.Context) (map[string]int, error) {
+func (s *Store) MessageKindCounts(ctx context.Context) (map[MessageKind]int, error) {
 	var rows []struct {
-		Kind string `db:"kind"`
-		N    int    `db:"n"`
+		Kind MessageKind `db:"kind"`
+		N    int         `db:"n"`
 	}
 	if err := s.db.SelectContext(ctx, &rows, `SELECT kind, count(*) AS n FROM messages GROUP BY kind`); err != nil {
 		return nil, fmt.Errorf("store: message counts: %w", err)
 	}
-	out := make(map[string]int, len(rows))
+	out := make(map[MessageKind]int, len(rows))
 	for _, r := range rows {
 		out[r.Kind] = r.N
 	}

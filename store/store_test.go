@@ -454,7 +454,7 @@ func TestOutboxSkipLocked(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				ok, err := s.ProcessOutbox(ctx, []string{"test_kind"}, func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+				ok, err := s.ProcessOutbox(ctx, []store.OutboxKind{"test_kind"}, func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
 					mu.Lock()
 					handled[it.ID]++
 					mu.Unlock()
@@ -494,16 +494,16 @@ func TestOutboxRetryAndPermanentFailure(t *testing.T) {
 		}
 		return store.OutboxResult{}, store.Permanent(errors.New("550 no such user"))
 	}
-	if ok, err := s.ProcessOutbox(ctx, []string{store.OutboxAckEmail}, handle); !ok || err != nil {
+	if ok, err := s.ProcessOutbox(ctx, []store.OutboxKind{store.OutboxAckEmail}, handle); !ok || err != nil {
 		t.Fatalf("first attempt ok=%v err=%v", ok, err)
 	}
 	// Not due again before Retry-After.
 	clock.Advance(9 * time.Minute)
-	if ok, _ := s.ProcessOutbox(ctx, []string{store.OutboxAckEmail}, handle); ok {
+	if ok, _ := s.ProcessOutbox(ctx, []store.OutboxKind{store.OutboxAckEmail}, handle); ok {
 		t.Fatal("retried before Retry-After")
 	}
 	clock.Advance(2 * time.Minute)
-	if ok, err := s.ProcessOutbox(ctx, []string{store.OutboxAckEmail}, handle); !ok || err != nil {
+	if ok, err := s.ProcessOutbox(ctx, []store.OutboxKind{store.OutboxAckEmail}, handle); !ok || err != nil {
 		t.Fatalf("second attempt ok=%v err=%v", ok, err)
 	}
 	got, err := s.Contribution(ctx, c.ID)
@@ -514,7 +514,7 @@ func TestOutboxRetryAndPermanentFailure(t *testing.T) {
 		t.Fatalf("ack status %s error %q", got.AckStatus, got.AckError)
 	}
 	clock.Advance(24 * time.Hour)
-	if ok, _ := s.ProcessOutbox(ctx, []string{store.OutboxAckEmail}, handle); ok {
+	if ok, _ := s.ProcessOutbox(ctx, []store.OutboxKind{store.OutboxAckEmail}, handle); ok {
 		t.Fatal("a permanently failed item was tried again")
 	}
 }
@@ -563,22 +563,22 @@ func TestCardUpdatesWaitForTheCard(t *testing.T) {
 	if _, err := s.Acknowledge(ctx, c.ID, "U1"); err != nil {
 		t.Fatal(err)
 	}
-	var order []string
+	var order []store.OutboxKind
 	handle := func(_ context.Context, it store.OutboxItem) (store.OutboxResult, error) {
 		order = append(order, it.Kind)
 		return store.OutboxResult{}, nil
 	}
-	kinds := []string{store.OutboxSlackUpdate, store.OutboxSlackThread}
+	kinds := []store.OutboxKind{store.OutboxSlackUpdate, store.OutboxSlackThread}
 	if ok, err := s.ProcessOutbox(ctx, kinds, handle); ok || err != nil {
 		t.Fatalf("an update was handed out before its card: %v %v", order, err)
 	}
-	if ok, err := s.ProcessOutbox(ctx, []string{store.OutboxSlackCard}, handle); !ok || err != nil {
+	if ok, err := s.ProcessOutbox(ctx, []store.OutboxKind{store.OutboxSlackCard}, handle); !ok || err != nil {
 		t.Fatalf("card: %v %v", ok, err)
 	}
 	if ok, err := s.ProcessOutbox(ctx, kinds, handle); !ok || err != nil {
 		t.Fatalf("the update after the card: %v %v", ok, err)
 	}
-	if !slices.Equal(order, []string{store.OutboxSlackCard, store.OutboxSlackUpdate}) {
+	if !slices.Equal(order, []store.OutboxKind{store.OutboxSlackCard, store.OutboxSlackUpdate}) {
 		t.Fatalf("order = %v", order)
 	}
 }

@@ -8,10 +8,10 @@ import (
 
 // ContributionSummary is one contribution as an overview lists it.
 type ContributionSummary struct {
-	Ref       string `db:"ref" json:"ref"`
-	Language  string `db:"language" json:"language"`
-	Kind      string `db:"kind" json:"kind"` // the confirmed kind, else the suggested one, else ""
-	FromEmail string `db:"from_email" json:"from_email"`
+	Ref       string           `db:"ref" json:"ref"`
+	Language  string           `db:"language" json:"language"`
+	Kind      ContributionKind `db:"kind" json:"kind"` // the confirmed kind, else the suggested one, else ""
+	FromEmail string           `db:"from_email" json:"from_email"`
 	// DeadlineAt is the end of the phase the contribution was received in (nil: none).
 	DeadlineAt          *time.Time `db:"deadline_at" json:"deadline"`
 	Late                bool       `db:"late" json:"late"`
@@ -33,8 +33,8 @@ func (s *Store) ContributionSummaries(ctx context.Context) ([]ContributionSummar
 
 // KindCount is how many inbound messages are of one kind.
 type KindCount struct {
-	Kind string `db:"kind" json:"kind"`
-	N    int    `db:"n" json:"n"`
+	Kind MessageKind `db:"kind" json:"kind"`
+	N    int         `db:"n" json:"n"`
 }
 
 // InboundKindCounts counts the inbound messages by kind (contribution, follow_up,

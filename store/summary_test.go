@@ -35,7 +35,7 @@ func TestSummaries(t *testing.T) {
 	if len(sums) != 2 || sums[0].FromEmail != "first@gov.example" || sums[1].FromEmail != "second@ngo.example" {
 		t.Fatalf("summaries = %+v", sums)
 	}
-	if sums[0].Ref != first.Ref || sums[0].Kind != string(classification.Kind) || sums[0].Language != "en" ||
+	if sums[0].Ref != first.Ref || sums[0].Kind != classification.Kind || sums[0].Language != "en" ||
 		sums[0].AckStatus != first.AckStatus || sums[0].Carded || sums[0].DeadlineAt == nil || sums[0].Late {
 		t.Errorf("first = %+v (contribution %+v)", sums[0], first)
 	}

@@ -60,9 +60,12 @@ var englishLeftovers = []string{"Dear", "Received", "Subject", "Attachment", "at
 	"Geneva time", "Secretariat", "Yours", "8 March", "final brief", "no subject", "Official submission", "Inquiry", "Other",
 	"Type of contribution", "Proof of receipt", "PROOF", "automatically", "in time", "none"}
 
+// kindCodes are the contribution kinds as Load takes them.
+var kindCodes = store.Strings(store.Kinds)
+
 func mustLoad(t *testing.T, dir string) *Set {
 	t.Helper()
-	s, err := Load(dir, store.Kinds)
+	s, err := Load(dir, kindCodes)
 	if err != nil {
 		t.Fatalf("Load(%q): %v", dir, err)
 	}
@@ -79,7 +82,7 @@ func TestTemplateAckEveryLanguage(t *testing.T) {
 	next := &Phase{Code: "V", Name: "Final brief", Start: time.Date(2019, 3, 8, 0, 0, 0, 0, geneva)}
 	for _, lang := range Languages {
 		w := want[lang]
-		for _, kind := range append([]string{""}, store.Kinds...) {
+		for _, kind := range append([]string{""}, kindCodes...) {
 			for _, files := range [][]File{nil, sampleFiles} {
 				for _, late := range []bool{false, true} {
 					received := deadline
@@ -111,7 +114,7 @@ func TestTemplateAckEveryLanguage(t *testing.T) {
 							if late {
 								must, mustNot = append(must[:8:8], w.late...), w.onTime
 							}
-							if kind == store.KindThematic {
+							if kind == string(store.KindThematic) {
 								must = append(must, w.thematic)
 							}
 							for _, f := range files {
@@ -246,7 +249,7 @@ func TestTemplateEveryPhaseAndKindHasWords(t *testing.T) {
 				t.Errorf("%s: no words for phase %s", lang, p.Code)
 			}
 		}
-		for _, k := range store.Kinds {
+		for _, k := range kindCodes {
 			name, err := s.langs[lang].execText("kind:" + k)
 			if err != nil || strings.TrimSpace(name) == "" {
 				t.Errorf("%s: kind %s has no name (%v)", lang, k, err)
@@ -397,7 +400,7 @@ func TestTemplateOverrides(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(d, c.file), []byte(c.body), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := Load(d, store.Kinds)
+			_, err := Load(d, kindCodes)
 			if c.err == "" {
 				if err != nil {
 					t.Fatalf("Load: %v", err)
@@ -409,7 +412,7 @@ func TestTemplateOverrides(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Load(filepath.Join(dir, "missing"), store.Kinds); err == nil {
+	if _, err := Load(filepath.Join(dir, "missing"), kindCodes); err == nil {
 		t.Errorf("a missing folder must fail")
 	}
 }
@@ -417,7 +420,7 @@ func TestTemplateOverrides(t *testing.T) {
 // TestTemplateLoadNeedsWordsForEveryKindGiven: the kinds are the caller's; a kind no
 // language names fails Load.
 func TestTemplateLoadNeedsWordsForEveryKindGiven(t *testing.T) {
-	_, err := Load("", append(slices.Clone(store.Kinds), "unheard-of"))
+	_, err := Load("", append(slices.Clone(kindCodes), "unheard-of"))
 	if err == nil || !strings.Contains(err.Error(), `"kind:unheard-of" is not defined`) {
 		t.Fatalf("Load error %v, want one naming kind:unheard-of", err)
 	}
@@ -429,7 +432,7 @@ func TestTemplateGolden(t *testing.T) {
 	s := mustLoad(t, "")
 	for _, lang := range Languages {
 		m, err := s.RenderAck(Ack{Ref: "WSIS-2019-0042", Language: lang, Subject: "Proposal 42 – C7 e-agriculture",
-			Kind: store.KindThematic, ReceivedAt: deadline.Add(-2 * time.Hour), DeadlineAt: &deadline,
+			Kind: string(store.KindThematic), ReceivedAt: deadline.Add(-2 * time.Hour), DeadlineAt: &deadline,
 			NextPhase: &Phase{Code: "V", Start: time.Date(2019, 3, 8, 0, 0, 0, 0, geneva)}, Attachments: sampleFiles, Location: geneva})
 		if err != nil {
 			t.Fatal(err)

@@ -226,7 +226,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	if c.Mail.Templates != "" {
-		if _, err := templates.Load(c.Mail.Templates, store.Kinds); err != nil {
+		if _, err := templates.Load(c.Mail.Templates, store.Strings(store.Kinds)); err != nil {
 			errs = append(errs, fmt.Errorf("WSISBOT_TEMPLATES: %w", err))
 		}
 	}

@@ -78,7 +78,7 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	if counts, err := c.st.MessageKindCounts(ctx); err == nil {
 		for k, n := range counts {
-			ch <- prometheus.MustNewConstMetric(descMessages, prometheus.GaugeValue, float64(n), k)
+			ch <- prometheus.MustNewConstMetric(descMessages, prometheus.GaugeValue, float64(n), string(k))
 		}
 	} else {
 		up = 0

@@ -48,7 +48,7 @@ func writePhases(w io.Writer, ph *store.Phases, clock store.Clock) {
 		case left == 0:
 			status = "today"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", d.Name, d.LastInstant().Format("Mon 2 Jan 2006 15:04:05"), strings.Join(d.Kinds, ", "), status)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", d.Name, d.LastInstant().Format("Mon 2 Jan 2006 15:04:05"), strings.Join(store.Strings(d.Kinds), ", "), status)
 	}
 	tw.Flush()
 	if next, ok := ph.NextDeadline(now); ok {

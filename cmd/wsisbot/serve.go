@@ -158,7 +158,7 @@ func (a *app) build(opt appOptions) error {
 		sender = s
 	}
 	if sender != nil {
-		tpl, err := templates.Load(cfg.Mail.Templates, store.Kinds)
+		tpl, err := templates.Load(cfg.Mail.Templates, store.Strings(store.Kinds))
 		if err != nil {
 			return fmt.Errorf("WSISBOT_TEMPLATES: %w", err)
 		}

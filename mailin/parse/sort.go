@@ -7,8 +7,8 @@ import (
 	"github.com/wsis/wsisbot/store"
 )
 
-// MessageKind says what an inbound or outbound message is.
-type MessageKind string
+// MessageKind says what an inbound or outbound message is: the store's type.
+type MessageKind = store.MessageKind
 
 // The message kinds, the store's (store.Msg*). Sort returns own, bounce, auto_reply,
 // list or contribution; follow_up and duplicate need the database and are decided by

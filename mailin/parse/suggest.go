@@ -20,12 +20,12 @@ import (
 // international_organization, other), the WSIS Action Lines (C1…C11), the
 // language, the organisation, and why.
 type Suggestion struct {
-	Kind            string   `json:"kind"`
-	StakeholderType string   `json:"stakeholder_type"`
-	ActionLines     []string `json:"action_lines,omitempty"`
-	Language        string   `json:"language,omitempty"`
-	Organisation    string   `json:"organisation,omitempty"`
-	Reasons         []string `json:"reasons,omitempty"`
+	Kind            store.ContributionKind `json:"kind"`
+	StakeholderType string                 `json:"stakeholder_type"`
+	ActionLines     []string               `json:"action_lines,omitempty"`
+	Language        string                 `json:"language,omitempty"`
+	Organisation    string                 `json:"organisation,omitempty"`
+	Reasons         []string               `json:"reasons,omitempty"`
 }
 
 // vocabulary is every word list the suggestions look for, in the six languages, folded
@@ -56,7 +56,7 @@ type vocabulary struct {
 }
 
 type kindTerms struct {
-	kind  string
+	kind  store.ContributionKind
 	terms termList
 }
 
@@ -306,9 +306,10 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 
 // suggestKind scores the kind terms, the subject counting three times the
 // text. all is the subject (even one of ours) and the text together.
-func (v *vocabulary) suggestKind(fs, fb, all foldedText, attachments int) (string, []string) {
+func (v *vocabulary) suggestKind(fs, fb, all foldedText, attachments int) (store.ContributionKind, []string) {
 	subject, body := fs.s, fb.s
-	bestKind, bestScore, bestTerm := "", 0, ""
+	var bestKind store.ContributionKind
+	bestScore, bestTerm := 0, ""
 	subjectHit := false
 	for _, k := range v.kinds {
 		sc, st := k.terms.countIn(fs)

@@ -69,10 +69,10 @@ func TestSuggestKind(t *testing.T) {
 				p.Attachments = append(p.Attachments, Attachment{Filename: fmt.Sprintf("a%d.pdf", i)})
 			}
 			s := Suggest(p)
-			if s.Kind != tc.want {
+			if string(s.Kind) != tc.want {
 				t.Errorf("Kind = %q, want %q (reasons %q)", s.Kind, tc.want, s.Reasons)
 			}
-			if !strings.HasPrefix(s.Reasons[0], "kind "+s.Kind) {
+			if !strings.HasPrefix(s.Reasons[0], "kind "+string(s.Kind)) {
 				t.Errorf("first reason %q does not explain the kind", s.Reasons[0])
 			}
 		})
