@@ -49,13 +49,13 @@ func TestActionsEndToEnd(t *testing.T) {
 		c := d.contribution("Take me")
 		n := len(d.events(c.ID))
 		d.interact(d.click("U1", c, button(actTake, c)))
-		d.waitUpdate(c, "👀 acknowledged", "<@U1> took it", "*Assignee*\n<@U1>")
+		d.waitUpdate(c, "👀 taken", "<@U1> took it", "*Assignee*\n<@U1>")
 		if got := d.actionsSince(c.ID, n); !slices.Equal(got, []string{"U1:acknowledge"}) {
 			t.Fatalf("events %v", got)
 		}
 		// A second click is refused, privately, with the reason; nothing changes.
 		d.interact(d.click("U2", c, button(actTake, c)))
-		d.waitEphemeral("U2", "You cannot take this contribution now: it is acknowledged, and only a received contribution can be acknowledged")
+		d.waitEphemeral("U2", "You cannot take this contribution now: it is taken, and only a received contribution can be taken")
 		if got := d.actionsSince(c.ID, n); len(got) != 1 || d.get(c.ID).Assignee != "U1" {
 			t.Fatalf("a refused take changed something: %v", got)
 		}

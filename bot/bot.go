@@ -21,7 +21,7 @@ import (
 type Store interface {
 	Contribution(ctx context.Context, id int64) (store.Contribution, error)
 	ContributionByRef(ctx context.Context, ref string) (store.Contribution, error)
-	Acknowledge(ctx context.Context, id int64, actor string) (store.Contribution, error)
+	Take(ctx context.Context, id int64, actor string) (store.Contribution, error)
 	Assign(ctx context.Context, id int64, actor, assignee string) (store.Contribution, error)
 	Classify(ctx context.Context, id int64, actor string, cl store.Classification) (store.Contribution, error)
 	CloseContribution(ctx context.Context, id int64, actor, outcome, note string) (store.Contribution, error)

@@ -268,7 +268,7 @@ func (b *Bot) cardActions(c store.Contribution) slack.Block {
 	switch c.Status {
 	case store.StatusReceived:
 		els = append(els, button(actTake, "Take", slack.StylePrimary), button(actClassify, "Classify", ""))
-	case store.StatusAcknowledged:
+	case store.StatusTaken:
 		els = append(els, button(actClassify, "Classify", slack.StylePrimary))
 	case store.StatusClassified:
 		els = append(els, button(actClassify, "Reclassify", ""))

@@ -235,7 +235,7 @@ func TestUpdateWaitsForCard(t *testing.T) {
 	ctx := context.Background()
 	res := d.ingest(d.email("a@gov.example", "Not yet carded", "text"))
 	cid := res[0].ContributionID
-	if _, err := d.st.Acknowledge(ctx, cid, "U1"); err != nil {
+	if _, err := d.st.Take(ctx, cid, "U1"); err != nil {
 		t.Fatal(err)
 	}
 	// The update comes before the card: the store holds it back while the card waits.
@@ -255,7 +255,7 @@ func TestUpdateWaitsForCard(t *testing.T) {
 	}
 	d.run()
 	c := d.waitCard(cid)
-	d.waitUpdate(c, "acknowledged", "<@U1>")
+	d.waitUpdate(c, "taken", "<@U1>")
 }
 
 func TestThreadNotes(t *testing.T) {

@@ -47,7 +47,7 @@ func TestSlashCommands(t *testing.T) {
 	d := newDesk(t, deskOptions{})
 	a := d.contribution("Thematic views <!channel>")
 	b := d.contribution("Second one")
-	if _, err := d.st.Acknowledge(d.ctx, b.ID, "U1"); err != nil {
+	if _, err := d.st.Take(d.ctx, b.ID, "U1"); err != nil {
 		t.Fatal(err)
 	}
 

@@ -19,7 +19,7 @@ type Config struct {
 	APIURL        string        `env:"SLACK_API_URL" default:"https://slack.com/api/" help:"Slack Web API base URL (tests and demos use a local stand-in)"`
 	UserGroup     string        `env:"WSISBOT_SLACK_USERGROUP" help:"ID of a user group whose members may act, besides channel members"`
 	DigestHour    int           `env:"WSISBOT_DIGEST_HOUR" default:"9" help:"hour of the daily digest and deadline alerts, Geneva time (0-23; -1: none)"`
-	EscalateAfter time.Duration `env:"WSISBOT_ESCALATE_AFTER" default:"48h" help:"escalate contributions nobody acknowledged after this long (0: never)"`
+	EscalateAfter time.Duration `env:"WSISBOT_ESCALATE_AFTER" default:"48h" help:"escalate contributions nobody took after this long (0: never)"`
 
 	WatchMailboxAfter time.Duration `env:"WSISBOT_WATCH_MAILBOX_AFTER" default:"15m" help:"alert when no replica has read the mailbox for this long, whatever the cause (unreachable, login refused, missing mailbox, intake stopped)"`
 	WatchOutboxAge    time.Duration `env:"WSISBOT_WATCH_OUTBOX_AGE" default:"30m" help:"alert when an outbox item has waited this long"`

@@ -41,7 +41,7 @@ func (b *Bot) publishHome(ctx context.Context, user string) error {
 }
 
 // homeBlocks is the dashboard: days to each deadline, counts per kind and stakeholder
-// type, what waits unacknowledged for more than 48 hours, and open items by age.
+// type, what nobody has taken for more than 48 hours, and open items by age.
 func (b *Bot) homeBlocks(ctx context.Context) ([]slack.Block, error) {
 	now := b.clock.Now()
 	st, err := b.st.ContributionStats(ctx)
@@ -72,13 +72,13 @@ func (b *Bot) homeBlocks(ctx context.Context) ([]slack.Block, error) {
 	}
 	blocks = append(blocks, slack.NewSectionBlock(nil, []*slack.TextBlockObject{
 		mrkdwn(fmt.Sprintf("*Contributions*\n%d in all, %d open, %d late", st.Total, st.Open, st.Late), maxFieldText),
-		mrkdwn(fmt.Sprintf("*Unacknowledged > 48 h*\n%d", len(unacked)), maxFieldText),
+		mrkdwn(fmt.Sprintf("*Not taken > 48 h*\n%d", len(unacked)), maxFieldText),
 		mrkdwn("*By kind*\n"+countLines(st.ByKind, kindLabel), maxFieldText),
 		mrkdwn("*By stakeholder type*\n"+countLines(st.ByStakeholderType, stakeholderLabel), maxFieldText),
 	}, nil))
 
 	blocks = append(blocks, slack.NewDividerBlock())
-	blocks = append(blocks, b.listBlocks("⚠️ Unacknowledged for more than 48 hours", unacked, now, 20)...)
+	blocks = append(blocks, b.listBlocks("⚠️ Not taken for more than 48 hours", unacked, now, 20)...)
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, b.listBlocks("📂 Open, oldest first", open, now, 40)...)
 	if len(blocks) > maxViewBlocks {

@@ -111,9 +111,9 @@ func TestHandlerRefusesBadSignatures(t *testing.T) {
 	// Nothing changed: no event, same status, and nothing reached Slack. A correctly
 	// signed request proves the path works and flushes the workers' queue.
 	d.interact(d.click("U1", c, button(actTake, c)))
-	d.waitUpdate(c, "acknowledged", "<@U1>")
+	d.waitUpdate(c, "taken", "<@U1>")
 	evs := d.events(c.ID)
-	if len(evs) != evBefore+1 || evs[len(evs)-1].Action != store.ActionAcknowledge {
+	if len(evs) != evBefore+1 || evs[len(evs)-1].Action != store.ActionTake {
 		t.Fatalf("events: %d before, %+v after", evBefore, evs)
 	}
 	for _, call := range d.slack.Calls("")[before:] {
@@ -140,7 +140,7 @@ func TestURLVerificationAndAppHome(t *testing.T) {
 	}
 	call := d.waitCall("the App Home published for U2", "views.publish", func(c slacktest.Call) bool { return c.Param("user_id") == "U2" })
 	home := slacktest.RenderText(viewBlocks(t, call.Param("view")), "")
-	for _, want := range []string{"Unacknowledged for more than 48 hours (1)", "Open, oldest first (2)", "Official submissions and workshop requests", "20 days left", "Thematic aspects (official submission): 2", "Government: 2", "Old <!here> one"} {
+	for _, want := range []string{"Not taken for more than 48 hours (1)", "Open, oldest first (2)", "Official submissions and workshop requests", "20 days left", "Thematic aspects (official submission): 2", "Government: 2", "Old <!here> one"} {
 		if !strings.Contains(home, want) {
 			t.Errorf("App Home lacks %q:\n%s", want, home)
 		}

@@ -118,10 +118,10 @@ func (b *Bot) outcome(ctx context.Context, action string, cid int64, user string
 	case errors.As(err, &te):
 		b.log.Info("action refused", "action", action, "contribution_id", cid, "user", user, "reason", te.Why)
 		verb := te.Action
-		if verb == store.ActionAcknowledge {
+		if verb == store.ActionTake {
 			verb = "take" // what the member clicked; the stakeholder's acknowledgement is mail
 		}
-		reply(ctx, fmt.Sprintf("You cannot %s this contribution now: it is %s, and %s. Nothing was changed.", verb, te.From, te.Why))
+		reply(ctx, fmt.Sprintf("You cannot %s this contribution now: it is %s, and %s. Nothing was changed.", verb, statusWord(te.From), te.Why))
 	case errors.Is(err, store.ErrNotFound):
 		reply(ctx, "That contribution no longer exists.")
 	case slackErrorCode(err) == "expired_trigger_id":
@@ -165,7 +165,7 @@ func (b *Bot) onBlockActions(ctx context.Context, ic slack.InteractionCallback) 
 		var err error
 		switch a.ActionID {
 		case actTake, actTakeOnOlderCards:
-			_, err = b.st.Acknowledge(ctx, cid, user)
+			_, err = b.st.Take(ctx, cid, user)
 		case actAssign:
 			if a.SelectedUser == "" {
 				continue
@@ -388,7 +388,7 @@ func (b *Bot) submitClassify(ctx context.Context, cid int64, user string, v slac
 	}
 	if c.Status == store.StatusReceived {
 		// Someone else may have taken it meanwhile: that refusal does not matter here.
-		if _, err := b.st.Acknowledge(ctx, cid, user); err != nil && !store.IsTransitionError(err) {
+		if _, err := b.st.Take(ctx, cid, user); err != nil && !store.IsTransitionError(err) {
 			return err
 		}
 	}

@@ -33,10 +33,18 @@ var languageNames = map[string]string{
 }
 
 var statusLabels = map[store.Status]string{
-	store.StatusReceived:     "🆕 received",
-	store.StatusAcknowledged: "👀 acknowledged",
-	store.StatusClassified:   "🏷️ classified",
-	store.StatusClosed:       "✅ closed",
+	store.StatusReceived:   "🆕 received",
+	store.StatusTaken:      "👀 taken",
+	store.StatusClassified: "🏷️ classified",
+	store.StatusClosed:     "✅ closed",
+}
+
+// statusWord is a status as a sentence names it ("it is taken").
+func statusWord(s store.Status) string {
+	if s == store.StatusTaken {
+		return "taken"
+	}
+	return string(s)
 }
 
 func kindLabel(k store.ContributionKind) string {
@@ -180,7 +188,7 @@ func eventText(e store.Event) string {
 	switch e.Action {
 	case store.ActionReceive:
 		return "sent it"
-	case store.ActionAcknowledge:
+	case store.ActionTake:
 		return "took it"
 	case store.ActionAssign:
 		if a := d["assignee"]; a != "" {

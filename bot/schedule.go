@@ -139,7 +139,7 @@ func (b *Bot) digestText(ctx context.Context, n notice) (string, error) {
 	var s strings.Builder
 	fmt.Fprintf(&s, "📋 *Daily digest — %s*\n", day.Format("Monday 2 January 2006"))
 	fmt.Fprintf(&s, "%s in all, %d open: %d received, %d acknowledged, %d classified.\n",
-		plural(st.Total, "contribution"), st.Open, st.ByStatus[store.StatusReceived], st.ByStatus[store.StatusAcknowledged], st.ByStatus[store.StatusClassified])
+		plural(st.Total, "contribution"), st.Open, st.ByStatus[store.StatusReceived], st.ByStatus[store.StatusTaken], st.ByStatus[store.StatusClassified])
 	if d, ok := b.phases.NextDeadline(now); ok {
 		fmt.Fprintf(&s, "⏳ Next deadline: *%s*, %s (%s); %d open against it.\n", escapeMrkdwn(d.Name),
 			d.Date.Format("2 January 2006"), b.daysLeftText(d, now), st.ByDeadline[d.Name])
@@ -151,7 +151,7 @@ func (b *Bot) digestText(ctx context.Context, n notice) (string, error) {
 		}
 	}
 	if len(waiting) > 0 {
-		fmt.Fprintf(&s, "\n*Unacknowledged for more than 48 hours (%d):*\n", len(waiting))
+		fmt.Fprintf(&s, "\n*Not taken for more than 48 hours (%d):*\n", len(waiting))
 		b.writeList(&s, waiting, now, 15)
 	}
 	if len(open) > 0 {

@@ -170,7 +170,7 @@ func TestEscalation(t *testing.T) {
 	d := newDesk(t, deskOptions{config: func(c *Config) { c.EscalateAfter = 48 * time.Hour }})
 	waiting := d.contribution("Nobody <@U1> takes me")
 	taken := d.contribution("Taken")
-	if _, err := d.st.Acknowledge(d.ctx, taken.ID, "U2"); err != nil {
+	if _, err := d.st.Take(d.ctx, taken.ID, "U2"); err != nil {
 		t.Fatal(err)
 	}
 	d.clock.Advance(47 * time.Hour)

@@ -50,7 +50,7 @@ func TestSocketMode(t *testing.T) {
 	send("events_api", map[string]any{"type": "event_callback", "event_id": "EvS1",
 		"event": map[string]any{"type": "app_home_opened", "user": "U3", "tab": "home"}}, "")
 	d.waitCall("the App Home", "views.publish", func(call slacktest.Call) bool { return call.Param("user_id") == "U3" })
-	if c := d.get(c.ID); c.Status != store.StatusAcknowledged {
+	if c := d.get(c.ID); c.Status != store.StatusTaken {
 		t.Fatalf("status %s", c.Status)
 	}
 }

@@ -46,7 +46,7 @@ func TestExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := res[0].ContributionID
-	if _, err := st.Acknowledge(ctx, id, "U1"); err != nil {
+	if _, err := st.Take(ctx, id, "U1"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.Classify(ctx, id, "U1", store.Classification{Kind: store.KindFormat, StakeholderType: store.StakeholderCivilSociety, ActionLines: []string{"C4"}, SDGs: []int64{5}}); err != nil {

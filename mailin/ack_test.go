@@ -896,7 +896,7 @@ func TestAckStatesTheConfirmedKind(t *testing.T) {
 		e.inbound("guess@ngo.example", "Fotografía", "es", ackInConsultation, func(m *store.Inbound) { m.Suggestion.Kind = store.KindPhotoContest }),
 	)
 	cid := res[0].ContributionID
-	if _, err := e.st.Acknowledge(e.ctx, cid, "U1"); err != nil {
+	if _, err := e.st.Take(e.ctx, cid, "U1"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.st.Classify(e.ctx, cid, "U1", store.Classification{Kind: store.KindHLTFNomination, StakeholderType: store.StakeholderCivilSociety}); err != nil {

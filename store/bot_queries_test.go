@@ -66,7 +66,7 @@ func TestListAndSearchContributions(t *testing.T) {
 	if _, err := s.CloseContribution(ctx, c.ID, "U1", store.OutcomeSpam, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Acknowledge(ctx, b.ID, "U1"); err != nil {
+	if _, err := s.Take(ctx, b.ID, "U1"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -127,7 +127,7 @@ func TestContributionStats(t *testing.T) {
 	before := phases.Phases[0].Start.Add(-24 * time.Hour)
 	bqIngest(t, s, "a@x.example", "Early bird", "x", before)
 	b := bqIngest(t, s, "b@x.example", "In phase III", "x", clock.Now())
-	if _, err := s.Acknowledge(ctx, b.ID, "U1"); err != nil {
+	if _, err := s.Take(ctx, b.ID, "U1"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Classify(ctx, b.ID, "U1", store.Classification{Kind: store.KindFormat, StakeholderType: store.StakeholderAcademia}); err != nil {
@@ -159,7 +159,7 @@ func TestExportRows(t *testing.T) {
 		store.InboundAttachment{Filename: "sub.pdf", ContentType: "application/pdf", Data: pdf},
 		store.InboundAttachment{Filename: "logo.png", ContentType: "image/png", Inline: true, Data: []byte("png")})
 	bqIngest(t, s, "b@x.example", "Without", "text", clock.Now())
-	if _, err := s.Acknowledge(ctx, c.ID, "U1"); err != nil {
+	if _, err := s.Take(ctx, c.ID, "U1"); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := s.ExportRows(ctx)
@@ -173,7 +173,7 @@ func TestExportRows(t *testing.T) {
 	if r.MessageCount != 1 || len(r.Attachments) != 1 || r.Attachments[0].SHA256 != store.SHA256Hex(pdf) {
 		t.Fatalf("row = %+v", r)
 	}
-	if len(r.Events) < 2 || r.Events[0].Action != store.ActionReceive || r.Events[len(r.Events)-1].Action != store.ActionAcknowledge {
+	if len(r.Events) < 2 || r.Events[0].Action != store.ActionReceive || r.Events[len(r.Events)-1].Action != store.ActionTake {
 		t.Fatalf("events = %+v", r.Events)
 	}
 	if len(rows[1].Attachments) != 0 || rows[1].MessageCount != 1 {
@@ -274,7 +274,7 @@ func TestClaimEscalations(t *testing.T) {
 	a := bqIngest(t, s, "a@x.example", "A", "x", clock.Now())
 	b := bqIngest(t, s, "b@x.example", "B", "x", clock.Now())
 	bqIngest(t, s, "c@x.example", "C", "x", clock.Now())
-	if _, err := s.Acknowledge(ctx, b.ID, "U1"); err != nil {
+	if _, err := s.Take(ctx, b.ID, "U1"); err != nil {
 		t.Fatal(err)
 	}
 	cutoff := clock.Now().Add(time.Second)

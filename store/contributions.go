@@ -16,16 +16,16 @@ import (
 // Status of a contribution.
 type Status string
 
-// The status lifecycle: received → acknowledged → classified → closed (with an outcome).
+// The status lifecycle: received → taken → classified → closed (with an outcome).
 const (
-	StatusReceived     Status = "received"
-	StatusAcknowledged Status = "acknowledged"
-	StatusClassified   Status = "classified"
-	StatusClosed       Status = "closed"
+	StatusReceived   Status = "received"
+	StatusTaken      Status = "acknowledged" // taken by a staff member (the stored value keeps its first name)
+	StatusClassified Status = "classified"
+	StatusClosed     Status = "closed"
 )
 
 // Statuses lists the statuses in lifecycle order.
-var Statuses = []Status{StatusReceived, StatusAcknowledged, StatusClassified, StatusClosed}
+var Statuses = []Status{StatusReceived, StatusTaken, StatusClassified, StatusClosed}
 
 // Outcomes a contribution can be closed with.
 const (
@@ -41,9 +41,9 @@ var Outcomes = []string{OutcomeAccepted, OutcomeDeclined, OutcomeSpam, OutcomeDu
 // Actions that change a contribution; each is an event in the audit trail.
 const (
 	ActionReceive = "receive"
-	// ActionAcknowledge: a member took the contribution (the card's Take button); it
+	// ActionTake: a member took the contribution (the card's Take button); it
 	// becomes theirs. The stakeholder's acknowledgement is mail: ActionAckSent.
-	ActionAcknowledge   = "acknowledge"
+	ActionTake          = "acknowledge" // a staff member took it (the stored value keeps its first name)
 	ActionClassify      = "classify"
 	ActionClose         = "close"
 	ActionReopen        = "reopen"
@@ -94,17 +94,17 @@ func nextStatus(action string, from Status, outcome string, hasAssignee bool) (S
 		return from, &ErrTransition{Action: action, From: from, Why: why}
 	}
 	switch action {
-	case ActionAcknowledge:
+	case ActionTake:
 		if from == StatusReceived {
-			return StatusAcknowledged, nil
+			return StatusTaken, nil
 		}
-		return refuse("only a received contribution can be acknowledged")
+		return refuse("only a received contribution can be taken")
 	case ActionClassify:
 		switch from {
-		case StatusAcknowledged, StatusClassified:
+		case StatusTaken, StatusClassified:
 			return StatusClassified, nil
 		case StatusReceived:
-			return refuse("acknowledge it first")
+			return refuse("take it first")
 		}
 		return refuse("reopen it first")
 	case ActionClose:
@@ -126,7 +126,7 @@ func nextStatus(action string, from Status, outcome string, hasAssignee bool) (S
 			return refuse("only a closed contribution can be reopened")
 		}
 		if hasAssignee {
-			return StatusAcknowledged, nil
+			return StatusTaken, nil
 		}
 		return StatusReceived, nil
 	}
@@ -327,10 +327,11 @@ func (s *Store) change(ctx context.Context, id int64, actor, action, outcome str
 	return out, nil
 }
 
-// Acknowledge records that actor took the contribution: received → acknowledged. The
+// Take records that actor took the contribution: received → taken (stored as
+// "acknowledged", the status's name before staff "took" contributions). The
 // actor becomes the assignee unless someone already is.
-func (s *Store) Acknowledge(ctx context.Context, id int64, actor string) (Contribution, error) {
-	return s.change(ctx, id, actor, ActionAcknowledge, "", nil, func(tx *sqlx.Tx, c *Contribution, _ Status) error {
+func (s *Store) Take(ctx context.Context, id int64, actor string) (Contribution, error) {
+	return s.change(ctx, id, actor, ActionTake, "", nil, func(tx *sqlx.Tx, c *Contribution, _ Status) error {
 		if c.Assignee != "" {
 			return nil
 		}

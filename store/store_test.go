@@ -78,14 +78,14 @@ func drive(t *testing.T, s *store.Store, to store.Status) store.Contribution {
 	c := newContribution(t, s)
 	var err error
 	steps := map[store.Status][]func() (store.Contribution, error){
-		store.StatusReceived:     nil,
-		store.StatusAcknowledged: {func() (store.Contribution, error) { return s.Acknowledge(ctx, c.ID, "U1") }},
+		store.StatusReceived: nil,
+		store.StatusTaken:    {func() (store.Contribution, error) { return s.Take(ctx, c.ID, "U1") }},
 		store.StatusClassified: {
-			func() (store.Contribution, error) { return s.Acknowledge(ctx, c.ID, "U1") },
+			func() (store.Contribution, error) { return s.Take(ctx, c.ID, "U1") },
 			func() (store.Contribution, error) { return s.Classify(ctx, c.ID, "U1", classification) },
 		},
 		store.StatusClosed: {
-			func() (store.Contribution, error) { return s.Acknowledge(ctx, c.ID, "U1") },
+			func() (store.Contribution, error) { return s.Take(ctx, c.ID, "U1") },
 			func() (store.Contribution, error) { return s.Classify(ctx, c.ID, "U1", classification) },
 			func() (store.Contribution, error) {
 				return s.CloseContribution(ctx, c.ID, "U1", store.OutcomeAccepted, "")
@@ -110,7 +110,7 @@ func TestTransitions(t *testing.T) {
 		name string
 		do   func(id int64) (store.Contribution, error)
 	}
-	acknowledge := action{"acknowledge", func(id int64) (store.Contribution, error) { return s.Acknowledge(ctx, id, "U2") }}
+	acknowledge := action{"acknowledge", func(id int64) (store.Contribution, error) { return s.Take(ctx, id, "U2") }}
 	classify := action{"classify", func(id int64) (store.Contribution, error) { return s.Classify(ctx, id, "U2", classification) }}
 	closeAs := func(outcome string) action {
 		return action{"close " + outcome, func(id int64) (store.Contribution, error) {
@@ -126,7 +126,7 @@ func TestTransitions(t *testing.T) {
 		want    store.Status // "" means refused
 		outcome string
 	}{
-		{store.StatusReceived, acknowledge, store.StatusAcknowledged, ""},
+		{store.StatusReceived, acknowledge, store.StatusTaken, ""},
 		{store.StatusReceived, classify, "", ""},
 		{store.StatusReceived, closeAs(store.OutcomeSpam), store.StatusClosed, store.OutcomeSpam},
 		{store.StatusReceived, closeAs(store.OutcomeDuplicate), store.StatusClosed, store.OutcomeDuplicate},
@@ -134,18 +134,18 @@ func TestTransitions(t *testing.T) {
 		{store.StatusReceived, closeAs(store.OutcomeDeclined), "", ""},
 		{store.StatusReceived, reopen, "", ""},
 		{store.StatusReceived, assign, store.StatusReceived, ""},
-		{store.StatusAcknowledged, acknowledge, "", ""},
-		{store.StatusAcknowledged, classify, store.StatusClassified, ""},
-		{store.StatusAcknowledged, closeAs(store.OutcomeSpam), store.StatusClosed, store.OutcomeSpam},
-		{store.StatusAcknowledged, closeAs(store.OutcomeAccepted), "", ""},
-		{store.StatusAcknowledged, reopen, "", ""},
+		{store.StatusTaken, acknowledge, "", ""},
+		{store.StatusTaken, classify, store.StatusClassified, ""},
+		{store.StatusTaken, closeAs(store.OutcomeSpam), store.StatusClosed, store.OutcomeSpam},
+		{store.StatusTaken, closeAs(store.OutcomeAccepted), "", ""},
+		{store.StatusTaken, reopen, "", ""},
 		{store.StatusClassified, classify, store.StatusClassified, ""},
 		{store.StatusClassified, acknowledge, "", ""},
 		{store.StatusClassified, closeAs(store.OutcomeAccepted), store.StatusClosed, store.OutcomeAccepted},
 		{store.StatusClassified, closeAs(store.OutcomeDeclined), store.StatusClosed, store.OutcomeDeclined},
 		{store.StatusClassified, closeAs("maybe"), "", ""},
 		{store.StatusClassified, reopen, "", ""},
-		{store.StatusClosed, reopen, store.StatusAcknowledged, ""},
+		{store.StatusClosed, reopen, store.StatusTaken, ""},
 		{store.StatusClosed, acknowledge, "", ""},
 		{store.StatusClosed, classify, "", ""},
 		{store.StatusClosed, closeAs(store.OutcomeSpam), "", ""},
@@ -199,7 +199,7 @@ func TestTransitions(t *testing.T) {
 		}
 	})
 	t.Run("invalid classification", func(t *testing.T) {
-		c := drive(t, s, store.StatusAcknowledged)
+		c := drive(t, s, store.StatusTaken)
 		for _, cl := range []store.Classification{
 			{Kind: "poem", StakeholderType: store.StakeholderGovernment},
 			{Kind: store.KindFormat, StakeholderType: "martians"},
@@ -212,7 +212,7 @@ func TestTransitions(t *testing.T) {
 		}
 	})
 	t.Run("missing contribution", func(t *testing.T) {
-		_, err := s.Acknowledge(ctx, 999999, "U2")
+		_, err := s.Take(ctx, 999999, "U2")
 		if !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("err = %v, want ErrNotFound", err)
 		}
@@ -223,7 +223,7 @@ func TestAuditTrailOfLifecycle(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
 	c := newContribution(t, s)
-	if _, err := s.Acknowledge(ctx, c.ID, "U1"); err != nil {
+	if _, err := s.Take(ctx, c.ID, "U1"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Assign(ctx, c.ID, "U1", "U9"); err != nil {
@@ -560,7 +560,7 @@ func TestCardUpdatesWaitForTheCard(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
 	c := newContribution(t, s)
-	if _, err := s.Acknowledge(ctx, c.ID, "U1"); err != nil {
+	if _, err := s.Take(ctx, c.ID, "U1"); err != nil {
 		t.Fatal(err)
 	}
 	var order []store.OutboxKind

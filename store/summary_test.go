@@ -21,7 +21,7 @@ func TestSummaries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Acknowledge(ctx, first.ID, "U1"); err != nil {
+	if _, err := s.Take(ctx, first.ID, "U1"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Classify(ctx, first.ID, "U1", classification); err != nil {
