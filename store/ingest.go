@@ -347,7 +347,7 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, r *ingestRun, m *Inbo
 		}
 		res.MessageRowID = id
 		it, err := NewOutboxItem(OutboxSlackNotice, fmt.Sprintf("quarantine:%d", id), 0, id,
-			map[string]any{"type": "quarantine", "reason": m.KindReason})
+			Notice{Type: NoticeQuarantine, Reason: m.KindReason})
 		if err != nil {
 			return res, err
 		}
