@@ -355,8 +355,7 @@ func (s *Store) SetFlag(ctx context.Context, name string, on bool, at time.Time,
 		} else {
 			err = tx.GetContext(ctx, &got, clearFlagSQL, flagPrefix+name, at)
 			if err == nil {
-				_, err = tx.ExecContext(ctx, flagClearedSQL,
-					flagClearedPrefix+name, at)
+				_, err = tx.ExecContext(ctx, flagClearedSQL, flagClearedPrefix+name, at)
 			}
 		}
 		if err == errNoRows {

@@ -309,8 +309,7 @@ func (s *Store) change(ctx context.Context, id int64, actor, action, outcome str
 		case to == StatusClosed:
 			newOutcome = c.Outcome
 		}
-		if _, err := tx.ExecContext(ctx, changeStatusSQL,
-			id, string(to), newOutcome, s.clock.Now()); err != nil {
+		if _, err := tx.ExecContext(ctx, changeStatusSQL, id, string(to), newOutcome, s.clock.Now()); err != nil {
 			return fmt.Errorf("update status: %w", err)
 		}
 		if err := apply(tx, &c, to); err != nil {
@@ -445,8 +444,7 @@ func (s *Store) reopenTx(ctx context.Context, tx *sqlx.Tx, c Contribution, actor
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, reopenSQL,
-		c.ID, string(to), s.clock.Now()); err != nil {
+	if _, err := tx.ExecContext(ctx, reopenSQL, c.ID, string(to), s.clock.Now()); err != nil {
 		return fmt.Errorf("reopen: %w", err)
 	}
 	_, err = s.insertEvent(ctx, tx, c.ID, actor, ActionReopen, c.Status, to, map[string]any{"reason": reason})

@@ -25,8 +25,7 @@ const beatIntakeSQL = `INSERT INTO intake_heartbeats (mailbox, replica, connecte
 // BeatIntake records beat as the mailbox's latest state, at the database's time. A
 // connected beat is also the mailbox's latest success.
 func (s *Store) BeatIntake(ctx context.Context, b IntakeBeat) error {
-	_, err := s.db.ExecContext(ctx, beatIntakeSQL,
-		b.Mailbox, b.Replica, b.Connected, b.LastError)
+	_, err := s.db.ExecContext(ctx, beatIntakeSQL, b.Mailbox, b.Replica, b.Connected, b.LastError)
 	if err != nil {
 		return fmt.Errorf("store: intake heartbeat: %w", err)
 	}

@@ -318,15 +318,13 @@ func (s *Store) recordOutboxFailure(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		return s.recordOutboxDelay(ctx, tx, it, msg, now.Add(max(ra.After, time.Second)))
 	}
 	if perm != nil || attempts >= MaxOutboxAttempts {
-		if _, err := tx.ExecContext(ctx, outboxFailedSQL,
-			it.ID, attempts, msg, now); err != nil {
+		if _, err := tx.ExecContext(ctx, outboxFailedSQL, it.ID, attempts, msg, now); err != nil {
 			return fmt.Errorf("record failure: %w", err)
 		}
 		return s.onOutboxFailed(ctx, tx, it, msg)
 	}
 	wait := backoff.Delay(outboxRetryMin, outboxRetryMax, attempts)
-	_, err := tx.ExecContext(ctx, outboxRetrySQL,
-		it.ID, attempts, msg, now.Add(wait))
+	_, err := tx.ExecContext(ctx, outboxRetrySQL, it.ID, attempts, msg, now.Add(wait))
 	if err != nil {
 		return fmt.Errorf("record retry: %w", err)
 	}
@@ -337,8 +335,7 @@ const outboxDelaySQL = `UPDATE outbox SET last_error = $2, next_attempt_at = $3 
 
 // recordOutboxDelay puts an item off until next without counting the attempt.
 func (s *Store) recordOutboxDelay(ctx context.Context, tx *sqlx.Tx, it OutboxItem, msg string, next time.Time) error {
-	if _, err := tx.ExecContext(ctx, outboxDelaySQL,
-		it.ID, msg, next); err != nil {
+	if _, err := tx.ExecContext(ctx, outboxDelaySQL, it.ID, msg, next); err != nil {
 		return fmt.Errorf("record delay: %w", err)
 	}
 	return nil
@@ -354,8 +351,7 @@ func (s *Store) onOutboxFailed(ctx context.Context, tx *sqlx.Tx, it OutboxItem, 
 	cid := *it.ContributionID
 	switch it.Kind {
 	case OutboxAckEmail:
-		if _, err := tx.ExecContext(ctx, ackFailedSQL,
-			cid, AckFailed, msg, s.clock.Now()); err != nil {
+		if _, err := tx.ExecContext(ctx, ackFailedSQL, cid, AckFailed, msg, s.clock.Now()); err != nil {
 			return fmt.Errorf("ack failed: %w", err)
 		}
 		if _, err := s.insertEvent(ctx, tx, cid, ActorSystem, ActionAckFailed, "", "", map[string]any{"error": msg}); err != nil {
@@ -410,8 +406,7 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		}
 	}
 	if res.AckSent && cid != 0 {
-		if _, err := tx.ExecContext(ctx, ackSentSQL,
-			cid, AckSent, now); err != nil {
+		if _, err := tx.ExecContext(ctx, ackSentSQL, cid, AckSent, now); err != nil {
 			return fmt.Errorf("ack sent: %w", err)
 		}
 		if _, err := s.insertEvent(ctx, tx, cid, ActorSystem, ActionAckSent, "", "", nil); err != nil {
@@ -419,8 +414,7 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		}
 	}
 	if res.CardTS != "" && cid != 0 {
-		if _, err := tx.ExecContext(ctx, cardPostedSQL,
-			cid, res.CardChannel, res.CardTS); err != nil {
+		if _, err := tx.ExecContext(ctx, cardPostedSQL, cid, res.CardChannel, res.CardTS); err != nil {
 			return fmt.Errorf("card posted: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, clearSlackPostSQL, it.IdempotencyKey); err != nil {
