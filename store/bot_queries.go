@@ -26,6 +26,14 @@ type ContributionFilter struct {
 	Limit          int       // at most this many (0: all)
 }
 
+const listContributionsSQL = `SELECT ` + contributionColumns + ` FROM contributions
+		WHERE (NOT $1 OR status <> 'closed')
+		AND (cardinality($2::text[]) = 0 OR status = ANY($2::text[]))
+		AND ($3 = '' OR deadline_name = $3)
+		AND ($4::timestamptz IS NULL OR received_at < $4::timestamptz)
+		ORDER BY received_at, id
+		LIMIT $5`
+
 // ListContributions lists contributions matching f, oldest first.
 func (s *Store) ListContributions(ctx context.Context, f ContributionFilter) ([]Contribution, error) {
 	statuses := make([]string, 0, len(f.Statuses))
@@ -41,13 +49,7 @@ func (s *Store) ListContributions(ctx context.Context, f ContributionFilter) ([]
 		limit = &f.Limit
 	}
 	var cs []Contribution
-	err := s.db.SelectContext(ctx, &cs, `SELECT `+contributionColumns+` FROM contributions
-		WHERE (NOT $1 OR status <> 'closed')
-		AND (cardinality($2::text[]) = 0 OR status = ANY($2::text[]))
-		AND ($3 = '' OR deadline_name = $3)
-		AND ($4::timestamptz IS NULL OR received_at < $4::timestamptz)
-		ORDER BY received_at, id
-		LIMIT $5`, f.Open, pqStrings(statuses), f.DeadlineName, before, limit)
+	err := s.db.SelectContext(ctx, &cs, listContributionsSQL, f.Open, pqStrings(statuses), f.DeadlineName, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: list contributions: %w", err)
 	}
@@ -59,6 +61,15 @@ func likePattern(q string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(q) + "%"
 }
+
+const searchContributionsSQL = `SELECT ` + contributionColumns + ` FROM contributions c
+		WHERE c.ref = upper($1) OR lower(c.from_email) = lower($1)
+			OR c.ref ILIKE $2 OR c.subject ILIKE $2 OR c.from_name ILIKE $2 OR c.from_email ILIKE $2
+			OR c.organisation ILIKE $2 OR c.organisation_suggested ILIKE $2
+			OR EXISTS (SELECT 1 FROM messages m WHERE m.contribution_id = c.id
+				AND (m.subject ILIKE $2 OR m.text_body ILIKE $2))
+		ORDER BY (c.ref = upper($1) OR lower(c.from_email) = lower($1)) DESC, c.received_at DESC, c.id DESC
+		LIMIT $3`
 
 // SearchContributions finds contributions by reference number, sender address, or text in
 // the subject, sender, organisation or any message of the conversation. Exact reference
@@ -72,14 +83,7 @@ func (s *Store) SearchContributions(ctx context.Context, q string, limit int) ([
 		limit = 20
 	}
 	var cs []Contribution
-	err := s.db.SelectContext(ctx, &cs, `SELECT `+contributionColumns+` FROM contributions c
-		WHERE c.ref = upper($1) OR lower(c.from_email) = lower($1)
-			OR c.ref ILIKE $2 OR c.subject ILIKE $2 OR c.from_name ILIKE $2 OR c.from_email ILIKE $2
-			OR c.organisation ILIKE $2 OR c.organisation_suggested ILIKE $2
-			OR EXISTS (SELECT 1 FROM messages m WHERE m.contribution_id = c.id
-				AND (m.subject ILIKE $2 OR m.text_body ILIKE $2))
-		ORDER BY (c.ref = upper($1) OR lower(c.from_email) = lower($1)) DESC, c.received_at DESC, c.id DESC
-		LIMIT $3`, q, likePattern(q), limit)
+	err := s.db.SelectContext(ctx, &cs, searchContributionsSQL, q, likePattern(q), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: search contributions: %w", err)
 	}
@@ -99,6 +103,16 @@ type ContributionStats struct {
 	ByDeadline        map[string]int // open contributions per deadline name
 	Late              int
 }
+
+const contributionStatsSQL = `SELECT c.status, coalesce(c.kind, c.kind_suggested, '') AS kind,
+			coalesce(c.stakeholder_type, c.stakeholder_type_suggested, '') AS stakeholder_type,
+			coalesce(p.code, '') AS phase, c.deadline_name, c.late, count(*) AS n
+		FROM contributions c
+		LEFT JOIN LATERAL (
+			SELECT ph.code FROM unnest($1::text[], $2::timestamptz[]) AS ph(code, start)
+			WHERE ph.start <= c.received_at ORDER BY ph.start DESC LIMIT 1
+		) p ON true
+		GROUP BY 1, 2, 3, 4, 5, 6`
 
 // ContributionStats counts every contribution by status, kind, stakeholder type, phase and
 // deadline.
@@ -122,15 +136,7 @@ func (s *Store) ContributionStats(ctx context.Context) (ContributionStats, error
 		Late            bool             `db:"late"`
 		N               int              `db:"n"`
 	}
-	err := s.db.SelectContext(ctx, &rows, `SELECT c.status, coalesce(c.kind, c.kind_suggested, '') AS kind,
-			coalesce(c.stakeholder_type, c.stakeholder_type_suggested, '') AS stakeholder_type,
-			coalesce(p.code, '') AS phase, c.deadline_name, c.late, count(*) AS n
-		FROM contributions c
-		LEFT JOIN LATERAL (
-			SELECT ph.code FROM unnest($1::text[], $2::timestamptz[]) AS ph(code, start)
-			WHERE ph.start <= c.received_at ORDER BY ph.start DESC LIMIT 1
-		) p ON true
-		GROUP BY 1, 2, 3, 4, 5, 6`, pq.StringArray(codes), pq.StringArray(startTexts))
+	err := s.db.SelectContext(ctx, &rows, contributionStatsSQL, pq.StringArray(codes), pq.StringArray(startTexts))
 	if err != nil {
 		return ContributionStats{}, fmt.Errorf("store: contribution stats: %w", err)
 	}
@@ -153,22 +159,26 @@ func (s *Store) ContributionStats(ctx context.Context) (ContributionStats, error
 	return st, nil
 }
 
+const firstMessageSQL = `SELECT ` + messageColumns + ` FROM messages
+		WHERE contribution_id = $1 AND kind = 'contribution' ORDER BY id LIMIT 1`
+
 // FirstMessage is the message that opened a contribution.
 func (s *Store) FirstMessage(ctx context.Context, contributionID int64) (Message, error) {
 	var m Message
-	err := s.db.GetContext(ctx, &m, `SELECT `+messageColumns+` FROM messages
-		WHERE contribution_id = $1 AND kind = 'contribution' ORDER BY id LIMIT 1`, contributionID)
+	err := s.db.GetContext(ctx, &m, firstMessageSQL, contributionID)
 	if err != nil {
 		return m, fmt.Errorf("store: first message of %d: %w", contributionID, notFound(err))
 	}
 	return m, nil
 }
 
+const messageCountSQL = `SELECT count(*) FROM messages WHERE contribution_id = $1 AND kind <> 'duplicate'`
+
 // MessageCount counts the messages of a contribution's conversation, both directions,
 // duplicates left out.
 func (s *Store) MessageCount(ctx context.Context, contributionID int64) (int, error) {
 	var n int
-	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM messages WHERE contribution_id = $1 AND kind <> 'duplicate'`, contributionID)
+	err := s.db.GetContext(ctx, &n, messageCountSQL, contributionID)
 	if err != nil {
 		return 0, fmt.Errorf("store: message count of %d: %w", contributionID, err)
 	}
@@ -183,6 +193,19 @@ type ExportRow struct {
 	Events       []Event      // oldest first
 }
 
+const (
+	exportContributionsSQL = `SELECT ` + contributionColumns + ` FROM contributions ORDER BY seq`
+	exportMessageCountsSQL = `SELECT contribution_id, count(*) AS n FROM messages
+		WHERE contribution_id IS NOT NULL AND kind <> 'duplicate' GROUP BY contribution_id`
+	exportAttachmentsSQL = `SELECT m.contribution_id, a.id, a.message_id, a.position, a.filename,
+			a.content_type, a.size, a.sha256, a.inline
+		FROM attachments a JOIN messages m ON m.id = a.message_id
+		WHERE m.contribution_id IS NOT NULL AND NOT a.inline AND m.kind <> 'duplicate'
+		ORDER BY m.received_at, m.id, a.position`
+	exportEventsSQL = `SELECT id, contribution_id, at, actor, action, old_status, new_status, details
+		FROM events WHERE contribution_id IS NOT NULL ORDER BY id`
+)
+
 // ExportRows reads every contribution, by reference number, with its message count,
 // attachments and audit trail, from one consistent snapshot.
 func (s *Store) ExportRows(ctx context.Context) ([]ExportRow, error) {
@@ -192,7 +215,7 @@ func (s *Store) ExportRows(ctx context.Context) ([]ExportRow, error) {
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
 	var cs []Contribution
-	if err := tx.SelectContext(ctx, &cs, `SELECT `+contributionColumns+` FROM contributions ORDER BY seq`); err != nil {
+	if err := tx.SelectContext(ctx, &cs, exportContributionsSQL); err != nil {
 		return nil, fmt.Errorf("store: export contributions: %w", err)
 	}
 	rows := make([]ExportRow, len(cs))
@@ -205,8 +228,7 @@ func (s *Store) ExportRows(ctx context.Context) ([]ExportRow, error) {
 		ContributionID int64 `db:"contribution_id"`
 		N              int   `db:"n"`
 	}
-	if err := tx.SelectContext(ctx, &counts, `SELECT contribution_id, count(*) AS n FROM messages
-		WHERE contribution_id IS NOT NULL AND kind <> 'duplicate' GROUP BY contribution_id`); err != nil {
+	if err := tx.SelectContext(ctx, &counts, exportMessageCountsSQL); err != nil {
 		return nil, fmt.Errorf("store: export message counts: %w", err)
 	}
 	for _, c := range counts {
@@ -218,11 +240,7 @@ func (s *Store) ExportRows(ctx context.Context) ([]ExportRow, error) {
 		ContributionID int64 `db:"contribution_id"`
 		Attachment
 	}
-	if err := tx.SelectContext(ctx, &atts, `SELECT m.contribution_id, a.id, a.message_id, a.position, a.filename,
-			a.content_type, a.size, a.sha256, a.inline
-		FROM attachments a JOIN messages m ON m.id = a.message_id
-		WHERE m.contribution_id IS NOT NULL AND NOT a.inline AND m.kind <> 'duplicate'
-		ORDER BY m.received_at, m.id, a.position`); err != nil {
+	if err := tx.SelectContext(ctx, &atts, exportAttachmentsSQL); err != nil {
 		return nil, fmt.Errorf("store: export attachments: %w", err)
 	}
 	for _, a := range atts {
@@ -231,8 +249,7 @@ func (s *Store) ExportRows(ctx context.Context) ([]ExportRow, error) {
 		}
 	}
 	var evs []Event
-	if err := tx.SelectContext(ctx, &evs, `SELECT id, contribution_id, at, actor, action, old_status, new_status, details
-		FROM events WHERE contribution_id IS NOT NULL ORDER BY id`); err != nil {
+	if err := tx.SelectContext(ctx, &evs, exportEventsSQL); err != nil {
 		return nil, fmt.Errorf("store: export events: %w", err)
 	}
 	for _, e := range evs {
@@ -243,10 +260,12 @@ func (s *Store) ExportRows(ctx context.Context) ([]ExportRow, error) {
 	return rows, nil
 }
 
+const countEventsSQL = `SELECT count(*) FROM events WHERE action = ANY($1::text[]) AND at >= $2`
+
 // CountEvents counts events with any of the actions since an instant.
 func (s *Store) CountEvents(ctx context.Context, actions []string, since time.Time) (int, error) {
 	var n int
-	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM events WHERE action = ANY($1::text[]) AND at >= $2`,
+	err := s.db.GetContext(ctx, &n, countEventsSQL,
 		pqStrings(actions), since)
 	if err != nil {
 		return 0, fmt.Errorf("store: count events: %w", err)
@@ -254,11 +273,13 @@ func (s *Store) CountEvents(ctx context.Context, actions []string, since time.Ti
 	return n, nil
 }
 
+const lastInboundSQL = `SELECT max(received_at) FROM messages WHERE direction = 'in'`
+
 // LastInboundAt is when the most recent inbound message reached the mailbox; zero when
 // none ever did.
 func (s *Store) LastInboundAt(ctx context.Context) (time.Time, error) {
 	var t *time.Time
-	if err := s.db.GetContext(ctx, &t, `SELECT max(received_at) FROM messages WHERE direction = 'in'`); err != nil {
+	if err := s.db.GetContext(ctx, &t, lastInboundSQL); err != nil {
 		return time.Time{}, fmt.Errorf("store: last inbound: %w", err)
 	}
 	if t == nil {
@@ -267,6 +288,11 @@ func (s *Store) LastInboundAt(ctx context.Context) (time.Time, error) {
 	return *t, nil
 }
 
+const claimRunSQL = `INSERT INTO job_runs (job, last_run_at) VALUES ($1, $2)
+			ON CONFLICT (job) DO UPDATE SET last_run_at = EXCLUDED.last_run_at
+				WHERE job_runs.last_run_at < EXCLUDED.last_run_at
+			RETURNING job`
+
 // ClaimRun records that job ran for the occurrence at, unless it already ran for that
 // occurrence or a later one, and queues items in the same transaction. Exactly one caller
 // claims an occurrence, across replicas and restarts; it reports whether this one did.
@@ -274,10 +300,7 @@ func (s *Store) ClaimRun(ctx context.Context, job string, at time.Time, items ..
 	claimed := false
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		var got string
-		err := tx.GetContext(ctx, &got, `INSERT INTO job_runs (job, last_run_at) VALUES ($1, $2)
-			ON CONFLICT (job) DO UPDATE SET last_run_at = EXCLUDED.last_run_at
-				WHERE job_runs.last_run_at < EXCLUDED.last_run_at
-			RETURNING job`, job, at)
+		err := tx.GetContext(ctx, &got, claimRunSQL, job, at)
 		if err == errNoRows {
 			return nil
 		}
@@ -293,10 +316,12 @@ func (s *Store) ClaimRun(ctx context.Context, job string, at time.Time, items ..
 	return claimed, nil
 }
 
+const lastRunSQL = `SELECT last_run_at FROM job_runs WHERE job = $1`
+
 // LastRun is when job last ran (the occurrence it claimed); ErrNotFound when never.
 func (s *Store) LastRun(ctx context.Context, job string) (time.Time, error) {
 	var t time.Time
-	if err := s.db.GetContext(ctx, &t, `SELECT last_run_at FROM job_runs WHERE job = $1`, job); err != nil {
+	if err := s.db.GetContext(ctx, &t, lastRunSQL, job); err != nil {
 		return t, fmt.Errorf("store: last run of %s: %w", job, notFound(err))
 	}
 	return t, nil
@@ -305,6 +330,15 @@ func (s *Store) LastRun(ctx context.Context, job string) (time.Time, error) {
 const (
 	flagPrefix        = "flag:"
 	flagClearedPrefix = "flag-cleared:"
+)
+
+const (
+	raiseFlagSQL = `INSERT INTO job_runs (job, last_run_at)
+				SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM job_runs WHERE job = $3 AND last_run_at > $2)
+				ON CONFLICT (job) DO NOTHING RETURNING job`
+	clearFlagSQL   = `DELETE FROM job_runs WHERE job = $1 AND last_run_at < $2 RETURNING job`
+	flagClearedSQL = `INSERT INTO job_runs (job, last_run_at) VALUES ($1, $2)
+					ON CONFLICT (job) DO UPDATE SET last_run_at = greatest(job_runs.last_run_at, EXCLUDED.last_run_at)`
 )
 
 // SetFlag raises (on) or clears a named condition shared by every replica, queueing items
@@ -317,15 +351,11 @@ func (s *Store) SetFlag(ctx context.Context, name string, on bool, at time.Time,
 		var got string
 		var err error
 		if on {
-			err = tx.GetContext(ctx, &got, `INSERT INTO job_runs (job, last_run_at)
-				SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM job_runs WHERE job = $3 AND last_run_at > $2)
-				ON CONFLICT (job) DO NOTHING RETURNING job`, flagPrefix+name, at, flagClearedPrefix+name)
+			err = tx.GetContext(ctx, &got, raiseFlagSQL, flagPrefix+name, at, flagClearedPrefix+name)
 		} else {
-			err = tx.GetContext(ctx, &got, `DELETE FROM job_runs WHERE job = $1 AND last_run_at < $2 RETURNING job`, flagPrefix+name, at)
+			err = tx.GetContext(ctx, &got, clearFlagSQL, flagPrefix+name, at)
 			if err == nil {
-				_, err = tx.ExecContext(ctx, `INSERT INTO job_runs (job, last_run_at) VALUES ($1, $2)
-					ON CONFLICT (job) DO UPDATE SET last_run_at = greatest(job_runs.last_run_at, EXCLUDED.last_run_at)`,
-					flagClearedPrefix+name, at)
+				_, err = tx.ExecContext(ctx, flagClearedSQL, flagClearedPrefix+name, at)
 			}
 		}
 		if err == errNoRows {
@@ -343,13 +373,15 @@ func (s *Store) SetFlag(ctx context.Context, name string, on bool, at time.Time,
 	return changed, nil
 }
 
+const flagsSQL = `SELECT job, last_run_at FROM job_runs WHERE job LIKE 'flag:%'`
+
 // Flags lists the raised conditions and since when.
 func (s *Store) Flags(ctx context.Context) (map[string]time.Time, error) {
 	var rows []struct {
 		Job string    `db:"job"`
 		At  time.Time `db:"last_run_at"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `SELECT job, last_run_at FROM job_runs WHERE job LIKE 'flag:%'`); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, flagsSQL); err != nil {
 		return nil, fmt.Errorf("store: flags: %w", err)
 	}
 	out := make(map[string]time.Time, len(rows))
@@ -359,6 +391,14 @@ func (s *Store) Flags(ctx context.Context) (map[string]time.Time, error) {
 	return out, nil
 }
 
+const claimEscalationsSQL = `INSERT INTO job_runs (job, last_run_at)
+			SELECT 'escalate:' || c.id, $2 FROM contributions c
+			WHERE c.status = 'received' AND c.created_at < $1
+				AND NOT EXISTS (SELECT 1 FROM job_runs j WHERE j.job = 'escalate:' || c.id)
+			ORDER BY c.created_at, c.id LIMIT $3
+			ON CONFLICT (job) DO NOTHING
+			RETURNING job`
+
 // ClaimEscalations takes up to limit contributions still received (nobody acknowledged
 // them) that wsisbot stored before createdBefore and were never escalated, marks them
 // escalated and queues one channel notice listing them, in one transaction. Each
@@ -367,13 +407,7 @@ func (s *Store) ClaimEscalations(ctx context.Context, createdBefore time.Time, l
 	var ids []int64
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		var jobs []string
-		err := tx.SelectContext(ctx, &jobs, `INSERT INTO job_runs (job, last_run_at)
-			SELECT 'escalate:' || c.id, $2 FROM contributions c
-			WHERE c.status = 'received' AND c.created_at < $1
-				AND NOT EXISTS (SELECT 1 FROM job_runs j WHERE j.job = 'escalate:' || c.id)
-			ORDER BY c.created_at, c.id LIMIT $3
-			ON CONFLICT (job) DO NOTHING
-			RETURNING job`, createdBefore, s.clock.Now(), limit)
+		err := tx.SelectContext(ctx, &jobs, claimEscalationsSQL, createdBefore, s.clock.Now(), limit)
 		if err != nil {
 			return fmt.Errorf("claim: %w", err)
 		}

@@ -244,34 +244,42 @@ func (s *Store) AddEvent(ctx context.Context, contributionID int64, actor, actio
 	return nil
 }
 
+const contributionSQL = `SELECT ` + contributionColumns + ` FROM contributions WHERE id = $1`
+
 // Contribution returns the contribution with the given id.
 func (s *Store) Contribution(ctx context.Context, id int64) (Contribution, error) {
 	var c Contribution
-	err := s.db.GetContext(ctx, &c, `SELECT `+contributionColumns+` FROM contributions WHERE id = $1`, id)
+	err := s.db.GetContext(ctx, &c, contributionSQL, id)
 	if err != nil {
 		return c, fmt.Errorf("store: contribution %d: %w", id, notFound(err))
 	}
 	return c, nil
 }
 
+const contributionByRefSQL = `SELECT ` + contributionColumns + ` FROM contributions WHERE ref = $1`
+
 // ContributionByRef returns the contribution with reference number ref (any case).
 func (s *Store) ContributionByRef(ctx context.Context, ref string) (Contribution, error) {
 	var c Contribution
-	err := s.db.GetContext(ctx, &c, `SELECT `+contributionColumns+` FROM contributions WHERE ref = $1`, strings.ToUpper(strings.TrimSpace(ref)))
+	err := s.db.GetContext(ctx, &c, contributionByRefSQL, strings.ToUpper(strings.TrimSpace(ref)))
 	if err != nil {
 		return c, fmt.Errorf("store: contribution %s: %w", ref, notFound(err))
 	}
 	return c, nil
 }
 
+const lockContributionSQL = `SELECT ` + contributionColumns + ` FROM contributions WHERE id = $1 FOR UPDATE`
+
 func lockContribution(ctx context.Context, tx *sqlx.Tx, id int64) (Contribution, error) {
 	var c Contribution
-	err := tx.GetContext(ctx, &c, `SELECT `+contributionColumns+` FROM contributions WHERE id = $1 FOR UPDATE`, id)
+	err := tx.GetContext(ctx, &c, lockContributionSQL, id)
 	if err != nil {
 		return c, notFound(err)
 	}
 	return c, nil
 }
+
+const changeStatusSQL = `UPDATE contributions SET status = $2, outcome = $3, updated_at = $4 WHERE id = $1`
 
 // change runs one action on a contribution in a transaction: lock the row, compute the
 // new status through the lifecycle, let apply write its columns, record the event and
@@ -301,8 +309,7 @@ func (s *Store) change(ctx context.Context, id int64, actor, action, outcome str
 		case to == StatusClosed:
 			newOutcome = c.Outcome
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE contributions SET status = $2, outcome = $3, updated_at = $4 WHERE id = $1`,
-			id, string(to), newOutcome, s.clock.Now()); err != nil {
+		if _, err := tx.ExecContext(ctx, changeStatusSQL, id, string(to), newOutcome, s.clock.Now()); err != nil {
 			return fmt.Errorf("update status: %w", err)
 		}
 		if err := apply(tx, &c, to); err != nil {
@@ -327,6 +334,8 @@ func (s *Store) change(ctx context.Context, id int64, actor, action, outcome str
 	return out, nil
 }
 
+const setAssigneeSQL = `UPDATE contributions SET assignee = $2 WHERE id = $1`
+
 // Take records that actor took the contribution: received → taken (stored as
 // "acknowledged", the status's name before staff "took" contributions). The
 // actor becomes the assignee unless someone already is.
@@ -335,7 +344,7 @@ func (s *Store) Take(ctx context.Context, id int64, actor string) (Contribution,
 		if c.Assignee != "" {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE contributions SET assignee = $2 WHERE id = $1`, id, CleanText(actor))
+		_, err := tx.ExecContext(ctx, setAssigneeSQL, id, CleanText(actor))
 		return err
 	})
 }
@@ -343,7 +352,7 @@ func (s *Store) Take(ctx context.Context, id int64, actor string) (Contribution,
 // Assign makes assignee responsible for the contribution; the status does not change.
 func (s *Store) Assign(ctx context.Context, id int64, actor, assignee string) (Contribution, error) {
 	return s.change(ctx, id, actor, ActionAssign, "", map[string]any{"assignee": assignee}, func(tx *sqlx.Tx, c *Contribution, _ Status) error {
-		_, err := tx.ExecContext(ctx, `UPDATE contributions SET assignee = $2 WHERE id = $1`, id, CleanText(assignee))
+		_, err := tx.ExecContext(ctx, setAssigneeSQL, id, CleanText(assignee))
 		return err
 	})
 }
@@ -378,6 +387,9 @@ func (cl Classification) Validate() error {
 	return nil
 }
 
+const classifySQL = `UPDATE contributions SET kind = $2, stakeholder_type = $3, action_lines = $4,
+			sdgs = $5, organisation = $6, deadline_name = $7, deadline_at = $8, late = $9 WHERE id = $1`
+
 // Classify confirms kind, stakeholder type, action lines and SDGs: acknowledged or
 // classified → classified. The deadline is recomputed for the confirmed kind.
 func (s *Store) Classify(ctx context.Context, id int64, actor string, cl Classification) (Contribution, error) {
@@ -397,8 +409,7 @@ func (s *Store) Classify(ctx context.Context, id int64, actor string, cl Classif
 		if cl.Organisation != "" {
 			org = CleanText(cl.Organisation)
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE contributions SET kind = $2, stakeholder_type = $3, action_lines = $4,
-			sdgs = $5, organisation = $6, deadline_name = $7, deadline_at = $8, late = $9 WHERE id = $1`,
+		_, err := tx.ExecContext(ctx, classifySQL,
 			id, cl.Kind, cl.StakeholderType, pqStrings(lines), pq.Int64Array(append([]int64{}, sdgs...)), org,
 			d.Name, d.LastInstant(), d.IsLate(c.ReceivedAt))
 		return err
@@ -422,6 +433,8 @@ func (s *Store) Reopen(ctx context.Context, id int64, actor, reason string) (Con
 	return s.change(ctx, id, actor, ActionReopen, "", map[string]any{"reason": reason}, func(*sqlx.Tx, *Contribution, Status) error { return nil })
 }
 
+const reopenSQL = `UPDATE contributions SET status = $2, outcome = NULL, updated_at = $3 WHERE id = $1`
+
 // reopenTx reopens a closed contribution inside an existing transaction (a follow-up
 // arrived). It does nothing to a contribution that is not closed.
 func (s *Store) reopenTx(ctx context.Context, tx *sqlx.Tx, c Contribution, actor, reason string) error {
@@ -432,19 +445,20 @@ func (s *Store) reopenTx(ctx context.Context, tx *sqlx.Tx, c Contribution, actor
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE contributions SET status = $2, outcome = NULL, updated_at = $3 WHERE id = $1`,
-		c.ID, string(to), s.clock.Now()); err != nil {
+	if _, err := tx.ExecContext(ctx, reopenSQL, c.ID, string(to), s.clock.Now()); err != nil {
 		return fmt.Errorf("reopen: %w", err)
 	}
 	_, err = s.insertEvent(ctx, tx, c.ID, actor, ActionReopen, c.Status, to, map[string]any{"reason": reason})
 	return err
 }
 
+const eventsSQL = `SELECT id, contribution_id, at, actor, action, old_status, new_status, details
+		FROM events WHERE contribution_id = $1 ORDER BY id`
+
 // Events returns the audit trail of a contribution, oldest first.
 func (s *Store) Events(ctx context.Context, contributionID int64) ([]Event, error) {
 	var evs []Event
-	err := s.db.SelectContext(ctx, &evs, `SELECT id, contribution_id, at, actor, action, old_status, new_status, details
-		FROM events WHERE contribution_id = $1 ORDER BY id`, contributionID)
+	err := s.db.SelectContext(ctx, &evs, eventsSQL, contributionID)
 	if err != nil {
 		return nil, fmt.Errorf("store: events %d: %w", contributionID, err)
 	}

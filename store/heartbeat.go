@@ -16,15 +16,16 @@ type IntakeBeat struct {
 	LastError string // why not, when not connected
 }
 
-// BeatIntake records beat as the mailbox's latest state, at the database's time. A
-// connected beat is also the mailbox's latest success.
-func (s *Store) BeatIntake(ctx context.Context, b IntakeBeat) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO intake_heartbeats (mailbox, replica, connected, last_error, beat_at, last_success_at)
+const beatIntakeSQL = `INSERT INTO intake_heartbeats (mailbox, replica, connected, last_error, beat_at, last_success_at)
 		VALUES ($1, $2, $3, $4, now(), CASE WHEN $3 THEN now() END)
 		ON CONFLICT (mailbox) DO UPDATE SET replica = EXCLUDED.replica, connected = EXCLUDED.connected,
 			last_error = EXCLUDED.last_error, beat_at = EXCLUDED.beat_at,
-			last_success_at = COALESCE(EXCLUDED.last_success_at, intake_heartbeats.last_success_at)`,
-		b.Mailbox, b.Replica, b.Connected, b.LastError)
+			last_success_at = COALESCE(EXCLUDED.last_success_at, intake_heartbeats.last_success_at)`
+
+// BeatIntake records beat as the mailbox's latest state, at the database's time. A
+// connected beat is also the mailbox's latest success.
+func (s *Store) BeatIntake(ctx context.Context, b IntakeBeat) error {
+	_, err := s.db.ExecContext(ctx, beatIntakeSQL, b.Mailbox, b.Replica, b.Connected, b.LastError)
 	if err != nil {
 		return fmt.Errorf("store: intake heartbeat: %w", err)
 	}
@@ -50,6 +51,11 @@ func (h IntakeHealth) Fresh(maxAge time.Duration) bool { return h.Reported && h.
 // Reading reports whether the mailbox is read now: a fresh heartbeat, connected.
 func (h IntakeHealth) Reading(maxAge time.Duration) bool { return h.Fresh(maxAge) && h.Connected }
 
+const intakeHeartbeatSQL = `SELECT replica, connected, last_error,
+			EXTRACT(EPOCH FROM now() - beat_at)::float8 AS beat_age,
+			EXTRACT(EPOCH FROM now() - last_success_at)::float8 AS success_age
+		FROM intake_heartbeats WHERE mailbox = $1`
+
 // IntakeHealth returns mailbox's state from its heartbeat; a mailbox nobody ever
 // reported on has Reported false.
 func (s *Store) IntakeHealth(ctx context.Context, mailbox string) (IntakeHealth, error) {
@@ -60,10 +66,7 @@ func (s *Store) IntakeHealth(ctx context.Context, mailbox string) (IntakeHealth,
 		BeatAge    float64         `db:"beat_age"`
 		SuccessAge sql.NullFloat64 `db:"success_age"`
 	}
-	err := s.db.GetContext(ctx, &row, `SELECT replica, connected, last_error,
-			EXTRACT(EPOCH FROM now() - beat_at)::float8 AS beat_age,
-			EXTRACT(EPOCH FROM now() - last_success_at)::float8 AS success_age
-		FROM intake_heartbeats WHERE mailbox = $1`, mailbox)
+	err := s.db.GetContext(ctx, &row, intakeHeartbeatSQL, mailbox)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return IntakeHealth{}, nil

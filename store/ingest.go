@@ -265,7 +265,8 @@ func (s *Store) ingestBatch(ctx context.Context, b IngestBatch, pol IngestPolicy
 }
 
 // ingestOne stores one message under a savepoint: when storing it as what it is fails,
-// it is stored again as quarantined with the reason.
+// it is stored again as quarantined with the reason. The savepoint statements are not in
+// namedQueries: PostgreSQL does not prepare them.
 func (s *Store) ingestOne(ctx context.Context, tx *sqlx.Tx, r *ingestRun, m *Inbound) (Ingested, error) {
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT ingest_one`); err != nil {
 		return Ingested{}, fmt.Errorf("savepoint: %w", err)

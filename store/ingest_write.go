@@ -416,6 +416,7 @@ const copyFrom = 5
 // statement prepared once per row count. With binary parameters (see
 // withBinaryParameters) bytea values travel as they are, where COPY would send them as
 // escaped hex text for the server to decode.
+// Its statements are not in namedQueries: their text depends on the number of rows.
 func (s *Store) insertRows(ctx context.Context, tx *sqlx.Tx, t table, withID bool, rows [][]any, tail string) error {
 	for len(rows) > 0 {
 		n := min(insertChunk, len(rows))
@@ -439,6 +440,8 @@ func (s *Store) insertRows(ctx context.Context, tx *sqlx.Tx, t table, withID boo
 // statements to prepare (one per row count up to it).
 const insertChunk = 50
 
+// copyRows writes rows into t with COPY. Its statement is not in namedQueries: lib/pq
+// starts a COPY in the transaction that prepares it, and only there.
 func copyRows(ctx context.Context, tx *sqlx.Tx, t table, withID bool, rows [][]any) error {
 	stmt, err := tx.PrepareContext(ctx, t.copySQL(withID))
 	if err != nil {

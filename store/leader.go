@@ -45,6 +45,11 @@ func (s *Store) RunExclusive(ctx context.Context, name string, retry time.Durati
 	}
 }
 
+const (
+	tryAdvisoryLockSQL = `SELECT pg_try_advisory_lock(hashtextextended($1, 0))`
+	advisoryUnlockSQL  = `SELECT pg_advisory_unlock(hashtextextended($1, 0))`
+)
+
 // runIfLocked runs fn if the lock can be taken now. held says whether it was; lost is
 // set when fn was stopped because the lock's connection failed.
 func (s *Store) runIfLocked(ctx context.Context, name string, check time.Duration, onAcquire func(), fn func(context.Context) error) (held bool, lost, err error) {
@@ -54,7 +59,7 @@ func (s *Store) runIfLocked(ctx context.Context, name string, check time.Duratio
 	}
 	defer conn.Close()
 	var got bool
-	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(hashtextextended($1, 0))`, "wsisbot:"+name).Scan(&got); err != nil {
+	if err := conn.QueryRowContext(ctx, tryAdvisoryLockSQL, "wsisbot:"+name).Scan(&got); err != nil {
 		return false, nil, fmt.Errorf("store: lock %s: %w", name, err)
 	}
 	if !got {
@@ -94,6 +99,6 @@ func (s *Store) runIfLocked(ctx context.Context, name string, check time.Duratio
 	}
 	unlockCtx, ucancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer ucancel()
-	_, _ = conn.ExecContext(unlockCtx, `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, "wsisbot:"+name)
+	_, _ = conn.ExecContext(unlockCtx, advisoryUnlockSQL, "wsisbot:"+name)
 	return true, lost, err
 }

@@ -165,62 +165,74 @@ func (s *Store) insertOutbound(ctx context.Context, tx *sqlx.Tx, contributionID 
 	return id, nil
 }
 
+const messagesSQL = `SELECT ` + messageColumns + ` FROM messages WHERE contribution_id = $1 ORDER BY received_at, id`
+
 // Messages returns the conversation of a contribution, both directions, oldest first.
 func (s *Store) Messages(ctx context.Context, contributionID int64) ([]Message, error) {
 	var ms []Message
-	err := s.db.SelectContext(ctx, &ms, `SELECT `+messageColumns+` FROM messages WHERE contribution_id = $1 ORDER BY received_at, id`, contributionID)
+	err := s.db.SelectContext(ctx, &ms, messagesSQL, contributionID)
 	if err != nil {
 		return nil, fmt.Errorf("store: messages %d: %w", contributionID, err)
 	}
 	return ms, nil
 }
 
+const messageSQL = `SELECT ` + messageColumns + ` FROM messages WHERE id = $1`
+
 // Message returns one message by row id.
 func (s *Store) Message(ctx context.Context, id int64) (Message, error) {
 	var m Message
-	err := s.db.GetContext(ctx, &m, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, id)
+	err := s.db.GetContext(ctx, &m, messageSQL, id)
 	if err != nil {
 		return m, fmt.Errorf("store: message %d: %w", id, notFound(err))
 	}
 	return m, nil
 }
 
+const rawMessageSQL = `SELECT raw FROM messages WHERE id = $1`
+
 // RawMessage returns the raw RFC 5322 bytes of a message as received or sent.
 func (s *Store) RawMessage(ctx context.Context, id int64) ([]byte, error) {
 	var raw []byte
-	if err := s.db.GetContext(ctx, &raw, `SELECT raw FROM messages WHERE id = $1`, id); err != nil {
+	if err := s.db.GetContext(ctx, &raw, rawMessageSQL, id); err != nil {
 		return nil, fmt.Errorf("store: raw message %d: %w", id, notFound(err))
 	}
 	return raw, nil
 }
 
+const attachmentsSQL = `SELECT id, message_id, position, filename, content_type, size, sha256, inline
+		FROM attachments WHERE message_id = $1 ORDER BY position`
+
 // Attachments returns the attachments of a message in their order.
 func (s *Store) Attachments(ctx context.Context, messageID int64) ([]Attachment, error) {
 	var as []Attachment
-	err := s.db.SelectContext(ctx, &as, `SELECT id, message_id, position, filename, content_type, size, sha256, inline
-		FROM attachments WHERE message_id = $1 ORDER BY position`, messageID)
+	err := s.db.SelectContext(ctx, &as, attachmentsSQL, messageID)
 	if err != nil {
 		return nil, fmt.Errorf("store: attachments %d: %w", messageID, err)
 	}
 	return as, nil
 }
 
+const contributionAttachmentsSQL = `SELECT a.id, a.message_id, a.position, a.filename, a.content_type, a.size, a.sha256, a.inline
+		FROM attachments a JOIN messages m ON m.id = a.message_id
+		WHERE m.contribution_id = $1 ORDER BY m.received_at, m.id, a.position`
+
 // ContributionAttachments returns the attachments of every message of a contribution.
 func (s *Store) ContributionAttachments(ctx context.Context, contributionID int64) ([]Attachment, error) {
 	var as []Attachment
-	err := s.db.SelectContext(ctx, &as, `SELECT a.id, a.message_id, a.position, a.filename, a.content_type, a.size, a.sha256, a.inline
-		FROM attachments a JOIN messages m ON m.id = a.message_id
-		WHERE m.contribution_id = $1 ORDER BY m.received_at, m.id, a.position`, contributionID)
+	err := s.db.SelectContext(ctx, &as, contributionAttachmentsSQL, contributionID)
 	if err != nil {
 		return nil, fmt.Errorf("store: attachments of %d: %w", contributionID, err)
 	}
 	return as, nil
 }
 
+const blobSQL = `SELECT data FROM blobs WHERE sha256 = $1`
+
 // Blob returns the bytes stored for a SHA-256.
 func (s *Store) Blob(ctx context.Context, sha string) ([]byte, error) {
 	var b []byte
-	if err := s.db.GetContext(ctx, &b, `SELECT data FROM blobs WHERE sha256 = $1`, sha); err != nil {
+	if err := s.db.GetContext(ctx, &b, blobSQL, sha); err != nil {
 		return nil, fmt.Errorf("store: blob %s: %w", sha, notFound(err))
 	}
 	return b, nil

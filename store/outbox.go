@@ -94,10 +94,12 @@ func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, it OutboxItem) (bool, 
 	return true, nil
 }
 
+const notifyOutboxSQL = `SELECT pg_notify('` + OutboxNotifyChannel + `', '')`
+
 // notifyOutbox wakes the outbox workers when the transaction commits. Call it once per
 // transaction that queued items.
 func notifyOutbox(ctx context.Context, tx *sqlx.Tx) error {
-	if _, err := tx.ExecContext(ctx, `SELECT pg_notify('`+OutboxNotifyChannel+`', '')`); err != nil {
+	if _, err := tx.ExecContext(ctx, notifyOutboxSQL); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
 	return nil
@@ -232,6 +234,13 @@ const (
 	outboxRetryMax = time.Hour
 )
 
+const claimOutboxSQL = `SELECT ` + outboxColumns + ` FROM outbox o
+		WHERE done_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 AND kind = ANY($2)
+		AND NOT (kind IN ('slack_update', 'slack_thread') AND EXISTS (
+			SELECT 1 FROM outbox card WHERE card.kind = 'slack_card' AND card.contribution_id = o.contribution_id
+			AND card.done_at IS NULL AND card.failed_at IS NULL))
+		ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`
+
 // ProcessOutbox claims one due item of the given kinds with FOR UPDATE SKIP LOCKED, so
 // that several workers (or replicas) never take the same item, hands it to handle with
 // ctx, and records the outcome in the same transaction. The row stays locked while
@@ -256,12 +265,7 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []OutboxKind, handle Ou
 	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
 	var it OutboxItem
 	// A card's updates and thread notes wait until the card itself is posted.
-	err = tx.GetContext(txCtx, &it, `SELECT `+outboxColumns+` FROM outbox o
-		WHERE done_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 AND kind = ANY($2)
-		AND NOT (kind IN ('slack_update', 'slack_thread') AND EXISTS (
-			SELECT 1 FROM outbox card WHERE card.kind = 'slack_card' AND card.contribution_id = o.contribution_id
-			AND card.done_at IS NULL AND card.failed_at IS NULL))
-		ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, s.clock.Now(), kindStrings(kinds))
+	err = tx.GetContext(txCtx, &it, claimOutboxSQL, s.clock.Now(), kindStrings(kinds))
 	if !stopCancel() {
 		// ctx ended while claiming: the transaction is being rolled back.
 		return false, fmt.Errorf("store: outbox: claim: %w", context.Cause(ctx))
@@ -294,6 +298,11 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []OutboxKind, handle Ou
 	return true, nil
 }
 
+const (
+	outboxFailedSQL = `UPDATE outbox SET attempts = $2, last_error = $3, failed_at = $4 WHERE id = $1`
+	outboxRetrySQL  = `UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1`
+)
+
 func (s *Store) recordOutboxFailure(ctx context.Context, tx *sqlx.Tx, it OutboxItem, herr error, now time.Time) error {
 	attempts := it.Attempts + 1
 	msg := CleanText(herr.Error())
@@ -309,29 +318,30 @@ func (s *Store) recordOutboxFailure(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		return s.recordOutboxDelay(ctx, tx, it, msg, now.Add(max(ra.After, time.Second)))
 	}
 	if perm != nil || attempts >= MaxOutboxAttempts {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = $2, last_error = $3, failed_at = $4 WHERE id = $1`,
-			it.ID, attempts, msg, now); err != nil {
+		if _, err := tx.ExecContext(ctx, outboxFailedSQL, it.ID, attempts, msg, now); err != nil {
 			return fmt.Errorf("record failure: %w", err)
 		}
 		return s.onOutboxFailed(ctx, tx, it, msg)
 	}
 	wait := backoff.Delay(outboxRetryMin, outboxRetryMax, attempts)
-	_, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1`,
-		it.ID, attempts, msg, now.Add(wait))
+	_, err := tx.ExecContext(ctx, outboxRetrySQL, it.ID, attempts, msg, now.Add(wait))
 	if err != nil {
 		return fmt.Errorf("record retry: %w", err)
 	}
 	return nil
 }
 
+const outboxDelaySQL = `UPDATE outbox SET last_error = $2, next_attempt_at = $3 WHERE id = $1`
+
 // recordOutboxDelay puts an item off until next without counting the attempt.
 func (s *Store) recordOutboxDelay(ctx context.Context, tx *sqlx.Tx, it OutboxItem, msg string, next time.Time) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET last_error = $2, next_attempt_at = $3 WHERE id = $1`,
-		it.ID, msg, next); err != nil {
+	if _, err := tx.ExecContext(ctx, outboxDelaySQL, it.ID, msg, next); err != nil {
 		return fmt.Errorf("record delay: %w", err)
 	}
 	return nil
 }
+
+const ackFailedSQL = `UPDATE contributions SET ack_status = $2, ack_error = $3, updated_at = $4 WHERE id = $1`
 
 // onOutboxFailed records what a permanently failed item means for its contribution.
 func (s *Store) onOutboxFailed(ctx context.Context, tx *sqlx.Tx, it OutboxItem, msg string) error {
@@ -341,8 +351,7 @@ func (s *Store) onOutboxFailed(ctx context.Context, tx *sqlx.Tx, it OutboxItem, 
 	cid := *it.ContributionID
 	switch it.Kind {
 	case OutboxAckEmail:
-		if _, err := tx.ExecContext(ctx, `UPDATE contributions SET ack_status = $2, ack_error = $3, updated_at = $4 WHERE id = $1`,
-			cid, AckFailed, msg, s.clock.Now()); err != nil {
+		if _, err := tx.ExecContext(ctx, ackFailedSQL, cid, AckFailed, msg, s.clock.Now()); err != nil {
 			return fmt.Errorf("ack failed: %w", err)
 		}
 		if _, err := s.insertEvent(ctx, tx, cid, ActorSystem, ActionAckFailed, "", "", map[string]any{"error": msg}); err != nil {
@@ -364,8 +373,14 @@ func (s *Store) onOutboxFailed(ctx context.Context, tx *sqlx.Tx, it OutboxItem, 
 	return nil
 }
 
+const (
+	outboxDoneSQL = `UPDATE outbox SET attempts = attempts + 1, done_at = $2, last_error = '' WHERE id = $1`
+	ackSentSQL    = `UPDATE contributions SET ack_status = $2, ack_sent_at = $3, ack_error = '', updated_at = $3 WHERE id = $1`
+	cardPostedSQL = `UPDATE contributions SET slack_channel = $2, slack_ts = $3 WHERE id = $1`
+)
+
 func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxItem, res OutboxResult, now time.Time) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, done_at = $2, last_error = '' WHERE id = $1`, it.ID, now); err != nil {
+	if _, err := tx.ExecContext(ctx, outboxDoneSQL, it.ID, now); err != nil {
 		return fmt.Errorf("record done: %w", err)
 	}
 	var cid int64
@@ -391,8 +406,7 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		}
 	}
 	if res.AckSent && cid != 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE contributions SET ack_status = $2, ack_sent_at = $3, ack_error = '', updated_at = $3 WHERE id = $1`,
-			cid, AckSent, now); err != nil {
+		if _, err := tx.ExecContext(ctx, ackSentSQL, cid, AckSent, now); err != nil {
 			return fmt.Errorf("ack sent: %w", err)
 		}
 		if _, err := s.insertEvent(ctx, tx, cid, ActorSystem, ActionAckSent, "", "", nil); err != nil {
@@ -400,11 +414,10 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		}
 	}
 	if res.CardTS != "" && cid != 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE contributions SET slack_channel = $2, slack_ts = $3 WHERE id = $1`,
-			cid, res.CardChannel, res.CardTS); err != nil {
+		if _, err := tx.ExecContext(ctx, cardPostedSQL, cid, res.CardChannel, res.CardTS); err != nil {
 			return fmt.Errorf("card posted: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM slack_post_attempts WHERE idempotency_key = $1`, it.IdempotencyKey); err != nil {
+		if _, err := tx.ExecContext(ctx, clearSlackPostSQL, it.IdempotencyKey); err != nil {
 			return fmt.Errorf("card posted: %w", err)
 		}
 	}
@@ -424,34 +437,40 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 	return nil
 }
 
+const slackPostAttemptSQL = `SELECT started_at FROM slack_post_attempts WHERE idempotency_key = $1`
+
 // SlackPostAttempt is when a post for the outbox item with idempotency key was last
 // attempted; ErrNotFound when never (or when its result was recorded).
 func (s *Store) SlackPostAttempt(ctx context.Context, key string) (time.Time, error) {
 	var at time.Time
-	err := s.db.GetContext(ctx, &at, `SELECT started_at FROM slack_post_attempts WHERE idempotency_key = $1`, key)
+	err := s.db.GetContext(ctx, &at, slackPostAttemptSQL, key)
 	if err != nil {
 		return at, fmt.Errorf("store: slack post attempt %s: %w", key, notFound(err))
 	}
 	return at, nil
 }
 
+const startSlackPostSQL = `INSERT INTO slack_post_attempts (idempotency_key, started_at) VALUES ($1, $2)
+		ON CONFLICT (idempotency_key) DO UPDATE SET started_at = EXCLUDED.started_at`
+
 // StartSlackPost records, and commits at once, that a post for the outbox item with
 // idempotency key starts at at. Call it before the post: if the outcome is then lost, the
 // next attempt knows that an earlier one may have reached Slack, and when. It runs on a
 // connection of its own, beside the item's claim, and does not touch the item's row.
 func (s *Store) StartSlackPost(ctx context.Context, key string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO slack_post_attempts (idempotency_key, started_at) VALUES ($1, $2)
-		ON CONFLICT (idempotency_key) DO UPDATE SET started_at = EXCLUDED.started_at`, key, at)
+	_, err := s.db.ExecContext(ctx, startSlackPostSQL, key, at)
 	if err != nil {
 		return fmt.Errorf("store: start slack post %s: %w", key, err)
 	}
 	return nil
 }
 
+const clearSlackPostSQL = `DELETE FROM slack_post_attempts WHERE idempotency_key = $1`
+
 // ClearSlackPost forgets the post attempt of the item with idempotency key: Slack
 // refused the call, so the next attempt need not look for an earlier post.
 func (s *Store) ClearSlackPost(ctx context.Context, key string) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM slack_post_attempts WHERE idempotency_key = $1`, key); err != nil {
+	if _, err := s.db.ExecContext(ctx, clearSlackPostSQL, key); err != nil {
 		return fmt.Errorf("store: clear slack post %s: %w", key, err)
 	}
 	return nil
@@ -464,6 +483,12 @@ type OutboxStats struct {
 	OldestAge time.Duration `db:"-"`
 }
 
+const outboxStatsSQL = `SELECT
+		count(*) FILTER (WHERE done_at IS NULL AND failed_at IS NULL) AS pending,
+		count(*) FILTER (WHERE failed_at IS NOT NULL) AS failed,
+		min(created_at) FILTER (WHERE done_at IS NULL AND failed_at IS NULL) AS oldest
+		FROM outbox`
+
 // OutboxStats counts pending and failed items and the age of the oldest pending one.
 func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	var row struct {
@@ -471,11 +496,7 @@ func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 		Failed  int        `db:"failed"`
 		Oldest  *time.Time `db:"oldest"`
 	}
-	err := s.db.GetContext(ctx, &row, `SELECT
-		count(*) FILTER (WHERE done_at IS NULL AND failed_at IS NULL) AS pending,
-		count(*) FILTER (WHERE failed_at IS NOT NULL) AS failed,
-		min(created_at) FILTER (WHERE done_at IS NULL AND failed_at IS NULL) AS oldest
-		FROM outbox`)
+	err := s.db.GetContext(ctx, &row, outboxStatsSQL)
 	if err != nil {
 		return OutboxStats{}, fmt.Errorf("store: outbox stats: %w", err)
 	}
@@ -486,10 +507,12 @@ func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	return st, nil
 }
 
+const outboxItemsSQL = `SELECT ` + outboxColumns + ` FROM outbox WHERE contribution_id = $1 ORDER BY id`
+
 // OutboxItems lists items of a contribution (all kinds), oldest first.
 func (s *Store) OutboxItems(ctx context.Context, contributionID int64) ([]OutboxItem, error) {
 	var items []OutboxItem
-	err := s.db.SelectContext(ctx, &items, `SELECT `+outboxColumns+` FROM outbox WHERE contribution_id = $1 ORDER BY id`, contributionID)
+	err := s.db.SelectContext(ctx, &items, outboxItemsSQL, contributionID)
 	if err != nil {
 		return nil, fmt.Errorf("store: outbox items: %w", err)
 	}

@@ -176,6 +176,17 @@ var SortedKinds = []MessageKind{MsgBounce, MsgAutoReply, MsgList, MsgOwn, MsgDup
 // (migration 00004), written out so that the planner can use it.
 const sortedAwayWhere = `m.kind IN ('auto_reply', 'bounce', 'list', 'own', 'duplicate', 'quarantined')`
 
+const (
+	sortedAwaySQL = `SELECT m.id, m.kind, m.kind_reason, m.from_name, m.from_email, m.subject,
+			m.date_header, m.received_at, m.created_at, COALESCE(c.ref, '') AS ref, count(*) OVER () AS total
+		FROM messages m LEFT JOIN contributions c ON c.id = m.contribution_id
+		WHERE m.direction = 'in' AND m.created_at >= $1 AND m.created_at < $2 AND ` + sortedAwayWhere + `
+		ORDER BY array_position($3, m.kind), m.received_at, m.id
+		OFFSET $4 LIMIT $5`
+	sortedAwayCountSQL = `SELECT count(*) FROM messages m
+			WHERE m.direction = 'in' AND m.created_at >= $1 AND m.created_at < $2 AND ` + sortedAwayWhere
+)
+
 // SortedAway returns the inbound messages stored in [since, until) that the desk does not
 // see as contributions or follow-ups (bounces, automatic replies, list mail, our own
 // mail, duplicates, quarantined), grouped by kind in SortedKinds' order, oldest first
@@ -186,12 +197,7 @@ func (s *Store) SortedAway(ctx context.Context, since, until time.Time, offset, 
 		SortedMessage
 		Total int `db:"total"`
 	}
-	err := s.db.SelectContext(ctx, &rows, `SELECT m.id, m.kind, m.kind_reason, m.from_name, m.from_email, m.subject,
-			m.date_header, m.received_at, m.created_at, COALESCE(c.ref, '') AS ref, count(*) OVER () AS total
-		FROM messages m LEFT JOIN contributions c ON c.id = m.contribution_id
-		WHERE m.direction = 'in' AND m.created_at >= $1 AND m.created_at < $2 AND `+sortedAwayWhere+`
-		ORDER BY array_position($3, m.kind), m.received_at, m.id
-		OFFSET $4 LIMIT $5`, since, until, kindStrings(SortedKinds), max(offset, 0), max(limit, 0))
+	err := s.db.SelectContext(ctx, &rows, sortedAwaySQL, since, until, kindStrings(SortedKinds), max(offset, 0), max(limit, 0))
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: sorted away: %w", err)
 	}
@@ -202,8 +208,7 @@ func (s *Store) SortedAway(ctx context.Context, since, until time.Time, offset, 
 	}
 	if len(rows) == 0 {
 		// No row carries the count: past the last page, or an empty window.
-		if err := s.db.GetContext(ctx, &total, `SELECT count(*) FROM messages m
-			WHERE m.direction = 'in' AND m.created_at >= $1 AND m.created_at < $2 AND `+sortedAwayWhere, since, until); err != nil {
+		if err := s.db.GetContext(ctx, &total, sortedAwayCountSQL, since, until); err != nil {
 			return nil, 0, fmt.Errorf("store: sorted away: %w", err)
 		}
 	}

@@ -7,12 +7,18 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// namedQuery is a fixed statement of the intake's write path.
+// namedQuery is a fixed statement of the store.
 type namedQuery struct{ name, sql string }
 
-// namedQueries are the fixed statements of the intake's write path, named; the SQL of
-// each sits beside the Go that runs it. Open prepares every one, so that a statement the
-// schema does not accept stops start-up instead of the first message that needs it.
+// namedQueries are the store's fixed statements, named; the SQL of each sits beside the
+// Go that runs it. Open prepares every one, so that a statement the schema does not
+// accept stops start-up instead of the first call that needs it.
+//
+// Not listed, because their text is not fixed or cannot be prepared: the writer's
+// multi-row inserts (ingest_write.go: insertRows builds one per row count, each prepared
+// when first used) and its COPY (copyRows, the table's columns through pq.CopyIn), and the
+// savepoint statements of ingest.go (PostgreSQL prepares only SELECT, INSERT, UPDATE,
+// DELETE, MERGE and VALUES).
 func namedQueries() []namedQuery {
 	return []namedQuery{
 		{"sync-state", syncStateSQL},
@@ -39,6 +45,75 @@ func namedQueries() []namedQuery {
 		{"promote-lock-message", promoteLockMessageSQL},
 		{"promote-attachments", promoteAttachmentsSQL},
 		{"promote-message", promoteMessageSQL},
+		{"enqueue", enqueueSQL},
+		// outbox.go
+		{"notify-outbox", notifyOutboxSQL},
+		{"claim-outbox", claimOutboxSQL},
+		{"outbox-failed", outboxFailedSQL},
+		{"outbox-retry", outboxRetrySQL},
+		{"outbox-delay", outboxDelaySQL},
+		{"ack-failed", ackFailedSQL},
+		{"outbox-done", outboxDoneSQL},
+		{"ack-sent", ackSentSQL},
+		{"card-posted", cardPostedSQL},
+		{"slack-post-attempt", slackPostAttemptSQL},
+		{"start-slack-post", startSlackPostSQL},
+		{"clear-slack-post", clearSlackPostSQL},
+		{"outbox-stats", outboxStatsSQL},
+		{"outbox-items", outboxItemsSQL},
+		// leader.go
+		{"try-advisory-lock", tryAdvisoryLockSQL},
+		{"advisory-unlock", advisoryUnlockSQL},
+		// heartbeat.go
+		{"beat-intake", beatIntakeSQL},
+		{"intake-heartbeat", intakeHeartbeatSQL},
+		// summary.go
+		{"contribution-summaries", contributionSummariesSQL},
+		{"inbound-kind-counts", inboundKindCountsSQL},
+		{"progress", progressSQL},
+		// stats.go
+		{"status-counts", statusCountsSQL},
+		{"message-kind-counts", messageKindCountsSQL},
+		// promote.go
+		{"sorted-away", sortedAwaySQL},
+		{"sorted-away-count", sortedAwayCountSQL},
+		// ack_queries.go
+		{"raw-head", rawHeadSQL},
+		// messages.go
+		{"messages", messagesSQL},
+		{"message", messageSQL},
+		{"raw-message", rawMessageSQL},
+		{"attachments", attachmentsSQL},
+		{"contribution-attachments", contributionAttachmentsSQL},
+		{"blob", blobSQL},
+		// contributions.go
+		{"contribution", contributionSQL},
+		{"contribution-by-ref", contributionByRefSQL},
+		{"lock-contribution", lockContributionSQL},
+		{"change-status", changeStatusSQL},
+		{"set-assignee", setAssigneeSQL},
+		{"classify", classifySQL},
+		{"reopen", reopenSQL},
+		{"events", eventsSQL},
+		// bot_queries.go
+		{"list-contributions", listContributionsSQL},
+		{"search-contributions", searchContributionsSQL},
+		{"contribution-stats", contributionStatsSQL},
+		{"first-message", firstMessageSQL},
+		{"message-count", messageCountSQL},
+		{"export-contributions", exportContributionsSQL},
+		{"export-message-counts", exportMessageCountsSQL},
+		{"export-attachments", exportAttachmentsSQL},
+		{"export-events", exportEventsSQL},
+		{"count-events", countEventsSQL},
+		{"last-inbound", lastInboundSQL},
+		{"claim-run", claimRunSQL},
+		{"last-run", lastRunSQL},
+		{"raise-flag", raiseFlagSQL},
+		{"clear-flag", clearFlagSQL},
+		{"flag-cleared", flagClearedSQL},
+		{"flags", flagsSQL},
+		{"claim-escalations", claimEscalationsSQL},
 	}
 }
 

@@ -4,7 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"net/url"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -55,4 +60,101 @@ func TestOpenFailsWhenANamedStatementDoesNotPrepare(t *testing.T) {
 		t.Fatalf("Open after Migrate: %v", err)
 	}
 	s.Close()
+}
+
+// Every named statement has one kebab-case name, no SELECT *, and prepares on a migrated
+// database (what Open does, here one by one so that a failure names the statement); and
+// every statement constant of the package (a const or var named ...SQL) is in the list.
+func TestNamedQueriesAreListedOnceAndPrepare(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	names, sqls := store.NamedQueries()
+	kebab := regexp.MustCompile(`^[a-z]+(-[a-z]+)*$`)
+	selectStar := regexp.MustCompile(`(?i)\bSELECT\s+(DISTINCT\s+)?\*`)
+	seen := map[string]bool{}
+	for i, name := range names {
+		if !kebab.MatchString(name) {
+			t.Errorf("query %q: name is not kebab-case", name)
+		}
+		if seen[name] {
+			t.Errorf("query %s: listed twice", name)
+		}
+		seen[name] = true
+		if strings.TrimSpace(sqls[i]) == "" {
+			t.Errorf("query %s: no SQL", name)
+		}
+		if selectStar.MatchString(sqls[i]) {
+			t.Errorf("query %s: SELECT * (write the columns out)", name)
+		}
+	}
+
+	db, err := sql.Open("postgres", storetest.NewURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for i, name := range names {
+		st, err := db.PrepareContext(ctx, sqls[i])
+		if err != nil {
+			t.Errorf("query %s does not prepare on a migrated database: %v", name, err)
+			continue
+		}
+		st.Close()
+	}
+
+	listed, declared := statementIdents(t)
+	for name := range declared {
+		if !listed[name] {
+			t.Errorf("%s is not in namedQueries", name)
+		}
+	}
+}
+
+// statementIdents parses the package's Go files: the identifiers namedQueries lists, and
+// the consts and vars whose name ends in SQL.
+func statementIdents(t *testing.T) (listed, declared map[string]bool) {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed, declared = map[string]bool{}, map[string]bool{}
+	fset := token.NewFileSet()
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.GenDecl:
+				for _, sp := range d.Specs {
+					if vs, ok := sp.(*ast.ValueSpec); ok {
+						for _, n := range vs.Names {
+							if strings.HasSuffix(n.Name, "SQL") {
+								declared[n.Name] = true
+							}
+						}
+					}
+				}
+			case *ast.FuncDecl:
+				if d.Name.Name != "namedQueries" {
+					continue
+				}
+				ast.Inspect(d.Body, func(n ast.Node) bool {
+					if id, ok := n.(*ast.Ident); ok {
+						listed[id.Name] = true
+					}
+					return true
+				})
+			}
+		}
+	}
+	if len(listed) == 0 {
+		t.Fatal("namedQueries not found")
+	}
+	return listed, declared
 }

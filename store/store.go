@@ -40,7 +40,7 @@ func (s *Store) ObserveOutboxFailures(f func(kind string, permanent, rateLimited
 }
 
 // Open connects to PostgreSQL at url, checks that the server answers and prepares the
-// intake's named statements (see namedQueries): it fails when one does not prepare. It
+// store's named statements (see namedQueries): it fails when one does not prepare. It
 // does not migrate: call Migrate first (wsisbot migrate, or the start of serve).
 func Open(ctx context.Context, url string, clock Clock, phases *Phases) (*Store, error) {
 	db, err := sqlx.Open("postgres", withBinaryParameters(url))

@@ -20,12 +20,14 @@ type ContributionSummary struct {
 	Carded              bool       `db:"carded" json:"carded"` // its card is posted in Slack
 }
 
+const contributionSummariesSQL = `SELECT ref, language, COALESCE(kind, kind_suggested, '') AS kind, from_email,
+		deadline_at, late, ack_status, ack_suppressed_reason, slack_ts <> '' AS carded
+		FROM contributions ORDER BY seq`
+
 // ContributionSummaries lists every contribution in the order they were received.
 func (s *Store) ContributionSummaries(ctx context.Context) ([]ContributionSummary, error) {
 	var out []ContributionSummary
-	if err := s.db.SelectContext(ctx, &out, `SELECT ref, language, COALESCE(kind, kind_suggested, '') AS kind, from_email,
-		deadline_at, late, ack_status, ack_suppressed_reason, slack_ts <> '' AS carded
-		FROM contributions ORDER BY seq`); err != nil {
+	if err := s.db.SelectContext(ctx, &out, contributionSummariesSQL); err != nil {
 		return nil, fmt.Errorf("store: contribution summaries: %w", err)
 	}
 	return out, nil
@@ -37,12 +39,14 @@ type KindCount struct {
 	N    int         `db:"n" json:"n"`
 }
 
+const inboundKindCountsSQL = `SELECT kind, count(*) AS n FROM messages WHERE direction = 'in'
+		GROUP BY kind ORDER BY kind`
+
 // InboundKindCounts counts the inbound messages by kind (contribution, follow_up,
 // auto_reply...), kinds in alphabetical order, kinds with no message left out.
 func (s *Store) InboundKindCounts(ctx context.Context) ([]KindCount, error) {
 	var out []KindCount
-	if err := s.db.SelectContext(ctx, &out, `SELECT kind, count(*) AS n FROM messages WHERE direction = 'in'
-		GROUP BY kind ORDER BY kind`); err != nil {
+	if err := s.db.SelectContext(ctx, &out, inboundKindCountsSQL); err != nil {
 		return nil, fmt.Errorf("store: inbound kind counts: %w", err)
 	}
 	return out, nil
@@ -54,11 +58,13 @@ type Progress struct {
 	OutboxPending int `db:"outbox_pending" json:"outbox_pending"` // side effects neither done nor failed for good
 }
 
+const progressSQL = `SELECT (SELECT count(*) FROM messages WHERE direction = 'in') AS inbound,
+		(SELECT count(*) FROM outbox WHERE done_at IS NULL AND failed_at IS NULL) AS outbox_pending`
+
 // Progress counts the inbound messages stored and the side effects still to carry out.
 func (s *Store) Progress(ctx context.Context) (Progress, error) {
 	var p Progress
-	if err := s.db.GetContext(ctx, &p, `SELECT (SELECT count(*) FROM messages WHERE direction = 'in') AS inbound,
-		(SELECT count(*) FROM outbox WHERE done_at IS NULL AND failed_at IS NULL) AS outbox_pending`); err != nil {
+	if err := s.db.GetContext(ctx, &p, progressSQL); err != nil {
 		return Progress{}, fmt.Errorf("store: progress: %w", err)
 	}
 	return p, nil
