@@ -42,7 +42,9 @@ func TestAckOutageRecoversWithinSeconds(t *testing.T) {
 			t.Fatalf("%s waits %s, want at most the workers' 10 s pause", it.IdempotencyKey, wait)
 		}
 	}
-	e.smtp.Start()
+	if err := e.smtp.Start(); err != nil {
+		t.Fatal(err)
+	}
 	back := time.Now()
 	mails := e.waitMails(n)
 	took := time.Since(back)
@@ -52,11 +54,11 @@ func TestAckOutageRecoversWithinSeconds(t *testing.T) {
 	}
 	e.waitIdle()
 	seen := map[string]int{}
-	for _, m := range e.smtp.Mails() {
+	for _, m := range e.smtp.Sent() {
 		seen[m.To[0]]++
 	}
 	if len(mails) != n || len(seen) != n {
-		t.Errorf("%d messages to %d recipients, want %d, each once", len(e.smtp.Mails()), len(seen), n)
+		t.Errorf("%d messages to %d recipients, want %d, each once", len(e.smtp.Sent()), len(seen), n)
 	}
 	for _, r := range res {
 		it := e.item(r.ContributionID, fmt.Sprintf("ack:%d", r.ContributionID))

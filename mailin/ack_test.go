@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsis/wsisbot/internal/smtptest"
 	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
@@ -52,7 +53,7 @@ type ackEnv struct {
 	st    *store.Store
 	url   string
 	clock *store.OffsetClock
-	smtp  *smtpTestServer
+	smtp  *smtptest.Server
 	cfg   MailConfig
 	tpl   *templates.Set
 	pol   store.IngestPolicy
@@ -63,13 +64,13 @@ func newAckEnv(t *testing.T, now time.Time) *ackEnv {
 	t.Helper()
 	clock := store.NewOffsetClock(now)
 	st, url := storetest.New(t, storetest.Options{Clock: clock})
-	srv := startSMTPTestServer(t, smtpTestOptions{})
+	srv := smtptest.Start(t, smtptest.Options{})
 	tpl, err := templates.Load("", store.Strings(store.Kinds))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &ackEnv{t: t, ctx: context.Background(), st: st, url: url, clock: clock, smtp: srv, tpl: tpl,
-		cfg: testMailConfig(srv.addr, SMTPPlain),
+		cfg: testMailConfig(srv.Addr(), SMTPPlain),
 		pol: store.IngestPolicy{Ack: true, AckWindow: 24 * time.Hour, AckPerSenderPerDay: 5, OurAddresses: []string{"wsis-info@itu.int"}}}
 }
 
@@ -174,10 +175,10 @@ func (e *ackEnv) ingest(msgs ...store.Inbound) []store.Ingested {
 }
 
 // waitMails waits until the server has accepted n messages and returns them.
-func (e *ackEnv) waitMails(n int) []smtpTestMail {
+func (e *ackEnv) waitMails(n int) []smtptest.Message {
 	e.t.Helper()
-	storetest.Eventually(e.t, ackWait, fmt.Sprintf("%d messages delivered", n), func() bool { return len(e.smtp.Mails()) >= n })
-	return e.smtp.Mails()
+	storetest.Eventually(e.t, ackWait, fmt.Sprintf("%d messages delivered", n), func() bool { return len(e.smtp.Sent()) >= n })
+	return e.smtp.Sent()
 }
 
 // pendingMail counts mail items not done and not failed.
@@ -221,13 +222,13 @@ func (e *ackEnv) item(cid int64, key string) store.OutboxItem {
 	return store.OutboxItem{}
 }
 
-func mailTo(mails []smtpTestMail, addr string) (smtpTestMail, bool) {
+func mailTo(mails []smtptest.Message, addr string) (smtptest.Message, bool) {
 	for _, m := range mails {
 		if slices.Contains(m.To, addr) {
 			return m, true
 		}
 	}
-	return smtpTestMail{}, false
+	return smtptest.Message{}, false
 }
 
 func TestAckLanguageOfTheContribution(t *testing.T) {
@@ -249,7 +250,7 @@ func TestAckLanguageOfTheContribution(t *testing.T) {
 			if !ok {
 				t.Fatalf("no acknowledgement")
 			}
-			s := readSent(t, m.Data)
+			s := readSent(t, m.Raw)
 			w := ackWords[c.want]
 			if s.ContentLanguage != c.want {
 				t.Errorf("Content-Language %q, want %q", s.ContentLanguage, c.want)
@@ -314,7 +315,7 @@ func TestAckDeadlineInstant(t *testing.T) {
 			if !ok {
 				t.Fatal("no acknowledgement")
 			}
-			got := readSent(t, m.Data)
+			got := readSent(t, m.Raw)
 			w := ackWords[s.lang]
 			yes, no := w.onTime, w.late
 			if s.late {
@@ -363,7 +364,7 @@ func TestAckHeadersAndStoredConversation(t *testing.T) {
 	cid, ref := res[0].ContributionID, res[0].Ref
 	e.run(e.mail(e.worker()))
 	got := e.waitMails(1)[0]
-	s := readSent(t, got.Data)
+	s := readSent(t, got.Raw)
 
 	if got.From != "" {
 		t.Errorf("MAIL FROM:<%s>, want the null reverse path <>", got.From)
@@ -434,7 +435,7 @@ func TestAckHeadersAndStoredConversation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(raw) != string(got.Data) {
+	if string(raw) != string(got.Raw) {
 		t.Errorf("the stored raw message differs from the bytes the server received")
 	}
 	c := e.contribution(cid)
@@ -460,7 +461,7 @@ func TestAckCRLFInSubjectAddsNoHeader(t *testing.T) {
 	res := e.ingest(in)
 	e.run(e.mail(e.worker()))
 	got := e.waitMails(1)[0]
-	s := readSent(t, got.Data)
+	s := readSent(t, got.Raw)
 	if s.Header.Has("Bcc") || s.Header.Has("X-Injected") {
 		t.Errorf("the sender's subject or name added a header:\n%s", s.HeaderSection)
 	}
@@ -536,7 +537,7 @@ func TestAckNeverAcknowledged(t *testing.T) {
 	e.run(e.mail(e.worker()))
 	e.waitMails(1)
 	e.waitIdle()
-	if mails := e.smtp.Mails(); len(mails) != 1 || mails[0].To[0] != "ministry@gov.example" {
+	if mails := e.smtp.Sent(); len(mails) != 1 || mails[0].To[0] != "ministry@gov.example" {
 		t.Fatalf("want only the original's acknowledgement, got %d messages", len(mails))
 	}
 	for i, c := range cases {
@@ -614,7 +615,7 @@ func TestAckPerSenderCap(t *testing.T) {
 	e.run(e.mail(e.worker()))
 	e.waitMails(2)
 	e.waitIdle()
-	if n := len(e.smtp.Mails()); n != 2 {
+	if n := len(e.smtp.Sent()); n != 2 {
 		t.Errorf("%d acknowledgements sent, want 2", n)
 	}
 	// A day later the sender may be acknowledged again.
@@ -649,7 +650,7 @@ func TestAckRetryAfter451(t *testing.T) {
 	if it.DoneAt == nil || it.Attempts != 2 {
 		t.Errorf("item after retry: %+v", it)
 	}
-	if s := readSent(t, mails[0].Data); s.MessageID != OutboxMessageID("ack", r.Ref, it, "itu.int") {
+	if s := readSent(t, mails[0].Raw); s.MessageID != OutboxMessageID("ack", r.Ref, it, "itu.int") {
 		t.Errorf("the retry changed the Message-ID: %s", s.MessageID)
 	}
 	if c := e.contribution(r.ContributionID); c.AckStatus != store.AckSent {
@@ -669,7 +670,9 @@ func TestAckRetryAfterServerWasDown(t *testing.T) {
 	if it := e.item(r.ContributionID, key); it.FailedAt != nil || it.Attempts != 0 {
 		t.Fatalf("a refused connection must be retried without using up an attempt: %+v", it)
 	}
-	e.smtp.Start()
+	if err := e.smtp.Start(); err != nil {
+		t.Fatal(err)
+	}
 	e.waitMails(1)
 	e.waitIdle()
 	if c := e.contribution(r.ContributionID); c.AckStatus != store.AckSent {
@@ -705,7 +708,7 @@ func TestAck550IsPermanent(t *testing.T) {
 	if !slices.ContainsFunc(evs, func(ev store.Event) bool { return ev.Action == store.ActionAckFailed }) {
 		t.Errorf("no ack_failed event")
 	}
-	if n := len(e.smtp.Mails()); n != 0 {
+	if n := len(e.smtp.Sent()); n != 0 {
 		t.Errorf("%d messages delivered", n)
 	}
 }
@@ -739,7 +742,7 @@ func TestAckTwoWorkersSendEachOnce(t *testing.T) {
 	start.Done()
 	e.waitMails(n)
 	e.waitIdle()
-	mails := e.smtp.Mails()
+	mails := e.smtp.Sent()
 	seen := map[string]int{}
 	for _, m := range mails {
 		seen[m.To[0]]++
@@ -789,7 +792,7 @@ func TestReplyThreadedInTheConversation(t *testing.T) {
 		func(m *store.Inbound) { m.References = []string{"root.1@gov.example"} })
 	r := e.ingest(in)[0]
 	e.run(e.mail(e.worker()))
-	ack := readSent(t, e.waitMails(1)[0].Data)
+	ack := readSent(t, e.waitMails(1)[0].Raw)
 	e.waitIdle()
 
 	// A colleague answers the acknowledgement; the secretariat replies from Slack.
@@ -811,7 +814,7 @@ func TestReplyThreadedInTheConversation(t *testing.T) {
 	mails := e.waitMails(2)
 	e.waitIdle()
 	got := mails[1]
-	s := readSent(t, got.Data)
+	s := readSent(t, got.Raw)
 	if got.From != "wsis-info@itu.int" {
 		t.Errorf("MAIL FROM:<%s>, want our address for a person's reply", got.From)
 	}
@@ -906,10 +909,10 @@ func TestAckStatesTheConfirmedKind(t *testing.T) {
 	mails := e.waitMails(2)
 	known, _ := mailTo(mails, "hltf@ngo.example")
 	guessed, _ := mailTo(mails, "guess@ngo.example")
-	if s := readSent(t, known.Data); !strings.Contains(s.Text, "Tipo de contribución: Candidatura de un facilitador de la serie de sesiones de alto nivel") {
+	if s := readSent(t, known.Raw); !strings.Contains(s.Text, "Tipo de contribución: Candidatura de un facilitador de la serie de sesiones de alto nivel") {
 		t.Errorf("the confirmed kind is not stated:\n%s", s.Text)
 	}
-	if s := readSent(t, guessed.Data); strings.Contains(s.Text, "Tipo de contribución") || strings.Contains(s.Text, "fotografía de la CMSI") {
+	if s := readSent(t, guessed.Raw); strings.Contains(s.Text, "Tipo de contribución") || strings.Contains(s.Text, "fotografía de la CMSI") {
 		t.Errorf("a suggested kind (a guess) is stated as fact:\n%s", s.Text)
 	}
 }

@@ -3,249 +3,15 @@ package mailin
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
-	"io"
-	"math/big"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
-
+	"github.com/wsis/wsisbot/internal/smtptest"
 	"github.com/wsis/wsisbot/store"
 )
-
-// smtpTestMail is one message the test server accepted.
-type smtpTestMail struct {
-	From   string // the reverse path; "" for MAIL FROM:<>
-	To     []string
-	Data   []byte
-	Helo   string
-	AuthAs string
-	TLS    bool
-}
-
-// smtpTestServer is a real SMTP server (go-smtp) on 127.0.0.1 that records what it
-// accepts. It can require AUTH PLAIN, speak STARTTLS or implicit TLS, refuse the next
-// DATA commands with a code, reject a recipient, and go down and come back on the same
-// address.
-type smtpTestServer struct {
-	t        testing.TB
-	implicit bool
-	tlsConf  *tls.Config
-	user     string
-	password string
-
-	mu         sync.Mutex
-	addr       string
-	srv        *smtp.Server
-	mails      []smtpTestMail
-	failData   []int          // codes for the next DATA commands, in order
-	rejectRcpt map[string]int // recipient → code
-	sessions   int
-}
-
-type smtpTestOptions struct {
-	StartTLS     bool // advertise STARTTLS
-	ImplicitTLS  bool // TLS from the first byte
-	User, Passwd string
-}
-
-func startSMTPTestServer(t testing.TB, o smtpTestOptions) *smtpTestServer {
-	t.Helper()
-	s := &smtpTestServer{t: t, implicit: o.ImplicitTLS, user: o.User, password: o.Passwd, rejectRcpt: map[string]int{}}
-	if o.StartTLS || o.ImplicitTLS {
-		s.tlsConf = smtpTestTLS(t)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.addr = ln.Addr().String()
-	s.serve(ln)
-	t.Cleanup(s.Stop)
-	return s
-}
-
-func (s *smtpTestServer) serve(ln net.Listener) {
-	srv := smtp.NewServer(s)
-	srv.Domain = "mx.test.local"
-	srv.AllowInsecureAuth = true
-	srv.ReadTimeout = 10 * time.Second
-	srv.WriteTimeout = 10 * time.Second
-	srv.EnableSMTPUTF8 = false
-	if s.tlsConf != nil && !s.implicit {
-		srv.TLSConfig = s.tlsConf
-	}
-	if s.implicit {
-		ln = tls.NewListener(ln, s.tlsConf)
-	}
-	s.mu.Lock()
-	s.srv = srv
-	s.mu.Unlock()
-	go srv.Serve(ln) //nolint:errcheck // returns when closed
-}
-
-// Stop closes the server: connections are refused until Start.
-func (s *smtpTestServer) Stop() {
-	s.mu.Lock()
-	srv := s.srv
-	s.srv = nil
-	s.mu.Unlock()
-	if srv != nil {
-		srv.Close()
-	}
-}
-
-// Start brings a stopped server back on the same address.
-func (s *smtpTestServer) Start() {
-	s.t.Helper()
-	var ln net.Listener
-	var err error
-	for i := 0; i < 50; i++ { // the port was just released
-		if ln, err = net.Listen("tcp", s.addr); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		s.t.Fatalf("restart SMTP server on %s: %v", s.addr, err)
-	}
-	s.serve(ln)
-}
-
-func (s *smtpTestServer) FailData(codes ...int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.failData = append(s.failData, codes...)
-}
-
-func (s *smtpTestServer) RejectRcpt(addr string, code int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.rejectRcpt[strings.ToLower(addr)] = code
-}
-
-func (s *smtpTestServer) Mails() []smtpTestMail {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]smtpTestMail(nil), s.mails...)
-}
-
-func (s *smtpTestServer) Sessions() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.sessions
-}
-
-// NewSession implements smtp.Backend.
-func (s *smtpTestServer) NewSession(c *smtp.Conn) (smtp.Session, error) {
-	s.mu.Lock()
-	s.sessions++
-	s.mu.Unlock()
-	return &smtpTestSession{srv: s, conn: c}, nil
-}
-
-type smtpTestSession struct {
-	srv  *smtpTestServer
-	conn *smtp.Conn
-	mail smtpTestMail
-	auth string
-}
-
-func (ss *smtpTestSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-
-func (ss *smtpTestSession) Auth(mech string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(identity, username, password string) error {
-		if ss.srv.user == "" || username != ss.srv.user || password != ss.srv.password {
-			return smtp.ErrAuthFailed
-		}
-		ss.auth = username
-		return nil
-	}), nil
-}
-
-func (ss *smtpTestSession) Mail(from string, _ *smtp.MailOptions) error {
-	if ss.srv.user != "" && ss.auth == "" {
-		return smtp.ErrAuthRequired
-	}
-	_, isTLS := ss.conn.TLSConnectionState()
-	ss.mail = smtpTestMail{From: from, Helo: ss.conn.Hostname(), AuthAs: ss.auth, TLS: isTLS}
-	return nil
-}
-
-func (ss *smtpTestSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	ss.srv.mu.Lock()
-	code := ss.srv.rejectRcpt[strings.ToLower(to)]
-	ss.srv.mu.Unlock()
-	if code != 0 {
-		return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 1, 1}, Message: "mailbox unavailable"}
-	}
-	ss.mail.To = append(ss.mail.To, to)
-	return nil
-}
-
-func (ss *smtpTestSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s := ss.srv
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.failData) > 0 {
-		code := s.failData[0]
-		s.failData = s.failData[1:]
-		return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 3, 0}, Message: "try again later"}
-	}
-	ss.mail.Data = b
-	s.mails = append(s.mails, ss.mail)
-	return nil
-}
-
-func (ss *smtpTestSession) Reset()        { ss.mail = smtpTestMail{} }
-func (ss *smtpTestSession) Logout() error { return nil }
-
-// smtpTestTLS makes a self-signed certificate for 127.0.0.1 and localhost.
-func smtpTestTLS(t testing.TB) *tls.Config {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mx.test.local"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true, IsCA: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}, MinVersion: tls.VersionTLS12}
-}
-
-// clientTLS trusts the test server's certificate.
-func (s *smtpTestServer) clientTLS() *tls.Config {
-	pool := x509.NewCertPool()
-	cert, err := x509.ParseCertificate(s.tlsConf.Certificates[0].Certificate[0])
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	pool.AddCert(cert)
-	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-}
 
 func testMailConfig(addr, mode string) MailConfig {
 	return MailConfig{SMTPAddr: addr, SMTPTLS: mode, From: "WSIS Secretariat <wsis-info@itu.int>",
@@ -258,24 +24,24 @@ func TestSMTPSenderModes(t *testing.T) {
 	ctx := context.Background()
 	for _, c := range []struct {
 		name string
-		opts smtpTestOptions
+		opts smtptest.Options
 		mode string
 	}{
-		{"none on loopback", smtpTestOptions{}, SMTPPlain},
-		{"none with AUTH PLAIN", smtpTestOptions{User: "wsisbot", Passwd: "s3cret"}, SMTPPlain},
-		{"starttls with AUTH PLAIN", smtpTestOptions{StartTLS: true, User: "wsisbot", Passwd: "s3cret"}, SMTPStartTLS},
-		{"implicit tls with AUTH PLAIN", smtpTestOptions{ImplicitTLS: true, User: "wsisbot", Passwd: "s3cret"}, SMTPImplicitTLS},
+		{"none on loopback", smtptest.Options{}, SMTPPlain},
+		{"none with AUTH PLAIN", smtptest.Options{User: "wsisbot", Password: "s3cret"}, SMTPPlain},
+		{"starttls with AUTH PLAIN", smtptest.Options{TLS: smtptest.StartTLS, User: "wsisbot", Password: "s3cret"}, SMTPStartTLS},
+		{"implicit tls with AUTH PLAIN", smtptest.Options{TLS: smtptest.ImplicitTLS, User: "wsisbot", Password: "s3cret"}, SMTPImplicitTLS},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			srv := startSMTPTestServer(t, c.opts)
-			cfg := testMailConfig(srv.addr, c.mode)
-			cfg.SMTPUser, cfg.SMTPPassword = c.opts.User, c.opts.Passwd
+			srv := smtptest.Start(t, c.opts)
+			cfg := testMailConfig(srv.Addr(), c.mode)
+			cfg.SMTPUser, cfg.SMTPPassword = c.opts.User, c.opts.Password
 			s, err := NewSMTPSender(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if srv.tlsConf != nil {
-				s.TLSConfig = srv.clientTLS()
+			if tc := srv.ClientTLS(); tc != nil {
+				s.TLSConfig = tc
 			}
 			if strings.Contains(s.String(), "s3cret") {
 				t.Errorf("String() shows the password: %s", s)
@@ -283,7 +49,7 @@ func TestSMTPSenderModes(t *testing.T) {
 			if err := s.Send(ctx, "", []string{"a@example.org"}, smtpTestMessage); err != nil {
 				t.Fatalf("Send: %v", err)
 			}
-			m := srv.Mails()
+			m := srv.Sent()
 			if len(m) != 1 {
 				t.Fatalf("server got %d messages", len(m))
 			}
@@ -294,8 +60,8 @@ func TestSMTPSenderModes(t *testing.T) {
 			if got.Helo != "itu.int" {
 				t.Errorf("EHLO %q, want our domain itu.int", got.Helo)
 			}
-			if !bytes.Equal(got.Data, smtpTestMessage) {
-				t.Errorf("data changed in transit:\n%q\n%q", got.Data, smtpTestMessage)
+			if !bytes.Equal(got.Raw, smtpTestMessage) {
+				t.Errorf("data changed in transit:\n%q\n%q", got.Raw, smtpTestMessage)
 			}
 			if got.AuthAs != c.opts.User {
 				t.Errorf("authenticated as %q, want %q", got.AuthAs, c.opts.User)
@@ -308,8 +74,8 @@ func TestSMTPSenderModes(t *testing.T) {
 }
 
 func TestSMTPSenderRefusesAnUntrustedCertificate(t *testing.T) {
-	srv := startSMTPTestServer(t, smtpTestOptions{ImplicitTLS: true})
-	s, err := NewSMTPSender(testMailConfig(srv.addr, SMTPImplicitTLS))
+	srv := smtptest.Start(t, smtptest.Options{TLS: smtptest.ImplicitTLS})
+	s, err := NewSMTPSender(testMailConfig(srv.Addr(), SMTPImplicitTLS))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +84,7 @@ func TestSMTPSenderRefusesAnUntrustedCertificate(t *testing.T) {
 	if err == nil || errors.As(err, &perm) {
 		t.Fatalf("want a temporary error for an unknown certificate, got %v", err)
 	}
-	if len(srv.Mails()) != 0 {
+	if len(srv.Sent()) != 0 {
 		t.Errorf("delivered over an untrusted connection")
 	}
 }
@@ -364,8 +130,8 @@ func TestSMTPErrorsTemporaryOrPermanent(t *testing.T) {
 		var p *store.PermanentError
 		return errors.As(err, &p)
 	}
-	srv := startSMTPTestServer(t, smtpTestOptions{User: "wsisbot", Passwd: "right"})
-	cfg := testMailConfig(srv.addr, SMTPPlain)
+	srv := smtptest.Start(t, smtptest.Options{User: "wsisbot", Password: "right"})
+	cfg := testMailConfig(srv.Addr(), SMTPPlain)
 	cfg.SMTPUser, cfg.SMTPPassword = "wsisbot", "right"
 	s, err := NewSMTPSender(cfg)
 	if err != nil {
@@ -420,7 +186,7 @@ func TestSMTPErrorsTemporaryOrPermanent(t *testing.T) {
 	if err := s.Send(ctx, "", []string{"a@example.org"}, smtpTestMessage); !isUnavailable(err) || isPermanent(err) {
 		t.Errorf("server down: want unavailable, got %v", err)
 	}
-	if n := len(srv.Mails()); n != 0 {
+	if n := len(srv.Sent()); n != 0 {
 		t.Errorf("%d messages accepted, want none", n)
 	}
 }

@@ -1,20 +1,53 @@
 // Package smtptest is an SMTP server on a loopback port that accepts every message and
 // keeps it (go-smtp's server, in process), for tests and the demo. It can be stopped and
-// started again on the same port, to play a mail server that goes away.
+// started again on the same port, to play a mail server that goes away. Options make it
+// require AUTH PLAIN, speak STARTTLS or implicit TLS with a certificate of its own, and
+// refuse recipients or messages with chosen replies.
 package smtptest
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+)
+
+// TLSMode is how the server speaks TLS.
+type TLSMode int
+
+const (
+	// NoTLS is plain text, without STARTTLS.
+	NoTLS TLSMode = iota
+	// StartTLS advertises STARTTLS on a plain-text connection.
+	StartTLS
+	// ImplicitTLS speaks TLS from the first byte.
+	ImplicitTLS
+)
+
+// Stage is the command a Reject function is asked about.
+type Stage int
+
+const (
+	// AtRcpt is RCPT TO, asked once per recipient.
+	AtRcpt Stage = iota + 1
+	// AtData is the end of DATA, asked once per message with an empty recipient.
+	AtData
 )
 
 // Options configure a Server.
@@ -24,6 +57,18 @@ type Options struct {
 	// Out, when set, receives one line per message received: recipients, language and
 	// subject.
 	Out io.Writer
+	// User and Password, when User is set, make the server advertise AUTH PLAIN and
+	// refuse MAIL FROM until a client has authenticated with them.
+	User, Password string
+	// TLS is NoTLS, StartTLS or ImplicitTLS. With TLS, the server presents Certificate,
+	// or a self-signed certificate for 127.0.0.1 and localhost made by New when
+	// Certificate is nil; ClientTLS is a client configuration that trusts it.
+	TLS         TLSMode
+	Certificate *tls.Certificate
+	// Reject, when set, may refuse a recipient (AtRcpt) or a message (AtData) with the
+	// reply it returns; nil accepts. It is asked after the refusals queued by RejectRcpt
+	// and FailData, and is called from the server's goroutines.
+	Reject func(stage Stage, rcpt string) *smtp.SMTPError
 }
 
 // Message is one message the server accepted.
@@ -33,16 +78,23 @@ type Message struct {
 	// Header fields read from the message ("" when absent or unreadable).
 	Subject, MessageID, Language, XWSISBot string
 	Raw                                    []byte
+	Helo                                   string // the name the client gave in EHLO/HELO
+	AuthAs                                 string // the user authenticated as, "" when none
+	TLS                                    bool   // whether the message came over TLS
 }
 
 // Server is the capturing SMTP server.
 type Server struct {
-	opts Options
-	addr string
+	opts    Options
+	addr    string
+	tlsConf *tls.Config // nil without TLS
 
-	mu   sync.Mutex
-	srv  *smtp.Server // nil while stopped
-	msgs []Message
+	mu         sync.Mutex
+	srv        *smtp.Server // nil while stopped
+	msgs       []Message
+	sessions   int
+	failData   []int          // codes for the next DATA commands, in order
+	rejectRcpt map[string]int // lower-cased recipient → code
 }
 
 // New listens on opts.Addr and serves until Stop.
@@ -50,7 +102,18 @@ func New(opts Options) (*Server, error) {
 	if opts.Addr == "" {
 		opts.Addr = "127.0.0.1:0"
 	}
-	s := &Server{opts: opts}
+	s := &Server{opts: opts, rejectRcpt: map[string]int{}}
+	if opts.TLS != NoTLS {
+		cert := opts.Certificate
+		if cert == nil {
+			c, err := selfSigned()
+			if err != nil {
+				return nil, err
+			}
+			cert = c
+		}
+		s.tlsConf = &tls.Config{Certificates: []tls.Certificate{*cert}, MinVersion: tls.VersionTLS12}
+	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("smtptest: listen: %w", err)
@@ -76,6 +139,12 @@ func (s *Server) serve(ln net.Listener) {
 	srv := smtp.NewServer(backend{s})
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
+	switch s.opts.TLS {
+	case StartTLS:
+		srv.TLSConfig = s.tlsConf
+	case ImplicitTLS:
+		ln = tls.NewListener(ln, s.tlsConf)
+	}
 	s.mu.Lock()
 	s.srv = srv
 	s.mu.Unlock()
@@ -89,14 +158,16 @@ func (s *Server) Addr() string { return s.addr }
 // Stopping a stopped server does nothing.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.srv != nil {
-		s.srv.Close()
-		s.srv = nil
+	srv := s.srv
+	s.srv = nil
+	s.mu.Unlock()
+	if srv != nil {
+		srv.Close()
 	}
 }
 
-// Start serves again on the same address, keeping the messages received so far.
+// Start serves again on the same address, keeping the messages received so far. The
+// port may take a moment to be free again after Stop: Start tries for up to a second.
 func (s *Server) Start() error {
 	s.mu.Lock()
 	running := s.srv != nil
@@ -104,12 +175,57 @@ func (s *Server) Start() error {
 	if running {
 		return errors.New("smtptest: already serving")
 	}
-	ln, err := net.Listen("tcp", s.addr)
-	if err != nil {
-		return fmt.Errorf("smtptest: listen again on %s: %w", s.addr, err)
+	deadline := time.Now().Add(time.Second)
+	for {
+		ln, err := net.Listen("tcp", s.addr)
+		if err == nil {
+			s.serve(ln)
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("smtptest: listen again on %s: %w", s.addr, err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	s.serve(ln)
-	return nil
+}
+
+// ClientTLS is a client configuration that trusts the server's certificate; nil
+// without TLS.
+func (s *Server) ClientTLS() *tls.Config {
+	if s.tlsConf == nil {
+		return nil
+	}
+	pool := x509.NewCertPool()
+	for _, der := range s.tlsConf.Certificates[0].Certificate {
+		if c, err := x509.ParseCertificate(der); err == nil {
+			pool.AddCert(c)
+		}
+	}
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+}
+
+// FailData refuses the next DATA commands, one per code in order, with replies of
+// these codes (4xx temporary, 5xx permanent); the messages are not kept.
+func (s *Server) FailData(codes ...int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failData = append(s.failData, codes...)
+}
+
+// RejectRcpt refuses the recipient addr (any case) at RCPT TO with a reply of code,
+// from now on.
+func (s *Server) RejectRcpt(addr string, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rejectRcpt[strings.ToLower(addr)] = code
+}
+
+// Sessions is how many connections the server has had a session for (each SMTP
+// connection is one session, whether it sent anything or not).
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions
 }
 
 // Sent is a copy of the messages received so far, oldest first.
@@ -130,11 +246,18 @@ func (s *Server) receive(m Message) {
 
 type backend struct{ s *Server }
 
-func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: b.s}, nil }
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	b.s.mu.Lock()
+	b.s.sessions++
+	b.s.mu.Unlock()
+	return &session{s: b.s, conn: c}, nil
+}
 
 // session is one SMTP transaction at a time: MAIL, RCPT..., DATA.
 type session struct {
 	s    *Server
+	conn *smtp.Conn
+	auth string // the user authenticated as
 	from string
 	to   []string
 }
@@ -145,12 +268,48 @@ func (ss *session) Reset() {
 
 func (ss *session) Logout() error { return nil }
 
+// AuthMechanisms implements smtp.AuthSession: AUTH PLAIN when a user is set.
+func (ss *session) AuthMechanisms() []string {
+	if ss.s.opts.User == "" {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+// Auth implements smtp.AuthSession.
+func (ss *session) Auth(mech string) (sasl.Server, error) {
+	if mech != sasl.Plain || ss.s.opts.User == "" {
+		return nil, smtp.ErrAuthUnknownMechanism
+	}
+	return sasl.NewPlainServer(func(_, username, password string) error {
+		if username != ss.s.opts.User || password != ss.s.opts.Password {
+			return smtp.ErrAuthFailed
+		}
+		ss.auth = username
+		return nil
+	}), nil
+}
+
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	if ss.s.opts.User != "" && ss.auth == "" {
+		return smtp.ErrAuthRequired
+	}
 	ss.from = from
 	return nil
 }
 
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	ss.s.mu.Lock()
+	code := ss.s.rejectRcpt[strings.ToLower(to)]
+	ss.s.mu.Unlock()
+	if code != 0 {
+		return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 1, 1}, Message: "mailbox unavailable"}
+	}
+	if ss.s.opts.Reject != nil {
+		if e := ss.s.opts.Reject(AtRcpt, to); e != nil {
+			return e
+		}
+	}
 	ss.to = append(ss.to, to)
 	return nil
 }
@@ -160,7 +319,24 @@ func (ss *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	m := Message{From: ss.from, To: append([]string(nil), ss.to...), Raw: raw}
+	ss.s.mu.Lock()
+	code := 0
+	if len(ss.s.failData) > 0 {
+		code = ss.s.failData[0]
+		ss.s.failData = ss.s.failData[1:]
+	}
+	ss.s.mu.Unlock()
+	if code != 0 {
+		return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 3, 0}, Message: "try again later"}
+	}
+	if ss.s.opts.Reject != nil {
+		if e := ss.s.opts.Reject(AtData, ""); e != nil {
+			return e
+		}
+	}
+	_, isTLS := ss.conn.TLSConnectionState()
+	m := Message{From: ss.from, To: append([]string(nil), ss.to...), Raw: raw,
+		Helo: ss.conn.Hostname(), AuthAs: ss.auth, TLS: isTLS}
 	if mr, err := mail.CreateReader(bytes.NewReader(raw)); err == nil {
 		m.Subject, _ = mr.Header.Subject()
 		m.MessageID, _ = mr.Header.MessageID()
@@ -169,4 +345,24 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	ss.s.receive(m)
 	return nil
+}
+
+// selfSigned makes a certificate for 127.0.0.1 and localhost, valid for a day.
+func selfSigned() (*tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("smtptest: certificate key: %w", err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1"), net.IPv6loopback},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true, IsCA: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, fmt.Errorf("smtptest: certificate: %w", err)
+	}
+	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }
