@@ -238,26 +238,6 @@ func (s *Store) Blob(ctx context.Context, sha string) ([]byte, error) {
 	return b, nil
 }
 
-// Thread note types: what a note in a card's thread says.
-const (
-	NoteFollowUp      = "follow_up"
-	NoteAckSent       = "ack_sent"
-	NoteAckSuppressed = "ack_suppressed"
-	NoteAckFailed     = "ack_failed"
-	NoteReplySent     = "reply_sent"
-	NoteReplyFailed   = "reply_failed"
-	NoteBounce        = "bounce"
-	NoteRevision      = "revision"
-	NoteReopened      = "reopened"
-)
-
-// ThreadNote is the payload of a slack_thread item.
-type ThreadNote struct {
-	Type      string `json:"type"`
-	MessageID int64  `json:"message_id,omitempty"` // the stored message it is about
-	Text      string `json:"text,omitempty"`
-}
-
 func (s *Store) enqueueThreadNote(ctx context.Context, tx *sqlx.Tx, contributionID int64, key string, n ThreadNote) error {
 	it, err := NewOutboxItem(OutboxSlackThread, "thread:"+key, contributionID, n.MessageID, n)
 	if err != nil {

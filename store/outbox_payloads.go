@@ -2,8 +2,7 @@ package store
 
 // The payloads of outbox items, one type each, used by the side that queues an item and
 // by the side that carries it out. An acknowledgement (ack_email) and a card
-// (slack_card, slack_update) carry none: they are rendered from the contribution. A
-// thread note (slack_thread) carries a ThreadNote.
+// (slack_card, slack_update) carry none: they are rendered from the contribution.
 
 // ReplyPayload is the payload of a reply_email item: a reply the secretariat wrote in
 // Slack, sent to the stakeholder in the contribution's conversation.
@@ -37,4 +36,24 @@ type Notice struct {
 	Since     string `json:"since,omitempty"`     // watchdog, cleared: when it was raised
 
 	ContributionIDs []int64 `json:"contribution_ids,omitempty"` // escalation
+}
+
+// Thread note types: what a note in a card's thread says.
+const (
+	NoteFollowUp      = "follow_up"
+	NoteAckSent       = "ack_sent"
+	NoteAckSuppressed = "ack_suppressed"
+	NoteAckFailed     = "ack_failed"
+	NoteReplySent     = "reply_sent"
+	NoteReplyFailed   = "reply_failed"
+	NoteBounce        = "bounce"
+	NoteRevision      = "revision"
+	NoteReopened      = "reopened"
+)
+
+// ThreadNote is the payload of a slack_thread item.
+type ThreadNote struct {
+	Type      string `json:"type"`
+	MessageID int64  `json:"message_id,omitempty"` // the stored message it is about
+	Text      string `json:"text,omitempty"`
 }
