@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -104,16 +105,23 @@ func (s *Server) init(ctx context.Context) error {
 			return fmt.Errorf("pgserver: %w", err)
 		}
 	}
-	port, err := freePort()
-	if err != nil {
-		return err
-	}
-	s.port = port
 	if out, err := s.run(ctx, 60*time.Second, "initdb", "-D", s.data, "-A", "trust", "-U", "postgres", "-E", "UTF8",
 		"--locale=C.UTF-8", "--no-sync"); err != nil {
 		return fmt.Errorf("pgserver: initdb: %w\n%s", err, out)
 	}
-	return s.Resume(ctx)
+	// A free port can be taken by another program between our asking and PostgreSQL
+	// binding it: then try another.
+	for attempt := 1; ; attempt++ {
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		s.port = port
+		err = s.Resume(ctx)
+		if err == nil || attempt == 5 || !strings.Contains(err.Error(), "Address already in use") {
+			return err
+		}
+	}
 }
 
 // run runs one of PostgreSQL's programs, as the postgres user when we are root.
