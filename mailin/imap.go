@@ -260,8 +260,14 @@ type msgRef struct {
 // the message count a client keeps from EXISTS and EXPUNGE responses can be wrong
 // (go-imap's own server miscounts after MOVE), and trusting it would leave mail unread.
 func listNew(c *imapclient.Client, last uint32) ([]msgRef, error) {
-	cmd := c.Fetch(imap.UIDSet{imap.UIDRange{Start: imap.UID(last + 1), Stop: 0}},
-		&imap.FetchOptions{UID: true, RFC822Size: true})
+	return fetchSizes(c, imap.UIDSet{imap.UIDRange{Start: imap.UID(last + 1), Stop: 0}},
+		func(uid uint32) bool { return uid > last }, "list new mail")
+}
+
+// fetchSizes fetches the UID and size of the messages in set, keeps those keep accepts,
+// and returns them by UID, each once.
+func fetchSizes(c *imapclient.Client, set imap.UIDSet, keep func(uid uint32) bool, what string) ([]msgRef, error) {
+	cmd := c.Fetch(set, &imap.FetchOptions{UID: true, RFC822Size: true})
 	var refs []msgRef
 	for {
 		msg := cmd.Next()
@@ -271,14 +277,14 @@ func listNew(c *imapclient.Client, last uint32) ([]msgRef, error) {
 		buf, err := msg.Collect()
 		if err != nil {
 			cmd.Close()
-			return nil, fmt.Errorf("list new mail: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		if uint32(buf.UID) > last {
-			refs = append(refs, msgRef{uid: uint32(buf.UID), size: buf.RFC822Size})
+		if uid := uint32(buf.UID); keep(uid) {
+			refs = append(refs, msgRef{uid: uid, size: buf.RFC822Size})
 		}
 	}
 	if err := cmd.Close(); err != nil {
-		return nil, fmt.Errorf("list new mail: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	slices.SortFunc(refs, func(a, b msgRef) int { return int(int64(a.uid) - int64(b.uid)) })
 	refs = slices.CompactFunc(refs, func(a, b msgRef) bool { return a.uid == b.uid })

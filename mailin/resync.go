@@ -239,28 +239,7 @@ func sizesOf(c *imapclient.Client, uids []uint32) ([]msgRef, error) {
 	for _, u := range uids {
 		want[u] = true
 	}
-	cmd := c.Fetch(uidSet(uids), &imap.FetchOptions{UID: true, RFC822Size: true})
-	var refs []msgRef
-	for {
-		msg := cmd.Next()
-		if msg == nil {
-			break
-		}
-		buf, err := msg.Collect()
-		if err != nil {
-			cmd.Close()
-			return nil, fmt.Errorf("fetch sizes: %w", err)
-		}
-		if u := uint32(buf.UID); want[u] {
-			want[u] = false
-			refs = append(refs, msgRef{uid: u, size: buf.RFC822Size})
-		}
-	}
-	if err := cmd.Close(); err != nil {
-		return nil, fmt.Errorf("fetch sizes: %w", err)
-	}
-	slices.SortFunc(refs, func(a, b msgRef) int { return int(int64(a.uid) - int64(b.uid)) })
-	return refs, nil
+	return fetchSizes(c, uidSet(uids), func(uid uint32) bool { return want[uid] }, "fetch sizes")
 }
 
 // listForDryRun fetches what a person needs to recognise each message: date, size,
