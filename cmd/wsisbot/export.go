@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 
 	"github.com/wsis/wsisbot/export"
-	"github.com/wsis/wsisbot/store"
 )
 
 // cmdExport writes every contribution as CSV, JSON or XLSX to --out or stdout.
@@ -25,17 +24,9 @@ func cmdExport(ctx context.Context, cfg *Config, args []string, stdout io.Writer
 	default:
 		return fmt.Errorf("export: --format must be csv, json or xlsx, not %q", *format)
 	}
-	ph, err := store.LoadPhases(cfg.Phases)
+	st, _, err := openStore(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("WSISBOT_PHASES: %w", err)
-	}
-	clock, err := store.ParseClock(cfg.Clock)
-	if err != nil {
-		return fmt.Errorf("WSISBOT_CLOCK: %w", err)
-	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, clock, ph)
-	if err != nil {
-		return fmt.Errorf("DATABASE_URL: %w", err)
+		return err
 	}
 	defer st.Close()
 	if err := st.CheckSchema(ctx); err != nil {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/wsis/wsisbot/mailin"
-	"github.com/wsis/wsisbot/store"
 )
 
 // cmdResync reads a folder of the mailbox again (by default the processed folder) and
@@ -54,17 +53,9 @@ func cmdResync(ctx context.Context, cfg *Config, logger *slog.Logger, args []str
 		return errors.New("resync: WSISBOT_IMAP_ADDR is not set: there is no mailbox to read")
 	}
 
-	ph, err := store.LoadPhases(cfg.Phases)
+	st, _, err := openStore(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("WSISBOT_PHASES: %w", err)
-	}
-	clock, err := store.ParseClock(cfg.Clock)
-	if err != nil {
-		return fmt.Errorf("WSISBOT_CLOCK: %w", err)
-	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, clock, ph)
-	if err != nil {
-		return fmt.Errorf("DATABASE_URL: %w", err)
+		return err
 	}
 	defer st.Close()
 	if err := st.CheckSchema(ctx); err != nil {

@@ -100,21 +100,31 @@ func newIntakeSettings(cfg mailin.IMAPConfig, opt appOptions) intakeSettings {
 // openApp migrates the database, opens the store and builds every configured part. A
 // part whose settings are empty is off: no WSISBOT_IMAP_ADDR, no intake; no
 // WSISBOT_SMTP_ADDR, no mail; no SLACK_BOT_TOKEN, no Slack.
+// openStore opens the store on the configured phases and clock; the error names the
+// setting at fault.
+func openStore(ctx context.Context, cfg *Config) (*store.Store, store.Clock, error) {
+	ph, err := store.LoadPhases(cfg.Phases)
+	if err != nil {
+		return nil, nil, fmt.Errorf("WSISBOT_PHASES: %w", err)
+	}
+	clock, err := store.ParseClock(cfg.Clock)
+	if err != nil {
+		return nil, nil, fmt.Errorf("WSISBOT_CLOCK: %w", err)
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL, clock, ph)
+	if err != nil {
+		return nil, nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	return st, clock, nil
+}
+
 func openApp(ctx context.Context, cfg *Config, logger *slog.Logger, opt appOptions) (*app, error) {
 	if _, err := store.Migrate(ctx, cfg.DatabaseURL); err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
-	ph, err := store.LoadPhases(cfg.Phases)
+	st, clock, err := openStore(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("WSISBOT_PHASES: %w", err)
-	}
-	clock, err := store.ParseClock(cfg.Clock)
-	if err != nil {
-		return nil, fmt.Errorf("WSISBOT_CLOCK: %w", err)
-	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, clock, ph)
-	if err != nil {
-		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+		return nil, err
 	}
 	a := &app{cfg: cfg, logger: logger, st: st, clock: clock, listening: make(chan struct{}), statusChanged: make(chan struct{}, 1),
 		listen: opt.listen}
