@@ -29,9 +29,6 @@ func cmdExport(ctx context.Context, cfg *Config, args []string, stdout io.Writer
 		return err
 	}
 	defer st.Close()
-	if err := st.CheckSchema(ctx); err != nil {
-		return err
-	}
 	w := stdout
 	var f *os.File
 	if *out != "" {

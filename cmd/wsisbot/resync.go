@@ -58,9 +58,6 @@ func cmdResync(ctx context.Context, cfg *Config, logger *slog.Logger, args []str
 		return err
 	}
 	defer st.Close()
-	if err := st.CheckSchema(ctx); err != nil {
-		return err
-	}
 	// The policy serve uses: acknowledgements only where serve can send them.
 	pol, err := cfg.Mail.IngestPolicy(cfg.Mail.SMTPAddr != "" && !*noAck)
 	if err != nil {

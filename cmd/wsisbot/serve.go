@@ -100,8 +100,8 @@ func newIntakeSettings(cfg mailin.IMAPConfig, opt appOptions) intakeSettings {
 // openApp migrates the database, opens the store and builds every configured part. A
 // part whose settings are empty is off: no WSISBOT_IMAP_ADDR, no intake; no
 // WSISBOT_SMTP_ADDR, no mail; no SLACK_BOT_TOKEN, no Slack.
-// openStore opens the store on the configured phases and clock; the error names the
-// setting at fault.
+// openStore opens the store on the configured phases and clock and checks that the
+// schema is the binary's; the error names the setting at fault.
 func openStore(ctx context.Context, cfg *Config) (*store.Store, store.Clock, error) {
 	ph, err := store.LoadPhases(cfg.Phases)
 	if err != nil {
@@ -114,6 +114,10 @@ func openStore(ctx context.Context, cfg *Config) (*store.Store, store.Clock, err
 	st, err := store.Open(ctx, cfg.DatabaseURL, clock, ph)
 	if err != nil {
 		return nil, nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if err := st.CheckSchema(ctx); err != nil {
+		st.Close()
+		return nil, nil, err
 	}
 	return st, clock, nil
 }
