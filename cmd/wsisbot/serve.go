@@ -51,6 +51,13 @@ type app struct {
 	listen    func(network, address string) (net.Listener, error)
 }
 
+// defaultMailWorkers is how many acknowledgements and replies are sent side by side.
+// Each item is a few queries, one SMTP session and one commit, mostly waiting on the
+// mail server and the database: two workers left a backlog's acknowledgements queued
+// for minutes behind the intake, and four keep a cautious mail server's concurrent
+// connections low.
+const defaultMailWorkers = 4
+
 // appOptions adjust an app for the demo and tests.
 type appOptions struct {
 	mailSender  mailin.MailSender // instead of SMTP (the demo's capture)
@@ -182,7 +189,10 @@ func (a *app) build(opt appOptions) error {
 		}
 		a.mailLink = &health.Link{}
 		w.Link = a.mailLink
-		a.mailer, a.mailWorkers = w, max(opt.mailWorkers, 2)
+		a.mailer, a.mailWorkers = w, defaultMailWorkers
+		if opt.mailWorkers > 0 {
+			a.mailWorkers = opt.mailWorkers
+		}
 	}
 	if cfg.Bot.BotToken != "" {
 		promotion := func(raw []byte) store.Promotion { return mailin.PromotionFor(raw, pol) }
