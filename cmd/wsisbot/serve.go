@@ -38,6 +38,7 @@ type app struct {
 	mailer      *mailin.AckWorker // the mail workers' handler
 	mailWorkers int               // how many mail items are sent side by side
 	mailLink    *health.Link      // whether the mail workers reach the mail server
+	gate        *backlogGate      // holds the mail workers while the intake stores a backlog
 	desk        *bot.Bot
 
 	leading bool // this replica holds the mailbox lock
@@ -138,7 +139,7 @@ func openApp(ctx context.Context, cfg *Config, logger *slog.Logger, opt appOptio
 		return nil, err
 	}
 	a := &app{cfg: cfg, logger: logger, st: st, clock: clock, listening: make(chan struct{}), statusChanged: make(chan struct{}, 1),
-		listen: opt.listen}
+		listen: opt.listen, gate: newBacklogGate()}
 	if a.listen == nil {
 		a.listen = net.Listen
 	}
@@ -164,7 +165,7 @@ func (a *app) build(opt appOptions) error {
 	}
 	if cfg.IMAP.Addr != "" {
 		a.intake = newIntakeSettings(cfg.IMAP, opt)
-		popts := []mailin.Option{mailin.WithMetrics(pollerMetrics{a.metrics}), mailin.WithStatusChange(a.signalStatus), mailin.WithClock(a.clock)}
+		popts := []mailin.Option{mailin.WithMetrics(pollerMetrics{a.metrics, a.gate}), mailin.WithStatusChange(a.signalStatus), mailin.WithClock(a.clock)}
 		if opt.stoppedRetry > 0 {
 			popts = append(popts, mailin.WithStoppedRetry(opt.stoppedRetry))
 		}
@@ -264,10 +265,16 @@ func orUnknown(s string) string {
 	return s
 }
 
-type pollerMetrics struct{ m *metrics }
+type pollerMetrics struct {
+	m    *metrics
+	gate *backlogGate
+}
 
-func (p pollerMetrics) MessagesFetched(n int) { p.m.messagesFetched.Add(float64(n)) }
-func (p pollerMetrics) Reconnect()            { p.m.imapReconnects.Inc() }
+func (p pollerMetrics) MessagesFetched(n int) {
+	p.m.messagesFetched.Add(float64(n))
+	p.gate.stored(n)
+}
+func (p pollerMetrics) Reconnect() { p.m.imapReconnects.Inc() }
 
 // handler serves /healthz, /readyz, /metrics and the Slack endpoints.
 func (a *app) handler() http.Handler {
@@ -403,7 +410,7 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	}
 	if a.mailer != nil {
 		back.Go(func() {
-			if err := a.st.RunOutbox(backCtx, a.mailer.Outbox(a.mailWorkers)); err != nil {
+			if err := a.st.RunOutbox(backCtx, a.mailRunner()); err != nil {
 				failed <- fmt.Errorf("mail: %w", err)
 			}
 		})
@@ -439,6 +446,18 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 			return runErr
 		}
 	}
+}
+
+// mailRunner describes the mail workers; each waits, with the item it claimed, while
+// the intake stores a backlog (see backlogGate).
+func (a *app) mailRunner() store.OutboxRunner {
+	r := a.mailer.Outbox(a.mailWorkers)
+	handle := r.Handle
+	r.Handle = func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+		a.gate.wait(ctx)
+		return handle(ctx, it)
+	}
+	return r
 }
 
 // runIntake reads the mailbox whenever this replica holds its lock, until ctx is done:
