@@ -44,6 +44,7 @@ import (
 //	WSISBOT_BENCH_SURGE            contributions of BenchmarkServeSurge (300)
 //	WSISBOT_BENCH_SURGE_SPREAD     how long the surge takes to arrive (60s)
 //	WSISBOT_BENCH_LATENCY          messages of BenchmarkServeLatency (200)
+//	WSISBOT_BENCH_LATENCY_GAP      pause after each of them (2s; 0: back to back)
 //	WSISBOT_BENCH_CARD_WINDOW      how long BenchmarkServeBacklog waits for cards (5m;
 //	                               the limited variant waits long enough for all of them)
 //
@@ -735,11 +736,22 @@ func BenchmarkServeSurge(b *testing.B) {
 }
 
 // BenchmarkServeLatency runs serve idle (IDLE on Dovecot) and appends 200 contributions
-// over IMAP one by one, each once the previous one is carded and acknowledged: the time
-// from APPEND to stored (polling the database), to the acknowledgement at the SMTP
-// server and to the card at the stand-in (without limits).
+// over IMAP one by one, each 2 s after the previous one is carded and acknowledged: the
+// time from APPEND to stored (polling the database), to the acknowledgement at the SMTP
+// server and to the card at the stand-in (without limits). The gap lets the desk's
+// posting budget (Slack's one message a second per channel, with short bursts) fill up
+// again, as between messages arriving minutes apart; back to back, the figure would be
+// Slack's pace, not serve's latency.
 func BenchmarkServeLatency(b *testing.B) {
 	n := benchSize(b, "WSISBOT_BENCH_LATENCY", 200)
+	gap := 2 * time.Second
+	if v := os.Getenv("WSISBOT_BENCH_LATENCY_GAP"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			b.Fatalf("WSISBOT_BENCH_LATENCY_GAP: not a duration: %q", v)
+		}
+		gap = d
+	}
 	for range b.N {
 		b.StopTimer()
 		d := imaptest.StartDovecot(b)
@@ -772,6 +784,9 @@ func BenchmarkServeLatency(b *testing.B) {
 				return st > 0 && ac > 0 && ca > 0
 			})
 			stored, acked, carded = append(stored, st), append(acked, ac), append(carded, ca)
+			b.StopTimer()
+			time.Sleep(gap)
+			b.StartTimer()
 		}
 		b.StopTimer()
 		cpu, _ := p.stop(b)
