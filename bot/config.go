@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/wsis/wsisbot/internal/loopback"
 )
 
 // Config is the Slack app's settings.
@@ -44,6 +46,17 @@ func (c Config) Validate() error {
 	}
 	if u, err := url.Parse(c.APIURL); err != nil || u.Scheme == "" || u.Host == "" || !strings.HasSuffix(c.APIURL, "/") {
 		errs = append(errs, fmt.Errorf("SLACK_API_URL: an absolute URL ending in \"/\", not %q", c.APIURL))
+	} else {
+		// The bot token travels with every call: https, or http to a stand-in on this machine.
+		switch u.Scheme {
+		case "https":
+		case "http":
+			if err := loopback.RequirePlaintext("SLACK_API_URL with http://", u.Hostname()); err != nil {
+				errs = append(errs, fmt.Errorf("%w; use https://", err))
+			}
+		default:
+			errs = append(errs, fmt.Errorf("SLACK_API_URL: https:// (or http:// to this machine), not %s://", u.Scheme))
+		}
 	}
 	if c.DigestHour < -1 || c.DigestHour > 23 {
 		errs = append(errs, fmt.Errorf("WSISBOT_DIGEST_HOUR: 0-23, or -1 for none, not %d", c.DigestHour))

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/wsis/wsisbot/internal/backoff"
+	"github.com/wsis/wsisbot/internal/loopback"
 	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store"
 )
@@ -200,7 +201,7 @@ func (p *Poller) recordError(err error) {
 // fixed the cause.
 func (p *Poller) Run(ctx context.Context) error {
 	if p.cfg.TLS == TLSNone {
-		if host, _, err := net.SplitHostPort(p.cfg.Addr); err == nil && !isLoopback(host) {
+		if host, _, err := net.SplitHostPort(p.cfg.Addr); err == nil && !loopback.Host(host) {
 			p.log.Warn("imap: connecting without TLS to a server that is not on this machine", "addr", p.cfg.Addr)
 		}
 	}
@@ -276,14 +277,6 @@ func (p *Poller) countReconnect() {
 	if p.metrics != nil {
 		p.metrics.Reconnect()
 	}
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // session is one connection with the mailbox selected.

@@ -131,3 +131,50 @@ func TestReadmeListsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigRefusesCleartextToRemoteServers: a password, token or bot token never
+// crosses the network without TLS; a server on this machine may go without.
+func TestConfigRefusesCleartextToRemoteServers(t *testing.T) {
+	imap := func(addr, tls string) map[string]string {
+		return map[string]string{"WSISBOT_IMAP_ADDR": addr, "WSISBOT_IMAP_TLS": tls, "WSISBOT_IMAP_USER": "u", "WSISBOT_IMAP_PASSWORD": "p"}
+	}
+	smtp := func(addr, tls string) map[string]string {
+		return map[string]string{"WSISBOT_SMTP_ADDR": addr, "WSISBOT_SMTP_TLS": tls}
+	}
+	slack := func(api string) map[string]string {
+		return map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "WSISBOT_SLACK_CHANNEL": "C1", "SLACK_API_URL": api}
+	}
+	cases := []struct {
+		name    string
+		env     map[string]string
+		refused string // the setting named in the error; "" when accepted
+	}{
+		{"imap none remote", imap("imap.example.org:143", "none"), "WSISBOT_IMAP_TLS=none"},
+		{"imap none remote ip", imap("192.0.2.7:143", "none"), "WSISBOT_IMAP_TLS=none"},
+		{"imap none loopback", imap("127.0.0.1:1143", "none"), ""},
+		{"imap none localhost", imap("localhost:1143", "none"), ""},
+		{"imap none ipv6 loopback", imap("[::1]:1143", "none"), ""},
+		{"imap tls remote", imap("imap.example.org:993", "tls"), ""},
+		{"smtp none remote", smtp("smtp.example.org:25", "none"), "WSISBOT_SMTP_TLS=none"},
+		{"smtp none loopback", smtp("127.0.0.1:2525", "none"), ""},
+		{"slack http remote", slack("http://slack.example.org/api/"), "SLACK_API_URL"},
+		{"slack http loopback", slack("http://127.0.0.1:8088/api/"), ""},
+		{"slack https remote", slack("https://slack.com/api/"), ""},
+		{"slack other scheme", slack("ftp://slack.com/api/"), "SLACK_API_URL"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := loadConfig("", env(c.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = cfg.Validate()
+			switch {
+			case c.refused == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case c.refused != "" && (err == nil || !strings.Contains(err.Error(), c.refused)):
+				t.Fatalf("err = %v, want one naming %s", err, c.refused)
+			}
+		})
+	}
+}
