@@ -15,7 +15,7 @@ type IMAPConfig struct {
 	TLS       string        `env:"WSISBOT_IMAP_TLS" default:"tls" help:"tls, starttls or none (none only for loopback)"`
 	User      string        `env:"WSISBOT_IMAP_USER" help:"IMAP user name"`
 	Password  string        `env:"WSISBOT_IMAP_PASSWORD" secret:"true" help:"IMAP password (or use WSISBOT_IMAP_TOKEN_CMD); from WSISBOT_IMAP_PASSWORD_FILE, read again at each login"`
-	TokenCmd  string        `env:"WSISBOT_IMAP_TOKEN_CMD" help:"command whose stdout is an OAuth access token (XOAUTH2/OAUTHBEARER)"`
+	TokenCmd  string        `env:"WSISBOT_IMAP_TOKEN_CMD" masked:"true" help:"command whose stdout is an OAuth access token (XOAUTH2/OAUTHBEARER)"`
 	Mailbox   string        `env:"WSISBOT_IMAP_MAILBOX" default:"INBOX" help:"mailbox to read"`
 	Processed string        `env:"WSISBOT_IMAP_PROCESSED" help:"folder to move handled mail to (created if missing; empty: leave it)"`
 	Poll      time.Duration `env:"WSISBOT_IMAP_POLL" default:"30s" help:"poll interval when the server has no IDLE"`

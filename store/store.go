@@ -43,6 +43,9 @@ func (s *Store) ObserveOutboxFailures(f func(kind string, permanent, rateLimited
 // store's named statements (see namedQueries): it fails when one does not prepare. It
 // does not migrate: call Migrate first (wsisbot migrate, or the start of serve).
 func Open(ctx context.Context, url string, clock Clock, phases *Phases) (*Store, error) {
+	if err := CheckURL(url); err != nil {
+		return nil, fmt.Errorf("store: open: the connection string: %w", err)
+	}
 	db, err := sqlx.Open("postgres", withBinaryParameters(url))
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)

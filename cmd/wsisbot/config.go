@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"os"
 	"reflect"
 	"slices"
@@ -23,8 +22,9 @@ import (
 // Config is wsisbot's whole configuration: one typed struct, read from environment
 // variables and, with --config, from a TOML file whose keys are the same variable names
 // (the environment wins). Fields carry their variable in an `env` tag, a default in
-// `default`, and `secret:"true"` for values that also have a *_FILE variant and are
-// masked wherever the configuration is printed.
+// `default`, `secret:"true"` for values that also have a *_FILE variant and are
+// masked wherever the configuration is printed, and `masked:"true"` for values that are
+// masked without a file variant (a command whose arguments may hold a secret).
 type Config struct {
 	DatabaseURL string `env:"DATABASE_URL" default:"postgres://postgres@127.0.0.1:5432/wsisbot?sslmode=disable" secret:"true" help:"PostgreSQL connection URL"`
 	Phases      string `env:"WSISBOT_PHASES" help:"TOML file of phases and deadlines (default: WSIS Forum 2019, embedded)"`
@@ -46,7 +46,8 @@ func (c *Config) isSet(env string) bool { return c.given[env] }
 // field describes one configuration variable, for loading, validation and the README.
 type field struct {
 	Env, Default, Help string
-	Secret             bool
+	Secret             bool // masked when printed, and read from ENV_FILE too
+	Masked             bool // masked when printed (it may hold a secret)
 	Value              reflect.Value
 }
 
@@ -63,7 +64,8 @@ func fields(v reflect.Value) []field {
 		if name == "" {
 			continue
 		}
-		out = append(out, field{Env: name, Default: sf.Tag.Get("default"), Help: sf.Tag.Get("help"), Secret: sf.Tag.Get("secret") == "true", Value: fv})
+		out = append(out, field{Env: name, Default: sf.Tag.Get("default"), Help: sf.Tag.Get("help"), Secret: sf.Tag.Get("secret") == "true",
+			Masked: sf.Tag.Get("masked") == "true", Value: fv})
 	}
 	return out
 }
@@ -182,6 +184,9 @@ func (c *Config) Validate() error {
 	var errs []error
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("DATABASE_URL is required"))
+	} else if err := store.CheckURL(c.DatabaseURL); err != nil {
+		// The message never repeats the setting: it holds the password.
+		errs = append(errs, fmt.Errorf("DATABASE_URL: %w", err))
 	}
 	if c.Clock != "" {
 		if _, err := time.Parse(time.RFC3339, c.Clock); err != nil {
@@ -257,13 +262,13 @@ func (c *Config) masked() []string {
 	var out []string
 	for _, f := range fields(reflect.ValueOf(c).Elem()) {
 		val := fmt.Sprint(f.Value.Interface())
-		if f.Secret && val != "" {
-			// A URL keeps its host and database, with the password hidden.
-			if u, err := url.Parse(val); err == nil && u.Scheme != "" && u.Host != "" && u.RawQuery == "" {
-				val = u.Redacted()
-			} else {
-				val = "********"
-			}
+		switch {
+		case val == "":
+		case f.Env == "DATABASE_URL":
+			// The database's address stays readable; its password is hidden.
+			val = store.RedactURL(val)
+		case f.Secret || f.Masked:
+			val = "********"
 		}
 		out = append(out, f.Env+"="+val)
 	}

@@ -178,3 +178,68 @@ func TestConfigRefusesCleartextToRemoteServers(t *testing.T) {
 		})
 	}
 }
+
+// TestNoSecretInConfigOutputOrErrors: `wsisbot config` masks every secret, the token
+// command (its arguments may carry one) and the database password; a DATABASE_URL that
+// cannot be read is refused naming the setting, by every command, without repeating it.
+func TestNoSecretInConfigOutputOrErrors(t *testing.T) {
+	secrets := []string{"dbPass1234", "xoxb-bot-secret", "xapp-app-secret", "signing-secret-1", "imap-pass-1", "smtp-pass-1", "client-secret-1"}
+	check := func(t *testing.T, what string, s ...string) {
+		t.Helper()
+		for _, text := range s {
+			for _, secret := range secrets {
+				if strings.Contains(text, secret) {
+					t.Errorf("%s shows %q:\n%s", what, secret, text)
+				}
+			}
+		}
+	}
+	base := map[string]string{
+		"DATABASE_URL":    "postgres://wsis:dbPass1234@db.example.org/wsisbot?sslmode=require",
+		"SLACK_BOT_TOKEN": "xoxb-bot-secret", "SLACK_APP_TOKEN": "xapp-app-secret", "SLACK_SIGNING_SECRET": "signing-secret-1",
+		"WSISBOT_SLACK_CHANNEL": "C1",
+		"WSISBOT_SMTP_ADDR":     "smtp.example.org:587", "WSISBOT_SMTP_USER": "u", "WSISBOT_SMTP_PASSWORD": "smtp-pass-1",
+		"WSISBOT_IMAP_ADDR": "imap.example.org:993", "WSISBOT_IMAP_USER": "u",
+	}
+	with := func(extra map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	for name, e := range map[string]map[string]string{
+		"password":      with(map[string]string{"WSISBOT_IMAP_PASSWORD": "imap-pass-1"}),
+		"token command": with(map[string]string{"WSISBOT_IMAP_TOKEN_CMD": "oauth2l fetch --client_secret client-secret-1"}),
+		"key=value URL": with(map[string]string{"WSISBOT_IMAP_PASSWORD": "imap-pass-1", "DATABASE_URL": "host=db user=wsis password=dbPass1234"}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			var out, errw bytes.Buffer
+			if err := run([]string{"config"}, &out, &errw, env(e)); err != nil {
+				t.Fatal(err)
+			}
+			check(t, "wsisbot config", out.String(), errw.String())
+			if !strings.Contains(out.String(), "db") || !strings.Contains(out.String(), "SLACK_BOT_TOKEN=********") {
+				t.Errorf("the masked configuration lacks what is not secret:\n%s", out.String())
+			}
+		})
+	}
+	for _, bad := range []string{
+		"postgres://wsis:dbPass1234%@db.example.org/wsisbot",
+		"postgres://wsis:dbPass1234 @db.example.org/wsisbot",
+		"host=db password=dbPass1234 dbPass1234",
+	} {
+		for _, cmd := range []string{"config", "migrate", "serve", "export"} {
+			var out, errw bytes.Buffer
+			err := run([]string{cmd}, &out, &errw, env(map[string]string{"DATABASE_URL": bad, "WSISBOT_HTTP_ADDR": "127.0.0.1:0", "WSISBOT_HEALTH_ADDR": "127.0.0.1:0"}))
+			if err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
+				t.Errorf("%s with a bad DATABASE_URL: err = %v, want one naming DATABASE_URL", cmd, err)
+				continue
+			}
+			check(t, cmd, err.Error(), out.String(), errw.String())
+		}
+	}
+}

@@ -131,7 +131,7 @@ func runDemo(ctx context.Context, base *Config, logger *slog.Logger, o demoOptio
 
 	fmt.Fprintf(out, "wsisbot demo — %s, the clock starts at %s Geneva time\n", store.DefaultPhases().Name,
 		clock.Now().In(store.DefaultPhases().Location).Format("Monday 2 January 2006 15:04"))
-	fmt.Fprintf(out, "database %s; %d messages waiting in the shared mailbox:\n", redactURL(dbURL), len(run.seeds))
+	fmt.Fprintf(out, "database %s; %d messages waiting in the shared mailbox:\n", store.RedactURL(dbURL), len(run.seeds))
 	for i, s := range run.seeds {
 		fmt.Fprintf(out, "  %2d. %s\n", i+1, s.Label)
 	}
@@ -268,14 +268,6 @@ func printSummary(ctx context.Context, w io.Writer, st *store.Store, clock store
 	}
 	fmt.Fprintf(w, "\nMessages in: %s. Robots got no acknowledgement.\n", strings.Join(kinds, ", "))
 	return nil
-}
-
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(database)"
-	}
-	return u.Redacted()
 }
 
 // lockedWriter serialises the transcript's writers.
