@@ -57,7 +57,8 @@ PostgreSQL's programs installed (make run installs them on Debian or Ubuntu as r
 
 Flags:
   --once       exit once the seeded mail is handled
-  --db NAME    database the demo (re)creates on that server (default wsisbot_demo)
+  --db NAME    database the demo (re)creates on that server (default wsisbot_demo); it
+               drops only a database it created itself (marked by its comment)
   --imap ADDR  address of the demo's IMAP server (default 127.0.0.1:1143; port 0: any free port)
 `,
 		"serve": `Usage: wsisbot serve
