@@ -73,7 +73,7 @@ func runTokenCommand(ctx context.Context, cmdline string, timeout time.Duration)
 	cmd.WaitDelay = time.Second
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() == context.DeadlineExceeded {
-			return "", fmt.Errorf("mailin: token command: no answer within %s", timeout)
+			return "", &tokenCommandError{why: fmt.Sprintf("no answer within %s", timeout)}
 		}
 		// What the command wrote on stderr may hold a secret (a refresh token, a client
 		// secret echoed back): it goes nowhere, neither in this error nor in a log.
@@ -83,16 +83,16 @@ func runTokenCommand(ctx context.Context, cmdline string, timeout time.Duration)
 			why = "failed with " + exit.ProcessState.String() // "exit status 3", "signal: killed"
 		}
 		if n := len(bytes.TrimSpace(stderr.Bytes())); n > 0 {
-			return "", fmt.Errorf("mailin: token command: %s (its error output, %d bytes, is not shown: run the command by hand to read it)", why, n)
+			why += fmt.Sprintf(" (its error output, %d bytes, is not shown: run the command by hand to read it)", n)
 		}
-		return "", fmt.Errorf("mailin: token command: %s", why)
+		return "", &tokenCommandError{why: why}
 	}
 	tok := strings.TrimSpace(stdout.String())
 	switch {
 	case tok == "":
-		return "", errors.New("mailin: token command: printed no token")
+		return "", &tokenCommandError{why: "printed no token"}
 	case strings.ContainsAny(tok, " \t\r\n\x00\x01"):
-		return "", errors.New("mailin: token command: printed more than one token (white space or control characters in its output)")
+		return "", &tokenCommandError{why: "printed more than one token (white space or control characters in its output)"}
 	}
 	return tok, nil
 }

@@ -44,8 +44,10 @@ type Metrics interface {
 // interval. Its times are on the poller's clock (WithClock), the clock the watchdog
 // compares them with.
 type PollerStatus struct {
-	Connected     bool      `json:"connected"`
-	LastError     string    `json:"last_error"`
+	Connected bool   `json:"connected"`
+	LastError string `json:"last_error"`
+	// Summary says why in a few words of ours (see Summary), without the server's text.
+	Summary       string    `json:"summary"`
 	LastErrorAt   time.Time `json:"last_error_at"`
 	LastSuccessAt time.Time `json:"last_success_at"`
 	Reconnects    int       `json:"reconnects"`
@@ -238,7 +240,7 @@ func (p *Poller) Run(ctx context.Context) error {
 		permanent := store.IsPermanent(err)
 		now := p.clock.Now()
 		p.update(func(s *PollerStatus) {
-			s.LastError, s.LastErrorAt, s.Stopped = err.Error(), now, permanent
+			s.LastError, s.Summary, s.LastErrorAt, s.Stopped = err.Error(), Summary(err), now, permanent
 			if permanent {
 				s.RetryEvery = p.stoppedRetry
 			}
@@ -373,12 +375,12 @@ func (p *Poller) selectMailbox(ctx context.Context, c *imapclient.Client, newMai
 		code, isIMAP := imapCode(err)
 		switch {
 		case code == imap.ResponseCodeNonExistent || code == imap.ResponseCodeNoPerm:
-			return nil, store.Permanent(fmt.Errorf("mailbox %q: %w", p.cfg.Mailbox, err))
+			return nil, store.Permanent(&mailboxError{name: p.cfg.Mailbox, err: err})
 		case isIMAP && !temporaryCode(code):
 			// Servers do not all say why (Dovecot 2.3: "NO Mailbox doesn't exist"
 			// without a code): ask whether the mailbox exists.
 			if exists, lerr := mailboxExists(c, p.cfg.Mailbox); lerr == nil && !exists {
-				return nil, store.Permanent(fmt.Errorf("mailbox %q does not exist: %w", p.cfg.Mailbox, err))
+				return nil, store.Permanent(&mailboxError{name: p.cfg.Mailbox, missing: true, err: err})
 			}
 		}
 		return nil, fmt.Errorf("select %q: %w", p.cfg.Mailbox, err)

@@ -195,6 +195,13 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch, pol IngestPolicy) ([]
 	if err != nil {
 		return nil, fmt.Errorf("store: ingest %s: %w", b.Mailbox, err)
 	}
+	if s.onIngested != nil {
+		for _, in := range out {
+			if !in.Skipped {
+				s.onIngested(in)
+			}
+		}
+	}
 	return out, nil
 }
 

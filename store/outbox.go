@@ -295,6 +295,9 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []OutboxKind, handle Ou
 	if err := tx.Commit(); err != nil {
 		return true, fmt.Errorf("store: outbox %d: commit: %w", it.ID, err)
 	}
+	if herr == nil && s.onOutboxDone != nil {
+		s.onOutboxDone(string(it.Kind))
+	}
 	return true, nil
 }
 

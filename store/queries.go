@@ -72,8 +72,8 @@ func namedQueries() []namedQuery {
 		{"inbound-kind-counts", inboundKindCountsSQL},
 		{"progress", progressSQL},
 		// stats.go
-		{"status-counts", statusCountsSQL},
-		{"message-kind-counts", messageKindCountsSQL},
+		{"open-status-counts", openStatusCountsSQL},
+		{"outbox-queue", outboxQueueSQL},
 		// promote.go
 		{"sorted-away", sortedAwaySQL},
 		{"sorted-away-count", sortedAwayCountSQL},

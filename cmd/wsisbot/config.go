@@ -29,7 +29,8 @@ type Config struct {
 	DatabaseURL string `env:"DATABASE_URL" default:"postgres://postgres@127.0.0.1:5432/wsisbot?sslmode=disable" secret:"true" help:"PostgreSQL connection URL"`
 	Phases      string `env:"WSISBOT_PHASES" help:"TOML file of phases and deadlines (default: WSIS Forum 2019, embedded)"`
 	Clock       string `env:"WSISBOT_CLOCK" help:"start the clock at this RFC 3339 instant and let it run on (demos, tests)"`
-	HTTPAddr    string `env:"WSISBOT_HTTP_ADDR" default:"127.0.0.1:8080" help:"listen address for health, metrics and Slack endpoints"`
+	HTTPAddr    string `env:"WSISBOT_HTTP_ADDR" default:"127.0.0.1:8080" help:"listen address for Slack's request URLs (/slack/events, /slack/interactions, /slack/commands), the only public endpoints; empty: none"`
+	HealthAddr  string `env:"WSISBOT_HEALTH_ADDR" default:"127.0.0.1:9090" help:"listen address for /healthz, /readyz and /metrics; keep it internal; empty: none"`
 	LogLevel    string `env:"WSISBOT_LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
 
 	IMAP mailin.IMAPConfig
@@ -193,10 +194,16 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("WSISBOT_CLOCK: not an RFC 3339 time such as 2019-01-20T10:00:00+01:00: %q", c.Clock))
 		}
 	}
-	if c.HTTPAddr != "" {
-		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
-			errs = append(errs, fmt.Errorf("WSISBOT_HTTP_ADDR: not host:port: %q", c.HTTPAddr))
+	for _, a := range []struct{ env, addr string }{{"WSISBOT_HTTP_ADDR", c.HTTPAddr}, {"WSISBOT_HEALTH_ADDR", c.HealthAddr}} {
+		if a.addr == "" {
+			continue
 		}
+		if _, _, err := net.SplitHostPort(a.addr); err != nil {
+			errs = append(errs, fmt.Errorf("%s: not host:port: %q", a.env, a.addr))
+		}
+	}
+	if _, port, err := net.SplitHostPort(c.HTTPAddr); err == nil && port != "0" && c.HTTPAddr == c.HealthAddr {
+		errs = append(errs, fmt.Errorf("WSISBOT_HEALTH_ADDR: must differ from WSISBOT_HTTP_ADDR (%s): health and metrics are not served with Slack's public endpoints", c.HTTPAddr))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -20,7 +20,7 @@ func TestConfigDefaults(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.HTTPAddr != "127.0.0.1:8080" || cfg.IMAP.Mailbox != "INBOX" || cfg.IMAP.Poll != 30*time.Second ||
+	if cfg.HTTPAddr != "127.0.0.1:8080" || cfg.HealthAddr != "127.0.0.1:9090" || cfg.IMAP.Mailbox != "INBOX" || cfg.IMAP.Poll != 30*time.Second ||
 		!cfg.Mail.Ack || cfg.Mail.AckWindow != 24*time.Hour || cfg.Mail.AckPerDay != 5 {
 		t.Fatalf("defaults: %+v", cfg)
 	}
@@ -28,13 +28,16 @@ func TestConfigDefaults(t *testing.T) {
 
 func TestConfigErrorsNameTheVariable(t *testing.T) {
 	cases := map[string]map[string]string{
-		"WSISBOT_CLOCK":                  {"WSISBOT_CLOCK": "next tuesday"},
-		"WSISBOT_HTTP_ADDR":              {"WSISBOT_HTTP_ADDR": "8080"},
-		"WSISBOT_IMAP_POLL":              {"WSISBOT_IMAP_POLL": "often"},
-		"WSISBOT_ACK":                    {"WSISBOT_ACK": "maybe"},
-		"WSISBOT_PHASES":                 {"WSISBOT_PHASES": "/nonexistent/phases.toml"},
-		"WSISBOT_LOG_LEVEL":              {"WSISBOT_LOG_LEVEL": "loud"},
-		"WSISBOT_ACK_PER_SENDER_PER_DAY": {"WSISBOT_ACK_PER_SENDER_PER_DAY": "five"},
+		"WSISBOT_CLOCK":                   {"WSISBOT_CLOCK": "next tuesday"},
+		"WSISBOT_HTTP_ADDR":               {"WSISBOT_HTTP_ADDR": "8080"},
+		"WSISBOT_HEALTH_ADDR":             {"WSISBOT_HEALTH_ADDR": "9090"},
+		"WSISBOT_HEALTH_ADDR must differ": {"WSISBOT_HTTP_ADDR": "0.0.0.0:8080", "WSISBOT_HEALTH_ADDR": "0.0.0.0:8080"},
+		"DATABASE_URL":                    {"DATABASE_URL": "postgres://u:p%zz@db/x"},
+		"WSISBOT_IMAP_POLL":               {"WSISBOT_IMAP_POLL": "often"},
+		"WSISBOT_ACK":                     {"WSISBOT_ACK": "maybe"},
+		"WSISBOT_PHASES":                  {"WSISBOT_PHASES": "/nonexistent/phases.toml"},
+		"WSISBOT_LOG_LEVEL":               {"WSISBOT_LOG_LEVEL": "loud"},
+		"WSISBOT_ACK_PER_SENDER_PER_DAY":  {"WSISBOT_ACK_PER_SENDER_PER_DAY": "five"},
 	}
 	for name, e := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -42,8 +45,9 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 			if err == nil {
 				err = cfg.Validate()
 			}
-			if err == nil || !strings.Contains(err.Error(), name) {
-				t.Fatalf("err = %v, want one naming %s", err, name)
+			setting, _, _ := strings.Cut(name, " ")
+			if err == nil || !strings.Contains(err.Error(), setting) {
+				t.Fatalf("err = %v, want one naming %s", err, setting)
 			}
 		})
 	}

@@ -130,7 +130,7 @@ func runDemo(ctx context.Context, base *Config, logger *slog.Logger, o demoOptio
 		cfg.Bot.SigningSecret = "wsisbot-demo-signing-secret"
 	}
 	if o.once {
-		cfg.HTTPAddr = "127.0.0.1:0"
+		cfg.HTTPAddr, cfg.HealthAddr = "127.0.0.1:0", "127.0.0.1:0"
 	}
 
 	fmt.Fprintf(out, "wsisbot demo — %s, the clock starts at %s Geneva time\n", store.DefaultPhases().Name,

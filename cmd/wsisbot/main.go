@@ -64,9 +64,10 @@ Flags:
 		"serve": `Usage: wsisbot serve
 
 Migrate the database, then run the intake (WSISBOT_IMAP_ADDR), the mailer
-(WSISBOT_SMTP_ADDR), the Slack desk (SLACK_BOT_TOKEN) and the HTTP endpoints
-(WSISBOT_HTTP_ADDR: /healthz, /readyz, /metrics) until SIGINT or SIGTERM. A part whose
-settings are empty is off; with none of the three it warns that it will do nothing useful.
+(WSISBOT_SMTP_ADDR), the Slack desk (SLACK_BOT_TOKEN) and the HTTP endpoints until
+SIGINT or SIGTERM: Slack's request URLs on WSISBOT_HTTP_ADDR (public), /healthz, /readyz
+and /metrics on WSISBOT_HEALTH_ADDR (internal). A part whose settings are empty is off;
+with none of the three it warns that it will do nothing useful.
 `,
 		"migrate": `Usage: wsisbot migrate
 

@@ -67,7 +67,7 @@ func newRestoreWorld(t *testing.T, srv func(testing.TB) imaptest.Server) *restor
 	}
 	w := &restoreWorld{t: t, dbURL: storetest.NewURL(t), imap: srv(t), acks: &ackCapture{sent: map[string]int{}}}
 	w.env = map[string]string{
-		"DATABASE_URL": w.dbURL, "WSISBOT_HTTP_ADDR": "127.0.0.1:0", "WSISBOT_LOG_LEVEL": "warn",
+		"DATABASE_URL": w.dbURL, "WSISBOT_HTTP_ADDR": "127.0.0.1:0", "WSISBOT_HEALTH_ADDR": "127.0.0.1:0", "WSISBOT_LOG_LEVEL": "warn",
 		"WSISBOT_IMAP_ADDR": w.imap.Addr(), "WSISBOT_IMAP_TLS": "none",
 		"WSISBOT_IMAP_USER": w.imap.User(), "WSISBOT_IMAP_PASSWORD": w.imap.Password(),
 		"WSISBOT_IMAP_PROCESSED": "Processed",
