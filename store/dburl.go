@@ -32,14 +32,14 @@ func CheckURL(s string) error {
 			case strings.Contains(err.Error(), "port"):
 				return errors.New("not a valid URL: the port is not a number")
 			}
-			return errors.New("not a valid URL of the form postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=...")
+			return errors.New("not a valid URL of the form postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=disable")
 		}
 	} else if !strings.Contains(s, "=") {
 		return errors.New("neither a postgres:// URL nor key=value pairs")
 	}
 	if _, err := pq.NewConnector(s); err != nil {
 		if strings.Contains(s, "://") {
-			return errors.New("not a connection URL PostgreSQL's driver accepts (postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=...)")
+			return errors.New("not a connection URL PostgreSQL's driver accepts (postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=require)")
 		}
 		return errors.New("not key=value pairs PostgreSQL's driver accepts (host=... dbname=... user=...; quote values with spaces in '...')")
 	}
