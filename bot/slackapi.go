@@ -181,37 +181,6 @@ func (n *nameCache) name(ctx context.Context, user string) string {
 	return name
 }
 
-// dedupe remembers request IDs Slack may send twice (events, Socket Mode envelopes).
-type dedupe struct {
-	ttl  time.Duration
-	mu   sync.Mutex
-	seen map[string]time.Time
-}
-
-func newDedupe(ttl time.Duration) *dedupe { return &dedupe{ttl: ttl, seen: map[string]time.Time{}} }
-
-// first reports whether id is seen for the first time.
-func (d *dedupe) first(id string) bool {
-	if id == "" {
-		return true
-	}
-	now := time.Now()
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if len(d.seen) > 1000 {
-		for k, t := range d.seen {
-			if now.Sub(t) > d.ttl {
-				delete(d.seen, k)
-			}
-		}
-	}
-	if t, ok := d.seen[id]; ok && now.Sub(t) <= d.ttl {
-		return false
-	}
-	d.seen[id] = now
-	return true
-}
-
 // responseURLAllowed reports whether we may post to a response_url: an https Slack host,
 // or the host of the configured Web API (a local stand-in).
 func responseURLAllowed(apiURL, raw string) bool {

@@ -1,0 +1,209 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wsis/wsisbot/bot/slacktest"
+	"github.com/wsis/wsisbot/store/storetest"
+)
+
+// postTo sends a request to one replica's handler.
+func postTo(b *Bot, path, body string, h http.Header) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+	for k, v := range h {
+		req.Header[k] = v
+	}
+	rec := httptest.NewRecorder()
+	b.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+// A signed request captured and sent again within the signature's 5 minutes is not done
+// again, by the replica that did it or by another; Slack sending an event again (new
+// signature, same event ID) is answered 200 and not done again either.
+func TestReplayedRequestsAreNotDoneAgain(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, deskOptions{replicas: 2, noRun: true})
+	b0, b1 := d.bots[0], d.bots[1]
+	now := d.clock.Now().Unix()
+	click, err := json.Marshal(map[string]any{"type": "block_actions", "trigger_id": "trigger-replay", "user": map[string]any{"id": "U1"},
+		"actions": []any{map[string]any{"action_id": actTake, "block_id": "card:1", "type": "button", "value": "1"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	command := url.Values{"command": {"/wsis"}, "text": {"status"}, "user_id": {"U1"}, "channel_id": {testChannel},
+		"response_url": {d.api.URL + "/_response/replay"}, "trigger_id": {"trigger-cmd"}}.Encode()
+	event := `{"type":"event_callback","event_id":"EvReplay","event":{"type":"app_home_opened","user":"U2","tab":"home"}}`
+	upper := func(h http.Header) http.Header {
+		h = h.Clone()
+		h.Set("X-Slack-Signature", "v0="+strings.ToUpper(strings.TrimPrefix(h.Get("X-Slack-Signature"), "v0=")))
+		return h
+	}
+	retry := func(h http.Header, n string) http.Header {
+		h = h.Clone()
+		h.Set("X-Slack-Retry-Num", n)
+		h.Set("X-Slack-Retry-Reason", "http_timeout")
+		return h
+	}
+	cases := []struct {
+		name, path, body string
+		first            http.Header
+		again            []http.Header // each answered 200 and not queued, by either replica
+	}{
+		{"interaction", "/slack/interactions", "payload=" + url.QueryEscape(string(click)), nil, nil},
+		{"command", "/slack/commands", command, nil, nil},
+		{"event", "/slack/events", event, sign(testSecret, now, event), []http.Header{
+			retry(sign(testSecret, now+1, event), "1"), retry(sign(testSecret, now+60, event), "2")}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.first == nil {
+				tc.first = sign(testSecret, now, tc.body)
+			}
+			again := append([]http.Header{tc.first, upper(tc.first)}, tc.again...)
+			before0, before1 := len(b0.jobs), len(b1.jobs)
+			if rec := postTo(b0, tc.path, tc.body, tc.first); rec.Code != http.StatusOK || len(b0.jobs) != before0+1 {
+				t.Fatalf("first request: %d %s, %d queued", rec.Code, rec.Body, len(b0.jobs)-before0)
+			}
+			for i, h := range again {
+				for _, b := range []*Bot{b0, b1} {
+					if rec := postTo(b, tc.path, tc.body, h); rec.Code != http.StatusOK {
+						t.Fatalf("request sent again (%d) answered %d %s", i, rec.Code, rec.Body)
+					}
+				}
+			}
+			if len(b0.jobs) != before0+1 || len(b1.jobs) != before1 {
+				t.Fatalf("after the request was sent again: %d and %d more queued, want 1 and 0", len(b0.jobs)-before0, len(b1.jobs)-before1)
+			}
+		})
+	}
+
+	// The scheduler forgets what is older than requestMemory.
+	count := func() int {
+		var n int
+		if err := d.st.DB().Get(&n, `SELECT count(*) FROM slack_requests`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(); n < 3 {
+		t.Fatalf("%d requests recorded", n)
+	}
+	d.clock.Advance(requestMemory + time.Minute)
+	b0.schedule(d.ctx)
+	if n := count(); n != 0 {
+		t.Fatalf("%d requests recorded an hour later", n)
+	}
+}
+
+// An event the desk is too busy to queue is answered 503 and not remembered: Slack's
+// retry, once there is room, is done, and done once.
+func TestEventRefusedWhenBusyIsDoneWhenSlackSendsItAgain(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, deskOptions{noRun: true})
+	b := d.bots[0]
+	for b.submit("filler", func(context.Context) {}) {
+	}
+	event := `{"type":"event_callback","event_id":"EvBusy","event":{"type":"app_home_opened","user":"U2","tab":"home"}}`
+	now := d.clock.Now().Unix()
+	if rec := d.post("/slack/events", event, sign(testSecret, now, event)); rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("an event with the queue full answered %d", rec.Code)
+	}
+	d.run()
+	storetest.Eventually(t, 10*time.Second, "the queue to empty", func() bool { return len(b.jobs) == 0 })
+
+	for i, n := range []string{"1", "2"} {
+		h := sign(testSecret, now+int64(i+1), event)
+		h.Set("X-Slack-Retry-Num", n)
+		h.Set("X-Slack-Retry-Reason", "http_error")
+		if rec := d.post("/slack/events", event, h); rec.Code != http.StatusOK {
+			t.Fatalf("retry %s answered %d", n, rec.Code)
+		}
+	}
+	d.waitCall("the App Home published for U2", "views.publish", func(c slacktest.Call) bool { return c.Param("user_id") == "U2" })
+	storetest.Eventually(t, 10*time.Second, "the second retry to be ignored", func() bool {
+		return strings.Contains(d.logs.String(), "an event Slack sent again is ignored")
+	})
+	if n := len(d.slack.Calls("views.publish")); n != 1 {
+		t.Fatalf("App Home published %d times", n)
+	}
+}
+
+// Over Socket Mode, a request the desk cannot queue is not acknowledged, so that Slack
+// sends it again; sent again once there is room, it is acknowledged and done once.
+func TestSocketModeAcknowledgesOnlyWhatItQueued(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, deskOptions{config: func(c *Config) { c.AppToken = "xapp-test"; c.SigningSecret = "" }})
+	storetest.Eventually(t, 10*time.Second, "the Socket Mode client to connect", d.slack.SocketConnected)
+	c := d.contribution("Sent when the desk is busy")
+	b := d.bots[0]
+
+	release := make(chan struct{})
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(free) // before the desk stops
+	for b.submit("filler", func(ctx context.Context) {
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+	}) {
+	}
+	acked := func(env string) bool {
+		for _, call := range d.slack.Calls("socket_ack") {
+			if call.Param("envelope_id") == env {
+				return true
+			}
+		}
+		return false
+	}
+
+	env, err := d.slack.SocketSend("interactive", d.click("U1", c, button(actTake, c)), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Eventually(t, 10*time.Second, "the request to be refused", func() bool {
+		return strings.Contains(d.logs.String(), "a request is not acknowledged; Slack will send it again")
+	})
+	if acked(env) {
+		t.Fatal("a request the desk could not queue was acknowledged")
+	}
+
+	free()
+	storetest.Eventually(t, 10*time.Second, "the queue to empty", func() bool { return len(b.jobs) == 0 })
+	for range 2 { // Slack sends it again; the second time as if the ack had been lost
+		if _, err := d.slack.SocketSend("interactive", d.click("U1", c, button(actTake, c)), env); err != nil {
+			t.Fatal(err)
+		}
+		d.waitCall("the ack of "+env, "socket_ack", func(call slacktest.Call) bool { return call.Param("envelope_id") == env })
+	}
+	d.waitUpdate(c, "<@U1> took it")
+	storetest.Eventually(t, 10*time.Second, "the repeat to be ignored", func() bool {
+		return strings.Contains(d.logs.String(), "a request Slack sent again is ignored")
+	})
+
+	// An event sent again in a new envelope is done once.
+	for range 2 {
+		if _, err := d.slack.SocketSend("events_api", map[string]any{"type": "event_callback", "event_id": "EvSock",
+			"event": map[string]any{"type": "app_home_opened", "user": "U3", "tab": "home"}}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	storetest.Eventually(t, 10*time.Second, "both envelopes acknowledged", func() bool { return acked("env-2") && acked("env-3") })
+	d.waitCall("the App Home", "views.publish", func(call slacktest.Call) bool { return call.Param("user_id") == "U3" })
+	if evs := d.actionsSince(c.ID, 0); strings.Count(strings.Join(evs, " "), ":acknowledge") != 1 {
+		t.Fatalf("events %v", evs)
+	}
+	if n := len(d.slack.Calls("views.publish")); n != 1 {
+		t.Fatalf("App Home published %d times for one event", n)
+	}
+}
+
