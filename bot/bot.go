@@ -190,6 +190,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.log.Warn("slack auth.test failed; carrying on", slog.Any("error", err))
 	} else {
 		b.log.Info("connected to slack", "team", res.Team, "bot_user", res.UserID)
+		b.members.knowTeam(res.TeamID, res.EnterpriseID)
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return b.st.RunOutbox(ctx, b.outbox()) })

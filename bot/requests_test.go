@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,7 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/wsis/wsisbot/bot/slacktest"
+	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
 )
 
@@ -207,3 +211,134 @@ func TestSocketModeAcknowledgesOnlyWhatItQueued(t *testing.T) {
 	}
 }
 
+// The membership check does not hold its lock while Slack is asked: while one caller
+// waits for a slow conversations.members, checks of users already known are answered
+// from what is known, and Slack is asked once.
+func TestMemberCheckDoesNotWaitForSlowSlack(t *testing.T) {
+	t.Parallel()
+	si := slacktest.New(slacktest.Options{Token: testToken})
+	si.SetMembers(testChannel, "U1", "U2")
+	si.SetUser("U1", "Ada Secretariat")
+	api := httptest.NewServer(si)
+	t.Cleanup(api.Close)
+	clock := store.NewOffsetClock(inConsultation)
+	client := slack.New(testToken, slack.OptionAPIURL(api.URL+"/"))
+	m := newMemberCache(client, testChannel, "", clock, time.Minute)
+	ctx := context.Background()
+	check := func(user string, want bool) {
+		t.Helper()
+		if ok, err := m.allowed(ctx, user); err != nil || ok != want {
+			t.Fatalf("allowed(%s) = %v, %v; want %v", user, ok, err, want)
+		}
+	}
+	check("U1", true)
+	check("U2", true)
+	check("U9", false)
+
+	fetching := func() bool {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		return m.list.flight != nil
+	}
+	clock.Advance(2 * time.Minute) // past the TTL, well within staleFor
+	release := si.Hold("conversations.members")
+	t.Cleanup(release)
+	slow := make(chan error, 1)
+	go func() {
+		ok, err := m.allowed(ctx, "U1")
+		if err == nil && !ok {
+			err = errors.New("U1 refused")
+		}
+		slow <- err
+	}()
+	storetest.Eventually(t, 10*time.Second, "the slow fetch to start", fetching)
+
+	type answer struct {
+		user string
+		ok   bool
+		err  error
+	}
+	answers := make(chan answer, 30)
+	for i := range 30 {
+		user := []string{"U1", "U2", "U9"}[i%3]
+		go func() {
+			ok, err := m.allowed(ctx, user)
+			answers <- answer{user, ok, err}
+		}()
+	}
+	deadline := time.After(5 * time.Second)
+	for range 30 {
+		select {
+		case a := <-answers:
+			if a.err != nil || a.ok != (a.user != "U9") {
+				t.Errorf("allowed(%s) = %v, %v while Slack was slow", a.user, a.ok, a.err)
+			}
+		case <-deadline:
+			t.Fatal("checks of known users waited for the slow fetch")
+		}
+	}
+	if !fetching() {
+		t.Fatal("the slow fetch ended early")
+	}
+	release()
+	if err := <-slow; err != nil {
+		t.Fatalf("the check that fetched: %v", err)
+	}
+	if n := len(si.Calls("conversations.members")); n != 2 {
+		t.Fatalf("conversations.members called %d times, want 2", n)
+	}
+
+	// Nothing known: a check waits for the fetch under way, only as long as its ctx.
+	m = newMemberCache(client, testChannel, "", clock, time.Minute)
+	release = si.Hold("conversations.members")
+	t.Cleanup(release)
+	go func() { _, err := m.allowed(ctx, "U1"); slow <- err }()
+	storetest.Eventually(t, 10*time.Second, "the slow fetch to start", fetching)
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := m.allowed(short, "U1"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a check with nothing known while Slack is slow: %v", err)
+	}
+	release()
+	if err := <-slow; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Guests of the workspace and people from other organisations (Slack Connect) in the
+// channel may not act: they are told kindly, and nothing changes. Full members may.
+func TestGuestsAndExternalMembersMayNotAct(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, deskOptions{})
+	d.slack.SetMembers(testChannel, "U1", "U2", "U3", "UGUEST", "USINGLE", "UEXT")
+	d.slack.SetUser("UGUEST", "Gina Guest")
+	d.slack.SetGuest("UGUEST", false)
+	d.slack.SetUser("USINGLE", "Sam Single-Channel")
+	d.slack.SetGuest("USINGLE", true)
+	d.slack.SetUser("UEXT", "Pat Partner")
+	d.slack.SetExternal("UEXT", "T0PARTNER")
+	c := d.contribution("Only the secretariat")
+
+	for _, tc := range []struct{ user, says string }{
+		{"UGUEST", "guests of this Slack workspace cannot work on contributions"},
+		{"USINGLE", "guests of this Slack workspace cannot work on contributions"},
+		{"UEXT", "people from other organisations"},
+	} {
+		d.interact(d.click(tc.user, c, button(actTake, c)))
+		d.waitEphemeral(tc.user, tc.says)
+		if answer := d.command(tc.user, "status"); !strings.Contains(answer, tc.says) || strings.Contains(answer, "1 contribution") {
+			t.Errorf("/wsis status by %s: %s", tc.user, answer)
+		}
+	}
+	d.signedPost("/slack/events", `{"type":"event_callback","event_id":"EvGuest","event":{"type":"app_home_opened","user":"UGUEST","tab":"home"}}`)
+	call := d.waitCall("the App Home of a guest", "views.publish", func(c slacktest.Call) bool { return c.Param("user_id") == "UGUEST" })
+	if h := slacktest.RenderText(viewBlocks(t, call.Param("view")), ""); strings.Contains(h, "Only the secretariat") {
+		t.Errorf("a guest's App Home shows contributions:\n%s", h)
+	}
+	if got := d.actionsSince(c.ID, 0); strings.Contains(strings.Join(got, " "), "acknowledge") || d.get(c.ID).Status != store.StatusReceived {
+		t.Fatalf("a refused take changed something: %v", got)
+	}
+
+	d.interact(d.click("U3", c, button(actTake, c))) // a member nobody named
+	d.waitUpdate(c, "<@U3> took it")
+}
