@@ -309,8 +309,10 @@ func TestMemberCheckDoesNotWaitForSlowSlack(t *testing.T) {
 // channel may not act: they are told kindly, and nothing changes. Full members may.
 func TestGuestsAndExternalMembersMayNotAct(t *testing.T) {
 	t.Parallel()
-	d := newDesk(t, deskOptions{})
+	d := newDesk(t, deskOptions{config: func(c *Config) { c.UserGroup = "S0DESK" }})
 	d.slack.SetMembers(testChannel, "U1", "U2", "U3", "UGUEST", "USINGLE", "UEXT")
+	d.slack.SetUserGroup("S0DESK", "UGROUPGUEST", "U7")
+	d.slack.SetGuest("UGROUPGUEST", false)
 	d.slack.SetUser("UGUEST", "Gina Guest")
 	d.slack.SetGuest("UGUEST", false)
 	d.slack.SetUser("USINGLE", "Sam Single-Channel")
@@ -323,9 +325,19 @@ func TestGuestsAndExternalMembersMayNotAct(t *testing.T) {
 		{"UGUEST", "guests of this Slack workspace cannot work on contributions"},
 		{"USINGLE", "guests of this Slack workspace cannot work on contributions"},
 		{"UEXT", "people from other organisations"},
+		{"UGROUPGUEST", "guests of this Slack workspace cannot work on contributions"},
 	} {
 		d.interact(d.click(tc.user, c, button(actTake, c)))
-		d.waitEphemeral(tc.user, tc.says)
+		d.interact(d.submit(tc.user, viewReopen, "V9", c, map[string]any{inReason: map[string]any{"value": "let me"}}))
+		storetest.Eventually(t, 10*time.Second, "two refusals of "+tc.user, func() bool {
+			k := 0
+			for _, call := range d.slack.Calls("chat.postEphemeral") {
+				if call.Param("user") == tc.user && strings.Contains(call.Param("text"), tc.says) {
+					k++
+				}
+			}
+			return k == 2
+		})
 		if answer := d.command(tc.user, "status"); !strings.Contains(answer, tc.says) || strings.Contains(answer, "1 contribution") {
 			t.Errorf("/wsis status by %s: %s", tc.user, answer)
 		}
@@ -341,4 +353,6 @@ func TestGuestsAndExternalMembersMayNotAct(t *testing.T) {
 
 	d.interact(d.click("U3", c, button(actTake, c))) // a member nobody named
 	d.waitUpdate(c, "<@U3> took it")
+	d.interact(d.click("U7", c, button(actTakeOnOlderCards, c))) // in the user group only
+	d.waitEphemeral("U7", "You cannot take this contribution now")
 }
