@@ -51,6 +51,10 @@ type Store interface {
 	Flags(ctx context.Context) (map[string]time.Time, error)
 	ClaimEscalations(ctx context.Context, createdBefore time.Time, limit int) ([]int64, error)
 
+	ClaimSlackRequest(ctx context.Context, keys []string, at time.Time, keep time.Duration) (bool, error)
+	ReleaseSlackRequest(ctx context.Context, keys []string) error
+	PruneSlackRequests(ctx context.Context, before time.Time) (int64, error)
+
 	SortedAway(ctx context.Context, since, until time.Time, offset, limit int) ([]store.SortedMessage, int, error)
 	RawMessage(ctx context.Context, id int64) ([]byte, error)
 	PromoteMessage(ctx context.Context, messageID int64, actor string, p store.Promotion) (store.Promoted, error)
@@ -131,7 +135,6 @@ type Bot struct {
 	jobs    chan func(context.Context)
 	members *memberCache
 	names   *nameCache
-	seen    *dedupe
 
 	ticks atomic.Int64 // scheduler passes completed, for tests
 	polls atomic.Int64 // outbox polls completed, for tests
@@ -161,7 +164,6 @@ func New(cfg Config, st Store, phases *store.Phases, clock store.Clock, logger *
 		tick:       30 * time.Second,
 		poll:       500 * time.Millisecond,
 		jobs:       make(chan func(context.Context), 256),
-		seen:       newDedupe(10 * time.Minute),
 
 		outboxWorkers:    defaultOutboxWorkers,
 		cardPostTimeout:  defaultCardPostTimeout,
@@ -188,6 +190,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.log.Warn("slack auth.test failed; carrying on", slog.Any("error", err))
 	} else {
 		b.log.Info("connected to slack", "team", res.Team, "bot_user", res.UserID)
+		b.members.knowTeam(res.TeamID, res.EnterpriseID)
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return b.st.RunOutbox(ctx, b.outbox()) })

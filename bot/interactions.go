@@ -86,22 +86,18 @@ func (b *Bot) ephemeral(ctx context.Context, channel, user, responseURL, text st
 	b.log.Warn("could not answer a user", "user", user, slog.Any("error", err))
 }
 
-// authorize lets members of the intake channel or the user group act; anyone else is
-// refused privately and the attempt is logged.
+// authorize lets full members of the workspace in the intake channel or the user group
+// act; anyone else is refused privately and the attempt is logged.
 func (b *Bot) authorize(ctx context.Context, user, what string, reply replier) bool {
-	ok, err := b.members.allowed(ctx, user)
+	st, err := b.members.standing(ctx, user)
 	if err != nil {
 		b.log.Error("cannot check who may act", "user", user, "action", what, slog.Any("error", err))
 		reply(ctx, "I could not check that you may do this: Slack did not answer. Please try again.")
 		return false
 	}
-	if !ok {
-		b.log.Warn("refused an action by someone outside the secretariat", "user", user, "action", what)
-		who := fmt.Sprintf("members of <#%s>", b.cfg.Channel)
-		if b.cfg.UserGroup != "" {
-			who += fmt.Sprintf(" or of <!subteam^%s>", b.cfg.UserGroup)
-		}
-		reply(ctx, "Sorry, only "+who+" can work on contributions. Nothing was changed.")
+	if st != standingMember {
+		b.log.Warn("refused an action by someone outside the secretariat", "user", user, "action", what, "standing", st.String())
+		reply(ctx, b.refusal(st))
 		return false
 	}
 	return true

@@ -48,6 +48,8 @@ type Server struct {
 	deleted map[string]bool
 	groups  map[string][]string
 	users   map[string]string
+	kinds   map[string]map[string]any // users.info fields of guests and external users
+	holds   map[string]chan struct{}  // methods whose calls wait (Hold)
 	msgs    []*Message
 	byTS    map[string]*Message
 	files   map[string]*File
@@ -159,6 +161,53 @@ func (s *Server) SetUser(id, realName string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users[id] = realName
+}
+
+// teamID is the stand-in's workspace (auth.test, users.info).
+const teamID = "T0WSIS"
+
+// SetGuest makes a user a guest of the workspace (users.info is_restricted; with
+// singleChannel, is_ultra_restricted too).
+func (s *Server) SetGuest(id string, singleChannel bool) {
+	s.setKind(id, map[string]any{"is_restricted": true, "is_ultra_restricted": singleChannel})
+}
+
+// SetExternal makes a user a member of another organisation's workspace, team, met
+// through Slack Connect (users.info is_stranger and that team_id).
+func (s *Server) SetExternal(id, team string) {
+	s.setKind(id, map[string]any{"is_stranger": true, "team_id": team})
+}
+
+func (s *Server) setKind(id string, fields map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.kinds == nil {
+		s.kinds = map[string]map[string]any{}
+	}
+	s.kinds[id] = fields
+}
+
+// Hold makes every call of method wait, unanswered, until release is called (or the
+// client gives up): a slow Slack.
+func (s *Server) Hold(method string) (release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.holds == nil {
+		s.holds = map[string]chan struct{}{}
+	}
+	ch := make(chan struct{})
+	s.holds[method] = ch
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if s.holds[method] == ch {
+				delete(s.holds, method)
+			}
+			close(ch)
+		})
+	}
 }
 
 // FailNext makes the next n calls of method fail with an HTTP status: 429 carries a
@@ -285,6 +334,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
+	if hold := s.holds[call.Method]; hold != nil {
+		s.mu.Unlock()
+		select {
+		case <-hold:
+		case <-r.Context().Done():
+			return
+		}
+		s.mu.Lock()
+	}
 	defer s.mu.Unlock()
 	record := func(status int, slackErr string) {
 		call.Status, call.Error = status, slackErr
@@ -370,7 +428,7 @@ func (s *Server) answer(r *http.Request, c Call) (map[string]any, string) {
 	switch c.Method {
 	case "auth.test":
 		return map[string]any{"url": "https://wsis-standin.slack.com/", "team": "WSIS stand-in", "user": "wsisbot",
-			"team_id": "T0WSIS", "user_id": s.opts.BotUserID, "bot_id": "B0WSISBOT"}, ""
+			"team_id": teamID, "user_id": s.opts.BotUserID, "bot_id": "B0WSISBOT"}, ""
 	case "chat.postMessage":
 		ch := p.Get("channel")
 		if ch == "" || s.deleted[ch] {
@@ -462,11 +520,18 @@ func (s *Server) answer(r *http.Request, c Call) (map[string]any, string) {
 	case "users.info":
 		id := p.Get("user")
 		name, ok := s.users[id]
-		if !ok {
+		if !ok && !s.knows(id) {
 			return nil, "user_not_found"
 		}
-		return map[string]any{"user": map[string]any{"id": id, "name": strings.ToLower(strings.ReplaceAll(name, " ", ".")),
-			"real_name": name, "profile": map[string]any{"real_name": name, "display_name": name}}}, ""
+		u := map[string]any{"id": id, "team_id": teamID, "is_bot": false, "name": strings.ToLower(strings.ReplaceAll(name, " ", ".")),
+			"real_name": name, "profile": map[string]any{"real_name": name, "display_name": name}}
+		if !ok {
+			u["name"] = id // a member nobody named
+		}
+		for k, v := range s.kinds[id] {
+			u[k] = v
+		}
+		return map[string]any{"user": u}, ""
 	case "usergroups.users.list":
 		users, ok := s.groups[p.Get("usergroup")]
 		if !ok {
@@ -651,6 +716,20 @@ func (s *Server) printResponse(c Call) {
 	}
 	_ = json.Unmarshal(c.Body, &msg)
 	s.print("answer through the response URL ("+msg.ResponseType+")", msg.Blocks, msg.Text)
+}
+
+// knows reports whether id is a member of a channel or a user group; s.mu is held.
+func (s *Server) knows(id string) bool {
+	for _, m := range [](map[string][]string){s.members, s.groups} {
+		for _, users := range m {
+			for _, u := range users {
+				if u == id {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // Members of a channel as the stand-in knows them, sorted (for tests and demos).
