@@ -109,7 +109,7 @@ type Parsed struct {
 	// List-Unsubscribe, List-Post, Return-Path, Sender, Content-Language,
 	// Content-Type (of the message itself), X-Mailer, User-Agent,
 	// Organization (decoded), X-Failed-Recipients, X-WSISBot (our marker),
-	// Delivered-To, X-Original-To.
+	// Delivered-To, X-Original-To, X-Loop.
 	Headers map[string]string `json:"headers,omitempty"`
 
 	// Text is the text/plain body, or the HTML body turned into text when
@@ -181,6 +181,7 @@ var headerKeys = []string{
 	"X-WSISBot",
 	"Delivered-To",
 	"X-Original-To",
+	"X-Loop",
 }
 
 // Header field names used by the sorter.
