@@ -364,14 +364,18 @@ func (p *parser) readEnvelope(out *Parsed, h textproto.Header) {
 	out.MessageID = firstMsgID(h.Get("Message-Id"))
 	out.InReplyTo = firstMsgID(h.Get("In-Reply-To"))
 	out.References = msgIDs(h.Get("References"))
-	if from := p.addressList(h.Get("From")); len(from) > 0 {
-		out.From = from[0]
-	} else if sender := p.addressList(h.Get("Sender")); len(sender) > 0 {
+	// The first From with an address, else the Sender's, else From's display name alone.
+	from := p.addressList(h.Get("From"))
+	if valid := withEmail(from); len(valid) > 0 {
+		out.From = valid[0]
+	} else if sender := withEmail(p.addressList(h.Get("Sender"))); len(sender) > 0 {
 		out.From = sender[0]
+	} else if len(from) > 0 {
+		out.From = from[0]
 	}
-	out.ReplyTo = p.addressList(h.Get("Reply-To"))
-	out.To = p.addressList(h.Get("To"))
-	out.Cc = p.addressList(h.Get("Cc"))
+	out.ReplyTo = withEmail(p.addressList(h.Get("Reply-To")))
+	out.To = withEmail(p.addressList(h.Get("To")))
+	out.Cc = withEmail(p.addressList(h.Get("Cc")))
 	out.Subject = normalizeSpace(p.decodeHeader(h.Get("Subject")))
 	out.Date = parseDate(h.Get("Date"))
 	for _, k := range headerKeys {
