@@ -68,7 +68,7 @@ type Attachment struct {
 // Event is one audit event in an export.
 type Event struct {
 	At     string `json:"at"`
-	Actor  string `json:"actor"`
+	Actor  string `json:"actor"` // "slack:" and a Slack user ID, wsisbot, or a sender's address
 	Action string `json:"action"`
 }
 
@@ -104,7 +104,12 @@ func NewRecord(r store.ExportRow) Record {
 		rec.Attachments = append(rec.Attachments, Attachment{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256})
 	}
 	for _, e := range r.Events {
-		rec.Events = append(rec.Events, Event{At: rfc3339(e.At), Actor: e.Actor, Action: e.Action})
+		// A Slack user is "slack:" and the ID, in events written before actors were typed too.
+		actor := e.Actor
+		if id, ok := e.SlackUser(); ok {
+			actor = store.SlackActor(id)
+		}
+		rec.Events = append(rec.Events, Event{At: rfc3339(e.At), Actor: actor, Action: e.Action})
 	}
 	return rec
 }

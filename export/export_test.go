@@ -99,7 +99,7 @@ func TestExport(t *testing.T) {
 	for _, e := range r.Events {
 		actions = append(actions, e.Actor+":"+e.Action)
 	}
-	if strings.Join(actions, " ") != "amina@gov.example:receive U1:acknowledge U1:classify U1:close" {
+	if strings.Join(actions, " ") != "amina@gov.example:receive slack:U1:acknowledge slack:U1:classify slack:U1:close" {
 		t.Errorf("events = %v", actions)
 	}
 	if recs[1].Outcome != nil || recs[1].KindConfirmed || recs[1].Kind != "thematic" || len(recs[1].Attachments) != 0 {

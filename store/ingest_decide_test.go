@@ -109,7 +109,9 @@ func TestDecideWhatAMessageBecomes(t *testing.T) {
 			bc:  func(bc *batchContext, m *Inbound) { bc.sent["ack-1@wsis"] = 5 },
 			act: actBounce, kind: MsgBounce, reason: "delivery-status", cid: 5},
 		{name: "a bounce of a message we received names none",
-			m:   func(m *Inbound) { m.Kind, m.KindReason, m.BounceOf = MsgBounce, "delivery-status", "<theirs-1@example.org>" },
+			m: func(m *Inbound) {
+				m.Kind, m.KindReason, m.BounceOf = MsgBounce, "delivery-status", "<theirs-1@example.org>"
+			},
 			bc:  func(bc *batchContext, m *Inbound) { bc.threads["theirs-1@example.org"] = 5 },
 			act: actBounce, kind: MsgBounce, reason: "names no message we sent"},
 		{name: "a bounce of something unknown names none",
