@@ -121,7 +121,9 @@ func TestMailCannotSpeakInSlack(t *testing.T) {
 				t.Fatalf("not a new contribution: %+v", res)
 			}
 			c := d.waitCard(res.ContributionID)
-			card := textsOf("chat.postMessage", func(call slacktest.Call) bool { return call.Param("thread_ts") == "" && strings.Contains(call.Param("text"), c.Ref) })
+			card := textsOf("chat.postMessage", func(call slacktest.Call) bool {
+				return call.Param("thread_ts") == "" && strings.Contains(call.Param("text"), c.Ref)
+			})
 			markers := []string{fmt.Sprintf("SUBJ%d", i), fmt.Sprintf("BODY%d", i)}
 			if !strings.Contains(r.markup, "/") { // a file name keeps no path
 				markers = append(markers, fmt.Sprintf("ATTNAME%d", i))
