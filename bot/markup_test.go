@@ -48,7 +48,7 @@ var slackToken = regexp.MustCompile(`<([^<>|]*)(\|[^<>]*)?>`)
 // TestMailCannotSpeakInSlack feeds Slack markup through every field of an email (the
 // sender's name and address, subject, body, attachment name, Reply-To) and a follow-up,
 // through the intake and the store, and reads everything the desk sent Slack: the card
-// and its updates, the thread notes, the answers to /wsis find and /wsis show, and the
+// and its updates, the thread notes, the answers to /wsis find, show and sorted, and the
 // App Home. No mention, broadcast, link or formatting written by the sender is live,
 // and an entity written by the sender shows as written.
 func TestMailCannotSpeakInSlack(t *testing.T) {
@@ -149,12 +149,22 @@ func TestMailCannotSpeakInSlack(t *testing.T) {
 			check(t, "thread notes", textsOf("chat.postMessage", func(call slacktest.Call) bool { return call.Param("thread_ts") == c.SlackTS }))
 			check(t, "card updates", textsOf("chat.update", func(call slacktest.Call) bool { return call.Param("ts") == c.SlackTS }))
 
-			for _, cmd := range []string{fmt.Sprintf("find SUBJ%d", i), "show " + c.Ref} {
-				if got := d.command("U1", cmd); !strings.Contains(got, fmt.Sprintf("SUBJ%d", i)) {
-					t.Errorf("/wsis %s does not show the contribution:\n%s", cmd, got)
+			// The same mail from a mailing list is sorted away, and listed by /wsis sorted.
+			list := strings.Replace(strings.Replace(raw, "Subject: SUBJ", "List-Id: <igf.lists.example.org>\r\nSubject: LIST", 1),
+				fmt.Sprintf("<markup%d@", i), fmt.Sprintf("<markup%d.list@", i), 1)
+			if res := d.ingest(d.intake(list))[0]; res.Kind != store.MsgList {
+				t.Fatalf("list copy stored as %q (%s)", res.Kind, res.Reason)
+			}
+			for _, cmd := range []string{fmt.Sprintf("find SUBJ%d", i), "show " + c.Ref, "sorted"} {
+				want := fmt.Sprintf("SUBJ%d", i)
+				if cmd == "sorted" {
+					want = fmt.Sprintf("LIST%d", i)
+				}
+				if got := d.command("U1", cmd); !strings.Contains(got, want) {
+					t.Errorf("/wsis %s does not show %s:\n%s", cmd, want, got)
 				}
 			}
-			check(t, "/wsis find and show", textsOf("response_url", nil))
+			check(t, "/wsis find, show and sorted", textsOf("response_url", nil))
 
 			event := fmt.Sprintf(`{"type":"event_callback","event_id":"EvMarkup%d","event":{"type":"app_home_opened","user":"U1","tab":"home"}}`, i)
 			before := len(d.slack.Calls("views.publish"))
