@@ -258,7 +258,7 @@ func validAddress(s string) bool {
 	domain := s[at+1:]
 	if strings.HasPrefix(domain, "[") {
 		return strings.HasSuffix(domain, "]") && len(domain) > 2 &&
-			strings.Trim(domain[1:len(domain)-1], "0123456789abcdefABCDEF.:IPv6") == ""
+			strings.Trim(domain[1:len(domain)-1], "0123456789abcdefABCDEF.:IPv") == ""
 	}
 	for _, label := range strings.Split(strings.TrimSuffix(domain, "."), ".") {
 		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
