@@ -353,7 +353,7 @@ func robotReason(kind MessageKind, why string, headers map[string]string) string
 	if v := get("Auto-Submitted"); v != "" && !strings.HasPrefix(v, "no") {
 		return "it carries Auto-Submitted: " + v + ": a robot's mail is never acknowledged"
 	}
-	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Failed-Recipients"} {
+	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Failed-Recipients", "X-Auto-Response-Suppress", "X-Loop"} {
 		if get(k) != "" {
 			return "it carries " + k + ": a robot's mail is never acknowledged"
 		}

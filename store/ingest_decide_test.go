@@ -213,6 +213,11 @@ func TestDecidePromotedRobotMailIsNeverAcknowledged(t *testing.T) {
 	if r := robotReason(MsgList, "List-Id", map[string]string{"auto-submitted": "auto-generated"}); !strings.Contains(r, "Auto-Submitted") {
 		t.Fatalf("list mail with Auto-Submitted: %q", r)
 	}
+	for _, h := range []string{"X-Auto-Response-Suppress", "X-Loop"} {
+		if r := robotReason(MsgList, "List-Id", map[string]string{h: "All"}); !strings.Contains(r, h) {
+			t.Errorf("list mail with %s: %q", h, r)
+		}
+	}
 	if r := robotReason(MsgList, "List-Id", map[string]string{"Auto-Submitted": "no"}); r != "" {
 		t.Fatalf("a person's list post: %q; want acknowledged", r)
 	}
