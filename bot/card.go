@@ -119,7 +119,7 @@ func (b *Bot) cardBlocks(d cardData, now time.Time, withActions bool) []slack.Bl
 	}
 	assignee := "nobody yet"
 	if c.Assignee != "" {
-		assignee = actorText(c.Assignee)
+		assignee = userMention(c.Assignee)
 	}
 	fields := []*slack.TextBlockObject{
 		mrkdwn("*From*\n"+from, maxFieldText),
@@ -252,7 +252,7 @@ func (b *Bot) historyText(evs []store.Event) string {
 	}
 	lines := make([]string, 0, len(shown))
 	for _, e := range shown {
-		lines = append(lines, fmt.Sprintf("%s · %s %s", e.At.In(b.phases.Location).Format("2 Jan 15:04"), actorText(e.Actor), eventText(e)))
+		lines = append(lines, fmt.Sprintf("%s · %s %s", e.At.In(b.phases.Location).Format("2 Jan 15:04"), actorText(e), eventText(e)))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -278,7 +278,7 @@ func (b *Bot) cardActions(c store.Contribution) slack.Block {
 	els = append(els, button(actReply, "Reply", ""))
 	if c.Status != store.StatusClosed {
 		assign := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain("Assign to…", maxButtonText), actAssign)
-		if slackUserID.MatchString(c.Assignee) {
+		if store.IsSlackUserID(c.Assignee) {
 			assign.InitialUser = c.Assignee
 		}
 		var opts []*slack.OptionBlockObject
@@ -329,7 +329,7 @@ func (b *Bot) contributionLine(c store.Contribution, now time.Time) string {
 	}
 	who := "nobody"
 	if c.Assignee != "" {
-		who = actorText(c.Assignee)
+		who = userMention(c.Assignee)
 	}
 	subject := c.Subject
 	if subject == "" {

@@ -194,7 +194,7 @@ func blocksMrkdwn(blocks []slack.Block) string {
 	for _, bl := range blocks {
 		switch x := bl.(type) {
 		case *slack.HeaderBlock:
-			lines = append(lines, "*"+x.Text.Text+"*")
+			lines = append(lines, "*"+escapeMrkdwn(x.Text.Text)+"*") // plain text, shown as mrkdwn here
 		case *slack.SectionBlock:
 			if x.Text != nil {
 				lines = append(lines, x.Text.Text)

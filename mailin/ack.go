@@ -278,8 +278,8 @@ func (w *AckWorker) handleReply(ctx context.Context, it store.OutboxItem) (store
 	if err := w.sender.Send(ctx, w.from.Address, []string{to.Address}, raw); err != nil {
 		return store.OutboxResult{}, fmt.Errorf("reply %s: %w", c.Ref, err)
 	}
-	actor := ackFirstNonEmpty(p.Actor, p.ActorName, "secretariat")
-	note := store.ThreadNote{Type: store.NoteReplySent, Text: fmt.Sprintf("reply by %s sent to %s", ackFirstNonEmpty(p.ActorName, actor), to.Address)}
+	actor := ackFirstNonEmpty(store.SlackActor(p.Actor), p.ActorName, "secretariat")
+	note := store.ThreadNote{Type: store.NoteReplySent, Text: fmt.Sprintf("reply by %s sent to %s", ackFirstNonEmpty(p.ActorName, p.Actor, "secretariat"), to.Address)}
 	return store.OutboxResult{
 		Outbound: &rec,
 		Notes:    []store.ThreadNote{note},

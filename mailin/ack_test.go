@@ -858,7 +858,7 @@ func TestReplyThreadedInTheConversation(t *testing.T) {
 		t.Fatal(err)
 	}
 	i := slices.IndexFunc(evs, func(ev store.Event) bool { return ev.Action == store.ActionReply })
-	if i < 0 || evs[i].Actor != "U123" || !strings.Contains(string(evs[i].Details), "Gitanjali Sah") {
+	if i < 0 || evs[i].Actor != "slack:U123" || !strings.Contains(string(evs[i].Details), "Gitanjali Sah") {
 		t.Errorf("no reply event by U123: %+v", evs)
 	}
 	stored := e.item(r.ContributionID, "reply:test:1")

@@ -484,6 +484,11 @@ const (
 	prefetchThreadsSQL = `SELECT k.id AS message_id, t.contribution_id FROM unnest($1::text[]) AS k(id),
 		LATERAL (SELECT m.contribution_id FROM messages m WHERE m.message_id = k.id AND m.kind <> 'duplicate'
 			AND m.contribution_id IS NOT NULL ORDER BY m.id DESC LIMIT 1) t`
+	// prefetchSentSQL finds the messages we sent among the Message-IDs bounces name:
+	// only those link a bounce to a contribution.
+	prefetchSentSQL = `SELECT k.id AS message_id, t.contribution_id FROM unnest($1::text[]) AS k(id),
+		LATERAL (SELECT m.contribution_id FROM messages m WHERE m.message_id = k.id AND m.direction = 'out'
+			AND m.contribution_id IS NOT NULL ORDER BY m.id DESC LIMIT 1) t`
 	prefetchRefsSQL = `SELECT c.ref, c.id FROM unnest($1::text[]) AS k(ref),
 		LATERAL (SELECT c.ref, c.id FROM contributions c WHERE c.ref = k.ref OFFSET 0) c`
 	prefetchSendersSQL = `SELECT c.id, c.email, c.subject,
@@ -504,7 +509,7 @@ const (
 func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol IngestPolicy) (*batchContext, error) {
 	bc := newBatchContext(pol, s.phases)
 	var uids []int64
-	var ids, shas, threadIDs, tags, senders, recipients []string
+	var ids, shas, threadIDs, sentIDs, tags, senders, recipients []string
 	for i := range b.Messages {
 		m := &b.Messages[i]
 		if m.UID > 0 {
@@ -520,7 +525,7 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 		}
 		threadIDs = append(threadIDs, m.References...)
 		if m.BounceOf != "" {
-			threadIDs = append(threadIDs, strings.Trim(m.BounceOf, "<>"))
+			sentIDs = append(sentIDs, strings.Trim(m.BounceOf, "<>"))
 		}
 		if m.RefTag != "" {
 			tags = append(tags, strings.ToUpper(m.RefTag))
@@ -530,7 +535,7 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 		}
 		recipients = append(recipients, ackRecipient(m))
 	}
-	for _, keys := range []*[]string{&ids, &shas, &threadIDs, &tags, &senders, &recipients} {
+	for _, keys := range []*[]string{&ids, &shas, &threadIDs, &sentIDs, &tags, &senders, &recipients} {
 		slices.Sort(*keys)
 		*keys = slices.Compact(*keys)
 	}
@@ -576,6 +581,18 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 		}
 		for _, r := range rows {
 			bc.threads[r.MessageID] = r.ContributionID
+		}
+	}
+	if len(sentIDs) > 0 {
+		var rows []struct {
+			MessageID      string `db:"message_id"`
+			ContributionID int64  `db:"contribution_id"`
+		}
+		if err := s.selectPrepared(ctx, tx, &rows, prefetchSentSQL, textArray(sentIDs)); err != nil {
+			return nil, fmt.Errorf("sent messages: %w", err)
+		}
+		for _, r := range rows {
+			bc.sent[r.MessageID] = r.ContributionID
 		}
 	}
 	if len(tags) > 0 {

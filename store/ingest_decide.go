@@ -51,6 +51,7 @@ type batchContext struct {
 	positions map[string]bool  // "mailbox/uidvalidity/uid" already stored
 	known     map[string]prior // Message-ID, or "sha:"+hash when none → the stored message
 	threads   map[string]int64 // Message-ID of a stored message → its contribution
+	sent      map[string]int64 // Message-ID of a message we sent, named by a bounce → its contribution
 	refs      map[string]int64 // reference number → contribution
 	senders   map[string][]priorContribution
 	ackCounts map[string]int // lower(address) → acknowledgements queued in 24 hours
@@ -58,7 +59,7 @@ type batchContext struct {
 
 func newBatchContext(pol IngestPolicy, phases *Phases) *batchContext {
 	return &batchContext{pol: pol, phases: phases, positions: map[string]bool{}, known: map[string]prior{},
-		threads: map[string]int64{}, refs: map[string]int64{}, senders: map[string][]priorContribution{},
+		threads: map[string]int64{}, sent: map[string]int64{}, refs: map[string]int64{}, senders: map[string][]priorContribution{},
 		ackCounts: map[string]int{}}
 }
 
@@ -153,8 +154,14 @@ func (bc *batchContext) decide(m *Inbound, now time.Time) (decision, error) {
 	case MsgContribution, MsgFollowUp:
 		return bc.decideHuman(m, now), nil
 	case MsgBounce:
-		return decision{act: actBounce, kind: MsgBounce, reason: m.KindReason,
-			contributionID: bc.threads[strings.Trim(m.BounceOf, "<>")]}, nil
+		// A bounce is about one of our contributions only when it names a message we
+		// sent: anybody can write a "bounce" quoting their own earlier message.
+		bounceOf := strings.Trim(m.BounceOf, "<>")
+		d := decision{act: actBounce, kind: MsgBounce, reason: m.KindReason, contributionID: bc.sent[bounceOf]}
+		if bounceOf != "" && d.contributionID == 0 {
+			d.reason += "; it names no message we sent (" + bounceOf + ")"
+		}
+		return d, nil
 	case MsgQuarantined:
 		return decision{act: actQuarantine, kind: MsgQuarantined, reason: m.KindReason}, nil
 	case MsgAutoReply, MsgList, MsgOwn:
@@ -346,7 +353,7 @@ func robotReason(kind MessageKind, why string, headers map[string]string) string
 	if v := get("Auto-Submitted"); v != "" && !strings.HasPrefix(v, "no") {
 		return "it carries Auto-Submitted: " + v + ": a robot's mail is never acknowledged"
 	}
-	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Failed-Recipients"} {
+	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Failed-Recipients", "X-Auto-Response-Suppress", "X-Loop"} {
 		if get(k) != "" {
 			return "it carries " + k + ": a robot's mail is never acknowledged"
 		}

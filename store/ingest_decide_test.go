@@ -104,10 +104,16 @@ func TestDecideWhatAMessageBecomes(t *testing.T) {
 				bc.known["a@x"] = prior{ID: 3, RawSHA256: otherSHA, Kind: MsgAutoReply}
 			},
 			act: actSupersede, kind: MsgFollowUp, reason: "In-Reply-To", cid: 0},
-		{name: "a bounce of a stored message names its contribution",
+		{name: "a bounce of a message we sent names its contribution",
 			m:   func(m *Inbound) { m.Kind, m.KindReason, m.BounceOf = MsgBounce, "delivery-status", "<ack-1@wsis>" },
-			bc:  func(bc *batchContext, m *Inbound) { bc.threads["ack-1@wsis"] = 5 },
+			bc:  func(bc *batchContext, m *Inbound) { bc.sent["ack-1@wsis"] = 5 },
 			act: actBounce, kind: MsgBounce, reason: "delivery-status", cid: 5},
+		{name: "a bounce of a message we received names none",
+			m: func(m *Inbound) {
+				m.Kind, m.KindReason, m.BounceOf = MsgBounce, "delivery-status", "<theirs-1@example.org>"
+			},
+			bc:  func(bc *batchContext, m *Inbound) { bc.threads["theirs-1@example.org"] = 5 },
+			act: actBounce, kind: MsgBounce, reason: "names no message we sent"},
 		{name: "a bounce of something unknown names none",
 			m:   func(m *Inbound) { m.Kind, m.KindReason, m.BounceOf = MsgBounce, "delivery-status", "<x@y>" },
 			act: actBounce, kind: MsgBounce, reason: "delivery-status"},
@@ -206,6 +212,11 @@ func TestDecidePromotedRobotMailIsNeverAcknowledged(t *testing.T) {
 	}
 	if r := robotReason(MsgList, "List-Id", map[string]string{"auto-submitted": "auto-generated"}); !strings.Contains(r, "Auto-Submitted") {
 		t.Fatalf("list mail with Auto-Submitted: %q", r)
+	}
+	for _, h := range []string{"X-Auto-Response-Suppress", "X-Loop"} {
+		if r := robotReason(MsgList, "List-Id", map[string]string{h: "All"}); !strings.Contains(r, h) {
+			t.Errorf("list mail with %s: %q", h, r)
+		}
 	}
 	if r := robotReason(MsgList, "List-Id", map[string]string{"Auto-Submitted": "no"}); r != "" {
 		t.Fatalf("a person's list post: %q; want acknowledged", r)

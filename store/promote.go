@@ -43,8 +43,9 @@ var ErrNotPromotable = errors.New("store: only a message sorted away can be made
 // allows it (acknowledgements on, the message still within the window, the sender's
 // address one that takes mail), and never for mail a robot sent: a bounce, an automatic
 // reply, our own mail, list mail with robots' headers, or a quarantined message (nobody
-// could tell who sent it). Doing it again, or two people at once, changes nothing more.
-func (s *Store) PromoteMessage(ctx context.Context, messageID int64, actor string, p Promotion) (Promoted, error) {
+// could tell who sent it). user is the Slack user who does it. Doing it again, or two
+// people at once, changes nothing more.
+func (s *Store) PromoteMessage(ctx context.Context, messageID int64, user string, p Promotion) (Promoted, error) {
 	var out Promoted
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		var row struct {
@@ -114,7 +115,7 @@ func (s *Store) PromoteMessage(ctx context.Context, messageID int64, actor strin
 		if err := w.flush(ctx, tx); err != nil {
 			return err
 		}
-		reason := fmt.Sprintf("made a contribution by %s; it had been sorted as %s (%s)", CleanText(actor), row.Kind, row.KindReason)
+		reason := fmt.Sprintf("made a contribution by %s; it had been sorted as %s (%s)", CleanText(user), row.Kind, row.KindReason)
 		var promoted int64
 		if err := s.get(ctx, tx, &promoted, promoteMessageSQL, messageID, id.contribution, reason); err != nil {
 			return fmt.Errorf("promote: %w", err)
@@ -126,7 +127,7 @@ func (s *Store) PromoteMessage(ctx context.Context, messageID int64, actor strin
 		if c.reason != "" {
 			details["acknowledgement"] = "none: " + c.reason
 		}
-		if _, err := s.insertEvent(ctx, tx, id.contribution, actor, ActionPromote, "", "", details); err != nil {
+		if _, err := s.insertEvent(ctx, tx, id.contribution, SlackActor(user), ActionPromote, "", "", details); err != nil {
 			return err
 		}
 		return notifyOutbox(ctx, tx)

@@ -27,6 +27,7 @@ func namedQueries() []namedQuery {
 		{"prefetch-positions", prefetchPositionsSQL},
 		{"prefetch-known", prefetchKnownSQL},
 		{"prefetch-threads", prefetchThreadsSQL},
+		{"prefetch-sent", prefetchSentSQL},
 		{"prefetch-refs", prefetchRefsSQL},
 		{"prefetch-senders", prefetchSendersSQL},
 		{"prefetch-ack-counts", prefetchAckCountsSQL},
