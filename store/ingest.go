@@ -105,10 +105,10 @@ type IngestPolicy struct {
 	OurAddresses []string
 }
 
-// DefaultIngestPolicy acknowledges mail up to 24 hours old, at most 5 per sender a day
-// and 300 an hour in all.
+// DefaultIngestPolicy acknowledges mail up to 24 hours old, at most 5 per sender a day,
+// with no hourly budget (WSISBOT_ACK_HOURLY_LIMIT sets one; see mailin.MailConfig).
 func DefaultIngestPolicy() IngestPolicy {
-	return IngestPolicy{Ack: true, AckWindow: 24 * time.Hour, AckPerSenderPerDay: 5, AckHourlyLimit: 300}
+	return IngestPolicy{Ack: true, AckWindow: 24 * time.Hour, AckPerSenderPerDay: 5}
 }
 
 // IngestBatch is a run of messages from one mailbox, in UID order, and the checkpoint
