@@ -7,6 +7,8 @@ CREATE INDEX outbox_ack_key_idx ON outbox ((payload->>'ack_key'), created_at)
     WHERE kind = 'ack_email' AND failed_at IS NULL;
 CREATE INDEX outbox_ack_created_idx ON outbox (created_at)
     WHERE kind = 'ack_email' AND failed_at IS NULL;
+-- The cap no longer finds acknowledgements from the recipients' messages.
+DROP INDEX messages_ack_recipient_idx;
 
 -- Items queued before carry no recipient: the mail worker writes to the contribution's
 -- From address only. So that the cap remembers the last day's acknowledgements, they
@@ -23,5 +25,7 @@ UPDATE outbox o SET payload = o.payload || jsonb_build_object('ack_key',
     FROM a WHERE o.id = a.id AND NOT o.payload ? 'ack_key';
 
 -- +goose Down
+CREATE INDEX messages_ack_recipient_idx ON messages (lower(COALESCE(NULLIF(reply_to, ''), from_email)))
+    WHERE direction = 'in';
 DROP INDEX outbox_ack_created_idx;
 DROP INDEX outbox_ack_key_idx;
