@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store"
@@ -268,4 +269,61 @@ func FuzzParseAuthResults(f *testing.F) {
 			t.Fatalf("dmarc=fail out of nowhere in %q", s)
 		}
 	})
+}
+
+// dropControls removes the control characters the parser drops (NUL and the like).
+func dropControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// FuzzAckRecipient: whatever From and Reply-To say, the intake decides at most one
+// recipient, a usable address written in one of those two fields, or none with a reason.
+func FuzzAckRecipient(f *testing.F) {
+	for _, s := range [][2]string{
+		{"writer@gov.example", "\"boss@gov.example\" <victim@target.example>"},
+		{"victim@target.example", "victim@target.example, fresh@elsewhere.example"},
+		{"", "=?x-unknown?q?Office?= <fresh@elsewhere.example>"},
+		{"writer", "victim@localhost"},
+		{"a@b.example", "=?utf-8?q?victim=40target.example?="},
+		{"\"a@x\" <b@y.example>", "<n1>, c@d.example"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, from, replyTo string) {
+		clean := strings.NewReplacer("\r", " ", "\n", " ")
+		from, replyTo = clean.Replace(from), clean.Replace(replyTo)
+		raw := []byte("From: " + from + "\r\nReply-To: " + replyTo + "\r\nTo: wsis-info@itu.int\r\nSubject: x\r\n\r\nbody\r\n")
+		p, err := parse.Parse(raw, parse.Limits{})
+		in := ToInbound(raw, 1, 1, time.Now(), "INBOX", p, err, store.IngestPolicy{OurAddresses: []string{"wsis-info@itu.int"}})
+		if in.Kind == store.MsgQuarantined {
+			return
+		}
+		switch {
+		case in.AckTo == "" && in.AckRefusal == "":
+			t.Fatalf("neither a recipient nor a reason for From %q Reply-To %q", from, replyTo)
+		case in.AckTo != "" && in.AckRefusal != "" && !strings.Contains(in.AckRefusal, "Authentication-Results"):
+			t.Fatalf("a recipient %q and a refusal %q", in.AckTo, in.AckRefusal)
+		case in.AckTo != "" && !store.UsableAckAddress(in.AckTo):
+			t.Fatalf("unusable recipient %q", in.AckTo)
+		case in.AckTo != "" && !strings.Contains(strings.ToLower(dropControls(from+" "+replyTo)), strings.ToLower(in.AckTo)):
+			t.Fatalf("recipient %q is in neither From %q nor Reply-To %q", in.AckTo, from, replyTo)
+		}
+	})
+}
+
+func TestIngestPolicyCarriesTheAcknowledgementLimits(t *testing.T) {
+	cfg := MailConfig{From: "WSIS Secretariat <wsis-info@itu.int>", Ack: true, AckWindow: time.Hour, AckPerDay: 5,
+		AckPerHour: 300, AuthservIDs: []string{"mx.itu.int"}}
+	pol, err := cfg.IngestPolicy(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pol.AckPerSenderPerDay != 5 || pol.AckHourlyLimit != 300 || !slices.Equal(pol.AuthservIDs, []string{"mx.itu.int"}) {
+		t.Fatalf("policy %+v", pol)
+	}
 }
