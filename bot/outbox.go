@@ -410,6 +410,8 @@ func (b *Bot) postNotice(ctx context.Context, it store.OutboxItem) error {
 		text, err = b.escalationText(ctx, n)
 	case store.NoticeWatchdog:
 		text = b.watchdogText(n)
+	case store.NoticeAckBudget:
+		text = b.ackBudgetText(n)
 	default:
 		return store.Permanent(fmt.Errorf("unknown notice type %q", n.Type))
 	}
@@ -425,6 +427,18 @@ func (b *Bot) postNotice(ctx context.Context, it store.OutboxItem) error {
 		return outboxError("post notice", err)
 	}
 	return nil
+}
+
+// ackBudgetText tells the channel that the hourly acknowledgement budget held some back.
+func (b *Bot) ackBudgetText(n notice) string {
+	hour := "this hour"
+	if t, err := time.Parse(time.RFC3339, n.Since); err == nil {
+		hour = "the hour from " + b.genevaTime(t)
+	}
+	return fmt.Sprintf("🚦 *Acknowledgements held back:* the budget of %d acknowledgements an hour (WSISBOT_ACK_HOURLY_LIMIT) was reached in %s; "+
+		"%d held back so far, not sent. Until fewer than %d went out in the last 60 minutes, new contributions get no acknowledgement "+
+		"(each card says so); this is the only notice for %s. Many at once may be a flood of forged mail using us as a relay.",
+		n.Limit, hour, n.Held, n.Limit, hour)
 }
 
 func (b *Bot) quarantineText(ctx context.Context, it store.OutboxItem, n notice) (string, error) {

@@ -144,7 +144,10 @@ func (w *AckWorker) handleAck(ctx context.Context, it store.OutboxItem) (store.O
 	if err != nil {
 		return store.OutboxResult{}, err
 	}
-	to := w.recipient(ctx, msg)
+	to, err := ackTo(it, c)
+	if err != nil {
+		return store.OutboxResult{}, store.Permanent(fmt.Errorf("ack %s: %w", c.Ref, err))
+	}
 	if why := w.refusal(to.Address); why != "" {
 		return store.OutboxResult{}, store.Permanent(fmt.Errorf("ack: not sent: %s", why))
 	}
@@ -195,6 +198,30 @@ func (w *AckWorker) handleAck(ctx context.Context, it store.OutboxItem) (store.O
 	}
 	note := store.ThreadNote{Type: store.NoteAckSent, Text: fmt.Sprintf("in %s", languageName(words.Language))}
 	return store.OutboxResult{Outbound: &rec, AckSent: true, Notes: []store.ThreadNote{note}}, nil
+}
+
+// ackTo is the one address an acknowledgement goes to: the one the intake decided and
+// stored with the item (store.AckPayload), exactly; the headers are never read again.
+// An item queued before the recipient was stored with it goes to the contribution's
+// From address only, never to a Reply-To.
+func ackTo(it store.OutboxItem, c store.Contribution) (*mail.Address, error) {
+	var p store.AckPayload
+	if len(it.Payload) > 0 {
+		if err := json.Unmarshal(it.Payload, &p); err != nil {
+			return nil, fmt.Errorf("payload: %w", err)
+		}
+	}
+	if p.To == "" {
+		p.To = c.FromEmail
+	}
+	if !store.UsableAckAddress(p.To) {
+		return nil, fmt.Errorf("not sent: %q is not a usable address", p.To)
+	}
+	to := &mail.Address{Address: p.To}
+	if strings.EqualFold(p.To, c.FromEmail) {
+		to.Name = c.FromName
+	}
+	return to, nil
 }
 
 // ackedMessage is the inbound message the item acknowledges: the item's message, else

@@ -815,7 +815,7 @@ func (p *Poller) inbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
 	case f.unreadable != nil:
 		raw := fmt.Appendf(nil, "The IMAP server would not deliver message UID %d (UIDVALIDITY %d) of %s: %v\r\n",
 			f.uid, uidValidity, p.cfg.Mailbox, f.unreadable)
-		return ToInbound(raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil, &notDeliveredError{f.unreadable}, p.pol.OurAddresses)
+		return ToInbound(raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil, &notDeliveredError{f.unreadable}, p.pol)
 	case f.headerOnly, f.truncated:
 		kept := "its header"
 		if f.truncated {
@@ -823,10 +823,10 @@ func (p *Poller) inbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
 		}
 		return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil,
 			fmt.Errorf("%w: over the size limit of %d bytes (WSISBOT_MAX_MESSAGE_BYTES): only %s is kept here; the whole message is still on the IMAP server",
-				parse.ErrTooLarge, p.maxMessageBytes(), kept), p.pol.OurAddresses)
+				parse.ErrTooLarge, p.maxMessageBytes(), kept), p.pol)
 	}
 	parsed, err := safeParse(f.raw, p.limits)
-	return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, parsed, err, p.pol.OurAddresses)
+	return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, parsed, err, p.pol)
 }
 
 // safeParse is Parse that turns a panic into an error: one message must not stop intake.

@@ -30,7 +30,16 @@ type Inbound struct {
 	References []string
 	FromName   string
 	FromEmail  string
-	ReplyTo    string // the address an acknowledgement goes to, when not From
+	ReplyTo    string // the first Reply-To address that is not From, for the record
+	// AckTo is the one address an acknowledgement may go to, decided by the intake:
+	// Reply-To when it is a usable address, else From. It is stored with the
+	// acknowledgement (AckPayload) and counted by the cap under AckKey. Empty with
+	// AckRefusal set: no acknowledgement. Both empty (a caller that did not decide, such
+	// as the promotion of a stored message): ReplyTo when usable, else FromEmail.
+	AckTo string
+	// AckRefusal is why the intake found that the message must not be acknowledged (no
+	// usable address; the receiving server found its authentication failed), or "".
+	AckRefusal string
 	To         string
 	Cc         string
 	Subject    string
@@ -81,14 +90,23 @@ type IngestPolicy struct {
 	// AckWindow: mail that reached the mailbox longer ago than this is history: stored
 	// and carded, never acknowledged.
 	AckWindow time.Duration
-	// AckPerSenderPerDay caps acknowledgements to one address over 24 hours (0: no cap).
+	// AckPerSenderPerDay caps acknowledgements to one address over 24 hours (0: no cap),
+	// counted under AckKey (so a+1@x and a+2@x are one address).
 	AckPerSenderPerDay int
+	// AckHourlyLimit caps acknowledgements to all addresses together over the last 60
+	// minutes, across replicas (0: no cap). When it is reached acknowledgements are held
+	// back (the contribution records why) and the channel is told once per clock hour.
+	AckHourlyLimit int
+	// AuthservIDs are the authserv-ids of the Authentication-Results header fields the
+	// intake trusts (WSISBOT_AUTHSERV_ID); none: the topmost field only.
+	AuthservIDs []string
 	// OurAddresses are the secretariat's own addresses: mail from them is never a
 	// contribution and never acknowledged.
 	OurAddresses []string
 }
 
-// DefaultIngestPolicy acknowledges mail up to 24 hours old, at most 5 per sender a day.
+// DefaultIngestPolicy acknowledges mail up to 24 hours old, at most 5 per sender a day,
+// with no hourly budget (WSISBOT_ACK_HOURLY_LIMIT sets one; see mailin.MailConfig).
 func DefaultIngestPolicy() IngestPolicy {
 	return IngestPolicy{Ack: true, AckWindow: 24 * time.Hour, AckPerSenderPerDay: 5}
 }
@@ -254,6 +272,9 @@ func (s *Store) ingestBatch(ctx context.Context, b IngestBatch, pol IngestPolicy
 			if out[i].NewContrib && out[i].Ref == "" {
 				out[i].Ref = w.refs[out[i].ContributionID]
 			}
+		}
+		if err := s.alertAckBudget(ctx, tx, r); err != nil {
+			return err
 		}
 		if r.queued {
 			if err := notifyOutbox(ctx, tx); err != nil {
@@ -497,11 +518,6 @@ const (
 		FROM unnest($1::text[]) AS k(email), LATERAL (SELECT c.id, lower(c.from_email) AS email, c.subject
 			FROM contributions c WHERE lower(c.from_email) = k.email OFFSET 0) c
 		ORDER BY c.id`
-	prefetchAckCountsSQL = `SELECT k.email, a.n FROM unnest($1::text[]) AS k(email),
-		LATERAL (SELECT sum((SELECT count(*) FROM outbox o WHERE o.message_id = m.id AND o.kind = 'ack_email'
-				AND o.created_at > $2 AND o.failed_at IS NULL)) AS n
-			FROM messages m WHERE m.direction = 'in' AND lower(COALESCE(NULLIF(m.reply_to, ''), m.from_email)) = k.email) a
-		WHERE a.n > 0`
 )
 
 // prefetch reads what the decide step needs to know about stored mail for the batch b,
@@ -533,7 +549,9 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 		if m.FromEmail != "" {
 			senders = append(senders, strings.ToLower(m.FromEmail))
 		}
-		recipients = append(recipients, ackRecipient(m))
+		if to := ackRecipient(m); to != "" {
+			recipients = append(recipients, AckKey(to))
+		}
 	}
 	for _, keys := range []*[]string{&ids, &shas, &threadIDs, &sentIDs, &tags, &senders, &recipients} {
 		slices.Sort(*keys)
@@ -620,18 +638,9 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 		for _, r := range rows {
 			bc.senders[r.Email] = append(bc.senders[r.Email], priorContribution{ID: r.ID, Subject: normSubject(r.Subject), Hashes: r.Hashes})
 		}
-		var counts []struct {
-			Email string `db:"email"`
-			N     int    `db:"n"`
-		}
-		// The cap counts the address acknowledgements go to (Reply-To, else From), so
-		// that nobody can make us mail a third party by naming it as Reply-To.
-		if err := s.selectPrepared(ctx, tx, &counts, prefetchAckCountsSQL, textArray(recipients), s.clock.Now().Add(-24*time.Hour)); err != nil {
-			return nil, fmt.Errorf("acknowledgement counts: %w", err)
-		}
-		for _, c := range counts {
-			bc.ackCounts[c.Email] = c.N
-		}
+	}
+	if err := s.prefetchAcks(ctx, tx, b, pol, bc, recipients); err != nil {
+		return nil, err
 	}
 	return bc, nil
 }

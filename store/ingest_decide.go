@@ -15,7 +15,7 @@ import (
 // normalise makes the text of an inbound message acceptable to PostgreSQL, once, where
 // it enters the store (see CleanText), and computes the hashes the store keys on.
 func (m *Inbound) normalise() {
-	for _, p := range []*string{&m.KindReason, &m.MessageID, &m.InReplyTo, &m.FromName, &m.FromEmail, &m.ReplyTo,
+	for _, p := range []*string{&m.KindReason, &m.MessageID, &m.InReplyTo, &m.FromName, &m.FromEmail, &m.ReplyTo, &m.AckTo, &m.AckRefusal,
 		&m.To, &m.Cc, &m.Subject, &m.Text, &m.FreshText, &m.HTML, &m.Language, &m.RefTag, &m.BounceOf,
 		&m.Suggestion.StakeholderType, &m.Suggestion.Organisation} {
 		*p = CleanText(*p)
@@ -54,7 +54,9 @@ type batchContext struct {
 	sent      map[string]int64 // Message-ID of a message we sent, named by a bounce → its contribution
 	refs      map[string]int64 // reference number → contribution
 	senders   map[string][]priorContribution
-	ackCounts map[string]int // lower(address) → acknowledgements queued in 24 hours
+	ackCounts map[string]int // AckKey(address) → acknowledgements queued in 24 hours
+	ackHour   int            // acknowledgements queued to anyone in the last hour, the batch's included
+	ackHeld   int            // acknowledgements the hourly budget held back in the batch
 }
 
 func newBatchContext(pol IngestPolicy, phases *Phases) *batchContext {
@@ -261,10 +263,12 @@ func (bc *batchContext) ackSuppression(m *Inbound, received, now time.Time) stri
 	switch {
 	case !pol.Ack:
 		return "acknowledgements are turned off (WSISBOT_ACK=off)"
+	case m.AckRefusal != "":
+		return m.AckRefusal
 	case to == "":
 		return "the sender has no address"
 	case m.NoReply:
-		return "the sender's address (" + to + ") is a no-reply or system address"
+		return "the sender's address (" + strings.ToLower(to) + ") is a no-reply or system address"
 	}
 	for _, our := range pol.OurAddresses {
 		if strings.EqualFold(our, to) || strings.EqualFold(our, m.FromEmail) {
@@ -276,9 +280,15 @@ func (bc *batchContext) ackSuppression(m *Inbound, received, now time.Time) stri
 			humanDuration(now.Sub(received)), humanDuration(pol.AckWindow))
 	}
 	if pol.AckPerSenderPerDay > 0 {
-		if n := bc.ackCounts[to]; n >= pol.AckPerSenderPerDay {
-			return fmt.Sprintf("%s already received %d acknowledgements in 24 hours (the cap)", to, n)
+		if n := bc.ackCounts[AckKey(to)]; n >= pol.AckPerSenderPerDay {
+			return fmt.Sprintf("%s already received %d acknowledgements in 24 hours (the cap)", AckKey(to), n)
 		}
+	}
+	// Last: only an acknowledgement that would otherwise go counts as held back.
+	if pol.AckHourlyLimit > 0 && bc.ackHour >= pol.AckHourlyLimit {
+		bc.ackHeld++
+		return fmt.Sprintf("%s (%d an hour, WSISBOT_ACK_HOURLY_LIMIT) was spent when it arrived: held back, not sent",
+			ackBudgetReasonPrefix, pol.AckHourlyLimit)
 	}
 	return ""
 }
@@ -309,7 +319,8 @@ func (bc *batchContext) remember(m *Inbound, res Ingested) {
 		}
 		bc.senders[email] = append(bc.senders[email], pc)
 		if res.AckQueued {
-			bc.ackCounts[ackRecipient(m)]++
+			bc.ackCounts[AckKey(ackRecipient(m))]++
+			bc.ackHour++
 		}
 	}
 }
@@ -390,12 +401,22 @@ func attachmentSHA(a InboundAttachment) string {
 	return SHA256Hex(a.Data)
 }
 
-// ackRecipient is the address an acknowledgement goes to: Reply-To, else From.
+// ackRecipient is the one address an acknowledgement of m may go to, exactly as it
+// will be written, or "" for none: the intake's AckTo when it decided (AckTo or
+// AckRefusal set), else Reply-To when usable, else From when usable.
 func ackRecipient(m *Inbound) string {
-	if r := strings.TrimSpace(m.ReplyTo); r != "" {
-		return strings.ToLower(r)
+	if m.AckTo != "" || m.AckRefusal != "" {
+		if to := strings.TrimSpace(m.AckTo); UsableAckAddress(to) {
+			return to
+		}
+		return ""
 	}
-	return strings.ToLower(strings.TrimSpace(m.FromEmail))
+	for _, a := range []string{m.ReplyTo, m.FromEmail} {
+		if a = strings.TrimSpace(a); UsableAckAddress(a) {
+			return a
+		}
+	}
+	return ""
 }
 
 // humanDuration says a duration the way people do: "36 days", "5 hours", "20 minutes".

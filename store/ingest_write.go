@@ -253,7 +253,7 @@ func (w *writer) addContribution(id rowIDs, c newContribution, m *Inbound, msg *
 	}
 	w.outbox = append(w.outbox, outboxValues(OutboxSlackCard, fmt.Sprintf("card:%d", id.contribution), id.contribution, id.message, "{}", c.now))
 	if c.reason == "" {
-		w.outbox = append(w.outbox, outboxValues(OutboxAckEmail, fmt.Sprintf("ack:%d", id.contribution), id.contribution, id.message, "{}", c.now))
+		w.outbox = append(w.outbox, outboxValues(OutboxAckEmail, fmt.Sprintf("ack:%d", id.contribution), id.contribution, id.message, ackPayload(m), c.now))
 	} else {
 		w.outbox = append(w.outbox, outboxValues(OutboxSlackThread, fmt.Sprintf("thread:ack-suppressed:%d", id.contribution),
 			id.contribution, id.message, mustJSON(ThreadNote{Type: NoteAckSuppressed, Text: c.reason}), c.now))

@@ -1,8 +1,9 @@
 package store
 
 // The payloads of outbox items, one type each, used by the side that queues an item and
-// by the side that carries it out. An acknowledgement (ack_email) and a card
-// (slack_card, slack_update) carry none: they are rendered from the contribution.
+// by the side that carries it out. A card (slack_card, slack_update) carries none: it is
+// rendered from the contribution; an acknowledgement (ack_email) carries its recipient
+// (AckPayload, in ack_queries.go).
 
 // ReplyPayload is the payload of a reply_email item: a reply the secretariat wrote in
 // Slack, sent to the stakeholder in the contribution's conversation.
@@ -19,6 +20,7 @@ const (
 	NoticeDeadlineAlert = "deadline_alert"
 	NoticeEscalation    = "escalation"
 	NoticeWatchdog      = "watchdog"
+	NoticeAckBudget     = "ack_budget"
 )
 
 // Notice is the payload of a slack_notice item: a message in the intake channel. Type
@@ -33,7 +35,9 @@ type Notice struct {
 	Condition string `json:"condition,omitempty"` // watchdog
 	State     string `json:"state,omitempty"`     // watchdog: raised or cleared
 	Detail    string `json:"detail,omitempty"`    // watchdog
-	Since     string `json:"since,omitempty"`     // watchdog, cleared: when it was raised
+	Since     string `json:"since,omitempty"`     // watchdog, cleared: when it was raised; ack_budget: the hour's start
+	Limit     int    `json:"limit,omitempty"`     // ack_budget: acknowledgements an hour
+	Held      int    `json:"held,omitempty"`      // ack_budget: how many the first batch over it held back
 
 	ContributionIDs []int64 `json:"contribution_ids,omitempty"` // escalation
 }

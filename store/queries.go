@@ -80,6 +80,8 @@ func namedQueries() []namedQuery {
 		{"sorted-away-count", sortedAwayCountSQL},
 		// ack_queries.go
 		{"raw-head", rawHeadSQL},
+		{"ack-budget-lock", ackBudgetLockSQL},
+		{"ack-hour-count", ackHourCountSQL},
 		// messages.go
 		{"messages", messagesSQL},
 		{"message", messageSQL},
