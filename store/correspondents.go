@@ -76,6 +76,8 @@ type Recipient struct {
 const (
 	// setOtherSenderSQL marks a stored message as from another sender.
 	setOtherSenderSQL = `UPDATE messages SET other_sender = true WHERE id = $1`
+	// messageContributionSQL gives the contribution of a message.
+	messageContributionSQL = `SELECT contribution_id FROM messages WHERE id = $1`
 	// lockOtherSenderSQL locks a message and gives its contribution and sender.
 	lockOtherSenderSQL = `SELECT m.contribution_id, m.from_email, m.other_sender FROM messages m WHERE m.id = $1 FOR UPDATE`
 	// addCorrespondentSQL records a correspondent; nothing when it is recorded.
@@ -133,16 +135,25 @@ func (s *Store) AcceptSender(ctx context.Context, messageID int64, actor string)
 			FromEmail      string `db:"from_email"`
 			OtherSender    bool   `db:"other_sender"`
 		}
+		// The contribution first, then the message: the order the desk's other
+		// decisions and the intake lock them in.
+		var cid *int64
+		if err := s.get(ctx, tx, &cid, messageContributionSQL, messageID); err != nil {
+			return notFound(err)
+		}
+		if cid == nil {
+			return fmt.Errorf("message %d: %w", messageID, ErrNotOtherSender)
+		}
+		c, err := lockContribution(ctx, tx, *cid)
+		if err != nil {
+			return err
+		}
 		if err := s.get(ctx, tx, &row, lockOtherSenderSQL, messageID); err != nil {
 			return notFound(err)
 		}
 		addr := strings.ToLower(strings.TrimSpace(row.FromEmail))
-		if row.ContributionID == nil || addr == "" {
+		if row.ContributionID == nil || *row.ContributionID != c.ID || addr == "" {
 			return fmt.Errorf("message %d: %w", messageID, ErrNotOtherSender)
-		}
-		c, err := lockContribution(ctx, tx, *row.ContributionID)
-		if err != nil {
-			return err
 		}
 		out = SenderDecision{ContributionID: c.ID, Ref: c.Ref, Value: addr}
 		if !row.OtherSender {

@@ -49,6 +49,7 @@ func namedQueries() []namedQuery {
 		{"promote-separated", promoteSeparatedSQL},
 		// correspondents.go
 		{"set-other-sender", setOtherSenderSQL},
+		{"message-contribution", messageContributionSQL},
 		{"lock-other-sender", lockOtherSenderSQL},
 		{"add-correspondent", addCorrespondentSQL},
 		{"settle-address", settleAddressSQL},
