@@ -177,7 +177,8 @@ func TestActionsEndToEnd(t *testing.T) {
 		if err := json.Unmarshal(it.Payload, &p); err != nil {
 			t.Fatal(err)
 		}
-		if p != (store.ReplyPayload{Text: "Thank you, we need the annex in PDF.", Actor: "U1", ActorName: "Ada Secretariat"}) {
+		if p != (store.ReplyPayload{Text: "Thank you, we need the annex in PDF.", Actor: "U1", ActorName: "Ada Secretariat",
+			To: "amina@gov.example", ToName: "Amina Sender", ToRole: store.RecipientContact}) {
 			t.Fatalf("payload = %+v", p)
 		}
 		// Slack delivering the same submission twice makes one email.

@@ -58,6 +58,11 @@ type Store interface {
 	SortedAway(ctx context.Context, since, until time.Time, offset, limit int) ([]store.SortedMessage, int, error)
 	RawMessage(ctx context.Context, id int64) ([]byte, error)
 	PromoteMessage(ctx context.Context, messageID int64, actor string, p store.Promotion) (store.Promoted, error)
+
+	OtherSenders(ctx context.Context, contributionID int64) ([]store.Message, error)
+	Recipients(ctx context.Context, contributionID int64) ([]store.Recipient, error)
+	AcceptSender(ctx context.Context, messageID int64, actor string) (store.SenderDecision, error)
+	TrustDomain(ctx context.Context, contributionID int64, actor, domain string) (store.SenderDecision, error)
 }
 
 var _ Store = (*store.Store)(nil)

@@ -19,7 +19,7 @@ func (d *desk) bounceMail(uid uint32, quotedMessageID string) store.Inbound {
 		"Content-Type: text/plain; charset=utf-8\r\n\r\nThis is the mail system. Your message could not be delivered.\r\n\r\n"+
 		"----- Original message -----\r\nMessage-ID: <%s>\r\nSubject: Our contribution\r\n", uid, quotedMessageID)
 	p, err := parse.Parse([]byte(raw), parse.Limits{})
-	in := mailin.ToInbound([]byte(raw), 1, uid, d.clock.Now(), "INBOX", p, err, []string{"wsis-info@itu.int"})
+	in := mailin.ToInbound([]byte(raw), 1, uid, d.clock.Now(), "INBOX", p, err, store.IngestPolicy{OurAddresses: []string{"wsis-info@itu.int"}})
 	if in.Kind != store.MsgBounce || in.BounceOf != quotedMessageID {
 		d.t.Fatalf("the notice was read as %q (%s), bounce of %q", in.Kind, in.KindReason, in.BounceOf)
 	}

@@ -44,6 +44,7 @@ type cardData struct {
 	Attachments  []store.Attachment
 	Events       []store.Event
 	MessageCount int
+	Others       []store.Message // mail from other senders waiting for a decision
 }
 
 func (b *Bot) loadCard(ctx context.Context, id int64) (cardData, error) {
@@ -66,6 +67,9 @@ func (b *Bot) loadCard(ctx context.Context, id int64) (cardData, error) {
 		return d, err
 	}
 	if d.MessageCount, err = b.st.MessageCount(ctx, id); err != nil {
+		return d, err
+	}
+	if d.Others, err = b.st.OtherSenders(ctx, id); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -200,6 +204,8 @@ func (b *Bot) cardBlocks(d cardData, now time.Time, withActions bool) []slack.Bl
 	if len(notes) > 0 {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(strings.Join(notes, "\n"), maxContextText)))
 	}
+
+	blocks = append(blocks, b.otherSenderBlocks(d, withActions)...)
 
 	if hist := b.historyText(d.Events); hist != "" {
 		blocks = append(blocks, slack.NewContextBlock("history", mrkdwn(hist, maxContextText)))

@@ -191,6 +191,9 @@ func humanSize(n int64) string {
 // eventText says what an event did, for the card's history.
 func eventText(e store.Event) string {
 	d := parseDetails(e.Details)
+	if s, ok := correspondenceEventText(e, d); ok {
+		return s
+	}
 	switch e.Action {
 	case store.ActionReceive:
 		return "sent it"

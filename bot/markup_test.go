@@ -183,7 +183,7 @@ func TestMailCannotSpeakInSlack(t *testing.T) {
 func (d *desk) intake(raw string) store.Inbound {
 	d.t.Helper()
 	p, err := parse.Parse([]byte(raw), parse.Limits{})
-	return mailin.ToInbound([]byte(raw), 1, uidSeq.Add(1), d.clock.Now(), "INBOX", p, err, []string{"wsis-info@itu.int"})
+	return mailin.ToInbound([]byte(raw), 1, uidSeq.Add(1), d.clock.Now(), "INBOX", p, err, store.IngestPolicy{OurAddresses: []string{"wsis-info@itu.int"}})
 }
 
 // TestSenderIsNeverAMention: whatever reaches the store as a sender's address, even one

@@ -317,6 +317,11 @@ func (b *Bot) noteText(ctx context.Context, c store.Contribution, n store.Thread
 		return "♻️ *Possible revision:* " + text, nil
 	case store.NoteReopened:
 		return "🔄 *Reopened:* " + text, nil
+	case store.NoteOtherSender:
+		if m == nil {
+			return "✉️ *Mail from another sender* names this contribution. " + text, nil
+		}
+		return b.messageNote(ctx, "✉️ *Mail from another sender* ("+sender(*m)+") names this contribution; it changed nothing and nobody was written to. Decide on the card.", *m)
 	}
 	if m != nil {
 		return b.messageNote(ctx, "📝 "+escapeMrkdwn(n.Type), *m)

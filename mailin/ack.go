@@ -265,24 +265,25 @@ func (w *AckWorker) handleReply(ctx context.Context, it store.OutboxItem) (store
 	if err != nil {
 		return store.OutboxResult{}, fmt.Errorf("reply %s: %w", c.Ref, err)
 	}
-	// Thread under the last message of the conversation; write to the stakeholder who
-	// wrote last (a colleague may have followed up).
-	var last, lastIn *store.Message
-	for i := range ms {
-		m := &ms[i]
-		if m.MessageID != nil && *m.MessageID != "" {
-			last = m
-		}
-		if m.Direction == "in" && (m.Kind == store.MsgContribution || m.Kind == store.MsgFollowUp) {
-			lastIn = m
-		}
-	}
-	to := &mail.Address{Name: c.FromName, Address: c.FromEmail}
-	if lastIn != nil {
-		to = w.recipient(ctx, *lastIn)
-	}
+	to := w.replyRecipient(ctx, p, c, ms)
 	if why := w.refusal(to.Address); why != "" {
 		return store.OutboxResult{}, store.Permanent(fmt.Errorf("reply: not sent: %s", why))
+	}
+	// Thread under the last message of the conversation, leaving out mail from other
+	// senders; a reply to another sender threads under that sender's last mail.
+	var last, lastOther *store.Message
+	for i := range ms {
+		m := &ms[i]
+		switch {
+		case m.MessageID == nil || *m.MessageID == "":
+		case m.OtherSender && strings.EqualFold(m.FromEmail, to.Address):
+			lastOther = m
+		case !m.OtherSender:
+			last = m
+		}
+	}
+	if lastOther != nil {
+		last = lastOther
 	}
 	words, err := w.tpl.RenderReply(templates.Reply{Ref: c.Ref, Language: c.Language, Subject: c.Subject, Text: p.Text})
 	if err != nil {
@@ -311,8 +312,24 @@ func (w *AckWorker) handleReply(ctx context.Context, it store.OutboxItem) (store
 		Outbound: &rec,
 		Notes:    []store.ThreadNote{note},
 		Event: &store.EventInput{Actor: actor, Action: store.ActionReply, Details: map[string]any{
-			"to": to.Address, "message_id": rec.MessageID, "actor_name": p.ActorName, "outbox_id": it.ID}},
+			"to": to.Address, "to_role": ackFirstNonEmpty(p.ToRole, store.RecipientContact), "message_id": rec.MessageID,
+			"actor_name": p.ActorName, "outbox_id": it.ID}},
 	}, nil
+}
+
+// replyRecipient is where a reply goes: exactly the recipient its item records. An item
+// queued before replies recorded one goes to the contribution's contact: the Reply-To,
+// else the From, of the conversation's first message.
+func (w *AckWorker) replyRecipient(ctx context.Context, p store.ReplyPayload, c store.Contribution, ms []store.Message) *mail.Address {
+	if to := strings.TrimSpace(p.To); to != "" {
+		return &mail.Address{Name: p.ToName, Address: to}
+	}
+	for _, m := range ms {
+		if m.Direction == "in" && m.Kind == store.MsgContribution {
+			return w.recipient(ctx, m)
+		}
+	}
+	return &mail.Address{Name: c.FromName, Address: c.FromEmail}
 }
 
 // recipient is where mail about msg goes: its Reply-To when it had one, else its From.

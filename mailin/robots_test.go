@@ -30,7 +30,7 @@ func TestRobotHeadersAreNeverAcknowledged(t *testing.T) {
 			"Message-ID: <robot%d@ncc.gov.example>\r\nDate: Mon, 21 Jan 2019 09:00:00 +0100\r\n%s"+
 			"Content-Type: text/plain; charset=utf-8\r\n\r\nDear secretariat,\r\n\r\nplease find our contribution.\r\n", uid, uid, header)
 		p, err := parse.Parse([]byte(raw), parse.Limits{})
-		in := mailin.ToInbound([]byte(raw), 1, uid, clock.Now(), "INBOX", p, err, our)
+		in := mailin.ToInbound([]byte(raw), 1, uid, clock.Now(), "INBOX", p, err, store.IngestPolicy{OurAddresses: our})
 		res, err := st.Ingest(ctx, store.IngestBatch{Mailbox: "INBOX", UIDValidity: 1, LastUID: uid, Messages: []store.Inbound{in}},
 			store.DefaultIngestPolicy())
 		if err != nil {

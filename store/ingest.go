@@ -132,6 +132,9 @@ type Ingested struct {
 	AckQueued      bool
 	AckSuppressed  string
 	Skipped        bool // already stored (same position, or same Message-ID and content)
+	// OtherSender: the message names ContributionID but its sender is not one of the
+	// contribution's correspondents; it waits in the conversation for the secretariat.
+	OtherSender bool
 }
 
 // SyncState is the checkpoint of one mailbox.
@@ -443,6 +446,8 @@ func (s *Store) supersede(ctx context.Context, tx *sqlx.Tx, r *ingestRun, m *Inb
 
 // followUp stores m as a follow-up of the contribution d names: the message, the event,
 // the note in the card's thread and the card's update; a closed contribution reopens.
+// Mail from another sender (d.otherSender) is stored in the conversation marked so, with
+// its event, note and card update, and reopens nothing.
 func (s *Store) followUp(ctx context.Context, tx *sqlx.Tx, m *Inbound, d decision) (Ingested, error) {
 	res := Ingested{UID: m.UID}
 	c, err := lockContribution(ctx, tx, d.contributionID)
@@ -453,6 +458,11 @@ func (s *Store) followUp(ctx context.Context, tx *sqlx.Tx, m *Inbound, d decisio
 	id, err := s.insertMessage(ctx, tx, m, c.ID, m.Kind, m.KindReason)
 	if err != nil {
 		return res, err
+	}
+	res.MessageRowID, res.Kind, res.Reason, res.ContributionID, res.Ref = id, m.Kind, d.reason, c.ID, c.Ref
+	if d.otherSender {
+		res.OtherSender = true
+		return res, s.otherSender(ctx, tx, m, c, id)
 	}
 	evID, err := s.insertEvent(ctx, tx, c.ID, m.FromEmail, ActionFollowUp, "", "", map[string]any{"message": id, "subject": m.Subject})
 	if err != nil {
@@ -467,7 +477,6 @@ func (s *Store) followUp(ctx context.Context, tx *sqlx.Tx, m *Inbound, d decisio
 	if err := s.enqueueCardUpdate(ctx, tx, c.ID, evID); err != nil {
 		return res, err
 	}
-	res.MessageRowID, res.Kind, res.Reason, res.ContributionID, res.Ref = id, m.Kind, d.reason, c.ID, c.Ref
 	return res, nil
 }
 
@@ -512,6 +521,21 @@ const (
 			AND m.contribution_id IS NOT NULL ORDER BY m.id DESC LIMIT 1) t`
 	prefetchRefsSQL = `SELECT c.ref, c.id FROM unnest($1::text[]) AS k(ref),
 		LATERAL (SELECT c.ref, c.id FROM contributions c WHERE c.ref = k.ref OFFSET 0) c`
+	// prefetchCorrespondentsSQL gives who may write in the conversations of the
+	// contributions $1: the From and Reply-To of each one's first message, and the
+	// addresses and domains the secretariat accepted for it.
+	prefetchCorrespondentsSQL = `SELECT k.id AS contribution_id, 'address' AS kind, lower(c.from_email) AS value
+		FROM unnest($1::bigint[]) AS k(id), LATERAL (SELECT c.from_email FROM contributions c WHERE c.id = k.id OFFSET 0) c
+		WHERE c.from_email <> ''
+		UNION ALL
+		SELECT k.id, 'address', lower(f.reply_to)
+		FROM unnest($1::bigint[]) AS k(id), LATERAL (SELECT m.reply_to FROM messages m
+			WHERE m.contribution_id = k.id AND m.direction = 'in' AND m.kind = 'contribution' ORDER BY m.id LIMIT 1) f
+		WHERE f.reply_to <> ''
+		UNION ALL
+		SELECT k.id, r.kind, r.value
+		FROM unnest($1::bigint[]) AS k(id), LATERAL (SELECT r.kind, r.value FROM correspondents r
+			WHERE r.contribution_id = k.id OFFSET 0) r`
 	prefetchSendersSQL = `SELECT c.id, c.email, c.subject,
 			ARRAY(SELECT a.sha256 FROM messages m JOIN attachments a ON a.message_id = m.id
 				WHERE m.contribution_id = c.id AND NOT a.inline ORDER BY a.id) AS hashes
@@ -519,6 +543,38 @@ const (
 			FROM contributions c WHERE lower(c.from_email) = k.email OFFSET 0) c
 		ORDER BY c.id`
 )
+
+// prefetchCorrespondents reads the correspondents of every contribution the batch's
+// messages name (see prefetch).
+func (s *Store) prefetchCorrespondents(ctx context.Context, tx *sqlx.Tx, bc *batchContext) error {
+	var cids []int64
+	for _, cid := range bc.threads {
+		cids = append(cids, cid)
+	}
+	for _, cid := range bc.refs {
+		cids = append(cids, cid)
+	}
+	if len(cids) == 0 {
+		return nil
+	}
+	slices.Sort(cids)
+	cids = slices.Compact(cids)
+	var rows []struct {
+		ContributionID int64  `db:"contribution_id"`
+		Kind           string `db:"kind"`
+		Value          string `db:"value"`
+	}
+	if err := s.selectPrepared(ctx, tx, &rows, prefetchCorrespondentsSQL, pq.Int64Array(cids)); err != nil {
+		return fmt.Errorf("correspondents: %w", err)
+	}
+	for _, cid := range cids {
+		bc.correspondence(cid)
+	}
+	for _, r := range rows {
+		bc.addCorrespondent(r.ContributionID, r.Kind, r.Value)
+	}
+	return nil
+}
 
 // prefetch reads what the decide step needs to know about stored mail for the batch b,
 // whose messages are normalised.
@@ -624,6 +680,9 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 		for _, r := range rows {
 			bc.refs[r.Ref] = r.ID
 		}
+	}
+	if err := s.prefetchCorrespondents(ctx, tx, bc); err != nil {
+		return nil, err
 	}
 	if len(senders) > 0 {
 		var rows []struct {

@@ -57,12 +57,63 @@ type batchContext struct {
 	ackCounts map[string]int // AckKey(address) → acknowledgements queued in 24 hours
 	ackHour   int            // acknowledgements queued to anyone in the last hour, the batch's included
 	ackHeld   int            // acknowledgements the hourly budget held back in the batch
+	// correspondents are, for each contribution a message of the batch names, who may
+	// write in its conversation (see corresponds).
+	correspondents map[int64]*correspondence
+}
+
+// correspondence is who may write in a contribution's conversation: its contact (the
+// From and Reply-To of its first message), the addresses the secretariat accepted, and
+// the domains it confirmed for the contribution, all lower case.
+type correspondence struct {
+	addresses map[string]bool
+	domains   map[string]bool
+}
+
+func (bc *batchContext) correspondence(cid int64) *correspondence {
+	c := bc.correspondents[cid]
+	if c == nil {
+		c = &correspondence{addresses: map[string]bool{}, domains: map[string]bool{}}
+		bc.correspondents[cid] = c
+	}
+	return c
+}
+
+// addCorrespondent records a correspondent of contribution cid: kind "address" or
+// "domain" (as in the correspondents table).
+func (bc *batchContext) addCorrespondent(cid int64, kind, value string) {
+	value = strings.ToLower(strings.TrimSpace(value))
+	if value == "" {
+		return
+	}
+	c := bc.correspondence(cid)
+	if kind == CorrespondentDomain {
+		c.domains[value] = true
+	} else {
+		c.addresses[value] = true
+	}
+}
+
+// corresponds reports whether address may write in the conversation of contribution
+// cid: it is the contact, an accepted address, or at a confirmed domain (that domain
+// exactly, not a subdomain).
+func (bc *batchContext) corresponds(cid int64, address string) bool {
+	c := bc.correspondents[cid]
+	address = strings.ToLower(strings.TrimSpace(address))
+	if c == nil || address == "" {
+		return false
+	}
+	if c.addresses[address] {
+		return true
+	}
+	at := strings.LastIndexByte(address, '@')
+	return at > 0 && c.domains[address[at+1:]]
 }
 
 func newBatchContext(pol IngestPolicy, phases *Phases) *batchContext {
 	return &batchContext{pol: pol, phases: phases, positions: map[string]bool{}, known: map[string]prior{},
 		threads: map[string]int64{}, sent: map[string]int64{}, refs: map[string]int64{}, senders: map[string][]priorContribution{},
-		ackCounts: map[string]int{}}
+		ackCounts: map[string]int{}, correspondents: map[int64]*correspondence{}}
 }
 
 type prior struct {
@@ -103,6 +154,10 @@ type decision struct {
 	// contributionID is the contribution the message joins (actDuplicate, actFollowUp,
 	// actBounce); 0 for none.
 	contributionID int64
+	// otherSender (actFollowUp): the message names the contribution but its sender is
+	// not one of its correspondents: it joins the conversation marked so, and changes
+	// nothing else.
+	otherSender bool
 	// checkDuplicate (actDuplicate): a duplicate stored before with the same Message-ID
 	// and bytes is this very message read again; it is relocated instead.
 	checkDuplicate bool
@@ -173,9 +228,20 @@ func (bc *batchContext) decide(m *Inbound, now time.Time) (decision, error) {
 }
 
 // decideHuman decides a person's message: a follow-up of the contribution it names, else
-// a new contribution.
+// a new contribution. Anyone can write to the desk's address and a reference number or a
+// Message-ID is easy to guess or obtain, so naming a contribution is not enough to join
+// its conversation: mail from someone who is not one of its correspondents is marked as
+// from another sender, for the secretariat to decide.
 func (bc *batchContext) decideHuman(m *Inbound, now time.Time) decision {
 	if cid, why := bc.findThread(m); cid != 0 {
+		if !bc.corresponds(cid, m.FromEmail) {
+			from := strings.ToLower(strings.TrimSpace(m.FromEmail))
+			if from == "" {
+				from = "no address"
+			}
+			return decision{act: actFollowUp, kind: MsgFollowUp, contributionID: cid, otherSender: true,
+				reason: why + "; from another sender (" + from + "), not a correspondent of the contribution"}
+		}
 		return decision{act: actFollowUp, kind: MsgFollowUp, reason: why, contributionID: cid}
 	}
 	reason := m.KindReason
@@ -310,6 +376,8 @@ func (bc *batchContext) remember(m *Inbound, res Ingested) {
 	}
 	if res.NewContrib {
 		bc.refs[res.Ref] = res.ContributionID
+		bc.addCorrespondent(res.ContributionID, CorrespondentAddress, m.FromEmail)
+		bc.addCorrespondent(res.ContributionID, CorrespondentAddress, m.ReplyTo)
 		email := strings.ToLower(m.FromEmail)
 		pc := priorContribution{ID: res.ContributionID, Subject: normSubject(m.Subject)}
 		for _, a := range m.Attachments {

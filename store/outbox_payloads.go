@@ -6,11 +6,18 @@ package store
 // (AckPayload, in ack_queries.go).
 
 // ReplyPayload is the payload of a reply_email item: a reply the secretariat wrote in
-// Slack, sent to the stakeholder in the contribution's conversation.
+// Slack, sent in the contribution's conversation to To, decided when the reply was
+// written (the contribution's contact unless the author chose another of its
+// Recipients). The mailer sends to To and to nobody else.
 type ReplyPayload struct {
 	Text      string `json:"text"`       // what the secretariat wrote, plain text
 	Actor     string `json:"actor"`      // Slack user ID of the author, e.g. U123
 	ActorName string `json:"actor_name"` // their display name
+	// To is the recipient's address. Empty only in items queued before replies
+	// recorded it: those go to the contribution's contact.
+	To     string `json:"to,omitempty"`
+	ToName string `json:"to_name,omitempty"`
+	ToRole string `json:"to_role,omitempty"` // the recipient's Recipient.Role
 }
 
 // Types of Notice.

@@ -290,3 +290,12 @@ func TestIsNoReplyAddress(t *testing.T) {
 		})
 	}
 }
+
+func TestIsWebmailDomain(t *testing.T) {
+	for domain, want := range map[string]bool{"gmail.com": true, " GMAIL.com ": true, "qq.com": true, "yandex.ru": true,
+		"gov.example": false, "itu.int": false, "": false} {
+		if got := IsWebmailDomain(domain); got != want {
+			t.Errorf("IsWebmailDomain(%q) = %v", domain, got)
+		}
+	}
+}
