@@ -74,13 +74,13 @@ func senderClick(mid int64, action, value string) map[string]any {
 	return map[string]any{"block_id": fmt.Sprintf("sender:%d", mid), "action_id": action, "type": "button", "value": value}
 }
 
-// waitEvent waits for an event of the contribution and returns its details.
+// waitEvent waits for an event of action by the Slack user actor and returns its details.
 func (d *desk) waitEvent(cid int64, actor, action string) map[string]any {
 	d.t.Helper()
 	var details map[string]any
 	storetest.Eventually(d.t, 10*time.Second, actor+" "+action, func() bool {
 		for _, e := range d.events(cid) {
-			if e.Actor == actor && e.Action == action {
+			if user, ok := e.SlackUser(); ok && user == actor && e.Action == action {
 				details = map[string]any{}
 				return json.Unmarshal(e.Details, &details) == nil
 			}
