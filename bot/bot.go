@@ -54,6 +54,8 @@ type Store interface {
 	SortedAway(ctx context.Context, since, until time.Time, offset, limit int) ([]store.SortedMessage, int, error)
 	RawMessage(ctx context.Context, id int64) ([]byte, error)
 	PromoteMessage(ctx context.Context, messageID int64, actor string, p store.Promotion) (store.Promoted, error)
+
+	PaceStore
 }
 
 var _ Store = (*store.Store)(nil)
@@ -80,6 +82,10 @@ func WithIntakeStatus(f func() IntakeStatus) Option { return func(b *Bot) { b.in
 
 // WithHTTPClient sets the client for Slack's Web API and response URLs.
 func WithHTTPClient(c *http.Client) Option { return func(b *Bot) { b.httpClient = c } }
+
+// WithoutPacing lets the desk call Slack as fast as it goes, for tests against a Slack
+// stand-in that does not enforce Slack's limits. serve and the demo always pace.
+func WithoutPacing() Option { return func(b *Bot) { b.unpaced = true } }
 
 // WithPromotion tells the desk what the intake would have made of a stored message, for
 // "This is a contribution": its suggestions and the acknowledgement policy. Without it a
@@ -117,6 +123,8 @@ type Bot struct {
 	log        *slog.Logger
 	api        *slack.Client
 	httpClient *http.Client
+	slackHTTP  httpDoer // what slack-go calls: httpClient behind the pacer
+	unpaced    bool
 	intake     func() IntakeStatus
 	promotion  func(raw []byte) store.Promotion
 	slackLink  health.Link // whether Slack answers the outbox workers
@@ -170,7 +178,15 @@ func New(cfg Config, st Store, phases *store.Phases, clock store.Clock, logger *
 	for _, o := range opts {
 		o(b)
 	}
-	b.api = slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(b.httpClient))
+	b.slackHTTP = b.httpClient
+	if !b.unpaced {
+		p, err := newPacer(st, cfg.APIURL, b.log)
+		if err != nil {
+			return nil, fmt.Errorf("bot: %w", err)
+		}
+		b.slackHTTP = p.client(b.httpClient)
+	}
+	b.api = slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(b.slackHTTP))
 	b.members = newMemberCache(b.api, cfg.Channel, cfg.UserGroup, clock, time.Minute)
 	b.names = newNameCache(b.api)
 	b.started = clock.Now()

@@ -14,7 +14,7 @@ import (
 // URL needed; the client reconnects by itself). Each request is acknowledged at once and
 // handed to the job workers; requests Slack sends again are done once.
 func (b *Bot) runSocketMode(ctx context.Context) error {
-	api := slack.New(b.cfg.BotToken, slack.OptionAPIURL(b.cfg.APIURL), slack.OptionHTTPClient(b.httpClient),
+	api := slack.New(b.cfg.BotToken, slack.OptionAPIURL(b.cfg.APIURL), slack.OptionHTTPClient(b.slackHTTP),
 		slack.OptionAppLevelToken(b.cfg.AppToken))
 	sm := socketmode.New(api, socketmode.OptionLog(slog.NewLogLogger(b.log.Handler(), slog.LevelDebug)))
 	errc := make(chan error, 1)
