@@ -180,7 +180,7 @@ func New(cfg Config, st Store, phases *store.Phases, clock store.Clock, logger *
 	}
 	b.slackHTTP = b.httpClient
 	if !b.unpaced {
-		p, err := newPacer(st, cfg.APIURL, b.log)
+		p, err := newPacer(st, cfg.APIURL, cfg.Pace == PaceRetryAfter, b.log)
 		if err != nil {
 			return nil, fmt.Errorf("bot: %w", err)
 		}

@@ -24,7 +24,8 @@ import (
 // replica: the slots are reserved in PostgreSQL (store.ReserveSlackSlot, one statement
 // per call), and a 429 pushes the method's slot past its Retry-After for every worker
 // and replica. While the database cannot answer, each replica paces itself in-process
-// with the same rules. Response URLs and the file upload URL are not Web API methods and
+// with the same rules. With WSISBOT_SLACK_PACE=retry-after (a local stand-in without
+// limits) the pacer keeps no pace of its own and only shares Retry-After. Response URLs and the file upload URL are not Web API methods and
 // are not paced.
 
 // paceRule is a method's budget: one call every interval, with bursts of up to burst
@@ -86,16 +87,17 @@ type PaceStore interface {
 // pacer holds every Web API call until its slot, shared through the store when it
 // answers, in-process when it does not.
 type pacer struct {
-	shared PaceStore // nil: in-process only
-	api    *url.URL  // the Web API's base URL: only calls below it are paced
-	log    *slog.Logger
-	local  *localPace
+	shared         PaceStore // nil: in-process only
+	api            *url.URL  // the Web API's base URL: only calls below it are paced
+	onlyRetryAfter bool      // no pace of our own: only a 429's Retry-After holds calls
+	log            *slog.Logger
+	local          *localPace
 
 	mu        sync.Mutex
 	storeDown time.Time // the last failed reservation in the store
 }
 
-func newPacer(shared PaceStore, apiURL string, logger *slog.Logger) (*pacer, error) {
+func newPacer(shared PaceStore, apiURL string, onlyRetryAfter bool, logger *slog.Logger) (*pacer, error) {
 	u, err := url.Parse(apiURL)
 	if err != nil {
 		return nil, fmt.Errorf("slack pace: API URL: %w", err)
@@ -103,7 +105,7 @@ func newPacer(shared PaceStore, apiURL string, logger *slog.Logger) (*pacer, err
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &pacer{shared: shared, api: u, log: logger, local: newLocalPace()}, nil
+	return &pacer{shared: shared, api: u, onlyRetryAfter: onlyRetryAfter, log: logger, local: newLocalPace()}, nil
 }
 
 // client wraps c: the client slack-go calls goes through the pacer. It wraps the
@@ -133,6 +135,9 @@ func (pc *pacedClient) Do(req *http.Request) (*http.Response, error) {
 	key, rule, err := paceKey(req, method)
 	if err != nil {
 		return nil, err
+	}
+	if pc.p.onlyRetryAfter {
+		rule.interval, rule.burst = 0, 1
 	}
 	ctx := req.Context()
 	wait := pc.p.reserve(ctx, key, rule)

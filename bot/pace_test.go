@@ -197,7 +197,7 @@ func TestPaceWithoutDatabase(t *testing.T) {
 // one statement in the database.
 func BenchmarkPaceReserve(b *testing.B) {
 	st, _ := storetest.New(b)
-	p, err := newPacer(st, "http://127.0.0.1/", nil)
+	p, err := newPacer(st, "http://127.0.0.1/", false, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -206,6 +206,56 @@ func BenchmarkPaceReserve(b *testing.B) {
 	for b.Loop() {
 		if w := p.reserve(ctx, "bench", rule); w > time.Millisecond {
 			b.Fatalf("waits %s", w)
+		}
+	}
+}
+
+func TestPaceRetryAfterOnly(t *testing.T) {
+	t.Parallel()
+	st, _ := storetest.New(t)
+	si, apiURL := limitedSlack(t)
+	cfg := Config{BotToken: testToken, SigningSecret: testSecret, Channel: testChannel, APIURL: apiURL, DigestHour: -1,
+		Pace: PaceRetryAfter}
+	b, err := New(cfg, st, store.DefaultPhases(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No pace of its own: six posts in a row overrun Slack's burst of 3 ...
+	for i := range 6 {
+		_, _, _ = b.api.PostMessageContext(context.Background(), "C1", slack.MsgOptionText(fmt.Sprint(i), false))
+	}
+	if si.RateLimited() == 0 {
+		t.Fatal("six posts in a row were not refused: paced after all?")
+	}
+	// ... but after a 429 the next call waits for its Retry-After (1 s, rounded up).
+	calls := si.Calls("chat.postMessage")
+	for i, c := range calls[:len(calls)-1] {
+		if c.Status == http.StatusTooManyRequests {
+			if d := calls[i+1].At.Sub(c.At); d < time.Second {
+				t.Errorf("post %d came %s after the 429 before it", i+2, d)
+			}
+		}
+	}
+}
+
+func TestConfigPace(t *testing.T) {
+	t.Parallel()
+	base := Config{BotToken: testToken, SigningSecret: testSecret, Channel: testChannel, APIURL: "http://127.0.0.1:8/", DigestHour: -1}
+	for _, tc := range []struct {
+		pace, api string
+		ok        bool
+	}{
+		{"", "", true}, {"slack", "https://slack.com/api/", true}, {"retry-after", "", true},
+		{"retry-after", "https://slack.com/api/", false}, {"retry-after", "https://acme.slack.com/api/", false},
+		{"fast", "", false},
+	} {
+		c := base
+		c.Pace = tc.pace
+		if tc.api != "" {
+			c.APIURL = tc.api
+		}
+		if err := c.Validate(); (err == nil) != tc.ok {
+			t.Errorf("pace %q with %s: %v", tc.pace, c.APIURL, err)
 		}
 	}
 }

@@ -209,6 +209,7 @@ func (w *world) startReplica(name string) *replica {
 		"WSISBOT_SMTP_ADDR="+w.smtp, "WSISBOT_SMTP_TLS=none",
 		"SLACK_BOT_TOKEN=xoxb-replicas", "SLACK_API_URL="+w.slackURL, "WSISBOT_SLACK_CHANNEL="+replicaChannel,
 		"SLACK_SIGNING_SECRET=replicas", "WSISBOT_DIGEST_HOUR=23",
+		"WSISBOT_SLACK_PACE=retry-after", // the stand-in has no limits: backlogs go out at full speed
 	)
 	r.cmd.Env = append(r.cmd.Env, w.env...)
 	stderr, err := r.cmd.StderrPipe()
