@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/wsis/wsisbot/store"
 )
 
 // Every Web API call the desk makes goes through one pacer, which keeps it within
@@ -24,9 +26,10 @@ import (
 // replica: the slots are reserved in PostgreSQL (store.ReserveSlackSlot, one statement
 // per call), and a 429 pushes the method's slot past its Retry-After for every worker
 // and replica. While the database cannot answer, each replica paces itself in-process
-// with the same rules. With WSISBOT_SLACK_PACE=retry-after (a local stand-in without
-// limits) the pacer keeps no pace of its own and only shares Retry-After. Response URLs and the file upload URL are not Web API methods and
-// are not paced.
+// with the same rules. A caller whose slot is beyond its deadline gives it back and is
+// told to come back later. With WSISBOT_SLACK_PACE=retry-after (a local stand-in without
+// limits) the pacer keeps no pace of its own and only shares Retry-After. Response URLs
+// and the file upload URL are not Web API methods and are not paced.
 
 // paceRule is a method's budget: one call every interval, with bursts of up to burst
 // calls; perChannel methods have one budget per channel.
@@ -80,7 +83,8 @@ const (
 
 // PaceStore keeps the Slack budget the replicas share; *store.Store is it.
 type PaceStore interface {
-	ReserveSlackSlot(ctx context.Context, key string, interval time.Duration, burst int) (time.Duration, error)
+	ReserveSlackSlot(ctx context.Context, key string, interval time.Duration, burst int) (store.SlackSlot, error)
+	ReleaseSlackSlot(ctx context.Context, key string, interval time.Duration, slot store.SlackSlot) (bool, error)
 	DelaySlackSlot(ctx context.Context, key string, after, interval time.Duration, burst int) error
 }
 
@@ -140,15 +144,17 @@ func (pc *pacedClient) Do(req *http.Request) (*http.Response, error) {
 		rule.interval, rule.burst = 0, 1
 	}
 	ctx := req.Context()
-	wait := pc.p.reserve(ctx, key, rule)
+	wait, release := pc.p.reserve(ctx, key, rule)
 	if wait > 0 {
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			release()
 			return nil, &slack.RateLimitedError{RetryAfter: wait}
 		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			release()
 			return nil, fmt.Errorf("slack %s: waiting for a slot: %w", method, ctx.Err())
 		case <-t.C:
 		}
@@ -234,23 +240,31 @@ func channelParam(req *http.Request) (string, error) {
 	return form.Get("channel"), nil
 }
 
-// reserve takes key's next slot and returns how long to wait for it: from the store
-// when it answers, else in-process. The in-process budget follows the shared one, so
-// that a replica falling back does not start with a burst Slack has already seen.
-func (p *pacer) reserve(ctx context.Context, key string, rule paceRule) time.Duration {
+// reserve takes key's next slot and returns how long to wait for it, and how to give
+// it back unused: from the store when it answers, else in-process. The in-process budget
+// follows the shared one, so that a replica falling back does not start with a burst
+// Slack has already seen.
+func (p *pacer) reserve(ctx context.Context, key string, rule paceRule) (time.Duration, func()) {
 	if p.shared != nil && p.storeUsable() {
 		sctx, cancel := context.WithTimeout(ctx, paceStoreTimeout)
-		wait, err := p.shared.ReserveSlackSlot(sctx, key, rule.interval, rule.burst)
+		slot, err := p.shared.ReserveSlackSlot(sctx, key, rule.interval, rule.burst)
 		cancel()
 		if err == nil {
-			p.local.follow(key, rule, time.Now().Add(wait))
-			return wait
+			p.local.follow(key, rule, time.Now().Add(slot.Wait))
+			return slot.Wait, func() {
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), paceStoreTimeout)
+				defer cancel()
+				if _, err := p.shared.ReleaseSlackSlot(rctx, key, rule.interval, slot); err != nil {
+					p.storeFailed(err)
+				}
+			}
 		}
 		if ctx.Err() == nil {
 			p.storeFailed(err)
 		}
 	}
-	return p.local.reserve(key, rule, time.Now())
+	wait, tat := p.local.reserve(key, rule, time.Now())
+	return wait, func() { p.local.release(key, rule, tat) }
 }
 
 // delay puts off key's next call by after (Slack answered 429), for everyone.
@@ -306,8 +320,9 @@ func tolerance(rule paceRule) time.Duration {
 	return time.Duration(max(rule.burst-1, 0)) * rule.interval
 }
 
-// reserve takes key's next slot at now and returns the wait for it.
-func (l *localPace) reserve(key string, rule paceRule, now time.Time) time.Duration {
+// reserve takes key's next slot at now and returns the wait for it, and the budget's
+// state after it (for release).
+func (l *localPace) reserve(key string, rule paceRule, now time.Time) (time.Duration, time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	tat := l.tat[key]
@@ -315,7 +330,16 @@ func (l *localPace) reserve(key string, rule paceRule, now time.Time) time.Durat
 		tat = now
 	}
 	l.tat[key] = tat.Add(rule.interval)
-	return max(tat.Sub(now)-tolerance(rule), 0)
+	return max(tat.Sub(now)-tolerance(rule), 0), l.tat[key]
+}
+
+// release gives back the slot reserve left the budget at tat, when it is the latest.
+func (l *localPace) release(key string, rule paceRule, tat time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.tat[key].Equal(tat) {
+		l.tat[key] = tat.Add(-rule.interval)
+	}
 }
 
 // follow records a slot the store gave: the next call in-process comes after it, with

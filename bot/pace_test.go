@@ -202,9 +202,9 @@ func BenchmarkPaceReserve(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	rule := paceRule{interval: time.Nanosecond, burst: 1}
+	rule := paceRule{interval: time.Microsecond, burst: 1}
 	for b.Loop() {
-		if w := p.reserve(ctx, "bench", rule); w > time.Millisecond {
+		if w, _ := p.reserve(ctx, "bench", rule); w > time.Millisecond {
 			b.Fatalf("waits %s", w)
 		}
 	}
@@ -257,5 +257,30 @@ func TestConfigPace(t *testing.T) {
 		if err := c.Validate(); (err == nil) != tc.ok {
 			t.Errorf("pace %q with %s: %v", tc.pace, c.APIURL, err)
 		}
+	}
+}
+
+func TestPaceSlotBeyondDeadline(t *testing.T) {
+	t.Parallel()
+	st, u := storetest.New(t)
+	si, apiURL := limitedSlack(t)
+	a, b := pacedBot(t, st, apiURL), pacedBot(t, openStore(t, u), apiURL)
+	si.FailNext("chat.postMessage", 1, http.StatusTooManyRequests, 5*time.Second)
+	if _, _, err := a.api.PostMessageContext(context.Background(), "C1", slack.MsgOptionText("one", false)); err == nil {
+		t.Fatal("the injected 429 did not come")
+	}
+	// Calls that cannot wait that long are told to come back then, at once, without
+	// reaching Slack; and they give their slots back, so the wait does not grow.
+	for i := range 20 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_, _, err := b.api.PostMessageContext(ctx, "C1", slack.MsgOptionText("two", false))
+		cancel()
+		var rl *slack.RateLimitedError
+		if !errors.As(err, &rl) || rl.RetryAfter > 5*time.Second || rl.RetryAfter < 3*time.Second {
+			t.Fatalf("call %d: %v, want a rate limit of about 5s", i+1, err)
+		}
+	}
+	if n := len(si.Calls("chat.postMessage")); n != 1 {
+		t.Errorf("%d calls reached Slack, want only the first", n)
 	}
 }

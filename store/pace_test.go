@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
 )
 
@@ -17,11 +18,11 @@ func TestReserveSlackSlot(t *testing.T) {
 	// milliseconds between the statements).
 	var waits []time.Duration
 	for range 5 {
-		w, err := s.ReserveSlackSlot(ctx, key, time.Minute, 3)
+		slot, err := s.ReserveSlackSlot(ctx, key, time.Minute, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
-		waits = append(waits, w)
+		waits = append(waits, slot.Wait)
 	}
 	for i, w := range waits {
 		want := time.Duration(max(i-2, 0)) * time.Minute
@@ -30,8 +31,8 @@ func TestReserveSlackSlot(t *testing.T) {
 		}
 	}
 	// Another key has its own budget.
-	if w, err := s.ReserveSlackSlot(ctx, "chat.postMessage:C2", time.Minute, 3); err != nil || w != 0 {
-		t.Errorf("another channel waits %s, %v", w, err)
+	if slot, err := s.ReserveSlackSlot(ctx, "chat.postMessage:C2", time.Minute, 3); err != nil || slot.Wait != 0 {
+		t.Errorf("another channel waits %s, %v", slot.Wait, err)
 	}
 
 	// A 429 puts off the next call past Retry-After, without a burst after it.
@@ -40,7 +41,8 @@ func TestReserveSlackSlot(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 2 {
-		w, err := s.ReserveSlackSlot(ctx, other, time.Second, 5)
+		slot, err := s.ReserveSlackSlot(ctx, other, time.Second, 5)
+		w := slot.Wait
 		want := 30*time.Second + time.Duration(i)*time.Second
 		if err != nil || w > want || w < want-5*time.Second {
 			t.Errorf("call %d after a 429 waits %s (%v), want about %s", i+1, w, err, want)
@@ -50,17 +52,50 @@ func TestReserveSlackSlot(t *testing.T) {
 	if err := s.DelaySlackSlot(ctx, key, time.Second, time.Minute, 3); err != nil {
 		t.Fatal(err)
 	}
-	if w, err := s.ReserveSlackSlot(ctx, key, time.Minute, 3); err != nil || w < 2*time.Minute || w > 3*time.Minute {
-		t.Errorf("after a short delay the 6th call waits %s (%v), want about 3m", w, err)
+	if slot, err := s.ReserveSlackSlot(ctx, key, time.Minute, 3); err != nil || slot.Wait < 2*time.Minute || slot.Wait > 3*time.Minute {
+		t.Errorf("after a short delay the 6th call waits %s (%v), want about 3m", slot.Wait, err)
+	}
+}
+
+func TestReleaseSlackSlot(t *testing.T) {
+	t.Parallel()
+	s, _ := storetest.New(t)
+	ctx := context.Background()
+	const key = "chat.postMessage:C1"
+	reserve := func() store.SlackSlot {
+		t.Helper()
+		slot, err := s.ReserveSlackSlot(ctx, key, time.Minute, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slot
+	}
+	reserve()
+	second := reserve() // a minute away: given up
+	if ok, err := s.ReleaseSlackSlot(ctx, key, time.Minute, second); err != nil || !ok {
+		t.Fatalf("the latest slot was not given back: %v, %v", ok, err)
+	}
+	// The next caller gets that slot again, not the one after.
+	third := reserve()
+	if third.Wait > time.Minute || third.Wait < 55*time.Second {
+		t.Errorf("after a slot was given back the next waits %s, want about 1m", third.Wait)
+	}
+	// A slot others have reserved after is not given back.
+	reserve()
+	if ok, err := s.ReleaseSlackSlot(ctx, key, time.Minute, third); err != nil || ok {
+		t.Errorf("an earlier slot was given back: %v, %v", ok, err)
+	}
+	if ok, err := s.ReleaseSlackSlot(ctx, key, time.Minute, second); err != nil || ok {
+		t.Errorf("a slot was given back twice: %v, %v", ok, err)
 	}
 }
 
 // BenchmarkPaceReserve is the cost of reserving a Slack slot: one round trip.
-func BenchmarkPaceReserve(b *testing.B) {
+func BenchmarkPaceStoreReserve(b *testing.B) {
 	s, _ := storetest.New(b)
 	ctx := context.Background()
 	for b.Loop() {
-		if _, err := s.ReserveSlackSlot(ctx, "bench", time.Nanosecond, 1); err != nil {
+		if _, err := s.ReserveSlackSlot(ctx, "bench", time.Microsecond, 1); err != nil {
 			b.Fatal(err)
 		}
 	}
