@@ -39,7 +39,8 @@ type Options struct {
 // files.getUploadURLExternal, files.completeUploadExternal, the upload URL, response URLs
 // (/_response/...), and Socket Mode (apps.connections.open and its WebSocket, which pings
 // like Slack; SocketSend delivers a request). It records every call and answers like
-// Slack. Serve it (e.g. with httptest.NewServer) and set SLACK_API_URL to its URL plus "/".
+// Slack; with Options.Limits it also answers 429 beyond Slack's rate limits, as Slack
+// does (RateLimited counts those answers). Serve it (e.g. with httptest.NewServer) and set SLACK_API_URL to its URL plus "/".
 type Server struct {
 	opts Options
 
