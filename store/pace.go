@@ -31,7 +31,10 @@ func (s *Store) ReserveSlackSlot(ctx context.Context, key string, interval time.
 	tolerance := time.Duration(max(burst-1, 0)) * interval
 	var wait int64
 	var slot SlackSlot
-	err := s.db.QueryRowContext(ctx, reserveSlackSlotSQL, key, interval.Microseconds(), tolerance.Microseconds()).Scan(&wait, &slot.mark)
+	st, err := s.prepared(ctx, reserveSlackSlotSQL)
+	if err == nil {
+		err = st.QueryRowContext(ctx, key, interval.Microseconds(), tolerance.Microseconds()).Scan(&wait, &slot.mark)
+	}
 	if err != nil {
 		return SlackSlot{}, fmt.Errorf("store: reserve slack slot %s: %w", key, err)
 	}
@@ -48,7 +51,11 @@ const releaseSlackSlotSQL = `UPDATE slack_pace SET tat = tat - CAST($2 AS bigint
 // that callers who give up do not push the budget further away. It reports whether the
 // slot was given back: only the latest reservation of key can be.
 func (s *Store) ReleaseSlackSlot(ctx context.Context, key string, interval time.Duration, slot SlackSlot) (bool, error) {
-	res, err := s.db.ExecContext(ctx, releaseSlackSlotSQL, key, interval.Microseconds(), slot.mark)
+	st, err := s.prepared(ctx, releaseSlackSlotSQL)
+	if err != nil {
+		return false, fmt.Errorf("store: release slack slot %s: %w", key, err)
+	}
+	res, err := st.ExecContext(ctx, key, interval.Microseconds(), slot.mark)
 	if err != nil {
 		return false, fmt.Errorf("store: release slack slot %s: %w", key, err)
 	}
@@ -59,9 +66,9 @@ func (s *Store) ReleaseSlackSlot(ctx context.Context, key string, interval time.
 	return n == 1, nil
 }
 
-// delaySlackSlotsSQL puts off the next call of key until at least $2 microseconds from
+// delaySlackSlotSQL puts off the next call of key until at least $2 microseconds from
 // now, with no burst before it ($3: the burst tolerance).
-const delaySlackSlotsSQL = `INSERT INTO slack_pace AS p (key, tat) VALUES ($1, now() + (CAST($2 AS bigint) + CAST($3 AS bigint)) * interval '1 microsecond')
+const delaySlackSlotSQL = `INSERT INTO slack_pace AS p (key, tat) VALUES ($1, now() + (CAST($2 AS bigint) + CAST($3 AS bigint)) * interval '1 microsecond')
 		ON CONFLICT (key) DO UPDATE SET tat = greatest(p.tat, now() + (CAST($2 AS bigint) + CAST($3 AS bigint)) * interval '1 microsecond')`
 
 // DelaySlackSlot puts off the next call of key, for every replica, until after from
@@ -69,7 +76,11 @@ const delaySlackSlotsSQL = `INSERT INTO slack_pace AS p (key, tat) VALUES ($1, n
 // interval, without a burst. burst and interval are key's, as given to ReserveSlackSlot.
 func (s *Store) DelaySlackSlot(ctx context.Context, key string, after, interval time.Duration, burst int) error {
 	tolerance := time.Duration(max(burst-1, 0)) * interval
-	if _, err := s.db.ExecContext(ctx, delaySlackSlotsSQL, key, after.Microseconds(), tolerance.Microseconds()); err != nil {
+	st, err := s.prepared(ctx, delaySlackSlotSQL)
+	if err == nil {
+		_, err = st.ExecContext(ctx, key, after.Microseconds(), tolerance.Microseconds())
+	}
+	if err != nil {
 		return fmt.Errorf("store: delay slack slot %s: %w", key, err)
 	}
 	return nil
