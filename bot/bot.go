@@ -63,6 +63,7 @@ type Store interface {
 	Recipients(ctx context.Context, contributionID int64) ([]store.Recipient, error)
 	AcceptSender(ctx context.Context, messageID int64, actor string) (store.SenderDecision, error)
 	TrustDomain(ctx context.Context, contributionID int64, actor, domain string) (store.SenderDecision, error)
+	PaceStore
 }
 
 var _ Store = (*store.Store)(nil)
@@ -89,6 +90,10 @@ func WithIntakeStatus(f func() IntakeStatus) Option { return func(b *Bot) { b.in
 
 // WithHTTPClient sets the client for Slack's Web API and response URLs.
 func WithHTTPClient(c *http.Client) Option { return func(b *Bot) { b.httpClient = c } }
+
+// WithoutPacing lets the desk call Slack as fast as it goes, for tests against a Slack
+// stand-in that does not enforce Slack's limits. serve and the demo always pace.
+func WithoutPacing() Option { return func(b *Bot) { b.unpaced = true } }
 
 // WithPromotion tells the desk what the intake would have made of a stored message, for
 // "This is a contribution": its suggestions and the acknowledgement policy. Without it a
@@ -126,6 +131,8 @@ type Bot struct {
 	log        *slog.Logger
 	api        *slack.Client
 	httpClient *http.Client
+	slackHTTP  httpDoer // what slack-go calls: httpClient behind the pacer
+	unpaced    bool
 	intake     func() IntakeStatus
 	promotion  func(raw []byte) store.Promotion
 	slackLink  health.Link // whether Slack answers the outbox workers
@@ -177,7 +184,15 @@ func New(cfg Config, st Store, phases *store.Phases, clock store.Clock, logger *
 	for _, o := range opts {
 		o(b)
 	}
-	b.api = slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(b.httpClient))
+	b.slackHTTP = b.httpClient
+	if !b.unpaced {
+		p, err := newPacer(st, cfg.APIURL, cfg.Pace == PaceRetryAfter, b.log)
+		if err != nil {
+			return nil, fmt.Errorf("bot: %w", err)
+		}
+		b.slackHTTP = p.client(b.httpClient)
+	}
+	b.api = slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(b.slackHTTP))
 	b.members = newMemberCache(b.api, cfg.Channel, cfg.UserGroup, clock, time.Minute)
 	b.names = newNameCache(b.api)
 	b.started = clock.Now()

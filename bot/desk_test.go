@@ -113,7 +113,8 @@ func newDesk(t *testing.T, o deskOptions) *desk {
 	if o.config != nil {
 		o.config(&cfg)
 	}
-	opts := append([]Option{WithOutboxPoll(10 * time.Millisecond), WithSchedulerInterval(time.Hour)}, o.options...)
+	// The stand-in does not enforce Slack's limits here: no pacing (pace_test.go paces).
+	opts := append([]Option{WithOutboxPoll(10 * time.Millisecond), WithSchedulerInterval(time.Hour), WithoutPacing()}, o.options...)
 	for i := range o.replicas {
 		ropts := opts
 		if o.replicaOptions != nil {

@@ -15,7 +15,7 @@ import (
 // and then acknowledged; one they cannot take is not acknowledged, and Slack sends it
 // again. Requests Slack sends again are done once.
 func (b *Bot) runSocketMode(ctx context.Context) error {
-	api := slack.New(b.cfg.BotToken, slack.OptionAPIURL(b.cfg.APIURL), slack.OptionHTTPClient(b.httpClient),
+	api := slack.New(b.cfg.BotToken, slack.OptionAPIURL(b.cfg.APIURL), slack.OptionHTTPClient(b.slackHTTP),
 		slack.OptionAppLevelToken(b.cfg.AppToken))
 	sm := socketmode.New(api, socketmode.OptionLog(slog.NewLogLogger(b.log.Handler(), slog.LevelDebug)))
 	errc := make(chan error, 1)

@@ -81,6 +81,10 @@ func namedQueries() []namedQuery {
 		// heartbeat.go
 		{"beat-intake", beatIntakeSQL},
 		{"intake-heartbeat", intakeHeartbeatSQL},
+		// pace.go
+		{"reserve-slack-slot", reserveSlackSlotSQL},
+		{"release-slack-slot", releaseSlackSlotSQL},
+		{"delay-slack-slot", delaySlackSlotSQL},
 		// summary.go
 		{"contribution-summaries", contributionSummariesSQL},
 		{"inbound-kind-counts", inboundKindCountsSQL},

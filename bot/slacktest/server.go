@@ -28,6 +28,9 @@ type Options struct {
 	Out io.Writer
 	// BotUserID is the bot's user (auth.test); "U0WSISBOT" when empty.
 	BotUserID string
+	// Limits enforces Slack's published rate limits per method (see limits.go): a call
+	// beyond them is answered HTTP 429 with a Retry-After header, as Slack does.
+	Limits bool
 }
 
 // Server is a local stand-in for the Slack Web API methods wsisbot uses: auth.test,
@@ -36,7 +39,8 @@ type Options struct {
 // files.getUploadURLExternal, files.completeUploadExternal, the upload URL, response URLs
 // (/_response/...), and Socket Mode (apps.connections.open and its WebSocket, which pings
 // like Slack; SocketSend delivers a request). It records every call and answers like
-// Slack. Serve it (e.g. with httptest.NewServer) and set SLACK_API_URL to its URL plus "/".
+// Slack; with Options.Limits it also answers 429 beyond Slack's rate limits, as Slack
+// does (RateLimited counts those answers). Serve it (e.g. with httptest.NewServer) and set SLACK_API_URL to its URL plus "/".
 type Server struct {
 	opts Options
 
@@ -56,6 +60,8 @@ type Server struct {
 	fileSeq []string
 	seq     int64
 	views   int
+	limits  *limiter // nil: no limits
+	limited int      // calls answered 429 for exceeding a limit
 
 	sockMu   sync.Mutex // guards sockets and envelope
 	sockets  []*wsConn
@@ -128,9 +134,13 @@ func New(opts Options) *Server {
 	if opts.BotUserID == "" {
 		opts.BotUserID = "U0WSISBOT"
 	}
-	return &Server{opts: opts, fail: map[string][]injected{}, members: map[string][]string{}, deleted: map[string]bool{},
+	s := &Server{opts: opts, fail: map[string][]injected{}, members: map[string][]string{}, deleted: map[string]bool{},
 		groups: map[string][]string{}, users: map[string]string{}, byTS: map[string]*Message{},
 		files: map[string]*File{}}
+	if opts.Limits {
+		s.limits = newLimiter()
+	}
+	return s
 }
 
 // SetMembers sets the members of a channel (conversations.members; a channel without
@@ -256,6 +266,25 @@ func (s *Server) Calls(method string) []Call {
 	return out
 }
 
+// CallCounts counts the calls received by method, 429s included.
+func (s *Server) CallCounts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]int{}
+	for _, c := range s.calls {
+		out[c.Method]++
+	}
+	return out
+}
+
+// RateLimited is how many calls were answered 429 for exceeding Slack's limits
+// (Options.Limits); failures injected with FailNext or FailEvery are not counted.
+func (s *Server) RateLimited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limited
+}
+
 // Messages lists the messages posted in channel (all channels for ""), as they stand now.
 func (s *Server) Messages(channel string) []Message {
 	s.mu.Lock()
@@ -359,6 +388,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		http.Error(w, http.StatusText(f.status), f.status)
 		return
+	}
+	if s.limits != nil && call.Method != "response_url" && call.Method != "upload" {
+		if wait := s.limits.take(call.Method, call.Params.Get("channel"), time.Now()); wait > 0 {
+			s.limited++
+			record(http.StatusTooManyRequests, "ratelimited")
+			w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusTooManyRequests)
+			io.WriteString(w, `{"ok":false,"error":"ratelimited"}`)
+			return
+		}
 	}
 	if call.Method == "response_url" {
 		record(http.StatusOK, "")

@@ -110,8 +110,8 @@ func runDemo(ctx context.Context, base *Config, logger *slog.Logger, o demoOptio
 	}
 	defer run.mail.Stop()
 
-	// Slack: the stand-in prints what the channel shows.
-	run.slack = slacktest.New(slacktest.Options{Token: demoBotToken, Out: out})
+	// Slack: the stand-in prints what the channel shows, and holds the desk to Slack's limits.
+	run.slack = slacktest.New(slacktest.Options{Token: demoBotToken, Out: out, Limits: true})
 	run.slack.SetMembers(demoChannel, "U0ANNA", "U0BORIS")
 	run.slack.SetUser("U0ANNA", "Anna (secretariat)")
 	run.slack.SetUser("U0BORIS", "Boris (secretariat)")

@@ -139,6 +139,10 @@ func TestDemoOnce(t *testing.T) {
 	if err := db.QueryRow(`SELECT count(*) FROM messages WHERE direction = 'in'`).Scan(&n); err != nil || n != len(run.seeds) {
 		t.Errorf("stored %d inbound messages, want %d (%v)", n, len(run.seeds), err)
 	}
+	// The stand-in holds the desk to Slack's limits: the desk paced itself.
+	if n := run.slack.RateLimited(); n != 0 {
+		t.Errorf("Slack answered 429 to %d calls", n)
+	}
 	if !strings.Contains(transcript.String(), "Summary") {
 		t.Errorf("no summary in the transcript:\n%s", transcript.String())
 	}

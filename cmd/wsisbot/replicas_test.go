@@ -211,6 +211,7 @@ func (w *world) startReplica(name string) *replica {
 		"SLACK_SIGNING_SECRET=replicas", "WSISBOT_DIGEST_HOUR=23",
 		// Thousands of contributions in seconds: every one is to be acknowledged.
 		"WSISBOT_ACK_HOURLY_LIMIT=0",
+		"WSISBOT_SLACK_PACE=retry-after", // the stand-in has no limits: backlogs go out at full speed
 	)
 	r.cmd.Env = append(r.cmd.Env, w.env...)
 	stderr, err := r.cmd.StderrPipe()
