@@ -1,0 +1,183 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wsis/wsisbot/bot/slacktest"
+	"github.com/wsis/wsisbot/store"
+	"github.com/wsis/wsisbot/store/storetest"
+)
+
+// settle waits until no Slack item is pending.
+func (d *desk) settle() {
+	d.t.Helper()
+	storetest.Eventually(d.t, 20*time.Second, "the Slack outbox to be empty", func() bool {
+		var n int
+		err := d.st.DB().Get(&n, `SELECT count(*) FROM outbox WHERE kind LIKE 'slack_%' AND done_at IS NULL AND failed_at IS NULL`)
+		return err == nil && n == 0
+	})
+}
+
+// sendAcks carries out every pending acknowledgement as the mailer would, and says how
+// many.
+func (d *desk) sendAcks() int {
+	d.t.Helper()
+	n := 0
+	for {
+		ok, err := d.st.ProcessOutbox(context.Background(), []store.OutboxKind{store.OutboxAckEmail},
+			func(_ context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+				id := fmt.Sprintf("ack.%d@itu.int", it.ID)
+				return store.OutboxResult{AckSent: true, Outbound: &store.OutboundMessage{MessageID: id,
+					To: "Amina Sender <amina@gov.example>", Subject: "Received", Raw: []byte("Message-ID: <" + id + ">\r\n\r\nthanks")},
+					Notes: []store.ThreadNote{{Type: store.NoteAckSent, Text: "in French"}}}, nil
+			})
+		if err != nil {
+			d.t.Fatal(err)
+		}
+		if !ok {
+			return n
+		}
+		n++
+	}
+}
+
+// Ten updates of one card waiting together make one chat.update, of the latest state.
+func TestCardUpdatesCoalesceIntoOneCall(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, deskOptions{noRun: true})
+	ctx := context.Background()
+	res := d.ingest(d.email("amina@gov.example", "Ten changes", "text"))
+	cid := res[0].ContributionID
+	assignees := []string{"U2", "U3", "U2", "U3", "U2", "U3", "U2", "U3", "U2", "U1"}
+	for _, a := range assignees {
+		if _, err := d.st.Assign(ctx, cid, "U1", a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := d.countOutbox(fmt.Sprintf("update:%d:%%", cid)); n != 10 {
+		t.Fatalf("%d updates queued, want 10", n)
+	}
+	d.run()
+	c := d.waitCard(cid)
+	d.settle()
+	calls := d.slack.Calls("chat.update")
+	if len(calls) != 1 {
+		t.Fatalf("%d chat.update calls, want 1", len(calls))
+	}
+	if all := joinedTexts(t, calls[0].Param("blocks")); calls[0].Param("ts") != c.SlackTS || !strings.Contains(all, "*Assignee*\n<@U1>") {
+		t.Fatalf("the update does not show the latest assignee:\n%s", all)
+	}
+}
+
+// An update queued while another of the same card is in flight (rendered, its call
+// under way) is not served by it: it is carried out after, and a later chat.update shows
+// its change.
+func TestCardUpdateQueuedInFlightIsNotLost(t *testing.T) {
+	t.Parallel()
+	var d *desk
+	var once sync.Once
+	var cid int64
+	var during int
+	wrap := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/chat.update") {
+				once.Do(func() {
+					if _, err := d.st.Assign(context.Background(), cid, "U1", "U3"); err != nil {
+						t.Error(err)
+					}
+					during = len(d.slack.Calls("chat.update"))
+				})
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	d = newDesk(t, deskOptions{wrap: wrap})
+	c := d.contribution("Changed while the card is updated")
+	cid = c.ID
+	if _, err := d.st.Assign(context.Background(), cid, "U1", "U2"); err != nil {
+		t.Fatal(err)
+	}
+	d.settle()
+	calls := d.slack.Calls("chat.update")
+	if len(calls) <= during+1 {
+		t.Fatalf("%d chat.update calls, want one after the change made during the first", len(calls))
+	}
+	if last := joinedTexts(t, calls[len(calls)-1].Param("blocks")); !strings.Contains(last, "*Assignee*\n<@U3>") {
+		t.Fatalf("the last update does not show the change made during the first:\n%s", last)
+	}
+	items, err := d.st.OutboxItems(context.Background(), cid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if it.Kind == store.OutboxSlackUpdate && it.CoalescedInto != nil {
+			t.Fatalf("update %s was served by %d, though queued while it was in flight", it.IdempotencyKey, *it.CoalescedInto)
+		}
+	}
+}
+
+// In a backlog the acknowledgements go out before the cards are posted: each card says
+// that its acknowledgement went out, and no thread note repeats it: one call per
+// contribution. A card posted before its acknowledgement gets the note.
+func TestBacklogCardSaysTheAcknowledgement(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, deskOptions{noRun: true})
+	const n = 12
+	var ids []int64
+	for i := range n {
+		res := d.ingest(d.email("amina@gov.example", fmt.Sprintf("Backlog %d", i), "text"))
+		ids = append(ids, res[0].ContributionID)
+	}
+	policyCap := store.DefaultIngestPolicy().AckPerSenderPerDay
+	if got := d.sendAcks(); got != policyCap {
+		t.Fatalf("%d acknowledgements sent, want %d (the cap)", got, policyCap)
+	}
+	d.run()
+	for _, id := range ids {
+		d.waitCard(id)
+	}
+	d.settle()
+	posts := d.slack.Calls("chat.postMessage")
+	updates := d.slack.Calls("chat.update")
+	// Cards, and one "no acknowledgement" note each for those over the cap.
+	if want := n + (n - policyCap); len(posts) != want || len(updates) != 0 {
+		t.Fatalf("%d chat.postMessage and %d chat.update calls for %d contributions, want %d and 0", len(posts), len(updates), n, want)
+	}
+	acked := 0
+	for _, p := range posts {
+		if p.Param("thread_ts") != "" {
+			if all := joinedTexts(t, p.Param("blocks")); strings.Contains(all, "Acknowledgement sent") {
+				t.Fatalf("a thread note repeats the acknowledgement: %s", all)
+			}
+			continue
+		}
+		if strings.Contains(joinedTexts(t, p.Param("blocks")), "✉️ Acknowledged to amina@gov.example · ") {
+			acked++
+		}
+	}
+	if acked != policyCap {
+		t.Fatalf("%d cards say the acknowledgement went out, want %d", acked, policyCap)
+	}
+	t.Logf("backlog of %d: %.2f Slack calls per contribution for card and acknowledgement", n, float64(len(posts)+len(updates))/n)
+
+	// A card posted before its acknowledgement: the note follows in the thread.
+	before := len(d.slack.Calls("chat.postMessage"))
+	c := d.ingest(d.email("bruno@gov.example", "Card first", "text"))
+	card := d.waitCard(c[0].ContributionID)
+	if got := d.sendAcks(); got != 1 {
+		t.Fatalf("%d acknowledgements sent, want 1", got)
+	}
+	d.waitCall("the acknowledgement's note", "chat.postMessage", func(call slacktest.Call) bool {
+		return call.Param("thread_ts") == card.SlackTS && strings.Contains(joinedTexts(t, call.Param("blocks")), "Acknowledgement sent")
+	})
+	d.settle()
+	if got := len(d.slack.Calls("chat.postMessage")) - before; got != 2 {
+		t.Fatalf("%d chat.postMessage calls for a card posted before its acknowledgement, want 2 (card and note)", got)
+	}
+}
