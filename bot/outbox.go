@@ -410,6 +410,8 @@ func (b *Bot) postNotice(ctx context.Context, it store.OutboxItem) error {
 		text, err = b.escalationText(ctx, n)
 	case store.NoticeWatchdog:
 		text = b.watchdogText(n)
+	case store.NoticeHistoryImport:
+		text = b.historyImportText(n)
 	default:
 		return store.Permanent(fmt.Errorf("unknown notice type %q", n.Type))
 	}
@@ -438,4 +440,29 @@ func (b *Bot) quarantineText(ctx context.Context, it store.OutboxItem, n notice)
 			fmt.Sprintf("\n*Mailbox:* %s, UID %d", escapeMrkdwn(m.Mailbox), m.UID)
 	}
 	return s, nil
+}
+
+// historyImportText is the one message about an import of history: mail that was
+// already old when it was read, stored without cards and not acknowledged.
+func (b *Bot) historyImportText(n notice) string {
+	before := "the acknowledgement window"
+	if t, err := time.Parse(time.RFC3339, n.Before); err == nil {
+		before = t.In(b.phases.Location).Format("2 January 2006, 15:04") + " (Geneva)"
+	}
+	contribs := "none of them a contribution"
+	switch n.Contributions {
+	case 0:
+	case 1:
+		contribs = "1 contribution"
+	default:
+		contribs = fmt.Sprintf("%d contributions", n.Contributions)
+	}
+	verb := "are"
+	if n.Messages == 1 {
+		verb = "is"
+	}
+	return fmt.Sprintf("🗄️ *%s from before %s %s stored as history:* %s.\n"+
+		"They were not acknowledged and have no cards here, to keep the channel for new mail. "+
+		"`/wsis find --history` lists them; `/wsis show <reference>` shows one.",
+		plural(n.Messages, "message"), before, verb, contribs)
 }

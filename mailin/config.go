@@ -63,6 +63,7 @@ type MailConfig struct {
 	Ack          bool          `env:"WSISBOT_ACK" default:"on" help:"send acknowledgements (on or off)"`
 	AckWindow    time.Duration `env:"WSISBOT_ACK_WINDOW" default:"24h" help:"mail older than this on arrival is history: never acknowledged"`
 	AckPerDay    int           `env:"WSISBOT_ACK_PER_SENDER_PER_DAY" default:"5" help:"most acknowledgements to one address in 24 hours"`
+	HistoryCards bool          `env:"WSISBOT_HISTORY_CARDS" default:"off" help:"post a card for each history contribution too (off: one summary per import)"`
 	Templates    string        `env:"WSISBOT_TEMPLATES" help:"folder whose templates override the embedded ones"`
 }
 
@@ -80,7 +81,7 @@ func (c MailConfig) OurAddresses() ([]string, error) {
 
 // IngestPolicy is the policy the intake stores mail under: acknowledgements when
 // WSISBOT_ACK is on and canSend (a mailer runs to send them), the acknowledgement
-// window and cap, and OurAddresses. serve and resync use the same policy, and so do the
+// window and cap, whether history gets cards, and OurAddresses. serve and resync use the same policy, and so do the
 // poller's sorting and the promotion of sorted-away mail.
 func (c MailConfig) IngestPolicy(canSend bool) (store.IngestPolicy, error) {
 	our, err := c.OurAddresses()
@@ -88,5 +89,5 @@ func (c MailConfig) IngestPolicy(canSend bool) (store.IngestPolicy, error) {
 		return store.IngestPolicy{}, err
 	}
 	return store.IngestPolicy{Ack: c.Ack && canSend, AckWindow: c.AckWindow, AckPerSenderPerDay: c.AckPerDay,
-		OurAddresses: our}, nil
+		HistoryCards: c.HistoryCards, OurAddresses: our}, nil
 }

@@ -78,9 +78,12 @@ type Suggestion struct {
 type IngestPolicy struct {
 	// Ack turns acknowledgements on (WSISBOT_ACK).
 	Ack bool
-	// AckWindow: mail that reached the mailbox longer ago than this is history: stored
-	// and carded, never acknowledged.
+	// AckWindow: mail that reached the mailbox longer ago than this is history: stored,
+	// never acknowledged, and without a card unless HistoryCards (the channel gets one
+	// summary per import instead; see CaughtUp).
 	AckWindow time.Duration
+	// HistoryCards gives history contributions cards too (WSISBOT_HISTORY_CARDS).
+	HistoryCards bool
 	// AckPerSenderPerDay caps acknowledgements to one address over 24 hours (0: no cap).
 	AckPerSenderPerDay int
 	// OurAddresses are the secretariat's own addresses: mail from them is never a
@@ -247,6 +250,9 @@ func (s *Store) ingestBatch(ctx context.Context, b IngestBatch, pol IngestPolicy
 			if out[i].NewContrib && out[i].Ref == "" {
 				out[i].Ref = w.refs[out[i].ContributionID]
 			}
+		}
+		if err := s.countHistory(ctx, tx, pol, b.Messages, out); err != nil {
+			return err
 		}
 		if r.queued {
 			if err := notifyOutbox(ctx, tx); err != nil {
@@ -431,6 +437,9 @@ func (s *Store) followUp(ctx context.Context, tx *sqlx.Tx, m *Inbound, d decisio
 		return res, err
 	}
 	if err := s.reopenTx(ctx, tx, c, ActorSystem, "follow-up from "+m.FromEmail); err != nil {
+		return res, err
+	}
+	if err := s.cardHistoryOnFollowUp(ctx, tx, c, id, d.recent); err != nil {
 		return res, err
 	}
 	if err := s.enqueueThreadNote(ctx, tx, c.ID, fmt.Sprintf("followup:%d", id), ThreadNote{Type: NoteFollowUp, MessageID: id}); err != nil {

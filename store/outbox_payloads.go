@@ -19,6 +19,7 @@ const (
 	NoticeDeadlineAlert = "deadline_alert"
 	NoticeEscalation    = "escalation"
 	NoticeWatchdog      = "watchdog"
+	NoticeHistoryImport = "history_import"
 )
 
 // Notice is the payload of a slack_notice item: a message in the intake channel. Type
@@ -36,6 +37,10 @@ type Notice struct {
 	Since     string `json:"since,omitempty"`     // watchdog, cleared: when it was raised
 
 	ContributionIDs []int64 `json:"contribution_ids,omitempty"` // escalation
+
+	Messages      int    `json:"messages,omitempty"`      // history_import: messages stored as history
+	Contributions int    `json:"contributions,omitempty"` // history_import: contributions among them
+	Before        string `json:"before,omitempty"`        // history_import: they all arrived before this (RFC 3339)
 }
 
 // Thread note types: what a note in a card's thread says.

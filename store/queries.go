@@ -117,6 +117,11 @@ func namedQueries() []namedQuery {
 		{"flag-cleared", flagClearedSQL},
 		{"flags", flagsSQL},
 		{"claim-escalations", claimEscalationsSQL},
+		// history_imports.go
+		{"count-history", countHistorySQL},
+		{"close-history-import", closeHistoryImportSQL},
+		{"queue-history-card", queueHistoryCardSQL},
+		{"search-history", searchHistorySQL},
 	}
 }
 
