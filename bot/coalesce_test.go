@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -179,5 +180,85 @@ func TestBacklogCardSaysTheAcknowledgement(t *testing.T) {
 	d.settle()
 	if got := len(d.slack.Calls("chat.postMessage")) - before; got != 2 {
 		t.Fatalf("%d chat.postMessage calls for a card posted before its acknowledgement, want 2 (card and note)", got)
+	}
+}
+
+// History (mail already old when read) gets no card: one summary in the channel, found
+// with /wsis find --history and the ordinary find, shown with /wsis show; a recent
+// follow-up from its sender cards it.
+func TestHistoryInTheDesk(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, deskOptions{})
+	ctx := context.Background()
+	var old []store.Inbound
+	for i, subject := range []string{"Regional review inputs", "Workshop proposal on C5", "Old regional note"} {
+		m := d.email(fmt.Sprintf("old%d@gov.example", i), subject, "Sent last month.")
+		m.InternalDate = d.clock.Now().AddDate(0, 0, -30)
+		old = append(old, m)
+	}
+	res := d.ingest(append(old, d.email("new@gov.example", "A new contribution", "Sent today."))...)
+	for _, r := range res[:3] {
+		if !r.NewContrib {
+			t.Fatalf("not a new contribution: %+v", r)
+		}
+	}
+	d.waitCard(res[3].ContributionID)
+	imp, err := d.st.CaughtUp(ctx)
+	if err != nil || imp.Messages != 3 || imp.Contributions != 3 {
+		t.Fatalf("caught up: %+v %v", imp, err)
+	}
+	storetest.Eventually(t, 10*time.Second, "the history summary", func() bool { return len(d.posts("stored as history")) == 1 })
+	summary := slacktest.RenderText(d.posts("stored as history")[0].Blocks, "")
+	for _, w := range []string{"3 messages from before 20 January 2019, 10:00 (Geneva) are stored as history:* 3 contributions.", "`/wsis find --history`", "`/wsis show <reference>`"} {
+		if !strings.Contains(summary, w) {
+			t.Errorf("summary lacks %q:\n%s", w, summary)
+		}
+	}
+	d.settle()
+	if n := len(d.slack.Calls("chat.postMessage")); n != 2 {
+		t.Fatalf("%d chat.postMessage calls, want 2 (one card, one summary)", n)
+	}
+	refs := make([]string, 4)
+	for i, r := range res {
+		refs[i] = d.get(r.ContributionID).Ref
+	}
+	for _, tc := range []struct {
+		text      string
+		want, not []string
+	}{
+		{"find --history", []string{refs[0], refs[1], refs[2], "history, received"}, []string{refs[3]}},
+		{"find --history regional", []string{refs[0], refs[2]}, []string{refs[1], refs[3]}},
+		{"find regional --history", []string{refs[0], refs[2]}, []string{refs[1], refs[3]}},
+		{"find --history nothing-like-it", []string{"No contribution stored as history matches"}, nil},
+		{"find workshop", []string{refs[1], "history"}, []string{refs[0]}},
+		{"show " + refs[1], []string{refs[1], "Workshop proposal on C5", "history"}, nil},
+	} {
+		got := d.command("U1", tc.text)
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("/wsis %s lacks %q:\n%s", tc.text, w, got)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(got, w) {
+				t.Errorf("/wsis %s has %q:\n%s", tc.text, w, got)
+			}
+		}
+	}
+
+	// The sender of an old contribution writes today: its card comes, the follow-up in
+	// its thread.
+	f := d.email("old0@gov.example", "Re: Regional review inputs", "Any news?")
+	f.InReplyTo = old[0].MessageID
+	fr := d.ingest(f)
+	if fr[0].ContributionID != res[0].ContributionID || fr[0].NewContrib {
+		t.Fatalf("follow-up: %+v", fr[0])
+	}
+	c := d.waitCard(res[0].ContributionID)
+	d.waitCall("the follow-up in the card's thread", "chat.postMessage", func(call slacktest.Call) bool {
+		return call.Param("thread_ts") == c.SlackTS && strings.Contains(joinedTexts(t, call.Param("blocks")), "Follow-up")
+	})
+	if _, err := d.st.CaughtUp(ctx); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a second summary: %v", err)
 	}
 }
