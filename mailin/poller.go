@@ -421,7 +421,7 @@ func (p *Poller) selectMailbox(ctx context.Context, c *imapclient.Client, newMai
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		p.log.Info("imap: first contact with the mailbox: all its mail is read; mail older than the acknowledgement window is history",
-			"mailbox", p.cfg.Mailbox, "uidvalidity", sel.UIDValidity, "messages", sel.NumMessages)
+			"mailbox", p.cfg.Mailbox, "uidvalidity", sel.UIDValidity, "messages", sel.NumMessages, "history_cards", p.pol.HistoryCards)
 		if err := p.st.ResetSyncState(ctx, p.cfg.Mailbox, sel.UIDValidity); err != nil {
 			return nil, err
 		}
