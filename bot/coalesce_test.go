@@ -48,24 +48,76 @@ func (d *desk) sendAcks() int {
 	}
 }
 
-// Ten updates of one card waiting together make one chat.update, of the latest state.
-func TestCardUpdatesCoalesceIntoOneCall(t *testing.T) {
+// Updates queued before the card is posted are done with it: the card, rendered after
+// they were queued, shows their changes.
+func TestCardUpdatesBeforeThePostMakeNoCall(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t, deskOptions{noRun: true})
 	ctx := context.Background()
-	res := d.ingest(d.email("amina@gov.example", "Ten changes", "text"))
+	res := d.ingest(d.email("amina@gov.example", "Changed before its card", "text"))
 	cid := res[0].ContributionID
-	assignees := []string{"U2", "U3", "U2", "U3", "U2", "U3", "U2", "U3", "U2", "U1"}
-	for _, a := range assignees {
+	for _, a := range []string{"U2", "U3", "U1"} {
 		if _, err := d.st.Assign(ctx, cid, "U1", a); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := d.countOutbox(fmt.Sprintf("update:%d:%%", cid)); n != 10 {
+	d.run()
+	d.waitCard(cid)
+	d.settle()
+	if n := len(d.slack.Calls("chat.update")); n != 0 {
+		t.Fatalf("%d chat.update calls, want 0", n)
+	}
+	posts := d.slack.Calls("chat.postMessage")
+	if len(posts) != 1 || !strings.Contains(joinedTexts(t, posts[0].Param("blocks")), "*Assignee*\n<@U1>") {
+		t.Fatalf("%d posts; the card does not show the latest assignee", len(posts))
+	}
+}
+
+// Ten updates of one card waiting together make one chat.update, of the latest state.
+// They wait while Slack is unavailable: the first update's call is held, then refused
+// with 503, while nine more are queued.
+func TestCardUpdatesCoalesceIntoOneCall(t *testing.T) {
+	t.Parallel()
+	var d *desk
+	held, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	wrap := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			refuse := false
+			if strings.HasSuffix(r.URL.Path, "/chat.update") {
+				once.Do(func() {
+					refuse = true
+					close(held)
+					<-release
+				})
+			}
+			if refuse {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	d = newDesk(t, deskOptions{wrap: wrap})
+	var released sync.Once
+	releaseAll := func() { released.Do(func() { close(release) }) }
+	t.Cleanup(releaseAll) // before the stand-in closes, should the test end early
+	ctx := context.Background()
+	c := d.contribution("Ten changes")
+	assignees := []string{"U2", "U3", "U2", "U3", "U2", "U3", "U2", "U3", "U2", "U1"}
+	if _, err := d.st.Assign(ctx, c.ID, "U1", assignees[0]); err != nil {
+		t.Fatal(err)
+	}
+	<-held
+	for _, a := range assignees[1:] {
+		if _, err := d.st.Assign(ctx, c.ID, "U1", a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := d.countOutbox(fmt.Sprintf("update:%d:%%", c.ID)); n != 10 {
 		t.Fatalf("%d updates queued, want 10", n)
 	}
-	d.run()
-	c := d.waitCard(cid)
+	releaseAll()
 	d.settle()
 	calls := d.slack.Calls("chat.update")
 	if len(calls) != 1 {

@@ -129,7 +129,10 @@ func (b *Bot) postCard(ctx context.Context, it store.OutboxItem) (store.OutboxRe
 		return store.OutboxResult{}, outboxError("post card", err)
 	}
 	b.log.Info("card posted", "contribution_ref", d.C.Ref, "channel", ch, "ts", ts)
-	return posted(ch, ts), nil
+	res := posted(ch, ts)
+	// Rendered after the claim: the card shows what its pending updates announce.
+	res.CardRendered = true
+	return res, nil
 }
 
 // notPosted reports whether a failed chat.postMessage certainly posted nothing: Slack

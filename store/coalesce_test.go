@@ -138,6 +138,41 @@ func TestCardUpdateQueuedDuringRenderRuns(t *testing.T) {
 	}
 }
 
+// Updates queued before the card is posted are done with the card when it was rendered
+// by the attempt that posted it; not when the attempt found it posted by an earlier one
+// (rendered before some of them).
+func TestCardPostServesEarlierUpdates(t *testing.T) {
+	for _, rendered := range []bool{true, false} {
+		t.Run(fmt.Sprintf("rendered=%v", rendered), func(t *testing.T) {
+			s, _ := newStore(t)
+			c := newContribution(t, s)
+			queueUpdates(t, s, c.ID, 3, "")
+			var card int64
+			ok, err := s.ProcessOutbox(context.Background(), []store.OutboxKind{store.OutboxSlackCard},
+				func(_ context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+					card = it.ID
+					return store.OutboxResult{CardChannel: "C1", CardTS: "1.000100", CardRendered: rendered}, nil
+				})
+			if !ok || err != nil {
+				t.Fatalf("card: %v %v", ok, err)
+			}
+			items, err := s.OutboxItems(context.Background(), c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range items {
+				if it.Kind != store.OutboxSlackUpdate {
+					continue
+				}
+				served := it.DoneAt != nil && it.CoalescedInto != nil && *it.CoalescedInto == card
+				if served != rendered || (!rendered && it.DoneAt != nil) {
+					t.Errorf("update %s: done %v, coalesced into %v; card %d rendered: %v", it.IdempotencyKey, it.DoneAt, it.CoalescedInto, card, rendered)
+				}
+			}
+		})
+	}
+}
+
 // A failed update coalesces nothing: the others stay pending and carry the change.
 func TestFailedCardUpdateCoalescesNothing(t *testing.T) {
 	s, _ := newStore(t)

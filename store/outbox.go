@@ -143,6 +143,11 @@ type OutboxResult struct {
 	AckSent bool
 	// Card records where a contribution's Slack card was posted.
 	CardChannel, CardTS string
+	// CardRendered says that the card posted was rendered from the store by this
+	// attempt, after the item was claimed (not found posted by an earlier attempt): it
+	// shows every change committed before, and the card's pending updates queued before
+	// the claim are done with it.
+	CardRendered bool
 	// Then queues further items.
 	Then []OutboxItem
 	// Notes are thread notes about what this item did (the acknowledgement or a reply
@@ -245,8 +250,8 @@ const claimOutboxSQL = `SELECT ` + outboxColumns + ` FROM outbox o
 			AND card.done_at IS NULL AND card.failed_at IS NULL))
 		ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`
 
-// claimCardUpdatesSQL takes, beside a claimed card update ($2), the other pending updates
-// of the same card ($1) that no other worker holds. It runs before the card is rendered,
+// claimCardUpdatesSQL takes, beside a claimed card update or card ($2), the other pending
+// updates of the same card ($1) that no other worker holds. It runs before the card is rendered,
 // so each of them was committed, with the change it announces, before the rendering
 // reads the contribution: the one update shows their changes too. An update committed
 // later is not taken, and runs on its own.
@@ -290,7 +295,7 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []OutboxKind, handle Ou
 		return false, fmt.Errorf("store: outbox: claim: %w", err)
 	}
 	var coalesced []int64
-	if it.Kind == OutboxSlackUpdate && it.ContributionID != nil {
+	if (it.Kind == OutboxSlackUpdate || it.Kind == OutboxSlackCard) && it.ContributionID != nil {
 		if err := s.selectPrepared(txCtx, tx, &coalesced, claimCardUpdatesSQL, *it.ContributionID, it.ID); err != nil {
 			return false, fmt.Errorf("store: outbox %d: claim updates of the same card: %w", it.ID, err)
 		}
@@ -310,7 +315,7 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []OutboxKind, handle Ou
 		}
 	} else if err := s.recordOutboxSuccess(rctx, tx, it, res, now); err != nil {
 		return true, fmt.Errorf("store: outbox %d: %w", it.ID, err)
-	} else if len(coalesced) > 0 {
+	} else if len(coalesced) > 0 && (it.Kind == OutboxSlackUpdate || res.CardRendered) {
 		if _, err := tx.ExecContext(rctx, outboxCoalescedSQL, pq.Int64Array(coalesced), now, it.ID); err != nil {
 			return true, fmt.Errorf("store: outbox %d: record the updates it served: %w", it.ID, err)
 		}
@@ -398,7 +403,7 @@ func (s *Store) onOutboxFailed(ctx context.Context, tx *sqlx.Tx, it OutboxItem, 
 
 const (
 	outboxDoneSQL = `UPDATE outbox SET attempts = attempts + 1, done_at = $2, last_error = '' WHERE id = $1`
-	// outboxCoalescedSQL marks done the card updates ($1) that the update $3 served.
+	// outboxCoalescedSQL marks done the card updates ($1) that the update or card $3 served.
 	outboxCoalescedSQL = `UPDATE outbox SET done_at = $2, coalesced_into = $3, last_error = '' WHERE id = ANY($1::bigint[])`
 	// pendingCardSQL takes a contribution's card item when it is pending and no worker
 	// is posting it: the card, rendered later from the store, will show what is recorded
