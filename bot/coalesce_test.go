@@ -284,7 +284,7 @@ func TestHistoryInTheDesk(t *testing.T) {
 	}
 	storetest.Eventually(t, 10*time.Second, "the history summary", func() bool { return len(d.posts("stored as history")) == 1 })
 	summary := slacktest.RenderText(d.posts("stored as history")[0].Blocks, "")
-	for _, w := range []string{"3 messages from before 20 January 2019, 10:00 (Geneva) are stored as history:* 3 contributions.", "`/wsis find --history`", "`/wsis show <reference>`"} {
+	for _, w := range []string{"3 messages from before 20 January 2019, 10:00 (Geneva) are stored as history:* 3 contributions.", "`/wsis find --history`", "`/wsis show <reference>`", "`/wsis card <reference>`"} {
 		if !strings.Contains(summary, w) {
 			t.Errorf("summary lacks %q:\n%s", w, summary)
 		}
@@ -335,5 +335,18 @@ func TestHistoryInTheDesk(t *testing.T) {
 	})
 	if _, err := d.st.CaughtUp(ctx); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("a second summary: %v", err)
+	}
+
+	// A card on request.
+	if got := d.command("U2", "card "+refs[1]); !strings.Contains(got, "is on its way") {
+		t.Fatalf("/wsis card: %s", got)
+	}
+	c = d.waitCard(res[1].ContributionID)
+	d.waitCall("the requested card", "chat.postMessage", func(call slacktest.Call) bool {
+		all := joinedTexts(t, call.Param("blocks"))
+		return call.Param("thread_ts") == "" && strings.Contains(all, "Workshop proposal on C5") && strings.Contains(all, "asked for this card")
+	})
+	if got := d.command("U2", "card "+refs[1]); !strings.Contains(got, "It has a card") {
+		t.Fatalf("/wsis card again: %s", got)
 	}
 }

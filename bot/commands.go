@@ -23,6 +23,7 @@ const commandHelp = "*/wsis* — the consultation's intake desk\n" +
 	"• `/wsis find <text | reference | email>` — find contributions\n" +
 	"• `/wsis find --history [text]` — contributions stored as history (mail already old when first read), which have no cards\n" +
 	"• `/wsis show <reference>` — one contribution\n" +
+	"• `/wsis card <reference>` — post the card of a contribution that has none (history)\n" +
 	"• `/wsis deadlines` — every deadline, days left and what is open against it\n" +
 	"• `/wsis sorted [24h | 7d] [page]` — mail sorted away (robots, bounces, lists, duplicates, quarantined), to make one a contribution\n" +
 	"• `/wsis export` — upload an XLSX and a CSV of all contributions to the channel"
@@ -50,6 +51,8 @@ func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
 		text, err = b.findText(ctx, arg)
 	case "show":
 		text, err = b.showText(ctx, arg)
+	case "card":
+		text, err = b.cardCommand(ctx, arg, cmd.UserID)
 	case "deadlines":
 		text, err = b.deadlinesText(ctx)
 	case "export":
@@ -217,6 +220,33 @@ func (b *Bot) showText(ctx context.Context, ref string) (string, error) {
 		return "", err
 	}
 	return blocksMrkdwn(b.cardBlocks(d, b.clock.Now(), false)) + "\n" + cardLink(c), nil
+}
+
+// cardCommand posts, on request, the card of a contribution that has none: history,
+// stored without a card.
+func (b *Bot) cardCommand(ctx context.Context, ref, user string) (string, error) {
+	if ref == "" {
+		return "Which one? `/wsis card <reference>`", nil
+	}
+	c, err := b.st.ContributionByRef(ctx, ref)
+	if errors.Is(err, store.ErrNotFound) {
+		return "There is no contribution " + escapeMrkdwn(ref) + ".", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if c.SlackTS != "" {
+		return "It has a card: " + cardLink(c) + ".", nil
+	}
+	queued, err := b.st.QueueCard(ctx, c.ID, user)
+	if err != nil {
+		return "", err
+	}
+	if !queued {
+		return "The card of *" + escapeMrkdwn(c.Ref) + "* is on its way already.", nil
+	}
+	b.log.Info("card requested", "contribution_ref", c.Ref, "user", user)
+	return "The card of *" + escapeMrkdwn(c.Ref) + "* is on its way to <#" + b.cfg.Channel + ">.", nil
 }
 
 // blocksMrkdwn flattens card blocks into one mrkdwn text (for command answers).

@@ -466,6 +466,6 @@ func (b *Bot) historyImportText(n notice) string {
 	}
 	return fmt.Sprintf("🗄️ *%s from before %s %s stored as history:* %s.\n"+
 		"They were not acknowledged and have no cards here, to keep the channel for new mail. "+
-		"`/wsis find --history` lists them; `/wsis show &lt;reference&gt;` shows one.",
+		"`/wsis find --history` lists them; `/wsis show &lt;reference&gt;` shows one, `/wsis card &lt;reference&gt;` posts its card.",
 		plural(n.Messages, "message"), before, verb, contribs)
 }

@@ -41,6 +41,10 @@ const (
 	// queueHistoryCardSQL queues the card of a history contribution that has none.
 	queueHistoryCardSQL = `INSERT INTO outbox (kind, idempotency_key, contribution_id, message_id, payload, next_attempt_at, created_at)
 		VALUES ('slack_card', 'card:' || $1::bigint, $1, $2, '{}', $3, $3) ON CONFLICT (idempotency_key) DO NOTHING`
+	// queueCardSQL queues the card of a contribution that has none, on request.
+	queueCardSQL = `INSERT INTO outbox (kind, idempotency_key, contribution_id, payload, next_attempt_at, created_at)
+		SELECT 'slack_card', 'card:' || c.id, c.id, '{}', $2, $2 FROM contributions c WHERE c.id = $1 AND c.slack_ts = ''
+		ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`
 	// searchHistorySQL lists history contributions, newest first, matching $1 like
 	// searchContributionsSQL when it is not empty.
 	searchHistorySQL = `SELECT ` + contributionColumns + ` FROM contributions c
@@ -144,4 +148,33 @@ func (s *Store) SearchHistory(ctx context.Context, q string, limit int) ([]Contr
 		return nil, fmt.Errorf("store: search history: %w", err)
 	}
 	return cs, nil
+}
+
+// ActionCardRequested is the event of a person asking for the card of a contribution
+// that had none (history).
+const ActionCardRequested = "card_requested"
+
+// QueueCard queues the card of a contribution that has none (history stored without
+// one), on actor's request, and records who asked. It reports false when the
+// contribution has a card, or one was queued before (posted, waiting, or failed).
+func (s *Store) QueueCard(ctx context.Context, id int64, actor string) (bool, error) {
+	queued := false
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		var item int64
+		switch err := s.get(ctx, tx, &item, queueCardSQL, id, s.clock.Now()); {
+		case errors.Is(err, errNoRows):
+			return nil
+		case err != nil:
+			return err
+		}
+		queued = true
+		if _, err := s.insertEvent(ctx, tx, id, CleanText(actor), ActionCardRequested, "", "", nil); err != nil {
+			return err
+		}
+		return notifyOutbox(ctx, tx)
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: queue card of %d: %w", id, err)
+	}
+	return queued, nil
 }

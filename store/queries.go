@@ -122,6 +122,7 @@ func namedQueries() []namedQuery {
 		{"close-history-import", closeHistoryImportSQL},
 		{"queue-history-card", queueHistoryCardSQL},
 		{"search-history", searchHistorySQL},
+		{"queue-card", queueCardSQL},
 	}
 }
 
