@@ -34,6 +34,8 @@ type Store interface {
 	ContributionAttachments(ctx context.Context, contributionID int64) ([]store.Attachment, error)
 	ListContributions(ctx context.Context, f store.ContributionFilter) ([]store.Contribution, error)
 	SearchContributions(ctx context.Context, q string, limit int) ([]store.Contribution, error)
+	SearchHistory(ctx context.Context, q string, limit int) ([]store.Contribution, error)
+	QueueCard(ctx context.Context, id int64, actor string) (bool, error)
 	ContributionStats(ctx context.Context) (store.ContributionStats, error)
 	ExportRows(ctx context.Context) ([]store.ExportRow, error)
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -135,7 +136,7 @@ func (b *Bot) cardBlocks(d cardData, now time.Time, withActions bool) []slack.Bl
 		mrkdwn("*Deadline*\n"+b.deadlineText(c, now), maxFieldText),
 		mrkdwn("*Status*\n"+statusLabel(c), maxFieldText),
 		mrkdwn("*Assignee*\n"+assignee, maxFieldText),
-		mrkdwn("*Acknowledgement*\n"+ackText(c, b), maxFieldText),
+		mrkdwn("*Acknowledgement*\n"+b.ackText(c, d.Events), maxFieldText),
 	}
 	blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
 
@@ -229,19 +230,40 @@ func countNotInline(as []store.Attachment) int {
 	return n
 }
 
-func ackText(c store.Contribution, b *Bot) string {
+// ackText is the card's acknowledgement line. A sent acknowledgement names its
+// recipient and time, "✉️ Acknowledged to x@y · Mon 21 Jan 2019 10:02": in a backlog the
+// card is often posted after the acknowledgement went out, and then says so alone,
+// without a note in its thread.
+func (b *Bot) ackText(c store.Contribution, evs []store.Event) string {
 	switch c.AckStatus {
 	case store.AckSent:
-		if c.AckSentAt != nil {
-			return "sent " + b.genevaTime(*c.AckSentAt)
+		s := "✉️ Acknowledged"
+		for i := len(evs) - 1; i >= 0; i-- {
+			if evs[i].Action == store.ActionAckSent {
+				if to := parseDetails(evs[i].Details)["to"]; to != "" {
+					s += " to " + escapeMrkdwn(ackAddress(to))
+				}
+				break
+			}
 		}
-		return "sent"
+		if c.AckSentAt != nil {
+			s += " · " + b.genevaTime(*c.AckSentAt)
+		}
+		return s
 	case store.AckSuppressed:
 		return "suppressed: " + cut(escapeMrkdwn(c.AckSuppressedReason), 300)
 	case store.AckFailed:
 		return "*failed:* " + cut(escapeMrkdwn(c.AckError), 300)
 	}
 	return "pending"
+}
+
+// ackAddress is the address of a recipient written "Name <address>", else to as it is.
+func ackAddress(to string) string {
+	if a, err := mail.ParseAddress(to); err == nil {
+		return a.Address
+	}
+	return to
 }
 
 // historyText is "who did what and when": the latest events, newest last.

@@ -227,6 +227,8 @@ func eventText(e store.Event) string {
 		return "received a bounce of our mail"
 	case store.ActionCardPosted:
 		return "posted this card"
+	case store.ActionCardRequested:
+		return "asked for this card"
 	}
 	return escapeMrkdwn(strings.ReplaceAll(e.Action, "_", " "))
 }

@@ -129,7 +129,10 @@ func (b *Bot) postCard(ctx context.Context, it store.OutboxItem) (store.OutboxRe
 		return store.OutboxResult{}, outboxError("post card", err)
 	}
 	b.log.Info("card posted", "contribution_ref", d.C.Ref, "channel", ch, "ts", ts)
-	return posted(ch, ts), nil
+	res := posted(ch, ts)
+	// Rendered after the claim: the card shows what its pending updates announce.
+	res.CardRendered = true
+	return res, nil
 }
 
 // notPosted reports whether a failed chat.postMessage certainly posted nothing: Slack
@@ -417,6 +420,8 @@ func (b *Bot) postNotice(ctx context.Context, it store.OutboxItem) error {
 		text = b.watchdogText(n)
 	case store.NoticeAckBudget:
 		text = b.ackBudgetText(n)
+	case store.NoticeHistoryImport:
+		text = b.historyImportText(n)
 	default:
 		return store.Permanent(fmt.Errorf("unknown notice type %q", n.Type))
 	}
@@ -457,4 +462,29 @@ func (b *Bot) quarantineText(ctx context.Context, it store.OutboxItem, n notice)
 			fmt.Sprintf("\n*Mailbox:* %s, UID %d", escapeMrkdwn(m.Mailbox), m.UID)
 	}
 	return s, nil
+}
+
+// historyImportText is the one message about an import of history: mail that was
+// already old when it was read, stored without cards and not acknowledged.
+func (b *Bot) historyImportText(n notice) string {
+	before := "the acknowledgement window"
+	if t, err := time.Parse(time.RFC3339, n.Before); err == nil {
+		before = t.In(b.phases.Location).Format("2 January 2006, 15:04") + " (Geneva)"
+	}
+	contribs := "none of them a contribution"
+	switch n.Contributions {
+	case 0:
+	case 1:
+		contribs = "1 contribution"
+	default:
+		contribs = fmt.Sprintf("%d contributions", n.Contributions)
+	}
+	verb := "are"
+	if n.Messages == 1 {
+		verb = "is"
+	}
+	return fmt.Sprintf("🗄️ *%s from before %s %s stored as history:* %s.\n"+
+		"They were not acknowledged and have no cards here, to keep the channel for new mail. "+
+		"`/wsis find --history` lists them; `/wsis show &lt;reference&gt;` shows one, `/wsis card &lt;reference&gt;` posts its card.",
+		plural(n.Messages, "message"), before, verb, contribs)
 }

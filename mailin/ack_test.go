@@ -442,14 +442,35 @@ func TestAckHeadersAndStoredConversation(t *testing.T) {
 	if c.AckStatus != store.AckSent || c.AckSentAt == nil || c.AckError != "" {
 		t.Errorf("ack status %q sent at %v error %q", c.AckStatus, c.AckSentAt, c.AckError)
 	}
+	// The card is still to be posted: it will say that the acknowledgement went out, and
+	// to whom, so no thread note repeats it.
 	ack := e.item(cid, fmt.Sprintf("ack:%d", cid))
-	note := e.item(cid, fmt.Sprintf("thread:%s:%d", store.NoteAckSent, ack.ID))
-	var tn store.ThreadNote
-	if err := json.Unmarshal(note.Payload, &tn); err != nil || note.Kind != store.OutboxSlackThread || tn.Type != store.NoteAckSent {
-		t.Errorf("thread note %s %s (%v)", note.Kind, note.Payload, err)
+	items, err := e.st.OutboxItems(e.ctx, cid)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if tn.MessageID != out.ID || note.MessageID == nil || *note.MessageID != out.ID {
-		t.Errorf("the thread note names message %d, want the acknowledgement sent (%d)", tn.MessageID, out.ID)
+	for _, it := range items {
+		if it.IdempotencyKey == fmt.Sprintf("thread:%s:%d", store.NoteAckSent, ack.ID) {
+			t.Errorf("an acknowledgement note was queued while the card waits: %s", it.Payload)
+		}
+	}
+	evs, err := e.st.Events(e.ctx, cid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := false
+	for _, ev := range evs {
+		var d struct {
+			To      string `json:"to"`
+			Message int64  `json:"message"`
+		}
+		if ev.Action == store.ActionAckSent && json.Unmarshal(ev.Details, &d) == nil &&
+			strings.Contains(d.To, "focal.point@gov.example") && d.Message == out.ID {
+			recorded = true
+		}
+	}
+	if !recorded {
+		t.Errorf("the ack_sent event does not name the recipient and the message sent (%d): %+v", out.ID, evs)
 	}
 }
 
@@ -562,6 +583,13 @@ func TestAckNeverAcknowledged(t *testing.T) {
 				got := e.contribution(r.ContributionID)
 				if got.AckStatus != store.AckSuppressed || !strings.Contains(got.AckSuppressedReason, c.reason) {
 					t.Errorf("ack %q, reason %q, want one mentioning %q", got.AckStatus, got.AckSuppressedReason, c.reason)
+				}
+				if c.name == "history" {
+					// No card (WSISBOT_HISTORY_CARDS is off), so no thread for a note.
+					if items, err := e.st.OutboxItems(e.ctx, r.ContributionID); err != nil || len(items) != 0 {
+						t.Errorf("history has outbox items %+v (%v), want none", items, err)
+					}
+					return
 				}
 				e.item(r.ContributionID, fmt.Sprintf("thread:ack-suppressed:%d", r.ContributionID))
 			}

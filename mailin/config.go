@@ -65,6 +65,7 @@ type MailConfig struct {
 	AckPerDay    int           `env:"WSISBOT_ACK_PER_SENDER_PER_DAY" default:"5" help:"most acknowledgements to one mailbox in 24 hours (a+tag@x counts as a@x; Gmail's dots are ignored)"`
 	AckPerHour   int           `env:"WSISBOT_ACK_HOURLY_LIMIT" default:"300" help:"most acknowledgements to all addresses together in 60 minutes, across replicas; over it they are held back and the channel is told once an hour (0: no limit)"`
 	AuthservIDs  []string      `env:"WSISBOT_AUTHSERV_ID" help:"authserv-ids of our mail servers whose Authentication-Results are trusted, comma-separated (empty: the topmost field only); dmarc=fail or spf=fail there means no acknowledgement"`
+	HistoryCards bool          `env:"WSISBOT_HISTORY_CARDS" default:"off" help:"post a card for each history contribution too (off: one summary per import)"`
 	Templates    string        `env:"WSISBOT_TEMPLATES" help:"folder whose templates override the embedded ones"`
 }
 
@@ -82,7 +83,8 @@ func (c MailConfig) OurAddresses() ([]string, error) {
 
 // IngestPolicy is the policy the intake stores mail under: acknowledgements when
 // WSISBOT_ACK is on and canSend (a mailer runs to send them), the acknowledgement
-// window, cap and hourly budget, the trusted Authentication-Results, and OurAddresses. serve and resync use the same policy, and so do the
+// window, cap and hourly budget, the trusted Authentication-Results, whether history
+// gets cards, and OurAddresses. serve and resync use the same policy, and so do the
 // poller's sorting and the promotion of sorted-away mail.
 func (c MailConfig) IngestPolicy(canSend bool) (store.IngestPolicy, error) {
 	our, err := c.OurAddresses()
@@ -90,5 +92,5 @@ func (c MailConfig) IngestPolicy(canSend bool) (store.IngestPolicy, error) {
 		return store.IngestPolicy{}, err
 	}
 	return store.IngestPolicy{Ack: c.Ack && canSend, AckWindow: c.AckWindow, AckPerSenderPerDay: c.AckPerDay,
-		AckHourlyLimit: c.AckPerHour, AuthservIDs: c.AuthservIDs, OurAddresses: our}, nil
+		AckHourlyLimit: c.AckPerHour, AuthservIDs: c.AuthservIDs, HistoryCards: c.HistoryCards, OurAddresses: our}, nil
 }

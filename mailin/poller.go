@@ -29,6 +29,9 @@ type Ingester interface {
 	SyncState(ctx context.Context, mailbox string) (store.SyncState, error)
 	ResetSyncState(ctx context.Context, mailbox string, uidValidity uint32) error
 	Ingest(ctx context.Context, b store.IngestBatch, pol store.IngestPolicy) ([]store.Ingested, error)
+	// CaughtUp closes the open import of history, queueing its summary for the channel;
+	// store.ErrNotFound when none is open.
+	CaughtUp(ctx context.Context) (store.HistoryImport, error)
 }
 
 // Metrics receives the poller's counts (for /metrics). Methods must not block.
@@ -337,6 +340,9 @@ func (p *Poller) session(ctx context.Context, ok func()) error {
 		if ctx.Err() != nil {
 			return nil
 		}
+		if err := p.caughtUp(ctx); err != nil {
+			return err
+		}
 		now := p.clock.Now()
 		p.update(func(st *PollerStatus) { st.LastSuccessAt = now })
 		if first {
@@ -350,6 +356,23 @@ func (p *Poller) session(ctx context.Context, ok func()) error {
 			return nil
 		}
 	}
+}
+
+// caughtUp tells the store that everything the mailbox held is stored: the history
+// stored meanwhile (mail older than the acknowledgement window, without cards) gets its
+// one summary in the channel. Called after every complete pass: an import cut short by
+// a restart is summarised after the pass that finishes it.
+func (p *Poller) caughtUp(ctx context.Context) error {
+	imp, err := p.st.CaughtUp(ctx)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	}
+	p.log.Info("imap: caught up with the mailbox; the history stored is summarised in the channel",
+		"mailbox", p.cfg.Mailbox, "history_messages", imp.Messages, "history_contributions", imp.Contributions)
+	return nil
 }
 
 // logout ends the session politely, but never waits long for it.
@@ -393,7 +416,7 @@ func (p *Poller) selectMailbox(ctx context.Context, c *imapclient.Client, newMai
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		p.log.Info("imap: first contact with the mailbox: all its mail is read; mail older than the acknowledgement window is history",
-			"mailbox", p.cfg.Mailbox, "uidvalidity", sel.UIDValidity, "messages", sel.NumMessages)
+			"mailbox", p.cfg.Mailbox, "uidvalidity", sel.UIDValidity, "messages", sel.NumMessages, "history_cards", p.pol.HistoryCards)
 		if err := p.st.ResetSyncState(ctx, p.cfg.Mailbox, sel.UIDValidity); err != nil {
 			return nil, err
 		}

@@ -87,9 +87,12 @@ type Suggestion struct {
 type IngestPolicy struct {
 	// Ack turns acknowledgements on (WSISBOT_ACK).
 	Ack bool
-	// AckWindow: mail that reached the mailbox longer ago than this is history: stored
-	// and carded, never acknowledged.
+	// AckWindow: mail that reached the mailbox longer ago than this is history: stored,
+	// never acknowledged, and without a card unless HistoryCards (the channel gets one
+	// summary per import instead; see CaughtUp).
 	AckWindow time.Duration
+	// HistoryCards gives history contributions cards too (WSISBOT_HISTORY_CARDS).
+	HistoryCards bool
 	// AckPerSenderPerDay caps acknowledgements to one address over 24 hours (0: no cap),
 	// counted under AckKey (so a+1@x and a+2@x are one address).
 	AckPerSenderPerDay int
@@ -277,6 +280,9 @@ func (s *Store) ingestBatch(ctx context.Context, b IngestBatch, pol IngestPolicy
 			}
 		}
 		if err := s.alertAckBudget(ctx, tx, r); err != nil {
+			return err
+		}
+		if err := s.countHistory(ctx, tx, pol, b.Messages, out); err != nil {
 			return err
 		}
 		if r.queued {
@@ -469,6 +475,9 @@ func (s *Store) followUp(ctx context.Context, tx *sqlx.Tx, m *Inbound, d decisio
 		return res, err
 	}
 	if err := s.reopenTx(ctx, tx, c, ActorSystem, "follow-up from "+m.FromEmail); err != nil {
+		return res, err
+	}
+	if err := s.cardHistoryOnFollowUp(ctx, tx, c, id, d.recent); err != nil {
 		return res, err
 	}
 	if err := s.enqueueThreadNote(ctx, tx, c.ID, fmt.Sprintf("followup:%d", id), ThreadNote{Type: NoteFollowUp, MessageID: id}); err != nil {

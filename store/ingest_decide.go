@@ -161,6 +161,9 @@ type decision struct {
 	// checkDuplicate (actDuplicate): a duplicate stored before with the same Message-ID
 	// and bytes is this very message read again; it is relocated instead.
 	checkDuplicate bool
+	// recent (actFollowUp): the message is not history; a history contribution without
+	// a card gets one.
+	recent bool
 	// contribution is the new contribution (actNewContribution).
 	contribution newContribution
 	// human is what the person's copy becomes (actSupersede): a new contribution or a
@@ -177,6 +180,7 @@ type newContribution struct {
 	deadline                      Deadline
 	revisionOf                    *int64
 	history                       bool
+	card                          bool   // it gets a card (history only with HistoryCards)
 	ackStatus, reason             string // reason: why no acknowledgement ("" to send one)
 }
 
@@ -240,9 +244,11 @@ func (bc *batchContext) decideHuman(m *Inbound, now time.Time) decision {
 				from = "no address"
 			}
 			return decision{act: actFollowUp, kind: MsgFollowUp, contributionID: cid, otherSender: true,
+				recent: !bc.pol.isHistory(m.InternalDate, now),
 				reason: why + "; from another sender (" + from + "), not a correspondent of the contribution"}
 		}
-		return decision{act: actFollowUp, kind: MsgFollowUp, reason: why, contributionID: cid}
+		return decision{act: actFollowUp, kind: MsgFollowUp, reason: why, contributionID: cid,
+			recent: !bc.pol.isHistory(m.InternalDate, now)}
 	}
 	reason := m.KindReason
 	if reason == "" {
@@ -293,6 +299,7 @@ func (bc *batchContext) decideContribution(m *Inbound, now time.Time, noAck stri
 	c := newContribution{kind: kind, stakeholderType: st, organisation: sg.Organisation, lines: lines,
 		received: received, now: now, deadline: bc.phases.DeadlineFor(kind, received),
 		history: bc.pol.AckWindow > 0 && now.Sub(received) > bc.pol.AckWindow}
+	c.card = !c.history || bc.pol.HistoryCards
 
 	// A resubmission: the same sender sent the same attachment or the same title before.
 	subj := normSubject(m.Subject)

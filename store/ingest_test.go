@@ -112,6 +112,8 @@ func TestIngestSortsAndThreads(t *testing.T) {
 		}
 	})
 	t.Run("a bounce of our mail joins its contribution", func(t *testing.T) {
+		// The card is posted first: the acknowledgement's note is then queued.
+		postCard(t, s, cid)
 		// Our acknowledgement, as the mailer records it.
 		ok, err := s.ProcessOutbox(ctx, []store.OutboxKind{store.OutboxAckEmail}, func(context.Context, store.OutboxItem) (store.OutboxResult, error) {
 			return store.OutboxResult{AckSent: true, Outbound: &store.OutboundMessage{MessageID: "ack.1@itu.int", To: "ministry@gov.example",

@@ -28,6 +28,7 @@ const (
 	NoticeEscalation    = "escalation"
 	NoticeWatchdog      = "watchdog"
 	NoticeAckBudget     = "ack_budget"
+	NoticeHistoryImport = "history_import"
 )
 
 // Notice is the payload of a slack_notice item: a message in the intake channel. Type
@@ -47,6 +48,10 @@ type Notice struct {
 	Held      int    `json:"held,omitempty"`      // ack_budget: how many the first batch over it held back
 
 	ContributionIDs []int64 `json:"contribution_ids,omitempty"` // escalation
+
+	Messages      int    `json:"messages,omitempty"`      // history_import: messages stored as history
+	Contributions int    `json:"contributions,omitempty"` // history_import: contributions among them
+	Before        string `json:"before,omitempty"`        // history_import: they all arrived before this (RFC 3339)
 }
 
 // Thread note types: what a note in a card's thread says.

@@ -68,6 +68,9 @@ func namedQueries() []namedQuery {
 		{"outbox-delay", outboxDelaySQL},
 		{"ack-failed", ackFailedSQL},
 		{"outbox-done", outboxDoneSQL},
+		{"outbox-coalesced", outboxCoalescedSQL},
+		{"claim-card-updates", claimCardUpdatesSQL},
+		{"pending-card", pendingCardSQL},
 		{"ack-sent", ackSentSQL},
 		{"card-posted", cardPostedSQL},
 		{"slack-post-attempt", slackPostAttemptSQL},
@@ -134,6 +137,12 @@ func namedQueries() []namedQuery {
 		{"flag-cleared", flagClearedSQL},
 		{"flags", flagsSQL},
 		{"claim-escalations", claimEscalationsSQL},
+		// history_imports.go
+		{"count-history", countHistorySQL},
+		{"close-history-import", closeHistoryImportSQL},
+		{"queue-history-card", queueHistoryCardSQL},
+		{"search-history", searchHistorySQL},
+		{"queue-card", queueCardSQL},
 	}
 }
 
