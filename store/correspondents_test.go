@@ -158,7 +158,7 @@ func TestColleagueThreadsOnlyOnceTheDomainIsConfirmed(t *testing.T) {
 	if err != nil || !d.Changed || d.Value != "gov.example" || d.Messages != 1 {
 		t.Fatalf("trust: %+v %v", d, err)
 	}
-	if got := actionsAfter(t, s, c.ID, n); !slices.Equal(got, []string{"U2:" + store.ActionDomainTrusted}) {
+	if got := actionsAfter(t, s, c.ID, n); !slices.Equal(got, []string{"slack:U2:" + store.ActionDomainTrusted}) {
 		t.Fatalf("events %v", got)
 	}
 	if msg := message(t, s, r1.MessageRowID); msg.OtherSender {
@@ -199,7 +199,7 @@ func TestAcceptAnotherSender(t *testing.T) {
 	if err != nil || !d.Changed || d.Value != "consultant@agency.example" || d.Messages != 2 || d.ContributionID != c.ID {
 		t.Fatalf("accept: %+v %v", d, err)
 	}
-	if got := actionsAfter(t, s, c.ID, n); !slices.Equal(got, []string{"U1:" + store.ActionSenderAccepted}) {
+	if got := actionsAfter(t, s, c.ID, n); !slices.Equal(got, []string{"slack:U1:" + store.ActionSenderAccepted}) {
 		t.Fatalf("events %v", got)
 	}
 	if pending, _ := s.OtherSenders(ctx, c.ID); len(pending) != 0 {
@@ -247,7 +247,7 @@ func TestAnotherSenderMadeASeparateContribution(t *testing.T) {
 	if msg.OtherSender || msg.Kind != store.MsgContribution || *msg.ContributionID != p.ContributionID {
 		t.Fatalf("message %+v", msg)
 	}
-	if got := actionsAfter(t, s, c.ID, n); !slices.Equal(got, []string{"U3:" + store.ActionSenderSeparated}) {
+	if got := actionsAfter(t, s, c.ID, n); !slices.Equal(got, []string{"slack:U3:" + store.ActionSenderSeparated}) {
 		t.Fatalf("events of the first contribution %v", got)
 	}
 	if countItems(t, s, store.OutboxSlackCard, p.ContributionID) != 1 {

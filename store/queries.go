@@ -88,6 +88,10 @@ func namedQueries() []namedQuery {
 		{"reserve-slack-slot", reserveSlackSlotSQL},
 		{"release-slack-slot", releaseSlackSlotSQL},
 		{"delay-slack-slot", delaySlackSlotSQL},
+		// slack_requests.go
+		{"claim-slack-request", claimSlackRequestSQL},
+		{"release-slack-request", releaseSlackRequestSQL},
+		{"prune-slack-requests", pruneSlackRequestsSQL},
 		// summary.go
 		{"contribution-summaries", contributionSummariesSQL},
 		{"inbound-kind-counts", inboundKindCountsSQL},

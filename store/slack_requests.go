@@ -27,8 +27,12 @@ func (s *Store) ClaimSlackRequest(ctx context.Context, keys []string, at time.Ti
 	if len(want) == 0 {
 		return true, nil
 	}
+	st, err := s.prepared(ctx, claimSlackRequestSQL)
+	if err != nil {
+		return false, fmt.Errorf("store: claim slack request: %w", err)
+	}
 	var got []string
-	if err := s.db.SelectContext(ctx, &got, claimSlackRequestSQL, pq.Array(want), at, at.Add(-keep)); err != nil {
+	if err := st.SelectContext(ctx, &got, pq.Array(want), at, at.Add(-keep)); err != nil {
 		return false, fmt.Errorf("store: claim slack request: %w", err)
 	}
 	return len(got) == len(want), nil
@@ -42,7 +46,11 @@ func (s *Store) ReleaseSlackRequest(ctx context.Context, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	if _, err := s.db.ExecContext(ctx, releaseSlackRequestSQL, pq.Array(keys)); err != nil {
+	st, err := s.prepared(ctx, releaseSlackRequestSQL)
+	if err != nil {
+		return fmt.Errorf("store: release slack request: %w", err)
+	}
+	if _, err := st.ExecContext(ctx, pq.Array(keys)); err != nil {
 		return fmt.Errorf("store: release slack request: %w", err)
 	}
 	return nil
@@ -52,7 +60,11 @@ const pruneSlackRequestsSQL = `DELETE FROM slack_requests WHERE created_at < $1`
 
 // PruneSlackRequests deletes the request keys recorded before before, and says how many.
 func (s *Store) PruneSlackRequests(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, pruneSlackRequestsSQL, before)
+	st, err := s.prepared(ctx, pruneSlackRequestsSQL)
+	if err != nil {
+		return 0, fmt.Errorf("store: prune slack requests: %w", err)
+	}
+	res, err := st.ExecContext(ctx, before)
 	if err != nil {
 		return 0, fmt.Errorf("store: prune slack requests: %w", err)
 	}
