@@ -13,14 +13,19 @@ import (
 	"github.com/wsis/wsisbot/store/storetest"
 )
 
-// lastActions lists the contribution's events after the first n, as "actor:action".
+// lastActions lists the contribution's events after the first n, as "actor:action",
+// a Slack user by their ID.
 func (d *desk) actionsSince(id int64, n int) []string {
 	var out []string
 	for _, e := range d.events(id)[n:] {
 		if e.Action == store.ActionCardPosted {
 			continue
 		}
-		out = append(out, e.Actor+":"+e.Action)
+		who := e.Actor
+		if u, ok := e.SlackUser(); ok {
+			who = u
+		}
+		out = append(out, who+":"+e.Action)
 	}
 	return out
 }
@@ -172,7 +177,8 @@ func TestActionsEndToEnd(t *testing.T) {
 		if err := json.Unmarshal(it.Payload, &p); err != nil {
 			t.Fatal(err)
 		}
-		if p != (store.ReplyPayload{Text: "Thank you, we need the annex in PDF.", Actor: "U1", ActorName: "Ada Secretariat"}) {
+		if p != (store.ReplyPayload{Text: "Thank you, we need the annex in PDF.", Actor: "U1", ActorName: "Ada Secretariat",
+			To: "amina@gov.example", ToName: "Amina Sender", ToRole: store.RecipientContact}) {
 			t.Fatalf("payload = %+v", p)
 		}
 		// Slack delivering the same submission twice makes one email.

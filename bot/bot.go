@@ -34,6 +34,8 @@ type Store interface {
 	ContributionAttachments(ctx context.Context, contributionID int64) ([]store.Attachment, error)
 	ListContributions(ctx context.Context, f store.ContributionFilter) ([]store.Contribution, error)
 	SearchContributions(ctx context.Context, q string, limit int) ([]store.Contribution, error)
+	SearchHistory(ctx context.Context, q string, limit int) ([]store.Contribution, error)
+	QueueCard(ctx context.Context, id int64, actor string) (bool, error)
 	ContributionStats(ctx context.Context) (store.ContributionStats, error)
 	ExportRows(ctx context.Context) ([]store.ExportRow, error)
 
@@ -51,9 +53,19 @@ type Store interface {
 	Flags(ctx context.Context) (map[string]time.Time, error)
 	ClaimEscalations(ctx context.Context, createdBefore time.Time, limit int) ([]int64, error)
 
+	ClaimSlackRequest(ctx context.Context, keys []string, at time.Time, keep time.Duration) (bool, error)
+	ReleaseSlackRequest(ctx context.Context, keys []string) error
+	PruneSlackRequests(ctx context.Context, before time.Time) (int64, error)
+
 	SortedAway(ctx context.Context, since, until time.Time, offset, limit int) ([]store.SortedMessage, int, error)
 	RawMessage(ctx context.Context, id int64) ([]byte, error)
 	PromoteMessage(ctx context.Context, messageID int64, actor string, p store.Promotion) (store.Promoted, error)
+
+	OtherSenders(ctx context.Context, contributionID int64) ([]store.Message, error)
+	Recipients(ctx context.Context, contributionID int64) ([]store.Recipient, error)
+	AcceptSender(ctx context.Context, messageID int64, actor string) (store.SenderDecision, error)
+	TrustDomain(ctx context.Context, contributionID int64, actor, domain string) (store.SenderDecision, error)
+	PaceStore
 }
 
 var _ Store = (*store.Store)(nil)
@@ -80,6 +92,10 @@ func WithIntakeStatus(f func() IntakeStatus) Option { return func(b *Bot) { b.in
 
 // WithHTTPClient sets the client for Slack's Web API and response URLs.
 func WithHTTPClient(c *http.Client) Option { return func(b *Bot) { b.httpClient = c } }
+
+// WithoutPacing lets the desk call Slack as fast as it goes, for tests against a Slack
+// stand-in that does not enforce Slack's limits. serve and the demo always pace.
+func WithoutPacing() Option { return func(b *Bot) { b.unpaced = true } }
 
 // WithPromotion tells the desk what the intake would have made of a stored message, for
 // "This is a contribution": its suggestions and the acknowledgement policy. Without it a
@@ -117,6 +133,8 @@ type Bot struct {
 	log        *slog.Logger
 	api        *slack.Client
 	httpClient *http.Client
+	slackHTTP  httpDoer // what slack-go calls: httpClient behind the pacer
+	unpaced    bool
 	intake     func() IntakeStatus
 	promotion  func(raw []byte) store.Promotion
 	slackLink  health.Link // whether Slack answers the outbox workers
@@ -131,7 +149,6 @@ type Bot struct {
 	jobs    chan func(context.Context)
 	members *memberCache
 	names   *nameCache
-	seen    *dedupe
 
 	ticks atomic.Int64 // scheduler passes completed, for tests
 	polls atomic.Int64 // outbox polls completed, for tests
@@ -161,7 +178,6 @@ func New(cfg Config, st Store, phases *store.Phases, clock store.Clock, logger *
 		tick:       30 * time.Second,
 		poll:       500 * time.Millisecond,
 		jobs:       make(chan func(context.Context), 256),
-		seen:       newDedupe(10 * time.Minute),
 
 		outboxWorkers:    defaultOutboxWorkers,
 		cardPostTimeout:  defaultCardPostTimeout,
@@ -170,7 +186,15 @@ func New(cfg Config, st Store, phases *store.Phases, clock store.Clock, logger *
 	for _, o := range opts {
 		o(b)
 	}
-	b.api = slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(b.httpClient))
+	b.slackHTTP = b.httpClient
+	if !b.unpaced {
+		p, err := newPacer(st, cfg.APIURL, cfg.Pace == PaceRetryAfter, b.log)
+		if err != nil {
+			return nil, fmt.Errorf("bot: %w", err)
+		}
+		b.slackHTTP = p.client(b.httpClient)
+	}
+	b.api = slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(b.slackHTTP))
 	b.members = newMemberCache(b.api, cfg.Channel, cfg.UserGroup, clock, time.Minute)
 	b.names = newNameCache(b.api)
 	b.started = clock.Now()
@@ -188,6 +212,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.log.Warn("slack auth.test failed; carrying on", slog.Any("error", err))
 	} else {
 		b.log.Info("connected to slack", "team", res.Team, "bot_user", res.UserID)
+		b.members.knowTeam(res.TeamID, res.EnterpriseID)
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return b.st.RunOutbox(ctx, b.outbox()) })

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +45,7 @@ type cardData struct {
 	Attachments  []store.Attachment
 	Events       []store.Event
 	MessageCount int
+	Others       []store.Message // mail from other senders waiting for a decision
 }
 
 func (b *Bot) loadCard(ctx context.Context, id int64) (cardData, error) {
@@ -66,6 +68,9 @@ func (b *Bot) loadCard(ctx context.Context, id int64) (cardData, error) {
 		return d, err
 	}
 	if d.MessageCount, err = b.st.MessageCount(ctx, id); err != nil {
+		return d, err
+	}
+	if d.Others, err = b.st.OtherSenders(ctx, id); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -119,7 +124,7 @@ func (b *Bot) cardBlocks(d cardData, now time.Time, withActions bool) []slack.Bl
 	}
 	assignee := "nobody yet"
 	if c.Assignee != "" {
-		assignee = actorText(c.Assignee)
+		assignee = userMention(c.Assignee)
 	}
 	fields := []*slack.TextBlockObject{
 		mrkdwn("*From*\n"+from, maxFieldText),
@@ -131,7 +136,7 @@ func (b *Bot) cardBlocks(d cardData, now time.Time, withActions bool) []slack.Bl
 		mrkdwn("*Deadline*\n"+b.deadlineText(c, now), maxFieldText),
 		mrkdwn("*Status*\n"+statusLabel(c), maxFieldText),
 		mrkdwn("*Assignee*\n"+assignee, maxFieldText),
-		mrkdwn("*Acknowledgement*\n"+ackText(c, b), maxFieldText),
+		mrkdwn("*Acknowledgement*\n"+b.ackText(c, d.Events), maxFieldText),
 	}
 	blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
 
@@ -201,6 +206,8 @@ func (b *Bot) cardBlocks(d cardData, now time.Time, withActions bool) []slack.Bl
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(strings.Join(notes, "\n"), maxContextText)))
 	}
 
+	blocks = append(blocks, b.otherSenderBlocks(d, withActions)...)
+
 	if hist := b.historyText(d.Events); hist != "" {
 		blocks = append(blocks, slack.NewContextBlock("history", mrkdwn(hist, maxContextText)))
 	}
@@ -223,19 +230,40 @@ func countNotInline(as []store.Attachment) int {
 	return n
 }
 
-func ackText(c store.Contribution, b *Bot) string {
+// ackText is the card's acknowledgement line. A sent acknowledgement names its
+// recipient and time, "✉️ Acknowledged to x@y · Mon 21 Jan 2019 10:02": in a backlog the
+// card is often posted after the acknowledgement went out, and then says so alone,
+// without a note in its thread.
+func (b *Bot) ackText(c store.Contribution, evs []store.Event) string {
 	switch c.AckStatus {
 	case store.AckSent:
-		if c.AckSentAt != nil {
-			return "sent " + b.genevaTime(*c.AckSentAt)
+		s := "✉️ Acknowledged"
+		for i := len(evs) - 1; i >= 0; i-- {
+			if evs[i].Action == store.ActionAckSent {
+				if to := parseDetails(evs[i].Details)["to"]; to != "" {
+					s += " to " + escapeMrkdwn(ackAddress(to))
+				}
+				break
+			}
 		}
-		return "sent"
+		if c.AckSentAt != nil {
+			s += " · " + b.genevaTime(*c.AckSentAt)
+		}
+		return s
 	case store.AckSuppressed:
 		return "suppressed: " + cut(escapeMrkdwn(c.AckSuppressedReason), 300)
 	case store.AckFailed:
 		return "*failed:* " + cut(escapeMrkdwn(c.AckError), 300)
 	}
 	return "pending"
+}
+
+// ackAddress is the address of a recipient written "Name <address>", else to as it is.
+func ackAddress(to string) string {
+	if a, err := mail.ParseAddress(to); err == nil {
+		return a.Address
+	}
+	return to
 }
 
 // historyText is "who did what and when": the latest events, newest last.
@@ -252,7 +280,7 @@ func (b *Bot) historyText(evs []store.Event) string {
 	}
 	lines := make([]string, 0, len(shown))
 	for _, e := range shown {
-		lines = append(lines, fmt.Sprintf("%s · %s %s", e.At.In(b.phases.Location).Format("2 Jan 15:04"), actorText(e.Actor), eventText(e)))
+		lines = append(lines, fmt.Sprintf("%s · %s %s", e.At.In(b.phases.Location).Format("2 Jan 15:04"), actorText(e), eventText(e)))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -278,7 +306,7 @@ func (b *Bot) cardActions(c store.Contribution) slack.Block {
 	els = append(els, button(actReply, "Reply", ""))
 	if c.Status != store.StatusClosed {
 		assign := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain("Assign to…", maxButtonText), actAssign)
-		if slackUserID.MatchString(c.Assignee) {
+		if store.IsSlackUserID(c.Assignee) {
 			assign.InitialUser = c.Assignee
 		}
 		var opts []*slack.OptionBlockObject
@@ -329,7 +357,7 @@ func (b *Bot) contributionLine(c store.Contribution, now time.Time) string {
 	}
 	who := "nobody"
 	if c.Assignee != "" {
-		who = actorText(c.Assignee)
+		who = userMention(c.Assignee)
 	}
 	subject := c.Subject
 	if subject == "" {

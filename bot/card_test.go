@@ -254,8 +254,17 @@ func TestUpdateWaitsForCard(t *testing.T) {
 		t.Fatalf("update before its card: %v", err)
 	}
 	d.run()
-	c := d.waitCard(cid)
-	d.waitUpdate(c, "taken", "<@U1>")
+	d.waitCard(cid)
+	// The card, rendered after the update was queued, shows it: the update is done with
+	// the card, without a call of its own.
+	d.settle()
+	posts := d.slack.Calls("chat.postMessage")
+	if all := joinedTexts(t, posts[0].Param("blocks")); !strings.Contains(all, "taken") || !strings.Contains(all, "<@U1>") {
+		t.Fatalf("the card does not show the change:\n%s", all)
+	}
+	if n := len(d.slack.Calls("chat.update")); n != 0 {
+		t.Fatalf("%d chat.update calls, want 0", n)
+	}
 }
 
 func TestThreadNotes(t *testing.T) {

@@ -21,7 +21,9 @@ const commandName = "/wsis"
 const commandHelp = "*/wsis* — the consultation's intake desk\n" +
 	"• `/wsis status` — counts by status, kind, stakeholder type and phase; what is due next\n" +
 	"• `/wsis find <text | reference | email>` — find contributions\n" +
+	"• `/wsis find --history [text]` — contributions stored as history (mail already old when first read), which have no cards\n" +
 	"• `/wsis show <reference>` — one contribution\n" +
+	"• `/wsis card <reference>` — post the card of a contribution that has none (history)\n" +
 	"• `/wsis deadlines` — every deadline, days left and what is open against it\n" +
 	"• `/wsis sorted [24h | 7d] [page]` — mail sorted away (robots, bounces, lists, duplicates, quarantined), to make one a contribution\n" +
 	"• `/wsis export` — upload an XLSX and a CSV of all contributions to the channel"
@@ -49,6 +51,8 @@ func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
 		text, err = b.findText(ctx, arg)
 	case "show":
 		text, err = b.showText(ctx, arg)
+	case "card":
+		text, err = b.cardCommand(ctx, arg, cmd.UserID)
 	case "deadlines":
 		text, err = b.deadlinesText(ctx)
 	case "export":
@@ -146,26 +150,56 @@ func (b *Bot) statusText(ctx context.Context) (string, error) {
 }
 
 func (b *Bot) findText(ctx context.Context, q string) (string, error) {
-	if q == "" {
-		return "What should I look for? `/wsis find <text | reference | email>`", nil
+	history := false
+	var words []string
+	for _, w := range strings.Fields(q) {
+		if strings.EqualFold(w, "--history") {
+			history = true
+			continue
+		}
+		words = append(words, w)
+	}
+	q = strings.Join(words, " ")
+	if q == "" && !history {
+		return "What should I look for? `/wsis find <text | reference | email>`, or `/wsis find --history` for mail stored as history", nil
 	}
 	const limit = 20
-	cs, err := b.st.SearchContributions(ctx, q, limit+1)
+	var cs []store.Contribution
+	var err error
+	if history {
+		cs, err = b.st.SearchHistory(ctx, q, limit+1)
+	} else {
+		cs, err = b.st.SearchContributions(ctx, q, limit+1)
+	}
 	if err != nil {
 		return "", err
 	}
-	if len(cs) == 0 {
+	var s strings.Builder
+	switch {
+	case len(cs) == 0 && history && q == "":
+		return "No contribution is stored as history.", nil
+	case len(cs) == 0 && history:
+		return "No contribution stored as history matches “" + escapeMrkdwn(q) + "”.", nil
+	case len(cs) == 0:
 		return "Nothing matches “" + escapeMrkdwn(q) + "”.", nil
+	case history && q == "":
+		s.WriteString("*Contributions stored as history* (already old when first read; no cards), newest first:\n")
+	case history:
+		fmt.Fprintf(&s, "*Contributions stored as history matching “%s”:*\n", cut(escapeMrkdwn(q), 100))
+	default:
+		fmt.Fprintf(&s, "*Contributions matching “%s”:*\n", cut(escapeMrkdwn(q), 100))
 	}
 	now := b.clock.Now()
-	var s strings.Builder
-	fmt.Fprintf(&s, "*Contributions matching “%s”:*\n", cut(escapeMrkdwn(q), 100))
 	for i, c := range cs {
 		if i == limit {
 			s.WriteString("… and more: narrow the search.\n")
 			break
 		}
-		s.WriteString(b.contributionLine(c, now) + "\n")
+		line := b.contributionLine(c, now)
+		if c.History {
+			line += " · 🗄️ history, received " + b.genevaDate(c.ReceivedAt)
+		}
+		s.WriteString(line + "\n")
 	}
 	return s.String(), nil
 }
@@ -188,13 +222,40 @@ func (b *Bot) showText(ctx context.Context, ref string) (string, error) {
 	return blocksMrkdwn(b.cardBlocks(d, b.clock.Now(), false)) + "\n" + cardLink(c), nil
 }
 
+// cardCommand posts, on request, the card of a contribution that has none: history,
+// stored without a card.
+func (b *Bot) cardCommand(ctx context.Context, ref, user string) (string, error) {
+	if ref == "" {
+		return "Which one? `/wsis card <reference>`", nil
+	}
+	c, err := b.st.ContributionByRef(ctx, ref)
+	if errors.Is(err, store.ErrNotFound) {
+		return "There is no contribution " + escapeMrkdwn(ref) + ".", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if c.SlackTS != "" {
+		return "It has a card: " + cardLink(c) + ".", nil
+	}
+	queued, err := b.st.QueueCard(ctx, c.ID, user)
+	if err != nil {
+		return "", err
+	}
+	if !queued {
+		return "The card of *" + escapeMrkdwn(c.Ref) + "* is on its way already.", nil
+	}
+	b.log.Info("card requested", "contribution_ref", c.Ref, "user", user)
+	return "The card of *" + escapeMrkdwn(c.Ref) + "* is on its way to <#" + b.cfg.Channel + ">.", nil
+}
+
 // blocksMrkdwn flattens card blocks into one mrkdwn text (for command answers).
 func blocksMrkdwn(blocks []slack.Block) string {
 	var lines []string
 	for _, bl := range blocks {
 		switch x := bl.(type) {
 		case *slack.HeaderBlock:
-			lines = append(lines, "*"+x.Text.Text+"*")
+			lines = append(lines, "*"+escapeMrkdwn(x.Text.Text)+"*") // plain text, shown as mrkdwn here
 		case *slack.SectionBlock:
 			if x.Text != nil {
 				lines = append(lines, x.Text.Text)

@@ -116,7 +116,7 @@ func TestSlashCommands(t *testing.T) {
 		if err != nil || len(rows) != 3 || rows[1][0] != a.Ref || rows[0][0] != "ref" {
 			t.Fatalf("xlsx rows = %v, %v", rows, err)
 		}
-		recs, err := csv.NewReader(bytes.NewReader(files[1].Data)).ReadAll()
+		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files[1].Data, []byte("\uFEFF")))).ReadAll()
 		if err != nil || len(recs) != 3 || recs[2][0] != b.Ref {
 			t.Fatalf("csv = %v, %v", recs, err)
 		}

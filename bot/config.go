@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/wsis/wsisbot/internal/loopback"
 )
 
 // Config is the Slack app's settings.
@@ -17,6 +19,7 @@ type Config struct {
 	SigningSecret string        `env:"SLACK_SIGNING_SECRET" secret:"true" help:"verifies requests to the HTTP endpoints"`
 	Channel       string        `env:"WSISBOT_SLACK_CHANNEL" help:"ID of the intake channel (C...)"`
 	APIURL        string        `env:"SLACK_API_URL" default:"https://slack.com/api/" help:"Slack Web API base URL (tests and demos use a local stand-in)"`
+	Pace          string        `env:"WSISBOT_SLACK_PACE" default:"slack" help:"pace of Web API calls: slack (Slack's published rate limits, shared by the replicas) or retry-after (only Slack's Retry-After; for a local Slack stand-in, refused with slack.com)"`
 	UserGroup     string        `env:"WSISBOT_SLACK_USERGROUP" help:"ID of a user group whose members may act, besides channel members"`
 	DigestHour    int           `env:"WSISBOT_DIGEST_HOUR" default:"9" help:"hour of the daily digest and deadline alerts, Geneva time (0-23; -1: none)"`
 	EscalateAfter time.Duration `env:"WSISBOT_ESCALATE_AFTER" default:"48h" help:"escalate contributions nobody took after this long (0: never)"`
@@ -44,6 +47,20 @@ func (c Config) Validate() error {
 	}
 	if u, err := url.Parse(c.APIURL); err != nil || u.Scheme == "" || u.Host == "" || !strings.HasSuffix(c.APIURL, "/") {
 		errs = append(errs, fmt.Errorf("SLACK_API_URL: an absolute URL ending in \"/\", not %q", c.APIURL))
+	} else {
+		// The bot token travels with every call: https, or http to a stand-in on this machine.
+		switch u.Scheme {
+		case "https":
+		case "http":
+			if err := loopback.RequirePlaintext("SLACK_API_URL with http://", u.Hostname()); err != nil {
+				errs = append(errs, fmt.Errorf("%w; use https://", err))
+			}
+		default:
+			errs = append(errs, fmt.Errorf("SLACK_API_URL: https:// (or http:// to this machine), not %s://", u.Scheme))
+		}
+	}
+	if err := c.validatePace(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.DigestHour < -1 || c.DigestHour > 23 {
 		errs = append(errs, fmt.Errorf("WSISBOT_DIGEST_HOUR: 0-23, or -1 for none, not %d", c.DigestHour))
@@ -52,4 +69,27 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("WSISBOT_ESCALATE_AFTER and WSISBOT_WATCH_*: must not be negative"))
 	}
 	return errors.Join(errs...)
+}
+
+// Paces of Web API calls (Config.Pace).
+const (
+	PaceSlack      = "slack"       // Slack's published limits; also when Pace is empty
+	PaceRetryAfter = "retry-after" // only Slack's Retry-After
+)
+
+func (c Config) validatePace() error {
+	switch c.Pace {
+	case "", PaceSlack:
+		return nil
+	case PaceRetryAfter:
+		u, err := url.Parse(c.APIURL)
+		if err == nil {
+			host := strings.ToLower(u.Hostname())
+			if host == "slack.com" || strings.HasSuffix(host, ".slack.com") {
+				return errors.New("WSISBOT_SLACK_PACE: retry-after is for a local Slack stand-in; Slack itself is paced to its limits")
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("WSISBOT_SLACK_PACE: slack or retry-after, not %q", c.Pace)
 }

@@ -86,7 +86,8 @@ type deskOptions struct {
 	noRun    bool
 	out      io.Writer // the stand-in's readable text
 
-	replicaOptions func(i int) []Option // options of replica i only
+	replicaOptions func(i int) []Option            // options of replica i only
+	wrap           func(http.Handler) http.Handler // wraps the stand-in's handler
 }
 
 func newDesk(t *testing.T, o deskOptions) *desk {
@@ -103,7 +104,11 @@ func newDesk(t *testing.T, o deskOptions) *desk {
 	si.SetMembers(testChannel, "U1", "U2", "U3")
 	si.SetUser("U1", "Ada Secretariat")
 	si.SetUser("U2", "Ben Secretariat")
-	api := httptest.NewServer(si)
+	var h http.Handler = si
+	if o.wrap != nil {
+		h = o.wrap(si)
+	}
+	api := httptest.NewServer(h)
 	t.Cleanup(api.Close)
 	d := &desk{t: t, st: st, clock: clock, slack: si, api: api, logs: &syncBuffer{}}
 	d.ctx, d.cancel = context.WithCancel(context.Background())
@@ -113,7 +118,8 @@ func newDesk(t *testing.T, o deskOptions) *desk {
 	if o.config != nil {
 		o.config(&cfg)
 	}
-	opts := append([]Option{WithOutboxPoll(10 * time.Millisecond), WithSchedulerInterval(time.Hour)}, o.options...)
+	// The stand-in does not enforce Slack's limits here: no pacing (pace_test.go paces).
+	opts := append([]Option{WithOutboxPoll(10 * time.Millisecond), WithSchedulerInterval(time.Hour), WithoutPacing()}, o.options...)
 	for i := range o.replicas {
 		ropts := opts
 		if o.replicaOptions != nil {

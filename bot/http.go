@@ -67,7 +67,9 @@ func verifySignature(secret string, h http.Header, body []byte, now time.Time) e
 
 // Handler serves Slack's HTTP endpoints: POST /slack/events, /slack/interactions and
 // /slack/commands. Each request's signature is checked (401 otherwise, nothing done);
-// the request is acknowledged at once and the work is done by Run's workers.
+// the request is queued for Run's workers and recorded (see accept), then acknowledged.
+// A request recorded before is answered 200 and not done again; one that cannot be
+// queued is answered 503 (an ephemeral "busy" for a command) and Slack may send it again.
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /slack/events", b.serveEvents)
@@ -76,19 +78,65 @@ func (b *Bot) Handler() http.Handler {
 	return mux
 }
 
-// verified reads the body and checks its signature, answering 401 when it fails.
-func (b *Bot) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+// verified reads the body and checks its signature, answering 401 when it fails. It
+// returns the body and the request's key: its signature, which no other request has.
+func (b *Bot) verified(w http.ResponseWriter, r *http.Request) ([]byte, string, bool) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	if err != nil {
 		http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-		return nil, false
+		return nil, "", false
 	}
 	if err := verifySignature(b.cfg.SigningSecret, r.Header, body, b.clock.Now()); err != nil {
 		b.log.Warn("refused a request with a bad signature", "path", r.URL.Path, "remote", r.RemoteAddr, slog.Any("error", err))
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
-		return nil, false
+		return nil, "", false
 	}
-	return body, true
+	// The signature is valid hex; in lower case it is the same for the same request.
+	return body, "sig:" + strings.ToLower(strings.TrimPrefix(r.Header.Get("X-Slack-Signature"), "v0=")), true
+}
+
+// requestMemory is how long the desk remembers a request it accepted: longer than a
+// signature stays valid (5 minutes either side of its timestamp) and than Slack goes on
+// sending an event again.
+const requestMemory = time.Hour
+
+// claimTimeout bounds recording a request, well within the 3 s Slack waits for an answer.
+const claimTimeout = 2 * time.Second
+
+// acceptance is what became of a request Slack sent.
+type acceptance int
+
+const (
+	accepted acceptance = iota // new, and queued for the job workers
+	repeated                   // accepted before, by this replica or another: not queued again
+	refused                    // not queued (the queue is full, or the store failed): Slack may send it again
+)
+
+// accept queues job for a request Slack sent, once across replicas: the request's keys
+// (its signature, event ID, envelope ID) are recorded in the store, and a request with a
+// key recorded in the last requestMemory is not queued again. When the job cannot be
+// queued, the keys are forgotten again so that Slack sending it again is done.
+func (b *Bot) accept(ctx context.Context, what string, keys []string, job func(context.Context)) acceptance {
+	cctx, cancel := context.WithTimeout(ctx, claimTimeout)
+	defer cancel()
+	first, err := b.st.ClaimSlackRequest(cctx, keys, b.clock.Now(), requestMemory)
+	if err != nil {
+		b.log.Error("cannot record a request; refusing it", "what", what, slog.Any("error", err))
+		return refused
+	}
+	if !first {
+		return repeated
+	}
+	if b.submit(what, job) {
+		return accepted
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
+	defer cancel()
+	if err := b.st.ReleaseSlackRequest(rctx, keys); err != nil {
+		b.log.Error("cannot forget a request refused as busy: Slack sending it again will be ignored", "what", what,
+			"keys", strings.Join(keys, " "), slog.Any("error", err))
+	}
+	return refused
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
@@ -97,7 +145,7 @@ func writeJSON(w http.ResponseWriter, v any) {
 }
 
 func (b *Bot) serveEvents(w http.ResponseWriter, r *http.Request) {
-	body, ok := b.verified(w, r)
+	body, key, ok := b.verified(w, r)
 	if !ok {
 		return
 	}
@@ -114,19 +162,32 @@ func (b *Bot) serveEvents(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]string{"challenge": outer.Challenge})
 		return
 	}
-	if outer.EventID != "" && !b.seen.first("event:"+outer.EventID) {
-		w.WriteHeader(http.StatusOK) // a retry of an event we have
-		return
+	keys := []string{key}
+	if outer.EventID != "" {
+		keys = append(keys, "event:"+outer.EventID)
 	}
-	if !b.submit("event", func(ctx context.Context) { b.handleEvent(ctx, body) }) {
-		http.Error(w, "busy", http.StatusServiceUnavailable)
-		return
+	switch b.accept(r.Context(), "event", keys, func(ctx context.Context) { b.handleEvent(ctx, body) }) {
+	case refused:
+		http.Error(w, "busy", http.StatusServiceUnavailable) // Slack sends it again
+	case repeated:
+		// Slack sending an event again (X-Slack-Retry-Num), or a replay: done once.
+		b.log.Debug("an event Slack sent again is ignored", "event_id", outer.EventID, "retry", r.Header.Get("X-Slack-Retry-Num"))
+		w.WriteHeader(http.StatusOK)
+	default:
+		w.WriteHeader(http.StatusOK)
 	}
+}
+
+// refuseRepeat logs a request that was done before and answers it with an empty 200:
+// Slack does not send interactions and commands again, so this is a replay (or a proxy
+// sending it twice); whoever sent it learns nothing and nothing is done again.
+func (b *Bot) refuseRepeat(w http.ResponseWriter, r *http.Request) {
+	b.log.Warn("a request already done was sent again; ignored", "path", r.URL.Path, "remote", r.RemoteAddr)
 	w.WriteHeader(http.StatusOK)
 }
 
 func (b *Bot) serveInteractions(w http.ResponseWriter, r *http.Request) {
-	body, ok := b.verified(w, r)
+	body, key, ok := b.verified(w, r)
 	if !ok {
 		return
 	}
@@ -136,8 +197,12 @@ func (b *Bot) serveInteractions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	payload := []byte(form.Get("payload"))
-	if !b.submit("interaction", func(ctx context.Context) { b.handleInteraction(ctx, payload) }) {
+	switch b.accept(r.Context(), "interaction", []string{key}, func(ctx context.Context) { b.handleInteraction(ctx, payload) }) {
+	case refused:
 		http.Error(w, "busy", http.StatusServiceUnavailable)
+		return
+	case repeated:
+		b.refuseRepeat(w, r)
 		return
 	}
 	// An empty 200 closes a submitted modal and acknowledges a click.
@@ -145,7 +210,7 @@ func (b *Bot) serveInteractions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (b *Bot) serveCommands(w http.ResponseWriter, r *http.Request) {
-	body, ok := b.verified(w, r)
+	body, key, ok := b.verified(w, r)
 	if !ok {
 		return
 	}
@@ -163,8 +228,12 @@ func (b *Bot) serveCommands(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]string{"response_type": "ephemeral", "text": "wsisbot answers " + commandName + " only."})
 		return
 	}
-	if !b.submit("command", func(ctx context.Context) { b.handleCommand(ctx, cmd) }) {
+	switch b.accept(r.Context(), "command", []string{key}, func(ctx context.Context) { b.handleCommand(ctx, cmd) }) {
+	case refused:
 		writeJSON(w, map[string]string{"response_type": "ephemeral", "text": "wsisbot is busy; try again in a minute."})
+		return
+	case repeated:
+		b.refuseRepeat(w, r)
 		return
 	}
 	w.WriteHeader(http.StatusOK)

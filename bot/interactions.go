@@ -27,6 +27,7 @@ const (
 	inOrganisation = "organisation"
 	inText         = "text"
 	inReason       = "reason"
+	inTo           = "to"
 )
 
 // sdgNames are the 17 Sustainable Development Goals.
@@ -86,22 +87,18 @@ func (b *Bot) ephemeral(ctx context.Context, channel, user, responseURL, text st
 	b.log.Warn("could not answer a user", "user", user, slog.Any("error", err))
 }
 
-// authorize lets members of the intake channel or the user group act; anyone else is
-// refused privately and the attempt is logged.
+// authorize lets full members of the workspace in the intake channel or the user group
+// act; anyone else is refused privately and the attempt is logged.
 func (b *Bot) authorize(ctx context.Context, user, what string, reply replier) bool {
-	ok, err := b.members.allowed(ctx, user)
+	st, err := b.members.standing(ctx, user)
 	if err != nil {
 		b.log.Error("cannot check who may act", "user", user, "action", what, slog.Any("error", err))
 		reply(ctx, "I could not check that you may do this: Slack did not answer. Please try again.")
 		return false
 	}
-	if !ok {
-		b.log.Warn("refused an action by someone outside the secretariat", "user", user, "action", what)
-		who := fmt.Sprintf("members of <#%s>", b.cfg.Channel)
-		if b.cfg.UserGroup != "" {
-			who += fmt.Sprintf(" or of <!subteam^%s>", b.cfg.UserGroup)
-		}
-		reply(ctx, "Sorry, only "+who+" can work on contributions. Nothing was changed.")
+	if st != standingMember {
+		b.log.Warn("refused an action by someone outside the secretariat", "user", user, "action", what, "standing", st.String())
+		reply(ctx, b.refusal(st))
 		return false
 	}
 	return true
@@ -149,6 +146,12 @@ func (b *Bot) onBlockActions(ctx context.Context, ic slack.InteractionCallback) 
 	}
 	reply := b.replierFor(channel, user, ic.ResponseURL)
 	for _, a := range ic.ActionCallback.BlockActions {
+		if mid, ok := senderBlockID(a.BlockID); ok {
+			if b.authorize(ctx, user, a.ActionID, reply) {
+				b.onSenderAction(ctx, mid, a, user, reply)
+			}
+			continue
+		}
 		if mid, ok := sortedBlockID(a.BlockID); ok && a.ActionID == actPromote {
 			if b.authorize(ctx, user, a.ActionID, reply) {
 				b.promote(ctx, mid, user, reply)
@@ -202,7 +205,11 @@ func (b *Bot) openModal(ctx context.Context, which, trigger string, cid int64, c
 		}
 		v = classifyView(c)
 	case actReply:
-		v = replyView(c)
+		rs, err := b.st.Recipients(ctx, cid)
+		if err != nil {
+			return err
+		}
+		v = replyView(c, rs)
 	case actReopen:
 		if c.Status != store.StatusClosed {
 			return &store.ErrTransition{Action: store.ActionReopen, From: c.Status, Why: "only a closed contribution can be reopened"}
@@ -310,14 +317,18 @@ func classifyView(c store.Contribution) slack.ModalViewRequest {
 		linesIn, sdgIn, orgIn)
 }
 
-func replyView(c store.Contribution) slack.ModalViewRequest {
+// replyView is the Reply modal: it names the recipient, the contribution's contact
+// unless the member picks another of rs (its recipients, the contact first).
+func replyView(c store.Contribution, rs []store.Recipient) slack.ModalViewRequest {
 	el := slack.NewPlainTextInputBlockElement(plain("Write to the stakeholder…", maxButtonText), inText)
 	el.Multiline = true
 	el.MaxLength = maxSectionText
-	return modal(viewReply, "Reply by email", "Send",
-		aboutBlock(c),
+	blocks := []slack.Block{aboutBlock(c)}
+	blocks = append(blocks, replyRecipientBlocks(rs)...)
+	blocks = append(blocks,
 		slack.NewContextBlock("", mrkdwn("The reply goes out by email from the secretariat's address, in the same conversation, and appears in the card's thread.", maxContextText)),
 		slack.NewInputBlock(inText, plain("Your reply", maxPlainLabel), nil, el))
+	return modal(viewReply, "Reply by email", "Send", blocks...)
 }
 
 func reopenView(c store.Contribution) slack.ModalViewRequest {
@@ -406,12 +417,29 @@ func (b *Bot) submitReply(ctx context.Context, cid int64, user string, v slack.V
 	if err != nil {
 		return err
 	}
+	rs, err := b.st.Recipients(ctx, cid)
+	if err != nil {
+		return err
+	}
+	// The recipient is decided here, once, and recorded in the item: the mailer sends
+	// to it and to nobody else.
+	picked := stateValue(v, inTo).SelectedOption.Value
+	to, err := chooseRecipient(rs, picked)
+	if errors.Is(err, errNotARecipient) {
+		b.log.Warn("reply to someone who is not a recipient of the contribution refused", "contribution_id", cid, "user", user, "to", picked)
+		reply(ctx, fmt.Sprintf("%s is not one of the people who can get a reply about %s. Nothing was sent.", escapeMrkdwn(picked), c.Ref))
+		return nil
+	}
+	if err != nil {
+		reply(ctx, fmt.Sprintf("%s has no address to reply to. Nothing was sent.", c.Ref))
+		return nil
+	}
 	id := v.ID
 	if id == "" {
 		id = v.Hash
 	}
 	it, err := store.NewOutboxItem(store.OutboxReplyEmail, fmt.Sprintf("reply:%d:%s", cid, id), cid, 0,
-		store.ReplyPayload{Text: text, Actor: user, ActorName: b.names.name(ctx, user)})
+		store.ReplyPayload{Text: text, Actor: user, ActorName: b.names.name(ctx, user), To: to.Address, ToName: to.Name, ToRole: to.Role})
 	if err != nil {
 		return err
 	}
@@ -420,11 +448,7 @@ func (b *Bot) submitReply(ctx context.Context, cid int64, user string, v slack.V
 		return err
 	}
 	if created {
-		to := c.FromEmail
-		if to == "" {
-			to = "the sender"
-		}
-		reply(ctx, fmt.Sprintf("Your reply to %s about %s is on its way; it will appear in the card's thread once sent.", escapeMrkdwn(to), c.Ref))
+		reply(ctx, fmt.Sprintf("Your reply to %s about %s is on its way; it will appear in the card's thread once sent.", escapeMrkdwn(to.Address), c.Ref))
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -88,15 +87,22 @@ func statusLabel(c store.Contribution) string {
 	return l
 }
 
-var slackUserID = regexp.MustCompile(`^[UW][A-Z0-9]+$`)
-
-// actorText is who did something: a Slack mention for a Slack user (ours to render),
-// otherwise the escaped name (a sender's address, wsisbot).
-func actorText(actor string) string {
-	if slackUserID.MatchString(actor) {
-		return "<@" + actor + ">"
+// actorText is who did something: a mention for a Slack user (ours to render),
+// otherwise escaped text (a sender's address, wsisbot), whatever it looks like.
+func actorText(e store.Event) string {
+	if id, ok := e.SlackUser(); ok {
+		return "<@" + id + ">"
 	}
-	return escapeMrkdwn(actor)
+	return escapeMrkdwn(e.Actor)
+}
+
+// userMention mentions the Slack user with this ID (an assignee, chosen in Slack);
+// anything else is shown as text.
+func userMention(id string) string {
+	if store.IsSlackUserID(id) {
+		return "<@" + id + ">"
+	}
+	return escapeMrkdwn(id)
 }
 
 // genevaTime formats t in the consultation's time zone.
@@ -185,6 +191,9 @@ func humanSize(n int64) string {
 // eventText says what an event did, for the card's history.
 func eventText(e store.Event) string {
 	d := parseDetails(e.Details)
+	if s, ok := correspondenceEventText(e, d); ok {
+		return s
+	}
 	switch e.Action {
 	case store.ActionReceive:
 		return "sent it"
@@ -192,7 +201,7 @@ func eventText(e store.Event) string {
 		return "took it"
 	case store.ActionAssign:
 		if a := d["assignee"]; a != "" {
-			return "assigned it to " + actorText(a)
+			return "assigned it to " + userMention(a)
 		}
 		return "changed the assignee"
 	case store.ActionClassify:
@@ -218,6 +227,8 @@ func eventText(e store.Event) string {
 		return "received a bounce of our mail"
 	case store.ActionCardPosted:
 		return "posted this card"
+	case store.ActionCardRequested:
+		return "asked for this card"
 	}
 	return escapeMrkdwn(strings.ReplaceAll(e.Action, "_", " "))
 }

@@ -129,7 +129,10 @@ func (b *Bot) postCard(ctx context.Context, it store.OutboxItem) (store.OutboxRe
 		return store.OutboxResult{}, outboxError("post card", err)
 	}
 	b.log.Info("card posted", "contribution_ref", d.C.Ref, "channel", ch, "ts", ts)
-	return posted(ch, ts), nil
+	res := posted(ch, ts)
+	// Rendered after the claim: the card shows what its pending updates announce.
+	res.CardRendered = true
+	return res, nil
 }
 
 // notPosted reports whether a failed chat.postMessage certainly posted nothing: Slack
@@ -317,6 +320,11 @@ func (b *Bot) noteText(ctx context.Context, c store.Contribution, n store.Thread
 		return "♻️ *Possible revision:* " + text, nil
 	case store.NoteReopened:
 		return "🔄 *Reopened:* " + text, nil
+	case store.NoteOtherSender:
+		if m == nil {
+			return "✉️ *Mail from another sender* names this contribution. " + text, nil
+		}
+		return b.messageNote(ctx, "✉️ *Mail from another sender* ("+sender(*m)+") names this contribution; it changed nothing and nobody was written to. Decide on the card.", *m)
 	}
 	if m != nil {
 		return b.messageNote(ctx, "📝 "+escapeMrkdwn(n.Type), *m)
@@ -410,6 +418,10 @@ func (b *Bot) postNotice(ctx context.Context, it store.OutboxItem) error {
 		text, err = b.escalationText(ctx, n)
 	case store.NoticeWatchdog:
 		text = b.watchdogText(n)
+	case store.NoticeAckBudget:
+		text = b.ackBudgetText(n)
+	case store.NoticeHistoryImport:
+		text = b.historyImportText(n)
 	default:
 		return store.Permanent(fmt.Errorf("unknown notice type %q", n.Type))
 	}
@@ -427,6 +439,18 @@ func (b *Bot) postNotice(ctx context.Context, it store.OutboxItem) error {
 	return nil
 }
 
+// ackBudgetText tells the channel that the hourly acknowledgement budget held some back.
+func (b *Bot) ackBudgetText(n notice) string {
+	hour := "this hour"
+	if t, err := time.Parse(time.RFC3339, n.Since); err == nil {
+		hour = "the hour from " + b.genevaTime(t)
+	}
+	return fmt.Sprintf("🚦 *Acknowledgements held back:* the budget of %d acknowledgements an hour (WSISBOT_ACK_HOURLY_LIMIT) was reached in %s; "+
+		"%d held back so far, not sent. Until fewer than %d went out in the last 60 minutes, new contributions get no acknowledgement "+
+		"(each card says so); this is the only notice for %s. Many at once may be a flood of forged mail using us as a relay.",
+		n.Limit, hour, n.Held, n.Limit, hour)
+}
+
 func (b *Bot) quarantineText(ctx context.Context, it store.OutboxItem, n notice) (string, error) {
 	s := "🧯 *A message could not be handled and is quarantined* (kept as received; nothing was sent back).\n*Reason:* " + escapeMrkdwn(n.Reason)
 	if it.MessageID != nil {
@@ -438,4 +462,29 @@ func (b *Bot) quarantineText(ctx context.Context, it store.OutboxItem, n notice)
 			fmt.Sprintf("\n*Mailbox:* %s, UID %d", escapeMrkdwn(m.Mailbox), m.UID)
 	}
 	return s, nil
+}
+
+// historyImportText is the one message about an import of history: mail that was
+// already old when it was read, stored without cards and not acknowledged.
+func (b *Bot) historyImportText(n notice) string {
+	before := "the acknowledgement window"
+	if t, err := time.Parse(time.RFC3339, n.Before); err == nil {
+		before = t.In(b.phases.Location).Format("2 January 2006, 15:04") + " (Geneva)"
+	}
+	contribs := "none of them a contribution"
+	switch n.Contributions {
+	case 0:
+	case 1:
+		contribs = "1 contribution"
+	default:
+		contribs = fmt.Sprintf("%d contributions", n.Contributions)
+	}
+	verb := "are"
+	if n.Messages == 1 {
+		verb = "is"
+	}
+	return fmt.Sprintf("🗄️ *%s from before %s %s stored as history:* %s.\n"+
+		"They were not acknowledged and have no cards here, to keep the channel for new mail. "+
+		"`/wsis find --history` lists them; `/wsis show &lt;reference&gt;` shows one, `/wsis card &lt;reference&gt;` posts its card.",
+		plural(n.Messages, "message"), before, verb, contribs)
 }

@@ -38,6 +38,9 @@ func (b *Bot) schedule(ctx context.Context) {
 	if err := b.watch(ctx, now); err != nil {
 		b.log.Error("watchdog", slog.Any("error", err))
 	}
+	if _, err := b.st.PruneSlackRequests(ctx, now.Add(-requestMemory)); err != nil {
+		b.log.Error("forgetting old requests", slog.Any("error", err))
+	}
 	b.ticks.Add(1)
 }
 

@@ -189,7 +189,7 @@ func TestEscalation(t *testing.T) {
 	if !strings.Contains(text, waiting.Ref) || strings.Contains(text, taken.Ref) || !strings.Contains(text, "Nobody <@U1> takes me") {
 		t.Errorf("escalation:\n%s", text)
 	}
-	if strings.Contains(string(post.Blocks), "<@U1>") {
+	if strings.Contains(joinedTexts(t, string(post.Blocks)), "<@U1>") {
 		t.Errorf("email text unescaped in the escalation")
 	}
 }

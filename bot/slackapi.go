@@ -71,8 +71,42 @@ func slackUnavailable(err error) bool {
 	return errors.As(err, &ue) || errors.As(err, &ne)
 }
 
-// memberCache answers "may this user act?": members of the intake channel and of the
-// configured user group, fetched from Slack and kept for a short while.
+// staleFor is how old a membership answer may be and still be used while Slack does not
+// answer, or while one caller is asking it again.
+const staleFor = 10 * time.Minute
+
+// standing is whether a user may act on contributions, and why not.
+type standing int
+
+const (
+	standingMember     standing = iota // a full member of the workspace, in the channel or the user group
+	standingOutside                    // in neither the channel nor the user group
+	standingGuest                      // a guest of the workspace (single- or multi-channel)
+	standingExternal                   // from another organisation (Slack Connect)
+	standingNotAPerson                 // a bot, a deactivated or unknown account
+)
+
+func (s standing) String() string {
+	switch s {
+	case standingMember:
+		return "member"
+	case standingGuest:
+		return "guest"
+	case standingExternal:
+		return "external"
+	case standingNotAPerson:
+		return "not_a_person"
+	}
+	return "outside"
+}
+
+// teamIDs are our workspace and, on Enterprise Grid, our organisation (auth.test).
+type teamIDs struct{ team, enterprise string }
+
+// memberCache answers "may this user act?": full members of the workspace (no guests,
+// no one from another organisation, no bots) who are in the intake channel or the
+// configured user group. Each answer from Slack is kept for ttl; fetches run without the
+// lock, one at a time for each answer (see get).
 type memberCache struct {
 	api       *slack.Client
 	channel   string
@@ -80,36 +114,188 @@ type memberCache struct {
 	clock     store.Clock
 	ttl       time.Duration
 
-	mu      sync.Mutex
-	fetched time.Time
-	members map[string]bool
+	mu    sync.Mutex
+	list  cached[map[string]bool] // members of the channel and the user group
+	team  cached[teamIDs]         // kept for good once known
+	users map[string]*cached[standing]
+}
+
+// cached is one answer from Slack and the fetch of it under way, if any.
+type cached[T any] struct {
+	val    T
+	at     time.Time // when val was fetched; zero: never
+	flight *flight[T]
+}
+
+// flight is one fetch under way; done is closed when val and err are set.
+type flight[T any] struct {
+	done chan struct{}
+	val  T
+	err  error
 }
 
 func newMemberCache(api *slack.Client, channel, userGroup string, clock store.Clock, ttl time.Duration) *memberCache {
-	return &memberCache{api: api, channel: channel, userGroup: userGroup, clock: clock, ttl: ttl}
+	return &memberCache{api: api, channel: channel, userGroup: userGroup, clock: clock, ttl: ttl,
+		users: map[string]*cached[standing]{}}
 }
 
-// allowed reports whether user may act. When Slack cannot be asked it uses a list up to
-// ten minutes old, else it returns the error (and the caller refuses).
-func (m *memberCache) allowed(ctx context.Context, user string) (bool, error) {
+// knowTeam records our workspace's IDs (from auth.test at start-up).
+func (m *memberCache) knowTeam(team, enterprise string) {
+	if team == "" {
+		return
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	now := m.clock.Now()
-	age := now.Sub(m.fetched)
-	if m.members == nil || age > m.ttl || age < 0 {
-		fresh, err := m.fetch(ctx)
-		switch {
-		case err == nil:
-			m.members, m.fetched = fresh, now
-		case m.members != nil && age >= 0 && age < 10*time.Minute:
-			// keep the stale list
-		default:
-			return false, err
-		}
-	}
-	return m.members[user], nil
+	m.team.val, m.team.at = teamIDs{team: team, enterprise: enterprise}, m.clock.Now()
 }
 
+// get returns c's value, fetching it when it is older than ttl (ttl 0: kept for good once
+// fetched). m.mu is not held during the fetch and one caller fetches at a time: while it
+// does, the others use the value there is if it is less than staleFor old, or else wait
+// for that fetch's outcome (or until their own ctx is done). When the fetch fails, a
+// value less than staleFor old is used; else the error is returned.
+func get[T any](ctx context.Context, m *memberCache, c *cached[T], ttl time.Duration, fetch func(context.Context) (T, error)) (T, error) {
+	m.mu.Lock()
+	age := m.clock.Now().Sub(c.at)
+	known := !c.at.IsZero() && age >= 0
+	if known && (ttl == 0 || age <= ttl) {
+		v := c.val
+		m.mu.Unlock()
+		return v, nil
+	}
+	if f := c.flight; f != nil {
+		if known && age < staleFor {
+			v := c.val
+			m.mu.Unlock()
+			return v, nil
+		}
+		m.mu.Unlock()
+		select {
+		case <-f.done:
+			if f.err != nil && ctx.Err() == nil && (errors.Is(f.err, context.Canceled) || errors.Is(f.err, context.DeadlineExceeded)) {
+				return get(ctx, m, c, ttl, fetch) // the fetcher gave up, not Slack: ask again
+			}
+			return f.val, f.err
+		case <-ctx.Done():
+			var zero T
+			return zero, ctx.Err()
+		}
+	}
+	f := &flight[T]{done: make(chan struct{})}
+	c.flight = f
+	m.mu.Unlock()
+
+	v, err := fetch(ctx)
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c.flight = nil
+	defer close(f.done)
+	if err == nil {
+		c.val, c.at = v, m.clock.Now()
+		f.val = v
+		return v, nil
+	}
+	if age := m.clock.Now().Sub(c.at); !c.at.IsZero() && age >= 0 && age < staleFor {
+		f.val = c.val // Slack did not answer: the value there is will do for now
+		return c.val, nil
+	}
+	f.err = err
+	var zero T
+	return zero, err
+}
+
+// allowed reports whether user may act. When Slack cannot be asked it uses answers up to
+// ten minutes old, else it returns the error (and the caller refuses).
+func (m *memberCache) allowed(ctx context.Context, user string) (bool, error) {
+	s, err := m.standing(ctx, user)
+	return s == standingMember, err
+}
+
+// standing says whether user may act, and why not.
+func (m *memberCache) standing(ctx context.Context, user string) (standing, error) {
+	members, err := get(ctx, m, &m.list, m.ttl, m.fetch)
+	if err != nil {
+		return standingOutside, err
+	}
+	if !members[user] {
+		return standingOutside, nil
+	}
+	m.mu.Lock()
+	c := m.users[user]
+	if c == nil {
+		m.forgetUsers()
+		c = &cached[standing]{}
+		m.users[user] = c
+	}
+	m.mu.Unlock()
+	return get(ctx, m, c, m.ttl, func(ctx context.Context) (standing, error) { return m.fetchUser(ctx, user) })
+}
+
+// forgetUsers drops the users' answers too old to be used when there are many; m.mu is
+// held.
+func (m *memberCache) forgetUsers() {
+	if len(m.users) < 1000 {
+		return
+	}
+	now := m.clock.Now()
+	for id, c := range m.users {
+		if c.flight == nil && now.Sub(c.at) > staleFor {
+			delete(m.users, id)
+		}
+	}
+}
+
+// refusal is what a user who may not act is told; nothing was changed.
+func (b *Bot) refusal(s standing) string {
+	switch s {
+	case standingGuest:
+		return fmt.Sprintf("Sorry, guests of this Slack workspace cannot work on contributions, even in <#%s>. Nothing was changed; a member of the secretariat can do it for you.", b.cfg.Channel)
+	case standingExternal:
+		return fmt.Sprintf("Sorry, only the secretariat's own workspace can work on contributions; people from other organisations in <#%s> cannot. Nothing was changed; a member of the secretariat can do it for you.", b.cfg.Channel)
+	}
+	who := fmt.Sprintf("members of <#%s>", b.cfg.Channel)
+	if b.cfg.UserGroup != "" {
+		who += fmt.Sprintf(" or of <!subteam^%s>", b.cfg.UserGroup)
+	}
+	return "Sorry, only " + who + " can work on contributions. Nothing was changed."
+}
+
+// fetchUser asks users.info whether user is a full member of our workspace.
+func (m *memberCache) fetchUser(ctx context.Context, user string) (standing, error) {
+	team, err := get(ctx, m, &m.team, 0, func(ctx context.Context) (teamIDs, error) {
+		res, err := m.api.AuthTestContext(ctx)
+		if err != nil {
+			return teamIDs{}, fmt.Errorf("auth.test: %w", err)
+		}
+		return teamIDs{team: res.TeamID, enterprise: res.EnterpriseID}, nil
+	})
+	if err != nil {
+		return standingOutside, err
+	}
+	u, err := m.api.GetUserInfoContext(ctx, user)
+	if err != nil {
+		if slackErrorCode(err) == "user_not_found" {
+			return standingNotAPerson, nil
+		}
+		return standingOutside, fmt.Errorf("users.info: %w", err)
+	}
+	switch {
+	case u.IsBot || u.IsAppUser || u.Deleted:
+		return standingNotAPerson, nil
+	case u.IsRestricted || u.IsUltraRestricted:
+		return standingGuest, nil
+	case u.IsStranger:
+		return standingExternal, nil
+	case u.TeamID != "" && u.TeamID == team.team:
+		return standingMember, nil
+	case team.enterprise != "" && u.Enterprise.EnterpriseID == team.enterprise:
+		return standingMember, nil // another workspace of our Enterprise Grid organisation
+	}
+	return standingExternal, nil
+}
+
+// fetch lists the members of the channel and of the user group.
 func (m *memberCache) fetch(ctx context.Context) (map[string]bool, error) {
 	out := map[string]bool{}
 	cursor := ""
@@ -179,37 +365,6 @@ func (n *nameCache) name(ctx context.Context, user string) string {
 	n.names[user] = name
 	n.mu.Unlock()
 	return name
-}
-
-// dedupe remembers request IDs Slack may send twice (events, Socket Mode envelopes).
-type dedupe struct {
-	ttl  time.Duration
-	mu   sync.Mutex
-	seen map[string]time.Time
-}
-
-func newDedupe(ttl time.Duration) *dedupe { return &dedupe{ttl: ttl, seen: map[string]time.Time{}} }
-
-// first reports whether id is seen for the first time.
-func (d *dedupe) first(id string) bool {
-	if id == "" {
-		return true
-	}
-	now := time.Now()
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if len(d.seen) > 1000 {
-		for k, t := range d.seen {
-			if now.Sub(t) > d.ttl {
-				delete(d.seen, k)
-			}
-		}
-	}
-	if t, ok := d.seen[id]; ok && now.Sub(t) <= d.ttl {
-		return false
-	}
-	d.seen[id] = now
-	return true
 }
 
 // responseURLAllowed reports whether we may post to a response_url: an https Slack host,

@@ -255,5 +255,9 @@ func (b *Bot) promote(ctx context.Context, messageID int64, user string, reply r
 	if !p.AckQueued {
 		ack = "No acknowledgement is sent: " + escapeMrkdwn(p.AckSuppressed) + "."
 	}
-	reply(ctx, fmt.Sprintf("It is now contribution %s (it had been sorted as %s); its card is being posted. %s", p.Ref, p.SortedAs, ack))
+	was := "it had been sorted as " + string(p.SortedAs)
+	if p.SortedAs == store.MsgFollowUp {
+		was = "it was mail from another sender in another contribution's conversation"
+	}
+	reply(ctx, fmt.Sprintf("It is now contribution %s (%s); its card is being posted. %s", p.Ref, was, ack))
 }

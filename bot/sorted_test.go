@@ -109,7 +109,7 @@ func TestSortedAwayIsReviewedAndPromoted(t *testing.T) {
 	evs := d.events(c.ID)
 	found := false
 	for _, e := range evs {
-		found = found || (e.Action == store.ActionPromote && e.Actor == "U1")
+		found = found || (e.Action == store.ActionPromote && e.Actor == store.SlackActor("U1"))
 	}
 	if !found {
 		t.Fatalf("no promote event by U1: %+v", evs)

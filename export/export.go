@@ -4,8 +4,8 @@
 package export
 
 import (
+	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -68,7 +68,7 @@ type Attachment struct {
 // Event is one audit event in an export.
 type Event struct {
 	At     string `json:"at"`
-	Actor  string `json:"actor"`
+	Actor  string `json:"actor"` // "slack:" and a Slack user ID, wsisbot, or a sender's address
 	Action string `json:"action"`
 }
 
@@ -104,7 +104,12 @@ func NewRecord(r store.ExportRow) Record {
 		rec.Attachments = append(rec.Attachments, Attachment{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256})
 	}
 	for _, e := range r.Events {
-		rec.Events = append(rec.Events, Event{At: rfc3339(e.At), Actor: e.Actor, Action: e.Action})
+		// A Slack user is "slack:" and the ID, in events written before actors were typed too.
+		actor := e.Actor
+		if id, ok := e.SlackUser(); ok {
+			actor = store.SlackActor(id)
+		}
+		rec.Events = append(rec.Events, Event{At: rfc3339(e.At), Actor: actor, Action: e.Action})
 	}
 	return rec
 }
@@ -173,30 +178,74 @@ func tableRow(r Record) []string {
 		strconv.Itoa(r.MessageCount), strings.Join(atts, "; "), strings.Join(evs, "; ")}
 }
 
-// csvSafe keeps a spreadsheet from reading a cell a sender wrote as a formula.
+// formulaStart are the characters that make a spreadsheet read a cell as a formula.
+const formulaStart = "=+-@"
+
+// csvSafe keeps a spreadsheet from reading text a sender wrote as a formula, whatever
+// delimiter it splits cells on (",", ";" in French, German, Spanish and Russian
+// locales, a tab): an apostrophe goes before a formula character that begins the
+// field, and before one that follows a delimiter or a line break (and any spaces or
+// quotes), where a spreadsheet splitting on that character starts a new cell. A field
+// beginning with a tab or a carriage return gets one too. Excel and LibreOffice show
+// such a cell as text.
 func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+	if s == "" {
+		return s
 	}
-	return s
+	var b strings.Builder
+	b.Grow(len(s) + 1)
+	if s[0] == '\t' || s[0] == '\r' {
+		b.WriteByte('\'')
+	}
+	cellStart := true
+	for _, r := range s {
+		if cellStart {
+			switch {
+			case r == ' ' || r == '"':
+			case strings.ContainsRune(formulaStart, r):
+				b.WriteByte('\'')
+				cellStart = false
+			default:
+				cellStart = false
+			}
+		}
+		if strings.ContainsRune(",;\t\r\n", r) {
+			cellStart = true
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
+// csvField is a CSV field, always quoted, quotes doubled.
+func csvField(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// utf8BOM opens the CSV file: without it Excel reads UTF-8 as the local code page and
+// garbles Arabic, Chinese and Russian.
+const utf8BOM = "\uFEFF"
+
+// writeCSV writes the table as Excel opens it right in any locale: UTF-8 with a
+// byte-order mark, comma-separated, every field quoted (whatever delimiter the locale
+// splits on outside quotes), lines ended by CRLF (RFC 4180).
 func writeCSV(w io.Writer, recs []Record) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(tableHeader); err != nil {
-		return err
+	bw := bufio.NewWriter(w)
+	bw.WriteString(utf8BOM)
+	line := func(fields []string) {
+		for i, f := range fields {
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString(csvField(csvSafe(f)))
+		}
+		bw.WriteString("\r\n")
 	}
+	line(tableHeader)
 	for _, r := range recs {
-		row := tableRow(r)
-		for i := range row {
-			row[i] = csvSafe(row[i])
-		}
-		if err := cw.Write(row); err != nil {
-			return err
-		}
+		line(tableRow(r))
 	}
-	cw.Flush()
-	return cw.Error()
+	return bw.Flush()
 }
 
 // writeXLSX writes three sheets: Contributions, Attachments and Events. Every cell is a

@@ -99,7 +99,7 @@ func TestExport(t *testing.T) {
 	for _, e := range r.Events {
 		actions = append(actions, e.Actor+":"+e.Action)
 	}
-	if strings.Join(actions, " ") != "amina@gov.example:receive U1:acknowledge U1:classify U1:close" {
+	if strings.Join(actions, " ") != "amina@gov.example:receive slack:U1:acknowledge slack:U1:classify slack:U1:close" {
 		t.Errorf("events = %v", actions)
 	}
 	if recs[1].Outcome != nil || recs[1].KindConfirmed || recs[1].Kind != "thematic" || len(recs[1].Attachments) != 0 {
@@ -110,7 +110,7 @@ func TestExport(t *testing.T) {
 	if err := Write(ctx, st, &c, "csv"); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(&c).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(c.Bytes(), []byte("\uFEFF")))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,5 +142,68 @@ func TestExport(t *testing.T) {
 
 	if err := Write(ctx, st, &x, "pdf"); err == nil {
 		t.Error("exported to pdf")
+	}
+}
+
+// TestCSVForExcel checks the CSV as Excel in Geneva opens it: a byte-order mark so that
+// UTF-8 is read as UTF-8, and no cell a sender wrote read as a formula, whatever
+// character the locale splits cells on.
+func TestCSVForExcel(t *testing.T) {
+	t.Parallel()
+	attacks := []string{
+		"Report;=cmd|' /C calc'!A0",
+		"Report,=HYPERLINK(\"http://evil\")",
+		"Report\t@SUM(1+1)*cmd|' /C calc'!A0",
+		"Report; -2+3+cmd|' /C calc'!A0",
+		"Report;\"=cmd\"",
+		"Report\n+cmd|' /C calc'!A0",
+		"=1+1",
+		"\t=1+1",
+	}
+	texts := []string{"مساهمة وزارة الاتصالات", "中国互联网络信息中心的意见", "Предложение Министерства цифрового развития"}
+	var recs []Record
+	for i, s := range append(append([]string{}, attacks...), texts...) {
+		recs = append(recs, Record{Ref: fmt.Sprintf("WSIS-2019-%04d", i+1), Subject: s, FromName: s, Organisation: s,
+			Attachments: []Attachment{{Filename: s + ".pdf", ContentType: "application/pdf"}}})
+	}
+	var buf bytes.Buffer
+	if err := writeCSV(&buf, recs); err != nil {
+		t.Fatal(err)
+	}
+	data, ok := bytes.CutPrefix(buf.Bytes(), []byte{0xEF, 0xBB, 0xBF})
+	if !ok {
+		t.Errorf("the CSV does not start with a UTF-8 byte-order mark: % x", data[:min(len(data), 8)])
+	}
+
+	// Wherever a spreadsheet might start a cell (after any delimiter it may split on, or
+	// a line break, quotes or not), the cell must not start a formula.
+	for _, delim := range []string{",", ";", "\t"} {
+		for _, line := range strings.FieldsFunc(string(data), func(r rune) bool { return r == '\n' || r == '\r' }) {
+			for _, cell := range strings.Split(line, delim) {
+				cell = strings.TrimLeft(cell, ` "`)
+				if cell != "" && strings.ContainsRune("=+-@", rune(cell[0])) {
+					t.Errorf("splitting on %q, a cell starts a formula: %q", delim, cell)
+				}
+			}
+		}
+	}
+
+	// Split on commas as the file says, every field comes back, the text whole.
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(recs)+1 || strings.Join(rows[0], ",") != strings.Join(tableHeader, ",") {
+		t.Fatalf("%d rows, header %v", len(rows), rows[0])
+	}
+	for i, s := range texts {
+		row := rows[1+len(attacks)+i]
+		if row[10] != s || row[13] != s || row[12] != s || !strings.HasPrefix(row[23], s+".pdf") {
+			t.Errorf("%q came back as from_name %q, subject %q, organisation %q, attachments %q", s, row[10], row[13], row[12], row[23])
+		}
+	}
+	// Every field is quoted, so that no locale's delimiter inside one splits it.
+	if !strings.HasPrefix(string(data), `"ref","status",`) || !strings.Contains(string(data), "\r\n\"WSIS-2019-0001\",") {
+		t.Errorf("fields are not all quoted: %.80q", data)
 	}
 }

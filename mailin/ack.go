@@ -144,7 +144,10 @@ func (w *AckWorker) handleAck(ctx context.Context, it store.OutboxItem) (store.O
 	if err != nil {
 		return store.OutboxResult{}, err
 	}
-	to := w.recipient(ctx, msg)
+	to, err := ackTo(it, c)
+	if err != nil {
+		return store.OutboxResult{}, store.Permanent(fmt.Errorf("ack %s: %w", c.Ref, err))
+	}
 	if why := w.refusal(to.Address); why != "" {
 		return store.OutboxResult{}, store.Permanent(fmt.Errorf("ack: not sent: %s", why))
 	}
@@ -197,6 +200,30 @@ func (w *AckWorker) handleAck(ctx context.Context, it store.OutboxItem) (store.O
 	return store.OutboxResult{Outbound: &rec, AckSent: true, Notes: []store.ThreadNote{note}}, nil
 }
 
+// ackTo is the one address an acknowledgement goes to: the one the intake decided and
+// stored with the item (store.AckPayload), exactly; the headers are never read again.
+// An item queued before the recipient was stored with it goes to the contribution's
+// From address only, never to a Reply-To.
+func ackTo(it store.OutboxItem, c store.Contribution) (*mail.Address, error) {
+	var p store.AckPayload
+	if len(it.Payload) > 0 {
+		if err := json.Unmarshal(it.Payload, &p); err != nil {
+			return nil, fmt.Errorf("payload: %w", err)
+		}
+	}
+	if p.To == "" {
+		p.To = c.FromEmail
+	}
+	if !store.UsableAckAddress(p.To) {
+		return nil, fmt.Errorf("not sent: %q is not a usable address", p.To)
+	}
+	to := &mail.Address{Address: p.To}
+	if strings.EqualFold(p.To, c.FromEmail) {
+		to.Name = c.FromName
+	}
+	return to, nil
+}
+
 // ackedMessage is the inbound message the item acknowledges: the item's message, else
 // the first message of the contribution.
 func (w *AckWorker) ackedMessage(ctx context.Context, it store.OutboxItem, c store.Contribution) (store.Message, error) {
@@ -238,24 +265,25 @@ func (w *AckWorker) handleReply(ctx context.Context, it store.OutboxItem) (store
 	if err != nil {
 		return store.OutboxResult{}, fmt.Errorf("reply %s: %w", c.Ref, err)
 	}
-	// Thread under the last message of the conversation; write to the stakeholder who
-	// wrote last (a colleague may have followed up).
-	var last, lastIn *store.Message
-	for i := range ms {
-		m := &ms[i]
-		if m.MessageID != nil && *m.MessageID != "" {
-			last = m
-		}
-		if m.Direction == "in" && (m.Kind == store.MsgContribution || m.Kind == store.MsgFollowUp) {
-			lastIn = m
-		}
-	}
-	to := &mail.Address{Name: c.FromName, Address: c.FromEmail}
-	if lastIn != nil {
-		to = w.recipient(ctx, *lastIn)
-	}
+	to := w.replyRecipient(ctx, p, c, ms)
 	if why := w.refusal(to.Address); why != "" {
 		return store.OutboxResult{}, store.Permanent(fmt.Errorf("reply: not sent: %s", why))
+	}
+	// Thread under the last message of the conversation, leaving out mail from other
+	// senders; a reply to another sender threads under that sender's last mail.
+	var last, lastOther *store.Message
+	for i := range ms {
+		m := &ms[i]
+		switch {
+		case m.MessageID == nil || *m.MessageID == "":
+		case m.OtherSender && strings.EqualFold(m.FromEmail, to.Address):
+			lastOther = m
+		case !m.OtherSender:
+			last = m
+		}
+	}
+	if lastOther != nil {
+		last = lastOther
 	}
 	words, err := w.tpl.RenderReply(templates.Reply{Ref: c.Ref, Language: c.Language, Subject: c.Subject, Text: p.Text})
 	if err != nil {
@@ -278,14 +306,30 @@ func (w *AckWorker) handleReply(ctx context.Context, it store.OutboxItem) (store
 	if err := w.sender.Send(ctx, w.from.Address, []string{to.Address}, raw); err != nil {
 		return store.OutboxResult{}, fmt.Errorf("reply %s: %w", c.Ref, err)
 	}
-	actor := ackFirstNonEmpty(p.Actor, p.ActorName, "secretariat")
-	note := store.ThreadNote{Type: store.NoteReplySent, Text: fmt.Sprintf("reply by %s sent to %s", ackFirstNonEmpty(p.ActorName, actor), to.Address)}
+	actor := ackFirstNonEmpty(store.SlackActor(p.Actor), p.ActorName, "secretariat")
+	note := store.ThreadNote{Type: store.NoteReplySent, Text: fmt.Sprintf("reply by %s sent to %s", ackFirstNonEmpty(p.ActorName, p.Actor, "secretariat"), to.Address)}
 	return store.OutboxResult{
 		Outbound: &rec,
 		Notes:    []store.ThreadNote{note},
 		Event: &store.EventInput{Actor: actor, Action: store.ActionReply, Details: map[string]any{
-			"to": to.Address, "message_id": rec.MessageID, "actor_name": p.ActorName, "outbox_id": it.ID}},
+			"to": to.Address, "to_role": ackFirstNonEmpty(p.ToRole, store.RecipientContact), "message_id": rec.MessageID,
+			"actor_name": p.ActorName, "outbox_id": it.ID}},
 	}, nil
+}
+
+// replyRecipient is where a reply goes: exactly the recipient its item records. An item
+// queued before replies recorded one goes to the contribution's contact: the Reply-To,
+// else the From, of the conversation's first message.
+func (w *AckWorker) replyRecipient(ctx context.Context, p store.ReplyPayload, c store.Contribution, ms []store.Message) *mail.Address {
+	if to := strings.TrimSpace(p.To); to != "" {
+		return &mail.Address{Name: p.ToName, Address: to}
+	}
+	for _, m := range ms {
+		if m.Direction == "in" && m.Kind == store.MsgContribution {
+			return w.recipient(ctx, m)
+		}
+	}
+	return &mail.Address{Name: c.FromName, Address: c.FromEmail}
 }
 
 // recipient is where mail about msg goes: its Reply-To when it had one, else its From.

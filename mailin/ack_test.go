@@ -442,14 +442,35 @@ func TestAckHeadersAndStoredConversation(t *testing.T) {
 	if c.AckStatus != store.AckSent || c.AckSentAt == nil || c.AckError != "" {
 		t.Errorf("ack status %q sent at %v error %q", c.AckStatus, c.AckSentAt, c.AckError)
 	}
+	// The card is still to be posted: it will say that the acknowledgement went out, and
+	// to whom, so no thread note repeats it.
 	ack := e.item(cid, fmt.Sprintf("ack:%d", cid))
-	note := e.item(cid, fmt.Sprintf("thread:%s:%d", store.NoteAckSent, ack.ID))
-	var tn store.ThreadNote
-	if err := json.Unmarshal(note.Payload, &tn); err != nil || note.Kind != store.OutboxSlackThread || tn.Type != store.NoteAckSent {
-		t.Errorf("thread note %s %s (%v)", note.Kind, note.Payload, err)
+	items, err := e.st.OutboxItems(e.ctx, cid)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if tn.MessageID != out.ID || note.MessageID == nil || *note.MessageID != out.ID {
-		t.Errorf("the thread note names message %d, want the acknowledgement sent (%d)", tn.MessageID, out.ID)
+	for _, it := range items {
+		if it.IdempotencyKey == fmt.Sprintf("thread:%s:%d", store.NoteAckSent, ack.ID) {
+			t.Errorf("an acknowledgement note was queued while the card waits: %s", it.Payload)
+		}
+	}
+	evs, err := e.st.Events(e.ctx, cid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := false
+	for _, ev := range evs {
+		var d struct {
+			To      string `json:"to"`
+			Message int64  `json:"message"`
+		}
+		if ev.Action == store.ActionAckSent && json.Unmarshal(ev.Details, &d) == nil &&
+			strings.Contains(d.To, "focal.point@gov.example") && d.Message == out.ID {
+			recorded = true
+		}
+	}
+	if !recorded {
+		t.Errorf("the ack_sent event does not name the recipient and the message sent (%d): %+v", out.ID, evs)
 	}
 }
 
@@ -562,6 +583,13 @@ func TestAckNeverAcknowledged(t *testing.T) {
 				got := e.contribution(r.ContributionID)
 				if got.AckStatus != store.AckSuppressed || !strings.Contains(got.AckSuppressedReason, c.reason) {
 					t.Errorf("ack %q, reason %q, want one mentioning %q", got.AckStatus, got.AckSuppressedReason, c.reason)
+				}
+				if c.name == "history" {
+					// No card (WSISBOT_HISTORY_CARDS is off), so no thread for a note.
+					if items, err := e.st.OutboxItems(e.ctx, r.ContributionID); err != nil || len(items) != 0 {
+						t.Errorf("history has outbox items %+v (%v), want none", items, err)
+					}
+					return
 				}
 				e.item(r.ContributionID, fmt.Sprintf("thread:ack-suppressed:%d", r.ContributionID))
 			}
@@ -795,12 +823,16 @@ func TestReplyThreadedInTheConversation(t *testing.T) {
 	ack := readSent(t, e.waitMails(1)[0].Raw)
 	e.waitIdle()
 
-	// A colleague answers the acknowledgement; the secretariat replies from Slack.
+	// A colleague answers the acknowledgement, once the secretariat confirmed the
+	// ministry's domain; the secretariat replies from Slack.
+	if _, err := e.st.TrustDomain(e.ctx, r.ContributionID, "U123", "gov.example"); err != nil {
+		t.Fatal(err)
+	}
 	follow := e.inbound("colleague@gov.example", "RE: ["+r.Ref+"] Reçu : Contribution de la République", "fr", e.clock.Now(), func(m *store.Inbound) {
 		m.InReplyTo = ack.MessageID
 		m.References = append(slices.Clone(ack.References), ack.MessageID)
 	})
-	if fr := e.ingest(follow)[0]; fr.Kind != store.MsgFollowUp || fr.ContributionID != r.ContributionID {
+	if fr := e.ingest(follow)[0]; fr.Kind != store.MsgFollowUp || fr.ContributionID != r.ContributionID || fr.OtherSender {
 		t.Fatalf("setup: follow-up not threaded: %+v", fr)
 	}
 	it, err := store.NewOutboxItem(store.OutboxReplyEmail, "reply:test:1", r.ContributionID, 0,
@@ -818,8 +850,8 @@ func TestReplyThreadedInTheConversation(t *testing.T) {
 	if got.From != "wsis-info@itu.int" {
 		t.Errorf("MAIL FROM:<%s>, want our address for a person's reply", got.From)
 	}
-	if !slices.Equal(got.To, []string{"colleague@gov.example"}) {
-		t.Errorf("RCPT TO %v, want the stakeholder who wrote last", got.To)
+	if !slices.Equal(got.To, []string{"amina.diallo@gov.example"}) {
+		t.Errorf("RCPT TO %v, want the contribution's contact (an item without its recipient)", got.To)
 	}
 	if want := "Re: [" + r.Ref + "] Contribution de la République"; s.SubjectDecoded != want {
 		t.Errorf("subject %q, want %q", s.SubjectDecoded, want)
@@ -858,7 +890,7 @@ func TestReplyThreadedInTheConversation(t *testing.T) {
 		t.Fatal(err)
 	}
 	i := slices.IndexFunc(evs, func(ev store.Event) bool { return ev.Action == store.ActionReply })
-	if i < 0 || evs[i].Actor != "U123" || !strings.Contains(string(evs[i].Details), "Gitanjali Sah") {
+	if i < 0 || evs[i].Actor != "slack:U123" || !strings.Contains(string(evs[i].Details), "Gitanjali Sah") {
 		t.Errorf("no reply event by U123: %+v", evs)
 	}
 	stored := e.item(r.ContributionID, "reply:test:1")
@@ -869,6 +901,83 @@ func TestReplyThreadedInTheConversation(t *testing.T) {
 	}
 	if c := e.contribution(r.ContributionID); c.AckStatus != store.AckSent {
 		t.Errorf("a reply changed the acknowledgement status to %q", c.AckStatus)
+	}
+}
+
+// TestReplyGoesToTheRecordedRecipient: mail from another sender in the conversation
+// (a stranger answering our acknowledgement) does not make a reply go to them: the
+// reply goes to the recipient its item records, the contact unless the author chose
+// someone else, and the audit trail names that address.
+func TestReplyGoesToTheRecordedRecipient(t *testing.T) {
+	e := newAckEnv(t, ackInConsultation)
+	in := e.inbound("amina.diallo@gov.example", "Contribution de la République", "fr", ackInConsultation.Add(-time.Hour))
+	r := e.ingest(in)[0]
+	e.run(e.mail(e.worker()))
+	ack := readSent(t, e.waitMails(1)[0].Raw)
+	e.waitIdle()
+
+	stranger := e.inbound("intruder@evil.example", "RE: ["+r.Ref+"] Reçu : Contribution de la République", "fr", e.clock.Now(), func(m *store.Inbound) {
+		m.InReplyTo = ack.MessageID
+		m.References = append(slices.Clone(ack.References), ack.MessageID)
+		m.RefTag = r.Ref
+	})
+	if sr := e.ingest(stranger)[0]; !sr.OtherSender || sr.ContributionID != r.ContributionID {
+		t.Fatalf("setup: the stranger's mail %+v", sr)
+	}
+	reply := func(key string, p store.ReplyPayload) (smtptest.Message, sentMail, store.Event) {
+		t.Helper()
+		sent := len(e.smtp.Sent())
+		it, err := store.NewOutboxItem(store.OutboxReplyEmail, key, r.ContributionID, 0, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.st.Enqueue(e.ctx, it); err != nil {
+			t.Fatal(err)
+		}
+		got := e.waitMails(sent + 1)[sent]
+		e.waitIdle()
+		evs, err := e.st.Events(e.ctx, r.ContributionID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got, readSent(t, got.Raw), evs[len(evs)-1]
+	}
+	details := func(ev store.Event) map[string]any {
+		var d map[string]any
+		if err := json.Unmarshal(ev.Details, &d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+
+	got, s, ev := reply("reply:test:contact", store.ReplyPayload{Text: "Merci.", Actor: "U1",
+		To: "amina.diallo@gov.example", ToName: "Stakeholder", ToRole: store.RecipientContact})
+	if !slices.Equal(got.To, []string{"amina.diallo@gov.example"}) {
+		t.Errorf("RCPT TO %v, want the stakeholder, not the stranger who wrote last", got.To)
+	}
+	if len(s.InReplyTo) != 1 || s.InReplyTo[0] != ack.MessageID || slices.Contains(s.References, stranger.MessageID) {
+		t.Errorf("In-Reply-To %v References %v: the reply to the stakeholder threads under the stranger's mail", s.InReplyTo, s.References)
+	}
+	if d := details(ev); ev.Action != store.ActionReply || d["to"] != "amina.diallo@gov.example" || d["to_role"] != store.RecipientContact {
+		t.Errorf("reply event %s %s", ev.Action, ev.Details)
+	}
+
+	got, s, ev = reply("reply:test:chosen", store.ReplyPayload{Text: "Qui êtes-vous ?", Actor: "U1",
+		To: "intruder@evil.example", ToRole: store.RecipientOtherSender})
+	if !slices.Equal(got.To, []string{"intruder@evil.example"}) {
+		t.Errorf("RCPT TO %v, want the recipient chosen", got.To)
+	}
+	if len(s.InReplyTo) != 1 || s.InReplyTo[0] != stranger.MessageID {
+		t.Errorf("In-Reply-To %v, want the chosen recipient's message", s.InReplyTo)
+	}
+	if d := details(ev); d["to"] != "intruder@evil.example" || d["to_role"] != store.RecipientOtherSender {
+		t.Errorf("reply event %s", ev.Details)
+	}
+
+	// An item queued before replies recorded their recipient goes to the contact.
+	got, _, _ = reply("reply:test:legacy", store.ReplyPayload{Text: "Merci encore.", Actor: "U1"})
+	if !slices.Equal(got.To, []string{"amina.diallo@gov.example"}) {
+		t.Errorf("RCPT TO %v for an item without its recipient, want the contact", got.To)
 	}
 }
 

@@ -15,7 +15,7 @@ type IMAPConfig struct {
 	TLS       string        `env:"WSISBOT_IMAP_TLS" default:"tls" help:"tls, starttls or none (none only for loopback)"`
 	User      string        `env:"WSISBOT_IMAP_USER" help:"IMAP user name"`
 	Password  string        `env:"WSISBOT_IMAP_PASSWORD" secret:"true" help:"IMAP password (or use WSISBOT_IMAP_TOKEN_CMD); from WSISBOT_IMAP_PASSWORD_FILE, read again at each login"`
-	TokenCmd  string        `env:"WSISBOT_IMAP_TOKEN_CMD" help:"command whose stdout is an OAuth access token (XOAUTH2/OAUTHBEARER)"`
+	TokenCmd  string        `env:"WSISBOT_IMAP_TOKEN_CMD" masked:"true" help:"command whose stdout is an OAuth access token (XOAUTH2/OAUTHBEARER)"`
 	Mailbox   string        `env:"WSISBOT_IMAP_MAILBOX" default:"INBOX" help:"mailbox to read"`
 	Processed string        `env:"WSISBOT_IMAP_PROCESSED" help:"folder to move handled mail to (created if missing; empty: leave it)"`
 	Poll      time.Duration `env:"WSISBOT_IMAP_POLL" default:"30s" help:"poll interval when the server has no IDLE"`
@@ -62,7 +62,10 @@ type MailConfig struct {
 	From         string        `env:"WSISBOT_FROM" default:"WSIS Secretariat <wsis-info@itu.int>" help:"From of our mail; its address is also never acknowledged"`
 	Ack          bool          `env:"WSISBOT_ACK" default:"on" help:"send acknowledgements (on or off)"`
 	AckWindow    time.Duration `env:"WSISBOT_ACK_WINDOW" default:"24h" help:"mail older than this on arrival is history: never acknowledged"`
-	AckPerDay    int           `env:"WSISBOT_ACK_PER_SENDER_PER_DAY" default:"5" help:"most acknowledgements to one address in 24 hours"`
+	AckPerDay    int           `env:"WSISBOT_ACK_PER_SENDER_PER_DAY" default:"5" help:"most acknowledgements to one mailbox in 24 hours (a+tag@x counts as a@x; Gmail's dots are ignored)"`
+	AckPerHour   int           `env:"WSISBOT_ACK_HOURLY_LIMIT" default:"300" help:"most acknowledgements to all addresses together in 60 minutes, across replicas; over it they are held back and the channel is told once an hour (0: no limit)"`
+	AuthservIDs  []string      `env:"WSISBOT_AUTHSERV_ID" help:"authserv-ids of our mail servers whose Authentication-Results are trusted, comma-separated (empty: the topmost field only); dmarc=fail or spf=fail there means no acknowledgement"`
+	HistoryCards bool          `env:"WSISBOT_HISTORY_CARDS" default:"off" help:"post a card for each history contribution too (off: one summary per import)"`
 	Templates    string        `env:"WSISBOT_TEMPLATES" help:"folder whose templates override the embedded ones"`
 }
 
@@ -80,7 +83,8 @@ func (c MailConfig) OurAddresses() ([]string, error) {
 
 // IngestPolicy is the policy the intake stores mail under: acknowledgements when
 // WSISBOT_ACK is on and canSend (a mailer runs to send them), the acknowledgement
-// window and cap, and OurAddresses. serve and resync use the same policy, and so do the
+// window, cap and hourly budget, the trusted Authentication-Results, whether history
+// gets cards, and OurAddresses. serve and resync use the same policy, and so do the
 // poller's sorting and the promotion of sorted-away mail.
 func (c MailConfig) IngestPolicy(canSend bool) (store.IngestPolicy, error) {
 	our, err := c.OurAddresses()
@@ -88,5 +92,5 @@ func (c MailConfig) IngestPolicy(canSend bool) (store.IngestPolicy, error) {
 		return store.IngestPolicy{}, err
 	}
 	return store.IngestPolicy{Ack: c.Ack && canSend, AckWindow: c.AckWindow, AckPerSenderPerDay: c.AckPerDay,
-		OurAddresses: our}, nil
+		AckHourlyLimit: c.AckPerHour, AuthservIDs: c.AuthservIDs, HistoryCards: c.HistoryCards, OurAddresses: our}, nil
 }

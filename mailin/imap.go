@@ -18,6 +18,7 @@ import (
 	"github.com/emersion/go-message/charset"
 	"github.com/emersion/go-sasl"
 
+	"github.com/wsis/wsisbot/internal/loopback"
 	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store"
 )
@@ -36,11 +37,18 @@ func (c IMAPConfig) Validate() error {
 		return nil
 	}
 	var errs []error
-	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
 		errs = append(errs, fmt.Errorf("WSISBOT_IMAP_ADDR: not host:port: %q", c.Addr))
 	}
 	switch c.TLS {
-	case TLSImplicit, TLSStartTLS, TLSNone:
+	case TLSImplicit, TLSStartTLS:
+	case TLSNone:
+		if err == nil {
+			if err := loopback.RequirePlaintext("WSISBOT_IMAP_TLS=none", host); err != nil {
+				errs = append(errs, err)
+			}
+		}
 	default:
 		errs = append(errs, fmt.Errorf("WSISBOT_IMAP_TLS: must be tls, starttls or none, not %q", c.TLS))
 	}

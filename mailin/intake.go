@@ -8,15 +8,18 @@ import (
 
 	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store"
+	"github.com/wsis/wsisbot/templates"
 )
 
 // ToInbound turns what was fetched from a mailbox and what Parse made of it into the
 // store's Inbound. When parsing failed (parseErr set, or p nil) the message is
 // quarantined: its raw bytes are kept with the reason, and nothing else is read from it.
 // Otherwise it is sorted (Sort), its reference tag, bounce original and quoted text are
-// found, and a new contribution gets suggestions for the secretariat to confirm.
+// found, a new contribution gets suggestions for the secretariat to confirm, and the
+// one address an acknowledgement may go to is decided (see ackRecipient), under pol
+// (its OurAddresses and AuthservIDs).
 func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mailbox string,
-	p *parse.Parsed, parseErr error, ourAddresses []string) store.Inbound {
+	p *parse.Parsed, parseErr error, pol store.IngestPolicy) store.Inbound {
 	in := store.Inbound{
 		Mailbox:      mailbox,
 		UIDValidity:  uidValidity,
@@ -38,7 +41,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 		return in
 	}
 
-	kind, reason := parse.Sort(p, ourAddresses)
+	kind, reason := parse.Sort(p, pol.OurAddresses)
 	in.Kind, in.KindReason = kind, reason
 	in.MessageID = p.MessageID
 	in.InReplyTo = p.InReplyTo
@@ -69,12 +72,11 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 	if kind == parse.KindBounce {
 		in.BounceOf = p.ReportOriginalMessageID
 	}
-	// The acknowledgement goes to Reply-To when there is one, else to From.
-	ackTo := in.FromEmail
-	if in.ReplyTo != "" {
-		ackTo = in.ReplyTo
+	in.AckTo, in.AckRefusal = ackRecipient(p)
+	if why := authFailure(raw, pol.AuthservIDs); why != "" && in.AckRefusal == "" {
+		in.AckRefusal = why
 	}
-	in.NoReply = parse.IsNoReplyAddress(ackTo)
+	in.NoReply = in.AckTo != "" && parse.IsNoReplyAddress(in.AckTo)
 
 	if len(p.Attachments) > 0 {
 		in.Attachments = make([]store.InboundAttachment, 0, len(p.Attachments))
@@ -102,6 +104,31 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 		}
 	}
 	return in
+}
+
+// ackRecipient decides, once, the one address an acknowledgement of p may go to: the
+// first usable address of Reply-To (the lenient parse the intake reads everywhere),
+// else From when usable. An address without "@" or with a domain that cannot be one is
+// no address (store.UsableAckAddress). When there is none, refusal says so; the store
+// records it and the mail worker never looks at the headers again.
+func ackRecipient(p *parse.Parsed) (to, refusal string) {
+	for _, a := range p.ReplyTo {
+		if store.UsableAckAddress(a.Email) {
+			return a.Email, ""
+		}
+	}
+	if store.UsableAckAddress(p.From.Email) {
+		return p.From.Email, ""
+	}
+	if p.From.Email == "" && len(p.ReplyTo) == 0 {
+		return "", "the sender has no address"
+	}
+	var rt []string
+	for _, a := range p.ReplyTo {
+		rt = append(rt, a.Email)
+	}
+	return "", fmt.Sprintf("no usable address to acknowledge: From %q, Reply-To %q",
+		templates.Shorten(p.From.Email, 80), templates.Shorten(strings.Join(rt, ", "), 160))
 }
 
 // notDeliveredError is the quarantine reason of a message the IMAP server would not

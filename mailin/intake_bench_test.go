@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wsis/wsisbot/mailin/parse"
+	"github.com/wsis/wsisbot/store"
 )
 
 // BenchmarkIntake measures what the poller does to each message before storing it:
@@ -16,7 +17,7 @@ func BenchmarkIntake(b *testing.B) {
 	for i, raw := range msgs {
 		// The parser builds its tables on first use: not a cost of each message.
 		p, err := parse.Parse(raw, parse.DefaultLimits())
-		_ = ToInbound(raw, 1, uint32(i+1), time.Time{}, "INBOX", p, err, []string{"wsis-info@itu.int"})
+		_ = ToInbound(raw, 1, uint32(i+1), time.Time{}, "INBOX", p, err, store.IngestPolicy{OurAddresses: []string{"wsis-info@itu.int"}})
 	}
 	b.SetBytes(int64(total))
 	b.ReportAllocs()
@@ -24,7 +25,7 @@ func BenchmarkIntake(b *testing.B) {
 	for b.Loop() {
 		for i, raw := range msgs {
 			p, err := parse.Parse(raw, parse.DefaultLimits())
-			_ = ToInbound(raw, 1, uint32(i+1), time.Time{}, "INBOX", p, err, []string{"wsis-info@itu.int"})
+			_ = ToInbound(raw, 1, uint32(i+1), time.Time{}, "INBOX", p, err, store.IngestPolicy{OurAddresses: []string{"wsis-info@itu.int"}})
 			n++
 		}
 	}

@@ -19,7 +19,7 @@ func TestToInboundSixLanguages(t *testing.T) {
 			raw := imaptest.Mail(i, imaptest.MailOptions{Run: "intake", Attachment: 2000 * (i % 2)})
 			p, err := parse.Parse(raw, parse.Limits{})
 			at := time.Date(2019, 1, 20, 10, 0, 0, 0, time.UTC)
-			in := mailin.ToInbound(raw, 7, uint32(i+1), at, "INBOX", p, err, []string{"wsis-info@itu.int"})
+			in := mailin.ToInbound(raw, 7, uint32(i+1), at, "INBOX", p, err, store.IngestPolicy{OurAddresses: []string{"wsis-info@itu.int"}})
 			if in.Kind != store.MsgContribution {
 				t.Fatalf("kind %q (%s), want contribution", in.Kind, in.KindReason)
 			}
@@ -109,7 +109,7 @@ func TestToInboundSorts(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p, err := parse.Parse([]byte(c.raw), parse.Limits{})
-			in := mailin.ToInbound([]byte(c.raw), 1, 1, time.Now(), "INBOX", p, err, our)
+			in := mailin.ToInbound([]byte(c.raw), 1, 1, time.Now(), "INBOX", p, err, store.IngestPolicy{OurAddresses: our})
 			if in.Kind != c.kind {
 				t.Fatalf("kind %q (%s), want %q", in.Kind, in.KindReason, c.kind)
 			}
@@ -126,7 +126,7 @@ func TestToInboundSorts(t *testing.T) {
 func TestToInboundQuarantinesParseFailure(t *testing.T) {
 	raw := []byte("\x00\x01 not mail at all")
 	perr := errors.New("mailin: parse: not an RFC 5322 message")
-	in := mailin.ToInbound(raw, 3, 9, time.Now(), "INBOX", nil, perr, nil)
+	in := mailin.ToInbound(raw, 3, 9, time.Now(), "INBOX", nil, perr, store.IngestPolicy{})
 	if in.Kind != store.MsgQuarantined || !strings.Contains(in.KindReason, "not an RFC 5322 message") {
 		t.Fatalf("kind %q reason %q", in.Kind, in.KindReason)
 	}

@@ -62,7 +62,8 @@ func (ts *tokenSource) Invalidate() {
 }
 
 // runTokenCommand runs cmdline with sh -c and returns its stdout without surrounding
-// white space. The token itself never appears in an error.
+// white space. Neither the token, nor the command line, nor what the command writes on
+// stderr ever appears in an error.
 func runTokenCommand(ctx context.Context, cmdline string, timeout time.Duration) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -72,26 +73,26 @@ func runTokenCommand(ctx context.Context, cmdline string, timeout time.Duration)
 	cmd.WaitDelay = time.Second
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() == context.DeadlineExceeded {
-			return "", fmt.Errorf("mailin: token command: no answer within %s", timeout)
+			return "", &tokenCommandError{why: fmt.Sprintf("no answer within %s", timeout)}
 		}
-		msg := strings.TrimSpace(stderr.String())
-		if i := strings.IndexByte(msg, '\n'); i >= 0 {
-			msg = msg[:i]
+		// What the command wrote on stderr may hold a secret (a refresh token, a client
+		// secret echoed back): it goes nowhere, neither in this error nor in a log.
+		why := "could not run"
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			why = "failed with " + exit.ProcessState.String() // "exit status 3", "signal: killed"
 		}
-		if len(msg) > 200 {
-			msg = msg[:200]
+		if n := len(bytes.TrimSpace(stderr.Bytes())); n > 0 {
+			why += fmt.Sprintf(" (its error output, %d bytes, is not shown: run the command by hand to read it)", n)
 		}
-		if msg != "" {
-			return "", fmt.Errorf("mailin: token command: %w: %s", err, msg)
-		}
-		return "", fmt.Errorf("mailin: token command: %w", err)
+		return "", &tokenCommandError{why: why}
 	}
 	tok := strings.TrimSpace(stdout.String())
 	switch {
 	case tok == "":
-		return "", errors.New("mailin: token command: printed no token")
+		return "", &tokenCommandError{why: "printed no token"}
 	case strings.ContainsAny(tok, " \t\r\n\x00\x01"):
-		return "", errors.New("mailin: token command: printed more than one token (white space or control characters in its output)")
+		return "", &tokenCommandError{why: "printed more than one token (white space or control characters in its output)"}
 	}
 	return tok, nil
 }

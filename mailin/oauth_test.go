@@ -85,7 +85,9 @@ func TestTokenCommandFailures(t *testing.T) {
 	cases := []struct {
 		name, cmd, want string
 	}{
-		{"exit status", "echo 'refresh token revoked' >&2; exit 3", "refresh token revoked"},
+		{"exit status", "echo 'refresh token revoked: " + secret + "' >&2; exit 3", "failed with exit status 3 (its error output, 41 bytes, is not shown"},
+		{"silent failure", "exit 4", "failed with exit status 4"},
+		{"killed", "kill -9 $$", "failed with signal: killed"},
 		{"empty", "true", "printed no token"},
 		{"two words", "echo " + secret + " " + secret, "more than one token"},
 	}
@@ -95,7 +97,7 @@ func TestTokenCommandFailures(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v, want one saying %q", err, c.want)
 			}
-			if strings.Contains(err.Error(), secret) {
+			if strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "revoked") {
 				t.Error("the error shows the command's output")
 			}
 		})

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/wsis/wsisbot/internal/backoff"
+	"github.com/wsis/wsisbot/internal/loopback"
 	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store"
 )
@@ -28,6 +29,9 @@ type Ingester interface {
 	SyncState(ctx context.Context, mailbox string) (store.SyncState, error)
 	ResetSyncState(ctx context.Context, mailbox string, uidValidity uint32) error
 	Ingest(ctx context.Context, b store.IngestBatch, pol store.IngestPolicy) ([]store.Ingested, error)
+	// CaughtUp closes the open import of history, queueing its summary for the channel;
+	// store.ErrNotFound when none is open.
+	CaughtUp(ctx context.Context) (store.HistoryImport, error)
 }
 
 // Metrics receives the poller's counts (for /metrics). Methods must not block.
@@ -43,8 +47,10 @@ type Metrics interface {
 // interval. Its times are on the poller's clock (WithClock), the clock the watchdog
 // compares them with.
 type PollerStatus struct {
-	Connected     bool      `json:"connected"`
-	LastError     string    `json:"last_error"`
+	Connected bool   `json:"connected"`
+	LastError string `json:"last_error"`
+	// Summary says why in a few words of ours (see Summary), without the server's text.
+	Summary       string    `json:"summary"`
 	LastErrorAt   time.Time `json:"last_error_at"`
 	LastSuccessAt time.Time `json:"last_success_at"`
 	Reconnects    int       `json:"reconnects"`
@@ -200,7 +206,7 @@ func (p *Poller) recordError(err error) {
 // fixed the cause.
 func (p *Poller) Run(ctx context.Context) error {
 	if p.cfg.TLS == TLSNone {
-		if host, _, err := net.SplitHostPort(p.cfg.Addr); err == nil && !isLoopback(host) {
+		if host, _, err := net.SplitHostPort(p.cfg.Addr); err == nil && !loopback.Host(host) {
 			p.log.Warn("imap: connecting without TLS to a server that is not on this machine", "addr", p.cfg.Addr)
 		}
 	}
@@ -237,7 +243,7 @@ func (p *Poller) Run(ctx context.Context) error {
 		permanent := store.IsPermanent(err)
 		now := p.clock.Now()
 		p.update(func(s *PollerStatus) {
-			s.LastError, s.LastErrorAt, s.Stopped = err.Error(), now, permanent
+			s.LastError, s.Summary, s.LastErrorAt, s.Stopped = err.Error(), Summary(err), now, permanent
 			if permanent {
 				s.RetryEvery = p.stoppedRetry
 			}
@@ -276,14 +282,6 @@ func (p *Poller) countReconnect() {
 	if p.metrics != nil {
 		p.metrics.Reconnect()
 	}
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // session is one connection with the mailbox selected.
@@ -342,6 +340,9 @@ func (p *Poller) session(ctx context.Context, ok func()) error {
 		if ctx.Err() != nil {
 			return nil
 		}
+		if err := p.caughtUp(ctx); err != nil {
+			return err
+		}
 		now := p.clock.Now()
 		p.update(func(st *PollerStatus) { st.LastSuccessAt = now })
 		if first {
@@ -355,6 +356,23 @@ func (p *Poller) session(ctx context.Context, ok func()) error {
 			return nil
 		}
 	}
+}
+
+// caughtUp tells the store that everything the mailbox held is stored: the history
+// stored meanwhile (mail older than the acknowledgement window, without cards) gets its
+// one summary in the channel. Called after every complete pass: an import cut short by
+// a restart is summarised after the pass that finishes it.
+func (p *Poller) caughtUp(ctx context.Context) error {
+	imp, err := p.st.CaughtUp(ctx)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	}
+	p.log.Info("imap: caught up with the mailbox; the history stored is summarised in the channel",
+		"mailbox", p.cfg.Mailbox, "history_messages", imp.Messages, "history_contributions", imp.Contributions)
+	return nil
 }
 
 // logout ends the session politely, but never waits long for it.
@@ -380,12 +398,12 @@ func (p *Poller) selectMailbox(ctx context.Context, c *imapclient.Client, newMai
 		code, isIMAP := imapCode(err)
 		switch {
 		case code == imap.ResponseCodeNonExistent || code == imap.ResponseCodeNoPerm:
-			return nil, store.Permanent(fmt.Errorf("mailbox %q: %w", p.cfg.Mailbox, err))
+			return nil, store.Permanent(&mailboxError{name: p.cfg.Mailbox, err: err})
 		case isIMAP && !temporaryCode(code):
 			// Servers do not all say why (Dovecot 2.3: "NO Mailbox doesn't exist"
 			// without a code): ask whether the mailbox exists.
 			if exists, lerr := mailboxExists(c, p.cfg.Mailbox); lerr == nil && !exists {
-				return nil, store.Permanent(fmt.Errorf("mailbox %q does not exist: %w", p.cfg.Mailbox, err))
+				return nil, store.Permanent(&mailboxError{name: p.cfg.Mailbox, missing: true, err: err})
 			}
 		}
 		return nil, fmt.Errorf("select %q: %w", p.cfg.Mailbox, err)
@@ -398,7 +416,7 @@ func (p *Poller) selectMailbox(ctx context.Context, c *imapclient.Client, newMai
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		p.log.Info("imap: first contact with the mailbox: all its mail is read; mail older than the acknowledgement window is history",
-			"mailbox", p.cfg.Mailbox, "uidvalidity", sel.UIDValidity, "messages", sel.NumMessages)
+			"mailbox", p.cfg.Mailbox, "uidvalidity", sel.UIDValidity, "messages", sel.NumMessages, "history_cards", p.pol.HistoryCards)
 		if err := p.st.ResetSyncState(ctx, p.cfg.Mailbox, sel.UIDValidity); err != nil {
 			return nil, err
 		}
@@ -820,7 +838,7 @@ func (p *Poller) inbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
 	case f.unreadable != nil:
 		raw := fmt.Appendf(nil, "The IMAP server would not deliver message UID %d (UIDVALIDITY %d) of %s: %v\r\n",
 			f.uid, uidValidity, p.cfg.Mailbox, f.unreadable)
-		return ToInbound(raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil, &notDeliveredError{f.unreadable}, p.pol.OurAddresses)
+		return ToInbound(raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil, &notDeliveredError{f.unreadable}, p.pol)
 	case f.headerOnly, f.truncated:
 		kept := "its header"
 		if f.truncated {
@@ -828,10 +846,10 @@ func (p *Poller) inbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
 		}
 		return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil,
 			fmt.Errorf("%w: over the size limit of %d bytes (WSISBOT_MAX_MESSAGE_BYTES): only %s is kept here; the whole message is still on the IMAP server",
-				parse.ErrTooLarge, p.maxMessageBytes(), kept), p.pol.OurAddresses)
+				parse.ErrTooLarge, p.maxMessageBytes(), kept), p.pol)
 	}
 	parsed, err := safeParse(f.raw, p.limits)
-	return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, parsed, err, p.pol.OurAddresses)
+	return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, parsed, err, p.pol)
 }
 
 // safeParse is Parse that turns a panic into an error: one message must not stop intake.

@@ -440,7 +440,7 @@ func BenchmarkIngestStages(b *testing.B) {
 		ins := make([]store.Inbound, len(msgs))
 		for i, raw := range msgs {
 			p, err := parse.Parse(raw, parse.Limits{})
-			ins[i] = mailin.ToInbound(raw, 1, uint32(i+1), time.Now(), "INBOX", p, err, ourAddresses)
+			ins[i] = mailin.ToInbound(raw, 1, uint32(i+1), time.Now(), "INBOX", p, err, store.IngestPolicy{OurAddresses: ourAddresses})
 		}
 		parsing += time.Since(began)
 		began = time.Now()

@@ -844,8 +844,8 @@ func TestPollerFirstContactImportsHistory(t *testing.T) {
 	if n := h.count(`SELECT count(*) FROM contributions WHERE history`); n != 3 {
 		t.Errorf("%d contributions marked history, want 3", n)
 	}
-	if n := h.count(qCards); n != 4 {
-		t.Errorf("%d cards, want 4 (history is carded too)", n)
+	if n := h.count(qCards); n != 1 {
+		t.Errorf("%d cards, want 1 (history gets none)", n)
 	}
 	if n := h.count(qAcks); n != 1 {
 		t.Errorf("%d acknowledgements, want 1 (only the recent message)", n)

@@ -12,6 +12,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"github.com/wsis/wsisbot/internal/loopback"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -93,7 +94,7 @@ func Resync(ctx context.Context, cfg IMAPConfig, st Ingester, pol store.IngestPo
 	rc := cfg
 	rc.Mailbox, rc.Processed, rc.MarkSeen = folder, "", false
 	p := NewPoller(rc, st, pol, logger, opts...)
-	if host, _, err := net.SplitHostPort(cfg.Addr); err == nil && cfg.TLS == TLSNone && !isLoopback(host) {
+	if host, _, err := net.SplitHostPort(cfg.Addr); err == nil && cfg.TLS == TLSNone && !loopback.Host(host) {
 		p.log.Warn("imap: connecting without TLS to a server that is not on this machine", "addr", cfg.Addr)
 	}
 

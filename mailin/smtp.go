@@ -12,6 +12,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"github.com/wsis/wsisbot/internal/loopback"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -58,8 +59,10 @@ func (c MailConfig) ValidateSMTP() error {
 	switch c.SMTPTLS {
 	case SMTPImplicitTLS, SMTPStartTLS:
 	case SMTPPlain:
-		if err == nil && !smtpLoopbackHost(host) {
-			errs = append(errs, fmt.Errorf("WSISBOT_SMTP_TLS=none is only allowed for a server on this machine (localhost, 127.0.0.1, ::1), not %q", host))
+		if err == nil {
+			if err := loopback.RequirePlaintext("WSISBOT_SMTP_TLS=none", host); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	default:
 		errs = append(errs, fmt.Errorf("WSISBOT_SMTP_TLS: must be tls, starttls or none, not %q", c.SMTPTLS))
@@ -74,14 +77,6 @@ func (c MailConfig) ValidateSMTP() error {
 		errs = append(errs, fmt.Errorf("WSISBOT_SMTP_TIMEOUT: must not be negative: %s", c.SMTPTimeout))
 	}
 	return errors.Join(errs...)
-}
-
-func smtpLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // NewSMTPSender validates cfg and returns a sender for it.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -212,6 +213,47 @@ type Event struct {
 // ActorSystem is the actor of what wsisbot does by itself.
 const ActorSystem = "wsisbot"
 
+// An event's actor is one of three, told apart here and nowhere else: a Slack user,
+// stored as "slack:" and the user's ID (SlackActor); wsisbot itself (ActorSystem); or a
+// sender's address (receive, follow_up). Only a Slack user is ever shown as a mention:
+// every other actor is text, whatever it looks like.
+const slackActorPrefix = "slack:"
+
+// SlackActor is the actor of what the Slack user with this ID did ("" for none).
+func SlackActor(userID string) string {
+	if userID == "" {
+		return ""
+	}
+	return slackActorPrefix + userID
+}
+
+var slackUserIDRE = regexp.MustCompile(`^[UW][A-Z0-9]+$`)
+
+// IsSlackUserID reports whether id has the form of a Slack user ID (U…, or W… in an
+// Enterprise Grid).
+func IsSlackUserID(id string) bool { return slackUserIDRE.MatchString(id) }
+
+// deskActions are what only members of the secretariat do, in Slack.
+var deskActions = map[string]bool{ActionTake: true, ActionAssign: true, ActionClassify: true, ActionClose: true,
+	ActionReopen: true, ActionReply: true, ActionPromote: true}
+
+// SlackUser returns the ID of the Slack user who did e, and false when e's actor is not a
+// Slack user (a sender's address, wsisbot, a name). Events written before actors were
+// typed name a member by the bare ID; the audit trail is append-only, so they stay so,
+// and a bare ID counts only as the actor of a desk action, never of mail received.
+func (e Event) SlackUser() (string, bool) {
+	if e.Action == ActionReceive || e.Action == ActionFollowUp {
+		return "", false // the actor of mail received is its sender's address
+	}
+	if id, ok := strings.CutPrefix(e.Actor, slackActorPrefix); ok {
+		return id, IsSlackUserID(id)
+	}
+	if deskActions[e.Action] && IsSlackUserID(e.Actor) {
+		return e.Actor, true
+	}
+	return "", false
+}
+
 func (s *Store) insertEvent(ctx context.Context, tx *sqlx.Tx, contributionID int64, actor, action string, oldS, newS Status, details any) (int64, error) {
 	d := []byte("{}")
 	if details != nil {
@@ -336,22 +378,23 @@ func (s *Store) change(ctx context.Context, id int64, actor, action, outcome str
 
 const setAssigneeSQL = `UPDATE contributions SET assignee = $2 WHERE id = $1`
 
-// Take records that actor took the contribution: received → taken (stored as
+// Take records that the Slack user took the contribution: received → taken (stored as
 // "acknowledged", the status's name before staff "took" contributions). The
-// actor becomes the assignee unless someone already is.
-func (s *Store) Take(ctx context.Context, id int64, actor string) (Contribution, error) {
-	return s.change(ctx, id, actor, ActionTake, "", nil, func(tx *sqlx.Tx, c *Contribution, _ Status) error {
+// user becomes the assignee unless someone already is.
+func (s *Store) Take(ctx context.Context, id int64, user string) (Contribution, error) {
+	return s.change(ctx, id, SlackActor(user), ActionTake, "", nil, func(tx *sqlx.Tx, c *Contribution, _ Status) error {
 		if c.Assignee != "" {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, setAssigneeSQL, id, CleanText(actor))
+		_, err := tx.ExecContext(ctx, setAssigneeSQL, id, CleanText(user))
 		return err
 	})
 }
 
-// Assign makes assignee responsible for the contribution; the status does not change.
-func (s *Store) Assign(ctx context.Context, id int64, actor, assignee string) (Contribution, error) {
-	return s.change(ctx, id, actor, ActionAssign, "", map[string]any{"assignee": assignee}, func(tx *sqlx.Tx, c *Contribution, _ Status) error {
+// Assign: the Slack user makes assignee (a Slack user ID) responsible for the
+// contribution; the status does not change.
+func (s *Store) Assign(ctx context.Context, id int64, user, assignee string) (Contribution, error) {
+	return s.change(ctx, id, SlackActor(user), ActionAssign, "", map[string]any{"assignee": assignee}, func(tx *sqlx.Tx, c *Contribution, _ Status) error {
 		_, err := tx.ExecContext(ctx, setAssigneeSQL, id, CleanText(assignee))
 		return err
 	})
@@ -391,8 +434,9 @@ const classifySQL = `UPDATE contributions SET kind = $2, stakeholder_type = $3, 
 			sdgs = $5, organisation = $6, deadline_name = $7, deadline_at = $8, late = $9 WHERE id = $1`
 
 // Classify confirms kind, stakeholder type, action lines and SDGs: acknowledged or
-// classified → classified. The deadline is recomputed for the confirmed kind.
-func (s *Store) Classify(ctx context.Context, id int64, actor string, cl Classification) (Contribution, error) {
+// classified → classified, by the Slack user. The deadline is recomputed for the
+// confirmed kind.
+func (s *Store) Classify(ctx context.Context, id int64, user string, cl Classification) (Contribution, error) {
 	if err := cl.Validate(); err != nil {
 		return Contribution{}, fmt.Errorf("store: classify %d: %w", id, err)
 	}
@@ -403,7 +447,7 @@ func (s *Store) Classify(ctx context.Context, id int64, actor string, cl Classif
 	slices.Sort(sdgs)
 	sdgs = slices.Compact(sdgs)
 	details := map[string]any{"kind": cl.Kind, "stakeholder_type": cl.StakeholderType, "action_lines": lines, "sdgs": sdgs}
-	return s.change(ctx, id, actor, ActionClassify, "", details, func(tx *sqlx.Tx, c *Contribution, _ Status) error {
+	return s.change(ctx, id, SlackActor(user), ActionClassify, "", details, func(tx *sqlx.Tx, c *Contribution, _ Status) error {
 		d := s.phases.DeadlineFor(cl.Kind, c.ReceivedAt)
 		org := c.Organisation
 		if cl.Organisation != "" {
@@ -416,21 +460,22 @@ func (s *Store) Classify(ctx context.Context, id int64, actor string, cl Classif
 	})
 }
 
-// CloseContribution closes the contribution with an outcome (accepted, declined, spam, duplicate).
-func (s *Store) CloseContribution(ctx context.Context, id int64, actor, outcome, note string) (Contribution, error) {
+// CloseContribution: the Slack user closes the contribution with an outcome (accepted,
+// declined, spam, duplicate).
+func (s *Store) CloseContribution(ctx context.Context, id int64, user, outcome, note string) (Contribution, error) {
 	details := map[string]any{"outcome": outcome}
 	if note != "" {
 		details["note"] = note
 	}
-	return s.change(ctx, id, actor, ActionClose, outcome, details, func(*sqlx.Tx, *Contribution, Status) error { return nil })
+	return s.change(ctx, id, SlackActor(user), ActionClose, outcome, details, func(*sqlx.Tx, *Contribution, Status) error { return nil })
 }
 
-// Reopen reopens a closed contribution; a reason is required.
-func (s *Store) Reopen(ctx context.Context, id int64, actor, reason string) (Contribution, error) {
+// Reopen: the Slack user reopens a closed contribution; a reason is required.
+func (s *Store) Reopen(ctx context.Context, id int64, user, reason string) (Contribution, error) {
 	if strings.TrimSpace(reason) == "" {
 		return Contribution{}, fmt.Errorf("store: reopen %d: a reason is required", id)
 	}
-	return s.change(ctx, id, actor, ActionReopen, "", map[string]any{"reason": reason}, func(*sqlx.Tx, *Contribution, Status) error { return nil })
+	return s.change(ctx, id, SlackActor(user), ActionReopen, "", map[string]any{"reason": reason}, func(*sqlx.Tx, *Contribution, Status) error { return nil })
 }
 
 const reopenSQL = `UPDATE contributions SET status = $2, outcome = NULL, updated_at = $3 WHERE id = $1`

@@ -30,7 +30,16 @@ type Inbound struct {
 	References []string
 	FromName   string
 	FromEmail  string
-	ReplyTo    string // the address an acknowledgement goes to, when not From
+	ReplyTo    string // the first Reply-To address that is not From, for the record
+	// AckTo is the one address an acknowledgement may go to, decided by the intake:
+	// Reply-To when it is a usable address, else From. It is stored with the
+	// acknowledgement (AckPayload) and counted by the cap under AckKey. Empty with
+	// AckRefusal set: no acknowledgement. Both empty (a caller that did not decide, such
+	// as the promotion of a stored message): ReplyTo when usable, else FromEmail.
+	AckTo string
+	// AckRefusal is why the intake found that the message must not be acknowledged (no
+	// usable address; the receiving server found its authentication failed), or "".
+	AckRefusal string
 	To         string
 	Cc         string
 	Subject    string
@@ -78,17 +87,29 @@ type Suggestion struct {
 type IngestPolicy struct {
 	// Ack turns acknowledgements on (WSISBOT_ACK).
 	Ack bool
-	// AckWindow: mail that reached the mailbox longer ago than this is history: stored
-	// and carded, never acknowledged.
+	// AckWindow: mail that reached the mailbox longer ago than this is history: stored,
+	// never acknowledged, and without a card unless HistoryCards (the channel gets one
+	// summary per import instead; see CaughtUp).
 	AckWindow time.Duration
-	// AckPerSenderPerDay caps acknowledgements to one address over 24 hours (0: no cap).
+	// HistoryCards gives history contributions cards too (WSISBOT_HISTORY_CARDS).
+	HistoryCards bool
+	// AckPerSenderPerDay caps acknowledgements to one address over 24 hours (0: no cap),
+	// counted under AckKey (so a+1@x and a+2@x are one address).
 	AckPerSenderPerDay int
+	// AckHourlyLimit caps acknowledgements to all addresses together over the last 60
+	// minutes, across replicas (0: no cap). When it is reached acknowledgements are held
+	// back (the contribution records why) and the channel is told once per clock hour.
+	AckHourlyLimit int
+	// AuthservIDs are the authserv-ids of the Authentication-Results header fields the
+	// intake trusts (WSISBOT_AUTHSERV_ID); none: the topmost field only.
+	AuthservIDs []string
 	// OurAddresses are the secretariat's own addresses: mail from them is never a
 	// contribution and never acknowledged.
 	OurAddresses []string
 }
 
-// DefaultIngestPolicy acknowledges mail up to 24 hours old, at most 5 per sender a day.
+// DefaultIngestPolicy acknowledges mail up to 24 hours old, at most 5 per sender a day,
+// with no hourly budget (WSISBOT_ACK_HOURLY_LIMIT sets one; see mailin.MailConfig).
 func DefaultIngestPolicy() IngestPolicy {
 	return IngestPolicy{Ack: true, AckWindow: 24 * time.Hour, AckPerSenderPerDay: 5}
 }
@@ -114,6 +135,9 @@ type Ingested struct {
 	AckQueued      bool
 	AckSuppressed  string
 	Skipped        bool // already stored (same position, or same Message-ID and content)
+	// OtherSender: the message names ContributionID but its sender is not one of the
+	// contribution's correspondents; it waits in the conversation for the secretariat.
+	OtherSender bool
 }
 
 // SyncState is the checkpoint of one mailbox.
@@ -195,6 +219,13 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch, pol IngestPolicy) ([]
 	if err != nil {
 		return nil, fmt.Errorf("store: ingest %s: %w", b.Mailbox, err)
 	}
+	if s.onIngested != nil {
+		for _, in := range out {
+			if !in.Skipped {
+				s.onIngested(in)
+			}
+		}
+	}
 	return out, nil
 }
 
@@ -247,6 +278,12 @@ func (s *Store) ingestBatch(ctx context.Context, b IngestBatch, pol IngestPolicy
 			if out[i].NewContrib && out[i].Ref == "" {
 				out[i].Ref = w.refs[out[i].ContributionID]
 			}
+		}
+		if err := s.alertAckBudget(ctx, tx, r); err != nil {
+			return err
+		}
+		if err := s.countHistory(ctx, tx, pol, b.Messages, out); err != nil {
+			return err
 		}
 		if r.queued {
 			if err := notifyOutbox(ctx, tx); err != nil {
@@ -415,6 +452,8 @@ func (s *Store) supersede(ctx context.Context, tx *sqlx.Tx, r *ingestRun, m *Inb
 
 // followUp stores m as a follow-up of the contribution d names: the message, the event,
 // the note in the card's thread and the card's update; a closed contribution reopens.
+// Mail from another sender (d.otherSender) is stored in the conversation marked so, with
+// its event, note and card update, and reopens nothing.
 func (s *Store) followUp(ctx context.Context, tx *sqlx.Tx, m *Inbound, d decision) (Ingested, error) {
 	res := Ingested{UID: m.UID}
 	c, err := lockContribution(ctx, tx, d.contributionID)
@@ -426,11 +465,19 @@ func (s *Store) followUp(ctx context.Context, tx *sqlx.Tx, m *Inbound, d decisio
 	if err != nil {
 		return res, err
 	}
+	res.MessageRowID, res.Kind, res.Reason, res.ContributionID, res.Ref = id, m.Kind, d.reason, c.ID, c.Ref
+	if d.otherSender {
+		res.OtherSender = true
+		return res, s.otherSender(ctx, tx, m, c, id)
+	}
 	evID, err := s.insertEvent(ctx, tx, c.ID, m.FromEmail, ActionFollowUp, "", "", map[string]any{"message": id, "subject": m.Subject})
 	if err != nil {
 		return res, err
 	}
 	if err := s.reopenTx(ctx, tx, c, ActorSystem, "follow-up from "+m.FromEmail); err != nil {
+		return res, err
+	}
+	if err := s.cardHistoryOnFollowUp(ctx, tx, c, id, d.recent); err != nil {
 		return res, err
 	}
 	if err := s.enqueueThreadNote(ctx, tx, c.ID, fmt.Sprintf("followup:%d", id), ThreadNote{Type: NoteFollowUp, MessageID: id}); err != nil {
@@ -439,7 +486,6 @@ func (s *Store) followUp(ctx context.Context, tx *sqlx.Tx, m *Inbound, d decisio
 	if err := s.enqueueCardUpdate(ctx, tx, c.ID, evID); err != nil {
 		return res, err
 	}
-	res.MessageRowID, res.Kind, res.Reason, res.ContributionID, res.Ref = id, m.Kind, d.reason, c.ID, c.Ref
 	return res, nil
 }
 
@@ -477,27 +523,74 @@ const (
 	prefetchThreadsSQL = `SELECT k.id AS message_id, t.contribution_id FROM unnest($1::text[]) AS k(id),
 		LATERAL (SELECT m.contribution_id FROM messages m WHERE m.message_id = k.id AND m.kind <> 'duplicate'
 			AND m.contribution_id IS NOT NULL ORDER BY m.id DESC LIMIT 1) t`
+	// prefetchSentSQL finds the messages we sent among the Message-IDs bounces name:
+	// only those link a bounce to a contribution.
+	prefetchSentSQL = `SELECT k.id AS message_id, t.contribution_id FROM unnest($1::text[]) AS k(id),
+		LATERAL (SELECT m.contribution_id FROM messages m WHERE m.message_id = k.id AND m.direction = 'out'
+			AND m.contribution_id IS NOT NULL ORDER BY m.id DESC LIMIT 1) t`
 	prefetchRefsSQL = `SELECT c.ref, c.id FROM unnest($1::text[]) AS k(ref),
 		LATERAL (SELECT c.ref, c.id FROM contributions c WHERE c.ref = k.ref OFFSET 0) c`
+	// prefetchCorrespondentsSQL gives who may write in the conversations of the
+	// contributions $1: the From and Reply-To of each one's first message, and the
+	// addresses and domains the secretariat accepted for it.
+	prefetchCorrespondentsSQL = `SELECT k.id AS contribution_id, 'address' AS kind, lower(c.from_email) AS value
+		FROM unnest($1::bigint[]) AS k(id), LATERAL (SELECT c.from_email FROM contributions c WHERE c.id = k.id OFFSET 0) c
+		WHERE c.from_email <> ''
+		UNION ALL
+		SELECT k.id, 'address', lower(f.reply_to)
+		FROM unnest($1::bigint[]) AS k(id), LATERAL (SELECT m.reply_to FROM messages m
+			WHERE m.contribution_id = k.id AND m.direction = 'in' AND m.kind = 'contribution' ORDER BY m.id LIMIT 1) f
+		WHERE f.reply_to <> ''
+		UNION ALL
+		SELECT k.id, r.kind, r.value
+		FROM unnest($1::bigint[]) AS k(id), LATERAL (SELECT r.kind, r.value FROM correspondents r
+			WHERE r.contribution_id = k.id OFFSET 0) r`
 	prefetchSendersSQL = `SELECT c.id, c.email, c.subject,
 			ARRAY(SELECT a.sha256 FROM messages m JOIN attachments a ON a.message_id = m.id
 				WHERE m.contribution_id = c.id AND NOT a.inline ORDER BY a.id) AS hashes
 		FROM unnest($1::text[]) AS k(email), LATERAL (SELECT c.id, lower(c.from_email) AS email, c.subject
 			FROM contributions c WHERE lower(c.from_email) = k.email OFFSET 0) c
 		ORDER BY c.id`
-	prefetchAckCountsSQL = `SELECT k.email, a.n FROM unnest($1::text[]) AS k(email),
-		LATERAL (SELECT sum((SELECT count(*) FROM outbox o WHERE o.message_id = m.id AND o.kind = 'ack_email'
-				AND o.created_at > $2 AND o.failed_at IS NULL)) AS n
-			FROM messages m WHERE m.direction = 'in' AND lower(COALESCE(NULLIF(m.reply_to, ''), m.from_email)) = k.email) a
-		WHERE a.n > 0`
 )
+
+// prefetchCorrespondents reads the correspondents of every contribution the batch's
+// messages name (see prefetch).
+func (s *Store) prefetchCorrespondents(ctx context.Context, tx *sqlx.Tx, bc *batchContext) error {
+	var cids []int64
+	for _, cid := range bc.threads {
+		cids = append(cids, cid)
+	}
+	for _, cid := range bc.refs {
+		cids = append(cids, cid)
+	}
+	if len(cids) == 0 {
+		return nil
+	}
+	slices.Sort(cids)
+	cids = slices.Compact(cids)
+	var rows []struct {
+		ContributionID int64  `db:"contribution_id"`
+		Kind           string `db:"kind"`
+		Value          string `db:"value"`
+	}
+	if err := s.selectPrepared(ctx, tx, &rows, prefetchCorrespondentsSQL, pq.Int64Array(cids)); err != nil {
+		return fmt.Errorf("correspondents: %w", err)
+	}
+	for _, cid := range cids {
+		bc.correspondence(cid)
+	}
+	for _, r := range rows {
+		bc.addCorrespondent(r.ContributionID, r.Kind, r.Value)
+	}
+	return nil
+}
 
 // prefetch reads what the decide step needs to know about stored mail for the batch b,
 // whose messages are normalised.
 func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol IngestPolicy) (*batchContext, error) {
 	bc := newBatchContext(pol, s.phases)
 	var uids []int64
-	var ids, shas, threadIDs, tags, senders, recipients []string
+	var ids, shas, threadIDs, sentIDs, tags, senders, recipients []string
 	for i := range b.Messages {
 		m := &b.Messages[i]
 		if m.UID > 0 {
@@ -513,7 +606,7 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 		}
 		threadIDs = append(threadIDs, m.References...)
 		if m.BounceOf != "" {
-			threadIDs = append(threadIDs, strings.Trim(m.BounceOf, "<>"))
+			sentIDs = append(sentIDs, strings.Trim(m.BounceOf, "<>"))
 		}
 		if m.RefTag != "" {
 			tags = append(tags, strings.ToUpper(m.RefTag))
@@ -521,9 +614,11 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 		if m.FromEmail != "" {
 			senders = append(senders, strings.ToLower(m.FromEmail))
 		}
-		recipients = append(recipients, ackRecipient(m))
+		if to := ackRecipient(m); to != "" {
+			recipients = append(recipients, AckKey(to))
+		}
 	}
-	for _, keys := range []*[]string{&ids, &shas, &threadIDs, &tags, &senders, &recipients} {
+	for _, keys := range []*[]string{&ids, &shas, &threadIDs, &sentIDs, &tags, &senders, &recipients} {
 		slices.Sort(*keys)
 		*keys = slices.Compact(*keys)
 	}
@@ -571,6 +666,18 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 			bc.threads[r.MessageID] = r.ContributionID
 		}
 	}
+	if len(sentIDs) > 0 {
+		var rows []struct {
+			MessageID      string `db:"message_id"`
+			ContributionID int64  `db:"contribution_id"`
+		}
+		if err := s.selectPrepared(ctx, tx, &rows, prefetchSentSQL, textArray(sentIDs)); err != nil {
+			return nil, fmt.Errorf("sent messages: %w", err)
+		}
+		for _, r := range rows {
+			bc.sent[r.MessageID] = r.ContributionID
+		}
+	}
 	if len(tags) > 0 {
 		var rows []struct {
 			Ref string `db:"ref"`
@@ -582,6 +689,9 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 		for _, r := range rows {
 			bc.refs[r.Ref] = r.ID
 		}
+	}
+	if err := s.prefetchCorrespondents(ctx, tx, bc); err != nil {
+		return nil, err
 	}
 	if len(senders) > 0 {
 		var rows []struct {
@@ -596,18 +706,9 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 		for _, r := range rows {
 			bc.senders[r.Email] = append(bc.senders[r.Email], priorContribution{ID: r.ID, Subject: normSubject(r.Subject), Hashes: r.Hashes})
 		}
-		var counts []struct {
-			Email string `db:"email"`
-			N     int    `db:"n"`
-		}
-		// The cap counts the address acknowledgements go to (Reply-To, else From), so
-		// that nobody can make us mail a third party by naming it as Reply-To.
-		if err := s.selectPrepared(ctx, tx, &counts, prefetchAckCountsSQL, textArray(recipients), s.clock.Now().Add(-24*time.Hour)); err != nil {
-			return nil, fmt.Errorf("acknowledgement counts: %w", err)
-		}
-		for _, c := range counts {
-			bc.ackCounts[c.Email] = c.N
-		}
+	}
+	if err := s.prefetchAcks(ctx, tx, b, pol, bc, recipients); err != nil {
+		return nil, err
 	}
 	return bc, nil
 }

@@ -15,7 +15,7 @@ import (
 // normalise makes the text of an inbound message acceptable to PostgreSQL, once, where
 // it enters the store (see CleanText), and computes the hashes the store keys on.
 func (m *Inbound) normalise() {
-	for _, p := range []*string{&m.KindReason, &m.MessageID, &m.InReplyTo, &m.FromName, &m.FromEmail, &m.ReplyTo,
+	for _, p := range []*string{&m.KindReason, &m.MessageID, &m.InReplyTo, &m.FromName, &m.FromEmail, &m.ReplyTo, &m.AckTo, &m.AckRefusal,
 		&m.To, &m.Cc, &m.Subject, &m.Text, &m.FreshText, &m.HTML, &m.Language, &m.RefTag, &m.BounceOf,
 		&m.Suggestion.StakeholderType, &m.Suggestion.Organisation} {
 		*p = CleanText(*p)
@@ -51,15 +51,69 @@ type batchContext struct {
 	positions map[string]bool  // "mailbox/uidvalidity/uid" already stored
 	known     map[string]prior // Message-ID, or "sha:"+hash when none → the stored message
 	threads   map[string]int64 // Message-ID of a stored message → its contribution
+	sent      map[string]int64 // Message-ID of a message we sent, named by a bounce → its contribution
 	refs      map[string]int64 // reference number → contribution
 	senders   map[string][]priorContribution
-	ackCounts map[string]int // lower(address) → acknowledgements queued in 24 hours
+	ackCounts map[string]int // AckKey(address) → acknowledgements queued in 24 hours
+	ackHour   int            // acknowledgements queued to anyone in the last hour, the batch's included
+	ackHeld   int            // acknowledgements the hourly budget held back in the batch
+	// correspondents are, for each contribution a message of the batch names, who may
+	// write in its conversation (see corresponds).
+	correspondents map[int64]*correspondence
+}
+
+// correspondence is who may write in a contribution's conversation: its contact (the
+// From and Reply-To of its first message), the addresses the secretariat accepted, and
+// the domains it confirmed for the contribution, all lower case.
+type correspondence struct {
+	addresses map[string]bool
+	domains   map[string]bool
+}
+
+func (bc *batchContext) correspondence(cid int64) *correspondence {
+	c := bc.correspondents[cid]
+	if c == nil {
+		c = &correspondence{addresses: map[string]bool{}, domains: map[string]bool{}}
+		bc.correspondents[cid] = c
+	}
+	return c
+}
+
+// addCorrespondent records a correspondent of contribution cid: kind "address" or
+// "domain" (as in the correspondents table).
+func (bc *batchContext) addCorrespondent(cid int64, kind, value string) {
+	value = strings.ToLower(strings.TrimSpace(value))
+	if value == "" {
+		return
+	}
+	c := bc.correspondence(cid)
+	if kind == CorrespondentDomain {
+		c.domains[value] = true
+	} else {
+		c.addresses[value] = true
+	}
+}
+
+// corresponds reports whether address may write in the conversation of contribution
+// cid: it is the contact, an accepted address, or at a confirmed domain (that domain
+// exactly, not a subdomain).
+func (bc *batchContext) corresponds(cid int64, address string) bool {
+	c := bc.correspondents[cid]
+	address = strings.ToLower(strings.TrimSpace(address))
+	if c == nil || address == "" {
+		return false
+	}
+	if c.addresses[address] {
+		return true
+	}
+	at := strings.LastIndexByte(address, '@')
+	return at > 0 && c.domains[address[at+1:]]
 }
 
 func newBatchContext(pol IngestPolicy, phases *Phases) *batchContext {
 	return &batchContext{pol: pol, phases: phases, positions: map[string]bool{}, known: map[string]prior{},
-		threads: map[string]int64{}, refs: map[string]int64{}, senders: map[string][]priorContribution{},
-		ackCounts: map[string]int{}}
+		threads: map[string]int64{}, sent: map[string]int64{}, refs: map[string]int64{}, senders: map[string][]priorContribution{},
+		ackCounts: map[string]int{}, correspondents: map[int64]*correspondence{}}
 }
 
 type prior struct {
@@ -100,9 +154,16 @@ type decision struct {
 	// contributionID is the contribution the message joins (actDuplicate, actFollowUp,
 	// actBounce); 0 for none.
 	contributionID int64
+	// otherSender (actFollowUp): the message names the contribution but its sender is
+	// not one of its correspondents: it joins the conversation marked so, and changes
+	// nothing else.
+	otherSender bool
 	// checkDuplicate (actDuplicate): a duplicate stored before with the same Message-ID
 	// and bytes is this very message read again; it is relocated instead.
 	checkDuplicate bool
+	// recent (actFollowUp): the message is not history; a history contribution without
+	// a card gets one.
+	recent bool
 	// contribution is the new contribution (actNewContribution).
 	contribution newContribution
 	// human is what the person's copy becomes (actSupersede): a new contribution or a
@@ -119,6 +180,7 @@ type newContribution struct {
 	deadline                      Deadline
 	revisionOf                    *int64
 	history                       bool
+	card                          bool   // it gets a card (history only with HistoryCards)
 	ackStatus, reason             string // reason: why no acknowledgement ("" to send one)
 }
 
@@ -153,8 +215,14 @@ func (bc *batchContext) decide(m *Inbound, now time.Time) (decision, error) {
 	case MsgContribution, MsgFollowUp:
 		return bc.decideHuman(m, now), nil
 	case MsgBounce:
-		return decision{act: actBounce, kind: MsgBounce, reason: m.KindReason,
-			contributionID: bc.threads[strings.Trim(m.BounceOf, "<>")]}, nil
+		// A bounce is about one of our contributions only when it names a message we
+		// sent: anybody can write a "bounce" quoting their own earlier message.
+		bounceOf := strings.Trim(m.BounceOf, "<>")
+		d := decision{act: actBounce, kind: MsgBounce, reason: m.KindReason, contributionID: bc.sent[bounceOf]}
+		if bounceOf != "" && d.contributionID == 0 {
+			d.reason += "; it names no message we sent (" + bounceOf + ")"
+		}
+		return d, nil
 	case MsgQuarantined:
 		return decision{act: actQuarantine, kind: MsgQuarantined, reason: m.KindReason}, nil
 	case MsgAutoReply, MsgList, MsgOwn:
@@ -164,10 +232,23 @@ func (bc *batchContext) decide(m *Inbound, now time.Time) (decision, error) {
 }
 
 // decideHuman decides a person's message: a follow-up of the contribution it names, else
-// a new contribution.
+// a new contribution. Anyone can write to the desk's address and a reference number or a
+// Message-ID is easy to guess or obtain, so naming a contribution is not enough to join
+// its conversation: mail from someone who is not one of its correspondents is marked as
+// from another sender, for the secretariat to decide.
 func (bc *batchContext) decideHuman(m *Inbound, now time.Time) decision {
 	if cid, why := bc.findThread(m); cid != 0 {
-		return decision{act: actFollowUp, kind: MsgFollowUp, reason: why, contributionID: cid}
+		if !bc.corresponds(cid, m.FromEmail) {
+			from := strings.ToLower(strings.TrimSpace(m.FromEmail))
+			if from == "" {
+				from = "no address"
+			}
+			return decision{act: actFollowUp, kind: MsgFollowUp, contributionID: cid, otherSender: true,
+				recent: !bc.pol.isHistory(m.InternalDate, now),
+				reason: why + "; from another sender (" + from + "), not a correspondent of the contribution"}
+		}
+		return decision{act: actFollowUp, kind: MsgFollowUp, reason: why, contributionID: cid,
+			recent: !bc.pol.isHistory(m.InternalDate, now)}
 	}
 	reason := m.KindReason
 	if reason == "" {
@@ -218,6 +299,7 @@ func (bc *batchContext) decideContribution(m *Inbound, now time.Time, noAck stri
 	c := newContribution{kind: kind, stakeholderType: st, organisation: sg.Organisation, lines: lines,
 		received: received, now: now, deadline: bc.phases.DeadlineFor(kind, received),
 		history: bc.pol.AckWindow > 0 && now.Sub(received) > bc.pol.AckWindow}
+	c.card = !c.history || bc.pol.HistoryCards
 
 	// A resubmission: the same sender sent the same attachment or the same title before.
 	subj := normSubject(m.Subject)
@@ -254,10 +336,12 @@ func (bc *batchContext) ackSuppression(m *Inbound, received, now time.Time) stri
 	switch {
 	case !pol.Ack:
 		return "acknowledgements are turned off (WSISBOT_ACK=off)"
+	case m.AckRefusal != "":
+		return m.AckRefusal
 	case to == "":
 		return "the sender has no address"
 	case m.NoReply:
-		return "the sender's address (" + to + ") is a no-reply or system address"
+		return "the sender's address (" + strings.ToLower(to) + ") is a no-reply or system address"
 	}
 	for _, our := range pol.OurAddresses {
 		if strings.EqualFold(our, to) || strings.EqualFold(our, m.FromEmail) {
@@ -269,9 +353,15 @@ func (bc *batchContext) ackSuppression(m *Inbound, received, now time.Time) stri
 			humanDuration(now.Sub(received)), humanDuration(pol.AckWindow))
 	}
 	if pol.AckPerSenderPerDay > 0 {
-		if n := bc.ackCounts[to]; n >= pol.AckPerSenderPerDay {
-			return fmt.Sprintf("%s already received %d acknowledgements in 24 hours (the cap)", to, n)
+		if n := bc.ackCounts[AckKey(to)]; n >= pol.AckPerSenderPerDay {
+			return fmt.Sprintf("%s already received %d acknowledgements in 24 hours (the cap)", AckKey(to), n)
 		}
+	}
+	// Last: only an acknowledgement that would otherwise go counts as held back.
+	if pol.AckHourlyLimit > 0 && bc.ackHour >= pol.AckHourlyLimit {
+		bc.ackHeld++
+		return fmt.Sprintf("%s (%d an hour, WSISBOT_ACK_HOURLY_LIMIT) was spent when it arrived: held back, not sent",
+			ackBudgetReasonPrefix, pol.AckHourlyLimit)
 	}
 	return ""
 }
@@ -293,6 +383,8 @@ func (bc *batchContext) remember(m *Inbound, res Ingested) {
 	}
 	if res.NewContrib {
 		bc.refs[res.Ref] = res.ContributionID
+		bc.addCorrespondent(res.ContributionID, CorrespondentAddress, m.FromEmail)
+		bc.addCorrespondent(res.ContributionID, CorrespondentAddress, m.ReplyTo)
 		email := strings.ToLower(m.FromEmail)
 		pc := priorContribution{ID: res.ContributionID, Subject: normSubject(m.Subject)}
 		for _, a := range m.Attachments {
@@ -302,7 +394,8 @@ func (bc *batchContext) remember(m *Inbound, res Ingested) {
 		}
 		bc.senders[email] = append(bc.senders[email], pc)
 		if res.AckQueued {
-			bc.ackCounts[ackRecipient(m)]++
+			bc.ackCounts[AckKey(ackRecipient(m))]++
+			bc.ackHour++
 		}
 	}
 }
@@ -346,7 +439,7 @@ func robotReason(kind MessageKind, why string, headers map[string]string) string
 	if v := get("Auto-Submitted"); v != "" && !strings.HasPrefix(v, "no") {
 		return "it carries Auto-Submitted: " + v + ": a robot's mail is never acknowledged"
 	}
-	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Failed-Recipients"} {
+	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Failed-Recipients", "X-Auto-Response-Suppress", "X-Loop"} {
 		if get(k) != "" {
 			return "it carries " + k + ": a robot's mail is never acknowledged"
 		}
@@ -383,12 +476,22 @@ func attachmentSHA(a InboundAttachment) string {
 	return SHA256Hex(a.Data)
 }
 
-// ackRecipient is the address an acknowledgement goes to: Reply-To, else From.
+// ackRecipient is the one address an acknowledgement of m may go to, exactly as it
+// will be written, or "" for none: the intake's AckTo when it decided (AckTo or
+// AckRefusal set), else Reply-To when usable, else From when usable.
 func ackRecipient(m *Inbound) string {
-	if r := strings.TrimSpace(m.ReplyTo); r != "" {
-		return strings.ToLower(r)
+	if m.AckTo != "" || m.AckRefusal != "" {
+		if to := strings.TrimSpace(m.AckTo); UsableAckAddress(to) {
+			return to
+		}
+		return ""
 	}
-	return strings.ToLower(strings.TrimSpace(m.FromEmail))
+	for _, a := range []string{m.ReplyTo, m.FromEmail} {
+		if a = strings.TrimSpace(a); UsableAckAddress(a) {
+			return a
+		}
+	}
+	return ""
 }
 
 // humanDuration says a duration the way people do: "36 days", "5 hours", "20 minutes".

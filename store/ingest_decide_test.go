@@ -42,6 +42,7 @@ func TestDecideWhatAMessageBecomes(t *testing.T) {
 		kind   MessageKind
 		reason string // a part of the reason
 		cid    int64
+		other  bool // from another sender
 	}{
 		{name: "a new message is a new contribution", act: actNewContribution, kind: MsgContribution, reason: "new contribution"},
 		{name: "the sorter's reason is kept", m: func(m *Inbound) { m.KindReason = "written to the desk" },
@@ -83,17 +84,37 @@ func TestDecideWhatAMessageBecomes(t *testing.T) {
 			},
 			act: actDuplicate, kind: MsgDuplicate, reason: "already stored"},
 		{name: "In-Reply-To names a stored message: a follow-up",
+			m: func(m *Inbound) { m.InReplyTo = "ack-1@wsis" },
+			bc: func(bc *batchContext, m *Inbound) {
+				bc.threads["ack-1@wsis"] = 5
+				bc.addCorrespondent(5, CorrespondentAddress, "writer@gov.example")
+			},
+			act: actFollowUp, kind: MsgFollowUp, reason: "In-Reply-To names a stored message", cid: 5},
+		{name: "In-Reply-To from someone who is not a correspondent: from another sender",
 			m:   func(m *Inbound) { m.InReplyTo = "ack-1@wsis" },
 			bc:  func(bc *batchContext, m *Inbound) { bc.threads["ack-1@wsis"] = 5 },
-			act: actFollowUp, kind: MsgFollowUp, reason: "In-Reply-To names a stored message", cid: 5},
+			act: actFollowUp, kind: MsgFollowUp, reason: "from another sender (writer@gov.example)", cid: 5, other: true},
 		{name: "References name a stored message: a follow-up of the latest named",
-			m:   func(m *Inbound) { m.References = []string{"old@x", "new@x"} },
-			bc:  func(bc *batchContext, m *Inbound) { bc.threads["old@x"], bc.threads["new@x"] = 5, 6 },
+			m: func(m *Inbound) { m.References = []string{"old@x", "new@x"} },
+			bc: func(bc *batchContext, m *Inbound) {
+				bc.threads["old@x"], bc.threads["new@x"] = 5, 6
+				bc.addCorrespondent(6, CorrespondentAddress, "Writer@gov.example")
+			},
 			act: actFollowUp, kind: MsgFollowUp, reason: "References name a stored message", cid: 6},
 		{name: "a reference tag in the subject: a follow-up",
-			m:   func(m *Inbound) { m.RefTag = "wsis-2019-0042" },
-			bc:  func(bc *batchContext, m *Inbound) { bc.refs["WSIS-2019-0042"] = 42 },
+			m: func(m *Inbound) { m.RefTag = "wsis-2019-0042" },
+			bc: func(bc *batchContext, m *Inbound) {
+				bc.refs["WSIS-2019-0042"] = 42
+				bc.addCorrespondent(42, CorrespondentDomain, "gov.example")
+			},
 			act: actFollowUp, kind: MsgFollowUp, reason: "the subject carries WSIS-2019-0042", cid: 42},
+		{name: "a reference tag from another domain: from another sender",
+			m: func(m *Inbound) { m.RefTag, m.FromEmail = "wsis-2019-0042", "writer@gov.example.net" },
+			bc: func(bc *batchContext, m *Inbound) {
+				bc.refs["WSIS-2019-0042"] = 42
+				bc.addCorrespondent(42, CorrespondentDomain, "gov.example")
+			},
+			act: actFollowUp, kind: MsgFollowUp, reason: "from another sender", cid: 42, other: true},
 		{name: "a follow-up naming nothing stored is a new contribution",
 			m:   func(m *Inbound) { m.Kind, m.InReplyTo = MsgFollowUp, "unknown@x" },
 			act: actNewContribution, kind: MsgContribution, reason: "new contribution"},
@@ -104,10 +125,16 @@ func TestDecideWhatAMessageBecomes(t *testing.T) {
 				bc.known["a@x"] = prior{ID: 3, RawSHA256: otherSHA, Kind: MsgAutoReply}
 			},
 			act: actSupersede, kind: MsgFollowUp, reason: "In-Reply-To", cid: 0},
-		{name: "a bounce of a stored message names its contribution",
+		{name: "a bounce of a message we sent names its contribution",
 			m:   func(m *Inbound) { m.Kind, m.KindReason, m.BounceOf = MsgBounce, "delivery-status", "<ack-1@wsis>" },
-			bc:  func(bc *batchContext, m *Inbound) { bc.threads["ack-1@wsis"] = 5 },
+			bc:  func(bc *batchContext, m *Inbound) { bc.sent["ack-1@wsis"] = 5 },
 			act: actBounce, kind: MsgBounce, reason: "delivery-status", cid: 5},
+		{name: "a bounce of a message we received names none",
+			m: func(m *Inbound) {
+				m.Kind, m.KindReason, m.BounceOf = MsgBounce, "delivery-status", "<theirs-1@example.org>"
+			},
+			bc:  func(bc *batchContext, m *Inbound) { bc.threads["theirs-1@example.org"] = 5 },
+			act: actBounce, kind: MsgBounce, reason: "names no message we sent"},
 		{name: "a bounce of something unknown names none",
 			m:   func(m *Inbound) { m.Kind, m.KindReason, m.BounceOf = MsgBounce, "delivery-status", "<x@y>" },
 			act: actBounce, kind: MsgBounce, reason: "delivery-status"},
@@ -129,7 +156,7 @@ func TestDecideWhatAMessageBecomes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d.act != tt.act || d.kind != tt.kind || !strings.Contains(d.reason, tt.reason) || d.contributionID != tt.cid {
+			if d.act != tt.act || d.kind != tt.kind || !strings.Contains(d.reason, tt.reason) || d.contributionID != tt.cid || d.otherSender != tt.other {
 				t.Fatalf("decided %+v; want act %d, kind %s, reason with %q, contribution %d", d, tt.act, tt.kind, tt.reason, tt.cid)
 			}
 			if d.act == actSupersede && (d.human == nil || d.human.kind != tt.kind) {
@@ -206,6 +233,11 @@ func TestDecidePromotedRobotMailIsNeverAcknowledged(t *testing.T) {
 	}
 	if r := robotReason(MsgList, "List-Id", map[string]string{"auto-submitted": "auto-generated"}); !strings.Contains(r, "Auto-Submitted") {
 		t.Fatalf("list mail with Auto-Submitted: %q", r)
+	}
+	for _, h := range []string{"X-Auto-Response-Suppress", "X-Loop"} {
+		if r := robotReason(MsgList, "List-Id", map[string]string{h: "All"}); !strings.Contains(r, h) {
+			t.Errorf("list mail with %s: %q", h, r)
+		}
 	}
 	if r := robotReason(MsgList, "List-Id", map[string]string{"Auto-Submitted": "no"}); r != "" {
 		t.Fatalf("a person's list post: %q; want acknowledged", r)

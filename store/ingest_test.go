@@ -87,11 +87,19 @@ func TestIngestSortsAndThreads(t *testing.T) {
 		}
 	})
 	t.Run("a reference tag in the subject makes a follow-up", func(t *testing.T) {
+		fu := inbound("ministry@gov.example", "Fwd: question about "+ref)
+		fu.RefTag = ref
+		res := ingest(t, s, fu)
+		if res[0].Kind != store.MsgFollowUp || res[0].ContributionID != cid || res[0].OtherSender {
+			t.Fatalf("tagged follow-up: %+v", res[0])
+		}
+	})
+	t.Run("a reference tag from someone else is mail from another sender", func(t *testing.T) {
 		fu := inbound("someone.else@gov.example", "Fwd: question about "+ref)
 		fu.RefTag = ref
 		res := ingest(t, s, fu)
-		if res[0].Kind != store.MsgFollowUp || res[0].ContributionID != cid {
-			t.Fatalf("tagged follow-up: %+v", res[0])
+		if res[0].Kind != store.MsgFollowUp || res[0].ContributionID != cid || !res[0].OtherSender {
+			t.Fatalf("tagged mail from another sender: %+v", res[0])
 		}
 	})
 	t.Run("a resubmission is suggested as a revision", func(t *testing.T) {
@@ -104,6 +112,8 @@ func TestIngestSortsAndThreads(t *testing.T) {
 		}
 	})
 	t.Run("a bounce of our mail joins its contribution", func(t *testing.T) {
+		// The card is posted first: the acknowledgement's note is then queued.
+		postCard(t, s, cid)
 		// Our acknowledgement, as the mailer records it.
 		ok, err := s.ProcessOutbox(ctx, []store.OutboxKind{store.OutboxAckEmail}, func(context.Context, store.OutboxItem) (store.OutboxResult, error) {
 			return store.OutboxResult{AckSent: true, Outbound: &store.OutboundMessage{MessageID: "ack.1@itu.int", To: "ministry@gov.example",

@@ -251,10 +251,13 @@ func (w *writer) addContribution(id rowIDs, c newContribution, m *Inbound, msg *
 		w.events = append(w.events, eventValues(id.contribution, c.now, ActorSystem, ActionAckSuppressed, "", "",
 			mustJSON(map[string]any{"reason": c.reason})))
 	}
-	w.outbox = append(w.outbox, outboxValues(OutboxSlackCard, fmt.Sprintf("card:%d", id.contribution), id.contribution, id.message, "{}", c.now))
+	if c.card {
+		w.outbox = append(w.outbox, outboxValues(OutboxSlackCard, fmt.Sprintf("card:%d", id.contribution), id.contribution, id.message, "{}", c.now))
+	}
 	if c.reason == "" {
-		w.outbox = append(w.outbox, outboxValues(OutboxAckEmail, fmt.Sprintf("ack:%d", id.contribution), id.contribution, id.message, "{}", c.now))
-	} else {
+		w.outbox = append(w.outbox, outboxValues(OutboxAckEmail, fmt.Sprintf("ack:%d", id.contribution), id.contribution, id.message, ackPayload(m), c.now))
+	} else if c.card {
+		// Without a card there is no thread: the card, if one is posted later, shows why.
 		w.outbox = append(w.outbox, outboxValues(OutboxSlackThread, fmt.Sprintf("thread:ack-suppressed:%d", id.contribution),
 			id.contribution, id.message, mustJSON(ThreadNote{Type: NoteAckSuppressed, Text: c.reason}), c.now))
 	}

@@ -82,12 +82,15 @@ type Message struct {
 	UIDValidity    int64           `db:"uidvalidity" json:"uidvalidity"`
 	UID            int64           `db:"uid" json:"uid"`
 	CreatedAt      time.Time       `db:"created_at" json:"created_at"`
+	// OtherSender marks inbound mail that names the contribution but came from someone
+	// who is not one of its correspondents, while the secretariat has not decided.
+	OtherSender bool `db:"other_sender" json:"other_sender"`
 }
 
 const messageColumns = `id, contribution_id, direction, kind, kind_reason, message_id, in_reply_to, refs,
 	from_name, from_email, reply_to, to_addrs, cc_addrs, subject, date_header, received_at, headers, text_body,
 	COALESCE(fresh_text, text_body) AS fresh_text, html_body, language, warnings, raw_sha256, size, mailbox, uidvalidity,
-	uid, created_at`
+	uid, created_at, other_sender`
 
 // Attachment is a file that came with a message; its bytes are stored once per content.
 type Attachment struct {

@@ -30,6 +30,9 @@ func provider(db *sql.DB) (*goose.Provider, error) {
 // PostgreSQL advisory lock so that replicas starting together do not race. It refuses a
 // database whose schema is newer than this binary.
 func Migrate(ctx context.Context, url string) (applied []int64, err error) {
+	if err := CheckURL(url); err != nil {
+		return nil, fmt.Errorf("store: migrate: the connection string: %w", err)
+	}
 	db, err := sql.Open("postgres", url)
 	if err != nil {
 		return nil, fmt.Errorf("store: migrate: %w", err)

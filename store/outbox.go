@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/wsis/wsisbot/internal/backoff"
 )
@@ -40,10 +41,13 @@ type OutboxItem struct {
 	DoneAt         *time.Time      `db:"done_at" json:"done_at"`
 	FailedAt       *time.Time      `db:"failed_at" json:"failed_at"`
 	CreatedAt      time.Time       `db:"created_at" json:"created_at"`
+	// CoalescedInto is, for a card update done without a call of its own, the update
+	// whose rendering of the card's latest state served it.
+	CoalescedInto *int64 `db:"coalesced_into" json:"coalesced_into"`
 }
 
 const outboxColumns = `id, kind, idempotency_key, contribution_id, message_id, payload, attempts,
-	next_attempt_at, last_error, done_at, failed_at, created_at`
+	next_attempt_at, last_error, done_at, failed_at, created_at, coalesced_into`
 
 // NewOutboxItem builds an item; payload is marshalled to JSON (nil for none).
 func NewOutboxItem(kind OutboxKind, key string, contributionID, messageID int64, payload any) (OutboxItem, error) {
@@ -139,6 +143,11 @@ type OutboxResult struct {
 	AckSent bool
 	// Card records where a contribution's Slack card was posted.
 	CardChannel, CardTS string
+	// CardRendered says that the card posted was rendered from the store by this
+	// attempt, after the item was claimed (not found posted by an earlier attempt): it
+	// shows every change committed before, and the card's pending updates queued before
+	// the claim are done with it.
+	CardRendered bool
 	// Then queues further items.
 	Then []OutboxItem
 	// Notes are thread notes about what this item did (the acknowledgement or a reply
@@ -241,6 +250,15 @@ const claimOutboxSQL = `SELECT ` + outboxColumns + ` FROM outbox o
 			AND card.done_at IS NULL AND card.failed_at IS NULL))
 		ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`
 
+// claimCardUpdatesSQL takes, beside a claimed card update or card ($2), the other pending
+// updates of the same card ($1) that no other worker holds. It runs before the card is rendered,
+// so each of them was committed, with the change it announces, before the rendering
+// reads the contribution: the one update shows their changes too. An update committed
+// later is not taken, and runs on its own.
+const claimCardUpdatesSQL = `SELECT id FROM outbox
+		WHERE kind = 'slack_update' AND contribution_id = $1 AND id <> $2 AND done_at IS NULL AND failed_at IS NULL
+		ORDER BY id FOR UPDATE SKIP LOCKED`
+
 // ProcessOutbox claims one due item of the given kinds with FOR UPDATE SKIP LOCKED, so
 // that several workers (or replicas) never take the same item, hands it to handle with
 // ctx, and records the outcome in the same transaction. The row stays locked while
@@ -276,6 +294,12 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []OutboxKind, handle Ou
 	if err != nil {
 		return false, fmt.Errorf("store: outbox: claim: %w", err)
 	}
+	var coalesced []int64
+	if (it.Kind == OutboxSlackUpdate || it.Kind == OutboxSlackCard) && it.ContributionID != nil {
+		if err := s.selectPrepared(txCtx, tx, &coalesced, claimCardUpdatesSQL, *it.ContributionID, it.ID); err != nil {
+			return false, fmt.Errorf("store: outbox %d: claim updates of the same card: %w", it.ID, err)
+		}
+	}
 	res, herr := handle(ctx, it)
 	rctx, cancel := context.WithTimeout(txCtx, outboxRecordTimeout)
 	defer cancel()
@@ -291,9 +315,16 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []OutboxKind, handle Ou
 		}
 	} else if err := s.recordOutboxSuccess(rctx, tx, it, res, now); err != nil {
 		return true, fmt.Errorf("store: outbox %d: %w", it.ID, err)
+	} else if len(coalesced) > 0 && (it.Kind == OutboxSlackUpdate || res.CardRendered) {
+		if _, err := tx.ExecContext(rctx, outboxCoalescedSQL, pq.Int64Array(coalesced), now, it.ID); err != nil {
+			return true, fmt.Errorf("store: outbox %d: record the updates it served: %w", it.ID, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return true, fmt.Errorf("store: outbox %d: commit: %w", it.ID, err)
+	}
+	if herr == nil && s.onOutboxDone != nil {
+		s.onOutboxDone(string(it.Kind))
 	}
 	return true, nil
 }
@@ -375,6 +406,14 @@ func (s *Store) onOutboxFailed(ctx context.Context, tx *sqlx.Tx, it OutboxItem, 
 
 const (
 	outboxDoneSQL = `UPDATE outbox SET attempts = attempts + 1, done_at = $2, last_error = '' WHERE id = $1`
+	// outboxCoalescedSQL marks done the card updates ($1) that the update or card $3 served.
+	outboxCoalescedSQL = `UPDATE outbox SET done_at = $2, coalesced_into = $3, last_error = '' WHERE id = ANY($1::bigint[])`
+	// pendingCardSQL takes a contribution's card item when it is pending and no worker
+	// is posting it: the card, rendered later from the store, will show what is recorded
+	// now.
+	pendingCardSQL = `SELECT id FROM outbox
+		WHERE kind = 'slack_card' AND contribution_id = $1 AND done_at IS NULL AND failed_at IS NULL
+		FOR UPDATE SKIP LOCKED`
 	ackSentSQL    = `UPDATE contributions SET ack_status = $2, ack_sent_at = $3, ack_error = '', updated_at = $3 WHERE id = $1`
 	cardPostedSQL = `UPDATE contributions SET slack_channel = $2, slack_ts = $3 WHERE id = $1`
 )
@@ -394,9 +433,25 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 			return err
 		}
 	}
+	// The acknowledgement's note is left out when the card is still to be posted and no
+	// worker is posting it: the card, rendered from the store once this commits, says
+	// that the acknowledgement went out (its item stays locked until then).
+	ackOnCard := false
+	if res.AckSent && cid != 0 {
+		var cardItem int64
+		switch err := s.get(ctx, tx, &cardItem, pendingCardSQL, cid); {
+		case err == nil:
+			ackOnCard = true
+		case !errors.Is(err, errNoRows):
+			return fmt.Errorf("pending card: %w", err)
+		}
+	}
 	for _, n := range res.Notes {
 		if cid == 0 {
 			break
+		}
+		if ackOnCard && n.Type == NoteAckSent {
+			continue
 		}
 		if outboundID != 0 {
 			n.MessageID = outboundID
@@ -409,7 +464,17 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		if _, err := tx.ExecContext(ctx, ackSentSQL, cid, AckSent, now); err != nil {
 			return fmt.Errorf("ack sent: %w", err)
 		}
-		if _, err := s.insertEvent(ctx, tx, cid, ActorSystem, ActionAckSent, "", "", nil); err != nil {
+		details := map[string]any{}
+		if res.Outbound != nil {
+			details["to"] = res.Outbound.To
+		}
+		if outboundID != 0 {
+			details["message"] = outboundID
+		}
+		if ackOnCard {
+			details["note"] = "shown on the card"
+		}
+		if _, err := s.insertEvent(ctx, tx, cid, ActorSystem, ActionAckSent, "", "", details); err != nil {
 			return err
 		}
 	}

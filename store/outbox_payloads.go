@@ -1,15 +1,23 @@
 package store
 
 // The payloads of outbox items, one type each, used by the side that queues an item and
-// by the side that carries it out. An acknowledgement (ack_email) and a card
-// (slack_card, slack_update) carry none: they are rendered from the contribution.
+// by the side that carries it out. A card (slack_card, slack_update) carries none: it is
+// rendered from the contribution; an acknowledgement (ack_email) carries its recipient
+// (AckPayload, in ack_queries.go).
 
 // ReplyPayload is the payload of a reply_email item: a reply the secretariat wrote in
-// Slack, sent to the stakeholder in the contribution's conversation.
+// Slack, sent in the contribution's conversation to To, decided when the reply was
+// written (the contribution's contact unless the author chose another of its
+// Recipients). The mailer sends to To and to nobody else.
 type ReplyPayload struct {
 	Text      string `json:"text"`       // what the secretariat wrote, plain text
 	Actor     string `json:"actor"`      // Slack user ID of the author, e.g. U123
 	ActorName string `json:"actor_name"` // their display name
+	// To is the recipient's address. Empty only in items queued before replies
+	// recorded it: those go to the contribution's contact.
+	To     string `json:"to,omitempty"`
+	ToName string `json:"to_name,omitempty"`
+	ToRole string `json:"to_role,omitempty"` // the recipient's Recipient.Role
 }
 
 // Types of Notice.
@@ -19,6 +27,8 @@ const (
 	NoticeDeadlineAlert = "deadline_alert"
 	NoticeEscalation    = "escalation"
 	NoticeWatchdog      = "watchdog"
+	NoticeAckBudget     = "ack_budget"
+	NoticeHistoryImport = "history_import"
 )
 
 // Notice is the payload of a slack_notice item: a message in the intake channel. Type
@@ -33,9 +43,15 @@ type Notice struct {
 	Condition string `json:"condition,omitempty"` // watchdog
 	State     string `json:"state,omitempty"`     // watchdog: raised or cleared
 	Detail    string `json:"detail,omitempty"`    // watchdog
-	Since     string `json:"since,omitempty"`     // watchdog, cleared: when it was raised
+	Since     string `json:"since,omitempty"`     // watchdog, cleared: when it was raised; ack_budget: the hour's start
+	Limit     int    `json:"limit,omitempty"`     // ack_budget: acknowledgements an hour
+	Held      int    `json:"held,omitempty"`      // ack_budget: how many the first batch over it held back
 
 	ContributionIDs []int64 `json:"contribution_ids,omitempty"` // escalation
+
+	Messages      int    `json:"messages,omitempty"`      // history_import: messages stored as history
+	Contributions int    `json:"contributions,omitempty"` // history_import: contributions among them
+	Before        string `json:"before,omitempty"`        // history_import: they all arrived before this (RFC 3339)
 }
 
 // Thread note types: what a note in a card's thread says.

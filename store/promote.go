@@ -43,8 +43,13 @@ var ErrNotPromotable = errors.New("store: only a message sorted away can be made
 // allows it (acknowledgements on, the message still within the window, the sender's
 // address one that takes mail), and never for mail a robot sent: a bounce, an automatic
 // reply, our own mail, list mail with robots' headers, or a quarantined message (nobody
-// could tell who sent it). Doing it again, or two people at once, changes nothing more.
-func (s *Store) PromoteMessage(ctx context.Context, messageID int64, actor string, p Promotion) (Promoted, error) {
+// could tell who sent it). user is the Slack user who does it. Doing it again, or two
+// people at once, changes nothing more.
+//
+// Mail from another sender (Message.OtherSender) is promoted too: it leaves the
+// conversation it named for its own contribution, and the audit trail of the
+// contribution it named records that (ActionSenderSeparated) with its card's update.
+func (s *Store) PromoteMessage(ctx context.Context, messageID int64, user string, p Promotion) (Promoted, error) {
 	var out Promoted
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		var row struct {
@@ -60,17 +65,23 @@ func (s *Store) PromoteMessage(ctx context.Context, messageID int64, actor strin
 			ReceivedAt     time.Time       `db:"received_at"`
 			Language       string          `db:"language"`
 			Headers        json.RawMessage `db:"headers"`
+			OtherSender    bool            `db:"other_sender"`
 			Ref            string          `db:"ref"`
 		}
 		if err := s.get(ctx, tx, &row, promoteLockMessageSQL, messageID); err != nil {
 			return notFound(err)
 		}
 		out.SortedAs = row.Kind
-		if row.ContributionID != nil {
+		// Mail from another sender sits in the conversation it names until it is made a
+		// contribution of its own.
+		separated := int64(0)
+		if row.ContributionID != nil && row.OtherSender {
+			separated = *row.ContributionID
+		} else if row.ContributionID != nil {
 			out.ContributionID, out.Ref = *row.ContributionID, row.Ref
 			return nil
 		}
-		if row.Direction != "in" || !sortedAway(row.Kind) {
+		if row.Direction != "in" || (!sortedAway(row.Kind) && separated == 0) {
 			return fmt.Errorf("message %d is %s: %w", messageID, row.Kind, ErrNotPromotable)
 		}
 		var headers map[string]string
@@ -100,6 +111,7 @@ func (s *Store) PromoteMessage(ctx context.Context, messageID int64, actor strin
 			return fmt.Errorf("prefetch: %w", err)
 		}
 		c := bc.decideContribution(m, s.clock.Now(), robotReason(row.Kind, row.KindReason, headers))
+		c.card = true // a person asked for it: the desk sees it, history or not
 		// The stored message becomes the first message of the new contribution.
 		w, err := s.newWriter(ctx, tx, false, 0)
 		if err != nil {
@@ -114,9 +126,14 @@ func (s *Store) PromoteMessage(ctx context.Context, messageID int64, actor strin
 		if err := w.flush(ctx, tx); err != nil {
 			return err
 		}
-		reason := fmt.Sprintf("made a contribution by %s; it had been sorted as %s (%s)", CleanText(actor), row.Kind, row.KindReason)
+		reason := fmt.Sprintf("made a contribution by %s; it had been sorted as %s (%s)", CleanText(user), row.Kind, row.KindReason)
 		var promoted int64
-		if err := s.get(ctx, tx, &promoted, promoteMessageSQL, messageID, id.contribution, reason); err != nil {
+		if separated != 0 {
+			err = s.get(ctx, tx, &promoted, promoteSeparatedSQL, messageID, id.contribution, reason, separated)
+		} else {
+			err = s.get(ctx, tx, &promoted, promoteMessageSQL, messageID, id.contribution, reason)
+		}
+		if err != nil {
 			return fmt.Errorf("promote: %w", err)
 		}
 		out.ContributionID, out.Ref, out.Created = id.contribution, w.refs[id.contribution], true
@@ -126,8 +143,21 @@ func (s *Store) PromoteMessage(ctx context.Context, messageID int64, actor strin
 		if c.reason != "" {
 			details["acknowledgement"] = "none: " + c.reason
 		}
-		if _, err := s.insertEvent(ctx, tx, id.contribution, actor, ActionPromote, "", "", details); err != nil {
+		if separated != 0 {
+			details["from_contribution"] = row.Ref
+		}
+		if _, err := s.insertEvent(ctx, tx, id.contribution, SlackActor(user), ActionPromote, "", "", details); err != nil {
 			return err
+		}
+		if separated != 0 {
+			evID, err := s.insertEvent(ctx, tx, separated, SlackActor(user), ActionSenderSeparated, "", "",
+				map[string]any{"message": messageID, "from": row.FromEmail, "ref": out.Ref})
+			if err != nil {
+				return err
+			}
+			if err := s.enqueueCardUpdate(ctx, tx, separated, evID); err != nil {
+				return err
+			}
 		}
 		return notifyOutbox(ctx, tx)
 	})
@@ -141,7 +171,7 @@ const (
 	// promoteLockMessageSQL locks the message to promote and gives what the intake
 	// would have known of it, and the reference number of its contribution, if any.
 	promoteLockMessageSQL = `SELECT m.direction, m.kind, m.kind_reason, m.contribution_id, m.message_id, m.from_name,
-		m.from_email, m.reply_to, m.subject, m.received_at, m.language, m.headers,
+		m.from_email, m.reply_to, m.subject, m.received_at, m.language, m.headers, m.other_sender,
 		COALESCE((SELECT c.ref FROM contributions c WHERE c.id = m.contribution_id), '') AS ref
 		FROM messages m WHERE m.id = $1 FOR UPDATE OF m`
 	promoteAttachmentsSQL = `SELECT sha256, inline FROM attachments WHERE message_id = $1 ORDER BY position`
@@ -149,6 +179,10 @@ const (
 	// ($2), with its new kind_reason ($3).
 	promoteMessageSQL = `UPDATE messages SET contribution_id = $2, kind = 'contribution', kind_reason = $3
 		WHERE id = $1 AND contribution_id IS NULL RETURNING id`
+	// promoteSeparatedSQL makes mail from another sender ($1), in the conversation of
+	// contribution $4, the first message of the new contribution ($2).
+	promoteSeparatedSQL = `UPDATE messages SET contribution_id = $2, kind = 'contribution', kind_reason = $3, other_sender = false
+		WHERE id = $1 AND contribution_id = $4 AND other_sender RETURNING id`
 )
 
 // SortedMessage is a message the intake sorted away, for the secretariat to review.

@@ -60,7 +60,7 @@ func TestPromoteMessage(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := evs[len(evs)-1]
-		if last.Action != store.ActionPromote || last.Actor != "U1" || !strings.Contains(string(last.Details), `"sorted_as": "list"`) {
+		if last.Action != store.ActionPromote || last.Actor != "slack:U1" || !strings.Contains(string(last.Details), `"sorted_as": "list"`) {
 			t.Fatalf("audit: %+v %s", last, last.Details)
 		}
 

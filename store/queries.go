@@ -27,7 +27,9 @@ func namedQueries() []namedQuery {
 		{"prefetch-positions", prefetchPositionsSQL},
 		{"prefetch-known", prefetchKnownSQL},
 		{"prefetch-threads", prefetchThreadsSQL},
+		{"prefetch-sent", prefetchSentSQL},
 		{"prefetch-refs", prefetchRefsSQL},
+		{"prefetch-correspondents", prefetchCorrespondentsSQL},
 		{"prefetch-senders", prefetchSendersSQL},
 		{"prefetch-ack-counts", prefetchAckCountsSQL},
 		{"relocate", relocateSQL},
@@ -45,6 +47,18 @@ func namedQueries() []namedQuery {
 		{"promote-lock-message", promoteLockMessageSQL},
 		{"promote-attachments", promoteAttachmentsSQL},
 		{"promote-message", promoteMessageSQL},
+		{"promote-separated", promoteSeparatedSQL},
+		// correspondents.go
+		{"set-other-sender", setOtherSenderSQL},
+		{"message-contribution", messageContributionSQL},
+		{"lock-other-sender", lockOtherSenderSQL},
+		{"add-correspondent", addCorrespondentSQL},
+		{"settle-address", settleAddressSQL},
+		{"settle-domain", settleDomainSQL},
+		{"other-senders", otherSendersSQL},
+		{"contact", contactSQL},
+		{"correspondents", correspondentsSQL},
+		{"senders", sendersSQL},
 		{"enqueue", enqueueSQL},
 		// outbox.go
 		{"notify-outbox", notifyOutboxSQL},
@@ -54,6 +68,9 @@ func namedQueries() []namedQuery {
 		{"outbox-delay", outboxDelaySQL},
 		{"ack-failed", ackFailedSQL},
 		{"outbox-done", outboxDoneSQL},
+		{"outbox-coalesced", outboxCoalescedSQL},
+		{"claim-card-updates", claimCardUpdatesSQL},
+		{"pending-card", pendingCardSQL},
 		{"ack-sent", ackSentSQL},
 		{"card-posted", cardPostedSQL},
 		{"slack-post-attempt", slackPostAttemptSQL},
@@ -67,18 +84,28 @@ func namedQueries() []namedQuery {
 		// heartbeat.go
 		{"beat-intake", beatIntakeSQL},
 		{"intake-heartbeat", intakeHeartbeatSQL},
+		// pace.go
+		{"reserve-slack-slot", reserveSlackSlotSQL},
+		{"release-slack-slot", releaseSlackSlotSQL},
+		{"delay-slack-slot", delaySlackSlotSQL},
+		// slack_requests.go
+		{"claim-slack-request", claimSlackRequestSQL},
+		{"release-slack-request", releaseSlackRequestSQL},
+		{"prune-slack-requests", pruneSlackRequestsSQL},
 		// summary.go
 		{"contribution-summaries", contributionSummariesSQL},
 		{"inbound-kind-counts", inboundKindCountsSQL},
 		{"progress", progressSQL},
 		// stats.go
-		{"status-counts", statusCountsSQL},
-		{"message-kind-counts", messageKindCountsSQL},
+		{"open-status-counts", openStatusCountsSQL},
+		{"outbox-queue", outboxQueueSQL},
 		// promote.go
 		{"sorted-away", sortedAwaySQL},
 		{"sorted-away-count", sortedAwayCountSQL},
 		// ack_queries.go
 		{"raw-head", rawHeadSQL},
+		{"ack-budget-lock", ackBudgetLockSQL},
+		{"ack-hour-count", ackHourCountSQL},
 		// messages.go
 		{"messages", messagesSQL},
 		{"message", messageSQL},
@@ -114,6 +141,12 @@ func namedQueries() []namedQuery {
 		{"flag-cleared", flagClearedSQL},
 		{"flags", flagsSQL},
 		{"claim-escalations", claimEscalationsSQL},
+		// history_imports.go
+		{"count-history", countHistorySQL},
+		{"close-history-import", closeHistoryImportSQL},
+		{"queue-history-card", queueHistoryCardSQL},
+		{"search-history", searchHistorySQL},
+		{"queue-card", queueCardSQL},
 	}
 }
 

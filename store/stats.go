@@ -3,21 +3,34 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
-const statusCountsSQL = `SELECT status, count(*) AS n FROM contributions GROUP BY status`
+// The queries behind /metrics run at every scrape: each reads an index over the work in
+// hand (open contributions, pending outbox items), never a whole table. What grows with
+// history (messages stored, items sent) is counted in the process instead, through
+// ObserveIngested and ObserveOutboxDone.
 
-// StatusCounts counts contributions by status (every status present, zero included).
-func (s *Store) StatusCounts(ctx context.Context) (map[Status]int, error) {
+// OpenStatuses are the statuses of contributions still being worked on.
+var OpenStatuses = []Status{StatusReceived, StatusTaken, StatusClassified}
+
+// openStatusCountsSQL is an index-only scan of contributions_status_idx over the open
+// statuses.
+const openStatusCountsSQL = `SELECT status, count(*) AS n FROM contributions
+	WHERE status IN ('received', 'acknowledged', 'classified') GROUP BY status`
+
+// OpenStatusCounts counts the contributions still being worked on, by status (every open
+// status present, zero included). Closed contributions are not counted: they only grow.
+func (s *Store) OpenStatusCounts(ctx context.Context) (map[Status]int, error) {
 	var rows []struct {
 		Status Status `db:"status"`
 		N      int    `db:"n"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, statusCountsSQL); err != nil {
-		return nil, fmt.Errorf("store: status counts: %w", err)
+	if err := s.db.SelectContext(ctx, &rows, openStatusCountsSQL); err != nil {
+		return nil, fmt.Errorf("store: open status counts: %w", err)
 	}
-	out := make(map[Status]int, len(Statuses))
-	for _, st := range Statuses {
+	out := make(map[Status]int, len(OpenStatuses))
+	for _, st := range OpenStatuses {
 		out[st] = 0
 	}
 	for _, r := range rows {
@@ -26,20 +39,22 @@ func (s *Store) StatusCounts(ctx context.Context) (map[Status]int, error) {
 	return out, nil
 }
 
-const messageKindCountsSQL = `SELECT kind, count(*) AS n FROM messages GROUP BY kind`
+// outboxQueueSQL reads the pending items through the partial index outbox_pending_idx.
+const outboxQueueSQL = `SELECT count(*) AS pending, min(created_at) AS oldest FROM outbox
+	WHERE done_at IS NULL AND failed_at IS NULL`
 
-// MessageKindCounts counts stored messages by kind (contribution, follow_up, auto_reply...).
-func (s *Store) MessageKindCounts(ctx context.Context) (map[MessageKind]int, error) {
-	var rows []struct {
-		Kind MessageKind `db:"kind"`
-		N    int         `db:"n"`
+// OutboxQueue counts the pending outbox items and gives the age of the oldest (0 when
+// none is pending).
+func (s *Store) OutboxQueue(ctx context.Context) (pending int, oldest time.Duration, err error) {
+	var row struct {
+		Pending int        `db:"pending"`
+		Oldest  *time.Time `db:"oldest"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, messageKindCountsSQL); err != nil {
-		return nil, fmt.Errorf("store: message counts: %w", err)
+	if err := s.db.GetContext(ctx, &row, outboxQueueSQL); err != nil {
+		return 0, 0, fmt.Errorf("store: outbox queue: %w", err)
 	}
-	out := make(map[MessageKind]int, len(rows))
-	for _, r := range rows {
-		out[r.Kind] = r.N
+	if row.Oldest != nil {
+		oldest = s.clock.Now().Sub(*row.Oldest)
 	}
-	return out, nil
+	return row.Pending, oldest, nil
 }

@@ -27,6 +27,8 @@ type Store struct {
 	stmts  map[string]*sqlx.Stmt
 
 	onOutboxFailure func(kind string, permanent, rateLimited bool)
+	onOutboxDone    func(kind string)
+	onIngested      func(Ingested)
 
 	url    string    // for the outbox listener's own connection
 	outbox outboxHub // wakes the outbox workers (outbox_worker.go)
@@ -39,10 +41,22 @@ func (s *Store) ObserveOutboxFailures(f func(kind string, permanent, rateLimited
 	s.onOutboxFailure = f
 }
 
+// ObserveOutboxDone calls f after each outbox item carried out (for metrics), with its
+// kind. Set it before the workers start.
+func (s *Store) ObserveOutboxDone(f func(kind string)) { s.onOutboxDone = f }
+
+// ObserveIngested calls f for each message Ingest stored (not for those it skipped as
+// stored before), after the batch is committed (for metrics). Set it before the intake
+// starts.
+func (s *Store) ObserveIngested(f func(Ingested)) { s.onIngested = f }
+
 // Open connects to PostgreSQL at url, checks that the server answers and prepares the
 // store's named statements (see namedQueries): it fails when one does not prepare. It
 // does not migrate: call Migrate first (wsisbot migrate, or the start of serve).
 func Open(ctx context.Context, url string, clock Clock, phases *Phases) (*Store, error) {
+	if err := CheckURL(url); err != nil {
+		return nil, fmt.Errorf("store: open: the connection string: %w", err)
+	}
 	db, err := sqlx.Open("postgres", withBinaryParameters(url))
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)

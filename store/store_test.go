@@ -180,7 +180,7 @@ func TestTransitions(t *testing.T) {
 				t.Fatalf("events %d → %d, want one more", len(evBefore), len(evAfter))
 			}
 			last := evAfter[len(evAfter)-1]
-			if last.Actor != "U2" || last.OldStatus != string(before.Status) || last.NewStatus != string(c.want) {
+			if last.Actor != "slack:U2" || last.OldStatus != string(before.Status) || last.NewStatus != string(c.want) {
 				t.Fatalf("event = %+v", last)
 			}
 		})
@@ -252,11 +252,11 @@ func TestAuditTrailOfLifecycle(t *testing.T) {
 	}
 	want := []string{
 		"minister@gov.example:receive:>received",
-		"U1:acknowledge:received>acknowledged",
-		"U1:assign:acknowledged>acknowledged",
-		"U9:classify:acknowledged>classified",
-		"U9:close:classified>closed",
-		"U1:reopen:closed>acknowledged",
+		"slack:U1:acknowledge:received>acknowledged",
+		"slack:U1:assign:acknowledged>acknowledged",
+		"slack:U9:classify:acknowledged>classified",
+		"slack:U9:close:classified>closed",
+		"slack:U1:reopen:closed>acknowledged",
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("trail:\n got %q\nwant %q", got, want)

@@ -55,11 +55,20 @@ const (
 // per kind of contribution.
 var Required = []string{AckSubject, AckText, AckHTML, ReplySubject, ReplyText, ReplyHTML, NoSubject}
 
-// MaxSubjectRunes is how much of the sender's subject our subject line repeats.
+// MaxSubjectRunes is how much of the contribution's subject the subject line of a
+// secretariat reply repeats.
 const MaxSubjectRunes = 120
 
-// maxBodySubjectRunes is how much of it the body repeats.
-const maxBodySubjectRunes = 1000
+// What an acknowledgement repeats of what the sender wrote, at most: it goes to an
+// address nobody verified, under the secretariat's name, so it must not carry a
+// stranger's text to a third party. The subject, on one line, in the subject line and
+// the body alike; the names of the first attachments, each shortened, then how many
+// more there are.
+const (
+	MaxEchoSubjectRunes = 80
+	MaxEchoAttachments  = 5
+	MaxEchoNameRunes    = 60
+)
 
 // Set is the parsed templates of every language. It is safe for concurrent use.
 type Set struct {
@@ -212,15 +221,19 @@ type (
 	}
 	ackView struct {
 		Ref          string
-		Subject      string // the sender's subject on one line
-		SubjectShort string // the same, shortened for our subject line
+		Subject      string // the sender's subject on one line, shortened (MaxEchoSubjectRunes)
+		SubjectShort string // the same (kept for templates that use it)
 		Kind         string
 		KindName     string
 		Received     moment
 		Deadline     *moment
 		Late         bool
 		NextPhase    string
-		Attachments  []fileView
+		Attachments  []fileView // the first MaxEchoAttachments
+		// AttachmentCount is how many attachments there are; MoreAttachments how many
+		// of them Attachments leaves out.
+		AttachmentCount int
+		MoreAttachments int
 	}
 	replyView struct {
 		Ref     string
@@ -246,11 +259,11 @@ func (s *Set) RenderAck(a Ack) (Message, error) {
 			return Message{}, fmt.Errorf("templates: %w", err)
 		}
 	}
-	subject := SingleLine(a.Subject)
+	subject := Shorten(SingleLine(a.Subject), MaxEchoSubjectRunes)
 	v := ackView{
 		Ref:          SingleLine(a.Ref),
-		Subject:      Shorten(subject, maxBodySubjectRunes),
-		SubjectShort: Shorten(subject, MaxSubjectRunes),
+		Subject:      subject,
+		SubjectShort: subject,
 		Kind:         a.Kind,
 		Received:     at(code, a.ReceivedAt.In(loc)),
 		Late:         a.Late,
@@ -277,8 +290,14 @@ func (s *Set) RenderAck(a Ack) (Message, error) {
 			v.NextPhase = fmt.Sprintf("%s (%s): %s", p.Code, FormatDate(code, p.Start.In(loc)), p.Name)
 		}
 	}
-	for _, f := range a.Attachments {
-		v.Attachments = append(v.Attachments, fileView{Name: SingleLine(f.Name), Size: FormatSize(code, f.Size), Bytes: f.Size, SHA256: f.SHA256})
+	v.AttachmentCount = len(a.Attachments)
+	for i, f := range a.Attachments {
+		if i == MaxEchoAttachments {
+			v.MoreAttachments = len(a.Attachments) - i
+			break
+		}
+		v.Attachments = append(v.Attachments, fileView{Name: Shorten(SingleLine(f.Name), MaxEchoNameRunes),
+			Size: FormatSize(code, f.Size), Bytes: f.Size, SHA256: f.SHA256})
 	}
 	return l.render(code, AckSubject, AckText, AckHTML, v)
 }

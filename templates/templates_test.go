@@ -2,12 +2,14 @@ package templates
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/wsis/wsisbot/store"
@@ -218,20 +220,75 @@ func TestTemplateAckSubjectShortened(t *testing.T) {
 		t.Fatal(err)
 	}
 	rest := strings.TrimPrefix(m.Subject, "[WSIS-2019-0042] Получено: ")
-	if n := utf8.RuneCountInString(rest); n > MaxSubjectRunes || !strings.HasSuffix(rest, "…") {
-		t.Errorf("subject not shortened to %d runes with …: %d runes, %q", MaxSubjectRunes, n, rest)
+	if n := utf8.RuneCountInString(rest); n > MaxEchoSubjectRunes || !strings.HasSuffix(rest, "…") {
+		t.Errorf("subject not shortened to %d runes with …: %d runes, %q", MaxEchoSubjectRunes, n, rest)
 	}
 	if !utf8.ValidString(m.Subject) {
 		t.Errorf("subject cut inside a rune")
 	}
-	if !strings.Contains(m.Text, strings.TrimSpace(long)) {
-		t.Errorf("the body should repeat the whole subject")
+	if !strings.Contains(m.Text, rest) || strings.Contains(m.Text, strings.TrimSpace(long)[:200]) {
+		t.Errorf("the body should repeat the shortened subject, not the whole one")
 	}
 	if got := Shorten("abcdef", 4); got != "abc…" {
 		t.Errorf("Shorten = %q", got)
 	}
 	if got := Shorten("日本語の件名", 10); got != "日本語の件名" {
 		t.Errorf("Shorten short = %q", got)
+	}
+}
+
+// TestTemplateAckEchoIsBounded: whatever the sender wrote, the acknowledgement repeats a
+// short single-line subject and the names of the first few attachments, in every
+// language, in the subject line, the text and the HTML.
+func TestTemplateAckEchoIsBounded(t *testing.T) {
+	s := mustLoad(t, "")
+	subject := strings.Repeat("Buy cheap watches at https://spam.example/x?y=1 ", 40) + "\r\nBcc: victim@example.com\x00\x1b[31m"
+	var files []File
+	for i := range 100 {
+		files = append(files, File{Name: fmt.Sprintf("file-%03d-%s.pdf", i, strings.Repeat("visit spam.example ", 10)), Size: 10, SHA256: fmt.Sprintf("%064x", i)})
+	}
+	for _, lang := range Languages {
+		t.Run(lang, func(t *testing.T) {
+			m, err := s.RenderAck(Ack{Ref: "WSIS-2019-0042", Language: lang, Subject: subject, ReceivedAt: deadline, Attachments: files})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.ContainsFunc(m.Subject, unicode.IsControl) {
+				t.Errorf("control characters in the subject line %q", m.Subject)
+			}
+			if n := strings.Count(m.Subject, "spam.example"); n > 2 {
+				t.Errorf("the subject line repeats the sender's text %d times: %q", n, m.Subject)
+			}
+			for part, body := range map[string]string{"text": m.Text, "html": m.HTML} {
+				if strings.ContainsAny(body, "\x00\x1b") {
+					t.Errorf("%s: control characters from the sender", part)
+				}
+				// 80 runes of subject hold the link twice at most; each of the 5 names
+				// (60 runes) holds it 3 times at most, and each name is written twice (the
+				// list and the proof of receipt).
+				if n := strings.Count(body, "spam.example"); n > 2+2*5*3 {
+					t.Errorf("%s: the sender's text is repeated %d times", part, n)
+				}
+				for i := range 100 {
+					name := fmt.Sprintf("file-%03d-", i)
+					if has := strings.Contains(body, name); has != (i < MaxEchoAttachments) {
+						t.Errorf("%s: %s listed = %v", part, name, has)
+					}
+				}
+				if !strings.Contains(body, "95") {
+					t.Errorf("%s: how many more attachments there are is not said", part)
+				}
+				if strings.Contains(body, "<no value>") {
+					t.Errorf("%s: <no value>", part)
+				}
+			}
+			if !strings.Contains(m.Text, "(100)") && !strings.Contains(m.Text, "（100个）") {
+				t.Errorf("text: the number of attachments (100) is not said")
+			}
+			if len(m.Text) > 8000 {
+				t.Errorf("text is %d bytes", len(m.Text))
+			}
+		})
 	}
 }
 

@@ -28,6 +28,9 @@ type Options struct {
 	Out io.Writer
 	// BotUserID is the bot's user (auth.test); "U0WSISBOT" when empty.
 	BotUserID string
+	// Limits enforces Slack's published rate limits per method (see limits.go): a call
+	// beyond them is answered HTTP 429 with a Retry-After header, as Slack does.
+	Limits bool
 }
 
 // Server is a local stand-in for the Slack Web API methods wsisbot uses: auth.test,
@@ -36,7 +39,8 @@ type Options struct {
 // files.getUploadURLExternal, files.completeUploadExternal, the upload URL, response URLs
 // (/_response/...), and Socket Mode (apps.connections.open and its WebSocket, which pings
 // like Slack; SocketSend delivers a request). It records every call and answers like
-// Slack. Serve it (e.g. with httptest.NewServer) and set SLACK_API_URL to its URL plus "/".
+// Slack; with Options.Limits it also answers 429 beyond Slack's rate limits, as Slack
+// does (RateLimited counts those answers). Serve it (e.g. with httptest.NewServer) and set SLACK_API_URL to its URL plus "/".
 type Server struct {
 	opts Options
 
@@ -48,12 +52,16 @@ type Server struct {
 	deleted map[string]bool
 	groups  map[string][]string
 	users   map[string]string
+	kinds   map[string]map[string]any // users.info fields of guests and external users
+	holds   map[string]chan struct{}  // methods whose calls wait (Hold)
 	msgs    []*Message
 	byTS    map[string]*Message
 	files   map[string]*File
 	fileSeq []string
 	seq     int64
 	views   int
+	limits  *limiter // nil: no limits
+	limited int      // calls answered 429 for exceeding a limit
 
 	sockMu   sync.Mutex // guards sockets and envelope
 	sockets  []*wsConn
@@ -126,9 +134,13 @@ func New(opts Options) *Server {
 	if opts.BotUserID == "" {
 		opts.BotUserID = "U0WSISBOT"
 	}
-	return &Server{opts: opts, fail: map[string][]injected{}, members: map[string][]string{}, deleted: map[string]bool{},
+	s := &Server{opts: opts, fail: map[string][]injected{}, members: map[string][]string{}, deleted: map[string]bool{},
 		groups: map[string][]string{}, users: map[string]string{}, byTS: map[string]*Message{},
 		files: map[string]*File{}}
+	if opts.Limits {
+		s.limits = newLimiter()
+	}
+	return s
 }
 
 // SetMembers sets the members of a channel (conversations.members; a channel without
@@ -159,6 +171,53 @@ func (s *Server) SetUser(id, realName string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users[id] = realName
+}
+
+// teamID is the stand-in's workspace (auth.test, users.info).
+const teamID = "T0WSIS"
+
+// SetGuest makes a user a guest of the workspace (users.info is_restricted; with
+// singleChannel, is_ultra_restricted too).
+func (s *Server) SetGuest(id string, singleChannel bool) {
+	s.setKind(id, map[string]any{"is_restricted": true, "is_ultra_restricted": singleChannel})
+}
+
+// SetExternal makes a user a member of another organisation's workspace, team, met
+// through Slack Connect (users.info is_stranger and that team_id).
+func (s *Server) SetExternal(id, team string) {
+	s.setKind(id, map[string]any{"is_stranger": true, "team_id": team})
+}
+
+func (s *Server) setKind(id string, fields map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.kinds == nil {
+		s.kinds = map[string]map[string]any{}
+	}
+	s.kinds[id] = fields
+}
+
+// Hold makes every call of method wait, unanswered, until release is called (or the
+// client gives up): a slow Slack.
+func (s *Server) Hold(method string) (release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.holds == nil {
+		s.holds = map[string]chan struct{}{}
+	}
+	ch := make(chan struct{})
+	s.holds[method] = ch
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if s.holds[method] == ch {
+				delete(s.holds, method)
+			}
+			close(ch)
+		})
+	}
 }
 
 // FailNext makes the next n calls of method fail with an HTTP status: 429 carries a
@@ -205,6 +264,25 @@ func (s *Server) Calls(method string) []Call {
 		}
 	}
 	return out
+}
+
+// CallCounts counts the calls received by method, 429s included.
+func (s *Server) CallCounts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]int{}
+	for _, c := range s.calls {
+		out[c.Method]++
+	}
+	return out
+}
+
+// RateLimited is how many calls were answered 429 for exceeding Slack's limits
+// (Options.Limits); failures injected with FailNext or FailEvery are not counted.
+func (s *Server) RateLimited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limited
 }
 
 // Messages lists the messages posted in channel (all channels for ""), as they stand now.
@@ -285,6 +363,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
+	if hold := s.holds[call.Method]; hold != nil {
+		s.mu.Unlock()
+		select {
+		case <-hold:
+		case <-r.Context().Done():
+			return
+		}
+		s.mu.Lock()
+	}
 	defer s.mu.Unlock()
 	record := func(status int, slackErr string) {
 		call.Status, call.Error = status, slackErr
@@ -301,6 +388,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		http.Error(w, http.StatusText(f.status), f.status)
 		return
+	}
+	if s.limits != nil && call.Method != "response_url" && call.Method != "upload" {
+		if wait := s.limits.take(call.Method, call.Params.Get("channel"), time.Now()); wait > 0 {
+			s.limited++
+			record(http.StatusTooManyRequests, "ratelimited")
+			w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusTooManyRequests)
+			io.WriteString(w, `{"ok":false,"error":"ratelimited"}`)
+			return
+		}
 	}
 	if call.Method == "response_url" {
 		record(http.StatusOK, "")
@@ -370,7 +468,7 @@ func (s *Server) answer(r *http.Request, c Call) (map[string]any, string) {
 	switch c.Method {
 	case "auth.test":
 		return map[string]any{"url": "https://wsis-standin.slack.com/", "team": "WSIS stand-in", "user": "wsisbot",
-			"team_id": "T0WSIS", "user_id": s.opts.BotUserID, "bot_id": "B0WSISBOT"}, ""
+			"team_id": teamID, "user_id": s.opts.BotUserID, "bot_id": "B0WSISBOT"}, ""
 	case "chat.postMessage":
 		ch := p.Get("channel")
 		if ch == "" || s.deleted[ch] {
@@ -462,11 +560,18 @@ func (s *Server) answer(r *http.Request, c Call) (map[string]any, string) {
 	case "users.info":
 		id := p.Get("user")
 		name, ok := s.users[id]
-		if !ok {
+		if !ok && !s.knows(id) {
 			return nil, "user_not_found"
 		}
-		return map[string]any{"user": map[string]any{"id": id, "name": strings.ToLower(strings.ReplaceAll(name, " ", ".")),
-			"real_name": name, "profile": map[string]any{"real_name": name, "display_name": name}}}, ""
+		u := map[string]any{"id": id, "team_id": teamID, "is_bot": false, "name": strings.ToLower(strings.ReplaceAll(name, " ", ".")),
+			"real_name": name, "profile": map[string]any{"real_name": name, "display_name": name}}
+		if !ok {
+			u["name"] = id // a member nobody named
+		}
+		for k, v := range s.kinds[id] {
+			u[k] = v
+		}
+		return map[string]any{"user": u}, ""
 	case "usergroups.users.list":
 		users, ok := s.groups[p.Get("usergroup")]
 		if !ok {
@@ -651,6 +756,20 @@ func (s *Server) printResponse(c Call) {
 	}
 	_ = json.Unmarshal(c.Body, &msg)
 	s.print("answer through the response URL ("+msg.ResponseType+")", msg.Blocks, msg.Text)
+}
+
+// knows reports whether id is a member of a channel or a user group; s.mu is held.
+func (s *Server) knows(id string) bool {
+	for _, m := range [](map[string][]string){s.members, s.groups} {
+		for _, users := range m {
+			for _, u := range users {
+				if u == id {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // Members of a channel as the stand-in knows them, sorted (for tests and demos).

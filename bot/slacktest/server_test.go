@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -80,5 +81,92 @@ func TestDisplayMrkdwn(t *testing.T) {
 	want := "@U1 took it · #C1 · @S1 · WSIS-1 (https://slack.com/x) · @here · <!channel> & co"
 	if got := DisplayMrkdwn(in); got != want {
 		t.Errorf("DisplayMrkdwn = %q\nwant %q", got, want)
+	}
+}
+
+func TestLimiter(t *testing.T) {
+	t.Parallel()
+	l := newLimiter()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	// chat.postMessage: a burst of 3 in one channel, then one a second.
+	for i := range 3 {
+		if w := l.take("chat.postMessage", "C1", at(time.Duration(i)*time.Millisecond)); w != 0 {
+			t.Fatalf("post %d of the burst refused (%s)", i+1, w)
+		}
+	}
+	if w := l.take("chat.postMessage", "C1", at(10*time.Millisecond)); w != 990*time.Millisecond {
+		t.Errorf("4th post at once: wait %s, want 990ms", w)
+	}
+	if w := l.take("chat.postMessage", "C2", at(10*time.Millisecond)); w != 0 {
+		t.Errorf("another channel refused (%s)", w)
+	}
+	if w := l.take("chat.postMessage", "C1", at(time.Second)); w != 0 {
+		t.Errorf("4th post a second later refused (%s)", w)
+	}
+	if w := l.take("chat.postMessage", "C1", at(1500*time.Millisecond)); w != 500*time.Millisecond {
+		t.Errorf("5th post half a second later: wait %s, want 500ms", w)
+	}
+	// chat.update is Tier 3: 50 a minute, bursts of 5, in every channel together.
+	for i := range 5 {
+		if w := l.take("chat.update", "C"+strconv.Itoa(i), t0); w != 0 {
+			t.Fatalf("update %d of the burst refused (%s)", i+1, w)
+		}
+	}
+	if w := l.take("chat.update", "C9", t0); w != 1200*time.Millisecond {
+		t.Errorf("6th update: wait %s, want 1.2s", w)
+	}
+	// An unknown method is Tier 2: 20 a minute, bursts of 3.
+	for range 3 {
+		l.take("some.method", "", t0)
+	}
+	if w := l.take("some.method", "", t0); w != 3*time.Second {
+		t.Errorf("4th call of an unknown method: wait %s, want 3s", w)
+	}
+}
+
+func TestServerLimits(t *testing.T) {
+	t.Parallel()
+	si := New(Options{Token: "xoxb-right", Limits: true})
+	srv := httptest.NewServer(si)
+	defer srv.Close()
+	ctx := context.Background()
+	api := slack.New("xoxb-right", slack.OptionAPIURL(srv.URL+"/"))
+
+	// Posting to one channel as fast as we can: at least the burst goes out, then 429
+	// with Retry-After rounded up to a second.
+	var rl *slack.RateLimitedError
+	ok := 0
+	for range 10 {
+		_, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("hi", false))
+		if errors.As(err, &rl) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok++
+	}
+	if rl == nil || ok < 3 || rl.RetryAfter != time.Second {
+		t.Fatalf("after %d posts: 429 %v, want one after at least 3 posts with Retry-After 1s", ok, rl)
+	}
+	if _, _, err := api.PostMessageContext(ctx, "C2", slack.MsgOptionText("hi", false)); err != nil {
+		t.Errorf("another channel: %v", err)
+	}
+	// Injected failures are not counted as limits.
+	si.FailNext("auth.test", 1, http.StatusTooManyRequests, time.Second)
+	if _, err := api.AuthTestContext(ctx); !errors.As(err, &rl) {
+		t.Errorf("injected 429: %v", err)
+	}
+	if n := si.RateLimited(); n != 1 {
+		t.Errorf("RateLimited() = %d, want 1", n)
+	}
+	counts := si.CallCounts()
+	if counts["chat.postMessage"] != ok+2 || counts["auth.test"] != 1 {
+		t.Errorf("CallCounts() = %v, want %d chat.postMessage and 1 auth.test", counts, ok+2)
+	}
+	calls := si.Calls("chat.postMessage")
+	if c := calls[ok]; c.Status != http.StatusTooManyRequests || c.Error != "ratelimited" {
+		t.Errorf("the refused call is recorded as %d %q", c.Status, c.Error)
 	}
 }

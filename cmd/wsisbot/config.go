@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"os"
 	"reflect"
 	"slices"
@@ -23,13 +22,15 @@ import (
 // Config is wsisbot's whole configuration: one typed struct, read from environment
 // variables and, with --config, from a TOML file whose keys are the same variable names
 // (the environment wins). Fields carry their variable in an `env` tag, a default in
-// `default`, and `secret:"true"` for values that also have a *_FILE variant and are
-// masked wherever the configuration is printed.
+// `default`, `secret:"true"` for values that also have a *_FILE variant and are
+// masked wherever the configuration is printed, and `masked:"true"` for values that are
+// masked without a file variant (a command whose arguments may hold a secret).
 type Config struct {
 	DatabaseURL string `env:"DATABASE_URL" default:"postgres://postgres@127.0.0.1:5432/wsisbot?sslmode=disable" secret:"true" help:"PostgreSQL connection URL"`
 	Phases      string `env:"WSISBOT_PHASES" help:"TOML file of phases and deadlines (default: WSIS Forum 2019, embedded)"`
 	Clock       string `env:"WSISBOT_CLOCK" help:"start the clock at this RFC 3339 instant and let it run on (demos, tests)"`
-	HTTPAddr    string `env:"WSISBOT_HTTP_ADDR" default:"127.0.0.1:8080" help:"listen address for health, metrics and Slack endpoints"`
+	HTTPAddr    string `env:"WSISBOT_HTTP_ADDR" default:"127.0.0.1:8080" help:"listen address for Slack's request URLs (/slack/events, /slack/interactions, /slack/commands), the only public endpoints; empty: none"`
+	HealthAddr  string `env:"WSISBOT_HEALTH_ADDR" default:"127.0.0.1:9090" help:"listen address for /healthz, /readyz and /metrics; keep it internal; empty: none"`
 	LogLevel    string `env:"WSISBOT_LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
 
 	IMAP mailin.IMAPConfig
@@ -46,7 +47,8 @@ func (c *Config) isSet(env string) bool { return c.given[env] }
 // field describes one configuration variable, for loading, validation and the README.
 type field struct {
 	Env, Default, Help string
-	Secret             bool
+	Secret             bool // masked when printed, and read from ENV_FILE too
+	Masked             bool // masked when printed (it may hold a secret)
 	Value              reflect.Value
 }
 
@@ -63,7 +65,8 @@ func fields(v reflect.Value) []field {
 		if name == "" {
 			continue
 		}
-		out = append(out, field{Env: name, Default: sf.Tag.Get("default"), Help: sf.Tag.Get("help"), Secret: sf.Tag.Get("secret") == "true", Value: fv})
+		out = append(out, field{Env: name, Default: sf.Tag.Get("default"), Help: sf.Tag.Get("help"), Secret: sf.Tag.Get("secret") == "true",
+			Masked: sf.Tag.Get("masked") == "true", Value: fv})
 	}
 	return out
 }
@@ -182,16 +185,25 @@ func (c *Config) Validate() error {
 	var errs []error
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("DATABASE_URL is required"))
+	} else if err := store.CheckURL(c.DatabaseURL); err != nil {
+		// The message never repeats the setting: it holds the password.
+		errs = append(errs, fmt.Errorf("DATABASE_URL: %w", err))
 	}
 	if c.Clock != "" {
 		if _, err := time.Parse(time.RFC3339, c.Clock); err != nil {
 			errs = append(errs, fmt.Errorf("WSISBOT_CLOCK: not an RFC 3339 time such as 2019-01-20T10:00:00+01:00: %q", c.Clock))
 		}
 	}
-	if c.HTTPAddr != "" {
-		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
-			errs = append(errs, fmt.Errorf("WSISBOT_HTTP_ADDR: not host:port: %q", c.HTTPAddr))
+	for _, a := range []struct{ env, addr string }{{"WSISBOT_HTTP_ADDR", c.HTTPAddr}, {"WSISBOT_HEALTH_ADDR", c.HealthAddr}} {
+		if a.addr == "" {
+			continue
 		}
+		if _, _, err := net.SplitHostPort(a.addr); err != nil {
+			errs = append(errs, fmt.Errorf("%s: not host:port: %q", a.env, a.addr))
+		}
+	}
+	if _, port, err := net.SplitHostPort(c.HTTPAddr); err == nil && port != "0" && c.HTTPAddr == c.HealthAddr {
+		errs = append(errs, fmt.Errorf("WSISBOT_HEALTH_ADDR: must differ from WSISBOT_HTTP_ADDR (%s): health and metrics are not served with Slack's public endpoints", c.HTTPAddr))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -257,13 +269,13 @@ func (c *Config) masked() []string {
 	var out []string
 	for _, f := range fields(reflect.ValueOf(c).Elem()) {
 		val := fmt.Sprint(f.Value.Interface())
-		if f.Secret && val != "" {
-			// A URL keeps its host and database, with the password hidden.
-			if u, err := url.Parse(val); err == nil && u.Scheme != "" && u.Host != "" && u.RawQuery == "" {
-				val = u.Redacted()
-			} else {
-				val = "********"
-			}
+		switch {
+		case val == "":
+		case f.Env == "DATABASE_URL":
+			// The database's address stays readable; its password is hidden.
+			val = store.RedactURL(val)
+		case f.Secret || f.Masked:
+			val = "********"
 		}
 		out = append(out, f.Env+"="+val)
 	}

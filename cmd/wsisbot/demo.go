@@ -10,10 +10,14 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
+
+	"github.com/lib/pq"
 
 	"github.com/wsis/wsisbot/bot/slacktest"
 	"github.com/wsis/wsisbot/internal/imaptest"
@@ -106,8 +110,8 @@ func runDemo(ctx context.Context, base *Config, logger *slog.Logger, o demoOptio
 	}
 	defer run.mail.Stop()
 
-	// Slack: the stand-in prints what the channel shows.
-	run.slack = slacktest.New(slacktest.Options{Token: demoBotToken, Out: out})
+	// Slack: the stand-in prints what the channel shows, and holds the desk to Slack's limits.
+	run.slack = slacktest.New(slacktest.Options{Token: demoBotToken, Out: out, Limits: true})
 	run.slack.SetMembers(demoChannel, "U0ANNA", "U0BORIS")
 	run.slack.SetUser("U0ANNA", "Anna (secretariat)")
 	run.slack.SetUser("U0BORIS", "Boris (secretariat)")
@@ -126,12 +130,12 @@ func runDemo(ctx context.Context, base *Config, logger *slog.Logger, o demoOptio
 		cfg.Bot.SigningSecret = "wsisbot-demo-signing-secret"
 	}
 	if o.once {
-		cfg.HTTPAddr = "127.0.0.1:0"
+		cfg.HTTPAddr, cfg.HealthAddr = "127.0.0.1:0", "127.0.0.1:0"
 	}
 
 	fmt.Fprintf(out, "wsisbot demo — %s, the clock starts at %s Geneva time\n", store.DefaultPhases().Name,
 		clock.Now().In(store.DefaultPhases().Location).Format("Monday 2 January 2006 15:04"))
-	fmt.Fprintf(out, "database %s; %d messages waiting in the shared mailbox:\n", redactURL(dbURL), len(run.seeds))
+	fmt.Fprintf(out, "database %s; %d messages waiting in the shared mailbox:\n", store.RedactURL(dbURL), len(run.seeds))
 	for i, s := range run.seeds {
 		fmt.Fprintf(out, "  %2d. %s\n", i+1, s.Label)
 	}
@@ -167,17 +171,30 @@ func runDemo(ctx context.Context, base *Config, logger *slog.Logger, o demoOptio
 	return run, err
 }
 
-// demoDatabase (re)creates the demo's own database on the server of serverURL. It never
-// touches the database serverURL names.
+// demoMark begins the comment the demo puts on each database it creates: the only
+// databases it ever drops.
+const demoMark = "wsisbot demo database"
+
+// demoName is a database name the demo accepts: a plain lower-case identifier.
+var demoName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+// demoDatabase (re)creates the demo's own database on the server of serverURL. It drops
+// only a database it created itself (its comment begins with demoMark): any other
+// database of that name is refused and left as it is. It never touches the database
+// serverURL names.
 func demoDatabase(ctx context.Context, serverURL, name string) (string, error) {
-	for _, c := range name {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
-			return "", fmt.Errorf("demo: database name %q: use lower-case letters, digits and _", name)
-		}
+	if !demoName.MatchString(name) {
+		return "", fmt.Errorf("demo: database name %q: use a lower-case letter or _, then lower-case letters, digits and _ (at most 63)", name)
+	}
+	if slices.Contains([]string{"postgres", "template0", "template1"}, name) {
+		return "", fmt.Errorf("demo: database name %q: that is PostgreSQL's own database", name)
 	}
 	u, err := url.Parse(serverURL)
 	if err != nil {
 		return "", errors.New("DATABASE_URL: not a URL")
+	}
+	if strings.TrimPrefix(u.Path, "/") == name {
+		return "", fmt.Errorf("demo: database %s is the one DATABASE_URL names; give the demo another one with --db", name)
 	}
 	admin := *u
 	admin.Path = "/postgres"
@@ -191,11 +208,27 @@ func demoDatabase(ctx context.Context, serverURL, name string) (string, error) {
 	if err := db.PingContext(pctx); err != nil {
 		return "", fmt.Errorf("no PostgreSQL answers at %s (%v): start one with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, or set DATABASE_URL", u.Host, err)
 	}
-	if _, err := db.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
-		return "", fmt.Errorf("demo: %w", err)
+	var comment sql.NullString
+	err = db.QueryRowContext(ctx, `SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1`, name).Scan(&comment)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return "", fmt.Errorf("demo: database %s: %w", name, err)
+	case !strings.HasPrefix(comment.String, demoMark):
+		return "", fmt.Errorf("demo: database %s exists and was not created by wsisbot demo; refusing to drop it (give the demo another name with --db)", name)
+	default:
+		if _, err := db.ExecContext(ctx, `DROP DATABASE `+name+` WITH (FORCE)`); err != nil {
+			return "", fmt.Errorf("demo: drop the previous demo database %s: %w", name, err)
+		}
 	}
 	if _, err := db.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
 		return "", fmt.Errorf("demo: %w", err)
+	}
+	mark := fmt.Sprintf("%s, created %s; wsisbot demo drops and creates it again", demoMark, time.Now().UTC().Format(time.RFC3339))
+	if _, err := db.ExecContext(ctx, `COMMENT ON DATABASE `+name+` IS `+pq.QuoteLiteral(mark)); err != nil {
+		// Unmarked, it could never be dropped by the demo again: drop it now.
+		_, _ = db.ExecContext(context.WithoutCancel(ctx), `DROP DATABASE `+name)
+		return "", fmt.Errorf("demo: mark database %s as the demo's: %w", name, err)
 	}
 	d := *u
 	d.Path = "/" + name
@@ -268,14 +301,6 @@ func printSummary(ctx context.Context, w io.Writer, st *store.Store, clock store
 	}
 	fmt.Fprintf(w, "\nMessages in: %s. Robots got no acknowledgement.\n", strings.Join(kinds, ", "))
 	return nil
-}
-
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(database)"
-	}
-	return u.Redacted()
 }
 
 // lockedWriter serialises the transcript's writers.

@@ -102,8 +102,8 @@ func TestDemoOnce(t *testing.T) {
 		if err := db.QueryRow(`SELECT ref, ack_status, history, from_email FROM contributions WHERE id = $1`, cid.Int64).Scan(&ref, &ackStatus, &history, &from); err != nil {
 			t.Fatal(err)
 		}
-		if cards[ref] != 1 {
-			t.Errorf("%s (%s): carded %d times, want once", s.Label, ref, cards[ref])
+		if wantCards := map[bool]int{false: 1, true: 0}[history]; cards[ref] != wantCards {
+			t.Errorf("%s (%s): carded %d times, want %d (history: %v)", s.Label, ref, cards[ref], wantCards, history)
 		}
 		acks := 0
 		for _, m := range sent {
@@ -138,6 +138,10 @@ func TestDemoOnce(t *testing.T) {
 	var n int
 	if err := db.QueryRow(`SELECT count(*) FROM messages WHERE direction = 'in'`).Scan(&n); err != nil || n != len(run.seeds) {
 		t.Errorf("stored %d inbound messages, want %d (%v)", n, len(run.seeds), err)
+	}
+	// The stand-in holds the desk to Slack's limits: the desk paced itself.
+	if n := run.slack.RateLimited(); n != 0 {
+		t.Errorf("Slack answered 429 to %d calls", n)
 	}
 	if !strings.Contains(transcript.String(), "Summary") {
 		t.Errorf("no summary in the transcript:\n%s", transcript.String())

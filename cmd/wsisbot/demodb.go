@@ -27,8 +27,8 @@ func openDemoDatabase(ctx context.Context, cfg *Config, name string, out io.Writ
 		dbURL, err := demoDatabase(ctx, cfg.DatabaseURL, name)
 		return dbURL, none, err
 	}
-	host := cfg.DatabaseURL
-	if u, err := url.Parse(cfg.DatabaseURL); err == nil {
+	host := "the default address" // never the URL itself: it may hold a password
+	if u, err := url.Parse(cfg.DatabaseURL); err == nil && u.Host != "" {
 		host = u.Host
 	}
 	if _, err := pgserver.BinDir(); err != nil {

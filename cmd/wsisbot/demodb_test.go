@@ -2,6 +2,9 @@ package main
 
 import (
 	"bufio"
+	"context"
+	"database/sql"
+	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
@@ -11,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wsis/wsisbot/internal/pgserver"
+	"github.com/wsis/wsisbot/store/storetest"
 )
 
 // mainArgsVar makes the test binary act as wsisbot: TestActAsWsisbot runs run() with the
@@ -144,5 +148,102 @@ func TestDemoInterruptedRemovesPrivateServer(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("%s is still there after Ctrl-C: %v\n%s", dir, err, transcript.String())
+	}
+}
+
+// TestDemoDatabaseDropsOnlyItsOwn: the demo refuses a database of that name it did not
+// create, which survives with its data; it creates, marks, drops and creates again its
+// own; it refuses names that are not plain identifiers.
+func TestDemoDatabaseDropsOnlyItsOwn(t *testing.T) {
+	ctx := context.Background()
+	server := storetest.ServerURL()
+	admin, err := sql.Open("postgres", server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() }) // after the databases' cleanups below
+	dbURL := func(name string) string {
+		u, err := url.Parse(server)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.Path = "/" + name
+		return u.String()
+	}
+	execOn := func(url, q string) {
+		t.Helper()
+		db, err := sql.Open("postgres", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	tables := func(url string) int {
+		t.Helper()
+		db, err := sql.Open("postgres", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM pg_tables WHERE tablename = 'precious'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	cleanup := func(name string) {
+		t.Cleanup(func() { _, _ = admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) })
+	}
+
+	// Somebody else's database: refused, and it keeps its data.
+	foreign := randomName("wsisbot_not_demo_")
+	cleanup(foreign)
+	execOn(server, `CREATE DATABASE `+foreign)
+	execOn(dbURL(foreign), `CREATE TABLE precious (x int)`)
+	_, err = demoDatabase(ctx, server, foreign)
+	want := "database " + foreign + " exists and was not created by wsisbot demo; refusing to drop it"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+	if tables(dbURL(foreign)) != 1 {
+		t.Fatalf("%s lost its table", foreign)
+	}
+	// A comment that is not the demo's mark does not make it the demo's.
+	execOn(server, `COMMENT ON DATABASE `+foreign+` IS 'production; not the wsisbot demo database'`)
+	if _, err := demoDatabase(ctx, server, foreign); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+
+	// The demo's own: created and marked, then dropped and created again.
+	own := randomName("wsisbot_demo_own_")
+	cleanup(own)
+	got, err := demoDatabase(ctx, server, own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	execOn(got, `CREATE TABLE precious (x int)`)
+	var comment string
+	if err := admin.QueryRow(`SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1`, own).Scan(&comment); err != nil ||
+		!strings.HasPrefix(comment, demoMark) {
+		t.Fatalf("the demo's database is not marked: %q, %v", comment, err)
+	}
+	if _, err := demoDatabase(ctx, server, own); err != nil {
+		t.Fatalf("the demo's own database again: %v", err)
+	}
+	if tables(got) != 0 {
+		t.Fatalf("%s was not created afresh", own)
+	}
+
+	// Names that are not plain identifiers, PostgreSQL's own, DATABASE_URL's database.
+	for _, name := range []string{"", "1demo", "Demo", "demo-x", "demo x", "demo;drop", strings.Repeat("d", 64), "postgres", "template1"} {
+		if _, err := demoDatabase(ctx, server, name); err == nil {
+			t.Errorf("name %q accepted", name)
+		}
+	}
+	if _, err := demoDatabase(ctx, dbURL(foreign), foreign); err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
+		t.Errorf("DATABASE_URL's own database: err = %v", err)
 	}
 }

@@ -268,7 +268,7 @@ func demoSeeds(now time.Time) ([]seedMessage, error) {
 		MessageID: "list.11@lists.example.org", Extra: []string{"List-Id: IGF community <igf-community.lists.example.org>", "List-Unsubscribe: <mailto:leave@lists.example.org>", "Precedence: list"},
 		Encoding: "quoted-printable", Body: "Digest of the week: remote hubs, MAG renewal, best practice forums.",
 	})
-	add("English, international organisation, arrived in December (history: carded, not acknowledged)", true, false, now.AddDate(0, -1, -5), seedMail{
+	add("English, international organisation, arrived in December (history: no card, summarised in the channel, not acknowledged)", true, false, now.AddDate(0, -1, -5), seedMail{
 		From: "Amina Diallo <a.diallo@uneca.org>", Subject: "Inputs from the Africa regional WSIS review",
 		MessageID: "uneca.12@uneca.org", Encoding: "quoted-printable",
 		Body: "Dear colleagues,\n\nPlease find the inputs compiled from the Africa regional WSIS review meeting for the WSIS Forum 2019 open consultation.\n\nBest regards,\nAmina Diallo\nUnited Nations Economic Commission for Africa",

@@ -75,7 +75,13 @@ const liveChannel = "C0LIVENESS"
 
 func startLiveServe(t *testing.T, env map[string]string, slack bool) *liveServe {
 	t.Helper()
-	srv := imaptest.StartMemory(t, imaptest.MemoryOptions{})
+	return startLiveServeWith(t, imaptest.MemoryOptions{}, env, slack)
+}
+
+// startLiveServeWith is startLiveServe with an IMAP server made with opts.
+func startLiveServeWith(t *testing.T, opts imaptest.MemoryOptions, env map[string]string, slack bool) *liveServe {
+	t.Helper()
+	srv := imaptest.StartMemory(t, opts)
 	dbURL := storetest.NewURL(t)
 	db, err := sqlx.Open("postgres", dbURL)
 	if err != nil {
@@ -84,7 +90,7 @@ func startLiveServe(t *testing.T, env map[string]string, slack bool) *liveServe 
 	t.Cleanup(func() { db.Close() })
 	s := &liveServe{t: t, imap: srv, db: db, logs: &lockedBuffer{}, done: make(chan error, 1), run: randomName("live")}
 	full := map[string]string{
-		"DATABASE_URL": dbURL, "WSISBOT_HTTP_ADDR": "127.0.0.1:0", "WSISBOT_LOG_LEVEL": "info",
+		"DATABASE_URL": dbURL, "WSISBOT_HTTP_ADDR": "127.0.0.1:0", "WSISBOT_HEALTH_ADDR": "127.0.0.1:0", "WSISBOT_LOG_LEVEL": "info",
 		"WSISBOT_IMAP_ADDR": srv.Addr(), "WSISBOT_IMAP_TLS": "none", "WSISBOT_IMAP_USER": srv.User(),
 		"WSISBOT_IMAP_PASSWORD": srv.Password(),
 	}
@@ -134,7 +140,7 @@ func startLiveServe(t *testing.T, env map[string]string, slack bool) *liveServe 
 	case <-time.After(10 * time.Second):
 		t.Fatal("not listening")
 	}
-	s.base = "http://" + a.httpAddr
+	s.base = "http://" + a.healthAddr
 	return s
 }
 
@@ -277,13 +283,14 @@ func TestServeBadPasswordStaysUpAlertsOnceAndRecovers(t *testing.T) {
 		"WSISBOT_WATCH_MAILBOX_AFTER": "2s"}, true)
 	began := time.Now()
 	s.deliver("INBOX", 0)
-	checks := s.waitReady(10*time.Second, 503, "stopped: ", "refused the credentials", "retrying every 200ms")
-	if strings.Contains(checks["imap"], "not the password") {
-		t.Errorf("/readyz shows the password: %v", checks)
+	checks := s.waitReady(10*time.Second, 503, "stopped: ", "authentication failed", "retrying every 200ms")
+	// Our summary, never the server's own text.
+	if want := "stopped: authentication failed (retrying every 200ms)"; checks["imap"] != want {
+		t.Errorf("/readyz imap = %q, want %q", checks["imap"], want)
 	}
 	alerts := s.waitPosts(alertText, 1, 15*time.Second)
 	t.Logf("alerted %s after start", time.Since(began).Round(100*time.Millisecond))
-	if !strings.Contains(alerts[0], "refused the credentials") {
+	if !strings.Contains(alerts[0], "authentication failed") {
 		t.Errorf("the alert does not name the refused login:\n%s", alerts[0])
 	}
 	s.checkRunning()
@@ -309,7 +316,7 @@ func TestServeBadPasswordStaysUpAlertsOnceAndRecovers(t *testing.T) {
 // intake stopped, not the process; once it exists, its mail is read.
 func TestServeMissingMailboxStaysUpAndRetries(t *testing.T) {
 	s := startLiveServe(t, map[string]string{"WSISBOT_IMAP_MAILBOX": "Consultation"}, false)
-	s.waitReady(10*time.Second, 503, "stopped: ", `"Consultation"`)
+	s.waitReady(10*time.Second, 503, `stopped: mailbox "Consultation" does not exist (retrying every 200ms)`)
 	r0 := s.a.poller.Status().Reconnects
 	storetest.Eventually(t, 10*time.Second, "more attempts", func() bool { return s.a.poller.Status().Reconnects >= r0+3 })
 	s.checkRunning()
@@ -363,5 +370,38 @@ func TestServeStandbyWhileNobodyReadsTheMailbox(t *testing.T) {
 	s.waitPosts(clearedText, 1, 15*time.Second)
 	if n := len(s.posts(alertText)); n != 1 {
 		t.Errorf("%d alerts in all, want 1", n)
+	}
+}
+
+// TestServeTokenCommandSecretsStayOut: a failing WSISBOT_IMAP_TOKEN_CMD whose arguments
+// and error output hold secrets. /readyz, the watchdog's alert in Slack and every log
+// line say that the command failed and its exit status, never its arguments nor what it
+// wrote; `wsisbot config` masks the command.
+func TestServeTokenCommandSecretsStayOut(t *testing.T) {
+	const argSecret, stderrSecret = "client-secret-in-args", "refresh-token-on-stderr"
+	cmd := "echo " + stderrSecret + " >&2; exit 3; --client_secret=" + argSecret
+	env := map[string]string{"WSISBOT_IMAP_PASSWORD": "", "WSISBOT_IMAP_TOKEN_CMD": cmd, "WSISBOT_WATCH_MAILBOX_AFTER": "2s",
+		"WSISBOT_LOG_LEVEL": "debug"}
+	s := startLiveServeWith(t, imaptest.MemoryOptions{OAuthMechanisms: []string{"XOAUTH2"}, ValidToken: func(string) bool { return false }}, env, true)
+	checks := s.waitReady(10*time.Second, 503, "token command: failed with exit status 3")
+	alerts := s.waitPosts("the OAuth token command fails", 1, 15*time.Second)
+	var out, errw bytes.Buffer
+	full := map[string]string{"WSISBOT_IMAP_ADDR": "127.0.0.1:1", "WSISBOT_IMAP_TLS": "none", "WSISBOT_IMAP_USER": "u", "WSISBOT_IMAP_TOKEN_CMD": cmd}
+	if err := run([]string{"config"}, &out, &errw, func(k string) string { return full[k] }); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "WSISBOT_IMAP_TOKEN_CMD=********") {
+		t.Errorf("wsisbot config does not mask the token command:\n%s", out.String())
+	}
+	for what, text := range map[string]string{"/readyz": checks["imap"], "the alert": strings.Join(alerts, "\n"), "the log": s.logs.String(),
+		"wsisbot config": out.String() + errw.String()} {
+		for _, secret := range []string{argSecret, stderrSecret} {
+			if strings.Contains(text, secret) {
+				t.Errorf("%s shows %q:\n%s", what, secret, tail(text, 20))
+			}
+		}
+	}
+	if !strings.Contains(s.logs.String(), "token command: failed with exit status 3") {
+		t.Errorf("the log does not say the token command failed:\n%s", tail(s.logs.String(), 20))
 	}
 }

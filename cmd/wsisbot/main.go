@@ -57,15 +57,17 @@ PostgreSQL's programs installed (make run installs them on Debian or Ubuntu as r
 
 Flags:
   --once       exit once the seeded mail is handled
-  --db NAME    database the demo (re)creates on that server (default wsisbot_demo)
+  --db NAME    database the demo (re)creates on that server (default wsisbot_demo); it
+               drops only a database it created itself (marked by its comment)
   --imap ADDR  address of the demo's IMAP server (default 127.0.0.1:1143; port 0: any free port)
 `,
 		"serve": `Usage: wsisbot serve
 
 Migrate the database, then run the intake (WSISBOT_IMAP_ADDR), the mailer
-(WSISBOT_SMTP_ADDR), the Slack desk (SLACK_BOT_TOKEN) and the HTTP endpoints
-(WSISBOT_HTTP_ADDR: /healthz, /readyz, /metrics) until SIGINT or SIGTERM. A part whose
-settings are empty is off; with none of the three it warns that it will do nothing useful.
+(WSISBOT_SMTP_ADDR), the Slack desk (SLACK_BOT_TOKEN) and the HTTP endpoints until
+SIGINT or SIGTERM: Slack's request URLs on WSISBOT_HTTP_ADDR (public), /healthz, /readyz
+and /metrics on WSISBOT_HEALTH_ADDR (internal). A part whose settings are empty is off;
+with none of the three it warns that it will do nothing useful.
 `,
 		"migrate": `Usage: wsisbot migrate
 

@@ -187,15 +187,15 @@ func backlogMessage(i int, received time.Time) []byte {
 
 // replica is one `wsisbot serve` process.
 type replica struct {
-	name     string
-	cmd      *exec.Cmd
-	mu       sync.Mutex
-	log      bytes.Buffer
-	httpAddr string
-	done     chan error    // receives the exit once
-	exited   chan struct{} // closed at exit, after exitErr is set
-	exitErr  error
-	leader   chan struct{}
+	name       string
+	cmd        *exec.Cmd
+	mu         sync.Mutex
+	log        bytes.Buffer
+	healthAddr string
+	done       chan error    // receives the exit once
+	exited     chan struct{} // closed at exit, after exitErr is set
+	exitErr    error
+	leader     chan struct{}
 }
 
 func (w *world) startReplica(name string) *replica {
@@ -203,12 +203,15 @@ func (w *world) startReplica(name string) *replica {
 	r := &replica{name: name, done: make(chan error, 1), exited: make(chan struct{}), leader: make(chan struct{})}
 	r.cmd = exec.Command(wsisbotBinary(w.t), "serve")
 	r.cmd.Env = append(os.Environ(),
-		"DATABASE_URL="+w.dbURL, "WSISBOT_CLOCK="+w.clock, "WSISBOT_HTTP_ADDR=127.0.0.1:0", "WSISBOT_LOG_LEVEL=info",
+		"DATABASE_URL="+w.dbURL, "WSISBOT_CLOCK="+w.clock, "WSISBOT_HTTP_ADDR=127.0.0.1:0", "WSISBOT_HEALTH_ADDR=127.0.0.1:0", "WSISBOT_LOG_LEVEL=info",
 		"WSISBOT_IMAP_ADDR="+w.imap, "WSISBOT_IMAP_TLS=none", "WSISBOT_IMAP_USER="+w.imapUser, "WSISBOT_IMAP_PASSWORD="+w.imapPass,
 		"WSISBOT_IMAP_BATCH=50",
 		"WSISBOT_SMTP_ADDR="+w.smtp, "WSISBOT_SMTP_TLS=none",
 		"SLACK_BOT_TOKEN=xoxb-replicas", "SLACK_API_URL="+w.slackURL, "WSISBOT_SLACK_CHANNEL="+replicaChannel,
 		"SLACK_SIGNING_SECRET=replicas", "WSISBOT_DIGEST_HOUR=23",
+		// Thousands of contributions in seconds: every one is to be acknowledged.
+		"WSISBOT_ACK_HOURLY_LIMIT=0",
+		"WSISBOT_SLACK_PACE=retry-after", // the stand-in has no limits: backlogs go out at full speed
 	)
 	r.cmd.Env = append(r.cmd.Env, w.env...)
 	stderr, err := r.cmd.StderrPipe()
@@ -227,16 +230,16 @@ func (w *world) startReplica(name string) *replica {
 			var addr string
 			if strings.Contains(line, `"msg":"serving"`) {
 				var v struct {
-					HTTPAddr string `json:"http_addr"`
+					HealthAddr string `json:"health_addr"`
 				}
 				if json.Unmarshal([]byte(line), &v) == nil {
-					addr = v.HTTPAddr
+					addr = v.HealthAddr
 				}
 			}
 			r.mu.Lock()
 			r.log.WriteString(name + ": " + line + "\n")
 			if addr != "" {
-				r.httpAddr = addr
+				r.healthAddr = addr
 			}
 			r.mu.Unlock()
 			if strings.Contains(line, `"reading the mailbox"`) {
@@ -289,7 +292,7 @@ func (r *replica) logSince(from, to int) string {
 // readyz is what GET /readyz answers now: "503 {...}", or why there is no answer.
 func (r *replica) readyz() string {
 	r.mu.Lock()
-	addr := r.httpAddr
+	addr := r.healthAddr
 	r.mu.Unlock()
 	if addr == "" {
 		return "not listening yet"

@@ -3,19 +3,15 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/wsis/wsisbot/bot"
 	"github.com/wsis/wsisbot/internal/backoff"
@@ -47,9 +43,11 @@ type app struct {
 	intake        intakeSettings
 	statusChanged chan struct{} // the poller's state changed: beat now
 
-	listening chan struct{} // closed once the HTTP server listens on httpAddr
-	httpAddr  string
-	listen    func(network, address string) (net.Listener, error)
+	listening  chan struct{}  // closed once the HTTP servers listen on httpAddr and healthAddr
+	httpAddr   string         // Slack's endpoints ("" when WSISBOT_HTTP_ADDR is empty)
+	healthAddr string         // /healthz, /readyz, /metrics ("" when WSISBOT_HEALTH_ADDR is empty)
+	servers    []*http.Server // the HTTP servers, set before listening is closed
+	listen     func(network, address string) (net.Listener, error)
 }
 
 // defaultMailWorkers is how many acknowledgements and replies are sent side by side.
@@ -153,12 +151,7 @@ func openApp(ctx context.Context, cfg *Config, logger *slog.Logger, opt appOptio
 func (a *app) build(opt appOptions) error {
 	cfg := a.cfg
 	a.metrics = newMetrics(a.st, a.logger)
-	a.st.ObserveOutboxFailures(func(kind string, permanent, rateLimited bool) {
-		a.metrics.sendFailures.WithLabelValues(kind, strconv.FormatBool(permanent)).Inc()
-		if rateLimited && strings.HasPrefix(kind, "slack_") {
-			a.metrics.slackRateLimits.Inc()
-		}
-	})
+	a.metrics.observe(a.st)
 	pol, err := cfg.Mail.IngestPolicy(cfg.Mail.SMTPAddr != "" || opt.mailSender != nil)
 	if err != nil {
 		return err
@@ -276,27 +269,6 @@ func (p pollerMetrics) MessagesFetched(n int) {
 }
 func (p pollerMetrics) Reconnect() { p.m.imapReconnects.Inc() }
 
-// handler serves /healthz, /readyz, /metrics and the Slack endpoints.
-func (a *app) handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		fmt.Fprintln(w, "ok")
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		checks, ok := a.ready(r.Context())
-		w.Header().Set("Content-Type", "application/json")
-		if !ok {
-			w.WriteHeader(http.StatusServiceUnavailable)
-		}
-		_ = json.NewEncoder(w).Encode(checks)
-	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics.reg, promhttp.HandlerOpts{}))
-	if a.desk != nil {
-		mux.Handle("/slack/", a.desk.Handler())
-	}
-	return mux
-}
-
 // intakeReady says whether the mailbox is read: by this replica (its poller's state),
 // or, on a replica that does not hold the mailbox, by another one (a fresh heartbeat).
 func (a *app) intakeReady(ctx context.Context) (string, bool) {
@@ -309,9 +281,9 @@ func (a *app) intakeReady(ctx context.Context) (string, bool) {
 		case s.Connected:
 			return "ok", true
 		case s.Stopped:
-			return fmt.Sprintf("stopped: %s (retrying every %s)", s.LastError, s.RetryEvery), false
+			return fmt.Sprintf("stopped: %s (retrying every %s)", s.Summary, s.RetryEvery), false
 		default:
-			return "not connected: " + orUnknown(s.LastError), false
+			return "not connected: " + orUnknown(s.Summary), false
 		}
 	}
 	h, err := a.st.IntakeHealth(ctx, a.intake.key)
@@ -369,27 +341,49 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	if lockRetry <= 0 {
 		lockRetry = 2 * time.Second
 	}
-	ln, err := a.listen("tcp", a.cfg.HTTPAddr)
-	if err != nil {
-		return fmt.Errorf("WSISBOT_HTTP_ADDR %s: %w", a.cfg.HTTPAddr, err)
+	// Slack's endpoints face the internet; health and metrics stay on the internal network.
+	type listener struct {
+		setting, addr string
+		bound         *string
+		handler       http.Handler
+		ln            net.Listener
 	}
-	a.httpAddr = ln.Addr().String()
+	var listeners []*listener
+	for _, l := range []*listener{
+		{setting: "WSISBOT_HTTP_ADDR", addr: a.cfg.HTTPAddr, bound: &a.httpAddr, handler: a.publicHandler()},
+		{setting: "WSISBOT_HEALTH_ADDR", addr: a.cfg.HealthAddr, bound: &a.healthAddr, handler: a.healthHandler()},
+	} {
+		if l.addr == "" {
+			continue
+		}
+		ln, err := a.listen("tcp", l.addr)
+		if err != nil {
+			for _, l := range listeners {
+				l.ln.Close()
+			}
+			return fmt.Errorf("%s %s: %w", l.setting, l.addr, err)
+		}
+		l.ln, *l.bound = ln, ln.Addr().String()
+		listeners = append(listeners, l)
+	}
 
-	// Three parts may fail for good, each at most once: the HTTP server, the desk and the
-	// mail workers. The buffer holds every such failure, so no send ever blocks.
-	const failingParts = 3
+	// Four parts may fail for good, each at most once: the two HTTP servers, the desk and
+	// the mail workers. The buffer holds every such failure, so no send ever blocks.
+	const failingParts = 4
 	failed := make(chan error, failingParts)
 
-	srv := &http.Server{Handler: a.handler(), ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			failed <- fmt.Errorf("WSISBOT_HTTP_ADDR %s: %w", a.httpAddr, err)
-		}
-	}()
+	var served sync.WaitGroup
+	for _, l := range listeners {
+		srv := newHTTPServer(l.handler)
+		a.servers = append(a.servers, srv)
+		served.Go(func() {
+			if err := srv.Serve(l.ln); !errors.Is(err, http.ErrServerClosed) {
+				failed <- fmt.Errorf("%s %s: %w", l.setting, *l.bound, err)
+			}
+		})
+	}
 	close(a.listening)
-	a.logger.Info("serving", "http_addr", a.httpAddr, "version", version,
+	a.logger.Info("serving", "http_addr", a.httpAddr, "health_addr", a.healthAddr, "version", version,
 		"intake", a.poller != nil, "mail", a.mailer != nil, "slack", a.desk != nil)
 
 	var front, back sync.WaitGroup
@@ -427,11 +421,13 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	// hand, whose work the desk's job workers, still running, then carry out.
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		a.logger.Warn("http: requests still open at shutdown are cut", slog.Any("error", err))
-		_ = srv.Close()
+	for _, srv := range a.servers {
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			a.logger.Warn("http: requests still open at shutdown are cut", slog.Any("error", err))
+			_ = srv.Close()
+		}
 	}
-	<-served
+	served.Wait()
 	stopFront()
 	front.Wait()
 	// The mail workers finish what they hold; the outbox keeps the rest for next time.
@@ -538,7 +534,9 @@ func (a *app) heartbeat(ctx context.Context) {
 		s := a.poller.Status()
 		b := store.IntakeBeat{Mailbox: a.intake.key, Replica: a.intake.replica, Connected: s.Connected}
 		if !s.Connected {
-			b.LastError = s.LastError
+			// Other replicas show it in /readyz and the watchdog in Slack: the summary,
+			// never the server's own text.
+			b.LastError = s.Summary
 		}
 		wctx, cancel := context.WithTimeout(ctx, a.intake.beat)
 		err := a.st.BeatIntake(wctx, b)

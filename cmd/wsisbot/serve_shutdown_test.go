@@ -29,17 +29,21 @@ func (l *failingListener) Accept() (net.Conn, error) {
 	return c, err
 }
 
-// When the HTTP server fails (other than by being shut down), serve stops and says so,
-// naming WSISBOT_HTTP_ADDR, instead of running on without its endpoints.
+// When the public HTTP server fails (other than by being shut down), serve stops and
+// says so, naming WSISBOT_HTTP_ADDR, instead of running on without its endpoints.
 func TestServeStopsWhenTheHTTPServerFails(t *testing.T) {
-	cfg := testConfig(t, map[string]string{"DATABASE_URL": storetest.NewURL(t), "WSISBOT_HTTP_ADDR": "127.0.0.1:0"})
+	cfg := testConfig(t, map[string]string{"DATABASE_URL": storetest.NewURL(t), "WSISBOT_HTTP_ADDR": "127.0.0.1:0",
+		"WSISBOT_HEALTH_ADDR": "127.0.0.1:0"})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var fl *failingListener
+	var fl *failingListener // the public listener, opened first
 	listen := func(network, address string) (net.Listener, error) {
 		ln, err := net.Listen(network, address)
 		if err != nil {
 			return nil, err
+		}
+		if fl != nil {
+			return ln, nil
 		}
 		fl = &failingListener{Listener: ln}
 		return fl, nil
@@ -55,8 +59,11 @@ func TestServeStopsWhenTheHTTPServerFails(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("not listening")
 	}
-	if code, _ := get(t, "http://"+a.httpAddr+"/healthz"); code != 200 {
+	if code, _ := get(t, "http://"+a.healthAddr+"/healthz"); code != 200 {
 		t.Fatalf("/healthz: %d", code)
+	}
+	if code, _ := get(t, "http://"+a.httpAddr+"/slack/nothing"); code != 404 {
+		t.Fatalf("the public listener: %d", code)
 	}
 	fl.failing.Store(true)
 	if c, err := net.Dial("tcp", a.httpAddr); err == nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -26,10 +27,11 @@ func get(t *testing.T, url string) (int, string) {
 }
 
 // TestServeEndpoints runs serve with no intake, mail or Slack and checks /healthz,
-// /readyz and /metrics, and that it stops on cancellation.
+// /readyz and /metrics on the health listener, that the public listener does not serve
+// them, and that it stops on cancellation.
 func TestServeEndpoints(t *testing.T) {
 	dbURL := storetest.NewURL(t)
-	cfg := testConfig(t, map[string]string{"DATABASE_URL": dbURL, "WSISBOT_HTTP_ADDR": "127.0.0.1:0"})
+	cfg := testConfig(t, map[string]string{"DATABASE_URL": dbURL, "WSISBOT_HTTP_ADDR": "127.0.0.1:0", "WSISBOT_HEALTH_ADDR": "127.0.0.1:0"})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), appOptions{})
@@ -43,7 +45,10 @@ func TestServeEndpoints(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("not listening")
 	}
-	base := "http://" + a.httpAddr
+	if a.httpAddr == a.healthAddr {
+		t.Fatalf("one listener for both: %s", a.httpAddr)
+	}
+	base := "http://" + a.healthAddr
 	if code, body := get(t, base+"/healthz"); code != 200 || strings.TrimSpace(body) != "ok" {
 		t.Fatalf("/healthz: %d %q", code, body)
 	}
@@ -52,21 +57,34 @@ func TestServeEndpoints(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &checks); err != nil || code != 200 || checks["database"] != "ok" || checks["imap"] != "off" {
 		t.Fatalf("/readyz: %d %s", code, body)
 	}
-	// A contribution and a failed side effect show in the metrics.
-	st, err := store.Open(ctx, dbURL, nil, nil)
-	if err != nil {
-		t.Fatal(err)
+	// The public listener serves Slack's endpoints only.
+	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/"} {
+		if code, _ := get(t, "http://"+a.httpAddr+path); code != http.StatusNotFound {
+			t.Errorf("public %s: %d, want 404", path, code)
+		}
 	}
-	defer st.Close()
-	if _, err := st.Ingest(ctx, store.IngestBatch{Messages: []store.Inbound{{Raw: []byte("Subject: x\r\n\r\nx"), Kind: store.MsgContribution,
+	// A contribution stored by this process shows in its counters, and in the open
+	// contributions and the outbox read from the store.
+	if _, err := a.st.Ingest(ctx, store.IngestBatch{Messages: []store.Inbound{{Raw: []byte("Subject: x\r\n\r\nx"), Kind: store.MsgContribution,
 		FromEmail: "a@gov.example", Subject: "x"}}}, store.DefaultIngestPolicy()); err != nil {
 		t.Fatal(err)
 	}
 	code, body = get(t, base+"/metrics")
-	for _, want := range []string{`wsisbot_contributions{status="received"} 1`, "wsisbot_outbox_pending 2", "wsisbot_messages_fetched_total 0",
-		"wsisbot_outbox_oldest_age_seconds", "wsisbot_store_up 1", "go_goroutines"} {
+	for _, want := range []string{`wsisbot_contributions_open{status="received"} 1`, `wsisbot_contributions_open{status="classified"} 0`,
+		"wsisbot_outbox_pending 2", "wsisbot_messages_fetched_total 0", `wsisbot_messages_stored_total{kind="contribution"} 1`,
+		"wsisbot_contributions_created_total 1", "wsisbot_outbox_oldest_age_seconds", "wsisbot_store_up 1", "go_goroutines"} {
 		if code != 200 || !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	// Every server has its timeouts and header limit.
+	if len(a.servers) != 2 {
+		t.Fatalf("%d HTTP servers, want 2", len(a.servers))
+	}
+	for _, srv := range a.servers {
+		if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.WriteTimeout <= 0 || srv.IdleTimeout <= 0 || srv.MaxHeaderBytes <= 0 ||
+			srv.MaxHeaderBytes > 1<<20 {
+			t.Errorf("a server without limits: %+v", srv)
 		}
 	}
 	cancel()
@@ -77,5 +95,44 @@ func TestServeEndpoints(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+// TestHTTPServerDropsSlowClients: a client that sends its request header slowly (or
+// never) is cut off after ReadHeaderTimeout, and one that stays idle after IdleTimeout.
+func TestHTTPServerDropsSlowClients(t *testing.T) {
+	srv := newHTTPServer(http.NotFoundHandler())
+	if srv.ReadHeaderTimeout != httpReadHeaderTimeout || srv.ReadTimeout != httpReadTimeout || srv.WriteTimeout != httpWriteTimeout ||
+		srv.IdleTimeout != httpIdleTimeout || srv.MaxHeaderBytes != httpMaxHeaderBytes {
+		t.Fatalf("limits not set: %+v", srv)
+	}
+	srv.ReadHeaderTimeout, srv.IdleTimeout = 200*time.Millisecond, 200*time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln) //nolint:errcheck // ends with Close
+	defer srv.Close()
+	for name, send := range map[string]string{
+		"slow header": "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow:",
+		"idle":        "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if _, err := io.WriteString(c, send); err != nil {
+				t.Fatal(err)
+			}
+			// The server closes the connection: reading ends well before this deadline.
+			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			began := time.Now()
+			_, err = io.Copy(io.Discard, c)
+			if err != nil {
+				t.Fatalf("the connection is still open after %s: %v", time.Since(began).Round(time.Millisecond), err)
+			}
+		})
 	}
 }

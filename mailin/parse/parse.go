@@ -109,7 +109,7 @@ type Parsed struct {
 	// List-Unsubscribe, List-Post, Return-Path, Sender, Content-Language,
 	// Content-Type (of the message itself), X-Mailer, User-Agent,
 	// Organization (decoded), X-Failed-Recipients, X-WSISBot (our marker),
-	// Delivered-To, X-Original-To.
+	// Delivered-To, X-Original-To, X-Loop.
 	Headers map[string]string `json:"headers,omitempty"`
 
 	// Text is the text/plain body, or the HTML body turned into text when
@@ -181,6 +181,7 @@ var headerKeys = []string{
 	"X-WSISBot",
 	"Delivered-To",
 	"X-Original-To",
+	"X-Loop",
 }
 
 // Header field names used by the sorter.
@@ -363,14 +364,18 @@ func (p *parser) readEnvelope(out *Parsed, h textproto.Header) {
 	out.MessageID = firstMsgID(h.Get("Message-Id"))
 	out.InReplyTo = firstMsgID(h.Get("In-Reply-To"))
 	out.References = msgIDs(h.Get("References"))
-	if from := p.addressList(h.Get("From")); len(from) > 0 {
-		out.From = from[0]
-	} else if sender := p.addressList(h.Get("Sender")); len(sender) > 0 {
+	// The first From with an address, else the Sender's, else From's display name alone.
+	from := p.addressList(h.Get("From"))
+	if valid := withEmail(from); len(valid) > 0 {
+		out.From = valid[0]
+	} else if sender := withEmail(p.addressList(h.Get("Sender"))); len(sender) > 0 {
 		out.From = sender[0]
+	} else if len(from) > 0 {
+		out.From = from[0]
 	}
-	out.ReplyTo = p.addressList(h.Get("Reply-To"))
-	out.To = p.addressList(h.Get("To"))
-	out.Cc = p.addressList(h.Get("Cc"))
+	out.ReplyTo = withEmail(p.addressList(h.Get("Reply-To")))
+	out.To = withEmail(p.addressList(h.Get("To")))
+	out.Cc = withEmail(p.addressList(h.Get("Cc")))
 	out.Subject = normalizeSpace(p.decodeHeader(h.Get("Subject")))
 	out.Date = parseDate(h.Get("Date"))
 	for _, k := range headerKeys {

@@ -210,7 +210,9 @@ func decodeWordBytes(word string) string {
 }
 
 // addressList parses an address header leniently: net/mail first, then a
-// forgiving split for what it refuses.
+// forgiving split for what it refuses. Only what has a local part, "@" and a valid
+// domain (validAddress) is an address; anything else in angle brackets ("Ben <U2>")
+// leaves at most its display name, with an empty Email.
 func (p *parser) addressList(v string) []Address {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -220,13 +222,62 @@ func (p *parser) addressList(v string) []Address {
 	if list, err := ap.ParseList(v); err == nil {
 		out := make([]Address, 0, len(list))
 		for _, a := range list {
-			out = append(out, Address{Name: cleanDisplayName(a.Name), Email: validText(strings.TrimSpace(a.Address))})
+			if a := checkedAddress(cleanDisplayName(a.Name), validText(strings.TrimSpace(a.Address))); a != (Address{}) {
+				out = append(out, a)
+			}
 		}
 		return out
 	}
 	var out []Address
 	for _, item := range splitAddressList(v) {
 		if a, ok := p.lenientAddress(item); ok {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// checkedAddress is name and email as an Address, the email dropped when it is not a
+// valid address.
+func checkedAddress(name, email string) Address {
+	if !validAddress(email) {
+		email = ""
+	}
+	return Address{Name: name, Email: email}
+}
+
+// validAddress reports whether s is an address mail can be sent to: a local part, "@"
+// and a domain of dot-separated labels of letters (any script), digits, hyphens and
+// underscores, or an address literal in brackets. A bare word ("U2", "MAILER-DAEMON"),
+// "@U2" or "ben@evil|click" is not one.
+func validAddress(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 || strings.ContainsAny(s, "\r\n\x00") {
+		return false
+	}
+	domain := s[at+1:]
+	if strings.HasPrefix(domain, "[") {
+		return strings.HasSuffix(domain, "]") && len(domain) > 2 &&
+			strings.Trim(domain[1:len(domain)-1], "0123456789abcdefABCDEF.:IPv") == ""
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(domain, "."), ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if r != '-' && r != '_' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// withEmail keeps the entries of as that have an address.
+func withEmail(as []Address) []Address {
+	var out []Address
+	for _, a := range as {
+		if a.Email != "" {
 			out = append(out, a)
 		}
 	}
@@ -281,16 +332,14 @@ func (p *parser) lenientAddress(item string) (Address, bool) {
 			email = item[lt+1 : lt+gt]
 		}
 		email = strings.TrimSpace(email)
-		if email == "" {
-			return Address{}, false
-		}
 		name := strings.TrimSpace(item[:lt])
 		name = strings.Trim(name, `"`)
 		name = strings.ReplaceAll(name, `\"`, `"`)
-		return Address{Name: cleanDisplayName(p.decodeHeader(name)), Email: validText(email)}, true
+		a := checkedAddress(cleanDisplayName(p.decodeHeader(name)), validText(email))
+		return a, a != (Address{})
 	}
 	email := bareEmailRE.FindString(item)
-	if email == "" {
+	if !validAddress(email) {
 		return Address{}, false
 	}
 	return Address{Email: validText(email)}, true

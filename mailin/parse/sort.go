@@ -30,6 +30,9 @@ const (
 const (
 	hdrXFailedRecipients     = "X-Failed-Recipients"
 	hdrXAutoResponseSuppress = "X-Auto-Response-Suppress"
+	hdrListPost              = "List-Post"
+	hdrSender                = "Sender"
+	hdrXLoop                 = "X-Loop"
 )
 
 // bounceSubjects are phrases of the subjects of delivery failure notices.
@@ -83,8 +86,8 @@ func (ps phraseSet) find(s string) string {
 // Robots are known by the structure of their mail, never by words alone: a
 // multipart/report, a null Return-Path, MAILER-DAEMON or postmaster as sender,
 // X-Failed-Recipients, Auto-Submitted other than "no", X-Autoreply,
-// X-Autorespond, X-Auto-Response-Suppress, Precedence, List-Id and
-// List-Unsubscribe. A subject phrase ("Undeliverable", "Out of office") only
+// X-Autorespond, X-Auto-Response-Suppress, X-Loop, Precedence, List-Id,
+// List-Unsubscribe, List-Post and a mailing list's Sender (listSender). A subject phrase ("Undeliverable", "Out of office") only
 // says which kind of robot when such evidence exists, or when the sender is a
 // no-reply address: a person may well write about "service delivery failure".
 func Sort(p *Parsed, ourAddresses []string) (kind MessageKind, reason string) {
@@ -169,6 +172,12 @@ func Sort(p *Parsed, ourAddresses []string) (kind MessageKind, reason string) {
 		software = "a List-Id header"
 	case h[hdrListUnsubscribe] != "":
 		software = "a List-Unsubscribe header"
+	case h[hdrListPost] != "":
+		software = "a List-Post header"
+	case listSender(h[hdrSender]) != "":
+		software = "the mailing list's Sender " + listSender(h[hdrSender])
+	case strings.TrimSpace(h[hdrXLoop]) != "":
+		software = "an X-Loop header"
 	case precedence == "list" || precedence == "bulk" || precedence == "junk":
 		software = "Precedence: " + precedence
 	case from != "" && IsNoReplyAddress(from):
@@ -198,12 +207,39 @@ func Sort(p *Parsed, ourAddresses []string) (kind MessageKind, reason string) {
 	case "list", "bulk", "junk":
 		return KindList, "Precedence: " + precedence
 	}
+	if _, ok := h[hdrListPost]; ok {
+		return KindList, "List-Post header present"
+	}
+	if s := listSender(h[hdrSender]); s != "" {
+		return KindList, "Sender " + s + " is a mailing list's address"
+	}
+	// A robot marks what it sends with X-Loop so as not to answer itself (procmail,
+	// request trackers, list servers); people's mail clients never add it.
+	if v := strings.TrimSpace(h[hdrXLoop]); v != "" {
+		return KindAutoReply, hdrXLoop + ": " + v
+	}
 	// Outlook and Exchange mark their out-of-office replies, and systems their
 	// notifications, so that no automatic reply answers them; people's mail has none.
 	if v := strings.TrimSpace(h[hdrXAutoResponseSuppress]); v != "" {
 		return KindAutoReply, hdrXAutoResponseSuppress + ": " + v
 	}
 	return KindContribution, "written by a person"
+}
+
+// listSenderLocalRE matches the local parts of the addresses mailing list servers send
+// from: Mailman's list-bounces (with VERP, list-bounces+someone=example.org),
+// list-bounce, Majordomo's owner-list, and list-request.
+var listSenderLocalRE = regexp.MustCompile(`^(.+-bounces?(\+.*)?|owner-.+|.+-request)$`)
+
+// listSender returns the address of a Sender header value when it is a mailing list
+// server's, and "" otherwise.
+func listSender(v string) string {
+	addr := strings.ToLower(bareEmailRE.FindString(v))
+	local, _, ok := strings.Cut(addr, "@")
+	if !ok || !listSenderLocalRE.MatchString(local) {
+		return ""
+	}
+	return addr
 }
 
 func quoteReason(s string) string {

@@ -58,6 +58,18 @@ func TestSort(t *testing.T) {
 		{"Precedence bulk", msg("news", map[string]string{"Precedence": "bulk"}), KindList, "bulk"},
 		{"Precedence list", msg("news", map[string]string{"Precedence": "List"}), KindList, "list"},
 		{"Precedence junk", msg("news", map[string]string{"Precedence": "junk"}), KindList, "junk"},
+		{"List-Post", msg("Re: [igf] community networks", map[string]string{"List-Post": "<mailto:igf@lists.example.org>"}), KindList, "List-Post"},
+		{"List-Post NO (announcements)", msg("News", map[string]string{"List-Post": "NO"}), KindList, "List-Post"},
+		{"Sender list-bounces", msg("Re: [igf] x", map[string]string{"Sender": `"igf" <igf-bounces@lists.example.org>`}), KindList, "igf-bounces@lists.example.org"},
+		{"Sender list-bounces with VERP", msg("x", map[string]string{"Sender": "igf-bounces+amina=gov.example@lists.example.org"}), KindList, "mailing list"},
+		{"Sender list-bounce", msg("x", map[string]string{"Sender": "<wsis-bounce@lists.example.org>"}), KindList, "wsis-bounce@"},
+		{"Sender owner-list", msg("x", map[string]string{"Sender": "owner-isoc-members@lists.example.org"}), KindList, "owner-isoc-members@"},
+		{"Sender list-request", msg("x", map[string]string{"Sender": "news-request@lists.example.org"}), KindList, "news-request@"},
+		{"Sender of a person", msg("Submission", map[string]string{"Sender": "Assistant <assistant@gov.example>"}), KindContribution, "person"},
+		{"Sender owner as a word", msg("Submission", map[string]string{"Sender": "owner@shop.example"}), KindContribution, "person"},
+		{"X-Loop", msg("Re: your message", map[string]string{"X-Loop": "helpdesk@ngo.example"}), KindAutoReply, "X-Loop"},
+		{"X-Loop with an out-of-office subject", msg("Out of office: x", map[string]string{"X-Loop": "x"}), KindAutoReply, "Out of office"},
+		{"List-Post with a bounce subject", msg("Undelivered Mail Returned to Sender", map[string]string{"List-Post": "<mailto:l@x>"}), KindBounce, "Undelivered Mail"},
 		{"own beats bounce", &Parsed{From: Address{Email: "wsis-info@itu.int"}, IsReport: true}, KindOwn, "our address"},
 		{"bounce beats auto-reply", &Parsed{From: Address{Email: "mailer-daemon@x"}, Headers: map[string]string{"Auto-Submitted": "auto-replied"}}, KindBounce, "sender"},
 		{"auto-reply beats list", msg("Automatic reply: x", map[string]string{"List-Id": "<l>"}), KindAutoReply, "Automatic reply"},
@@ -276,5 +288,14 @@ func TestIsNoReplyAddress(t *testing.T) {
 				t.Errorf("IsNoReplyAddress(%q) = %v, want %v", tc.email, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestIsWebmailDomain(t *testing.T) {
+	for domain, want := range map[string]bool{"gmail.com": true, " GMAIL.com ": true, "qq.com": true, "yandex.ru": true,
+		"gov.example": false, "itu.int": false, "": false} {
+		if got := IsWebmailDomain(domain); got != want {
+			t.Errorf("IsWebmailDomain(%q) = %v", domain, got)
+		}
 	}
 }

@@ -1,0 +1,180 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// History: mail that reached the mailbox longer ago than the acknowledgement window
+// (first contact with a mailbox full of old mail, or mail that waited while the intake
+// was down) is stored and searchable, but gets no card unless IngestPolicy.HistoryCards.
+// The messages and contributions of such an import are counted, in the transaction that
+// stores them, in its history_imports row; when the intake has caught up with the
+// mailbox (CaughtUp) the import is closed and the channel gets one summary. A restart
+// in the middle continues the same import, and an import stored but not yet summarised
+// is summarised at the next catch-up: one summary per import, never none.
+
+// isHistory says whether mail that reached the mailbox at received is history at now.
+func (p IngestPolicy) isHistory(received, now time.Time) bool {
+	if received.IsZero() {
+		received = now
+	}
+	return p.AckWindow > 0 && now.Sub(received) > p.AckWindow
+}
+
+const (
+	// countHistorySQL adds to the open import, opening one when none is.
+	countHistorySQL = `INSERT INTO history_imports (started_at, cutoff, messages, contributions, updated_at)
+		VALUES ($1, $2, $3, $4, $1)
+		ON CONFLICT ((closed_at IS NULL)) WHERE closed_at IS NULL DO UPDATE SET
+			messages = history_imports.messages + EXCLUDED.messages,
+			contributions = history_imports.contributions + EXCLUDED.contributions,
+			cutoff = greatest(history_imports.cutoff, EXCLUDED.cutoff), updated_at = EXCLUDED.updated_at`
+	// closeHistoryImportSQL closes the open import, if any.
+	closeHistoryImportSQL = `UPDATE history_imports SET closed_at = $1 WHERE closed_at IS NULL
+		RETURNING id, messages, contributions, cutoff`
+	// queueHistoryCardSQL queues the card of a history contribution that has none.
+	queueHistoryCardSQL = `INSERT INTO outbox (kind, idempotency_key, contribution_id, message_id, payload, next_attempt_at, created_at)
+		VALUES ('slack_card', 'card:' || $1::bigint, $1, $2, '{}', $3, $3) ON CONFLICT (idempotency_key) DO NOTHING`
+	// queueCardSQL queues the card of a contribution that has none, on request.
+	queueCardSQL = `INSERT INTO outbox (kind, idempotency_key, contribution_id, payload, next_attempt_at, created_at)
+		SELECT 'slack_card', 'card:' || c.id, c.id, '{}', $2, $2 FROM contributions c WHERE c.id = $1 AND c.slack_ts = ''
+		ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`
+	// searchHistorySQL lists history contributions, newest first, matching $1 like
+	// searchContributionsSQL when it is not empty.
+	searchHistorySQL = `SELECT ` + contributionColumns + ` FROM contributions c
+		WHERE c.history AND ($1 = '' OR c.ref = upper($1) OR lower(c.from_email) = lower($1)
+			OR c.ref ILIKE $2 OR c.subject ILIKE $2 OR c.from_name ILIKE $2 OR c.from_email ILIKE $2
+			OR c.organisation ILIKE $2 OR c.organisation_suggested ILIKE $2
+			OR EXISTS (SELECT 1 FROM messages m WHERE m.contribution_id = c.id
+				AND (m.subject ILIKE $2 OR m.text_body ILIKE $2)))
+		ORDER BY c.received_at DESC, c.id DESC
+		LIMIT $3`
+)
+
+// countHistory adds the history among a batch's newly stored messages (and the new
+// contributions among them) to the open import. Nothing is counted when history gets
+// cards: the channel then sees each of them.
+func (s *Store) countHistory(ctx context.Context, tx *sqlx.Tx, pol IngestPolicy, msgs []Inbound, out []Ingested) error {
+	if pol.HistoryCards || pol.AckWindow <= 0 {
+		return nil
+	}
+	now := s.clock.Now()
+	var messages, contributions int
+	for i, r := range out {
+		if r.Skipped || r.MessageRowID == 0 || i >= len(msgs) || !pol.isHistory(msgs[i].InternalDate, now) {
+			continue
+		}
+		messages++
+		if r.NewContrib {
+			contributions++
+		}
+	}
+	if messages == 0 {
+		return nil
+	}
+	if err := s.exec(ctx, tx, countHistorySQL, now, now.Add(-pol.AckWindow), messages, contributions); err != nil {
+		return fmt.Errorf("count history: %w", err)
+	}
+	return nil
+}
+
+// cardHistoryOnFollowUp queues the card of c, a history contribution without one, when
+// a message that is not history follows it up (message is that message): its sender
+// writes now, and the desk must see it. The follow-up's note and update wait for it.
+func (s *Store) cardHistoryOnFollowUp(ctx context.Context, tx *sqlx.Tx, c Contribution, message int64, recent bool) error {
+	if !recent || !c.History || c.SlackTS != "" {
+		return nil
+	}
+	if err := s.exec(ctx, tx, queueHistoryCardSQL, c.ID, message, s.clock.Now()); err != nil {
+		return fmt.Errorf("card of history contribution %d: %w", c.ID, err)
+	}
+	return nil
+}
+
+// HistoryImport is a closed import of history: how many messages it stored, how many
+// of them were new contributions, and the moment they all arrived before.
+type HistoryImport struct {
+	ID            int64     `db:"id" json:"id"`
+	Messages      int       `db:"messages" json:"messages"`
+	Contributions int       `db:"contributions" json:"contributions"`
+	Cutoff        time.Time `db:"cutoff" json:"cutoff"`
+}
+
+// CaughtUp tells the store that the intake has stored everything the mailbox held: the
+// open import of history, if any, is closed and its summary queued for the channel (a
+// slack_notice of type NoticeHistoryImport), in one transaction. It reports the import
+// closed; ErrNotFound when none was open (the usual case: call it after every pass).
+func (s *Store) CaughtUp(ctx context.Context) (HistoryImport, error) {
+	var imp HistoryImport
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		if err := s.get(ctx, tx, &imp, closeHistoryImportSQL, s.clock.Now()); err != nil {
+			return err
+		}
+		it, err := NewOutboxItem(OutboxSlackNotice, fmt.Sprintf("history-import:%d", imp.ID), 0, 0, Notice{
+			Type: NoticeHistoryImport, Messages: imp.Messages, Contributions: imp.Contributions,
+			Before: imp.Cutoff.UTC().Format(time.RFC3339)})
+		if err != nil {
+			return err
+		}
+		if _, err := s.enqueue(ctx, tx, it); err != nil {
+			return err
+		}
+		return notifyOutbox(ctx, tx)
+	})
+	if errors.Is(err, errNoRows) {
+		return imp, fmt.Errorf("store: caught up: no import of history: %w", ErrNotFound)
+	}
+	if err != nil {
+		return imp, fmt.Errorf("store: caught up: %w", err)
+	}
+	return imp, nil
+}
+
+// SearchHistory lists history contributions, newest first: those matching q (as
+// SearchContributions matches) when q is not empty, else all.
+func (s *Store) SearchHistory(ctx context.Context, q string, limit int) ([]Contribution, error) {
+	q = strings.TrimSpace(CleanText(q))
+	if limit <= 0 {
+		limit = 20
+	}
+	var cs []Contribution
+	if err := s.db.SelectContext(ctx, &cs, searchHistorySQL, q, likePattern(q), limit); err != nil {
+		return nil, fmt.Errorf("store: search history: %w", err)
+	}
+	return cs, nil
+}
+
+// ActionCardRequested is the event of a person asking for the card of a contribution
+// that had none (history).
+const ActionCardRequested = "card_requested"
+
+// QueueCard queues the card of a contribution that has none (history stored without
+// one), on actor's request, and records who asked. It reports false when the
+// contribution has a card, or one was queued before (posted, waiting, or failed).
+func (s *Store) QueueCard(ctx context.Context, id int64, actor string) (bool, error) {
+	queued := false
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		var item int64
+		switch err := s.get(ctx, tx, &item, queueCardSQL, id, s.clock.Now()); {
+		case errors.Is(err, errNoRows):
+			return nil
+		case err != nil:
+			return err
+		}
+		queued = true
+		if _, err := s.insertEvent(ctx, tx, id, CleanText(actor), ActionCardRequested, "", "", nil); err != nil {
+			return err
+		}
+		return notifyOutbox(ctx, tx)
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: queue card of %d: %w", id, err)
+	}
+	return queued, nil
+}
