@@ -85,9 +85,7 @@ const benchChannel = "C0BENCH"
 // benchSlackOptions are the stand-in's options; limited makes it enforce Slack's rate
 // limits.
 func benchSlackOptions(limited bool) slacktest.Options {
-	o := slacktest.Options{Token: "xoxb-bench"}
-	_ = limited // o.Limits = limited, once the stand-in enforces Slack's limits
-	return o
+	return slacktest.Options{Token: "xoxb-bench", Limits: limited}
 }
 
 // benchMail is message i of a benchmark mailbox and whether it is a genuine
@@ -227,17 +225,14 @@ func (w *benchWorld) cards() int {
 	return n
 }
 
-// slackCalls counts the Web API calls per method, and the 429s answered.
+// slackCalls counts the Web API calls per method, and the 429s answered for exceeding
+// Slack's limits.
 func (w *benchWorld) slackCalls() (total int, per map[string]int, limited int) {
-	per = map[string]int{}
-	for _, c := range w.slack.Calls("") {
-		total++
-		per[c.Method]++
-		if c.Status == http.StatusTooManyRequests {
-			limited++
-		}
+	per = w.slack.CallCounts()
+	for _, n := range per {
+		total += n
 	}
-	return total, per, limited
+	return total, per, w.slack.RateLimited()
 }
 
 // reportSlack reports the Slack calls, in all and per contribution carded, and logs
