@@ -47,7 +47,8 @@ func TestDemoOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	run, err := runDemo(ctx, cfg, logger, demoOptions{once: true, database: name, imapAddr: "127.0.0.1:0", out: &transcript})
+	reportDir := t.TempDir()
+	run, err := runDemo(ctx, cfg, logger, demoOptions{once: true, database: name, imapAddr: "127.0.0.1:0", out: &transcript, reportDir: reportDir})
 	if run != nil && run.dbURL != "" {
 		t.Cleanup(func() {
 			admin, err := sql.Open("postgres", storetest.ServerURL())
@@ -65,6 +66,11 @@ func TestDemoOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	// The demo ends with a report of its own data, and says where it is.
+	page := filepath.Join(reportDir, "report-en.html")
+	if _, err := os.Stat(page); err != nil || !strings.Contains(transcript.String(), page) {
+		t.Errorf("demo report %s: %v; transcript names it: %v", page, err, strings.Contains(transcript.String(), page))
+	}
 
 	sent := run.mail.Sent()
 	cards := map[string]int{}

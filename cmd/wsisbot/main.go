@@ -45,7 +45,7 @@ version checks all of them first and stops, naming the setting, when one is inva
 // commandHelp is each command's help: what --help prints.
 func commandHelp(name string) (string, bool) {
 	h, ok := map[string]string{
-		"demo": `Usage: wsisbot demo [--once] [--db NAME] [--imap ADDR]
+		"demo": `Usage: wsisbot demo [--once] [--db NAME] [--imap ADDR] [--report DIR]
 
 See wsisbot work: an in-process IMAP server seeded with the consultation's mail, an
 in-process SMTP server that captures what is sent and a Slack stand-in that prints what
@@ -61,6 +61,8 @@ Flags:
   --db NAME    database the demo (re)creates on that server (default wsisbot_demo); it
                drops only a database it created itself (marked by its comment)
   --imap ADDR  address of the demo's IMAP server (default 127.0.0.1:1143; port 0: any free port)
+  --report DIR folder where the demo writes its report once the seeded mail is handled
+               (default: wsisbot-demo-report in the temporary folder)
 `,
 		"serve": `Usage: wsisbot serve
 
