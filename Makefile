@@ -41,7 +41,7 @@ fuzz:
 ## first as root when missing)
 report-screenshot:
 	@scripts/postgres.sh demo
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; }
+	@{ command -v chromium && fc-list | grep -q 'Liberation Sans'; } >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-liberation; }
 	$(GO) run ./cmd/wsisbot demo --once --imap 127.0.0.1:0 --report bin/report
 	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --screenshot=bin/report/report-en.png \
 		--window-size=1280,2400 file://$(CURDIR)/bin/report/report-en.html

@@ -35,9 +35,10 @@ func dayX(t time.Time) float64 {
 }
 
 // CumulativeChart draws the cumulative count of contributions per kind from the
-// first day to the last, a dashed line on each deadline day. days are counts per
-// calendar day and kind; kinds give the order and labels.
-func CumulativeChart(days []store.ReportDay, kinds []store.ContributionKind, label func(store.ContributionKind) string,
+// first day to the last, and of all of them (allLabel), a dashed line on each deadline
+// day. days are counts per calendar day and kind, in day order; kinds give the order
+// and labels.
+func CumulativeChart(days []store.ReportDay, kinds []store.ContributionKind, label func(store.ContributionKind) string, allLabel string,
 	deadlines []store.Deadline, deadlineLabel func(store.Deadline) string, first, last time.Time) (*plot.Plot, error) {
 	p := plot.New()
 	p.X.Tick.Marker = plot.TimeTicks{Format: "2006-01-02"}
@@ -50,6 +51,16 @@ func CumulativeChart(days []store.ReportDay, kinds []store.ContributionKind, lab
 		x1 = x0 + 86400
 	}
 	ymax := 1.0
+	var all plotter.XYs
+	total := 0
+	for _, d := range days {
+		total += d.N
+		if n := len(all); n > 0 && all[n-1].X == dayX(d.Day) {
+			all[n-1].Y = float64(total)
+		} else {
+			all = append(all, plotter.XY{X: dayX(d.Day), Y: float64(total)})
+		}
+	}
 	for i, k := range kinds {
 		var xys plotter.XYs
 		n := 0
@@ -78,6 +89,19 @@ func CumulativeChart(days []store.ReportDay, kinds []store.ContributionKind, lab
 			ymax = float64(n)
 		}
 	}
+	if total > 0 {
+		all = append(append(plotter.XYs{{X: x0, Y: 0}}, all...), plotter.XY{X: x1, Y: float64(total)})
+		l, err := plotter.NewLine(all)
+		if err != nil {
+			return nil, fmt.Errorf("chart: %w", err)
+		}
+		l.StepStyle = plotter.PostStep
+		l.Color = ink
+		l.Width = vg.Points(3)
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("%s (%d)", allLabel, total), l)
+		ymax = float64(total)
+	}
 	for _, d := range deadlines {
 		x := dayX(d.Date)
 		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: 0}, {X: x, Y: ymax * 1.05}})
@@ -95,6 +119,7 @@ func CumulativeChart(days []store.ReportDay, kinds []store.ContributionKind, lab
 	}
 	p.X.Min, p.X.Max = x0, x1
 	p.Y.Max = ymax * 1.1
+	p.Y.Tick.Marker = counts
 	p.Add(plotter.NewGrid())
 	style(p)
 	return p, nil
@@ -123,13 +148,34 @@ func BarChart(shares []Share) (*plot.Plot, error) {
 	p.Add(b)
 	p.NominalY(names...)
 	p.X.Min = 0
+	p.X.Tick.Marker = counts
 	style(p)
 	p.Y.Tick.Length = 0
 	return p, nil
 }
 
+// counts marks only whole numbers on an axis of counts.
+var counts = plot.TickerFunc(func(min, max float64) []plot.Tick {
+	var out []plot.Tick
+	for _, t := range (plot.DefaultTicks{}).Ticks(min, max) {
+		if t.Value == float64(int64(t.Value)) {
+			if t.Label != "" {
+				t.Label = fmt.Sprint(int64(t.Value))
+			}
+			out = append(out, t)
+		}
+	}
+	return out
+})
+
+// chartFont is the charts' typeface: Liberation Sans, which has the metrics of Arial, so
+// that a page drawn where Liberation is missing keeps the room left for each label.
+const chartFont = "Sans"
+
 func style(p *plot.Plot) {
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Tick.Label.Font.Variant = chartFont
+		a.Label.TextStyle.Font.Variant = chartFont
 		a.Color = ink
 		a.Tick.Color = ink
 		a.Tick.Label.Color = ink
@@ -137,6 +183,7 @@ func style(p *plot.Plot) {
 		a.Label.TextStyle.Color = ink
 	}
 	p.Legend.TextStyle.Font.Size = vg.Points(9)
+	p.Legend.TextStyle.Font.Variant = chartFont
 	p.Legend.TextStyle.Color = ink
 }
 

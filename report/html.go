@@ -31,6 +31,7 @@ h2 { font-size: 1.2em; margin: 1.6em 0 .4em; border-bottom: 2px solid #005b96; p
 .note { color: #4b5563; font-size: .9em; margin: .2em 0 .6em; }
 .chart { direction: ltr; }
 .chart svg { max-width: 100%; height: auto; }
+.chart svg text { font-family: "Liberation Sans", Arial, Helvetica, sans-serif !important; }
 .pair { display: grid; grid-template-columns: 3fr 2fr; gap: 18px; align-items: start; }
 table { border-collapse: collapse; font-size: .88em; width: 100%; }
 th, td { border-bottom: 1px solid #e5e7eb; padding: 3px 6px; text-align: start; vertical-align: top; }
@@ -186,7 +187,7 @@ func (r *Report) span() (time.Time, time.Time) {
 // Timeline is the report's chart of contributions over time.
 func (r *Report) Timeline() (*plot.Plot, error) {
 	first, last := r.span()
-	return CumulativeChart(r.Days, r.Kinds, r.w.kind, r.Deadlines,
+	return CumulativeChart(r.Days, r.Kinds, r.w.kind, r.w.AllKinds, r.Deadlines,
 		func(d store.Deadline) string { return r.w.DeadlineMark + " " + d.Date.Format("2006-01-02") }, first, last)
 }
 
