@@ -39,6 +39,8 @@ th { background: #f3f4f6; font-weight: 600; }
 td.n, th.n { text-align: end; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.z { color: #9ca3af; }
 .grid td.n { min-width: 2.2em; }
+.grid { margin-bottom: .8em; }
+.scroll { overflow-x: auto; }
 .late { color: #b91c1c; }
 .cards { display: flex; gap: 18px; flex-wrap: wrap; }
 .card { border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px 14px; }
@@ -80,9 +82,10 @@ td.z { color: #9ca3af; }
 <section id="grid">
 <h2>{{.W.Grid}}</h2>
 <p class="note">{{.W.GridNote}}</p>
-<table class="grid"><thead><tr><th>{{.W.Kind}}</th>{{range .R.Tags}}<th class="n">{{.}}</th>{{end}}</tr></thead><tbody>
-{{range .GridRows}}<tr data-kind="{{.Kind}}"><td>{{.Label}}</td>{{range .Cells}}<td class="n{{if not .}} z{{end}}">{{.}}</td>{{end}}</tr>
-{{end}}</tbody></table>
+{{range .Grids}}<div class="scroll"><table class="grid" id="{{.ID}}"><thead><tr><th>{{$.W.Kind}}</th>{{range .Tags}}<th class="n">{{.}}</th>{{end}}</tr></thead><tbody>
+{{range .Rows}}<tr data-kind="{{.Kind}}"><td>{{.Label}}</td>{{range .Cells}}<td class="n{{if not .}} z{{end}}">{{.}}</td>{{end}}</tr>
+{{end}}</tbody></table></div>
+{{end}}
 </section>
 
 <section id="timeliness">
@@ -113,6 +116,12 @@ type barView struct {
 	W         words
 }
 
+type gridView struct {
+	ID   string
+	Tags []string
+	Rows []gridRow
+}
+
 type gridRow struct {
 	Kind  store.ContributionKind
 	Label string
@@ -135,7 +144,7 @@ type pageView struct {
 	Period, Generated string
 	Cumulative        template.HTML
 	Bars              []barView
-	GridRows          []gridRow
+	Grids             []gridView
 	Lists             []listView
 }
 
@@ -218,16 +227,24 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		}
 		v.Bars = append(v.Bars, barView{ID: b.id, Title: b.title, SVG: template.HTML(s), S: b.s, W: r.w})
 	}
-	totals := gridRow{Label: r.w.Total, Cells: make([]int, len(r.Tags))}
-	for _, k := range r.Kinds {
-		row := gridRow{Kind: k, Label: r.w.kind(k), Cells: make([]int, len(r.Tags))}
-		for i, t := range r.Tags {
-			row.Cells[i] = r.Grid[k][t]
-			totals.Cells[i] += row.Cells[i]
+	// Action lines in one table, the SDGs (when any is named) in another.
+	lines := len(store.ActionLines)
+	for _, g := range []gridView{{ID: "action-lines", Tags: r.Tags[:lines]}, {ID: "sdgs", Tags: r.Tags[lines:]}} {
+		if len(g.Tags) == 0 {
+			continue
 		}
-		v.GridRows = append(v.GridRows, row)
+		totals := gridRow{Label: r.w.Total, Cells: make([]int, len(g.Tags))}
+		for _, k := range r.Kinds {
+			row := gridRow{Kind: k, Label: r.w.kind(k), Cells: make([]int, len(g.Tags))}
+			for i, t := range g.Tags {
+				row.Cells[i] = r.Grid[k][t]
+				totals.Cells[i] += row.Cells[i]
+			}
+			g.Rows = append(g.Rows, row)
+		}
+		g.Rows = append(g.Rows, totals)
+		v.Grids = append(v.Grids, g)
 	}
-	v.GridRows = append(v.GridRows, totals)
 	for _, l := range []struct {
 		id, title string
 		rows      []store.ReportRow
