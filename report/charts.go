@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"slices"
 	"strings"
 	"time"
 
@@ -212,4 +213,114 @@ func PNG(p *plot.Plot, w, h vg.Length) ([]byte, error) {
 		return nil, fmt.Errorf("chart: png: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// DigestChart draws, for the daily digest in Slack, the contributions received so far
+// per kind and in all against the days left to the next deadline (else the last one):
+// a PNG, in English, the deadline day at 0 and today marked.
+func DigestChart(days []store.ReportDay, ph *store.Phases, now time.Time) ([]byte, error) {
+	if len(ph.Deadlines) == 0 {
+		return nil, fmt.Errorf("chart: no deadline")
+	}
+	d, ok := ph.NextDeadline(now)
+	if !ok {
+		d = ph.Deadlines[len(ph.Deadlines)-1]
+	}
+	w := wordsFor("en")
+	zero := dayX(d.Date)
+	today := -float64(ph.DaysLeft(d, now))
+	rel := func(t time.Time) float64 { return (dayX(t) - zero) / 86400 }
+	var kinds []store.ContributionKind
+	for _, k := range store.Kinds {
+		for _, x := range days {
+			if x.Kind == k {
+				kinds = append(kinds, k)
+				break
+			}
+		}
+	}
+	for _, x := range days {
+		if !slices.Contains(kinds, x.Kind) {
+			kinds = append(kinds, x.Kind)
+		}
+	}
+	first := today
+	for _, x := range days {
+		first = min(first, rel(x.Day))
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("Contributions so far: %d days left to the deadline of %s", int(-today), d.Date.Format("2 January 2006"))
+	if today > 0 {
+		p.Title.Text = fmt.Sprintf("Contributions: %d days after the deadline of %s", int(today), d.Date.Format("2 January 2006"))
+	}
+	p.Title.TextStyle.Font.Variant = chartFont
+	p.Title.TextStyle.Font.Size = vg.Points(11)
+	p.X.Label.Text = "days to the deadline"
+	p.Y.Label.Text = "contributions"
+	p.Legend.Top, p.Legend.Left = true, true
+	right := max(today, 0) + 1
+	ymax := 1.0
+	add := func(xys plotter.XYs, c color.Color, width float64, label string) error {
+		l, err := plotter.NewLine(xys)
+		if err != nil {
+			return fmt.Errorf("chart: %w", err)
+		}
+		l.StepStyle = plotter.PostStep
+		l.Color, l.Width = c, vg.Points(width)
+		p.Add(l)
+		p.Legend.Add(label, l)
+		return nil
+	}
+	all, total := plotter.XYs{{X: first, Y: 0}}, 0
+	for _, x := range days {
+		total += x.N
+		all = append(all, plotter.XY{X: rel(x.Day), Y: float64(total)})
+	}
+	for i, k := range kinds {
+		xys, n := plotter.XYs{{X: first, Y: 0}}, 0
+		for _, x := range days {
+			if x.Kind == k {
+				n += x.N
+				xys = append(xys, plotter.XY{X: rel(x.Day), Y: float64(n)})
+			}
+		}
+		if err := add(append(xys, plotter.XY{X: today, Y: float64(n)}), palette[i%len(palette)], 1.5, fmt.Sprintf("%s (%d)", w.kind(k), n)); err != nil {
+			return nil, err
+		}
+	}
+	if total > 0 {
+		ymax = float64(total)
+		if err := add(append(all, plotter.XY{X: today, Y: float64(total)}), ink, 2.5, fmt.Sprintf("%s (%d)", w.AllKinds, total)); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range []struct {
+		x     float64
+		c     color.RGBA
+		label string
+	}{{0, deadline, "Deadline"}, {today, color.RGBA{0x6b, 0x72, 0x80, 255}, "Today"}} {
+		l, err := plotter.NewLine(plotter.XYs{{X: m.x, Y: 0}, {X: m.x, Y: ymax * 1.05}})
+		if err != nil {
+			return nil, fmt.Errorf("chart: %w", err)
+		}
+		l.Color, l.Width, l.Dashes = m.c, vg.Points(1.2), []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(l)
+		p.Legend.Add(m.label, l)
+	}
+	p.X.Min, p.X.Max = first-1, right
+	p.Y.Min, p.Y.Max = 0, ymax*1.1
+	p.X.Tick.Marker = plot.TickerFunc(func(min, max float64) []plot.Tick {
+		var out []plot.Tick
+		for _, t := range counts.Ticks(min, max) {
+			if t.Label != "" {
+				t.Label = fmt.Sprint(int64(-t.Value))
+			}
+			out = append(out, t)
+		}
+		return out
+	})
+	p.Y.Tick.Marker = counts
+	p.Add(plotter.NewGrid())
+	style(p)
+	return PNG(p, 18*vg.Centimeter, 10*vg.Centimeter)
 }

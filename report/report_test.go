@@ -524,3 +524,28 @@ func BenchmarkReport(b *testing.B) {
 		}
 	}
 }
+
+// The digest's chart is a PNG, before the deadline and after it.
+func TestDigestChart(t *testing.T) {
+	st, _ := storetest.New(t)
+	seed(t, st.DB(), 300)
+	ph := st.Phases()
+	for _, now := range []time.Time{time.Date(2019, 1, 20, 9, 0, 0, 0, ph.Location), time.Date(2019, 2, 20, 9, 0, 0, 0, ph.Location)} {
+		to := now
+		days, err := st.ReportDays(context.Background(), nil, &to, ph.Location.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := report.DigestChart(days, ph, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: %v", now, err)
+		}
+		if img.Bounds().Dx() < 600 {
+			t.Errorf("%s: %d px wide", now, img.Bounds().Dx())
+		}
+	}
+}
