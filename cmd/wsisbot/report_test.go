@@ -33,6 +33,13 @@ func TestReportCommand(t *testing.T) {
 	if !strings.Contains(out.String(), filepath.Join(dir, "report-ar.html")) {
 		t.Errorf("output does not say where the report is: %q", out.String())
 	}
+	// An empty consultation, in English, the whole of it.
+	if err := run([]string{"report", "--out", dir}, &out, &errw, getenv); err != nil {
+		t.Fatalf("report of nothing: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "report-en.html")); err != nil {
+		t.Error(err)
+	}
 	for _, args := range [][]string{
 		{"report", "--lang", "de"},
 		{"report", "--from", "10/02/2019"},
