@@ -19,7 +19,7 @@ type words struct {
 	Closed, Kind, Count, Share, Ref, Received, From, Organisation   string
 	Subject, Status, Outcome, Deadline, None, Unknown, Days, Hours  string
 	Summary, Contributions, Stakeholder, Language, ActionLines, SDG string
-	Assignee                                                        string
+	Assignee, Email                                                 string
 	Kinds                                                           map[store.ContributionKind]string
 	Stakeholders, Statuses, Outcomes, LanguageNames                 map[string]string
 }
@@ -37,7 +37,7 @@ var labels = map[string]words{
 		Kind: "Kind", Count: "Count", Share: "Share", Ref: "Reference", Received: "Received", From: "From", Organisation: "Organisation",
 		Subject: "Subject", Status: "Status", Outcome: "Outcome", Deadline: "Deadline", None: "None.", Unknown: "not known",
 		Days: "d", Hours: "h", Summary: "Summary", Contributions: "Contributions", Stakeholder: "Stakeholder type", Language: "Language",
-		ActionLines: "Action lines", SDG: "SDGs", Assignee: "Assignee",
+		ActionLines: "Action lines", SDG: "SDGs", Assignee: "Assignee", Email: "Email",
 		Kinds: map[store.ContributionKind]string{store.KindThematic: "Thematic aspects", store.KindFormat: "Format innovations",
 			store.KindHLTFNomination: "HLTF nominations", store.KindPhotoContest: "Photo contest", store.KindWorkshopRequest: "Workshop requests",
 			store.KindInquiry: "Inquiries", store.KindOther: "Other"},
@@ -59,7 +59,7 @@ var labels = map[string]words{
 		Kind: "Type", Count: "Nombre", Share: "Part", Ref: "Référence", Received: "Reçue", From: "Expéditeur", Organisation: "Organisation",
 		Subject: "Objet", Status: "État", Outcome: "Issue", Deadline: "Échéance", None: "Aucune.", Unknown: "inconnu",
 		Days: "j", Hours: "h", Summary: "Synthèse", Contributions: "Contributions", Stakeholder: "Partie prenante", Language: "Langue",
-		ActionLines: "Grandes orientations", SDG: "ODD", Assignee: "Responsable",
+		ActionLines: "Grandes orientations", SDG: "ODD", Assignee: "Responsable", Email: "Courriel",
 		Kinds: map[store.ContributionKind]string{store.KindThematic: "Aspects thématiques", store.KindFormat: "Innovations de format",
 			store.KindHLTFNomination: "Facilitateurs de haut niveau", store.KindPhotoContest: "Concours photo", store.KindWorkshopRequest: "Demandes d'ateliers",
 			store.KindInquiry: "Demandes d'information", store.KindOther: "Autres"},
@@ -81,7 +81,7 @@ var labels = map[string]words{
 		Kind: "Tipo", Count: "Número", Share: "Porcentaje", Ref: "Referencia", Received: "Recibida", From: "Remitente", Organisation: "Organización",
 		Subject: "Asunto", Status: "Estado", Outcome: "Resultado", Deadline: "Plazo", None: "Ninguna.", Unknown: "desconocido",
 		Days: "d", Hours: "h", Summary: "Resumen", Contributions: "Contribuciones", Stakeholder: "Parte interesada", Language: "Idioma",
-		ActionLines: "Líneas de acción", SDG: "ODS", Assignee: "Responsable",
+		ActionLines: "Líneas de acción", SDG: "ODS", Assignee: "Responsable", Email: "Correo electrónico",
 		Kinds: map[store.ContributionKind]string{store.KindThematic: "Aspectos temáticos", store.KindFormat: "Innovaciones de formato",
 			store.KindHLTFNomination: "Facilitadores de alto nivel", store.KindPhotoContest: "Concurso de fotografía", store.KindWorkshopRequest: "Solicitudes de talleres",
 			store.KindInquiry: "Consultas", store.KindOther: "Otros"},
@@ -103,7 +103,7 @@ var labels = map[string]words{
 		Kind: "Вид", Count: "Число", Share: "Доля", Ref: "Номер", Received: "Получено", From: "Отправитель", Organisation: "Организация",
 		Subject: "Тема", Status: "Состояние", Outcome: "Итог", Deadline: "Срок", None: "Нет.", Unknown: "неизвестно",
 		Days: "дн.", Hours: "ч", Summary: "Сводка", Contributions: "Материалы", Stakeholder: "Заинтересованная сторона", Language: "Язык",
-		ActionLines: "Направления", SDG: "ЦУР", Assignee: "Ответственный",
+		ActionLines: "Направления", SDG: "ЦУР", Assignee: "Ответственный", Email: "Эл. почта",
 		Kinds: map[store.ContributionKind]string{store.KindThematic: "Тематические аспекты", store.KindFormat: "Новые форматы",
 			store.KindHLTFNomination: "Модераторы высокого уровня", store.KindPhotoContest: "Фотоконкурс", store.KindWorkshopRequest: "Заявки на семинары",
 			store.KindInquiry: "Запросы", store.KindOther: "Прочее"},
@@ -125,7 +125,7 @@ var labels = map[string]words{
 		Kind: "النوع", Count: "العدد", Share: "النسبة", Ref: "المرجع", Received: "تاريخ الورود", From: "المرسل", Organisation: "المنظمة",
 		Subject: "الموضوع", Status: "الحالة", Outcome: "النتيجة", Deadline: "الموعد النهائي", None: "لا شيء.", Unknown: "غير معروف",
 		Days: "يوم", Hours: "ساعة", Summary: "ملخص", Contributions: "المساهمات", Stakeholder: "فئة صاحب المصلحة", Language: "اللغة",
-		ActionLines: "خطوط العمل", SDG: "أهداف التنمية المستدامة", Assignee: "المكلف",
+		ActionLines: "خطوط العمل", SDG: "أهداف التنمية المستدامة", Assignee: "المكلف", Email: "البريد الإلكتروني",
 		Kinds: map[store.ContributionKind]string{store.KindThematic: "الجوانب المواضيعية", store.KindFormat: "ابتكارات الشكل",
 			store.KindHLTFNomination: "ميسرو المسار الرفيع المستوى", store.KindPhotoContest: "مسابقة الصور", store.KindWorkshopRequest: "طلبات حلقات العمل",
 			store.KindInquiry: "استفسارات", store.KindOther: "أخرى"},
@@ -147,7 +147,7 @@ var labels = map[string]words{
 		Kind: "类型", Count: "数量", Share: "比例", Ref: "编号", Received: "收到时间", From: "发件人", Organisation: "机构",
 		Subject: "主题", Status: "状态", Outcome: "结果", Deadline: "截止日", None: "无。", Unknown: "未知",
 		Days: "天", Hours: "小时", Summary: "摘要", Contributions: "材料", Stakeholder: "利益攸关方", Language: "语言",
-		ActionLines: "行动方针", SDG: "可持续发展目标", Assignee: "负责人",
+		ActionLines: "行动方针", SDG: "可持续发展目标", Assignee: "负责人", Email: "电子邮件",
 		Kinds: map[store.ContributionKind]string{store.KindThematic: "专题方面", store.KindFormat: "形式创新",
 			store.KindHLTFNomination: "高级别主持人", store.KindPhotoContest: "摄影比赛", store.KindWorkshopRequest: "研讨会申请",
 			store.KindInquiry: "询问", store.KindOther: "其他"},

@@ -144,7 +144,7 @@ func (r *Report) rowsSheet(f *excelize.File, name string, bold int, rows []store
 		return fmt.Errorf("xlsx: %w", err)
 	}
 	w := r.w
-	header := []string{w.Ref, w.Received, w.Kind, w.Stakeholder, w.Language, w.Organisation, w.From, "Email", w.Subject,
+	header := []string{w.Ref, w.Received, w.Kind, w.Stakeholder, w.Language, w.Organisation, w.From, w.Email, w.Subject,
 		w.ActionLines, w.SDG, w.Status, w.Outcome, w.Deadline, w.Late, w.Assignee, w.FirstAction, w.Closing}
 	cells := make([]any, len(header))
 	for i, h := range header {

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -68,8 +69,14 @@ func TestDemoOnce(t *testing.T) {
 	defer db.Close()
 	// The demo ends with a report of its own data, and says where it is.
 	page := filepath.Join(reportDir, "report-en.html")
-	if _, err := os.Stat(page); err != nil || !strings.Contains(transcript.String(), page) {
+	var contributions int
+	if err := db.QueryRow(`SELECT count(*) FROM contributions`).Scan(&contributions); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(page); err != nil || !strings.Contains(transcript.String(), page) {
 		t.Errorf("demo report %s: %v; transcript names it: %v", page, err, strings.Contains(transcript.String(), page))
+	} else if want := fmt.Sprintf(`id="total">%d<`, contributions); !strings.Contains(string(b), want) {
+		t.Errorf("demo report does not count the %d contributions (%s)", contributions, want)
 	}
 
 	sent := run.mail.Sent()
