@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo $(shell $(GO) env GOPATH)/bin/staticcheck)
 
-.PHONY: run test bench lint build fuzz
+.PHONY: run test bench lint build fuzz report-screenshot
 
 ## run: the demo: in-process mailbox, mail server and Slack stand-in; PostgreSQL from
 ## DATABASE_URL, else 127.0.0.1:5432, else a private server of its own (installed first
@@ -35,3 +35,14 @@ build:
 ## fuzz: fuzz the parser for a minute
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./mailin/parse
+
+## report-screenshot: the demo's own report (bin/report/report-en.html, .xlsx) and a picture
+## of the page, bin/report/report-en.png, by headless Chromium (Debian's package, installed
+## first as root when missing)
+report-screenshot:
+	@scripts/postgres.sh demo
+	@{ command -v chromium && fc-list | grep -q 'Liberation Sans'; } >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-liberation; }
+	$(GO) run ./cmd/wsisbot demo --once --imap 127.0.0.1:0 --report bin/report
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --screenshot=bin/report/report-en.png \
+		--window-size=1280,2400 file://$(CURDIR)/bin/report/report-en.html
+	@echo "screenshot: bin/report/report-en.png"

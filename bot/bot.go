@@ -38,6 +38,7 @@ type Store interface {
 	QueueCard(ctx context.Context, id int64, actor string) (bool, error)
 	ContributionStats(ctx context.Context) (store.ContributionStats, error)
 	ExportRows(ctx context.Context) ([]store.ExportRow, error)
+	ReportDays(ctx context.Context, from, to *time.Time, tz string) ([]store.ReportDay, error)
 
 	Enqueue(ctx context.Context, it store.OutboxItem) (bool, error)
 	RunOutbox(ctx context.Context, r store.OutboxRunner) error

@@ -412,6 +412,11 @@ func (b *Bot) postNotice(ctx context.Context, it store.OutboxItem) error {
 		text, err = b.quarantineText(ctx, it, n)
 	case store.NoticeDigest:
 		text, err = b.digestText(ctx, n)
+	case noticeDigestChart:
+		if err := b.postDigestChart(ctx, n); err != nil {
+			return notFoundPermanent(err)
+		}
+		return nil
 	case store.NoticeDeadlineAlert:
 		text, err = b.deadlineAlertText(ctx, n)
 	case store.NoticeEscalation:

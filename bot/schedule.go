@@ -1,12 +1,16 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"strings"
 	"time"
 
+	"github.com/slack-go/slack"
+
+	"github.com/wsis/wsisbot/report"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -71,7 +75,11 @@ func (b *Bot) scheduleDigest(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	claimed, err := b.st.ClaimRun(ctx, "digest", occ, it)
+	chart, err := store.NewOutboxItem(store.OutboxSlackNotice, "digest-chart:"+day, 0, 0, notice{Type: noticeDigestChart, Day: day})
+	if err != nil {
+		return err
+	}
+	claimed, err := b.st.ClaimRun(ctx, "digest", occ, it, chart)
 	if err != nil {
 		return err
 	}
@@ -120,6 +128,32 @@ func (b *Bot) escalate(ctx context.Context, now time.Time) error {
 	}
 	if len(ids) > 0 {
 		b.log.Info("escalation queued", "contributions", len(ids))
+	}
+	return nil
+}
+
+// noticeDigestChart is the digest's picture: a notice of its own, so that a failed upload
+// is retried without posting the digest's text again.
+const noticeDigestChart = "digest_chart"
+
+// postDigestChart uploads the digest's chart to the channel: contributions so far per
+// kind against the days left to the next deadline (a PNG drawn by report.DigestChart).
+func (b *Bot) postDigestChart(ctx context.Context, n notice) error {
+	now := b.clock.Now()
+	days, err := b.st.ReportDays(ctx, nil, &now, b.phases.Location.String())
+	if err != nil {
+		return err
+	}
+	png, err := report.DigestChart(days, b.phases, now)
+	if err != nil {
+		return store.Permanent(err)
+	}
+	name := "wsis-contributions-" + n.Day + ".png"
+	if _, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Reader: bytes.NewReader(png), FileSize: len(png), Filename: name,
+		Title: "Contributions so far, " + n.Day, Channel: b.cfg.Channel,
+	}); err != nil {
+		return outboxError("upload digest chart", err)
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"bytes"
+	"image/png"
 	"io"
 	"log/slog"
 	"strings"
@@ -136,6 +138,41 @@ func TestDigestsAndDeadlineAlertsAcrossDST(t *testing.T) {
 			t.Errorf("%q posted %d times", want.text, len(got))
 		}
 	}
+	// Each digest carries its chart, a PNG uploaded to the channel once.
+	var charts []slacktest.File
+	storetest.Eventually(t, 10*time.Second, "the digests' charts to be uploaded", func() bool {
+		charts = charts[:0]
+		for _, f := range d.slack.Files() {
+			if strings.HasPrefix(f.Name, "wsis-contributions-") && strings.HasSuffix(f.Name, ".png") && f.Shared {
+				charts = append(charts, f)
+			}
+		}
+		return len(charts) >= 3
+	})
+	d.waitPolls(3)
+	seen := map[string]bool{}
+	for _, f := range d.slack.Files() {
+		if strings.HasSuffix(f.Name, ".png") {
+			if seen[f.Name] {
+				t.Errorf("%s uploaded twice", f.Name)
+			}
+			seen[f.Name] = true
+		}
+	}
+	for _, day := range []string{"2019-01-21", "2019-04-01", "2019-04-07"} {
+		if !seen["wsis-contributions-"+day+".png"] {
+			t.Errorf("no chart for the digest of %s (uploaded: %v)", day, seen)
+		}
+	}
+	for _, f := range charts {
+		if f.Channel != d.bots[0].cfg.Channel {
+			t.Errorf("%s shared in %q", f.Name, f.Channel)
+		}
+		if _, err := png.Decode(bytes.NewReader(f.Data)); err != nil {
+			t.Errorf("%s: %v", f.Name, err)
+		}
+	}
+
 	summer := slacktest.RenderText(d.posts("Deadline tomorrow:* Summer deadline")[0].Blocks, "")
 	if !strings.Contains(summer, "Still open against it (1)") || !strings.Contains(summer, "Photo <!channel> entry") || strings.Contains(summer, "Thematic, winter") {
 		t.Errorf("summer alert:\n%s", summer)

@@ -147,6 +147,12 @@ func namedQueries() []namedQuery {
 		{"queue-history-card", queueHistoryCardSQL},
 		{"search-history", searchHistorySQL},
 		{"queue-card", queueCardSQL},
+		// report_queries.go
+		{"report-rows", reportRowsSQL},
+		{"report-counts", reportCountsSQL},
+		{"report-days", reportDaysSQL},
+		{"report-tags", reportTagsSQL},
+		{"report-timings", reportTimingsSQL},
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -22,6 +24,7 @@ import (
 	"github.com/wsis/wsisbot/bot/slacktest"
 	"github.com/wsis/wsisbot/internal/imaptest"
 	"github.com/wsis/wsisbot/internal/smtptest"
+	"github.com/wsis/wsisbot/report"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -40,6 +43,9 @@ type demoOptions struct {
 	database string
 	imapAddr string
 	out      io.Writer
+	// reportDir is where the demo writes its report (default: wsisbot-demo-report in
+	// the temporary folder).
+	reportDir string
 }
 
 // demoRun is what a demo run leaves to look at (the end-to-end test reads it).
@@ -55,10 +61,11 @@ func cmdDemo(ctx context.Context, cfg *Config, logger *slog.Logger, args []strin
 	once := fs.Bool("once", false, "exit once the seeded mail is handled")
 	dbName := fs.String("db", "wsisbot_demo", "database the demo (re)creates on the DATABASE_URL server")
 	imapAddr := fs.String("imap", "127.0.0.1:1143", "address of the demo's IMAP server (port 0: any free port)")
+	reportDir := fs.String("report", "", "folder for the demo's report (default: wsisbot-demo-report in the temporary folder)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	_, err := runDemo(ctx, cfg, logger, demoOptions{once: *once, database: *dbName, imapAddr: *imapAddr, out: stdout})
+	_, err := runDemo(ctx, cfg, logger, demoOptions{once: *once, database: *dbName, imapAddr: *imapAddr, out: stdout, reportDir: *reportDir})
 	return err
 }
 
@@ -158,6 +165,15 @@ func runDemo(ctx context.Context, base *Config, logger *slog.Logger, o demoOptio
 		stop()
 		return run, err
 	}
+	if o.reportDir == "" {
+		o.reportDir = filepath.Join(os.TempDir(), "wsisbot-demo-report")
+	}
+	files, err := report.Write(ctx, a.st, a.st.Phases(), o.reportDir, report.Options{Now: clock.Now()})
+	if err != nil {
+		stop()
+		return run, err
+	}
+	fmt.Fprintf(out, "\nThe consultation at a glance (wsisbot report): %s and %s\n", files.HTML, files.XLSX)
 	if o.once {
 		stop()
 		return run, <-done

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -47,7 +48,8 @@ func TestDemoOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	run, err := runDemo(ctx, cfg, logger, demoOptions{once: true, database: name, imapAddr: "127.0.0.1:0", out: &transcript})
+	reportDir := t.TempDir()
+	run, err := runDemo(ctx, cfg, logger, demoOptions{once: true, database: name, imapAddr: "127.0.0.1:0", out: &transcript, reportDir: reportDir})
 	if run != nil && run.dbURL != "" {
 		t.Cleanup(func() {
 			admin, err := sql.Open("postgres", storetest.ServerURL())
@@ -65,6 +67,17 @@ func TestDemoOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	// The demo ends with a report of its own data, and says where it is.
+	page := filepath.Join(reportDir, "report-en.html")
+	var contributions int
+	if err := db.QueryRow(`SELECT count(*) FROM contributions`).Scan(&contributions); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(page); err != nil || !strings.Contains(transcript.String(), page) {
+		t.Errorf("demo report %s: %v; transcript names it: %v", page, err, strings.Contains(transcript.String(), page))
+	} else if want := fmt.Sprintf(`id="total">%d<`, contributions); !strings.Contains(string(b), want) {
+		t.Errorf("demo report does not count the %d contributions (%s)", contributions, want)
+	}
 
 	sent := run.mail.Sent()
 	cards := map[string]int{}

@@ -32,6 +32,7 @@ Commands:
   migrate   apply the database migrations and exit
   resync    read a folder again and store what the database lacks (after a restore)
   export    write every contribution as csv, json or xlsx
+  report    write the consultation at a glance: an HTML page and an XLSX workbook
   phases    print the phases and deadlines relative to now
   config    check the configuration and print it, secrets masked
   version   print the version
@@ -44,7 +45,7 @@ version checks all of them first and stops, naming the setting, when one is inva
 // commandHelp is each command's help: what --help prints.
 func commandHelp(name string) (string, bool) {
 	h, ok := map[string]string{
-		"demo": `Usage: wsisbot demo [--once] [--db NAME] [--imap ADDR]
+		"demo": `Usage: wsisbot demo [--once] [--db NAME] [--imap ADDR] [--report DIR]
 
 See wsisbot work: an in-process IMAP server seeded with the consultation's mail, an
 in-process SMTP server that captures what is sent and a Slack stand-in that prints what
@@ -60,6 +61,8 @@ Flags:
   --db NAME    database the demo (re)creates on that server (default wsisbot_demo); it
                drops only a database it created itself (marked by its comment)
   --imap ADDR  address of the demo's IMAP server (default 127.0.0.1:1143; port 0: any free port)
+  --report DIR folder where the demo writes its report once the seeded mail is handled
+               (default: wsisbot-demo-report in the temporary folder)
 `,
 		"serve": `Usage: wsisbot serve
 
@@ -91,6 +94,19 @@ Write every contribution, with attachments and audit trail.
 Flags:
   --format csv|json|xlsx   output format (default csv)
   --out FILE               file to write (default: standard output)
+`,
+		"report": `Usage: wsisbot report [--out DIR] [--from YYYY-MM-DD --to YYYY-MM-DD] [--lang en|fr|es|ru|ar|zh]
+
+Write the consultation at a glance, for publication: DIR/report-LANG.html (one
+self-contained page, charts inline, prints to PDF) and DIR/report-LANG.xlsx (a summary
+sheet, one row per contribution, one sheet per kind). Phases, kinds and deadlines come
+from WSISBOT_PHASES.
+
+Flags:
+  --out DIR        folder to write in, created if need be (default report)
+  --from DAY       first day of arrival counted, Geneva time (default: the start)
+  --to DAY         last day of arrival counted, Geneva time (default: the end)
+  --lang LANG      en (default), fr, es, ru, ar (right to left) or zh
 `,
 		"phases": `Usage: wsisbot phases
 
@@ -203,6 +219,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 		return cmdServe(ctx, cfg, logger, rest)
 	case "export":
 		return cmdExport(ctx, cfg, rest, stdout)
+	case "report":
+		return cmdReport(ctx, cfg, rest, stdout)
 	case "resync":
 		return cmdResync(ctx, cfg, logger, rest, stdout)
 	case "demo":
