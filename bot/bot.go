@@ -98,6 +98,12 @@ func WithHTTPClient(c *http.Client) Option { return func(b *Bot) { b.httpClient 
 // stand-in that does not enforce Slack's limits. serve and the demo always pace.
 func WithoutPacing() Option { return func(b *Bot) { b.unpaced = true } }
 
+// WithOutboxGate makes each Slack outbox worker call wait(ctx) with the item it claimed
+// before carrying it out: serve holds them while the intake stores a backlog.
+func WithOutboxGate(wait func(ctx context.Context)) Option {
+	return func(b *Bot) { b.outboxGate = wait }
+}
+
 // WithPromotion tells the desk what the intake would have made of a stored message, for
 // "This is a contribution": its suggestions and the acknowledgement policy. Without it a
 // promoted message gets no suggestions and no acknowledgement.
@@ -136,6 +142,7 @@ type Bot struct {
 	httpClient *http.Client
 	slackHTTP  httpDoer // what slack-go calls: httpClient behind the pacer
 	unpaced    bool
+	outboxGate func(ctx context.Context) // see WithOutboxGate
 	intake     func() IntakeStatus
 	promotion  func(raw []byte) store.Promotion
 	slackLink  health.Link // whether Slack answers the outbox workers
@@ -284,7 +291,14 @@ func (b *Bot) drainJobs(ctx context.Context) {
 // errors: store.UnavailableError), the runtime pauses them 1 s doubling to 10 s and the
 // items keep their attempts.
 func (b *Bot) outbox() store.OutboxRunner {
-	return store.OutboxRunner{Name: "slack", Kinds: slackKinds, Handle: b.handleOutbox, Workers: b.outboxWorkers,
+	handle := b.handleOutbox
+	if b.outboxGate != nil {
+		handle = func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+			b.outboxGate(ctx)
+			return b.handleOutbox(ctx, it)
+		}
+	}
+	return store.OutboxRunner{Name: "slack", Kinds: slackKinds, Handle: handle, Workers: b.outboxWorkers,
 		Poll: b.poll, ItemTimeout: time.Minute, StoreRetryMax: 10 * time.Second, Link: &b.slackLink, Logger: b.log,
 		Polled: func() { b.polls.Add(1) }}
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // backlogGate lets the intake go first through a backlog: while the poller stores large
-// batches one after another, the mail workers hold the item they claimed instead of
+// batches one after another, the mail and Slack workers hold the item they claimed instead of
 // taking the database and the CPU the intake needs (on a small machine, sending
 // acknowledgements alongside a 5,000-message backlog made storing it several times
 // slower). Single messages arriving one by one never close the gate, so they are

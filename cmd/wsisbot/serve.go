@@ -34,7 +34,7 @@ type app struct {
 	mailer      *mailin.AckWorker // the mail workers' handler
 	mailWorkers int               // how many mail items are sent side by side
 	mailLink    *health.Link      // whether the mail workers reach the mail server
-	gate        *backlogGate      // holds the mail workers while the intake stores a backlog
+	gate        *backlogGate      // holds the mail and Slack workers while the intake stores a backlog
 	desk        *bot.Bot
 
 	leading bool // this replica holds the mailbox lock
@@ -190,7 +190,8 @@ func (a *app) build(opt appOptions) error {
 	}
 	if cfg.Bot.BotToken != "" {
 		promotion := func(raw []byte) store.Promotion { return mailin.PromotionFor(raw, pol) }
-		opts := append([]bot.Option{bot.WithIntakeStatus(a.intakeStatus), bot.WithPromotion(promotion)}, opt.botOptions...)
+		opts := append([]bot.Option{bot.WithIntakeStatus(a.intakeStatus), bot.WithPromotion(promotion),
+			bot.WithOutboxGate(a.gate.wait)}, opt.botOptions...)
 		if opt.slackClient != nil {
 			opts = append(opts, bot.WithHTTPClient(opt.slackClient))
 		}

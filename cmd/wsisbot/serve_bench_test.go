@@ -506,28 +506,32 @@ func floor(b *testing.B, d *imaptest.Dovecot, n int) time.Duration {
 // BenchmarkServeBacklog starts serve on a fresh database with a backlog waiting in
 // Dovecot's INBOX (85% genuine contributions) and measures the time to store it all, to
 // hand every acknowledgement to SMTP and to post every card; beside it, the floor of the
-// same run. Without limits the stand-in answers at once (5,000 messages); with Slack's
-// limits a card takes about a second, so that variant has 300 messages.
+// same run. Without limits the stand-in answers at once (5,000 messages): serve still
+// keeps to Slack's pace ("unlimited"), or only honours Retry-After ("unpaced",
+// WSISBOT_SLACK_PACE=retry-after, which serve allows only towards a stand-in); with
+// Slack's limits a card takes about a second, so that variant has 300 messages.
 func BenchmarkServeBacklog(b *testing.B) {
 	for _, v := range []struct {
 		name    string
 		limited bool
 		env     string
 		def     int
+		serve   []string
 	}{
-		{"unlimited", false, "WSISBOT_BENCH_BACKLOG", 5000},
-		{"limited", true, "WSISBOT_BENCH_BACKLOG_LIMITED", 300},
+		{"unlimited", false, "WSISBOT_BENCH_BACKLOG", 5000, nil},
+		{"unpaced", false, "WSISBOT_BENCH_BACKLOG", 5000, []string{"WSISBOT_SLACK_PACE=retry-after"}},
+		{"limited", true, "WSISBOT_BENCH_BACKLOG_LIMITED", 300, nil},
 	} {
 		b.Run(v.name, func(b *testing.B) {
 			n := benchSize(b, v.env, v.def)
 			for range b.N {
-				benchServeBacklog(b, n, v.limited)
+				benchServeBacklog(b, n, v.limited, v.serve...)
 			}
 		})
 	}
 }
 
-func benchServeBacklog(b *testing.B, n int, limited bool) {
+func benchServeBacklog(b *testing.B, n int, limited bool, serveEnv ...string) {
 	b.StopTimer()
 	d := imaptest.StartDovecot(b)
 	w := newBenchWorld(b, d, limited)
@@ -539,7 +543,7 @@ func benchServeBacklog(b *testing.B, n int, limited bool) {
 	b.Logf("backlog: %d messages (%d genuine contributions), %.1f MB", n, genuine, float64(size)/1e6)
 
 	b.StartTimer()
-	p := w.startServe()
+	p := w.startServe(serveEnv...)
 	// Cards are waited for until all are posted or the window closes: a desk that keeps to
 	// Slack's pace posts about one a second, which for thousands of cards takes longer than
 	// a benchmark should; then the rate over the window is the figure.
