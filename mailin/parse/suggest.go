@@ -33,6 +33,7 @@ type Suggestion struct {
 // use.
 type vocabulary struct {
 	termSet
+	evidence
 	// kinds are the words that point to a contribution kind, in order of precedence
 	// when scores tie.
 	kinds []kindTerms
@@ -109,6 +110,8 @@ func newVocabulary() *vocabulary {
 	v.submission = v.list(
 		"submission*", "contribution*", "soumission*", "contribución", "contribuciones", "aportación", "aporte",
 		"вклад*", "предложени*", "提交", "意见", "意見", "مساهمة", "مقترح", "تقديم",
+		"input*", "our input", "recommendations", "apport*", "propositions", "aporte*", "propuestas", "материал*",
+		"意见书", "意見書", "مساهمتنا",
 	)
 
 	v.inquiry = v.list(
@@ -195,6 +198,19 @@ func newVocabulary() *vocabulary {
 	laposte.net wanadoo.fr sfr.fr terra.com uol.com.br bol.com.br`)
 
 	v.secondLevel = wordSet(`gov gouv gob go govt gv mil edu ac co com org net or ne nic ltd plc sch res int admin`)
+	v.newEvidence()
+	extra := v.extraStakeholderWords()
+	for i, st := range v.stakeholders {
+		have := map[string]bool{}
+		for _, t := range st.terms {
+			have[t.text] = true
+		}
+		for _, w := range extra[st.typ] {
+			if !have[strings.ReplaceAll(w, "*", "")] {
+				v.stakeholders[i].terms = append(v.stakeholders[i].terms, v.list(w)...)
+			}
+		}
+	}
 	v.indexTerms()
 	return v
 }
@@ -275,7 +291,9 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 	if kindSubject == "" {
 		fs = v.newFoldedText("")
 	}
-	s.Kind, s.Reasons = v.suggestKind(fs, fb, all, len(p.Attachments))
+	var lineReasons []string
+	s.ActionLines, lineReasons = v.actionLines(all)
+	s.Kind, s.Reasons = v.suggestKind(fs, fb, all, p, len(s.ActionLines))
 
 	sig := signatureLines(text, fresh)
 	lt := lineTerms{v: v, lines: map[string]foldedText{}}
@@ -287,8 +305,6 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 	s.StakeholderType, why = v.stakeholderType(p, sig, lt)
 	s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)
 
-	var lineReasons []string
-	s.ActionLines, lineReasons = v.actionLines(all)
 	s.Reasons = append(s.Reasons, lineReasons...)
 
 	s.Language = p.Language
@@ -304,51 +320,94 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 	return s
 }
 
-// suggestKind scores the kind terms, the subject counting three times the
-// text. all is the subject (even one of ours) and the text together.
-func (v *vocabulary) suggestKind(fs, fb, all foldedText, attachments int) (store.ContributionKind, []string) {
+// suggestKind decides the kind. A short message without attachment that asks
+// something (a question mark, the words of a question) is an inquiry before any topic
+// word counts: a question about workshops is no workshop request. Otherwise the
+// kind terms are scored, the subject counting three times the text, with the
+// evidence of the message's shape: a few words and a photograph are a photo contest
+// entry; asking to hold a session, a side event or a round table is a workshop
+// request; proposing someone to moderate is a nomination. all is the subject (even
+// one of ours) and the text together; topics is how many action lines the text
+// speaks of.
+func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) (store.ContributionKind, []string) {
 	subject, body := fs.s, fb.s
-	var bestKind store.ContributionKind
-	bestScore, bestTerm := 0, ""
-	subjectHit := false
-	for _, k := range v.kinds {
-		sc, st := k.terms.countIn(fs)
-		bc, bt := k.terms.countIn(fb)
-		score := 3*sc + bc
-		if sc > 0 {
-			subjectHit = true
-		}
-		if score > bestScore {
-			bestKind, bestScore = k.kind, score
-			bestTerm = st
-			if st == "" {
-				bestTerm = bt
-			}
+	attachments := 0
+	for _, a := range p.Attachments {
+		if !a.Inline {
+			attachments++
 		}
 	}
-	iq, it := v.inquiry.countIn(all)
-	questionMarks := strings.Count(body, "?") + strings.Count(body, "？") + strings.Count(body, "؟") +
-		strings.Count(subject, "?") + strings.Count(subject, "？") + strings.Count(subject, "؟")
+	bodyRunes := utf8.RuneCountInString(body)
+	short := bodyRunes < 800
 	submitted, st := v.submission.countIn(fs)
-	short := utf8.RuneCountInString(body) < 800
 
-	switch {
-	case (iq > 0 || questionMarks > 0) && attachments == 0 && short && !subjectHit && submitted == 0:
-		why := fmt.Sprintf("%d question mark(s)", questionMarks)
-		if it != "" {
-			why = quoteReason(it)
+	if asks, what := v.asksQuestion(subject, body, all); asks && attachments == 0 && short && submitted == 0 {
+		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
+	}
+
+	score := map[store.ContributionKind]int{}
+	why := map[store.ContributionKind][]string{}
+	add := func(k store.ContributionKind, n int, reason string) {
+		if n > 0 {
+			score[k] += n
+			why[k] = append(why[k], reason)
 		}
-		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking " + why}
+	}
+	scored := func(tl termList) (int, string) {
+		sc, st := tl.countIn(fs)
+		bc, bt := tl.countIn(fb)
+		if st == "" {
+			st = bt
+		}
+		return 3*sc + bc, st
+	}
+	for _, k := range v.kinds {
+		n, t := scored(k.terms)
+		add(k.kind, n, "mentions "+quoteReason(t))
+	}
+	if n, t := scored(v.moderating); n > 0 {
+		add(store.KindHLTFNomination, n, "proposes someone to "+quoteReason(t))
+	}
+	if hn, ht := v.holding.countIn(all); hn > 0 {
+		if n, t := scored(v.sessions); n > 0 {
+			add(store.KindWorkshopRequest, n+hn, "asks to hold ("+quoteReason(ht)+") "+quoteReason(t))
+		}
+	}
+	if n, t := scored(v.formatWords); n > 0 {
+		add(store.KindFormat, n, "speaks of how the Forum is run: "+quoteReason(t))
+	}
+	if n, t := scored(v.otherKind); n > 0 {
+		add(store.KindOther, n, "no contribution: "+quoteReason(t))
+	}
+	if onlyImages(p) && bodyRunes < 400 {
+		n, t := scored(v.photo)
+		reason := "a short text and a photograph"
+		if n > 0 {
+			reason += ", " + quoteReason(t)
+		}
+		add(store.KindPhotoContest, 4+n, reason)
+	}
+	best, bestScore := store.KindOther, 0
+	for _, k := range []store.ContributionKind{store.KindHLTFNomination, store.KindPhotoContest, store.KindWorkshopRequest,
+		store.KindFormat, store.KindThematic, store.KindOther} {
+		if score[k] > bestScore {
+			best, bestScore = k, score[k]
+		}
+	}
+	_, weak := v.inquiry.countIn(all)
+	switch {
 	case bestScore > 0:
-		return bestKind, []string{fmt.Sprintf("kind %s: mentions %s (score %d)", bestKind, quoteReason(bestTerm), bestScore)}
+		return best, []string{fmt.Sprintf("kind %s: %s (score %d)", best, strings.Join(why[best], ", "), bestScore)}
 	case submitted > 0 || attachments > 0 && !short:
 		why := "subject says " + quoteReason(st)
 		if submitted == 0 {
 			why = "long text with attachments"
 		}
 		return store.KindThematic, []string{"kind thematic: official submission without a kind named: " + why}
-	case iq > 0 || questionMarks > 0:
-		return store.KindInquiry, []string{"kind inquiry: asks a question"}
+	case weak != "":
+		return store.KindInquiry, []string{"kind inquiry: asks a question (" + quoteReason(weak) + ")"}
+	case topics > 0 && bodyRunes >= 200:
+		return store.KindThematic, []string{fmt.Sprintf("kind thematic: speaks of %d WSIS action line(s) without naming a kind", topics)}
 	}
 	return store.KindOther, []string{"kind other: no kind named"}
 }
