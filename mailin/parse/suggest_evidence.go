@@ -35,6 +35,17 @@ type evidence struct {
 	// governmentDomains are government bodies not under a government domain
 	// (regulators on .org.uk, .fr...); academicDomains the same for academia.
 	governmentDomains map[string]bool
+	// themes are the subjects of the consultation beside the action lines ("digital
+	// divide"): a long text on them that names no kind is a thematic submission.
+	themes termList
+	// webmailNames are the providers of personal addresses, under any country's domain
+	// (yahoo.com.hk, hotmail.co.uk).
+	webmailNames map[string]bool
+	// governmentBodies are the government words that name a body outright, even in a
+	// line with a job title ("Adviser, Ministry of ICT").
+	governmentBodies termList
+	// legalForms are the legal forms of companies (Ltd, ПАО, 有限公司).
+	legalForms termList
 }
 
 // newEvidence adds the evidence lists to the vocabulary's term set.
@@ -86,7 +97,7 @@ func (v *vocabulary) newEvidence() {
 		"unsubscribe", "désinscription", "désinscrire", "retirer mon adresse", "darse de baja", "отписаться", "退订",
 		"不要再给我发邮件", "إلغاء الاشتراك",
 		"focal point", "point focal", "punto focal", "контактным лицом", "联络人", "聯絡人", "جهة الاتصال",
-		"thank you for", "merci pour", "un grand merci", "agradecemos", "благодарим", "谢谢您的", "نشكركم",
+		"merci pour", "un grand merci", "agradecemos", "благодарим", "谢谢您的", "نشكركم",
 		"brochure", "our services", "nos services", "nuestros servicios", "наши услуги",
 		"for your information", "pour information", "para su información", "к сведению", "для информации", "供参考",
 		"les comparto", "we share", "informe", "report",
@@ -103,7 +114,7 @@ func (v *vocabulary) newEvidence() {
 		"director", "directora", "directeur", "directrice", "manager", "gerente", "officer", "head of", "chief",
 		"ceo", "cto", "president", "presidenta", "président", "présidente", "chairman", "chair", "coordinator",
 		"coordinador", "coordinadora", "coordinateur", "coordinatrice", "adviser", "advisor", "conseiller", "conseillère",
-		"asesor", "asesora", "counsel", "secretary", "secrétaire", "secretario", "secretaria", "commissioner",
+		"asesor", "asesora", "counsel", "secretary", "secrétaire", "secretario", "commissioner",
 		"engineer", "ingeniero", "ingénieur", "professor", "profesor", "profesora", "professeur", "lecturer",
 		"fellow", "specialist", "especialista", "spécialiste", "responsable", "chargé", "chargée", "cheffe", "chef",
 		"ambassador", "ambassadeur", "ambassadrice", "embajador", "inspecteur", "inspector", "analyst", "analyste",
@@ -113,6 +124,17 @@ func (v *vocabulary) newEvidence() {
 		"主任", "经理", "經理", "司长", "处长", "局长", "教授", "研究员", "秘书长", "总监", "工程师",
 		"مدير", "مديرة", "رئيس", "مستشار", "أستاذ", "منسق", "مهندس", "المدير التنفيذي",
 	)
+	v.themes = v.list("digital divide", "digital inclusion", "fracture numérique", "inclusion numérique", "brecha digital",
+		"inclusión digital", "цифров* неравенств*", "цифров* разрыв*", "цифров* грамотност*", "数字鸿沟", "数字包容", "數碼共融",
+		"الفجوة الرقمية", "الشمول الرقمي")
+	v.webmailNames = wordSet(`gmail googlemail yahoo ymail hotmail outlook live msn aol icloud mail yandex rambler
+	qq 163 126 sina sohu yeah foxmail protonmail gmx web orange free laposte wanadoo terra uol bol rediffmail`)
+	v.legalForms = v.list("ltd", "inc", "llc", "gmbh", "plc", "sarl", "s.a.", "c.a.", "corp", "corporation",
+		"пао", "ооо", "оао", "зао", "ао", "有限公司", "股份有限公司", "شركة")
+	v.governmentBodies = v.list("ministry", "ministère", "ministerio", "министерств*", "وزارة", "government",
+		"gouvernement", "gobierno", "правительств*", "政府", "حكومة", "embassy", "ambassade", "embajada", "permanent mission",
+		"mission permanente", "misión permanente", "постоянн* представительств*", "agency", "agence", "agencia", "агентств*",
+		"federal office", "office fédéral")
 	v.governmentDomains = wordSet(`ofcom.org.uk arcep.fr admin.ch gc.ca bundesnetzagentur.de agcom.it cnmc.es
 	ancom.ro rtr.at bipt.be acma.gov.au ictqatar.qa anrt.ma inpt.ma ntra.gov.eg citc.gov.sa cra.gov.qa
 	trai.gov.in ncc.gov.ng ca.go.ke ucc.co.ug icasa.org.za nca.org.gh crc.gov.co ift.org.mx subtel.cl enacom.gob.ar
@@ -130,6 +152,37 @@ func (v *vocabulary) newEvidence() {
 			v.internationalDomains[d] = true
 		}
 	}
+}
+
+// isWebmail reports whether a domain gives personal addresses: no evidence of who writes.
+func (v *vocabulary) isWebmail(domain string) bool {
+	if v.freemailDomains[domain] {
+		return true
+	}
+	labels := strings.Split(domain, ".")
+	// yahoo.com.hk, hotmail.co.uk, gmail.com.ar: a webmail name under a country.
+	return len(labels) >= 3 && v.webmailNames[labels[0]] && v.secondLevel[labels[1]] && len(labels[2]) == 2
+}
+
+// countryLanguage is the UN language of a country code domain where one language is
+// the rule (yahoo.fr, mail.ru, 163.com.cn), or "".
+func countryLanguage(domain string) string {
+	labels := strings.Split(domain, ".")
+	switch labels[len(labels)-1] {
+	case "fr", "sn", "ci", "ml", "bf", "ne", "tg", "bj", "ga", "cm", "cd", "cg", "mg", "ht":
+		return langFrench
+	case "es", "mx", "ar", "co", "cl", "pe", "ve", "ec", "bo", "py", "uy", "cr", "pa", "gt", "hn", "sv", "ni", "do", "cu":
+		return langSpanish
+	case "ru", "by", "kz", "kg":
+		return langRussian
+	case "cn", "tw", "hk", "mo":
+		return langChinese
+	case "sa", "eg", "ae", "jo", "iq", "sy", "ly", "sd", "om", "ye", "kw", "qa", "bh", "ps", "lb":
+		return langArabic
+	case "uk", "us", "au", "nz", "ie", "gh", "ng", "ke", "ug", "za", "jm":
+		return langEnglish
+	}
+	return ""
 }
 
 // asksQuestion reports whether a text asks something: a question mark (？ and ؟
