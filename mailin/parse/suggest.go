@@ -348,7 +348,11 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	short := bodyRunes < 800
 	submitted, st := v.submission.countIn(fs)
 
-	if asks, what := v.asksQuestion(subject, body, all); asks && attachments == 0 && short && submitted == 0 {
+	// Asking to hold a session ("Could a 90-minute slot be reserved for us?") is a
+	// request, even with a question mark.
+	hn, ht := v.holding.countIn(all)
+	sn, _ := v.sessions.countIn(all)
+	if asks, what := v.asksQuestion(subject, body, all); asks && attachments == 0 && short && submitted == 0 && (hn == 0 || sn == 0) {
 		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
 	}
 
@@ -375,7 +379,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if n, t := scored(v.moderating); n > 0 {
 		add(store.KindHLTFNomination, n, "proposes someone to "+quoteReason(t))
 	}
-	if hn, ht := v.holding.countIn(all); hn > 0 {
+	if hn > 0 {
 		if n, t := scored(v.sessions); n > 0 {
 			add(store.KindWorkshopRequest, n+hn, "asks to hold ("+quoteReason(ht)+") "+quoteReason(t))
 		}
@@ -512,9 +516,18 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms) (str
 					continue
 				}
 			}
+			// "Association", "foundation", "network" are also in the names of other
+			// bodies (IEEE Standards Association, Internet Society): with a word of
+			// another type in the same part, they do not count.
+			other := false
+			for _, st := range v.stakeholders {
+				if n, _ := st.terms.countIn(ft); n > 0 && st.typ != store.StakeholderCivilSociety {
+					other = true
+				}
+			}
 			for _, st := range v.stakeholders {
 				n, term := st.terms.distinctIn(ft)
-				if n == 0 {
+				if n == 0 || other && st.typ == store.StakeholderCivilSociety {
 					continue
 				}
 				w := 2
@@ -661,7 +674,7 @@ func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms) string 
 		return shorten(strings.TrimSpace(m[2]), 120)
 	}
 	if name != "" && v.isOrganisationLine(name, lt) {
-		if n, _ := v.jobTitles.countIn(lt.get(name)); n == 0 {
+		if n, _ := v.jobTitles.countIn(lt.get(name)); n == 0 && !v.startsWithUnit(name) {
 			return shorten(name, 120)
 		}
 	}
@@ -691,7 +704,7 @@ func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms) string 
 				continue
 			}
 			if v.isOrganisationLine(part, lt) {
-				return shorten(strings.Trim(part, " \t,;-–—|()"), 120)
+				return shorten(strings.Trim(v.dropUnit(part), " \t,;-–—|()"), 120)
 			}
 		}
 	}
@@ -700,7 +713,7 @@ func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms) string 
 		for _, line := range candidates {
 			for _, part := range lineSegments(line) {
 				if namesDomain(part, label) {
-					return shorten(strings.Trim(part, " \t,;-–—|()"), 120)
+					return shorten(strings.Trim(v.dropUnit(part), " \t,;-–—|()"), 120)
 				}
 			}
 		}

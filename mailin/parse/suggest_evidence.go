@@ -32,6 +32,10 @@ type evidence struct {
 	// jobTitles are the words of a position held: a line or part of a line with one
 	// names a person's title, not their organisation.
 	jobTitles termList
+	// units are the words of a team or office inside an organisation ("L'équipe de",
+	// «Пресс-служба», «فريق»): dropped from the front of a signature line, and a display
+	// name made of one does not name the organisation.
+	units termList
 	// governmentDomains are government bodies not under a government domain
 	// (regulators on .org.uk, .fr...); academicDomains the same for academia.
 	governmentDomains map[string]bool
@@ -61,7 +65,7 @@ func (v *vocabulary) newEvidence() {
 		"هل يمكن", "هل يجب", "هل التسجيل", "متى سيتم", "كيف يمكنني", "ما هي", "ما هو", "وما هي",
 	)
 	v.holding = v.list(
-		"organise", "organize", "organising", "organizing", "to hold", "host a", "request a", "requests a",
+		"organise", "organize", "organising", "organizing", "to hold", "host a", "convene", "to run a", "be reserved", "request a", "requests a",
 		"would like to request", "like to propose an", "like to propose a", "propose an interactive", "reserve", "slot",
 		"organiser", "organisons", "animer", "réserver", "créneau", "demande de séance", "demande d'organisation",
 		"organizar", "organización de", "proponer una", "solicita", "solicitamos", "solicitud de",
@@ -70,12 +74,12 @@ func (v *vocabulary) newEvidence() {
 		"تنظيم", "عقد جلسة", "بطلب", "طلب تنظيم", "طلب جلسة",
 	)
 	v.sessions = v.list(
-		"session", "side event", "panel", "round table", "roundtable", "event",
-		"séance", "table ronde", "panel", "événement parallèle",
-		"sesión", "mesa redonda", "evento paralelo", "panel",
-		"сесси*", "круглый стол", "круглого стола", "мероприяти*",
-		"分论坛", "分會場", "专题会议", "專題會議", "讲习班", "边会",
-		"جلسة", "فعالية جانبية", "ندوة",
+		"session", "side event", "panel", "round table", "roundtable", "event", "dialogue", "debate",
+		"séance", "table ronde", "panel", "événement parallèle", "débat", "dialogue",
+		"sesión", "mesa redonda", "evento paralelo", "panel", "debate", "diálogo", "conversatorio",
+		"сесси*", "круглый стол", "круглого стола", "мероприяти*", "секци*", "дискусси*", "панельн*",
+		"分论坛", "分會場", "专题会议", "專題會議", "讲习班", "边会", "圆桌", "圓桌", "座谈会", "座談會", "对话会",
+		"جلسة", "فعالية جانبية", "ندوة", "حلقة نقاش", "طاولة مستديرة", "حوار",
 	)
 	v.moderating = v.list(
 		"to moderate", "moderate the", "moderator", "to chair", "facilitator",
@@ -104,11 +108,12 @@ func (v *vocabulary) newEvidence() {
 	)
 	v.formatWords = v.list(
 		"interactive", "structure of", "how the week", "parallel sessions", "shorter sessions", "fewer panels",
-		"déroulement", "sessions plus courtes", "plus ouvert",
-		"organización del foro", "sesiones", "más diálogo",
-		"короткие выступления",
-		"互动", "互動",
-		"صيغة", "شكل المنتدى", "تنظيم المنتدى", "تفاعلية", "أقصر",
+		"how the forum", "the programme earlier", "tracks", "exhibition floor", "remote participation",
+		"déroulement", "sessions plus courtes", "plus ouvert", "participation à distance",
+		"organización del foro", "sesiones", "más diálogo", "dinámica del foro", "participación remota",
+		"короткие выступления", "организации форума", "удалённ* участи*", "дистанционн* участи*",
+		"互动", "互動", "远程参与", "遠程參加", "论坛安排", "論壇安排",
+		"صيغة", "شكل المنتدى", "تنظيم المنتدى", "تفاعلية", "أقصر", "تطوير المنتدى", "جلسات قصيرة", "المشاركة عن بعد",
 	)
 	v.jobTitles = v.list(
 		"director", "directora", "directeur", "directrice", "manager", "gerente", "officer", "head of", "chief",
@@ -129,10 +134,11 @@ func (v *vocabulary) newEvidence() {
 		"الفجوة الرقمية", "الشمول الرقمي")
 	v.webmailNames = wordSet(`gmail googlemail yahoo ymail hotmail outlook live msn aol icloud mail yandex rambler
 	qq 163 126 sina sohu yeah foxmail protonmail gmx web orange free laposte wanadoo terra uol bol rediffmail`)
-	v.legalForms = v.list("ltd", "inc", "llc", "gmbh", "plc", "sarl", "s.a.", "c.a.", "corp", "corporation",
+	v.units = v.list("team", "the team", "press office", "l'équipe", "équipe", "l'équipe de", "equipo", "el equipo",
+		"пресс-служба", "пресс-службы", "команда", "团队", "團隊", "فريق", "مكتب")
+	v.legalForms = v.list("ab", "oy", "nv", "bv", "spa", "srl", "ltd", "inc", "llc", "gmbh", "plc", "sarl", "s.a.", "c.a.", "corp", "corporation",
 		"пао", "ооо", "оао", "зао", "ао", "有限公司", "股份有限公司", "شركة")
-	v.governmentBodies = v.list("ministry", "ministère", "ministerio", "министерств*", "وزارة", "government",
-		"gouvernement", "gobierno", "правительств*", "政府", "حكومة", "embassy", "ambassade", "embajada", "permanent mission",
+	v.governmentBodies = v.list("ministry", "ministère", "ministerio", "министерств*", "وزارة", "embassy", "ambassade", "embajada", "permanent mission",
 		"mission permanente", "misión permanente", "постоянн* представительств*", "agency", "agence", "agencia", "агентств*",
 		"federal office", "office fédéral")
 	v.governmentDomains = wordSet(`ofcom.org.uk arcep.fr admin.ch gc.ca bundesnetzagentur.de agcom.it cnmc.es
@@ -340,7 +346,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"национальн* агентств*", "федеральн* служб*", "представительств*", "роскомнадзор",
 			"国家", "总局", "管理局", "特别行政区", "特別行政區", "郵電局", "邮电局", "部长", "国务院",
 			"الهيئة العامة", "هيئة تنظيم", "وزارة", "الحكومة"},
-		store.StakeholderAcademia: {"institute", "institut", "instituto", "институт*", "university college",
+		store.StakeholderAcademia: {"ieee", "etsi", "standards association", "standards organization", "institute", "institut", "instituto", "институт*", "university college",
 			"laboratory of", "research centre", "research center", "centre de recherche", "centro de investigación",
 			"координационн* центр*", "cctld", "network information centre", "internet registry", "registro de direcciones",
 			"мгу", "спбгу", "ниу", "вшэ", "科学院", "中国科学院", "研究中心", "الجامعة", "كلية"},
@@ -350,4 +356,40 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 		store.StakeholderPrivateSector: {"s.a.", "c.a.", "group", "groupe", "grupo", "группа",
 			"corporation", "limited", "holdings", "пао", "ао", "шрк", "集团", "技术有限公司", "股份", "مجموعة", "ش.م.م"},
 	}
+}
+
+// startsWithUnit reports whether s starts with the name of a team or office
+// ("L'équipe de …", «Пресс-служба …», «فريق …»).
+func (v *vocabulary) startsWithUnit(s string) bool {
+	return v.dropUnit(s) != s
+}
+
+// dropUnit drops a team or office from the front of s: "L'équipe de La Quadrature du
+// Net" is "La Quadrature du Net", «Пресс-служба Ассоциации …» is «Ассоциации …».
+func (v *vocabulary) dropUnit(s string) string {
+	f := foldText(s)
+	best := 0
+	for _, t := range v.units {
+		if strings.HasPrefix(f, t.folded) && len(t.folded) > best {
+			best = len(t.folded)
+		}
+	}
+	if best == 0 {
+		return s
+	}
+	// The folded prefix has as many runes as the original's: drop that many.
+	n := utf8.RuneCountInString(f[:best])
+	rest := s
+	for i := 0; i < n && rest != ""; i++ {
+		_, size := utf8.DecodeRuneInString(rest)
+		rest = rest[size:]
+	}
+	rest = strings.TrimLeft(rest, " \t")
+	for _, w := range []string{"de ", "del ", "of ", "d'"} {
+		rest = strings.TrimPrefix(rest, w)
+	}
+	if strings.TrimSpace(rest) == "" {
+		return s
+	}
+	return strings.TrimSpace(rest)
 }
