@@ -132,8 +132,8 @@ func (v *vocabulary) newEvidence() {
 	v.themes = v.list("digital divide", "digital inclusion", "fracture numérique", "inclusion numérique", "brecha digital",
 		"inclusión digital", "цифров* неравенств*", "цифров* разрыв*", "цифров* грамотност*", "数字鸿沟", "数字包容", "數碼共融",
 		"الفجوة الرقمية", "الشمول الرقمي")
-	v.webmailNames = wordSet(`gmail googlemail yahoo ymail hotmail outlook live msn aol icloud mail yandex rambler
-	qq 163 126 sina sohu yeah foxmail protonmail gmx web orange free laposte wanadoo terra uol bol rediffmail`)
+	v.webmailNames = wordSet(`gmail googlemail yahoo ymail hotmail outlook live msn aol icloud yandex rambler
+	qq 163 126 sina sohu yeah foxmail protonmail gmx terra uol bol rediffmail`)
 	v.units = v.list("team", "the team", "press office", "l'équipe", "équipe", "l'équipe de", "equipo", "el equipo",
 		"пресс-служба", "пресс-службы", "команда", "团队", "團隊", "فريق", "مكتب")
 	v.legalForms = v.list("ab", "oy", "nv", "bv", "spa", "srl", "ltd", "inc", "llc", "gmbh", "plc", "sarl", "s.a.", "c.a.", "corp", "corporation",
@@ -167,7 +167,7 @@ func (v *vocabulary) isWebmail(domain string) bool {
 	}
 	labels := strings.Split(domain, ".")
 	// yahoo.com.hk, hotmail.co.uk, gmail.com.ar: a webmail name under a country.
-	return len(labels) >= 3 && v.webmailNames[labels[0]] && v.secondLevel[labels[1]] && len(labels[2]) == 2
+	return len(labels) == 3 && v.webmailNames[labels[0]] && isAnyOf(labels[1], "co", "com", "net", "ne") && len(labels[2]) == 2
 }
 
 // countryLanguage is the UN language of a country code domain where one language is
