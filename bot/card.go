@@ -157,6 +157,11 @@ func (b *Bot) cardBlocks(d cardData, now time.Time, withActions bool) []slack.Bl
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(strings.Join(parts, "   "), maxSectionText), nil, nil))
 	}
 
+	// Why the suggestions, while something is still only suggested.
+	if len(c.SuggestionReasons) > 0 && (c.Kind == nil || c.StakeholderType == nil || c.Organisation == "") {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("_Why suggested:_ "+escapeMrkdwn(strings.Join(c.SuggestionReasons, " · ")), maxContextText)))
+	}
+
 	if d.First != nil {
 		text := d.First.FreshText
 		if strings.TrimSpace(text) == "" {

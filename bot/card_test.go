@@ -352,3 +352,25 @@ func (d *desk) waitPolls(n int64) {
 		return true
 	})
 }
+
+// TestCardShowsWhySuggested checks the card says what the suggestions rest on, escaped,
+// while they are only suggestions.
+func TestCardShowsWhySuggested(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, deskOptions{})
+	m := d.email("a.person@mincom.gov.xx", "Contribution", "Please find our contribution attached.")
+	m.Suggestion = store.Suggestion{Kind: store.KindThematic, StakeholderType: store.StakeholderGovernment,
+		Reasons: []string{`kind thematic: official submission without a kind named: subject says "contribution"`,
+			`stakeholder government: sender domain mincom.gov.xx (gov.xx), signature "Ministry of <Communications>"`}}
+	res := d.ingest(m)
+	d.waitCard(res[0].ContributionID)
+	posts := d.slack.Calls("chat.postMessage")
+	if len(posts) != 1 {
+		t.Fatalf("%d posts", len(posts))
+	}
+	all := strings.Join(blockTexts(t, posts[0].Param("blocks")), "\n")
+	want := `stakeholder government: sender domain mincom.gov.xx (gov.xx), signature "Ministry of &lt;Communications&gt;"`
+	if !strings.Contains(all, "Why suggested") || !strings.Contains(all, want) {
+		t.Errorf("the card lacks the reasons:\n%s", all)
+	}
+}

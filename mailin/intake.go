@@ -98,6 +98,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 			StakeholderType: sg.StakeholderType,
 			ActionLines:     sg.ActionLines,
 			Organisation:    sg.Organisation,
+			Reasons:         sg.Reasons,
 		}
 		if in.Language == "" {
 			in.Language = sg.Language

@@ -152,6 +152,7 @@ type Contribution struct {
 	FromEmail                string            `db:"from_email" json:"from_email"`
 	Organisation             string            `db:"organisation" json:"organisation"`
 	OrganisationSuggested    string            `db:"organisation_suggested" json:"organisation_suggested"`
+	SuggestionReasons        pq.StringArray    `db:"suggestion_reasons" json:"-"`
 	Subject                  string            `db:"subject" json:"subject"`
 	ReceivedAt               time.Time         `db:"received_at" json:"received_at"`
 	DeadlineName             string            `db:"deadline_name" json:"deadline_name"`
@@ -194,7 +195,7 @@ func (c *Contribution) EffectiveStakeholderType() string {
 
 const contributionColumns = `id, ref, status, outcome, kind, kind_suggested, stakeholder_type,
 	stakeholder_type_suggested, action_lines, action_lines_suggested, sdgs, language, from_name,
-	from_email, organisation, organisation_suggested, subject, received_at, deadline_name,
+	from_email, organisation, organisation_suggested, suggestion_reasons, subject, received_at, deadline_name,
 	deadline_at, late, assignee, revision_of_suggested, history, ack_status, ack_suppressed_reason,
 	ack_sent_at, ack_error, slack_channel, slack_ts, created_at, updated_at`
 
@@ -515,7 +516,7 @@ var (
 	contributionsTable = table{"contributions", []string{"seq", "ref", "kind_suggested", "stakeholder_type_suggested",
 		"action_lines_suggested", "language", "from_name", "from_email", "organisation_suggested", "subject", "received_at",
 		"deadline_name", "deadline_at", "late", "revision_of_suggested", "history", "ack_status", "ack_suppressed_reason",
-		"created_at", "updated_at"}}
+		"created_at", "updated_at", "suggestion_reasons"}}
 	eventsTable = table{"events", []string{"contribution_id", "at", "actor", "action", "old_status", "new_status", "details"}}
 )
 
@@ -529,7 +530,7 @@ func contributionValues(c newContribution, m *Inbound) []any {
 func appendContributionValues(dst []any, c newContribution, m *Inbound) []any {
 	return append(dst, nil, nil, nullString(string(c.kind)), nullString(c.stakeholderType), textArray(c.lines), m.Language,
 		m.FromName, m.FromEmail, c.organisation, m.Subject, c.received, c.deadline.Name, c.deadline.LastInstant(),
-		c.deadline.IsLate(c.received), c.revisionOf, c.history, c.ackStatus, c.reason, c.now, c.now)
+		c.deadline.IsLate(c.received), c.revisionOf, c.history, c.ackStatus, c.reason, c.now, c.now, textArray(c.reasons))
 }
 
 func eventValues(cid int64, at time.Time, actor, action string, oldS, newS Status, details string) []any {

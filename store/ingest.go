@@ -81,6 +81,8 @@ type Suggestion struct {
 	StakeholderType string
 	ActionLines     []string
 	Organisation    string
+	// Reasons say what the suggestions rest on, for the card.
+	Reasons []string
 }
 
 // IngestPolicy is what the intake decides automatically.

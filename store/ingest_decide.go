@@ -21,7 +21,7 @@ func (m *Inbound) normalise() {
 		*p = CleanText(*p)
 	}
 	m.Suggestion.Kind = ContributionKind(CleanText(string(m.Suggestion.Kind)))
-	for _, l := range []*[]string{&m.References, &m.Warnings, &m.Suggestion.ActionLines} {
+	for _, l := range []*[]string{&m.References, &m.Warnings, &m.Suggestion.ActionLines, &m.Suggestion.Reasons} {
 		if *l != nil {
 			*l = CleanTexts(*l)
 		}
@@ -176,6 +176,7 @@ type newContribution struct {
 	kind                          ContributionKind
 	stakeholderType, organisation string
 	lines                         []string
+	reasons                       []string // why the suggestions
 	received, now                 time.Time
 	deadline                      Deadline
 	revisionOf                    *int64
@@ -296,7 +297,7 @@ func (bc *batchContext) decideContribution(m *Inbound, now time.Time, noAck stri
 		st = ""
 	}
 	lines := slices.DeleteFunc(slices.Clone(sg.ActionLines), func(a string) bool { return !ValidActionLine(a) })
-	c := newContribution{kind: kind, stakeholderType: st, organisation: sg.Organisation, lines: lines,
+	c := newContribution{kind: kind, stakeholderType: st, organisation: sg.Organisation, lines: lines, reasons: sg.Reasons,
 		received: received, now: now, deadline: bc.phases.DeadlineFor(kind, received),
 		history: bc.pol.AckWindow > 0 && now.Sub(received) > bc.pol.AckWindow}
 	c.card = !c.history || bc.pol.HistoryCards

@@ -34,12 +34,13 @@ Commands:
   export    write every contribution as csv, json or xlsx
   report    write the consultation at a glance: an HTML page and an XLSX workbook
   phases    print the phases and deadlines relative to now
+  inspect   parse, sort and suggest for .eml files, as JSON (no database, no configuration)
   config    check the configuration and print it, secrets masked
   version   print the version
 
 Settings are environment variables (see README.md, Configuration); --config FILE also
-reads them from a TOML file whose keys are the same names. Every command but help and
-version checks all of them first and stops, naming the setting, when one is invalid.
+reads them from a TOML file whose keys are the same names. Every command but help,
+version and inspect checks all of them first and stops, naming the setting, when one is invalid.
 `
 
 // commandHelp is each command's help: what --help prints.
@@ -117,6 +118,7 @@ Print the phases and deadlines (WSISBOT_PHASES) relative to now (WSISBOT_CLOCK).
 Check every setting and print the configuration, secrets masked. An invalid setting is
 named and the exit status is 1.
 `,
+		"inspect": inspectHelp,
 		"version": `Usage: wsisbot version
 
 Print the version.
@@ -185,6 +187,9 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 	if cmd == "version" {
 		fmt.Fprintln(stdout, "wsisbot", version)
 		return nil
+	}
+	if cmd == "inspect" {
+		return cmdInspect(rest, stdout)
 	}
 	cfg, err := loadConfig(*configPath, getenv)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/emersion/go-message/charset"
 	"github.com/emersion/go-message/textproto"
 )
 
@@ -219,7 +218,7 @@ func Parse(raw []byte, lim Limits) (*Parsed, error) {
 	}
 	p := &parser{
 		lim:      lim,
-		wd:       &mime.WordDecoder{CharsetReader: charset.Reader},
+		wd:       &mime.WordDecoder{CharsetReader: charsetReader},
 		budget:   2*len(raw) + decodeSlack,
 		htmlLeft: [2]int{maxSanitizedHTML, maxSanitizedHTML},
 	}

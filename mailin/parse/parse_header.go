@@ -206,7 +206,8 @@ func decodeWordBytes(word string) string {
 	default:
 		return word
 	}
-	return bestEffortString(string(raw))
+	s, _ := guessCharset(raw)
+	return s
 }
 
 // addressList parses an address header leniently: net/mail first, then a
@@ -601,25 +602,35 @@ func decodeCharset(b []byte, cs string) (string, charsetStatus) {
 		}
 		return bestEffortString(string(b)), charsetGuessed
 	}
+	if e := lookupCharset(cs); e != nil && isUTF8Encoding(e) {
+		// "unicode-1-1-utf-8", "cp65001": UTF-8 by another name.
+		return decodeCharset(b, "utf-8")
+	}
 	r, err := charsetReader(cs, bytes.NewReader(b))
 	if err != nil {
-		return bestEffortString(string(b)), charsetUnknown
+		// An unknown label: the charset is guessed from the bytes, not taken for Latin-1.
+		s, _ := guessCharset(b)
+		return lfString([]byte(s)), charsetUnknown
 	}
 	out, err := io.ReadAll(r)
 	if err != nil {
-		return bestEffortString(string(b)), charsetUnknown
+		s, _ := guessCharset(b)
+		return lfString([]byte(s)), charsetUnknown
 	}
 	return string(bytes.ToValidUTF8(out, []byte("\uFFFD"))), charsetOK
 }
 
 // charsetReader converts what r reads from charset cs (not UTF-8) to UTF-8; an error
 // when cs is unknown.
+//
+// The label is looked up as mailers write it (lookupCharset: WHATWG labels, IANA
+// names, mail-library aliases); go-message's table comes last. Mail labelled Latin-1
+// is mostly windows-1252 (curly quotes in 0x80-0x9F), as browsers assume: the WHATWG
+// index says so.
 func charsetReader(cs string, r io.Reader) (io.Reader, error) {
-	switch cs = charsetLabel(cs); cs {
-	case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1":
-		// Mail labelled Latin-1 is mostly windows-1252 (curly quotes in
-		// 0x80-0x9F), as browsers assume.
-		cs = "windows-1252"
+	cs = charsetLabel(cs)
+	if e := lookupCharset(cs); e != nil {
+		return e.NewDecoder().Reader(r), nil
 	}
 	return charset.Reader(cs, r)
 }

@@ -293,7 +293,9 @@ func TestIsNoReplyAddress(t *testing.T) {
 
 func TestIsWebmailDomain(t *testing.T) {
 	for domain, want := range map[string]bool{"gmail.com": true, " GMAIL.com ": true, "qq.com": true, "yandex.ru": true,
-		"gov.example": false, "itu.int": false, "": false} {
+		"gov.example": false, "itu.int": false, "": false,
+		// A provider under a country's domain; a government's mail host is not one.
+		"yahoo.com.hk": true, "hotmail.co.uk": true, "gmail.com.ar": true, "mail.gov.ng": false, "live.gov.xx": false} {
 		if got := IsWebmailDomain(domain); got != want {
 			t.Errorf("IsWebmailDomain(%q) = %v", domain, got)
 		}

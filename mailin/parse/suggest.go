@@ -33,6 +33,7 @@ type Suggestion struct {
 // use.
 type vocabulary struct {
 	termSet
+	evidence
 	// kinds are the words that point to a contribution kind, in order of precedence
 	// when scores tie.
 	kinds []kindTerms
@@ -109,6 +110,8 @@ func newVocabulary() *vocabulary {
 	v.submission = v.list(
 		"submission*", "contribution*", "soumission*", "contribución", "contribuciones", "aportación", "aporte",
 		"вклад*", "предложени*", "提交", "意见", "意見", "مساهمة", "مقترح", "تقديم",
+		"input*", "our input", "recommendations", "apport*", "propositions", "aporte*", "propuestas", "материал*",
+		"意见书", "意見書", "مساهمتنا",
 	)
 
 	v.inquiry = v.list(
@@ -195,6 +198,19 @@ func newVocabulary() *vocabulary {
 	laposte.net wanadoo.fr sfr.fr terra.com uol.com.br bol.com.br`)
 
 	v.secondLevel = wordSet(`gov gouv gob go govt gv mil edu ac co com org net or ne nic ltd plc sch res int admin`)
+	v.newEvidence()
+	extra := v.extraStakeholderWords()
+	for i, st := range v.stakeholders {
+		have := map[string]bool{}
+		for _, t := range st.terms {
+			have[t.text] = true
+		}
+		for _, w := range extra[st.typ] {
+			if !have[strings.ReplaceAll(w, "*", "")] {
+				v.stakeholders[i].terms = append(v.stakeholders[i].terms, v.list(w)...)
+			}
+		}
+	}
 	v.indexTerms()
 	return v
 }
@@ -275,7 +291,9 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 	if kindSubject == "" {
 		fs = v.newFoldedText("")
 	}
-	s.Kind, s.Reasons = v.suggestKind(fs, fb, all, len(p.Attachments))
+	var lineReasons []string
+	s.ActionLines, lineReasons = v.actionLines(all)
+	s.Kind, s.Reasons = v.suggestKind(fs, fb, all, p, len(s.ActionLines))
 
 	sig := signatureLines(text, fresh)
 	lt := lineTerms{v: v, lines: map[string]foldedText{}}
@@ -287,8 +305,6 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 	s.StakeholderType, why = v.stakeholderType(p, sig, lt)
 	s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)
 
-	var lineReasons []string
-	s.ActionLines, lineReasons = v.actionLines(all)
 	s.Reasons = append(s.Reasons, lineReasons...)
 
 	s.Language = p.Language
@@ -298,57 +314,114 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 	if s.Language == "" {
 		s.Language = DetectLanguage(fresh, p.Subject, p.Headers)
 	}
+	if s.Language == "" && strings.TrimSpace(fresh+p.Subject) != "" {
+		// A few words say nothing: the country of the sender's address may.
+		if s.Language = countryLanguage(emailDomain(p.From.Email)); s.Language != "" {
+			s.Reasons = append(s.Reasons, "language "+s.Language+": from the sender's country domain")
+			return s
+		}
+	}
 	if s.Language != "" {
 		s.Reasons = append(s.Reasons, "language "+s.Language)
 	}
 	return s
 }
 
-// suggestKind scores the kind terms, the subject counting three times the
-// text. all is the subject (even one of ours) and the text together.
-func (v *vocabulary) suggestKind(fs, fb, all foldedText, attachments int) (store.ContributionKind, []string) {
+// suggestKind decides the kind. A short message without attachment that asks
+// something (a question mark, the words of a question) is an inquiry before any topic
+// word counts: a question about workshops is no workshop request. Otherwise the
+// kind terms are scored, the subject counting three times the text, with the
+// evidence of the message's shape: a few words and a photograph are a photo contest
+// entry; asking to hold a session, a side event or a round table is a workshop
+// request; proposing someone to moderate is a nomination. all is the subject (even
+// one of ours) and the text together; topics is how many action lines the text
+// speaks of.
+func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) (store.ContributionKind, []string) {
 	subject, body := fs.s, fb.s
-	var bestKind store.ContributionKind
-	bestScore, bestTerm := 0, ""
-	subjectHit := false
-	for _, k := range v.kinds {
-		sc, st := k.terms.countIn(fs)
-		bc, bt := k.terms.countIn(fb)
-		score := 3*sc + bc
-		if sc > 0 {
-			subjectHit = true
-		}
-		if score > bestScore {
-			bestKind, bestScore = k.kind, score
-			bestTerm = st
-			if st == "" {
-				bestTerm = bt
-			}
+	attachments := 0
+	for _, a := range p.Attachments {
+		if !a.Inline {
+			attachments++
 		}
 	}
-	iq, it := v.inquiry.countIn(all)
-	questionMarks := strings.Count(body, "?") + strings.Count(body, "？") + strings.Count(body, "؟") +
-		strings.Count(subject, "?") + strings.Count(subject, "？") + strings.Count(subject, "؟")
+	bodyRunes := utf8.RuneCountInString(body)
+	short := bodyRunes < 800
 	submitted, st := v.submission.countIn(fs)
-	short := utf8.RuneCountInString(body) < 800
 
-	switch {
-	case (iq > 0 || questionMarks > 0) && attachments == 0 && short && !subjectHit && submitted == 0:
-		why := fmt.Sprintf("%d question mark(s)", questionMarks)
-		if it != "" {
-			why = quoteReason(it)
+	// Asking to hold a session ("Could a 90-minute slot be reserved for us?") is a
+	// request, even with a question mark.
+	hn, ht := v.holding.countIn(all)
+	sn, _ := v.sessions.countIn(all)
+	if asks, what := v.asksQuestion(subject, body, all); asks && attachments == 0 && short && submitted == 0 && (hn == 0 || sn == 0) {
+		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
+	}
+
+	score := map[store.ContributionKind]int{}
+	why := map[store.ContributionKind][]string{}
+	add := func(k store.ContributionKind, n int, reason string) {
+		if n > 0 {
+			score[k] += n
+			why[k] = append(why[k], reason)
 		}
-		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking " + why}
-	case bestScore > 0:
-		return bestKind, []string{fmt.Sprintf("kind %s: mentions %s (score %d)", bestKind, quoteReason(bestTerm), bestScore)}
+	}
+	scored := func(tl termList) (int, string) {
+		sc, st := tl.countIn(fs)
+		bc, bt := tl.countIn(fb)
+		if st == "" {
+			st = bt
+		}
+		return 3*sc + bc, st
+	}
+	for _, k := range v.kinds {
+		n, t := scored(k.terms)
+		add(k.kind, n, "mentions "+quoteReason(t))
+	}
+	if n, t := scored(v.moderating); n > 0 {
+		add(store.KindHLTFNomination, n, "proposes someone to "+quoteReason(t))
+	}
+	if hn > 0 {
+		if n, t := scored(v.sessions); n > 0 {
+			add(store.KindWorkshopRequest, n+hn, "asks to hold ("+quoteReason(ht)+") "+quoteReason(t))
+		}
+	}
+	if n, t := scored(v.formatWords); n > 0 {
+		add(store.KindFormat, n, "speaks of how the Forum is run: "+quoteReason(t))
+	}
+	notice, noticeTerm := scored(v.otherKind)
+	if onlyImages(p) && bodyRunes < 400 {
+		n, t := scored(v.photo)
+		reason := "a short text and a photograph"
+		if n > 0 {
+			reason += ", " + quoteReason(t)
+		}
+		add(store.KindPhotoContest, 4+n, reason)
+	}
+	best, bestScore := store.KindOther, 0
+	for _, k := range []store.ContributionKind{store.KindHLTFNomination, store.KindPhotoContest, store.KindWorkshopRequest,
+		store.KindFormat, store.KindThematic} {
+		if score[k] > bestScore {
+			best, bestScore = k, score[k]
+		}
+	}
+	_, weak := v.inquiry.countIn(all)
+	themes, _ := v.themes.countIn(all)
+	switch {
+	case bestScore > 0 && bestScore >= notice:
+		return best, []string{fmt.Sprintf("kind %s: %s (score %d)", best, strings.Join(why[best], ", "), bestScore)}
+	case submitted > 0 && submitted >= notice:
+		return store.KindThematic, []string{"kind thematic: official submission without a kind named: subject says " + quoteReason(st)}
+	case notice > 0:
+		return store.KindOther, []string{fmt.Sprintf("kind other: no contribution: %s (score %d)", quoteReason(noticeTerm), notice)}
 	case submitted > 0 || attachments > 0 && !short:
 		why := "subject says " + quoteReason(st)
 		if submitted == 0 {
 			why = "long text with attachments"
 		}
 		return store.KindThematic, []string{"kind thematic: official submission without a kind named: " + why}
-	case iq > 0 || questionMarks > 0:
-		return store.KindInquiry, []string{"kind inquiry: asks a question"}
+	case weak != "":
+		return store.KindInquiry, []string{"kind inquiry: asks a question (" + quoteReason(weak) + ")"}
+	case (topics > 0 || themes > 0) && bodyRunes >= 200:
+		return store.KindThematic, []string{fmt.Sprintf("kind thematic: speaks of %d WSIS action line(s) without naming a kind", topics)}
 	}
 	return store.KindOther, []string{"kind other: no kind named"}
 }
@@ -388,9 +461,12 @@ func actionLineNumber(reason string) int {
 	return n
 }
 
-// stakeholderType scores the sender's domain (3 for gov, int, edu and ac
-// domains, 1 for plain .org and .com) and the organisation words of the
-// name, organisation and signature (2). Two points are needed.
+// stakeholderType scores the sender's domain, read structurally (3 for a
+// government, international or academic domain, 2 for a company's .com or an
+// association's .org, nothing for a personal address), and the organisation words
+// of the name, the organisation header and the signature (2), read in the parts of
+// a line that are not a job title: "Policy Director, Digital Rights Foundation" is
+// a foundation, "Gerente de Asuntos Regulatorios" says nothing. Two points are needed.
 func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms) (string, string) {
 	score := map[string]int{}
 	why := map[string][]string{}
@@ -405,52 +481,90 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms) (str
 	if len(labels) >= 3 {
 		sld = labels[len(labels)-2]
 	}
+	gov, govWhy := v.governmentDomain(domain)
+	acad, acadWhy := academicDomain(domain)
 	switch {
-	case domain == "" || v.freemailDomains[domain]:
+	case domain == "" || v.isWebmail(domain):
 	case tld == "int" || v.internationalDomains[domain] || hasParentIn(domain, v.internationalDomains):
-		add(store.StakeholderInternationalO, 3, "domain "+domain)
-	case tld == "gov" || tld == "mil" || (len(tld) == 2 && isAnyOf(sld, "gov", "gouv", "gob", "go", "govt", "gv", "mil")) ||
-		strings.HasSuffix(domain, ".admin.ch") || domain == "admin.ch" || strings.HasSuffix(domain, ".gc.ca"):
-		add(store.StakeholderGovernment, 3, "domain "+domain)
-	case tld == "edu" || (len(tld) == 2 && isAnyOf(sld, "edu", "ac")):
-		add(store.StakeholderAcademia, 3, "domain "+domain)
+		add(store.StakeholderInternationalO, 3, "sender domain "+domain+" (international organisation)")
+	case gov:
+		add(store.StakeholderGovernment, 3, "sender domain "+domain+" ("+govWhy+")")
+	case acad:
+		add(store.StakeholderAcademia, 3, "sender domain "+domain+" ("+acadWhy+")")
 	case tld == "org" || (len(tld) == 2 && isAnyOf(sld, "org", "or")):
-		add(store.StakeholderCivilSociety, 1, "domain "+domain)
+		add(store.StakeholderCivilSociety, 2, "sender domain "+domain+" (.org)")
 	case tld == "com" || tld == "biz" || (len(tld) == 2 && isAnyOf(sld, "co", "com", "ne")):
-		add(store.StakeholderPrivateSector, 1, "domain "+domain)
+		add(store.StakeholderPrivateSector, 2, "sender domain "+domain+" (company)")
 	}
 	// Organisation words: 2 points from the name, the Organization header
 	// or a short signature line; from a long line (a sentence), 1 point per
 	// distinct word, at most 2.
 	lines := append([]string{p.From.Name, p.Headers[hdrOrganization]}, sig...)
 	wordScore := map[string]int{}
+	wordWhy := map[string]string{}
+	fromLine := map[string]bool{} // words found in a short line, not a sentence
 	for i, line := range lines {
-		ft := lt.get(line)
-		long := i >= 2 && (utf8.RuneCountInString(ft.s) > 80 || endsSentence(ft.s))
-		for _, st := range v.stakeholders {
-			n, term := st.terms.distinctIn(ft)
-			if n == 0 {
-				continue
-			}
-			w := 2
-			if long {
-				w = min(n, 2)
-			}
-			if w > wordScore[st.typ] {
-				if wordScore[st.typ] == 0 {
-					why[st.typ] = append(why[st.typ], "mentions "+quoteReason(term))
+		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line))
+		parts := []string{line}
+		if !long {
+			parts = lineSegments(line)
+		}
+		for _, part := range parts {
+			ft := lt.get(part)
+			if !long && len(parts) > 1 || i >= 2 && !long {
+				if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(ft) {
+					continue
 				}
-				wordScore[st.typ] = w
+			}
+			// "Association", "foundation", "network" are also in the names of other
+			// bodies (IEEE Standards Association, Internet Society): with a word of
+			// another type in the same part, they do not count.
+			other := false
+			for _, st := range v.stakeholders {
+				if n, _ := st.terms.countIn(ft); n > 0 && st.typ != store.StakeholderCivilSociety {
+					other = true
+				}
+			}
+			for _, st := range v.stakeholders {
+				n, term := st.terms.distinctIn(ft)
+				if n == 0 || other && st.typ == store.StakeholderCivilSociety {
+					continue
+				}
+				w := 2
+				if long {
+					w = min(n, 2)
+				} else {
+					fromLine[st.typ] = true
+				}
+				if w > wordScore[st.typ] {
+					if wordScore[st.typ] == 0 {
+						where := "signature"
+						switch i {
+						case 0:
+							where = "name"
+						case 1:
+							where = "organisation header"
+						}
+						if long {
+							wordWhy[st.typ] = where + " mentions " + quoteReason(term)
+						} else {
+							wordWhy[st.typ] = where + " " + quoteReason(shorten(part, 60))
+						}
+					}
+					wordScore[st.typ] = w
+				}
 			}
 		}
 	}
 	for typ, n := range wordScore {
 		score[typ] += n
+		why[typ] = append(why[typ], wordWhy[typ])
 	}
 	best, bestScore := store.StakeholderOther, 1
 	for _, typ := range []string{store.StakeholderInternationalO, store.StakeholderGovernment, store.StakeholderAcademia,
 		store.StakeholderCivilSociety, store.StakeholderPrivateSector} {
-		if score[typ] > bestScore {
+		// On a tie, a signature line outweighs a sentence that mentions an organisation.
+		if score[typ] > bestScore || score[typ] == bestScore && best != store.StakeholderOther && fromLine[typ] && !fromLine[best] {
 			best, bestScore = typ, score[typ]
 		}
 	}
@@ -458,12 +572,32 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms) (str
 		if domain == "" {
 			return best, "no sender domain"
 		}
-		if v.freemailDomains[domain] {
-			return best, "personal address " + domain + " and no organisation word"
+		if v.isWebmail(domain) {
+			return best, "personal address " + domain + " (no evidence) and no organisation in the signature"
 		}
 		return best, "nothing conclusive in domain " + domain
 	}
 	return best, strings.Join(why[best], ", ")
+}
+
+// namesOrganisationType reports whether a line part holds one of the organisation
+// words that name a body outright (ministry, university, foundation...), even beside
+// a job title: "Professor at the University of Ghana".
+func (v *vocabulary) namesOrganisationType(ft foldedText) bool {
+	for _, st := range v.stakeholders {
+		if n, _ := st.terms.countIn(ft); n > 0 {
+			switch st.typ {
+			case store.StakeholderAcademia, store.StakeholderCivilSociety, store.StakeholderInternationalO:
+				return true
+			}
+		}
+	}
+	// "Commissioner", "Regulatory affairs", "Telecommunications policy": the
+	// government and company words a title takes are not enough; a ministry or a
+	// company's legal form is.
+	n, _ := v.governmentBodies.countIn(ft)
+	m, _ := v.legalForms.countIn(ft)
+	return n+m > 0
 }
 
 func isAnyOf(s string, set ...string) bool {
@@ -527,8 +661,10 @@ func (v *vocabulary) isOrganisationLine(line string, lt lineTerms) bool {
 var displayNameOrgRE = regexp.MustCompile(`^(.+?)\s*(?:\||/|–|—| - |,|\()\s*(.+?)\)?$`)
 
 // organisation names the sender's organisation: the Organization header,
-// the organisation part of the display name, a signature line with an
-// organisation word, or the domain.
+// the organisation part of the display name, the part of a signature line with an
+// organisation word that is not a job title ("Policy Director, Digital Rights
+// Foundation" names the foundation), a signature line that spells the sender's
+// domain ("Globex Events" for globexevents.com), or the domain.
 func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms) string {
 	if org := strings.TrimSpace(p.Headers[hdrOrganization]); org != "" {
 		return shorten(org, 120)
@@ -538,26 +674,68 @@ func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms) string 
 		return shorten(strings.TrimSpace(m[2]), 120)
 	}
 	if name != "" && v.isOrganisationLine(name, lt) {
-		return shorten(name, 120)
+		if n, _ := v.jobTitles.countIn(lt.get(name)); n == 0 && !v.startsWithUnit(name) {
+			return shorten(name, 120)
+		}
 	}
 	// Signatures end with the organisation: look from the bottom, at short
 	// lines that are not sentences or list items.
+	var candidates []string
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := sig[i]
 		if utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line) {
 			continue
 		}
-		if v.isOrganisationLine(line, lt) {
-			return shorten(strings.Trim(line, " \t,;-–—|"), 120)
+		candidates = append(candidates, line)
+	}
+	for _, line := range candidates {
+		if !v.isOrganisationLine(line, lt) {
+			continue
+		}
+		parts := []string{line}
+		if n, _ := v.jobTitles.countIn(lt.get(line)); n > 0 || strings.ContainsAny(line, "|/") {
+			// "Policy Director, Digital Rights Foundation": the title is left out. A line
+			// without one stays whole ("Universidad Andina, Cusco").
+			parts = lineSegments(line)
+		}
+		for _, part := range parts {
+			ft := lt.get(part)
+			if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(ft) {
+				continue
+			}
+			if v.isOrganisationLine(part, lt) {
+				return shorten(strings.Trim(v.dropUnit(part), " \t,;-–—|()"), 120)
+			}
 		}
 	}
-	return v.domainOrganisation(emailDomain(p.From.Email))
+	domain := emailDomain(p.From.Email)
+	if label := v.domainLabel(domain); domain != "" && !v.isWebmail(domain) {
+		for _, line := range candidates {
+			for _, part := range lineSegments(line) {
+				if namesDomain(part, label) {
+					return shorten(strings.Trim(v.dropUnit(part), " \t,;-–—|()"), 120)
+				}
+			}
+		}
+	}
+	return v.domainOrganisation(domain)
 }
 
 // endsSentence reports whether line ends with sentence punctuation (spaces after it
 // aside), in the six languages.
+// A full stop after an abbreviation ("Telefónica Venezolana C.A.", "Acme Inc.")
+// ends no sentence.
 func endsSentence(line string) bool {
-	r, _ := utf8.DecodeLastRuneInString(strings.TrimRightFunc(line, unicode.IsSpace))
+	line = strings.TrimRightFunc(line, unicode.IsSpace)
+	r, _ := utf8.DecodeLastRuneInString(line)
+	if r == '.' {
+		fields := strings.Fields(line)
+		last := strings.TrimSuffix(fields[len(fields)-1], ".")
+		first, _ := utf8.DecodeRuneInString(last)
+		if len(fields) > 1 && len(last) <= 4 && (strings.Contains(last, ".") || unicode.IsUpper(first)) {
+			return false
+		}
+	}
 	return strings.ContainsRune(".:;!?。：；！？؟", r)
 }
 
@@ -579,7 +757,7 @@ func isAcronym(s string) bool {
 // domainOrganisation names an organisation after its domain: "ncc.gov.ng"
 // is "NCC", "numerique-solidaire.org" is "Numerique Solidaire".
 func (v *vocabulary) domainOrganisation(domain string) string {
-	if domain == "" || v.freemailDomains[domain] {
+	if domain == "" || v.isWebmail(domain) {
 		return ""
 	}
 	labels := strings.Split(domain, ".")

@@ -114,8 +114,9 @@ func TestSuggestStakeholderType(t *testing.T) {
 		{"ООО", "", "a@svyaztech.ru", `ООО "СвязьТехИнвест"`, "private_sector"},
 		{"有限公司", "", "a@huaxin-tech.com.cn", "华信通信技术有限公司", "private_sector"},
 		{"شركة", "", "a@example.ae", "شركة الاتصالات المتحدة", "private_sector"},
-		{"plain .org", "", "a@example.org", "", "other"},
-		{"plain .com", "", "a@example.com", "", "other"},
+		{"plain .org: an association's domain", "", "a@example.org", "", "civil_society"},
+		{"plain .com: a company's domain", "", "a@example.com", "", "private_sector"},
+		{"plain .net says nothing", "", "a@example.net", "", "other"},
 		{"personal address", "Tom Becker", "tom.becker@gmail.com", "Tom", "other"},
 		{"no address", "", "", "", "other"},
 	} {
@@ -408,5 +409,87 @@ func checkFoldedPair(t *testing.T, rawSubject, rawBody string) {
 					w.name, tm.text, w.got.counts[tm.id], w.want.counts[tm.id])
 			}
 		}
+	}
+}
+
+// TestSuggestHardCases pins what the evaluation set taught: questions about workshops,
+// requests that never say "workshop", nominations phrased as a proposal, photo entries
+// of a few words, job titles beside organisations.
+func TestSuggestHardCases(t *testing.T) {
+	img := []Attachment{{Filename: "IMG_0001.jpg", ContentType: "image/jpeg"}}
+	for _, tc := range []struct {
+		name        string
+		p           *Parsed
+		kind        store.ContributionKind
+		stakeholder string
+		org         string
+	}{
+		{"question about workshop deadlines", &Parsed{From: Address{Email: "n@example.pk"}, Subject: "Workshop deadline",
+			Text: "Could you tell us whether the deadline for workshop proposals is still 10 February?\n\nNighat\nPolicy Director, Digital Rights Foundation"},
+			store.KindInquiry, store.StakeholderCivilSociety, "Digital Rights Foundation"},
+		{"question in Russian", &Parsed{From: Address{Email: "a@example.ru"}, Subject: "Вопрос по семинарам",
+			Text: "Подскажите, пожалуйста, до какого числа принимаются заявки на семинары."}, store.KindInquiry, "", ""},
+		{"question in Chinese with a full-width mark", &Parsed{From: Address{Email: "a@example.cn"}, Subject: "研讨会",
+			Text: "请问研讨会的申请截止日期是哪一天？"}, store.KindInquiry, "", ""},
+		{"question in Arabic", &Parsed{From: Address{Email: "a@example.tn"}, Subject: "ورش العمل",
+			Text: "هل يمكن أن تخبرونا عن آخر موعد لتقديم طلبات ورش العمل"}, store.KindInquiry, "", ""},
+		{"side event from a company on webmail", &Parsed{From: Address{Email: "kasa.digital@gmail.com"}, Subject: "Side event on mobile money",
+			Text: "Our company would like to organise a side event during the Forum on mobile money.\n\nKwame Asante\nCEO, Kasa Digital Ltd"},
+			store.KindWorkshopRequest, store.StakeholderPrivateSector, "Kasa Digital Ltd"},
+		{"round table in Russian", &Parsed{From: Address{Email: "a@example.ru"}, Subject: "Организация круглого стола",
+			Text: "Министерство предлагает провести круглый стол по умным городам."}, store.KindWorkshopRequest, "", ""},
+		{"proposing someone to moderate", &Parsed{From: Address{Email: "a@example.org"}, Subject: "We propose Dr Eva Nkosi to moderate",
+			Text: "We propose Dr Eva Nkosi to moderate the high-level session on emerging technologies."}, store.KindHLTFNomination, "", ""},
+		{"three words and a photograph", &Parsed{From: Address{Email: "t@gmail.com"}, Subject: "Connected village",
+			Text: "Girls coding, Ghana.", Attachments: img}, store.KindPhotoContest, store.StakeholderOther, ""},
+		{"vague subject, long text on themes", &Parsed{From: Address{Email: "a@commtech.gov.ng"}, Subject: "Our input",
+			Text: "Good afternoon,\n\nOur priorities are affordable broadband in rural areas and digital skills for young people." +
+				" We hope the Forum gives them the room they deserve this year.\n\nRegards,\nDr. Bashir Ahmed\nDirector, ICT Policy\nFederal Ministry of Communications"},
+			store.KindThematic, store.StakeholderGovernment, "Federal Ministry of Communications"},
+		{"an official on a personal address", &Parsed{From: Address{Email: "herve.kone@gmail.com"}, Subject: "Photo",
+			Text: "Voici ma photo.\n\nHervé Koné\nInspecteur pédagogique\nMinistère de l'Éducation nationale, Côte d'Ivoire", Attachments: img},
+			store.KindPhotoContest, store.StakeholderGovernment, "Ministère de l'Éducation nationale, Côte d'Ivoire"},
+		{"an international organisation on .org", &Parsed{From: Address{Email: "a@francophonie.org"}, Subject: "Proposition",
+			Text: "Voir ci-joint.\n\nOrganisation internationale de la Francophonie"}, "", store.StakeholderInternationalO, ""},
+		{"a company by its domain", &Parsed{From: Address{Email: "sam@globexevents.com"}, Subject: "Stands",
+			Text: "Our brochure is attached.\n\nSam Ritter\nSales | Globex Events"}, "", store.StakeholderPrivateSector, "Globex Events"},
+		{"a regulatory title is no regulator", &Parsed{From: Address{Email: "j@gmail.com"}, Subject: "Aporte",
+			Text: "Proponemos que el Foro trate la infraestructura resiliente.\n\nJavier Castillo\nGerente de Asuntos Regulatorios\nTelefónica Venezolana C.A."},
+			"", store.StakeholderPrivateSector, "Telefónica Venezolana C.A."},
+		{"a slot asked for with a question mark is a request", &Parsed{From: Address{Email: "a@mict.gov.tt"}, Subject: "Request",
+			Text: "We wish to convene a ministerial dialogue during the Forum week. Could a 90-minute slot be reserved for us?"},
+			store.KindWorkshopRequest, store.StakeholderGovernment, ""},
+		{"the team is not the organisation", &Parsed{From: Address{Email: "contact@laquadrature.net"}, Subject: "Contribution",
+			Text: "Notre contribution est jointe.\n\nL'équipe de La Quadrature du Net"}, "", "", "La Quadrature du Net"},
+		{"an association in a technical body's name", &Parsed{From: Address{Name: "IEEE Standards Association", Email: "standards@ieee.org"},
+			Subject: "Call for participation", Text: "Join our working groups."}, "", store.StakeholderAcademia, "IEEE Standards Association"},
+		{"a department in a title is no government", &Parsed{From: Address{Email: "j.lind@ericsson.com"}, Subject: "Suggestions",
+			Text: "Publish the programme earlier.\n\nJohan Lind\nHead of Government Relations, Ericsson AB"}, "", store.StakeholderPrivateSector, "Ericsson AB"},
+		{"webmail under a country domain", &Parsed{From: Address{Email: "lee@yahoo.com.hk"}, Subject: "意見",
+			Text: "希望論壇討論長者數碼共融。"}, "", store.StakeholderOther, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := Suggest(tc.p)
+			if tc.kind != "" && s.Kind != tc.kind {
+				t.Errorf("Kind = %q, want %q (reasons %q)", s.Kind, tc.kind, s.Reasons)
+			}
+			if tc.stakeholder != "" && s.StakeholderType != tc.stakeholder {
+				t.Errorf("StakeholderType = %q, want %q (reasons %q)", s.StakeholderType, tc.stakeholder, s.Reasons)
+			}
+			if tc.org != "" && s.Organisation != tc.org {
+				t.Errorf("Organisation = %q, want %q", s.Organisation, tc.org)
+			}
+		})
+	}
+}
+
+// TestSuggestReasonsNameTheEvidence checks the card says what the stakeholder type
+// rests on: the sender's domain and the signature line.
+func TestSuggestReasonsNameTheEvidence(t *testing.T) {
+	s := Suggest(&Parsed{From: Address{Email: "a@mincom.gov.xx"}, Subject: "Contribution",
+		Text: "Please find our contribution attached.\n\nRegards,\nA. Person\nMinistry of Communications"})
+	want := `stakeholder government: sender domain mincom.gov.xx (gov.xx), signature "Ministry of Communications"`
+	if !slices.Contains(s.Reasons, want) {
+		t.Errorf("reasons %q, want %q among them", s.Reasons, want)
 	}
 }

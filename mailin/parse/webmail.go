@@ -3,8 +3,8 @@ package parse
 import "strings"
 
 // IsWebmailDomain reports whether domain is a webmail or consumer mail provider's
-// (gmail.com, yandex.ru, qq.com…): anyone can have an address there, so it says nothing
+// (gmail.com, yandex.ru, qq.com, yahoo.com.hk…): anyone can have an address there, so it says nothing
 // about an organisation.
 func IsWebmailDomain(domain string) bool {
-	return defaultVocabulary().freemailDomains[strings.ToLower(strings.TrimSpace(domain))]
+	return defaultVocabulary().isWebmail(strings.ToLower(strings.TrimSpace(domain)))
 }

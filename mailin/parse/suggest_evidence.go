@@ -1,0 +1,395 @@
+package parse
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/wsis/wsisbot/store"
+)
+
+// evidence is the second half of the vocabulary: what tells a question from a request,
+// a request to hold a session from a mention of one, a job title from an organisation,
+// and the domains that say who writes.
+type evidence struct {
+	// asking are the words of a question in the six languages ("could you tell us",
+	// «подскажите», «¿», «请问», «هل يمكن»): with a question mark, they make a short
+	// message without attachment an inquiry before any topic word counts.
+	asking termList
+	// holding are the verbs of asking to hold or organise something at the Forum;
+	// sessions the names of what is held ("side event", «круглый стол», «分论坛»).
+	// Together they make a workshop request that never says "workshop".
+	holding, sessions termList
+	// moderating are the words of proposing someone to chair or moderate a session.
+	moderating termList
+	// photo words name a photograph, for a short message with an image attached.
+	photo termList
+	// otherKind are the words of messages that are no contribution: invitations,
+	// press releases, thanks, changes of address, unsubscribing.
+	otherKind termList
+	// formatWords speak of how the Forum is run.
+	formatWords termList
+	// jobTitles are the words of a position held: a line or part of a line with one
+	// names a person's title, not their organisation.
+	jobTitles termList
+	// units are the words of a team or office inside an organisation ("L'équipe de",
+	// «Пресс-служба», «فريق»): dropped from the front of a signature line, and a display
+	// name made of one does not name the organisation.
+	units termList
+	// governmentDomains are government bodies not under a government domain
+	// (regulators on .org.uk, .fr...); academicDomains the same for academia.
+	governmentDomains map[string]bool
+	// themes are the subjects of the consultation beside the action lines ("digital
+	// divide"): a long text on them that names no kind is a thematic submission.
+	themes termList
+	// webmailNames are the providers of personal addresses, under any country's domain
+	// (yahoo.com.hk, hotmail.co.uk).
+	webmailNames map[string]bool
+	// governmentBodies are the government words that name a body outright, even in a
+	// line with a job title ("Adviser, Ministry of ICT").
+	governmentBodies termList
+	// legalForms are the legal forms of companies (Ltd, ПАО, 有限公司).
+	legalForms termList
+}
+
+// newEvidence adds the evidence lists to the vocabulary's term set.
+func (v *vocabulary) newEvidence() {
+	v.asking = v.list(
+		"could you tell", "could you please tell", "can you tell", "could you confirm", "could you let us know",
+		"is it possible", "will it be possible", "is there", "do i need", "do we need", "when will", "where can",
+		"how can", "how do", "would it be possible",
+		"pourriez-vous", "pouvez-vous", "est-ce que", "serait-il possible", "est-il possible", "à qui faut-il",
+		"quisiera saber", "podrían indicarnos", "podrian indicarnos", "nos podrían", "nos podrian", "¿", "se puede",
+		"подскажите", "не могли бы", "просим сообщить", "можно ли", "нужна ли", "есть ли", "когда будет",
+		"请问", "是否可以", "是否", "可以吗", "吗？", "如何", "請問", "是否可以",
+		"هل يمكن", "هل يجب", "هل التسجيل", "متى سيتم", "كيف يمكنني", "ما هي", "ما هو", "وما هي",
+	)
+	v.holding = v.list(
+		"organise", "organize", "organising", "organizing", "to hold", "host a", "convene", "to run a", "be reserved", "request a", "requests a",
+		"would like to request", "like to propose an", "like to propose a", "propose an interactive", "reserve", "slot",
+		"organiser", "organisons", "animer", "réserver", "créneau", "demande de séance", "demande d'organisation",
+		"organizar", "organización de", "proponer una", "solicita", "solicitamos", "solicitud de",
+		"провести", "проведение", "проведения", "организовать", "включить в программу", "заявка на", "просит включить",
+		"举办", "舉辦", "申请举办", "申請舉辦", "拟于",
+		"تنظيم", "عقد جلسة", "بطلب", "طلب تنظيم", "طلب جلسة",
+	)
+	v.sessions = v.list(
+		"session", "side event", "panel", "round table", "roundtable", "event", "dialogue", "debate",
+		"séance", "table ronde", "panel", "événement parallèle", "débat", "dialogue",
+		"sesión", "mesa redonda", "evento paralelo", "panel", "debate", "diálogo", "conversatorio",
+		"сесси*", "круглый стол", "круглого стола", "мероприяти*", "секци*", "дискусси*", "панельн*",
+		"分论坛", "分會場", "专题会议", "專題會議", "讲习班", "边会", "圆桌", "圓桌", "座谈会", "座談會", "对话会",
+		"جلسة", "فعالية جانبية", "ندوة", "حلقة نقاش", "طاولة مستديرة", "حوار",
+	)
+	v.moderating = v.list(
+		"to moderate", "moderate the", "moderator", "to chair", "facilitator",
+		"animer la session", "pour animer", "faciliter la session", "pour faciliter", "modérer", "facilitateur", "facilitatrice",
+		"para moderar", "moderar la", "moderadora", "moderador", "facilitadora", "facilitador",
+		"модерации", "модератор*", "ведущего", "фасилитатор*",
+		"主持", "主持人",
+		"لإدارة الجلسة", "لإدارة جلسة", "لتكون ميسرة", "ميسّر", "ميسر", "ميسرة",
+	)
+	v.photo = v.list(
+		"photo*", "picture", "image", "foto*", "fotografía", "фото*", "фотографи*", "снимок",
+		"照片", "摄影", "攝影", "相片", "صورة", "صورتي", "الصور", "التصوير",
+	)
+	v.otherKind = v.list(
+		"invitation", "invite you", "pleased to invite", "invitons", "vous inviter", "invitación", "invitarles",
+		"приглашаем", "邀请您", "دعوتكم", "دعوة لحضور",
+		"press release", "communiqué de presse", "nota de prensa", "пресс-релиз*", "新闻稿", "بيان صحفي",
+		"newsletter", "lettre d'information", "boletín", "рассылк*", "نشرة",
+		"unsubscribe", "désinscription", "désinscrire", "retirer mon adresse", "darse de baja", "отписаться", "退订",
+		"不要再给我发邮件", "إلغاء الاشتراك",
+		"focal point", "point focal", "punto focal", "контактным лицом", "联络人", "聯絡人", "جهة الاتصال",
+		"merci pour", "un grand merci", "agradecemos", "благодарим", "谢谢您的", "نشكركم",
+		"brochure", "our services", "nos services", "nuestros servicios", "наши услуги",
+		"for your information", "pour information", "para su información", "к сведению", "для информации", "供参考",
+		"les comparto", "we share", "informe", "report",
+	)
+	v.formatWords = v.list(
+		"interactive", "structure of", "how the week", "parallel sessions", "shorter sessions", "fewer panels",
+		"how the forum", "the programme earlier", "tracks", "exhibition floor", "remote participation",
+		"déroulement", "sessions plus courtes", "plus ouvert", "participation à distance",
+		"organización del foro", "sesiones", "más diálogo", "dinámica del foro", "participación remota",
+		"короткие выступления", "организации форума", "удалённ* участи*", "дистанционн* участи*",
+		"互动", "互動", "远程参与", "遠程參加", "论坛安排", "論壇安排",
+		"صيغة", "شكل المنتدى", "تنظيم المنتدى", "تفاعلية", "أقصر", "تطوير المنتدى", "جلسات قصيرة", "المشاركة عن بعد",
+	)
+	v.jobTitles = v.list(
+		"director", "directora", "directeur", "directrice", "manager", "gerente", "officer", "head of", "chief",
+		"ceo", "cto", "president", "presidenta", "président", "présidente", "chairman", "chair", "coordinator",
+		"coordinador", "coordinadora", "coordinateur", "coordinatrice", "adviser", "advisor", "conseiller", "conseillère",
+		"asesor", "asesora", "counsel", "secretary", "secrétaire", "secretario", "commissioner",
+		"engineer", "ingeniero", "ingénieur", "professor", "profesor", "profesora", "professeur", "lecturer",
+		"fellow", "specialist", "especialista", "spécialiste", "responsable", "chargé", "chargée", "cheffe", "chef",
+		"ambassador", "ambassadeur", "ambassadrice", "embajador", "inspecteur", "inspector", "analyst", "analyste",
+		"sales", "policy", "communications officer", "editor", "rédacteur", "journalist",
+		"директор*", "руководител*", "начальник*", "менеджер*", "специалист*", "советник*", "председател*", "инженер*",
+		"заместител*", "второй секретарь", "первый секретарь", "профессор*", "доцент*", "главный редактор",
+		"主任", "经理", "經理", "司长", "处长", "局长", "教授", "研究员", "秘书长", "总监", "工程师",
+		"مدير", "مديرة", "رئيس", "مستشار", "أستاذ", "منسق", "مهندس", "المدير التنفيذي",
+	)
+	v.themes = v.list("digital divide", "digital inclusion", "fracture numérique", "inclusion numérique", "brecha digital",
+		"inclusión digital", "цифров* неравенств*", "цифров* разрыв*", "цифров* грамотност*", "数字鸿沟", "数字包容", "數碼共融",
+		"الفجوة الرقمية", "الشمول الرقمي")
+	v.webmailNames = wordSet(`gmail googlemail yahoo ymail hotmail outlook live msn aol icloud yandex rambler
+	qq 163 126 sina sohu yeah foxmail protonmail gmx terra uol bol rediffmail`)
+	v.units = v.list("team", "the team", "press office", "l'équipe", "équipe", "l'équipe de", "equipo", "el equipo",
+		"пресс-служба", "пресс-службы", "команда", "团队", "團隊", "فريق", "مكتب")
+	v.legalForms = v.list("ab", "oy", "nv", "bv", "spa", "srl", "ltd", "inc", "llc", "gmbh", "plc", "sarl", "s.a.", "c.a.", "corp", "corporation",
+		"пао", "ооо", "оао", "зао", "ао", "有限公司", "股份有限公司", "شركة")
+	v.governmentBodies = v.list("ministry", "ministère", "ministerio", "министерств*", "وزارة", "embassy", "ambassade", "embajada", "permanent mission",
+		"mission permanente", "misión permanente", "постоянн* представительств*", "agency", "agence", "agencia", "агентств*",
+		"federal office", "office fédéral")
+	v.governmentDomains = wordSet(`ofcom.org.uk arcep.fr admin.ch gc.ca bundesnetzagentur.de agcom.it cnmc.es
+	ancom.ro rtr.at bipt.be acma.gov.au ictqatar.qa anrt.ma inpt.ma ntra.gov.eg citc.gov.sa cra.gov.qa
+	trai.gov.in ncc.gov.ng ca.go.ke ucc.co.ug icasa.org.za nca.org.gh crc.gov.co ift.org.mx subtel.cl enacom.gob.ar
+	anatel.gov.br osiptel.gob.pe conatel.gob.ve`)
+	for _, d := range strings.Fields(`un.org unesco.org undp.org unctad.org fao.org unep.org unwomen.org wfp.org
+	ilo.org intracen.org unodc.org unicef.org unido.org unitar.org unhcr.org uneca.org unescap.org cepal.org
+	unece.org unfpa.org ifad.org iaea.org worldbank.org oecd.org europa.eu unu.edu unops.org who.int wipo.int
+	itu.int wmo.int upu.int wto.org imf.org afdb.org iadb.org adb.org isdb.org ebrd.com eib.org caf.com
+	africa-union.org au.int oas.org francophonie.org thecommonwealth.org cto.int apt.int atu-uat.org
+	rcc.org.ru eecommission.org cis.minsk.by e-cis.info iacis.org alecso.org isesco.org.ma arableague.org
+	las.int gcc-sg.org asean.org saarc-sec.org segib.org sela.org aladi.org comunidadandina.org caricom.org
+	ecowas.int sadc.int eac.int comesa.int igad.int unesco.org.cn paho.org ohchr.org unaids.org unhabitat.org
+	unfccc.int cbd.int itso.int intelsat.int icao.int imo.org gsma.com`) {
+		if d != "gsma.com" {
+			v.internationalDomains[d] = true
+		}
+	}
+}
+
+// isWebmail reports whether a domain gives personal addresses: no evidence of who writes.
+func (v *vocabulary) isWebmail(domain string) bool {
+	if v.freemailDomains[domain] {
+		return true
+	}
+	labels := strings.Split(domain, ".")
+	// yahoo.com.hk, hotmail.co.uk, gmail.com.ar: a webmail name under a country.
+	return len(labels) == 3 && v.webmailNames[labels[0]] && isAnyOf(labels[1], "co", "com", "net", "ne") && len(labels[2]) == 2
+}
+
+// countryLanguage is the UN language of a country code domain where one language is
+// the rule (yahoo.fr, mail.ru, 163.com.cn), or "".
+func countryLanguage(domain string) string {
+	labels := strings.Split(domain, ".")
+	switch labels[len(labels)-1] {
+	case "fr", "sn", "ci", "ml", "bf", "ne", "tg", "bj", "ga", "cm", "cd", "cg", "mg", "ht":
+		return langFrench
+	case "es", "mx", "ar", "co", "cl", "pe", "ve", "ec", "bo", "py", "uy", "cr", "pa", "gt", "hn", "sv", "ni", "do", "cu":
+		return langSpanish
+	case "ru", "by", "kz", "kg":
+		return langRussian
+	case "cn", "tw", "hk", "mo":
+		return langChinese
+	case "sa", "eg", "ae", "jo", "iq", "sy", "ly", "sd", "om", "ye", "kw", "qa", "bh", "ps", "lb":
+		return langArabic
+	case "uk", "us", "au", "nz", "ie", "gh", "ng", "ke", "ug", "za", "jm":
+		return langEnglish
+	}
+	return ""
+}
+
+// asksQuestion reports whether a text asks something: a question mark (？ and ؟
+// too) or the words of a question.
+func (v *vocabulary) asksQuestion(subject, body string, all foldedText) (bool, string) {
+	for _, q := range []string{"?", "？", "؟"} {
+		if strings.Contains(body, q) || strings.Contains(subject, q) {
+			return true, "a question mark"
+		}
+	}
+	if n, t := v.asking.countIn(all); n > 0 {
+		return true, quoteReason(t)
+	}
+	return false, ""
+}
+
+// onlyImages reports whether a message carries attachments and all of them are images.
+func onlyImages(p *Parsed) bool {
+	n := 0
+	for _, a := range p.Attachments {
+		if a.Inline {
+			continue
+		}
+		if !strings.HasPrefix(a.ContentType, "image/") && !hasImageExtension(a.Filename) {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
+func hasImageExtension(name string) bool {
+	name = strings.ToLower(name)
+	for _, ext := range []string{".jpg", ".jpeg", ".png", ".heic", ".tif", ".tiff", ".webp"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// lineSegments cuts a signature line into its parts: "Policy Director, Digital Rights
+// Foundation" is a title and an organisation; "Joseph Kariuki | Safaricom PLC" a name
+// and an organisation. Chinese lines are cut at spaces ("华为技术有限公司 公共事务部").
+func lineSegments(line string) []string {
+	line = strings.Trim(line, " \t,;-–—|")
+	fields := strings.FieldsFunc(line, func(r rune) bool {
+		return r == ',' || r == '|' || r == '，' || r == '、' || r == '،' || r == '–' || r == '—' || r == '/'
+	})
+	var out []string
+	for _, f := range fields {
+		for _, g := range strings.Split(f, " - ") {
+			if g = strings.TrimSpace(g); g != "" {
+				out = append(out, g)
+			}
+		}
+	}
+	if len(out) == 1 && strings.IndexFunc(line, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 {
+		return strings.Fields(line)
+	}
+	return out
+}
+
+// lettersOnly folds s and keeps its letters and digits: "Globex Events" is
+// "globexevents", to be compared with a domain's name.
+func lettersOnly(s string) string {
+	var b strings.Builder
+	for _, r := range foldText(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// domainLabel is the name part of a domain: "redcross" for redcross.or.ke,
+// "digitalrightsfoundation" for digitalrightsfoundation.pk.
+func (v *vocabulary) domainLabel(domain string) string {
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return ""
+	}
+	labels = labels[:len(labels)-1]
+	if len(labels) >= 2 && v.secondLevel[labels[len(labels)-1]] {
+		labels = labels[:len(labels)-1]
+	}
+	return strings.ReplaceAll(labels[len(labels)-1], "-", "")
+}
+
+// namesDomain reports whether a signature segment names the sender's domain:
+// "Globex Events" for globexevents.com, "Kenya Red Cross Society" for redcross.or.ke.
+func namesDomain(segment, label string) bool {
+	if utf8.RuneCountInString(label) < 4 {
+		return false
+	}
+	return strings.Contains(lettersOnly(segment), label)
+}
+
+// governmentDomain says whether a domain has the shape of a government's: .gov, .mil,
+// gov.xx, gouv.xx, gob.xx, go.xx, or is in the list of government bodies elsewhere.
+func (v *vocabulary) governmentDomain(domain string) (bool, string) {
+	labels := strings.Split(domain, ".")
+	tld := labels[len(labels)-1]
+	if tld == "gov" || tld == "mil" {
+		return true, "." + tld
+	}
+	if len(labels) >= 3 && len(tld) == 2 {
+		if sld := labels[len(labels)-2]; isAnyOf(sld, "gov", "gouv", "gob", "go", "govt", "gv", "mil", "gc") {
+			return true, sld + "." + tld
+		}
+	}
+	if v.governmentDomains[domain] || hasParentIn(domain, v.governmentDomains) {
+		return true, "a government body"
+	}
+	return false, ""
+}
+
+// academicDomain says whether a domain has the shape of a university's: .edu,
+// edu.xx, ac.xx, or a name starting univ-, uni-.
+func academicDomain(domain string) (bool, string) {
+	labels := strings.Split(domain, ".")
+	tld := labels[len(labels)-1]
+	if tld == "edu" {
+		return true, ".edu"
+	}
+	if len(labels) >= 3 && len(tld) == 2 && isAnyOf(labels[len(labels)-2], "edu", "ac") {
+		return true, labels[len(labels)-2] + "." + tld
+	}
+	for _, l := range labels[:len(labels)-1] {
+		if strings.HasPrefix(l, "univ-") || strings.HasPrefix(l, "uni-") || l == "univ" ||
+			strings.HasPrefix(l, "university") || strings.HasPrefix(l, "universidad") || strings.HasPrefix(l, "universite") {
+			return true, "a university's name"
+		}
+	}
+	return false, ""
+}
+
+// extraStakeholderWords are organisation words added to the lists of each type.
+func (v *vocabulary) extraStakeholderWords() map[string][]string {
+	return map[string][]string{
+		store.StakeholderInternationalO: {"african union", "union africaine", "unión africana", "african development bank",
+			"banque africaine de développement", "banco interamericano de desarrollo", "inter-american development bank",
+			"asian development bank", "islamic development bank", "development bank", "banque de développement",
+			"organisation internationale", "international organization", "international organisation",
+			"organización internacional", "organización de los estados americanos", "organization of american states",
+			"world health organization", "organisation mondiale", "organización mundial", "world intellectual property",
+			"economic commission", "commission économique", "comisión económica", "экономическ* комисси*",
+			"union africaine des télécommunications", "african telecommunications union", "francophonie",
+			"содружеств*", "межпарламентск*", "международн* организаци*", "евразийск* экономическ*",
+			"開發銀行", "开发银行", "联合国", "亚太电信", "亞太電信",
+			"اللجنة الاقتصادية", "الإسكوا", "جامعة الدول العربية", "المنظمة العربية", "البنك الإسلامي", "منظمة الأمم",
+			"cepal", "eclac", "escwa", "unicef", "wipo", "ompi", "fao", "unesco", "undp"},
+		store.StakeholderGovernment: {"ministerio", "secretaría", "subsecretaría", "ente nacional", "presidencia",
+			"permanent representation", "république", "república", "republic of", "regulator", "regulatory",
+			"национальн* агентств*", "федеральн* служб*", "представительств*", "роскомнадзор",
+			"国家", "总局", "管理局", "特别行政区", "特別行政區", "郵電局", "邮电局", "部长", "国务院",
+			"الهيئة العامة", "هيئة تنظيم", "وزارة", "الحكومة"},
+		store.StakeholderAcademia: {"ieee", "etsi", "standards association", "standards organization", "institute", "institut", "instituto", "институт*", "university college",
+			"laboratory of", "research centre", "research center", "centre de recherche", "centro de investigación",
+			"координационн* центр*", "cctld", "network information centre", "internet registry", "registro de direcciones",
+			"мгу", "спбгу", "ниу", "вшэ", "科学院", "中国科学院", "研究中心", "الجامعة", "كلية"},
+		store.StakeholderCivilSociety: {"society", "réseau", "asociación", "associação", "fundação", "ано",
+			"автономн* некоммерческ*", "movement", "mouvement", "movimiento", "движени*",
+			"联合会", "促进会", "研究会", "志愿者", "الشبكة العربية", "الجمعية", "مؤسسة", "منظمة"},
+		store.StakeholderPrivateSector: {"s.a.", "c.a.", "group", "groupe", "grupo", "группа",
+			"corporation", "limited", "holdings", "пао", "ао", "шрк", "集团", "技术有限公司", "股份", "مجموعة", "ش.م.م"},
+	}
+}
+
+// startsWithUnit reports whether s starts with the name of a team or office
+// ("L'équipe de …", «Пресс-служба …», «فريق …»).
+func (v *vocabulary) startsWithUnit(s string) bool {
+	return v.dropUnit(s) != s
+}
+
+// dropUnit drops a team or office from the front of s: "L'équipe de La Quadrature du
+// Net" is "La Quadrature du Net", «Пресс-служба Ассоциации …» is «Ассоциации …».
+func (v *vocabulary) dropUnit(s string) string {
+	f := foldText(s)
+	best := 0
+	for _, t := range v.units {
+		if strings.HasPrefix(f, t.folded) && len(t.folded) > best {
+			best = len(t.folded)
+		}
+	}
+	if best == 0 {
+		return s
+	}
+	// The folded prefix has as many runes as the original's: drop that many.
+	n := utf8.RuneCountInString(f[:best])
+	rest := s
+	for i := 0; i < n && rest != ""; i++ {
+		_, size := utf8.DecodeRuneInString(rest)
+		rest = rest[size:]
+	}
+	rest = strings.TrimLeft(rest, " \t")
+	for _, w := range []string{"de ", "del ", "of ", "d'"} {
+		rest = strings.TrimPrefix(rest, w)
+	}
+	if strings.TrimSpace(rest) == "" {
+		return s
+	}
+	return strings.TrimSpace(rest)
+}
