@@ -3,7 +3,6 @@ package mailin_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"runtime"
@@ -17,9 +16,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/wsis/wsisbot/internal/imaptest"
 	"github.com/wsis/wsisbot/mailin"
@@ -179,34 +175,7 @@ func benchPoller(b *testing.B, srv imaptest.Server, st mailin.Ingester) *mailin.
 func fetchAll(b *testing.B, srv imaptest.Server) ([][]byte, time.Duration) {
 	b.Helper()
 	began := time.Now()
-	c, err := imapclient.DialInsecure(srv.Addr(), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Login(srv.User(), srv.Password()).Wait(); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
-		b.Fatal(err)
-	}
-	cmd := c.Fetch(imap.UIDSet{imap.UIDRange{Start: 1, Stop: 0}}, &imap.FetchOptions{UID: true,
-		BodySection: []*imap.FetchItemBodySection{{Peek: true}}})
-	var raws [][]byte
-	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
-		for item := msg.Next(); item != nil; item = msg.Next() {
-			if body, ok := item.(imapclient.FetchItemDataBodySection); ok && body.Literal != nil {
-				buf := make([]byte, body.Literal.Size())
-				if _, err := io.ReadFull(body.Literal, buf); err != nil {
-					b.Fatal(err)
-				}
-				raws = append(raws, buf)
-			}
-		}
-	}
-	if err := cmd.Close(); err != nil {
-		b.Fatal(err)
-	}
+	raws := imaptest.FetchAll(b, srv)
 	return raws, time.Since(began)
 }
 

@@ -421,40 +421,6 @@ func (w *benchWorld) waitFor(p *serveProc, timeout, step time.Duration, what str
 	}
 }
 
-// benchFetchAll is the floor's first half: every message of INBOX in one UID FETCH.
-func benchFetchAll(b *testing.B, d *imaptest.Dovecot) [][]byte {
-	b.Helper()
-	c, err := imapclient.DialInsecure(d.Addr(), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Login(d.User(), d.Password()).Wait(); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
-		b.Fatal(err)
-	}
-	cmd := c.Fetch(imap.UIDSet{imap.UIDRange{Start: 1, Stop: 0}}, &imap.FetchOptions{UID: true,
-		BodySection: []*imap.FetchItemBodySection{{Peek: true}}})
-	var raws [][]byte
-	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
-		for item := msg.Next(); item != nil; item = msg.Next() {
-			if body, ok := item.(imapclient.FetchItemDataBodySection); ok && body.Literal != nil {
-				buf := make([]byte, body.Literal.Size())
-				if _, err := io.ReadFull(body.Literal, buf); err != nil {
-					b.Fatal(err)
-				}
-				raws = append(raws, buf)
-			}
-		}
-	}
-	if err := cmd.Close(); err != nil {
-		b.Fatal(err)
-	}
-	return raws
-}
-
 // benchCopy is the floor's second half: COPY of the raw bytes into a scratch table of
 // a database of its own.
 func benchCopy(b *testing.B, raws [][]byte) {
@@ -495,7 +461,7 @@ func benchCopy(b *testing.B, raws [][]byte) {
 func floor(b *testing.B, d *imaptest.Dovecot, n int) time.Duration {
 	b.Helper()
 	began := time.Now()
-	raws := benchFetchAll(b, d)
+	raws := imaptest.FetchAll(b, d)
 	if len(raws) != n {
 		b.Fatalf("floor: fetched %d of %d messages", len(raws), n)
 	}
@@ -538,7 +504,7 @@ func benchServeBacklog(b *testing.B, n int, limited bool, serveEnv ...string) {
 	genuine, size := w.seed(n)
 	// Dovecot indexes the new mail at the first fetch, outside the measurements; the
 	// second fetch is the floor's.
-	benchFetchAll(b, d)
+	imaptest.FetchAll(b, d)
 	fl := floor(b, d, n)
 	b.Logf("backlog: %d messages (%d genuine contributions), %.1f MB", n, genuine, float64(size)/1e6)
 

@@ -8,6 +8,7 @@ package imaptest
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net"
 	"sync"
 	"testing"
@@ -61,6 +62,41 @@ func Dial(t testing.TB, s Server) *imapclient.Client {
 		t.Fatalf("imaptest: login to %s: %v", s.Name(), err)
 	}
 	return c
+}
+
+// FetchAll reads every message of INBOX with one UID FETCH on a connection of its own,
+// as fast as a client can: the floor the intake's benchmarks compare with.
+func FetchAll(t testing.TB, s Server) [][]byte {
+	t.Helper()
+	c, err := imapclient.DialInsecure(s.Addr(), nil)
+	if err != nil {
+		t.Fatalf("imaptest: dial %s: %v", s.Name(), err)
+	}
+	defer c.Close()
+	if err := c.Login(s.User(), s.Password()).Wait(); err != nil {
+		t.Fatalf("imaptest: login to %s: %v", s.Name(), err)
+	}
+	if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+		t.Fatalf("imaptest: select INBOX: %v", err)
+	}
+	cmd := c.Fetch(imap.UIDSet{imap.UIDRange{Start: 1, Stop: 0}}, &imap.FetchOptions{UID: true,
+		BodySection: []*imap.FetchItemBodySection{{Peek: true}}})
+	var raws [][]byte
+	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+		for item := msg.Next(); item != nil; item = msg.Next() {
+			if body, ok := item.(imapclient.FetchItemDataBodySection); ok && body.Literal != nil {
+				buf := make([]byte, body.Literal.Size())
+				if _, err := io.ReadFull(body.Literal, buf); err != nil {
+					t.Fatalf("imaptest: fetch: %v", err)
+				}
+				raws = append(raws, buf)
+			}
+		}
+	}
+	if err := cmd.Close(); err != nil {
+		t.Fatalf("imaptest: fetch: %v", err)
+	}
+	return raws
 }
 
 // Append appends raw to mailbox with the given internal date (now when zero) and
