@@ -46,7 +46,11 @@ func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
 	var err error
 	switch verb {
 	case "status":
-		text, err = b.statusText(ctx)
+		if text, err = b.statusText(ctx); err == nil {
+			if id := b.statusChart(ctx); id != "" {
+				blocks = append(textBlocks(text), chartBlock(id))
+			}
+		}
 	case "find", "search":
 		text, err = b.findText(ctx, arg)
 	case "show":

@@ -76,6 +76,9 @@ func (b *Bot) homeBlocks(ctx context.Context) ([]slack.Block, error) {
 		mrkdwn("*By kind*\n"+countLines(st.ByKind, kindLabel), maxFieldText),
 		mrkdwn("*By stakeholder type*\n"+countLines(st.ByStakeholderType, stakeholderLabel), maxFieldText),
 	}, nil))
+	if id := b.statusChart(ctx); id != "" {
+		blocks = append(blocks, chartBlock(id))
+	}
 
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, b.listBlocks("⚠️ Not taken for more than 48 hours", unacked, now, 20)...)
