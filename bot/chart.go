@@ -85,3 +85,14 @@ func chartBlock(id string) slack.Block {
 		"Contributions so far per kind against the days left to the next deadline", "status_chart",
 		plain("Contributions so far", maxPlainLabel))
 }
+
+// withoutImages is blocks less their image blocks.
+func withoutImages(blocks []slack.Block) []slack.Block {
+	out := make([]slack.Block, 0, len(blocks))
+	for _, bl := range blocks {
+		if bl.BlockType() != slack.MBTImage {
+			out = append(out, bl)
+		}
+	}
+	return out
+}

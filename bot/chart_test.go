@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"image/png"
+	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,16 +35,27 @@ func slackFileIDs(t *testing.T, blocks []byte) []string {
 	return ids
 }
 
-// statusChartIDs answers /wsis status for user and returns the files its answer shows.
+// statusChartIDs answers /wsis status for user and returns the files its answer (the one
+// the response URL took) shows.
 func (d *desk) statusChartIDs(user string) []string {
 	d.t.Helper()
-	d.command(user, "status")
-	calls := d.slack.Calls("response_url")
+	path := "/_response/cmd/" + itoa(commandSeq.Add(1))
+	form := url.Values{"command": {"/wsis"}, "text": {"status"}, "user_id": {user}, "channel_id": {testChannel},
+		"response_url": {d.api.URL + path}, "trigger_id": {"t"}, "team_id": {"T0WSIS"}}
+	if rec := d.signedPost("/slack/commands", form.Encode()); rec.Code != http.StatusOK {
+		d.t.Fatalf("/wsis status answered %d", rec.Code)
+	}
+	answer := d.waitCall("the answer to /wsis status", "response_url", func(c slacktest.Call) bool {
+		return c.Path == path && c.Status == http.StatusOK
+	})
 	var msg struct {
 		Blocks json.RawMessage `json:"blocks"`
 	}
-	if err := json.Unmarshal(calls[len(calls)-1].Body, &msg); err != nil {
+	if err := json.Unmarshal(answer.Body, &msg); err != nil {
 		d.t.Fatal(err)
+	}
+	if !strings.Contains(slacktest.RenderText(msg.Blocks, ""), "Due next") {
+		d.t.Fatalf("status answer:\n%s", slacktest.RenderText(msg.Blocks, ""))
 	}
 	return slackFileIDs(d.t, msg.Blocks)
 }
@@ -52,16 +66,16 @@ func (d *desk) homeChartIDs(user, eventID string) []string {
 	before := len(d.slack.Calls("views.publish"))
 	event := `{"type":"event_callback","event_id":"` + eventID + `","event":{"type":"app_home_opened","user":"` + user + `","tab":"home"}}`
 	d.signedPost("/slack/events", event)
+	var call slacktest.Call
 	d.waitCall("App Home published for "+user, "views.publish", func(slacktest.Call) bool {
-		return len(d.slack.Calls("views.publish")) > before
+		for _, c := range d.slack.Calls("views.publish")[before:] {
+			if c.Param("user_id") == user && c.Error == "" {
+				call = c
+				return true
+			}
+		}
+		return false
 	})
-	call := d.slack.Calls("views.publish")[before]
-	if call.Param("user_id") != user {
-		d.t.Fatalf("App Home published for %s, want %s", call.Param("user_id"), user)
-	}
-	if call.Error != "" {
-		d.t.Fatalf("views.publish: %s", call.Error)
-	}
 	return slackFileIDs(d.t, viewBlocks(d.t, call.Param("view")))
 }
 
@@ -116,6 +130,15 @@ func TestStatusChart(t *testing.T) {
 		t.Fatalf("status shows %v, want %v", now, home)
 	}
 	uploaded(2)
+
+	// Someone deleted the chart in Slack: the answers go without it until the next one.
+	d.slack.DeleteFile(files[1].ID)
+	if ids := d.statusChartIDs("U2"); len(ids) != 0 {
+		t.Fatalf("status shows %v, a deleted file", ids)
+	}
+	if ids := d.homeChartIDs("U2", "EvChart4"); len(ids) != 0 {
+		t.Fatalf("App Home shows %v, a deleted file", ids)
+	}
 
 	// Someone outside the secretariat sees no chart and causes no upload.
 	d.clock.Advance(2 * time.Hour)

@@ -94,8 +94,13 @@ func (b *Bot) respondBlocks(ctx context.Context, cmd slack.SlashCommand, text st
 		}
 		b.log.Warn("could not answer through the response URL", slog.Any("error", err))
 	}
-	if _, err := b.api.PostEphemeralContext(ctx, cmd.ChannelID, cmd.UserID,
-		slack.MsgOptionText(cut(firstLine(text), 300), false), slack.MsgOptionBlocks(blocks...)); err != nil {
+	_, err := b.api.PostEphemeralContext(ctx, cmd.ChannelID, cmd.UserID,
+		slack.MsgOptionText(cut(firstLine(text), 300), false), slack.MsgOptionBlocks(blocks...))
+	if plain := withoutImages(blocks); slackErrorCode(err) == "invalid_blocks" && len(plain) < len(blocks) {
+		b.respondBlocks(ctx, cmd, text, plain) // an image's file is gone from Slack: answer without it
+		return
+	}
+	if err != nil {
 		b.log.Warn("could not answer a command", "user", cmd.UserID, slog.Any("error", err))
 	}
 }

@@ -117,6 +117,7 @@ type File struct {
 	Comment string
 	Data    []byte
 	Shared  bool
+	Deleted bool // by DeleteFile
 }
 
 type injected struct {
@@ -150,6 +151,16 @@ func (s *Server) SetMembers(channel string, users ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.members[channel] = append([]string{}, users...)
+}
+
+// DeleteFile deletes an uploaded file, as someone may in Slack: blocks showing it are then
+// refused. Files still lists it, marked Deleted.
+func (s *Server) DeleteFile(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f := s.files[id]; f != nil {
+		f.Deleted = true
+	}
 }
 
 // DeleteChannel makes every later call about channel fail with channel_not_found.
@@ -786,7 +797,7 @@ func (s *Server) filesKnown(blocks json.RawMessage) bool {
 		case map[string]any:
 			if sf, ok := x["slack_file"].(map[string]any); ok {
 				if id, _ := sf["id"].(string); id != "" {
-					if f := s.files[id]; f == nil || !f.Shared {
+					if f := s.files[id]; f == nil || !f.Shared || f.Deleted {
 						return false
 					}
 				}

@@ -221,4 +221,8 @@ func TestServerSlackFileImages(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("uploaded file through a response URL: %d", resp.StatusCode)
 	}
+	si.DeleteFile(f.ID)
+	if _, _, err := api.PostMessageContext(ctx, "C1", image(f.ID)); errorCode(err) != "invalid_blocks" {
+		t.Fatalf("deleted file: %v, want invalid_blocks", err)
+	}
 }
