@@ -53,6 +53,9 @@ type Store interface {
 	SetFlag(ctx context.Context, name string, on bool, at time.Time, items ...store.OutboxItem) (bool, error)
 	Flags(ctx context.Context) (map[string]time.Time, error)
 	ClaimEscalations(ctx context.Context, createdBefore time.Time, limit int) ([]int64, error)
+	ClaimEvery(ctx context.Context, job string, at time.Time, every time.Duration) (bool, error)
+	SlackFile(ctx context.Context, name string) (string, time.Time, error)
+	SaveSlackFile(ctx context.Context, name, id string, at time.Time) error
 
 	ClaimSlackRequest(ctx context.Context, keys []string, at time.Time, keep time.Duration) (bool, error)
 	ReleaseSlackRequest(ctx context.Context, keys []string) error

@@ -46,7 +46,11 @@ func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
 	var err error
 	switch verb {
 	case "status":
-		text, err = b.statusText(ctx)
+		if text, err = b.statusText(ctx); err == nil {
+			if id := b.statusChart(ctx); id != "" {
+				blocks = append(textBlocks(text), chartBlock(id))
+			}
+		}
 	case "find", "search":
 		text, err = b.findText(ctx, arg)
 	case "show":
@@ -90,8 +94,13 @@ func (b *Bot) respondBlocks(ctx context.Context, cmd slack.SlashCommand, text st
 		}
 		b.log.Warn("could not answer through the response URL", slog.Any("error", err))
 	}
-	if _, err := b.api.PostEphemeralContext(ctx, cmd.ChannelID, cmd.UserID,
-		slack.MsgOptionText(cut(firstLine(text), 300), false), slack.MsgOptionBlocks(blocks...)); err != nil {
+	_, err := b.api.PostEphemeralContext(ctx, cmd.ChannelID, cmd.UserID,
+		slack.MsgOptionText(cut(firstLine(text), 300), false), slack.MsgOptionBlocks(blocks...))
+	if plain := withoutImages(blocks); slackErrorCode(err) == "invalid_blocks" && len(plain) < len(blocks) {
+		b.respondBlocks(ctx, cmd, text, plain) // an image's file is gone from Slack: answer without it
+		return
+	}
+	if err != nil {
 		b.log.Warn("could not answer a command", "user", cmd.UserID, slog.Any("error", err))
 	}
 }

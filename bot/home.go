@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
 	"time"
@@ -32,8 +33,18 @@ func (b *Bot) publishHome(ctx context.Context, user string) error {
 		blocks = []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf(
 			"This is the WSIS consultation's intake desk. Its dashboard is for members of <#%s>.", b.cfg.Channel), maxSectionText), nil, nil)}
 	}
-	_, err = b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user,
-		View: slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}})
+	publish := func(blocks []slack.Block) error {
+		_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user,
+			View: slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}})
+		return err
+	}
+	err = publish(blocks)
+	if slackErrorCode(err) == "invalid_blocks" {
+		if plain := withoutImages(blocks); len(plain) < len(blocks) {
+			b.log.Warn("App Home refused with its chart; published without it", slog.Any("error", err))
+			err = publish(plain) // the chart's file is gone from Slack
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("views.publish: %w", err)
 	}
@@ -76,6 +87,9 @@ func (b *Bot) homeBlocks(ctx context.Context) ([]slack.Block, error) {
 		mrkdwn("*By kind*\n"+countLines(st.ByKind, kindLabel), maxFieldText),
 		mrkdwn("*By stakeholder type*\n"+countLines(st.ByStakeholderType, stakeholderLabel), maxFieldText),
 	}, nil))
+	if id := b.statusChart(ctx); id != "" {
+		blocks = append(blocks, chartBlock(id))
+	}
 
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, b.listBlocks("⚠️ Not taken for more than 48 hours", unacked, now, 20)...)

@@ -455,3 +455,58 @@ func (s *Store) enqueueAll(ctx context.Context, tx *sqlx.Tx, items []OutboxItem)
 	}
 	return notifyOutbox(ctx, tx)
 }
+
+// slackFilePrefix names the job_runs rows that remember an uploaded Slack file:
+// "slack-file:NAME:ID", last_run_at being when it was uploaded.
+const slackFilePrefix = "slack-file:"
+
+const (
+	claimEverySQL = `INSERT INTO job_runs (job, last_run_at) VALUES ($1, $2)
+			ON CONFLICT (job) DO UPDATE SET last_run_at = EXCLUDED.last_run_at
+				WHERE job_runs.last_run_at <= $3
+			RETURNING job`
+	slackFileSQL = `SELECT job, last_run_at FROM job_runs WHERE starts_with(job, $1)
+			ORDER BY last_run_at DESC, job DESC LIMIT 1`
+	saveSlackFileSQL = `WITH gone AS (DELETE FROM job_runs WHERE starts_with(job, $1) AND job <> $2)
+			INSERT INTO job_runs (job, last_run_at) VALUES ($2, $3)
+			ON CONFLICT (job) DO UPDATE SET last_run_at = EXCLUDED.last_run_at`
+)
+
+// ClaimEvery records that job runs at at, unless it last ran less than every before:
+// across replicas, at most one caller claims it in any such interval. It reports whether
+// this one did.
+func (s *Store) ClaimEvery(ctx context.Context, job string, at time.Time, every time.Duration) (bool, error) {
+	var got string
+	err := s.db.GetContext(ctx, &got, claimEverySQL, job, at, at.Add(-every))
+	if err == errNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: claim %s: %w", job, err)
+	}
+	return true, nil
+}
+
+// SlackFile is the Slack file last saved under name (SaveSlackFile) and when it was
+// uploaded; ErrNotFound when there is none.
+func (s *Store) SlackFile(ctx context.Context, name string) (string, time.Time, error) {
+	var row struct {
+		Job string    `db:"job"`
+		At  time.Time `db:"last_run_at"`
+	}
+	prefix := slackFilePrefix + name + ":"
+	if err := s.db.GetContext(ctx, &row, slackFileSQL, prefix); err != nil {
+		return "", time.Time{}, fmt.Errorf("store: slack file %s: %w", name, notFound(err))
+	}
+	return strings.TrimPrefix(row.Job, prefix), row.At, nil
+}
+
+// SaveSlackFile remembers the Slack file id uploaded at at under name, in place of the
+// one before.
+func (s *Store) SaveSlackFile(ctx context.Context, name, id string, at time.Time) error {
+	prefix := slackFilePrefix + name + ":"
+	if _, err := s.db.ExecContext(ctx, saveSlackFileSQL, prefix, prefix+id, at); err != nil {
+		return fmt.Errorf("store: save slack file %s: %w", name, err)
+	}
+	return nil
+}

@@ -141,6 +141,9 @@ func namedQueries() []namedQuery {
 		{"flag-cleared", flagClearedSQL},
 		{"flags", flagsSQL},
 		{"claim-escalations", claimEscalationsSQL},
+		{"claim-every", claimEverySQL},
+		{"slack-file", slackFileSQL},
+		{"save-slack-file", saveSlackFileSQL},
 		// history_imports.go
 		{"count-history", countHistorySQL},
 		{"close-history-import", closeHistoryImportSQL},

@@ -40,7 +40,8 @@ type Options struct {
 // (/_response/...), and Socket Mode (apps.connections.open and its WebSocket, which pings
 // like Slack; SocketSend delivers a request). It records every call and answers like
 // Slack; with Options.Limits it also answers 429 beyond Slack's rate limits, as Slack
-// does (RateLimited counts those answers). Serve it (e.g. with httptest.NewServer) and set SLACK_API_URL to its URL plus "/".
+// does (RateLimited counts those answers), and refuses (invalid_blocks) blocks showing a
+// slack_file it did not receive. Serve it (e.g. with httptest.NewServer) and set SLACK_API_URL to its URL plus "/".
 type Server struct {
 	opts Options
 
@@ -116,6 +117,7 @@ type File struct {
 	Comment string
 	Data    []byte
 	Shared  bool
+	Deleted bool // by DeleteFile
 }
 
 type injected struct {
@@ -149,6 +151,16 @@ func (s *Server) SetMembers(channel string, users ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.members[channel] = append([]string{}, users...)
+}
+
+// DeleteFile deletes an uploaded file, as someone may in Slack: blocks showing it are then
+// refused. Files still lists it, marked Deleted.
+func (s *Server) DeleteFile(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f := s.files[id]; f != nil {
+		f.Deleted = true
+	}
 }
 
 // DeleteChannel makes every later call about channel fail with channel_not_found.
@@ -401,6 +413,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if call.Method == "response_url" {
+		var msg struct {
+			Blocks json.RawMessage `json:"blocks"`
+		}
+		if json.Unmarshal(call.Body, &msg) == nil && !s.filesKnown(msg.Blocks) {
+			record(http.StatusBadRequest, "invalid_blocks")
+			http.Error(w, "invalid_blocks", http.StatusBadRequest)
+			return
+		}
 		record(http.StatusOK, "")
 		s.printResponse(call)
 		io.WriteString(w, "ok")
@@ -465,6 +485,9 @@ func (s *Server) nextTS() string {
 // answer carries out one Web API method; s.mu is held.
 func (s *Server) answer(r *http.Request, c Call) (map[string]any, string) {
 	p := c.Params
+	if !s.filesKnown(json.RawMessage(p.Get("blocks"))) || !s.filesKnown(json.RawMessage(p.Get("view"))) {
+		return nil, "invalid_blocks" // an image of a file Slack does not have
+	}
 	switch c.Method {
 	case "auth.test":
 		return map[string]any{"url": "https://wsis-standin.slack.com/", "team": "WSIS stand-in", "user": "wsisbot",
@@ -756,6 +779,44 @@ func (s *Server) printResponse(c Call) {
 	}
 	_ = json.Unmarshal(c.Body, &msg)
 	s.print("answer through the response URL ("+msg.ResponseType+")", msg.Blocks, msg.Text)
+}
+
+// filesKnown reports whether every slack_file that blocks (or a view) shows by its id is a
+// file uploaded here; s.mu is held.
+func (s *Server) filesKnown(blocks json.RawMessage) bool {
+	if len(blocks) == 0 {
+		return true
+	}
+	var v any
+	if json.Unmarshal(blocks, &v) != nil {
+		return true
+	}
+	var walk func(v any) bool
+	walk = func(v any) bool {
+		switch x := v.(type) {
+		case map[string]any:
+			if sf, ok := x["slack_file"].(map[string]any); ok {
+				if id, _ := sf["id"].(string); id != "" {
+					if f := s.files[id]; f == nil || !f.Shared || f.Deleted {
+						return false
+					}
+				}
+			}
+			for _, e := range x {
+				if !walk(e) {
+					return false
+				}
+			}
+		case []any:
+			for _, e := range x {
+				if !walk(e) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return walk(v)
 }
 
 // knows reports whether id is a member of a channel or a user group; s.mu is held.

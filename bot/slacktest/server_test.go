@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -168,5 +169,60 @@ func TestServerLimits(t *testing.T) {
 	calls := si.Calls("chat.postMessage")
 	if c := calls[ok]; c.Status != http.StatusTooManyRequests || c.Error != "ratelimited" {
 		t.Errorf("the refused call is recorded as %d %q", c.Status, c.Error)
+	}
+}
+
+// Blocks may show only the files uploaded here, as Slack refuses unknown slack_file ids.
+func TestServerSlackFileImages(t *testing.T) {
+	t.Parallel()
+	si := New(Options{Token: "xoxb-right"})
+	si.SetMembers("C1", "U1")
+	srv := httptest.NewServer(si)
+	defer srv.Close()
+	ctx := context.Background()
+	api := slack.New("xoxb-right", slack.OptionAPIURL(srv.URL+"/"))
+	image := func(id string) slack.MsgOption {
+		return slack.MsgOptionBlocks(slack.NewImageBlockSlackFile(&slack.SlackFileObject{ID: id}, "chart", "", nil))
+	}
+
+	if _, _, err := api.PostMessageContext(ctx, "C1", image("F999999")); errorCode(err) != "invalid_blocks" {
+		t.Fatalf("unknown file: %v, want invalid_blocks", err)
+	}
+	_, err := api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: "U1", View: slack.HomeTabViewRequest{
+		Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: []slack.Block{
+			slack.NewImageBlockSlackFile(&slack.SlackFileObject{ID: "F999999"}, "chart", "", nil)}}}})
+	if errorCode(err) != "invalid_blocks" {
+		t.Fatalf("unknown file in a view: %v, want invalid_blocks", err)
+	}
+	body := `{"response_type":"ephemeral","blocks":[{"type":"image","alt_text":"chart","slack_file":{"id":"F999999"}}]}`
+	resp, err := http.Post(srv.URL+"/_response/x", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("unknown file through a response URL: %d, want 400", resp.StatusCode)
+	}
+
+	// A file uploaded and shared nowhere can be shown.
+	f, err := api.UploadFileContext(ctx, slack.UploadFileParameters{Reader: strings.NewReader("png"), FileSize: 3, Filename: "c.png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := api.PostMessageContext(ctx, "C1", image(f.ID)); err != nil {
+		t.Fatalf("uploaded file: %v", err)
+	}
+	body = strings.Replace(body, "F999999", f.ID, 1)
+	resp, err = http.Post(srv.URL+"/_response/x", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("uploaded file through a response URL: %d", resp.StatusCode)
+	}
+	si.DeleteFile(f.ID)
+	if _, _, err := api.PostMessageContext(ctx, "C1", image(f.ID)); errorCode(err) != "invalid_blocks" {
+		t.Fatalf("deleted file: %v, want invalid_blocks", err)
 	}
 }
