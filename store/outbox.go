@@ -437,6 +437,7 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 	// worker is posting it: the card, rendered from the store once this commits, says
 	// that the acknowledgement went out (its item stays locked until then).
 	ackOnCard := false
+	queued := false
 	if res.AckSent && cid != 0 {
 		var cardItem int64
 		switch err := s.get(ctx, tx, &cardItem, pendingCardSQL, cid); {
@@ -456,9 +457,15 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		if outboundID != 0 {
 			n.MessageID = outboundID
 		}
-		if err := s.enqueueThreadNote(ctx, tx, cid, fmt.Sprintf("%s:%d", n.Type, it.ID), n); err != nil {
+		note, err := NewOutboxItem(OutboxSlackThread, fmt.Sprintf("thread:%s:%d", n.Type, it.ID), cid, n.MessageID, n)
+		if err != nil {
 			return err
 		}
+		created, err := s.enqueue(ctx, tx, note)
+		if err != nil {
+			return err
+		}
+		queued = queued || created
 	}
 	if res.AckSent && cid != 0 {
 		if _, err := tx.ExecContext(ctx, ackSentSQL, cid, AckSent, now); err != nil {
@@ -492,11 +499,15 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		}
 	}
 	for _, next := range res.Then {
-		if _, err := s.enqueue(ctx, tx, next); err != nil {
+		created, err := s.enqueue(ctx, tx, next)
+		if err != nil {
 			return err
 		}
+		queued = queued || created
 	}
-	if len(res.Then)+len(res.Notes) > 0 {
+	// Only a new item needs waking the workers: NOTIFY serialises the commits that
+	// send one, and an acknowledgement shown on its card queues nothing.
+	if queued {
 		return notifyOutbox(ctx, tx)
 	}
 	return nil
