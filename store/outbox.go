@@ -243,12 +243,20 @@ const (
 	outboxRetryMax = time.Hour
 )
 
-const claimOutboxSQL = `SELECT ` + outboxColumns + ` FROM outbox o
-		WHERE done_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 AND kind = ANY($2)
-		AND NOT (kind IN ('slack_update', 'slack_thread') AND EXISTS (
-			SELECT 1 FROM outbox card WHERE card.kind = 'slack_card' AND card.contribution_id = o.contribution_id
-			AND card.done_at IS NULL AND card.failed_at IS NULL))
-		ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`
+// claimOutboxSQL takes the next due item of each kind ($2) on outbox_pending_kind_idx
+// and hands out the earliest of them. The heads of the other kinds stay locked until the
+// transaction ends: other workers skip them meanwhile, and take them after.
+const claimOutboxSQL = `SELECT ` + claimColumns + ` FROM unnest(CAST($2 AS text[])) AS k(kind),
+		LATERAL (SELECT ` + outboxColumns + ` FROM outbox o
+			WHERE o.kind = k.kind AND done_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
+			AND NOT (o.kind IN ('slack_update', 'slack_thread') AND EXISTS (
+				SELECT 1 FROM outbox card WHERE card.kind = 'slack_card' AND card.contribution_id = o.contribution_id
+				AND card.done_at IS NULL AND card.failed_at IS NULL))
+			ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) o
+		ORDER BY o.next_attempt_at, o.id LIMIT 1`
+
+const claimColumns = `o.id, o.kind, o.idempotency_key, o.contribution_id, o.message_id, o.payload, o.attempts,
+	o.next_attempt_at, o.last_error, o.done_at, o.failed_at, o.created_at, o.coalesced_into`
 
 // claimCardUpdatesSQL takes, beside a claimed card update or card ($2), the other pending
 // updates of the same card ($1) that no other worker holds. It runs before the card is rendered,
