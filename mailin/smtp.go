@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -24,8 +25,8 @@ const (
 )
 
 // SMTPSender delivers messages to one SMTP server (a submission server or a relay).
-// Each Send opens a connection, says hello with our domain, authenticates when a user
-// is configured, sends one message and quits.
+// A connection says hello with our domain and authenticates when a user is configured;
+// after a message it is reset and kept for the next one (up to 30 s idle).
 //
 // Errors: a 5xx reply to MAIL, RCPT or DATA is permanent (store.Permanent: retrying
 // will not help this message). A server that cannot be reached or will not start a
@@ -42,6 +43,10 @@ type SMTPSender struct {
 	password string
 	hello    string
 	timeout  time.Duration
+
+	mu   sync.Mutex
+	idle []*smtpConn // connections kept for the next message, most recent last
+
 	// TLSConfig, when set, replaces the default TLS configuration (system roots,
 	// the server's host name); tests set their own roots.
 	TLSConfig *tls.Config
@@ -133,7 +138,81 @@ func (s *SMTPSender) Send(ctx context.Context, envelopeFrom string, to []string,
 	return err
 }
 
+// smtpIdleTimeout is how long an idle connection is kept for the next message;
+// smtpMaxIdle is how many are kept.
+const (
+	smtpIdleTimeout = 30 * time.Second
+	smtpMaxIdle     = 16
+)
+
+// smtpConn is an open, greeted (and authenticated) SMTP session.
+type smtpConn struct {
+	c    *smtp.Client
+	conn net.Conn
+	idle time.Time // when it was put back
+}
+
+// take is the most recently used idle connection, or nil; connections idle for longer
+// than smtpIdleTimeout are closed.
+func (s *SMTPSender) take() *smtpConn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.idle) > 0 {
+		sc := s.idle[len(s.idle)-1]
+		s.idle = s.idle[:len(s.idle)-1]
+		if time.Since(sc.idle) < smtpIdleTimeout {
+			return sc
+		}
+		sc.c.Close()
+	}
+	return nil
+}
+
+// put keeps sc for the next message, or closes it when enough are kept.
+func (s *SMTPSender) put(sc *smtpConn) {
+	sc.idle = time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.idle) >= smtpMaxIdle {
+		sc.c.Close()
+		return
+	}
+	s.idle = append(s.idle, sc)
+}
+
+// Close closes the idle connections. The sender stays usable.
+func (s *SMTPSender) Close() {
+	s.mu.Lock()
+	idle := s.idle
+	s.idle = nil
+	s.mu.Unlock()
+	for _, sc := range idle {
+		_ = sc.c.Quit()
+		sc.c.Close()
+	}
+}
+
+// send uses an idle connection when there is one. A reused connection that fails
+// before the server accepted DATA (it was closed meanwhile, or refuses a further
+// message on this session) delivered nothing: the message is sent again, once, on a
+// fresh connection. After DATA was accepted it never is: the outcome stands.
 func (s *SMTPSender) send(ctx context.Context, envelopeFrom string, to []string, raw []byte) error {
+	if sc := s.take(); sc != nil {
+		unsent, err := s.transact(ctx, sc, envelopeFrom, to, raw)
+		if err == nil || !unsent || ctx.Err() != nil {
+			return err
+		}
+	}
+	sc, err := s.dial(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.transact(ctx, sc, envelopeFrom, to, raw)
+	return err
+}
+
+// dial opens a connection, says hello and authenticates.
+func (s *SMTPSender) dial(ctx context.Context) (*smtpConn, error) {
 	dialer := &net.Dialer{Timeout: s.timeout, KeepAlive: 30 * time.Second}
 	var conn net.Conn
 	var err error
@@ -143,7 +222,7 @@ func (s *SMTPSender) send(ctx context.Context, envelopeFrom string, to []string,
 		conn, err = dialer.DialContext(ctx, "tcp", s.addr)
 	}
 	if err != nil {
-		return store.Unavailable(fmt.Errorf("smtp: connect to %s: %w", s.addr, err))
+		return nil, store.Unavailable(fmt.Errorf("smtp: connect to %s: %w", s.addr, err))
 	}
 	// The client has no context: closing the connection is how ctx interrupts it.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
@@ -154,54 +233,73 @@ func (s *SMTPSender) send(ctx context.Context, envelopeFrom string, to []string,
 		// go-smtp says EHLO as "localhost" before STARTTLS; after it, we say our name.
 		if c, err = smtp.NewClientStartTLS(conn, s.tlsConfig()); err != nil {
 			conn.Close()
-			return store.Unavailable(fmt.Errorf("smtp: STARTTLS with %s: %w", s.addr, err))
+			return nil, store.Unavailable(fmt.Errorf("smtp: STARTTLS with %s: %w", s.addr, err))
 		}
 	} else {
 		c = smtp.NewClient(conn)
 	}
-	defer c.Close()
 	c.CommandTimeout = s.timeout
 	c.SubmissionTimeout = 2 * s.timeout
 
 	if err := c.Hello(s.hello); err != nil {
-		return store.Unavailable(fmt.Errorf("smtp: EHLO %s to %s: %w", s.hello, s.addr, err))
+		c.Close()
+		return nil, store.Unavailable(fmt.Errorf("smtp: EHLO %s to %s: %w", s.hello, s.addr, err))
 	}
 	if s.user != "" {
 		if ok, _ := c.Extension("AUTH"); !ok {
-			return fmt.Errorf("smtp: %s offers no AUTH but WSISBOT_SMTP_USER is set", s.addr)
+			c.Close()
+			return nil, fmt.Errorf("smtp: %s offers no AUTH but WSISBOT_SMTP_USER is set", s.addr)
 		}
 		if err := c.Auth(sasl.NewPlainClient("", s.user, s.password)); err != nil {
-			return fmt.Errorf("smtp: AUTH PLAIN as %s: %w", s.user, err)
+			c.Close()
+			return nil, fmt.Errorf("smtp: AUTH PLAIN as %s: %w", s.user, err)
 		}
 	}
+	return &smtpConn{c: c, conn: conn}, nil
+}
+
+// transact sends one message on sc, then keeps sc for the next one (after RSET) or
+// closes it. unsent reports a failure before the server accepted DATA: nothing was
+// delivered.
+func (s *SMTPSender) transact(ctx context.Context, sc *smtpConn, envelopeFrom string, to []string, raw []byte) (unsent bool, err error) {
+	stop := context.AfterFunc(ctx, func() { sc.conn.Close() })
+	keep := false
+	defer func() {
+		if stop() && keep && sc.c.Reset() == nil {
+			s.put(sc)
+			return
+		}
+		sc.c.Close()
+	}()
+	c := sc.c
 	var opts *smtp.MailOptions
 	if !smtpASCII(envelopeFrom) || !smtpASCII(strings.Join(to, "")) {
 		if ok, _ := c.Extension("SMTPUTF8"); !ok {
-			return store.Permanent(fmt.Errorf("smtp: %s does not support SMTPUTF8, needed for %s", s.addr, strings.Join(to, ", ")))
+			return true, store.Permanent(fmt.Errorf("smtp: %s does not support SMTPUTF8, needed for %s", s.addr, strings.Join(to, ", ")))
 		}
 		opts = &smtp.MailOptions{UTF8: true}
 	}
 	if err := c.Mail(envelopeFrom, opts); err != nil {
-		return smtpReplyError("MAIL FROM:<"+envelopeFrom+">", err, true)
+		return true, smtpReplyError("MAIL FROM:<"+envelopeFrom+">", err, true)
 	}
 	for _, rcpt := range to {
 		if err := c.Rcpt(rcpt, nil); err != nil {
-			return smtpReplyError("RCPT TO:<"+rcpt+">", err, true)
+			return true, smtpReplyError("RCPT TO:<"+rcpt+">", err, true)
 		}
 	}
 	wc, err := c.Data()
 	if err != nil {
-		return smtpReplyError("DATA", err, true)
+		return true, smtpReplyError("DATA", err, true)
 	}
 	if _, err := wc.Write(raw); err != nil {
-		return fmt.Errorf("smtp: DATA: %w", err)
+		return false, fmt.Errorf("smtp: DATA: %w", err)
 	}
 	if err := wc.Close(); err != nil {
-		return smtpReplyError("end of DATA", err, false)
+		return false, smtpReplyError("end of DATA", err, false)
 	}
-	// The message is accepted; a failing QUIT changes nothing.
-	_ = c.Quit()
-	return nil
+	// The message is accepted; whatever happens to the connection now changes nothing.
+	keep = true
+	return false, nil
 }
 
 // smtpReplyError makes a 5xx reply permanent and a 421 (the server is closing) an

@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-smtp"
 
 	"github.com/wsis/wsisbot/internal/smtptest"
 	"github.com/wsis/wsisbot/store"
@@ -222,5 +227,117 @@ func TestSMTPSendStopsWithContext(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("Send took %s after its context ended", d)
+	}
+}
+
+// Messages sent one after another share connections: 20 messages from 4 senders at
+// once take at most 4 connections, and each message arrives once.
+func TestSMTPSenderReusesConnections(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{User: "wsisbot", Password: "s3cret"})
+	cfg := testMailConfig(srv.Addr(), SMTPPlain)
+	cfg.SMTPUser, cfg.SMTPPassword = "wsisbot", "s3cret"
+	s, err := NewSMTPSender(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 5 {
+				errs <- s.Send(context.Background(), "", []string{fmt.Sprintf("a%d.%d@example.org", w, i)}, smtpTestMessage)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]int{}
+	for _, m := range srv.Sent() {
+		seen[m.To[0]]++
+	}
+	if len(seen) != 20 || len(srv.Sent()) != 20 {
+		t.Fatalf("%d messages to %d recipients, want 20 to 20", len(srv.Sent()), len(seen))
+	}
+	if n := srv.Sessions(); n > 4 {
+		t.Fatalf("%d connections for 20 messages from 4 senders, want at most 4", n)
+	}
+}
+
+// A kept connection the server has closed meanwhile costs nothing: the message goes
+// on a fresh connection, once.
+func TestSMTPSenderReconnectsAfterTheServerClosedTheConnection(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{})
+	s, err := NewSMTPSender(testMailConfig(srv.Addr(), SMTPPlain))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	ctx := context.Background()
+	if err := s.Send(ctx, "", []string{"a@example.org"}, smtpTestMessage); err != nil {
+		t.Fatal(err)
+	}
+	srv.Stop()
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(ctx, "", []string{"b@example.org"}, smtpTestMessage); err != nil {
+		t.Fatalf("send after the server closed the kept connection: %v", err)
+	}
+	if got := srv.Sent(); len(got) != 2 || got[1].To[0] != "b@example.org" {
+		t.Fatalf("server got %v", got)
+	}
+}
+
+// A reused connection refused before DATA (421: the server closes this session) is
+// retried once on a fresh connection; a refusal after DATA is the message's own and is
+// never retried in place, so nothing is sent twice.
+func TestSMTPSenderRetriesOnlyBeforeData(t *testing.T) {
+	var refuse atomic.Int32
+	srv := smtptest.Start(t, smtptest.Options{Reject: func(stage smtptest.Stage, _ string) *smtp.SMTPError {
+		if stage == smtptest.AtRcpt && refuse.CompareAndSwap(1, 0) {
+			return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 2}, Message: "too many messages in this session"}
+		}
+		return nil
+	}})
+	s, err := NewSMTPSender(testMailConfig(srv.Addr(), SMTPPlain))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	ctx := context.Background()
+	if err := s.Send(ctx, "", []string{"a@example.org"}, smtpTestMessage); err != nil {
+		t.Fatal(err)
+	}
+	refuse.Store(1)
+	if err := s.Send(ctx, "", []string{"b@example.org"}, smtpTestMessage); err != nil {
+		t.Fatalf("421 on a reused connection: %v", err)
+	}
+	if n := srv.Sessions(); n != 2 {
+		t.Fatalf("%d connections, want 2 (the refused one replaced)", n)
+	}
+	srv.FailData(451)
+	err = s.Send(ctx, "", []string{"c@example.org"}, smtpTestMessage)
+	var perm *store.PermanentError
+	var ua *store.UnavailableError
+	if err == nil || errors.As(err, &perm) || errors.As(err, &ua) {
+		t.Fatalf("451 after DATA: %v, want a temporary error", err)
+	}
+	if err := s.Send(ctx, "", []string{"d@example.org"}, smtpTestMessage); err != nil {
+		t.Fatal(err)
+	}
+	var to []string
+	for _, m := range srv.Sent() {
+		to = append(to, m.To...)
+	}
+	if strings.Join(to, " ") != "a@example.org b@example.org d@example.org" {
+		t.Fatalf("delivered to %v", to)
 	}
 }

@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/lib/pq"
 
 	"github.com/wsis/wsisbot/store"
+	"github.com/wsis/wsisbot/store/storetest"
 )
 
 var slackKinds = []store.OutboxKind{store.OutboxSlackCard, store.OutboxSlackUpdate, store.OutboxSlackThread, store.OutboxSlackNotice}
@@ -304,4 +308,51 @@ func TestAckNoteOnlyWhenTheCardCannotSayIt(t *testing.T) {
 			t.Fatalf("%d acknowledgement notes, want 1: the card was being posted", n)
 		}
 	})
+}
+
+// firstNotification is the payload of the first outbox notification l receives after
+// the test sends a "marker" one: "" when something notified before the marker.
+func firstNotification(t *testing.T, s *store.Store, l *pq.Listener) string {
+	t.Helper()
+	if _, err := s.DB().ExecContext(context.Background(), `SELECT pg_notify($1, 'marker')`, store.OutboxNotifyChannel); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case n := <-l.Notify:
+		if n == nil {
+			t.Fatal("the listener reconnected")
+		}
+		return n.Extra
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notification")
+	}
+	return ""
+}
+
+// An acknowledgement that queues nothing (its note is left to the card) does not wake
+// the outbox workers; one that queues its note does.
+func TestAckNotifiesOnlyWhenItQueues(t *testing.T) {
+	for _, posted := range []bool{false, true} {
+		t.Run(fmt.Sprintf("card posted %v", posted), func(t *testing.T) {
+			clock := store.NewOffsetClock(inConsultation)
+			s, url := storetest.New(t, storetest.Options{Clock: clock})
+			c := newContribution(t, s)
+			if posted {
+				postCard(t, s, c.ID)
+			}
+			l := pq.NewListener(url, time.Second, time.Second, nil)
+			t.Cleanup(func() { l.Close() })
+			if err := l.Listen(store.OutboxNotifyChannel); err != nil {
+				t.Fatal(err)
+			}
+			sendAck(t, s, c.ID)
+			got, want := firstNotification(t, s, l), "marker"
+			if posted {
+				want = ""
+			}
+			if got != want {
+				t.Fatalf("first notification %q, want %q", got, want)
+			}
+		})
+	}
 }

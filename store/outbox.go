@@ -243,12 +243,20 @@ const (
 	outboxRetryMax = time.Hour
 )
 
-const claimOutboxSQL = `SELECT ` + outboxColumns + ` FROM outbox o
-		WHERE done_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 AND kind = ANY($2)
-		AND NOT (kind IN ('slack_update', 'slack_thread') AND EXISTS (
-			SELECT 1 FROM outbox card WHERE card.kind = 'slack_card' AND card.contribution_id = o.contribution_id
-			AND card.done_at IS NULL AND card.failed_at IS NULL))
-		ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`
+// claimOutboxSQL takes the next due item of each kind ($2) on outbox_pending_kind_idx
+// and hands out the earliest of them. The heads of the other kinds stay locked until the
+// transaction ends: other workers skip them meanwhile, and take them after.
+const claimOutboxSQL = `SELECT ` + claimColumns + ` FROM unnest(CAST($2 AS text[])) AS k(kind),
+		LATERAL (SELECT ` + outboxColumns + ` FROM outbox o
+			WHERE o.kind = k.kind AND done_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
+			AND NOT (o.kind IN ('slack_update', 'slack_thread') AND EXISTS (
+				SELECT 1 FROM outbox card WHERE card.kind = 'slack_card' AND card.contribution_id = o.contribution_id
+				AND card.done_at IS NULL AND card.failed_at IS NULL))
+			ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) o
+		ORDER BY o.next_attempt_at, o.id LIMIT 1`
+
+const claimColumns = `o.id, o.kind, o.idempotency_key, o.contribution_id, o.message_id, o.payload, o.attempts,
+	o.next_attempt_at, o.last_error, o.done_at, o.failed_at, o.created_at, o.coalesced_into`
 
 // claimCardUpdatesSQL takes, beside a claimed card update or card ($2), the other pending
 // updates of the same card ($1) that no other worker holds. It runs before the card is rendered,
@@ -437,6 +445,7 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 	// worker is posting it: the card, rendered from the store once this commits, says
 	// that the acknowledgement went out (its item stays locked until then).
 	ackOnCard := false
+	queued := false
 	if res.AckSent && cid != 0 {
 		var cardItem int64
 		switch err := s.get(ctx, tx, &cardItem, pendingCardSQL, cid); {
@@ -456,9 +465,15 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		if outboundID != 0 {
 			n.MessageID = outboundID
 		}
-		if err := s.enqueueThreadNote(ctx, tx, cid, fmt.Sprintf("%s:%d", n.Type, it.ID), n); err != nil {
+		note, err := NewOutboxItem(OutboxSlackThread, fmt.Sprintf("thread:%s:%d", n.Type, it.ID), cid, n.MessageID, n)
+		if err != nil {
 			return err
 		}
+		created, err := s.enqueue(ctx, tx, note)
+		if err != nil {
+			return err
+		}
+		queued = queued || created
 	}
 	if res.AckSent && cid != 0 {
 		if _, err := tx.ExecContext(ctx, ackSentSQL, cid, AckSent, now); err != nil {
@@ -492,11 +507,15 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		}
 	}
 	for _, next := range res.Then {
-		if _, err := s.enqueue(ctx, tx, next); err != nil {
+		created, err := s.enqueue(ctx, tx, next)
+		if err != nil {
 			return err
 		}
+		queued = queued || created
 	}
-	if len(res.Then)+len(res.Notes) > 0 {
+	// Only a new item needs waking the workers: NOTIFY serialises the commits that
+	// send one, and an acknowledgement shown on its card queues nothing.
+	if queued {
 		return notifyOutbox(ctx, tx)
 	}
 	return nil
