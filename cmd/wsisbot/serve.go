@@ -34,6 +34,7 @@ type app struct {
 	mailer      *mailin.AckWorker // the mail workers' handler
 	mailWorkers int               // how many mail items are sent side by side
 	mailLink    *health.Link      // whether the mail workers reach the mail server
+	closeSMTP   func()            // closes the SMTP connections kept for the next message
 	gate        *backlogGate      // holds the mail and Slack workers while the intake stores a backlog
 	desk        *bot.Bot
 
@@ -171,6 +172,7 @@ func (a *app) build(opt appOptions) error {
 			return err
 		}
 		sender = s
+		a.closeSMTP = s.Close
 	}
 	if sender != nil {
 		tpl, err := templates.Load(cfg.Mail.Templates, store.Strings(store.Kinds))
@@ -405,7 +407,11 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	}
 	if a.mailer != nil {
 		back.Go(func() {
-			if err := a.st.RunOutbox(backCtx, a.mailRunner()); err != nil {
+			err := a.st.RunOutbox(backCtx, a.mailRunner())
+			if a.closeSMTP != nil {
+				a.closeSMTP() // the workers are done: say goodbye on the kept connections
+			}
+			if err != nil {
 				failed <- fmt.Errorf("mail: %w", err)
 			}
 		})
