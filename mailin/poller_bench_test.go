@@ -182,37 +182,7 @@ func fetchAll(b *testing.B, srv imaptest.Server) ([][]byte, time.Duration) {
 // copyRaw is the floor's second half: COPY of the raw bytes into a scratch table.
 func copyRaw(b *testing.B, st *store.Store, raws [][]byte) time.Duration {
 	b.Helper()
-	db := st.DB()
-	if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS floor_scratch (uid bigint, raw bytea)`); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := db.Exec(`TRUNCATE floor_scratch`); err != nil {
-		b.Fatal(err)
-	}
-	began := time.Now()
-	tx, err := db.Begin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	stmt, err := tx.Prepare(`COPY floor_scratch (uid, raw) FROM STDIN`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for i, raw := range raws {
-		if _, err := stmt.Exec(int64(i+1), raw); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if _, err := stmt.Exec(); err != nil {
-		b.Fatal(err)
-	}
-	if err := stmt.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		b.Fatal(err)
-	}
-	return time.Since(began)
+	return storetest.CopyFloor(b, st.DB().DB, raws)
 }
 
 // BenchmarkIngestBacklog ingests a 5,000-message backlog (about 28 MB) from Dovecot into

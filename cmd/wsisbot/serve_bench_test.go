@@ -430,31 +430,7 @@ func benchCopy(b *testing.B, raws [][]byte) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Exec(`CREATE TABLE floor_scratch (uid bigint, raw bytea)`); err != nil {
-		b.Fatal(err)
-	}
-	tx, err := db.Begin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	stmt, err := tx.Prepare(`COPY floor_scratch (uid, raw) FROM STDIN`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for i, raw := range raws {
-		if _, err := stmt.Exec(int64(i+1), raw); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if _, err := stmt.Exec(); err != nil {
-		b.Fatal(err)
-	}
-	if err := stmt.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		b.Fatal(err)
-	}
+	storetest.CopyFloor(b, db.DB, raws)
 }
 
 // floor fetches the whole INBOX and COPYs it into a table: the least any intake takes.

@@ -180,3 +180,41 @@ func Eventually(t testing.TB, timeout time.Duration, what string, cond func() bo
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// CopyFloor writes raws into a scratch table of db with one COPY (created, or emptied,
+// first) and says how long the COPY took: the least any intake spends storing them, the
+// floor the intake's benchmarks compare with.
+func CopyFloor(tb testing.TB, db *sql.DB, raws [][]byte) time.Duration {
+	tb.Helper()
+	if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS floor_scratch (uid bigint, raw bytea)`); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.Exec(`TRUNCATE floor_scratch`); err != nil {
+		tb.Fatal(err)
+	}
+	began := time.Now()
+	tx, err := db.Begin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
+	stmt, err := tx.Prepare(`COPY floor_scratch (uid, raw) FROM STDIN`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for i, raw := range raws {
+		if _, err := stmt.Exec(int64(i+1), raw); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if _, err := stmt.Exec(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := stmt.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Since(began)
+}
