@@ -57,6 +57,15 @@ type Store interface {
 	SlackFile(ctx context.Context, name string) (string, time.Time, error)
 	SaveSlackFile(ctx context.Context, name, id string, at time.Time) error
 
+	Blob(ctx context.Context, sha string) ([]byte, error)
+	SlackUploads(ctx context.Context, contributionID int64) ([]store.SlackUpload, error)
+	SlackUpload(ctx context.Context, contributionID, attachmentID int64) (store.SlackUpload, error)
+	SaveSlackUploadURL(ctx context.Context, contributionID, attachmentID int64, fileID, uploadURL string, at time.Time) error
+	SlackUploadStep(ctx context.Context, contributionID, attachmentID int64, step string, at time.Time, channel, threadTS string) error
+	FinishSlackUpload(ctx context.Context, contributionID, attachmentID int64, at time.Time, channel, threadTS string) error
+	FailSlackUpload(ctx context.Context, contributionID, attachmentID int64, msg string) error
+	RequestSlackUploads(ctx context.Context, contributionID int64, attachmentIDs []int64, user string) ([]string, error)
+
 	ClaimSlackRequest(ctx context.Context, keys []string, at time.Time, keep time.Duration) (bool, error)
 	ReleaseSlackRequest(ctx context.Context, keys []string) error
 	PruneSlackRequests(ctx context.Context, before time.Time) (int64, error)
@@ -125,7 +134,8 @@ func WithOutboxPoll(d time.Duration) Option { return func(b *Bot) { b.poll = d }
 func (b *Bot) SlackReport(now time.Time) (string, bool) { return b.slackLink.Report(now) }
 
 // slackKinds are the outbox items the desk carries out.
-var slackKinds = []store.OutboxKind{store.OutboxSlackCard, store.OutboxSlackUpdate, store.OutboxSlackThread, store.OutboxSlackNotice, outboxSortedSummary}
+var slackKinds = []store.OutboxKind{store.OutboxSlackCard, store.OutboxSlackUpdate, store.OutboxSlackThread, store.OutboxSlackNotice, outboxSortedSummary,
+	store.OutboxSlackUpload}
 
 const (
 	defaultOutboxWorkers = 2

@@ -46,6 +46,9 @@ type cardData struct {
 	Events       []store.Event
 	MessageCount int
 	Others       []store.Message // mail from other senders waiting for a decision
+
+	// Uploads are the attachments' uploads into the card's thread.
+	Uploads []store.SlackUpload
 }
 
 func (b *Bot) loadCard(ctx context.Context, id int64) (cardData, error) {
@@ -72,6 +75,11 @@ func (b *Bot) loadCard(ctx context.Context, id int64) (cardData, error) {
 	}
 	if d.Others, err = b.st.OtherSenders(ctx, id); err != nil {
 		return d, err
+	}
+	if countNotInline(d.Attachments) > 0 {
+		if d.Uploads, err = b.st.SlackUploads(ctx, id); err != nil {
+			return d, err
+		}
 	}
 	return d, nil
 }
@@ -172,29 +180,8 @@ func (b *Bot) cardBlocks(d cardData, now time.Time, withActions bool) []slack.Bl
 		}
 	}
 
-	if len(d.Attachments) > 0 {
-		var lines []string
-		shown := 0
-		for _, a := range d.Attachments {
-			if a.Inline {
-				continue
-			}
-			if shown == 10 {
-				break
-			}
-			name := a.Filename
-			if name == "" {
-				name = "(no name)"
-			}
-			lines = append(lines, fmt.Sprintf("📎 %s (%s)", escapeMrkdwn(name), humanSize(a.Size)))
-			shown++
-		}
-		if rest := countNotInline(d.Attachments) - shown; rest > 0 {
-			lines = append(lines, fmt.Sprintf("… and %d more", rest))
-		}
-		if len(lines) > 0 {
-			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n"), maxSectionText), nil, nil))
-		}
+	if fb := b.filesBlock(d, withActions); fb != nil {
+		blocks = append(blocks, fb)
 	}
 
 	var notes []string

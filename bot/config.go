@@ -24,6 +24,9 @@ type Config struct {
 	DigestHour    int           `env:"WSISBOT_DIGEST_HOUR" default:"9" help:"hour of the daily digest and deadline alerts, Geneva time (0-23; -1: none)"`
 	EscalateAfter time.Duration `env:"WSISBOT_ESCALATE_AFTER" default:"48h" help:"escalate contributions nobody took after this long (0: never)"`
 
+	UploadMaxBytes  int64    `env:"WSISBOT_SLACK_UPLOAD_MAX_BYTES" default:"20971520" help:"attachments up to this size are uploaded into their card's thread; larger ones wait for Open files (0: none uploaded without it; at most 1073741824, Slack's limit)"`
+	UploadSkipTypes []string `env:"WSISBOT_SLACK_UPLOAD_SKIP_TYPES" default:".exe,.msi,.dll,.bat,.cmd,.com,.scr,.ps1,.vbs,.js,.jar,.apk,.zip,.rar,.7z" help:"file name endings (comma-separated) never uploaded without Open files: programs, scripts and archives"`
+
 	WatchMailboxAfter time.Duration `env:"WSISBOT_WATCH_MAILBOX_AFTER" default:"15m" help:"alert when no replica has read the mailbox for this long, whatever the cause (unreachable, login refused, missing mailbox, intake stopped)"`
 	WatchOutboxAge    time.Duration `env:"WSISBOT_WATCH_OUTBOX_AGE" default:"30m" help:"alert when an outbox item has waited this long"`
 	WatchBounces      int           `env:"WSISBOT_WATCH_BOUNCES" default:"3" help:"alert when this many of our emails bounced or failed in 24 hours (0: never)"`
@@ -60,6 +63,9 @@ func (c Config) Validate() error {
 		}
 	}
 	if err := c.validatePace(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.validateUploads(); err != nil {
 		errs = append(errs, err)
 	}
 	if c.DigestHour < -1 || c.DigestHour > 23 {

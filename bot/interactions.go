@@ -152,6 +152,12 @@ func (b *Bot) onBlockActions(ctx context.Context, ic slack.InteractionCallback) 
 			}
 			continue
 		}
+		if cid, ok := filesBlockID(a.BlockID); ok && a.ActionID == actOpenFiles {
+			if b.authorize(ctx, user, a.ActionID, reply) {
+				b.openFiles(ctx, cid, user, reply)
+			}
+			continue
+		}
 		if mid, ok := sortedBlockID(a.BlockID); ok && a.ActionID == actPromote {
 			if b.authorize(ctx, user, a.ActionID, reply) {
 				b.promote(ctx, mid, user, reply)

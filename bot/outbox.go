@@ -30,8 +30,12 @@ func (b *Bot) handleOutbox(ctx context.Context, it store.OutboxItem) (store.Outb
 	switch it.Kind {
 	case store.OutboxSlackCard:
 		res, err = b.postCard(ctx, it)
+		res, err = b.withUploads(ctx, it, res, err)
 	case store.OutboxSlackUpdate:
 		err = b.updateCard(ctx, it)
+		res, err = b.withUploads(ctx, it, res, err)
+	case store.OutboxSlackUpload:
+		res, err = b.uploadFile(ctx, it)
 	case store.OutboxSlackThread:
 		err = b.postThreadNote(ctx, it)
 	case store.OutboxSlackNotice:

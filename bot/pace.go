@@ -68,6 +68,7 @@ var slackPace = map[string]paceRule{
 	"views.update":                 paceTier4,
 	"files.getUploadURLExternal":   paceTier4,
 	"files.completeUploadExternal": paceTier4,
+	"files.info":                   paceTier4,
 	"auth.test":                    paceTier4,
 	"apps.connections.open":        paceTier1,
 }

@@ -144,6 +144,16 @@ func namedQueries() []namedQuery {
 		{"claim-every", claimEverySQL},
 		{"slack-file", slackFileSQL},
 		{"save-slack-file", saveSlackFileSQL},
+		// slack_uploads.go
+		{"slack-uploads", slackUploadsSQL},
+		{"slack-upload", slackUploadSQL},
+		{"save-slack-upload-url", saveSlackUploadURLSQL},
+		{"slack-upload-sent", slackUploadSentSQL},
+		{"slack-upload-complete", slackUploadCompleteSQL},
+		{"slack-upload-forget", slackUploadForgetSQL},
+		{"finish-slack-upload", finishSlackUploadSQL},
+		{"fail-slack-upload", failSlackUploadSQL},
+		{"request-slack-uploads", requestSlackUploadsSQL},
 		// history_imports.go
 		{"count-history", countHistorySQL},
 		{"close-history-import", closeHistoryImportSQL},

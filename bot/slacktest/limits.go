@@ -37,6 +37,7 @@ var methodLimits = map[string]limit{
 	"views.update":                 tier4,
 	"files.getUploadURLExternal":   tier4,
 	"files.completeUploadExternal": tier4,
+	"files.info":                   tier4,
 	"auth.test":                    tier4,
 	"apps.connections.open":        tier1,
 }

@@ -36,7 +36,8 @@ type Options struct {
 // Server is a local stand-in for the Slack Web API methods wsisbot uses: auth.test,
 // chat.postMessage, chat.update, chat.postEphemeral, conversations.members,
 // conversations.history, users.info, usergroups.users.list, views.open, views.publish,
-// files.getUploadURLExternal, files.completeUploadExternal, the upload URL, response URLs
+// files.getUploadURLExternal, files.completeUploadExternal, files.info, the upload URL
+// (files.go: lengths checked, file messages posted in threads), response URLs
 // (/_response/...), and Socket Mode (apps.connections.open and its WebSocket, which pings
 // like Slack; SocketSend delivers a request). It records every call and answers like
 // Slack; with Options.Limits it also answers 429 beyond Slack's rate limits, as Slack
@@ -63,6 +64,8 @@ type Server struct {
 	views   int
 	limits  *limiter // nil: no limits
 	limited int      // calls answered 429 for exceeding a limit
+
+	lose map[string]int // calls of a method carried out whose answer is then lost (LoseNext)
 
 	sockMu   sync.Mutex // guards sockets and envelope
 	sockets  []*wsConn
@@ -106,6 +109,7 @@ type Message struct {
 	Metadata  json.RawMessage
 	Ephemeral bool
 	Updates   int
+	Files     []string // the files a file message shares (files.completeUploadExternal)
 }
 
 // File is an uploaded file.
@@ -118,6 +122,10 @@ type File struct {
 	Data    []byte
 	Shared  bool
 	Deleted bool // by DeleteFile
+
+	Length   int      // the length files.getUploadURLExternal was given
+	ThreadTS string   // the thread it was shared in, if any
+	Shares   []string // the timestamps of the messages sharing it (one per completion)
 }
 
 type injected struct {
@@ -369,7 +377,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	default:
-		if err := r.ParseForm(); err == nil {
+		if call.Method == "upload" {
+			upload, _ = io.ReadAll(r.Body) // the bytes as they are, which Slack accepts too
+		} else if err := r.ParseForm(); err == nil {
 			call.Params = r.PostForm
 		}
 	}
@@ -427,19 +437,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if call.Method == "upload" {
-		id := strings.TrimPrefix(path, "_upload/")
-		f, ok := s.files[id]
-		if !ok || upload == nil {
-			record(http.StatusNotFound, "")
-			http.Error(w, "no such upload", http.StatusNotFound)
+		status, text := s.receiveUpload(strings.TrimPrefix(path, "_upload/"), upload, uploadName)
+		if status == http.StatusOK && s.lost(call.Method) {
+			status, text = http.StatusInternalServerError, "answer lost"
+		}
+		record(status, "")
+		if status != http.StatusOK {
+			http.Error(w, text, status)
 			return
 		}
-		f.Data = upload
-		if f.Name == "" {
-			f.Name = uploadName
-		}
-		record(http.StatusOK, "")
-		fmt.Fprintf(w, "OK - %d", len(upload))
+		io.WriteString(w, text)
 		return
 	}
 	if call.Method == "apps.connections.open" {
@@ -461,6 +468,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if slackErr != "" {
 		record(http.StatusOK, slackErr)
 		writeJSON(w, map[string]any{"ok": false, "error": slackErr})
+		return
+	}
+	if s.lost(call.Method) {
+		record(http.StatusInternalServerError, "")
+		http.Error(w, "answer lost", http.StatusInternalServerError)
 		return
 	}
 	record(http.StatusOK, "")
@@ -626,40 +638,8 @@ func (s *Server) answer(r *http.Request, c Call) (map[string]any, string) {
 		blocks, _ := json.Marshal(view["blocks"])
 		s.print("App Home of @"+p.Get("user_id"), blocks, "")
 		return map[string]any{"view": view}, ""
-	case "files.getUploadURLExternal":
-		if p.Get("filename") == "" || p.Get("length") == "" {
-			return nil, "invalid_arguments"
-		}
-		id := fmt.Sprintf("F%06d", len(s.files)+1)
-		s.files[id] = &File{ID: id, Name: p.Get("filename")}
-		s.fileSeq = append(s.fileSeq, id)
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		return map[string]any{"upload_url": scheme + "://" + r.Host + "/_upload/" + id, "file_id": id}, ""
-	case "files.completeUploadExternal":
-		var files []struct {
-			ID    string `json:"id"`
-			Title string `json:"title"`
-		}
-		if err := json.Unmarshal([]byte(p.Get("files")), &files); err != nil || len(files) == 0 {
-			return nil, "invalid_arguments"
-		}
-		var out []map[string]any
-		for _, f := range files {
-			sf, ok := s.files[f.ID]
-			if !ok || sf.Data == nil {
-				return nil, "file_not_found"
-			}
-			sf.Title, sf.Channel, sf.Comment, sf.Shared = f.Title, p.Get("channel_id"), p.Get("initial_comment"), true
-			if sf.Channel == "" {
-				sf.Channel = p.Get("channels")
-			}
-			s.printLine(fmt.Sprintf("#%s · file %s (%d bytes) uploaded · %s", sf.Channel, sf.Name, len(sf.Data), DisplayMrkdwn(sf.Comment)))
-			out = append(out, map[string]any{"id": sf.ID, "title": sf.Title})
-		}
-		return map[string]any{"files": out}, ""
+	case "files.getUploadURLExternal", "files.completeUploadExternal", "files.info":
+		return s.answerFiles(r, c)
 	}
 	return nil, "unknown_method"
 }
