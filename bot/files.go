@@ -411,9 +411,18 @@ func (b *Bot) openFiles(ctx context.Context, cid int64, user string, reply repli
 		b.outcome(ctx, actOpenFiles, cid, user, err, reply)
 		return
 	}
+	us, err := b.st.SlackUploads(ctx, cid)
+	if err != nil {
+		b.outcome(ctx, actOpenFiles, cid, user, err, reply)
+		return
+	}
+	started := map[int64]bool{}
+	for _, u := range us {
+		started[u.AttachmentID] = true
+	}
 	var ids []int64
 	for _, a := range as {
-		if why, ok := b.heldBack(a); !a.Inline && ok && why != "" {
+		if why, ok := b.heldBack(a); !a.Inline && ok && why != "" && !started[a.ID] {
 			ids = append(ids, a.ID)
 		}
 	}
@@ -435,4 +444,19 @@ func (b *Bot) openFiles(ctx context.Context, cid int64, user string, reply repli
 		names[i] = escapeMrkdwn(n)
 	}
 	reply(ctx, fmt.Sprintf("Uploading %s into the card's thread.", strings.Join(names, ", ")))
+}
+
+// filesEventText says what a files_requested event did, for the card's history.
+func filesEventText(e store.Event) (string, bool) {
+	if e.Action != store.ActionFilesRequested {
+		return "", false
+	}
+	var d struct {
+		Files []string `json:"files"`
+	}
+	_ = json.Unmarshal(e.Details, &d)
+	for i, f := range d.Files {
+		d.Files[i] = escapeMrkdwn(f)
+	}
+	return cut("asked for "+strings.Join(d.Files, ", ")+" in the thread", 300), true
 }
