@@ -133,7 +133,9 @@ func TestUploadOnceAcrossRetries(t *testing.T) {
 		{"upload answer lost", func(s *slacktest.Server) { s.LoseNext("upload", 1) }, 1, 2, 0, 1},
 		{"upload URL unreachable", func(s *slacktest.Server) { s.FailNext("upload", 1, http.StatusServiceUnavailable, 0) }, 1, 2, 0, 1},
 		{"upload URL refused", func(s *slacktest.Server) { s.FailNext("upload", 1, http.StatusNotFound, 0) }, 2, 2, 0, 1},
-		{"rate limited", func(s *slacktest.Server) { s.FailNext("files.getUploadURLExternal", 1, http.StatusTooManyRequests, time.Second) }, 2, 1, 0, 1},
+		{"rate limited", func(s *slacktest.Server) {
+			s.FailNext("files.getUploadURLExternal", 1, http.StatusTooManyRequests, time.Second)
+		}, 2, 1, 0, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
