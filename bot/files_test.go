@@ -309,3 +309,20 @@ func TestUploadSettingsValidated(t *testing.T) {
 		}
 	}
 }
+
+// A follow-up's attachment goes into the thread too, with the card's update.
+func TestFollowUpAttachmentUploaded(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, deskOptions{config: filesConfig})
+	first := d.email("amina@gov.example", "Thematic submission", "attached")
+	first.Attachments = []store.InboundAttachment{{Filename: "submission.pdf", Data: []byte("%PDF v1")}}
+	c := d.waitCard(d.ingest(first)[0].ContributionID)
+	d.waitUploaded(c, 1)
+	follow := d.email("amina@gov.example", "Re: Thematic submission", "the revised annex")
+	follow.InReplyTo = first.MessageID
+	follow.Attachments = []store.InboundAttachment{{Filename: "annex-v2.docx", Data: []byte("docx v2")}}
+	d.ingest(follow)
+	d.waitUploaded(c, 2)
+	d.assertInThreadOnce(c, "submission.pdf", "%PDF v1", "annex-v2.docx", "docx v2")
+	d.waitUpdate(c, "📎 submission.pdf (7 B) · in thread", "📎 annex-v2.docx (7 B) · in thread")
+}

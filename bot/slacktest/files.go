@@ -170,7 +170,11 @@ func (s *Server) completeUpload(c Call) (map[string]any, string) {
 			if thread != "" {
 				where += " · thread reply to " + thread
 			}
-			s.printLine(fmt.Sprintf("%s · file %s (%d bytes) uploaded · %s", where, sf.Name, len(sf.Data), DisplayMrkdwn(sf.Comment)))
+			line := fmt.Sprintf("%s · file %s (%d bytes) uploaded", where, sf.Name, len(sf.Data))
+			if sf.Comment != "" {
+				line += " · " + DisplayMrkdwn(sf.Comment)
+			}
+			s.printLine(line)
 		}
 	}
 	return map[string]any{"files": out}, ""
