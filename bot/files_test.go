@@ -161,7 +161,12 @@ func TestUploadOnceAcrossRetries(t *testing.T) {
 // another.
 func TestUploadResumesAfterReplicaStops(t *testing.T) {
 	t.Parallel()
-	d := newDesk(t, deskOptions{config: filesConfig, replicas: 2, noRun: true})
+	d := newDesk(t, deskOptions{config: filesConfig, replicas: 2, noRun: true, replicaOptions: func(i int) []Option {
+		if i == 0 { // its calls give up after a second: a connection that died
+			return []Option{WithHTTPClient(&http.Client{Timeout: time.Second})}
+		}
+		return nil
+	}})
 	release := d.slack.Hold("upload")
 	defer release()
 	ctx0, stop0 := context.WithCancel(context.Background())
@@ -185,7 +190,7 @@ func TestUploadResumesAfterReplicaStops(t *testing.T) {
 		u, err := d.st.SlackUpload(context.Background(), cid, as[0].ID)
 		return err == nil && u.FileID != ""
 	})
-	stop0() // killed with the bytes on their way
+	stop0() // the connection dies with the bytes on their way, and the replica stops
 	wg.Wait()
 	release()
 	d.bots = d.bots[1:]
