@@ -83,7 +83,7 @@ func (b *Bot) heldBack(a store.Attachment) (why string, upload bool) {
 	}
 	if a.Size > b.cfg.UploadMaxBytes {
 		if b.cfg.UploadMaxBytes == 0 {
-			return "not uploaded automatically", true
+			return "only on request", true
 		}
 		return "over " + humanSize(b.cfg.UploadMaxBytes), true
 	}
@@ -332,8 +332,8 @@ func isPermanentErr(err error) bool {
 }
 
 // fileLine is the card's line about one attachment: its name and size, and whether it is
-// in the thread, on its way, held back (with the Open files button beside the list) or
-// refused. heldBack reports a file Open files would upload.
+// in the thread, on its way, held back or refused. heldBack reports a file Open files
+// would upload.
 func (b *Bot) fileLine(c store.Contribution, a store.Attachment, u *store.SlackUpload) (line string, heldBack bool) {
 	name := a.Filename
 	if name == "" {
@@ -354,7 +354,7 @@ func (b *Bot) fileLine(c store.Contribution, a store.Attachment, u *store.SlackU
 	case why == "":
 		return line + " · uploading to the thread", false
 	}
-	return line + " · not uploaded: " + why + " — Open files", true
+	return line + " · not uploaded: " + why, true
 }
 
 // filesBlock is the card's list of attachments, with Open files beside it while a file is
@@ -371,6 +371,9 @@ func (b *Bot) filesBlock(d cardData, withActions bool) slack.Block {
 			continue
 		}
 		line, h := b.fileLine(d.C, a, byID[a.ID])
+		if h && withActions {
+			line += " — Open files"
+		}
 		held = held || h
 		if shown < 10 {
 			lines = append(lines, line)

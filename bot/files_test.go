@@ -284,7 +284,7 @@ func TestNoUploadsWithoutLimit(t *testing.T) {
 	d := newDesk(t, deskOptions{})
 	d.withFiles("Submission", "submission.pdf", "%PDF-1.4")
 	d.waitCall("the card", "chat.postMessage", func(call slacktest.Call) bool {
-		return strings.Contains(joinedTexts(t, call.Param("blocks")), "📎 submission.pdf (8 B) · not uploaded: not uploaded automatically — Open files")
+		return strings.Contains(joinedTexts(t, call.Param("blocks")), "📎 submission.pdf (8 B) · not uploaded: only on request — Open files")
 	})
 	d.contribution("A later one") // the outbox has moved on
 	if n := d.countCalls("files.getUploadURLExternal"); n != 0 {
