@@ -37,7 +37,7 @@ import (
 	"time"
 )
 
-//go:embed files/*.tmpl
+//go:embed files/*.tmpl answers/*.tmpl
 var embedded embed.FS
 
 // Names of the templates every language file defines.
@@ -137,6 +137,16 @@ func parseLanguage(lang string, override []byte, overridePath string, kinds []st
 	if _, err := ht.Parse(string(src)); err != nil {
 		return nil, fmt.Errorf("embedded %s.tmpl: %w", lang, err)
 	}
+	// The standard answers and the notices, in files of their own (answers/<lang>.tmpl).
+	if src, err = fs.ReadFile(embedded, "answers/"+lang+".tmpl"); err != nil {
+		return nil, err
+	}
+	if _, err := tt.Parse(string(src)); err != nil {
+		return nil, fmt.Errorf("embedded answers/%s.tmpl: %w", lang, err)
+	}
+	if _, err := ht.Parse(string(src)); err != nil {
+		return nil, fmt.Errorf("embedded answers/%s.tmpl: %w", lang, err)
+	}
 	if override != nil {
 		if _, err := tt.Parse(string(override)); err != nil {
 			return nil, fmt.Errorf("%s: %w", overridePath, err)
@@ -146,6 +156,10 @@ func parseLanguage(lang string, override []byte, overridePath string, kinds []st
 		}
 	}
 	names := slices.Clone(Required)
+	names = append(names, TooLargeSubject, TooLargeText, TooLargeHTML)
+	for _, a := range Answers {
+		names = append(names, "answer."+a)
+	}
 	for _, k := range kinds {
 		names = append(names, "kind:"+k)
 	}
@@ -394,6 +408,14 @@ func (s *Set) selfTest(kinds []string) error {
 			}
 		}
 		if _, err := s.RenderReply(Reply{Ref: "WSIS-2019-0001", Language: lang, Subject: "Sample", Text: "Sample\ntext"}); err != nil {
+			errs = append(errs, err)
+		}
+		for _, a := range Answers {
+			if _, err := s.RenderAnswer(Answer{Code: a, Ref: "WSIS-2019-0001", Language: lang, Subject: "Sample", ReceivedAt: deadline}); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if _, err := s.RenderTooLarge(TooLarge{Language: lang, Subject: "Sample", ReceivedAt: deadline, Limit: 50 << 20}); err != nil {
 			errs = append(errs, err)
 		}
 	}
