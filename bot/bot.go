@@ -15,6 +15,7 @@ import (
 
 	"github.com/wsis/wsisbot/internal/health"
 	"github.com/wsis/wsisbot/store"
+	"github.com/wsis/wsisbot/templates"
 )
 
 // Store is what the desk needs from the store; *store.Store is it.
@@ -114,6 +115,10 @@ func WithPromotion(f func(raw []byte) store.Promotion) Option {
 	return func(b *Bot) { b.promotion = f }
 }
 
+// WithTemplates gives the words the desk offers as standard answers: those the mailer
+// sends (WSISBOT_TEMPLATES). Without it the desk uses the embedded ones.
+func WithTemplates(t *templates.Set) Option { return func(b *Bot) { b.tpl = t } }
+
 // WithSchedulerInterval sets how often reminders and the watchdog are checked (30 s).
 func WithSchedulerInterval(d time.Duration) Option { return func(b *Bot) { b.tick = d } }
 
@@ -148,6 +153,7 @@ type Bot struct {
 	outboxGate func(ctx context.Context) // see WithOutboxGate
 	intake     func() IntakeStatus
 	promotion  func(raw []byte) store.Promotion
+	tpl        *templates.Set // the standard answers of the Reply modal
 	slackLink  health.Link // whether Slack answers the outbox workers
 	tick       time.Duration
 	poll       time.Duration
@@ -196,6 +202,13 @@ func New(cfg Config, st Store, phases *store.Phases, clock store.Clock, logger *
 	}
 	for _, o := range opts {
 		o(b)
+	}
+	if b.tpl == nil {
+		tpl, err := templates.Load("", store.Strings(store.Kinds))
+		if err != nil {
+			return nil, fmt.Errorf("bot: %w", err)
+		}
+		b.tpl = tpl
 	}
 	b.slackHTTP = b.httpClient
 	if !b.unpaced {
