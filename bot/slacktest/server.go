@@ -63,6 +63,8 @@ type Server struct {
 	views   int
 	// viewHashes is each modal's latest hash, by view ID (views.open, views.update).
 	viewHashes map[string]string
+	// viewTriggers is the ID of the modal each trigger opened.
+	viewTriggers map[string]string
 	limits     *limiter // nil: no limits
 	limited    int      // calls answered 429 for exceeding a limit
 
@@ -140,11 +142,20 @@ func New(opts Options) *Server {
 	}
 	s := &Server{opts: opts, fail: map[string][]injected{}, members: map[string][]string{}, deleted: map[string]bool{},
 		groups: map[string][]string{}, users: map[string]string{}, byTS: map[string]*Message{},
-		files: map[string]*File{}, viewHashes: map[string]string{}}
+		files: map[string]*File{}, viewHashes: map[string]string{}, viewTriggers: map[string]string{}}
 	if opts.Limits {
 		s.limits = newLimiter()
 	}
 	return s
+}
+
+// View is the ID and the latest hash of the modal that trigger opened (views.open), and
+// whether it opened one.
+func (s *Server) View(trigger string) (id, hash string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok = s.viewTriggers[trigger]
+	return id, s.viewHashes[id], ok
 }
 
 // SetMembers sets the members of a channel (conversations.members; a channel without
@@ -616,6 +627,7 @@ func (s *Server) answer(r *http.Request, c Call) (map[string]any, string) {
 		view["id"] = fmt.Sprintf("V%06d", s.views)
 		view["hash"] = fmt.Sprintf("h%06d.1", s.views)
 		s.viewHashes[view["id"].(string)] = view["hash"].(string)
+		s.viewTriggers[p.Get("trigger_id")] = view["id"].(string)
 		blocks, _ := json.Marshal(view["blocks"])
 		s.print(fmt.Sprintf("modal %q opened", fmt.Sprint(textOf(view["title"]))), blocks, "")
 		return map[string]any{"view": view}, ""
