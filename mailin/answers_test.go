@@ -91,3 +91,29 @@ func TestStandardAnswersRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestReplyCcRefusedByTheMailer: an address in copy that may never get our mail (our
+// own, a no-reply address) fails the reply, naming it, and nothing is sent: the mailer
+// looks again at what the desk checked.
+func TestReplyCcRefusedByTheMailer(t *testing.T) {
+	e := newAckEnv(t, ackInConsultation)
+	e.pol.Ack = false
+	r := e.ingest(e.inbound("a@ngo.example", "Submission", "en", ackInConsultation))[0]
+	for key, cc := range map[string]string{"reply:cc-own": "WSIS-Info@itu.int", "reply:cc-noreply": "no-reply@ngo.example", "reply:cc-bad": "not an address"} {
+		it, _ := store.NewOutboxItem(store.OutboxReplyEmail, key, r.ContributionID, 0,
+			store.ReplyPayload{Text: "Thank you.", Actor: "U1", To: "a@ngo.example", Cc: []string{"partner@ngo.example", cc}})
+		if _, err := e.st.Enqueue(e.ctx, it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.run(e.mail(e.worker()))
+	e.waitIdle()
+	for _, key := range []string{"reply:cc-own", "reply:cc-noreply", "reply:cc-bad"} {
+		if got := e.item(r.ContributionID, key); got.FailedAt == nil || !strings.Contains(got.LastError, "Cc") {
+			t.Errorf("%s: %+v", key, got)
+		}
+	}
+	if e.smtp.Sessions() != 0 {
+		t.Errorf("the SMTP server was contacted")
+	}
+}
