@@ -153,7 +153,6 @@ type Bot struct {
 	outboxGate func(ctx context.Context) // see WithOutboxGate
 	intake     func() IntakeStatus
 	promotion  func(raw []byte) store.Promotion
-	tpl        *templates.Set // the standard answers of the Reply modal
 	slackLink  health.Link // whether Slack answers the outbox workers
 	tick       time.Duration
 	poll       time.Duration
@@ -166,6 +165,7 @@ type Bot struct {
 	jobs    chan func(context.Context)
 	members *memberCache
 	names   *nameCache
+	tpl     *templates.Set // the standard answers of the Reply modal
 
 	ticks atomic.Int64 // scheduler passes completed, for tests
 	polls atomic.Int64 // outbox polls completed, for tests

@@ -61,12 +61,13 @@ type Server struct {
 	fileSeq []string
 	seq     int64
 	views   int
+	limits  *limiter // nil: no limits
+	limited int      // calls answered 429 for exceeding a limit
+
 	// viewHashes is each modal's latest hash, by view ID (views.open, views.update).
 	viewHashes map[string]string
 	// viewTriggers is the ID of the modal each trigger opened.
 	viewTriggers map[string]string
-	limits     *limiter // nil: no limits
-	limited    int      // calls answered 429 for exceeding a limit
 
 	sockMu   sync.Mutex // guards sockets and envelope
 	sockets  []*wsConn
