@@ -8,10 +8,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wsis/wsisbot/bot/slacktest"
 	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store"
+	"github.com/wsis/wsisbot/store/storetest"
 	"github.com/wsis/wsisbot/templates"
 )
 
@@ -337,5 +339,33 @@ func TestCloseOffersTheAnswer(t *testing.T) {
 		if strings.Contains(call.Param("text"), s.Ref+" is closed") {
 			t.Errorf("closing as spam offered an answer: %s", call.Param("text"))
 		}
+	}
+}
+
+// TestReplyCcRefusedOverSocketMode: over Socket Mode the error on the Cc field is the
+// acknowledgement's payload; nothing is queued.
+func TestReplyCcRefusedOverSocketMode(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, deskOptions{config: func(c *Config) { c.AppToken = "xapp-test"; c.SigningSecret = "" }})
+	storetest.Eventually(t, 10*time.Second, "the Socket Mode client to connect", d.slack.SocketConnected)
+	c := d.contribution("Cc over the socket")
+	meta, _ := json.Marshal(replyMeta{ContributionID: c.ID, Channel: testChannel, Language: "fr"})
+	id, err := d.slack.SocketSend("interactive", replySubmission("U1", "V90", string(meta), map[string]map[string]any{
+		inText: {inText: typed("Madame, Monsieur,")},
+		inCc:   {inCc: typed("partner@ngo")},
+	}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ack := d.waitCall("the ack of "+id, "socket_ack", func(call slacktest.Call) bool { return call.Param("envelope_id") == id })
+	var resp struct {
+		Action string            `json:"response_action"`
+		Errors map[string]string `json:"errors"`
+	}
+	if err := json.Unmarshal(ack.Body, &resp); err != nil || resp.Action != "errors" || !strings.Contains(resp.Errors[inCc], `"partner@ngo" is not an email address`) {
+		t.Fatalf("ack payload %s", ack.Body)
+	}
+	if n := d.countOutbox(fmt.Sprintf("reply:%d:%%", c.ID)); n != 0 {
+		t.Fatalf("%d replies queued", n)
 	}
 }
