@@ -1,9 +1,12 @@
-// Package templates is the words wsisbot sends: the acknowledgement of a contribution
-// and the wrapper around the secretariat's replies, in the six UN languages (Arabic,
-// Chinese, English, French, Russian and Spanish), in the formal register of UN
-// correspondence.
+// Package templates is the words wsisbot sends: the acknowledgement of a contribution,
+// the wrapper around the secretariat's replies, the standard answers the secretariat
+// starts a reply from (answers.go) and the notice to the sender of a message too large,
+// in the six UN languages (Arabic, Chinese, English, French, Russian and Spanish), in the
+// formal register of UN correspondence.
 //
-// Each language is one file, files/<lang>.tmpl, embedded in the binary and parsed once.
+// Each language is one file, files/<lang>.tmpl, with the standard answers and the
+// notice in answers/<lang>.tmpl, embedded in the binary and parsed once into the same
+// set (an answer may use the language's "no-subject").
 // It defines the subject, the plain-text body and the HTML body of each message, the
 // names of the kinds of contribution and the description of each phase of the
 // consultation (see files/en.tmpl). The file is parsed twice: by text/template for the
