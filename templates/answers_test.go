@@ -153,3 +153,27 @@ func TestAnswerOverride(t *testing.T) {
 		t.Errorf("a broken answer override loaded: %v", err)
 	}
 }
+
+// BenchmarkRenderAnswer renders one standard answer, as the Reply modal does at each
+// choice.
+func BenchmarkRenderAnswer(b *testing.B) {
+	s, err := Load("", kindCodes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := Answer{Code: AnswerWorkshopConfirmed, Ref: "WSIS-2019-0042", Language: "ar", Subject: answerSubject, ReceivedAt: deadline, Location: geneva}
+	for b.Loop() {
+		if _, err := s.RenderAnswer(a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoad parses and checks every language's templates, answers included.
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := Load("", kindCodes); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
