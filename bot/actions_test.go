@@ -3,6 +3,7 @@ package bot
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -177,8 +178,8 @@ func TestActionsEndToEnd(t *testing.T) {
 		if err := json.Unmarshal(it.Payload, &p); err != nil {
 			t.Fatal(err)
 		}
-		if p != (store.ReplyPayload{Text: "Thank you, we need the annex in PDF.", Actor: "U1", ActorName: "Ada Secretariat",
-			To: "amina@gov.example", ToName: "Amina Sender", ToRole: store.RecipientContact}) {
+		if !reflect.DeepEqual(p, store.ReplyPayload{Text: "Thank you, we need the annex in PDF.", Actor: "U1", ActorName: "Ada Secretariat",
+			To: "amina@gov.example", ToName: "Amina Sender", ToRole: store.RecipientContact, Language: "fr"}) {
 			t.Fatalf("payload = %+v", p)
 		}
 		// Slack delivering the same submission twice makes one email.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/wsis/wsisbot/internal/health"
 	"github.com/wsis/wsisbot/store"
+	"github.com/wsis/wsisbot/templates"
 )
 
 // Store is what the desk needs from the store; *store.Store is it.
@@ -123,6 +124,10 @@ func WithPromotion(f func(raw []byte) store.Promotion) Option {
 	return func(b *Bot) { b.promotion = f }
 }
 
+// WithTemplates gives the words the desk offers as standard answers: those the mailer
+// sends (WSISBOT_TEMPLATES). Without it the desk uses the embedded ones.
+func WithTemplates(t *templates.Set) Option { return func(b *Bot) { b.tpl = t } }
+
 // WithSchedulerInterval sets how often reminders and the watchdog are checked (30 s).
 func WithSchedulerInterval(d time.Duration) Option { return func(b *Bot) { b.tick = d } }
 
@@ -170,6 +175,7 @@ type Bot struct {
 	jobs    chan func(context.Context)
 	members *memberCache
 	names   *nameCache
+	tpl     *templates.Set // the standard answers of the Reply modal
 
 	ticks atomic.Int64 // scheduler passes completed, for tests
 	polls atomic.Int64 // outbox polls completed, for tests
@@ -206,6 +212,13 @@ func New(cfg Config, st Store, phases *store.Phases, clock store.Clock, logger *
 	}
 	for _, o := range opts {
 		o(b)
+	}
+	if b.tpl == nil {
+		tpl, err := templates.Load("", store.Strings(store.Kinds))
+		if err != nil {
+			return nil, fmt.Errorf("bot: %w", err)
+		}
+		b.tpl = tpl
 	}
 	b.slackHTTP = b.httpClient
 	if !b.unpaced {

@@ -197,6 +197,11 @@ func (b *Bot) serveInteractions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	payload := []byte(form.Get("payload"))
+	if errs := viewSubmissionErrors(payload); errs != nil {
+		// The modal stays open with the error on its field; nothing is done.
+		writeJSON(w, slack.NewErrorsViewSubmissionResponse(errs))
+		return
+	}
 	switch b.accept(r.Context(), "interaction", []string{key}, func(ctx context.Context) { b.handleInteraction(ctx, payload) }) {
 	case refused:
 		http.Error(w, "busy", http.StatusServiceUnavailable)

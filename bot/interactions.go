@@ -144,8 +144,18 @@ func (b *Bot) onBlockActions(ctx context.Context, ic slack.InteractionCallback) 
 	if channel == "" {
 		channel = ic.Container.ChannelID
 	}
+	if ic.View.CallbackID == viewReply && ic.View.ID != "" {
+		b.onReplyAction(ctx, ic) // a choice inside the Reply modal (reply.go)
+		return
+	}
 	reply := b.replierFor(channel, user, ic.ResponseURL)
 	for _, a := range ic.ActionCallback.BlockActions {
+		if cid, ok := answerBlockID(a.BlockID); ok && a.ActionID == actSendAnswer {
+			if b.authorize(ctx, user, a.ActionID, reply) {
+				b.outcome(ctx, a.ActionID, cid, user, b.openReply(ctx, ic.TriggerID, cid, channel, a.Value), reply)
+			}
+			continue
+		}
 		if mid, ok := senderBlockID(a.BlockID); ok {
 			if b.authorize(ctx, user, a.ActionID, reply) {
 				b.onSenderAction(ctx, mid, a, user, reply)
@@ -184,8 +194,13 @@ func (b *Bot) onBlockActions(ctx context.Context, ic slack.InteractionCallback) 
 			if a.SelectedOption.Value == "" {
 				continue
 			}
-			_, err = b.st.CloseContribution(ctx, cid, user, a.SelectedOption.Value, "")
-		case actClassify, actReply, actReopen:
+			var c store.Contribution
+			if c, err = b.st.CloseContribution(ctx, cid, user, a.SelectedOption.Value, ""); err == nil {
+				b.offerAnswer(ctx, channel, user, c, a.SelectedOption.Value)
+			}
+		case actReply:
+			err = b.openReply(ctx, ic.TriggerID, cid, channel, "")
+		case actClassify, actReopen:
 			err = b.openModal(ctx, a.ActionID, ic.TriggerID, cid, channel)
 		default:
 			continue
@@ -210,12 +225,6 @@ func (b *Bot) openModal(ctx context.Context, which, trigger string, cid int64, c
 			return &store.ErrTransition{Action: store.ActionClassify, From: c.Status, Why: "reopen it first"}
 		}
 		v = classifyView(c)
-	case actReply:
-		rs, err := b.st.Recipients(ctx, cid)
-		if err != nil {
-			return err
-		}
-		v = replyView(c, rs)
 	case actReopen:
 		if c.Status != store.StatusClosed {
 			return &store.ErrTransition{Action: store.ActionReopen, From: c.Status, Why: "only a closed contribution can be reopened"}
@@ -323,20 +332,6 @@ func classifyView(c store.Contribution) slack.ModalViewRequest {
 		linesIn, sdgIn, orgIn)
 }
 
-// replyView is the Reply modal: it names the recipient, the contribution's contact
-// unless the member picks another of rs (its recipients, the contact first).
-func replyView(c store.Contribution, rs []store.Recipient) slack.ModalViewRequest {
-	el := slack.NewPlainTextInputBlockElement(plain("Write to the stakeholder…", maxButtonText), inText)
-	el.Multiline = true
-	el.MaxLength = maxSectionText
-	blocks := []slack.Block{aboutBlock(c)}
-	blocks = append(blocks, replyRecipientBlocks(rs)...)
-	blocks = append(blocks,
-		slack.NewContextBlock("", mrkdwn("The reply goes out by email from the secretariat's address, in the same conversation, and appears in the card's thread.", maxContextText)),
-		slack.NewInputBlock(inText, plain("Your reply", maxPlainLabel), nil, el))
-	return modal(viewReply, "Reply by email", "Send", blocks...)
-}
-
 func reopenView(c store.Contribution) slack.ModalViewRequest {
 	el := slack.NewPlainTextInputBlockElement(plain("Why is it reopened?", maxButtonText), inReason)
 	el.Multiline = true
@@ -411,52 +406,6 @@ func (b *Bot) submitClassify(ctx context.Context, cid int64, user string, v slac
 	}
 	_, err = b.st.Classify(ctx, cid, user, cl)
 	return err
-}
-
-// submitReply queues the reply for the mailer; the key makes a resubmitted modal one email.
-func (b *Bot) submitReply(ctx context.Context, cid int64, user string, v slack.View, reply replier) error {
-	text := strings.TrimSpace(stateValue(v, inText).Value)
-	if text == "" {
-		return nil
-	}
-	c, err := b.st.Contribution(ctx, cid)
-	if err != nil {
-		return err
-	}
-	rs, err := b.st.Recipients(ctx, cid)
-	if err != nil {
-		return err
-	}
-	// The recipient is decided here, once, and recorded in the item: the mailer sends
-	// to it and to nobody else.
-	picked := stateValue(v, inTo).SelectedOption.Value
-	to, err := chooseRecipient(rs, picked)
-	if errors.Is(err, errNotARecipient) {
-		b.log.Warn("reply to someone who is not a recipient of the contribution refused", "contribution_id", cid, "user", user, "to", picked)
-		reply(ctx, fmt.Sprintf("%s is not one of the people who can get a reply about %s. Nothing was sent.", escapeMrkdwn(picked), c.Ref))
-		return nil
-	}
-	if err != nil {
-		reply(ctx, fmt.Sprintf("%s has no address to reply to. Nothing was sent.", c.Ref))
-		return nil
-	}
-	id := v.ID
-	if id == "" {
-		id = v.Hash
-	}
-	it, err := store.NewOutboxItem(store.OutboxReplyEmail, fmt.Sprintf("reply:%d:%s", cid, id), cid, 0,
-		store.ReplyPayload{Text: text, Actor: user, ActorName: b.names.name(ctx, user), To: to.Address, ToName: to.Name, ToRole: to.Role})
-	if err != nil {
-		return err
-	}
-	created, err := b.st.Enqueue(ctx, it)
-	if err != nil {
-		return err
-	}
-	if created {
-		reply(ctx, fmt.Sprintf("Your reply to %s about %s is on its way; it will appear in the card's thread once sent.", escapeMrkdwn(to.Address), c.Ref))
-	}
-	return nil
 }
 
 // handleEvent handles an Events API callback: the App Home opening.

@@ -69,6 +69,13 @@ func (b *Bot) onSocketEvent(ctx context.Context, sm *socketmode.Client, ev socke
 	var job func(context.Context)
 	switch ev.Type {
 	case socketmode.EventTypeInteractive:
+		if errs := viewSubmissionErrors(payload); errs != nil {
+			// The modal stays open with the error on its field; nothing is done.
+			if err := sm.AckCtx(ctx, req.EnvelopeID, slack.NewErrorsViewSubmissionResponse(errs)); err != nil {
+				b.log.Warn("socket mode ack", slog.Any("error", err))
+			}
+			return
+		}
 		what, job = "interaction", func(ctx context.Context) { b.handleInteraction(ctx, payload) }
 	case socketmode.EventTypeSlashCommand:
 		var cmd slack.SlashCommand

@@ -130,6 +130,9 @@ func (w *AckWorker) Handle(ctx context.Context, it store.OutboxItem) (store.Outb
 }
 
 func (w *AckWorker) handleAck(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+	if p, ok := tooLargeNotice(it); ok {
+		return w.handleTooLarge(ctx, it, p)
+	}
 	if it.ContributionID == nil {
 		return store.OutboxResult{}, store.Permanent(errors.New("ack: the item names no contribution"))
 	}
@@ -269,6 +272,10 @@ func (w *AckWorker) handleReply(ctx context.Context, it store.OutboxItem) (store
 	if why := w.refusal(to.Address); why != "" {
 		return store.OutboxResult{}, store.Permanent(fmt.Errorf("reply: not sent: %s", why))
 	}
+	cc, err := w.replyCc(p, to)
+	if err != nil {
+		return store.OutboxResult{}, store.Permanent(err)
+	}
 	// Thread under the last message of the conversation, leaving out mail from other
 	// senders; a reply to another sender threads under that sender's last mail.
 	var last, lastOther *store.Message
@@ -285,7 +292,11 @@ func (w *AckWorker) handleReply(ctx context.Context, it store.OutboxItem) (store
 	if lastOther != nil {
 		last = lastOther
 	}
-	words, err := w.tpl.RenderReply(templates.Reply{Ref: c.Ref, Language: c.Language, Subject: c.Subject, Text: p.Text})
+	lang := c.Language
+	if p.Language != "" {
+		lang = p.Language // the language the author chose to write in
+	}
+	words, err := w.tpl.RenderReply(templates.Reply{Ref: c.Ref, Language: lang, Subject: c.Subject, Text: p.Text})
 	if err != nil {
 		return store.OutboxResult{}, store.Permanent(err)
 	}
@@ -297,24 +308,75 @@ func (w *AckWorker) handleReply(ctx context.Context, it store.OutboxItem) (store
 	}
 	raw, rec, err := Compose(Outgoing{
 		MessageID: OutboxMessageID("reply", c.Ref, it, outDomain(w.from.Address)), Date: w.st.Clock().Now(),
-		From: w.from, To: to, Subject: words.Subject, InReplyTo: inReplyTo, References: refs,
+		From: w.from, To: to, Cc: cc, Subject: words.Subject, InReplyTo: inReplyTo, References: refs,
 		Language: words.Language, Marker: "reply " + c.Ref, Text: words.Text, HTML: words.HTML,
 	})
 	if err != nil {
 		return store.OutboxResult{}, store.Permanent(err)
 	}
-	if err := w.sender.Send(ctx, w.from.Address, []string{to.Address}, raw); err != nil {
+	// The envelope: the recipient and every address in copy, and nobody else.
+	rcpt := []string{to.Address}
+	var ccAddrs []string
+	for _, a := range cc {
+		rcpt = append(rcpt, a.Address)
+		ccAddrs = append(ccAddrs, a.Address)
+	}
+	if err := w.sender.Send(ctx, w.from.Address, rcpt, raw); err != nil {
 		return store.OutboxResult{}, fmt.Errorf("reply %s: %w", c.Ref, err)
 	}
 	actor := ackFirstNonEmpty(store.SlackActor(p.Actor), p.ActorName, "secretariat")
-	note := store.ThreadNote{Type: store.NoteReplySent, Text: fmt.Sprintf("reply by %s sent to %s", ackFirstNonEmpty(p.ActorName, p.Actor, "secretariat"), to.Address)}
+	sentTo := to.Address
+	if len(ccAddrs) > 0 {
+		sentTo += " (Cc: " + strings.Join(ccAddrs, ", ") + ")"
+	}
+	note := store.ThreadNote{Type: store.NoteReplySent, Text: fmt.Sprintf("reply by %s sent to %s", ackFirstNonEmpty(p.ActorName, p.Actor, "secretariat"), sentTo)}
+	details := map[string]any{
+		"to": to.Address, "to_role": ackFirstNonEmpty(p.ToRole, store.RecipientContact), "message_id": rec.MessageID,
+		"actor_name": p.ActorName, "outbox_id": it.ID}
+	if len(ccAddrs) > 0 {
+		details["cc"] = ccAddrs
+	}
+	if p.Answer != "" {
+		details["answer"] = p.Answer
+	}
+	if p.Language != "" {
+		details["language"] = words.Language
+	}
 	return store.OutboxResult{
 		Outbound: &rec,
 		Notes:    []store.ThreadNote{note},
-		Event: &store.EventInput{Actor: actor, Action: store.ActionReply, Details: map[string]any{
-			"to": to.Address, "to_role": ackFirstNonEmpty(p.ToRole, store.RecipientContact), "message_id": rec.MessageID,
-			"actor_name": p.ActorName, "outbox_id": it.ID}},
+		Event:    &store.EventInput{Actor: actor, Action: store.ActionReply, Details: details},
 	}, nil
+}
+
+// maxReplyCc bounds the addresses a reply may have in copy.
+const maxReplyCc = 10
+
+// replyCc are the addresses a reply goes to in copy: exactly those its item records
+// (decided, and checked against the address rules, when the reply was written), each
+// checked again here like the recipient; an address that may never get our mail fails
+// the reply, naming it, rather than go out to fewer people than the author chose.
+func (w *AckWorker) replyCc(p store.ReplyPayload, to *mail.Address) ([]*mail.Address, error) {
+	if len(p.Cc) > maxReplyCc {
+		return nil, fmt.Errorf("reply: not sent: %d addresses in copy, at most %d", len(p.Cc), maxReplyCc)
+	}
+	var cc []*mail.Address
+	seen := map[string]bool{strings.ToLower(to.Address): true}
+	for _, a := range p.Cc {
+		a = strings.TrimSpace(a)
+		if !store.UsableAckAddress(a) {
+			return nil, fmt.Errorf("reply: not sent: Cc %q is not a usable address", a)
+		}
+		if why := w.refusal(a); why != "" {
+			return nil, fmt.Errorf("reply: not sent: Cc %s", why)
+		}
+		if seen[strings.ToLower(a)] {
+			continue
+		}
+		seen[strings.ToLower(a)] = true
+		cc = append(cc, &mail.Address{Address: a})
+	}
+	return cc, nil
 }
 
 // replyRecipient is where a reply goes: exactly the recipient its item records. An item

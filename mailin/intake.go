@@ -38,6 +38,9 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 		case parseErr != nil:
 			in.KindReason = "could not be parsed: " + parseErr.Error()
 		}
+		if tl := (*tooLargeError)(nil); errors.As(parseErr, &tl) && tl.limit > 0 {
+			readTooLarge(&in, raw, tl.limit, pol)
+		}
 		return in
 	}
 

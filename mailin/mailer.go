@@ -28,6 +28,7 @@ type Outgoing struct {
 	Date       time.Time
 	From       *mail.Address
 	To         *mail.Address
+	Cc         []*mail.Address // in copy (a secretariat reply only); the sender sends to them too
 	Subject    string
 	InReplyTo  string   // the Message-ID answered, without angle brackets
 	References []string // without angle brackets, oldest first
@@ -54,6 +55,14 @@ func Compose(o Outgoing) ([]byte, store.OutboundMessage, error) {
 	if !outValidAddr(from.Address) || !outValidAddr(to.Address) {
 		return nil, rec, fmt.Errorf("mailin: compose: invalid address %q or %q", from.Address, to.Address)
 	}
+	cc := make([]*mail.Address, 0, len(o.Cc))
+	for _, a := range o.Cc {
+		c := &mail.Address{Name: outHeaderText(a.Name), Address: outHeaderAddr(a.Address)}
+		if !outValidAddr(c.Address) {
+			return nil, rec, fmt.Errorf("mailin: compose: invalid Cc address %q", c.Address)
+		}
+		cc = append(cc, c)
+	}
 	id := outMsgID(o.MessageID)
 	if id == "" {
 		return nil, rec, errors.New("mailin: compose: a Message-ID is required")
@@ -65,6 +74,9 @@ func Compose(o Outgoing) ([]byte, store.OutboundMessage, error) {
 	h.SetDate(o.Date)
 	h.SetAddressList("From", []*mail.Address{from})
 	h.SetAddressList("To", []*mail.Address{to})
+	if len(cc) > 0 {
+		h.SetAddressList("Cc", cc)
+	}
 	h.SetSubject(subject)
 	h.SetMessageID(id)
 	inReplyTo := outMsgID(o.InReplyTo)
@@ -76,6 +88,13 @@ func Compose(o Outgoing) ([]byte, store.OutboundMessage, error) {
 		h.SetMsgIDList("References", refs)
 	}
 	headers := map[string]string{"Content-Language": lang}
+	var ccShown []string
+	for _, c := range cc {
+		ccShown = append(ccShown, displayAddress(c))
+	}
+	if len(ccShown) > 0 {
+		headers["Cc"] = strings.Join(ccShown, ", ")
+	}
 	if o.AutoReplied {
 		h.Set("Auto-Submitted", "auto-replied")
 		h.Set("X-Auto-Response-Suppress", "All")
@@ -111,7 +130,7 @@ func Compose(o Outgoing) ([]byte, store.OutboundMessage, error) {
 	}
 	rec = store.OutboundMessage{
 		MessageID: id, InReplyTo: inReplyTo, References: refs,
-		FromName: from.Name, FromEmail: from.Address, To: displayAddress(to),
+		FromName: from.Name, FromEmail: from.Address, To: displayAddress(to), Cc: strings.Join(ccShown, ", "),
 		Subject: subject, Text: o.Text, HTML: o.HTML, Language: lang,
 		Raw: buf.Bytes(), Headers: headers,
 	}

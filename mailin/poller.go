@@ -844,9 +844,7 @@ func (p *Poller) inbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
 		if f.truncated {
 			kept = fmt.Sprintf("its first %d bytes", len(f.raw))
 		}
-		return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil,
-			fmt.Errorf("%w: over the size limit of %d bytes (WSISBOT_MAX_MESSAGE_BYTES): only %s is kept here; the whole message is still on the IMAP server",
-				parse.ErrTooLarge, p.maxMessageBytes(), kept), p.pol)
+		return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil, &tooLargeError{limit: p.maxMessageBytes(), kept: kept}, p.pol)
 	}
 	parsed, err := safeParse(f.raw, p.limits)
 	return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, parsed, err, p.pol)

@@ -30,7 +30,19 @@ func (s *Store) RawHead(ctx context.Context, id int64, n int) ([]byte, error) {
 type AckPayload struct {
 	To  string `json:"to"`
 	Key string `json:"ack_key"`
+	// Notice, when set, makes the item a notice instead of an acknowledgement, counted
+	// by the same caps: NoticeTooLarge tells the sender of a message over the size limit
+	// (the item's message, quarantined; no contribution) that it could not be accepted.
+	Notice string `json:"notice,omitempty"`
+	// Limit is the size limit the message exceeded, in bytes (NoticeTooLarge).
+	Limit int64 `json:"limit,omitempty"`
+	// InReplyTo is the Message-ID of the message the notice answers, when it had one.
+	InReplyTo string `json:"in_reply_to,omitempty"`
 }
+
+// NoticeTooLarge is the notice (AckPayload.Notice) to the sender of a message
+// quarantined for its size.
+const NoticeTooLarge = "too_large"
 
 // UsableAckAddress reports whether addr can take an acknowledgement: one local part and
 // one domain around a single "@", no blanks, control characters or the characters

@@ -53,9 +53,20 @@ type Inbound struct {
 	RefTag     string // a reference number found in the subject, e.g. WSIS-2019-0042
 	BounceOf   string // for a bounce: the Message-ID of the message that bounced
 	// NoReply is set when the sender's address must never get automatic mail.
-	NoReply     bool
-	Attachments []InboundAttachment
-	Suggestion  Suggestion
+	NoReply bool
+	// TooLarge is, for a message quarantined for its size, the limit it exceeded in
+	// bytes (WSISBOT_MAX_MESSAGE_BYTES); 0 otherwise. Its sender is told, in their
+	// language, that it could not be accepted (AckPayload NoticeTooLarge), when an
+	// acknowledgement would go to them: the fields read from its header (From,
+	// Reply-To, AckTo, AckRefusal, NoReply, Subject, Language) decide it as they
+	// decide an acknowledgement.
+	TooLarge int64
+	// TooLargeMessageID is the Message-ID of a message quarantined for its size, kept
+	// for its notice's In-Reply-To only: the quarantined message is stored without one,
+	// as every quarantined message is (its copies are told apart by their bytes).
+	TooLargeMessageID string
+	Attachments       []InboundAttachment
+	Suggestion        Suggestion
 }
 
 // rawSHA is the hex SHA-256 of the raw message, computed once.
@@ -140,6 +151,9 @@ type Ingested struct {
 	// OtherSender: the message names ContributionID but its sender is not one of the
 	// contribution's correspondents; it waits in the conversation for the secretariat.
 	OtherSender bool
+	// TooLargeNotice: the message was quarantined for its size and its sender is told
+	// so (NoticeTooLarge); AckSuppressed says why not when it is not.
+	TooLargeNotice bool
 }
 
 // SyncState is the checkpoint of one mailbox.
@@ -391,7 +405,20 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, r *ingestRun, m *Inbo
 		if err != nil {
 			return res, err
 		}
-		_, err = s.enqueue(ctx, tx, it)
+		if _, err = s.enqueue(ctx, tx, it); err != nil || !d.tooLarge {
+			return res, err
+		}
+		if d.noticeRefusal != "" {
+			res.AckSuppressed = d.noticeRefusal
+			return res, nil
+		}
+		to := ackRecipient(m)
+		notice, err := NewOutboxItem(OutboxAckEmail, fmt.Sprintf("too-large:%d", id), 0, id,
+			AckPayload{To: to, Key: AckKey(to), Notice: NoticeTooLarge, Limit: m.TooLarge, InReplyTo: m.TooLargeMessageID})
+		if err != nil {
+			return res, err
+		}
+		res.TooLargeNotice, err = s.enqueue(ctx, tx, notice)
 		return res, err
 	case actSortedAway:
 		id, err := s.insertMessage(ctx, tx, m, 0, d.kind, d.reason)

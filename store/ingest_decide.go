@@ -16,7 +16,7 @@ import (
 // it enters the store (see CleanText), and computes the hashes the store keys on.
 func (m *Inbound) normalise() {
 	for _, p := range []*string{&m.KindReason, &m.MessageID, &m.InReplyTo, &m.FromName, &m.FromEmail, &m.ReplyTo, &m.AckTo, &m.AckRefusal,
-		&m.To, &m.Cc, &m.Subject, &m.Text, &m.FreshText, &m.HTML, &m.Language, &m.RefTag, &m.BounceOf,
+		&m.To, &m.Cc, &m.Subject, &m.Text, &m.FreshText, &m.HTML, &m.Language, &m.RefTag, &m.BounceOf, &m.TooLargeMessageID,
 		&m.Suggestion.StakeholderType, &m.Suggestion.Organisation} {
 		*p = CleanText(*p)
 	}
@@ -169,6 +169,10 @@ type decision struct {
 	// human is what the person's copy becomes (actSupersede): a new contribution or a
 	// follow-up.
 	human *decision
+	// tooLarge (actQuarantine): the message was quarantined for its size; its sender is
+	// told unless noticeRefusal says why not.
+	tooLarge      bool
+	noticeRefusal string
 }
 
 // newContribution is what decide made of a new contribution.
@@ -225,7 +229,11 @@ func (bc *batchContext) decide(m *Inbound, now time.Time) (decision, error) {
 		}
 		return d, nil
 	case MsgQuarantined:
-		return decision{act: actQuarantine, kind: MsgQuarantined, reason: m.KindReason}, nil
+		d := decision{act: actQuarantine, kind: MsgQuarantined, reason: m.KindReason}
+		if m.TooLarge > 0 {
+			d.tooLarge, d.noticeRefusal = true, bc.tooLargeRefusal(m, now)
+		}
+		return d, nil
 	case MsgAutoReply, MsgList, MsgOwn:
 		return decision{act: actSortedAway, kind: m.Kind, reason: m.KindReason}, nil
 	}
@@ -367,6 +375,20 @@ func (bc *batchContext) ackSuppression(m *Inbound, received, now time.Time) stri
 	return ""
 }
 
+// tooLargeRefusal says why the sender of a message quarantined for its size is not
+// told, or "" to tell them: exactly when an acknowledgement would not go to them (the
+// same decision, caps and budget included), or its header says a robot sent it.
+func (bc *batchContext) tooLargeRefusal(m *Inbound, now time.Time) string {
+	if why := robotReason(MsgContribution, "", m.Headers); why != "" {
+		return why
+	}
+	received := m.InternalDate
+	if received.IsZero() {
+		received = now
+	}
+	return bc.ackSuppression(m, received, now)
+}
+
 // remember records a stored message so that later messages of the same batch see it.
 func (bc *batchContext) remember(m *Inbound, res Ingested) {
 	if res.Skipped || res.MessageRowID == 0 {
@@ -398,6 +420,10 @@ func (bc *batchContext) remember(m *Inbound, res Ingested) {
 			bc.ackCounts[AckKey(ackRecipient(m))]++
 			bc.ackHour++
 		}
+	}
+	if res.TooLargeNotice {
+		bc.ackCounts[AckKey(ackRecipient(m))]++
+		bc.ackHour++
 	}
 }
 

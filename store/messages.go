@@ -129,7 +129,7 @@ func nullString(s string) *string {
 // it enters the store (see CleanText).
 func (m *OutboundMessage) normalise() {
 	m.MessageID, m.InReplyTo = strings.Trim(m.MessageID, "<>"), strings.Trim(m.InReplyTo, "<>")
-	for _, p := range []*string{&m.FromName, &m.FromEmail, &m.To, &m.Subject, &m.Text, &m.HTML} {
+	for _, p := range []*string{&m.FromName, &m.FromEmail, &m.To, &m.Cc, &m.Subject, &m.Text, &m.HTML} {
 		*p = CleanText(*p)
 	}
 	if m.References != nil {
@@ -154,7 +154,7 @@ func (s *Store) insertOutbound(ctx context.Context, tx *sqlx.Tx, contributionID 
 	}
 	row := messageRow{contributionID: optionalID(contributionID), direction: "out", kind: string(MsgOutbound),
 		messageID: nullString(m.MessageID), inReplyTo: m.InReplyTo, refs: m.References, fromName: m.FromName,
-		fromEmail: m.FromEmail, to: m.To, subject: m.Subject, date: &now, received: now, headers: string(hdr),
+		fromEmail: m.FromEmail, to: m.To, cc: m.Cc, subject: m.Subject, date: &now, received: now, headers: string(hdr),
 		text: m.Text, html: m.HTML, language: m.Language, raw: m.Raw, rawSHA256: SHA256Hex(m.Raw), created: now}
 	st, err := s.stmt(ctx, tx, insertOutboundSQL)
 	if err != nil {

@@ -172,6 +172,7 @@ type OutboundMessage struct {
 	FromName   string
 	FromEmail  string
 	To         string
+	Cc         string // the addresses in copy, as people read them; "" for none
 	Subject    string
 	Text       string
 	HTML       string

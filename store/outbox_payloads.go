@@ -18,6 +18,14 @@ type ReplyPayload struct {
 	To     string `json:"to,omitempty"`
 	ToName string `json:"to_name,omitempty"`
 	ToRole string `json:"to_role,omitempty"` // the recipient's Recipient.Role
+	// Cc are the addresses the author added in copy, each a UsableAckAddress: the
+	// mailer writes them in the Cc header and sends to them too.
+	Cc []string `json:"cc,omitempty"`
+	// Language is the language the author wrote in (templates.Languages), chosen in
+	// the Reply modal; empty: the contribution's.
+	Language string `json:"language,omitempty"`
+	// Answer is the standard answer the text started from (templates.Answers), or "".
+	Answer string `json:"answer,omitempty"`
 }
 
 // Types of Notice.

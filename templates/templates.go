@@ -1,9 +1,12 @@
-// Package templates is the words wsisbot sends: the acknowledgement of a contribution
-// and the wrapper around the secretariat's replies, in the six UN languages (Arabic,
-// Chinese, English, French, Russian and Spanish), in the formal register of UN
-// correspondence.
+// Package templates is the words wsisbot sends: the acknowledgement of a contribution,
+// the wrapper around the secretariat's replies, the standard answers the secretariat
+// starts a reply from (answers.go) and the notice to the sender of a message too large,
+// in the six UN languages (Arabic, Chinese, English, French, Russian and Spanish), in the
+// formal register of UN correspondence.
 //
-// Each language is one file, files/<lang>.tmpl, embedded in the binary and parsed once.
+// Each language is one file, files/<lang>.tmpl, with the standard answers and the
+// notice in answers/<lang>.tmpl, embedded in the binary and parsed once into the same
+// set (an answer may use the language's "no-subject").
 // It defines the subject, the plain-text body and the HTML body of each message, the
 // names of the kinds of contribution and the description of each phase of the
 // consultation (see files/en.tmpl). The file is parsed twice: by text/template for the
@@ -37,7 +40,7 @@ import (
 	"time"
 )
 
-//go:embed files/*.tmpl
+//go:embed files/*.tmpl answers/*.tmpl
 var embedded embed.FS
 
 // Names of the templates every language file defines.
@@ -137,6 +140,16 @@ func parseLanguage(lang string, override []byte, overridePath string, kinds []st
 	if _, err := ht.Parse(string(src)); err != nil {
 		return nil, fmt.Errorf("embedded %s.tmpl: %w", lang, err)
 	}
+	// The standard answers and the notices, in files of their own (answers/<lang>.tmpl).
+	if src, err = fs.ReadFile(embedded, "answers/"+lang+".tmpl"); err != nil {
+		return nil, err
+	}
+	if _, err := tt.Parse(string(src)); err != nil {
+		return nil, fmt.Errorf("embedded answers/%s.tmpl: %w", lang, err)
+	}
+	if _, err := ht.Parse(string(src)); err != nil {
+		return nil, fmt.Errorf("embedded answers/%s.tmpl: %w", lang, err)
+	}
 	if override != nil {
 		if _, err := tt.Parse(string(override)); err != nil {
 			return nil, fmt.Errorf("%s: %w", overridePath, err)
@@ -146,6 +159,10 @@ func parseLanguage(lang string, override []byte, overridePath string, kinds []st
 		}
 	}
 	names := slices.Clone(Required)
+	names = append(names, TooLargeSubject, TooLargeText, TooLargeHTML)
+	for _, a := range Answers {
+		names = append(names, "answer."+a)
+	}
 	for _, k := range kinds {
 		names = append(names, "kind:"+k)
 	}
@@ -394,6 +411,14 @@ func (s *Set) selfTest(kinds []string) error {
 			}
 		}
 		if _, err := s.RenderReply(Reply{Ref: "WSIS-2019-0001", Language: lang, Subject: "Sample", Text: "Sample\ntext"}); err != nil {
+			errs = append(errs, err)
+		}
+		for _, a := range Answers {
+			if _, err := s.RenderAnswer(Answer{Code: a, Ref: "WSIS-2019-0001", Language: lang, Subject: "Sample", ReceivedAt: deadline}); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if _, err := s.RenderTooLarge(TooLarge{Language: lang, Subject: "Sample", ReceivedAt: deadline, Limit: 50 << 20}); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -66,6 +66,10 @@ type Server struct {
 	limited int      // calls answered 429 for exceeding a limit
 
 	lose map[string]int // calls of a method carried out whose answer is then lost (LoseNext)
+	// viewHashes is each modal's latest hash, by view ID (views.open, views.update).
+	viewHashes map[string]string
+	// viewTriggers is the ID of the modal each trigger opened.
+	viewTriggers map[string]string
 
 	sockMu   sync.Mutex // guards sockets and envelope
 	sockets  []*wsConn
@@ -146,11 +150,20 @@ func New(opts Options) *Server {
 	}
 	s := &Server{opts: opts, fail: map[string][]injected{}, members: map[string][]string{}, deleted: map[string]bool{},
 		groups: map[string][]string{}, users: map[string]string{}, byTS: map[string]*Message{},
-		files: map[string]*File{}}
+		files: map[string]*File{}, viewHashes: map[string]string{}, viewTriggers: map[string]string{}}
 	if opts.Limits {
 		s.limits = newLimiter()
 	}
 	return s
+}
+
+// View is the ID and the latest hash of the modal that trigger opened (views.open), and
+// whether it opened one.
+func (s *Server) View(trigger string) (id, hash string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok = s.viewTriggers[trigger]
+	return id, s.viewHashes[id], ok
 }
 
 // SetMembers sets the members of a channel (conversations.members; a channel without
@@ -624,8 +637,33 @@ func (s *Server) answer(r *http.Request, c Call) (map[string]any, string) {
 			return nil, "invalid_arguments"
 		}
 		view["id"] = fmt.Sprintf("V%06d", s.views)
+		view["hash"] = fmt.Sprintf("h%06d.1", s.views)
+		s.viewHashes[view["id"].(string)] = view["hash"].(string)
+		s.viewTriggers[p.Get("trigger_id")] = view["id"].(string)
 		blocks, _ := json.Marshal(view["blocks"])
 		s.print(fmt.Sprintf("modal %q opened", fmt.Sprint(textOf(view["title"]))), blocks, "")
+		return map[string]any{"view": view}, ""
+	case "views.update":
+		// A modal opened by views.open, by its ID; with a hash, only the view's latest.
+		id := p.Get("view_id")
+		var view map[string]any
+		_ = json.Unmarshal([]byte(p.Get("view")), &view)
+		if view == nil || id == "" {
+			return nil, "invalid_arguments"
+		}
+		hash, ok := s.viewHashes[id]
+		if !ok {
+			return nil, "not_found"
+		}
+		if h := p.Get("hash"); h != "" && h != hash {
+			return nil, "hash_conflict"
+		}
+		s.views++
+		view["id"] = id
+		view["hash"] = fmt.Sprintf("%s.%d", id, s.views)
+		s.viewHashes[id] = view["hash"].(string)
+		blocks, _ := json.Marshal(view["blocks"])
+		s.print(fmt.Sprintf("modal %q updated", fmt.Sprint(textOf(view["title"]))), blocks, "")
 		return map[string]any{"view": view}, ""
 	case "views.publish":
 		var view map[string]any

@@ -174,11 +174,12 @@ func (a *app) build(opt appOptions) error {
 		sender = s
 		a.closeSMTP = s.Close
 	}
+	// The words the mailer sends and the desk offers as standard answers.
+	tpl, err := templates.Load(cfg.Mail.Templates, store.Strings(store.Kinds))
+	if err != nil {
+		return fmt.Errorf("WSISBOT_TEMPLATES: %w", err)
+	}
 	if sender != nil {
-		tpl, err := templates.Load(cfg.Mail.Templates, store.Strings(store.Kinds))
-		if err != nil {
-			return fmt.Errorf("WSISBOT_TEMPLATES: %w", err)
-		}
 		w, err := mailin.NewAckWorker(a.st, sender, tpl, cfg.Mail, a.logger)
 		if err != nil {
 			return err
@@ -193,7 +194,7 @@ func (a *app) build(opt appOptions) error {
 	if cfg.Bot.BotToken != "" {
 		promotion := func(raw []byte) store.Promotion { return mailin.PromotionFor(raw, pol) }
 		opts := append([]bot.Option{bot.WithIntakeStatus(a.intakeStatus), bot.WithPromotion(promotion),
-			bot.WithOutboxGate(a.gate.wait)}, opt.botOptions...)
+			bot.WithOutboxGate(a.gate.wait), bot.WithTemplates(tpl)}, opt.botOptions...)
 		if opt.slackClient != nil {
 			opts = append(opts, bot.WithHTTPClient(opt.slackClient))
 		}
