@@ -643,7 +643,7 @@ func TestPollerOAuthTokenFetchedAgainWhenRefused(t *testing.T) {
 			h := newHarness(t, srv)
 			cfg := h.cfg
 			cfg.Password = ""
-			cfg.TokenCmd = tokenCommand(t)
+			cfg.OAuth.TokenCmd = tokenCommand(t)
 			h.append("INBOX", h.mail(0))
 			p := h.poller(cfg, nil)
 			start(t, p)
@@ -667,7 +667,7 @@ func TestPollerOAuthTokenRefusedTwiceStopsTheIntake(t *testing.T) {
 	h := newHarness(t, srv)
 	cfg := h.cfg
 	cfg.Password = ""
-	cfg.TokenCmd = tokenCommand(t)
+	cfg.OAuth.TokenCmd = tokenCommand(t)
 	h.append("INBOX", h.mail(0))
 	p, _ := h.stoppedPoller(t, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
