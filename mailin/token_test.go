@@ -198,7 +198,9 @@ func TestOAuthConfigValidate(t *testing.T) {
 		{"m365 both credentials", m365(func(c *OAuthConfig) { c.CertFile = certFile }), "both set"},
 		{"m365 missing cert", m365(func(c *OAuthConfig) { c.ClientSecret, c.CertFile = "", "/nonexistent.pem" }), "WSISBOT_OAUTH_CERT_FILE"},
 		{"m365 cert without key", m365(func(c *OAuthConfig) { c.ClientSecret, c.CertFile = "", certFile }), "WSISBOT_OAUTH_KEY_FILE"},
-		{"m365 wrong key", m365(func(c *OAuthConfig) { c.ClientSecret, c.CertFile, c.KeyFile = "", certFile, writeFile(t, "o.pem", otherKey) }), "not the certificate's"},
+		{"m365 wrong key", m365(func(c *OAuthConfig) {
+			c.ClientSecret, c.CertFile, c.KeyFile = "", certFile, writeFile(t, "o.pem", otherKey)
+		}), "not the certificate's"},
 		{"m365 refresh token", m365(func(c *OAuthConfig) { c.RefreshToken = "rt" }), "WSISBOT_OAUTH_REFRESH_TOKEN is set but WSISBOT_OAUTH=m365"},
 		{"m365 http token url", m365(func(c *OAuthConfig) { c.TokenURL = "http://login.example.org/token" }), "WSISBOT_OAUTH_TOKEN_URL"},
 		{"m365 loopback token url", m365(func(c *OAuthConfig) { c.TokenURL = "http://127.0.0.1:1/token" }), ""},
