@@ -93,6 +93,9 @@ type authRefusedError struct {
 }
 
 func (e *authRefusedError) Error() string {
+	if e.token {
+		return fmt.Sprintf("the server refused the OAuth access token (%s): %v", e.mech, e.err)
+	}
 	return fmt.Sprintf("the server refused the credentials (%s): %v", e.mech, e.err)
 }
 func (e *authRefusedError) Unwrap() error { return e.err }

@@ -674,7 +674,7 @@ func TestPollerOAuthTokenRefusedTwiceStopsTheIntake(t *testing.T) {
 	defer cancel()
 	errc := make(chan error, 1)
 	go func() { errc <- p.Run(ctx) }()
-	st := waitStopped(t, p, "refused the credentials", errc)
+	st := waitStopped(t, p, "refused the OAuth access token", errc)
 	if strings.Contains(st.LastError, "tok-") {
 		t.Error("the error shows the token")
 	}

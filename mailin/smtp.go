@@ -294,12 +294,19 @@ func (s *SMTPSender) dialAuth(ctx context.Context) (*smtpConn, error) {
 		}
 		s.Tokens.Invalidate(tok)
 		if attempt == 0 {
-			s.logger().Warn("smtp: the server refused the access token; getting a new one", "addr", s.addr, "user", s.user, slog.Any("error", err))
+			if !refused {
+				s.logger().Warn("smtp: the server refused the access token; getting a new one", "addr", s.addr, "user", s.user, slog.Any("error", err))
+			}
 			continue
 		}
 		s.setAuth(true, "the server refused the OAuth access token")
-		s.logger().Error("smtp: the server refused a renewed access token: mail waits in the outbox until a person fixes the app's permissions or the mailbox; trying again every "+s.authRetry().String(),
-			"addr", s.addr, "user", s.user, slog.Any("error", err))
+		if refused {
+			s.logger().Info("smtp: the server still refuses the access token", "retry_in", s.authRetry(), slog.Any("error", err))
+		} else {
+			// Said once per outage at error level; the watchdog alerts the channel.
+			s.logger().Error("smtp: the server refused a renewed access token: mail waits in the outbox until a person fixes the app's permissions or the mailbox; trying again every "+s.authRetry().String(),
+				"addr", s.addr, "user", s.user, slog.Any("error", err))
+		}
 		return nil, store.Unavailable(err)
 	}
 }

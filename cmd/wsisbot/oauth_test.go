@@ -1,0 +1,90 @@
+package main
+
+import (
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wsis/wsisbot/internal/imaptest"
+	"github.com/wsis/wsisbot/internal/oauthtest"
+	"github.com/wsis/wsisbot/internal/smtptest"
+	"github.com/wsis/wsisbot/mailin"
+	"github.com/wsis/wsisbot/store/storetest"
+)
+
+// TestServeOAuthRefusedTwiceAlertsAndWaits runs serve with Microsoft 365 app-only tokens
+// from a token endpoint stand-in. The mailbox refuses the token and the renewed one: the
+// intake is stopped, not the process; /readyz says why, the channel is alerted, and the
+// desk goes on posting. Once the mailbox takes tokens, the mail is read; the mail server
+// then refuses them: the acknowledgement waits in the outbox without using up its
+// attempts, /readyz and the channel say so, and it goes once the server takes tokens.
+// One token serves both.
+func TestServeOAuthRefusedTwiceAlertsAndWaits(t *testing.T) {
+	const secret = "s3cret-of-the-app"
+	ep := oauthtest.Start(t, oauthtest.Options{ClientID: "app-1", ClientSecret: secret, Scope: mailin.DefaultM365Scope})
+	var imapGood, smtpGood atomic.Bool
+	mail := smtptest.Start(t, smtptest.Options{User: "wsis-info@itu.int", OAuth: []string{"XOAUTH2", "OAUTHBEARER"},
+		AcceptToken: func(tok string) bool { return smtpGood.Load() && strings.HasPrefix(tok, "at-") }})
+	s := startLiveServeWith(t, imaptest.MemoryOptions{OAuthMechanisms: []string{"XOAUTH2"},
+		ValidToken: func(tok string) bool { return imapGood.Load() && strings.HasPrefix(tok, "at-") }},
+		map[string]string{"WSISBOT_IMAP_PASSWORD": "", "WSISBOT_OAUTH": "m365", "WSISBOT_OAUTH_TENANT": "itu.int",
+			"WSISBOT_OAUTH_CLIENT_ID": "app-1", "WSISBOT_OAUTH_CLIENT_SECRET": secret, "WSISBOT_OAUTH_TOKEN_URL": ep.URL,
+			"WSISBOT_SMTP_ADDR": mail.Addr(), "WSISBOT_SMTP_TLS": "none", "WSISBOT_SMTP_USER": "wsis-info@itu.int",
+			"WSISBOT_WATCH_MAILBOX_AFTER": "1h"}, true)
+	s.deliver("INBOX", 0)
+
+	// The mailbox refuses the token, then the renewed one.
+	s.waitReady(10*time.Second, 503, "stopped: the server refused the OAuth access token (retrying every 200ms)")
+	if got := s.imap.Tokens(); len(got) < 2 || got[0] != "at-1" || got[1] != "at-2" {
+		t.Errorf("tokens presented to the mailbox: %v, want at-1 then a renewed at-2", got)
+	}
+	// The desk is up: the watchdog's alert reaches the channel, long before the mailbox
+	// alert's hour.
+	s.waitPosts("OAuth access tokens fail", 1, 15*time.Second)
+	s.checkRunning()
+	if n := s.logs.count(`"level":"ERROR"`, "the intake is stopped"); n != 1 {
+		t.Errorf("the stopped intake logged %d times at error level, want once", n)
+	}
+	if s.stored() != 0 {
+		t.Fatal("mail stored with a refused token")
+	}
+
+	// The mailbox takes tokens: the mail is read and carded; the mail server refuses them.
+	imapGood.Store(true)
+	s.waitStored(1, 15*time.Second)
+	s.waitReady(10*time.Second, 200, "ok")
+	s.waitPosts("OAuth access tokens work again", 1, 15*time.Second)
+	storetest.Eventually(t, 15*time.Second, "/readyz to say the mail server refuses the token", func() bool {
+		_, checks := s.readyz()
+		return strings.Contains(checks["mail"], "refused the OAuth access token")
+	})
+	s.waitPosts("the mail server refuses our OAuth token", 1, 15*time.Second)
+	var attempts int
+	var failed bool
+	if err := s.db.QueryRow(`SELECT attempts, failed_at IS NOT NULL FROM outbox WHERE kind = 'ack_email'`).Scan(&attempts, &failed); err != nil {
+		t.Fatal(err)
+	}
+	if attempts != 0 || failed {
+		t.Errorf("the acknowledgement used %d attempts (failed: %v) while the server refused tokens, want none", attempts, failed)
+	}
+	if len(mail.Sent()) != 0 {
+		t.Fatal("mail sent with a refused token")
+	}
+
+	// The mail server takes tokens: the acknowledgement goes, once.
+	smtpGood.Store(true)
+	storetest.Eventually(t, 15*time.Second, "the acknowledgement sent", func() bool { return len(mail.Sent()) == 1 })
+	s.waitPosts("the mail server takes our OAuth token again", 1, 15*time.Second)
+	if m := mail.Sent()[0]; m.AuthMech != "XOAUTH2" || m.AuthAs != "wsis-info@itu.int" {
+		t.Errorf("sent with %s as %s, want XOAUTH2 as wsis-info@itu.int", m.AuthMech, m.AuthAs)
+	}
+	if strings.Contains(s.logs.String(), secret) {
+		t.Error("the logs show the client secret")
+	}
+	// One source: every token the mail server saw came from the same series as the
+	// mailbox's, and none was fetched for nothing.
+	if r := ep.Refusals(); len(r) != 0 {
+		t.Errorf("the token endpoint refused: %v", r)
+	}
+}
