@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"os"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -86,5 +89,53 @@ func TestServeOAuthRefusedTwiceAlertsAndWaits(t *testing.T) {
 	// mailbox's, and none was fetched for nothing.
 	if r := ep.Refusals(); len(r) != 0 {
 		t.Errorf("the token endpoint refused: %v", r)
+	}
+}
+
+// TestConfigOAuthSettings: one set of OAuth settings for the intake and the mailer,
+// secrets from files (the refresh token's file kept to be read again), masked once each
+// in `wsisbot config`; a mistake is named once, and stops the command.
+func TestConfigOAuthSettings(t *testing.T) {
+	dir := t.TempDir()
+	secretFile, rtFile := dir+"/client-secret", dir+"/refresh-token"
+	for f, v := range map[string]string{secretFile: "gsecret-value\n", rtFile: "1//refresh-token-value\n"} {
+		if err := os.WriteFile(f, []byte(v), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := map[string]string{
+		"WSISBOT_IMAP_ADDR": "imap.gmail.com:993", "WSISBOT_IMAP_USER": "wsis-info@example.org",
+		"WSISBOT_SMTP_ADDR": "smtp.gmail.com:465", "WSISBOT_SMTP_TLS": "tls", "WSISBOT_SMTP_USER": "wsis-info@example.org",
+		"WSISBOT_OAUTH": "refresh-token", "WSISBOT_OAUTH_TOKEN_URL": "https://oauth2.googleapis.com/token",
+		"WSISBOT_OAUTH_CLIENT_ID": "cid.apps.googleusercontent.com", "WSISBOT_OAUTH_CLIENT_SECRET_FILE": secretFile,
+		"WSISBOT_OAUTH_REFRESH_TOKEN_FILE": rtFile, "WSISBOT_OAUTH_SCOPES": "https://mail.google.com/",
+		"WSISBOT_OAUTH_REFRESH_TOKEN_EXPIRES": "2027-06-30",
+	}
+	cfg := testConfig(t, e)
+	if !reflect.DeepEqual(cfg.IMAP.OAuth, cfg.Mail.OAuth) || cfg.IMAP.OAuth.ClientSecret != "gsecret-value" ||
+		cfg.IMAP.OAuth.RefreshTokenFile != rtFile || cfg.IMAP.OAuth.Mode() != mailin.OAuthRefreshToken {
+		t.Errorf("OAuth settings: IMAP %+v, SMTP %+v", cfg.IMAP.OAuth, cfg.Mail.OAuth)
+	}
+	var out, errw bytes.Buffer
+	if err := run([]string{"config"}, &out, &errw, env(e)); err != nil {
+		t.Fatal(err)
+	}
+	printed := out.String()
+	for _, secret := range []string{"gsecret-value", "refresh-token-value"} {
+		if strings.Contains(printed, secret) {
+			t.Errorf("wsisbot config shows %q", secret)
+		}
+	}
+	if n := strings.Count(printed, "WSISBOT_OAUTH_CLIENT_SECRET=********"); n != 1 {
+		t.Errorf("the client secret printed %d times, want once masked:\n%s", n, printed)
+	}
+	if n := strings.Count(printed, "WSISBOT_OAUTH_CLIENT_ID=cid.apps.googleusercontent.com"); n != 1 {
+		t.Errorf("the client ID printed %d times, want once", n)
+	}
+
+	e["WSISBOT_OAUTH_TENANT"] = "itu.int"
+	err := run([]string{"config"}, &out, &errw, env(e))
+	if err == nil || strings.Count(err.Error(), "WSISBOT_OAUTH_TENANT is set but WSISBOT_OAUTH=refresh-token does not use it") != 1 {
+		t.Errorf("error %v, want the unused tenant named once", err)
 	}
 }
