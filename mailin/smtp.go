@@ -280,6 +280,10 @@ func (s *SMTPSender) dialAuth(ctx context.Context) (*smtpConn, error) {
 		if err != nil {
 			// The token endpoint is the far end that fails: the message waits.
 			if TokenErrorPermanent(err) {
+				if !refused {
+					s.logger().Error("smtp: no OAuth access token: mail waits in the outbox until a person fixes the credentials; trying again every "+s.authRetry().String(),
+						"addr", s.addr, "user", s.user, slog.Any("error", err))
+				}
 				s.setAuth(true, Summary(err))
 			}
 			return nil, store.Unavailable(fmt.Errorf("smtp: %w", err))

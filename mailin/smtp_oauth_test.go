@@ -173,3 +173,26 @@ func TestSMTPOAuthConfig(t *testing.T) {
 		t.Errorf("OAuth: %v", err)
 	}
 }
+
+// TestSMTPOAuthTokenEndpointRefusesTheClient: a client the token endpoint refuses
+// (an expired secret) is said in AuthStatus, and the sender waits AuthRetry before
+// asking again.
+func TestSMTPOAuthTokenEndpointRefusesTheClient(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{User: "wsis-info@itu.int", OAuth: []string{"XOAUTH2"},
+		AcceptToken: func(string) bool { return true }})
+	s, ep := oauthSender(t, srv)
+	s.AuthRetry = time.Hour
+	ep.RefuseClient(-1)
+	var ua *store.UnavailableError
+	for range 2 {
+		if err := s.Send(context.Background(), "", []string{"a@example.org"}, smtpTestMessage); !errors.As(err, &ua) || strings.Contains(err.Error(), "s3cret") {
+			t.Fatalf("Send: %v, want store.Unavailable without the secret", err)
+		}
+	}
+	if n := len(ep.Refusals()); n != 1 {
+		t.Errorf("the token endpoint was asked %d times, want once (then the sender waits)", n)
+	}
+	if st := s.AuthStatus(); !st.Refused || !strings.Contains(st.Error, "invalid_client") {
+		t.Errorf("auth status %+v", st)
+	}
+}
