@@ -292,6 +292,9 @@ func (s *SMTPSender) dialAuth(ctx context.Context) (*smtpConn, error) {
 		var refusedErr *authRefusedError
 		if !errors.As(err, &refusedErr) {
 			if err == nil {
+				if refused {
+					s.logger().Info("smtp: the server takes the access token again", "addr", s.addr, "user", s.user)
+				}
 				s.setAuth(false, "")
 			}
 			return sc, err
