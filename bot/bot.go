@@ -95,7 +95,7 @@ type IntakeStatus struct {
 	LastError     string    // the last connection or login error ("" after a success)
 	LastErrorAt   time.Time // when it happened
 	LastSuccessAt time.Time // the last time the mailbox was reached and logged into
-	TokenError    string    // the OAuth token command's last error ("" when it works)
+	TokenError    string    // the OAuth token's last failure, getting it or logging in with it ("" when it works)
 }
 
 // Option adjusts a Bot.
@@ -162,6 +162,8 @@ type Bot struct {
 	unpaced    bool
 	outboxGate func(ctx context.Context) // see WithOutboxGate
 	intake     func() IntakeStatus
+	mailAuth   func() MailAuthStatus              // see WithMailAuth
+	expiries   func() ([]CredentialExpiry, error) // see WithCredentialExpiries
 	promotion  func(raw []byte) store.Promotion
 	slackLink  health.Link // whether Slack answers the outbox workers
 	tick       time.Duration

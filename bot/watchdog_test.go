@@ -124,8 +124,8 @@ func TestWatchdogOneAlertPerConditionAndOneClear(t *testing.T) {
 	check("recovered", want{"mailbox:raised": 1, "oauth_token:raised": 1, "outbox:raised": 1, "bounces:raised": 1,
 		"mailbox:cleared": 1, "oauth_token:cleared": 1, "outbox:cleared": 1, "bounces:cleared": 1})
 	d.waitPosts("Watchdog:* the mailbox is read again", 1)
-	for _, p := range []string{"mailbox cannot be reached", "OAuth token command fails", "outbox is not draining", "emails are bouncing",
-		"mailbox is read again", "OAuth token command works again", "outbox is draining again", "bounces are below the threshold again"} {
+	for _, p := range []string{"mailbox cannot be reached", "OAuth access tokens fail", "outbox is not draining", "emails are bouncing",
+		"mailbox is read again", "OAuth access tokens work again", "outbox is draining again", "bounces are below the threshold again"} {
 		if n := len(d.waitPosts(p, 1)); n != 1 {
 			t.Errorf("%q posted %d times", p, n)
 		}

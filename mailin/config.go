@@ -14,8 +14,7 @@ type IMAPConfig struct {
 	Addr      string        `env:"WSISBOT_IMAP_ADDR" help:"IMAP server host:port (empty: no intake)"`
 	TLS       string        `env:"WSISBOT_IMAP_TLS" default:"tls" help:"tls, starttls or none (none only for loopback)"`
 	User      string        `env:"WSISBOT_IMAP_USER" help:"IMAP user name"`
-	Password  string        `env:"WSISBOT_IMAP_PASSWORD" secret:"true" help:"IMAP password (or use WSISBOT_IMAP_TOKEN_CMD); from WSISBOT_IMAP_PASSWORD_FILE, read again at each login"`
-	TokenCmd  string        `env:"WSISBOT_IMAP_TOKEN_CMD" masked:"true" help:"command whose stdout is an OAuth access token (XOAUTH2/OAUTHBEARER)"`
+	Password  string        `env:"WSISBOT_IMAP_PASSWORD" secret:"true" help:"IMAP password (or OAuth: WSISBOT_OAUTH); from WSISBOT_IMAP_PASSWORD_FILE, read again at each login"`
 	Mailbox   string        `env:"WSISBOT_IMAP_MAILBOX" default:"INBOX" help:"mailbox to read"`
 	Processed string        `env:"WSISBOT_IMAP_PROCESSED" help:"folder to move handled mail to (created if missing; empty: leave it)"`
 	Poll      time.Duration `env:"WSISBOT_IMAP_POLL" default:"30s" help:"poll interval when the server has no IDLE"`
@@ -27,6 +26,10 @@ type IMAPConfig struct {
 	MaxMessageBytes int64 `env:"WSISBOT_MAX_MESSAGE_BYTES" default:"52428800" help:"larger messages are quarantined with their header only (the message stays on the server)"`
 	MaxAttachments  int   `env:"WSISBOT_MAX_ATTACHMENTS" default:"100" help:"messages with more attachments are quarantined"`
 	MaxHeaderBytes  int   `env:"WSISBOT_MAX_HEADER_BYTES" default:"262144" help:"messages with a larger header (or part header) are quarantined"`
+
+	// OAuth, when configured, gives the access tokens to log in with (XOAUTH2 or
+	// OAUTHBEARER) instead of the password.
+	OAuth OAuthConfig
 
 	// PasswordFile is the file the password came from (WSISBOT_IMAP_PASSWORD_FILE), set
 	// by the configuration loader: the poller reads it again at each login, so that a
@@ -56,7 +59,7 @@ type MailConfig struct {
 	SMTPAddr     string        `env:"WSISBOT_SMTP_ADDR" help:"SMTP server host:port (empty: no mail is sent)"`
 	SMTPTLS      string        `env:"WSISBOT_SMTP_TLS" default:"starttls" help:"tls, starttls or none (none only for loopback)"`
 	SMTPUser     string        `env:"WSISBOT_SMTP_USER" help:"SMTP AUTH user (empty: no AUTH)"`
-	SMTPPassword string        `env:"WSISBOT_SMTP_PASSWORD" secret:"true" help:"SMTP AUTH password"`
+	SMTPPassword string        `env:"WSISBOT_SMTP_PASSWORD" secret:"true" help:"SMTP AUTH password (empty with WSISBOT_SMTP_USER: OAuth, WSISBOT_OAUTH)"`
 	SMTPTimeout  time.Duration `env:"WSISBOT_SMTP_TIMEOUT" default:"1m" help:"SMTP connect and command timeout (the end of DATA gets twice as long)"`
 	NullSender   bool          `env:"WSISBOT_SMTP_NULL_SENDER" default:"on" help:"send acknowledgements with MAIL FROM:<> as RFC 3834 asks (off for a submission server that refuses a null sender)"`
 	From         string        `env:"WSISBOT_FROM" default:"WSIS Secretariat <wsis-info@itu.int>" help:"From of our mail; its address is also never acknowledged"`
@@ -67,6 +70,10 @@ type MailConfig struct {
 	AuthservIDs  []string      `env:"WSISBOT_AUTHSERV_ID" help:"authserv-ids of our mail servers whose Authentication-Results are trusted, comma-separated (empty: the topmost field only); dmarc=fail or spf=fail there means no acknowledgement"`
 	HistoryCards bool          `env:"WSISBOT_HISTORY_CARDS" default:"off" help:"post a card for each history contribution too (off: one summary per import)"`
 	Templates    string        `env:"WSISBOT_TEMPLATES" help:"folder whose templates override the embedded ones"`
+
+	// OAuth gives the access tokens for SMTP AUTH (XOAUTH2 or OAUTHBEARER) when
+	// WSISBOT_SMTP_USER is set without a password: the same settings as the intake's.
+	OAuth OAuthConfig
 }
 
 // OurAddresses are the secretariat's own addresses: WSISBOT_FROM's address, the one

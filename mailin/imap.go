@@ -56,10 +56,13 @@ func (c IMAPConfig) Validate() error {
 		errs = append(errs, errors.New("WSISBOT_IMAP_USER is required with WSISBOT_IMAP_ADDR"))
 	}
 	switch {
-	case c.Password == "" && c.PasswordFile == "" && c.TokenCmd == "":
-		errs = append(errs, errors.New("WSISBOT_IMAP_PASSWORD or WSISBOT_IMAP_TOKEN_CMD is required with WSISBOT_IMAP_ADDR"))
-	case (c.Password != "" || c.PasswordFile != "") && c.TokenCmd != "":
-		errs = append(errs, errors.New("WSISBOT_IMAP_PASSWORD and WSISBOT_IMAP_TOKEN_CMD are both set: use one"))
+	case c.Password == "" && c.PasswordFile == "" && !c.OAuth.Enabled():
+		errs = append(errs, errors.New("WSISBOT_IMAP_PASSWORD or OAuth (WSISBOT_OAUTH, or WSISBOT_IMAP_TOKEN_CMD) is required with WSISBOT_IMAP_ADDR"))
+	case (c.Password != "" || c.PasswordFile != "") && c.OAuth.Enabled():
+		errs = append(errs, fmt.Errorf("WSISBOT_IMAP_PASSWORD and OAuth (WSISBOT_OAUTH=%s) are both set: use one", c.OAuth.Mode()))
+	}
+	if err := c.OAuth.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.Mailbox == "" {
 		errs = append(errs, errors.New("WSISBOT_IMAP_MAILBOX must not be empty"))
@@ -84,11 +87,15 @@ func (c IMAPConfig) Limits() parse.Limits {
 // authRefusedError is a refusal of the credentials: permanent for a password; for an
 // OAuth token, the token is fetched again once first.
 type authRefusedError struct {
-	mech string
-	err  error
+	mech  string
+	token bool // an OAuth access token was refused
+	err   error
 }
 
 func (e *authRefusedError) Error() string {
+	if e.token {
+		return fmt.Sprintf("the server refused the OAuth access token (%s): %v", e.mech, e.err)
+	}
 	return fmt.Sprintf("the server refused the credentials (%s): %v", e.mech, e.err)
 }
 func (e *authRefusedError) Unwrap() error { return e.err }
@@ -209,6 +216,8 @@ func (p *Poller) authenticate(ctx context.Context, c *imapclient.Client) error {
 	var mech string
 	var err error
 	switch {
+	case p.tokensErr != nil:
+		return store.Permanent(p.tokensErr)
 	case p.tokens != nil:
 		switch {
 		case caps.Has(imap.AuthCap(mechXOAuth2)):
@@ -216,11 +225,14 @@ func (p *Poller) authenticate(ctx context.Context, c *imapclient.Client) error {
 		case caps.Has(imap.AuthCap(mechOAuthBearer)):
 			mech = mechOAuthBearer
 		default:
-			return store.Permanent(fmt.Errorf("WSISBOT_IMAP_TOKEN_CMD is set but the server offers neither XOAUTH2 nor OAUTHBEARER (it offers %s)",
-				strings.Join(caps.AuthMechanisms(), ", ")))
+			return store.Permanent(fmt.Errorf("OAuth (WSISBOT_OAUTH=%s) is configured but the server offers neither XOAUTH2 nor OAUTHBEARER (it offers %s)",
+				p.cfg.OAuth.Mode(), strings.Join(caps.AuthMechanisms(), ", ")))
 		}
 		tok, terr := p.tokens.Token(ctx)
 		if terr != nil {
+			if TokenErrorPermanent(terr) {
+				return store.Permanent(terr)
+			}
 			return terr
 		}
 		oc := newOAuthClient(mech, p.cfg.User, tok, p.cfg.Addr)
@@ -228,8 +240,9 @@ func (p *Poller) authenticate(ctx context.Context, c *imapclient.Client) error {
 		if err != nil && oc.refusal != nil {
 			// The server said why it refused the token: whatever the final answer, the
 			// token is what failed.
-			return &authRefusedError{mech: mech, err: fmt.Errorf("%w (status %q, scope %q)", err, oc.refusal.Status, oc.refusal.Scope)}
+			return &authRefusedError{mech: mech, token: true, err: fmt.Errorf("%w (status %q, scope %q)", err, oc.refusal.Status, oc.refusal.Scope)}
 		}
+
 	case caps.Has(imap.AuthCap(sasl.Plain)):
 		mech = sasl.Plain
 		pw, perr := p.cfg.CurrentPassword()
@@ -252,7 +265,7 @@ func (p *Poller) authenticate(ctx context.Context, c *imapclient.Client) error {
 		return nil
 	}
 	if code, ok := imapCode(err); ok && !temporaryCode(code) {
-		return &authRefusedError{mech: mech, err: err}
+		return &authRefusedError{mech: mech, token: p.tokens != nil, err: err}
 	}
 	return fmt.Errorf("authenticate (%s): %w", mech, err)
 }

@@ -26,7 +26,7 @@ func TestIMAPConfigValidate(t *testing.T) {
 		{"tls", func(c *mailin.IMAPConfig) { c.TLS = "ssl" }, "WSISBOT_IMAP_TLS"},
 		{"user", func(c *mailin.IMAPConfig) { c.User = "" }, "WSISBOT_IMAP_USER"},
 		{"no secret", func(c *mailin.IMAPConfig) { c.Password = "" }, "WSISBOT_IMAP_TOKEN_CMD"},
-		{"two secrets", func(c *mailin.IMAPConfig) { c.TokenCmd = "oauth2l fetch" }, "both set"},
+		{"two secrets", func(c *mailin.IMAPConfig) { c.OAuth.LegacyCmd = "oauth2l fetch" }, "both set"},
 		{"processed is the mailbox", func(c *mailin.IMAPConfig) { c.Processed = "inbox" }, "WSISBOT_IMAP_PROCESSED"},
 		{"poll", func(c *mailin.IMAPConfig) { c.Poll = 0 }, "WSISBOT_IMAP_POLL"},
 	}

@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -21,45 +20,6 @@ const (
 	mechXOAuth2     = "XOAUTH2"     // Google and Microsoft's original mechanism
 	mechOAuthBearer = "OAUTHBEARER" // RFC 7628
 )
-
-// tokenSource runs the operator's token command (WSISBOT_IMAP_TOKEN_CMD) and keeps its
-// answer until the server refuses it or it grows old.
-type tokenSource struct {
-	cmd     string
-	timeout time.Duration
-	maxAge  time.Duration
-	now     func() time.Time
-
-	mu      sync.Mutex
-	token   string
-	fetched time.Time
-}
-
-func newTokenSource(cmd string) *tokenSource {
-	return &tokenSource{cmd: cmd, timeout: 30 * time.Second, maxAge: 45 * time.Minute, now: time.Now}
-}
-
-// Token returns the cached token, or runs the command for a new one.
-func (ts *tokenSource) Token(ctx context.Context) (string, error) {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	if ts.token != "" && ts.now().Sub(ts.fetched) < ts.maxAge {
-		return ts.token, nil
-	}
-	tok, err := runTokenCommand(ctx, ts.cmd, ts.timeout)
-	if err != nil {
-		return "", err
-	}
-	ts.token, ts.fetched = tok, ts.now()
-	return tok, nil
-}
-
-// Invalidate drops the cached token: the next Token runs the command again.
-func (ts *tokenSource) Invalidate() {
-	ts.mu.Lock()
-	ts.token = ""
-	ts.mu.Unlock()
-}
 
 // runTokenCommand runs cmdline with sh -c and returns its stdout without surrounding
 // white space. Neither the token, nor the command line, nor what the command writes on

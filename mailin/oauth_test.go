@@ -61,18 +61,18 @@ func TestTokenCommand(t *testing.T) {
 	dir := t.TempDir()
 	counter := filepath.Join(dir, "n")
 	cmd := `n=$(cat ` + counter + ` 2>/dev/null || echo 0); n=$((n+1)); echo $n > ` + counter + `; printf '  tok-%s\n\n' $n`
-	ts := newTokenSource(cmd)
+	ts := newSource(t, OAuthConfig{TokenCmd: cmd})
 	for i, want := range []string{"tok-1", "tok-1"} {
 		got, err := ts.Token(ctx)
 		if err != nil || got != want {
 			t.Fatalf("call %d: %q, %v; want %q (cached)", i, got, err, want)
 		}
 	}
-	ts.Invalidate()
+	ts.Invalidate("")
 	if got, err := ts.Token(ctx); err != nil || got != "tok-2" {
 		t.Fatalf("after Invalidate: %q, %v; want tok-2", got, err)
 	}
-	// A token older than maxAge is fetched again.
+	// A token older than 45 minutes is fetched again.
 	ts.now = func() time.Time { return time.Now().Add(time.Hour) }
 	if got, err := ts.Token(ctx); err != nil || got != "tok-3" {
 		t.Fatalf("after an hour: %q, %v; want tok-3", got, err)

@@ -92,6 +92,11 @@ func WithStatusChange(f func()) Option { return func(p *Poller) { p.onChange = f
 // timeouts run on the wall clock whatever the clock says.
 func WithClock(c store.Clock) Option { return func(p *Poller) { p.clock = c } }
 
+// WithTokenSource sets where OAuth access tokens come from, instead of a source built
+// from the configuration's OAuth settings: serve shares one between the intake and the
+// mailer.
+func WithTokenSource(ts TokenSource) Option { return func(p *Poller) { p.tokens = ts } }
+
 // WithIdleRestart sets how often IDLE is ended and the mailbox checked again (default
 // 25 minutes, under the 29 minutes after which servers may drop an idle client).
 func WithIdleRestart(d time.Duration) Option { return func(p *Poller) { p.idleRestart = d } }
@@ -109,7 +114,8 @@ type Poller struct {
 	limits      parse.Limits
 	tlsConfig   *tls.Config
 	metrics     Metrics
-	tokens      *tokenSource
+	tokens      TokenSource
+	tokensErr   error // why the token source could not be built
 	minBackoff  time.Duration
 	maxBackoff  time.Duration
 	idleRestart time.Duration
@@ -160,11 +166,13 @@ func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, logger *slog
 		stoppedRetry: 2 * time.Minute,
 		unreadable:   map[position]int{},
 	}
-	if cfg.TokenCmd != "" {
-		p.tokens = newTokenSource(cfg.TokenCmd)
-	}
 	for _, o := range opts {
 		o(p)
+	}
+	if p.tokens == nil && cfg.OAuth.Enabled() {
+		// The configuration was validated at start-up: an error here is a file that
+		// went away since, reported by every attempt to connect.
+		p.tokens, p.tokensErr = NewTokenSource(cfg.OAuth)
 	}
 	if p.stoppedRetry <= 0 {
 		p.stoppedRetry = 2 * time.Minute
@@ -233,8 +241,8 @@ func (p *Poller) Run(ctx context.Context) error {
 		if errors.As(err, &refused) {
 			if p.tokens != nil && !tokenRetried {
 				tokenRetried = true
-				p.tokens.Invalidate()
-				p.log.Warn("imap: the server refused the access token; running the token command again", slog.Any("error", err))
+				p.tokens.Invalidate("")
+				p.log.Warn("imap: the server refused the access token; getting a new one", slog.Any("error", err))
 				p.countReconnect()
 				continue
 			}
@@ -252,8 +260,8 @@ func (p *Poller) Run(ctx context.Context) error {
 		if permanent {
 			delay = p.stoppedRetry
 			if p.tokens != nil {
-				// The next attempt runs the token command again.
-				p.tokens.Invalidate()
+				// The next attempt gets a new token.
+				p.tokens.Invalidate("")
 			}
 			if msg := sameCause(err.Error()); msg != stoppedBy {
 				stoppedBy = msg

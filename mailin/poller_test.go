@@ -643,7 +643,7 @@ func TestPollerOAuthTokenFetchedAgainWhenRefused(t *testing.T) {
 			h := newHarness(t, srv)
 			cfg := h.cfg
 			cfg.Password = ""
-			cfg.TokenCmd = tokenCommand(t)
+			cfg.OAuth.TokenCmd = tokenCommand(t)
 			h.append("INBOX", h.mail(0))
 			p := h.poller(cfg, nil)
 			start(t, p)
@@ -667,14 +667,14 @@ func TestPollerOAuthTokenRefusedTwiceStopsTheIntake(t *testing.T) {
 	h := newHarness(t, srv)
 	cfg := h.cfg
 	cfg.Password = ""
-	cfg.TokenCmd = tokenCommand(t)
+	cfg.OAuth.TokenCmd = tokenCommand(t)
 	h.append("INBOX", h.mail(0))
 	p, _ := h.stoppedPoller(t, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	errc := make(chan error, 1)
 	go func() { errc <- p.Run(ctx) }()
-	st := waitStopped(t, p, "refused the credentials", errc)
+	st := waitStopped(t, p, "refused the OAuth access token", errc)
 	if strings.Contains(st.LastError, "tok-") {
 		t.Error("the error shows the token")
 	}

@@ -5,7 +5,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -46,10 +48,28 @@ type SMTPSender struct {
 
 	mu   sync.Mutex
 	idle []*smtpConn // connections kept for the next message, most recent last
+	auth SMTPAuthStatus
 
 	// TLSConfig, when set, replaces the default TLS configuration (system roots,
 	// the server's host name); tests set their own roots.
 	TLSConfig *tls.Config
+	// Tokens, when set, gives the OAuth access tokens to authenticate WSISBOT_SMTP_USER
+	// with (XOAUTH2, else OAUTHBEARER). NewSMTPSender builds it from the OAuth settings;
+	// serve replaces it with the source the intake shares.
+	Tokens TokenSource
+	// AuthRetry is how long sending waits, after the server refused a renewed token,
+	// before it tries to authenticate again (default 2 minutes): meanwhile every message
+	// fails at once as store.Unavailable, keeping its attempts.
+	AuthRetry time.Duration
+	// Logger logs the refusals of OAuth tokens (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// SMTPAuthStatus is whether the server takes our OAuth tokens, for the watchdog.
+type SMTPAuthStatus struct {
+	Refused bool      // the server refused a renewed token: sending waits for a person
+	Error   string    // why, in our words
+	At      time.Time // when that was last seen (wall clock); zero when never tried
 }
 
 // ValidateSMTP checks the SMTP settings: an address with a port, a known TLS mode,
@@ -75,8 +95,16 @@ func (c MailConfig) ValidateSMTP() error {
 	if _, err := c.FromAddress(); err != nil {
 		errs = append(errs, err)
 	}
+	if c.SMTPUser != "" && c.SMTPPassword == "" && !c.OAuth.Enabled() {
+		errs = append(errs, errors.New("WSISBOT_SMTP_PASSWORD (or WSISBOT_SMTP_PASSWORD_FILE), or OAuth (WSISBOT_OAUTH), is required with WSISBOT_SMTP_USER"))
+	}
+	if c.SMTPUser == "" && c.SMTPPassword != "" {
+		errs = append(errs, errors.New("WSISBOT_SMTP_PASSWORD is set without WSISBOT_SMTP_USER"))
+	}
 	if c.SMTPUser != "" && c.SMTPPassword == "" {
-		errs = append(errs, errors.New("WSISBOT_SMTP_PASSWORD (or WSISBOT_SMTP_PASSWORD_FILE) is required with WSISBOT_SMTP_USER"))
+		if err := c.OAuth.Validate(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if c.SMTPTimeout < 0 {
 		errs = append(errs, fmt.Errorf("WSISBOT_SMTP_TIMEOUT: must not be negative: %s", c.SMTPTimeout))
@@ -95,14 +123,25 @@ func NewSMTPSender(cfg MailConfig) (*SMTPSender, error) {
 	if timeout == 0 {
 		timeout = time.Minute
 	}
-	return &SMTPSender{addr: cfg.SMTPAddr, host: host, mode: cfg.SMTPTLS, user: cfg.SMTPUser, password: cfg.SMTPPassword,
-		hello: outDomain(from.Address), timeout: timeout}, nil
+	s := &SMTPSender{addr: cfg.SMTPAddr, host: host, mode: cfg.SMTPTLS, user: cfg.SMTPUser, password: cfg.SMTPPassword,
+		hello: outDomain(from.Address), timeout: timeout}
+	if cfg.SMTPUser != "" && cfg.SMTPPassword == "" {
+		ts, err := NewTokenSource(cfg.OAuth)
+		if err != nil {
+			return nil, fmt.Errorf("mailin: smtp: %w", err)
+		}
+		s.Tokens = ts
+	}
+	return s, nil
 }
 
 // String describes the sender for logs, without credentials.
 func (s *SMTPSender) String() string {
 	auth := "no AUTH"
-	if s.user != "" {
+	switch {
+	case s.user != "" && s.password == "" && s.Tokens != nil:
+		auth = "AUTH with an OAuth token as " + s.user
+	case s.user != "":
 		auth = "AUTH PLAIN as " + s.user
 	}
 	return fmt.Sprintf("smtp://%s (%s, %s)", s.addr, s.mode, auth)
@@ -203,7 +242,7 @@ func (s *SMTPSender) send(ctx context.Context, envelopeFrom string, to []string,
 			return err
 		}
 	}
-	sc, err := s.dial(ctx)
+	sc, err := s.dialAuth(ctx)
 	if err != nil {
 		return err
 	}
@@ -211,8 +250,97 @@ func (s *SMTPSender) send(ctx context.Context, envelopeFrom string, to []string,
 	return err
 }
 
-// dial opens a connection, says hello and authenticates.
-func (s *SMTPSender) dial(ctx context.Context) (*smtpConn, error) {
+// AuthStatus says whether the server takes our OAuth tokens.
+func (s *SMTPSender) AuthStatus() SMTPAuthStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.auth
+}
+
+// smtpAuthRetry is how long sending waits after a renewed token was refused.
+const smtpAuthRetry = 2 * time.Minute
+
+// dialAuth opens an authenticated connection. With OAuth, a refused token is dropped
+// and a new one tried once, on a new connection; refused again, the failure is an
+// outage (store.Unavailable: the message keeps its attempts) and for AuthRetry every
+// message fails at once with it, without troubling the server or the token endpoint.
+func (s *SMTPSender) dialAuth(ctx context.Context) (*smtpConn, error) {
+	if s.Tokens == nil || s.password != "" {
+		return s.dial(ctx, "")
+	}
+	s.mu.Lock()
+	refused, until := s.auth.Refused, s.auth.At.Add(s.authRetry())
+	why := s.auth.Error
+	s.mu.Unlock()
+	if refused && time.Now().Before(until) {
+		return nil, store.Unavailable(fmt.Errorf("smtp: %s; trying again after %s", why, until.Format(time.TimeOnly)))
+	}
+	for attempt := 0; ; attempt++ {
+		tok, err := s.Tokens.Token(ctx)
+		if err != nil {
+			// The token endpoint is the far end that fails: the message waits.
+			if TokenErrorPermanent(err) {
+				if !refused {
+					s.logger().Error("smtp: no OAuth access token: mail waits in the outbox until a person fixes the credentials; trying again every "+s.authRetry().String(),
+						"addr", s.addr, "user", s.user, slog.Any("error", err))
+				}
+				s.setAuth(true, Summary(err))
+			}
+			return nil, store.Unavailable(fmt.Errorf("smtp: %w", err))
+		}
+		sc, err := s.dial(ctx, tok)
+		var refusedErr *authRefusedError
+		if !errors.As(err, &refusedErr) {
+			if err == nil {
+				if refused {
+					s.logger().Info("smtp: the server takes the access token again", "addr", s.addr, "user", s.user)
+				}
+				s.setAuth(false, "")
+			}
+			return sc, err
+		}
+		s.Tokens.Invalidate(tok)
+		if attempt == 0 {
+			if !refused {
+				s.logger().Warn("smtp: the server refused the access token; getting a new one", "addr", s.addr, "user", s.user, slog.Any("error", err))
+			}
+			continue
+		}
+		s.setAuth(true, "the server refused the OAuth access token")
+		if refused {
+			s.logger().Info("smtp: the server still refuses the access token", "retry_in", s.authRetry(), slog.Any("error", err))
+		} else {
+			// Said once per outage at error level; the watchdog alerts the channel.
+			s.logger().Error("smtp: the server refused a renewed access token: mail waits in the outbox until a person fixes the app's permissions or the mailbox; trying again every "+s.authRetry().String(),
+				"addr", s.addr, "user", s.user, slog.Any("error", err))
+		}
+		return nil, store.Unavailable(err)
+	}
+}
+
+func (s *SMTPSender) setAuth(refused bool, why string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.auth = SMTPAuthStatus{Refused: refused, Error: why, At: time.Now()}
+}
+
+func (s *SMTPSender) authRetry() time.Duration {
+	if s.AuthRetry > 0 {
+		return s.AuthRetry
+	}
+	return smtpAuthRetry
+}
+
+func (s *SMTPSender) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger.With("component", "mailin")
+	}
+	return slog.Default().With("component", "mailin")
+}
+
+// dial opens a connection, says hello and authenticates: with token when there is one,
+// else with the password when a user is set.
+func (s *SMTPSender) dial(ctx context.Context, token string) (*smtpConn, error) {
 	dialer := &net.Dialer{Timeout: s.timeout, KeepAlive: 30 * time.Second}
 	var conn net.Conn
 	var err error
@@ -246,16 +374,52 @@ func (s *SMTPSender) dial(ctx context.Context) (*smtpConn, error) {
 		return nil, store.Unavailable(fmt.Errorf("smtp: EHLO %s to %s: %w", s.hello, s.addr, err))
 	}
 	if s.user != "" {
-		if ok, _ := c.Extension("AUTH"); !ok {
+		ok, mechs := c.Extension("AUTH")
+		if !ok {
 			c.Close()
 			return nil, fmt.Errorf("smtp: %s offers no AUTH but WSISBOT_SMTP_USER is set", s.addr)
 		}
-		if err := c.Auth(sasl.NewPlainClient("", s.user, s.password)); err != nil {
+		if token != "" {
+			err = s.authOAuth(c, strings.Fields(mechs), token)
+		} else if err = c.Auth(sasl.NewPlainClient("", s.user, s.password)); err != nil {
+			err = fmt.Errorf("smtp: AUTH PLAIN as %s: %w", s.user, err)
+		}
+		if err != nil {
 			c.Close()
-			return nil, fmt.Errorf("smtp: AUTH PLAIN as %s: %w", s.user, err)
+			return nil, err
 		}
 	}
 	return &smtpConn{c: c, conn: conn}, nil
+}
+
+// authOAuth authenticates with token: XOAUTH2 when the server offers it (Microsoft 365
+// and Gmail do), else OAUTHBEARER. A 5xx reply (535 5.7.3, 535 5.7.8...) refuses the
+// token (authRefusedError); a 4xx one is temporary.
+func (s *SMTPSender) authOAuth(c *smtp.Client, offered []string, token string) error {
+	var mech string
+	switch {
+	case slices.ContainsFunc(offered, func(m string) bool { return strings.EqualFold(m, mechXOAuth2) }):
+		mech = mechXOAuth2
+	case slices.ContainsFunc(offered, func(m string) bool { return strings.EqualFold(m, mechOAuthBearer) }):
+		mech = mechOAuthBearer
+	default:
+		return store.Unavailable(fmt.Errorf("smtp: OAuth (WSISBOT_OAUTH) is configured but %s offers neither XOAUTH2 nor OAUTHBEARER (it offers %s)",
+			s.addr, strings.Join(offered, ", ")))
+	}
+	oc := newOAuthClient(mech, s.user, token, s.addr)
+	err := c.Auth(oc)
+	if err == nil {
+		return nil
+	}
+	err = fmt.Errorf("smtp: AUTH %s as %s: %w", mech, s.user, err)
+	if oc.refusal != nil {
+		err = fmt.Errorf("%w (status %q, scope %q)", err, oc.refusal.Status, oc.refusal.Scope)
+	}
+	var se *smtp.SMTPError
+	if errors.As(err, &se) && se.Code >= 500 {
+		return &authRefusedError{mech: mech, token: true, err: err}
+	}
+	return store.Unavailable(err)
 }
 
 // transact sends one message on sc, then keeps sc for the next one (after RSET) or

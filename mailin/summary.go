@@ -46,6 +46,7 @@ func Summary(err error) string {
 	var (
 		refused *authRefusedError
 		token   *tokenCommandError
+		source  *tokenSourceError
 		mailbox *mailboxError
 		imapErr *imap.Error
 		cert    *tls.CertificateVerificationError
@@ -59,10 +60,14 @@ func Summary(err error) string {
 		netErr  net.Error
 	)
 	switch {
+	case errors.As(err, &refused) && refused.token:
+		return "the server refused the OAuth access token"
 	case errors.As(err, &refused):
 		return "authentication failed"
 	case errors.As(err, &token):
 		return "token command: " + token.why
+	case errors.As(err, &source):
+		return "OAuth token: " + source.why
 	case errors.As(err, &mailbox):
 		if mailbox.missing || imapCodeOf(err) == imap.ResponseCodeNonExistent {
 			return fmt.Sprintf("mailbox %q does not exist", mailbox.name)

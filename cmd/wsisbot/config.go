@@ -33,6 +33,8 @@ type Config struct {
 	HealthAddr  string `env:"WSISBOT_HEALTH_ADDR" default:"127.0.0.1:9090" help:"listen address for /healthz, /readyz and /metrics; keep it internal; empty: none"`
 	LogLevel    string `env:"WSISBOT_LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
 
+	// IMAP and Mail each carry the OAuth settings (WSISBOT_OAUTH...), loaded from the
+	// same variables: one set serves the intake and the mailer.
 	IMAP mailin.IMAPConfig
 	Mail mailin.MailConfig
 	Bot  bot.Config
@@ -121,8 +123,11 @@ func loadConfig(path string, getenv func(string) string) (*Config, error) {
 			return nil, fmt.Errorf("config %s: unknown setting %q", path, k)
 		}
 	}
-	// The intake reads its password file again at each login.
+	// The intake reads its password file again at each login; the OAuth token sources
+	// read the refresh token file again at each renewal.
 	cfg.IMAP.PasswordFile = secretFiles["WSISBOT_IMAP_PASSWORD"]
+	cfg.IMAP.OAuth.RefreshTokenFile = secretFiles["WSISBOT_OAUTH_REFRESH_TOKEN"]
+	cfg.Mail.OAuth.RefreshTokenFile = secretFiles["WSISBOT_OAUTH_REFRESH_TOKEN"]
 	return cfg, nil
 }
 
@@ -237,6 +242,10 @@ func (c *Config) Validate() error {
 			errs = append(errs, err)
 		}
 	}
+	// The OAuth settings, shared by the intake and the mailer, are checked once.
+	if err := c.IMAP.OAuth.Validate(); err != nil {
+		errs = append(errs, err)
+	}
 	if c.Mail.Templates != "" {
 		if _, err := templates.Load(c.Mail.Templates, store.Strings(store.Kinds)); err != nil {
 			errs = append(errs, fmt.Errorf("WSISBOT_TEMPLATES: %w", err))
@@ -250,7 +259,26 @@ func (c *Config) Validate() error {
 	} else if c.Bot.AppToken != "" {
 		errs = append(errs, errors.New("SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: set both for Slack, or neither"))
 	}
-	return errors.Join(errs...)
+	return joinOnce(errs)
+}
+
+// joinOnce joins errs, each line once: the intake and the mailer check the same OAuth
+// settings.
+func joinOnce(errs []error) error {
+	seen := map[string]bool{}
+	var out []error
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		for _, line := range strings.Split(err.Error(), "\n") {
+			if !seen[line] {
+				seen[line] = true
+				out = append(out, errors.New(line))
+			}
+		}
+	}
+	return errors.Join(out...)
 }
 
 // idle says what serve will not do with this configuration: "" when it reads a
@@ -267,7 +295,12 @@ func (c *Config) idle() string {
 // masked prints the configuration with secrets hidden.
 func (c *Config) masked() []string {
 	var out []string
+	printed := map[string]bool{}
 	for _, f := range fields(reflect.ValueOf(c).Elem()) {
+		if printed[f.Env] {
+			continue // the OAuth settings, carried by the intake and the mailer both
+		}
+		printed[f.Env] = true
 		val := fmt.Sprint(f.Value.Interface())
 		switch {
 		case val == "":

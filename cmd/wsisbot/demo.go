@@ -24,6 +24,7 @@ import (
 	"github.com/wsis/wsisbot/bot/slacktest"
 	"github.com/wsis/wsisbot/internal/imaptest"
 	"github.com/wsis/wsisbot/internal/smtptest"
+	"github.com/wsis/wsisbot/mailin"
 	"github.com/wsis/wsisbot/report"
 	"github.com/wsis/wsisbot/store"
 )
@@ -126,7 +127,7 @@ func runDemo(ctx context.Context, base *Config, logger *slog.Logger, o demoOptio
 	defer slackSrv.Close()
 
 	cfg.IMAP.Addr, cfg.IMAP.TLS, cfg.IMAP.User, cfg.IMAP.Password = mailbox.Addr(), "none", mailbox.User(), mailbox.Password()
-	cfg.IMAP.TokenCmd, cfg.IMAP.Mailbox, cfg.IMAP.Processed = "", "INBOX", ""
+	cfg.IMAP.OAuth, cfg.Mail.OAuth, cfg.IMAP.Mailbox, cfg.IMAP.Processed = mailin.OAuthConfig{}, mailin.OAuthConfig{}, "INBOX", ""
 	cfg.Mail.SMTPAddr, cfg.Mail.SMTPTLS, cfg.Mail.SMTPUser, cfg.Mail.SMTPPassword = run.mail.Addr(), "none", "", ""
 	cfg.Mail.Ack = true
 	cfg.Bot.BotToken, cfg.Bot.AppToken, cfg.Bot.Channel = demoBotToken, "", demoChannel

@@ -112,7 +112,7 @@ func startLiveServeWith(t *testing.T, opts imaptest.MemoryOptions, env map[strin
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
 	logger := slog.New(slog.NewJSONHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	opt := appOptions{lockRetry: 100 * time.Millisecond, heartbeat: 200 * time.Millisecond, stoppedRetry: 200 * time.Millisecond,
+	opt := appOptions{lockRetry: 100 * time.Millisecond, heartbeat: 200 * time.Millisecond, stoppedRetry: 200 * time.Millisecond, smtpAuthRetry: 200 * time.Millisecond,
 		intakeRestart: 100 * time.Millisecond,
 		botOptions:    []bot.Option{bot.WithSchedulerInterval(100 * time.Millisecond), bot.WithOutboxPoll(50 * time.Millisecond)}}
 	a, err := openApp(ctx, cfg, logger, opt)
@@ -384,7 +384,7 @@ func TestServeTokenCommandSecretsStayOut(t *testing.T) {
 		"WSISBOT_LOG_LEVEL": "debug"}
 	s := startLiveServeWith(t, imaptest.MemoryOptions{OAuthMechanisms: []string{"XOAUTH2"}, ValidToken: func(string) bool { return false }}, env, true)
 	checks := s.waitReady(10*time.Second, 503, "token command: failed with exit status 3")
-	alerts := s.waitPosts("the OAuth token command fails", 1, 15*time.Second)
+	alerts := s.waitPosts("OAuth access tokens fail", 1, 15*time.Second)
 	var out, errw bytes.Buffer
 	full := map[string]string{"WSISBOT_IMAP_ADDR": "127.0.0.1:1", "WSISBOT_IMAP_TLS": "none", "WSISBOT_IMAP_USER": "u", "WSISBOT_IMAP_TOKEN_CMD": cmd}
 	if err := run([]string{"config"}, &out, &errw, func(k string) string { return full[k] }); err != nil {

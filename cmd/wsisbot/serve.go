@@ -68,6 +68,7 @@ type appOptions struct {
 	// Shorter intake timings for tests (zero: the defaults of intakeSettings).
 	heartbeat     time.Duration
 	stoppedRetry  time.Duration
+	smtpAuthRetry time.Duration
 	intakeRestart time.Duration
 	botOptions    []bot.Option
 
@@ -157,21 +158,34 @@ func (a *app) build(opt appOptions) error {
 	if err != nil {
 		return err
 	}
+	var tokens mailin.TokenSource // the intake's OAuth tokens, shared with the mailer
 	if cfg.IMAP.Addr != "" {
 		a.intake = newIntakeSettings(cfg.IMAP, opt)
 		popts := []mailin.Option{mailin.WithMetrics(pollerMetrics{a.metrics, a.gate}), mailin.WithStatusChange(a.signalStatus), mailin.WithClock(a.clock)}
 		if opt.stoppedRetry > 0 {
 			popts = append(popts, mailin.WithStoppedRetry(opt.stoppedRetry))
 		}
+		if tokens, err = mailin.NewTokenSource(cfg.IMAP.OAuth); err != nil {
+			return err
+		}
+		if tokens != nil {
+			popts = append(popts, mailin.WithTokenSource(tokens))
+		}
 		a.poller = mailin.NewPoller(cfg.IMAP, a.st, pol, a.logger, popts...)
 	}
 	sender := opt.mailSender
+	var smtpSender *mailin.SMTPSender
 	if sender == nil && cfg.Mail.SMTPAddr != "" {
 		s, err := mailin.NewSMTPSender(cfg.Mail)
 		if err != nil {
 			return err
 		}
-		sender = s
+		s.Logger = a.logger
+		shareTokens(cfg, s, tokens)
+		if opt.smtpAuthRetry > 0 {
+			s.AuthRetry = opt.smtpAuthRetry
+		}
+		sender, smtpSender = s, s
 		a.closeSMTP = s.Close
 	}
 	// The words the mailer sends and the desk offers as standard answers.
@@ -194,7 +208,8 @@ func (a *app) build(opt appOptions) error {
 	if cfg.Bot.BotToken != "" {
 		promotion := func(raw []byte) store.Promotion { return mailin.PromotionFor(raw, pol) }
 		opts := append([]bot.Option{bot.WithIntakeStatus(a.intakeStatus), bot.WithPromotion(promotion),
-			bot.WithOutboxGate(a.gate.wait), bot.WithTemplates(tpl)}, opt.botOptions...)
+			bot.WithOutboxGate(a.gate.wait), bot.WithTemplates(tpl)}, a.oauthBotOptions(smtpSender)...)
+		opts = append(opts, opt.botOptions...)
 		if opt.slackClient != nil {
 			opts = append(opts, bot.WithHTTPClient(opt.slackClient))
 		}

@@ -18,6 +18,7 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -60,6 +61,13 @@ type Options struct {
 	// User and Password, when User is set, make the server advertise AUTH PLAIN and
 	// refuse MAIL FROM until a client has authenticated with them.
 	User, Password string
+	// OAuth lists the OAuth mechanisms advertised for User besides PLAIN (XOAUTH2,
+	// OAUTHBEARER; PLAIN only when Password is set too). A client offering a bearer
+	// token is let in when AcceptToken says yes, and refused as Microsoft 365 and Gmail
+	// refuse one: an error challenge (JSON), then 535 5.7.3. Tokens lists the tokens
+	// offered.
+	OAuth       []string
+	AcceptToken func(token string) bool
 	// TLS is NoTLS, StartTLS or ImplicitTLS. With TLS, the server presents Certificate,
 	// or a self-signed certificate for 127.0.0.1 and localhost made by New when
 	// Certificate is nil; ClientTLS is a client configuration that trusts it.
@@ -80,6 +88,7 @@ type Message struct {
 	Raw                                    []byte
 	Helo                                   string // the name the client gave in EHLO/HELO
 	AuthAs                                 string // the user authenticated as, "" when none
+	AuthMech                               string // the SASL mechanism it authenticated with
 	TLS                                    bool   // whether the message came over TLS
 }
 
@@ -94,6 +103,7 @@ type Server struct {
 	msgs       []Message
 	sessions   int
 	failData   []int          // codes for the next DATA commands, in order
+	tokens     []string       // the bearer tokens offered, in order
 	rejectRcpt map[string]int // lower-cased recipient → code
 }
 
@@ -228,6 +238,14 @@ func (s *Server) Sessions() int {
 	return s.sessions
 }
 
+// Tokens is a copy of the OAuth bearer tokens clients offered so far, in order,
+// accepted or not.
+func (s *Server) Tokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.tokens...)
+}
+
 // Sent is a copy of the messages received so far, oldest first.
 func (s *Server) Sent() []Message {
 	s.mu.Lock()
@@ -258,6 +276,7 @@ type session struct {
 	s    *Server
 	conn *smtp.Conn
 	auth string // the user authenticated as
+	mech string // and how
 	from string
 	to   []string
 }
@@ -268,26 +287,105 @@ func (ss *session) Reset() {
 
 func (ss *session) Logout() error { return nil }
 
-// AuthMechanisms implements smtp.AuthSession: AUTH PLAIN when a user is set.
+// AuthMechanisms implements smtp.AuthSession: AUTH PLAIN when a user is set (with a
+// password, when OAuth mechanisms are set too), and the OAuth mechanisms.
 func (ss *session) AuthMechanisms() []string {
-	if ss.s.opts.User == "" {
+	o := ss.s.opts
+	if o.User == "" {
 		return nil
 	}
-	return []string{sasl.Plain}
+	var mechs []string
+	if len(o.OAuth) == 0 || o.Password != "" {
+		mechs = append(mechs, sasl.Plain)
+	}
+	return append(mechs, o.OAuth...)
 }
 
 // Auth implements smtp.AuthSession.
 func (ss *session) Auth(mech string) (sasl.Server, error) {
-	if mech != sasl.Plain || ss.s.opts.User == "" {
+	if !slices.Contains(ss.AuthMechanisms(), mech) {
 		return nil, smtp.ErrAuthUnknownMechanism
+	}
+	switch mech {
+	case mechXOAuth2:
+		return &xoauth2Server{check: ss.checkToken}, nil
+	case sasl.OAuthBearer:
+		return refusedAs535{sasl.NewOAuthBearerServer(func(o sasl.OAuthBearerOptions) *sasl.OAuthBearerError {
+			if o.Username != "" && o.Username != ss.s.opts.User || !ss.checkToken(ss.s.opts.User, o.Token, mech) {
+				return &sasl.OAuthBearerError{Status: "invalid_token", Schemes: "bearer"}
+			}
+			return nil
+		})}, nil
 	}
 	return sasl.NewPlainServer(func(_, username, password string) error {
 		if username != ss.s.opts.User || password != ss.s.opts.Password {
 			return smtp.ErrAuthFailed
 		}
-		ss.auth = username
+		ss.auth, ss.mech = username, sasl.Plain
 		return nil
 	}), nil
+}
+
+const mechXOAuth2 = "XOAUTH2"
+
+// checkToken records token and says whether user may log in with it.
+func (ss *session) checkToken(user, token, mech string) bool {
+	ss.s.mu.Lock()
+	ss.s.tokens = append(ss.s.tokens, token)
+	ss.s.mu.Unlock()
+	if user != ss.s.opts.User || ss.s.opts.AcceptToken == nil || !ss.s.opts.AcceptToken(token) {
+		return false
+	}
+	ss.auth, ss.mech = user, mech
+	return true
+}
+
+// errTokenRefused is Microsoft 365's reply to a refused token.
+var errTokenRefused = &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 3}, Message: "Authentication unsuccessful"}
+
+// xoauth2Server is the server side of XOAUTH2: "user=U\x01auth=Bearer T\x01\x01"; a
+// refused token gets a JSON error challenge, the client's empty answer then 535.
+type xoauth2Server struct {
+	check   func(user, token, mech string) bool
+	refused bool
+}
+
+func (x *xoauth2Server) Next(response []byte) ([]byte, bool, error) {
+	if x.refused {
+		return nil, true, errTokenRefused
+	}
+	if response == nil {
+		return []byte{}, false, nil
+	}
+	var user, token string
+	for _, kv := range strings.Split(string(response), "\x01") {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "user":
+			user = v
+		case "auth":
+			if t, ok := strings.CutPrefix(v, "Bearer "); ok {
+				token = t
+			}
+		}
+	}
+	if token == "" || !x.check(user, token, mechXOAuth2) {
+		x.refused = true
+		return []byte(`{"status":"401","schemes":"bearer","scope":"https://outlook.office365.com/.default"}`), false, nil
+	}
+	return nil, true, nil
+}
+
+// refusedAs535 ends a refused SASL exchange with 535, as mail servers do, rather than
+// go-smtp's 454 for a mechanism's error.
+type refusedAs535 struct{ sasl.Server }
+
+func (r refusedAs535) Next(response []byte) ([]byte, bool, error) {
+	c, done, err := r.Server.Next(response)
+	if err != nil {
+		err = errTokenRefused
+	}
+	return c, done, err
 }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
@@ -336,7 +434,7 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	_, isTLS := ss.conn.TLSConnectionState()
 	m := Message{From: ss.from, To: append([]string(nil), ss.to...), Raw: raw,
-		Helo: ss.conn.Hostname(), AuthAs: ss.auth, TLS: isTLS}
+		Helo: ss.conn.Hostname(), AuthAs: ss.auth, AuthMech: ss.mech, TLS: isTLS}
 	if mr, err := mail.CreateReader(bytes.NewReader(raw)); err == nil {
 		m.Subject, _ = mr.Header.Subject()
 		m.MessageID, _ = mr.Header.MessageID()
