@@ -70,6 +70,7 @@ type Store interface {
 	AcceptSender(ctx context.Context, messageID int64, actor string) (store.SenderDecision, error)
 	TrustDomain(ctx context.Context, contributionID int64, actor, domain string) (store.SenderDecision, error)
 	PaceStore
+	NoteStore
 }
 
 var _ Store = (*store.Store)(nil)
@@ -125,7 +126,7 @@ func WithOutboxPoll(d time.Duration) Option { return func(b *Bot) { b.poll = d }
 func (b *Bot) SlackReport(now time.Time) (string, bool) { return b.slackLink.Report(now) }
 
 // slackKinds are the outbox items the desk carries out.
-var slackKinds = []store.OutboxKind{store.OutboxSlackCard, store.OutboxSlackUpdate, store.OutboxSlackThread, store.OutboxSlackNotice, outboxSortedSummary}
+var slackKinds = []store.OutboxKind{store.OutboxSlackCard, store.OutboxSlackUpdate, store.OutboxSlackThread, store.OutboxSlackNotice, outboxSortedSummary, store.OutboxSlackDM}
 
 const (
 	defaultOutboxWorkers = 2

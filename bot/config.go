@@ -23,6 +23,8 @@ type Config struct {
 	UserGroup     string        `env:"WSISBOT_SLACK_USERGROUP" help:"ID of a user group whose members may act, besides channel members"`
 	DigestHour    int           `env:"WSISBOT_DIGEST_HOUR" default:"9" help:"hour of the daily digest and deadline alerts, Geneva time (0-23; -1: none)"`
 	EscalateAfter time.Duration `env:"WSISBOT_ESCALATE_AFTER" default:"48h" help:"escalate contributions nobody took after this long (0: never)"`
+	StaleAfter    time.Duration `env:"WSISBOT_STALE_AFTER" default:"72h" help:"remind the assignee by direct message when an assigned contribution has not moved for this long, once each such period (0: never)"`
+	DeadlineHour  int           `env:"WSISBOT_DEADLINE_DAY_HOUR" default:"8" help:"hour of the alert on each deadline day with what is still open against it, Geneva time (0-23; -1: none)"`
 
 	WatchMailboxAfter time.Duration `env:"WSISBOT_WATCH_MAILBOX_AFTER" default:"15m" help:"alert when no replica has read the mailbox for this long, whatever the cause (unreachable, login refused, missing mailbox, intake stopped)"`
 	WatchOutboxAge    time.Duration `env:"WSISBOT_WATCH_OUTBOX_AGE" default:"30m" help:"alert when an outbox item has waited this long"`
@@ -64,6 +66,12 @@ func (c Config) Validate() error {
 	}
 	if c.DigestHour < -1 || c.DigestHour > 23 {
 		errs = append(errs, fmt.Errorf("WSISBOT_DIGEST_HOUR: 0-23, or -1 for none, not %d", c.DigestHour))
+	}
+	if c.DeadlineHour < -1 || c.DeadlineHour > 23 {
+		errs = append(errs, fmt.Errorf("WSISBOT_DEADLINE_DAY_HOUR: 0-23, or -1 for none, not %d", c.DeadlineHour))
+	}
+	if c.StaleAfter < 0 {
+		errs = append(errs, errors.New("WSISBOT_STALE_AFTER: must not be negative"))
 	}
 	if c.EscalateAfter < 0 || c.WatchMailboxAfter < 0 || c.WatchOutboxAge < 0 || c.WatchNoMail < 0 || c.WatchBounces < 0 {
 		errs = append(errs, errors.New("WSISBOT_ESCALATE_AFTER and WSISBOT_WATCH_*: must not be negative"))
