@@ -267,3 +267,23 @@ func TestAppHomeAssignedFirst(t *testing.T) {
 		t.Errorf("App Home of U3:\n%s", h)
 	}
 }
+
+// TestConfigRefusesBadDeskSettings: a bad WSISBOT_STALE_AFTER or
+// WSISBOT_DEADLINE_DAY_HOUR stops start-up, naming the setting.
+func TestConfigRefusesBadDeskSettings(t *testing.T) {
+	ok := Config{BotToken: "xoxb-1", SigningSecret: "s", Channel: "C1", APIURL: "https://slack.com/api/", DigestHour: 9,
+		StaleAfter: 72 * time.Hour, DeadlineHour: 8}
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("valid config refused: %v", err)
+	}
+	for setting, change := range map[string]func(*Config){
+		"WSISBOT_STALE_AFTER":       func(c *Config) { c.StaleAfter = -time.Hour },
+		"WSISBOT_DEADLINE_DAY_HOUR": func(c *Config) { c.DeadlineHour = 24 },
+	} {
+		c := ok
+		change(&c)
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), setting) {
+			t.Errorf("%s: err = %v", setting, err)
+		}
+	}
+}
