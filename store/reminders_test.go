@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wsis/wsisbot/store"
+	"github.com/wsis/wsisbot/store/storetest"
 )
 
 // TestAssignQueuesADirectMessage: assigning someone else queues one DM to them with the
@@ -80,5 +81,34 @@ func TestQueueStaleRemindersOncePerPeriod(t *testing.T) {
 	}
 	if err := json.Unmarshal(payload, &dm); err != nil || dm.Type != store.DMStale || dm.User != "U1" {
 		t.Fatalf("payload %s: %+v %v", payload, dm, err)
+	}
+}
+
+// BenchmarkQueueStaleReminders is one scheduler pass's look for stale assignments over
+// 10,000 contributions, 2,000 of them open and assigned, with 6 events each, none stale.
+func BenchmarkQueueStaleReminders(b *testing.B) {
+	s, _ := storetest.New(b)
+	ctx := context.Background()
+	now := time.Date(2019, 1, 21, 9, 0, 0, 0, time.UTC)
+	if _, err := s.DB().ExecContext(ctx, `INSERT INTO contributions (seq, ref, status, outcome, assignee, received_at, created_at, updated_at)
+		SELECT g, 'BENCH-' || g, CASE WHEN g % 5 = 0 THEN 'acknowledged' ELSE 'closed' END,
+			CASE WHEN g % 5 = 0 THEN NULL ELSE 'accepted' END, 'U' || (g % 7), $1, $1, $1
+		FROM generate_series(1, 10000) g`, now.Add(-time.Hour)); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.DB().ExecContext(ctx, `INSERT INTO events (contribution_id, at, actor, action)
+		SELECT c.id, $1, CASE WHEN k % 2 = 0 THEN 'slack:U1' ELSE 'wsisbot' END, 'classify'
+		FROM contributions c, generate_series(1, 6) k`, now.Add(-time.Hour)); err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []string{`VACUUM ANALYZE contributions`, `VACUUM ANALYZE events`} {
+		if _, err := s.DB().ExecContext(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		if n, err := s.QueueStaleReminders(ctx, now, 72*time.Hour, 200); err != nil || n != 0 {
+			b.Fatal(n, err)
+		}
 	}
 }

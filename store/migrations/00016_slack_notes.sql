@@ -20,6 +20,13 @@ CREATE INDEX slack_notes_contribution_idx ON slack_notes (contribution_id, poste
 -- A thread reply names its card by ts: find the contribution without a scan.
 CREATE INDEX contributions_card_ts_idx ON contributions (slack_ts) WHERE slack_ts <> '';
 
+-- The stale reminders look at the open contributions someone holds, every scheduler pass.
+CREATE INDEX contributions_assigned_open_idx ON contributions (id) WHERE status <> 'closed' AND assignee <> '';
+-- ... and for each, the last action of the secretariat on it: one probe of this index.
+CREATE INDEX events_desk_moves_idx ON events (contribution_id, at) WHERE actor LIKE 'slack:%';
+
 -- +goose Down
+DROP INDEX events_desk_moves_idx;
+DROP INDEX contributions_assigned_open_idx;
 DROP INDEX contributions_card_ts_idx;
 DROP TABLE slack_notes;
