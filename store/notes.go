@@ -120,8 +120,8 @@ func (s *Store) RecordNote(ctx context.Context, ch NoteChange) (Note, bool, erro
 		text := CleanText(ch.Text)
 		var n Note
 		err := tx.GetContext(ctx, &n, lockNoteSQL, ch.Channel, ch.TS)
-		switch {
-		case errors.Is(err, errNoRows):
+		inserted := false
+		if errors.Is(err, errNoRows) {
 			// First news of this message, whatever the event: keep it.
 			n = Note{ContributionID: c.ID, Channel: ch.Channel, TS: ch.TS, Author: CleanText(ch.Author), Text: text, PostedAt: posted}
 			if ch.Action == ActionNoteEdited {
@@ -130,10 +130,20 @@ func (s *Store) RecordNote(ctx context.Context, ch NoteChange) (Note, bool, erro
 			if ch.Action == ActionNoteDeleted {
 				n.DeletedAt = &now
 			}
-			if err := tx.GetContext(ctx, &n.ID, insertNoteSQL, n.ContributionID, n.Channel, n.TS, n.Author, n.Text,
-				n.PostedAt, n.EditedTS, n.EditedAt, n.DeletedAt); err != nil {
+			err = tx.GetContext(ctx, &n.ID, insertNoteSQL, n.ContributionID, n.Channel, n.TS, n.Author, n.Text,
+				n.PostedAt, n.EditedTS, n.EditedAt, n.DeletedAt)
+			switch {
+			case err == nil:
+				inserted = true
+			case errors.Is(err, errNoRows):
+				// Another event of the same message was kept meanwhile: change that.
+				err = tx.GetContext(ctx, &n, lockNoteSQL, ch.Channel, ch.TS)
+			default:
 				return fmt.Errorf("insert: %w", err)
 			}
+		}
+		switch {
+		case inserted:
 		case err != nil:
 			return fmt.Errorf("lock: %w", err)
 		default:

@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wsis/wsisbot/store"
@@ -67,6 +69,27 @@ func TestRecordNoteInAnyOrder(t *testing.T) {
 	if got := strings.Join(acts, " "); got != "slack:U1:note_edited slack:U1:note_edited slack:U1:note_deleted" {
 		t.Fatalf("events %s", got)
 	}
+	// The events of one message handled side by side (job workers, replicas): none
+	// fails, one note, the latest edit.
+	const r2 = "1548061700.000200"
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ch := store.NoteChange{Action: store.ActionNoteAdded, Channel: "C1", ThreadTS: "1548061200.000001", TS: r2, Author: "U2", Text: "v0"}
+			if i > 0 {
+				ch.Action, ch.Text, ch.EditedTS = store.ActionNoteEdited, fmt.Sprintf("v%d", i), fmt.Sprintf("15480618%02d.000000", i)
+			}
+			if _, _, err := s.RecordNote(ctx, ch); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ns, err := s.Notes(ctx, c.ID); err != nil || len(ns) != 2 || ns[1].Text != "v7" {
+		t.Fatalf("notes after events side by side: %+v, %v", ns, err)
+	}
 	// A reply in a thread that is no card's.
 	if _, _, err := s.RecordNote(ctx, store.NoteChange{Action: store.ActionNoteAdded, Channel: "C1", ThreadTS: "1.000001", TS: "2.000001", Author: "U1"}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("another thread: %v, want ErrNotFound", err)
@@ -76,7 +99,7 @@ func TestRecordNoteInAnyOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1 || len(rows[0].Notes) != 1 || rows[0].Notes[0].Text != "third version" {
+	if len(rows) != 1 || len(rows[0].Notes) != 2 || rows[0].Notes[0].Text != "third version" {
 		t.Fatalf("export rows %+v", rows)
 	}
 }
