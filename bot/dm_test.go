@@ -44,7 +44,7 @@ func TestAssignmentDM(t *testing.T) {
 	c := d.contribution("National e-strategy")
 
 	d.assign("U1", "U2", c)
-	got := d.waitDMs("U2", 1)
+	d.waitDMs("U2", 1)
 	open := d.waitCall("conversations.open with U2", "conversations.open", func(call slacktest.Call) bool { return call.Param("users") == "U2" })
 	if open.Error != "" {
 		t.Fatalf("conversations.open: %s", open.Error)
@@ -67,7 +67,7 @@ func TestAssignmentDM(t *testing.T) {
 	d.interact(d.click("U1", c, button(actTake, c)))
 	d.waitUpdate(c, "<@U1>")
 	d.waitPolls(3)
-	if got = d.dms("U2"); len(got) != 1 {
+	if got := d.dms("U2"); len(got) != 1 {
 		t.Errorf("U2 got %d DMs:\n%s", len(got), strings.Join(got, "\n---\n"))
 	}
 	if got := d.dms("U1"); len(got) != 0 {

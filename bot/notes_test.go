@@ -135,7 +135,7 @@ func TestThreadRepliesAreNotes(t *testing.T) {
 	d.waitNotes("the second note", c.ID, func(ns []store.Note) bool { return len(ns) == 2 })
 	d.messageEventNow(map[string]any{"subtype": "message_deleted", "hidden": true, "deleted_ts": r2, "ts": "1548061500.000000",
 		"previous_message": map[string]any{"type": "message", "user": "U2", "text": "Wrong thread, sorry", "ts": r2, "thread_ts": c.SlackTS}})
-	ns = d.waitNotes("the deletion", c.ID, func(ns []store.Note) bool { return len(ns) == 2 && ns[1].DeletedAt != nil })
+	d.waitNotes("the deletion", c.ID, func(ns []store.Note) bool { return len(ns) == 2 && ns[1].DeletedAt != nil })
 	// Replies to the other card belong to it; a deletion arriving before its message keeps it deleted.
 	const r3 = "1548061600.000300"
 	d.messageEventNow(map[string]any{"subtype": "message_deleted", "deleted_ts": r3, "ts": "1548061700.000000",
