@@ -80,6 +80,7 @@ type Store interface {
 	AcceptSender(ctx context.Context, messageID int64, actor string) (store.SenderDecision, error)
 	TrustDomain(ctx context.Context, contributionID int64, actor, domain string) (store.SenderDecision, error)
 	PaceStore
+	NoteStore
 }
 
 var _ Store = (*store.Store)(nil)
@@ -140,7 +141,7 @@ func (b *Bot) SlackReport(now time.Time) (string, bool) { return b.slackLink.Rep
 
 // slackKinds are the outbox items the desk carries out.
 var slackKinds = []store.OutboxKind{store.OutboxSlackCard, store.OutboxSlackUpdate, store.OutboxSlackThread, store.OutboxSlackNotice, outboxSortedSummary,
-	store.OutboxSlackUpload}
+	store.OutboxSlackUpload, store.OutboxSlackDM}
 
 const (
 	defaultOutboxWorkers = 2

@@ -228,7 +228,14 @@ func (b *Bot) showText(ctx context.Context, ref string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return blocksMrkdwn(b.cardBlocks(d, b.clock.Now(), false)) + "\n" + cardLink(c), nil
+	notes, err := b.notesText(ctx, c.ID)
+	if err != nil {
+		return "", err
+	}
+	if notes != "" {
+		notes = "\n" + notes
+	}
+	return blocksMrkdwn(b.cardBlocks(d, b.clock.Now(), false)) + notes + "\n" + cardLink(c), nil
 }
 
 // cardCommand posts, on request, the card of a contribution that has none: history,

@@ -23,6 +23,8 @@ type Config struct {
 	UserGroup     string        `env:"WSISBOT_SLACK_USERGROUP" help:"ID of a user group whose members may act, besides channel members"`
 	DigestHour    int           `env:"WSISBOT_DIGEST_HOUR" default:"9" help:"hour of the daily digest and deadline alerts, Geneva time (0-23; -1: none)"`
 	EscalateAfter time.Duration `env:"WSISBOT_ESCALATE_AFTER" default:"48h" help:"escalate contributions nobody took after this long (0: never)"`
+	StaleAfter    time.Duration `env:"WSISBOT_STALE_AFTER" default:"72h" help:"remind the assignee by direct message when an assigned contribution has not moved for this long, once each such period (0: never)"`
+	DeadlineHour  int           `env:"WSISBOT_DEADLINE_DAY_HOUR" default:"8" help:"hour of the alert on each deadline day with what is still open against it, Geneva time (0-23; -1: none)"`
 
 	UploadMaxBytes  int64    `env:"WSISBOT_SLACK_UPLOAD_MAX_BYTES" default:"20971520" help:"attachments up to this size are uploaded into their card's thread; larger ones wait for Open files (0: none uploaded without it; at most 1073741824, Slack's limit)"`
 	UploadSkipTypes []string `env:"WSISBOT_SLACK_UPLOAD_SKIP_TYPES" default:".exe,.msi,.dll,.bat,.cmd,.com,.scr,.ps1,.vbs,.js,.jar,.apk,.zip,.rar,.7z" help:"file name endings (comma-separated) never uploaded without Open files: programs, scripts and archives"`
@@ -70,6 +72,12 @@ func (c Config) Validate() error {
 	}
 	if c.DigestHour < -1 || c.DigestHour > 23 {
 		errs = append(errs, fmt.Errorf("WSISBOT_DIGEST_HOUR: 0-23, or -1 for none, not %d", c.DigestHour))
+	}
+	if c.DeadlineHour < -1 || c.DeadlineHour > 23 {
+		errs = append(errs, fmt.Errorf("WSISBOT_DEADLINE_DAY_HOUR: 0-23, or -1 for none, not %d", c.DeadlineHour))
+	}
+	if c.StaleAfter < 0 {
+		errs = append(errs, errors.New("WSISBOT_STALE_AFTER: must not be negative"))
 	}
 	if c.EscalateAfter < 0 || c.WatchMailboxAfter < 0 || c.WatchOutboxAge < 0 || c.WatchNoMail < 0 || c.WatchBounces < 0 {
 		errs = append(errs, errors.New("WSISBOT_ESCALATE_AFTER and WSISBOT_WATCH_*: must not be negative"))

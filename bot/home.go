@@ -25,7 +25,7 @@ func (b *Bot) publishHome(ctx context.Context, user string) error {
 	}
 	var blocks []slack.Block
 	if ok {
-		if blocks, err = b.homeBlocks(ctx); err != nil {
+		if blocks, err = b.homeBlocks(ctx, user); err != nil {
 			return err
 		}
 	} else {
@@ -51,9 +51,10 @@ func (b *Bot) publishHome(ctx context.Context, user string) error {
 	return nil
 }
 
-// homeBlocks is the dashboard: days to each deadline, counts per kind and stakeholder
-// type, what nobody has taken for more than 48 hours, and open items by age.
-func (b *Bot) homeBlocks(ctx context.Context) ([]slack.Block, error) {
+// homeBlocks is user's dashboard: first the open contributions assigned to them, then
+// days to each deadline, counts per kind and stakeholder type, what nobody has taken for
+// more than 48 hours, and open items by age.
+func (b *Bot) homeBlocks(ctx context.Context, user string) ([]slack.Block, error) {
 	now := b.clock.Now()
 	st, err := b.st.ContributionStats(ctx)
 	if err != nil {
@@ -67,6 +68,14 @@ func (b *Bot) homeBlocks(ctx context.Context) ([]slack.Block, error) {
 		slack.NewHeaderBlock(plain(b.phases.Name+" · intake desk", maxPlainLabel)),
 		slack.NewContextBlock("", mrkdwn("Updated "+b.genevaTime(now)+" Geneva time. Reopen this tab to refresh.", maxContextText)),
 	}
+	var mine []store.Contribution
+	for _, c := range open {
+		if c.Assignee == user {
+			mine = append(mine, c)
+		}
+	}
+	blocks = append(blocks, b.listBlocks("📌 Assigned to you", mine, now, 15)...)
+	blocks = append(blocks, slack.NewDividerBlock())
 
 	var dl strings.Builder
 	dl.WriteString("*Deadlines*\n")

@@ -408,7 +408,8 @@ func (b *Bot) submitClassify(ctx context.Context, cid int64, user string, v slac
 	return err
 }
 
-// handleEvent handles an Events API callback: the App Home opening.
+// handleEvent handles an Events API callback: the App Home opening, and messages in a
+// card's thread (notes.go).
 func (b *Bot) handleEvent(ctx context.Context, raw []byte) {
 	var outer struct {
 		Type  string `json:"type"`
@@ -420,6 +421,10 @@ func (b *Bot) handleEvent(ctx context.Context, raw []byte) {
 	}
 	if err := json.Unmarshal(raw, &outer); err != nil {
 		b.log.Warn("unreadable event", slog.Any("error", err))
+		return
+	}
+	if outer.Type == "event_callback" && outer.Event.Type == "message" {
+		b.handleMessageEvent(ctx, raw)
 		return
 	}
 	if outer.Type != "event_callback" || outer.Event.Type != "app_home_opened" || outer.Event.User == "" {

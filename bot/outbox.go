@@ -42,6 +42,8 @@ func (b *Bot) handleOutbox(ctx context.Context, it store.OutboxItem) (store.Outb
 		err = b.postNotice(ctx, it)
 	case outboxSortedSummary:
 		res, err = b.postSortedSummary(ctx, it)
+	case store.OutboxSlackDM:
+		err = b.postDM(ctx, it)
 	default:
 		err = store.Permanent(fmt.Errorf("unknown outbox kind %q", it.Kind))
 	}

@@ -61,6 +61,7 @@ var slackPace = map[string]paceRule{
 	"chat.update":                  paceTier3,
 	"conversations.history":        paceTier3,
 	"conversations.members":        paceTier4,
+	"conversations.open":           paceTier3,
 	"users.info":                   paceTier4,
 	"usergroups.users.list":        paceTier2,
 	"views.open":                   paceTier4,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strings"
 	"time"
 
@@ -32,6 +33,12 @@ func (b *Bot) schedule(ctx context.Context) {
 	}
 	if err := b.scheduleDeadlineAlerts(ctx, now); err != nil {
 		b.log.Error("deadline alerts", slog.Any("error", err))
+	}
+	if err := b.scheduleDeadlineDay(ctx, now); err != nil {
+		b.log.Error("deadline day alerts", slog.Any("error", err))
+	}
+	if err := b.remindStale(ctx, now); err != nil {
+		b.log.Error("stale reminders", slog.Any("error", err))
 	}
 	if err := b.scheduleSortedSummary(ctx, now); err != nil {
 		b.log.Error("sorted-away summary", slog.Any("error", err))
@@ -117,6 +124,54 @@ func (b *Bot) scheduleDeadlineAlerts(ctx context.Context, now time.Time) error {
 	return nil
 }
 
+// scheduleDeadlineDay queues, on each deadline day at WSISBOT_DEADLINE_DAY_HOUR (Geneva
+// time, DST included), the alert of what is still open against it, during that day only.
+func (b *Bot) scheduleDeadlineDay(ctx context.Context, now time.Time) error {
+	if b.cfg.DeadlineHour < 0 {
+		return nil
+	}
+	for _, d := range b.phases.Deadlines {
+		occ := b.atHour(d.Date, b.cfg.DeadlineHour)
+		if now.Before(occ) || !now.Before(b.atHour(d.Date.AddDate(0, 0, 1), 0)) {
+			continue
+		}
+		date := d.Date.In(b.phases.Location).Format("2006-01-02")
+		key := fmt.Sprintf("deadline-day:%s:%s", date, d.Name)
+		it, err := store.NewOutboxItem(store.OutboxSlackNotice, key, 0, 0,
+			notice{Type: store.NoticeDeadlineAlert, Deadline: d.Name, Date: date, Days: 0})
+		if err != nil {
+			return err
+		}
+		claimed, err := b.st.ClaimRun(ctx, key, occ, it)
+		if err != nil {
+			return err
+		}
+		if claimed {
+			b.log.Info("deadline day alert queued", "deadline", d.Name)
+		}
+	}
+	return nil
+}
+
+// maxStaleReminders is how many stale reminders one scheduler pass queues at most.
+const maxStaleReminders = 200
+
+// remindStale queues a direct message to the assignee of each contribution that has not
+// moved for WSISBOT_STALE_AFTER, once per such period, across replicas.
+func (b *Bot) remindStale(ctx context.Context, now time.Time) error {
+	if b.cfg.StaleAfter <= 0 {
+		return nil
+	}
+	n, err := b.st.QueueStaleReminders(ctx, now, b.cfg.StaleAfter, maxStaleReminders)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		b.log.Info("stale reminders queued", "count", n)
+	}
+	return nil
+}
+
 // escalate queues a notice of the contributions nobody acknowledged in time.
 func (b *Bot) escalate(ctx context.Context, now time.Time) error {
 	if b.cfg.EscalateAfter <= 0 {
@@ -187,6 +242,9 @@ func (b *Bot) digestText(ctx context.Context, n notice) (string, error) {
 			waiting = append(waiting, c)
 		}
 	}
+	if holders := holdersText(open); holders != "" {
+		s.WriteString("\n*Who holds what (open):*\n" + holders)
+	}
 	if len(waiting) > 0 {
 		fmt.Fprintf(&s, "\n*Not taken for more than 48 hours (%d):*\n", len(waiting))
 		b.writeList(&s, waiting, now, 15)
@@ -217,7 +275,9 @@ func (b *Bot) deadlineAlertText(ctx context.Context, n notice) (string, error) {
 		return "", err
 	}
 	when := "in 7 days"
-	if n.Days == 1 {
+	if n.Days == 0 {
+		when = "today"
+	} else if n.Days == 1 {
 		when = "tomorrow"
 	} else if n.Days != 7 {
 		when = fmt.Sprintf("in %d days", n.Days)
@@ -257,6 +317,41 @@ func (b *Bot) escalationText(ctx context.Context, n notice) (string, error) {
 		plural(len(cs), "contribution"), humanDuration(b.cfg.EscalateAfter), map[bool]string{true: "it", false: "them"}[len(cs) == 1])
 	b.writeList(&s, cs, now, maxEscalated)
 	return s.String(), nil
+}
+
+// holdersText counts open contributions per assignee, most first, with those nobody
+// holds last: one line each.
+func holdersText(open []store.Contribution) string {
+	counts := map[string]int{}
+	nobody := 0
+	for _, c := range open {
+		if c.Assignee == "" {
+			nobody++
+			continue
+		}
+		counts[c.Assignee]++
+	}
+	if len(counts) == 0 && nobody == 0 {
+		return ""
+	}
+	who := make([]string, 0, len(counts))
+	for u := range counts {
+		who = append(who, u)
+	}
+	sort.Slice(who, func(i, j int) bool {
+		if counts[who[i]] != counts[who[j]] {
+			return counts[who[i]] > counts[who[j]]
+		}
+		return who[i] < who[j]
+	})
+	var s strings.Builder
+	for _, u := range who {
+		fmt.Fprintf(&s, "• %s: %d\n", userMention(u), counts[u])
+	}
+	if nobody > 0 {
+		fmt.Fprintf(&s, "• nobody: %d\n", nobody)
+	}
+	return s.String()
 }
 
 func humanDuration(d time.Duration) string {

@@ -55,6 +55,17 @@ type Record struct {
 	MessageCount             int          `json:"message_count"`
 	Attachments              []Attachment `json:"attachments"`
 	Events                   []Event      `json:"events"`
+	Notes                    []Note       `json:"notes"`
+}
+
+// Note is one note written in the contribution's card thread in Slack, as it stands
+// now; a deleted note keeps its last text.
+type Note struct {
+	At       string  `json:"at"`
+	Author   string  `json:"author"` // "slack:" and a Slack user ID
+	Text     string  `json:"text"`
+	EditedAt *string `json:"edited_at"`
+	Deleted  *string `json:"deleted_at"`
 }
 
 // Attachment is one attachment in an export.
@@ -98,7 +109,11 @@ func NewRecord(r store.ExportRow) Record {
 		Subject: c.Subject, ReceivedAt: rfc3339(c.ReceivedAt), DeadlineName: c.DeadlineName,
 		Deadline: rfc3339p(c.DeadlineAt), Late: c.Late, Assignee: c.Assignee, AckStatus: c.AckStatus,
 		AckSentAt: rfc3339p(c.AckSentAt), AckSuppressedReason: c.AckSuppressedReason,
-		MessageCount: r.MessageCount, Attachments: []Attachment{}, Events: []Event{},
+		MessageCount: r.MessageCount, Attachments: []Attachment{}, Events: []Event{}, Notes: []Note{},
+	}
+	for _, n := range r.Notes {
+		rec.Notes = append(rec.Notes, Note{At: rfc3339(n.PostedAt), Author: store.SlackActor(n.Author), Text: n.Text,
+			EditedAt: rfc3339p(n.EditedAt), Deleted: rfc3339p(n.DeletedAt)})
 	}
 	for _, a := range r.Attachments {
 		rec.Attachments = append(rec.Attachments, Attachment{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256})
@@ -148,7 +163,7 @@ func Write(ctx context.Context, st Store, w io.Writer, format string) error {
 var tableHeader = []string{"ref", "status", "outcome", "kind", "kind_confirmed", "stakeholder_type",
 	"stakeholder_type_confirmed", "action_lines", "sdgs", "language", "from_name", "from_email", "organisation",
 	"subject", "received_at", "deadline_name", "deadline", "late", "assignee", "ack_status", "ack_sent_at",
-	"ack_suppressed_reason", "message_count", "attachments", "events"}
+	"ack_suppressed_reason", "message_count", "attachments", "events", "notes"}
 
 func deref(s *string) string {
 	if s == nil {
@@ -171,11 +186,28 @@ func tableRow(r Record) []string {
 	for i, e := range r.Events {
 		evs[i] = fmt.Sprintf("%s %s %s", e.At, e.Actor, e.Action)
 	}
+	notes := make([]string, len(r.Notes))
+	for i, n := range r.Notes {
+		notes[i] = n.cell()
+	}
 	return []string{r.Ref, r.Status, deref(r.Outcome), r.Kind, strconv.FormatBool(r.KindConfirmed), r.StakeholderType,
 		strconv.FormatBool(r.StakeholderTypeConfirmed), strings.Join(r.ActionLines, " "), strings.Join(sdgs, " "),
 		r.Language, r.FromName, r.FromEmail, r.Organisation, r.Subject, r.ReceivedAt, r.DeadlineName, deref(r.Deadline),
 		strconv.FormatBool(r.Late), r.Assignee, r.AckStatus, deref(r.AckSentAt), r.AckSuppressedReason,
-		strconv.Itoa(r.MessageCount), strings.Join(atts, "; "), strings.Join(evs, "; ")}
+		strconv.Itoa(r.MessageCount), strings.Join(atts, "; "), strings.Join(evs, "; "), strings.Join(notes, "\n")}
+}
+
+// cell is a note on one line of a cell: when, who, the text, and whether it was edited
+// or deleted.
+func (n Note) cell() string {
+	s := n.At + " " + n.Author
+	switch {
+	case n.Deleted != nil:
+		s += " (deleted " + *n.Deleted + ")"
+	case n.EditedAt != nil:
+		s += " (edited " + *n.EditedAt + ")"
+	}
+	return s + ": " + strings.Join(strings.Fields(n.Text), " ")
 }
 
 // formulaStart are the characters that make a spreadsheet read a cell as a formula.
@@ -248,7 +280,7 @@ func writeCSV(w io.Writer, recs []Record) error {
 	return bw.Flush()
 }
 
-// writeXLSX writes three sheets: Contributions, Attachments and Events. Every cell is a
+// writeXLSX writes four sheets: Contributions, Attachments, Events and Notes. Every cell is a
 // string cell, so no text a sender wrote is ever taken for a formula.
 func writeXLSX(w io.Writer, recs []Record) error {
 	f := excelize.NewFile()
@@ -257,7 +289,7 @@ func writeXLSX(w io.Writer, recs []Record) error {
 	if err := f.SetSheetName("Sheet1", main); err != nil {
 		return err
 	}
-	for _, s := range []string{"Attachments", "Events"} {
+	for _, s := range []string{"Attachments", "Events", "Notes"} {
 		if _, err := f.NewSheet(s); err != nil {
 			return err
 		}
@@ -283,7 +315,10 @@ func writeXLSX(w io.Writer, recs []Record) error {
 	if err := put("Events", 1, []string{"ref", "at", "actor", "action"}); err != nil {
 		return err
 	}
-	ar, er := 2, 2
+	if err := put("Notes", 1, []string{"ref", "at", "author", "text", "edited_at", "deleted_at"}); err != nil {
+		return err
+	}
+	ar, er, nr := 2, 2, 2
 	for i, r := range recs {
 		if err := put(main, i+2, tableRow(r)); err != nil {
 			return err
@@ -300,8 +335,14 @@ func writeXLSX(w io.Writer, recs []Record) error {
 			}
 			er++
 		}
+		for _, n := range r.Notes {
+			if err := put("Notes", nr, []string{r.Ref, n.At, n.Author, n.Text, deref(n.EditedAt), deref(n.Deleted)}); err != nil {
+				return err
+			}
+			nr++
+		}
 	}
-	for _, s := range []string{main, "Attachments", "Events"} {
+	for _, s := range []string{main, "Attachments", "Events", "Notes"} {
 		if err := f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 			return err
 		}

@@ -191,6 +191,7 @@ type ExportRow struct {
 	MessageCount int
 	Attachments  []Attachment // not inline, in the order of the conversation
 	Events       []Event      // oldest first
+	Notes        []Note       // written in the card's thread, deleted ones included, oldest first
 }
 
 const (
@@ -256,6 +257,9 @@ func (s *Store) ExportRows(ctx context.Context) ([]ExportRow, error) {
 		if i, ok := index[*e.ContributionID]; ok {
 			rows[i].Events = append(rows[i].Events, e)
 		}
+	}
+	if err := exportNotes(ctx, tx, rows, index); err != nil {
+		return nil, err
 	}
 	return rows, nil
 }

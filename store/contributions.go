@@ -396,8 +396,13 @@ func (s *Store) Take(ctx context.Context, id int64, user string) (Contribution, 
 // contribution; the status does not change.
 func (s *Store) Assign(ctx context.Context, id int64, user, assignee string) (Contribution, error) {
 	return s.change(ctx, id, SlackActor(user), ActionAssign, "", map[string]any{"assignee": assignee}, func(tx *sqlx.Tx, c *Contribution, _ Status) error {
-		_, err := tx.ExecContext(ctx, setAssigneeSQL, id, CleanText(assignee))
-		return err
+		if _, err := tx.ExecContext(ctx, setAssigneeSQL, id, CleanText(assignee)); err != nil {
+			return err
+		}
+		if c.Assignee == assignee {
+			return nil
+		}
+		return s.queueAssignedDM(ctx, tx, id, user, assignee)
 	})
 }
 

@@ -122,6 +122,15 @@ func namedQueries() []namedQuery {
 		{"classify", classifySQL},
 		{"reopen", reopenSQL},
 		{"events", eventsSQL},
+		// notes.go, reminders.go
+		{"contribution-by-card", contributionByCardSQL},
+		{"lock-note", lockNoteSQL},
+		{"insert-note", insertNoteSQL},
+		{"edit-note", editNoteSQL},
+		{"delete-note", deleteNoteSQL},
+		{"notes", notesSQL},
+		{"export-notes", exportNotesSQL},
+		{"stale-assigned", staleAssignedSQL},
 		// bot_queries.go
 		{"list-contributions", listContributionsSQL},
 		{"search-contributions", searchContributionsSQL},

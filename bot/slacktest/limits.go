@@ -30,6 +30,7 @@ var methodLimits = map[string]limit{
 	"chat.update":                  tier3,
 	"conversations.history":        tier3,
 	"conversations.members":        tier4,
+	"conversations.open":           tier3,
 	"users.info":                   tier4,
 	"usergroups.users.list":        tier2,
 	"views.open":                   tier4,

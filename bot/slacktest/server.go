@@ -34,7 +34,8 @@ type Options struct {
 }
 
 // Server is a local stand-in for the Slack Web API methods wsisbot uses: auth.test,
-// chat.postMessage, chat.update, chat.postEphemeral, conversations.members,
+// chat.postMessage, chat.update, chat.postEphemeral, conversations.open (a direct
+// message channel with one member: IMChannel), conversations.members,
 // conversations.history, users.info, usergroups.users.list, views.open, views.publish,
 // files.getUploadURLExternal, files.completeUploadExternal, files.info, the upload URL
 // (files.go: lengths checked, file messages posted in threads), response URLs
@@ -165,6 +166,10 @@ func (s *Server) View(trigger string) (id, hash string, ok bool) {
 	id, ok = s.viewTriggers[trigger]
 	return id, s.viewHashes[id], ok
 }
+
+// IMChannel is the ID of the direct message channel between the bot and user
+// (conversations.open answers it; Messages lists what was posted there).
+func IMChannel(user string) string { return "D" + user }
 
 // SetMembers sets the members of a channel (conversations.members; a channel without
 // members set answers channel_not_found there). Messages go to any channel not deleted.
@@ -567,6 +572,17 @@ func (s *Server) answer(r *http.Request, c Call) (map[string]any, string) {
 		s.msgs = append(s.msgs, m)
 		s.print(fmt.Sprintf("#%s · only @%s sees this", ch, user), m.Blocks, m.Text)
 		return map[string]any{"message_ts": m.TS}, ""
+	case "conversations.open":
+		users := strings.Split(p.Get("users"), ",")
+		if p.Get("users") == "" || len(users) != 1 {
+			return nil, "users_list_not_supplied" // the stand-in opens direct messages with one member
+		}
+		if _, named := s.users[users[0]]; !named && !s.knows(users[0]) {
+			return nil, "user_not_found"
+		}
+		ch := IMChannel(users[0])
+		return map[string]any{"channel": map[string]any{"id": ch, "is_im": true, "user": users[0]},
+			"already_open": true, "no_op": true}, ""
 	case "conversations.members":
 		members, ok := s.members[p.Get("channel")]
 		if !ok {
