@@ -88,6 +88,9 @@ type Suggestion struct {
 	Organisation    string
 	// Reasons say what the suggestions rest on, for the card.
 	Reasons []string
+	// KindGuessed: the kind rests on no kind named in the mail (see parse.Suggestion);
+	// a mailbox's default kind may take its place. Not stored.
+	KindGuessed bool
 }
 
 // IngestPolicy is what the intake decides automatically.
