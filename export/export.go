@@ -55,6 +55,7 @@ type Record struct {
 	MessageCount             int          `json:"message_count"`
 	Attachments              []Attachment `json:"attachments"`
 	Events                   []Event      `json:"events"`
+	Mailbox                  string       `json:"mailbox"` // the name of the mailbox it came to
 }
 
 // Attachment is one attachment in an export.
@@ -98,7 +99,7 @@ func NewRecord(r store.ExportRow) Record {
 		Subject: c.Subject, ReceivedAt: rfc3339(c.ReceivedAt), DeadlineName: c.DeadlineName,
 		Deadline: rfc3339p(c.DeadlineAt), Late: c.Late, Assignee: c.Assignee, AckStatus: c.AckStatus,
 		AckSentAt: rfc3339p(c.AckSentAt), AckSuppressedReason: c.AckSuppressedReason,
-		MessageCount: r.MessageCount, Attachments: []Attachment{}, Events: []Event{},
+		MessageCount: r.MessageCount, Attachments: []Attachment{}, Events: []Event{}, Mailbox: c.MailboxName,
 	}
 	for _, a := range r.Attachments {
 		rec.Attachments = append(rec.Attachments, Attachment{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256})
@@ -148,7 +149,7 @@ func Write(ctx context.Context, st Store, w io.Writer, format string) error {
 var tableHeader = []string{"ref", "status", "outcome", "kind", "kind_confirmed", "stakeholder_type",
 	"stakeholder_type_confirmed", "action_lines", "sdgs", "language", "from_name", "from_email", "organisation",
 	"subject", "received_at", "deadline_name", "deadline", "late", "assignee", "ack_status", "ack_sent_at",
-	"ack_suppressed_reason", "message_count", "attachments", "events"}
+	"ack_suppressed_reason", "message_count", "attachments", "events", "mailbox"}
 
 func deref(s *string) string {
 	if s == nil {
@@ -175,7 +176,7 @@ func tableRow(r Record) []string {
 		strconv.FormatBool(r.StakeholderTypeConfirmed), strings.Join(r.ActionLines, " "), strings.Join(sdgs, " "),
 		r.Language, r.FromName, r.FromEmail, r.Organisation, r.Subject, r.ReceivedAt, r.DeadlineName, deref(r.Deadline),
 		strconv.FormatBool(r.Late), r.Assignee, r.AckStatus, deref(r.AckSentAt), r.AckSuppressedReason,
-		strconv.Itoa(r.MessageCount), strings.Join(atts, "; "), strings.Join(evs, "; ")}
+		strconv.Itoa(r.MessageCount), strings.Join(atts, "; "), strings.Join(evs, "; "), r.Mailbox}
 }
 
 // formulaStart are the characters that make a spreadsheet read a cell as a formula.

@@ -255,6 +255,9 @@ func (a *app) build(opt appOptions) error {
 		promotion := func(raw []byte) store.Promotion { return mailin.PromotionFor(raw, pol) }
 		opts := append([]bot.Option{bot.WithIntakeStatus(a.intakeStatus), bot.WithPromotion(promotion),
 			bot.WithOutboxGate(a.gate.wait)}, opt.botOptions...)
+		if len(a.intakes) > 1 {
+			opts = append(opts, bot.WithMailboxLine())
+		}
 		if opt.slackClient != nil {
 			opts = append(opts, bot.WithHTTPClient(opt.slackClient))
 		}
