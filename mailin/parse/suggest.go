@@ -29,7 +29,7 @@ type Suggestion struct {
 	// KindGuessed says that the kind rests on no kind named in the mail: thematic for
 	// a submission that names none, or other for nothing at all. A mailbox's default
 	// kind (WSISBOT_MAILBOX_<NAME>_KIND) takes the place of such a guess.
-	KindGuessed bool `json:"kind_guessed,omitempty"`
+	KindGuessed bool `json:"-"`
 }
 
 // vocabulary is every word list the suggestions look for, in the six languages, folded
