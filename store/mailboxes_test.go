@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/pressly/goose/v3"
+
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -78,5 +80,45 @@ func TestCheckpointsPerMailboxKey(t *testing.T) {
 		if c.MailboxName != want || ms[0].MailboxName != want {
 			t.Errorf("contribution %d recorded mailbox %q, its message %q; want %q", i, c.MailboxName, ms[0].MailboxName, want)
 		}
+	}
+}
+
+// TestMigrationRecordsTheFirstMailbox: what was stored before several mailboxes came to
+// the first one, "main"; our own mail came to none.
+func TestMigrationRecordsTheFirstMailbox(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	res := ingest(t, s, inbound("before@gov.example", "Stored before several mailboxes"))
+	db := s.DB()
+	if _, err := db.ExecContext(ctx, `INSERT INTO messages (direction, kind, raw, raw_sha256, size, received_at, created_at)
+		SELECT 'out', kind, raw, 'out' || raw_sha256, size, received_at, created_at FROM messages`); err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db.DB, store.MigrationsFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 12); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 13); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := db.SelectContext(ctx, &got, `SELECT direction || ':' || mailbox_name FROM messages ORDER BY direction`); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != "[in:main out:]" {
+		t.Errorf("messages after the migration: %v", got)
+	}
+	c, err := s.Contribution(ctx, res[0].ContributionID)
+	if err != nil || c.MailboxName != "main" {
+		t.Errorf("contribution after the migration: %q %v", c.MailboxName, err)
+	}
+	// New rows name their mailbox, or none.
+	var def string
+	if err := db.GetContext(ctx, &def, `SELECT column_default FROM information_schema.columns
+		WHERE table_name = 'messages' AND column_name = 'mailbox_name'`); err != nil || def != "''::text" {
+		t.Errorf("default %q %v", def, err)
 	}
 }
