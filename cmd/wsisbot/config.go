@@ -147,6 +147,25 @@ func (c *Config) allMailboxes() []mailin.Mailbox {
 	return mbs
 }
 
+// ingestPolicy is the policy the intake stores mail under (mailin.MailConfig.IngestPolicy),
+// with every mailbox's From address among our own: mail from any of them is our own.
+func (c *Config) ingestPolicy(canSend bool) (store.IngestPolicy, error) {
+	pol, err := c.Mail.IngestPolicy(canSend)
+	if err != nil {
+		return pol, err
+	}
+	for _, mb := range c.allMailboxes()[1:] {
+		from, err := (mailin.MailConfig{From: mb.From}).FromAddress()
+		if err != nil {
+			return pol, fmt.Errorf("mailbox %s: %w", mb.Name, err)
+		}
+		if !slices.ContainsFunc(pol.OurAddresses, func(a string) bool { return strings.EqualFold(a, from.Address) }) {
+			pol.OurAddresses = append(pol.OurAddresses, from.Address)
+		}
+	}
+	return pol, nil
+}
+
 // mailboxNamePattern is what a mailbox's name may be: it becomes part of variable names.
 var mailboxNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +82,11 @@ WSISBOT_MAILBOX_PRESS_IMAP_BATCH = 10
 		if !strings.Contains(printed, want) {
 			t.Errorf("config output lacks %s:\n%s", want, printed)
 		}
+	}
+	// Mail from any mailbox's address is our own.
+	pol, err := cfg.ingestPolicy(false)
+	if err != nil || !slices.Contains(pol.OurAddresses, "wsis-workshops@itu.int") || !slices.Contains(pol.OurAddresses, "wsis-info@itu.int") {
+		t.Errorf("our addresses %v, %v", pol.OurAddresses, err)
 	}
 	// Each mailbox has its own key: server, user and folder.
 	if mbs[0].IMAP.Key() == press.IMAP.Key() || press.IMAP.Key() != "imap.itu.int:993/wsis-info@itu.int/Press" {

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -188,21 +187,11 @@ func (a *app) build(opt appOptions) error {
 	cfg := a.cfg
 	a.metrics = newMetrics(a.st, a.logger)
 	a.metrics.observe(a.st)
-	pol, err := cfg.Mail.IngestPolicy(cfg.Mail.SMTPAddr != "" || opt.mailSender != nil)
+	pol, err := cfg.ingestPolicy(cfg.Mail.SMTPAddr != "" || opt.mailSender != nil)
 	if err != nil {
 		return err
 	}
 	mailboxes := cfg.allMailboxes()
-	// Mail from any of our mailboxes' addresses is our own.
-	for _, mb := range mailboxes[1:] {
-		from, err := (mailin.MailConfig{From: mb.From}).FromAddress()
-		if err != nil {
-			return fmt.Errorf("mailbox %s: %w", mb.Name, err)
-		}
-		if !slices.ContainsFunc(pol.OurAddresses, func(a string) bool { return strings.EqualFold(a, from.Address) }) {
-			pol.OurAddresses = append(pol.OurAddresses, from.Address)
-		}
-	}
 	if cfg.IMAP.Addr != "" {
 		for i, mb := range mailboxes {
 			in := &mailboxIntake{mb: mb, first: i == 0, settings: newIntakeSettings(mb.IMAP, opt), statusChanged: make(chan struct{}, 1)}
