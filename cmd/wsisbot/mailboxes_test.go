@@ -98,6 +98,16 @@ func TestServeTwoMailboxesOneRefused(t *testing.T) {
 			t.Errorf("/metrics lacks %q", want)
 		}
 	}
+	// Each mailbox has its own lock, held by this replica.
+	for _, in := range s.a.intakes {
+		var held int
+		if err := s.db.Get(&held, `SELECT count(*) FROM pg_locks
+			WHERE locktype = 'advisory' AND granted
+				AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+				AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)`, "wsisbot:mailbox:"+in.settings.key); err != nil || held != 1 {
+			t.Errorf("lock of mailbox %s held %d times (%v), want once", in.mb.Name, held, err)
+		}
+	}
 	// Each mailbox beats under its own key.
 	var beats int
 	if err := s.db.Get(&beats, `SELECT count(*) FROM intake_heartbeats`); err != nil {
