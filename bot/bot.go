@@ -182,6 +182,8 @@ type Bot struct {
 
 	ticks atomic.Int64 // scheduler passes completed, for tests
 	polls atomic.Int64 // outbox polls completed, for tests
+
+	mailboxLine bool // see WithMailboxLine
 }
 
 // New builds the desk. It talks to nothing until Run.

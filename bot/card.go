@@ -185,6 +185,9 @@ func (b *Bot) cardBlocks(d cardData, now time.Time, withActions bool) []slack.Bl
 	}
 
 	var notes []string
+	if b.mailboxLine && c.MailboxName != "" {
+		notes = append(notes, "📥 Came to the "+escapeMrkdwn(c.MailboxName)+" mailbox.")
+	}
 	if c.RevisionOfSuggested != nil {
 		notes = append(notes, "♻️ May revise an earlier contribution from the same sender.")
 	}
@@ -358,3 +361,7 @@ func (b *Bot) contributionLine(c store.Contribution, now time.Time) string {
 	return fmt.Sprintf("• %s · %s · %s · %s · waiting %s · %s", cardLink(c), statusLabel(c),
 		cut(escapeMrkdwn(from), 60), cut(escapeMrkdwn(subject), 80), age(now, c.ReceivedAt), who)
 }
+
+// WithMailboxLine makes each card say which mailbox its contribution came to, in one
+// context line: for wsisbot reading several mailboxes.
+func WithMailboxLine() Option { return func(b *Bot) { b.mailboxLine = true } }

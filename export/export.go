@@ -55,6 +55,7 @@ type Record struct {
 	MessageCount             int          `json:"message_count"`
 	Attachments              []Attachment `json:"attachments"`
 	Events                   []Event      `json:"events"`
+	Mailbox                  string       `json:"mailbox"` // the name of the mailbox it came to
 	Notes                    []Note       `json:"notes"`
 }
 
@@ -110,6 +111,7 @@ func NewRecord(r store.ExportRow) Record {
 		Deadline: rfc3339p(c.DeadlineAt), Late: c.Late, Assignee: c.Assignee, AckStatus: c.AckStatus,
 		AckSentAt: rfc3339p(c.AckSentAt), AckSuppressedReason: c.AckSuppressedReason,
 		MessageCount: r.MessageCount, Attachments: []Attachment{}, Events: []Event{}, Notes: []Note{},
+		Mailbox: c.MailboxName,
 	}
 	for _, n := range r.Notes {
 		rec.Notes = append(rec.Notes, Note{At: rfc3339(n.PostedAt), Author: store.SlackActor(n.Author), Text: n.Text,
@@ -163,7 +165,7 @@ func Write(ctx context.Context, st Store, w io.Writer, format string) error {
 var tableHeader = []string{"ref", "status", "outcome", "kind", "kind_confirmed", "stakeholder_type",
 	"stakeholder_type_confirmed", "action_lines", "sdgs", "language", "from_name", "from_email", "organisation",
 	"subject", "received_at", "deadline_name", "deadline", "late", "assignee", "ack_status", "ack_sent_at",
-	"ack_suppressed_reason", "message_count", "attachments", "events", "notes"}
+	"ack_suppressed_reason", "message_count", "attachments", "events", "notes", "mailbox"}
 
 func deref(s *string) string {
 	if s == nil {
@@ -194,7 +196,7 @@ func tableRow(r Record) []string {
 		strconv.FormatBool(r.StakeholderTypeConfirmed), strings.Join(r.ActionLines, " "), strings.Join(sdgs, " "),
 		r.Language, r.FromName, r.FromEmail, r.Organisation, r.Subject, r.ReceivedAt, r.DeadlineName, deref(r.Deadline),
 		strconv.FormatBool(r.Late), r.Assignee, r.AckStatus, deref(r.AckSentAt), r.AckSuppressedReason,
-		strconv.Itoa(r.MessageCount), strings.Join(atts, "; "), strings.Join(evs, "; "), strings.Join(notes, "\n")}
+		strconv.Itoa(r.MessageCount), strings.Join(atts, "; "), strings.Join(evs, "; "), strings.Join(notes, "\n"), r.Mailbox}
 }
 
 // cell is a note on one line of a cell: when, who, the text, and whether it was edited

@@ -207,3 +207,52 @@ func TestCSVForExcel(t *testing.T) {
 		t.Errorf("fields are not all quoted: %.80q", data)
 	}
 }
+
+// TestExportMailboxColumn: every format says which mailbox each contribution came to.
+func TestExportMailboxColumn(t *testing.T) {
+	t.Parallel()
+	clock := store.NewOffsetClock(time.Date(2019, 1, 21, 10, 0, 0, 0, time.UTC))
+	st, _ := storetest.New(t, storetest.Options{Clock: clock})
+	ctx := context.Background()
+	info, ws := email(clock.Now(), 1, "a@gov.example", "First", "x"), email(clock.Now(), 2, "b@ngo.example", "Workshop", "y")
+	info.MailboxName, ws.MailboxName = "main", "workshops"
+	if _, err := st.Ingest(ctx, store.IngestBatch{Mailbox: "INBOX", UIDValidity: 1, LastUID: 2, Messages: []store.Inbound{info, ws}},
+		store.DefaultIngestPolicy()); err != nil {
+		t.Fatal(err)
+	}
+	var js bytes.Buffer
+	if err := Write(ctx, st, &js, "json"); err != nil {
+		t.Fatal(err)
+	}
+	var recs []map[string]any
+	if err := json.Unmarshal(js.Bytes(), &recs); err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 2 || recs[0]["mailbox"] != "main" || recs[1]["mailbox"] != "workshops" {
+		t.Fatalf("JSON mailboxes: %v", recs)
+	}
+	var c bytes.Buffer
+	if err := Write(ctx, st, &c, "csv"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(c.Bytes(), []byte("\uFEFF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := len(rows[0]) - 1
+	if rows[0][col] != "mailbox" || rows[1][col] != "main" || rows[2][col] != "workshops" {
+		t.Fatalf("CSV mailbox column: %v / %v / %v", rows[0], rows[1], rows[2])
+	}
+	var x bytes.Buffer
+	if err := Write(ctx, st, &x, "xlsx"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet, err := f.GetRows("Contributions")
+	if err != nil || len(sheet) != 3 || sheet[0][col] != "mailbox" || sheet[2][col] != "workshops" {
+		t.Fatalf("XLSX mailbox column: %v %v", sheet, err)
+	}
+}

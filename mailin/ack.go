@@ -57,6 +57,10 @@ type AckWorker struct {
 	// Idle is how long a worker waits, when nothing is due and no notification came,
 	// before it looks again (default 500 ms).
 	Idle time.Duration
+	// MailboxFrom, when set, gives the From of the acknowledgements and replies about a
+	// contribution by the name of the mailbox it came to (store.Contribution.MailboxName);
+	// a mailbox it does not name gets WSISBOT_FROM.
+	MailboxFrom map[string]*mail.Address
 	// Link, when set, records whether the mail server can be reached (for /readyz).
 	Link *health.Link
 }
@@ -143,6 +147,7 @@ func (w *AckWorker) handleAck(ctx context.Context, it store.OutboxItem) (store.O
 	if c.AckStatus == store.AckSent || c.AckStatus == store.AckSuppressed {
 		return store.OutboxResult{}, nil
 	}
+	from := w.fromFor(c)
 	msg, err := w.ackedMessage(ctx, it, c)
 	if err != nil {
 		return store.OutboxResult{}, err
@@ -185,8 +190,8 @@ func (w *AckWorker) handleAck(ctx context.Context, it store.OutboxItem) (store.O
 		refs = append(refs, inReplyTo)
 	}
 	raw, rec, err := Compose(Outgoing{
-		MessageID: OutboxMessageID("ack", c.Ref, it, outDomain(w.from.Address)), Date: now,
-		From: w.from, To: to, Subject: words.Subject, InReplyTo: inReplyTo, References: refs,
+		MessageID: OutboxMessageID("ack", c.Ref, it, outDomain(from.Address)), Date: now,
+		From: from, To: to, Subject: words.Subject, InReplyTo: inReplyTo, References: refs,
 		Language: words.Language, Marker: "ack " + c.Ref, AutoReplied: true, Text: words.Text, HTML: words.HTML,
 	})
 	if err != nil {
@@ -194,7 +199,7 @@ func (w *AckWorker) handleAck(ctx context.Context, it store.OutboxItem) (store.O
 	}
 	envelopeFrom := ""
 	if !w.nullSender {
-		envelopeFrom = w.from.Address
+		envelopeFrom = from.Address
 	}
 	if err := w.sender.Send(ctx, envelopeFrom, []string{to.Address}, raw); err != nil {
 		return store.OutboxResult{}, fmt.Errorf("ack %s: %w", c.Ref, err)
@@ -306,9 +311,10 @@ func (w *AckWorker) handleReply(ctx context.Context, it store.OutboxItem) (store
 		inReplyTo = *last.MessageID
 		refs = append(slices.Clone([]string(last.References)), inReplyTo)
 	}
+	from := w.fromFor(c)
 	raw, rec, err := Compose(Outgoing{
-		MessageID: OutboxMessageID("reply", c.Ref, it, outDomain(w.from.Address)), Date: w.st.Clock().Now(),
-		From: w.from, To: to, Cc: cc, Subject: words.Subject, InReplyTo: inReplyTo, References: refs,
+		MessageID: OutboxMessageID("reply", c.Ref, it, outDomain(from.Address)), Date: w.st.Clock().Now(),
+		From: from, To: to, Cc: cc, Subject: words.Subject, InReplyTo: inReplyTo, References: refs,
 		Language: words.Language, Marker: "reply " + c.Ref, Text: words.Text, HTML: words.HTML,
 	})
 	if err != nil {
@@ -321,7 +327,7 @@ func (w *AckWorker) handleReply(ctx context.Context, it store.OutboxItem) (store
 		rcpt = append(rcpt, a.Address)
 		ccAddrs = append(ccAddrs, a.Address)
 	}
-	if err := w.sender.Send(ctx, w.from.Address, rcpt, raw); err != nil {
+	if err := w.sender.Send(ctx, from.Address, rcpt, raw); err != nil {
 		return store.OutboxResult{}, fmt.Errorf("reply %s: %w", c.Ref, err)
 	}
 	actor := ackFirstNonEmpty(store.SlackActor(p.Actor), p.ActorName, "secretariat")
@@ -427,13 +433,35 @@ func ackReplyTo(head []byte) *mail.Address {
 	return nil
 }
 
+// fromFor is the From of our mail about c: its mailbox's address (MailboxFrom), else
+// WSISBOT_FROM.
+func (w *AckWorker) fromFor(c store.Contribution) *mail.Address {
+	if a, ok := w.MailboxFrom[c.MailboxName]; ok && a != nil {
+		return a
+	}
+	return w.from
+}
+
+// ours says whether addr is one of the addresses our mail goes out from.
+func (w *AckWorker) ours(addr string) bool {
+	if strings.EqualFold(addr, w.from.Address) {
+		return true
+	}
+	for _, a := range w.MailboxFrom {
+		if a != nil && strings.EqualFold(addr, a.Address) {
+			return true
+		}
+	}
+	return false
+}
+
 // refusal says why addr must never get mail from us, or "". The store decided already
 // when it queued the item; this second look is cheap and stops a parser's miss.
 func (w *AckWorker) refusal(addr string) string {
 	switch {
 	case !outValidAddr(addr):
 		return fmt.Sprintf("%q is not a usable address", addr)
-	case strings.EqualFold(addr, w.from.Address):
+	case w.ours(addr):
 		return addr + " is our own address"
 	case parse.IsNoReplyAddress(addr):
 		return addr + " is a no-reply or system address"

@@ -1,6 +1,7 @@
 package mailin
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -100,4 +101,90 @@ func (c MailConfig) IngestPolicy(canSend bool) (store.IngestPolicy, error) {
 	}
 	return store.IngestPolicy{Ack: c.Ack && canSend, AckWindow: c.AckWindow, AckPerSenderPerDay: c.AckPerDay,
 		AckHourlyLimit: c.AckPerHour, AuthservIDs: c.AuthservIDs, HistoryCards: c.HistoryCards, OurAddresses: our}, nil
+}
+
+// MailboxesConfig names the mailboxes read besides the first one (IMAPConfig, named
+// WSISBOT_IMAP_NAME). Each mailbox NAME listed in WSISBOT_MAILBOXES takes its IMAP
+// settings from the variables of IMAPConfig with WSISBOT_ replaced by
+// WSISBOT_MAILBOX_<NAME>_ (WSISBOT_MAILBOX_WORKSHOPS_IMAP_ADDR,
+// WSISBOT_MAILBOX_WORKSHOPS_IMAP_PASSWORD_FILE, ...), each one not given inheriting the
+// first mailbox's, plus WSISBOT_MAILBOX_<NAME>_FROM and WSISBOT_MAILBOX_<NAME>_KIND.
+type MailboxesConfig struct {
+	Names    []string `env:"WSISBOT_MAILBOXES" help:"names of more mailboxes to read, comma-separated (lower-case letters, digits, _); each is set by WSISBOT_MAILBOX_<NAME>_IMAP_ADDR, _IMAP_USER, ..., _FROM and _KIND, inheriting what is not given from the first mailbox"`
+	MainName string   `env:"WSISBOT_IMAP_NAME" default:"main" help:"name of the first mailbox (WSISBOT_IMAP_*), in cards, exports, logs and metrics"`
+	MainKind string   `env:"WSISBOT_IMAP_KIND" help:"kind suggested for contributions to the first mailbox whose mail names no kind (empty: the suggester's guess)"`
+}
+
+// Mailbox is one mailbox wsisbot reads: its name, where it is (IMAP), the From of the
+// acknowledgements and replies to what came to it, and the kind suggested for what
+// names no kind.
+type Mailbox struct {
+	Name string
+	IMAP IMAPConfig
+	// From is the From of our mail about contributions that came to this mailbox.
+	From string
+	// Kind, when set, is the kind suggested for a contribution to this mailbox whose
+	// mail names no kind (the suggester only guessed: store.Suggestion.KindGuessed).
+	Kind store.ContributionKind
+}
+
+// Key is the mailbox's key in the store and between replicas: its server, user and
+// folder. The checkpoint, the positions of stored messages, the heartbeat and the lock
+// are kept under it, so that two servers' INBOXes never share a checkpoint.
+func (c IMAPConfig) Key() string {
+	mb := c.Mailbox
+	if mb == "" {
+		mb = "INBOX"
+	}
+	return fmt.Sprintf("%s/%s/%s", c.Addr, c.User, mb)
+}
+
+// sameMailbox says whether a and b read the same folder of the same account: the
+// host compared without case, the folder too for INBOX (IMAP's INBOX has no case).
+func sameMailbox(a, b IMAPConfig) bool {
+	folder := func(s string) string {
+		if strings.EqualFold(s, "INBOX") {
+			return "INBOX"
+		}
+		return s
+	}
+	return strings.EqualFold(a.Addr, b.Addr) && a.User == b.User && folder(a.Mailbox) == folder(b.Mailbox)
+}
+
+// CheckMailboxes checks what the mailboxes have together, each named by its setting:
+// names are distinct (env names the setting listing them), and no two read the same
+// folder of the same account (setting gives the folder setting of a mailbox).
+func CheckMailboxes(mbs []Mailbox, env string, setting func(name, env string) string) error {
+	var errs []error
+	for i, m := range mbs {
+		for _, o := range mbs[:i] {
+			if strings.EqualFold(m.Name, o.Name) {
+				errs = append(errs, fmt.Errorf("%s: the name %q is used twice", env, m.Name))
+				continue
+			}
+			if m.IMAP.Addr != "" && sameMailbox(m.IMAP, o.IMAP) {
+				errs = append(errs, fmt.Errorf("%s: mailbox %s reads the same folder as mailbox %s (%s): give it another folder, user or server",
+					setting(m.Name, "WSISBOT_IMAP_MAILBOX"), m.Name, o.Name, m.IMAP.Key()))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ApplyDefaultKind makes kind the suggestion of in, a new contribution that came to a
+// mailbox whose default kind is kind, when the suggester only guessed (no kind named in
+// the mail); the reasons say so. Evidence in the mail (a kind named, a question, a
+// notice) keeps its suggestion.
+func ApplyDefaultKind(in *store.Inbound, kind store.ContributionKind, mailbox string) {
+	if kind == "" || in.Kind != store.MsgContribution || !in.Suggestion.KindGuessed || in.Suggestion.Kind == kind {
+		return
+	}
+	reasons := make([]string, 0, len(in.Suggestion.Reasons))
+	for _, r := range in.Suggestion.Reasons {
+		if !strings.HasPrefix(r, "kind ") {
+			reasons = append(reasons, r)
+		}
+	}
+	in.Suggestion.Kind = kind
+	in.Suggestion.Reasons = append([]string{fmt.Sprintf("kind %s: sent to the %s mailbox, and the mail names no kind", kind, mailbox)}, reasons...)
 }

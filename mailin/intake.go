@@ -102,6 +102,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 			ActionLines:     sg.ActionLines,
 			Organisation:    sg.Organisation,
 			Reasons:         sg.Reasons,
+			KindGuessed:     sg.KindGuessed,
 		}
 		if in.Language == "" {
 			in.Language = sg.Language

@@ -87,6 +87,12 @@ func WithStoppedRetry(d time.Duration) Option { return func(p *Poller) { p.stopp
 // (for a heartbeat). f runs on the poller's goroutine and must not block.
 func WithStatusChange(f func()) Option { return func(p *Poller) { p.onChange = f } }
 
+// WithMailbox names the configured mailbox the poller reads (recorded with each message
+// and contribution it stores) and gives its default kind (Mailbox.Kind; "" for none).
+func WithMailbox(name string, kind store.ContributionKind) Option {
+	return func(p *Poller) { p.name, p.defaultKind = name, kind }
+}
+
 // WithClock sets the clock the status's times are read from (default the wall clock):
 // the application's clock, so that a demo living in 2019 reports 2019 times. Waits and
 // timeouts run on the wall clock whatever the clock says.
@@ -107,6 +113,9 @@ func WithIdleRestart(d time.Duration) Option { return func(p *Poller) { p.idleRe
 // folder. It waits with IDLE, or polls, and reconnects with backoff after errors.
 type Poller struct {
 	cfg         IMAPConfig
+	key         string                 // the mailbox's key in the store (IMAPConfig.Key)
+	name        string                 // the configured mailbox's name, recorded with what it stores
+	defaultKind store.ContributionKind // suggested when the mail names no kind (see ApplyDefaultKind)
 	st          Ingester
 	pol         store.IngestPolicy
 	log         *slog.Logger
@@ -166,6 +175,7 @@ func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, logger *slog
 		stoppedRetry: 2 * time.Minute,
 		unreadable:   map[position]int{},
 	}
+	p.key = cfg.Key()
 	for _, o := range opts {
 		o(p)
 	}
@@ -420,12 +430,12 @@ func (p *Poller) selectMailbox(ctx context.Context, c *imapclient.Client, newMai
 		return nil, fmt.Errorf("select %q: the server sent no UIDVALIDITY", p.cfg.Mailbox)
 	}
 	s := &session{c: c, newMail: newMail, uidValidity: sel.UIDValidity}
-	cp, err := p.st.SyncState(ctx, p.cfg.Mailbox)
+	cp, err := p.st.SyncState(ctx, p.key)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		p.log.Info("imap: first contact with the mailbox: all its mail is read; mail older than the acknowledgement window is history",
 			"mailbox", p.cfg.Mailbox, "uidvalidity", sel.UIDValidity, "messages", sel.NumMessages, "history_cards", p.pol.HistoryCards)
-		if err := p.st.ResetSyncState(ctx, p.cfg.Mailbox, sel.UIDValidity); err != nil {
+		if err := p.st.ResetSyncState(ctx, p.key, sel.UIDValidity); err != nil {
 			return nil, err
 		}
 	case err != nil:
@@ -433,7 +443,7 @@ func (p *Poller) selectMailbox(ctx context.Context, c *imapclient.Client, newMai
 	case uint32(cp.UIDValidity) != sel.UIDValidity:
 		p.log.Warn("imap: UIDVALIDITY changed: reading the whole mailbox again; mail stored before is skipped",
 			"mailbox", p.cfg.Mailbox, "old_uidvalidity", cp.UIDValidity, "uidvalidity", sel.UIDValidity, "messages", sel.NumMessages)
-		if err := p.st.ResetSyncState(ctx, p.cfg.Mailbox, sel.UIDValidity); err != nil {
+		if err := p.st.ResetSyncState(ctx, p.key, sel.UIDValidity); err != nil {
 			return nil, err
 		}
 		clear(p.unreadable)
@@ -837,25 +847,33 @@ func (p *Poller) parseBatch(uidValidity uint32, fb fetchedBatch) store.IngestBat
 		})
 	}
 	wg.Wait()
-	return store.IngestBatch{Mailbox: p.cfg.Mailbox, UIDValidity: uidValidity, LastUID: fb.plan.last, Messages: out}
+	return store.IngestBatch{Mailbox: p.key, UIDValidity: uidValidity, LastUID: fb.plan.last, Messages: out}
 }
 
-// inbound parses one fetched message, quarantining what cannot be read.
+// inbound parses one fetched message, quarantining what cannot be read, and records the
+// mailbox it came to.
 func (p *Poller) inbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
+	in := p.parseInbound(uidValidity, f)
+	in.MailboxName = p.name
+	ApplyDefaultKind(&in, p.defaultKind, p.name)
+	return in
+}
+
+func (p *Poller) parseInbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
 	switch {
 	case f.unreadable != nil:
 		raw := fmt.Appendf(nil, "The IMAP server would not deliver message UID %d (UIDVALIDITY %d) of %s: %v\r\n",
 			f.uid, uidValidity, p.cfg.Mailbox, f.unreadable)
-		return ToInbound(raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil, &notDeliveredError{f.unreadable}, p.pol)
+		return ToInbound(raw, uidValidity, f.uid, f.date, p.key, nil, &notDeliveredError{f.unreadable}, p.pol)
 	case f.headerOnly, f.truncated:
 		kept := "its header"
 		if f.truncated {
 			kept = fmt.Sprintf("its first %d bytes", len(f.raw))
 		}
-		return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil, &tooLargeError{limit: p.maxMessageBytes(), kept: kept}, p.pol)
+		return ToInbound(f.raw, uidValidity, f.uid, f.date, p.key, nil, &tooLargeError{limit: p.maxMessageBytes(), kept: kept}, p.pol)
 	}
 	parsed, err := safeParse(f.raw, p.limits)
-	return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, parsed, err, p.pol)
+	return ToInbound(f.raw, uidValidity, f.uid, f.date, p.key, parsed, err, p.pol)
 }
 
 // safeParse is Parse that turns a panic into an error: one message must not stop intake.

@@ -261,7 +261,7 @@ func TestPollerUIDValidityResetDoublesNothing(t *testing.T) {
 		if n := h.count(`SELECT count(*) FROM messages WHERE uidvalidity <> $1`, int64(newUV)); n != 0 {
 			t.Errorf("%d messages still at the old UIDVALIDITY position", n)
 		}
-		cp, err := h.st.SyncState(context.Background(), box)
+		cp, err := h.st.SyncState(context.Background(), cfg.Key())
 		if err != nil || cp.UIDValidity != int64(newUV) || cp.LastUID != 7 {
 			t.Errorf("checkpoint %+v, %v", cp, err)
 		}
@@ -952,7 +952,7 @@ func TestPollerHoldsAMessageServedWithoutItsBody(t *testing.T) {
 			if n := h.count(qMessages); n != 1 {
 				t.Errorf("%d messages stored while the second one has no body, want 1 (the one before it)", n)
 			}
-			cp, err := h.st.SyncState(context.Background(), "INBOX")
+			cp, err := h.st.SyncState(context.Background(), h.cfg.Key())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -1027,7 +1027,7 @@ func TestPollerSkipsAMessageExpungedBeforeItsFetch(t *testing.T) {
 	start(t, p)
 	h.waitMessages(2, 10*time.Second)
 	storetest.Eventually(t, 5*time.Second, "checkpoint at uid 3", func() bool {
-		cp, err := h.st.SyncState(context.Background(), "INBOX")
+		cp, err := h.st.SyncState(context.Background(), h.cfg.Key())
 		return err == nil && cp.LastUID == 3
 	})
 	if n := h.count(qMessages); n != 2 {

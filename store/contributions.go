@@ -169,6 +169,9 @@ type Contribution struct {
 	SlackTS                  string            `db:"slack_ts" json:"slack_ts"`
 	CreatedAt                time.Time         `db:"created_at" json:"created_at"`
 	UpdatedAt                time.Time         `db:"updated_at" json:"updated_at"`
+	// MailboxName is the configured mailbox its first message came to ("main",
+	// "workshops"); its acknowledgement and replies go out from that mailbox's address.
+	MailboxName string `db:"mailbox_name" json:"mailbox"`
 }
 
 // EffectiveKind is the confirmed kind, else the suggested one, else "".
@@ -197,7 +200,7 @@ const contributionColumns = `id, ref, status, outcome, kind, kind_suggested, sta
 	stakeholder_type_suggested, action_lines, action_lines_suggested, sdgs, language, from_name,
 	from_email, organisation, organisation_suggested, suggestion_reasons, subject, received_at, deadline_name,
 	deadline_at, late, assignee, revision_of_suggested, history, ack_status, ack_suppressed_reason,
-	ack_sent_at, ack_error, slack_channel, slack_ts, created_at, updated_at`
+	ack_sent_at, ack_error, slack_channel, slack_ts, created_at, updated_at, mailbox_name`
 
 // Event is one entry of the append-only audit trail.
 type Event struct {
@@ -521,7 +524,7 @@ var (
 	contributionsTable = table{"contributions", []string{"seq", "ref", "kind_suggested", "stakeholder_type_suggested",
 		"action_lines_suggested", "language", "from_name", "from_email", "organisation_suggested", "subject", "received_at",
 		"deadline_name", "deadline_at", "late", "revision_of_suggested", "history", "ack_status", "ack_suppressed_reason",
-		"created_at", "updated_at", "suggestion_reasons"}}
+		"created_at", "updated_at", "suggestion_reasons", "mailbox_name"}}
 	eventsTable = table{"events", []string{"contribution_id", "at", "actor", "action", "old_status", "new_status", "details"}}
 )
 
@@ -535,7 +538,7 @@ func contributionValues(c newContribution, m *Inbound) []any {
 func appendContributionValues(dst []any, c newContribution, m *Inbound) []any {
 	return append(dst, nil, nil, nullString(string(c.kind)), nullString(c.stakeholderType), textArray(c.lines), m.Language,
 		m.FromName, m.FromEmail, c.organisation, m.Subject, c.received, c.deadline.Name, c.deadline.LastInstant(),
-		c.deadline.IsLate(c.received), c.revisionOf, c.history, c.ackStatus, c.reason, c.now, c.now, textArray(c.reasons))
+		c.deadline.IsLate(c.received), c.revisionOf, c.history, c.ackStatus, c.reason, c.now, c.now, textArray(c.reasons), m.MailboxName)
 }
 
 func eventValues(cid int64, at time.Time, actor, action string, oldS, newS Status, details string) []any {

@@ -15,7 +15,12 @@ import (
 // parser failed, Kind is MsgQuarantined, KindReason says why and only the location and
 // Raw are set.
 type Inbound struct {
-	Mailbox      string
+	// Mailbox is where the message was read: the mailbox's key (server, user and folder,
+	// see mailin.Mailbox.Key) or, for a resync, the key of the folder read.
+	Mailbox string
+	// MailboxName is the name of the configured mailbox it came to ("main",
+	// "workshops"), recorded with the message and its contribution.
+	MailboxName  string
 	UIDValidity  uint32
 	UID          uint32
 	InternalDate time.Time // when the message reached the mailbox
@@ -94,6 +99,9 @@ type Suggestion struct {
 	Organisation    string
 	// Reasons say what the suggestions rest on, for the card.
 	Reasons []string
+	// KindGuessed: the kind rests on no kind named in the mail (see parse.Suggestion);
+	// a mailbox's default kind may take its place. Not stored.
+	KindGuessed bool
 }
 
 // IngestPolicy is what the intake decides automatically.
@@ -183,8 +191,25 @@ func (s *Store) ResetSyncState(ctx context.Context, mailbox string, uidValidity 
 	return nil
 }
 
+// AdoptSyncState gives the checkpoint kept under the key from (a folder's name alone,
+// from before several mailboxes) to the key to, unless to has one already: the first
+// mailbox adopts the one checkpoint there was. adopted says whether it did.
+func (s *Store) AdoptSyncState(ctx context.Context, from, to string) (adopted bool, err error) {
+	res, err := s.db.ExecContext(ctx, adoptSyncStateSQL, from, to)
+	if err != nil {
+		return false, fmt.Errorf("store: adopt sync state %s: %w", from, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: adopt sync state %s: %w", from, err)
+	}
+	return n > 0, nil
+}
+
 // The fixed SQL of the intake, prepared when the store opens (see namedQueries).
 const (
+	adoptSyncStateSQL = `UPDATE sync_state SET mailbox = $2
+		WHERE mailbox = $1 AND NOT EXISTS (SELECT 1 FROM sync_state WHERE mailbox = $2)`
 	syncStateSQL      = `SELECT mailbox, uidvalidity, last_uid, updated_at FROM sync_state WHERE mailbox = $1`
 	resetSyncStateSQL = `INSERT INTO sync_state (mailbox, uidvalidity, last_uid, updated_at) VALUES ($1, $2, 0, $3)
 		ON CONFLICT (mailbox) DO UPDATE SET uidvalidity = EXCLUDED.uidvalidity, last_uid = 0, updated_at = EXCLUDED.updated_at`
@@ -335,7 +360,7 @@ func (s *Store) ingestOne(ctx context.Context, tx *sqlx.Tx, r *ingestRun, m *Inb
 	if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT ingest_one`); rerr != nil {
 		return res, fmt.Errorf("rollback to savepoint after %v: %w", err, rerr)
 	}
-	q := Inbound{Mailbox: m.Mailbox, UIDValidity: m.UIDValidity, UID: m.UID, InternalDate: m.InternalDate, Raw: m.Raw, RawSHA256: m.RawSHA256,
+	q := Inbound{Mailbox: m.Mailbox, MailboxName: m.MailboxName, UIDValidity: m.UIDValidity, UID: m.UID, InternalDate: m.InternalDate, Raw: m.Raw, RawSHA256: m.RawSHA256,
 		Kind: MsgQuarantined, KindReason: CleanText("could not be stored: " + err.Error()), Subject: m.Subject,
 		FromName: m.FromName, FromEmail: m.FromEmail}
 	res, err = s.ingestAs(ctx, tx, r, &q)

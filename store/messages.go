@@ -81,6 +81,7 @@ type Message struct {
 	Mailbox        string          `db:"mailbox" json:"mailbox"`
 	UIDValidity    int64           `db:"uidvalidity" json:"uidvalidity"`
 	UID            int64           `db:"uid" json:"uid"`
+	MailboxName    string          `db:"mailbox_name" json:"mailbox_name"` // the configured mailbox it came to
 	CreatedAt      time.Time       `db:"created_at" json:"created_at"`
 	// OtherSender marks inbound mail that names the contribution but came from someone
 	// who is not one of its correspondents, while the secretariat has not decided.
@@ -90,7 +91,7 @@ type Message struct {
 const messageColumns = `id, contribution_id, direction, kind, kind_reason, message_id, in_reply_to, refs,
 	from_name, from_email, reply_to, to_addrs, cc_addrs, subject, date_header, received_at, headers, text_body,
 	COALESCE(fresh_text, text_body) AS fresh_text, html_body, language, warnings, raw_sha256, size, mailbox, uidvalidity,
-	uid, created_at, other_sender`
+	uid, created_at, other_sender, mailbox_name`
 
 // Attachment is a file that came with a message; its bytes are stored once per content.
 type Attachment struct {
@@ -255,7 +256,7 @@ var (
 	messagesTable = table{"messages", []string{"contribution_id", "direction", "kind", "kind_reason", "message_id",
 		"in_reply_to", "refs", "from_name", "from_email", "reply_to", "to_addrs", "cc_addrs", "subject", "date_header",
 		"received_at", "headers", "text_body", "fresh_text", "html_body", "language", "warnings", "raw", "raw_sha256", "size",
-		"mailbox", "uidvalidity", "uid", "created_at"}}
+		"mailbox", "uidvalidity", "uid", "created_at", "mailbox_name"}}
 	attachmentsTable = table{"attachments", []string{"message_id", "position", "filename", "content_type", "size", "sha256", "inline"}}
 	blobsTable       = table{"blobs", []string{"sha256", "size", "data"}}
 )
@@ -280,6 +281,7 @@ type messageRow struct {
 	mailbox                                       string
 	uidValidity, uid                              int64
 	created                                       time.Time
+	mailboxName                                   string
 }
 
 func (r messageRow) values() []any { return r.appendValues(make([]any, 0, len(messagesTable.columns))) }
@@ -289,7 +291,7 @@ func (r messageRow) appendValues(dst []any) []any {
 	return append(dst, r.contributionID, r.direction, r.kind, r.kindReason, r.messageID, r.inReplyTo, textArray(r.refs),
 		r.fromName, r.fromEmail, r.replyTo, r.to, r.cc, r.subject, r.date, r.received, r.headers, r.text, r.freshText,
 		r.html, r.language, textArray(r.warnings), r.raw, r.rawSHA256, int64(len(r.raw)), r.mailbox, r.uidValidity,
-		r.uid, r.created)
+		r.uid, r.created, r.mailboxName)
 }
 
 // inboundRow is the messages row of m, a normalised inbound message, stored as kind
@@ -303,7 +305,8 @@ func inboundRow(m *Inbound, cid int64, kind MessageKind, why string, received, n
 		messageID: nullString(m.MessageID), inReplyTo: m.InReplyTo, refs: m.References, fromName: m.FromName,
 		fromEmail: m.FromEmail, replyTo: m.ReplyTo, to: m.To, cc: m.Cc, subject: m.Subject, received: received,
 		headers: string(hdr), text: m.Text, html: m.HTML, language: m.Language, warnings: m.Warnings, raw: m.Raw,
-		rawSHA256: m.rawSHA(), mailbox: m.Mailbox, uidValidity: int64(m.UIDValidity), uid: int64(m.UID), created: now}
+		rawSHA256: m.rawSHA(), mailbox: m.Mailbox, uidValidity: int64(m.UIDValidity), uid: int64(m.UID), created: now,
+		mailboxName: m.MailboxName}
 	if !m.Date.IsZero() {
 		d := m.Date
 		r.date = &d

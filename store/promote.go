@@ -66,6 +66,7 @@ func (s *Store) PromoteMessage(ctx context.Context, messageID int64, user string
 			Language       string          `db:"language"`
 			Headers        json.RawMessage `db:"headers"`
 			OtherSender    bool            `db:"other_sender"`
+			MailboxName    string          `db:"mailbox_name"`
 			Ref            string          `db:"ref"`
 		}
 		if err := s.get(ctx, tx, &row, promoteLockMessageSQL, messageID); err != nil {
@@ -87,7 +88,8 @@ func (s *Store) PromoteMessage(ctx context.Context, messageID int64, user string
 		var headers map[string]string
 		_ = json.Unmarshal(row.Headers, &headers) // a message quarantined unread has none
 		m := &Inbound{FromName: row.FromName, FromEmail: row.FromEmail, ReplyTo: row.ReplyTo, Subject: row.Subject,
-			InternalDate: row.ReceivedAt, Language: row.Language, Suggestion: p.Suggestion, NoReply: p.NoReply, Headers: headers}
+			InternalDate: row.ReceivedAt, Language: row.Language, Suggestion: p.Suggestion, NoReply: p.NoReply, Headers: headers,
+			MailboxName: row.MailboxName}
 		if row.MessageID != nil {
 			m.MessageID = *row.MessageID
 		}
@@ -171,7 +173,7 @@ const (
 	// promoteLockMessageSQL locks the message to promote and gives what the intake
 	// would have known of it, and the reference number of its contribution, if any.
 	promoteLockMessageSQL = `SELECT m.direction, m.kind, m.kind_reason, m.contribution_id, m.message_id, m.from_name,
-		m.from_email, m.reply_to, m.subject, m.received_at, m.language, m.headers, m.other_sender,
+		m.from_email, m.reply_to, m.subject, m.received_at, m.language, m.headers, m.other_sender, m.mailbox_name,
 		COALESCE((SELECT c.ref FROM contributions c WHERE c.id = m.contribution_id), '') AS ref
 		FROM messages m WHERE m.id = $1 FOR UPDATE OF m`
 	promoteAttachmentsSQL = `SELECT sha256, inline FROM attachments WHERE message_id = $1 ORDER BY position`

@@ -22,6 +22,7 @@ type namedQuery struct{ name, sql string }
 func namedQueries() []namedQuery {
 	return []namedQuery{
 		{"sync-state", syncStateSQL},
+		{"adopt-sync-state", adoptSyncStateSQL},
 		{"reset-sync-state", resetSyncStateSQL},
 		{"checkpoint", checkpointSQL},
 		{"prefetch-positions", prefetchPositionsSQL},

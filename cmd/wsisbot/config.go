@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,11 +37,15 @@ type Config struct {
 
 	// IMAP and Mail each carry the OAuth settings (WSISBOT_OAUTH...), loaded from the
 	// same variables: one set serves the intake and the mailer.
-	IMAP mailin.IMAPConfig
-	Mail mailin.MailConfig
-	Bot  bot.Config
+	IMAP      mailin.IMAPConfig
+	Mailboxes mailin.MailboxesConfig
+	Mail      mailin.MailConfig
+	Bot       bot.Config
 
-	given map[string]bool // the settings given by the file or the environment
+	// mailboxes are the mailboxes read: the first (IMAP) and those of WSISBOT_MAILBOXES,
+	// each with every IMAP setting, its own or inherited (see loadMailboxes).
+	mailboxes []mailin.Mailbox
+	given     map[string]bool // the settings given by the file or the environment
 }
 
 // isSet reports whether the setting env was given, by the file or the environment, not
@@ -118,17 +124,149 @@ func loadConfig(path string, getenv func(string) string) (*Config, error) {
 			return nil, fmt.Errorf("%s: %w", f.Env, err)
 		}
 	}
-	for k := range file {
-		if !known[k] {
-			return nil, fmt.Errorf("config %s: unknown setting %q", path, k)
-		}
-	}
 	// The intake reads its password file again at each login; the OAuth token sources
 	// read the refresh token file again at each renewal.
 	cfg.IMAP.PasswordFile = secretFiles["WSISBOT_IMAP_PASSWORD"]
 	cfg.IMAP.OAuth.RefreshTokenFile = secretFiles["WSISBOT_OAUTH_REFRESH_TOKEN"]
 	cfg.Mail.OAuth.RefreshTokenFile = secretFiles["WSISBOT_OAUTH_REFRESH_TOKEN"]
+	if err := cfg.loadMailboxes(file, getenv, known); err != nil {
+		return nil, err
+	}
+	for k := range file {
+		if !known[k] {
+			return nil, fmt.Errorf("config %s: unknown setting %q", path, k)
+		}
+	}
 	return cfg, nil
+}
+
+// allMailboxes are the mailboxes to read, the first one as the WSISBOT_IMAP_* settings
+// and WSISBOT_FROM say now (a caller may have changed them since loading).
+func (c *Config) allMailboxes() []mailin.Mailbox {
+	mbs := slices.Clone(c.mailboxes)
+	if len(mbs) == 0 {
+		mbs = []mailin.Mailbox{{}}
+	}
+	mbs[0].Name = cmp.Or(c.Mailboxes.MainName, "main")
+	mbs[0].IMAP, mbs[0].From, mbs[0].Kind = c.IMAP, c.Mail.From, store.ContributionKind(c.Mailboxes.MainKind)
+	return mbs
+}
+
+// ingestPolicy is the policy the intake stores mail under (mailin.MailConfig.IngestPolicy),
+// with every mailbox's From address among our own: mail from any of them is our own.
+func (c *Config) ingestPolicy(canSend bool) (store.IngestPolicy, error) {
+	pol, err := c.Mail.IngestPolicy(canSend)
+	if err != nil {
+		return pol, err
+	}
+	for _, mb := range c.allMailboxes()[1:] {
+		from, err := (mailin.MailConfig{From: mb.From}).FromAddress()
+		if err != nil {
+			return pol, fmt.Errorf("mailbox %s: %w", mb.Name, err)
+		}
+		if !slices.ContainsFunc(pol.OurAddresses, func(a string) bool { return strings.EqualFold(a, from.Address) }) {
+			pol.OurAddresses = append(pol.OurAddresses, from.Address)
+		}
+	}
+	return pol, nil
+}
+
+// mailboxNamePattern is what a mailbox's name may be: it becomes part of variable names.
+var mailboxNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+
+// mailboxSetting is the variable of setting env (an IMAPConfig variable, or WSISBOT_FROM
+// and WSISBOT_IMAP_KIND) for the mailbox named name: env itself for the first mailbox,
+// else WSISBOT_MAILBOX_<NAME>_ followed by env without WSISBOT_
+// (WSISBOT_MAILBOX_WORKSHOPS_IMAP_ADDR, WSISBOT_MAILBOX_WORKSHOPS_FROM,
+// WSISBOT_MAILBOX_WORKSHOPS_KIND).
+// setSecretFile records the file a mailbox's secret that is read again later came from
+// (the password at each login, the refresh token at each renewal); "" when the mailbox
+// has its own value rather than a file.
+func setSecretFile(c *mailin.IMAPConfig, env, path string) {
+	switch env {
+	case "WSISBOT_IMAP_PASSWORD":
+		c.PasswordFile = path
+	case "WSISBOT_OAUTH_REFRESH_TOKEN":
+		c.OAuth.RefreshTokenFile = path
+	}
+}
+
+func (c *Config) mailboxSetting(name, env string) string {
+	if len(c.mailboxes) == 0 || name == c.mailboxes[0].Name {
+		return env
+	}
+	if env == "WSISBOT_IMAP_KIND" {
+		env = "WSISBOT_KIND"
+	}
+	return "WSISBOT_MAILBOX_" + strings.ToUpper(name) + "_" + strings.TrimPrefix(env, "WSISBOT_")
+}
+
+// loadMailboxes builds the list of mailboxes: the first from WSISBOT_IMAP_*, WSISBOT_FROM
+// and WSISBOT_IMAP_KIND, then one per name of WSISBOT_MAILBOXES, whose settings are read
+// from the file and the environment under mailboxSetting's names, for every variable of
+// mailin.IMAPConfig (so that a setting added there works per mailbox with no more code),
+// each one not given inheriting the first mailbox's. known collects their names.
+func (c *Config) loadMailboxes(file map[string]any, getenv func(string) string, known map[string]bool) error {
+	main := mailin.Mailbox{Name: c.Mailboxes.MainName, IMAP: c.IMAP, From: c.Mail.From, Kind: store.ContributionKind(c.Mailboxes.MainKind)}
+	c.mailboxes = []mailin.Mailbox{main}
+	lookup := func(env string) (string, bool) {
+		if v := getenv(env); v != "" {
+			return v, true
+		}
+		if v, ok := file[env]; ok {
+			return fmt.Sprint(v), true
+		}
+		return "", false
+	}
+	for _, name := range c.Mailboxes.Names {
+		if !mailboxNamePattern.MatchString(name) {
+			return fmt.Errorf("WSISBOT_MAILBOXES: %q is not a mailbox name (lower-case letters, digits and _, starting with a letter, at most 32)", name)
+		}
+		mb := main
+		mb.Name = name
+		c.mailboxes = append(c.mailboxes, mb) // for mailboxSetting; filled in below
+		m := &c.mailboxes[len(c.mailboxes)-1]
+		for _, f := range fields(reflect.ValueOf(&m.IMAP).Elem()) {
+			env := c.mailboxSetting(name, f.Env)
+			known[env] = true
+			raw, set := lookup(env)
+			if f.Secret {
+				fileVar := env + "_FILE"
+				known[fileVar] = true
+				if fp, ok := lookup(fileVar); ok {
+					if set {
+						return fmt.Errorf("%s and %s are both set: use one", env, fileVar)
+					}
+					b, err := os.ReadFile(fp)
+					if err != nil {
+						return fmt.Errorf("%s: %w", fileVar, err)
+					}
+					raw, set = strings.TrimRight(string(b), "\r\n"), true
+					setSecretFile(&m.IMAP, f.Env, fp)
+				} else if set {
+					setSecretFile(&m.IMAP, f.Env, "") // its own secret, not the first mailbox's file
+				}
+			}
+			c.given[env] = set
+			if !set {
+				continue // inherited
+			}
+			if err := setValue(f.Value, raw); err != nil {
+				return fmt.Errorf("%s: %w", env, err)
+			}
+		}
+		for _, s := range []struct {
+			env string
+			to  *string
+		}{{"WSISBOT_FROM", &m.From}, {"WSISBOT_IMAP_KIND", (*string)(&m.Kind)}} {
+			env := c.mailboxSetting(name, s.env)
+			known[env] = true
+			if v, ok := lookup(env); ok {
+				*s.to, c.given[env] = v, true
+			}
+		}
+	}
+	return nil
 }
 
 func setValue(v reflect.Value, raw string) error {
@@ -229,6 +367,8 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("WSISBOT_IMAP_TLS: must be tls, starttls or none, not %q", c.IMAP.TLS))
 	}
 
+	errs = append(errs, c.validateMailboxes()...)
+
 	if c.Mail.SMTPAddr != "" {
 		if err := c.Mail.ValidateSMTP(); err != nil {
 			errs = append(errs, err)
@@ -281,6 +421,54 @@ func joinOnce(errs []error) error {
 	return errors.Join(out...)
 }
 
+// validateMailboxes checks what WSISBOT_MAILBOXES adds: each further mailbox's IMAP
+// settings as the first one's are checked, its From and the default kinds; the errors
+// name each mailbox's own variables.
+func (c *Config) validateMailboxes() []error {
+	var errs []error
+	for i, m := range c.mailboxes {
+		if m.Kind != "" && !slices.Contains(store.Kinds, m.Kind) {
+			errs = append(errs, fmt.Errorf("%s: must be one of %s, not %q", c.mailboxSetting(m.Name, "WSISBOT_IMAP_KIND"),
+				strings.Join(store.Strings(store.Kinds), ", "), m.Kind))
+		}
+		if i == 0 {
+			if !mailboxNamePattern.MatchString(m.Name) {
+				errs = append(errs, fmt.Errorf("WSISBOT_IMAP_NAME: %q is not a mailbox name (lower-case letters, digits and _, starting with a letter, at most 32)", m.Name))
+			}
+			continue // the rest is checked as WSISBOT_IMAP_* and WSISBOT_FROM
+		}
+		rename := c.mailboxRenamer(m.Name)
+		if c.IMAP.Addr == "" {
+			errs = append(errs, fmt.Errorf("WSISBOT_MAILBOXES: mailbox %s needs the first mailbox: set WSISBOT_IMAP_ADDR", m.Name))
+		} else if err := m.IMAP.Validate(); err != nil {
+			errs = append(errs, errors.New(rename.Replace(err.Error())))
+		}
+		if _, err := (mailin.MailConfig{From: m.From}).FromAddress(); err != nil {
+			errs = append(errs, errors.New(rename.Replace(err.Error())))
+		}
+	}
+	if err := mailin.CheckMailboxes(c.mailboxes, "WSISBOT_MAILBOXES", c.mailboxSetting); err != nil {
+		errs = append(errs, err)
+	}
+	return errs
+}
+
+// mailboxRenamer rewrites the first mailbox's variable names in a message into those of
+// the mailbox named name: the message then names the setting at fault.
+func (c *Config) mailboxRenamer(name string) *strings.Replacer {
+	envs := []string{"WSISBOT_FROM"}
+	for _, f := range fields(reflect.ValueOf(&mailin.IMAPConfig{}).Elem()) {
+		envs = append(envs, f.Env, f.Env+"_FILE")
+	}
+	// Longer names first: WSISBOT_IMAP_PASSWORD_FILE before WSISBOT_IMAP_PASSWORD.
+	slices.SortFunc(envs, func(a, b string) int { return len(b) - len(a) })
+	var pairs []string
+	for _, e := range envs {
+		pairs = append(pairs, e, c.mailboxSetting(name, e))
+	}
+	return strings.NewReplacer(pairs...)
+}
+
 // idle says what serve will not do with this configuration: "" when it reads a
 // mailbox, sends mail or talks to Slack.
 func (c *Config) idle() string {
@@ -311,6 +499,16 @@ func (c *Config) masked() []string {
 			val = "********"
 		}
 		out = append(out, f.Env+"="+val)
+	}
+	for _, m := range c.mailboxes[min(1, len(c.mailboxes)):] {
+		for _, f := range fields(reflect.ValueOf(&m.IMAP).Elem()) {
+			val := fmt.Sprint(f.Value.Interface())
+			if val != "" && (f.Secret || f.Masked) {
+				val = "********"
+			}
+			out = append(out, c.mailboxSetting(m.Name, f.Env)+"="+val)
+		}
+		out = append(out, c.mailboxSetting(m.Name, "WSISBOT_FROM")+"="+m.From, c.mailboxSetting(m.Name, "WSISBOT_IMAP_KIND")+"="+string(m.Kind))
 	}
 	return out
 }

@@ -90,7 +90,7 @@ func TestServeAcknowledgesAfterTheBacklog(t *testing.T) {
 	a.gate.large = backlog
 	began := time.Now()
 	// The intake stored a large batch: a backlog is under way.
-	pollerMetrics{a.metrics, a.gate}.MessagesFetched(250)
+	pollerMetrics{a.metrics, a.gate, "main"}.MessagesFetched(250)
 	done := make(chan error, 1)
 	go func() { done <- a.run(ctx, 0) }()
 	deadline := time.Now().Add(30 * time.Second)

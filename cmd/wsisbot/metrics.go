@@ -19,10 +19,10 @@ import (
 // (open contributions, pending outbox items), through indexes.
 type metrics struct {
 	reg                  *prometheus.Registry
-	messagesFetched      prometheus.Counter
+	messagesFetched      *prometheus.CounterVec
 	messagesStored       *prometheus.CounterVec
 	contributionsCreated prometheus.Counter
-	imapReconnects       prometheus.Counter
+	imapReconnects       *prometheus.CounterVec
 	outboxDone           *prometheus.CounterVec
 	sendFailures         *prometheus.CounterVec
 	slackRateLimits      prometheus.Counter
@@ -31,18 +31,18 @@ type metrics struct {
 func newMetrics(st *store.Store, logger *slog.Logger) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
-		messagesFetched: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "wsisbot_messages_fetched_total", Help: "Messages fetched from the mailbox.",
-		}),
+		messagesFetched: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wsisbot_messages_fetched_total", Help: "Messages fetched, by mailbox (its name).",
+		}, []string{"mailbox"}),
 		messagesStored: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "wsisbot_messages_stored_total", Help: "Messages stored by this process, by kind (contribution, follow_up, bounce...).",
 		}, []string{"kind"}),
 		contributionsCreated: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "wsisbot_contributions_created_total", Help: "Contributions created by this process.",
 		}),
-		imapReconnects: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "wsisbot_imap_reconnects_total", Help: "Reconnections to the IMAP server after an error.",
-		}),
+		imapReconnects: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wsisbot_imap_reconnects_total", Help: "Reconnections to the IMAP server after an error, by mailbox (its name).",
+		}, []string{"mailbox"}),
 		outboxDone: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "wsisbot_outbox_done_total", Help: "Outbox items (mail and Slack) carried out by this process, by kind.",
 		}, []string{"kind"}),
@@ -117,4 +117,21 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		c.logger.Warn("metrics: outbox queue", slog.Any("error", err))
 	}
 	ch <- prometheus.MustNewConstMetric(descStoreUp, prometheus.GaugeValue, up)
+}
+
+// watchMailbox adds the mailbox named name to the metrics: its counters start at 0, and
+// wsisbot_imap_connected{mailbox} is 1 while this replica reads it (connected() at each
+// scrape), 0 otherwise (not connected, or another replica holds it).
+func (m *metrics) watchMailbox(name string, connected func() bool) {
+	m.messagesFetched.WithLabelValues(name)
+	m.imapReconnects.WithLabelValues(name)
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "wsisbot_imap_connected", Help: "1 while this replica reads the mailbox, by mailbox (its name).",
+		ConstLabels: prometheus.Labels{"mailbox": name},
+	}, func() float64 {
+		if connected() {
+			return 1
+		}
+		return 0
+	}))
 }

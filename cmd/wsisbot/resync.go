@@ -59,12 +59,15 @@ func cmdResync(ctx context.Context, cfg *Config, logger *slog.Logger, args []str
 	}
 	defer st.Close()
 	// The policy serve uses: acknowledgements only where serve can send them.
-	pol, err := cfg.Mail.IngestPolicy(cfg.Mail.SMTPAddr != "" && !*noAck)
+	pol, err := cfg.ingestPolicy(cfg.Mail.SMTPAddr != "" && !*noAck)
 	if err != nil {
 		return err
 	}
 
-	rep, err := mailin.Resync(ctx, cfg.IMAP, st, pol, mailin.ResyncRequest{Folder: *folder, Since: day, DryRun: *dryRun}, logger)
+	// A folder of the first mailbox's account: what it stores came to the first mailbox.
+	first := cfg.allMailboxes()[0]
+	rep, err := mailin.Resync(ctx, cfg.IMAP, st, pol, mailin.ResyncRequest{Folder: *folder, Since: day, DryRun: *dryRun}, logger,
+		mailin.WithMailbox(first.Name, first.Kind))
 	if err != nil {
 		return err
 	}

@@ -209,7 +209,7 @@ func (w *restoreWorld) count(query string, args ...any) int {
 func (w *restoreWorld) inboxCheckpoint() int64 {
 	w.t.Helper()
 	var n int64
-	if err := w.db.Get(&n, `SELECT last_uid FROM sync_state WHERE mailbox = 'INBOX'`); err != nil {
+	if err := w.db.Get(&n, `SELECT last_uid FROM sync_state WHERE mailbox LIKE '%/INBOX'`); err != nil {
 		w.t.Fatalf("INBOX checkpoint: %v", err)
 	}
 	return n

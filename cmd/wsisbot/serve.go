@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/emersion/go-message/mail"
+
 	"github.com/wsis/wsisbot/bot"
 	"github.com/wsis/wsisbot/internal/backoff"
 	"github.com/wsis/wsisbot/internal/health"
@@ -30,7 +32,8 @@ type app struct {
 	clock   store.Clock
 	metrics *metrics
 
-	poller      *mailin.Poller
+	intakes     []*mailboxIntake  // one per mailbox (Config.mailboxes), in their order
+	poller      *mailin.Poller    // the first mailbox's poller (intakes[0].poller), nil with no intake
 	mailer      *mailin.AckWorker // the mail workers' handler
 	mailWorkers int               // how many mail items are sent side by side
 	mailLink    *health.Link      // whether the mail workers reach the mail server
@@ -38,11 +41,7 @@ type app struct {
 	gate        *backlogGate      // holds the mail and Slack workers while the intake stores a backlog
 	desk        *bot.Bot
 
-	leading bool // this replica holds the mailbox lock
-	mu      sync.Mutex
-
-	intake        intakeSettings
-	statusChanged chan struct{} // the poller's state changed: beat now
+	intake intakeSettings // the first mailbox's (intakes[0].settings)
 
 	listening  chan struct{}  // closed once the HTTP servers listen on httpAddr and healthAddr
 	httpAddr   string         // Slack's endpoints ("" when WSISBOT_HTTP_ADDR is empty)
@@ -76,6 +75,41 @@ type appOptions struct {
 	listen func(network, address string) (net.Listener, error)
 }
 
+// mailboxIntake is the intake of one mailbox: its poller, read by whichever replica
+// holds the mailbox's lock, and its heartbeat. Each mailbox has its own lock,
+// checkpoint and heartbeat: one failing (a refused password, a server down) leaves the
+// others reading.
+type mailboxIntake struct {
+	mb            mailin.Mailbox
+	first         bool // the first mailbox: it adopts the checkpoint kept from before several mailboxes
+	poller        *mailin.Poller
+	settings      intakeSettings
+	statusChanged chan struct{} // the poller's state changed: beat now
+
+	mu      sync.Mutex
+	leading bool // this replica holds the mailbox's lock
+}
+
+func (in *mailboxIntake) setLeading(v bool) {
+	in.mu.Lock()
+	in.leading = v
+	in.mu.Unlock()
+}
+
+func (in *mailboxIntake) isLeading() bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.leading
+}
+
+// signalStatus wakes the heartbeat when the poller's state changed.
+func (in *mailboxIntake) signalStatus() {
+	select {
+	case in.statusChanged <- struct{}{}:
+	default:
+	}
+}
+
 // intakeSettings are how the intake tells the other replicas that it reads the mailbox.
 type intakeSettings struct {
 	key     string        // the mailbox: server, user and folder
@@ -90,7 +124,7 @@ func newIntakeSettings(cfg mailin.IMAPConfig, opt appOptions) intakeSettings {
 	var b [3]byte
 	_, _ = rand.Read(b[:])
 	s := intakeSettings{
-		key:     fmt.Sprintf("%s/%s/%s", cfg.Addr, cfg.User, cfg.Mailbox),
+		key:     cfg.Key(),
 		replica: fmt.Sprintf("%s:%d:%x", host, os.Getpid(), b),
 		beat:    5 * time.Second,
 		restart: time.Second,
@@ -138,7 +172,7 @@ func openApp(ctx context.Context, cfg *Config, logger *slog.Logger, opt appOptio
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, logger: logger, st: st, clock: clock, listening: make(chan struct{}), statusChanged: make(chan struct{}, 1),
+	a := &app{cfg: cfg, logger: logger, st: st, clock: clock, listening: make(chan struct{}),
 		listen: opt.listen, gate: newBacklogGate()}
 	if a.listen == nil {
 		a.listen = net.Listen
@@ -154,24 +188,35 @@ func (a *app) build(opt appOptions) error {
 	cfg := a.cfg
 	a.metrics = newMetrics(a.st, a.logger)
 	a.metrics.observe(a.st)
-	pol, err := cfg.Mail.IngestPolicy(cfg.Mail.SMTPAddr != "" || opt.mailSender != nil)
+	pol, err := cfg.ingestPolicy(cfg.Mail.SMTPAddr != "" || opt.mailSender != nil)
 	if err != nil {
 		return err
 	}
-	var tokens mailin.TokenSource // the intake's OAuth tokens, shared with the mailer
+	var tokens mailin.TokenSource // the first mailbox's OAuth tokens, shared with the mailer
+	mailboxes := cfg.allMailboxes()
 	if cfg.IMAP.Addr != "" {
-		a.intake = newIntakeSettings(cfg.IMAP, opt)
-		popts := []mailin.Option{mailin.WithMetrics(pollerMetrics{a.metrics, a.gate}), mailin.WithStatusChange(a.signalStatus), mailin.WithClock(a.clock)}
-		if opt.stoppedRetry > 0 {
-			popts = append(popts, mailin.WithStoppedRetry(opt.stoppedRetry))
+		for i, mb := range mailboxes {
+			in := &mailboxIntake{mb: mb, first: i == 0, settings: newIntakeSettings(mb.IMAP, opt), statusChanged: make(chan struct{}, 1)}
+			popts := []mailin.Option{mailin.WithMetrics(pollerMetrics{a.metrics, a.gate, mb.Name}), mailin.WithStatusChange(in.signalStatus),
+				mailin.WithClock(a.clock), mailin.WithMailbox(mb.Name, mb.Kind)}
+			if opt.stoppedRetry > 0 {
+				popts = append(popts, mailin.WithStoppedRetry(opt.stoppedRetry))
+			}
+			ts, err := mailin.NewTokenSource(mb.IMAP.OAuth)
+			if err != nil {
+				return fmt.Errorf("mailbox %s: %w", mb.Name, err)
+			}
+			if ts != nil {
+				popts = append(popts, mailin.WithTokenSource(ts))
+			}
+			if i == 0 {
+				tokens = ts
+			}
+			in.poller = mailin.NewPoller(mb.IMAP, a.st, pol, a.logger.With("mailbox_name", mb.Name), popts...)
+			a.intakes = append(a.intakes, in)
+			a.metrics.watchMailbox(mb.Name, func() bool { return in.isLeading() && in.poller.Status().Connected })
 		}
-		if tokens, err = mailin.NewTokenSource(cfg.IMAP.OAuth); err != nil {
-			return err
-		}
-		if tokens != nil {
-			popts = append(popts, mailin.WithTokenSource(tokens))
-		}
-		a.poller = mailin.NewPoller(cfg.IMAP, a.st, pol, a.logger, popts...)
+		a.poller, a.intake = a.intakes[0].poller, a.intakes[0].settings
 	}
 	sender := opt.mailSender
 	var smtpSender *mailin.SMTPSender
@@ -200,6 +245,15 @@ func (a *app) build(opt appOptions) error {
 		}
 		a.mailLink = &health.Link{}
 		w.Link = a.mailLink
+		// Acknowledgements and replies go out from the address of the mailbox written to.
+		w.MailboxFrom = map[string]*mail.Address{}
+		for _, mb := range mailboxes {
+			from, err := (mailin.MailConfig{From: mb.From}).FromAddress()
+			if err != nil {
+				return fmt.Errorf("mailbox %s: %w", mb.Name, err)
+			}
+			w.MailboxFrom[mb.Name] = from
+		}
 		a.mailer, a.mailWorkers = w, defaultMailWorkers
 		if opt.mailWorkers > 0 {
 			a.mailWorkers = opt.mailWorkers
@@ -210,6 +264,9 @@ func (a *app) build(opt appOptions) error {
 		opts := append([]bot.Option{bot.WithIntakeStatus(a.intakeStatus), bot.WithPromotion(promotion),
 			bot.WithOutboxGate(a.gate.wait), bot.WithTemplates(tpl)}, a.oauthBotOptions(smtpSender)...)
 		opts = append(opts, opt.botOptions...)
+		if len(a.intakes) > 1 {
+			opts = append(opts, bot.WithMailboxLine())
+		}
 		if opt.slackClient != nil {
 			opts = append(opts, bot.WithHTTPClient(opt.slackClient))
 		}
@@ -222,43 +279,66 @@ func (a *app) build(opt appOptions) error {
 	return nil
 }
 
-// intakeStatus is the mailbox's state for the watchdog, the same on every replica: from
-// the heartbeat of the replica reading it. The mailbox counts as read only while that
+// intakeStatus is the mailboxes' state for the watchdog, the same on every replica: from
+// the heartbeat of the replica reading each. A mailbox counts as read only while that
 // heartbeat is fresh and connected; its last success is measured on the database's
-// clock and given in this replica's clock. When the store cannot be asked, the status
-// is Standby, and the watchdog leaves the mailbox alone.
+// clock and given in this replica's clock. With several mailboxes the status is the
+// first one not read (its error names it), else all read with the oldest last success:
+// the watchdog alerts as it does for one mailbox. When the store cannot be asked, the
+// status is Standby, and the watchdog leaves the mailbox alone.
 func (a *app) intakeStatus() bot.IntakeStatus {
-	if a.poller == nil {
+	if len(a.intakes) == 0 {
 		return bot.IntakeStatus{Connected: true}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	h, err := a.st.IntakeHealth(ctx, a.intake.key)
+	var all bot.IntakeStatus
+	for i, in := range a.intakes {
+		st, err := a.mailboxStatus(ctx, in)
+		if err != nil {
+			a.logger.Warn("intake health", "mailbox_name", in.mb.Name, slog.Any("error", err))
+			return bot.IntakeStatus{Standby: true}
+		}
+		if !st.Connected {
+			if len(a.intakes) > 1 {
+				st.LastError = "mailbox " + in.mb.Name + ": " + st.LastError
+			}
+			return st
+		}
+		if i == 0 || st.LastSuccessAt.Before(all.LastSuccessAt) {
+			all = st
+		}
+	}
+	return all
+}
+
+// mailboxStatus is one mailbox's state for the watchdog (see intakeStatus).
+func (a *app) mailboxStatus(ctx context.Context, in *mailboxIntake) (bot.IntakeStatus, error) {
+	h, err := a.st.IntakeHealth(ctx, in.settings.key)
 	if err != nil {
-		a.logger.Warn("intake health", slog.Any("error", err))
-		return bot.IntakeStatus{Standby: true}
+		return bot.IntakeStatus{}, err
 	}
 	now := a.clock.Now()
-	st := bot.IntakeStatus{Connected: h.Reading(a.intake.fresh)}
+	st := bot.IntakeStatus{Connected: h.Reading(in.settings.fresh)}
 	if h.Succeeded {
 		st.LastSuccessAt = now.Add(-h.SuccessAge)
 	}
 	if !st.Connected {
-		st.LastError = a.notReadingReason(h)
+		st.LastError = notReadingReason(h, in.settings.fresh)
 		st.LastErrorAt = now.Add(-h.BeatAge)
-		if h.Fresh(a.intake.fresh) && strings.Contains(strings.ToLower(h.LastError), "token") {
+		if h.Fresh(in.settings.fresh) && strings.Contains(strings.ToLower(h.LastError), "token") {
 			st.TokenError = h.LastError
 		}
 	}
-	return st
+	return st, nil
 }
 
 // notReadingReason says why the mailbox is not read, from its heartbeat.
-func (a *app) notReadingReason(h store.IntakeHealth) string {
+func notReadingReason(h store.IntakeHealth, fresh time.Duration) string {
 	switch {
 	case !h.Reported:
 		return "no replica reads the mailbox: none has reported reading it yet"
-	case !h.Fresh(a.intake.fresh):
+	case !h.Fresh(fresh):
 		why := "it was connected"
 		if !h.Connected {
 			why = "it was not connected: " + orUnknown(h.LastError)
@@ -278,24 +358,22 @@ func orUnknown(s string) string {
 }
 
 type pollerMetrics struct {
-	m    *metrics
-	gate *backlogGate
+	m       *metrics
+	gate    *backlogGate
+	mailbox string
 }
 
 func (p pollerMetrics) MessagesFetched(n int) {
-	p.m.messagesFetched.Add(float64(n))
+	p.m.messagesFetched.WithLabelValues(p.mailbox).Add(float64(n))
 	p.gate.stored(n)
 }
-func (p pollerMetrics) Reconnect() { p.m.imapReconnects.Inc() }
+func (p pollerMetrics) Reconnect() { p.m.imapReconnects.WithLabelValues(p.mailbox).Inc() }
 
 // intakeReady says whether the mailbox is read: by this replica (its poller's state),
 // or, on a replica that does not hold the mailbox, by another one (a fresh heartbeat).
-func (a *app) intakeReady(ctx context.Context) (string, bool) {
-	a.mu.Lock()
-	leading := a.leading
-	a.mu.Unlock()
-	if leading {
-		s := a.poller.Status()
+func (a *app) intakeReady(ctx context.Context, in *mailboxIntake) (string, bool) {
+	if in.isLeading() {
+		s := in.poller.Status()
 		switch {
 		case s.Connected:
 			return "ok", true
@@ -305,12 +383,12 @@ func (a *app) intakeReady(ctx context.Context) (string, bool) {
 			return "not connected: " + orUnknown(s.Summary), false
 		}
 	}
-	h, err := a.st.IntakeHealth(ctx, a.intake.key)
+	h, err := a.st.IntakeHealth(ctx, in.settings.key)
 	switch {
 	case err != nil:
 		return "standby; whether another replica reads the mailbox is unknown: " + err.Error(), false
-	case !h.Fresh(a.intake.fresh):
-		return a.notReadingReason(h), false
+	case !h.Fresh(in.settings.fresh):
+		return notReadingReason(h, in.settings.fresh), false
 	case h.Connected:
 		return "standby (another replica reads the mailbox)", true
 	default:
@@ -318,7 +396,8 @@ func (a *app) intakeReady(ctx context.Context) (string, bool) {
 	}
 }
 
-// ready checks what serving needs: the database, and that the mailbox is read.
+// ready checks what serving needs: the database, and that every mailbox is read. With
+// several mailboxes, "imap" names those not read and "imap:NAME" says each one's state.
 func (a *app) ready(ctx context.Context) (map[string]string, bool) {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
@@ -330,12 +409,27 @@ func (a *app) ready(ctx context.Context) (map[string]string, bool) {
 	} else {
 		checks["database"] = "ok"
 	}
-	if a.poller == nil {
+	switch len(a.intakes) {
+	case 0:
 		checks["imap"] = "off"
-	} else {
+	case 1:
 		var imapOK bool
-		checks["imap"], imapOK = a.intakeReady(ctx)
+		checks["imap"], imapOK = a.intakeReady(ctx, a.intakes[0])
 		ok = ok && imapOK
+	default:
+		var failing []string
+		for _, in := range a.intakes {
+			state, inOK := a.intakeReady(ctx, in)
+			checks["imap:"+in.mb.Name] = state
+			if !inOK {
+				failing = append(failing, in.mb.Name+": "+state)
+			}
+		}
+		checks["imap"] = "ok"
+		if len(failing) > 0 {
+			checks["imap"] = "not read: " + strings.Join(failing, "; ")
+			ok = false
+		}
 	}
 	// The outbound parts wait and retry while their server is away; they are named here
 	// but do not make the replica unready: the desk and the intake still work.
@@ -411,8 +505,8 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	backCtx, stopBack := context.WithCancel(context.Background())
 	defer stopBack()
 
-	if a.poller != nil {
-		front.Go(func() { a.runIntake(frontCtx, lockRetry) })
+	for _, in := range a.intakes {
+		front.Go(func() { a.runIntake(frontCtx, in, lockRetry) })
 	}
 	if a.desk != nil {
 		front.Go(func() {
@@ -479,15 +573,16 @@ func (a *app) mailRunner() store.OutboxRunner {
 	return r
 }
 
-// runIntake reads the mailbox whenever this replica holds its lock, until ctx is done:
-// nothing but ctx ends it. Should the intake return anyway (an error, a panic), that is
-// logged and it starts again after a growing wait.
-func (a *app) runIntake(ctx context.Context, lockRetry time.Duration) {
-	name := "mailbox:" + a.intake.key
-	restarts := backoff.New(a.intake.restart, time.Minute)
+// runIntake reads the mailbox of in whenever this replica holds its lock, until ctx is
+// done: nothing but ctx ends it. Should the intake return anyway (an error, a panic),
+// that is logged and it starts again after a growing wait.
+func (a *app) runIntake(ctx context.Context, in *mailboxIntake, lockRetry time.Duration) {
+	name := "mailbox:" + in.settings.key
+	log := a.logger.With("mailbox_name", in.mb.Name)
+	restarts := backoff.New(in.settings.restart, time.Minute)
 	for {
 		began := time.Now()
-		err := a.runIntakeOnce(ctx, name, lockRetry)
+		err := a.runIntakeOnce(ctx, in, name, lockRetry)
 		if ctx.Err() != nil {
 			return
 		}
@@ -498,7 +593,7 @@ func (a *app) runIntake(ctx context.Context, lockRetry time.Duration) {
 			restarts.Reset()
 		}
 		delay := restarts.Next()
-		a.logger.Error("intake: stopped unexpectedly; starting it again", "retry_in", delay, slog.Any("error", err))
+		log.Error("intake: stopped unexpectedly; starting it again", "retry_in", delay, slog.Any("error", err))
 		t := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():
@@ -509,59 +604,57 @@ func (a *app) runIntake(ctx context.Context, lockRetry time.Duration) {
 	}
 }
 
-// runIntakeOnce holds the mailbox lock and runs the poller and its heartbeat while it is
+// runIntakeOnce holds the mailbox's lock and runs its poller and heartbeat while it is
 // held; a panic is returned as an error.
-func (a *app) runIntakeOnce(ctx context.Context, name string, lockRetry time.Duration) (err error) {
+func (a *app) runIntakeOnce(ctx context.Context, in *mailboxIntake, name string, lockRetry time.Duration) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("intake: panic: %v", r)
 		}
 	}()
+	log := a.logger.With("mailbox_name", in.mb.Name, "mailbox", in.mb.IMAP.Mailbox)
 	return a.st.RunExclusive(ctx, name, lockRetry, func() {
-		a.logger.Info("reading the mailbox", "mailbox", a.cfg.IMAP.Mailbox, "replica", a.intake.replica)
+		log.Info("reading the mailbox", "replica", in.settings.replica)
 	}, func(err error) {
-		a.logger.Warn("intake: the mailbox lock was lost; taking it again", "mailbox", a.cfg.IMAP.Mailbox, slog.Any("error", err))
+		log.Warn("intake: the mailbox lock was lost; taking it again", slog.Any("error", err))
 	}, func(ctx context.Context) error {
-		a.setLeading(true)
-		defer a.setLeading(false)
+		if in.first {
+			// The checkpoint kept under the folder's name alone, from before several
+			// mailboxes, is the first mailbox's.
+			adopted, err := a.st.AdoptSyncState(ctx, in.mb.IMAP.Mailbox, in.settings.key)
+			if err != nil {
+				return err
+			}
+			if adopted {
+				log.Info("intake: the mailbox's checkpoint is now kept under its server, user and folder", "key", in.settings.key)
+			}
+		}
+		in.setLeading(true)
+		defer in.setLeading(false)
 		beatCtx, stopBeat := context.WithCancel(ctx)
 		var wg sync.WaitGroup
-		wg.Go(func() { a.heartbeat(beatCtx) })
+		wg.Go(func() { a.heartbeat(beatCtx, in) })
 		defer wg.Wait()
 		defer stopBeat()
-		return a.poller.Run(ctx)
+		return in.poller.Run(ctx)
 	})
 }
 
-func (a *app) setLeading(v bool) {
-	a.mu.Lock()
-	a.leading = v
-	a.mu.Unlock()
-}
-
-// signalStatus wakes the heartbeat when the poller's state changed.
-func (a *app) signalStatus() {
-	select {
-	case a.statusChanged <- struct{}{}:
-	default:
-	}
-}
-
 // heartbeat tells the store, every beat and at every change, what this replica's poller
-// reports of the mailbox, until ctx is done.
-func (a *app) heartbeat(ctx context.Context) {
-	t := time.NewTicker(a.intake.beat)
+// reports of the mailbox of in, until ctx is done.
+func (a *app) heartbeat(ctx context.Context, in *mailboxIntake) {
+	t := time.NewTicker(in.settings.beat)
 	defer t.Stop()
 	failing := false
 	for {
-		s := a.poller.Status()
-		b := store.IntakeBeat{Mailbox: a.intake.key, Replica: a.intake.replica, Connected: s.Connected}
+		s := in.poller.Status()
+		b := store.IntakeBeat{Mailbox: in.settings.key, Replica: in.settings.replica, Connected: s.Connected}
 		if !s.Connected {
 			// Other replicas show it in /readyz and the watchdog in Slack: the summary,
 			// never the server's own text.
 			b.LastError = s.Summary
 		}
-		wctx, cancel := context.WithTimeout(ctx, a.intake.beat)
+		wctx, cancel := context.WithTimeout(ctx, in.settings.beat)
 		err := a.st.BeatIntake(wctx, b)
 		cancel()
 		switch {
@@ -569,16 +662,17 @@ func (a *app) heartbeat(ctx context.Context) {
 			return
 		case err != nil && !failing:
 			failing = true
-			a.logger.Warn("intake: the heartbeat cannot be written; other replicas will think nobody reads the mailbox", slog.Any("error", err))
+			a.logger.Warn("intake: the heartbeat cannot be written; other replicas will think nobody reads the mailbox",
+				"mailbox_name", in.mb.Name, slog.Any("error", err))
 		case err == nil && failing:
 			failing = false
-			a.logger.Info("intake: the heartbeat is written again")
+			a.logger.Info("intake: the heartbeat is written again", "mailbox_name", in.mb.Name)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		case <-a.statusChanged:
+		case <-in.statusChanged:
 		}
 	}
 }

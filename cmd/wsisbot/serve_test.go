@@ -71,7 +71,7 @@ func TestServeEndpoints(t *testing.T) {
 	}
 	code, body = get(t, base+"/metrics")
 	for _, want := range []string{`wsisbot_contributions_open{status="received"} 1`, `wsisbot_contributions_open{status="classified"} 0`,
-		"wsisbot_outbox_pending 2", "wsisbot_messages_fetched_total 0", `wsisbot_messages_stored_total{kind="contribution"} 1`,
+		"wsisbot_outbox_pending 2", `wsisbot_messages_stored_total{kind="contribution"} 1`,
 		"wsisbot_contributions_created_total 1", "wsisbot_outbox_oldest_age_seconds", "wsisbot_store_up 1", "go_goroutines"} {
 		if code != 200 || !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)

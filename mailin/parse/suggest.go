@@ -26,6 +26,10 @@ type Suggestion struct {
 	Language        string                 `json:"language,omitempty"`
 	Organisation    string                 `json:"organisation,omitempty"`
 	Reasons         []string               `json:"reasons,omitempty"`
+	// KindGuessed says that the kind rests on no kind named in the mail: thematic for
+	// a submission that names none, or other for nothing at all. A mailbox's default
+	// kind (WSISBOT_MAILBOX_<NAME>_KIND) takes the place of such a guess.
+	KindGuessed bool `json:"-"`
 }
 
 // vocabulary is every word list the suggestions look for, in the six languages, folded
@@ -294,6 +298,7 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 	var lineReasons []string
 	s.ActionLines, lineReasons = v.actionLines(all)
 	s.Kind, s.Reasons = v.suggestKind(fs, fb, all, p, len(s.ActionLines))
+	s.KindGuessed = kindGuessed(s.Kind, s.Reasons)
 
 	sig := signatureLines(text, fresh)
 	lt := lineTerms{v: v, lines: map[string]foldedText{}}
@@ -423,7 +428,26 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	case (topics > 0 || themes > 0) && bodyRunes >= 200:
 		return store.KindThematic, []string{fmt.Sprintf("kind thematic: speaks of %d WSIS action line(s) without naming a kind", topics)}
 	}
-	return store.KindOther, []string{"kind other: no kind named"}
+	return store.KindOther, []string{kindNoneNamed}
+}
+
+// kindNoneNamed is the reason of the kind when the mail gives no clue at all.
+const kindNoneNamed = "kind other: no kind named"
+
+// kindGuessed says whether suggestKind's answer (kind, why) is a guess made without a
+// kind named: the thematic defaults ("without a kind named") and kindNoneNamed. A
+// named kind, a question and a notice are evidence; these are not.
+func kindGuessed(kind store.ContributionKind, why []string) bool {
+	if len(why) == 0 {
+		return true
+	}
+	switch kind {
+	case store.KindOther:
+		return why[0] == kindNoneNamed
+	case store.KindThematic:
+		return strings.Contains(why[0], "without a kind named") || strings.Contains(why[0], "without naming a kind")
+	}
+	return false
 }
 
 // actionLines returns the action lines a folded text mentions, in order.
