@@ -110,6 +110,9 @@ func newVocabulary() *vocabulary {
 	v.submission = v.list(
 		"submission*", "contribution*", "soumission*", "contribución", "contribuciones", "aportación", "aporte",
 		"вклад*", "предложени*", "提交", "意见", "意見", "مساهمة", "مقترح", "تقديم",
+		"comments", "commentaires", "comentarios", "observations", "observaciones", "замечани*", "комментари*",
+		"评论", "看法", "观点", "觀點", "تعليقات", "ملاحظات", "رأي", "views", "our view", "notre avis",
+		"nuestra opinión", "мнение", "позици*",
 		"input*", "our input", "recommendations", "apport*", "propositions", "aporte*", "propuestas", "материал*",
 		"意见书", "意見書", "مساهمتنا",
 	)
@@ -280,7 +283,9 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 	}
 	fresh = truncateBytes(fresh, maxSuggestSample)
 	subject := foldText(stripReplyPrefixes(p.Subject))
-	body := foldText(fresh)
+	// The salutation ("Dear organisers,") addresses the reader: it says nothing of
+	// what is asked.
+	body := foldText(v.dropSalutation(fresh))
 
 	kindSubject := subject
 	if _, ok := RefTag(p.Subject); ok {
@@ -387,7 +392,19 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if n, t := scored(v.formatWords); n > 0 {
 		add(store.KindFormat, n, "speaks of how the Forum is run: "+quoteReason(t))
 	}
+	if n, _ := scored(v.moderating); n > 0 {
+		if m, t := v.nominee.countIn(all); m > 0 {
+			add(store.KindHLTFNomination, 3, "with the person's "+quoteReason(t))
+		}
+	}
 	notice, noticeTerm := scored(v.otherKind)
+	if n, t := v.thanks.countIn(fs); n > 0 {
+		// A subject of thanks: a message that answers, not a contribution.
+		notice += 3 * n
+		if noticeTerm == "" {
+			noticeTerm = t
+		}
+	}
 	if onlyImages(p) && bodyRunes < 400 {
 		n, t := scored(v.photo)
 		reason := "a short text and a photograph"

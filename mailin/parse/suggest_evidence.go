@@ -50,6 +50,17 @@ type evidence struct {
 	governmentBodies termList
 	// legalForms are the legal forms of companies (Ltd, ПАО, 有限公司).
 	legalForms termList
+	// nominee words name what comes with a person proposed (a CV, a biography): with
+	// the words of moderating, a nomination rather than a request to hold a session.
+	nominee termList
+	// thanks in a subject mark a message of thanks, no contribution.
+	thanks termList
+	// greetings open a salutation line ("Dear organisers,", «Уважаемые коллеги!»).
+	greetings termList
+	// knownOrganisations are the stakeholder types of organisations well known in the
+	// consultation's field, by the name part of their domain or their name written
+	// without spaces ("yandexteam", "laquadraturedunet").
+	knownOrganisations map[string]string
 }
 
 // newEvidence adds the evidence lists to the vocabulary's term set.
@@ -64,7 +75,17 @@ func (v *vocabulary) newEvidence() {
 		"请问", "是否可以", "是否", "可以吗", "吗？", "如何", "請問", "是否可以",
 		"هل يمكن", "هل يجب", "هل التسجيل", "متى سيتم", "كيف يمكنني", "ما هي", "ما هو", "وما هي",
 	)
+	v.nominee = v.list("cv", "curriculum vitae", "biography", "bio", "biographie", "biografía", "hoja de vida",
+		"резюме", "биографи*", "简历", "簡歷", "السيرة الذاتية")
+	v.thanks = v.list("thanks", "thank you", "merci", "remerciement*", "gracias", "agradecimiento*", "спасибо",
+		"благодарност*", "感谢", "感謝", "谢谢", "謝謝", "شكر")
+	v.greetings = v.list("dear", "hello", "hi", "greetings", "good morning", "good afternoon", "to whom", "bonjour",
+		"bonsoir", "madame", "monsieur", "mesdames", "messieurs", "cher", "chère", "chers", "chères", "estimad*",
+		"hola", "buenos días", "buenas tardes", "buenas", "señor*", "уважаем*", "здравствуйте", "добрый день", "доброе утро",
+		"尊敬的", "您好", "你好", "各位", "السادة", "السيد", "السيدة", "مرحبا", "تحية", "الزملاء", "الأعزاء")
 	v.holding = v.list(
+		"tenir une", "tenir un", "accueillir une", "celebrar un", "celebrar una", "realizar un", "realizar una",
+		"llevar a cabo", "hold a", "hold an", "host a", "host an",
 		"organise", "organize", "organising", "organizing", "to hold", "host a", "convene", "to run a", "be reserved", "request a", "requests a",
 		"would like to request", "like to propose an", "like to propose a", "propose an interactive", "reserve", "slot",
 		"organiser", "organisons", "animer", "réserver", "créneau", "demande de séance", "demande d'organisation",
@@ -392,4 +413,31 @@ func (v *vocabulary) dropUnit(s string) string {
 		return s
 	}
 	return strings.TrimSpace(rest)
+}
+
+// dropSalutation drops the first line of a text when it is a salutation: a short line
+// that opens with a greeting ("Dear organisers,", «Уважаемые коллеги!», «尊敬的各位»),
+// asks nothing, ends there, and has more text after it.
+func (v *vocabulary) dropSalutation(text string) string {
+	trimmed := strings.TrimLeft(text, " \t\r\n")
+	line, rest, ok := strings.Cut(trimmed, "\n")
+	if !ok || strings.TrimSpace(rest) == "" || utf8.RuneCountInString(line) > 60 || strings.ContainsAny(line, "?？؟") {
+		return text
+	}
+	// "你好，請問…": a greeting that runs into the message is kept.
+	if end, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(line)); !strings.ContainsRune(",:!،，：！", end) && utf8.RuneCountInString(line) > 25 {
+		return text
+	}
+	folded := foldText(strings.TrimSpace(line))
+	for _, g := range v.greetings {
+		if !strings.HasPrefix(folded, g.folded) {
+			continue
+		}
+		next, _ := utf8.DecodeRuneInString(folded[len(g.folded):])
+		first, _ := utf8.DecodeRuneInString(g.folded)
+		if len(folded) == len(g.folded) || !unicode.IsLetter(next) || strings.HasSuffix(g.words[len(g.words)-1], "*") || anywhereRune(first) {
+			return rest
+		}
+	}
+	return text
 }
