@@ -100,6 +100,9 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 			Organisation:    sg.Organisation,
 			Reasons:         sg.Reasons,
 		}
+		if _, domain, ok := strings.Cut(strings.ToLower(p.From.Email), "@"); ok && !parse.IsWebmailDomain(domain) {
+			in.Suggestion.Domain = domain
+		}
 		if in.Language == "" {
 			in.Language = sg.Language
 		}

@@ -83,6 +83,9 @@ type Suggestion struct {
 	Organisation    string
 	// Reasons say what the suggestions rest on, for the card.
 	Reasons []string
+	// Domain is the sender's domain when it says who writes (not a webmail's): the
+	// classifications the desk confirmed for it before count (see applyLearned).
+	Domain string
 }
 
 // IngestPolicy is what the intake decides automatically.
@@ -710,6 +713,9 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 		}
 	}
 	if err := s.prefetchAcks(ctx, tx, b, pol, bc, recipients); err != nil {
+		return nil, err
+	}
+	if err := s.prefetchLearned(ctx, tx, b, bc); err != nil {
 		return nil, err
 	}
 	return bc, nil
