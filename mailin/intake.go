@@ -100,9 +100,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 			Organisation:    sg.Organisation,
 			Reasons:         sg.Reasons,
 		}
-		if _, domain, ok := strings.Cut(strings.ToLower(p.From.Email), "@"); ok && !parse.IsWebmailDomain(domain) {
-			in.Suggestion.Domain = domain
-		}
+		in.Suggestion.Domain = learningDomain(p.From.Email)
 		if in.Language == "" {
 			in.Language = sg.Language
 		}
@@ -163,4 +161,15 @@ func formatAddresses(as []parse.Address) string {
 		parts = append(parts, name+" <"+a.Email+">")
 	}
 	return strings.Join(parts, ", ")
+}
+
+// learningDomain is the domain of address when it says who writes: what the desk
+// confirmed for mail from it before counts for the suggestions (store.Suggestion.Domain).
+// A webmail provider's domain says nothing: "".
+func learningDomain(address string) string {
+	_, domain, ok := strings.Cut(strings.ToLower(strings.TrimSpace(address)), "@")
+	if !ok || domain == "" || parse.IsWebmailDomain(domain) {
+		return ""
+	}
+	return domain
 }

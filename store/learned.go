@@ -83,7 +83,7 @@ func (s *Store) prefetchLearned(ctx context.Context, tx *sqlx.Tx, b IngestBatch,
 	var senders, domains, orgs []string
 	for i := range b.Messages {
 		m := &b.Messages[i]
-		if m.Kind != MsgContribution {
+		if m.Kind != MsgContribution && m.Kind != "" { // "": a message promoted by hand
 			continue
 		}
 		if from := strings.ToLower(strings.TrimSpace(m.FromEmail)); from != "" {
