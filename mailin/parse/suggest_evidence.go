@@ -496,8 +496,20 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 				if c, _ := st.terms.countIn(ft); c > 0 {
 					// The name goes on while its words are capitalised: «Исполнительный
 					// комитет Содружества Независимых Государств направляет».
-					for ; n < len(words)-1 && startsUpper(words[n]); n++ {
-						head += " " + words[n]
+					// A particle between two capitalised words belongs to the name: "Universidad
+					// Nacional de Rosario".
+					for n < len(words)-1 {
+						if startsUpper(words[n]) {
+							head += " " + words[n]
+							n++
+							continue
+						}
+						if n+1 < len(words)-1 && startsUpper(words[n+1]) && isAnyOf(foldText(words[n]), "de", "del", "of", "du", "des", "la", "for", "y", "et", "and", "d'") {
+							head += " " + words[n] + " " + words[n+1]
+							n += 2
+							continue
+						}
+						break
 					}
 					return st.typ, strings.Trim(head, " ,;:«»\"")
 				}
