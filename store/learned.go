@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -151,7 +152,7 @@ func earlier(n int, label, verb string) string {
 // desk confirmed for earlier mail: the organisation confirmed for the same sender (else,
 // twice or more, for the same domain); the stakeholder type confirmed for the same
 // sender, else the same organisation, else the same domain; and the kind confirmed
-// twice or more for the same sender, when the text named none. The reasons say so,
+// twice or more for the same sender, when the text named none and recognised no notice. The reasons say so,
 // first, for the card.
 func (bc *batchContext) applyLearned(m *Inbound, c *newContribution) {
 	if len(bc.learned) == 0 {
@@ -200,7 +201,10 @@ func (bc *batchContext) applyLearned(m *Inbound, c *newContribution) {
 		}
 	}
 
-	if c.kind == "" || c.kind == KindOther {
+	// A kind the text named stays; so does "other" for a notice the text recognised
+	// (a press release, an invitation: "kind other: no contribution: …").
+	notice := slices.ContainsFunc(c.reasons, func(r string) bool { return strings.HasPrefix(r, "kind other: no contribution") })
+	if c.kind == "" || c.kind == KindOther && !notice {
 		kind := func(r learnedRow) string { return r.Kind }
 		if k, n := bySender.majority(kind, 2); k != "" && ValidKind(ContributionKind(k)) && ContributionKind(k) != c.kind {
 			replace("kind ", "kind "+k+": "+earlier(n, bySender.label, "as "+k))

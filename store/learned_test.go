@@ -117,6 +117,11 @@ func TestLearnedFromTheDesk(t *testing.T) {
 		if got := deref(c.KindSuggested); got != store.KindPhotoContest {
 			t.Errorf("kind suggested %q, want photo_contest", got)
 		}
+		notice := store.Suggestion{Kind: store.KindOther, StakeholderType: store.StakeholderOther,
+			Reasons: []string{`kind other: no contribution: "press release" (score 3)`}}
+		if got := deref(suggested(t, s, "photographer@gmail.com", notice).KindSuggested); got != store.KindOther {
+			t.Errorf("kind suggested for a press release %q, want other", got)
+		}
 	})
 
 	t.Run("same organisation", func(t *testing.T) {
