@@ -104,6 +104,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 			Reasons:         sg.Reasons,
 			KindGuessed:     sg.KindGuessed,
 		}
+		in.Suggestion.Domain = learningDomain(p.From.Email)
 		if in.Language == "" {
 			in.Language = sg.Language
 		}
@@ -164,4 +165,15 @@ func formatAddresses(as []parse.Address) string {
 		parts = append(parts, name+" <"+a.Email+">")
 	}
 	return strings.Join(parts, ", ")
+}
+
+// learningDomain is the domain of address when it says who writes: what the desk
+// confirmed for mail from it before counts for the suggestions (store.Suggestion.Domain).
+// A webmail provider's domain says nothing: "".
+func learningDomain(address string) string {
+	_, domain, ok := strings.Cut(strings.ToLower(strings.TrimSpace(address)), "@")
+	if !ok || domain == "" || parse.IsWebmailDomain(domain) {
+		return ""
+	}
+	return domain
 }

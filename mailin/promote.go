@@ -22,7 +22,7 @@ func PromotionFor(raw []byte, pol store.IngestPolicy) store.Promotion {
 	}
 	sg := parse.SuggestFrom(p, fresh, lang)
 	out.Suggestion = store.Suggestion{Kind: store.ContributionKind(sg.Kind), StakeholderType: sg.StakeholderType,
-		ActionLines: sg.ActionLines, Organisation: sg.Organisation, Reasons: sg.Reasons}
+		ActionLines: sg.ActionLines, Organisation: sg.Organisation, Reasons: sg.Reasons, Domain: learningDomain(p.From.Email)}
 	out.NoReply = parse.IsNoReplyAddress(p.From.Email)
 	for _, a := range p.ReplyTo {
 		if a.Email != "" && parse.IsNoReplyAddress(a.Email) {

@@ -462,10 +462,12 @@ func (s *Store) Classify(ctx context.Context, id int64, user string, cl Classifi
 		if cl.Organisation != "" {
 			org = CleanText(cl.Organisation)
 		}
-		_, err := tx.ExecContext(ctx, classifySQL,
+		if _, err := tx.ExecContext(ctx, classifySQL,
 			id, cl.Kind, cl.StakeholderType, pqStrings(lines), pq.Int64Array(append([]int64{}, sdgs...)), org,
-			d.Name, d.LastInstant(), d.IsLate(c.ReceivedAt))
-		return err
+			d.Name, d.LastInstant(), d.IsLate(c.ReceivedAt)); err != nil {
+			return err
+		}
+		return learnTx(ctx, tx, *c, cl.Kind, cl.StakeholderType, org, s.clock.Now())
 	})
 }
 

@@ -102,6 +102,9 @@ type Suggestion struct {
 	// KindGuessed: the kind rests on no kind named in the mail (see parse.Suggestion);
 	// a mailbox's default kind may take its place. Not stored.
 	KindGuessed bool
+	// Domain is the sender's domain when it says who writes (not a webmail's): the
+	// classifications the desk confirmed for it before count (see applyLearned).
+	Domain string
 }
 
 // IngestPolicy is what the intake decides automatically.
@@ -762,6 +765,9 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 		}
 	}
 	if err := s.prefetchAcks(ctx, tx, b, pol, bc, recipients); err != nil {
+		return nil, err
+	}
+	if err := s.prefetchLearned(ctx, tx, b, bc); err != nil {
 		return nil, err
 	}
 	return bc, nil

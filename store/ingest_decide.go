@@ -60,6 +60,9 @@ type batchContext struct {
 	// correspondents are, for each contribution a message of the batch names, who may
 	// write in its conversation (see corresponds).
 	correspondents map[int64]*correspondence
+	// learned is what the desk confirmed for the batch's senders, domains and
+	// organisations (see applyLearned).
+	learned learned
 }
 
 // correspondence is who may write in a contribution's conversation: its contact (the
@@ -309,6 +312,7 @@ func (bc *batchContext) decideContribution(m *Inbound, now time.Time, noAck stri
 		received: received, now: now, deadline: bc.phases.DeadlineFor(kind, received),
 		history: bc.pol.AckWindow > 0 && now.Sub(received) > bc.pol.AckWindow}
 	c.card = !c.history || bc.pol.HistoryCards
+	bc.applyLearned(m, &c)
 
 	// A resubmission: the same sender sent the same attachment or the same title before.
 	subj := normSubject(m.Subject)

@@ -32,6 +32,8 @@ func namedQueries() []namedQuery {
 		{"prefetch-refs", prefetchRefsSQL},
 		{"prefetch-correspondents", prefetchCorrespondentsSQL},
 		{"prefetch-senders", prefetchSendersSQL},
+		{"prefetch-learned", prefetchLearnedSQL},
+		{"learn-classification", learnClassificationSQL},
 		{"prefetch-ack-counts", prefetchAckCountsSQL},
 		{"relocate", relocateSQL},
 		{"stored-duplicate", storedDuplicateSQL},

@@ -142,6 +142,10 @@ func scoreBy(results []evalResult, split string) (all evalScore, byLang map[stri
 func writeEvalReport(w io.Writer, results []evalResult) {
 	for _, split := range []string{"tune", "holdout"} {
 		all, byLang := scoreBy(results, split)
+		if all.total[0] == 0 {
+			fmt.Fprintf(w, "\n== %s: no messages\n", split)
+			continue
+		}
 		fmt.Fprintf(w, "\n== %s (%d messages)\n", split, all.total[0])
 		fmt.Fprintf(w, "%-6s", "")
 		for _, f := range evalFields {
@@ -247,7 +251,9 @@ func TestEvalReport(t *testing.T) {
 }
 
 // TestEvalSet checks the evaluation set covers what it must: the six languages, every
-// kind and stakeholder type at least 15 times, about a third held out.
+// kind and stakeholder type at least 15 times. The holdout split may be empty: a fresh
+// one, written by someone who has not seen the word lists, is added as files labelled
+// "holdout"; when present it is at least a fifth of the set.
 func TestEvalSet(t *testing.T) {
 	labels := loadEvalLabels(t)
 	if len(labels) < 150 {
@@ -286,8 +292,8 @@ func TestEvalSet(t *testing.T) {
 			t.Errorf("language %s: %d messages, want at least 20", lang, n)
 		}
 	}
-	if holdout*4 < len(labels) || holdout*5 > 2*len(labels) {
-		t.Errorf("%d of %d held out, want about a third", holdout, len(labels))
+	if holdout > 0 && (holdout*5 < len(labels) || holdout*5 > 2*len(labels)) {
+		t.Errorf("%d of %d held out, want none or between a fifth and two fifths", holdout, len(labels))
 	}
 }
 
@@ -320,7 +326,7 @@ func BenchmarkSuggest(b *testing.B) {
 // evaluation set than they were when the floors were set (make eval for the figures).
 func TestEvalFloors(t *testing.T) {
 	all, _ := scoreBy(runEval(t), "tune")
-	floors := [4]float64{97, 95, 96, 97} // kind, stakeholder, organisation, language
+	floors := [4]float64{99, 99, 97, 99} // kind, stakeholder, organisation, language
 	for i, f := range evalFields {
 		if got := all.pct(i); got < floors[i] {
 			t.Errorf("%s right %.1f%% (%d/%d) on the tune split, floor %.0f%%: make eval shows the misses",

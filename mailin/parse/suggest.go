@@ -114,6 +114,9 @@ func newVocabulary() *vocabulary {
 	v.submission = v.list(
 		"submission*", "contribution*", "soumission*", "contribución", "contribuciones", "aportación", "aporte",
 		"вклад*", "предложени*", "提交", "意见", "意見", "مساهمة", "مقترح", "تقديم",
+		"comments", "commentaires", "comentarios", "observations", "observaciones", "замечани*", "комментари*",
+		"评论", "看法", "观点", "觀點", "تعليقات", "ملاحظات", "رأي", "views", "our view", "notre avis",
+		"nuestra opinión", "мнение", "позици*",
 		"input*", "our input", "recommendations", "apport*", "propositions", "aporte*", "propuestas", "материал*",
 		"意见书", "意見書", "مساهمتنا",
 	)
@@ -284,7 +287,9 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 	}
 	fresh = truncateBytes(fresh, maxSuggestSample)
 	subject := foldText(stripReplyPrefixes(p.Subject))
-	body := foldText(fresh)
+	// The salutation ("Dear organisers,") addresses the reader: it says nothing of
+	// what is asked.
+	body := foldText(v.dropSalutation(fresh))
 
 	kindSubject := subject
 	if _, ok := RefTag(p.Subject); ok {
@@ -302,12 +307,12 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 
 	sig := signatureLines(text, fresh)
 	lt := lineTerms{v: v, lines: map[string]foldedText{}}
-	s.Organisation = v.organisation(p, sig, lt)
+	s.Organisation = v.organisation(p, sig, lt, fresh)
 	if s.Organisation != "" {
 		s.Reasons = append(s.Reasons, "organisation: "+s.Organisation)
 	}
 	var why string
-	s.StakeholderType, why = v.stakeholderType(p, sig, lt)
+	s.StakeholderType, why = v.stakeholderType(p, sig, lt, fresh, s.Organisation)
 	s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)
 
 	s.Reasons = append(s.Reasons, lineReasons...)
@@ -392,7 +397,19 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if n, t := scored(v.formatWords); n > 0 {
 		add(store.KindFormat, n, "speaks of how the Forum is run: "+quoteReason(t))
 	}
+	if n, _ := scored(v.moderating); n > 0 {
+		if m, t := v.nominee.countIn(all); m > 0 {
+			add(store.KindHLTFNomination, 3, "with the person's "+quoteReason(t))
+		}
+	}
 	notice, noticeTerm := scored(v.otherKind)
+	if n, t := v.thanks.countIn(fs); n > 0 {
+		// A subject of thanks: a message that answers, not a contribution.
+		notice += 3 * n
+		if noticeTerm == "" {
+			noticeTerm = t
+		}
+	}
 	if onlyImages(p) && bodyRunes < 400 {
 		n, t := scored(v.photo)
 		reason := "a short text and a photograph"
@@ -491,7 +508,10 @@ func actionLineNumber(reason string) int {
 // of the name, the organisation header and the signature (2), read in the parts of
 // a line that are not a job title: "Policy Director, Digital Rights Foundation" is
 // a foundation, "Gerente de Asuntos Regulatorios" says nothing. Two points are needed.
-func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms) (string, string) {
+// An organisation well known in the field (by its domain or name) counts 3; when nothing
+// else decides, a sentence of the text that opens with an organisation of a type
+// ("Новосибирский государственный университет хотел бы…") counts 2.
+func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fresh, org string) (string, string) {
 	score := map[string]int{}
 	why := map[string][]string{}
 	add := func(typ string, n int, reason string) {
@@ -509,6 +529,8 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms) (str
 	acad, acadWhy := academicDomain(domain)
 	switch {
 	case domain == "" || v.isWebmail(domain):
+	case v.knownOrganisations[v.domainLabel(domain)] != "":
+		add(v.knownOrganisations[v.domainLabel(domain)], 3, "sender domain "+domain+" (known organisation)")
 	case tld == "int" || v.internationalDomains[domain] || hasParentIn(domain, v.internationalDomains):
 		add(store.StakeholderInternationalO, 3, "sender domain "+domain+" (international organisation)")
 	case gov:
@@ -583,6 +605,18 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms) (str
 	for typ, n := range wordScore {
 		score[typ] += n
 		why[typ] = append(why[typ], wordWhy[typ])
+	}
+	if typ := v.knownOrganisations[lettersOnly(org)]; typ != "" && score[typ] < 3 {
+		add(typ, 3, "organisation "+quoteReason(org)+" (known)")
+	}
+	top := 0
+	for _, n := range score {
+		top = max(top, n)
+	}
+	if top < 2 {
+		if typ, subject := v.sentenceSubject(fresh, lt); typ != "" {
+			add(typ, 2, "the text speaks for "+quoteReason(shorten(subject, 60)))
+		}
 	}
 	best, bestScore := store.StakeholderOther, 1
 	for _, typ := range []string{store.StakeholderInternationalO, store.StakeholderGovernment, store.StakeholderAcademia,
@@ -689,7 +723,22 @@ var displayNameOrgRE = regexp.MustCompile(`^(.+?)\s*(?:\||/|–|—| - |,|\()\s*
 // organisation word that is not a job title ("Policy Director, Digital Rights
 // Foundation" names the foundation), a signature line that spells the sender's
 // domain ("Globex Events" for globexevents.com), or the domain.
-func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms) string {
+//
+// Before the domain, when its name part is all there is: the organisation a sentence
+// of the text opens with ("Новосибирский государственный университет хотел бы…"), then
+// the last line of the signature when it is one short name that is not the sender's
+// ("香港社會服務聯會", «أورانج مصر»). A long name whose initials are the domain's name gets
+// them after it: "Autorité de régulation … et des postes (ARCEP)".
+func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms, fresh string) string {
+	org := v.organisationNamed(p, sig, lt, fresh)
+	if label := v.domainLabel(emailDomain(p.From.Email)); len(label) >= 3 && len(label) <= 8 && utf8.RuneCountInString(org) > 20 &&
+		initials(org) == label {
+		org += " (" + strings.ToUpper(label) + ")"
+	}
+	return org
+}
+
+func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fresh string) string {
 	if org := strings.TrimSpace(p.Headers[hdrOrganization]); org != "" {
 		return shorten(org, 120)
 	}
@@ -742,7 +791,24 @@ func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms) string 
 			}
 		}
 	}
-	return v.domainOrganisation(domain)
+	fromDomain := v.domainOrganisation(domain)
+	if fromDomain == "" {
+		return "" // a personal address: whoever signs, signs for themselves
+	}
+	named := ""
+	if _, head := v.sentenceSubject(fresh, lt); head != "" {
+		named = head
+	} else {
+		named = v.lastSignatureName(sig, p.From.Name, lt)
+	}
+	switch {
+	case named == "":
+		return fromDomain
+	case isAcronym(fromDomain):
+		// The domain's name is often the organisation's initials: keep both.
+		return shorten(named, 100) + " (" + fromDomain + ")"
+	}
+	return shorten(named, 120)
 }
 
 // endsSentence reports whether line ends with sentence punctuation (spaces after it

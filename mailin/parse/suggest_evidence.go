@@ -50,6 +50,19 @@ type evidence struct {
 	governmentBodies termList
 	// legalForms are the legal forms of companies (Ltd, ПАО, 有限公司).
 	legalForms termList
+	// nominee words name what comes with a person proposed (a CV, a biography): with
+	// the words of moderating, a nomination rather than a request to hold a session.
+	nominee termList
+	// thanks in a subject mark a message of thanks, no contribution.
+	thanks termList
+	// closings end a letter before the name ("Kind regards", «С уважением»).
+	closings termList
+	// greetings open a salutation line ("Dear organisers,", «Уважаемые коллеги!»).
+	greetings termList
+	// knownOrganisations are the stakeholder types of organisations well known in the
+	// consultation's field, by the name part of their domain or their name written
+	// without spaces ("yandexteam", "laquadraturedunet").
+	knownOrganisations map[string]string
 }
 
 // newEvidence adds the evidence lists to the vocabulary's term set.
@@ -64,7 +77,21 @@ func (v *vocabulary) newEvidence() {
 		"请问", "是否可以", "是否", "可以吗", "吗？", "如何", "請問", "是否可以",
 		"هل يمكن", "هل يجب", "هل التسجيل", "متى سيتم", "كيف يمكنني", "ما هي", "ما هو", "وما هي",
 	)
+	v.nominee = v.list("cv", "curriculum vitae", "biography", "bio", "biographie", "biografía", "hoja de vida",
+		"резюме", "биографи*", "简历", "簡歷", "السيرة الذاتية")
+	v.thanks = v.list("thanks", "thank you", "merci", "remerciement*", "gracias", "agradecimiento*", "спасибо",
+		"благодарност*", "感谢", "感謝", "谢谢", "謝謝", "شكر")
+	v.closings = v.list("regards", "kind regards", "best regards", "best", "sincerely", "yours", "thanks", "thank you",
+		"cordialement", "bien cordialement", "salutations", "sincères salutations", "saludos", "atentamente", "un saludo",
+		"cordiales saludos", "с уважением", "спасибо", "此致", "敬礼", "祝好", "谢谢", "謝謝", "مع التحية", "مع خالص التحية",
+		"وتفضلوا بقبول", "شكرا")
+	v.greetings = v.list("dear", "hello", "hi", "greetings", "good morning", "good afternoon", "to whom", "bonjour",
+		"bonsoir", "madame", "monsieur", "mesdames", "messieurs", "cher", "chère", "chers", "chères", "estimad*",
+		"hola", "buenos días", "buenas tardes", "buenas", "señor*", "уважаем*", "здравствуйте", "добрый день", "доброе утро",
+		"尊敬的", "您好", "你好", "各位", "السادة", "السيد", "السيدة", "مرحبا", "تحية", "الزملاء", "الأعزاء")
 	v.holding = v.list(
+		"tenir une", "tenir un", "accueillir une", "celebrar un", "celebrar una", "realizar un", "realizar una",
+		"llevar a cabo", "hold a", "hold an", "host a", "host an",
 		"organise", "organize", "organising", "organizing", "to hold", "host a", "convene", "to run a", "be reserved", "request a", "requests a",
 		"would like to request", "like to propose an", "like to propose a", "propose an interactive", "reserve", "slot",
 		"organiser", "organisons", "animer", "réserver", "créneau", "demande de séance", "demande d'organisation",
@@ -141,6 +168,32 @@ func (v *vocabulary) newEvidence() {
 	v.governmentBodies = v.list("ministry", "ministère", "ministerio", "министерств*", "وزارة", "embassy", "ambassade", "embajada", "permanent mission",
 		"mission permanente", "misión permanente", "постоянн* представительств*", "agency", "agence", "agencia", "агентств*",
 		"federal office", "office fédéral")
+	v.knownOrganisations = map[string]string{}
+	for typ, names := range map[string]string{
+		store.StakeholderPrivateSector: `huawei zte tencent alibaba alibabagroup baidu bytedance xiaomi lenovo chinamobile
+		chinatelecom chinaunicom microsoft google apple meta facebook amazon ibm cisco intel qualcomm ericsson nokia
+		orange vodafone telefonica deutschetelekom telekom bt swisscom proximus kpn telenor telia mtn safaricom
+		airtel bhartiairtel vodacom sonatel maroctelecom ooredoo etisalat eand stc zain du batelco omantel
+		atos capgemini thales sopra soprasteria orangebusiness yandex yandexteam kaspersky rostelecom mts megafon
+		beeline vk sber sberbank americamovil claro tigo millicom entel movistar liquid liquidtelecom econet
+		telkom samsung lg sony ntt kddi softbank sap siemens deloitte pwc kpmg ey accenture salesforce oracle
+		infosys tcs wipro tatacommunications reliance jio globe smart digicel inmarsat ses eutelsat starlink
+		spacex oneweb`,
+		store.StakeholderCivilSociety: `accessnow eff apc article19 hrw amnesty oxfam laquadrature laquadraturedunet
+		rocit privacyinternational derechosdigitales hiperderecho karisma r3d smex cipesa paradigmhq itforchange
+		digitalrightsfoundation edri internetwithoutborders internetsansfrontieres wikimedia mozilla
+		webfoundation globalpartners gp-digital gpdigital tacticaltech digitalwatch diplo diplofoundation
+		cis-india sflc bytesforall kictanet jonction cyberstewards citizenlab freedomhouse rsf cpj`,
+		store.StakeholderAcademia: `icann ietf w3c ripe afrinic apnic lacnic arin ieee etsi
+		mipt itmo tsinghua pku fudan zju sjtu hku cuhk kaist mit stanford harvard oxford
+		cambridge ethz epfl sorbonne sciencespo`,
+	} {
+		for _, n := range strings.Fields(names) {
+			if !strings.HasSuffix(n, "?") {
+				v.knownOrganisations[strings.ReplaceAll(n, "-", "")] = typ
+			}
+		}
+	}
 	v.governmentDomains = wordSet(`ofcom.org.uk arcep.fr admin.ch gc.ca bundesnetzagentur.de agcom.it cnmc.es
 	ancom.ro rtr.at bipt.be acma.gov.au ictqatar.qa anrt.ma inpt.ma ntra.gov.eg citc.gov.sa cra.gov.qa
 	trai.gov.in ncc.gov.ng ca.go.ke ucc.co.ug icasa.org.za nca.org.gh crc.gov.co ift.org.mx subtel.cl enacom.gob.ar
@@ -392,4 +445,150 @@ func (v *vocabulary) dropUnit(s string) string {
 		return s
 	}
 	return strings.TrimSpace(rest)
+}
+
+// dropSalutation drops the first line of a text when it is a salutation: a short line
+// that opens with a greeting ("Dear organisers,", «Уважаемые коллеги!», «尊敬的各位»),
+// asks nothing, ends there, and has more text after it.
+func (v *vocabulary) dropSalutation(text string) string {
+	trimmed := strings.TrimLeft(text, " \t\r\n")
+	line, rest, ok := strings.Cut(trimmed, "\n")
+	if !ok || strings.TrimSpace(rest) == "" || utf8.RuneCountInString(line) > 60 || strings.ContainsAny(line, "?？؟") {
+		return text
+	}
+	// "你好，請問…": a greeting that runs into the message is kept.
+	if end, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(line)); !strings.ContainsRune(",:!،，：！", end) && utf8.RuneCountInString(line) > 25 {
+		return text
+	}
+	folded := foldText(strings.TrimSpace(line))
+	for _, g := range v.greetings {
+		if !strings.HasPrefix(folded, g.folded) {
+			continue
+		}
+		next, _ := utf8.DecodeRuneInString(folded[len(g.folded):])
+		first, _ := utf8.DecodeRuneInString(g.folded)
+		if len(folded) == len(g.folded) || !unicode.IsLetter(next) || strings.HasSuffix(g.words[len(g.words)-1], "*") || anywhereRune(first) {
+			return rest
+		}
+	}
+	return text
+}
+
+// sentenceSubject finds a sentence of text that opens with an organisation: an
+// organisation word among its first five words ("Новосибирский государственный
+// университет хотел бы…", "La Universidad de Cuenca propone…"). It returns the type and
+// the words up to that organisation word.
+func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string) {
+	sentences := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟", r) })
+	for _, sentence := range sentences {
+		words := strings.Fields(sentence)
+		if len(words) < 4 || isAnyOf(foldText(words[0]), "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
+			"nuestro", "nuestros", "mi", "наш", "наша", "наше", "мой", "моя", "этот", "эта") {
+			continue // a signature line, not a sentence; "Our university" names nobody
+		}
+		for n := 1; n <= min(5, len(words)-1); n++ {
+			head := strings.Join(words[:n], " ")
+			ft := lt.get(head)
+			for _, st := range v.stakeholders {
+				if st.typ == store.StakeholderPrivateSector || st.typ == store.StakeholderCivilSociety {
+					continue // "company", "network", "foundation" open too many sentences
+				}
+				if c, _ := st.terms.countIn(ft); c > 0 {
+					// The name goes on while its words are capitalised: «Исполнительный
+					// комитет Содружества Независимых Государств направляет».
+					// A particle between two capitalised words belongs to the name: "Universidad
+					// Nacional de Rosario".
+					for n < len(words)-1 {
+						if startsUpper(words[n]) {
+							head += " " + words[n]
+							n++
+							continue
+						}
+						if n+1 < len(words)-1 && startsUpper(words[n+1]) && isAnyOf(foldText(words[n]), "de", "del", "of", "du", "des", "la", "for", "y", "et", "and", "d'") {
+							head += " " + words[n] + " " + words[n+1]
+							n += 2
+							continue
+						}
+						break
+					}
+					return st.typ, strings.Trim(head, " ,;:«»\"")
+				}
+			}
+		}
+	}
+	return "", ""
+}
+
+// lastSignatureName is the last line of a signature when it may be the name of an
+// organisation: short, one part (no commas or bars), not a sentence, no address,
+// number or job title, not a closing, and sharing no word with the sender's name.
+func (v *vocabulary) lastSignatureName(sig []string, sender string, lt lineTerms) string {
+	if len(sig) < 2 {
+		return ""
+	}
+	line := strings.TrimSpace(sig[len(sig)-1])
+	n := utf8.RuneCountInString(line)
+	if n < 3 || n > 60 || endsSentence(line) || listItemRE.MatchString(line) || len(lineSegments(line)) != 1 ||
+		strings.ContainsAny(line, "@:/0123456789+()") {
+		return ""
+	}
+	// In a script with capitals, a name of two words or more, each long word capitalised
+	// ("Redes Comunitárias", «Исполнительный комитет СНГ» aside, one lower-case word is
+	// allowed): "Unsubscribe" or a line of a bounce is no organisation.
+	words := strings.Fields(line)
+	cased, lower := false, 0
+	for _, w := range words {
+		// An initial ("K. Adeyemi") or an honorific ("Prof.", "Dr", "Mme") makes a person.
+		if bare := strings.TrimSuffix(w, "."); utf8.RuneCountInString(bare) == 1 && bare != w ||
+			isAnyOf(foldText(bare), "prof", "professor", "dr", "mr", "mrs", "ms", "mme", "mlle", "sr", "sra", "dra", "ing", "lic", "д-р") {
+			return ""
+		}
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsUpper(r) || unicode.IsLower(r) {
+			cased = true
+		}
+		if unicode.IsLower(r) && utf8.RuneCountInString(w) > 3 {
+			lower++
+		}
+	}
+	if cased && (len(words) < 2 || lower > 1) {
+		return ""
+	}
+	ft := lt.get(line)
+	if c, _ := v.jobTitles.countIn(ft); c > 0 {
+		return ""
+	}
+	if c, _ := v.closings.countIn(ft); c > 0 {
+		return ""
+	}
+	folded := " " + foldText(line) + " "
+	for _, w := range strings.Fields(foldText(sender)) {
+		if utf8.RuneCountInString(w) >= 2 && (strings.Contains(folded, " "+w+" ") || strings.Contains(folded, w) && !isASCII(w)) {
+			return ""
+		}
+	}
+	return line
+}
+
+// initials are the first letters, folded, of the words of a name that are not
+// articles or prepositions: "arcep" for "Autorité de régulation des communications
+// électroniques et des postes".
+func initials(name string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(foldText(name), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+		if i := strings.LastIndexByte(w, '\''); i >= 0 {
+			w = w[i+1:]
+		}
+		if w == "" || isAnyOf(w, "de", "des", "du", "la", "le", "les", "et", "of", "the", "and", "for", "del", "y", "el", "los", "las", "en", "pour", "para") {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(w)
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func startsUpper(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
 }
