@@ -95,6 +95,10 @@ type IngestPolicy struct {
 	AckWindow time.Duration
 	// HistoryCards gives history contributions cards too (WSISBOT_HISTORY_CARDS).
 	HistoryCards bool
+	// ArchiveImport, when set, is the archive import (BeginArchiveImport) the batch
+	// belongs to: every message is history whatever its date, and what is stored is
+	// counted in that import rather than the intake's (see import.go).
+	ArchiveImport int64
 	// AckPerSenderPerDay caps acknowledgements to one address over 24 hours (0: no cap),
 	// counted under AckKey (so a+1@x and a+2@x are one address).
 	AckPerSenderPerDay int

@@ -299,8 +299,8 @@ func (bc *batchContext) decideContribution(m *Inbound, now time.Time, noAck stri
 	lines := slices.DeleteFunc(slices.Clone(sg.ActionLines), func(a string) bool { return !ValidActionLine(a) })
 	c := newContribution{kind: kind, stakeholderType: st, organisation: sg.Organisation, lines: lines, reasons: sg.Reasons,
 		received: received, now: now, deadline: bc.phases.DeadlineFor(kind, received),
-		history: bc.pol.AckWindow > 0 && now.Sub(received) > bc.pol.AckWindow}
-	c.card = !c.history || bc.pol.HistoryCards
+		history: bc.pol.isHistory(received, now)}
+	c.card = !c.history || (bc.pol.HistoryCards && bc.pol.ArchiveImport == 0)
 
 	// A resubmission: the same sender sent the same attachment or the same title before.
 	subj := normSubject(m.Subject)
@@ -348,6 +348,9 @@ func (bc *batchContext) ackSuppression(m *Inbound, received, now time.Time) stri
 		if strings.EqualFold(our, to) || strings.EqualFold(our, m.FromEmail) {
 			return "the mail came from our own address (" + our + ")"
 		}
+	}
+	if pol.ArchiveImport != 0 {
+		return "history: imported from an archive (wsisbot import)"
 	}
 	if pol.AckWindow > 0 && now.Sub(received) > pol.AckWindow {
 		return fmt.Sprintf("history: it reached the mailbox %s ago, outside the %s acknowledgement window",

@@ -150,6 +150,10 @@ func namedQueries() []namedQuery {
 		{"queue-history-card", queueHistoryCardSQL},
 		{"search-history", searchHistorySQL},
 		{"queue-card", queueCardSQL},
+		// import.go
+		{"begin-archive-import", beginArchiveImportSQL},
+		{"count-archive", countArchiveSQL},
+		{"finish-archive-import", finishArchiveImportSQL},
 		// report_queries.go
 		{"report-rows", reportRowsSQL},
 		{"report-counts", reportCountsSQL},
