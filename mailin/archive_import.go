@@ -1,12 +1,14 @@
 package mailin
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,6 +26,9 @@ type ArchiveStore interface {
 	Ingest(ctx context.Context, b store.IngestBatch, pol store.IngestPolicy) ([]store.Ingested, error)
 	BeginArchiveImport(ctx context.Context, label string) (store.ArchiveImport, error)
 	FinishArchiveImport(ctx context.Context, id int64) (store.ArchiveImport, error)
+	// StoredCopies says which raw messages (Message-ID and SHA-256) are stored with
+	// those very bytes: they are counted as already stored without being parsed.
+	StoredCopies(ctx context.Context, ids, shas []string) (map[string]bool, error)
 }
 
 // ImportRequest says which archives to import and how.
@@ -82,6 +87,7 @@ type importBatch struct {
 	msgs    []store.Inbound
 	origins []string
 	read    int   // messages read for it, the ones left out included
+	stored  int   // messages read for it that the store holds already (not parsed)
 	bytes   int64 // BytesRead after it
 }
 
@@ -167,8 +173,14 @@ func Import(ctx context.Context, st ArchiveStore, pol store.IngestPolicy, req Im
 			if read == 0 {
 				return nil
 			}
+			held := 0
+			if !req.DryRun {
+				if raws, held, err = dropStored(gctx, st, raws); err != nil {
+					return fmt.Errorf("mailin: import: %w", err)
+				}
+			}
 			b := parseArchiveBatch(raws, req, lim, pol, now)
-			b.read, b.bytes = read, rd.BytesRead()
+			b.read, b.stored, b.bytes = read, held, rd.BytesRead()
 			report(func(p *ImportProgress) { p.Read += read; p.BytesRead = b.bytes })
 			select {
 			case batches <- b:
@@ -180,7 +192,11 @@ func Import(ctx context.Context, st ArchiveStore, pol store.IngestPolicy, req Im
 	g.Go(func() error {
 		for b := range batches {
 			rep.Read += b.read
-			rep.OutOfRange += b.read - len(b.msgs)
+			rep.AlreadyStored += b.stored
+			rep.OutOfRange += b.read - b.stored - len(b.msgs)
+			if b.stored > 0 {
+				report(func(p *ImportProgress) { p.AlreadyStored += b.stored })
+			}
 			if req.DryRun {
 				for i := range b.msgs {
 					rep.Kinds[b.msgs[i].Kind]++
@@ -255,6 +271,72 @@ func readBatch(ctx context.Context, rd *archive.Reader, n int, maxBytes int64) (
 		size += int64(len(m.Raw))
 	}
 	return out, len(out), nil
+}
+
+// dropStored leaves out the messages the store holds with the same bytes, which Ingest
+// would skip: a second import of the same archives costs a read and a hash of each
+// message, not a parse.
+func dropStored(ctx context.Context, st ArchiveStore, raws []archive.Message) ([]archive.Message, int, error) {
+	ids, shas := make([]string, len(raws)), make([]string, len(raws))
+	for i := range raws {
+		ids[i], shas[i] = headerMessageID(raws[i].Raw), store.SHA256Hex(raws[i].Raw)
+	}
+	held, err := st.StoredCopies(ctx, ids, shas)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(held) == 0 {
+		return raws, 0, nil
+	}
+	kept := raws[:0]
+	for i := range raws {
+		if !held[shas[i]] {
+			kept = append(kept, raws[i])
+		}
+	}
+	return kept, len(raws) - len(kept), nil
+}
+
+// headerMessageID is the Message-ID of a raw message's header, without angle brackets,
+// read quickly ("" when there is none): only to look the message up, with its hash.
+func headerMessageID(raw []byte) string {
+	h := raw
+	if end := bytes.Index(raw, []byte("\r\n\r\n")); end >= 0 {
+		h = raw[:end+2]
+	}
+	for len(h) > 0 {
+		line := h
+		if i := bytes.Index(h, []byte("\r\n")); i >= 0 {
+			line, h = h[:i], h[i+2:]
+		} else {
+			h = nil
+		}
+		if len(line) < 11 || !bytes.EqualFold(line[:11], []byte("message-id:")) {
+			continue
+		}
+		v := line[11:]
+		// Folded onto the next lines.
+		for len(h) > 0 && (h[0] == ' ' || h[0] == '\t') {
+			next := h
+			if i := bytes.Index(h, []byte("\r\n")); i >= 0 {
+				next, h = h[:i], h[i+2:]
+			} else {
+				h = nil
+			}
+			v = append(slices.Clip(v), next...)
+		}
+		open := bytes.IndexByte(v, '<')
+		if open < 0 {
+			return ""
+		}
+		end := bytes.IndexByte(v[open:], '>')
+		if end < 0 {
+			return ""
+		}
+		id := strings.Join(strings.Fields(string(v[open+1:open+end])), "")
+		return store.CleanText(id)
+	}
+	return ""
 }
 
 // parseArchiveBatch parses messages on every core but one (the other stores the batch

@@ -162,12 +162,18 @@ func TestImportArchivesAsHistoryOnce(t *testing.T) {
 		t.Errorf("import = %+v", rep.Import)
 	}
 
-	again, err := mailin.Import(ctx, st, testPolicy(), importRequest(dir), testLogger(t))
+	// The second time, what is stored with the same bytes is not even parsed: no
+	// message reaches Ingest.
+	counting := &countingArchiveStore{Store: st}
+	again, err := mailin.Import(ctx, counting, testPolicy(), importRequest(dir), testLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if again.Read != 9 || again.Stored != 0 || again.AlreadyStored != 9 {
 		t.Errorf("second import: %+v, want everything already stored", again)
+	}
+	if counting.messages != 0 {
+		t.Errorf("the second import handed %d messages to Ingest, want none", counting.messages)
 	}
 	if n := countOf(t, db, `SELECT count(*) FROM messages`); n != 9 {
 		t.Errorf("%d messages after the second import, want 9", n)
@@ -175,6 +181,17 @@ func TestImportArchivesAsHistoryOnce(t *testing.T) {
 	if n := countOf(t, db, `SELECT count(*) FROM outbox`); n != 2 {
 		t.Errorf("%d outbox items after the second import, want the 2 of the first", n)
 	}
+}
+
+// countingArchiveStore counts the messages handed to Ingest.
+type countingArchiveStore struct {
+	*store.Store
+	messages int
+}
+
+func (c *countingArchiveStore) Ingest(ctx context.Context, b store.IngestBatch, pol store.IngestPolicy) ([]store.Ingested, error) {
+	c.messages += len(b.Messages)
+	return c.Store.Ingest(ctx, b, pol)
 }
 
 // failingArchiveStore stores the first batches, then fails like a process that died.

@@ -45,6 +45,13 @@ const (
 	// countArchiveSQL adds to an import what a batch stored.
 	countArchiveSQL = `UPDATE archive_imports SET messages = messages + $2, contributions = contributions + $3, updated_at = $4
 		WHERE id = $1 AND finished_at IS NULL`
+	// storedCopiesSQL finds which of the raw messages ($2, SHA-256) are stored with those
+	// very bytes: under their Message-ID ($1, '' for none), or without one. Each key is
+	// looked up with its own index probe (see the prefetch queries).
+	storedCopiesSQL = `SELECT k.sha FROM unnest($1::text[], $2::text[]) AS k(id, sha)
+		WHERE CASE WHEN k.id <> '' THEN (SELECT true FROM messages m WHERE m.message_id = k.id AND m.kind <> 'duplicate'
+				AND m.raw_sha256 = k.sha LIMIT 1) END
+			OR (SELECT true FROM messages m WHERE m.raw_sha256 = k.sha AND m.message_id IS NULL AND m.kind <> 'duplicate' LIMIT 1)`
 	// finishArchiveImportSQL closes an import.
 	finishArchiveImportSQL = `UPDATE archive_imports SET finished_at = $2, updated_at = $2 WHERE id = $1 AND finished_at IS NULL
 		RETURNING ` + archiveImportColumns + `, false AS continued`
@@ -90,6 +97,28 @@ func (s *Store) countArchive(ctx context.Context, tx *sqlx.Tx, id int64, out []I
 		return fmt.Errorf("count archive import %d: %w", id, err)
 	}
 	return nil
+}
+
+// StoredCopies reports which of the raw messages whose Message-IDs (without angle
+// brackets, "" for none) and SHA-256 (hex) are given the store holds with those very
+// bytes: Ingest would skip them. A message it does not name may still be skipped by
+// Ingest (a duplicate stored before, say). ids and shas go in pairs.
+func (s *Store) StoredCopies(ctx context.Context, ids, shas []string) (map[string]bool, error) {
+	if len(ids) != len(shas) {
+		return nil, fmt.Errorf("store: stored copies: %d Message-IDs for %d hashes", len(ids), len(shas))
+	}
+	var got []string
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		return s.selectPrepared(ctx, tx, &got, storedCopiesSQL, textArray(ids), textArray(shas))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: stored copies: %w", err)
+	}
+	out := make(map[string]bool, len(got))
+	for _, sha := range got {
+		out[sha] = true
+	}
+	return out, nil
 }
 
 // FinishArchiveImport closes the import id and, when it stored anything, queues its

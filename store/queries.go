@@ -153,6 +153,7 @@ func namedQueries() []namedQuery {
 		// import.go
 		{"begin-archive-import", beginArchiveImportSQL},
 		{"count-archive", countArchiveSQL},
+		{"stored-copies", storedCopiesSQL},
 		{"finish-archive-import", finishArchiveImportSQL},
 		// report_queries.go
 		{"report-rows", reportRowsSQL},
