@@ -31,7 +31,7 @@ func writeBenchMbox(b *testing.B, dir string, n int) (string, int64) {
 	year := time.Date(2019, 1, 1, 8, 0, 0, 0, time.UTC)
 	for i := range n {
 		d := year.Add(time.Duration(i) * 7 * time.Minute)
-		o := imaptest.MailOptions{Run: fmt.Sprintf("mbox%d", n), Date: d, Pad: 3000 + (i*7919)%11000}
+		o := imaptest.MailOptions{Run: fmt.Sprintf("mbox%d", n), Date: d, Pad: 2500 + (i*7919)%9000}
 		if i%8 == 0 {
 			o.Attachment = 20<<10 + (i*131)%(20<<10)
 		}

@@ -99,6 +99,10 @@ func cmdImport(ctx context.Context, cfg *Config, logger *slog.Logger, args []str
 		prog.finish()
 	}
 	if err != nil {
+		if rep.Import.ID != 0 {
+			return fmt.Errorf("%w (import %d stopped after storing %d messages: run the same command again to continue it)",
+				err, rep.Import.ID, rep.Stored)
+		}
 		return err
 	}
 	printImportReport(stdout, rep, *dryRun)
