@@ -427,7 +427,7 @@ func (m *mboxReader) next() (Message, error) {
 	}
 	msg := Message{Received: m.pendingDate, Origin: fmt.Sprintf("%s:%d", m.path, m.pendingLine)}
 	m.pending = false
-	var buf []byte
+	buf := make([]byte, 0, 32<<10)
 	blank := false // the previous line was empty
 	for {
 		line, err := m.readLine()
