@@ -427,7 +427,7 @@ func (m *mboxReader) next() (Message, error) {
 	}
 	msg := Message{Received: m.pendingDate, Origin: fmt.Sprintf("%s:%d", m.path, m.pendingLine)}
 	m.pending = false
-	buf := make([]byte, 0, 32<<10)
+	var buf []byte
 	blank := false // the previous line was empty
 	for {
 		line, err := m.readLine()
