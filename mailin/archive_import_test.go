@@ -53,7 +53,16 @@ func quotingMessage(run string) []byte {
 		"From what we have seen, libraries matter.\r\n\r\nRegards,\r\nPat\r\n")
 }
 
-// archives writes an mbox file (three generated contributions and quotingMessage), a
+// replyMessage is Pat's follow-up of quotingMessage.
+func replyMessage(run string) []byte {
+	return []byte("From: Pat Quoter <pat." + run + "@ngo.example>\r\nTo: wsis-info@itu.int\r\n" +
+		"Subject: Re: Our contribution on Action Line C3\r\nDate: Mon, 21 Jan 2019 10:00:00 +0100\r\n" +
+		"Message-ID: <reply." + run + "@ngo.example>\r\nIn-Reply-To: <quoting." + run + "@ngo.example>\r\n" +
+		"Content-Type: text/plain; charset=utf-8\r\n\r\nPlease find our annex below.\r\n")
+}
+
+// archives writes an mbox file (three generated contributions, quotingMessage and its
+// follow-up), a
 // Maildir (two), a folder of .eml files (two, one nested) and one .eml file that is
 // not mail, all under one folder; it returns the folder.
 func archives(t testing.TB, run string) string {
@@ -65,6 +74,7 @@ func archives(t testing.TB, run string) string {
 		mbox.WriteString(mboxEntry(fmt.Sprintf("contributor.%d@example.org", i), d, imaptest.Mail(i, imaptest.MailOptions{Run: run, Date: d, Attachment: 2000})))
 	}
 	mbox.WriteString(mboxEntry("pat@ngo.example", year.Add(5*time.Hour), quotingMessage(run)))
+	mbox.WriteString(mboxEntry("pat@ngo.example", year.Add(6*time.Hour), replyMessage(run)))
 	writeFile(t, filepath.Join(dir, "thunderbird", "Inbox"), []byte(mbox.String()))
 	writeFile(t, filepath.Join(dir, "thunderbird", "Inbox.msf"), []byte("// <!-- <mdb:mork:z v=\"1.4\"/> -->\n"))
 	for i := 3; i < 5; i++ {
@@ -108,17 +118,21 @@ func TestImportArchivesAsHistoryOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Read != 9 || rep.Stored != 9 || rep.Contributions != 8 || rep.Quarantined != 1 || rep.AlreadyStored != 0 || len(rep.Skipped) != 1 {
+	if rep.Read != 10 || rep.Stored != 10 || rep.Contributions != 8 || rep.Quarantined != 1 || rep.Other != 1 || rep.AlreadyStored != 0 || len(rep.Skipped) != 1 {
 		t.Fatalf("first import: %+v", rep)
 	}
-	if n := countOf(t, db, `SELECT count(*) FROM messages`); n != 9 {
-		t.Fatalf("%d messages stored, want 9", n)
+	if n := countOf(t, db, `SELECT count(*) FROM messages`); n != 10 {
+		t.Fatalf("%d messages stored, want 10", n)
+	}
+	if n := countOf(t, db, `SELECT count(*) FROM messages m JOIN contributions c ON c.id = m.contribution_id
+		WHERE m.kind = 'follow_up' AND m.message_id = 'reply.`+run+`@ngo.example'`); n != 1 {
+		t.Errorf("the reply is not stored as a follow-up in its contribution's conversation")
 	}
 	if n := countOf(t, db, `SELECT count(*) FROM contributions WHERE history AND ack_status = 'suppressed'`); n != 8 {
 		t.Errorf("%d history contributions without acknowledgement, want 8", n)
 	}
 	if n := countOf(t, db, `SELECT count(*) FROM outbox WHERE kind IN ('ack_email', 'slack_card', 'slack_thread', 'slack_update')`); n != 0 {
-		t.Errorf("%d acknowledgements, cards or card notes queued for history, want none", n)
+		t.Errorf("%d acknowledgements, cards, card notes or updates queued for history, want none", n)
 	}
 	if n := countOf(t, db, `SELECT count(*) FROM outbox WHERE kind = 'slack_notice' AND payload->>'type' = 'quarantine'`); n != 1 {
 		t.Errorf("%d quarantine notices, want 1", n)
@@ -155,10 +169,10 @@ func TestImportArchivesAsHistoryOnce(t *testing.T) {
 	if err := db.Get(&before, `SELECT payload->>'messages' || ' ' || (payload->>'contributions') FROM outbox WHERE payload->>'type' = 'history_import'`); err != nil {
 		t.Fatal(err)
 	}
-	if before != "9 8" {
-		t.Errorf("summary counts %q, want 9 messages, 8 contributions", before)
+	if before != "10 8" {
+		t.Errorf("summary counts %q, want 10 messages, 8 contributions", before)
 	}
-	if rep.Import.Messages != 9 || rep.Import.FinishedAt == nil {
+	if rep.Import.Messages != 10 || rep.Import.FinishedAt == nil {
 		t.Errorf("import = %+v", rep.Import)
 	}
 
@@ -169,14 +183,14 @@ func TestImportArchivesAsHistoryOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Read != 9 || again.Stored != 0 || again.AlreadyStored != 9 {
+	if again.Read != 10 || again.Stored != 0 || again.AlreadyStored != 10 {
 		t.Errorf("second import: %+v, want everything already stored", again)
 	}
 	if counting.messages != 0 {
 		t.Errorf("the second import handed %d messages to Ingest, want none", counting.messages)
 	}
-	if n := countOf(t, db, `SELECT count(*) FROM messages`); n != 9 {
-		t.Errorf("%d messages after the second import, want 9", n)
+	if n := countOf(t, db, `SELECT count(*) FROM messages`); n != 10 {
+		t.Errorf("%d messages after the second import, want 10", n)
 	}
 	if n := countOf(t, db, `SELECT count(*) FROM outbox`); n != 2 {
 		t.Errorf("%d outbox items after the second import, want the 2 of the first", n)
@@ -228,7 +242,7 @@ func TestImportContinuesAfterAStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.Import.Continued || rep.Stored != 6 || rep.AlreadyStored != 3 || rep.Import.Messages != 9 || rep.Import.Contributions != 8 {
+	if !rep.Import.Continued || rep.Stored != 7 || rep.AlreadyStored != 3 || rep.Import.Messages != 10 || rep.Import.Contributions != 8 {
 		t.Errorf("second run: %+v (import %+v)", rep, rep.Import)
 	}
 	if n := countOf(t, db, qHistorySummaries); n != 1 {
@@ -244,7 +258,7 @@ func TestImportDryRunAndRange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Read != 9 || rep.Kinds[store.MsgContribution] != 8 || rep.Kinds[store.MsgQuarantined] != 1 || rep.Stored != 0 {
+	if rep.Read != 10 || rep.Kinds[store.MsgContribution] != 9 || rep.Kinds[store.MsgQuarantined] != 1 || rep.Stored != 0 {
 		t.Errorf("dry run: %+v", rep)
 	}
 	req := mailin.ImportRequest{Paths: []string{dir}, DryRun: true,
@@ -253,9 +267,9 @@ func TestImportDryRunAndRange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// In range: three of the mbox (11:00, 12:00, 15:00) and the Maildir's two; the
+	// In range: four of the mbox (11:00, 12:00, 15:00, 16:00) and the Maildir's two; the
 	// message that is not mail has no date but its file's (today).
-	if rep.Read != 9 || rep.OutOfRange != 9-5 {
-		t.Errorf("range: read %d, out of range %d; want 9 and 4", rep.Read, rep.OutOfRange)
+	if rep.Read != 10 || rep.OutOfRange != 10-6 {
+		t.Errorf("range: read %d, out of range %d; want 10 and 4", rep.Read, rep.OutOfRange)
 	}
 }

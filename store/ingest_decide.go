@@ -164,6 +164,10 @@ type decision struct {
 	// recent (actFollowUp): the message is not history; a history contribution without
 	// a card gets one.
 	recent bool
+	// archived (actFollowUp): the message comes from an archive import; when the
+	// contribution is history without a card, no thread note or card update is queued
+	// (they would wait for a card that never comes).
+	archived bool
 	// contribution is the new contribution (actNewContribution).
 	contribution newContribution
 	// human is what the person's copy becomes (actSupersede): a new contribution or a
@@ -245,11 +249,11 @@ func (bc *batchContext) decideHuman(m *Inbound, now time.Time) decision {
 				from = "no address"
 			}
 			return decision{act: actFollowUp, kind: MsgFollowUp, contributionID: cid, otherSender: true,
-				recent: !bc.pol.isHistory(m.InternalDate, now),
+				recent: !bc.pol.isHistory(m.InternalDate, now), archived: bc.pol.ArchiveImport != 0,
 				reason: why + "; from another sender (" + from + "), not a correspondent of the contribution"}
 		}
 		return decision{act: actFollowUp, kind: MsgFollowUp, reason: why, contributionID: cid,
-			recent: !bc.pol.isHistory(m.InternalDate, now)}
+			recent: !bc.pol.isHistory(m.InternalDate, now), archived: bc.pol.ArchiveImport != 0}
 	}
 	reason := m.KindReason
 	if reason == "" {
