@@ -93,6 +93,10 @@ func cmdImport(ctx context.Context, cfg *Config, logger *slog.Logger, args []str
 	prog := newProgressLine(stderr)
 	if prog != nil {
 		req.Progress = prog.update
+		// Log lines go above the progress line, not across it.
+		var lv slog.Level
+		_ = lv.UnmarshalText([]byte(cfg.LogLevel))
+		logger = slog.New(slog.NewTextHandler(prog, &slog.HandlerOptions{Level: lv}))
 	}
 	rep, err := mailin.Import(ctx, st, pol, req, logger)
 	if prog != nil {
@@ -165,6 +169,7 @@ type progressLine struct {
 	mu    sync.Mutex
 	last  time.Time
 	drawn bool
+	ended bool
 	p     mailin.ImportProgress
 }
 
@@ -207,9 +212,25 @@ func (l *progressLine) draw() {
 func (l *progressLine) finish() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !l.drawn && l.p.Read == 0 {
+	if l.ended || (!l.drawn && l.p.Read == 0) {
 		return
 	}
 	l.draw()
 	fmt.Fprintln(l.w)
+	l.ended = true
+}
+
+// Write writes a log line above the progress line: the line is cleared, the log line
+// written, and the progress drawn again below it.
+func (l *progressLine) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.drawn && !l.ended {
+		fmt.Fprint(l.w, "\r\x1b[K")
+	}
+	n, err := l.w.Write(p)
+	if l.drawn && !l.ended {
+		l.draw()
+	}
+	return n, err
 }

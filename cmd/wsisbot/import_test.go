@@ -103,6 +103,17 @@ func TestImportProgressOnlyOnATerminal(t *testing.T) {
 		!strings.HasSuffix(got, "\n") {
 		t.Errorf("progress line %q", got)
 	}
+	// A log line while the progress shows: the line is cleared, the log written on a
+	// line of its own, and the progress drawn again.
+	b.Reset()
+	l = &progressLine{w: &b}
+	l.update(mailin.ImportProgress{BytesRead: 10, TotalBytes: 100, Read: 1})
+	fmt.Fprint(l, "level=WARN msg=\"import: message quarantined\"\n")
+	l.finish()
+	lines := strings.Split(b.String(), "\r")
+	if len(lines) != 5 || !strings.HasPrefix(lines[2], "\x1b[Klevel=WARN") || !strings.HasSuffix(lines[2], "\n") || !strings.HasPrefix(lines[3], "[==") {
+		t.Errorf("a log line across the progress: %q", b.String())
+	}
 }
 
 func TestImportHelp(t *testing.T) {
