@@ -107,7 +107,7 @@ const (
 // otherSender records m, stored as message id in the conversation of c, as mail from
 // another sender: the mark, the event, the note in the card's thread and the card's
 // update. The status does not change.
-func (s *Store) otherSender(ctx context.Context, tx *sqlx.Tx, m *Inbound, c Contribution, id int64) error {
+func (s *Store) otherSender(ctx context.Context, tx *sqlx.Tx, m *Inbound, c Contribution, id int64, quiet bool) error {
 	if err := s.exec(ctx, tx, setOtherSenderSQL, id); err != nil {
 		return fmt.Errorf("mark other sender: %w", err)
 	}
@@ -115,6 +115,9 @@ func (s *Store) otherSender(ctx context.Context, tx *sqlx.Tx, m *Inbound, c Cont
 		map[string]any{"message": id, "from": strings.ToLower(m.FromEmail), "subject": m.Subject, "why": m.KindReason})
 	if err != nil {
 		return err
+	}
+	if quiet {
+		return nil
 	}
 	if err := s.enqueueThreadNote(ctx, tx, c.ID, fmt.Sprintf("othersender:%d", id), ThreadNote{Type: NoteOtherSender, MessageID: id}); err != nil {
 		return err

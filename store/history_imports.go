@@ -21,6 +21,9 @@ import (
 
 // isHistory says whether mail that reached the mailbox at received is history at now.
 func (p IngestPolicy) isHistory(received, now time.Time) bool {
+	if p.ArchiveImport != 0 {
+		return true
+	}
 	if received.IsZero() {
 		received = now
 	}
@@ -61,6 +64,9 @@ const (
 // contributions among them) to the open import. Nothing is counted when history gets
 // cards: the channel then sees each of them.
 func (s *Store) countHistory(ctx context.Context, tx *sqlx.Tx, pol IngestPolicy, msgs []Inbound, out []Ingested) error {
+	if pol.ArchiveImport != 0 {
+		return s.countArchive(ctx, tx, pol.ArchiveImport, out)
+	}
 	if pol.HistoryCards || pol.AckWindow <= 0 {
 		return nil
 	}

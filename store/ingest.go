@@ -117,6 +117,10 @@ type IngestPolicy struct {
 	AckWindow time.Duration
 	// HistoryCards gives history contributions cards too (WSISBOT_HISTORY_CARDS).
 	HistoryCards bool
+	// ArchiveImport, when set, is the archive import (BeginArchiveImport) the batch
+	// belongs to: every message is history whatever its date, and what is stored is
+	// counted in that import rather than the intake's (see import.go).
+	ArchiveImport int64
 	// AckPerSenderPerDay caps acknowledgements to one address over 24 hours (0: no cap),
 	// counted under AckKey (so a+1@x and a+2@x are one address).
 	AckPerSenderPerDay int
@@ -523,9 +527,12 @@ func (s *Store) followUp(ctx context.Context, tx *sqlx.Tx, m *Inbound, d decisio
 		return res, err
 	}
 	res.MessageRowID, res.Kind, res.Reason, res.ContributionID, res.Ref = id, m.Kind, d.reason, c.ID, c.Ref
+	// Archived mail following up a history contribution without a card: its
+	// conversation and audit trail only (see archiveQuiet).
+	quiet := archiveQuiet(d, c)
 	if d.otherSender {
 		res.OtherSender = true
-		return res, s.otherSender(ctx, tx, m, c, id)
+		return res, s.otherSender(ctx, tx, m, c, id, quiet)
 	}
 	evID, err := s.insertEvent(ctx, tx, c.ID, m.FromEmail, ActionFollowUp, "", "", map[string]any{"message": id, "subject": m.Subject})
 	if err != nil {
@@ -536,6 +543,9 @@ func (s *Store) followUp(ctx context.Context, tx *sqlx.Tx, m *Inbound, d decisio
 	}
 	if err := s.cardHistoryOnFollowUp(ctx, tx, c, id, d.recent); err != nil {
 		return res, err
+	}
+	if quiet {
+		return res, nil
 	}
 	if err := s.enqueueThreadNote(ctx, tx, c.ID, fmt.Sprintf("followup:%d", id), ThreadNote{Type: NoteFollowUp, MessageID: id}); err != nil {
 		return res, err

@@ -167,6 +167,10 @@ type decision struct {
 	// recent (actFollowUp): the message is not history; a history contribution without
 	// a card gets one.
 	recent bool
+	// archived (actFollowUp): the message comes from an archive import; when the
+	// contribution is history without a card, no thread note or card update is queued
+	// (they would wait for a card that never comes).
+	archived bool
 	// contribution is the new contribution (actNewContribution).
 	contribution newContribution
 	// human is what the person's copy becomes (actSupersede): a new contribution or a
@@ -256,11 +260,11 @@ func (bc *batchContext) decideHuman(m *Inbound, now time.Time) decision {
 				from = "no address"
 			}
 			return decision{act: actFollowUp, kind: MsgFollowUp, contributionID: cid, otherSender: true,
-				recent: !bc.pol.isHistory(m.InternalDate, now),
+				recent: !bc.pol.isHistory(m.InternalDate, now), archived: bc.pol.ArchiveImport != 0,
 				reason: why + "; from another sender (" + from + "), not a correspondent of the contribution"}
 		}
 		return decision{act: actFollowUp, kind: MsgFollowUp, reason: why, contributionID: cid,
-			recent: !bc.pol.isHistory(m.InternalDate, now)}
+			recent: !bc.pol.isHistory(m.InternalDate, now), archived: bc.pol.ArchiveImport != 0}
 	}
 	reason := m.KindReason
 	if reason == "" {
@@ -310,8 +314,8 @@ func (bc *batchContext) decideContribution(m *Inbound, now time.Time, noAck stri
 	lines := slices.DeleteFunc(slices.Clone(sg.ActionLines), func(a string) bool { return !ValidActionLine(a) })
 	c := newContribution{kind: kind, stakeholderType: st, organisation: sg.Organisation, lines: lines, reasons: sg.Reasons,
 		received: received, now: now, deadline: bc.phases.DeadlineFor(kind, received),
-		history: bc.pol.AckWindow > 0 && now.Sub(received) > bc.pol.AckWindow}
-	c.card = !c.history || bc.pol.HistoryCards
+		history: bc.pol.isHistory(received, now)}
+	c.card = !c.history || (bc.pol.HistoryCards && bc.pol.ArchiveImport == 0)
 	bc.applyLearned(m, &c)
 
 	// A resubmission: the same sender sent the same attachment or the same title before.
@@ -360,6 +364,9 @@ func (bc *batchContext) ackSuppression(m *Inbound, received, now time.Time) stri
 		if strings.EqualFold(our, to) || strings.EqualFold(our, m.FromEmail) {
 			return "the mail came from our own address (" + our + ")"
 		}
+	}
+	if pol.ArchiveImport != 0 {
+		return "history: imported from an archive (wsisbot import)"
 	}
 	if pol.AckWindow > 0 && now.Sub(received) > pol.AckWindow {
 		return fmt.Sprintf("history: it reached the mailbox %s ago, outside the %s acknowledgement window",

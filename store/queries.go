@@ -172,6 +172,11 @@ func namedQueries() []namedQuery {
 		{"queue-history-card", queueHistoryCardSQL},
 		{"search-history", searchHistorySQL},
 		{"queue-card", queueCardSQL},
+		// import.go
+		{"begin-archive-import", beginArchiveImportSQL},
+		{"count-archive", countArchiveSQL},
+		{"stored-copies", storedCopiesSQL},
+		{"finish-archive-import", finishArchiveImportSQL},
 		// report_queries.go
 		{"report-rows", reportRowsSQL},
 		{"report-counts", reportCountsSQL},

@@ -31,6 +31,7 @@ Commands:
   serve     run the intake, the mailer and the Slack desk (migrates first)
   migrate   apply the database migrations and exit
   resync    read a folder again and store what the database lacks (after a restore)
+  import    store mail archives (mbox, Maildir, .eml) as history, exactly once
   export    write every contribution as csv, json or xlsx
   report    write the consultation at a glance: an HTML page and an XLSX workbook
   phases    print the phases and deadlines relative to now
@@ -88,6 +89,7 @@ Flags:
   --dry-run            list what would be read; store nothing
   --no-ack             queue no acknowledgement for what is new to the database
 `,
+		"import": importHelp,
 		"export": `Usage: wsisbot export [--format csv|json|xlsx] [--out FILE]
 
 Write every contribution, with attachments and audit trail.
@@ -228,6 +230,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 		return cmdReport(ctx, cfg, rest, stdout)
 	case "resync":
 		return cmdResync(ctx, cfg, logger, rest, stdout)
+	case "import":
+		return cmdImport(ctx, cfg, logger, rest, stdout, stderr)
 	case "demo":
 		return cmdDemo(ctx, cfg, logger, rest, stdout)
 	}
