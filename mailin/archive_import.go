@@ -383,6 +383,7 @@ func archiveInbound(m *archive.Message, mailbox string, lim parse.Limits, pol st
 		parsed, err := safeParse(m.Raw, lim)
 		in = ToInbound(m.Raw, 0, 0, m.Received, mailbox, parsed, err, pol)
 	}
+	in.MailboxName = mailbox // the card and the export say it came from the archive
 	if in.InternalDate.IsZero() {
 		in.InternalDate = in.Date
 	}

@@ -162,6 +162,14 @@ func TestImportArchivesAsHistoryOnce(t *testing.T) {
 	if first := received[0].UTC(); !first.Equal(time.Date(2019, 1, 20, 10, 0, 0, 0, time.UTC)) {
 		t.Errorf("first received %v, want the mbox \"From \" line's date", first)
 	}
+	// The card and the export say where imported mail came from.
+	var names []string
+	if err := db.Select(&names, `SELECT DISTINCT mailbox_name FROM contributions`); err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != 1 || names[0] != "archive" {
+		t.Errorf("imported contributions' mailboxes %q, want only \"archive\"", names)
+	}
 	if n := countOf(t, db, qHistorySummaries); n != 1 {
 		t.Fatalf("%d history summaries, want 1", n)
 	}
