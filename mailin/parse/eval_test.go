@@ -247,7 +247,8 @@ func TestEvalReport(t *testing.T) {
 }
 
 // TestEvalSet checks the evaluation set covers what it must: the six languages, every
-// kind and stakeholder type at least 15 times, about a third held out.
+// kind and stakeholder type at least 15 times, at least a quarter held out and at least
+// two fifths left to tune (the h2- files are a second, blind held-out set).
 func TestEvalSet(t *testing.T) {
 	labels := loadEvalLabels(t)
 	if len(labels) < 150 {
@@ -286,8 +287,8 @@ func TestEvalSet(t *testing.T) {
 			t.Errorf("language %s: %d messages, want at least 20", lang, n)
 		}
 	}
-	if holdout*4 < len(labels) || holdout*5 > 2*len(labels) {
-		t.Errorf("%d of %d held out, want about a third", holdout, len(labels))
+	if holdout*4 < len(labels) || (len(labels)-holdout)*5 < 2*len(labels) {
+		t.Errorf("%d of %d held out, want at least a quarter held out and two fifths to tune", holdout, len(labels))
 	}
 }
 
