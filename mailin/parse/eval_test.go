@@ -251,9 +251,9 @@ func TestEvalReport(t *testing.T) {
 }
 
 // TestEvalSet checks the evaluation set covers what it must: the six languages, every
-// kind and stakeholder type at least 15 times. The holdout split may be empty: a fresh
-// one, written by someone who has not seen the word lists, is added as files labelled
-// "holdout"; when present it is at least a fifth of the set.
+// kind and stakeholder type at least 15 times. The holdout split (the h2- files, written
+// without looking at the word lists) is, when present, between a fifth and two fifths of
+// the set.
 func TestEvalSet(t *testing.T) {
 	labels := loadEvalLabels(t)
 	if len(labels) < 150 {
