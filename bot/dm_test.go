@@ -211,7 +211,9 @@ func TestDigestSaysWhoHoldsWhat(t *testing.T) {
 	d.interact(d.click("U1", b, button(actTake, b)))
 	d.assign("U1", "U2", c)
 	d.interact(d.click("U3", e, button(actTake, e)))
-	storetest.Eventually(t, 10*time.Second, "the assignments", func() bool { return d.get(e.ID).Assignee == "U3" })
+	storetest.Eventually(t, 10*time.Second, "the assignments", func() bool {
+		return d.get(a.ID).Assignee == "U1" && d.get(b.ID).Assignee == "U1" && d.get(c.ID).Assignee == "U2" && d.get(e.ID).Assignee == "U3"
+	})
 	if _, err := d.st.CloseContribution(context.Background(), e.ID, "U3", store.OutcomeSpam, ""); err != nil {
 		t.Fatal(err)
 	}
