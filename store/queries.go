@@ -144,6 +144,9 @@ func namedQueries() []namedQuery {
 		{"claim-every", claimEverySQL},
 		{"slack-file", slackFileSQL},
 		{"save-slack-file", saveSlackFileSQL},
+		// search.go
+		{"find-contributions-text", searchContributionsTextSQL},
+		{"find-contributions-filter", searchContributionsFilterSQL},
 		// history_imports.go
 		{"count-history", countHistorySQL},
 		{"close-history-import", closeHistoryImportSQL},
