@@ -31,8 +31,8 @@ type SearchResult struct {
 	Total         int // how many match in all
 }
 
-// searchFilterSQL is the filters of a Search, on contributions c ($3 to $10).
-const searchFilterSQL = `($3 = '' OR coalesce(c.kind, c.kind_suggested, '') = $3)
+// searchFilterClause is the filters of a Search, on contributions c ($3 to $10).
+const searchFilterClause = `($3 = '' OR coalesce(c.kind, c.kind_suggested, '') = $3)
 		AND (cardinality($4::text[]) = 0 OR c.status = ANY($4::text[]))
 		AND (NOT $5 OR c.status <> 'closed')
 		AND ($6 = '' OR coalesce(c.stakeholder_type, c.stakeholder_type_suggested, '') = $6)
@@ -62,12 +62,12 @@ const (
 		)
 		SELECT ` + contributionColumns + `, count(*) OVER () AS total
 		FROM contributions c
-		WHERE c.id IN (SELECT id FROM hits) AND ` + searchFilterSQL + `
+		WHERE c.id IN (SELECT id FROM hits) AND ` + searchFilterClause + `
 		ORDER BY (c.ref = upper($1) OR lower(c.from_email) = lower($1)) DESC, c.received_at DESC, c.id DESC
 		LIMIT $10 OFFSET $11`
 	searchContributionsFilterSQL = `SELECT ` + contributionColumns + `, count(*) OVER () AS total
 		FROM contributions c
-		WHERE $1 = '' AND $2 = '' AND ` + searchFilterSQL + `
+		WHERE $1 = '' AND $2 = '' AND ` + searchFilterClause + `
 		ORDER BY c.received_at DESC, c.id DESC
 		LIMIT $10 OFFSET $11`
 )
