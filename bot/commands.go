@@ -20,7 +20,7 @@ const commandName = "/wsis"
 
 const commandHelp = "*/wsis* — the consultation's intake desk\n" +
 	"• `/wsis status` — counts by status, kind, stakeholder type and phase; what is due next\n" +
-	"• `/wsis find <text | reference | email>` — find contributions\n" +
+	"• `/wsis find <text | reference | email> [kind:… status:… type:… late mine assignee:@… page:N]` — find contributions, in any of the six languages\n" +
 	"• `/wsis find --history [text]` — contributions stored as history (mail already old when first read), which have no cards\n" +
 	"• `/wsis show <reference>` — one contribution\n" +
 	"• `/wsis card <reference>` — post the card of a contribution that has none (history)\n" +
@@ -52,7 +52,7 @@ func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
 			}
 		}
 	case "find", "search":
-		text, err = b.findText(ctx, arg)
+		text, blocks, err = b.findCommand(ctx, arg, cmd.UserID)
 	case "show":
 		text, err = b.showText(ctx, arg)
 	case "card":
@@ -154,61 +154,6 @@ func (b *Bot) statusText(ctx context.Context) (string, error) {
 		fmt.Fprintf(&s, "*Due next:* %s, %s (%s); %d open against it.\n", escapeMrkdwn(d.Name), d.Date.Format("2 January 2006"), b.daysLeftText(d, now), st.ByDeadline[d.Name])
 	} else {
 		s.WriteString("*Due next:* every deadline has passed.\n")
-	}
-	return s.String(), nil
-}
-
-func (b *Bot) findText(ctx context.Context, q string) (string, error) {
-	history := false
-	var words []string
-	for _, w := range strings.Fields(q) {
-		if strings.EqualFold(w, "--history") {
-			history = true
-			continue
-		}
-		words = append(words, w)
-	}
-	q = strings.Join(words, " ")
-	if q == "" && !history {
-		return "What should I look for? `/wsis find <text | reference | email>`, or `/wsis find --history` for mail stored as history", nil
-	}
-	const limit = 20
-	var cs []store.Contribution
-	var err error
-	if history {
-		cs, err = b.st.SearchHistory(ctx, q, limit+1)
-	} else {
-		cs, err = b.st.SearchContributions(ctx, q, limit+1)
-	}
-	if err != nil {
-		return "", err
-	}
-	var s strings.Builder
-	switch {
-	case len(cs) == 0 && history && q == "":
-		return "No contribution is stored as history.", nil
-	case len(cs) == 0 && history:
-		return "No contribution stored as history matches “" + escapeMrkdwn(q) + "”.", nil
-	case len(cs) == 0:
-		return "Nothing matches “" + escapeMrkdwn(q) + "”.", nil
-	case history && q == "":
-		s.WriteString("*Contributions stored as history* (already old when first read; no cards), newest first:\n")
-	case history:
-		fmt.Fprintf(&s, "*Contributions stored as history matching “%s”:*\n", cut(escapeMrkdwn(q), 100))
-	default:
-		fmt.Fprintf(&s, "*Contributions matching “%s”:*\n", cut(escapeMrkdwn(q), 100))
-	}
-	now := b.clock.Now()
-	for i, c := range cs {
-		if i == limit {
-			s.WriteString("… and more: narrow the search.\n")
-			break
-		}
-		line := b.contributionLine(c, now)
-		if c.History {
-			line += " · 🗄️ history, received " + b.genevaDate(c.ReceivedAt)
-		}
-		s.WriteString(line + "\n")
 	}
 	return s.String(), nil
 }

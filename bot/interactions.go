@@ -158,6 +158,12 @@ func (b *Bot) onBlockActions(ctx context.Context, ic slack.InteractionCallback) 
 			}
 			continue
 		}
+		if a.BlockID == findBlockID {
+			if b.authorize(ctx, user, a.ActionID, reply) {
+				b.onFindPage(ctx, ic, a, reply)
+			}
+			continue
+		}
 		cid, ok := cardBlockID(a.BlockID)
 		if !ok {
 			continue
