@@ -44,27 +44,37 @@ const searchFilterClause = `($3 = '' OR coalesce(c.kind, c.kind_suggested, '') =
 // 00017), or PostgreSQL cannot use them.
 const (
 	searchContributionsTextSQL = `WITH hits AS (
-			SELECT c.id FROM contributions c
-			WHERE wsis_search_vector(c.language, c.subject || ' ' || c.from_name || ' ' || c.from_email || ' ' ||
-				c.organisation || ' ' || c.organisation_suggested) @@ wsis_search_query($1)
-			UNION
-			SELECT c.id FROM contributions c
-			WHERE c.ref = upper($1) OR lower(c.from_email) = lower($1) OR c.ref ILIKE $2 OR c.subject ILIKE $2
-				OR c.from_name ILIKE $2 OR c.from_email ILIKE $2 OR c.organisation ILIKE $2
-				OR c.organisation_suggested ILIKE $2
-			UNION
-			SELECT m.contribution_id FROM messages m
+			SELECT c.id, true AS exact FROM contributions c
+			WHERE c.ref = upper($1) OR lower(c.from_email) = lower($1)
+			UNION ALL
+			SELECT c.id, false FROM contributions c
+			WHERE wsis_search_vector(c.language, c.ref || ' ' || c.subject || ' ' || c.from_name || ' ' ||
+				c.from_email || ' ' || c.organisation || ' ' || c.organisation_suggested) @@ wsis_search_query($1)
+			UNION ALL
+			SELECT m.contribution_id, false FROM messages m
 			WHERE m.contribution_id IS NOT NULL
 				AND wsis_search_vector(m.language, m.subject || ' ' || m.text_body) @@ wsis_search_query($1)
-			UNION
-			SELECT m.contribution_id FROM attachments a JOIN messages m ON m.id = a.message_id
+			UNION ALL
+			SELECT m.contribution_id, false FROM attachments a JOIN messages m ON m.id = a.message_id
 			WHERE wsis_search_vector('', a.filename) @@ wsis_search_query($1) AND m.contribution_id IS NOT NULL
+			UNION ALL
+			-- Text that gives no term (one Chinese character, say): its substring.
+			SELECT c.id, false FROM contributions c
+			WHERE numnode(wsis_search_query($1)) = 0 AND (c.subject ILIKE $2 OR c.from_name ILIKE $2
+				OR c.organisation ILIKE $2 OR c.organisation_suggested ILIKE $2)
+		), found AS (
+			SELECT id AS found_id, bool_or(exact) AS found_exact FROM hits GROUP BY id
+		), page AS (
+			SELECT c.id AS page_id, f.found_exact AS page_exact, c.received_at AS page_received,
+				count(*) OVER () AS total
+			FROM contributions c JOIN found f ON f.found_id = c.id
+			WHERE ` + searchFilterClause + `
+			ORDER BY f.found_exact DESC, c.received_at DESC, c.id DESC
+			LIMIT $10 OFFSET $11
 		)
-		SELECT ` + contributionColumns + `, count(*) OVER () AS total
-		FROM contributions c
-		WHERE c.id IN (SELECT id FROM hits) AND ` + searchFilterClause + `
-		ORDER BY (c.ref = upper($1) OR lower(c.from_email) = lower($1)) DESC, c.received_at DESC, c.id DESC
-		LIMIT $10 OFFSET $11`
+		SELECT ` + contributionColumns + `, p.total
+		FROM contributions JOIN page p ON p.page_id = contributions.id
+		ORDER BY p.page_exact DESC, p.page_received DESC, p.page_id DESC`
 	searchContributionsFilterSQL = `SELECT ` + contributionColumns + `, count(*) OVER () AS total
 		FROM contributions c
 		WHERE $1 = '' AND $2 = '' AND ` + searchFilterClause + `

@@ -2,9 +2,10 @@
 -- /wsis find searches subjects, text, senders, organisations and attachment names in the
 -- six languages with PostgreSQL's full-text search, from expression indexes (nothing is
 -- stored twice). A text is normalised the same way when it is indexed and when it is
--- searched for (wsis_search_norm): lower case, Latin accents folded ("révisée" is
--- "revisee"), Arabic diacritics and tatweel removed and the forms of alef, yeh and teh
--- marbuta joined, ё read as е, and . _ - / @ read as spaces (file names, addresses).
+-- searched for (wsis_search_norm): accents folded ("révisée" is "revisee", ё is е; by
+-- Unicode decomposition, without the unaccent extension), Arabic diacritics and tatweel
+-- removed and the forms of alef, yeh and teh marbuta joined, and . _ - / @ read as
+-- spaces (file names, addresses); the stemmers lower the case.
 -- Words are indexed as they are ('simple') and as the stemmer of the text's language
 -- has them (english, french, spanish, russian, arabic). Chinese does not put spaces
 -- between words: every two neighbouring CJK characters are indexed as one term
@@ -14,9 +15,8 @@
 -- +goose StatementBegin
 CREATE FUNCTION wsis_search_norm(t text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT translate(regexp_replace(lower(t), '[\u064B-\u065F\u0670\u0640]', '', 'g'),
-        'àáâãäåāăąçćčďèéêëēėęěìíîïīįłñńňòóôõöøōőřśšşțťùúûüūůűýÿžźżÀÁÂÃÄÅĀĂĄÇĆČĎÈÉÊËĒĖĘĚÌÍÎÏĪĮŁÑŃŇÒÓÔÕÖØŌŐŘŚŠŞȚŤÙÚÛÜŪŮŰÝŸŽŹŻёЁأإآٱىة._-/@',
-        'aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorsssttuuuuuuuyyzzzaaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorsssttuuuuuuuyyzzzееاااايه     ')
+    SELECT replace(replace(regexp_replace(regexp_replace(normalize(t, NFD),
+        '[\u0300-\u036f\u064B-\u065F\u0670\u0640]', '', 'g'), '[._/@-]', ' ', 'g'), 'ى', 'ي'), 'ة', 'ه')
 $$;
 -- +goose StatementEnd
 
@@ -54,15 +54,26 @@ $$;
 -- +goose StatementEnd
 
 -- wsis_search_vector: what is indexed of a text in language lang. Only its first 60,000
--- characters for words and 20,000 for CJK bigrams: a tsvector is limited to 1 MB, and
--- a text that exceeded it would make storing its message fail.
+-- characters: a tsvector is limited to 1 MB, and a text that exceeded it would make
+-- storing its message fail; CJK bigrams of its first 20,000 only, for the same reason.
 -- +goose StatementBegin
 CREATE FUNCTION wsis_search_vector(lang text, t text) RETURNS tsvector
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT to_tsvector('pg_catalog.simple', w) || to_tsvector(wsis_search_config(lang), w)
-            || to_tsvector('pg_catalog.simple', wsis_search_bigrams(left(n, 20000)))
-    FROM (SELECT n, wsis_search_words(left(n, 60000)) AS w
-          FROM (SELECT wsis_search_norm(coalesce(t, '')) AS n) AS x) AS y
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    n text := wsis_search_norm(left(coalesce(t, ''), 60000));
+    w text := n;
+    cfg regconfig := wsis_search_config(lang);
+    v tsvector;
+BEGIN
+    IF n ~ '[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]' THEN
+        w := wsis_search_words(n);
+        v := to_tsvector('pg_catalog.simple', wsis_search_bigrams(left(n, 20000)));
+    END IF;
+    IF cfg = 'pg_catalog.simple'::regconfig THEN
+        RETURN to_tsvector('pg_catalog.simple', w) || coalesce(v, ''::tsvector);
+    END IF;
+    RETURN to_tsvector('pg_catalog.simple', w) || to_tsvector(cfg, w) || coalesce(v, ''::tsvector);
+END
 $$;
 -- +goose StatementEnd
 
@@ -70,21 +81,29 @@ $$;
 -- is or as one of the five stemmers has it; every CJK bigram must be there.
 -- +goose StatementBegin
 CREATE FUNCTION wsis_search_query(q text) RETURNS tsquery
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN numnode(wq) = 0 THEN cq WHEN numnode(cq) = 0 THEN wq ELSE wq && cq END
-    FROM (SELECT plainto_tsquery('pg_catalog.simple', w) || plainto_tsquery('pg_catalog.english', w)
-                || plainto_tsquery('pg_catalog.french', w) || plainto_tsquery('pg_catalog.spanish', w)
-                || plainto_tsquery('pg_catalog.russian', w) || plainto_tsquery('pg_catalog.arabic', w) AS wq,
-                 plainto_tsquery('pg_catalog.simple', wsis_search_bigrams(n)) AS cq
-          FROM (SELECT n, wsis_search_words(n) AS w
-                FROM (SELECT wsis_search_norm(coalesce(q, '')) AS n) AS x) AS y) AS z
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    n text := wsis_search_norm(coalesce(q, ''));
+    w text := wsis_search_words(n);
+    wq tsquery := plainto_tsquery('pg_catalog.simple', w) || plainto_tsquery('pg_catalog.english', w)
+        || plainto_tsquery('pg_catalog.french', w) || plainto_tsquery('pg_catalog.spanish', w)
+        || plainto_tsquery('pg_catalog.russian', w) || plainto_tsquery('pg_catalog.arabic', w);
+    cq tsquery := plainto_tsquery('pg_catalog.simple', wsis_search_bigrams(n));
+BEGIN
+    IF numnode(wq) = 0 THEN
+        RETURN cq;
+    ELSIF numnode(cq) = 0 THEN
+        RETURN wq;
+    END IF;
+    RETURN wq && cq;
+END
 $$;
 -- +goose StatementEnd
 
 -- The three indexes /wsis find reads, one per table; the queries repeat these
 -- expressions exactly (store/search.go).
 CREATE INDEX contributions_search_idx ON contributions USING gin (wsis_search_vector(language,
-    subject || ' ' || from_name || ' ' || from_email || ' ' || organisation || ' ' || organisation_suggested));
+    ref || ' ' || subject || ' ' || from_name || ' ' || from_email || ' ' || organisation || ' ' || organisation_suggested));
 CREATE INDEX messages_search_idx ON messages USING gin (wsis_search_vector(language, subject || ' ' || text_body))
     WHERE contribution_id IS NOT NULL;
 CREATE INDEX attachments_search_idx ON attachments USING gin (wsis_search_vector('', filename));
