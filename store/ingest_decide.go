@@ -127,6 +127,7 @@ type priorContribution struct {
 	ID      int64
 	Subject string // normalised
 	Hashes  []string
+	Names   []string // attachment file names
 }
 
 // action is what the store does with an inbound message.
@@ -302,22 +303,9 @@ func (bc *batchContext) decideContribution(m *Inbound, now time.Time, noAck stri
 		history: bc.pol.AckWindow > 0 && now.Sub(received) > bc.pol.AckWindow}
 	c.card = !c.history || bc.pol.HistoryCards
 
-	// A resubmission: the same sender sent the same attachment or the same title before.
-	subj := normSubject(m.Subject)
-	prevs := bc.senders[strings.ToLower(m.FromEmail)]
-	for i := len(prevs) - 1; i >= 0 && c.revisionOf == nil; i-- {
-		p := prevs[i]
-		if subj != "" && p.Subject == subj {
-			c.revisionOf = &p.ID
-			break
-		}
-		for _, a := range m.Attachments {
-			if !a.Inline && slices.Contains(p.Hashes, attachmentSHA(a)) {
-				c.revisionOf = &p.ID
-				break
-			}
-		}
-	}
+	// A resubmission: the same sender sent the same attachment, the same or a similar
+	// title, or a file of the same name, before; or says it revises something.
+	c.revisionOf = revisionOf(m, bc.senders[strings.ToLower(m.FromEmail)])
 
 	c.reason = noAck
 	if c.reason == "" {
@@ -391,6 +379,7 @@ func (bc *batchContext) remember(m *Inbound, res Ingested) {
 		for _, a := range m.Attachments {
 			if !a.Inline {
 				pc.Hashes = append(pc.Hashes, attachmentSHA(a))
+				pc.Names = append(pc.Names, a.Filename)
 			}
 		}
 		bc.senders[email] = append(bc.senders[email], pc)

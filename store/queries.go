@@ -147,6 +147,10 @@ func namedQueries() []namedQuery {
 		// search.go
 		{"find-contributions-text", searchContributionsTextSQL},
 		{"find-contributions-filter", searchContributionsFilterSQL},
+		// revisions.go
+		{"revision-links", revisionLinksSQL},
+		{"mark-revision", markRevisionSQL},
+		{"dismiss-revision", dismissRevisionSQL},
 		// history_imports.go
 		{"count-history", countHistorySQL},
 		{"close-history-import", closeHistoryImportSQL},
