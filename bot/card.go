@@ -46,6 +46,7 @@ type cardData struct {
 	Events       []store.Event
 	MessageCount int
 	Others       []store.Message // mail from other senders waiting for a decision
+	Revisions    store.RevisionLinks
 }
 
 func (b *Bot) loadCard(ctx context.Context, id int64) (cardData, error) {
@@ -71,6 +72,9 @@ func (b *Bot) loadCard(ctx context.Context, id int64) (cardData, error) {
 		return d, err
 	}
 	if d.Others, err = b.st.OtherSenders(ctx, id); err != nil {
+		return d, err
+	}
+	if d.Revisions, err = b.st.RevisionLinks(ctx, id); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -198,9 +202,6 @@ func (b *Bot) cardBlocks(d cardData, now time.Time, withActions bool) []slack.Bl
 	}
 
 	var notes []string
-	if c.RevisionOfSuggested != nil {
-		notes = append(notes, "♻️ May revise an earlier contribution from the same sender.")
-	}
 	if c.History {
 		notes = append(notes, "🗄️ Arrived before wsisbot was reading the mailbox (history): not acknowledged automatically.")
 	}
@@ -212,6 +213,7 @@ func (b *Bot) cardBlocks(d cardData, now time.Time, withActions bool) []slack.Bl
 	}
 
 	blocks = append(blocks, b.otherSenderBlocks(d, withActions)...)
+	blocks = append(blocks, b.revisionBlocks(d, withActions)...)
 
 	if hist := b.historyText(d.Events); hist != "" {
 		blocks = append(blocks, slack.NewContextBlock("history", mrkdwn(hist, maxContextText)))

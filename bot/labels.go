@@ -194,6 +194,9 @@ func eventText(e store.Event) string {
 	if s, ok := correspondenceEventText(e, d); ok {
 		return s
 	}
+	if s := revisionEventText(e); s != "" {
+		return s
+	}
 	switch e.Action {
 	case store.ActionReceive:
 		return "sent it"
