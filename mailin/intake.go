@@ -38,6 +38,9 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 		case parseErr != nil:
 			in.KindReason = "could not be parsed: " + parseErr.Error()
 		}
+		if p != nil { // what the header says (an oversized message keeps its header)
+			in.FromName, in.FromEmail, in.Subject, in.Date = p.From.Name, p.From.Email, p.Subject, p.Date
+		}
 		return in
 	}
 

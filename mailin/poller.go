@@ -1,6 +1,7 @@
 package mailin
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -844,12 +845,29 @@ func (p *Poller) inbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
 		if f.truncated {
 			kept = fmt.Sprintf("its first %d bytes", len(f.raw))
 		}
-		return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, nil,
+		// Quarantined, but the header says who sent it and what about: the notice shows it.
+		return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, headerOf(f.raw, p.limits),
 			fmt.Errorf("%w: over the size limit of %d bytes (WSISBOT_MAX_MESSAGE_BYTES): only %s is kept here; the whole message is still on the IMAP server",
 				parse.ErrTooLarge, p.maxMessageBytes(), kept), p.pol)
 	}
 	parsed, err := safeParse(f.raw, p.limits)
 	return ToInbound(f.raw, uidValidity, f.uid, f.date, p.cfg.Mailbox, parsed, err, p.pol)
+}
+
+// headerOf parses the header of a message kept in part (its header, or its first bytes),
+// for its sender, subject and date; nil when it cannot be read.
+func headerOf(raw []byte, lim parse.Limits) *parse.Parsed {
+	head := raw
+	if i := bytes.Index(head, []byte("\r\n\r\n")); i >= 0 {
+		head = head[:i]
+	} else if i := bytes.Index(head, []byte("\n\n")); i >= 0 {
+		head = head[:i]
+	}
+	parsed, err := safeParse(append(bytes.Clone(head), "\r\n\r\n"...), lim)
+	if err != nil {
+		return nil
+	}
+	return parsed
 }
 
 // safeParse is Parse that turns a panic into an error: one message must not stop intake.
