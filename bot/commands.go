@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 
@@ -26,7 +27,7 @@ const commandHelp = "*/wsis* — the consultation's intake desk\n" +
 	"• `/wsis card <reference>` — post the card of a contribution that has none (history)\n" +
 	"• `/wsis deadlines` — every deadline, days left and what is open against it\n" +
 	"• `/wsis sorted [24h | 7d] [page]` — mail sorted away (robots, bounces, lists, duplicates, quarantined), to make one a contribution\n" +
-	"• `/wsis export` — upload an XLSX and a CSV of all contributions to the channel"
+	"• `/wsis export [xlsx | csv | json]` — upload all contributions to the channel (by default an XLSX and a CSV)"
 
 // handleCommand answers /wsis through the command's response URL.
 func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
@@ -60,7 +61,7 @@ func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
 	case "deadlines":
 		text, err = b.deadlinesText(ctx)
 	case "export":
-		text, err = b.exportToChannel(ctx, cmd.UserID)
+		text, err = b.exportToChannel(ctx, cmd.UserID, arg)
 	case "sorted":
 		text, blocks, err = b.sortedCommand(ctx, arg)
 	default:
@@ -250,11 +251,24 @@ func (b *Bot) deadlinesText(ctx context.Context) (string, error) {
 	return s.String(), nil
 }
 
-// exportToChannel uploads an XLSX and a CSV of every contribution to the intake channel.
-func (b *Bot) exportToChannel(ctx context.Context, user string) (string, error) {
+// exportToChannel uploads every contribution to the intake channel in the formats asked
+// for (xlsx, csv, json; by default an XLSX and a CSV), as `wsisbot export` writes them.
+func (b *Bot) exportToChannel(ctx context.Context, user, arg string) (string, error) {
+	formats := []string{"xlsx", "csv"}
+	if f := strings.Fields(strings.ToLower(strings.ReplaceAll(arg, ",", " "))); len(f) > 0 {
+		formats = nil
+		for _, x := range f {
+			if !slices.Contains(export.Formats, x) {
+				return "I can export as `xlsx`, `csv` or `json`, not `" + escapeMrkdwn(x) + "`.", nil
+			}
+			if !slices.Contains(formats, x) {
+				formats = append(formats, x)
+			}
+		}
+	}
 	stamp := b.clock.Now().In(b.phases.Location).Format("2006-01-02-1504")
 	var names []string
-	for _, format := range []string{"xlsx", "csv"} {
+	for _, format := range formats {
 		var buf bytes.Buffer
 		if err := export.Write(ctx, b.st, &buf, format); err != nil {
 			return "", err
