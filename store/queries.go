@@ -124,7 +124,6 @@ func namedQueries() []namedQuery {
 		{"events", eventsSQL},
 		// bot_queries.go
 		{"list-contributions", listContributionsSQL},
-		{"search-contributions", searchContributionsSQL},
 		{"contribution-stats", contributionStatsSQL},
 		{"first-message", firstMessageSQL},
 		{"message-count", messageCountSQL},
@@ -155,7 +154,6 @@ func namedQueries() []namedQuery {
 		{"count-history", countHistorySQL},
 		{"close-history-import", closeHistoryImportSQL},
 		{"queue-history-card", queueHistoryCardSQL},
-		{"search-history", searchHistorySQL},
 		{"queue-card", queueCardSQL},
 		// report_queries.go
 		{"report-rows", reportRowsSQL},
