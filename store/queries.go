@@ -146,6 +146,7 @@ func namedQueries() []namedQuery {
 		// search.go
 		{"find-contributions-text", searchContributionsTextSQL},
 		{"find-contributions-filter", searchContributionsFilterSQL},
+		{"search-serial", searchSerialSQL},
 		// revisions.go
 		{"revision-links", revisionLinksSQL},
 		{"mark-revision", markRevisionSQL},

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Search finds contributions for /wsis find: by reference number or sender address, by
@@ -82,6 +84,10 @@ const (
 		LIMIT $10 OFFSET $11`
 )
 
+// searchSerialSQL keeps a search in one process: its index scans take milliseconds, and
+// starting parallel workers for them costs more than it saves.
+const searchSerialSQL = `SELECT set_config('max_parallel_workers_per_gather', '0', true)`
+
 // Find runs a Search: one page of the contributions it finds, and how many there are.
 func (s *Store) Find(ctx context.Context, q Search) (SearchResult, error) {
 	text := strings.TrimSpace(CleanText(q.Text))
@@ -97,34 +103,38 @@ func (s *Store) Find(ctx context.Context, q Search) (SearchResult, error) {
 	if text != "" {
 		query, pattern = searchContributionsTextSQL, likePattern(text)
 	}
-	var rows []struct {
-		Contribution
-		Total int `db:"total"`
-	}
-	err := s.db.SelectContext(ctx, &rows, query, text, pattern, string(q.Kind), pqStrings(statuses), q.Open,
-		q.StakeholderType, q.Late, q.Assignee, q.History, limit, max(q.Offset, 0))
-	if err != nil {
-		return SearchResult{}, fmt.Errorf("store: find contributions: %w", err)
-	}
-	res := SearchResult{Contributions: make([]Contribution, 0, len(rows))}
-	for _, r := range rows {
-		res.Contributions = append(res.Contributions, r.Contribution)
-		res.Total = r.Total
-	}
-	if len(rows) == 0 && q.Offset > 0 {
-		// Past the last page: count what there is.
-		var n []struct {
+	args := []any{text, pattern, string(q.Kind), pqStrings(statuses), q.Open, q.StakeholderType, q.Late, q.Assignee, q.History}
+	var res SearchResult
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, searchSerialSQL); err != nil {
+			return err
+		}
+		var rows []struct {
 			Contribution
 			Total int `db:"total"`
 		}
-		err := s.db.SelectContext(ctx, &n, query, text, pattern, string(q.Kind), pqStrings(statuses), q.Open,
-			q.StakeholderType, q.Late, q.Assignee, q.History, 1, 0)
-		if err != nil {
-			return SearchResult{}, fmt.Errorf("store: find contributions: %w", err)
+		if err := tx.SelectContext(ctx, &rows, query, append(args, limit, max(q.Offset, 0))...); err != nil {
+			return err
 		}
-		if len(n) > 0 {
-			res.Total = n[0].Total
+		if len(rows) == 0 && q.Offset > 0 {
+			// Past the last page: count what there is.
+			if err := tx.SelectContext(ctx, &rows, query, append(args, 1, 0)...); err != nil {
+				return err
+			}
+			if len(rows) > 0 {
+				res.Total = rows[0].Total
+			}
+			return nil
 		}
+		res.Contributions = make([]Contribution, 0, len(rows))
+		for _, r := range rows {
+			res.Contributions = append(res.Contributions, r.Contribution)
+			res.Total = r.Total
+		}
+		return nil
+	})
+	if err != nil {
+		return SearchResult{}, fmt.Errorf("store: find contributions: %w", err)
 	}
 	return res, nil
 }
