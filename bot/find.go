@@ -25,7 +25,7 @@ const (
 	actFindPage = "find_page"
 )
 
-const findHelp = "What should I look for? `/wsis find <words | reference | email> [filters] [page:N]`\n" +
+const findHelp = "What should I look for? `/wsis find &lt;words, reference or email&gt; [filters] [page:N]`\n" +
 	"Filters: `kind:thematic` (format, hltf_nomination, photo_contest, workshop_request, inquiry, other), " +
 	"`status:open` (received, taken, classified, closed; several with commas), " +
 	"`type:government` (private_sector, civil_society, academia_technical, international_organization, other), " +
@@ -44,7 +44,7 @@ type findRequest struct {
 	search  store.Search
 	page    int
 	query   string   // the text without the page, for the buttons
-	filters []string // the filters, as the answer's heading names them
+	filters []string // the filters, as the answer's heading names them (mrkdwn)
 }
 
 // parseFind reads /wsis find's text; user is who asked (for `mine`). It returns a
@@ -86,14 +86,14 @@ func parseFind(text, user string) (findRequest, string) {
 				return r, "I do not know the kind `" + escapeMrkdwn(val) + "`.\n" + findHelp
 			}
 			r.search.Kind = k
-			r.filters = append(r.filters, "kind: "+kindLabel(k))
+			r.filters = append(r.filters, "kind: "+escapeMrkdwn(kindLabel(k)))
 		case (key == "type" || key == "stakeholder" || key == "stakeholder_type") && hasVal:
 			st, ok := findStakeholderType(lval)
 			if !ok {
 				return r, "I do not know the stakeholder type `" + escapeMrkdwn(val) + "`.\n" + findHelp
 			}
 			r.search.StakeholderType = st
-			r.filters = append(r.filters, "stakeholder type: "+stakeholderLabel(st))
+			r.filters = append(r.filters, "stakeholder type: "+escapeMrkdwn(stakeholderLabel(st)))
 		case key == "status" && hasVal:
 			for _, v := range strings.Split(lval, ",") {
 				switch v {
@@ -107,7 +107,7 @@ func parseFind(text, user string) (findRequest, string) {
 					return r, "I do not know the status `" + escapeMrkdwn(v) + "`.\n" + findHelp
 				}
 			}
-			r.filters = append(r.filters, "status: "+lval)
+			r.filters = append(r.filters, "status: "+escapeMrkdwn(lval))
 		case key == "assignee" && hasVal:
 			id := slackUserID(val)
 			if id == "" {
@@ -191,7 +191,7 @@ func (b *Bot) findAnswer(ctx context.Context, r findRequest) (string, []slack.Bl
 		what = "Contributions"
 	}
 	if len(r.filters) > 0 {
-		what += " (" + escapeMrkdwn(strings.Join(r.filters, " · ")) + ")"
+		what += " (" + strings.Join(r.filters, " · ") + ")"
 	}
 	if res.Total == 0 {
 		onlyHistory := r.search.History != nil && *r.search.History && len(r.filters) == 1
