@@ -712,6 +712,9 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 			bc.senders[r.Email] = append(bc.senders[r.Email], priorContribution{ID: r.ID, Subject: normSubject(r.Subject), Hashes: r.Hashes, Names: r.Names})
 		}
 	}
+	if err := s.prefetchOrganisations(ctx, tx, bc, b.Messages); err != nil {
+		return nil, err
+	}
 	if err := s.prefetchAcks(ctx, tx, b, pol, bc, recipients); err != nil {
 		return nil, err
 	}

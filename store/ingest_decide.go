@@ -54,6 +54,7 @@ type batchContext struct {
 	sent      map[string]int64 // Message-ID of a message we sent, named by a bounce → its contribution
 	refs      map[string]int64 // reference number → contribution
 	senders   map[string][]priorContribution
+	orgs      map[string][]priorContribution // orgKey(organisation suggested) → its latest contributions
 	ackCounts map[string]int // AckKey(address) → acknowledgements queued in 24 hours
 	ackHour   int            // acknowledgements queued to anyone in the last hour, the batch's included
 	ackHeld   int            // acknowledgements the hourly budget held back in the batch
@@ -113,7 +114,7 @@ func (bc *batchContext) corresponds(cid int64, address string) bool {
 func newBatchContext(pol IngestPolicy, phases *Phases) *batchContext {
 	return &batchContext{pol: pol, phases: phases, positions: map[string]bool{}, known: map[string]prior{},
 		threads: map[string]int64{}, sent: map[string]int64{}, refs: map[string]int64{}, senders: map[string][]priorContribution{},
-		ackCounts: map[string]int{}, correspondents: map[int64]*correspondence{}}
+		orgs: map[string][]priorContribution{}, ackCounts: map[string]int{}, correspondents: map[int64]*correspondence{}}
 }
 
 type prior struct {
@@ -305,7 +306,7 @@ func (bc *batchContext) decideContribution(m *Inbound, now time.Time, noAck stri
 
 	// A resubmission: the same sender sent the same attachment, the same or a similar
 	// title, or a file of the same name, before; or says it revises something.
-	c.revisionOf = revisionOf(m, bc.senders[strings.ToLower(m.FromEmail)])
+	c.revisionOf = revisionOf(m, bc.senders[strings.ToLower(m.FromEmail)], bc.orgs[orgKey(m.Suggestion.Organisation)])
 
 	c.reason = noAck
 	if c.reason == "" {
@@ -383,6 +384,9 @@ func (bc *batchContext) remember(m *Inbound, res Ingested) {
 			}
 		}
 		bc.senders[email] = append(bc.senders[email], pc)
+		if org := orgKey(m.Suggestion.Organisation); org != "" {
+			bc.orgs[org] = append(bc.orgs[org], pc)
+		}
 		if res.AckQueued {
 			bc.ackCounts[AckKey(ackRecipient(m))]++
 			bc.ackHour++

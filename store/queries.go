@@ -149,6 +149,7 @@ func namedQueries() []namedQuery {
 		{"search-serial", searchSerialSQL},
 		// revisions.go
 		{"revision-links", revisionLinksSQL},
+		{"prefetch-organisations", prefetchOrganisationsSQL},
 		{"mark-revision", markRevisionSQL},
 		{"dismiss-revision", dismissRevisionSQL},
 		// history_imports.go

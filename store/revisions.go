@@ -91,12 +91,13 @@ func similarTitles(a, b string) bool {
 	return 10*common >= 7*max(len(wa), len(wb))
 }
 
-// revisionOf is the earlier contribution of the same sender (prevs, oldest first) that m
-// looks like a revision of, newest first: the same attachment, the same or a similar
-// title, a file of the same name; else, when m says it revises something ("revised",
-// "v2"…), the sender's latest. nil when none.
-func revisionOf(m *Inbound, prevs []priorContribution) *int64 {
-	if len(prevs) == 0 {
+// revisionOf is the earlier contribution that m looks like a revision of: one of the
+// same sender (prevs, oldest first), newest first, with the same attachment, the same
+// or a similar title, or a file of the same name; else one of the same organisation
+// (orgPrevs: another sender there) by the same signs; else, when m says it revises
+// something ("revised", "v2"…), the sender's latest. nil when none.
+func revisionOf(m *Inbound, prevs, orgPrevs []priorContribution) *int64 {
+	if len(prevs) == 0 && len(orgPrevs) == 0 {
 		return nil
 	}
 	subj := normSubject(m.Subject)
@@ -112,6 +113,21 @@ func revisionOf(m *Inbound, prevs []priorContribution) *int64 {
 		}
 		says = says || revisionWords.MatchString(a.Filename)
 	}
+	for _, candidates := range [][]priorContribution{prevs, orgPrevs} {
+		if id := m.sameWork(candidates, subj, core, names); id != nil {
+			return id
+		}
+	}
+	if says && len(prevs) > 0 {
+		return &prevs[len(prevs)-1].ID
+	}
+	return nil
+}
+
+// sameWork is the newest of prevs that m looks like another version of: the same
+// attachment, the same or a similar title (subj normalised, core its core title), or a
+// file of the same name (names: the core titles of m's files).
+func (m *Inbound) sameWork(prevs []priorContribution, subj, core string, names []string) *int64 {
 	for i := len(prevs) - 1; i >= 0; i-- {
 		p := prevs[i]
 		if subj != "" && p.Subject == subj {
@@ -131,8 +147,57 @@ func revisionOf(m *Inbound, prevs []priorContribution) *int64 {
 			}
 		}
 	}
-	if says {
-		return &prevs[len(prevs)-1].ID
+	return nil
+}
+
+// orgKey is how an organisation's name is compared: lower case, spaces collapsed; ""
+// for a name too short to tell organisations apart.
+func orgKey(name string) string {
+	k := strings.ToLower(strings.Join(strings.Fields(name), " "))
+	if len([]rune(k)) < 4 {
+		return ""
+	}
+	return k
+}
+
+// prefetchOrganisationsSQL reads the latest contributions of each organisation named,
+// with their attachments' contents and names.
+const prefetchOrganisationsSQL = `SELECT c.id, k.org, c.subject,
+			ARRAY(SELECT a.sha256 FROM messages m JOIN attachments a ON a.message_id = m.id
+				WHERE m.contribution_id = c.id AND NOT a.inline ORDER BY a.id) AS hashes,
+			ARRAY(SELECT a.filename FROM messages m JOIN attachments a ON a.message_id = m.id
+				WHERE m.contribution_id = c.id AND NOT a.inline ORDER BY a.id) AS names
+		FROM unnest($1::text[]) AS k(org), LATERAL (SELECT c.id, c.subject FROM contributions c
+			WHERE lower(c.organisation_suggested) = k.org AND c.organisation_suggested <> ''
+			ORDER BY c.id DESC LIMIT 20) c
+		ORDER BY c.id`
+
+// prefetchOrganisations reads, for the organisations the batch's new contributions are
+// suggested to come from, their latest contributions (see revisionOf).
+func (s *Store) prefetchOrganisations(ctx context.Context, tx *sqlx.Tx, bc *batchContext, msgs []Inbound) error {
+	var orgs []string
+	for i := range msgs {
+		if k := orgKey(msgs[i].Suggestion.Organisation); k != "" && (msgs[i].Kind == MsgContribution || msgs[i].Kind == MsgFollowUp) {
+			orgs = append(orgs, k)
+		}
+	}
+	if len(orgs) == 0 {
+		return nil
+	}
+	slices.Sort(orgs)
+	orgs = slices.Compact(orgs)
+	var rows []struct {
+		ID      int64          `db:"id"`
+		Org     string         `db:"org"`
+		Subject string         `db:"subject"`
+		Hashes  pq.StringArray `db:"hashes"`
+		Names   pq.StringArray `db:"names"`
+	}
+	if err := s.selectPrepared(ctx, tx, &rows, prefetchOrganisationsSQL, textArray(orgs)); err != nil {
+		return fmt.Errorf("organisations: %w", err)
+	}
+	for _, r := range rows {
+		bc.orgs[r.Org] = append(bc.orgs[r.Org], priorContribution{ID: r.ID, Subject: normSubject(r.Subject), Hashes: r.Hashes, Names: r.Names})
 	}
 	return nil
 }

@@ -29,10 +29,25 @@ func TestRevisionOfBySimilarity(t *testing.T) {
 			for _, f := range tt.files {
 				m.Attachments = append(m.Attachments, InboundAttachment{Filename: f, Data: []byte(f)})
 			}
-			got := revisionOf(m, prevs)
+			got := revisionOf(m, prevs, nil)
 			if (got == nil) != (tt.want == 0) || (got != nil && *got != tt.want) {
 				t.Fatalf("revisionOf(%q, %v) = %v; want %d", tt.subject, tt.files, got, tt.want)
 			}
 		})
+	}
+}
+
+// Another sender of the same organisation: the same work is recognised, a revision word
+// alone is not enough.
+func TestRevisionOfTheSameOrganisation(t *testing.T) {
+	org := []priorContribution{{ID: 7, Subject: normSubject("National ICT strategy 2019-2023"), Names: []string{"ICT_Strategy.pdf"}}}
+	if got := revisionOf(&Inbound{Subject: "National ICT strategy 2019-2023 (updated)"}, nil, org); got == nil || *got != 7 {
+		t.Fatalf("similar title from a colleague: %v", got)
+	}
+	if got := revisionOf(&Inbound{Subject: "Our input", Attachments: []InboundAttachment{{Filename: "ICT_Strategy_v3.pdf", Data: []byte("x")}}}, nil, org); got == nil || *got != 7 {
+		t.Fatalf("same file name from a colleague: %v", got)
+	}
+	if got := revisionOf(&Inbound{Subject: "Revised workshop proposal"}, nil, org); got != nil {
+		t.Fatalf("a revision word alone linked a colleague's contribution: %v", *got)
 	}
 }

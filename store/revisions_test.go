@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -55,3 +56,33 @@ func TestMarkAndDismissRevision(t *testing.T) {
 		}
 	}
 }
+
+// A colleague at the same organisation sends the new version: the intake suggests it.
+func TestRevisionFromTheSameOrganisation(t *testing.T) {
+	s, _ := bqStore(t)
+	ctx := context.Background()
+	ingestOrg := func(from, subject string) store.Contribution {
+		t.Helper()
+		uid := searchUID.Add(1) + 9000
+		m := store.Inbound{Mailbox: "INBOX", UIDValidity: 7, UID: uid, InternalDate: bqStart,
+			Raw: []byte(fmt.Sprint("x", uid)), Kind: store.MsgContribution, MessageID: fmt.Sprint("org", uid, "@example.org"),
+			FromEmail: from, Subject: subject, Text: "Text.", Language: "en",
+			Suggestion: store.Suggestion{Organisation: "Ministry of Communications"}}
+		res, err := s.Ingest(ctx, store.IngestBatch{Mailbox: "INBOX", UIDValidity: 7, LastUID: uid, Messages: []store.Inbound{m}}, store.DefaultIngestPolicy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := s.Contribution(ctx, res[0].ContributionID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	first := ingestOrg("minister@mincom.gov.example", "National broadband strategy 2019-2023")
+	second := ingestOrg("advisor@mincom.gov.example", "National broadband strategy 2019-2023 (updated version)")
+	other := ingestOrg("clerk@mincom.gov.example", "Question about accreditation")
+	if second.RevisionOfSuggested == nil || *second.RevisionOfSuggested != first.ID || other.RevisionOfSuggested != nil {
+		t.Fatalf("suggestions: %v %v", second.RevisionOfSuggested, other.RevisionOfSuggested)
+	}
+}
+

@@ -117,8 +117,12 @@ CREATE INDEX contributions_assignee_idx ON contributions (assignee) WHERE assign
 -- decision clears the suggestion and is an event in the audit trail.
 ALTER TABLE contributions ADD COLUMN revision_of bigint REFERENCES contributions (id);
 CREATE INDEX contributions_revision_of_idx ON contributions (revision_of) WHERE revision_of IS NOT NULL;
+-- The intake compares a new contribution with the latest of the same organisation.
+CREATE INDEX contributions_organisation_idx ON contributions (lower(organisation_suggested))
+    WHERE organisation_suggested <> '';
 
 -- +goose Down
+DROP INDEX contributions_organisation_idx;
 DROP INDEX contributions_revision_of_idx;
 ALTER TABLE contributions DROP COLUMN revision_of;
 DROP INDEX contributions_assignee_idx;
