@@ -55,9 +55,9 @@ type batchContext struct {
 	refs      map[string]int64 // reference number → contribution
 	senders   map[string][]priorContribution
 	orgs      map[string][]priorContribution // orgKey(organisation suggested) → its latest contributions
-	ackCounts map[string]int // AckKey(address) → acknowledgements queued in 24 hours
-	ackHour   int            // acknowledgements queued to anyone in the last hour, the batch's included
-	ackHeld   int            // acknowledgements the hourly budget held back in the batch
+	ackCounts map[string]int                 // AckKey(address) → acknowledgements queued in 24 hours
+	ackHour   int                            // acknowledgements queued to anyone in the last hour, the batch's included
+	ackHeld   int                            // acknowledgements the hourly budget held back in the batch
 	// correspondents are, for each contribution a message of the batch names, who may
 	// write in its conversation (see corresponds).
 	correspondents map[int64]*correspondence

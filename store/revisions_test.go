@@ -85,4 +85,3 @@ func TestRevisionFromTheSameOrganisation(t *testing.T) {
 		t.Fatalf("suggestions: %v %v", second.RevisionOfSuggested, other.RevisionOfSuggested)
 	}
 }
-
