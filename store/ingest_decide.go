@@ -54,10 +54,11 @@ type batchContext struct {
 	sent      map[string]int64 // Message-ID of a message we sent, named by a bounce → its contribution
 	refs      map[string]int64 // reference number → contribution
 	senders   map[string][]priorContribution
-	orgs      map[string][]priorContribution // orgKey(organisation suggested) → its latest contributions
-	ackCounts map[string]int                 // AckKey(address) → acknowledgements queued in 24 hours
-	ackHour   int                            // acknowledgements queued to anyone in the last hour, the batch's included
-	ackHeld   int                            // acknowledgements the hourly budget held back in the batch
+	// orgs: orgKey(organisation suggested) → its latest contributions
+	orgs      map[string][]priorContribution
+	ackCounts map[string]int // AckKey(address) → acknowledgements queued in 24 hours
+	ackHour   int            // acknowledgements queued to anyone in the last hour, the batch's included
+	ackHeld   int            // acknowledgements the hourly budget held back in the batch
 	// correspondents are, for each contribution a message of the batch names, who may
 	// write in its conversation (see corresponds).
 	correspondents map[int64]*correspondence
