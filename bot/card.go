@@ -49,6 +49,8 @@ type cardData struct {
 
 	// Uploads are the attachments' uploads into the card's thread.
 	Uploads []store.SlackUpload
+
+	Revisions store.RevisionLinks
 }
 
 func (b *Bot) loadCard(ctx context.Context, id int64) (cardData, error) {
@@ -80,6 +82,9 @@ func (b *Bot) loadCard(ctx context.Context, id int64) (cardData, error) {
 		if d.Uploads, err = b.st.SlackUploads(ctx, id); err != nil {
 			return d, err
 		}
+	}
+	if d.Revisions, err = b.st.RevisionLinks(ctx, id); err != nil {
+		return d, err
 	}
 	return d, nil
 }
@@ -188,9 +193,6 @@ func (b *Bot) cardBlocks(d cardData, now time.Time, withActions bool) []slack.Bl
 	if b.mailboxLine && c.MailboxName != "" {
 		notes = append(notes, "📥 Came to the "+escapeMrkdwn(c.MailboxName)+" mailbox.")
 	}
-	if c.RevisionOfSuggested != nil {
-		notes = append(notes, "♻️ May revise an earlier contribution from the same sender.")
-	}
 	if c.History {
 		notes = append(notes, "🗄️ Arrived before wsisbot was reading the mailbox (history): not acknowledged automatically.")
 	}
@@ -202,6 +204,7 @@ func (b *Bot) cardBlocks(d cardData, now time.Time, withActions bool) []slack.Bl
 	}
 
 	blocks = append(blocks, b.otherSenderBlocks(d, withActions)...)
+	blocks = append(blocks, b.revisionBlocks(d, withActions)...)
 
 	if hist := b.historyText(d.Events); hist != "" {
 		blocks = append(blocks, slack.NewContextBlock("history", mrkdwn(hist, maxContextText)))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,13 +21,13 @@ const commandName = "/wsis"
 
 const commandHelp = "*/wsis* — the consultation's intake desk\n" +
 	"• `/wsis status` — counts by status, kind, stakeholder type and phase; what is due next\n" +
-	"• `/wsis find <text | reference | email>` — find contributions\n" +
+	"• `/wsis find <text | reference | email> [kind:… status:… type:… late mine assignee:@… page:N]` — find contributions, in any of the six languages\n" +
 	"• `/wsis find --history [text]` — contributions stored as history (mail already old when first read), which have no cards\n" +
 	"• `/wsis show <reference>` — one contribution\n" +
 	"• `/wsis card <reference>` — post the card of a contribution that has none (history)\n" +
 	"• `/wsis deadlines` — every deadline, days left and what is open against it\n" +
 	"• `/wsis sorted [24h | 7d] [page]` — mail sorted away (robots, bounces, lists, duplicates, quarantined), to make one a contribution\n" +
-	"• `/wsis export` — upload an XLSX and a CSV of all contributions to the channel"
+	"• `/wsis export [xlsx | csv | json]` — upload all contributions to the channel (by default an XLSX and a CSV)"
 
 // handleCommand answers /wsis through the command's response URL.
 func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
@@ -52,7 +53,7 @@ func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
 			}
 		}
 	case "find", "search":
-		text, err = b.findText(ctx, arg)
+		text, blocks, err = b.findCommand(ctx, arg, cmd.UserID)
 	case "show":
 		text, err = b.showText(ctx, arg)
 	case "card":
@@ -60,7 +61,7 @@ func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
 	case "deadlines":
 		text, err = b.deadlinesText(ctx)
 	case "export":
-		text, err = b.exportToChannel(ctx, cmd.UserID)
+		text, err = b.exportToChannel(ctx, cmd.UserID, arg)
 	case "sorted":
 		text, blocks, err = b.sortedCommand(ctx, arg)
 	default:
@@ -154,61 +155,6 @@ func (b *Bot) statusText(ctx context.Context) (string, error) {
 		fmt.Fprintf(&s, "*Due next:* %s, %s (%s); %d open against it.\n", escapeMrkdwn(d.Name), d.Date.Format("2 January 2006"), b.daysLeftText(d, now), st.ByDeadline[d.Name])
 	} else {
 		s.WriteString("*Due next:* every deadline has passed.\n")
-	}
-	return s.String(), nil
-}
-
-func (b *Bot) findText(ctx context.Context, q string) (string, error) {
-	history := false
-	var words []string
-	for _, w := range strings.Fields(q) {
-		if strings.EqualFold(w, "--history") {
-			history = true
-			continue
-		}
-		words = append(words, w)
-	}
-	q = strings.Join(words, " ")
-	if q == "" && !history {
-		return "What should I look for? `/wsis find <text | reference | email>`, or `/wsis find --history` for mail stored as history", nil
-	}
-	const limit = 20
-	var cs []store.Contribution
-	var err error
-	if history {
-		cs, err = b.st.SearchHistory(ctx, q, limit+1)
-	} else {
-		cs, err = b.st.SearchContributions(ctx, q, limit+1)
-	}
-	if err != nil {
-		return "", err
-	}
-	var s strings.Builder
-	switch {
-	case len(cs) == 0 && history && q == "":
-		return "No contribution is stored as history.", nil
-	case len(cs) == 0 && history:
-		return "No contribution stored as history matches “" + escapeMrkdwn(q) + "”.", nil
-	case len(cs) == 0:
-		return "Nothing matches “" + escapeMrkdwn(q) + "”.", nil
-	case history && q == "":
-		s.WriteString("*Contributions stored as history* (already old when first read; no cards), newest first:\n")
-	case history:
-		fmt.Fprintf(&s, "*Contributions stored as history matching “%s”:*\n", cut(escapeMrkdwn(q), 100))
-	default:
-		fmt.Fprintf(&s, "*Contributions matching “%s”:*\n", cut(escapeMrkdwn(q), 100))
-	}
-	now := b.clock.Now()
-	for i, c := range cs {
-		if i == limit {
-			s.WriteString("… and more: narrow the search.\n")
-			break
-		}
-		line := b.contributionLine(c, now)
-		if c.History {
-			line += " · 🗄️ history, received " + b.genevaDate(c.ReceivedAt)
-		}
-		s.WriteString(line + "\n")
 	}
 	return s.String(), nil
 }
@@ -312,11 +258,24 @@ func (b *Bot) deadlinesText(ctx context.Context) (string, error) {
 	return s.String(), nil
 }
 
-// exportToChannel uploads an XLSX and a CSV of every contribution to the intake channel.
-func (b *Bot) exportToChannel(ctx context.Context, user string) (string, error) {
+// exportToChannel uploads every contribution to the intake channel in the formats asked
+// for (xlsx, csv, json; by default an XLSX and a CSV), as `wsisbot export` writes them.
+func (b *Bot) exportToChannel(ctx context.Context, user, arg string) (string, error) {
+	formats := []string{"xlsx", "csv"}
+	if f := strings.Fields(strings.ToLower(strings.ReplaceAll(arg, ",", " "))); len(f) > 0 {
+		formats = nil
+		for _, x := range f {
+			if !slices.Contains(export.Formats, x) {
+				return "I can export as `xlsx`, `csv` or `json`, not `" + escapeMrkdwn(x) + "`.", nil
+			}
+			if !slices.Contains(formats, x) {
+				formats = append(formats, x)
+			}
+		}
+	}
 	stamp := b.clock.Now().In(b.phases.Location).Format("2006-01-02-1504")
 	var names []string
-	for _, format := range []string{"xlsx", "csv"} {
+	for _, format := range formats {
 		var buf bytes.Buffer
 		if err := export.Write(ctx, b.st, &buf, format); err != nil {
 			return "", err

@@ -174,6 +174,18 @@ func (b *Bot) onBlockActions(ctx context.Context, ic slack.InteractionCallback) 
 			}
 			continue
 		}
+		if cid, ok := revisionBlockID(a.BlockID); ok {
+			if b.authorize(ctx, user, a.ActionID, reply) {
+				b.onRevisionAction(ctx, cid, a, user, reply)
+			}
+			continue
+		}
+		if a.BlockID == findBlockID {
+			if b.authorize(ctx, user, a.ActionID, reply) {
+				b.onFindPage(ctx, ic, a, reply)
+			}
+			continue
+		}
 		cid, ok := cardBlockID(a.BlockID)
 		if !ok {
 			continue

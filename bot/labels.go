@@ -197,6 +197,9 @@ func eventText(e store.Event) string {
 	if s, ok := filesEventText(e); ok {
 		return s
 	}
+	if s := revisionEventText(e); s != "" {
+		return s
+	}
 	switch e.Action {
 	case store.ActionReceive:
 		return "sent it"

@@ -289,7 +289,7 @@ func (b *Bot) noteText(ctx context.Context, c store.Contribution, n store.Thread
 	case store.NoteAckSent:
 		s := "✉️ *Acknowledgement sent*"
 		if m != nil {
-			s += " to " + escapeMrkdwn(m.To) + " · " + b.genevaTime(m.ReceivedAt)
+			s += " to " + escapeMrkdwn(displayAddresses(m.To)) + " · " + b.genevaTime(m.ReceivedAt)
 		} else if c.AckSentAt != nil {
 			s += " · " + b.genevaTime(*c.AckSentAt)
 		}
@@ -305,7 +305,7 @@ func (b *Bot) noteText(ctx context.Context, c store.Contribution, n store.Thread
 		if m == nil {
 			return "📤 *Reply sent.* " + text, nil
 		}
-		return b.messageNote(ctx, "📤 *Reply sent* to "+escapeMrkdwn(m.To), *m)
+		return b.messageNote(ctx, "📤 *Reply sent* to "+escapeMrkdwn(displayAddresses(m.To)), *m)
 	case store.NoteReplyFailed:
 		return "⚠️ *The reply could not be sent:* " + text, nil
 	case store.NoteBounce:

@@ -41,6 +41,9 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 		if tl := (*tooLargeError)(nil); errors.As(parseErr, &tl) && tl.limit > 0 {
 			readTooLarge(&in, raw, tl.limit, pol)
 		}
+		if p != nil { // what the header says (an oversized message keeps its header)
+			in.FromName, in.FromEmail, in.Subject, in.Date = p.From.Name, p.From.Email, p.Subject, p.Date
+		}
 		return in
 	}
 

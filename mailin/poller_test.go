@@ -778,8 +778,11 @@ func TestPollerQuarantinesAndMovesOn(t *testing.T) {
 		Kind   store.MessageKind `db:"kind"`
 		Reason string            `db:"kind_reason"`
 		Size   int64             `db:"size"`
+		From   string            `db:"from_email"`
+		Name   string            `db:"from_name"`
+		Subj   string            `db:"subject"`
 	}
-	if err := h.st.DB().Select(&rows, `SELECT uid, kind, kind_reason, size FROM messages ORDER BY uid`); err != nil {
+	if err := h.st.DB().Select(&rows, `SELECT uid, kind, kind_reason, size, from_email, from_name, subject FROM messages ORDER BY uid`); err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != 3 {
@@ -787,6 +790,10 @@ func TestPollerQuarantinesAndMovesOn(t *testing.T) {
 	}
 	if rows[0].Kind != store.MsgQuarantined || !strings.Contains(rows[0].Reason, "WSISBOT_MAX_MESSAGE_BYTES") || rows[0].Size >= int64(len(big)) {
 		t.Errorf("oversized message: %+v (raw %d bytes)", rows[0], len(big))
+	}
+	// Its header is kept, and says who sent it and what about, decoded.
+	if rows[0].From == "" || rows[0].Name == "" || rows[0].Subj == "" || strings.Contains(rows[0].Subj+rows[0].Name, "=?") {
+		t.Errorf("oversized message without its sender and subject: from %q %q, subject %q", rows[0].Name, rows[0].From, rows[0].Subj)
 	}
 	if rows[1].Kind != store.MsgQuarantined || rows[1].Size != int64(len(manyHeaders)) {
 		t.Errorf("oversized header: %+v", rows[1])

@@ -62,34 +62,6 @@ func likePattern(q string) string {
 	return "%" + r.Replace(q) + "%"
 }
 
-const searchContributionsSQL = `SELECT ` + contributionColumns + ` FROM contributions c
-		WHERE c.ref = upper($1) OR lower(c.from_email) = lower($1)
-			OR c.ref ILIKE $2 OR c.subject ILIKE $2 OR c.from_name ILIKE $2 OR c.from_email ILIKE $2
-			OR c.organisation ILIKE $2 OR c.organisation_suggested ILIKE $2
-			OR EXISTS (SELECT 1 FROM messages m WHERE m.contribution_id = c.id
-				AND (m.subject ILIKE $2 OR m.text_body ILIKE $2))
-		ORDER BY (c.ref = upper($1) OR lower(c.from_email) = lower($1)) DESC, c.received_at DESC, c.id DESC
-		LIMIT $3`
-
-// SearchContributions finds contributions by reference number, sender address, or text in
-// the subject, sender, organisation or any message of the conversation. Exact reference
-// and address matches come first, then the newest.
-func (s *Store) SearchContributions(ctx context.Context, q string, limit int) ([]Contribution, error) {
-	q = strings.TrimSpace(CleanText(q))
-	if q == "" {
-		return nil, nil
-	}
-	if limit <= 0 {
-		limit = 20
-	}
-	var cs []Contribution
-	err := s.db.SelectContext(ctx, &cs, searchContributionsSQL, q, likePattern(q), limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: search contributions: %w", err)
-	}
-	return cs, nil
-}
-
 // ContributionStats counts contributions several ways. Kind and stakeholder type are the
 // confirmed ones, else the suggested ones ("" when neither); the phase is the one in force
 // when the contribution arrived ("" before the first phase).

@@ -106,10 +106,11 @@ func TestListAndSearchContributions(t *testing.T) {
 		{"nothing like this", ""},
 	}
 	for _, tc := range search {
-		got, err := s.SearchContributions(ctx, tc.q, 10)
+		res, err := s.Find(ctx, store.Search{Text: tc.q})
 		if err != nil {
 			t.Fatal(err)
 		}
+		got := res.Contributions
 		want := []string{}
 		if tc.want != "" {
 			want = []string{tc.want}

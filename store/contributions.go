@@ -160,6 +160,7 @@ type Contribution struct {
 	Late                     bool              `db:"late" json:"late"`
 	Assignee                 string            `db:"assignee" json:"assignee"`
 	RevisionOfSuggested      *int64            `db:"revision_of_suggested" json:"-"`
+	RevisionOf               *int64            `db:"revision_of" json:"-"` // the earlier contribution this one revises (revisions.go)
 	History                  bool              `db:"history" json:"history"`
 	AckStatus                string            `db:"ack_status" json:"ack_status"`
 	AckSuppressedReason      string            `db:"ack_suppressed_reason" json:"ack_suppressed_reason"`
@@ -199,7 +200,7 @@ func (c *Contribution) EffectiveStakeholderType() string {
 const contributionColumns = `id, ref, status, outcome, kind, kind_suggested, stakeholder_type,
 	stakeholder_type_suggested, action_lines, action_lines_suggested, sdgs, language, from_name,
 	from_email, organisation, organisation_suggested, suggestion_reasons, subject, received_at, deadline_name,
-	deadline_at, late, assignee, revision_of_suggested, history, ack_status, ack_suppressed_reason,
+	deadline_at, late, assignee, revision_of_suggested, revision_of, history, ack_status, ack_suppressed_reason,
 	ack_sent_at, ack_error, slack_channel, slack_ts, created_at, updated_at, mailbox_name`
 
 // Event is one entry of the append-only audit trail.

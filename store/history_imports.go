@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -48,16 +47,6 @@ const (
 	queueCardSQL = `INSERT INTO outbox (kind, idempotency_key, contribution_id, payload, next_attempt_at, created_at)
 		SELECT 'slack_card', 'card:' || c.id, c.id, '{}', $2, $2 FROM contributions c WHERE c.id = $1 AND c.slack_ts = ''
 		ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`
-	// searchHistorySQL lists history contributions, newest first, matching $1 like
-	// searchContributionsSQL when it is not empty.
-	searchHistorySQL = `SELECT ` + contributionColumns + ` FROM contributions c
-		WHERE c.history AND ($1 = '' OR c.ref = upper($1) OR lower(c.from_email) = lower($1)
-			OR c.ref ILIKE $2 OR c.subject ILIKE $2 OR c.from_name ILIKE $2 OR c.from_email ILIKE $2
-			OR c.organisation ILIKE $2 OR c.organisation_suggested ILIKE $2
-			OR EXISTS (SELECT 1 FROM messages m WHERE m.contribution_id = c.id
-				AND (m.subject ILIKE $2 OR m.text_body ILIKE $2)))
-		ORDER BY c.received_at DESC, c.id DESC
-		LIMIT $3`
 )
 
 // countHistory adds the history among a batch's newly stored messages (and the new
@@ -140,20 +129,6 @@ func (s *Store) CaughtUp(ctx context.Context) (HistoryImport, error) {
 		return imp, fmt.Errorf("store: caught up: %w", err)
 	}
 	return imp, nil
-}
-
-// SearchHistory lists history contributions, newest first: those matching q (as
-// SearchContributions matches) when q is not empty, else all.
-func (s *Store) SearchHistory(ctx context.Context, q string, limit int) ([]Contribution, error) {
-	q = strings.TrimSpace(CleanText(q))
-	if limit <= 0 {
-		limit = 20
-	}
-	var cs []Contribution
-	if err := s.db.SelectContext(ctx, &cs, searchHistorySQL, q, likePattern(q), limit); err != nil {
-		return nil, fmt.Errorf("store: search history: %w", err)
-	}
-	return cs, nil
 }
 
 // ActionCardRequested is the event of a person asking for the card of a contribution

@@ -614,7 +614,9 @@ const (
 			WHERE r.contribution_id = k.id OFFSET 0) r`
 	prefetchSendersSQL = `SELECT c.id, c.email, c.subject,
 			ARRAY(SELECT a.sha256 FROM messages m JOIN attachments a ON a.message_id = m.id
-				WHERE m.contribution_id = c.id AND NOT a.inline ORDER BY a.id) AS hashes
+				WHERE m.contribution_id = c.id AND NOT a.inline ORDER BY a.id) AS hashes,
+			ARRAY(SELECT a.filename FROM messages m JOIN attachments a ON a.message_id = m.id
+				WHERE m.contribution_id = c.id AND NOT a.inline ORDER BY a.id) AS names
 		FROM unnest($1::text[]) AS k(email), LATERAL (SELECT c.id, lower(c.from_email) AS email, c.subject
 			FROM contributions c WHERE lower(c.from_email) = k.email OFFSET 0) c
 		ORDER BY c.id`
@@ -766,13 +768,17 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 			Email   string         `db:"email"`
 			Subject string         `db:"subject"`
 			Hashes  pq.StringArray `db:"hashes"`
+			Names   pq.StringArray `db:"names"`
 		}
 		if err := s.selectPrepared(ctx, tx, &rows, prefetchSendersSQL, textArray(senders)); err != nil {
 			return nil, fmt.Errorf("senders: %w", err)
 		}
 		for _, r := range rows {
-			bc.senders[r.Email] = append(bc.senders[r.Email], priorContribution{ID: r.ID, Subject: normSubject(r.Subject), Hashes: r.Hashes})
+			bc.senders[r.Email] = append(bc.senders[r.Email], priorContribution{ID: r.ID, Subject: normSubject(r.Subject), Hashes: r.Hashes, Names: r.Names})
 		}
+	}
+	if err := s.prefetchOrganisations(ctx, tx, bc, b.Messages); err != nil {
+		return nil, err
 	}
 	if err := s.prefetchAcks(ctx, tx, b, pol, bc, recipients); err != nil {
 		return nil, err

@@ -54,6 +54,8 @@ type batchContext struct {
 	sent      map[string]int64 // Message-ID of a message we sent, named by a bounce → its contribution
 	refs      map[string]int64 // reference number → contribution
 	senders   map[string][]priorContribution
+	// orgs: orgKey(organisation suggested) → its latest contributions
+	orgs      map[string][]priorContribution
 	ackCounts map[string]int // AckKey(address) → acknowledgements queued in 24 hours
 	ackHour   int            // acknowledgements queued to anyone in the last hour, the batch's included
 	ackHeld   int            // acknowledgements the hourly budget held back in the batch
@@ -116,7 +118,7 @@ func (bc *batchContext) corresponds(cid int64, address string) bool {
 func newBatchContext(pol IngestPolicy, phases *Phases) *batchContext {
 	return &batchContext{pol: pol, phases: phases, positions: map[string]bool{}, known: map[string]prior{},
 		threads: map[string]int64{}, sent: map[string]int64{}, refs: map[string]int64{}, senders: map[string][]priorContribution{},
-		ackCounts: map[string]int{}, correspondents: map[int64]*correspondence{}}
+		orgs: map[string][]priorContribution{}, ackCounts: map[string]int{}, correspondents: map[int64]*correspondence{}}
 }
 
 type prior struct {
@@ -130,6 +132,7 @@ type priorContribution struct {
 	ID      int64
 	Subject string // normalised
 	Hashes  []string
+	Names   []string // attachment file names
 }
 
 // action is what the store does with an inbound message.
@@ -318,22 +321,9 @@ func (bc *batchContext) decideContribution(m *Inbound, now time.Time, noAck stri
 	c.card = !c.history || (bc.pol.HistoryCards && bc.pol.ArchiveImport == 0)
 	bc.applyLearned(m, &c)
 
-	// A resubmission: the same sender sent the same attachment or the same title before.
-	subj := normSubject(m.Subject)
-	prevs := bc.senders[strings.ToLower(m.FromEmail)]
-	for i := len(prevs) - 1; i >= 0 && c.revisionOf == nil; i-- {
-		p := prevs[i]
-		if subj != "" && p.Subject == subj {
-			c.revisionOf = &p.ID
-			break
-		}
-		for _, a := range m.Attachments {
-			if !a.Inline && slices.Contains(p.Hashes, attachmentSHA(a)) {
-				c.revisionOf = &p.ID
-				break
-			}
-		}
-	}
+	// A resubmission: the same sender sent the same attachment, the same or a similar
+	// title, or a file of the same name, before; or says it revises something.
+	c.revisionOf = revisionOf(m, bc.senders[strings.ToLower(m.FromEmail)], bc.orgs[orgKey(m.Suggestion.Organisation)])
 
 	c.reason = noAck
 	if c.reason == "" {
@@ -424,9 +414,13 @@ func (bc *batchContext) remember(m *Inbound, res Ingested) {
 		for _, a := range m.Attachments {
 			if !a.Inline {
 				pc.Hashes = append(pc.Hashes, attachmentSHA(a))
+				pc.Names = append(pc.Names, a.Filename)
 			}
 		}
 		bc.senders[email] = append(bc.senders[email], pc)
+		if org := orgKey(m.Suggestion.Organisation); org != "" {
+			bc.orgs[org] = append(bc.orgs[org], pc)
+		}
 		if res.AckQueued {
 			bc.ackCounts[AckKey(ackRecipient(m))]++
 			bc.ackHour++

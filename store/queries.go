@@ -136,7 +136,6 @@ func namedQueries() []namedQuery {
 		{"stale-assigned", staleAssignedSQL},
 		// bot_queries.go
 		{"list-contributions", listContributionsSQL},
-		{"search-contributions", searchContributionsSQL},
 		{"contribution-stats", contributionStatsSQL},
 		{"first-message", firstMessageSQL},
 		{"message-count", messageCountSQL},
@@ -166,11 +165,19 @@ func namedQueries() []namedQuery {
 		{"finish-slack-upload", finishSlackUploadSQL},
 		{"fail-slack-upload", failSlackUploadSQL},
 		{"request-slack-uploads", requestSlackUploadsSQL},
+		// search.go
+		{"find-contributions-text", searchContributionsTextSQL},
+		{"find-contributions-filter", searchContributionsFilterSQL},
+		{"search-serial", searchSerialSQL},
+		// revisions.go
+		{"revision-links", revisionLinksSQL},
+		{"prefetch-organisations", prefetchOrganisationsSQL},
+		{"mark-revision", markRevisionSQL},
+		{"dismiss-revision", dismissRevisionSQL},
 		// history_imports.go
 		{"count-history", countHistorySQL},
 		{"close-history-import", closeHistoryImportSQL},
 		{"queue-history-card", queueHistoryCardSQL},
-		{"search-history", searchHistorySQL},
 		{"queue-card", queueCardSQL},
 		// import.go
 		{"begin-archive-import", beginArchiveImportSQL},

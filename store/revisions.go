@@ -1,0 +1,304 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Resubmissions. A stakeholder often sends a corrected version of what they sent before:
+// the intake suggests that a new contribution revises an earlier one from the same
+// sender (revision_of_suggested), and the card asks the secretariat. "Mark as revision"
+// links them (revision_of; the earlier one is then shown as superseded), "Separate
+// contribution" dismisses the hint. Either clears the suggestion and is recorded in the
+// audit trail of both contributions where they are linked.
+
+// Actions of the audit trail about resubmissions.
+const (
+	// ActionRevisionMarked: a member confirmed that the contribution revises an
+	// earlier one (details: revision_of, revision_of_ref).
+	ActionRevisionMarked = "revision_marked"
+	// ActionSuperseded: the contribution was superseded by a revision of it (details:
+	// by, by_ref).
+	ActionSuperseded = "superseded"
+	// ActionRevisionDismissed: a member said the contribution is not a revision of
+	// the one suggested (details: revision_of_suggested, ref).
+	ActionRevisionDismissed = "revision_dismissed"
+)
+
+// ErrNoRevisionHint is returned when a contribution has no revision hint to decide on.
+var ErrNoRevisionHint = errors.New("store: the contribution has no revision hint to decide on")
+
+// revisionWords say in a subject or a file name that it is a new version, in the six
+// languages: "revised", "révisée", "v2", "updated", "corrected", "final"…
+var revisionWords = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(revised|revision|rev\.?\s?\d*|updated?|corrected|amended|new version|final|` +
+	`v\.?\s?\d+|version\s?\d+|r[ée]vis[ée]e?s?|mise à jour|actualis[ée]e?s?|corrig[ée]e?s?|modifi[ée]e?s?|nouvelle version|` +
+	`revisad[oa]s?|actualizad[oa]s?|corregid[oa]s?|nueva versi[oó]n|` +
+	`исправленн\p{L}*|обновленн\p{L}*|пересмотренн\p{L}*|новая версия)(?:$|[^\p{L}\p{N}])|` +
+	`المعدل\p{L}*|المحدث\p{L}*|المنقح\p{L}*|معدل\p{L}*|محدث\p{L}*|منقح\p{L}*|` +
+	`修订\p{Han}?|修改稿|更新版?|最新版|定稿`)
+
+// subjectPrefixes are the reply and forward prefixes of mailers in the six languages.
+var subjectPrefixes = regexp.MustCompile(`(?i)^\s*((re|fw|fwd|tr|rv|ri|aw|sv|vs|wg|ответ|отв|пересл|رد|إعادة توجيه|回复|答复|转发)\s*(\[\d+\])?\s*[:：]\s*)+`)
+
+// coreTitle is what stays of a subject or file name without its reply prefixes, revision
+// words, extension, dates and punctuation: the title of the work.
+func coreTitle(s string, file bool) string {
+	if file {
+		s = strings.TrimSuffix(s, path.Ext(s))
+	}
+	s = subjectPrefixes.ReplaceAllString(s, "")
+	s = revisionWords.ReplaceAllString(s, " ")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			return unicode.ToLower(r)
+		}
+		return ' '
+	}, s)
+	fields := slices.DeleteFunc(strings.Fields(s), func(w string) bool {
+		return len(w) >= 6 && strings.Trim(w, "0123456789") == "" // a date stamp
+	})
+	return strings.Join(fields, " ")
+}
+
+// similarTitles reports whether two core titles name the same work: equal, or sharing
+// most of their words (at least three).
+func similarTitles(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	if a == b {
+		return len([]rune(a)) >= 4
+	}
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	if len(wa) < 3 || len(wb) < 3 {
+		return false
+	}
+	common := 0
+	for _, w := range wa {
+		if slices.Contains(wb, w) {
+			common++
+		}
+	}
+	return 10*common >= 7*max(len(wa), len(wb))
+}
+
+// revisionOf is the earlier contribution that m looks like a revision of: one of the
+// same sender (prevs, oldest first), newest first, with the same attachment, the same
+// or a similar title, or a file of the same name; else one of the same organisation
+// (orgPrevs: another sender there) by the same signs; else, when m says it revises
+// something ("revised", "v2"…), the sender's latest. nil when none.
+func revisionOf(m *Inbound, prevs, orgPrevs []priorContribution) *int64 {
+	if len(prevs) == 0 && len(orgPrevs) == 0 {
+		return nil
+	}
+	subj := normSubject(m.Subject)
+	core := coreTitle(m.Subject, false)
+	var names []string
+	says := revisionWords.MatchString(m.Subject)
+	for _, a := range m.Attachments {
+		if a.Inline {
+			continue
+		}
+		if n := coreTitle(a.Filename, true); n != "" {
+			names = append(names, n)
+		}
+		says = says || revisionWords.MatchString(a.Filename)
+	}
+	for _, candidates := range [][]priorContribution{prevs, orgPrevs} {
+		if id := m.sameWork(candidates, subj, core, names); id != nil {
+			return id
+		}
+	}
+	if says && len(prevs) > 0 {
+		return &prevs[len(prevs)-1].ID
+	}
+	return nil
+}
+
+// sameWork is the newest of prevs that m looks like another version of: the same
+// attachment, the same or a similar title (subj normalised, core its core title), or a
+// file of the same name (names: the core titles of m's files).
+func (m *Inbound) sameWork(prevs []priorContribution, subj, core string, names []string) *int64 {
+	for i := len(prevs) - 1; i >= 0; i-- {
+		p := prevs[i]
+		if subj != "" && p.Subject == subj {
+			return &p.ID
+		}
+		for _, a := range m.Attachments {
+			if !a.Inline && slices.Contains(p.Hashes, attachmentSHA(a)) {
+				return &p.ID
+			}
+		}
+		if similarTitles(core, coreTitle(p.Subject, false)) {
+			return &p.ID
+		}
+		for _, pn := range p.Names {
+			if pc := coreTitle(pn, true); pc != "" && slices.ContainsFunc(names, func(n string) bool { return similarTitles(n, pc) }) {
+				return &p.ID
+			}
+		}
+	}
+	return nil
+}
+
+// orgKey is how an organisation's name is compared: lower case, spaces collapsed; ""
+// for a name too short to tell organisations apart.
+func orgKey(name string) string {
+	k := strings.ToLower(strings.Join(strings.Fields(name), " "))
+	if len([]rune(k)) < 4 {
+		return ""
+	}
+	return k
+}
+
+// prefetchOrganisationsSQL reads the latest contributions of each organisation named,
+// with their attachments' contents and names.
+const prefetchOrganisationsSQL = `SELECT c.id, k.org, c.subject,
+			ARRAY(SELECT a.sha256 FROM messages m JOIN attachments a ON a.message_id = m.id
+				WHERE m.contribution_id = c.id AND NOT a.inline ORDER BY a.id) AS hashes,
+			ARRAY(SELECT a.filename FROM messages m JOIN attachments a ON a.message_id = m.id
+				WHERE m.contribution_id = c.id AND NOT a.inline ORDER BY a.id) AS names
+		FROM unnest($1::text[]) AS k(org), LATERAL (SELECT c.id, c.subject FROM contributions c
+			WHERE lower(c.organisation_suggested) = k.org AND c.organisation_suggested <> ''
+			ORDER BY c.id DESC LIMIT 20) c
+		ORDER BY c.id`
+
+// prefetchOrganisations reads, for the organisations the batch's new contributions are
+// suggested to come from, their latest contributions (see revisionOf).
+func (s *Store) prefetchOrganisations(ctx context.Context, tx *sqlx.Tx, bc *batchContext, msgs []Inbound) error {
+	var orgs []string
+	for i := range msgs {
+		if k := orgKey(msgs[i].Suggestion.Organisation); k != "" && (msgs[i].Kind == MsgContribution || msgs[i].Kind == MsgFollowUp) {
+			orgs = append(orgs, k)
+		}
+	}
+	if len(orgs) == 0 {
+		return nil
+	}
+	slices.Sort(orgs)
+	orgs = slices.Compact(orgs)
+	var rows []struct {
+		ID      int64          `db:"id"`
+		Org     string         `db:"org"`
+		Subject string         `db:"subject"`
+		Hashes  pq.StringArray `db:"hashes"`
+		Names   pq.StringArray `db:"names"`
+	}
+	if err := s.selectPrepared(ctx, tx, &rows, prefetchOrganisationsSQL, textArray(orgs)); err != nil {
+		return fmt.Errorf("organisations: %w", err)
+	}
+	for _, r := range rows {
+		bc.orgs[r.Org] = append(bc.orgs[r.Org], priorContribution{ID: r.ID, Subject: normSubject(r.Subject), Hashes: r.Hashes, Names: r.Names})
+	}
+	return nil
+}
+
+// RevisionLinks are a contribution's links to other versions, by reference number.
+type RevisionLinks struct {
+	Suggested    string         `db:"suggested_ref"` // the earlier one it may revise, waiting for a decision ("" for none)
+	RevisionOf   string         `db:"revision_of_ref"`
+	SupersededBy pq.StringArray `db:"superseded_by"` // the revisions of it, oldest first
+}
+
+const (
+	revisionLinksSQL = `SELECT coalesce((SELECT s.ref FROM contributions s WHERE s.id = c.revision_of_suggested), '') AS suggested_ref,
+			coalesce((SELECT r.ref FROM contributions r WHERE r.id = c.revision_of), '') AS revision_of_ref,
+			ARRAY(SELECT n.ref FROM contributions n WHERE n.revision_of = c.id ORDER BY n.id) AS superseded_by
+		FROM contributions c WHERE c.id = $1`
+	markRevisionSQL = `UPDATE contributions SET revision_of = revision_of_suggested, revision_of_suggested = NULL,
+			updated_at = $2 WHERE id = $1`
+	dismissRevisionSQL = `UPDATE contributions SET revision_of_suggested = NULL, updated_at = $2 WHERE id = $1`
+)
+
+// RevisionLinks reads the links of contribution id to other versions of it.
+func (s *Store) RevisionLinks(ctx context.Context, id int64) (RevisionLinks, error) {
+	var l RevisionLinks
+	if err := s.db.GetContext(ctx, &l, revisionLinksSQL, id); err != nil {
+		return l, fmt.Errorf("store: revision links of %d: %w", id, notFound(err))
+	}
+	return l, nil
+}
+
+// MarkRevision confirms, for the Slack user, that contribution id revises the earlier
+// one the intake suggested: it is linked to it, and the earlier one is superseded. Both
+// audit trails record it and both cards are updated. ErrNoRevisionHint when there is
+// no suggestion (already decided).
+func (s *Store) MarkRevision(ctx context.Context, id int64, user string) (Contribution, error) {
+	return s.decideRevision(ctx, id, user, true)
+}
+
+// DismissRevision records, for the Slack user, that contribution id is not a revision
+// of the one suggested: the hint goes. ErrNoRevisionHint when there is none.
+func (s *Store) DismissRevision(ctx context.Context, id int64, user string) (Contribution, error) {
+	return s.decideRevision(ctx, id, user, false)
+}
+
+func (s *Store) decideRevision(ctx context.Context, id int64, user string, mark bool) (Contribution, error) {
+	var out Contribution
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		c, err := lockContribution(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if c.RevisionOfSuggested == nil {
+			return fmt.Errorf("%s: %w", c.Ref, ErrNoRevisionHint)
+		}
+		earlier, err := lockContribution(ctx, tx, *c.RevisionOfSuggested)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		actor := SlackActor(user)
+		if !mark {
+			if _, err := tx.ExecContext(ctx, dismissRevisionSQL, id, now); err != nil {
+				return fmt.Errorf("dismiss: %w", err)
+			}
+			ev, err := s.insertEvent(ctx, tx, id, actor, ActionRevisionDismissed, "", "",
+				map[string]any{"revision_of_suggested": earlier.ID, "ref": earlier.Ref})
+			if err != nil {
+				return err
+			}
+			if err := s.enqueueCardUpdate(ctx, tx, id, ev); err != nil {
+				return err
+			}
+		} else {
+			if _, err := tx.ExecContext(ctx, markRevisionSQL, id, now); err != nil {
+				return fmt.Errorf("mark: %w", err)
+			}
+			ev, err := s.insertEvent(ctx, tx, id, actor, ActionRevisionMarked, "", "",
+				map[string]any{"revision_of": earlier.ID, "revision_of_ref": earlier.Ref})
+			if err != nil {
+				return err
+			}
+			if err := s.enqueueCardUpdate(ctx, tx, id, ev); err != nil {
+				return err
+			}
+			ev, err = s.insertEvent(ctx, tx, earlier.ID, actor, ActionSuperseded, "", "",
+				map[string]any{"by": id, "by_ref": c.Ref})
+			if err != nil {
+				return err
+			}
+			if err := s.enqueueCardUpdate(ctx, tx, earlier.ID, ev); err != nil {
+				return err
+			}
+		}
+		if err := notifyOutbox(ctx, tx); err != nil {
+			return err
+		}
+		out, err = lockContribution(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("store: decide revision of %d: %w", id, err)
+	}
+	return out, nil
+}
