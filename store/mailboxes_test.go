@@ -111,6 +111,9 @@ func TestMigrationRecordsTheFirstMailbox(t *testing.T) {
 	if fmt.Sprint(got) != "[in:main out:]" {
 		t.Errorf("messages after the migration: %v", got)
 	}
+	if _, err := p.Up(ctx); err != nil { // the later migrations, which the store's queries need
+		t.Fatal(err)
+	}
 	c, err := s.Contribution(ctx, res[0].ContributionID)
 	if err != nil || c.MailboxName != "main" {
 		t.Errorf("contribution after the migration: %q %v", c.MailboxName, err)
