@@ -527,9 +527,13 @@ func (s *Store) followUp(ctx context.Context, tx *sqlx.Tx, m *Inbound, d decisio
 		return res, err
 	}
 	res.MessageRowID, res.Kind, res.Reason, res.ContributionID, res.Ref = id, m.Kind, d.reason, c.ID, c.Ref
-	// Archived mail following up a history contribution without a card: its
-	// conversation and audit trail only (see archiveQuiet).
-	quiet := archiveQuiet(d, c)
+	// Mail following up a history contribution without a card: a recent message
+	// brings the card; an old one, when no card is on its way, is kept in the
+	// conversation and the audit trail only (see historyFollowUp).
+	quiet, err := s.historyFollowUp(ctx, tx, c, id, d)
+	if err != nil {
+		return res, err
+	}
 	if d.otherSender {
 		res.OtherSender = true
 		return res, s.otherSender(ctx, tx, m, c, id, quiet)
@@ -539,9 +543,6 @@ func (s *Store) followUp(ctx context.Context, tx *sqlx.Tx, m *Inbound, d decisio
 		return res, err
 	}
 	if err := s.reopenTx(ctx, tx, c, ActorSystem, "follow-up from "+m.FromEmail); err != nil {
-		return res, err
-	}
-	if err := s.cardHistoryOnFollowUp(ctx, tx, c, id, d.recent); err != nil {
 		return res, err
 	}
 	if quiet {

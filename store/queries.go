@@ -169,7 +169,7 @@ func namedQueries() []namedQuery {
 		// history_imports.go
 		{"count-history", countHistorySQL},
 		{"close-history-import", closeHistoryImportSQL},
-		{"queue-history-card", queueHistoryCardSQL},
+		{"history-card", historyCardSQL},
 		{"search-history", searchHistorySQL},
 		{"queue-card", queueCardSQL},
 		// import.go
