@@ -432,25 +432,32 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, r *ingestRun, m *Inbo
 			return res, err
 		}
 		res.MessageRowID = id
-		it, err := NewOutboxItem(OutboxSlackNotice, fmt.Sprintf("quarantine:%d", id), 0, id,
-			Notice{Type: NoticeQuarantine, Reason: m.KindReason})
+		// The desk's notice says whether the sender of a message over the size limit
+		// is told, and why not.
+		n := Notice{Type: NoticeQuarantine, Reason: m.KindReason}
+		switch {
+		case !d.tooLarge:
+		case d.noticeRefusal != "":
+			res.AckSuppressed, n.TooLargeNotTold = d.noticeRefusal, d.noticeRefusal
+		default:
+			to := ackRecipient(m)
+			notice, err := NewOutboxItem(OutboxAckEmail, fmt.Sprintf("too-large:%d", id), 0, id,
+				AckPayload{To: to, Key: AckKey(to), Notice: NoticeTooLarge, Limit: m.TooLarge, InReplyTo: m.TooLargeMessageID})
+			if err != nil {
+				return res, err
+			}
+			if res.TooLargeNotice, err = s.enqueue(ctx, tx, notice); err != nil {
+				return res, err
+			}
+			if res.TooLargeNotice {
+				n.TooLargeTo = to
+			}
+		}
+		it, err := NewOutboxItem(OutboxSlackNotice, fmt.Sprintf("quarantine:%d", id), 0, id, n)
 		if err != nil {
 			return res, err
 		}
-		if _, err = s.enqueue(ctx, tx, it); err != nil || !d.tooLarge {
-			return res, err
-		}
-		if d.noticeRefusal != "" {
-			res.AckSuppressed = d.noticeRefusal
-			return res, nil
-		}
-		to := ackRecipient(m)
-		notice, err := NewOutboxItem(OutboxAckEmail, fmt.Sprintf("too-large:%d", id), 0, id,
-			AckPayload{To: to, Key: AckKey(to), Notice: NoticeTooLarge, Limit: m.TooLarge, InReplyTo: m.TooLargeMessageID})
-		if err != nil {
-			return res, err
-		}
-		res.TooLargeNotice, err = s.enqueue(ctx, tx, notice)
+		_, err = s.enqueue(ctx, tx, it)
 		return res, err
 	case actSortedAway:
 		id, err := s.insertMessage(ctx, tx, m, 0, d.kind, d.reason)

@@ -172,6 +172,8 @@ func namedQueries() []namedQuery {
 		{"history-card", historyCardSQL},
 		{"search-history", searchHistorySQL},
 		{"queue-card", queueCardSQL},
+		// toolarge_notice.go
+		{"too-large-notice", tooLargeNoticeSQL},
 		// import.go
 		{"begin-archive-import", beginArchiveImportSQL},
 		{"count-archive", countArchiveSQL},
