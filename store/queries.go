@@ -158,6 +158,8 @@ func namedQueries() []namedQuery {
 		{"save-slack-file", saveSlackFileSQL},
 		// slack_uploads.go
 		{"slack-uploads", slackUploadsSQL},
+		{"retry-slack-uploads", retrySlackUploadsSQL},
+		{"retry-slack-upload-item", retrySlackUploadItemSQL},
 		{"slack-upload", slackUploadSQL},
 		{"save-slack-upload-url", saveSlackUploadURLSQL},
 		{"slack-upload-sent", slackUploadSentSQL},
