@@ -29,6 +29,7 @@ type Store interface {
 	Reopen(ctx context.Context, id int64, actor, reason string) (store.Contribution, error)
 	Events(ctx context.Context, contributionID int64) ([]store.Event, error)
 	Message(ctx context.Context, id int64) (store.Message, error)
+	TooLargeNotice(ctx context.Context, messageID int64) (store.SenderNotice, error)
 	FirstMessage(ctx context.Context, contributionID int64) (store.Message, error)
 	MessageCount(ctx context.Context, contributionID int64) (int, error)
 	Attachments(ctx context.Context, messageID int64) ([]store.Attachment, error)

@@ -134,8 +134,42 @@ func (b *Bot) withUploads(ctx context.Context, it store.OutboxItem, res store.Ou
 	return res, nil
 }
 
-// uploadFile carries out a slack_upload item (see the top of this file).
+// uploadFile carries out a slack_upload item (see the top of this file). When its last
+// attempt fails, why is recorded for the card, which then says the upload failed and
+// offers Open files to try again.
 func (b *Bot) uploadFile(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+	res, err := b.upload(ctx, it)
+	if err == nil || !lastAttempt(it, err) {
+		return res, err
+	}
+	var p store.SlackUploadPayload
+	if it.ContributionID == nil || json.Unmarshal(it.Payload, &p) != nil || p.AttachmentID == 0 {
+		return res, err
+	}
+	msg := fmt.Sprintf("upload failed after %d attempts: %v", it.Attempts+1, err)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	if ferr := b.st.FailSlackUpload(rctx, *it.ContributionID, p.AttachmentID, msg); ferr != nil {
+		b.log.Warn("could not record a failed upload", "contribution_id", *it.ContributionID, "attachment_id", p.AttachmentID,
+			slog.Any("error", ferr))
+	}
+	return res, err
+}
+
+// lastAttempt says whether err, the outcome of an attempt at it, fails the item for
+// good as its last attempt (store.MaxOutboxAttempts): a temporary failure that counts.
+// A wait for the card is not one: a failure the card would show could not be shown.
+func lastAttempt(it store.OutboxItem, err error) bool {
+	var ua *store.UnavailableError
+	var ra *store.RetryAfterError
+	if isPermanentErr(err) || errors.As(err, &ua) || errors.As(err, &ra) || errors.Is(err, errCardNotPosted) {
+		return false
+	}
+	return it.Attempts+1 >= store.MaxOutboxAttempts
+}
+
+// upload is one attempt at a slack_upload item.
+func (b *Bot) upload(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
 	var none store.OutboxResult
 	cid, err := contributionOf(it)
 	if err != nil {
@@ -332,9 +366,9 @@ func isPermanentErr(err error) bool {
 }
 
 // fileLine is the card's line about one attachment: its name and size, and whether it is
-// in the thread, on its way, held back or refused. heldBack reports a file Open files
-// would upload.
-func (b *Bot) fileLine(c store.Contribution, a store.Attachment, u *store.SlackUpload) (line string, heldBack bool) {
+// in the thread, on its way, held back, refused or failed. offer is what the card adds
+// beside a file Open files would upload ("" for none).
+func (b *Bot) fileLine(c store.Contribution, a store.Attachment, u *store.SlackUpload) (line, offer string) {
 	name := a.Filename
 	if name == "" {
 		name = "(no name)"
@@ -343,18 +377,20 @@ func (b *Bot) fileLine(c store.Contribution, a store.Attachment, u *store.SlackU
 	why, ok := b.heldBack(a)
 	switch {
 	case u != nil && u.DoneAt != nil && u.ThreadTS == c.SlackTS && c.SlackTS != "":
-		return line + " · in thread", false
+		return line + " · in thread", ""
+	case u != nil && u.Error != "" && ok:
+		return line + " · *not uploaded:* " + cut(escapeMrkdwn(u.Error), 200), " — Open files to try again"
 	case u != nil && u.Error != "":
-		return line + " · " + cut(escapeMrkdwn(u.Error), 200), false
+		return line + " · " + cut(escapeMrkdwn(u.Error), 200), ""
 	case !ok:
-		return line + " · not uploaded: " + why, false
+		return line + " · not uploaded: " + why, ""
 	case u != nil && u.RequestedBy != "":
 		who := strings.TrimPrefix(u.RequestedBy, "slack:")
-		return line + " · uploading to the thread, asked by " + userMention(who), false
+		return line + " · uploading to the thread, asked by " + userMention(who), ""
 	case why == "":
-		return line + " · uploading to the thread", false
+		return line + " · uploading to the thread", ""
 	}
-	return line + " · not uploaded: " + why, true
+	return line + " · not uploaded: " + why, " — Open files"
 }
 
 // filesBlock is the card's list of attachments, with Open files beside it while a file is
@@ -370,11 +406,11 @@ func (b *Bot) filesBlock(d cardData, withActions bool) slack.Block {
 		if a.Inline {
 			continue
 		}
-		line, h := b.fileLine(d.C, a, byID[a.ID])
-		if h && withActions {
-			line += " — Open files"
+		line, offer := b.fileLine(d.C, a, byID[a.ID])
+		if offer != "" && withActions {
+			line += offer
 		}
-		held = held || h
+		held = held || offer != ""
 		if shown < 10 {
 			lines = append(lines, line)
 			shown++
@@ -419,13 +455,16 @@ func (b *Bot) openFiles(ctx context.Context, cid int64, user string, reply repli
 		b.outcome(ctx, actOpenFiles, cid, user, err, reply)
 		return
 	}
-	started := map[int64]bool{}
+	// Held-back files nobody asked for yet, and files whose upload failed: tried again.
+	started, failed := map[int64]bool{}, map[int64]bool{}
 	for _, u := range us {
 		started[u.AttachmentID] = true
+		failed[u.AttachmentID] = u.Error != "" && u.DoneAt == nil
 	}
 	var ids []int64
 	for _, a := range as {
-		if why, ok := b.heldBack(a); !a.Inline && ok && why != "" && !started[a.ID] {
+		why, ok := b.heldBack(a)
+		if !a.Inline && ok && (why != "" && !started[a.ID] || failed[a.ID]) {
 			ids = append(ids, a.ID)
 		}
 	}
@@ -455,11 +494,22 @@ func filesEventText(e store.Event) (string, bool) {
 		return "", false
 	}
 	var d struct {
-		Files []string `json:"files"`
+		Files   []string `json:"files"`
+		Retried []string `json:"retried"`
 	}
 	_ = json.Unmarshal(e.Details, &d)
-	for i, f := range d.Files {
-		d.Files[i] = escapeMrkdwn(f)
+	esc := func(fs []string) string {
+		for i, f := range fs {
+			fs[i] = escapeMrkdwn(f)
+		}
+		return strings.Join(fs, ", ")
 	}
-	return cut("asked for "+strings.Join(d.Files, ", ")+" in the thread", 300), true
+	var parts []string
+	if len(d.Files) > 0 {
+		parts = append(parts, "asked for "+esc(d.Files)+" in the thread")
+	}
+	if len(d.Retried) > 0 {
+		parts = append(parts, "asked to try "+esc(d.Retried)+" again")
+	}
+	return cut(strings.Join(parts, "; "), 300), true
 }

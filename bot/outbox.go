@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/wsis/wsisbot/store"
+	"github.com/wsis/wsisbot/templates"
 )
 
 // errCardNotPosted makes an update or a thread note wait for its card.
@@ -463,7 +464,11 @@ func (b *Bot) ackBudgetText(n notice) string {
 }
 
 func (b *Bot) quarantineText(ctx context.Context, it store.OutboxItem, n notice) (string, error) {
+	told := n.TooLargeTo != "" || n.TooLargeNotTold != ""
 	s := "🧯 *A message could not be handled and is quarantined* (kept as received; nothing was sent back).\n*Reason:* " + escapeMrkdwn(n.Reason)
+	if told {
+		s = "🧯 *A message could not be handled and is quarantined* (kept as received).\n*Reason:* " + escapeMrkdwn(n.Reason)
+	}
 	if it.MessageID != nil {
 		m, err := b.st.Message(ctx, *it.MessageID)
 		if err != nil {
@@ -471,8 +476,37 @@ func (b *Bot) quarantineText(ctx context.Context, it store.OutboxItem, n notice)
 		}
 		s += "\n*From:* " + sender(m) + "\n*Subject:* " + escapeMrkdwn(m.Subject) +
 			fmt.Sprintf("\n*Mailbox:* %s, UID %d", escapeMrkdwn(m.Mailbox), m.UID)
+		if told {
+			line, err := b.tooLargeNoticeLine(ctx, m, n)
+			if err != nil {
+				return "", err
+			}
+			s += "\n" + line
+		}
 	}
 	return s, nil
+}
+
+// tooLargeNoticeLine says whether the sender of m, a message quarantined for its size,
+// was told that it could not be accepted (in which language, at which address), or why
+// not: the reasons a card gives for an acknowledgement not sent.
+func (b *Bot) tooLargeNoticeLine(ctx context.Context, m store.Message, n notice) (string, error) {
+	if n.TooLargeTo == "" {
+		return "*The sender was not told:* " + cut(escapeMrkdwn(n.TooLargeNotTold), 300), nil
+	}
+	how := "in " + languageName(templates.Normalize(m.Language)) + ", at " + escapeMrkdwn(n.TooLargeTo)
+	st, err := b.st.TooLargeNotice(ctx, m.ID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "*The sender was not told:* no notice is queued.", nil
+	case err != nil:
+		return "", err
+	case st.DoneAt != nil:
+		return "*The sender was told* (" + how + ") that it could not be accepted.", nil
+	case st.FailedAt != nil:
+		return "*The sender could not be told* (" + how + "): " + cut(escapeMrkdwn(st.LastError), 300), nil
+	}
+	return "*The sender is being told* (" + how + ") that it could not be accepted.", nil
 }
 
 // historyImportText is the one message about an import of history: mail that was

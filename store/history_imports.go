@@ -40,9 +40,18 @@ const (
 	// closeHistoryImportSQL closes the open import, if any.
 	closeHistoryImportSQL = `UPDATE history_imports SET closed_at = $1 WHERE closed_at IS NULL
 		RETURNING id, messages, contributions, cutoff`
-	// queueHistoryCardSQL queues the card of a history contribution that has none.
-	queueHistoryCardSQL = `INSERT INTO outbox (kind, idempotency_key, contribution_id, message_id, payload, next_attempt_at, created_at)
-		VALUES ('slack_card', 'card:' || $1::bigint, $1, $2, '{}', $3, $3) ON CONFLICT (idempotency_key) DO NOTHING`
+	// historyCardSQL says whether the card of contribution $1, a history contribution
+	// not posted, is on its way: queued and pending, or queued now when $4 (a message
+	// that is not history, $2, follows it up). A card that failed for good is not on
+	// its way.
+	historyCardSQL = `WITH pending AS (
+			SELECT 1 FROM outbox WHERE kind = 'slack_card' AND contribution_id = $1 AND done_at IS NULL AND failed_at IS NULL
+		), queued AS (
+			INSERT INTO outbox (kind, idempotency_key, contribution_id, message_id, payload, next_attempt_at, created_at)
+			SELECT 'slack_card', 'card:' || $1::bigint, $1, $2, '{}', $3, $3 WHERE $4 AND NOT EXISTS (SELECT 1 FROM pending)
+			ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
+		)
+		SELECT EXISTS (SELECT 1 FROM pending) OR EXISTS (SELECT 1 FROM queued)`
 	// queueCardSQL queues the card of a contribution that has none, on request.
 	queueCardSQL = `INSERT INTO outbox (kind, idempotency_key, contribution_id, payload, next_attempt_at, created_at)
 		SELECT 'slack_card', 'card:' || c.id, c.id, '{}', $2, $2 FROM contributions c WHERE c.id = $1 AND c.slack_ts = ''
@@ -79,17 +88,24 @@ func (s *Store) countHistory(ctx context.Context, tx *sqlx.Tx, pol IngestPolicy,
 	return nil
 }
 
-// cardHistoryOnFollowUp queues the card of c, a history contribution without one, when
-// a message that is not history follows it up (message is that message): its sender
-// writes now, and the desk must see it. The follow-up's note and update wait for it.
-func (s *Store) cardHistoryOnFollowUp(ctx context.Context, tx *sqlx.Tx, c Contribution, message int64, recent bool) error {
-	if !recent || !c.History || c.SlackTS != "" {
-		return nil
+// historyFollowUp decides what Slack hears of message, mail that follows up c (decided
+// as d), when c is a history contribution whose card is not posted. A message that is
+// not history (its sender writes now) queues the card, unless it is on its way already:
+// the desk must see the new mail, and its note and the card's update follow the card.
+// A message that is itself history (an old follow-up read late, or an archive's) queues
+// no card: when none is on its way either, quiet is true and nothing is queued for
+// Slack, since a thread note or a card update would wait for a card that never comes
+// (the watchdog would see them wait). The card, if someone asks for it (/wsis card),
+// shows the conversation as it is then. For any other contribution quiet is false.
+func (s *Store) historyFollowUp(ctx context.Context, tx *sqlx.Tx, c Contribution, message int64, d decision) (quiet bool, err error) {
+	if !c.History || c.SlackTS != "" {
+		return false, nil
 	}
-	if err := s.exec(ctx, tx, queueHistoryCardSQL, c.ID, message, s.clock.Now()); err != nil {
-		return fmt.Errorf("card of history contribution %d: %w", c.ID, err)
+	var coming bool
+	if err := s.get(ctx, tx, &coming, historyCardSQL, c.ID, message, s.clock.Now(), d.recent && !d.archived); err != nil {
+		return false, fmt.Errorf("card of history contribution %d: %w", c.ID, err)
 	}
-	return nil
+	return !coming, nil
 }
 
 // HistoryImport is a closed import of history: how many messages it stored, how many

@@ -78,15 +78,6 @@ func (s *Store) BeginArchiveImport(ctx context.Context, label string) (ArchiveIm
 	return imp, fmt.Errorf("store: begin archive import %q: another run keeps opening it", label)
 }
 
-// archiveQuiet says whether a follow-up decided as d, of contribution c, queues
-// nothing for Slack: mail from an archive that follows up a history contribution
-// without a card. Its thread note and card update would wait for a card that never
-// comes (the watchdog would see them waiting); the card, if someone asks for it
-// (/wsis card), shows the conversation as it is then.
-func archiveQuiet(d decision, c Contribution) bool {
-	return d.archived && c.History && c.SlackTS == ""
-}
-
 // countArchive adds what a batch of an archive import newly stored to the import.
 func (s *Store) countArchive(ctx context.Context, tx *sqlx.Tx, id int64, out []Ingested) error {
 	var messages, contributions int

@@ -432,25 +432,32 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, r *ingestRun, m *Inbo
 			return res, err
 		}
 		res.MessageRowID = id
-		it, err := NewOutboxItem(OutboxSlackNotice, fmt.Sprintf("quarantine:%d", id), 0, id,
-			Notice{Type: NoticeQuarantine, Reason: m.KindReason})
+		// The desk's notice says whether the sender of a message over the size limit
+		// is told, and why not.
+		n := Notice{Type: NoticeQuarantine, Reason: m.KindReason}
+		switch {
+		case !d.tooLarge:
+		case d.noticeRefusal != "":
+			res.AckSuppressed, n.TooLargeNotTold = d.noticeRefusal, d.noticeRefusal
+		default:
+			to := ackRecipient(m)
+			notice, err := NewOutboxItem(OutboxAckEmail, fmt.Sprintf("too-large:%d", id), 0, id,
+				AckPayload{To: to, Key: AckKey(to), Notice: NoticeTooLarge, Limit: m.TooLarge, InReplyTo: m.TooLargeMessageID})
+			if err != nil {
+				return res, err
+			}
+			if res.TooLargeNotice, err = s.enqueue(ctx, tx, notice); err != nil {
+				return res, err
+			}
+			if res.TooLargeNotice {
+				n.TooLargeTo = to
+			}
+		}
+		it, err := NewOutboxItem(OutboxSlackNotice, fmt.Sprintf("quarantine:%d", id), 0, id, n)
 		if err != nil {
 			return res, err
 		}
-		if _, err = s.enqueue(ctx, tx, it); err != nil || !d.tooLarge {
-			return res, err
-		}
-		if d.noticeRefusal != "" {
-			res.AckSuppressed = d.noticeRefusal
-			return res, nil
-		}
-		to := ackRecipient(m)
-		notice, err := NewOutboxItem(OutboxAckEmail, fmt.Sprintf("too-large:%d", id), 0, id,
-			AckPayload{To: to, Key: AckKey(to), Notice: NoticeTooLarge, Limit: m.TooLarge, InReplyTo: m.TooLargeMessageID})
-		if err != nil {
-			return res, err
-		}
-		res.TooLargeNotice, err = s.enqueue(ctx, tx, notice)
+		_, err = s.enqueue(ctx, tx, it)
 		return res, err
 	case actSortedAway:
 		id, err := s.insertMessage(ctx, tx, m, 0, d.kind, d.reason)
@@ -527,9 +534,13 @@ func (s *Store) followUp(ctx context.Context, tx *sqlx.Tx, m *Inbound, d decisio
 		return res, err
 	}
 	res.MessageRowID, res.Kind, res.Reason, res.ContributionID, res.Ref = id, m.Kind, d.reason, c.ID, c.Ref
-	// Archived mail following up a history contribution without a card: its
-	// conversation and audit trail only (see archiveQuiet).
-	quiet := archiveQuiet(d, c)
+	// Mail following up a history contribution without a card: a recent message
+	// brings the card; an old one, when no card is on its way, is kept in the
+	// conversation and the audit trail only (see historyFollowUp).
+	quiet, err := s.historyFollowUp(ctx, tx, c, id, d)
+	if err != nil {
+		return res, err
+	}
 	if d.otherSender {
 		res.OtherSender = true
 		return res, s.otherSender(ctx, tx, m, c, id, quiet)
@@ -539,9 +550,6 @@ func (s *Store) followUp(ctx context.Context, tx *sqlx.Tx, m *Inbound, d decisio
 		return res, err
 	}
 	if err := s.reopenTx(ctx, tx, c, ActorSystem, "follow-up from "+m.FromEmail); err != nil {
-		return res, err
-	}
-	if err := s.cardHistoryOnFollowUp(ctx, tx, c, id, d.recent); err != nil {
 		return res, err
 	}
 	if quiet {

@@ -168,11 +168,10 @@ type decision struct {
 	// and bytes is this very message read again; it is relocated instead.
 	checkDuplicate bool
 	// recent (actFollowUp): the message is not history; a history contribution without
-	// a card gets one.
+	// a card gets one. An old message following one up queues nothing for Slack while
+	// no card is on its way (see historyFollowUp).
 	recent bool
-	// archived (actFollowUp): the message comes from an archive import; when the
-	// contribution is history without a card, no thread note or card update is queued
-	// (they would wait for a card that never comes).
+	// archived (actFollowUp): the message comes from an archive import (never recent).
 	archived bool
 	// contribution is the new contribution (actNewContribution).
 	contribution newContribution

@@ -60,6 +60,11 @@ type Notice struct {
 	Messages      int    `json:"messages,omitempty"`      // history_import: messages stored as history
 	Contributions int    `json:"contributions,omitempty"` // history_import: contributions among them
 	Before        string `json:"before,omitempty"`        // history_import: they all arrived before this (RFC 3339)
+
+	// quarantine, a message over the size limit: the address its sender is told at
+	// (NoticeTooLarge, in the message's language), or why the sender is not told.
+	TooLargeTo      string `json:"too_large_to,omitempty"`
+	TooLargeNotTold string `json:"too_large_not_told,omitempty"`
 }
 
 // Thread note types: what a note in a card's thread says.

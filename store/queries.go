@@ -157,6 +157,8 @@ func namedQueries() []namedQuery {
 		{"save-slack-file", saveSlackFileSQL},
 		// slack_uploads.go
 		{"slack-uploads", slackUploadsSQL},
+		{"retry-slack-uploads", retrySlackUploadsSQL},
+		{"retry-slack-upload-item", retrySlackUploadItemSQL},
 		{"slack-upload", slackUploadSQL},
 		{"save-slack-upload-url", saveSlackUploadURLSQL},
 		{"slack-upload-sent", slackUploadSentSQL},
@@ -177,8 +179,10 @@ func namedQueries() []namedQuery {
 		// history_imports.go
 		{"count-history", countHistorySQL},
 		{"close-history-import", closeHistoryImportSQL},
-		{"queue-history-card", queueHistoryCardSQL},
+		{"history-card", historyCardSQL},
 		{"queue-card", queueCardSQL},
+		// toolarge_notice.go
+		{"too-large-notice", tooLargeNoticeSQL},
 		// import.go
 		{"begin-archive-import", beginArchiveImportSQL},
 		{"count-archive", countArchiveSQL},

@@ -146,9 +146,27 @@ func (s *Store) FinishSlackUpload(ctx context.Context, contributionID, attachmen
 	return nil
 }
 
-// FailSlackUpload records why an attachment cannot be uploaded (shown on the card).
+// FailSlackUpload records why an attachment cannot be uploaded and queues the card's
+// update, which shows it (and offers Open files to try again when the file can be
+// uploaded at all).
 func (s *Store) FailSlackUpload(ctx context.Context, contributionID, attachmentID int64, msg string) error {
-	if _, err := s.db.ExecContext(ctx, failSlackUploadSQL, contributionID, attachmentID, CleanText(msg)); err != nil {
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, failSlackUploadSQL, contributionID, attachmentID, CleanText(msg)); err != nil {
+			return err
+		}
+		// One update per failure: a file tried again may fail again.
+		now := s.clock.Now()
+		it, err := NewOutboxItem(OutboxSlackUpdate, fmt.Sprintf("update:%d:upload-failed:%d:%d", contributionID, attachmentID, now.UnixNano()),
+			contributionID, 0, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := s.enqueue(ctx, tx, it); err != nil {
+			return err
+		}
+		return notifyOutbox(ctx, tx)
+	})
+	if err != nil {
 		return fmt.Errorf("store: fail slack upload %d/%d: %w", contributionID, attachmentID, err)
 	}
 	return nil
@@ -165,28 +183,58 @@ const requestSlackUploadsSQL = `WITH ins AS (
 		SELECT a.id AS attachment_id, a.message_id, a.filename FROM ins JOIN attachments a ON a.id = ins.attachment_id
 		ORDER BY a.id`
 
+// retrySlackUploadsSQL takes, of the attachments asked for ($2), those of the
+// contribution ($1) whose upload failed (error recorded, not done), and records the new
+// request: the failure is cleared.
+const retrySlackUploadsSQL = `UPDATE slack_uploads u SET error = '', requested_by = $3, requested_at = $4
+		FROM attachments a
+		WHERE u.contribution_id = $1 AND u.attachment_id = ANY(CAST($2 AS bigint[])) AND u.error <> '' AND u.done_at IS NULL
+			AND a.id = u.attachment_id
+		RETURNING u.attachment_id, a.message_id, a.filename`
+
+// retrySlackUploadItemSQL queues the upload item of a failed upload again: the item,
+// failed for good, starts afresh (its attempts, and its age, which the watchdog
+// watches); an item still pending is left as it is.
+const retrySlackUploadItemSQL = `INSERT INTO outbox (kind, idempotency_key, contribution_id, message_id, payload, next_attempt_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6)
+		ON CONFLICT (idempotency_key) DO UPDATE SET failed_at = NULL, done_at = NULL, attempts = 0, last_error = '',
+			next_attempt_at = EXCLUDED.next_attempt_at, created_at = EXCLUDED.created_at
+		WHERE outbox.failed_at IS NOT NULL`
+
+// uploadRequestRow is an attachment a request queues.
+type uploadRequestRow struct {
+	AttachmentID int64  `db:"attachment_id"`
+	MessageID    int64  `db:"message_id"`
+	Filename     string `db:"filename"`
+}
+
 // RequestSlackUploads queues the upload of held-back attachments of a contribution
 // into its thread, at a member's request: each attachment once, whoever asks and however
-// often. The request is in the audit trail (files_requested, with the file names) and
-// the card is updated. It returns the names of the files queued now.
+// often. An attachment whose upload failed (Slack refused it, or its attempts ran out)
+// is tried again, once per request. The request is in the audit trail (files_requested,
+// with the file names queued and those tried again) and the card is updated. It
+// returns the names of the files queued now, tried again included.
 func (s *Store) RequestSlackUploads(ctx context.Context, contributionID int64, attachmentIDs []int64, user string) ([]string, error) {
 	var names []string
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := lockContribution(ctx, tx, contributionID); err != nil {
 			return err
 		}
-		var rows []struct {
-			AttachmentID int64  `db:"attachment_id"`
-			MessageID    int64  `db:"message_id"`
-			Filename     string `db:"filename"`
-		}
+		now := s.clock.Now()
+		var rows, retried []uploadRequestRow
 		if err := s.selectPrepared(ctx, tx, &rows, requestSlackUploadsSQL, contributionID,
-			pq.Int64Array(attachmentIDs), SlackActor(user), s.clock.Now()); err != nil {
+			pq.Int64Array(attachmentIDs), SlackActor(user), now); err != nil {
 			return fmt.Errorf("request: %w", err)
 		}
-		if len(rows) == 0 {
+		if err := s.selectPrepared(ctx, tx, &retried, retrySlackUploadsSQL, contributionID,
+			pq.Int64Array(attachmentIDs), SlackActor(user), now); err != nil {
+			return fmt.Errorf("retry: %w", err)
+		}
+		if len(rows) == 0 && len(retried) == 0 {
 			return nil
 		}
+		details := map[string]any{}
+		var fresh, again []string
 		for _, r := range rows {
 			it, err := NewSlackUploadItem(contributionID, r.MessageID, r.AttachmentID)
 			if err != nil {
@@ -195,9 +243,27 @@ func (s *Store) RequestSlackUploads(ctx context.Context, contributionID int64, a
 			if _, err := s.enqueue(ctx, tx, it); err != nil {
 				return err
 			}
-			names = append(names, r.Filename)
+			fresh = append(fresh, r.Filename)
 		}
-		ev, err := s.insertEvent(ctx, tx, contributionID, SlackActor(user), ActionFilesRequested, "", "", map[string]any{"files": names})
+		for _, r := range retried {
+			it, err := NewSlackUploadItem(contributionID, r.MessageID, r.AttachmentID)
+			if err != nil {
+				return err
+			}
+			if err := s.exec(ctx, tx, retrySlackUploadItemSQL, it.Kind, it.IdempotencyKey, contributionID, r.MessageID,
+				string(it.Payload), now); err != nil {
+				return fmt.Errorf("retry %s: %w", it.IdempotencyKey, err)
+			}
+			again = append(again, r.Filename)
+		}
+		if len(fresh) > 0 {
+			details["files"] = fresh
+		}
+		if len(again) > 0 {
+			details["retried"] = again
+		}
+		names = append(fresh, again...)
+		ev, err := s.insertEvent(ctx, tx, contributionID, SlackActor(user), ActionFilesRequested, "", "", details)
 		if err != nil {
 			return err
 		}

@@ -151,3 +151,93 @@ func TestSlackUploadSteps(t *testing.T) {
 		t.Fatal("an unknown step was accepted")
 	}
 }
+
+// A failed upload is tried again at a request, once however many ask at the same time:
+// its item starts afresh, its failure is cleared, the card is updated, and the retry is
+// in the audit trail.
+func TestRequestSlackUploadsRetriesAFailedUpload(t *testing.T) {
+	t.Parallel()
+	s, _ := bqStore(t)
+	ctx := context.Background()
+	c := bqIngest(t, s, "a@gov.example", "Big annex", "see attached", bqStart,
+		store.InboundAttachment{Filename: "annex.zip", ContentType: "application/zip", Data: []byte("PK zip")})
+	as, err := s.ContributionAttachments(ctx, c.ID)
+	if err != nil || len(as) != 1 {
+		t.Fatalf("attachments: %v, %v", as, err)
+	}
+	zip := as[0].ID
+	if names, err := s.RequestSlackUploads(ctx, c.ID, []int64{zip}, "U1"); err != nil || len(names) != 1 {
+		t.Fatalf("first request: %q %v", names, err)
+	}
+	ok, err := s.ProcessOutbox(ctx, []store.OutboxKind{store.OutboxSlackUpload}, func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+		if err := s.FailSlackUpload(ctx, c.ID, zip, "Slack refused it: file_type_not_allowed"); err != nil {
+			return store.OutboxResult{}, err
+		}
+		return store.OutboxResult{}, store.Permanent(errors.New("file_type_not_allowed"))
+	})
+	if !ok || err != nil {
+		t.Fatalf("the failing upload: %v %v", ok, err)
+	}
+	updates := func() int {
+		n := 0
+		items, err := s.OutboxItems(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			if strings.HasPrefix(it.IdempotencyKey, "update:") && strings.Contains(it.IdempotencyKey, ":upload-failed:") {
+				n++
+			}
+		}
+		return n
+	}
+	if n := updates(); n != 1 {
+		t.Fatalf("%d card updates for the failure, want 1", n)
+	}
+	var wg sync.WaitGroup
+	queued := make([][]string, 4)
+	for i := range queued {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			names, err := s.RequestSlackUploads(ctx, c.ID, []int64{zip}, "U2")
+			if err != nil {
+				t.Error(err)
+			}
+			queued[i] = names
+		}()
+	}
+	wg.Wait()
+	var all []string
+	for _, q := range queued {
+		all = append(all, q...)
+	}
+	if !slices.Equal(all, []string{"annex.zip"}) {
+		t.Fatalf("files tried again by four requests: %q, want annex.zip once", all)
+	}
+	var item store.OutboxItem
+	for _, it := range outboxKeys(t, s, c.ID) {
+		if it.Kind == store.OutboxSlackUpload {
+			item = it
+		}
+	}
+	if item.FailedAt != nil || item.DoneAt != nil || item.Attempts != 0 || item.LastError != "" {
+		t.Fatalf("the upload item tried again: %+v", item)
+	}
+	if u, err := s.SlackUpload(ctx, c.ID, zip); err != nil || u.Error != "" || u.RequestedBy != "slack:U2" {
+		t.Fatalf("the upload tried again: %+v %v", u, err)
+	}
+	evs, err := s.Events(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var retries int
+	for _, e := range evs {
+		if e.Action == store.ActionFilesRequested && strings.Contains(string(e.Details), `"retried": ["annex.zip"]`) {
+			retries++
+		}
+	}
+	if retries != 1 {
+		t.Fatalf("%d retries in the audit trail, want 1", retries)
+	}
+}

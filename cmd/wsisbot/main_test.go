@@ -25,6 +25,13 @@ func TestHelpPrintsUsage(t *testing.T) {
 			t.Errorf("wsisbot %s: err %v, stdout %q, stderr %q", strings.Join(args, " "), err, out, errOut)
 		}
 	}
+	// The usage lists every command.
+	out, _, _ := runCLI([]string{"help"}, nil)
+	for _, cmd := range []string{"demo", "serve", "migrate", "resync", "import", "export", "report", "phases", "inspect", "config", "version"} {
+		if !strings.Contains(out, "\n  "+cmd+" ") {
+			t.Errorf("the usage does not list %s:\n%s", cmd, out)
+		}
+	}
 	if _, errOut, err := runCLI(nil, nil); err == nil || !strings.Contains(errOut, "Usage:") {
 		t.Errorf("wsisbot with no command: err %v, stderr %q; want an error and the usage", err, errOut)
 	}
@@ -42,8 +49,9 @@ func TestCommandHelpDoesNotRun(t *testing.T) {
 		"demo":   {"--once", "--db", "--imap"},
 		"resync": {"--folder", "--mailbox", "--since", "--dry-run", "--no-ack"},
 		"export": {"--format", "--out"},
+		"import": {"--dry-run", "--since", "--until", "--mailbox"},
 	}
-	for _, cmd := range []string{"demo", "serve", "migrate", "resync", "export", "phases", "config", "version", "help"} {
+	for _, cmd := range []string{"demo", "serve", "migrate", "resync", "import", "export", "phases", "config", "version", "help"} {
 		for _, args := range [][]string{{cmd, "--help"}, {cmd, "-h"}, {"help", cmd}} {
 			out, errOut, err := runCLI(args, bad)
 			if err != nil || !strings.HasPrefix(out, "Usage: wsisbot "+cmd) || errOut != "" {
@@ -64,7 +72,7 @@ func TestCommandHelpDoesNotRun(t *testing.T) {
 // went on would fail differently).
 func TestEveryCommandValidatesFirst(t *testing.T) {
 	bad := map[string]string{"DATABASE_URL": closedDB, "WSISBOT_IMAP_TLS": "bogus", "WSISBOT_HTTP_ADDR": "127.0.0.1:0"}
-	for _, cmd := range []string{"config", "serve", "demo", "resync", "export", "migrate", "phases"} {
+	for _, cmd := range []string{"config", "serve", "demo", "resync", "import", "export", "migrate", "phases"} {
 		out, _, err := runCLI([]string{cmd}, bad)
 		if err == nil || !strings.Contains(err.Error(), "WSISBOT_IMAP_TLS") || out != "" {
 			t.Errorf("wsisbot %s with WSISBOT_IMAP_TLS=bogus: err %v, stdout %q; want an error naming WSISBOT_IMAP_TLS and nothing done", cmd, err, out)
