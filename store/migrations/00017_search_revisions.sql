@@ -58,7 +58,10 @@ $$;
 -- storing its message fail; CJK bigrams of its first 20,000 only, for the same reason.
 -- +goose StatementBegin
 CREATE FUNCTION wsis_search_vector(lang text, t text) RETURNS tsvector
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+-- The functions it calls are found where the migration put them, also while pg_restore
+-- rebuilds the indexes with an empty search_path.
+SET search_path FROM CURRENT AS $$
 DECLARE
     n text := wsis_search_norm(left(coalesce(t, ''), 60000));
     w text := n;
@@ -81,7 +84,10 @@ $$;
 -- is or as one of the five stemmers has it; every CJK bigram must be there.
 -- +goose StatementBegin
 CREATE FUNCTION wsis_search_query(q text) RETURNS tsquery
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+-- The functions it calls are found where the migration put them, also while pg_restore
+-- rebuilds the indexes with an empty search_path.
+SET search_path FROM CURRENT AS $$
 DECLARE
     n text := wsis_search_norm(coalesce(q, ''));
     w text := wsis_search_words(n);
