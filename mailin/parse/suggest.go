@@ -46,6 +46,8 @@ type vocabulary struct {
 	submission termList
 	// inquiry terms mark a question rather than a contribution.
 	inquiry termList
+	// workshop are the kind terms of a workshop request, also among kinds.
+	workshop termList
 	// actionLineTerms point to the WSIS Action Lines C1…C11.
 	actionLineTerms [11]termList
 	// stakeholders are organisation words of each stakeholder type, looked for in the
@@ -109,6 +111,12 @@ func newVocabulary() *vocabulary {
 			"тематик*", "тематическ*", "тема", "темы", "专题", "專題", "主题", "主題",
 			"المواضيع", "موضوعي", "المواضيعية", "الموضوعية", "الجوانب المواضيعية",
 		)},
+	}
+
+	for _, k := range v.kinds {
+		if k.kind == store.KindWorkshopRequest {
+			v.workshop = k.terms
+		}
 	}
 
 	v.submission = v.list(
@@ -357,12 +365,43 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	bodyRunes := utf8.RuneCountInString(body)
 	short := bodyRunes < 800
 	submitted, st := v.submission.countIn(fs)
+	subjectAsks := v.subjectAsks(p.Subject)
+	if submitted > 0 && subjectAsks {
+		// "Question: can contributions be sent in Spanish?": a subject that asks about
+		// submissions is no submission.
+		submitted, st = 0, ""
+	}
 
-	// Asking to hold a session ("Could a 90-minute slot be reserved for us?") is a
-	// request, even with a question mark.
+	// An automatic reply ("Réponse automatique : absence du bureau") answers nothing,
+	// whatever it asks or names.
+	if m := autoReplySubjects.find(p.Subject); m != "" {
+		return store.KindOther, []string{"kind other: no contribution: an automatic reply, subject says " + quoteReason(m)}
+	}
+	// What no contribution is made of (an out-of-office text, unsubscribing, a sales
+	// offer, an application for a post) outweighs a question it ends with.
+	strong, strongTerm := v.strongNotice.countIn(all)
+	if strong > 0 && submitted == 0 {
+		hits := 0
+		for _, k := range v.kinds {
+			if n, _ := k.terms.countIn(fs); n > 0 {
+				hits++
+			}
+		}
+		if hits == 0 {
+			return store.KindOther, []string{"kind other: no contribution: " + quoteReason(strongTerm)}
+		}
+	}
+
+	// Asking to hold a session ("Could a 90-minute slot be reserved for us?") or a
+	// workshop («просит включить в программу семинар») is a request, even with a
+	// question mark.
 	hn, ht := v.holding.countIn(all)
 	sn, _ := v.sessions.countIn(all)
-	if asks, what := v.asksQuestion(subject, body, all); asks && attachments == 0 && short && submitted == 0 && (hn == 0 || sn == 0) {
+	if wn, _ := v.workshop.countIn(all); sn == 0 && !subjectAsks {
+		sn = wn
+	}
+	asks, what := v.asksQuestion(subject, body, all)
+	if asks && attachments == 0 && short && submitted == 0 && (hn == 0 || sn == 0) {
 		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
 	}
 
@@ -403,6 +442,12 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		}
 	}
 	notice, noticeTerm := scored(v.otherKind)
+	if t := v.otherKind.openingOf(subject); t != "" {
+		// A subject that opens with what the message is ("Invitation au congrès…",
+		// "Newsletter n° 12", "新闻稿：…") says so more than the names it carries.
+		notice += 3
+		noticeTerm = t
+	}
 	if n, t := v.thanks.countIn(fs); n > 0 {
 		// A subject of thanks: a message that answers, not a contribution.
 		notice += 3 * n
@@ -425,7 +470,10 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 			best, bestScore = k, score[k]
 		}
 	}
+	// A word of asking ("question", «вопрос») makes an inquiry when the message asks
+	// something or its subject says so: "more time for questions" asks nothing.
 	_, weak := v.inquiry.countIn(all)
+	weakInSubject, _ := v.inquiry.countIn(fs)
 	themes, _ := v.themes.countIn(all)
 	switch {
 	case bestScore > 0 && bestScore >= notice:
@@ -440,7 +488,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 			why = "long text with attachments"
 		}
 		return store.KindThematic, []string{"kind thematic: official submission without a kind named: " + why}
-	case weak != "":
+	case weak != "" && (asks || weakInSubject > 0):
 		return store.KindInquiry, []string{"kind inquiry: asks a question (" + quoteReason(weak) + ")"}
 	case (topics > 0 || themes > 0) && bodyRunes >= 200:
 		return store.KindThematic, []string{fmt.Sprintf("kind thematic: speaks of %d WSIS action line(s) without naming a kind", topics)}

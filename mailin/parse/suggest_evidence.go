@@ -27,6 +27,10 @@ type evidence struct {
 	// otherKind are the words of messages that are no contribution: invitations,
 	// press releases, thanks, changes of address, unsubscribing.
 	otherKind termList
+	// strongNotice are the words of messages that are no contribution whatever they
+	// ask: an out-of-office text, unsubscribing, a sales offer, an application for a
+	// post or an internship, a mailing's footer.
+	strongNotice termList
 	// formatWords speak of how the Forum is run.
 	formatWords termList
 	// jobTitles are the words of a position held: a line or part of a line with one
@@ -130,8 +134,33 @@ func (v *vocabulary) newEvidence() {
 		"focal point", "point focal", "punto focal", "контактным лицом", "联络人", "聯絡人", "جهة الاتصال",
 		"merci pour", "un grand merci", "agradecemos", "благодарим", "谢谢您的", "نشكركم",
 		"brochure", "our services", "nos services", "nuestros servicios", "наши услуги",
+		"special offer", "discount", "price list", "pricing", "request a quote", "free trial", "book a demo",
+		"offre spéciale", "oferta especial", "descuento", "cotización", "скидк*", "优惠", "报价", "折扣",
+		"عرض خاص", "خصم", "عرض سعر",
 		"for your information", "pour information", "para su información", "к сведению", "для информации", "供参考",
 		"les comparto", "we share", "informe", "report",
+	)
+	v.strongNotice = v.list(
+		"out of the office", "out of office", "away from the office", "on leave until", "limited access to email",
+		"limited access to my email", "unsubscribe", "remove me from", "remove my address", "remove my email",
+		"our services", "our products", "our solutions", "branding", "exhibition stands", "sponsorship packages",
+		"internship", "internships", "intern position", "job application", "vacancy", "vacancies", "employment opportunit*",
+		"view this email in your browser", "view it in your browser", "you have won", "lottery", "investment opportunity",
+		"absent du bureau", "absente du bureau", "accès limité à ma messagerie", "en congé jusqu",
+		"désinscrire", "désabonner", "désabonnement", "ne plus recevoir", "nos prestations",
+		"nos produits", "nos solutions", "demande de stage", "stagiaire", "offre d'emploi", "candidature spontanée",
+		"afficher dans le navigateur", "version en ligne",
+		"fuera de la oficina", "acceso limitado al correo", "de vacaciones hasta", "darme de baja", "dar de baja",
+		"darse de baja", "no deseo recibir", "nuestros productos", "nuestras soluciones",
+		"pasantía", "pasantías", "pasantia", "prácticas profesionales", "práctica profesional",
+		"ver en el navegador", "ver este correo en",
+		"вне офиса", "в отпуске до", "нахожусь в отпуске", "ограниченный доступ к почте", "отписаться", "отпишите",
+		"исключить мой адрес", "коммерческое предложение", "наши продукты", "наши решения", "стажировк*",
+		"ваканси*", "трудоустройств*", "если письмо отображается некорректно",
+		"不在办公室", "休假", "退订", "取消订阅", "我们的产品", "实习", "求职",
+		"在浏览器中查看",
+		"خارج المكتب", "في إجازة", "إلغاء الاشتراك", "إزالة بريدي", "منتجاتنا",
+		"فرصة تدريب", "تدريب صيفي", "طلب وظيفة", "عرض في المتصفح",
 	)
 	v.formatWords = v.list(
 		"interactive", "structure of", "how the week", "parallel sessions", "shorter sessions", "fewer panels",
@@ -211,6 +240,32 @@ func (v *vocabulary) newEvidence() {
 			v.internationalDomains[d] = true
 		}
 	}
+}
+
+// subjectAsks reports whether a subject is a question: a question mark (¿, ？, ؟ too)
+// or the word of a question before a colon ("Question: deadline", «Вопрос о сроках»).
+func (v *vocabulary) subjectAsks(subject string) bool {
+	if strings.ContainsAny(subject, "?¿？؟") {
+		return true
+	}
+	return v.inquiry.openingOf(foldText(strings.TrimSpace(stripReplyPrefixes(subject)))) != ""
+}
+
+// openingOf returns the first term of the list that a folded text opens with, as a
+// word (or anywhere-matched term) of its own, or "".
+func (tl termList) openingOf(folded string) string {
+	folded = strings.TrimLeft(folded, " \t\"'«“[(")
+	for _, t := range tl {
+		if t.folded == "" || !strings.HasPrefix(folded, t.folded) {
+			continue
+		}
+		rest := folded[len(t.folded):]
+		r, _ := utf8.DecodeRuneInString(rest)
+		if t.anywhere || rest == "" || !isWordRune(r) || strings.HasSuffix(t.words[len(t.words)-1], "*") {
+			return t.text
+		}
+	}
+	return ""
 }
 
 // isWebmail reports whether a domain gives personal addresses: no evidence of who writes.
