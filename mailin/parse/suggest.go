@@ -100,6 +100,7 @@ func newVocabulary() *vocabulary {
 		)},
 		{store.KindWorkshopRequest, v.list(
 			"workshop", "atelier", "taller", "talleres", "семинар*", "воркшоп*",
+			"seminar", "séminaire", "seminario", "webinar", "webinaire", "вебинар*", "masterclass", "master class",
 			"研讨会", "讲习班", "工作坊", "研討會", "ورشة", "ورش عمل",
 		)},
 		{store.KindFormat, v.list(

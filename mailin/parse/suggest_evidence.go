@@ -103,6 +103,13 @@ func (v *vocabulary) newEvidence() {
 		"провести", "проведение", "проведения", "организовать", "включить в программу", "заявка на", "просит включить",
 		"举办", "舉辦", "申请举办", "申請舉辦", "拟于",
 		"تنظيم", "عقد جلسة", "بطلب", "طلب تنظيم", "طلب جلسة",
+		// booking or being given a slot
+		"book a", "allocate a", "allocation of a", "a slot for", "space for a", "time slot",
+		"accorder un créneau", "attribuer un", "un espace pour", "obtenir un créneau", "proposer une séance", "proposer un atelier",
+		"reservar un", "reservar una", "asignar un", "asignación de", "un espacio para", "solicitar un", "solicitar una",
+		"предоставить возможность провести", "выделить время", "выделить слот", "забронировать", "предоставить площадку",
+		"预留", "安排一场", "申请一场", "申请设立", "设立一场",
+		"حجز", "تخصيص", "استضافة", "إقامة", "عقد ورشة", "عقد ندوة",
 	)
 	v.sessions = v.list(
 		"session", "side event", "panel", "round table", "roundtable", "event", "dialogue", "debate",
@@ -111,6 +118,8 @@ func (v *vocabulary) newEvidence() {
 		"сесси*", "круглый стол", "круглого стола", "мероприяти*", "секци*", "дискусси*", "панельн*",
 		"分论坛", "分會場", "专题会议", "專題會議", "讲习班", "边会", "圆桌", "圓桌", "座谈会", "座談會", "对话会",
 		"جلسة", "فعالية جانبية", "ندوة", "حلقة نقاش", "طاولة مستديرة", "حوار",
+		"showcase", "launch", "hackathon", "fireside chat", "talk show", "lancement", "présentation", "lanzamiento",
+		"foro paralelo", "презентаци*", "хакатон*", "发布会", "展示", "إطلاق", "عرض تقديمي",
 	)
 	v.moderating = v.list(
 		"to moderate", "moderate the", "moderator", "to chair", "facilitator",
@@ -134,7 +143,7 @@ func (v *vocabulary) newEvidence() {
 		"focal point", "point focal", "punto focal", "контактным лицом", "联络人", "聯絡人", "جهة الاتصال",
 		"merci pour", "un grand merci", "agradecemos", "благодарим", "谢谢您的", "نشكركم",
 		"brochure", "our services", "nos services", "nuestros servicios", "наши услуги",
-		"special offer", "discount", "price list", "pricing", "request a quote", "free trial", "book a demo",
+		"special offer", "discount", "pricing", "request a quote", "free trial", "book a demo",
 		"offre spéciale", "oferta especial", "descuento", "cotización", "скидк*", "优惠", "报价", "折扣",
 		"عرض خاص", "خصم", "عرض سعر",
 		"for your information", "pour information", "para su información", "к сведению", "для информации", "供参考",
@@ -144,6 +153,11 @@ func (v *vocabulary) newEvidence() {
 		"out of the office", "out of office", "away from the office", "on leave until", "limited access to email",
 		"limited access to my email", "unsubscribe", "remove me from", "remove my address", "remove my email",
 		"our services", "our products", "our solutions", "branding", "exhibition stands", "sponsorship packages",
+		"price list", "special rates", "preferential rates", "offers its services", "offer our services",
+		"прайс-лист*", "специальным тарифам", "специальные тарифы", "предлагает услуги", "предлагаем услуги",
+		"tarifs préférentiels", "tarifs spéciaux", "propose ses services", "proposons nos services",
+		"tarifas especiales", "tarifas preferenciales", "ofrece sus servicios", "ofrecemos nuestros servicios",
+		"价格表", "优惠价格", "提供服务", "قائمة الأسعار", "أسعار خاصة", "نقدم خدماتنا",
 		"internship", "internships", "intern position", "job application", "vacancy", "vacancies", "employment opportunit*",
 		"view this email in your browser", "view it in your browser", "you have won", "lottery", "investment opportunity",
 		"absent du bureau", "absente du bureau", "accès limité à ma messagerie", "en congé jusqu",
@@ -170,6 +184,19 @@ func (v *vocabulary) newEvidence() {
 		"короткие выступления", "организации форума", "удалённ* участи*", "дистанционн* участи*",
 		"互动", "互動", "远程参与", "遠程參加", "论坛安排", "論壇安排",
 		"صيغة", "شكل المنتدى", "تنظيم المنتدى", "تفاعلية", "أقصر", "تطوير المنتدى", "جلسات قصيرة", "المشاركة عن بعد",
+		// how sessions, the programme and the week are laid out
+		"how it could be run", "how the forum is run", "could be run", "fewer, longer", "longer sessions", "fewer sessions",
+		"at the same time", "in parallel", "more time for questions", "daily schedule", "published too late",
+		"live stream", "livestream", "live streaming", "webcast", "hybrid format", "networking", "speed networking",
+		"interpretation", "mobile app", "plenary", "opening ceremony", "prize ceremony",
+		"séances plus courtes", "plus courtes", "moins de séances", "en parallèle", "diffusion en direct", "retransmission",
+		"interprétation", "temps pour les questions", "sur l'organisation", "format hybride", "application mobile",
+		"sesiones más cortas", "más cortas", "menos sesiones", "en paralelo", "transmisión en vivo", "en directo",
+		"interpretación", "tiempo para preguntas", "formato híbrido", "aplicación móvil", "la organización del foro",
+		"короче", "меньше сессий", "параллельн*", "прямая трансляция", "онлайн-трансляци*", "синхронн* перевод*",
+		"времени для вопросов", "гибридн* формат*", "мобильн* приложени*", "пленарн* заседани*",
+		"更短", "平行会议", "同时举行", "直播", "网络直播", "同声传译", "提问时间", "混合形式", "移动应用", "开幕式",
+		"البث المباشر", "الترجمة الفورية", "بالتوازي", "وقت للأسئلة", "تطبيق الهاتف", "حفل الافتتاح",
 	)
 	v.jobTitles = v.list(
 		"director", "directora", "directeur", "directrice", "manager", "gerente", "officer", "head of", "chief",
