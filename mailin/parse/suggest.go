@@ -607,7 +607,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		for _, part := range parts {
 			ft := lt.get(part)
 			if !long && len(parts) > 1 || i >= 2 && !long {
-				if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(ft) {
+				if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(part, ft) {
 					continue
 				}
 			}
@@ -616,12 +616,12 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			// another type in the same part, they do not count.
 			other := false
 			for _, st := range v.stakeholders {
-				if n, _ := st.terms.countIn(ft); n > 0 && st.typ != store.StakeholderCivilSociety {
+				if n, _ := v.typeWords(st, part, ft); n > 0 && st.typ != store.StakeholderCivilSociety {
 					other = true
 				}
 			}
 			for _, st := range v.stakeholders {
-				n, term := st.terms.distinctIn(ft)
+				n, term := v.typeWords(st, part, ft)
 				if n == 0 || other && st.typ == store.StakeholderCivilSociety {
 					continue
 				}
@@ -690,9 +690,9 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 // namesOrganisationType reports whether a line part holds one of the organisation
 // words that name a body outright (ministry, university, foundation...), even beside
 // a job title: "Professor at the University of Ghana".
-func (v *vocabulary) namesOrganisationType(ft foldedText) bool {
+func (v *vocabulary) namesOrganisationType(part string, ft foldedText) bool {
 	for _, st := range v.stakeholders {
-		if n, _ := st.terms.countIn(ft); n > 0 {
+		if n, _ := v.typeWords(st, part, ft); n > 0 {
 			switch st.typ {
 			case store.StakeholderAcademia, store.StakeholderCivilSociety, store.StakeholderInternationalO:
 				return true
@@ -704,7 +704,7 @@ func (v *vocabulary) namesOrganisationType(ft foldedText) bool {
 	// company's legal form is.
 	n, _ := v.governmentBodies.countIn(ft)
 	m, _ := v.legalForms.countIn(ft)
-	return n+m > 0
+	return n+m > 0 || legalForm(part) != ""
 }
 
 func isAnyOf(s string, set ...string) bool {
@@ -758,7 +758,7 @@ func (lt lineTerms) get(line string) foldedText {
 func (v *vocabulary) isOrganisationLine(line string, lt lineTerms) bool {
 	ft := lt.get(line)
 	for _, st := range v.stakeholders {
-		if n, _ := st.terms.countIn(ft); n > 0 {
+		if n, _ := v.typeWords(st, line, ft); n > 0 {
 			return true
 		}
 	}
@@ -822,7 +822,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		}
 		for _, part := range parts {
 			ft := lt.get(part)
-			if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(ft) {
+			if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(part, ft) {
 				continue
 			}
 			if v.isOrganisationLine(part, lt) {

@@ -63,6 +63,9 @@ type evidence struct {
 	closings termList
 	// greetings open a salutation line ("Dear organisers,", «Уважаемые коллеги!»).
 	greetings termList
+	// regions and regionalBodies together name an intergovernmental organisation: a
+	// region or "world" with a union, bank, community, commission, organisation…
+	regions, regionalBodies termList
 	// knownOrganisations are the stakeholder types of organisations well known in the
 	// consultation's field, by the name part of their domain or their name written
 	// without spaces ("yandexteam", "laquadraturedunet").
@@ -224,6 +227,26 @@ func (v *vocabulary) newEvidence() {
 	v.governmentBodies = v.list("ministry", "ministère", "ministerio", "министерств*", "وزارة", "embassy", "ambassade", "embajada", "permanent mission",
 		"mission permanente", "misión permanente", "постоянн* представительств*", "agency", "agence", "agencia", "агентств*",
 		"federal office", "office fédéral")
+	v.regions = v.list("african", "asian", "asia-pacific", "asia pacific", "arab", "european", "eurasian", "caribbean",
+		"andean", "pacific", "inter-american", "latin american", "ibero-american", "islamic", "world", "international",
+		"africaine", "africain", "asiatique", "arabe", "européenne", "européen", "eurasienne", "andine", "interaméricaine",
+		"islamique", "mondiale", "mondial", "internationale", "international",
+		"africana", "africano", "asiático", "asiática", "árabe", "europea", "europeo", "euroasiático", "euroasiática",
+		"caribeña", "del caribe", "andina", "interamericano", "interamericana", "latinoamericano", "latinoamericana",
+		"iberoamericano", "iberoamericana", "islámica", "islámico", "mundial", "internacional",
+		"африканск*", "азиатск*", "арабск*", "европейск*", "евразийск*", "исламск*", "межамериканск*", "латиноамериканск*",
+		"тихоокеанск*", "всемирн*", "международн*", "межгосударственн*", "межправительственн*",
+		"非洲", "亚洲", "亞洲", "阿拉伯", "欧洲", "歐洲", "欧亚", "伊斯兰", "亚太", "亞太", "美洲", "拉丁美洲", "世界", "国际", "國際",
+		"加勒比", "东盟",
+		"الأفريقي", "الإفريقي", "الأفريقية", "الإفريقية", "الآسيوي", "العربي", "العربية", "الأوروبي", "الأوروبية",
+		"الإسلامي", "الإسلامية", "الدولي", "الدولية", "العالمي", "العالمية", "لدول الخليج")
+	v.regionalBodies = v.list("union", "bank", "development bank", "community", "commission", "organisation", "organization",
+		"league", "secretariat", "council", "parliament", "telecommunity", "programme",
+		"union", "banque", "communauté", "commission", "organisation", "ligue", "secrétariat", "conseil", "parlement",
+		"unión", "banco", "comunidad", "comisión", "organización", "liga", "secretaría", "consejo", "parlamento",
+		"союз*", "банк*", "сообществ*", "комисси*", "организаци*", "секретариат*", "совет*", "парламент*",
+		"联盟", "聯盟", "银行", "銀行", "共同体", "委员会", "委員會", "组织", "組織", "秘书处", "理事会", "议会",
+		"الاتحاد", "اتحاد", "بنك", "البنك", "الجماعة", "اللجنة", "لجنة", "المنظمة", "منظمة", "الأمانة", "مجلس", "البرلمان")
 	v.knownOrganisations = map[string]string{}
 	for typ, names := range map[string]string{
 		store.StakeholderPrivateSector: `huawei zte tencent alibaba alibabagroup baidu bytedance xiaomi lenovo chinamobile
@@ -575,7 +598,7 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 				if st.typ == store.StakeholderPrivateSector || st.typ == store.StakeholderCivilSociety {
 					continue // "company", "network", "foundation" open too many sentences
 				}
-				if c, _ := st.terms.countIn(ft); c > 0 {
+				if c, _ := v.typeWords(st, head, ft); c > 0 {
 					// The name goes on while its words are capitalised: «Исполнительный
 					// комитет Содружества Независимых Государств направляет».
 					// A particle between two capitalised words belongs to the name: "Universidad
@@ -673,4 +696,59 @@ func initials(name string) string {
 func startsUpper(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	return unicode.IsUpper(r)
+}
+
+// typeWords counts the organisation words of a stakeholder type in a part of a line
+// (part, folded as ft), and names the first: the distinct words of the type's list, and
+// the shape of a name the lists cannot hold — a company's legal form as it is written
+// ("Geneva Expo Solutions SA", "PT Telkom", «ООО "ЛингваПро"») and a region with the
+// body of an intergovernmental organisation ("Asian Infrastructure Investment Bank",
+// «Евразийский банк развития», "亚洲基础设施投资银行").
+func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) (int, string) {
+	n, term := st.terms.distinctIn(ft)
+	switch st.typ {
+	case store.StakeholderPrivateSector:
+		if f := legalForm(part); f != "" {
+			if n == 0 {
+				term = f
+			}
+			n++
+		}
+	case store.StakeholderInternationalO:
+		r, rt := v.regions.countIn(ft)
+		b, _ := v.regionalBodies.countIn(ft)
+		if r > 0 && b > 0 {
+			if n == 0 {
+				term = rt
+			}
+			n++
+		}
+	}
+	return n, term
+}
+
+// legalFormWords are companies' legal forms as they are written, matched with their
+// case: in lower case, "sa", "as", "ag" or "se" are words of every text. The forms
+// written first ("PT Telkom", «АО "…"») are in legalFormFirst.
+var (
+	legalFormWords = wordSet(`SA S.A. S.A AG SL S.L. SAS S.A.S. SARL Sàrl S.à.r.l. SRL S.R.L. Srl S.r.l. SpA S.p.A.
+	BV B.V. NV N.V. AB Oy Oyj ASA A/S ApS GmbH Ltd Ltd. Ltda Ltda. LLC L.L.C. LLP Inc Inc. Corp Corp. Co. PLC plc
+	Pty Tbk Bhd K.K. SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.`)
+	legalFormFirst = wordSet(`PT ООО АО ПАО ЗАО ОАО ТОО`)
+)
+
+// legalForm returns the legal form of a company that a name carries, as written, or "".
+func legalForm(part string) string {
+	tokens := strings.FieldsFunc(part, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",;:()\"«»“”„", r)
+	})
+	for i, tok := range tokens {
+		if i == 0 && legalFormFirst[tok] && len(tokens) > 1 {
+			return tok
+		}
+		if i > 0 && legalFormWords[tok] {
+			return tok
+		}
+	}
+	return ""
 }
