@@ -652,6 +652,11 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		}
 	}
 	for typ, n := range wordScore {
+		if len(fromLine) > 0 && !fromLine[typ] {
+			// A line that names an organisation outweighs the words of sentences: «وتقترح
+			// المنظمة…» above «المنظمة العربية…، تونس».
+			continue
+		}
 		score[typ] += n
 		why[typ] = append(why[typ], wordWhy[typ])
 	}
@@ -805,13 +810,24 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	var candidates []string
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := sig[i]
-		if utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line) {
+		if n := utf8.RuneCountInString(line); n > 130 || n > 80 && !v.opensWithOrganisation(line, lt) ||
+			endsSentence(line) || listItemRE.MatchString(line) || isAddressLine(line) {
+			// A long line is a sentence, unless it opens with an organisation word: «Министерство
+			// по развитию информационных технологий и коммуникаций Республики Узбекистан».
 			continue
 		}
 		candidates = append(candidates, line)
 	}
 	for _, line := range candidates {
 		if !v.isOrganisationLine(line, lt) {
+			// "БГУИР, Минск", "MINTEL, Quito - Ecuador": initials that open a line name the
+			// organisation, spelt out when the text does.
+			if acr := leadingAcronym(line); acr != "" {
+				if long := expandAcronym(fresh, acr); long != "" {
+					return shorten(long+" ("+acr+")", 120)
+				}
+				return shorten(strings.Trim(lineSegments(line)[0], " \t,;-–—|"), 120)
+			}
 			continue
 		}
 		parts := []string{line}
@@ -831,10 +847,10 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		}
 	}
 	domain := emailDomain(p.From.Email)
-	if label := v.domainLabel(domain); domain != "" && !v.isWebmail(domain) {
+	if labels := v.domainNames(domain); domain != "" && !v.isWebmail(domain) {
 		for _, line := range candidates {
 			for _, part := range lineSegments(line) {
-				if namesDomain(part, label) {
+				if namesDomain(part, labels...) {
 					return shorten(strings.Trim(v.dropUnit(part), " \t,;-–—|()"), 120)
 				}
 			}

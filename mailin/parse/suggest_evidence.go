@@ -438,11 +438,128 @@ func (v *vocabulary) domainLabel(domain string) string {
 
 // namesDomain reports whether a signature segment names the sender's domain:
 // "Globex Events" for globexevents.com, "Kenya Red Cross Society" for redcross.or.ke.
-func namesDomain(segment, label string) bool {
-	if utf8.RuneCountInString(label) < 4 {
-		return false
+// A label may also be the initials of the first words and the rest spelt out:
+// "Global Partners Digital" for gp-digital.org.
+func namesDomain(segment string, labels ...string) bool {
+	letters := lettersOnly(segment)
+	words := strings.FieldsFunc(foldText(segment), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for _, label := range labels {
+		if utf8.RuneCountInString(label) < 4 {
+			continue
+		}
+		if strings.Contains(letters, label) {
+			return true
+		}
+		for k := 2; k < len(words); k++ {
+			head := ""
+			for _, w := range words[:k] {
+				r, _ := utf8.DecodeRuneInString(w)
+				head += string(r)
+			}
+			if head+strings.Join(words[k:], "") == label {
+				return true
+			}
+		}
 	}
-	return strings.Contains(lettersOnly(segment), label)
+	return false
+}
+
+// domainNames are the names of a domain that may spell its organisation: the name part
+// (domainLabel) and, for a domain under an organisation's own ("colnodo.apc.org"), the
+// labels before it that are no mail host's.
+func (v *vocabulary) domainNames(domain string) []string {
+	label := v.domainLabel(domain)
+	out := []string{label}
+	labels := strings.Split(domain, ".")
+	for _, l := range labels[:max(0, len(labels)-2)] {
+		l = strings.ReplaceAll(l, "-", "")
+		if l != label && !v.secondLevel[l] && !isAnyOf(l, "mail", "email", "www", "mx", "smtp", "lists", "list", "info", "news", "noreply") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// opensWithOrganisation reports whether a line's first two words hold an organisation
+// word.
+func (v *vocabulary) opensWithOrganisation(line string, lt lineTerms) bool {
+	words := strings.Fields(line)
+	if len(words) > 2 {
+		words = words[:2]
+	}
+	return v.isOrganisationLine(strings.Join(words, " "), lt)
+}
+
+// isAddressLine reports whether a signature line is a postal address: it opens with a
+// number ("3 United Nations Plaza") or a post box.
+func isAddressLine(line string) bool {
+	first, _ := utf8.DecodeRuneInString(strings.TrimSpace(line))
+	f := foldText(line)
+	return unicode.IsDigit(first) || strings.HasPrefix(f, "p.o. box") || strings.HasPrefix(f, "po box") ||
+		strings.HasPrefix(f, "b.p.") || strings.HasPrefix(f, "bp ") || strings.HasPrefix(f, "apartado")
+}
+
+// leadingAcronym returns the initials a signature line opens with ("БГУИР, Минск",
+// "MINTEL, Quito - Ecuador", «ГКИТС Кыргызской Республики»): three to eight capitals,
+// not a country's, in a line of a few words, or "".
+func leadingAcronym(line string) string {
+	if strings.ContainsAny(line, "@:0123456789+") {
+		return ""
+	}
+	words := strings.Fields(strings.Trim(line, " 	,;-–—|"))
+	if len(words) == 0 || len(words) > 6 {
+		return ""
+	}
+	w := strings.TrimRight(words[0], ",;")
+	if n := utf8.RuneCountInString(w); n < 3 || n > 8 || !isAcronym(w) ||
+		isAnyOf(w, "USA", "UAE", "RSA", "DRC", "PRC", "CEO", "CTO", "CFO", "COO", "PhD", "США", "ОАЭ", "РФ", "ООО", "ПАО", "ЗАО", "ОАО") {
+		return ""
+	}
+	return w
+}
+
+// expandAcronym finds in a text the name that an acronym abbreviates: the words before
+// "(ACR)" ("el Ministerio de Telecomunicaciones y de la Sociedad de la Información
+// (MINTEL)"), or a run of words whose initials are the acronym's ("Государственный
+// комитет информационных технологий и связи" for ГКИТС), or "".
+func expandAcronym(text, acr string) string {
+	want := foldText(acr)
+	if i := strings.Index(text, "("+acr+")"); i > 0 {
+		words := strings.Fields(text[:i])
+		start := len(words)
+		for j := len(words) - 1; j >= 0 && len(words)-j <= 14; j-- {
+			w := words[j]
+			if initials(strings.Join(words[j:], " ")) == want {
+				return strings.Join(words[j:], " ")
+			}
+			if startsUpper(w) {
+				start = j
+				continue
+			}
+			if !isAnyOf(foldText(w), "de", "del", "la", "las", "los", "el", "y", "of", "the", "and", "for", "du", "des", "et", "pour", "en", "d'") {
+				break
+			}
+		}
+		if start < len(words) {
+			return strings.Join(words[start:], " ")
+		}
+	}
+	words := strings.Fields(text)
+	n := utf8.RuneCountInString(want)
+	for i := range words {
+		if !startsUpper(words[i]) {
+			continue
+		}
+		for j := i + n; j <= min(len(words), i+2*n); j++ {
+			name := strings.Trim(strings.Join(words[i:j], " "), ",;:.«»\"")
+			if got := initials(name); got == want {
+				return name
+			} else if len(got) > len(want) {
+				break
+			}
+		}
+	}
+	return ""
 }
 
 // governmentDomain says whether a domain has the shape of a government's: .gov, .mil,
@@ -498,21 +615,40 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"содружеств*", "межпарламентск*", "международн* организаци*", "евразийск* экономическ*",
 			"開發銀行", "开发银行", "联合国", "亚太电信", "亞太電信",
 			"اللجنة الاقتصادية", "الإسكوا", "جامعة الدول العربية", "المنظمة العربية", "البنك الإسلامي", "منظمة الأمم",
-			"cepal", "eclac", "escwa", "unicef", "wipo", "ompi", "fao", "unesco", "undp"},
+			"cepal", "eclac", "escwa", "unicef", "wipo", "ompi", "fao", "unesco", "undp",
+			"intergovernmental", "intergouvernemental*", "intergubernamental", "межправительственн*", "政府间", "政府間",
+			"الحكومية الدولية", "банк* развития", "banco de desarrollo", "بنك التنمية", "general secretariat",
+			"secrétariat général", "secretaría general", "генеральн* секретариат*",
+			"unep", "unfpa", "unhcr", "unido", "unitar", "unodc", "unops", "unrwa", "uneca", "unescap", "unece", "unwomen",
+			"un women", "un-habitat", "unhabitat", "unaids", "undesa", "un desa", "wmo", "ilo", "oit", "ifad", "iaea",
+			"upu", "wto", "omc", "imf", "fmi", "asean", "ecowas", "cedeao", "sadc", "comesa", "igad", "oas", "oea",
+			"citel", "cept", "aicto", "alecso", "isesco", "icesco", "снг", "еаэс", "еэк", "рсс", "东盟", "非盟", "欧盟"},
 		store.StakeholderGovernment: {"ministerio", "secretaría", "subsecretaría", "ente nacional", "presidencia",
 			"permanent representation", "république", "república", "republic of", "regulator", "regulatory",
 			"национальн* агентств*", "федеральн* служб*", "представительств*", "роскомнадзор",
 			"国家", "总局", "管理局", "特别行政区", "特別行政區", "郵電局", "邮电局", "部长", "国务院",
-			"الهيئة العامة", "هيئة تنظيم", "وزارة", "الحكومة"},
+			"الهيئة العامة", "هيئة تنظيم", "وزارة", "الحكومة",
+			"agency", "agence", "agencia", "агентств*", "وكالة", "الوكالة", "государственн* комитет*", "государственн* служб*",
+			"central bank", "banque centrale", "banco central", "центральн* банк*", "中央银行", "人民银行", "البنك المركزي",
+			"municipality", "city council", "mairie", "municipalité", "municipalidad", "alcaldía", "ayuntamiento", "мэри*",
+			"بلدية", "national commission", "commission nationale", "comisión nacional", "autoridad nacional", "autorité nationale"},
 		store.StakeholderAcademia: {"ieee", "etsi", "standards association", "standards organization", "institute", "institut", "instituto", "институт*", "university college",
 			"laboratory of", "research centre", "research center", "centre de recherche", "centro de investigación",
 			"координационн* центр*", "cctld", "network information centre", "internet registry", "registro de direcciones",
-			"мгу", "спбгу", "ниу", "вшэ", "科学院", "中国科学院", "研究中心", "الجامعة", "كلية"},
+			"мгу", "спбгу", "ниу", "вшэ", "科学院", "中国科学院", "研究中心", "الجامعة", "كلية",
+			"tecnológico de", "instituto tecnológico", "politécnico", "politecnico", "кафедр*", "факультет*", "вуз*",
+			"laboratoire", "laboratorio", "лаборатори*", "hochschule", "grande école", "实验室", "高校", "学会",
+			"مركز بحوث", "مركز أبحاث", "مركز الدراسات", "مركز البحوث"},
 		store.StakeholderCivilSociety: {"society", "réseau", "asociación", "associação", "fundação", "ано",
 			"автономн* некоммерческ*", "movement", "mouvement", "movimiento", "движени*",
-			"联合会", "促进会", "研究会", "志愿者", "الشبكة العربية", "الجمعية", "مؤسسة", "منظمة"},
+			"联合会", "促进会", "研究会", "志愿者", "الشبكة العربية", "الجمعية", "مؤسسة", "منظمة",
+			"обществ*", "благотворительн*", "initiative", "iniciativa", "collective", "collectif", "colectivo",
+			"公益", "非营利", "非政府组织", "民间组织", "مبادرة", "غير ربحية", "غير حكومية"},
 		store.StakeholderPrivateSector: {"s.a.", "c.a.", "group", "groupe", "grupo", "группа",
-			"corporation", "limited", "holdings", "пао", "ао", "шрк", "集团", "技术有限公司", "股份", "مجموعة", "ش.م.م"},
+			"corporation", "limited", "holdings", "пао", "ао", "шрк", "集团", "技术有限公司", "股份", "مجموعة", "ش.م.م",
+			"solutions", "systems", "consultancy", "consultants", "software", "bank", "banque", "banco", "банк", "银行",
+			"بنك", "مصرف", "株式会社", "ذ.م.م", "ش.م.ع", "المحدودة", "общество с ограниченной ответственностью",
+			"акционерн* обществ*", "бюро переводов", "оператор* связи", "运营商"},
 	}
 }
 
@@ -684,7 +820,7 @@ func initials(name string) string {
 		if i := strings.LastIndexByte(w, '\''); i >= 0 {
 			w = w[i+1:]
 		}
-		if w == "" || isAnyOf(w, "de", "des", "du", "la", "le", "les", "et", "of", "the", "and", "for", "del", "y", "el", "los", "las", "en", "pour", "para") {
+		if w == "" || isAnyOf(w, "de", "des", "du", "la", "le", "les", "et", "of", "the", "and", "for", "del", "y", "el", "los", "las", "en", "pour", "para", "и", "по", "в", "на") {
 			continue
 		}
 		r, _ := utf8.DecodeRuneInString(w)
