@@ -375,7 +375,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 
 	// An automatic reply ("Réponse automatique : absence du bureau") answers nothing,
 	// whatever it asks or names.
-	if m := autoReplySubjects.find(p.Subject); m != "" {
+	if m := autoReplySubjects.find(p.Subject); m != "" && opensSubject(p.Subject, m) {
 		return store.KindOther, []string{"kind other: no contribution: an automatic reply, subject says " + quoteReason(m)}
 	}
 	// What no contribution is made of (an out-of-office text, unsubscribing, a sales
@@ -384,7 +384,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if strong > 0 && submitted == 0 {
 		hits := 0
 		for _, k := range v.kinds {
-			if n, _ := k.terms.countIn(fs); n > 0 {
+			if n, _ := k.terms.countIn(all); n > 0 {
 				hits++
 			}
 		}
@@ -495,6 +495,19 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		return store.KindThematic, []string{fmt.Sprintf("kind thematic: speaks of %d WSIS action line(s) without naming a kind", topics)}
 	}
 	return store.KindOther, []string{kindNoneNamed}
+}
+
+// opensSubject reports whether a subject (reply prefixes aside) opens with phrase, the
+// phrase standing alone or before a colon or a dash: "Out of office: …", «Réponse
+// automatique : Absence», not "Automatic reply systems in e-government".
+func opensSubject(subject, phrase string) bool {
+	rest, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(stripReplyPrefixes(subject))), strings.ToLower(phrase))
+	if !ok {
+		return false
+	}
+	rest = strings.TrimSpace(rest)
+	r, _ := utf8.DecodeRuneInString(rest)
+	return rest == "" || strings.ContainsRune(":：-–—(（[|", r)
 }
 
 // kindNoneNamed is the reason of the kind when the mail gives no clue at all.
@@ -627,7 +640,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 				}
 				w := 2
 				if long {
-					w = min(n, 2)
+					w = 1
 				} else {
 					fromLine[st.typ] = true
 				}

@@ -153,7 +153,7 @@ func (v *vocabulary) newEvidence() {
 		"les comparto", "we share", "informe", "report",
 	)
 	v.strongNotice = v.list(
-		"out of the office", "out of office", "away from the office", "on leave until", "limited access to email",
+		"out of the office", "i am out of office", "away from the office", "on leave until", "limited access to email",
 		"limited access to my email", "unsubscribe", "remove me from", "remove my address", "remove my email",
 		"our services", "our products", "our solutions", "branding", "exhibition stands", "sponsorship packages",
 		"price list", "special rates", "preferential rates", "offers its services", "offer our services",
