@@ -211,7 +211,14 @@ func newVocabulary() *vocabulary {
 	hotmail.fr hotmail.es outlook.com outlook.fr live.com live.fr msn.com aol.com icloud.com me.com mail.ru
 	yandex.ru yandex.com ya.ru rambler.ru bk.ru list.ru inbox.ru qq.com 163.com 126.com sina.com sina.cn
 	sohu.com yeah.net foxmail.com protonmail.com proton.me gmx.com gmx.net gmx.de web.de orange.fr free.fr
-	laposte.net wanadoo.fr sfr.fr terra.com uol.com.br bol.com.br`)
+	laposte.net wanadoo.fr sfr.fr terra.com uol.com.br bol.com.br
+	bluewin.ch gmx.ch t-online.de libero.it virgilio.it alice.it tiscali.it seznam.cz wp.pl o2.pl onet.pl
+	naver.com daum.net hanmail.net mail.com zoho.com tutanota.com fastmail.com posteo.de hushmail.com rocketmail.com
+	btinternet.com comcast.net verizon.net att.net sbcglobal.net sympatico.ca shaw.ca rogers.com bigpond.com
+	optusnet.com.au xtra.co.nz skynet.be telenet.be neuf.fr numericable.fr bbox.fr club-internet.fr aliceadsl.fr
+	ukr.net i.ua tut.by mail.kz bigmir.net inbox.lv 139.com aliyun.com 21cn.com tom.com hinet.net netvigator.com
+	yahoo.co.jp prodigy.net.mx arnet.com.ar fibertel.com.ar speedy.com.ar cantv.net menara.ma topnet.tn
+	planet.tn emirates.net.ae link.net.eg`)
 
 	v.secondLevel = wordSet(`gov gouv gob go govt gv mil edu ac co com org net or ne nic ltd plc sch res int admin`)
 	v.newEvidence()
@@ -813,6 +820,10 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	if m := displayNameOrgRE.FindStringSubmatch(name); m != nil && (v.isOrganisationLine(m[2], lt) || isAcronym(m[2])) {
 		return shorten(strings.TrimSpace(m[2]), 120)
 	}
+	if org := chineseUnitOwner(name); org != "" {
+		// "阿里云国际传播部": a department of the organisation its name opens with.
+		return org
+	}
 	if name != "" && v.isOrganisationLine(name, lt) {
 		if n, _ := v.jobTitles.countIn(lt.get(name)); n == 0 && !v.startsWithUnit(name) {
 			return shorten(name, 120)
@@ -855,7 +866,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 				continue
 			}
 			if v.isOrganisationLine(part, lt) {
-				return shorten(strings.Trim(v.dropUnit(part), " \t,;-–—|()"), 120)
+				return shorten(trimName(v.dropUnit(part)), 120)
 			}
 		}
 	}
@@ -864,7 +875,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		for _, line := range candidates {
 			for _, part := range lineSegments(line) {
 				if namesDomain(part, labels...) {
-					return shorten(strings.Trim(v.dropUnit(part), " \t,;-–—|()"), 120)
+					return shorten(trimName(v.dropUnit(part)), 120)
 				}
 			}
 		}
@@ -907,7 +918,7 @@ func endsSentence(line string) bool {
 	return strings.ContainsRune(".:;!?。：；！？؟", r)
 }
 
-var listItemRE = regexp.MustCompile(`^\s*([-–—•*]|\d+[.)]|[(（][^)）]{1,3}[)）])`)
+var listItemRE = regexp.MustCompile(`^\s*([-–—•*]|\d+[.)]|[a-zа-я]\)|[(（][^)）]{1,3}[)）])`)
 
 func isAcronym(s string) bool {
 	s = strings.TrimSpace(s)

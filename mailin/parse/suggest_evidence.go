@@ -241,7 +241,7 @@ func (v *vocabulary) newEvidence() {
 		"الأفريقي", "الإفريقي", "الأفريقية", "الإفريقية", "الآسيوي", "العربي", "العربية", "الأوروبي", "الأوروبية",
 		"الإسلامي", "الإسلامية", "الدولي", "الدولية", "العالمي", "العالمية", "لدول الخليج")
 	v.regionalBodies = v.list("union", "bank", "development bank", "community", "commission", "organisation", "organization",
-		"league", "secretariat", "council", "parliament", "telecommunity", "programme",
+		"league", "secretariat", "council", "parliament", "telecommunity",
 		"union", "banque", "communauté", "commission", "organisation", "ligue", "secrétariat", "conseil", "parlement",
 		"unión", "banco", "comunidad", "comisión", "organización", "liga", "secretaría", "consejo", "parlamento",
 		"союз*", "банк*", "сообществ*", "комисси*", "организаци*", "секретариат*", "совет*", "парламент*",
@@ -511,6 +511,9 @@ func leadingAcronym(line string) string {
 		return ""
 	}
 	w := strings.TrimRight(words[0], ",;")
+	if len(words) > 1 && isAcronym(strings.TrimRight(words[1], ",;")) {
+		return "" // a name in capitals: "JOHN SMITH"
+	}
 	if n := utf8.RuneCountInString(w); n < 3 || n > 8 || !isAcronym(w) ||
 		isAnyOf(w, "USA", "UAE", "RSA", "DRC", "PRC", "CEO", "CTO", "CFO", "COO", "PhD", "США", "ОАЭ", "РФ", "ООО", "ПАО", "ЗАО", "ОАО") {
 		return ""
@@ -723,7 +726,7 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 	sentences := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟", r) })
 	for _, sentence := range sentences {
 		words := strings.Fields(sentence)
-		if len(words) < 4 || isAnyOf(foldText(words[0]), "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
+		if len(words) < 4 || listItemRE.MatchString(sentence) || isAnyOf(foldText(words[0]), "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
 			"nuestro", "nuestros", "mi", "наш", "наша", "наше", "мой", "моя", "этот", "эта") {
 			continue // a signature line, not a sentence; "Our university" names nobody
 		}
@@ -887,4 +890,35 @@ func legalForm(part string) string {
 		}
 	}
 	return ""
+}
+
+// chineseUnits are the departments a Chinese sender's name may end with.
+var chineseUnits = []string{"国际传播部", "传播部", "公关部", "公共事务部", "对外关系部", "国际合作部", "国际合作司",
+	"国际部", "市场部", "品牌部", "新闻中心", "新闻办公室", "办公室", "对外联络部", "国际交流部", "外事处", "外事办公室",
+	"國際傳播部", "公關部", "公共事務部", "對外關係部", "國際合作部", "國際部", "市場部", "新聞中心", "辦公室"}
+
+// chineseUnitOwner is the organisation a Chinese name of a department opens with
+// ("阿里云" for "阿里云国际传播部"), or "".
+func chineseUnitOwner(name string) string {
+	name = strings.TrimSpace(name)
+	if strings.IndexFunc(name, func(r rune) bool { return unicode.Is(unicode.Han, r) }) < 0 {
+		return ""
+	}
+	for _, u := range chineseUnits {
+		if owner, ok := strings.CutSuffix(name, u); ok && utf8.RuneCountInString(owner) >= 2 &&
+			strings.IndexFunc(owner, func(r rune) bool { return !unicode.Is(unicode.Han, r) && !unicode.IsLetter(r) }) < 0 {
+			return owner
+		}
+	}
+	return ""
+}
+
+// trimName trims punctuation and spaces around a name, keeping a closing parenthesis
+// that closes one it opened: "… Agency of Sri Lanka (ICTA)".
+func trimName(s string) string {
+	s = strings.Trim(s, " \t,;-–—|(")
+	if strings.Count(s, "(") < strings.Count(s, ")") || !strings.Contains(s, "(") {
+		s = strings.TrimRight(s, ") \t")
+	}
+	return s
 }
