@@ -543,6 +543,9 @@ func expandAcronym(text, acr string) string {
 				break
 			}
 		}
+		for start < len(words)-1 && isAnyOf(foldText(words[start]), "el", "la", "los", "las", "le", "les", "the") {
+			start++ // "El Ministerio de …" opens a sentence
+		}
 		if start < len(words) {
 			return strings.Join(words[start:], " ")
 		}
