@@ -106,6 +106,12 @@ func (v *vocabulary) newEvidence() {
 		"провести", "проведение", "проведения", "организовать", "включить в программу", "заявка на", "просит включить",
 		"举办", "舉辦", "申请举办", "申請舉辦", "拟于",
 		"تنظيم", "عقد جلسة", "بطلب", "طلب تنظيم", "طلب جلسة",
+		// proposing a session
+		"session proposal", "proposal for a session", "proposed session", "panel proposal", "proposal for a panel",
+		"proposition de séance", "proposition de session", "proposition de panel", "proposition de table ronde",
+		"propuesta de sesión", "propuesta de panel", "propuesta de mesa redonda", "propuesta de taller",
+		"предложение о проведении", "предлагаем провести", "заявка на проведение",
+		"مقترح جلسة", "اقتراح جلسة", "اقتراح ورشة", "مقترح ورشة",
 		// booking or being given a slot
 		"book a", "allocate a", "allocation of a", "a slot for", "space for a", "time slot",
 		"accorder un créneau", "attribuer un", "un espace pour", "obtenir un créneau", "proposer une séance", "proposer un atelier",
@@ -162,7 +168,9 @@ func (v *vocabulary) newEvidence() {
 		"tarifas especiales", "tarifas preferenciales", "ofrece sus servicios", "ofrecemos nuestros servicios",
 		"价格表", "优惠价格", "提供服务", "قائمة الأسعار", "أسعار خاصة", "نقدم خدماتنا",
 		"internship", "internships", "intern position", "job application", "vacancy", "vacancies", "employment opportunit*",
-		"view this email in your browser", "view it in your browser", "you have won", "lottery", "investment opportunity",
+		"view this email in your browser", "view it in your browser", "this email was sent to", "you are receiving this",
+		"vous recevez ce", "usted recibe este", "recibe este correo", "вы получили это письмо", "您收到此邮件",
+		"تلقيت هذه الرسالة", "you have won", "lottery", "investment opportunity",
 		"absent du bureau", "absente du bureau", "accès limité à ma messagerie", "en congé jusqu",
 		"désinscrire", "désabonner", "désabonnement", "ne plus recevoir", "nos prestations",
 		"nos produits", "nos solutions", "demande de stage", "stagiaire", "offre d'emploi", "candidature spontanée",
@@ -227,7 +235,7 @@ func (v *vocabulary) newEvidence() {
 	v.governmentBodies = v.list("ministry", "ministère", "ministerio", "министерств*", "وزارة", "embassy", "ambassade", "embajada", "permanent mission",
 		"mission permanente", "misión permanente", "постоянн* представительств*", "agency", "agence", "agencia", "агентств*",
 		"federal office", "office fédéral")
-	v.regions = v.list("african", "asian", "asia-pacific", "asia pacific", "arab", "european", "eurasian", "caribbean",
+	v.regions = v.list("commonwealth", "african", "asian", "asia-pacific", "asia pacific", "arab", "european", "eurasian", "caribbean",
 		"andean", "pacific", "inter-american", "latin american", "ibero-american", "islamic", "world", "international",
 		"africaine", "africain", "asiatique", "arabe", "européenne", "européen", "eurasienne", "andine", "interaméricaine",
 		"islamique", "mondiale", "mondial", "internationale", "international",
@@ -617,6 +625,8 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"organización internacional", "organización de los estados americanos", "organization of american states",
 			"world health organization", "organisation mondiale", "organización mundial", "world intellectual property",
 			"economic commission", "commission économique", "comisión económica", "экономическ* комисси*",
+			"member states", "états membres", "estados miembros", "государств-членов", "государств-участников",
+			"成员国", "الدول الأعضاء", "economic co-operation and development", "economic cooperation and development",
 			"union africaine des télécommunications", "african telecommunications union", "francophonie",
 			"содружеств*", "межпарламентск*", "международн* организаци*", "евразийск* экономическ*",
 			"開發銀行", "开发银行", "联合国", "亚太电信", "亞太電信",
@@ -857,6 +867,10 @@ func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) 
 			n++
 		}
 	case store.StakeholderInternationalO:
+		if n == 0 && hasToken(part, "UN") {
+			// "UN Office at Geneva", "UN DESA": in capitals, no article "un".
+			return 1, "UN"
+		}
 		r, rt := v.regions.countIn(ft)
 		b, _ := v.regionalBodies.countIn(ft)
 		if r > 0 && b > 0 {
@@ -924,4 +938,14 @@ func trimName(s string) string {
 		s = strings.TrimRight(s, ") \t")
 	}
 	return s
+}
+
+// hasToken reports whether a name holds tok as a word of its own, with its case.
+func hasToken(s, tok string) bool {
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if f == tok {
+			return true
+		}
+	}
+	return false
 }
