@@ -484,7 +484,9 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	weakInSubject, _ := v.inquiry.countIn(fs)
 	themes, _ := v.themes.countIn(all)
 	switch {
-	case bestScore > 0 && bestScore >= notice:
+	case bestScore > 0 && bestScore >= notice && (submitted == 0 || bestScore >= 2 || best == store.KindThematic):
+		// A submission's subject outweighs one word in passing ("… Technology and
+		// Innovation" in a signature).
 		return best, []string{fmt.Sprintf("kind %s: %s (score %d)", best, strings.Join(why[best], ", "), bestScore)}
 	case submitted > 0 && submitted >= notice:
 		return store.KindThematic, []string{"kind thematic: official submission without a kind named: subject says " + quoteReason(st)}
@@ -866,7 +868,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 				continue
 			}
 			if v.isOrganisationLine(part, lt) {
-				return shorten(trimName(v.dropUnit(part)), 120)
+				return shorten(trimName(dropChineseUnit(v.dropUnit(part))), 120)
 			}
 		}
 	}
@@ -911,7 +913,7 @@ func endsSentence(line string) bool {
 		fields := strings.Fields(line)
 		last := strings.TrimSuffix(fields[len(fields)-1], ".")
 		first, _ := utf8.DecodeRuneInString(last)
-		if len(fields) > 1 && len(last) <= 4 && (strings.Contains(last, ".") || unicode.IsUpper(first)) {
+		if len(fields) > 1 && (len(last) <= 4 && (strings.Contains(last, ".") || unicode.IsUpper(first)) || legalFormWords[fields[len(fields)-1]]) {
 			return false
 		}
 	}

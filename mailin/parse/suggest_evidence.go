@@ -216,6 +216,8 @@ func (v *vocabulary) newEvidence() {
 		"asesor", "asesora", "counsel", "secretary", "secrétaire", "secretario", "commissioner",
 		"engineer", "ingeniero", "ingénieur", "professor", "profesor", "profesora", "professeur", "lecturer",
 		"fellow", "specialist", "especialista", "spécialiste", "responsable", "chargé", "chargée", "cheffe", "chef",
+		"maître de conférences", "chercheur", "chercheuse", "researcher", "investigador", "investigadora", "catedrático",
+		"catedrática", "научн* сотрудник*", "باحث",
 		"ambassador", "ambassadeur", "ambassadrice", "embajador", "inspecteur", "inspector", "analyst", "analyste",
 		"sales", "policy", "communications officer", "editor", "rédacteur", "journalist",
 		"директор*", "руководител*", "начальник*", "менеджер*", "специалист*", "советник*", "председател*", "инженер*",
@@ -746,6 +748,10 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 		for n := 1; n <= min(5, len(words)-1); n++ {
 			head := strings.Join(words[:n], " ")
 			ft := lt.get(head)
+			if n > 1 && legalForm(head) != "" {
+				// A company's legal form as written opens the sentence: «ПАО «…» направляет».
+				return store.StakeholderPrivateSector, strings.Trim(head, " ,;:«»\"")
+			}
 			for _, st := range v.stakeholders {
 				if st.typ == store.StakeholderPrivateSector || st.typ == store.StakeholderCivilSociety {
 					continue // "company", "network", "foundation" open too many sentences
@@ -889,7 +895,7 @@ func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) 
 var (
 	legalFormWords = wordSet(`SA S.A. S.A AG SL S.L. SAS S.A.S. SARL Sàrl S.à.r.l. SRL S.R.L. Srl S.r.l. SpA S.p.A.
 	BV B.V. NV N.V. AB Oy Oyj ASA A/S ApS GmbH Ltd Ltd. Ltda Ltda. LLC L.L.C. LLP Inc Inc. Corp Corp. Co. PLC plc
-	Pty Tbk Bhd K.K. SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.`)
+	Pty Tbk Bhd K.K. Lda Lda. SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.`)
 	legalFormFirst = wordSet(`PT ООО АО ПАО ЗАО ОАО ТОО`)
 )
 
@@ -902,7 +908,9 @@ func legalForm(part string) string {
 		if i == 0 && legalFormFirst[tok] && len(tokens) > 1 {
 			return tok
 		}
-		if i > 0 && legalFormWords[tok] {
+		if legalFormWords[tok] && (i > 0 || len(tokens) == 1 && strings.IndexFunc(tok, func(r rune) bool { return r == '.' || unicode.IsLower(r) }) >= 0) {
+			// Alone after a comma ("TechSol, Lda.", "Telefónica, S.A."), a form with a full
+			// stop or small letters: "SA" alone may be South Africa.
 			return tok
 		}
 	}
@@ -948,4 +956,20 @@ func hasToken(s, tok string) bool {
 		}
 	}
 	return false
+}
+
+// dropChineseUnit drops the department that ends a Chinese line after a space:
+// "中国信息通信研究院 国际合作部" is the institute.
+func dropChineseUnit(s string) string {
+	fields := strings.Fields(s)
+	if len(fields) < 2 {
+		return s
+	}
+	last := fields[len(fields)-1]
+	for _, u := range chineseUnits {
+		if last == u || strings.HasSuffix(last, u) && utf8.RuneCountInString(last) <= utf8.RuneCountInString(u)+4 {
+			return strings.Join(fields[:len(fields)-1], " ")
+		}
+	}
+	return s
 }
