@@ -63,6 +63,9 @@ type evidence struct {
 	closings termList
 	// greetings open a salutation line ("Dear organisers,", «Уважаемые коллеги!»).
 	greetings termList
+	// ngoForms are the forms only civil society takes ("non-governmental organisation",
+	// «общественная организация»): a sentence may open with one.
+	ngoForms termList
 	// regions and regionalBodies together name an intergovernmental organisation: a
 	// region or "world" with a union, bank, community, commission, organisation…
 	regions, regionalBodies termList
@@ -208,6 +211,11 @@ func (v *vocabulary) newEvidence() {
 		"времени для вопросов", "гибридн* формат*", "мобильн* приложени*", "пленарн* заседани*",
 		"更短", "平行会议", "同时举行", "直播", "网络直播", "同声传译", "提问时间", "混合形式", "移动应用", "开幕式",
 		"البث المباشر", "الترجمة الفورية", "بالتوازي", "وقت للأسئلة", "تطبيق الهاتف", "حفل الافتتاح",
+		// newcomers, mentoring and the next editions
+		"newcomers", "first-time participants", "mentoring", "an app", "the schedule", "next year's forum", "the next forum",
+		"future editions", "nouveaux participants", "mentorat", "prochaine édition", "prochaines éditions",
+		"nuevos participantes", "mentoría", "próxima edición", "próximas ediciones", "новичк*", "наставничеств*",
+		"следующ* форум*", "新参会者", "下届论坛", "今后的论坛", "المشاركين الجدد", "الدورة القادمة", "الدورات القادمة",
 	)
 	v.jobTitles = v.list(
 		"director", "directora", "directeur", "directrice", "manager", "gerente", "officer", "head of", "chief",
@@ -237,6 +245,11 @@ func (v *vocabulary) newEvidence() {
 	v.governmentBodies = v.list("ministry", "ministère", "ministerio", "министерств*", "وزارة", "embassy", "ambassade", "embajada", "permanent mission",
 		"mission permanente", "misión permanente", "постоянн* представительств*", "agency", "agence", "agencia", "агентств*",
 		"federal office", "office fédéral")
+	v.ngoForms = v.list("non-governmental organi*", "nongovernmental organi*", "non-profit organi*", "nonprofit organi*",
+		"organisation non gouvernementale", "organisation non-gouvernementale", "association loi 1901",
+		"organización no gubernamental", "organización sin fines de lucro", "asociación civil",
+		"общественн* организаци*", "некоммерческ* организаци*", "благотворительн* фонд*",
+		"非政府组织", "社会组织", "民间组织", "منظمة غير حكومية", "جمعية أهلية")
 	v.regions = v.list("commonwealth", "african", "asian", "asia-pacific", "asia pacific", "arab", "european", "eurasian", "caribbean",
 		"andean", "pacific", "inter-american", "latin american", "ibero-american", "islamic", "world", "international",
 		"africaine", "africain", "asiatique", "arabe", "européenne", "européen", "eurasienne", "andine", "interaméricaine",
@@ -525,7 +538,8 @@ func leadingAcronym(line string) string {
 		return "" // a name in capitals: "JOHN SMITH"
 	}
 	if n := utf8.RuneCountInString(w); n < 3 || n > 8 || !isAcronym(w) ||
-		isAnyOf(w, "USA", "UAE", "RSA", "DRC", "PRC", "CEO", "CTO", "CFO", "COO", "PhD", "США", "ОАЭ", "РФ", "ООО", "ПАО", "ЗАО", "ОАО") {
+		isAnyOf(w, "USA", "UAE", "RSA", "DRC", "PRC", "CEO", "CTO", "CFO", "COO", "PhD", "США", "ОАЭ", "РФ", "ООО", "ПАО", "ЗАО", "ОАО",
+			"FYI", "FWD", "RSVP", "ASAP", "FAQ", "TBC", "TBD", "AOB", "BCC", "ENDS", "NB", "PS") {
 		return ""
 	}
 	return w
@@ -751,6 +765,11 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 			if n > 1 && legalForm(head) != "" {
 				// A company's legal form as written opens the sentence: «ПАО «…» направляет».
 				return store.StakeholderPrivateSector, strings.Trim(head, " ,;:«»\"")
+			}
+			if c, _ := v.ngoForms.countIn(ft); c > 0 {
+				// «Региональная общественная организация …», "Une organisation non
+				// gouvernementale …": a form only civil society takes.
+				return store.StakeholderCivilSociety, strings.Trim(head, " ,;:«»\"")
 			}
 			for _, st := range v.stakeholders {
 				if st.typ == store.StakeholderPrivateSector || st.typ == store.StakeholderCivilSociety {

@@ -85,7 +85,13 @@ func TestSuggestGeneralRules(t *testing.T) {
 		{"a submission's subject outweighs one word in passing", &Parsed{From: Address{Email: "a@example-inst.org"}, Subject: "Our contribution",
 			Text: "Please find our contribution attached.\n\nAna Prieto\nDirectorate for Science, Technology and Innovation", Attachments: pdf},
 			store.KindThematic, "", ""},
+		{"newcomers and mentoring are the format", &Parsed{From: Address{Email: "k@example.net"}, Subject: "Suggestion",
+			Text: "Hello,\n\nThe Forum could pair newcomers with experienced participants through mentoring, and publish the schedule in an app.\n\nKim"},
+			store.KindFormat, "", ""},
 		// Stakeholder types.
+		{"a sentence opens with a form only civil society takes", &Parsed{From: Address{Email: "v@example-cifra.ru"}, Subject: "Вклад",
+			Text: "Межрегиональная общественная организация «Цифровое равенство» направляет свой вклад.\n\nВера Соколова", Attachments: pdf},
+			"", store.StakeholderCivilSociety, ""},
 		{"a legal form alone after a comma", &Parsed{From: Address{Email: "r@example.pt"}, Subject: "Contribution",
 			Text: "Please find attached.\n\nRui Costa\nDigiLab, Lda.", Attachments: pdf}, "", store.StakeholderPrivateSector, "DigiLab, Lda."},
 		{"a legal form that ends the line is no full stop", &Parsed{From: Address{Email: "m@example-conseil.fr"}, Subject: "Contribution",
@@ -136,6 +142,8 @@ func TestSuggestGeneralRules(t *testing.T) {
 			Text: "附件为我们的意见。\n\n陈静\n华南数字研究院 国际合作部", Attachments: pdf}, "", store.StakeholderAcademia, "华南数字研究院"},
 		{"a lecturer's title is no organisation", &Parsed{From: Address{Email: "a@example-univ.sn"}, Subject: "Contribution",
 			Text: "Ci-joint notre contribution.\n\nAwa Ndiaye\nMaître de conférences, École supérieure polytechnique", Attachments: pdf}, "", store.StakeholderAcademia, "École supérieure polytechnique"},
+		{"a note to a colleague is no acronym", &Parsed{From: Address{Name: "Paolo Neri", Email: "paolo@example-union.int"}, Subject: "FW: newsletter",
+			Text: "FYI\n\nThe newsletter of the prizes is out."}, "", "", "Example Union"},
 		{"an ISP's address is personal", &Parsed{From: Address{Email: "h.keller@t-online.de"}, Subject: "Ideen",
 			Text: "Some ideas for shorter sessions.\n\nHans Keller"}, "", store.StakeholderOther, ""},
 	} {
