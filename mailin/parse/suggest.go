@@ -409,6 +409,9 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		sn = wn
 	}
 	asks, what := v.asksQuestion(subject, body, all)
+	if !asks && subjectAsks {
+		asks, what = true, "the subject asks"
+	}
 	if asks && attachments == 0 && short && submitted == 0 && (hn == 0 || sn == 0) {
 		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
 	}

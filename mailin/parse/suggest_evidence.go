@@ -86,6 +86,12 @@ func (v *vocabulary) newEvidence() {
 		"подскажите", "не могли бы", "просим сообщить", "можно ли", "нужна ли", "есть ли", "когда будет",
 		"请问", "是否可以", "是否", "可以吗", "吗？", "如何", "請問", "是否可以",
 		"هل يمكن", "هل يجب", "هل التسجيل", "متى سيتم", "كيف يمكنني", "ما هي", "ما هو", "وما هي",
+		// asking without a question mark
+		"would like to know", "would like to ask", "like to inquire", "like to enquire",
+		"je souhaiterais savoir", "je voudrais savoir", "nous aimerions savoir", "nous souhaiterions savoir",
+		"quisiéramos saber", "nos gustaría saber", "me gustaría saber", "agradecería nos indiquen",
+		"хотели бы уточнить", "хотел бы уточнить", "хотела бы уточнить", "прошу уточнить", "просим уточнить", "уточните",
+		"想了解", "想咨询", "想请教", "أود الاستفسار", "نود الاستفسار",
 	)
 	v.nominee = v.list("cv", "curriculum vitae", "biography", "bio", "biographie", "biografía", "hoja de vida",
 		"резюме", "биографи*", "简历", "簡歷", "السيرة الذاتية")
@@ -642,7 +648,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"world health organization", "organisation mondiale", "organización mundial", "world intellectual property",
 			"economic commission", "commission économique", "comisión económica", "экономическ* комисси*",
 			"member states", "états membres", "estados miembros", "государств-членов", "государств-участников",
-			"成员国", "الدول الأعضاء", "economic co-operation and development", "economic cooperation and development",
+			"成员国", "الدول الأعضاء", "commonwealth", "commonwealth of", "economic co-operation and development", "economic cooperation and development",
 			"union africaine des télécommunications", "african telecommunications union", "francophonie",
 			"содружеств*", "межпарламентск*", "международн* организаци*", "евразийск* экономическ*",
 			"開發銀行", "开发银行", "联合国", "亚太电信", "亞太電信",
