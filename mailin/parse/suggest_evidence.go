@@ -471,13 +471,16 @@ func (v *vocabulary) domainLabel(domain string) string {
 // "Global Partners Digital" for gp-digital.org.
 func namesDomain(segment string, labels ...string) bool {
 	letters := lettersOnly(segment)
-	words := strings.FieldsFunc(foldText(segment), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	var words []string
 	for _, label := range labels {
 		if utf8.RuneCountInString(label) < 4 {
 			continue
 		}
 		if strings.Contains(letters, label) {
 			return true
+		}
+		if words == nil {
+			words = strings.FieldsFunc(foldText(segment), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 		}
 		for k := 2; k < len(words); k++ {
 			head := ""
@@ -926,20 +929,47 @@ var (
 
 // legalForm returns the legal form of a company that a name carries, as written, or "".
 func legalForm(part string) string {
-	tokens := strings.FieldsFunc(part, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune(",;:()\"«»“”„", r)
-	})
-	for i, tok := range tokens {
-		if i == 0 && legalFormFirst[tok] && len(tokens) > 1 {
-			return tok
+	sep := func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",;:()\"«»“”„", r) }
+	first, rest, found := "", part, ""
+	for i := 0; ; i++ {
+		tok, more := nextToken(&rest, sep)
+		if tok == "" {
+			if i == 1 && legalFormWords[first] && strings.IndexFunc(first, func(r rune) bool { return r == '.' || unicode.IsLower(r) }) >= 0 {
+				// Alone after a comma ("TechSol, Lda.", "Telefónica, S.A."), a form with a
+				// full stop or small letters: "SA" alone may be South Africa.
+				return first
+			}
+			return found
 		}
-		if legalFormWords[tok] && (i > 0 || len(tokens) == 1 && strings.IndexFunc(tok, func(r rune) bool { return r == '.' || unicode.IsLower(r) }) >= 0) {
-			// Alone after a comma ("TechSol, Lda.", "Telefónica, S.A."), a form with a full
-			// stop or small letters: "SA" alone may be South Africa.
-			return tok
+		switch {
+		case i == 0:
+			first = tok
+		case i == 1 && legalFormFirst[first]:
+			return first
+		case legalFormWords[tok] && found == "":
+			found = tok
+		}
+		if !more {
+			rest = ""
 		}
 	}
-	return ""
+}
+
+// nextToken cuts the next token off *s, tokens being separated by runes for which sep
+// is true; it returns "" when none is left, and whether text follows.
+func nextToken(s *string, sep func(rune) bool) (string, bool) {
+	t := strings.TrimLeftFunc(*s, sep)
+	if t == "" {
+		*s = ""
+		return "", false
+	}
+	end := strings.IndexFunc(t, sep)
+	if end < 0 {
+		*s = ""
+		return t, false
+	}
+	*s = t[end:]
+	return t[:end], true
 }
 
 // chineseUnits are the departments a Chinese sender's name may end with.
@@ -975,12 +1005,19 @@ func trimName(s string) string {
 
 // hasToken reports whether a name holds tok as a word of its own, with its case.
 func hasToken(s, tok string) bool {
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+	if !strings.Contains(s, tok) {
+		return false
+	}
+	sep := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+	for rest := s; ; {
+		f, _ := nextToken(&rest, sep)
+		if f == "" {
+			return false
+		}
 		if f == tok {
 			return true
 		}
 	}
-	return false
 }
 
 // dropChineseUnit drops the department that ends a Chinese line after a space:
