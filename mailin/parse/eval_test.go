@@ -251,9 +251,9 @@ func TestEvalReport(t *testing.T) {
 }
 
 // TestEvalSet checks the evaluation set covers what it must: the six languages, every
-// kind and stakeholder type at least 15 times. The holdout split (the h2- files, written
+// kind and stakeholder type at least 15 times. The holdout split (messages written
 // without looking at the word lists) is, when present, between a fifth and two fifths of
-// the set.
+// the set; it may be empty while the next batch is written.
 func TestEvalSet(t *testing.T) {
 	labels := loadEvalLabels(t)
 	if len(labels) < 150 {
@@ -326,7 +326,7 @@ func BenchmarkSuggest(b *testing.B) {
 // evaluation set than they were when the floors were set (make eval for the figures).
 func TestEvalFloors(t *testing.T) {
 	all, _ := scoreBy(runEval(t), "tune")
-	floors := [4]float64{99, 99, 97, 99} // kind, stakeholder, organisation, language
+	floors := [4]float64{99, 99, 98, 99} // kind, stakeholder, organisation, language
 	for i, f := range evalFields {
 		if got := all.pct(i); got < floors[i] {
 			t.Errorf("%s right %.1f%% (%d/%d) on the tune split, floor %.0f%%: make eval shows the misses",

@@ -46,6 +46,8 @@ type vocabulary struct {
 	submission termList
 	// inquiry terms mark a question rather than a contribution.
 	inquiry termList
+	// workshop are the kind terms of a workshop request, also among kinds.
+	workshop termList
 	// actionLineTerms point to the WSIS Action Lines C1…C11.
 	actionLineTerms [11]termList
 	// stakeholders are organisation words of each stakeholder type, looked for in the
@@ -98,6 +100,7 @@ func newVocabulary() *vocabulary {
 		)},
 		{store.KindWorkshopRequest, v.list(
 			"workshop", "atelier", "taller", "talleres", "семинар*", "воркшоп*",
+			"seminar", "séminaire", "seminario", "webinar", "webinaire", "вебинар*", "masterclass", "master class",
 			"研讨会", "讲习班", "工作坊", "研討會", "ورشة", "ورش عمل",
 		)},
 		{store.KindFormat, v.list(
@@ -109,6 +112,12 @@ func newVocabulary() *vocabulary {
 			"тематик*", "тематическ*", "тема", "темы", "专题", "專題", "主题", "主題",
 			"المواضيع", "موضوعي", "المواضيعية", "الموضوعية", "الجوانب المواضيعية",
 		)},
+	}
+
+	for _, k := range v.kinds {
+		if k.kind == store.KindWorkshopRequest {
+			v.workshop = k.terms
+		}
 	}
 
 	v.submission = v.list(
@@ -202,7 +211,14 @@ func newVocabulary() *vocabulary {
 	hotmail.fr hotmail.es outlook.com outlook.fr live.com live.fr msn.com aol.com icloud.com me.com mail.ru
 	yandex.ru yandex.com ya.ru rambler.ru bk.ru list.ru inbox.ru qq.com 163.com 126.com sina.com sina.cn
 	sohu.com yeah.net foxmail.com protonmail.com proton.me gmx.com gmx.net gmx.de web.de orange.fr free.fr
-	laposte.net wanadoo.fr sfr.fr terra.com uol.com.br bol.com.br`)
+	laposte.net wanadoo.fr sfr.fr terra.com uol.com.br bol.com.br
+	bluewin.ch gmx.ch t-online.de libero.it virgilio.it alice.it tiscali.it seznam.cz wp.pl o2.pl onet.pl
+	naver.com daum.net hanmail.net mail.com zoho.com tutanota.com fastmail.com posteo.de hushmail.com rocketmail.com
+	btinternet.com comcast.net verizon.net att.net sbcglobal.net sympatico.ca shaw.ca rogers.com bigpond.com
+	optusnet.com.au xtra.co.nz skynet.be telenet.be neuf.fr numericable.fr bbox.fr club-internet.fr aliceadsl.fr
+	ukr.net i.ua tut.by mail.kz bigmir.net inbox.lv 139.com aliyun.com 21cn.com tom.com hinet.net netvigator.com
+	yahoo.co.jp prodigy.net.mx arnet.com.ar fibertel.com.ar speedy.com.ar cantv.net menara.ma topnet.tn
+	planet.tn emirates.net.ae link.net.eg`)
 
 	v.secondLevel = wordSet(`gov gouv gob go govt gv mil edu ac co com org net or ne nic ltd plc sch res int admin`)
 	v.newEvidence()
@@ -357,12 +373,46 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	bodyRunes := utf8.RuneCountInString(body)
 	short := bodyRunes < 800
 	submitted, st := v.submission.countIn(fs)
+	subjectAsks := v.subjectAsks(p.Subject)
+	if submitted > 0 && subjectAsks {
+		// "Question: can contributions be sent in Spanish?": a subject that asks about
+		// submissions is no submission.
+		submitted, st = 0, ""
+	}
 
-	// Asking to hold a session ("Could a 90-minute slot be reserved for us?") is a
-	// request, even with a question mark.
+	// An automatic reply ("Réponse automatique : absence du bureau") answers nothing,
+	// whatever it asks or names.
+	if m := autoReplySubjects.find(p.Subject); m != "" && opensSubject(p.Subject, m) {
+		return store.KindOther, []string{"kind other: no contribution: an automatic reply, subject says " + quoteReason(m)}
+	}
+	// What no contribution is made of (an out-of-office text, unsubscribing, a sales
+	// offer, an application for a post) outweighs a question it ends with.
+	strong, strongTerm := v.strongNotice.countIn(all)
+	if strong > 0 && submitted == 0 {
+		hits := 0
+		for _, k := range v.kinds {
+			if n, _ := k.terms.countIn(all); n > 0 {
+				hits++
+			}
+		}
+		if hits == 0 {
+			return store.KindOther, []string{"kind other: no contribution: " + quoteReason(strongTerm)}
+		}
+	}
+
+	// Asking to hold a session ("Could a 90-minute slot be reserved for us?") or a
+	// workshop («просит включить в программу семинар») is a request, even with a
+	// question mark.
 	hn, ht := v.holding.countIn(all)
 	sn, _ := v.sessions.countIn(all)
-	if asks, what := v.asksQuestion(subject, body, all); asks && attachments == 0 && short && submitted == 0 && (hn == 0 || sn == 0) {
+	if wn, _ := v.workshop.countIn(all); sn == 0 && !subjectAsks {
+		sn = wn
+	}
+	asks, what := v.asksQuestion(subject, body, all)
+	if !asks && subjectAsks {
+		asks, what = true, "the subject asks"
+	}
+	if asks && attachments == 0 && short && submitted == 0 && (hn == 0 || sn == 0) {
 		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
 	}
 
@@ -403,6 +453,12 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		}
 	}
 	notice, noticeTerm := scored(v.otherKind)
+	if t := v.otherKind.openingOf(subject); t != "" {
+		// A subject that opens with what the message is ("Invitation au congrès…",
+		// "Newsletter n° 12", "新闻稿：…") says so more than the names it carries.
+		notice += 3
+		noticeTerm = t
+	}
 	if n, t := v.thanks.countIn(fs); n > 0 {
 		// A subject of thanks: a message that answers, not a contribution.
 		notice += 3 * n
@@ -425,10 +481,15 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 			best, bestScore = k, score[k]
 		}
 	}
+	// A word of asking ("question", «вопрос») makes an inquiry when the message asks
+	// something or its subject says so: "more time for questions" asks nothing.
 	_, weak := v.inquiry.countIn(all)
+	weakInSubject, _ := v.inquiry.countIn(fs)
 	themes, _ := v.themes.countIn(all)
 	switch {
-	case bestScore > 0 && bestScore >= notice:
+	case bestScore > 0 && bestScore >= notice && (submitted == 0 || bestScore >= 2 || best == store.KindThematic):
+		// A submission's subject outweighs one word in passing ("… Technology and
+		// Innovation" in a signature).
 		return best, []string{fmt.Sprintf("kind %s: %s (score %d)", best, strings.Join(why[best], ", "), bestScore)}
 	case submitted > 0 && submitted >= notice:
 		return store.KindThematic, []string{"kind thematic: official submission without a kind named: subject says " + quoteReason(st)}
@@ -440,12 +501,25 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 			why = "long text with attachments"
 		}
 		return store.KindThematic, []string{"kind thematic: official submission without a kind named: " + why}
-	case weak != "":
+	case weak != "" && (asks || weakInSubject > 0):
 		return store.KindInquiry, []string{"kind inquiry: asks a question (" + quoteReason(weak) + ")"}
 	case (topics > 0 || themes > 0) && bodyRunes >= 200:
 		return store.KindThematic, []string{fmt.Sprintf("kind thematic: speaks of %d WSIS action line(s) without naming a kind", topics)}
 	}
 	return store.KindOther, []string{kindNoneNamed}
+}
+
+// opensSubject reports whether a subject (reply prefixes aside) opens with phrase, the
+// phrase standing alone or before a colon or a dash: "Out of office: …", «Réponse
+// automatique : Absence», not "Automatic reply systems in e-government".
+func opensSubject(subject, phrase string) bool {
+	rest, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(stripReplyPrefixes(subject))), strings.ToLower(phrase))
+	if !ok {
+		return false
+	}
+	rest = strings.TrimSpace(rest)
+	r, _ := utf8.DecodeRuneInString(rest)
+	return rest == "" || strings.ContainsRune(":：-–—(（[|", r)
 }
 
 // kindNoneNamed is the reason of the kind when the mail gives no clue at all.
@@ -558,7 +632,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		for _, part := range parts {
 			ft := lt.get(part)
 			if !long && len(parts) > 1 || i >= 2 && !long {
-				if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(ft) {
+				if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(part, ft) {
 					continue
 				}
 			}
@@ -567,18 +641,18 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			// another type in the same part, they do not count.
 			other := false
 			for _, st := range v.stakeholders {
-				if n, _ := st.terms.countIn(ft); n > 0 && st.typ != store.StakeholderCivilSociety {
+				if n, _ := v.typeWords(st, part, ft); n > 0 && st.typ != store.StakeholderCivilSociety {
 					other = true
 				}
 			}
 			for _, st := range v.stakeholders {
-				n, term := st.terms.distinctIn(ft)
+				n, term := v.typeWords(st, part, ft)
 				if n == 0 || other && st.typ == store.StakeholderCivilSociety {
 					continue
 				}
 				w := 2
 				if long {
-					w = min(n, 2)
+					w = 1
 				} else {
 					fromLine[st.typ] = true
 				}
@@ -603,6 +677,11 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		}
 	}
 	for typ, n := range wordScore {
+		if len(fromLine) > 0 && !fromLine[typ] {
+			// A line that names an organisation outweighs the words of sentences: «وتقترح
+			// المنظمة…» above «المنظمة العربية…، تونس».
+			continue
+		}
 		score[typ] += n
 		why[typ] = append(why[typ], wordWhy[typ])
 	}
@@ -641,9 +720,9 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 // namesOrganisationType reports whether a line part holds one of the organisation
 // words that name a body outright (ministry, university, foundation...), even beside
 // a job title: "Professor at the University of Ghana".
-func (v *vocabulary) namesOrganisationType(ft foldedText) bool {
+func (v *vocabulary) namesOrganisationType(part string, ft foldedText) bool {
 	for _, st := range v.stakeholders {
-		if n, _ := st.terms.countIn(ft); n > 0 {
+		if n, _ := v.typeWords(st, part, ft); n > 0 {
 			switch st.typ {
 			case store.StakeholderAcademia, store.StakeholderCivilSociety, store.StakeholderInternationalO:
 				return true
@@ -655,7 +734,7 @@ func (v *vocabulary) namesOrganisationType(ft foldedText) bool {
 	// company's legal form is.
 	n, _ := v.governmentBodies.countIn(ft)
 	m, _ := v.legalForms.countIn(ft)
-	return n+m > 0
+	return n+m > 0 || legalForm(part) != ""
 }
 
 func isAnyOf(s string, set ...string) bool {
@@ -709,7 +788,7 @@ func (lt lineTerms) get(line string) foldedText {
 func (v *vocabulary) isOrganisationLine(line string, lt lineTerms) bool {
 	ft := lt.get(line)
 	for _, st := range v.stakeholders {
-		if n, _ := st.terms.countIn(ft); n > 0 {
+		if n, _ := v.typeWords(st, line, ft); n > 0 {
 			return true
 		}
 	}
@@ -746,6 +825,10 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	if m := displayNameOrgRE.FindStringSubmatch(name); m != nil && (v.isOrganisationLine(m[2], lt) || isAcronym(m[2])) {
 		return shorten(strings.TrimSpace(m[2]), 120)
 	}
+	if org := chineseUnitOwner(name); org != "" {
+		// "阿里云国际传播部": a department of the organisation its name opens with.
+		return org
+	}
 	if name != "" && v.isOrganisationLine(name, lt) {
 		if n, _ := v.jobTitles.countIn(lt.get(name)); n == 0 && !v.startsWithUnit(name) {
 			return shorten(name, 120)
@@ -756,13 +839,24 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	var candidates []string
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := sig[i]
-		if utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line) {
+		if n := utf8.RuneCountInString(line); n > 130 || n > 80 && !v.opensWithOrganisation(line, lt) ||
+			endsSentence(line) || listItemRE.MatchString(line) || isAddressLine(line) {
+			// A long line is a sentence, unless it opens with an organisation word: «Министерство
+			// по развитию информационных технологий и коммуникаций Республики Узбекистан».
 			continue
 		}
 		candidates = append(candidates, line)
 	}
 	for _, line := range candidates {
 		if !v.isOrganisationLine(line, lt) {
+			// "БГУИР, Минск", "MINTEL, Quito - Ecuador": initials that open a line name the
+			// organisation, spelt out when the text does.
+			if acr := leadingAcronym(line); acr != "" {
+				if long := expandAcronym(fresh, acr); long != "" {
+					return shorten(long+" ("+acr+")", 120)
+				}
+				return shorten(strings.Trim(lineSegments(line)[0], " \t,;-–—|"), 120)
+			}
 			continue
 		}
 		parts := []string{line}
@@ -773,20 +867,20 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		}
 		for _, part := range parts {
 			ft := lt.get(part)
-			if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(ft) {
+			if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(part, ft) {
 				continue
 			}
 			if v.isOrganisationLine(part, lt) {
-				return shorten(strings.Trim(v.dropUnit(part), " \t,;-–—|()"), 120)
+				return shorten(trimName(dropChineseUnit(v.dropUnit(part))), 120)
 			}
 		}
 	}
 	domain := emailDomain(p.From.Email)
-	if label := v.domainLabel(domain); domain != "" && !v.isWebmail(domain) {
+	if labels := v.domainNames(domain); domain != "" && !v.isWebmail(domain) {
 		for _, line := range candidates {
 			for _, part := range lineSegments(line) {
-				if namesDomain(part, label) {
-					return shorten(strings.Trim(v.dropUnit(part), " \t,;-–—|()"), 120)
+				if namesDomain(part, labels...) {
+					return shorten(trimName(v.dropUnit(part)), 120)
 				}
 			}
 		}
@@ -822,14 +916,14 @@ func endsSentence(line string) bool {
 		fields := strings.Fields(line)
 		last := strings.TrimSuffix(fields[len(fields)-1], ".")
 		first, _ := utf8.DecodeRuneInString(last)
-		if len(fields) > 1 && len(last) <= 4 && (strings.Contains(last, ".") || unicode.IsUpper(first)) {
+		if len(fields) > 1 && (len(last) <= 4 && (strings.Contains(last, ".") || unicode.IsUpper(first)) || legalFormWords[fields[len(fields)-1]]) {
 			return false
 		}
 	}
 	return strings.ContainsRune(".:;!?。：；！？؟", r)
 }
 
-var listItemRE = regexp.MustCompile(`^\s*([-–—•*]|\d+[.)]|[(（][^)）]{1,3}[)）])`)
+var listItemRE = regexp.MustCompile(`^\s*([-–—•*]|\d+[.)]|[a-zа-я]\)|[(（][^)）]{1,3}[)）])`)
 
 func isAcronym(s string) bool {
 	s = strings.TrimSpace(s)

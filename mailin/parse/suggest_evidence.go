@@ -27,6 +27,10 @@ type evidence struct {
 	// otherKind are the words of messages that are no contribution: invitations,
 	// press releases, thanks, changes of address, unsubscribing.
 	otherKind termList
+	// strongNotice are the words of messages that are no contribution whatever they
+	// ask: an out-of-office text, unsubscribing, a sales offer, an application for a
+	// post or an internship, a mailing's footer.
+	strongNotice termList
 	// formatWords speak of how the Forum is run.
 	formatWords termList
 	// jobTitles are the words of a position held: a line or part of a line with one
@@ -59,6 +63,12 @@ type evidence struct {
 	closings termList
 	// greetings open a salutation line ("Dear organisers,", «Уважаемые коллеги!»).
 	greetings termList
+	// ngoForms are the forms only civil society takes ("non-governmental organisation",
+	// «общественная организация»): a sentence may open with one.
+	ngoForms termList
+	// regions and regionalBodies together name an intergovernmental organisation: a
+	// region or "world" with a union, bank, community, commission, organisation…
+	regions, regionalBodies termList
 	// knownOrganisations are the stakeholder types of organisations well known in the
 	// consultation's field, by the name part of their domain or their name written
 	// without spaces ("yandexteam", "laquadraturedunet").
@@ -76,6 +86,12 @@ func (v *vocabulary) newEvidence() {
 		"подскажите", "не могли бы", "просим сообщить", "можно ли", "нужна ли", "есть ли", "когда будет",
 		"请问", "是否可以", "是否", "可以吗", "吗？", "如何", "請問", "是否可以",
 		"هل يمكن", "هل يجب", "هل التسجيل", "متى سيتم", "كيف يمكنني", "ما هي", "ما هو", "وما هي",
+		// asking without a question mark
+		"would like to know", "would like to ask", "like to inquire", "like to enquire",
+		"je souhaiterais savoir", "je voudrais savoir", "nous aimerions savoir", "nous souhaiterions savoir",
+		"quisiéramos saber", "nos gustaría saber", "me gustaría saber", "agradecería nos indiquen",
+		"хотели бы уточнить", "хотел бы уточнить", "хотела бы уточнить", "прошу уточнить", "просим уточнить", "уточните",
+		"想了解", "想咨询", "想请教", "أود الاستفسار", "نود الاستفسار",
 	)
 	v.nominee = v.list("cv", "curriculum vitae", "biography", "bio", "biographie", "biografía", "hoja de vida",
 		"резюме", "биографи*", "简历", "簡歷", "السيرة الذاتية")
@@ -99,6 +115,19 @@ func (v *vocabulary) newEvidence() {
 		"провести", "проведение", "проведения", "организовать", "включить в программу", "заявка на", "просит включить",
 		"举办", "舉辦", "申请举办", "申請舉辦", "拟于",
 		"تنظيم", "عقد جلسة", "بطلب", "طلب تنظيم", "طلب جلسة",
+		// proposing a session
+		"session proposal", "proposal for a session", "proposed session", "panel proposal", "proposal for a panel",
+		"proposition de séance", "proposition de session", "proposition de panel", "proposition de table ronde",
+		"propuesta de sesión", "propuesta de panel", "propuesta de mesa redonda", "propuesta de taller",
+		"предложение о проведении", "предлагаем провести", "заявка на проведение",
+		"مقترح جلسة", "اقتراح جلسة", "اقتراح ورشة", "مقترح ورشة",
+		// booking or being given a slot
+		"book a", "allocate a", "allocation of a", "a slot for", "space for a", "time slot",
+		"accorder un créneau", "attribuer un", "un espace pour", "obtenir un créneau", "proposer une séance", "proposer un atelier",
+		"reservar un", "reservar una", "asignar un", "asignación de", "un espacio para", "solicitar un", "solicitar una",
+		"предоставить возможность провести", "выделить время", "выделить слот", "забронировать", "предоставить площадку",
+		"预留", "安排一场", "申请一场", "申请设立", "设立一场",
+		"حجز", "تخصيص", "استضافة", "إقامة", "عقد ورشة", "عقد ندوة",
 	)
 	v.sessions = v.list(
 		"session", "side event", "panel", "round table", "roundtable", "event", "dialogue", "debate",
@@ -107,6 +136,8 @@ func (v *vocabulary) newEvidence() {
 		"сесси*", "круглый стол", "круглого стола", "мероприяти*", "секци*", "дискусси*", "панельн*",
 		"分论坛", "分會場", "专题会议", "專題會議", "讲习班", "边会", "圆桌", "圓桌", "座谈会", "座談會", "对话会",
 		"جلسة", "فعالية جانبية", "ندوة", "حلقة نقاش", "طاولة مستديرة", "حوار",
+		"showcase", "launch", "hackathon", "fireside chat", "talk show", "lancement", "présentation", "lanzamiento",
+		"foro paralelo", "презентаци*", "хакатон*", "发布会", "展示", "إطلاق", "عرض تقديمي",
 	)
 	v.moderating = v.list(
 		"to moderate", "moderate the", "moderator", "to chair", "facilitator",
@@ -130,8 +161,40 @@ func (v *vocabulary) newEvidence() {
 		"focal point", "point focal", "punto focal", "контактным лицом", "联络人", "聯絡人", "جهة الاتصال",
 		"merci pour", "un grand merci", "agradecemos", "благодарим", "谢谢您的", "نشكركم",
 		"brochure", "our services", "nos services", "nuestros servicios", "наши услуги",
+		"special offer", "discount", "pricing", "request a quote", "free trial", "book a demo",
+		"offre spéciale", "oferta especial", "descuento", "cotización", "скидк*", "优惠", "报价", "折扣",
+		"عرض خاص", "خصم", "عرض سعر",
 		"for your information", "pour information", "para su información", "к сведению", "для информации", "供参考",
 		"les comparto", "we share", "informe", "report",
+	)
+	v.strongNotice = v.list(
+		"out of the office", "i am out of office", "away from the office", "on leave until", "limited access to email",
+		"limited access to my email", "unsubscribe", "remove me from", "remove my address", "remove my email",
+		"our services", "our products", "our solutions", "branding", "exhibition stands", "sponsorship packages",
+		"price list", "special rates", "preferential rates", "offers its services", "offer our services",
+		"прайс-лист*", "специальным тарифам", "специальные тарифы", "предлагает услуги", "предлагаем услуги",
+		"tarifs préférentiels", "tarifs spéciaux", "propose ses services", "proposons nos services",
+		"tarifas especiales", "tarifas preferenciales", "ofrece sus servicios", "ofrecemos nuestros servicios",
+		"价格表", "优惠价格", "提供服务", "قائمة الأسعار", "أسعار خاصة", "نقدم خدماتنا",
+		"internship", "internships", "intern position", "job application", "vacancy", "vacancies", "employment opportunit*",
+		"view this email in your browser", "view it in your browser", "this email was sent to", "you are receiving this",
+		"vous recevez ce", "usted recibe este", "recibe este correo", "вы получили это письмо", "您收到此邮件",
+		"تلقيت هذه الرسالة", "you have won", "lottery", "investment opportunity",
+		"absent du bureau", "absente du bureau", "accès limité à ma messagerie", "en congé jusqu",
+		"désinscrire", "désabonner", "désabonnement", "ne plus recevoir", "nos prestations",
+		"nos produits", "nos solutions", "demande de stage", "stagiaire", "offre d'emploi", "candidature spontanée",
+		"afficher dans le navigateur", "version en ligne",
+		"fuera de la oficina", "acceso limitado al correo", "de vacaciones hasta", "darme de baja", "dar de baja",
+		"darse de baja", "no deseo recibir", "nuestros productos", "nuestras soluciones",
+		"pasantía", "pasantías", "pasantia", "prácticas profesionales", "práctica profesional",
+		"ver en el navegador", "ver este correo en",
+		"вне офиса", "в отпуске до", "нахожусь в отпуске", "ограниченный доступ к почте", "отписаться", "отпишите",
+		"исключить мой адрес", "коммерческое предложение", "наши продукты", "наши решения", "стажировк*",
+		"ваканси*", "трудоустройств*", "если письмо отображается некорректно",
+		"不在办公室", "休假", "退订", "取消订阅", "我们的产品", "实习", "求职",
+		"在浏览器中查看",
+		"خارج المكتب", "في إجازة", "إلغاء الاشتراك", "إزالة بريدي", "منتجاتنا",
+		"فرصة تدريب", "تدريب صيفي", "طلب وظيفة", "عرض في المتصفح",
 	)
 	v.formatWords = v.list(
 		"interactive", "structure of", "how the week", "parallel sessions", "shorter sessions", "fewer panels",
@@ -141,6 +204,24 @@ func (v *vocabulary) newEvidence() {
 		"короткие выступления", "организации форума", "удалённ* участи*", "дистанционн* участи*",
 		"互动", "互動", "远程参与", "遠程參加", "论坛安排", "論壇安排",
 		"صيغة", "شكل المنتدى", "تنظيم المنتدى", "تفاعلية", "أقصر", "تطوير المنتدى", "جلسات قصيرة", "المشاركة عن بعد",
+		// how sessions, the programme and the week are laid out
+		"how it could be run", "how the forum is run", "could be run", "fewer, longer", "longer sessions", "fewer sessions",
+		"at the same time", "in parallel", "more time for questions", "daily schedule", "published too late",
+		"live stream", "livestream", "live streaming", "webcast", "hybrid format", "networking", "speed networking",
+		"interpretation", "mobile app", "plenary", "opening ceremony", "prize ceremony",
+		"séances plus courtes", "plus courtes", "moins de séances", "en parallèle", "diffusion en direct", "retransmission",
+		"interprétation", "temps pour les questions", "sur l'organisation", "format hybride", "application mobile",
+		"sesiones más cortas", "más cortas", "menos sesiones", "en paralelo", "transmisión en vivo", "en directo",
+		"interpretación", "tiempo para preguntas", "formato híbrido", "aplicación móvil", "la organización del foro",
+		"короче", "меньше сессий", "параллельн*", "прямая трансляция", "онлайн-трансляци*", "синхронн* перевод*",
+		"времени для вопросов", "гибридн* формат*", "мобильн* приложени*", "пленарн* заседани*",
+		"更短", "平行会议", "同时举行", "直播", "网络直播", "同声传译", "提问时间", "混合形式", "移动应用", "开幕式",
+		"البث المباشر", "الترجمة الفورية", "بالتوازي", "وقت للأسئلة", "تطبيق الهاتف", "حفل الافتتاح",
+		// newcomers, mentoring and the next editions
+		"newcomers", "first-time participants", "mentoring", "an app", "the schedule", "next year's forum", "the next forum",
+		"future editions", "nouveaux participants", "mentorat", "prochaine édition", "prochaines éditions",
+		"nuevos participantes", "mentoría", "próxima edición", "próximas ediciones", "новичк*", "наставничеств*",
+		"следующ* форум*", "新参会者", "下届论坛", "今后的论坛", "المشاركين الجدد", "الدورة القادمة", "الدورات القادمة",
 	)
 	v.jobTitles = v.list(
 		"director", "directora", "directeur", "directrice", "manager", "gerente", "officer", "head of", "chief",
@@ -149,6 +230,8 @@ func (v *vocabulary) newEvidence() {
 		"asesor", "asesora", "counsel", "secretary", "secrétaire", "secretario", "commissioner",
 		"engineer", "ingeniero", "ingénieur", "professor", "profesor", "profesora", "professeur", "lecturer",
 		"fellow", "specialist", "especialista", "spécialiste", "responsable", "chargé", "chargée", "cheffe", "chef",
+		"maître de conférences", "chercheur", "chercheuse", "researcher", "investigador", "investigadora", "catedrático",
+		"catedrática", "научн* сотрудник*", "باحث",
 		"ambassador", "ambassadeur", "ambassadrice", "embajador", "inspecteur", "inspector", "analyst", "analyste",
 		"sales", "policy", "communications officer", "editor", "rédacteur", "journalist",
 		"директор*", "руководител*", "начальник*", "менеджер*", "специалист*", "советник*", "председател*", "инженер*",
@@ -168,6 +251,31 @@ func (v *vocabulary) newEvidence() {
 	v.governmentBodies = v.list("ministry", "ministère", "ministerio", "министерств*", "وزارة", "embassy", "ambassade", "embajada", "permanent mission",
 		"mission permanente", "misión permanente", "постоянн* представительств*", "agency", "agence", "agencia", "агентств*",
 		"federal office", "office fédéral")
+	v.ngoForms = v.list("non-governmental organi*", "nongovernmental organi*", "non-profit organi*", "nonprofit organi*",
+		"organisation non gouvernementale", "organisation non-gouvernementale", "association loi 1901",
+		"organización no gubernamental", "organización sin fines de lucro", "asociación civil",
+		"общественн* организаци*", "некоммерческ* организаци*", "благотворительн* фонд*",
+		"非政府组织", "社会组织", "民间组织", "منظمة غير حكومية", "جمعية أهلية")
+	v.regions = v.list("commonwealth", "african", "asian", "asia-pacific", "asia pacific", "arab", "european", "eurasian", "caribbean",
+		"andean", "pacific", "inter-american", "latin american", "ibero-american", "islamic", "world", "international",
+		"africaine", "africain", "asiatique", "arabe", "européenne", "européen", "eurasienne", "andine", "interaméricaine",
+		"islamique", "mondiale", "mondial", "internationale", "international",
+		"africana", "africano", "asiático", "asiática", "árabe", "europea", "europeo", "euroasiático", "euroasiática",
+		"caribeña", "del caribe", "andina", "interamericano", "interamericana", "latinoamericano", "latinoamericana",
+		"iberoamericano", "iberoamericana", "islámica", "islámico", "mundial", "internacional",
+		"африканск*", "азиатск*", "арабск*", "европейск*", "евразийск*", "исламск*", "межамериканск*", "латиноамериканск*",
+		"тихоокеанск*", "всемирн*", "международн*", "межгосударственн*", "межправительственн*",
+		"非洲", "亚洲", "亞洲", "阿拉伯", "欧洲", "歐洲", "欧亚", "伊斯兰", "亚太", "亞太", "美洲", "拉丁美洲", "世界", "国际", "國際",
+		"加勒比", "东盟",
+		"الأفريقي", "الإفريقي", "الأفريقية", "الإفريقية", "الآسيوي", "العربي", "العربية", "الأوروبي", "الأوروبية",
+		"الإسلامي", "الإسلامية", "الدولي", "الدولية", "العالمي", "العالمية", "لدول الخليج")
+	v.regionalBodies = v.list("union", "bank", "development bank", "community", "commission", "organisation", "organization",
+		"league", "secretariat", "council", "parliament", "telecommunity",
+		"union", "banque", "communauté", "commission", "organisation", "ligue", "secrétariat", "conseil", "parlement",
+		"unión", "banco", "comunidad", "comisión", "organización", "liga", "secretaría", "consejo", "parlamento",
+		"союз*", "банк*", "сообществ*", "комисси*", "организаци*", "секретариат*", "совет*", "парламент*",
+		"联盟", "聯盟", "银行", "銀行", "共同体", "委员会", "委員會", "组织", "組織", "秘书处", "理事会", "议会",
+		"الاتحاد", "اتحاد", "بنك", "البنك", "الجماعة", "اللجنة", "لجنة", "المنظمة", "منظمة", "الأمانة", "مجلس", "البرلمان")
 	v.knownOrganisations = map[string]string{}
 	for typ, names := range map[string]string{
 		store.StakeholderPrivateSector: `huawei zte tencent alibaba alibabagroup baidu bytedance xiaomi lenovo chinamobile
@@ -211,6 +319,32 @@ func (v *vocabulary) newEvidence() {
 			v.internationalDomains[d] = true
 		}
 	}
+}
+
+// subjectAsks reports whether a subject is a question: a question mark (¿, ？, ؟ too)
+// or the word of a question before a colon ("Question: deadline", «Вопрос о сроках»).
+func (v *vocabulary) subjectAsks(subject string) bool {
+	if strings.ContainsAny(subject, "?¿？؟") {
+		return true
+	}
+	return v.inquiry.openingOf(foldText(strings.TrimSpace(stripReplyPrefixes(subject)))) != ""
+}
+
+// openingOf returns the first term of the list that a folded text opens with, as a
+// word (or anywhere-matched term) of its own, or "".
+func (tl termList) openingOf(folded string) string {
+	folded = strings.TrimLeft(folded, " \t\"'«“[(")
+	for _, t := range tl {
+		if t.folded == "" || !strings.HasPrefix(folded, t.folded) {
+			continue
+		}
+		rest := folded[len(t.folded):]
+		r, _ := utf8.DecodeRuneInString(rest)
+		if t.anywhere || rest == "" || !isWordRune(r) || strings.HasSuffix(t.words[len(t.words)-1], "*") {
+			return t.text
+		}
+	}
+	return ""
 }
 
 // isWebmail reports whether a domain gives personal addresses: no evidence of who writes.
@@ -333,11 +467,138 @@ func (v *vocabulary) domainLabel(domain string) string {
 
 // namesDomain reports whether a signature segment names the sender's domain:
 // "Globex Events" for globexevents.com, "Kenya Red Cross Society" for redcross.or.ke.
-func namesDomain(segment, label string) bool {
-	if utf8.RuneCountInString(label) < 4 {
-		return false
+// A label may also be the initials of the first words and the rest spelt out:
+// "Global Partners Digital" for gp-digital.org.
+func namesDomain(segment string, labels ...string) bool {
+	letters := lettersOnly(segment)
+	var words []string
+	for _, label := range labels {
+		if utf8.RuneCountInString(label) < 4 {
+			continue
+		}
+		if strings.Contains(letters, label) {
+			return true
+		}
+		if words == nil {
+			words = strings.FieldsFunc(foldText(segment), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		}
+		for k := 2; k < len(words); k++ {
+			head := ""
+			for _, w := range words[:k] {
+				r, _ := utf8.DecodeRuneInString(w)
+				head += string(r)
+			}
+			if head+strings.Join(words[k:], "") == label {
+				return true
+			}
+		}
 	}
-	return strings.Contains(lettersOnly(segment), label)
+	return false
+}
+
+// domainNames are the names of a domain that may spell its organisation: the name part
+// (domainLabel) and, for a domain under an organisation's own ("colnodo.apc.org"), the
+// labels before it that are no mail host's.
+func (v *vocabulary) domainNames(domain string) []string {
+	label := v.domainLabel(domain)
+	out := []string{label}
+	labels := strings.Split(domain, ".")
+	for _, l := range labels[:max(0, len(labels)-2)] {
+		l = strings.ReplaceAll(l, "-", "")
+		if l != label && !v.secondLevel[l] && !isAnyOf(l, "mail", "email", "www", "mx", "smtp", "lists", "list", "info", "news", "noreply") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// opensWithOrganisation reports whether a line's first two words hold an organisation
+// word.
+func (v *vocabulary) opensWithOrganisation(line string, lt lineTerms) bool {
+	words := strings.Fields(line)
+	if len(words) > 2 {
+		words = words[:2]
+	}
+	return v.isOrganisationLine(strings.Join(words, " "), lt)
+}
+
+// isAddressLine reports whether a signature line is a postal address: it opens with a
+// number ("3 United Nations Plaza") or a post box.
+func isAddressLine(line string) bool {
+	first, _ := utf8.DecodeRuneInString(strings.TrimSpace(line))
+	f := foldText(line)
+	return unicode.IsDigit(first) || strings.HasPrefix(f, "p.o. box") || strings.HasPrefix(f, "po box") ||
+		strings.HasPrefix(f, "b.p.") || strings.HasPrefix(f, "bp ") || strings.HasPrefix(f, "apartado")
+}
+
+// leadingAcronym returns the initials a signature line opens with ("БГУИР, Минск",
+// "MINTEL, Quito - Ecuador", «ГКИТС Кыргызской Республики»): three to eight capitals,
+// not a country's, in a line of a few words, or "".
+func leadingAcronym(line string) string {
+	if strings.ContainsAny(line, "@:0123456789+") {
+		return ""
+	}
+	words := strings.Fields(strings.Trim(line, " 	,;-–—|"))
+	if len(words) == 0 || len(words) > 6 {
+		return ""
+	}
+	w := strings.TrimRight(words[0], ",;")
+	if len(words) > 1 && isAcronym(strings.TrimRight(words[1], ",;")) {
+		return "" // a name in capitals: "JOHN SMITH"
+	}
+	if n := utf8.RuneCountInString(w); n < 3 || n > 8 || !isAcronym(w) ||
+		isAnyOf(w, "USA", "UAE", "RSA", "DRC", "PRC", "CEO", "CTO", "CFO", "COO", "PhD", "США", "ОАЭ", "РФ", "ООО", "ПАО", "ЗАО", "ОАО",
+			"FYI", "FWD", "RSVP", "ASAP", "FAQ", "TBC", "TBD", "AOB", "BCC", "ENDS", "NB", "PS") {
+		return ""
+	}
+	return w
+}
+
+// expandAcronym finds in a text the name that an acronym abbreviates: the words before
+// "(ACR)" ("el Ministerio de Telecomunicaciones y de la Sociedad de la Información
+// (MINTEL)"), or a run of words whose initials are the acronym's ("Государственный
+// комитет информационных технологий и связи" for ГКИТС), or "".
+func expandAcronym(text, acr string) string {
+	want := foldText(acr)
+	if i := strings.Index(text, "("+acr+")"); i > 0 {
+		words := strings.Fields(text[:i])
+		start := len(words)
+		for j := len(words) - 1; j >= 0 && len(words)-j <= 14; j-- {
+			w := words[j]
+			if initials(strings.Join(words[j:], " ")) == want {
+				return strings.Join(words[j:], " ")
+			}
+			if startsUpper(w) {
+				start = j
+				continue
+			}
+			if !isAnyOf(foldText(w), "de", "del", "la", "las", "los", "el", "y", "of", "the", "and", "for", "du", "des", "et", "pour", "en", "d'") {
+				break
+			}
+		}
+		for start < len(words)-1 && isAnyOf(foldText(words[start]), "el", "la", "los", "las", "le", "les", "the") {
+			start++ // "El Ministerio de …" opens a sentence
+		}
+		if start < len(words) {
+			return strings.Join(words[start:], " ")
+		}
+	}
+	words := strings.Fields(text)
+	n := utf8.RuneCountInString(want)
+	for i := range words {
+		if !startsUpper(words[i]) {
+			continue
+		}
+		for j := i + n; j <= min(len(words), i+2*n); j++ {
+			name := strings.Trim(strings.Join(words[i:j], " "), ",;:.«»\"")
+			if got := initials(name); got == want {
+				return name
+			} else if len(got) > len(want) {
+				break
+			}
+		}
+	}
+	return ""
 }
 
 // governmentDomain says whether a domain has the shape of a government's: .gov, .mil,
@@ -389,25 +650,46 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"organización internacional", "organización de los estados americanos", "organization of american states",
 			"world health organization", "organisation mondiale", "organización mundial", "world intellectual property",
 			"economic commission", "commission économique", "comisión económica", "экономическ* комисси*",
+			"member states", "états membres", "estados miembros", "государств-членов", "государств-участников",
+			"成员国", "الدول الأعضاء", "commonwealth", "commonwealth of", "economic co-operation and development", "economic cooperation and development",
 			"union africaine des télécommunications", "african telecommunications union", "francophonie",
 			"содружеств*", "межпарламентск*", "международн* организаци*", "евразийск* экономическ*",
 			"開發銀行", "开发银行", "联合国", "亚太电信", "亞太電信",
 			"اللجنة الاقتصادية", "الإسكوا", "جامعة الدول العربية", "المنظمة العربية", "البنك الإسلامي", "منظمة الأمم",
-			"cepal", "eclac", "escwa", "unicef", "wipo", "ompi", "fao", "unesco", "undp"},
+			"cepal", "eclac", "escwa", "unicef", "wipo", "ompi", "fao", "unesco", "undp",
+			"intergovernmental", "intergouvernemental*", "intergubernamental", "межправительственн*", "政府间", "政府間",
+			"الحكومية الدولية", "банк* развития", "banco de desarrollo", "بنك التنمية", "general secretariat",
+			"secrétariat général", "secretaría general", "генеральн* секретариат*",
+			"unep", "unfpa", "unhcr", "unido", "unitar", "unodc", "unops", "unrwa", "uneca", "unescap", "unece", "unwomen",
+			"un women", "un-habitat", "unhabitat", "unaids", "undesa", "un desa", "wmo", "ilo", "oit", "ifad", "iaea",
+			"upu", "wto", "omc", "imf", "fmi", "asean", "ecowas", "cedeao", "sadc", "comesa", "igad", "oas", "oea",
+			"citel", "cept", "aicto", "alecso", "isesco", "icesco", "снг", "еаэс", "еэк", "рсс", "东盟", "非盟", "欧盟"},
 		store.StakeholderGovernment: {"ministerio", "secretaría", "subsecretaría", "ente nacional", "presidencia",
 			"permanent representation", "république", "república", "republic of", "regulator", "regulatory",
 			"национальн* агентств*", "федеральн* служб*", "представительств*", "роскомнадзор",
 			"国家", "总局", "管理局", "特别行政区", "特別行政區", "郵電局", "邮电局", "部长", "国务院",
-			"الهيئة العامة", "هيئة تنظيم", "وزارة", "الحكومة"},
+			"الهيئة العامة", "هيئة تنظيم", "وزارة", "الحكومة",
+			"agency", "agence", "agencia", "агентств*", "وكالة", "الوكالة", "государственн* комитет*", "государственн* служб*",
+			"central bank", "banque centrale", "banco central", "центральн* банк*", "中央银行", "人民银行", "البنك المركزي",
+			"municipality", "city council", "mairie", "municipalité", "municipalidad", "alcaldía", "ayuntamiento", "мэри*",
+			"بلدية", "national commission", "commission nationale", "comisión nacional", "autoridad nacional", "autorité nationale"},
 		store.StakeholderAcademia: {"ieee", "etsi", "standards association", "standards organization", "institute", "institut", "instituto", "институт*", "university college",
 			"laboratory of", "research centre", "research center", "centre de recherche", "centro de investigación",
 			"координационн* центр*", "cctld", "network information centre", "internet registry", "registro de direcciones",
-			"мгу", "спбгу", "ниу", "вшэ", "科学院", "中国科学院", "研究中心", "الجامعة", "كلية"},
+			"мгу", "спбгу", "ниу", "вшэ", "科学院", "中国科学院", "研究中心", "الجامعة", "كلية",
+			"tecnológico de", "instituto tecnológico", "politécnico", "politecnico", "кафедр*", "факультет*", "вуз*",
+			"laboratoire", "laboratorio", "лаборатори*", "hochschule", "grande école", "实验室", "高校", "学会",
+			"مركز بحوث", "مركز أبحاث", "مركز الدراسات", "مركز البحوث"},
 		store.StakeholderCivilSociety: {"society", "réseau", "asociación", "associação", "fundação", "ано",
 			"автономн* некоммерческ*", "movement", "mouvement", "movimiento", "движени*",
-			"联合会", "促进会", "研究会", "志愿者", "الشبكة العربية", "الجمعية", "مؤسسة", "منظمة"},
+			"联合会", "促进会", "研究会", "志愿者", "الشبكة العربية", "الجمعية", "مؤسسة", "منظمة",
+			"обществ*", "благотворительн*", "initiative", "iniciativa", "collective", "collectif", "colectivo",
+			"公益", "非营利", "非政府组织", "民间组织", "مبادرة", "غير ربحية", "غير حكومية"},
 		store.StakeholderPrivateSector: {"s.a.", "c.a.", "group", "groupe", "grupo", "группа",
-			"corporation", "limited", "holdings", "пао", "ао", "шрк", "集团", "技术有限公司", "股份", "مجموعة", "ش.م.م"},
+			"corporation", "limited", "holdings", "пао", "ао", "шрк", "集团", "技术有限公司", "股份", "مجموعة", "ش.م.م",
+			"solutions", "systems", "consultancy", "consultants", "software", "bank", "banque", "banco", "банк", "银行",
+			"بنك", "مصرف", "株式会社", "ذ.م.م", "ش.م.ع", "المحدودة", "общество с ограниченной ответственностью",
+			"акционерн* обществ*", "бюро переводов", "оператор* связи", "运营商"},
 	}
 }
 
@@ -482,18 +764,27 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 	sentences := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟", r) })
 	for _, sentence := range sentences {
 		words := strings.Fields(sentence)
-		if len(words) < 4 || isAnyOf(foldText(words[0]), "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
+		if len(words) < 4 || listItemRE.MatchString(sentence) || isAnyOf(foldText(words[0]), "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
 			"nuestro", "nuestros", "mi", "наш", "наша", "наше", "мой", "моя", "этот", "эта") {
 			continue // a signature line, not a sentence; "Our university" names nobody
 		}
 		for n := 1; n <= min(5, len(words)-1); n++ {
 			head := strings.Join(words[:n], " ")
 			ft := lt.get(head)
+			if n > 1 && legalForm(head) != "" {
+				// A company's legal form as written opens the sentence: «ПАО «…» направляет».
+				return store.StakeholderPrivateSector, strings.Trim(head, " ,;:«»\"")
+			}
+			if c, _ := v.ngoForms.countIn(ft); c > 0 {
+				// «Региональная общественная организация …», "Une organisation non
+				// gouvernementale …": a form only civil society takes.
+				return store.StakeholderCivilSociety, strings.Trim(head, " ,;:«»\"")
+			}
 			for _, st := range v.stakeholders {
 				if st.typ == store.StakeholderPrivateSector || st.typ == store.StakeholderCivilSociety {
 					continue // "company", "network", "foundation" open too many sentences
 				}
-				if c, _ := st.terms.countIn(ft); c > 0 {
+				if c, _ := v.typeWords(st, head, ft); c > 0 {
 					// The name goes on while its words are capitalised: «Исполнительный
 					// комитет Содружества Независимых Государств направляет».
 					// A particle between two capitalised words belongs to the name: "Universidad
@@ -579,7 +870,7 @@ func initials(name string) string {
 		if i := strings.LastIndexByte(w, '\''); i >= 0 {
 			w = w[i+1:]
 		}
-		if w == "" || isAnyOf(w, "de", "des", "du", "la", "le", "les", "et", "of", "the", "and", "for", "del", "y", "el", "los", "las", "en", "pour", "para") {
+		if w == "" || isAnyOf(w, "de", "des", "du", "la", "le", "les", "et", "of", "the", "and", "for", "del", "y", "el", "los", "las", "en", "pour", "para", "и", "по", "в", "на") {
 			continue
 		}
 		r, _ := utf8.DecodeRuneInString(w)
@@ -591,4 +882,156 @@ func initials(name string) string {
 func startsUpper(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	return unicode.IsUpper(r)
+}
+
+// typeWords counts the organisation words of a stakeholder type in a part of a line
+// (part, folded as ft), and names the first: the distinct words of the type's list, and
+// the shape of a name the lists cannot hold — a company's legal form as it is written
+// ("Geneva Expo Solutions SA", "PT Telkom", «ООО "ЛингваПро"») and a region with the
+// body of an intergovernmental organisation ("Asian Infrastructure Investment Bank",
+// «Евразийский банк развития», "亚洲基础设施投资银行").
+func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) (int, string) {
+	n, term := st.terms.distinctIn(ft)
+	switch st.typ {
+	case store.StakeholderPrivateSector:
+		if f := legalForm(part); f != "" {
+			if n == 0 {
+				term = f
+			}
+			n++
+		}
+	case store.StakeholderInternationalO:
+		if n == 0 && hasToken(part, "UN") {
+			// "UN Office at Geneva", "UN DESA": in capitals, no article "un".
+			return 1, "UN"
+		}
+		r, rt := v.regions.countIn(ft)
+		b, _ := v.regionalBodies.countIn(ft)
+		if r > 0 && b > 0 {
+			if n == 0 {
+				term = rt
+			}
+			n++
+		}
+	}
+	return n, term
+}
+
+// legalFormWords are companies' legal forms as they are written, matched with their
+// case: in lower case, "sa", "as", "ag" or "se" are words of every text. The forms
+// written first ("PT Telkom", «АО "…"») are in legalFormFirst.
+var (
+	legalFormWords = wordSet(`SA S.A. S.A AG SL S.L. SAS S.A.S. SARL Sàrl S.à.r.l. SRL S.R.L. Srl S.r.l. SpA S.p.A.
+	BV B.V. NV N.V. AB Oy Oyj ASA A/S ApS GmbH Ltd Ltd. Ltda Ltda. LLC L.L.C. LLP Inc Inc. Corp Corp. Co. PLC plc
+	Pty Tbk Bhd K.K. Lda Lda. SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.`)
+	legalFormFirst = wordSet(`PT ООО АО ПАО ЗАО ОАО ТОО`)
+)
+
+// legalForm returns the legal form of a company that a name carries, as written, or "".
+func legalForm(part string) string {
+	sep := func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",;:()\"«»“”„", r) }
+	first, rest, found := "", part, ""
+	for i := 0; ; i++ {
+		tok, more := nextToken(&rest, sep)
+		if tok == "" {
+			if i == 1 && legalFormWords[first] && strings.IndexFunc(first, func(r rune) bool { return r == '.' || unicode.IsLower(r) }) >= 0 {
+				// Alone after a comma ("TechSol, Lda.", "Telefónica, S.A."), a form with a
+				// full stop or small letters: "SA" alone may be South Africa.
+				return first
+			}
+			return found
+		}
+		switch {
+		case i == 0:
+			first = tok
+		case i == 1 && legalFormFirst[first]:
+			return first
+		case legalFormWords[tok] && found == "":
+			found = tok
+		}
+		if !more {
+			rest = ""
+		}
+	}
+}
+
+// nextToken cuts the next token off *s, tokens being separated by runes for which sep
+// is true; it returns "" when none is left, and whether text follows.
+func nextToken(s *string, sep func(rune) bool) (string, bool) {
+	t := strings.TrimLeftFunc(*s, sep)
+	if t == "" {
+		*s = ""
+		return "", false
+	}
+	end := strings.IndexFunc(t, sep)
+	if end < 0 {
+		*s = ""
+		return t, false
+	}
+	*s = t[end:]
+	return t[:end], true
+}
+
+// chineseUnits are the departments a Chinese sender's name may end with.
+var chineseUnits = []string{"国际传播部", "传播部", "公关部", "公共事务部", "对外关系部", "国际合作部", "国际合作司",
+	"国际部", "市场部", "品牌部", "新闻中心", "新闻办公室", "办公室", "对外联络部", "国际交流部", "外事处", "外事办公室",
+	"國際傳播部", "公關部", "公共事務部", "對外關係部", "國際合作部", "國際部", "市場部", "新聞中心", "辦公室"}
+
+// chineseUnitOwner is the organisation a Chinese name of a department opens with
+// ("阿里云" for "阿里云国际传播部"), or "".
+func chineseUnitOwner(name string) string {
+	name = strings.TrimSpace(name)
+	if strings.IndexFunc(name, func(r rune) bool { return unicode.Is(unicode.Han, r) }) < 0 {
+		return ""
+	}
+	for _, u := range chineseUnits {
+		if owner, ok := strings.CutSuffix(name, u); ok && utf8.RuneCountInString(owner) >= 2 &&
+			strings.IndexFunc(owner, func(r rune) bool { return !unicode.Is(unicode.Han, r) && !unicode.IsLetter(r) }) < 0 {
+			return owner
+		}
+	}
+	return ""
+}
+
+// trimName trims punctuation and spaces around a name, keeping a closing parenthesis
+// that closes one it opened: "… Agency of Sri Lanka (ICTA)".
+func trimName(s string) string {
+	s = strings.Trim(s, " \t,;-–—|(")
+	if strings.Count(s, "(") < strings.Count(s, ")") || !strings.Contains(s, "(") {
+		s = strings.TrimRight(s, ") \t")
+	}
+	return s
+}
+
+// hasToken reports whether a name holds tok as a word of its own, with its case.
+func hasToken(s, tok string) bool {
+	if !strings.Contains(s, tok) {
+		return false
+	}
+	sep := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+	for rest := s; ; {
+		f, _ := nextToken(&rest, sep)
+		if f == "" {
+			return false
+		}
+		if f == tok {
+			return true
+		}
+	}
+}
+
+// dropChineseUnit drops the department that ends a Chinese line after a space:
+// "中国信息通信研究院 国际合作部" is the institute.
+func dropChineseUnit(s string) string {
+	fields := strings.Fields(s)
+	if len(fields) < 2 {
+		return s
+	}
+	last := fields[len(fields)-1]
+	for _, u := range chineseUnits {
+		if last == u || strings.HasSuffix(last, u) && utf8.RuneCountInString(last) <= utf8.RuneCountInString(u)+4 {
+			return strings.Join(fields[:len(fields)-1], " ")
+		}
+	}
+	return s
 }
