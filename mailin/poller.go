@@ -43,6 +43,14 @@ type Metrics interface {
 	Reconnect()
 }
 
+// SyncObserver, when the Metrics given to WithMetrics has it too, hears when the poller
+// starts to fetch and store n new messages, and, through the func it returns, when all
+// of them are stored (or the sync failed): serve holds its outbox workers back during a
+// backlog. The func is called once.
+type SyncObserver interface {
+	SyncStarted(n int) (ended func())
+}
+
 // PollerStatus is the poller's health, for /healthz and a watchdog. LastSuccessAt moves
 // on after every check of the mailbox, at least every IDLE restart (25 minutes) or poll
 // interval. Its times are on the poller's clock (WithClock), the clock the watchdog
@@ -594,6 +602,12 @@ func (p *Poller) sync(ctx context.Context, s *session) error {
 	}
 	plans := p.plan(refs)
 	start := time.Now()
+	syncEnded := func() {}
+	if o, ok := p.metrics.(SyncObserver); ok {
+		syncEnded = sync.OnceFunc(o.SyncStarted(len(refs)))
+	}
+	// As soon as the mail is stored (below), or on any other way out.
+	defer syncEnded()
 	// Each stage's busy time, written by its goroutine and read after Wait.
 	var fetchTime, parseTime, storeTime time.Duration
 
@@ -681,6 +695,7 @@ func (p *Poller) sync(ctx context.Context, s *session) error {
 		return nil
 	})
 	err = g.Wait()
+	syncEnded()
 	if ctx.Err() != nil {
 		// Stopping: what was committed stays committed; it is moved on the next start.
 		return nil

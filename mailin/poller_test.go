@@ -1111,3 +1111,55 @@ func TestPollerSortsMailFromOurConfiguredAddressAsOurOwn(t *testing.T) {
 		t.Errorf("%d acknowledgements queued, want 1 (only the other sender's)", n)
 	}
 }
+
+// syncRecorder is Metrics with SyncObserver: it records each sync's size and, when the
+// sync ends, how many messages the store then held.
+type syncRecorder struct {
+	h     *harness
+	mu    sync.Mutex
+	syncs [][2]int // n, messages stored at the end
+	open  int
+}
+
+func (r *syncRecorder) MessagesFetched(int) {}
+func (r *syncRecorder) Reconnect()          {}
+func (r *syncRecorder) SyncStarted(n int) func() {
+	r.mu.Lock()
+	r.open++
+	r.mu.Unlock()
+	return func() {
+		stored := r.h.count(`SELECT count(*) FROM messages`)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.open--
+		r.syncs = append(r.syncs, [2]int{n, stored})
+	}
+}
+
+// TestPollerTellsWhenASyncStartsAndEnds: a poller whose metrics observe syncs says how
+// many new messages each sync takes and ends it once they are all stored, once.
+func TestPollerTellsWhenASyncStartsAndEnds(t *testing.T) {
+	h := newHarness(t, imaptest.StartMemory(t, imaptest.MemoryOptions{}))
+	const n = 250
+	raws := make([][]byte, n)
+	for i := range raws {
+		raws[i] = h.mail(i)
+	}
+	h.append("INBOX", raws...)
+	rec := &syncRecorder{h: h}
+	p := h.poller(h.cfg, nil, mailin.WithMetrics(rec))
+	start(t, p)
+	storetest.Eventually(t, 60*time.Second, "a sync ended", func() bool {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		return len(rec.syncs) > 0
+	})
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if got := rec.syncs[0]; got != [2]int{n, n} {
+		t.Errorf("first sync: %d messages, %d stored when it ended; want %d, %d", got[0], got[1], n, n)
+	}
+	if rec.open != 0 {
+		t.Errorf("%d syncs not ended", rec.open)
+	}
+}

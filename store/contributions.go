@@ -296,7 +296,7 @@ const contributionSQL = `SELECT ` + contributionColumns + ` FROM contributions W
 // Contribution returns the contribution with the given id.
 func (s *Store) Contribution(ctx context.Context, id int64) (Contribution, error) {
 	var c Contribution
-	err := s.db.GetContext(ctx, &c, contributionSQL, id)
+	err := s.dbGet(ctx, &c, contributionSQL, id)
 	if err != nil {
 		return c, fmt.Errorf("store: contribution %d: %w", id, notFound(err))
 	}

@@ -186,7 +186,7 @@ const messageSQL = `SELECT ` + messageColumns + ` FROM messages WHERE id = $1`
 // Message returns one message by row id.
 func (s *Store) Message(ctx context.Context, id int64) (Message, error) {
 	var m Message
-	err := s.db.GetContext(ctx, &m, messageSQL, id)
+	err := s.dbGet(ctx, &m, messageSQL, id)
 	if err != nil {
 		return m, fmt.Errorf("store: message %d: %w", id, notFound(err))
 	}
@@ -210,7 +210,7 @@ const attachmentsSQL = `SELECT id, message_id, position, filename, content_type,
 // Attachments returns the attachments of a message in their order.
 func (s *Store) Attachments(ctx context.Context, messageID int64) ([]Attachment, error) {
 	var as []Attachment
-	err := s.db.SelectContext(ctx, &as, attachmentsSQL, messageID)
+	err := s.dbSelect(ctx, &as, attachmentsSQL, messageID)
 	if err != nil {
 		return nil, fmt.Errorf("store: attachments %d: %w", messageID, err)
 	}

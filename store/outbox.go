@@ -292,7 +292,7 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []OutboxKind, handle Ou
 	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
 	var it OutboxItem
 	// A card's updates and thread notes wait until the card itself is posted.
-	err = tx.GetContext(txCtx, &it, claimOutboxSQL, s.clock.Now(), kindStrings(kinds))
+	err = s.get(txCtx, tx, &it, claimOutboxSQL, s.clock.Now(), kindStrings(kinds))
 	if !stopCancel() {
 		// ctx ended while claiming: the transaction is being rolled back.
 		return false, fmt.Errorf("store: outbox: claim: %w", context.Cause(ctx))
@@ -428,7 +428,7 @@ const (
 )
 
 func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxItem, res OutboxResult, now time.Time) error {
-	if _, err := tx.ExecContext(ctx, outboxDoneSQL, it.ID, now); err != nil {
+	if err := s.exec(ctx, tx, outboxDoneSQL, it.ID, now); err != nil {
 		return fmt.Errorf("record done: %w", err)
 	}
 	var cid int64
@@ -477,7 +477,7 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		queued = queued || created
 	}
 	if res.AckSent && cid != 0 {
-		if _, err := tx.ExecContext(ctx, ackSentSQL, cid, AckSent, now); err != nil {
+		if err := s.exec(ctx, tx, ackSentSQL, cid, AckSent, now); err != nil {
 			return fmt.Errorf("ack sent: %w", err)
 		}
 		details := map[string]any{}
@@ -495,7 +495,7 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		}
 	}
 	if res.CardTS != "" && cid != 0 {
-		if _, err := tx.ExecContext(ctx, cardPostedSQL, cid, res.CardChannel, res.CardTS); err != nil {
+		if err := s.exec(ctx, tx, cardPostedSQL, cid, res.CardChannel, res.CardTS); err != nil {
 			return fmt.Errorf("card posted: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, clearSlackPostSQL, it.IdempotencyKey); err != nil {

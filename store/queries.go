@@ -229,6 +229,25 @@ func (s *Store) get(ctx context.Context, tx *sqlx.Tx, dest any, query string, ar
 	return st.GetContext(ctx, dest, args...)
 }
 
+// dbGet runs a prepared query outside any transaction into dest, one row: the hot reads
+// (an outbox item's contribution and message) skip parsing and planning each time.
+func (s *Store) dbGet(ctx context.Context, dest any, query string, args ...any) error {
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.GetContext(ctx, dest, args...)
+}
+
+// dbSelect is dbGet for many rows.
+func (s *Store) dbSelect(ctx context.Context, dest any, query string, args ...any) error {
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.SelectContext(ctx, dest, args...)
+}
+
 // selectPrepared runs a prepared query (see stmt) in tx into dest.
 func (s *Store) selectPrepared(ctx context.Context, tx *sqlx.Tx, dest any, query string, args ...any) error {
 	st, err := s.stmt(ctx, tx, query)

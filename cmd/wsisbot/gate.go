@@ -6,59 +6,73 @@ import (
 	"time"
 )
 
-// backlogGate lets the intake go first through a backlog: while the poller stores large
-// batches one after another, the mail and Slack workers hold the item they claimed instead of
-// taking the database and the CPU the intake needs (on a small machine, sending
-// acknowledgements alongside a 5,000-message backlog made storing it several times
-// slower). Single messages arriving one by one never close the gate, so they are
-// acknowledged at once; and a worker holds an item at most hold, so a flood that never
-// ends still gets acknowledgements out, if slowly.
+// backlogGate lets the intake go first through a backlog: while the poller syncs a large
+// run of new messages (min or more, from the listing to the last batch stored), the mail
+// and Slack workers hold the item they claimed instead of taking the database and the
+// CPU the intake needs: on a small machine, sending acknowledgements alongside a
+// 5,000-message backlog made storing it three to six times slower, and the last
+// acknowledgement went out later than when they wait. The gate follows the sync itself,
+// not a timer after each batch: under load a batch takes longer to store than any fixed
+// pause, and a timer let the workers in between batches. Messages arriving a few at a
+// time never close the gate, so they are acknowledged at once; and a worker holds an item
+// at most hold, so a flood that never ends still gets its acknowledgements and cards
+// out, if slowly.
 type backlogGate struct {
-	large time.Duration // how long a large batch keeps the gate closed
-	min   int           // a batch this large or larger means a backlog
-	hold  time.Duration // the longest a worker waits with one item
+	min  int           // a sync of this many messages or more is a backlog
+	hold time.Duration // the longest a worker waits with one item
 
-	mu    sync.Mutex
-	until time.Time // closed until then
+	mu      sync.Mutex
+	backlog int           // syncs under way that are backlogs (one per mailbox at most)
+	open    chan struct{} // closed when the gate opens; nil while it is open
 }
 
-// Defaults: a batch of 50 or more closes the gate for a second (the intake stores the
-// next batch of a backlog within that); a worker waits at most a minute.
+// Defaults: a sync of 50 messages or more is a backlog; a worker waits at most a minute.
 func newBacklogGate() *backlogGate {
-	return &backlogGate{large: time.Second, min: 50, hold: time.Minute}
+	return &backlogGate{min: 50, hold: time.Minute}
 }
 
-// stored tells the gate that the intake stored a batch of n messages.
-func (g *backlogGate) stored(n int) {
+// syncing tells the gate that the intake starts to sync n new messages; the gate stays
+// closed, for a backlog, until the returned func is called (once, when the sync ends).
+func (g *backlogGate) syncing(n int) (ended func()) {
 	if n < g.min {
-		return
+		return func() {}
 	}
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.until = time.Now().Add(g.large)
+	g.backlog++
+	if g.open == nil {
+		g.open = make(chan struct{})
+	}
+	g.mu.Unlock()
+	return sync.OnceFunc(func() {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		g.backlog--
+		if g.backlog == 0 {
+			close(g.open)
+			g.open = nil
+		}
+	})
 }
 
-// wait returns once no large batch was stored for a while, after hold, or when ctx is
-// done, whichever comes first.
+// closed is a channel closed when the gate opens, or nil when it is open.
+func (g *backlogGate) closed() <-chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.open
+}
+
+// wait returns once no backlog is being stored, after hold, or when ctx is done,
+// whichever comes first.
 func (g *backlogGate) wait(ctx context.Context) {
+	open := g.closed()
+	if open == nil {
+		return
+	}
 	limit := time.NewTimer(g.hold)
 	defer limit.Stop()
-	for {
-		g.mu.Lock()
-		left := time.Until(g.until)
-		g.mu.Unlock()
-		if left <= 0 {
-			return
-		}
-		t := time.NewTimer(left)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-limit.C:
-			t.Stop()
-			return
-		case <-t.C:
-		}
+	select {
+	case <-ctx.Done():
+	case <-limit.C:
+	case <-open:
 	}
 }

@@ -13,53 +13,53 @@ import (
 	"github.com/wsis/wsisbot/store/storetest"
 )
 
-// TestBacklogGate: small batches leave the gate open, a large one closes it for a while,
-// a flood of large ones holds a worker at most hold, and a done context ends the wait.
+// TestBacklogGate: a small sync leaves the gate open; a backlog closes it until its sync
+// ends (however long that takes), for every mailbox syncing one; a worker waits at most
+// hold; a done context ends the wait.
 func TestBacklogGate(t *testing.T) {
 	waited := func(g *backlogGate, ctx context.Context) time.Duration {
 		began := time.Now()
 		g.wait(ctx)
 		return time.Since(began)
 	}
-	t.Run("small batches", func(t *testing.T) {
-		g := &backlogGate{large: time.Minute, min: 50, hold: time.Minute}
-		g.stored(1)
-		g.stored(49)
+	t.Run("small syncs", func(t *testing.T) {
+		g := &backlogGate{min: 50, hold: time.Minute}
+		defer g.syncing(1)()
+		defer g.syncing(49)()
 		if d := waited(g, context.Background()); d > 100*time.Millisecond {
-			t.Errorf("waited %s after small batches", d)
+			t.Errorf("waited %s during small syncs", d)
 		}
 	})
-	t.Run("a large batch", func(t *testing.T) {
-		g := &backlogGate{large: 300 * time.Millisecond, min: 50, hold: time.Minute}
-		g.stored(250)
-		if d := waited(g, context.Background()); d < 250*time.Millisecond || d > 5*time.Second {
-			t.Errorf("waited %s after a large batch, want about 300ms", d)
-		}
-	})
-	t.Run("a flood", func(t *testing.T) {
-		g := &backlogGate{large: 200 * time.Millisecond, min: 50, hold: 600 * time.Millisecond}
-		stop := make(chan struct{})
-		defer close(stop)
-		g.stored(250)
-		go func() {
-			tk := time.NewTicker(50 * time.Millisecond)
-			defer tk.Stop()
-			for {
-				select {
-				case <-stop:
-					return
-				case <-tk.C:
-					g.stored(250)
-				}
-			}
-		}()
+	t.Run("a backlog", func(t *testing.T) {
+		g := &backlogGate{min: 50, hold: time.Minute}
+		end1 := g.syncing(5000)
+		end2 := g.syncing(300) // a second mailbox
+		time.AfterFunc(300*time.Millisecond, end1)
+		time.AfterFunc(600*time.Millisecond, end2)
+		time.AfterFunc(700*time.Millisecond, end2) // called twice: counts once
 		if d := waited(g, context.Background()); d < 550*time.Millisecond || d > 5*time.Second {
-			t.Errorf("waited %s during a flood, want about hold (600ms)", d)
+			t.Errorf("waited %s during two backlogs, want until the later ends (600ms)", d)
+		}
+		if d := waited(g, context.Background()); d > 100*time.Millisecond {
+			t.Errorf("waited %s after the backlogs", d)
+		}
+		// Closed again by the next backlog.
+		end := g.syncing(250)
+		time.AfterFunc(200*time.Millisecond, end)
+		if d := waited(g, context.Background()); d < 150*time.Millisecond {
+			t.Errorf("waited %s during a new backlog, want until it ends (200ms)", d)
+		}
+	})
+	t.Run("a backlog that never ends", func(t *testing.T) {
+		g := &backlogGate{min: 50, hold: 300 * time.Millisecond}
+		defer g.syncing(250)()
+		if d := waited(g, context.Background()); d < 250*time.Millisecond || d > 5*time.Second {
+			t.Errorf("waited %s, want about hold (300ms)", d)
 		}
 	})
 	t.Run("context done", func(t *testing.T) {
-		g := &backlogGate{large: time.Minute, min: 50, hold: time.Minute}
-		g.stored(250)
+		g := &backlogGate{min: 50, hold: time.Minute}
+		defer g.syncing(250)()
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
 		if d := waited(g, ctx); d > 5*time.Second {
@@ -87,10 +87,9 @@ func TestServeAcknowledgesAfterTheBacklog(t *testing.T) {
 		t.Fatal(err)
 	}
 	const backlog = 2 * time.Second
-	a.gate.large = backlog
 	began := time.Now()
-	// The intake stored a large batch: a backlog is under way.
-	pollerMetrics{a.metrics, a.gate, "main"}.MessagesFetched(250)
+	// The intake syncs a backlog, which it stores in two seconds.
+	time.AfterFunc(backlog, pollerMetrics{a.metrics, a.gate, "main"}.SyncStarted(250))
 	done := make(chan error, 1)
 	go func() { done <- a.run(ctx, 0) }()
 	deadline := time.Now().Add(30 * time.Second)

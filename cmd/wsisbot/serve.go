@@ -365,9 +365,11 @@ type pollerMetrics struct {
 
 func (p pollerMetrics) MessagesFetched(n int) {
 	p.m.messagesFetched.WithLabelValues(p.mailbox).Add(float64(n))
-	p.gate.stored(n)
 }
-func (p pollerMetrics) Reconnect() { p.m.imapReconnects.WithLabelValues(p.mailbox).Inc() }
+
+// SyncStarted closes the gate while the intake stores a backlog (see backlogGate).
+func (p pollerMetrics) SyncStarted(n int) (ended func()) { return p.gate.syncing(n) }
+func (p pollerMetrics) Reconnect()                       { p.m.imapReconnects.WithLabelValues(p.mailbox).Inc() }
 
 // intakeReady says whether the mailbox is read: by this replica (its poller's state),
 // or, on a replica that does not hold the mailbox, by another one (a fresh heartbeat).
