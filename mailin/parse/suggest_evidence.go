@@ -69,6 +69,10 @@ type evidence struct {
 	// regions and regionalBodies together name an intergovernmental organisation: a
 	// region or "world" with a union, bank, community, commission, organisation…
 	regions, regionalBodies termList
+	// researchTitles are the positions of researchers and teachers ("Chargé de recherche",
+	// «научный сотрудник»): when nothing else tells the sender's type, a signature
+	// line with one says academia.
+	researchTitles termList
 	// knownOrganisations are the stakeholder types of organisations well known in the
 	// consultation's field, by the name part of their domain or their name written
 	// without spaces ("yandexteam", "laquadraturedunet").
@@ -239,6 +243,12 @@ func (v *vocabulary) newEvidence() {
 		"主任", "经理", "經理", "司长", "处长", "局长", "教授", "研究员", "秘书长", "总监", "工程师",
 		"مدير", "مديرة", "رئيس", "مستشار", "أستاذ", "منسق", "مهندس", "المدير التنفيذي",
 	)
+	v.researchTitles = v.list("researcher", "research fellow", "research scientist", "postdoctoral*", "phd candidate",
+		"doctoral student", "lecturer", "professor", "chercheur", "chercheuse", "chargé de recherche", "chargée de recherche",
+		"directeur de recherche", "directrice de recherche", "maître de conférences", "doctorant", "doctorante", "professeur",
+		"enseignant-chercheur", "enseignante-chercheuse", "investigador", "investigadora", "profesor", "profesora",
+		"catedrático", "catedrática", "doctorando", "doctoranda", "научн* сотрудник*", "профессор*", "доцент*", "аспирант*",
+		"研究员", "研究員", "教授", "副教授", "博士生", "博士后", "باحث", "باحثة", "أستاذ", "أستاذة", "محاضر")
 	v.themes = v.list("digital divide", "digital inclusion", "fracture numérique", "inclusion numérique", "brecha digital",
 		"inclusión digital", "цифров* неравенств*", "цифров* разрыв*", "цифров* грамотност*", "数字鸿沟", "数字包容", "數碼共融",
 		"الفجوة الرقمية", "الشمول الرقمي")
@@ -672,7 +682,17 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"agency", "agence", "agencia", "агентств*", "وكالة", "الوكالة", "государственн* комитет*", "государственн* служб*",
 			"central bank", "banque centrale", "banco central", "центральн* банк*", "中央银行", "人民银行", "البنك المركزي",
 			"municipality", "city council", "mairie", "municipalité", "municipalidad", "alcaldía", "ayuntamiento", "мэри*",
-			"بلدية", "national commission", "commission nationale", "comisión nacional", "autoridad nacional", "autorité nationale"},
+			"بلدية", "national commission", "commission nationale", "comisión nacional", "autoridad nacional", "autorité nationale",
+			// local and regional government, parliaments
+			"ville de", "city of", "municipio", "municipal", "municipale", "concejo", "intendencia", "prefectura",
+			"gobierno regional", "gobierno provincial", "gobierno de la ciudad", "conseil régional", "conseil départemental",
+			"conseil municipal", "conseil de ville", "commune de", "communauté urbaine", "collectivité*", "préfecture",
+			"gouvernorat", "wilaya", "province de", "provincia de", "région de", "región de", "county council", "state government",
+			"gouvernement du", "gouvernement de", "parliament", "parlement", "parlamento", "national assembly",
+			"assemblée nationale", "asamblea nacional", "sénat", "senate", "senado", "congreso de", "congress",
+			"администраци*", "мэри*", "городск* совет*", "областн* дум*", "государственн* дум*", "парламент*", "верховн* рад*",
+			"жогорку кенеш", "мажилис*", "市政府", "人民政府", "省政府", "区政府", "县政府", "人大", "议会", "議會", "立法会",
+			"مجلس النواب", "البرلمان", "مجلس الشعب", "مجلس الأمة", "محافظة", "ولاية", "المجلس البلدي"},
 		store.StakeholderAcademia: {"ieee", "etsi", "standards association", "standards organization", "institute", "institut", "instituto", "институт*", "university college",
 			"laboratory of", "research centre", "research center", "centre de recherche", "centro de investigación",
 			"координационн* центр*", "cctld", "network information centre", "internet registry", "registro de direcciones",
@@ -684,12 +704,17 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"автономн* некоммерческ*", "movement", "mouvement", "movimiento", "движени*",
 			"联合会", "促进会", "研究会", "志愿者", "الشبكة العربية", "الجمعية", "مؤسسة", "منظمة",
 			"обществ*", "благотворительн*", "initiative", "iniciativa", "collective", "collectif", "colectivo",
-			"公益", "非营利", "非政府组织", "民间组织", "مبادرة", "غير ربحية", "غير حكومية"},
+			"公益", "非营利", "非政府组织", "民间组织", "مبادرة", "غير ربحية", "غير حكومية",
+			"trust", "charity", "charitable", "ong", "asbl", "association*", "associação", "community network*",
+			"общественн* фонд*", "общественн* объединени*", "общественн* организаци*", "союз*", "الجمعية", "جمعيات", "اتحاد"},
 		store.StakeholderPrivateSector: {"s.a.", "c.a.", "group", "groupe", "grupo", "группа",
 			"corporation", "limited", "holdings", "пао", "ао", "шрк", "集团", "技术有限公司", "股份", "مجموعة", "ش.م.م",
 			"solutions", "systems", "consultancy", "consultants", "software", "bank", "banque", "banco", "банк", "银行",
 			"بنك", "مصرف", "株式会社", "ذ.م.م", "ش.م.ع", "المحدودة", "общество с ограниченной ответственностью",
-			"акционерн* обществ*", "бюро переводов", "оператор* связи", "运营商"},
+			"акционерн* обществ*", "бюро переводов", "оператор* связи", "运营商",
+			// the words a company's name takes
+			"compagnie", "enterprise*", "firm", "startup", "start-up", "holding", "consulting",
+			"empresa", "compañía", "consultora", "группа компаний", "корпораци*", "холдинг*", "企业", "科技有限公司", "股份公司", "شركة"},
 	}
 }
 
@@ -900,6 +925,13 @@ func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) 
 			}
 			n++
 		}
+	case store.StakeholderCivilSociety:
+		if f := civilForm(part); f != "" {
+			if n == 0 {
+				term = f
+			}
+			n++
+		}
 	case store.StakeholderInternationalO:
 		if n == 0 && hasToken(part, "UN") {
 			// "UN Office at Geneva", "UN DESA": in capitals, no article "un".
@@ -926,6 +958,31 @@ var (
 	Pty Tbk Bhd K.K. Lda Lda. SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.`)
 	legalFormFirst = wordSet(`PT ООО АО ПАО ЗАО ОАО ТОО`)
 )
+
+// civilFormWords are the legal forms of associations and foundations as they are
+// written ("ASBL", "e.V.", "A.C."); civilFormFirst the ones written first («ОФ "…"»,
+// «АНО …», «РОО …»).
+var (
+	civilFormWords = wordSet(`ASBL asbl A.S.B.L. a.s.b.l. e.V. gGmbH A.C. NPO NGO ONG ONGD OSC OSBL IAP I.A.P. NPC`)
+	civilFormFirst = wordSet(`ОФ ОО ОБФ БФ РОО МОО МОФ АНО НКО НП ОЮЛ ОД ЧУ`)
+)
+
+// civilForm returns the legal form of an association a name carries, as written, or "".
+func civilForm(part string) string {
+	sep := func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",;:()\"«»“”„", r) }
+	for i, rest := 0, part; ; i++ {
+		tok, more := nextToken(&rest, sep)
+		switch {
+		case tok == "":
+			return ""
+		case i == 0 && civilFormFirst[tok], civilFormWords[tok]:
+			return tok
+		}
+		if !more {
+			return ""
+		}
+	}
+}
 
 // legalForm returns the legal form of a company that a name carries, as written, or "".
 func legalForm(part string) string {
