@@ -630,6 +630,10 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			parts = lineSegments(line)
 		}
 		for _, part := range parts {
+			if i >= 2 && isAddressLine(part) {
+				// "12 rue de la République, 69002 Lyon" is where, not who.
+				continue
+			}
 			ft := lt.get(part)
 			if !long && len(parts) > 1 || i >= 2 && !long {
 				if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(part, ft) {
@@ -654,6 +658,11 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 				if long {
 					w = 1
 				} else {
+					if st.typ == store.StakeholderPrivateSector && legalForm(part) != "" {
+						// A company's legal form outweighs the words of a title beside it
+						// ("Gerenta de Asuntos Regulatorios").
+						w = 3
+					}
 					fromLine[st.typ] = true
 				}
 				if w > wordScore[st.typ] {
@@ -688,6 +697,10 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if typ := v.knownOrganisations[lettersOnly(org)]; typ != "" && score[typ] < 3 {
 		add(typ, 3, "organisation "+quoteReason(org)+" (known)")
 	}
+	if f := legalForm(org); f != "" && score[store.StakeholderPrivateSector] < 2 {
+		// A company named with its legal form in the text ("… (Sahel Connect SARL)").
+		add(store.StakeholderPrivateSector, 2, "organisation "+quoteReason(org)+" (legal form "+f+")")
+	}
 	top := 0
 	for _, n := range score {
 		top = max(top, n)
@@ -695,6 +708,19 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if top < 2 {
 		if typ, subject := v.sentenceSubject(fresh, lt); typ != "" {
 			add(typ, 2, "the text speaks for "+quoteReason(shorten(subject, 60)))
+		}
+	}
+	if top < 2 && score[store.StakeholderAcademia] < 2 {
+		// "Chargé de recherche, Inria Saclay": a researcher's or teacher's title, when
+		// nothing else says who writes.
+		for _, line := range sig {
+			if utf8.RuneCountInString(line) > 80 || endsSentence(line) {
+				continue
+			}
+			if n, term := v.researchTitles.countIn(lt.get(line)); n > 0 {
+				add(store.StakeholderAcademia, 2, "signature title "+quoteReason(term))
+				break
+			}
 		}
 	}
 	best, bestScore := store.StakeholderOther, 1
