@@ -913,7 +913,9 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	}
 	fromDomain := v.domainOrganisation(domain)
 	if fromDomain == "" {
-		return "" // a personal address: whoever signs, signs for themselves
+		// A personal address: whoever signs, signs for themselves, unless the text names
+		// their company with its legal form.
+		return shorten(companyInText(fresh), 120)
 	}
 	named := ""
 	if _, head := v.sentenceSubject(fresh, lt); head != "" {

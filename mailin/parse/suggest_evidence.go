@@ -959,6 +959,52 @@ var (
 	legalFormFirst = wordSet(`PT ООО АО ПАО ЗАО ОАО ТОО`)
 )
 
+// companyInText returns the company a text names with its legal form, when the sender
+// writes from a personal address: "une petite entreprise (Sahel Connect SARL)", "desde
+// Patagonia Sistemas SRL (Neuquén)", «компания из Новосибирска (ООО «Сибирские облачные
+// решения»)». The name is the capitalised words before a form written last, or the
+// quoted name after a form written first; "" when none.
+func companyInText(text string) string {
+	words := strings.Fields(text)
+	for i, w := range words {
+		core := strings.Trim(w, ",;:()[]!?")
+		if c := strings.TrimRight(core, ".)"); !legalFormWords[core] && (legalFormWords[c] || legalFormWords[c+"."]) {
+			core = c
+		}
+		switch {
+		case legalFormFirst[core] && core != "PT" && i+1 < len(words) && strings.IndexAny(words[i+1], "«\"“") == 0:
+			// ООО «…»: up to the closing quote.
+			name := []string{core}
+			for _, n := range words[i+1 : min(len(words), i+9)] {
+				name = append(name, n)
+				if strings.ContainsAny(strings.TrimLeft(n, "«\"“"), "»\"”") {
+					return trimName(strings.TrimRight(strings.Join(name, " "), ",;:.)"))
+				}
+			}
+		case (legalFormWords[core] || legalFormWords[strings.TrimSuffix(core, ".")]) &&
+			strings.IndexFunc(core, func(r rune) bool { return r == '.' || unicode.IsLower(r) }) >= 0 || isAnyOf(core, "SARL", "SRL", "SAS", "LLC", "LLP", "PLC", "GmbH", "JSC", "SAC"):
+			// Capitalised words before the form, at most five, from an opening
+			// bracket or the start of a name.
+			j := i
+			for j > 0 && i-j < 5 {
+				prev := words[j-1]
+				if !startsUpper(strings.TrimLeft(prev, "(«\"“")) || strings.ContainsAny(prev, ",;:.!?)") {
+					break
+				}
+				j--
+				if strings.HasPrefix(prev, "(") {
+					break
+				}
+			}
+			if j < i && (j > 0 || i-j >= 1) {
+				name := strings.Join(append(append([]string{}, words[j:i]...), core), " ")
+				return trimName(strings.TrimLeft(name, "(«\"“"))
+			}
+		}
+	}
+	return ""
+}
+
 // civilFormWords are the legal forms of associations and foundations as they are
 // written ("ASBL", "e.V.", "A.C."); civilFormFirst the ones written first («ОФ "…"»,
 // «АНО …», «РОО …»).
