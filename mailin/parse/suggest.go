@@ -976,12 +976,21 @@ func (v *vocabulary) domainOrganisation(domain string) string {
 	if len(labels) < 2 {
 		return ""
 	}
+	if bulkTLDs[labels[len(labels)-1]] {
+		// Mass mailing's domains (winners-notify.top) name nobody.
+		return ""
+	}
 	labels = labels[:len(labels)-1] // top-level domain
 	if len(labels) >= 2 && v.secondLevel[labels[len(labels)-1]] {
 		labels = labels[:len(labels)-1]
 	}
 	label := labels[len(labels)-1]
 	if label == "" {
+		return ""
+	}
+	if strings.Contains(label, "-") && strings.IndexFunc(label, unicode.IsDigit) >= 0 {
+		// Numbers between words (fp-kaipiao88, baza-kontaktov-2019) make a throwaway
+		// sending domain, not an organisation's name.
 		return ""
 	}
 	if len(label) <= 6 && !strings.Contains(label, "-") {
@@ -994,6 +1003,9 @@ func (v *vocabulary) domainOrganisation(domain string) string {
 	}
 	return strings.Join(words, " ")
 }
+
+// bulkTLDs are the top-level domains of throwaway sending domains, not of organisations.
+var bulkTLDs = wordSet(`top xyz click loan win bid icu buzz monster rest cyou cfd sbs quest`)
 
 // signatureLines returns the lines of the signature: those after "-- ", or
 // else the last lines of the new text, where people sign.
