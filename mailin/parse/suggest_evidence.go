@@ -827,12 +827,48 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 						}
 						break
 					}
+					if k := russianVerbAfter(words, n); k > n {
+						// «Министерство по развитию … Республики Узбекистан подает заявку»: a
+						// Russian name goes on in the genitive up to the verb.
+						head = strings.Join(words[:k], " ")
+					}
 					return st.typ, strings.Trim(head, " ,;:«»\"")
 				}
 			}
 		}
 	}
 	return "", ""
+}
+
+// russianVerbAfter returns the index of the verb that follows a Russian name in words,
+// looked for from n among a dozen words of Cyrillic or capitalised letters, or -1.
+// A verb ends in -ет, -ит, -ют, -ят, -ал, -ил…; the nouns «комитет», «совет»,
+// «бюджет» do not count.
+func russianVerbAfter(words []string, n int) int {
+	if n >= len(words) || !isCyrillic(words[n]) {
+		return -1
+	}
+	for k := n; k < min(len(words)-1, n+12); k++ {
+		w := strings.ToLower(strings.Trim(words[k], ",;:«»\""))
+		if strings.ContainsAny(words[k], ",;:") || !isCyrillic(w) && !startsUpper(words[k]) {
+			return -1
+		}
+		if utf8.RuneCountInString(w) < 4 || startsUpper(words[k]) {
+			continue
+		}
+		for _, end := range []string{"ет", "ит", "ют", "ят", "ут", "ал", "ала", "али", "ил", "ила", "или", "ся"} {
+			if strings.HasSuffix(w, end) && !strings.HasSuffix(w, "тет") && !strings.HasSuffix(w, "вет") &&
+				!strings.HasSuffix(w, "жет") && !strings.HasSuffix(w, "кет") {
+				return k
+			}
+		}
+	}
+	return -1
+}
+
+func isCyrillic(s string) bool {
+	r, _ := utf8.DecodeRuneInString(strings.TrimLeft(s, "«\"("))
+	return unicode.Is(unicode.Cyrillic, r)
 }
 
 // lastSignatureName is the last line of a signature when it may be the name of an
