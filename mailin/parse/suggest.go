@@ -412,7 +412,8 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if !asks && subjectAsks {
 		asks, what = true, "the subject asks"
 	}
-	if asks && attachments == 0 && short && submitted == 0 && (hn == 0 || sn == 0) {
+	offers, _ := v.offering.countIn(fb)
+	if asks && attachments == 0 && short && submitted == 0 && offers == 0 && (hn == 0 || sn == 0) {
 		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
 	}
 

@@ -69,6 +69,10 @@ type evidence struct {
 	// regions and regionalBodies together name an intergovernmental organisation: a
 	// region or "world" with a union, bank, community, commission, organisation…
 	regions, regionalBodies termList
+	// offering are the words of giving input ("here is my input", «souhaite contribuer»,
+	// «направляем наши предложения»): a short message that offers its views is no
+	// inquiry for the questions it puts.
+	offering termList
 	// researchTitles are the positions of researchers and teachers ("Chargé de recherche",
 	// «научный сотрудник»): when nothing else tells the sender's type, a signature
 	// line with one says academia.
@@ -243,6 +247,15 @@ func (v *vocabulary) newEvidence() {
 		"主任", "经理", "經理", "司长", "处长", "局长", "教授", "研究员", "秘书长", "总监", "工程师",
 		"مدير", "مديرة", "رئيس", "مستشار", "أستاذ", "منسق", "مهندس", "المدير التنفيذي",
 	)
+	v.offering = v.list("here is my input", "here is our input", "here are my comments", "here are our comments",
+		"here are my suggestions", "here are our suggestions", "my input on", "our input on", "i would like to contribute",
+		"we would like to contribute", "wish to contribute", "souhaite contribuer", "souhaitons contribuer", "voici ma contribution",
+		"voici notre contribution", "voici nos propositions", "voici mes propositions", "aimerions contribuer",
+		"desea contribuir", "deseamos contribuir", "quisiera contribuir", "quisiéramos contribuir", "aquí va mi aporte",
+		"aquí van nuestras propuestas", "les comparto mis ideas", "les compartimos nuestras propuestas",
+		"направляем наши предложения", "направляю свои предложения", "хотим внести вклад", "хотели бы внести вклад",
+		"предлагаем следующее", "以下是我们的建议", "以下是我的建议", "现提出以下建议", "我们希望提出", "نود المساهمة", "أود المساهمة",
+		"فيما يلي مقترحاتنا", "فيما يلي مقترحاتي")
 	v.researchTitles = v.list("researcher", "research fellow", "research scientist", "postdoctoral*", "phd candidate",
 		"doctoral student", "lecturer", "professor", "chercheur", "chercheuse", "chargé de recherche", "chargée de recherche",
 		"directeur de recherche", "directrice de recherche", "maître de conférences", "doctorant", "doctorante", "professeur",

@@ -197,6 +197,9 @@ func TestSuggestGeneralRules(t *testing.T) {
 		{"a Russian name in the genitive up to the verb", &Parsed{From: Address{Email: "a@example-mincom.tj"}, Subject: "Семинар",
 			Text: "Министерство транспорта и связи Республики Таджикистан направляет заявку на проведение семинара.\n\nС уважением,\nА. Рахимов\nНачальник отдела"},
 			"", store.StakeholderGovernment, "Министерство транспорта и связи Республики Таджикистан"},
+		{"offering input with a question is no inquiry", &Parsed{From: Address{Email: "m.tane@example.net"}, Subject: "Forum sessions",
+			Text: "Here is my input on the format. Many of us follow the Forum online from the Pacific, at night. Could the main sessions be recorded and followed by a live discussion at a better hour?\n\nMere"},
+			store.KindFormat, "", ""},
 		{"an ISP's address is personal", &Parsed{From: Address{Email: "h.keller@t-online.de"}, Subject: "Ideen",
 			Text: "Some ideas for shorter sessions.\n\nHans Keller"}, "", store.StakeholderOther, ""},
 	} {
