@@ -697,7 +697,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"municipality", "city council", "mairie", "municipalité", "municipalidad", "alcaldía", "ayuntamiento", "мэри*",
 			"بلدية", "national commission", "commission nationale", "comisión nacional", "autoridad nacional", "autorité nationale",
 			// local and regional government, parliaments
-			"ville de", "city of", "municipio", "municipal", "municipale", "concejo", "intendencia", "prefectura",
+			"ville de", "city of", "municipio", "concejo", "intendencia", "prefectura",
 			"gobierno regional", "gobierno provincial", "gobierno de la ciudad", "conseil régional", "conseil départemental",
 			"conseil municipal", "conseil de ville", "commune de", "communauté urbaine", "collectivité*", "préfecture",
 			"gouvernorat", "wilaya", "province de", "provincia de", "région de", "región de", "county council", "state government",
