@@ -200,6 +200,10 @@ func TestSuggestGeneralRules(t *testing.T) {
 		{"offering input with a question is no inquiry", &Parsed{From: Address{Email: "m.tane@example.net"}, Subject: "Forum sessions",
 			Text: "Here is my input on the format. Many of us follow the Forum online from the Pacific, at night. Could the main sessions be recorded and followed by a live discussion at a better hour?\n\nMere"},
 			store.KindFormat, "", ""},
+		{"a surname Ngo is no NGO", &Parsed{From: Address{Name: "Paul Ngo Bassa", Email: "p.ngo@example-asso.cm"}, Subject: "Atelier",
+			Text: "Bonjour,\n\nNous souhaitons organiser un atelier.\n\nPaul Ngo Bassa\nPrésident, ADNC"}, "", "", "Example Asso"},
+		{"NGO in capitals is civil society", &Parsed{From: Address{Email: "info@example-lab.ug"}, Subject: "Input",
+			Text: "Our input is attached.\n\nGrace Akello\nDigital Inclusion Lab NGO", Attachments: pdf}, "", store.StakeholderCivilSociety, ""},
 		{"an ISP's address is personal", &Parsed{From: Address{Email: "h.keller@t-online.de"}, Subject: "Ideen",
 			Text: "Some ideas for shorter sessions.\n\nHans Keller"}, "", store.StakeholderOther, ""},
 	} {
