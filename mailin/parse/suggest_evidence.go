@@ -134,7 +134,7 @@ func (v *vocabulary) newEvidence() {
 		"accorder un créneau", "attribuer un", "un espace pour", "obtenir un créneau", "proposer une séance", "proposer un atelier",
 		"reservar un", "reservar una", "asignar un", "asignación de", "un espacio para", "solicitar un", "solicitar una",
 		"предоставить возможность провести", "выделить время", "выделить слот", "забронировать", "предоставить площадку",
-		"预留", "安排一场", "申请一场", "申请设立", "设立一场",
+		"预留", "安排一场", "申请一场", "申请设立", "设立一场", "申请一个", "时段",
 		"حجز", "تخصيص", "استضافة", "إقامة", "عقد ورشة", "عقد ندوة",
 	)
 	v.sessions = v.list(
@@ -142,7 +142,7 @@ func (v *vocabulary) newEvidence() {
 		"séance", "table ronde", "panel", "événement parallèle", "débat", "dialogue",
 		"sesión", "mesa redonda", "evento paralelo", "panel", "debate", "diálogo", "conversatorio",
 		"сесси*", "круглый стол", "круглого стола", "мероприяти*", "секци*", "дискусси*", "панельн*",
-		"分论坛", "分會場", "专题会议", "專題會議", "讲习班", "边会", "圆桌", "圓桌", "座谈会", "座談會", "对话会",
+		"分论坛", "分會場", "专题会议", "專題會議", "讲习班", "边会", "圆桌", "圓桌", "座谈会", "座談會", "对话会", "交流活动", "专题活动", "活动",
 		"جلسة", "فعالية جانبية", "ندوة", "حلقة نقاش", "طاولة مستديرة", "حوار",
 		"showcase", "launch", "hackathon", "fireside chat", "talk show", "lancement", "présentation", "lanzamiento",
 		"foro paralelo", "презентаци*", "хакатон*", "发布会", "展示", "إطلاق", "عرض تقديمي",

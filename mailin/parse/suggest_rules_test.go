@@ -204,6 +204,9 @@ func TestSuggestGeneralRules(t *testing.T) {
 			Text: "Bonjour,\n\nNous souhaitons organiser un atelier.\n\nPaul Ngo Bassa\nPrésident, ADNC"}, "", "", "Example Asso"},
 		{"NGO in capitals is civil society", &Parsed{From: Address{Email: "info@example-lab.ug"}, Subject: "Input",
 			Text: "Our input is attached.\n\nGrace Akello\nDigital Inclusion Lab NGO", Attachments: pdf}, "", store.StakeholderCivilSociety, ""},
+		{"a Chinese request for a time slot to hold an event", &Parsed{From: Address{Email: "li@example-data.cn"}, Subject: "申请",
+			Text: "尊敬的秘书处：\n\n我公司希望在论坛期间申请一个60分钟的时段，举办一场关于数据安全的专题交流活动。\n\n李明"},
+			store.KindWorkshopRequest, "", ""},
 		{"an ISP's address is personal", &Parsed{From: Address{Email: "h.keller@t-online.de"}, Subject: "Ideen",
 			Text: "Some ideas for shorter sessions.\n\nHans Keller"}, "", store.StakeholderOther, ""},
 	} {
