@@ -122,7 +122,7 @@ func (v *vocabulary) newEvidence() {
 		"organizar", "organización de", "proponer una", "solicita", "solicitamos", "solicitud de",
 		"провести", "проведение", "проведения", "организовать", "включить в программу", "заявка на", "просит включить",
 		"举办", "舉辦", "申请举办", "申請舉辦", "拟于",
-		"تنظيم", "عقد جلسة", "بطلب", "طلب تنظيم", "طلب جلسة",
+		"تنظيم جلسة", "تنظيم ورشة", "تنظيم ندوة", "تنظيم فعالية", "تنظيم حلقة", "تنظيم طاولة", "بتنظيم", "عقد جلسة", "بطلب", "طلب تنظيم", "طلب جلسة",
 		// proposing a session
 		"session proposal", "proposal for a session", "proposed session", "panel proposal", "proposal for a panel",
 		"proposition de séance", "proposition de session", "proposition de panel", "proposition de table ronde",

@@ -207,6 +207,12 @@ func TestSuggestGeneralRules(t *testing.T) {
 		{"a Chinese request for a time slot to hold an event", &Parsed{From: Address{Email: "li@example-data.cn"}, Subject: "申请",
 			Text: "尊敬的秘书处：\n\n我公司希望在论坛期间申请一个60分钟的时段，举办一场关于数据安全的专题交流活动。\n\n李明"},
 			store.KindWorkshopRequest, "", ""},
+		{"a regulatory environment is no organising", &Parsed{From: Address{Email: "a@example-mtc.om"}, Subject: "مرئيات حول المحاور",
+			Text: "نرى أهمية إدراج محور عن الأمن السيبراني وتهيئة البيئة التنظيمية للجيل الخامس، وأن يتضمن البرنامج جلسة عن التجارة الإلكترونية والمواضيع ذات الصلة.\n\nسالم", Attachments: pdf},
+			store.KindThematic, "", ""},
+		{"organising a session in Arabic is a workshop request", &Parsed{From: Address{Email: "a@example-assoc.tn"}, Subject: "طلب",
+			Text: "نرغب في تنظيم جلسة حول الشمول الرقمي خلال المنتدى.\n\nأمينة"},
+			store.KindWorkshopRequest, "", ""},
 		{"an ISP's address is personal", &Parsed{From: Address{Email: "h.keller@t-online.de"}, Subject: "Ideen",
 			Text: "Some ideas for shorter sessions.\n\nHans Keller"}, "", store.StakeholderOther, ""},
 	} {
