@@ -698,7 +698,11 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if typ := v.knownOrganisations[lettersOnly(org)]; typ != "" && score[typ] < 3 {
 		add(typ, 3, "organisation "+quoteReason(org)+" (known)")
 	}
-	if f := legalForm(org); f != "" && score[store.StakeholderPrivateSector] < 2 {
+	f := legalForm(org)
+	if f == "" && strings.HasSuffix(org, "公司") {
+		f = "公司"
+	}
+	if f != "" && score[store.StakeholderPrivateSector] < 2 {
 		// A company named with its legal form in the text ("… (Sahel Connect SARL)").
 		add(store.StakeholderPrivateSector, 2, "organisation "+quoteReason(org)+" (legal form "+f+")")
 	}

@@ -1014,6 +1014,9 @@ var (
 // решения»)». The name is the capitalised words before a form written last, or the
 // quoted name after a form written first; "" when none.
 func companyInText(text string) string {
+	if name := chineseCompanyInText(text); name != "" {
+		return name
+	}
 	words := strings.Fields(text)
 	for i, w := range words {
 		core := strings.Trim(w, ",;:()[]!?")
@@ -1049,6 +1052,30 @@ func companyInText(text string) string {
 				name := strings.Join(append(append([]string{}, words[j:i]...), core), " ")
 				return trimName(strings.TrimLeft(name, "(«\"“"))
 			}
+		}
+	}
+	return ""
+}
+
+// chineseCompanyInText returns the company a Chinese text names with its form
+// ("我们是杭州某某科技有限公司的团队" names 杭州某某科技有限公司): the Han characters before
+// 有限公司 or 股份公司, back to a verb, a particle or punctuation; "" when none.
+func chineseCompanyInText(text string) string {
+	for _, form := range []string{"有限责任公司", "股份有限公司", "有限公司", "股份公司"} {
+		i := strings.Index(text, form)
+		if i < 0 {
+			continue
+		}
+		start := i
+		for n := 0; start > 0 && n < 20; n++ {
+			r, size := utf8.DecodeLastRuneInString(text[:start])
+			if !unicode.Is(unicode.Han, r) || strings.ContainsRune("是在从自的我们为于和与及由代表", r) {
+				break
+			}
+			start -= size
+		}
+		if utf8.RuneCountInString(text[start:i]) >= 2 {
+			return text[start : i+len(form)]
 		}
 	}
 	return ""

@@ -213,6 +213,9 @@ func TestSuggestGeneralRules(t *testing.T) {
 		{"organising a session in Arabic is a workshop request", &Parsed{From: Address{Email: "a@example-assoc.tn"}, Subject: "طلب",
 			Text: "نرغب في تنظيم جلسة حول الشمول الرقمي خلال المنتدى.\n\nأمينة"},
 			store.KindWorkshopRequest, "", ""},
+		{"a Chinese company named with its form from a personal address", &Parsed{From: Address{Email: "wang.lei@163.com"}, Subject: "咨询",
+			Text: "您好，我是深圳星海网络科技有限公司的工程师，请问意见书可以用中文提交吗？\n\n王磊"},
+			"", store.StakeholderPrivateSector, "深圳星海网络科技有限公司"},
 		{"an ISP's address is personal", &Parsed{From: Address{Email: "h.keller@t-online.de"}, Subject: "Ideen",
 			Text: "Some ideas for shorter sessions.\n\nHans Keller"}, "", store.StakeholderOther, ""},
 	} {
