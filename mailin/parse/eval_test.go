@@ -252,8 +252,9 @@ func TestEvalReport(t *testing.T) {
 
 // TestEvalSet checks the evaluation set covers what it must: the six languages, every
 // kind and stakeholder type at least 15 times. The holdout split (messages written
-// without looking at the word lists) is, when present, between a fifth and two fifths of
-// the set; it may be empty while the next batch is written.
+// without looking at the word lists) is, when present, at least 60 messages (10 per
+// language) and at most two fifths of the set; it may be empty while the next batch is
+// written.
 func TestEvalSet(t *testing.T) {
 	labels := loadEvalLabels(t)
 	if len(labels) < 150 {
@@ -292,8 +293,8 @@ func TestEvalSet(t *testing.T) {
 			t.Errorf("language %s: %d messages, want at least 20", lang, n)
 		}
 	}
-	if holdout > 0 && (holdout*5 < len(labels) || holdout*5 > 2*len(labels)) {
-		t.Errorf("%d of %d held out, want none or between a fifth and two fifths", holdout, len(labels))
+	if holdout > 0 && (holdout < 60 || holdout*5 > 2*len(labels)) {
+		t.Errorf("%d of %d held out, want none, or at least 60 and at most two fifths", holdout, len(labels))
 	}
 }
 
@@ -326,10 +327,10 @@ func BenchmarkSuggest(b *testing.B) {
 // evaluation set than they were when the floors were set (make eval for the figures).
 func TestEvalFloors(t *testing.T) {
 	all, _ := scoreBy(runEval(t), "tune")
-	floors := [4]float64{99, 99, 98, 99} // kind, stakeholder, organisation, language
+	floors := [4]float64{99.5, 99, 98, 99} // kind, stakeholder, organisation, language
 	for i, f := range evalFields {
 		if got := all.pct(i); got < floors[i] {
-			t.Errorf("%s right %.1f%% (%d/%d) on the tune split, floor %.0f%%: make eval shows the misses",
+			t.Errorf("%s right %.1f%% (%d/%d) on the tune split, floor %.1f%%: make eval shows the misses",
 				f, got, all.right[i], all.total[i], floors[i])
 		}
 	}

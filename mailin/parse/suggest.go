@@ -193,11 +193,11 @@ func newVocabulary() *vocabulary {
 			"institut de recherche", "instituto de investigación", "academy of sciences", "académie", "академи*",
 			"学院", "研究所", "研究院", "معهد", "كلية", "école", "escuela", "college", "faculty", "faculté", "facultad",
 			"internet society", "isoc", "icann", "ietf", "w3c", "ripe ncc", "afrinic", "apnic", "lacnic", "arin")},
-		{store.StakeholderCivilSociety, v.list("ngo", "non-governmental", "non-profit", "nonprofit", "foundation",
+		{store.StakeholderCivilSociety, v.list("non-governmental", "non-profit", "nonprofit", "foundation",
 			"fondation", "fundación", "association", "asociación", "société civile", "sociedad civil", "civil society",
 			"фонд*", "ассоциаци*", "некоммерческ*", "общественн*", "协会", "基金会", "協會", "基金會",
 			"جمعية", "مؤسسة", "منظمة غير حكومية", "المجتمع المدني", "network", "réseau", "red de", "alliance",
-			"coalition", "ong", "ассоциация")},
+			"coalition", "ассоциация")},
 		{store.StakeholderPrivateSector, v.list("inc", "ltd", "llc", "gmbh", "sarl", "sas", "plc", "corp*", "company",
 			"société", "empresa", "compañía", "telecom*", "technologies", "consulting", "компания", "ооо", "пао",
 			"оао", "зао", "公司", "有限公司", "集团", "شركة")},
@@ -412,7 +412,8 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if !asks && subjectAsks {
 		asks, what = true, "the subject asks"
 	}
-	if asks && attachments == 0 && short && submitted == 0 && (hn == 0 || sn == 0) {
+	offers, _ := v.offering.countIn(fb)
+	if asks && attachments == 0 && short && submitted == 0 && offers == 0 && (hn == 0 || sn == 0) {
 		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
 	}
 
@@ -630,6 +631,10 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			parts = lineSegments(line)
 		}
 		for _, part := range parts {
+			if i >= 2 && isAddressLine(part) {
+				// "12 rue de la République, 69002 Lyon" is where, not who.
+				continue
+			}
 			ft := lt.get(part)
 			if !long && len(parts) > 1 || i >= 2 && !long {
 				if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(part, ft) {
@@ -654,6 +659,11 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 				if long {
 					w = 1
 				} else {
+					if st.typ == store.StakeholderPrivateSector && legalForm(part) != "" {
+						// A company's legal form outweighs the words of a title beside it
+						// ("Gerenta de Asuntos Regulatorios").
+						w = 3
+					}
 					fromLine[st.typ] = true
 				}
 				if w > wordScore[st.typ] {
@@ -688,6 +698,14 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if typ := v.knownOrganisations[lettersOnly(org)]; typ != "" && score[typ] < 3 {
 		add(typ, 3, "organisation "+quoteReason(org)+" (known)")
 	}
+	f := legalForm(org)
+	if f == "" && strings.HasSuffix(org, "公司") {
+		f = "公司"
+	}
+	if f != "" && score[store.StakeholderPrivateSector] < 2 {
+		// A company named with its legal form in the text ("… (Sahel Connect SARL)").
+		add(store.StakeholderPrivateSector, 2, "organisation "+quoteReason(org)+" (legal form "+f+")")
+	}
 	top := 0
 	for _, n := range score {
 		top = max(top, n)
@@ -695,6 +713,19 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if top < 2 {
 		if typ, subject := v.sentenceSubject(fresh, lt); typ != "" {
 			add(typ, 2, "the text speaks for "+quoteReason(shorten(subject, 60)))
+		}
+	}
+	if top < 2 && score[store.StakeholderAcademia] < 2 {
+		// "Chargé de recherche, Inria Saclay": a researcher's or teacher's title, when
+		// nothing else says who writes.
+		for _, line := range sig {
+			if utf8.RuneCountInString(line) > 80 || endsSentence(line) {
+				continue
+			}
+			if n, term := v.researchTitles.countIn(lt.get(line)); n > 0 {
+				add(store.StakeholderAcademia, 2, "signature title "+quoteReason(term))
+				break
+			}
 		}
 	}
 	best, bestScore := store.StakeholderOther, 1
@@ -887,7 +918,9 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	}
 	fromDomain := v.domainOrganisation(domain)
 	if fromDomain == "" {
-		return "" // a personal address: whoever signs, signs for themselves
+		// A personal address: whoever signs, signs for themselves, unless the text names
+		// their company with its legal form.
+		return shorten(companyInText(fresh), 120)
 	}
 	named := ""
 	if _, head := v.sentenceSubject(fresh, lt); head != "" {
@@ -948,12 +981,21 @@ func (v *vocabulary) domainOrganisation(domain string) string {
 	if len(labels) < 2 {
 		return ""
 	}
+	if bulkTLDs[labels[len(labels)-1]] {
+		// Mass mailing's domains (winners-notify.top) name nobody.
+		return ""
+	}
 	labels = labels[:len(labels)-1] // top-level domain
 	if len(labels) >= 2 && v.secondLevel[labels[len(labels)-1]] {
 		labels = labels[:len(labels)-1]
 	}
 	label := labels[len(labels)-1]
 	if label == "" {
+		return ""
+	}
+	if strings.Contains(label, "-") && strings.IndexFunc(label, unicode.IsDigit) >= 0 {
+		// Numbers between words (fp-kaipiao88, baza-kontaktov-2019) make a throwaway
+		// sending domain, not an organisation's name.
 		return ""
 	}
 	if len(label) <= 6 && !strings.Contains(label, "-") {
@@ -966,6 +1008,9 @@ func (v *vocabulary) domainOrganisation(domain string) string {
 	}
 	return strings.Join(words, " ")
 }
+
+// bulkTLDs are the top-level domains of throwaway sending domains, not of organisations.
+var bulkTLDs = wordSet(`top xyz click loan win bid icu buzz monster rest cyou cfd sbs quest`)
 
 // signatureLines returns the lines of the signature: those after "-- ", or
 // else the last lines of the new text, where people sign.

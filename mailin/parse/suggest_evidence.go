@@ -69,6 +69,14 @@ type evidence struct {
 	// regions and regionalBodies together name an intergovernmental organisation: a
 	// region or "world" with a union, bank, community, commission, organisation…
 	regions, regionalBodies termList
+	// offering are the words of giving input ("here is my input", «souhaite contribuer»,
+	// «направляем наши предложения»): a short message that offers its views is no
+	// inquiry for the questions it puts.
+	offering termList
+	// researchTitles are the positions of researchers and teachers ("Chargé de recherche",
+	// «научный сотрудник»): when nothing else tells the sender's type, a signature
+	// line with one says academia.
+	researchTitles termList
 	// knownOrganisations are the stakeholder types of organisations well known in the
 	// consultation's field, by the name part of their domain or their name written
 	// without spaces ("yandexteam", "laquadraturedunet").
@@ -114,7 +122,7 @@ func (v *vocabulary) newEvidence() {
 		"organizar", "organización de", "proponer una", "solicita", "solicitamos", "solicitud de",
 		"провести", "проведение", "проведения", "организовать", "включить в программу", "заявка на", "просит включить",
 		"举办", "舉辦", "申请举办", "申請舉辦", "拟于",
-		"تنظيم", "عقد جلسة", "بطلب", "طلب تنظيم", "طلب جلسة",
+		"تنظيم جلسة", "تنظيم ورشة", "تنظيم ندوة", "تنظيم فعالية", "تنظيم حلقة", "تنظيم طاولة", "بتنظيم", "عقد جلسة", "بطلب", "طلب تنظيم", "طلب جلسة",
 		// proposing a session
 		"session proposal", "proposal for a session", "proposed session", "panel proposal", "proposal for a panel",
 		"proposition de séance", "proposition de session", "proposition de panel", "proposition de table ronde",
@@ -126,7 +134,7 @@ func (v *vocabulary) newEvidence() {
 		"accorder un créneau", "attribuer un", "un espace pour", "obtenir un créneau", "proposer une séance", "proposer un atelier",
 		"reservar un", "reservar una", "asignar un", "asignación de", "un espacio para", "solicitar un", "solicitar una",
 		"предоставить возможность провести", "выделить время", "выделить слот", "забронировать", "предоставить площадку",
-		"预留", "安排一场", "申请一场", "申请设立", "设立一场",
+		"预留", "安排一场", "申请一场", "申请设立", "设立一场", "申请一个", "时段",
 		"حجز", "تخصيص", "استضافة", "إقامة", "عقد ورشة", "عقد ندوة",
 	)
 	v.sessions = v.list(
@@ -134,7 +142,7 @@ func (v *vocabulary) newEvidence() {
 		"séance", "table ronde", "panel", "événement parallèle", "débat", "dialogue",
 		"sesión", "mesa redonda", "evento paralelo", "panel", "debate", "diálogo", "conversatorio",
 		"сесси*", "круглый стол", "круглого стола", "мероприяти*", "секци*", "дискусси*", "панельн*",
-		"分论坛", "分會場", "专题会议", "專題會議", "讲习班", "边会", "圆桌", "圓桌", "座谈会", "座談會", "对话会",
+		"分论坛", "分會場", "专题会议", "專題會議", "讲习班", "边会", "圆桌", "圓桌", "座谈会", "座談會", "对话会", "交流活动", "专题活动", "活动",
 		"جلسة", "فعالية جانبية", "ندوة", "حلقة نقاش", "طاولة مستديرة", "حوار",
 		"showcase", "launch", "hackathon", "fireside chat", "talk show", "lancement", "présentation", "lanzamiento",
 		"foro paralelo", "презентаци*", "хакатон*", "发布会", "展示", "إطلاق", "عرض تقديمي",
@@ -239,6 +247,21 @@ func (v *vocabulary) newEvidence() {
 		"主任", "经理", "經理", "司长", "处长", "局长", "教授", "研究员", "秘书长", "总监", "工程师",
 		"مدير", "مديرة", "رئيس", "مستشار", "أستاذ", "منسق", "مهندس", "المدير التنفيذي",
 	)
+	v.offering = v.list("here is my input", "here is our input", "here are my comments", "here are our comments",
+		"here are my suggestions", "here are our suggestions", "my input on", "our input on", "i would like to contribute",
+		"we would like to contribute", "wish to contribute", "souhaite contribuer", "souhaitons contribuer", "voici ma contribution",
+		"voici notre contribution", "voici nos propositions", "voici mes propositions", "aimerions contribuer",
+		"desea contribuir", "deseamos contribuir", "quisiera contribuir", "quisiéramos contribuir", "aquí va mi aporte",
+		"aquí van nuestras propuestas", "les comparto mis ideas", "les compartimos nuestras propuestas",
+		"направляем наши предложения", "направляю свои предложения", "хотим внести вклад", "хотели бы внести вклад",
+		"предлагаем следующее", "以下是我们的建议", "以下是我的建议", "现提出以下建议", "我们希望提出", "نود المساهمة", "أود المساهمة",
+		"فيما يلي مقترحاتنا", "فيما يلي مقترحاتي")
+	v.researchTitles = v.list("researcher", "research fellow", "research scientist", "postdoctoral*", "phd candidate",
+		"doctoral student", "lecturer", "professor", "chercheur", "chercheuse", "chargé de recherche", "chargée de recherche",
+		"directeur de recherche", "directrice de recherche", "maître de conférences", "doctorant", "doctorante", "professeur",
+		"enseignant-chercheur", "enseignante-chercheuse", "investigador", "investigadora", "profesor", "profesora",
+		"catedrático", "catedrática", "doctorando", "doctoranda", "научн* сотрудник*", "профессор*", "доцент*", "аспирант*",
+		"研究员", "研究員", "教授", "副教授", "博士生", "博士后", "باحث", "باحثة", "أستاذ", "أستاذة", "محاضر")
 	v.themes = v.list("digital divide", "digital inclusion", "fracture numérique", "inclusion numérique", "brecha digital",
 		"inclusión digital", "цифров* неравенств*", "цифров* разрыв*", "цифров* грамотност*", "数字鸿沟", "数字包容", "數碼共融",
 		"الفجوة الرقمية", "الشمول الرقمي")
@@ -672,7 +695,17 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"agency", "agence", "agencia", "агентств*", "وكالة", "الوكالة", "государственн* комитет*", "государственн* служб*",
 			"central bank", "banque centrale", "banco central", "центральн* банк*", "中央银行", "人民银行", "البنك المركزي",
 			"municipality", "city council", "mairie", "municipalité", "municipalidad", "alcaldía", "ayuntamiento", "мэри*",
-			"بلدية", "national commission", "commission nationale", "comisión nacional", "autoridad nacional", "autorité nationale"},
+			"بلدية", "national commission", "commission nationale", "comisión nacional", "autoridad nacional", "autorité nationale",
+			// local and regional government, parliaments
+			"ville de", "city of", "municipio", "concejo", "intendencia", "prefectura",
+			"gobierno regional", "gobierno provincial", "gobierno de la ciudad", "conseil régional", "conseil départemental",
+			"conseil municipal", "conseil de ville", "commune de", "communauté urbaine", "collectivité*", "préfecture",
+			"gouvernorat", "wilaya", "province de", "provincia de", "région de", "región de", "county council", "state government",
+			"gouvernement du", "gouvernement de", "parliament", "parlement", "parlamento", "national assembly",
+			"assemblée nationale", "asamblea nacional", "sénat", "senate", "senado", "congreso de", "congress",
+			"администраци*", "мэри*", "городск* совет*", "областн* дум*", "государственн* дум*", "парламент*", "верховн* рад*",
+			"жогорку кенеш", "мажилис*", "市政府", "人民政府", "省政府", "区政府", "县政府", "人大", "议会", "議會", "立法会",
+			"مجلس النواب", "البرلمان", "مجلس الشعب", "مجلس الأمة", "محافظة", "ولاية", "المجلس البلدي"},
 		store.StakeholderAcademia: {"ieee", "etsi", "standards association", "standards organization", "institute", "institut", "instituto", "институт*", "university college",
 			"laboratory of", "research centre", "research center", "centre de recherche", "centro de investigación",
 			"координационн* центр*", "cctld", "network information centre", "internet registry", "registro de direcciones",
@@ -684,12 +717,17 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"автономн* некоммерческ*", "movement", "mouvement", "movimiento", "движени*",
 			"联合会", "促进会", "研究会", "志愿者", "الشبكة العربية", "الجمعية", "مؤسسة", "منظمة",
 			"обществ*", "благотворительн*", "initiative", "iniciativa", "collective", "collectif", "colectivo",
-			"公益", "非营利", "非政府组织", "民间组织", "مبادرة", "غير ربحية", "غير حكومية"},
+			"公益", "非营利", "非政府组织", "民间组织", "مبادرة", "غير ربحية", "غير حكومية",
+			"trust", "charity", "charitable", "asbl", "association*", "associação", "community network*",
+			"общественн* фонд*", "общественн* объединени*", "общественн* организаци*", "союз*", "الجمعية", "جمعيات", "اتحاد"},
 		store.StakeholderPrivateSector: {"s.a.", "c.a.", "group", "groupe", "grupo", "группа",
 			"corporation", "limited", "holdings", "пао", "ао", "шрк", "集团", "技术有限公司", "股份", "مجموعة", "ش.م.م",
 			"solutions", "systems", "consultancy", "consultants", "software", "bank", "banque", "banco", "банк", "银行",
 			"بنك", "مصرف", "株式会社", "ذ.م.م", "ش.م.ع", "المحدودة", "общество с ограниченной ответственностью",
-			"акционерн* обществ*", "бюро переводов", "оператор* связи", "运营商"},
+			"акционерн* обществ*", "бюро переводов", "оператор* связи", "运营商",
+			// the words a company's name takes
+			"compagnie", "enterprise*", "firm", "startup", "start-up", "holding", "consulting",
+			"empresa", "compañía", "consultora", "группа компаний", "корпораци*", "холдинг*", "企业", "科技有限公司", "股份公司", "شركة"},
 	}
 }
 
@@ -802,12 +840,48 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 						}
 						break
 					}
+					if k := russianVerbAfter(words, n); k > n {
+						// «Министерство по развитию … Республики Узбекистан подает заявку»: a
+						// Russian name goes on in the genitive up to the verb.
+						head = strings.Join(words[:k], " ")
+					}
 					return st.typ, strings.Trim(head, " ,;:«»\"")
 				}
 			}
 		}
 	}
 	return "", ""
+}
+
+// russianVerbAfter returns the index of the verb that follows a Russian name in words,
+// looked for from n among a dozen words of Cyrillic or capitalised letters, or -1.
+// A verb ends in -ет, -ит, -ют, -ят, -ал, -ил…; the nouns «комитет», «совет»,
+// «бюджет» do not count.
+func russianVerbAfter(words []string, n int) int {
+	if n >= len(words) || !isCyrillic(words[n]) {
+		return -1
+	}
+	for k := n; k < min(len(words)-1, n+12); k++ {
+		w := strings.ToLower(strings.Trim(words[k], ",;:«»\""))
+		if strings.ContainsAny(words[k], ",;:") || !isCyrillic(w) && !startsUpper(words[k]) {
+			return -1
+		}
+		if utf8.RuneCountInString(w) < 4 || startsUpper(words[k]) {
+			continue
+		}
+		for _, end := range []string{"ет", "ит", "ют", "ят", "ут", "ал", "ала", "али", "ил", "ила", "или", "ся"} {
+			if strings.HasSuffix(w, end) && !strings.HasSuffix(w, "тет") && !strings.HasSuffix(w, "вет") &&
+				!strings.HasSuffix(w, "жет") && !strings.HasSuffix(w, "кет") {
+				return k
+			}
+		}
+	}
+	return -1
+}
+
+func isCyrillic(s string) bool {
+	r, _ := utf8.DecodeRuneInString(strings.TrimLeft(s, "«\"("))
+	return unicode.Is(unicode.Cyrillic, r)
 }
 
 // lastSignatureName is the last line of a signature when it may be the name of an
@@ -900,6 +974,13 @@ func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) 
 			}
 			n++
 		}
+	case store.StakeholderCivilSociety:
+		if f := civilForm(part); f != "" {
+			if n == 0 {
+				term = f
+			}
+			n++
+		}
 	case store.StakeholderInternationalO:
 		if n == 0 && hasToken(part, "UN") {
 			// "UN Office at Geneva", "UN DESA": in capitals, no article "un".
@@ -926,6 +1007,104 @@ var (
 	Pty Tbk Bhd K.K. Lda Lda. SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.`)
 	legalFormFirst = wordSet(`PT ООО АО ПАО ЗАО ОАО ТОО`)
 )
+
+// companyInText returns the company a text names with its legal form, when the sender
+// writes from a personal address: "une petite entreprise (Sahel Connect SARL)", "desde
+// Patagonia Sistemas SRL (Neuquén)", «компания из Новосибирска (ООО «Сибирские облачные
+// решения»)». The name is the capitalised words before a form written last, or the
+// quoted name after a form written first; "" when none.
+func companyInText(text string) string {
+	if name := chineseCompanyInText(text); name != "" {
+		return name
+	}
+	words := strings.Fields(text)
+	for i, w := range words {
+		core := strings.Trim(w, ",;:()[]!?")
+		if c := strings.TrimRight(core, ".)"); !legalFormWords[core] && (legalFormWords[c] || legalFormWords[c+"."]) {
+			core = c
+		}
+		switch {
+		case legalFormFirst[core] && core != "PT" && i+1 < len(words) && strings.IndexAny(words[i+1], "«\"“") == 0:
+			// ООО «…»: up to the closing quote.
+			name := []string{core}
+			for _, n := range words[i+1 : min(len(words), i+9)] {
+				name = append(name, n)
+				if strings.ContainsAny(strings.TrimLeft(n, "«\"“"), "»\"”") {
+					return trimName(strings.TrimRight(strings.Join(name, " "), ",;:.)"))
+				}
+			}
+		case (legalFormWords[core] || legalFormWords[strings.TrimSuffix(core, ".")]) &&
+			strings.IndexFunc(core, func(r rune) bool { return r == '.' || unicode.IsLower(r) }) >= 0 || isAnyOf(core, "SARL", "SRL", "SAS", "LLC", "LLP", "PLC", "GmbH", "JSC", "SAC"):
+			// Capitalised words before the form, at most five, from an opening
+			// bracket or the start of a name.
+			j := i
+			for j > 0 && i-j < 5 {
+				prev := words[j-1]
+				if !startsUpper(strings.TrimLeft(prev, "(«\"“")) || strings.ContainsAny(prev, ",;:.!?)") {
+					break
+				}
+				j--
+				if strings.HasPrefix(prev, "(") {
+					break
+				}
+			}
+			if j < i && (j > 0 || i-j >= 1) {
+				name := strings.Join(append(append([]string{}, words[j:i]...), core), " ")
+				return trimName(strings.TrimLeft(name, "(«\"“"))
+			}
+		}
+	}
+	return ""
+}
+
+// chineseCompanyInText returns the company a Chinese text names with its form
+// ("我们是杭州某某科技有限公司的团队" names 杭州某某科技有限公司): the Han characters before
+// 有限公司 or 股份公司, back to a verb, a particle or punctuation; "" when none.
+func chineseCompanyInText(text string) string {
+	for _, form := range []string{"有限责任公司", "股份有限公司", "有限公司", "股份公司"} {
+		i := strings.Index(text, form)
+		if i < 0 {
+			continue
+		}
+		start := i
+		for n := 0; start > 0 && n < 20; n++ {
+			r, size := utf8.DecodeLastRuneInString(text[:start])
+			if !unicode.Is(unicode.Han, r) || strings.ContainsRune("是在从自的我们为于和与及由代表", r) {
+				break
+			}
+			start -= size
+		}
+		if utf8.RuneCountInString(text[start:i]) >= 2 {
+			return text[start : i+len(form)]
+		}
+	}
+	return ""
+}
+
+// civilFormWords are the legal forms of associations and foundations as they are
+// written ("ASBL", "e.V.", "A.C."); civilFormFirst the ones written first («ОФ "…"»,
+// «АНО …», «РОО …»).
+var (
+	civilFormWords = wordSet(`ASBL asbl A.S.B.L. a.s.b.l. e.V. gGmbH A.C. NPO NGO ONG ONGD OSC OSBL IAP I.A.P. NPC`)
+	civilFormFirst = wordSet(`ОФ ОО ОБФ БФ РОО МОО МОФ АНО НКО НП ОЮЛ ОД ЧУ`)
+)
+
+// civilForm returns the legal form of an association a name carries, as written, or "".
+func civilForm(part string) string {
+	sep := func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",;:()\"«»“”„", r) }
+	for i, rest := 0, part; ; i++ {
+		tok, more := nextToken(&rest, sep)
+		switch {
+		case tok == "":
+			return ""
+		case i == 0 && civilFormFirst[tok], civilFormWords[tok]:
+			return tok
+		}
+		if !more {
+			return ""
+		}
+	}
+}
 
 // legalForm returns the legal form of a company that a name carries, as written, or "".
 func legalForm(part string) string {

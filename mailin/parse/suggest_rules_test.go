@@ -15,7 +15,7 @@ func TestSuggestGeneralRules(t *testing.T) {
 		p           *Parsed
 		kind        store.ContributionKind
 		stakeholder string
-		org         string
+		org         string // "-": none
 	}{
 		{"a salutation to the organisers asks to hold nothing", &Parsed{From: Address{Email: "r@example.net"}, Subject: "Ideas for the Forum week",
 			Text: "Dear organisers,\n\nWe would suggest fewer panels and shorter sessions, with more time for questions from remote participants.\n\nRuth"},
@@ -153,6 +153,69 @@ func TestSuggestGeneralRules(t *testing.T) {
 			Text: "Ci-joint notre contribution.\n\nAwa Ndiaye\nMaître de conférences, École supérieure polytechnique", Attachments: pdf}, "", store.StakeholderAcademia, "École supérieure polytechnique"},
 		{"a note to a colleague is no acronym", &Parsed{From: Address{Name: "Paolo Neri", Email: "paolo@example-union.int"}, Subject: "FW: newsletter",
 			Text: "FYI\n\nThe newsletter of the prizes is out."}, "", "", "Example Union"},
+		// Local government, parliaments, associations' and companies' legal forms.
+		{"a city's signature is government", &Parsed{From: Address{Email: "j.roy@example-ville.ca"}, Subject: "Contribution",
+			Text: "Veuillez trouver ci-joint notre contribution.\n\nJulie Roy\nDirection des affaires internationales\nVille de Sherbrooke", Attachments: pdf},
+			"", store.StakeholderGovernment, ""},
+		{"a parliament's signature is government", &Parsed{From: Address{Email: "a.mensah@example-gh.net"}, Subject: "Input",
+			Text: "Our input is attached.\n\nAma Mensah\nClerk's Office\nParliament of Ghana", Attachments: pdf},
+			"", store.StakeholderGovernment, ""},
+		{"a Russian public fund's form is civil society", &Parsed{From: Address{Email: "info@example-fund.kz"}, Subject: "Вклад",
+			Text: "Направляем наш вклад.\n\nАйгерим Сапарова\nОФ «Открытые данные Казахстана»", Attachments: pdf},
+			"", store.StakeholderCivilSociety, ""},
+		{"a Belgian association's form is civil society", &Parsed{From: Address{Email: "c@example-num.be"}, Subject: "Contribution",
+			Text: "Ci-joint notre contribution.\n\nClaire Dubois\nCitoyens du Numérique ASBL", Attachments: pdf},
+			"", store.StakeholderCivilSociety, ""},
+		{"a trust is civil society", &Parsed{From: Address{Email: "n@example-trust.ke"}, Subject: "Input",
+			Text: "Our input is attached.\n\nNjeri Kamau\nNairobi Open Knowledge Trust", Attachments: pdf},
+			"", store.StakeholderCivilSociety, "Nairobi Open Knowledge Trust"},
+		{"a legal form outweighs a title's words", &Parsed{From: Address{Email: "r@example-red.bo"}, Subject: "Aporte",
+			Text: "Adjuntamos nuestro aporte.\n\nRosa Mamani\nJefa de Asuntos Regulatorios\nAltiplano Redes S.R.L. – La Paz", Attachments: pdf},
+			"", store.StakeholderPrivateSector, ""},
+		{"a street address says nothing of the type", &Parsed{From: Address{Email: "p@example-logi.fr"}, Subject: "Contribution",
+			Text: "Ci-joint notre contribution.\n\nPaul Girard\nLogiNord SAS – 4 avenue de la République, 59000 Lille", Attachments: pdf},
+			"", store.StakeholderPrivateSector, ""},
+		{"a researcher's title says academia", &Parsed{From: Address{Email: "m.leroy@example-rech.fr"}, Subject: "Question",
+			Text: "Bonjour, la date limite est-elle passée ?\n\nMarc Leroy\nChargé de recherche, Labex Numérique Saclay"},
+			"", store.StakeholderAcademia, ""},
+		{"a company named with its legal form from a personal address", &Parsed{From: Address{Email: "kone.ibrahim@gmail.com"}, Subject: "Question",
+			Text: "Bonjour, je dirige une petite société de logiciels à Abidjan (Lagune Logiciels SARL). Peut-on envoyer la contribution en français ?\n\nIbrahim Koné"},
+			"", store.StakeholderPrivateSector, "Lagune Logiciels SARL"},
+		{"a Russian company named with its form from a personal address", &Parsed{From: Address{Email: "o.smirnova@mail.ru"}, Subject: "Вопрос",
+			Text: "Здравствуйте! Мы небольшая фирма из Томска (ООО «Томские данные»). Можно ли подать вклад на английском?\n\nОльга"},
+			"", store.StakeholderPrivateSector, "ООО «Томские данные»"},
+		{"a Spanish company named with its form from a personal address", &Parsed{From: Address{Email: "quiroga.soft@hotmail.com"}, Subject: "Consulta",
+			Text: "Buenas tardes, les escribo desde Quiroga Software Ltda. en Bogotá. ¿Hasta cuándo se reciben las propuestas?\n\nAndrés Quiroga"},
+			"", store.StakeholderPrivateSector, "Quiroga Software Ltda."},
+		{"a personal address without a company names none", &Parsed{From: Address{Email: "someone@gmail.com"}, Subject: "Question",
+			Text: "Hello, I work for a small company in Lagos. Can I send my comments by e-mail?\n\nTunde"},
+			"", store.StakeholderOther, "-"},
+		{"a bulk top-level domain names no organisation", &Parsed{From: Address{Name: "Prize Desk", Email: "notice@lucky-prize-desk.top"}, Subject: "You have won",
+			Text: "Congratulations, you have won a prize. Click to claim it."}, "", "", "-"},
+		{"numbers between words make a throwaway domain", &Parsed{From: Address{Email: "promo@mail-list-2024.ru"}, Subject: "Скидки",
+			Text: "Скидки на базы контактов до конца месяца."}, "", "", "-"},
+		{"a Russian name in the genitive up to the verb", &Parsed{From: Address{Email: "a@example-mincom.tj"}, Subject: "Семинар",
+			Text: "Министерство транспорта и связи Республики Таджикистан направляет заявку на проведение семинара.\n\nС уважением,\nА. Рахимов\nНачальник отдела"},
+			"", store.StakeholderGovernment, "Министерство транспорта и связи Республики Таджикистан"},
+		{"offering input with a question is no inquiry", &Parsed{From: Address{Email: "m.tane@example.net"}, Subject: "Forum sessions",
+			Text: "Here is my input on the format. Many of us follow the Forum online from the Pacific, at night. Could the main sessions be recorded and followed by a live discussion at a better hour?\n\nMere"},
+			store.KindFormat, "", ""},
+		{"a surname Ngo is no NGO", &Parsed{From: Address{Name: "Paul Ngo Bassa", Email: "p.ngo@example-asso.cm"}, Subject: "Atelier",
+			Text: "Bonjour,\n\nNous souhaitons organiser un atelier.\n\nPaul Ngo Bassa\nPrésident, ADNC"}, "", "", "Example Asso"},
+		{"NGO in capitals is civil society", &Parsed{From: Address{Email: "info@example-lab.ug"}, Subject: "Input",
+			Text: "Our input is attached.\n\nGrace Akello\nDigital Inclusion Lab NGO", Attachments: pdf}, "", store.StakeholderCivilSociety, ""},
+		{"a Chinese request for a time slot to hold an event", &Parsed{From: Address{Email: "li@example-data.cn"}, Subject: "申请",
+			Text: "尊敬的秘书处：\n\n我公司希望在论坛期间申请一个60分钟的时段，举办一场关于数据安全的专题交流活动。\n\n李明"},
+			store.KindWorkshopRequest, "", ""},
+		{"a regulatory environment is no organising", &Parsed{From: Address{Email: "a@example-mtc.om"}, Subject: "مرئيات حول المحاور",
+			Text: "نرى أهمية إدراج محور عن الأمن السيبراني وتهيئة البيئة التنظيمية للجيل الخامس، وأن يتضمن البرنامج جلسة عن التجارة الإلكترونية والمواضيع ذات الصلة.\n\nسالم", Attachments: pdf},
+			store.KindThematic, "", ""},
+		{"organising a session in Arabic is a workshop request", &Parsed{From: Address{Email: "a@example-assoc.tn"}, Subject: "طلب",
+			Text: "نرغب في تنظيم جلسة حول الشمول الرقمي خلال المنتدى.\n\nأمينة"},
+			store.KindWorkshopRequest, "", ""},
+		{"a Chinese company named with its form from a personal address", &Parsed{From: Address{Email: "wang.lei@163.com"}, Subject: "咨询",
+			Text: "您好，我是深圳星海网络科技有限公司的工程师，请问意见书可以用中文提交吗？\n\n王磊"},
+			"", store.StakeholderPrivateSector, "深圳星海网络科技有限公司"},
 		{"an ISP's address is personal", &Parsed{From: Address{Email: "h.keller@t-online.de"}, Subject: "Ideen",
 			Text: "Some ideas for shorter sessions.\n\nHans Keller"}, "", store.StakeholderOther, ""},
 	} {
@@ -164,7 +227,10 @@ func TestSuggestGeneralRules(t *testing.T) {
 			if tc.stakeholder != "" && s.StakeholderType != tc.stakeholder {
 				t.Errorf("StakeholderType = %q, want %q (reasons %q)", s.StakeholderType, tc.stakeholder, s.Reasons)
 			}
-			if tc.org != "" && s.Organisation != tc.org {
+			if tc.org == "-" && s.Organisation != "" {
+				t.Errorf("Organisation = %q, want none (reasons %q)", s.Organisation, s.Reasons)
+			}
+			if tc.org != "" && tc.org != "-" && s.Organisation != tc.org {
 				t.Errorf("Organisation = %q, want %q (reasons %q)", s.Organisation, tc.org, s.Reasons)
 			}
 		})
