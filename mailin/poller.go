@@ -1,7 +1,6 @@
 package mailin
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -890,22 +889,6 @@ func (p *Poller) parseInbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
 	}
 	parsed, err := safeParse(f.raw, p.limits)
 	return ToInbound(f.raw, uidValidity, f.uid, f.date, p.key, parsed, err, p.pol)
-}
-
-// headerOf parses the header of a message kept in part (its header, or its first bytes),
-// for its sender, subject and date; nil when it cannot be read.
-func headerOf(raw []byte, lim parse.Limits) *parse.Parsed {
-	head := raw
-	if i := bytes.Index(head, []byte("\r\n\r\n")); i >= 0 {
-		head = head[:i]
-	} else if i := bytes.Index(head, []byte("\n\n")); i >= 0 {
-		head = head[:i]
-	}
-	parsed, err := safeParse(append(bytes.Clone(head), "\r\n\r\n"...), lim)
-	if err != nil {
-		return nil
-	}
-	return parsed
 }
 
 // safeParse is Parse that turns a panic into an error: one message must not stop intake.
