@@ -117,6 +117,22 @@ type HistoryImport struct {
 	Cutoff        time.Time `db:"cutoff" json:"cutoff"`
 }
 
+// queueHistorySummary queues, in tx, the channel's one summary of an import of history
+// (a slack_notice of type NoticeHistoryImport under key): its messages and contributions,
+// all from before before.
+func (s *Store) queueHistorySummary(ctx context.Context, tx *sqlx.Tx, key string, messages, contributions int, before time.Time) error {
+	it, err := NewOutboxItem(OutboxSlackNotice, key, 0, 0, Notice{
+		Type: NoticeHistoryImport, Messages: messages, Contributions: contributions,
+		Before: before.UTC().Format(time.RFC3339)})
+	if err != nil {
+		return err
+	}
+	if _, err := s.enqueue(ctx, tx, it); err != nil {
+		return err
+	}
+	return notifyOutbox(ctx, tx)
+}
+
 // CaughtUp tells the store that the intake has stored everything the mailbox held: the
 // open import of history, if any, is closed and its summary queued for the channel (a
 // slack_notice of type NoticeHistoryImport), in one transaction. It reports the import
@@ -127,16 +143,7 @@ func (s *Store) CaughtUp(ctx context.Context) (HistoryImport, error) {
 		if err := s.get(ctx, tx, &imp, closeHistoryImportSQL, s.clock.Now()); err != nil {
 			return err
 		}
-		it, err := NewOutboxItem(OutboxSlackNotice, fmt.Sprintf("history-import:%d", imp.ID), 0, 0, Notice{
-			Type: NoticeHistoryImport, Messages: imp.Messages, Contributions: imp.Contributions,
-			Before: imp.Cutoff.UTC().Format(time.RFC3339)})
-		if err != nil {
-			return err
-		}
-		if _, err := s.enqueue(ctx, tx, it); err != nil {
-			return err
-		}
-		return notifyOutbox(ctx, tx)
+		return s.queueHistorySummary(ctx, tx, fmt.Sprintf("history-import:%d", imp.ID), imp.Messages, imp.Contributions, imp.Cutoff)
 	})
 	if errors.Is(err, errNoRows) {
 		return imp, fmt.Errorf("store: caught up: no import of history: %w", ErrNotFound)

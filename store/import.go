@@ -134,16 +134,7 @@ func (s *Store) FinishArchiveImport(ctx context.Context, id int64) (ArchiveImpor
 		if imp.Messages == 0 {
 			return nil
 		}
-		it, err := NewOutboxItem(OutboxSlackNotice, fmt.Sprintf("archive-import:%d", imp.ID), 0, 0, Notice{
-			Type: NoticeHistoryImport, Messages: imp.Messages, Contributions: imp.Contributions,
-			Before: imp.StartedAt.UTC().Format(time.RFC3339)})
-		if err != nil {
-			return err
-		}
-		if _, err := s.enqueue(ctx, tx, it); err != nil {
-			return err
-		}
-		return notifyOutbox(ctx, tx)
+		return s.queueHistorySummary(ctx, tx, fmt.Sprintf("archive-import:%d", imp.ID), imp.Messages, imp.Contributions, imp.StartedAt)
 	})
 	if errors.Is(err, errNoRows) {
 		return imp, fmt.Errorf("store: finish archive import %d: %w", id, ErrNotFound)
