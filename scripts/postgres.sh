@@ -8,6 +8,10 @@
 #       Start the system cluster on 127.0.0.1:5432 when it is installed but stopped, and
 #       print the URL the tests connect with (a fresh Debian cluster asks for a password
 #       over TCP: the postgres role gets one).
+#   scripts/postgres.sh connections URL
+#       Make the system cluster accept at least 300 connections (the test suite runs
+#       several serve replicas at once, each with a pool of 20), restarting it when it
+#       accepted fewer.
 #   scripts/postgres.sh demo
 #       Before `wsisbot demo`: when DATABASE_URL is unset, nothing answers on
 #       127.0.0.1:5432 and PostgreSQL's programs are missing, install them if allowed
@@ -60,6 +64,17 @@ start() {
   echo "$url"
 }
 
+connections() {
+  local url=$1 have
+  have=$(psql "$url" -Atqc 'SHOW max_connections')
+  [ "$have" -lt 300 ] || return 0
+  say "raising max_connections from $have to 300 for the tests"
+  psql "$url" -qc 'ALTER SYSTEM SET max_connections = 300' >/dev/null
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n1)" main restart
+  for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
+  pg_isready -h 127.0.0.1 -p 5432 >&2
+}
+
 demo() {
   [ -z "${DATABASE_URL:-}" ] || return 0
   answers && return 0
@@ -76,6 +91,7 @@ demo() {
 case "${1:-}" in
   install) shift; install "$@" ;;
   start) start ;;
+  connections) shift; connections "$@" ;;
   demo) demo ;;
-  *) echo "usage: $0 install [PACKAGE...] | start | demo" >&2; exit 2 ;;
+  *) echo "usage: $0 install [PACKAGE...] | start | connections URL | demo" >&2; exit 2 ;;
 esac
