@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -918,13 +919,17 @@ func (p *Poller) moveHandled(c *imapclient.Client, uids []uint32) error {
 	return nil
 }
 
-// sameCause is an error's text without its numbers, so that the same refusal told with
-// other timings (Dovecot: "(0.001 + 0.000 secs)") counts as the same cause.
+// dovecotTimings is the timing Dovecot adds to its answers: "(0.001 + 0.000 secs)", with
+// as many terms as the command took steps.
+var dovecotTimings = regexp.MustCompile(`\s*\([0-9.+ ]*secs\)`)
+
+// sameCause is an error's text without its numbers and Dovecot's timings, so that the
+// same refusal told with other timings counts as the same cause.
 func sameCause(msg string) string {
 	return strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
 			return -1
 		}
 		return r
-	}, msg)
+	}, dovecotTimings.ReplaceAllString(msg, ""))
 }
