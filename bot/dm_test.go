@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -61,9 +62,24 @@ func TestAssignmentDM(t *testing.T) {
 		t.Errorf("events %v", ev)
 	}
 
-	// The same person again, oneself, and taking what one holds: nothing more.
+	// The same person again, oneself, and taking what one holds: nothing more. Each is
+	// done before the next is sent (Slack's requests are handled side by side).
+	assigned := func(n int) {
+		storetest.Eventually(t, 10*time.Second, fmt.Sprintf("%d assignments recorded", n), func() bool {
+			k := 0
+			for _, a := range d.actionsSince(c.ID, 0) {
+				if strings.HasSuffix(a, ":"+string(store.ActionAssign)) {
+					k++
+				}
+			}
+			return k == n
+		})
+	}
+	assigned(1)
 	d.assign("U3", "U2", c)
+	assigned(2)
 	d.assign("U1", "U1", c)
+	assigned(3)
 	d.interact(d.click("U1", c, button(actTake, c)))
 	d.waitUpdate(c, "<@U1>")
 	d.waitPolls(3)
