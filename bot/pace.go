@@ -249,7 +249,11 @@ func channelParam(req *http.Request) (string, error) {
 func (p *pacer) reserve(ctx context.Context, key string, rule paceRule) (time.Duration, func()) {
 	if p.shared != nil && p.storeUsable() {
 		sctx, cancel := context.WithTimeout(ctx, paceStoreTimeout)
-		slot, err := p.shared.ReserveSlackSlot(sctx, key, rule.interval, rule.burst)
+		err := p.carry(sctx, key, rule)
+		var slot store.SlackSlot
+		if err == nil {
+			slot, err = p.shared.ReserveSlackSlot(sctx, key, rule.interval, rule.burst)
+		}
 		cancel()
 		if err == nil {
 			p.local.follow(key, rule, time.Now().Add(slot.Wait))
@@ -269,6 +273,24 @@ func (p *pacer) reserve(ctx context.Context, key string, rule paceRule) (time.Du
 	return wait, func() { p.local.release(key, rule, tat) }
 }
 
+// carry gives the shared budget the calls this replica made in-process while the
+// database did not answer, before it reserves there again: the store's next slot comes
+// no sooner than the in-process budget's, so the calls after a stall are not a fresh
+// burst on top of those made during it.
+func (p *pacer) carry(ctx context.Context, key string, rule paceRule) error {
+	tat, ok := p.local.unsharedTAT(key)
+	if !ok {
+		return nil
+	}
+	if ahead := time.Until(tat); ahead > 0 {
+		if err := p.shared.DelaySlackSlot(ctx, key, ahead-tolerance(rule), rule.interval, rule.burst); err != nil {
+			return err
+		}
+	}
+	p.local.shared(key, tat)
+	return nil
+}
+
 // delay puts off key's next call by after (Slack answered 429), for everyone.
 func (p *pacer) delay(ctx context.Context, key string, rule paceRule, after time.Duration) {
 	p.local.delay(key, rule, time.Now(), after)
@@ -279,6 +301,7 @@ func (p *pacer) delay(ctx context.Context, key string, rule paceRule, after time
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), paceStoreTimeout)
 	defer cancel()
 	if err := p.shared.DelaySlackSlot(sctx, key, after, rule.interval, rule.burst); err != nil {
+		p.local.unshare(key)
 		p.storeFailed(err)
 	}
 }
@@ -312,11 +335,42 @@ func retryAfter(h http.Header) time.Duration {
 // localPace is the in-process budget: the same algorithm as the store's (GCRA: tat is
 // the theoretical arrival time of the next call).
 type localPace struct {
-	mu  sync.Mutex
-	tat map[string]time.Time
+	mu       sync.Mutex
+	tat      map[string]time.Time
+	unshared map[string]time.Time // keys whose budget moved here and not in the store: the tat then
 }
 
-func newLocalPace() *localPace { return &localPace{tat: map[string]time.Time{}} }
+func newLocalPace() *localPace {
+	return &localPace{tat: map[string]time.Time{}, unshared: map[string]time.Time{}}
+}
+
+// unsharedTAT is key's budget when calls were reserved or delayed in-process since the
+// store last heard of it.
+func (l *localPace) unsharedTAT(key string) (time.Time, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.unshared[key]; !ok {
+		return time.Time{}, false
+	}
+	return l.tat[key], true
+}
+
+// shared records that the store now knows key's budget up to tat; a call reserved
+// in-process since stays unshared.
+func (l *localPace) shared(key string, tat time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if u, ok := l.unshared[key]; ok && !u.After(tat) {
+		delete(l.unshared, key)
+	}
+}
+
+// unshare marks key's budget as moved in-process only.
+func (l *localPace) unshare(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.unshared[key] = l.tat[key]
+}
 
 func tolerance(rule paceRule) time.Duration {
 	return time.Duration(max(rule.burst-1, 0)) * rule.interval
@@ -332,6 +386,7 @@ func (l *localPace) reserve(key string, rule paceRule, now time.Time) (time.Dura
 		tat = now
 	}
 	l.tat[key] = tat.Add(rule.interval)
+	l.unshared[key] = l.tat[key]
 	return max(tat.Sub(now)-tolerance(rule), 0), l.tat[key]
 }
 

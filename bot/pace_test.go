@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -283,4 +284,46 @@ func TestPaceSlotBeyondDeadline(t *testing.T) {
 	if n := len(si.Calls("chat.postMessage")); n != 1 {
 		t.Errorf("%d calls reached Slack, want only the first", n)
 	}
+}
+
+// A database that stalls in the middle of a burst (a lock, a failover) sends the
+// pacer in-process for a while; the calls it makes there are carried back into the
+// shared budget when the database answers again, so the posts after the stall do not
+// come as a fresh burst on top of them.
+func TestPaceThroughADatabaseStall(t *testing.T) {
+	t.Parallel()
+	st, u := storetest.New(t)
+	si, apiURL := limitedSlack(t)
+	b := pacedBot(t, st, apiURL)
+	db, err := sql.Open("postgres", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ctx := context.Background()
+	stalled := make(chan error, 1)
+	go func() {
+		// Once the first posts are through, the budget's table is locked for 2 s.
+		deadline := time.Now().Add(30 * time.Second)
+		for len(si.Calls("chat.postMessage")) < 3 && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			stalled <- err
+			return
+		}
+		defer tx.Rollback()
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE slack_pace IN ACCESS EXCLUSIVE MODE`); err != nil {
+			stalled <- err
+			return
+		}
+		time.Sleep(2 * time.Second)
+		stalled <- tx.Rollback()
+	}()
+	postAll(t, "C1", 14, 4, b)
+	if err := <-stalled; err != nil {
+		t.Fatalf("stall the database: %v", err)
+	}
+	checkPaced(t, si, "C1", 14)
 }
