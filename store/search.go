@@ -42,8 +42,8 @@ const searchFilterClause = `($3 = '' OR coalesce(c.kind, c.kind_suggested, '') =
 		AND ($8 = '' OR c.assignee = $8)
 		AND ($9::boolean IS NULL OR c.history = $9::boolean)`
 
-// The full-text expressions below repeat those of the indexes exactly (migration
-// 00017), or PostgreSQL cannot use them.
+// The full-text expressions below repeat those of the indexes exactly (migrations
+// 00017 and 00019), or PostgreSQL cannot use them.
 const (
 	searchContributionsTextSQL = `WITH hits AS (
 			SELECT c.id, true AS exact FROM contributions c
@@ -54,7 +54,7 @@ const (
 				c.from_email || ' ' || c.organisation || ' ' || c.organisation_suggested) @@ wsis_search_query($1)
 			UNION ALL
 			SELECT m.contribution_id, false FROM messages m
-			WHERE m.contribution_id IS NOT NULL
+			WHERE m.contribution_id IS NOT NULL AND m.direction = 'in'
 				AND wsis_search_vector(m.language, m.subject || ' ' || m.text_body) @@ wsis_search_query($1)
 			UNION ALL
 			SELECT m.contribution_id, false FROM attachments a JOIN messages m ON m.id = a.message_id

@@ -2,13 +2,16 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/wsis/wsisbot/store"
+	"github.com/wsis/wsisbot/store/storetest"
 )
 
 var searchUID atomic.Uint32
@@ -149,6 +152,76 @@ func TestFindFiltersAndPages(t *testing.T) {
 		r := find(tc.q)
 		if !slices.Equal(refs(r.Contributions), refs(tc.want)) {
 			t.Errorf("%s: %v, want %v", tc.name, refs(r.Contributions), refs(tc.want))
+		}
+	}
+}
+
+// Our own mail in a conversation is not what /wsis find searches: an acknowledgement
+// repeats one text per language and would match every contribution it went to.
+func TestFindSearchesWhatStakeholdersSent(t *testing.T) {
+	s, _ := bqStore(t)
+	ctx := context.Background()
+	c := searchIngest(t, s, "en", "office@ict.gov.example", "Broadband plan", "Our views on rural broadband.")
+	_, err := s.ProcessOutbox(ctx, []store.OutboxKind{store.OutboxAckEmail}, func(context.Context, store.OutboxItem) (store.OutboxResult, error) {
+		return store.OutboxResult{AckSent: true, Outbound: &store.OutboundMessage{MessageID: "ack." + c.Ref + "@itu.int",
+			To: "office@ict.gov.example", Subject: "[" + c.Ref + "] Received", Language: "en",
+			Text: "Thank you: your contribution is registered with the secretariat.", Raw: []byte("Message-ID: <ack." + c.Ref + "@itu.int>\r\n\r\nthanks")}}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{"rural broadband": 1, "registered secretariat": 0} {
+		got, err := s.Find(ctx, store.Search{Text: q})
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		if got.Total != want {
+			t.Errorf("find %q: %d found (%v), want %d", q, got.Total, refs(got.Contributions), want)
+		}
+	}
+}
+
+// The find query reads the three search indexes: its expressions and predicates repeat
+// theirs exactly, or PostgreSQL would compute every row's tsvector.
+func TestFindUsesTheSearchIndexes(t *testing.T) {
+	s, u := storetest.New(t, storetest.Options{Clock: store.NewOffsetClock(bqStart)})
+	searchIngest(t, s, "en", "office@ict.gov.example", "Broadband plan", "Our views on rural broadband.")
+	db, err := sql.Open("postgres", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SET enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	names, sqls := store.NamedQueries()
+	i := slices.Index(names, "find-contributions-text")
+	if i < 0 {
+		t.Fatal("no find-contributions-text query")
+	}
+	rows, err := conn.QueryContext(ctx, `EXPLAIN `+sqls[i], "broadband", "%broadband%", "", "{}", false, "", nil, "", nil, 20, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, line)
+	}
+	text := strings.Join(plan, "\n")
+	for _, idx := range []string{"contributions_search_idx", "messages_search_idx", "attachments_search_idx"} {
+		if !strings.Contains(text, idx) {
+			t.Errorf("the find query does not read %s:\n%s", idx, text)
 		}
 	}
 }

@@ -192,8 +192,12 @@ func (w *benchWorld) count(q string) int {
 	return n
 }
 
+// stored is how many messages of the INBOX are stored: its checkpoint, which the intake
+// moves in the transaction that stores them (the INBOX's UIDs run from 1). Read from
+// the checkpoint rather than counted, so that polling it every few milliseconds costs
+// the database nothing next to what it measures.
 func (w *benchWorld) stored() int {
-	return w.count(`SELECT count(*) FROM messages WHERE direction = 'in'`)
+	return w.count(`SELECT coalesce(sum(last_uid), 0) FROM sync_state`)
 }
 
 // acks counts the acknowledgements the SMTP server accepted.
