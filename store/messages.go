@@ -148,15 +148,10 @@ func (m *OutboundMessage) normalise() {
 // insertOutbound stores a message we sent in the conversation of contribution
 // contributionID (0: none), unless its Message-ID is stored; it gives the id, 0 then.
 func (s *Store) insertOutbound(ctx context.Context, tx *sqlx.Tx, contributionID int64, m OutboundMessage, now time.Time) (int64, error) {
-	m.normalise()
-	hdr, err := headersJSON(m.Headers)
+	row, err := outboundRow(contributionID, m, now)
 	if err != nil {
 		return 0, err
 	}
-	row := messageRow{contributionID: optionalID(contributionID), direction: "out", kind: string(MsgOutbound),
-		messageID: nullString(m.MessageID), inReplyTo: m.InReplyTo, refs: m.References, fromName: m.FromName,
-		fromEmail: m.FromEmail, to: m.To, cc: m.Cc, subject: m.Subject, date: &now, received: now, headers: string(hdr),
-		text: m.Text, html: m.HTML, language: m.Language, raw: m.Raw, rawSHA256: SHA256Hex(m.Raw), created: now}
 	st, err := s.stmt(ctx, tx, insertOutboundSQL)
 	if err != nil {
 		return 0, err
@@ -167,6 +162,20 @@ func (s *Store) insertOutbound(ctx context.Context, tx *sqlx.Tx, contributionID 
 		return 0, fmt.Errorf("insert outbound message: %w", err)
 	}
 	return id, nil
+}
+
+// outboundRow is the messages row of m, a message we sent at now in the conversation of
+// contribution contributionID (0: none).
+func outboundRow(contributionID int64, m OutboundMessage, now time.Time) (messageRow, error) {
+	m.normalise()
+	hdr, err := headersJSON(m.Headers)
+	if err != nil {
+		return messageRow{}, err
+	}
+	return messageRow{contributionID: optionalID(contributionID), direction: "out", kind: string(MsgOutbound),
+		messageID: nullString(m.MessageID), inReplyTo: m.InReplyTo, refs: m.References, fromName: m.FromName,
+		fromEmail: m.FromEmail, to: m.To, cc: m.Cc, subject: m.Subject, date: &now, received: now, headers: string(hdr),
+		text: m.Text, html: m.HTML, language: m.Language, raw: m.Raw, rawSHA256: SHA256Hex(m.Raw), created: now}, nil
 }
 
 const messagesSQL = `SELECT ` + messageColumns + ` FROM messages WHERE contribution_id = $1 ORDER BY received_at, id`

@@ -75,6 +75,7 @@ func namedQueries() []namedQuery {
 		{"claim-card-updates", claimCardUpdatesSQL},
 		{"pending-card", pendingCardSQL},
 		{"ack-sent", ackSentSQL},
+		{"record-ack-sent", recordAckSentSQL},
 		{"card-posted", cardPostedSQL},
 		{"slack-post-attempt", slackPostAttemptSQL},
 		{"start-slack-post", startSlackPostSQL},
