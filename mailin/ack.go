@@ -25,6 +25,7 @@ import (
 // AckStore is what the mail handler reads; *store.Store has it all. The handler never
 // writes: what it did goes back to the store in a store.OutboxResult.
 type AckStore interface {
+	AckSubject(ctx context.Context, cid int64, messageID *int64) (store.AckSubject, error)
 	Contribution(ctx context.Context, id int64) (store.Contribution, error)
 	Message(ctx context.Context, id int64) (store.Message, error)
 	Messages(ctx context.Context, contributionID int64) ([]store.Message, error)
@@ -140,28 +141,25 @@ func (w *AckWorker) handleAck(ctx context.Context, it store.OutboxItem) (store.O
 	if it.ContributionID == nil {
 		return store.OutboxResult{}, store.Permanent(errors.New("ack: the item names no contribution"))
 	}
-	c, err := w.st.Contribution(ctx, *it.ContributionID)
-	if err != nil {
-		return store.OutboxResult{}, ackNotFoundPermanent(fmt.Errorf("ack: %w", err))
+	subj, err := w.st.AckSubject(ctx, *it.ContributionID, it.MessageID)
+	if errors.Is(err, store.ErrNotFound) {
+		// The contribution or its message is missing: read them one by one to say which.
+		subj, err = w.ackSubjectOneByOne(ctx, it)
 	}
+	if err != nil {
+		return store.OutboxResult{}, fmt.Errorf("ack: %w", err)
+	}
+	c, msg, atts := subj.Contribution, subj.Message, subj.Attachments
 	if c.AckStatus == store.AckSent || c.AckStatus == store.AckSuppressed {
 		return store.OutboxResult{}, nil
 	}
 	from := w.fromFor(c)
-	msg, err := w.ackedMessage(ctx, it, c)
-	if err != nil {
-		return store.OutboxResult{}, err
-	}
 	to, err := ackTo(it, c)
 	if err != nil {
 		return store.OutboxResult{}, store.Permanent(fmt.Errorf("ack %s: %w", c.Ref, err))
 	}
 	if why := w.refusal(to.Address); why != "" {
 		return store.OutboxResult{}, store.Permanent(fmt.Errorf("ack: not sent: %s", why))
-	}
-	atts, err := w.st.Attachments(ctx, msg.ID)
-	if err != nil {
-		return store.OutboxResult{}, fmt.Errorf("ack: %w", err)
 	}
 	ph := w.st.Phases()
 	now := w.st.Clock().Now()
@@ -230,6 +228,27 @@ func ackTo(it store.OutboxItem, c store.Contribution) (*mail.Address, error) {
 		to.Name = c.FromName
 	}
 	return to, nil
+}
+
+// ackSubjectOneByOne is AckSubject read statement by statement, for an item whose
+// contribution or message is missing: its error says which (permanent: the item fails).
+func (w *AckWorker) ackSubjectOneByOne(ctx context.Context, it store.OutboxItem) (store.AckSubject, error) {
+	c, err := w.st.Contribution(ctx, *it.ContributionID)
+	if err != nil {
+		return store.AckSubject{}, ackNotFoundPermanent(err)
+	}
+	if c.AckStatus == store.AckSent || c.AckStatus == store.AckSuppressed {
+		return store.AckSubject{Contribution: c}, nil // nothing to send
+	}
+	msg, err := w.ackedMessage(ctx, it, c)
+	if err != nil {
+		return store.AckSubject{}, err
+	}
+	atts, err := w.st.Attachments(ctx, msg.ID)
+	if err != nil {
+		return store.AckSubject{}, err
+	}
+	return store.AckSubject{Contribution: c, Message: msg, Attachments: atts}, nil
 }
 
 // ackedMessage is the inbound message the item acknowledges: the item's message, else

@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// AckSubject is what an acknowledgement is about: the contribution, the inbound message
+// it answers and that message's attachments.
+type AckSubject struct {
+	Contribution Contribution
+	Message      Message
+	Attachments  []Attachment
+}
+
+// ackAttachment is an attachment as ackSubjectSQL gives it.
+type ackAttachment struct {
+	ID          int64  `json:"id"`
+	MessageID   int64  `json:"message_id"`
+	Position    int    `json:"position"`
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+	Inline      bool   `json:"inline"`
+}
+
+// ackSubjectSQL reads, in one statement, contribution $1, its message $2 (when NULL,
+// its first inbound message, as Messages orders them) and that message's attachments.
+var ackSubjectSQL = `WITH c AS (
+		SELECT ` + contributionColumns + ` FROM contributions WHERE id = $1
+	), m AS (
+		SELECT ` + messageColumns + ` FROM messages
+		WHERE id = coalesce(CAST($2 AS bigint), (SELECT id FROM messages
+			WHERE contribution_id = $1 AND direction = 'in' ORDER BY received_at, id LIMIT 1))
+	)
+	SELECT ` + prefixedColumns("c", contributionColumns) + `, ` + prefixedColumns("m", messageColumns) + `,
+		coalesce((SELECT json_agg(json_build_object('id', a.id, 'message_id', a.message_id, 'position', a.position,
+			'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256,
+			'inline', a.inline) ORDER BY a.position) FROM attachments a WHERE a.message_id = m.id), '[]') AS attachments
+	FROM c, m`
+
+// AckSubject reads contribution cid, the message messageID (nil: the contribution's
+// first inbound message) and its attachments in one round trip: the acknowledgement
+// worker's reading, once per new contribution. ErrNotFound when the contribution or
+// the message is not there (read them one by one to tell which).
+func (s *Store) AckSubject(ctx context.Context, cid int64, messageID *int64) (AckSubject, error) {
+	var row struct {
+		Contribution    `db:"c"`
+		Message         `db:"m"`
+		AttachmentsJSON []byte `db:"attachments"`
+	}
+	if err := s.dbGet(ctx, &row, ackSubjectSQL, cid, messageID); err != nil {
+		return AckSubject{}, fmt.Errorf("store: acknowledgement of contribution %d: %w", cid, notFound(err))
+	}
+	var atts []ackAttachment
+	if err := json.Unmarshal(row.AttachmentsJSON, &atts); err != nil {
+		return AckSubject{}, fmt.Errorf("store: acknowledgement of contribution %d: attachments: %w", cid, err)
+	}
+	out := AckSubject{Contribution: row.Contribution, Message: row.Message}
+	for _, a := range atts {
+		out.Attachments = append(out.Attachments, Attachment(a))
+	}
+	return out, nil
+}
+
+// prefixedColumns is the output columns of a column list (as contributionColumns) read
+// from the relation alias, named alias.column, as sqlx fills a struct field tagged
+// db:"alias".
+func prefixedColumns(alias, columns string) string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i <= len(columns); i++ {
+		if i < len(columns) {
+			switch columns[i] {
+			case '(':
+				depth++
+				continue
+			case ')':
+				depth--
+				continue
+			case ',':
+				if depth > 0 {
+					continue
+				}
+			default:
+				continue
+			}
+		}
+		col := strings.TrimSpace(columns[start:i])
+		if j := strings.LastIndex(strings.ToUpper(col), " AS "); j >= 0 {
+			col = strings.TrimSpace(col[j+4:])
+		}
+		out = append(out, alias+"."+col+` AS "`+alias+"."+col+`"`)
+		start = i + 1
+	}
+	return strings.Join(out, ", ")
+}
