@@ -422,14 +422,16 @@ func (s *SMTPSender) authOAuth(c *smtp.Client, offered []string, token string) e
 	return store.Unavailable(err)
 }
 
-// transact sends one message on sc, then keeps sc for the next one (after RSET) or
-// closes it. unsent reports a failure before the server accepted DATA: nothing was
-// delivered.
+// transact sends one message on sc, then keeps sc for the next one or closes it. A
+// message accepted at the end of DATA ends its mail transaction (RFC 5321, 4.1.1.4): the
+// connection is ready for the next MAIL FROM without an RSET, and a connection that
+// died meanwhile fails that MAIL FROM, before anything is sent. unsent reports a failure
+// before the server accepted DATA: nothing was delivered.
 func (s *SMTPSender) transact(ctx context.Context, sc *smtpConn, envelopeFrom string, to []string, raw []byte) (unsent bool, err error) {
 	stop := context.AfterFunc(ctx, func() { sc.conn.Close() })
 	keep := false
 	defer func() {
-		if stop() && keep && sc.c.Reset() == nil {
+		if stop() && keep {
 			s.put(sc)
 			return
 		}
