@@ -173,6 +173,8 @@ func namedQueries() []namedQuery {
 		{"find-contributions-text", searchContributionsTextSQL},
 		{"find-contributions-filter", searchContributionsFilterSQL},
 		{"search-serial", searchSerialSQL},
+		{"index-contributions", indexContributionsSQL},
+		{"index-messages", indexMessagesSQL},
 		// revisions.go
 		{"revision-links", revisionLinksSQL},
 		{"prefetch-organisations", prefetchOrganisationsSQL},

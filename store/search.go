@@ -10,7 +10,7 @@ import (
 
 // Search finds contributions for /wsis find: by reference number or sender address, by
 // words of their subjects, text, senders, organisations and attachment names in the six
-// languages (full-text search from the indexes of migration 00017: words as written and
+// languages (full-text search, migrations 00017 and 00020: words as written and
 // as their language's stemmer has them, Chinese by pairs of characters), and by the
 // filters of a Search. Exact reference and address matches come first, then the newest.
 
@@ -42,20 +42,36 @@ const searchFilterClause = `($3 = '' OR coalesce(c.kind, c.kind_suggested, '') =
 		AND ($8 = '' OR c.assignee = $8)
 		AND ($9::boolean IS NULL OR c.history = $9::boolean)`
 
-// The full-text expressions below repeat those of the indexes exactly (migrations
-// 00017 and 00019), or PostgreSQL cannot use them.
+// What is indexed of a contribution (c) and of a message (m): the search column holds
+// these (migration 00020), computed by IndexForSearch after the row is stored or its
+// searched text changed; until then it is NULL and a search computes them.
+const (
+	contributionSearchVector = `wsis_search_vector(c.language, c.ref || ' ' || c.subject || ' ' || c.from_name || ' ' ||
+				c.from_email || ' ' || c.organisation || ' ' || c.organisation_suggested)`
+	messageSearchVector = `wsis_search_vector(m.language, m.subject || ' ' || m.text_body)`
+)
+
+// The predicates below repeat those of the indexes exactly (migrations 00017, 00019 and
+// 00020), or PostgreSQL cannot use them: a row is found by its indexed terms, or, while
+// it has none yet, by terms computed for the few rows the pending indexes list.
 const (
 	searchContributionsTextSQL = `WITH hits AS (
 			SELECT c.id, true AS exact FROM contributions c
 			WHERE c.ref = upper($1) OR lower(c.from_email) = lower($1)
 			UNION ALL
+			SELECT c.id, false FROM contributions c WHERE c.search @@ wsis_search_query($1)
+			UNION ALL
+			-- Not indexed yet: its terms, computed now (contributions_search_pending_idx).
 			SELECT c.id, false FROM contributions c
-			WHERE wsis_search_vector(c.language, c.ref || ' ' || c.subject || ' ' || c.from_name || ' ' ||
-				c.from_email || ' ' || c.organisation || ' ' || c.organisation_suggested) @@ wsis_search_query($1)
+			WHERE c.search IS NULL AND ` + contributionSearchVector + ` @@ wsis_search_query($1)
 			UNION ALL
 			SELECT m.contribution_id, false FROM messages m
-			WHERE m.contribution_id IS NOT NULL AND m.direction = 'in'
-				AND wsis_search_vector(m.language, m.subject || ' ' || m.text_body) @@ wsis_search_query($1)
+			WHERE m.contribution_id IS NOT NULL AND m.direction = 'in' AND m.search @@ wsis_search_query($1)
+			UNION ALL
+			-- Not indexed yet (messages_search_pending_idx).
+			SELECT m.contribution_id, false FROM messages m
+			WHERE m.search IS NULL AND m.contribution_id IS NOT NULL AND m.direction = 'in'
+				AND ` + messageSearchVector + ` @@ wsis_search_query($1)
 			UNION ALL
 			SELECT m.contribution_id, false FROM attachments a JOIN messages m ON m.id = a.message_id
 			WHERE wsis_search_vector('', a.filename) @@ wsis_search_query($1) AND m.contribution_id IS NOT NULL
@@ -137,4 +153,51 @@ func (s *Store) Find(ctx context.Context, q Search) (SearchResult, error) {
 		return SearchResult{}, fmt.Errorf("store: find contributions: %w", err)
 	}
 	return res, nil
+}
+
+// The rows still to index, oldest first, locked; those another replica, the desk or the
+// mail workers hold are left for the next batch. The lock is the one an UPDATE takes
+// (NO KEY): the intake may still store mail that refers to the contributions.
+const (
+	indexContributionsSQL = `UPDATE contributions c SET search = ` + contributionSearchVector + `
+		WHERE c.id IN (SELECT id FROM contributions WHERE search IS NULL ORDER BY id LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED)`
+	indexMessagesSQL = `UPDATE messages m SET search = ` + messageSearchVector + `
+		WHERE m.id IN (SELECT id FROM messages WHERE search IS NULL AND contribution_id IS NOT NULL AND direction = 'in'
+			ORDER BY id LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED)`
+)
+
+// IndexForSearch computes the search terms of up to limit contributions and limit
+// messages not indexed yet (stored since, or whose searched text changed), in one short
+// transaction, and returns how many rows it indexed: 0 when none is left, or when the
+// rows left are locked by others for now. Replicas may call it together: each takes rows
+// the others do not hold. Until a row is indexed, /wsis find computes its terms itself.
+func (s *Store) IndexForSearch(ctx context.Context, limit int) (int, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	n := 0
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		// The messages first (most of the work): the contributions, which the desk and the
+		// mail workers update, are held for the shorter time.
+		for _, q := range []string{indexMessagesSQL, indexContributionsSQL} {
+			st, err := s.stmt(ctx, tx, q)
+			if err != nil {
+				return err
+			}
+			res, err := st.ExecContext(ctx, limit)
+			if err != nil {
+				return err
+			}
+			k, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += int(k)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: index for search: %w", err)
+	}
+	return n, nil
 }

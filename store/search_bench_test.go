@@ -25,7 +25,7 @@ var searchWords = map[string][]string{
 }
 
 // searchFill stores n contributions in the six languages, about 1.5 KB of text each,
-// one in four with an attachment, in batches as the intake does.
+// one in four with an attachment, in batches as the intake does, and indexes them.
 func searchFill(tb testing.TB, s *store.Store, n int) {
 	tb.Helper()
 	langs := []string{"en", "fr", "es", "ru", "ar", "zh"}
@@ -64,6 +64,16 @@ func searchFill(tb testing.TB, s *store.Store, n int) {
 			tb.Fatal(err)
 		}
 		done += batch
+	}
+	// serve's indexer computes their terms in the background.
+	for {
+		n, err := s.IndexForSearch(context.Background(), 500)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
 	}
 	if _, err := s.DB().Exec(`ANALYZE`); err != nil {
 		tb.Fatal(err)

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pressly/goose/v3"
+
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
 )
@@ -181,23 +183,34 @@ func TestFindSearchesWhatStakeholdersSent(t *testing.T) {
 	}
 }
 
-// The find query reads the three search indexes: its expressions and predicates repeat
-// theirs exactly, or PostgreSQL would compute every row's tsvector.
+// The find query reads the three search indexes, and the rows not indexed yet through
+// the two pending indexes: its predicates repeat theirs exactly, or PostgreSQL would
+// compute every row's tsvector.
 func TestFindUsesTheSearchIndexes(t *testing.T) {
 	s, u := storetest.New(t, storetest.Options{Clock: store.NewOffsetClock(bqStart)})
+	ctx := context.Background()
+	// Some mail indexed, some not yet.
 	searchIngest(t, s, "en", "office@ict.gov.example", "Broadband plan", "Our views on rural broadband.")
+	if _, err := s.IndexForSearch(ctx, 100); err != nil {
+		t.Fatal(err)
+	}
+	searchIngest(t, s, "en", "policy@isoc.example", "Broadband access", "Community networks need spectrum.")
 	db, err := sql.Open("postgres", u)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, `ANALYZE`); err != nil {
+		t.Fatal(err)
+	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `SET enable_seqscan = off`); err != nil {
+	// A handful of rows: any index is cheap. Filtering row by row made dear, the plan reads
+	// the search indexes wherever the query's predicates let it.
+	if _, err := conn.ExecContext(ctx, `SET enable_seqscan = off; SET cpu_operator_cost = 1`); err != nil {
 		t.Fatal(err)
 	}
 	names, sqls := store.NamedQueries()
@@ -219,9 +232,204 @@ func TestFindUsesTheSearchIndexes(t *testing.T) {
 		plan = append(plan, line)
 	}
 	text := strings.Join(plan, "\n")
-	for _, idx := range []string{"contributions_search_idx", "messages_search_idx", "attachments_search_idx"} {
+	for _, idx := range []string{"contributions_search_idx", "messages_search_idx", "attachments_search_idx",
+		"contributions_search_pending_idx", "messages_search_pending_idx"} {
 		if !strings.Contains(text, idx) {
 			t.Errorf("the find query does not read %s:\n%s", idx, text)
 		}
 	}
+}
+
+// searchPending counts the contributions and the inbound messages not indexed yet.
+func searchPending(t *testing.T, s *store.Store) (contributions, messages int) {
+	t.Helper()
+	err := s.DB().QueryRow(`SELECT (SELECT count(*) FROM contributions WHERE search IS NULL),
+		(SELECT count(*) FROM messages WHERE search IS NULL AND contribution_id IS NOT NULL AND direction = 'in')`).Scan(&contributions, &messages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return contributions, messages
+}
+
+// indexAll runs IndexForSearch in batches of limit until nothing is left, and returns
+// how many rows it indexed.
+func indexAll(t *testing.T, s *store.Store, limit int) int {
+	t.Helper()
+	total := 0
+	for {
+		n, err := s.IndexForSearch(context.Background(), limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return total
+		}
+		total += n
+	}
+}
+
+// New mail is found as soon as it is stored, before the background indexer has computed
+// its terms, and after; a contribution whose organisation the desk confirms is found by
+// the new one, never by the one it replaced, before and after it is indexed again.
+func TestFindBeforeAndAfterIndexing(t *testing.T) {
+	s, _ := bqStore(t)
+	ctx := context.Background()
+	c := searchIngest(t, s, "en", "office@ict.gov.example", "Spectrum policy", "Our views on rural broadband.",
+		store.InboundAttachment{Filename: "Rural_Plan.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 r")})
+	other := searchIngest(t, s, "fr", "contact@assoc.example", "Réseaux communautaires", "Nos propositions.")
+	find := func(when, q string, want ...store.Contribution) {
+		t.Helper()
+		got, err := s.Find(ctx, store.Search{Text: q})
+		if err != nil {
+			t.Fatalf("%s: find %q: %v", when, q, err)
+		}
+		if !slices.Equal(refs(got.Contributions), refs(want)) || got.Total != len(want) {
+			t.Errorf("%s: find %q = %v (total %d), want %v", when, q, refs(got.Contributions), got.Total, refs(want))
+		}
+	}
+	check := func(when string) {
+		t.Helper()
+		find(when, "broadband", c)              // the message's text
+		find(when, "spectrum", c)               // the subject
+		find(when, "office@ict.gov.example", c) // the address
+		find(when, "rural plan", c)             // the attachment's name, and the text
+		find(when, "communautaire", other)      // French stem, subject
+		find(when, "propositions broadband")    // not both in one
+		find(when, c.Ref+" "+"spectrum", c)     // the reference number among the words
+	}
+
+	if nc, nm := searchPending(t, s); nc != 2 || nm != 2 {
+		t.Fatalf("after storing: %d contributions and %d messages to index, want 2 and 2", nc, nm)
+	}
+	check("not indexed yet")
+	if n := indexAll(t, s, 1); n != 4 {
+		t.Errorf("indexed %d rows, want 4", n)
+	}
+	if nc, nm := searchPending(t, s); nc != 0 || nm != 0 {
+		t.Fatalf("after indexing: %d contributions and %d messages left", nc, nm)
+	}
+	check("indexed")
+
+	// Work on the contribution that leaves its searched text alone keeps its terms.
+	if _, err := s.Take(ctx, c.ID, "U1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Classify(ctx, c.ID, "U1", store.Classification{Kind: store.KindWorkshopRequest, StakeholderType: store.StakeholderCivilSociety}); err != nil {
+		t.Fatal(err)
+	}
+	if nc, _ := searchPending(t, s); nc != 0 {
+		t.Errorf("taking and classifying without an organisation made %d contributions to index again", nc)
+	}
+
+	// The desk confirms an organisation, then corrects it.
+	for _, org := range []struct{ name, word, old string }{
+		{"Zanzibar Broadband Authority", "zanzibar", ""},
+		{"Kilimanjaro Council", "kilimanjaro", "zanzibar"},
+	} {
+		if _, err := s.Classify(ctx, c.ID, "U1", store.Classification{Kind: store.KindWorkshopRequest,
+			StakeholderType: store.StakeholderCivilSociety, Organisation: org.name}); err != nil {
+			t.Fatal(err)
+		}
+		if nc, _ := searchPending(t, s); nc != 1 {
+			t.Fatalf("organisation %q: %d contributions to index, want 1", org.name, nc)
+		}
+		find("organisation "+org.name+", not indexed yet", org.word, c)
+		if org.old != "" {
+			find("organisation "+org.name+", not indexed yet", org.old)
+		}
+		if n := indexAll(t, s, 500); n != 1 {
+			t.Errorf("organisation %q: indexed %d rows, want 1", org.name, n)
+		}
+		find("organisation "+org.name+", indexed", org.word, c)
+		if org.old != "" {
+			find("organisation "+org.name+", indexed", org.old)
+		}
+		check("organisation " + org.name + ", indexed")
+	}
+}
+
+// Several replicas index together: each row is indexed once, by one of them, and none
+// is left.
+func TestIndexForSearchFromSeveralReplicas(t *testing.T) {
+	s, _ := bqStore(t)
+	const n = 40
+	for i := range n {
+		searchIngest(t, s, "en", fmt.Sprintf("s%d@gov.example", i), fmt.Sprintf("Broadband plan %d", i), "Our broadband plan.")
+	}
+	var total atomic.Int64
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for {
+				k, err := s.IndexForSearch(context.Background(), 3)
+				if err != nil || k == 0 {
+					errs <- err
+					return
+				}
+				total.Add(int64(k))
+			}
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A replica may stop while the last rows are in another's hands; what is left then is
+	// indexed by the next call.
+	total.Add(int64(indexAll(t, s, 500)))
+	if total.Load() != 2*n {
+		t.Errorf("indexed %d rows, want %d (each contribution and its message once)", total.Load(), 2*n)
+	}
+	if nc, nm := searchPending(t, s); nc != 0 || nm != 0 {
+		t.Errorf("%d contributions and %d messages left to index", nc, nm)
+	}
+	got, err := s.Find(context.Background(), store.Search{Text: "broadband plan", Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Total != n {
+		t.Errorf("find: %d, want %d", got.Total, n)
+	}
+}
+
+// Migration 00020 fills in the terms of what was stored before it, and going back to
+// 00019 restores its expression indexes.
+func TestSearchColumnMigration(t *testing.T) {
+	s, _ := bqStore(t)
+	ctx := context.Background()
+	a := searchIngest(t, s, "en", "office@ict.gov.example", "Broadband plan", "Our views on rural broadband.")
+	indexAll(t, s, 500)
+	b := searchIngest(t, s, "fr", "contact@assoc.example", "Haut débit", "Le haut débit rural (broadband).")
+	p, err := goose.NewProvider(goose.DialectPostgres, s.DB().DB, store.MigrationsFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	find := func(when string) {
+		t.Helper()
+		got, err := s.Find(ctx, store.Search{Text: "rural broadband"})
+		if err != nil {
+			t.Fatalf("%s: %v", when, err)
+		}
+		if want := []store.Contribution{b, a}; !slices.Equal(refs(got.Contributions), refs(want)) {
+			t.Errorf("%s: found %v, want %v", when, refs(got.Contributions), refs(want))
+		}
+	}
+	if _, err := p.DownTo(ctx, 19); err != nil {
+		t.Fatal(err)
+	}
+	for idx, want := range map[string]string{"contributions_search_idx": "organisation_suggested", "messages_search_idx": "direction"} {
+		var def string
+		if err := s.DB().GetContext(ctx, &def, `SELECT indexdef FROM pg_indexes WHERE indexname = $1`, idx); err != nil ||
+			!strings.Contains(def, "wsis_search_vector") || !strings.Contains(def, want) {
+			t.Errorf("%s after going back: %q %v", idx, def, err)
+		}
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if nc, nm := searchPending(t, s); nc != 0 || nm != 0 {
+		t.Errorf("after the migration: %d contributions and %d messages left to index", nc, nm)
+	}
+	find("at 00020")
 }

@@ -89,7 +89,7 @@ func TestServeAcknowledgesAfterTheBacklog(t *testing.T) {
 	const backlog = 2 * time.Second
 	began := time.Now()
 	// The intake syncs a backlog, which it stores in two seconds.
-	time.AfterFunc(backlog, pollerMetrics{a.metrics, a.gate, "main"}.SyncStarted(250))
+	time.AfterFunc(backlog, pollerMetrics{m: a.metrics, gate: a.gate, mailbox: "main"}.SyncStarted(250))
 	done := make(chan error, 1)
 	go func() { done <- a.run(ctx, 0) }()
 	deadline := time.Now().Add(30 * time.Second)

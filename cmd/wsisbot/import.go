@@ -82,13 +82,14 @@ func cmdImport(ctx context.Context, cfg *Config, logger *slog.Logger, args []str
 		return err
 	}
 	var st mailin.ArchiveStore
+	var db *store.Store
 	if !*dryRun {
 		s, clock, err := openStore(ctx, cfg)
 		if err != nil {
 			return err
 		}
 		defer s.Close()
-		st, req.Now = s, clock.Now()
+		st, db, req.Now = s, s, clock.Now()
 	}
 	prog := newProgressLine(stderr)
 	if prog != nil {
@@ -108,6 +109,15 @@ func cmdImport(ctx context.Context, cfg *Config, logger *slog.Logger, args []str
 				err, rep.Import.ID, rep.Stored)
 		}
 		return err
+	}
+	if db != nil {
+		// What was imported is searchable already; its terms are computed now rather
+		// than by serve's indexer later.
+		n, err := indexForSearch(ctx, db, 500, nil)
+		if err != nil {
+			return fmt.Errorf("import: the mail is stored; indexing it for /wsis find: %w (serve indexes the rest)", err)
+		}
+		logger.Debug("import: indexed for search", "rows", n)
 	}
 	printImportReport(stdout, rep, *dryRun)
 	return nil

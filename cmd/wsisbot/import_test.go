@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -29,7 +30,8 @@ func TestImportCommand(t *testing.T) {
 	if err := os.WriteFile(path, []byte(mbox.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	getenv := env(map[string]string{"DATABASE_URL": storetest.NewURL(t), "WSISBOT_LOG_LEVEL": "warn"})
+	dbURL := storetest.NewURL(t)
+	getenv := env(map[string]string{"DATABASE_URL": dbURL, "WSISBOT_LOG_LEVEL": "warn"})
 
 	var out, errw bytes.Buffer
 	if err := run([]string{"import", path}, &out, &errw, getenv); err != nil {
@@ -43,6 +45,20 @@ func TestImportCommand(t *testing.T) {
 	}
 	if strings.Contains(errw.String(), "\r") {
 		t.Errorf("progress written where standard error is not a terminal: %q", errw.String())
+	}
+	// What was imported is indexed for /wsis find before the command ends.
+	db, err := sql.Open("postgres", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var pending int
+	if err := db.QueryRow(`SELECT (SELECT count(*) FROM contributions WHERE search IS NULL)
+		+ (SELECT count(*) FROM messages WHERE search IS NULL AND contribution_id IS NOT NULL AND direction = 'in')`).Scan(&pending); err != nil {
+		t.Fatal(err)
+	}
+	if pending != 0 {
+		t.Errorf("%d rows left to index for search after the import", pending)
 	}
 
 	out.Reset()

@@ -24,7 +24,7 @@ import (
 )
 
 // app is one running wsisbot: the store, the intake (one poller per mailbox across
-// replicas), the mail workers, the Slack desk and the HTTP endpoints.
+// replicas), the search indexer, the mail workers, the Slack desk and the HTTP endpoints.
 type app struct {
 	cfg     *Config
 	logger  *slog.Logger
@@ -39,6 +39,7 @@ type app struct {
 	mailLink    *health.Link      // whether the mail workers reach the mail server
 	closeSMTP   func()            // closes the SMTP connections kept for the next message
 	gate        *backlogGate      // holds the mail and Slack workers while the intake stores a backlog
+	indexer     *searchIndexer    // computes the search terms of what was stored, in the background
 	desk        *bot.Bot
 
 	intake intakeSettings // the first mailbox's (intakes[0].settings)
@@ -188,6 +189,7 @@ func (a *app) build(opt appOptions) error {
 	cfg := a.cfg
 	a.metrics = newMetrics(a.st, a.logger)
 	a.metrics.observe(a.st)
+	a.indexer = newSearchIndexer(a.st, a.gate, a.logger)
 	pol, err := cfg.ingestPolicy(cfg.Mail.SMTPAddr != "" || opt.mailSender != nil)
 	if err != nil {
 		return err
@@ -197,7 +199,7 @@ func (a *app) build(opt appOptions) error {
 	if cfg.IMAP.Addr != "" {
 		for i, mb := range mailboxes {
 			in := &mailboxIntake{mb: mb, first: i == 0, settings: newIntakeSettings(mb.IMAP, opt), statusChanged: make(chan struct{}, 1)}
-			popts := []mailin.Option{mailin.WithMetrics(pollerMetrics{a.metrics, a.gate, mb.Name}), mailin.WithStatusChange(in.signalStatus),
+			popts := []mailin.Option{mailin.WithMetrics(pollerMetrics{a.metrics, a.gate, mb.Name, a.indexer.wake}), mailin.WithStatusChange(in.signalStatus),
 				mailin.WithClock(a.clock), mailin.WithMailbox(mb.Name, mb.Kind)}
 			if opt.stoppedRetry > 0 {
 				popts = append(popts, mailin.WithStoppedRetry(opt.stoppedRetry))
@@ -361,15 +363,26 @@ type pollerMetrics struct {
 	m       *metrics
 	gate    *backlogGate
 	mailbox string
+	stored  func() // after a sync: the search indexer has work
 }
 
 func (p pollerMetrics) MessagesFetched(n int) {
 	p.m.messagesFetched.WithLabelValues(p.mailbox).Add(float64(n))
 }
 
-// SyncStarted closes the gate while the intake stores a backlog (see backlogGate).
-func (p pollerMetrics) SyncStarted(n int) (ended func()) { return p.gate.syncing(n) }
-func (p pollerMetrics) Reconnect()                       { p.m.imapReconnects.WithLabelValues(p.mailbox).Inc() }
+// SyncStarted closes the gate while the intake stores a backlog (see backlogGate); when
+// the sync ends, the gate opens and the search indexer is woken.
+func (p pollerMetrics) SyncStarted(n int) (ended func()) {
+	open := p.gate.syncing(n)
+	return func() {
+		open()
+		if p.stored != nil {
+			p.stored()
+		}
+	}
+}
+
+func (p pollerMetrics) Reconnect() { p.m.imapReconnects.WithLabelValues(p.mailbox).Inc() }
 
 // intakeReady says whether the mailbox is read: by this replica (its poller's state),
 // or, on a replica that does not hold the mailbox, by another one (a fresh heartbeat).
@@ -448,7 +461,8 @@ func (a *app) ready(ctx context.Context) (map[string]string, bool) {
 
 // run runs every part until ctx is done or a part fails for good, then shuts down in
 // order: the HTTP server first (no more Slack clicks; the requests in hand finish), the
-// intake and the desk next (the desk does the work already acknowledged to Slack), the
+// intake, the search indexer and the desk next (the desk does the work already
+// acknowledged to Slack; what is not indexed yet is indexed by the next to run), the
 // mail workers after them (so what the intake queued is still sent; each finishes the
 // item in hand), and the database last. A part's failure is returned, not logged.
 func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
@@ -510,6 +524,7 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	for _, in := range a.intakes {
 		front.Go(func() { a.runIntake(frontCtx, in, lockRetry) })
 	}
+	front.Go(func() { a.indexer.run(frontCtx) })
 	if a.desk != nil {
 		front.Go(func() {
 			if err := a.desk.Run(frontCtx); err != nil && !errors.Is(err, context.Canceled) {
