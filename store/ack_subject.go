@@ -48,9 +48,9 @@ var ackSubjectSQL = `WITH c AS (
 // the message is not there (read them one by one to tell which).
 func (s *Store) AckSubject(ctx context.Context, cid int64, messageID *int64) (AckSubject, error) {
 	var row struct {
-		Contribution    `db:"c"`
-		Message         `db:"m"`
-		AttachmentsJSON []byte `db:"attachments"`
+		C               Contribution `db:"c"`
+		M               Message      `db:"m"`
+		AttachmentsJSON []byte       `db:"attachments"`
 	}
 	if err := s.dbGet(ctx, &row, ackSubjectSQL, cid, messageID); err != nil {
 		return AckSubject{}, fmt.Errorf("store: acknowledgement of contribution %d: %w", cid, notFound(err))
@@ -59,7 +59,7 @@ func (s *Store) AckSubject(ctx context.Context, cid int64, messageID *int64) (Ac
 	if err := json.Unmarshal(row.AttachmentsJSON, &atts); err != nil {
 		return AckSubject{}, fmt.Errorf("store: acknowledgement of contribution %d: attachments: %w", cid, err)
 	}
-	out := AckSubject{Contribution: row.Contribution, Message: row.Message}
+	out := AckSubject{Contribution: row.C, Message: row.M}
 	for _, a := range atts {
 		out.Attachments = append(out.Attachments, Attachment(a))
 	}
