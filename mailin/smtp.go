@@ -28,7 +28,7 @@ const (
 
 // SMTPSender delivers messages to one SMTP server (a submission server or a relay).
 // A connection says hello with our domain and authenticates when a user is configured;
-// after a message it is reset and kept for the next one (up to 30 s idle).
+// after a message it is kept for the next one (up to 30 s idle).
 //
 // Errors: a 5xx reply to MAIL, RCPT or DATA is permanent (store.Permanent: retrying
 // will not help this message). A server that cannot be reached or will not start a

@@ -75,6 +75,7 @@ func namedQueries() []namedQuery {
 		{"claim-card-updates", claimCardUpdatesSQL},
 		{"pending-card", pendingCardSQL},
 		{"ack-sent", ackSentSQL},
+		{"mail-due", mailDueSQL},
 		{"ack-subject", ackSubjectSQL},
 		{"record-ack-sent", recordAckSentSQL},
 		{"card-posted", cardPostedSQL},

@@ -58,3 +58,17 @@ func (s *Store) OutboxQueue(ctx context.Context) (pending int, oldest time.Durat
 	}
 	return row.Pending, oldest, nil
 }
+
+// mailDueSQL tells whether an acknowledgement or a reply is due (outbox_pending_kind_idx).
+const mailDueSQL = `SELECT EXISTS (SELECT 1 FROM outbox WHERE kind IN ('ack_email', 'reply_email')
+	AND done_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1)`
+
+// MailDue tells whether mail to stakeholders (an acknowledgement or a reply) is due and
+// not sent yet: background work that can wait lets it go first.
+func (s *Store) MailDue(ctx context.Context) (bool, error) {
+	var due bool
+	if err := s.dbGet(ctx, &due, mailDueSQL, s.clock.Now()); err != nil {
+		return false, fmt.Errorf("store: mail due: %w", err)
+	}
+	return due, nil
+}

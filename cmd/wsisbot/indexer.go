@@ -15,21 +15,46 @@ import (
 // the few rows not indexed yet itself, so it finds them meanwhile. It runs after the
 // intake stored something, and at least every interval (mail stored by another replica,
 // the desk's changes); it waits while the intake stores a backlog (see backlogGate), and
-// never stops serve: an error is logged and the pass tried again later.
+// never stops serve: an error is logged and the pass tried again later. Acknowledgements
+// and replies go first: while one is due, a pass waits (at most mailFirst), so that after
+// a backlog the stakeholders are told before the index catches up.
 type searchIndexer struct {
-	st       *store.Store
-	gate     *backlogGate
-	logger   *slog.Logger
-	batch    int           // rows of each table per transaction
-	interval time.Duration // the longest wait between passes
-	woken    chan struct{} // something was stored: run a pass
+	st        *store.Store
+	gate      *backlogGate
+	logger    *slog.Logger
+	batch     int           // rows of each table per transaction
+	interval  time.Duration // the longest wait between passes
+	mailFirst time.Duration // the longest a pass waits for due mail to be sent
+	mailPoll  time.Duration // how often it looks whether mail is still due
+	woken     chan struct{} // something was stored: run a pass
 }
 
 // Defaults: 500 rows per transaction (well under a second of the database's time), a
-// pass at least every 30 seconds.
+// pass at least every 30 seconds, due mail first for up to two minutes.
 func newSearchIndexer(st *store.Store, gate *backlogGate, logger *slog.Logger) *searchIndexer {
 	return &searchIndexer{st: st, gate: gate, logger: logger.With("component", "search"), batch: 500,
-		interval: 30 * time.Second, woken: make(chan struct{}, 1)}
+		interval: 30 * time.Second, mailFirst: 2 * time.Minute, mailPoll: 250 * time.Millisecond, woken: make(chan struct{}, 1)}
+}
+
+// before runs ahead of each batch of a pass that began at began: it waits while the
+// intake stores a backlog, then while mail is due, until began+mailFirst.
+func (x *searchIndexer) before(began time.Time) func(context.Context) {
+	return func(ctx context.Context) {
+		x.gate.wait(ctx)
+		for time.Since(began) < x.mailFirst {
+			due, err := x.st.MailDue(ctx)
+			if err != nil || !due {
+				return // a database that does not answer fails the batch itself, which says so
+			}
+			t := time.NewTimer(x.mailPoll)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+		}
+	}
 }
 
 // wake asks for a pass soon; it never blocks.
@@ -53,7 +78,7 @@ func (x *searchIndexer) run(ctx context.Context) {
 		case <-x.woken:
 		}
 		began := time.Now()
-		n, err := indexForSearch(ctx, x.st, x.batch, x.gate.wait)
+		n, err := indexForSearch(ctx, x.st, x.batch, x.before(began))
 		next := x.interval
 		switch {
 		case ctx.Err() != nil:

@@ -92,3 +92,66 @@ func TestSearchIndexerWaitsForTheBacklog(t *testing.T) {
 		t.Fatalf("run: %v", err)
 	}
 }
+
+// Due acknowledgements go before the index: a pass waits while one is due, goes on as
+// soon as it is sent, and never waits longer than mailFirst.
+func TestSearchIndexerLetsDueMailGoFirst(t *testing.T) {
+	st, _ := storetest.New(t)
+	ctx := context.Background()
+	now := st.Clock().Now()
+	in := store.Inbound{Raw: []byte("Subject: x\r\n\r\nx"), Kind: store.MsgContribution, MessageID: "mailfirst.1@gov.example",
+		FromEmail: "person@gov.example", Subject: "Contribution", Text: "Rural broadband.", Date: now, InternalDate: now}
+	res, err := st.Ingest(ctx, store.IngestBatch{Messages: []store.Inbound{in}}, store.DefaultIngestPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res[0].AckQueued {
+		t.Fatal("no acknowledgement queued")
+	}
+	x := newSearchIndexer(st, newBacklogGate(), slog.New(slog.DiscardHandler))
+	x.mailFirst, x.mailPoll = time.Minute, 20*time.Millisecond
+	passed := make(chan time.Duration, 1)
+	began := time.Now()
+	go func() {
+		x.before(began)(ctx)
+		passed <- time.Since(began)
+	}()
+	// While the acknowledgement is due, the pass waits.
+	select {
+	case d := <-passed:
+		t.Fatalf("the pass went on after %s with an acknowledgement due", d)
+	case <-time.After(500 * time.Millisecond):
+	}
+	sent := time.Now()
+	if _, err := st.ProcessOutbox(ctx, []store.OutboxKind{store.OutboxAckEmail}, func(context.Context, store.OutboxItem) (store.OutboxResult, error) {
+		return store.OutboxResult{}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-passed:
+		if d := time.Since(sent); d > 5*time.Second {
+			t.Errorf("the pass went on %s after the acknowledgement was sent", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the pass still waits after the acknowledgement was sent")
+	}
+
+	// Mail that is never sent holds a pass back for mailFirst at most.
+	in.MessageID, in.FromEmail = "mailfirst.2@gov.example", "other@gov.example"
+	if _, err := st.Ingest(ctx, store.IngestBatch{Messages: []store.Inbound{in}}, store.DefaultIngestPolicy()); err != nil {
+		t.Fatal(err)
+	}
+	x.mailFirst = time.Second
+	began = time.Now()
+	done := make(chan struct{})
+	go func() { x.before(began)(ctx); close(done) }()
+	select {
+	case <-done:
+		if d := time.Since(began); d < x.mailFirst-50*time.Millisecond {
+			t.Errorf("the pass went on after %s with an acknowledgement due, before %s", d, x.mailFirst)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the pass waits beyond %s", x.mailFirst)
+	}
+}

@@ -260,6 +260,8 @@ func (a *app) build(opt appOptions) error {
 		if opt.mailWorkers > 0 {
 			a.mailWorkers = opt.mailWorkers
 		}
+	} else {
+		a.indexer.mailFirst = 0 // no mail goes from this replica: none to let go first
 	}
 	if cfg.Bot.BotToken != "" {
 		promotion := func(raw []byte) store.Promotion { return mailin.PromotionFor(raw, pol) }
