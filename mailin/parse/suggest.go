@@ -871,9 +871,12 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := sig[i]
 		if n := utf8.RuneCountInString(line); n > 130 || n > 80 && !v.opensWithOrganisation(line, lt) ||
-			endsSentence(line) || listItemRE.MatchString(line) || isAddressLine(line) {
+			endsSentence(line) || listItemRE.MatchString(line) {
 			// A long line is a sentence, unless it opens with an organisation word: «Министерство
 			// по развитию информационных технологий и коммуникаций Республики Узбекистан».
+			continue
+		}
+		if line = nameBeforeAddress(line); line == "" {
 			continue
 		}
 		candidates = append(candidates, line)

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -545,14 +546,72 @@ func (v *vocabulary) opensWithOrganisation(line string, lt lineTerms) bool {
 	return v.isOrganisationLine(strings.Join(words, " "), lt)
 }
 
-// isAddressLine reports whether a signature line is a postal address: it opens with a
-// number ("3 United Nations Plaza") or a post box.
+// isAddressLine reports whether a signature line is a postal address or a company's
+// registration: it opens with a number ("3 United Nations Plaza"), a post box or a
+// street ("Rambla República de México 6125", «ул. Тверская, 7»), holds a number beside
+// a street word ("INRS, 385, rue Sherbrooke Est", "香港添馬添美道2號"), or gives a
+// registration ("Company no. 10457789, registered in England and Wales", "RCS Paris
+// B 123 456 789", «ИНН 7701234567»).
 func isAddressLine(line string) bool {
-	first, _ := utf8.DecodeRuneInString(strings.TrimSpace(line))
+	line = strings.TrimSpace(line)
+	first, _ := utf8.DecodeRuneInString(line)
 	f := foldText(line)
-	return unicode.IsDigit(first) || strings.HasPrefix(f, "p.o. box") || strings.HasPrefix(f, "po box") ||
-		strings.HasPrefix(f, "b.p.") || strings.HasPrefix(f, "bp ") || strings.HasPrefix(f, "apartado")
+	if unicode.IsDigit(first) || strings.HasPrefix(f, "p.o. box") || strings.HasPrefix(f, "po box") ||
+		strings.HasPrefix(f, "b.p.") || strings.HasPrefix(f, "bp ") || strings.HasPrefix(f, "apartado") {
+		return true
+	}
+	words := strings.FieldsFunc(f, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",;()", r) })
+	if len(words) > 0 && streetWords[words[0]] && len(words) > 1 {
+		return true
+	}
+	digits := strings.IndexFunc(line, unicode.IsDigit) >= 0
+	for i, w := range words {
+		switch {
+		case registrationWords[w]:
+			return true
+		case i+1 < len(words) && registrationPairs[w+" "+words[i+1]]:
+			return true
+		case digits && streetWords[w] && i > 0:
+			return true
+		}
+	}
+	return digits && hanAddressRE.MatchString(line)
 }
+
+// nameBeforeAddress is what a signature line says before its address: "TechPolicy
+// Weekly" of "TechPolicy Weekly, 27 Old Street, London", "INRS" of "INRS, 385, rue
+// Sherbrooke Est"; "" when the line opens with the address, and the line itself when it
+// holds none.
+func nameBeforeAddress(line string) string {
+	if !isAddressLine(line) {
+		return line
+	}
+	var name []string
+	for _, seg := range lineSegments(line) {
+		if isAddressLine(seg) {
+			break
+		}
+		name = append(name, seg)
+	}
+	return strings.Join(name, ", ")
+}
+
+// streetWords name a street, a building or a post box in the six languages (and
+// German), folded; registrationWords and registrationPairs the registers a company's
+// number is in.
+var (
+	streetWords = wordSet(`rue avenue av. av boulevard bd bd. chemin route impasse allée quai immeuble
+	calle avenida avda. rambla paseo carrera plaza pasaje camino edificio jirón
+	street road rd. rd lane drive suite floor building
+	ул. улица просп. проспект пр-т пер. переулок шоссе наб. набережная б-р бульвар д. дом офис
+	straße strasse str.
+	شارع طريق ص.ب مبنى`)
+	registrationWords = wordSet(`siret siren rcs ninea rccm vat cif nif ruc rut cnpj registered immatriculée immatriculé
+	огрн огрнип инн кпп бин иин унп`)
+	registrationPairs = map[string]bool{"company no.": true, "company no": true, "company number": true,
+		"registro mercantil": true, "n° tva": true, "registration no.": true, "registration number": true}
+	hanAddressRE = regexp.MustCompile(`[路道街巷]\s*\d+\s*[號号]|\d+\s*[號号]\s*\S*[樓楼層层室座]|\d+\s*[樓楼]`)
+)
 
 // leadingAcronym returns the initials a signature line opens with ("БГУИР, Минск",
 // "MINTEL, Quito - Ecuador", «ГКИТС Кыргызской Республики»): three to eight capitals,
@@ -609,6 +668,13 @@ func expandAcronym(text, acr string) string {
 	words := strings.Fields(text)
 	n := utf8.RuneCountInString(want)
 	for i := range words {
+		for _, el := range []string{"l'", "d'", "l’", "d’"} {
+			// "l'Institut national de la recherche scientifique": the article is no
+			// part of the name.
+			if rest, ok := strings.CutPrefix(words[i], el); ok && startsUpper(rest) {
+				words[i] = rest
+			}
+		}
 		if !startsUpper(words[i]) {
 			continue
 		}
@@ -884,10 +950,13 @@ func isCyrillic(s string) bool {
 	return unicode.Is(unicode.Cyrillic, r)
 }
 
-// lastSignatureName is the last line of a signature when it may be the name of an
-// organisation: short, one part (no commas or bars), not a sentence, no address,
+// lastSignatureName is the last line of a signature, the address under it aside, when
+// it may be the name of an organisation: short, one part (no commas or bars), not a sentence, no address,
 // number or job title, not a closing, and sharing no word with the sender's name.
 func (v *vocabulary) lastSignatureName(sig []string, sender string, lt lineTerms) string {
+	for len(sig) > 0 && isAddressLine(sig[len(sig)-1]) {
+		sig = sig[:len(sig)-1] // the address under the name
+	}
 	if len(sig) < 2 {
 		return ""
 	}
