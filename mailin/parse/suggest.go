@@ -1021,14 +1021,63 @@ func signatureLines(text, fresh string) []string {
 	lines := strings.Split(normalizeNewlines(text), "\n")
 	for i, l := range lines {
 		if isSignatureDelimiter(l) {
-			return nonEmpty(lines[i+1:], 8)
+			return nonEmpty(dropFields(lines[i+1:]), 8)
 		}
 	}
-	lines = nonEmpty(strings.Split(fresh, "\n"), -1)
+	lines = nonEmpty(dropFields(strings.Split(fresh, "\n")), -1)
 	if len(lines) > 8 {
 		lines = lines[len(lines)-8:]
 	}
 	return lines
+}
+
+// dropFields leaves out the lines that fill in a field of the message ("Titre : …",
+// "Coorganizan: ONU Mujeres Guatemala y la Universidad de San Carlos", "講者：…",
+// "Tel.: +41…"): a label of one to three words before a colon. They speak of a session
+// or a way to write, not of who signs. A field that names the organisation
+// ("Organisation : Afnic", «Организация: АПИК») keeps its value.
+func dropFields(lines []string) []string {
+	out := lines[:0:0]
+	for _, l := range lines {
+		label, value, ok := cutField(l)
+		switch {
+		case !ok:
+			out = append(out, l)
+		case organisationFields[foldText(label)]:
+			out = append(out, value)
+		}
+	}
+	return out
+}
+
+// organisationFields are the labels of a field that names the sender's organisation,
+// folded.
+var organisationFields = map[string]bool{"organisation": true, "organization": true, "organisme": true,
+	"institution": true, "organización": true, "organizacion": true, "entidad": true, "institución": true,
+	"empresa": true, "société": true, "company": true, "организация": true, "учреждение": true,
+	"机构": true, "单位": true, "機構": true, "單位": true, "الجهة": true, "المؤسسة": true, "المنظمة": true}
+
+// cutField cuts a line "label: value" with a label of one to three words of letters
+// (dots and hyphens too) and a value after it.
+func cutField(line string) (label, value string, ok bool) {
+	line = strings.TrimSpace(line)
+	i := strings.IndexAny(line, ":：")
+	if i <= 0 {
+		return "", "", false
+	}
+	label = strings.TrimSpace(line[:i])
+	_, size := utf8.DecodeRuneInString(line[i:])
+	value = strings.TrimSpace(line[i+size:])
+	words := strings.Fields(label)
+	if value == "" || strings.HasPrefix(value, "//") || len(words) == 0 || len(words) > 3 || utf8.RuneCountInString(label) > 30 {
+		return "", "", false
+	}
+	for _, r := range label {
+		if !unicode.IsLetter(r) && !unicode.IsSpace(r) && r != '.' && r != '-' && r != '\'' {
+			return "", "", false
+		}
+	}
+	return label, value, true
 }
 
 func nonEmpty(lines []string, n int) []string {
