@@ -3,6 +3,7 @@ package parse
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -621,6 +622,14 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	// or a short signature line; from a long line (a sentence), 1 point per
 	// distinct word, at most 2.
 	lines := append([]string{p.From.Name, p.Headers[hdrOrganization]}, sig...)
+	orgLine := -1
+	if org != "" && !slices.Contains(lines, org) {
+		// The organisation named from the text ("l'Institut national de la recherche
+		// scientifique (INRS)" for a signature "INRS, 385, rue Sherbrooke Est") says
+		// what it is as a signature line would.
+		orgLine = len(lines)
+		lines = append(lines, org)
+	}
 	wordScore := map[string]int{}
 	wordWhy := map[string]string{}
 	fromLine := map[string]bool{} // words found in a short line, not a sentence
@@ -674,6 +683,8 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 							where = "name"
 						case 1:
 							where = "organisation header"
+						case orgLine:
+							where = "organisation"
 						}
 						if long {
 							wordWhy[st.typ] = where + " mentions " + quoteReason(term)
