@@ -615,7 +615,10 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		add(store.StakeholderAcademia, 3, "sender domain "+domain+" ("+acadWhy+")")
 	case tld == "org" || (len(tld) == 2 && isAnyOf(sld, "org", "or")):
 		add(store.StakeholderCivilSociety, 2, "sender domain "+domain+" (.org)")
-	case tld == "com" || tld == "biz" || (len(tld) == 2 && isAnyOf(sld, "co", "com", "ne")):
+	case tld == "com" || tld == "biz" || (len(tld) == 2 && isAnyOf(sld, "co", "com", "ne")) ||
+		len(labels) == 2 && isAnyOf(tld, "co", "io", "tech", "app", "dev"):
+		// A name right under .co or .io ("dawstudio.co"): a company's, as under .com; a
+		// country's own bodies are under gov.co, org.co, edu.co.
 		add(store.StakeholderPrivateSector, 2, "sender domain "+domain+" (company)")
 	}
 	// Organisation words: 2 points from the name, the Organization header
@@ -659,9 +662,14 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 					other = true
 				}
 			}
+			head := ""
+			if !long {
+				head = arabicHeadType(part)
+			}
 			for _, st := range v.stakeholders {
 				n, term := v.typeWords(st, part, ft)
-				if n == 0 || other && st.typ == store.StakeholderCivilSociety {
+				if n == 0 || other && st.typ == store.StakeholderCivilSociety && head != st.typ ||
+					head != "" && st.typ != head && st.typ != store.StakeholderInternationalO {
 					continue
 				}
 				w := 2

@@ -578,6 +578,26 @@ func isAddressLine(line string) bool {
 	return digits && hanAddressRE.MatchString(line)
 }
 
+// arabicHeads are the nouns an Arabic name of an organisation opens with, and the type
+// they make it: the words after them are the name ("مؤسسة حلول للتنمية" is a foundation
+// whatever "حلول", solutions, says; "شركة نبض للحلول الرقمية" a company).
+var arabicHeads = map[string]string{
+	"شركة": store.StakeholderPrivateSector, "الشركة": store.StakeholderPrivateSector, "مجموعة": store.StakeholderPrivateSector,
+	"مؤسسة": store.StakeholderCivilSociety, "جمعية": store.StakeholderCivilSociety, "الجمعية": store.StakeholderCivilSociety,
+	"شبكة": store.StakeholderCivilSociety, "الشبكة": store.StakeholderCivilSociety, "مبادرة": store.StakeholderCivilSociety,
+	"وزارة": store.StakeholderGovernment, "هيئة": store.StakeholderGovernment, "الهيئة": store.StakeholderGovernment,
+	"سلطة": store.StakeholderGovernment, "بلدية": store.StakeholderGovernment, "سفارة": store.StakeholderGovernment,
+	"الوكالة": store.StakeholderGovernment, "وكالة": store.StakeholderGovernment,
+	"جامعة": store.StakeholderAcademia, "الجامعة": store.StakeholderAcademia, "كلية": store.StakeholderAcademia,
+	"معهد": store.StakeholderAcademia, "المعهد": store.StakeholderAcademia,
+}
+
+// arabicHeadType is the stakeholder type of the noun an Arabic name opens with, or "".
+func arabicHeadType(part string) string {
+	first, _, _ := strings.Cut(strings.TrimSpace(part), " ")
+	return arabicHeads[first]
+}
+
 // nameBeforeAddress is what a signature line says before its address: "TechPolicy
 // Weekly" of "TechPolicy Weekly, 27 Old Street, London", "INRS" of "INRS, 385, rue
 // Sherbrooke Est"; "" when the line opens with the address, and the line itself when it
@@ -778,7 +798,8 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"мгу", "спбгу", "ниу", "вшэ", "科学院", "中国科学院", "研究中心", "الجامعة", "كلية",
 			"tecnológico de", "instituto tecnológico", "politécnico", "politecnico", "кафедр*", "факультет*", "вуз*",
 			"laboratoire", "laboratorio", "лаборатори*", "hochschule", "grande école", "实验室", "高校", "学会",
-			"مركز بحوث", "مركز أبحاث", "مركز الدراسات", "مركز البحوث"},
+			"مركز بحوث", "مركز أبحاث", "مركز الدراسات", "مركز البحوث", "مركز البحث", "مركز بحث", "مركز الأبحاث",
+			"centro de investigaciones", "научно-исследовательск*", "研究中心"},
 		store.StakeholderCivilSociety: {"society", "réseau", "asociación", "associação", "fundação", "ано",
 			"автономн* некоммерческ*", "movement", "mouvement", "movimiento", "движени*",
 			"联合会", "促进会", "研究会", "志愿者", "الشبكة العربية", "الجمعية", "مؤسسة", "منظمة",
@@ -793,7 +814,11 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"акционерн* обществ*", "бюро переводов", "оператор* связи", "运营商",
 			// the words a company's name takes
 			"compagnie", "enterprise*", "firm", "startup", "start-up", "holding", "consulting",
-			"empresa", "compañía", "consultora", "группа компаний", "корпораци*", "холдинг*", "企业", "科技有限公司", "股份公司", "شركة"},
+			"empresa", "compañía", "consultora", "группа компаний", "корпораци*", "холдинг*", "企业", "科技有限公司", "股份公司", "شركة",
+			// consultancies, studios and the words of a company's trade
+			"consultoría", "consultores", "cabinet de conseil", "консалтинг*", "консалтингов*", "咨询公司", "諮詢公司",
+			"للاستشارات", "استشارات", "studio", "studios", "студи*", "ستوديو", "استوديو", "工作室",
+			"حلول", "الحلول", "للحلول", "للتقنية", "للتكنولوجيا", "للبرمجيات", "للاتصالات", "للتجارة"},
 	}
 }
 
