@@ -626,10 +626,11 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	// distinct word, at most 2.
 	lines := append([]string{p.From.Name, p.Headers[hdrOrganization]}, sig...)
 	orgLine := -1
-	if org != "" && !slices.Contains(lines, org) {
+	if d := v.domainOrganisation(domain); org != "" && !slices.Contains(lines, org) && (d == "" || !strings.HasPrefix(org, d)) {
 		// The organisation named from the text ("l'Institut national de la recherche
 		// scientifique (INRS)" for a signature "INRS, 385, rue Sherbrooke Est") says
-		// what it is as a signature line would.
+		// what it is as a signature line would; a name made of the domain (Itu Partners
+		// for itu-partners.org) says no more than the domain.
 		orgLine = len(lines)
 		lines = append(lines, org)
 	}
@@ -684,7 +685,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 					fromLine[st.typ] = true
 				}
 				if w > wordScore[st.typ] {
-					if wordScore[st.typ] == 0 {
+					if wordScore[st.typ] == 0 || i == orgLine {
 						where := "signature"
 						switch i {
 						case 0:
