@@ -799,7 +799,11 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"tecnológico de", "instituto tecnológico", "politécnico", "politecnico", "кафедр*", "факультет*", "вуз*",
 			"laboratoire", "laboratorio", "лаборатори*", "hochschule", "grande école", "实验室", "高校", "学会",
 			"مركز بحوث", "مركز أبحاث", "مركز الدراسات", "مركز البحوث", "مركز البحث", "مركز بحث", "مركز الأبحاث",
-			"centro de investigaciones", "научно-исследовательск*", "研究中心"},
+			"centro de investigaciones", "научно-исследовательск*", "研究中心",
+			// the internet's technical community: registries of names and numbers, exchange points
+			"nommage internet", "noms de domaine", "domain names", "domain name registry", "nombres de dominio",
+			"доменн* имен*", "域名", "أسماء النطاقات", "internet exchange point", "point d'échange internet",
+			"punto de intercambio de internet", "точка обмена трафиком", "network operators group"},
 		store.StakeholderCivilSociety: {"society", "réseau", "asociación", "associação", "fundação", "ано",
 			"автономн* некоммерческ*", "movement", "mouvement", "movimiento", "движени*",
 			"联合会", "促进会", "研究会", "志愿者", "الشبكة العربية", "الجمعية", "مؤسسة", "منظمة",
