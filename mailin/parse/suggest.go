@@ -322,15 +322,20 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 	s.Kind, s.Reasons = v.suggestKind(fs, fb, all, p, len(s.ActionLines))
 	s.KindGuessed = kindGuessed(s.Kind, s.Reasons)
 
-	sig := signatureLines(text, fresh)
-	lt := lineTerms{v: v, lines: map[string]foldedText{}}
-	s.Organisation = v.organisation(p, sig, lt, fresh)
-	if s.Organisation != "" {
-		s.Reasons = append(s.Reasons, "organisation: "+s.Organisation)
+	if n, t := v.prizeNotices.countIn(all); n > 0 {
+		// "You have won…": a fraud's domain and signature are made up.
+		s.Reasons = append(s.Reasons, "stakeholder other: a prize notice ("+quoteReason(t)+") speaks for no organisation")
+	} else {
+		sig := signatureLines(text, fresh)
+		lt := lineTerms{v: v, lines: map[string]foldedText{}}
+		s.Organisation = v.organisation(p, sig, lt, fresh)
+		if s.Organisation != "" {
+			s.Reasons = append(s.Reasons, "organisation: "+s.Organisation)
+		}
+		var why string
+		s.StakeholderType, why = v.stakeholderType(p, sig, lt, fresh, s.Organisation)
+		s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)
 	}
-	var why string
-	s.StakeholderType, why = v.stakeholderType(p, sig, lt, fresh, s.Organisation)
-	s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)
 
 	s.Reasons = append(s.Reasons, lineReasons...)
 

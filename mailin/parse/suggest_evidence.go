@@ -78,6 +78,9 @@ type evidence struct {
 	// «научный сотрудник»): when nothing else tells the sender's type, a signature
 	// line with one says academia.
 	researchTitles termList
+	// prizeNotices are the words of a notice that the reader has won a prize or a lottery:
+	// a fraud that speaks for no organisation, whatever its domain or signature says.
+	prizeNotices termList
 	// knownOrganisations are the stakeholder types of organisations well known in the
 	// consultation's field, by the name part of their domain or their name written
 	// without spaces ("yandexteam", "laquadraturedunet").
@@ -176,6 +179,9 @@ func (v *vocabulary) newEvidence() {
 		"for your information", "pour information", "para su información", "к сведению", "для информации", "供参考",
 		"les comparto", "we share", "informe", "report",
 	)
+	v.prizeNotices = v.list("you have won", "you've won", "lottery", "claim your prize", "winning notification",
+		"vous avez gagné", "loterie", "réclamer votre gain", "ha ganado", "has ganado", "lotería", "usted ha sido premiado",
+		"вы выиграли", "лотере*", "ваш выигрыш", "中奖", "中獎", "彩票", "لقد ربحت", "ربحت جائزة", "فاز في السحب", "اليانصيب")
 	v.strongNotice = v.list(
 		"out of the office", "i am out of office", "away from the office", "on leave until", "limited access to email",
 		"limited access to my email", "unsubscribe", "remove me from", "remove my address", "remove my email",
@@ -822,7 +828,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			// consultancies, studios and the words of a company's trade
 			"consultoría", "consultores", "cabinet de conseil", "консалтинг*", "консалтингов*", "咨询公司", "諮詢公司",
 			"للاستشارات", "استشارات", "studio", "studios", "студи*", "ستوديو", "استوديو", "工作室",
-			"حلول", "الحلول", "للحلول", "للتقنية", "للتكنولوجيا", "للبرمجيات", "للاتصالات", "للتجارة"},
+			"حلول", "الحلول", "للحلول", "للتقنية", "للتكنولوجيا", "للبرمجيات"},
 	}
 }
 
