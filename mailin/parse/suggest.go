@@ -916,6 +916,15 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 				}
 				return shorten(strings.Trim(lineSegments(line)[0], " \t,;-–—|"), 120)
 			}
+			// "исполнительный директор АПИК", "Coordinadora regional, REDMUTEC": initials
+			// after a job title name the organisation the text spells out.
+			if acr := trailingAcronym(line); acr != "" {
+				if n, _ := v.jobTitles.countIn(lt.get(line)); n > 0 {
+					if long := expandAcronym(fresh, acr); long != "" && !strings.EqualFold(long, acr) {
+						return shorten(long+" ("+acr+")", 120)
+					}
+				}
+			}
 			continue
 		}
 		parts := []string{line}

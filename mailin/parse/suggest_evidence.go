@@ -662,6 +662,16 @@ func leadingAcronym(line string) string {
 	return w
 }
 
+// trailingAcronym returns the initials a short signature line ends with
+// ("исполнительный директор АПИК"), by leadingAcronym's rules, or "".
+func trailingAcronym(line string) string {
+	words := strings.FieldsFunc(line, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",;|–—", r) })
+	if len(words) < 2 || len(words) > 6 {
+		return ""
+	}
+	return leadingAcronym(words[len(words)-1])
+}
+
 // expandAcronym finds in a text the name that an acronym abbreviates: the words before
 // "(ACR)" ("el Ministerio de Telecomunicaciones y de la Sociedad de la Información
 // (MINTEL)"), or a run of words whose initials are the acronym's ("Государственный
