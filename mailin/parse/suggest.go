@@ -56,7 +56,8 @@ type vocabulary struct {
 	stakeholders []stakeholderTerms
 	// internationalDomains are domains of international organisations not under .int.
 	internationalDomains map[string]bool
-	// freemailDomains say nothing about the sender.
+	// freemailDomains say nothing about the sender: webmail, and the mailboxes internet
+	// providers give their subscribers (eircom.net, moov.mg, telkomsa.net).
 	freemailDomains map[string]bool
 	// secondLevel are the labels under a country code that say what a domain is
 	// (gov.ng, ac.uk, com.cn), dropped when naming the organisation.
@@ -219,7 +220,10 @@ func newVocabulary() *vocabulary {
 	optusnet.com.au xtra.co.nz skynet.be telenet.be neuf.fr numericable.fr bbox.fr club-internet.fr aliceadsl.fr
 	ukr.net i.ua tut.by mail.kz bigmir.net inbox.lv 139.com aliyun.com 21cn.com tom.com hinet.net netvigator.com
 	yahoo.co.jp prodigy.net.mx arnet.com.ar fibertel.com.ar speedy.com.ar cantv.net menara.ma topnet.tn
-	planet.tn emirates.net.ae link.net.eg`)
+	planet.tn emirates.net.ae link.net.eg
+	eircom.net iol.ie moov.mg blueyonder.co.uk ntlworld.com virginmedia.com talktalk.net sky.com tiscali.co.uk
+	telkomsa.net mweb.co.za telefonica.net wanadoo.es ono.com sapo.pt netcabo.pt vsnl.net bezeqint.net
+	otenet.gr tin.it ngs.ru pacific.net.sg singnet.com.sg tm.net.my streamyx.com`)
 
 	v.secondLevel = wordSet(`gov gouv gob go govt gv mil edu ac co com org net or ne nic ltd plc sch res int admin`)
 	v.newEvidence()
