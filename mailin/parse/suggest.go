@@ -897,6 +897,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	// Signatures end with the organisation: look from the bottom, at short
 	// lines that are not sentences or list items.
 	var candidates []string
+	var candidateAt []int // each candidate's index in sig
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := sig[i]
 		if n := utf8.RuneCountInString(line); n > 130 || n > 80 && !v.opensWithOrganisation(line, lt) ||
@@ -909,8 +910,9 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			continue
 		}
 		candidates = append(candidates, line)
+		candidateAt = append(candidateAt, i)
 	}
-	for _, line := range candidates {
+	for k, line := range candidates {
 		if !v.isOrganisationLine(line, lt) {
 			// "БГУИР, Минск", "MINTEL, Quito - Ecuador": initials that open a line name the
 			// organisation, spelt out when the text does.
@@ -942,9 +944,17 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(part, ft) {
 				continue
 			}
-			if v.isOrganisationLine(part, lt) {
-				return shorten(trimName(dropChineseUnit(v.dropUnit(part))), 120)
+			if !v.isOrganisationLine(part, lt) {
+				continue
 			}
+			if k+1 < len(candidates) && candidateAt[k+1] == candidateAt[k]-1 && v.isWholeGovernment(part, lt) {
+				// "政府資訊科技總監辦公室" above "香港特別行政區政府", "Office of the … / Government
+				// of …": the office inside the government is the organisation.
+				if office := v.governmentOffice(candidates[k+1]); office != "" {
+					return shorten(office, 120)
+				}
+			}
+			return shorten(trimName(dropChineseUnit(v.dropUnit(part))), 120)
 		}
 	}
 	domain := emailDomain(p.From.Email)

@@ -78,6 +78,10 @@ type evidence struct {
 	// «научный сотрудник»): when nothing else tells the sender's type, a signature
 	// line with one says academia.
 	researchTitles termList
+	// wholeGovernment are the words of a government as a whole ("Government of …",
+	// «Правительство …», "香港特別行政區政府"); governmentOffices the words an office inside
+	// one opens with ("Office of the …", «Управление …», «مكتب …»).
+	wholeGovernment, governmentOffices termList
 	// prizeNotices are the words of a notice that the reader has won a prize or a lottery:
 	// a fraud that speaks for no organisation, whatever its domain or signature says.
 	prizeNotices termList
@@ -179,6 +183,10 @@ func (v *vocabulary) newEvidence() {
 		"for your information", "pour information", "para su información", "к сведению", "для информации", "供参考",
 		"les comparto", "we share", "informe", "report",
 	)
+	v.wholeGovernment = v.list("government", "gouvernement", "gobierno", "правительств*", "政府", "حكومة", "الحكومة")
+	v.governmentOffices = v.list("office of", "office for", "bureau", "department of", "directorate", "direction",
+		"dirección", "oficina", "secretaría", "subsecretaría", "управление", "департамент", "служба", "مكتب", "إدارة",
+		"دائرة")
 	v.prizeNotices = v.list("you have won", "you've won", "lottery", "claim your prize", "winning notification",
 		"vous avez gagné", "loterie", "réclamer votre gain", "ha ganado", "has ganado", "lotería", "usted ha sido premiado",
 		"вы выиграли", "лотере*", "ваш выигрыш", "中奖", "中獎", "彩票", "لقد ربحت", "ربحت جائزة", "فاز في السحب", "اليانصيب")
@@ -602,6 +610,38 @@ var arabicHeads = map[string]string{
 func arabicHeadType(part string) string {
 	first, _, _ := strings.Cut(strings.TrimSpace(part), " ")
 	return arabicHeads[first]
+}
+
+// isWholeGovernment reports whether a signature part names a government as a whole:
+// a word of government and none of a ministry, an agency or an office inside it.
+func (v *vocabulary) isWholeGovernment(part string, lt lineTerms) bool {
+	ft := lt.get(part)
+	if n, _ := v.wholeGovernment.countIn(ft); n == 0 {
+		return false
+	}
+	n, _ := v.governmentBodies.countIn(ft)
+	return n == 0 && v.governmentOffice(part) == ""
+}
+
+// governmentOffice returns a signature line when it names an office inside a
+// government: it opens with an office word ("Office of the Government Chief Information
+// Officer", «Управление делами …») or, in Chinese, ends with one
+// ("政府資訊科技總監辦公室", "通讯管理局"); else "".
+func (v *vocabulary) governmentOffice(line string) string {
+	line = strings.TrimSpace(line)
+	if utf8.RuneCountInString(line) > 80 || endsSentence(line) {
+		return ""
+	}
+	if v.governmentOffices.openingOf(foldText(line)) != "" {
+		return trimName(line)
+	}
+	for _, end := range []string{"办公室", "辦公室", "管理局", "总局", "總局", "局", "署", "处", "處", "司"} {
+		if strings.HasSuffix(line, end) && utf8.RuneCountInString(line) > utf8.RuneCountInString(end)+1 &&
+			strings.IndexFunc(line, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) < 0 {
+			return line
+		}
+	}
+	return ""
 }
 
 // nameBeforeAddress is what a signature line says before its address: "TechPolicy
