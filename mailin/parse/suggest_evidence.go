@@ -757,6 +757,9 @@ func expandAcronym(text, acr string) string {
 		for j := i + n; j <= min(len(words), i+2*n); j++ {
 			name := strings.Trim(strings.Join(words[i:j], " "), ",;:.«»\"")
 			if got := initials(name); got == want {
+				if first, rest, ok := strings.Cut(name, " "); ok && isAnyOf(foldText(first), "le", "la", "les", "el", "los", "las", "the") {
+					return rest // "Le Laboratoire …" opens a sentence
+				}
 				return name
 			} else if len(got) > len(want) {
 				break
