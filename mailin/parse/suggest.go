@@ -939,6 +939,13 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			// without one stays whole ("Universidad Andina, Cusco").
 			parts = lineSegments(line)
 		}
+		// A part without a title before one with it: "عميد كلية …، جامعة بيرزيت" is the
+		// university, "Professor at the University of Ghana" still the university.
+		titled := func(part string) bool {
+			n, _ := v.jobTitles.countIn(lt.get(part))
+			return n > 0
+		}
+		parts = append(slices.DeleteFunc(slices.Clone(parts), titled), slices.DeleteFunc(slices.Clone(parts), func(p string) bool { return !titled(p) })...)
 		for _, part := range parts {
 			ft := lt.get(part)
 			if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(part, ft) {

@@ -257,6 +257,13 @@ func (v *vocabulary) newEvidence() {
 		"catedrática", "научн* сотрудник*", "باحث",
 		"ambassador", "ambassadeur", "ambassadrice", "embajador", "inspecteur", "inspector", "analyst", "analyste",
 		"sales", "policy", "communications officer", "editor", "rédacteur", "journalist",
+		"professeure", "chercheure", "rectora", "rector", "recteur", "rectrice", "decano", "decana", "doyen", "doyenne",
+		"jefe", "jefa", "vicepresidente", "vicepresidenta", "vice-président", "vice-présidente", "vice president",
+		"founder", "co-founder", "cofounder", "fondateur", "fondatrice", "cofondateur", "cofondatrice", "fundador", "fundadora",
+		"cofundador", "cofundadora", "head", "lead", "deputy", "directeur général", "directora general", "director general",
+		"помощник*", "эксперт*", "координатор*", "ректор*", "декан*", "глава", "ведущий специалист", "исполнительн* директор*",
+		"總監", "總裁", "总裁", "董事长", "董事長", "處長", "局長", "司長", "秘書長", "研究員", "工程師", "專員", "专员", "首席",
+		"نائب", "الأمين العام", "مسؤول", "خبير", "منسقة", "عميد",
 		"директор*", "руководител*", "начальник*", "менеджер*", "специалист*", "советник*", "председател*", "инженер*",
 		"заместител*", "второй секретарь", "первый секретарь", "профессор*", "доцент*", "главный редактор",
 		"主任", "经理", "經理", "司长", "处长", "局长", "教授", "研究员", "秘书长", "总监", "工程师",
@@ -1161,7 +1168,8 @@ func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) 
 var (
 	legalFormWords = wordSet(`SA S.A. S.A AG SL S.L. SAS S.A.S. SARL Sàrl S.à.r.l. SRL S.R.L. Srl S.r.l. SpA S.p.A.
 	BV B.V. NV N.V. AB Oy Oyj ASA A/S ApS GmbH Ltd Ltd. Ltda Ltda. LLC L.L.C. LLP Inc Inc. Corp Corp. Co. PLC plc
-	Pty Tbk Bhd K.K. Lda Lda. SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.`)
+	Pty Tbk Bhd K.K. Lda Lda. SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.
+	SPA SAU S.A.U. EURL SASU S.A.S.U. SNC S.A.E. SAE SAOG SAOC QSC Q.S.C. W.L.L. WLL KSC K.S.C. BSC B.S.C. PJSC. SAL S.A.L.`)
 	legalFormFirst = wordSet(`PT ООО АО ПАО ЗАО ОАО ТОО`)
 )
 
