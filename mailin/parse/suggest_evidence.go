@@ -295,7 +295,7 @@ func (v *vocabulary) newEvidence() {
 		"пао", "ооо", "оао", "зао", "ао", "有限公司", "股份有限公司", "شركة")
 	v.governmentBodies = v.list("ministry", "ministère", "ministerio", "министерств*", "وزارة", "embassy", "ambassade", "embajada", "permanent mission",
 		"mission permanente", "misión permanente", "постоянн* представительств*", "agency", "agence", "agencia", "агентств*",
-		"federal office", "office fédéral")
+		"federal office", "office fédéral", "سلطة", "ديوان", "مديرية", "هيئة", "superintendencia")
 	v.ngoForms = v.list("non-governmental organi*", "nongovernmental organi*", "non-profit organi*", "nonprofit organi*",
 		"organisation non gouvernementale", "organisation non-gouvernementale", "association loi 1901",
 		"organización no gubernamental", "organización sin fines de lucro", "asociación civil",
@@ -324,6 +324,10 @@ func (v *vocabulary) newEvidence() {
 	v.knownOrganisations = map[string]string{}
 	for typ, names := range map[string]string{
 		store.StakeholderPrivateSector: `huawei zte tencent alibaba alibabagroup baidu bytedance xiaomi lenovo chinamobile
+		inwi djezzy mobilis algerietelecom tunisietelecom sudatel moovafrica telma africell expresso
+		antel cantv viettel vnpt telkomsel indosat axiata maxis celcom pldt grameenphone banglalink ufone ptcl
+		roshan kcell kazakhtelecom uzbektelecom ucell megacom turkcell turktelekom mobily asiacell korek jawwal
+		paltel ogero yemenmobile ethiotelecom telkomkenya zamtel libyana almadar camtel nexttel
 		chinatelecom chinaunicom microsoft google apple meta facebook amazon ibm cisco intel qualcomm ericsson nokia
 		orange vodafone telefonica deutschetelekom telekom bt swisscom proximus kpn telenor telia mtn safaricom
 		airtel bhartiairtel vodacom sonatel maroctelecom ooredoo etisalat eand stc zain du batelco omantel
@@ -844,6 +848,10 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"национальн* агентств*", "федеральн* служб*", "представительств*", "роскомнадзор",
 			"国家", "总局", "管理局", "特别行政区", "特別行政區", "郵電局", "邮电局", "部长", "国务院",
 			"الهيئة العامة", "هيئة تنظيم", "وزارة", "الحكومة",
+			// regulators, authorities and offices of the state
+			"superintendencia", "ente regulador", "organismo regulador", "comisión de regulación", "office national",
+			"établissement public", "national regulatory", "регулятор*", "национальн* комисси*", "监管局", "监督管理",
+			"سلطة", "الجهاز القومي", "الجهاز المركزي", "ديوان", "مديرية", "المديرية العامة", "الإدارة العامة",
 			"agency", "agence", "agencia", "агентств*", "وكالة", "الوكالة", "государственн* комитет*", "государственн* служб*",
 			"central bank", "banque centrale", "banco central", "центральн* банк*", "中央银行", "人民银行", "البنك المركزي",
 			"municipality", "city council", "mairie", "municipalité", "municipalidad", "alcaldía", "ayuntamiento", "мэри*",
@@ -870,7 +878,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"nommage internet", "noms de domaine", "domain names", "domain name registry", "nombres de dominio",
 			"доменн* имен*", "域名", "أسماء النطاقات", "internet exchange point", "point d'échange internet",
 			"punto de intercambio de internet", "точка обмена трафиком", "network operators group"},
-		store.StakeholderCivilSociety: {"society", "réseau", "asociación", "associação", "fundação", "ано",
+		store.StakeholderCivilSociety: {"نقابة", "رابطة", "society", "réseau", "asociación", "associação", "fundação", "ано",
 			"автономн* некоммерческ*", "movement", "mouvement", "movimiento", "движени*",
 			"联合会", "促进会", "研究会", "志愿者", "الشبكة العربية", "الجمعية", "مؤسسة", "منظمة",
 			"обществ*", "благотворительн*", "initiative", "iniciativa", "collective", "collectif", "colectivo",
@@ -888,7 +896,9 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			// consultancies, studios and the words of a company's trade
 			"consultoría", "consultores", "cabinet de conseil", "консалтинг*", "консалтингов*", "咨询公司", "諮詢公司",
 			"للاستشارات", "استشارات", "studio", "studios", "студи*", "ستوديو", "استوديو", "工作室",
-			"حلول", "الحلول", "للحلول", "للتقنية", "للتكنولوجيا", "للبرمجيات"},
+			"حلول", "الحلول", "للحلول", "للتقنية", "للتكنولوجيا", "للبرمجيات",
+			"advisory", "associates", "chamber of commerce", "chambre de commerce", "cámara de comercio",
+			"торгово-промышленн* палат*", "商会", "غرفة التجارة", "غرفة تجارة"},
 	}
 }
 
@@ -1137,6 +1147,11 @@ func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) 
 				term = f
 			}
 			n++
+		} else if f := consultancyName(part); f != "" {
+			if n == 0 {
+				term = f
+			}
+			n++
 		}
 	case store.StakeholderCivilSociety:
 		if f := civilForm(part); f != "" {
@@ -1160,6 +1175,22 @@ func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) 
 		}
 	}
 	return n, term
+}
+
+// consultancyName returns the word a consultancy's name ends with, as written
+// ("Tactis Conseil", "Sahel Conseils", "Andes Consultores"), or "": in a name of two
+// words or more that does not open with it, so that "Conseil régional" stays a council.
+func consultancyName(part string) string {
+	words := strings.Fields(strings.Trim(part, " \t,;.()"))
+	if len(words) < 2 {
+		return ""
+	}
+	last := words[len(words)-1]
+	if isAnyOf(last, "Conseil", "Conseils", "Consultores", "Consultants", "Consulting", "Consultoría", "Consultoria", "Advisory") &&
+		startsUpper(words[0]) && !isAnyOf(words[0], "Conseil", "Consejo") {
+		return last
+	}
+	return ""
 }
 
 // legalFormWords are companies' legal forms as they are written, matched with their
