@@ -731,6 +731,9 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if f == "" && strings.HasSuffix(org, "公司") {
 		f = "公司"
 	}
+	if f == "" && strings.HasPrefix(org, "شركة ") {
+		f = "شركة"
+	}
 	if f != "" && score[store.StakeholderPrivateSector] < 2 {
 		// A company named with its legal form in the text ("… (Sahel Connect SARL)").
 		add(store.StakeholderPrivateSector, 2, "organisation "+quoteReason(org)+" (legal form "+f+")")

@@ -263,7 +263,7 @@ func (v *vocabulary) newEvidence() {
 		"cofundador", "cofundadora", "head", "lead", "deputy", "directeur général", "directora general", "director general",
 		"помощник*", "эксперт*", "координатор*", "ректор*", "декан*", "глава", "ведущий специалист", "исполнительн* директор*",
 		"總監", "總裁", "总裁", "董事长", "董事長", "處長", "局長", "司長", "秘書長", "研究員", "工程師", "專員", "专员", "首席",
-		"نائب", "الأمين العام", "مسؤول", "خبير", "منسقة", "عميد",
+		"نائب", "الأمين العام", "مسؤول", "خبير", "منسقة", "عميد", "associé", "associée", "socio", "socia", "consultant", "consultante",
 		"директор*", "руководител*", "начальник*", "менеджер*", "специалист*", "советник*", "председател*", "инженер*",
 		"заместител*", "второй секретарь", "первый секретарь", "профессор*", "доцент*", "главный редактор",
 		"主任", "经理", "經理", "司长", "处长", "局长", "教授", "研究员", "秘书长", "总监", "工程师",
@@ -1213,6 +1213,9 @@ func companyInText(text string) string {
 	if name := chineseCompanyInText(text); name != "" {
 		return name
 	}
+	if name := arabicCompanyInText(text); name != "" {
+		return name
+	}
 	words := strings.Fields(text)
 	for i, w := range words {
 		core := strings.Trim(w, ",;:()[]!?")
@@ -1276,6 +1279,38 @@ func chineseCompanyInText(text string) string {
 	}
 	return ""
 }
+
+// arabicCompanyInText returns the company an Arabic text names after the word شركة
+// ("نحن شركة نبض للحلول الرقمية، شركة ناشئة" names شركة نبض للحلول الرقمية): up to five
+// words, to punctuation; "" when none, or when what follows describes a company
+// («شركة ناشئة», a start-up) rather than names one.
+func arabicCompanyInText(text string) string {
+	words := strings.Fields(text)
+	for i, w := range words {
+		if w != "شركة" || i+1 == len(words) {
+			continue
+		}
+		var name []string
+		for _, n := range words[i+1 : min(len(words), i+6)] {
+			core := strings.TrimRight(n, "،,.:;!؟?)")
+			if core != "" && !strings.ContainsAny(core, "(\"«") {
+				name = append(name, core)
+			}
+			if core != n || core == "" {
+				break
+			}
+		}
+		if len(name) == 0 || arabicCompanyWords[name[0]] {
+			continue
+		}
+		return "شركة " + strings.Join(name, " ")
+	}
+	return ""
+}
+
+// arabicCompanyWords are the words after شركة that describe a company, not name it.
+var arabicCompanyWords = wordSet(`ناشئة صغيرة كبيرة متوسطة خاصة عامة تعمل متخصصة رائدة محلية عالمية وطنية
+	أن التي الذي في من هي واحدة`)
 
 // civilFormWords are the legal forms of associations and foundations as they are
 // written ("ASBL", "e.V.", "A.C."); civilFormFirst the ones written first («ОФ "…"»,

@@ -246,6 +246,17 @@ func TestSuggestGeneralRules(t *testing.T) {
 			"", store.StakeholderGovernment, "Office of the Digital Economy (ODE)"},
 		{"a name right under .co is a company's", &Parsed{From: Address{Email: "hello@lunarpixels.co"}, Subject: "Photo",
 			Text: "Hello, can a company enter the photo contest?\n\nAna"}, "", store.StakeholderPrivateSector, ""},
+		{"a consultancy by the word its name ends with", &Parsed{From: Address{Email: "m.diallo@example-sahel.sn"}, Subject: "Contribution",
+			Text: "Veuillez trouver ci-joint notre contribution.\n\nMariam Diallo\nAssociée, Sahel Numérique Conseil", Attachments: pdf},
+			"", store.StakeholderPrivateSector, "Sahel Numérique Conseil"},
+		{"a national operator known in the field", &Parsed{From: Address{Email: "r.benali@djezzy.dz"}, Subject: "Contribution",
+			Text: "Veuillez trouver ci-joint notre contribution.\n\nRachid Benali", Attachments: pdf}, "", store.StakeholderPrivateSector, ""},
+		{"an Arabic company the text names from a personal address", &Parsed{From: Address{Email: "omar.lab@gmail.com"}, Subject: "سؤال",
+			Text: "نحن شركة آفاق البيانات، شركة ناشئة من عمّان. هل يمكن أن نشارك في المنتدى؟\n\nعمر"},
+			"", store.StakeholderPrivateSector, "شركة آفاق البيانات"},
+		{"an Arabic authority beside a title", &Parsed{From: Address{Email: "a@example-tra.ps"}, Subject: "مساهمة",
+			Text: "مرفق مساهمتنا.\n\nأحمد يوسف\nمدير العلاقات الدولية، سلطة تنظيم الاتصالات", Attachments: pdf},
+			"", store.StakeholderGovernment, "سلطة تنظيم الاتصالات"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := Suggest(tc.p)
