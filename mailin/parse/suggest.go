@@ -964,6 +964,13 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 					return shorten(office, 120)
 				}
 			}
+			if titled(part) && isCyrillic(part) {
+				// «Начальник отдела Министерства цифрового развития»: the ministry, named
+				// in the nominative.
+				if org := russianOrganisation(strings.Fields(part)); org != "" {
+					return shorten(org, 120)
+				}
+			}
 			return shorten(trimName(dropChineseUnit(v.dropUnit(part))), 120)
 		}
 	}
@@ -980,8 +987,11 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	fromDomain := v.domainOrganisation(domain)
 	if fromDomain == "" {
 		// A personal address: whoever signs, signs for themselves, unless the text names
-		// their company with its legal form.
-		return shorten(companyInText(fresh), 120)
+		// their company with its legal form, or the organisation they hold a post in.
+		if org := companyInText(fresh); org != "" {
+			return shorten(org, 120)
+		}
+		return shorten(v.writerOrganisation(fresh, lt), 120)
 	}
 	named := ""
 	if _, head := v.sentenceSubject(fresh, lt); head != "" {

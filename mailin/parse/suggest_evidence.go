@@ -1445,3 +1445,177 @@ func dropChineseUnit(s string) string {
 	}
 	return s
 }
+
+// russianHeads are the nouns that head a Russian organisation's name, in the genitive a
+// title puts them in («помощник депутата Государственной Думы»), with their nominative
+// and gender (f, m, n).
+var russianHeads = map[string]struct {
+	nom    string
+	gender byte
+}{
+	"министерства": {"министерство", 'n'}, "агентства": {"агентство", 'n'}, "представительства": {"представительство", 'n'},
+	"правительства": {"правительство", 'n'}, "управления": {"управление", 'n'}, "объединения": {"объединение", 'n'},
+	"университета": {"университет", 'm'}, "института": {"институт", 'm'}, "комитета": {"комитет", 'm'},
+	"фонда": {"фонд", 'm'}, "центра": {"центр", 'm'}, "союза": {"союз", 'm'}, "департамента": {"департамент", 'm'},
+	"банка": {"банк", 'm'}, "совета": {"совет", 'm'}, "аппарата": {"аппарат", 'm'},
+	"ассоциации": {"ассоциация", 'f'}, "думы": {"дума", 'f'}, "службы": {"служба", 'f'}, "администрации": {"администрация", 'f'},
+	"палаты": {"палата", 'f'}, "академии": {"академия", 'f'}, "компании": {"компания", 'f'}, "корпорации": {"корпорация", 'f'},
+	"организации": {"организация", 'f'}, "комиссии": {"комиссия", 'f'}, "мэрии": {"мэрия", 'f'}, "инспекции": {"инспекция", 'f'},
+}
+
+// russianOrganisation finds in words (a title and what follows it) the organisation a
+// Russian title puts in the genitive, and names it in the nominative: «Начальник отдела
+// Министерства цифрового развития» is «Министерство цифрового развития», «помощник
+// депутата Государственной Думы» «Государственная Дума». The words after the head are in
+// the genitive in both and stay, up to a comma; "" when no head follows a first word.
+func russianOrganisation(words []string) string {
+	for k := 1; k < len(words); k++ {
+		word := strings.TrimRight(words[k], ",;.")
+		head, ok := russianHeads[strings.ToLower(word)]
+		if !ok {
+			continue
+		}
+		j := k
+		for j > 0 && j > k-3 && russianGenitiveAdjective(words[j-1]) {
+			j--
+		}
+		out := make([]string, 0, k-j+8)
+		for _, a := range words[j:k] {
+			out = append(out, russianNominativeAdjective(a, head.gender))
+		}
+		nom := head.nom
+		if r, _ := utf8.DecodeRuneInString(word); unicode.IsUpper(r) {
+			_, size := utf8.DecodeRuneInString(nom)
+			nom = string(r) + nom[size:]
+		}
+		out = append(out, nom)
+		if word == words[k] {
+			for _, w := range words[k+1 : min(len(words), k+9)] {
+				core := strings.TrimRight(w, ",;.:")
+				out = append(out, core)
+				if core != w {
+					break
+				}
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	return ""
+}
+
+func russianGenitiveAdjective(w string) bool {
+	w = strings.ToLower(w)
+	if !isCyrillic(w) || utf8.RuneCountInString(w) < 5 {
+		return false
+	}
+	for _, end := range []string{"ой", "ого", "его", "ей"} {
+		if strings.HasSuffix(w, end) {
+			return true
+		}
+	}
+	return false
+}
+
+// russianNominativeAdjective puts an adjective in the genitive back in the nominative of
+// a noun's gender: «Государственной» (f) is «Государственная», «Российского» (m)
+// «Российский», «Национального» (n) «Национальное».
+func russianNominativeAdjective(w string, gender byte) string {
+	soft := func(stem string) bool {
+		for _, c := range []string{"к", "г", "х", "ж", "ш", "ч", "щ"} {
+			if strings.HasSuffix(stem, c) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case strings.HasSuffix(w, "ой") && gender == 'f':
+		return strings.TrimSuffix(w, "ой") + "ая"
+	case strings.HasSuffix(w, "ей") && gender == 'f':
+		return strings.TrimSuffix(w, "ей") + "яя"
+	case strings.HasSuffix(w, "ого"):
+		stem := strings.TrimSuffix(w, "ого")
+		switch {
+		case gender == 'n':
+			return stem + "ое"
+		case soft(stem):
+			return stem + "ий"
+		}
+		return stem + "ый"
+	case strings.HasSuffix(w, "его"):
+		stem := strings.TrimSuffix(w, "его")
+		if gender == 'n' {
+			return stem + "ее"
+		}
+		return stem + "ий"
+	}
+	return w
+}
+
+// writerOrganisation finds the organisation a writer from a personal address gives with
+// their position in a sentence of their own: «я помощник депутата Государственной Думы»
+// names the Государственная Дума, "I am an adviser at the Ministry of Digital Economy"
+// the ministry. It takes a first person, a job title and a government's, an academic
+// or an international organisation's word; "" when no sentence has them.
+func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
+	sentences := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n", r) })
+	for _, sentence := range sentences {
+		words := strings.Fields(sentence)
+		if len(words) < 3 || len(words) > 40 {
+			continue
+		}
+		// The first person opens the sentence, or follows a greeting: «Добрый день, я …».
+		at := -1
+		for i, w := range words[:min(len(words), 5)] {
+			if isAnyOf(foldText(strings.Trim(w, ",")), "я", "i", "i'm", "je", "soy", "trabajo") {
+				at = i
+				break
+			}
+		}
+		if at < 0 || at > 0 && !strings.HasSuffix(words[at-1], ",") {
+			continue
+		}
+		words = words[at:]
+		if len(words) < 3 {
+			continue
+		}
+		if n, _ := v.jobTitles.countIn(lt.get(sentence)); n == 0 {
+			continue
+		}
+		if isCyrillic(words[0]) {
+			if org := russianOrganisation(words[1:]); org != "" {
+				return org
+			}
+			continue
+		}
+		for m := 2; m < len(words); m++ {
+			w := strings.Trim(words[m], ",;:")
+			if !startsUpper(w) {
+				continue
+			}
+			for _, st := range v.stakeholders {
+				if st.typ == store.StakeholderPrivateSector || st.typ == store.StakeholderCivilSociety {
+					continue
+				}
+				if c, _ := v.typeWords(st, w, lt.get(w)); c == 0 {
+					continue
+				}
+				name := []string{w}
+				for k := m + 1; k < len(words) && len(name) < 12; k++ {
+					next := strings.TrimRight(words[k], ",;:")
+					if startsUpper(next) || k+1 < len(words) && startsUpper(words[k+1]) &&
+						isAnyOf(foldText(next), "de", "del", "of", "du", "des", "la", "for", "y", "et", "and", "d'", "de la") {
+						name = append(name, next)
+						if next != words[k] {
+							break
+						}
+						continue
+					}
+					break
+				}
+				return strings.Join(name, " ")
+			}
+		}
+	}
+	return ""
+}
