@@ -894,6 +894,10 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	}
 	if name != "" && v.isOrganisationLine(name, lt) {
 		if n, _ := v.jobTitles.countIn(lt.get(name)); n == 0 && !v.startsWithUnit(name) {
+			if full := fullerName(name, sig); full != "" {
+				// "Secretaría General CAN" signs "Secretaría General de la Comunidad Andina".
+				return shorten(full, 120)
+			}
 			return shorten(name, 120)
 		}
 	}

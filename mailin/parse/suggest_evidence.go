@@ -1619,3 +1619,21 @@ func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 	}
 	return ""
 }
+
+// fullerName returns the signature line that spells out a display name's organisation
+// at more length: a short line, no sentence, that opens with the same two words and is
+// longer ("Secretaría General de la Comunidad Andina" for "Secretaría General CAN"); or "".
+func fullerName(name string, sig []string) string {
+	nw := strings.Fields(foldText(name))
+	if len(nw) < 3 {
+		return ""
+	}
+	for i := len(sig) - 1; i >= 0; i-- {
+		line := strings.TrimSpace(sig[i])
+		lw := strings.Fields(foldText(line))
+		if len(lw) > len(nw) && len(lw) <= 14 && !endsSentence(line) && lw[0] == nw[0] && lw[1] == nw[1] {
+			return line
+		}
+	}
+	return ""
+}
