@@ -635,7 +635,9 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	// distinct word, at most 2.
 	lines := append([]string{p.From.Name, p.Headers[hdrOrganization]}, sig...)
 	orgLine := -1
-	if d := v.domainOrganisation(domain); org != "" && !slices.Contains(lines, org) && (d == "" || !strings.HasPrefix(org, d)) {
+	d := v.domainOrganisation(domain)
+	domainName := d != "" && strings.HasPrefix(org, d) // the organisation is the domain's name
+	if org != "" && !slices.Contains(lines, org) && !domainName {
 		// The organisation named from the text ("l'Institut national de la recherche
 		// scientifique (INRS)" for a signature "INRS, 385, rue Sherbrooke Est") says
 		// what it is as a signature line would; a name made of the domain (Itu Partners
@@ -724,7 +726,13 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		score[typ] += n
 		why[typ] = append(why[typ], wordWhy[typ])
 	}
-	if typ := v.knownOrganisations[lettersOnly(org)]; typ != "" && score[typ] < 3 {
+	known := v.knownOrganisations[lettersOnly(org)]
+	if f := strings.Fields(org); known == "" && !domainName && len(f) >= 2 && len(f) <= 3 && len(lettersOnly(f[0])) >= 3 {
+		// "MTN Cameroon", "Orange Mali", "Vodafone Egypt": a group known in the field and
+		// the country of its branch.
+		known = v.knownOrganisations[lettersOnly(f[0])]
+	}
+	if typ := known; typ != "" && score[typ] < 3 {
 		add(typ, 3, "organisation "+quoteReason(org)+" (known)")
 	}
 	f := legalForm(org)

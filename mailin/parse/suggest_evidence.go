@@ -605,10 +605,11 @@ func isAddressLine(line string) bool {
 
 // arabicHeads are the nouns an Arabic name of an organisation opens with, and the type
 // they make it: the words after them are the name ("مؤسسة حلول للتنمية" is a foundation
-// whatever "حلول", solutions, says; "شركة نبض للحلول الرقمية" a company).
+// whatever "حلول", solutions, says; "شركة نبض للحلول الرقمية" a company; «اتصالات
+// المغرب» an operator). Alone in a name, such a noun is the type's word.
 var arabicHeads = map[string]string{
 	"شركة": store.StakeholderPrivateSector, "الشركة": store.StakeholderPrivateSector, "مجموعة": store.StakeholderPrivateSector,
-	"مؤسسة": store.StakeholderCivilSociety, "جمعية": store.StakeholderCivilSociety, "الجمعية": store.StakeholderCivilSociety,
+	"اتصالات": store.StakeholderPrivateSector, "مؤسسة": store.StakeholderCivilSociety, "جمعية": store.StakeholderCivilSociety, "الجمعية": store.StakeholderCivilSociety,
 	"شبكة": store.StakeholderCivilSociety, "الشبكة": store.StakeholderCivilSociety, "مبادرة": store.StakeholderCivilSociety,
 	"وزارة": store.StakeholderGovernment, "هيئة": store.StakeholderGovernment, "الهيئة": store.StakeholderGovernment,
 	"سلطة": store.StakeholderGovernment, "بلدية": store.StakeholderGovernment, "سفارة": store.StakeholderGovernment,
@@ -877,7 +878,8 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			// the internet's technical community: registries of names and numbers, exchange points
 			"nommage internet", "noms de domaine", "domain names", "domain name registry", "nombres de dominio",
 			"доменн* имен*", "域名", "أسماء النطاقات", "internet exchange point", "point d'échange internet",
-			"punto de intercambio de internet", "точка обмена трафиком", "network operators group"},
+			"punto de intercambio de internet", "точка обмена трафиком", "network operators group",
+			"网络信息中心", "網路資訊中心", "網絡資訊中心"},
 		store.StakeholderCivilSociety: {"نقابة", "رابطة", "society", "réseau", "asociación", "associação", "fundação", "ано",
 			"автономн* некоммерческ*", "movement", "mouvement", "movimiento", "движени*",
 			"联合会", "促进会", "研究会", "志愿者", "الشبكة العربية", "الجمعية", "مؤسسة", "منظمة",
@@ -976,6 +978,9 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 		if len(words) < 4 || listItemRE.MatchString(sentence) || isAnyOf(foldText(words[0]), "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
 			"nuestro", "nuestros", "mi", "наш", "наша", "наше", "мой", "моя", "этот", "эта") {
 			continue // a signature line, not a sentence; "Our university" names nobody
+		}
+		if c, _ := v.jobTitles.countIn(lt.get(words[0])); c > 0 {
+			continue // a title ("Head of Regulatory Affairs"), not a sentence's subject
 		}
 		for n := 1; n <= min(5, len(words)-1); n++ {
 			head := strings.Join(words[:n], " ")
@@ -1140,6 +1145,10 @@ func startsUpper(w string) bool {
 // «Евразийский банк развития», "亚洲基础设施投资银行").
 func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) (int, string) {
 	n, term := st.terms.distinctIn(ft)
+	if n == 0 && arabicHeadType(part) == st.typ {
+		// «اتصالات المغرب»: the noun an Arabic name opens with says what it is.
+		n, term = 1, strings.Fields(part)[0]
+	}
 	switch st.typ {
 	case store.StakeholderPrivateSector:
 		if f := legalForm(part); f != "" {
@@ -1383,7 +1392,7 @@ func nextToken(s *string, sep func(rune) bool) (string, bool) {
 }
 
 // chineseUnits are the departments a Chinese sender's name may end with.
-var chineseUnits = []string{"国际传播部", "传播部", "公关部", "公共事务部", "对外关系部", "国际合作部", "国际合作司",
+var chineseUnits = []string{"国际合作处", "國際合作處", "国际传播部", "传播部", "公关部", "公共事务部", "对外关系部", "国际合作部", "国际合作司",
 	"国际部", "市场部", "品牌部", "新闻中心", "新闻办公室", "办公室", "对外联络部", "国际交流部", "外事处", "外事办公室",
 	"國際傳播部", "公關部", "公共事務部", "對外關係部", "國際合作部", "國際部", "市場部", "新聞中心", "辦公室"}
 
