@@ -1597,10 +1597,16 @@ func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 			}
 			continue
 		}
+		upper := func(w string) bool {
+			for _, el := range []string{"l'", "d'", "l’", "d’"} {
+				w = strings.TrimPrefix(w, el)
+			}
+			return startsUpper(w)
+		}
 		for m := 2; m < len(words); m++ {
 			w := strings.Trim(words[m], ",;:")
-			if !startsUpper(w) {
-				continue
+			if !upper(w) && v.governmentBodies.openingOf(foldText(w)) == "" {
+				continue // "au ministère de l'Économie" names it in small letters
 			}
 			for _, st := range v.stakeholders {
 				if st.typ == store.StakeholderPrivateSector || st.typ == store.StakeholderCivilSociety {
@@ -1609,10 +1615,13 @@ func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 				if c, _ := v.typeWords(st, w, lt.get(w)); c == 0 {
 					continue
 				}
+				for _, el := range []string{"l'", "d'", "l’", "d’"} {
+					w = strings.TrimPrefix(w, el)
+				}
 				name := []string{w}
 				for k := m + 1; k < len(words) && len(name) < 12; k++ {
 					next := strings.TrimRight(words[k], ",;:")
-					if startsUpper(next) || k+1 < len(words) && startsUpper(words[k+1]) &&
+					if upper(next) || k+1 < len(words) && upper(words[k+1]) &&
 						isAnyOf(foldText(next), "de", "del", "of", "du", "des", "la", "for", "y", "et", "and", "d'", "de la") {
 						name = append(name, next)
 						if next != words[k] {
