@@ -354,7 +354,11 @@ func (v *vocabulary) newEvidence() {
 	v.governmentDomains = wordSet(`ofcom.org.uk arcep.fr admin.ch gc.ca bundesnetzagentur.de agcom.it cnmc.es
 	ancom.ro rtr.at bipt.be acma.gov.au ictqatar.qa anrt.ma inpt.ma ntra.gov.eg citc.gov.sa cra.gov.qa
 	trai.gov.in ncc.gov.ng ca.go.ke ucc.co.ug icasa.org.za nca.org.gh crc.gov.co ift.org.mx subtel.cl enacom.gob.ar
-	anatel.gov.br osiptel.gob.pe conatel.gob.ve`)
+	anatel.gov.br osiptel.gob.pe conatel.gob.ve
+	bund.de fgov.be gouv.qc.ca nic.in minsvyaz.ru artci.ci arcep.bj arcep.bf arcep.tg artp.sn arpce.dz arpt.dz
+	intt.tn inpt.tn citra.gov.kw tra.org.bh bocra.org.bw macra.org.mw zicta.zm rura.rw tcra.go.tz ura.go.ug
+	arcotel.gob.ec att.gob.bo sutel.go.cr ursec.gub.uy indotel.gob.do asep.gob.pa siget.gob.sv telcor.gob.ni
+	crcom.gov.co mintic.gov.co arcep.ne arpce.cg arpt.gn artel.ml ptr.ru rkn.gov.ru`)
 	for _, d := range strings.Fields(`un.org unesco.org undp.org unctad.org fao.org unep.org unwomen.org wfp.org
 	ilo.org intracen.org unodc.org unicef.org unido.org unitar.org unhcr.org uneca.org unescap.org cepal.org
 	unece.org unfpa.org ifad.org iaea.org worldbank.org oecd.org europa.eu unu.edu unops.org who.int wipo.int
@@ -782,7 +786,9 @@ func expandAcronym(text, acr string) string {
 }
 
 // governmentDomain says whether a domain has the shape of a government's: .gov, .mil,
-// gov.xx, gouv.xx, gob.xx, go.xx, or is in the list of government bodies elsewhere.
+// gov.xx, gouv.xx, gob.xx, gub.xx, go.xx (or one of them under a province's name:
+// gouv.qc.ca), or is in the list of government bodies elsewhere (regulators on their
+// country's domain, bund.de).
 func (v *vocabulary) governmentDomain(domain string) (bool, string) {
 	labels := strings.Split(domain, ".")
 	tld := labels[len(labels)-1]
@@ -790,8 +796,14 @@ func (v *vocabulary) governmentDomain(domain string) (bool, string) {
 		return true, "." + tld
 	}
 	if len(labels) >= 3 && len(tld) == 2 {
-		if sld := labels[len(labels)-2]; isAnyOf(sld, "gov", "gouv", "gob", "go", "govt", "gv", "mil", "gc") {
+		if sld := labels[len(labels)-2]; isAnyOf(sld, "gov", "gouv", "gob", "gub", "go", "govt", "gv", "mil", "gc") {
 			return true, sld + "." + tld
+		}
+		for _, l := range labels[1 : len(labels)-2] {
+			// A province's or a state's government under the country: "…gouv.qc.ca".
+			if isAnyOf(l, "gov", "gouv", "gob", "gub", "govt") {
+				return true, l + "…" + tld
+			}
 		}
 	}
 	if v.governmentDomains[domain] || hasParentIn(domain, v.governmentDomains) {
