@@ -1579,7 +1579,10 @@ func russianNominativeAdjective(w string, gender byte) string {
 // the ministry. It takes a first person, a job title and a government's, an academic
 // or an international organisation's word; "" when no sentence has them.
 func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
-	sentences := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n", r) })
+	if org := v.writerOrganisationHan(text, lt); org != "" {
+		return org
+	}
+	sentences := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n؟", r) })
 	for _, sentence := range sentences {
 		words := strings.Fields(sentence)
 		if len(words) < 3 || len(words) > 40 {
@@ -1588,24 +1591,46 @@ func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 		// The first person opens the sentence, or follows a greeting: «Добрый день, я …».
 		at := -1
 		for i, w := range words[:min(len(words), 5)] {
-			if isAnyOf(foldText(strings.Trim(w, ",")), "я", "i", "i'm", "je", "soy", "trabajo") {
+			if isAnyOf(foldText(strings.Trim(w, ",،")), "я", "i", "i'm", "je", "soy", "trabajo", "أنا", "انا", "أعمل", "اعمل") {
 				at = i
 				break
 			}
 		}
-		if at < 0 || at > 0 && !strings.HasSuffix(words[at-1], ",") {
+		if at < 0 || at > 0 && !strings.HasSuffix(words[at-1], ",") && !strings.HasSuffix(words[at-1], "،") {
 			continue
 		}
 		words = words[at:]
 		if len(words) < 3 {
 			continue
 		}
-		if n, _ := v.jobTitles.countIn(lt.get(sentence)); n == 0 {
+		// "I work at", «أعمل في», "trabajo en" say a post without a title.
+		works := isAnyOf(foldText(words[0]), "trabajo", "أعمل", "اعمل") || isAnyOf(foldText(words[1]), "work", "travaille")
+		if n, _ := v.jobTitles.countIn(lt.get(sentence)); n == 0 && (!works || isCyrillic(words[0])) {
 			continue
 		}
 		if isCyrillic(words[0]) {
 			if org := russianOrganisation(words[1:]); org != "" {
 				return org
+			}
+			continue
+		}
+		if isArabicWord(words[0]) {
+			// «أنا مستشار في وزارة الاقتصاد الرقمي»: from the noun a name opens with, to
+			// punctuation.
+			for m := 1; m < len(words); m++ {
+				typ := arabicHeadType(words[m])
+				if typ == "" || typ == store.StakeholderPrivateSector || typ == store.StakeholderCivilSociety {
+					continue
+				}
+				var name []string
+				for _, w := range words[m:min(len(words), m+7)] {
+					core := strings.TrimRight(w, "،,;:")
+					name = append(name, core)
+					if core != w {
+						break
+					}
+				}
+				return strings.Join(name, " ")
 			}
 			continue
 		}
@@ -1663,6 +1688,35 @@ func fullerName(name string, sig []string) string {
 		lw := strings.Fields(foldText(line))
 		if len(lw) > len(nw) && len(lw) <= 14 && !endsSentence(line) && lw[0] == nw[0] && lw[1] == nw[1] {
 			return line
+		}
+	}
+	return ""
+}
+
+func isArabicWord(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.Is(unicode.Arabic, r)
+}
+
+// hanWriterRE finds a Chinese writer's place of work: "我是国家互联网信息办公室的工作人员",
+// "我在深圳大学工作".
+var hanWriterRE = regexp.MustCompile(`我(?:是|在)(\p{Han}{4,24}?)(?:的|工作|任职)`)
+
+// writerOrganisationHan is writerOrganisation for a Chinese text: the place of work a
+// writer gives, when it holds a government's, an academic or an international
+// organisation's word.
+func (v *vocabulary) writerOrganisationHan(text string, lt lineTerms) string {
+	m := hanWriterRE.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	org := m[1]
+	for _, st := range v.stakeholders {
+		if st.typ == store.StakeholderPrivateSector || st.typ == store.StakeholderCivilSociety {
+			continue
+		}
+		if n, _ := v.typeWords(st, org, lt.get(org)); n > 0 {
+			return org
 		}
 	}
 	return ""
