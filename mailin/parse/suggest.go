@@ -983,6 +983,11 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 					return shorten(org, 120)
 				}
 			}
+			if titled(part) {
+				// "Coordinadora del Programa … de la Fundación Telefónica": the title is
+				// left out.
+				part = v.afterTitle(part, lt)
+			}
 			return shorten(trimName(dropChineseUnit(v.dropUnit(part))), 120)
 		}
 	}

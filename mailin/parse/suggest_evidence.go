@@ -1072,6 +1072,9 @@ func isCyrillic(s string) bool {
 	return unicode.Is(unicode.Cyrillic, r)
 }
 
+// trailingInitialsRE cuts a name from the initials in brackets after it.
+var trailingInitialsRE = regexp.MustCompile(`^(.+?)\s*\(([A-ZА-Я][A-Za-zА-Яа-я0-9&-]{1,11})\)$`)
+
 // lastSignatureName is the last line of a signature, the address under it aside, when
 // it may be the name of an organisation: short, one part (no commas or bars), not a sentence, no address,
 // number or job title, not a closing, and sharing no word with the sender's name.
@@ -1082,7 +1085,12 @@ func (v *vocabulary) lastSignatureName(sig []string, sender string, lt lineTerms
 	if len(sig) < 2 {
 		return ""
 	}
-	line := strings.TrimSpace(sig[len(sig)-1])
+	whole := strings.TrimSpace(sig[len(sig)-1])
+	line := whole
+	if m := trailingInitialsRE.FindStringSubmatch(line); m != nil && strings.HasPrefix(initials(m[1]), foldText(m[2])[:1]) {
+		// "Cámara Argentina de Internet (CABASE)": a name and its initials.
+		line = strings.TrimSpace(m[1])
+	}
 	n := utf8.RuneCountInString(line)
 	if n < 3 || n > 60 || endsSentence(line) || listItemRE.MatchString(line) || len(lineSegments(line)) != 1 ||
 		strings.ContainsAny(line, "@:/0123456789+()") {
@@ -1123,7 +1131,7 @@ func (v *vocabulary) lastSignatureName(sig []string, sender string, lt lineTerms
 			return ""
 		}
 	}
-	return line
+	return whole
 }
 
 // initials are the first letters, folded, of the words of a name that are not
@@ -1720,4 +1728,33 @@ func (v *vocabulary) writerOrganisationHan(text string, lt lineTerms) string {
 		}
 	}
 	return ""
+}
+
+// afterTitle returns the organisation a part that holds a job title ends with: from its
+// last organisation word, with the capitalised words before it ("Coordinadora del
+// Programa de Inclusión Digital de la Fundación Telefónica" is "Fundación Telefónica",
+// «Советник генерального директора АНО «Цифровая экономика»» is «АНО «Цифровая
+// экономика»»); the part itself when the title does not come first.
+func (v *vocabulary) afterTitle(part string, lt lineTerms) string {
+	words := strings.Fields(part)
+	k := -1
+	for i := len(words) - 1; i >= 1; i-- {
+		if v.isOrganisationLine(strings.Join(words[i:], " "), lt) {
+			k = i
+			break
+		}
+	}
+	if k <= 0 {
+		return part
+	}
+	for k > 1 && startsUpper(strings.TrimLeft(words[k-1], "«\"(")) {
+		k--
+	}
+	if n, _ := v.jobTitles.countIn(lt.get(strings.Join(words[:k], " "))); n == 0 {
+		return part
+	}
+	if n, _ := v.jobTitles.countIn(lt.get(strings.Join(words[k:], " "))); n > 0 {
+		return part
+	}
+	return strings.Join(words[k:], " ")
 }
