@@ -330,7 +330,7 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 		// "You have won…": a fraud's domain and signature are made up.
 		s.Reasons = append(s.Reasons, "stakeholder other: a prize notice ("+quoteReason(t)+") speaks for no organisation")
 	} else {
-		sig := signatureLines(text, fresh)
+		sig := v.signatureLines(text, fresh)
 		lt := lineTerms{v: v, lines: map[string]foldedText{}}
 		s.Organisation = v.organisation(p, sig, lt, fresh)
 		if s.Organisation != "" {
@@ -1102,14 +1102,14 @@ var bulkTLDs = wordSet(`top xyz click loan win bid icu buzz monster rest cyou cf
 
 // signatureLines returns the lines of the signature: those after "-- ", or
 // else the last lines of the new text, where people sign.
-func signatureLines(text, fresh string) []string {
+func (v *vocabulary) signatureLines(text, fresh string) []string {
 	lines := strings.Split(normalizeNewlines(text), "\n")
 	for i, l := range lines {
 		if isSignatureDelimiter(l) {
-			return nonEmpty(dropFields(lines[i+1:]), 8)
+			return nonEmpty(v.dropFields(lines[i+1:]), 8)
 		}
 	}
-	lines = nonEmpty(dropFields(strings.Split(fresh, "\n")), -1)
+	lines = nonEmpty(v.dropFields(strings.Split(fresh, "\n")), -1)
 	if len(lines) > 8 {
 		lines = lines[len(lines)-8:]
 	}
@@ -1120,13 +1120,14 @@ func signatureLines(text, fresh string) []string {
 // "Coorganizan: ONU Mujeres Guatemala y la Universidad de San Carlos", "講者：…",
 // "Tel.: +41…"): a label of one to three words before a colon. They speak of a session
 // or a way to write, not of who signs. A field that names the organisation
-// ("Organisation : Afnic", «Организация: АПИК») keeps its value.
-func dropFields(lines []string) []string {
+// ("Organisation : Afnic", «Организация: АПИК») keeps its value; a label that is an
+// organisation ("中国互联网协会：王明") keeps its line.
+func (v *vocabulary) dropFields(lines []string) []string {
 	out := lines[:0:0]
 	for _, l := range lines {
 		label, value, ok := cutField(l)
 		switch {
-		case !ok:
+		case !ok || v.namesOrganisation(label):
 			out = append(out, l)
 		case organisationFields[foldText(label)]:
 			out = append(out, value)

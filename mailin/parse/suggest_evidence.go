@@ -1758,3 +1758,15 @@ func (v *vocabulary) afterTitle(part string, lt lineTerms) string {
 	}
 	return strings.Join(words[k:], " ")
 }
+
+// namesOrganisation reports whether a short text holds an organisation word of any
+// stakeholder type.
+func (v *vocabulary) namesOrganisation(s string) bool {
+	ft := v.newFoldedText(foldText(s))
+	for _, st := range v.stakeholders {
+		if n, _ := v.typeWords(st, s, ft); n > 0 {
+			return true
+		}
+	}
+	return false
+}
