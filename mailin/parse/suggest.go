@@ -960,7 +960,15 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			n, _ := v.jobTitles.countIn(lt.get(part))
 			return n > 0
 		}
-		parts = append(slices.DeleteFunc(slices.Clone(parts), titled), slices.DeleteFunc(slices.Clone(parts), func(p string) bool { return !titled(p) })...)
+		var plain, withTitle []string
+		for _, part := range parts {
+			if titled(part) {
+				withTitle = append(withTitle, part)
+			} else {
+				plain = append(plain, part)
+			}
+		}
+		parts = append(plain, withTitle...)
 		for _, part := range parts {
 			ft := lt.get(part)
 			if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(part, ft) {
@@ -1127,10 +1135,10 @@ func (v *vocabulary) dropFields(lines []string) []string {
 	for _, l := range lines {
 		label, value, ok := cutField(l)
 		switch {
+		case ok && organisationFields[foldText(label)]:
+			out = append(out, value)
 		case !ok || v.namesOrganisation(label):
 			out = append(out, l)
-		case organisationFields[foldText(label)]:
-			out = append(out, value)
 		}
 	}
 	return out
