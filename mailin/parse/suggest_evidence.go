@@ -188,7 +188,7 @@ func (v *vocabulary) newEvidence() {
 		"dirección", "oficina", "secretaría", "subsecretaría", "управление", "департамент", "служба", "مكتب", "إدارة",
 		"دائرة")
 	v.prizeNotices = v.list("you have won", "you've won", "lottery", "claim your prize", "winning notification",
-		"vous avez gagné", "loterie", "réclamer votre gain", "ha ganado", "has ganado", "lotería", "usted ha sido premiado",
+		"vous avez gagné", "loterie", "réclamer votre gain", "usted ha ganado", "ha resultado ganador", "lotería", "usted ha sido premiado",
 		"вы выиграли", "лотере*", "ваш выигрыш", "中奖", "中獎", "彩票", "لقد ربحت", "ربحت جائزة", "فاز في السحب", "اليانصيب")
 	v.strongNotice = v.list(
 		"out of the office", "i am out of office", "away from the office", "on leave until", "limited access to email",
