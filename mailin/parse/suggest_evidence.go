@@ -612,8 +612,9 @@ func isAddressLine(line string) bool {
 // whatever "حلول", solutions, says; "شركة نبض للحلول الرقمية" a company; «اتصالات
 // المغرب» an operator). Alone in a name, such a noun is the type's word.
 var arabicHeads = map[string]string{
-	"شركة": store.StakeholderPrivateSector, "الشركة": store.StakeholderPrivateSector, "مجموعة": store.StakeholderPrivateSector,
-	"اتصالات": store.StakeholderPrivateSector, "مؤسسة": store.StakeholderCivilSociety, "جمعية": store.StakeholderCivilSociety, "الجمعية": store.StakeholderCivilSociety,
+	"شركة": store.StakeholderPrivateSector, "الشركة": store.StakeholderPrivateSector,
+	"مجموعة": store.StakeholderPrivateSector, "اتصالات": store.StakeholderPrivateSector,
+	"مؤسسة": store.StakeholderCivilSociety, "جمعية": store.StakeholderCivilSociety, "الجمعية": store.StakeholderCivilSociety,
 	"شبكة": store.StakeholderCivilSociety, "الشبكة": store.StakeholderCivilSociety, "مبادرة": store.StakeholderCivilSociety,
 	"وزارة": store.StakeholderGovernment, "هيئة": store.StakeholderGovernment, "الهيئة": store.StakeholderGovernment,
 	"سلطة": store.StakeholderGovernment, "بلدية": store.StakeholderGovernment, "سفارة": store.StakeholderGovernment,
