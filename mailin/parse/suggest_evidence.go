@@ -865,6 +865,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			// regulators, authorities and offices of the state
 			"superintendencia", "ente regulador", "organismo regulador", "comisión de regulación", "office national",
 			"établissement public", "national regulatory", "регулятор*", "национальн* комисси*", "监管局", "监督管理",
+			"фгбу", "фгку", "фку", "гбу", "гку", "мбу", "мку", // Russian state institutions' forms
 			"سلطة", "الجهاز القومي", "الجهاز المركزي", "ديوان", "مديرية", "المديرية العامة", "الإدارة العامة",
 			"agency", "agence", "agencia", "агентств*", "وكالة", "الوكالة", "государственн* комитет*", "государственн* служб*",
 			"central bank", "banque centrale", "banco central", "центральн* банк*", "中央银行", "人民银行", "البنك المركزي",
@@ -892,7 +893,8 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"nommage internet", "noms de domaine", "domain names", "domain name registry", "nombres de dominio",
 			"доменн* имен*", "域名", "أسماء النطاقات", "internet exchange point", "point d'échange internet",
 			"punto de intercambio de internet", "точка обмена трафиком", "network operators group",
-			"网络信息中心", "網路資訊中心", "網絡資訊中心"},
+			"网络信息中心", "網路資訊中心", "網絡資訊中心",
+			"фгбоу", "фгаоу", "гбоу", "гаоу", "ано во", "чоу во"}, // Russian schools' and universities' forms
 		store.StakeholderCivilSociety: {"نقابة", "رابطة", "society", "réseau", "asociación", "associação", "fundação", "ано",
 			"автономн* некоммерческ*", "movement", "mouvement", "movimiento", "движени*",
 			"联合会", "促进会", "研究会", "志愿者", "الشبكة العربية", "الجمعية", "مؤسسة", "منظمة",
