@@ -3,6 +3,7 @@ package parse
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,7 +56,8 @@ type vocabulary struct {
 	stakeholders []stakeholderTerms
 	// internationalDomains are domains of international organisations not under .int.
 	internationalDomains map[string]bool
-	// freemailDomains say nothing about the sender.
+	// freemailDomains say nothing about the sender: webmail, and the mailboxes internet
+	// providers give their subscribers (eircom.net, moov.mg, telkomsa.net).
 	freemailDomains map[string]bool
 	// secondLevel are the labels under a country code that say what a domain is
 	// (gov.ng, ac.uk, com.cn), dropped when naming the organisation.
@@ -218,7 +220,10 @@ func newVocabulary() *vocabulary {
 	optusnet.com.au xtra.co.nz skynet.be telenet.be neuf.fr numericable.fr bbox.fr club-internet.fr aliceadsl.fr
 	ukr.net i.ua tut.by mail.kz bigmir.net inbox.lv 139.com aliyun.com 21cn.com tom.com hinet.net netvigator.com
 	yahoo.co.jp prodigy.net.mx arnet.com.ar fibertel.com.ar speedy.com.ar cantv.net menara.ma topnet.tn
-	planet.tn emirates.net.ae link.net.eg`)
+	planet.tn emirates.net.ae link.net.eg
+	eircom.net iol.ie moov.mg blueyonder.co.uk ntlworld.com virginmedia.com talktalk.net sky.com tiscali.co.uk
+	telkomsa.net mweb.co.za telefonica.net wanadoo.es ono.com sapo.pt netcabo.pt vsnl.net bezeqint.net
+	otenet.gr tin.it ngs.ru pacific.net.sg singnet.com.sg tm.net.my streamyx.com`)
 
 	v.secondLevel = wordSet(`gov gouv gob go govt gv mil edu ac co com org net or ne nic ltd plc sch res int admin`)
 	v.newEvidence()
@@ -321,15 +326,20 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 	s.Kind, s.Reasons = v.suggestKind(fs, fb, all, p, len(s.ActionLines))
 	s.KindGuessed = kindGuessed(s.Kind, s.Reasons)
 
-	sig := signatureLines(text, fresh)
-	lt := lineTerms{v: v, lines: map[string]foldedText{}}
-	s.Organisation = v.organisation(p, sig, lt, fresh)
-	if s.Organisation != "" {
-		s.Reasons = append(s.Reasons, "organisation: "+s.Organisation)
+	if n, t := v.prizeNotices.countIn(all); n > 0 {
+		// "You have won…": a fraud's domain and signature are made up.
+		s.Reasons = append(s.Reasons, "stakeholder other: a prize notice ("+quoteReason(t)+") speaks for no organisation")
+	} else {
+		sig := v.signatureLines(text, fresh)
+		lt := lineTerms{v: v, lines: map[string]foldedText{}}
+		s.Organisation = v.organisation(p, sig, lt, fresh)
+		if s.Organisation != "" {
+			s.Reasons = append(s.Reasons, "organisation: "+s.Organisation)
+		}
+		var why string
+		s.StakeholderType, why = v.stakeholderType(p, sig, lt, fresh, s.Organisation)
+		s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)
 	}
-	var why string
-	s.StakeholderType, why = v.stakeholderType(p, sig, lt, fresh, s.Organisation)
-	s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)
 
 	s.Reasons = append(s.Reasons, lineReasons...)
 
@@ -614,13 +624,27 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		add(store.StakeholderAcademia, 3, "sender domain "+domain+" ("+acadWhy+")")
 	case tld == "org" || (len(tld) == 2 && isAnyOf(sld, "org", "or")):
 		add(store.StakeholderCivilSociety, 2, "sender domain "+domain+" (.org)")
-	case tld == "com" || tld == "biz" || (len(tld) == 2 && isAnyOf(sld, "co", "com", "ne")):
+	case tld == "com" || tld == "biz" || (len(tld) == 2 && isAnyOf(sld, "co", "com", "ne")) ||
+		len(labels) == 2 && isAnyOf(tld, "co", "io", "tech", "app", "dev"):
+		// A name right under .co or .io ("dawstudio.co"): a company's, as under .com; a
+		// country's own bodies are under gov.co, org.co, edu.co.
 		add(store.StakeholderPrivateSector, 2, "sender domain "+domain+" (company)")
 	}
 	// Organisation words: 2 points from the name, the Organization header
 	// or a short signature line; from a long line (a sentence), 1 point per
 	// distinct word, at most 2.
 	lines := append([]string{p.From.Name, p.Headers[hdrOrganization]}, sig...)
+	orgLine := -1
+	d := v.domainOrganisation(domain)
+	domainName := d != "" && strings.HasPrefix(org, d) // the organisation is the domain's name
+	if org != "" && !slices.Contains(lines, org) && !domainName {
+		// The organisation named from the text ("l'Institut national de la recherche
+		// scientifique (INRS)" for a signature "INRS, 385, rue Sherbrooke Est") says
+		// what it is as a signature line would; a name made of the domain (Itu Partners
+		// for itu-partners.org) says no more than the domain.
+		orgLine = len(lines)
+		lines = append(lines, org)
+	}
 	wordScore := map[string]int{}
 	wordWhy := map[string]string{}
 	fromLine := map[string]bool{} // words found in a short line, not a sentence
@@ -650,9 +674,14 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 					other = true
 				}
 			}
+			head := ""
+			if !long {
+				head = arabicHeadType(part)
+			}
 			for _, st := range v.stakeholders {
 				n, term := v.typeWords(st, part, ft)
-				if n == 0 || other && st.typ == store.StakeholderCivilSociety {
+				if n == 0 || other && st.typ == store.StakeholderCivilSociety && head != st.typ ||
+					head != "" && st.typ != head && st.typ != store.StakeholderInternationalO {
 					continue
 				}
 				w := 2
@@ -667,13 +696,15 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 					fromLine[st.typ] = true
 				}
 				if w > wordScore[st.typ] {
-					if wordScore[st.typ] == 0 {
+					if wordScore[st.typ] == 0 || i == orgLine {
 						where := "signature"
 						switch i {
 						case 0:
 							where = "name"
 						case 1:
 							where = "organisation header"
+						case orgLine:
+							where = "organisation"
 						}
 						if long {
 							wordWhy[st.typ] = where + " mentions " + quoteReason(term)
@@ -695,12 +726,21 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		score[typ] += n
 		why[typ] = append(why[typ], wordWhy[typ])
 	}
-	if typ := v.knownOrganisations[lettersOnly(org)]; typ != "" && score[typ] < 3 {
+	known := v.knownOrganisations[lettersOnly(org)]
+	if f := strings.Fields(org); known == "" && !domainName && len(f) >= 2 && len(f) <= 3 && len(lettersOnly(f[0])) >= 3 {
+		// "MTN Cameroon", "Orange Mali", "Vodafone Egypt": a group known in the field and
+		// the country of its branch.
+		known = v.knownOrganisations[lettersOnly(f[0])]
+	}
+	if typ := known; typ != "" && score[typ] < 3 {
 		add(typ, 3, "organisation "+quoteReason(org)+" (known)")
 	}
 	f := legalForm(org)
 	if f == "" && strings.HasSuffix(org, "公司") {
 		f = "公司"
+	}
+	if f == "" && strings.HasPrefix(org, "شركة ") {
+		f = "شركة"
 	}
 	if f != "" && score[store.StakeholderPrivateSector] < 2 {
 		// A company named with its legal form in the text ("… (Sahel Connect SARL)").
@@ -862,23 +902,32 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	}
 	if name != "" && v.isOrganisationLine(name, lt) {
 		if n, _ := v.jobTitles.countIn(lt.get(name)); n == 0 && !v.startsWithUnit(name) {
+			if full := fullerName(name, sig); full != "" {
+				// "Secretaría General CAN" signs "Secretaría General de la Comunidad Andina".
+				return shorten(full, 120)
+			}
 			return shorten(name, 120)
 		}
 	}
 	// Signatures end with the organisation: look from the bottom, at short
 	// lines that are not sentences or list items.
 	var candidates []string
+	var candidateAt []int // each candidate's index in sig
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := sig[i]
 		if n := utf8.RuneCountInString(line); n > 130 || n > 80 && !v.opensWithOrganisation(line, lt) ||
-			endsSentence(line) || listItemRE.MatchString(line) || isAddressLine(line) {
+			endsSentence(line) || listItemRE.MatchString(line) {
 			// A long line is a sentence, unless it opens with an organisation word: «Министерство
 			// по развитию информационных технологий и коммуникаций Республики Узбекистан».
 			continue
 		}
+		if line = nameBeforeAddress(line); line == "" {
+			continue
+		}
 		candidates = append(candidates, line)
+		candidateAt = append(candidateAt, i)
 	}
-	for _, line := range candidates {
+	for k, line := range candidates {
 		if !v.isOrganisationLine(line, lt) {
 			// "БГУИР, Минск", "MINTEL, Quito - Ecuador": initials that open a line name the
 			// organisation, spelt out when the text does.
@@ -888,6 +937,15 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 				}
 				return shorten(strings.Trim(lineSegments(line)[0], " \t,;-–—|"), 120)
 			}
+			// "исполнительный директор АПИК", "Coordinadora regional, REDMUTEC": initials
+			// after a job title name the organisation the text spells out.
+			if acr := trailingAcronym(line); acr != "" {
+				if n, _ := v.jobTitles.countIn(lt.get(line)); n > 0 {
+					if long := expandAcronym(fresh, acr); long != "" && !strings.EqualFold(long, acr) {
+						return shorten(long+" ("+acr+")", 120)
+					}
+				}
+			}
 			continue
 		}
 		parts := []string{line}
@@ -896,14 +954,49 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			// without one stays whole ("Universidad Andina, Cusco").
 			parts = lineSegments(line)
 		}
+		// A part without a title before one with it: "عميد كلية …، جامعة بيرزيت" is the
+		// university, "Professor at the University of Ghana" still the university.
+		titled := func(part string) bool {
+			n, _ := v.jobTitles.countIn(lt.get(part))
+			return n > 0
+		}
+		var plain, withTitle []string
+		for _, part := range parts {
+			if titled(part) {
+				withTitle = append(withTitle, part)
+			} else {
+				plain = append(plain, part)
+			}
+		}
+		parts = append(plain, withTitle...)
 		for _, part := range parts {
 			ft := lt.get(part)
 			if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(part, ft) {
 				continue
 			}
-			if v.isOrganisationLine(part, lt) {
-				return shorten(trimName(dropChineseUnit(v.dropUnit(part))), 120)
+			if !v.isOrganisationLine(part, lt) {
+				continue
 			}
+			if k+1 < len(candidates) && candidateAt[k+1] == candidateAt[k]-1 && v.isWholeGovernment(part, lt) {
+				// "政府資訊科技總監辦公室" above "香港特別行政區政府", "Office of the … / Government
+				// of …": the office inside the government is the organisation.
+				if office := v.governmentOffice(candidates[k+1]); office != "" {
+					return shorten(office, 120)
+				}
+			}
+			if titled(part) && isCyrillic(part) {
+				// «Начальник отдела Министерства цифрового развития»: the ministry, named
+				// in the nominative.
+				if org := russianOrganisation(strings.Fields(part)); org != "" {
+					return shorten(org, 120)
+				}
+			}
+			if titled(part) {
+				// "Coordinadora del Programa … de la Fundación Telefónica": the title is
+				// left out.
+				part = v.afterTitle(part, lt)
+			}
+			return shorten(trimName(dropChineseUnit(v.dropUnit(part))), 120)
 		}
 	}
 	domain := emailDomain(p.From.Email)
@@ -919,8 +1012,11 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	fromDomain := v.domainOrganisation(domain)
 	if fromDomain == "" {
 		// A personal address: whoever signs, signs for themselves, unless the text names
-		// their company with its legal form.
-		return shorten(companyInText(fresh), 120)
+		// their company with its legal form, or the organisation they hold a post in.
+		if org := companyInText(fresh); org != "" {
+			return shorten(org, 120)
+		}
+		return shorten(v.writerOrganisation(fresh, lt), 120)
 	}
 	named := ""
 	if _, head := v.sentenceSubject(fresh, lt); head != "" {
@@ -1014,18 +1110,68 @@ var bulkTLDs = wordSet(`top xyz click loan win bid icu buzz monster rest cyou cf
 
 // signatureLines returns the lines of the signature: those after "-- ", or
 // else the last lines of the new text, where people sign.
-func signatureLines(text, fresh string) []string {
+func (v *vocabulary) signatureLines(text, fresh string) []string {
 	lines := strings.Split(normalizeNewlines(text), "\n")
 	for i, l := range lines {
 		if isSignatureDelimiter(l) {
-			return nonEmpty(lines[i+1:], 8)
+			return nonEmpty(v.dropFields(lines[i+1:]), 8)
 		}
 	}
-	lines = nonEmpty(strings.Split(fresh, "\n"), -1)
+	lines = nonEmpty(v.dropFields(strings.Split(fresh, "\n")), -1)
 	if len(lines) > 8 {
 		lines = lines[len(lines)-8:]
 	}
 	return lines
+}
+
+// dropFields leaves out the lines that fill in a field of the message ("Titre : …",
+// "Coorganizan: ONU Mujeres Guatemala y la Universidad de San Carlos", "講者：…",
+// "Tel.: +41…"): a label of one to three words before a colon. They speak of a session
+// or a way to write, not of who signs. A field that names the organisation
+// ("Organisation : Afnic", «Организация: АПИК») keeps its value; a label that is an
+// organisation ("中国互联网协会：王明") keeps its line.
+func (v *vocabulary) dropFields(lines []string) []string {
+	out := lines[:0:0]
+	for _, l := range lines {
+		label, value, ok := cutField(l)
+		switch {
+		case ok && organisationFields[foldText(label)]:
+			out = append(out, value)
+		case !ok || v.namesOrganisation(label):
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// organisationFields are the labels of a field that names the sender's organisation,
+// folded.
+var organisationFields = map[string]bool{"organisation": true, "organization": true, "organisme": true,
+	"institution": true, "organización": true, "organizacion": true, "entidad": true, "institución": true,
+	"empresa": true, "société": true, "company": true, "организация": true, "учреждение": true,
+	"机构": true, "单位": true, "機構": true, "單位": true, "الجهة": true, "المؤسسة": true, "المنظمة": true}
+
+// cutField cuts a line "label: value" with a label of one to three words of letters
+// (dots and hyphens too) and a value after it.
+func cutField(line string) (label, value string, ok bool) {
+	line = strings.TrimSpace(line)
+	i := strings.IndexAny(line, ":：")
+	if i <= 0 {
+		return "", "", false
+	}
+	label = strings.TrimSpace(line[:i])
+	_, size := utf8.DecodeRuneInString(line[i:])
+	value = strings.TrimSpace(line[i+size:])
+	words := strings.Fields(label)
+	if value == "" || strings.HasPrefix(value, "//") || len(words) == 0 || len(words) > 3 || utf8.RuneCountInString(label) > 30 {
+		return "", "", false
+	}
+	for _, r := range label {
+		if !unicode.IsLetter(r) && !unicode.IsSpace(r) && r != '.' && r != '-' && r != '\'' {
+			return "", "", false
+		}
+	}
+	return label, value, true
 }
 
 func nonEmpty(lines []string, n int) []string {

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -77,6 +78,13 @@ type evidence struct {
 	// «научный сотрудник»): when nothing else tells the sender's type, a signature
 	// line with one says academia.
 	researchTitles termList
+	// wholeGovernment are the words of a government as a whole ("Government of …",
+	// «Правительство …», "香港特別行政區政府"); governmentOffices the words an office inside
+	// one opens with ("Office of the …", «Управление …», «مكتب …»).
+	wholeGovernment, governmentOffices termList
+	// prizeNotices are the words of a notice that the reader has won a prize or a lottery:
+	// a fraud that speaks for no organisation, whatever its domain or signature says.
+	prizeNotices termList
 	// knownOrganisations are the stakeholder types of organisations well known in the
 	// consultation's field, by the name part of their domain or their name written
 	// without spaces ("yandexteam", "laquadraturedunet").
@@ -175,6 +183,13 @@ func (v *vocabulary) newEvidence() {
 		"for your information", "pour information", "para su información", "к сведению", "для информации", "供参考",
 		"les comparto", "we share", "informe", "report",
 	)
+	v.wholeGovernment = v.list("government", "gouvernement", "gobierno", "правительств*", "政府", "حكومة", "الحكومة")
+	v.governmentOffices = v.list("office of", "office for", "bureau", "department of", "directorate", "direction",
+		"dirección", "oficina", "secretaría", "subsecretaría", "управление", "департамент", "служба", "مكتب", "إدارة",
+		"دائرة")
+	v.prizeNotices = v.list("you have won", "you've won", "lottery", "claim your prize", "winning notification",
+		"vous avez gagné", "loterie", "réclamer votre gain", "usted ha ganado", "ha resultado ganador", "lotería", "usted ha sido premiado",
+		"вы выиграли", "лотере*", "ваш выигрыш", "中奖", "中獎", "彩票", "لقد ربحت", "ربحت جائزة", "فاز في السحب", "اليانصيب")
 	v.strongNotice = v.list(
 		"out of the office", "i am out of office", "away from the office", "on leave until", "limited access to email",
 		"limited access to my email", "unsubscribe", "remove me from", "remove my address", "remove my email",
@@ -242,6 +257,13 @@ func (v *vocabulary) newEvidence() {
 		"catedrática", "научн* сотрудник*", "باحث",
 		"ambassador", "ambassadeur", "ambassadrice", "embajador", "inspecteur", "inspector", "analyst", "analyste",
 		"sales", "policy", "communications officer", "editor", "rédacteur", "journalist",
+		"professeure", "chercheure", "rectora", "rector", "recteur", "rectrice", "decano", "decana", "doyen", "doyenne",
+		"jefe", "jefa", "vicepresidente", "vicepresidenta", "vice-président", "vice-présidente", "vice president",
+		"founder", "co-founder", "cofounder", "fondateur", "fondatrice", "cofondateur", "cofondatrice", "fundador", "fundadora",
+		"cofundador", "cofundadora", "head", "lead", "deputy", "directeur général", "directora general", "director general",
+		"помощник*", "эксперт*", "координатор*", "ректор*", "декан*", "глава", "ведущий специалист", "исполнительн* директор*",
+		"總監", "總裁", "总裁", "董事长", "董事長", "處長", "局長", "司長", "秘書長", "研究員", "工程師", "專員", "专员", "首席",
+		"نائب", "الأمين العام", "مسؤول", "خبير", "منسقة", "عميد", "associée",
 		"директор*", "руководител*", "начальник*", "менеджер*", "специалист*", "советник*", "председател*", "инженер*",
 		"заместител*", "второй секретарь", "первый секретарь", "профессор*", "доцент*", "главный редактор",
 		"主任", "经理", "經理", "司长", "处长", "局长", "教授", "研究员", "秘书长", "总监", "工程师",
@@ -273,7 +295,7 @@ func (v *vocabulary) newEvidence() {
 		"пао", "ооо", "оао", "зао", "ао", "有限公司", "股份有限公司", "شركة")
 	v.governmentBodies = v.list("ministry", "ministère", "ministerio", "министерств*", "وزارة", "embassy", "ambassade", "embajada", "permanent mission",
 		"mission permanente", "misión permanente", "постоянн* представительств*", "agency", "agence", "agencia", "агентств*",
-		"federal office", "office fédéral")
+		"federal office", "office fédéral", "سلطة", "ديوان", "مديرية", "هيئة", "superintendencia")
 	v.ngoForms = v.list("non-governmental organi*", "nongovernmental organi*", "non-profit organi*", "nonprofit organi*",
 		"organisation non gouvernementale", "organisation non-gouvernementale", "association loi 1901",
 		"organización no gubernamental", "organización sin fines de lucro", "asociación civil",
@@ -302,6 +324,10 @@ func (v *vocabulary) newEvidence() {
 	v.knownOrganisations = map[string]string{}
 	for typ, names := range map[string]string{
 		store.StakeholderPrivateSector: `huawei zte tencent alibaba alibabagroup baidu bytedance xiaomi lenovo chinamobile
+		inwi djezzy mobilis algerietelecom tunisietelecom sudatel moovafrica telma africell expresso
+		antel cantv viettel vnpt telkomsel indosat axiata maxis celcom pldt grameenphone banglalink ufone ptcl
+		roshan kcell kazakhtelecom uzbektelecom ucell megacom turkcell turktelekom mobily asiacell korek jawwal
+		paltel ogero yemenmobile ethiotelecom telkomkenya zamtel libyana almadar camtel nexttel
 		chinatelecom chinaunicom microsoft google apple meta facebook amazon ibm cisco intel qualcomm ericsson nokia
 		orange vodafone telefonica deutschetelekom telekom bt swisscom proximus kpn telenor telia mtn safaricom
 		airtel bhartiairtel vodacom sonatel maroctelecom ooredoo etisalat eand stc zain du batelco omantel
@@ -328,7 +354,11 @@ func (v *vocabulary) newEvidence() {
 	v.governmentDomains = wordSet(`ofcom.org.uk arcep.fr admin.ch gc.ca bundesnetzagentur.de agcom.it cnmc.es
 	ancom.ro rtr.at bipt.be acma.gov.au ictqatar.qa anrt.ma inpt.ma ntra.gov.eg citc.gov.sa cra.gov.qa
 	trai.gov.in ncc.gov.ng ca.go.ke ucc.co.ug icasa.org.za nca.org.gh crc.gov.co ift.org.mx subtel.cl enacom.gob.ar
-	anatel.gov.br osiptel.gob.pe conatel.gob.ve`)
+	anatel.gov.br osiptel.gob.pe conatel.gob.ve
+	bund.de fgov.be gouv.qc.ca nic.in minsvyaz.ru artci.ci arcep.bj arcep.bf arcep.tg artp.sn arpce.dz arpt.dz
+	intt.tn inpt.tn citra.gov.kw tra.org.bh bocra.org.bw macra.org.mw zicta.zm rura.rw tcra.go.tz ura.go.ug
+	arcotel.gob.ec att.gob.bo sutel.go.cr ursec.gub.uy indotel.gob.do asep.gob.pa siget.gob.sv telcor.gob.ni
+	crcom.gov.co mintic.gov.co arcep.ne arpce.cg arpt.gn artel.ml ptr.ru rkn.gov.ru`)
 	for _, d := range strings.Fields(`un.org unesco.org undp.org unctad.org fao.org unep.org unwomen.org wfp.org
 	ilo.org intracen.org unodc.org unicef.org unido.org unitar.org unhcr.org uneca.org unescap.org cepal.org
 	unece.org unfpa.org ifad.org iaea.org worldbank.org oecd.org europa.eu unu.edu unops.org who.int wipo.int
@@ -545,14 +575,126 @@ func (v *vocabulary) opensWithOrganisation(line string, lt lineTerms) bool {
 	return v.isOrganisationLine(strings.Join(words, " "), lt)
 }
 
-// isAddressLine reports whether a signature line is a postal address: it opens with a
-// number ("3 United Nations Plaza") or a post box.
+// isAddressLine reports whether a signature line is a postal address or a company's
+// registration: it opens with a number ("3 United Nations Plaza"), a post box or a
+// street ("Rambla República de México 6125", «ул. Тверская, 7»), holds a number beside
+// a street word ("INRS, 385, rue Sherbrooke Est", "香港添馬添美道2號"), or gives a
+// registration ("Company no. 10457789, registered in England and Wales", "RCS Paris
+// B 123 456 789", «ИНН 7701234567»).
 func isAddressLine(line string) bool {
-	first, _ := utf8.DecodeRuneInString(strings.TrimSpace(line))
+	line = strings.TrimSpace(line)
+	first, _ := utf8.DecodeRuneInString(line)
 	f := foldText(line)
-	return unicode.IsDigit(first) || strings.HasPrefix(f, "p.o. box") || strings.HasPrefix(f, "po box") ||
-		strings.HasPrefix(f, "b.p.") || strings.HasPrefix(f, "bp ") || strings.HasPrefix(f, "apartado")
+	if unicode.IsDigit(first) || strings.HasPrefix(f, "p.o. box") || strings.HasPrefix(f, "po box") ||
+		strings.HasPrefix(f, "b.p.") || strings.HasPrefix(f, "bp ") || strings.HasPrefix(f, "apartado") {
+		return true
+	}
+	words := strings.FieldsFunc(f, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",;()", r) })
+	if len(words) > 0 && streetWords[words[0]] && len(words) > 1 {
+		return true
+	}
+	digits := strings.IndexFunc(line, unicode.IsDigit) >= 0
+	for i, w := range words {
+		switch {
+		case registrationWords[w]:
+			return true
+		case i+1 < len(words) && registrationPairs[w+" "+words[i+1]]:
+			return true
+		case digits && streetWords[w] && i > 0:
+			return true
+		}
+	}
+	return digits && hanAddressRE.MatchString(line)
 }
+
+// arabicHeads are the nouns an Arabic name of an organisation opens with, and the type
+// they make it: the words after them are the name ("مؤسسة حلول للتنمية" is a foundation
+// whatever "حلول", solutions, says; "شركة نبض للحلول الرقمية" a company; «اتصالات
+// المغرب» an operator). Alone in a name, such a noun is the type's word.
+var arabicHeads = map[string]string{
+	"شركة": store.StakeholderPrivateSector, "الشركة": store.StakeholderPrivateSector,
+	"مجموعة": store.StakeholderPrivateSector, "اتصالات": store.StakeholderPrivateSector,
+	"مؤسسة": store.StakeholderCivilSociety, "جمعية": store.StakeholderCivilSociety, "الجمعية": store.StakeholderCivilSociety,
+	"شبكة": store.StakeholderCivilSociety, "الشبكة": store.StakeholderCivilSociety, "مبادرة": store.StakeholderCivilSociety,
+	"وزارة": store.StakeholderGovernment, "هيئة": store.StakeholderGovernment, "الهيئة": store.StakeholderGovernment,
+	"سلطة": store.StakeholderGovernment, "بلدية": store.StakeholderGovernment, "سفارة": store.StakeholderGovernment,
+	"الوكالة": store.StakeholderGovernment, "وكالة": store.StakeholderGovernment,
+	"جامعة": store.StakeholderAcademia, "الجامعة": store.StakeholderAcademia, "كلية": store.StakeholderAcademia,
+	"معهد": store.StakeholderAcademia, "المعهد": store.StakeholderAcademia,
+}
+
+// arabicHeadType is the stakeholder type of the noun an Arabic name opens with, or "".
+func arabicHeadType(part string) string {
+	first, _, _ := strings.Cut(strings.TrimSpace(part), " ")
+	return arabicHeads[first]
+}
+
+// isWholeGovernment reports whether a signature part names a government as a whole:
+// a word of government and none of a ministry, an agency or an office inside it.
+func (v *vocabulary) isWholeGovernment(part string, lt lineTerms) bool {
+	ft := lt.get(part)
+	if n, _ := v.wholeGovernment.countIn(ft); n == 0 {
+		return false
+	}
+	n, _ := v.governmentBodies.countIn(ft)
+	return n == 0 && v.governmentOffice(part) == ""
+}
+
+// governmentOffice returns a signature line when it names an office inside a
+// government: it opens with an office word ("Office of the Government Chief Information
+// Officer", «Управление делами …») or, in Chinese, ends with one
+// ("政府資訊科技總監辦公室", "通讯管理局"); else "".
+func (v *vocabulary) governmentOffice(line string) string {
+	line = strings.TrimSpace(line)
+	if utf8.RuneCountInString(line) > 80 || endsSentence(line) {
+		return ""
+	}
+	if v.governmentOffices.openingOf(foldText(line)) != "" {
+		return trimName(line)
+	}
+	for _, end := range []string{"办公室", "辦公室", "管理局", "总局", "總局", "局", "署", "处", "處", "司"} {
+		if strings.HasSuffix(line, end) && utf8.RuneCountInString(line) > utf8.RuneCountInString(end)+1 &&
+			strings.IndexFunc(line, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) < 0 {
+			return line
+		}
+	}
+	return ""
+}
+
+// nameBeforeAddress is what a signature line says before its address: "TechPolicy
+// Weekly" of "TechPolicy Weekly, 27 Old Street, London", "INRS" of "INRS, 385, rue
+// Sherbrooke Est"; "" when the line opens with the address, and the line itself when it
+// holds none.
+func nameBeforeAddress(line string) string {
+	if !isAddressLine(line) {
+		return line
+	}
+	var name []string
+	for _, seg := range lineSegments(line) {
+		if isAddressLine(seg) {
+			break
+		}
+		name = append(name, seg)
+	}
+	return strings.Join(name, ", ")
+}
+
+// streetWords name a street, a building or a post box in the six languages (and
+// German), folded; registrationWords and registrationPairs the registers a company's
+// number is in.
+var (
+	streetWords = wordSet(`rue avenue av. av boulevard bd bd. chemin route impasse allée quai immeuble
+	calle avenida avda. rambla paseo carrera plaza pasaje camino edificio jirón
+	street road rd. rd lane drive suite floor building
+	ул. улица просп. проспект пр-т пер. переулок шоссе наб. набережная б-р бульвар д. дом офис
+	straße strasse str.
+	شارع طريق ص.ب مبنى`)
+	registrationWords = wordSet(`siret siren rcs ninea rccm vat cif nif ruc rut cnpj registered immatriculée immatriculé
+	огрн огрнип инн кпп бин иин унп`)
+	registrationPairs = map[string]bool{"company no.": true, "company no": true, "company number": true,
+		"registro mercantil": true, "n° tva": true, "registration no.": true, "registration number": true}
+	hanAddressRE = regexp.MustCompile(`[路道街巷]\s*\d+\s*[號号]|\d+\s*[號号]\s*\S*[樓楼層层室座]|\d+\s*[樓楼]`)
+)
 
 // leadingAcronym returns the initials a signature line opens with ("БГУИР, Минск",
 // "MINTEL, Quito - Ecuador", «ГКИТС Кыргызской Республики»): three to eight capitals,
@@ -575,6 +717,16 @@ func leadingAcronym(line string) string {
 		return ""
 	}
 	return w
+}
+
+// trailingAcronym returns the initials a short signature line ends with
+// ("исполнительный директор АПИК"), by leadingAcronym's rules, or "".
+func trailingAcronym(line string) string {
+	words := strings.FieldsFunc(line, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",;|–—", r) })
+	if len(words) < 2 || len(words) > 6 {
+		return ""
+	}
+	return leadingAcronym(words[len(words)-1])
 }
 
 // expandAcronym finds in a text the name that an acronym abbreviates: the words before
@@ -609,12 +761,22 @@ func expandAcronym(text, acr string) string {
 	words := strings.Fields(text)
 	n := utf8.RuneCountInString(want)
 	for i := range words {
+		for _, el := range []string{"l'", "d'", "l’", "d’"} {
+			// "l'Institut national de la recherche scientifique": the article is no
+			// part of the name.
+			if rest, ok := strings.CutPrefix(words[i], el); ok && startsUpper(rest) {
+				words[i] = rest
+			}
+		}
 		if !startsUpper(words[i]) {
 			continue
 		}
 		for j := i + n; j <= min(len(words), i+2*n); j++ {
 			name := strings.Trim(strings.Join(words[i:j], " "), ",;:.«»\"")
 			if got := initials(name); got == want {
+				if first, rest, ok := strings.Cut(name, " "); ok && isAnyOf(foldText(first), "le", "la", "les", "el", "los", "las", "the") {
+					return rest // "Le Laboratoire …" opens a sentence
+				}
 				return name
 			} else if len(got) > len(want) {
 				break
@@ -625,7 +787,9 @@ func expandAcronym(text, acr string) string {
 }
 
 // governmentDomain says whether a domain has the shape of a government's: .gov, .mil,
-// gov.xx, gouv.xx, gob.xx, go.xx, or is in the list of government bodies elsewhere.
+// gov.xx, gouv.xx, gob.xx, gub.xx, go.xx (or one of them under a province's name:
+// gouv.qc.ca), or is in the list of government bodies elsewhere (regulators on their
+// country's domain, bund.de).
 func (v *vocabulary) governmentDomain(domain string) (bool, string) {
 	labels := strings.Split(domain, ".")
 	tld := labels[len(labels)-1]
@@ -633,8 +797,14 @@ func (v *vocabulary) governmentDomain(domain string) (bool, string) {
 		return true, "." + tld
 	}
 	if len(labels) >= 3 && len(tld) == 2 {
-		if sld := labels[len(labels)-2]; isAnyOf(sld, "gov", "gouv", "gob", "go", "govt", "gv", "mil", "gc") {
+		if sld := labels[len(labels)-2]; isAnyOf(sld, "gov", "gouv", "gob", "gub", "go", "govt", "gv", "mil", "gc") {
 			return true, sld + "." + tld
+		}
+		for _, l := range labels[1 : len(labels)-2] {
+			// A province's or a state's government under the country: "…gouv.qc.ca".
+			if isAnyOf(l, "gov", "gouv", "gob", "gub", "govt") {
+				return true, l + "…" + tld
+			}
 		}
 	}
 	if v.governmentDomains[domain] || hasParentIn(domain, v.governmentDomains) {
@@ -692,6 +862,11 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"национальн* агентств*", "федеральн* служб*", "представительств*", "роскомнадзор",
 			"国家", "总局", "管理局", "特别行政区", "特別行政區", "郵電局", "邮电局", "部长", "国务院",
 			"الهيئة العامة", "هيئة تنظيم", "وزارة", "الحكومة",
+			// regulators, authorities and offices of the state
+			"superintendencia", "ente regulador", "organismo regulador", "comisión de regulación", "office national",
+			"établissement public", "national regulatory", "регулятор*", "национальн* комисси*", "监管局", "监督管理",
+			"фгбу", "фгку", "фку", "гбу", "гку", "мбу", "мку", // Russian state institutions' forms
+			"سلطة", "الجهاز القومي", "الجهاز المركزي", "ديوان", "مديرية", "المديرية العامة", "الإدارة العامة",
 			"agency", "agence", "agencia", "агентств*", "وكالة", "الوكالة", "государственн* комитет*", "государственн* служб*",
 			"central bank", "banque centrale", "banco central", "центральн* банк*", "中央银行", "人民银行", "البنك المركزي",
 			"municipality", "city council", "mairie", "municipalité", "municipalidad", "alcaldía", "ayuntamiento", "мэри*",
@@ -712,8 +887,15 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"мгу", "спбгу", "ниу", "вшэ", "科学院", "中国科学院", "研究中心", "الجامعة", "كلية",
 			"tecnológico de", "instituto tecnológico", "politécnico", "politecnico", "кафедр*", "факультет*", "вуз*",
 			"laboratoire", "laboratorio", "лаборатори*", "hochschule", "grande école", "实验室", "高校", "学会",
-			"مركز بحوث", "مركز أبحاث", "مركز الدراسات", "مركز البحوث"},
-		store.StakeholderCivilSociety: {"society", "réseau", "asociación", "associação", "fundação", "ано",
+			"مركز بحوث", "مركز أبحاث", "مركز الدراسات", "مركز البحوث", "مركز البحث", "مركز بحث", "مركز الأبحاث",
+			"centro de investigaciones", "научно-исследовательск*", "研究中心",
+			// the internet's technical community: registries of names and numbers, exchange points
+			"nommage internet", "noms de domaine", "domain names", "domain name registry", "nombres de dominio",
+			"доменн* имен*", "域名", "أسماء النطاقات", "internet exchange point", "point d'échange internet",
+			"punto de intercambio de internet", "точка обмена трафиком", "network operators group",
+			"网络信息中心", "網路資訊中心", "網絡資訊中心",
+			"фгбоу", "фгаоу", "гбоу", "гаоу", "ано во", "чоу во"}, // Russian schools' and universities' forms
+		store.StakeholderCivilSociety: {"نقابة", "رابطة", "society", "réseau", "asociación", "associação", "fundação", "ано",
 			"автономн* некоммерческ*", "movement", "mouvement", "movimiento", "движени*",
 			"联合会", "促进会", "研究会", "志愿者", "الشبكة العربية", "الجمعية", "مؤسسة", "منظمة",
 			"обществ*", "благотворительн*", "initiative", "iniciativa", "collective", "collectif", "colectivo",
@@ -727,7 +909,13 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"акционерн* обществ*", "бюро переводов", "оператор* связи", "运营商",
 			// the words a company's name takes
 			"compagnie", "enterprise*", "firm", "startup", "start-up", "holding", "consulting",
-			"empresa", "compañía", "consultora", "группа компаний", "корпораци*", "холдинг*", "企业", "科技有限公司", "股份公司", "شركة"},
+			"empresa", "compañía", "consultora", "группа компаний", "корпораци*", "холдинг*", "企业", "科技有限公司", "股份公司", "شركة",
+			// consultancies, studios and the words of a company's trade
+			"consultoría", "consultores", "cabinet de conseil", "консалтинг*", "консалтингов*", "咨询公司", "諮詢公司",
+			"للاستشارات", "استشارات", "studio", "studios", "студи*", "ستوديو", "استوديو", "工作室",
+			"حلول", "الحلول", "للحلول", "للتقنية", "للتكنولوجيا", "للبرمجيات",
+			"advisory", "associates", "chamber of commerce", "chambre de commerce", "cámara de comercio",
+			"торгово-промышленн* палат*", "商会", "غرفة التجارة", "غرفة تجارة"},
 	}
 }
 
@@ -805,6 +993,9 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 		if len(words) < 4 || listItemRE.MatchString(sentence) || isAnyOf(foldText(words[0]), "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
 			"nuestro", "nuestros", "mi", "наш", "наша", "наше", "мой", "моя", "этот", "эта") {
 			continue // a signature line, not a sentence; "Our university" names nobody
+		}
+		if c, _ := v.jobTitles.countIn(lt.get(words[0])); c > 0 {
+			continue // a title ("Head of Regulatory Affairs"), not a sentence's subject
 		}
 		for n := 1; n <= min(5, len(words)-1); n++ {
 			head := strings.Join(words[:n], " ")
@@ -884,14 +1075,25 @@ func isCyrillic(s string) bool {
 	return unicode.Is(unicode.Cyrillic, r)
 }
 
-// lastSignatureName is the last line of a signature when it may be the name of an
-// organisation: short, one part (no commas or bars), not a sentence, no address,
+// trailingInitialsRE cuts a name from the initials in brackets after it.
+var trailingInitialsRE = regexp.MustCompile(`^(.+?)\s*\(([A-ZА-Я][A-Za-zА-Яа-я0-9&-]{1,11})\)$`)
+
+// lastSignatureName is the last line of a signature, the address under it aside, when
+// it may be the name of an organisation: short, one part (no commas or bars), not a sentence, no address,
 // number or job title, not a closing, and sharing no word with the sender's name.
 func (v *vocabulary) lastSignatureName(sig []string, sender string, lt lineTerms) string {
+	for len(sig) > 0 && isAddressLine(sig[len(sig)-1]) {
+		sig = sig[:len(sig)-1] // the address under the name
+	}
 	if len(sig) < 2 {
 		return ""
 	}
-	line := strings.TrimSpace(sig[len(sig)-1])
+	whole := strings.TrimSpace(sig[len(sig)-1])
+	line := whole
+	if m := trailingInitialsRE.FindStringSubmatch(line); m != nil && strings.HasPrefix(initials(m[1]), foldText(m[2])[:1]) {
+		// "Cámara Argentina de Internet (CABASE)": a name and its initials.
+		line = strings.TrimSpace(m[1])
+	}
 	n := utf8.RuneCountInString(line)
 	if n < 3 || n > 60 || endsSentence(line) || listItemRE.MatchString(line) || len(lineSegments(line)) != 1 ||
 		strings.ContainsAny(line, "@:/0123456789+()") {
@@ -932,7 +1134,7 @@ func (v *vocabulary) lastSignatureName(sig []string, sender string, lt lineTerms
 			return ""
 		}
 	}
-	return line
+	return whole
 }
 
 // initials are the first letters, folded, of the words of a name that are not
@@ -966,9 +1168,18 @@ func startsUpper(w string) bool {
 // «Евразийский банк развития», "亚洲基础设施投资银行").
 func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) (int, string) {
 	n, term := st.terms.distinctIn(ft)
+	if n == 0 && arabicHeadType(part) == st.typ {
+		// «اتصالات المغرب»: the noun an Arabic name opens with says what it is.
+		n, term = 1, strings.Fields(part)[0]
+	}
 	switch st.typ {
 	case store.StakeholderPrivateSector:
 		if f := legalForm(part); f != "" {
+			if n == 0 {
+				term = f
+			}
+			n++
+		} else if f := consultancyName(part); f != "" {
 			if n == 0 {
 				term = f
 			}
@@ -998,13 +1209,30 @@ func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) 
 	return n, term
 }
 
+// consultancyName returns the word a consultancy's name ends with, as written
+// ("Tactis Conseil", "Sahel Conseils", "Andes Consultores"), or "": in a name of two
+// words or more that does not open with it, so that "Conseil régional" stays a council.
+func consultancyName(part string) string {
+	words := strings.Fields(strings.Trim(part, " \t,;.()"))
+	if len(words) < 2 {
+		return ""
+	}
+	last := words[len(words)-1]
+	if isAnyOf(last, "Conseil", "Conseils", "Consultores", "Consultants", "Consulting", "Consultoría", "Consultoria", "Advisory") &&
+		startsUpper(words[0]) && !isAnyOf(words[0], "Conseil", "Consejo") {
+		return last
+	}
+	return ""
+}
+
 // legalFormWords are companies' legal forms as they are written, matched with their
 // case: in lower case, "sa", "as", "ag" or "se" are words of every text. The forms
 // written first ("PT Telkom", «АО "…"») are in legalFormFirst.
 var (
 	legalFormWords = wordSet(`SA S.A. S.A AG SL S.L. SAS S.A.S. SARL Sàrl S.à.r.l. SRL S.R.L. Srl S.r.l. SpA S.p.A.
 	BV B.V. NV N.V. AB Oy Oyj ASA A/S ApS GmbH Ltd Ltd. Ltda Ltda. LLC L.L.C. LLP Inc Inc. Corp Corp. Co. PLC plc
-	Pty Tbk Bhd K.K. Lda Lda. SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.`)
+	Pty Tbk Bhd K.K. Lda Lda. SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.
+	SPA SAU S.A.U. EURL SASU S.A.S.U. SNC S.A.E. SAE SAOG SAOC QSC Q.S.C. W.L.L. WLL KSC K.S.C. BSC B.S.C. PJSC. SAL S.A.L.`)
 	legalFormFirst = wordSet(`PT ООО АО ПАО ЗАО ОАО ТОО`)
 )
 
@@ -1015,6 +1243,9 @@ var (
 // quoted name after a form written first; "" when none.
 func companyInText(text string) string {
 	if name := chineseCompanyInText(text); name != "" {
+		return name
+	}
+	if name := arabicCompanyInText(text); name != "" {
 		return name
 	}
 	words := strings.Fields(text)
@@ -1080,6 +1311,38 @@ func chineseCompanyInText(text string) string {
 	}
 	return ""
 }
+
+// arabicCompanyInText returns the company an Arabic text names after the word شركة
+// ("نحن شركة نبض للحلول الرقمية، شركة ناشئة" names شركة نبض للحلول الرقمية): up to five
+// words, to punctuation; "" when none, or when what follows describes a company
+// («شركة ناشئة», a start-up) rather than names one.
+func arabicCompanyInText(text string) string {
+	words := strings.Fields(text)
+	for i, w := range words {
+		if w != "شركة" || i+1 == len(words) {
+			continue
+		}
+		var name []string
+		for _, n := range words[i+1 : min(len(words), i+6)] {
+			core := strings.TrimRight(n, "،,.:;!؟?)")
+			if core != "" && !strings.ContainsAny(core, "(\"«") {
+				name = append(name, core)
+			}
+			if core != n || core == "" {
+				break
+			}
+		}
+		if len(name) == 0 || arabicCompanyWords[name[0]] {
+			continue
+		}
+		return "شركة " + strings.Join(name, " ")
+	}
+	return ""
+}
+
+// arabicCompanyWords are the words after شركة that describe a company, not name it.
+var arabicCompanyWords = wordSet(`ناشئة صغيرة كبيرة متوسطة خاصة عامة تعمل متخصصة رائدة محلية عالمية وطنية
+	أن التي الذي في من هي واحدة`)
 
 // civilFormWords are the legal forms of associations and foundations as they are
 // written ("ASBL", "e.V.", "A.C."); civilFormFirst the ones written first («ОФ "…"»,
@@ -1152,7 +1415,7 @@ func nextToken(s *string, sep func(rune) bool) (string, bool) {
 }
 
 // chineseUnits are the departments a Chinese sender's name may end with.
-var chineseUnits = []string{"国际传播部", "传播部", "公关部", "公共事务部", "对外关系部", "国际合作部", "国际合作司",
+var chineseUnits = []string{"国际合作处", "國際合作處", "国际传播部", "传播部", "公关部", "公共事务部", "对外关系部", "国际合作部", "国际合作司",
 	"国际部", "市场部", "品牌部", "新闻中心", "新闻办公室", "办公室", "对外联络部", "国际交流部", "外事处", "外事办公室",
 	"國際傳播部", "公關部", "公共事務部", "對外關係部", "國際合作部", "國際部", "市場部", "新聞中心", "辦公室"}
 
@@ -1213,4 +1476,300 @@ func dropChineseUnit(s string) string {
 		}
 	}
 	return s
+}
+
+// russianHeads are the nouns that head a Russian organisation's name, in the genitive a
+// title puts them in («помощник депутата Государственной Думы»), with their nominative
+// and gender (f, m, n).
+var russianHeads = map[string]struct {
+	nom    string
+	gender byte
+}{
+	"министерства": {"министерство", 'n'}, "агентства": {"агентство", 'n'}, "представительства": {"представительство", 'n'},
+	"правительства": {"правительство", 'n'}, "управления": {"управление", 'n'}, "объединения": {"объединение", 'n'},
+	"университета": {"университет", 'm'}, "института": {"институт", 'm'}, "комитета": {"комитет", 'm'},
+	"фонда": {"фонд", 'm'}, "центра": {"центр", 'm'}, "союза": {"союз", 'm'}, "департамента": {"департамент", 'm'},
+	"банка": {"банк", 'm'}, "совета": {"совет", 'm'}, "аппарата": {"аппарат", 'm'},
+	"ассоциации": {"ассоциация", 'f'}, "думы": {"дума", 'f'}, "службы": {"служба", 'f'}, "администрации": {"администрация", 'f'},
+	"палаты": {"палата", 'f'}, "академии": {"академия", 'f'}, "компании": {"компания", 'f'}, "корпорации": {"корпорация", 'f'},
+	"организации": {"организация", 'f'}, "комиссии": {"комиссия", 'f'}, "мэрии": {"мэрия", 'f'}, "инспекции": {"инспекция", 'f'},
+}
+
+// russianOrganisation finds in words (a title and what follows it) the organisation a
+// Russian title puts in the genitive, and names it in the nominative: «Начальник отдела
+// Министерства цифрового развития» is «Министерство цифрового развития», «помощник
+// депутата Государственной Думы» «Государственная Дума». The words after the head are in
+// the genitive in both and stay, up to a comma; "" when no head follows a first word.
+func russianOrganisation(words []string) string {
+	for k := 1; k < len(words); k++ {
+		word := strings.TrimRight(words[k], ",;.")
+		head, ok := russianHeads[strings.ToLower(word)]
+		if !ok {
+			continue
+		}
+		j := k
+		for j > 0 && j > k-3 && russianGenitiveAdjective(words[j-1]) {
+			j--
+		}
+		out := make([]string, 0, k-j+8)
+		for _, a := range words[j:k] {
+			out = append(out, russianNominativeAdjective(a, head.gender))
+		}
+		nom := head.nom
+		if r, _ := utf8.DecodeRuneInString(word); unicode.IsUpper(r) {
+			_, size := utf8.DecodeRuneInString(nom)
+			nom = string(r) + nom[size:]
+		}
+		out = append(out, nom)
+		if word == words[k] {
+			for _, w := range words[k+1 : min(len(words), k+9)] {
+				core := strings.TrimRight(w, ",;.:")
+				out = append(out, core)
+				if core != w {
+					break
+				}
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	return ""
+}
+
+func russianGenitiveAdjective(w string) bool {
+	w = strings.ToLower(w)
+	if !isCyrillic(w) || utf8.RuneCountInString(w) < 5 {
+		return false
+	}
+	for _, end := range []string{"ой", "ого", "его", "ей"} {
+		if strings.HasSuffix(w, end) {
+			return true
+		}
+	}
+	return false
+}
+
+// russianNominativeAdjective puts an adjective in the genitive back in the nominative of
+// a noun's gender: «Государственной» (f) is «Государственная», «Российского» (m)
+// «Российский», «Национального» (n) «Национальное».
+func russianNominativeAdjective(w string, gender byte) string {
+	soft := func(stem string) bool {
+		for _, c := range []string{"к", "г", "х", "ж", "ш", "ч", "щ"} {
+			if strings.HasSuffix(stem, c) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case strings.HasSuffix(w, "ой") && gender == 'f':
+		return strings.TrimSuffix(w, "ой") + "ая"
+	case strings.HasSuffix(w, "ей") && gender == 'f':
+		return strings.TrimSuffix(w, "ей") + "яя"
+	case strings.HasSuffix(w, "ого"):
+		stem := strings.TrimSuffix(w, "ого")
+		switch {
+		case gender == 'n':
+			return stem + "ое"
+		case soft(stem):
+			return stem + "ий"
+		}
+		return stem + "ый"
+	case strings.HasSuffix(w, "его"):
+		stem := strings.TrimSuffix(w, "его")
+		if gender == 'n' {
+			return stem + "ее"
+		}
+		return stem + "ий"
+	}
+	return w
+}
+
+// writerOrganisation finds the organisation a writer from a personal address gives with
+// their position in a sentence of their own: «я помощник депутата Государственной Думы»
+// names the Государственная Дума, "I am an adviser at the Ministry of Digital Economy"
+// the ministry. It takes a first person, a job title and a government's, an academic
+// or an international organisation's word; "" when no sentence has them.
+func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
+	if org := v.writerOrganisationHan(text, lt); org != "" {
+		return org
+	}
+	sentences := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n؟", r) })
+	for _, sentence := range sentences {
+		words := strings.Fields(sentence)
+		if len(words) < 3 || len(words) > 40 {
+			continue
+		}
+		// The first person opens the sentence, or follows a greeting: «Добрый день, я …».
+		at := -1
+		for i, w := range words[:min(len(words), 5)] {
+			if isAnyOf(foldText(strings.Trim(w, ",،")), "я", "i", "i'm", "je", "soy", "trabajo", "أنا", "انا", "أعمل", "اعمل") {
+				at = i
+				break
+			}
+		}
+		if at < 0 || at > 0 && !strings.HasSuffix(words[at-1], ",") && !strings.HasSuffix(words[at-1], "،") {
+			continue
+		}
+		words = words[at:]
+		if len(words) < 3 {
+			continue
+		}
+		// "I work at", «أعمل في», "trabajo en" say a post without a title.
+		works := isAnyOf(foldText(words[0]), "trabajo", "أعمل", "اعمل") || isAnyOf(foldText(words[1]), "work", "travaille")
+		if n, _ := v.jobTitles.countIn(lt.get(sentence)); n == 0 && (!works || isCyrillic(words[0])) {
+			continue
+		}
+		if isCyrillic(words[0]) {
+			if org := russianOrganisation(words[1:]); org != "" {
+				return org
+			}
+			continue
+		}
+		if isArabicWord(words[0]) {
+			// «أنا مستشار في وزارة الاقتصاد الرقمي»: from the noun a name opens with, to
+			// punctuation.
+			for m := 1; m < len(words); m++ {
+				typ := arabicHeadType(words[m])
+				if typ == "" || typ == store.StakeholderPrivateSector || typ == store.StakeholderCivilSociety {
+					continue
+				}
+				var name []string
+				for _, w := range words[m:min(len(words), m+7)] {
+					core := strings.TrimRight(w, "،,;:")
+					name = append(name, core)
+					if core != w {
+						break
+					}
+				}
+				return strings.Join(name, " ")
+			}
+			continue
+		}
+		upper := func(w string) bool {
+			for _, el := range []string{"l'", "d'", "l’", "d’"} {
+				w = strings.TrimPrefix(w, el)
+			}
+			return startsUpper(w)
+		}
+		for m := 2; m < len(words); m++ {
+			w := strings.Trim(words[m], ",;:")
+			if !upper(w) && v.governmentBodies.openingOf(foldText(w)) == "" {
+				continue // "au ministère de l'Économie" names it in small letters
+			}
+			for _, st := range v.stakeholders {
+				if st.typ == store.StakeholderPrivateSector || st.typ == store.StakeholderCivilSociety {
+					continue
+				}
+				if c, _ := v.typeWords(st, w, lt.get(w)); c == 0 {
+					continue
+				}
+				for _, el := range []string{"l'", "d'", "l’", "d’"} {
+					w = strings.TrimPrefix(w, el)
+				}
+				name := []string{w}
+				for k := m + 1; k < len(words) && len(name) < 12; k++ {
+					next := strings.TrimRight(words[k], ",;:")
+					if upper(next) || k+1 < len(words) && upper(words[k+1]) &&
+						isAnyOf(foldText(next), "de", "del", "of", "du", "des", "la", "for", "y", "et", "and", "d'", "de la") {
+						name = append(name, next)
+						if next != words[k] {
+							break
+						}
+						continue
+					}
+					break
+				}
+				return strings.Join(name, " ")
+			}
+		}
+	}
+	return ""
+}
+
+// fullerName returns the signature line that spells out a display name's organisation
+// at more length: a short line, no sentence, that opens with the same two words and is
+// longer ("Secretaría General de la Comunidad Andina" for "Secretaría General CAN"); or "".
+func fullerName(name string, sig []string) string {
+	nw := strings.Fields(foldText(name))
+	if len(nw) < 3 {
+		return ""
+	}
+	for i := len(sig) - 1; i >= 0; i-- {
+		line := strings.TrimSpace(sig[i])
+		lw := strings.Fields(foldText(line))
+		if len(lw) > len(nw) && len(lw) <= 14 && !endsSentence(line) && lw[0] == nw[0] && lw[1] == nw[1] {
+			return line
+		}
+	}
+	return ""
+}
+
+func isArabicWord(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.Is(unicode.Arabic, r)
+}
+
+// hanWriterRE finds a Chinese writer's place of work: "我是国家互联网信息办公室的工作人员",
+// "我在深圳大学工作".
+var hanWriterRE = regexp.MustCompile(`我(?:是|在)(\p{Han}{4,24}?)(?:的|工作|任职)`)
+
+// writerOrganisationHan is writerOrganisation for a Chinese text: the place of work a
+// writer gives, when it holds a government's, an academic or an international
+// organisation's word.
+func (v *vocabulary) writerOrganisationHan(text string, lt lineTerms) string {
+	m := hanWriterRE.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	org := m[1]
+	for _, st := range v.stakeholders {
+		if st.typ == store.StakeholderPrivateSector || st.typ == store.StakeholderCivilSociety {
+			continue
+		}
+		if n, _ := v.typeWords(st, org, lt.get(org)); n > 0 {
+			return org
+		}
+	}
+	return ""
+}
+
+// afterTitle returns the organisation a part that holds a job title ends with: from its
+// last organisation word, with the capitalised words before it ("Coordinadora del
+// Programa de Inclusión Digital de la Fundación Telefónica" is "Fundación Telefónica",
+// «Советник генерального директора АНО «Цифровая экономика»» is «АНО «Цифровая
+// экономика»»); the part itself when the title does not come first.
+func (v *vocabulary) afterTitle(part string, lt lineTerms) string {
+	words := strings.Fields(part)
+	k := -1
+	for i := len(words) - 1; i >= 1; i-- {
+		if v.isOrganisationLine(strings.Join(words[i:], " "), lt) {
+			k = i
+			break
+		}
+	}
+	if k <= 0 {
+		return part
+	}
+	for k > 1 && startsUpper(strings.TrimLeft(words[k-1], "«\"(")) {
+		k--
+	}
+	if n, _ := v.jobTitles.countIn(lt.get(strings.Join(words[:k], " "))); n == 0 {
+		return part
+	}
+	if n, _ := v.jobTitles.countIn(lt.get(strings.Join(words[k:], " "))); n > 0 {
+		return part
+	}
+	return strings.Join(words[k:], " ")
+}
+
+// namesOrganisation reports whether a short text holds an organisation word of any
+// stakeholder type.
+func (v *vocabulary) namesOrganisation(s string) bool {
+	ft := v.newFoldedText(foldText(s))
+	for _, st := range v.stakeholders {
+		if n, _ := v.typeWords(st, s, ft); n > 0 {
+			return true
+		}
+	}
+	return false
 }
