@@ -395,6 +395,29 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if m := autoReplySubjects.find(p.Subject); m != "" && opensSubject(p.Subject, m) {
 		return store.KindOther, []string{"kind other: no contribution: an automatic reply, subject says " + quoteReason(m)}
 	}
+	hn, ht := v.holding.countIn(all)
+	asks, what := v.asksQuestion(subject, body, all)
+	if !asks && subjectAsks {
+		asks, what = true, "the subject asks"
+	}
+	offers, _ := v.offering.countIn(fb)
+	// Several questions ("Kindly advise: (a) whether…", «Можно ли провести семинар…?
+	// До какого числа…?») make an inquiry, about workshops or hotel rates as well, when
+	// the message says it asks and no subject asks to hold something.
+	asking, askTerm := v.asking.countIn(all)
+	askReason := quoteReason(askTerm)
+	if asking == 0 && subjectAsks {
+		asking, askReason = 1, "the subject asks"
+	}
+	if questions, rest := v.questions(body); questions >= 2 && asking > 0 &&
+		attachments == 0 && bodyRunes < 1200 && submitted == 0 && offers == 0 {
+		if n, _ := v.holding.countIn(fs); n == 0 {
+			if n, _ := v.strongNotice.countIn(v.newFoldedText(rest)); n == 0 {
+				return store.KindInquiry, []string{fmt.Sprintf("kind inquiry: asks %d questions (%s)", questions, askReason)}
+			}
+		}
+	}
+
 	// What no contribution is made of (an out-of-office text, unsubscribing, a sales
 	// offer, an application for a post) outweighs a question it ends with.
 	strong, strongTerm := v.strongNotice.countIn(all)
@@ -413,16 +436,10 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	// Asking to hold a session ("Could a 90-minute slot be reserved for us?") or a
 	// workshop («просит включить в программу семинар») is a request, even with a
 	// question mark.
-	hn, ht := v.holding.countIn(all)
 	sn, _ := v.sessions.countIn(all)
 	if wn, _ := v.workshop.countIn(all); sn == 0 && !subjectAsks {
 		sn = wn
 	}
-	asks, what := v.asksQuestion(subject, body, all)
-	if !asks && subjectAsks {
-		asks, what = true, "the subject asks"
-	}
-	offers, _ := v.offering.countIn(fb)
 	if asks && attachments == 0 && short && submitted == 0 && offers == 0 && (hn == 0 || sn == 0) {
 		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
 	}
@@ -464,6 +481,10 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		}
 	}
 	notice, noticeTerm := scored(v.otherKind)
+	if n, _ := v.answering.countIn(fb); n > 0 {
+		// "In response to your invitation": the invitation is ours, the message answers it.
+		notice = max(notice-n, 0)
+	}
 	if t := v.otherKind.openingOf(subject); t != "" {
 		// A subject that opens with what the message is ("Invitation au congrès…",
 		// "Newsletter n° 12", "新闻稿：…") says so more than the names it carries.

@@ -17,6 +17,13 @@ type evidence struct {
 	// «подскажите», «¿», «请问», «هل يمكن»): with a question mark, they make a short
 	// message without attachment an inquiry before any topic word counts.
 	asking termList
+	// answering are the words of a reply to the reader's own call ("in response to your
+	// invitation", «ردا على دعوتكم»): the invitation they name is ours, not a notice.
+	answering termList
+	// interrogatives are the words a question opens with in the six languages
+	// ("whether", «si», «когда», «是否», «هل»): a list item opening with one asks even
+	// without a question mark.
+	interrogatives termList
 	// holding are the verbs of asking to hold or organise something at the Forum;
 	// sessions the names of what is held ("side event", «круглый стол», «分论坛»).
 	// Together they make a workshop request that never says "workshop".
@@ -108,7 +115,25 @@ func (v *vocabulary) newEvidence() {
 		"quisiéramos saber", "nos gustaría saber", "me gustaría saber", "agradecería nos indiquen",
 		"хотели бы уточнить", "хотел бы уточнить", "хотела бы уточнить", "прошу уточнить", "просим уточнить", "уточните",
 		"想了解", "想咨询", "想请教", "أود الاستفسار", "نود الاستفسار",
+		// asking for advice on a list of points
+		"kindly advise", "please advise", "kindly clarify", "please clarify", "we wish to know",
+		"merci de nous indiquer", "veuillez nous indiquer", "merci de préciser", "veuillez préciser",
+		"le agradeceríamos nos indique", "agradeceríamos nos aclaren", "rogamos nos indiquen",
+		"просим сообщить", "просим разъяснить", "хотели бы кое-что уточнить",
+		"نرغب في معرفة", "نود معرفة", "يرجى إفادتنا", "نرجو إفادتنا",
 	)
+	v.interrogatives = v.list(
+		"whether", "when", "where", "how", "what", "which", "who", "is there", "are there", "can", "could", "do", "does",
+		"will", "should", "si", "s'il", "quand", "où", "comment", "quel", "quelle", "quels", "quelles", "est-ce",
+		"combien", "cuándo", "dónde", "cómo", "qué", "cuál", "cuáles", "cuánto", "cuántos", "es posible", "hay",
+		"когда", "где", "как", "какой", "какая", "какие", "каков*", "сколько", "можно ли", "нужно ли", "возможно ли",
+		"是否", "如何", "什么", "何时", "能否", "可否", "哪", "هل", "متى", "كيف", "أين", "كم",
+	)
+	v.answering = v.list("in response to your invitation", "in reply to your invitation", "following your invitation",
+		"in response to your call", "in response to the call", "en réponse à votre invitation", "suite à votre invitation",
+		"en réponse à votre appel", "en respuesta a su invitación", "en respuesta a la invitación", "atendiendo a su invitación",
+		"atendiendo a la invitación", "в ответ на ваше приглашение", "в ответ на приглашение", "по вашему приглашению",
+		"应贵方邀请", "响应贵方邀请", "应邀", "ردا على دعوتكم", "ردا على دعوة", "تلبية لدعوتكم", "استجابة لدعوتكم")
 	v.nominee = v.list("cv", "curriculum vitae", "biography", "bio", "biographie", "biografía", "hoja de vida",
 		"резюме", "биографи*", "简历", "簡歷", "السيرة الذاتية")
 	v.thanks = v.list("thanks", "thank you", "merci", "remerciement*", "gracias", "agradecimiento*", "спасибо",
@@ -127,7 +152,7 @@ func (v *vocabulary) newEvidence() {
 		"organise", "organize", "organising", "organizing", "to hold", "host a", "convene", "to run a", "be reserved", "request a", "requests a",
 		"would like to request", "like to propose an", "like to propose a", "propose an interactive", "reserve", "slot",
 		"organiser", "organisons", "animer", "réserver", "créneau", "demande de séance", "demande d'organisation",
-		"organizar", "organización de", "proponer una", "solicita", "solicitamos", "solicitud de",
+		"organizar", "organización de un", "organización de una", "organización de la sesión", "proponer una", "solicita", "solicitamos", "solicitud de",
 		"провести", "проведение", "проведения", "организовать", "включить в программу", "заявка на", "просит включить",
 		"举办", "舉辦", "申请举办", "申請舉辦", "拟于",
 		"تنظيم جلسة", "تنظيم ورشة", "تنظيم ندوة", "تنظيم فعالية", "تنظيم حلقة", "تنظيم طاولة", "بتنظيم", "عقد جلسة", "بطلب", "طلب تنظيم", "طلب جلسة",
@@ -200,6 +225,9 @@ func (v *vocabulary) newEvidence() {
 		"tarifas especiales", "tarifas preferenciales", "ofrece sus servicios", "ofrecemos nuestros servicios",
 		"价格表", "优惠价格", "提供服务", "قائمة الأسعار", "أسعار خاصة", "نقدم خدماتنا",
 		"internship", "internships", "intern position", "job application", "vacancy", "vacancies", "employment opportunit*",
+		"rather not hear from us", "no longer wish to hear from us", "no longer wish to receive", "opt out of",
+		"si vous ne souhaitez plus", "no desea recibir", "si no desea recibir", "no desea seguir recibiendo",
+		"не хотите получать", "如不希望收到", "如不想再收到", "لا ترغب في تلقي",
 		"view this email in your browser", "view it in your browser", "this email was sent to", "you are receiving this",
 		"vous recevez ce", "usted recibe este", "recibe este correo", "вы получили это письмо", "您收到此邮件",
 		"تلقيت هذه الرسالة", "you have won", "lottery", "investment opportunity",
@@ -240,6 +268,11 @@ func (v *vocabulary) newEvidence() {
 		"времени для вопросов", "гибридн* формат*", "мобильн* приложени*", "пленарн* заседани*",
 		"更短", "平行会议", "同时举行", "直播", "网络直播", "同声传译", "提问时间", "混合形式", "移动应用", "开幕式",
 		"البث المباشر", "الترجمة الفورية", "بالتوازي", "وقت للأسئلة", "تطبيق الهاتف", "حفل الافتتاح",
+		// the kind named with the Forum, and the ways of running a session
+		"format of the forum", "format du forum", "formato del foro", "формат форума", "论坛的形式", "论坛形式",
+		"fishbowl", "world café", "world cafe", "poster session", "posters", "session de posters", "sesión de pósteres",
+		"plénière*", "sesiones plenarias", "recordings", "enregistrements", "grabaciones", "записи выступлений",
+		"participants à distance", "participantes a distancia", "intervenciones remotas", "panels classiques",
 		// newcomers, mentoring and the next editions
 		"newcomers", "first-time participants", "mentoring", "an app", "the schedule", "next year's forum", "the next forum",
 		"future editions", "nouveaux participants", "mentorat", "prochaine édition", "prochaines éditions",
@@ -443,6 +476,37 @@ func (v *vocabulary) asksQuestion(subject, body string, all foldedText) (bool, s
 		return true, quoteReason(t)
 	}
 	return false, ""
+}
+
+// questions counts the questions of a text: the sentences ending with a question mark
+// (？ and ؟ too) and the list items opening with the word of a question ("(a) whether
+// the ITU can…", «— будет ли обеспечен…»). rest is the text without its questions.
+func (v *vocabulary) questions(text string) (n int, rest string) {
+	var b strings.Builder
+	for line := range strings.SplitSeq(text, "\n") {
+		marks := 0
+		inMark := false
+		for _, r := range line {
+			q := r == '?' || r == '？' || r == '؟'
+			if q && !inMark {
+				marks++
+			}
+			inMark = q
+		}
+		if marks == 0 && listItemRE.MatchString(line) {
+			item := strings.TrimSpace(listItemRE.ReplaceAllString(line, ""))
+			words := strings.Fields(item)
+			if v.interrogatives.openingOf(item) != "" || len(words) > 2 && isAnyOf(words[1], "ли", "ль") {
+				marks = 1
+			}
+		}
+		if marks == 0 {
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+		n += marks
+	}
+	return n, b.String()
 }
 
 // onlyImages reports whether a message carries attachments and all of them are images.
