@@ -481,7 +481,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		}
 	}
 	notice, noticeTerm := scored(v.otherKind)
-	if n, _ := v.answering.countIn(fb); n > 0 {
+	if n, _ := v.answering.countIn(all); n > 0 {
 		// "In response to your invitation": the invitation is ours, the message answers it.
 		notice = max(notice-n, 0)
 	}
