@@ -914,11 +914,26 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		return shorten(org, 120)
 	}
 	name := strings.TrimSpace(p.From.Name)
-	if m := displayNameOrgRE.FindStringSubmatch(name); m != nil && (v.isOrganisationLine(m[2], lt) || isAcronym(m[2])) {
+	if m := displayNameOrgRE.FindStringSubmatch(name); m != nil && v.isOfficeUnit(m[2]) {
+		// "Municipalidad de Rosario - Secretaría de Innovación": the office's
+		// organisation goes first; "Secrétariat - Direction de …" names offices only.
+		if !v.isOfficeUnit(m[1]) && v.isOrganisationLine(m[1], lt) {
+			return shorten(strings.TrimSpace(m[1]), 120)
+		}
+		name = ""
+	} else if m != nil && (v.isOrganisationLine(m[2], lt) || isAcronym(m[2])) {
 		return shorten(strings.TrimSpace(m[2]), 120)
 	}
 	if org := chineseUnitOwner(name); org != "" {
-		// "阿里云国际传播部": a department of the organisation its name opens with.
+		// "阿里云国际传播部": a department of the organisation its name opens with, as the
+		// signature spells it in full ("澳門特別行政區郵電局 國際事務處" under "澳門郵電局 國際事務處").
+		last, _ := utf8.DecodeLastRuneInString(org)
+		for _, line := range sig {
+			if full := chineseUnitOwner(line); utf8.RuneCountInString(full) > utf8.RuneCountInString(org) &&
+				strings.HasSuffix(full, string(last)) && strings.HasPrefix(full, string([]rune(org)[:2])) {
+				return full
+			}
+		}
 		return org
 	}
 	if name != "" && v.isOrganisationLine(name, lt) {
@@ -942,7 +957,9 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			// по развитию информационных технологий и коммуникаций Республики Узбекистан».
 			continue
 		}
-		if line = nameBeforeAddress(line); line == "" {
+		if line = nameBeforeAddress(line); line == "" || isBracketed(line) || isWebAddress(line) {
+			// "（公司邮箱暂时无法发送外部邮件，故使用个人邮箱）": a remark in brackets; "www.oif.org": where
+			// to read more.
 			continue
 		}
 		candidates = append(candidates, line)
@@ -974,6 +991,23 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			// "Policy Director, Digital Rights Foundation": the title is left out. A line
 			// without one stays whole ("Universidad Andina, Cusco").
 			parts = lineSegments(line)
+		} else if segs := lineSegments(line); len(segs) > 1 && slices.ContainsFunc(segs, v.isOfficeUnit) {
+			parts = segs
+		}
+		if len(parts) > 1 {
+			// "Corporate Services Directorate | City of Cape Town", «قسم التعاون الدولي -
+			// وزارة الاتصالات»: the office is left out when its organisation is beside it.
+			var whole []string
+			for _, part := range parts {
+				// "Department of Telecommunications, Government of India": the department
+				// is the organisation, not the government.
+				if !v.isOfficeUnit(part) && v.isOrganisationLine(part, lt) && !v.isWholeGovernment(part, lt) {
+					whole = append(whole, part)
+				}
+			}
+			if len(whole) > 0 {
+				parts = slices.DeleteFunc(parts, v.isOfficeUnit)
+			}
 		}
 		// A part without a title before one with it: "عميد كلية …، جامعة بيرزيت" is the
 		// university, "Professor at the University of Ghana" still the university.
@@ -1156,6 +1190,8 @@ func (v *vocabulary) dropFields(lines []string) []string {
 	for _, l := range lines {
 		label, value, ok := cutField(l)
 		switch {
+		case ok && placeFields[foldText(label)]:
+			// "国家：中国", "Pays : Sénégal": where the writer is, not who.
 		case ok && organisationFields[foldText(label)]:
 			out = append(out, value)
 		case !ok || v.namesOrganisation(label):
@@ -1171,6 +1207,27 @@ var organisationFields = map[string]bool{"organisation": true, "organization": t
 	"institution": true, "organización": true, "organizacion": true, "entidad": true, "institución": true,
 	"empresa": true, "société": true, "company": true, "организация": true, "учреждение": true,
 	"机构": true, "单位": true, "機構": true, "單位": true, "الجهة": true, "المؤسسة": true, "المنظمة": true}
+
+// placeFields are the labels of a field that says where: a country or a city is no
+// organisation.
+var placeFields = map[string]bool{"country": true, "pays": true, "país": true, "pais": true, "страна": true,
+	"国家": true, "國家": true, "国家/地区": true, "البلد": true, "الدولة": true, "city": true, "ville": true,
+	"ciudad": true, "город": true, "城市": true, "المدينة": true}
+
+// isBracketed reports whether a line is all in brackets: a remark, not a name.
+func isBracketed(line string) bool {
+	line = strings.TrimSpace(line)
+	return (strings.HasPrefix(line, "(") && strings.HasSuffix(line, ")") ||
+		strings.HasPrefix(line, "（") && strings.HasSuffix(line, "）")) && !strings.ContainsAny(line[1:len(line)-1], "()（）")
+}
+
+// isWebAddress reports whether a line is a web address alone ("www.francophonie.org",
+// "https://example.org/about").
+func isWebAddress(line string) bool {
+	f := strings.ToLower(strings.TrimSpace(line))
+	return !strings.ContainsAny(f, " \t") && (strings.HasPrefix(f, "www.") || strings.HasPrefix(f, "http://") ||
+		strings.HasPrefix(f, "https://"))
+}
 
 // cutField cuts a line "label: value" with a label of one to three words of letters
 // (dots and hyphens too) and a value after it.

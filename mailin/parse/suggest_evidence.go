@@ -2,6 +2,7 @@ package parse
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -44,6 +45,10 @@ type evidence struct {
 	// jobTitles are the words of a position held: a line or part of a line with one
 	// names a person's title, not their organisation.
 	jobTitles termList
+	// officeUnits are the words of an office inside an organisation ("Directorate",
+	// «Secretaría de Innovación», «Департамент», «قسم»): a part of a name that opens or
+	// ends with one is a unit, the organisation is the part beside it.
+	officeUnits termList
 	// units are the words of a team or office inside an organisation ("L'équipe de",
 	// «Пресс-служба», «فريق»): dropped from the front of a signature line, and a display
 	// name made of one does not name the organisation.
@@ -322,6 +327,10 @@ func (v *vocabulary) newEvidence() {
 		"الفجوة الرقمية", "الشمول الرقمي")
 	v.webmailNames = wordSet(`gmail googlemail yahoo ymail hotmail outlook live msn aol icloud yandex rambler
 	qq 163 126 sina sohu yeah foxmail protonmail gmx terra uol bol rediffmail`)
+	v.officeUnits = v.list("secretariat", "secrétariat", "secretaría", "subsecretaría", "directorate", "direction", "dirección",
+		"department", "département", "departamento", "division", "división", "unit", "unité", "unidad", "section", "sección",
+		"office", "oficina", "service", "servicio", "cabinet", "gabinete", "управление", "отдел", "департамент", "служба",
+		"قسم", "إدارة", "دائرة", "مكتب")
 	v.units = v.list("team", "the team", "press office", "l'équipe", "équipe", "l'équipe de", "equipo", "el equipo",
 		"пресс-служба", "пресс-службы", "команда", "团队", "團隊", "فريق", "مكتب")
 	v.legalForms = v.list("ab", "oy", "nv", "bv", "spa", "srl", "ltd", "inc", "llc", "gmbh", "plc", "sarl", "s.a.", "c.a.", "corp", "corporation",
@@ -985,6 +994,26 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 
 // startsWithUnit reports whether s starts with the name of a team or office
 // ("L'équipe de …", «Пресс-служба …», «فريق …»).
+// isOfficeUnit reports whether a part of a name is an office inside an organisation:
+// it opens with an office word ("Dirección de …", «قسم التعاون الدولي») or, in
+// English, ends with one ("Corporate Services Directorate").
+func (v *vocabulary) isOfficeUnit(part string) bool {
+	f := foldText(strings.TrimSpace(part))
+	words := strings.Fields(f)
+	if len(words) == 0 {
+		return false
+	}
+	for _, t := range v.officeUnits {
+		if strings.HasPrefix(f, t.folded) && (len(f) == len(t.folded) || !isWordRune([]rune(f[len(t.folded):])[0])) {
+			return true
+		}
+		if len(words) > 1 && words[len(words)-1] == t.folded && isASCII(f) {
+			return true
+		}
+	}
+	return false
+}
+
 func (v *vocabulary) startsWithUnit(s string) bool {
 	return v.dropUnit(s) != s
 }
@@ -1051,7 +1080,7 @@ func (v *vocabulary) dropSalutation(text string) string {
 // университет хотел бы…", "La Universidad de Cuenca propone…"). It returns the type and
 // the words up to that organisation word.
 func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string) {
-	sentences := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟", r) })
+	sentences := strings.FieldsFunc(v.unwrap(text), func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟", r) })
 	for _, sentence := range sentences {
 		words := strings.Fields(sentence)
 		if len(words) < 4 || listItemRE.MatchString(sentence) || isAnyOf(foldText(words[0]), "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
@@ -1099,6 +1128,10 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 						// «Министерство по развитию … Республики Узбекистан подает заявку»: a
 						// Russian name goes on in the genitive up to the verb.
 						head = strings.Join(words[:k], " ")
+					} else if k := russianPhraseEnd(words, n); k > n {
+						// «Министерство цифрового развития, инноваций и …» broken over lines:
+						// the name's first phrase, up to its comma.
+						head = strings.Join(words[:k], " ")
 					}
 					return st.typ, strings.Trim(head, " ,;:«»\"")
 				}
@@ -1112,12 +1145,54 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 // looked for from n among a dozen words of Cyrillic or capitalised letters, or -1.
 // A verb ends in -ет, -ит, -ют, -ят, -ал, -ил…; the nouns «комитет», «совет»,
 // «бюджет» do not count.
+// russianPhraseEnd returns the end of the lower-case Cyrillic words after words[n] up to
+// and with the first one a comma ends (at most four), or -1 when none ends with one.
+// unwrap joins the lines of a text wrapped inside a sentence: a long line that ends
+// with no sentence punctuation goes on in the next one, up to the closing ("С
+// уважением,"): the signature's lines stay apart.
+func (v *vocabulary) unwrap(text string) string {
+	lines := strings.Split(text, "\n")
+	var b strings.Builder
+	closed := false
+	for i, line := range lines {
+		b.WriteString(line)
+		if i == len(lines)-1 {
+			break
+		}
+		closed = closed || v.closings.openingOf(foldText(strings.TrimSpace(line))) != ""
+		next := strings.TrimSpace(lines[i+1])
+		if !closed && utf8.RuneCountInString(line) >= 60 && !endsSentence(line) && next != "" && !listItemRE.MatchString(next) {
+			b.WriteByte(' ')
+		} else {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+func russianPhraseEnd(words []string, n int) int {
+	for k := n; k < min(len(words), n+4); k++ {
+		if !isCyrillic(words[k]) || startsUpper(words[k]) {
+			return -1
+		}
+		if strings.HasSuffix(words[k], ",") {
+			return k + 1
+		}
+	}
+	return -1
+}
+
 func russianVerbAfter(words []string, n int) int {
 	if n >= len(words) || !isCyrillic(words[n]) {
 		return -1
 	}
 	for k := n; k < min(len(words)-1, n+12); k++ {
 		w := strings.ToLower(strings.Trim(words[k], ",;:«»\""))
+		if strings.HasSuffix(words[k], ",") && slices.Contains(words[k+1:min(len(words), k+4)], "и") {
+			// «Министерство цифрового развития, инноваций и … промышленности»: a list
+			// inside the name.
+			continue
+		}
 		if strings.ContainsAny(words[k], ",;:") || !isCyrillic(w) && !startsUpper(words[k]) {
 			return -1
 		}
@@ -1481,6 +1556,7 @@ func nextToken(s *string, sep func(rune) bool) (string, bool) {
 // chineseUnits are the departments a Chinese sender's name may end with.
 var chineseUnits = []string{"国际合作处", "國際合作處", "国际传播部", "传播部", "公关部", "公共事务部", "对外关系部", "国际合作部", "国际合作司",
 	"国际部", "市场部", "品牌部", "新闻中心", "新闻办公室", "办公室", "对外联络部", "国际交流部", "外事处", "外事办公室",
+	"国际事务处", "國際事務處", "国际事务部", "國際事務部", "国际事务司", "國際事務司",
 	"國際傳播部", "公關部", "公共事務部", "對外關係部", "國際合作部", "國際部", "市場部", "新聞中心", "辦公室"}
 
 // chineseUnitOwner is the organisation a Chinese name of a department opens with
@@ -1490,6 +1566,8 @@ func chineseUnitOwner(name string) string {
 	if strings.IndexFunc(name, func(r rune) bool { return unicode.Is(unicode.Han, r) }) < 0 {
 		return ""
 	}
+	// "澳門郵電局 國際事務處": a space between the two.
+	name = strings.Join(strings.Fields(name), "")
 	for _, u := range chineseUnits {
 		if owner, ok := strings.CutSuffix(name, u); ok && utf8.RuneCountInString(owner) >= 2 &&
 			strings.IndexFunc(owner, func(r rune) bool { return !unicode.Is(unicode.Han, r) && !unicode.IsLetter(r) }) < 0 {
