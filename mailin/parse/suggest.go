@@ -670,7 +670,8 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	wordWhy := map[string]string{}
 	fromLine := map[string]bool{} // words found in a short line, not a sentence
 	for i, line := range lines {
-		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line))
+		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line) ||
+			wrapsOn(line, lines[i+1:]))
 		parts := []string{line}
 		if !long {
 			parts = lineSegments(line)
@@ -682,7 +683,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			}
 			ft := lt.get(part)
 			if !long && len(parts) > 1 || i >= 2 && !long {
-				if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(part, ft) {
+				if n, _ := v.jobTitles.countIn(ft); n > 0 && (!v.namesOrganisationType(part, ft) || v.founderTitle(part, lt)) {
 					continue
 				}
 			}
@@ -763,8 +764,12 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if f == "" && strings.HasPrefix(org, "شركة ") {
 		f = "شركة"
 	}
+	if f == "" && org != "" && startupInText(strings.Fields(fresh)) == org {
+		f = "startup"
+	}
 	if f != "" && score[store.StakeholderPrivateSector] < 2 {
-		// A company named with its legal form in the text ("… (Sahel Connect SARL)").
+		// A company named with its legal form in the text ("… (Sahel Connect SARL)"), or
+		// set beside a company noun ("Kër Tech, une jeune startup").
 		add(store.StakeholderPrivateSector, 2, "organisation "+quoteReason(org)+" (legal form "+f+")")
 	}
 	top := 0
@@ -1026,7 +1031,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		parts = append(plain, withTitle...)
 		for _, part := range parts {
 			ft := lt.get(part)
-			if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(part, ft) {
+			if n, _ := v.jobTitles.countIn(ft); n > 0 && (!v.namesOrganisationType(part, ft) || v.founderTitle(part, lt)) {
 				continue
 			}
 			if !v.isOrganisationLine(part, lt) {
@@ -1087,6 +1092,17 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		return shorten(named, 100) + " (" + fromDomain + ")"
 	}
 	return shorten(named, 120)
+}
+
+// wrapsOn reports whether a line of six words or more is a sentence wrapped onto the
+// next line, which opens in small letters ("…panels at APT and ASEAN meetings and" /
+// "is an experienced and neutral chair.").
+func wrapsOn(line string, next []string) bool {
+	if len(next) == 0 || len(strings.Fields(line)) < 6 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(strings.TrimSpace(next[0]))
+	return unicode.IsLower(r)
 }
 
 // endsSentence reports whether line ends with sentence punctuation (spaces after it

@@ -666,6 +666,9 @@ func isAddressLine(line string) bool {
 	if len(words) > 0 && streetWords[words[0]] && len(words) > 1 {
 		return true
 	}
+	if isPlaceLine(line) {
+		return true
+	}
 	digits := strings.IndexFunc(line, unicode.IsDigit) >= 0
 	for i, w := range words {
 		switch {
@@ -738,9 +741,52 @@ func (v *vocabulary) governmentOffice(line string) string {
 // Weekly" of "TechPolicy Weekly, 27 Old Street, London", "INRS" of "INRS, 385, rue
 // Sherbrooke Est"; "" when the line opens with the address, and the line itself when it
 // holds none.
+// stateForms open the formal name of a state: "République du Bénin", "Kingdom of
+// Bahrain", «Республика Казахстан».
+var stateForms = []string{"republic of", "kingdom of", "state of", "république du", "république de", "république d'",
+	"royaume du", "royaume de", "república de", "república del", "reino de", "республика", "королевство",
+	"الجمهورية", "جمهورية", "المملكة", "دولة"}
+
+// buildingWords end the name of a building: "Parliament House, Accra".
+var buildingWords = wordSet(`house building tower towers plaza immeuble edificio torre`)
+
+// isPlaceLine reports whether a line says where: a city and its state's formal name
+// ("Cotonou, République du Bénin") or a building and its city ("Parliament House,
+// Accra").
+func isPlaceLine(line string) bool {
+	segs := lineSegments(line)
+	if len(segs) != 2 {
+		return false
+	}
+	// The city or building is one to three capitalised words: «وزارة الاتصالات - جمهورية
+	// العراق» is a ministry.
+	for _, w := range strings.Fields(segs[0]) {
+		if !startsUpper(w) {
+			return false
+		}
+	}
+	first := strings.Fields(foldText(segs[0]))
+	if len(first) == 0 || len(first) > 3 {
+		return false
+	}
+	if buildingWords[first[len(first)-1]] && len(first) > 1 && len(strings.Fields(segs[1])) <= 2 {
+		return true
+	}
+	second := foldText(segs[1])
+	for _, sf := range stateForms {
+		if strings.HasPrefix(second, foldText(sf)) && len(first) <= 2 {
+			return true
+		}
+	}
+	return false
+}
+
 func nameBeforeAddress(line string) string {
 	if !isAddressLine(line) {
 		return line
+	}
+	if isPlaceLine(line) {
+		return ""
 	}
 	var name []string
 	for _, seg := range lineSegments(line) {
@@ -1014,6 +1060,22 @@ func (v *vocabulary) isOfficeUnit(part string) bool {
 	return false
 }
 
+// founderTitle reports whether a part is an Arabic title that opens with "founder"
+// («المؤسِّسة والرئيسة التنفيذية»): «المؤسسة» is then no institution.
+func (v *vocabulary) founderTitle(part string, lt lineTerms) bool {
+	words := strings.Fields(foldText(part))
+	founder := []string{foldText("المؤسس"), foldText("المؤسسة"), foldText("مؤسس"), foldText("مؤسسة")}
+	if len(words) < 2 || !isAnyOf(words[0], append(founder, "الشريك", "الشريكة")...) {
+		return false
+	}
+	rest, ok := strings.CutPrefix(words[1], "و")
+	if !ok && !isAnyOf(words[1], founder...) {
+		return false
+	}
+	n, _ := v.jobTitles.countIn(lt.get(strings.Join(append([]string{rest}, words[2:]...), " ")))
+	return n > 0 || !ok
+}
+
 func (v *vocabulary) startsWithUnit(s string) bool {
 	return v.dropUnit(s) != s
 }
@@ -1147,6 +1209,59 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 // «бюджет» do not count.
 // russianPhraseEnd returns the end of the lower-case Cyrillic words after words[n] up to
 // and with the first one a comma ends (at most four), or -1 when none ends with one.
+// behalfPhrases say for whom one writes: the name follows.
+var behalfPhrases = []string{"on behalf of the ", "on behalf of ", "au nom de la ", "au nom du ", "au nom de l'", "au nom des ",
+	"en nombre de la ", "en nombre del ", "en representación de la ", "en representación del "}
+
+// onBehalfOf is the organisation a writer speaks for ("I write on behalf of the Select
+// Committee on Communications, Parliament of Ghana"): the capitalised words after the
+// phrase, and of two names apart by a comma the second, the body the first belongs
+// to, unless it is a state ("…, Republic of Ghana"); or "".
+func onBehalfOf(text string) string {
+	lower := strings.ToLower(text)
+	for _, ph := range behalfPhrases {
+		i := strings.Index(lower, ph)
+		if i < 0 {
+			continue
+		}
+		rest := text[i+len(ph):]
+		if end := strings.IndexAny(rest, ".;:\n"); end >= 0 {
+			rest = rest[:end]
+		}
+		var names []string
+		for _, seg := range strings.SplitN(rest, ",", 3)[:min(2, strings.Count(rest, ",")+1)] {
+			name := capitalisedName(strings.Fields(seg))
+			if name == "" {
+				break
+			}
+			names = append(names, name)
+		}
+		switch {
+		case len(names) == 2 && !slices.ContainsFunc(stateForms, func(sf string) bool {
+			return strings.HasPrefix(foldText(names[1]), foldText(sf))
+		}):
+			return names[1]
+		case len(names) > 0:
+			return names[0]
+		}
+	}
+	return ""
+}
+
+// capitalisedName is the name words open with when they are capitalised, with the
+// particles between them ("Parliament of Ghana"), whole or not at all: "".
+func capitalisedName(words []string) string {
+	if len(words) < 2 || len(words) > 10 || !startsUpper(words[0]) {
+		return ""
+	}
+	for i, w := range words {
+		if !startsUpper(w) && !(i > 0 && i < len(words)-1 && isAnyOf(strings.ToLower(w), "of", "for", "on", "and", "de", "du", "des", "la", "del", "y", "et")) {
+			return ""
+		}
+	}
+	return strings.Join(words, " ")
+}
+
 // unwrap joins the lines of a text wrapped inside a sentence: a long line that ends
 // with no sentence punctuation goes on in the next one, up to the closing ("С
 // уважением,"): the signature's lines stay apart.
@@ -1388,6 +1503,9 @@ func companyInText(text string) string {
 		return name
 	}
 	words := strings.Fields(text)
+	if name := startupInText(words); name != "" {
+		return name
+	}
 	for i, w := range words {
 		core := strings.Trim(w, ",;:()[]!?")
 		if c := strings.TrimRight(core, ".)"); !legalFormWords[core] && (legalFormWords[c] || legalFormWords[c+"."]) {
@@ -1455,15 +1573,63 @@ func chineseCompanyInText(text string) string {
 // ("نحن شركة نبض للحلول الرقمية، شركة ناشئة" names شركة نبض للحلول الرقمية): up to five
 // words, to punctuation; "" when none, or when what follows describes a company
 // («شركة ناشئة», a start-up) rather than names one.
-func arabicCompanyInText(text string) string {
-	words := strings.Fields(text)
+// companyNouns say what a company is, after the name they stand beside: "Kër Tech,
+// une jeune startup", "Acme, a small company".
+var companyNouns = wordSet(`startup start-up company firm entreprise société empresa compañía`)
+
+// startupInText is the name a text sets beside a company noun ("le fondateur de Kër
+// Tech, une jeune startup sénégalaise"): the capitalised words before the comma, the
+// article and at most two adjectives, or "".
+func startupInText(words []string) string {
 	for i, w := range words {
-		if w != "شركة" || i+1 == len(words) {
+		if !companyNouns[strings.ToLower(strings.Trim(w, ",;:.!?"))] {
+			continue
+		}
+		j := i - 1
+		for j > 0 && i-j <= 2 && !isAnyOf(strings.ToLower(words[j]), "a", "an", "un", "une", "una") && !startsUpper(words[j]) &&
+			!strings.HasSuffix(words[j], ",") {
+			j-- // "jeune", "small"
+		}
+		if j <= 0 || !isAnyOf(strings.ToLower(words[j]), "a", "an", "un", "une", "una") || !strings.HasSuffix(words[j-1], ",") {
 			continue
 		}
 		var name []string
+		for k := j - 1; k >= 0 && len(name) < 4; k-- {
+			core := strings.TrimRight(words[k], ",")
+			if !startsUpper(core) || k < j-1 && core != words[k] {
+				break
+			}
+			name = append([]string{core}, name...)
+		}
+		if len(name) > 0 && !(len(name) == 1 && len([]rune(name[0])) < 3) {
+			return strings.Join(name, " ")
+		}
+	}
+	return ""
+}
+
+func arabicCompanyInText(text string) string {
+	words := strings.Fields(text)
+	for i, w := range words {
+		// «لشركة "باي نايل"»: "for the company" too.
+		if w != "شركة" && w != "لشركة" && w != "بشركة" && w != "وشركة" || i+1 == len(words) {
+			continue
+		}
+		var name []string
+		quoted := strings.ContainsAny(words[i+1][:1], "\"«“")
 		for _, n := range words[i+1 : min(len(words), i+6)] {
 			core := strings.TrimRight(n, "،,.:;!؟?)")
+			if quoted {
+				// A name in quotes is the name, up to the closing quote.
+				bare := strings.Trim(core, "\"«»“”")
+				if bare != "" {
+					name = append(name, bare)
+				}
+				if strings.ContainsAny(strings.TrimLeft(core, "\"«“"), "\"»”") || core != n {
+					break
+				}
+				continue
+			}
 			if core != "" && !strings.ContainsAny(core, "(\"«") {
 				name = append(name, core)
 			}
@@ -1733,6 +1899,9 @@ func russianNominativeAdjective(w string, gender byte) string {
 // or an international organisation's word; "" when no sentence has them.
 func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 	if org := v.writerOrganisationHan(text, lt); org != "" {
+		return org
+	}
+	if org := onBehalfOf(text); org != "" {
 		return org
 	}
 	sentences := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n؟", r) })
