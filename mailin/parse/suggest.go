@@ -1101,7 +1101,11 @@ func wrapsOn(line string, next []string) bool {
 	if len(next) == 0 || len(strings.Fields(line)) < 6 {
 		return false
 	}
-	r, _ := utf8.DecodeRuneInString(strings.TrimSpace(next[0]))
+	words := strings.Fields(next[0])
+	if len(words) == 0 || strings.HasSuffix(words[0], ".") {
+		return false // «г. Москва», "c/o": an address
+	}
+	r, _ := utf8.DecodeRuneInString(words[0])
 	return unicode.IsLower(r)
 }
 

@@ -230,8 +230,8 @@ func (v *vocabulary) newEvidence() {
 		"tarifas especiales", "tarifas preferenciales", "ofrece sus servicios", "ofrecemos nuestros servicios",
 		"价格表", "优惠价格", "提供服务", "قائمة الأسعار", "أسعار خاصة", "نقدم خدماتنا",
 		"internship", "internships", "intern position", "job application", "vacancy", "vacancies", "employment opportunit*",
-		"rather not hear from us", "no longer wish to hear from us", "no longer wish to receive", "opt out of",
-		"si vous ne souhaitez plus", "no desea recibir", "si no desea recibir", "no desea seguir recibiendo",
+		"rather not hear from us", "no longer wish to hear from us", "no longer wish to receive",
+		"si vous ne souhaitez plus recevoir", "no desea recibir", "si no desea recibir", "no desea seguir recibiendo",
 		"не хотите получать", "如不希望收到", "如不想再收到", "لا ترغب في تلقي",
 		"view this email in your browser", "view it in your browser", "this email was sent to", "you are receiving this",
 		"vous recevez ce", "usted recibe este", "recibe este correo", "вы получили это письмо", "您收到此邮件",
@@ -747,8 +747,12 @@ var stateForms = []string{"republic of", "kingdom of", "state of", "république 
 	"royaume du", "royaume de", "república de", "república del", "reino de", "республика", "королевство",
 	"الجمهورية", "جمهورية", "المملكة", "دولة"}
 
-// buildingWords end the name of a building: "Parliament House, Accra".
-var buildingWords = wordSet(`house building tower towers plaza immeuble edificio torre`)
+// buildingWords end the name of a building: "Parliament House, Accra". A house is a
+// building only after the word of a public body: Chatham House is an institute.
+var (
+	buildingWords  = wordSet(`house building tower towers plaza immeuble edificio torre`)
+	publicBuilding = wordSet(`parliament state government council county city town`)
+)
 
 // isPlaceLine reports whether a line says where: a city and its state's formal name
 // ("Cotonou, République du Bénin") or a building and its city ("Parliament House,
@@ -769,7 +773,8 @@ func isPlaceLine(line string) bool {
 	if len(first) == 0 || len(first) > 3 {
 		return false
 	}
-	if buildingWords[first[len(first)-1]] && len(first) > 1 && len(strings.Fields(segs[1])) <= 2 {
+	if last := first[len(first)-1]; buildingWords[last] && len(first) > 1 && len(strings.Fields(segs[1])) <= 2 &&
+		(last != "house" || publicBuilding[first[len(first)-2]]) {
 		return true
 	}
 	second := foldText(segs[1])

@@ -58,6 +58,9 @@ func TestSuggestGeneralRules(t *testing.T) {
 		{"a list of questions about holding a workshop", &Parsed{From: Address{Email: "info@example-fund.ru"}, Subject: "Семинар",
 			Text: "Здравствуйте!\n\nМы думаем провести мастер-класс на Форуме и просим уточнить:\n— будет ли предоставлен зал;\n— можно ли провести семинар на русском языке;\n— до какого числа принимаются заявки.\n\nОльга"},
 			store.KindInquiry, "", ""},
+		{"a request to hold a session with questions in it", &Parsed{From: Address{Email: "events@example.org"}, Subject: "Request to hold a side event",
+			Text: "Dear organisers,\n\nWe would like to request a side event on digital identity. Could you let us know:\n- whether a room for 40 is available;\n- whether remote speakers can join?\n\nM. Rossi"},
+			store.KindWorkshopRequest, "", ""},
 		{"points to advise on, without a question mark", &Parsed{From: Address{Email: "clerk@example.gov.ke"}, Subject: "Delegation",
 			Text: "Dear Sir/Madam,\n\nKindly advise:\n(a) whether letters of invitation can be issued for visas;\n(b) whether a side event may still be requested.\n\nJ. Mwangi"},
 			store.KindInquiry, "", ""},
@@ -365,5 +368,21 @@ func TestSuggestGeneralRules(t *testing.T) {
 				t.Errorf("Organisation = %q, want %q (reasons %q)", s.Organisation, tc.org, s.Reasons)
 			}
 		})
+	}
+}
+
+// TestPlaceLine pins what a line that says where is: a city and its state, a public
+// building and its city; not a ministry beside its state, nor an institute's house.
+func TestPlaceLine(t *testing.T) {
+	for line, want := range map[string]bool{
+		"Cotonou, République du Bénin":       true,
+		"Parliament House, Accra":            true,
+		"Chatham House, London":              false,
+		"وزارة الاتصالات - جمهورية العراق":   false,
+		"Ministry of ICT, Republic of Kenya": false,
+	} {
+		if got := isPlaceLine(line); got != want {
+			t.Errorf("isPlaceLine(%q) = %v, want %v", line, got, want)
+		}
 	}
 }
