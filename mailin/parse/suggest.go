@@ -395,6 +395,29 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if m := autoReplySubjects.find(p.Subject); m != "" && opensSubject(p.Subject, m) {
 		return store.KindOther, []string{"kind other: no contribution: an automatic reply, subject says " + quoteReason(m)}
 	}
+	hn, ht := v.holding.countIn(all)
+	asks, what := v.asksQuestion(subject, body, all)
+	if !asks && subjectAsks {
+		asks, what = true, "the subject asks"
+	}
+	offers, _ := v.offering.countIn(fb)
+	// Several questions ("Kindly advise: (a) whether…", «Можно ли провести семинар…?
+	// До какого числа…?») make an inquiry, about workshops or hotel rates as well, when
+	// the message says it asks and no subject asks to hold something.
+	asking, askTerm := v.asking.countIn(all)
+	askReason := quoteReason(askTerm)
+	if asking == 0 && subjectAsks {
+		asking, askReason = 1, "the subject asks"
+	}
+	if questions, rest := v.questions(body); questions >= 2 && asking > 0 &&
+		attachments == 0 && bodyRunes < 1200 && submitted == 0 && offers == 0 {
+		if n, _ := v.holding.countIn(fs); n == 0 {
+			if n, _ := v.strongNotice.countIn(v.newFoldedText(rest)); n == 0 {
+				return store.KindInquiry, []string{fmt.Sprintf("kind inquiry: asks %d questions (%s)", questions, askReason)}
+			}
+		}
+	}
+
 	// What no contribution is made of (an out-of-office text, unsubscribing, a sales
 	// offer, an application for a post) outweighs a question it ends with.
 	strong, strongTerm := v.strongNotice.countIn(all)
@@ -413,16 +436,10 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	// Asking to hold a session ("Could a 90-minute slot be reserved for us?") or a
 	// workshop («просит включить в программу семинар») is a request, even with a
 	// question mark.
-	hn, ht := v.holding.countIn(all)
 	sn, _ := v.sessions.countIn(all)
 	if wn, _ := v.workshop.countIn(all); sn == 0 && !subjectAsks {
 		sn = wn
 	}
-	asks, what := v.asksQuestion(subject, body, all)
-	if !asks && subjectAsks {
-		asks, what = true, "the subject asks"
-	}
-	offers, _ := v.offering.countIn(fb)
 	if asks && attachments == 0 && short && submitted == 0 && offers == 0 && (hn == 0 || sn == 0) {
 		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
 	}
@@ -464,6 +481,10 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		}
 	}
 	notice, noticeTerm := scored(v.otherKind)
+	if n, _ := v.answering.countIn(all); n > 0 {
+		// "In response to your invitation": the invitation is ours, the message answers it.
+		notice = max(notice-n, 0)
+	}
 	if t := v.otherKind.openingOf(subject); t != "" {
 		// A subject that opens with what the message is ("Invitation au congrès…",
 		// "Newsletter n° 12", "新闻稿：…") says so more than the names it carries.
@@ -649,7 +670,8 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	wordWhy := map[string]string{}
 	fromLine := map[string]bool{} // words found in a short line, not a sentence
 	for i, line := range lines {
-		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line))
+		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line) ||
+			wrapsOn(line, lines[i+1:]))
 		parts := []string{line}
 		if !long {
 			parts = lineSegments(line)
@@ -661,7 +683,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			}
 			ft := lt.get(part)
 			if !long && len(parts) > 1 || i >= 2 && !long {
-				if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(part, ft) {
+				if n, _ := v.jobTitles.countIn(ft); n > 0 && (!v.namesOrganisationType(part, ft) || v.founderTitle(part, lt)) {
 					continue
 				}
 			}
@@ -742,8 +764,12 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if f == "" && strings.HasPrefix(org, "شركة ") {
 		f = "شركة"
 	}
+	if f == "" && org != "" && startupInText(strings.Fields(fresh)) == org {
+		f = "startup"
+	}
 	if f != "" && score[store.StakeholderPrivateSector] < 2 {
-		// A company named with its legal form in the text ("… (Sahel Connect SARL)").
+		// A company named with its legal form in the text ("… (Sahel Connect SARL)"), or
+		// set beside a company noun ("Kër Tech, une jeune startup").
 		add(store.StakeholderPrivateSector, 2, "organisation "+quoteReason(org)+" (legal form "+f+")")
 	}
 	top := 0
@@ -893,11 +919,26 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		return shorten(org, 120)
 	}
 	name := strings.TrimSpace(p.From.Name)
-	if m := displayNameOrgRE.FindStringSubmatch(name); m != nil && (v.isOrganisationLine(m[2], lt) || isAcronym(m[2])) {
+	if m := displayNameOrgRE.FindStringSubmatch(name); m != nil && v.isOfficeUnit(m[2]) {
+		// "Municipalidad de Rosario - Secretaría de Innovación": the office's
+		// organisation goes first; "Secrétariat - Direction de …" names offices only.
+		if !v.isOfficeUnit(m[1]) && v.isOrganisationLine(m[1], lt) {
+			return shorten(strings.TrimSpace(m[1]), 120)
+		}
+		name = ""
+	} else if m != nil && (v.isOrganisationLine(m[2], lt) || isAcronym(m[2])) {
 		return shorten(strings.TrimSpace(m[2]), 120)
 	}
 	if org := chineseUnitOwner(name); org != "" {
-		// "阿里云国际传播部": a department of the organisation its name opens with.
+		// "阿里云国际传播部": a department of the organisation its name opens with, as the
+		// signature spells it in full ("澳門特別行政區郵電局 國際事務處" under "澳門郵電局 國際事務處").
+		last, _ := utf8.DecodeLastRuneInString(org)
+		for _, line := range sig {
+			if full := chineseUnitOwner(line); utf8.RuneCountInString(full) > utf8.RuneCountInString(org) &&
+				strings.HasSuffix(full, string(last)) && strings.HasPrefix(full, string([]rune(org)[:2])) {
+				return full
+			}
+		}
 		return org
 	}
 	if name != "" && v.isOrganisationLine(name, lt) {
@@ -921,7 +962,9 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			// по развитию информационных технологий и коммуникаций Республики Узбекистан».
 			continue
 		}
-		if line = nameBeforeAddress(line); line == "" {
+		if line = nameBeforeAddress(line); line == "" || isBracketed(line) || isWebAddress(line) {
+			// "（公司邮箱暂时无法发送外部邮件，故使用个人邮箱）": a remark in brackets; "www.oif.org": where
+			// to read more.
 			continue
 		}
 		candidates = append(candidates, line)
@@ -953,6 +996,23 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			// "Policy Director, Digital Rights Foundation": the title is left out. A line
 			// without one stays whole ("Universidad Andina, Cusco").
 			parts = lineSegments(line)
+		} else if segs := lineSegments(line); len(segs) > 1 && slices.ContainsFunc(segs, v.isOfficeUnit) {
+			parts = segs
+		}
+		if len(parts) > 1 {
+			// "Corporate Services Directorate | City of Cape Town", «قسم التعاون الدولي -
+			// وزارة الاتصالات»: the office is left out when its organisation is beside it.
+			var whole []string
+			for _, part := range parts {
+				// "Department of Telecommunications, Government of India": the department
+				// is the organisation, not the government.
+				if !v.isOfficeUnit(part) && v.isOrganisationLine(part, lt) && !v.isWholeGovernment(part, lt) {
+					whole = append(whole, part)
+				}
+			}
+			if len(whole) > 0 {
+				parts = slices.DeleteFunc(parts, v.isOfficeUnit)
+			}
 		}
 		// A part without a title before one with it: "عميد كلية …، جامعة بيرزيت" is the
 		// university, "Professor at the University of Ghana" still the university.
@@ -971,7 +1031,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		parts = append(plain, withTitle...)
 		for _, part := range parts {
 			ft := lt.get(part)
-			if n, _ := v.jobTitles.countIn(ft); n > 0 && !v.namesOrganisationType(part, ft) {
+			if n, _ := v.jobTitles.countIn(ft); n > 0 && (!v.namesOrganisationType(part, ft) || v.founderTitle(part, lt)) {
 				continue
 			}
 			if !v.isOrganisationLine(part, lt) {
@@ -1032,6 +1092,21 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		return shorten(named, 100) + " (" + fromDomain + ")"
 	}
 	return shorten(named, 120)
+}
+
+// wrapsOn reports whether a line of six words or more is a sentence wrapped onto the
+// next line, which opens in small letters ("…panels at APT and ASEAN meetings and" /
+// "is an experienced and neutral chair.").
+func wrapsOn(line string, next []string) bool {
+	if len(next) == 0 || len(strings.Fields(line)) < 6 {
+		return false
+	}
+	words := strings.Fields(next[0])
+	if len(words) == 0 || strings.HasSuffix(words[0], ".") {
+		return false // «г. Москва», "c/o": an address
+	}
+	r, _ := utf8.DecodeRuneInString(words[0])
+	return unicode.IsLower(r)
 }
 
 // endsSentence reports whether line ends with sentence punctuation (spaces after it
@@ -1135,6 +1210,8 @@ func (v *vocabulary) dropFields(lines []string) []string {
 	for _, l := range lines {
 		label, value, ok := cutField(l)
 		switch {
+		case ok && placeFields[foldText(label)]:
+			// "国家：中国", "Pays : Sénégal": where the writer is, not who.
 		case ok && organisationFields[foldText(label)]:
 			out = append(out, value)
 		case !ok || v.namesOrganisation(label):
@@ -1150,6 +1227,27 @@ var organisationFields = map[string]bool{"organisation": true, "organization": t
 	"institution": true, "organización": true, "organizacion": true, "entidad": true, "institución": true,
 	"empresa": true, "société": true, "company": true, "организация": true, "учреждение": true,
 	"机构": true, "单位": true, "機構": true, "單位": true, "الجهة": true, "المؤسسة": true, "المنظمة": true}
+
+// placeFields are the labels of a field that says where: a country or a city is no
+// organisation.
+var placeFields = map[string]bool{"country": true, "pays": true, "país": true, "pais": true, "страна": true,
+	"国家": true, "國家": true, "国家/地区": true, "البلد": true, "الدولة": true, "city": true, "ville": true,
+	"ciudad": true, "город": true, "城市": true, "المدينة": true}
+
+// isBracketed reports whether a line is all in brackets: a remark, not a name.
+func isBracketed(line string) bool {
+	line = strings.TrimSpace(line)
+	return (strings.HasPrefix(line, "(") && strings.HasSuffix(line, ")") ||
+		strings.HasPrefix(line, "（") && strings.HasSuffix(line, "）")) && !strings.ContainsAny(line[1:len(line)-1], "()（）")
+}
+
+// isWebAddress reports whether a line is a web address alone ("www.francophonie.org",
+// "https://example.org/about").
+func isWebAddress(line string) bool {
+	f := strings.ToLower(strings.TrimSpace(line))
+	return !strings.ContainsAny(f, " \t") && (strings.HasPrefix(f, "www.") || strings.HasPrefix(f, "http://") ||
+		strings.HasPrefix(f, "https://"))
+}
 
 // cutField cuts a line "label: value" with a label of one to three words of letters
 // (dots and hyphens too) and a value after it.

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -17,6 +18,13 @@ type evidence struct {
 	// «подскажите», «¿», «请问», «هل يمكن»): with a question mark, they make a short
 	// message without attachment an inquiry before any topic word counts.
 	asking termList
+	// answering are the words of a reply to the reader's own call ("in response to your
+	// invitation", «ردا على دعوتكم»): the invitation they name is ours, not a notice.
+	answering termList
+	// interrogatives are the words a question opens with in the six languages
+	// ("whether", «si», «когда», «是否», «هل»): a list item opening with one asks even
+	// without a question mark.
+	interrogatives termList
 	// holding are the verbs of asking to hold or organise something at the Forum;
 	// sessions the names of what is held ("side event", «круглый стол», «分论坛»).
 	// Together they make a workshop request that never says "workshop".
@@ -37,6 +45,10 @@ type evidence struct {
 	// jobTitles are the words of a position held: a line or part of a line with one
 	// names a person's title, not their organisation.
 	jobTitles termList
+	// officeUnits are the words of an office inside an organisation ("Directorate",
+	// «Secretaría de Innovación», «Департамент», «قسم»): a part of a name that opens or
+	// ends with one is a unit, the organisation is the part beside it.
+	officeUnits termList
 	// units are the words of a team or office inside an organisation ("L'équipe de",
 	// «Пресс-служба», «فريق»): dropped from the front of a signature line, and a display
 	// name made of one does not name the organisation.
@@ -108,7 +120,25 @@ func (v *vocabulary) newEvidence() {
 		"quisiéramos saber", "nos gustaría saber", "me gustaría saber", "agradecería nos indiquen",
 		"хотели бы уточнить", "хотел бы уточнить", "хотела бы уточнить", "прошу уточнить", "просим уточнить", "уточните",
 		"想了解", "想咨询", "想请教", "أود الاستفسار", "نود الاستفسار",
+		// asking for advice on a list of points
+		"kindly advise", "please advise", "kindly clarify", "please clarify", "we wish to know",
+		"merci de nous indiquer", "veuillez nous indiquer", "merci de préciser", "veuillez préciser",
+		"le agradeceríamos nos indique", "agradeceríamos nos aclaren", "rogamos nos indiquen",
+		"просим сообщить", "просим разъяснить", "хотели бы кое-что уточнить",
+		"نرغب في معرفة", "نود معرفة", "يرجى إفادتنا", "نرجو إفادتنا",
 	)
+	v.interrogatives = v.list(
+		"whether", "when", "where", "how", "what", "which", "who", "is there", "are there", "can", "could", "do", "does",
+		"will", "should", "si", "s'il", "quand", "où", "comment", "quel", "quelle", "quels", "quelles", "est-ce",
+		"combien", "cuándo", "dónde", "cómo", "qué", "cuál", "cuáles", "cuánto", "cuántos", "es posible", "hay",
+		"когда", "где", "как", "какой", "какая", "какие", "каков*", "сколько", "можно ли", "нужно ли", "возможно ли",
+		"是否", "如何", "什么", "何时", "能否", "可否", "哪", "هل", "متى", "كيف", "أين", "كم",
+	)
+	v.answering = v.list("in response to your invitation", "in reply to your invitation", "following your invitation",
+		"in response to your call", "in response to the call", "en réponse à votre invitation", "suite à votre invitation",
+		"en réponse à votre appel", "en respuesta a su invitación", "en respuesta a la invitación", "atendiendo a su invitación",
+		"atendiendo a la invitación", "в ответ на ваше приглашение", "в ответ на приглашение", "по вашему приглашению",
+		"应贵方邀请", "响应贵方邀请", "应邀", "ردا على دعوتكم", "ردا على دعوة", "تلبية لدعوتكم", "استجابة لدعوتكم")
 	v.nominee = v.list("cv", "curriculum vitae", "biography", "bio", "biographie", "biografía", "hoja de vida",
 		"резюме", "биографи*", "简历", "簡歷", "السيرة الذاتية")
 	v.thanks = v.list("thanks", "thank you", "merci", "remerciement*", "gracias", "agradecimiento*", "спасибо",
@@ -127,7 +157,7 @@ func (v *vocabulary) newEvidence() {
 		"organise", "organize", "organising", "organizing", "to hold", "host a", "convene", "to run a", "be reserved", "request a", "requests a",
 		"would like to request", "like to propose an", "like to propose a", "propose an interactive", "reserve", "slot",
 		"organiser", "organisons", "animer", "réserver", "créneau", "demande de séance", "demande d'organisation",
-		"organizar", "organización de", "proponer una", "solicita", "solicitamos", "solicitud de",
+		"organizar", "organización de un", "organización de una", "organización de la sesión", "proponer una", "solicita", "solicitamos", "solicitud de",
 		"провести", "проведение", "проведения", "организовать", "включить в программу", "заявка на", "просит включить",
 		"举办", "舉辦", "申请举办", "申請舉辦", "拟于",
 		"تنظيم جلسة", "تنظيم ورشة", "تنظيم ندوة", "تنظيم فعالية", "تنظيم حلقة", "تنظيم طاولة", "بتنظيم", "عقد جلسة", "بطلب", "طلب تنظيم", "طلب جلسة",
@@ -200,6 +230,9 @@ func (v *vocabulary) newEvidence() {
 		"tarifas especiales", "tarifas preferenciales", "ofrece sus servicios", "ofrecemos nuestros servicios",
 		"价格表", "优惠价格", "提供服务", "قائمة الأسعار", "أسعار خاصة", "نقدم خدماتنا",
 		"internship", "internships", "intern position", "job application", "vacancy", "vacancies", "employment opportunit*",
+		"rather not hear from us", "no longer wish to hear from us", "no longer wish to receive",
+		"si vous ne souhaitez plus recevoir", "no desea recibir", "si no desea recibir", "no desea seguir recibiendo",
+		"не хотите получать", "如不希望收到", "如不想再收到", "لا ترغب في تلقي",
 		"view this email in your browser", "view it in your browser", "this email was sent to", "you are receiving this",
 		"vous recevez ce", "usted recibe este", "recibe este correo", "вы получили это письмо", "您收到此邮件",
 		"تلقيت هذه الرسالة", "you have won", "lottery", "investment opportunity",
@@ -240,6 +273,11 @@ func (v *vocabulary) newEvidence() {
 		"времени для вопросов", "гибридн* формат*", "мобильн* приложени*", "пленарн* заседани*",
 		"更短", "平行会议", "同时举行", "直播", "网络直播", "同声传译", "提问时间", "混合形式", "移动应用", "开幕式",
 		"البث المباشر", "الترجمة الفورية", "بالتوازي", "وقت للأسئلة", "تطبيق الهاتف", "حفل الافتتاح",
+		// the kind named with the Forum, and the ways of running a session
+		"format of the forum", "format du forum", "formato del foro", "формат форума", "论坛的形式", "论坛形式",
+		"fishbowl", "world café", "world cafe", "poster session", "posters", "session de posters", "sesión de pósteres",
+		"plénière*", "sesiones plenarias", "recordings", "enregistrements", "grabaciones", "записи выступлений",
+		"participants à distance", "participantes a distancia", "intervenciones remotas", "panels classiques",
 		// newcomers, mentoring and the next editions
 		"newcomers", "first-time participants", "mentoring", "an app", "the schedule", "next year's forum", "the next forum",
 		"future editions", "nouveaux participants", "mentorat", "prochaine édition", "prochaines éditions",
@@ -289,6 +327,10 @@ func (v *vocabulary) newEvidence() {
 		"الفجوة الرقمية", "الشمول الرقمي")
 	v.webmailNames = wordSet(`gmail googlemail yahoo ymail hotmail outlook live msn aol icloud yandex rambler
 	qq 163 126 sina sohu yeah foxmail protonmail gmx terra uol bol rediffmail`)
+	v.officeUnits = v.list("secretariat", "secrétariat", "secretaría", "subsecretaría", "directorate", "direction", "dirección",
+		"department", "département", "departamento", "division", "división", "unit", "unité", "unidad", "section", "sección",
+		"office", "oficina", "service", "servicio", "cabinet", "gabinete", "управление", "отдел", "департамент", "служба",
+		"قسم", "إدارة", "دائرة", "مكتب")
 	v.units = v.list("team", "the team", "press office", "l'équipe", "équipe", "l'équipe de", "equipo", "el equipo",
 		"пресс-служба", "пресс-службы", "команда", "团队", "團隊", "فريق", "مكتب")
 	v.legalForms = v.list("ab", "oy", "nv", "bv", "spa", "srl", "ltd", "inc", "llc", "gmbh", "plc", "sarl", "s.a.", "c.a.", "corp", "corporation",
@@ -445,6 +487,37 @@ func (v *vocabulary) asksQuestion(subject, body string, all foldedText) (bool, s
 	return false, ""
 }
 
+// questions counts the questions of a text: the sentences ending with a question mark
+// (？ and ؟ too) and the list items opening with the word of a question ("(a) whether
+// the ITU can…", «— будет ли обеспечен…»). rest is the text without its questions.
+func (v *vocabulary) questions(text string) (n int, rest string) {
+	var b strings.Builder
+	for line := range strings.SplitSeq(text, "\n") {
+		marks := 0
+		inMark := false
+		for _, r := range line {
+			q := r == '?' || r == '？' || r == '؟'
+			if q && !inMark {
+				marks++
+			}
+			inMark = q
+		}
+		if marks == 0 && listItemRE.MatchString(line) {
+			item := strings.TrimSpace(listItemRE.ReplaceAllString(line, ""))
+			words := strings.Fields(item)
+			if v.interrogatives.openingOf(item) != "" || len(words) > 2 && isAnyOf(words[1], "ли", "ль") {
+				marks = 1
+			}
+		}
+		if marks == 0 {
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+		n += marks
+	}
+	return n, b.String()
+}
+
 // onlyImages reports whether a message carries attachments and all of them are images.
 func onlyImages(p *Parsed) bool {
 	n := 0
@@ -593,6 +666,9 @@ func isAddressLine(line string) bool {
 	if len(words) > 0 && streetWords[words[0]] && len(words) > 1 {
 		return true
 	}
+	if isPlaceLine(line) {
+		return true
+	}
 	digits := strings.IndexFunc(line, unicode.IsDigit) >= 0
 	for i, w := range words {
 		switch {
@@ -665,9 +741,57 @@ func (v *vocabulary) governmentOffice(line string) string {
 // Weekly" of "TechPolicy Weekly, 27 Old Street, London", "INRS" of "INRS, 385, rue
 // Sherbrooke Est"; "" when the line opens with the address, and the line itself when it
 // holds none.
+// stateForms open the formal name of a state: "République du Bénin", "Kingdom of
+// Bahrain", «Республика Казахстан».
+var stateForms = []string{"republic of", "kingdom of", "state of", "république du", "république de", "république d'",
+	"royaume du", "royaume de", "república de", "república del", "reino de", "республика", "королевство",
+	"الجمهورية", "جمهورية", "المملكة", "دولة"}
+
+// buildingWords end the name of a building: "Parliament House, Accra". A house is a
+// building only after the word of a public body: Chatham House is an institute.
+var (
+	buildingWords  = wordSet(`house building tower towers plaza immeuble edificio torre`)
+	publicBuilding = wordSet(`parliament state government council county city town`)
+)
+
+// isPlaceLine reports whether a line says where: a city and its state's formal name
+// ("Cotonou, République du Bénin") or a building and its city ("Parliament House,
+// Accra").
+func isPlaceLine(line string) bool {
+	segs := lineSegments(line)
+	if len(segs) != 2 {
+		return false
+	}
+	// The city or building is one to three capitalised words: «وزارة الاتصالات - جمهورية
+	// العراق» is a ministry.
+	for _, w := range strings.Fields(segs[0]) {
+		if !startsUpper(w) {
+			return false
+		}
+	}
+	first := strings.Fields(foldText(segs[0]))
+	if len(first) == 0 || len(first) > 3 {
+		return false
+	}
+	if last := first[len(first)-1]; buildingWords[last] && len(first) > 1 && len(strings.Fields(segs[1])) <= 2 &&
+		(last != "house" || publicBuilding[first[len(first)-2]]) {
+		return true
+	}
+	second := foldText(segs[1])
+	for _, sf := range stateForms {
+		if strings.HasPrefix(second, foldText(sf)) && len(first) <= 2 {
+			return true
+		}
+	}
+	return false
+}
+
 func nameBeforeAddress(line string) string {
 	if !isAddressLine(line) {
 		return line
+	}
+	if isPlaceLine(line) {
+		return ""
 	}
 	var name []string
 	for _, seg := range lineSegments(line) {
@@ -921,6 +1045,42 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 
 // startsWithUnit reports whether s starts with the name of a team or office
 // ("L'équipe de …", «Пресс-служба …», «فريق …»).
+// isOfficeUnit reports whether a part of a name is an office inside an organisation:
+// it opens with an office word ("Dirección de …", «قسم التعاون الدولي») or, in
+// English, ends with one ("Corporate Services Directorate").
+func (v *vocabulary) isOfficeUnit(part string) bool {
+	f := foldText(strings.TrimSpace(part))
+	words := strings.Fields(f)
+	if len(words) == 0 {
+		return false
+	}
+	for _, t := range v.officeUnits {
+		if strings.HasPrefix(f, t.folded) && (len(f) == len(t.folded) || !isWordRune([]rune(f[len(t.folded):])[0])) {
+			return true
+		}
+		if len(words) > 1 && words[len(words)-1] == t.folded && isASCII(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// founderTitle reports whether a part is an Arabic title that opens with "founder"
+// («المؤسِّسة والرئيسة التنفيذية»): «المؤسسة» is then no institution.
+func (v *vocabulary) founderTitle(part string, lt lineTerms) bool {
+	words := strings.Fields(foldText(part))
+	founder := []string{foldText("المؤسس"), foldText("المؤسسة"), foldText("مؤسس"), foldText("مؤسسة")}
+	if len(words) < 2 || !isAnyOf(words[0], append(founder, "الشريك", "الشريكة")...) {
+		return false
+	}
+	rest, ok := strings.CutPrefix(words[1], "و")
+	if !ok && !isAnyOf(words[1], founder...) {
+		return false
+	}
+	n, _ := v.jobTitles.countIn(lt.get(strings.Join(append([]string{rest}, words[2:]...), " ")))
+	return n > 0 || !ok
+}
+
 func (v *vocabulary) startsWithUnit(s string) bool {
 	return v.dropUnit(s) != s
 }
@@ -987,7 +1147,7 @@ func (v *vocabulary) dropSalutation(text string) string {
 // университет хотел бы…", "La Universidad de Cuenca propone…"). It returns the type and
 // the words up to that organisation word.
 func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string) {
-	sentences := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟", r) })
+	sentences := strings.FieldsFunc(v.unwrap(text), func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟", r) })
 	for _, sentence := range sentences {
 		words := strings.Fields(sentence)
 		if len(words) < 4 || listItemRE.MatchString(sentence) || isAnyOf(foldText(words[0]), "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
@@ -1035,6 +1195,10 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 						// «Министерство по развитию … Республики Узбекистан подает заявку»: a
 						// Russian name goes on in the genitive up to the verb.
 						head = strings.Join(words[:k], " ")
+					} else if k := russianPhraseEnd(words, n); k > n {
+						// «Министерство цифрового развития, инноваций и …» broken over lines:
+						// the name's first phrase, up to its comma.
+						head = strings.Join(words[:k], " ")
 					}
 					return st.typ, strings.Trim(head, " ,;:«»\"")
 				}
@@ -1048,12 +1212,107 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 // looked for from n among a dozen words of Cyrillic or capitalised letters, or -1.
 // A verb ends in -ет, -ит, -ют, -ят, -ал, -ил…; the nouns «комитет», «совет»,
 // «бюджет» do not count.
+// russianPhraseEnd returns the end of the lower-case Cyrillic words after words[n] up to
+// and with the first one a comma ends (at most four), or -1 when none ends with one.
+// behalfPhrases say for whom one writes: the name follows.
+var behalfPhrases = []string{"on behalf of the ", "on behalf of ", "au nom de la ", "au nom du ", "au nom de l'", "au nom des ",
+	"en nombre de la ", "en nombre del ", "en representación de la ", "en representación del "}
+
+// onBehalfOf is the organisation a writer speaks for ("I write on behalf of the Select
+// Committee on Communications, Parliament of Ghana"): the capitalised words after the
+// phrase, and of two names apart by a comma the second, the body the first belongs
+// to, unless it is a state ("…, Republic of Ghana"); or "".
+func onBehalfOf(text string) string {
+	lower := strings.ToLower(text)
+	for _, ph := range behalfPhrases {
+		i := strings.Index(lower, ph)
+		if i < 0 {
+			continue
+		}
+		rest := text[i+len(ph):]
+		if end := strings.IndexAny(rest, ".;:\n"); end >= 0 {
+			rest = rest[:end]
+		}
+		var names []string
+		for _, seg := range strings.SplitN(rest, ",", 3)[:min(2, strings.Count(rest, ",")+1)] {
+			name := capitalisedName(strings.Fields(seg))
+			if name == "" {
+				break
+			}
+			names = append(names, name)
+		}
+		switch {
+		case len(names) == 2 && !slices.ContainsFunc(stateForms, func(sf string) bool {
+			return strings.HasPrefix(foldText(names[1]), foldText(sf))
+		}):
+			return names[1]
+		case len(names) > 0:
+			return names[0]
+		}
+	}
+	return ""
+}
+
+// capitalisedName is the name words open with when they are capitalised, with the
+// particles between them ("Parliament of Ghana"), whole or not at all: "".
+func capitalisedName(words []string) string {
+	if len(words) < 2 || len(words) > 10 || !startsUpper(words[0]) {
+		return ""
+	}
+	for i, w := range words {
+		if !startsUpper(w) && !(i > 0 && i < len(words)-1 && isAnyOf(strings.ToLower(w), "of", "for", "on", "and", "de", "du", "des", "la", "del", "y", "et")) {
+			return ""
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// unwrap joins the lines of a text wrapped inside a sentence: a long line that ends
+// with no sentence punctuation goes on in the next one, up to the closing ("С
+// уважением,"): the signature's lines stay apart.
+func (v *vocabulary) unwrap(text string) string {
+	lines := strings.Split(text, "\n")
+	var b strings.Builder
+	closed := false
+	for i, line := range lines {
+		b.WriteString(line)
+		if i == len(lines)-1 {
+			break
+		}
+		closed = closed || v.closings.openingOf(foldText(strings.TrimSpace(line))) != ""
+		next := strings.TrimSpace(lines[i+1])
+		if !closed && utf8.RuneCountInString(line) >= 60 && !endsSentence(line) && next != "" && !listItemRE.MatchString(next) {
+			b.WriteByte(' ')
+		} else {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+func russianPhraseEnd(words []string, n int) int {
+	for k := n; k < min(len(words), n+4); k++ {
+		if !isCyrillic(words[k]) || startsUpper(words[k]) {
+			return -1
+		}
+		if strings.HasSuffix(words[k], ",") {
+			return k + 1
+		}
+	}
+	return -1
+}
+
 func russianVerbAfter(words []string, n int) int {
 	if n >= len(words) || !isCyrillic(words[n]) {
 		return -1
 	}
 	for k := n; k < min(len(words)-1, n+12); k++ {
 		w := strings.ToLower(strings.Trim(words[k], ",;:«»\""))
+		if strings.HasSuffix(words[k], ",") && slices.Contains(words[k+1:min(len(words), k+4)], "и") {
+			// «Министерство цифрового развития, инноваций и … промышленности»: a list
+			// inside the name.
+			continue
+		}
 		if strings.ContainsAny(words[k], ",;:") || !isCyrillic(w) && !startsUpper(words[k]) {
 			return -1
 		}
@@ -1249,6 +1508,9 @@ func companyInText(text string) string {
 		return name
 	}
 	words := strings.Fields(text)
+	if name := startupInText(words); name != "" {
+		return name
+	}
 	for i, w := range words {
 		core := strings.Trim(w, ",;:()[]!?")
 		if c := strings.TrimRight(core, ".)"); !legalFormWords[core] && (legalFormWords[c] || legalFormWords[c+"."]) {
@@ -1316,15 +1578,63 @@ func chineseCompanyInText(text string) string {
 // ("نحن شركة نبض للحلول الرقمية، شركة ناشئة" names شركة نبض للحلول الرقمية): up to five
 // words, to punctuation; "" when none, or when what follows describes a company
 // («شركة ناشئة», a start-up) rather than names one.
-func arabicCompanyInText(text string) string {
-	words := strings.Fields(text)
+// companyNouns say what a company is, after the name they stand beside: "Kër Tech,
+// une jeune startup", "Acme, a small company".
+var companyNouns = wordSet(`startup start-up company firm entreprise société empresa compañía`)
+
+// startupInText is the name a text sets beside a company noun ("le fondateur de Kër
+// Tech, une jeune startup sénégalaise"): the capitalised words before the comma, the
+// article and at most two adjectives, or "".
+func startupInText(words []string) string {
 	for i, w := range words {
-		if w != "شركة" || i+1 == len(words) {
+		if !companyNouns[strings.ToLower(strings.Trim(w, ",;:.!?"))] {
+			continue
+		}
+		j := i - 1
+		for j > 0 && i-j <= 2 && !isAnyOf(strings.ToLower(words[j]), "a", "an", "un", "une", "una") && !startsUpper(words[j]) &&
+			!strings.HasSuffix(words[j], ",") {
+			j-- // "jeune", "small"
+		}
+		if j <= 0 || !isAnyOf(strings.ToLower(words[j]), "a", "an", "un", "une", "una") || !strings.HasSuffix(words[j-1], ",") {
 			continue
 		}
 		var name []string
+		for k := j - 1; k >= 0 && len(name) < 4; k-- {
+			core := strings.TrimRight(words[k], ",")
+			if !startsUpper(core) || k < j-1 && core != words[k] {
+				break
+			}
+			name = append([]string{core}, name...)
+		}
+		if len(name) > 0 && !(len(name) == 1 && len([]rune(name[0])) < 3) {
+			return strings.Join(name, " ")
+		}
+	}
+	return ""
+}
+
+func arabicCompanyInText(text string) string {
+	words := strings.Fields(text)
+	for i, w := range words {
+		// «لشركة "باي نايل"»: "for the company" too.
+		if w != "شركة" && w != "لشركة" && w != "بشركة" && w != "وشركة" || i+1 == len(words) {
+			continue
+		}
+		var name []string
+		quoted := strings.ContainsAny(words[i+1][:1], "\"«“")
 		for _, n := range words[i+1 : min(len(words), i+6)] {
 			core := strings.TrimRight(n, "،,.:;!؟?)")
+			if quoted {
+				// A name in quotes is the name, up to the closing quote.
+				bare := strings.Trim(core, "\"«»“”")
+				if bare != "" {
+					name = append(name, bare)
+				}
+				if strings.ContainsAny(strings.TrimLeft(core, "\"«“"), "\"»”") || core != n {
+					break
+				}
+				continue
+			}
 			if core != "" && !strings.ContainsAny(core, "(\"«") {
 				name = append(name, core)
 			}
@@ -1417,6 +1727,7 @@ func nextToken(s *string, sep func(rune) bool) (string, bool) {
 // chineseUnits are the departments a Chinese sender's name may end with.
 var chineseUnits = []string{"国际合作处", "國際合作處", "国际传播部", "传播部", "公关部", "公共事务部", "对外关系部", "国际合作部", "国际合作司",
 	"国际部", "市场部", "品牌部", "新闻中心", "新闻办公室", "办公室", "对外联络部", "国际交流部", "外事处", "外事办公室",
+	"国际事务处", "國際事務處", "国际事务部", "國際事務部", "国际事务司", "國際事務司",
 	"國際傳播部", "公關部", "公共事務部", "對外關係部", "國際合作部", "國際部", "市場部", "新聞中心", "辦公室"}
 
 // chineseUnitOwner is the organisation a Chinese name of a department opens with
@@ -1426,6 +1737,8 @@ func chineseUnitOwner(name string) string {
 	if strings.IndexFunc(name, func(r rune) bool { return unicode.Is(unicode.Han, r) }) < 0 {
 		return ""
 	}
+	// "澳門郵電局 國際事務處": a space between the two.
+	name = strings.Join(strings.Fields(name), "")
 	for _, u := range chineseUnits {
 		if owner, ok := strings.CutSuffix(name, u); ok && utf8.RuneCountInString(owner) >= 2 &&
 			strings.IndexFunc(owner, func(r rune) bool { return !unicode.Is(unicode.Han, r) && !unicode.IsLetter(r) }) < 0 {
@@ -1591,6 +1904,9 @@ func russianNominativeAdjective(w string, gender byte) string {
 // or an international organisation's word; "" when no sentence has them.
 func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 	if org := v.writerOrganisationHan(text, lt); org != "" {
+		return org
+	}
+	if org := onBehalfOf(text); org != "" {
 		return org
 	}
 	sentences := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n؟", r) })

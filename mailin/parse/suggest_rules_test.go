@@ -55,6 +55,21 @@ func TestSuggestGeneralRules(t *testing.T) {
 		{"an offer of services with a question", &Parsed{From: Address{Email: "sales@example-av.com"}, Subject: "Conference audio-visual rental",
 			Text: "We are a Geneva audio-visual rental firm and offer our services for conferences: microphones, screens and booths at special rates. Shall we send our price list?"},
 			store.KindOther, "", ""},
+		{"a list of questions about holding a workshop", &Parsed{From: Address{Email: "info@example-fund.ru"}, Subject: "Семинар",
+			Text: "Здравствуйте!\n\nМы думаем провести мастер-класс на Форуме и просим уточнить:\n— будет ли предоставлен зал;\n— можно ли провести семинар на русском языке;\n— до какого числа принимаются заявки.\n\nОльга"},
+			store.KindInquiry, "", ""},
+		{"a request to hold a session with questions in it", &Parsed{From: Address{Email: "events@example.org"}, Subject: "Request to hold a side event",
+			Text: "Dear organisers,\n\nWe would like to request a side event on digital identity. Could you let us know:\n- whether a room for 40 is available;\n- whether remote speakers can join?\n\nM. Rossi"},
+			store.KindWorkshopRequest, "", ""},
+		{"points to advise on, without a question mark", &Parsed{From: Address{Email: "clerk@example.gov.ke"}, Subject: "Delegation",
+			Text: "Dear Sir/Madam,\n\nKindly advise:\n(a) whether letters of invitation can be issued for visas;\n(b) whether a side event may still be requested.\n\nJ. Mwangi"},
+			store.KindInquiry, "", ""},
+		{"an opt-out footer under a question", &Parsed{From: Address{Email: "ventas@example-eventos.es"}, Subject: "Servicios para congresos",
+			Text: "Ofrecemos interpretación y alquiler de cabinas para congresos. ¿Le enviamos un presupuesto?\n\nSi no desea recibir más correos, responda BAJA."},
+			store.KindOther, "", ""},
+		{"an answer to our invitation is no invitation", &Parsed{From: Address{Email: "info@example-institute.org"}, Subject: "Re: Open consultation",
+			Text: "In response to your invitation, we put forward these points on the WSIS action lines: cybersecurity cooperation among national CERTs, broadband in rural schools and the ethical dimensions of artificial intelligence deserve sessions of their own.\n\nThe Institute"},
+			store.KindThematic, "", ""},
 		{"a subject that asks about submissions", &Parsed{From: Address{Email: "j.perez@example.com.uy"}, Subject: "¿Hasta cuándo se reciben las contribuciones?",
 			Text: "Buenas tardes, quisiéramos saber la fecha límite. Gracias."},
 			store.KindInquiry, "", ""},
@@ -144,7 +159,34 @@ func TestSuggestGeneralRules(t *testing.T) {
 		{"a subdomain names the organisation", &Parsed{From: Address{Email: "e@openspectrum.example-alliance.org"}, Subject: "Input",
 			Text: "Our input is attached.\n\nEmeka Obi\nCoordinator, OpenSpectrum", Attachments: pdf}, "", "", "OpenSpectrum"},
 		{"a postal address is no organisation", &Parsed{From: Address{Email: "k@unhcr.org"}, Subject: "Input",
-			Text: "Our input is attached.\n\nKarin Berg\nUNHCR, Innovation Service\n94 Rue de Montbrillant, Geneva", Attachments: pdf}, "", store.StakeholderInternationalO, "UNHCR, Innovation Service"},
+			Text: "Our input is attached.\n\nKarin Berg\nUNHCR, Innovation Service\n94 Rue de Montbrillant, Geneva", Attachments: pdf}, "", store.StakeholderInternationalO, "UNHCR"},
+		{"an office beside its organisation in the display name", &Parsed{From: Address{Name: "Municipalidad de Ejemplo - Secretaría de Modernización", Email: "moderniza@example.gob.ar"},
+			Subject: "Aportes", Text: "Adjuntamos nuestros aportes.", Attachments: pdf}, "", "", "Municipalidad de Ejemplo"},
+		{"an office beside its organisation in the signature", &Parsed{From: Address{Email: "t.ndlovu@example.gov.za"}, Subject: "Input",
+			Text: "Our input is attached.\n\nThabo Ndlovu\nInformation Technology Directorate | City of Example\n1 Main Road", Attachments: pdf},
+			"", "", "City of Example"},
+		{"a country field is no organisation", &Parsed{From: Address{Email: "li.wei@126.com"}, Subject: "摄影比赛",
+			Text: "附件是我的作品。\n\n作者：李伟\n国家：中国"}, "", store.StakeholderOther, "-"},
+		{"a remark in brackets is no organisation", &Parsed{From: Address{Email: "wang.fang@163.com"}, Subject: "申请",
+			Text: "我们希望举办一场研讨会。\n\n王芳\n星河数据有限公司\n（公司邮箱暂时无法使用，故使用个人邮箱）"}, "", "", "星河数据有限公司"},
+		{"a Russian name wrapped over two lines", &Parsed{From: Address{Email: "a.ivanova@example.gov.kz"}, Subject: "Заявка",
+			Text: "Уважаемые коллеги!\n\nМинистерство образования, науки и информационных технологий примерной\nРеспублики Пример просит рассмотреть возможность проведения круглого стола.\n\nПредполагаемая продолжительность — 90 минут.\nРабочий язык — русский.\nПросим по возможности обеспечить синхронный перевод.\n\nС уважением,\nА. Иванова\nглавный эксперт\nДепартамент международного сотрудничества\nг. Пример, ул. Примерная, 1\nтел.: +7 000 000 00 00"},
+			"", "", "Министерство образования, науки и информационных технологий примерной Республики Пример"},
+		{"a city and its state are no organisation", &Parsed{From: Address{Email: "cabinet@example.gouv.bj"}, Subject: "Demande",
+			Text: "Nous sollicitons un créneau.\n\nLe Cabinet du Ministre\nMinistère de l'Exemple et du Numérique\nCotonou, République du Bénin"},
+			"", store.StakeholderGovernment, "Ministère de l'Exemple et du Numérique"},
+		{"a founder's title and the company the text names", &Parsed{From: Address{Email: "salma.adel@gmail.com"}, Subject: "مقترح جلسة",
+			Text: "أنا سلمى عادل، المؤسِّسة والرئيسة التنفيذية لشركة \"نيل باي\"، وهي شركة ناشئة.\n\nسلمى عادل\nالمؤسِّسة والرئيسة التنفيذية | نيل باي\nالقاهرة - مصر"},
+			"", store.StakeholderPrivateSector, "شركة نيل باي"},
+		{"a name beside a startup", &Parsed{From: Address{Email: "awa.ndiaye@gmail.com"}, Subject: "Prix SMSI",
+			Text: "Bonjour,\n\nJe suis la fondatrice de Sunu Data, une jeune startup dakaroise. Peut-on participer ?\n\nAwa Ndiaye\nCEO – Sunu Data"},
+			"", store.StakeholderPrivateSector, "Sunu Data"},
+		{"writing on behalf of a committee of a parliament", &Parsed{From: Address{Email: "clerk.example@yahoo.co.uk"}, Subject: "Delegation",
+			Text: "I write on behalf of the Select Committee on ICT, Parliament of Example.\n\nKindly advise on registration.\n\nJ. Mensah\nAssistant Clerk"},
+			"", "", "Parliament of Example"},
+		{"a sentence wrapped in the signature", &Parsed{From: Address{Email: "dean@example-institute.asia"}, Subject: "HLTF",
+			Text: "We put forward Prof. Lee as a facilitator.\n\nProf. Lee has moderated ministerial panels at ASEAN meetings and\nis an experienced chair.\n\nBest regards,\nK. Tan\nVice President for Academic Affairs\nExample Institute of Technology"},
+			"", store.StakeholderAcademia, "Example Institute of Technology"},
 		{"a Chinese department's organisation", &Parsed{From: Address{Name: "星河数据公关部", Email: "pr@example-xinghe.com"}, Subject: "新闻稿：星河数据发布报告",
 			Text: "星河数据今日发布年度报告。"}, "", "", "星河数据"},
 		{"a Chinese line's department after a space", &Parsed{From: Address{Name: "陈静", Email: "chen@example-lab.cn"}, Subject: "意见",
@@ -326,5 +368,21 @@ func TestSuggestGeneralRules(t *testing.T) {
 				t.Errorf("Organisation = %q, want %q (reasons %q)", s.Organisation, tc.org, s.Reasons)
 			}
 		})
+	}
+}
+
+// TestPlaceLine pins what a line that says where is: a city and its state, a public
+// building and its city; not a ministry beside its state, nor an institute's house.
+func TestPlaceLine(t *testing.T) {
+	for line, want := range map[string]bool{
+		"Cotonou, République du Bénin":       true,
+		"Parliament House, Accra":            true,
+		"Chatham House, London":              false,
+		"وزارة الاتصالات - جمهورية العراق":   false,
+		"Ministry of ICT, Republic of Kenya": false,
+	} {
+		if got := isPlaceLine(line); got != want {
+			t.Errorf("isPlaceLine(%q) = %v, want %v", line, got, want)
+		}
 	}
 }
