@@ -1018,14 +1018,22 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"доменн* имен*", "域名", "أسماء النطاقات", "internet exchange point", "point d'échange internet",
 			"punto de intercambio de internet", "точка обмена трафиком", "network operators group",
 			"网络信息中心", "網路資訊中心", "網絡資訊中心",
-			"фгбоу", "фгаоу", "гбоу", "гаоу", "ано во", "чоу во"}, // Russian schools' and universities' forms
+			"фгбоу", "фгаоу", "гбоу", "гаоу", "ано во", "чоу во", // Russian schools' and universities' forms
+			// networks of universities, academies, libraries, laboratories and standards bodies
+			"universitari*", "universitaire*", "университетск*", "academy", "academia", "library", "libraries",
+			"bibliothèque*", "biblioteca*", "библиотек*", "图书馆", "圖書館", "مكتبة", "laboratory", "laboratories",
+			"standards body", "standards institute", "organisme de normalisation", "organismo de normalización",
+			"research and education network", "réseau de recherche", "red académica", "redes académicas"},
 		store.StakeholderCivilSociety: {"نقابة", "رابطة", "society", "réseau", "asociación", "associação", "fundação", "ано",
 			"автономн* некоммерческ*", "movement", "mouvement", "movimiento", "движени*",
 			"联合会", "促进会", "研究会", "志愿者", "الشبكة العربية", "الجمعية", "مؤسسة", "منظمة",
 			"обществ*", "благотворительн*", "initiative", "iniciativa", "collective", "collectif", "colectivo",
 			"公益", "非营利", "非政府组织", "民间组织", "مبادرة", "غير ربحية", "غير حكومية",
 			"trust", "charity", "charitable", "asbl", "association*", "associação", "community network*",
-			"общественн* фонд*", "общественн* объединени*", "общественн* организаци*", "союз*", "الجمعية", "جمعيات", "اتحاد"},
+			"общественн* фонд*", "общественн* объединени*", "общественн* организаци*", "союз*", "الجمعية", "جمعيات", "اتحاد",
+			// leagues, cooperatives and alliances
+			"league", "ligue", "liga", "лига", "лиги", "cooperative", "co-operative", "coopérative", "cooperativa", "кооператив*",
+			"合作社", "تعاونية", "alianza", "альянс*", "تحالف"},
 		store.StakeholderPrivateSector: {"s.a.", "c.a.", "group", "groupe", "grupo", "группа",
 			"corporation", "limited", "holdings", "пао", "ао", "шрк", "集团", "技术有限公司", "股份", "مجموعة", "ش.م.م",
 			"solutions", "systems", "consultancy", "consultants", "software", "bank", "banque", "banco", "банк", "银行",
