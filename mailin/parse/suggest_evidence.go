@@ -97,6 +97,12 @@ type evidence struct {
 	// prizeNotices are the words of a notice that the reader has won a prize or a lottery:
 	// a fraud that speaks for no organisation, whatever its domain or signature says.
 	prizeNotices termList
+	// deadlines name a deadline: a subject that speaks of the deadline of submissions
+	// asks about them, it is none.
+	deadlines termList
+	// forwarding are the words of a message that passes on the one below it ("je vous
+	// transmets ci-dessous", «пересылаю»): the forwarded message is what it says.
+	forwarding termList
 	// knownOrganisations are the stakeholder types of organisations well known in the
 	// consultation's field, by the name part of their domain or their name written
 	// without spaces ("yandexteam", "laquadraturedunet").
@@ -251,7 +257,16 @@ func (v *vocabulary) newEvidence() {
 		"在浏览器中查看",
 		"خارج المكتب", "في إجازة", "إلغاء الاشتراك", "إزالة بريدي", "منتجاتنا",
 		"فرصة تدريب", "تدريب صيفي", "طلب وظيفة", "عرض في المتصفح",
+		// away on mission, with little access to mail
+		"limited access to e-mail", "limited access to my e-mail", "on mission until", "travelling until", "on travel until",
+		"en mission jusqu", "en déplacement jusqu", "accès limité à mes courriels", "en misión hasta", "de viaje hasta",
+		"в командировке до", "出差至", "出差到", "في مهمة حتى",
 	)
+	v.deadlines = v.list("deadline", "deadlines", "date limite", "délai", "délais", "fecha límite", "plazo", "plazos",
+		"срок*", "截止", "截至日期", "الموعد النهائي", "آخر موعد")
+	v.forwarding = v.list("je vous transmets", "je vous transfère", "nous vous transmettons", "please find below",
+		"forwarding", "i forward", "see below", "see the message below", "ci-dessous", "le reenvío", "les reenvío",
+		"reenvío", "a continuación", "пересылаю", "направляю ниже", "转发", "現轉發", "见下方", "详见下方", "أعيد إرسال", "أحيل إليكم")
 	v.formatWords = v.list(
 		"interactive", "structure of", "how the week", "parallel sessions", "shorter sessions", "fewer panels",
 		"how the forum", "the programme earlier", "tracks", "exhibition floor", "remote participation",
