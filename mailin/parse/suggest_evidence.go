@@ -840,7 +840,13 @@ var (
 // not a country's, in a line of a few words, or "".
 func leadingAcronym(line string) string {
 	if strings.ContainsAny(line, "@:0123456789+") {
-		return ""
+		// "ASIN – Sicap Liberté 6, Dakar": initials alone before a dash or a comma, the
+		// address after them.
+		segs := lineSegments(line)
+		if len(segs) < 2 || strings.ContainsAny(segs[0], "@:0123456789+") || len(strings.Fields(segs[0])) != 1 {
+			return ""
+		}
+		line = segs[0]
 	}
 	words := strings.Fields(strings.Trim(line, " 	,;-–—|"))
 	if len(words) == 0 || len(words) > 6 {
@@ -897,6 +903,9 @@ func expandAcronym(text, acr string) string {
 			return strings.Join(words[start:], " ")
 		}
 	}
+	if long := spelledAfter(text, acr); long != "" {
+		return long
+	}
 	words := strings.Fields(text)
 	n := utf8.RuneCountInString(want)
 	for i := range words {
@@ -923,6 +932,42 @@ func expandAcronym(text, acr string) string {
 		}
 	}
 	return ""
+}
+
+// spelledAfter finds the name an acronym's brackets spell out after it: "l'ARTCI
+// (Autorité de Régulation des Télécommunications/TIC de Côte d'Ivoire)". The name opens
+// with a capital and the acronym's letters are, in order, among its words' initials;
+// "" when the text has no such brackets.
+func spelledAfter(text, acr string) string {
+	for rest := text; ; {
+		i := strings.Index(rest, acr+" (")
+		if i < 0 {
+			return ""
+		}
+		inner := rest[i+len(acr)+2:]
+		rest = inner
+		end := strings.IndexByte(inner, ')')
+		if end < 0 || end > 160 {
+			continue
+		}
+		name := strings.TrimSpace(inner[:end])
+		if len(strings.Fields(name)) < 2 || !startsUpper(name) {
+			continue
+		}
+		got, want := []rune(initials(name)), []rune(foldText(acr))
+		if len(got) == 0 || len(want) == 0 || got[0] != want[0] {
+			continue
+		}
+		k := 0
+		for _, r := range got {
+			if k < len(want) && r == want[k] {
+				k++
+			}
+		}
+		if k == len(want) {
+			return name
+		}
+	}
 }
 
 // governmentDomain says whether a domain has the shape of a government's: .gov, .mil,
