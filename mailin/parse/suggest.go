@@ -840,6 +840,11 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if f == "" && strings.HasPrefix(org, "شركة ") {
 		f = "شركة"
 	}
+	if c := chineseCompanyInText(fresh); f == "" && org != "" && strings.HasPrefix(c, org) {
+		// "杭州译联会展" in the display name, "杭州译联会展服务有限公司是一家…" in the text: the
+		// text names it with its form.
+		f = "公司"
+	}
 	if f == "" && org != "" && startupInText(strings.Fields(fresh)) == org {
 		f = "startup"
 	}
@@ -866,6 +871,19 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			}
 			if n, term := v.researchTitles.countIn(lt.get(line)); n > 0 {
 				add(store.StakeholderAcademia, 2, "signature title "+quoteReason(term))
+				break
+			}
+		}
+	}
+	if top < 2 && score[store.StakeholderAcademia] < 2 && utf8.RuneCountInString(org) >= 3 {
+		// "Mme Sophie Garnier, directrice de recherche … d'Inria": the text gives someone of
+		// the organisation a researcher's title.
+		for _, sentence := range strings.FieldsFunc(fresh, func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟", r) }) {
+			if !strings.Contains(sentence, org) {
+				continue
+			}
+			if n, term := v.researchTitles.countIn(lt.get(sentence)); n > 0 {
+				add(store.StakeholderAcademia, 2, "the text gives "+quoteReason(org)+" a researcher's title "+quoteReason(term))
 				break
 			}
 		}
@@ -1203,7 +1221,7 @@ func endsSentence(line string) bool {
 	return strings.ContainsRune(".:;!?。：；！？؟", r)
 }
 
-var listItemRE = regexp.MustCompile(`^\s*([-–—•*]|\d+[.)]|[a-zа-я]\)|[(（][^)）]{1,3}[)）])`)
+var listItemRE = regexp.MustCompile(`^\s*([-–—•·・▪◦‣►*]|\d+[.)]|[a-zа-я]\)|[(（][^)）]{1,3}[)）])`)
 
 func isAcronym(s string) bool {
 	s = strings.TrimSpace(s)
