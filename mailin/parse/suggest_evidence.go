@@ -724,7 +724,7 @@ func arabicHeadType(part string) string {
 // a word of government and none of a ministry, an agency or an office inside it.
 func (v *vocabulary) isWholeGovernment(part string, lt lineTerms) bool {
 	ft := lt.get(part)
-	if n, _ := v.wholeGovernment.countIn(ft); n == 0 {
+	if n, _ := v.wholeGovernment.countIn(ft); n == 0 && !isStateName(part) {
 		return false
 	}
 	n, _ := v.governmentBodies.countIn(ft)
@@ -761,6 +761,21 @@ func (v *vocabulary) governmentOffice(line string) string {
 var stateForms = []string{"republic of", "kingdom of", "state of", "république du", "république de", "république d'",
 	"royaume du", "royaume de", "república de", "república del", "reino de", "республика", "королевство",
 	"الجمهورية", "جمهورية", "المملكة", "دولة"}
+
+// isStateName reports whether a short part is a state's formal name ("Republic of the
+// Philippines", «Республика Казахстан»): a state stands for its government as a whole.
+func isStateName(part string) bool {
+	f := foldText(strings.TrimSpace(part))
+	if len(strings.Fields(f)) > 6 {
+		return false
+	}
+	for _, sf := range stateForms {
+		if strings.HasPrefix(f, foldText(sf)) {
+			return true
+		}
+	}
+	return false
+}
 
 // buildingWords end the name of a building: "Parliament House, Accra". A house is a
 // building only after the word of a public body: Chatham House is an institute.
@@ -1106,7 +1121,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"consultoría", "consultores", "cabinet de conseil", "консалтинг*", "консалтингов*", "咨询公司", "諮詢公司",
 			"للاستشارات", "استشارات", "studio", "studios", "студи*", "ستوديو", "استوديو", "工作室",
 			"حلول", "الحلول", "للحلول", "للتقنية", "للتكنولوجيا", "للبرمجيات",
-			"advisory", "associates", "chamber of commerce", "chambre de commerce", "cámara de comercio",
+			"advisory", "associates", "associés", "asociados", "associados", "chamber of commerce", "chambre de commerce", "cámara de comercio",
 			"торгово-промышленн* палат*", "商会", "غرفة التجارة", "غرفة تجارة"},
 	}
 }
