@@ -477,10 +477,11 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 
 	// What no contribution is made of (an out-of-office text, unsubscribing, a sales
 	// offer, an application for a post) outweighs a question it ends with.
-	// A subject's submission word does not make one of a short note without attachment
-	// ("Our submission - slight delay": "on mission until 8 February").
+	// A subject's submission word does not make one of a short away note without
+	// attachment ("Our submission - slight delay": "on mission until 8 February").
 	strong, strongTerm := v.strongNotice.countIn(all)
-	if strong > 0 && (submitted == 0 || attachments == 0 && short) {
+	away, _ := v.away.countIn(all)
+	if strong > 0 && (submitted == 0 || away > 0 && attachments == 0 && short) {
 		hits := 0
 		for _, k := range v.kinds {
 			if n, _ := k.terms.countIn(all); n > 0 {

@@ -97,6 +97,9 @@ type evidence struct {
 	// prizeNotices are the words of a notice that the reader has won a prize or a lottery:
 	// a fraud that speaks for no organisation, whatever its domain or signature says.
 	prizeNotices termList
+	// away are the words of an away note ("out of the office", "on mission until"), among
+	// strongNotice: even under a subject that says "submission", no contribution.
+	away termList
 	// deadlines name a deadline: a subject that speaks of the deadline of submissions
 	// asks about them, it is none.
 	deadlines termList
@@ -257,16 +260,22 @@ func (v *vocabulary) newEvidence() {
 		"在浏览器中查看",
 		"خارج المكتب", "في إجازة", "إلغاء الاشتراك", "إزالة بريدي", "منتجاتنا",
 		"فرصة تدريب", "تدريب صيفي", "طلب وظيفة", "عرض في المتصفح",
+	)
+	v.away = v.list("out of the office", "i am out of office", "away from the office", "on leave until",
+		"limited access to email", "limited access to my email", "absent du bureau", "absente du bureau",
+		"accès limité à ma messagerie", "en congé jusqu", "fuera de la oficina", "acceso limitado al correo",
+		"de vacaciones hasta", "вне офиса", "в отпуске до", "нахожусь в отпуске", "ограниченный доступ к почте",
+		"不在办公室", "休假", "خارج المكتب", "في إجازة",
 		// away on mission, with little access to mail
 		"limited access to e-mail", "limited access to my e-mail", "on mission until", "travelling until", "on travel until",
 		"en mission jusqu", "en déplacement jusqu", "accès limité à mes courriels", "en misión hasta", "de viaje hasta",
-		"в командировке до", "出差至", "出差到", "في مهمة حتى",
-	)
+		"в командировке до", "出差至", "出差到", "في مهمة حتى")
+	v.strongNotice = append(v.strongNotice, v.away...)
 	v.deadlines = v.list("deadline", "deadlines", "date limite", "délai", "délais", "fecha límite", "plazo", "plazos",
 		"срок*", "截止", "截至日期", "الموعد النهائي", "آخر موعد")
-	v.forwarding = v.list("je vous transmets", "je vous transfère", "nous vous transmettons", "please find below",
-		"forwarding", "i forward", "see below", "see the message below", "ci-dessous", "le reenvío", "les reenvío",
-		"reenvío", "a continuación", "пересылаю", "направляю ниже", "转发", "現轉發", "见下方", "详见下方", "أعيد إرسال", "أحيل إليكم")
+	v.forwarding = v.list("je vous transmets", "je vous transfère", "nous vous transmettons", "i am forwarding",
+		"i forward", "we are forwarding", "forwarding below", "le reenvío", "les reenvío", "les reenviamos",
+		"пересылаю", "пересылаем", "转发", "轉發", "أعيد إرسال", "أحيل إليكم", "نحيل إليكم")
 	v.formatWords = v.list(
 		"interactive", "structure of", "how the week", "parallel sessions", "shorter sessions", "fewer panels",
 		"how the forum", "the programme earlier", "tracks", "exhibition floor", "remote participation",
