@@ -933,9 +933,9 @@ func expandAcronym(text, acr string) string {
 	words := strings.Fields(text)
 	n := utf8.RuneCountInString(want)
 	for i := range words {
-		for _, el := range []string{"l'", "d'", "l’", "d’"} {
-			// "l'Institut national de la recherche scientifique": the article is no
-			// part of the name.
+		for _, el := range []string{"l'", "d'", "l’", "d’", "L'", "D'", "L’", "D’"} {
+			// "l'Institut national de la recherche scientifique", "L'Alliance …": the
+			// article is no part of the name.
 			if rest, ok := strings.CutPrefix(words[i], el); ok && startsUpper(rest) {
 				words[i] = rest
 			}
