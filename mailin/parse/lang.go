@@ -162,10 +162,26 @@ func detectLanguage(s string) (string, []string) {
 				scores[lang]++
 			}
 		}
+		switch {
+		case len(w) >= 6 && strings.HasSuffix(w, "ing") && isASCII(w):
+			// "coding", "building": English ends its words so, French and Spanish
+			// only in a few borrowed ones.
+			scores[langEnglish]++
+		case len(w) >= 6 && (strings.HasSuffix(w, "ando") || strings.HasSuffix(w, "iendo")):
+			// "videollamando", "aprendiendo": a Spanish gerund.
+			scores[langSpanish]++
+		}
 	}
-	for _, r := range lower {
-		if lang, ok := letterHints[r]; ok {
-			scores[lang]++
+	for _, w := range strings.Fields(sample) {
+		if startsUpper(w) {
+			// "Tomás", "Bogotá", "Montréal": the letters of a name say nothing of the
+			// language it is written in.
+			continue
+		}
+		for _, r := range strings.ToLower(w) {
+			if lang, ok := letterHints[r]; ok {
+				scores[lang]++
+			}
 		}
 	}
 	latinLangs := []string{langEnglish, langFrench, langSpanish}

@@ -308,9 +308,16 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 	}
 	fresh = truncateBytes(fresh, maxSuggestSample)
 	subject := foldText(stripReplyPrefixes(p.Subject))
+	// A forward with a few words of its own says what it is with the message it passes
+	// on.
+	forwarded := v.forwardedText(p, text, fresh)
+	kindText := fresh
+	if forwarded != "" {
+		kindText = truncateBytes(fresh+"\n\n"+forwarded, maxSuggestSample)
+	}
 	// The salutation ("Dear organisers,") addresses the reader: it says nothing of
 	// what is asked.
-	body := foldText(v.dropSalutation(fresh))
+	body := foldText(v.dropSalutation(kindText))
 
 	kindSubject := subject
 	if _, ok := RefTag(p.Subject); ok {
@@ -338,6 +345,17 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 		}
 		var why string
 		s.StakeholderType, why = v.stakeholderType(p, sig, lt, fresh, s.Organisation)
+		if own := fresh + "\n\n" + forwarded; s.Organisation == "" && s.StakeholderType == store.StakeholderOther &&
+			forwarded != "" && p.From.Email != "" && strings.Contains(strings.ToLower(forwarded), strings.ToLower(p.From.Email)) {
+			// The sender forwards a message of their own ("发件人: 杨海燕 <…>"): its
+			// signature is theirs.
+			sig = v.signatureLines(own, own)
+			if org := v.organisation(p, sig, lt, own); org != "" {
+				s.Organisation = org
+				s.Reasons = append(s.Reasons, "organisation: "+org+" (in the sender's own message forwarded)")
+				s.StakeholderType, why = v.stakeholderType(p, sig, lt, own, org)
+			}
+		}
 		s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)
 	}
 
@@ -361,6 +379,43 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 		s.Reasons = append(s.Reasons, "language "+s.Language)
 	}
 	return s
+}
+
+// forwardSubjectRE matches the forward prefixes mail clients add ("Fwd:", "TR:", "RV:",
+// "WG:", «Пересл:», "转发:", «إعادة توجيه:»).
+var forwardSubjectRE = regexp.MustCompile(`(?i)^\s*(fw|fwd|wg|tr|rv|enc|пересл|переслано|转发|轉寄|轉發|إعادة توجيه)\s*[:：]`)
+
+// forwardedText is the message a forward passes on, its lines unquoted, when the
+// sender's own words are few (at most 400 letters) and the subject or those words say
+// it is a forward; else "".
+func (v *vocabulary) forwardedText(p *Parsed, text, fresh string) string {
+	if utf8.RuneCountInString(fresh) > 400 {
+		return ""
+	}
+	if !forwardSubjectRE.MatchString(stripReplyPrefixesExceptForward(p.Subject)) {
+		if n, _ := v.forwarding.countIn(v.newFoldedText(foldText(fresh))); n == 0 {
+			return ""
+		}
+	}
+	_, quoted := splitQuoted(text)
+	lines := strings.Split(quoted, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimLeft(l, "> ")
+	}
+	return truncateBytes(strings.TrimSpace(strings.Join(lines, "\n")), maxSuggestSample)
+}
+
+// stripReplyPrefixesExceptForward removes the reply prefixes ("Re:", "AW:") a subject
+// opens with, up to its first forward prefix.
+func stripReplyPrefixesExceptForward(subject string) string {
+	for !forwardSubjectRE.MatchString(subject) {
+		loc := replyPrefixRE.FindStringIndex(subject)
+		if loc == nil {
+			return subject
+		}
+		subject = subject[loc[1]:]
+	}
+	return subject
 }
 
 // suggestKind decides the kind. A short message without attachment that asks
@@ -409,8 +464,10 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if asking == 0 && subjectAsks {
 		asking, askReason = 1, "the subject asks"
 	}
+	// "Re: 关于正式意见提交截止日期": a subject on the deadline of submissions asks about them.
+	deadline, _ := v.deadlines.countIn(fs)
 	if questions, rest := v.questions(body); questions >= 2 && asking > 0 &&
-		attachments == 0 && bodyRunes < 1200 && submitted == 0 && offers == 0 {
+		attachments == 0 && bodyRunes < 1200 && (submitted == 0 || deadline > 0) && offers == 0 {
 		if n, _ := v.holding.countIn(fs); n == 0 {
 			if n, _ := v.strongNotice.countIn(v.newFoldedText(rest)); n == 0 {
 				return store.KindInquiry, []string{fmt.Sprintf("kind inquiry: asks %d questions (%s)", questions, askReason)}
@@ -420,8 +477,11 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 
 	// What no contribution is made of (an out-of-office text, unsubscribing, a sales
 	// offer, an application for a post) outweighs a question it ends with.
+	// A subject's submission word does not make one of a short away note without
+	// attachment ("Our submission - slight delay": "on mission until 8 February").
 	strong, strongTerm := v.strongNotice.countIn(all)
-	if strong > 0 && submitted == 0 {
+	away, _ := v.away.countIn(all)
+	if strong > 0 && (submitted == 0 || away > 0 && attachments == 0 && short) {
 		hits := 0
 		for _, k := range v.kinds {
 			if n, _ := k.terms.countIn(all); n > 0 {
@@ -430,6 +490,23 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		}
 		if hits == 0 {
 			return store.KindOther, []string{"kind other: no contribution: " + quoteReason(strongTerm)}
+		}
+	}
+
+	// A short reply that thanks and names nothing of its own ("¡Muchísimas gracias por la
+	// información! Quedamos atentos.", "Confirmed … Thank you"): the subject's words are the
+	// earlier message's.
+	if stripReplyPrefixes(p.Subject) != p.Subject && attachments == 0 && bodyRunes < 400 && !asks {
+		thanked, thanksTerm := v.thanks.countIn(fb)
+		named := 0
+		for _, k := range v.kinds {
+			n, _ := k.terms.countIn(fb)
+			named += n
+		}
+		held, _ := v.holding.countIn(fb)
+		given, _ := v.submission.countIn(fb)
+		if thanked > 0 && named == 0 && held == 0 && given == 0 && offers == 0 {
+			return store.KindOther, []string{"kind other: no contribution: a short reply of thanks (" + quoteReason(thanksTerm) + ")"}
 		}
 	}
 
@@ -764,6 +841,11 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if f == "" && strings.HasPrefix(org, "شركة ") {
 		f = "شركة"
 	}
+	if c := chineseCompanyInText(fresh); f == "" && org != "" && strings.HasPrefix(c, org) {
+		// "杭州译联会展" in the display name, "杭州译联会展服务有限公司是一家…" in the text: the
+		// text names it with its form.
+		f = "公司"
+	}
 	if f == "" && org != "" && startupInText(strings.Fields(fresh)) == org {
 		f = "startup"
 	}
@@ -790,6 +872,19 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			}
 			if n, term := v.researchTitles.countIn(lt.get(line)); n > 0 {
 				add(store.StakeholderAcademia, 2, "signature title "+quoteReason(term))
+				break
+			}
+		}
+	}
+	if top < 2 && score[store.StakeholderAcademia] < 2 && utf8.RuneCountInString(org) >= 3 {
+		// "Mme Sophie Garnier, directrice de recherche … d'Inria": the text gives someone of
+		// the organisation a researcher's title.
+		for _, sentence := range strings.FieldsFunc(fresh, func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟", r) }) {
+			if !strings.Contains(sentence, org) {
+				continue
+			}
+			if n, term := v.researchTitles.countIn(lt.get(sentence)); n > 0 {
+				add(store.StakeholderAcademia, 2, "the text gives "+quoteReason(org)+" a researcher's title "+quoteReason(term))
 				break
 			}
 		}
@@ -1127,7 +1222,7 @@ func endsSentence(line string) bool {
 	return strings.ContainsRune(".:;!?。：；！？؟", r)
 }
 
-var listItemRE = regexp.MustCompile(`^\s*([-–—•*]|\d+[.)]|[a-zа-я]\)|[(（][^)）]{1,3}[)）])`)
+var listItemRE = regexp.MustCompile(`^\s*([-–—•·・▪◦‣►*]|\d+[.)]|[a-zа-я]\)|[(（][^)）]{1,3}[)）])`)
 
 func isAcronym(s string) bool {
 	s = strings.TrimSpace(s)

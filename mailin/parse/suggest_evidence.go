@@ -97,6 +97,15 @@ type evidence struct {
 	// prizeNotices are the words of a notice that the reader has won a prize or a lottery:
 	// a fraud that speaks for no organisation, whatever its domain or signature says.
 	prizeNotices termList
+	// away are the words of an away note ("out of the office", "on mission until"), among
+	// strongNotice: even under a subject that says "submission", no contribution.
+	away termList
+	// deadlines name a deadline: a subject that speaks of the deadline of submissions
+	// asks about them, it is none.
+	deadlines termList
+	// forwarding are the words of a message that passes on the one below it ("je vous
+	// transmets ci-dessous", «пересылаю»): the forwarded message is what it says.
+	forwarding termList
 	// knownOrganisations are the stakeholder types of organisations well known in the
 	// consultation's field, by the name part of their domain or their name written
 	// without spaces ("yandexteam", "laquadraturedunet").
@@ -252,6 +261,21 @@ func (v *vocabulary) newEvidence() {
 		"خارج المكتب", "في إجازة", "إلغاء الاشتراك", "إزالة بريدي", "منتجاتنا",
 		"فرصة تدريب", "تدريب صيفي", "طلب وظيفة", "عرض في المتصفح",
 	)
+	v.away = v.list("out of the office", "i am out of office", "away from the office", "on leave until",
+		"limited access to email", "limited access to my email", "absent du bureau", "absente du bureau",
+		"accès limité à ma messagerie", "en congé jusqu", "fuera de la oficina", "acceso limitado al correo",
+		"de vacaciones hasta", "вне офиса", "в отпуске до", "нахожусь в отпуске", "ограниченный доступ к почте",
+		"不在办公室", "休假", "خارج المكتب", "في إجازة",
+		// away on mission, with little access to mail
+		"limited access to e-mail", "limited access to my e-mail", "on mission until", "travelling until", "on travel until",
+		"en mission jusqu", "en déplacement jusqu", "accès limité à mes courriels", "en misión hasta", "de viaje hasta",
+		"в командировке до", "出差至", "出差到", "في مهمة حتى")
+	v.strongNotice = append(v.strongNotice, v.away...)
+	v.deadlines = v.list("deadline", "deadlines", "date limite", "délai", "délais", "fecha límite", "plazo", "plazos",
+		"срок*", "截止", "截至日期", "الموعد النهائي", "آخر موعد")
+	v.forwarding = v.list("je vous transmets", "je vous transfère", "nous vous transmettons", "i am forwarding",
+		"i forward", "we are forwarding", "forwarding below", "le reenvío", "les reenvío", "les reenviamos",
+		"пересылаю", "пересылаем", "转发", "轉發", "أعيد إرسال", "أحيل إليكم", "نحيل إليكم")
 	v.formatWords = v.list(
 		"interactive", "structure of", "how the week", "parallel sessions", "shorter sessions", "fewer panels",
 		"how the forum", "the programme earlier", "tracks", "exhibition floor", "remote participation",
@@ -709,7 +733,7 @@ func arabicHeadType(part string) string {
 // a word of government and none of a ministry, an agency or an office inside it.
 func (v *vocabulary) isWholeGovernment(part string, lt lineTerms) bool {
 	ft := lt.get(part)
-	if n, _ := v.wholeGovernment.countIn(ft); n == 0 {
+	if n, _ := v.wholeGovernment.countIn(ft); n == 0 && !isStateName(part) {
 		return false
 	}
 	n, _ := v.governmentBodies.countIn(ft)
@@ -746,6 +770,21 @@ func (v *vocabulary) governmentOffice(line string) string {
 var stateForms = []string{"republic of", "kingdom of", "state of", "république du", "république de", "république d'",
 	"royaume du", "royaume de", "república de", "república del", "reino de", "республика", "королевство",
 	"الجمهورية", "جمهورية", "المملكة", "دولة"}
+
+// isStateName reports whether a short part is a state's formal name ("Republic of the
+// Philippines", «Республика Казахстан»): a state stands for its government as a whole.
+func isStateName(part string) bool {
+	f := foldText(strings.TrimSpace(part))
+	if len(strings.Fields(f)) > 6 {
+		return false
+	}
+	for _, sf := range stateForms {
+		if strings.HasPrefix(f, foldText(sf)) {
+			return true
+		}
+	}
+	return false
+}
 
 // buildingWords end the name of a building: "Parliament House, Accra". A house is a
 // building only after the word of a public body: Chatham House is an institute.
@@ -825,7 +864,13 @@ var (
 // not a country's, in a line of a few words, or "".
 func leadingAcronym(line string) string {
 	if strings.ContainsAny(line, "@:0123456789+") {
-		return ""
+		// "ASIN – Sicap Liberté 6, Dakar": initials alone before a dash or a comma, the
+		// address after them.
+		segs := lineSegments(line)
+		if len(segs) < 2 || strings.ContainsAny(segs[0], "@:0123456789+") || len(strings.Fields(segs[0])) != 1 {
+			return ""
+		}
+		line = segs[0]
 	}
 	words := strings.Fields(strings.Trim(line, " 	,;-–—|"))
 	if len(words) == 0 || len(words) > 6 {
@@ -882,12 +927,15 @@ func expandAcronym(text, acr string) string {
 			return strings.Join(words[start:], " ")
 		}
 	}
+	if long := spelledAfter(text, acr); long != "" {
+		return long
+	}
 	words := strings.Fields(text)
 	n := utf8.RuneCountInString(want)
 	for i := range words {
-		for _, el := range []string{"l'", "d'", "l’", "d’"} {
-			// "l'Institut national de la recherche scientifique": the article is no
-			// part of the name.
+		for _, el := range []string{"l'", "d'", "l’", "d’", "L'", "D'", "L’", "D’"} {
+			// "l'Institut national de la recherche scientifique", "L'Alliance …": the
+			// article is no part of the name.
 			if rest, ok := strings.CutPrefix(words[i], el); ok && startsUpper(rest) {
 				words[i] = rest
 			}
@@ -908,6 +956,42 @@ func expandAcronym(text, acr string) string {
 		}
 	}
 	return ""
+}
+
+// spelledAfter finds the name an acronym's brackets spell out after it: "l'ARTCI
+// (Autorité de Régulation des Télécommunications/TIC de Côte d'Ivoire)". The name opens
+// with a capital and the acronym's letters are, in order, among its words' initials;
+// "" when the text has no such brackets.
+func spelledAfter(text, acr string) string {
+	for rest := text; ; {
+		i := strings.Index(rest, acr+" (")
+		if i < 0 {
+			return ""
+		}
+		inner := rest[i+len(acr)+2:]
+		rest = inner
+		end := strings.IndexByte(inner, ')')
+		if end < 0 || end > 160 {
+			continue
+		}
+		name := strings.TrimSpace(inner[:end])
+		if len(strings.Fields(name)) < 2 || !startsUpper(name) {
+			continue
+		}
+		got, want := []rune(initials(name)), []rune(foldText(acr))
+		if len(got) == 0 || len(want) == 0 || got[0] != want[0] {
+			continue
+		}
+		k := 0
+		for _, r := range got {
+			if k < len(want) && r == want[k] {
+				k++
+			}
+		}
+		if k == len(want) {
+			return name
+		}
+	}
 }
 
 // governmentDomain says whether a domain has the shape of a government's: .gov, .mil,
@@ -1018,14 +1102,22 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"доменн* имен*", "域名", "أسماء النطاقات", "internet exchange point", "point d'échange internet",
 			"punto de intercambio de internet", "точка обмена трафиком", "network operators group",
 			"网络信息中心", "網路資訊中心", "網絡資訊中心",
-			"фгбоу", "фгаоу", "гбоу", "гаоу", "ано во", "чоу во"}, // Russian schools' and universities' forms
+			"фгбоу", "фгаоу", "гбоу", "гаоу", "ано во", "чоу во", // Russian schools' and universities' forms
+			// networks of universities, academies, libraries, laboratories and standards bodies
+			"universitari*", "universitaire*", "университетск*", "academy", "academia", "library", "libraries",
+			"bibliothèque*", "biblioteca*", "библиотек*", "图书馆", "圖書館", "مكتبة", "laboratory", "laboratories",
+			"standards body", "standards institute", "organisme de normalisation", "organismo de normalización",
+			"research and education network", "réseau de recherche", "red académica", "redes académicas"},
 		store.StakeholderCivilSociety: {"نقابة", "رابطة", "society", "réseau", "asociación", "associação", "fundação", "ано",
 			"автономн* некоммерческ*", "movement", "mouvement", "movimiento", "движени*",
 			"联合会", "促进会", "研究会", "志愿者", "الشبكة العربية", "الجمعية", "مؤسسة", "منظمة",
 			"обществ*", "благотворительн*", "initiative", "iniciativa", "collective", "collectif", "colectivo",
 			"公益", "非营利", "非政府组织", "民间组织", "مبادرة", "غير ربحية", "غير حكومية",
 			"trust", "charity", "charitable", "asbl", "association*", "associação", "community network*",
-			"общественн* фонд*", "общественн* объединени*", "общественн* организаци*", "союз*", "الجمعية", "جمعيات", "اتحاد"},
+			"общественн* фонд*", "общественн* объединени*", "общественн* организаци*", "союз*", "الجمعية", "جمعيات", "اتحاد",
+			// leagues, cooperatives and alliances
+			"league", "ligue", "liga", "лига", "лиги", "cooperative", "co-operative", "coopérative", "cooperativa", "кооператив*",
+			"合作社", "تعاونية", "alianza", "альянс*", "تحالف"},
 		store.StakeholderPrivateSector: {"s.a.", "c.a.", "group", "groupe", "grupo", "группа",
 			"corporation", "limited", "holdings", "пао", "ао", "шрк", "集团", "技术有限公司", "股份", "مجموعة", "ش.م.م",
 			"solutions", "systems", "consultancy", "consultants", "software", "bank", "banque", "banco", "банк", "银行",
@@ -1038,7 +1130,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"consultoría", "consultores", "cabinet de conseil", "консалтинг*", "консалтингов*", "咨询公司", "諮詢公司",
 			"للاستشارات", "استشارات", "studio", "studios", "студи*", "ستوديو", "استوديو", "工作室",
 			"حلول", "الحلول", "للحلول", "للتقنية", "للتكنولوجيا", "للبرمجيات",
-			"advisory", "associates", "chamber of commerce", "chambre de commerce", "cámara de comercio",
+			"advisory", "associates", "associés", "asociados", "associados", "chamber of commerce", "chambre de commerce", "cámara de comercio",
 			"торгово-промышленн* палат*", "商会", "غرفة التجارة", "غرفة تجارة"},
 	}
 }
