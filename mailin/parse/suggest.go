@@ -710,10 +710,11 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	}
 	gov, govWhy := v.governmentDomain(domain)
 	acad, acadWhy := academicDomain(domain)
+	knownDomain := v.knownDomainType(domain)
 	switch {
 	case domain == "" || v.isWebmail(domain):
-	case v.knownOrganisations[v.domainLabel(domain)] != "":
-		add(v.knownOrganisations[v.domainLabel(domain)], 3, "sender domain "+domain+" (known organisation)")
+	case knownDomain != "":
+		add(knownDomain, 3, "sender domain "+domain+" (known organisation)")
 	case tld == "int" || v.internationalDomains[domain] || hasParentIn(domain, v.internationalDomains):
 		add(store.StakeholderInternationalO, 3, "sender domain "+domain+" (international organisation)")
 	case gov:
@@ -907,6 +908,28 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		return best, "nothing conclusive in domain " + domain
 	}
 	return best, strings.Join(why[best], ", ")
+}
+
+// knownDomainType is the stakeholder type of the organisation well known in the field
+// whose domain domain is: its name ("orange.com"), or that name and the country or
+// trade of a branch after a hyphen ("orange-ci.net", "ooredoo-om.net").
+func (v *vocabulary) knownDomainType(domain string) string {
+	if typ := v.knownOrganisations[v.domainLabel(domain)]; typ != "" {
+		return typ
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return ""
+	}
+	labels = labels[:len(labels)-1]
+	if len(labels) >= 2 && v.secondLevel[labels[len(labels)-1]] {
+		labels = labels[:len(labels)-1]
+	}
+	head, _, ok := strings.Cut(labels[len(labels)-1], "-")
+	if !ok || len(head) < 4 {
+		return ""
+	}
+	return v.knownOrganisations[head]
 }
 
 // namesOrganisationType reports whether a line part holds one of the organisation
