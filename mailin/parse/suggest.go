@@ -345,12 +345,17 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 		}
 		var why string
 		s.StakeholderType, why = v.stakeholderType(p, sig, lt, fresh, s.Organisation)
-		if own := fresh + "\n\n" + forwarded; s.Organisation == "" && s.StakeholderType == store.StakeholderOther &&
-			forwarded != "" && p.From.Email != "" && strings.Contains(strings.ToLower(forwarded), strings.ToLower(p.From.Email)) {
-			// The sender forwards a message of their own ("发件人: 杨海燕 <…>"): its
-			// signature is theirs.
+		domain := emailDomain(p.From.Email)
+		d := v.domainOrganisation(domain)
+		domainName := d != "" && strings.HasPrefix(s.Organisation, d)
+		if own := fresh + "\n\n" + forwarded; (s.Organisation == "" && s.StakeholderType == store.StakeholderOther || domainName) &&
+			forwarded != "" && p.From.Email != "" && (strings.Contains(strings.ToLower(forwarded), strings.ToLower(p.From.Email)) ||
+			d != "" && strings.Contains(strings.ToLower(forwarded), "@"+domain)) {
+			// The sender forwards a message of their own ("发件人: 杨海燕 <…>") or of a
+			// colleague at the same domain, and signs with no more than a name: that
+			// message's signature says who they are.
 			sig = v.signatureLines(own, own)
-			if org := v.organisation(p, sig, lt, own); org != "" {
+			if org := v.organisation(p, sig, lt, own); org != "" && org != s.Organisation {
 				s.Organisation = org
 				s.Reasons = append(s.Reasons, "organisation: "+org+" (in the sender's own message forwarded)")
 				s.StakeholderType, why = v.stakeholderType(p, sig, lt, own, org)
