@@ -228,6 +228,7 @@ func newVocabulary() *vocabulary {
 	v.secondLevel = wordSet(`gov gouv gob go govt gv mil edu ac co com org net or ne nic ltd plc sch res int admin`)
 	v.newEvidence()
 	extra := v.extraStakeholderWords()
+	extra[store.StakeholderCivilSociety] = append(extra[store.StakeholderCivilSociety], peoplesWords...)
 	for i, st := range v.stakeholders {
 		have := map[string]bool{}
 		for _, t := range st.terms {

@@ -106,6 +106,10 @@ type evidence struct {
 	// forwarding are the words of a message that passes on the one below it ("je vous
 	// transmets ci-dessous", «пересылаю»): the forwarded message is what it says.
 	forwarding termList
+	// peoplesBodies are the words of a body of people who speak for themselves: indigenous
+	// peoples, workers' unions, women, youth, believers. "Coordinadora Andina de
+	// Organizaciones Indígenas" is theirs, not a regional body of states.
+	peoplesBodies termList
 	// knownOrganisations are the stakeholder types of organisations well known in the
 	// consultation's field, by the name part of their domain or their name written
 	// without spaces ("yandexteam", "laquadraturedunet").
@@ -367,6 +371,7 @@ func (v *vocabulary) newEvidence() {
 		"organización no gubernamental", "organización sin fines de lucro", "asociación civil",
 		"общественн* организаци*", "некоммерческ* организаци*", "благотворительн* фонд*",
 		"非政府组织", "社会组织", "民间组织", "منظمة غير حكومية", "جمعية أهلية")
+	v.peoplesBodies = v.list(peoplesWords...)
 	v.regions = v.list("commonwealth", "african", "asian", "asia-pacific", "asia pacific", "arab", "european", "eurasian", "caribbean",
 		"andean", "pacific", "inter-american", "latin american", "ibero-american", "islamic", "world", "international",
 		"africaine", "africain", "asiatique", "arabe", "européenne", "européen", "eurasienne", "andine", "interaméricaine",
@@ -1041,6 +1046,15 @@ func academicDomain(domain string) (bool, string) {
 	return false, ""
 }
 
+// peoplesWords are the words of peoplesBodies, civil society's too.
+var peoplesWords = []string{"indigenous", "indígena*", "autochtone*", "коренн* народ*", "коренных", "原住民",
+	"الشعوب الأصلية", "السكان الأصليين",
+	"trade union*", "labour union*", "labor union*", "syndicat*", "sindicato*", "sindical", "профсоюз*",
+	"профессиональн* союз*", "工会", "工會", "نقابة", "نقابات", "النقابات",
+	"women", "women's", "femmes", "mujeres", "mulheres", "женщин*", "妇女", "婦女", "المرأة", "النساء",
+	"youth", "jeunes", "jeunesse", "juventud", "jóvenes", "juvenil", "молодеж*", "молодёж*", "青年", "الشباب",
+	"faith-based", "church", "churches", "église*", "iglesia*", "церк*", "教会", "الكنيسة", "الكنائس"}
+
 // extraStakeholderWords are organisation words added to the lists of each type.
 func (v *vocabulary) extraStakeholderWords() map[string][]string {
 	return map[string][]string{
@@ -1117,7 +1131,10 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"общественн* фонд*", "общественн* объединени*", "общественн* организаци*", "союз*", "الجمعية", "جمعيات", "اتحاد",
 			// leagues, cooperatives and alliances
 			"league", "ligue", "liga", "лига", "лиги", "cooperative", "co-operative", "coopérative", "cooperativa", "кооператив*",
-			"合作社", "تعاونية", "alianza", "альянс*", "تحالف"},
+			"合作社", "تعاونية", "alianza", "альянс*", "تحالف",
+			// bodies without borders, and of a people, trade, sex or age: see peoplesWords
+			"sans frontières", "sin fronteras", "sem fronteiras", "without borders", "без границ", "无国界", "無國界", "بلا حدود",
+			"发展中心", "發展中心"},
 		store.StakeholderPrivateSector: {"s.a.", "c.a.", "group", "groupe", "grupo", "группа",
 			"corporation", "limited", "holdings", "пао", "ао", "шрк", "集团", "技术有限公司", "股份", "مجموعة", "ش.م.م",
 			"solutions", "systems", "consultancy", "consultants", "software", "bank", "banque", "banco", "банк", "银行",
@@ -1131,7 +1148,10 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"للاستشارات", "استشارات", "studio", "studios", "студи*", "ستوديو", "استوديو", "工作室",
 			"حلول", "الحلول", "للحلول", "للتقنية", "للتكنولوجيا", "للبرمجيات",
 			"advisory", "associates", "associés", "asociados", "associados", "chamber of commerce", "chambre de commerce", "cámara de comercio",
-			"торгово-промышленн* палат*", "商会", "غرفة التجارة", "غرفة تجارة"},
+			"торгово-промышленн* палат*", "商会", "غرفة التجارة", "غرفة تجارة",
+			// broadcasters, media groups and fintechs
+			"radio télévision", "radio television", "radio y televisión", "radiotelevisión", "audiovisuel", "audiovisual",
+			"broadcasting", "телерадиокомпани*", "телекомпани*", "медиахолдинг*", "传媒", "媒体集团", "fintech"},
 	}
 }
 
@@ -1550,7 +1570,7 @@ func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) 
 		}
 		r, rt := v.regions.countIn(ft)
 		b, _ := v.regionalBodies.countIn(ft)
-		if r > 0 && b > 0 {
+		if p, _ := v.peoplesBodies.countIn(ft); r > 0 && b > 0 && p == 0 {
 			if n == 0 {
 				term = rt
 			}
