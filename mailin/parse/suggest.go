@@ -753,6 +753,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	wordScore := map[string]int{}
 	wordWhy := map[string]string{}
 	fromLine := map[string]bool{} // words found in a short line, not a sentence
+	fromOrg := map[string]bool{}  // words found in the organisation's name
 	for i, line := range lines {
 		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line) ||
 			wrapsOn(line, lines[i+1:]))
@@ -800,6 +801,9 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 						w = 3
 					}
 					fromLine[st.typ] = true
+					if i == orgLine {
+						fromOrg[st.typ] = true
+					}
 				}
 				if w > wordScore[st.typ] {
 					if wordScore[st.typ] == 0 || i == orgLine {
@@ -900,7 +904,10 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	for _, typ := range []string{store.StakeholderInternationalO, store.StakeholderGovernment, store.StakeholderAcademia,
 		store.StakeholderCivilSociety, store.StakeholderPrivateSector} {
 		// On a tie, a signature line outweighs a sentence that mentions an organisation.
-		if score[typ] > bestScore || score[typ] == bestScore && best != store.StakeholderOther && fromLine[typ] && !fromLine[best] {
+		// On a tie between lines, the organisation's name outweighs a line of its office
+		// ("Comisión de Comunicación" above "CAOI - Lima").
+		if score[typ] > bestScore || score[typ] == bestScore && best != store.StakeholderOther &&
+			(fromLine[typ] && !fromLine[best] || fromOrg[typ] && !fromOrg[best]) {
 			best, bestScore = typ, score[typ]
 		}
 	}
