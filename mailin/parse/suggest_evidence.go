@@ -1082,6 +1082,9 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 		store.StakeholderGovernment: {"ministerio", "secretaría", "subsecretaría", "ente nacional", "presidencia",
 			"permanent representation", "république", "república", "republic of", "regulator", "regulatory",
 			"национальн* агентств*", "федеральн* служб*", "представительств*", "роскомнадзор",
+			// Russian ministries' short names
+			"минкомсвязь", "минкомсвязи", "минсвязи", "минэкономразвития", "минобрнауки", "минпромторг*",
+			"минфин*", "минкультуры", "минпросвещения", "минтруд*", "минздрав*", "мид россии", "мининформ*", "минцифр*",
 			"国家", "总局", "管理局", "特别行政区", "特別行政區", "郵電局", "邮电局", "部长", "国务院",
 			"الهيئة العامة", "هيئة تنظيم", "وزارة", "الحكومة",
 			// regulators, authorities and offices of the state
