@@ -1086,6 +1086,8 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"минкомсвязь", "минкомсвязи", "минсвязи", "минэкономразвития", "минобрнауки", "минпромторг*",
 			"минфин*", "минкультуры", "минпросвещения", "минтруд*", "минздрав*", "мид россии", "мининформ*", "минцифр*",
 			"国家", "总局", "管理局", "特别行政区", "特別行政區", "郵電局", "邮电局", "部长", "国务院",
+			// a province's departments
+			"信息化厅", "信息化廳", "科学技术厅", "科技厅", "商务厅", "教育厅", "文化厅", "外事办公室",
 			"الهيئة العامة", "هيئة تنظيم", "وزارة", "الحكومة",
 			// regulators, authorities and offices of the state
 			"superintendencia", "ente regulador", "organismo regulador", "comisión de regulación", "office national",
