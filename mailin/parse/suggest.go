@@ -806,7 +806,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 					}
 				}
 				if w > wordScore[st.typ] {
-					if wordScore[st.typ] == 0 || i == orgLine {
+					if wordScore[st.typ] == 0 || i == orgLine || wordScore[st.typ] == 1 && !long {
 						where := "signature"
 						switch i {
 						case 0:

@@ -1377,11 +1377,34 @@ func capitalisedName(words []string) string {
 		return ""
 	}
 	for i, w := range words {
-		if !startsUpper(w) && !(i > 0 && i < len(words)-1 && isAnyOf(strings.ToLower(w), "of", "for", "on", "and", "de", "du", "des", "la", "del", "y", "et")) {
+		if !startsUpper(w) && !(i > 0 && i < len(words)-1 && isAnyOf(strings.ToLower(w), "of", "for", "on", "and", "de", "du", "des", "la", "del", "y", "et")) &&
+			!elidedName(w) && !(i > 0 && (startsUpper(words[i-1]) || elidedName(words[i-1])) && nameAdjective(w)) {
 			return ""
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// elidedName reports whether w is a capitalised word after an elided French article
+// or particle: "l'Economie", "d'Ivoire".
+func elidedName(w string) bool {
+	for _, p := range []string{"l'", "d'", "l’", "d’"} {
+		if rest, ok := strings.CutPrefix(w, p); ok {
+			return startsUpper(rest)
+		}
+	}
+	return false
+}
+
+// nameAdjective reports whether w, in lower case after a capitalised noun, is an
+// adjective of a French or Spanish name: "Economie numérique", "Desarrollo digital".
+func nameAdjective(w string) bool {
+	for _, end := range []string{"ique", "iques", "ico", "ica", "icos", "icas", "al", "ale", "ales", "aux", "el", "elle", "aire", "ario", "aria"} {
+		if strings.HasSuffix(w, end) && utf8.RuneCountInString(w) > len(end)+2 {
+			return true
+		}
+	}
+	return false
 }
 
 // unwrap joins the lines of a text wrapped inside a sentence: a long line that ends
