@@ -1084,7 +1084,8 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	// Signatures end with the organisation: look from the bottom, at short
 	// lines that are not sentences or list items.
 	var candidates []string
-	var candidateAt []int // each candidate's index in sig
+	var candidateAt []int    // each candidate's index in sig
+	var beforeAddress []bool // each candidate is the words before an address
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := sig[i]
 		if n := utf8.RuneCountInString(line); n > 130 || n > 80 && !v.opensWithOrganisation(line, lt) ||
@@ -1093,6 +1094,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			// по развитию информационных технологий и коммуникаций Республики Узбекистан».
 			continue
 		}
+		whole := line
 		if line = nameBeforeAddress(line); line == "" || isBracketed(line) || isWebAddress(line) {
 			// "（公司邮箱暂时无法发送外部邮件，故使用个人邮箱）": a remark in brackets; "www.oif.org": where
 			// to read more.
@@ -1100,8 +1102,18 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		}
 		candidates = append(candidates, line)
 		candidateAt = append(candidateAt, i)
+		beforeAddress = append(beforeAddress, line != whole)
 	}
 	for k, line := range candidates {
+		if beforeAddress[k] && k+1 < len(candidates) && candidateAt[k+1] == candidateAt[k]-1 &&
+			(len(lineSegments(line)) >= 3 || slices.ContainsFunc(strings.Fields(foldText(line)), func(w string) bool { return streetWords[w] })) &&
+			v.isOrganisationLine(candidates[k+1], lt) {
+			// "PCJ Building, 36 Trafalgar Road" or "Circuito Interior, Ciudad Universitaria,
+			// 04510 CDMX" under "Ministry of Science, Energy and Technology": the words before
+			// an address are the building's or the campus's when the line above names the
+			// organisation.
+			continue
+		}
 		if !v.isOrganisationLine(line, lt) {
 			// "БГУИР, Минск", "MINTEL, Quito - Ecuador": initials that open a line name the
 			// organisation, spelt out when the text does.

@@ -709,8 +709,15 @@ func isAddressLine(line string) bool {
 			return true
 		}
 	}
+	if segs := strings.Split(line, ","); len(segs) > 1 && postcodeRE.MatchString(strings.TrimSpace(segs[len(segs)-1])) {
+		// "…, Coyoacán, 04510 CDMX", "…, 75007 Paris": a postcode and a town end it.
+		return true
+	}
 	return digits && hanAddressRE.MatchString(line)
 }
+
+// postcodeRE matches a postcode of four to six digits before the name of a town.
+var postcodeRE = regexp.MustCompile(`^\d{4,6}\s+\p{Lu}`)
 
 // arabicHeads are the nouns an Arabic name of an organisation opens with, and the type
 // they make it: the words after them are the name ("مؤسسة حلول للتنمية" is a foundation
