@@ -1332,7 +1332,11 @@ func (v *vocabulary) signatureLines(text, fresh string) []string {
 	lines := strings.Split(normalizeNewlines(text), "\n")
 	for i, l := range lines {
 		if isSignatureDelimiter(l) {
-			return nonEmpty(v.dropFields(lines[i+1:]), 8)
+			if sig := slices.DeleteFunc(nonEmpty(v.dropFields(lines[i+1:]), 8), v.isDisclaimer); len(sig) > 0 {
+				return sig
+			}
+			// Only a disclaimer under the delimiter: the signature is above it.
+			break
 		}
 	}
 	lines = nonEmpty(v.dropFields(strings.Split(fresh, "\n")), -1)
@@ -1340,6 +1344,16 @@ func (v *vocabulary) signatureLines(text, fresh string) []string {
 		lines = lines[len(lines)-8:]
 	}
 	return lines
+}
+
+// isDisclaimer reports whether a line is a sentence of a disclaimer ("This e-mail and
+// any attachments are confidential…"): it says nothing of who signs.
+func (v *vocabulary) isDisclaimer(line string) bool {
+	if utf8.RuneCountInString(line) < 40 {
+		return false
+	}
+	n, _ := v.disclaimers.countIn(v.newFoldedText(foldText(line)))
+	return n > 0
 }
 
 // dropFields leaves out the lines that fill in a field of the message ("Titre : …",

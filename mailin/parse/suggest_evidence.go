@@ -110,6 +110,9 @@ type evidence struct {
 	// peoples, workers' unions, women, youth, believers. "Coordinadora Andina de
 	// Organizaciones Indígenas" is theirs, not a regional body of states.
 	peoplesBodies termList
+	// disclaimers are the words of a mail disclaimer: a message confidential, meant for
+	// its addressee only.
+	disclaimers termList
 	// knownOrganisations are the stakeholder types of organisations well known in the
 	// consultation's field, by the name part of their domain or their name written
 	// without spaces ("yandexteam", "laquadraturedunet").
@@ -372,6 +375,8 @@ func (v *vocabulary) newEvidence() {
 		"общественн* организаци*", "некоммерческ* организаци*", "благотворительн* фонд*",
 		"非政府组织", "社会组织", "民间组织", "منظمة غير حكومية", "جمعية أهلية")
 	v.peoplesBodies = v.list(peoplesWords...)
+	v.disclaimers = v.list("confidential", "intended solely", "intended recipient", "confidentiel*", "destinataire*",
+		"confidencial*", "destinatario*", "конфиденциальн*", "адресат*", "保密", "机密", "機密", "سرية", "سري", "المرسل إليه")
 	v.regions = v.list("commonwealth", "african", "asian", "asia-pacific", "asia pacific", "arab", "european", "eurasian", "caribbean",
 		"andean", "pacific", "inter-american", "latin american", "ibero-american", "islamic", "world", "international",
 		"africaine", "africain", "asiatique", "arabe", "européenne", "européen", "eurasienne", "andine", "interaméricaine",
