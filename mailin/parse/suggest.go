@@ -1125,7 +1125,12 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			}
 			// "исполнительный директор АПИК", "Coordinadora regional, REDMUTEC": initials
 			// after a job title name the organisation the text spells out.
-			if acr := trailingAcronym(line); acr != "" {
+			// "секретарь ФНПР по международным вопросам": or inside the line, when the text
+			// spells them out.
+			for _, acr := range []string{trailingAcronym(line), innerAcronym(line)} {
+				if acr == "" {
+					continue
+				}
 				if n, _ := v.jobTitles.countIn(lt.get(line)); n > 0 {
 					if long := expandAcronym(fresh, acr); long != "" && !strings.EqualFold(long, acr) {
 						return shorten(long+" ("+acr+")", 120)

@@ -334,7 +334,7 @@ func (v *vocabulary) newEvidence() {
 		"總監", "總裁", "总裁", "董事长", "董事長", "處長", "局長", "司長", "秘書長", "研究員", "工程師", "專員", "专员", "首席",
 		"نائب", "الأمين العام", "مسؤول", "خبير", "منسقة", "عميد", "associée",
 		"директор*", "руководител*", "начальник*", "менеджер*", "специалист*", "советник*", "председател*", "инженер*",
-		"заместител*", "второй секретарь", "первый секретарь", "профессор*", "доцент*", "главный редактор",
+		"заместител*", "второй секретарь", "первый секретарь", "секретарь", "секретаря", "профессор*", "доцент*", "главный редактор",
 		"主任", "经理", "經理", "司长", "处长", "局长", "教授", "研究员", "秘书长", "总监", "工程师",
 		"مدير", "مديرة", "رئيس", "مستشار", "أستاذ", "منسق", "مهندس", "المدير التنفيذي",
 	)
@@ -913,6 +913,21 @@ func trailingAcronym(line string) string {
 		return ""
 	}
 	return leadingAcronym(words[len(words)-1])
+}
+
+// innerAcronym returns the first initials, by leadingAcronym's rules, after the first
+// word of a short signature line ("секретарь ФНПР по международным вопросам"), or "".
+func innerAcronym(line string) string {
+	words := strings.FieldsFunc(line, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",;|–—", r) })
+	if len(words) < 3 || len(words) > 8 {
+		return ""
+	}
+	for _, w := range words[1 : len(words)-1] {
+		if acr := leadingAcronym(w); acr != "" {
+			return acr
+		}
+	}
+	return ""
 }
 
 // expandAcronym finds in a text the name that an acronym abbreviates: the words before
