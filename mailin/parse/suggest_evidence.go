@@ -482,6 +482,10 @@ func (v *vocabulary) isWebmail(domain string) bool {
 		return true
 	}
 	labels := strings.Split(domain, ".")
+	if len(labels) == 2 && len(labels[1]) == 2 && isAnyOf(labels[0], "mail", "inbox", "email", "webmail", "post", "pochta") {
+		// inbox.uz, mail.kz, pochta.tj: a country's mailbox for everyone.
+		return true
+	}
 	// yahoo.com.hk, hotmail.co.uk, gmail.com.ar: a webmail name under a country.
 	return len(labels) == 3 && v.webmailNames[labels[0]] && isAnyOf(labels[1], "co", "com", "net", "ne") && len(labels[2]) == 2
 }
