@@ -306,6 +306,8 @@ func (v *vocabulary) newEvidence() {
 		"البث المباشر", "الترجمة الفورية", "بالتوازي", "وقت للأسئلة", "تطبيق الهاتف", "حفل الافتتاح",
 		// the kind named with the Forum, and the ways of running a session
 		"format of the forum", "format du forum", "formato del foro", "формат форума", "论坛的形式", "论坛形式",
+		"structure of the forum", "structure du forum", "estructura del foro", "структур* форума", "论坛的结构", "هيكل المنتدى",
+		"agenda completa", "programme complet", "full programme", "full agenda",
 		"fishbowl", "world café", "world cafe", "poster session", "posters", "session de posters", "sesión de pósteres",
 		"plénière*", "sesiones plenarias", "recordings", "enregistrements", "grabaciones", "записи выступлений",
 		"participants à distance", "participantes a distancia", "intervenciones remotas", "panels classiques",
