@@ -458,8 +458,20 @@ func (v *vocabulary) subjectAsks(subject string) bool {
 	if strings.ContainsAny(subject, "?¿？؟") {
 		return true
 	}
-	return v.inquiry.openingOf(foldText(strings.TrimSpace(stripReplyPrefixes(subject)))) != ""
+	f := foldText(strings.TrimSpace(stripReplyPrefixes(subject)))
+	for _, name := range consultationNames {
+		if strings.HasPrefix(f, name) {
+			// "Consulta abierta - aporte de …": the consultation's name, not a question.
+			return false
+		}
+	}
+	return v.inquiry.openingOf(f) != ""
 }
+
+// consultationNames are the names of the open consultation a subject may open with,
+// folded.
+var consultationNames = []string{"consulta abierta", "consultation ouverte", "open consultation", "открытая консультация",
+	"открытые консультации", "открытых консультаций"}
 
 // openingOf returns the first term of the list that a folded text opens with, as a
 // word (or anywhere-matched term) of its own, or "".
