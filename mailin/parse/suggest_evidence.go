@@ -245,6 +245,9 @@ func (v *vocabulary) newEvidence() {
 		"tarifs préférentiels", "tarifs spéciaux", "propose ses services", "proposons nos services",
 		"tarifas especiales", "tarifas preferenciales", "ofrece sus servicios", "ofrecemos nuestros servicios",
 		"价格表", "优惠价格", "提供服务", "قائمة الأسعار", "أسعار خاصة", "نقدم خدماتنا",
+		// a journalist's request for an interview
+		"interview request", "request an interview", "demande d'interview", "solicitud de entrevista", "просьба об интервью",
+		"взять интервью", "采访", "採訪", "إجراء مقابلة صحفية",
 		"internship", "internships", "intern position", "job application", "vacancy", "vacancies", "employment opportunit*",
 		"rather not hear from us", "no longer wish to hear from us", "no longer wish to receive",
 		"si vous ne souhaitez plus recevoir", "no desea recibir", "si no desea recibir", "no desea seguir recibiendo",
