@@ -784,6 +784,9 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			head := ""
 			if !long {
 				head = arabicHeadType(part)
+				if head == "" && opensWithNetwork(part) {
+					head = store.StakeholderCivilSociety
+				}
 			}
 			for _, st := range v.stakeholders {
 				n, term := v.typeWords(st, part, ft)
@@ -921,6 +924,34 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		return best, "nothing conclusive in domain " + domain
 	}
 	return best, strings.Join(why[best], ", ")
+}
+
+// networkHeads are the words, folded, that open the name of a network or an
+// association of people; networkOfResearch those of a network of research, of
+// laboratories or of the internet's technical community (names, numbers, exchange
+// points, standards), academia's.
+var (
+	networkHeads      = wordSet(`red réseau network asociación association ассоциация сеть coalition coalición alianza alliance`)
+	networkOfResearch = []string{"academ", "académ", "research", "recherche", "investigación", "информационн", "operators", "university", "universit",
+		"nommage", "domain", "domaine", "dominio", "доменн", "registry", "registre", "registro", "exchange", "échange", "intercambio",
+		"standard", "normalisation", "normalización", "laborator", "institut"}
+)
+
+// opensWithNetwork reports whether a name opens with a network's or an association's
+// word ("Red de Bibliotecas Populares de Chile"): its members' words (libraries,
+// companies, cities) do not say what it is.
+func opensWithNetwork(part string) bool {
+	f := foldText(strings.TrimSpace(part))
+	first, _, _ := strings.Cut(f, " ")
+	if !networkHeads[first] || strings.Count(f, " ") < 2 {
+		return false
+	}
+	for _, w := range networkOfResearch {
+		if strings.Contains(f, foldText(w)) {
+			return false
+		}
+	}
+	return true
 }
 
 // knownDomainType is the stakeholder type of the organisation well known in the field
