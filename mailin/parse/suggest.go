@@ -1069,6 +1069,16 @@ var displayNameOrgRE = regexp.MustCompile(`^(.+?)\s*(?:\||/|–|—| - |,|\()\s*
 // them after it: "Autorité de régulation … et des postes (ARCEP)".
 func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms, fresh string) string {
 	org := v.organisationNamed(p, sig, lt, fresh)
+	if f := strings.Fields(org); len(f) >= 3 {
+		// «Министерство … развития РК» signs what the text spells «Министерство … развития
+		// Республики Казахстан»: the name as the text spells it.
+		if acr := f[len(f)-1]; isAcronym(acr) && len(f[len(f)-2]) > 0 && !isAcronym(f[len(f)-2]) {
+			stem := strings.Join(f[:len(f)-1], " ")
+			if long := expandAcronym(fresh, acr); long != "" && !strings.EqualFold(long, acr) && strings.Contains(fresh, stem+" "+long) {
+				org = stem + " " + long
+			}
+		}
+	}
 	if label := v.domainLabel(emailDomain(p.From.Email)); len(label) >= 3 && len(label) <= 8 && utf8.RuneCountInString(org) > 20 &&
 		initials(org) == label {
 		org += " (" + strings.ToUpper(label) + ")"
