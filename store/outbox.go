@@ -474,25 +474,36 @@ func (s *Store) recordAckSent(ctx context.Context, tx *sqlx.Tx, it OutboxItem, c
 	if ackOnCard {
 		return nil
 	}
+	queued, err := s.queueThreadNotes(ctx, tx, it, cid, outboundID, res.Notes, false)
+	if err != nil || !queued {
+		return err
+	}
+	return notifyOutbox(ctx, tx)
+}
+
+// queueThreadNotes queues the thread notes an item's success brings on contribution
+// cid (about our message outboundID when not 0), but an acknowledgement's note when the
+// card says it (ackOnCard), and reports whether it queued any.
+func (s *Store) queueThreadNotes(ctx context.Context, tx *sqlx.Tx, it OutboxItem, cid, outboundID int64, notes []ThreadNote, ackOnCard bool) (bool, error) {
 	queued := false
-	for _, n := range res.Notes {
+	for _, n := range notes {
+		if ackOnCard && n.Type == NoteAckSent {
+			continue
+		}
 		if outboundID != 0 {
 			n.MessageID = outboundID
 		}
 		note, err := NewOutboxItem(OutboxSlackThread, fmt.Sprintf("thread:%s:%d", n.Type, it.ID), cid, n.MessageID, n)
 		if err != nil {
-			return err
+			return false, err
 		}
 		created, err := s.enqueue(ctx, tx, note)
 		if err != nil {
-			return err
+			return false, err
 		}
 		queued = queued || created
 	}
-	if queued {
-		return notifyOutbox(ctx, tx)
-	}
-	return nil
+	return queued, nil
 }
 
 func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxItem, res OutboxResult, now time.Time) error {
@@ -528,25 +539,11 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 			return fmt.Errorf("pending card: %w", err)
 		}
 	}
-	for _, n := range res.Notes {
-		if cid == 0 {
-			break
-		}
-		if ackOnCard && n.Type == NoteAckSent {
-			continue
-		}
-		if outboundID != 0 {
-			n.MessageID = outboundID
-		}
-		note, err := NewOutboxItem(OutboxSlackThread, fmt.Sprintf("thread:%s:%d", n.Type, it.ID), cid, n.MessageID, n)
-		if err != nil {
+	if cid != 0 {
+		var err error
+		if queued, err = s.queueThreadNotes(ctx, tx, it, cid, outboundID, res.Notes, ackOnCard); err != nil {
 			return err
 		}
-		created, err := s.enqueue(ctx, tx, note)
-		if err != nil {
-			return err
-		}
-		queued = queued || created
 	}
 	if res.AckSent && cid != 0 {
 		if err := s.exec(ctx, tx, ackSentSQL, cid, AckSent, now); err != nil {

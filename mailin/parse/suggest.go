@@ -961,15 +961,7 @@ func (v *vocabulary) knownDomainType(domain string) string {
 	if typ := v.knownOrganisations[v.domainLabel(domain)]; typ != "" {
 		return typ
 	}
-	labels := strings.Split(domain, ".")
-	if len(labels) < 2 {
-		return ""
-	}
-	labels = labels[:len(labels)-1]
-	if len(labels) >= 2 && v.secondLevel[labels[len(labels)-1]] {
-		labels = labels[:len(labels)-1]
-	}
-	head, _, ok := strings.Cut(labels[len(labels)-1], "-")
+	head, _, ok := strings.Cut(v.domainName(domain), "-")
 	if !ok || len(head) < 4 {
 		return ""
 	}

@@ -632,9 +632,15 @@ func lettersOnly(s string) string {
 	return b.String()
 }
 
-// domainLabel is the name part of a domain: "redcross" for redcross.or.ke,
-// "digitalrightsfoundation" for digitalrightsfoundation.pk.
+// domainLabel is the name part of a domain without its hyphens: "redcross" for
+// redcross.or.ke, "digitalrightsfoundation" for digital-rights-foundation.pk.
 func (v *vocabulary) domainLabel(domain string) string {
+	return strings.ReplaceAll(v.domainName(domain), "-", "")
+}
+
+// domainName is the name part of a domain as written: "orange-ci" for orange-ci.net,
+// "redcross" for redcross.or.ke; "" for a name without a dot.
+func (v *vocabulary) domainName(domain string) string {
 	labels := strings.Split(domain, ".")
 	if len(labels) < 2 {
 		return ""
@@ -643,7 +649,7 @@ func (v *vocabulary) domainLabel(domain string) string {
 	if len(labels) >= 2 && v.secondLevel[labels[len(labels)-1]] {
 		labels = labels[:len(labels)-1]
 	}
-	return strings.ReplaceAll(labels[len(labels)-1], "-", "")
+	return labels[len(labels)-1]
 }
 
 // namesDomain reports whether a signature segment names the sender's domain:
