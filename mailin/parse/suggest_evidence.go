@@ -174,7 +174,7 @@ func (v *vocabulary) newEvidence() {
 		"would like to request", "like to propose an", "like to propose a", "propose an interactive", "reserve", "slot",
 		"organiser", "organisons", "animer", "réserver", "créneau", "demande de séance", "demande d'organisation",
 		"organizar", "organización de un", "organización de una", "organización de la sesión", "proponer una", "solicita", "solicitamos", "solicitud de",
-		"провести", "проведение", "проведения", "организовать", "включить в программу", "заявка на", "просит включить",
+		"провести", "проведение", "проведения", "проведении", "организовать", "включить в программу", "заявка на", "просит включить",
 		"举办", "舉辦", "申请举办", "申請舉辦", "拟于",
 		"تنظيم جلسة", "تنظيم ورشة", "تنظيم ندوة", "تنظيم فعالية", "تنظيم حلقة", "تنظيم طاولة", "بتنظيم", "عقد جلسة", "بطلب", "طلب تنظيم", "طلب جلسة",
 		// proposing a session
@@ -188,7 +188,7 @@ func (v *vocabulary) newEvidence() {
 		"accorder un créneau", "attribuer un", "un espace pour", "obtenir un créneau", "proposer une séance", "proposer un atelier",
 		"reservar un", "reservar una", "asignar un", "asignación de", "un espacio para", "solicitar un", "solicitar una",
 		"предоставить возможность провести", "выделить время", "выделить слот", "забронировать", "предоставить площадку",
-		"预留", "安排一场", "申请一场", "申请设立", "设立一场", "申请一个", "时段",
+		"预留", "安排一场", "申请一场", "申请设立", "设立一场", "申请一个", "时段", "時段", "办一场", "辦一場", "申請一個",
 		"حجز", "تخصيص", "استضافة", "إقامة", "عقد ورشة", "عقد ندوة",
 	)
 	v.sessions = v.list(
@@ -197,6 +197,7 @@ func (v *vocabulary) newEvidence() {
 		"sesión", "mesa redonda", "evento paralelo", "panel", "debate", "diálogo", "conversatorio",
 		"сесси*", "круглый стол", "круглого стола", "мероприяти*", "секци*", "дискусси*", "панельн*",
 		"分论坛", "分會場", "专题会议", "專題會議", "讲习班", "边会", "圆桌", "圓桌", "座谈会", "座談會", "对话会", "交流活动", "专题活动", "活动",
+		"分享会", "分享會",
 		"جلسة", "فعالية جانبية", "ندوة", "حلقة نقاش", "طاولة مستديرة", "حوار",
 		"showcase", "launch", "hackathon", "fireside chat", "talk show", "lancement", "présentation", "lanzamiento",
 		"foro paralelo", "презентаци*", "хакатон*", "发布会", "展示", "إطلاق", "عرض تقديمي",
@@ -249,7 +250,10 @@ func (v *vocabulary) newEvidence() {
 		"interview request", "request an interview", "demande d'interview", "solicitud de entrevista", "просьба об интервью",
 		"взять интервью", "采访", "採訪", "إجراء مقابلة صحفية",
 		"internship", "internships", "intern position", "job application", "vacancy", "vacancies", "employment opportunit*",
-		"rather not hear from us", "no longer wish to hear from us", "no longer wish to receive",
+		"rather not hear from us", "rather not hear from me", "no longer wish to hear from us", "no longer wish to receive",
+		// a vendor's pitch: a demonstration, a quote or a commercial proposal
+		"quick demo", "short demo", "free quote", "commercial proposal", "proposition commerciale", "devis gratuit",
+		"propuesta comercial", "cotización sin compromiso", "демонстрацию продукта", "商业提案", "عرض تجاري",
 		"si vous ne souhaitez plus recevoir", "no desea recibir", "si no desea recibir", "no desea seguir recibiendo",
 		"не хотите получать", "如不希望收到", "如不想再收到", "لا ترغب في تلقي",
 		"view this email in your browser", "view it in your browser", "this email was sent to", "you are receiving this",
