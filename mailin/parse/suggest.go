@@ -875,6 +875,10 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if top < 2 {
 		if typ, subject := v.sentenceSubject(fresh, lt); typ != "" {
 			add(typ, 2, "the text speaks for "+quoteReason(shorten(subject, 60)))
+		} else if body := ownCivilBody(fresh); body != "" {
+			// Nothing else says who writes, and the writer speaks for an association, a
+			// network or a union of their own.
+			add(store.StakeholderCivilSociety, 2, "the text speaks for "+quoteReason(body))
 		}
 	}
 	if top < 2 && score[store.StakeholderAcademia] < 2 {

@@ -2107,6 +2107,9 @@ func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 	if org := onBehalfOf(text); org != "" {
 		return org
 	}
+	if org := civilBodySubject(text); org != "" {
+		return org
+	}
 	sentences := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n؟", r) })
 	for _, sentence := range sentences {
 		words := strings.Fields(sentence)
@@ -2286,4 +2289,88 @@ func (v *vocabulary) namesOrganisation(s string) bool {
 		}
 	}
 	return false
+}
+
+// civilHeads are the words, folded, that name a body of people joined together: an
+// association, a network, a foundation, a collective, a platform, a coalition, a
+// forum, a movement, a federation, a union of workers.
+var civilHeads = wordSet(foldText(`association network foundation collective platform coalition forum movement federation alliance union
+	réseau fondation collectif plateforme mouvement fédération syndicat
+	asociación red fundación colectivo plataforma coalición foro movimiento federación alianza sindicato
+	ассоциация сеть фонд коалиция движение платформа федерация союз профсоюз`))
+
+// ownCivilBody says a writer speaks for a body of people joined together, in the first
+// person: "our network", «наша молодёжная сеть», «نحن شبكة شبابية», "Salutations
+// syndicales" (a union's greeting); "" when the text does not.
+func ownCivilBody(text string) string {
+	words := strings.Fields(foldText(text))
+	for i, w := range words {
+		w = strings.Trim(w, ",.;:!?()«»\"")
+		switch {
+		case isAnyOf(w, "our", "notre", "nuestra", "nuestro", "наша", "наш", "наше", "нашей", "нашего"):
+			for _, next := range words[i+1 : min(len(words), i+3)] {
+				if civilHeads[strings.Trim(next, ",.;:!?()«»\"")] {
+					return words[i] + " " + strings.Join(words[i+1:min(len(words), i+3)], " ")
+				}
+			}
+		case w == "نحن" && i+1 < len(words) && isAnyOf(strings.Trim(words[i+1], "،,."), "شبكة", "جمعية", "ائتلاف", "رابطة", "حركة", "مؤسسة", "اتحاد", "نقابة"):
+			return w + " " + words[i+1]
+		case isAnyOf(w, "شبكتنا", "جمعيتنا", "ائتلافنا", "رابطتنا", "نقابتنا"):
+			return w
+		case w == "salutations" && i+1 < len(words) && strings.HasPrefix(words[i+1], "syndical"),
+			isAnyOf(w, "travailleurs", "workers", "trabajadores") && i >= 2 && isAnyOf(words[i-1], "de", "of") && strings.HasPrefix(words[i-2], "organi"):
+			return words[i] + " " + words[min(len(words)-1, i+1)]
+		}
+	}
+	return ""
+}
+
+// civilBodySubject is the name a sentence of text opens with when it is an
+// association's, a network's or a foundation's, written as a name: "Le Réseau des
+// femmes en technologie du Québec aimerait…" (the head capitalised, the name up to its
+// last capitalised word), "The Digital Rights Network would like…"; or "".
+func civilBodySubject(text string) string {
+	for _, sentence := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n", r) }) {
+		words := strings.Fields(sentence)
+		if len(words) < 4 {
+			continue
+		}
+		start := 0
+		if isAnyOf(foldText(words[0]), "le", "la", "les", "the", "el", "los", "las") {
+			start = 1
+		} else if f := foldText(words[0]); strings.HasPrefix(f, "l'") && startsUpper(words[0][2:]) {
+			words = append([]string{words[0][:2], words[0][2:]}, words[1:]...)
+			start = 1
+		}
+		head := words[start]
+		if startsUpper(head) && civilHeads[foldText(head)] {
+			// The head opens the name: up to the last capitalised word among the next
+			// eight, no punctuation in between.
+			end := -1
+			for j := start + 1; j < min(len(words)-1, start+9); j++ {
+				if strings.ContainsAny(words[j-1], ",;:") {
+					break
+				}
+				if startsUpper(words[j]) {
+					end = j
+				}
+			}
+			if end > start {
+				return strings.Trim(strings.Join(words[start:end+1], " "), " ,;:«»\"")
+			}
+			continue
+		}
+		// The head closes it: capitalised words ("Digital Rights Network").
+		for end := start + 1; end < min(len(words)-1, start+8); end++ {
+			if !startsUpper(words[end]) {
+				break
+			}
+			if civilHeads[foldText(strings.Trim(words[end], ",;:"))] {
+				if name := capitalisedName(words[start : end+1]); name != "" {
+					return strings.Trim(name, " ,;:")
+				}
+			}
+		}
+	}
+	return ""
 }
