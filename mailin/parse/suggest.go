@@ -191,7 +191,7 @@ func newVocabulary() *vocabulary {
 			"secretaría de", "secrétariat d'état", "agence nationale", "national agency", "agencia nacional",
 			"هيئة تنظيم", "الهيئة الوطنية", "الوكالة الوطنية", "工业和信息化部")},
 		{store.StakeholderAcademia, v.list("university", "université", "universidad", "universidade", "universität",
-			"университет*", "大学", "大學", "جامعة", "institute of technology", "polytechni*", "research institute",
+			"университет*", "нии", "научно-исследовательск*", "大学", "大學", "جامعة", "institute of technology", "polytechni*", "research institute",
 			"institut de recherche", "instituto de investigación", "academy of sciences", "académie", "академи*",
 			"学院", "研究所", "研究院", "معهد", "كلية", "école", "escuela", "college", "faculty", "faculté", "facultad",
 			"internet society", "isoc", "icann", "ietf", "w3c", "ripe ncc", "afrinic", "apnic", "lacnic", "arin")},
@@ -216,7 +216,7 @@ func newVocabulary() *vocabulary {
 	laposte.net wanadoo.fr sfr.fr terra.com uol.com.br bol.com.br
 	bluewin.ch gmx.ch t-online.de libero.it virgilio.it alice.it tiscali.it seznam.cz wp.pl o2.pl onet.pl
 	naver.com daum.net hanmail.net mail.com zoho.com tutanota.com fastmail.com posteo.de hushmail.com rocketmail.com
-	btinternet.com comcast.net verizon.net att.net sbcglobal.net sympatico.ca shaw.ca rogers.com bigpond.com
+	btinternet.com comcast.net verizon.net att.net sbcglobal.net sympatico.ca shaw.ca rogers.com videotron.ca cogeco.ca telus.net bigpond.com
 	optusnet.com.au xtra.co.nz skynet.be telenet.be neuf.fr numericable.fr bbox.fr club-internet.fr aliceadsl.fr
 	ukr.net i.ua tut.by mail.kz bigmir.net inbox.lv 139.com aliyun.com 21cn.com tom.com hinet.net netvigator.com
 	yahoo.co.jp prodigy.net.mx arnet.com.ar fibertel.com.ar speedy.com.ar cantv.net menara.ma topnet.tn
@@ -863,6 +863,11 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if f == "" && org != "" && startupInText(strings.Fields(fresh)) == org {
 		f = "startup"
 	}
+	if f == "" && org != "" && score[store.StakeholderPrivateSector] < 2 && top0(score) < 2 {
+		// "Nous sommes une jeune start-up de Douala", "we are a small company": the writer
+		// says what the organisation named is.
+		f = weAreCompany(fresh)
+	}
 	if f != "" && score[store.StakeholderPrivateSector] < 2 {
 		// A company named with its legal form in the text ("… (Sahel Connect SARL)"), or
 		// set beside a company noun ("Kër Tech, une jeune startup").
@@ -1493,4 +1498,13 @@ func stripReplyPrefixes(subject string) string {
 		}
 		subject = subject[loc[1]:]
 	}
+}
+
+// top0 is the highest of the scores.
+func top0(score map[string]int) int {
+	top := 0
+	for _, n := range score {
+		top = max(top, n)
+	}
+	return top
 }

@@ -1780,6 +1780,31 @@ func chineseCompanyInText(text string) string {
 // une jeune startup", "Acme, a small company".
 var companyNouns = wordSet(`startup start-up company firm entreprise société empresa compañía`)
 
+// weAreCompany is the company noun a writer gives their organisation in the first
+// person ("nous sommes une jeune start-up", "we are a small company", "somos una
+// empresa"), or "".
+func weAreCompany(text string) string {
+	words := strings.Fields(strings.ToLower(text))
+	for i := 0; i+2 < len(words); i++ {
+		if !(words[i] == "we" && words[i+1] == "are" || words[i] == "nous" && words[i+1] == "sommes" || words[i] == "somos") {
+			continue
+		}
+		k := i + 2
+		if words[i] == "somos" {
+			k = i + 1
+		}
+		if k >= len(words) || !isAnyOf(words[k], "a", "an", "une", "un", "una", "un") {
+			continue
+		}
+		for _, w := range words[k+1 : min(len(words), k+4)] {
+			if w = strings.Trim(w, ",;:.!?()"); companyNouns[w] {
+				return w
+			}
+		}
+	}
+	return ""
+}
+
 // startupInText is the name a text sets beside a company noun ("le fondateur de Kër
 // Tech, une jeune startup sénégalaise"): the capitalised words before the comma, the
 // article and at most two adjectives, or "".
