@@ -1115,6 +1115,14 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		return org
 	}
 	if name != "" && v.isOrganisationLine(name, lt) {
+		if i := slices.Index(sig, name); i >= 0 && i+1 < len(sig) && v.isOfficeUnit(name) && isDivision(name) {
+			// "Direction de la Francophonie économique et numérique" signs above
+			// "Organisation internationale de la Francophonie": the office's organisation.
+			if below := sig[i+1]; !v.isOfficeUnit(below) && v.isOrganisationLine(below, lt) && !v.isWholeGovernment(below, lt) &&
+				utf8.RuneCountInString(below) <= 80 && !endsSentence(below) {
+				return shorten(below, 120)
+			}
+		}
 		if n, _ := v.jobTitles.countIn(lt.get(name)); n == 0 && !v.startsWithUnit(name) {
 			if full := fullerName(name, sig); full != "" {
 				// "Secretaría General CAN" signs "Secretaría General de la Comunidad Andina".
@@ -1223,6 +1231,14 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			ft := lt.get(part)
 			if n, _ := v.jobTitles.countIn(ft); n > 0 && (!v.namesOrganisationType(part, ft) || v.founderTitle(part, lt)) {
 				continue
+			}
+			if v.isOfficeUnit(part) && len(parts) > 1 && isAcronym(parts[0]) && utf8.RuneCountInString(parts[0]) >= 3 {
+				// "OEI – Secretaría General, Madrid": the initials before the office are its
+				// organisation's, spelt out when the text does.
+				if long := expandAcronym(fresh, parts[0]); long != "" && !strings.EqualFold(long, parts[0]) {
+					return shorten(long+" ("+parts[0]+")", 120)
+				}
+				return parts[0]
 			}
 			if !v.isOrganisationLine(part, lt) {
 				continue
@@ -1507,4 +1523,16 @@ func top0(score map[string]int) int {
 		top = max(top, n)
 	}
 	return top
+}
+
+// divisionWords are the words, folded, that open the name of a division inside an
+// organisation (a directorate, a department, a service), not a body of its own as a
+// commission or an under-secretariat is.
+var divisionWords = wordSet(foldText(`direction directorate division department département departamento dirección
+	service servicio unit unité unidad управление отдел департамент`))
+
+// isDivision reports whether a name opens with a division's word.
+func isDivision(name string) bool {
+	first, _, _ := strings.Cut(foldText(strings.TrimSpace(name)), " ")
+	return divisionWords[first]
 }
