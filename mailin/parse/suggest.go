@@ -1337,7 +1337,7 @@ var listItemRE = regexp.MustCompile(`^\s*([-–—•·・▪◦‣►*]|\d+[.)]
 
 func isAcronym(s string) bool {
 	s = strings.TrimSpace(s)
-	if len(s) < 2 || len(s) > 10 {
+	if len(s) < 2 || len(s) > 12 {
 		return false
 	}
 	for _, r := range s {

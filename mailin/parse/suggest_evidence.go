@@ -908,7 +908,7 @@ var (
 )
 
 // leadingAcronym returns the initials a signature line opens with ("БГУИР, Минск",
-// "MINTEL, Quito - Ecuador", «ГКИТС Кыргызской Республики»): three to eight capitals,
+// "MINTEL, Quito - Ecuador", «ГКИТС Кыргызской Республики», "FESYNPOSTEL – Cotonou"): three to twelve capitals,
 // not a country's, in a line of a few words, or "".
 func leadingAcronym(line string) string {
 	if strings.ContainsAny(line, "@:0123456789+") {
@@ -928,7 +928,7 @@ func leadingAcronym(line string) string {
 	if len(words) > 1 && isAcronym(strings.TrimRight(words[1], ",;")) {
 		return "" // a name in capitals: "JOHN SMITH"
 	}
-	if n := utf8.RuneCountInString(w); n < 3 || n > 8 || !isAcronym(w) ||
+	if n := utf8.RuneCountInString(w); n < 3 || n > 12 || !isAcronym(w) ||
 		isAnyOf(w, "USA", "UAE", "RSA", "DRC", "PRC", "CEO", "CTO", "CFO", "COO", "PhD", "США", "ОАЭ", "РФ", "ООО", "ПАО", "ЗАО", "ОАО",
 			"FYI", "FWD", "RSVP", "ASAP", "FAQ", "TBC", "TBD", "AOB", "BCC", "ENDS", "NB", "PS") {
 		return ""
