@@ -246,6 +246,10 @@ func (v *vocabulary) newEvidence() {
 		"tarifs préférentiels", "tarifs spéciaux", "propose ses services", "proposons nos services",
 		"tarifas especiales", "tarifas preferenciales", "ofrece sus servicios", "ofrecemos nuestros servicios",
 		"价格表", "优惠价格", "提供服务", "قائمة الأسعار", "أسعار خاصة", "نقدم خدماتنا",
+		// a complaint that mail goes unanswered
+		"pas de réponse à nos", "aucune réponse à nos", "aucun accusé de réception", "no reply to our", "no response to our",
+		"formal complaint", "sin respuesta a nuestros", "ninguna respuesta a nuestros", "queja formal", "нет ответа на наши",
+		"официальная жалоба", "正式投诉", "شكوى رسمية",
 		// a journalist's request for an interview
 		"interview request", "request an interview", "demande d'interview", "solicitud de entrevista", "просьба об интервью",
 		"взять интервью", "采访", "採訪", "إجراء مقابلة صحفية",
