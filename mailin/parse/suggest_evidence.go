@@ -1115,7 +1115,9 @@ var peoplesWords = []string{"indigenous", "indígena*", "autochtone*", "коре
 	"профессиональн* союз*", "工会", "工會", "نقابة", "نقابات", "النقابات",
 	"women", "women's", "femmes", "mujeres", "mulheres", "женщин*", "妇女", "婦女", "المرأة", "النساء",
 	"youth", "jeunes", "jeunesse", "juventud", "jóvenes", "juvenil", "молодеж*", "молодёж*", "青年", "الشباب",
-	"faith-based", "church", "churches", "église*", "iglesia*", "церк*", "教会", "الكنيسة", "الكنائس"}
+	"faith-based", "church", "churches", "église*", "iglesia*", "церк*", "教会", "الكنيسة", "الكنائس",
+	"digital inclusion", "inclusion numérique", "inclusión digital", "цифров* инклюзи*", "数字包容", "數字包容", "الشمول الرقمي",
+	"disability", "disabilities", "handicap*", "discapacidad*", "инвалид*", "残障", "残疾", "الإعاقة"}
 
 // extraStakeholderWords are organisation words added to the lists of each type.
 func (v *vocabulary) extraStakeholderWords() map[string][]string {
