@@ -1277,6 +1277,11 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		}
 	}
 	fromDomain := v.domainOrganisation(domain)
+	if fromDomain == "" && v.signsAsTeam(p.From.Name, sig) {
+		// "Solar Schools Nepal <solarschoolsnepal@gmail.com>" signing "Solar Schools Nepal
+		// team": the display name is the organisation's.
+		return shorten(strings.TrimSpace(p.From.Name), 120)
+	}
 	if fromDomain == "" {
 		// A personal address: whoever signs, signs for themselves, unless the text names
 		// their company with its legal form, or the organisation they hold a post in.
@@ -1536,4 +1541,26 @@ var divisionWords = wordSet(foldText(`direction directorate division department 
 func isDivision(name string) bool {
 	first, _, _ := strings.Cut(foldText(strings.TrimSpace(name)), " ")
 	return divisionWords[first]
+}
+
+// signsAsTeam reports whether a signature line is the display name with a team's word
+// before or after it ("Solar Schools Nepal team", "L'équipe de Kër Tech").
+func (v *vocabulary) signsAsTeam(name string, sig []string) bool {
+	fn := foldText(strings.TrimSpace(name))
+	if len(strings.Fields(fn)) < 2 {
+		return false
+	}
+	for _, line := range sig {
+		fl := foldText(strings.TrimSpace(line))
+		if fl == fn || !strings.Contains(fl, fn) {
+			continue
+		}
+		rest := strings.TrimSpace(strings.Replace(fl, fn, "", 1))
+		for _, t := range v.units {
+			if rest == t.folded || rest == strings.TrimSpace(t.folded+" de") || rest == t.folded+" of" {
+				return true
+			}
+		}
+	}
+	return false
 }
