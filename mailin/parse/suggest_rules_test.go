@@ -435,3 +435,38 @@ func TestPlaceLine(t *testing.T) {
 		}
 	}
 }
+
+func TestCivilBodyAndCompanyInText(t *testing.T) {
+	for text, want := range map[string]string{
+		"Bonjour,\nLe Réseau des femmes en technologie du Québec aimerait organiser un atelier.": "Réseau des femmes en technologie du Québec",
+		"The Digital Rights Network would like to propose a session.":                            "Digital Rights Network",
+		"La Fundación Vía Libre desea proponer un taller.":                                       "Fundación Vía Libre",
+		"The network would like to propose a session.":                                           "",
+		"La Fondation a décidé de participer au Forum.":                                          "",
+	} {
+		if got := civilBodySubject(text); got != want {
+			t.Errorf("civilBodySubject(%q) = %q, want %q", text, got, want)
+		}
+	}
+	for text, want := range map[string]bool{
+		"Наша молодёжная сеть предлагает добавить темы.": true,
+		"نحن شبكة شبابية تعمل في العراق":                 true,
+		"Salutations syndicales,":                      true,
+		"Our university would like to host a session.": false,
+		"We network with many partners.":               false,
+	} {
+		if got := ownCivilBody(text) != ""; got != want {
+			t.Errorf("ownCivilBody(%q) = %v, want %v", text, got, want)
+		}
+	}
+	for text, want := range map[string]string{
+		"Nous sommes une jeune start-up de Douala.": "start-up",
+		"We are a small company based in Accra.":    "company",
+		"Somos una empresa colombiana.":             "empresa",
+		"We are a network of schools.":              "",
+	} {
+		if got := weAreCompany(text); got != want {
+			t.Errorf("weAreCompany(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
