@@ -110,11 +110,13 @@ const (
 	// ackHourCountSQL counts the acknowledgements queued since $1 (not failed).
 	ackHourCountSQL = `SELECT count(*) FROM outbox WHERE kind = 'ack_email' AND failed_at IS NULL AND created_at > $1`
 	// prefetchAckCountsSQL counts, for each cap key, the acknowledgements queued
-	// since $2 (not failed).
-	prefetchAckCountsSQL = `SELECT k.key, n.n FROM unnest($1::text[]) AS k(key),
-		LATERAL (SELECT count(*) AS n FROM outbox o WHERE o.kind = 'ack_email' AND o.failed_at IS NULL
-			AND o.payload->>'ack_key' = k.key AND o.created_at > $2) n
-		WHERE n.n > 0`
+	// since $2 (not failed). One grouped scan, not a count per key: whatever plan
+	// the statistics of a fast-growing outbox lead to, the acknowledgements of the
+	// day are read at most once per batch.
+	prefetchAckCountsSQL = `SELECT o.payload->>'ack_key' AS key, count(*) AS n FROM outbox o
+		WHERE o.kind = 'ack_email' AND o.failed_at IS NULL
+			AND o.payload->>'ack_key' = ANY($1::text[]) AND o.created_at > $2
+		GROUP BY 1`
 )
 
 // ackBudgetReasonPrefix starts the reason recorded on a contribution whose

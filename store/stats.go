@@ -39,7 +39,7 @@ func (s *Store) OpenStatusCounts(ctx context.Context) (map[Status]int, error) {
 	return out, nil
 }
 
-// outboxQueueSQL reads the pending items through the partial index outbox_pending_idx.
+// outboxQueueSQL reads the pending items through the partial index outbox_pending_kind_idx.
 const outboxQueueSQL = `SELECT count(*) AS pending, min(created_at) AS oldest FROM outbox
 	WHERE done_at IS NULL AND failed_at IS NULL`
 
