@@ -275,10 +275,10 @@ func (v *vocabulary) newEvidence() {
 		"pas de réponse à nos", "aucune réponse à nos", "aucun accusé de réception", "no reply to our", "no response to our",
 		"formal complaint", "sin respuesta a nuestros", "ninguna respuesta a nuestros", "queja formal", "нет ответа на наши",
 		"официальная жалоба", "正式投诉", "شكوى رسمية",
-		// a vendor asking for a call
-		"prefer not to hear from us", "minute call", "a quick call", "a short call", "short deck", "deck and pricing",
-		"un appel de 15 minutes", "un court appel", "una llamada de 15 minutos", "una breve llamada",
-		"короткий звонок", "15-минутный звонок", "简短通话", "مكالمة قصيرة",
+		// a vendor's deck, prices and opt-out
+		"prefer not to hear from us", "short deck", "deck and pricing", "send you our pricing", "our pricing",
+		"nos tarifs", "notre grille tarifaire", "présentation commerciale", "nuestras tarifas", "presentación comercial",
+		"наши цены", "коммерческую презентацию", "我们的报价", "价目表", "أسعارنا",
 		// a journalist's request for an interview
 		"interview request", "request an interview", "demande d'interview", "solicitud de entrevista", "просьба об интервью",
 		"взять интервью", "采访", "採訪", "إجراء مقابلة صحفية",
@@ -1270,8 +1270,8 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"radio télévision", "radio television", "radio y televisión", "radiotelevisión", "audiovisuel", "audiovisual",
 			"broadcasting", "телерадиокомпани*", "телекомпани*", "медиахолдинг*", "传媒", "媒体集团", "fintech",
 			// newspapers, magazines and their publishers
-			"magazine", "newspaper", "news agency", "publishing house", "hebdomadaire", "quotidien", "agence de presse",
-			"revista", "periódico", "agencia de noticias", "editorial", "журнал", "журнала", "газет*", "издательств*",
+			"magazine", "newspaper", "news agency", "publishing house", "hebdomadaire", "agence de presse",
+			"revista", "agencia de noticias", "журнал", "журнала", "газет*", "издательств*",
 			"информационн* агентств*", "杂志社", "雜誌社", "报社", "報社", "日报", "日報", "مجلة", "صحيفة", "جريدة", "وكالة أنباء"},
 	}
 }

@@ -66,8 +66,9 @@ func TestAccreditationRequests(t *testing.T) {
 	})
 }
 
-// TestVendorCallPitches pins that a vendor's offer of a call, or a footer for those
-// who would rather not hear from the sender, is no inquiry though it asks.
+// TestVendorCallPitches pins that a vendor's deck or prices, or a footer for those who
+// would rather not hear from the sender, make no inquiry though the message asks; a
+// call asked for about a session is no pitch.
 func TestVendorCallPitches(t *testing.T) {
 	runSuggestCases(t, []suggestCase{
 		{"en: a call and a deck", &Parsed{From: Address{Email: "sales@example-stream.com"}, Subject: "Hybrid event tools?",
@@ -77,14 +78,17 @@ func TestVendorCallPitches(t *testing.T) {
 			Text: "Hello,\n\nDo you already have a badge printer for April?\n\nIf you would prefer not to hear from us, reply STOP."},
 			store.KindOther, "", ""},
 		{"fr", &Parsed{From: Address{Email: "contact@example-son.fr"}, Subject: "Sonorisation du Forum",
-			Text: "Bonjour,\n\nNous équipons des conférences internationales. Seriez-vous disponible pour un court appel la semaine prochaine ?\n\nMarc"},
+			Text: "Bonjour,\n\nNous équipons des conférences internationales. Seriez-vous disponible pour un court appel ? Je peux vous envoyer nos tarifs.\n\nMarc"},
 			store.KindOther, "", ""},
 		{"es", &Parsed{From: Address{Email: "ventas@example-eventos.es"}, Subject: "Traducción simultánea",
-			Text: "Hola,\n\nOfrecemos cabinas de interpretación. ¿Podemos tener una breve llamada el jueves?\n\nEva"},
+			Text: "Hola,\n\nOfrecemos cabinas de interpretación. ¿Podemos tener una breve llamada el jueves? Le envío nuestras tarifas.\n\nEva"},
 			store.KindOther, "", ""},
 		{"ru", &Parsed{From: Address{Email: "sales@example-zvuk.ru"}, Subject: "Оборудование для конференций",
-			Text: "Добрый день!\n\nПредлагаем оборудование для синхронного перевода. Удобен ли вам короткий звонок в четверг?\n\nОлег"},
+			Text: "Добрый день!\n\nПредлагаем оборудование для синхронного перевода. Удобен ли вам короткий звонок в четверг? Пришлю наши цены.\n\nОлег"},
 			store.KindOther, "", ""},
+		{"a call about a session is no pitch", &Parsed{From: Address{Email: "events@example.org"}, Subject: "Side event",
+			Text: "Dear team,\n\nWe would like to organise a side event on digital identity. Could we have a short call to discuss the room?\n\nMia"},
+			store.KindWorkshopRequest, "", ""},
 		{"a question without a pitch stays an inquiry", &Parsed{From: Address{Email: "j.doe@example.com"}, Subject: "Registration",
 			Text: "Hello, is registration for the Forum free of charge?\n\nJane"},
 			store.KindInquiry, "", ""},
