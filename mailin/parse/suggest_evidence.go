@@ -234,7 +234,11 @@ func (v *vocabulary) newEvidence() {
 		"in a personal capacity", "in my own name", "à titre personnel", "à titre individuel", "en tant que particulier",
 		"a título personal", "a título individual", "como particular", "en mi nombre propio",
 		"как частное лицо", "в личном качестве", "от своего имени", "以个人身份", "以個人身份", "个人名义", "個人名義",
-		"بصفة شخصية", "بصفتي الشخصية", "بصفة فردية", "بصفتي الفردية")
+		"بصفة شخصية", "بصفتي الشخصية", "بصفة فردية", "بصفتي الفردية",
+		// representing no one
+		"i do not represent any", "i don't represent any", "not representing any", "je ne représente aucun*",
+		"sans représenter aucun*", "no represento a ningun*", "sin representar a ningun*", "не представляю никак*",
+		"не представляю ни одн*", "不代表任何", "لا أمثل أي", "ولا أمثل أي")
 	v.photo = v.list(
 		"photo*", "picture", "image", "foto*", "fotografía", "фото*", "фотографи*", "снимок",
 		"照片", "摄影", "攝影", "相片", "صورة", "صورتي", "الصور", "التصوير",

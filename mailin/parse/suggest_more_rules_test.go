@@ -156,6 +156,18 @@ func TestPrivateCapacity(t *testing.T) {
 		{"ar", &Parsed{From: Address{Email: "youssef.photo@hotmail.com"}, Subject: "مسابقة الصور",
 			Text: "العنوان: مكتبة الجامعة\n\nأشارك بصفة شخصية.\n\nيوسف", Attachments: photo},
 			"", store.StakeholderOther, "-"},
+		{"en: representing no one", &Parsed{From: Address{Email: "sam.dev@gmail.com"}, Subject: "Question",
+			Text: "Hello, I am a freelance developer at the Open University meetup and do not work for them: I do not represent any organisation. Can I register?\n\nSam"},
+			"", store.StakeholderOther, ""},
+		{"zh: 不代表任何机构", &Parsed{From: Address{Email: "yang@qq.com"}, Subject: "请问个人可以参加吗",
+			Text: "您好，我是一名自由职业的软件开发者，不代表任何机构，请问可以报名吗？\n\n杨帆"},
+			"", store.StakeholderOther, ""},
+		{"ar: لا أمثل أي جهة", &Parsed{From: Address{Email: "youssef@hotmail.com"}, Subject: "مسابقة الصور",
+			Text: "العنوان: طلاب الجامعة\n\nأنا مصور هاوٍ ولا أمثل أي جهة.\n\nيوسف", Attachments: photo},
+			"", store.StakeholderOther, "-"},
+		{"an organisation's own domain is not a private writer's", &Parsed{From: Address{Email: "a.b@uct.ac.za"}, Subject: "Photo",
+			Text: "Title: Campus at dawn\n\nI am entering as a private individual.\n\nAnn", Attachments: photo},
+			"", store.StakeholderAcademia, ""},
 	})
 }
 
