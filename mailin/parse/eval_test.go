@@ -85,9 +85,11 @@ func runEval(t testing.TB) []evalResult {
 }
 
 // organisationMatches reports whether a suggested organisation names the labelled one:
-// one contains the other, folded; a label of "-" wants none.
+// one contains the other, folded, quotation marks aside (ООО "Вектор" is ООО «Вектор»);
+// a label of "-" wants none.
 func organisationMatches(got, label string) bool {
-	got = strings.TrimSpace(foldText(got))
+	unquote := strings.NewReplacer(`"`, "", "«", "", "»", "", "“", "", "”", "", "„", "")
+	got = strings.TrimSpace(unquote.Replace(foldText(got)))
 	if label == "-" {
 		return got == ""
 	}
@@ -95,7 +97,7 @@ func organisationMatches(got, label string) bool {
 		return false
 	}
 	for _, want := range strings.Split(label, "|") {
-		want = strings.TrimSpace(foldText(want))
+		want = strings.TrimSpace(unquote.Replace(foldText(want)))
 		if strings.Contains(got, want) || len([]rune(got)) >= 3 && strings.Contains(want, got) {
 			return true
 		}
@@ -327,7 +329,7 @@ func BenchmarkSuggest(b *testing.B) {
 // evaluation set than they were when the floors were set (make eval for the figures).
 func TestEvalFloors(t *testing.T) {
 	all, _ := scoreBy(runEval(t), "tune")
-	floors := [4]float64{100, 99.2, 98.7, 100} // kind, stakeholder, organisation, language
+	floors := [4]float64{100, 99.3, 98.8, 100} // kind, stakeholder, organisation, language
 	for i, f := range evalFields {
 		if got := all.pct(i); got < floors[i] {
 			t.Errorf("%s right %.1f%% (%d/%d) on the tune split, floor %.1f%%: make eval shows the misses",

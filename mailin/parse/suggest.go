@@ -457,6 +457,14 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if m := autoReplySubjects.find(p.Subject); m != "" && opensSubject(p.Subject, m) {
 		return store.KindOther, []string{"kind other: no contribution: an automatic reply, subject says " + quoteReason(m)}
 	}
+	// "Press accreditation request", «Аккредитация прессы»: a subject that names a
+	// journalist's accreditation makes a request of the press office, not a question
+	// about the Forum ("Renseignements: comment obtenir une accréditation ?" asks).
+	if n, t := v.accreditation.countIn(fs); n > 0 && !subjectAsks && attachments == 0 {
+		if m, _ := v.inquiry.countIn(fs); m == 0 {
+			return store.KindOther, []string{"kind other: no contribution: a request for accreditation, subject says " + quoteReason(t)}
+		}
+	}
 	hn, ht := v.holding.countIn(all)
 	asks, what := v.asksQuestion(subject, body, all)
 	if !asks && subjectAsks {
@@ -548,7 +556,16 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		n, t := scored(k.terms)
 		add(k.kind, n, "mentions "+quoteReason(t))
 	}
-	if n, t := scored(v.moderating); n > 0 {
+	moderating := func() (int, string) {
+		// "بشروط ميسّرة" (on easy terms) eases a price, it proposes no one to facilitate.
+		sc, st := v.moderating.countIn(v.withoutEasyTerms(fs))
+		bc, bt := v.moderating.countIn(v.withoutEasyTerms(fb))
+		if st == "" {
+			st = bt
+		}
+		return 3*sc + bc, st
+	}
+	if n, t := moderating(); n > 0 {
 		add(store.KindHLTFNomination, n, "proposes someone to "+quoteReason(t))
 	}
 	if hn > 0 {
@@ -559,7 +576,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if n, t := scored(v.formatWords); n > 0 {
 		add(store.KindFormat, n, "speaks of how the Forum is run: "+quoteReason(t))
 	}
-	if n, _ := scored(v.moderating); n > 0 {
+	if n, _ := moderating(); n > 0 {
 		if m, t := v.nominee.countIn(all); m > 0 {
 			add(store.KindHLTFNomination, 3, "with the person's "+quoteReason(t))
 		}
@@ -715,15 +732,23 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if len(labels) >= 3 {
 		sld = labels[len(labels)-2]
 	}
+	if domain == "" || v.isWebmail(domain) {
+		if n, t := v.privateCapacity.countIn(lt.get(fresh)); n > 0 && org == "" {
+			// «Участвую как частное лицо», "in my personal capacity": the writer says
+			// no organisation stands behind the message.
+			return store.StakeholderOther, "the writer writes " + quoteReason(t)
+		}
+	}
 	gov, govWhy := v.governmentDomain(domain)
 	acad, acadWhy := academicDomain(domain)
 	knownDomain := v.knownDomainType(domain)
 	switch {
 	case domain == "" || v.isWebmail(domain):
+	case tld == "int" || v.internationalDomains[domain] || hasParentIn(domain, v.internationalDomains) ||
+		knownDomain == store.StakeholderInternationalO:
+		add(store.StakeholderInternationalO, 3, "sender domain "+domain+" (international organisation)")
 	case knownDomain != "":
 		add(knownDomain, 3, "sender domain "+domain+" (known organisation)")
-	case tld == "int" || v.internationalDomains[domain] || hasParentIn(domain, v.internationalDomains):
-		add(store.StakeholderInternationalO, 3, "sender domain "+domain+" (international organisation)")
 	case gov:
 		add(store.StakeholderGovernment, 3, "sender domain "+domain+" ("+govWhy+")")
 	case acad:
@@ -941,7 +966,8 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 // laboratories or of the internet's technical community (names, numbers, exchange
 // points, standards), academia's.
 var (
-	networkHeads      = wordSet(`red réseau network asociación association ассоциация сеть coalition coalición alianza alliance`)
+	networkHeads = wordSet(`red réseau network asociación association ассоциация сеть coalition coalición alianza alliance
+	syndicat sindicato профсоюз`)
 	networkOfResearch = []string{"academ", "académ", "research", "recherche", "investigación", "информационн", "operators", "university", "universit",
 		"nommage", "domain", "domaine", "dominio", "доменн", "registry", "registre", "registro", "exchange", "échange", "intercambio",
 		"standard", "normalisation", "normalización", "laborator", "institut"}
@@ -1081,6 +1107,8 @@ func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms, fresh s
 			}
 		}
 	}
+	org = v.parentOfDivision(org, lt)
+	org = v.withoutPlace(org, lt)
 	if label := v.domainLabel(emailDomain(p.From.Email)); len(label) >= 3 && len(label) <= 8 && utf8.RuneCountInString(org) > 20 &&
 		initials(org) == label {
 		org += " (" + strings.ToUpper(label) + ")"
@@ -1372,6 +1400,7 @@ func (v *vocabulary) domainOrganisation(domain string) string {
 	if len(labels) >= 2 && v.secondLevel[labels[len(labels)-1]] {
 		labels = labels[:len(labels)-1]
 	}
+	labels = reservedLabelCut(labels)
 	label := labels[len(labels)-1]
 	if label == "" {
 		return ""

@@ -31,6 +31,12 @@ type evidence struct {
 	holding, sessions termList
 	// moderating are the words of proposing someone to chair or moderate a session.
 	moderating termList
+	// easyTerms are the Arabic phrases where the adjective ميسّرة eases terms or prices.
+	easyTerms termList
+	// privateCapacity says the writer writes for no organisation.
+	privateCapacity termList
+	// accreditation names a journalist's request for accreditation.
+	accreditation termList
 	// photo words name a photograph, for a short message with an image attached.
 	photo termList
 	// otherKind are the words of messages that are no contribution: invitations,
@@ -210,6 +216,29 @@ func (v *vocabulary) newEvidence() {
 		"主持", "主持人",
 		"لإدارة الجلسة", "لإدارة جلسة", "لتكون ميسرة", "ميسّر", "ميسر", "ميسرة",
 	)
+	// "Easy terms", "affordable prices": the Arabic adjective ميسّرة is also a woman
+	// facilitator's name of office.
+	v.easyTerms = v.list("شروط ميسرة", "أسعار ميسرة", "قروض ميسرة", "تكلفة ميسرة", "تكاليف ميسرة",
+		"بطريقة ميسرة", "لغة ميسرة", "تمويل ميسر", "خدمات ميسرة")
+	// A journalist's request for accreditation: no contribution, when the subject says
+	// that is what the message is ("Press accreditation request", «Аккредитация прессы»).
+	v.accreditation = v.list(
+		"press accreditation", "media accreditation", "accreditation for journalists", "accreditation as a journalist",
+		"accréditation presse", "accréditation de presse", "accréditation des médias", "accréditation média*",
+		"accréditation des journalistes", "acreditación de prensa", "acreditación de periodistas", "acreditación de medios",
+		"аккредитаци* прессы", "аккредитаци* журналистов", "аккредитаци* сми", "аккредитовать журналист*",
+		"аккредитовать двух журналист*", "媒体注册", "记者注册", "媒体证", "記者證", "اعتماد الصحفيين", "الاعتماد الصحفي",
+		"اعتماد إعلامي", "الاعتماد الإعلامي",
+	)
+	v.privateCapacity = v.list("as a private individual", "as a private person", "in my personal capacity",
+		"in a personal capacity", "in my own name", "à titre personnel", "à titre individuel", "en tant que particulier",
+		"a título personal", "a título individual", "como particular", "en mi nombre propio",
+		"как частное лицо", "в личном качестве", "от своего имени", "以个人身份", "以個人身份", "个人名义", "個人名義",
+		"بصفة شخصية", "بصفتي الشخصية", "بصفة فردية", "بصفتي الفردية",
+		// representing no one
+		"i do not represent any", "i don't represent any", "not representing any", "je ne représente aucun*",
+		"sans représenter aucun*", "no represento a ningun*", "sin representar a ningun*", "не представляю никак*",
+		"не представляю ни одн*", "不代表任何", "لا أمثل أي", "ولا أمثل أي")
 	v.photo = v.list(
 		"photo*", "picture", "image", "foto*", "fotografía", "фото*", "фотографи*", "снимок",
 		"照片", "摄影", "攝影", "相片", "صورة", "صورتي", "الصور", "التصوير",
@@ -250,6 +279,10 @@ func (v *vocabulary) newEvidence() {
 		"pas de réponse à nos", "aucune réponse à nos", "aucun accusé de réception", "no reply to our", "no response to our",
 		"formal complaint", "sin respuesta a nuestros", "ninguna respuesta a nuestros", "queja formal", "нет ответа на наши",
 		"официальная жалоба", "正式投诉", "شكوى رسمية",
+		// a vendor's deck, prices and opt-out
+		"prefer not to hear from us", "short deck", "deck and pricing", "send you our pricing", "our pricing",
+		"nos tarifs", "notre grille tarifaire", "présentation commerciale", "nuestras tarifas", "presentación comercial",
+		"наши цены", "коммерческую презентацию", "我们的报价", "价目表", "أسعارنا",
 		// a journalist's request for an interview
 		"interview request", "request an interview", "demande d'interview", "solicitud de entrevista", "просьба об интервью",
 		"взять интервью", "采访", "採訪", "إجراء مقابلة صحفية",
@@ -316,7 +349,7 @@ func (v *vocabulary) newEvidence() {
 		"更短", "平行会议", "同时举行", "直播", "网络直播", "同声传译", "提问时间", "混合形式", "移动应用", "开幕式",
 		"البث المباشر", "الترجمة الفورية", "بالتوازي", "وقت للأسئلة", "تطبيق الهاتف", "حفل الافتتاح",
 		// the kind named with the Forum, and the ways of running a session
-		"format of the forum", "format du forum", "formato del foro", "формат форума", "论坛的形式", "论坛形式",
+		"format of the forum", "format du forum", "formato del foro", "формат* форума", "论坛的形式", "论坛形式",
 		"structure of the forum", "structure du forum", "estructura del foro", "структур* форума", "论坛的结构", "هيكل المنتدى",
 		"agenda completa", "programme complet", "full programme", "full agenda",
 		"fishbowl", "world café", "world cafe", "poster session", "posters", "session de posters", "sesión de pósteres",
@@ -430,6 +463,8 @@ func (v *vocabulary) newEvidence() {
 		digitalrightsfoundation edri internetwithoutborders internetsansfrontieres wikimedia mozilla
 		webfoundation globalpartners gp-digital gpdigital tacticaltech digitalwatch diplo diplofoundation
 		cis-india sflc bytesforall kictanet jonction cyberstewards citizenlab freedomhouse rsf cpj`,
+		store.StakeholderInternationalO: `itu escap unescap escwa unescwa eclac cepal uneca unece oif francophonie
+		comtelca citel atu-uat aicto apt-int rcc-cis`,
 		store.StakeholderAcademia: `icann ietf w3c ripe afrinic apnic lacnic arin ieee etsi
 		mipt itmo tsinghua pku fudan zju sjtu hku cuhk kaist mit stanford harvard oxford
 		cambridge ethz epfl sorbonne sciencespo`,
@@ -657,8 +692,24 @@ func (v *vocabulary) domainName(domain string) string {
 	if len(labels) >= 2 && v.secondLevel[labels[len(labels)-1]] {
 		labels = labels[:len(labels)-1]
 	}
+	labels = reservedLabelCut(labels)
 	return labels[len(labels)-1]
 }
+
+// reservedLabelCut drops a last label reserved for documentation (RFC 2606:
+// "example" in escap.example.org) when an organisation's label stands before it: the
+// name is that one.
+func reservedLabelCut(labels []string) []string {
+	if n := len(labels); n >= 2 && reservedLabels[labels[n-1]] && !hostLabels[labels[n-2]] {
+		return labels[:n-1]
+	}
+	return labels
+}
+
+var reservedLabels = wordSet(`example test invalid localhost`)
+
+// hostLabels name a mail server, not an organisation (mx.example.com).
+var hostLabels = wordSet(`mx mx1 mx2 mail smtp mta relay www`)
 
 // namesDomain reports whether a signature segment names the sender's domain:
 // "Globex Events" for globexevents.com, "Kenya Red Cross Society" for redcross.or.ke.
@@ -1111,7 +1162,7 @@ func academicDomain(domain string) (bool, string) {
 // peoplesWords are the words of peoplesBodies, civil society's too.
 var peoplesWords = []string{"indigenous", "indígena*", "autochtone*", "коренн* народ*", "коренных", "原住民",
 	"الشعوب الأصلية", "السكان الأصليين",
-	"trade union*", "labour union*", "labor union*", "syndicat*", "sindicato*", "sindical", "профсоюз*",
+	"trade union*", "labour union*", "labor union*", "workers union*", "workers' union*", "employees union*", "syndicat*", "sindicato*", "sindical", "профсоюз*",
 	"профессиональн* союз*", "工会", "工會", "نقابة", "نقابات", "النقابات",
 	"women", "women's", "femmes", "mujeres", "mulheres", "женщин*", "妇女", "婦女", "المرأة", "النساء",
 	"youth", "jeunes", "jeunesse", "juventud", "jóvenes", "juvenil", "молодеж*", "молодёж*", "青年", "الشباب",
@@ -1142,7 +1193,8 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"unep", "unfpa", "unhcr", "unido", "unitar", "unodc", "unops", "unrwa", "uneca", "unescap", "unece", "unwomen",
 			"un women", "un-habitat", "unhabitat", "unaids", "undesa", "un desa", "wmo", "ilo", "oit", "ifad", "iaea",
 			"upu", "wto", "omc", "imf", "fmi", "asean", "ecowas", "cedeao", "sadc", "comesa", "igad", "oas", "oea",
-			"citel", "cept", "aicto", "alecso", "isesco", "icesco", "снг", "еаэс", "еэк", "рсс", "东盟", "非盟", "欧盟"},
+			"citel", "cept", "aicto", "escap", "comtelca", "亚太经社会", "亞太經社會", "亚洲及太平洋经济社会委员会",
+			"asia-pacific telecommunity", "telecommunity", "commonwealth telecommunications", "alecso", "isesco", "icesco", "снг", "еаэс", "еэк", "рсс", "东盟", "非盟", "欧盟"},
 		store.StakeholderGovernment: {"ministerio", "secretaría", "subsecretaría", "ente nacional", "presidencia",
 			"permanent representation", "république", "república", "republic of", "regulator", "regulatory",
 			"национальн* агентств*", "федеральн* служб*", "представительств*", "роскомнадзор",
@@ -1220,7 +1272,11 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"торгово-промышленн* палат*", "商会", "غرفة التجارة", "غرفة تجارة",
 			// broadcasters, media groups and fintechs
 			"radio télévision", "radio television", "radio y televisión", "radiotelevisión", "audiovisuel", "audiovisual",
-			"broadcasting", "телерадиокомпани*", "телекомпани*", "медиахолдинг*", "传媒", "媒体集团", "fintech"},
+			"broadcasting", "телерадиокомпани*", "телекомпани*", "медиахолдинг*", "传媒", "媒体集团", "fintech",
+			// newspapers, magazines and their publishers
+			"magazine", "newspaper", "news agency", "publishing house", "hebdomadaire", "agence de presse",
+			"revista", "agencia de noticias", "журнал", "журнала", "газет*", "издательств*",
+			"информационн* агентств*", "杂志社", "雜誌社", "报社", "報社", "日报", "日報", "مجلة", "صحيفة", "جريدة", "وكالة أنباء"},
 	}
 }
 
@@ -2404,4 +2460,87 @@ func civilBodySubject(text string) string {
 		}
 	}
 	return ""
+}
+
+// withoutEasyTerms is ft without the phrases of easy terms ("بشروط ميسّرة"), whose
+// adjective is also the word of a woman facilitator.
+func (v *vocabulary) withoutEasyTerms(ft foldedText) foldedText {
+	if n, _ := v.easyTerms.countIn(ft); n == 0 {
+		return ft
+	}
+	s := ft.s
+	for _, t := range v.easyTerms {
+		s = strings.ReplaceAll(s, t.folded, " ")
+	}
+	return v.newFoldedText(s)
+}
+
+// facultyWords are the words, folded, that open the name of a faculty or a school
+// inside a university.
+var facultyWords = wordSet(foldText(`faculty faculté facultad faculdade факультет институт instituto institut school`))
+
+// parentOfDivision is the parent body of an organisation named as a division or a
+// faculty and its parent ("Facultad de Ingeniería – Universidad de la República",
+// "Direction des TIC - Ministère de l'Économie"): the parent, when it names a body
+// outright; else org.
+func (v *vocabulary) parentOfDivision(org string, lt lineTerms) string {
+	segs := lineSegments(org)
+	if len(segs) != 2 {
+		return org
+	}
+	first, _, _ := strings.Cut(foldText(segs[0]), " ")
+	if !isDivision(segs[0]) && !facultyWords[first] {
+		return org
+	}
+	parent := segs[1]
+	ft := lt.get(parent)
+	for _, st := range v.stakeholders {
+		if st.typ != store.StakeholderAcademia && st.typ != store.StakeholderGovernment {
+			continue
+		}
+		if n, _ := v.typeWords(st, parent, ft); n > 0 && !facultyWords[strings.Fields(foldText(parent))[0]] && !isDivision(parent) {
+			return parent
+		}
+	}
+	return org
+}
+
+// withoutPlace is org without a place written after it ("ООО «…», г. Красноярск",
+// "وزارة النقل … - مسقط", "Fondation X, Dakar"): one or two capitalised words that name
+// no body, after a name that does.
+func (v *vocabulary) withoutPlace(org string, lt lineTerms) string {
+	cut := -1
+	for _, sep := range []string{", ", " - ", " – ", " — ", "، "} {
+		if i := strings.LastIndex(org, sep); i > cut {
+			cut = i
+		}
+	}
+	if cut <= 0 {
+		return org
+	}
+	head := strings.TrimSpace(org[:cut])
+	place := strings.TrimSpace(strings.TrimLeft(org[cut:], ",-–—، "))
+	place = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(place, "г."), "g."))
+	words := strings.Fields(place)
+	if len(words) == 0 || len(words) > 2 || strings.IndexFunc(place, unicode.IsDigit) >= 0 || isAcronym(place) ||
+		legalForm(place) != "" || strings.ContainsAny(place, "()«»\"") {
+		return org
+	}
+	for _, w := range words {
+		if r, _ := utf8.DecodeRuneInString(w); !startsUpper(w) && (unicode.IsLower(r) || !unicode.IsLetter(r)) {
+			// A word of a script without capitals (مسقط) may be a place's.
+			return org
+		}
+	}
+	pt := lt.get(place)
+	for _, st := range v.stakeholders {
+		if n, _ := v.typeWords(st, place, pt); n > 0 {
+			return org
+		}
+	}
+	ht := lt.get(head)
+	if !v.namesOrganisationType(head, ht) && legalForm(head) == "" {
+		return org
+	}
+	return head
 }

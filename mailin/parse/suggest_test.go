@@ -183,7 +183,7 @@ func TestSuggestOrganisation(t *testing.T) {
 		{"display name with organisation after a bar", &Parsed{From: Address{Name: "Jane Doe | Ministry of ICT", Email: "j@gmail.com"}}, "Ministry of ICT", ""},
 		{"signature, bottom line", &Parsed{From: Address{Name: "Javier", Email: "j@uniandina.edu.pe"},
 			Text: "Solicitamos un taller.\n\nSaludos,\nJavier Morales\nProfesor principal, Facultad de Ingeniería\nUniversidad Andina de Tecnología, Cusco"},
-			"Universidad Andina de Tecnología, Cusco", "es"},
+			"Universidad Andina de Tecnología", "es"},
 		{"signature after the delimiter", &Parsed{From: Address{Email: "o@x.ru"},
 			Text: "Просим рассмотреть заявку.\n-- \nДмитрий Соколов\nООО \"СвязьТехИнвест\""}, `ООО "СвязьТехИнвест"`, "ru"},
 		{"sentences are not organisations", &Parsed{From: Address{Email: "a@univ-example.edu"},

@@ -1,0 +1,268 @@
+package parse
+
+import (
+	"testing"
+
+	"github.com/wsis/wsisbot/store"
+)
+
+// suggestCase is a message written for a test and what Suggest should make of it;
+// an empty field is not checked, an organisation of "-" wants none.
+type suggestCase struct {
+	name        string
+	p           *Parsed
+	kind        store.ContributionKind
+	stakeholder string
+	org         string
+}
+
+func runSuggestCases(t *testing.T, cases []suggestCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := Suggest(tc.p)
+			if tc.kind != "" && s.Kind != tc.kind {
+				t.Errorf("Kind = %q, want %q (reasons %q)", s.Kind, tc.kind, s.Reasons)
+			}
+			if tc.stakeholder != "" && s.StakeholderType != tc.stakeholder {
+				t.Errorf("StakeholderType = %q, want %q (reasons %q)", s.StakeholderType, tc.stakeholder, s.Reasons)
+			}
+			if tc.org == "-" && s.Organisation != "" {
+				t.Errorf("Organisation = %q, want none (reasons %q)", s.Organisation, s.Reasons)
+			}
+			if tc.org != "" && tc.org != "-" && s.Organisation != tc.org {
+				t.Errorf("Organisation = %q, want %q (reasons %q)", s.Organisation, tc.org, s.Reasons)
+			}
+		})
+	}
+}
+
+// TestAccreditationRequests pins that a journalist's request for accreditation, named by
+// its subject, is no contribution, while a question about accreditation under a
+// subject that asks stays an inquiry.
+func TestAccreditationRequests(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "desk@example-news.com"}, Subject: "Media accreditation - WSIS Forum",
+			Text: "Dear team,\n\nI write for a regional daily and would like to cover the Forum. Could you send the documents needed?\n\nAna Silva"},
+			store.KindOther, "", ""},
+		{"fr", &Parsed{From: Address{Email: "redaction@example-hebdo.fr"}, Subject: "Demande d'accréditation presse",
+			Text: "Bonjour,\n\nNotre hebdomadaire souhaite couvrir le Forum. Quels documents faut-il fournir ?\n\nPaul Roy"},
+			store.KindOther, "", ""},
+		{"es", &Parsed{From: Address{Email: "prensa@example-diario.com.pe"}, Subject: "Acreditación de prensa para el Foro",
+			Text: "Buenos días,\n\nQuisiéramos acreditar a una periodista. ¿Qué documentos se requieren?\n\nLuis Paz"},
+			store.KindOther, "", ""},
+		{"ru", &Parsed{From: Address{Email: "editor@example-media.ru"}, Subject: "Аккредитация прессы",
+			Text: "Здравствуйте!\n\nХотели бы аккредитовать корреспондента. Подскажите порядок.\n\nИван Орлов"},
+			store.KindOther, "", ""},
+		{"zh", &Parsed{From: Address{Email: "news@example-daily.cn"}, Subject: "媒体注册申请",
+			Text: "您好，我们希望派两名记者报道论坛，请问需要什么材料？\n\n王丽"},
+			store.KindOther, "", ""},
+		{"ar", &Parsed{From: Address{Email: "news@example-jareeda.com"}, Subject: "طلب الاعتماد الإعلامي لمنتدى القمة",
+			Text: "تحية طيبة، نرغب في تغطية المنتدى، فما هي الوثائق المطلوبة؟\n\nسامي"},
+			store.KindOther, "", ""},
+		{"a question about accreditation under a subject that asks", &Parsed{From: Address{Email: "a.b@example.net"}, Subject: "Renseignements",
+			Text: "Bonjour, je suis journaliste. Comment obtenir une accréditation presse pour le Forum ? Merci."},
+			store.KindInquiry, "", ""},
+	})
+}
+
+// TestVendorCallPitches pins that a vendor's deck or prices, or a footer for those who
+// would rather not hear from the sender, make no inquiry though the message asks; a
+// call asked for about a session is no pitch.
+func TestVendorCallPitches(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en: a call and a deck", &Parsed{From: Address{Email: "sales@example-stream.com"}, Subject: "Hybrid event tools?",
+			Text: "Hi team,\n\nWe help conferences run livestreams. Would you be open to a quick call next week? I can send a short deck.\n\nJo"},
+			store.KindOther, "", ""},
+		{"en: an opt-out footer", &Parsed{From: Address{Email: "hello@example-badges.com"}, Subject: "Badges for the Forum?",
+			Text: "Hello,\n\nDo you already have a badge printer for April?\n\nIf you would prefer not to hear from us, reply STOP."},
+			store.KindOther, "", ""},
+		{"fr", &Parsed{From: Address{Email: "contact@example-son.fr"}, Subject: "Sonorisation du Forum",
+			Text: "Bonjour,\n\nNous équipons des conférences internationales. Seriez-vous disponible pour un court appel ? Je peux vous envoyer nos tarifs.\n\nMarc"},
+			store.KindOther, "", ""},
+		{"es", &Parsed{From: Address{Email: "ventas@example-eventos.es"}, Subject: "Traducción simultánea",
+			Text: "Hola,\n\nOfrecemos cabinas de interpretación. ¿Podemos tener una breve llamada el jueves? Le envío nuestras tarifas.\n\nEva"},
+			store.KindOther, "", ""},
+		{"ru", &Parsed{From: Address{Email: "sales@example-zvuk.ru"}, Subject: "Оборудование для конференций",
+			Text: "Добрый день!\n\nПредлагаем оборудование для синхронного перевода. Удобен ли вам короткий звонок в четверг? Пришлю наши цены.\n\nОлег"},
+			store.KindOther, "", ""},
+		{"a call about a session is no pitch", &Parsed{From: Address{Email: "events@example.org"}, Subject: "Side event",
+			Text: "Dear team,\n\nWe would like to organise a side event on digital identity. Could we have a short call to discuss the room?\n\nMia"},
+			store.KindWorkshopRequest, "", ""},
+		{"a question without a pitch stays an inquiry", &Parsed{From: Address{Email: "j.doe@example.com"}, Subject: "Registration",
+			Text: "Hello, is registration for the Forum free of charge?\n\nJane"},
+			store.KindInquiry, "", ""},
+	})
+}
+
+// TestEasyTermsNominateNoOne pins that the Arabic adjective of easy terms ("بشروط
+// ميسّرة") proposes no facilitator, while a woman proposed as facilitator (ميسّرة) is.
+func TestEasyTermsNominateNoOne(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"easy terms in a submission", &Parsed{From: Address{Email: "a@example.com.kw"}, Subject: "مساهمتنا في المشاورة",
+			Text: "نقترح أن يناقش المنتدى المواضيع التالية:\n- إتاحة الطيف الترددي بشروط ميسّرة للمناطق الريفية؛\n- قروض ميسرة لشبكات الألياف.\n\nفهد"},
+			store.KindThematic, "", ""},
+		{"affordable prices", &Parsed{From: Address{Email: "b@example.org.jo"}, Subject: "المواضيع المقترحة",
+			Text: "نأمل أن تتناول الجلسات المواضيع المتعلقة بالنفاذ إلى الإنترنت بأسعار ميسرة في المناطق النائية.\n\nليلى"},
+			store.KindThematic, "", ""},
+		{"a woman proposed as facilitator", &Parsed{From: Address{Email: "c@example.org.lb"}, Subject: "اقتراح",
+			Text: "يسرنا أن نرشح الدكتورة منى لتكون ميسّرة للمسار الرفيع المستوى في المنتدى.\n\nسمير"},
+			store.KindHLTFNomination, "", ""},
+		{"en: facilitated terms are no facilitator", &Parsed{From: Address{Email: "d@example.com"}, Subject: "Our input on spectrum",
+			Text: "We propose that the Forum discuss spectrum on affordable terms for rural operators.\n\nDan"},
+			store.KindThematic, "", ""},
+	})
+}
+
+// TestFormatOfTheForumInflected pins that the format of the Forum names the kind in the
+// cases Russian declines it in, beside a request to organise a kind of session.
+func TestFormatOfTheForumInflected(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"ru: по формату Форума", &Parsed{From: Address{Email: "a@example.md"}, Subject: "Предложения по формату Форума",
+			Text: "Предлагаем:\n1. Сократить пленарные выступления.\n2. Организовать короткие «сессии знакомств» в первый день.\n3. Обеспечить синхронный перевод.\n\nВиорика"},
+			store.KindFormat, "", ""},
+		{"ru: о формате форума", &Parsed{From: Address{Email: "b@example.ru"}, Subject: "О формате форума",
+			Text: "Коллеги, предлагаем меньше параллельных сессий и больше времени для вопросов.\n\nИгорь"},
+			store.KindFormat, "", ""},
+		{"en", &Parsed{From: Address{Email: "c@example.org"}, Subject: "On the format of the Forum",
+			Text: "We suggest fewer panels and organising short networking sessions on the first day.\n\nAmy"},
+			store.KindFormat, "", ""},
+		{"fr", &Parsed{From: Address{Email: "d@example.fr"}, Subject: "Sur le format du Forum",
+			Text: "Nous proposons des séances plus courtes et d'organiser des rencontres régionales le premier jour.\n\nLuc"},
+			store.KindFormat, "", ""},
+	})
+}
+
+// TestPrivateCapacity pins that a writer from a personal address who says they write
+// for no organisation is "other", whatever the text names.
+func TestPrivateCapacity(t *testing.T) {
+	photo := []Attachment{{Filename: "photo.jpg", ContentType: "image/jpeg"}}
+	runSuggestCases(t, []suggestCase{
+		{"ru", &Parsed{From: Address{Email: "aram.photo@yandex.ru"}, Subject: "Фотоконкурс",
+			Text: "Отправляю фотографию.\n\nНазвание: «Библиотека нового поколения»\n\nУчаствую как частное лицо.\n\nАрам", Attachments: photo},
+			"", store.StakeholderOther, "-"},
+		{"en", &Parsed{From: Address{Email: "fiona.pics@gmail.com"}, Subject: "Photo contest entry",
+			Text: "Title: University library at night\n\nI am entering as a private individual.\n\nFiona", Attachments: photo},
+			"", store.StakeholderOther, "-"},
+		{"fr", &Parsed{From: Address{Email: "gab@videotron.ca"}, Subject: "Concours photo",
+			Text: "Titre : « L'école du village »\n\nJe participe à titre personnel.\n\nGabriel", Attachments: photo},
+			"", store.StakeholderOther, "-"},
+		{"es", &Parsed{From: Address{Email: "diego.fotos@gmail.com"}, Subject: "Concurso de fotografía",
+			Text: "Título: «La Universidad de la radio»\n\nParticipo a título personal.\n\nDiego", Attachments: photo},
+			"", store.StakeholderOther, "-"},
+		{"zh", &Parsed{From: Address{Email: "chen@qq.com"}, Subject: "摄影比赛",
+			Text: "作品名称：大学图书馆\n\n本人以个人身份参赛。\n\n陈", Attachments: photo},
+			"", store.StakeholderOther, "-"},
+		{"ar", &Parsed{From: Address{Email: "youssef.photo@hotmail.com"}, Subject: "مسابقة الصور",
+			Text: "العنوان: مكتبة الجامعة\n\nأشارك بصفة شخصية.\n\nيوسف", Attachments: photo},
+			"", store.StakeholderOther, "-"},
+		{"en: representing no one", &Parsed{From: Address{Email: "sam.dev@gmail.com"}, Subject: "Question",
+			Text: "Hello, I am a freelance developer at the Open University meetup and do not work for them: I do not represent any organisation. Can I register?\n\nSam"},
+			"", store.StakeholderOther, ""},
+		{"zh: 不代表任何机构", &Parsed{From: Address{Email: "yang@qq.com"}, Subject: "请问个人可以参加吗",
+			Text: "您好，我是一名自由职业的软件开发者，不代表任何机构，请问可以报名吗？\n\n杨帆"},
+			"", store.StakeholderOther, ""},
+		{"ar: لا أمثل أي جهة", &Parsed{From: Address{Email: "youssef@hotmail.com"}, Subject: "مسابقة الصور",
+			Text: "العنوان: طلاب الجامعة\n\nأنا مصور هاوٍ ولا أمثل أي جهة.\n\nيوسف", Attachments: photo},
+			"", store.StakeholderOther, "-"},
+		{"an organisation's own domain is not a private writer's", &Parsed{From: Address{Email: "a.b@uct.ac.za"}, Subject: "Photo",
+			Text: "Title: Campus at dawn\n\nI am entering as a private individual.\n\nAnn", Attachments: photo},
+			"", store.StakeholderAcademia, ""},
+	})
+}
+
+// TestWellKnownInternationalBodies pins regional and UN bodies named by a domain under a
+// documentation name, by their acronym or by their Chinese short name.
+func TestWellKnownInternationalBodies(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"ESCAP by its domain and Chinese short name", &Parsed{From: Address{Name: "Liu Yang", Email: "liu.yang@escap.example.org"}, Subject: "意见",
+			Text: "亚太经社会建议论坛讨论区域宽带互联互通。\n\n刘洋\n亚太经社会 信息通信技术与减灾司"},
+			"", store.StakeholderInternationalO, "亚太经社会 信息通信技术与减灾司"},
+		{"COMTELCA beside a commission's word", &Parsed{From: Address{Email: "r@example.hn"}, Subject: "Aportes",
+			Text: "Adjuntamos nuestros aportes sobre conectividad.\n\nRoberto\nCoordinador de Proyectos\nComisión Técnica Regional de Telecomunicaciones (COMTELCA)"},
+			"", store.StakeholderInternationalO, ""},
+		{"the Asia-Pacific Telecommunity", &Parsed{From: Address{Email: "k@example.net"}, Subject: "Input",
+			Text: "We submit our views on broadband.\n\nKen\nAsia-Pacific Telecommunity"},
+			"", store.StakeholderInternationalO, ""},
+	})
+	v := defaultVocabulary()
+	for domain, want := range map[string]string{
+		"escap.example.org":         "ESCAP",
+		"ugtelecom.example.com.kw":  "Ugtelecom",
+		"example-institute.ng":      "Example Institute",
+		"fing.example.edu.uy":       "FING",
+		"svyaz-biz.example.ru":      "Svyaz Biz",
+		"mail.example":              "MAIL",
+		"sub.test":                  "SUB",
+		"opennet-fund.example.kz":   "Opennet Fund",
+		"numerique.example.gouv.bj": "Numerique",
+	} {
+		if got := v.domainOrganisation(domain); got != want {
+			t.Errorf("domainOrganisation(%q) = %q, want %q", domain, got, want)
+		}
+	}
+}
+
+// TestUnionsAndMedia pins that a trade union is civil society, whatever trade it names,
+// and that a newspaper or a magazine is a company.
+func TestUnionsAndMedia(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en: a workers union", &Parsed{From: Address{Email: "cwu.secretariat@yahoo.com"}, Subject: "Submission",
+			Text: "We submit the following on decent work.\n\nIbrahim Yusuf\nGeneral Secretary\nCommunication Workers Union of Nigeria\nAbuja"},
+			"", store.StakeholderCivilSociety, "Communication Workers Union of Nigeria"},
+		{"es: a telecom workers' syndicate", &Parsed{From: Address{Email: "sintra@hotmail.com"}, Subject: "Propuesta de taller",
+			Text: "Proponemos un taller sobre trabajo decente.\n\nPatricio\nSindicato de Trabajadores de Telecomunicaciones del Ecuador"},
+			"", store.StakeholderCivilSociety, ""},
+		{"fr: un syndicat", &Parsed{From: Address{Email: "syndicat@example.net"}, Subject: "Contribution",
+			Text: "Voici notre contribution sur l'emploi numérique.\n\nMarie\nSyndicat national des télécommunications"},
+			"", store.StakeholderCivilSociety, ""},
+		{"ru: журнал", &Parsed{From: Address{Email: "o.nikitin@example-svyaz.ru"}, Subject: "Вопрос",
+			Text: "Добрый день! Когда будет опубликована программа?\n\nОлег\nглавный редактор, журнал «Связь и бизнес»"},
+			"", store.StakeholderPrivateSector, ""},
+		{"en: a magazine", &Parsed{From: Address{Email: "ed@example.net"}, Subject: "Question",
+			Text: "Hello, when will the programme be published?\n\nSam\nEditor, Telecom Review Magazine"},
+			"", store.StakeholderPrivateSector, ""},
+		{"es: una revista", &Parsed{From: Address{Email: "ed@example.net"}, Subject: "Consulta",
+			Text: "Hola, ¿cuándo se publica el programa?\n\nAna\nRevista Conectados"},
+			"", store.StakeholderPrivateSector, ""},
+		{"ar: مجلة", &Parsed{From: Address{Email: "ed@example.net"}, Subject: "سؤال",
+			Text: "متى يُنشر برنامج المنتدى؟\n\nسامي\nمجلة الاتصالات العربية"},
+			"", store.StakeholderPrivateSector, ""},
+	})
+}
+
+// TestOrganisationPlaceAndParent pins that a place written after an organisation's name
+// is not part of it, and that a faculty or a division named with its university or
+// ministry gives way to that.
+func TestOrganisationPlaceAndParent(t *testing.T) {
+	v := defaultVocabulary()
+	lt := lineTerms{v: v, lines: map[string]foldedText{}}
+	for org, want := range map[string]string{
+		`ООО "Сибирские облачные системы", г. Красноярск`: `ООО "Сибирские облачные системы"`,
+		"Фонд «Открытая сеть», Алматы":                    "Фонд «Открытая сеть»",
+		"وزارة النقل والاتصالات وتقنية المعلومات - مسقط":  "وزارة النقل والاتصالات وتقنية المعلومات",
+		"Fondation Sonatel, Dakar":                              "Fondation Sonatel",
+		"Sahel Télécom SA - Bamako":                             "Sahel Télécom SA",
+		"Universidad de la República, Uruguay":                  "Universidad de la República",
+		"Ministerio de Educación, Ciencia y Tecnología":         "Ministerio de Educación, Ciencia y Tecnología",
+		"Instituto de Computación, Universidad de la República": "Universidad de la República",
+		"Acme Consulting, Inc.":                                 "Acme Consulting, Inc.",
+		"Chatham House, London":                                 "Chatham House, London",
+	} {
+		got := v.withoutPlace(v.parentOfDivision(org, lt), lt)
+		if got != want {
+			t.Errorf("organisation %q tidied to %q, want %q", org, got, want)
+		}
+	}
+	runSuggestCases(t, []suggestCase{
+		{"es: a faculty and its university", &Parsed{From: Address{Email: "c@fing.example.edu.uy"}, Subject: "Solicitud de sesión",
+			Text: "Quisiéramos organizar una sesión.\n\nCarolina Pereira\nProfesora Titular\nFacultad de Ingeniería – Universidad de la República\nMontevideo, Uruguay"},
+			"", store.StakeholderAcademia, "Universidad de la República"},
+		{"fr: a faculty and its university", &Parsed{From: Address{Email: "c@example.sn"}, Subject: "Contribution",
+			Text: "Voici notre contribution.\n\nAwa Sy\nFaculté des sciences - Université de Thiès"},
+			"", store.StakeholderAcademia, "Université de Thiès"},
+		{"ru: a company and its city", &Parsed{From: Address{Email: "d@example-cloud.ru"}, Subject: "Вопрос",
+			Text: "Подскажите, пожалуйста, есть ли выставочная зона?\n\nДмитрий\nООО «Облачные системы», г. Красноярск"},
+			"", store.StakeholderPrivateSector, "ООО «Облачные системы»"},
+	})
+}
