@@ -47,6 +47,7 @@ type Store interface {
 	Enqueue(ctx context.Context, it store.OutboxItem) (bool, error)
 	RunOutbox(ctx context.Context, r store.OutboxRunner) error
 	OutboxStats(ctx context.Context) (store.OutboxStats, error)
+	SearchLag(ctx context.Context) (store.SearchLag, error)
 	SlackPostAttempt(ctx context.Context, key string) (time.Time, error)
 	StartSlackPost(ctx context.Context, key string, at time.Time) error
 	ClearSlackPost(ctx context.Context, key string) error

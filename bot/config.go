@@ -31,6 +31,7 @@ type Config struct {
 
 	WatchMailboxAfter time.Duration `env:"WSISBOT_WATCH_MAILBOX_AFTER" default:"15m" help:"alert when no replica has read the mailbox for this long, whatever the cause (unreachable, login refused, missing mailbox, intake stopped)"`
 	WatchOutboxAge    time.Duration `env:"WSISBOT_WATCH_OUTBOX_AGE" default:"30m" help:"alert when an outbox item has waited this long"`
+	WatchSearchAge    time.Duration `env:"WSISBOT_WATCH_SEARCH_AGE" default:"30m" help:"alert when mail stored this long ago is still not in the search index (/wsis find still finds it, more slowly; 0: never)"`
 	WatchBounces      int           `env:"WSISBOT_WATCH_BOUNCES" default:"3" help:"alert when this many of our emails bounced or failed in 24 hours (0: never)"`
 	WatchNoMail       time.Duration `env:"WSISBOT_WATCH_NO_MAIL" default:"24h" help:"alert when no mail arrived for this long while a deadline is less than a week away (0: never)"`
 }
@@ -79,7 +80,7 @@ func (c Config) Validate() error {
 	if c.StaleAfter < 0 {
 		errs = append(errs, errors.New("WSISBOT_STALE_AFTER: must not be negative"))
 	}
-	if c.EscalateAfter < 0 || c.WatchMailboxAfter < 0 || c.WatchOutboxAge < 0 || c.WatchNoMail < 0 || c.WatchBounces < 0 {
+	if c.EscalateAfter < 0 || c.WatchMailboxAfter < 0 || c.WatchOutboxAge < 0 || c.WatchSearchAge < 0 || c.WatchNoMail < 0 || c.WatchBounces < 0 {
 		errs = append(errs, errors.New("WSISBOT_ESCALATE_AFTER and WSISBOT_WATCH_*: must not be negative"))
 	}
 	return errors.Join(errs...)

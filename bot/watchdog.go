@@ -17,6 +17,8 @@ const (
 	condOutbox  = "outbox"
 	condBounces = "bounces"
 	condNoMail  = "no_mail"
+	// condSearch: stored mail waits for its search terms; no replica's indexer works.
+	condSearch = "search_index"
 	// condMailAuth: the mail server refuses our renewed OAuth token.
 	condMailAuth = "mail_auth"
 	// condExpiry is no flag: a warning queued once a day while an OAuth credential is
@@ -30,6 +32,7 @@ var conditionTitles = map[string]string{
 	condOutbox:   "the outbox is not draining",
 	condBounces:  "our emails are bouncing",
 	condNoMail:   "no mail has arrived while a deadline is near",
+	condSearch:   "the search index is not kept up to date",
 	condMailAuth: "the mail server refuses our OAuth token: acknowledgements and replies wait in the outbox",
 	condExpiry:   "an OAuth credential expires soon",
 }
@@ -40,6 +43,7 @@ var clearedTitles = map[string]string{
 	condOutbox:   "the outbox is draining again",
 	condBounces:  "bounces are below the threshold again",
 	condNoMail:   "mail is arriving again, or no deadline is near",
+	condSearch:   "the search index is up to date again",
 	condMailAuth: "the mail server takes our OAuth token again",
 }
 
@@ -96,6 +100,15 @@ func (b *Bot) conditions(ctx context.Context, now time.Time) ([]condition, error
 		active := st.Pending > 0 && st.OldestAge > b.cfg.WatchOutboxAge
 		out = append(out, condition{name: condOutbox, active: active,
 			detail: fmt.Sprintf("%d items are waiting; the oldest for %s. Failed for good: %d.", st.Pending, age(now, now.Add(-st.OldestAge)), st.Failed)})
+	}
+	if b.cfg.WatchSearchAge > 0 {
+		lag, err := b.st.SearchLag(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, condition{name: condSearch, active: lag.OldestAge > b.cfg.WatchSearchAge,
+			detail: fmt.Sprintf("%d stored messages and contributions wait for their search terms; the oldest for %s. `/wsis find` still finds them, more slowly. The log of each replica says why indexing fails (\"search: indexing failed\").",
+				lag.Rows, age(now, now.Add(-lag.OldestAge)))})
 	}
 	if b.cfg.WatchBounces > 0 {
 		n, err := b.st.CountEvents(ctx, []string{store.ActionBounce, store.ActionAckFailed}, now.Add(-24*time.Hour))

@@ -180,3 +180,39 @@ func TestWatchdogNoMailNearDeadline(t *testing.T) {
 		t.Fatalf("cleared %d times", n)
 	}
 }
+
+// TestWatchdogSearchIndexBehind: mail stored longer ago than WatchSearchAge and still not
+// in the search index raises one alert (no replica's indexer works); once indexed, one
+// "cleared".
+func TestWatchdogSearchIndexBehind(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, deskOptions{noRun: true, config: func(c *Config) { c.WatchSearchAge = 30 * time.Minute }})
+	d.ingest(d.email("a@gov.example", "Our input", "x"))
+	d.clock.Advance(10 * time.Minute)
+	d.schedule()
+	if n := d.countOutbox("watchdog:search_index:raised:%"); n != 0 {
+		t.Fatalf("raised after 10 minutes")
+	}
+	d.clock.Advance(25 * time.Minute)
+	d.schedule()
+	if n := d.countOutbox("watchdog:search_index:raised:%"); n != 1 {
+		t.Fatalf("raised %d times after 35 minutes, want 1", n)
+	}
+	d.schedule()
+	if n := d.countOutbox("watchdog:search_index:raised:%"); n != 1 {
+		t.Fatalf("raised %d times on the next pass, want 1", n)
+	}
+	for {
+		n, err := d.st.IndexForSearch(d.ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	d.schedule()
+	if n := d.countOutbox("watchdog:search_index:cleared:%"); n != 1 {
+		t.Fatalf("cleared %d times once indexed, want 1", n)
+	}
+}

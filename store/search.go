@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -200,4 +201,37 @@ func (s *Store) IndexForSearch(ctx context.Context, limit int) (int, error) {
 		return 0, fmt.Errorf("store: index for search: %w", err)
 	}
 	return n, nil
+}
+
+// searchLagSQL counts the rows whose search terms are still to be computed and gives
+// when the oldest of them was stored or changed (on the pending indexes).
+const searchLagSQL = `SELECT
+		(SELECT count(*) FROM contributions WHERE search IS NULL)
+		+ (SELECT count(*) FROM messages WHERE search IS NULL AND contribution_id IS NOT NULL AND direction = 'in') AS rows,
+		least((SELECT updated_at FROM contributions WHERE search IS NULL ORDER BY id LIMIT 1),
+			(SELECT created_at FROM messages WHERE search IS NULL AND contribution_id IS NOT NULL AND direction = 'in'
+				ORDER BY id LIMIT 1)) AS oldest`
+
+// SearchLag is the search index's arrears: how many rows wait for their terms, and how
+// long the oldest has waited (0 when none does).
+type SearchLag struct {
+	Rows      int
+	OldestAge time.Duration
+}
+
+// SearchLag reads the search index's arrears. What waits is still found by /wsis find,
+// more slowly; arrears that only grow mean no replica's indexer works.
+func (s *Store) SearchLag(ctx context.Context) (SearchLag, error) {
+	var row struct {
+		Rows   int        `db:"rows"`
+		Oldest *time.Time `db:"oldest"`
+	}
+	if err := s.dbGet(ctx, &row, searchLagSQL); err != nil {
+		return SearchLag{}, fmt.Errorf("store: search lag: %w", err)
+	}
+	lag := SearchLag{Rows: row.Rows}
+	if row.Oldest != nil {
+		lag.OldestAge = max(s.clock.Now().Sub(*row.Oldest), 0)
+	}
+	return lag, nil
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/wsis/wsisbot/internal/backoff"
@@ -15,7 +17,8 @@ import (
 // the few rows not indexed yet itself, so it finds them meanwhile. It runs after the
 // intake stored something, and at least every interval (mail stored by another replica,
 // the desk's changes); it waits while the intake stores a backlog (see backlogGate), and
-// never stops serve: an error is logged and the pass tried again later. Acknowledgements
+// never stops serve: an error is logged, shown in /readyz, and the pass tried again
+// later (the watchdog tells the channel when stored mail waits too long for its terms). Acknowledgements
 // and replies go first: while one is due, a pass waits (at most mailFirst), so that after
 // a backlog the stakeholders are told before the index catches up.
 type searchIndexer struct {
@@ -27,6 +30,36 @@ type searchIndexer struct {
 	mailFirst time.Duration // the longest a pass waits for due mail to be sent
 	mailPoll  time.Duration // how often it looks whether mail is still due
 	woken     chan struct{} // something was stored: run a pass
+
+	mu           sync.Mutex
+	failingSince time.Time // the first failed pass since the last good one (zero: none)
+	failures     int       // failed passes since then
+}
+
+// report is what /readyz says of the indexer: "ok", or since when its passes fail. The
+// error's text is in the log, not here.
+func (x *searchIndexer) report(now time.Time) string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.failingSince.IsZero() {
+		return "ok"
+	}
+	return fmt.Sprintf("failing for %s (%d passes), retrying; new mail is found more slowly meanwhile",
+		now.Sub(x.failingSince).Round(time.Second), x.failures)
+}
+
+// passed records how a pass ended.
+func (x *searchIndexer) passed(err error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err == nil {
+		x.failingSince, x.failures = time.Time{}, 0
+		return
+	}
+	if x.failingSince.IsZero() {
+		x.failingSince = time.Now()
+	}
+	x.failures++
 }
 
 // Defaults: 500 rows per transaction (well under a second of the database's time), a
@@ -84,10 +117,12 @@ func (x *searchIndexer) run(ctx context.Context) {
 		case ctx.Err() != nil:
 			return
 		case err != nil:
+			x.passed(err)
 			next = failures.Next()
 			x.logger.Warn("search: indexing failed; new mail is still found, more slowly, until it is indexed",
 				"indexed", n, "retry_in", next, slog.Any("error", err))
 		default:
+			x.passed(nil)
 			failures.Reset()
 			if n > 0 {
 				x.logger.Debug("search: indexed", "rows", n, "duration", time.Since(began).Round(time.Millisecond))

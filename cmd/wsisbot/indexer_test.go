@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -154,4 +155,34 @@ func TestSearchIndexerLetsDueMailGoFirst(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatalf("the pass waits beyond %s", x.mailFirst)
 	}
+}
+
+// An indexer whose passes fail says so in /readyz's "search" (without the database's
+// text), keeps trying, and says "ok" again after its first good pass.
+func TestSearchIndexerFailureIsShown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, _ := storetest.New(t)
+	x := newSearchIndexer(st, newBacklogGate(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if got := x.report(time.Now()); got != "ok" {
+		t.Fatalf("before any pass: %q", got)
+	}
+	if _, err := st.DB().Exec(`ALTER TABLE contributions RENAME COLUMN search TO search_away`); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); x.run(ctx) }()
+	storetest.Eventually(t, 10*time.Second, "the failing passes shown", func() bool {
+		return strings.HasPrefix(x.report(time.Now()), "failing for ")
+	})
+	if got := x.report(time.Now()); strings.Contains(got, "search_away") || strings.Contains(got, "column") {
+		t.Errorf("/readyz carries the database's text: %q", got)
+	}
+	if _, err := st.DB().Exec(`ALTER TABLE contributions RENAME COLUMN search_away TO search`); err != nil {
+		t.Fatal(err)
+	}
+	x.wake()
+	storetest.Eventually(t, 70*time.Second, "the indexer ok again", func() bool { return x.report(time.Now()) == "ok" })
+	cancel()
+	<-done
 }

@@ -458,6 +458,8 @@ func (a *app) ready(ctx context.Context) (map[string]string, bool) {
 	if a.mailLink != nil {
 		checks["mail"], _ = a.mailLink.Report(now)
 	}
+	// Likewise the search indexer: /wsis find still finds what it has not indexed.
+	checks["search"] = a.indexer.report(now)
 	return checks, ok
 }
 
