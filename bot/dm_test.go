@@ -53,7 +53,9 @@ func TestAssignmentDM(t *testing.T) {
 	link := "https://slack.com/archives/" + testChannel + "/p" + strings.ReplaceAll(c.SlackTS, ".", "")
 	post := d.waitCall("the DM post", "chat.postMessage", func(call slacktest.Call) bool { return call.Param("channel") == slacktest.IMChannel("U2") })
 	raw := joinedTexts(t, post.Param("blocks"))
-	for _, want := range []string{"<@U1> assigned you", c.Ref, "National e-strategy", "Amina Sender", "Ministry of ICT", link} {
+	// Times are Geneva's: received at 10:00 CET (09:00 UTC), the deadline's day.
+	for _, want := range []string{"<@U1> assigned you", c.Ref, "National e-strategy", "Amina Sender", "Ministry of ICT", link,
+		"received Mon 21 Jan 2019 10:00", "deadline Official submissions and workshop requests, 10 February 2019"} {
 		if !strings.Contains(raw, want) {
 			t.Errorf("DM lacks %q:\n%s", want, raw)
 		}
@@ -122,7 +124,7 @@ func TestStaleReminder(t *testing.T) {
 	at("after 71h58m", 71*time.Hour+58*time.Minute, 0)
 	at("after 72h", 3*time.Minute, 1)
 	got := d.waitDMs("U1", 1)
-	if !strings.Contains(got[0], "has not moved since Mon 21 Jan 2019") || !strings.Contains(got[0], c.Ref) || !strings.Contains(got[0], "3 days") {
+	if !strings.Contains(got[0], "has not moved since Mon 21 Jan 2019 10:00 Geneva time (3 days ago)") || !strings.Contains(got[0], c.Ref) {
 		t.Errorf("reminder:\n%s", got[0])
 	}
 	at("a day later", 24*time.Hour, 1)

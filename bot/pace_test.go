@@ -327,3 +327,36 @@ func TestPaceThroughADatabaseStall(t *testing.T) {
 	}
 	checkPaced(t, si, "C1", 14)
 }
+
+// TestPaceCoversUploads: the upload methods draw on their Tier 4 budget like any Web API
+// call, shared by the replicas: a burst, then one call every 667 ms, and no 429 from a
+// Slack enforcing its limits.
+func TestPaceCoversUploads(t *testing.T) {
+	t.Parallel()
+	st, u := storetest.New(t)
+	si, apiURL := limitedSlack(t)
+	a, b := pacedBot(t, st, apiURL), pacedBot(t, openStore(t, u), apiURL)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for _, bot := range []*Bot{a, b} {
+		wg.Go(func() {
+			for range 6 {
+				if _, err := bot.api.GetUploadURLExternalContext(context.Background(),
+					slack.GetUploadURLExternalParameters{FileName: "submission.pdf", FileSize: 8}); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	// 12 calls against a burst of 8: the last waits 4 intervals.
+	if el, want := time.Since(start), 4*paceTier4.interval-250*time.Millisecond; el < want {
+		t.Errorf("12 calls of files.getUploadURLExternal took %s, want at least %s", el, want)
+	}
+	if n := si.RateLimited(); n != 0 {
+		t.Errorf("the stand-in answered %d 429s", n)
+	}
+	if n := len(si.Calls("files.getUploadURLExternal")); n != 12 {
+		t.Errorf("%d calls reached Slack, want 12", n)
+	}
+}

@@ -331,6 +331,28 @@ func TestCloseOffersTheAnswer(t *testing.T) {
 		t.Errorf("a workshop request accepted offers: %s", offer.Param("blocks"))
 	}
 
+	// Declined offers the declined answer, which the modal fills in.
+	n := d.classified("Our format proposal", store.KindFormat)
+	d.interact(d.click("U2", n, map[string]any{"action_id": actClose, "type": "static_select",
+		"selected_option": map[string]any{"value": store.OutcomeDeclined}}))
+	offer = d.waitEphemeral("U2", n.Ref+" is closed as declined")
+	if !strings.Contains(offer.Param("blocks"), `"value":"`+templates.AnswerDeclined+`"`) ||
+		!strings.Contains(offer.Param("blocks"), "Send the declined answer") {
+		t.Errorf("closing as declined offers: %s", offer.Param("blocks"))
+	}
+	d.interact(map[string]any{"type": "block_actions", "trigger_id": "trigger-declined", "response_url": d.responseURL(),
+		"user": map[string]any{"id": "U2"}, "channel": map[string]any{"id": testChannel},
+		"container": map[string]any{"type": "message", "channel_id": testChannel},
+		"actions": []any{map[string]any{"block_id": fmt.Sprintf("answer:%d", n.ID), "action_id": actSendAnswer, "type": "button",
+			"value": templates.AnswerDeclined}}})
+	d.waitView("trigger-declined", viewReply)
+	opened = d.slack.Calls("views.open")
+	_, inputs, chosen = modalView(t, opened[len(opened)-1].Param("view"))
+	if in := textInput(t, inputs); chosen[actReplyAnswer] != templates.AnswerDeclined || !strings.Contains(in.Initial, n.Ref) ||
+		!strings.Contains(in.Initial, "a le regret") {
+		t.Errorf("the modal opened from the declined offer: chosen %v, text:\n%s", chosen, in.Initial)
+	}
+
 	s := d.contribution("Buy cheap watches")
 	d.interact(d.click("U2", s, map[string]any{"action_id": actClose, "type": "static_select",
 		"selected_option": map[string]any{"value": store.OutcomeSpam}}))

@@ -53,6 +53,7 @@ func TestFindInSixLanguages(t *testing.T) {
 	en := searchIngest(t, s, "en", "policy@isoc.example", "Thematic views", "Community networks need spectrum.",
 		store.InboundAttachment{Filename: "WSIS_Forum_Outcome-Draft.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 x")})
 	ru := searchIngest(t, s, "ru", "mail@rcc.example", "Предложения по кибербезопасности", "Мы предлагаем обсудить доверие и безопасность.")
+	es := searchIngest(t, s, "es", "oficina@mintic.gov.example", "Aporte sobre la brecha digital", "Proponemos ampliar las redes rurales de banda ancha.")
 
 	cases := []struct {
 		q    string
@@ -72,6 +73,8 @@ func TestFindInSixLanguages(t *testing.T) {
 		{"WSIS_Forum_Outcome", []store.Contribution{en}},  // attachment name as written
 		{"безопасности", []store.Contribution{ru}},        // Russian
 		{"доверия", []store.Contribution{ru}},             // Russian stem
+		{"brecha", []store.Contribution{es}},              // Spanish, subject
+		{"rural", []store.Contribution{es}},               // Spanish stem (rurales), text
 		{"policy@isoc.example", []store.Contribution{en}}, // address
 		{"isoc.example", []store.Contribution{en}},        // part of an address
 		{en.Ref, []store.Contribution{en}},                // reference number
@@ -99,6 +102,11 @@ func TestFindFiltersAndPages(t *testing.T) {
 		all = append(all, c)
 	}
 	other := searchIngest(t, s, "en", "x@corp.example", "Something else", "Nothing about it.")
+	// After the deadline of 10 February 2019 (Geneva time).
+	late := bqIngest(t, s, "late@corp.example", "A late broadband note", "Sent after the deadline.", time.Date(2019, 2, 12, 9, 0, 0, 0, time.UTC))
+	if !late.Late {
+		t.Fatalf("%s received on 12 February is not late", late.Ref)
+	}
 	if _, err := s.Take(ctx, all[1].ID, "U1"); err != nil {
 		t.Fatal(err)
 	}
@@ -121,11 +129,11 @@ func TestFindFiltersAndPages(t *testing.T) {
 		}
 		return r
 	}
-	// Newest first, in pages.
-	p1 := find(store.Search{Text: "broadband", Limit: 3})
-	p2 := find(store.Search{Text: "broadband", Limit: 3, Offset: 3})
-	p3 := find(store.Search{Text: "broadband", Limit: 3, Offset: 6})
-	past := find(store.Search{Text: "broadband", Limit: 3, Offset: 9})
+	// Newest first, in pages (those in time: the late one is broadband too).
+	p1 := find(store.Search{Text: "broadband", Late: &no, Limit: 3})
+	p2 := find(store.Search{Text: "broadband", Late: &no, Limit: 3, Offset: 3})
+	p3 := find(store.Search{Text: "broadband", Late: &no, Limit: 3, Offset: 6})
+	past := find(store.Search{Text: "broadband", Late: &no, Limit: 3, Offset: 9})
 	got := append(append(refs(p1.Contributions), refs(p2.Contributions)...), refs(p3.Contributions)...)
 	var want []string
 	for i := len(all) - 1; i >= 0; i-- {
@@ -146,7 +154,8 @@ func TestFindFiltersAndPages(t *testing.T) {
 		{"status", store.Search{Text: "plan", Statuses: []store.Status{store.StatusClosed}}, []store.Contribution{all[3]}},
 		{"open", store.Search{Text: "broadband", Open: true, Statuses: []store.Status{store.StatusTaken, store.StatusClassified}},
 			[]store.Contribution{all[2], all[1]}},
-		{"late", store.Search{Late: &yes}, nil},
+		{"late", store.Search{Late: &yes}, []store.Contribution{late}},
+		{"late, words", store.Search{Text: "broadband", Late: &yes}, []store.Contribution{late}},
 		{"in time", store.Search{Text: "else", Late: &no}, []store.Contribution{other}},
 		{"history", store.Search{History: &yes}, nil},
 	}

@@ -97,6 +97,7 @@ type Call struct {
 	Body   []byte     // the raw body of JSON requests
 	Status int        // the HTTP status answered
 	Error  string     // the Slack error answered ("" when ok)
+	Detail string     // why a payload was refused for breaking Block Kit's limits (blockkit.go)
 	At     time.Time
 }
 
@@ -439,6 +440,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, `{"ok":false,"error":"ratelimited"}`)
 			return
 		}
+	}
+	if slackErr, detail := payloadProblem(call); slackErr != "" {
+		call.Detail = detail
+		s.printLine(fmt.Sprintf("%s refused (%s): %s", call.Method, slackErr, detail))
+		if call.Method == "response_url" {
+			record(http.StatusBadRequest, slackErr)
+			http.Error(w, slackErr, http.StatusBadRequest)
+			return
+		}
+		record(http.StatusOK, slackErr)
+		writeJSON(w, map[string]any{"ok": false, "error": slackErr})
+		return
 	}
 	if call.Method == "response_url" {
 		var msg struct {
