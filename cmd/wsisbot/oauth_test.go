@@ -47,7 +47,9 @@ func TestServeOAuthRefusedTwiceAlertsAndWaits(t *testing.T) {
 	}
 	// The desk is up: the watchdog's alert reaches the channel, long before the mailbox
 	// alert's hour.
-	s.waitPosts("OAuth access tokens fail", 1, 15*time.Second)
+	if alert := s.waitPosts("OAuth access tokens fail", 1, 15*time.Second)[0]; !strings.Contains(alert, "IMAP.AccessAsApp") {
+		t.Errorf("the alert does not say what to check:\n%s", alert)
+	}
 	s.checkRunning()
 	if n := s.logs.count(`"level":"ERROR"`, "the intake is stopped"); n != 1 {
 		t.Errorf("the stopped intake logged %d times at error level, want once", n)
