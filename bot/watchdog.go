@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/wsis/wsisbot/store"
@@ -81,7 +82,11 @@ func (b *Bot) conditions(ctx context.Context, now time.Time) ([]condition, error
 			c.undecided = true
 		}
 		out = append(out, c)
-		out = append(out, condition{name: condToken, active: s.TokenError != "", detail: s.TokenError})
+		detail := s.TokenError
+		if strings.Contains(detail, "refused the OAuth access token") {
+			detail += ". Check the app's IMAP.AccessAsApp permission, its Exchange service principal and FullAccess right on the mailbox (Microsoft 365), or the scope the refresh token was granted (Gmail: https://mail.google.com/)."
+		}
+		out = append(out, condition{name: condToken, active: s.TokenError != "", detail: detail})
 	}
 	if b.mailAuth != nil {
 		s := b.mailAuth()

@@ -196,3 +196,63 @@ func TestSMTPOAuthTokenEndpointRefusesTheClient(t *testing.T) {
 		t.Errorf("auth status %+v", st)
 	}
 }
+
+// TestSMTPOAuthEachTokenSource: the mailer logs in with a token from each source the
+// intake has (a token command, Microsoft 365 with a client secret and with a
+// certificate, a stored refresh token), by XOAUTH2 and by OAUTHBEARER; the server lets
+// in only the token the source gave.
+func TestSMTPOAuthEachTokenSource(t *testing.T) {
+	certPEM, keyPEM, cert := oauthtest.Certificate(t, time.Now().Add(24*time.Hour))
+	certFile, keyFile := writeFile(t, "cert.pem", certPEM), writeFile(t, "key.pem", keyPEM)
+	rtFile := writeFile(t, "rt", []byte("1//rt-one\n"))
+	sources := []struct {
+		name string
+		ep   *oauthtest.Options // the token endpoint stand-in, nil for the command
+		cfg  OAuthConfig        // TokenURL filled in with the stand-in's
+	}{
+		{"command", nil, OAuthConfig{Provider: OAuthCommand, TokenCmd: "echo cmd-token-7"}},
+		{"m365 secret", &oauthtest.Options{ClientID: "app-1", ClientSecret: "s3cret", Scope: DefaultM365Scope},
+			OAuthConfig{Provider: OAuthM365, Tenant: "itu.int", ClientID: "app-1", ClientSecret: "s3cret"}},
+		{"m365 certificate", &oauthtest.Options{ClientID: "app-1", Cert: cert, Scope: DefaultM365Scope},
+			OAuthConfig{Provider: OAuthM365, Tenant: "itu.int", ClientID: "app-1", CertFile: certFile, KeyFile: keyFile}},
+		{"refresh token", &oauthtest.Options{ClientID: "cid", ClientSecret: "gsecret", RefreshToken: "1//rt-one", Scope: "https://mail.google.com/"},
+			OAuthConfig{Provider: OAuthRefreshToken, ClientID: "cid", ClientSecret: "gsecret", RefreshTokenFile: rtFile,
+				Scopes: []string{"https://mail.google.com/"}}},
+	}
+	for _, src := range sources {
+		for _, mech := range []string{"XOAUTH2", "OAUTHBEARER"} {
+			t.Run(src.name+"/"+mech, func(t *testing.T) {
+				want := "cmd-token-7"
+				cfg := src.cfg
+				var ep *oauthtest.Endpoint
+				if src.ep != nil {
+					ep = oauthtest.Start(t, *src.ep)
+					cfg.TokenURL, want = ep.URL, "at-1"
+				}
+				srv := smtptest.Start(t, smtptest.Options{User: "wsis-info@itu.int", OAuth: []string{mech},
+					AcceptToken: func(tok string) bool { return tok == want }})
+				mc := testMailConfig(srv.Addr(), SMTPPlain)
+				mc.SMTPUser, mc.OAuth = "wsis-info@itu.int", cfg
+				s, err := NewSMTPSender(mc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer s.Close()
+				if err := s.Send(context.Background(), "", []string{"a@example.org"}, smtpTestMessage); err != nil {
+					t.Fatalf("Send: %v", err)
+				}
+				if m := srv.Sent(); len(m) != 1 || m[0].AuthAs != "wsis-info@itu.int" || m[0].AuthMech != mech {
+					t.Fatalf("sent %+v, want one message authenticated as wsis-info@itu.int with %s", m, mech)
+				}
+				if got := strings.Join(srv.Tokens(), ","); got != want {
+					t.Errorf("tokens offered %q, want %q", got, want)
+				}
+				if ep != nil {
+					if r := ep.Refusals(); len(r) != 0 || len(ep.Issued()) != 1 {
+						t.Errorf("the token endpoint issued %v, refused %v; want one token", ep.Issued(), r)
+					}
+				}
+			})
+		}
+	}
+}

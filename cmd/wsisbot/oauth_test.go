@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/wsis/wsisbot/bot"
 	"github.com/wsis/wsisbot/internal/imaptest"
 	"github.com/wsis/wsisbot/internal/oauthtest"
 	"github.com/wsis/wsisbot/internal/smtptest"
@@ -44,7 +47,9 @@ func TestServeOAuthRefusedTwiceAlertsAndWaits(t *testing.T) {
 	}
 	// The desk is up: the watchdog's alert reaches the channel, long before the mailbox
 	// alert's hour.
-	s.waitPosts("OAuth access tokens fail", 1, 15*time.Second)
+	if alert := s.waitPosts("OAuth access tokens fail", 1, 15*time.Second)[0]; !strings.Contains(alert, "IMAP.AccessAsApp") {
+		t.Errorf("the alert does not say what to check:\n%s", alert)
+	}
 	s.checkRunning()
 	if n := s.logs.count(`"level":"ERROR"`, "the intake is stopped"); n != 1 {
 		t.Errorf("the stopped intake logged %d times at error level, want once", n)
@@ -85,8 +90,11 @@ func TestServeOAuthRefusedTwiceAlertsAndWaits(t *testing.T) {
 	if strings.Contains(s.logs.String(), secret) {
 		t.Error("the logs show the client secret")
 	}
-	// One source: every token the mail server saw came from the same series as the
-	// mailbox's, and none was fetched for nothing.
+	// One source: the first token the mail server saw is the one the mailbox had taken
+	// (a source of its own would have fetched another), and none was fetched for nothing.
+	if mt, it := mail.Tokens(), s.imap.Tokens(); len(mt) == 0 || !slices.Contains(it, mt[0]) {
+		t.Errorf("tokens presented to the mail server %v, to the mailbox %v: want the mailbox's token first", mt, it)
+	}
 	if r := ep.Refusals(); len(r) != 0 {
 		t.Errorf("the token endpoint refused: %v", r)
 	}
@@ -137,5 +145,59 @@ func TestConfigOAuthSettings(t *testing.T) {
 	err := run([]string{"config"}, &out, &errw, env(e))
 	if err == nil || strings.Count(err.Error(), "WSISBOT_OAUTH_TENANT is set but WSISBOT_OAUTH=refresh-token does not use it") != 1 {
 		t.Errorf("error %v, want the unused tenant named once", err)
+	}
+}
+
+// TestCredentialExpiriesOfEveryMailbox: the watchdog is told of the first mailbox's
+// certificate and of a further mailbox's own, under that mailbox's setting; a mailbox
+// that inherits the first one's certificate adds nothing, and a mailbox whose
+// certificate cannot be read any more leaves the others' warnings alone.
+func TestCredentialExpiriesOfEveryMailbox(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	mainEnd := time.Now().Add(40 * 24 * time.Hour).Truncate(time.Second).UTC()
+	wsEnd := time.Now().Add(5 * 24 * time.Hour).Truncate(time.Second).UTC()
+	mainCert, mainKey, _ := oauthtest.Certificate(t, mainEnd)
+	wsCert, wsKey, _ := oauthtest.Certificate(t, wsEnd)
+	wsCertFile := write("ws-cert.pem", wsCert)
+	cfg := testConfig(t, map[string]string{
+		"WSISBOT_IMAP_ADDR": "outlook.office365.com:993", "WSISBOT_IMAP_USER": "wsis-info@itu.int",
+		"WSISBOT_OAUTH": "m365", "WSISBOT_OAUTH_TENANT": "itu.int", "WSISBOT_OAUTH_CLIENT_ID": "app-1",
+		"WSISBOT_OAUTH_CERT_FILE": write("cert.pem", mainCert), "WSISBOT_OAUTH_KEY_FILE": write("key.pem", mainKey),
+		"WSISBOT_MAILBOXES":                   "workshops,press",
+		"WSISBOT_MAILBOX_WORKSHOPS_IMAP_USER": "wsis-workshops@itu.int", "WSISBOT_MAILBOX_WORKSHOPS_OAUTH_CLIENT_ID": "app-2",
+		"WSISBOT_MAILBOX_WORKSHOPS_OAUTH_CERT_FILE": wsCertFile, "WSISBOT_MAILBOX_WORKSHOPS_OAUTH_KEY_FILE": write("ws-key.pem", wsKey),
+		"WSISBOT_MAILBOX_PRESS_IMAP_MAILBOX": "Press",
+	})
+	sets := oauthCredentialSets(cfg)
+	got, err := credentialExpiries(cfg, sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []bot.CredentialExpiry{
+		{What: `the certificate "CN=wsisbot"`, Setting: "WSISBOT_OAUTH_CERT_FILE", At: mainEnd},
+		{What: `the certificate "CN=wsisbot" of mailbox workshops`, Setting: "WSISBOT_MAILBOX_WORKSHOPS_OAUTH_CERT_FILE", At: wsEnd},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("expiries %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i].What != want[i].What || got[i].Setting != want[i].Setting || !got[i].At.Equal(want[i].At) {
+			t.Errorf("expiry %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	// The workshops certificate file is gone: the first mailbox's is still watched.
+	if err := os.Remove(wsCertFile); err != nil {
+		t.Fatal(err)
+	}
+	got, err = credentialExpiries(cfg, sets)
+	if err != nil || len(got) != 1 || got[0].Setting != "WSISBOT_OAUTH_CERT_FILE" {
+		t.Errorf("with one certificate unreadable: %+v, %v; want the other one's", got, err)
 	}
 }
