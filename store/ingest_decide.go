@@ -133,6 +133,26 @@ type priorContribution struct {
 	Subject string // normalised
 	Hashes  []string
 	Names   []string // attachment file names
+
+	// The core titles of Subject and of Names, computed once (cores), however many
+	// messages of a batch are compared with this contribution.
+	cored     bool
+	core      string
+	coreNames []string
+}
+
+// cores gives p's core titles (see coreTitle), computing them the first time.
+func (p *priorContribution) cores() (string, []string) {
+	if !p.cored {
+		p.core = coreTitle(p.Subject, false)
+		for _, n := range p.Names {
+			if c := coreTitle(n, true); c != "" {
+				p.coreNames = append(p.coreNames, c)
+			}
+		}
+		p.cored = true
+	}
+	return p.core, p.coreNames
 }
 
 // action is what the store does with an inbound message.

@@ -102,19 +102,20 @@ func revisionOf(m *Inbound, prevs, orgPrevs []priorContribution) *int64 {
 	}
 	subj := normSubject(m.Subject)
 	core := coreTitle(m.Subject, false)
-	var names []string
+	var names, hashes []string
 	says := revisionWords.MatchString(m.Subject)
 	for _, a := range m.Attachments {
 		if a.Inline {
 			continue
 		}
+		hashes = append(hashes, attachmentSHA(a))
 		if n := coreTitle(a.Filename, true); n != "" {
 			names = append(names, n)
 		}
 		says = says || revisionWords.MatchString(a.Filename)
 	}
 	for _, candidates := range [][]priorContribution{prevs, orgPrevs} {
-		if id := m.sameWork(candidates, subj, core, names); id != nil {
+		if id := sameWork(candidates, subj, core, names, hashes); id != nil {
 			return id
 		}
 	}
@@ -124,25 +125,27 @@ func revisionOf(m *Inbound, prevs, orgPrevs []priorContribution) *int64 {
 	return nil
 }
 
-// sameWork is the newest of prevs that m looks like another version of: the same
-// attachment, the same or a similar title (subj normalised, core its core title), or a
-// file of the same name (names: the core titles of m's files).
-func (m *Inbound) sameWork(prevs []priorContribution, subj, core string, names []string) *int64 {
+// sameWork is the newest of prevs that a message looks like another version of: the
+// same attachment (hashes: its files' contents), the same or a similar title (subj
+// normalised, core its core title), or a file of the same name (names: the core titles
+// of its files).
+func sameWork(prevs []priorContribution, subj, core string, names, hashes []string) *int64 {
 	for i := len(prevs) - 1; i >= 0; i-- {
-		p := prevs[i]
+		p := &prevs[i]
 		if subj != "" && p.Subject == subj {
 			return &p.ID
 		}
-		for _, a := range m.Attachments {
-			if !a.Inline && slices.Contains(p.Hashes, attachmentSHA(a)) {
+		for _, h := range hashes {
+			if slices.Contains(p.Hashes, h) {
 				return &p.ID
 			}
 		}
-		if similarTitles(core, coreTitle(p.Subject, false)) {
+		pcore, pnames := p.cores()
+		if similarTitles(core, pcore) {
 			return &p.ID
 		}
-		for _, pn := range p.Names {
-			if pc := coreTitle(pn, true); pc != "" && slices.ContainsFunc(names, func(n string) bool { return similarTitles(n, pc) }) {
+		for _, pc := range pnames {
+			if slices.ContainsFunc(names, func(n string) bool { return similarTitles(n, pc) }) {
 				return &p.ID
 			}
 		}
