@@ -438,6 +438,11 @@ func TestAckHeadersAndStoredConversation(t *testing.T) {
 	if string(raw) != string(got.Raw) {
 		t.Errorf("the stored raw message differs from the bytes the server received")
 	}
+	// The record of what we sent is the raw message, HTML part included; the text is
+	// kept beside it for the desk, the HTML is not kept twice.
+	if out.HTML != "" || !strings.Contains(string(raw), "text/html") || out.Text == "" {
+		t.Errorf("outbound message: HTML kept beside the raw message (%d bytes), or the raw message has no HTML part, or no text", len(out.HTML))
+	}
 	c := e.contribution(cid)
 	if c.AckStatus != store.AckSent || c.AckSentAt == nil || c.AckError != "" {
 		t.Errorf("ack status %q sent at %v error %q", c.AckStatus, c.AckSentAt, c.AckError)

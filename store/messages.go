@@ -175,7 +175,9 @@ func outboundRow(contributionID int64, m OutboundMessage, now time.Time) (messag
 	return messageRow{contributionID: optionalID(contributionID), direction: "out", kind: string(MsgOutbound),
 		messageID: nullString(m.MessageID), inReplyTo: m.InReplyTo, refs: m.References, fromName: m.FromName,
 		fromEmail: m.FromEmail, to: m.To, cc: m.Cc, subject: m.Subject, date: &now, received: now, headers: string(hdr),
-		text: m.Text, html: m.HTML, language: m.Language, raw: m.Raw, rawSHA256: SHA256Hex(m.Raw), created: now}, nil
+		// The raw message is the record of what we sent, its HTML part included: the
+		// HTML is not stored a second time (about 4 KB written per acknowledgement).
+		text: m.Text, language: m.Language, raw: m.Raw, rawSHA256: SHA256Hex(m.Raw), created: now}, nil
 }
 
 const messagesSQL = `SELECT ` + messageColumns + ` FROM messages WHERE contribution_id = $1 ORDER BY received_at, id`

@@ -176,6 +176,7 @@ func namedQueries() []namedQuery {
 		{"search-serial", searchSerialSQL},
 		{"index-contributions", indexContributionsSQL},
 		{"index-messages", indexMessagesSQL},
+		{"search-lag", searchLagSQL},
 		// revisions.go
 		{"revision-links", revisionLinksSQL},
 		{"prefetch-organisations", prefetchOrganisationsSQL},
