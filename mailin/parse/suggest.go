@@ -481,8 +481,11 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	}
 	// "Re: 关于正式意见提交截止日期": a subject on the deadline of submissions asks about them.
 	deadline, _ := v.deadlines.countIn(fs)
+	// "Problème formulaire de soumission": a subject that reports trouble with a
+	// submission asks for help with it, it is none.
+	trouble, _ := v.trouble.countIn(fs)
 	if questions, rest := v.questions(body); questions >= 2 && asking > 0 &&
-		attachments == 0 && bodyRunes < 1200 && (submitted == 0 || deadline > 0) && offers == 0 {
+		attachments == 0 && bodyRunes < 1200 && (submitted == 0 || deadline > 0 || trouble > 0) && offers == 0 {
 		if n, _ := v.holding.countIn(fs); n == 0 {
 			if n, _ := v.strongNotice.countIn(v.newFoldedText(rest)); n == 0 {
 				return store.KindInquiry, []string{fmt.Sprintf("kind inquiry: asks %d questions (%s)", questions, askReason)}
@@ -506,6 +509,13 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		if hits == 0 {
 			return store.KindOther, []string{"kind other: no contribution: " + quoteReason(strongTerm)}
 		}
+	}
+
+	// A mailing's opt-out footer ("Si no desean seguir recibiendo estos correos,
+	// respondan con «baja»") makes a newsletter of a message, whatever workshop or
+	// webinar it announces; not of one whose subject says it is a submission.
+	if n, t := v.optOut.countIn(all); n > 0 && submitted == 0 {
+		return store.KindOther, []string{"kind other: no contribution: a mailing's footer, " + quoteReason(t)}
 	}
 
 	// A short reply that thanks and names nothing of its own ("¡Muchísimas gracias por la
@@ -532,7 +542,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if wn, _ := v.workshop.countIn(all); sn == 0 && !subjectAsks {
 		sn = wn
 	}
-	if asks && attachments == 0 && short && submitted == 0 && offers == 0 && (hn == 0 || sn == 0) {
+	if asks && attachments == 0 && short && (submitted == 0 || trouble > 0) && offers == 0 && (hn == 0 || sn == 0) {
 		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
 	}
 
@@ -555,6 +565,11 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	for _, k := range v.kinds {
 		n, t := scored(k.terms)
 		add(k.kind, n, "mentions "+quoteReason(t))
+	}
+	// "Our contribution on the thematic aspects of the Forum": the text says which part
+	// of the consultation it answers, more than a session it would have the Forum hold.
+	if n, t := v.thematicAspects.countIn(all); n > 0 {
+		add(store.KindThematic, 2, "answers the consultation's "+quoteReason(t))
 	}
 	moderating := func() (int, string) {
 		// "بشروط ميسّرة" (on easy terms) eases a price, it proposes no one to facilitate.

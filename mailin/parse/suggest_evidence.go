@@ -109,6 +109,18 @@ type evidence struct {
 	// deadlines name a deadline: a subject that speaks of the deadline of submissions
 	// asks about them, it is none.
 	deadlines termList
+	// trouble are the words of a subject that reports a problem ("Problème formulaire de
+	// soumission", «Ошибка при подаче заявки»): a short message under one that asks is an
+	// inquiry, whatever submission its subject names.
+	trouble termList
+	// optOut are the words of a mailing's footer for readers who would rather receive no
+	// more ("si no desean seguir recibiendo estos correos", "unsubscribe"): a mailing is
+	// no contribution, whatever workshop or webinar it announces.
+	optOut termList
+	// thematicAspects name the part of the consultation on the Forum's themes ("the
+	// thematic aspects of the Forum", «الجوانب الموضوعية»): a text that says it answers
+	// it is a thematic submission, though it proposes the Forum dedicate a session.
+	thematicAspects termList
 	// forwarding are the words of a message that passes on the one below it ("je vous
 	// transmets ci-dessous", «пересылаю»): the forwarded message is what it says.
 	forwarding termList
@@ -142,6 +154,11 @@ func (v *vocabulary) newEvidence() {
 		"quisiéramos saber", "nos gustaría saber", "me gustaría saber", "agradecería nos indiquen",
 		"хотели бы уточнить", "хотел бы уточнить", "хотела бы уточнить", "прошу уточнить", "просим уточнить", "уточните",
 		"想了解", "想咨询", "想请教", "أود الاستفسار", "نود الاستفسار",
+		// a formal note that enquires, and the French questions by inversion
+		"wishes to enquire", "wishes to inquire", "wish to enquire", "wish to inquire", "souhaite s'enquérir",
+		"souhaiterait savoir", "desea consultar", "desea saber", "desearía saber", "хотело бы узнать", "хотел бы узнать",
+		"хотела бы узнать", "希望了解", "拟询问", "تود الاستفسار", "يود الاستفسار", "ترغب في الاستفسار",
+		"y a-t-il", "pouvons-nous", "peut-on", "faut-il", "doit-on", "devons-nous", "avez-vous",
 		// asking for advice on a list of points
 		"kindly advise", "please advise", "kindly clarify", "please clarify", "we wish to know",
 		"merci de nous indiquer", "veuillez nous indiquer", "merci de préciser", "veuillez préciser",
@@ -204,6 +221,8 @@ func (v *vocabulary) newEvidence() {
 		"сесси*", "круглый стол", "круглого стола", "мероприяти*", "секци*", "дискусси*", "панельн*",
 		"分论坛", "分會場", "专题会议", "專題會議", "讲习班", "边会", "圆桌", "圓桌", "座谈会", "座談會", "对话会", "交流活动", "专题活动", "活动",
 		"分享会", "分享會",
+		// in traditional characters
+		"分論壇", "邊會", "對話會", "交流活動", "專題活動", "活動", "講習班", "平行會議", "平行会议", "圓桌會議", "圆桌会议",
 		"جلسة", "فعالية جانبية", "ندوة", "حلقة نقاش", "طاولة مستديرة", "حوار",
 		"showcase", "launch", "hackathon", "fireside chat", "talk show", "lancement", "présentation", "lanzamiento",
 		"foro paralelo", "презентаци*", "хакатон*", "发布会", "展示", "إطلاق", "عرض تقديمي",
@@ -322,6 +341,21 @@ func (v *vocabulary) newEvidence() {
 		"en mission jusqu", "en déplacement jusqu", "accès limité à mes courriels", "en misión hasta", "de viaje hasta",
 		"в командировке до", "出差至", "出差到", "في مهمة حتى")
 	v.strongNotice = append(v.strongNotice, v.away...)
+	v.trouble = v.list("problem", "problems", "issue with", "issues with", "error", "technical issue", "cannot submit",
+		"unable to submit", "can't submit", "problème", "probleme", "erreur", "impossible de soumettre", "impossible de déposer",
+		"problema", "problemas", "error al", "no puedo enviar", "no podemos enviar", "проблем*", "ошибк*", "не удается",
+		"не удаётся", "не получается", "故障", "错误", "錯誤", "无法提交", "無法提交", "无法上传", "無法上傳",
+		"مشكلة", "مشكلات", "خطأ", "تعذر", "يتعذر")
+	v.optOut = v.list("unsubscribe", "no longer wish to receive", "to stop receiving", "rather not receive",
+		"ne plus recevoir", "ne souhaitez plus recevoir", "ne désirez plus recevoir", "se désabonner", "désinscrire",
+		"désabonner", "no desea seguir recibiendo", "no desean seguir recibiendo", "no desea recibir más",
+		"no desean recibir más", "dejar de recibir", "darse de baja", "darme de baja", "dar de baja",
+		"отписаться", "не хотите получать", "не хотите больше получать", "отказаться от рассылки",
+		"退订", "退訂", "取消订阅", "取消訂閱", "如不希望收到", "如不想再收到",
+		"إلغاء الاشتراك", "لا ترغب في تلقي", "لا ترغبون في تلقي", "لإيقاف استلام")
+	v.thematicAspects = v.list("thematic aspects", "thematic aspect", "aspects thématiques", "aspect thématique",
+		"aspectos temáticos", "aspecto temático", "тематическим аспектам", "тематических аспектов", "тематически* аспект*",
+		"主题方面", "主題方面", "专题方面", "專題方面", "الجوانب الموضوعية", "الجوانب المواضيعية", "الجانب الموضوعي")
 	v.deadlines = v.list("deadline", "deadlines", "date limite", "délai", "délais", "fecha límite", "plazo", "plazos",
 		"срок*", "截止", "截至日期", "الموعد النهائي", "آخر موعد")
 	v.forwarding = v.list("je vous transmets", "je vous transfère", "nous vous transmettons", "i am forwarding",
@@ -544,6 +578,10 @@ func (v *vocabulary) isWebmail(domain string) bool {
 	labels := strings.Split(domain, ".")
 	if len(labels) == 2 && len(labels[1]) == 2 && isAnyOf(labels[0], "mail", "inbox", "email", "webmail", "post", "pochta") {
 		// inbox.uz, mail.kz, pochta.tj: a country's mailbox for everyone.
+		return true
+	}
+	// hotmail.cl, yahoo.de, gmx.at: a webmail name right under a country.
+	if len(labels) == 2 && v.webmailNames[labels[0]] && len(labels[1]) == 2 {
 		return true
 	}
 	// yahoo.com.hk, hotmail.co.uk, gmail.com.ar: a webmail name under a country.
@@ -1188,6 +1226,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"اللجنة الاقتصادية", "الإسكوا", "جامعة الدول العربية", "المنظمة العربية", "البنك الإسلامي", "منظمة الأمم",
 			"cepal", "eclac", "escwa", "unicef", "wipo", "ompi", "fao", "unesco", "undp",
 			"intergovernmental", "intergouvernemental*", "intergubernamental", "межправительственн*", "政府间", "政府間",
+			"interstate", "inter-state", "interétatique*", "interestatal*", "межгосударственн*",
 			"الحكومية الدولية", "банк* развития", "banco de desarrollo", "بنك التنمية", "general secretariat",
 			"secrétariat général", "secretaría general", "генеральн* секретариат*",
 			"unep", "unfpa", "unhcr", "unido", "unitar", "unodc", "unops", "unrwa", "uneca", "unescap", "unece", "unwomen",
@@ -1411,6 +1450,11 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 					continue // "company", "network", "foundation" open too many sentences
 				}
 				if c, _ := v.typeWords(st, head, ft); c > 0 {
+					if verbBefore(words[:n-1]) {
+						// "Concrete cases would help regulators": the body is the object of
+						// a verb, not the sentence's subject.
+						break
+					}
 					// The name goes on while its words are capitalised: «Исполнительный
 					// комитет Содружества Независимых Государств направляет».
 					// A particle between two capitalised words belongs to the name: "Universidad
@@ -1445,10 +1489,47 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 	return "", ""
 }
 
+// verbBefore reports whether the words before an organisation's word in a sentence
+// hold a small-letter Latin word that belongs to no name: "cases would help" before
+// "regulators" is a clause, "Universidad Nacional de" or "The national" a name's
+// beginning. Cyrillic names keep their small-letter adjectives («государственный
+// университет»), Arabic and Chinese have no capitals: only Latin words count.
+func verbBefore(words []string) bool {
+	if len(words) == 0 {
+		return false
+	}
+	if f := foldText(words[0]); firstPersons[f] || strings.HasPrefix(f, "j'") || strings.HasPrefix(f, "j’") {
+		// "Je travaille à l'Agence…", "We are a national regulator": the writer speaks
+		// of their own body.
+		return false
+	}
+	lower := 0
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.Is(unicode.Latin, r) || !unicode.IsLower(r) {
+			continue
+		}
+		if namePrepositions[foldText(strings.Trim(w, ",;:«»\"'()"))] {
+			continue
+		}
+		lower++
+	}
+	return lower >= 2
+}
+
+// firstPersons are the pronouns a writer speaks of themselves with, folded.
+var firstPersons = wordSet(`i we je nous yo nosotros nosotras`)
+
+// namePrepositions are the small words inside an organisation's name ("of", «de la»)
+// and the adjectives of its kind ("national", "nationale").
+var namePrepositions = wordSet(`of for and the on in de del des du la le les l' d' et y e da do dos das der für und
+national nationale nacional regional régional international internationale internacional federal fédéral fédérale
+public publique público pública state général générale general`)
+
 // russianVerbAfter returns the index of the verb that follows a Russian name in words,
 // looked for from n among a dozen words of Cyrillic or capitalised letters, or -1.
-// A verb ends in -ет, -ит, -ют, -ят, -ал, -ил…; the nouns «комитет», «совет»,
-// «бюджет» do not count.
+// A verb ends in -ет, -ит, -ют, -ят, -ал, -ил, -ел («хотел бы»)…; the nouns «комитет»,
+// «совет», «бюджет», «отдел» do not count.
 // russianPhraseEnd returns the end of the lower-case Cyrillic words after words[n] up to
 // and with the first one a comma ends (at most four), or -1 when none ends with one.
 // behalfPhrases say for whom one writes: the name follows.
@@ -1579,9 +1660,10 @@ func russianVerbAfter(words []string, n int) int {
 		if utf8.RuneCountInString(w) < 4 || startsUpper(words[k]) {
 			continue
 		}
-		for _, end := range []string{"ет", "ит", "ют", "ят", "ут", "ал", "ала", "али", "ил", "ила", "или", "ся"} {
+		for _, end := range []string{"ет", "ит", "ют", "ят", "ут", "ал", "ала", "али", "ил", "ила", "или", "ся",
+			"ел", "ела", "ело", "ели"} {
 			if strings.HasSuffix(w, end) && !strings.HasSuffix(w, "тет") && !strings.HasSuffix(w, "вет") &&
-				!strings.HasSuffix(w, "жет") && !strings.HasSuffix(w, "кет") {
+				!strings.HasSuffix(w, "жет") && !strings.HasSuffix(w, "кет") && !strings.HasSuffix(strings.TrimSuffix(w, "а"), "дел") {
 				return k
 			}
 		}
@@ -1750,7 +1832,7 @@ func consultancyName(part string) string {
 var (
 	legalFormWords = wordSet(`SA S.A. S.A AG SL S.L. SAS S.A.S. SARL Sàrl S.à.r.l. SRL S.R.L. Srl S.r.l. SpA S.p.A.
 	BV B.V. NV N.V. AB Oy Oyj ASA A/S ApS GmbH Ltd Ltd. Ltda Ltda. LLC L.L.C. LLP Inc Inc. Corp Corp. Co. PLC plc
-	Pty Tbk Bhd K.K. Lda Lda. SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.
+	Pty Tbk Bhd K.K. Lda Lda. OÜ OU UAB SIA SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.
 	SPA SAU S.A.U. EURL SASU S.A.S.U. SNC S.A.E. SAE SAOG SAOC QSC Q.S.C. W.L.L. WLL KSC K.S.C. BSC B.S.C. PJSC. SAL S.A.L.`)
 	legalFormFirst = wordSet(`PT ООО АО ПАО ЗАО ОАО ТОО`)
 )

@@ -1,0 +1,239 @@
+package parse
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/wsis/wsisbot/store"
+)
+
+// TestTroubleSubjectsAsk pins that a subject reporting trouble with a submission ("Problème
+// formulaire de soumission") over a short text that asks makes an inquiry, its submission
+// word notwithstanding; a long submission on "problems" of connectivity asks nothing.
+func TestTroubleSubjectsAsk(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"fr", &Parsed{From: Address{Email: "a.k@example-telecom.ci"}, Subject: "Probleme formulaire de soumission",
+			Text: "Bonjour,\n\nLe formulaire renvoie une erreur au moment de joindre le PDF. Y a-t-il une taille maximale ? Pouvons-nous l'envoyer par courriel ?\n\nMerci,\nA. K."},
+			store.KindInquiry, "", ""},
+		{"en", &Parsed{From: Address{Email: "j.doe@example-corp.com"}, Subject: "Error on the submission page",
+			Text: "Hello,\n\nThe upload of our submission fails with an error. Is there a size limit? Can we send it by email instead?\n\nJ. Doe"},
+			store.KindInquiry, "", ""},
+		{"es", &Parsed{From: Address{Email: "l.paz@example.org.pe"}, Subject: "Problema con el envío de la contribución",
+			Text: "Buenos días:\n\nEl formulario no acepta nuestro archivo. ¿Hay un tamaño máximo? ¿Podemos enviarlo por correo?\n\nLuis Paz"},
+			store.KindInquiry, "", ""},
+		{"ru", &Parsed{From: Address{Email: "i.orlov@example-soft.ru"}, Subject: "Ошибка при подаче предложения",
+			Text: "Здравствуйте!\n\nФорма выдаёт ошибку при загрузке файла. Есть ли ограничение по размеру? Можно ли прислать документ по почте?\n\nИван"},
+			store.KindInquiry, "", ""},
+		{"zh", &Parsed{From: Address{Email: "wang@example-tech.cn"}, Subject: "意见提交系统故障",
+			Text: "您好，我们上传意见书时系统报错。文件大小有限制吗？可以通过电子邮件发送吗？\n\n王"},
+			store.KindInquiry, "", ""},
+		{"ar", &Parsed{From: Address{Email: "sami@example-co.com.eg"}, Subject: "مشكلة في تقديم المساهمة",
+			Text: "تحية طيبة، يظهر خطأ عند رفع الملف. هل هناك حد أقصى للحجم؟ وهل يمكن إرسال المساهمة بالبريد؟\n\nسامي"},
+			store.KindInquiry, "", ""},
+		{"a long submission on problems asks nothing", &Parsed{From: Address{Email: "policy@example-isp.co.ke"},
+			Subject: "Submission: problems of rural connectivity",
+			Text: "Dear Secretariat,\n\nPlease find our submission on the thematic aspects of the Forum. " +
+				strings.Repeat("Rural connectivity remains costly because backhaul is scarce and spectrum fees are high. ", 12) +
+				"\n\nRegards,\nPolicy team"},
+			store.KindThematic, "", ""},
+	})
+}
+
+// TestEnquiringNotes pins that a formal note that "wishes to enquire" over a list of
+// points opening with "whether" or "how" is an inquiry, in six languages.
+func TestEnquiringNotes(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "c.b@example-mission.ch"}, Subject: "Registration of delegation",
+			Text: "The Permanent Mission presents its compliments to the Secretariat and wishes to enquire:\n\n- whether the delegation should register individually;\n- how to obtain invitation letters for visas;\n- whether badges can be collected in advance.\n\nFirst Secretary"},
+			store.KindInquiry, "", ""},
+		{"fr", &Parsed{From: Address{Email: "m.d@example-mission.ch"}, Subject: "Délégation au Forum",
+			Text: "La Mission permanente souhaiterait savoir :\n\n- si la délégation doit s'inscrire en ligne ;\n- comment obtenir des lettres d'invitation pour les visas.\n\nPremier secrétaire"},
+			store.KindInquiry, "", ""},
+		{"es", &Parsed{From: Address{Email: "r.g@example-mision.ch"}, Subject: "Delegación al Foro",
+			Text: "La Misión Permanente desea saber:\n\n- si la delegación debe registrarse en línea;\n- cómo obtener cartas de invitación para las visas.\n\nPrimer Secretario"},
+			store.KindInquiry, "", ""},
+		{"ru", &Parsed{From: Address{Email: "a.p@example-mission.ch"}, Subject: "Делегация на Форум",
+			Text: "Постоянное представительство хотело бы узнать:\n\n— нужно ли делегации регистрироваться отдельно;\n— как получить письма для визы.\n\nПервый секретарь"},
+			store.KindInquiry, "", ""},
+		{"zh", &Parsed{From: Address{Email: "li@example-mission.ch"}, Subject: "代表团注册",
+			Text: "常驻代表团希望了解：\n\n1. 是否需要每位代表单独注册；\n2. 如何获得签证邀请函。\n\n一等秘书"},
+			store.KindInquiry, "", ""},
+		{"ar", &Parsed{From: Address{Email: "k@example-mission.ch"}, Subject: "تسجيل الوفد",
+			Text: "تود البعثة الدائمة الاستفسار عما يلي:\n\n- هل يجب على أعضاء الوفد التسجيل فرديا؛\n- كيف يمكن الحصول على رسائل الدعوة للتأشيرة.\n\nالسكرتير الأول"},
+			store.KindInquiry, "", ""},
+		{"a workshop request that lists its points asks nothing", &Parsed{From: Address{Email: "o@example-ngo.org"},
+			Subject: "Workshop request - community networks",
+			Text:    "Dear colleagues,\n\nWe would like to organise a workshop at the Forum.\n\n- Title: Community networks\n- Speakers: four\n- Duration: 90 minutes\n\nRegards,\nOna"},
+			store.KindWorkshopRequest, "", ""},
+	})
+}
+
+// TestMailingFooters pins that a mailing's opt-out footer makes a newsletter of a message
+// though it announces a webinar or a workshop, while a subject that says the message is
+// a submission keeps its kind.
+func TestMailingFooters(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"es", &Parsed{From: Address{Email: "p.t@example-nube.mx"}, Subject: "Novedades de diciembre",
+			Text: "Hola a todos:\n\nEl 24 de enero organizamos un webinar gratuito sobre la nube. ¡Están invitados!\n\nSi no desean seguir recibiendo estos correos, respondan con \"baja\".\n\nPaola"},
+			store.KindOther, "", ""},
+		{"en", &Parsed{From: Address{Email: "news@example-cloud.com"}, Subject: "December news",
+			Text: "Hi all,\n\nJoin our free webinar on cloud security on 24 January.\n\nIf you no longer wish to receive these emails, unsubscribe here.\n\nThe team"},
+			store.KindOther, "", ""},
+		{"fr", &Parsed{From: Address{Email: "info@example-num.fr"}, Subject: "Nos actualités de décembre",
+			Text: "Bonjour,\n\nNotre prochain atelier gratuit aura lieu le 24 janvier.\n\nSi vous ne souhaitez plus recevoir nos messages, cliquez ici pour vous désabonner.\n\nL'équipe"},
+			store.KindOther, "", ""},
+		{"ru", &Parsed{From: Address{Email: "news@example-it.ru"}, Subject: "Новости компании",
+			Text: "Здравствуйте!\n\n24 января проводим бесплатный вебинар по облачным технологиям.\n\nЕсли вы не хотите получать наши письма, нажмите «отписаться».\n\nКоманда"},
+			store.KindOther, "", ""},
+		{"zh", &Parsed{From: Address{Email: "news@example-yun.cn"}, Subject: "十二月动态",
+			Text: "各位好：\n\n1月24日我们将举办免费云安全研讨会，欢迎参加。\n\n如不希望收到此类邮件，请回复退订。\n\n市场部"},
+			store.KindOther, "", ""},
+		{"ar", &Parsed{From: Address{Email: "news@example-digital.com.kw"}, Subject: "أخبار الشركة",
+			Text: "مرحبا،\n\nننظم ورشة عمل مجانية عبر الإنترنت يوم 24 يناير.\n\nإذا كنت لا ترغب في تلقي رسائلنا، اضغط على إلغاء الاشتراك.\n\nالفريق"},
+			store.KindOther, "", ""},
+		{"a workshop submission with a footer stays one", &Parsed{From: Address{Email: "events@example-ngo.org"},
+			Subject: "Workshop submission: digital skills for seniors",
+			Text:    "Dear WSIS team,\n\nWe request a 60-minute workshop on digital skills for seniors, with four speakers.\n\nTo stop receiving our newsletter, unsubscribe here.\n\nEvents team"},
+			store.KindWorkshopRequest, "", ""},
+	})
+}
+
+// TestThematicAspectsOutweighASession pins that a contribution that says it answers the
+// thematic aspects of the Forum stays thematic though it proposes the Forum dedicate a
+// session to a theme, while a request to hold a session of one's own, titled and timed,
+// is a workshop request though it names a theme.
+func TestThematicAspectsOutweighASession(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"ar", &Parsed{From: Address{Email: "k@example-rights.org.lb"}, Subject: "مساهمتنا",
+			Text: "تتشرف الجمعية بتقديم مساهمتها في المشاورة المفتوحة حول الجوانب الموضوعية للمنتدى.\n\nأولاً: حرية التعبير. نقترح تخصيص جلسة لمناقشة قوانين الجرائم الإلكترونية.\n\nثانياً: حماية البيانات.\n\nكريم"},
+			store.KindThematic, "", ""},
+		{"en", &Parsed{From: Address{Email: "p@example-rights.org"}, Subject: "Our contribution",
+			Text: "Dear Secretariat,\n\nHere is our contribution on the thematic aspects of the Forum.\n\nFirst, free expression online: we propose to allocate a session to cybercrime laws.\n\nSecond, data protection.\n\nRegards,\nPat"},
+			store.KindThematic, "", ""},
+		{"fr", &Parsed{From: Address{Email: "c@example-droits.org"}, Subject: "Notre contribution",
+			Text: "Madame, Monsieur,\n\nVoici notre contribution aux aspects thématiques du Forum.\n\nNous proposons de réserver une séance aux lois sur la cybercriminalité, et une place à la protection des données.\n\nClaire"},
+			store.KindThematic, "", ""},
+		{"es", &Parsed{From: Address{Email: "m@example-derechos.org"}, Subject: "Nuestro aporte",
+			Text: "Estimados:\n\nEnviamos nuestro aporte sobre los aspectos temáticos del Foro.\n\nProponemos reservar una sesión a las leyes de ciberdelito y otra a la protección de datos.\n\nMarta"},
+			store.KindThematic, "", ""},
+		{"ru", &Parsed{From: Address{Email: "o@example-prava.org"}, Subject: "Наш вклад",
+			Text: "Уважаемые коллеги!\n\nНаправляем наш вклад по тематическим аспектам Форума.\n\nПредлагаем выделить время для сессии о законах о киберпреступности и о защите данных.\n\nОльга"},
+			store.KindThematic, "", ""},
+		{"zh", &Parsed{From: Address{Email: "z@example-ngo.org.cn"}, Subject: "我们的意见",
+			Text: "秘书处：\n\n现就论坛主题方面提出意见。建议预留时段讨论网络犯罪立法，并关注数据保护。\n\n赵"},
+			store.KindThematic, "", ""},
+		{"a request of one's own, titled and timed, on a theme", &Parsed{From: Address{Email: "r@example-univ.edu"},
+			Subject: "Workshop request: open data curricula",
+			Text:    "Dear team,\n\nOur department requests a 90-minute workshop on the theme of open data curricula.\n\nTitle: Open data in class\nSpeakers: four\n\nRegards,\nRita"},
+			store.KindWorkshopRequest, "", ""},
+	})
+}
+
+// TestTraditionalChineseSessions pins that a session asked for in traditional characters
+// (平行會議, 分論壇) with a verb of holding is a workshop request, and that a suggestion
+// to hold fewer parallel sessions is none.
+func TestTraditionalChineseSessions(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"a parallel session", &Parsed{From: Address{Email: "w@example-tech.com.hk"}, Subject: "申請舉辦平行會議",
+			Text: "您好，\n\n本公司希望於論壇期間舉辦一場平行會議（約60分鐘），主題為「金融科技與跨境匯款」。\n\n請將此電郵視為正式申請。\n\n梁"},
+			store.KindWorkshopRequest, "", ""},
+		{"a sub-forum", &Parsed{From: Address{Email: "c@example-univ.edu.tw"}, Subject: "分論壇申請",
+			Text: "秘書處您好：\n\n本校擬於論壇期間舉辦一場分論壇，討論數位包容。講者四位，時長九十分鐘。\n\n陳"},
+			store.KindWorkshopRequest, "", ""},
+		{"fewer parallel sessions is a word on the format", &Parsed{From: Address{Email: "h@example-univ.edu.hk"},
+			Subject: "關於論壇形式的建議",
+			Text:    "秘書處：\n\n就論壇形式提出建議：減少同時進行的平行會議，並在會前上載所有資料。\n\n黃"},
+			store.KindFormat, "", ""},
+	})
+}
+
+// TestObjectOfAVerbSpeaksForNoOne pins that a body named after a verb in a sentence
+// ("Concrete cases would help regulators") says nothing of the writer, while a sentence
+// that opens with a body's name ("The National Communications Authority would like…")
+// or with the writer ("Je travaille à l'Agence…") speaks for it.
+func TestObjectOfAVerbSpeaksForNoOne(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en: regulators helped", &Parsed{From: Address{Email: "m.k@gmail.com"}, Subject: "Our input",
+			Text: "Dear team,\n\nConcrete cases would help regulators more than general statements.\n\nBest,\nM. K."},
+			"", store.StakeholderOther, ""},
+		{"fr: régulateurs aidés", &Parsed{From: Address{Email: "m.k@gmail.com"}, Subject: "Notre avis",
+			Text: "Bonjour,\n\nDes cas concrets aideraient les régulateurs davantage que des déclarations.\n\nM. K."},
+			"", store.StakeholderOther, ""},
+		{"en: the authority writes", &Parsed{From: Address{Email: "m.k@gmail.com"}, Subject: "Our input",
+			Text: "Dear team,\n\nThe National Communications Authority would like to share its views on spectrum.\n\nBest,\nM. K."},
+			"", store.StakeholderGovernment, ""},
+		{"fr: the writer works there", &Parsed{From: Address{Email: "s.t@gmail.com"}, Subject: "Question",
+			Text: "Je travaille à l'Agence nationale des TIC et je vous écris depuis mon adresse personnelle. Les contributions en français sont-elles acceptées ?\n\nS. T."},
+			"", store.StakeholderGovernment, ""},
+		{"es: the university writes", &Parsed{From: Address{Email: "m.k@gmail.com"}, Subject: "Aporte",
+			Text: "Estimados:\n\nLa Universidad Nacional de Rosario desea compartir sus ideas sobre inclusión digital.\n\nM. K."},
+			"", store.StakeholderAcademia, ""},
+	})
+}
+
+// TestNorthernLegalForms pins the legal forms of Estonia, Lithuania and Latvia after a
+// company's name: the company is the organisation, of the private sector.
+func TestNorthernLegalForms(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"OU", &Parsed{From: Address{Email: "m.kask@gmail.com"}, Subject: "Our input",
+			Text: "Dear team,\n\nWe build e-signature services for municipalities.\n\nBest regards,\nMarten Kask\nCEO, Tallinn Cloudworks OU"},
+			"", store.StakeholderPrivateSector, "Tallinn Cloudworks OU"},
+		{"UAB", &Parsed{From: Address{Email: "r.j@gmail.com"}, Subject: "Our input",
+			Text: "Dear team,\n\nWe build data services for cities.\n\nBest regards,\nRasa Jonaitė\nDirector, Vilnius Data UAB"},
+			"", store.StakeholderPrivateSector, "Vilnius Data UAB"},
+		{"SIA", &Parsed{From: Address{Email: "a.b@gmail.com"}, Subject: "Our input",
+			Text: "Dear team,\n\nWe build mapping services.\n\nBest regards,\nAnna Berzina\nHead of Product, Riga Maps SIA"},
+			"", store.StakeholderPrivateSector, "Riga Maps SIA"},
+	})
+}
+
+// TestInterstateBodies pins that a fund or council of states ("Межгосударственный фонд …
+// государств – участников СНГ", "Interstate Council") is an international organisation,
+// though its name holds a civil-society word and it writes from .org, and that a
+// ministry speaking of interstate cooperation stays a government.
+func TestInterstateBodies(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"ru", &Parsed{From: Address{Email: "n.g@example-fund.org"}, Subject: "Кандидатура модератора",
+			Text: "Уважаемая госпожа Сах!\n\nПредлагаем кандидатуру модератора сессии высокого уровня.\n\nС уважением,\nН.С. Григорян\nзаместитель директора\nМежгосударственный фонд гуманитарного сотрудничества государств – участников СНГ"},
+			"", store.StakeholderInternationalO, ""},
+		{"en", &Parsed{From: Address{Email: "j.s@example-council.org"}, Subject: "Nomination",
+			Text: "Dear Ms Sah,\n\nWe nominate Dr Smith to moderate a high-level session.\n\nRegards,\nJ. Smith\nInterstate Foundation for Digital Cooperation"},
+			"", store.StakeholderInternationalO, ""},
+		{"a ministry on interstate cooperation", &Parsed{From: Address{Email: "k@example.gov.by"}, Subject: "Предложения",
+			Text: "Министерство связи направляет предложения.\n\nПредлагаем обсудить межгосударственное взаимодействие информационных систем.\n\nС уважением,\nА.В. Ковалевич\nМинистерство связи и информатизации"},
+			"", store.StakeholderGovernment, ""},
+	})
+}
+
+// TestRussianNameUpToPastVerb pins that a Russian body's name in a sentence runs up to a
+// verb in the past ("хотел бы провести"), not to its first two words, and that «отдел»
+// is no verb.
+func TestRussianNameUpToPastVerb(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"хотел бы", &Parsed{From: Address{Email: "a.t@example.gov.kg"}, Subject: "О проведении сессии",
+			Text: "Уважаемые коллеги,\n\nГосударственный комитет информационных технологий и связи Кыргызской Республики хотел бы провести на Форуме сессию.\n\nС уважением,\nА. Токтосунова"},
+			"", store.StakeholderGovernment, "Государственный комитет информационных технологий и связи Кыргызской Республики"},
+	})
+	words := strings.Fields("Министерство связи отдела международного сотрудничества провело встречу")
+	if k := russianVerbAfter(words, 1); k != 5 {
+		t.Errorf("russianVerbAfter = %d, want 5 (провело, not отдела)", k)
+	}
+}
+
+// TestWebmailUnderACountry pins that a webmail provider's name right under a country
+// code (hotmail.cl, yahoo.de) is a personal address, and a company's is not.
+func TestWebmailUnderACountry(t *testing.T) {
+	v := defaultVocabulary()
+	for domain, want := range map[string]bool{"hotmail.cl": true, "yahoo.de": true, "gmx.at": true, "outlook.cl": true,
+		"hotmail.co.uk": true, "telecom.cl": false, "andinafibra.co": false, "example-isp.de": false} {
+		if got := v.isWebmail(domain); got != want {
+			t.Errorf("isWebmail(%q) = %v, want %v", domain, got, want)
+		}
+	}
+	runSuggestCases(t, []suggestCase{
+		{"a photograph from hotmail.cl names no organisation", &Parsed{From: Address{Name: "Ignacio Rojas", Email: "ignacio.rojas.f@hotmail.cl"},
+			Subject: "Foto concurso", Text: "Adjunto mi foto: antena comunitaria en Chiloé.\n\nIgnacio Rojas",
+			Attachments: []Attachment{{Filename: "antena.jpg", ContentType: "image/jpeg", Size: 1000}}},
+			store.KindPhotoContest, store.StakeholderOther, "-"},
+	})
+}
