@@ -465,7 +465,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 			return store.KindOther, []string{"kind other: no contribution: a request for accreditation, subject says " + quoteReason(t)}
 		}
 	}
-	hn, ht := v.holding.countIn(all)
+	hn, ht := v.ownHolding(fs, all, body)
 	asks, what := v.asksQuestion(subject, body, all)
 	if !asks && subjectAsks {
 		asks, what = true, "the subject asks"
@@ -601,9 +601,20 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		// "In response to your invitation": the invitation is ours, the message answers it.
 		notice = max(notice-n, 0)
 	}
-	if t := v.otherKind.openingOf(subject); t != "" {
+	visa, _ := scored(v.visaLetters)
+	if visa > 0 {
+		// "Invitation letter for a visa", «письмо-приглашение»: a letter the writer asks
+		// for, not an invitation made to the reader.
+		notice = max(notice-visa, 0)
+	}
+	if t := v.otherKind.openingOf(subject); t != "" && visa == 0 {
 		// A subject that opens with what the message is ("Invitation au congrès…",
 		// "Newsletter n° 12", "新闻稿：…") says so more than the names it carries.
+		notice += 3
+		noticeTerm = t
+	}
+	if t := v.newsSubjects.openingOf(foldText(stripReplyPrefixes(p.Subject))); t != "" {
+		// "Novedades de Nubeverde - diciembre": an issue of a mailing.
 		notice += 3
 		noticeTerm = t
 	}

@@ -237,3 +237,116 @@ func TestWebmailUnderACountry(t *testing.T) {
 			store.KindPhotoContest, store.StakeholderOther, "-"},
 	})
 }
+
+// TestForumAsHostRequestsNothing pins that a contribution proposing the Forum hold a
+// session ("the Forum should organise a session on…") is thematic in six languages, and
+// that a body asking to hold its own session is still a workshop request.
+func TestForumAsHostRequestsNothing(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Our contribution",
+			Text: "Dear Secretariat,\n\nWe believe the Forum should organise a session on the ethics of artificial intelligence in public services, and give more room to digital inclusion (C10, C3).\n\nBest,\nAnn\nDigital Rights Network"},
+			store.KindThematic, "", ""},
+		{"fr", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Notre contribution",
+			Text: "Madame, Monsieur,\n\nNous proposons que le Forum organise une session sur l'éthique de l'intelligence artificielle dans les services publics (C10, C3).\n\nCordialement,\nAnne"},
+			store.KindThematic, "", ""},
+		{"es", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Nuestro aporte",
+			Text: "Estimados:\n\nProponemos que el Foro organice una sesión sobre la ética de la inteligencia artificial en los servicios públicos (C10, C3).\n\nSaludos,\nAna"},
+			store.KindThematic, "", ""},
+		{"ru", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Наши предложения",
+			Text: "Уважаемые коллеги!\n\nПредлагаем Форуму провести сессию по этике искусственного интеллекта в государственных услугах (C10, C3).\n\nС уважением,\nАнна"},
+			store.KindThematic, "", ""},
+		{"zh", &Parsed{From: Address{Email: "a@example-ngo.org.cn"}, Subject: "我们的意见",
+			Text: "秘书处：\n\n建议论坛举办一场关于公共服务中人工智能伦理的分论坛，并更多关注数字包容（C10、C3）。\n\n安"},
+			store.KindThematic, "", ""},
+		{"ar", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "مساهمتنا",
+			Text: "السادة الأمانة،\n\nنقترح أن ينظم المنتدى جلسة حول أخلاقيات الذكاء الاصطناعي في الخدمات العامة (C10، C3).\n\nآنا"},
+			store.KindThematic, "", ""},
+		{"a body that holds its own session", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Session at the Forum",
+			Text: "Dear Secretariat,\n\nOur network would like to organise a session on AI ethics at the Forum: 60 minutes, four speakers. We believe the Forum should give the theme more room.\n\nBest,\nAnn"},
+			store.KindWorkshopRequest, "", ""},
+	})
+}
+
+// TestVisaLettersAsked pins that a participant asking how to obtain an invitation letter
+// for a visa makes an inquiry, not an invitation, in six languages, and that an
+// invitation to the writer's own congress stays no contribution.
+func TestVisaLettersAsked(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "a@gmail.com"}, Subject: "Invitation letter for visa",
+			Text: "Dear team,\n\nI am registered for the Forum and need an invitation letter for my Schengen visa application. Please let me know how to obtain it.\n\nBest,\nAli"},
+			store.KindInquiry, "", ""},
+		{"fr", &Parsed{From: Address{Email: "a@gmail.com"}, Subject: "Lettre d'invitation pour le visa",
+			Text: "Bonjour,\n\nJe suis inscrit au Forum et j'ai besoin d'une lettre d'invitation pour ma demande de visa. Merci de me faire savoir comment l'obtenir.\n\nAli"},
+			store.KindInquiry, "", ""},
+		{"es", &Parsed{From: Address{Email: "a@gmail.com"}, Subject: "Carta de invitación para visa",
+			Text: "Buenos días:\n\nEstoy registrado en el Foro y necesito una carta de invitación para la visa. Les agradecería me indicaran cómo obtenerla.\n\nAna"},
+			store.KindInquiry, "", ""},
+		{"ru", &Parsed{From: Address{Email: "a@mail.ru"}, Subject: "Приглашение для визы",
+			Text: "Здравствуйте!\n\nЯ зарегистрирован на Форум, и мне нужно письмо-приглашение для визы. Сообщите, пожалуйста, как его получить.\n\nИван"},
+			store.KindInquiry, "", ""},
+		{"zh", &Parsed{From: Address{Email: "a@163.com"}, Subject: "签证邀请函",
+			Text: "您好，\n\n我已注册论坛，需要一封签证邀请函，烦请告知办理方式。\n\n王"},
+			store.KindInquiry, "", ""},
+		{"ar", &Parsed{From: Address{Email: "a@gmail.com"}, Subject: "رسالة دعوة للتأشيرة",
+			Text: "تحية طيبة،\n\nأنا مسجل في المنتدى وأحتاج إلى رسالة دعوة لطلب التأشيرة. يرجى إعلامي بكيفية الحصول عليها.\n\nعلي"},
+			store.KindInquiry, "", ""},
+		{"an invitation to a congress", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Invitation: Digital Week 2019",
+			Text: "Dear colleagues,\n\nWe are pleased to invite you to our Digital Week, with workshops and panels, on 3-5 May in Nairobi.\n\nBest,\nAnn"},
+			store.KindOther, "", ""},
+	})
+}
+
+// TestNewsletterSubjects pins that an issue of a mailing, named by its subject ("Our
+// news - January", «Novedades de diciembre»), is no contribution though it announces a
+// webinar, and that a subject on fake news is no newsletter.
+func TestNewsletterSubjects(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "news@example-co.com"}, Subject: "Our news - January",
+			Text: "Dear partners,\n\nThis month we opened an office in Dakar. On 24 January we hold a free webinar on cloud migration for SMEs.\n\nBest,\nThe team"},
+			store.KindOther, "", ""},
+		{"es", &Parsed{From: Address{Email: "info@example-nube.mx"}, Subject: "Novedades de diciembre",
+			Text: "Hola a todos:\n\nEl 24 de enero organizamos un webinar gratuito sobre la nube.\n\nPaola"},
+			store.KindOther, "", ""},
+		{"fr", &Parsed{From: Address{Email: "info@example-num.fr"}, Subject: "Nos actualités - janvier",
+			Text: "Bonjour,\n\nNotre prochain webinaire gratuit aura lieu le 24 janvier.\n\nL'équipe"},
+			store.KindOther, "", ""},
+		{"ru", &Parsed{From: Address{Email: "info@example-it.ru"}, Subject: "Новости компании - январь",
+			Text: "Здравствуйте!\n\n24 января проводим бесплатный вебинар по облачным технологиям.\n\nКоманда"},
+			store.KindOther, "", ""},
+		{"zh", &Parsed{From: Address{Email: "info@example-yun.cn"}, Subject: "动态｜一月",
+			Text: "各位好：\n\n1月24日我们将举办免费网络研讨会。\n\n市场部"},
+			store.KindOther, "", ""},
+		{"ar", &Parsed{From: Address{Email: "info@example-digital.com.kw"}, Subject: "أخبار الشركة - يناير",
+			Text: "مرحبا،\n\nننظم ورشة عمل مجانية عبر الإنترنت يوم 24 يناير.\n\nالفريق"},
+			store.KindOther, "", ""},
+		{"a workshop on fake news", &Parsed{From: Address{Email: "a@example-media.org"}, Subject: "Fake news workshop request",
+			Text: "Dear team,\n\nWe would like to organise a 60-minute workshop on fake news and media literacy, with four speakers.\n\nBest,\nAnn"},
+			store.KindWorkshopRequest, "", ""},
+	})
+}
+
+// TestBodyProposesASession pins that a body proposing a session of its own ("Our
+// university proposes a side event…", "Side event proposal") is a workshop request,
+// in six languages.
+func TestBodyProposesASession(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "a@example-univ.edu"}, Subject: "Side event proposal",
+			Text: "Dear colleagues,\n\nOur university proposes a side event on open science during the Forum, 60 minutes, four speakers, action lines C3 and C7.\n\nBest regards,\nProf. Ann Lee"},
+			store.KindWorkshopRequest, "", ""},
+		{"fr", &Parsed{From: Address{Email: "a@example-univ.fr"}, Subject: "Science ouverte au Forum",
+			Text: "Madame, Monsieur,\n\nNotre laboratoire propose une table ronde sur la science ouverte pendant le Forum, 60 minutes, quatre intervenants.\n\nCordialement,\nAnne"},
+			store.KindWorkshopRequest, "", ""},
+		{"es", &Parsed{From: Address{Email: "a@example-univ.edu.co"}, Subject: "Ciencia abierta en el Foro",
+			Text: "Estimados:\n\nNuestra universidad propone un evento paralelo sobre ciencia abierta durante el Foro, 60 minutos, cuatro ponentes.\n\nSaludos,\nAna"},
+			store.KindWorkshopRequest, "", ""},
+		{"ru", &Parsed{From: Address{Email: "a@example-univ.ru"}, Subject: "Открытая наука на Форуме",
+			Text: "Уважаемые коллеги!\n\nНаш университет предлагает провести круглый стол по открытой науке, 60 минут, четыре докладчика.\n\nАнна"},
+			store.KindWorkshopRequest, "", ""},
+		{"zh", &Parsed{From: Address{Email: "a@example-univ.edu.cn"}, Subject: "开放科学边会",
+			Text: "秘书处：\n\n我校提议举办一场开放科学边会，时长60分钟，发言人四位。\n\n安"},
+			store.KindWorkshopRequest, "", ""},
+		{"ar", &Parsed{From: Address{Email: "a@example-univ.edu.sa"}, Subject: "العلوم المفتوحة في المنتدى",
+			Text: "السادة الأمانة،\n\nتقترح جامعتنا عقد جلسة حول العلوم المفتوحة مدتها ستون دقيقة بمشاركة أربعة متحدثين.\n\nآنا"},
+			store.KindWorkshopRequest, "", ""},
+	})
+}

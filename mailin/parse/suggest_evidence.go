@@ -109,6 +109,17 @@ type evidence struct {
 	// deadlines name a deadline: a subject that speaks of the deadline of submissions
 	// asks about them, it is none.
 	deadlines termList
+	// forumAsHost are the words of a sentence that has the Forum hold something ("the
+	// Forum should organise a session on…", «建议论坛举办…», «أن ينظم المنتدى»): a
+	// suggestion for the programme, not a request to hold a session of one's own.
+	forumAsHost termList
+	// newsSubjects open the subject of a mailing's issue ("Our news - January",
+	// «Novedades de diciembre», «Новости компании»): a newsletter, whatever webinar it
+	// announces.
+	newsSubjects termList
+	// visaLetters name the letter of invitation a participant asks for a visa ("invitation
+	// letter", «письмо-приглашение», «رسالة دعوة»): the invitation they name is none.
+	visaLetters termList
 	// trouble are the words of a subject that reports a problem ("Problème formulaire de
 	// soumission", «Ошибка при подаче заявки»): a short message under one that asks is an
 	// inquiry, whatever submission its subject names.
@@ -159,6 +170,13 @@ func (v *vocabulary) newEvidence() {
 		"souhaiterait savoir", "desea consultar", "desea saber", "desearía saber", "хотело бы узнать", "хотел бы узнать",
 		"хотела бы узнать", "希望了解", "拟询问", "تود الاستفسار", "يود الاستفسار", "ترغب في الاستفسار",
 		"y a-t-il", "pouvons-nous", "peut-on", "faut-il", "doit-on", "devons-nous", "avez-vous",
+		// asking to be told how, when or whether
+		"let me know how", "let us know how", "let me know whether", "let us know whether", "let me know when",
+		"let us know when", "if you could tell", "could tell us", "me faire savoir comment", "nous faire savoir comment",
+		"m'indiquer comment", "nous indiquer comment", "me faire savoir si", "nous faire savoir si",
+		"me indicaran cómo", "nos indicaran cómo", "me indiquen cómo", "nos indiquen cómo", "indicarme cómo",
+		"сообщите, пожалуйста, как", "сообщите, как", "сообщите, можно ли", "请告知如何", "請告知如何", "烦请告知",
+		"بكيفية الحصول", "إعلامي بكيفية", "إعلامنا بكيفية",
 		// asking for advice on a list of points
 		"kindly advise", "please advise", "kindly clarify", "please clarify", "we wish to know",
 		"merci de nous indiquer", "veuillez nous indiquer", "merci de préciser", "veuillez préciser",
@@ -206,6 +224,13 @@ func (v *vocabulary) newEvidence() {
 		"propuesta de sesión", "propuesta de panel", "propuesta de mesa redonda", "propuesta de taller",
 		"предложение о проведении", "предлагаем провести", "заявка на проведение",
 		"مقترح جلسة", "اقتراح جلسة", "اقتراح ورشة", "مقترح ورشة",
+		// a body that proposes a session of its own
+		"event proposal", "side event proposal", "proposal for a side event", "proposes a side event", "proposes a session",
+		"proposes a panel", "proposes a roundtable", "proposes a round table", "propose un événement parallèle",
+		"propose une session", "propose une séance", "propose un panel", "propose une table ronde",
+		"propuesta de evento paralelo", "propone un evento paralelo", "propone una sesión", "propone un panel",
+		"propone una mesa redonda", "предлагает провести", "предлагаем провести", "提议举办", "建议举办一场", "拟举办",
+		"تقترح عقد", "تقترح تنظيم", "نقترح عقد", "نقترح تنظيم",
 		// booking or being given a slot
 		"book a", "allocate a", "allocation of a", "a slot for", "space for a", "time slot",
 		"accorder un créneau", "attribuer un", "un espace pour", "obtenir un créneau", "proposer une séance", "proposer un atelier",
@@ -341,6 +366,22 @@ func (v *vocabulary) newEvidence() {
 		"en mission jusqu", "en déplacement jusqu", "accès limité à mes courriels", "en misión hasta", "de viaje hasta",
 		"в командировке до", "出差至", "出差到", "في مهمة حتى")
 	v.strongNotice = append(v.strongNotice, v.away...)
+	v.forumAsHost = v.list("the forum should", "the forum could", "the forum would", "the forum must", "the forum might",
+		"that the forum", "encourage the forum", "invite the forum to", "urge the forum", "the forum needs to",
+		"le forum devrait", "le forum pourrait", "le forum doit", "que le forum", "au forum de", "le forum gagnerait",
+		"el foro debería", "el foro deberia", "el foro podría", "el foro debe", "que el foro", "al foro que",
+		"форуму следует", "форуму стоит", "форуму необходимо", "форум должен", "форум мог бы", "предлагаем форуму",
+		"чтобы форум", "建议论坛", "建議論壇", "论坛应", "論壇應", "希望论坛", "希望論壇", "论坛可以", "論壇可以",
+		"ينظم المنتدى", "يخصص المنتدى", "يعقد المنتدى", "على المنتدى", "يتضمن المنتدى", "ينبغي للمنتدى",
+		"يولي المنتدى")
+	v.newsSubjects = v.list("news", "our news", "latest news", "newsletter", "monthly update", "nouvelles", "nos nouvelles",
+		"actualités", "nos actualités", "lettre d'information", "novedades", "noticias", "boletín", "новости", "наши новости",
+		"дайджест", "动态", "简讯", "新闻简报", "月报", "動態", "簡訊", "أخبار", "آخر أخبار", "نشرة")
+	v.visaLetters = v.list("invitation letter", "invitation letters", "letter of invitation", "letters of invitation",
+		"visa letter", "visa support letter", "lettre d'invitation", "lettres d'invitation", "carta de invitación",
+		"cartas de invitación", "carta de invitacion", "письмо-приглашение", "письма-приглашения", "приглашение для визы",
+		"приглашения для визы", "визовое приглашение", "邀请函", "邀請函", "رسالة دعوة", "رسائل الدعوة", "رسالة الدعوة",
+		"خطاب دعوة")
 	v.trouble = v.list("problem", "problems", "issue with", "issues with", "error", "technical issue", "cannot submit",
 		"unable to submit", "can't submit", "problème", "probleme", "erreur", "impossible de soumettre", "impossible de déposer",
 		"problema", "problemas", "error al", "no puedo enviar", "no podemos enviar", "проблем*", "ошибк*", "не удается",
@@ -1487,6 +1528,26 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 		}
 	}
 	return "", ""
+}
+
+// ownHolding counts the words of holding in a message (subject fs, folded body) outside
+// the sentences that have the Forum hold something: "We believe the Forum should
+// organise a session on AI ethics" asks to hold nothing of the writer's own.
+func (v *vocabulary) ownHolding(fs, all foldedText, body string) (int, string) {
+	n, t := v.holding.countIn(all)
+	if hosts, _ := v.forumAsHost.countIn(all); n == 0 || hosts == 0 {
+		return n, t
+	}
+	var kept strings.Builder
+	kept.WriteString(fs.s)
+	for _, sentence := range strings.FieldsFunc(body, func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟;；", r) }) {
+		if hosts, _ := v.forumAsHost.countIn(v.newFoldedText(sentence)); hosts > 0 {
+			continue
+		}
+		kept.WriteByte('\n')
+		kept.WriteString(sentence)
+	}
+	return v.holding.countIn(v.newFoldedText(kept.String()))
 }
 
 // verbBefore reports whether the words before an organisation's word in a sentence
