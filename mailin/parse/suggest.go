@@ -466,6 +466,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		}
 	}
 	hn, ht := v.ownHolding(fs, all, body)
+	details, detailsWhy := v.sessionDetails(fb)
 	asks, what := v.asksQuestion(subject, body, all)
 	if !asks && subjectAsks {
 		asks, what = true, "the subject asks"
@@ -516,6 +517,15 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	// webinar it announces; not of one whose subject says it is a submission.
 	if n, t := v.optOut.countIn(all); n > 0 && submitted == 0 {
 		return store.KindOther, []string{"kind other: no contribution: a mailing's footer, " + quoteReason(t)}
+	}
+
+	// "Thank you for the workshop", «Спасибо за семинар»: a subject that opens with
+	// thanks names what the reader gave, not a contribution, when nothing is attached,
+	// submitted, asked or asked to be held ("Thanks for the call - a 90-minute session
+	// with four speakers").
+	if t := v.thanks.openingOf(foldText(stripReplyPrefixes(p.Subject))); t != "" && submitted == 0 &&
+		attachments == 0 && short && !asks && hn == 0 && details == 0 {
+		return store.KindOther, []string{"kind other: no contribution: a message of thanks, subject says " + quoteReason(t)}
 	}
 
 	// A short reply that thanks and names nothing of its own ("¡Muchísimas gracias por la
@@ -583,9 +593,19 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if n, t := moderating(); n > 0 {
 		add(store.KindHLTFNomination, n, "proposes someone to "+quoteReason(t))
 	}
-	if hn > 0 {
+	named, _ := v.workshop.countIn(all)
+	inSubject, _ := v.sessions.countIn(fs)
+	if hn > 0 && (submitted == 0 || details > 0 || named > 0 || inSubject > 0) {
+		// "Our contribution: … we would like to propose a dialogue between regulators and
+		// community networks": under a submission's subject that names no session
+		// («Предложение секции» does), a session asked for with no length or speakers of
+		// its own is a theme.
 		if n, t := scored(v.sessions); n > 0 {
 			add(store.KindWorkshopRequest, n+hn, "asks to hold ("+quoteReason(ht)+") "+quoteReason(t))
+		} else if details >= 2 {
+			// "We would like to present our project in a 60-minute slot with three
+			// speakers": a session of one's own by its length and speakers.
+			add(store.KindWorkshopRequest, hn+details, "asks to hold ("+quoteReason(ht)+") "+detailsWhy)
 		}
 	}
 	if n, t := scored(v.formatWords); n > 0 {

@@ -350,3 +350,66 @@ func TestBodyProposesASession(t *testing.T) {
 			store.KindWorkshopRequest, "", ""},
 	})
 }
+
+// TestSessionDetails pins that a session of one's own is told by its length and its
+// speakers: a project presented "in a 60-minute slot with three speakers" is a workshop
+// request though it names no session, while under a submission's subject a dialogue
+// proposed with neither is a theme; a subject that names the session («Предложение
+// секции») keeps the request.
+func TestSessionDetails(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en: a slot, its length and speakers", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Presenting our project",
+			Text: "Dear team,\n\nWe would like to present our rural telemedicine project at the Forum in a 60-minute slot with three speakers from Kenya, Nepal and Peru.\n\nBest,\nAnn"},
+			store.KindWorkshopRequest, "", ""},
+		{"fr: un créneau, sa durée, ses intervenants", &Parsed{From: Address{Email: "a@example-ong.org"}, Subject: "Présenter notre projet",
+			Text: "Bonjour,\n\nNous souhaitons réserver un créneau de 45 minutes pour présenter notre projet de télémédecine, avec trois intervenants.\n\nAnne"},
+			store.KindWorkshopRequest, "", ""},
+		{"es: un espacio, su duración, sus ponentes", &Parsed{From: Address{Email: "a@example-ong.org"}, Subject: "Presentar nuestro proyecto",
+			Text: "Estimados:\n\nQuisiéramos reservar un espacio de 60 minutos para presentar nuestro proyecto de telemedicina, con tres ponentes.\n\nAna"},
+			store.KindWorkshopRequest, "", ""},
+		{"en: a dialogue proposed in a contribution", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Our contribution",
+			Text: "Dear Secretariat,\n\nWe would like to propose a dialogue between regulators and community networks on spectrum for rural access, and more attention to local content (C2, C8).\n\nBest,\nAnn"},
+			store.KindThematic, "", ""},
+		{"fr: un débat proposé dans une contribution", &Parsed{From: Address{Email: "a@example-ong.org"}, Subject: "Notre contribution",
+			Text: "Madame, Monsieur,\n\nNous souhaitons proposer un débat entre régulateurs et réseaux communautaires sur le spectre, et plus d'attention au contenu local (C2, C8).\n\nAnne"},
+			store.KindThematic, "", ""},
+		{"ru: a subject that names the session", &Parsed{From: Address{Email: "i.b@example-univ.ru"}, Subject: "Предложение секции",
+			Text: "Добрый день!\n\nУниверситет хотел бы организовать на Форуме секцию «Открытые данные в науке».\n\nИ. Б."},
+			store.KindWorkshopRequest, "", ""},
+	})
+}
+
+// TestThanksAndCallsForSpeakers pins that a subject opening with thanks ("Thank you for
+// the workshop", «Спасибо за семинар») and a call for speakers to one's own seminar are
+// no contribution, while thanks over a session asked for with its length stay a request.
+func TestThanksAndCallsForSpeakers(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en: thanks", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Thank you for the workshop",
+			Text: "Dear team,\n\nThank you for hosting our workshop last week; the room and the remote link worked perfectly.\n\nBest,\nAnn"},
+			store.KindOther, "", ""},
+		{"fr: merci", &Parsed{From: Address{Email: "a@example-ong.org"}, Subject: "Merci pour l'atelier",
+			Text: "Bonjour,\n\nMerci pour l'accueil de notre atelier la semaine dernière, tout a très bien fonctionné.\n\nAnne"},
+			store.KindOther, "", ""},
+		{"es: gracias", &Parsed{From: Address{Email: "a@example-ong.org"}, Subject: "Gracias por el taller",
+			Text: "Estimados:\n\nMuchas gracias por acoger nuestro taller la semana pasada; todo funcionó muy bien.\n\nAna"},
+			store.KindOther, "", ""},
+		{"ru: спасибо", &Parsed{From: Address{Email: "a@example-ngo.ru"}, Subject: "Спасибо за семинар",
+			Text: "Здравствуйте!\n\nСпасибо за организацию нашего семинара на прошлой неделе, всё прошло отлично.\n\nАнна"},
+			store.KindOther, "", ""},
+		{"zh: 感谢", &Parsed{From: Address{Email: "a@example-ngo.cn"}, Subject: "感谢研讨会的支持",
+			Text: "秘书处：\n\n感谢上周对我们研讨会的支持，会场和远程连线都很顺利。\n\n安"},
+			store.KindOther, "", ""},
+		{"ar: شكر", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "شكر على الورشة",
+			Text: "تحية طيبة،\n\nنشكركم على استضافة ورشتنا الأسبوع الماضي، وقد سار كل شيء على ما يرام.\n\nآنا"},
+			store.KindOther, "", ""},
+		{"en: a call for speakers", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Call for speakers: our seminar on AI",
+			Text: "Dear colleagues,\n\nWe are looking for speakers for our seminar on AI in Africa, Nairobi, 3 May. Please send proposals by 1 April.\n\nBest,\nAnn"},
+			store.KindOther, "", ""},
+		{"fr: un appel à intervenants", &Parsed{From: Address{Email: "a@example-ong.org"}, Subject: "Appel à intervenants - séminaire IA",
+			Text: "Bonjour,\n\nNous cherchons des intervenants pour notre séminaire sur l'IA à Dakar le 3 mai.\n\nAnne"},
+			store.KindOther, "", ""},
+		{"thanks over a session asked for", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Thanks for the call - session request",
+			Text: "Dear team,\n\nWe would like to hold a 90-minute session on community networks with four speakers.\n\nBest,\nAnn"},
+			store.KindWorkshopRequest, "", ""},
+	})
+}

@@ -117,6 +117,10 @@ type evidence struct {
 	// «Novedades de diciembre», «Новости компании»): a newsletter, whatever webinar it
 	// announces.
 	newsSubjects termList
+	// speakers are the words of the people who speak in a session ("speakers",
+	// «intervenants», «докладчики», «发言人»): with a length, the details of a session of
+	// one's own.
+	speakers termList
 	// visaLetters name the letter of invitation a participant asks for a visa ("invitation
 	// letter", «письмо-приглашение», «رسالة دعوة»): the invitation they name is none.
 	visaLetters termList
@@ -290,6 +294,9 @@ func (v *vocabulary) newEvidence() {
 	v.otherKind = v.list(
 		"invitation", "invite you", "pleased to invite", "invitons", "vous inviter", "invitación", "invitarles",
 		"приглашаем", "邀请您", "دعوتكم", "دعوة لحضور",
+		"call for speakers", "call for papers", "call for abstracts", "appel à communications", "appel à intervenants",
+		"convocatoria de ponencias", "convocatoria de ponentes", "приём докладов", "прием докладов", "征稿", "征集发言人",
+		"دعوة لتقديم الأوراق", "دعوة لتقديم أوراق",
 		"press release", "communiqué de presse", "nota de prensa", "пресс-релиз*", "新闻稿", "بيان صحفي",
 		"newsletter", "lettre d'information", "boletín", "рассылк*", "نشرة",
 		"unsubscribe", "désinscription", "désinscrire", "retirer mon adresse", "darse de baja", "отписаться", "退订",
@@ -377,6 +384,9 @@ func (v *vocabulary) newEvidence() {
 	v.newsSubjects = v.list("news", "our news", "latest news", "newsletter", "monthly update", "nouvelles", "nos nouvelles",
 		"actualités", "nos actualités", "lettre d'information", "novedades", "noticias", "boletín", "новости", "наши новости",
 		"дайджест", "动态", "简讯", "新闻简报", "月报", "動態", "簡訊", "أخبار", "آخر أخبار", "نشرة")
+	v.speakers = v.list("speakers", "speaker", "panellists", "panelists", "presenters", "intervenants", "intervenantes",
+		"orateurs", "panélistes", "ponentes", "panelistas", "expositores", "conferencistas", "докладчик*", "спикер*",
+		"выступающи*", "发言人", "發言人", "讲者", "講者", "嘉宾", "嘉賓", "المتحدثون", "المتحدثين", "متحدثين")
 	v.visaLetters = v.list("invitation letter", "invitation letters", "letter of invitation", "letters of invitation",
 		"visa letter", "visa support letter", "lettre d'invitation", "lettres d'invitation", "carta de invitación",
 		"cartas de invitación", "carta de invitacion", "письмо-приглашение", "письма-приглашения", "приглашение для визы",
@@ -1528,6 +1538,25 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 		}
 	}
 	return "", ""
+}
+
+// sessionDetailLengthRE finds a session's length: "90-minute", "60 minutes", "1h30",
+// «60 минут», «90分钟», «90 دقيقة», or a field that gives it («Durée :», «Продолжительность»).
+var sessionDetailLengthRE = regexp.MustCompile(`(?i)\b\d{2,3}\s?-?\s?(?:min\b|mins\b|minute|minuto|минут|分钟|分鐘)|\b\d{2,3}\s?دقيقة|\b[1-3]\s?h\s?[0-5]0\b|\b(?:duration|durée|duración|продолжительность)\s*:|时长|時長|مدة الجلسة|مدة الورشة`)
+
+// sessionDetails counts the details of a session of one's own a folded text gives: its
+// length, and who speaks in it; and says which.
+func (v *vocabulary) sessionDetails(ft foldedText) (int, string) {
+	n, why := 0, []string{}
+	if m := sessionDetailLengthRE.FindString(ft.s); m != "" {
+		n++
+		why = append(why, quoteReason(strings.TrimSpace(m)))
+	}
+	if c, t := v.speakers.countIn(ft); c > 0 {
+		n++
+		why = append(why, quoteReason(t))
+	}
+	return n, strings.Join(why, ", ")
 }
 
 // ownHolding counts the words of holding in a message (subject fs, folded body) outside
