@@ -556,6 +556,20 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
 	}
 
+	// A longer message that asks and proposes nothing ("Our organisation works with rural
+	// schools… We are preparing a workshop request: is the deadline 10 February?"): its
+	// questions are what it is for, whatever topic its introduction names.
+	if asks && attachments == 0 && !short && bodyRunes < 1600 && submitted == 0 && offers == 0 && (hn == 0 || sn == 0) {
+		if q, rest := v.questions(body); q > 0 && !hasListItem(rest) {
+			ft := v.newFoldedText(statements(body))
+			if n, _ := v.suggesting.countIn(ft); n == 0 {
+				if m, _ := v.strongNotice.countIn(ft); m == 0 {
+					return store.KindInquiry, []string{fmt.Sprintf("kind inquiry: asks %d question(s) and proposes nothing", q)}
+				}
+			}
+		}
+	}
+
 	score := map[store.ContributionKind]int{}
 	why := map[store.ContributionKind][]string{}
 	add := func(k store.ContributionKind, n int, reason string) {

@@ -413,3 +413,40 @@ func TestThanksAndCallsForSpeakers(t *testing.T) {
 			store.KindWorkshopRequest, "", ""},
 	})
 }
+
+// TestLongerQuestionsProposingNothing pins that a message longer than a note, whose
+// introduction names the format or a workshop and which ends with a question, is an
+// inquiry when it proposes nothing, in six languages; a format proposal that asks a
+// question of its own stays a proposal.
+func TestLongerQuestionsProposingNothing(t *testing.T) {
+	intro := func(sentence string) string { return strings.Repeat(sentence+" ", 6) }
+	en := intro("Our organisation works with rural schools and libraries on connectivity and digital skills, and we have followed the Forum for several years.")
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Format of the Forum",
+			Text: "Hello,\n\n" + en + "\n\nWill the format of the Forum again include remote participation for workshops this year?\n\nThanks,\nAnn"},
+			store.KindInquiry, "", ""},
+		{"fr", &Parsed{From: Address{Email: "a@example-ong.org"}, Subject: "Format du Forum",
+			Text: "Bonjour,\n\n" + intro("Notre association travaille avec des écoles rurales sur la connectivité et les compétences numériques, et nous suivons le Forum depuis plusieurs années.") +
+				"\n\nLe format du Forum prévoit-il cette année encore la participation à distance pour les ateliers ?\n\nMerci,\nAnne"},
+			store.KindInquiry, "", ""},
+		{"es", &Parsed{From: Address{Email: "a@example-ong.org"}, Subject: "Formato del Foro",
+			Text: "Hola:\n\n" + intro("Nuestra asociación trabaja con escuelas rurales en conectividad y habilidades digitales, y seguimos el Foro desde hace varios años.") +
+				"\n\n¿El formato del Foro incluirá otra vez la participación remota en los talleres?\n\nGracias,\nAna"},
+			store.KindInquiry, "", ""},
+		{"ru", &Parsed{From: Address{Email: "a@example-ngo.ru"}, Subject: "Формат Форума",
+			Text: "Здравствуйте!\n\n" + intro("Наша организация много лет работает с сельскими школами и библиотеками над подключением к интернету и цифровыми навыками.") +
+				"\n\nБудет ли формат Форума в этом году снова включать дистанционное участие в семинарах?\n\nСпасибо,\nАнна"},
+			store.KindInquiry, "", ""},
+		{"zh", &Parsed{From: Address{Email: "a@example-ngo.cn"}, Subject: "论坛形式",
+			Text: "您好：\n\n" + strings.Repeat("我们机构多年来与农村学校和图书馆合作，致力于网络连接和数字技能培训，并长期关注信息社会世界峰会论坛的各项活动和成果。", 12) +
+				"\n\n今年论坛的形式是否仍包括研讨会的远程参与？\n\n谢谢\n安"},
+			store.KindInquiry, "", ""},
+		{"ar", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "شكل المنتدى",
+			Text: "تحية طيبة،\n\n" + intro("تعمل جمعيتنا منذ سنوات مع المدارس والمكتبات الريفية في مجال الاتصال والمهارات الرقمية، ونتابع المنتدى باهتمام.") +
+				"\n\nهل سيتضمن شكل المنتدى هذا العام المشاركة عن بعد في ورش العمل؟\n\nشكرا\nآنا"},
+			store.KindInquiry, "", ""},
+		{"a format proposal with a question of its own", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Format of the Forum",
+			Text: "Hello,\n\n" + en + "\n\nWe suggest shorter sessions, more interactive formats and a daily summary. Why not stream every session?\n\nThanks,\nAnn"},
+			store.KindFormat, "", ""},
+	})
+}

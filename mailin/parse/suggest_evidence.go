@@ -121,6 +121,10 @@ type evidence struct {
 	// «intervenants», «докладчики», «发言人»): with a length, the details of a session of
 	// one's own.
 	speakers termList
+	// suggesting are the words of proposing something to the Forum ("we suggest",
+	// «nous proposons», «предлагаем», «建议», «نقترح»): a message that has them outside its
+	// questions makes a proposal, not only an inquiry.
+	suggesting termList
 	// visaLetters name the letter of invitation a participant asks for a visa ("invitation
 	// letter", «письмо-приглашение», «رسالة دعوة»): the invitation they name is none.
 	visaLetters termList
@@ -387,6 +391,15 @@ func (v *vocabulary) newEvidence() {
 	v.speakers = v.list("speakers", "speaker", "panellists", "panelists", "presenters", "intervenants", "intervenantes",
 		"orateurs", "panélistes", "ponentes", "panelistas", "expositores", "conferencistas", "докладчик*", "спикер*",
 		"выступающи*", "发言人", "發言人", "讲者", "講者", "嘉宾", "嘉賓", "المتحدثون", "المتحدثين", "متحدثين")
+	v.suggesting = v.list("we suggest", "we propose", "we recommend", "i suggest", "i propose", "i recommend", "should",
+		"could consider", "would like to propose", "we would like to see", "proposal", "suggestion*", "recommendation*",
+		"nous suggérons", "nous proposons", "nous recommandons", "je suggère", "je propose", "devrait", "devraient",
+		"proposition*", "recommandation*", "sugerimos", "proponemos", "recomendamos", "sugiero", "propongo", "debería",
+		"deberían", "propuesta*", "sugerencia*", "recomendaci*", "предлагаем", "предлагаю", "рекомендуем", "следует",
+		"предложени*", "рекомендаци*", "建议", "建議", "提议", "提議", "推荐", "应当", "应该", "應該",
+		"نقترح", "أقترح", "نوصي", "ينبغي", "يجب أن", "اقتراح", "مقترح", "توصية", "توصيات",
+		"would be great", "would be useful", "would welcome", "serait utile", "serait souhaitable", "sería útil",
+		"sería deseable", "было бы полезно", "было бы хорошо", "可否考虑", "من المفيد")
 	v.visaLetters = v.list("invitation letter", "invitation letters", "letter of invitation", "letters of invitation",
 		"visa letter", "visa support letter", "lettre d'invitation", "lettres d'invitation", "carta de invitación",
 		"cartas de invitación", "carta de invitacion", "письмо-приглашение", "письма-приглашения", "приглашение для визы",
@@ -703,6 +716,36 @@ func (v *vocabulary) questions(text string) (n int, rest string) {
 		n += marks
 	}
 	return n, b.String()
+}
+
+// statements returns the sentences of a text that do not end with a question mark, one
+// a line: "We suggest shorter sessions. Why not stream them?" keeps the first.
+func statements(text string) string {
+	var b strings.Builder
+	start := 0
+	for i, r := range text {
+		if !strings.ContainsRune(".!?\n。！？؟", r) {
+			continue
+		}
+		if !strings.ContainsRune("?？؟", r) {
+			b.WriteString(text[start:i])
+			b.WriteByte('\n')
+		}
+		start = i + utf8.RuneLen(r)
+	}
+	b.WriteString(text[start:])
+	return b.String()
+}
+
+// hasListItem reports whether a text has a line that is an item of a list ("- ", "1.",
+// "•"): proposals come in lists, an introduction before a question seldom does.
+func hasListItem(text string) bool {
+	for line := range strings.SplitSeq(text, "\n") {
+		if listItemRE.MatchString(line) {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyImages reports whether a message carries attachments and all of them are images.
