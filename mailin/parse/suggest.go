@@ -101,7 +101,7 @@ func newVocabulary() *vocabulary {
 			"مسابقة الصور", "مسابقة التصوير", "مسابقة للصور", "مسابقة الصورة",
 		)},
 		{store.KindWorkshopRequest, v.list(
-			"workshop", "atelier", "taller", "talleres", "семинар*", "воркшоп*",
+			"workshop", "atelier", "taller", "семинар*", "воркшоп*",
 			"seminar", "séminaire", "seminario", "webinar", "webinaire", "вебинар*", "masterclass", "master class",
 			"研讨会", "讲习班", "工作坊", "研討會", "ورشة", "ورش عمل",
 		)},
@@ -679,10 +679,16 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	_, weak := v.inquiry.countIn(all)
 	weakInSubject, _ := v.inquiry.countIn(fs)
 	themes, _ := v.themes.countIn(all)
+	invites, _ := v.inviting.countIn(all)
+	if n, _ := v.answering.countIn(all); n > 0 {
+		invites = 0
+	}
 	switch {
-	case bestScore > 0 && bestScore >= notice && (submitted == 0 || bestScore >= 2 || best == store.KindThematic):
+	case bestScore > 0 && (bestScore > notice || bestScore == notice && (notice > 1 || best != store.KindWorkshopRequest || invites == 0)) && (submitted == 0 || bestScore >= 2 || best == store.KindThematic):
 		// A submission's subject outweighs one word in passing ("… Technology and
-		// Innovation" in a signature).
+		// Innovation" in a signature). A workshop named once in a message that invites
+		// ("our congress, with workshops and roundtables") is the programme of the
+		// writer's own event.
 		return best, []string{fmt.Sprintf("kind %s: %s (score %d)", best, strings.Join(why[best], ", "), bestScore)}
 	case submitted > 0 && submitted >= notice:
 		return store.KindThematic, []string{"kind thematic: official submission without a kind named: subject says " + quoteReason(st)}

@@ -450,3 +450,62 @@ func TestLongerQuestionsProposingNothing(t *testing.T) {
 			store.KindFormat, "", ""},
 	})
 }
+
+// TestInvitationsToOwnEvents pins that an invitation to the writer's own congress, whose
+// programme names workshops, is no contribution in six languages, while a workshop
+// request that invites a speaker to it stays a request.
+func TestInvitationsToOwnEvents(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Digital Congress 2019",
+			Text: "Dear colleagues,\n\nWe cordially invite the WSIS team to our Digital Congress with workshops and roundtables on 3-4 May in Accra.\n\nBest regards"},
+			store.KindOther, "", ""},
+		{"fr", &Parsed{From: Address{Email: "a@example-ong.org"}, Subject: "Congrès numérique 2019",
+			Text: "Madame, Monsieur,\n\nNous avons le plaisir de vous convier à notre congrès numérique, avec ateliers et tables rondes, les 3 et 4 mai à Abidjan.\n\nCordialement"},
+			store.KindOther, "", ""},
+		{"es", &Parsed{From: Address{Email: "a@example-ong.org.mx"}, Subject: "Congreso Digital 2019",
+			Text: "Estimados:\n\nLos invitamos a participar en nuestro Congreso Digital, con talleres y mesas redondas, el 3 y 4 de mayo en Guadalajara.\n\nSaludos"},
+			store.KindOther, "", ""},
+		{"ru", &Parsed{From: Address{Email: "a@example-ngo.ru"}, Subject: "Приглашение на конференцию",
+			Text: "Уважаемые коллеги!\n\nПриглашаем вас принять участие в конференции «Цифровая Евразия» с семинарами и круглыми столами 3–4 мая в Алматы.\n\nС уважением"},
+			store.KindOther, "", ""},
+		{"zh", &Parsed{From: Address{Email: "a@example-ngo.org.hk"}, Subject: "年會",
+			Text: "秘書處：\n\n誠邀貴處派員出席本會於十月舉行的年會及工作坊並致辭。\n\n陳"},
+			store.KindOther, "", ""},
+		{"ar", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "دعوة للمشاركة في ملتقى التحول الرقمي",
+			Text: "السادة الأمانة،\n\nيسرنا دعوتكم للمشاركة في ملتقى التحول الرقمي الذي يتضمن ورش عمل وجلسات حوارية يومي 3 و4 مايو في عمّان.\n\nمع التحية"},
+			store.KindOther, "", ""},
+		{"a workshop request that invites a speaker", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Workshop request",
+			Text: "Dear team,\n\nWe would like to organise a 90-minute workshop on community networks, and we would like to invite a speaker from the ITU to join it.\n\nBest,\nAnn"},
+			store.KindWorkshopRequest, "", ""},
+	})
+}
+
+// TestSessionsAskedAbout pins that a session named inside an indirect question ("we
+// would like to know whether we can still propose a side event") is asked about, not
+// asked for: an inquiry in six languages; a request followed by a practical question
+// stays a request.
+func TestSessionsAskedAbout(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Side event",
+			Text: "Hello,\n\nWe would like to know whether we can still request a side event after the deadline.\n\nThanks,\nAnn"},
+			store.KindInquiry, "", ""},
+		{"fr", &Parsed{From: Address{Email: "a@example-ong.org"}, Subject: "Atelier",
+			Text: "Bonjour,\n\nNous aimerions savoir s'il est possible d'organiser un atelier en français.\n\nMerci,\nAnne"},
+			store.KindInquiry, "", ""},
+		{"es", &Parsed{From: Address{Email: "a@example-ong.org.ar"}, Subject: "Taller",
+			Text: "Hola:\n\nQuisiéramos saber si es posible presentar una propuesta de taller en español y si habrá interpretación.\n\nGracias"},
+			store.KindInquiry, "", ""},
+		{"ru", &Parsed{From: Address{Email: "a@example-ngo.ru"}, Subject: "Семинар",
+			Text: "Добрый день!\n\nХотели бы узнать, можно ли организовать семинар на русском языке.\n\nСпасибо"},
+			store.KindInquiry, "", ""},
+		{"zh", &Parsed{From: Address{Email: "a@example-ngo.cn"}, Subject: "研讨会",
+			Text: "您好：\n\n我们想了解今年是否还可以申请举办研讨会。\n\n谢谢"},
+			store.KindInquiry, "", ""},
+		{"ar", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "ورشة عمل",
+			Text: "السلام عليكم،\n\nنود معرفة ما إذا كان بإمكاننا تنظيم ورشة عمل باللغة العربية.\n\nشكرا"},
+			store.KindInquiry, "", ""},
+		{"a request, then a practical question", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Workshop",
+			Text: "Hello,\n\nWe would like to organise a workshop on community networks. We would like to know whether a projector is available.\n\nThanks,\nAnn"},
+			store.KindWorkshopRequest, "", ""},
+	})
+}

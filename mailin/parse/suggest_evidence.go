@@ -125,6 +125,13 @@ type evidence struct {
 	// «nous proposons», «предлагаем», «建议», «نقترح»): a message that has them outside its
 	// questions makes a proposal, not only an inquiry.
 	suggesting termList
+	// wantingToKnow are the words of an indirect question ("we would like to know whether",
+	// «quisiéramos saber si», «хотели бы узнать»): a session named in the sentence is
+	// asked about, not asked for.
+	wantingToKnow termList
+	// inviting are the words of inviting the reader to the writer's own event ("we
+	// cordially invite", «vous convier», «приглашаем вас»), among otherKind.
+	inviting termList
 	// visaLetters name the letter of invitation a participant asks for a visa ("invitation
 	// letter", «письмо-приглашение», «رسالة دعوة»): the invitation they name is none.
 	visaLetters termList
@@ -321,6 +328,12 @@ func (v *vocabulary) newEvidence() {
 	v.prizeNotices = v.list("you have won", "you've won", "lottery", "claim your prize", "winning notification",
 		"vous avez gagné", "loterie", "réclamer votre gain", "usted ha ganado", "ha resultado ganador", "lotería", "usted ha sido premiado",
 		"вы выиграли", "лотере*", "ваш выигрыш", "中奖", "中獎", "彩票", "لقد ربحت", "ربحت جائزة", "فاز في السحب", "اليانصيب")
+	// Inviting the reader to the writer's own event: no contribution either.
+	v.inviting = v.list("cordially invite", "would like to invite", "we invite you", "invitation to our", "invitation to the",
+		"vous convier", "vous convions", "invitation à notre", "invitation au", "los invitamos", "les invitamos",
+		"invitación a nuestro", "invitación al", "приглашаем вас", "приглашение на", "приглашение к участию",
+		"敬邀", "诚邀", "誠邀", "邀請您", "ندعوكم", "يسرنا دعوتكم", "دعوة للمشاركة في")
+	v.otherKind = append(v.otherKind, v.inviting...)
 	v.strongNotice = v.list(
 		"out of the office", "i am out of office", "away from the office", "on leave until", "limited access to email",
 		"limited access to my email", "unsubscribe", "remove me from", "remove my address", "remove my email",
@@ -400,6 +413,11 @@ func (v *vocabulary) newEvidence() {
 		"نقترح", "أقترح", "نوصي", "ينبغي", "يجب أن", "اقتراح", "مقترح", "توصية", "توصيات",
 		"would be great", "would be useful", "would welcome", "serait utile", "serait souhaitable", "sería útil",
 		"sería deseable", "было бы полезно", "было бы хорошо", "可否考虑", "من المفيد")
+	v.wantingToKnow = v.list("would like to know", "like to know whether", "wish to know", "we wonder", "i wonder",
+		"nous aimerions savoir", "je voudrais savoir", "je souhaiterais savoir", "nous souhaiterions savoir",
+		"quisiéramos saber", "quisiera saber", "nos gustaría saber", "me gustaría saber", "хотели бы узнать",
+		"хотел бы узнать", "хотела бы узнать", "хотело бы узнать", "хотим узнать", "想了解", "想知道", "نود معرفة",
+		"نرغب في معرفة", "أود معرفة")
 	v.visaLetters = v.list("invitation letter", "invitation letters", "letter of invitation", "letters of invitation",
 		"visa letter", "visa support letter", "lettre d'invitation", "lettres d'invitation", "carta de invitación",
 		"cartas de invitación", "carta de invitacion", "письмо-приглашение", "письма-приглашения", "приглашение для визы",
@@ -1603,17 +1621,24 @@ func (v *vocabulary) sessionDetails(ft foldedText) (int, string) {
 }
 
 // ownHolding counts the words of holding in a message (subject fs, folded body) outside
-// the sentences that have the Forum hold something: "We believe the Forum should
-// organise a session on AI ethics" asks to hold nothing of the writer's own.
+// the sentences that have the Forum hold something or ask whether one may: "We believe
+// the Forum should organise a session on AI ethics", "Quisiéramos saber si es posible
+// presentar una propuesta de taller" ask to hold nothing of the writer's own.
 func (v *vocabulary) ownHolding(fs, all foldedText, body string) (int, string) {
 	n, t := v.holding.countIn(all)
-	if hosts, _ := v.forumAsHost.countIn(all); n == 0 || hosts == 0 {
+	hosts, _ := v.forumAsHost.countIn(all)
+	knowing, _ := v.wantingToKnow.countIn(all)
+	if n == 0 || hosts == 0 && knowing == 0 {
 		return n, t
 	}
 	var kept strings.Builder
 	kept.WriteString(fs.s)
 	for _, sentence := range strings.FieldsFunc(body, func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟;；", r) }) {
-		if hosts, _ := v.forumAsHost.countIn(v.newFoldedText(sentence)); hosts > 0 {
+		ft := v.newFoldedText(sentence)
+		if h, _ := v.forumAsHost.countIn(ft); h > 0 {
+			continue
+		}
+		if k, _ := v.wantingToKnow.countIn(ft); k > 0 {
 			continue
 		}
 		kept.WriteByte('\n')
