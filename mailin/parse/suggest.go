@@ -47,8 +47,12 @@ type vocabulary struct {
 	submission termList
 	// inquiry terms mark a question rather than a contribution.
 	inquiry termList
-	// workshop are the kind terms of a workshop request, also among kinds.
-	workshop termList
+	// workshop are the kind terms of a workshop request, also among kinds; formatKind
+	// those of a format proposal.
+	workshop, formatKind termList
+	// innovation words name the format kind only beside its words or the way the Forum
+	// is run ("innovations in the format"), not in a theme ("digital innovation").
+	innovation termList
 	// actionLineTerms point to the WSIS Action Lines C1…C11.
 	actionLineTerms [11]termList
 	// stakeholders are organisation words of each stakeholder type, looked for in the
@@ -106,8 +110,7 @@ func newVocabulary() *vocabulary {
 			"研讨会", "讲习班", "工作坊", "研討會", "ورشة", "ورش عمل",
 		)},
 		{store.KindFormat, v.list(
-			"format", "innovation*", "innovación", "innovaciones", "formato*", "формат*", "инноваци*",
-			"形式", "创新", "創新", "شكل المنتدى", "ابتكار",
+			"format", "formato*", "формат*", "形式", "شكل المنتدى",
 		)},
 		{store.KindThematic, v.list(
 			"thematic", "theme", "thème*", "thématique*", "temático*", "temática*", "tema", "temas",
@@ -116,9 +119,15 @@ func newVocabulary() *vocabulary {
 		)},
 	}
 
+	// "Innovations in the format of the Forum": innovation names the kind only beside the
+	// format or the way the Forum is run; "digital innovation for SMEs" is a theme.
+	v.innovation = v.list("innovation*", "innovación", "innovaciones", "инноваци*", "创新", "創新", "ابتكار")
 	for _, k := range v.kinds {
 		if k.kind == store.KindWorkshopRequest {
 			v.workshop = k.terms
+		}
+		if k.kind == store.KindFormat {
+			v.formatKind = k.terms
 		}
 	}
 
@@ -590,6 +599,13 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		n, t := scored(k.terms)
 		add(k.kind, n, "mentions "+quoteReason(t))
 	}
+	if n, t := scored(v.innovation); n > 0 {
+		f, _ := v.formatKind.countIn(all)
+		w, _ := v.formatWords.countIn(all)
+		if f > 0 || w > 0 {
+			add(store.KindFormat, n, "with "+quoteReason(t))
+		}
+	}
 	// "Our contribution on the thematic aspects of the Forum": the text says which part
 	// of the consultation it answers, more than a session it would have the Forum hold.
 	if n, t := v.thematicAspects.countIn(all); n > 0 {
@@ -680,6 +696,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	weakInSubject, _ := v.inquiry.countIn(fs)
 	themes, _ := v.themes.countIn(all)
 	invites, _ := v.inviting.countIn(all)
+	suggests, _ := v.suggesting.countIn(all)
 	if n, _ := v.answering.countIn(all); n > 0 {
 		invites = 0
 	}
@@ -702,7 +719,9 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		return store.KindThematic, []string{"kind thematic: official submission without a kind named: " + why}
 	case weak != "" && (asks || weakInSubject > 0):
 		return store.KindInquiry, []string{"kind inquiry: asks a question (" + quoteReason(weak) + ")"}
-	case (topics > 0 || themes > 0) && bodyRunes >= 200:
+	case (topics > 0 || themes > 0) && (bodyRunes >= 200 || suggests > 0):
+		// "Proponemos que el Foro trate la innovación digital en las pymes (C6, C7)": a
+		// short text that proposes on the action lines is a theme too.
 		return store.KindThematic, []string{fmt.Sprintf("kind thematic: speaks of %d WSIS action line(s) without naming a kind", topics)}
 	}
 	return store.KindOther, []string{kindNoneNamed}

@@ -509,3 +509,35 @@ func TestSessionsAskedAbout(t *testing.T) {
 			store.KindWorkshopRequest, "", ""},
 	})
 }
+
+// TestInnovationAsATheme pins that innovation is a theme ("digital innovation for SMEs",
+// «инновации для малого бизнеса») unless the message speaks of the format or the way the
+// Forum is run, and that a short proposal on named action lines is thematic.
+func TestInnovationAsATheme(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "a@example-co.com"}, Subject: "Our input",
+			Text: "Dear Secretariat,\n\nWe propose that the Forum address digital innovation for SMEs: innovation hubs, finance for start-ups and open innovation (C6, C7).\n\nAnn"},
+			store.KindThematic, "", ""},
+		{"fr", &Parsed{From: Address{Email: "a@example-co.fr"}, Subject: "Innovation numérique",
+			Text: "Madame, Monsieur,\n\nNous proposons que le Forum traite de l'innovation numérique dans les PME : pôles d'innovation, innovation ouverte (C6, C7).\n\nAnne"},
+			store.KindThematic, "", ""},
+		{"es", &Parsed{From: Address{Email: "a@example-co.com.co"}, Subject: "Innovación digital",
+			Text: "Estimados:\n\nProponemos que el Foro trate la innovación digital en las pymes: centros de innovación e innovación abierta (C6, C7).\n\nAna"},
+			store.KindThematic, "", ""},
+		{"ru", &Parsed{From: Address{Email: "a@example-co.ru"}, Subject: "Инновации",
+			Text: "Уважаемые коллеги!\n\nПредлагаем обсудить на Форуме цифровые инновации для малого бизнеса: инновационные центры, финансирование стартапов (C6, C7).\n\nАнна"},
+			store.KindThematic, "", ""},
+		{"zh", &Parsed{From: Address{Email: "a@example-co.cn"}, Subject: "关于创新议题的建议",
+			Text: "秘书处：\n\n建议论坛关注中小企业数字创新：创新中心、初创企业融资、产学研开放创新（C6、C7）。\n\n安"},
+			store.KindThematic, "", ""},
+		{"ar", &Parsed{From: Address{Email: "a@example-co.com"}, Subject: "الابتكار الرقمي",
+			Text: "السادة الأمانة،\n\nنقترح أن يتناول المنتدى الابتكار الرقمي في الشركات الصغيرة: مراكز الابتكار وتمويل الشركات الناشئة (C6، C7).\n\nآنا"},
+			store.KindThematic, "", ""},
+		{"innovations in the format", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Innovations",
+			Text: "Dear Secretariat,\n\nSome innovations for the format of the Forum: fishbowl sessions, a daily summary and speed networking.\n\nAnn"},
+			store.KindFormat, "", ""},
+		{"innovación en la organización del foro", &Parsed{From: Address{Email: "a@example-ong.org"}, Subject: "Innovaciones",
+			Text: "Estimados:\n\nAlgunas innovaciones para la organización del foro: sesiones más cortas y participación remota.\n\nAna"},
+			store.KindFormat, "", ""},
+	})
+}
