@@ -682,6 +682,14 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 			reason += ", " + quoteReason(t)
 		}
 		add(store.KindPhotoContest, 4+n, reason)
+	} else if hasImage(p) && bodyRunes < 400 {
+		// "Adjunto mi fotografía y el formulario firmado": a photograph with its entry
+		// form, named as a photograph or sent to a contest.
+		n, t := scored(v.photo)
+		c, ct := scored(v.contest)
+		if n > 0 && c > 0 {
+			add(store.KindPhotoContest, 4+n+c, "a short text, a photograph and its form, "+quoteReason(t)+", "+quoteReason(ct))
+		}
 	}
 	best, bestScore := store.KindOther, 0
 	for _, k := range []store.ContributionKind{store.KindHLTFNomination, store.KindPhotoContest, store.KindWorkshopRequest,

@@ -541,3 +541,60 @@ func TestInnovationAsATheme(t *testing.T) {
 			store.KindFormat, "", ""},
 	})
 }
+
+// TestPhotoWithItsForm pins that a photograph sent with its entry form, named as a
+// photograph and sent to a contest, is a photo contest entry in six languages, while a
+// short note with a chart and a report asks for no contest.
+func TestPhotoWithItsForm(t *testing.T) {
+	withForm := []Attachment{{Filename: "entry.jpg", ContentType: "image/jpeg", Size: 1000},
+		{Filename: "form.pdf", ContentType: "application/pdf", Size: 1000}}
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "a@gmail.com"}, Subject: "Contest entry",
+			Text: "Hello, please find my photo and the signed form for the contest.\n\nAnn", Attachments: withForm},
+			store.KindPhotoContest, "", ""},
+		{"fr", &Parsed{From: Address{Email: "a@gmail.com"}, Subject: "Concours",
+			Text: "Bonjour, ci-joint ma photo et le formulaire signé.\n\nAnne", Attachments: withForm},
+			store.KindPhotoContest, "", ""},
+		{"es", &Parsed{From: Address{Email: "a@gmail.com"}, Subject: "Concurso",
+			Text: "Hola, adjunto mi fotografía y el formulario firmado.\n\nAna", Attachments: withForm},
+			store.KindPhotoContest, "", ""},
+		{"ru", &Parsed{From: Address{Email: "a@mail.ru"}, Subject: "Участие в конкурсе",
+			Text: "Здравствуйте! Высылаю снимок и заполненную анкету.\n\nАнна", Attachments: withForm},
+			store.KindPhotoContest, "", ""},
+		{"zh", &Parsed{From: Address{Email: "a@163.com"}, Subject: "参赛",
+			Text: "您好：\n\n附上参赛照片和报名表。\n\n安", Attachments: withForm},
+			store.KindPhotoContest, "", ""},
+		{"ar", &Parsed{From: Address{Email: "a@gmail.com"}, Subject: "المسابقة",
+			Text: "مرحبا، مرفق صورتي واستمارة المشاركة في المسابقة.\n\nآنا", Attachments: withForm},
+			store.KindPhotoContest, "", ""},
+	})
+	s := Suggest(&Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Our report",
+		Text: "Hello, attached are our report and a chart of connectivity by district.\n\nAnn", Attachments: withForm})
+	if s.Kind == store.KindPhotoContest {
+		t.Errorf("a report with a chart: Kind = %q (reasons %q)", s.Kind, s.Reasons)
+	}
+}
+
+// TestFacilitatorsPutForward pins that someone put forward "to facilitate one of the
+// high-level policy sessions" is a nomination, and that policies "to facilitate the
+// deployment of broadband" nominate no one.
+func TestFacilitatorsPutForward(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "a@example-univ.edu"}, Subject: "High-level track",
+			Text:        "Dear Ms Sah,\n\nWe would like to put forward Prof. Ann Lee to facilitate one of the high-level policy sessions. Her biography is attached.\n\nDean",
+			Attachments: []Attachment{{Filename: "bio.pdf", ContentType: "application/pdf", Size: 1000}}},
+			store.KindHLTFNomination, "", ""},
+		{"fr", &Parsed{From: Address{Email: "a@example-univ.fr"}, Subject: "Volet de haut niveau",
+			Text: "Madame,\n\nNous proposons Mme Diallo pour faciliter une session du volet de haut niveau. Son CV suivra.\n\nAnne"},
+			store.KindHLTFNomination, "", ""},
+		{"es", &Parsed{From: Address{Email: "a@example-univ.edu.pe"}, Subject: "Alto nivel",
+			Text: "Estimada Sra. Sah:\n\nProponemos a la Dra. Pérez para conducir una sesión de alto nivel. Adjuntamos su hoja de vida.\n\nAna"},
+			store.KindHLTFNomination, "", ""},
+		{"ru", &Parsed{From: Address{Email: "a@example-univ.ru"}, Subject: "Сегмент высокого уровня",
+			Text: "Уважаемая госпожа Сах!\n\nПредлагаем профессора Иванова вести одну из сессий сегмента высокого уровня. Резюме прилагается.\n\nАнна"},
+			store.KindHLTFNomination, "", ""},
+		{"policies to facilitate the deployment", &Parsed{From: Address{Email: "a@example.gov.xx"}, Subject: "Our input",
+			Text: "Dear Secretariat,\n\nThe Forum should discuss policies to facilitate the deployment of broadband in rural areas and to facilitate a fair spectrum allocation (C2, C6).\n\nMinistry of ICT"},
+			store.KindThematic, "", ""},
+	})
+}

@@ -132,6 +132,9 @@ type evidence struct {
 	// inviting are the words of inviting the reader to the writer's own event ("we
 	// cordially invite", «vous convier», «приглашаем вас»), among otherKind.
 	inviting termList
+	// contest words name a contest, or entering one ("concurso", «конкурс», «参赛»): with
+	// a photograph and a word of one, a photo contest entry.
+	contest termList
 	// visaLetters name the letter of invitation a participant asks for a visa ("invitation
 	// letter", «письмо-приглашение», «رسالة دعوة»): the invitation they name is none.
 	visaLetters termList
@@ -269,6 +272,9 @@ func (v *vocabulary) newEvidence() {
 	)
 	v.moderating = v.list(
 		"to moderate", "moderate the", "moderator", "to chair", "facilitator",
+		"to facilitate one", "facilitate a high-level", "facilitate a session", "faciliter une session", "faciliter une séance",
+		"para facilitar una sesión", "conducir una sesión", "вести сессию", "вести одну из", "модерировать", "主持一场",
+		"主持一場", "لتيسير جلسة", "لتيسير إحدى",
 		"animer la session", "pour animer", "faciliter la session", "pour faciliter", "modérer", "facilitateur", "facilitatrice",
 		"para moderar", "moderar la", "moderadora", "moderador", "facilitadora", "facilitador",
 		"модерации", "модератор*", "ведущего", "фасилитатор*",
@@ -418,6 +424,8 @@ func (v *vocabulary) newEvidence() {
 		"quisiéramos saber", "quisiera saber", "nos gustaría saber", "me gustaría saber", "хотели бы узнать",
 		"хотел бы узнать", "хотела бы узнать", "хотело бы узнать", "хотим узнать", "想了解", "想知道", "نود معرفة",
 		"نرغب في معرفة", "أود معرفة")
+	v.contest = v.list("contest", "competition", "entry", "concours", "participation au concours", "concurso", "конкурс*",
+		"比赛", "大赛", "参赛", "參賽", "比賽", "مسابقة", "المسابقة")
 	v.visaLetters = v.list("invitation letter", "invitation letters", "letter of invitation", "letters of invitation",
 		"visa letter", "visa support letter", "lettre d'invitation", "lettres d'invitation", "carta de invitación",
 		"cartas de invitación", "carta de invitacion", "письмо-приглашение", "письма-приглашения", "приглашение для визы",
@@ -779,6 +787,16 @@ func onlyImages(p *Parsed) bool {
 		n++
 	}
 	return n > 0
+}
+
+// hasImage reports whether a message carries an image among its attachments.
+func hasImage(p *Parsed) bool {
+	for _, a := range p.Attachments {
+		if !a.Inline && (strings.HasPrefix(a.ContentType, "image/") || hasImageExtension(a.Filename)) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasImageExtension(name string) bool {
