@@ -40,7 +40,8 @@ func TestTroubleSubjectsAsk(t *testing.T) {
 }
 
 // TestEnquiringNotes pins that a formal note that "wishes to enquire" over a list of
-// points opening with "whether" or "how" is an inquiry, in six languages.
+// points opening with "whether" or "how" is an inquiry, in six languages, and so is a
+// request to be told («прошу сообщить», «أرجو إفادتي», "merci de m'indiquer").
 func TestEnquiringNotes(t *testing.T) {
 	runSuggestCases(t, []suggestCase{
 		{"en", &Parsed{From: Address{Email: "c.b@example-mission.ch"}, Subject: "Registration of delegation",
@@ -60,6 +61,15 @@ func TestEnquiringNotes(t *testing.T) {
 			store.KindInquiry, "", ""},
 		{"ar", &Parsed{From: Address{Email: "k@example-mission.ch"}, Subject: "تسجيل الوفد",
 			Text: "تود البعثة الدائمة الاستفسار عما يلي:\n\n- هل يجب على أعضاء الوفد التسجيل فرديا؛\n- كيف يمكن الحصول على رسائل الدعوة للتأشيرة.\n\nالسكرتير الأول"},
+			store.KindInquiry, "", ""},
+		{"ru: прошу сообщить", &Parsed{From: Address{Email: "a.p@example-univ.ru"}, Subject: "Регистрация",
+			Text: "Добрый день!\n\nПрошу сообщить, нужно ли регистрироваться на каждое мероприятие отдельно.\n\nАнна"},
+			store.KindInquiry, "", ""},
+		{"ar: أرجو إفادتي", &Parsed{From: Address{Email: "k@example-univ.edu.eg"}, Subject: "التسجيل",
+			Text: "تحية طيبة،\n\nأرجو إفادتي عن إمكانية التسجيل الفردي في المنتدى.\n\nكريم"},
+			store.KindInquiry, "", ""},
+		{"fr: merci de m'indiquer", &Parsed{From: Address{Email: "m@example-univ.fr"}, Subject: "Inscription",
+			Text: "Bonjour,\n\nMerci de m'indiquer la marche à suivre pour l'inscription individuelle.\n\nMarie"},
 			store.KindInquiry, "", ""},
 		{"a workshop request that lists its points asks nothing", &Parsed{From: Address{Email: "o@example-ngo.org"},
 			Subject: "Workshop request - community networks",

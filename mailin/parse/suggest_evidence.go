@@ -195,6 +195,8 @@ func (v *vocabulary) newEvidence() {
 		"me indicaran cómo", "nos indicaran cómo", "me indiquen cómo", "nos indiquen cómo", "indicarme cómo",
 		"сообщите, пожалуйста, как", "сообщите, как", "сообщите, можно ли", "请告知如何", "請告知如何", "烦请告知",
 		"بكيفية الحصول", "إعلامي بكيفية", "إعلامنا بكيفية",
+		"прошу сообщить", "прошу подсказать", "просим подсказать", "прошу разъяснить", "merci de m'indiquer",
+		"je vous prie de m'indiquer", "je vous saurais gré de m'indiquer", "أرجو إفادتي", "يرجى إفادتي", "أرجو إعلامي",
 		// asking for advice on a list of points
 		"kindly advise", "please advise", "kindly clarify", "please clarify", "we wish to know",
 		"merci de nous indiquer", "veuillez nous indiquer", "merci de préciser", "veuillez préciser",
