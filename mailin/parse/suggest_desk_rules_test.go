@@ -455,6 +455,9 @@ func TestLongerQuestionsProposingNothing(t *testing.T) {
 			Text: "تحية طيبة،\n\n" + intro("تعمل جمعيتنا منذ سنوات مع المدارس والمكتبات الريفية في مجال الاتصال والمهارات الرقمية، ونتابع المنتدى باهتمام.") +
 				"\n\nهل سيتضمن شكل المنتدى هذا العام المشاركة عن بعد في ورش العمل؟\n\nشكرا\nآنا"},
 			store.KindInquiry, "", ""},
+		{"en: a workshop proposal in preparation", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Workshop deadline",
+			Text: "Hello,\n\n" + en + "\n\nWe are finalising a workshop proposal on open data. Is the deadline 10 February, and can we change speakers afterwards?\n\nThanks,\nAnn"},
+			store.KindInquiry, "", ""},
 		{"a format proposal with a question of its own", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Format of the Forum",
 			Text: "Hello,\n\n" + en + "\n\nWe suggest shorter sessions, more interactive formats and a daily summary. Why not stream every session?\n\nThanks,\nAnn"},
 			store.KindFormat, "", ""},

@@ -123,7 +123,8 @@ type evidence struct {
 	speakers termList
 	// suggesting are the words of proposing something to the Forum ("we suggest",
 	// «nous proposons», «предлагаем», «建议», «نقترح»): a message that has them outside its
-	// questions makes a proposal, not only an inquiry.
+	// questions makes a proposal, not only an inquiry. The noun of one's own proposal
+	// ("we are finalising a workshop proposal") is not among them.
 	suggesting termList
 	// wantingToKnow are the words of an indirect question ("we would like to know whether",
 	// «quisiéramos saber si», «хотели бы узнать»): a session named in the sentence is
@@ -413,12 +414,12 @@ func (v *vocabulary) newEvidence() {
 		"orateurs", "panélistes", "ponentes", "panelistas", "expositores", "conferencistas", "докладчик*", "спикер*",
 		"выступающи*", "发言人", "發言人", "讲者", "講者", "嘉宾", "嘉賓", "المتحدثون", "المتحدثين", "متحدثين")
 	v.suggesting = v.list("we suggest", "we propose", "we recommend", "i suggest", "i propose", "i recommend", "should",
-		"could consider", "would like to propose", "we would like to see", "proposal", "suggestion*", "recommendation*",
+		"could consider", "would like to propose", "we would like to see", "suggestion*", "recommendation*",
 		"nous suggérons", "nous proposons", "nous recommandons", "je suggère", "je propose", "devrait", "devraient",
-		"proposition*", "recommandation*", "sugerimos", "proponemos", "recomendamos", "sugiero", "propongo", "debería",
-		"deberían", "propuesta*", "sugerencia*", "recomendaci*", "предлагаем", "предлагаю", "рекомендуем", "следует",
-		"предложени*", "рекомендаци*", "建议", "建議", "提议", "提議", "推荐", "应当", "应该", "應該",
-		"نقترح", "أقترح", "نوصي", "ينبغي", "يجب أن", "اقتراح", "مقترح", "توصية", "توصيات",
+		"recommandation*", "sugerimos", "proponemos", "recomendamos", "sugiero", "propongo", "debería",
+		"deberían", "sugerencia*", "recomendaci*", "предлагаем", "предлагаю", "рекомендуем", "следует",
+		"рекомендаци*", "建议", "建議", "提议", "提議", "推荐", "应当", "应该", "應該",
+		"نقترح", "أقترح", "نوصي", "ينبغي", "يجب أن", "توصية", "توصيات",
 		"would be great", "would be useful", "would welcome", "serait utile", "serait souhaitable", "sería útil",
 		"sería deseable", "было бы полезно", "было бы хорошо", "可否考虑", "من المفيد")
 	v.wantingToKnow = v.list("would like to know", "like to know whether", "wish to know", "we wonder", "i wonder",
