@@ -140,8 +140,9 @@ func TestThematicAspectsOutweighASession(t *testing.T) {
 }
 
 // TestTraditionalChineseSessions pins that a session asked for in traditional characters
-// (平行會議, 分論壇) with a verb of holding is a workshop request, and that a suggestion
-// to hold fewer parallel sessions is none.
+// (平行會議, 分論壇) or organised (组织一场) with a verb of holding is a workshop request,
+// and that a suggestion to hold fewer parallel sessions, or to work with international
+// organisations (国际组织), is none.
 func TestTraditionalChineseSessions(t *testing.T) {
 	runSuggestCases(t, []suggestCase{
 		{"a parallel session", &Parsed{From: Address{Email: "w@example-tech.com.hk"}, Subject: "申請舉辦平行會議",
@@ -150,6 +151,12 @@ func TestTraditionalChineseSessions(t *testing.T) {
 		{"a sub-forum", &Parsed{From: Address{Email: "c@example-univ.edu.tw"}, Subject: "分論壇申請",
 			Text: "秘書處您好：\n\n本校擬於論壇期間舉辦一場分論壇，討論數位包容。講者四位，時長九十分鐘。\n\n陳"},
 			store.KindWorkshopRequest, "", ""},
+		{"simplified: to organise a roundtable", &Parsed{From: Address{Email: "w@example-univ.edu.cn"}, Subject: "圆桌讨论申请",
+			Text: "秘书处：\n\n我校希望在论坛期间组织一场圆桌讨论，时长60分钟，发言人四位。\n\n王"},
+			store.KindWorkshopRequest, "", ""},
+		{"an international organisation is no organising", &Parsed{From: Address{Email: "w@example-univ.edu.cn"}, Subject: "意见",
+			Text: "秘书处：\n\n建议论坛加强与国际组织的合作，讨论数字包容和网络安全（C5、C11）。\n\n王"},
+			store.KindThematic, "", ""},
 		{"fewer parallel sessions is a word on the format", &Parsed{From: Address{Email: "h@example-univ.edu.hk"},
 			Subject: "關於論壇形式的建議",
 			Text:    "秘書處：\n\n就論壇形式提出建議：減少同時進行的平行會議，並在會前上載所有資料。\n\n黃"},
