@@ -47,8 +47,12 @@ type vocabulary struct {
 	submission termList
 	// inquiry terms mark a question rather than a contribution.
 	inquiry termList
-	// workshop are the kind terms of a workshop request, also among kinds.
-	workshop termList
+	// workshop are the kind terms of a workshop request, also among kinds; formatKind
+	// those of a format proposal.
+	workshop, formatKind termList
+	// innovation words name the format kind only beside its words or the way the Forum
+	// is run ("innovations in the format"), not in a theme ("digital innovation").
+	innovation termList
 	// actionLineTerms point to the WSIS Action Lines C1…C11.
 	actionLineTerms [11]termList
 	// stakeholders are organisation words of each stakeholder type, looked for in the
@@ -101,13 +105,12 @@ func newVocabulary() *vocabulary {
 			"مسابقة الصور", "مسابقة التصوير", "مسابقة للصور", "مسابقة الصورة",
 		)},
 		{store.KindWorkshopRequest, v.list(
-			"workshop", "atelier", "taller", "talleres", "семинар*", "воркшоп*",
+			"workshop", "atelier", "taller", "семинар*", "воркшоп*",
 			"seminar", "séminaire", "seminario", "webinar", "webinaire", "вебинар*", "masterclass", "master class",
 			"研讨会", "讲习班", "工作坊", "研討會", "ورشة", "ورش عمل",
 		)},
 		{store.KindFormat, v.list(
-			"format", "innovation*", "innovación", "innovaciones", "formato*", "формат*", "инноваци*",
-			"形式", "创新", "創新", "شكل المنتدى", "ابتكار",
+			"format", "formato*", "формат*", "形式", "شكل المنتدى",
 		)},
 		{store.KindThematic, v.list(
 			"thematic", "theme", "thème*", "thématique*", "temático*", "temática*", "tema", "temas",
@@ -116,9 +119,15 @@ func newVocabulary() *vocabulary {
 		)},
 	}
 
+	// "Innovations in the format of the Forum": innovation names the kind only beside the
+	// format or the way the Forum is run; "digital innovation for SMEs" is a theme.
+	v.innovation = v.list("innovation*", "innovación", "innovaciones", "инноваци*", "创新", "創新", "ابتكار")
 	for _, k := range v.kinds {
 		if k.kind == store.KindWorkshopRequest {
 			v.workshop = k.terms
+		}
+		if k.kind == store.KindFormat {
+			v.formatKind = k.terms
 		}
 	}
 
@@ -465,7 +474,8 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 			return store.KindOther, []string{"kind other: no contribution: a request for accreditation, subject says " + quoteReason(t)}
 		}
 	}
-	hn, ht := v.holding.countIn(all)
+	hn, ht := v.ownHolding(fs, all, body)
+	details, detailsWhy := v.sessionDetails(fb)
 	asks, what := v.asksQuestion(subject, body, all)
 	if !asks && subjectAsks {
 		asks, what = true, "the subject asks"
@@ -481,8 +491,11 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	}
 	// "Re: 关于正式意见提交截止日期": a subject on the deadline of submissions asks about them.
 	deadline, _ := v.deadlines.countIn(fs)
+	// "Problème formulaire de soumission": a subject that reports trouble with a
+	// submission asks for help with it, it is none.
+	trouble, _ := v.trouble.countIn(fs)
 	if questions, rest := v.questions(body); questions >= 2 && asking > 0 &&
-		attachments == 0 && bodyRunes < 1200 && (submitted == 0 || deadline > 0) && offers == 0 {
+		attachments == 0 && bodyRunes < 1200 && (submitted == 0 || deadline > 0 || trouble > 0) && offers == 0 {
 		if n, _ := v.holding.countIn(fs); n == 0 {
 			if n, _ := v.strongNotice.countIn(v.newFoldedText(rest)); n == 0 {
 				return store.KindInquiry, []string{fmt.Sprintf("kind inquiry: asks %d questions (%s)", questions, askReason)}
@@ -506,6 +519,22 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		if hits == 0 {
 			return store.KindOther, []string{"kind other: no contribution: " + quoteReason(strongTerm)}
 		}
+	}
+
+	// A mailing's opt-out footer ("Si no desean seguir recibiendo estos correos,
+	// respondan con «baja»") makes a newsletter of a message, whatever workshop or
+	// webinar it announces; not of one whose subject says it is a submission.
+	if n, t := v.optOut.countIn(all); n > 0 && submitted == 0 {
+		return store.KindOther, []string{"kind other: no contribution: a mailing's footer, " + quoteReason(t)}
+	}
+
+	// "Thank you for the workshop", «Спасибо за семинар»: a subject that opens with
+	// thanks names what the reader gave, not a contribution, when nothing is attached,
+	// submitted, asked or asked to be held ("Thanks for the call - a 90-minute session
+	// with four speakers").
+	if t := v.thanks.openingOf(foldText(stripReplyPrefixes(p.Subject))); t != "" && submitted == 0 &&
+		attachments == 0 && short && !asks && hn == 0 && details == 0 {
+		return store.KindOther, []string{"kind other: no contribution: a message of thanks, subject says " + quoteReason(t)}
 	}
 
 	// A short reply that thanks and names nothing of its own ("¡Muchísimas gracias por la
@@ -532,8 +561,22 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if wn, _ := v.workshop.countIn(all); sn == 0 && !subjectAsks {
 		sn = wn
 	}
-	if asks && attachments == 0 && short && submitted == 0 && offers == 0 && (hn == 0 || sn == 0) {
+	if asks && attachments == 0 && short && (submitted == 0 || trouble > 0) && offers == 0 && (hn == 0 || sn == 0) {
 		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
+	}
+
+	// A longer message that asks and proposes nothing ("Our organisation works with rural
+	// schools… We are preparing a workshop request: is the deadline 10 February?"): its
+	// questions are what it is for, whatever topic its introduction names.
+	if asks && attachments == 0 && !short && bodyRunes < 1600 && submitted == 0 && offers == 0 && (hn == 0 || sn == 0) {
+		if q, rest := v.questions(body); q > 0 && !hasListItem(rest) {
+			ft := v.newFoldedText(statements(body))
+			if n, _ := v.suggesting.countIn(ft); n == 0 {
+				if m, _ := v.strongNotice.countIn(ft); m == 0 {
+					return store.KindInquiry, []string{fmt.Sprintf("kind inquiry: asks %d question(s) and proposes nothing", q)}
+				}
+			}
+		}
 	}
 
 	score := map[store.ContributionKind]int{}
@@ -556,6 +599,18 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		n, t := scored(k.terms)
 		add(k.kind, n, "mentions "+quoteReason(t))
 	}
+	if n, t := scored(v.innovation); n > 0 {
+		f, _ := v.formatKind.countIn(all)
+		w, _ := v.formatWords.countIn(all)
+		if f > 0 || w > 0 {
+			add(store.KindFormat, n, "with "+quoteReason(t))
+		}
+	}
+	// "Our contribution on the thematic aspects of the Forum": the text says which part
+	// of the consultation it answers, more than a session it would have the Forum hold.
+	if n, t := v.thematicAspects.countIn(all); n > 0 {
+		add(store.KindThematic, 2, "answers the consultation's "+quoteReason(t))
+	}
 	moderating := func() (int, string) {
 		// "بشروط ميسّرة" (on easy terms) eases a price, it proposes no one to facilitate.
 		sc, st := v.moderating.countIn(v.withoutEasyTerms(fs))
@@ -568,9 +623,19 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if n, t := moderating(); n > 0 {
 		add(store.KindHLTFNomination, n, "proposes someone to "+quoteReason(t))
 	}
-	if hn > 0 {
+	named, _ := v.workshop.countIn(all)
+	inSubject, _ := v.sessions.countIn(fs)
+	if hn > 0 && (submitted == 0 || details > 0 || named > 0 || inSubject > 0) {
+		// "Our contribution: … we would like to propose a dialogue between regulators and
+		// community networks": under a submission's subject that names no session
+		// («Предложение секции» does), a session asked for with no length or speakers of
+		// its own is a theme.
 		if n, t := scored(v.sessions); n > 0 {
 			add(store.KindWorkshopRequest, n+hn, "asks to hold ("+quoteReason(ht)+") "+quoteReason(t))
+		} else if details >= 2 {
+			// "We would like to present our project in a 60-minute slot with three
+			// speakers": a session of one's own by its length and speakers.
+			add(store.KindWorkshopRequest, hn+details, "asks to hold ("+quoteReason(ht)+") "+detailsWhy)
 		}
 	}
 	if n, t := scored(v.formatWords); n > 0 {
@@ -586,9 +651,20 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		// "In response to your invitation": the invitation is ours, the message answers it.
 		notice = max(notice-n, 0)
 	}
-	if t := v.otherKind.openingOf(subject); t != "" {
+	visa, _ := scored(v.visaLetters)
+	if visa > 0 {
+		// "Invitation letter for a visa", «письмо-приглашение»: a letter the writer asks
+		// for, not an invitation made to the reader.
+		notice = max(notice-visa, 0)
+	}
+	if t := v.otherKind.openingOf(subject); t != "" && visa == 0 {
 		// A subject that opens with what the message is ("Invitation au congrès…",
 		// "Newsletter n° 12", "新闻稿：…") says so more than the names it carries.
+		notice += 3
+		noticeTerm = t
+	}
+	if t := v.newsSubjects.openingOf(foldText(stripReplyPrefixes(p.Subject))); t != "" {
+		// "Novedades de Nubeverde - diciembre": an issue of a mailing.
 		notice += 3
 		noticeTerm = t
 	}
@@ -606,6 +682,14 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 			reason += ", " + quoteReason(t)
 		}
 		add(store.KindPhotoContest, 4+n, reason)
+	} else if hasImage(p) && bodyRunes < 400 {
+		// "Adjunto mi fotografía y el formulario firmado": a photograph with its entry
+		// form, named as a photograph or sent to a contest.
+		n, t := scored(v.photo)
+		c, ct := scored(v.contest)
+		if n > 0 && c > 0 {
+			add(store.KindPhotoContest, 4+n+c, "a short text, a photograph and its form, "+quoteReason(t)+", "+quoteReason(ct))
+		}
 	}
 	best, bestScore := store.KindOther, 0
 	for _, k := range []store.ContributionKind{store.KindHLTFNomination, store.KindPhotoContest, store.KindWorkshopRequest,
@@ -619,10 +703,17 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	_, weak := v.inquiry.countIn(all)
 	weakInSubject, _ := v.inquiry.countIn(fs)
 	themes, _ := v.themes.countIn(all)
+	invites, _ := v.inviting.countIn(all)
+	suggests, _ := v.suggesting.countIn(all)
+	if n, _ := v.answering.countIn(all); n > 0 {
+		invites = 0
+	}
 	switch {
-	case bestScore > 0 && bestScore >= notice && (submitted == 0 || bestScore >= 2 || best == store.KindThematic):
+	case bestScore > 0 && (bestScore > notice || bestScore == notice && (notice > 1 || best != store.KindWorkshopRequest || invites == 0)) && (submitted == 0 || bestScore >= 2 || best == store.KindThematic):
 		// A submission's subject outweighs one word in passing ("… Technology and
-		// Innovation" in a signature).
+		// Innovation" in a signature). A workshop named once in a message that invites
+		// ("our congress, with workshops and roundtables") is the programme of the
+		// writer's own event.
 		return best, []string{fmt.Sprintf("kind %s: %s (score %d)", best, strings.Join(why[best], ", "), bestScore)}
 	case submitted > 0 && submitted >= notice:
 		return store.KindThematic, []string{"kind thematic: official submission without a kind named: subject says " + quoteReason(st)}
@@ -636,7 +727,9 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		return store.KindThematic, []string{"kind thematic: official submission without a kind named: " + why}
 	case weak != "" && (asks || weakInSubject > 0):
 		return store.KindInquiry, []string{"kind inquiry: asks a question (" + quoteReason(weak) + ")"}
-	case (topics > 0 || themes > 0) && bodyRunes >= 200:
+	case (topics > 0 || themes > 0) && (bodyRunes >= 200 || suggests > 0):
+		// "Proponemos que el Foro trate la innovación digital en las pymes (C6, C7)": a
+		// short text that proposes on the action lines is a theme too.
 		return store.KindThematic, []string{fmt.Sprintf("kind thematic: speaks of %d WSIS action line(s) without naming a kind", topics)}
 	}
 	return store.KindOther, []string{kindNoneNamed}

@@ -109,6 +109,48 @@ type evidence struct {
 	// deadlines name a deadline: a subject that speaks of the deadline of submissions
 	// asks about them, it is none.
 	deadlines termList
+	// forumAsHost are the words of a sentence that has the Forum hold something ("the
+	// Forum should organise a session on…", «建议论坛举办…», «أن ينظم المنتدى»): a
+	// suggestion for the programme, not a request to hold a session of one's own.
+	forumAsHost termList
+	// newsSubjects open the subject of a mailing's issue ("Our news - January",
+	// «Novedades de diciembre», «Новости компании»): a newsletter, whatever webinar it
+	// announces.
+	newsSubjects termList
+	// speakers are the words of the people who speak in a session ("speakers",
+	// «intervenants», «докладчики», «发言人»): with a length, the details of a session of
+	// one's own.
+	speakers termList
+	// suggesting are the words of proposing something to the Forum ("we suggest",
+	// «nous proposons», «предлагаем», «建议», «نقترح»): a message that has them outside its
+	// questions makes a proposal, not only an inquiry. The noun of one's own proposal
+	// ("we are finalising a workshop proposal") is not among them.
+	suggesting termList
+	// wantingToKnow are the words of an indirect question ("we would like to know whether",
+	// «quisiéramos saber si», «хотели бы узнать»): a session named in the sentence is
+	// asked about, not asked for.
+	wantingToKnow termList
+	// inviting are the words of inviting the reader to the writer's own event ("we
+	// cordially invite", «vous convier», «приглашаем вас»), among otherKind.
+	inviting termList
+	// contest words name a contest, or entering one ("concurso", «конкурс», «参赛»): with
+	// a photograph and a word of one, a photo contest entry.
+	contest termList
+	// visaLetters name the letter of invitation a participant asks for a visa ("invitation
+	// letter", «письмо-приглашение», «رسالة دعوة»): the invitation they name is none.
+	visaLetters termList
+	// trouble are the words of a subject that reports a problem ("Problème formulaire de
+	// soumission", «Ошибка при подаче заявки»): a short message under one that asks is an
+	// inquiry, whatever submission its subject names.
+	trouble termList
+	// optOut are the words of a mailing's footer for readers who would rather receive no
+	// more ("si no desean seguir recibiendo estos correos", "unsubscribe"): a mailing is
+	// no contribution, whatever workshop or webinar it announces.
+	optOut termList
+	// thematicAspects name the part of the consultation on the Forum's themes ("the
+	// thematic aspects of the Forum", «الجوانب الموضوعية»): a text that says it answers
+	// it is a thematic submission, though it proposes the Forum dedicate a session.
+	thematicAspects termList
 	// forwarding are the words of a message that passes on the one below it ("je vous
 	// transmets ci-dessous", «пересылаю»): the forwarded message is what it says.
 	forwarding termList
@@ -142,6 +184,20 @@ func (v *vocabulary) newEvidence() {
 		"quisiéramos saber", "nos gustaría saber", "me gustaría saber", "agradecería nos indiquen",
 		"хотели бы уточнить", "хотел бы уточнить", "хотела бы уточнить", "прошу уточнить", "просим уточнить", "уточните",
 		"想了解", "想咨询", "想请教", "أود الاستفسار", "نود الاستفسار",
+		// a formal note that enquires, and the French questions by inversion
+		"wishes to enquire", "wishes to inquire", "wish to enquire", "wish to inquire", "souhaite s'enquérir",
+		"souhaiterait savoir", "desea consultar", "desea saber", "desearía saber", "хотело бы узнать", "хотел бы узнать",
+		"хотела бы узнать", "希望了解", "拟询问", "تود الاستفسار", "يود الاستفسار", "ترغب في الاستفسار",
+		"y a-t-il", "pouvons-nous", "peut-on", "faut-il", "doit-on", "devons-nous", "avez-vous",
+		// asking to be told how, when or whether
+		"let me know how", "let us know how", "let me know whether", "let us know whether", "let me know when",
+		"let us know when", "if you could tell", "could tell us", "me faire savoir comment", "nous faire savoir comment",
+		"m'indiquer comment", "nous indiquer comment", "me faire savoir si", "nous faire savoir si",
+		"me indicaran cómo", "nos indicaran cómo", "me indiquen cómo", "nos indiquen cómo", "indicarme cómo",
+		"сообщите, пожалуйста, как", "сообщите, как", "сообщите, можно ли", "请告知如何", "請告知如何", "烦请告知",
+		"بكيفية الحصول", "إعلامي بكيفية", "إعلامنا بكيفية",
+		"прошу сообщить", "прошу подсказать", "просим подсказать", "прошу разъяснить", "merci de m'indiquer",
+		"je vous prie de m'indiquer", "je vous saurais gré de m'indiquer", "أرجو إفادتي", "يرجى إفادتي", "أرجو إعلامي",
 		// asking for advice on a list of points
 		"kindly advise", "please advise", "kindly clarify", "please clarify", "we wish to know",
 		"merci de nous indiquer", "veuillez nous indiquer", "merci de préciser", "veuillez préciser",
@@ -189,12 +245,20 @@ func (v *vocabulary) newEvidence() {
 		"propuesta de sesión", "propuesta de panel", "propuesta de mesa redonda", "propuesta de taller",
 		"предложение о проведении", "предлагаем провести", "заявка на проведение",
 		"مقترح جلسة", "اقتراح جلسة", "اقتراح ورشة", "مقترح ورشة",
+		// a body that proposes a session of its own
+		"event proposal", "side event proposal", "proposal for a side event", "proposes a side event", "proposes a session",
+		"proposes a panel", "proposes a roundtable", "proposes a round table", "propose un événement parallèle",
+		"propose une session", "propose une séance", "propose un panel", "propose une table ronde",
+		"propuesta de evento paralelo", "propone un evento paralelo", "propone una sesión", "propone un panel",
+		"propone una mesa redonda", "предлагает провести", "предлагаем провести", "提议举办", "建议举办一场", "拟举办",
+		"تقترح عقد", "تقترح تنظيم", "نقترح عقد", "نقترح تنظيم",
 		// booking or being given a slot
 		"book a", "allocate a", "allocation of a", "a slot for", "space for a", "time slot",
 		"accorder un créneau", "attribuer un", "un espace pour", "obtenir un créneau", "proposer une séance", "proposer un atelier",
 		"reservar un", "reservar una", "asignar un", "asignación de", "un espacio para", "solicitar un", "solicitar una",
 		"предоставить возможность провести", "выделить время", "выделить слот", "забронировать", "предоставить площадку",
 		"预留", "安排一场", "申请一场", "申请设立", "设立一场", "申请一个", "时段", "時段", "办一场", "辦一場", "申請一個",
+		"组织一场", "組織一場", "组织一次", "組織一次", "举行一场", "舉行一場", "主办一场", "主辦一場",
 		"حجز", "تخصيص", "استضافة", "إقامة", "عقد ورشة", "عقد ندوة",
 	)
 	v.sessions = v.list(
@@ -204,12 +268,17 @@ func (v *vocabulary) newEvidence() {
 		"сесси*", "круглый стол", "круглого стола", "мероприяти*", "секци*", "дискусси*", "панельн*",
 		"分论坛", "分會場", "专题会议", "專題會議", "讲习班", "边会", "圆桌", "圓桌", "座谈会", "座談會", "对话会", "交流活动", "专题活动", "活动",
 		"分享会", "分享會",
+		// in traditional characters
+		"分論壇", "邊會", "對話會", "交流活動", "專題活動", "活動", "講習班", "平行會議", "平行会议", "圓桌會議", "圆桌会议",
 		"جلسة", "فعالية جانبية", "ندوة", "حلقة نقاش", "طاولة مستديرة", "حوار",
 		"showcase", "launch", "hackathon", "fireside chat", "talk show", "lancement", "présentation", "lanzamiento",
 		"foro paralelo", "презентаци*", "хакатон*", "发布会", "展示", "إطلاق", "عرض تقديمي",
 	)
 	v.moderating = v.list(
 		"to moderate", "moderate the", "moderator", "to chair", "facilitator",
+		"to facilitate one", "facilitate a high-level", "facilitate a session", "faciliter une session", "faciliter une séance",
+		"para facilitar una sesión", "conducir una sesión", "вести сессию", "вести одну из", "модерировать", "主持一场",
+		"主持一場", "لتيسير جلسة", "لتيسير إحدى",
 		"animer la session", "pour animer", "faciliter la session", "pour faciliter", "modérer", "facilitateur", "facilitatrice",
 		"para moderar", "moderar la", "moderadora", "moderador", "facilitadora", "facilitador",
 		"модерации", "модератор*", "ведущего", "фасилитатор*",
@@ -246,6 +315,9 @@ func (v *vocabulary) newEvidence() {
 	v.otherKind = v.list(
 		"invitation", "invite you", "pleased to invite", "invitons", "vous inviter", "invitación", "invitarles",
 		"приглашаем", "邀请您", "دعوتكم", "دعوة لحضور",
+		"call for speakers", "call for papers", "call for abstracts", "appel à communications", "appel à intervenants",
+		"convocatoria de ponencias", "convocatoria de ponentes", "приём докладов", "прием докладов", "征稿", "征集发言人",
+		"دعوة لتقديم الأوراق", "دعوة لتقديم أوراق",
 		"press release", "communiqué de presse", "nota de prensa", "пресс-релиз*", "新闻稿", "بيان صحفي",
 		"newsletter", "lettre d'information", "boletín", "рассылк*", "نشرة",
 		"unsubscribe", "désinscription", "désinscrire", "retirer mon adresse", "darse de baja", "отписаться", "退订",
@@ -266,6 +338,12 @@ func (v *vocabulary) newEvidence() {
 	v.prizeNotices = v.list("you have won", "you've won", "lottery", "claim your prize", "winning notification",
 		"vous avez gagné", "loterie", "réclamer votre gain", "usted ha ganado", "ha resultado ganador", "lotería", "usted ha sido premiado",
 		"вы выиграли", "лотере*", "ваш выигрыш", "中奖", "中獎", "彩票", "لقد ربحت", "ربحت جائزة", "فاز في السحب", "اليانصيب")
+	// Inviting the reader to the writer's own event: no contribution either.
+	v.inviting = v.list("cordially invite", "would like to invite", "we invite you", "invitation to our", "invitation to the",
+		"vous convier", "vous convions", "invitation à notre", "invitation au", "los invitamos", "les invitamos",
+		"invitación a nuestro", "invitación al", "приглашаем вас", "приглашение на", "приглашение к участию",
+		"敬邀", "诚邀", "誠邀", "邀請您", "ندعوكم", "يسرنا دعوتكم", "دعوة للمشاركة في")
+	v.otherKind = append(v.otherKind, v.inviting...)
 	v.strongNotice = v.list(
 		"out of the office", "i am out of office", "away from the office", "on leave until", "limited access to email",
 		"limited access to my email", "unsubscribe", "remove me from", "remove my address", "remove my email",
@@ -322,6 +400,56 @@ func (v *vocabulary) newEvidence() {
 		"en mission jusqu", "en déplacement jusqu", "accès limité à mes courriels", "en misión hasta", "de viaje hasta",
 		"в командировке до", "出差至", "出差到", "في مهمة حتى")
 	v.strongNotice = append(v.strongNotice, v.away...)
+	v.forumAsHost = v.list("the forum should", "the forum could", "the forum would", "the forum must", "the forum might",
+		"that the forum", "encourage the forum", "invite the forum to", "urge the forum", "the forum needs to",
+		"le forum devrait", "le forum pourrait", "le forum doit", "que le forum", "au forum de", "le forum gagnerait",
+		"el foro debería", "el foro deberia", "el foro podría", "el foro debe", "que el foro", "al foro que",
+		"форуму следует", "форуму стоит", "форуму необходимо", "форум должен", "форум мог бы", "предлагаем форуму",
+		"чтобы форум", "建议论坛", "建議論壇", "论坛应", "論壇應", "希望论坛", "希望論壇", "论坛可以", "論壇可以",
+		"ينظم المنتدى", "يخصص المنتدى", "يعقد المنتدى", "على المنتدى", "يتضمن المنتدى", "ينبغي للمنتدى",
+		"يولي المنتدى")
+	v.newsSubjects = v.list("news", "our news", "latest news", "newsletter", "monthly update", "nouvelles", "nos nouvelles",
+		"actualités", "nos actualités", "lettre d'information", "novedades", "noticias", "boletín", "новости", "наши новости",
+		"дайджест", "动态", "简讯", "新闻简报", "月报", "動態", "簡訊", "أخبار", "آخر أخبار", "نشرة")
+	v.speakers = v.list("speakers", "speaker", "panellists", "panelists", "presenters", "intervenants", "intervenantes",
+		"orateurs", "panélistes", "ponentes", "panelistas", "expositores", "conferencistas", "докладчик*", "спикер*",
+		"выступающи*", "发言人", "發言人", "讲者", "講者", "嘉宾", "嘉賓", "المتحدثون", "المتحدثين", "متحدثين")
+	v.suggesting = v.list("we suggest", "we propose", "we recommend", "i suggest", "i propose", "i recommend", "should",
+		"could consider", "would like to propose", "we would like to see", "suggestion*", "recommendation*",
+		"nous suggérons", "nous proposons", "nous recommandons", "je suggère", "je propose", "devrait", "devraient",
+		"recommandation*", "sugerimos", "proponemos", "recomendamos", "sugiero", "propongo", "debería",
+		"deberían", "sugerencia*", "recomendaci*", "предлагаем", "предлагаю", "рекомендуем", "следует",
+		"рекомендаци*", "建议", "建議", "提议", "提議", "推荐", "应当", "应该", "應該",
+		"نقترح", "أقترح", "نوصي", "ينبغي", "يجب أن", "توصية", "توصيات",
+		"would be great", "would be useful", "would welcome", "serait utile", "serait souhaitable", "sería útil",
+		"sería deseable", "было бы полезно", "было бы хорошо", "可否考虑", "من المفيد")
+	v.wantingToKnow = v.list("would like to know", "like to know whether", "wish to know", "we wonder", "i wonder",
+		"nous aimerions savoir", "je voudrais savoir", "je souhaiterais savoir", "nous souhaiterions savoir",
+		"quisiéramos saber", "quisiera saber", "nos gustaría saber", "me gustaría saber", "хотели бы узнать",
+		"хотел бы узнать", "хотела бы узнать", "хотело бы узнать", "хотим узнать", "想了解", "想知道", "نود معرفة",
+		"نرغب في معرفة", "أود معرفة")
+	v.contest = v.list("contest", "competition", "entry", "concours", "participation au concours", "concurso", "конкурс*",
+		"比赛", "大赛", "参赛", "參賽", "比賽", "مسابقة", "المسابقة")
+	v.visaLetters = v.list("invitation letter", "invitation letters", "letter of invitation", "letters of invitation",
+		"visa letter", "visa support letter", "lettre d'invitation", "lettres d'invitation", "carta de invitación",
+		"cartas de invitación", "carta de invitacion", "письмо-приглашение", "письма-приглашения", "приглашение для визы",
+		"приглашения для визы", "визовое приглашение", "邀请函", "邀請函", "رسالة دعوة", "رسائل الدعوة", "رسالة الدعوة",
+		"خطاب دعوة")
+	v.trouble = v.list("problem", "problems", "issue with", "issues with", "error", "technical issue", "cannot submit",
+		"unable to submit", "can't submit", "problème", "probleme", "erreur", "impossible de soumettre", "impossible de déposer",
+		"problema", "problemas", "error al", "no puedo enviar", "no podemos enviar", "проблем*", "ошибк*", "не удается",
+		"не удаётся", "не получается", "故障", "错误", "錯誤", "无法提交", "無法提交", "无法上传", "無法上傳",
+		"مشكلة", "مشكلات", "خطأ", "تعذر", "يتعذر")
+	v.optOut = v.list("unsubscribe", "no longer wish to receive", "to stop receiving", "rather not receive",
+		"ne plus recevoir", "ne souhaitez plus recevoir", "ne désirez plus recevoir", "se désabonner", "désinscrire",
+		"désabonner", "no desea seguir recibiendo", "no desean seguir recibiendo", "no desea recibir más",
+		"no desean recibir más", "dejar de recibir", "darse de baja", "darme de baja", "dar de baja",
+		"отписаться", "не хотите получать", "не хотите больше получать", "отказаться от рассылки",
+		"退订", "退訂", "取消订阅", "取消訂閱", "如不希望收到", "如不想再收到",
+		"إلغاء الاشتراك", "لا ترغب في تلقي", "لا ترغبون في تلقي", "لإيقاف استلام")
+	v.thematicAspects = v.list("thematic aspects", "thematic aspect", "aspects thématiques", "aspect thématique",
+		"aspectos temáticos", "aspecto temático", "тематическим аспектам", "тематических аспектов", "тематически* аспект*",
+		"主题方面", "主題方面", "专题方面", "專題方面", "الجوانب الموضوعية", "الجوانب المواضيعية", "الجانب الموضوعي")
 	v.deadlines = v.list("deadline", "deadlines", "date limite", "délai", "délais", "fecha límite", "plazo", "plazos",
 		"срок*", "截止", "截至日期", "الموعد النهائي", "آخر موعد")
 	v.forwarding = v.list("je vous transmets", "je vous transfère", "nous vous transmettons", "i am forwarding",
@@ -546,6 +674,10 @@ func (v *vocabulary) isWebmail(domain string) bool {
 		// inbox.uz, mail.kz, pochta.tj: a country's mailbox for everyone.
 		return true
 	}
+	// hotmail.cl, yahoo.de, gmx.at: a webmail name right under a country.
+	if len(labels) == 2 && v.webmailNames[labels[0]] && len(labels[1]) == 2 {
+		return true
+	}
 	// yahoo.com.hk, hotmail.co.uk, gmail.com.ar: a webmail name under a country.
 	return len(labels) == 3 && v.webmailNames[labels[0]] && isAnyOf(labels[1], "co", "com", "net", "ne") && len(labels[2]) == 2
 }
@@ -616,6 +748,36 @@ func (v *vocabulary) questions(text string) (n int, rest string) {
 	return n, b.String()
 }
 
+// statements returns the sentences of a text that do not end with a question mark, one
+// a line: "We suggest shorter sessions. Why not stream them?" keeps the first.
+func statements(text string) string {
+	var b strings.Builder
+	start := 0
+	for i, r := range text {
+		if !strings.ContainsRune(".!?\n。！？؟", r) {
+			continue
+		}
+		if !strings.ContainsRune("?？؟", r) {
+			b.WriteString(text[start:i])
+			b.WriteByte('\n')
+		}
+		start = i + utf8.RuneLen(r)
+	}
+	b.WriteString(text[start:])
+	return b.String()
+}
+
+// hasListItem reports whether a text has a line that is an item of a list ("- ", "1.",
+// "•"): proposals come in lists, an introduction before a question seldom does.
+func hasListItem(text string) bool {
+	for line := range strings.SplitSeq(text, "\n") {
+		if listItemRE.MatchString(line) {
+			return true
+		}
+	}
+	return false
+}
+
 // onlyImages reports whether a message carries attachments and all of them are images.
 func onlyImages(p *Parsed) bool {
 	n := 0
@@ -629,6 +791,16 @@ func onlyImages(p *Parsed) bool {
 		n++
 	}
 	return n > 0
+}
+
+// hasImage reports whether a message carries an image among its attachments.
+func hasImage(p *Parsed) bool {
+	for _, a := range p.Attachments {
+		if !a.Inline && (strings.HasPrefix(a.ContentType, "image/") || hasImageExtension(a.Filename)) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasImageExtension(name string) bool {
@@ -1188,6 +1360,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"اللجنة الاقتصادية", "الإسكوا", "جامعة الدول العربية", "المنظمة العربية", "البنك الإسلامي", "منظمة الأمم",
 			"cepal", "eclac", "escwa", "unicef", "wipo", "ompi", "fao", "unesco", "undp",
 			"intergovernmental", "intergouvernemental*", "intergubernamental", "межправительственн*", "政府间", "政府間",
+			"interstate", "inter-state", "interétatique*", "interestatal*", "межгосударственн*",
 			"الحكومية الدولية", "банк* развития", "banco de desarrollo", "بنك التنمية", "general secretariat",
 			"secrétariat général", "secretaría general", "генеральн* секретариат*",
 			"unep", "unfpa", "unhcr", "unido", "unitar", "unodc", "unops", "unrwa", "uneca", "unescap", "unece", "unwomen",
@@ -1411,6 +1584,11 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 					continue // "company", "network", "foundation" open too many sentences
 				}
 				if c, _ := v.typeWords(st, head, ft); c > 0 {
+					if verbBefore(words[:n-1]) {
+						// "Concrete cases would help regulators": the body is the object of
+						// a verb, not the sentence's subject.
+						break
+					}
 					// The name goes on while its words are capitalised: «Исполнительный
 					// комитет Содружества Независимых Государств направляет».
 					// A particle between two capitalised words belongs to the name: "Universidad
@@ -1445,10 +1623,93 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 	return "", ""
 }
 
+// sessionDetailLengthRE finds a session's length: "90-minute", "60 minutes", "1h30",
+// «60 минут», «90分钟», «90 دقيقة», or a field that gives it («Durée :», «Продолжительность»).
+var sessionDetailLengthRE = regexp.MustCompile(`(?i)\b\d{2,3}\s?-?\s?(?:min\b|mins\b|minute|minuto|минут|分钟|分鐘)|\b\d{2,3}\s?دقيقة|\b[1-3]\s?h\s?[0-5]0\b|\b(?:duration|durée|duración|продолжительность)\s*:|时长|時長|مدة الجلسة|مدة الورشة`)
+
+// sessionDetails counts the details of a session of one's own a folded text gives: its
+// length, and who speaks in it; and says which.
+func (v *vocabulary) sessionDetails(ft foldedText) (int, string) {
+	n, why := 0, []string{}
+	if m := sessionDetailLengthRE.FindString(ft.s); m != "" {
+		n++
+		why = append(why, quoteReason(strings.TrimSpace(m)))
+	}
+	if c, t := v.speakers.countIn(ft); c > 0 {
+		n++
+		why = append(why, quoteReason(t))
+	}
+	return n, strings.Join(why, ", ")
+}
+
+// ownHolding counts the words of holding in a message (subject fs, folded body) outside
+// the sentences that have the Forum hold something or ask whether one may: "We believe
+// the Forum should organise a session on AI ethics", "Quisiéramos saber si es posible
+// presentar una propuesta de taller" ask to hold nothing of the writer's own.
+func (v *vocabulary) ownHolding(fs, all foldedText, body string) (int, string) {
+	n, t := v.holding.countIn(all)
+	hosts, _ := v.forumAsHost.countIn(all)
+	knowing, _ := v.wantingToKnow.countIn(all)
+	if n == 0 || hosts == 0 && knowing == 0 {
+		return n, t
+	}
+	var kept strings.Builder
+	kept.WriteString(fs.s)
+	for _, sentence := range strings.FieldsFunc(body, func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟;；", r) }) {
+		ft := v.newFoldedText(sentence)
+		if h, _ := v.forumAsHost.countIn(ft); h > 0 {
+			continue
+		}
+		if k, _ := v.wantingToKnow.countIn(ft); k > 0 {
+			continue
+		}
+		kept.WriteByte('\n')
+		kept.WriteString(sentence)
+	}
+	return v.holding.countIn(v.newFoldedText(kept.String()))
+}
+
+// verbBefore reports whether the words before an organisation's word in a sentence
+// hold a small-letter Latin word that belongs to no name: "cases would help" before
+// "regulators" is a clause, "Universidad Nacional de" or "The national" a name's
+// beginning. Cyrillic names keep their small-letter adjectives («государственный
+// университет»), Arabic and Chinese have no capitals: only Latin words count.
+func verbBefore(words []string) bool {
+	if len(words) == 0 {
+		return false
+	}
+	if f := foldText(words[0]); firstPersons[f] || strings.HasPrefix(f, "j'") || strings.HasPrefix(f, "j’") {
+		// "Je travaille à l'Agence…", "We are a national regulator": the writer speaks
+		// of their own body.
+		return false
+	}
+	lower := 0
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.Is(unicode.Latin, r) || !unicode.IsLower(r) {
+			continue
+		}
+		if namePrepositions[foldText(strings.Trim(w, ",;:«»\"'()"))] {
+			continue
+		}
+		lower++
+	}
+	return lower >= 2
+}
+
+// firstPersons are the pronouns a writer speaks of themselves with, folded.
+var firstPersons = wordSet(`i we je nous yo nosotros nosotras`)
+
+// namePrepositions are the small words inside an organisation's name ("of", «de la»)
+// and the adjectives of its kind ("national", "nationale").
+var namePrepositions = wordSet(`of for and the on in de del des du la le les l' d' et y e da do dos das der für und
+national nationale nacional regional régional international internationale internacional federal fédéral fédérale
+public publique público pública state général générale general`)
+
 // russianVerbAfter returns the index of the verb that follows a Russian name in words,
 // looked for from n among a dozen words of Cyrillic or capitalised letters, or -1.
-// A verb ends in -ет, -ит, -ют, -ят, -ал, -ил…; the nouns «комитет», «совет»,
-// «бюджет» do not count.
+// A verb ends in -ет, -ит, -ют, -ят, -ал, -ил, -ел («хотел бы»)…; the nouns «комитет»,
+// «совет», «бюджет», «отдел» do not count.
 // russianPhraseEnd returns the end of the lower-case Cyrillic words after words[n] up to
 // and with the first one a comma ends (at most four), or -1 when none ends with one.
 // behalfPhrases say for whom one writes: the name follows.
@@ -1579,9 +1840,10 @@ func russianVerbAfter(words []string, n int) int {
 		if utf8.RuneCountInString(w) < 4 || startsUpper(words[k]) {
 			continue
 		}
-		for _, end := range []string{"ет", "ит", "ют", "ят", "ут", "ал", "ала", "али", "ил", "ила", "или", "ся"} {
+		for _, end := range []string{"ет", "ит", "ют", "ят", "ут", "ал", "ала", "али", "ил", "ила", "или", "ся",
+			"ел", "ела", "ело", "ели"} {
 			if strings.HasSuffix(w, end) && !strings.HasSuffix(w, "тет") && !strings.HasSuffix(w, "вет") &&
-				!strings.HasSuffix(w, "жет") && !strings.HasSuffix(w, "кет") {
+				!strings.HasSuffix(w, "жет") && !strings.HasSuffix(w, "кет") && !strings.HasSuffix(strings.TrimSuffix(w, "а"), "дел") {
 				return k
 			}
 		}
@@ -1750,7 +2012,7 @@ func consultancyName(part string) string {
 var (
 	legalFormWords = wordSet(`SA S.A. S.A AG SL S.L. SAS S.A.S. SARL Sàrl S.à.r.l. SRL S.R.L. Srl S.r.l. SpA S.p.A.
 	BV B.V. NV N.V. AB Oy Oyj ASA A/S ApS GmbH Ltd Ltd. Ltda Ltda. LLC L.L.C. LLP Inc Inc. Corp Corp. Co. PLC plc
-	Pty Tbk Bhd K.K. Lda Lda. SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.
+	Pty Tbk Bhd K.K. Lda Lda. OÜ OU UAB SIA SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.
 	SPA SAU S.A.U. EURL SASU S.A.S.U. SNC S.A.E. SAE SAOG SAOC QSC Q.S.C. W.L.L. WLL KSC K.S.C. BSC B.S.C. PJSC. SAL S.A.L.`)
 	legalFormFirst = wordSet(`PT ООО АО ПАО ЗАО ОАО ТОО`)
 )
