@@ -340,7 +340,9 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 		s.Reasons = append(s.Reasons, "stakeholder other: a prize notice ("+quoteReason(t)+") speaks for no organisation")
 	} else {
 		sig := v.signatureLines(text, fresh)
-		lt := lineTerms{v: v, lines: map[string]foldedText{}}
+		lt := lineTerms{v: v, lines: map[string]foldedText{}, address: map[string]bool{}, slab: v.getSlab()}
+		// No count of lt is read once the suggestion is made.
+		defer v.putSlab(lt.slab)
 		s.Organisation = v.organisation(p, sig, lt, fresh)
 		if s.Organisation != "" {
 			s.Reasons = append(s.Reasons, "organisation: "+s.Organisation)
@@ -788,7 +790,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			parts = lineSegments(line)
 		}
 		for _, part := range parts {
-			if i >= 2 && isAddressLine(part) {
+			if i >= 2 && lt.isAddressLine(part) {
 				// "12 rue de la République, 69002 Lyon" is where, not who.
 				continue
 			}
@@ -1055,19 +1057,48 @@ func emailDomain(email string) string {
 }
 
 // lineTerms keeps the short lines (name, signature) that the organisation and the
-// stakeholder guesses both read, folded and counted once.
+// stakeholder guesses both read, folded and counted once, with what is worked out of
+// them (the organisation words of each stakeholder type, whether a line is an
+// address), also once.
 type lineTerms struct {
-	v     *vocabulary
-	lines map[string]foldedText
+	v       *vocabulary
+	lines   map[string]foldedText
+	address map[string]bool
+	slab    *countSlab // lends the lines' counts, when not nil
+}
+
+// lineMemo is what typeWords found in one line of lineTerms, by stakeholder type.
+type lineMemo struct {
+	line  string
+	types []typeWordsFound
+}
+
+type typeWordsFound struct {
+	typ  string
+	n    int
+	term string
 }
 
 func (lt lineTerms) get(line string) foldedText {
 	ft, ok := lt.lines[line]
 	if !ok {
-		ft = lt.v.newFoldedText(foldText(line))
+		ft = lt.v.newFoldedTextIn(foldText(line), lt.slab)
+		ft.memo = &lineMemo{line: line}
 		lt.lines[line] = ft
 	}
 	return ft
+}
+
+// isAddressLine is isAddressLine(line), worked out once per line.
+func (lt lineTerms) isAddressLine(line string) bool {
+	is, ok := lt.address[line]
+	if !ok {
+		is = isAddressLine(line)
+		if lt.address != nil {
+			lt.address[line] = is
+		}
+	}
+	return is
 }
 
 // isOrganisationLine reports whether line holds an organisation word of any
@@ -1174,7 +1205,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			continue
 		}
 		whole := line
-		if line = nameBeforeAddress(line); line == "" || isBracketed(line) || isWebAddress(line) {
+		if line = nameBeforeAddress(line, lt); line == "" || isBracketed(line) || isWebAddress(line) {
 			// "（公司邮箱暂时无法发送外部邮件，故使用个人邮箱）": a remark in brackets; "www.oif.org": where
 			// to read more.
 			continue
@@ -1508,7 +1539,10 @@ func isWebAddress(line string) bool {
 // (dots and hyphens too) and a value after it.
 func cutField(line string) (label, value string, ok bool) {
 	line = strings.TrimSpace(line)
-	i := strings.IndexAny(line, ":：")
+	i := strings.IndexByte(line, ':') // the first of ":" and "：", two fast searches
+	if j := strings.Index(line, "："); j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
 	if i <= 0 {
 		return "", "", false
 	}
