@@ -309,10 +309,14 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 		fresh = text
 	}
 	fresh = truncateBytes(fresh, maxSuggestSample)
+	lt := lineTerms{v: v, lines: map[string]foldedText{}, address: map[string]bool{}, slab: v.getSlab(),
+		subjects: map[string][2]string{}}
+	// No count of lt, nor of the subject and text, is read once the suggestion is made.
+	defer v.putSlab(lt.slab)
 	subject := foldText(stripReplyPrefixes(p.Subject))
 	// A forward with a few words of its own says what it is with the message it passes
 	// on.
-	forwarded := v.forwardedText(p, text, fresh)
+	forwarded := v.forwardedText(p, text, fresh, lt)
 	kindText := fresh
 	if forwarded != "" {
 		kindText = truncateBytes(fresh+"\n\n"+forwarded, maxSuggestSample)
@@ -326,7 +330,7 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 		// A reply to our acknowledgement: the subject is ours.
 		kindSubject = ""
 	}
-	fs, fb, all := v.newFoldedPair(subject, body)
+	fs, fb, all := v.newFoldedPairIn(subject, body, lt.slab)
 	if kindSubject == "" {
 		fs = v.newFoldedText("")
 	}
@@ -340,9 +344,6 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 		s.Reasons = append(s.Reasons, "stakeholder other: a prize notice ("+quoteReason(t)+") speaks for no organisation")
 	} else {
 		sig := v.signatureLines(text, fresh)
-		lt := lineTerms{v: v, lines: map[string]foldedText{}, address: map[string]bool{}, slab: v.getSlab()}
-		// No count of lt is read once the suggestion is made.
-		defer v.putSlab(lt.slab)
 		s.Organisation = v.organisation(p, sig, lt, fresh)
 		if s.Organisation != "" {
 			s.Reasons = append(s.Reasons, "organisation: "+s.Organisation)
@@ -397,12 +398,12 @@ var forwardSubjectRE = regexp.MustCompile(`(?i)^\s*(fw|fwd|wg|tr|rv|enc|пере
 // forwardedText is the message a forward passes on, its lines unquoted, when the
 // sender's own words are few (at most 400 letters) and the subject or those words say
 // it is a forward; else "".
-func (v *vocabulary) forwardedText(p *Parsed, text, fresh string) string {
+func (v *vocabulary) forwardedText(p *Parsed, text, fresh string, lt lineTerms) string {
 	if utf8.RuneCountInString(fresh) > 400 {
 		return ""
 	}
 	if !forwardSubjectRE.MatchString(stripReplyPrefixesExceptForward(p.Subject)) {
-		if n, _ := v.forwarding.countIn(v.newFoldedText(foldText(fresh))); n == 0 {
+		if n, _ := v.forwarding.countIn(lt.get(fresh)); n == 0 {
 			return ""
 		}
 	}
@@ -906,7 +907,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		top = max(top, n)
 	}
 	if top < 2 {
-		if typ, subject := v.sentenceSubject(fresh, lt); typ != "" {
+		if typ, subject := lt.sentenceSubject(fresh); typ != "" {
 			add(typ, 2, "the text speaks for "+quoteReason(shorten(subject, 60)))
 		} else if body := ownCivilBody(fresh); body != "" {
 			// Nothing else says who writes, and the writer speaks for an association, a
@@ -1065,6 +1066,20 @@ type lineTerms struct {
 	lines   map[string]foldedText
 	address map[string]bool
 	slab    *countSlab // lends the lines' counts, when not nil
+	// subjects are sentenceSubject's type and subject of a text, by text.
+	subjects map[string][2]string
+}
+
+// sentenceSubject is v.sentenceSubject(text, lt), worked out once per text.
+func (lt lineTerms) sentenceSubject(text string) (string, string) {
+	s, ok := lt.subjects[text]
+	if !ok {
+		s[0], s[1] = lt.v.sentenceSubject(text, lt)
+		if lt.subjects != nil {
+			lt.subjects[text] = s
+		}
+	}
+	return s[0], s[1]
 }
 
 // lineMemo is what typeWords found in one line of lineTerms, by stakeholder type.
@@ -1350,7 +1365,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		return shorten(v.writerOrganisation(fresh, lt), 120)
 	}
 	named := ""
-	if _, head := v.sentenceSubject(fresh, lt); head != "" {
+	if _, head := lt.sentenceSubject(fresh); head != "" {
 		named = head
 	} else {
 		named = v.lastSignatureName(sig, p.From.Name, lt)
@@ -1365,11 +1380,21 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	return shorten(named, 120)
 }
 
+// hasWords reports whether s has n words or more, as strings.Fields cuts them.
+func hasWords(s string, n int) bool {
+	for range n {
+		if w, _ := nextToken(&s, unicode.IsSpace); w == "" {
+			return false
+		}
+	}
+	return true
+}
+
 // wrapsOn reports whether a line of six words or more is a sentence wrapped onto the
 // next line, which opens in small letters ("…panels at APT and ASEAN meetings and" /
 // "is an experienced and neutral chair.").
 func wrapsOn(line string, next []string) bool {
-	if len(next) == 0 || len(strings.Fields(line)) < 6 {
+	if len(next) == 0 || !hasWords(line, 6) {
 		return false
 	}
 	words := strings.Fields(next[0])

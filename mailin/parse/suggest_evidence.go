@@ -921,6 +921,10 @@ var (
 // ("Cotonou, République du Bénin") or a building and its city ("Parliament House,
 // Accra").
 func isPlaceLine(line string) bool {
+	if isASCII(line) && strings.IndexByte(line, ',') < 0 && strings.IndexByte(line, '|') < 0 &&
+		strings.IndexByte(line, '/') < 0 && !strings.Contains(line, " - ") {
+		return false // one segment at most: no separator of lineSegments
+	}
 	segs := lineSegments(line)
 	if len(segs) != 2 {
 		return false

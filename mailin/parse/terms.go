@@ -207,11 +207,17 @@ func (ts *termSet) newFoldedTextIn(folded string, slab *countSlab) foldedText {
 // together (subject, newline, text), where a term may also run from the one into the
 // other.
 func (ts *termSet) newFoldedPair(subject, body string) (fs, fb, all foldedText) {
-	all = foldedText{s: subject + "\n" + body}
+	return ts.newFoldedPairIn(subject, body, nil)
+}
+
+// newFoldedPairIn is newFoldedPair with the counts lent by slab (from the heap when it
+// is nil).
+func (ts *termSet) newFoldedPairIn(subject, body string, slab *countSlab) (fs, fb, all foldedText) {
+	all = foldedText{s: subject + "\n" + body, slab: slab}
 	all.words = splitWords(all.s)
 	nsub := len(splitWords(subject))
-	fs = foldedText{s: subject, words: all.words[:nsub]}
-	fb = foldedText{s: body, words: all.words[nsub:]}
+	fs = foldedText{s: subject, words: all.words[:nsub], slab: slab}
+	fb = foldedText{s: body, words: all.words[nsub:], slab: slab}
 	all.count(ts.index, func(t *term, word, at int) {
 		switch {
 		case word >= 0 && word+len(t.words) <= nsub, word < 0 && at+len(t.folded) <= len(subject):
