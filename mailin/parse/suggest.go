@@ -310,7 +310,7 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 	}
 	fresh = truncateBytes(fresh, maxSuggestSample)
 	lt := lineTerms{v: v, lines: map[string]foldedText{}, address: map[string]bool{}, slab: v.getSlab(),
-		subjects: map[string][2]string{}}
+		subjects: map[string][2]string{}, folds: map[string]string{}}
 	// No count of lt, nor of the subject and text, is read once the suggestion is made.
 	defer v.putSlab(lt.slab)
 	subject := foldText(stripReplyPrefixes(p.Subject))
@@ -1068,6 +1068,20 @@ type lineTerms struct {
 	slab    *countSlab // lends the lines' counts, when not nil
 	// subjects are sentenceSubject's type and subject of a text, by text.
 	subjects map[string][2]string
+	// folds are the lines folded (see foldText), for get and isAddressLine.
+	folds map[string]string
+}
+
+// fold is foldText(line), worked out once per line.
+func (lt lineTerms) fold(line string) string {
+	f, ok := lt.folds[line]
+	if !ok {
+		f = foldText(line)
+		if lt.folds != nil {
+			lt.folds[line] = f
+		}
+	}
+	return f
 }
 
 // sentenceSubject is v.sentenceSubject(text, lt), worked out once per text.
@@ -1097,7 +1111,7 @@ type typeWordsFound struct {
 func (lt lineTerms) get(line string) foldedText {
 	ft, ok := lt.lines[line]
 	if !ok {
-		ft = lt.v.newFoldedTextIn(foldText(line), lt.slab)
+		ft = lt.v.newFoldedTextIn(lt.fold(line), lt.slab)
 		ft.memo = &lineMemo{line: line}
 		lt.lines[line] = ft
 	}
@@ -1108,7 +1122,8 @@ func (lt lineTerms) get(line string) foldedText {
 func (lt lineTerms) isAddressLine(line string) bool {
 	is, ok := lt.address[line]
 	if !ok {
-		is = isAddressLine(line)
+		trimmed := strings.TrimSpace(line)
+		is = isFoldedAddressLine(trimmed, lt.fold(trimmed))
 		if lt.address != nil {
 			lt.address[line] = is
 		}

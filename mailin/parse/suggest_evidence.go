@@ -776,15 +776,20 @@ func (v *vocabulary) opensWithOrganisation(line string, lt lineTerms) bool {
 // B 123 456 789", «ИНН 7701234567»).
 func isAddressLine(line string) bool {
 	line = strings.TrimSpace(line)
+	return isFoldedAddressLine(line, foldText(line))
+}
+
+// isFoldedAddressLine is isAddressLine of a line without spaces around it, folded as f.
+func isFoldedAddressLine(line, f string) bool {
 	first, _ := utf8.DecodeRuneInString(line)
-	f := foldText(line)
 	if unicode.IsDigit(first) || strings.HasPrefix(f, "p.o. box") || strings.HasPrefix(f, "po box") ||
 		strings.HasPrefix(f, "b.p.") || strings.HasPrefix(f, "bp ") || strings.HasPrefix(f, "apartado") {
 		return true
 	}
 	// The words of the line are read as they come, each with the one before it (pair
-	// holds the two, without allocating for each).
-	digits := strings.IndexFunc(line, unicode.IsDigit) >= 0
+	// holds the two, without allocating for each). Whether the line has a digit is
+	// only looked for when a street word or a Chinese floor or number asks.
+	digits := func() bool { return strings.IndexFunc(line, unicode.IsDigit) >= 0 }
 	sep := func(r rune) bool {
 		switch r {
 		case ',', ';', '(', ')':
@@ -809,7 +814,7 @@ func isAddressLine(line string) bool {
 				return true
 			case registrationPairs[string(pair)]:
 				return true
-			case digits && streetWords[w]:
+			case streetWords[w] && digits():
 				return true
 			}
 		}
@@ -825,7 +830,7 @@ func isAddressLine(line string) bool {
 		}
 	}
 	// Each address hanAddressRE matches has a digit and one of 號号樓楼.
-	return digits && strings.ContainsAny(line, "號号樓楼") && hanAddressRE.MatchString(line)
+	return strings.ContainsAny(line, "號号樓楼") && digits() && hanAddressRE.MatchString(line)
 }
 
 // postcodeRE matches a postcode of four to six digits before the name of a town.
