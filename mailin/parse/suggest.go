@@ -1112,7 +1112,7 @@ func (lt lineTerms) get(line string) foldedText {
 	ft, ok := lt.lines[line]
 	if !ok {
 		ft = lt.v.newFoldedTextIn(lt.fold(line), lt.slab)
-		ft.memo = &lineMemo{line: line}
+		ft.memo = &lineMemo{line: line, types: make([]typeWordsFound, 0, len(lt.v.stakeholders))}
 		lt.lines[line] = ft
 	}
 	return ft
@@ -1412,11 +1412,12 @@ func wrapsOn(line string, next []string) bool {
 	if len(next) == 0 || !hasWords(line, 6) {
 		return false
 	}
-	words := strings.Fields(next[0])
-	if len(words) == 0 || strings.HasSuffix(words[0], ".") {
+	rest := next[0]
+	first, _ := nextToken(&rest, unicode.IsSpace) // as strings.Fields cuts it
+	if first == "" || strings.HasSuffix(first, ".") {
 		return false // «г. Москва», "c/o": an address
 	}
-	r, _ := utf8.DecodeRuneInString(words[0])
+	r, _ := utf8.DecodeRuneInString(first)
 	return unicode.IsLower(r)
 }
 
@@ -1589,8 +1590,7 @@ func cutField(line string) (label, value string, ok bool) {
 	label = strings.TrimSpace(line[:i])
 	_, size := utf8.DecodeRuneInString(line[i:])
 	value = strings.TrimSpace(line[i+size:])
-	words := strings.Fields(label)
-	if value == "" || strings.HasPrefix(value, "//") || len(words) == 0 || len(words) > 3 || utf8.RuneCountInString(label) > 30 {
+	if value == "" || strings.HasPrefix(value, "//") || !hasWords(label, 1) || hasWords(label, 4) || utf8.RuneCountInString(label) > 30 {
 		return "", "", false
 	}
 	for _, r := range label {
