@@ -318,10 +318,14 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 		fresh = text
 	}
 	fresh = truncateBytes(fresh, maxSuggestSample)
+	lt := lineTerms{v: v, lines: map[string]foldedText{}, address: map[string]bool{}, slab: v.getSlab(),
+		subjects: map[string][2]string{}, folds: map[string]string{}}
+	// No count of lt, nor of the subject and text, is read once the suggestion is made.
+	defer v.putSlab(lt.slab)
 	subject := foldText(stripReplyPrefixes(p.Subject))
 	// A forward with a few words of its own says what it is with the message it passes
 	// on.
-	forwarded := v.forwardedText(p, text, fresh)
+	forwarded := v.forwardedText(p, text, fresh, lt)
 	kindText := fresh
 	if forwarded != "" {
 		kindText = truncateBytes(fresh+"\n\n"+forwarded, maxSuggestSample)
@@ -335,7 +339,7 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 		// A reply to our acknowledgement: the subject is ours.
 		kindSubject = ""
 	}
-	fs, fb, all := v.newFoldedPair(subject, body)
+	fs, fb, all := v.newFoldedPairIn(subject, body, lt.slab)
 	if kindSubject == "" {
 		fs = v.newFoldedText("")
 	}
@@ -349,7 +353,6 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 		s.Reasons = append(s.Reasons, "stakeholder other: a prize notice ("+quoteReason(t)+") speaks for no organisation")
 	} else {
 		sig := v.signatureLines(text, fresh)
-		lt := lineTerms{v: v, lines: map[string]foldedText{}}
 		s.Organisation = v.organisation(p, sig, lt, fresh)
 		if s.Organisation != "" {
 			s.Reasons = append(s.Reasons, "organisation: "+s.Organisation)
@@ -404,12 +407,12 @@ var forwardSubjectRE = regexp.MustCompile(`(?i)^\s*(fw|fwd|wg|tr|rv|enc|пере
 // forwardedText is the message a forward passes on, its lines unquoted, when the
 // sender's own words are few (at most 400 letters) and the subject or those words say
 // it is a forward; else "".
-func (v *vocabulary) forwardedText(p *Parsed, text, fresh string) string {
+func (v *vocabulary) forwardedText(p *Parsed, text, fresh string, lt lineTerms) string {
 	if utf8.RuneCountInString(fresh) > 400 {
 		return ""
 	}
 	if !forwardSubjectRE.MatchString(stripReplyPrefixesExceptForward(p.Subject)) {
-		if n, _ := v.forwarding.countIn(v.newFoldedText(foldText(fresh))); n == 0 {
+		if n, _ := v.forwarding.countIn(lt.get(fresh)); n == 0 {
 			return ""
 		}
 	}
@@ -881,7 +884,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			parts = lineSegments(line)
 		}
 		for _, part := range parts {
-			if i >= 2 && isAddressLine(part) {
+			if i >= 2 && lt.isAddressLine(part) {
 				// "12 rue de la République, 69002 Lyon" is where, not who.
 				continue
 			}
@@ -997,7 +1000,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		top = max(top, n)
 	}
 	if top < 2 {
-		if typ, subject := v.sentenceSubject(fresh, lt); typ != "" {
+		if typ, subject := lt.sentenceSubject(fresh); typ != "" {
 			add(typ, 2, "the text speaks for "+quoteReason(shorten(subject, 60)))
 		} else if body := ownCivilBody(fresh); body != "" {
 			// Nothing else says who writes, and the writer speaks for an association, a
@@ -1148,19 +1151,77 @@ func emailDomain(email string) string {
 }
 
 // lineTerms keeps the short lines (name, signature) that the organisation and the
-// stakeholder guesses both read, folded and counted once.
+// stakeholder guesses both read, folded and counted once, with what is worked out of
+// them (the organisation words of each stakeholder type, whether a line is an
+// address), also once.
 type lineTerms struct {
-	v     *vocabulary
-	lines map[string]foldedText
+	v       *vocabulary
+	lines   map[string]foldedText
+	address map[string]bool
+	slab    *countSlab // lends the lines' counts, when not nil
+	// subjects are sentenceSubject's type and subject of a text, by text.
+	subjects map[string][2]string
+	// folds are the lines folded (see foldText), for get and isAddressLine.
+	folds map[string]string
+}
+
+// fold is foldText(line), worked out once per line.
+func (lt lineTerms) fold(line string) string {
+	f, ok := lt.folds[line]
+	if !ok {
+		f = foldText(line)
+		if lt.folds != nil {
+			lt.folds[line] = f
+		}
+	}
+	return f
+}
+
+// sentenceSubject is v.sentenceSubject(text, lt), worked out once per text.
+func (lt lineTerms) sentenceSubject(text string) (string, string) {
+	s, ok := lt.subjects[text]
+	if !ok {
+		s[0], s[1] = lt.v.sentenceSubject(text, lt)
+		if lt.subjects != nil {
+			lt.subjects[text] = s
+		}
+	}
+	return s[0], s[1]
+}
+
+// lineMemo is what typeWords found in one line of lineTerms, by stakeholder type.
+type lineMemo struct {
+	line  string
+	types []typeWordsFound
+}
+
+type typeWordsFound struct {
+	typ  string
+	n    int
+	term string
 }
 
 func (lt lineTerms) get(line string) foldedText {
 	ft, ok := lt.lines[line]
 	if !ok {
-		ft = lt.v.newFoldedText(foldText(line))
+		ft = lt.v.newFoldedTextIn(lt.fold(line), lt.slab)
+		ft.memo = &lineMemo{line: line, types: make([]typeWordsFound, 0, len(lt.v.stakeholders))}
 		lt.lines[line] = ft
 	}
 	return ft
+}
+
+// isAddressLine is isAddressLine(line), worked out once per line.
+func (lt lineTerms) isAddressLine(line string) bool {
+	is, ok := lt.address[line]
+	if !ok {
+		trimmed := strings.TrimSpace(line)
+		is = isFoldedAddressLine(trimmed, lt.fold(trimmed))
+		if lt.address != nil {
+			lt.address[line] = is
+		}
+	}
+	return is
 }
 
 // isOrganisationLine reports whether line holds an organisation word of any
@@ -1267,7 +1328,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			continue
 		}
 		whole := line
-		if line = nameBeforeAddress(line); line == "" || isBracketed(line) || isWebAddress(line) {
+		if line = nameBeforeAddress(line, lt); line == "" || isBracketed(line) || isWebAddress(line) {
 			// "（公司邮箱暂时无法发送外部邮件，故使用个人邮箱）": a remark in brackets; "www.oif.org": where
 			// to read more.
 			continue
@@ -1412,7 +1473,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		return shorten(v.writerOrganisation(fresh, lt), 120)
 	}
 	named := ""
-	if _, head := v.sentenceSubject(fresh, lt); head != "" {
+	if _, head := lt.sentenceSubject(fresh); head != "" {
 		named = head
 	} else {
 		named = v.lastSignatureName(sig, p.From.Name, lt)
@@ -1427,18 +1488,29 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	return shorten(named, 120)
 }
 
+// hasWords reports whether s has n words or more, as strings.Fields cuts them.
+func hasWords(s string, n int) bool {
+	for range n {
+		if w, _ := nextToken(&s, unicode.IsSpace); w == "" {
+			return false
+		}
+	}
+	return true
+}
+
 // wrapsOn reports whether a line of six words or more is a sentence wrapped onto the
 // next line, which opens in small letters ("…panels at APT and ASEAN meetings and" /
 // "is an experienced and neutral chair.").
 func wrapsOn(line string, next []string) bool {
-	if len(next) == 0 || len(strings.Fields(line)) < 6 {
+	if len(next) == 0 || !hasWords(line, 6) {
 		return false
 	}
-	words := strings.Fields(next[0])
-	if len(words) == 0 || strings.HasSuffix(words[0], ".") {
+	rest := next[0]
+	first, _ := nextToken(&rest, unicode.IsSpace) // as strings.Fields cuts it
+	if first == "" || strings.HasSuffix(first, ".") {
 		return false // «г. Москва», "c/o": an address
 	}
-	r, _ := utf8.DecodeRuneInString(words[0])
+	r, _ := utf8.DecodeRuneInString(first)
 	return unicode.IsLower(r)
 }
 
@@ -1601,15 +1673,17 @@ func isWebAddress(line string) bool {
 // (dots and hyphens too) and a value after it.
 func cutField(line string) (label, value string, ok bool) {
 	line = strings.TrimSpace(line)
-	i := strings.IndexAny(line, ":：")
+	i := strings.IndexByte(line, ':') // the first of ":" and "：", two fast searches
+	if j := strings.Index(line, "："); j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
 	if i <= 0 {
 		return "", "", false
 	}
 	label = strings.TrimSpace(line[:i])
 	_, size := utf8.DecodeRuneInString(line[i:])
 	value = strings.TrimSpace(line[i+size:])
-	words := strings.Fields(label)
-	if value == "" || strings.HasPrefix(value, "//") || len(words) == 0 || len(words) > 3 || utf8.RuneCountInString(label) > 30 {
+	if value == "" || strings.HasPrefix(value, "//") || !hasWords(label, 1) || hasWords(label, 4) || utf8.RuneCountInString(label) > 30 {
 		return "", "", false
 	}
 	for _, r := range label {

@@ -948,35 +948,61 @@ func (v *vocabulary) opensWithOrganisation(line string, lt lineTerms) bool {
 // B 123 456 789", «ИНН 7701234567»).
 func isAddressLine(line string) bool {
 	line = strings.TrimSpace(line)
+	return isFoldedAddressLine(line, foldText(line))
+}
+
+// isFoldedAddressLine is isAddressLine of a line without spaces around it, folded as f.
+func isFoldedAddressLine(line, f string) bool {
 	first, _ := utf8.DecodeRuneInString(line)
-	f := foldText(line)
 	if unicode.IsDigit(first) || strings.HasPrefix(f, "p.o. box") || strings.HasPrefix(f, "po box") ||
 		strings.HasPrefix(f, "b.p.") || strings.HasPrefix(f, "bp ") || strings.HasPrefix(f, "apartado") {
 		return true
 	}
-	words := strings.FieldsFunc(f, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",;()", r) })
-	if len(words) > 0 && streetWords[words[0]] && len(words) > 1 {
-		return true
+	// The words of the line are read as they come, each with the one before it (pair
+	// holds the two, without allocating for each). Whether the line has a digit is
+	// only looked for when a street word or a Chinese floor or number asks.
+	digits := func() bool { return strings.IndexFunc(line, unicode.IsDigit) >= 0 }
+	sep := func(r rune) bool {
+		switch r {
+		case ',', ';', '(', ')':
+			return true
+		}
+		return unicode.IsSpace(r)
+	}
+	var pairBuf [64]byte
+	rest, prev := f, ""
+	for i := 0; ; i++ {
+		w, _ := nextToken(&rest, sep)
+		if w == "" {
+			break
+		}
+		if registrationWords[w] {
+			return true
+		}
+		if i > 0 {
+			pair := append(append(append(pairBuf[:0], prev...), ' '), w...)
+			switch {
+			case i == 1 && streetWords[prev]:
+				return true
+			case registrationPairs[string(pair)]:
+				return true
+			case streetWords[w] && digits():
+				return true
+			}
+		}
+		prev = w
 	}
 	if isPlaceLine(line) {
 		return true
 	}
-	digits := strings.IndexFunc(line, unicode.IsDigit) >= 0
-	for i, w := range words {
-		switch {
-		case registrationWords[w]:
-			return true
-		case i+1 < len(words) && registrationPairs[w+" "+words[i+1]]:
-			return true
-		case digits && streetWords[w] && i > 0:
+	if comma := strings.LastIndexByte(line, ','); comma >= 0 {
+		// "…, Coyoacán, 04510 CDMX", "…, 75007 Paris": a postcode and a town end it.
+		if last := strings.TrimSpace(line[comma+1:]); last != "" && '0' <= last[0] && last[0] <= '9' && postcodeRE.MatchString(last) {
 			return true
 		}
 	}
-	if segs := strings.Split(line, ","); len(segs) > 1 && postcodeRE.MatchString(strings.TrimSpace(segs[len(segs)-1])) {
-		// "…, Coyoacán, 04510 CDMX", "…, 75007 Paris": a postcode and a town end it.
-		return true
-	}
-	return digits && hanAddressRE.MatchString(line)
+	// Each address hanAddressRE matches has a digit and one of 號号樓楼.
+	return strings.ContainsAny(line, "號号樓楼") && digits() && hanAddressRE.MatchString(line)
 }
 
 // postcodeRE matches a postcode of four to six digits before the name of a town.
@@ -1072,6 +1098,10 @@ var (
 // ("Cotonou, République du Bénin") or a building and its city ("Parliament House,
 // Accra").
 func isPlaceLine(line string) bool {
+	if isASCII(line) && strings.IndexByte(line, ',') < 0 && strings.IndexByte(line, '|') < 0 &&
+		strings.IndexByte(line, '/') < 0 && !strings.Contains(line, " - ") {
+		return false // one segment at most: no separator of lineSegments
+	}
 	segs := lineSegments(line)
 	if len(segs) != 2 {
 		return false
@@ -1100,8 +1130,8 @@ func isPlaceLine(line string) bool {
 	return false
 }
 
-func nameBeforeAddress(line string) string {
-	if !isAddressLine(line) {
+func nameBeforeAddress(line string, lt lineTerms) string {
+	if !lt.isAddressLine(line) {
 		return line
 	}
 	if isPlaceLine(line) {
@@ -1109,7 +1139,7 @@ func nameBeforeAddress(line string) string {
 	}
 	var name []string
 	for _, seg := range lineSegments(line) {
-		if isAddressLine(seg) {
+		if lt.isAddressLine(seg) {
 			break
 		}
 		name = append(name, seg)
@@ -1863,7 +1893,7 @@ var trailingInitialsRE = regexp.MustCompile(`^(.+?)\s*\(([A-ZА-Я][A-Za-zА-Я�
 // it may be the name of an organisation: short, one part (no commas or bars), not a sentence, no address,
 // number or job title, not a closing, and sharing no word with the sender's name.
 func (v *vocabulary) lastSignatureName(sig []string, sender string, lt lineTerms) string {
-	for len(sig) > 0 && isAddressLine(sig[len(sig)-1]) {
+	for len(sig) > 0 && lt.isAddressLine(sig[len(sig)-1]) {
 		sig = sig[:len(sig)-1] // the address under the name
 	}
 	if len(sig) < 2 {
@@ -1941,13 +1971,30 @@ func startsUpper(w string) bool {
 	return unicode.IsUpper(r)
 }
 
-// typeWords counts the organisation words of a stakeholder type in a part of a line
+// typeWords is countTypeWords, worked out once per part and type when ft is the
+// part's in a lineTerms.
+func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) (int, string) {
+	m := ft.memo
+	if m == nil || m.line != part {
+		return v.countTypeWords(st, part, ft)
+	}
+	for _, f := range m.types {
+		if f.typ == st.typ {
+			return f.n, f.term
+		}
+	}
+	n, term := v.countTypeWords(st, part, ft)
+	m.types = append(m.types, typeWordsFound{st.typ, n, term})
+	return n, term
+}
+
+// countTypeWords counts the organisation words of a stakeholder type in a part of a line
 // (part, folded as ft), and names the first: the distinct words of the type's list, and
 // the shape of a name the lists cannot hold — a company's legal form as it is written
 // ("Geneva Expo Solutions SA", "PT Telkom", «ООО "ЛингваПро"») and a region with the
 // body of an intergovernmental organisation ("Asian Infrastructure Investment Bank",
 // «Евразийский банк развития», "亚洲基础设施投资银行").
-func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) (int, string) {
+func (v *vocabulary) countTypeWords(st stakeholderTerms, part string, ft foldedText) (int, string) {
 	n, term := st.terms.distinctIn(ft)
 	if n == 0 && arabicHeadType(part) == st.typ {
 		// «اتصالات المغرب»: the noun an Arabic name opens with says what it is.
@@ -1994,16 +2041,28 @@ func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) 
 // ("Tactis Conseil", "Sahel Conseils", "Andes Consultores"), or "": in a name of two
 // words or more that does not open with it, so that "Conseil régional" stays a council.
 func consultancyName(part string) string {
-	words := strings.Fields(strings.Trim(part, " \t,;.()"))
-	if len(words) < 2 {
+	first, last, ok := firstAndLastWords(strings.Trim(part, " \t,;.()"))
+	if !ok {
 		return ""
 	}
-	last := words[len(words)-1]
 	if isAnyOf(last, "Conseil", "Conseils", "Consultores", "Consultants", "Consulting", "Consultoría", "Consultoria", "Advisory") &&
-		startsUpper(words[0]) && !isAnyOf(words[0], "Conseil", "Consejo") {
+		startsUpper(first) && !isAnyOf(first, "Conseil", "Consejo") {
 		return last
 	}
 	return ""
+}
+
+// firstAndLastWords returns the first and the last of the words of s (as strings.Fields
+// cuts them) when it has two or more.
+func firstAndLastWords(s string) (string, string, bool) {
+	s = strings.TrimFunc(s, unicode.IsSpace)
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return "", "", false
+	}
+	j := strings.LastIndexFunc(s, unicode.IsSpace)
+	_, size := utf8.DecodeRuneInString(s[j:])
+	return s[:i], s[j+size:], true
 }
 
 // legalFormWords are companies' legal forms as they are written, matched with their
@@ -2209,9 +2268,19 @@ var (
 	civilFormFirst = wordSet(`ОФ ОО ОБФ БФ РОО МОО МОФ АНО НКО НП ОЮЛ ОД ЧУ`)
 )
 
+// nameSep reports whether r separates the words of a name in which civilForm and
+// legalForm look for a form: a space, punctuation, quotes.
+func nameSep(r rune) bool {
+	switch r {
+	case ',', ';', ':', '(', ')', '"', '«', '»', '“', '”', '„':
+		return true
+	}
+	return unicode.IsSpace(r)
+}
+
 // civilForm returns the legal form of an association a name carries, as written, or "".
 func civilForm(part string) string {
-	sep := func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",;:()\"«»“”„", r) }
+	sep := nameSep
 	for i, rest := 0, part; ; i++ {
 		tok, more := nextToken(&rest, sep)
 		switch {
@@ -2228,7 +2297,7 @@ func civilForm(part string) string {
 
 // legalForm returns the legal form of a company that a name carries, as written, or "".
 func legalForm(part string) string {
-	sep := func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",;:()\"«»“”„", r) }
+	sep := nameSep
 	first, rest, found := "", part, ""
 	for i := 0; ; i++ {
 		tok, more := nextToken(&rest, sep)

@@ -29,6 +29,8 @@ type termList []*term
 type termSet struct {
 	all   []*term
 	index *termIndex
+	// slabs keeps the countSlabs of suggestions made, for the next.
+	slabs sync.Pool
 }
 
 // list folds words into terms of the set and returns them as a list.
@@ -53,21 +55,59 @@ func (ts *termSet) list(words ...string) termList {
 
 // termIndex says which terms a text's word or rune may start.
 type termIndex struct {
+	terms int // how many terms the set has
 	// byWord: the terms whose first word is this word, or this word less a plural ending.
 	byWord map[string][]*term
 	// byPrefix: the terms whose first word is a prefix ("ethic*"), by their first
 	// prefixLen bytes.
 	byPrefix  map[string][]*term
 	prefixLen int
-	// byRune: the terms matched anywhere, by their first rune (see anywhereRune);
-	// scanned: the few others matched anywhere, looked for one by one.
-	byRune  map[rune][]*term
+	// wordLeads and prefixLeads hold the first two bytes (see leadBytes) of the keys of
+	// byWord and byPrefix: most words of a text open with none, and need no look-up.
+	wordLeads, prefixLeads leadSet
+	// byLead: the terms matched anywhere whose first rune is an anywhereRune, by their
+	// first leadRunes runes (all of them when they are fewer); byRune: for such a first
+	// rune, the lengths in runes of those keys, a bit each (Arabic terms open with "ال"
+	// by the hundred: one rune says too little). scanned: the few others matched
+	// anywhere, looked for one by one.
+	byLead  map[string][]*term
+	byRune  map[rune]uint8
 	scanned []*term
+}
+
+// leadSet is a set of leadBytes.
+type leadSet [1 << 16 / 64]uint64
+
+func (s *leadSet) add(w string) { k := leadBytes(w); s[k/64] |= 1 << (k % 64) }
+
+func (s *leadSet) has(w string) bool { k := leadBytes(w); return s[k/64]&(1<<(k%64)) != 0 }
+
+// leadBytes is the first two bytes of a word (the first and zero for a word of one).
+func leadBytes(w string) uint16 {
+	if len(w) < 2 {
+		return uint16(w[0]) << 8
+	}
+	return uint16(w[0])<<8 | uint16(w[1])
+}
+
+// leadRunes is how many runes of a term matched anywhere key it in termIndex.byLead.
+const leadRunes = 3
+
+// leadLen is the length in bytes of the first n runes of s, and how many there are
+// (fewer than n when s is shorter).
+func leadLen(s string, n int) (int, int) {
+	at, k := 0, 0
+	for ; k < n && at < len(s); k++ {
+		_, size := utf8.DecodeRuneInString(s[at:])
+		at += size
+	}
+	return at, k
 }
 
 // indexTerms indexes the terms of the set, once they are all there.
 func (ts *termSet) indexTerms() {
-	ix := &termIndex{byWord: map[string][]*term{}, byPrefix: map[string][]*term{}, byRune: map[rune][]*term{}}
+	ix := &termIndex{byWord: map[string][]*term{}, byPrefix: map[string][]*term{}, byLead: map[string][]*term{},
+		byRune: map[rune]uint8{}, terms: len(ts.all)}
 	for _, t := range ts.all {
 		if !t.anywhere {
 			if p, ok := strings.CutSuffix(t.words[0], "*"); ok && (ix.prefixLen == 0 || len(p) < ix.prefixLen) {
@@ -79,17 +119,21 @@ func (ts *termSet) indexTerms() {
 		switch {
 		case t.anywhere:
 			if r, _ := utf8.DecodeRuneInString(t.folded); anywhereRune(r) {
-				ix.byRune[r] = append(ix.byRune[r], t)
+				end, n := leadLen(t.folded, leadRunes)
+				ix.byLead[t.folded[:end]] = append(ix.byLead[t.folded[:end]], t)
+				ix.byRune[r] |= 1 << n
 			} else if t.folded != "" {
 				ix.scanned = append(ix.scanned, t)
 			}
 		case strings.HasSuffix(t.words[0], "*"):
 			k := t.words[0][:ix.prefixLen]
 			ix.byPrefix[k] = append(ix.byPrefix[k], t)
+			ix.prefixLeads.add(k)
 		default:
 			first := t.words[0]
 			for _, form := range []string{first, first + "s", first + "es"} {
 				ix.byWord[form] = append(ix.byWord[form], t)
+				ix.wordLeads.add(form)
 			}
 		}
 	}
@@ -106,14 +150,55 @@ func anywhereRune(r rune) bool {
 type foldedText struct {
 	s      string
 	words  []string
-	counts []uint8 // by term id
+	counts []uint8 // by term id; nil while no term is found (most short lines)
+	memo   *lineMemo
+	slab   *countSlab // where counts come from, when not from the heap
+}
+
+// countSlab lends the counts of the folded lines of one message from large blocks,
+// cleared and lent again for the next message once its suggestion is made.
+type countSlab struct {
+	block []uint8
+	used  int
+}
+
+// take lends n counts, zero.
+func (cs *countSlab) take(n int) []uint8 {
+	if cs.used+n > len(cs.block) {
+		cs.block = make([]uint8, 16*n) // the lines still reading the last block keep it
+		cs.used = 0
+	}
+	c := cs.block[cs.used : cs.used+n : cs.used+n]
+	cs.used += n
+	return c
+}
+
+// getSlab returns a countSlab with nothing lent; putSlab takes it back when none of
+// the counts it lent are read any more.
+func (ts *termSet) getSlab() *countSlab {
+	if cs, ok := ts.slabs.Get().(*countSlab); ok {
+		return cs
+	}
+	return &countSlab{}
+}
+
+func (ts *termSet) putSlab(cs *countSlab) {
+	clear(cs.block[:cs.used])
+	cs.used = 0
+	ts.slabs.Put(cs)
 }
 
 const maxTermCount = 3
 
 // newFoldedText cuts a folded text into words and counts the terms of the set in it.
 func (ts *termSet) newFoldedText(folded string) foldedText {
-	ft := foldedText{s: folded, words: splitWords(folded), counts: make([]uint8, len(ts.all))}
+	return ts.newFoldedTextIn(folded, nil)
+}
+
+// newFoldedTextIn is newFoldedText with the counts lent by slab (from the heap when
+// it is nil).
+func (ts *termSet) newFoldedTextIn(folded string, slab *countSlab) foldedText {
+	ft := foldedText{s: folded, words: splitWords(folded), slab: slab}
 	ft.count(ts.index, func(*term, int, int) {})
 	return ft
 }
@@ -122,17 +207,23 @@ func (ts *termSet) newFoldedText(folded string) foldedText {
 // together (subject, newline, text), where a term may also run from the one into the
 // other.
 func (ts *termSet) newFoldedPair(subject, body string) (fs, fb, all foldedText) {
-	all = foldedText{s: subject + "\n" + body, counts: make([]uint8, len(ts.all))}
+	return ts.newFoldedPairIn(subject, body, nil)
+}
+
+// newFoldedPairIn is newFoldedPair with the counts lent by slab (from the heap when it
+// is nil).
+func (ts *termSet) newFoldedPairIn(subject, body string, slab *countSlab) (fs, fb, all foldedText) {
+	all = foldedText{s: subject + "\n" + body, slab: slab}
 	all.words = splitWords(all.s)
 	nsub := len(splitWords(subject))
-	fs = foldedText{s: subject, words: all.words[:nsub], counts: make([]uint8, len(ts.all))}
-	fb = foldedText{s: body, words: all.words[nsub:], counts: make([]uint8, len(ts.all))}
+	fs = foldedText{s: subject, words: all.words[:nsub], slab: slab}
+	fb = foldedText{s: body, words: all.words[nsub:], slab: slab}
 	all.count(ts.index, func(t *term, word, at int) {
 		switch {
 		case word >= 0 && word+len(t.words) <= nsub, word < 0 && at+len(t.folded) <= len(subject):
-			fs.counts[t.id] = min(fs.counts[t.id]+1, maxTermCount)
+			fs.add(ts.index, t)
 		case word >= nsub, word < 0 && at > len(subject):
-			fb.counts[t.id] = min(fb.counts[t.id]+1, maxTermCount)
+			fb.add(ts.index, t)
 		}
 	})
 	return fs, fb, all
@@ -144,15 +235,17 @@ func (ts *termSet) newFoldedPair(subject, body string) (fs, fb, all foldedText) 
 func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 	see := func(t *term, i int) {
 		if ft.matchAt(t, i) {
-			ft.counts[t.id] = min(ft.counts[t.id]+1, maxTermCount)
+			ft.add(ix, t)
 			found(t, i, 0)
 		}
 	}
 	for i, w := range ft.words {
-		for _, t := range ix.byWord[w] {
-			see(t, i)
+		if ix.wordLeads.has(w) {
+			for _, t := range ix.byWord[w] {
+				see(t, i)
+			}
 		}
-		if ix.prefixLen > 0 && len(w) >= ix.prefixLen {
+		if ix.prefixLen > 0 && len(w) >= ix.prefixLen && ix.prefixLeads.has(w) {
 			for _, t := range ix.byPrefix[w[:ix.prefixLen]] {
 				see(t, i)
 			}
@@ -164,7 +257,7 @@ func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 		if !strings.HasPrefix(ft.s[at:], t.folded) || at < ends[t] {
 			return
 		}
-		ft.counts[t.id] = min(ft.counts[t.id]+1, maxTermCount)
+		ft.add(ix, t)
 		found(t, -1, at)
 		if ends == nil {
 			ends = map[*term]int{}
@@ -185,12 +278,36 @@ func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 		return
 	}
 	for at, r := range ft.s {
-		if anywhereRune(r) {
-			for _, t := range ix.byRune[r] {
+		if !anywhereRune(r) {
+			continue
+		}
+		lens := ix.byRune[r]
+		if lens == 0 {
+			continue
+		}
+		for n, end := 1, at; n <= leadRunes && end < len(ft.s); n++ {
+			_, size := utf8.DecodeRuneInString(ft.s[end:])
+			end += size
+			if lens&(1<<n) == 0 {
+				continue
+			}
+			for _, t := range ix.byLead[ft.s[at:end]] {
 				anywhere(t, at)
 			}
 		}
 	}
+}
+
+// add counts one more occurrence of t in ft, at most maxTermCount.
+func (ft *foldedText) add(ix *termIndex, t *term) {
+	if ft.counts == nil {
+		if ft.slab != nil {
+			ft.counts = ft.slab.take(ix.terms)
+		} else {
+			ft.counts = make([]uint8, ix.terms)
+		}
+	}
+	ft.counts[t.id] = min(ft.counts[t.id]+1, maxTermCount)
 }
 
 // matchAt reports whether the words of t, a term matched word by word, start at word i.
@@ -210,6 +327,9 @@ func (ft *foldedText) matchAt(t *term, i int) bool {
 // most three per term, and the first term found.
 func (tl termList) countIn(ft foldedText) (int, string) {
 	total, first := 0, ""
+	if ft.counts == nil {
+		return total, first
+	}
 	for _, t := range tl {
 		if n := int(ft.counts[t.id]); n > 0 {
 			total += n
@@ -224,6 +344,9 @@ func (tl termList) countIn(ft foldedText) (int, string) {
 // distinctIn returns how many different terms occur in a folded text, and the first.
 func (tl termList) distinctIn(ft foldedText) (int, string) {
 	n, first := 0, ""
+	if ft.counts == nil {
+		return n, first
+	}
 	for _, t := range tl {
 		if ft.counts[t.id] > 0 {
 			n++
@@ -276,8 +399,24 @@ func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
 	}
+	if r < 1<<16 {
+		return wordRunes()[r/64]&(1<<(r%64)) != 0
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
+
+// wordRunes holds a bit for each rune of the Basic Multilingual Plane that is a letter
+// or a digit, worked out the first time a text is cut into words: the Unicode tables
+// are slow to search for every rune of a Cyrillic, Arabic or Chinese text.
+var wordRunes = sync.OnceValue(func() *[1 << 16 / 64]uint64 {
+	var t [1 << 16 / 64]uint64
+	for r := range rune(1 << 16) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			t[r/64] |= 1 << (r % 64)
+		}
+	}
+	return &t
+})
 
 // foldText lower-cases s, drops accents and other combining marks (so
 // that "tematica" is "temática" and Arabic vowel signs do not get in the

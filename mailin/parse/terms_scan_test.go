@@ -1,0 +1,87 @@
+package parse
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// TestWordRunesAreLettersAndDigits: the table isWordRune reads says what the Unicode
+// tables say, for every rune it holds and a few beyond.
+func TestWordRunesAreLettersAndDigits(t *testing.T) {
+	for r := range rune(1<<16 + 256) {
+		want := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if r < 0x80 {
+			want = 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		}
+		if got := isWordRune(r); got != want {
+			t.Errorf("isWordRune(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
+
+// TestWordsCutAsFields: hasWords and firstAndLastWords see the words strings.Fields
+// cuts, whatever the spaces (no-break, ideographic) and bytes.
+func TestWordsCutAsFields(t *testing.T) {
+	for _, s := range []string{"", " ", "one", " one ", "one two", "Tactis\u00a0Conseil", "华为\u3000公共事务部",
+		"a b c d e f", "a b c d e", "\tGeneva  Expo\nSolutions SA ", "bad\xff byte\xe2", "«ООО» \u2003 ЛингваПро",
+		"Andes Consultores", "x\u2028y z"} {
+		f := strings.Fields(s)
+		for n := 0; n <= 7; n++ {
+			if got := hasWords(s, n); got != (len(f) >= n) {
+				t.Errorf("hasWords(%q, %d) = %v, want %v", s, n, got, len(f) >= n)
+			}
+		}
+		first, last, ok := firstAndLastWords(s)
+		if ok != (len(f) >= 2) || ok && (first != f[0] || last != f[len(f)-1]) {
+			t.Errorf("firstAndLastWords(%q) = %q, %q, %v; fields %q", s, first, last, ok, f)
+		}
+	}
+}
+
+// TestAnywhereTermsCountAsSubstrings: a term matched anywhere (Arabic, Chinese) counts
+// as strings.Count counts it, at most maxTermCount, in every text of the test data,
+// whichever letters it shares with other terms.
+func TestAnywhereTermsCountAsSubstrings(t *testing.T) {
+	v := defaultVocabulary()
+	var paths []string
+	for _, dir := range []string{corpusDir, evalDir} {
+		p, err := filepath.Glob(filepath.Join(dir, "*.eml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p...)
+	}
+	texts := 0
+	for _, path := range paths {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Parse(raw, DefaultLimits())
+		if err != nil || isASCII(p.Text) {
+			continue
+		}
+		texts++
+		s := foldText(p.Subject + "\n" + p.Text)
+		ft := v.newFoldedText(s)
+		for _, tm := range v.all {
+			if !tm.anywhere || tm.folded == "" {
+				continue
+			}
+			want := min(strings.Count(s, tm.folded), maxTermCount)
+			got := 0
+			if ft.counts != nil {
+				got = int(ft.counts[tm.id])
+			}
+			if got != want {
+				t.Errorf("%s: %q counted %d, want %d", filepath.Base(path), tm.text, got, want)
+			}
+		}
+	}
+	if texts < 20 {
+		t.Fatalf("only %d texts not in ASCII", texts)
+	}
+}
