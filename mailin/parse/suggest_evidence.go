@@ -1657,11 +1657,42 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 // «60 минут», «90分钟», «90 دقيقة», or a field that gives it («Durée :», «Продолжительность»).
 var sessionDetailLengthRE = regexp.MustCompile(`(?i)\b\d{2,3}\s?-?\s?(?:min\b|mins\b|minute|minuto|минут|分钟|分鐘)|\b\d{2,3}\s?دقيقة|\b[1-3]\s?h\s?[0-5]0\b|\b(?:duration|durée|duración|продолжительность)\s*:|时长|時長|مدة الجلسة|مدة الورشة`)
 
+// sessionLengthWords are the words of which sessionDetailLengthRE needs one, folded
+// text being lower case, besides a digit 1-3 before "h".
+var sessionLengthWords = []string{"min", "минут", "分钟", "分鐘", "دقيقة", "duration", "durée", "duración",
+	"продолжительность", "时长", "時長", "مدة"}
+
+// mayGiveLength reports whether s could match sessionDetailLengthRE: most texts have
+// none of its words, and the expression, run on a whole message, costs more than the
+// rest of the kind's evidence together.
+func mayGiveLength(s string) bool {
+	for _, w := range sessionLengthWords {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '1' || s[i] > '3' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && j <= i+2 && strings.IndexByte(" \t\n\f\r", s[j]) >= 0 {
+			j++
+		}
+		if j < len(s) && (s[j] == 'h' || s[j] == 'H') {
+			return true
+		}
+	}
+	return false
+}
+
 // sessionDetails counts the details of a session of one's own a folded text gives: its
 // length, and who speaks in it; and says which.
 func (v *vocabulary) sessionDetails(ft foldedText) (int, string) {
 	n, why := 0, []string{}
-	if m := sessionDetailLengthRE.FindString(ft.s); m != "" {
+	if !mayGiveLength(ft.s) {
+		// no match possible: the regular expression is not run
+	} else if m := sessionDetailLengthRE.FindString(ft.s); m != "" {
 		n++
 		why = append(why, quoteReason(strings.TrimSpace(m)))
 	}

@@ -85,3 +85,38 @@ func TestAnywhereTermsCountAsSubstrings(t *testing.T) {
 		t.Fatalf("only %d texts not in ASCII", texts)
 	}
 }
+
+// TestSessionLengthPrefilter: mayGiveLength lets through every text that
+// sessionDetailLengthRE matches (it only spares the expression the texts it cannot
+// match), on the sentences of a session's length and on every labelled message.
+func TestSessionLengthPrefilter(t *testing.T) {
+	texts := []string{"a 90-minute session", "60 minutes", "1h30", "2 h 00", "«60 минут»", "90分钟", "90分鐘",
+		"90 دقيقة", "duration: 1 hour", "продолжительность: час", "时长：90", "時長", "مدة الجلسة ساعة", "15 min", "120mins"}
+	files, err := os.ReadDir(evalDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(filepath.Join(evalDir, f.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(raw))
+	}
+	matched := 0
+	for _, s := range texts {
+		ft := foldText(s)
+		if sessionDetailLengthRE.MatchString(ft) {
+			matched++
+			if !mayGiveLength(ft) {
+				t.Errorf("the prefilter refuses a text the expression matches (%q)", sessionDetailLengthRE.FindString(ft))
+			}
+		}
+	}
+	if matched < 15 {
+		t.Fatalf("the expression matched %d texts: the test checks too little", matched)
+	}
+	if mayGiveLength(foldText("Dear secretariat, please find attached our contribution on 12 March 2019.")) {
+		t.Errorf("the prefilter lets through a text with no word of a length")
+	}
+}
