@@ -607,7 +607,8 @@ func (v *vocabulary) newEvidence() {
 		comtelca citel atu-uat aicto apt-int rcc-cis`,
 		store.StakeholderAcademia: `icann ietf w3c ripe afrinic apnic lacnic arin ieee etsi
 		mipt itmo tsinghua pku fudan zju sjtu hku cuhk kaist mit stanford harvard oxford
-		cambridge ethz epfl sorbonne sciencespo`,
+		cambridge ethz epfl sorbonne sciencespo
+		inria cnrs inrae cirad csiro riken fraunhofer conicet csic`,
 	} {
 		for _, n := range strings.Fields(names) {
 			if !strings.HasSuffix(n, "?") {

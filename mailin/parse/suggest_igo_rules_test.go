@@ -122,3 +122,22 @@ func TestNameContinuedOnNextLine(t *testing.T) {
 			Text: "Attached.\n\nMarta Rossi\nUnited Nations Office at Geneva", Attachments: pdf}, "", store.StakeholderInternationalO, ""},
 	})
 }
+
+// TestKnownResearchInstitutes pins that the public research institutes well known in the
+// field are academia by their domain or their name, which says no university or institute
+// word ("Inria, Paris", "Fraunhofer FOKUS"), and that a company's domain that only
+// resembles one is not.
+func TestKnownResearchInstitutes(t *testing.T) {
+	pdf := []Attachment{{Filename: "comments.pdf", ContentType: "application/pdf"}}
+	acad := store.StakeholderAcademia
+	runSuggestCases(t, []suggestCase{
+		{"by domain", &Parsed{From: Address{Email: "b@inria.fr"}, Subject: "Contribution",
+			Text: "Ci-joint.\n\nBertrand Morel\nChargé de mission relations internationales\nInria, Paris", Attachments: pdf}, "", acad, ""},
+		{"by name", &Parsed{From: Address{Email: "k@example-fokus.de"}, Subject: "Contribution",
+			Text: "Attached.\n\nKlaus Weber\nFraunhofer FOKUS", Attachments: pdf}, "", acad, ""},
+		{"by name in Spanish", &Parsed{From: Address{Email: "l@example-ar.net"}, Subject: "Contribución",
+			Text: "Adjunto.\n\nLucía Gómez\nCONICET", Attachments: pdf}, "", acad, ""},
+		{"a company's domain", &Parsed{From: Address{Email: "k@inriax-solutions.com"}, Subject: "Contribution",
+			Text: "Attached.\n\nKlaus Weber\nInriax Solutions GmbH", Attachments: pdf}, "", store.StakeholderPrivateSector, ""},
+	})
+}
