@@ -358,7 +358,7 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 			s.Reasons = append(s.Reasons, "organisation: "+s.Organisation)
 		}
 		var why string
-		s.StakeholderType, why = v.stakeholderType(p, sig, lt, fresh, s.Organisation)
+		s.StakeholderType, why = v.stakeholderType(p, sig, lt, fresh, s.Organisation, fb)
 		domain := emailDomain(p.From.Email)
 		d := v.domainOrganisation(domain)
 		domainName := d != "" && strings.HasPrefix(s.Organisation, d)
@@ -372,7 +372,7 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 			if org := v.organisation(p, sig, lt, own); org != "" && org != s.Organisation {
 				s.Organisation = org
 				s.Reasons = append(s.Reasons, "organisation: "+org+" (in the sender's own message forwarded)")
-				s.StakeholderType, why = v.stakeholderType(p, sig, lt, own, org)
+				s.StakeholderType, why = v.stakeholderType(p, sig, lt, own, org, fb)
 			}
 		}
 		s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)
@@ -814,7 +814,10 @@ func actionLineNumber(reason string) int {
 // An organisation well known in the field (by its domain or name) counts 3; when nothing
 // else decides, a sentence of the text that opens with an organisation of a type
 // ("Новосибирский государственный университет хотел бы…") counts 2.
-func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fresh, org string) (string, string) {
+//
+// body is the text's words as the kind reads them (the new text, or a forward's with
+// the message it passes on), folded and counted once.
+func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fresh, org string, body foldedText) (string, string) {
 	score := map[string]int{}
 	why := map[string][]string{}
 	add := func(typ string, n int, reason string) {
@@ -1010,9 +1013,8 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		// "CRESIAL, organismo intergubernamental creado por 11 Estados", «ЕЦЦС —
 		// межправительственная организация», "based on our member states' experience":
 		// the writer's body is intergovernmental, whatever its .org or .net says.
-		ft := lt.get(fresh)
-		n, term := v.ownIntergovernmental.countIn(ft)
-		if m, _ := v.manyIntergovernmental.countIn(ft); n > m {
+		n, term := v.ownIntergovernmental.countIn(body)
+		if m, _ := v.manyIntergovernmental.countIn(body); n > m {
 			add(store.StakeholderInternationalO, 3, "the text says "+quoteReason(term))
 		}
 	}
