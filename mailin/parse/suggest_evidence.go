@@ -93,6 +93,9 @@ type evidence struct {
 	// Ocean Digital Cooperation Commission", «Евразийский центр цифрового
 	// сотрудничества», "亚洲数字合作中心") is intergovernmental, as a region's union is.
 	cooperationRegions, cooperation termList
+	// studies are the words of study and research ("Centre for African Studies and
+	// Cooperation"): a region's cooperation studied is no intergovernmental body.
+	studies termList
 	// ownIntergovernmental are the words a writer calls their own body intergovernmental
 	// with ("X, an intergovernmental organisation", «organismo intergubernamental creado
 	// por», «межправительственная организация», "our member states"); its plurals, the
@@ -562,6 +565,8 @@ func (v *vocabulary) newEvidence() {
 	v.disclaimers = v.list("confidential", "intended solely", "intended recipient", "confidentiel*", "destinataire*",
 		"confidencial*", "destinatario*", "конфиденциальн*", "адресат*", "保密", "机密", "機密", "سرية", "سري", "المرسل إليه")
 	v.cooperationRegions = v.list(geographicRegions...)
+	v.studies = v.list("studies", "study", "research", "études", "recherche*", "estudios", "investigación", "исследован*",
+		"研究", "دراسات", "الدراسات", "البحوث", "بحوث")
 	v.cooperation = v.list("cooperation", "co-operation", "coopération", "cooperación", "cooperação", "сотрудничеств*", "合作", "التعاون")
 	v.ownIntergovernmental = v.list("an intergovernmental organisation", "an intergovernmental organization", "an intergovernmental body",
 		"an inter-governmental organisation", "an inter-governmental organization", "our member states",
@@ -2092,7 +2097,21 @@ func (v *vocabulary) regionalCooperation(part string, ft foldedText) bool {
 		return false
 	}
 	g, _ := v.governmentBodies.countIn(ft)
-	return g == 0 && !strings.Contains(part, "合作社")
+	if st, _ := v.studies.countIn(ft); g > 0 || st > 0 || strings.Contains(part, "合作社") {
+		return false
+	}
+	// "African Cooperation Foundation", "Asociación Latinoamericana de Cooperación",
+	// "Centre for African Studies and Cooperation, University of …": a body of another
+	// type that works for a region's cooperation.
+	for _, st := range v.stakeholders {
+		if st.typ == store.StakeholderInternationalO {
+			continue
+		}
+		if n, _ := st.terms.distinctIn(ft); n > 0 {
+			return false
+		}
+	}
+	return legalForm(part) == "" && civilForm(part) == "" && arabicHeadType(part) == "" && !opensWithNetwork(part)
 }
 
 // consultancyName returns the word a consultancy's name ends with, as written
