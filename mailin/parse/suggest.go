@@ -358,7 +358,7 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 			s.Reasons = append(s.Reasons, "organisation: "+s.Organisation)
 		}
 		var why string
-		s.StakeholderType, why = v.stakeholderType(p, sig, lt, fresh, s.Organisation)
+		s.StakeholderType, why = v.stakeholderType(p, sig, lt, fresh, s.Organisation, fb)
 		domain := emailDomain(p.From.Email)
 		d := v.domainOrganisation(domain)
 		domainName := d != "" && strings.HasPrefix(s.Organisation, d)
@@ -372,7 +372,7 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 			if org := v.organisation(p, sig, lt, own); org != "" && org != s.Organisation {
 				s.Organisation = org
 				s.Reasons = append(s.Reasons, "organisation: "+org+" (in the sender's own message forwarded)")
-				s.StakeholderType, why = v.stakeholderType(p, sig, lt, own, org)
+				s.StakeholderType, why = v.stakeholderType(p, sig, lt, own, org, fb)
 			}
 		}
 		s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)
@@ -814,7 +814,10 @@ func actionLineNumber(reason string) int {
 // An organisation well known in the field (by its domain or name) counts 3; when nothing
 // else decides, a sentence of the text that opens with an organisation of a type
 // ("Новосибирский государственный университет хотел бы…") counts 2.
-func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fresh, org string) (string, string) {
+//
+// body is the text's words as the kind reads them (the new text, or a forward's with
+// the message it passes on), folded and counted once.
+func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fresh, org string, body foldedText) (string, string) {
 	score := map[string]int{}
 	why := map[string][]string{}
 	add := func(typ string, n int, reason string) {
@@ -838,6 +841,12 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	gov, govWhy := v.governmentDomain(domain)
 	acad, acadWhy := academicDomain(domain)
 	knownDomain := v.knownDomainType(domain)
+	if (gov || acad) && knownDomain != store.StakeholderInternationalO {
+		// du.ac.bd is the University of Dhaka's, not the operator du's: under a country's
+		// academic or government zone, a name is that zone's body, whatever company of
+		// the field bears it.
+		knownDomain = ""
+	}
 	switch {
 	case domain == "" || v.isWebmail(domain):
 	case tld == "int" || v.internationalDomains[domain] || hasParentIn(domain, v.internationalDomains) ||
@@ -877,6 +886,11 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	fromLine := map[string]bool{} // words found in a short line, not a sentence
 	fromOrg := map[string]bool{}  // words found in the organisation's name
 	for i, line := range lines {
+		if i > 2 && i != orgLine && v.continuesOrganisation(line, lines[i-1], lt) {
+			// "to the United Nations Office … in Geneva" says where the mission above is
+			// accredited, not what it is.
+			continue
+		}
 		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line) ||
 			wrapsOn(line, lines[i+1:]))
 		parts := []string{line}
@@ -995,6 +1009,15 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		// set beside a company noun ("Kër Tech, une jeune startup").
 		add(store.StakeholderPrivateSector, 2, "organisation "+quoteReason(org)+" (legal form "+f+")")
 	}
+	if score[store.StakeholderInternationalO] < 3 {
+		// "CRESIAL, organismo intergubernamental creado por 11 Estados", «ЕЦЦС —
+		// межправительственная организация», "based on our member states' experience":
+		// the writer's body is intergovernmental, whatever its .org or .net says.
+		n, term := v.ownIntergovernmental.countIn(body)
+		if m, _ := v.manyIntergovernmental.countIn(body); n > m {
+			add(store.StakeholderInternationalO, 3, "the text says "+quoteReason(term))
+		}
+	}
 	top := 0
 	for _, n := range score {
 		top = max(top, n)
@@ -1084,6 +1107,28 @@ func opensWithNetwork(part string) bool {
 		}
 	}
 	return true
+}
+
+// continuationWords open, in lower case, the second line of a name cut in two:
+// "Permanent Mission of … / to the United Nations Office at Geneva", «Mission
+// permanente … / auprès de l'Office des Nations Unies», «Постоянное представительство …
+// / при Отделении ООН».
+var continuationWords = wordSet(`to at of for in auprès de du des à ante en para del ante при в по`)
+
+// continuesOrganisation reports whether a signature line, opening in lower case with a
+// preposition, ends the name of the organisation on the line above.
+func (v *vocabulary) continuesOrganisation(line, above string, lt lineTerms) bool {
+	line = strings.TrimSpace(line)
+	r, _ := utf8.DecodeRuneInString(line)
+	if !unicode.IsLower(r) {
+		return false
+	}
+	first, _, _ := strings.Cut(line, " ")
+	if !continuationWords[first] {
+		return false
+	}
+	above = strings.TrimSpace(above)
+	return above != "" && !endsSentence(above) && utf8.RuneCountInString(above) <= 80 && v.isOrganisationLine(above, lt)
 }
 
 // knownDomainType is the stakeholder type of the organisation well known in the field
@@ -1325,6 +1370,11 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			endsSentence(line) || listItemRE.MatchString(line) {
 			// A long line is a sentence, unless it opens with an organisation word: «Министерство
 			// по развитию информационных технологий и коммуникаций Республики Узбекистан».
+			continue
+		}
+		if i > 0 && v.continuesOrganisation(line, sig[i-1], lt) {
+			// "to the United Nations Office … in Geneva" under "Permanent Mission of …":
+			// the end of the name above, not an organisation of its own.
 			continue
 		}
 		whole := line

@@ -88,6 +88,19 @@ type evidence struct {
 	// regions and regionalBodies together name an intergovernmental organisation: a
 	// region or "world" with a union, bank, community, commission, organisation…
 	regions, regionalBodies termList
+	// cooperationRegions are the places of regions (not "world" or "international"),
+	// and cooperation their words of cooperation: a region's cooperation body ("Indian
+	// Ocean Digital Cooperation Commission", «Евразийский центр цифрового
+	// сотрудничества», "亚洲数字合作中心") is intergovernmental, as a region's union is.
+	cooperationRegions, cooperation termList
+	// studies are the words of study and research ("Centre for African Studies and
+	// Cooperation"): a region's cooperation studied is no intergovernmental body.
+	studies termList
+	// ownIntergovernmental are the words a writer calls their own body intergovernmental
+	// with ("X, an intergovernmental organisation", «organismo intergubernamental creado
+	// por», «межправительственная организация», "our member states"); its plurals, the
+	// intergovernmental organisations a body works with, are manyIntergovernmental.
+	ownIntergovernmental, manyIntergovernmental termList
 	// offering are the words of giving input ("here is my input", «souhaite contribuer»,
 	// «направляем наши предложения»): a short message that offers its views is no
 	// inquiry for the questions it puts.
@@ -551,19 +564,23 @@ func (v *vocabulary) newEvidence() {
 	v.peoplesBodies = v.list(peoplesWords...)
 	v.disclaimers = v.list("confidential", "intended solely", "intended recipient", "confidentiel*", "destinataire*",
 		"confidencial*", "destinatario*", "конфиденциальн*", "адресат*", "保密", "机密", "機密", "سرية", "سري", "المرسل إليه")
-	v.regions = v.list("commonwealth", "african", "asian", "asia-pacific", "asia pacific", "arab", "european", "eurasian", "caribbean",
-		"andean", "pacific", "inter-american", "latin american", "ibero-american", "islamic", "world", "international",
-		"africaine", "africain", "asiatique", "arabe", "européenne", "européen", "eurasienne", "andine", "interaméricaine",
-		"islamique", "mondiale", "mondial", "internationale", "international",
-		"africana", "africano", "asiático", "asiática", "árabe", "europea", "europeo", "euroasiático", "euroasiática",
-		"caribeña", "del caribe", "andina", "interamericano", "interamericana", "latinoamericano", "latinoamericana",
-		"iberoamericano", "iberoamericana", "islámica", "islámico", "mundial", "internacional",
-		"африканск*", "азиатск*", "арабск*", "европейск*", "евразийск*", "исламск*", "межамериканск*", "латиноамериканск*",
-		"тихоокеанск*", "всемирн*", "международн*", "межгосударственн*", "межправительственн*",
-		"非洲", "亚洲", "亞洲", "阿拉伯", "欧洲", "歐洲", "欧亚", "伊斯兰", "亚太", "亞太", "美洲", "拉丁美洲", "世界", "国际", "國際",
-		"加勒比", "东盟",
-		"الأفريقي", "الإفريقي", "الأفريقية", "الإفريقية", "الآسيوي", "العربي", "العربية", "الأوروبي", "الأوروبية",
-		"الإسلامي", "الإسلامية", "الدولي", "الدولية", "العالمي", "العالمية", "لدول الخليج")
+	v.cooperationRegions = v.list(geographicRegions...)
+	v.studies = v.list("studies", "study", "research", "études", "recherche*", "estudios", "investigación", "исследован*",
+		"研究", "دراسات", "الدراسات", "البحوث", "بحوث")
+	v.cooperation = v.list("cooperation", "co-operation", "coopération", "cooperación", "cooperação", "сотрудничеств*", "合作", "التعاون")
+	v.ownIntergovernmental = v.list("an intergovernmental organisation", "an intergovernmental organization", "an intergovernmental body",
+		"an inter-governmental organisation", "an inter-governmental organization", "our member states",
+		"organisation intergouvernementale", "organisme intergouvernemental", "institution intergouvernementale", "nos états membres",
+		"organismo intergubernamental", "organización intergubernamental", "institución intergubernamental", "nuestros estados miembros",
+		"межправительственная организация", "межправительственной организацией", "межгосударственная организация",
+		"межгосударственной организацией", "межправительственный орган", "межправительственным органом",
+		"наших государств-членов", "наши государства-члены",
+		"是一个政府间", "是政府间组织", "是政府间国际组织", "系政府间", "作为政府间组织", "为政府间组织", "我们的成员国", "本组织成员国",
+		"是一個政府間", "是政府間組織", "是政府間國際組織", "係政府間", "作為政府間組織", "為政府間組織", "我們的成員國", "本組織成員國",
+		"منظمة حكومية دولية", "هيئة حكومية دولية", "منظمة دولية حكومية", "دولنا الأعضاء")
+	v.manyIntergovernmental = v.list("organisations intergouvernementales", "institutions intergouvernementales",
+		"organismos intergubernamentales", "organizaciones intergubernamentales", "instituciones intergubernamentales")
+	v.regions = v.list(append(append([]string{"commonwealth"}, geographicRegions...), worldRegions...)...)
 	v.regionalBodies = v.list("union", "bank", "development bank", "community", "commission", "organisation", "organization",
 		"league", "secretariat", "council", "parliament", "telecommunity",
 		"union", "banque", "communauté", "commission", "organisation", "ligue", "secrétariat", "conseil", "parlement",
@@ -595,7 +612,8 @@ func (v *vocabulary) newEvidence() {
 		comtelca citel atu-uat aicto apt-int rcc-cis`,
 		store.StakeholderAcademia: `icann ietf w3c ripe afrinic apnic lacnic arin ieee etsi
 		mipt itmo tsinghua pku fudan zju sjtu hku cuhk kaist mit stanford harvard oxford
-		cambridge ethz epfl sorbonne sciencespo`,
+		cambridge ethz epfl sorbonne sciencespo
+		inria cnrs inrae cirad csiro riken fraunhofer conicet csic`,
 	} {
 		for _, n := range strings.Fields(names) {
 			if !strings.HasSuffix(n, "?") {
@@ -1361,6 +1379,29 @@ func academicDomain(domain string) (bool, string) {
 	return false, ""
 }
 
+// geographicRegions are the names of the world's regions, as adjectives and as places
+// ("Central Asia", "Océan Indien", «Центральной Азии», "印度洋", "آسيا الوسطى");
+// worldRegions the words of the whole world ("international", «всемирн*», "国际").
+var (
+	geographicRegions = []string{"african", "asian", "asia-pacific", "asia pacific", "arab", "european", "eurasian", "caribbean",
+		"andean", "pacific", "inter-american", "latin american", "ibero-american", "islamic", "indian ocean", "central asia",
+		"latin america",
+		"africaine", "africain", "asiatique", "arabe", "européenne", "européen", "eurasienne", "andine", "interaméricaine",
+		"islamique", "océan indien", "asie centrale", "amérique latine",
+		"africana", "africano", "asiático", "asiática", "árabe", "europea", "europeo", "euroasiático", "euroasiática",
+		"caribeña", "del caribe", "andina", "interamericano", "interamericana", "latinoamericano", "latinoamericana",
+		"iberoamericano", "iberoamericana", "islámica", "islámico", "océano índico", "asia central", "américa latina",
+		"африканск*", "азиатск*", "арабск*", "европейск*", "евразийск*", "исламск*", "межамериканск*", "латиноамериканск*",
+		"тихоокеанск*", "центральн* ази*", "индийск* океан*", "латинск* америк*",
+		"非洲", "亚洲", "亞洲", "阿拉伯", "欧洲", "歐洲", "欧亚", "伊斯兰", "亚太", "亞太", "美洲", "拉丁美洲", "加勒比", "东盟",
+		"中亚", "中亞", "印度洋",
+		"الأفريقي", "الإفريقي", "الأفريقية", "الإفريقية", "الآسيوي", "العربي", "العربية", "الأوروبي", "الأوروبية",
+		"الإسلامي", "الإسلامية", "لدول الخليج", "المحيط الهندي", "آسيا الوسطى"}
+	worldRegions = []string{"world", "international", "mondiale", "mondial", "internationale", "mundial", "internacional",
+		"всемирн*", "международн*", "межгосударственн*", "межправительственн*", "世界", "国际", "國際",
+		"الدولي", "الدولية", "العالمي", "العالمية"}
+)
+
 // peoplesWords are the words of peoplesBodies, civil society's too.
 var peoplesWords = []string{"indigenous", "indígena*", "autochtone*", "коренн* народ*", "коренных", "原住民",
 	"الشعوب الأصلية", "السكان الأصليين",
@@ -2058,7 +2099,13 @@ func (v *vocabulary) countTypeWords(st stakeholderTerms, part string, ft foldedT
 		}
 		r, rt := v.regions.countIn(ft)
 		b, _ := v.regionalBodies.countIn(ft)
-		if p, _ := v.peoplesBodies.countIn(ft); r > 0 && b > 0 && p == 0 {
+		p, _ := v.peoplesBodies.countIn(ft)
+		if r > 0 && b > 0 && p == 0 {
+			if n == 0 {
+				term = rt
+			}
+			n++
+		} else if p == 0 && v.regionalCooperation(part, ft) {
 			if n == 0 {
 				term = rt
 			}
@@ -2066,6 +2113,36 @@ func (v *vocabulary) countTypeWords(st stakeholderTerms, part string, ft foldedT
 		}
 	}
 	return n, term
+}
+
+// regionalCooperation reports whether a part of a line names a region's body of
+// cooperation ("Indian Ocean Digital Cooperation Commission", «Евразийский центр
+// цифрового сотрудничества», "亚洲数字合作中心"): a region of the world, not the world
+// itself, and cooperation, in no government body's name (the "Ministry of Foreign
+// Affairs and African Cooperation" is a government's) and no cooperative's ("合作社").
+func (v *vocabulary) regionalCooperation(part string, ft foldedText) bool {
+	if c, _ := v.cooperation.countIn(ft); c == 0 {
+		return false
+	}
+	if r, _ := v.cooperationRegions.countIn(ft); r == 0 {
+		return false
+	}
+	g, _ := v.governmentBodies.countIn(ft)
+	if st, _ := v.studies.countIn(ft); g > 0 || st > 0 || strings.Contains(part, "合作社") {
+		return false
+	}
+	// "African Cooperation Foundation", "Asociación Latinoamericana de Cooperación",
+	// "Centre for African Studies and Cooperation, University of …": a body of another
+	// type that works for a region's cooperation.
+	for _, st := range v.stakeholders {
+		if st.typ == store.StakeholderInternationalO {
+			continue
+		}
+		if n, _ := st.terms.distinctIn(ft); n > 0 {
+			return false
+		}
+	}
+	return legalForm(part) == "" && civilForm(part) == "" && arabicHeadType(part) == "" && !opensWithNetwork(part)
 }
 
 // consultancyName returns the word a consultancy's name ends with, as written
