@@ -45,6 +45,9 @@ type vocabulary struct {
 	// submission terms mark an official submission without saying on what: the
 	// consultation's submissions are on thematic aspects first.
 	submission termList
+	// calls name the Forum's own call for submissions ("Re: Appel à propositions
+	// d'ateliers", «Сбор предложений»): its word of submission is the call's, not the writer's.
+	calls termList
 	// inquiry terms mark a question rather than a contribution.
 	inquiry termList
 	// workshop are the kind terms of a workshop request, also among kinds; formatKind
@@ -141,6 +144,12 @@ func newVocabulary() *vocabulary {
 		"意见书", "意見書", "مساهمتنا",
 	)
 
+	v.calls = v.list("call for proposals", "call for submissions", "call for contributions", "call for inputs",
+		"appel à propositions", "appel à contributions", "appel à soumissions", "convocatoria de propuestas",
+		"convocatoria de contribuciones", "llamado a propuestas", "llamado a contribuciones", "сбор предложений",
+		"приём предложений", "прием предложений", "征集意见", "徵集意見", "征集提案", "徵集提案",
+		"دعوة لتقديم المقترحات", "دعوة لتقديم المساهمات")
+
 	v.inquiry = v.list(
 		"question*", "query", "inquiry", "enquiry", "could you", "can you", "how can", "how do", "is it possible",
 		"renseignement*", "est-ce que", "pourriez-vous", "pouvez-vous",
@@ -198,7 +207,11 @@ func newVocabulary() *vocabulary {
 			"commission", "authority", "autorité", "comisión", "autoridad", "комисси*", "委员会", "هيئة",
 			"federal office", "office fédéral", "bundesamt", "ufficio federale",
 			"secretaría de", "secrétariat d'état", "agence nationale", "national agency", "agencia nacional",
-			"هيئة تنظيم", "الهيئة الوطنية", "الوكالة الوطنية", "工业和信息化部")},
+			"هيئة تنظيم", "الهيئة الوطنية", "الوكالة الوطنية", "工业和信息化部",
+			// a national commission («اللجنة الوطنية المصرية لليونسكو»), a province's or a
+			// city's data bureau and its people's government (广西壮族自治区大数据发展局)
+			"اللجنة الوطنية", "لجنة وطنية", "大数据局", "大數據局", "大数据发展局", "大數據發展局", "数据局", "數據局",
+			"人民政府")},
 		{store.StakeholderAcademia, v.list("university", "université", "universidad", "universidade", "universität",
 			"университет*", "нии", "научно-исследовательск*", "research centre", "research center", "centre de recherche*",
 			"centro de investigación", "исследовательский центр", "研究中心", "مركز بحوث", "مركز أبحاث", "لبحوث", "للبحوث", "大学", "大學", "جامعة", "institute of technology", "polytechni*", "research institute",
@@ -225,7 +238,7 @@ func newVocabulary() *vocabulary {
 	sohu.com yeah.net foxmail.com protonmail.com proton.me gmx.com gmx.net gmx.de web.de orange.fr free.fr
 	laposte.net wanadoo.fr sfr.fr terra.com uol.com.br bol.com.br
 	bluewin.ch gmx.ch t-online.de libero.it virgilio.it alice.it tiscali.it seznam.cz wp.pl o2.pl onet.pl
-	naver.com daum.net hanmail.net mail.com zoho.com tutanota.com fastmail.com posteo.de hushmail.com rocketmail.com
+	naver.com daum.net hanmail.net mail.com zoho.com tutanota.com fastmail.com fastmail.fm fastmail.net posteo.de hushmail.com rocketmail.com
 	btinternet.com comcast.net verizon.net att.net sbcglobal.net sympatico.ca shaw.ca rogers.com videotron.ca cogeco.ca telus.net bigpond.com
 	optusnet.com.au xtra.co.nz skynet.be telenet.be neuf.fr numericable.fr bbox.fr club-internet.fr aliceadsl.fr
 	ukr.net i.ua tut.by mail.kz bigmir.net inbox.lv 139.com aliyun.com 21cn.com tom.com hinet.net netvigator.com
@@ -457,6 +470,14 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	bodyRunes := utf8.RuneCountInString(body)
 	short := bodyRunes < 800
 	submitted, st := v.submission.countIn(fs)
+	if c, _ := v.calls.countIn(fs); c > 0 {
+		// "Re: Appel à propositions d'ateliers": the word is the call's; "Réponse à l'appel à
+		// contributions : contribution de …" still submits one.
+		submitted = max(submitted-c, 0)
+		if submitted == 0 {
+			st = ""
+		}
+	}
 	subjectAsks := v.subjectAsks(p.Subject)
 	if submitted > 0 && subjectAsks {
 		// "Question: can contributions be sent in Spanish?": a subject that asks about
@@ -700,6 +721,12 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		if score[k] > bestScore {
 			best, bestScore = k, score[k]
 		}
+	}
+	if best == store.KindWorkshopRequest && score[store.KindThematic] == bestScore && hn == 0 && details == 0 && topics > 0 {
+		// "Capacity building (C4) must move beyond 'digital literacy' workshops": a workshop
+		// named in passing, with nothing asked to be held, in a text on the action lines is
+		// a theme when the two weigh the same.
+		best = store.KindThematic
 	}
 	// A word of asking ("question", «вопрос») makes an inquiry when the message asks
 	// something or its subject says so: "more time for questions" asks nothing.
@@ -1372,6 +1399,19 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			// по развитию информационных технологий и коммуникаций Республики Узбекистан».
 			continue
 		}
+		if r, _ := utf8.DecodeRuneInString(line); unicode.IsLower(r) && strings.HasSuffix(strings.TrimSpace(line), ",") {
+			// "systems used by public administrations - welfare eligibility, predictive
+			// policing,": the middle of a sentence wrapped over lines.
+			continue
+		}
+		if hasAnyPrefix(line, "Le ", "La ", "El ") && romanceVerbAfter(strings.Fields(line), 2) > 0 {
+			// «Le Ministère de … a» wrapped before «l'honneur de transmettre»: a sentence.
+			continue
+		}
+		if maySignForAnother(line) && v.countsIn(v.delegatedSigning, lt, line) > 0 {
+			// "Pour le Ministre et par délégation": who signs for whom, above the title.
+			continue
+		}
 		if i > 0 && v.continuesOrganisation(line, sig[i-1], lt) {
 			// "to the United Nations Office … in Geneva" under "Permanent Mission of …":
 			// the end of the name above, not an organisation of its own.
@@ -1809,4 +1849,31 @@ func (v *vocabulary) signsAsTeam(name string, sig []string) bool {
 		}
 	}
 	return false
+}
+
+// hasAnyPrefix reports whether s opens with one of prefixes.
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// maySignForAnother reports whether line could hold a term of delegatedSigning: a
+// minister's word or delegation's, as written, before the line is folded and counted.
+func maySignForAnother(line string) bool {
+	for _, w := range []string{"inist", "INIST", "élégation", "elegación", "инистр", "الوزير", "部长", "部長"} {
+		if strings.Contains(line, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// countsIn is how many terms of tl line holds.
+func (v *vocabulary) countsIn(tl termList, lt lineTerms, line string) int {
+	n, _ := tl.countIn(lt.get(line))
+	return n
 }

@@ -122,6 +122,12 @@ type evidence struct {
 	// deadlines name a deadline: a subject that speaks of the deadline of submissions
 	// asks about them, it is none.
 	deadlines termList
+	// seekingWork says the writer looks for a post ("ищу работу в международной
+	// организации"): the organisation that sentence names is the one wanted, not theirs.
+	seekingWork termList
+	// delegatedSigning is the formula of a signature made for someone else ("Pour le
+	// Ministre et par délégation", "For the Minister", «За министра»): no organisation.
+	delegatedSigning termList
 	// forumAsHost are the words of a sentence that has the Forum hold something ("the
 	// Forum should organise a session on…", «建议论坛举办…», «أن ينظم المنتدى»): a
 	// suggestion for the programme, not a request to hold a session of one's own.
@@ -189,7 +195,7 @@ func (v *vocabulary) newEvidence() {
 		"pourriez-vous", "pouvez-vous", "est-ce que", "serait-il possible", "est-il possible", "à qui faut-il",
 		"quisiera saber", "podrían indicarnos", "podrian indicarnos", "nos podrían", "nos podrian", "¿", "se puede",
 		"подскажите", "не могли бы", "просим сообщить", "можно ли", "нужна ли", "есть ли", "когда будет",
-		"请问", "是否可以", "是否", "可以吗", "吗？", "如何", "請問", "是否可以",
+		"请问", "是否可以", "是否", "可以吗", "吗？", "請問", "是否可以",
 		"هل يمكن", "هل يجب", "هل التسجيل", "متى سيتم", "كيف يمكنني", "ما هي", "ما هو", "وما هي",
 		// asking without a question mark
 		"would like to know", "would like to ask", "like to inquire", "like to enquire",
@@ -202,6 +208,8 @@ func (v *vocabulary) newEvidence() {
 		"souhaiterait savoir", "desea consultar", "desea saber", "desearía saber", "хотело бы узнать", "хотел бы узнать",
 		"хотела бы узнать", "希望了解", "拟询问", "تود الاستفسار", "يود الاستفسار", "ترغب في الاستفسار",
 		"y a-t-il", "pouvons-nous", "peut-on", "faut-il", "doit-on", "devons-nous", "avez-vous",
+		"est-elle", "est-il", "peut-elle", "peut-il", "a-t-elle", "a-t-il", "sera-t-elle", "sera-t-il",
+		"existe-t-il", "faudra-t-il",
 		// asking to be told how, when or whether
 		"let me know how", "let us know how", "let me know whether", "let us know whether", "let me know when",
 		"let us know when", "if you could tell", "could tell us", "me faire savoir comment", "nous faire savoir comment",
@@ -333,6 +341,7 @@ func (v *vocabulary) newEvidence() {
 		"دعوة لتقديم الأوراق", "دعوة لتقديم أوراق",
 		"press release", "communiqué de presse", "nota de prensa", "пресс-релиз*", "新闻稿", "بيان صحفي",
 		"newsletter", "lettre d'information", "boletín", "рассылк*", "نشرة",
+		"本期通讯", "本期通訊", "月通讯", "月通訊", "会员通讯", "會員通訊", "电子报", "電子報", "新聞稿", "退訂",
 		"unsubscribe", "désinscription", "désinscrire", "retirer mon adresse", "darse de baja", "отписаться", "退订",
 		"不要再给我发邮件", "إلغاء الاشتراك",
 		"focal point", "point focal", "punto focal", "контактным лицом", "联络人", "聯絡人", "جهة الاتصال",
@@ -463,6 +472,13 @@ func (v *vocabulary) newEvidence() {
 	v.thematicAspects = v.list("thematic aspects", "thematic aspect", "aspects thématiques", "aspect thématique",
 		"aspectos temáticos", "aspecto temático", "тематическим аспектам", "тематических аспектов", "тематически* аспект*",
 		"主题方面", "主題方面", "专题方面", "專題方面", "الجوانب الموضوعية", "الجوانب المواضيعية", "الجانب الموضوعي")
+	v.seekingWork = v.list("looking for a job", "looking for a position", "looking for employment", "seeking a position",
+		"seeking employment", "job opportunities", "je cherche un emploi", "je cherche un poste", "à la recherche d'un emploi",
+		"à la recherche d'un poste", "busco trabajo", "busco empleo", "en busca de empleo", "ищу работу", "ищу вакансию",
+		"в поисках работы", "寻找工作", "尋找工作", "求职", "求職", "أبحث عن عمل", "أبحث عن وظيفة", "البحث عن عمل")
+	v.delegatedSigning = v.list("par délégation", "pour le ministre", "pour la ministre", "p/o le ministre",
+		"for the minister", "on behalf of the minister", "por el ministro", "por la ministra", "por delegación",
+		"p.o. del ministro", "за министра", "по поручению министра", "عن الوزير", "بالنيابة عن الوزير", "代部长", "代部長")
 	v.deadlines = v.list("deadline", "deadlines", "date limite", "délai", "délais", "fecha límite", "plazo", "plazos",
 		"срок*", "截止", "截至日期", "الموعد النهائي", "آخر موعد")
 	v.forwarding = v.list("je vous transmets", "je vous transfère", "nous vous transmettons", "i am forwarding",
@@ -479,6 +495,8 @@ func (v *vocabulary) newEvidence() {
 		// how sessions, the programme and the week are laid out
 		"how it could be run", "how the forum is run", "could be run", "fewer, longer", "longer sessions", "fewer sessions",
 		"at the same time", "in parallel", "more time for questions", "daily schedule", "published too late",
+		"schedule of sessions", "session schedule", "calendrier des sessions", "calendario de sesiones",
+		"расписание сессий", "会议日程表", "會議日程表",
 		"live stream", "livestream", "live streaming", "webcast", "hybrid format", "networking", "speed networking",
 		"interpretation", "mobile app", "plenary", "opening ceremony", "prize ceremony",
 		"séances plus courtes", "plus courtes", "moins de séances", "en parallèle", "diffusion en direct", "retransmission",
@@ -488,7 +506,7 @@ func (v *vocabulary) newEvidence() {
 		"короче", "меньше сессий", "параллельн*", "прямая трансляция", "онлайн-трансляци*", "синхронн* перевод*",
 		"времени для вопросов", "гибридн* формат*", "мобильн* приложени*", "пленарн* заседани*",
 		"更短", "平行会议", "同时举行", "直播", "网络直播", "同声传译", "提问时间", "混合形式", "移动应用", "开幕式",
-		"البث المباشر", "الترجمة الفورية", "بالتوازي", "وقت للأسئلة", "تطبيق الهاتف", "حفل الافتتاح",
+		"البث المباشر", "الترجمة الفورية", "بالتوازي", "جدول الجلسات", "الجلسات العامة", "الجلسة العامة", "وقت للأسئلة", "تطبيق الهاتف", "حفل الافتتاح",
 		// the kind named with the Forum, and the ways of running a session
 		"format of the forum", "format du forum", "formato del foro", "формат* форума", "论坛的形式", "论坛形式",
 		"structure of the forum", "structure du forum", "estructura del foro", "структур* форума", "论坛的结构", "هيكل المنتدى",
@@ -610,6 +628,9 @@ func (v *vocabulary) newEvidence() {
 		cis-india sflc bytesforall kictanet jonction cyberstewards citizenlab freedomhouse rsf cpj`,
 		store.StakeholderInternationalO: `itu escap unescap escwa unescwa eclac cepal uneca unece oif francophonie
 		comtelca citel atu-uat aicto apt-int rcc-cis`,
+		// regulators of telecommunications and posts, by the initials they go by
+		store.StakeholderGovernment: `arpt artp arcep arpce artci arct anrt arptc arcom arcel anatel subtel enacom
+		osiptel sutel ursec arcotel conatel ntra citra tdra ofca mcmc imda btrc trai roskomnadzor`,
 		store.StakeholderAcademia: `icann ietf w3c ripe afrinic apnic lacnic arin ieee etsi
 		mipt itmo tsinghua pku fudan zju sjtu hku cuhk kaist mit stanford harvard oxford
 		cambridge ethz epfl sorbonne sciencespo
@@ -743,9 +764,18 @@ func (v *vocabulary) questions(text string) (n int, rest string) {
 	for line := range strings.SplitSeq(text, "\n") {
 		marks := 0
 		inMark := false
+		quoted := 0
 		for _, r := range line {
+			// A title in quotation marks (« … : quel modèle économique ? », "Who pays?")
+			// asks the reader nothing.
+			switch r {
+			case '«', '“', '「', '『':
+				quoted++
+			case '»', '”', '」', '』':
+				quoted = max(quoted-1, 0)
+			}
 			q := r == '?' || r == '？' || r == '؟'
-			if q && !inMark {
+			if q && !inMark && quoted == 0 {
 				marks++
 			}
 			inMark = q
@@ -1677,7 +1707,12 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 						}
 						break
 					}
-					if k := russianVerbAfter(words, n); k > n {
+					if k := romanceVerbAfter(words, n); k > n {
+						// «Le Ministère de la Transition numérique et des Postes … a
+						// l'honneur»: the name goes on, its adjectives in small letters, up
+						// to the verb; the article is not the name's.
+						head = strings.Join(words[1:k], " ")
+					} else if k := russianVerbAfter(words, n); k > n {
 						// «Министерство по развитию … Республики Узбекистан подает заявку»: a
 						// Russian name goes on in the genitive up to the verb.
 						head = strings.Join(words[:k], " ")
@@ -1920,6 +1955,27 @@ func russianPhraseEnd(words []string, n int) int {
 		}
 		if strings.HasSuffix(words[k], ",") {
 			return k + 1
+		}
+	}
+	return -1
+}
+
+// romanceVerbAfter is the index of the verb a French or Spanish name runs to after
+// words[:n], an article opening the sentence («Le Ministère de la Transition numérique et
+// des Postes … a l'honneur de transmettre», "El Ministerio de Tecnologías de la
+// Información y las Comunicaciones presenta"), or -1: the name has lower-case words of
+// its own that a capital cannot follow.
+func romanceVerbAfter(words []string, n int) int {
+	if n >= len(words) || !isAnyOf(strings.ToLower(words[0]), "le", "la", "el") {
+		return -1
+	}
+	for k := n; k < min(len(words), n+14); k++ {
+		if strings.ContainsAny(words[k], ",;:()") {
+			return -1
+		}
+		if isAnyOf(strings.ToLower(words[k]), "a", "souhaite", "souhaiterait", "propose", "soumet", "transmet",
+			"présente", "est", "ha", "desea", "desearía", "propone", "presenta", "somete", "remite", "tiene") {
+			return k
 		}
 	}
 	return -1
@@ -2660,6 +2716,10 @@ func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 		// "I work at", «أعمل في», "trabajo en" say a post without a title.
 		works := isAnyOf(foldText(words[0]), "trabajo", "أعمل", "اعمل") || isAnyOf(foldText(words[1]), "work", "travaille")
 		if n, _ := v.jobTitles.countIn(lt.get(sentence)); n == 0 && (!works || isCyrillic(words[0])) {
+			continue
+		}
+		if n, _ := v.seekingWork.countIn(lt.get(sentence)); n > 0 {
+			// "I am a software engineer looking for a job at …": the post is wanted.
 			continue
 		}
 		if isCyrillic(words[0]) {
