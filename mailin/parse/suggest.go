@@ -1283,7 +1283,7 @@ func (lt lineTerms) get(line string) foldedText {
 	return ft
 }
 
-// isAddressLine is isAddressLine(line), worked out once per line.
+// isAddressLine is isFoldedAddressLine of the line, worked out once per line.
 func (lt lineTerms) isAddressLine(line string) bool {
 	is, ok := lt.address[line]
 	if !ok {

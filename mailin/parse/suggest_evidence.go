@@ -988,18 +988,13 @@ func (v *vocabulary) opensWithOrganisation(line string, lt lineTerms) bool {
 	return v.isOrganisationLine(strings.Join(words, " "), lt)
 }
 
-// isAddressLine reports whether a signature line is a postal address or a company's
+// isFoldedAddressLine reports whether a signature line is a postal address or a company's
 // registration: it opens with a number ("3 United Nations Plaza"), a post box or a
 // street ("Rambla República de México 6125", «ул. Тверская, 7»), holds a number beside
 // a street word ("INRS, 385, rue Sherbrooke Est", "香港添馬添美道2號"), or gives a
 // registration ("Company no. 10457789, registered in England and Wales", "RCS Paris
-// B 123 456 789", «ИНН 7701234567»).
-func isAddressLine(line string) bool {
-	line = strings.TrimSpace(line)
-	return isFoldedAddressLine(line, foldText(line))
-}
-
-// isFoldedAddressLine is isAddressLine of a line without spaces around it, folded as f.
+// B 123 456 789", «ИНН 7701234567»). The line comes without spaces around it, f is its
+// folded form (lineTerms.isAddressLine works it out once per line).
 func isFoldedAddressLine(line, f string) bool {
 	first, _ := utf8.DecodeRuneInString(line)
 	if unicode.IsDigit(first) || strings.HasPrefix(f, "p.o. box") || strings.HasPrefix(f, "po box") ||
