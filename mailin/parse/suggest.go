@@ -649,6 +649,14 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	}
 	named, _ := v.workshop.countIn(all)
 	inSubject, _ := v.sessions.countIn(fs)
+	if f, _ := v.formatKind.countIn(fs); f > 0 && inSubject == 0 && details == 0 {
+		// "Proposition sur le format du Forum: réserver chaque jour une heure des jeunes…":
+		// under a subject on the format that names no session of the writer's, sessions to
+		// hold are how the Forum would be run.
+		if w, _ := v.workshop.countIn(fs); w == 0 {
+			hn = 0
+		}
+	}
 	if hn > 0 && (submitted == 0 || details > 0 || named > 0 || inSubject > 0) {
 		// "Our contribution: … we would like to propose a dialogue between regulators and
 		// community networks": under a submission's subject that names no session
@@ -921,10 +929,18 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line) ||
 			wrapsOn(line, lines[i+1:]))
 		parts := []string{line}
+		hosted := ""
 		if !long {
 			parts = lineSegments(line)
+		} else if hosted = hostInParentheses(line); hosted != "" && !endsSentence(line) {
+			// "Observatorio Iberoamericano de la Sociedad de la Información (Universidad de
+			// Salamanca)": a name too long for a line of its own, and the body that hosts
+			// it in parentheses, a short name of its own.
+			parts = append(parts, hosted)
 		}
+		lineLong := long
 		for _, part := range parts {
+			long := lineLong && (hosted == "" || part != hosted)
 			if i >= 2 && lt.isAddressLine(part) {
 				// "12 rue de la République, 69002 Lyon" is where, not who.
 				continue
@@ -953,6 +969,12 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			}
 			for _, st := range v.stakeholders {
 				n, term := v.typeWords(st, part, ft)
+				if n == 0 && head == st.typ && st.typ == store.StakeholderCivilSociety && !storeChain(part) {
+					// "Red Latinoamericana de Derechos Digitales", «Сеть молодёжных
+					// инициатив…»: a name that opens with a network's word is the network's
+					// (not a chain of shops).
+					n, term = 1, strings.Fields(part)[0]
+				}
 				if n == 0 || other && st.typ == store.StakeholderCivilSociety && head != st.typ ||
 					head != "" && st.typ != head && st.typ != store.StakeholderInternationalO {
 					continue
@@ -1105,6 +1127,66 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		return best, "nothing conclusive in domain " + domain
 	}
 	return best, strings.Join(why[best], ", ")
+}
+
+// lineAbove is the non-empty line above the first line of text's first n non-empty
+// lines that is name (in any case), or "".
+func lineAbove(text, name string, n int) string {
+	above := ""
+	for line := range strings.SplitSeq(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if strings.EqualFold(line, name) {
+			return above
+		}
+		if n--; n == 0 {
+			break
+		}
+		above = line
+	}
+	return ""
+}
+
+// chainWords, folded, say after a network's word that it is a chain of shops, a
+// company's: «Сеть магазинов "Электрон"», "Red de Farmacias del Sur".
+var chainWords = wordSet(`магазинов аптек ресторанов кафе супермаркетов салонов tiendas farmacias supermercados restaurantes
+	magasins restaurants supermarchés stores shops pharmacies supermarkets`)
+
+// storeChain reports whether a name that opens with a network's word names a chain of
+// shops.
+func storeChain(part string) bool {
+	f := strings.Fields(foldText(part))
+	for i := 1; i < len(f) && i <= 2; i++ {
+		if w := strings.Trim(f[i], "«»\",."); chainWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// hostInParentheses is the name in parentheses that ends a signature line of at most
+// 160 characters and no sentence ("… de la Información (Universidad de Salamanca)"):
+// two to six words, the first capitalised, or "".
+func hostInParentheses(line string) string {
+	line = strings.TrimSpace(line)
+	if !strings.HasSuffix(line, ")") || len(line) > 320 || utf8.RuneCountInString(line) > 160 {
+		return ""
+	}
+	open := strings.LastIndexByte(line, '(')
+	if open <= 0 {
+		return ""
+	}
+	inner := strings.TrimSpace(line[open+1 : len(line)-1])
+	words := strings.Fields(inner)
+	if len(words) < 2 || len(words) > 6 || strings.ContainsAny(inner, "()") {
+		return ""
+	}
+	if r, _ := utf8.DecodeRuneInString(inner); !unicode.IsUpper(r) {
+		return ""
+	}
+	return inner
 }
 
 // networkHeads are the words, folded, that open the name of a network or an
@@ -1368,6 +1450,14 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			}
 		}
 		return org
+	}
+	if name != "" && v.isOfficeUnit(name) {
+		// "Cabinet du Ministre" writes under its ministry's letterhead, the line above its
+		// own at the head of the letter: the ministry's.
+		if above := lineAbove(fresh, name, 12); above != "" && utf8.RuneCountInString(above) <= 100 && !endsSentence(above) &&
+			!v.isOfficeUnit(above) && v.isOrganisationLine(above, lt) {
+			return shorten(above, 120)
+		}
 	}
 	if name != "" && v.isOrganisationLine(name, lt) {
 		if i := slices.Index(sig, name); i >= 0 && i+1 < len(sig) && v.isOfficeUnit(name) && isDivision(name) {

@@ -305,6 +305,12 @@ func (v *vocabulary) newEvidence() {
 		"модерации", "модератор*", "ведущего", "фасилитатор*",
 		"主持", "主持人",
 		"لإدارة الجلسة", "لإدارة جلسة", "لتكون ميسرة", "ميسّر", "ميسر", "ميسرة",
+		// "to steer one of the high-level policy sessions", «piloter l'une des sessions»:
+		// leading one of the Forum's sessions is facilitating it (a steering committee is
+		// not, nor leading a session of one's own)
+		"to steer one", "to steer a session", "to steer the session", "steer a high-level", "to lead one of the high-level",
+		"piloter l'une des sessions", "conduire l'une des sessions", "dirigir una de las sesiones",
+		"руководить одной из сессий", "لقيادة إحدى الجلسات",
 	)
 	// "Easy terms", "affordable prices": the Arabic adjective ميسّرة is also a woman
 	// facilitator's name of office.
@@ -573,7 +579,10 @@ func (v *vocabulary) newEvidence() {
 		"пао", "ооо", "оао", "зао", "ао", "有限公司", "股份有限公司", "شركة")
 	v.governmentBodies = v.list("ministry", "ministère", "ministerio", "министерств*", "وزارة", "embassy", "ambassade", "embajada", "permanent mission",
 		"mission permanente", "misión permanente", "постоянн* представительств*", "agency", "agence", "agencia", "агентств*",
-		"federal office", "office fédéral", "سلطة", "ديوان", "مديرية", "هيئة", "superintendencia")
+		"federal office", "office fédéral", "سلطة", "ديوان", "مديرية", "هيئة", "superintendencia",
+		// a regulator names a body outright ("Haute Autorité de régulation du numérique, Nouakchott")
+		"regulatory authority", "autorité de régulation", "haute autorité", "autoridad reguladora", "autoridad de regulación",
+		"ente regulador", "organismo regulador")
 	v.ngoForms = v.list("non-governmental organi*", "nongovernmental organi*", "non-profit organi*", "nonprofit organi*",
 		"organisation non gouvernementale", "organisation non-gouvernementale", "association loi 1901",
 		"organización no gubernamental", "organización sin fines de lucro", "asociación civil",
@@ -747,13 +756,44 @@ func countryLanguage(domain string) string {
 func (v *vocabulary) asksQuestion(subject, body string, all foldedText) (bool, string) {
 	for _, q := range []string{"?", "？", "؟"} {
 		if strings.Contains(body, q) || strings.Contains(subject, q) {
-			return true, "a question mark"
+			if unquotedQuestionMark(subject) || unquotedQuestionMark(body) {
+				return true, "a question mark"
+			}
+			break
 		}
 	}
 	if n, t := v.asking.countIn(all); n > 0 {
 		return true, quoteReason(t)
 	}
 	return false, ""
+}
+
+// unquotedQuestionMark reports whether a text has a question mark (？ and ؟ too) outside
+// quotation marks: the title of a session ("Le cloud souverain pour les PME : mythe ou
+// réalité ?", «Кто платит?») asks the reader nothing. Straight quotes pair up within a
+// line.
+func unquotedQuestionMark(text string) bool {
+	for line := range strings.SplitSeq(text, "\n") {
+		if !strings.ContainsAny(line, "?？؟") {
+			continue
+		}
+		quoted, straight := 0, false
+		for _, r := range line {
+			switch r {
+			case '«', '“', '「', '『':
+				quoted++
+			case '»', '”', '」', '』':
+				quoted = max(quoted-1, 0)
+			case '"':
+				straight = !straight
+			case '?', '？', '؟':
+				if quoted == 0 && !straight {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // questions counts the questions of a text: the sentences ending with a question mark
@@ -1498,6 +1538,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"координационн* центр*", "cctld", "network information centre", "internet registry", "registro de direcciones",
 			"мгу", "спбгу", "ниу", "вшэ", "科学院", "中国科学院", "研究中心", "الجامعة", "كلية",
 			"tecnológico de", "instituto tecnológico", "politécnico", "politecnico", "кафедр*", "факультет*", "вуз*",
+			"колледж*", "техникум*", // colleges of technology and vocational schools
 			"laboratoire", "laboratorio", "лаборатори*", "hochschule", "grande école", "实验室", "高校", "学会",
 			"مركز بحوث", "مركز أبحاث", "مركز الدراسات", "مركز البحوث", "مركز البحث", "مركز بحث", "مركز الأبحاث",
 			"centro de investigaciones", "научно-исследовательск*", "研究中心",
@@ -1527,7 +1568,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"发展中心", "發展中心"},
 		store.StakeholderPrivateSector: {"s.a.", "c.a.", "group", "groupe", "grupo", "группа",
 			"corporation", "limited", "holdings", "пао", "ао", "шрк", "集团", "技术有限公司", "股份", "مجموعة", "ش.م.م",
-			"solutions", "systems", "consultancy", "consultants", "software", "bank", "banque", "banco", "банк", "银行",
+			"solutions", "soluciones", "soluções", "systems", "consultancy", "consultants", "software", "bank", "banque", "banco", "банк", "银行",
 			"بنك", "مصرف", "株式会社", "ذ.م.م", "ش.م.ع", "المحدودة", "общество с ограниченной ответственностью",
 			"акционерн* обществ*", "бюро переводов", "оператор* связи", "运营商",
 			// the words a company's name takes
@@ -2322,12 +2363,38 @@ func chineseCompanyInText(text string) string {
 // une jeune startup", "Acme, a small company".
 var companyNouns = wordSet(`startup start-up company firm entreprise société empresa compañía`)
 
+// ownCompanyHeads are the possessives of the first person a writer gives their own
+// organisation ("our", «наша»), ownCompanyNouns the company nouns after them (not
+// "firm", "our firm commitment", nor "société", «notre société» is our society), and
+// ownCompanyWords the same said in one word (我司, شركتنا).
+var (
+	ownCompanyHeads = wordSet(`our notre nuestra nuestro nossa наша нашей нашу наше`)
+	ownCompanyNouns = wordSet(`company startup start-up entreprise empresa compañía компания компании компанию компанией`)
+	ownCompanyWords = []string{"我司", "本公司", "我们公司", "我們公司", "شركتنا"}
+)
+
 // weAreCompany is the company noun a writer gives their organisation in the first
 // person ("nous sommes une jeune start-up", "we are a small company", "somos una
 // empresa"), or "".
 func weAreCompany(text string) string {
-	words := strings.Fields(strings.ToLower(text))
-	for i := 0; i+2 < len(words); i++ {
+	lower := strings.ToLower(text)
+	for _, w := range ownCompanyWords {
+		if strings.Contains(lower, w) {
+			return w
+		}
+	}
+	words := strings.Fields(lower)
+	for i := 0; i+1 < len(words); i++ {
+		if ownCompanyHeads[words[i]] {
+			// "Nuestra empresa está interesada", «наша компания хотела бы»: the writer's
+			// own organisation, a company (one: "nuestras empresas" are an association's).
+			if w := strings.Trim(words[i+1], ",;:.!?()"); ownCompanyNouns[w] {
+				return w
+			}
+		}
+		if i+2 >= len(words) {
+			break
+		}
 		if !(words[i] == "we" && words[i+1] == "are" || words[i] == "nous" && words[i+1] == "sommes" || words[i] == "somos") {
 			continue
 		}
