@@ -13,9 +13,11 @@ type suggestCase struct {
 	p           *Parsed
 	kind        store.ContributionKind
 	stakeholder string
-	org         string
+	org         string // "-": none
 }
 
+// runSuggestCases checks, for each case, the fields it names ("" for a field it does
+// not check).
 func runSuggestCases(t *testing.T, cases []suggestCase) {
 	t.Helper()
 	for _, tc := range cases {

@@ -10,13 +10,7 @@ import (
 // written for the test (none of them is in the evaluation set).
 func TestSuggestGeneralRules(t *testing.T) {
 	pdf := []Attachment{{Filename: "comments.pdf", ContentType: "application/pdf"}}
-	for _, tc := range []struct {
-		name        string
-		p           *Parsed
-		kind        store.ContributionKind
-		stakeholder string
-		org         string // "-": none
-	}{
+	runSuggestCases(t, []suggestCase{
 		{"a salutation to the organisers asks to hold nothing", &Parsed{From: Address{Email: "r@example.net"}, Subject: "Ideas for the Forum week",
 			Text: "Dear organisers,\n\nWe would suggest fewer panels and shorter sessions, with more time for questions from remote participants.\n\nRuth"},
 			store.KindFormat, "", ""},
@@ -401,23 +395,7 @@ func TestSuggestGeneralRules(t *testing.T) {
 			store.KindThematic, "", ""},
 		{"a country's mailbox domain names nobody", &Parsed{From: Address{Email: "user@inbox.uz"}, Subject: "Фото",
 			Text: "Интернет в кишлаке.\n\nАлишер"}, "", "", "-"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			s := Suggest(tc.p)
-			if tc.kind != "" && s.Kind != tc.kind {
-				t.Errorf("Kind = %q, want %q (reasons %q)", s.Kind, tc.kind, s.Reasons)
-			}
-			if tc.stakeholder != "" && s.StakeholderType != tc.stakeholder {
-				t.Errorf("StakeholderType = %q, want %q (reasons %q)", s.StakeholderType, tc.stakeholder, s.Reasons)
-			}
-			if tc.org == "-" && s.Organisation != "" {
-				t.Errorf("Organisation = %q, want none (reasons %q)", s.Organisation, s.Reasons)
-			}
-			if tc.org != "" && tc.org != "-" && s.Organisation != tc.org {
-				t.Errorf("Organisation = %q, want %q (reasons %q)", s.Organisation, tc.org, s.Reasons)
-			}
-		})
-	}
+	})
 }
 
 // TestPlaceLine pins what a line that says where is: a city and its state, a public
