@@ -208,9 +208,8 @@ func (s *Store) IndexForSearch(ctx context.Context, limit int) (int, error) {
 const searchLagSQL = `SELECT
 		(SELECT count(*) FROM contributions WHERE search IS NULL)
 		+ (SELECT count(*) FROM messages WHERE search IS NULL AND contribution_id IS NOT NULL AND direction = 'in') AS rows,
-		least((SELECT updated_at FROM contributions WHERE search IS NULL ORDER BY id LIMIT 1),
-			(SELECT created_at FROM messages WHERE search IS NULL AND contribution_id IS NOT NULL AND direction = 'in'
-				ORDER BY id LIMIT 1)) AS oldest`
+		least((SELECT min(updated_at) FROM contributions WHERE search IS NULL),
+			(SELECT min(created_at) FROM messages WHERE search IS NULL AND contribution_id IS NOT NULL AND direction = 'in')) AS oldest`
 
 // SearchLag is the search index's arrears: how many rows wait for their terms, and how
 // long the oldest has waited (0 when none does).

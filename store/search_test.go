@@ -442,3 +442,39 @@ func TestSearchColumnMigration(t *testing.T) {
 	}
 	find("at 00020")
 }
+
+// The search lag's oldest is the longest any row has waited, whichever was stored
+// first: a contribution stored first and changed just now (its organisation
+// corrected) does not hide one that has waited since it was stored.
+func TestSearchLagOldest(t *testing.T) {
+	s, clock := bqStore(t)
+	ctx := context.Background()
+	first := searchIngest(t, s, "en", "office@ict.gov.example", "Spectrum policy", "Our views.")
+	indexAll(t, s, 500)
+	clock.Advance(10 * time.Minute)
+	second := searchIngest(t, s, "fr", "contact@assoc.example", "Réseaux communautaires", "Nos propositions.")
+	// Its message's terms are computed, its contribution's not yet (as when an indexer
+	// pass stopped between the two tables).
+	if _, err := s.DB().Exec(`UPDATE messages SET search = wsis_search_vector(language, subject) WHERE contribution_id = $1`, second.ID); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(40 * time.Minute)
+	if _, err := s.Take(ctx, first.ID, "U1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Classify(ctx, first.ID, "U1", store.Classification{Kind: store.KindThematic,
+		StakeholderType: store.StakeholderGovernment, Organisation: "Ministry of ICT"}); err != nil {
+		t.Fatal(err)
+	}
+	lag, err := s.SearchLag(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lag.Rows != 2 || lag.OldestAge < 40*time.Minute || lag.OldestAge > 41*time.Minute {
+		t.Errorf("search lag = %d rows, oldest %s; want 2 contributions, the oldest waiting 40 minutes", lag.Rows, lag.OldestAge)
+	}
+	indexAll(t, s, 500)
+	if lag, err = s.SearchLag(ctx); err != nil || lag != (store.SearchLag{}) {
+		t.Errorf("after indexing: %+v, %v; want none", lag, err)
+	}
+}
