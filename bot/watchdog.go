@@ -83,7 +83,7 @@ func (b *Bot) conditions(ctx context.Context, now time.Time) ([]condition, error
 		}
 		out = append(out, c)
 		detail := s.TokenError
-		if strings.Contains(detail, "refused the OAuth access token") {
+		if strings.Contains(detail, store.TokenRefused) {
 			detail += ". Check the app's IMAP.AccessAsApp permission, its Exchange service principal and FullAccess right on the mailbox (Microsoft 365), or the scope the refresh token was granted (Gmail: https://mail.google.com/)."
 		}
 		out = append(out, condition{name: condToken, active: s.TokenError != "", detail: detail})

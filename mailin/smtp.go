@@ -306,7 +306,7 @@ func (s *SMTPSender) dialAuth(ctx context.Context) (*smtpConn, error) {
 			}
 			continue
 		}
-		s.setAuth(true, "the server refused the OAuth access token")
+		s.setAuth(true, store.TokenRefused)
 		if refused {
 			s.logger().Info("smtp: the server still refuses the access token", "retry_in", s.authRetry(), slog.Any("error", err))
 		} else {

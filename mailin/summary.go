@@ -10,6 +10,8 @@ import (
 	"os"
 
 	"github.com/emersion/go-imap/v2"
+
+	"github.com/wsis/wsisbot/store"
 )
 
 // mailboxError is a failure to open the configured mailbox.
@@ -61,7 +63,7 @@ func Summary(err error) string {
 	)
 	switch {
 	case errors.As(err, &refused) && refused.token:
-		return "the server refused the OAuth access token"
+		return store.TokenRefused
 	case errors.As(err, &refused):
 		return "authentication failed"
 	case errors.As(err, &token):

@@ -8,6 +8,11 @@ import (
 	"time"
 )
 
+// TokenRefused is the summary an intake or a mailer reports (LastError) when the
+// server refuses our renewed OAuth access token: the watchdog recognises it to say
+// what to check.
+const TokenRefused = "the server refused the OAuth access token"
+
 // IntakeBeat is what the replica reading a mailbox reports of it.
 type IntakeBeat struct {
 	Mailbox   string // the mailbox's key (server, user and folder)
