@@ -98,7 +98,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 	}
 	// Only a new contribution uses suggestions; robots' mail does not need them.
 	if kind == parse.KindContribution {
-		sg := parse.SuggestFrom(p, in.FreshText, in.Language)
+		sg := safeSuggest(p, in.FreshText, in.Language)
 		in.Suggestion = store.Suggestion{
 			Kind:            store.ContributionKind(sg.Kind),
 			StakeholderType: sg.StakeholderType,
@@ -113,6 +113,21 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 		}
 	}
 	return in
+}
+
+// suggestFrom is parse.SuggestFrom; a variable so that a test can make it fail.
+var suggestFrom = parse.SuggestFrom
+
+// safeSuggest is parse.SuggestFrom that turns a panic into no suggestion, said in its
+// reasons (and so on the card): like a parser failure, a rule failing on one message
+// must not stop the intake, and the message is stored as it came.
+func safeSuggest(p *parse.Parsed, fresh, lang string) (sg parse.Suggestion) {
+	defer func() {
+		if r := recover(); r != nil {
+			sg = parse.Suggestion{Reasons: []string{fmt.Sprintf("no suggestion: the suggestion rules failed on this message (%v)", r)}}
+		}
+	}()
+	return suggestFrom(p, fresh, lang)
 }
 
 // ackRecipient decides, once, the one address an acknowledgement of p may go to: the

@@ -20,7 +20,7 @@ func PromotionFor(raw []byte, pol store.IngestPolicy) store.Promotion {
 	if lang == "" {
 		lang = parse.DetectLanguage(fresh, p.Subject, p.Headers)
 	}
-	sg := parse.SuggestFrom(p, fresh, lang)
+	sg := safeSuggest(p, fresh, lang)
 	out.Suggestion = store.Suggestion{Kind: store.ContributionKind(sg.Kind), StakeholderType: sg.StakeholderType,
 		ActionLines: sg.ActionLines, Organisation: sg.Organisation, Reasons: sg.Reasons, Domain: learningDomain(p.From.Email)}
 	out.NoReply = parse.IsNoReplyAddress(p.From.Email)
