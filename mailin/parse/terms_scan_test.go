@@ -116,6 +116,13 @@ func TestSessionLengthPrefilter(t *testing.T) {
 	if matched < 15 {
 		t.Fatalf("the expression matched %d texts: the test checks too little", matched)
 	}
+	// The expression reads folded text: a field's name with its accent folded away
+	// still gives the length.
+	for _, field := range []string{"Durée : une heure et demie", "Duración: una hora", "Продолжительность: час"} {
+		if ft := foldText(field); !sessionDetailLengthRE.MatchString(ft) || !mayGiveLength(ft) {
+			t.Errorf("%q (folded %q) gives no length", field, ft)
+		}
+	}
 	if mayGiveLength(foldText("Dear secretariat, please find attached our contribution on 12 March 2019.")) {
 		t.Errorf("the prefilter lets through a text with no word of a length")
 	}
