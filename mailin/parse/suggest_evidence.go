@@ -1767,7 +1767,7 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 
 // sessionDetailLengthRE finds a session's length: "90-minute", "60 minutes", "1h30",
 // «60 минут», «90分钟», «90 دقيقة», or a field that gives it («Durée :», «Продолжительность»).
-var sessionDetailLengthRE = regexp.MustCompile(`(?i)\b\d{2,3}\s?-?\s?(?:min\b|mins\b|minute|minuto|минут|分钟|分鐘)|\b\d{2,3}\s?دقيقة|\b[1-3]\s?h\s?[0-5]0\b|\b(?:duration|duree|duracion|продолжительность)\s*:|时长|時長|مدة الجلسة|مدة الورشة`)
+var sessionDetailLengthRE = regexp.MustCompile(`(?i)\b\d{2,3}\s?-?\s?(?:min\b|mins\b|minute|minuto|минут|分钟|分鐘)|\b\d{2,3}\s?دقيقة|\b[1-3]\s?h\s?[0-5]0\b|(?:\b(?:duration|duree|duracion)|продолжительность)\s*:|时长|時長|مدة الجلسة|مدة الورشة`)
 
 // sessionLengthWords are the words of which sessionDetailLengthRE needs one, folded
 // text being lower case, besides a digit 1-3 before "h".
