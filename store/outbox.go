@@ -244,17 +244,18 @@ const (
 	outboxRetryMax = time.Hour
 )
 
-// claimOutboxSQL takes the next due item of each kind ($2) on outbox_pending_kind_idx
-// and hands out the earliest of them. The heads of the other kinds stay locked until the
-// transaction ends: other workers skip them meanwhile, and take them after.
+// claimOutboxSQL takes the next $3 due items of each kind ($2) on
+// outbox_pending_kind_idx and hands out the earliest $3 of them. The heads of the other
+// kinds stay locked until the transaction ends: other workers skip them meanwhile, and
+// take them after.
 const claimOutboxSQL = `SELECT ` + claimColumns + ` FROM unnest(CAST($2 AS text[])) AS k(kind),
 		LATERAL (SELECT ` + outboxColumns + ` FROM outbox o
 			WHERE o.kind = k.kind AND done_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
 			AND NOT (o.kind IN ('slack_update', 'slack_thread') AND EXISTS (
 				SELECT 1 FROM outbox card WHERE card.kind = 'slack_card' AND card.contribution_id = o.contribution_id
 				AND card.done_at IS NULL AND card.failed_at IS NULL))
-			ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) o
-		ORDER BY o.next_attempt_at, o.id LIMIT 1`
+			ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) o
+		ORDER BY o.next_attempt_at, o.id LIMIT $3`
 
 const claimColumns = `o.id, o.kind, o.idempotency_key, o.contribution_id, o.message_id, o.payload, o.attempts,
 	o.next_attempt_at, o.last_error, o.done_at, o.failed_at, o.created_at, o.coalesced_into`
@@ -276,37 +277,111 @@ const claimCardUpdatesSQL = `SELECT id FROM outbox
 // the database answers. It reports whether an item was processed; (false, nil) means
 // nothing was due.
 func (s *Store) ProcessOutbox(ctx context.Context, kinds []OutboxKind, handle OutboxHandler) (bool, error) {
-	if err := ctx.Err(); err != nil {
-		return false, fmt.Errorf("store: outbox: %w", err)
+	n, err := s.processOutbox(ctx, ctx, kinds, 1, 0, handle)
+	return n > 0, err
+}
+
+// ProcessOutboxBatch is ProcessOutbox for up to limit due items at once: it claims them
+// in one statement, hands them to handle one after the other, each with a context of
+// its own bounded by itemTimeout and not cancelled with ctx (an item in hand runs to its
+// end), records each outcome as it comes, and commits them together. One claim and one
+// commit serve the whole batch: on a backlog, the claims and commits are most of what a
+// delivery costs the database. It stops early when ctx is done (the items not begun are
+// left untouched for the next worker) and after an item whose far end asks to wait
+// (UnavailableError, RetryAfterError), which holds for the rest too.
+//
+// The outcomes are durable at the commit: a crash before it (kill -9) leaves the whole
+// batch to be done again, as it leaves one item with ProcessOutbox, so a handler must
+// make a repeated delivery harmless (an e-mail carries the same Message-ID). It returns
+// how many items were carried out.
+func (s *Store) ProcessOutboxBatch(ctx context.Context, kinds []OutboxKind, limit int, itemTimeout time.Duration, handle OutboxHandler) (int, error) {
+	if itemTimeout <= 0 {
+		return 0, errors.New("store: outbox: a batch needs an item timeout")
+	}
+	// Claiming is bounded like one item: a database that hangs must not hold the worker.
+	claimCtx, cancel := context.WithTimeout(ctx, itemTimeout)
+	defer cancel()
+	return s.processOutbox(claimCtx, ctx, kinds, max(limit, 1), itemTimeout, handle)
+}
+
+// processOutbox claims up to limit items with claimCtx and carries them out. With
+// itemTimeout 0 there is one item, handed claimCtx itself (ProcessOutbox); otherwise each
+// item gets its own context (see ProcessOutboxBatch) and the batch stops when stop is
+// done.
+func (s *Store) processOutbox(claimCtx, stop context.Context, kinds []OutboxKind, limit int, itemTimeout time.Duration, handle OutboxHandler) (int, error) {
+	if err := claimCtx.Err(); err != nil {
+		return 0, fmt.Errorf("store: outbox: %w", err)
 	}
 	// lib/pq rolls a transaction back when the context it began with is done: begin on a
-	// detached context, cancelled with ctx only until the item is claimed.
-	txCtx, cancelTx := context.WithCancel(context.WithoutCancel(ctx))
+	// detached context, cancelled with claimCtx only until the items are claimed.
+	txCtx, cancelTx := context.WithCancel(context.WithoutCancel(claimCtx))
 	defer cancelTx()
-	stopCancel := context.AfterFunc(ctx, cancelTx)
+	stopCancel := context.AfterFunc(claimCtx, cancelTx)
 	tx, err := s.db.BeginTxx(txCtx, nil)
 	if err != nil {
 		stopCancel()
-		return false, fmt.Errorf("store: outbox: begin: %w", err)
+		return 0, fmt.Errorf("store: outbox: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
-	var it OutboxItem
+	var items []OutboxItem
 	// A card's updates and thread notes wait until the card itself is posted.
-	err = s.get(txCtx, tx, &it, claimOutboxSQL, s.clock.Now(), kindStrings(kinds))
+	err = s.selectPrepared(txCtx, tx, &items, claimOutboxSQL, s.clock.Now(), kindStrings(kinds), limit)
 	if !stopCancel() {
-		// ctx ended while claiming: the transaction is being rolled back.
-		return false, fmt.Errorf("store: outbox: claim: %w", context.Cause(ctx))
-	}
-	if errors.Is(err, errNoRows) {
-		return false, nil
+		// claimCtx ended while claiming: the transaction is being rolled back.
+		return 0, fmt.Errorf("store: outbox: claim: %w", context.Cause(claimCtx))
 	}
 	if err != nil {
-		return false, fmt.Errorf("store: outbox: claim: %w", err)
+		return 0, fmt.Errorf("store: outbox: claim: %w", err)
 	}
+	if len(items) == 0 {
+		return 0, nil
+	}
+	var done []OutboxKind
+	n := 0
+	for i, it := range items {
+		if i > 0 && stop.Err() != nil {
+			break
+		}
+		ictx := claimCtx
+		cancelItem := func() {}
+		if itemTimeout > 0 {
+			ictx, cancelItem = context.WithTimeout(context.WithoutCancel(stop), itemTimeout)
+		}
+		herr, err := s.carryOut(ictx, txCtx, tx, it, handle)
+		cancelItem()
+		n++
+		if err != nil {
+			return n, err
+		}
+		if herr == nil {
+			done = append(done, it.Kind)
+			continue
+		}
+		var ua *UnavailableError
+		var ra *RetryAfterError
+		if errors.As(herr, &ua) || errors.As(herr, &ra) {
+			break
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return n, fmt.Errorf("store: outbox: commit %d items: %w", n, err)
+	}
+	if s.onOutboxDone != nil {
+		for _, k := range done {
+			s.onOutboxDone(string(k))
+		}
+	}
+	return n, nil
+}
+
+// carryOut hands one claimed item to handle with ctx and records its outcome in tx
+// (on txCtx, bounded by outboxRecordTimeout). It returns the handler's error, and an
+// error when the outcome could not be recorded.
+func (s *Store) carryOut(ctx, txCtx context.Context, tx *sqlx.Tx, it OutboxItem, handle OutboxHandler) (herr, err error) {
 	var coalesced []int64
 	if (it.Kind == OutboxSlackUpdate || it.Kind == OutboxSlackCard) && it.ContributionID != nil {
 		if err := s.selectPrepared(txCtx, tx, &coalesced, claimCardUpdatesSQL, *it.ContributionID, it.ID); err != nil {
-			return false, fmt.Errorf("store: outbox %d: claim updates of the same card: %w", it.ID, err)
+			return nil, fmt.Errorf("store: outbox %d: claim updates of the same card: %w", it.ID, err)
 		}
 	}
 	res, herr := handle(ctx, it)
@@ -320,22 +395,16 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []OutboxKind, handle Ou
 			s.onOutboxFailure(string(it.Kind), errors.As(herr, &perm), errors.As(herr, &ra))
 		}
 		if err := s.recordOutboxFailure(rctx, tx, it, herr, now); err != nil {
-			return true, fmt.Errorf("store: outbox %d: %w", it.ID, err)
+			return herr, fmt.Errorf("store: outbox %d: %w", it.ID, err)
 		}
 	} else if err := s.recordOutboxSuccess(rctx, tx, it, res, now); err != nil {
-		return true, fmt.Errorf("store: outbox %d: %w", it.ID, err)
+		return nil, fmt.Errorf("store: outbox %d: %w", it.ID, err)
 	} else if len(coalesced) > 0 && (it.Kind == OutboxSlackUpdate || res.CardRendered) {
 		if _, err := tx.ExecContext(rctx, outboxCoalescedSQL, pq.Int64Array(coalesced), now, it.ID); err != nil {
-			return true, fmt.Errorf("store: outbox %d: record the updates it served: %w", it.ID, err)
+			return nil, fmt.Errorf("store: outbox %d: record the updates it served: %w", it.ID, err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return true, fmt.Errorf("store: outbox %d: commit: %w", it.ID, err)
-	}
-	if herr == nil && s.onOutboxDone != nil {
-		s.onOutboxDone(string(it.Kind))
-	}
-	return true, nil
+	return herr, nil
 }
 
 const (

@@ -28,6 +28,10 @@ type OutboxRunner struct {
 	Handle OutboxHandler
 	// Workers is how many items are carried out side by side (default 1).
 	Workers int
+	// Batch is how many due items a worker claims at once and carries out one after the
+	// other in one transaction (default 1; see ProcessOutboxBatch). On a backlog one claim
+	// and one commit then serve many items; a crash repeats the batch in hand.
+	Batch int
 	// Poll is how long an idle worker waits for a notification before it looks again on
 	// its own (default 500 ms): the fallback for a lost notification, or while the
 	// listener is reconnecting.
@@ -113,7 +117,8 @@ func (s *Store) RunOutbox(ctx context.Context, r OutboxRunner) error {
 // listening now.
 func (s *Store) OutboxListening() bool { return s.outbox.isListening() }
 
-// runOutboxWorker carries out due items one at a time until ctx is done.
+// runOutboxWorker carries out due items, one or a batch (r.Batch) at a time, until ctx
+// is done.
 func (s *Store) runOutboxWorker(ctx context.Context, r OutboxRunner, log *slog.Logger) {
 	storeDown := backoff.New(outboxStoreRetryMin, r.StoreRetryMax)
 	farDown := backoff.New(outboxPauseMin, outboxPauseMax)
@@ -136,9 +141,17 @@ func (s *Store) runOutboxWorker(ctx context.Context, r OutboxRunner, log *slog.L
 			logOutboxFailure(ctx, log, it, err, pause)
 			return res, err
 		}
-		ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.ItemTimeout)
-		did, err := s.ProcessOutbox(ictx, r.Kinds, handle)
-		cancel()
+		var did bool
+		var err error
+		if r.Batch > 1 {
+			var n int
+			n, err = s.ProcessOutboxBatch(ctx, r.Kinds, r.Batch, r.ItemTimeout, handle)
+			did = n > 0
+		} else {
+			ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.ItemTimeout)
+			did, err = s.ProcessOutbox(ictx, r.Kinds, handle)
+			cancel()
+		}
 		if r.Polled != nil {
 			r.Polled()
 		}

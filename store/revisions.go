@@ -166,13 +166,13 @@ func orgKey(name string) string {
 // prefetchOrganisationsSQL reads the latest contributions of each organisation named,
 // with their attachments' contents and names.
 const prefetchOrganisationsSQL = `SELECT c.id, k.org, c.subject,
-			ARRAY(SELECT a.sha256 FROM messages m JOIN attachments a ON a.message_id = m.id
-				WHERE m.contribution_id = c.id AND NOT a.inline ORDER BY a.id) AS hashes,
-			ARRAY(SELECT a.filename FROM messages m JOIN attachments a ON a.message_id = m.id
-				WHERE m.contribution_id = c.id AND NOT a.inline ORDER BY a.id) AS names
+			coalesce(f.hashes, '{}') AS hashes, coalesce(f.names, '{}') AS names
 		FROM unnest($1::text[]) AS k(org), LATERAL (SELECT c.id, c.subject FROM contributions c
 			WHERE lower(c.organisation_suggested) = k.org AND c.organisation_suggested <> ''
-			ORDER BY c.id DESC LIMIT 20) c
+			ORDER BY c.id DESC LIMIT 20) c,
+		LATERAL (SELECT array_agg(a.sha256 ORDER BY a.id) AS hashes, array_agg(a.filename ORDER BY a.id) AS names
+			FROM messages m JOIN attachments a ON a.message_id = m.id
+			WHERE m.contribution_id = c.id AND NOT a.inline) f
 		ORDER BY c.id`
 
 // prefetchOrganisations reads, for the organisations the batch's new contributions are

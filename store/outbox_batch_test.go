@@ -1,0 +1,194 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wsis/wsisbot/store"
+)
+
+// queueTestItems queues n items of "test_kind" and returns their ids in queue order.
+func queueTestItems(t *testing.T, s *store.Store, prefix string, n int) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	for i := range n {
+		it, _ := store.NewOutboxItem("test_kind", fmt.Sprintf("%s%d", prefix, i), 0, 0, map[string]int{"i": i})
+		if _, err := s.Enqueue(ctx, it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ids []int64
+	if err := s.DB().Select(&ids, `SELECT id FROM outbox WHERE idempotency_key LIKE $1 || '%' ORDER BY id`, prefix); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+type outboxRow struct {
+	ID       int64     `db:"id"`
+	Attempts int       `db:"attempts"`
+	Done     bool      `db:"done"`
+	Error    string    `db:"last_error"`
+	Next     time.Time `db:"next_attempt_at"`
+}
+
+func outboxRows(t *testing.T, s *store.Store) map[int64]outboxRow {
+	t.Helper()
+	var rows []outboxRow
+	if err := s.DB().Select(&rows, `SELECT id, attempts, done_at IS NOT NULL AS done, last_error, next_attempt_at FROM outbox WHERE kind = 'test_kind'`); err != nil {
+		t.Fatal(err)
+	}
+	out := map[int64]outboxRow{}
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	return out
+}
+
+// A batch takes the due items in queue order, up to its limit, and records each.
+func TestOutboxBatchTakesItemsInOrder(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	ids := queueTestItems(t, s, "order", 5)
+	var got []int64
+	handle := func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+		got = append(got, it.ID)
+		return store.OutboxResult{}, nil
+	}
+	n, err := s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, 3, time.Minute, handle)
+	if err != nil || n != 3 {
+		t.Fatalf("first batch: %d items, %v; want 3", n, err)
+	}
+	if n, err = s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, 3, time.Minute, handle); err != nil || n != 2 {
+		t.Fatalf("second batch: %d items, %v; want 2", n, err)
+	}
+	if n, err = s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, 3, time.Minute, handle); err != nil || n != 0 {
+		t.Fatalf("third batch: %d items, %v; want none", n, err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(ids) {
+		t.Fatalf("handled %v, want %v", got, ids)
+	}
+	for id, r := range outboxRows(t, s) {
+		if !r.Done || r.Attempts != 1 {
+			t.Errorf("item %d: done %v after %d attempts, want done after 1", id, r.Done, r.Attempts)
+		}
+	}
+}
+
+// Batches taken side by side, by workers or replicas, never share an item.
+func TestOutboxBatchesNeverShareAnItem(t *testing.T) {
+	s, _ := newStore(t)
+	const n = 60
+	queueTestItems(t, s, "share", n)
+	var mu sync.Mutex
+	handled := map[int64]int{}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				k, err := s.ProcessOutboxBatch(context.Background(), []store.OutboxKind{"test_kind"}, 7, time.Minute,
+					func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+						mu.Lock()
+						handled[it.ID]++
+						mu.Unlock()
+						time.Sleep(time.Millisecond) // hold the batch while the others claim
+						return store.OutboxResult{}, nil
+					})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if k == 0 {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if len(handled) != n {
+		t.Fatalf("handled %d items, want %d", len(handled), n)
+	}
+	for id, c := range handled {
+		if c != 1 {
+			t.Errorf("item %d handled %d times", id, c)
+		}
+	}
+}
+
+// The far end asking to wait ends the batch: the item that heard it is put off with its
+// attempts kept, the items after it are left as they were, and those before it are done.
+func TestOutboxBatchStopsWhenTheFarEndIsAway(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	ids := queueTestItems(t, s, "away", 4)
+	before := outboxRows(t, s)
+	var calls int
+	n, err := s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, 4, time.Minute,
+		func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+			calls++
+			if it.ID == ids[1] {
+				return store.OutboxResult{}, &store.UnavailableError{Err: errors.New("connection refused"), After: 5 * time.Second}
+			}
+			return store.OutboxResult{}, nil
+		})
+	if err != nil || n != 2 || calls != 2 {
+		t.Fatalf("batch: %d items, %d calls, %v; want 2 and 2", n, calls, err)
+	}
+	rows := outboxRows(t, s)
+	if r := rows[ids[0]]; !r.Done {
+		t.Errorf("the item before the refusal is not done: %+v", r)
+	}
+	if r := rows[ids[1]]; r.Done || r.Attempts != 0 || r.Error == "" || r.Next.Before(before[ids[1]].Next.Add(5*time.Second)) {
+		t.Errorf("the refused item: %+v; want put off 5s, attempts kept, error recorded", r)
+	}
+	for _, id := range ids[2:] {
+		if rows[id] != before[id] {
+			t.Errorf("item %d after the refusal changed: %+v, was %+v", id, rows[id], before[id])
+		}
+	}
+	// They are taken by the next batch.
+	n, err = s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, 4, time.Minute,
+		func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+			return store.OutboxResult{}, nil
+		})
+	if err != nil || n != 2 {
+		t.Fatalf("next batch: %d items, %v; want the 2 left", n, err)
+	}
+}
+
+// Stopping the workers lets the item in hand finish, with a context that is not
+// cancelled, and leaves the rest of the batch for the next worker.
+func TestOutboxBatchStopsBetweenItems(t *testing.T) {
+	s, _ := newStore(t)
+	ids := queueTestItems(t, s, "stop", 3)
+	stop, cancel := context.WithCancel(context.Background())
+	var calls int
+	n, err := s.ProcessOutboxBatch(stop, []store.OutboxKind{"test_kind"}, 3, time.Minute,
+		func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+			calls++
+			cancel()
+			if ctx.Err() != nil {
+				return store.OutboxResult{}, fmt.Errorf("the item in hand was cancelled: %w", ctx.Err())
+			}
+			if _, ok := ctx.Deadline(); !ok {
+				return store.OutboxResult{}, errors.New("the item in hand has no time limit")
+			}
+			return store.OutboxResult{}, nil
+		})
+	if err != nil || n != 1 || calls != 1 {
+		t.Fatalf("batch: %d items, %d calls, %v; want 1 and 1", n, calls, err)
+	}
+	rows := outboxRows(t, s)
+	if r := rows[ids[0]]; !r.Done || r.Error != "" {
+		t.Errorf("the item in hand: %+v; want done", r)
+	}
+	for _, id := range ids[1:] {
+		if r := rows[id]; r.Done || r.Attempts != 0 {
+			t.Errorf("item %d not begun: %+v; want untouched", id, r)
+		}
+	}
+}
