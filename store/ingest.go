@@ -392,9 +392,14 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, r *ingestRun, m *Inbo
 		m.Kind, m.KindReason = d.kind, d.reason
 		return r.w.newContribution(ctx, tx, m, d)
 	}
-	// Anything else may refer to the new contributions queued so far: they go first.
-	if err := r.w.flush(ctx, tx); err != nil {
-		return res, err
+	// Anything else may refer to the new contributions queued so far: they go first. A
+	// message sorted away or quarantined belongs to no contribution and is written beside
+	// the queue: in a backlog every seventh message is a robot's, and flushing before each
+	// cut a batch's few large writes into dozens of small ones.
+	if d.act != actSortedAway && d.act != actQuarantine {
+		if err := r.w.flush(ctx, tx); err != nil {
+			return res, err
+		}
 	}
 	switch d.act {
 	case actRelocate:

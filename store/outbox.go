@@ -244,18 +244,23 @@ const (
 	outboxRetryMax = time.Hour
 )
 
-// claimOutboxSQL takes the next $3 due items of each kind ($2) on
-// outbox_pending_kind_idx and hands out the earliest $3 of them. The heads of the other
-// kinds stay locked until the transaction ends: other workers skip them meanwhile, and
-// take them after.
-const claimOutboxSQL = `SELECT ` + claimColumns + ` FROM unnest(CAST($2 AS text[])) AS k(kind),
+// claimOutboxSQL takes the next due items of each kind ($2) on outbox_pending_kind_idx
+// and hands out the earliest of them: as many as $3, but no more than a $4th of the due
+// items (counted up to $3 × $4), so that workers sharing a short queue each take their
+// part and deliver side by side, while on a backlog each takes a full batch. The heads of
+// the other kinds stay locked until the transaction ends: other workers skip them
+// meanwhile, and take them after.
+const claimOutboxSQL = `WITH n AS (SELECT greatest(1, least($3::int, (SELECT count(*) FROM (SELECT 1 FROM outbox
+			WHERE kind = ANY(CAST($2 AS text[])) AND done_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
+			LIMIT $3::int * $4::int) due)::int / $4::int)) AS take)
+	SELECT ` + claimColumns + ` FROM unnest(CAST($2 AS text[])) AS k(kind),
 		LATERAL (SELECT ` + outboxColumns + ` FROM outbox o
 			WHERE o.kind = k.kind AND done_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
 			AND NOT (o.kind IN ('slack_update', 'slack_thread') AND EXISTS (
 				SELECT 1 FROM outbox card WHERE card.kind = 'slack_card' AND card.contribution_id = o.contribution_id
 				AND card.done_at IS NULL AND card.failed_at IS NULL))
-			ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) o
-		ORDER BY o.next_attempt_at, o.id LIMIT $3`
+			ORDER BY next_attempt_at, id LIMIT (SELECT take FROM n) FOR UPDATE SKIP LOCKED) o
+		ORDER BY o.next_attempt_at, o.id LIMIT (SELECT take FROM n)`
 
 const claimColumns = `o.id, o.kind, o.idempotency_key, o.contribution_id, o.message_id, o.payload, o.attempts,
 	o.next_attempt_at, o.last_error, o.done_at, o.failed_at, o.created_at, o.coalesced_into`
@@ -277,12 +282,13 @@ const claimCardUpdatesSQL = `SELECT id FROM outbox
 // the database answers. It reports whether an item was processed; (false, nil) means
 // nothing was due.
 func (s *Store) ProcessOutbox(ctx context.Context, kinds []OutboxKind, handle OutboxHandler) (bool, error) {
-	n, err := s.processOutbox(ctx, ctx, kinds, 1, 0, handle)
+	n, err := s.processOutbox(ctx, ctx, kinds, 1, 1, 0, handle)
 	return n > 0, err
 }
 
-// ProcessOutboxBatch is ProcessOutbox for up to limit due items at once: it claims them
-// in one statement, hands them to handle one after the other, each with a context of
+// ProcessOutboxBatch is ProcessOutbox for up to limit due items at once, and no more than
+// a share-th of those due (share: the workers taking the same kinds side by side, so
+// that a short queue is still delivered side by side): it claims them in one statement, hands them to handle one after the other, each with a context of
 // its own bounded by itemTimeout and not cancelled with ctx (an item in hand runs to its
 // end), records each outcome as it comes, and commits them together. One claim and one
 // commit serve the whole batch: on a backlog, the claims and commits are most of what a
@@ -294,21 +300,22 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []OutboxKind, handle Ou
 // batch to be done again, as it leaves one item with ProcessOutbox, so a handler must
 // make a repeated delivery harmless (an e-mail carries the same Message-ID). It returns
 // how many items were carried out.
-func (s *Store) ProcessOutboxBatch(ctx context.Context, kinds []OutboxKind, limit int, itemTimeout time.Duration, handle OutboxHandler) (int, error) {
+func (s *Store) ProcessOutboxBatch(ctx context.Context, kinds []OutboxKind, limit, share int, itemTimeout time.Duration, handle OutboxHandler) (int, error) {
 	if itemTimeout <= 0 {
 		return 0, errors.New("store: outbox: a batch needs an item timeout")
 	}
 	// Claiming is bounded like one item: a database that hangs must not hold the worker.
 	claimCtx, cancel := context.WithTimeout(ctx, itemTimeout)
 	defer cancel()
-	return s.processOutbox(claimCtx, ctx, kinds, max(limit, 1), itemTimeout, handle)
+	return s.processOutbox(claimCtx, ctx, kinds, max(limit, 1), max(share, 1), itemTimeout, handle)
 }
 
-// processOutbox claims up to limit items with claimCtx and carries them out. With
+// processOutbox claims up to limit items (see claimOutboxSQL for share) with claimCtx and
+// carries them out. With
 // itemTimeout 0 there is one item, handed claimCtx itself (ProcessOutbox); otherwise each
 // item gets its own context (see ProcessOutboxBatch) and the batch stops when stop is
 // done.
-func (s *Store) processOutbox(claimCtx, stop context.Context, kinds []OutboxKind, limit int, itemTimeout time.Duration, handle OutboxHandler) (int, error) {
+func (s *Store) processOutbox(claimCtx, stop context.Context, kinds []OutboxKind, limit, share int, itemTimeout time.Duration, handle OutboxHandler) (int, error) {
 	if err := claimCtx.Err(); err != nil {
 		return 0, fmt.Errorf("store: outbox: %w", err)
 	}
@@ -325,7 +332,7 @@ func (s *Store) processOutbox(claimCtx, stop context.Context, kinds []OutboxKind
 	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
 	var items []OutboxItem
 	// A card's updates and thread notes wait until the card itself is posted.
-	err = s.selectPrepared(txCtx, tx, &items, claimOutboxSQL, s.clock.Now(), kindStrings(kinds), limit)
+	err = s.selectPrepared(txCtx, tx, &items, claimOutboxSQL, s.clock.Now(), kindStrings(kinds), limit, share)
 	if !stopCancel() {
 		// claimCtx ended while claiming: the transaction is being rolled back.
 		return 0, fmt.Errorf("store: outbox: claim: %w", context.Cause(claimCtx))

@@ -59,14 +59,14 @@ func TestOutboxBatchTakesItemsInOrder(t *testing.T) {
 		got = append(got, it.ID)
 		return store.OutboxResult{}, nil
 	}
-	n, err := s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, 3, time.Minute, handle)
+	n, err := s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, 3, 1, time.Minute, handle)
 	if err != nil || n != 3 {
 		t.Fatalf("first batch: %d items, %v; want 3", n, err)
 	}
-	if n, err = s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, 3, time.Minute, handle); err != nil || n != 2 {
+	if n, err = s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, 3, 1, time.Minute, handle); err != nil || n != 2 {
 		t.Fatalf("second batch: %d items, %v; want 2", n, err)
 	}
-	if n, err = s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, 3, time.Minute, handle); err != nil || n != 0 {
+	if n, err = s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, 3, 1, time.Minute, handle); err != nil || n != 0 {
 		t.Fatalf("third batch: %d items, %v; want none", n, err)
 	}
 	if fmt.Sprint(got) != fmt.Sprint(ids) {
@@ -76,6 +76,35 @@ func TestOutboxBatchTakesItemsInOrder(t *testing.T) {
 		if !r.Done || r.Attempts != 1 {
 			t.Errorf("item %d: done %v after %d attempts, want done after 1", id, r.Done, r.Attempts)
 		}
+	}
+}
+
+// A worker takes no more than its share of a short queue, so that the others deliver the
+// rest side by side; on a long one it takes a full batch.
+func TestOutboxBatchTakesItsShare(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	queueTestItems(t, s, "short", 16)
+	count := func(limit, share int) int {
+		t.Helper()
+		n, err := s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, limit, share, time.Minute,
+			func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+				return store.OutboxResult{}, nil
+			})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(16, 8); n != 2 {
+		t.Fatalf("16 due, 8 workers: a batch of %d, want 2", n)
+	}
+	if n := count(16, 8); n != 1 {
+		t.Fatalf("14 due, 8 workers: a batch of %d, want 1", n)
+	}
+	queueTestItems(t, s, "long", 200)
+	if n := count(16, 8); n != 16 {
+		t.Fatalf("213 due, 8 workers: a batch of %d, want 16", n)
 	}
 }
 
@@ -90,7 +119,7 @@ func TestOutboxBatchesNeverShareAnItem(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for {
-				k, err := s.ProcessOutboxBatch(context.Background(), []store.OutboxKind{"test_kind"}, 7, time.Minute,
+				k, err := s.ProcessOutboxBatch(context.Background(), []store.OutboxKind{"test_kind"}, 7, 1, time.Minute,
 					func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
 						mu.Lock()
 						handled[it.ID]++
@@ -127,7 +156,7 @@ func TestOutboxBatchStopsWhenTheFarEndIsAway(t *testing.T) {
 	ids := queueTestItems(t, s, "away", 4)
 	before := outboxRows(t, s)
 	var calls int
-	n, err := s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, 4, time.Minute,
+	n, err := s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, 4, 1, time.Minute,
 		func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
 			calls++
 			if it.ID == ids[1] {
@@ -151,7 +180,7 @@ func TestOutboxBatchStopsWhenTheFarEndIsAway(t *testing.T) {
 		}
 	}
 	// They are taken by the next batch.
-	n, err = s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, 4, time.Minute,
+	n, err = s.ProcessOutboxBatch(ctx, []store.OutboxKind{"test_kind"}, 4, 1, time.Minute,
 		func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
 			return store.OutboxResult{}, nil
 		})
@@ -167,7 +196,7 @@ func TestOutboxBatchStopsBetweenItems(t *testing.T) {
 	ids := queueTestItems(t, s, "stop", 3)
 	stop, cancel := context.WithCancel(context.Background())
 	var calls int
-	n, err := s.ProcessOutboxBatch(stop, []store.OutboxKind{"test_kind"}, 3, time.Minute,
+	n, err := s.ProcessOutboxBatch(stop, []store.OutboxKind{"test_kind"}, 3, 1, time.Minute,
 		func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
 			calls++
 			cancel()
@@ -189,6 +218,48 @@ func TestOutboxBatchStopsBetweenItems(t *testing.T) {
 	for _, id := range ids[1:] {
 		if r := rows[id]; r.Done || r.Attempts != 0 {
 			t.Errorf("item %d not begun: %+v; want untouched", id, r)
+		}
+	}
+}
+
+// A backlog's robots (automatic replies, messages quarantined) belong to no contribution:
+// they do not cut the batch's writes of new contributions into many small statements.
+// Rows written by one statement of a transaction share its command id (cmin).
+func TestRobotsDoNotSplitABatchsWrites(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	var msgs []store.Inbound
+	for i := range 60 {
+		m := inbound(fmt.Sprintf("writer%d@gov.example", i), fmt.Sprintf("Submission %d", i))
+		switch i % 6 {
+		case 2:
+			m.Kind, m.KindReason, m.Subject = store.MsgAutoReply, "Auto-Submitted: auto-replied", "Automatic reply"
+		case 4:
+			m.Kind, m.KindReason = store.MsgQuarantined, "the parser failed"
+		}
+		msgs = append(msgs, m)
+	}
+	res, err := s.Ingest(ctx, store.IngestBatch{Mailbox: "INBOX", UIDValidity: 1, LastUID: msgs[len(msgs)-1].UID, Messages: msgs}, store.DefaultIngestPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	created := 0
+	for _, r := range res {
+		if r.NewContrib {
+			created++
+		}
+	}
+	if created != 40 {
+		t.Fatalf("%d contributions, want 40", created)
+	}
+	// The outbox also has each quarantined message's notice, queued on its own.
+	for _, table := range []string{"contributions", "events", "outbox WHERE contribution_id IS NOT NULL"} {
+		var statements int
+		if err := s.DB().Get(&statements, `SELECT count(DISTINCT cmin::text) FROM `+table); err != nil {
+			t.Fatal(err)
+		}
+		if statements != 1 {
+			t.Errorf("the batch's %s were written by %d statements, want 1", table, statements)
 		}
 	}
 }

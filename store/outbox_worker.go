@@ -29,8 +29,10 @@ type OutboxRunner struct {
 	// Workers is how many items are carried out side by side (default 1).
 	Workers int
 	// Batch is how many due items a worker claims at once and carries out one after the
-	// other in one transaction (default 1; see ProcessOutboxBatch). On a backlog one claim
-	// and one commit then serve many items; a crash repeats the batch in hand.
+	// other in one transaction (default 1; see ProcessOutboxBatch), and never more than
+	// its share of those due, so that a short queue is still carried out side by side.
+	// On a backlog one claim and one commit then serve many items; a crash repeats the
+	// batch in hand.
 	Batch int
 	// Poll is how long an idle worker waits for a notification before it looks again on
 	// its own (default 500 ms): the fallback for a lost notification, or while the
@@ -145,7 +147,7 @@ func (s *Store) runOutboxWorker(ctx context.Context, r OutboxRunner, log *slog.L
 		var err error
 		if r.Batch > 1 {
 			var n int
-			n, err = s.ProcessOutboxBatch(ctx, r.Kinds, r.Batch, r.ItemTimeout, handle)
+			n, err = s.ProcessOutboxBatch(ctx, r.Kinds, r.Batch, r.Workers, r.ItemTimeout, handle)
 			did = n > 0
 		} else {
 			ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.ItemTimeout)
