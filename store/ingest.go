@@ -393,10 +393,11 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, r *ingestRun, m *Inbo
 		return r.w.newContribution(ctx, tx, m, d)
 	}
 	// Anything else may refer to the new contributions queued so far: they go first. A
-	// message sorted away or quarantined belongs to no contribution and is written beside
-	// the queue: in a backlog every seventh message is a robot's, and flushing before each
-	// cut a batch's few large writes into dozens of small ones.
-	if d.act != actSortedAway && d.act != actQuarantine {
+	// message sorted away or quarantined belongs to no contribution, and a bounce only to
+	// one whose acknowledgement we sent, stored before this batch (bc.sent): they are
+	// written beside the queue. In a backlog every seventh message is a robot's, and
+	// flushing before each cut a batch's few large writes into dozens of small ones.
+	if d.act != actSortedAway && d.act != actQuarantine && d.act != actBounce {
 		if err := r.w.flush(ctx, tx); err != nil {
 			return res, err
 		}
@@ -626,12 +627,12 @@ const (
 		FROM unnest($1::bigint[]) AS k(id), LATERAL (SELECT r.kind, r.value FROM correspondents r
 			WHERE r.contribution_id = k.id OFFSET 0) r`
 	prefetchSendersSQL = `SELECT c.id, c.email, c.subject,
-			ARRAY(SELECT a.sha256 FROM messages m JOIN attachments a ON a.message_id = m.id
-				WHERE m.contribution_id = c.id AND NOT a.inline ORDER BY a.id) AS hashes,
-			ARRAY(SELECT a.filename FROM messages m JOIN attachments a ON a.message_id = m.id
-				WHERE m.contribution_id = c.id AND NOT a.inline ORDER BY a.id) AS names
+			coalesce(f.hashes, '{}') AS hashes, coalesce(f.names, '{}') AS names
 		FROM unnest($1::text[]) AS k(email), LATERAL (SELECT c.id, lower(c.from_email) AS email, c.subject
-			FROM contributions c WHERE lower(c.from_email) = k.email OFFSET 0) c
+			FROM contributions c WHERE lower(c.from_email) = k.email OFFSET 0) c,
+		LATERAL (SELECT array_agg(a.sha256 ORDER BY a.id) AS hashes, array_agg(a.filename ORDER BY a.id) AS names
+			FROM messages m JOIN attachments a ON a.message_id = m.id
+			WHERE m.contribution_id = c.id AND NOT a.inline) f
 		ORDER BY c.id`
 )
 

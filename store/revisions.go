@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/jmoiron/sqlx"
@@ -52,22 +53,67 @@ var subjectPrefixes = regexp.MustCompile(`(?i)^\s*((re|fw|fwd|tr|rv|ri|aw|sv|vs|
 // coreTitle is what stays of a subject or file name without its reply prefixes, revision
 // words, extension, dates and punctuation: the title of the work.
 func coreTitle(s string, file bool) string {
+	core, _ := titleOf(s, file)
+	return core
+}
+
+// titleOf is s's core title (see coreTitle) and whether s says it is a new version (a
+// revision word). A backlog compares each new contribution with the same earlier ones
+// batch after batch, and each new one is an earlier one for the batches after it: the
+// answers are remembered (titleMemo).
+func titleOf(s string, file bool) (core string, revises bool) {
+	key := titleKey{s, file}
+	titleMemo.Lock()
+	t, ok := titleMemo.m[key]
+	titleMemo.Unlock()
+	if ok {
+		return t.core, t.revises
+	}
+	orig := s
 	if file {
 		s = strings.TrimSuffix(s, path.Ext(s))
 	}
 	s = subjectPrefixes.ReplaceAllString(s, "")
-	s = revisionWords.ReplaceAllString(s, " ")
+	cut := revisionWords.ReplaceAllString(s, " ")
+	// A revision word in an extension ("report.final") still says so.
+	revises = cut != s || (file && revisionWords.MatchString(path.Ext(orig)))
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsNumber(r) {
 			return unicode.ToLower(r)
 		}
 		return ' '
-	}, s)
+	}, cut)
 	fields := slices.DeleteFunc(strings.Fields(s), func(w string) bool {
 		return len(w) >= 6 && strings.Trim(w, "0123456789") == "" // a date stamp
 	})
-	return strings.Join(fields, " ")
+	core = strings.Join(fields, " ")
+	titleMemo.Lock()
+	if len(titleMemo.m) >= titleMemoSize {
+		clear(titleMemo.m)
+	}
+	titleMemo.m[key] = titleFacts{core, revises}
+	titleMemo.Unlock()
+	return core, revises
 }
+
+type titleKey struct {
+	s    string
+	file bool
+}
+
+type titleFacts struct {
+	core    string
+	revises bool
+}
+
+// titleMemoSize bounds titleMemo: a few thousand subjects and file names, emptied when
+// full.
+const titleMemoSize = 8192
+
+var titleMemo = struct {
+	sync.Mutex
+	m map[titleKey]titleFacts
+}{m: map[titleKey]titleFacts{}}
 
 // similarTitles reports whether two core titles name the same work: equal, or sharing
 // most of their words (at least three).
@@ -101,18 +147,18 @@ func revisionOf(m *Inbound, prevs, orgPrevs []priorContribution) *int64 {
 		return nil
 	}
 	subj := normSubject(m.Subject)
-	core := coreTitle(m.Subject, false)
+	core, says := titleOf(m.Subject, false)
 	var names, hashes []string
-	says := revisionWords.MatchString(m.Subject)
 	for _, a := range m.Attachments {
 		if a.Inline {
 			continue
 		}
 		hashes = append(hashes, attachmentSHA(a))
-		if n := coreTitle(a.Filename, true); n != "" {
+		n, revises := titleOf(a.Filename, true)
+		if n != "" {
 			names = append(names, n)
 		}
-		says = says || revisionWords.MatchString(a.Filename)
+		says = says || revises
 	}
 	for _, candidates := range [][]priorContribution{prevs, orgPrevs} {
 		if id := sameWork(candidates, subj, core, names, hashes); id != nil {

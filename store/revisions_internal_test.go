@@ -1,6 +1,9 @@
 package store
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestRevisionOfBySimilarity(t *testing.T) {
 	prevs := []priorContribution{
@@ -49,5 +52,36 @@ func TestRevisionOfTheSameOrganisation(t *testing.T) {
 	}
 	if got := revisionOf(&Inbound{Subject: "Revised workshop proposal"}, nil, org); got != nil {
 		t.Fatalf("a revision word alone linked a colleague's contribution: %v", *got)
+	}
+}
+
+// A title's facts are the same read again from the memo, and the memo stays bounded.
+func TestTitleMemo(t *testing.T) {
+	for _, tt := range []struct {
+		s       string
+		file    bool
+		core    string
+		revises bool
+	}{
+		{"RE: Revised contribution on C7 (2019-01-20)", false, "contribution on c7 2019 01 20", true},
+		{"Contribution_WSIS2019_v2.pdf", true, "contribution wsis2019", true},
+		{"notes.final", true, "notes", true},
+		{"Our input", false, "our input", false},
+	} {
+		for range 2 { // computed, then remembered
+			core, revises := titleOf(tt.s, tt.file)
+			if core != tt.core || revises != tt.revises {
+				t.Fatalf("titleOf(%q) = %q, %v; want %q, %v", tt.s, core, revises, tt.core, tt.revises)
+			}
+		}
+	}
+	for i := range titleMemoSize + 10 {
+		titleOf(fmt.Sprintf("Subject %d", i), false)
+	}
+	titleMemo.Lock()
+	n := len(titleMemo.m)
+	titleMemo.Unlock()
+	if n > titleMemoSize {
+		t.Fatalf("the memo holds %d titles, more than %d", n, titleMemoSize)
 	}
 }
