@@ -628,11 +628,11 @@ const (
 			WHERE r.contribution_id = k.id OFFSET 0) r`
 	prefetchSendersSQL = `SELECT c.id, c.email, c.subject,
 			coalesce(f.hashes, '{}') AS hashes, coalesce(f.names, '{}') AS names
-		FROM unnest($1::text[]) AS k(email), LATERAL (SELECT c.id, lower(c.from_email) AS email, c.subject
+		FROM unnest($1::text[], $2::bool[]) AS k(email, files), LATERAL (SELECT c.id, lower(c.from_email) AS email, c.subject
 			FROM contributions c WHERE lower(c.from_email) = k.email OFFSET 0) c,
 		LATERAL (SELECT array_agg(a.sha256 ORDER BY a.id) AS hashes, array_agg(a.filename ORDER BY a.id) AS names
 			FROM messages m JOIN attachments a ON a.message_id = m.id
-			WHERE m.contribution_id = c.id AND NOT a.inline) f
+			WHERE k.files AND m.contribution_id = c.id AND NOT a.inline) f
 		ORDER BY c.id`
 )
 
@@ -673,7 +673,8 @@ func (s *Store) prefetchCorrespondents(ctx context.Context, tx *sqlx.Tx, bc *bat
 func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol IngestPolicy) (*batchContext, error) {
 	bc := newBatchContext(pol, s.phases)
 	var uids []int64
-	var ids, shas, threadIDs, sentIDs, tags, senders, recipients []string
+	var ids, shas, threadIDs, sentIDs, tags, recipients []string
+	senderFiles := map[string]bool{}
 	for i := range b.Messages {
 		m := &b.Messages[i]
 		if m.UID > 0 {
@@ -695,13 +696,15 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 			tags = append(tags, strings.ToUpper(m.RefTag))
 		}
 		if m.FromEmail != "" {
-			senders = append(senders, strings.ToLower(m.FromEmail))
+			k := strings.ToLower(m.FromEmail)
+			senderFiles[k] = senderFiles[k] || hasFiles(m)
 		}
 		if to := ackRecipient(m); to != "" {
 			recipients = append(recipients, AckKey(to))
 		}
 	}
-	for _, keys := range []*[]string{&ids, &shas, &threadIDs, &sentIDs, &tags, &senders, &recipients} {
+	senders, sendersWithFiles := keysAndFlags(senderFiles)
+	for _, keys := range []*[]string{&ids, &shas, &threadIDs, &sentIDs, &tags, &recipients} {
 		slices.Sort(*keys)
 		*keys = slices.Compact(*keys)
 	}
@@ -784,7 +787,7 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 			Hashes  pq.StringArray `db:"hashes"`
 			Names   pq.StringArray `db:"names"`
 		}
-		if err := s.selectPrepared(ctx, tx, &rows, prefetchSendersSQL, textArray(senders)); err != nil {
+		if err := s.selectPrepared(ctx, tx, &rows, prefetchSendersSQL, textArray(senders), pq.BoolArray(sendersWithFiles)); err != nil {
 			return nil, fmt.Errorf("senders: %w", err)
 		}
 		for _, r := range rows {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -209,32 +210,32 @@ func orgKey(name string) string {
 	return k
 }
 
-// prefetchOrganisationsSQL reads the latest contributions of each organisation named,
-// with their attachments' contents and names.
+// prefetchOrganisationsSQL reads the latest contributions of each organisation named
+// ($1), with their attachments' contents and names when the batch's mail from that
+// organisation has files to compare them with ($2).
 const prefetchOrganisationsSQL = `SELECT c.id, k.org, c.subject,
 			coalesce(f.hashes, '{}') AS hashes, coalesce(f.names, '{}') AS names
-		FROM unnest($1::text[]) AS k(org), LATERAL (SELECT c.id, c.subject FROM contributions c
+		FROM unnest($1::text[], $2::bool[]) AS k(org, files), LATERAL (SELECT c.id, c.subject FROM contributions c
 			WHERE lower(c.organisation_suggested) = k.org AND c.organisation_suggested <> ''
 			ORDER BY c.id DESC LIMIT 20) c,
 		LATERAL (SELECT array_agg(a.sha256 ORDER BY a.id) AS hashes, array_agg(a.filename ORDER BY a.id) AS names
 			FROM messages m JOIN attachments a ON a.message_id = m.id
-			WHERE m.contribution_id = c.id AND NOT a.inline) f
+			WHERE k.files AND m.contribution_id = c.id AND NOT a.inline) f
 		ORDER BY c.id`
 
 // prefetchOrganisations reads, for the organisations the batch's new contributions are
 // suggested to come from, their latest contributions (see revisionOf).
 func (s *Store) prefetchOrganisations(ctx context.Context, tx *sqlx.Tx, bc *batchContext, msgs []Inbound) error {
-	var orgs []string
+	files := map[string]bool{}
 	for i := range msgs {
 		if k := orgKey(msgs[i].Suggestion.Organisation); k != "" && (msgs[i].Kind == MsgContribution || msgs[i].Kind == MsgFollowUp) {
-			orgs = append(orgs, k)
+			files[k] = files[k] || hasFiles(&msgs[i])
 		}
 	}
-	if len(orgs) == 0 {
+	if len(files) == 0 {
 		return nil
 	}
-	slices.Sort(orgs)
-	orgs = slices.Compact(orgs)
+	orgs, withFiles := keysAndFlags(files)
 	var rows []struct {
 		ID      int64          `db:"id"`
 		Org     string         `db:"org"`
@@ -242,13 +243,29 @@ func (s *Store) prefetchOrganisations(ctx context.Context, tx *sqlx.Tx, bc *batc
 		Hashes  pq.StringArray `db:"hashes"`
 		Names   pq.StringArray `db:"names"`
 	}
-	if err := s.selectPrepared(ctx, tx, &rows, prefetchOrganisationsSQL, textArray(orgs)); err != nil {
+	if err := s.selectPrepared(ctx, tx, &rows, prefetchOrganisationsSQL, textArray(orgs), pq.BoolArray(withFiles)); err != nil {
 		return fmt.Errorf("organisations: %w", err)
 	}
 	for _, r := range rows {
 		bc.orgs[r.Org] = append(bc.orgs[r.Org], priorContribution{ID: r.ID, Subject: normSubject(r.Subject), Hashes: r.Hashes, Names: r.Names})
 	}
 	return nil
+}
+
+// hasFiles reports whether m has attachments that are not inline: only then are the files
+// of earlier contributions compared with its own (see sameWork).
+func hasFiles(m *Inbound) bool {
+	return slices.ContainsFunc(m.Attachments, func(a InboundAttachment) bool { return !a.Inline })
+}
+
+// keysAndFlags gives m's keys in order and, beside each, its value.
+func keysAndFlags(m map[string]bool) ([]string, []bool) {
+	keys := slices.Sorted(maps.Keys(m))
+	flags := make([]bool, len(keys))
+	for i, k := range keys {
+		flags[i] = m[k]
+	}
+	return keys, flags
 }
 
 // RevisionLinks are a contribution's links to other versions, by reference number.
