@@ -27,20 +27,32 @@ type ackAttachment struct {
 	Inline      bool   `json:"inline"`
 }
 
-// ackSubjectSQL reads, in one statement, contribution $1, its message $2 (when NULL,
-// its first inbound message, as Messages orders them) and that message's attachments.
-var ackSubjectSQL = `WITH c AS (
+// ackSubjectSQL reads, in one statement, contribution $1, its message $2 and that
+// message's attachments; ackSubjectFirstSQL the same with the contribution's first
+// inbound message, as Messages orders them. Two statements rather than one choosing
+// between them (coalesce($2, first)): PostgreSQL's generic plan of that one counted the
+// first message's lookup in its cost, so every call was planned again, and planning
+// was most of what reading an acknowledgement's subject cost the database.
+var (
+	ackSubjectSQL      = ackSubjectQuery(`SELECT ` + messageColumns + ` FROM messages WHERE id = $2`)
+	ackSubjectFirstSQL = ackSubjectQuery(`SELECT ` + messageColumns + ` FROM messages
+			WHERE contribution_id = $1 AND direction = 'in' ORDER BY received_at, id LIMIT 1`)
+)
+
+// ackSubjectQuery is the statement reading contribution $1, the message message selects
+// and its attachments.
+func ackSubjectQuery(message string) string {
+	return `WITH c AS (
 		SELECT ` + contributionColumns + ` FROM contributions WHERE id = $1
 	), m AS (
-		SELECT ` + messageColumns + ` FROM messages
-		WHERE id = coalesce(CAST($2 AS bigint), (SELECT id FROM messages
-			WHERE contribution_id = $1 AND direction = 'in' ORDER BY received_at, id LIMIT 1))
+		` + message + `
 	)
 	SELECT ` + prefixedColumns("c", contributionColumns) + `, ` + prefixedColumns("m", messageColumns) + `,
 		coalesce((SELECT json_agg(json_build_object('id', a.id, 'message_id', a.message_id, 'position', a.position,
 			'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256,
 			'inline', a.inline) ORDER BY a.position) FROM attachments a WHERE a.message_id = m.id), '[]') AS attachments
 	FROM c, m`
+}
 
 // AckSubject reads contribution cid, the message messageID (nil: the contribution's
 // first inbound message) and its attachments in one round trip: the acknowledgement
@@ -52,7 +64,13 @@ func (s *Store) AckSubject(ctx context.Context, cid int64, messageID *int64) (Ac
 		M               Message      `db:"m"`
 		AttachmentsJSON []byte       `db:"attachments"`
 	}
-	if err := s.dbGet(ctx, &row, ackSubjectSQL, cid, messageID); err != nil {
+	var err error
+	if messageID != nil {
+		err = s.dbGet(ctx, &row, ackSubjectSQL, cid, *messageID)
+	} else {
+		err = s.dbGet(ctx, &row, ackSubjectFirstSQL, cid)
+	}
+	if err != nil {
 		return AckSubject{}, fmt.Errorf("store: acknowledgement of contribution %d: %w", cid, notFound(err))
 	}
 	var atts []ackAttachment

@@ -77,6 +77,7 @@ func namedQueries() []namedQuery {
 		{"ack-sent", ackSentSQL},
 		{"mail-due", mailDueSQL},
 		{"ack-subject", ackSubjectSQL},
+		{"ack-subject-first", ackSubjectFirstSQL},
 		{"record-ack-sent", recordAckSentSQL},
 		{"card-posted", cardPostedSQL},
 		{"slack-post-attempt", slackPostAttemptSQL},

@@ -8,3 +8,6 @@ func NamedQueries() (names, sqls []string) {
 	}
 	return names, sqls
 }
+
+// OutboxTxSetup is the statement that begins an outbox transaction.
+const OutboxTxSetup = outboxTxSetup
