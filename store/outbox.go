@@ -263,10 +263,10 @@ const claimOutboxSQL = `WITH n AS (SELECT greatest(1, least($3::int, (SELECT cou
 		ORDER BY o.next_attempt_at, o.id LIMIT (SELECT take FROM n)`
 
 // outboxTxSetup begins an outbox transaction (a SET, which PostgreSQL does not prepare:
-// not a named query). Its statements find rows by key, and
-// their generic plans are as good as any: without it PostgreSQL planned the claim at
-// every call (its generic plan counts ten kinds in the array where the custom one counts
-// two, and so looks five times dearer), which cost more than running it.
+// not a named query). Its statements find rows by key, and their generic plans are as
+// good as any: without it PostgreSQL planned the claim at every call (its generic plan
+// counts ten kinds in the array where the custom one counts two, and so looks five
+// times dearer), which cost more than running it.
 const outboxTxSetup = `SET LOCAL plan_cache_mode = force_generic_plan`
 
 const claimColumns = `o.id, o.kind, o.idempotency_key, o.contribution_id, o.message_id, o.payload, o.attempts,
