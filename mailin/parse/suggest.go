@@ -926,7 +926,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			// accredited, not what it is.
 			continue
 		}
-		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line) ||
+		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || holdsSentenceEnd(line) || listItemRE.MatchString(line) ||
 			wrapsOn(line, lines[i+1:]))
 		parts := []string{line}
 		hosted := ""
@@ -1484,7 +1484,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := sig[i]
 		if n := utf8.RuneCountInString(line); n > 130 || n > 80 && !v.opensWithOrganisation(line, lt) ||
-			endsSentence(line) || listItemRE.MatchString(line) {
+			endsSentence(line) || holdsSentenceEnd(line) || listItemRE.MatchString(line) {
 			// A long line is a sentence, unless it opens with an organisation word: «Министерство
 			// по развитию информационных технологий и коммуникаций Республики Узбекистан».
 			continue
@@ -1710,6 +1710,17 @@ func endsSentence(line string) bool {
 		}
 	}
 	return strings.ContainsRune(".:;!?。：；！？؟", r)
+}
+
+// sentenceEndRE finds a sentence's end inside a line: a word of four small letters or
+// more, its full stop, and the next word ("at the library. taken by me. Ana"). An
+// abbreviation's stop ("Inc. ", "Univ. ", "Dr. ") has fewer small letters before it.
+var sentenceEndRE = regexp.MustCompile(`\p{Ll}{4}[.!?] +\S`)
+
+// holdsSentenceEnd reports whether a line of six words or more holds the end of a
+// sentence before its last word: a sentence or two run on, not a signature line.
+func holdsSentenceEnd(line string) bool {
+	return hasWords(line, 6) && strings.IndexAny(line, ".!?") >= 0 && sentenceEndRE.MatchString(line)
 }
 
 var listItemRE = regexp.MustCompile(`^\s*([-–—•·・▪◦‣►*]|\d+[.)]|[a-zа-я]\)|[(（][^)）]{1,3}[)）])`)

@@ -334,7 +334,14 @@ func (v *vocabulary) newEvidence() {
 		// representing no one
 		"i do not represent any", "i don't represent any", "not representing any", "je ne représente aucun*",
 		"sans représenter aucun*", "no represento a ningun*", "sin representar a ningun*", "не представляю никак*",
-		"не представляю ни одн*", "不代表任何", "لا أمثل أي", "ولا أمثل أي")
+		"не представляю ни одн*", "不代表任何", "لا أمثل أي", "ولا أمثل أي",
+		// working for oneself
+		"i am a freelance*", "i'm a freelance*", "i work as a freelance*", "as a freelance*", "i am self-employed",
+		"i'm self-employed", "je suis freelance", "je suis indépendant", "je suis indépendante", "en tant que freelance",
+		"travailleur indépendant", "travailleuse indépendante", "soy freelance", "trabajo como freelance",
+		"soy trabajador independiente", "soy trabajadora independiente", "trabajo por cuenta propia",
+		"я фрилансер", "я — фрилансер", "работаю фрилансером", "я самозанят*", "我是自由职业者", "我是自由職業者",
+		"أعمل لحسابي الخاص", "أعمل بشكل مستقل")
 	v.photo = v.list(
 		"photo*", "picture", "image", "foto*", "fotografía", "фото*", "фотографи*", "снимок",
 		"照片", "摄影", "攝影", "相片", "صورة", "صورتي", "الصور", "التصوير",
@@ -2984,7 +2991,19 @@ func civilBodySubject(text string) string {
 			continue
 		}
 		start := 0
-		if isAnyOf(foldText(words[0]), "le", "la", "les", "the", "el", "los", "las") {
+		weAre := false
+		if foldText(words[0]) == "somos" {
+			// "Somos la Red Latinoamericana de …", "We are the Digital Rights Network": the
+			// writers say which body they are.
+			words, weAre = words[1:], true
+		} else if isAnyOf(foldText(words[0]+" "+words[1]), "we are", "nous sommes") {
+			words, weAre = words[2:], true
+		}
+		if len(words) < 3 {
+			continue
+		}
+		if isAnyOf(foldText(words[0]), "le", "la", "les", "the", "el", "los", "las") ||
+			weAre && isAnyOf(foldText(words[0]), "a", "an", "un", "une", "una", "uno") {
 			start = 1
 		} else if f := foldText(words[0]); strings.HasPrefix(f, "l'") && startsUpper(words[0][2:]) {
 			words = append([]string{words[0][:2], words[0][2:]}, words[1:]...)

@@ -268,3 +268,69 @@ func TestOrganisationPlaceAndParent(t *testing.T) {
 			"", store.StakeholderPrivateSector, "ООО «Облачные системы»"},
 	})
 }
+
+// TestWritersSayWhichBodyTheyAre pins that "Somos la Red …", "We are the … Network",
+// «Nous sommes le Réseau …» name the writers' body from a personal address, and that a
+// group without a capitalised name names none.
+func TestWritersSayWhichBodyTheyAre(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"es", &Parsed{From: Address{Name: "REDJU", Email: "redju.red@gmail.com"}, Subject: "Propuesta",
+			Text: "Hola equipo,\n\nSomos la Red Andina de Jóvenes Conectados, con nodos en 5 países. Les compartimos nuestra propuesta.\n\nAna Paz"},
+			"", store.StakeholderCivilSociety, "Red Andina de Jóvenes Conectados"},
+		{"en", &Parsed{From: Address{Name: "Lake Region", Email: "lakeregion.net@gmail.com"}, Subject: "Input",
+			Text: "Hello,\n\nWe are the Lake Region Digital Rights Network, working in three countries. Our input is below.\n\nTom"},
+			"", store.StakeholderCivilSociety, "Lake Region Digital Rights Network"},
+		{"fr", &Parsed{From: Address{Name: "RFN", Email: "rfn.contact@yahoo.fr"}, Subject: "Contribution",
+			Text: "Bonjour,\n\nNous sommes le Réseau des Femmes du Numérique de Lomé, actif depuis 2012. Voici notre contribution.\n\nAfi"},
+			"", store.StakeholderCivilSociety, "Réseau des Femmes du Numérique de Lomé"},
+		{"not a name: a group in small letters", &Parsed{From: Address{Name: "Ana Paz", Email: "ana.paz@gmail.com"}, Subject: "Propuesta",
+			Text: "Hola,\n\nSomos un grupo de estudiantes de Lima interesados en el Foro. Les compartimos nuestra idea.\n\nAna"},
+			"", store.StakeholderOther, "-"},
+	})
+}
+
+// TestFreelanceWriters pins that a writer from a personal address who works for
+// themselves speaks for no organisation, whatever body the text mentions, and that
+// a company's address still says company.
+func TestFreelanceWriters(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Name: "Kofi A", Email: "kofi1990@gmail.com"}, Subject: "Visa letter",
+			Text: "Hello,\n\nI am a freelance developer from Kumasi. The embassy in Accra needs an invitation letter. Can you send one?\n\nKofi"},
+			"", store.StakeholderOther, "-"},
+		{"fr", &Parsed{From: Address{Name: "Luc M", Email: "luc.m@yahoo.fr"}, Subject: "Inscription",
+			Text: "Bonjour,\n\nJe suis indépendant et le ministère de mon pays ne m'a pas inscrit. Comment faire ?\n\nLuc"},
+			"", store.StakeholderOther, "-"},
+		{"es", &Parsed{From: Address{Name: "Eva R", Email: "eva.r@hotmail.com"}, Subject: "Consulta",
+			Text: "Hola,\n\nSoy trabajadora independiente y la embajada me pide una carta. ¿Pueden enviarla?\n\nEva"},
+			"", store.StakeholderOther, "-"},
+		{"ru", &Parsed{From: Address{Name: "Олег", Email: "oleg@mail.ru"}, Subject: "Вопрос",
+			Text: "Здравствуйте!\n\nЯ фрилансер, посольство просит письмо-приглашение. Можно ли его получить?\n\nОлег"},
+			"", store.StakeholderOther, "-"},
+		{"zh", &Parsed{From: Address{Name: "李明", Email: "liming@qq.com"}, Subject: "签证",
+			Text: "您好，我是自由职业者，大使馆需要邀请函，请问可以提供吗？\n\n李明"},
+			"", store.StakeholderOther, "-"},
+		{"ar", &Parsed{From: Address{Name: "سامي", Email: "sami@gmail.com"}, Subject: "تأشيرة",
+			Text: "تحية طيبة، أعمل لحسابي الخاص وتطلب السفارة رسالة دعوة، فهل يمكن إرسالها؟\n\nسامي"},
+			"", store.StakeholderOther, "-"},
+		{"not on a company's address", &Parsed{From: Address{Name: "Kofi A", Email: "kofi@example-apps.com"}, Subject: "Visa letter",
+			Text: "Hello,\n\nI am a freelance developer working with Example Apps. Can you send an invitation letter?\n\nKofi"},
+			"", store.StakeholderPrivateSector, ""},
+	})
+}
+
+// TestSentencesRunOnInOneLine pins that a line that holds a sentence's end ("at the
+// library. taken by me. Ana") is no signature line naming an organisation, while
+// abbreviations with a stop ("Univ.", "Inc.") leave a signature line whole.
+func TestSentencesRunOnInOneLine(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"a photo's caption on one line", &Parsed{From: Address{Name: "Ana R", Email: "ana.r.photos@outlook.com"}, Subject: "photo contest",
+			Text: "my entry - boys at the village library using a laptop. taken by me. Ana"},
+			"", store.StakeholderOther, "-"},
+		{"a caption with capitals", &Parsed{From: Address{Name: "Jo K", Email: "jo.k@gmail.com"}, Subject: "photo contest",
+			Text: "Entry for the contest - the school library in Gulu after dark. Taken last May. Jo"},
+			"", store.StakeholderOther, "-"},
+		{"an abbreviation keeps the line", &Parsed{From: Address{Name: "Jane Okello", Email: "j.okello@example.ac.ug"}, Subject: "Question",
+			Text: "Dear team,\n\nCan students enter the photo contest?\n\nJane Okello\nAssoc. Professor, Example Univ. of Technology"},
+			"", store.StakeholderAcademia, ""},
+	})
+}
