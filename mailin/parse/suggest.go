@@ -1452,6 +1452,16 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		return org
 	}
 	if name != "" && v.isOfficeUnit(name) {
+		if acr := trailingAcronym(name); acr != "" {
+			// "Secrétariat exécutif CRAC": the office of the body whose initials end the
+			// name, as the text spells them ("la Communauté des régulateurs d'Afrique
+			// centrale (CRAC)").
+			if long := expandAcronym(fresh, acr); long != "" && !strings.EqualFold(long, acr) && !v.isOfficeUnit(long) {
+				return shorten(long+" ("+acr+")", 120)
+			}
+		}
+	}
+	if name != "" && v.isOfficeUnit(name) {
 		// "Cabinet du Ministre" writes under its ministry's letterhead, the line above its
 		// own at the head of the letter: the ministry's.
 		if above := lineAbove(fresh, name, 12); above != "" && utf8.RuneCountInString(above) <= 100 && !endsSentence(above) &&

@@ -551,6 +551,8 @@ func (v *vocabulary) newEvidence() {
 		"помощник*", "эксперт*", "координатор*", "ректор*", "декан*", "глава", "ведущий специалист", "исполнительн* директор*",
 		"總監", "總裁", "总裁", "董事长", "董事長", "處長", "局長", "司長", "秘書長", "研究員", "工程師", "專員", "专员", "首席",
 		"نائب", "الأمين العام", "مسؤول", "خبير", "منسقة", "عميد", "associée",
+		// assistants: "Asistente de Presidencia" is a post, not the presidency's organisation
+		"assistant", "assistante", "asistente", "ассистент*", "助理", "مساعد", "مساعدة",
 		"директор*", "руководител*", "начальник*", "менеджер*", "специалист*", "советник*", "председател*", "инженер*",
 		"заместител*", "второй секретарь", "первый секретарь", "секретарь", "секретаря", "профессор*", "доцент*", "главный редактор",
 		"主任", "经理", "經理", "司长", "处长", "局长", "教授", "研究员", "秘书长", "总监", "工程师",
@@ -1320,13 +1322,22 @@ func expandAcronym(text, acr string) string {
 		for j := len(words) - 1; j >= 0 && len(words)-j <= 14; j-- {
 			w := words[j]
 			if initials(strings.Join(words[j:], " ")) == want {
-				return strings.Join(words[j:], " ")
+				// "L'Association Sénégalaise pour le Numérique Libre (ASNL)": the article
+				// is no part of the name.
+				name := strings.Join(words[j:], " ")
+				for _, el := range []string{"L'", "l'", "L’", "l’"} {
+					if rest, ok := strings.CutPrefix(name, el); ok && startsUpper(rest) {
+						return rest
+					}
+				}
+				return name
 			}
 			if startsUpper(w) {
 				start = j
 				continue
 			}
-			if !isAnyOf(foldText(w), "de", "del", "la", "las", "los", "el", "y", "of", "the", "and", "for", "du", "des", "et", "pour", "en", "d'") {
+			if !isAnyOf(foldText(w), "de", "del", "la", "las", "los", "el", "y", "of", "the", "and", "for", "du", "des", "et", "pour", "en", "d'",
+				"le", "les", "para", "por") {
 				break
 			}
 		}
@@ -1468,7 +1479,15 @@ var (
 		"非洲", "亚洲", "亞洲", "阿拉伯", "欧洲", "歐洲", "欧亚", "伊斯兰", "亚太", "亞太", "美洲", "拉丁美洲", "加勒比", "东盟",
 		"中亚", "中亞", "印度洋",
 		"الأفريقي", "الإفريقي", "الأفريقية", "الإفريقية", "الآسيوي", "العربي", "العربية", "الأوروبي", "الأوروبية",
-		"الإسلامي", "الإسلامية", "لدول الخليج", "المحيط الهندي", "آسيا الوسطى"}
+		"الإسلامي", "الإسلامية", "لدول الخليج", "المحيط الهندي", "آسيا الوسطى",
+		// the subregions of Africa and the Americas, as places ("d'Afrique centrale")
+		"central africa", "west africa", "east africa", "southern africa", "central america",
+		"afrique centrale", "afrique de l'ouest", "afrique de l'est", "afrique australe", "afrique occidentale",
+		"afrique orientale", "áfrica central", "áfrica occidental", "áfrica oriental", "áfrica austral",
+		"centroamérica", "centroamericano", "centroamericana", "américa central",
+		"центральн* африк*", "западн* африк*", "восточн* африк*", "центральн* америк*",
+		"中部非洲", "西部非洲", "东部非洲", "南部非洲", "西非", "东非", "中美洲",
+		"وسط أفريقيا", "غرب أفريقيا", "شرق أفريقيا", "وسط إفريقيا", "غرب إفريقيا", "شرق إفريقيا", "أمريكا الوسطى"}
 	worldRegions = []string{"world", "international", "mondiale", "mondial", "internationale", "mundial", "internacional",
 		"всемирн*", "международн*", "межгосударственн*", "межправительственн*", "世界", "国际", "國際",
 		"الدولي", "الدولية", "العالمي", "العالمية"}

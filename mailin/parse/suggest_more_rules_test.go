@@ -334,3 +334,58 @@ func TestSentencesRunOnInOneLine(t *testing.T) {
 			"", store.StakeholderAcademia, ""},
 	})
 }
+
+// TestAssistantsSignForTheirOrganisation pins that a display name made of an
+// assistant's post ("Asistente de Presidencia", "Assistant to the CEO") does not name
+// the organisation: the signature's company does.
+func TestAssistantsSignForTheirOrganisation(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"es", &Parsed{From: Address{Name: "Asistente de Presidencia", Email: "presidencia@example-datos.com.co"}, Subject: "Postulación",
+			Text: "Buenas tardes,\n\nLes escribo para postular a nuestra presidenta como moderadora.\n\nCordialmente,\nSandra Gómez\nAsistente de Presidencia\nDatos del Valle S.A. – Cali"},
+			"", store.StakeholderPrivateSector, "Datos del Valle S.A."},
+		{"en", &Parsed{From: Address{Name: "Assistant to the President", Email: "office@example-logistics.com"}, Subject: "Nomination",
+			Text: "Dear team,\n\nOn behalf of our President I write to propose her as a moderator.\n\nBest regards,\nMary Lee\nAssistant to the President\nNorthwind Logistics Ltd"},
+			"", store.StakeholderPrivateSector, "Northwind Logistics Ltd"},
+		{"not a name without a post", &Parsed{From: Address{Name: "Presidencia de la República", Email: "prensa@example.gob.pe"}, Subject: "Consulta",
+			Text: "Buenas tardes,\n\n¿Cuándo cierra la convocatoria?\n\nPrensa"},
+			"", store.StakeholderGovernment, "Presidencia de la República"},
+	})
+}
+
+// TestInitialsSpeltOutWithArticles pins that initials are spelt out from the text with
+// the articles inside the name ("pour le", "de la") and without the elided one before
+// it ("L'Association …"), for a signature's title and for a display name made of an
+// office and initials ("Secrétariat exécutif CRAC").
+func TestInitialsSpeltOutWithArticles(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"a title and initials", &Parsed{From: Address{Name: "Awa Ndiaye", Email: "contact@example-abnl.sn"}, Subject: "Atelier",
+			Text: "Madame, Monsieur,\n\nL'Association Béninoise pour le Numérique Libre (ABNL) souhaite organiser un atelier.\n\nAwa Ndiaye\nSecrétaire générale, ABNL\nCotonou"},
+			"", store.StakeholderCivilSociety, "Association Béninoise pour le Numérique Libre (ABNL)"},
+		{"an office and initials", &Parsed{From: Address{Name: "Secrétariat exécutif CRAO", Email: "secretariat@example-crao.org"}, Subject: "Remerciements",
+			Text: "Madame, Monsieur,\n\nLe Secrétariat exécutif de la Communauté des régulateurs d'Afrique de l'Ouest (CRAO) remercie l'équipe du Forum.\n\nMarie Koné\nSecrétaire exécutive"},
+			"", store.StakeholderInternationalO, "Communauté des régulateurs d'Afrique de l'Ouest (CRAO)"},
+		{"an office and initials the text does not spell", &Parsed{From: Address{Name: "Secretariat XYZ", Email: "info@example-xyz.org"}, Subject: "Thanks",
+			Text: "Dear team,\n\nThank you for a wonderful Forum.\n\nJohn"},
+			"", "", ""},
+	})
+}
+
+// TestSubregionsNameRegionalBodies pins that a community, a commission or a bank of a
+// subregion named as a place ("d'Afrique centrale", "de África Occidental", "West
+// Africa") is intergovernmental, while a subregion's youth network is civil society.
+func TestSubregionsNameRegionalBodies(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"fr", &Parsed{From: Address{Name: "Paul Mba", Email: "p.mba@example-cemac.org"}, Subject: "Question",
+			Text: "Bonjour,\n\nQuand le programme sera-t-il publié ?\n\nPaul Mba\nCommission des postes d'Afrique centrale"},
+			"", store.StakeholderInternationalO, ""},
+		{"en", &Parsed{From: Address{Name: "Ama Boateng", Email: "ama@example-wacomm.org"}, Subject: "Question",
+			Text: "Dear team,\n\nWhen will the programme be published?\n\nAma Boateng\nWest Africa Telecommunications Commission"},
+			"", store.StakeholderInternationalO, ""},
+		{"es", &Parsed{From: Address{Name: "Luis Mora", Email: "lmora@example-ccr.org"}, Subject: "Consulta",
+			Text: "Buenos días,\n\n¿Cuándo se publica el programa?\n\nLuis Mora\nConsejo de Regulación de Centroamérica"},
+			"", store.StakeholderInternationalO, ""},
+		{"not a youth network", &Parsed{From: Address{Name: "Ama Boateng", Email: "ama@example-wayn.org"}, Subject: "Question",
+			Text: "Dear team,\n\nWhen will the programme be published?\n\nAma Boateng\nWest Africa Youth Network"},
+			"", store.StakeholderCivilSociety, ""},
+	})
+}
