@@ -1416,6 +1416,7 @@ func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms, fresh s
 		}
 	}
 	org = v.parentOfDivision(org, lt)
+	org = v.parentInText(org, fresh, lt)
 	org = v.withoutPlace(org, lt)
 	if label := v.domainLabel(emailDomain(p.From.Email)); len(label) >= 3 && len(label) <= 8 && utf8.RuneCountInString(org) > 20 &&
 		initials(org) == label {
@@ -1665,6 +1666,10 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	named := ""
 	if _, head := lt.sentenceSubject(fresh); head != "" {
 		named = head
+	} else if own := v.writerOrganisation(fresh, lt); own != "" {
+		// "Soy docente del Laboratorio de Medios de la Universidad …": the post the
+		// writer holds names the organisation the domain's initials stand for.
+		named = own
 	} else {
 		named = v.lastSignatureName(sig, p.From.Name, lt)
 	}

@@ -553,6 +553,8 @@ func (v *vocabulary) newEvidence() {
 		"نائب", "الأمين العام", "مسؤول", "خبير", "منسقة", "عميد", "associée",
 		// assistants: "Asistente de Presidencia" is a post, not the presidency's organisation
 		"assistant", "assistante", "asistente", "ассистент*", "助理", "مساعد", "مساعدة",
+		// teachers
+		"docente", "enseignant", "enseignante", "преподавател*", "讲师", "講師", "مدرس", "مدرسة",
 		"директор*", "руководител*", "начальник*", "менеджер*", "специалист*", "советник*", "председател*", "инженер*",
 		"заместител*", "второй секретарь", "первый секретарь", "секретарь", "секретаря", "профессор*", "доцент*", "главный редактор",
 		"主任", "经理", "經理", "司长", "处长", "局长", "教授", "研究员", "秘书长", "总监", "工程师",
@@ -572,7 +574,8 @@ func (v *vocabulary) newEvidence() {
 		"directeur de recherche", "directrice de recherche", "maître de conférences", "doctorant", "doctorante", "professeur",
 		"enseignant-chercheur", "enseignante-chercheuse", "investigador", "investigadora", "profesor", "profesora",
 		"catedrático", "catedrática", "doctorando", "doctoranda", "научн* сотрудник*", "профессор*", "доцент*", "аспирант*",
-		"研究员", "研究員", "教授", "副教授", "博士生", "博士后", "باحث", "باحثة", "أستاذ", "أستاذة", "محاضر")
+		"研究员", "研究員", "教授", "副教授", "博士生", "博士后", "باحث", "باحثة", "أستاذ", "أستاذة", "محاضر",
+		"docente universitario", "docente universitaria", "enseignant-chercheur", "преподавател*", "讲师", "講師", "محاضرة")
 	v.themes = v.list("digital divide", "digital inclusion", "fracture numérique", "inclusion numérique", "brecha digital",
 		"inclusión digital", "цифров* неравенств*", "цифров* разрыв*", "цифров* грамотност*", "数字鸿沟", "数字包容", "數碼共融",
 		"الفجوة الرقمية", "الشمول الرقمي")
@@ -1726,6 +1729,9 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 		if len(words) < 4 || listItemRE.MatchString(sentence) || isAnyOf(foldText(words[0]), "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
 			"nuestro", "nuestros", "mi", "наш", "наша", "наше", "мой", "моя", "этот", "эта") {
 			continue // a signature line, not a sentence; "Our university" names nobody
+		}
+		if isAnyOf(foldText(words[0]), "i", "i'm", "je", "soy", "я") {
+			continue // "Soy docente del Laboratorio de …": the writer's post, not the subject's body
 		}
 		if c, _ := v.jobTitles.countIn(lt.get(words[0])); c > 0 {
 			continue // a title ("Head of Regulatory Affairs"), not a sentence's subject
@@ -3142,4 +3148,93 @@ func (v *vocabulary) withoutPlace(org string, lt lineTerms) string {
 		return org
 	}
 	return head
+}
+
+// unitHeads are the words, folded, that open the name of a faculty, a school, a
+// laboratory or a chair inside a university, or a division inside a body.
+var unitHeads = wordSet(foldText(`faculty faculté facultad факультет school école escuela college collège
+	laboratory lab laboratoire laboratorio лаборатория кафедра department département departamento
+	كلية الكلية معهد قسم`))
+
+// parentLinks join a unit's name to its parent's in a sentence ("Laboratorio de Medios
+// de la Universidad …", "School of Law at the University of …", «كلية الحوسبة في
+// جامعة …»), longest first.
+var parentLinks = []string{" de la ", " de l'", " de l’", " del ", " at the ", " of the ", " at ", " في ", " بجامعة "}
+
+// arabicNameStops are the words an Arabic name does not run on to: a preposition, a
+// relative, "what" («كلية الحوسبة في جامعة الخليج للعلوم التقنية ما يلي»).
+var arabicNameStops = wordSet(`ما في على من إلى عن بشأن حول التي الذي وهو وهي و`)
+
+// parentInText is the parent body a text gives a unit named as the organisation:
+// "Laboratorio de Medios" written «Soy docente del Laboratorio de Medios de la
+// Universidad Autónoma del Altiplano» is the university, «كلية الحوسبة» written «كلية
+// الحوسبة في جامعة الخليج للعلوم التقنية» the university. The parent must name an
+// academic or a government body; else org.
+func (v *vocabulary) parentInText(org, text string, lt lineTerms) string {
+	first, _, _ := strings.Cut(foldText(org), " ")
+	if !unitHeads[first] || len(org) < 6 {
+		return org
+	}
+	unit := org
+	if f := strings.Fields(org); len(f) >= 3 && isAcronym(strings.Trim(f[len(f)-1], "()")) && strings.HasPrefix(f[len(f)-1], "(") {
+		unit = strings.Join(f[:len(f)-1], " ") // "Laboratorio de Medios (UAA)" as the text writes it
+	}
+	for rest := text; ; {
+		i := strings.Index(rest, unit)
+		if i < 0 {
+			return org
+		}
+		rest = rest[i+len(unit):]
+		after := ""
+		for _, link := range parentLinks {
+			if a, ok := strings.CutPrefix(rest, link); ok {
+				after = a
+				if link == " بجامعة " {
+					after = "جامعة " + a
+				}
+				break
+			}
+		}
+		if after == "" {
+			continue
+		}
+		words := strings.Fields(after)
+		var name []string
+		for k := 0; k < len(words) && len(name) < 10; k++ {
+			w := words[k]
+			core := strings.TrimRight(w, ".,;:،!?)")
+			if isArabicWord(w) {
+				if arabicNameStops[core] {
+					break
+				}
+			} else if !startsUpper(core) {
+				if k+1 < len(words) && len(name) > 0 && startsUpper(words[k+1]) &&
+					isAnyOf(foldText(core), "de", "del", "of", "du", "des", "la", "for", "y", "et", "and", "de la") {
+					name = append(name, core)
+					continue
+				}
+				break
+			}
+			name = append(name, core)
+			if core != w {
+				break
+			}
+		}
+		parent := strings.Join(name, " ")
+		if parent == "" {
+			continue
+		}
+		if pf, _, _ := strings.Cut(foldText(parent), " "); unitHeads[pf] || isDivision(parent) {
+			continue
+		}
+		ft := lt.get(parent)
+		for _, st := range v.stakeholders {
+			if st.typ != store.StakeholderAcademia && st.typ != store.StakeholderGovernment {
+				continue
+			}
+			if n, _ := v.typeWords(st, parent, ft); n > 0 {
+				return parent
+			}
+		}
+	}
 }

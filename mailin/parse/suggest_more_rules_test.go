@@ -389,3 +389,24 @@ func TestSubregionsNameRegionalBodies(t *testing.T) {
 			"", store.StakeholderCivilSociety, ""},
 	})
 }
+
+// TestUnitsOfAParentInTheText pins that a faculty, a laboratory or a school named as the
+// organisation is its university when the text writes them together ("Laboratorio de
+// Medios de la Universidad …", "Faculty of Law at the University of …", «كلية … في
+// جامعة …»), and stays itself when the text names no academic or government parent.
+func TestUnitsOfAParentInTheText(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"es: a teacher's post on a domain of initials", &Parsed{From: Address{Name: "Diego Mamani", Email: "dmamani@example-uno.edu.bo"}, Subject: "Consulta",
+			Text: "Estimados,\n\nSoy docente del Laboratorio de Medios de la Universidad Nacional del Oriente. ¿Pueden participar estudiantes?\n\nGracias,\nDiego Mamani"},
+			"", store.StakeholderAcademia, "Universidad Nacional del Oriente"},
+		{"en: a faculty in a signature", &Parsed{From: Address{Name: "Grace Mwangi", Email: "g.mwangi@example.ac.ke"}, Subject: "Question",
+			Text: "Dear team,\n\nStudents of the Faculty of Law at the University of Lakeside would like to join. Can they enter?\n\nGrace Mwangi\nLecturer, Faculty of Law"},
+			"", store.StakeholderAcademia, "University of Lakeside"},
+		{"ar: a faculty in a university", &Parsed{From: Address{Name: "د. سلمى", Email: "salma@example-uni.edu.kw"}, Subject: "مقترح حول شكل المنتدى",
+			Text: "الزملاء الأعزاء،\n\nنقترح باسم كلية الهندسة في جامعة الساحل للعلوم ما يلي بشأن شكل المنتدى.\n\nد. سلمى\nأستاذ مشارك، كلية الهندسة"},
+			"", store.StakeholderAcademia, "جامعة الساحل للعلوم"},
+		{"not a parent of another type", &Parsed{From: Address{Name: "Tom Reed", Email: "tom@example-design.com"}, Subject: "Question",
+			Text: "Hello,\n\nCan we join the photo contest?\n\nTom Reed\nHead, School of Design at the Northwind Studio"},
+			"", "", "School of Design at the Northwind Studio"},
+	})
+}
