@@ -1078,6 +1078,10 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			// Nothing else says who writes, and the writer speaks for an association, a
 			// network or a union of their own.
 			add(store.StakeholderCivilSociety, 2, "the text speaks for "+quoteReason(body))
+		} else if typ, body := ownBody(fresh); typ != "" {
+			// «Наш университет хотел бы…», "our ministry", «我校»: the writer speaks for a
+			// university, a ministry or a company of their own.
+			add(typ, 2, "the text speaks for "+quoteReason(body))
 		}
 	}
 	if top < 2 && score[store.StakeholderAcademia] < 2 {
@@ -1487,6 +1491,11 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			return shorten(name, 120)
 		}
 	}
+	if arabicBodyName(name) {
+		// «المفوضية الوطنية للتحول الرقمي», «المركز الإقليمي العربي للتنمية الرقمية»: a
+		// display name that opens with a noun and its article is a body's, not a person's.
+		return shorten(strings.Join(strings.Fields(name), " "), 120)
+	}
 	// Signatures end with the organisation: look from the bottom, at short
 	// lines that are not sentences or list items.
 	var candidates []string
@@ -1551,13 +1560,19 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			// after a job title name the organisation the text spells out.
 			// "секретарь ФНПР по международным вопросам": or inside the line, when the text
 			// spells them out.
-			for _, acr := range []string{trailingAcronym(line), innerAcronym(line)} {
+			segs := lineSegments(line)
+			for _, acr := range []string{trailingAcronym(line), innerAcronym(line), trailingAcronym(segs[len(segs)-1])} {
 				if acr == "" {
 					continue
 				}
 				if n, _ := v.jobTitles.countIn(lt.get(line)); n > 0 {
 					if long := expandAcronym(fresh, acr); long != "" && !strings.EqualFold(long, acr) {
 						return shorten(long+" ("+acr+")", 120)
+					}
+					if label := v.domainLabel(emailDomain(p.From.Email)); label != "" && latinLetters(acr) == label {
+						// "проректор по международным связям БГУИС" from bguis.by: the
+						// initials the domain spells.
+						return acr
 					}
 				}
 			}
@@ -1992,4 +2007,47 @@ func maySignForAnother(line string) bool {
 func (v *vocabulary) countsIn(tl termList, lt lineTerms, line string) int {
 	n, _ := tl.countIn(lt.get(line))
 	return n
+}
+
+// arabicHonorifics are the titles an Arabic name of a person may open with, article and
+// all.
+var arabicHonorifics = wordSet(`الدكتور الدكتورة الأستاذ الأستاذة المهندس المهندسة السيد السيدة الشيخ الشيخة الأمير الأميرة`)
+
+// arabicBodyName reports whether a display name is an Arabic body's name: three words
+// or more, all Arabic, the first a noun of four letters or more with its article
+// («المفوضية …», «المركز …»), which a person's given name does not take («الحسن» is
+// too short, «الدكتورة» a title).
+func arabicBodyName(name string) bool {
+	words := strings.Fields(name)
+	if len(words) < 3 || len(words) > 10 {
+		return false
+	}
+	for _, w := range words {
+		if !isArabicWord(w) {
+			return false
+		}
+	}
+	rest, ok := strings.CutPrefix(words[0], "ال")
+	return ok && utf8.RuneCountInString(rest) >= 4 && !arabicHonorifics[words[0]]
+}
+
+// cyrillicLatin spells each Cyrillic letter in Latin ones, as domains do (бгуис.by is
+// bguis.by).
+var cyrillicLatin = map[rune]string{'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "e", 'ж': "zh",
+	'з': "z", 'и': "i", 'й': "i", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s",
+	'т': "t", 'у': "u", 'ф': "f", 'х': "h", 'ц': "c", 'ч': "ch", 'ш': "sh", 'щ': "sch", 'ы': "y", 'э': "e",
+	'ю': "yu", 'я': "ya"}
+
+// latinLetters is s folded, its letters spelt in Latin ones where Cyrillic: "bguis" for
+// БГУИС, "mgimo" for МГИМО.
+func latinLetters(s string) string {
+	var b strings.Builder
+	for _, r := range foldText(s) {
+		if l, ok := cyrillicLatin[r]; ok {
+			b.WriteString(l)
+		} else if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

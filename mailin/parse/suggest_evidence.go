@@ -554,7 +554,7 @@ func (v *vocabulary) newEvidence() {
 		// assistants: "Asistente de Presidencia" is a post, not the presidency's organisation
 		"assistant", "assistante", "asistente", "ассистент*", "助理", "مساعد", "مساعدة",
 		// teachers
-		"docente", "enseignant", "enseignante", "преподавател*", "讲师", "講師", "مدرس", "مدرسة",
+		"docente", "enseignant", "enseignante", "преподавател*", "讲师", "講師", "مدرس", "مدرسة", "проректор*",
 		"директор*", "руководител*", "начальник*", "менеджер*", "специалист*", "советник*", "председател*", "инженер*",
 		"заместител*", "второй секретарь", "первый секретарь", "секретарь", "секретаря", "профессор*", "доцент*", "главный редактор",
 		"主任", "经理", "經理", "司长", "处长", "局长", "教授", "研究员", "秘书长", "总监", "工程师",
@@ -575,7 +575,11 @@ func (v *vocabulary) newEvidence() {
 		"enseignant-chercheur", "enseignante-chercheuse", "investigador", "investigadora", "profesor", "profesora",
 		"catedrático", "catedrática", "doctorando", "doctoranda", "научн* сотрудник*", "профессор*", "доцент*", "аспирант*",
 		"研究员", "研究員", "教授", "副教授", "博士生", "博士后", "باحث", "باحثة", "أستاذ", "أستاذة", "محاضر",
-		"docente universitario", "docente universitaria", "enseignant-chercheur", "преподавател*", "讲师", "講師", "محاضرة")
+		"docente universitario", "docente universitaria", "enseignant-chercheur", "преподавател*", "讲师", "講師", "محاضرة",
+		// the posts that run a university or a faculty
+		"dean", "decano", "decana", "doyen", "doyenne", "rector", "rectora", "recteur", "rectrice", "vice-rector",
+		"vicerrector", "vicerrectora", "vice-recteur", "vice-rectrice", "vice-chancellor", "проректор*", "ректор*",
+		"декан*", "副校长", "副校長", "عميد", "عميدة")
 	v.themes = v.list("digital divide", "digital inclusion", "fracture numérique", "inclusion numérique", "brecha digital",
 		"inclusión digital", "цифров* неравенств*", "цифров* разрыв*", "цифров* грамотност*", "数字鸿沟", "数字包容", "數碼共融",
 		"الفجوة الرقمية", "الشمول الرقمي")
@@ -616,7 +620,10 @@ func (v *vocabulary) newEvidence() {
 		"наших государств-членов", "наши государства-члены",
 		"是一个政府间", "是政府间组织", "是政府间国际组织", "系政府间", "作为政府间组织", "为政府间组织", "我们的成员国", "本组织成员国",
 		"是一個政府間", "是政府間組織", "是政府間國際組織", "係政府間", "作為政府間組織", "為政府間組織", "我們的成員國", "本組織成員國",
-		"منظمة حكومية دولية", "هيئة حكومية دولية", "منظمة دولية حكومية", "دولنا الأعضاء")
+		"منظمة حكومية دولية", "هيئة حكومية دولية", "منظمة دولية حكومية", "دولنا الأعضاء",
+		// a regional one
+		"a regional intergovernmental organi*", "a regional intergovernmental body", "是一个区域性政府间", "是區域性政府間",
+		"为区域性政府间组织", "منظمة إقليمية حكومية دولية", "هيئة إقليمية حكومية دولية", "منظمة حكومية دولية إقليمية")
 	v.manyIntergovernmental = v.list("organisations intergouvernementales", "institutions intergouvernementales",
 		"organismos intergubernamentales", "organizaciones intergubernamentales", "instituciones intergubernamentales")
 	v.regions = v.list(append(append([]string{"commonwealth"}, geographicRegions...), worldRegions...)...)
@@ -1568,7 +1575,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"мгу", "спбгу", "ниу", "вшэ", "科学院", "中国科学院", "研究中心", "الجامعة", "كلية",
 			"tecnológico de", "instituto tecnológico", "politécnico", "politecnico", "кафедр*", "факультет*", "вуз*",
 			"колледж*", "техникум*", // colleges of technology and vocational schools
-			"laboratoire", "laboratorio", "лаборатори*", "hochschule", "grande école", "实验室", "高校", "学会",
+			"laboratoire", "laboratorio", "лаборатори*", "hochschule", "grande école", "实验室", "高校", "学会", "學會",
 			"مركز بحوث", "مركز أبحاث", "مركز الدراسات", "مركز البحوث", "مركز البحث", "مركز بحث", "مركز الأبحاث",
 			"centro de investigaciones", "научно-исследовательск*", "研究中心",
 			// the internet's technical community: registries of names and numbers, exchange points
@@ -1606,6 +1613,8 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			// consultancies, studios and the words of a company's trade
 			"consultoría", "consultores", "cabinet de conseil", "консалтинг*", "консалтингов*", "咨询公司", "諮詢公司",
 			"للاستشارات", "استشارات", "studio", "studios", "студи*", "ستوديو", "استوديو", "工作室",
+			"photo studio", "photography studio", "studio photo", "estudio fotográfico", "estudio de fotografía",
+			"фотостуди*", "摄影工作室", "攝影工作室", "استوديو تصوير",
 			"حلول", "الحلول", "للحلول", "للتقنية", "للتكنولوجيا", "للبرمجيات",
 			"advisory", "associates", "associés", "asociados", "associados", "chamber of commerce", "chambre de commerce", "cámara de comercio",
 			"торгово-промышленн* палат*", "商会", "غرفة التجارة", "غرفة تجارة",
@@ -3237,4 +3246,54 @@ func (v *vocabulary) parentInText(org, text string, lt lineTerms) string {
 			}
 		}
 	}
+}
+
+// ownBodyHeads are the nouns, folded, of a university, a ministry or a company that a
+// writer calls their own ("our university", «наш университет», «nuestra empresa»), with
+// their stakeholder type; the Cyrillic ones are stems, to take their cases.
+var ownBodyHeads = [][2]string{
+	{"university", store.StakeholderAcademia}, {"universite", store.StakeholderAcademia},
+	{"universidad", store.StakeholderAcademia}, {"faculty", store.StakeholderAcademia},
+	{"faculte", store.StakeholderAcademia}, {"facultad", store.StakeholderAcademia},
+	{"университет", store.StakeholderAcademia}, {"факультет", store.StakeholderAcademia}, {"вуз", store.StakeholderAcademia},
+	{"ministry", store.StakeholderGovernment}, {"ministere", store.StakeholderGovernment},
+	{"ministerio", store.StakeholderGovernment}, {"министерств", store.StakeholderGovernment},
+	{"ведомств", store.StakeholderGovernment},
+	{"company", store.StakeholderPrivateSector}, {"entreprise", store.StakeholderPrivateSector},
+	{"empresa", store.StakeholderPrivateSector}, {"firm", store.StakeholderPrivateSector},
+	{"startup", store.StakeholderPrivateSector}, {"start-up", store.StakeholderPrivateSector},
+	{"компани", store.StakeholderPrivateSector},
+}
+
+// ownBodyWords say the same in one word ("جامعتنا", "我校"), with their type. "本公司"
+// is left out: it opens the offers of invoice sellers as often as a company's letter.
+var ownBodyWords = [][2]string{
+	{"جامعتنا", store.StakeholderAcademia}, {"كليتنا", store.StakeholderAcademia},
+	{"وزارتنا", store.StakeholderGovernment}, {"شركتنا", store.StakeholderPrivateSector},
+	{"我校", store.StakeholderAcademia}, {"本校", store.StakeholderAcademia}, {"我部", store.StakeholderGovernment},
+}
+
+// ownBody says a writer speaks, in the first person, for a university, a ministry or
+// a company of their own ("Наш университет хотел бы…", "our company would like…",
+// «我校»), with its type and the words that say it; "" when the text does not.
+func ownBody(text string) (string, string) {
+	for _, wt := range ownBodyWords {
+		if strings.Contains(text, wt[0]) {
+			return wt[1], wt[0]
+		}
+	}
+	words := strings.Fields(foldText(text))
+	for i, w := range words {
+		w = strings.Trim(w, ",.;:!?()«»\"")
+		if i+1 == len(words) || !isAnyOf(w, "our", "notre", "nuestra", "nuestro", "наш", "наша", "наше", "нашего", "нашей", "нашем", "нашим") {
+			continue
+		}
+		next := strings.Trim(words[i+1], ",.;:!?()«»\"")
+		for _, ht := range ownBodyHeads {
+			if next == ht[0] || isCyrillic(ht[0]) && strings.HasPrefix(next, ht[0]) {
+				return ht[1], words[i] + " " + next
+			}
+		}
+	}
+	return "", ""
 }

@@ -410,3 +410,73 @@ func TestUnitsOfAParentInTheText(t *testing.T) {
 			"", "", "School of Design at the Northwind Studio"},
 	})
 }
+
+// TestArabicBodiesAsDisplayNames pins that an Arabic display name that opens with a
+// noun and its article («المفوضية الوطنية …») is the organisation, and that a person's
+// name, with or without a title, is not.
+func TestArabicBodiesAsDisplayNames(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"a national commission", &Parsed{From: Address{Name: "المفوضية الوطنية  للاتصالات الرقمية", Email: "info@example.gov.mr"}, Subject: "مساهمة",
+			Text: "تحية طيبة،\n\nنتشرف بتقديم مساهمتنا حول الجوانب المواضيعية للمنتدى.\n\nالمفوض الوطني\nنواكشوط"},
+			"", store.StakeholderGovernment, "المفوضية الوطنية للاتصالات الرقمية"},
+		{"a regional intergovernmental centre", &Parsed{From: Address{Name: "المركز الإقليمي العربي للاتصالات", Email: "dg@example-arct.org"}, Subject: "ترشيح",
+			Text: "السيدة المنسقة،\n\nيتشرف المركز، وهو منظمة إقليمية حكومية دولية، بترشيح الدكتورة ليلى حداد.\n\nمكتب المدير العام\nتونس"},
+			"", store.StakeholderInternationalO, "المركز الإقليمي العربي للاتصالات"},
+		{"not a person with a title", &Parsed{From: Address{Name: "الدكتورة ليلى حداد", Email: "laila.h@gmail.com"}, Subject: "سؤال",
+			Text: "تحية طيبة، متى يغلق باب المساهمات؟\n\nليلى"},
+			"", store.StakeholderOther, "-"},
+		{"not a person's name", &Parsed{From: Address{Name: "الحسن بن علي", Email: "hassan.ali@gmail.com"}, Subject: "سؤال",
+			Text: "تحية طيبة، متى يغلق باب المساهمات؟\n\nالحسن"},
+			"", store.StakeholderOther, "-"},
+	})
+}
+
+// TestWritersSpeakForTheirOwnBody pins that "our university", «наш университет», «notre
+// ministère», «nuestra empresa», «我校», «جامعتنا» say the writer's type when nothing else
+// does, and that a university mentioned without "our" says nothing.
+func TestWritersSpeakForTheirOwnBody(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"ru", &Parsed{From: Address{Name: "Наталья К", Email: "n.k@example-bgu.by"}, Subject: "Вопрос",
+			Text: "Добрый день!\n\nНаш университет хотел бы выдвинуть кандидата. Подскажите сроки?\n\nН. К."},
+			"", store.StakeholderAcademia, ""},
+		{"en", &Parsed{From: Address{Name: "Tom Reed", Email: "tom.reed@example.net"}, Subject: "Question",
+			Text: "Hello,\n\nOur university would like to send two students. Is there a fee?\n\nTom"},
+			"", store.StakeholderAcademia, ""},
+		{"fr", &Parsed{From: Address{Name: "Luc M", Email: "luc@example.net"}, Subject: "Question",
+			Text: "Bonjour,\n\nNotre ministère souhaite envoyer une délégation. Faut-il s'inscrire ?\n\nLuc"},
+			"", store.StakeholderGovernment, ""},
+		{"es", &Parsed{From: Address{Name: "Eva R", Email: "eva@example.net"}, Subject: "Consulta",
+			Text: "Hola,\n\nNuestra empresa quisiera patrocinar una pausa de café. ¿Con quién hablamos?\n\nEva"},
+			"", store.StakeholderPrivateSector, ""},
+		{"zh", &Parsed{From: Address{Name: "王老师", Email: "wang@example.net"}, Subject: "咨询",
+			Text: "您好，我校希望派学生参加论坛，请问如何报名？\n\n王老师"},
+			"", store.StakeholderAcademia, ""},
+		{"ar", &Parsed{From: Address{Name: "سامي", Email: "sami@example.net"}, Subject: "سؤال",
+			Text: "تحية طيبة، ترغب جامعتنا في إرسال وفد، فهل التسجيل مفتوح؟\n\nسامي"},
+			"", store.StakeholderAcademia, ""},
+		{"not a university without our", &Parsed{From: Address{Name: "Tom Reed", Email: "tom.reed@example.net"}, Subject: "Question",
+			Text: "Hello,\n\nMy daughter's university told me about the Forum. Is there a fee?\n\nTom"},
+			"", store.StakeholderOther, ""},
+	})
+}
+
+// TestStudiosSocietiesAndRectors pins that a photo studio is a company, a learned
+// society (學會) a body of the academic community, a rector's post academic, and that
+// initials after a title name the organisation when the domain spells them, in Latin
+// letters for Cyrillic ones.
+func TestStudiosSocietiesAndRectors(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"a photo studio", &Parsed{From: Address{Name: "Фотостудия Объектив", Email: "studio@example-obektiv.ru"}, Subject: "Фото на конкурс",
+			Text: "На конкурс: «Связь в горах». Автор — Иван Петров, фотостудия «Объектив»."},
+			"", store.StakeholderPrivateSector, "Фотостудия Объектив"},
+		{"a learned society", &Parsed{From: Address{Name: "林怡", Email: "office.tsis@gmail.com"}, Subject: "主題建議",
+			Text: "秘書處 鈞鑒：\n\n本會謹提出以下主題建議。\n\n林怡 副教授\n台灣網路治理研究學會 秘書長"},
+			"", store.StakeholderAcademia, "台灣網路治理研究學會"},
+		{"a vice-rector and initials", &Parsed{From: Address{Name: "Ольга Сидорова", Email: "o.sidorova@bgtu.by"}, Subject: "Вопрос",
+			Text: "Добрый день!\n\nМожно ли выдвинуть кандидата от вуза? Подскажите сроки.\n\nО. Сидорова, проректор по научной работе БГТУ"},
+			"", store.StakeholderAcademia, "БГТУ"},
+		{"not initials the domain does not spell", &Parsed{From: Address{Name: "Ольга Сидорова", Email: "o.sidorova@example-tech.by"}, Subject: "Вопрос",
+			Text: "Добрый день!\n\nПодскажите сроки подачи предложений.\n\nО. Сидорова, менеджер по работе с партнёрами ИКТ"},
+			"", "", "Example Tech"},
+	})
+}
