@@ -1527,6 +1527,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			// the end of the name above, not an organisation of its own.
 			continue
 		}
+		line = withoutRemark(line)
 		whole := line
 		if line = nameBeforeAddress(line, lt); line == "" || isBracketed(line) || isWebAddress(line) {
 			// "（公司邮箱暂时无法发送外部邮件，故使用个人邮箱）": a remark in brackets; "www.oif.org": where
@@ -2050,4 +2051,25 @@ func latinLetters(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// withoutRemark is a line without the remark in brackets it ends with when the remark
+// opens in small letters: "Rural Connect Trust (registered charity, Tamil Nadu)"
+// describes the trust, "… (ASNL)" and "(Universidad de Salamanca)" name it.
+func withoutRemark(line string) string {
+	trimmed := strings.TrimRightFunc(line, unicode.IsSpace)
+	if !strings.HasSuffix(trimmed, ")") {
+		return line
+	}
+	open := strings.LastIndexByte(trimmed, '(')
+	if open <= 0 {
+		return line
+	}
+	if r, _ := utf8.DecodeRuneInString(trimmed[open+1:]); !unicode.IsLower(r) {
+		return line
+	}
+	if head := strings.TrimRightFunc(trimmed[:open], unicode.IsSpace); head != "" {
+		return head
+	}
+	return line
 }

@@ -401,6 +401,13 @@ func (v *vocabulary) newEvidence() {
 		"взять интервью", "采访", "採訪", "إجراء مقابلة صحفية",
 		"internship", "internships", "intern position", "job application", "vacancy", "vacancies", "employment opportunit*",
 		"rather not hear from us", "rather not hear from me", "no longer wish to hear from us", "no longer wish to receive",
+		// a company's offer of partnership or sponsorship
+		"explore a partnership", "partnership opportunity", "partnership opportunities", "sponsorship budget",
+		"sponsorship opportunit*", "co-branded", "explorer un partenariat", "opportunité de partenariat",
+		"opportunités de partenariat", "budget de sponsoring", "offre de sponsoring", "explorar una alianza",
+		"oportunidad de alianza", "oportunidades de patrocinio", "presupuesto de patrocinio",
+		"возможности партнерства", "возможность партнерства", "спонсорский бюджет", "спонсорские возможности",
+		"探讨合作机会", "探討合作機會", "赞助预算", "贊助預算", "فرص الشراكة", "فرصة شراكة", "ميزانية رعاية", "استكشاف شراكة",
 		// a vendor's pitch: a demonstration, a quote or a commercial proposal
 		"quick demo", "short demo", "free quote", "commercial proposal", "proposition commerciale", "devis gratuit",
 		"propuesta comercial", "cotización sin compromiso", "демонстрацию продукта", "商业提案", "عرض تجاري",

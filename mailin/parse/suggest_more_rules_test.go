@@ -480,3 +480,37 @@ func TestStudiosSocietiesAndRectors(t *testing.T) {
 			"", "", "Example Tech"},
 	})
 }
+
+// TestRemarksInSmallLettersAfterAName pins that a remark in brackets that opens in small
+// letters ("(registered charity, Tamil Nadu)") is left out of the organisation's name,
+// while initials or a host body in brackets stay.
+func TestRemarksInSmallLettersAfterAName(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"a charity's remark", &Parsed{From: Address{Name: "Priya Nair", Email: "priya@example-rct.org.in"}, Subject: "Question",
+			Text: "Dear team,\n\nIs the deadline still open?\n\nMany thanks,\nPriya Nair\nProgramme Officer | Hill Schools Trust (registered charity, Kerala)"},
+			"", store.StakeholderCivilSociety, "Hill Schools Trust"},
+		{"initials stay", &Parsed{From: Address{Name: "Awa Sow", Email: "awa@example.sn"}, Subject: "Question",
+			Text: "Bonjour,\n\nLa date limite est-elle maintenue ?\n\nAwa Sow\nChargée de programme, Fondation Numérique Sahel (FNS)"},
+			"", store.StakeholderCivilSociety, "Fondation Numérique Sahel (FNS)"},
+	})
+}
+
+// TestPartnershipOffers pins that a company's offer of partnership or sponsorship is no
+// contribution and no inquiry, though it asks whom to talk to, and that a question
+// about partnering in a workshop stays an inquiry.
+func TestPartnershipOffers(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Name: "Lena M", Email: "lena@example-maps.io"}, Subject: "Partnership opportunity",
+			Text: "Hello WSIS team!\n\nWe'd love to explore a partnership with ITU: co-branded content and a booth. Who would be the right person to talk to?\n\nLena"},
+			store.KindOther, store.StakeholderPrivateSector, ""},
+		{"fr", &Parsed{From: Address{Name: "Marc D", Email: "marc@example-agence.fr"}, Subject: "Partenariat",
+			Text: "Bonjour,\n\nNous aimerions explorer un partenariat avec le Forum et disposons d'un budget de sponsoring. À qui faut-il écrire ?\n\nMarc"},
+			store.KindOther, "", ""},
+		{"es", &Parsed{From: Address{Name: "Ana P", Email: "ana@example-datos.com"}, Subject: "Patrocinio",
+			Text: "Hola,\n\nTenemos un presupuesto de patrocinio para 2019. ¿Con quién podemos hablar?\n\nAna"},
+			store.KindOther, "", ""},
+		{"not a question about partners in a workshop", &Parsed{From: Address{Name: "Tom R", Email: "tom@example.org"}, Subject: "Workshop partners?",
+			Text: "Hello,\n\nCan a workshop proposal list two partner organisations from different countries?\n\nTom"},
+			store.KindInquiry, "", ""},
+	})
+}
