@@ -1080,7 +1080,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			add(store.StakeholderCivilSociety, 2, "the text speaks for "+quoteReason(body))
 		} else if typ, body := ownBody(fresh); typ != "" {
 			// «Наш университет хотел бы…», "our ministry", «我校»: the writer speaks for a
-			// university, a ministry or a company of their own.
+			// university or a ministry of their own.
 			add(typ, 2, "the text speaks for "+quoteReason(body))
 		}
 	}
@@ -1680,9 +1680,15 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		return shorten(v.writerOrganisation(fresh, lt), 120)
 	}
 	named := ""
-	if _, head := lt.sentenceSubject(fresh); head != "" {
+	_, head := lt.sentenceSubject(fresh)
+	if first, _, _ := strings.Cut(head, " "); isAnyOf(foldText(first), "i", "i'm", "je", "soy", "я") {
+		// "Soy docente del Laboratorio de …" opens with the writer: their post, not the
+		// name of a body.
+		head = ""
+	}
+	if head != "" {
 		named = head
-	} else if own := v.writerOrganisation(fresh, lt); own != "" {
+	} else if own := ""; isAcronym(fromDomain) && func() bool { own = v.writerOrganisation(fresh, lt); return own != "" }() {
 		// "Soy docente del Laboratorio de Medios de la Universidad …": the post the
 		// writer holds names the organisation the domain's initials stand for.
 		named = own
@@ -1743,15 +1749,36 @@ func endsSentence(line string) bool {
 	return strings.ContainsRune(".:;!?。：；！？؟", r)
 }
 
-// sentenceEndRE finds a sentence's end inside a line: a word of four small letters or
-// more, its full stop, and the next word ("at the library. taken by me. Ana"). An
-// abbreviation's stop ("Inc. ", "Univ. ", "Dr. ") has fewer small letters before it.
-var sentenceEndRE = regexp.MustCompile(`\p{Ll}{4}[.!?] +\S`)
-
 // holdsSentenceEnd reports whether a line of six words or more holds the end of a
-// sentence before its last word: a sentence or two run on, not a signature line.
+// sentence before its last word: a word of four small letters or more, its full stop,
+// a space and the next word ("at the library. taken by me. Ana"), a sentence or two
+// run on, not a signature line. An abbreviation's stop ("Inc. ", "Univ. ", "Dr. ") has
+// fewer small letters before it.
 func holdsSentenceEnd(line string) bool {
-	return hasWords(line, 6) && strings.IndexAny(line, ".!?") >= 0 && sentenceEndRE.MatchString(line)
+	for i := 0; i < len(line); {
+		j := strings.IndexAny(line[i:], ".!?")
+		if j < 0 {
+			return false
+		}
+		j += i
+		if j+2 < len(line) && line[j+1] == ' ' && line[j+2] != ' ' && lowerBefore(line[:j], 4) {
+			return hasWords(line, 6)
+		}
+		i = j + 1
+	}
+	return false
+}
+
+// lowerBefore reports whether s ends with n small letters.
+func lowerBefore(s string, n int) bool {
+	for range n {
+		r, size := utf8.DecodeLastRuneInString(s)
+		if size == 0 || !unicode.IsLower(r) {
+			return false
+		}
+		s = s[:len(s)-size]
+	}
+	return true
 }
 
 var listItemRE = regexp.MustCompile(`^\s*([-–—•·・▪◦‣►*]|\d+[.)]|[a-zа-я]\)|[(（][^)）]{1,3}[)）])`)

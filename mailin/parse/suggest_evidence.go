@@ -1746,9 +1746,6 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 			"nuestro", "nuestros", "mi", "наш", "наша", "наше", "мой", "моя", "этот", "эта") {
 			continue // a signature line, not a sentence; "Our university" names nobody
 		}
-		if isAnyOf(foldText(words[0]), "i", "i'm", "je", "soy", "я") {
-			continue // "Soy docente del Laboratorio de …": the writer's post, not the subject's body
-		}
 		if c, _ := v.jobTitles.countIn(lt.get(words[0])); c > 0 {
 			continue // a title ("Head of Regulatory Affairs"), not a sentence's subject
 		}
@@ -3255,9 +3252,10 @@ func (v *vocabulary) parentInText(org, text string, lt lineTerms) string {
 	}
 }
 
-// ownBodyHeads are the nouns, folded, of a university, a ministry or a company that a
-// writer calls their own ("our university", «наш университет», «nuestra empresa»), with
-// their stakeholder type; the Cyrillic ones are stems, to take their cases.
+// ownBodyHeads are the nouns, folded, of a university or a ministry that a writer calls
+// their own ("our university", «наш университет», «notre ministère»), with their
+// stakeholder type; the Cyrillic ones are stems, to take their cases. A company of
+// one's own is weAreCompany's.
 var ownBodyHeads = [][2]string{
 	{"university", store.StakeholderAcademia}, {"universite", store.StakeholderAcademia},
 	{"universidad", store.StakeholderAcademia}, {"faculty", store.StakeholderAcademia},
@@ -3266,23 +3264,18 @@ var ownBodyHeads = [][2]string{
 	{"ministry", store.StakeholderGovernment}, {"ministere", store.StakeholderGovernment},
 	{"ministerio", store.StakeholderGovernment}, {"министерств", store.StakeholderGovernment},
 	{"ведомств", store.StakeholderGovernment},
-	{"company", store.StakeholderPrivateSector}, {"entreprise", store.StakeholderPrivateSector},
-	{"empresa", store.StakeholderPrivateSector}, {"firm", store.StakeholderPrivateSector},
-	{"startup", store.StakeholderPrivateSector}, {"start-up", store.StakeholderPrivateSector},
-	{"компани", store.StakeholderPrivateSector},
 }
 
-// ownBodyWords say the same in one word ("جامعتنا", "我校"), with their type. "本公司"
-// is left out: it opens the offers of invoice sellers as often as a company's letter.
+// ownBodyWords say the same in one word ("جامعتنا", "我校"), with their type.
 var ownBodyWords = [][2]string{
 	{"جامعتنا", store.StakeholderAcademia}, {"كليتنا", store.StakeholderAcademia},
-	{"وزارتنا", store.StakeholderGovernment}, {"شركتنا", store.StakeholderPrivateSector},
+	{"وزارتنا", store.StakeholderGovernment},
 	{"我校", store.StakeholderAcademia}, {"本校", store.StakeholderAcademia}, {"我部", store.StakeholderGovernment},
 }
 
-// ownBody says a writer speaks, in the first person, for a university, a ministry or
-// a company of their own ("Наш университет хотел бы…", "our company would like…",
-// «我校»), with its type and the words that say it; "" when the text does not.
+// ownBody says a writer speaks, in the first person, for a university or a ministry of
+// their own ("Наш университет хотел бы…", «我校»), with its type and the words that say
+// it; "" when the text does not.
 func ownBody(text string) (string, string) {
 	for _, wt := range ownBodyWords {
 		if strings.Contains(text, wt[0]) {

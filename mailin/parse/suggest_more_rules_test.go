@@ -396,9 +396,9 @@ func TestSubregionsNameRegionalBodies(t *testing.T) {
 // جامعة …»), and stays itself when the text names no academic or government parent.
 func TestUnitsOfAParentInTheText(t *testing.T) {
 	runSuggestCases(t, []suggestCase{
-		{"es: a teacher's post on a domain of initials", &Parsed{From: Address{Name: "Diego Mamani", Email: "dmamani@example-uno.edu.bo"}, Subject: "Consulta",
+		{"es: a teacher's post on a domain of initials", &Parsed{From: Address{Name: "Diego Mamani", Email: "dmamani@uno.edu.bo"}, Subject: "Consulta",
 			Text: "Estimados,\n\nSoy docente del Laboratorio de Medios de la Universidad Nacional del Oriente. ¿Pueden participar estudiantes?\n\nGracias,\nDiego Mamani"},
-			"", store.StakeholderAcademia, "Universidad Nacional del Oriente"},
+			"", store.StakeholderAcademia, "Universidad Nacional del Oriente (UNO)"},
 		{"en: a faculty in a signature", &Parsed{From: Address{Name: "Grace Mwangi", Email: "g.mwangi@example.ac.ke"}, Subject: "Question",
 			Text: "Dear team,\n\nStudents of the Faculty of Law at the University of Lakeside would like to join. Can they enter?\n\nGrace Mwangi\nLecturer, Faculty of Law"},
 			"", store.StakeholderAcademia, "University of Lakeside"},
@@ -432,8 +432,9 @@ func TestArabicBodiesAsDisplayNames(t *testing.T) {
 }
 
 // TestWritersSpeakForTheirOwnBody pins that "our university", «наш университет», «notre
-// ministère», «nuestra empresa», «我校», «جامعتنا» say the writer's type when nothing else
-// does, and that a university mentioned without "our" says nothing.
+// ministère», «我校», «جامعتنا» (and «nuestra empresa», weAreCompany's) say the writer's
+// type when nothing else does, and that a university mentioned without "our" says
+// nothing.
 func TestWritersSpeakForTheirOwnBody(t *testing.T) {
 	runSuggestCases(t, []suggestCase{
 		{"ru", &Parsed{From: Address{Name: "Наталья К", Email: "n.k@example-bgu.by"}, Subject: "Вопрос",
