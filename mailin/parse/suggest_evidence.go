@@ -2923,10 +2923,22 @@ func isArabicWord(w string) bool {
 // "我在深圳大学工作".
 var hanWriterRE = regexp.MustCompile(`我(?:是|在)(\p{Han}{4,24}?)(?:的|工作|任职)`)
 
+// hanWeAreRE finds the body Chinese writers say they are: "我们是云南乡村数字发展协会",
+// "我們是台灣數位人權聯盟", a name that ends with a body's noun.
+var hanWeAreRE = regexp.MustCompile(`我[们們]是(\p{Han}{2,24}?(?:协会|協會|基金会|基金會|联合会|聯合會|促进会|促進會|研究会|研究會|学会|學會|联盟|聯盟|网络|網絡|大学|大學|学院|學院|研究院|研究所|有限公司|公司|集团|集團))(?:[，。,.;；、\s（(：:]|$)`)
+
 // writerOrganisationHan is writerOrganisation for a Chinese text: the place of work a
 // writer gives, when it holds a government's, an academic or an international
 // organisation's word.
 func (v *vocabulary) writerOrganisationHan(text string, lt lineTerms) string {
+	if !strings.Contains(text, "我") {
+		return ""
+	}
+	if m := hanWeAreRE.FindStringSubmatch(text); m != nil && !hasAnyPrefix(m[1], "一", "几", "幾", "来自", "來自", "这", "這") {
+		// "我们是云南乡村数字发展协会": the writers name their body, of any type; "我们是一家
+		// 公司" says what, not which.
+		return m[1]
+	}
 	m := hanWriterRE.FindStringSubmatch(text)
 	if m == nil {
 		return ""
@@ -3006,6 +3018,22 @@ func ownCivilBody(text string) string {
 					return words[i] + " " + strings.Join(words[i+1:min(len(words), i+3)], " ")
 				}
 			}
+		case i+2 < len(words) && (isAnyOf(w, "somos", "мы") || isAnyOf(w+" "+words[i+1], "we are", "nous sommes")):
+			// "We are a small network of …", «Nous sommes une association de …», «Somos una
+			// fundación que …», «Мы — ассоциация …»: an article or a dash, and a head
+			// among the next words.
+			k := i + 1
+			if w == "we" || w == "nous" {
+				k++
+			}
+			if k >= len(words) || !isAnyOf(words[k], "a", "an", "un", "une", "una", "uno", "—", "–", "-", "являемся") {
+				continue
+			}
+			for j := k + 1; j < min(len(words), k+4); j++ {
+				if civilHeads[strings.Trim(words[j], ",.;:!?()«»\"")] {
+					return strings.Join(words[i:j+1], " ")
+				}
+			}
 		case w == "نحن" && i+1 < len(words) && isAnyOf(strings.Trim(words[i+1], "،,."), "شبكة", "جمعية", "ائتلاف", "رابطة", "حركة", "مؤسسة", "اتحاد", "نقابة"):
 			return w + " " + words[i+1]
 		case isAnyOf(w, "شبكتنا", "جمعيتنا", "ائتلافنا", "رابطتنا", "نقابتنا"):
@@ -3034,7 +3062,7 @@ func civilBodySubject(text string) string {
 			// "Somos la Red Latinoamericana de …", "We are the Digital Rights Network": the
 			// writers say which body they are.
 			words, weAre = words[1:], true
-		} else if isAnyOf(foldText(words[0]+" "+words[1]), "we are", "nous sommes") {
+		} else if isAnyOf(foldText(words[0]+" "+words[1]), "we are", "nous sommes", "мы —", "мы –", "мы -") {
 			words, weAre = words[2:], true
 		}
 		if len(words) < 3 {

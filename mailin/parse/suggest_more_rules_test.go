@@ -515,3 +515,33 @@ func TestPartnershipOffers(t *testing.T) {
 			store.KindInquiry, "", ""},
 	})
 }
+
+// TestWritersSayWhatBodyTheyAre pins that "We are a small network of …", «Nous sommes
+// une association de …», «Somos una fundación que …» say civil society from a personal
+// address, that «我们是…协会» names the body, and that "we are a team of students" or
+// "we are an NGO-friendly company" do not say civil society.
+func TestWritersSayWhatBodyTheyAre(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Name: "John", Email: "john.o@gmail.com"}, Subject: "Input",
+			Text: "Hi,\n\nWe are a small network of community radios in Uganda. Here is our input on local content.\n\nJohn"},
+			"", store.StakeholderCivilSociety, ""},
+		{"fr", &Parsed{From: Address{Name: "Marie", Email: "marie.k@gmail.com"}, Subject: "Contribution",
+			Text: "Bonjour,\n\nNous sommes une association de jeunes développeurs à Abidjan. Voici notre contribution.\n\nMarie"},
+			"", store.StakeholderCivilSociety, ""},
+		{"es", &Parsed{From: Address{Name: "Carlos", Email: "carlos.m@gmail.com"}, Subject: "Aporte",
+			Text: "Hola,\n\nSomos una fundación que trabaja con escuelas rurales en Oaxaca. Les compartimos nuestro aporte.\n\nCarlos"},
+			"", store.StakeholderCivilSociety, ""},
+		{"zh", &Parsed{From: Address{Name: "李伟", Email: "liwei@qq.com"}, Subject: "建议",
+			Text: "您好！\n\n我们是云南乡村数字发展协会，希望就论坛主题提出建议。\n\n李伟"},
+			"", store.StakeholderCivilSociety, "云南乡村数字发展协会"},
+		{"not a team of students", &Parsed{From: Address{Name: "Ana", Email: "ana.l@gmail.com"}, Subject: "Question",
+			Text: "Hello,\n\nWe are a team of students from Lima. Can we enter the photo contest?\n\nAna"},
+			"", store.StakeholderOther, "-"},
+		{"not Chinese writers who name no body", &Parsed{From: Address{Name: "王芳", Email: "wangfang@163.com"}, Subject: "咨询",
+			Text: "您好，我们是几名大学生，请问可以参加摄影比赛吗？\n\n王芳"},
+			"", "", "-"},
+		{"not a company said without its name", &Parsed{From: Address{Name: "张强", Email: "zhangq@163.com"}, Subject: "咨询",
+			Text: "您好，我们是一家公司，请问可以赞助论坛吗？\n\n张强"},
+			"", "", "-"},
+	})
+}
