@@ -1528,6 +1528,13 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			continue
 		}
 		line = withoutRemark(line)
+		if sender := strings.TrimSpace(p.From.Name); len(sender) > 3 && strings.HasPrefix(line, sender) &&
+			hasAnyPrefix(line[len(sender):], " —", " –", " -", ",", " |", "|") && !v.isOrganisationLine(sender, lt) {
+			// "Priya Raman — Rural Connect Trust": the sender's name before the organisation.
+			if rest := strings.TrimLeft(line[len(sender):], " ,;|-–—"); rest != "" && v.isOrganisationLine(rest, lt) {
+				line = rest
+			}
+		}
 		whole := line
 		if line = nameBeforeAddress(line, lt); line == "" || isBracketed(line) || isWebAddress(line) {
 			// "（公司邮箱暂时无法发送外部邮件，故使用个人邮箱）": a remark in brackets; "www.oif.org": where

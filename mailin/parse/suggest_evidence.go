@@ -1939,6 +1939,9 @@ var behalfPhrases = []string{"on behalf of the ", "on behalf of ", "au nom de la
 // phrase, and of two names apart by a comma the second, the body the first belongs
 // to, unless it is a state ("…, Republic of Ghana"); or "".
 func onBehalfOf(text string) string {
+	if org := onBehalfOfNonLatin(text); org != "" {
+		return org
+	}
 	lower := strings.ToLower(text)
 	for _, ph := range behalfPhrases {
 		i := strings.Index(lower, ph)
@@ -2691,7 +2694,7 @@ var russianHeads = map[string]struct {
 	"фонда": {"фонд", 'm'}, "центра": {"центр", 'm'}, "союза": {"союз", 'm'}, "департамента": {"департамент", 'm'},
 	"банка": {"банк", 'm'}, "совета": {"совет", 'm'}, "аппарата": {"аппарат", 'm'},
 	"ассоциации": {"ассоциация", 'f'}, "думы": {"дума", 'f'}, "службы": {"служба", 'f'}, "администрации": {"администрация", 'f'},
-	"палаты": {"палата", 'f'}, "академии": {"академия", 'f'}, "компании": {"компания", 'f'}, "корпорации": {"корпорация", 'f'},
+	"палаты": {"палата", 'f'}, "академии": {"академия", 'f'}, "сети": {"сеть", 'f'}, "компании": {"компания", 'f'}, "корпорации": {"корпорация", 'f'},
 	"организации": {"организация", 'f'}, "комиссии": {"комиссия", 'f'}, "мэрии": {"мэрия", 'f'}, "инспекции": {"инспекция", 'f'},
 }
 
@@ -3204,7 +3207,7 @@ var parentLinks = []string{" de la ", " de l'", " de l’", " del ", " at the ",
 
 // arabicNameStops are the words an Arabic name does not run on to: a preposition, a
 // relative, "what" («كلية الحوسبة في جامعة الخليج للعلوم التقنية ما يلي»).
-var arabicNameStops = wordSet(`ما في على من إلى عن بشأن حول التي الذي وهو وهي و`)
+var arabicNameStops = wordSet(`ما في على من إلى عن بشأن حول التي الذي وهو وهي و أم أو`)
 
 // parentInText is the parent body a text gives a unit named as the organisation:
 // "Laboratorio de Medios" written «Soy docente del Laboratorio de Medios de la
@@ -3324,4 +3327,61 @@ func ownBody(text string) (string, string) {
 		}
 	}
 	return "", ""
+}
+
+// arabicWriting are the verbs of writing or proposing in the first person, and "to you",
+// one of which stands before «باسم» when the writer speaks for a body.
+var arabicWriting = []string{"أكتب", "نكتب", "أتقدم", "نتقدم", "أتشرف", "نتشرف", "أتواصل", "نتواصل", "أراسلكم",
+	"نراسلكم", "إليكم", "نقترح", "أقترح", "أتوجه", "نتوجه"}
+
+// hanBehalfRE finds the body a Chinese writer speaks for: "我代表中国互联网协会", a name
+// that ends with a body's noun.
+var hanBehalfRE = regexp.MustCompile(`代表(\p{Han}{2,24}?(?:协会|協會|基金会|基金會|联合会|聯合會|促进会|促進會|研究会|研究會|学会|學會|联盟|聯盟|大学|大學|学院|學院|研究院|研究所|有限公司|公司|集团|集團|部|局|委员会|委員會))(?:[，。,.;；、\s（(：:向]|$)`)
+
+// onBehalfOfNonLatin is onBehalfOf for Arabic, Russian and Chinese: «أكتب إليكم باسم
+// جمعية التنمية الرقمية», «Пишу от имени Ассоциации интернет-провайдеров Урала» (the
+// name in the nominative), «我代表中国互联网协会»; or "".
+func onBehalfOfNonLatin(text string) string {
+	if isASCII(text) {
+		return ""
+	}
+	for _, ph := range []string{"باسم ", "نيابة عن ", "بالنيابة عن "} {
+		i := strings.Index(text, ph)
+		if i < 0 {
+			continue
+		}
+		if !slices.ContainsFunc(arabicWriting, func(w string) bool { return strings.Contains(text[max(0, i-40):i], w) }) {
+			continue // «هل يجب أن يكون المقترح باسم مؤسسة»: asked about, not written for
+		}
+		words := strings.Fields(text[i+len(ph):])
+		if len(words) == 0 || arabicHeadType(words[0]) == "" {
+			continue
+		}
+		var name []string
+		for _, w := range words[:min(len(words), 8)] {
+			core := strings.TrimRight(w, ".,;:،؛!؟")
+			if arabicNameStops[core] || !isArabicWord(core) {
+				break
+			}
+			name = append(name, core)
+			if core != w {
+				break
+			}
+		}
+		if len(name) >= 2 {
+			return strings.Join(name, " ")
+		}
+	}
+	if i := strings.Index(text, "от имени "); i >= 0 {
+		words := strings.Fields(text[i+len("от имени "):])
+		if len(words) > 0 && startsUpper(words[0]) {
+			if org := russianOrganisation(append([]string{"имени"}, words[:min(len(words), 10)]...)); org != "" {
+				return org
+			}
+		}
+	}
+	if m := hanBehalfRE.FindStringSubmatch(text); m != nil && !hasAnyPrefix(m[1], "一", "几", "幾", "这", "這", "某", "贵", "貴") {
+		return m[1]
+	}
+	return ""
 }

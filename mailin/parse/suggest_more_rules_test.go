@@ -545,3 +545,45 @@ func TestWritersSayWhatBodyTheyAre(t *testing.T) {
 			"", "", "-"},
 	})
 }
+
+// TestWritingOnBehalfOfABody pins that «أكتب إليكم باسم جمعية …», «Пишу от имени
+// Ассоциации …» (named in the nominative) and «我代表中国互联网协会» name the writer's body
+// from a personal address, and that a question whether a proposal must come from a
+// body («باسم مؤسسة أم …», «от имени организации», «代表某个大学») names none.
+func TestWritingOnBehalfOfABody(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"ar", &Parsed{From: Address{Name: "سارة", Email: "sara.m@gmail.com"}, Subject: "سؤال",
+			Text: "تحية طيبة،\n\nأكتب إليكم باسم جمعية التنمية الرقمية في المغرب. متى آخر موعد؟\n\nسارة"},
+			"", store.StakeholderCivilSociety, "جمعية التنمية الرقمية"},
+		{"ru", &Parsed{From: Address{Name: "Иван", Email: "ivan.p@yandex.ru"}, Subject: "Вопрос",
+			Text: "Добрый день!\n\nПишу от имени Ассоциации интернет-провайдеров Урала. Когда крайний срок?\n\nИван"},
+			"", store.StakeholderCivilSociety, "Ассоциация интернет-провайдеров Урала"},
+		{"zh", &Parsed{From: Address{Name: "刘洋", Email: "liuyang@126.com"}, Subject: "咨询",
+			Text: "您好，我代表中国互联网协会向秘书处咨询：截止日期是什么时候？\n\n刘洋"},
+			"", store.StakeholderCivilSociety, "中国互联网协会"},
+		{"not ar: asked about", &Parsed{From: Address{Name: "يوسف", Email: "youssef.b@gmail.com"}, Subject: "سؤال",
+			Text: "السلام عليكم، هل يجب أن يكون المقترح باسم مؤسسة أم يمكن تقديمه بصفة فردية؟\n\nيوسف"},
+			"", store.StakeholderOther, "-"},
+		{"not ru: asked about", &Parsed{From: Address{Name: "Иван", Email: "ivan.p@yandex.ru"}, Subject: "Вопрос",
+			Text: "Добрый день!\n\nМожно ли подать заявку от имени организации? Подскажите, пожалуйста.\n\nИван"},
+			"", store.StakeholderOther, "-"},
+		{"not zh: some university", &Parsed{From: Address{Name: "刘洋", Email: "liuyang@126.com"}, Subject: "咨询",
+			Text: "您好，请问是否需要代表某个大学，才能提交意见？\n\n刘洋"},
+			"", "", "-"},
+	})
+}
+
+// TestSenderNameBeforeTheOrganisation pins that a signature line that opens with the
+// sender's name ("Priya Nair — Hill Schools Trust") names the organisation after it,
+// while a display name that is the organisation keeps the line's name and address
+// apart ("TechLetter Weekly, 27 Old Street").
+func TestSenderNameBeforeTheOrganisation(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"a person's name", &Parsed{From: Address{Name: "Priya Nair", Email: "priya.n@gmail.com"}, Subject: "Question",
+			Text: "Dear team,\n\nIs the deadline still open?\n\nPriya Nair — Hill Schools Trust"},
+			"", store.StakeholderCivilSociety, "Hill Schools Trust"},
+		{"not an organisation's own name", &Parsed{From: Address{Name: "Lakeside Digital Foundation", Email: "info@example-ldf.org"}, Subject: "Question",
+			Text: "Dear team,\n\nIs the deadline still open?\n\nLakeside Digital Foundation, Nairobi"},
+			"", store.StakeholderCivilSociety, "Lakeside Digital Foundation"},
+	})
+}
