@@ -867,7 +867,10 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		sld = labels[len(labels)-2]
 	}
 	if domain == "" || v.isWebmail(domain) {
-		if n, t := v.privateCapacity.countIn(lt.get(fresh)); n > 0 && org == "" {
+		if n, t := v.privateCapacity.countIn(lt.get(fresh)); org == "" && (n > 0 || v.writesAsStudent(fresh, lt)) {
+			if n == 0 {
+				t = "a student" // «我是…的研究生»
+			}
 			// «Участвую как частное лицо», "in my personal capacity": the writer says
 			// no organisation stands behind the message.
 			return store.StakeholderOther, "the writer writes " + quoteReason(t)
@@ -1677,6 +1680,11 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		// "Solar Schools Nepal <solarschoolsnepal@gmail.com>" signing "Solar Schools Nepal
 		// team": the display name is the organisation's.
 		return shorten(strings.TrimSpace(p.From.Name), 120)
+	}
+	if fromDomain == "" && v.writesAsStudent(fresh, lt) {
+		// "Soy estudiante de comunicación…", «我是清华大学的研究生»: a student writes for
+		// themselves, not for their university.
+		return ""
 	}
 	if fromDomain == "" {
 		// A personal address: whoever signs, signs for themselves, unless the text names

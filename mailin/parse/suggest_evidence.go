@@ -33,8 +33,9 @@ type evidence struct {
 	moderating termList
 	// easyTerms are the Arabic phrases where the adjective ميسّرة eases terms or prices.
 	easyTerms termList
-	// privateCapacity says the writer writes for no organisation.
-	privateCapacity termList
+	// privateCapacity says the writer writes for no organisation; students, among them,
+	// that the writer is a student («je suis étudiante en master»).
+	privateCapacity, students termList
 	// accreditation names a journalist's request for accreditation.
 	accreditation termList
 	// photo words name a photograph, for a short message with an image attached.
@@ -341,7 +342,15 @@ func (v *vocabulary) newEvidence() {
 		"travailleur indépendant", "travailleuse indépendante", "soy freelance", "trabajo como freelance",
 		"soy trabajador independiente", "soy trabajadora independiente", "trabajo por cuenta propia",
 		"я фрилансер", "я — фрилансер", "работаю фрилансером", "я самозанят*", "我是自由职业者", "我是自由職業者",
-		"أعمل لحسابي الخاص", "أعمل بشكل مستقل")
+		"أعمل لحسابي الخاص", "أعمل بشكل مستقل", "independent consultant", "consultant indépendant",
+		"consultante indépendante", "consultor independiente", "consultora independiente", "независимый консультант",
+		"независимый эксперт", "独立顾问", "獨立顧問", "مستشار مستقل", "مصور مستقل", "صحفي مستقل")
+	// a student writes for themselves, not for their university
+	v.students = v.list("i am a student", "i'm a student", "i am a phd student", "i'm a phd student", "i am a master's student",
+		"i'm a master's student", "i am a graduate student", "i am an undergraduate", "i am a doctoral student",
+		"je suis étudiant*", "je suis doctorant*", "soy estudiante", "soy alumno", "soy alumna", "soy doctorando",
+		"soy doctoranda", "я студент*", "я аспирант*", "я магистрант*", "أنا طالب", "أنا طالبة", "انا طالب", "انا طالبة")
+	v.privateCapacity = append(v.privateCapacity, v.students...)
 	v.photo = v.list(
 		"photo*", "picture", "image", "foto*", "fotografía", "фото*", "фотографи*", "снимок",
 		"照片", "摄影", "攝影", "相片", "صورة", "صورتي", "الصور", "التصوير",
@@ -2904,7 +2913,10 @@ func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 // longer ("Secretaría General de la Comunidad Andina" for "Secretaría General CAN"); or "".
 func fullerName(name string, sig []string) string {
 	nw := strings.Fields(foldText(name))
-	if len(nw) < 3 {
+	if len(nw) < 2 || len(nw) == 2 && !isAnyOf(nw[0], "secretaria", "secretariat", "secretariado", "direction",
+		"direccion", "directorate", "office", "bureau", "oficina", "departement", "departamento", "department") {
+		// Two words spell out a name only when they are an office's ("Secretaría General"
+		// signing "Secretaría General de la Comunidad Andina").
 		return ""
 	}
 	for i := len(sig) - 1; i >= 0; i-- {
@@ -3384,4 +3396,16 @@ func onBehalfOfNonLatin(text string) string {
 		return m[1]
 	}
 	return ""
+}
+
+// hanStudentRE finds a Chinese writer who says they are a student: "我是清华大学的研究生".
+var hanStudentRE = regexp.MustCompile(`我是[^，。,.！？!?]{0,20}?(?:学生|學生|研究生|博士生|本科生)`)
+
+// writesAsStudent reports whether the writer says they are a student: they write for
+// themselves, whatever university they name.
+func (v *vocabulary) writesAsStudent(text string, lt lineTerms) bool {
+	if n, _ := v.students.countIn(lt.get(text)); n > 0 {
+		return true
+	}
+	return strings.Contains(text, "我是") && hanStudentRE.MatchString(text)
 }

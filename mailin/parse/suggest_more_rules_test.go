@@ -587,3 +587,49 @@ func TestSenderNameBeforeTheOrganisation(t *testing.T) {
 			"", store.StakeholderCivilSociety, "Lakeside Digital Foundation"},
 	})
 }
+
+// TestStudentsAndConsultantsWriteForThemselves pins that a student or an independent
+// consultant writing from a personal address speaks for no organisation, whatever
+// university the text names, and that a teacher who names the university does not.
+func TestStudentsAndConsultantsWriteForThemselves(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Name: "Nina", Email: "nina.o@gmail.com"}, Subject: "Photo contest",
+			Text: "Hello,\n\nI am a student at Makerere University. Can I send two photos?\n\nNina"},
+			"", store.StakeholderOther, "-"},
+		{"fr", &Parsed{From: Address{Name: "Camille", Email: "camille.l@laposte.net"}, Subject: "Inscription",
+			Text: "Bonjour,\n\nJe suis étudiante en master à l'Université Lumière Lyon 2. L'inscription est-elle gratuite ?\n\nCamille"},
+			"", store.StakeholderOther, "-"},
+		{"es", &Parsed{From: Address{Name: "Diego", Email: "diego.h@hotmail.com"}, Subject: "Concurso",
+			Text: "Hola,\n\nSoy estudiante de la Universidad de Guadalajara. ¿Cuántas fotos se pueden mandar?\n\nDiego"},
+			"", store.StakeholderOther, "-"},
+		{"ru", &Parsed{From: Address{Name: "Анна", Email: "anna.s@mail.ru"}, Subject: "Вопрос",
+			Text: "Здравствуйте! Я студентка Московского государственного университета. Можно ли участвовать в фотоконкурсе?\n\nАнна"},
+			"", store.StakeholderOther, "-"},
+		{"zh", &Parsed{From: Address{Name: "王明", Email: "wangming@163.com"}, Subject: "问题",
+			Text: "您好，我是清华大学的研究生，请问摄影比赛的截止日期？\n\n王明"},
+			"", store.StakeholderOther, "-"},
+		{"ar", &Parsed{From: Address{Name: "يوسف", Email: "youssef.b@gmail.com"}, Subject: "سؤال",
+			Text: "السلام عليكم، أنا طالب دكتوراه في جامعة تونس المنار، فهل يمكنني إرسال مقترح؟\n\nيوسف"},
+			"", store.StakeholderOther, "-"},
+		{"fr: an independent consultant", &Parsed{From: Address{Name: "Pierre", Email: "pierre.d@gmail.com"}, Subject: "Question",
+			Text: "Bonjour,\n\nJe suis consultant indépendant en transformation digitale. Puis-je participer au Forum ?\n\nPierre"},
+			"", store.StakeholderOther, "-"},
+		{"not a teacher", &Parsed{From: Address{Name: "Grace", Email: "grace.m@gmail.com"}, Subject: "Question",
+			Text: "Hello,\n\nI am a lecturer at the Ministry of Education's Teacher Training College. My students want to enter. Is there an age limit?\n\nGrace"},
+			"", store.StakeholderGovernment, ""},
+	})
+}
+
+// TestOfficeDisplayNamesSpeltOut pins that a display name of two words that is an
+// office ("Secretaría General") is the signature line that spells it out with its
+// organisation, and that a person's two names are not.
+func TestOfficeDisplayNamesSpeltOut(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"es", &Parsed{From: Address{Name: "Secretaría General", Email: "sg@comunidadandina.org"}, Subject: "Consulta",
+			Text: "Estimados, ¿cuándo cierra la convocatoria?\n\nSecretaría General de la Comunidad Andina"},
+			"", store.StakeholderInternationalO, "Secretaría General de la Comunidad Andina"},
+		{"not a person's name", &Parsed{From: Address{Name: "Ana Torres", Email: "ana@example-datos.com"}, Subject: "Consulta",
+			Text: "Estimados, ¿cuándo cierra la convocatoria?\n\nAna Torres Vega\nDatos del Sur S.A."},
+			"", store.StakeholderPrivateSector, "Datos del Sur S.A."},
+	})
+}
