@@ -1068,6 +1068,10 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		n, term := v.ownIntergovernmental.countIn(body)
 		if m, _ := v.manyIntergovernmental.countIn(body); n > m {
 			add(store.StakeholderInternationalO, 3, "the text says "+quoteReason(term))
+		} else if states := ofStates(body.s); states != "" {
+			// "Smart Africa, an alliance of 30 African countries", «تضم ثلاث عشرة دولة»:
+			// a body made of states.
+			add(store.StakeholderInternationalO, 3, "the text says "+quoteReason(states))
 		}
 	}
 	top := 0
@@ -1662,6 +1666,10 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 				// left out.
 				part = v.afterTitle(part, lt)
 			}
+			if arabicHeads[strings.TrimSpace(part)] != "" {
+				// «رئيس الجمعية»: "the association" alone names none.
+				continue
+			}
 			return shorten(trimName(dropChineseUnit(v.dropUnit(part))), 120)
 		}
 	}
@@ -2114,4 +2122,27 @@ func withoutRemark(line string) string {
 		return head
 	}
 	return line
+}
+
+// ofStatesRE finds a body said to be made of states, in folded text: "an alliance of 30
+// african countries", «regroupant 15 états», «que agrupa a 12 países», «объединяющая 9
+// государств», «由21个国家组成», «تضم ثلاث عشرة دولة».
+var ofStatesRE = regexp.MustCompile(`(?:alliance|union|community|organi[sz]ation|grouping|commission|bloc) of (?:\d+|[a-z]+(?:-[a-z]+)?) (?:[a-z]+ )?(?:countries|states|member states|governments)\b|` +
+	`(?:regroupant|reunissant|composee de|rassemblant) (?:\d+|[a-z]+) (?:pays|etats)\b|` +
+	`(?:que agrupa a|integrada por|conformada por|compuesta por|que reune a) (?:\d+|[a-z]+) (?:paises|estados)\b|` +
+	`(?:объединяющ[а-я]*|в состав которо[а-я]* входят) (?:\d+|[а-я]+) (?:государств|стран)|` +
+	`由(?:\d+|[一二三四五六七八九十]+)个(?:国家|成员国)组成|` +
+	`تضم (?:\S+ ){1,3}(?:دولة|دول)(?:\s|$)`)
+
+// stateNouns are the words of states or countries one of which ofStatesRE needs: most
+// texts have none, and the expression is not run on them.
+var stateNouns = []string{"countries", "states", "governments", "pays", "etats", "paises", "estados", "государств", "стран",
+	"国家", "成员国", "دولة", "دول"}
+
+// ofStates is what ofStatesRE finds in a folded text, or "".
+func ofStates(folded string) string {
+	if !slices.ContainsFunc(stateNouns, func(w string) bool { return strings.Contains(folded, w) }) {
+		return ""
+	}
+	return ofStatesRE.FindString(folded)
 }

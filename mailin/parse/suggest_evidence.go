@@ -1318,7 +1318,12 @@ func trailingAcronym(line string) string {
 	if len(words) < 2 || len(words) > 6 {
 		return ""
 	}
-	return leadingAcronym(words[len(words)-1])
+	last := words[len(words)-1]
+	for _, el := range []string{"l'", "d'", "L'", "D'", "l’", "d’"} {
+		// "Président de l'ABM": the initials without the elided article.
+		last = strings.TrimPrefix(last, el)
+	}
+	return leadingAcronym(last)
 }
 
 // innerAcronym returns the first initials, by leadingAcronym's rules, after the first
@@ -1988,7 +1993,7 @@ func capitalisedName(words []string) string {
 		return ""
 	}
 	for i, w := range words {
-		if !startsUpper(w) && !(i > 0 && i < len(words)-1 && isAnyOf(strings.ToLower(w), "of", "for", "on", "and", "de", "du", "des", "la", "del", "y", "et")) &&
+		if !startsUpper(w) && !(i > 0 && i < len(words)-1 && isAnyOf(strings.ToLower(w), "of", "for", "on", "and", "in", "de", "du", "des", "la", "del", "y", "et")) &&
 			!elidedName(w) && !(i > 0 && (startsUpper(words[i-1]) || elidedName(words[i-1])) && nameAdjective(w)) {
 			return ""
 		}
@@ -2651,6 +2656,13 @@ func chineseUnitOwner(name string) string {
 // that closes one it opened: "… Agency of Sri Lanka (ICTA)".
 func trimName(s string) string {
 	s = strings.Trim(s, " \t,;-–—|(")
+	for _, team := range []string{" team", " Team", " TEAM", " secretariat", " Secretariat"} {
+		// "Youth IGF Kenya team", "Smart Africa Secretariat": the people of the body.
+		if head, ok := strings.CutSuffix(s, team); ok && strings.Count(head, " ") >= 1 {
+			s = head
+			break
+		}
+	}
 	if strings.Count(s, "(") < strings.Count(s, ")") || !strings.Contains(s, "(") {
 		s = strings.TrimRight(s, ") \t")
 	}
@@ -2808,6 +2820,9 @@ func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 	if org := onBehalfOf(text); org != "" {
 		return org
 	}
+	if org := v.contributionOf(text); org != "" {
+		return org
+	}
 	if org := civilBodySubject(text); org != "" {
 		return org
 	}
@@ -2922,7 +2937,8 @@ func fullerName(name string, sig []string) string {
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := strings.TrimSpace(sig[i])
 		lw := strings.Fields(foldText(line))
-		if len(lw) > len(nw) && len(lw) <= 14 && !endsSentence(line) && lw[0] == nw[0] && lw[1] == nw[1] {
+		if len(lw) > len(nw) && len(lw) <= 14 && !endsSentence(line) && lw[0] == nw[0] && lw[1] == nw[1] &&
+			!strings.EqualFold(trimName(line), name) { // "Youth IGF Kenya team" spells out nothing
 			return line
 		}
 	}
@@ -3408,4 +3424,60 @@ func (v *vocabulary) writesAsStudent(text string, lt lineTerms) bool {
 		return true
 	}
 	return strings.Contains(text, "我是") && hanStudentRE.MatchString(text)
+}
+
+// contributionPhrases name the body whose contribution a message brings: "please find
+// attached the contribution of Women in Tech Uganda", «la contribution de l'Association
+// des Blogueurs du Mali», «مرفق مساهمة الجمعية التونسية للإنترنت».
+var contributionPhrases = []string{"the contribution of ", "the submission of ", "the input of ", "the comments of ",
+	"la contribution de l'", "la contribution de la ", "la contribution du ", "la contribución de la ",
+	"la contribución del ", "el aporte de la ", "el aporte del ", "los aportes de la ", "los aportes del "}
+
+// contributionOf is the body a contribution is said to be of, when its name holds an
+// organisation word ("the contribution of ICTs to Sustainable Development" names none);
+// or "".
+func (v *vocabulary) contributionOf(text string) string {
+	lower := strings.ToLower(text)
+	for _, ph := range contributionPhrases {
+		i := strings.Index(lower, ph)
+		if i < 0 {
+			continue
+		}
+		rest := text[i+len(ph):]
+		if end := strings.IndexAny(rest, ".;:,(\n"); end >= 0 {
+			rest = rest[:end]
+		}
+		words := strings.Fields(rest)
+		if len(words) > 0 && isAnyOf(words[0], "the") {
+			words = words[1:]
+		}
+		if name := capitalisedName(words); name != "" && v.namesOrganisation(name) {
+			return name
+		}
+	}
+	for _, ph := range []string{"مساهمة ", "مقترحات ", "ملاحظات "} {
+		i := strings.Index(text, ph)
+		if i < 0 {
+			continue
+		}
+		words := strings.Fields(text[i+len(ph):])
+		if len(words) < 2 || arabicHeadType(words[0]) == "" {
+			continue
+		}
+		var name []string
+		for _, w := range words[:min(len(words), 8)] {
+			core := strings.TrimRight(w, ".,;:،؛!؟")
+			if arabicNameStops[core] || !isArabicWord(core) {
+				break
+			}
+			name = append(name, core)
+			if core != w {
+				break
+			}
+		}
+		if len(name) >= 2 {
+			return strings.Join(name, " ")
+		}
+	}
+	return ""
 }

@@ -633,3 +633,58 @@ func TestOfficeDisplayNamesSpeltOut(t *testing.T) {
 			"", store.StakeholderPrivateSector, "Datos del Sur S.A."},
 	})
 }
+
+// TestBodiesMadeOfStates pins that a body the text says is made of states ("an
+// alliance of 30 African countries", «regroupant 15 États», «que agrupa a 12 países»,
+// «объединяющая 9 государств», «由21个国家组成», «تضم ثلاث عشرة دولة») is
+// intergovernmental, and that a network with members in several countries is not.
+func TestBodiesMadeOfStates(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Name: "Info", Email: "info@example-sa.org"}, Subject: "Submission",
+			Text: "Dear Secretariat,\n\nSmart Lakes, an alliance of 30 African countries, submits its input on the themes.\n\nSmart Lakes Secretariat"},
+			"", store.StakeholderInternationalO, ""},
+		{"fr", &Parsed{From: Address{Name: "Info", Email: "info@example-cr.org"}, Subject: "Contribution",
+			Text: "Madame, Monsieur,\n\nNotre commission, regroupant 15 États de la sous-région, transmet sa contribution.\n\nLe Secrétariat"},
+			"", store.StakeholderInternationalO, ""},
+		{"es", &Parsed{From: Address{Name: "Info", Email: "info@example-sica.org"}, Subject: "Aporte",
+			Text: "Estimados:\n\nNuestra organización, que agrupa a 12 países de la región, envía su aporte.\n\nSecretaría"},
+			"", store.StakeholderInternationalO, ""},
+		{"ru", &Parsed{From: Address{Name: "Секретариат", Email: "info@example-rs.org"}, Subject: "Предложения",
+			Text: "Уважаемые коллеги!\n\nНаш совет, объединяющий 9 государств региона, направляет предложения.\n\nСекретариат"},
+			"", store.StakeholderInternationalO, ""},
+		{"zh", &Parsed{From: Address{Name: "秘书处", Email: "info@example-apc.org"}, Subject: "意见",
+			Text: "秘书处：\n\n本组织由21个国家组成，现提交意见。\n\n秘书处"},
+			"", store.StakeholderInternationalO, ""},
+		{"ar", &Parsed{From: Address{Name: "الأمانة", Email: "info@example-arab.org"}, Subject: "مساهمة",
+			Text: "تحية طيبة،\n\nيتشرف المركز، الذي تضم ثلاث عشرة دولة عربية، بتقديم مساهمته.\n\nالأمانة"},
+			"", store.StakeholderInternationalO, ""},
+		{"not a network present in many countries", &Parsed{From: Address{Name: "Info", Email: "info@example-net.org"}, Subject: "Input",
+			Text: "Dear Secretariat,\n\nWe are a network of NGOs from 30 countries and submit our input.\n\nRegards"},
+			"", store.StakeholderCivilSociety, ""},
+	})
+}
+
+// TestContributionsOfABody pins that "the contribution of Women in Tech Uganda",
+// «la contribution de l'Association des Blogueurs du Mali», «مرفق مساهمة الجمعية
+// التونسية للإنترنت» name the body from a personal address; that initials after a title
+// with an elided article ("Président de l'ABM") are spelt out; and that "the
+// contribution of Artificial Intelligence" names none.
+func TestContributionsOfABody(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Name: "Maria", Email: "maria.n@gmail.com"}, Subject: "Submission",
+			Text: "Dear Secretariat,\n\nPlease find attached the contribution of Women in Tech Uganda, a non-profit organisation.\n\nMaria Nakato\nFounder"},
+			"", store.StakeholderCivilSociety, "Women in Tech Uganda"},
+		{"fr", &Parsed{From: Address{Name: "Abdou", Email: "abdou.t@gmail.com"}, Subject: "Soumission",
+			Text: "Bonjour,\n\nVeuillez trouver ci-joint la contribution de l'Association des Blogueurs du Mali (ABM).\n\nAbdou Traoré\nPrésident de l'ABM"},
+			"", store.StakeholderCivilSociety, "Association des Blogueurs du Mali (ABM)"},
+		{"ar", &Parsed{From: Address{Name: "كريم", Email: "karim.t@gmail.com"}, Subject: "مساهمة",
+			Text: "تحية طيبة،\n\nمرفق مساهمة الجمعية التونسية للإنترنت.\n\nكريم\nرئيس الجمعية"},
+			"", store.StakeholderCivilSociety, "الجمعية التونسية للإنترنت"},
+		{"not a theme", &Parsed{From: Address{Name: "Tom", Email: "tom.r@gmail.com"}, Subject: "Submission",
+			Text: "Dear Secretariat,\n\nMy submission is on the contribution of Artificial Intelligence to development.\n\nTom"},
+			"", store.StakeholderOther, "-"},
+		{"a team's line spells out nothing", &Parsed{From: Address{Name: "Youth IGF Lakeside", Email: "youthigf.lakeside@gmail.com"}, Subject: "Question",
+			Text: "Hello,\n\nCan youth groups request a workshop?\n\nYouth IGF Lakeside team"},
+			"", store.StakeholderCivilSociety, "Youth IGF Lakeside"},
+	})
+}
