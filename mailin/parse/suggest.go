@@ -1068,7 +1068,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		n, term := v.ownIntergovernmental.countIn(body)
 		if m, _ := v.manyIntergovernmental.countIn(body); n > m {
 			add(store.StakeholderInternationalO, 3, "the text says "+quoteReason(term))
-		} else if states := ofStates(body.s); states != "" {
+		} else if states := v.ofStates(body); states != "" {
 			// "Smart Africa, an alliance of 30 African countries", «تضم ثلاث عشرة دولة»:
 			// a body made of states.
 			add(store.StakeholderInternationalO, 3, "the text says "+quoteReason(states))
@@ -2134,15 +2134,12 @@ var ofStatesRE = regexp.MustCompile(`(?:alliance|union|community|organi[sz]ation
 	`由(?:\d+|[一二三四五六七八九十]+)个(?:国家|成员国)组成|` +
 	`تضم (?:\S+ ){1,3}(?:دولة|دول)(?:\s|$)`)
 
-// stateNouns are the words of states or countries one of which ofStatesRE needs: most
-// texts have none, and the expression is not run on them.
-var stateNouns = []string{"countries", "states", "governments", "pays", "etats", "paises", "estados", "государств", "стран",
-	"国家", "成员国", "دولة", "دول"}
-
-// ofStates is what ofStatesRE finds in a folded text, or "".
-func ofStates(folded string) string {
-	if !slices.ContainsFunc(stateNouns, func(w string) bool { return strings.Contains(folded, w) }) {
+// ofStates is what ofStatesRE finds in a folded text, when it has one of the words the
+// expression needs before the number of states (v.stateLinks, counted with the text's
+// other terms); else "". The expression, slow on a whole text, is not run on most.
+func (v *vocabulary) ofStates(body foldedText) string {
+	if n, _ := v.stateLinks.countIn(body); n == 0 {
 		return ""
 	}
-	return ofStatesRE.FindString(folded)
+	return ofStatesRE.FindString(body.s)
 }

@@ -102,6 +102,10 @@ type evidence struct {
 	// por», «межправительственная организация», "our member states"); its plurals, the
 	// intergovernmental organisations a body works with, are manyIntergovernmental.
 	ownIntergovernmental, manyIntergovernmental termList
+	// stateLinks are the words that join a body to the number of states it is made of
+	// ("an alliance of 30 countries", «regroupant 15 États», «تضم ثلاث عشرة دولة»), one
+	// of which ofStatesRE needs.
+	stateLinks termList
 	// offering are the words of giving input ("here is my input", «souhaite contribuer»,
 	// «направляем наши предложения»): a short message that offers its views is no
 	// inquiry for the questions it puts.
@@ -640,6 +644,9 @@ func (v *vocabulary) newEvidence() {
 		// a regional one
 		"a regional intergovernmental organi*", "a regional intergovernmental body", "是一个区域性政府间", "是區域性政府間",
 		"为区域性政府间组织", "منظمة إقليمية حكومية دولية", "هيئة إقليمية حكومية دولية", "منظمة حكومية دولية إقليمية")
+	v.stateLinks = v.list("alliance of", "union of", "community of", "organisation of", "organization of", "grouping of",
+		"commission of", "bloc of", "regroupant", "réunissant", "composée de", "rassemblant", "agrupa a", "integrada por",
+		"conformada por", "compuesta por", "reúne a", "объединяющ*", "входят", "组成", "تضم")
 	v.manyIntergovernmental = v.list("organisations intergouvernementales", "institutions intergouvernementales",
 		"organismos intergubernamentales", "organizaciones intergubernamentales", "instituciones intergubernamentales")
 	v.regions = v.list(append(append([]string{"commonwealth"}, geographicRegions...), worldRegions...)...)
