@@ -966,7 +966,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			head := ""
 			if !long {
 				head = arabicHeadType(part)
-				if head == "" && opensWithNetwork(part) {
+				if head == "" && opensWithNetwork(part) && legalForm(part) == "" {
 					head = store.StakeholderCivilSociety
 				}
 			}
@@ -1669,6 +1669,12 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			if arabicHeads[strings.TrimSpace(part)] != "" {
 				// «رئيس الجمعية»: "the association" alone names none.
 				continue
+			}
+			if rest := v.dropUnit(part); rest != part && isCyrillic(rest) {
+				// «Пресс-служба Фонда развития …»: the fund, named in the nominative.
+				if org := russianOrganisation(append([]string{"-"}, strings.Fields(rest)...)); org != "" {
+					return shorten(org, 120)
+				}
 			}
 			return shorten(trimName(dropChineseUnit(v.dropUnit(part))), 120)
 		}

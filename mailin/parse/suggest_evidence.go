@@ -575,6 +575,8 @@ func (v *vocabulary) newEvidence() {
 		"assistant", "assistante", "asistente", "ассистент*", "助理", "مساعد", "مساعدة",
 		// teachers
 		"docente", "enseignant", "enseignante", "преподавател*", "讲师", "講師", "مدرس", "مدرسة", "проректор*",
+		// civil servants
+		"funcionario", "funcionaria", "fonctionnaire", "civil servant", "госслужащ*", "公务员", "公務員", "موظف", "موظفة",
 		"директор*", "руководител*", "начальник*", "менеджер*", "специалист*", "советник*", "председател*", "инженер*",
 		"заместител*", "второй секретарь", "первый секретарь", "секретарь", "секретаря", "профессор*", "доцент*", "главный редактор",
 		"主任", "经理", "經理", "司长", "处长", "局长", "教授", "研究员", "秘书长", "总监", "工程师",
@@ -2698,6 +2700,9 @@ func hasToken(s, tok string) bool {
 func dropChineseUnit(s string) string {
 	fields := strings.Fields(s)
 	if len(fields) < 2 {
+		if owner := chineseUnitOwner(s); utf8.RuneCountInString(owner) >= 4 {
+			return owner // "北京邮电大学国际合作处" without a space
+		}
 		return s
 	}
 	last := fields[len(fields)-1]
@@ -2722,7 +2727,13 @@ var russianHeads = map[string]struct {
 	"фонда": {"фонд", 'm'}, "центра": {"центр", 'm'}, "союза": {"союз", 'm'}, "департамента": {"департамент", 'm'},
 	"банка": {"банк", 'm'}, "совета": {"совет", 'm'}, "аппарата": {"аппарат", 'm'},
 	"ассоциации": {"ассоциация", 'f'}, "думы": {"дума", 'f'}, "службы": {"служба", 'f'}, "администрации": {"администрация", 'f'},
-	"палаты": {"палата", 'f'}, "академии": {"академия", 'f'}, "сети": {"сеть", 'f'}, "компании": {"компания", 'f'}, "корпорации": {"корпорация", 'f'},
+	"палаты": {"палата", 'f'}, "академии": {"академия", 'f'}, "сети": {"сеть", 'f'},
+	// after «в» («работаю в Министерстве …»)
+	"министерстве": {"министерство", 'n'}, "агентстве": {"агентство", 'n'}, "представительстве": {"представительство", 'n'},
+	"правительстве": {"правительство", 'n'}, "управлении": {"управление", 'n'}, "университете": {"университет", 'm'},
+	"институте": {"институт", 'm'}, "комитете": {"комитет", 'm'}, "фонде": {"фонд", 'm'}, "центре": {"центр", 'm'},
+	"департаменте": {"департамент", 'm'}, "банке": {"банк", 'm'}, "совете": {"совет", 'm'}, "службе": {"служба", 'f'},
+	"палате": {"палата", 'f'}, "думе": {"дума", 'f'}, "компании": {"компания", 'f'}, "корпорации": {"корпорация", 'f'},
 	"организации": {"организация", 'f'}, "комиссии": {"комиссия", 'f'}, "мэрии": {"мэрия", 'f'}, "инспекции": {"инспекция", 'f'},
 }
 
@@ -2856,6 +2867,13 @@ func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 		}
 		// "I work at", «أعمل في», "trabajo en" say a post without a title.
 		works := isAnyOf(foldText(words[0]), "trabajo", "أعمل", "اعمل") || isAnyOf(foldText(words[1]), "work", "travaille")
+		if isAnyOf(foldText(words[1]), "работаю", "тружусь") && isAnyOf(foldText(words[2]), "в", "во") {
+			// «Я работаю в Министерстве цифрового развития …»: the ministry, in the nominative.
+			if org := russianOrganisation(words[1:]); org != "" {
+				return org
+			}
+			continue
+		}
 		if n, _ := v.jobTitles.countIn(lt.get(sentence)); n == 0 && (!works || isCyrillic(words[0])) {
 			continue
 		}
@@ -2913,6 +2931,13 @@ func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 				name := []string{w}
 				for k := m + 1; k < len(words) && len(name) < 12; k++ {
 					next := strings.TrimRight(words[k], ",;:")
+					if next == words[k] && k+2 < len(words) && isAnyOf(foldText(next), "de", "of") &&
+						isAnyOf(foldText(words[k+1]), "la", "las", "los", "the") && upper(words[k+2]) {
+						// "Ministerio de Tecnologías de la Información": an article between.
+						name = append(name, next, words[k+1])
+						k++
+						continue
+					}
 					if upper(next) || k+1 < len(words) && upper(words[k+1]) &&
 						isAnyOf(foldText(next), "de", "del", "of", "du", "des", "la", "for", "y", "et", "and", "d'", "de la") {
 						name = append(name, next)
@@ -2962,8 +2987,9 @@ func isArabicWord(w string) bool {
 var hanWriterRE = regexp.MustCompile(`我(?:是|在)(\p{Han}{4,24}?)(?:的|工作|任职)`)
 
 // hanWeAreRE finds the body Chinese writers say they are: "我们是云南乡村数字发展协会",
-// "我們是台灣數位人權聯盟", a name that ends with a body's noun.
-var hanWeAreRE = regexp.MustCompile(`我[们們]是(\p{Han}{2,24}?(?:协会|協會|基金会|基金會|联合会|聯合會|促进会|促進會|研究会|研究會|学会|學會|联盟|聯盟|网络|網絡|大学|大學|学院|學院|研究院|研究所|有限公司|公司|集团|集團))(?:[，。,.;；、\s（(：:]|$)`)
+// "我們是台灣數位人權聯盟", "我单位是广东省数字政府建设中心", a name that ends with a body's
+// noun.
+var hanWeAreRE = regexp.MustCompile(`我(?:[们們]|单位|單位)是(\p{Han}{2,24}?(?:协会|協會|基金会|基金會|联合会|聯合會|促进会|促進會|研究会|研究會|学会|學會|联盟|聯盟|网络|網絡|大学|大學|学院|學院|研究院|研究所|有限公司|公司|集团|集團|中心|局|厅|廳|委员会|委員會))(?:[，。,.;；、\s（(：:]|$)`)
 
 // writerOrganisationHan is writerOrganisation for a Chinese text: the place of work a
 // writer gives, when it holds a government's, an academic or an international
@@ -3254,9 +3280,28 @@ func (v *vocabulary) parentInText(org, text string, lt lineTerms) string {
 	if !unitHeads[first] || len(org) < 6 {
 		return org
 	}
-	unit := org
+	unit, acr := org, ""
 	if f := strings.Fields(org); len(f) >= 3 && isAcronym(strings.Trim(f[len(f)-1], "()")) && strings.HasPrefix(f[len(f)-1], "(") {
-		unit = strings.Join(f[:len(f)-1], " ") // "Laboratorio de Medios (UAA)" as the text writes it
+		unit, acr = strings.Join(f[:len(f)-1], " "), " "+f[len(f)-1] // "Laboratorio de Medios (UAA)" as the text writes it
+	}
+	for _, link := range parentLinks {
+		// "Laboratorio de Medios de la Universidad Nacional (UNO)": the parent inside the name.
+		if _, tail, ok := strings.Cut(unit, link); ok && startsUpper(tail) {
+			if tf, _, _ := strings.Cut(foldText(tail), " "); !unitHeads[tf] && !isDivision(tail) {
+				// The parent's name opens with its body's word: "Economie numérique du
+				// Ministère …" is no parent.
+				head, _, _ := strings.Cut(tail, " ")
+				ft := lt.get(head)
+				for _, st := range v.stakeholders {
+					if st.typ != store.StakeholderAcademia && st.typ != store.StakeholderGovernment {
+						continue
+					}
+					if n, _ := v.typeWords(st, head, ft); n > 0 {
+						return tail + acr
+					}
+				}
+			}
+		}
 	}
 	for rest := text; ; {
 		i := strings.Index(rest, unit)

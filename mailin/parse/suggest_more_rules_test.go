@@ -688,3 +688,35 @@ func TestContributionsOfABody(t *testing.T) {
 			"", store.StakeholderCivilSociety, "Youth IGF Lakeside"},
 	})
 }
+
+// TestOfficesNamesAndCases pins the organisation behind an office or a post: «Пресс-служба
+// Фонда …» is the fund in the nominative, «Я работаю в Министерстве …» the ministry,
+// "北京邮电大学国际合作处" the university, «我单位是…中心» the centre, «Soy funcionaria
+// del Ministerio de Tecnologías de la Información» the ministry with its article; a
+// network's company ("Red Andina … S.A.C.") is a company; and a unit whose name goes
+// on with a word that is no body's ("Faculté des Sciences de la Santé") stays itself.
+func TestOfficesNamesAndCases(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"ru: a press office's fund", &Parsed{From: Address{Name: "Пресс-служба", Email: "press@example-fond.ru"}, Subject: "Вопрос",
+			Text: "Добрый день!\n\nКогда крайний срок?\n\nПресс-служба Фонда развития цифровых инициатив"},
+			"", store.StakeholderCivilSociety, "Фонд развития цифровых инициатив"},
+		{"ru: working in a ministry", &Parsed{From: Address{Name: "Алексей", Email: "alexey.k@yandex.ru"}, Subject: "Вопрос",
+			Text: "Добрый день!\n\nЯ работаю в Министерстве цифрового развития Республики Казахстан. Когда крайний срок?\n\nАлексей"},
+			"", store.StakeholderGovernment, "Министерство цифрового развития Республики Казахстан"},
+		{"zh: a university's office", &Parsed{From: Address{Name: "国际合作处", Email: "ic@example.edu.cn"}, Subject: "咨询",
+			Text: "您好，请问截止日期？\n\n北京邮电大学国际合作处"},
+			"", store.StakeholderAcademia, "北京邮电大学"},
+		{"zh: our unit is", &Parsed{From: Address{Name: "李娜", Email: "lina.gd@gmail.com"}, Subject: "建议",
+			Text: "秘书处：\n\n我单位是广东省数字政府建设中心，现提出以下建议。\n\n李娜"},
+			"", "", "广东省数字政府建设中心"},
+		{"es: a civil servant", &Parsed{From: Address{Name: "Rosa", Email: "rosa.p@gmail.com"}, Subject: "Consulta",
+			Text: "Hola,\n\nSoy funcionaria del Ministerio de Tecnologías de la Información de Colombia. ¿Cuándo cierra?\n\nRosa"},
+			"", store.StakeholderGovernment, "Ministerio de Tecnologías de la Información de Colombia"},
+		{"es: a network's company", &Parsed{From: Address{Name: "Gerencia de Comunicaciones", Email: "gc@example-telco.com.pe"}, Subject: "Consulta",
+			Text: "Estimados, ¿cuándo cierra?\n\nGerencia de Comunicaciones\nRed Andina de Telecomunicaciones S.A.C."},
+			"", store.StakeholderPrivateSector, "Red Andina de Telecomunicaciones S.A.C."},
+		{"not a parent that is no body", &Parsed{From: Address{Name: "Faculté des Sciences de la Santé", Email: "fss@example-univ.bj"}, Subject: "Question",
+			Text: "Bonjour,\n\nQuelle est la date limite ?\n\nLe décanat"},
+			"", store.StakeholderAcademia, "Faculté des Sciences de la Santé"},
+	})
+}
