@@ -866,7 +866,8 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if len(labels) >= 3 {
 		sld = labels[len(labels)-2]
 	}
-	if domain == "" || v.isWebmail(domain) {
+	personal := v.personalDomain(p.From.Email, p.From.Name)
+	if domain == "" || v.isWebmail(domain) || personal {
 		if n, t := v.privateCapacity.countIn(lt.get(fresh)); org == "" && (n > 0 || v.writesAsStudent(fresh, lt)) {
 			if n == 0 {
 				t = "a student" // «我是…的研究生»
@@ -886,7 +887,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		knownDomain = ""
 	}
 	switch {
-	case domain == "" || v.isWebmail(domain):
+	case domain == "" || v.isWebmail(domain) || personal:
 	case tld == "int" || v.internationalDomains[domain] || hasParentIn(domain, v.internationalDomains) ||
 		knownDomain == store.StakeholderInternationalO:
 		add(store.StakeholderInternationalO, 3, "sender domain "+domain+" (international organisation)")
@@ -1680,7 +1681,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		}
 	}
 	domain := emailDomain(p.From.Email)
-	if labels := v.domainNames(domain); domain != "" && !v.isWebmail(domain) {
+	if labels := v.domainNames(domain); domain != "" && !v.isWebmail(domain) && !v.personalDomain(p.From.Email, p.From.Name) {
 		for _, line := range candidates {
 			for _, part := range lineSegments(line) {
 				if namesDomain(part, labels...) {
@@ -1690,6 +1691,10 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		}
 	}
 	fromDomain := v.domainOrganisation(domain)
+	if v.personalDomain(p.From.Email, p.From.Name) {
+		// john@johnsmith.me: a domain of the sender's own name is a personal address.
+		fromDomain = ""
+	}
 	if fromDomain == "" && v.signsAsTeam(p.From.Name, sig) {
 		// "Solar Schools Nepal <solarschoolsnepal@gmail.com>" signing "Solar Schools Nepal
 		// team": the display name is the organisation's.
@@ -2148,4 +2153,34 @@ func (v *vocabulary) ofStates(body foldedText) string {
 		return ""
 	}
 	return ofStatesRE.FindString(body.s)
+}
+
+// personalDomain reports whether an address is at a domain of the sender's own name
+// (john@johnsmith.me for John Smith, jsmith@smith-john.net): a personal address, which
+// says nothing of an organisation.
+func (v *vocabulary) personalDomain(email, name string) bool {
+	words := strings.Fields(name)
+	local, domain, ok := strings.Cut(strings.ToLower(email), "@")
+	if len(words) < 2 || len(words) > 3 || !ok || domain == "" {
+		return false
+	}
+	// The mailbox is the person's too (john@, jsmith@, john.smith@), not a team's
+	// (newsletter@johnsmith.me is a newsletter's).
+	first, last := lettersOnly(words[0]), lettersOnly(words[len(words)-1])
+	if first == "" || last == "" {
+		return false
+	}
+	if l := lettersOnly(local); l == "" || !isAnyOf(l, first, last, first+last, last+first, string([]rune(first)[:1])+last) {
+		return false
+	}
+	label := v.domainLabel(domain)
+	if len(label) < 6 {
+		return false
+	}
+	if lettersOnly(name) == label {
+		return true
+	}
+	reversed := slices.Clone(words)
+	slices.Reverse(reversed)
+	return lettersOnly(strings.Join(reversed, " ")) == label
 }

@@ -348,7 +348,9 @@ func (v *vocabulary) newEvidence() {
 		"я фрилансер", "я — фрилансер", "работаю фрилансером", "я самозанят*", "我是自由职业者", "我是自由職業者",
 		"أعمل لحسابي الخاص", "أعمل بشكل مستقل", "independent consultant", "consultant indépendant",
 		"consultante indépendante", "consultor independiente", "consultora independiente", "независимый консультант",
-		"независимый эксперт", "独立顾问", "獨立顧問", "مستشار مستقل", "مصور مستقل", "صحفي مستقل")
+		"независимый эксперт", "独立顾问", "獨立顧問", "مستشار مستقل", "مصور مستقل", "صحفي مستقل",
+		"independent researcher", "chercheur indépendant", "chercheuse indépendante", "investigador independiente",
+		"investigadora independiente", "независимый исследователь", "独立研究者", "獨立研究者", "باحث مستقل", "باحثة مستقلة")
 	// a student writes for themselves, not for their university
 	v.students = v.list("i am a student", "i'm a student", "i am a phd student", "i'm a phd student", "i am a master's student",
 		"i'm a master's student", "i am a graduate student", "i am an undergraduate", "i am a doctoral student",
@@ -687,7 +689,8 @@ func (v *vocabulary) newEvidence() {
 		store.StakeholderAcademia: `icann ietf w3c ripe afrinic apnic lacnic arin ieee etsi
 		mipt itmo tsinghua pku fudan zju sjtu hku cuhk kaist mit stanford harvard oxford
 		cambridge ethz epfl sorbonne sciencespo
-		inria cnrs inrae cirad csiro riken fraunhofer conicet csic`,
+		inria cnrs inrae cirad csiro riken fraunhofer conicet csic
+		nic`, // a country's network information centre (nic.br, nic.ar)
 	} {
 		for _, n := range strings.Fields(names) {
 			if !strings.HasSuffix(n, "?") {

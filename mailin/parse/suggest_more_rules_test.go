@@ -720,3 +720,25 @@ func TestOfficesNamesAndCases(t *testing.T) {
 			"", store.StakeholderAcademia, "Faculté des Sciences de la Santé"},
 	})
 }
+
+// TestPersonalDomains pins that an address at a domain of the sender's own name
+// (john@johnsmith.me) is a personal one, that an independent researcher writes for
+// themselves, that a country's network information centre (nic.br) is of the technical
+// community, and that a team's mailbox at a domain that spells a display name is not
+// personal.
+func TestPersonalDomains(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"a personal domain", &Parsed{From: Address{Name: "John Smith", Email: "john@johnsmith.me"}, Subject: "Question",
+			Text: "Hi,\n\nCan individuals attend?\n\nJohn Smith\nIndependent researcher"},
+			"", store.StakeholderOther, "-"},
+		{"initials and surname", &Parsed{From: Address{Name: "Marie Dubois", Email: "mdubois@mariedubois.fr"}, Subject: "Question",
+			Text: "Bonjour,\n\nJe suis chercheuse indépendante. Puis-je participer ?\n\nMarie Dubois"},
+			"", store.StakeholderOther, "-"},
+		{"a network information centre", &Parsed{From: Address{Name: "Ana Costa", Email: "ana@nic.example"}, Subject: "Question",
+			Text: "Dear team,\n\nWhen is the deadline?\n\nAna Costa\nNIC.example"},
+			"", store.StakeholderAcademia, ""},
+		{"not a newsletter's mailbox", &Parsed{From: Address{Name: "Lakeside Weekly", Email: "news@lakesideweekly.net"}, Subject: "Issue 12",
+			Text: "Lakeside Weekly - Issue 12\n\nThis week: spectrum auctions.\n\nLakeside Weekly, 27 Old Street, London"},
+			"", "", "Lakeside Weekly"},
+	})
+}
