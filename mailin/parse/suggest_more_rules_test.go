@@ -742,3 +742,24 @@ func TestPersonalDomains(t *testing.T) {
 			"", "", "Lakeside Weekly"},
 	})
 }
+
+// TestEmployeesNameTheirEmployer pins that a writer who says they are an employee
+// («Я сотрудник Института …», "I am a staff member of …", «Soy empleada del …») names
+// the employer from a personal address, and that a company's staff mentioned in the
+// third person names none.
+func TestEmployeesNameTheirEmployer(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"ru", &Parsed{From: Address{Name: "Павел", Email: "pavel.n@gmail.com"}, Subject: "Вопрос",
+			Text: "Здравствуйте!\n\nЯ сотрудник Института проблем информатики РАН. Когда крайний срок?\n\nПавел"},
+			"", store.StakeholderAcademia, "Институт проблем информатики РАН"},
+		{"en", &Parsed{From: Address{Name: "Grace", Email: "grace.w@gmail.com"}, Subject: "Question",
+			Text: "Hello,\n\nI am a staff member of the Ministry of Information and Communications Technology. When is the deadline?\n\nGrace"},
+			"", store.StakeholderGovernment, "Ministry of Information and Communications Technology"},
+		{"es", &Parsed{From: Address{Name: "Lucía", Email: "lucia.r@gmail.com"}, Subject: "Consulta",
+			Text: "Hola,\n\nSoy empleada del Instituto Nacional de Estadística. ¿Cuándo cierra la convocatoria?\n\nLucía"},
+			"", "", "Instituto Nacional de Estadística"},
+		{"not staff in the third person", &Parsed{From: Address{Name: "Tom", Email: "tom.k@gmail.com"}, Subject: "Question",
+			Text: "Hello,\n\nMy neighbour is an employee of a bank. Can I attend the Forum?\n\nTom"},
+			"", store.StakeholderOther, "-"},
+	})
+}
