@@ -1784,7 +1784,7 @@ func endsSentence(line string) bool {
 }
 
 // holdsSentenceEnd reports whether a line of six words or more holds the end of a
-// sentence before its last word: a word of four small letters or more, its full stop,
+// sentence before its last word: a word of four letters or more, all small, its stop,
 // a space and the next word ("at the library. taken by me. Ana"), a sentence or two
 // run on, not a signature line. An abbreviation's stop ("Inc. ", "Univ. ", "Dr. ") has
 // fewer small letters before it.
@@ -1803,16 +1803,21 @@ func holdsSentenceEnd(line string) bool {
 	return false
 }
 
-// lowerBefore reports whether s ends with n small letters.
+// lowerBefore reports whether s ends with a word of n small letters or more, all
+// small: "library", not "Smith" ("Jane Smith. Senior Lecturer. …" is a signature line).
 func lowerBefore(s string, n int) bool {
-	for range n {
+	k := 0
+	for {
 		r, size := utf8.DecodeLastRuneInString(s)
-		if size == 0 || !unicode.IsLower(r) {
+		if size == 0 || !unicode.IsLetter(r) {
+			return k >= n
+		}
+		if !unicode.IsLower(r) {
 			return false
 		}
+		k++
 		s = s[:len(s)-size]
 	}
-	return true
 }
 
 var listItemRE = regexp.MustCompile(`^\s*([-–—•·・▪◦‣►*]|\d+[.)]|[a-zа-я]\)|[(（][^)）]{1,3}[)）])`)
