@@ -2095,7 +2095,10 @@ func arabicBodyName(name string) bool {
 		}
 	}
 	rest, ok := strings.CutPrefix(words[0], "ال")
-	return ok && utf8.RuneCountInString(rest) >= 4 && !arabicHonorifics[words[0]]
+	// «المكتب الإعلامي للوزارة», «الفريق …»: an office or a team, whose body the
+	// signature names.
+	return ok && utf8.RuneCountInString(rest) >= 4 && !arabicHonorifics[words[0]] &&
+		!isAnyOf(rest, "مكتب", "قسم", "إدارة", "ادارة", "دائرة", "فريق", "أمانة", "امانة", "وحدة", "شعبة")
 }
 
 // cyrillicLatin spells each Cyrillic letter in Latin ones, as domains do (бгуис.by is
