@@ -662,7 +662,10 @@ func (v *vocabulary) newEvidence() {
 		"unión", "banco", "comunidad", "comisión", "organización", "liga", "secretaría", "consejo", "parlamento",
 		"союз*", "банк*", "сообществ*", "комисси*", "организаци*", "секретариат*", "совет*", "парламент*",
 		"联盟", "聯盟", "银行", "銀行", "共同体", "委员会", "委員會", "组织", "組織", "秘书处", "理事会", "议会",
-		"الاتحاد", "اتحاد", "بنك", "البنك", "الجماعة", "اللجنة", "لجنة", "المنظمة", "منظمة", "الأمانة", "مجلس", "البرلمان")
+		"الاتحاد", "اتحاد", "بنك", "البنك", "الجماعة", "اللجنة", "لجنة", "المنظمة", "منظمة", "الأمانة", "مجلس", "البرلمان",
+		// a region's regulators together ("Communications Regulators' Association of
+		// Southern Africa", «Assemblée des Régulateurs … de l'Afrique de l'Ouest»)
+		"regulators", "regulators'", "régulateurs", "reguladores", "регуляторов", "هيئات تنظيم", "assembly", "assemblée", "asamblea")
 	v.knownOrganisations = map[string]string{}
 	for typ, names := range map[string]string{
 		store.StakeholderPrivateSector: `huawei zte tencent alibaba alibabagroup baidu bytedance xiaomi lenovo chinamobile

@@ -769,3 +769,23 @@ func TestEmployeesNameTheirEmployer(t *testing.T) {
 			"", store.StakeholderOther, "-"},
 	})
 }
+
+// TestRegionsRegulatorsTogether pins that a region's regulators together (an
+// association, an assembly, a forum of them) are intergovernmental, and that one
+// country's regulator stays government.
+func TestRegionsRegulatorsTogether(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Name: "Secretariat", Email: "info@example-crasa.org"}, Subject: "Question",
+			Text: "Dear team,\n\nWhen is the deadline?\n\nExecutive Secretary\nCommunications Regulators' Association of Southern Africa"},
+			"", store.StakeholderInternationalO, ""},
+		{"fr", &Parsed{From: Address{Name: "Secrétariat", Email: "contact@example-artao.org"}, Subject: "Question",
+			Text: "Bonjour, quelle est la date limite ?\n\nSecrétariat permanent\nAssemblée des Régulateurs des Télécommunications de l'Afrique de l'Ouest"},
+			"", store.StakeholderInternationalO, ""},
+		{"es", &Parsed{From: Address{Name: "Secretaría", Email: "secretaria@example-foro.org"}, Subject: "Consulta",
+			Text: "Estimados, ¿cuándo cierra?\n\nSecretaría Ejecutiva\nForo Latinoamericano de Entes Reguladores de Telecomunicaciones"},
+			"", store.StakeholderInternationalO, ""},
+		{"not one country's regulator", &Parsed{From: Address{Name: "Info", Email: "info@example-reg.org.za"}, Subject: "Question",
+			Text: "Dear team,\n\nWhen is the deadline?\n\nIndependent Communications Authority of South Africa"},
+			"", store.StakeholderGovernment, ""},
+	})
+}
