@@ -1631,6 +1631,36 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 				plain = append(plain, part)
 			}
 		}
+		// "كلية الإعلام، الجامعة اللبنانية", "Faculty of Law, University of Ghana": the
+		// university before its faculty ("Department of Telecommunications, Government
+		// of India" stays the department).
+		unitFirst := func(part string) bool {
+			first, _, _ := strings.Cut(foldText(part), " ")
+			return unitHeads[first]
+		}
+		university := func(part string) bool {
+			if unitFirst(part) {
+				return false
+			}
+			for _, st := range v.stakeholders {
+				if st.typ == store.StakeholderAcademia {
+					n, _ := v.typeWords(st, part, lt.get(part))
+					return n > 0
+				}
+			}
+			return false
+		}
+		if len(plain) > 1 && slices.ContainsFunc(plain, unitFirst) && slices.ContainsFunc(plain, university) {
+			var bodies, units []string
+			for _, part := range plain {
+				if unitFirst(part) {
+					units = append(units, part)
+				} else {
+					bodies = append(bodies, part)
+				}
+			}
+			plain = append(bodies, units...)
+		}
 		parts = append(plain, withTitle...)
 		for _, part := range parts {
 			ft := lt.get(part)
@@ -1667,7 +1697,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 				// left out.
 				part = v.afterTitle(part, lt)
 			}
-			if arabicHeads[strings.TrimSpace(part)] != "" {
+			if bare := strings.TrimSpace(part); arabicHeads[bare] != "" || arabicHeads[strings.TrimPrefix(bare, "ال")] != "" {
 				// «رئيس الجمعية»: "the association" alone names none.
 				continue
 			}

@@ -571,7 +571,7 @@ func (v *vocabulary) newEvidence() {
 		"founder", "co-founder", "cofounder", "fondateur", "fondatrice", "cofondateur", "cofondatrice", "fundador", "fundadora",
 		"cofundador", "cofundadora", "head", "lead", "deputy", "directeur général", "directora general", "director general",
 		"помощник*", "эксперт*", "координатор*", "ректор*", "декан*", "глава", "ведущий специалист", "исполнительн* директор*",
-		"總監", "總裁", "总裁", "董事长", "董事長", "處長", "局長", "司長", "秘書長", "研究員", "工程師", "專員", "专员", "首席",
+		"總監", "總裁", "总裁", "董事长", "董事長", "主席", "会长", "會長", "理事长", "理事長", "處長", "局長", "司長", "秘書長", "研究員", "工程師", "專員", "专员", "首席",
 		"نائب", "الأمين العام", "مسؤول", "خبير", "منسقة", "عميد", "associée",
 		// assistants: "Asistente de Presidencia" is a post, not the presidency's organisation
 		"assistant", "assistante", "asistente", "ассистент*", "助理", "مساعد", "مساعدة",
@@ -3424,7 +3424,7 @@ var arabicWriting = []string{"أكتب", "نكتب", "أتقدم", "نتقدم",
 
 // hanBehalfRE finds the body a Chinese writer speaks for: "我代表中国互联网协会", a name
 // that ends with a body's noun.
-var hanBehalfRE = regexp.MustCompile(`代表(\p{Han}{2,24}?(?:协会|協會|基金会|基金會|联合会|聯合會|促进会|促進會|研究会|研究會|学会|學會|联盟|聯盟|大学|大學|学院|學院|研究院|研究所|有限公司|公司|集团|集團|部|局|委员会|委員會))(?:[，。,.;；、\s（(：:向]|$)`)
+var hanBehalfRE = regexp.MustCompile(`代表(\p{Han}{2,24}?(?:协会|協會|基金会|基金會|联合会|聯合會|促进会|促進會|研究会|研究會|学会|學會|联盟|聯盟|大学|大學|学院|學院|研究院|研究所|有限公司|公司|集团|集團|部|局|委员会|委員會))(?:[，。,.;；、\s（(：:向提参參就特申报報在对對]|$)`)
 
 // onBehalfOfNonLatin is onBehalfOf for Arabic, Russian and Chinese: «أكتب إليكم باسم
 // جمعية التنمية الرقمية», «Пишу от имени Ассоциации интернет-провайдеров Урала» (the

@@ -789,3 +789,31 @@ func TestRegionsRegulatorsTogether(t *testing.T) {
 			"", store.StakeholderGovernment, ""},
 	})
 }
+
+// TestUniversitiesChairsAndChineseBehalf pins that a signature line with a faculty and
+// its university names the university ("كلية الإعلام، الجامعة اللبنانية", "Faculty of
+// Law, University of Lakeside"), while a department beside its government stays the
+// department; that a chair's title (主席, 會長) is left out of a Chinese name; that
+// «本人代表…协会提交» names the association; and that «منسق المبادرة» alone names none.
+func TestUniversitiesChairsAndChineseBehalf(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"ar: a faculty and its university", &Parsed{From: Address{Name: "ليلى", Email: "laila@example.edu.lb"}, Subject: "سؤال",
+			Text: "تحية طيبة، متى آخر موعد؟\n\nليلى\nأستاذة مساعدة، كلية الإعلام، الجامعة اللبنانية"},
+			"", store.StakeholderAcademia, "الجامعة اللبنانية"},
+		{"en: a faculty and its university", &Parsed{From: Address{Name: "Kofi", Email: "kofi@example.edu.gh"}, Subject: "Question",
+			Text: "Dear team, when is the deadline?\n\nKofi Boateng\nLecturer, Faculty of Law, University of Lakeside"},
+			"", store.StakeholderAcademia, "University of Lakeside"},
+		{"not a department beside its government", &Parsed{From: Address{Name: "Ravi", Email: "ravi@example.gov.in"}, Subject: "Question",
+			Text: "Dear team, when is the deadline?\n\nRavi Kumar\nDeputy Director, Department of Telecommunications, Government of India"},
+			"", store.StakeholderGovernment, "Department of Telecommunications"},
+		{"zh: a chair's title", &Parsed{From: Address{Name: "黃先生", Email: "huang@example.com.hk"}, Subject: "查詢",
+			Text: "您好，請問截止日期？\n\n黃志明\n香港數碼共融協會 主席"},
+			"", store.StakeholderCivilSociety, "香港數碼共融協會"},
+		{"zh: on behalf of an association", &Parsed{From: Address{Name: "陈明", Email: "chenming@163.com"}, Subject: "建议",
+			Text: "秘书处：\n\n本人代表深圳市青少年科技教育协会提交以下建议。\n\n陈明"},
+			"", store.StakeholderCivilSociety, "深圳市青少年科技教育协会"},
+		{"ar: the initiative alone", &Parsed{From: Address{Name: "عمر", Email: "omar.k@gmail.com"}, Subject: "سؤال",
+			Text: "تحية طيبة، متى آخر موعد؟\n\nعمر\nمنسق المبادرة"},
+			"", "", "-"},
+	})
+}
