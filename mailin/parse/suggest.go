@@ -1576,8 +1576,15 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			// after a job title name the organisation the text spells out.
 			// "секретарь ФНПР по международным вопросам": or inside the line, when the text
 			// spells them out.
-			segs := lineSegments(line)
-			for _, acr := range []string{trailingAcronym(line), innerAcronym(line), trailingAcronym(segs[len(segs)-1])} {
+			lastSegment := func() string {
+				// "Н. Ковальчук, проректор по … БГУИС": the initials the last part ends with.
+				if !strings.ContainsAny(line, ",|–—/") {
+					return ""
+				}
+				segs := lineSegments(line)
+				return trailingAcronym(segs[len(segs)-1])
+			}
+			for _, acr := range []string{trailingAcronym(line), innerAcronym(line), lastSegment()} {
 				if acr == "" {
 					continue
 				}
@@ -2197,9 +2204,16 @@ func (v *vocabulary) ofStates(body foldedText) string {
 // (john@johnsmith.me for John Smith, jsmith@smith-john.net): a personal address, which
 // says nothing of an organisation.
 func (v *vocabulary) personalDomain(email, name string) bool {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok || len(local) < 2 || len(domain) < 8 || !strings.Contains(domain, local) && !strings.Contains(domain, local[1:]) {
+		// The domain holds the mailbox's name (john@johnsmith.me), or all of it but the
+		// initial (jsmith@smith-john.net): most addresses are let go here, before any
+		// allocation.
+		return false
+	}
+	local, domain = strings.ToLower(local), strings.ToLower(domain)
 	words := strings.Fields(name)
-	local, domain, ok := strings.Cut(strings.ToLower(email), "@")
-	if len(words) < 2 || len(words) > 3 || !ok || domain == "" {
+	if len(words) < 2 || len(words) > 3 {
 		return false
 	}
 	// The mailbox is the person's too (john@, jsmith@, john.smith@), not a team's
