@@ -2197,8 +2197,30 @@ func (v *vocabulary) ofStates(body foldedText) string {
 	if n, _ := v.stateLinks.countIn(body); n == 0 {
 		return ""
 	}
-	return ofStatesRE.FindString(body.s)
+	// The expression is run on the few words after each joining word, not on the text.
+	for _, link := range ofStatesLinks {
+		for rest := body.s; ; {
+			i := strings.Index(rest, link)
+			if i < 0 {
+				break
+			}
+			// «в состав которой входят», «由…组成»: some openings go before the word.
+			start := max(0, i-40)
+			window := rest[start:min(len(rest), i+len(link)+120)]
+			if m := ofStatesRE.FindString(window); m != "" {
+				return m
+			}
+			rest = rest[i+len(link):]
+		}
+	}
+	return ""
 }
+
+// ofStatesLinks are the folded words around which ofStatesRE is run, v.stateLinks as
+// folded text has them.
+var ofStatesLinks = []string{"alliance of", "union of", "community of", "organisation of", "organization of", "grouping of",
+	"commission of", "bloc of", "regroupant", "reunissant", "composee de", "rassemblant", "agrupa a", "integrada por",
+	"conformada por", "compuesta por", "reune a", "объединяющ", "входят", "组成", "تضم"}
 
 // personalDomain reports whether an address is at a domain of the sender's own name
 // (john@johnsmith.me for John Smith, jsmith@smith-john.net): a personal address, which
