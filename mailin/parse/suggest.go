@@ -866,8 +866,12 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if len(labels) >= 3 {
 		sld = labels[len(labels)-2]
 	}
-	if domain == "" || v.isWebmail(domain) {
-		if n, t := v.privateCapacity.countIn(lt.get(fresh)); n > 0 && org == "" {
+	personal := v.personalDomain(p.From.Email, p.From.Name)
+	if domain == "" || v.isWebmail(domain) || personal {
+		if n, t := v.privateCapacity.countIn(lt.get(fresh)); org == "" && (n > 0 || v.writesAsStudent(fresh, lt)) {
+			if n == 0 {
+				t = "a student" // «我是…的研究生»
+			}
 			// «Участвую как частное лицо», "in my personal capacity": the writer says
 			// no organisation stands behind the message.
 			return store.StakeholderOther, "the writer writes " + quoteReason(t)
@@ -883,7 +887,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		knownDomain = ""
 	}
 	switch {
-	case domain == "" || v.isWebmail(domain):
+	case domain == "" || v.isWebmail(domain) || personal:
 	case tld == "int" || v.internationalDomains[domain] || hasParentIn(domain, v.internationalDomains) ||
 		knownDomain == store.StakeholderInternationalO:
 		add(store.StakeholderInternationalO, 3, "sender domain "+domain+" (international organisation)")
@@ -926,7 +930,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			// accredited, not what it is.
 			continue
 		}
-		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || listItemRE.MatchString(line) ||
+		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || holdsSentenceEnd(line) || listItemRE.MatchString(line) ||
 			wrapsOn(line, lines[i+1:]))
 		parts := []string{line}
 		hosted := ""
@@ -963,7 +967,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			head := ""
 			if !long {
 				head = arabicHeadType(part)
-				if head == "" && opensWithNetwork(part) {
+				if head == "" && opensWithNetwork(part) && legalForm(part) == "" {
 					head = store.StakeholderCivilSociety
 				}
 			}
@@ -1065,6 +1069,10 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		n, term := v.ownIntergovernmental.countIn(body)
 		if m, _ := v.manyIntergovernmental.countIn(body); n > m {
 			add(store.StakeholderInternationalO, 3, "the text says "+quoteReason(term))
+		} else if states := v.ofStates(body); states != "" {
+			// "Smart Africa, an alliance of 30 African countries", «تضم ثلاث عشرة دولة»:
+			// a body made of states.
+			add(store.StakeholderInternationalO, 3, "the text says "+quoteReason(states))
 		}
 	}
 	top := 0
@@ -1078,6 +1086,10 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			// Nothing else says who writes, and the writer speaks for an association, a
 			// network or a union of their own.
 			add(store.StakeholderCivilSociety, 2, "the text speaks for "+quoteReason(body))
+		} else if typ, body := ownBody(fresh); typ != "" {
+			// «Наш университет хотел бы…», "our ministry", «我校»: the writer speaks for a
+			// university or a ministry of their own.
+			add(typ, 2, "the text speaks for "+quoteReason(body))
 		}
 	}
 	if top < 2 && score[store.StakeholderAcademia] < 2 {
@@ -1416,6 +1428,7 @@ func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms, fresh s
 		}
 	}
 	org = v.parentOfDivision(org, lt)
+	org = v.parentInText(org, fresh, lt)
 	org = v.withoutPlace(org, lt)
 	if label := v.domainLabel(emailDomain(p.From.Email)); len(label) >= 3 && len(label) <= 8 && utf8.RuneCountInString(org) > 20 &&
 		initials(org) == label {
@@ -1452,6 +1465,16 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		return org
 	}
 	if name != "" && v.isOfficeUnit(name) {
+		if acr := trailingAcronym(name); acr != "" {
+			// "Secrétariat exécutif CRAC": the office of the body whose initials end the
+			// name, as the text spells them ("la Communauté des régulateurs d'Afrique
+			// centrale (CRAC)").
+			if long := expandAcronym(fresh, acr); long != "" && !strings.EqualFold(long, acr) && !v.isOfficeUnit(long) {
+				return shorten(long+" ("+acr+")", 120)
+			}
+		}
+	}
+	if name != "" && v.isOfficeUnit(name) {
 		// "Cabinet du Ministre" writes under its ministry's letterhead, the line above its
 		// own at the head of the letter: the ministry's.
 		if above := lineAbove(fresh, name, 12); above != "" && utf8.RuneCountInString(above) <= 100 && !endsSentence(above) &&
@@ -1476,6 +1499,11 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			return shorten(name, 120)
 		}
 	}
+	if arabicBodyName(name) {
+		// «المفوضية الوطنية للتحول الرقمي», «المركز الإقليمي العربي للتنمية الرقمية»: a
+		// display name that opens with a noun and its article is a body's, not a person's.
+		return shorten(strings.Join(strings.Fields(name), " "), 120)
+	}
 	// Signatures end with the organisation: look from the bottom, at short
 	// lines that are not sentences or list items.
 	var candidates []string
@@ -1484,7 +1512,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := sig[i]
 		if n := utf8.RuneCountInString(line); n > 130 || n > 80 && !v.opensWithOrganisation(line, lt) ||
-			endsSentence(line) || listItemRE.MatchString(line) {
+			endsSentence(line) || holdsSentenceEnd(line) || listItemRE.MatchString(line) {
 			// A long line is a sentence, unless it opens with an organisation word: «Министерство
 			// по развитию информационных технологий и коммуникаций Республики Узбекистан».
 			continue
@@ -1506,6 +1534,14 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			// "to the United Nations Office … in Geneva" under "Permanent Mission of …":
 			// the end of the name above, not an organisation of its own.
 			continue
+		}
+		line = withoutRemark(line)
+		if sender := strings.TrimSpace(p.From.Name); len(sender) > 3 && strings.HasPrefix(line, sender) &&
+			hasAnyPrefix(line[len(sender):], " —", " –", " -", ",", " |", "|") && !v.isOrganisationLine(sender, lt) {
+			// "Priya Raman — Rural Connect Trust": the sender's name before the organisation.
+			if rest := strings.TrimLeft(line[len(sender):], " ,;|-–—"); rest != "" && v.isOrganisationLine(rest, lt) {
+				line = rest
+			}
 		}
 		whole := line
 		if line = nameBeforeAddress(line, lt); line == "" || isBracketed(line) || isWebAddress(line) {
@@ -1540,13 +1576,26 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			// after a job title name the organisation the text spells out.
 			// "секретарь ФНПР по международным вопросам": or inside the line, when the text
 			// spells them out.
-			for _, acr := range []string{trailingAcronym(line), innerAcronym(line)} {
+			lastSegment := func() string {
+				// "Н. Ковальчук, проректор по … БГУИС": the initials the last part ends with.
+				if !strings.ContainsAny(line, ",|–—/") {
+					return ""
+				}
+				segs := lineSegments(line)
+				return trailingAcronym(segs[len(segs)-1])
+			}
+			for _, acr := range []string{trailingAcronym(line), innerAcronym(line), lastSegment()} {
 				if acr == "" {
 					continue
 				}
 				if n, _ := v.jobTitles.countIn(lt.get(line)); n > 0 {
 					if long := expandAcronym(fresh, acr); long != "" && !strings.EqualFold(long, acr) {
 						return shorten(long+" ("+acr+")", 120)
+					}
+					if label := v.domainLabel(emailDomain(p.From.Email)); label != "" && latinLetters(acr) == label {
+						// "проректор по международным связям БГУИС" from bguis.by: the
+						// initials the domain spells.
+						return acr
 					}
 				}
 			}
@@ -1589,6 +1638,36 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 				plain = append(plain, part)
 			}
 		}
+		// "كلية الإعلام، الجامعة اللبنانية", "Faculty of Law, University of Ghana": the
+		// university before its faculty ("Department of Telecommunications, Government
+		// of India" stays the department).
+		unitFirst := func(part string) bool {
+			first, _, _ := strings.Cut(foldText(part), " ")
+			return unitHeads[first]
+		}
+		university := func(part string) bool {
+			if unitFirst(part) {
+				return false
+			}
+			for _, st := range v.stakeholders {
+				if st.typ == store.StakeholderAcademia {
+					n, _ := v.typeWords(st, part, lt.get(part))
+					return n > 0
+				}
+			}
+			return false
+		}
+		if len(plain) > 1 && slices.ContainsFunc(plain, unitFirst) && slices.ContainsFunc(plain, university) {
+			var bodies, units []string
+			for _, part := range plain {
+				if unitFirst(part) {
+					units = append(units, part)
+				} else {
+					bodies = append(bodies, part)
+				}
+			}
+			plain = append(bodies, units...)
+		}
 		parts = append(plain, withTitle...)
 		for _, part := range parts {
 			ft := lt.get(part)
@@ -1625,11 +1704,21 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 				// left out.
 				part = v.afterTitle(part, lt)
 			}
+			if bare := strings.TrimSpace(part); arabicHeads[bare] != "" || arabicHeads[strings.TrimPrefix(bare, "ال")] != "" {
+				// «رئيس الجمعية»: "the association" alone names none.
+				continue
+			}
+			if rest := v.dropUnit(part); rest != part && isCyrillic(rest) {
+				// «Пресс-служба Фонда развития …»: the fund, named in the nominative.
+				if org := russianOrganisation(append([]string{"-"}, strings.Fields(rest)...)); org != "" {
+					return shorten(org, 120)
+				}
+			}
 			return shorten(trimName(dropChineseUnit(v.dropUnit(part))), 120)
 		}
 	}
 	domain := emailDomain(p.From.Email)
-	if labels := v.domainNames(domain); domain != "" && !v.isWebmail(domain) {
+	if labels := v.domainNames(domain); domain != "" && !v.isWebmail(domain) && !v.personalDomain(p.From.Email, p.From.Name) {
 		for _, line := range candidates {
 			for _, part := range lineSegments(line) {
 				if namesDomain(part, labels...) {
@@ -1639,10 +1728,19 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		}
 	}
 	fromDomain := v.domainOrganisation(domain)
+	if v.personalDomain(p.From.Email, p.From.Name) {
+		// john@johnsmith.me: a domain of the sender's own name is a personal address.
+		fromDomain = ""
+	}
 	if fromDomain == "" && v.signsAsTeam(p.From.Name, sig) {
 		// "Solar Schools Nepal <solarschoolsnepal@gmail.com>" signing "Solar Schools Nepal
 		// team": the display name is the organisation's.
 		return shorten(strings.TrimSpace(p.From.Name), 120)
+	}
+	if fromDomain == "" && v.writesAsStudent(fresh, lt) {
+		// "Soy estudiante de comunicación…", «我是清华大学的研究生»: a student writes for
+		// themselves, not for their university.
+		return ""
 	}
 	if fromDomain == "" {
 		// A personal address: whoever signs, signs for themselves, unless the text names
@@ -1653,8 +1751,18 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		return shorten(v.writerOrganisation(fresh, lt), 120)
 	}
 	named := ""
-	if _, head := lt.sentenceSubject(fresh); head != "" {
+	_, head := lt.sentenceSubject(fresh)
+	if first, _, _ := strings.Cut(head, " "); isAnyOf(foldText(first), "i", "i'm", "je", "soy", "я") {
+		// "Soy docente del Laboratorio de …" opens with the writer: their post, not the
+		// name of a body.
+		head = ""
+	}
+	if head != "" {
 		named = head
+	} else if own := ""; isAcronym(fromDomain) && func() bool { own = v.writerOrganisation(fresh, lt); return own != "" }() {
+		// "Soy docente del Laboratorio de Medios de la Universidad …": the post the
+		// writer holds names the organisation the domain's initials stand for.
+		named = own
 	} else {
 		named = v.lastSignatureName(sig, p.From.Name, lt)
 	}
@@ -1710,6 +1818,43 @@ func endsSentence(line string) bool {
 		}
 	}
 	return strings.ContainsRune(".:;!?。：；！？؟", r)
+}
+
+// holdsSentenceEnd reports whether a line of six words or more holds the end of a
+// sentence before its last word: a word of four letters or more, all small, its stop,
+// a space and the next word ("at the library. taken by me. Ana"), a sentence or two
+// run on, not a signature line. An abbreviation's stop ("Inc. ", "Univ. ", "Dr. ") has
+// fewer small letters before it.
+func holdsSentenceEnd(line string) bool {
+	for i := 0; i < len(line); {
+		j := strings.IndexAny(line[i:], ".!?")
+		if j < 0 {
+			return false
+		}
+		j += i
+		if j+2 < len(line) && line[j+1] == ' ' && line[j+2] != ' ' && lowerBefore(line[:j], 4) {
+			return hasWords(line, 6)
+		}
+		i = j + 1
+	}
+	return false
+}
+
+// lowerBefore reports whether s ends with a word of n small letters or more, all
+// small: "library", not "Smith" ("Jane Smith. Senior Lecturer. …" is a signature line).
+func lowerBefore(s string, n int) bool {
+	k := 0
+	for {
+		r, size := utf8.DecodeLastRuneInString(s)
+		if size == 0 || !unicode.IsLetter(r) {
+			return k >= n
+		}
+		if !unicode.IsLower(r) {
+			return false
+		}
+		k++
+		s = s[:len(s)-size]
+	}
 }
 
 var listItemRE = regexp.MustCompile(`^\s*([-–—•·・▪◦‣►*]|\d+[.)]|[a-zа-я]\)|[(（][^)）]{1,3}[)）])`)
@@ -1966,4 +2111,150 @@ func maySignForAnother(line string) bool {
 func (v *vocabulary) countsIn(tl termList, lt lineTerms, line string) int {
 	n, _ := tl.countIn(lt.get(line))
 	return n
+}
+
+// arabicHonorifics are the titles an Arabic name of a person may open with, article and
+// all.
+var arabicHonorifics = wordSet(`الدكتور الدكتورة الأستاذ الأستاذة المهندس المهندسة السيد السيدة الشيخ الشيخة الأمير الأميرة`)
+
+// arabicBodyName reports whether a display name is an Arabic body's name: three words
+// or more, all Arabic, the first a noun of four letters or more with its article
+// («المفوضية …», «المركز …»), which a person's given name does not take («الحسن» is
+// too short, «الدكتورة» a title).
+func arabicBodyName(name string) bool {
+	words := strings.Fields(name)
+	if len(words) < 3 || len(words) > 10 {
+		return false
+	}
+	for _, w := range words {
+		if !isArabicWord(w) {
+			return false
+		}
+	}
+	rest, ok := strings.CutPrefix(words[0], "ال")
+	// «المكتب الإعلامي للوزارة», «الفريق …»: an office or a team, whose body the
+	// signature names.
+	return ok && utf8.RuneCountInString(rest) >= 4 && !arabicHonorifics[words[0]] &&
+		!isAnyOf(rest, "مكتب", "قسم", "إدارة", "ادارة", "دائرة", "فريق", "أمانة", "امانة", "وحدة", "شعبة")
+}
+
+// cyrillicLatin spells each Cyrillic letter in Latin ones, as domains do (бгуис.by is
+// bguis.by).
+var cyrillicLatin = map[rune]string{'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "e", 'ж': "zh",
+	'з': "z", 'и': "i", 'й': "i", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s",
+	'т': "t", 'у': "u", 'ф': "f", 'х': "h", 'ц': "c", 'ч': "ch", 'ш': "sh", 'щ': "sch", 'ы': "y", 'э': "e",
+	'ю': "yu", 'я': "ya"}
+
+// latinLetters is s folded, its letters spelt in Latin ones where Cyrillic: "bguis" for
+// БГУИС, "mgimo" for МГИМО.
+func latinLetters(s string) string {
+	var b strings.Builder
+	for _, r := range foldText(s) {
+		if l, ok := cyrillicLatin[r]; ok {
+			b.WriteString(l)
+		} else if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// withoutRemark is a line without the remark in brackets it ends with when the remark
+// opens in small letters: "Rural Connect Trust (registered charity, Tamil Nadu)"
+// describes the trust, "… (ASNL)" and "(Universidad de Salamanca)" name it.
+func withoutRemark(line string) string {
+	trimmed := strings.TrimRightFunc(line, unicode.IsSpace)
+	if !strings.HasSuffix(trimmed, ")") {
+		return line
+	}
+	open := strings.LastIndexByte(trimmed, '(')
+	if open <= 0 {
+		return line
+	}
+	if r, _ := utf8.DecodeRuneInString(trimmed[open+1:]); !unicode.IsLower(r) {
+		return line
+	}
+	if head := strings.TrimRightFunc(trimmed[:open], unicode.IsSpace); head != "" {
+		return head
+	}
+	return line
+}
+
+// ofStatesRE finds a body said to be made of states, in folded text: "an alliance of 30
+// african countries", «regroupant 15 états», «que agrupa a 12 países», «объединяющая 9
+// государств», «由21个国家组成», «تضم ثلاث عشرة دولة».
+var ofStatesRE = regexp.MustCompile(`(?:alliance|union|community|organi[sz]ation|grouping|commission|bloc) of (?:\d+|[a-z]+(?:-[a-z]+)?) (?:[a-z]+ )?(?:countries|states|member states|governments)\b|` +
+	`(?:regroupant|reunissant|composee de|rassemblant) (?:\d+|[a-z]+) (?:pays|etats)\b|` +
+	`(?:que agrupa a|integrada por|conformada por|compuesta por|que reune a) (?:\d+|[a-z]+) (?:paises|estados)\b|` +
+	`(?:объединяющ[а-я]*|в состав которо[а-я]* входят) (?:\d+|[а-я]+) (?:государств|стран)|` +
+	`由(?:\d+|[一二三四五六七八九十]+)个(?:国家|成员国)组成|` +
+	`تضم (?:\S+ ){1,3}(?:دولة|دول)(?:\s|$)`)
+
+// ofStates is what ofStatesRE finds in a folded text, when it has one of the words the
+// expression needs before the number of states (v.stateLinks, counted with the text's
+// other terms); else "". The expression, slow on a whole text, is not run on most.
+func (v *vocabulary) ofStates(body foldedText) string {
+	if n, _ := v.stateLinks.countIn(body); n == 0 {
+		return ""
+	}
+	// The expression is run on the few words after each joining word, not on the text.
+	for _, link := range ofStatesLinks {
+		for rest := body.s; ; {
+			i := strings.Index(rest, link)
+			if i < 0 {
+				break
+			}
+			// «в состав которой входят», «由…组成»: some openings go before the word.
+			start := max(0, i-40)
+			window := rest[start:min(len(rest), i+len(link)+120)]
+			if m := ofStatesRE.FindString(window); m != "" {
+				return m
+			}
+			rest = rest[i+len(link):]
+		}
+	}
+	return ""
+}
+
+// ofStatesLinks are the folded words around which ofStatesRE is run, v.stateLinks as
+// folded text has them.
+var ofStatesLinks = []string{"alliance of", "union of", "community of", "organisation of", "organization of", "grouping of",
+	"commission of", "bloc of", "regroupant", "reunissant", "composee de", "rassemblant", "agrupa a", "integrada por",
+	"conformada por", "compuesta por", "reune a", "объединяющ", "входят", "组成", "تضم"}
+
+// personalDomain reports whether an address is at a domain of the sender's own name
+// (john@johnsmith.me for John Smith, jsmith@smith-john.net): a personal address, which
+// says nothing of an organisation.
+func (v *vocabulary) personalDomain(email, name string) bool {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok || len(local) < 2 || len(domain) < 8 || !strings.Contains(domain, local) && !strings.Contains(domain, local[1:]) {
+		// The domain holds the mailbox's name (john@johnsmith.me), or all of it but the
+		// initial (jsmith@smith-john.net): most addresses are let go here, before any
+		// allocation.
+		return false
+	}
+	local, domain = strings.ToLower(local), strings.ToLower(domain)
+	words := strings.Fields(name)
+	if len(words) < 2 || len(words) > 3 {
+		return false
+	}
+	// The mailbox is the person's too (john@, jsmith@, john.smith@), not a team's
+	// (newsletter@johnsmith.me is a newsletter's).
+	first, last := lettersOnly(words[0]), lettersOnly(words[len(words)-1])
+	if first == "" || last == "" {
+		return false
+	}
+	if l := lettersOnly(local); l == "" || !isAnyOf(l, first, last, first+last, last+first, string([]rune(first)[:1])+last) {
+		return false
+	}
+	label := v.domainLabel(domain)
+	if len(label) < 6 {
+		return false
+	}
+	if lettersOnly(name) == label {
+		return true
+	}
+	reversed := slices.Clone(words)
+	slices.Reverse(reversed)
+	return lettersOnly(strings.Join(reversed, " ")) == label
 }

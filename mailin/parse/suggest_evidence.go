@@ -33,8 +33,9 @@ type evidence struct {
 	moderating termList
 	// easyTerms are the Arabic phrases where the adjective ميسّرة eases terms or prices.
 	easyTerms termList
-	// privateCapacity says the writer writes for no organisation.
-	privateCapacity termList
+	// privateCapacity says the writer writes for no organisation; students, among them,
+	// that the writer is a student («je suis étudiante en master»).
+	privateCapacity, students termList
 	// accreditation names a journalist's request for accreditation.
 	accreditation termList
 	// photo words name a photograph, for a short message with an image attached.
@@ -101,6 +102,10 @@ type evidence struct {
 	// por», «межправительственная организация», "our member states"); its plurals, the
 	// intergovernmental organisations a body works with, are manyIntergovernmental.
 	ownIntergovernmental, manyIntergovernmental termList
+	// stateLinks are the words that join a body to the number of states it is made of
+	// ("an alliance of 30 countries", «regroupant 15 États», «تضم ثلاث عشرة دولة»), one
+	// of which ofStatesRE needs.
+	stateLinks termList
 	// offering are the words of giving input ("here is my input", «souhaite contribuer»,
 	// «направляем наши предложения»): a short message that offers its views is no
 	// inquiry for the questions it puts.
@@ -334,7 +339,24 @@ func (v *vocabulary) newEvidence() {
 		// representing no one
 		"i do not represent any", "i don't represent any", "not representing any", "je ne représente aucun*",
 		"sans représenter aucun*", "no represento a ningun*", "sin representar a ningun*", "не представляю никак*",
-		"не представляю ни одн*", "不代表任何", "لا أمثل أي", "ولا أمثل أي")
+		"не представляю ни одн*", "不代表任何", "لا أمثل أي", "ولا أمثل أي",
+		// working for oneself
+		"i am a freelance*", "i'm a freelance*", "i work as a freelance*", "as a freelance*", "i am self-employed",
+		"i'm self-employed", "je suis freelance", "je suis indépendant", "je suis indépendante", "en tant que freelance",
+		"travailleur indépendant", "travailleuse indépendante", "soy freelance", "trabajo como freelance",
+		"soy trabajador independiente", "soy trabajadora independiente", "trabajo por cuenta propia",
+		"я фрилансер", "я — фрилансер", "работаю фрилансером", "я самозанят*", "我是自由职业者", "我是自由職業者",
+		"أعمل لحسابي الخاص", "أعمل بشكل مستقل", "independent consultant", "consultant indépendant",
+		"consultante indépendante", "consultor independiente", "consultora independiente", "независимый консультант",
+		"независимый эксперт", "独立顾问", "獨立顧問", "مستشار مستقل", "مصور مستقل", "صحفي مستقل",
+		"independent researcher", "chercheur indépendant", "chercheuse indépendante", "investigador independiente",
+		"investigadora independiente", "независимый исследователь", "独立研究者", "獨立研究者", "باحث مستقل", "باحثة مستقلة")
+	// a student writes for themselves, not for their university
+	v.students = v.list("i am a student", "i'm a student", "i am a phd student", "i'm a phd student", "i am a master's student",
+		"i'm a master's student", "i am a graduate student", "i am an undergraduate", "i am a doctoral student",
+		"je suis étudiant*", "je suis doctorant*", "soy estudiante", "soy alumno", "soy alumna", "soy doctorando",
+		"soy doctoranda", "я студент*", "я аспирант*", "я магистрант*", "أنا طالب", "أنا طالبة", "انا طالب", "انا طالبة")
+	v.privateCapacity = append(v.privateCapacity, v.students...)
 	v.photo = v.list(
 		"photo*", "picture", "image", "foto*", "fotografía", "фото*", "фотографи*", "снимок",
 		"照片", "摄影", "攝影", "相片", "صورة", "صورتي", "الصور", "التصوير",
@@ -394,6 +416,13 @@ func (v *vocabulary) newEvidence() {
 		"взять интервью", "采访", "採訪", "إجراء مقابلة صحفية",
 		"internship", "internships", "intern position", "job application", "vacancy", "vacancies", "employment opportunit*",
 		"rather not hear from us", "rather not hear from me", "no longer wish to hear from us", "no longer wish to receive",
+		// a company's offer of partnership or sponsorship
+		"explore a partnership", "partnership opportunity", "partnership opportunities", "sponsorship budget",
+		"sponsorship opportunit*", "co-branded", "explorer un partenariat", "opportunité de partenariat",
+		"opportunités de partenariat", "budget de sponsoring", "offre de sponsoring", "explorar una alianza",
+		"oportunidad de alianza", "oportunidades de patrocinio", "presupuesto de patrocinio",
+		"возможности партнерства", "возможность партнерства", "спонсорский бюджет", "спонсорские возможности",
+		"探讨合作机会", "探討合作機會", "赞助预算", "贊助預算", "فرص الشراكة", "فرصة شراكة", "ميزانية رعاية", "استكشاف شراكة",
 		// a vendor's pitch: a demonstration, a quote or a commercial proposal
 		"quick demo", "short demo", "free quote", "commercial proposal", "proposition commerciale", "devis gratuit",
 		"propuesta comercial", "cotización sin compromiso", "демонстрацию продукта", "商业提案", "عرض تجاري",
@@ -542,8 +571,16 @@ func (v *vocabulary) newEvidence() {
 		"founder", "co-founder", "cofounder", "fondateur", "fondatrice", "cofondateur", "cofondatrice", "fundador", "fundadora",
 		"cofundador", "cofundadora", "head", "lead", "deputy", "directeur général", "directora general", "director general",
 		"помощник*", "эксперт*", "координатор*", "ректор*", "декан*", "глава", "ведущий специалист", "исполнительн* директор*",
-		"總監", "總裁", "总裁", "董事长", "董事長", "處長", "局長", "司長", "秘書長", "研究員", "工程師", "專員", "专员", "首席",
+		"總監", "總裁", "总裁", "董事长", "董事長", "主席", "会长", "會長", "理事长", "理事長", "處長", "局長", "司長", "秘書長", "研究員", "工程師", "專員", "专员", "首席",
 		"نائب", "الأمين العام", "مسؤول", "خبير", "منسقة", "عميد", "associée",
+		// assistants: "Asistente de Presidencia" is a post, not the presidency's organisation
+		"assistant", "assistante", "asistente", "ассистент*", "助理", "مساعد", "مساعدة",
+		// teachers
+		"docente", "enseignant", "enseignante", "преподавател*", "讲师", "講師", "مدرس", "مدرسة", "проректор*",
+		// civil servants
+		"funcionario", "funcionaria", "fonctionnaire", "civil servant", "госслужащ*", "公务员", "公務員", "موظف", "موظفة",
+		// employees
+		"employee", "staff member", "empleado", "empleada", "employé", "employée", "сотрудник*", "сотрудница",
 		"директор*", "руководител*", "начальник*", "менеджер*", "специалист*", "советник*", "председател*", "инженер*",
 		"заместител*", "второй секретарь", "первый секретарь", "секретарь", "секретаря", "профессор*", "доцент*", "главный редактор",
 		"主任", "经理", "經理", "司长", "处长", "局长", "教授", "研究员", "秘书长", "总监", "工程师",
@@ -563,7 +600,12 @@ func (v *vocabulary) newEvidence() {
 		"directeur de recherche", "directrice de recherche", "maître de conférences", "doctorant", "doctorante", "professeur",
 		"enseignant-chercheur", "enseignante-chercheuse", "investigador", "investigadora", "profesor", "profesora",
 		"catedrático", "catedrática", "doctorando", "doctoranda", "научн* сотрудник*", "профессор*", "доцент*", "аспирант*",
-		"研究员", "研究員", "教授", "副教授", "博士生", "博士后", "باحث", "باحثة", "أستاذ", "أستاذة", "محاضر")
+		"研究员", "研究員", "教授", "副教授", "博士生", "博士后", "باحث", "باحثة", "أستاذ", "أستاذة", "محاضر",
+		"docente universitario", "docente universitaria", "enseignant-chercheur", "преподавател*", "讲师", "講師", "محاضرة",
+		// the posts that run a university or a faculty
+		"dean", "decano", "decana", "doyen", "doyenne", "rector", "rectora", "recteur", "rectrice", "vice-rector",
+		"vicerrector", "vicerrectora", "vice-recteur", "vice-rectrice", "vice-chancellor", "проректор*", "ректор*",
+		"декан*", "副校长", "副校長", "عميد", "عميدة")
 	v.themes = v.list("digital divide", "digital inclusion", "fracture numérique", "inclusion numérique", "brecha digital",
 		"inclusión digital", "цифров* неравенств*", "цифров* разрыв*", "цифров* грамотност*", "数字鸿沟", "数字包容", "數碼共融",
 		"الفجوة الرقمية", "الشمول الرقمي")
@@ -604,7 +646,13 @@ func (v *vocabulary) newEvidence() {
 		"наших государств-членов", "наши государства-члены",
 		"是一个政府间", "是政府间组织", "是政府间国际组织", "系政府间", "作为政府间组织", "为政府间组织", "我们的成员国", "本组织成员国",
 		"是一個政府間", "是政府間組織", "是政府間國際組織", "係政府間", "作為政府間組織", "為政府間組織", "我們的成員國", "本組織成員國",
-		"منظمة حكومية دولية", "هيئة حكومية دولية", "منظمة دولية حكومية", "دولنا الأعضاء")
+		"منظمة حكومية دولية", "هيئة حكومية دولية", "منظمة دولية حكومية", "دولنا الأعضاء",
+		// a regional one
+		"a regional intergovernmental organi*", "a regional intergovernmental body", "是一个区域性政府间", "是區域性政府間",
+		"为区域性政府间组织", "منظمة إقليمية حكومية دولية", "هيئة إقليمية حكومية دولية", "منظمة حكومية دولية إقليمية")
+	v.stateLinks = v.list("alliance of", "union of", "community of", "organisation of", "organization of", "grouping of",
+		"commission of", "bloc of", "regroupant", "réunissant", "composée de", "rassemblant", "agrupa a", "integrada por",
+		"conformada por", "compuesta por", "reúne a", "объединяющ*", "входят", "组成", "تضم")
 	v.manyIntergovernmental = v.list("organisations intergouvernementales", "institutions intergouvernementales",
 		"organismos intergubernamentales", "organizaciones intergubernamentales", "instituciones intergubernamentales")
 	v.regions = v.list(append(append([]string{"commonwealth"}, geographicRegions...), worldRegions...)...)
@@ -614,7 +662,10 @@ func (v *vocabulary) newEvidence() {
 		"unión", "banco", "comunidad", "comisión", "organización", "liga", "secretaría", "consejo", "parlamento",
 		"союз*", "банк*", "сообществ*", "комисси*", "организаци*", "секретариат*", "совет*", "парламент*",
 		"联盟", "聯盟", "银行", "銀行", "共同体", "委员会", "委員會", "组织", "組織", "秘书处", "理事会", "议会",
-		"الاتحاد", "اتحاد", "بنك", "البنك", "الجماعة", "اللجنة", "لجنة", "المنظمة", "منظمة", "الأمانة", "مجلس", "البرلمان")
+		"الاتحاد", "اتحاد", "بنك", "البنك", "الجماعة", "اللجنة", "لجنة", "المنظمة", "منظمة", "الأمانة", "مجلس", "البرلمان",
+		// a region's regulators together ("Communications Regulators' Association of
+		// Southern Africa", «Assemblée des Régulateurs … de l'Afrique de l'Ouest»)
+		"regulators", "regulators'", "régulateurs", "reguladores", "регуляторов", "هيئات تنظيم", "assembly", "assemblée", "asamblea")
 	v.knownOrganisations = map[string]string{}
 	for typ, names := range map[string]string{
 		store.StakeholderPrivateSector: `huawei zte tencent alibaba alibabagroup baidu bytedance xiaomi lenovo chinamobile
@@ -643,7 +694,8 @@ func (v *vocabulary) newEvidence() {
 		store.StakeholderAcademia: `icann ietf w3c ripe afrinic apnic lacnic arin ieee etsi
 		mipt itmo tsinghua pku fudan zju sjtu hku cuhk kaist mit stanford harvard oxford
 		cambridge ethz epfl sorbonne sciencespo
-		inria cnrs inrae cirad csiro riken fraunhofer conicet csic`,
+		inria cnrs inrae cirad csiro riken fraunhofer conicet csic
+		nic`, // a country's network information centre (nic.br, nic.ar)
 	} {
 		for _, n := range strings.Fields(names) {
 			if !strings.HasSuffix(n, "?") {
@@ -1283,7 +1335,12 @@ func trailingAcronym(line string) string {
 	if len(words) < 2 || len(words) > 6 {
 		return ""
 	}
-	return leadingAcronym(words[len(words)-1])
+	last := words[len(words)-1]
+	for _, el := range []string{"l'", "d'", "L'", "D'", "l’", "d’"} {
+		// "Président de l'ABM": the initials without the elided article.
+		last = strings.TrimPrefix(last, el)
+	}
+	return leadingAcronym(last)
 }
 
 // innerAcronym returns the first initials, by leadingAcronym's rules, after the first
@@ -1313,13 +1370,22 @@ func expandAcronym(text, acr string) string {
 		for j := len(words) - 1; j >= 0 && len(words)-j <= 14; j-- {
 			w := words[j]
 			if initials(strings.Join(words[j:], " ")) == want {
-				return strings.Join(words[j:], " ")
+				// "L'Association Sénégalaise pour le Numérique Libre (ASNL)": the article
+				// is no part of the name.
+				name := strings.Join(words[j:], " ")
+				for _, el := range []string{"L'", "l'", "L’", "l’"} {
+					if rest, ok := strings.CutPrefix(name, el); ok && startsUpper(rest) {
+						return rest
+					}
+				}
+				return name
 			}
 			if startsUpper(w) {
 				start = j
 				continue
 			}
-			if !isAnyOf(foldText(w), "de", "del", "la", "las", "los", "el", "y", "of", "the", "and", "for", "du", "des", "et", "pour", "en", "d'") {
+			if !isAnyOf(foldText(w), "de", "del", "la", "las", "los", "el", "y", "of", "the", "and", "for", "du", "des", "et", "pour", "en", "d'",
+				"le", "les", "para", "por") {
 				break
 			}
 		}
@@ -1461,7 +1527,15 @@ var (
 		"非洲", "亚洲", "亞洲", "阿拉伯", "欧洲", "歐洲", "欧亚", "伊斯兰", "亚太", "亞太", "美洲", "拉丁美洲", "加勒比", "东盟",
 		"中亚", "中亞", "印度洋",
 		"الأفريقي", "الإفريقي", "الأفريقية", "الإفريقية", "الآسيوي", "العربي", "العربية", "الأوروبي", "الأوروبية",
-		"الإسلامي", "الإسلامية", "لدول الخليج", "المحيط الهندي", "آسيا الوسطى"}
+		"الإسلامي", "الإسلامية", "لدول الخليج", "المحيط الهندي", "آسيا الوسطى",
+		// the subregions of Africa and the Americas, as places ("d'Afrique centrale")
+		"central africa", "west africa", "east africa", "southern africa", "central america",
+		"afrique centrale", "afrique de l'ouest", "afrique de l'est", "afrique australe", "afrique occidentale",
+		"afrique orientale", "áfrica central", "áfrica occidental", "áfrica oriental", "áfrica austral",
+		"centroamérica", "centroamericano", "centroamericana", "américa central",
+		"центральн* африк*", "западн* африк*", "восточн* африк*", "центральн* америк*",
+		"中部非洲", "西部非洲", "东部非洲", "南部非洲", "西非", "东非", "中美洲",
+		"وسط أفريقيا", "غرب أفريقيا", "شرق أفريقيا", "وسط إفريقيا", "غرب إفريقيا", "شرق إفريقيا", "أمريكا الوسطى"}
 	worldRegions = []string{"world", "international", "mondiale", "mondial", "internationale", "mundial", "internacional",
 		"всемирн*", "международн*", "межгосударственн*", "межправительственн*", "世界", "国际", "國際",
 		"الدولي", "الدولية", "العالمي", "العالمية"}
@@ -1539,7 +1613,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"мгу", "спбгу", "ниу", "вшэ", "科学院", "中国科学院", "研究中心", "الجامعة", "كلية",
 			"tecnológico de", "instituto tecnológico", "politécnico", "politecnico", "кафедр*", "факультет*", "вуз*",
 			"колледж*", "техникум*", // colleges of technology and vocational schools
-			"laboratoire", "laboratorio", "лаборатори*", "hochschule", "grande école", "实验室", "高校", "学会",
+			"laboratoire", "laboratorio", "лаборатори*", "hochschule", "grande école", "实验室", "高校", "学会", "學會",
 			"مركز بحوث", "مركز أبحاث", "مركز الدراسات", "مركز البحوث", "مركز البحث", "مركز بحث", "مركز الأبحاث",
 			"centro de investigaciones", "научно-исследовательск*", "研究中心",
 			// the internet's technical community: registries of names and numbers, exchange points
@@ -1577,6 +1651,8 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			// consultancies, studios and the words of a company's trade
 			"consultoría", "consultores", "cabinet de conseil", "консалтинг*", "консалтингов*", "咨询公司", "諮詢公司",
 			"للاستشارات", "استشارات", "studio", "studios", "студи*", "ستوديو", "استوديو", "工作室",
+			"photo studio", "photography studio", "studio photo", "estudio fotográfico", "estudio de fotografía",
+			"фотостуди*", "摄影工作室", "攝影工作室", "استوديو تصوير",
 			"حلول", "الحلول", "للحلول", "للتقنية", "للتكنولوجيا", "للبرمجيات",
 			"advisory", "associates", "associés", "asociados", "associados", "chamber of commerce", "chambre de commerce", "cámara de comercio",
 			"торгово-промышленн* палат*", "商会", "غرفة التجارة", "غرفة تجارة",
@@ -1894,6 +1970,9 @@ var behalfPhrases = []string{"on behalf of the ", "on behalf of ", "au nom de la
 // phrase, and of two names apart by a comma the second, the body the first belongs
 // to, unless it is a state ("…, Republic of Ghana"); or "".
 func onBehalfOf(text string) string {
+	if org := onBehalfOfNonLatin(text); org != "" {
+		return org
+	}
 	lower := strings.ToLower(text)
 	for _, ph := range behalfPhrases {
 		i := strings.Index(lower, ph)
@@ -1931,7 +2010,7 @@ func capitalisedName(words []string) string {
 		return ""
 	}
 	for i, w := range words {
-		if !startsUpper(w) && !(i > 0 && i < len(words)-1 && isAnyOf(strings.ToLower(w), "of", "for", "on", "and", "de", "du", "des", "la", "del", "y", "et")) &&
+		if !startsUpper(w) && !(i > 0 && i < len(words)-1 && isAnyOf(strings.ToLower(w), "of", "for", "on", "and", "in", "de", "du", "des", "la", "del", "y", "et")) &&
 			!elidedName(w) && !(i > 0 && (startsUpper(words[i-1]) || elidedName(words[i-1])) && nameAdjective(w)) {
 			return ""
 		}
@@ -2594,6 +2673,13 @@ func chineseUnitOwner(name string) string {
 // that closes one it opened: "… Agency of Sri Lanka (ICTA)".
 func trimName(s string) string {
 	s = strings.Trim(s, " \t,;-–—|(")
+	for _, team := range []string{" team", " Team", " TEAM", " secretariat", " Secretariat"} {
+		// "Youth IGF Kenya team", "Smart Africa Secretariat": the people of the body.
+		if head, ok := strings.CutSuffix(s, team); ok && strings.Count(head, " ") >= 1 {
+			s = head
+			break
+		}
+	}
 	if strings.Count(s, "(") < strings.Count(s, ")") || !strings.Contains(s, "(") {
 		s = strings.TrimRight(s, ") \t")
 	}
@@ -2622,6 +2708,9 @@ func hasToken(s, tok string) bool {
 func dropChineseUnit(s string) string {
 	fields := strings.Fields(s)
 	if len(fields) < 2 {
+		if owner := chineseUnitOwner(s); utf8.RuneCountInString(owner) >= 4 {
+			return owner // "北京邮电大学国际合作处" without a space
+		}
 		return s
 	}
 	last := fields[len(fields)-1]
@@ -2646,7 +2735,13 @@ var russianHeads = map[string]struct {
 	"фонда": {"фонд", 'm'}, "центра": {"центр", 'm'}, "союза": {"союз", 'm'}, "департамента": {"департамент", 'm'},
 	"банка": {"банк", 'm'}, "совета": {"совет", 'm'}, "аппарата": {"аппарат", 'm'},
 	"ассоциации": {"ассоциация", 'f'}, "думы": {"дума", 'f'}, "службы": {"служба", 'f'}, "администрации": {"администрация", 'f'},
-	"палаты": {"палата", 'f'}, "академии": {"академия", 'f'}, "компании": {"компания", 'f'}, "корпорации": {"корпорация", 'f'},
+	"палаты": {"палата", 'f'}, "академии": {"академия", 'f'}, "сети": {"сеть", 'f'},
+	// after «в» («работаю в Министерстве …»)
+	"министерстве": {"министерство", 'n'}, "агентстве": {"агентство", 'n'}, "представительстве": {"представительство", 'n'},
+	"правительстве": {"правительство", 'n'}, "управлении": {"управление", 'n'}, "университете": {"университет", 'm'},
+	"институте": {"институт", 'm'}, "комитете": {"комитет", 'm'}, "фонде": {"фонд", 'm'}, "центре": {"центр", 'm'},
+	"департаменте": {"департамент", 'm'}, "банке": {"банк", 'm'}, "совете": {"совет", 'm'}, "службе": {"служба", 'f'},
+	"палате": {"палата", 'f'}, "думе": {"дума", 'f'}, "компании": {"компания", 'f'}, "корпорации": {"корпорация", 'f'},
 	"организации": {"организация", 'f'}, "комиссии": {"комиссия", 'f'}, "мэрии": {"мэрия", 'f'}, "инспекции": {"инспекция", 'f'},
 }
 
@@ -2751,6 +2846,9 @@ func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 	if org := onBehalfOf(text); org != "" {
 		return org
 	}
+	if org := v.contributionOf(text); org != "" {
+		return org
+	}
 	if org := civilBodySubject(text); org != "" {
 		return org
 	}
@@ -2777,6 +2875,13 @@ func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 		}
 		// "I work at", «أعمل في», "trabajo en" say a post without a title.
 		works := isAnyOf(foldText(words[0]), "trabajo", "أعمل", "اعمل") || isAnyOf(foldText(words[1]), "work", "travaille")
+		if isAnyOf(foldText(words[1]), "работаю", "тружусь") && isAnyOf(foldText(words[2]), "в", "во") {
+			// «Я работаю в Министерстве цифрового развития …»: the ministry, in the nominative.
+			if org := russianOrganisation(words[1:]); org != "" {
+				return org
+			}
+			continue
+		}
 		if n, _ := v.jobTitles.countIn(lt.get(sentence)); n == 0 && (!works || isCyrillic(words[0])) {
 			continue
 		}
@@ -2834,6 +2939,13 @@ func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 				name := []string{w}
 				for k := m + 1; k < len(words) && len(name) < 12; k++ {
 					next := strings.TrimRight(words[k], ",;:")
+					if next == words[k] && k+2 < len(words) && isAnyOf(foldText(next), "de", "of") &&
+						isAnyOf(foldText(words[k+1]), "la", "las", "los", "the") && upper(words[k+2]) {
+						// "Ministerio de Tecnologías de la Información": an article between.
+						name = append(name, next, words[k+1])
+						k++
+						continue
+					}
 					if upper(next) || k+1 < len(words) && upper(words[k+1]) &&
 						isAnyOf(foldText(next), "de", "del", "of", "du", "des", "la", "for", "y", "et", "and", "d'", "de la") {
 						name = append(name, next)
@@ -2856,13 +2968,17 @@ func (v *vocabulary) writerOrganisation(text string, lt lineTerms) string {
 // longer ("Secretaría General de la Comunidad Andina" for "Secretaría General CAN"); or "".
 func fullerName(name string, sig []string) string {
 	nw := strings.Fields(foldText(name))
-	if len(nw) < 3 {
+	if len(nw) < 2 || len(nw) == 2 && !isAnyOf(nw[0], "secretaria", "secretariat", "secretariado", "direction",
+		"direccion", "directorate", "office", "bureau", "oficina", "departement", "departamento", "department") {
+		// Two words spell out a name only when they are an office's ("Secretaría General"
+		// signing "Secretaría General de la Comunidad Andina").
 		return ""
 	}
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := strings.TrimSpace(sig[i])
 		lw := strings.Fields(foldText(line))
-		if len(lw) > len(nw) && len(lw) <= 14 && !endsSentence(line) && lw[0] == nw[0] && lw[1] == nw[1] {
+		if len(lw) > len(nw) && len(lw) <= 14 && !endsSentence(line) && lw[0] == nw[0] && lw[1] == nw[1] &&
+			!strings.EqualFold(trimName(line), name) { // "Youth IGF Kenya team" spells out nothing
 			return line
 		}
 	}
@@ -2878,10 +2994,23 @@ func isArabicWord(w string) bool {
 // "我在深圳大学工作".
 var hanWriterRE = regexp.MustCompile(`我(?:是|在)(\p{Han}{4,24}?)(?:的|工作|任职)`)
 
+// hanWeAreRE finds the body Chinese writers say they are: "我们是云南乡村数字发展协会",
+// "我們是台灣數位人權聯盟", "我单位是广东省数字政府建设中心", a name that ends with a body's
+// noun.
+var hanWeAreRE = regexp.MustCompile(`我(?:[们們]|单位|單位)是(\p{Han}{2,24}?(?:协会|協會|基金会|基金會|联合会|聯合會|促进会|促進會|研究会|研究會|学会|學會|联盟|聯盟|网络|網絡|大学|大學|学院|學院|研究院|研究所|有限公司|公司|集团|集團|中心|局|厅|廳|委员会|委員會))(?:[，。,.;；、\s（(：:]|$)`)
+
 // writerOrganisationHan is writerOrganisation for a Chinese text: the place of work a
 // writer gives, when it holds a government's, an academic or an international
 // organisation's word.
 func (v *vocabulary) writerOrganisationHan(text string, lt lineTerms) string {
+	if !strings.Contains(text, "我") {
+		return ""
+	}
+	if m := hanWeAreRE.FindStringSubmatch(text); m != nil && !hasAnyPrefix(m[1], "一", "几", "幾", "来自", "來自", "这", "這") {
+		// "我们是云南乡村数字发展协会": the writers name their body, of any type; "我们是一家
+		// 公司" says what, not which.
+		return m[1]
+	}
 	m := hanWriterRE.FindStringSubmatch(text)
 	if m == nil {
 		return ""
@@ -2961,6 +3090,22 @@ func ownCivilBody(text string) string {
 					return words[i] + " " + strings.Join(words[i+1:min(len(words), i+3)], " ")
 				}
 			}
+		case i+2 < len(words) && (isAnyOf(w, "somos", "мы") || isAnyOf(w+" "+words[i+1], "we are", "nous sommes")):
+			// "We are a small network of …", «Nous sommes une association de …», «Somos una
+			// fundación que …», «Мы — ассоциация …»: an article or a dash, and a head
+			// among the next words.
+			k := i + 1
+			if w == "we" || w == "nous" {
+				k++
+			}
+			if k >= len(words) || !isAnyOf(words[k], "a", "an", "un", "une", "una", "uno", "—", "–", "-", "являемся") {
+				continue
+			}
+			for j := k + 1; j < min(len(words), k+4); j++ {
+				if civilHeads[strings.Trim(words[j], ",.;:!?()«»\"")] {
+					return strings.Join(words[i:j+1], " ")
+				}
+			}
 		case w == "نحن" && i+1 < len(words) && isAnyOf(strings.Trim(words[i+1], "،,."), "شبكة", "جمعية", "ائتلاف", "رابطة", "حركة", "مؤسسة", "اتحاد", "نقابة"):
 			return w + " " + words[i+1]
 		case isAnyOf(w, "شبكتنا", "جمعيتنا", "ائتلافنا", "رابطتنا", "نقابتنا"):
@@ -2984,7 +3129,19 @@ func civilBodySubject(text string) string {
 			continue
 		}
 		start := 0
-		if isAnyOf(foldText(words[0]), "le", "la", "les", "the", "el", "los", "las") {
+		weAre := false
+		if foldText(words[0]) == "somos" {
+			// "Somos la Red Latinoamericana de …", "We are the Digital Rights Network": the
+			// writers say which body they are.
+			words, weAre = words[1:], true
+		} else if isAnyOf(foldText(words[0]+" "+words[1]), "we are", "nous sommes", "мы —", "мы –", "мы -") {
+			words, weAre = words[2:], true
+		}
+		if len(words) < 3 {
+			continue
+		}
+		if isAnyOf(foldText(words[0]), "le", "la", "les", "the", "el", "los", "las") ||
+			weAre && isAnyOf(foldText(words[0]), "a", "an", "un", "une", "una", "uno") {
 			start = 1
 		} else if f := foldText(words[0]); strings.HasPrefix(f, "l'") && startsUpper(words[0][2:]) {
 			words = append([]string{words[0][:2], words[0][2:]}, words[1:]...)
@@ -3104,4 +3261,283 @@ func (v *vocabulary) withoutPlace(org string, lt lineTerms) string {
 		return org
 	}
 	return head
+}
+
+// unitHeads are the words, folded, that open the name of a faculty, a school, a
+// laboratory or a chair inside a university, or a division inside a body.
+var unitHeads = wordSet(foldText(`faculty faculté facultad факультет school école escuela college collège
+	laboratory lab laboratoire laboratorio лаборатория кафедра department département departamento
+	كلية الكلية معهد قسم`))
+
+// parentLinks join a unit's name to its parent's in a sentence ("Laboratorio de Medios
+// de la Universidad …", "School of Law at the University of …", «كلية الحوسبة في
+// جامعة …»), longest first.
+var parentLinks = []string{" de la ", " de l'", " de l’", " del ", " at the ", " of the ", " at ", " في ", " بجامعة "}
+
+// arabicNameStops are the words an Arabic name does not run on to: a preposition, a
+// relative, "what" («كلية الحوسبة في جامعة الخليج للعلوم التقنية ما يلي»).
+var arabicNameStops = wordSet(`ما في على من إلى عن بشأن حول التي الذي وهو وهي و أم أو`)
+
+// parentInText is the parent body a text gives a unit named as the organisation:
+// "Laboratorio de Medios" written «Soy docente del Laboratorio de Medios de la
+// Universidad Autónoma del Altiplano» is the university, «كلية الحوسبة» written «كلية
+// الحوسبة في جامعة الخليج للعلوم التقنية» the university. The parent must name an
+// academic or a government body; else org.
+func (v *vocabulary) parentInText(org, text string, lt lineTerms) string {
+	first, _, _ := strings.Cut(foldText(org), " ")
+	if !unitHeads[first] || len(org) < 6 {
+		return org
+	}
+	unit, acr := org, ""
+	if f := strings.Fields(org); len(f) >= 3 && isAcronym(strings.Trim(f[len(f)-1], "()")) && strings.HasPrefix(f[len(f)-1], "(") {
+		unit, acr = strings.Join(f[:len(f)-1], " "), " "+f[len(f)-1] // "Laboratorio de Medios (UAA)" as the text writes it
+	}
+	for _, link := range parentLinks {
+		// "Laboratorio de Medios de la Universidad Nacional (UNO)": the parent inside the name.
+		if _, tail, ok := strings.Cut(unit, link); ok && startsUpper(tail) {
+			if tf, _, _ := strings.Cut(foldText(tail), " "); !unitHeads[tf] && !isDivision(tail) {
+				// The parent's name opens with its body's word: "Economie numérique du
+				// Ministère …" is no parent.
+				head, _, _ := strings.Cut(tail, " ")
+				ft := lt.get(head)
+				for _, st := range v.stakeholders {
+					if st.typ != store.StakeholderAcademia && st.typ != store.StakeholderGovernment {
+						continue
+					}
+					if n, _ := v.typeWords(st, head, ft); n > 0 {
+						return tail + acr
+					}
+				}
+			}
+		}
+	}
+	for rest := text; ; {
+		i := strings.Index(rest, unit)
+		if i < 0 {
+			return org
+		}
+		rest = rest[i+len(unit):]
+		after := ""
+		for _, link := range parentLinks {
+			if a, ok := strings.CutPrefix(rest, link); ok {
+				after = a
+				if link == " بجامعة " {
+					after = "جامعة " + a
+				}
+				break
+			}
+		}
+		if after == "" {
+			continue
+		}
+		words := strings.Fields(after)
+		var name []string
+		for k := 0; k < len(words) && len(name) < 10; k++ {
+			w := words[k]
+			core := strings.TrimRight(w, ".,;:،!?)")
+			if isArabicWord(w) {
+				if arabicNameStops[core] {
+					break
+				}
+			} else if !startsUpper(core) {
+				if k+1 < len(words) && len(name) > 0 && startsUpper(words[k+1]) &&
+					isAnyOf(foldText(core), "de", "del", "of", "du", "des", "la", "for", "y", "et", "and", "de la") {
+					name = append(name, core)
+					continue
+				}
+				break
+			}
+			name = append(name, core)
+			if core != w {
+				break
+			}
+		}
+		parent := strings.Join(name, " ")
+		if parent == "" {
+			continue
+		}
+		if pf, _, _ := strings.Cut(foldText(parent), " "); unitHeads[pf] || isDivision(parent) {
+			continue
+		}
+		ft := lt.get(parent)
+		for _, st := range v.stakeholders {
+			if st.typ != store.StakeholderAcademia && st.typ != store.StakeholderGovernment {
+				continue
+			}
+			if n, _ := v.typeWords(st, parent, ft); n > 0 {
+				return parent
+			}
+		}
+	}
+}
+
+// ownBodyHeads are the nouns, folded, of a university or a ministry that a writer calls
+// their own ("our university", «наш университет», «notre ministère»), with their
+// stakeholder type; the Cyrillic ones are stems, to take their cases. A company of
+// one's own is weAreCompany's.
+var ownBodyHeads = [][2]string{
+	{"university", store.StakeholderAcademia}, {"universite", store.StakeholderAcademia},
+	{"universidad", store.StakeholderAcademia}, {"faculty", store.StakeholderAcademia},
+	{"faculte", store.StakeholderAcademia}, {"facultad", store.StakeholderAcademia},
+	{"университет", store.StakeholderAcademia}, {"факультет", store.StakeholderAcademia}, {"вуз", store.StakeholderAcademia},
+	{"ministry", store.StakeholderGovernment}, {"ministere", store.StakeholderGovernment},
+	{"ministerio", store.StakeholderGovernment}, {"министерств", store.StakeholderGovernment},
+	{"ведомств", store.StakeholderGovernment},
+}
+
+// ownBodyWords say the same in one word ("جامعتنا", "我校"), with their type.
+var ownBodyWords = [][2]string{
+	{"جامعتنا", store.StakeholderAcademia}, {"كليتنا", store.StakeholderAcademia},
+	{"وزارتنا", store.StakeholderGovernment},
+	{"我校", store.StakeholderAcademia}, {"本校", store.StakeholderAcademia}, {"我部", store.StakeholderGovernment},
+}
+
+// ownBody says a writer speaks, in the first person, for a university or a ministry of
+// their own ("Наш университет хотел бы…", «我校»), with its type and the words that say
+// it; "" when the text does not.
+func ownBody(text string) (string, string) {
+	for _, wt := range ownBodyWords {
+		if strings.Contains(text, wt[0]) {
+			return wt[1], wt[0]
+		}
+	}
+	words := strings.Fields(foldText(text))
+	for i, w := range words {
+		w = strings.Trim(w, ",.;:!?()«»\"")
+		if i+1 == len(words) || !isAnyOf(w, "our", "notre", "nuestra", "nuestro", "наш", "наша", "наше", "нашего", "нашей", "нашем", "нашим") {
+			continue
+		}
+		next := strings.Trim(words[i+1], ",.;:!?()«»\"")
+		for _, ht := range ownBodyHeads {
+			if next == ht[0] || isCyrillic(ht[0]) && strings.HasPrefix(next, ht[0]) {
+				return ht[1], words[i] + " " + next
+			}
+		}
+	}
+	return "", ""
+}
+
+// arabicWriting are the verbs of writing or proposing in the first person, and "to you",
+// one of which stands before «باسم» when the writer speaks for a body.
+var arabicWriting = []string{"أكتب", "نكتب", "أتقدم", "نتقدم", "أتشرف", "نتشرف", "أتواصل", "نتواصل", "أراسلكم",
+	"نراسلكم", "إليكم", "نقترح", "أقترح", "أتوجه", "نتوجه"}
+
+// hanBehalfRE finds the body a Chinese writer speaks for: "我代表中国互联网协会", a name
+// that ends with a body's noun.
+var hanBehalfRE = regexp.MustCompile(`代表(\p{Han}{2,24}?(?:协会|協會|基金会|基金會|联合会|聯合會|促进会|促進會|研究会|研究會|学会|學會|联盟|聯盟|大学|大學|学院|學院|研究院|研究所|有限公司|公司|集团|集團|部|局|委员会|委員會))(?:[，。,.;；、\s（(：:向提参參就特申报報在对對]|$)`)
+
+// onBehalfOfNonLatin is onBehalfOf for Arabic, Russian and Chinese: «أكتب إليكم باسم
+// جمعية التنمية الرقمية», «Пишу от имени Ассоциации интернет-провайдеров Урала» (the
+// name in the nominative), «我代表中国互联网协会»; or "".
+func onBehalfOfNonLatin(text string) string {
+	if isASCII(text) {
+		return ""
+	}
+	for _, ph := range []string{"باسم ", "نيابة عن ", "بالنيابة عن "} {
+		i := strings.Index(text, ph)
+		if i < 0 {
+			continue
+		}
+		if !slices.ContainsFunc(arabicWriting, func(w string) bool { return strings.Contains(text[max(0, i-40):i], w) }) {
+			continue // «هل يجب أن يكون المقترح باسم مؤسسة»: asked about, not written for
+		}
+		words := strings.Fields(text[i+len(ph):])
+		if len(words) == 0 || arabicHeadType(words[0]) == "" {
+			continue
+		}
+		var name []string
+		for _, w := range words[:min(len(words), 8)] {
+			core := strings.TrimRight(w, ".,;:،؛!؟")
+			if arabicNameStops[core] || !isArabicWord(core) {
+				break
+			}
+			name = append(name, core)
+			if core != w {
+				break
+			}
+		}
+		if len(name) >= 2 {
+			return strings.Join(name, " ")
+		}
+	}
+	if i := strings.Index(text, "от имени "); i >= 0 {
+		words := strings.Fields(text[i+len("от имени "):])
+		if len(words) > 0 && startsUpper(words[0]) {
+			if org := russianOrganisation(append([]string{"имени"}, words[:min(len(words), 10)]...)); org != "" {
+				return org
+			}
+		}
+	}
+	if m := hanBehalfRE.FindStringSubmatch(text); m != nil && !hasAnyPrefix(m[1], "一", "几", "幾", "这", "這", "某", "贵", "貴") {
+		return m[1]
+	}
+	return ""
+}
+
+// hanStudentRE finds a Chinese writer who says they are a student: "我是清华大学的研究生".
+var hanStudentRE = regexp.MustCompile(`我是[^，。,.！？!?]{0,20}?(?:学生|學生|研究生|博士生|本科生)`)
+
+// writesAsStudent reports whether the writer says they are a student: they write for
+// themselves, whatever university they name.
+func (v *vocabulary) writesAsStudent(text string, lt lineTerms) bool {
+	if n, _ := v.students.countIn(lt.get(text)); n > 0 {
+		return true
+	}
+	return strings.Contains(text, "我是") && hanStudentRE.MatchString(text)
+}
+
+// contributionPhrases name the body whose contribution a message brings: "please find
+// attached the contribution of Women in Tech Uganda", «la contribution de l'Association
+// des Blogueurs du Mali», «مرفق مساهمة الجمعية التونسية للإنترنت».
+var contributionPhrases = []string{"the contribution of ", "the submission of ", "the input of ", "the comments of ",
+	"la contribution de l'", "la contribution de la ", "la contribution du ", "la contribución de la ",
+	"la contribución del ", "el aporte de la ", "el aporte del ", "los aportes de la ", "los aportes del "}
+
+// contributionOf is the body a contribution is said to be of, when its name holds an
+// organisation word ("the contribution of ICTs to Sustainable Development" names none);
+// or "".
+func (v *vocabulary) contributionOf(text string) string {
+	lower := strings.ToLower(text)
+	for _, ph := range contributionPhrases {
+		i := strings.Index(lower, ph)
+		if i < 0 {
+			continue
+		}
+		rest := text[i+len(ph):]
+		if end := strings.IndexAny(rest, ".;:,(\n"); end >= 0 {
+			rest = rest[:end]
+		}
+		words := strings.Fields(rest)
+		if len(words) > 0 && isAnyOf(words[0], "the") {
+			words = words[1:]
+		}
+		if name := capitalisedName(words); name != "" && v.namesOrganisation(name) {
+			return name
+		}
+	}
+	for _, ph := range []string{"مساهمة ", "مقترحات ", "ملاحظات "} {
+		i := strings.Index(text, ph)
+		if i < 0 {
+			continue
+		}
+		words := strings.Fields(text[i+len(ph):])
+		if len(words) < 2 || arabicHeadType(words[0]) == "" {
+			continue
+		}
+		var name []string
+		for _, w := range words[:min(len(words), 8)] {
+			core := strings.TrimRight(w, ".,;:،؛!؟")
+			if arabicNameStops[core] || !isArabicWord(core) {
+				break
+			}
+			name = append(name, core)
+			if core != w {
+				break
+			}
+		}
+		if len(name) >= 2 {
+			return strings.Join(name, " ")
+		}
+	}
+	return ""
 }
