@@ -367,6 +367,8 @@ func (s *Store) ingestOne(ctx context.Context, tx *sqlx.Tx, r *ingestRun, m *Inb
 	if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT ingest_one`); rerr != nil {
 		return res, fmt.Errorf("rollback to savepoint after %v: %w", err, rerr)
 	}
+	// What the message queued to write went with its savepoint.
+	r.w.discard()
 	q := Inbound{Mailbox: m.Mailbox, MailboxName: m.MailboxName, UIDValidity: m.UIDValidity, UID: m.UID, InternalDate: m.InternalDate, Raw: m.Raw, RawSHA256: m.RawSHA256,
 		Kind: MsgQuarantined, KindReason: CleanText("could not be stored: " + err.Error()), Subject: m.Subject,
 		FromName: m.FromName, FromEmail: m.FromEmail}

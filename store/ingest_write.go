@@ -324,9 +324,16 @@ func (w *writer) flush(ctx context.Context, tx *sqlx.Tx) error {
 			return err
 		}
 	}
+	w.discard()
+	return nil
+}
+
+// discard drops the queued rows: after they were written, or when the writes of the
+// message that queued them were rolled back (its savepoint), so that they are not
+// written with the next message's.
+func (w *writer) discard() {
 	w.contributions, w.messages, w.events, w.outbox, w.attachments, w.pending = nil, nil, nil, nil, nil, nil
 	w.blobs, w.blobSeen = nil, nil
-	return nil
 }
 
 // insertMessage stores m, a normalised inbound message, as kind (why) in contribution
