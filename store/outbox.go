@@ -293,12 +293,13 @@ func (s *Store) ProcessOutbox(ctx context.Context, kinds []OutboxKind, handle Ou
 	return n > 0, err
 }
 
-// ProcessOutboxBatch is ProcessOutbox for up to limit due items at once, and no more than
-// a share-th of those due (share: the workers taking the same kinds side by side, so
-// that a short queue is still delivered side by side): it claims them in one statement, hands them to handle one after the other, each with a context of
-// its own bounded by itemTimeout and not cancelled with ctx (an item in hand runs to its
-// end), records each outcome as it comes, and commits them together. One claim and one
-// commit serve the whole batch: on a backlog, the claims and commits are most of what a
+// ProcessOutboxBatch is ProcessOutbox for up to limit due items at once, and no more
+// than a share-th of those due (share: the workers taking the same kinds side by side,
+// so that a short queue is still delivered side by side). It claims them in one
+// statement, hands them to handle one after the other, each with a context of its own
+// bounded by itemTimeout and not cancelled with ctx (an item in hand runs to its end),
+// records each outcome as it comes, and commits them together. One claim and one commit
+// serve the whole batch: on a backlog, the claims and commits are most of what a
 // delivery costs the database. It stops early when ctx is done (the items not begun are
 // left untouched for the next worker) and after an item whose far end asks to wait
 // (UnavailableError, RetryAfterError), which holds for the rest too.
@@ -317,11 +318,10 @@ func (s *Store) ProcessOutboxBatch(ctx context.Context, kinds []OutboxKind, limi
 	return s.processOutbox(claimCtx, ctx, kinds, max(limit, 1), max(share, 1), itemTimeout, handle)
 }
 
-// processOutbox claims up to limit items (see claimOutboxSQL for share) with claimCtx and
-// carries them out. With
-// itemTimeout 0 there is one item, handed claimCtx itself (ProcessOutbox); otherwise each
-// item gets its own context (see ProcessOutboxBatch) and the batch stops when stop is
-// done.
+// processOutbox claims up to limit items (see claimOutboxSQL for share) with claimCtx
+// and carries them out. With itemTimeout 0 there is one item, handed claimCtx itself
+// (ProcessOutbox); otherwise each item gets its own context (see ProcessOutboxBatch)
+// and the batch stops when stop is done.
 func (s *Store) processOutbox(claimCtx, stop context.Context, kinds []OutboxKind, limit, share int, itemTimeout time.Duration, handle OutboxHandler) (int, error) {
 	if err := claimCtx.Err(); err != nil {
 		return 0, fmt.Errorf("store: outbox: %w", err)
