@@ -102,10 +102,10 @@ var outboxMailKinds = []store.OutboxKind{store.OutboxAckEmail, store.OutboxReply
 const mailBatch = 16
 
 // Outbox describes the given number of mail workers to the outbox runtime: they take the
-// acknowledgements and replies, up to mailBatch at a time, give each delivery up to 3 minutes, wait up to 30 s
-// between attempts while the store fails, and record in Link whether the mail server
-// answers. While it does not (store.UnavailableError), the runtime pauses them 1 s
-// doubling to 10 s and the items keep their attempts.
+// acknowledgements and replies, up to mailBatch at a time, give each delivery up to 3
+// minutes, wait up to 30 s between attempts while the store fails, and record in Link
+// whether the mail server answers. While it does not (store.UnavailableError), the
+// runtime pauses them 1 s doubling to 10 s and the items keep their attempts.
 func (w *AckWorker) Outbox(workers int) store.OutboxRunner {
 	return store.OutboxRunner{Name: "mail", Kinds: outboxMailKinds, Handle: w.Handle, Workers: workers, Batch: mailBatch,
 		Poll: w.Idle, ItemTimeout: mailItemTimeout, StoreRetryMax: mailStoreRetryMax, Link: w.Link, Logger: w.logger}
