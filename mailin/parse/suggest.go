@@ -490,12 +490,24 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if m := autoReplySubjects.find(p.Subject); m != "" && opensSubject(p.Subject, m) {
 		return store.KindOther, []string{"kind other: no contribution: an automatic reply, subject says " + quoteReason(m)}
 	}
-	// "Press accreditation request", «Аккредитация прессы»: a subject that names a
-	// journalist's accreditation makes a request of the press office, not a question
-	// about the Forum ("Renseignements: comment obtenir une accréditation ?" asks).
-	if n, t := v.accreditation.countIn(fs); n > 0 && !subjectAsks && attachments == 0 {
+	// "Press accreditation request", «Аккредитация прессы», "Offre de parrainage": a
+	// subject that names a journalist's accreditation or a sponsor's offer makes a
+	// request of a desk of the secretariat, not a question about the Forum
+	// ("Renseignements: comment obtenir une accréditation ?" asks) nor a submission; so
+	// does one that names a letter for a visa over a text that asks nothing
+	// («邀请函申请（签证）» with the travellers' passports).
+	n, t := v.accreditation.countIn(fs)
+	if n == 0 && !unquotedQuestionMark(body) {
+		a, _ := v.asking.countIn(all)
+		q, _ := v.inquiry.countIn(all)
+		if a+q == 0 {
+			n, t = v.visaLetters.countIn(fs)
+		}
+	}
+	// «Предложение о спонсорстве», "Propuesta de patrocinio": the proposal is the sponsor's.
+	if n > 0 && !subjectAsks && attachments == 0 && (submitted == 0 || strings.Contains(t, st)) {
 		if m, _ := v.inquiry.countIn(fs); m == 0 {
-			return store.KindOther, []string{"kind other: no contribution: a request for accreditation, subject says " + quoteReason(t)}
+			return store.KindOther, []string{"kind other: no contribution: a request of the secretariat's desk, subject says " + quoteReason(t)}
 		}
 	}
 	hn, ht := v.ownHolding(fs, all, body)

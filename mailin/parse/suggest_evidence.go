@@ -36,7 +36,8 @@ type evidence struct {
 	// privateCapacity says the writer writes for no organisation; students, among them,
 	// that the writer is a student («je suis étudiante en master»).
 	privateCapacity, students termList
-	// accreditation names a journalist's request for accreditation.
+	// accreditation names a request of a desk of the secretariat: a journalist's
+	// accreditation, a sponsor's offer, a letter of invitation for a visa.
 	accreditation termList
 	// photo words name a photograph, for a short message with an image attached.
 	photo termList
@@ -321,8 +322,9 @@ func (v *vocabulary) newEvidence() {
 	// facilitator's name of office.
 	v.easyTerms = v.list("شروط ميسرة", "أسعار ميسرة", "قروض ميسرة", "تكلفة ميسرة", "تكاليف ميسرة",
 		"بطريقة ميسرة", "لغة ميسرة", "تمويل ميسر", "خدمات ميسرة")
-	// A journalist's request for accreditation: no contribution, when the subject says
-	// that is what the message is ("Press accreditation request", «Аккредитация прессы»).
+	// A request of a desk of the secretariat: no contribution, when the subject says that
+	// is what the message is ("Press accreditation request", «Аккредитация прессы»,
+	// "Sponsorship offer", «邀请函申请（签证）»).
 	v.accreditation = v.list(
 		"press accreditation", "media accreditation", "accreditation for journalists", "accreditation as a journalist",
 		"accréditation presse", "accréditation de presse", "accréditation des médias", "accréditation média*",
@@ -330,7 +332,15 @@ func (v *vocabulary) newEvidence() {
 		"аккредитаци* прессы", "аккредитаци* журналистов", "аккредитаци* сми", "аккредитовать журналист*",
 		"аккредитовать двух журналист*", "媒体注册", "记者注册", "媒体证", "記者證", "اعتماد الصحفيين", "الاعتماد الصحفي",
 		"اعتماد إعلامي", "الاعتماد الإعلامي",
+		// an offer to sponsor the Forum, made to its partnerships desk, the phrases with a
+		// word of proposing first
+		"partnership proposal", "partnership offer", "sponsorship proposal", "proposition de partenariat",
+		"offre de partenariat", "proposition de parrainage", "propuesta de alianza", "propuesta de patrocinio",
+		"предложение о партнерстве", "предложение о спонсорстве", "спонсорское предложение", "عرض رعاية", "عرض شراكة",
+		"sponsorship", "sponsoring", "parrainage", "mécénat", "patrocinio", "спонсорств*", "спонсорск*", "赞助", "贊助",
+		"رعاية المنتدى", "فرص الرعاية",
 	)
+
 	v.privateCapacity = v.list("as a private individual", "as a private person", "in my personal capacity",
 		"in a personal capacity", "in my own name", "à titre personnel", "à titre individuel", "en tant que particulier",
 		"a título personal", "a título individual", "como particular", "en mi nombre propio",
@@ -491,7 +501,7 @@ func (v *vocabulary) newEvidence() {
 		"visa letter", "visa support letter", "lettre d'invitation", "lettres d'invitation", "carta de invitación",
 		"cartas de invitación", "carta de invitacion", "письмо-приглашение", "письма-приглашения", "приглашение для визы",
 		"приглашения для визы", "визовое приглашение", "邀请函", "邀請函", "رسالة دعوة", "رسائل الدعوة", "رسالة الدعوة",
-		"خطاب دعوة")
+		"خطاب دعوة", "visa", "visas", "виза", "визы", "визов*", "签证", "簽證", "تأشيرة", "تأشيرات", "التأشيرة")
 	v.trouble = v.list("problem", "problems", "issue with", "issues with", "error", "technical issue", "cannot submit",
 		"unable to submit", "can't submit", "problème", "probleme", "erreur", "impossible de soumettre", "impossible de déposer",
 		"problema", "problemas", "error al", "no puedo enviar", "no podemos enviar", "проблем*", "ошибк*", "не удается",
@@ -739,7 +749,16 @@ func (v *vocabulary) subjectAsks(subject string) bool {
 			return false
 		}
 	}
-	return v.inquiry.openingOf(f) != ""
+	if v.inquiry.openingOf(f) != "" {
+		return true
+	}
+	// "Joint session - question", «Семинар: вопросы»: the part after the subject's last
+	// dash or colon names what the message is.
+	if i := strings.LastIndexAny(f, "-–—:："); i >= 0 {
+		_, n := utf8.DecodeRuneInString(f[i:])
+		return v.inquiry.openingOf(strings.TrimSpace(f[i+n:])) != ""
+	}
+	return false
 }
 
 // consultationNames are the names of the open consultation a subject may open with,

@@ -817,3 +817,69 @@ func TestUniversitiesChairsAndChineseBehalf(t *testing.T) {
 			"", "", "-"},
 	})
 }
+
+// TestDeskRequestsBySubject pins that a subject naming a sponsor's offer, or a letter
+// for a visa over a text that asks nothing, makes a request of the secretariat's desk,
+// no contribution; a visa letter asked about stays an inquiry, and a submission's
+// subject outweighs the sponsor's word.
+func TestDeskRequestsBySubject(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en sponsorship", &Parsed{From: Address{Email: "bd@example-av.com"}, Subject: "Sponsorship offer - WSIS Forum 2019",
+			Text: "Dear organisers,\n\nOur company would be glad to sponsor the coffee breaks and provide live streaming of the interactive sessions in exchange for our logo.\n\nJohn Smith"},
+			store.KindOther, "", ""},
+		{"fr partnership", &Parsed{From: Address{Email: "t.l@example-agence.be"}, Subject: "Proposition de partenariat - Forum SMSI 2019",
+			Text: "Madame, Monsieur,\n\nNotre agence propose la diffusion en direct de la cérémonie d'ouverture, à titre de parrainage, en échange de notre logo.\n\nThibault"},
+			store.KindOther, "", ""},
+		{"es", &Parsed{From: Address{Email: "ventas@example-eventos.es"}, Subject: "Propuesta de patrocinio",
+			Text: "Estimados:\n\nNuestra empresa desea patrocinar la recepción y ofrecer una plataforma interactiva para el programa.\n\nLuis"},
+			store.KindOther, "", ""},
+		{"ru", &Parsed{From: Address{Email: "pr@example-media.ru"}, Subject: "Предложение о спонсорстве",
+			Text: "Здравствуйте!\n\nНаша компания готова выступить спонсором приёма и организовать прямую трансляцию пленарных заседаний.\n\nИван"},
+			store.KindOther, "", ""},
+		{"zh", &Parsed{From: Address{Email: "bd@example-tech.cn"}, Subject: "论坛赞助意向",
+			Text: "您好，我公司希望赞助论坛的茶歇，并提供互动式直播平台。\n\n王明"},
+			store.KindOther, "", ""},
+		{"ar", &Parsed{From: Address{Email: "bd@example-sa.com"}, Subject: "عرض رعاية - منتدى 2019",
+			Text: "تحية طيبة، نعرض عليكم رعاية حفل الاستقبال وتوفير منصة تفاعلية لعرض الجلسات.\n\nفهد"},
+			store.KindOther, "", ""},
+		{"zh visa letter asked for", &Parsed{From: Address{Email: "a@example.edu.cn"}, Subject: "邀请函申请（签证）",
+			Text: "尊敬的秘书处：\n\n我校三名教师拟赴日内瓦参加论坛，现需办理签证，恳请贵处出具邀请函。\n\n1. 张 教授 护照号 E1XXXXXXX\n\n孙琪"},
+			store.KindOther, "", ""},
+		{"es visa letter asked for", &Parsed{From: Address{Email: "a@example.org.bo"}, Subject: "Carta de invitación para visa",
+			Text: "Señores:\n\nDos compañeras participarán en el Foro y necesitan una carta de invitación para tramitar la visa. Les rogamos enviarla pronto.\n\nMarcelina"},
+			store.KindOther, "", ""},
+		{"visa letter asked about stays an inquiry", &Parsed{From: Address{Email: "k@example.com"}, Subject: "Visa letter",
+			Text: "Good day,\n\nI registered last week. Can the secretariat issue an invitation letter for my Swiss visa application?\n\nKwabena"},
+			store.KindInquiry, "", ""},
+		{"visa letter enquired about without a question mark", &Parsed{From: Address{Email: "m@example.int"}, Subject: "Визовая поддержка",
+			Text: "Уважаемые коллеги,\n\nПросим сообщить, выдаёт ли секретариат письма для получения визы и какие документы необходимы.\n\nС уважением"},
+			store.KindInquiry, "", ""},
+		{"a submission's subject outweighs sponsorship", &Parsed{From: Address{Email: "x@example.org"}, Subject: "Official submission: sponsorship models for community networks",
+			Text: "Dear Secretariat,\n\nPlease find our official submission on the thematic aspects: community networks need sponsorship models and spectrum rules (C2, C6).\n\nAna"},
+			store.KindThematic, "", ""},
+	})
+}
+
+// TestSubjectAsksAfterItsDash pins that the part of a subject after its last dash or
+// colon says it asks ("Joint session - question"), so that numbered questions about
+// a workshop make an inquiry; a subject that only opens with its own words does not.
+func TestSubjectAsksAfterItsDash(t *testing.T) {
+	body := "Dear colleagues,\n\nTwo practical questions before we send anything:\n\n1. We are considering co-organising a workshop on e-commerce. Should each organisation submit its own request, or one joint request?\n2. Is 10 February the deadline for the request only, or also for the speakers?\n\nMatthias"
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "m@example.int"}, Subject: "Joint session - question", Text: body}, store.KindInquiry, "", ""},
+		{"fr", &Parsed{From: Address{Email: "m@example.fr"}, Subject: "Atelier conjoint : questions",
+			Text: "Bonjour,\n\nNous envisageons d'organiser un atelier commun. Faut-il envoyer une demande par organisation ?\nLa date du 10 février vaut-elle aussi pour la liste des intervenants ?\n\nMarie"}, store.KindInquiry, "", ""},
+	})
+	v := newVocabulary()
+	for subject, want := range map[string]bool{
+		"Joint session - question":            true,
+		"Семинар: вопросы":                    true,
+		"Workshop request - C7 e-commerce":    false,
+		"Question-and-answer session request": true,
+		"Submission - thematic aspects":       false,
+	} {
+		if got := v.subjectAsks(subject); got != want {
+			t.Errorf("subjectAsks(%q) = %v, want %v", subject, got, want)
+		}
+	}
+}
