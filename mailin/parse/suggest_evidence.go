@@ -3099,6 +3099,9 @@ var civilHeads = wordSet(foldText(`association network foundation collective pla
 // person: "our network", «наша молодёжная сеть», «نحن شبكة شبابية», "Salutations
 // syndicales" (a union's greeting); "" when the text does not.
 func ownCivilBody(text string) string {
+	if body := civilApposition(text); body != "" {
+		return body
+	}
 	words := strings.Fields(foldText(text))
 	for i, w := range words {
 		w = strings.Trim(w, ",.;:!?()«»\"")
@@ -3132,6 +3135,47 @@ func ownCivilBody(text string) string {
 		case w == "salutations" && i+1 < len(words) && strings.HasPrefix(words[i+1], "syndical"),
 			isAnyOf(w, "travailleurs", "workers", "trabajadores") && i >= 2 && isAnyOf(words[i-1], "de", "of") && strings.HasPrefix(words[i-2], "organi"):
 			return words[i] + " " + words[min(len(words)-1, i+1)]
+		}
+	}
+	return ""
+}
+
+// appositionHeads are the heads of civilHeads that say what a named body is when they
+// follow its name and a comma: "Jàmm Connect, réseau citoyen sénégalais", "Somos Wayra
+// Tinkuy, red de comunicadoras", "Desde Ñandutí Conecta, colectivo de …". Forum, union
+// and platform follow a name for other reasons ("WSIS Forum, …").
+var appositionHeads = wordSet(foldText(`association network foundation collective coalition movement federation alliance
+	réseau fondation collectif mouvement fédération
+	asociación red fundación colectivo coalición movimiento federación alianza
+	ассоциация сеть фонд коалиция движение федерация альянс`))
+
+// civilApposition returns the name and head when the text sets a civil head beside a
+// capitalised name after a comma or a dash, with at most an article between, and the
+// head goes on ("Jàmm Connect, réseau citoyen …", «Мост — сеть волонтёров …»); "" when
+// none.
+func civilApposition(text string) string {
+	words := strings.Fields(text)
+	for i := 1; i+1 < len(words); i++ {
+		w := words[i]
+		j := i + 1
+		switch {
+		case strings.HasSuffix(w, ","):
+			w = strings.TrimSuffix(w, ",")
+		case isAnyOf(words[j], "—", "–", "-") && j+1 < len(words):
+			j++
+		default:
+			continue
+		}
+		if !startsUpper(w) || !startsUpper(words[i-1]) && !startsUpper(strings.Trim(w, "«»\"")) {
+			continue
+		}
+		if isAnyOf(foldText(words[j]), "a", "an", "the", "un", "une", "una", "le", "la", "el") && j+1 < len(words) {
+			j++
+		}
+		// The head opens a description ("réseau citoyen sénégalais"), not a list of
+		// words ("Marché, réseau, sourire").
+		if j+1 < len(words) && appositionHeads[foldText(words[j])] {
+			return strings.TrimSuffix(words[i], ",") + ", " + words[j]
 		}
 	}
 	return ""

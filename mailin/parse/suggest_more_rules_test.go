@@ -883,3 +883,33 @@ func TestSubjectAsksAfterItsDash(t *testing.T) {
 		}
 	}
 }
+
+// TestCivilBodyInApposition pins that a name followed by a comma and a civil head that
+// goes on ("Jàmm Connect, réseau citoyen sénégalais") says the writer's body is civil
+// society, while a list of words ("Marché, réseau, sourire") or a forum named after a
+// comma says nothing.
+func TestCivilBodyInApposition(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"fr", &Parsed{From: Address{Email: "n.sarr@example-jamm.sn"}, Subject: "Demande d'atelier",
+			Text: "Bonjour,\n\nJàmm Connect, réseau citoyen sénégalais pour l'accès au numérique des femmes rurales, demande à organiser un atelier de 45 minutes.\n\nNdèye Fatou Sarr"},
+			"", store.StakeholderCivilSociety, ""},
+		{"es somos", &Parsed{From: Address{Email: "wayra@gmail.com"}, Subject: "Carta",
+			Text: "Señoras y señores:\n\nSomos Wayra Tinkuy, red de comunicadoras indígenas de Bolivia. Necesitamos una carta para la embajada.\n\nMarcelina"},
+			"", store.StakeholderCivilSociety, ""},
+		{"es desde", &Parsed{From: Address{Email: "nanduti@gmail.com"}, Subject: "Aporte temático",
+			Text: "Estimados:\n\nDesde Ñandutí Conecta, colectivo de comunicadoras comunitarias del Paraguay, enviamos nuestro aporte sobre contenidos locales (C8).\n\nRosa"},
+			"", store.StakeholderCivilSociety, ""},
+		{"en", &Parsed{From: Address{Email: "info@example-bridge.net"}, Subject: "Workshop request",
+			Text: "Dear team,\n\nBridgeLink, a network of volunteer trainers in rural Kenya, would like to hold a 60-minute workshop.\n\nAmos"},
+			"", store.StakeholderCivilSociety, ""},
+		{"ru", &Parsed{From: Address{Email: "info@example-most.kz"}, Subject: "Заявка",
+			Text: "Здравствуйте!\n\nМы, Мост — сеть волонтёров цифровой грамотности, просим включить в программу нашу сессию.\n\nАйгуль"},
+			"", store.StakeholderCivilSociety, ""},
+		{"a list of words is no apposition", &Parsed{From: Address{Email: "jb@yahoo.fr"}, Subject: "Concours photo",
+			Text: "Bonjour,\n\nVoici ma photo pour le concours.\n\nTitre : Marché, réseau, sourire\nLieu : Bujumbura\n\nJe suis photographe amateur.\n\nJean-Baptiste"},
+			"", store.StakeholderOther, ""},
+		{"a forum after a comma", &Parsed{From: Address{Email: "a.b@example-mail.net"}, Subject: "Question",
+			Text: "Hello,\n\nAt the WSIS Forum, forum participants asked about the format. When is the deadline?\n\nAnna"},
+			"", store.StakeholderOther, ""},
+	})
+}
