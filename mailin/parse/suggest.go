@@ -1092,6 +1092,22 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		top = max(top, n)
 	}
 	if top < 2 {
+		// "Directeur commercial", "Business Development Manager", «مدير تطوير الأعمال»: a
+		// seller's title in the signature, when nothing else says who writes, is a
+		// company's, before the words of a sentence ("Clairval Communication, agence
+		// bruxelloise…") are read for a body.
+		for _, line := range sig {
+			if utf8.RuneCountInString(line) > 80 || endsSentence(line) {
+				continue
+			}
+			if n, term := v.sellerTitles.countIn(lt.get(line)); n > 0 {
+				add(store.StakeholderPrivateSector, 2, "signature title "+quoteReason(term))
+				top = 2
+				break
+			}
+		}
+	}
+	if top < 2 {
 		if typ, subject := lt.sentenceSubject(fresh); typ != "" {
 			add(typ, 2, "the text speaks for "+quoteReason(shorten(subject, 60)))
 		} else if body := ownCivilBody(fresh); body != "" {

@@ -114,6 +114,9 @@ type evidence struct {
 	// researchTitles are the positions of researchers and teachers ("Chargé de recherche",
 	// «научный сотрудник»): when nothing else tells the sender's type, a signature
 	// line with one says academia.
+	// sellerTitles are the titles of a company's sellers ("Directeur commercial",
+	// «директор по продажам»): a signature with one is a company's.
+	sellerTitles   termList
 	researchTitles termList
 	// wholeGovernment are the words of a government as a whole ("Government of …",
 	// «Правительство …», "香港特別行政區政府"); governmentOffices the words an office inside
@@ -605,6 +608,13 @@ func (v *vocabulary) newEvidence() {
 		"направляем наши предложения", "направляю свои предложения", "хотим внести вклад", "хотели бы внести вклад",
 		"предлагаем следующее", "以下是我们的建议", "以下是我的建议", "现提出以下建议", "我们希望提出", "نود المساهمة", "أود المساهمة",
 		"فيما يلي مقترحاتنا", "فيما يلي مقترحاتي")
+	v.sellerTitles = v.list("sales director", "sales manager", "head of sales", "business development", "account manager",
+		"key account*", "chief commercial officer", "directeur commercial", "directrice commerciale", "responsable commercial*",
+		"chargé d'affaires commerciales", "ingénieur commercial", "développement commercial", "director comercial",
+		"directora comercial", "gerente comercial", "ejecutivo de ventas", "ejecutiva de ventas", "gerente de ventas",
+		"desarrollo de negocios", "коммерческий директор", "директор по продажам", "менеджер по продажам",
+		"развитию бизнеса", "销售总监", "销售经理", "銷售總監", "銷售經理", "商务总监", "商務總監", "业务拓展", "業務拓展",
+		"مدير المبيعات", "مديرة المبيعات", "تطوير الأعمال")
 	v.researchTitles = v.list("researcher", "research fellow", "research scientist", "postdoctoral*", "phd candidate",
 		"doctoral student", "lecturer", "professor", "chercheur", "chercheuse", "chargé de recherche", "chargée de recherche",
 		"directeur de recherche", "directrice de recherche", "maître de conférences", "doctorant", "doctorante", "professeur",

@@ -913,3 +913,35 @@ func TestCivilBodyInApposition(t *testing.T) {
 			"", store.StakeholderOther, ""},
 	})
 }
+
+// TestSellersTitlesNameACompany pins that a seller's title in the signature says a
+// company writes when nothing else does, before a sentence's "agence" reads as a
+// government's; a government's domain and a title in a sentence outweigh it.
+func TestSellersTitlesNameACompany(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"fr", &Parsed{From: Address{Email: "t.lemaire@clairval.be"}, Subject: "Proposition de partenariat",
+			Text: "Madame, Monsieur,\n\nClairval Communication, agence bruxelloise spécialisée dans la captation vidéo et la diffusion en direct d'événements institutionnels, serait heureuse de soutenir le Forum du SMSI 2019.\n\nNous proposons de prendre en charge, à titre de parrainage, la diffusion en direct de la cérémonie d'ouverture, en échange de la présence de notre logo.\n\nJe me tiens à votre disposition pour un échange téléphonique.\n\nBien cordialement,\n\nThibault Lemaire\nDirecteur commercial\nClairval Communication\nAvenue Louise 231, 1050 Bruxelles\n+32 2 640 18 77"},
+			"", store.StakeholderPrivateSector, ""},
+		{"en", &Parsed{From: Address{Email: "j.doe@example-streams.net"}, Subject: "Live streaming",
+			Text: "Dear organisers,\n\nWe could stream the opening ceremony.\n\nBest,\n\nJane Doe\nBusiness Development Manager\nStreamWorks"},
+			"", store.StakeholderPrivateSector, ""},
+		{"es", &Parsed{From: Address{Email: "l.paz@example-av.com.pe"}, Subject: "Propuesta",
+			Text: "Estimados:\n\nPodemos encargarnos de la traducción simultánea del Foro.\n\nSaludos,\n\nLuis Paz\nGerente Comercial\nAudiovisual Andina"},
+			"", store.StakeholderPrivateSector, ""},
+		{"ru", &Parsed{From: Address{Email: "i.orlov@example-tech.ru"}, Subject: "Предложение",
+			Text: "Здравствуйте!\n\nМы можем обеспечить трансляцию пленарных заседаний.\n\nИван Орлов\nкоммерческий директор\nТехноСтрим"},
+			"", store.StakeholderPrivateSector, ""},
+		{"zh", &Parsed{From: Address{Email: "wang@example-av.cn"}, Subject: "合作",
+			Text: "您好，我们可以为论坛提供直播服务。\n\n王明\n销售总监\n华音视讯"},
+			"", store.StakeholderPrivateSector, ""},
+		{"ar", &Parsed{From: Address{Email: "fahd@example-sa.net"}, Subject: "عرض",
+			Text: "تحية طيبة، يمكننا توفير منصة لعرض جدول الجلسات.\n\nفهد العتيبي\nمدير تطوير الأعمال\nرواسي"},
+			"", store.StakeholderPrivateSector, ""},
+		{"a government's domain outweighs the title", &Parsed{From: Address{Email: "a.b@mincom.gov.example"}, Subject: "Session",
+			Text: "Dear team,\n\nWe would like to hold a session.\n\nAnna Berg\nHead of Business Development\nMinistry of Trade"},
+			"", store.StakeholderGovernment, ""},
+		{"a title in a sentence is no signature", &Parsed{From: Address{Email: "anna@gmail.com"}, Subject: "Question",
+			Text: "Hello,\n\nMy brother, a sales manager in Lagos, told me about the Forum. When does registration open?\n\nAnna"},
+			"", store.StakeholderOther, ""},
+	})
+}
