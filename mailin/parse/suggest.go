@@ -1119,6 +1119,13 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			// university or a ministry of their own.
 			add(typ, 2, "the text speaks for "+quoteReason(body))
 		}
+	} else if top == 2 && score[store.StakeholderCivilSociety] == 2 && len(why[store.StakeholderCivilSociety]) == 1 &&
+		strings.HasSuffix(why[store.StakeholderCivilSociety][0], "(.org)") && aloneDecides(score, store.StakeholderCivilSociety) {
+		// "mashreq-netlab.org" with «نحن مختبر بحثي مستقل»: what the writer says their own
+		// body is outweighs an address under .org, which any body may take.
+		if typ, body := ownBody(fresh); typ != "" && typ != store.StakeholderCivilSociety {
+			add(typ, 3, "the text speaks for "+quoteReason(body))
+		}
 	}
 	if top < 2 && score[store.StakeholderAcademia] < 2 {
 		// "Chargé de recherche, Inria Saclay": a researcher's or teacher's title, when
@@ -1167,6 +1174,16 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		return best, "nothing conclusive in domain " + domain
 	}
 	return best, strings.Join(why[best], ", ")
+}
+
+// aloneDecides reports whether typ is the one type scored the two points that decide.
+func aloneDecides(score map[string]int, typ string) bool {
+	for t, n := range score {
+		if n >= 2 && t != typ {
+			return false
+		}
+	}
+	return true
 }
 
 // lineAbove is the non-empty line above the first line of text's first n non-empty

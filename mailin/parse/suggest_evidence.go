@@ -3450,6 +3450,8 @@ func (v *vocabulary) parentInText(org, text string, lt lineTerms) string {
 // one's own is weAreCompany's.
 var ownBodyHeads = [][2]string{
 	{"university", store.StakeholderAcademia}, {"universite", store.StakeholderAcademia},
+	{"laboratory", store.StakeholderAcademia}, {"lab", store.StakeholderAcademia}, {"laboratoire", store.StakeholderAcademia},
+	{"laboratorio", store.StakeholderAcademia}, {"лаборатория", store.StakeholderAcademia},
 	{"universidad", store.StakeholderAcademia}, {"faculty", store.StakeholderAcademia},
 	{"faculte", store.StakeholderAcademia}, {"facultad", store.StakeholderAcademia},
 	{"университет", store.StakeholderAcademia}, {"факультет", store.StakeholderAcademia}, {"вуз", store.StakeholderAcademia},
@@ -3460,7 +3462,10 @@ var ownBodyHeads = [][2]string{
 
 // ownBodyWords say the same in one word ("جامعتنا", "我校"), with their type.
 var ownBodyWords = [][2]string{
-	{"جامعتنا", store.StakeholderAcademia}, {"كليتنا", store.StakeholderAcademia},
+	{"جامعتنا", store.StakeholderAcademia}, {"كليتنا", store.StakeholderAcademia}, {"مختبرنا", store.StakeholderAcademia},
+	{"نحن مختبر", store.StakeholderAcademia}, {"نحن معهد", store.StakeholderAcademia}, {"نحن مركز بحثي", store.StakeholderAcademia},
+	{"نحن مركز أبحاث", store.StakeholderAcademia}, {"نحن فريق بحثي", store.StakeholderAcademia},
+	{"我们是一家研究", store.StakeholderAcademia}, {"我们实验室", store.StakeholderAcademia}, {"本实验室", store.StakeholderAcademia},
 	{"وزارتنا", store.StakeholderGovernment},
 	{"我校", store.StakeholderAcademia}, {"本校", store.StakeholderAcademia}, {"我部", store.StakeholderGovernment},
 }

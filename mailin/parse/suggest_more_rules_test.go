@@ -945,3 +945,29 @@ func TestSellersTitlesNameACompany(t *testing.T) {
 			"", store.StakeholderOther, ""},
 	})
 }
+
+// TestOwnBodyOutweighsDotOrg pins that what the writer says their own body is (a
+// laboratory, a university, a ministry) outweighs an address under .org, while a
+// .org's writer who speaks of others' laboratories stays civil society.
+func TestOwnBodyOutweighsDotOrg(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"ar", &Parsed{From: Address{Email: "o.h@example-netlab.org"}, Subject: "مقترحات",
+			Text: "نرسل لكم مقترحاتنا بشأن شكل المنتدى.\n\nنحن مختبر بحثي مستقل يضم مهندسين وأكاديميين.\n\nعمر"},
+			"", store.StakeholderAcademia, ""},
+		{"en", &Parsed{From: Address{Email: "info@example-measure.org"}, Subject: "Format ideas",
+			Text: "Dear secretariat,\n\nOur laboratory measures internet quality across the region and proposes remote hubs.\n\nOmar"},
+			"", store.StakeholderAcademia, ""},
+		{"ru", &Parsed{From: Address{Email: "info@example-lab.org"}, Subject: "Предложения",
+			Text: "Здравствуйте!\n\nНаша лаборатория изучает качество интернета и предлагает удалённые площадки.\n\nОлег"},
+			"", store.StakeholderAcademia, ""},
+		{"zh", &Parsed{From: Address{Email: "info@example-lab.org"}, Subject: "建议",
+			Text: "您好，本实验室长期研究网络质量，建议设立远程参会点。\n\n李明"},
+			"", store.StakeholderAcademia, ""},
+		{"others' laboratories stay civil society", &Parsed{From: Address{Email: "info@example-rights.org"}, Subject: "Ideas",
+			Text: "Dear secretariat,\n\nRights groups across the region work with university laboratories, and propose remote hubs.\n\nOmar"},
+			"", store.StakeholderCivilSociety, ""},
+		{"an association under .org", &Parsed{From: Address{Email: "info@example-jam.org"}, Subject: "مقترحات",
+			Text: "نحن جمعية تعمل مع مختبرات الجامعات ونقترح مراكز مشاركة عن بعد.\n\nسلمى"},
+			"", store.StakeholderCivilSociety, ""},
+	})
+}
