@@ -1258,10 +1258,18 @@ var (
 	publicBuilding = wordSet(`parliament state government council county city town`)
 )
 
+// hanPlaceRE matches a Chinese line that says where: it opens with a region, a
+// province or a city and ends with a district, a road or a place ("香港九龍旺角",
+// "香港灣仔港灣道", "四川省成都市武侯区"), never with a body's noun ("香港社會服務聯會").
+var hanPlaceRE = regexp.MustCompile(`^(?:香港|澳門|澳门|臺灣|台灣|台湾|\p{Han}{2,3}[省市])\p{Han}{0,12}[道路街區区角灣湾島岛市省縣县鎮镇村]$`)
+
 // isPlaceLine reports whether a line says where: a city and its state's formal name
-// ("Cotonou, République du Bénin") or a building and its city ("Parliament House,
-// Accra").
+// ("Cotonou, République du Bénin"), a building and its city ("Parliament House,
+// Accra"), or a Chinese region and district ("香港九龍旺角").
 func isPlaceLine(line string) bool {
+	if hanPlaceRE.MatchString(line) {
+		return true
+	}
 	if isASCII(line) && strings.IndexByte(line, ',') < 0 && strings.IndexByte(line, '|') < 0 &&
 		strings.IndexByte(line, '/') < 0 && !strings.Contains(line, " - ") {
 		return false // one segment at most: no separator of lineSegments

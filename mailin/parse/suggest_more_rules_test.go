@@ -971,3 +971,16 @@ func TestOwnBodyOutweighsDotOrg(t *testing.T) {
 			"", store.StakeholderCivilSociety, ""},
 	})
 }
+
+// TestChinesePlaceLinesNameNoBody pins that a signature's last line that says where
+// ("香港九龍旺角") is no organisation: the body's name above it is.
+func TestChinesePlaceLinesNameNoBody(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"hk", &Parsed{From: Address{Name: "何美儀", Email: "info@example-bridge.org.hk"}, Subject: "論壇活動申請",
+			Text: "各位好：\n\n我們希望在論壇期間舉辦一場研討會。\n\n謝謝！\n\n何美儀\n總幹事\n樂齡數碼橋\n香港九龍旺角\n電話：+852 2778 4102"},
+			"", "", "樂齡數碼橋"},
+		{"a body named after its city stays", &Parsed{From: Address{Name: "李明", Email: "li@example-sh.cn"}, Subject: "建议",
+			Text: "您好，我们建议论坛增加远程参会。\n\n李明\n上海市信息服务业行业协会"},
+			"", "", "上海市信息服务业行业协会"},
+	})
+}
