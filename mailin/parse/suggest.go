@@ -497,11 +497,13 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	// does one that names a letter for a visa over a text that asks nothing
 	// («邀请函申请（签证）» with the travellers' passports).
 	n, t := v.accreditation.countIn(fs)
-	if n == 0 && !unquotedQuestionMark(body) {
-		a, _ := v.asking.countIn(all)
-		q, _ := v.inquiry.countIn(all)
-		if a+q == 0 {
-			n, t = v.visaLetters.countIn(fs)
+	if n == 0 {
+		if m, vt := v.visaLetters.countIn(fs); m > 0 {
+			a, _ := v.asking.countIn(all)
+			q, _ := v.inquiry.countIn(all)
+			if a+q == 0 && !unquotedQuestionMark(body) {
+				n, t = m, vt
+			}
 		}
 	}
 	// «Предложение о спонсорстве», "Propuesta de patrocinio": the proposal is the sponsor's.

@@ -1267,8 +1267,8 @@ var hanPlaceRE = regexp.MustCompile(`^(?:香港|澳門|澳门|臺灣|台灣|台�
 // ("Cotonou, République du Bénin"), a building and its city ("Parliament House,
 // Accra"), or a Chinese region and district ("香港九龍旺角").
 func isPlaceLine(line string) bool {
-	if hanPlaceRE.MatchString(line) {
-		return true
+	if first, _ := utf8.DecodeRuneInString(line); unicode.Is(unicode.Han, first) {
+		return hanPlaceRE.MatchString(line)
 	}
 	if isASCII(line) && strings.IndexByte(line, ',') < 0 && strings.IndexByte(line, '|') < 0 &&
 		strings.IndexByte(line, '/') < 0 && !strings.Contains(line, " - ") {
