@@ -248,7 +248,7 @@ func (v *vocabulary) newEvidence() {
 		"atendiendo a la invitación", "в ответ на ваше приглашение", "в ответ на приглашение", "по вашему приглашению",
 		"应贵方邀请", "响应贵方邀请", "应邀", "ردا على دعوتكم", "ردا على دعوة", "تلبية لدعوتكم", "استجابة لدعوتكم")
 	v.nominee = v.list("cv", "curriculum vitae", "biography", "bio", "biographie", "biografía", "hoja de vida",
-		"резюме", "биографи*", "简历", "簡歷", "السيرة الذاتية")
+		"резюме", "биографи*", "简历", "簡歷", "السيرة الذاتية", "سيرته الذاتية", "سيرتها الذاتية")
 	v.thanks = v.list("thanks", "thank you", "merci", "remerciement*", "gracias", "agradecimiento*", "спасибо",
 		"благодарност*", "感谢", "感謝", "谢谢", "謝謝", "شكر")
 	v.closings = v.list("regards", "kind regards", "best regards", "best", "sincerely", "yours", "thanks", "thank you",
@@ -265,6 +265,9 @@ func (v *vocabulary) newEvidence() {
 		"organise", "organize", "organising", "organizing", "to hold", "host a", "convene", "to run a", "be reserved", "request a", "requests a",
 		"would like to request", "like to propose an", "like to propose a", "propose an interactive", "reserve", "slot",
 		"organiser", "organisons", "animer", "réserver", "créneau", "demande de séance", "demande d'organisation",
+		// the future of a commitment: "organizará una sesión", «organisera un atelier»
+		"will organise", "will organize", "will host", "will hold", "shall organise", "shall organize",
+		"organisera", "organiserons", "organizará", "organizaremos", "организуем", "проведём", "проведем", "سننظم", "ستنظم",
 		"organizar", "organización de un", "organización de una", "organización de la sesión", "proponer una", "solicita", "solicitamos", "solicitud de",
 		"провести", "проведение", "проведения", "проведении", "организовать", "включить в программу", "заявка на", "просит включить",
 		"举办", "舉辦", "申请举办", "申請舉辦", "拟于",
@@ -308,7 +311,8 @@ func (v *vocabulary) newEvidence() {
 		"to moderate", "moderate the", "moderator", "to chair", "facilitator",
 		"to facilitate one", "facilitate a high-level", "facilitate a session", "faciliter une session", "faciliter une séance",
 		"para facilitar una sesión", "conducir una sesión", "вести сессию", "вести одну из", "модерировать", "主持一场",
-		"主持一場", "لتيسير جلسة", "لتيسير إحدى",
+		"主持一場", "لتيسير جلسة", "لتيسير إحدى", "تيسير جلسة", "تيسير إحدى", "تتولى تيسير", "يتولى تيسير",
+		"لتتولى تيسير", "ليتولى تيسير", "تيسير جلسات المسار",
 		"animer la session", "pour animer", "faciliter la session", "pour faciliter", "modérer", "facilitateur", "facilitatrice",
 		"para moderar", "moderar la", "moderadora", "moderador", "facilitadora", "facilitador",
 		"модерации", "модератор*", "ведущего", "фасилитатор*",

@@ -984,3 +984,26 @@ func TestChinesePlaceLinesNameNoBody(t *testing.T) {
 			"", "", "上海市信息服务业行业协会"},
 	})
 }
+
+// TestCommitmentsInTheFuture pins that a session the writer will organise ("organizará
+// una sesión de trabajo de 90 minutos") is a workshop request, and that a facilitator
+// proposed in Arabic with «تتولى تيسير» is a nomination; facilitating access is a theme.
+func TestCommitmentsInTheFuture(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"es", &Parsed{From: Address{Email: "ic@example.es"}, Subject: "Re: Propuesta para el Foro",
+			Text: "Hola de nuevo,\n\nOs confirmo nuestra solicitud: el laboratorio organizará una sesión de trabajo de 90 minutos en el Foro sobre redes comunitarias y conectividad rural.\n\nPonentes: tres investigadores.\n\nInés"},
+			store.KindWorkshopRequest, "", ""},
+		{"en", &Parsed{From: Address{Email: "a@example.org"}, Subject: "Our session",
+			Text: "Dear team,\n\nWe will organise a 60-minute session on community networks and connectivity, with three speakers.\n\nAmos"},
+			store.KindWorkshopRequest, "", ""},
+		{"fr", &Parsed{From: Address{Email: "a@example.fr"}, Subject: "Notre atelier",
+			Text: "Bonjour,\n\nNotre réseau organisera un atelier de 45 minutes sur la connectivité rurale, avec trois intervenantes.\n\nAwa"},
+			store.KindWorkshopRequest, "", ""},
+		{"ar nomination", &Parsed{From: Address{Email: "c@example-nesij.org"}, Subject: "مقترح بخصوص جلسات المسار الرفيع المستوى",
+			Text: "تحية طيبة،\n\nيسعدنا أن نقترح اسم الأستاذة ليلى بن عمر لتتولى تيسير إحدى جلسات المسار الرفيع المستوى في منتدى 2019.\n\nنرفق سيرتها الذاتية لاحقا.\n\nسلمى"},
+			store.KindHLTFNomination, "", ""},
+		{"facilitating access is a theme", &Parsed{From: Address{Email: "c@example-jam.org"}, Subject: "مساهمة في المواضيع",
+			Text: "تحية طيبة،\n\nنقترح أن يناقش المنتدى تيسير الوصول إلى المعلومات والمحتوى المحلي باللغة العربية (C3, C8).\n\nسلمى"},
+			store.KindThematic, "", ""},
+	})
+}
