@@ -1007,3 +1007,26 @@ func TestCommitmentsInTheFuture(t *testing.T) {
 			store.KindThematic, "", ""},
 	})
 }
+
+// TestSignedNameTheTextRepeats pins that a writer from a personal address speaks for
+// the signature line the text names too, whatever the display name; their own name,
+// a title or a place the text repeats is no organisation.
+func TestSignedNameTheTextRepeats(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"es", &Parsed{From: Address{Name: "Ñandutí Conecta", Email: "nanduticonecta@gmail.com"}, Subject: "Aporte temático",
+			Text: "Estimados:\n\nDesde Ñandutí Conecta, colectivo de comunicadoras comunitarias del Paraguay, enviamos nuestro aporte sobre contenidos locales (C8).\n\nRosa Benítez\nCoordinación general\nÑandutí Conecta\nAsunción - Paraguay"},
+			"", "", "Ñandutí Conecta"},
+		{"es somos", &Parsed{From: Address{Name: "Marcelina Huanca", Email: "wayratinkuy@gmail.com"}, Subject: "Carta de invitación para visa",
+			Text: "Señoras y señores:\n\nSomos Wayra Tinkuy, red de comunicadoras indígenas de Bolivia. Dos compañeras necesitan una carta de invitación.\n\nMarcelina Huanca\nCoordinadora\nWayra Tinkuy\nEl Alto - Bolivia"},
+			"", "", "Wayra Tinkuy"},
+		{"en", &Parsed{From: Address{Name: "Amos Kiprop", Email: "amos.k@gmail.com"}, Subject: "Workshop request",
+			Text: "Dear team,\n\nRift Valley Makers would like to hold a 60-minute workshop on repair cafés.\n\nAmos Kiprop\nRift Valley Makers"},
+			"", "", "Rift Valley Makers"},
+		{"the writer's own name", &Parsed{From: Address{Name: "Marcelina Huanca", Email: "mhuanca@gmail.com"}, Subject: "Pregunta",
+			Text: "Hola,\n\nMe llamo Marcelina Huanca y quisiera saber cuándo abre la inscripción.\n\nMarcelina Huanca"},
+			"", "", "-"},
+		{"a place the text repeats", &Parsed{From: Address{Name: "Ana Paz", Email: "anapaz@gmail.com"}, Subject: "Pregunta",
+			Text: "Hola,\n\nViajo desde La Paz - Bolivia y quisiera saber cuándo abre la inscripción.\n\nAna Paz\nLa Paz - Bolivia"},
+			"", "", "-"},
+	})
+}
