@@ -1654,7 +1654,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"мгу", "спбгу", "ниу", "вшэ", "科学院", "中国科学院", "研究中心", "الجامعة", "كلية",
 			"tecnológico de", "instituto tecnológico", "politécnico", "politecnico", "кафедр*", "факультет*", "вуз*",
 			"колледж*", "техникум*", // colleges of technology and vocational schools
-			"laboratoire", "laboratorio", "лаборатори*", "hochschule", "grande école", "实验室", "高校", "学会", "學會",
+			"laboratoire", "laboratorio", "лаборатори*", "hochschule", "grande école", "实验室", "مختبر", "المختبر", "高校", "学会", "學會",
 			"مركز بحوث", "مركز أبحاث", "مركز الدراسات", "مركز البحوث", "مركز البحث", "مركز بحث", "مركز الأبحاث",
 			"centro de investigaciones", "научно-исследовательск*", "研究中心",
 			// the internet's technical community: registries of names and numbers, exchange points

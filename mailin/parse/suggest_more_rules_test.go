@@ -1030,3 +1030,13 @@ func TestSignedNameTheTextRepeats(t *testing.T) {
 			"", "", "-"},
 	})
 }
+
+// TestArabicLaboratories pins that «مختبر» names a laboratory, as "laboratoire" and
+// «实验室» do: the signature line is the organisation, not the city below it.
+func TestArabicLaboratories(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"ar", &Parsed{From: Address{Name: "Omar Haddadin", Email: "o.h@example-netlab.org"}, Subject: "مقترحات بشأن شكل المنتدى",
+			Text: "نرسل لكم مقترحاتنا بشأن شكل المنتدى: مراكز مشاركة عن بعد في العواصم الإقليمية.\n\nد. عمر حدادين\nباحث رئيسي\nمختبر المشرق لأبحاث الشبكات\nعمّان"},
+			"", store.StakeholderAcademia, "مختبر المشرق لأبحاث الشبكات"},
+	})
+}
