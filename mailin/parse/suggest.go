@@ -1827,19 +1827,18 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 }
 
 // signedAndNamed is the signature line that the text names too ("Desde Ñandutí
-// Conecta, colectivo de …" signed "Ñandutí Conecta"): a short name of one part, no
-// title, address or person's name, that a writer from a personal address speaks for;
-// or "".
+// Tinkuy, red de …" signed "Wayra Tinkuy"): a short name of one part, no title,
+// address or part of the sender's name, that a writer from a personal address speaks
+// for; or "".
 func (v *vocabulary) signedAndNamed(sig []string, from Address, fresh string, lt lineTerms) string {
-	local, _, _ := strings.Cut(strings.ToLower(from.Email), "@")
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := strings.TrimSpace(sig[i])
 		if n := utf8.RuneCountInString(line); n < 4 || n > 60 || endsSentence(line) || !startsUpper(line) ||
 			strings.IndexFunc(line, unicode.IsDigit) >= 0 || lt.isAddressLine(line) || len(lineSegments(line)) > 1 {
 			continue // "El Alto - Bolivia": a place and its country
 		}
-		if line == strings.TrimSpace(from.Name) && !strings.Contains(local, lettersOnly(foldText(line))) {
-			continue // the writer's own name, unless their mailbox spells it
+		if strings.Contains(foldText(from.Name), foldText(line)) {
+			continue // the writer's own name ("Rahul" of "Rahul Mehta")
 		}
 		if n, _ := v.jobTitles.countIn(lt.get(line)); n > 0 {
 			continue

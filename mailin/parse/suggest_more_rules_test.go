@@ -967,7 +967,7 @@ func TestOwnBodyOutweighsDotOrg(t *testing.T) {
 			Text: "Dear secretariat,\n\nRights groups across the region work with university laboratories, and propose remote hubs.\n\nOmar"},
 			"", store.StakeholderCivilSociety, ""},
 		{"an association under .org", &Parsed{From: Address{Email: "info@example-jam.org"}, Subject: "مقترحات",
-			Text: "نحن جمعية تعمل مع مختبرات الجامعات ونقترح مراكز مشاركة عن بعد.\n\nسلمى"},
+			Text: "نحن جمعية تعمل مع طلاب الجامعات ونقترح مراكز مشاركة عن بعد.\n\nسلمى"},
 			"", store.StakeholderCivilSociety, ""},
 	})
 }
@@ -1009,11 +1009,11 @@ func TestCommitmentsInTheFuture(t *testing.T) {
 }
 
 // TestSignedNameTheTextRepeats pins that a writer from a personal address speaks for
-// the signature line the text names too, whatever the display name; their own name,
-// a title or a place the text repeats is no organisation.
+// the signature line the text names too; their own name, a title or a place the text
+// repeats is no organisation.
 func TestSignedNameTheTextRepeats(t *testing.T) {
 	runSuggestCases(t, []suggestCase{
-		{"es", &Parsed{From: Address{Name: "Ñandutí Conecta", Email: "nanduticonecta@gmail.com"}, Subject: "Aporte temático",
+		{"es", &Parsed{From: Address{Name: "Rosa Benítez", Email: "nanduticonecta@gmail.com"}, Subject: "Aporte temático",
 			Text: "Estimados:\n\nDesde Ñandutí Conecta, colectivo de comunicadoras comunitarias del Paraguay, enviamos nuestro aporte sobre contenidos locales (C8).\n\nRosa Benítez\nCoordinación general\nÑandutí Conecta\nAsunción - Paraguay"},
 			"", "", "Ñandutí Conecta"},
 		{"es somos", &Parsed{From: Address{Name: "Marcelina Huanca", Email: "wayratinkuy@gmail.com"}, Subject: "Carta de invitación para visa",
@@ -1024,6 +1024,9 @@ func TestSignedNameTheTextRepeats(t *testing.T) {
 			"", "", "Rift Valley Makers"},
 		{"the writer's own name", &Parsed{From: Address{Name: "Marcelina Huanca", Email: "mhuanca@gmail.com"}, Subject: "Pregunta",
 			Text: "Hola,\n\nMe llamo Marcelina Huanca y quisiera saber cuándo abre la inscripción.\n\nMarcelina Huanca"},
+			"", "", "-"},
+		{"the writer's first name", &Parsed{From: Address{Name: "Rahul Mehta", Email: "rahul.m@outlook.com"}, Subject: "Photo contest",
+			Text: "Hi,\n\nRahul here, my entry for the photo contest is attached.\n\nRahul"},
 			"", "", "-"},
 		{"a place the text repeats", &Parsed{From: Address{Name: "Ana Paz", Email: "anapaz@gmail.com"}, Subject: "Pregunta",
 			Text: "Hola,\n\nViajo desde La Paz - Bolivia y quisiera saber cuándo abre la inscripción.\n\nAna Paz\nLa Paz - Bolivia"},
