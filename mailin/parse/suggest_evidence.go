@@ -1272,7 +1272,10 @@ var hanPlaceRE = regexp.MustCompile(`^(?:香港|澳門|澳门|臺灣|台灣|台�
 // Accra"), or a Chinese region and district ("香港九龍旺角").
 func isPlaceLine(line string) bool {
 	if first, _ := utf8.DecodeRuneInString(line); unicode.Is(unicode.Han, first) {
-		return hanPlaceRE.MatchString(line)
+		// Most Chinese lines end otherwise: the expression runs on the few that end
+		// with a place.
+		last, _ := utf8.DecodeLastRuneInString(line)
+		return strings.ContainsRune("道路街區区角灣湾島岛市省縣县鎮镇村", last) && hanPlaceRE.MatchString(line)
 	}
 	if isASCII(line) && strings.IndexByte(line, ',') < 0 && strings.IndexByte(line, '|') < 0 &&
 		strings.IndexByte(line, '/') < 0 && !strings.Contains(line, " - ") {
