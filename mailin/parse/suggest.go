@@ -490,12 +490,26 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if m := autoReplySubjects.find(p.Subject); m != "" && opensSubject(p.Subject, m) {
 		return store.KindOther, []string{"kind other: no contribution: an automatic reply, subject says " + quoteReason(m)}
 	}
-	// "Press accreditation request", «Аккредитация прессы»: a subject that names a
-	// journalist's accreditation makes a request of the press office, not a question
-	// about the Forum ("Renseignements: comment obtenir une accréditation ?" asks).
-	if n, t := v.accreditation.countIn(fs); n > 0 && !subjectAsks && attachments == 0 {
+	// "Press accreditation request", «Аккредитация прессы», "Offre de parrainage": a
+	// subject that names a journalist's accreditation or a sponsor's offer makes a
+	// request of a desk of the secretariat, not a question about the Forum
+	// ("Renseignements: comment obtenir une accréditation ?" asks) nor a submission; so
+	// does one that names a letter for a visa over a text that asks nothing
+	// («邀请函申请（签证）» with the travellers' passports).
+	n, t := v.accreditation.countIn(fs)
+	if n == 0 {
+		if m, vt := v.visaLetters.countIn(fs); m > 0 {
+			a, _ := v.asking.countIn(all)
+			q, _ := v.inquiry.countIn(all)
+			if a+q == 0 && !unquotedQuestionMark(body) {
+				n, t = m, vt
+			}
+		}
+	}
+	// «Предложение о спонсорстве», "Propuesta de patrocinio": the proposal is the sponsor's.
+	if n > 0 && !subjectAsks && attachments == 0 && (submitted == 0 || strings.Contains(t, st)) {
 		if m, _ := v.inquiry.countIn(fs); m == 0 {
-			return store.KindOther, []string{"kind other: no contribution: a request for accreditation, subject says " + quoteReason(t)}
+			return store.KindOther, []string{"kind other: no contribution: a request of the secretariat's desk, subject says " + quoteReason(t)}
 		}
 	}
 	hn, ht := v.ownHolding(fs, all, body)
@@ -1080,6 +1094,22 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		top = max(top, n)
 	}
 	if top < 2 {
+		// "Directeur commercial", "Business Development Manager", «مدير تطوير الأعمال»: a
+		// seller's title in the signature, when nothing else says who writes, is a
+		// company's, before the words of a sentence ("Clairval Communication, agence
+		// bruxelloise…") are read for a body.
+		for _, line := range sig {
+			if utf8.RuneCountInString(line) > 80 || endsSentence(line) {
+				continue
+			}
+			if n, term := v.sellerTitles.countIn(lt.get(line)); n > 0 {
+				add(store.StakeholderPrivateSector, 2, "signature title "+quoteReason(term))
+				top = 2
+				break
+			}
+		}
+	}
+	if top < 2 {
 		if typ, subject := lt.sentenceSubject(fresh); typ != "" {
 			add(typ, 2, "the text speaks for "+quoteReason(shorten(subject, 60)))
 		} else if body := ownCivilBody(fresh); body != "" {
@@ -1090,6 +1120,13 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			// «Наш университет хотел бы…», "our ministry", «我校»: the writer speaks for a
 			// university or a ministry of their own.
 			add(typ, 2, "the text speaks for "+quoteReason(body))
+		}
+	} else if top == 2 && score[store.StakeholderCivilSociety] == 2 && len(why[store.StakeholderCivilSociety]) == 1 &&
+		strings.HasSuffix(why[store.StakeholderCivilSociety][0], "(.org)") && aloneDecides(score, store.StakeholderCivilSociety) {
+		// "mashreq-netlab.org" with «نحن مختبر بحثي مستقل»: what the writer says their own
+		// body is outweighs an address under .org, which any body may take.
+		if typ, body := ownBody(fresh); typ != "" && typ != store.StakeholderCivilSociety {
+			add(typ, 3, "the text speaks for "+quoteReason(body))
 		}
 	}
 	if top < 2 && score[store.StakeholderAcademia] < 2 {
@@ -1139,6 +1176,16 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		return best, "nothing conclusive in domain " + domain
 	}
 	return best, strings.Join(why[best], ", ")
+}
+
+// aloneDecides reports whether typ is the one type scored the two points that decide.
+func aloneDecides(score map[string]int, typ string) bool {
+	for t, n := range score {
+		if n >= 2 && t != typ {
+			return false
+		}
+	}
+	return true
 }
 
 // lineAbove is the non-empty line above the first line of text's first n non-empty
@@ -1748,7 +1795,10 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		if org := companyInText(fresh); org != "" {
 			return shorten(org, 120)
 		}
-		return shorten(v.writerOrganisation(fresh, lt), 120)
+		if org := v.writerOrganisation(fresh, lt); org != "" {
+			return shorten(org, 120)
+		}
+		return shorten(v.signedAndNamed(sig, p.From, fresh, lt), 120)
 	}
 	named := ""
 	_, head := lt.sentenceSubject(fresh)
@@ -1774,6 +1824,30 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		return shorten(named, 100) + " (" + fromDomain + ")"
 	}
 	return shorten(named, 120)
+}
+
+// signedAndNamed is the signature line that the text names too ("Desde Ñandutí
+// Tinkuy, red de …" signed "Wayra Tinkuy"): a short name of one part, no title,
+// address or part of the sender's name, that a writer from a personal address speaks
+// for; or "".
+func (v *vocabulary) signedAndNamed(sig []string, from Address, fresh string, lt lineTerms) string {
+	for i := len(sig) - 1; i >= 0; i-- {
+		line := strings.TrimSpace(sig[i])
+		if n := utf8.RuneCountInString(line); n < 4 || n > 60 || endsSentence(line) || !startsUpper(line) ||
+			strings.IndexFunc(line, unicode.IsDigit) >= 0 || lt.isAddressLine(line) || len(lineSegments(line)) > 1 {
+			continue // "El Alto - Bolivia": a place and its country
+		}
+		if strings.Contains(foldText(from.Name), foldText(line)) {
+			continue // the writer's own name ("Rahul" of "Rahul Mehta")
+		}
+		if n, _ := v.jobTitles.countIn(lt.get(line)); n > 0 {
+			continue
+		}
+		if strings.Count(fresh, line) >= 2 {
+			return line
+		}
+	}
+	return ""
 }
 
 // hasWords reports whether s has n words or more, as strings.Fields cuts them.

@@ -36,7 +36,8 @@ type evidence struct {
 	// privateCapacity says the writer writes for no organisation; students, among them,
 	// that the writer is a student («je suis étudiante en master»).
 	privateCapacity, students termList
-	// accreditation names a journalist's request for accreditation.
+	// accreditation names a request of a desk of the secretariat: a journalist's
+	// accreditation, a sponsor's offer, a letter of invitation for a visa.
 	accreditation termList
 	// photo words name a photograph, for a short message with an image attached.
 	photo termList
@@ -113,6 +114,9 @@ type evidence struct {
 	// researchTitles are the positions of researchers and teachers ("Chargé de recherche",
 	// «научный сотрудник»): when nothing else tells the sender's type, a signature
 	// line with one says academia.
+	// sellerTitles are the titles of a company's sellers ("Directeur commercial",
+	// «директор по продажам»): a signature with one is a company's.
+	sellerTitles   termList
 	researchTitles termList
 	// wholeGovernment are the words of a government as a whole ("Government of …",
 	// «Правительство …», "香港特別行政區政府"); governmentOffices the words an office inside
@@ -244,7 +248,7 @@ func (v *vocabulary) newEvidence() {
 		"atendiendo a la invitación", "в ответ на ваше приглашение", "в ответ на приглашение", "по вашему приглашению",
 		"应贵方邀请", "响应贵方邀请", "应邀", "ردا على دعوتكم", "ردا على دعوة", "تلبية لدعوتكم", "استجابة لدعوتكم")
 	v.nominee = v.list("cv", "curriculum vitae", "biography", "bio", "biographie", "biografía", "hoja de vida",
-		"резюме", "биографи*", "简历", "簡歷", "السيرة الذاتية")
+		"резюме", "биографи*", "简历", "簡歷", "السيرة الذاتية", "سيرته الذاتية", "سيرتها الذاتية")
 	v.thanks = v.list("thanks", "thank you", "merci", "remerciement*", "gracias", "agradecimiento*", "спасибо",
 		"благодарност*", "感谢", "感謝", "谢谢", "謝謝", "شكر")
 	v.closings = v.list("regards", "kind regards", "best regards", "best", "sincerely", "yours", "thanks", "thank you",
@@ -261,6 +265,9 @@ func (v *vocabulary) newEvidence() {
 		"organise", "organize", "organising", "organizing", "to hold", "host a", "convene", "to run a", "be reserved", "request a", "requests a",
 		"would like to request", "like to propose an", "like to propose a", "propose an interactive", "reserve", "slot",
 		"organiser", "organisons", "animer", "réserver", "créneau", "demande de séance", "demande d'organisation",
+		// the future of a commitment: "organizará una sesión", «organisera un atelier»
+		"will organise", "will organize", "will host", "will hold", "shall organise", "shall organize",
+		"organisera", "organiserons", "organizará", "organizaremos", "организуем", "проведём", "проведем", "سننظم", "ستنظم",
 		"organizar", "organización de un", "organización de una", "organización de la sesión", "proponer una", "solicita", "solicitamos", "solicitud de",
 		"провести", "проведение", "проведения", "проведении", "организовать", "включить в программу", "заявка на", "просит включить",
 		"举办", "舉辦", "申请举办", "申請舉辦", "拟于",
@@ -304,7 +311,8 @@ func (v *vocabulary) newEvidence() {
 		"to moderate", "moderate the", "moderator", "to chair", "facilitator",
 		"to facilitate one", "facilitate a high-level", "facilitate a session", "faciliter une session", "faciliter une séance",
 		"para facilitar una sesión", "conducir una sesión", "вести сессию", "вести одну из", "модерировать", "主持一场",
-		"主持一場", "لتيسير جلسة", "لتيسير إحدى",
+		"主持一場", "لتيسير جلسة", "لتيسير إحدى", "تيسير جلسة", "تيسير إحدى", "تتولى تيسير", "يتولى تيسير",
+		"لتتولى تيسير", "ليتولى تيسير", "تيسير جلسات المسار",
 		"animer la session", "pour animer", "faciliter la session", "pour faciliter", "modérer", "facilitateur", "facilitatrice",
 		"para moderar", "moderar la", "moderadora", "moderador", "facilitadora", "facilitador",
 		"модерации", "модератор*", "ведущего", "фасилитатор*",
@@ -321,8 +329,9 @@ func (v *vocabulary) newEvidence() {
 	// facilitator's name of office.
 	v.easyTerms = v.list("شروط ميسرة", "أسعار ميسرة", "قروض ميسرة", "تكلفة ميسرة", "تكاليف ميسرة",
 		"بطريقة ميسرة", "لغة ميسرة", "تمويل ميسر", "خدمات ميسرة")
-	// A journalist's request for accreditation: no contribution, when the subject says
-	// that is what the message is ("Press accreditation request", «Аккредитация прессы»).
+	// A request of a desk of the secretariat: no contribution, when the subject says that
+	// is what the message is ("Press accreditation request", «Аккредитация прессы»,
+	// "Sponsorship offer", «邀请函申请（签证）»).
 	v.accreditation = v.list(
 		"press accreditation", "media accreditation", "accreditation for journalists", "accreditation as a journalist",
 		"accréditation presse", "accréditation de presse", "accréditation des médias", "accréditation média*",
@@ -330,7 +339,15 @@ func (v *vocabulary) newEvidence() {
 		"аккредитаци* прессы", "аккредитаци* журналистов", "аккредитаци* сми", "аккредитовать журналист*",
 		"аккредитовать двух журналист*", "媒体注册", "记者注册", "媒体证", "記者證", "اعتماد الصحفيين", "الاعتماد الصحفي",
 		"اعتماد إعلامي", "الاعتماد الإعلامي",
+		// an offer to sponsor the Forum, made to its partnerships desk, the phrases with a
+		// word of proposing first
+		"partnership proposal", "partnership offer", "sponsorship proposal", "proposition de partenariat",
+		"offre de partenariat", "proposition de parrainage", "propuesta de alianza", "propuesta de patrocinio",
+		"предложение о партнерстве", "предложение о спонсорстве", "спонсорское предложение", "عرض رعاية", "عرض شراكة",
+		"sponsorship", "sponsoring", "parrainage", "mécénat", "patrocinio", "спонсорств*", "спонсорск*", "赞助", "贊助",
+		"رعاية المنتدى", "فرص الرعاية",
 	)
+
 	v.privateCapacity = v.list("as a private individual", "as a private person", "in my personal capacity",
 		"in a personal capacity", "in my own name", "à titre personnel", "à titre individuel", "en tant que particulier",
 		"a título personal", "a título individual", "como particular", "en mi nombre propio",
@@ -491,7 +508,7 @@ func (v *vocabulary) newEvidence() {
 		"visa letter", "visa support letter", "lettre d'invitation", "lettres d'invitation", "carta de invitación",
 		"cartas de invitación", "carta de invitacion", "письмо-приглашение", "письма-приглашения", "приглашение для визы",
 		"приглашения для визы", "визовое приглашение", "邀请函", "邀請函", "رسالة دعوة", "رسائل الدعوة", "رسالة الدعوة",
-		"خطاب دعوة")
+		"خطاب دعوة", "visa", "visas", "виза", "визы", "визов*", "签证", "簽證", "تأشيرة", "تأشيرات", "التأشيرة")
 	v.trouble = v.list("problem", "problems", "issue with", "issues with", "error", "technical issue", "cannot submit",
 		"unable to submit", "can't submit", "problème", "probleme", "erreur", "impossible de soumettre", "impossible de déposer",
 		"problema", "problemas", "error al", "no puedo enviar", "no podemos enviar", "проблем*", "ошибк*", "не удается",
@@ -595,6 +612,13 @@ func (v *vocabulary) newEvidence() {
 		"направляем наши предложения", "направляю свои предложения", "хотим внести вклад", "хотели бы внести вклад",
 		"предлагаем следующее", "以下是我们的建议", "以下是我的建议", "现提出以下建议", "我们希望提出", "نود المساهمة", "أود المساهمة",
 		"فيما يلي مقترحاتنا", "فيما يلي مقترحاتي")
+	v.sellerTitles = v.list("sales director", "sales manager", "head of sales", "business development", "account manager",
+		"key account*", "chief commercial officer", "directeur commercial", "directrice commerciale", "responsable commercial*",
+		"chargé d'affaires commerciales", "ingénieur commercial", "développement commercial", "director comercial",
+		"directora comercial", "gerente comercial", "ejecutivo de ventas", "ejecutiva de ventas", "gerente de ventas",
+		"desarrollo de negocios", "коммерческий директор", "директор по продажам", "менеджер по продажам",
+		"развитию бизнеса", "销售总监", "销售经理", "銷售總監", "銷售經理", "商务总监", "商務總監", "业务拓展", "業務拓展",
+		"مدير المبيعات", "مديرة المبيعات", "تطوير الأعمال")
 	v.researchTitles = v.list("researcher", "research fellow", "research scientist", "postdoctoral*", "phd candidate",
 		"doctoral student", "lecturer", "professor", "chercheur", "chercheuse", "chargé de recherche", "chargée de recherche",
 		"directeur de recherche", "directrice de recherche", "maître de conférences", "doctorant", "doctorante", "professeur",
@@ -739,7 +763,16 @@ func (v *vocabulary) subjectAsks(subject string) bool {
 			return false
 		}
 	}
-	return v.inquiry.openingOf(f) != ""
+	if v.inquiry.openingOf(f) != "" {
+		return true
+	}
+	// "Joint session - question", «Семинар: вопросы»: the part after the subject's last
+	// dash or colon names what the message is.
+	if i := strings.LastIndexAny(f, "-–—:："); i >= 0 {
+		_, n := utf8.DecodeRuneInString(f[i:])
+		return v.inquiry.openingOf(strings.TrimSpace(f[i+n:])) != ""
+	}
+	return false
 }
 
 // consultationNames are the names of the open consultation a subject may open with,
@@ -1229,10 +1262,21 @@ var (
 	publicBuilding = wordSet(`parliament state government council county city town`)
 )
 
+// hanPlaceRE matches a Chinese line that says where: it opens with a region, a
+// province or a city and ends with a district, a road or a place ("香港九龍旺角",
+// "香港灣仔港灣道", "四川省成都市武侯区"), never with a body's noun ("香港社會服務聯會").
+var hanPlaceRE = regexp.MustCompile(`^(?:香港|澳門|澳门|臺灣|台灣|台湾|\p{Han}{2,3}[省市])\p{Han}{0,12}[道路街區区角灣湾島岛市省縣县鎮镇村]$`)
+
 // isPlaceLine reports whether a line says where: a city and its state's formal name
-// ("Cotonou, République du Bénin") or a building and its city ("Parliament House,
-// Accra").
+// ("Cotonou, République du Bénin"), a building and its city ("Parliament House,
+// Accra"), or a Chinese region and district ("香港九龍旺角").
 func isPlaceLine(line string) bool {
+	if first, _ := utf8.DecodeRuneInString(line); unicode.Is(unicode.Han, first) {
+		// Most Chinese lines end otherwise: the expression runs on the few that end
+		// with a place.
+		last, _ := utf8.DecodeLastRuneInString(line)
+		return strings.ContainsRune("道路街區区角灣湾島岛市省縣县鎮镇村", last) && hanPlaceRE.MatchString(line)
+	}
 	if isASCII(line) && strings.IndexByte(line, ',') < 0 && strings.IndexByte(line, '|') < 0 &&
 		strings.IndexByte(line, '/') < 0 && !strings.Contains(line, " - ") {
 		return false // one segment at most: no separator of lineSegments
@@ -1613,7 +1657,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 			"мгу", "спбгу", "ниу", "вшэ", "科学院", "中国科学院", "研究中心", "الجامعة", "كلية",
 			"tecnológico de", "instituto tecnológico", "politécnico", "politecnico", "кафедр*", "факультет*", "вуз*",
 			"колледж*", "техникум*", // colleges of technology and vocational schools
-			"laboratoire", "laboratorio", "лаборатори*", "hochschule", "grande école", "实验室", "高校", "学会", "學會",
+			"laboratoire", "laboratorio", "лаборатори*", "hochschule", "grande école", "实验室", "مختبر", "المختبر", "高校", "学会", "學會",
 			"مركز بحوث", "مركز أبحاث", "مركز الدراسات", "مركز البحوث", "مركز البحث", "مركز بحث", "مركز الأبحاث",
 			"centro de investigaciones", "научно-исследовательск*", "研究中心",
 			// the internet's technical community: registries of names and numbers, exchange points
@@ -3080,6 +3124,9 @@ var civilHeads = wordSet(foldText(`association network foundation collective pla
 // person: "our network", «наша молодёжная сеть», «نحن شبكة شبابية», "Salutations
 // syndicales" (a union's greeting); "" when the text does not.
 func ownCivilBody(text string) string {
+	if body := civilApposition(text); body != "" {
+		return body
+	}
 	words := strings.Fields(foldText(text))
 	for i, w := range words {
 		w = strings.Trim(w, ",.;:!?()«»\"")
@@ -3113,6 +3160,47 @@ func ownCivilBody(text string) string {
 		case w == "salutations" && i+1 < len(words) && strings.HasPrefix(words[i+1], "syndical"),
 			isAnyOf(w, "travailleurs", "workers", "trabajadores") && i >= 2 && isAnyOf(words[i-1], "de", "of") && strings.HasPrefix(words[i-2], "organi"):
 			return words[i] + " " + words[min(len(words)-1, i+1)]
+		}
+	}
+	return ""
+}
+
+// appositionHeads are the heads of civilHeads that say what a named body is when they
+// follow its name and a comma: "Jàmm Connect, réseau citoyen sénégalais", "Somos Wayra
+// Tinkuy, red de comunicadoras", "Desde Ñandutí Conecta, colectivo de …". Forum, union
+// and platform follow a name for other reasons ("WSIS Forum, …").
+var appositionHeads = wordSet(foldText(`association network foundation collective coalition movement federation alliance
+	réseau fondation collectif mouvement fédération
+	asociación red fundación colectivo coalición movimiento federación alianza
+	ассоциация сеть фонд коалиция движение федерация альянс`))
+
+// civilApposition returns the name and head when the text sets a civil head beside a
+// capitalised name after a comma or a dash, with at most an article between, and the
+// head goes on ("Jàmm Connect, réseau citoyen …", «Мост — сеть волонтёров …»); "" when
+// none.
+func civilApposition(text string) string {
+	words := strings.Fields(text)
+	for i := 1; i+1 < len(words); i++ {
+		w := words[i]
+		j := i + 1
+		switch {
+		case strings.HasSuffix(w, ","):
+			w = strings.TrimSuffix(w, ",")
+		case isAnyOf(words[j], "—", "–", "-") && j+1 < len(words):
+			j++
+		default:
+			continue
+		}
+		if !startsUpper(w) || !startsUpper(words[i-1]) && !startsUpper(strings.Trim(w, "«»\"")) {
+			continue
+		}
+		if isAnyOf(foldText(words[j]), "a", "an", "the", "un", "une", "una", "le", "la", "el") && j+1 < len(words) {
+			j++
+		}
+		// The head opens a description ("réseau citoyen sénégalais"), not a list of
+		// words ("Marché, réseau, sourire").
+		if j+1 < len(words) && appositionHeads[foldText(words[j])] {
+			return strings.TrimSuffix(words[i], ",") + ", " + words[j]
 		}
 	}
 	return ""
@@ -3377,6 +3465,8 @@ func (v *vocabulary) parentInText(org, text string, lt lineTerms) string {
 // one's own is weAreCompany's.
 var ownBodyHeads = [][2]string{
 	{"university", store.StakeholderAcademia}, {"universite", store.StakeholderAcademia},
+	{"laboratory", store.StakeholderAcademia}, {"lab", store.StakeholderAcademia}, {"laboratoire", store.StakeholderAcademia},
+	{"laboratorio", store.StakeholderAcademia}, {"лаборатория", store.StakeholderAcademia},
 	{"universidad", store.StakeholderAcademia}, {"faculty", store.StakeholderAcademia},
 	{"faculte", store.StakeholderAcademia}, {"facultad", store.StakeholderAcademia},
 	{"университет", store.StakeholderAcademia}, {"факультет", store.StakeholderAcademia}, {"вуз", store.StakeholderAcademia},
@@ -3387,7 +3477,10 @@ var ownBodyHeads = [][2]string{
 
 // ownBodyWords say the same in one word ("جامعتنا", "我校"), with their type.
 var ownBodyWords = [][2]string{
-	{"جامعتنا", store.StakeholderAcademia}, {"كليتنا", store.StakeholderAcademia},
+	{"جامعتنا", store.StakeholderAcademia}, {"كليتنا", store.StakeholderAcademia}, {"مختبرنا", store.StakeholderAcademia},
+	{"نحن مختبر", store.StakeholderAcademia}, {"نحن معهد", store.StakeholderAcademia}, {"نحن مركز بحثي", store.StakeholderAcademia},
+	{"نحن مركز أبحاث", store.StakeholderAcademia}, {"نحن فريق بحثي", store.StakeholderAcademia},
+	{"我们是一家研究", store.StakeholderAcademia}, {"我们实验室", store.StakeholderAcademia}, {"本实验室", store.StakeholderAcademia},
 	{"وزارتنا", store.StakeholderGovernment},
 	{"我校", store.StakeholderAcademia}, {"本校", store.StakeholderAcademia}, {"我部", store.StakeholderGovernment},
 }

@@ -817,3 +817,229 @@ func TestUniversitiesChairsAndChineseBehalf(t *testing.T) {
 			"", "", "-"},
 	})
 }
+
+// TestDeskRequestsBySubject pins that a subject naming a sponsor's offer, or a letter
+// for a visa over a text that asks nothing, makes a request of the secretariat's desk,
+// no contribution; a visa letter asked about stays an inquiry, and a submission's
+// subject outweighs the sponsor's word.
+func TestDeskRequestsBySubject(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en sponsorship", &Parsed{From: Address{Email: "bd@example-av.com"}, Subject: "Sponsorship offer - WSIS Forum 2019",
+			Text: "Dear organisers,\n\nOur company would be glad to sponsor the coffee breaks and provide live streaming of the interactive sessions in exchange for our logo.\n\nJohn Smith"},
+			store.KindOther, "", ""},
+		{"fr partnership", &Parsed{From: Address{Email: "t.l@example-agence.be"}, Subject: "Proposition de partenariat - Forum SMSI 2019",
+			Text: "Madame, Monsieur,\n\nNotre agence propose la diffusion en direct de la cérémonie d'ouverture, à titre de parrainage, en échange de notre logo.\n\nThibault"},
+			store.KindOther, "", ""},
+		{"es", &Parsed{From: Address{Email: "ventas@example-eventos.es"}, Subject: "Propuesta de patrocinio",
+			Text: "Estimados:\n\nNuestra empresa desea patrocinar la recepción y ofrecer una plataforma interactiva para el programa.\n\nLuis"},
+			store.KindOther, "", ""},
+		{"ru", &Parsed{From: Address{Email: "pr@example-media.ru"}, Subject: "Предложение о спонсорстве",
+			Text: "Здравствуйте!\n\nНаша компания готова выступить спонсором приёма и организовать прямую трансляцию пленарных заседаний.\n\nИван"},
+			store.KindOther, "", ""},
+		{"zh", &Parsed{From: Address{Email: "bd@example-tech.cn"}, Subject: "论坛赞助意向",
+			Text: "您好，我公司希望赞助论坛的茶歇，并提供互动式直播平台。\n\n王明"},
+			store.KindOther, "", ""},
+		{"ar", &Parsed{From: Address{Email: "bd@example-sa.com"}, Subject: "عرض رعاية - منتدى 2019",
+			Text: "تحية طيبة، نعرض عليكم رعاية حفل الاستقبال وتوفير منصة تفاعلية لعرض الجلسات.\n\nفهد"},
+			store.KindOther, "", ""},
+		{"zh visa letter asked for", &Parsed{From: Address{Email: "a@example.edu.cn"}, Subject: "邀请函申请（签证）",
+			Text: "尊敬的秘书处：\n\n我校三名教师拟赴日内瓦参加论坛，现需办理签证，恳请贵处出具邀请函。\n\n1. 张 教授 护照号 E1XXXXXXX\n\n孙琪"},
+			store.KindOther, "", ""},
+		{"es visa letter asked for", &Parsed{From: Address{Email: "a@example.org.bo"}, Subject: "Carta de invitación para visa",
+			Text: "Señores:\n\nDos compañeras participarán en el Foro y necesitan una carta de invitación para tramitar la visa. Les rogamos enviarla pronto.\n\nMarcelina"},
+			store.KindOther, "", ""},
+		{"visa letter asked about stays an inquiry", &Parsed{From: Address{Email: "k@example.com"}, Subject: "Visa letter",
+			Text: "Good day,\n\nI registered last week. Can the secretariat issue an invitation letter for my Swiss visa application?\n\nKwabena"},
+			store.KindInquiry, "", ""},
+		{"visa letter enquired about without a question mark", &Parsed{From: Address{Email: "m@example.int"}, Subject: "Визовая поддержка",
+			Text: "Уважаемые коллеги,\n\nПросим сообщить, выдаёт ли секретариат письма для получения визы и какие документы необходимы.\n\nС уважением"},
+			store.KindInquiry, "", ""},
+		{"a submission's subject outweighs sponsorship", &Parsed{From: Address{Email: "x@example.org"}, Subject: "Official submission: sponsorship models for community networks",
+			Text: "Dear Secretariat,\n\nPlease find our official submission on the thematic aspects: community networks need sponsorship models and spectrum rules (C2, C6).\n\nAna"},
+			store.KindThematic, "", ""},
+	})
+}
+
+// TestSubjectAsksAfterItsDash pins that the part of a subject after its last dash or
+// colon says it asks ("Joint session - question"), so that numbered questions about
+// a workshop make an inquiry; a subject that only opens with its own words does not.
+func TestSubjectAsksAfterItsDash(t *testing.T) {
+	body := "Dear colleagues,\n\nTwo practical questions before we send anything:\n\n1. We are considering co-organising a workshop on e-commerce. Should each organisation submit its own request, or one joint request?\n2. Is 10 February the deadline for the request only, or also for the speakers?\n\nMatthias"
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "m@example.int"}, Subject: "Joint session - question", Text: body}, store.KindInquiry, "", ""},
+		{"fr", &Parsed{From: Address{Email: "m@example.fr"}, Subject: "Atelier conjoint : questions",
+			Text: "Bonjour,\n\nNous envisageons d'organiser un atelier commun. Faut-il envoyer une demande par organisation ?\nLa date du 10 février vaut-elle aussi pour la liste des intervenants ?\n\nMarie"}, store.KindInquiry, "", ""},
+	})
+	v := newVocabulary()
+	for subject, want := range map[string]bool{
+		"Joint session - question":            true,
+		"Семинар: вопросы":                    true,
+		"Workshop request - C7 e-commerce":    false,
+		"Question-and-answer session request": true,
+		"Submission - thematic aspects":       false,
+	} {
+		if got := v.subjectAsks(subject); got != want {
+			t.Errorf("subjectAsks(%q) = %v, want %v", subject, got, want)
+		}
+	}
+}
+
+// TestCivilBodyInApposition pins that a name followed by a comma and a civil head that
+// goes on ("Jàmm Connect, réseau citoyen sénégalais") says the writer's body is civil
+// society, while a list of words ("Marché, réseau, sourire") or a forum named after a
+// comma says nothing.
+func TestCivilBodyInApposition(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"fr", &Parsed{From: Address{Email: "n.sarr@example-jamm.sn"}, Subject: "Demande d'atelier",
+			Text: "Bonjour,\n\nJàmm Connect, réseau citoyen sénégalais pour l'accès au numérique des femmes rurales, demande à organiser un atelier de 45 minutes.\n\nNdèye Fatou Sarr"},
+			"", store.StakeholderCivilSociety, ""},
+		{"es somos", &Parsed{From: Address{Email: "wayra@gmail.com"}, Subject: "Carta",
+			Text: "Señoras y señores:\n\nSomos Wayra Tinkuy, red de comunicadoras indígenas de Bolivia. Necesitamos una carta para la embajada.\n\nMarcelina"},
+			"", store.StakeholderCivilSociety, ""},
+		{"es desde", &Parsed{From: Address{Email: "nanduti@gmail.com"}, Subject: "Aporte temático",
+			Text: "Estimados:\n\nDesde Ñandutí Conecta, colectivo de comunicadoras comunitarias del Paraguay, enviamos nuestro aporte sobre contenidos locales (C8).\n\nRosa"},
+			"", store.StakeholderCivilSociety, ""},
+		{"en", &Parsed{From: Address{Email: "info@example-bridge.net"}, Subject: "Workshop request",
+			Text: "Dear team,\n\nBridgeLink, a network of volunteer trainers in rural Kenya, would like to hold a 60-minute workshop.\n\nAmos"},
+			"", store.StakeholderCivilSociety, ""},
+		{"ru", &Parsed{From: Address{Email: "info@example-most.kz"}, Subject: "Заявка",
+			Text: "Здравствуйте!\n\nМы, Мост — сеть волонтёров цифровой грамотности, просим включить в программу нашу сессию.\n\nАйгуль"},
+			"", store.StakeholderCivilSociety, ""},
+		{"a list of words is no apposition", &Parsed{From: Address{Email: "jb@yahoo.fr"}, Subject: "Concours photo",
+			Text: "Bonjour,\n\nVoici ma photo pour le concours.\n\nTitre : Marché, réseau, sourire\nLieu : Bujumbura\n\nJe suis photographe amateur.\n\nJean-Baptiste"},
+			"", store.StakeholderOther, ""},
+		{"a forum after a comma", &Parsed{From: Address{Email: "a.b@example-mail.net"}, Subject: "Question",
+			Text: "Hello,\n\nAt the WSIS Forum, forum participants asked about the format. When is the deadline?\n\nAnna"},
+			"", store.StakeholderOther, ""},
+	})
+}
+
+// TestSellersTitlesNameACompany pins that a seller's title in the signature says a
+// company writes when nothing else does, before a sentence's "agence" reads as a
+// government's; a government's domain and a title in a sentence outweigh it.
+func TestSellersTitlesNameACompany(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"fr", &Parsed{From: Address{Email: "t.lemaire@clairval.be"}, Subject: "Proposition de partenariat",
+			Text: "Madame, Monsieur,\n\nClairval Communication, agence bruxelloise spécialisée dans la captation vidéo et la diffusion en direct d'événements institutionnels, serait heureuse de soutenir le Forum du SMSI 2019.\n\nNous proposons de prendre en charge, à titre de parrainage, la diffusion en direct de la cérémonie d'ouverture, en échange de la présence de notre logo.\n\nJe me tiens à votre disposition pour un échange téléphonique.\n\nBien cordialement,\n\nThibault Lemaire\nDirecteur commercial\nClairval Communication\nAvenue Louise 231, 1050 Bruxelles\n+32 2 640 18 77"},
+			"", store.StakeholderPrivateSector, ""},
+		{"en", &Parsed{From: Address{Email: "j.doe@example-streams.net"}, Subject: "Live streaming",
+			Text: "Dear organisers,\n\nWe could stream the opening ceremony.\n\nBest,\n\nJane Doe\nBusiness Development Manager\nStreamWorks"},
+			"", store.StakeholderPrivateSector, ""},
+		{"es", &Parsed{From: Address{Email: "l.paz@example-av.com.pe"}, Subject: "Propuesta",
+			Text: "Estimados:\n\nPodemos encargarnos de la traducción simultánea del Foro.\n\nSaludos,\n\nLuis Paz\nGerente Comercial\nAudiovisual Andina"},
+			"", store.StakeholderPrivateSector, ""},
+		{"ru", &Parsed{From: Address{Email: "i.orlov@example-tech.ru"}, Subject: "Предложение",
+			Text: "Здравствуйте!\n\nМы можем обеспечить трансляцию пленарных заседаний.\n\nИван Орлов\nкоммерческий директор\nТехноСтрим"},
+			"", store.StakeholderPrivateSector, ""},
+		{"zh", &Parsed{From: Address{Email: "wang@example-av.cn"}, Subject: "合作",
+			Text: "您好，我们可以为论坛提供直播服务。\n\n王明\n销售总监\n华音视讯"},
+			"", store.StakeholderPrivateSector, ""},
+		{"ar", &Parsed{From: Address{Email: "fahd@example-sa.net"}, Subject: "عرض",
+			Text: "تحية طيبة، يمكننا توفير منصة لعرض جدول الجلسات.\n\nفهد العتيبي\nمدير تطوير الأعمال\nرواسي"},
+			"", store.StakeholderPrivateSector, ""},
+		{"a government's domain outweighs the title", &Parsed{From: Address{Email: "a.b@mincom.gov.example"}, Subject: "Session",
+			Text: "Dear team,\n\nWe would like to hold a session.\n\nAnna Berg\nHead of Business Development\nMinistry of Trade"},
+			"", store.StakeholderGovernment, ""},
+		{"a title in a sentence is no signature", &Parsed{From: Address{Email: "anna@gmail.com"}, Subject: "Question",
+			Text: "Hello,\n\nMy brother, a sales manager in Lagos, told me about the Forum. When does registration open?\n\nAnna"},
+			"", store.StakeholderOther, ""},
+	})
+}
+
+// TestOwnBodyOutweighsDotOrg pins that what the writer says their own body is (a
+// laboratory, a university, a ministry) outweighs an address under .org, while a
+// .org's writer who speaks of others' laboratories stays civil society.
+func TestOwnBodyOutweighsDotOrg(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"ar", &Parsed{From: Address{Email: "o.h@example-netlab.org"}, Subject: "مقترحات",
+			Text: "نرسل لكم مقترحاتنا بشأن شكل المنتدى.\n\nنحن مختبر بحثي مستقل يضم مهندسين وأكاديميين.\n\nعمر"},
+			"", store.StakeholderAcademia, ""},
+		{"en", &Parsed{From: Address{Email: "info@example-measure.org"}, Subject: "Format ideas",
+			Text: "Dear secretariat,\n\nOur laboratory measures internet quality across the region and proposes remote hubs.\n\nOmar"},
+			"", store.StakeholderAcademia, ""},
+		{"ru", &Parsed{From: Address{Email: "info@example-lab.org"}, Subject: "Предложения",
+			Text: "Здравствуйте!\n\nНаша лаборатория изучает качество интернета и предлагает удалённые площадки.\n\nОлег"},
+			"", store.StakeholderAcademia, ""},
+		{"zh", &Parsed{From: Address{Email: "info@example-lab.org"}, Subject: "建议",
+			Text: "您好，本实验室长期研究网络质量，建议设立远程参会点。\n\n李明"},
+			"", store.StakeholderAcademia, ""},
+		{"others' laboratories stay civil society", &Parsed{From: Address{Email: "info@example-rights.org"}, Subject: "Ideas",
+			Text: "Dear secretariat,\n\nRights groups across the region work with university laboratories, and propose remote hubs.\n\nOmar"},
+			"", store.StakeholderCivilSociety, ""},
+		{"an association under .org", &Parsed{From: Address{Email: "info@example-jam.org"}, Subject: "مقترحات",
+			Text: "نحن جمعية تعمل مع طلاب الجامعات ونقترح مراكز مشاركة عن بعد.\n\nسلمى"},
+			"", store.StakeholderCivilSociety, ""},
+	})
+}
+
+// TestChinesePlaceLinesNameNoBody pins that a signature's last line that says where
+// ("香港九龍旺角") is no organisation: the body's name above it is.
+func TestChinesePlaceLinesNameNoBody(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"hk", &Parsed{From: Address{Name: "何美儀", Email: "info@example-bridge.org.hk"}, Subject: "論壇活動申請",
+			Text: "各位好：\n\n我們希望在論壇期間舉辦一場研討會。\n\n謝謝！\n\n何美儀\n總幹事\n樂齡數碼橋\n香港九龍旺角\n電話：+852 2778 4102"},
+			"", "", "樂齡數碼橋"},
+		{"a body named after its city stays", &Parsed{From: Address{Name: "李明", Email: "li@example-sh.cn"}, Subject: "建议",
+			Text: "您好，我们建议论坛增加远程参会。\n\n李明\n上海市信息服务业行业协会"},
+			"", "", "上海市信息服务业行业协会"},
+	})
+}
+
+// TestCommitmentsInTheFuture pins that a session the writer will organise ("organizará
+// una sesión de trabajo de 90 minutos") is a workshop request, and that a facilitator
+// proposed in Arabic with «تتولى تيسير» is a nomination; facilitating access is a theme.
+func TestCommitmentsInTheFuture(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"es", &Parsed{From: Address{Email: "ic@example.es"}, Subject: "Re: Propuesta para el Foro",
+			Text: "Hola de nuevo,\n\nOs confirmo nuestra solicitud: el laboratorio organizará una sesión de trabajo de 90 minutos en el Foro sobre redes comunitarias y conectividad rural.\n\nPonentes: tres investigadores.\n\nInés"},
+			store.KindWorkshopRequest, "", ""},
+		{"en", &Parsed{From: Address{Email: "a@example.org"}, Subject: "Our session",
+			Text: "Dear team,\n\nWe will organise a 60-minute session on community networks and connectivity, with three speakers.\n\nAmos"},
+			store.KindWorkshopRequest, "", ""},
+		{"fr", &Parsed{From: Address{Email: "a@example.fr"}, Subject: "Notre atelier",
+			Text: "Bonjour,\n\nNotre réseau organisera un atelier de 45 minutes sur la connectivité rurale, avec trois intervenantes.\n\nAwa"},
+			store.KindWorkshopRequest, "", ""},
+		{"ar nomination", &Parsed{From: Address{Email: "c@example-nesij.org"}, Subject: "مقترح بخصوص جلسات المسار الرفيع المستوى",
+			Text: "تحية طيبة،\n\nيسعدنا أن نقترح اسم الأستاذة ليلى بن عمر لتتولى تيسير إحدى جلسات المسار الرفيع المستوى في منتدى 2019.\n\nنرفق سيرتها الذاتية لاحقا.\n\nسلمى"},
+			store.KindHLTFNomination, "", ""},
+		{"facilitating access is a theme", &Parsed{From: Address{Email: "c@example-jam.org"}, Subject: "مساهمة في المواضيع",
+			Text: "تحية طيبة،\n\nنقترح أن يناقش المنتدى تيسير الوصول إلى المعلومات والمحتوى المحلي باللغة العربية (C3, C8).\n\nسلمى"},
+			store.KindThematic, "", ""},
+	})
+}
+
+// TestSignedNameTheTextRepeats pins that a writer from a personal address speaks for
+// the signature line the text names too; their own name, a title or a place the text
+// repeats is no organisation.
+func TestSignedNameTheTextRepeats(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"es", &Parsed{From: Address{Name: "Rosa Benítez", Email: "nanduticonecta@gmail.com"}, Subject: "Aporte temático",
+			Text: "Estimados:\n\nDesde Ñandutí Conecta, colectivo de comunicadoras comunitarias del Paraguay, enviamos nuestro aporte sobre contenidos locales (C8).\n\nRosa Benítez\nCoordinación general\nÑandutí Conecta\nAsunción - Paraguay"},
+			"", "", "Ñandutí Conecta"},
+		{"es somos", &Parsed{From: Address{Name: "Marcelina Huanca", Email: "wayratinkuy@gmail.com"}, Subject: "Carta de invitación para visa",
+			Text: "Señoras y señores:\n\nSomos Wayra Tinkuy, red de comunicadoras indígenas de Bolivia. Dos compañeras necesitan una carta de invitación.\n\nMarcelina Huanca\nCoordinadora\nWayra Tinkuy\nEl Alto - Bolivia"},
+			"", "", "Wayra Tinkuy"},
+		{"en", &Parsed{From: Address{Name: "Amos Kiprop", Email: "amos.k@gmail.com"}, Subject: "Workshop request",
+			Text: "Dear team,\n\nRift Valley Makers would like to hold a 60-minute workshop on repair cafés.\n\nAmos Kiprop\nRift Valley Makers"},
+			"", "", "Rift Valley Makers"},
+		{"the writer's own name", &Parsed{From: Address{Name: "Marcelina Huanca", Email: "mhuanca@gmail.com"}, Subject: "Pregunta",
+			Text: "Hola,\n\nMe llamo Marcelina Huanca y quisiera saber cuándo abre la inscripción.\n\nMarcelina Huanca"},
+			"", "", "-"},
+		{"the writer's first name", &Parsed{From: Address{Name: "Rahul Mehta", Email: "rahul.m@outlook.com"}, Subject: "Photo contest",
+			Text: "Hi,\n\nRahul here, my entry for the photo contest is attached.\n\nRahul"},
+			"", "", "-"},
+		{"a place the text repeats", &Parsed{From: Address{Name: "Ana Paz", Email: "anapaz@gmail.com"}, Subject: "Pregunta",
+			Text: "Hola,\n\nViajo desde La Paz - Bolivia y quisiera saber cuándo abre la inscripción.\n\nAna Paz\nLa Paz - Bolivia"},
+			"", "", "-"},
+	})
+}
+
+// TestArabicLaboratories pins that «مختبر» names a laboratory, as "laboratoire" and
+// «实验室» do: the signature line is the organisation, not the city below it.
+func TestArabicLaboratories(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"ar", &Parsed{From: Address{Name: "Omar Haddadin", Email: "o.h@example-netlab.org"}, Subject: "مقترحات بشأن شكل المنتدى",
+			Text: "نرسل لكم مقترحاتنا بشأن شكل المنتدى: مراكز مشاركة عن بعد في العواصم الإقليمية.\n\nد. عمر حدادين\nباحث رئيسي\nمختبر المشرق لأبحاث الشبكات\nعمّان"},
+			"", store.StakeholderAcademia, "مختبر المشرق لأبحاث الشبكات"},
+	})
+}

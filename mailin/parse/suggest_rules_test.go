@@ -399,7 +399,8 @@ func TestSuggestGeneralRules(t *testing.T) {
 }
 
 // TestPlaceLine pins what a line that says where is: a city and its state, a public
-// building and its city; not a ministry beside its state, nor an institute's house.
+// building and its city, a Chinese region and its district; not a ministry beside its
+// state, an institute's house, nor a Chinese body named after its city.
 func TestPlaceLine(t *testing.T) {
 	for line, want := range map[string]bool{
 		"Cotonou, République du Bénin":       true,
@@ -407,6 +408,12 @@ func TestPlaceLine(t *testing.T) {
 		"Chatham House, London":              false,
 		"وزارة الاتصالات - جمهورية العراق":   false,
 		"Ministry of ICT, Republic of Kenya": false,
+		"香港九龍旺角":                             true,
+		"香港灣仔港灣道":                            true,
+		"四川省成都市武侯区":                          true,
+		"香港社會服務聯會":                           false,
+		"澳門特別行政區郵電局":                         false,
+		"上海市人民政府":                            false,
 	} {
 		if got := isPlaceLine(line); got != want {
 			t.Errorf("isPlaceLine(%q) = %v, want %v", line, got, want)
