@@ -138,6 +138,12 @@ func TestOutboxBatchesNeverShareAnItem(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	checkHandledOnce(t, handled, n)
+}
+
+// checkHandledOnce fails unless n items were handled, each once.
+func checkHandledOnce(t *testing.T, handled map[int64]int, n int) {
+	t.Helper()
 	if len(handled) != n {
 		t.Fatalf("handled %d items, want %d", len(handled), n)
 	}

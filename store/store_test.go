@@ -472,14 +472,7 @@ func TestOutboxSkipLocked(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if len(handled) != n {
-		t.Fatalf("handled %d items, want %d", len(handled), n)
-	}
-	for id, c := range handled {
-		if c != 1 {
-			t.Fatalf("item %d handled %d times", id, c)
-		}
-	}
+	checkHandledOnce(t, handled, n)
 }
 
 func TestOutboxRetryAndPermanentFailure(t *testing.T) {
