@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
 	"strings"
@@ -1918,13 +1919,114 @@ func mayGiveLength(s string) bool {
 	return false
 }
 
+// findSessionLength is sessionDetailLengthRE.FindString(s) on a folded text s that
+// mayGiveLength lets through (and "" on one it refuses), the expression run only on small
+// windows around the words it needs, not on the whole message. Every match holds one of
+// those words and reaches at most sessionLengthReach bytes past it (spaces before a
+// field's colon aside); a window starts after a byte that is no ASCII word byte and ends
+// before one, so "\b" reads the same in the window as in the whole text; and windows
+// that overlap are joined, so the first window's first match is the text's first.
+func findSessionLength(s string) string {
+	var windows [][2]int
+	add := func(start, end int) {
+		lo := start
+		for lo > 0 && !utf8.RuneStart(s[lo]) {
+			lo--
+		}
+		for lo > 0 && isASCIIWordByte(s[lo-1]) {
+			lo--
+		}
+		hi := min(end+sessionLengthReach, len(s))
+		for hi < len(s) && !utf8.RuneStart(s[hi]) {
+			hi++
+		}
+		for hi < len(s) && (isASCIIWordByte(s[hi]) || strings.IndexByte(" \t\n\f\r", s[hi]) >= 0) {
+			hi++
+		}
+		if hi < len(s) {
+			_, size := utf8.DecodeRuneInString(s[hi:])
+			hi += size
+		}
+		windows = append(windows, [2]int{lo, hi})
+	}
+	for k, w := range sessionLengthWords {
+		for at := 0; ; {
+			i := strings.Index(s[at:], w)
+			if i < 0 {
+				break
+			}
+			i += at
+			at = i + len(w)
+			if k < sessionLengthCounted && !hasASCIIDigit(s[max(i-sessionLengthLead, 0):i]) {
+				// a count of minutes has its number at most sessionLengthLead bytes before
+				continue
+			}
+			add(max(i-sessionLengthLead, 0), at)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '1' || s[i] > '3' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && j <= i+2 && strings.IndexByte(" \t\n\f\r", s[j]) >= 0 {
+			j++
+		}
+		if j < len(s) && (s[j] == 'h' || s[j] == 'H') {
+			add(i, j+1)
+		}
+	}
+	if len(windows) == 0 {
+		return ""
+	}
+	slices.SortFunc(windows, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
+	cur := windows[0]
+	for k := 1; k <= len(windows); k++ {
+		if k < len(windows) && windows[k][0] <= cur[1] {
+			cur[1] = max(cur[1], windows[k][1])
+			continue
+		}
+		if loc := sessionDetailLengthRE.FindStringIndex(s[cur[0]:cur[1]]); loc != nil {
+			return s[cur[0]+loc[0] : cur[0]+loc[1]]
+		}
+		if k < len(windows) {
+			cur = windows[k]
+		}
+	}
+	return ""
+}
+
+const (
+	// sessionLengthCounted: the first sessionLengthCounted of sessionLengthWords are
+	// units counted by a number, «\d{2,3}\s?-?\s?» at most sessionLengthLead bytes
+	// before them.
+	sessionLengthCounted = 5
+	sessionLengthLead    = 6
+	// sessionLengthReach is more than any match goes on past its word: "ute" of
+	// "minute", " الجلسة" after «مدة», "h 30" after a digit.
+	sessionLengthReach = 40
+)
+
+// isASCIIWordByte reports whether b is a byte "\b" counts as a word's: [0-9A-Za-z_].
+func isASCIIWordByte(b byte) bool {
+	return '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || b == '_'
+}
+
+// hasASCIIDigit reports whether s holds a digit 0-9.
+func hasASCIIDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
 // sessionDetails counts the details of a session of one's own a folded text gives: its
 // length, and who speaks in it; and says which.
 func (v *vocabulary) sessionDetails(ft foldedText) (int, string) {
 	n, why := 0, []string{}
-	if !mayGiveLength(ft.s) {
-		// no match possible: the regular expression is not run
-	} else if m := sessionDetailLengthRE.FindString(ft.s); m != "" {
+	if m := findSessionLength(ft.s); m != "" {
 		n++
 		why = append(why, quoteReason(strings.TrimSpace(m)))
 	}

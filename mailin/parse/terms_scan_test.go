@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,5 +126,70 @@ func TestSessionLengthPrefilter(t *testing.T) {
 	}
 	if mayGiveLength(foldText("Dear secretariat, please find attached our contribution on 12 March 2019.")) {
 		t.Errorf("the prefilter lets through a text with no word of a length")
+	}
+}
+
+// TestFindSessionLength: findSessionLength, which runs sessionDetailLengthRE on windows
+// around its words, finds what the expression run on the whole text finds (behind
+// mayGiveLength), on every message of the evaluation set (raw, and its parsed text,
+// folded) and on texts put together from the pieces the expression reads, edges of
+// words, spaces and colons among them.
+func TestFindSessionLength(t *testing.T) {
+	whole := func(s string) string {
+		if !mayGiveLength(s) {
+			return ""
+		}
+		return sessionDetailLengthRE.FindString(s)
+	}
+	var texts []string
+	for _, l := range loadEvalLabels(t) {
+		raw, err := os.ReadFile(filepath.Join(evalDir, l.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, foldText(string(raw)))
+		if p, err := Parse(raw, DefaultLimits()); err == nil {
+			texts = append(texts, foldText(p.Subject+"\n"+p.Text))
+		}
+	}
+	for _, pre := range []string{"", "x", "_", " ", "é", "ad"} {
+		for _, num := range []string{"9", "90", "120", "1200", "1", "2", "4"} {
+			for _, sep := range []string{"", " ", "-", " -", "- ", " - ", "  ", "\n-\n", "\t", "h", " h ", "h "} {
+				for _, unit := range []string{"min", "mins", "minute", "minuto", "минут", "分钟", "分鐘", "دقيقة", "30", "00", "60", "0"} {
+					for _, post := range []string{"", "s", "x", " ", ":", "é", "_"} {
+						texts = append(texts, pre+num+sep+unit+post)
+					}
+				}
+			}
+		}
+	}
+	for _, field := range []string{"duration", "duree", "duracion", "продолжительность", "xduration", "_duree"} {
+		for _, gap := range []string{"", " ", strings.Repeat(" ", 50), strings.Repeat("\n", 100), " x"} {
+			texts = append(texts, field+gap+":", "a "+field+gap+": 90 min")
+		}
+	}
+	pieces := []string{"9", "90", "120", "1", "2", "3", "0", "30", "h", "H", " ", "  ", "\n", "-", "_", "x", "ad",
+		"min", "mins", "ute", "uto", "минут", "分钟", "分鐘", "دقيقة", "duration", "duree", "duracion",
+		"продолжительность", ":", "时长", "時長", "مدة", " الجلسة", " الورشة", "ſ", "é", "a", "s", "."}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		texts = append(texts, b.String())
+	}
+	found := 0
+	for _, s := range texts {
+		want := whole(s)
+		if got := findSessionLength(s); got != want {
+			t.Errorf("findSessionLength(%q) = %q, the whole text's expression %q", s, got, want)
+		}
+		if want != "" {
+			found++
+		}
+	}
+	if found < 1000 {
+		t.Fatalf("the expression matched %d texts: the test checks too little", found)
 	}
 }
