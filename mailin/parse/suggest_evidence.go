@@ -2644,7 +2644,7 @@ func weAreCompany(text string) string {
 // article and at most two adjectives, or "".
 func startupInText(words []string) string {
 	for i, w := range words {
-		if !companyNouns[strings.ToLower(strings.Trim(w, ",;:.!?"))] {
+		if !isCompanyNoun(w) {
 			continue
 		}
 		j := i - 1
@@ -2668,6 +2668,33 @@ func startupInText(words []string) string {
 		}
 	}
 	return ""
+}
+
+// isCompanyNoun reports whether a word, its punctuation trimmed, is one of companyNouns
+// in any case. Lower case keeps a word's runes one for one, so a word whose first rune
+// opens none of them, or with more or fewer runes than they have, is not lowered and
+// looked up.
+func isCompanyNoun(w string) bool {
+	w = strings.Trim(w, ",;:.!?")
+	if n := utf8.RuneCountInString(w); n < 4 || n > 10 {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(w)
+	if !strings.ContainsRune("scfe", unicode.ToLower(first)) {
+		return false
+	}
+	return companyNouns[strings.ToLower(w)]
+}
+
+// mayNameStartup reports whether a text has a word startupInText looks for: without
+// one, it names nothing, and the text need not be cut into words.
+func mayNameStartup(text string) bool {
+	for w := range strings.FieldsSeq(text) {
+		if isCompanyNoun(w) {
+			return true
+		}
+	}
+	return false
 }
 
 func arabicCompanyInText(text string) string {

@@ -193,3 +193,51 @@ func TestFindSessionLength(t *testing.T) {
 		t.Fatalf("the expression matched %d texts: the test checks too little", found)
 	}
 }
+
+// TestCompanyNounPrefilter: isCompanyNoun says what the lookup of the lowered word in
+// companyNouns says, for every word of the evaluation set, every noun of the list and
+// words whose case changes their bytes; mayNameStartup lets through every text in
+// which startupInText finds a name.
+func TestCompanyNounPrefilter(t *testing.T) {
+	slow := func(w string) bool { return companyNouns[strings.ToLower(strings.Trim(w, ",;:.!?"))] }
+	words := []string{"FİRM", "FIRM,", "Startup.", "START-UP!", "Société", "SOCIÉTÉ;", "COMPAÑÍA", "Empresa?", "ſtartup",
+		"firms", "fir", "entreprises", "", ",", "K", "Ｆirm"}
+	for n := range companyNouns {
+		words = append(words, n, strings.ToUpper(n), strings.ToUpper(n[:1])+n[1:]+",")
+	}
+	var texts []string
+	for _, l := range loadEvalLabels(t) {
+		raw, err := os.ReadFile(filepath.Join(evalDir, l.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(raw))
+		if p, err := Parse(raw, DefaultLimits()); err == nil {
+			texts = append(texts, p.Text)
+		}
+	}
+	texts = append(texts, "le fondateur de Kër Tech, une jeune startup sénégalaise", "Acme, a small COMPANY", "Foo Bar, una empresa")
+	nouns, names := 0, 0
+	for _, s := range texts {
+		words = append(words, strings.Fields(s)...)
+		name := startupInText(strings.Fields(s))
+		if name != "" {
+			names++
+		}
+		if name != "" && !mayNameStartup(s) {
+			t.Errorf("mayNameStartup refuses a text in which startupInText finds %q", name)
+		}
+	}
+	for _, w := range words {
+		want := slow(w)
+		if got := isCompanyNoun(w); got != want {
+			t.Errorf("isCompanyNoun(%q) = %v, the lookup says %v", w, got, want)
+		}
+		if want {
+			nouns++
+		}
+	}
+	if nouns < 50 || names < 3 {
+		t.Fatalf("%d company nouns and %d names: the test checks too little", nouns, names)
+	}
+}
