@@ -2676,11 +2676,10 @@ func startupInText(words []string) string {
 // looked up.
 func isCompanyNoun(w string) bool {
 	w = strings.Trim(w, ",;:.!?")
-	if n := utf8.RuneCountInString(w); n < 4 || n > 10 {
+	if first, _ := utf8.DecodeRuneInString(w); !strings.ContainsRune("scfe", unicode.ToLower(first)) {
 		return false
 	}
-	first, _ := utf8.DecodeRuneInString(w)
-	if !strings.ContainsRune("scfe", unicode.ToLower(first)) {
+	if n := utf8.RuneCountInString(w); n < 4 || n > 10 {
 		return false
 	}
 	return companyNouns[strings.ToLower(w)]
