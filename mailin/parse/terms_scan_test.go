@@ -4,9 +4,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 // TestWordRunesAreLettersAndDigits: the table isWordRune reads says what the Unicode
@@ -239,5 +241,59 @@ func TestCompanyNounPrefilter(t *testing.T) {
 	}
 	if nouns < 50 || names < 3 {
 		t.Fatalf("%d company nouns and %d names: the test checks too little", nouns, names)
+	}
+}
+
+// TestTermIndexFilters: the filters termIndex reads before its maps let through every
+// key of the maps, the table of first runes holds for each rune what a map of the
+// terms' first runes holds, and anywhereSlot numbers the runes anywhereRune accepts
+// one to one.
+func TestTermIndexFilters(t *testing.T) {
+	ts := &defaultVocabulary().termSet
+	ix := ts.index
+	if len(ix.byWord) < 100 {
+		t.Fatalf("%d words indexed: the test checks too little", len(ix.byWord))
+	}
+	for w := range ix.byWord {
+		if !ix.wordKeys.has(w) {
+			t.Errorf("the filter refuses %q, a key of byWord", w)
+		}
+	}
+	want := map[rune]uint8{}
+	for _, term := range ts.all {
+		if r, _ := utf8.DecodeRuneInString(term.folded); term.anywhere && anywhereRune(r) {
+			_, n := leadLen(term.folded, leadRunes)
+			want[r] |= 1 << n
+		}
+	}
+	if len(want) < 100 {
+		t.Fatalf("%d first runes: the test checks too little", len(want))
+	}
+	seen := make([]bool, anywhereSlots)
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		if !anywhereRune(r) {
+			continue
+		}
+		k := anywhereSlot(r)
+		if k < 0 || k >= anywhereSlots || seen[k] {
+			t.Fatalf("anywhereSlot(%U) = %d, out of range or taken", r, k)
+		}
+		seen[k] = true
+		if got := ix.byRune[k]; got != want[r] {
+			t.Errorf("byRune for %U = %b, want %b", r, got, want[r])
+		}
+	}
+	if !slices.Equal(seen, slices.Repeat([]bool{true}, anywhereSlots)) {
+		t.Errorf("some slots are no rune's")
+	}
+	// A filter of words refuses most words that are no key, and so can fail.
+	refused := 0
+	for _, w := range splitWords(foldText("the and of to in for with on our this that from will your about please")) {
+		if !ix.wordKeys.has(w) {
+			refused++
+		}
+	}
+	if refused == 0 {
+		t.Errorf("the filter refuses no common word")
 	}
 }
