@@ -1171,7 +1171,7 @@ func isFoldedAddressLine(line, f string) bool {
 		}
 	}
 	// Each address hanAddressRE matches has a digit and one of 號号樓楼.
-	return strings.ContainsAny(line, "號号樓楼") && digits() && hanAddressRE.MatchString(line)
+	return hasHanAddressMark(line) && digits() && hanAddressRE.MatchString(line)
 }
 
 // postcodeRE matches a postcode of four to six digits before the name of a town.
@@ -1278,9 +1278,8 @@ func isPlaceLine(line string) bool {
 		last, _ := utf8.DecodeLastRuneInString(line)
 		return strings.ContainsRune("道路街區区角灣湾島岛市省縣县鎮镇村", last) && hanPlaceRE.MatchString(line)
 	}
-	if isASCII(line) && strings.IndexByte(line, ',') < 0 && strings.IndexByte(line, '|') < 0 &&
-		strings.IndexByte(line, '/') < 0 && !strings.Contains(line, " - ") {
-		return false // one segment at most: no separator of lineSegments
+	if !mayHaveSegments(line) {
+		return false // one segment at most
 	}
 	segs := lineSegments(line)
 	if len(segs) != 2 {
@@ -1308,6 +1307,37 @@ func isPlaceLine(line string) bool {
 		}
 	}
 	return false
+}
+
+// mayHaveSegments reports whether lineSegments may cut a line in two or more: it has
+// a separator of lineSegments, or a Chinese character (a Chinese line is cut at its
+// spaces).
+func mayHaveSegments(line string) bool {
+	if strings.IndexByte(line, ',') >= 0 || strings.IndexByte(line, '|') >= 0 || strings.IndexByte(line, '/') >= 0 ||
+		strings.Contains(line, " - ") {
+		return true
+	}
+	if isASCII(line) {
+		return false
+	}
+	for _, sep := range []string{"，", "、", "،", "–", "—"} {
+		if strings.Contains(line, sep) {
+			return true
+		}
+	}
+	for _, r := range line {
+		if r >= 0x2E80 && unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasHanAddressMark is strings.ContainsAny(line, "號号樓楼"), each rune looked for as a
+// whole (UTF-8 finds a rune's bytes nowhere but in the rune).
+func hasHanAddressMark(line string) bool {
+	return !isASCII(line) && (strings.Contains(line, "號") || strings.Contains(line, "号") ||
+		strings.Contains(line, "樓") || strings.Contains(line, "楼"))
 }
 
 func nameBeforeAddress(line string, lt lineTerms) string {

@@ -297,3 +297,43 @@ func TestTermIndexFilters(t *testing.T) {
 		t.Errorf("the filter refuses no common word")
 	}
 }
+
+// TestLineScanPrefilters: mayHaveSegments lets through every line lineSegments cuts in
+// two or more, and hasHanAddressMark says what strings.ContainsAny says, on every line
+// of the evaluation set and on lines made for their edges (invalid UTF-8 among them).
+func TestLineScanPrefilters(t *testing.T) {
+	lines := []string{"Cotonou, République du Bénin", "Ministère – Direction", "وزارة الاتصالات - جمهورية العراق",
+		"北京 海淀区", "Office 香港", "a / b", "a|b", "a—b", "甲，乙", "甲、乙", "أ، ب", "Parliament House", "",
+		"中山路12號", "3号楼", "\xe8号", "\xe8\xa8\xe5\x8f\xb7", "樓", "\x8f\xb7", "Plain line", "Ünïcode line"}
+	for _, l := range loadEvalLabels(t) {
+		raw, err := os.ReadFile(filepath.Join(evalDir, l.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, strings.Split(string(raw), "\n")...)
+		if p, err := Parse(raw, DefaultLimits()); err == nil {
+			lines = append(lines, strings.Split(p.Text, "\n")...)
+		}
+	}
+	cut, marked := 0, 0
+	for _, line := range lines {
+		for _, l := range []string{line, strings.TrimSpace(line)} {
+			if n := len(lineSegments(l)); n >= 2 {
+				cut++
+				if !mayHaveSegments(l) {
+					t.Errorf("mayHaveSegments refuses %q, which lineSegments cuts in %d", l, n)
+				}
+			}
+			want := strings.ContainsAny(l, "號号樓楼")
+			if want {
+				marked++
+			}
+			if got := hasHanAddressMark(l); got != want {
+				t.Errorf("hasHanAddressMark(%q) = %v, want %v", l, got, want)
+			}
+		}
+	}
+	if cut < 100 || marked < 4 {
+		t.Fatalf("%d lines cut, %d marked: the test checks too little", cut, marked)
+	}
+}
