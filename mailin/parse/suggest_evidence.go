@@ -991,7 +991,22 @@ func hasImageExtension(name string) bool {
 // Foundation" is a title and an organisation; "Joseph Kariuki | Safaricom PLC" a name
 // and an organisation. Chinese lines are cut at spaces ("华为技术有限公司 公共事务部").
 func lineSegments(line string) []string {
-	line = strings.Trim(line, " \t,;-–—|")
+	if !mayHaveSegments(line) {
+		// One segment at most, as cutSegments makes it.
+		if g := strings.TrimSpace(strings.Trim(line, segmentTrim)); g != "" {
+			return []string{g}
+		}
+		return nil
+	}
+	return cutSegments(line)
+}
+
+// segmentTrim is what lineSegments trims off a line's ends before cutting it.
+const segmentTrim = " \t,;-–—|"
+
+// cutSegments is lineSegments, for a line mayHaveSegments lets through.
+func cutSegments(line string) []string {
+	line = strings.Trim(line, segmentTrim)
 	fields := strings.FieldsFunc(line, func(r rune) bool {
 		return r == ',' || r == '|' || r == '，' || r == '、' || r == '،' || r == '–' || r == '—' || r == '/'
 	})

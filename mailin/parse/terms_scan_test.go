@@ -299,7 +299,7 @@ func TestTermIndexFilters(t *testing.T) {
 }
 
 // TestLineScanPrefilters: mayHaveSegments lets through every line lineSegments cuts in
-// two or more, and hasHanAddressMark says what strings.ContainsAny says, on every line
+// two or more, lineSegments's short way gives what cutSegments gives, and hasHanAddressMark says what strings.ContainsAny says, on every line
 // of the evaluation set and on lines made for their edges (invalid UTF-8 among them).
 func TestLineScanPrefilters(t *testing.T) {
 	lines := []string{"Cotonou, République du Bénin", "Ministère – Direction", "وزارة الاتصالات - جمهورية العراق",
@@ -323,6 +323,9 @@ func TestLineScanPrefilters(t *testing.T) {
 				if !mayHaveSegments(l) {
 					t.Errorf("mayHaveSegments refuses %q, which lineSegments cuts in %d", l, n)
 				}
+			}
+			if got, want := lineSegments(l), cutSegments(l); !slices.Equal(got, want) || (got == nil) != (want == nil) {
+				t.Errorf("lineSegments(%q) = %q, cutSegments %q", l, got, want)
 			}
 			want := strings.ContainsAny(l, "號号樓楼")
 			if want {
