@@ -1063,7 +1063,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		// text names it with its form.
 		f = "公司"
 	}
-	if f == "" && org != "" && startupInText(strings.Fields(fresh)) == org {
+	if f == "" && org != "" && mayNameStartup(fresh) && startupInText(strings.Fields(fresh)) == org {
 		f = "startup"
 	}
 	if f == "" && org != "" && score[store.StakeholderPrivateSector] < 2 && top0(score) < 2 {

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
 	"strings"
@@ -990,7 +991,22 @@ func hasImageExtension(name string) bool {
 // Foundation" is a title and an organisation; "Joseph Kariuki | Safaricom PLC" a name
 // and an organisation. Chinese lines are cut at spaces ("华为技术有限公司 公共事务部").
 func lineSegments(line string) []string {
-	line = strings.Trim(line, " \t,;-–—|")
+	if !mayHaveSegments(line) {
+		// One segment at most, as cutSegments makes it.
+		if g := strings.TrimSpace(strings.Trim(line, segmentTrim)); g != "" {
+			return []string{g}
+		}
+		return nil
+	}
+	return cutSegments(line)
+}
+
+// segmentTrim is what lineSegments trims off a line's ends before cutting it.
+const segmentTrim = " \t,;-–—|"
+
+// cutSegments is lineSegments, for a line mayHaveSegments lets through.
+func cutSegments(line string) []string {
+	line = strings.Trim(line, segmentTrim)
 	fields := strings.FieldsFunc(line, func(r rune) bool {
 		return r == ',' || r == '|' || r == '，' || r == '、' || r == '،' || r == '–' || r == '—' || r == '/'
 	})
@@ -1170,7 +1186,7 @@ func isFoldedAddressLine(line, f string) bool {
 		}
 	}
 	// Each address hanAddressRE matches has a digit and one of 號号樓楼.
-	return strings.ContainsAny(line, "號号樓楼") && digits() && hanAddressRE.MatchString(line)
+	return hasHanAddressMark(line) && digits() && hanAddressRE.MatchString(line)
 }
 
 // postcodeRE matches a postcode of four to six digits before the name of a town.
@@ -1277,9 +1293,8 @@ func isPlaceLine(line string) bool {
 		last, _ := utf8.DecodeLastRuneInString(line)
 		return strings.ContainsRune("道路街區区角灣湾島岛市省縣县鎮镇村", last) && hanPlaceRE.MatchString(line)
 	}
-	if isASCII(line) && strings.IndexByte(line, ',') < 0 && strings.IndexByte(line, '|') < 0 &&
-		strings.IndexByte(line, '/') < 0 && !strings.Contains(line, " - ") {
-		return false // one segment at most: no separator of lineSegments
+	if !mayHaveSegments(line) {
+		return false // one segment at most
 	}
 	segs := lineSegments(line)
 	if len(segs) != 2 {
@@ -1307,6 +1322,37 @@ func isPlaceLine(line string) bool {
 		}
 	}
 	return false
+}
+
+// mayHaveSegments reports whether lineSegments may cut a line in two or more: it has
+// a separator of lineSegments, or a Chinese character (a Chinese line is cut at its
+// spaces).
+func mayHaveSegments(line string) bool {
+	if strings.IndexByte(line, ',') >= 0 || strings.IndexByte(line, '|') >= 0 || strings.IndexByte(line, '/') >= 0 ||
+		strings.Contains(line, " - ") {
+		return true
+	}
+	if isASCII(line) {
+		return false
+	}
+	for _, sep := range []string{"，", "、", "،", "–", "—"} {
+		if strings.Contains(line, sep) {
+			return true
+		}
+	}
+	for _, r := range line {
+		if r >= 0x2E80 && unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasHanAddressMark is strings.ContainsAny(line, "號号樓楼"), each rune looked for as a
+// whole (UTF-8 finds a rune's bytes nowhere but in the rune).
+func hasHanAddressMark(line string) bool {
+	return !isASCII(line) && (strings.Contains(line, "號") || strings.Contains(line, "号") ||
+		strings.Contains(line, "樓") || strings.Contains(line, "楼"))
 }
 
 func nameBeforeAddress(line string, lt lineTerms) string {
@@ -1918,13 +1964,114 @@ func mayGiveLength(s string) bool {
 	return false
 }
 
+// findSessionLength is sessionDetailLengthRE.FindString(s) on a folded text s that
+// mayGiveLength lets through (and "" on one it refuses), the expression run only on small
+// windows around the words it needs, not on the whole message. Every match holds one of
+// those words and reaches at most sessionLengthReach bytes past it (spaces before a
+// field's colon aside); a window starts after a byte that is no ASCII word byte and ends
+// before one, so "\b" reads the same in the window as in the whole text; and windows
+// that overlap are joined, so the first window's first match is the text's first.
+func findSessionLength(s string) string {
+	var windows [][2]int
+	add := func(start, end int) {
+		lo := start
+		for lo > 0 && !utf8.RuneStart(s[lo]) {
+			lo--
+		}
+		for lo > 0 && isASCIIWordByte(s[lo-1]) {
+			lo--
+		}
+		hi := min(end+sessionLengthReach, len(s))
+		for hi < len(s) && !utf8.RuneStart(s[hi]) {
+			hi++
+		}
+		for hi < len(s) && (isASCIIWordByte(s[hi]) || strings.IndexByte(" \t\n\f\r", s[hi]) >= 0) {
+			hi++
+		}
+		if hi < len(s) {
+			_, size := utf8.DecodeRuneInString(s[hi:])
+			hi += size
+		}
+		windows = append(windows, [2]int{lo, hi})
+	}
+	for k, w := range sessionLengthWords {
+		for at := 0; ; {
+			i := strings.Index(s[at:], w)
+			if i < 0 {
+				break
+			}
+			i += at
+			at = i + len(w)
+			if k < sessionLengthCounted && !hasASCIIDigit(s[max(i-sessionLengthLead, 0):i]) {
+				// a count of minutes has its number at most sessionLengthLead bytes before
+				continue
+			}
+			add(max(i-sessionLengthLead, 0), at)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '1' || s[i] > '3' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && j <= i+2 && strings.IndexByte(" \t\n\f\r", s[j]) >= 0 {
+			j++
+		}
+		if j < len(s) && (s[j] == 'h' || s[j] == 'H') {
+			add(i, j+1)
+		}
+	}
+	if len(windows) == 0 {
+		return ""
+	}
+	slices.SortFunc(windows, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
+	cur := windows[0]
+	for k := 1; k <= len(windows); k++ {
+		if k < len(windows) && windows[k][0] <= cur[1] {
+			cur[1] = max(cur[1], windows[k][1])
+			continue
+		}
+		if loc := sessionDetailLengthRE.FindStringIndex(s[cur[0]:cur[1]]); loc != nil {
+			return s[cur[0]+loc[0] : cur[0]+loc[1]]
+		}
+		if k < len(windows) {
+			cur = windows[k]
+		}
+	}
+	return ""
+}
+
+const (
+	// sessionLengthCounted: the first sessionLengthCounted of sessionLengthWords are
+	// units counted by a number, «\d{2,3}\s?-?\s?» at most sessionLengthLead bytes
+	// before them.
+	sessionLengthCounted = 5
+	sessionLengthLead    = 6
+	// sessionLengthReach is more than any match goes on past its word: "ute" of
+	// "minute", " الجلسة" after «مدة», "h 30" after a digit.
+	sessionLengthReach = 40
+)
+
+// isASCIIWordByte reports whether b is a byte "\b" counts as a word's: [0-9A-Za-z_].
+func isASCIIWordByte(b byte) bool {
+	return '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || b == '_'
+}
+
+// hasASCIIDigit reports whether s holds a digit 0-9.
+func hasASCIIDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
 // sessionDetails counts the details of a session of one's own a folded text gives: its
 // length, and who speaks in it; and says which.
 func (v *vocabulary) sessionDetails(ft foldedText) (int, string) {
 	n, why := 0, []string{}
-	if !mayGiveLength(ft.s) {
-		// no match possible: the regular expression is not run
-	} else if m := sessionDetailLengthRE.FindString(ft.s); m != "" {
+	if m := findSessionLength(ft.s); m != "" {
 		n++
 		why = append(why, quoteReason(strings.TrimSpace(m)))
 	}
@@ -2542,7 +2689,7 @@ func weAreCompany(text string) string {
 // article and at most two adjectives, or "".
 func startupInText(words []string) string {
 	for i, w := range words {
-		if !companyNouns[strings.ToLower(strings.Trim(w, ",;:.!?"))] {
+		if !isCompanyNoun(w) {
 			continue
 		}
 		j := i - 1
@@ -2566,6 +2713,32 @@ func startupInText(words []string) string {
 		}
 	}
 	return ""
+}
+
+// isCompanyNoun reports whether a word, its punctuation trimmed, is one of companyNouns
+// in any case. Lower case keeps a word's runes one for one, so a word whose first rune
+// opens none of them, or with more or fewer runes than they have, is not lowered and
+// looked up.
+func isCompanyNoun(w string) bool {
+	w = strings.Trim(w, ",;:.!?")
+	if first, _ := utf8.DecodeRuneInString(w); !strings.ContainsRune("scfe", unicode.ToLower(first)) {
+		return false
+	}
+	if n := utf8.RuneCountInString(w); n < 4 || n > 10 {
+		return false
+	}
+	return companyNouns[strings.ToLower(w)]
+}
+
+// mayNameStartup reports whether a text has a word startupInText looks for: without
+// one, it names nothing, and the text need not be cut into words.
+func mayNameStartup(text string) bool {
+	for w := range strings.FieldsSeq(text) {
+		if isCompanyNoun(w) {
+			return true
+		}
+	}
+	return false
 }
 
 func arabicCompanyInText(text string) string {

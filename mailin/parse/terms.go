@@ -62,16 +62,18 @@ type termIndex struct {
 	// prefixLen bytes.
 	byPrefix  map[string][]*term
 	prefixLen int
-	// wordLeads and prefixLeads hold the first two bytes (see leadBytes) of the keys of
-	// byWord and byPrefix: most words of a text open with none, and need no look-up.
-	wordLeads, prefixLeads leadSet
+	// wordKeys holds the wordKey of each key of byWord, prefixLeads the first two bytes
+	// (see leadBytes) of those of byPrefix: most words of a text have neither, and need
+	// no look-up.
+	wordKeys    wordFilter
+	prefixLeads leadSet
 	// byLead: the terms matched anywhere whose first rune is an anywhereRune, by their
 	// first leadRunes runes (all of them when they are fewer); byRune: for such a first
 	// rune, the lengths in runes of those keys, a bit each (Arabic terms open with "ال"
 	// by the hundred: one rune says too little). scanned: the few others matched
 	// anywhere, looked for one by one.
 	byLead  map[string][]*term
-	byRune  map[rune]uint8
+	byRune  []uint8 // by anywhereSlot
 	scanned []*term
 }
 
@@ -81,6 +83,24 @@ type leadSet [1 << 16 / 64]uint64
 func (s *leadSet) add(w string) { k := leadBytes(w); s[k/64] |= 1 << (k % 64) }
 
 func (s *leadSet) has(w string) bool { k := leadBytes(w); return s[k/64]&(1<<(k%64)) != 0 }
+
+// wordFilter is a set of wordKeys: a word whose key is not in it is no key of the map
+// it was filled from, and one whose key is in it (one in about fifteen of the others)
+// is looked up.
+type wordFilter [1 << 16 / 64]uint64
+
+func (s *wordFilter) add(w string) { k := wordKey(w); s[k/64] |= 1 << (k % 64) }
+
+func (s *wordFilter) has(w string) bool { k := wordKey(w); return s[k/64]&(1<<(k%64)) != 0 }
+
+// wordKey mixes a word's length and its first, second, middle and last bytes into 16
+// bits. w is not empty.
+func wordKey(w string) uint16 {
+	n := len(w)
+	h := uint32(n)*0x9E37 ^ uint32(w[0])<<8 ^ uint32(w[n/2])*0x2F ^ uint32(w[n-1])*0x3B1 ^ uint32(w[min(1, n-1)])*0x5
+	h ^= h >> 7
+	return uint16(h * 0x9E3779B1 >> 16)
+}
 
 // leadBytes is the first two bytes of a word (the first and zero for a word of one).
 func leadBytes(w string) uint16 {
@@ -107,7 +127,7 @@ func leadLen(s string, n int) (int, int) {
 // indexTerms indexes the terms of the set, once they are all there.
 func (ts *termSet) indexTerms() {
 	ix := &termIndex{byWord: map[string][]*term{}, byPrefix: map[string][]*term{}, byLead: map[string][]*term{},
-		byRune: map[rune]uint8{}, terms: len(ts.all)}
+		byRune: make([]uint8, anywhereSlots), terms: len(ts.all)}
 	for _, t := range ts.all {
 		if !t.anywhere {
 			if p, ok := strings.CutSuffix(t.words[0], "*"); ok && (ix.prefixLen == 0 || len(p) < ix.prefixLen) {
@@ -121,7 +141,7 @@ func (ts *termSet) indexTerms() {
 			if r, _ := utf8.DecodeRuneInString(t.folded); anywhereRune(r) {
 				end, n := leadLen(t.folded, leadRunes)
 				ix.byLead[t.folded[:end]] = append(ix.byLead[t.folded[:end]], t)
-				ix.byRune[r] |= 1 << n
+				ix.byRune[anywhereSlot(r)] |= 1 << n
 			} else if t.folded != "" {
 				ix.scanned = append(ix.scanned, t)
 			}
@@ -133,7 +153,7 @@ func (ts *termSet) indexTerms() {
 			first := t.words[0]
 			for _, form := range []string{first, first + "s", first + "es"} {
 				ix.byWord[form] = append(ix.byWord[form], t)
-				ix.wordLeads.add(form)
+				ix.wordKeys.add(form)
 			}
 		}
 	}
@@ -143,6 +163,21 @@ func (ts *termSet) indexTerms() {
 // anywhereRune reports whether r may start a term matched anywhere (Arabic, CJK).
 func anywhereRune(r rune) bool {
 	return 0x0600 <= r && r <= 0x06FF || 0x2E80 <= r && r <= 0x9FFF || 0xF900 <= r && r <= 0xFAFF
+}
+
+// anywhereSlots is how many runes anywhereRune accepts; anywhereSlot numbers them from
+// 0, in order.
+const anywhereSlots = 0x100 + (0x9FFF - 0x2E80 + 1) + 0x200
+
+func anywhereSlot(r rune) int {
+	switch {
+	case r <= 0x06FF:
+		return int(r - 0x0600)
+	case r <= 0x9FFF:
+		return 0x100 + int(r-0x2E80)
+	default:
+		return 0x100 + (0x9FFF - 0x2E80 + 1) + int(r-0xF900)
+	}
 }
 
 // foldedText is a text folded (see foldText) and cut into words, with how many times
@@ -240,7 +275,7 @@ func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 		}
 	}
 	for i, w := range ft.words {
-		if ix.wordLeads.has(w) {
+		if ix.wordKeys.has(w) {
 			for _, t := range ix.byWord[w] {
 				see(t, i)
 			}
@@ -281,7 +316,7 @@ func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 		if !anywhereRune(r) {
 			continue
 		}
-		lens := ix.byRune[r]
+		lens := ix.byRune[anywhereSlot(r)]
 		if lens == 0 {
 			continue
 		}

@@ -1,11 +1,14 @@
 package parse
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 // TestWordRunesAreLettersAndDigits: the table isWordRune reads says what the Unicode
@@ -125,5 +128,215 @@ func TestSessionLengthPrefilter(t *testing.T) {
 	}
 	if mayGiveLength(foldText("Dear secretariat, please find attached our contribution on 12 March 2019.")) {
 		t.Errorf("the prefilter lets through a text with no word of a length")
+	}
+}
+
+// TestFindSessionLength: findSessionLength, which runs sessionDetailLengthRE on windows
+// around its words, finds what the expression run on the whole text finds (behind
+// mayGiveLength), on every message of the evaluation set (raw, and its parsed text,
+// folded) and on texts put together from the pieces the expression reads, edges of
+// words, spaces and colons among them.
+func TestFindSessionLength(t *testing.T) {
+	whole := func(s string) string {
+		if !mayGiveLength(s) {
+			return ""
+		}
+		return sessionDetailLengthRE.FindString(s)
+	}
+	var texts []string
+	for _, l := range loadEvalLabels(t) {
+		raw, err := os.ReadFile(filepath.Join(evalDir, l.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, foldText(string(raw)))
+		if p, err := Parse(raw, DefaultLimits()); err == nil {
+			texts = append(texts, foldText(p.Subject+"\n"+p.Text))
+		}
+	}
+	for _, pre := range []string{"", "x", "_", " ", "é", "ad"} {
+		for _, num := range []string{"9", "90", "120", "1200", "1", "2", "4"} {
+			for _, sep := range []string{"", " ", "-", " -", "- ", " - ", "  ", "\n-\n", "\t", "h", " h ", "h "} {
+				for _, unit := range []string{"min", "mins", "minute", "minuto", "минут", "分钟", "分鐘", "دقيقة", "30", "00", "60", "0"} {
+					for _, post := range []string{"", "s", "x", " ", ":", "é", "_"} {
+						texts = append(texts, pre+num+sep+unit+post)
+					}
+				}
+			}
+		}
+	}
+	for _, field := range []string{"duration", "duree", "duracion", "продолжительность", "xduration", "_duree"} {
+		for _, gap := range []string{"", " ", strings.Repeat(" ", 50), strings.Repeat("\n", 100), " x"} {
+			texts = append(texts, field+gap+":", "a "+field+gap+": 90 min")
+		}
+	}
+	pieces := []string{"9", "90", "120", "1", "2", "3", "0", "30", "h", "H", " ", "  ", "\n", "-", "_", "x", "ad",
+		"min", "mins", "ute", "uto", "минут", "分钟", "分鐘", "دقيقة", "duration", "duree", "duracion",
+		"продолжительность", ":", "时长", "時長", "مدة", " الجلسة", " الورشة", "ſ", "é", "a", "s", "."}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		texts = append(texts, b.String())
+	}
+	found := 0
+	for _, s := range texts {
+		want := whole(s)
+		if got := findSessionLength(s); got != want {
+			t.Errorf("findSessionLength(%q) = %q, the whole text's expression %q", s, got, want)
+		}
+		if want != "" {
+			found++
+		}
+	}
+	if found < 1000 {
+		t.Fatalf("the expression matched %d texts: the test checks too little", found)
+	}
+}
+
+// TestCompanyNounPrefilter: isCompanyNoun says what the lookup of the lowered word in
+// companyNouns says, for every word of the evaluation set, every noun of the list and
+// words whose case changes their bytes; mayNameStartup lets through every text in
+// which startupInText finds a name.
+func TestCompanyNounPrefilter(t *testing.T) {
+	slow := func(w string) bool { return companyNouns[strings.ToLower(strings.Trim(w, ",;:.!?"))] }
+	words := []string{"FİRM", "FIRM,", "Startup.", "START-UP!", "Société", "SOCIÉTÉ;", "COMPAÑÍA", "Empresa?", "ſtartup",
+		"firms", "fir", "entreprises", "", ",", "K", "Ｆirm"}
+	for n := range companyNouns {
+		words = append(words, n, strings.ToUpper(n), strings.ToUpper(n[:1])+n[1:]+",")
+	}
+	var texts []string
+	for _, l := range loadEvalLabels(t) {
+		raw, err := os.ReadFile(filepath.Join(evalDir, l.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(raw))
+		if p, err := Parse(raw, DefaultLimits()); err == nil {
+			texts = append(texts, p.Text)
+		}
+	}
+	texts = append(texts, "le fondateur de Kër Tech, une jeune startup sénégalaise", "Acme, a small COMPANY", "Foo Bar, una empresa")
+	nouns, names := 0, 0
+	for _, s := range texts {
+		words = append(words, strings.Fields(s)...)
+		name := startupInText(strings.Fields(s))
+		if name != "" {
+			names++
+		}
+		if name != "" && !mayNameStartup(s) {
+			t.Errorf("mayNameStartup refuses a text in which startupInText finds %q", name)
+		}
+	}
+	for _, w := range words {
+		want := slow(w)
+		if got := isCompanyNoun(w); got != want {
+			t.Errorf("isCompanyNoun(%q) = %v, the lookup says %v", w, got, want)
+		}
+		if want {
+			nouns++
+		}
+	}
+	if nouns < 50 || names < 3 {
+		t.Fatalf("%d company nouns and %d names: the test checks too little", nouns, names)
+	}
+}
+
+// TestTermIndexFilters: the filters termIndex reads before its maps let through every
+// key of the maps, the table of first runes holds for each rune what a map of the
+// terms' first runes holds, and anywhereSlot numbers the runes anywhereRune accepts
+// one to one.
+func TestTermIndexFilters(t *testing.T) {
+	ts := &defaultVocabulary().termSet
+	ix := ts.index
+	if len(ix.byWord) < 100 {
+		t.Fatalf("%d words indexed: the test checks too little", len(ix.byWord))
+	}
+	for w := range ix.byWord {
+		if !ix.wordKeys.has(w) {
+			t.Errorf("the filter refuses %q, a key of byWord", w)
+		}
+	}
+	want := map[rune]uint8{}
+	for _, term := range ts.all {
+		if r, _ := utf8.DecodeRuneInString(term.folded); term.anywhere && anywhereRune(r) {
+			_, n := leadLen(term.folded, leadRunes)
+			want[r] |= 1 << n
+		}
+	}
+	if len(want) < 100 {
+		t.Fatalf("%d first runes: the test checks too little", len(want))
+	}
+	seen := make([]bool, anywhereSlots)
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		if !anywhereRune(r) {
+			continue
+		}
+		k := anywhereSlot(r)
+		if k < 0 || k >= anywhereSlots || seen[k] {
+			t.Fatalf("anywhereSlot(%U) = %d, out of range or taken", r, k)
+		}
+		seen[k] = true
+		if got := ix.byRune[k]; got != want[r] {
+			t.Errorf("byRune for %U = %b, want %b", r, got, want[r])
+		}
+	}
+	if !slices.Equal(seen, slices.Repeat([]bool{true}, anywhereSlots)) {
+		t.Errorf("some slots are no rune's")
+	}
+	// A filter of words refuses most words that are no key, and so can fail.
+	refused := 0
+	for _, w := range splitWords(foldText("the and of to in for with on our this that from will your about please")) {
+		if !ix.wordKeys.has(w) {
+			refused++
+		}
+	}
+	if refused == 0 {
+		t.Errorf("the filter refuses no common word")
+	}
+}
+
+// TestLineScanPrefilters: mayHaveSegments lets through every line lineSegments cuts in
+// two or more, lineSegments's short way gives what cutSegments gives, and hasHanAddressMark says what strings.ContainsAny says, on every line
+// of the evaluation set and on lines made for their edges (invalid UTF-8 among them).
+func TestLineScanPrefilters(t *testing.T) {
+	lines := []string{"Cotonou, République du Bénin", "Ministère – Direction", "وزارة الاتصالات - جمهورية العراق",
+		"北京 海淀区", "Office 香港", "a / b", "a|b", "a—b", "甲，乙", "甲、乙", "أ، ب", "Parliament House", "",
+		"中山路12號", "3号楼", "\xe8号", "\xe8\xa8\xe5\x8f\xb7", "樓", "\x8f\xb7", "Plain line", "Ünïcode line"}
+	for _, l := range loadEvalLabels(t) {
+		raw, err := os.ReadFile(filepath.Join(evalDir, l.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, strings.Split(string(raw), "\n")...)
+		if p, err := Parse(raw, DefaultLimits()); err == nil {
+			lines = append(lines, strings.Split(p.Text, "\n")...)
+		}
+	}
+	cut, marked := 0, 0
+	for _, line := range lines {
+		for _, l := range []string{line, strings.TrimSpace(line)} {
+			if n := len(lineSegments(l)); n >= 2 {
+				cut++
+				if !mayHaveSegments(l) {
+					t.Errorf("mayHaveSegments refuses %q, which lineSegments cuts in %d", l, n)
+				}
+			}
+			if got, want := lineSegments(l), cutSegments(l); !slices.Equal(got, want) || (got == nil) != (want == nil) {
+				t.Errorf("lineSegments(%q) = %q, cutSegments %q", l, got, want)
+			}
+			want := strings.ContainsAny(l, "號号樓楼")
+			if want {
+				marked++
+			}
+			if got := hasHanAddressMark(l); got != want {
+				t.Errorf("hasHanAddressMark(%q) = %v, want %v", l, got, want)
+			}
+		}
+	}
+	if cut < 100 || marked < 4 {
+		t.Fatalf("%d lines cut, %d marked: the test checks too little", cut, marked)
 	}
 }
