@@ -3692,6 +3692,27 @@ var arabicWriting = []string{"أكتب", "نكتب", "أتقدم", "نتقدم",
 // that ends with a body's noun.
 var hanBehalfRE = regexp.MustCompile(`代表(\p{Han}{2,24}?(?:协会|協會|基金会|基金會|联合会|聯合會|促进会|促進會|研究会|研究會|学会|學會|联盟|聯盟|大学|大學|学院|學院|研究院|研究所|有限公司|公司|集团|集團|部|局|委员会|委員會))(?:[，。,.;；、\s（(：:向提参參就特申报報在对對]|$)`)
 
+// arabicNameOfWords is the Arabic name of a body that words begin with (its head noun
+// first): up to eight Arabic words, to a stop word or punctuation; "" when it has fewer
+// than two.
+func arabicNameOfWords(words []string) string {
+	var name []string
+	for _, w := range words[:min(len(words), 8)] {
+		core := strings.TrimRight(w, ".,;:،؛!؟")
+		if arabicNameStops[core] || !isArabicWord(core) {
+			break
+		}
+		name = append(name, core)
+		if core != w {
+			break
+		}
+	}
+	if len(name) < 2 {
+		return ""
+	}
+	return strings.Join(name, " ")
+}
+
 // onBehalfOfNonLatin is onBehalfOf for Arabic, Russian and Chinese: «أكتب إليكم باسم
 // جمعية التنمية الرقمية», «Пишу от имени Ассоциации интернет-провайдеров Урала» (the
 // name in the nominative), «我代表中国互联网协会»; or "".
@@ -3711,19 +3732,8 @@ func onBehalfOfNonLatin(text string) string {
 		if len(words) == 0 || arabicHeadType(words[0]) == "" {
 			continue
 		}
-		var name []string
-		for _, w := range words[:min(len(words), 8)] {
-			core := strings.TrimRight(w, ".,;:،؛!؟")
-			if arabicNameStops[core] || !isArabicWord(core) {
-				break
-			}
-			name = append(name, core)
-			if core != w {
-				break
-			}
-		}
-		if len(name) >= 2 {
-			return strings.Join(name, " ")
+		if name := arabicNameOfWords(words); name != "" {
+			return name
 		}
 	}
 	if i := strings.Index(text, "от имени "); i >= 0 {
@@ -3790,19 +3800,8 @@ func (v *vocabulary) contributionOf(text string) string {
 		if len(words) < 2 || arabicHeadType(words[0]) == "" {
 			continue
 		}
-		var name []string
-		for _, w := range words[:min(len(words), 8)] {
-			core := strings.TrimRight(w, ".,;:،؛!؟")
-			if arabicNameStops[core] || !isArabicWord(core) {
-				break
-			}
-			name = append(name, core)
-			if core != w {
-				break
-			}
-		}
-		if len(name) >= 2 {
-			return strings.Join(name, " ")
+		if name := arabicNameOfWords(words); name != "" {
+			return name
 		}
 	}
 	return ""
