@@ -1940,6 +1940,22 @@ var sessionDetailLengthRE = regexp.MustCompile(`(?i)\b\d{2,3}\s?-?\s?(?:min\b|mi
 var sessionLengthWords = []string{"min", "минут", "分钟", "分鐘", "دقيقة", "duration", "duree", "duracion",
 	"продолжительность", "时长", "時長", "مدة"}
 
+// hourMark is where a length in hours that starts at s[i] ends ("2h", "1 h": a digit 1-3,
+// up to two spaces, an h), past its h; -1 when none starts there.
+func hourMark(s string, i int) int {
+	if s[i] < '1' || s[i] > '3' {
+		return -1
+	}
+	j := i + 1
+	for j < len(s) && j <= i+2 && strings.IndexByte(" \t\n\f\r", s[j]) >= 0 {
+		j++
+	}
+	if j < len(s) && (s[j] == 'h' || s[j] == 'H') {
+		return j + 1
+	}
+	return -1
+}
+
 // mayGiveLength reports whether s could match sessionDetailLengthRE: most texts have
 // none of its words, and the expression, run on a whole message, costs more than the
 // rest of the kind's evidence together.
@@ -1950,14 +1966,7 @@ func mayGiveLength(s string) bool {
 		}
 	}
 	for i := 0; i < len(s); i++ {
-		if s[i] < '1' || s[i] > '3' {
-			continue
-		}
-		j := i + 1
-		for j < len(s) && j <= i+2 && strings.IndexByte(" \t\n\f\r", s[j]) >= 0 {
-			j++
-		}
-		if j < len(s) && (s[j] == 'h' || s[j] == 'H') {
+		if hourMark(s, i) >= 0 {
 			return true
 		}
 	}
@@ -2010,15 +2019,8 @@ func findSessionLength(s string) string {
 		}
 	}
 	for i := 0; i < len(s); i++ {
-		if s[i] < '1' || s[i] > '3' {
-			continue
-		}
-		j := i + 1
-		for j < len(s) && j <= i+2 && strings.IndexByte(" \t\n\f\r", s[j]) >= 0 {
-			j++
-		}
-		if j < len(s) && (s[j] == 'h' || s[j] == 'H') {
-			add(i, j+1)
+		if end := hourMark(s, i); end >= 0 {
+			add(i, end)
 		}
 	}
 	if len(windows) == 0 {
