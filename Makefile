@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo $(shell $(GO) env GOPATH)/bin/staticcheck)
 
-.PHONY: run test bench lint build fuzz eval report-screenshot
+.PHONY: run test bench lint build fuzz eval train report-screenshot
 
 ## run: the demo: in-process mailbox, mail server and Slack stand-in; PostgreSQL from
 ## DATABASE_URL, else 127.0.0.1:5432, else a private server of its own (installed first
@@ -40,6 +40,11 @@ fuzz:
 ## right on the labelled mail of mailin/parse/testdata/eval, tune and holdout splits
 eval:
 	WSISBOT_EVAL=1 $(GO) test -count=1 -run '^TestEvalReport$$' -v ./mailin/parse | grep -v '^\(=== RUN\|--- PASS\|PASS\|ok \)'
+
+## train: retrain the stakeholder model the suggestions ask when their rules find nothing
+## (mailin/parse/suggest_model_stakeholder.tsv) from the tune split of the evaluation set
+train:
+	$(GO) test -count=1 -run '^TestTrainSuggestModel$$' ./mailin/parse -train
 
 ## report-screenshot: the demo's own report (bin/report/report-en.html, .xlsx) and a picture
 ## of the page, bin/report/report-en.png, by headless Chromium (Debian's package, installed

@@ -306,7 +306,7 @@ func Suggest(p *Parsed) Suggestion {
 	if p == nil {
 		return Suggestion{Kind: store.KindOther, StakeholderType: store.StakeholderOther}
 	}
-	return defaultVocabulary().suggest(p, p.FreshText(), "")
+	return defaultVocabulary().suggestWith(p, p.FreshText(), "", defaultStakeholderModel())
 }
 
 // SuggestFrom is Suggest for a caller that already has the new text of p (fresh, as
@@ -316,12 +316,13 @@ func SuggestFrom(p *Parsed, fresh, lang string) Suggestion {
 	if p == nil {
 		return Suggestion{Kind: store.KindOther, StakeholderType: store.StakeholderOther}
 	}
-	return defaultVocabulary().suggest(p, fresh, lang)
+	return defaultVocabulary().suggestWith(p, fresh, lang, defaultStakeholderModel())
 }
 
-// suggest is Suggest given splitQuoted(p.Text)'s new text and, when known, the
-// language.
-func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
+// suggestWith is Suggest given splitQuoted(p.Text)'s new text and, when known, the
+// language, with the stakeholder model the rules ask when they find no evidence (nil:
+// the rules alone).
+func (v *vocabulary) suggestWith(p *Parsed, fresh, lang string, model *suggestModel) Suggestion {
 	s := Suggestion{Kind: store.KindOther, StakeholderType: store.StakeholderOther}
 	text := truncateBytes(p.Text, 4*maxSuggestSample)
 	if len(text) < len(p.Text) {
@@ -372,6 +373,7 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 		}
 		var why string
 		s.StakeholderType, why = v.stakeholderType(p, sig, lt, fresh, s.Organisation, fb)
+		ownSig := sig
 		domain := emailDomain(p.From.Email)
 		d := v.domainOrganisation(domain)
 		domainName := d != "" && strings.HasPrefix(s.Organisation, d)
@@ -386,6 +388,13 @@ func (v *vocabulary) suggest(p *Parsed, fresh, lang string) Suggestion {
 				s.Organisation = org
 				s.Reasons = append(s.Reasons, "organisation: "+org+" (in the sender's own message forwarded)")
 				s.StakeholderType, why = v.stakeholderType(p, sig, lt, own, org, fb)
+			}
+		}
+		if model != nil && s.StakeholderType == store.StakeholderOther && noStakeholderEvidence(why) {
+			// The rules found nothing: the mail labelled so far may say more.
+			g := model.predict(v.modelFeatures(p, fresh, ownSig))
+			if typ := model.decides(g); typ != "" && typ != store.StakeholderOther {
+				s.StakeholderType, why = typ, g.reason()
 			}
 		}
 		s.Reasons = append(s.Reasons, "stakeholder "+s.StakeholderType+": "+why)

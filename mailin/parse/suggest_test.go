@@ -245,7 +245,8 @@ func TestVocabularyIsAValue(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		sa, sb := a.suggest(p, p.FreshText(), ""), b.suggest(p, p.FreshText(), "")
+		m := defaultStakeholderModel()
+		sa, sb := a.suggestWith(p, p.FreshText(), "", m), b.suggestWith(p, p.FreshText(), "", m)
 		if !reflect.DeepEqual(sa, sb) || !reflect.DeepEqual(sa, Suggest(p)) {
 			t.Errorf("%s: suggestions differ:\n%+v\n%+v\n%+v", filepath.Base(path), sa, sb, Suggest(p))
 		}
