@@ -392,7 +392,7 @@ func (v *vocabulary) suggestWith(p *Parsed, fresh, lang string, model *suggestMo
 		}
 		if model != nil && s.StakeholderType == store.StakeholderOther && noStakeholderEvidence(why) {
 			// The rules found nothing: the mail labelled so far may say more.
-			g := model.predict(v.modelFeatures(p, fresh, ownSig))
+			g := model.predict(v.modelFeatures(p, fresh, ownSig, s.Organisation))
 			if typ := model.decides(g); typ != "" && typ != store.StakeholderOther {
 				s.StakeholderType, why = typ, g.reason()
 			}

@@ -20,7 +20,7 @@ import (
 
 // modelFeaturesVersion names the way features are drawn from a message: a model trained
 // with another version is stale.
-const modelFeaturesVersion = 1
+const modelFeaturesVersion = 2
 
 // modelBodyWords is how many words of the new text the features read.
 const modelBodyWords = 150
@@ -170,7 +170,7 @@ func describeFeature(f string) string {
 	case "dl":
 		return "domain name " + quoteReason(value)
 	case "dg":
-		return "domain name with " + quoteReason(value)
+		return "domain with " + quoteReason(value)
 	case "n":
 		return "name " + quoteReason(value)
 	case "s":
@@ -179,15 +179,25 @@ func describeFeature(f string) string {
 		return "subject " + quoteReason(value)
 	case "b":
 		return "text " + quoteReason(value)
+	case "o":
+		return "organisation " + quoteReason(value)
+	case "og":
+		return "organisation with " + quoteReason(value)
+	case "vs":
+		return "signature words of " + strings.ReplaceAll(value, "_", " ")
+	case "vb":
+		return "text words of " + strings.ReplaceAll(value, "_", " ")
 	}
 	return quoteReason(f)
 }
 
 // modelFeatures draws the features of a message: its sender's domain (whether personal,
-// its labels, a few letters of its name), the words of the display name, of the
-// signature, of the subject and of the first modelBodyWords words of the new text,
-// folded. Chinese and Japanese text is read as pairs of characters.
-func (v *vocabulary) modelFeatures(p *Parsed, fresh string, sig []string) []string {
+// its labels, runs of four letters of its name), the words of the display name, of the
+// organisation the rules name (org, and its runs of four letters), of the signature, of
+// the subject and of the first modelBodyWords words of the new text, folded, and which
+// stakeholder types' organisation words the signature and the text hold. Chinese and
+// Japanese text is read as pairs of characters.
+func (v *vocabulary) modelFeatures(p *Parsed, fresh string, sig []string, org string) []string {
 	out := make([]string, 0, 256)
 	domain := emailDomain(p.From.Email)
 	switch {
@@ -206,17 +216,31 @@ func (v *vocabulary) modelFeatures(p *Parsed, fresh string, sig []string) []stri
 				continue
 			}
 			out = append(out, "dl:"+l)
-			for i := 0; i+4 <= len(l); i++ {
+			for i := 0; i+4 <= len(l) && isASCII(l); i++ {
 				out = append(out, "dg:"+l[i:i+4])
 			}
 		}
 	}
 	out = appendWords(out, "n:", p.From.Name, -1)
+	out = appendWords(out, "o:", org, -1)
+	out = appendGrams(out, "og:", org)
 	for _, line := range sig {
 		out = appendWords(out, "s:", line, -1)
 	}
 	out = appendWords(out, "t:", stripReplyPrefixes(p.Subject), -1)
 	out = appendWords(out, "b:", fresh, modelBodyWords)
+	// The rules' organisation words of each type, wherever they are in the signature and
+	// the text: the rules count them only in a line that names an organisation.
+	sigText := v.newFoldedText(foldText(strings.Join(sig, "\n")))
+	body := v.newFoldedText(foldText(truncateBytes(fresh, 2000)))
+	for _, st := range v.stakeholders {
+		if n, _ := st.terms.countIn(sigText); n > 0 {
+			out = append(out, "vs:"+st.typ)
+		}
+		if n, _ := st.terms.countIn(body); n > 0 {
+			out = append(out, "vb:"+st.typ)
+		}
+	}
 	return out
 }
 
@@ -242,6 +266,25 @@ func appendWords(out []string, prefix, s string, n int) []string {
 			continue
 		}
 		out = append(out, prefix+w)
+	}
+	return out
+}
+
+// appendGrams appends, with prefix, the runs of four letters of the folded words of s of
+// five letters or more (not Chinese or Japanese, read as pairs): "tech", "soft", "univ"
+// in names never seen whole.
+func appendGrams(out []string, prefix, s string) []string {
+	for _, w := range splitWords(foldText(s)) {
+		if len(w) < 5 {
+			continue
+		}
+		rs := []rune(w)
+		if len(rs) < 5 || unicode.Is(unicode.Han, rs[0]) {
+			continue
+		}
+		for i := 0; i+4 <= len(rs); i++ {
+			out = append(out, prefix+string(rs[i:i+4]))
+		}
 	}
 	return out
 }

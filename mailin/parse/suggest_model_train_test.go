@@ -22,7 +22,7 @@ const stakeholderModelFile = "suggest_model_stakeholder.tsv"
 
 // stakeholderThreshold is the probability from which the stakeholder model's class
 // is taken (chosen by TestSuggestModelCV).
-const stakeholderThreshold = 0.75
+const stakeholderThreshold = 0.6
 
 // trainOptions are the settings of trainSuggestModel.
 type trainOptions struct {
@@ -30,15 +30,17 @@ type trainOptions struct {
 	// minCountText is minCount for the words of the subject and the text, more
 	// numerous and less telling than those of the sender.
 	minCountText int
-	epochs       int     // passes over the messages
-	rate         float64 // AdaGrad's learning rate
-	l2           float64 // weight decay, per message
-	seed         uint64  // the order of the messages
+	// minCountSig is minCount for the words of the signature.
+	minCountSig int
+	epochs      int     // passes over the messages
+	rate        float64 // AdaGrad's learning rate
+	l2          float64 // weight decay, per message
+	seed        uint64  // the order of the messages
 	// prune drops the weights smaller than this, and the features left with none.
 	prune float64
 }
 
-var defaultTrainOptions = trainOptions{minCount: 2, minCountText: 2, epochs: 20, rate: 0.1, l2: 1e-4, seed: 1, prune: 0.005}
+var defaultTrainOptions = trainOptions{minCount: 2, minCountText: 20, minCountSig: 2, epochs: 20, rate: 0.1, l2: 1e-4, seed: 1, prune: 0.005}
 
 type modelExample struct {
 	features []string
@@ -61,7 +63,7 @@ func trainSuggestModel(examples []modelExample, classes []string, opt trainOptio
 	}
 	var names []string
 	for f, n := range count {
-		if n >= opt.minCount && (n >= opt.minCountText || !strings.HasPrefix(f, "b:") && !strings.HasPrefix(f, "t:")) {
+		if n >= minCountOf(f, opt) {
 			names = append(names, f)
 		}
 	}
@@ -149,6 +151,17 @@ func trainSuggestModel(examples []modelExample, classes []string, opt trainOptio
 	return m
 }
 
+// minCountOf is in how many training messages a feature must be seen to be kept.
+func minCountOf(f string, opt trainOptions) int {
+	switch {
+	case strings.HasPrefix(f, "b:") || strings.HasPrefix(f, "t:"):
+		return opt.minCountText
+	case strings.HasPrefix(f, "s:"):
+		return opt.minCountSig
+	}
+	return opt.minCount
+}
+
 func dedupe(fs []string) []string {
 	seen := make(map[string]bool, len(fs))
 	out := fs[:0:0]
@@ -190,7 +203,7 @@ func loadTuneMessages(t testing.TB) []evalMessage {
 		}
 		fresh, sig := v.modelText(p, p.FreshText())
 		s := v.suggestWith(p, p.FreshText(), "", nil)
-		m := evalMessage{label: l, features: v.modelFeatures(p, fresh, sig), rules: s}
+		m := evalMessage{label: l, features: v.modelFeatures(p, fresh, sig, s.Organisation), rules: s}
 		for _, r := range s.Reasons {
 			if rest, ok := strings.CutPrefix(r, "stakeholder "+s.StakeholderType+": "); ok {
 				m.why = rest
@@ -349,7 +362,9 @@ func TestSuggestModelKindCV(t *testing.T) {
 				ex = append(ex, modelExample{m.features, m.label.kind})
 			}
 		}
-		model := trainSuggestModel(ex, classes, defaultTrainOptions)
+		opt := defaultTrainOptions
+		opt.minCountText = opt.minCount // the kind is in the words of the text
+		model := trainSuggestModel(ex, classes, opt)
 		for i, m := range msgs {
 			if i%folds == k {
 				guesses[i] = model.predict(m.features)
