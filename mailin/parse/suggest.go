@@ -373,7 +373,7 @@ func (v *vocabulary) suggestWith(p *Parsed, fresh, lang string, model *suggestMo
 		}
 		var why string
 		s.StakeholderType, why = v.stakeholderType(p, sig, lt, fresh, s.Organisation, fb)
-		ownSig := sig
+		ownSig := sig // the signature as the model was trained to read it (modelText)
 		domain := emailDomain(p.From.Email)
 		d := v.domainOrganisation(domain)
 		domainName := d != "" && strings.HasPrefix(s.Organisation, d)
