@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -355,6 +358,9 @@ func (s *Store) processOutbox(claimCtx, stop context.Context, kinds []OutboxKind
 		return 0, nil
 	}
 	var done []OutboxKind
+	// The acknowledgements sent are recorded together, before anything else is and at
+	// the end (recordAcksSent).
+	var acks []ackSent
 	n := 0
 	for i, it := range items {
 		if i > 0 && stop.Err() != nil {
@@ -365,7 +371,7 @@ func (s *Store) processOutbox(claimCtx, stop context.Context, kinds []OutboxKind
 		if itemTimeout > 0 {
 			ictx, cancelItem = context.WithTimeout(context.WithoutCancel(stop), itemTimeout)
 		}
-		herr, err := s.carryOut(ictx, txCtx, tx, it, handle)
+		herr, err := s.carryOut(ictx, txCtx, tx, it, handle, &acks)
 		cancelItem()
 		n++
 		if err != nil {
@@ -381,6 +387,9 @@ func (s *Store) processOutbox(claimCtx, stop context.Context, kinds []OutboxKind
 			break
 		}
 	}
+	if err := s.flushAcks(txCtx, tx, &acks); err != nil {
+		return n, err
+	}
 	if err := tx.Commit(); err != nil {
 		return n, fmt.Errorf("store: outbox: commit %d items: %w", n, err)
 	}
@@ -393,9 +402,10 @@ func (s *Store) processOutbox(claimCtx, stop context.Context, kinds []OutboxKind
 }
 
 // carryOut hands one claimed item to handle with ctx and records its outcome in tx
-// (on txCtx, bounded by outboxRecordTimeout). It returns the handler's error, and an
-// error when the outcome could not be recorded.
-func (s *Store) carryOut(ctx, txCtx context.Context, tx *sqlx.Tx, it OutboxItem, handle OutboxHandler) (herr, err error) {
+// (on txCtx, bounded by outboxRecordTimeout), but an acknowledgement sent, which joins
+// acks, recorded before any other outcome (flushAcks). It returns the handler's error,
+// and an error when the outcome could not be recorded.
+func (s *Store) carryOut(ctx, txCtx context.Context, tx *sqlx.Tx, it OutboxItem, handle OutboxHandler, acks *[]ackSent) (herr, err error) {
 	var coalesced []int64
 	if (it.Kind == OutboxSlackUpdate || it.Kind == OutboxSlackCard) && it.ContributionID != nil {
 		if err := s.selectPrepared(txCtx, tx, &coalesced, claimCardUpdatesSQL, *it.ContributionID, it.ID); err != nil {
@@ -403,9 +413,22 @@ func (s *Store) carryOut(ctx, txCtx context.Context, tx *sqlx.Tx, it OutboxItem,
 		}
 	}
 	res, herr := handle(ctx, it)
+	now := s.clock.Now()
+	if herr == nil {
+		a, ok, err := pendingAck(it, res, now)
+		if err != nil {
+			return nil, fmt.Errorf("store: outbox %d: %w", it.ID, err)
+		}
+		if ok {
+			*acks = append(*acks, a)
+			return nil, nil
+		}
+	}
+	if err := s.flushAcks(txCtx, tx, acks); err != nil {
+		return herr, err
+	}
 	rctx, cancel := context.WithTimeout(txCtx, outboxRecordTimeout)
 	defer cancel()
-	now := s.clock.Now()
 	if herr != nil {
 		if s.onOutboxFailure != nil {
 			var perm *PermanentError
@@ -423,6 +446,21 @@ func (s *Store) carryOut(ctx, txCtx context.Context, tx *sqlx.Tx, it OutboxItem,
 		}
 	}
 	return herr, nil
+}
+
+// flushAcks records the acknowledgements waiting in acks (see recordAcksSent) and
+// empties it.
+func (s *Store) flushAcks(txCtx context.Context, tx *sqlx.Tx, acks *[]ackSent) error {
+	if len(*acks) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(txCtx, outboxRecordTimeout)
+	defer cancel()
+	if err := s.recordAcksSent(ctx, tx, *acks); err != nil {
+		return fmt.Errorf("store: outbox: %w", err)
+	}
+	*acks = (*acks)[:0]
+	return nil
 }
 
 const (
@@ -514,56 +552,151 @@ const (
 	cardPostedSQL = `UPDATE contributions SET slack_channel = $2, slack_ts = $3 WHERE id = $1`
 )
 
-// recordAckSentSQL records a sent acknowledgement in one statement: the item done ($30,
-// at $31), our message stored in the conversation ($1 to $29, as insertOutboundSQL), the
-// contribution acknowledged ($32, status $33) and the audit event (actor $35, action $36,
-// the recipient $34 in its details). It tells our message's id (0 when its Message-ID
-// was stored already) and whether the contribution's card is still to be posted and no
-// worker is posting it (pendingCardSQL): that card, rendered once this commits, says
-// that the acknowledgement went out, and the item stays locked until then.
-var recordAckSentSQL = `WITH done AS (
-		UPDATE outbox SET attempts = attempts + 1, done_at = $31, last_error = '' WHERE id = $30
+// ackSent is an acknowledgement sent (res.AckSent with res.Outbound, nothing else to
+// record) whose record waits for the others of its batch: see recordAcksSent.
+type ackSent struct {
+	it  OutboxItem
+	cid int64
+	res OutboxResult
+	row messageRow
+	at  time.Time
+}
+
+// pendingAck is it's success res at now as an ackSent, when it is one: the path every
+// new contribution takes. An acknowledgement without a Message-ID (its stored message
+// could not be told from the others of the batch) is recorded on its own.
+func pendingAck(it OutboxItem, res OutboxResult, now time.Time) (ackSent, bool, error) {
+	if it.ContributionID == nil || *it.ContributionID == 0 || !res.AckSent || res.Outbound == nil ||
+		res.CardTS != "" || res.Event != nil || len(res.Then) > 0 {
+		return ackSent{}, false, nil
+	}
+	row, err := outboundRow(*it.ContributionID, *res.Outbound, now)
+	if err != nil || row.messageID == nil {
+		return ackSent{}, false, err
+	}
+	return ackSent{it: it, cid: *it.ContributionID, res: res, row: row, at: now}, true, nil
+}
+
+var recordAcksSentSQLs sync.Map // batch size → statement
+
+// recordAcksSentSQL records n sent acknowledgements in one statement: each item done,
+// our message stored in the conversation (the rows' values first, $1 on, as
+// insertOutboundSQL), the contribution acknowledged and the audit event; then, per
+// acknowledgement, its item, contribution, recipient, Message-ID and time; last the
+// status, the actor, the action and the contributions again as an array (for the
+// pending cards' index). It tells, in the acknowledgements' order, each
+// item, our message's id (0 when its Message-ID was stored already) and whether the
+// contribution's card is still to be posted and no worker is posting it
+// (pendingCardSQL): that card, rendered once this commits, says that the
+// acknowledgement went out, and its item stays locked until then. One statement opens
+// the four tables and their indexes once for the batch, where one per acknowledgement
+// made them the drain's main cost in the database.
+func recordAcksSentSQL(n int) string {
+	if q, ok := recordAcksSentSQLs.Load(n); ok {
+		return q.(string)
+	}
+	cols := len(messagesTable.columns)
+	var v strings.Builder
+	for i := range n {
+		p := n*cols + 5*i
+		if i > 0 {
+			v.WriteString(", ")
+		}
+		fmt.Fprintf(&v, "($%d::bigint, $%d::bigint, $%d::text, $%d::text, $%d::timestamptz, %d)", p+1, p+2, p+3, p+4, p+5, i)
+	}
+	last := n*cols + 5*n
+	q := `WITH v (item, cid, rcpt, mid, at, ord) AS (VALUES ` + v.String() + `
+	), done AS (
+		UPDATE outbox o SET attempts = o.attempts + 1, done_at = v.at, last_error = '' FROM v WHERE o.id = v.item
 	), outbound AS (
-		` + insertOutboundSQL + `
+		` + messagesTable.insertSQL(false, n,
+		"ON CONFLICT (message_id) WHERE message_id IS NOT NULL AND kind <> 'duplicate' DO NOTHING RETURNING id, message_id") + `
 	), card AS (
-		SELECT id FROM outbox
-		WHERE kind = 'slack_card' AND contribution_id = $32 AND done_at IS NULL AND failed_at IS NULL
+		SELECT contribution_id FROM outbox
+		WHERE kind = 'slack_card' AND contribution_id = ANY($` + strconv.Itoa(last+4) + `::bigint[]) AND done_at IS NULL AND failed_at IS NULL
 		FOR UPDATE SKIP LOCKED
 	), acked AS (
-		UPDATE contributions SET ack_status = $33, ack_sent_at = $31, ack_error = '', updated_at = $31 WHERE id = $32
+		UPDATE contributions c SET ack_status = $` + strconv.Itoa(last+1) + `, ack_sent_at = v.at, ack_error = '', updated_at = v.at
+		FROM v WHERE c.id = v.cid
+	), r AS (
+		SELECT v.ord, v.item, v.cid, v.rcpt, v.at, ob.id AS message, v.cid IN (SELECT contribution_id FROM card) AS on_card
+		FROM v LEFT JOIN outbound ob ON ob.message_id = v.mid
 	), event AS (
 		INSERT INTO events (contribution_id, at, actor, action, old_status, new_status, details)
-		SELECT $32, $31, $35, $36, '', '', jsonb_strip_nulls(jsonb_build_object('to', CAST($34 AS text),
-			'message', (SELECT id FROM outbound),
-			'note', CASE WHEN EXISTS (SELECT 1 FROM card) THEN 'shown on the card' END))
+		SELECT cid, at, $` + strconv.Itoa(last+2) + `, $` + strconv.Itoa(last+3) + `, '', '', jsonb_strip_nulls(jsonb_build_object('to', rcpt,
+			'message', message, 'note', CASE WHEN on_card THEN 'shown on the card' END))
+		FROM r ORDER BY ord
 	)
-	SELECT coalesce((SELECT id FROM outbound), 0), EXISTS (SELECT 1 FROM card)`
+	SELECT item, coalesce(message, 0), on_card FROM r ORDER BY ord`
+	recordAcksSentSQLs.Store(n, q)
+	return q
+}
 
-// recordAckSent is recordOutboxSuccess for the common case of an acknowledgement sent
-// (res.AckSent with res.Outbound, nothing else to record): one round trip to the
-// database instead of five, on the path every new contribution takes; the thread notes
-// follow only when the card is already posted, as there.
-func (s *Store) recordAckSent(ctx context.Context, tx *sqlx.Tx, it OutboxItem, cid int64, res OutboxResult, now time.Time) error {
-	row, err := outboundRow(cid, *res.Outbound, now)
-	if err != nil {
-		return err
-	}
-	st, err := s.stmt(ctx, tx, recordAckSentSQL)
-	if err != nil {
-		return err
-	}
-	args := append(row.values(), it.ID, now, cid, AckSent, res.Outbound.To, ActorSystem, ActionAckSent)
-	var outboundID int64
-	var ackOnCard bool
-	if err := st.QueryRowxContext(ctx, args...).Scan(&outboundID, &ackOnCard); err != nil {
-		return fmt.Errorf("record ack sent: %w", err)
-	}
-	if ackOnCard {
+// recordAcksSent is recordOutboxSuccess for acknowledgements sent (see pendingAck),
+// all in one round trip to the database instead of five each; the thread notes follow
+// only when the card is already posted, as there.
+func (s *Store) recordAcksSent(ctx context.Context, tx *sqlx.Tx, acks []ackSent) error {
+	if len(acks) == 0 {
 		return nil
 	}
-	queued, err := s.queueThreadNotes(ctx, tx, it, cid, outboundID, res.Notes, false)
-	if err != nil || !queued {
+	args := make([]any, 0, len(acks)*(len(messagesTable.columns)+5)+4)
+	for _, a := range acks {
+		args = a.row.appendValues(args)
+	}
+	for _, a := range acks {
+		args = append(args, a.it.ID, a.cid, a.res.Outbound.To, *a.row.messageID, a.at)
+	}
+	cids := make(pq.Int64Array, len(acks))
+	for i, a := range acks {
+		cids[i] = a.cid
+	}
+	args = append(args, AckSent, ActorSystem, ActionAckSent, cids)
+	st, err := s.stmt(ctx, tx, recordAcksSentSQL(len(acks)))
+	if err != nil {
 		return err
+	}
+	type recorded struct {
+		Item, Message int64
+		OnCard        bool
+	}
+	got := make([]recorded, 0, len(acks))
+	rows, err := st.QueryxContext(ctx, args...)
+	if err != nil {
+		return fmt.Errorf("record %d acks sent: %w", len(acks), err)
+	}
+	for rows.Next() {
+		var r recorded
+		if err := rows.Scan(&r.Item, &r.Message, &r.OnCard); err != nil {
+			rows.Close()
+			return fmt.Errorf("record %d acks sent: %w", len(acks), err)
+		}
+		got = append(got, r)
+	}
+	if err := rows.Close(); err != nil {
+		return fmt.Errorf("record %d acks sent: %w", len(acks), err)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("record %d acks sent: %w", len(acks), err)
+	}
+	if len(got) != len(acks) {
+		return fmt.Errorf("record %d acks sent: %d recorded", len(acks), len(got))
+	}
+	queued := false
+	for i, a := range acks {
+		if got[i].Item != a.it.ID {
+			return fmt.Errorf("record %d acks sent: item %d where %d was expected", len(acks), got[i].Item, a.it.ID)
+		}
+		if got[i].OnCard {
+			continue
+		}
+		q, err := s.queueThreadNotes(ctx, tx, a.it, a.cid, got[i].Message, a.res.Notes, false)
+		if err != nil {
+			return err
+		}
+		queued = queued || q
+	}
+	if !queued {
+		return nil
 	}
 	return notifyOutbox(ctx, tx)
 }
@@ -594,9 +727,10 @@ func (s *Store) queueThreadNotes(ctx context.Context, tx *sqlx.Tx, it OutboxItem
 }
 
 func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxItem, res OutboxResult, now time.Time) error {
-	if it.ContributionID != nil && *it.ContributionID != 0 && res.AckSent && res.Outbound != nil &&
-		res.CardTS == "" && res.Event == nil && len(res.Then) == 0 {
-		return s.recordAckSent(ctx, tx, it, *it.ContributionID, res, now)
+	if a, ok, err := pendingAck(it, res, now); err != nil {
+		return err
+	} else if ok {
+		return s.recordAcksSent(ctx, tx, []ackSent{a})
 	}
 	if err := s.exec(ctx, tx, outboxDoneSQL, it.ID, now); err != nil {
 		return fmt.Errorf("record done: %w", err)

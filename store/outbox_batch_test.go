@@ -272,3 +272,88 @@ func TestRobotsDoNotSplitABatchsWrites(t *testing.T) {
 		}
 	}
 }
+
+// A batch's acknowledgements are recorded together, one statement for those before an
+// outcome of another sort and one for those after, each as it would be alone: the item
+// done, our message in the conversation, the contribution acknowledged, the event, and
+// the thread note only where the card is posted already.
+func TestAcksOfABatchAreRecordedTogether(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	// Cards of the first two posted, of the last three still to be posted.
+	var cids []int64
+	for range 2 {
+		cids = append(cids, newContribution(t, s).ID)
+	}
+	postCard(t, s, cids[1])
+	for range 3 {
+		cids = append(cids, newContribution(t, s).ID)
+	}
+	failing := cids[2]
+	n, err := s.ProcessOutboxBatch(ctx, []store.OutboxKind{store.OutboxAckEmail}, 16, 1, time.Minute,
+		func(_ context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+			cid := *it.ContributionID
+			if cid == failing {
+				return store.OutboxResult{}, &store.PermanentError{Err: errors.New("550 no such user")}
+			}
+			return store.OutboxResult{AckSent: true, Outbound: &store.OutboundMessage{
+				MessageID: fmt.Sprintf("ack.%d@itu.int", cid), To: fmt.Sprintf("sender%d@gov.example", cid), Subject: "Received",
+				Raw: []byte(fmt.Sprintf("Message-ID: <ack.%d@itu.int>\r\n\r\nthanks", cid))},
+				Notes: []store.ThreadNote{{Type: store.NoteAckSent, Text: "in English"}}}, nil
+		})
+	if err != nil || n != len(cids) {
+		t.Fatalf("batch: %d items, %v; want %d", n, err, len(cids))
+	}
+	type ours struct {
+		ID      int64  `db:"id"`
+		Command string `db:"cmin"`
+	}
+	stored := map[int64]ours{}
+	for i, cid := range cids {
+		c, err := s.Contribution(ctx, cid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cid == failing {
+			if c.AckStatus != store.AckFailed {
+				t.Errorf("contribution %d: ack status %s, want failed", i, c.AckStatus)
+			}
+			continue
+		}
+		if c.AckStatus != store.AckSent || c.AckSentAt == nil {
+			t.Errorf("contribution %d: ack status %s at %v, want sent", i, c.AckStatus, c.AckSentAt)
+		}
+		var m ours
+		if err := s.DB().Get(&m, `SELECT id, cmin::text AS cmin FROM messages
+			WHERE contribution_id = $1 AND direction = 'out' AND message_id = $2`, cid, fmt.Sprintf("ack.%d@itu.int", cid)); err != nil {
+			t.Fatalf("contribution %d: our message: %v", i, err)
+		}
+		stored[cid] = m
+		d := ackEvent(t, s, cid)
+		wantNote := any("shown on the card")
+		wantNotes := 0
+		if i < 2 {
+			wantNote, wantNotes = nil, 1
+		}
+		if d["to"] != fmt.Sprintf("sender%d@gov.example", cid) || d["message"] != float64(m.ID) || d["note"] != wantNote {
+			t.Errorf("contribution %d: ack_sent event %v, want to sender%d@gov.example, message %d, note %v", i, d, cid, m.ID, wantNote)
+		}
+		if got := ackNotes(t, s, cid); got != wantNotes {
+			t.Errorf("contribution %d: %d acknowledgement notes, want %d", i, got, wantNotes)
+		}
+	}
+	// Rows written by one statement of a transaction share its command id.
+	if a, b := stored[cids[0]].Command, stored[cids[1]].Command; a != b {
+		t.Errorf("the two acknowledgements before the failure were recorded by two statements (%s, %s)", a, b)
+	}
+	if a, b := stored[cids[3]].Command, stored[cids[4]].Command; a != b {
+		t.Errorf("the two acknowledgements after the failure were recorded by two statements (%s, %s)", a, b)
+	}
+	if a, b := stored[cids[1]].Command, stored[cids[3]].Command; a == b {
+		t.Errorf("the acknowledgements on either side of the failure were recorded together (%s)", a)
+	}
+	var undone int
+	if err := s.DB().Get(&undone, `SELECT count(*) FROM outbox WHERE kind = 'ack_email' AND done_at IS NULL AND failed_at IS NULL`); err != nil || undone != 0 {
+		t.Fatalf("%d acknowledgements still pending (%v)", undone, err)
+	}
+}
