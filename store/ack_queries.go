@@ -112,7 +112,10 @@ const (
 	// prefetchAckCountsSQL counts, for each cap key, the acknowledgements queued
 	// since $2 (not failed). One grouped scan, not a count per key: whatever plan
 	// the statistics of a fast-growing outbox lead to, the acknowledgements of the
-	// day are read at most once per batch.
+	// day are read at most once per batch. It runs unprepared: planned with the batch's
+	// keys as a constant, PostgreSQL looks each row's key up in a hash of them, where a
+	// prepared statement's generic plan compares it with every key in turn (a backlog's
+	// 250 keys against the day's 4,000 acknowledgements: 12 ms a batch instead of 1).
 	prefetchAckCountsSQL = `SELECT o.payload->>'ack_key' AS key, count(*) AS n FROM outbox o
 		WHERE o.kind = 'ack_email' AND o.failed_at IS NULL
 			AND o.payload->>'ack_key' = ANY($1::text[]) AND o.created_at > $2
@@ -140,7 +143,7 @@ func (s *Store) prefetchAcks(ctx context.Context, tx *sqlx.Tx, b IngestBatch, po
 		}
 		// The cap counts the address acknowledgements go to (AckTo), so that nobody can
 		// make us mail a third party by naming it as Reply-To.
-		if err := s.selectPrepared(ctx, tx, &counts, prefetchAckCountsSQL, textArray(keys), now.Add(-24*time.Hour)); err != nil {
+		if err := tx.SelectContext(ctx, &counts, prefetchAckCountsSQL, textArray(keys), now.Add(-24*time.Hour)); err != nil {
 			return fmt.Errorf("acknowledgement counts: %w", err)
 		}
 		for _, c := range counts {
