@@ -506,17 +506,24 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	// does one that names a letter for a visa over a text that asks nothing
 	// («邀请函申请（签证）» with the travellers' passports).
 	n, t := v.accreditation.countIn(fs)
+	reply := stripReplyPrefixesExceptForward(p.Subject) != p.Subject
 	if n == 0 {
 		if m, vt := v.visaLetters.countIn(fs); m > 0 {
 			a, _ := v.asking.countIn(all)
 			q, _ := v.inquiry.countIn(all)
-			if a+q == 0 && !unquotedQuestionMark(body) {
+			// A letter for a visa asked for with the travellers' particulars ("- Dr. H.
+			// Salgado, DNI 22.471.330"), or asked again in the thread where the desk
+			// answered ("Re: طلب رسالة دعوة"), is the desk's work, whatever it asks.
+			if a+q == 0 && !unquotedQuestionMark(body) || reply || listsParticulars(body) {
 				n, t = m, vt
 			}
 		}
 	}
-	// «Предложение о спонсорстве», "Propuesta de patrocinio": the proposal is the sponsor's.
-	if n > 0 && !subjectAsks && attachments == 0 && (submitted == 0 || strings.Contains(t, st)) {
+	// «Предложение о спонсорстве», "Propuesta de patrocinio": the proposal is the sponsor's,
+	// with its partners' kit attached too. "Press accreditation for April?": a subject that
+	// names the desk's matter with a question mark still asks the desk; one with the word
+	// of a question ("Question: accreditation") does not.
+	if n > 0 && (submitted == 0 || strings.Contains(t, st)) {
 		if m, _ := v.inquiry.countIn(fs); m == 0 {
 			return store.KindOther, []string{"kind other: no contribution: a request of the secretariat's desk, subject says " + quoteReason(t)}
 		}
@@ -608,7 +615,18 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if wn, _ := v.workshop.countIn(all); sn == 0 && !subjectAsks {
 		sn = wn
 	}
-	if asks && attachments == 0 && short && (submitted == 0 || trouble > 0) && offers == 0 && (hn == 0 || sn == 0) {
+	// "Re: Your submission WSIS/2019 — one more question: may we also send a paper on the
+	// format?": a reply's subject names the earlier message's submission; a reply whose
+	// questions are all it says of submitting asks.
+	repliedAsks := false
+	if reply && submitted > 0 && asks && attachments == 0 && short {
+		if q, _ := v.questions(body); q > 0 {
+			if g, _ := v.submission.countIn(v.newFoldedText(statements(body))); g == 0 {
+				repliedAsks = true
+			}
+		}
+	}
+	if asks && attachments == 0 && short && (submitted == 0 || trouble > 0 || repliedAsks) && offers == 0 && (hn == 0 || sn == 0) {
 		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
 	}
 
@@ -1938,6 +1956,30 @@ func lowerBefore(s string, n int) bool {
 		k++
 		s = s[:len(s)-size]
 	}
+}
+
+// listsParticulars reports whether a text lists people by their particulars: two items
+// of a list or more that carry a number of their own ("- Ing. M. Ferreyra, DNI
+// 34.102.955", "2. 李 护照号 E12345678"), the list's numbering aside.
+func listsParticulars(text string) bool {
+	n := 0
+	for line := range strings.SplitSeq(text, "\n") {
+		loc := listItemRE.FindStringIndex(line)
+		if loc == nil {
+			continue
+		}
+		item := line[loc[1]:]
+		digits := 0
+		for i := 0; i < len(item); i++ {
+			if item[i] >= '0' && item[i] <= '9' {
+				digits++
+			}
+		}
+		if digits >= 5 {
+			n++
+		}
+	}
+	return n >= 2
 }
 
 var listItemRE = regexp.MustCompile(`^\s*([-–—•·・▪◦‣►*]|\d+[.)]|[a-zа-я]\)|[(（][^)）]{1,3}[)）])`)

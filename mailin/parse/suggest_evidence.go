@@ -235,6 +235,13 @@ func (v *vocabulary) newEvidence() {
 		"le agradeceríamos nos indique", "agradeceríamos nos aclaren", "rogamos nos indiquen",
 		"просим сообщить", "просим разъяснить", "хотели бы кое-что уточнить",
 		"نرغب في معرفة", "نود معرفة", "يرجى إفادتنا", "نرجو إفادتنا",
+		// a question reported for someone ("La diputada … consulta si los parlamentos
+		// pueden …", "The Minister asks whether …")
+		"asks whether", "enquires whether", "inquires whether", "wonders whether",
+		"demande si", "aimerait savoir si", "souhaite savoir si", "se demande si",
+		"consulta si", "pregunta si", "desea saber si", "quisiera saber si",
+		"интересуется, можно ли", "интересуется, может ли", "интересуется, возможно ли", "спрашивает, можно ли",
+		"询问是否", "詢問是否", "想知道是否", "عما إذا كان", "عما إذا كانت", "عما اذا كان", "عما اذا كانت",
 	)
 	v.interrogatives = v.list(
 		"whether", "when", "where", "how", "what", "which", "who", "is there", "are there", "can", "could", "do", "does",
