@@ -1098,6 +1098,17 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		// says what the organisation named is.
 		f = weAreCompany(fresh)
 	}
+	if f == "" && org != "" {
+		// "Quillstone Analytics", "Vernier & Associés Conseil": a name that ends with what
+		// the company sells or that it is a firm of partners.
+		f = tradeName(org)
+	}
+	if f == "" && org != "" {
+		// «Компания «Сибирские облачные системы»»: the text names it after a company noun.
+		if name, noun := quotedCompany(fresh); name == org {
+			f = noun
+		}
+	}
 	if f != "" && score[store.StakeholderPrivateSector] < 2 {
 		// A company named with its legal form in the text ("… (Sahel Connect SARL)"), or
 		// set beside a company noun ("Kër Tech, une jeune startup").
@@ -1822,7 +1833,15 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		if org := companyInText(fresh); org != "" {
 			return shorten(org, 120)
 		}
+		if org, _ := quotedCompany(fresh); org != "" {
+			// «Компания «Сибирские облачные системы» подает заявку»: a company noun
+			// before a name in quotation marks.
+			return shorten(org, 120)
+		}
 		if org := v.writerOrganisation(fresh, lt); org != "" {
+			return shorten(org, 120)
+		}
+		if org := v.companySigned(sig, lt); org != "" {
 			return shorten(org, 120)
 		}
 		return shorten(v.signedAndNamed(sig, p.From, fresh, lt), 120)

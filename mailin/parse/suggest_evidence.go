@@ -3815,3 +3815,147 @@ func (v *vocabulary) contributionOf(text string) string {
 	}
 	return ""
 }
+
+// tradeWords end a company's name as it is written, when no legal form follows: what
+// the company sells ("Quillstone Analytics", "Andina Soluciones") or that it is a firm of
+// partners ("Vernier & Associés"). Matched with their case, as the last word of a name.
+var tradeWords = wordSet(`Analytics Solutions Technologies Systems Software Partners Associates Ventures Capital
+	Holdings Enterprises Industries Advisors Advisers Consulting Consultants Associés Systèmes Logiciels Ingénierie
+	Soluciones Tecnologías Sistemas Asociados Consultores Ingeniería Consultoría`)
+
+// nameLinks are the words a company's name may hold in lower case or as signs.
+var nameLinks = wordSet(`& and et y e und`)
+
+// tradeName returns the word a company's name ends with when a part of a line is such a
+// name: two to five words, each capitalised or a link ("&", "et", "y"), the last a trade
+// word or a consultancy's ("Quillstone Analytics (Bangalore / London)", "Vernier &
+// Associés Conseil"), the first none ("Systems and Solutions" names no company); a
+// remark in brackets after the name aside. "Director of Information Systems" is a post.
+func tradeName(part string) string {
+	if i := strings.IndexAny(part, "(（"); i > 0 {
+		part = part[:i]
+	}
+	part = strings.Trim(part, " \t,;.")
+	if t := hanTradeName(part); t != "" {
+		return t
+	}
+	words := strings.Fields(part)
+	if len(words) < 2 || len(words) > 5 {
+		return ""
+	}
+	last := words[len(words)-1]
+	if !tradeWords[last] && consultancyName(part) == "" {
+		return ""
+	}
+	if tradeWords[words[0]] || consultancyName(words[0]+" x") != "" && len(words) == 2 {
+		return ""
+	}
+	for _, w := range words {
+		if !startsUpper(w) && !nameLinks[w] {
+			return ""
+		}
+	}
+	return last
+}
+
+// hanTradeWords end a Chinese company's name when its form (有限公司) is left out.
+var hanTradeWords = []string{"科技", "咨询", "諮詢", "软件", "軟件", "顾问", "顧問"}
+
+// hanTradeName is tradeName for a Chinese name: four to sixteen Han characters ending
+// with a trade word ("云杉数据科技", "海川咨询"), or "".
+func hanTradeName(part string) string {
+	n := 0
+	for _, r := range part {
+		if !unicode.Is(unicode.Han, r) {
+			return ""
+		}
+		n++
+	}
+	if n < 4 || n > 16 {
+		return ""
+	}
+	for _, w := range hanTradeWords {
+		if strings.HasSuffix(part, w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// companySigned is the company a writer from a personal address signs for: a part of
+// one of the last three lines of the signature that tradeName takes for a company's
+// name and that is no post ("Associé gérant - Vernier & Associés Conseil, cabinet de
+// conseil" names the firm), or "".
+func (v *vocabulary) companySigned(sig []string, lt lineTerms) string {
+	for i := len(sig) - 1; i >= 0 && i >= len(sig)-3; i-- {
+		for _, part := range lineSegments(sig[i]) {
+			if tradeName(part) == "" {
+				continue
+			}
+			if n, _ := v.jobTitles.countIn(lt.get(part)); n > 0 {
+				continue
+			}
+			if j := strings.IndexAny(part, "(（"); j > 0 {
+				part = part[:j]
+			}
+			return trimName(strings.TrimSpace(part))
+		}
+	}
+	return ""
+}
+
+// companyNouns say what a company is before its name in quotation marks.
+var quotedCompanyNouns = wordSet(`company firm société entreprise empresa compañía компания компании компанию компанией
+	Company Firm Société Entreprise Empresa Compañía Компания Компании Компанию Компанией`)
+
+// quotedCompany returns the name a text sets in quotation marks after a company noun
+// («Компания «Сибирские облачные системы» подает заявку», "la société « Kora Data »",
+// "la empresa \"Andes Datos\""), and the noun; "" when none. The name opens with a
+// capital: "the company “as is”" names none.
+func quotedCompany(text string) (name, noun string) {
+	if !strings.ContainsAny(text, "«\"“„") {
+		return "", ""
+	}
+	words := strings.Fields(text)
+	for i := 0; i+1 < len(words); i++ {
+		if !quotedCompanyNouns[words[i]] {
+			continue
+		}
+		j := i + 1
+		if words[j] == "«" || words[j] == "\"" || words[j] == "“" || words[j] == "„" {
+			j++ // « Kora Data »
+			if j >= len(words) {
+				break
+			}
+		} else if strings.IndexAny(words[j], "«\"“„") != 0 {
+			continue
+		}
+		var b strings.Builder
+		for k := j; k < len(words) && k < j+8; k++ {
+			w := words[k]
+			if k == j {
+				w = strings.TrimLeft(w, "«\"“„")
+				if !startsUpper(w) {
+					break
+				}
+			}
+			if end := strings.IndexAny(w, "»\"”"); end >= 0 || w == "»" {
+				if end > 0 {
+					if b.Len() > 0 {
+						b.WriteByte(' ')
+					}
+					b.WriteString(w[:end])
+				}
+				if b.Len() > 0 {
+					return b.String(), strings.ToLower(words[i])
+				}
+				break
+			}
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(w)
+		}
+	}
+	return "", ""
+}

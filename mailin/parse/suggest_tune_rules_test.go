@@ -111,3 +111,70 @@ func TestRepliesThatAsk(t *testing.T) {
 			store.KindFormat, "", ""},
 	})
 }
+
+// TestCompaniesSignedFromPersonalAddresses pins that a writer from a personal address
+// who signs with a company's name ending with a trade word ("Quillstone Analytics",
+// "Vernier & Associés Conseil", "云杉数据科技"), or who names the company in quotation marks
+// after a company noun («Компания «Сибирские облачные системы»»), speaks for a company;
+// a post, a department or a lower-case description names none.
+func TestCompaniesSignedFromPersonalAddresses(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Name: "Ravi Menon", Email: "ravi.m@gmail.com"}, Subject: "Deadline",
+			Text: "Hi - is the deadline midnight Geneva time or UTC?\n\nRavi\nQuillstone Analytics (Bangalore / London)"},
+			"", store.StakeholderPrivateSector, "Quillstone Analytics"},
+		{"fr", &Parsed{From: Address{Name: "Philippe Vernier", Email: "p.vernier@orange.fr"}, Subject: "Suggestions",
+			Text: "Bonjour,\n\nVoici nos suggestions sur l'organisation du Forum.\n\nCordialement,\nPhilippe Vernier\nAssocié gérant - Vernier & Associés Conseil, cabinet de conseil, Lyon"},
+			"", store.StakeholderPrivateSector, "Vernier & Associés Conseil"},
+		{"es", &Parsed{From: Address{Name: "Lucía Ramos", Email: "lucia.ramos@hotmail.com"}, Subject: "Consulta",
+			Text: "Buenos días:\n\n¿Hasta cuándo se reciben propuestas?\n\nLucía Ramos\nAndina Soluciones Digitales\nQuito"},
+			"", store.StakeholderPrivateSector, "Andina Soluciones Digitales"},
+		{"zh", &Parsed{From: Address{Name: "王磊", Email: "wanglei@163.com"}, Subject: "咨询",
+			Text: "您好！\n\n请问提交截止时间是日内瓦时间吗？\n\n王磊\n云杉数据科技"},
+			"", store.StakeholderPrivateSector, "云杉数据科技"},
+		{"ru quoted", &Parsed{From: Address{Name: "Марина Кравец", Email: "m.kravets@yandex.ru"}, Subject: "Заявка на семинар",
+			Text: "Добрый день!\n\nКомпания «Сибирские облачные системы» подает заявку на проведение семинара.\n\nМарина Кравец\nдиректор по развитию"},
+			"", store.StakeholderPrivateSector, "Сибирские облачные системы"},
+		{"fr quoted", &Parsed{From: Address{Name: "Awa Ndiaye", Email: "awa.ndiaye@yahoo.fr"}, Subject: "Atelier",
+			Text: "Bonjour,\n\nLa société « Kora Data » souhaite organiser un atelier sur les données ouvertes.\n\nAwa Ndiaye"},
+			"", store.StakeholderPrivateSector, "Kora Data"},
+		{"es quoted", &Parsed{From: Address{Name: "Jorge Paz", Email: "jpaz@gmail.com"}, Subject: "Propuesta",
+			Text: "Estimados:\n\nLa empresa \"Andes Datos\" propone un taller sobre datos abiertos.\n\nJorge Paz"},
+			"", store.StakeholderPrivateSector, "Andes Datos"},
+		{"ar company named in the text", &Parsed{From: Address{Name: "فهد", Email: "fahd.k@gmail.com"}, Subject: "استفسار",
+			Text: "تحية طيبة،\n\nنحن شركة نبض للحلول الرقمية، هل يمكن المشاركة في المعرض؟\n\nفهد"},
+			"", store.StakeholderPrivateSector, ""},
+		{"a post in information systems names no company", &Parsed{From: Address{Name: "Jane Doe", Email: "jane.doe@gmail.com"}, Subject: "Deadline",
+			Text: "Hello, is the deadline 10 February?\n\nJane Doe\nDirector of Information Systems"},
+			"", store.StakeholderOther, "-"},
+		{"a trade word alone names no company", &Parsed{From: Address{Name: "Jane Doe", Email: "jane.doe@gmail.com"}, Subject: "Deadline",
+			Text: "Hello, is the deadline 10 February?\n\nJane Doe\nAnalytics"},
+			"", store.StakeholderOther, "-"},
+		{"a post names no company", &Parsed{From: Address{Name: "Jane Doe", Email: "jane.doe@gmail.com"}, Subject: "Deadline",
+			Text: "Hello, is the deadline 10 February?\n\nJane Doe\nHead of Analytics"},
+			"", store.StakeholderOther, "-"},
+		{"a quoted word in lower case names no company", &Parsed{From: Address{Name: "Jane Doe", Email: "jane.doe@gmail.com"}, Subject: "Question",
+			Text: "Hello, can a company \"as is\" take part?\n\nJane Doe"},
+			"", store.StakeholderOther, "-"},
+	})
+}
+
+// TestTradeName pins the names tradeName takes for a company's and those it does not.
+func TestTradeName(t *testing.T) {
+	for part, want := range map[string]string{
+		"Quillstone Analytics (Bangalore":   "Analytics",
+		"Vernier & Associés Conseil":        "Conseil",
+		"Patagonia Sistemas":                "Sistemas",
+		"Nordlys Software Partners":         "Partners",
+		"云杉数据科技":                            "科技",
+		"Solutions":                         "",
+		"Systems and Solutions":             "",
+		"Department of Information Systems": "",
+		"digital solutions":                 "",
+		"Digital Rights Foundation":         "",
+		"科技":                                "",
+	} {
+		if got := tradeName(part); got != want {
+			t.Errorf("tradeName(%q) = %q, want %q", part, got, want)
+		}
+	}
+}
