@@ -1502,6 +1502,16 @@ var displayNameOrgRE = regexp.MustCompile(`^(.+?)\s*(?:\||/|–|—| - |,|\()\s*
 // them after it: "Autorité de régulation … et des postes (ARCEP)".
 func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms, fresh string) string {
 	org := v.organisationNamed(p, sig, lt, fresh)
+	if org != "" && !strings.Contains(org, " ") && utf8.RuneCountInString(org) >= 8 {
+		// "Tamarindcollective" of tamarindcollective.in: the name the text spells with its
+		// words ("At Tamarind Collective we…", "Lakeside Institute of Technology" for
+		// lakesidetech.org), when it does.
+		if label := v.domainLabel(emailDomain(p.From.Email)); label != "" && strings.EqualFold(org, label) {
+			if spelled := domainSpelledIn(fresh, label); spelled != "" {
+				org = spelled
+			}
+		}
+	}
 	if f := strings.Fields(org); len(f) >= 3 {
 		// «Министерство … развития РК» signs what the text spells «Министерство … развития
 		// Республики Казахстан»: the name as the text spells it.

@@ -3959,3 +3959,68 @@ func quotedCompany(text string) (name, noun string) {
 	}
 	return "", ""
 }
+
+// domainSpelledIn returns the name a text spells the domain's label with, in capitalised
+// words: the words whose letters make the label ("Tamarind Collective" for
+// tamarindcollective), or open it and end with a word the rest of the label opens,
+// skipping at most two words between ("Lakeside Institute of Technology" for
+// lakesidetech); capitalised words right after it belong to the name ("Kibera Reads
+// Trust" for kiberareads). "" when the text spells it nowhere.
+func domainSpelledIn(text, label string) string {
+	if len(label) < 8 || !isASCII(label) {
+		return ""
+	}
+	// A quick look first: the first word spelling it has three letters or more.
+	if !strings.Contains(strings.ToLower(text), label[:3]) {
+		return ""
+	}
+	words := strings.Fields(text)
+	for i, w := range words {
+		if !startsUpper(w) {
+			continue
+		}
+		j, ok := spellsLabel(words, i, label)
+		if !ok {
+			continue
+		}
+		// Capitalised words right after the label's belong to the name.
+		for ; j < len(words) && j-i < 6 && startsUpper(words[j]) && !endsNamePart(words[j-1]); j++ {
+		}
+		return strings.Trim(strings.Join(words[i:j], " "), ",;:.!?()\"«»“”")
+	}
+	return ""
+}
+
+// spellsLabel reports whether the words from i on spell a domain's label as
+// domainSpelledIn reads them, and the index of the word after them.
+func spellsLabel(words []string, i int, label string) (int, bool) {
+	rest, skipped := label, 0
+	for j := i; j < len(words); j++ {
+		if j > i && endsNamePart(words[j-1]) {
+			return 0, false // the name ends at punctuation
+		}
+		c := strings.ToLower(lettersOnly(words[j]))
+		switch {
+		case j == i && len(c) < 3:
+			return 0, false
+		case c != "" && strings.HasPrefix(rest, c):
+			rest = rest[len(c):]
+		case j > i && len(rest) >= 3 && strings.HasPrefix(c, rest):
+			rest = ""
+		case j > i && skipped < 2 && len(label)-len(rest) >= 4 && (startsUpper(words[j]) || nameLinks[words[j]] ||
+			isAnyOf(words[j], "of", "de", "du", "des", "for", "del", "la")):
+			skipped++
+		default:
+			return 0, false
+		}
+		if rest == "" {
+			return j + 1, true
+		}
+	}
+	return 0, false
+}
+
+// endsNamePart reports whether a word ends with punctuation that ends a name.
+func endsNamePart(w string) bool {
+	return strings.ContainsAny(w, ",;:.!?)")
+}

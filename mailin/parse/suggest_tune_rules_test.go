@@ -178,3 +178,45 @@ func TestTradeName(t *testing.T) {
 		}
 	}
 }
+
+// TestDomainSpelledInText pins that a domain's label named as one word
+// ("Tamarindcollective") gives way to the name the text spells it with, in any of the six
+// languages, the words after it that are capitalised included; a text that spells it
+// nowhere, in lower case only, or with a word that breaks it keeps the domain's.
+func TestDomainSpelledInText(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Name: "Priya Raman", Email: "priya@tamarindcollective.in"}, Subject: "Workshop",
+			Text: "Hello,\n\nAt Tamarind Collective we train rural women to run community radios. We would like to host a session.\n\nPriya Raman\nProgramme Lead"},
+			"", "", "Tamarind Collective"},
+		{"en with a word skipped", &Parsed{From: Address{Name: "Daniel Ochieng", Email: "d.ochieng@lakesidetech.org"}, Subject: "Format",
+			Text: "Dear colleagues,\n\nSome suggestions on the format.\n\nRegards\nDaniel Ochieng\nProfessor, School of Computing, Lakeside Institute of Technology, Kisumu"},
+			"", "", "Lakeside Institute of Technology"},
+		{"en with the words after it", &Parsed{From: Address{Name: "Agnes Wambui", Email: "agnes@kiberareads.or.ke"}, Subject: "Question",
+			Text: "Hello, may we send two papers?\n\nAgnes Wambui\nCoordinator, Kibera Reads Trust - community libraries"},
+			"", "", "Kibera Reads Trust"},
+		{"fr", &Parsed{From: Address{Name: "Aïssatou Kane", Email: "a.kane@ateliersbaobab.org"}, Subject: "Proposition",
+			Text: "Bonjour,\n\nNotre association, Les Ateliers Baobab, forme chaque année 800 jeunes.\n\nAïssatou Kane"},
+			"", "", "Ateliers Baobab"},
+		{"es", &Parsed{From: Address{Name: "Rosa Quispe", Email: "rosa@redandinadigital.org.pe"}, Subject: "Aporte",
+			Text: "Estimados:\n\nDesde la Red Andina Digital proponemos tratar la conectividad rural.\n\nRosa Quispe"},
+			"", "", "Red Andina Digital"},
+		{"ru with a Latin name", &Parsed{From: Address{Name: "Айгуль Садыкова", Email: "a.s@steppecoders.kz"}, Subject: "Предложение",
+			Text: "Добрый день!\n\nКоманда Steppe Coders предлагает тему для Форума.\n\nАйгуль Садыкова"},
+			"", "", "Steppe Coders"},
+		{"zh with a Latin name", &Parsed{From: Address{Name: "陈敏", Email: "chen@brightbridgehk.org"}, Subject: "建议",
+			Text: "您好！\n\n我们 Bright Bridge HK 建议论坛增加青年环节。\n\n陈敏"},
+			"", "", "Bright Bridge HK"},
+		{"ar with a Latin name", &Parsed{From: Address{Name: "سامي", Email: "sami@cedarcode.org.lb"}, Subject: "اقتراح",
+			Text: "تحية طيبة،\n\nتقترح مبادرة Cedar Code تخصيص جلسة للشباب.\n\nسامي"},
+			"", "", "Cedar Code"},
+		{"spelled nowhere", &Parsed{From: Address{Name: "Priya Raman", Email: "priya@tamarindcollective.in"}, Subject: "Workshop",
+			Text: "Hello,\n\nWe train rural women to run community radios.\n\nPriya Raman"},
+			"", "", "Tamarindcollective"},
+		{"in lower case only", &Parsed{From: Address{Name: "Priya Raman", Email: "priya@tamarindcollective.in"}, Subject: "Workshop",
+			Text: "Hello,\n\nSee tamarind collective dot in for our work.\n\nPriya Raman"},
+			"", "", "Tamarindcollective"},
+		{"broken by a comma", &Parsed{From: Address{Name: "Priya Raman", Email: "priya@tamarindcollective.in"}, Subject: "Workshop",
+			Text: "Hello,\n\nWe grow Tamarind, Collective farming is our work.\n\nPriya Raman"},
+			"", "", "Tamarindcollective"},
+	})
+}
