@@ -1874,6 +1874,22 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 			"nuestro", "nuestros", "mi", "наш", "наша", "наше", "мой", "моя", "этот", "эта") {
 			continue // a signature line, not a sentence; "Our university" names nobody
 		}
+		if isAnyOf(words[0], "نحن", "نرغب", "نود") && words[1] == "في" {
+			// «نرغب في بلدية إربد الكبرى في معرفة…» (we, at Greater Irbid Municipality,
+			// would like to know): the body the writers are at.
+			if name := arabicNameOfWords(words[2:]); name != "" {
+				if typ := arabicHeadType(name); typ != "" {
+					return typ, name
+				}
+			}
+			continue
+		}
+		if isAnyOf(foldText(words[0]), "we", "nous", "somos", "мы", "نحن", "نرغب", "نود", "a", "à", "al", "to", "для", "إلى", "الى") {
+			// "Somos una asociación civil sin fines de lucro…", "We are a network of…": the
+			// writers describe what they are, they name nothing; "A la Secretaría del Foro
+			// CMSI:", "To the WSIS Secretariat": the body addressed, not the sender.
+			continue
+		}
 		if c, _ := v.jobTitles.countIn(lt.get(words[0])); c > 0 {
 			continue // a title ("Head of Regulatory Affairs"), not a sentence's subject
 		}

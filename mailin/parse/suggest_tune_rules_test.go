@@ -220,3 +220,37 @@ func TestDomainSpelledInText(t *testing.T) {
 			"", "", "Tamarindcollective"},
 	})
 }
+
+// TestSentencesThatNameNoSender pins that a sentence opening with the writers ("Somos una
+// asociación civil…", "We are a network…") or with the body addressed ("A la Secretaría
+// del Foro CMSI:", "To the WSIS Secretariat:") names no organisation, so that the next
+// sentence or the domain does; and that «نرغب في بلدية … في معرفة» names the body the
+// writers are at.
+func TestSentencesThatNameNoSender(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"es the writers", &Parsed{From: Address{Name: "Wayna", Email: "contacto@wayna.org.pe"}, Subject: "Aporte",
+			Text: "Hola equipo:\n\nSomos una asociación civil sin fines de lucro que opera redes comunitarias en Cusco. Proponemos tratar el espectro para redes comunitarias.\n\nRosa Quispe\ncoordinadora"},
+			"", store.StakeholderCivilSociety, "WAYNA"},
+		{"en the writers", &Parsed{From: Address{Name: "Mesh Kenya", Email: "info@meshke.org"}, Subject: "Input",
+			Text: "Dear team,\n\nWe are a foundation of volunteers running mesh networks in Kibera. We propose a theme on community networks.\n\nAnn Wairimu"},
+			"", store.StakeholderCivilSociety, ""},
+		{"fr the writers", &Parsed{From: Address{Name: "Awa Sy", Email: "awa@sahelnum.org"}, Subject: "Contribution",
+			Text: "Bonjour,\n\nNous sommes une association de jeunes développeurs de Thiès. Nous proposons un thème sur l'inclusion numérique.\n\nAwa Sy"},
+			"", store.StakeholderCivilSociety, ""},
+		{"es the body addressed", &Parsed{From: Address{Name: "ILED", Email: "investigacion@iled-la.org"}, Subject: "Contribución oficial",
+			Text: "A la Secretaría del Foro CMSI:\n\nEl Instituto Latinoamericano de Estudios Digitales (ILED), centro de investigación independiente, remite su contribución oficial.\n\nDra. Natalia Ospina"},
+			"", store.StakeholderAcademia, "El Instituto Latinoamericano de Estudios Digitales"},
+		{"en the body addressed", &Parsed{From: Address{Name: "Lakeview", Email: "office@lakeview-ri.org"}, Subject: "Submission",
+			Text: "To the Secretariat of the WSIS Forum:\n\nThe Lakeview Research Institute submits its contribution on the thematic aspects of the Forum.\n\nJ. Otieno"},
+			"", store.StakeholderAcademia, "The Lakeview Research Institute"},
+		{"ar the body the writers are at", &Parsed{From: Address{Name: "عمر", Email: "omar@irbid.gov.jo"}, Subject: "استفسار",
+			Text: "السلام عليكم،\n\nنرغب في بلدية إربد الكبرى في معرفة ما إذا كان يحق للبلديات تنظيم ورشة عمل.\n\nعمر"},
+			"", store.StakeholderGovernment, "بلدية إربد الكبرى (IRBID)"},
+		{"ar the writers describe", &Parsed{From: Address{Name: "سامي", Email: "sami@arabnet.org"}, Subject: "مساهمة",
+			Text: "تحية طيبة،\n\nنحن جمعية غير ربحية تعمل في مجال الشمول الرقمي منذ عشر سنوات. نقترح موضوعا عن الشمول الرقمي.\n\nسامي"},
+			"", store.StakeholderCivilSociety, ""},
+		{"a body opening the sentence still names itself", &Parsed{From: Address{Name: "UC", Email: "info@ucuenca.edu.ec"}, Subject: "Aporte",
+			Text: "Estimados:\n\nLa Universidad de Cuenca propone un tema sobre datos abiertos en el sector público.\n\nSaludos"},
+			"", store.StakeholderAcademia, "La Universidad de Cuenca"},
+	})
+}
