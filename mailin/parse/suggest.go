@@ -1512,22 +1512,42 @@ func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms, fresh s
 			}
 		}
 	}
-	if f := strings.Fields(org); len(f) >= 3 {
-		// «Министерство … развития РК» signs what the text spells «Министерство … развития
-		// Республики Казахстан»: the name as the text spells it.
-		if acr := f[len(f)-1]; isAcronym(acr) && len(f[len(f)-2]) > 0 && !isAcronym(f[len(f)-2]) {
-			stem := strings.Join(f[:len(f)-1], " ")
-			if long := expandAcronym(fresh, acr); long != "" && !strings.EqualFold(long, acr) && strings.Contains(fresh, stem+" "+long) {
-				org = stem + " " + long
+	org = spelledOut(org, fresh)
+	if org != "" && mainScript(org) == 'L' {
+		// "Sanabel Telecom Group" signs a text that opens «تتقدم مجموعة سنابل للاتصالات
+		// بمساهمتها»: the name in the script the text is written in.
+		if script := mainScript(fresh); script != 'L' && script != 0 {
+			if name := v.nameInScript(fresh, sig, script, lt); name != "" {
+				org = name
 			}
 		}
 	}
 	org = v.parentOfDivision(org, lt)
 	org = v.parentInText(org, fresh, lt)
-	org = v.withoutPlace(org, lt)
+	if o := v.withoutPlace(org, lt); o != org {
+		// «Министерство … РК, г. Астана»: the acronym ends the name once the place is off.
+		org = spelledOut(o, fresh)
+	}
 	if label := v.domainLabel(emailDomain(p.From.Email)); len(label) >= 3 && len(label) <= 8 && utf8.RuneCountInString(org) > 20 &&
 		initials(org) == label {
 		org += " (" + strings.ToUpper(label) + ")"
+	}
+	return org
+}
+
+// spelledOut is an organisation's name that ends with an acronym as the text spells it:
+// «Министерство … развития РК» signs what the text spells «Министерство … развития
+// Республики Казахстан». Else org.
+func spelledOut(org, fresh string) string {
+	f := strings.Fields(org)
+	if len(f) < 3 {
+		return org
+	}
+	if acr := f[len(f)-1]; isAcronym(acr) && len(f[len(f)-2]) > 0 && !isAcronym(f[len(f)-2]) {
+		stem := strings.Join(f[:len(f)-1], " ")
+		if long := expandAcronym(fresh, acr); long != "" && !strings.EqualFold(long, acr) && strings.Contains(fresh, stem+" "+long) {
+			return stem + " " + long
+		}
 	}
 	return org
 }

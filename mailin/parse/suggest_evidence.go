@@ -4040,3 +4040,94 @@ func spellsLabel(words []string, i int, label string) (int, bool) {
 func endsNamePart(w string) bool {
 	return strings.ContainsAny(w, ",;:.!?)")
 }
+
+// mainScript is the script most letters of s are written in: 'L' Latin, 'A' Arabic, 'H'
+// Han, 'C' Cyrillic; 0 for none of them.
+func mainScript(s string) byte {
+	var latin, arabic, han, cyrillic int
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			if 'a' <= r|0x20 && r|0x20 <= 'z' {
+				latin++
+			}
+		case unicode.Is(unicode.Latin, r):
+			latin++
+		case unicode.Is(unicode.Arabic, r):
+			arabic++
+		case unicode.Is(unicode.Han, r):
+			han += 2 // a character says as much as a word's letters
+		case unicode.Is(unicode.Cyrillic, r):
+			cyrillic++
+		}
+	}
+	best, script := 0, byte(0)
+	for _, c := range []struct {
+		n int
+		s byte
+	}{{latin, 'L'}, {arabic, 'A'}, {han, 'H'}, {cyrillic, 'C'}} {
+		if c.n > best {
+			best, script = c.n, c.s
+		}
+	}
+	return script
+}
+
+// nameInScript is the name of the sender's organisation a text gives in its own script
+// (script, as mainScript says it): a part of a signature line with an organisation word
+// ("數碼共融協會" under a Chinese text), the body a sentence opens with («Представительство
+// ЮНИСЕФ в Кыргызстане направляет»), with an Arabic verb before it («تتقدم مجموعة
+// سنابل للاتصالات بمساهمتها»), or the body written for; "" when none.
+func (v *vocabulary) nameInScript(fresh string, sig []string, script byte, lt lineTerms) string {
+	for i := len(sig) - 1; i >= 0; i-- {
+		line := strings.TrimSpace(sig[i])
+		if n := utf8.RuneCountInString(line); n > 60 || endsSentence(line) || holdsSentenceEnd(line) ||
+			strings.ContainsAny(line, "。；：「」") || listItemRE.MatchString(line) || strings.IndexFunc(line, unicode.IsDigit) >= 0 {
+			continue // a sentence of the text, not a line of the signature
+		}
+		for _, part := range lineSegments(line) {
+			if mainScript(part) != script || !hasWords(part, 2) && script != 'H' || !v.isOrganisationLine(part, lt) {
+				continue
+			}
+			if first, _, _ := strings.Cut(foldText(part), " "); isAnyOf(first, "наша", "наш", "нашей", "наше", "мы", "我们", "我們", "نحن") {
+				continue // «Наша компания…»: a sentence about the writers
+			}
+			if n, _ := v.jobTitles.countIn(lt.get(part)); n > 0 {
+				continue
+			}
+			return trimName(part)
+		}
+	}
+	if _, head := lt.sentenceSubject(fresh); head != "" && mainScript(head) == script {
+		// «يتشرف مركز البحث…»: an Arabic head that opens with a verb is no name.
+		if first, _, _ := strings.Cut(head, " "); script != 'A' || arabicHeadType(first) != "" {
+			return head
+		}
+	}
+	if script == 'A' {
+		for sentence := range strings.SplitSeq(fresh, "\n") {
+			words := strings.Fields(sentence)
+			if len(words) < 3 || arabicHeadType(words[1]) == "" || arabicHeadType(words[0]) != "" {
+				continue
+			}
+			// «تتقدم مجموعة …»: a verb, then the body; the name ends before the word its
+			// action goes on with («بمساهمتها»).
+			name := arabicNameOfWords(words[1:])
+			if f := strings.Fields(name); len(f) > 2 {
+				for k, w := range f[1:] {
+					if strings.HasSuffix(w, "ها") && utf8.RuneCountInString(w) > 4 {
+						name = strings.Join(f[:k+1], " ")
+						break
+					}
+				}
+			}
+			if name != "" {
+				return name
+			}
+		}
+	}
+	if org := onBehalfOfNonLatin(fresh); org != "" && mainScript(org) == script {
+		return org
+	}
+	return ""
+}

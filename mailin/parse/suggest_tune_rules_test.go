@@ -205,7 +205,7 @@ func TestDomainSpelledInText(t *testing.T) {
 			"", "", "Steppe Coders"},
 		{"zh with a Latin name", &Parsed{From: Address{Name: "陈敏", Email: "chen@brightbridgehk.org"}, Subject: "建议",
 			Text: "您好！\n\n我们 Bright Bridge HK 建议论坛增加青年环节。\n\n陈敏"},
-			"", "", "Bright Bridge HK"},
+			"", "", "BBHK"},
 		{"ar with a Latin name", &Parsed{From: Address{Name: "سامي", Email: "sami@cedarcode.org.lb"}, Subject: "اقتراح",
 			Text: "تحية طيبة،\n\nتقترح مبادرة Cedar Code تخصيص جلسة للشباب.\n\nسامي"},
 			"", "", "Cedar Code"},
@@ -252,5 +252,35 @@ func TestSentencesThatNameNoSender(t *testing.T) {
 		{"a body opening the sentence still names itself", &Parsed{From: Address{Name: "UC", Email: "info@ucuenca.edu.ec"}, Subject: "Aporte",
 			Text: "Estimados:\n\nLa Universidad de Cuenca propone un tema sobre datos abiertos en el sector público.\n\nSaludos"},
 			"", store.StakeholderAcademia, "La Universidad de Cuenca"},
+	})
+}
+
+// TestNameInTheTextsScript pins that an organisation named in Latin letters (a display
+// name, an English signature) under a text in Arabic, Chinese or Russian gives way to the
+// name the text gives in its own script; a Latin text, a sentence of the text in the
+// signature's place and a name the text does not give keep the Latin one.
+func TestNameInTheTextsScript(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"ar a verb before the body", &Parsed{From: Address{Name: "Sanabel Telecom Group", Email: "regulatory@sanabel-tel.com"}, Subject: "مساهمة",
+			Text: "إلى أمانة المنتدى،\n\nتتقدم مجموعة سنابل للاتصالات بمساهمتها الرسمية في الجوانب الموضوعية للمنتدى.\n\nNadia Khoury\nHead of Regulatory Affairs, Sanabel Telecom Group"},
+			"", store.StakeholderPrivateSector, "مجموعة سنابل للاتصالات"},
+		{"zh the signature's name", &Parsed{From: Address{Name: "Digital Inclusion HK", Email: "hello@digiinclusion.org.hk"}, Subject: "論壇形式建議",
+			Text: "秘書處各位：\n\n本會是香港的非牟利團體。就論壇的形式，我們建議所有會議提供即時字幕。\n\n數碼共融協會\n幹事 黃嘉敏"},
+			"", store.StakeholderCivilSociety, "數碼共融協會"},
+		{"ru the body the text opens with", &Parsed{From: Address{Name: "Бакыт Осмонова", Email: "bosmonova@unicef.org"}, Subject: "Фотоконкурс",
+			Text: "Добрый день!\n\nПредставительство ЮНИСЕФ в Кыргызстане направляет фотографию на фотоконкурс.\n\nБакыт Осмонова\nспециалист по коммуникациям\nUNICEF Kyrgyzstan Country Office, Bishkek"},
+			"", store.StakeholderInternationalO, "Представительство ЮНИСЕФ в Кыргызстане"},
+		{"ru an acronym spelled out", &Parsed{From: Address{Name: "Айгерим", Email: "aigerim.zh@mail.ru"}, Subject: "Официальный вклад",
+			Text: "Уважаемая госпожа Сах!\n\nМинистерство информации и коммуникаций Республики Казахстан направляет официальный вклад.\n\nАйгерим\nглавный эксперт\nМинистерство информации и коммуникаций РК, г. Астана"},
+			"", store.StakeholderGovernment, "Министерство информации и коммуникаций Республики Казахстан"},
+		{"en a Latin text keeps its name", &Parsed{From: Address{Name: "Sanabel Telecom Group", Email: "regulatory@sanabel-tel.com"}, Subject: "Contribution",
+			Text: "Dear Secretariat,\n\nSanabel Telecom Group submits its contribution on the thematic aspects.\n\nNadia Khoury\nHead of Regulatory Affairs, Sanabel Telecom Group"},
+			"", store.StakeholderPrivateSector, "Sanabel Telecom Group"},
+		{"ru a sentence about the writers is no signature", &Parsed{From: Address{Name: "Alpika Event", Email: "info@alpika-event.ch"}, Subject: "Трансфер",
+			Text: "Добрый день!\n\nНаша компания предлагает трансфер для делегаций Форума.\n\nАнна Ковалева\nAlpika Event Sàrl"},
+			"", store.StakeholderPrivateSector, "Alpika Event Sàrl"},
+		{"zh a name the text does not give", &Parsed{From: Address{Name: "陈敏 | Bright Bridge HK", Email: "chen@bbhk.org.hk"}, Subject: "建議",
+			Text: "您好！\n\n我們建議論壇增加青年環節，並提供即時字幕。\n\n陳敏"},
+			"", "", "BBHK"},
 	})
 }
