@@ -1860,6 +1860,11 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	if fromDomain == "" {
 		// A personal address: whoever signs, signs for themselves, unless the text names
 		// their company with its legal form, or the organisation they hold a post in.
+		if org := displayNameInText(p.From.Name, fresh); org != "" {
+			// "Nodo Sur <nodosur.coop@gmail.com>" writing "Desde Nodo Sur, cooperativa…":
+			// the display name is the body's the writer writes from.
+			return shorten(org, 120)
+		}
 		if org := companyInText(fresh); org != "" {
 			return shorten(org, 120)
 		}
@@ -1869,6 +1874,9 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			return shorten(org, 120)
 		}
 		if org := v.writerOrganisation(fresh, lt); org != "" {
+			return shorten(org, 120)
+		}
+		if org := v.noteVerbaleSender(fresh, lt); org != "" {
 			return shorten(org, 120)
 		}
 		if org := v.companySigned(sig, lt); org != "" {

@@ -168,6 +168,8 @@ type evidence struct {
 	// visaLetters name the letter of invitation a participant asks for a visa ("invitation
 	// letter", «письмо-приглашение», «رسالة دعوة»): the invitation they name is none.
 	visaLetters termList
+	// compliments are what a note verbale opens with: the body presents them.
+	compliments termList
 	// trouble are the words of a subject that reports a problem ("Problème formulaire de
 	// soumission", «Ошибка при подаче заявки»): a short message under one that asks is an
 	// inquiry, whatever submission its subject names.
@@ -512,6 +514,10 @@ func (v *vocabulary) newEvidence() {
 		"نرغب في معرفة", "أود معرفة")
 	v.contest = v.list("contest", "competition", "entry", "concours", "participation au concours", "concurso", "конкурс*",
 		"比赛", "大赛", "参赛", "參賽", "比賽", "مسابقة", "المسابقة")
+	// A note verbale presents its body's compliments.
+	v.compliments = v.list("presents its compliments", "present their compliments", "présente ses compliments",
+		"présente ses meilleurs compliments", "saluda atentamente", "saluda muy atentamente", "свидетельствует свое уважение",
+		"свидетельствует своё уважение", "свидетельствует уважение", "تهدي أطيب تحياتها", "تهدي تحياتها", "向秘书处致意", "向秘書處致意")
 	v.visaLetters = v.list("invitation letter", "invitation letters", "letter of invitation", "letters of invitation",
 		"visa letter", "visa support letter", "lettre d'invitation", "lettres d'invitation", "carta de invitación",
 		"cartas de invitación", "carta de invitacion", "письмо-приглашение", "письма-приглашения", "приглашение для визы",
@@ -4130,4 +4136,62 @@ func (v *vocabulary) nameInScript(fresh string, sig []string, script byte, lt li
 		return org
 	}
 	return ""
+}
+
+// fromMarkers are the words before the name of the body a writer writes from or for
+// ("Desde Nodo Sur, cooperativa de trabajo…", "At Tamarind Collective we…", «От имени
+// …», «باسم …», "代表…"), folded, with the space after them where words are spaced.
+var fromMarkers = []string{"desde ", "de parte de ", "en nombre de ", "from ", "at ", "on behalf of ", "au nom de ",
+	"de la part de ", "chez ", "depuis ", "от имени ", "باسم ", "من ", "代表", "来自", "來自"}
+
+// displayNameInText is the display name of a personal address when the text names it as
+// the body the writer writes from or for, after one of fromMarkers ("Nodo Sur
+// <nodosur.coop@gmail.com>" writing "Desde Nodo Sur, cooperativa de trabajo…"); "" when
+// it does not. A person's name in the display name is not written so.
+func displayNameInText(name, fresh string) string {
+	name = strings.Trim(strings.TrimSpace(name), `"'`)
+	if utf8.RuneCountInString(name) < 4 || strings.Contains(name, "@") {
+		return ""
+	}
+	fname, ftext := foldText(name), foldText(fresh)
+	for rest := ftext; ; {
+		i := strings.Index(rest, fname)
+		if i < 0 {
+			return ""
+		}
+		before := rest[:i]
+		rest = rest[i+len(fname):]
+		if r, _ := utf8.DecodeRuneInString(rest); isWordRune(r) {
+			continue // a part of a longer word
+		}
+		for _, m := range fromMarkers {
+			if strings.HasSuffix(before, m) {
+				if k := len(before) - len(m); k == 0 || !isWordRune(lastRune(before[:k])) || !isASCII(m) {
+					return name
+				}
+			}
+		}
+	}
+}
+
+// lastRune is the last rune of s, or utf8.RuneError for "".
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+// noteVerbaleSender is the body a note verbale comes from, written from a personal
+// address: the body its first sentence opens with, when the text presents the body's
+// compliments («Постоянное представительство Республики Беларусь … свидетельствует своё
+// уважение», "The Permanent Mission of Ghana presents its compliments"); "" when it is
+// no note verbale.
+func (v *vocabulary) noteVerbaleSender(fresh string, lt lineTerms) string {
+	if n, _ := v.compliments.countIn(v.newFoldedText(foldText(fresh))); n == 0 {
+		return ""
+	}
+	typ, head := lt.sentenceSubject(fresh)
+	if typ != store.StakeholderGovernment && typ != store.StakeholderInternationalO {
+		return ""
+	}
+	return head
 }

@@ -205,7 +205,7 @@ func TestDomainSpelledInText(t *testing.T) {
 			"", "", "Steppe Coders"},
 		{"zh with a Latin name", &Parsed{From: Address{Name: "陈敏", Email: "chen@brightbridgehk.org"}, Subject: "建议",
 			Text: "您好！\n\n我们 Bright Bridge HK 建议论坛增加青年环节。\n\n陈敏"},
-			"", "", "BBHK"},
+			"", "", "Bright Bridge HK"},
 		{"ar with a Latin name", &Parsed{From: Address{Name: "سامي", Email: "sami@cedarcode.org.lb"}, Subject: "اقتراح",
 			Text: "تحية طيبة،\n\nتقترح مبادرة Cedar Code تخصيص جلسة للشباب.\n\nسامي"},
 			"", "", "Cedar Code"},
@@ -282,5 +282,64 @@ func TestNameInTheTextsScript(t *testing.T) {
 		{"zh a name the text does not give", &Parsed{From: Address{Name: "陈敏 | Bright Bridge HK", Email: "chen@bbhk.org.hk"}, Subject: "建議",
 			Text: "您好！\n\n我們建議論壇增加青年環節，並提供即時字幕。\n\n陳敏"},
 			"", "", "BBHK"},
+	})
+}
+
+// TestDisplayNameWrittenFrom pins that the display name of a personal address is the
+// organisation when the text names it as the body the writer writes from or for
+// ("Desde Nodo Sur, cooperativa…", "At Mesh Kibera we…", «От имени …», «باسم …»,
+// "代表…"); a person's display name, or one the text names otherwise, is not.
+func TestDisplayNameWrittenFrom(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"es", &Parsed{From: Address{Name: "Nodo Sur", Email: "nodosur.coop@gmail.com"}, Subject: "Sesión",
+			Text: "Hola! Desde Nodo Sur, cooperativa de trabajo sin fines de lucro, queremos organizar una sesión.\n\nMartina Ledesma"},
+			"", "", "Nodo Sur"},
+		{"en", &Parsed{From: Address{Name: "Mesh Kibera", Email: "meshkibera@gmail.com"}, Subject: "Input",
+			Text: "Hello,\n\nAt Mesh Kibera we run community wifi for 2,000 households. We propose a theme on community networks.\n\nAnn"},
+			"", "", "Mesh Kibera"},
+		{"fr", &Parsed{From: Address{Name: "Jeunes du Numérique", Email: "jeunesnum@yahoo.fr"}, Subject: "Contribution",
+			Text: "Bonjour,\n\nAu nom de Jeunes du Numérique, nous proposons un thème sur l'emploi des jeunes.\n\nAwa"},
+			"", "", "Jeunes du Numérique"},
+		{"ru", &Parsed{From: Address{Name: "Цифровая Ферғана", Email: "cifra.fergana@mail.ru"}, Subject: "Предложение",
+			Text: "Здравствуйте!\n\nОт имени Цифровая Ферғана предлагаем тему о цифровой грамотности.\n\nМадина"},
+			"", "", "Цифровая Ферғана"},
+		{"ar", &Parsed{From: Address{Name: "شباب رقمي", Email: "digital.youth.iq@gmail.com"}, Subject: "مساهمة",
+			Text: "تحية طيبة،\n\nباسم شباب رقمي نقترح موضوعا عن الإدماج الرقمي للاجئين.\n\nأحمد"},
+			"", "", "شباب رقمي"},
+		{"zh", &Parsed{From: Address{Name: "青年数字联盟", Email: "qnszlm@163.com"}, Subject: "建议",
+			Text: "您好！\n\n我代表青年数字联盟建议论坛增加青年环节。\n\n李明"},
+			"", "", "青年数字联盟"},
+		{"a person's name signed is none", &Parsed{From: Address{Name: "Maria Lopez", Email: "maria.lopez@gmail.com"}, Subject: "Pregunta",
+			Text: "Hola, ¿cuándo cierra la consulta?\n\nMaria Lopez"},
+			"", store.StakeholderOther, "-"},
+		{"a person introduced is none", &Parsed{From: Address{Name: "Maria Lopez", Email: "maria.lopez@gmail.com"}, Subject: "Question",
+			Text: "Hello, my name is Maria Lopez and I would like to know when the consultation closes.\n\nMaria"},
+			"", store.StakeholderOther, "-"},
+	})
+}
+
+// TestNoteVerbaleFromPersonalAddress pins that a note verbale sent from a personal
+// address names the body that presents its compliments, in five languages; a body named
+// in a text that presents none is not taken for the sender.
+func TestNoteVerbaleFromPersonalAddress(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"ru", &Parsed{From: Address{Name: "Mission of Belarus Geneva", Email: "mission.belarus.geneva@gmail.com"}, Subject: "Делегация",
+			Text: "Постоянное представительство Республики Беларусь при Отделении ООН в Женеве свидетельствует своё уважение Секретариату Форума и имеет честь сообщить состав делегации.\n\nЖенева, 1 марта 2019 г."},
+			"", store.StakeholderGovernment, "Постоянное представительство Республики Беларусь при Отделении ООН в Женеве"},
+		{"en", &Parsed{From: Address{Name: "Ghana Mission", Email: "ghanamission.geneva@gmail.com"}, Subject: "Delegation",
+			Text: "The Permanent Mission of the Republic of Ghana presents its compliments to the WSIS Secretariat and has the honour to transmit the list of its delegation.\n\nGeneva, 1 March 2019"},
+			"", store.StakeholderGovernment, ""},
+		{"fr", &Parsed{From: Address{Name: "Mission du Sénégal", Email: "mission.senegal.ge@gmail.com"}, Subject: "Délégation",
+			Text: "La Mission permanente de la République du Sénégal présente ses compliments au Secrétariat du Forum et a l'honneur de lui transmettre la liste de sa délégation.\n\nGenève, le 1er mars 2019"},
+			"", store.StakeholderGovernment, ""},
+		{"es", &Parsed{From: Address{Name: "Misión Perú", Email: "mision.peru.ginebra@gmail.com"}, Subject: "Delegación",
+			Text: "La Misión Permanente del Perú saluda atentamente a la Secretaría del Foro y tiene el honor de remitir la lista de su delegación.\n\nGinebra, 1 de marzo de 2019"},
+			"", store.StakeholderGovernment, ""},
+		{"ar", &Parsed{From: Address{Name: "بعثة الأردن", Email: "jordan.mission.gva@gmail.com"}, Subject: "الوفد",
+			Text: "تهدي البعثة الدائمة للمملكة الأردنية الهاشمية أطيب تحياتها إلى أمانة المنتدى وتتشرف بإحالة قائمة الوفد.\n\nجنيف"},
+			"", store.StakeholderGovernment, ""},
+		{"a body named without compliments is not the sender", &Parsed{From: Address{Name: "Ivan Petrov", Email: "ivan.petrov@mail.ru"}, Subject: "Вопрос",
+			Text: "Министерство цифрового развития объявило конкурс. Можно ли участвовать в Форуме частным лицам?\n\nИван Петров"},
+			"", "", "-"},
 	})
 }
