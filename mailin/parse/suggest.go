@@ -1103,7 +1103,8 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		// the company sells or that it is a firm of partners.
 		f = tradeName(org)
 	}
-	if f == "" && org != "" {
+	if f == "" && org != "" && (strings.Contains(fresh, "«"+org) || strings.Contains(fresh, "« "+org) ||
+		strings.Contains(fresh, "\""+org) || strings.Contains(fresh, "“"+org)) {
 		// «Компания «Сибирские облачные системы»»: the text names it after a company noun.
 		if name, noun := quotedCompany(fresh); name == org {
 			f = noun

@@ -1876,11 +1876,15 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 	sentences := strings.FieldsFunc(v.unwrap(text), func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟", r) })
 	for _, sentence := range sentences {
 		words := strings.Fields(sentence)
-		if len(words) < 4 || listItemRE.MatchString(sentence) || isAnyOf(foldText(words[0]), "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
+		if len(words) < 4 {
+			continue
+		}
+		first := foldText(words[0])
+		if listItemRE.MatchString(sentence) || isAnyOf(first, "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
 			"nuestro", "nuestros", "mi", "наш", "наша", "наше", "мой", "моя", "этот", "эта") {
 			continue // a signature line, not a sentence; "Our university" names nobody
 		}
-		if isAnyOf(words[0], "نحن", "نرغب", "نود") && words[1] == "في" {
+		if words[1] == "في" && isAnyOf(words[0], "نحن", "نرغب", "نود") {
 			// «نرغب في بلدية إربد الكبرى في معرفة…» (we, at Greater Irbid Municipality,
 			// would like to know): the body the writers are at.
 			if name := arabicNameOfWords(words[2:]); name != "" {
@@ -1890,7 +1894,7 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 			}
 			continue
 		}
-		if isAnyOf(foldText(words[0]), "we", "nous", "somos", "мы", "نحن", "نرغب", "نود", "a", "à", "al", "to", "для", "إلى", "الى") {
+		if isAnyOf(first, "we", "nous", "somos", "мы", "نحن", "نرغب", "نود", "a", "à", "al", "to", "для", "إلى", "الى") {
 			// "Somos una asociación civil sin fines de lucro…", "We are a network of…": the
 			// writers describe what they are, they name nothing; "A la Secretaría del Foro
 			// CMSI:", "To the WSIS Secretariat": the body addressed, not the sender.
@@ -4153,6 +4157,9 @@ func displayNameInText(name, fresh string) string {
 	if utf8.RuneCountInString(name) < 4 || strings.Contains(name, "@") {
 		return ""
 	}
+	if !strings.Contains(fresh, name) {
+		return "" // the name as the display name writes it, first
+	}
 	fname, ftext := foldText(name), foldText(fresh)
 	for rest := ftext; ; {
 		i := strings.Index(rest, fname)
@@ -4186,6 +4193,10 @@ func lastRune(s string) rune {
 // уважение», "The Permanent Mission of Ghana presents its compliments"); "" when it is
 // no note verbale.
 func (v *vocabulary) noteVerbaleSender(fresh string, lt lineTerms) string {
+	if !strings.Contains(fresh, "compliments") && !strings.Contains(fresh, "atentamente") &&
+		!strings.Contains(fresh, "уважени") && !strings.Contains(fresh, "تحيات") && !strings.Contains(fresh, "致意") {
+		return "" // none of the phrases' words, so none of the phrases
+	}
 	if n, _ := v.compliments.countIn(v.newFoldedText(foldText(fresh))); n == 0 {
 		return ""
 	}
