@@ -1514,6 +1514,13 @@ func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms, fresh s
 		}
 	}
 	org = spelledOut(org, fresh)
+	if f := strings.Fields(org); len(f) >= 2 && isAcronym(f[0]) && v.isOfficeUnit(strings.Join(f[1:], " ")) {
+		// "STTN Secrétariat général" of a text that writes «Le Syndicat des travailleurs des
+		// télécommunications et du numérique (STTN) souhaite…»: the office's body, spelled out.
+		if long := expandAcronym(fresh, f[0]); long != "" && !strings.EqualFold(long, f[0]) {
+			org = long + " (" + f[0] + ")"
+		}
+	}
 	if org != "" && mainScript(org) == 'L' {
 		// "Sanabel Telecom Group" signs a text that opens «تتقدم مجموعة سنابل للاتصالات
 		// بمساهمتها»: the name in the script the text is written in.

@@ -343,3 +343,24 @@ func TestNoteVerbaleFromPersonalAddress(t *testing.T) {
 			"", "", "-"},
 	})
 }
+
+// TestOfficeOfAnAcronym pins that an organisation named as an acronym and an office of
+// it ("STTN Secrétariat général", «ФПТ Секретариат») is the body the text spells the
+// acronym for, and takes that body's type; without the spelling, the name stays.
+// Arabic and Chinese names carry no acronyms in their own script.
+func TestOfficeOfAnAcronym(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"fr", &Parsed{From: Address{Name: "STTN Secrétariat général", Email: "secretariat@sttn-syndicat.ca"}, Subject: "Contribution",
+			Text: "Bonjour,\n\nLe Syndicat des travailleurs des télécommunications et du numérique (STTN) souhaite que le Forum traite de l'avenir du travail.\n\nGeneviève Tremblay"},
+			"", store.StakeholderCivilSociety, "Syndicat des travailleurs des télécommunications et du numérique (STTN)"},
+		{"en", &Parsed{From: Address{Name: "CWU General Secretariat", Email: "gs@comworkers.org.za"}, Subject: "Contribution",
+			Text: "Dear colleagues,\n\nThe Communication Workers Union (CWU) proposes a theme on the future of work in call centres.\n\nThabo"},
+			"", store.StakeholderCivilSociety, "Communication Workers Union (CWU)"},
+		{"es", &Parsed{From: Address{Name: "SUTD Secretaría General", Email: "sg@sutd-sindical.org.ar"}, Subject: "Aporte",
+			Text: "Estimados:\n\nEl Sindicato Único de Trabajadores Digitales (SUTD) propone un tema sobre el trabajo en plataformas.\n\nJuan"},
+			"", store.StakeholderCivilSociety, "Sindicato Único de Trabajadores Digitales (SUTD)"},
+		{"without the spelling the name stays", &Parsed{From: Address{Name: "STTN Secrétariat général", Email: "secretariat@sttn-syndicat.ca"}, Subject: "Contribution",
+			Text: "Bonjour,\n\nNous souhaitons que le Forum traite de l'avenir du travail.\n\nGeneviève Tremblay"},
+			"", "", "STTN Secrétariat général"},
+	})
+}
