@@ -2464,6 +2464,16 @@ func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) 
 // body of an intergovernmental organisation ("Asian Infrastructure Investment Bank",
 // «Евразийский банк развития», "亚洲基础设施投资银行").
 func (v *vocabulary) countTypeWords(st stakeholderTerms, part string, ft foldedText) (int, string) {
+	if st.typ == store.StakeholderGovernment || st.typ == store.StakeholderInternationalO {
+		if m := missionName(part, ft.s); m != "" {
+			// "中国常驻联合国日内瓦办事处和瑞士其他国际组织代表团", «Постоянное представительство … при
+			// Отделении ООН»: a state's mission to the United Nations, not a body of it.
+			if st.typ == store.StakeholderGovernment {
+				return 2, m
+			}
+			return 0, ""
+		}
+	}
 	n, term := st.terms.distinctIn(ft)
 	if n == 0 && arabicHeadType(part) == st.typ {
 		// «اتصالات المغرب»: the noun an Arabic name opens with says what it is.
@@ -4205,4 +4215,33 @@ func (v *vocabulary) noteVerbaleSender(fresh string, lt lineTerms) string {
 		return ""
 	}
 	return head
+}
+
+// missionOpenings open the name of a state's permanent mission, folded.
+var missionOpenings = []string{"permanent mission of", "mission permanente de", "mission permanente du",
+	"mision permanente de", "mision permanente del", "постоянное представительство", "постоянного представительства"}
+
+// missionName returns what names a state's permanent mission in a part of a line
+// (folded as folded): its opening ("Permanent Mission of Kenya to the United Nations
+// Office at Geneva", «البعثة الدائمة لجمهورية مصر العربية لدى الأمم المتحدة»), or in
+// Chinese 常驻 before a name ending with 代表团; "" when it names none.
+func missionName(part, folded string) string {
+	if strings.Contains(part, "常驻") || strings.Contains(part, "常駐") {
+		if strings.HasSuffix(part, "代表团") || strings.HasSuffix(part, "代表團") {
+			return "常驻…代表团"
+		}
+		return ""
+	}
+	if len(folded) < 20 {
+		return ""
+	}
+	if strings.HasPrefix(part, "البعثة الدائمة ل") {
+		return "البعثة الدائمة" // as written: folding changes its letters
+	}
+	for _, m := range missionOpenings {
+		if strings.HasPrefix(folded, m) {
+			return m
+		}
+	}
+	return ""
 }

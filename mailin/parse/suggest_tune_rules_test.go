@@ -364,3 +364,36 @@ func TestOfficeOfAnAcronym(t *testing.T) {
 			"", "", "STTN Secrétariat général"},
 	})
 }
+
+// TestMissionsToTheUnitedNations pins that a state's permanent mission is government
+// though its name holds the United Nations' ("… to the United Nations Office at
+// Geneva", "常驻联合国日内瓦办事处…代表团"), in six languages; a United Nations office
+// that names no mission stays an international organisation.
+func TestMissionsToTheUnitedNations(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"zh", &Parsed{From: Address{Name: "张伟", Email: "zhangwei_geneva@126.com"}, Subject: "注册",
+			Text: "秘书处：\n\n我团拟派5人出席论坛，请告知集体注册的方式。\n\n张伟\n一等秘书\n中国常驻联合国日内瓦办事处和瑞士其他国际组织代表团"},
+			"", store.StakeholderGovernment, ""},
+		{"en", &Parsed{From: Address{Name: "J. Mwangi", Email: "j.mwangi@gmail.com"}, Subject: "Registration",
+			Text: "Dear Secretariat,\n\nPlease let us know how to register our delegation.\n\nJ. Mwangi\nFirst Secretary\nPermanent Mission of Kenya to the United Nations Office at Geneva"},
+			"", store.StakeholderGovernment, ""},
+		{"fr", &Parsed{From: Address{Name: "A. Diallo", Email: "a.diallo@yahoo.fr"}, Subject: "Inscription",
+			Text: "Madame, Monsieur,\n\nMerci de nous indiquer comment inscrire notre délégation.\n\nA. Diallo\nPremier secrétaire\nMission permanente du Sénégal auprès de l'Office des Nations Unies à Genève"},
+			"", store.StakeholderGovernment, ""},
+		{"es", &Parsed{From: Address{Name: "L. Paz", Email: "l.paz@gmail.com"}, Subject: "Inscripción",
+			Text: "Estimados:\n\n¿Cómo inscribimos a nuestra delegación?\n\nL. Paz\nPrimer Secretario\nMisión Permanente del Perú ante la Oficina de las Naciones Unidas en Ginebra"},
+			"", store.StakeholderGovernment, ""},
+		{"ru", &Parsed{From: Address{Name: "И. Петров", Email: "i.petrov@mail.ru"}, Subject: "Регистрация",
+			Text: "Уважаемые коллеги!\n\nПросим сообщить порядок регистрации делегации.\n\nИ. Петров\nПервый секретарь\nПостоянное представительство Республики Беларусь при Отделении ООН в Женеве"},
+			"", store.StakeholderGovernment, ""},
+		{"ar", &Parsed{From: Address{Name: "أحمد", Email: "ahmed.gva@gmail.com"}, Subject: "التسجيل",
+			Text: "تحية طيبة،\n\nيرجى إفادتنا بطريقة تسجيل الوفد.\n\nأحمد\nسكرتير أول\nالبعثة الدائمة لجمهورية مصر العربية لدى الأمم المتحدة في جنيف"},
+			"", store.StakeholderGovernment, ""},
+		{"a United Nations office is no mission", &Parsed{From: Address{Name: "ESCAP", Email: "info@un.org"}, Subject: "Workshop",
+			Text: "Dear colleagues,\n\nWe would like to hold a workshop.\n\nKim\nUnited Nations Economic and Social Commission for Asia and the Pacific"},
+			"", store.StakeholderInternationalO, ""},
+		{"a Chinese UN office is no mission", &Parsed{From: Address{Name: "王", Email: "wang@un.org"}, Subject: "研讨会",
+			Text: "您好！\n\n我们希望举办一场研讨会。\n\n王\n联合国开发计划署驻华代表处"},
+			"", store.StakeholderInternationalO, ""},
+	})
+}
