@@ -1866,8 +1866,10 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		return ""
 	}
 	if fromDomain == "" {
-		// A personal address: whoever signs, signs for themselves, unless the text names
-		// their company with its legal form, or the organisation they hold a post in.
+		// A personal address: whoever signs, signs for themselves, unless the text writes
+		// from the body of the display name, names their company (with its legal form, or
+		// in quotation marks after a company noun), the organisation they hold a post in or
+		// whose compliments a note verbale presents, or they sign with a company's name.
 		if org := displayNameInText(p.From.Name, fresh); org != "" {
 			// "Nodo Sur <nodosur.coop@gmail.com>" writing "Desde Nodo Sur, cooperativa…":
 			// the display name is the body's the writer writes from.

@@ -3883,7 +3883,7 @@ func tradeName(part string) string {
 	if !tradeWords[last] && consultancyName(part) == "" {
 		return ""
 	}
-	if tradeWords[words[0]] || consultancyName(words[0]+" x") != "" && len(words) == 2 {
+	if tradeWords[words[0]] {
 		return ""
 	}
 	for _, w := range words {
@@ -3940,7 +3940,7 @@ func (v *vocabulary) companySigned(sig []string, lt lineTerms) string {
 	return ""
 }
 
-// companyNouns say what a company is before its name in quotation marks.
+// quotedCompanyNouns say what a company is before its name in quotation marks.
 var quotedCompanyNouns = wordSet(`company firm société entreprise empresa compañía компания компании компанию компанией
 	Company Firm Société Entreprise Empresa Compañía Компания Компании Компанию Компанией`)
 
