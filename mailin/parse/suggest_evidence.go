@@ -38,7 +38,8 @@ type evidence struct {
 	// that the writer is a student («je suis étudiante en master»).
 	privateCapacity, students termList
 	// accreditation names a request of a desk of the secretariat: a journalist's
-	// accreditation, a sponsor's offer, a letter of invitation for a visa.
+	// accreditation, a sponsor's offer, a letter of invitation for a visa, a grant to
+	// travel, a hotel to book, an internship.
 	accreditation termList
 	// photo words name a photograph, for a short message with an image attached.
 	photo termList
@@ -356,6 +357,14 @@ func (v *vocabulary) newEvidence() {
 		"предложение о партнерстве", "предложение о спонсорстве", "спонсорское предложение", "عرض رعاية", "عرض شراكة",
 		"sponsorship", "sponsoring", "parrainage", "mécénat", "patrocinio", "спонсорств*", "спонсорск*", "赞助", "贊助",
 		"رعاية المنتدى", "فرص الرعاية",
+		// a grant to travel to the Forum, a hotel to book, an internship to apply for
+		"travel grant", "travel grants", "travel support", "travel funding", "fellowship application",
+		"bourse de voyage", "prise en charge du voyage", "beca de viaje", "apoyo para el viaje", "ayuda de viaje",
+		"оплата проезда", "финансирование поездки", "差旅资助", "旅费资助", "差旅資助", "منحة سفر", "تمويل السفر",
+		"hotel booking", "hotel reservation", "réservation d'hôtel", "réservation hôtel", "reserva de hotel",
+		"бронирование гостиниц*", "бронь гостиниц*", "酒店预订", "预订酒店", "酒店預訂", "حجز فندق", "حجز الفندق",
+		"internship", "internships", "demande de stage", "candidature de stage", "pasantía", "pasantías",
+		"стажировк*", "实习", "實習", "تدريب داخلي", "فرصة تدريب",
 	)
 
 	v.privateCapacity = v.list("as a private individual", "as a private person", "in my personal capacity",

@@ -397,3 +397,36 @@ func TestMissionsToTheUnitedNations(t *testing.T) {
 			"", store.StakeholderInternationalO, ""},
 	})
 }
+
+// TestDeskMattersBySubject pins that a subject naming a grant to travel to the Forum, a
+// hotel to book or an internship makes a request of a desk, no contribution, though
+// the text asks, in six languages; the word of a question in the subject, or a
+// submission's subject, keeps what they were.
+func TestDeskMattersBySubject(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en travel grant", &Parsed{From: Address{Email: "k.o@gmail.com"}, Subject: "Travel grant for the WSIS Forum",
+			Text: "Dear team,\n\nI am a youth activist from Kisumu. Is there any travel grant I could apply for to attend in April?\n\nKevin"},
+			store.KindOther, "", ""},
+		{"fr hotel", &Parsed{From: Address{Email: "a.s@yahoo.fr"}, Subject: "Réservation d'hôtel",
+			Text: "Bonjour,\n\nAvez-vous des tarifs négociés avec des hôtels près du CICG ? Nous serons trois.\n\nAwa"},
+			store.KindOther, "", ""},
+		{"es internship", &Parsed{From: Address{Email: "l.r@gmail.com"}, Subject: "Pasantía en la UIT",
+			Text: "Estimados:\n\nSoy estudiante de relaciones internacionales. ¿Es posible realizar una pasantía durante el Foro?\n\nLucía"},
+			store.KindOther, "", ""},
+		{"ru hotel", &Parsed{From: Address{Email: "o.k@mail.ru"}, Subject: "Бронирование гостиницы",
+			Text: "Здравствуйте!\n\nМожно ли забронировать гостиницу по льготной цене для участников Форума?\n\nОльга"},
+			store.KindOther, "", ""},
+		{"zh internship", &Parsed{From: Address{Email: "li@163.com"}, Subject: "实习申请",
+			Text: "您好！\n\n我是大学生，请问论坛期间是否可以实习？\n\n李"},
+			store.KindOther, "", ""},
+		{"ar travel grant", &Parsed{From: Address{Email: "s@gmail.com"}, Subject: "طلب منحة سفر",
+			Text: "تحية طيبة،\n\nهل يمكن الحصول على منحة سفر لحضور المنتدى؟\n\nسارة"},
+			store.KindOther, "", ""},
+		{"the word of a question keeps an inquiry", &Parsed{From: Address{Email: "k.o@gmail.com"}, Subject: "Question: travel grants",
+			Text: "Dear team,\n\nAre there travel grants for speakers of workshops, and what is the deadline to apply?\n\nKevin"},
+			store.KindInquiry, "", ""},
+		{"a submission's subject keeps a submission", &Parsed{From: Address{Email: "x@example.org"}, Subject: "Contribution: travel grants for youth from the Global South",
+			Text: "Dear Secretariat,\n\nOur contribution on the thematic aspects: the Forum should fund travel grants for young people from the least developed countries (C4, C11).\n\nAna"},
+			store.KindThematic, "", ""},
+	})
+}
