@@ -98,6 +98,13 @@ func newVocabulary() *vocabulary {
 			"ميسر المسار الرفيع المستوى", "ميسري المسار الرفيع المستوى", "ميسّر المسار الرفيع المستوى",
 			"nomination*", "nominate*", "nominación", "nominaciones", "candidature*", "кандидатур*", "выдвижени*",
 			"提名", "ترشيح",
+			// a person put forward in other words ("we would like to put forward the name
+			// of Dr Amina Yusuf", «نرشح الدكتورة …», "推荐她担任")
+			"put forward the name", "put forward the candidacy", "put forward her name", "put forward his name",
+			"propose the name of", "proposer le nom de", "proposer la candidature", "présenter la candidature",
+			"proponer el nombre de", "proponer la candidatura", "presentar la candidatura", "postular a la", "postular al",
+			"предложить кандидатуру", "предлагает кандидатуру", "выдвинуть кандидатуру", "выдвигает кандидатуру",
+			"推荐她担任", "推荐他担任", "推薦她擔任", "推薦他擔任", "نرشح", "يرشح", "نتشرف بترشيح",
 		)},
 		{store.KindPhotoContest, v.list(
 			"photo contest", "photo competition", "photography contest", "photography competition",

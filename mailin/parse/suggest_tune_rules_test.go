@@ -430,3 +430,33 @@ func TestDeskMattersBySubject(t *testing.T) {
 			store.KindThematic, "", ""},
 	})
 }
+
+// TestNominationsInOtherWords pins that a person put forward for the high-level track in
+// other words than "nomination" ("we would like to put forward the name of…", «نرشح
+// الدكتورة…», "推荐她担任") makes an HLTF nomination, in six languages; a theme put
+// forward is none.
+func TestNominationsInOtherWords(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "d@example.ac.ng"}, Subject: "High-level track",
+			Text: "Dear Secretariat,\n\nWe would like to put forward the name of Prof. Amina Yusuf, Dean of Computing, for one of the high-level policy sessions. Her profile is below.\n\nRegards"},
+			store.KindHLTFNomination, "", ""},
+		{"fr", &Parsed{From: Address{Email: "d@example.sn"}, Subject: "Sessions de haut niveau",
+			Text: "Madame, Monsieur,\n\nNous avons l'honneur de proposer la candidature de Mme Awa Ndiaye, directrice générale, pour les sessions de haut niveau du Forum.\n\nCordialement"},
+			store.KindHLTFNomination, "", ""},
+		{"es", &Parsed{From: Address{Email: "d@example.gob.pe"}, Subject: "Foro CMSI 2019",
+			Text: "Estimados:\n\nNos complace presentar la candidatura de la Dra. Rosa Paz, viceministra, para una de las sesiones de alto nivel del Foro.\n\nAtentamente"},
+			store.KindHLTFNomination, "", ""},
+		{"ru", &Parsed{From: Address{Email: "d@example.gov.kz"}, Subject: "Сегмент высокого уровня",
+			Text: "Уважаемые коллеги!\n\nМинистерство предлагает кандидатуру заместителя министра А. Сериковой для сессий сегмента высокого уровня.\n\nС уважением"},
+			store.KindHLTFNomination, "", ""},
+		{"zh", &Parsed{From: Address{Email: "d@example.edu.cn"}, Subject: "高级别会议",
+			Text: "尊敬的秘书处：\n\n我校推荐她担任论坛高级别政策会议的嘉宾，相关介绍见下。\n\n国际交流处"},
+			store.KindHLTFNomination, "", ""},
+		{"ar", &Parsed{From: Address{Email: "d@example.gov.eg"}, Subject: "المسار الرفيع المستوى",
+			Text: "تحية طيبة،\n\nنرشح الدكتورة هالة محمود، مساعدة الوزير، لإحدى جلسات المسار الرفيع المستوى في المنتدى.\n\nمع التحية"},
+			store.KindHLTFNomination, "", ""},
+		{"a theme put forward is none", &Parsed{From: Address{Email: "d@example.org"}, Subject: "Themes",
+			Text: "Dear Secretariat,\n\nWe would like to put forward two themes for the Forum: community networks (C2) and local content (C8), which matter to rural schools across the region and deserve a full session of their own.\n\nRegards"},
+			store.KindThematic, "", ""},
+	})
+}
