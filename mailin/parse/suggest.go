@@ -1528,6 +1528,14 @@ func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms, fresh s
 			org = long + " (" + f[0] + ")"
 		}
 	}
+	if isDivision(org) {
+		// "Direction de la Francophonie économique et numérique" from francophonie.org, a
+		// text that opens «L'Organisation internationale de la Francophonie (OIF) a
+		// l'honneur…»: the body of the domain the text spells with its acronym.
+		if body := bodyOfDomainInText(fresh, v.domainLabel(emailDomain(p.From.Email))); body != "" {
+			org = body
+		}
+	}
 	if org != "" && mainScript(org) == 'L' {
 		// "Sanabel Telecom Group" signs a text that opens «تتقدم مجموعة سنابل للاتصالات
 		// بمساهمتها»: the name in the script the text is written in.

@@ -4254,3 +4254,67 @@ func missionName(part, folded string) string {
 	}
 	return ""
 }
+
+// bracketedAcronymRE finds an acronym in brackets after a name: "(OIF)", "(UIT)".
+var bracketedAcronymRE = regexp.MustCompile(`\(([A-ZÀ-ÖØ-Þ]{2,8})\)`)
+
+// bodyOfDomainInText is the name a text spells with an acronym in brackets, the acronym
+// the domain's label or the name holding the label as a word ("Organisation
+// internationale de la Francophonie (OIF)" for francophonie.org), with the acronym; ""
+// when none does.
+func bodyOfDomainInText(text, label string) string {
+	if len(label) < 3 || !strings.Contains(text, "(") {
+		return ""
+	}
+	for _, m := range bracketedAcronymRE.FindAllStringSubmatchIndex(text, 4) {
+		acr := text[m[2]:m[3]]
+		long := nameBeforeAcronym(text[:m[0]], acr)
+		if long == "" {
+			continue
+		}
+		if foldText(acr) == label {
+			return long + " (" + acr + ")" // apt.int for the Asia-Pacific Telecommunity (APT)
+		}
+		for w := range strings.FieldsSeq(foldText(long)) {
+			if len(label) >= 4 && lettersOnly(w) == label {
+				return long + " (" + acr + ")"
+			}
+		}
+	}
+	return ""
+}
+
+// acronymLinks are the small words an acronym leaves out, folded.
+var acronymLinks = wordSet(`de la le les des du d' of the and for del y et el los las en`)
+
+// nameBeforeAcronym is the name that ends text and whose words, the small ones
+// (acronymLinks) aside, open with the acronym's letters: "L'Organisation internationale
+// de la Francophonie" before "(OIF)", the article left out; "" when the words do not
+// spell it.
+func nameBeforeAcronym(text, acr string) string {
+	want := []rune(strings.ToLower(acr))
+	words := strings.Fields(text)
+	k := len(want)
+	for j := len(words) - 1; j >= 0 && len(words)-j <= 3*len(want); j-- {
+		core := strings.TrimLeft(words[j], "«\"“(")
+		for _, el := range []string{"L'", "l'", "L’", "l’", "D'", "d'"} {
+			if rest, ok := strings.CutPrefix(core, el); ok && rest != "" {
+				core = rest
+				break
+			}
+		}
+		if acronymLinks[strings.ToLower(core)] {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(core)
+		if k == 0 || unicode.ToLower(r) != want[k-1] {
+			return ""
+		}
+		k--
+		if k == 0 {
+			name := strings.Join(append([]string{core}, words[j+1:]...), " ")
+			return strings.TrimRight(name, " ,;:")
+		}
+	}
+	return ""
+}

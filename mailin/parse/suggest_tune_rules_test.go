@@ -460,3 +460,22 @@ func TestNominationsInOtherWords(t *testing.T) {
 			store.KindThematic, "", ""},
 	})
 }
+
+// TestDivisionOfTheDomainsBody pins that a division named as the organisation ("Direction
+// de la Francophonie…") gives way to the body of the sender's domain that the text spells
+// with its acronym ("L'Organisation internationale de la Francophonie (OIF)"); a body the
+// text spells that is not the domain's leaves the division. Names in Arabic, Chinese and
+// Russian carry no acronyms in brackets of the domain's Latin letters.
+func TestDivisionOfTheDomainsBody(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"fr", &Parsed{From: Address{Name: "Direction de la Francophonie économique et numérique", Email: "dfen@francophonie.org"}, Subject: "Atelier",
+			Text: "Madame, Monsieur,\n\nL'Organisation internationale de la Francophonie (OIF) a l'honneur de présenter une demande d'atelier.\n\nMarc"},
+			"", "", "Organisation internationale de la Francophonie (OIF)"},
+		{"es", &Parsed{From: Address{Name: "Dirección Ejecutiva de la RLPD", Email: "de@rlpd.org"}, Subject: "Taller",
+			Text: "Estimados:\n\nEn nombre de nuestra dirección y de toda la Red Latinoamericana de Políticas Digitales (RLPD), proponemos un taller.\n\nAna"},
+			"", "", "Red Latinoamericana de Políticas Digitales (RLPD)"},
+		{"a body that is not the domain's", &Parsed{From: Address{Name: "Direction de la Francophonie économique et numérique", Email: "dfen@francophonie.org"}, Subject: "Atelier",
+			Text: "Madame, Monsieur,\n\nAvec l'Union internationale des télécommunications (UIT), nous proposons un atelier.\n\nMarc"},
+			"", "", "Direction de la Francophonie économique et numérique"},
+	})
+}
