@@ -329,7 +329,7 @@ func BenchmarkSuggest(b *testing.B) {
 // evaluation set than they were when the floors were set (make eval for the figures).
 func TestEvalFloors(t *testing.T) {
 	all, _ := scoreBy(runEval(t), "tune")
-	floors := [4]float64{99.9, 99.1, 98.6, 100} // kind, stakeholder, organisation, language
+	floors := [4]float64{99.9, 99.6, 98.7, 100} // kind, stakeholder, organisation, language
 	for i, f := range evalFields {
 		if got := all.pct(i); got < floors[i] {
 			t.Errorf("%s right %.1f%% (%d/%d) on the tune split, floor %.1f%%: make eval shows the misses",

@@ -98,6 +98,13 @@ func newVocabulary() *vocabulary {
 			"ميسر المسار الرفيع المستوى", "ميسري المسار الرفيع المستوى", "ميسّر المسار الرفيع المستوى",
 			"nomination*", "nominate*", "nominación", "nominaciones", "candidature*", "кандидатур*", "выдвижени*",
 			"提名", "ترشيح",
+			// a person put forward in other words ("we would like to put forward the name
+			// of Dr Amina Yusuf", «نرشح الدكتورة …», "推荐她担任")
+			"put forward the name", "put forward the candidacy", "put forward her name", "put forward his name",
+			"propose the name of", "proposer le nom de", "proposer la candidature", "présenter la candidature",
+			"proponer el nombre de", "proponer la candidatura", "presentar la candidatura", "postular a la", "postular al",
+			"предложить кандидатуру", "предлагает кандидатуру", "выдвинуть кандидатуру", "выдвигает кандидатуру",
+			"推荐她担任", "推荐他担任", "推薦她擔任", "推薦他擔任", "نرشح", "يرشح", "نتشرف بترشيح",
 		)},
 		{store.KindPhotoContest, v.list(
 			"photo contest", "photo competition", "photography contest", "photography competition",
@@ -506,17 +513,24 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	// does one that names a letter for a visa over a text that asks nothing
 	// («邀请函申请（签证）» with the travellers' passports).
 	n, t := v.accreditation.countIn(fs)
+	reply := stripReplyPrefixesExceptForward(p.Subject) != p.Subject
 	if n == 0 {
 		if m, vt := v.visaLetters.countIn(fs); m > 0 {
 			a, _ := v.asking.countIn(all)
 			q, _ := v.inquiry.countIn(all)
-			if a+q == 0 && !unquotedQuestionMark(body) {
+			// A letter for a visa asked for with the travellers' particulars ("- Dr. H.
+			// Salgado, DNI 22.471.330"), or asked again in the thread where the desk
+			// answered ("Re: طلب رسالة دعوة"), is the desk's work, whatever it asks.
+			if a+q == 0 && !unquotedQuestionMark(body) || reply || listsParticulars(body) {
 				n, t = m, vt
 			}
 		}
 	}
-	// «Предложение о спонсорстве», "Propuesta de patrocinio": the proposal is the sponsor's.
-	if n > 0 && !subjectAsks && attachments == 0 && (submitted == 0 || strings.Contains(t, st)) {
+	// «Предложение о спонсорстве», "Propuesta de patrocinio": the proposal is the sponsor's,
+	// with its partners' kit attached too. "Press accreditation for April?": a subject that
+	// names the desk's matter with a question mark still asks the desk; one with the word
+	// of a question ("Question: accreditation") does not.
+	if n > 0 && (submitted == 0 || strings.Contains(t, st)) {
 		if m, _ := v.inquiry.countIn(fs); m == 0 {
 			return store.KindOther, []string{"kind other: no contribution: a request of the secretariat's desk, subject says " + quoteReason(t)}
 		}
@@ -608,7 +622,18 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if wn, _ := v.workshop.countIn(all); sn == 0 && !subjectAsks {
 		sn = wn
 	}
-	if asks && attachments == 0 && short && (submitted == 0 || trouble > 0) && offers == 0 && (hn == 0 || sn == 0) {
+	// "Re: Your submission WSIS/2019 — one more question: may we also send a paper on the
+	// format?": a reply's subject names the earlier message's submission; a reply whose
+	// questions are all it says of submitting asks.
+	repliedAsks := false
+	if reply && submitted > 0 && asks && attachments == 0 && short {
+		if q, _ := v.questions(body); q > 0 {
+			if g, _ := v.submission.countIn(v.newFoldedText(statements(body))); g == 0 {
+				repliedAsks = true
+			}
+		}
+	}
+	if asks && attachments == 0 && short && (submitted == 0 || trouble > 0 || repliedAsks) && offers == 0 && (hn == 0 || sn == 0) {
 		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
 	}
 
@@ -1080,6 +1105,18 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		// says what the organisation named is.
 		f = weAreCompany(fresh)
 	}
+	if f == "" && org != "" {
+		// "Quillstone Analytics", "Vernier & Associés Conseil": a name that ends with what
+		// the company sells or that it is a firm of partners.
+		f = tradeName(org)
+	}
+	if f == "" && org != "" && (strings.Contains(fresh, "«"+org) || strings.Contains(fresh, "« "+org) ||
+		strings.Contains(fresh, "\""+org) || strings.Contains(fresh, "“"+org)) {
+		// «Компания «Сибирские облачные системы»»: the text names it after a company noun.
+		if name, noun := quotedCompany(fresh); name == org {
+			f = noun
+		}
+	}
 	if f != "" && score[store.StakeholderPrivateSector] < 2 {
 		// A company named with its legal form in the text ("… (Sahel Connect SARL)"), or
 		// set beside a company noun ("Kër Tech, une jeune startup").
@@ -1473,22 +1510,67 @@ var displayNameOrgRE = regexp.MustCompile(`^(.+?)\s*(?:\||/|–|—| - |,|\()\s*
 // them after it: "Autorité de régulation … et des postes (ARCEP)".
 func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms, fresh string) string {
 	org := v.organisationNamed(p, sig, lt, fresh)
-	if f := strings.Fields(org); len(f) >= 3 {
-		// «Министерство … развития РК» signs what the text spells «Министерство … развития
-		// Республики Казахстан»: the name as the text spells it.
-		if acr := f[len(f)-1]; isAcronym(acr) && len(f[len(f)-2]) > 0 && !isAcronym(f[len(f)-2]) {
-			stem := strings.Join(f[:len(f)-1], " ")
-			if long := expandAcronym(fresh, acr); long != "" && !strings.EqualFold(long, acr) && strings.Contains(fresh, stem+" "+long) {
-				org = stem + " " + long
+	if org != "" && !strings.Contains(org, " ") && utf8.RuneCountInString(org) >= 8 {
+		// "Tamarindcollective" of tamarindcollective.in: the name the text spells with its
+		// words ("At Tamarind Collective we…", "Lakeside Institute of Technology" for
+		// lakesidetech.org), when it does.
+		if label := v.domainLabel(emailDomain(p.From.Email)); label != "" && strings.EqualFold(org, label) {
+			if spelled := domainSpelledIn(fresh, label); spelled != "" {
+				org = spelled
+			}
+		}
+	}
+	org = spelledOut(org, fresh)
+	if f := strings.Fields(org); len(f) >= 2 && isAcronym(f[0]) && v.isOfficeUnit(strings.Join(f[1:], " ")) {
+		// "STTN Secrétariat général" of a text that writes «Le Syndicat des travailleurs des
+		// télécommunications et du numérique (STTN) souhaite…»: the office's body, spelled out.
+		if long := expandAcronym(fresh, f[0]); long != "" && !strings.EqualFold(long, f[0]) {
+			org = long + " (" + f[0] + ")"
+		}
+	}
+	if isDivision(org) {
+		// "Direction de la Francophonie économique et numérique" from francophonie.org, a
+		// text that opens «L'Organisation internationale de la Francophonie (OIF) a
+		// l'honneur…»: the body of the domain the text spells with its acronym.
+		if body := bodyOfDomainInText(fresh, v.domainLabel(emailDomain(p.From.Email))); body != "" {
+			org = body
+		}
+	}
+	if org != "" && mainScript(org) == 'L' {
+		// "Sanabel Telecom Group" signs a text that opens «تتقدم مجموعة سنابل للاتصالات
+		// بمساهمتها»: the name in the script the text is written in.
+		if script := mainScript(fresh); script != 'L' && script != 0 {
+			if name := v.nameInScript(fresh, sig, script, lt); name != "" {
+				org = name
 			}
 		}
 	}
 	org = v.parentOfDivision(org, lt)
 	org = v.parentInText(org, fresh, lt)
-	org = v.withoutPlace(org, lt)
+	if o := v.withoutPlace(org, lt); o != org {
+		// «Министерство … РК, г. Астана»: the acronym ends the name once the place is off.
+		org = spelledOut(o, fresh)
+	}
 	if label := v.domainLabel(emailDomain(p.From.Email)); len(label) >= 3 && len(label) <= 8 && utf8.RuneCountInString(org) > 20 &&
 		initials(org) == label {
 		org += " (" + strings.ToUpper(label) + ")"
+	}
+	return org
+}
+
+// spelledOut is an organisation's name that ends with an acronym as the text spells it:
+// «Министерство … развития РК» signs what the text spells «Министерство … развития
+// Республики Казахстан». Else org.
+func spelledOut(org, fresh string) string {
+	f := strings.Fields(org)
+	if len(f) < 3 {
+		return org
+	}
+	if acr := f[len(f)-1]; isAcronym(acr) && len(f[len(f)-2]) > 0 && !isAcronym(f[len(f)-2]) {
+		stem := strings.Join(f[:len(f)-1], " ")
+		if long := expandAcronym(fresh, acr); long != "" && !strings.EqualFold(long, acr) && strings.Contains(fresh, stem+" "+long) {
+			return stem + " " + long
+		}
 	}
 	return org
 }
@@ -1799,12 +1881,30 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		return ""
 	}
 	if fromDomain == "" {
-		// A personal address: whoever signs, signs for themselves, unless the text names
-		// their company with its legal form, or the organisation they hold a post in.
+		// A personal address: whoever signs, signs for themselves, unless the text writes
+		// from the body of the display name, names their company (with its legal form, or
+		// in quotation marks after a company noun), the organisation they hold a post in or
+		// whose compliments a note verbale presents, or they sign with a company's name.
+		if org := displayNameInText(p.From.Name, fresh); org != "" {
+			// "Nodo Sur <nodosur.coop@gmail.com>" writing "Desde Nodo Sur, cooperativa…":
+			// the display name is the body's the writer writes from.
+			return shorten(org, 120)
+		}
 		if org := companyInText(fresh); org != "" {
 			return shorten(org, 120)
 		}
+		if org, _ := quotedCompany(fresh); org != "" {
+			// «Компания «Сибирские облачные системы» подает заявку»: a company noun
+			// before a name in quotation marks.
+			return shorten(org, 120)
+		}
 		if org := v.writerOrganisation(fresh, lt); org != "" {
+			return shorten(org, 120)
+		}
+		if org := v.noteVerbaleSender(fresh, lt); org != "" {
+			return shorten(org, 120)
+		}
+		if org := v.companySigned(sig, lt); org != "" {
 			return shorten(org, 120)
 		}
 		return shorten(v.signedAndNamed(sig, p.From, fresh, lt), 120)
@@ -1938,6 +2038,30 @@ func lowerBefore(s string, n int) bool {
 		k++
 		s = s[:len(s)-size]
 	}
+}
+
+// listsParticulars reports whether a text lists people by their particulars: two items
+// of a list or more that carry a number of their own ("- Ing. M. Ferreyra, DNI
+// 34.102.955", "2. 李 护照号 E12345678"), the list's numbering aside.
+func listsParticulars(text string) bool {
+	n := 0
+	for line := range strings.SplitSeq(text, "\n") {
+		loc := listItemRE.FindStringIndex(line)
+		if loc == nil {
+			continue
+		}
+		item := line[loc[1]:]
+		digits := 0
+		for i := 0; i < len(item); i++ {
+			if item[i] >= '0' && item[i] <= '9' {
+				digits++
+			}
+		}
+		if digits >= 5 {
+			n++
+		}
+	}
+	return n >= 2
 }
 
 var listItemRE = regexp.MustCompile(`^\s*([-–—•·・▪◦‣►*]|\d+[.)]|[a-zа-я]\)|[(（][^)）]{1,3}[)）])`)

@@ -38,7 +38,8 @@ type evidence struct {
 	// that the writer is a student («je suis étudiante en master»).
 	privateCapacity, students termList
 	// accreditation names a request of a desk of the secretariat: a journalist's
-	// accreditation, a sponsor's offer, a letter of invitation for a visa.
+	// accreditation, a sponsor's offer, a letter of invitation for a visa, a grant to
+	// travel, a hotel to book, an internship.
 	accreditation termList
 	// photo words name a photograph, for a short message with an image attached.
 	photo termList
@@ -168,6 +169,8 @@ type evidence struct {
 	// visaLetters name the letter of invitation a participant asks for a visa ("invitation
 	// letter", «письмо-приглашение», «رسالة دعوة»): the invitation they name is none.
 	visaLetters termList
+	// compliments are what a note verbale opens with: the body presents them.
+	compliments termList
 	// trouble are the words of a subject that reports a problem ("Problème formulaire de
 	// soumission", «Ошибка при подаче заявки»): a short message under one that asks is an
 	// inquiry, whatever submission its subject names.
@@ -235,6 +238,13 @@ func (v *vocabulary) newEvidence() {
 		"le agradeceríamos nos indique", "agradeceríamos nos aclaren", "rogamos nos indiquen",
 		"просим сообщить", "просим разъяснить", "хотели бы кое-что уточнить",
 		"نرغب في معرفة", "نود معرفة", "يرجى إفادتنا", "نرجو إفادتنا",
+		// a question reported for someone ("La diputada … consulta si los parlamentos
+		// pueden …", "The Minister asks whether …")
+		"asks whether", "enquires whether", "inquires whether", "wonders whether",
+		"demande si", "aimerait savoir si", "souhaite savoir si", "se demande si",
+		"consulta si", "pregunta si", "desea saber si", "quisiera saber si",
+		"интересуется, можно ли", "интересуется, может ли", "интересуется, возможно ли", "спрашивает, можно ли",
+		"询问是否", "詢問是否", "想知道是否", "عما إذا كان", "عما إذا كانت", "عما اذا كان", "عما اذا كانت",
 	)
 	v.interrogatives = v.list(
 		"whether", "when", "where", "how", "what", "which", "who", "is there", "are there", "can", "could", "do", "does",
@@ -347,6 +357,14 @@ func (v *vocabulary) newEvidence() {
 		"предложение о партнерстве", "предложение о спонсорстве", "спонсорское предложение", "عرض رعاية", "عرض شراكة",
 		"sponsorship", "sponsoring", "parrainage", "mécénat", "patrocinio", "спонсорств*", "спонсорск*", "赞助", "贊助",
 		"رعاية المنتدى", "فرص الرعاية",
+		// a grant to travel to the Forum, a hotel to book, an internship to apply for
+		"travel grant", "travel grants", "travel support", "travel funding", "fellowship application",
+		"bourse de voyage", "prise en charge du voyage", "beca de viaje", "apoyo para el viaje", "ayuda de viaje",
+		"оплата проезда", "финансирование поездки", "差旅资助", "旅费资助", "差旅資助", "منحة سفر", "تمويل السفر",
+		"hotel booking", "hotel reservation", "réservation d'hôtel", "réservation hôtel", "reserva de hotel",
+		"бронирование гостиниц*", "бронь гостиниц*", "酒店预订", "预订酒店", "酒店預訂", "حجز فندق", "حجز الفندق",
+		"internship", "internships", "demande de stage", "candidature de stage", "pasantía", "pasantías",
+		"стажировк*", "实习", "實習", "تدريب داخلي", "فرصة تدريب",
 	)
 
 	v.privateCapacity = v.list("as a private individual", "as a private person", "in my personal capacity",
@@ -505,6 +523,10 @@ func (v *vocabulary) newEvidence() {
 		"نرغب في معرفة", "أود معرفة")
 	v.contest = v.list("contest", "competition", "entry", "concours", "participation au concours", "concurso", "конкурс*",
 		"比赛", "大赛", "参赛", "參賽", "比賽", "مسابقة", "المسابقة")
+	// A note verbale presents its body's compliments.
+	v.compliments = v.list("presents its compliments", "present their compliments", "présente ses compliments",
+		"présente ses meilleurs compliments", "saluda atentamente", "saluda muy atentamente", "свидетельствует свое уважение",
+		"свидетельствует своё уважение", "свидетельствует уважение", "تهدي أطيب تحياتها", "تهدي تحياتها", "向秘书处致意", "向秘書處致意")
 	v.visaLetters = v.list("invitation letter", "invitation letters", "letter of invitation", "letters of invitation",
 		"visa letter", "visa support letter", "lettre d'invitation", "lettres d'invitation", "carta de invitación",
 		"cartas de invitación", "carta de invitacion", "письмо-приглашение", "письма-приглашения", "приглашение для визы",
@@ -1863,9 +1885,29 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 	sentences := strings.FieldsFunc(v.unwrap(text), func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟", r) })
 	for _, sentence := range sentences {
 		words := strings.Fields(sentence)
-		if len(words) < 4 || listItemRE.MatchString(sentence) || isAnyOf(foldText(words[0]), "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
+		if len(words) < 4 {
+			continue
+		}
+		first := foldText(words[0])
+		if listItemRE.MatchString(sentence) || isAnyOf(first, "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
 			"nuestro", "nuestros", "mi", "наш", "наша", "наше", "мой", "моя", "этот", "эта") {
 			continue // a signature line, not a sentence; "Our university" names nobody
+		}
+		if words[1] == "في" && isAnyOf(words[0], "نحن", "نرغب", "نود") {
+			// «نرغب في بلدية إربد الكبرى في معرفة…» (we, at Greater Irbid Municipality,
+			// would like to know): the body the writers are at.
+			if name := arabicNameOfWords(words[2:]); name != "" {
+				if typ := arabicHeadType(name); typ != "" {
+					return typ, name
+				}
+			}
+			continue
+		}
+		if isAnyOf(first, "we", "nous", "somos", "мы", "نحن", "نرغب", "نود", "a", "à", "al", "to", "для", "إلى", "الى") {
+			// "Somos una asociación civil sin fines de lucro…", "We are a network of…": the
+			// writers describe what they are, they name nothing; "A la Secretaría del Foro
+			// CMSI:", "To the WSIS Secretariat": the body addressed, not the sender.
+			continue
 		}
 		if c, _ := v.jobTitles.countIn(lt.get(words[0])); c > 0 {
 			continue // a title ("Head of Regulatory Affairs"), not a sentence's subject
@@ -2431,6 +2473,16 @@ func (v *vocabulary) typeWords(st stakeholderTerms, part string, ft foldedText) 
 // body of an intergovernmental organisation ("Asian Infrastructure Investment Bank",
 // «Евразийский банк развития», "亚洲基础设施投资银行").
 func (v *vocabulary) countTypeWords(st stakeholderTerms, part string, ft foldedText) (int, string) {
+	if st.typ == store.StakeholderGovernment || st.typ == store.StakeholderInternationalO {
+		if m := missionName(part, ft.s); m != "" {
+			// "中国常驻联合国日内瓦办事处和瑞士其他国际组织代表团", «Постоянное представительство … при
+			// Отделении ООН»: a state's mission to the United Nations, not a body of it.
+			if st.typ == store.StakeholderGovernment {
+				return 2, m
+			}
+			return 0, ""
+		}
+	}
 	n, term := st.terms.distinctIn(ft)
 	if n == 0 && arabicHeadType(part) == st.typ {
 		// «اتصالات المغرب»: the noun an Arabic name opens with says what it is.
@@ -3804,6 +3856,464 @@ func (v *vocabulary) contributionOf(text string) string {
 		}
 		if name := arabicNameOfWords(words); name != "" {
 			return name
+		}
+	}
+	return ""
+}
+
+// tradeWords end a company's name as it is written, when no legal form follows: what
+// the company sells ("Quillstone Analytics", "Andina Soluciones") or that it is a firm of
+// partners ("Vernier & Associés"). Matched with their case, as the last word of a name.
+var tradeWords = wordSet(`Analytics Solutions Technologies Systems Software Partners Associates Ventures Capital
+	Holdings Enterprises Industries Advisors Advisers Consulting Consultants Associés Systèmes Logiciels Ingénierie
+	Soluciones Tecnologías Sistemas Asociados Consultores Ingeniería Consultoría`)
+
+// nameLinks are the words a company's name may hold in lower case or as signs.
+var nameLinks = wordSet(`& and et y e und`)
+
+// tradeName returns the word a company's name ends with when a part of a line is such a
+// name: two to five words, each capitalised or a link ("&", "et", "y"), the last a trade
+// word or a consultancy's ("Quillstone Analytics (Bangalore / London)", "Vernier &
+// Associés Conseil"), the first none ("Systems and Solutions" names no company); a
+// remark in brackets after the name aside. "Director of Information Systems" is a post.
+func tradeName(part string) string {
+	if i := strings.IndexAny(part, "(（"); i > 0 {
+		part = part[:i]
+	}
+	part = strings.Trim(part, " \t,;.")
+	if t := hanTradeName(part); t != "" {
+		return t
+	}
+	words := strings.Fields(part)
+	if len(words) < 2 || len(words) > 5 {
+		return ""
+	}
+	last := words[len(words)-1]
+	if !tradeWords[last] && consultancyName(part) == "" {
+		return ""
+	}
+	if tradeWords[words[0]] {
+		return ""
+	}
+	for _, w := range words {
+		if !startsUpper(w) && !nameLinks[w] {
+			return ""
+		}
+	}
+	return last
+}
+
+// hanTradeWords end a Chinese company's name when its form (有限公司) is left out.
+var hanTradeWords = []string{"科技", "咨询", "諮詢", "软件", "軟件", "顾问", "顧問"}
+
+// hanTradeName is tradeName for a Chinese name: four to sixteen Han characters ending
+// with a trade word ("云杉数据科技", "海川咨询"), or "".
+func hanTradeName(part string) string {
+	n := 0
+	for _, r := range part {
+		if !unicode.Is(unicode.Han, r) {
+			return ""
+		}
+		n++
+	}
+	if n < 4 || n > 16 {
+		return ""
+	}
+	for _, w := range hanTradeWords {
+		if strings.HasSuffix(part, w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// companySigned is the company a writer from a personal address signs for: a part of
+// one of the last three lines of the signature that tradeName takes for a company's
+// name and that is no post ("Associé gérant - Vernier & Associés Conseil, cabinet de
+// conseil" names the firm), or "".
+func (v *vocabulary) companySigned(sig []string, lt lineTerms) string {
+	for i := len(sig) - 1; i >= 0 && i >= len(sig)-3; i-- {
+		for _, part := range lineSegments(sig[i]) {
+			if tradeName(part) == "" {
+				continue
+			}
+			if n, _ := v.jobTitles.countIn(lt.get(part)); n > 0 {
+				continue
+			}
+			if j := strings.IndexAny(part, "(（"); j > 0 {
+				part = part[:j]
+			}
+			return trimName(strings.TrimSpace(part))
+		}
+	}
+	return ""
+}
+
+// quotedCompanyNouns say what a company is before its name in quotation marks.
+var quotedCompanyNouns = wordSet(`company firm société entreprise empresa compañía компания компании компанию компанией
+	Company Firm Société Entreprise Empresa Compañía Компания Компании Компанию Компанией`)
+
+// quotedCompany returns the name a text sets in quotation marks after a company noun
+// («Компания «Сибирские облачные системы» подает заявку», "la société « Kora Data »",
+// "la empresa \"Andes Datos\""), and the noun; "" when none. The name opens with a
+// capital: "the company “as is”" names none.
+func quotedCompany(text string) (name, noun string) {
+	if !strings.ContainsAny(text, "«\"“„") {
+		return "", ""
+	}
+	words := strings.Fields(text)
+	for i := 0; i+1 < len(words); i++ {
+		if !quotedCompanyNouns[words[i]] {
+			continue
+		}
+		j := i + 1
+		if words[j] == "«" || words[j] == "\"" || words[j] == "“" || words[j] == "„" {
+			j++ // « Kora Data »
+			if j >= len(words) {
+				break
+			}
+		} else if strings.IndexAny(words[j], "«\"“„") != 0 {
+			continue
+		}
+		var b strings.Builder
+		for k := j; k < len(words) && k < j+8; k++ {
+			w := words[k]
+			if k == j {
+				w = strings.TrimLeft(w, "«\"“„")
+				if !startsUpper(w) {
+					break
+				}
+			}
+			if end := strings.IndexAny(w, "»\"”"); end >= 0 || w == "»" {
+				if end > 0 {
+					if b.Len() > 0 {
+						b.WriteByte(' ')
+					}
+					b.WriteString(w[:end])
+				}
+				if b.Len() > 0 {
+					return b.String(), strings.ToLower(words[i])
+				}
+				break
+			}
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(w)
+		}
+	}
+	return "", ""
+}
+
+// domainSpelledIn returns the name a text spells the domain's label with, in capitalised
+// words: the words whose letters make the label ("Tamarind Collective" for
+// tamarindcollective), or open it and end with a word the rest of the label opens,
+// skipping at most two words between ("Lakeside Institute of Technology" for
+// lakesidetech); capitalised words right after it belong to the name ("Kibera Reads
+// Trust" for kiberareads). "" when the text spells it nowhere.
+func domainSpelledIn(text, label string) string {
+	if len(label) < 8 || !isASCII(label) {
+		return ""
+	}
+	// A quick look first: the first word spelling it has three letters or more.
+	if !strings.Contains(strings.ToLower(text), label[:3]) {
+		return ""
+	}
+	words := strings.Fields(text)
+	for i, w := range words {
+		if !startsUpper(w) {
+			continue
+		}
+		j, ok := spellsLabel(words, i, label)
+		if !ok {
+			continue
+		}
+		// Capitalised words right after the label's belong to the name.
+		for ; j < len(words) && j-i < 6 && startsUpper(words[j]) && !endsNamePart(words[j-1]); j++ {
+		}
+		return strings.Trim(strings.Join(words[i:j], " "), ",;:.!?()\"«»“”")
+	}
+	return ""
+}
+
+// spellsLabel reports whether the words from i on spell a domain's label as
+// domainSpelledIn reads them, and the index of the word after them.
+func spellsLabel(words []string, i int, label string) (int, bool) {
+	rest, skipped := label, 0
+	for j := i; j < len(words); j++ {
+		if j > i && endsNamePart(words[j-1]) {
+			return 0, false // the name ends at punctuation
+		}
+		c := strings.ToLower(lettersOnly(words[j]))
+		switch {
+		case j == i && len(c) < 3:
+			return 0, false
+		case c != "" && strings.HasPrefix(rest, c):
+			rest = rest[len(c):]
+		case j > i && len(rest) >= 3 && strings.HasPrefix(c, rest):
+			rest = ""
+		case j > i && skipped < 2 && len(label)-len(rest) >= 4 && (startsUpper(words[j]) || nameLinks[words[j]] ||
+			isAnyOf(words[j], "of", "de", "du", "des", "for", "del", "la")):
+			skipped++
+		default:
+			return 0, false
+		}
+		if rest == "" {
+			return j + 1, true
+		}
+	}
+	return 0, false
+}
+
+// endsNamePart reports whether a word ends with punctuation that ends a name.
+func endsNamePart(w string) bool {
+	return strings.ContainsAny(w, ",;:.!?)")
+}
+
+// mainScript is the script most letters of s are written in: 'L' Latin, 'A' Arabic, 'H'
+// Han, 'C' Cyrillic; 0 for none of them.
+func mainScript(s string) byte {
+	var latin, arabic, han, cyrillic int
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			if 'a' <= r|0x20 && r|0x20 <= 'z' {
+				latin++
+			}
+		case unicode.Is(unicode.Latin, r):
+			latin++
+		case unicode.Is(unicode.Arabic, r):
+			arabic++
+		case unicode.Is(unicode.Han, r):
+			han += 2 // a character says as much as a word's letters
+		case unicode.Is(unicode.Cyrillic, r):
+			cyrillic++
+		}
+	}
+	best, script := 0, byte(0)
+	for _, c := range []struct {
+		n int
+		s byte
+	}{{latin, 'L'}, {arabic, 'A'}, {han, 'H'}, {cyrillic, 'C'}} {
+		if c.n > best {
+			best, script = c.n, c.s
+		}
+	}
+	return script
+}
+
+// nameInScript is the name of the sender's organisation a text gives in its own script
+// (script, as mainScript says it): a part of a signature line with an organisation word
+// ("數碼共融協會" under a Chinese text), the body a sentence opens with («Представительство
+// ЮНИСЕФ в Кыргызстане направляет»), with an Arabic verb before it («تتقدم مجموعة
+// سنابل للاتصالات بمساهمتها»), or the body written for; "" when none.
+func (v *vocabulary) nameInScript(fresh string, sig []string, script byte, lt lineTerms) string {
+	for i := len(sig) - 1; i >= 0; i-- {
+		line := strings.TrimSpace(sig[i])
+		if n := utf8.RuneCountInString(line); n > 60 || endsSentence(line) || holdsSentenceEnd(line) ||
+			strings.ContainsAny(line, "。；：「」") || listItemRE.MatchString(line) || strings.IndexFunc(line, unicode.IsDigit) >= 0 {
+			continue // a sentence of the text, not a line of the signature
+		}
+		for _, part := range lineSegments(line) {
+			if mainScript(part) != script || !hasWords(part, 2) && script != 'H' || !v.isOrganisationLine(part, lt) {
+				continue
+			}
+			if first, _, _ := strings.Cut(foldText(part), " "); isAnyOf(first, "наша", "наш", "нашей", "наше", "мы", "我们", "我們", "نحن") {
+				continue // «Наша компания…»: a sentence about the writers
+			}
+			if n, _ := v.jobTitles.countIn(lt.get(part)); n > 0 {
+				continue
+			}
+			return trimName(part)
+		}
+	}
+	if _, head := lt.sentenceSubject(fresh); head != "" && mainScript(head) == script {
+		// «يتشرف مركز البحث…»: an Arabic head that opens with a verb is no name.
+		if first, _, _ := strings.Cut(head, " "); script != 'A' || arabicHeadType(first) != "" {
+			return head
+		}
+	}
+	if script == 'A' {
+		for sentence := range strings.SplitSeq(fresh, "\n") {
+			words := strings.Fields(sentence)
+			if len(words) < 3 || arabicHeadType(words[1]) == "" || arabicHeadType(words[0]) != "" {
+				continue
+			}
+			// «تتقدم مجموعة …»: a verb, then the body; the name ends before the word its
+			// action goes on with («بمساهمتها»).
+			name := arabicNameOfWords(words[1:])
+			if f := strings.Fields(name); len(f) > 2 {
+				for k, w := range f[1:] {
+					if strings.HasSuffix(w, "ها") && utf8.RuneCountInString(w) > 4 {
+						name = strings.Join(f[:k+1], " ")
+						break
+					}
+				}
+			}
+			if name != "" {
+				return name
+			}
+		}
+	}
+	if org := onBehalfOfNonLatin(fresh); org != "" && mainScript(org) == script {
+		return org
+	}
+	return ""
+}
+
+// fromMarkers are the words before the name of the body a writer writes from or for
+// ("Desde Nodo Sur, cooperativa de trabajo…", "At Tamarind Collective we…", «От имени
+// …», «باسم …», "代表…"), folded, with the space after them where words are spaced.
+var fromMarkers = []string{"desde ", "de parte de ", "en nombre de ", "from ", "at ", "on behalf of ", "au nom de ",
+	"de la part de ", "chez ", "depuis ", "от имени ", "باسم ", "من ", "代表", "来自", "來自"}
+
+// displayNameInText is the display name of a personal address when the text names it as
+// the body the writer writes from or for, after one of fromMarkers ("Nodo Sur
+// <nodosur.coop@gmail.com>" writing "Desde Nodo Sur, cooperativa de trabajo…"); "" when
+// it does not. A person's name in the display name is not written so.
+func displayNameInText(name, fresh string) string {
+	name = strings.Trim(strings.TrimSpace(name), `"'`)
+	if utf8.RuneCountInString(name) < 4 || strings.Contains(name, "@") {
+		return ""
+	}
+	if !strings.Contains(fresh, name) {
+		return "" // the name as the display name writes it, first
+	}
+	fname, ftext := foldText(name), foldText(fresh)
+	for rest := ftext; ; {
+		i := strings.Index(rest, fname)
+		if i < 0 {
+			return ""
+		}
+		before := rest[:i]
+		rest = rest[i+len(fname):]
+		if r, _ := utf8.DecodeRuneInString(rest); isWordRune(r) {
+			continue // a part of a longer word
+		}
+		for _, m := range fromMarkers {
+			if strings.HasSuffix(before, m) {
+				if k := len(before) - len(m); k == 0 || !isWordRune(lastRune(before[:k])) || !isASCII(m) {
+					return name
+				}
+			}
+		}
+	}
+}
+
+// lastRune is the last rune of s, or utf8.RuneError for "".
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+// noteVerbaleSender is the body a note verbale comes from, written from a personal
+// address: the body its first sentence opens with, when the text presents the body's
+// compliments («Постоянное представительство Республики Беларусь … свидетельствует своё
+// уважение», "The Permanent Mission of Ghana presents its compliments"); "" when it is
+// no note verbale.
+func (v *vocabulary) noteVerbaleSender(fresh string, lt lineTerms) string {
+	if !strings.Contains(fresh, "compliments") && !strings.Contains(fresh, "atentamente") &&
+		!strings.Contains(fresh, "уважени") && !strings.Contains(fresh, "تحيات") && !strings.Contains(fresh, "致意") {
+		return "" // none of the phrases' words, so none of the phrases
+	}
+	if n, _ := v.compliments.countIn(v.newFoldedText(foldText(fresh))); n == 0 {
+		return ""
+	}
+	typ, head := lt.sentenceSubject(fresh)
+	if typ != store.StakeholderGovernment && typ != store.StakeholderInternationalO {
+		return ""
+	}
+	return head
+}
+
+// missionOpenings open the name of a state's permanent mission, folded.
+var missionOpenings = []string{"permanent mission of", "mission permanente de", "mission permanente du",
+	"mision permanente de", "mision permanente del", "постоянное представительство", "постоянного представительства"}
+
+// missionName returns what names a state's permanent mission in a part of a line
+// (folded as folded): its opening ("Permanent Mission of Kenya to the United Nations
+// Office at Geneva", «البعثة الدائمة لجمهورية مصر العربية لدى الأمم المتحدة»), or in
+// Chinese 常驻 before a name ending with 代表团; "" when it names none.
+func missionName(part, folded string) string {
+	if strings.Contains(part, "常驻") || strings.Contains(part, "常駐") {
+		if strings.HasSuffix(part, "代表团") || strings.HasSuffix(part, "代表團") {
+			return "常驻…代表团"
+		}
+		return ""
+	}
+	if len(folded) < 20 {
+		return ""
+	}
+	if strings.HasPrefix(part, "البعثة الدائمة ل") {
+		return "البعثة الدائمة" // as written: folding changes its letters
+	}
+	for _, m := range missionOpenings {
+		if strings.HasPrefix(folded, m) {
+			return m
+		}
+	}
+	return ""
+}
+
+// bracketedAcronymRE finds an acronym in brackets after a name: "(OIF)", "(UIT)".
+var bracketedAcronymRE = regexp.MustCompile(`\(([A-ZÀ-ÖØ-Þ]{2,8})\)`)
+
+// bodyOfDomainInText is the name a text spells with an acronym in brackets, the acronym
+// the domain's label or the name holding the label as a word ("Organisation
+// internationale de la Francophonie (OIF)" for francophonie.org), with the acronym; ""
+// when none does.
+func bodyOfDomainInText(text, label string) string {
+	if len(label) < 3 || !strings.Contains(text, "(") {
+		return ""
+	}
+	for _, m := range bracketedAcronymRE.FindAllStringSubmatchIndex(text, 4) {
+		acr := text[m[2]:m[3]]
+		long := nameBeforeAcronym(text[:m[0]], acr)
+		if long == "" {
+			continue
+		}
+		if foldText(acr) == label {
+			return long + " (" + acr + ")" // apt.int for the Asia-Pacific Telecommunity (APT)
+		}
+		for w := range strings.FieldsSeq(foldText(long)) {
+			if len(label) >= 4 && lettersOnly(w) == label {
+				return long + " (" + acr + ")"
+			}
+		}
+	}
+	return ""
+}
+
+// acronymLinks are the small words an acronym leaves out, folded.
+var acronymLinks = wordSet(`de la le les des du d' of the and for del y et el los las en`)
+
+// nameBeforeAcronym is the name that ends text and whose words, the small ones
+// (acronymLinks) aside, open with the acronym's letters: "L'Organisation internationale
+// de la Francophonie" before "(OIF)", the article left out; "" when the words do not
+// spell it.
+func nameBeforeAcronym(text, acr string) string {
+	want := []rune(strings.ToLower(acr))
+	words := strings.Fields(text)
+	k := len(want)
+	for j := len(words) - 1; j >= 0 && len(words)-j <= 3*len(want); j-- {
+		core := strings.TrimLeft(words[j], "«\"“(")
+		for _, el := range []string{"L'", "l'", "L’", "l’", "D'", "d'"} {
+			if rest, ok := strings.CutPrefix(core, el); ok && rest != "" {
+				core = rest
+				break
+			}
+		}
+		if acronymLinks[strings.ToLower(core)] {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(core)
+		if k == 0 || unicode.ToLower(r) != want[k-1] {
+			return ""
+		}
+		k--
+		if k == 0 {
+			name := strings.Join(append([]string{core}, words[j+1:]...), " ")
+			return strings.TrimRight(name, " ,;:")
 		}
 	}
 	return ""
