@@ -562,8 +562,9 @@ type ackSent struct {
 	at  time.Time
 }
 
-// pendingAck is it's success res at now as an ackSent, when it is one: the path every
-// new contribution takes. An acknowledgement without a Message-ID (its stored message
+// pendingAck is the success res of it, at now, as an ackSent when it is one: the path
+// every new contribution takes (carryOut gathers them; recordOutboxSuccess records the
+// rest). An acknowledgement without a Message-ID (its stored message
 // could not be told from the others of the batch) is recorded on its own.
 func pendingAck(it OutboxItem, res OutboxResult, now time.Time) (ackSent, bool, error) {
 	if it.ContributionID == nil || *it.ContributionID == 0 || !res.AckSent || res.Outbound == nil ||
@@ -727,11 +728,6 @@ func (s *Store) queueThreadNotes(ctx context.Context, tx *sqlx.Tx, it OutboxItem
 }
 
 func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxItem, res OutboxResult, now time.Time) error {
-	if a, ok, err := pendingAck(it, res, now); err != nil {
-		return err
-	} else if ok {
-		return s.recordAcksSent(ctx, tx, []ackSent{a})
-	}
 	if err := s.exec(ctx, tx, outboxDoneSQL, it.ID, now); err != nil {
 		return fmt.Errorf("record done: %w", err)
 	}

@@ -357,3 +357,30 @@ func TestAcksOfABatchAreRecordedTogether(t *testing.T) {
 		t.Fatalf("%d acknowledgements still pending (%v)", undone, err)
 	}
 }
+
+// An acknowledgement without a Message-ID, whose stored message the batch's statement
+// could not tell from the others, is recorded on its own, and as fully.
+func TestAckWithoutMessageIDIsRecordedAlone(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	cid := newContribution(t, s).ID
+	n, err := s.ProcessOutboxBatch(ctx, []store.OutboxKind{store.OutboxAckEmail}, 16, 1, time.Minute,
+		func(context.Context, store.OutboxItem) (store.OutboxResult, error) {
+			return store.OutboxResult{AckSent: true, Outbound: &store.OutboundMessage{To: "minister@gov.example",
+				Subject: "Received", Raw: []byte("Subject: Received\r\n\r\nthanks")}}, nil
+		})
+	if err != nil || n != 1 {
+		t.Fatalf("batch: %d items, %v; want 1", n, err)
+	}
+	c, err := s.Contribution(ctx, cid)
+	if err != nil || c.AckStatus != store.AckSent {
+		t.Fatalf("ack status %s (%v), want sent", c.AckStatus, err)
+	}
+	var ours int64
+	if err := s.DB().Get(&ours, `SELECT id FROM messages WHERE contribution_id = $1 AND direction = 'out' AND message_id IS NULL`, cid); err != nil {
+		t.Fatalf("our message: %v", err)
+	}
+	if d := ackEvent(t, s, cid); d["to"] != "minister@gov.example" || d["message"] != float64(ours) || d["note"] != "shown on the card" {
+		t.Fatalf("ack_sent event details = %v", d)
+	}
+}
