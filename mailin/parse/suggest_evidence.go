@@ -1066,13 +1066,13 @@ func (v *vocabulary) asksTheDesk(subject string, fs, fb foldedText) (bool, strin
 	if named == "" {
 		return false, ""
 	}
-	qs := v.questionSentences(fb.s)
+	qs := v.questionSentences(fb)
 	if v.subjectAsks(subject) {
 		qs = append(qs, fs.s)
 	}
 	for _, q := range qs {
 		for _, c := range clauses(q) {
-			ft := v.newFoldedText(c)
+			ft := v.newFoldedTextIn(c, fb.slab)
 			if v.namesDeskMatter(ft) {
 				continue
 			}
@@ -1100,9 +1100,12 @@ func (v *vocabulary) putsForward(body foldedText) string {
 		return ""
 	}
 	for para := range strings.SplitSeq(body.s, "\n\n") {
+		if !v.mayPutForward(v.newFoldedTextIn(para, body.slab)) {
+			continue
+		}
 		var kept strings.Builder
 		for sentence := range strings.SplitSeq(statements(para), "\n") {
-			ft := v.newFoldedText(sentence)
+			ft := v.newFoldedTextIn(sentence, body.slab)
 			if n, _ := v.asking.countIn(ft); n > 0 {
 				continue
 			}
@@ -1112,23 +1115,30 @@ func (v *vocabulary) putsForward(body foldedText) string {
 			kept.WriteString(sentence)
 			kept.WriteByte('\n')
 		}
-		ft := v.newFoldedText(kept.String())
-		if n, _ := v.highLevel.countIn(ft); n == 0 {
-			continue
-		}
-		n, role := v.leadingRoles.countIn(ft)
-		if n == 0 {
-			continue
-		}
-		if n, _ := v.puttingForward.countIn(ft); n == 0 {
+		ft := v.newFoldedTextIn(kept.String(), body.slab)
+		if !v.mayPutForward(ft) {
 			continue
 		}
 		if n, _ := v.hostingOwn.countIn(ft); n > 0 {
 			continue
 		}
+		_, role := v.leadingRoles.countIn(ft)
 		return role
 	}
 	return ""
+}
+
+// mayPutForward reports whether a folded text names a high-level session, a role in it
+// and the proposing of someone.
+func (v *vocabulary) mayPutForward(ft foldedText) bool {
+	if n, _ := v.highLevel.countIn(ft); n == 0 {
+		return false
+	}
+	if n, _ := v.leadingRoles.countIn(ft); n == 0 {
+		return false
+	}
+	n, _ := v.puttingForward.countIn(ft)
+	return n > 0
 }
 
 // clauseLinks join two questions in one sentence ("is remote participation possible
@@ -1174,12 +1184,12 @@ func (v *vocabulary) namesForumMatter(ft foldedText) bool {
 	return false
 }
 
-// questionSentences returns the questions of a text: the sentences ending with a
+// questionSentences returns the questions of a folded text: the sentences ending with a
 // question mark (？ and ؟ too), those with the words of asking ("kindly advise whether…",
 // «просим сообщить, выдаёт ли…») and the list items opening with the word of a question.
-func (v *vocabulary) questionSentences(text string) []string {
+func (v *vocabulary) questionSentences(ft foldedText) []string {
 	var out []string
-	for line := range strings.SplitSeq(text, "\n") {
+	for line := range strings.SplitSeq(ft.s, "\n") {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
@@ -1199,13 +1209,13 @@ func (v *vocabulary) questionSentences(text string) []string {
 			end := i + utf8.RuneLen(r)
 			if s := line[start:end]; strings.ContainsRune("?？؟", r) {
 				out = append(out, s)
-			} else if n, _ := v.asking.countIn(v.newFoldedText(s)); n > 0 {
+			} else if n, _ := v.asking.countIn(v.newFoldedTextIn(s, ft.slab)); n > 0 {
 				out = append(out, s)
 			}
 			start = end
 		}
 		if s := line[start:]; strings.TrimSpace(s) != "" {
-			if n, _ := v.asking.countIn(v.newFoldedText(s)); n > 0 {
+			if n, _ := v.asking.countIn(v.newFoldedTextIn(s, ft.slab)); n > 0 {
 				out = append(out, s)
 			}
 		}
@@ -2181,9 +2191,10 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 		if c, _ := v.jobTitles.countIn(lt.get(words[0])); c > 0 {
 			continue // a title ("Head of Regulatory Affairs"), not a sentence's subject
 		}
-		if arabicOpeningVerbs[words[0]] {
+		verbFirst := arabicOpeningVerbs[words[0]]
+		if verbFirst {
 			// «تهدي البعثة الدائمة للمملكة المغربية … أطيب تحياتها»: an Arabic sentence opens
-			// with its verb, the body that acts comes after it.
+			// with its verb, the body that acts comes after it, named up to the verb's object.
 			words = words[1:]
 		}
 		for n := 1; n <= min(5, len(words)-1); n++ {
@@ -2238,6 +2249,9 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 						// «Министерство цифрового развития, инноваций и …» broken over lines:
 						// the name's first phrase, up to its comma.
 						head = strings.Join(words[:k], " ")
+					}
+					if name := arabicNameOfWords(words); verbFirst && len(name) > len(head) {
+						head = name
 					}
 					return st.typ, strings.Trim(head, " ,;:«»\"")
 				}
@@ -3870,7 +3884,7 @@ var parentLinks = []string{" de la ", " de l'", " de l’", " del ", " at the ",
 
 // arabicNameStops are the words an Arabic name does not run on to: a preposition, a
 // relative, "what" («كلية الحوسبة في جامعة الخليج للعلوم التقنية ما يلي»).
-var arabicNameStops = wordSet(`ما في على من إلى عن بشأن حول التي الذي وهو وهي و أم أو`)
+var arabicNameStops = wordSet(`ما في على من إلى عن بشأن حول التي الذي وهو وهي و أم أو أطيب`)
 
 // parentInText is the parent body a text gives a unit named as the organisation:
 // "Laboratorio de Medios" written «Soy docente del Laboratorio de Medios de la
