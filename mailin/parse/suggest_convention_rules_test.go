@@ -199,3 +199,32 @@ func TestOrganisationsInOtherWords(t *testing.T) {
 			"", store.StakeholderCivilSociety, ""},
 	})
 }
+
+// TestSelfNominations pins that a writer who offers themselves, or is glad, to
+// facilitate one of the high-level sessions nominates a High-Level Track Facilitator,
+// in six languages, and that a travel cost asked about is the desk's matter.
+func TestSelfNominations(t *testing.T) {
+	runSuggestCases(t, []suggestCase{
+		{"en", &Parsed{From: Address{Email: "a.k@example.ac.ke"}, Subject: "WSIS Forum 2019",
+			Text: "Dear Secretariat,\n\nI would be happy to facilitate one of the high-level sessions on capacity building; my short biography is below.\n\nProf. A. Kamau"},
+			store.KindHLTFNomination, "", ""},
+		{"fr", &Parsed{From: Address{Email: "m.d@example.sn"}, Subject: "Forum du SMSI 2019",
+			Text: "Madame,\n\nJe me porte candidate pour animer l'une des sessions de haut niveau du Forum, sur l'inclusion numérique.\n\nMariama Diallo"},
+			store.KindHLTFNomination, "", ""},
+		{"es", &Parsed{From: Address{Email: "l.p@example.edu.uy"}, Subject: "Foro CMSI 2019",
+			Text: "Estimados:\n\nMe ofrezco para moderar una de las sesiones de alto nivel sobre gobierno electrónico.\n\nLucía Pérez"},
+			store.KindHLTFNomination, "", ""},
+		{"ru", &Parsed{From: Address{Email: "i.p@example.ru"}, Subject: "Форум ВВУИО 2019",
+			Text: "Уважаемые коллеги!\n\nЯ хотел бы выступить ведущим одной из сессий высокого уровня по кибербезопасности.\n\nИ. Петров"},
+			store.KindHLTFNomination, "", ""},
+		{"zh", &Parsed{From: Address{Email: "w@example.edu.cn"}, Subject: "论坛2019",
+			Text: "秘书处：\n\n本人自荐担任一场高级别会议的主持人，简历附后。\n\n王教授"},
+			store.KindHLTFNomination, "", ""},
+		{"ar", &Parsed{From: Address{Email: "h@example.edu.lb"}, Subject: "منتدى القمة 2019",
+			Text: "تحية طيبة،\n\nيسعدني أن أتولى تيسير إحدى الجلسات الرفيعة المستوى حول الشمول الرقمي.\n\nهالة"},
+			store.KindHLTFNomination, "", ""},
+		{"fr: travel costs", &Parsed{From: Address{Email: "c@example-ong.bj"}, Subject: "Question",
+			Text: "Bonjour,\n\nLes frais de voyage des participants des pays les moins avancés sont-ils couverts ?\n\nCodjo"},
+			store.KindOther, "", ""},
+	})
+}

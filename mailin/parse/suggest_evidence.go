@@ -568,6 +568,8 @@ func (v *vocabulary) newEvidence() {
 		"credencial", "credenciales", "аккредитаци*", "аккредитовать", "认证证件", "代表证", "اعتماد الوفد", "بطاقات الاعتماد",
 		// money to travel
 		"travel support", "travel grant*", "travel funding", "financial support to attend", "fellowship*",
+		"travel costs", "travel expenses", "frais de voyage", "frais de déplacement", "billet d'avion", "gastos de viaje",
+		"pasajes", "расходы на проезд", "авиабилет*", "机票", "機票", "تذاكر السفر", "تذكرة السفر", "تكاليف السفر",
 		"bourse", "bourses", "prise en charge", "soutien financier", "beca", "becas", "financiamiento para viajar",
 		"apoyo financiero", "стипенди*", "финансовая поддержка", "финансовой поддержки", "оплата проезда", "оплату проезда",
 		"资助", "資助", "奖学金", "獎學金", "差旅补助", "منح سفر", "منحة سفر", "منح السفر", "دعم مالي", "تمويل السفر",
@@ -606,7 +608,11 @@ func (v *vocabulary) newEvidence() {
 		"candidat", "candidate", "candidature", "disponible", "prêt à", "prête à", "proponer", "proponemos", "propone",
 		"postular", "postulamos", "candidato", "candidata", "candidatura", "dispuesto", "dispuesta",
 		"предлага*", "предложить", "выдвига*", "выдвинуть", "кандидатур*", "готовност*", "готов", "готова",
-		"推荐", "推薦", "提名", "提议", "提議", "愿意", "願意", "ترشيح", "نرشح", "يرشح", "نقترح", "يقترح", "استعداد", "مستعد")
+		"推荐", "推薦", "提名", "提议", "提議", "愿意", "願意", "ترشيح", "نرشح", "يرشح", "نقترح", "يقترح", "استعداد", "مستعد",
+		// offering oneself
+		"offer", "offers", "offering", "happy to", "pleased to", "honoured to", "honored to", "interested in",
+		"self-nomination", "je me porte candidat", "je me porte candidate", "heureux de", "heureuse de", "me ofrezco",
+		"nos ofrecemos", "con gusto", "хотел бы", "хотела бы", "хотели бы", "自荐", "自薦", "希望担任", "يسعدني", "أرغب في")
 	v.hostingOwn = v.list("host", "hold", "organise", "organize", "organiser", "organisons", "tenir", "organizar",
 		"celebrar", "realizar", "провести", "организовать", "举办", "舉辦", "تنظيم", "عقد")
 	v.internetSociety = v.list("جمعية الإنترنت", "جمعية الانترنت")
