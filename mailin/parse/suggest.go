@@ -505,10 +505,11 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	}
 	subjectAsks := v.subjectAsks(p.Subject)
 	// A message that asks only for a service of the desk (a visa letter, a hotel, an
-	// accreditation, a travel grant) is no inquiry on the consultation, whatever it asks.
+	// accreditation, a travel grant) or invites to another event is no inquiry on the
+	// consultation, whatever it asks.
 	inquiry := func(why string) (store.ContributionKind, []string) {
 		if ok, t := v.asksTheDesk(p.Subject, fs, fb); ok {
-			return store.KindOther, []string{"kind other: no contribution: asks the secretariat's desk for its service (" +
+			return store.KindOther, []string{"kind other: no contribution: asks only the secretariat's desk (" +
 				quoteReason(t) + "), nothing on the consultation"}
 		}
 		return store.KindInquiry, []string{why}

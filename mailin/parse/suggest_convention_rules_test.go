@@ -10,8 +10,9 @@ import (
 // request of the secretariat's desk, in six languages: a message whose questions are
 // all about a desk's service (a visa letter, a hotel's letter, a travel grant, an
 // exhibition stand, volunteering, a missing registration confirmation, credentials and
-// a meeting room) is other, whatever it asks; one that also asks about the
-// consultation, one that asks only how to register, one that names a hotel beside a
+// a meeting room, badges to collect) or that invites the reader to another event is
+// other, whatever it asks; one that also asks about the consultation, an answer to our
+// invitation, one that asks only how to register, one that names a hotel beside a
 // question on the programme, and a workshop request that asks for its speakers' visa
 // letters are not.
 func TestDeskServiceQuestions(t *testing.T) {
@@ -38,12 +39,21 @@ func TestDeskServiceQuestions(t *testing.T) {
 		{"en: registering and a visa letter", &Parsed{From: Address{Email: "t@gmail.com"}, Subject: "registration + visa letter?",
 			Text: "Hi,\n\nTwo quick questions:\n- is registration free for individuals?\n- can ITU issue an invitation letter for the Swiss visa?\n\nThanks"},
 			store.KindOther, "", ""},
+		{"en: badges to collect", &Parsed{From: Address{Email: "a@example.org"}, Subject: "Badge pick-up",
+			Text: "Dear team,\n\nWhere and when can our delegation collect their badges on 8 April?\n\nRegards"},
+			store.KindOther, "", ""},
+		{"en: an invitation to another event that asks", &Parsed{From: Address{Email: "e@example-events.com"}, Subject: "Digital Africa Summit 2019",
+			Text: "Dear Ms Sah,\n\nWe are pleased to invite you to speak at the Digital Africa Summit in Kigali on 20 May. Would you be available?\n\nBest"},
+			store.KindOther, "", ""},
 		// not the desk's alone
 		{"en: a visa letter and the workshop deadline", &Parsed{From: Address{Email: "t@example-ngo.org"}, Subject: "Two questions",
 			Text: "Hello,\n\n1. Can the secretariat issue visa letters for our speakers?\n2. Is 10 February also the deadline for workshop requests?\n\nThanks"},
 			store.KindInquiry, "", ""},
 		{"fr: remote participation, and registering for it", &Parsed{From: Address{Email: "g@example-reseau.cd"}, Subject: "RE: Soutien financier pour participer au Forum ?",
 			Text: "Bonsoir,\n\nMerci pour votre réponse. Est-ce que la participation à distance sera possible pour les ateliers, et faut-il s'inscrire à l'avance pour cela ?\n\nGrâce"},
+			store.KindInquiry, "", ""},
+		{"en: an answer to our invitation that asks about the deadline", &Parsed{From: Address{Email: "o@example-ngo.org"}, Subject: "Re: Invitation to the open consultation",
+			Text: "Dear colleagues,\n\nIn response to your invitation: is the deadline for official submissions still 10 February?\n\nBest"},
 			store.KindInquiry, "", ""},
 		{"es: only how to register", &Parsed{From: Address{Email: "a@example.go.cr"}, Subject: "Consulta inscripción",
 			Text: "Buenos días,\n\n¿Sigue abierta la inscripción para el Foro de abril? ¿El Viceministro debe registrarse aparte?\n\nAna"},
@@ -67,7 +77,8 @@ func TestDeskServiceQuestions(t *testing.T) {
 // facilitate, steer or lead one of the Forum's high-level sessions nominates a
 // High-Level Track Facilitator without the call's words, in six languages, though the
 // message then asks for the next steps; a question on how to nominate, a session of
-// one's own with a moderator and a subject alone nominate nobody.
+// one's own with a moderator, a subject alone and a proposal that the Forum's sessions
+// be led or facilitated otherwise nominate nobody.
 func TestHighLevelNominationsInOtherWords(t *testing.T) {
 	runSuggestCases(t, []suggestCase{
 		{"en: put forward to help steer", &Parsed{From: Address{Email: "t.w@example.int"}, Subject: "High-level track - our proposal",
@@ -95,6 +106,17 @@ func TestHighLevelNominationsInOtherWords(t *testing.T) {
 		{"zh: the subject names the facilitators, the text asks", &Parsed{From: Address{Email: "lf@example-apt.int"}, Subject: "关于高级别会议主持人提名的截止日期",
 			Text: "秘书处同事：\n\n您好！想请问提名的截止日期是否也是2019年2月10日？\n\n谢谢！"},
 			store.KindInquiry, "", ""},
+		{"en: how to put the director forward", &Parsed{From: Address{Email: "o@example-ngo.org"}, Subject: "HLTF call",
+			Text: "Dear Secretariat,\n\nWe would like to propose our director to facilitate a high-level session. What documents should we send, and by when?\n\nBest"},
+			store.KindInquiry, "", ""},
+		{"en: a submission that proposes young people lead", &Parsed{From: Address{Email: "o@example-ngo.org"}, Subject: "Official submission - thematic aspects",
+			Text:        "Dear Secretariat,\n\nPlease find attached our contribution. We propose that the high-level track give more room to digital inclusion of women, and that young people lead the discussion.\n\nBest",
+			Attachments: []Attachment{{Filename: "c.pdf", ContentType: "application/pdf", Size: 90000}}},
+			store.KindThematic, "", ""},
+		{"es: two facilitators for every session", &Parsed{From: Address{Email: "o@example-ong.org"}, Subject: "Propuesta sobre el formato del Foro",
+			Text:        "Estimados:\n\nProponemos que cada sesión de alto nivel sea facilitada por dos personas, una del gobierno y otra de la sociedad civil.\n\nSaludos",
+			Attachments: []Attachment{{Filename: "f.pdf", ContentType: "application/pdf", Size: 90000}}},
+			store.KindFormat, "", ""},
 		{"en: a high-level session of one's own, with its moderator", &Parsed{From: Address{Email: "ps@example.go.ke"}, Subject: "Session request",
 			Text: "Dear Secretariat,\n\nThe Ministry would like to host a high-level session on digital ID at the Forum, which our Principal Secretary would moderate, with four speakers.\n\nBest regards"},
 			store.KindWorkshopRequest, "", ""},

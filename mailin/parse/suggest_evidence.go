@@ -212,6 +212,9 @@ type evidence struct {
 	// one's own, which makes it a workshop request instead. Together, in one paragraph
 	// that asks nothing, they nominate a High-Level Track Facilitator (putsForward).
 	highLevel, leadingRoles, puttingForward, hostingOwn termList
+	// proposingThat are the words of proposing a change ("we propose that", «proponemos
+	// que»): what follows is how the Forum should run, no person put forward.
+	proposingThat termList
 	// internetSociety names the Internet Society in the languages whose word for it is
 	// also an association's («جمعية الإنترنت»).
 	internetSociety termList
@@ -453,7 +456,9 @@ func (v *vocabulary) newEvidence() {
 	v.inviting = v.list("cordially invite", "would like to invite", "we invite you", "invitation to our", "invitation to the",
 		"vous convier", "vous convions", "invitation à notre", "invitation au", "los invitamos", "les invitamos",
 		"invitación a nuestro", "invitación al", "приглашаем вас", "приглашение на", "приглашение к участию",
-		"敬邀", "诚邀", "誠邀", "邀請您", "ندعوكم", "يسرنا دعوتكم", "دعوة للمشاركة في")
+		"敬邀", "诚邀", "誠邀", "邀請您", "ندعوكم", "يسرنا دعوتكم", "دعوة للمشاركة في",
+		"pleased to invite", "delighted to invite", "honoured to invite", "honored to invite", "plaisir de vous inviter",
+		"gusto de invitar", "gusto de invitarle", "рады пригласить", "честь пригласить", "诚挚邀请", "誠摯邀請", "يشرفنا دعوتكم")
 	v.otherKind = append(v.otherKind, v.inviting...)
 	v.strongNotice = v.list(
 		"out of the office", "i am out of office", "away from the office", "on leave until", "limited access to email",
@@ -566,6 +571,11 @@ func (v *vocabulary) newEvidence() {
 		// an accreditation, credentials
 		"accreditation", "accredited", "accréditation", "accréditer", "acreditación", "acreditaciones", "acreditar",
 		"credencial", "credenciales", "аккредитаци*", "аккредитовать", "认证证件", "代表证", "اعتماد الوفد", "بطاقات الاعتماد",
+		// a badge to collect
+		"collect the badges", "collect their badges", "collect our badges", "collect the badge", "badge pick-up",
+		"pick up the badges", "pick up our badges", "retirer le badge", "retirer les badges",
+		"retirer nos badges", "recoger los gafetes", "recoger las acreditaciones", "retirar las acreditaciones",
+		"получить бейдж*", "получения бейдж*", "领取证件", "領取證件", "领取胸卡", "استلام الشارات", "استلام البطاقات",
 		// money to travel
 		"travel support", "travel grant*", "travel funding", "financial support to attend", "fellowship*",
 		"travel costs", "travel expenses", "frais de voyage", "frais de déplacement", "billet d'avion", "gastos de viaje",
@@ -613,6 +623,10 @@ func (v *vocabulary) newEvidence() {
 		"offer", "offers", "offering", "happy to", "pleased to", "honoured to", "honored to", "interested in",
 		"self-nomination", "je me porte candidat", "je me porte candidate", "heureux de", "heureuse de", "me ofrezco",
 		"nos ofrecemos", "con gusto", "хотел бы", "хотела бы", "хотели бы", "自荐", "自薦", "希望担任", "يسعدني", "أرغب في")
+	v.proposingThat = v.list("propose that", "proposes that", "suggest that", "recommend that", "proposons que",
+		"propose que", "suggérons que", "recommandons que", "proponemos que", "propone que", "sugerimos que",
+		"recomendamos que", "предлагаем, чтобы", "предлагаем чтобы", "предлагается, чтобы", "рекомендуем, чтобы",
+		"建议在", "建议每", "نقترح أن", "يقترح أن", "نوصي بأن")
 	v.hostingOwn = v.list("host", "hold", "organise", "organize", "organiser", "organisons", "tenir", "organizar",
 		"celebrar", "realizar", "провести", "организовать", "举办", "舉辦", "تنظيم", "عقد")
 	v.internetSociety = v.list("جمعية الإنترنت", "جمعية الانترنت")
@@ -1052,14 +1066,15 @@ func (v *vocabulary) questions(text string) (n int, rest string) {
 // asksTheDesk reports whether a message that asks wants a service of the secretariat's
 // desk rather than an answer on the consultation: its subject or text names one of
 // deskMatters (a visa or its letter, a hotel, an accreditation, money to travel, an
-// exhibition stand or sponsorship, volunteering or an internship, a room, a
-// registration that went wrong), and none of its questions is on the consultation or the
+// exhibition stand or sponsorship, volunteering or an internship, a room, a badge to
+// collect, a registration that went wrong) or invites the reader to another event, and
+// none of its questions is on the consultation or the
 // Forum itself ("is the deadline 10 February?", "is there a session for
 // parliamentarians?"). A question naming the desk's matter is the desk's whatever else it
 // names ("the deadline for booth applications"); one on registering is neither's.
 func (v *vocabulary) asksTheDesk(subject string, fs, fb foldedText) (bool, string) {
 	named := ""
-	for _, tl := range []termList{v.deskMatters, v.visaLetters, v.accreditation} {
+	for _, tl := range []termList{v.deskMatters, v.visaLetters, v.accreditation, v.inviting} {
 		if _, t := tl.countIn(fs); t != "" {
 			named = t
 			break
@@ -1128,6 +1143,14 @@ func (v *vocabulary) putsForward(body foldedText) string {
 		if n, _ := v.hostingOwn.countIn(ft); n > 0 {
 			continue
 		}
+		if n, _ := v.proposingThat.countIn(ft); n > 0 {
+			// "We propose that the high-level track … and that young people lead the
+			// discussion": a change to the Forum, no one put forward.
+			continue
+		}
+		if n, _ := v.forumAsHost.countIn(ft); n > 0 {
+			continue
+		}
 		_, role := v.leadingRoles.countIn(ft)
 		return role
 	}
@@ -1168,7 +1191,7 @@ func clauses(q string) []string {
 }
 
 func (v *vocabulary) namesDeskMatter(ft foldedText) bool {
-	for _, tl := range []termList{v.deskMatters, v.visaLetters, v.accreditation} {
+	for _, tl := range []termList{v.deskMatters, v.visaLetters, v.accreditation, v.inviting} {
 		if n, _ := tl.countIn(ft); n > 0 {
 			return true
 		}
