@@ -18,6 +18,16 @@ import (
 // An organisation label of "-" means none can be named (a person writing for
 // themselves); "a|b" accepts either name. The holdout split is never looked at while
 // the word lists are tuned: its misses are not printed.
+//
+// The kind convention: inquiry is a question about the consultation or the Forum itself
+// (deadlines, formats, how and where to submit, workshops, the photo contest's rules, the
+// call for High-Level Track Facilitators, whether a contribution arrived, how to take
+// part or register). Mail whose purpose is logistics or a service of the secretariat's
+// desk (a letter for a visa, a hotel, an accreditation or badge to collect, a
+// registration that went wrong, a grant to travel, an exhibition stand, volunteering), a
+// sponsorship or sales offer, a request for an internship, an invitation to another
+// event or a press request is other, even when it asks something. A message that asks
+// both kinds of question is an inquiry.
 
 const evalDir = "testdata/eval"
 

@@ -121,6 +121,8 @@ func newVocabulary() *vocabulary {
 		)},
 		{store.KindFormat, v.list(
 			"format", "formato*", "формат*", "形式", "شكل المنتدى",
+			// the Arabic نسق with a word before it: منسق (a coordinator) holds its letters
+			"النسق", "في نسق", "حول نسق", "بشأن نسق", "تطوير نسق", "لنسق",
 		)},
 		{store.KindThematic, v.list(
 			"thematic", "theme", "thème*", "thématique*", "temático*", "temática*", "tema", "temas",
@@ -224,7 +226,7 @@ func newVocabulary() *vocabulary {
 			"centro de investigación", "исследовательский центр", "研究中心", "مركز بحوث", "مركز أبحاث", "لبحوث", "للبحوث", "大学", "大學", "جامعة", "institute of technology", "polytechni*", "research institute",
 			"institut de recherche", "instituto de investigación", "academy of sciences", "académie", "академи*",
 			"学院", "研究所", "研究院", "معهد", "كلية", "école", "escuela", "college", "faculty", "faculté", "facultad",
-			"internet society", "isoc", "icann", "ietf", "w3c", "ripe ncc", "afrinic", "apnic", "lacnic", "arin")},
+			"internet society", "isoc", "جمعية الإنترنت", "جمعية الانترنت", "icann", "ietf", "w3c", "ripe ncc", "afrinic", "apnic", "lacnic", "arin")},
 		{store.StakeholderCivilSociety, v.list("non-governmental", "non-profit", "nonprofit", "foundation",
 			"fondation", "fundación", "association", "asociación", "société civile", "sociedad civil", "civil society",
 			"фонд*", "ассоциаци*", "некоммерческ*", "общественн*", "协会", "基金会", "協會", "基金會",
@@ -486,6 +488,13 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	bodyRunes := utf8.RuneCountInString(body)
 	short := bodyRunes < 800
 	submitted, st := v.submission.countIn(fs)
+	if c, _ := v.salesOffers.countIn(fs); c > 0 {
+		// «Коммерческое предложение: синхронный перевод»: the proposal is a seller's.
+		submitted = max(submitted-c, 0)
+		if submitted == 0 {
+			st = ""
+		}
+	}
 	if c, _ := v.calls.countIn(fs); c > 0 {
 		// "Re: Appel à propositions d'ateliers": the word is the call's; "Réponse à l'appel à
 		// contributions : contribution de …" still submits one.
@@ -495,6 +504,16 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		}
 	}
 	subjectAsks := v.subjectAsks(p.Subject)
+	// A message that asks only for a service of the desk (a visa letter, a hotel, an
+	// accreditation, a travel grant) or invites to another event is no inquiry on the
+	// consultation, whatever it asks.
+	inquiry := func(why string) (store.ContributionKind, []string) {
+		if ok, t := v.asksTheDesk(p.Subject, fs, fb); ok {
+			return store.KindOther, []string{"kind other: no contribution: asks only the secretariat's desk (" +
+				quoteReason(t) + "), nothing on the consultation"}
+		}
+		return store.KindInquiry, []string{why}
+	}
 	if submitted > 0 && subjectAsks {
 		// "Question: can contributions be sent in Spanish?": a subject that asks about
 		// submissions is no submission.
@@ -542,6 +561,13 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		asks, what = true, "the subject asks"
 	}
 	offers, _ := v.offering.countIn(fb)
+	// «Информируем о готовности Министра выступить в роли ведущего одной из сессий
+	// высокого уровня. Просим сообщить о порядке…»: a person put forward for the
+	// high-level track is the message's purpose, whatever it then asks.
+	role := v.putsForward(fb)
+	if role != "" && !unquotedQuestionMark(body) {
+		offers++
+	}
 	// Several questions ("Kindly advise: (a) whether…", «Можно ли провести семинар…?
 	// До какого числа…?») make an inquiry, about workshops or hotel rates as well, when
 	// the message says it asks and no subject asks to hold something.
@@ -559,7 +585,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		attachments == 0 && bodyRunes < 1200 && (submitted == 0 || deadline > 0 || trouble > 0) && offers == 0 {
 		if n, _ := v.holding.countIn(fs); n == 0 {
 			if n, _ := v.strongNotice.countIn(v.newFoldedText(rest)); n == 0 {
-				return store.KindInquiry, []string{fmt.Sprintf("kind inquiry: asks %d questions (%s)", questions, askReason)}
+				return inquiry(fmt.Sprintf("kind inquiry: asks %d questions (%s)", questions, askReason))
 			}
 		}
 	}
@@ -634,7 +660,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		}
 	}
 	if asks && attachments == 0 && short && (submitted == 0 || trouble > 0 || repliedAsks) && offers == 0 && (hn == 0 || sn == 0) {
-		return store.KindInquiry, []string{"kind inquiry: short message without attachment asking (" + what + ")"}
+		return inquiry("kind inquiry: short message without attachment asking (" + what + ")")
 	}
 
 	// A longer message that asks and proposes nothing ("Our organisation works with rural
@@ -645,7 +671,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 			ft := v.newFoldedText(statements(body))
 			if n, _ := v.suggesting.countIn(ft); n == 0 {
 				if m, _ := v.strongNotice.countIn(ft); m == 0 {
-					return store.KindInquiry, []string{fmt.Sprintf("kind inquiry: asks %d question(s) and proposes nothing", q)}
+					return inquiry(fmt.Sprintf("kind inquiry: asks %d question(s) and proposes nothing", q))
 				}
 			}
 		}
@@ -720,6 +746,20 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	}
 	if n, t := scored(v.formatWords); n > 0 {
 		add(store.KindFormat, n, "speaks of how the Forum is run: "+quoteReason(t))
+	}
+	if role != "" {
+		add(store.KindHLTFNomination, 6, "puts someone forward to "+quoteReason(role)+" a high-level session")
+	}
+	if hn == 0 && details >= 2 {
+		// "Here are the details of the panel: … Speakers: … Duration: 60 minutes": a
+		// session's length and speakers are those of a session of one's own, in a message
+		// that says nothing of how the Forum is run ("shorter sessions (45 minutes) with
+		// fewer speakers" would change every session).
+		f, _ := v.formatKind.countIn(all)
+		w, _ := v.formatWords.countIn(all)
+		if n, t := scored(v.sessions); n > 0 && f == 0 && w == 0 {
+			add(store.KindWorkshopRequest, n+details, "gives the particulars of "+quoteReason(t)+": "+detailsWhy)
+		}
 	}
 	if n, _ := moderating(); n > 0 {
 		if m, t := v.nominee.countIn(all); m > 0 {
@@ -812,7 +852,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		}
 		return store.KindThematic, []string{"kind thematic: official submission without a kind named: " + why}
 	case weak != "" && (asks || weakInSubject > 0):
-		return store.KindInquiry, []string{"kind inquiry: asks a question (" + quoteReason(weak) + ")"}
+		return inquiry("kind inquiry: asks a question (" + quoteReason(weak) + ")")
 	case (topics > 0 || themes > 0) && (bodyRunes >= 200 || suggests > 0):
 		// "Proponemos que el Foro trate la innovación digital en las pymes (C6, C7)": a
 		// short text that proposes on the action lines is a theme too.
@@ -1015,6 +1055,9 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			head := ""
 			if !long {
 				head = arabicHeadType(part)
+				if c, _ := v.internetSociety.countIn(ft); c > 0 {
+					head = "" // «جمعية الإنترنت»: the Internet Society, no association's name
+				}
 				if head == "" && opensWithNetwork(part) && legalForm(part) == "" {
 					head = store.StakeholderCivilSociety
 				}
@@ -1113,7 +1156,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 	if f == "" && org != "" && (strings.Contains(fresh, "«"+org) || strings.Contains(fresh, "« "+org) ||
 		strings.Contains(fresh, "\""+org) || strings.Contains(fresh, "“"+org)) {
 		// «Компания «Сибирские облачные системы»»: the text names it after a company noun.
-		if name, noun := quotedCompany(fresh); name == org {
+		if name, noun := quotedCompany(fresh); name == org && quotedCompanyNouns[noun] {
 			f = noun
 		}
 	}
@@ -1551,9 +1594,36 @@ func (v *vocabulary) organisation(p *Parsed, sig []string, lt lineTerms, fresh s
 		// «Министерство … РК, г. Астана»: the acronym ends the name once the place is off.
 		org = spelledOut(o, fresh)
 	}
+	org = russianNominative(org)
 	if label := v.domainLabel(emailDomain(p.From.Email)); len(label) >= 3 && len(label) <= 8 && utf8.RuneCountInString(org) > 20 &&
 		initials(org) == label {
 		org += " (" + strings.ToUpper(label) + ")"
+	}
+	return org
+}
+
+// russianNominative names in the nominative an organisation a signature line gives in
+// the genitive, under the writer's title on the line above: «Министерства связи и
+// информатизации Республики Беларусь» is «Министерство связи …», «Евразийской
+// экономической комиссии» «Евразийская экономическая комиссия». A name that opens
+// otherwise stays.
+func russianNominative(org string) string {
+	words := strings.Fields(org)
+	if len(words) < 2 || !isCyrillic(words[0]) {
+		return org
+	}
+	k := 0
+	for k < len(words) && k < 3 && russianGenitiveAdjective(words[k]) {
+		k++
+	}
+	if k == len(words) {
+		return org
+	}
+	if _, ok := russianHeads[strings.ToLower(strings.TrimRight(words[k], ",;."))]; !ok {
+		return org
+	}
+	if nom := russianOrganisation(append([]string{""}, words...)); nom != "" {
+		return nom
 	}
 	return org
 }
@@ -1894,8 +1964,8 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			return shorten(org, 120)
 		}
 		if org, _ := quotedCompany(fresh); org != "" {
-			// «Компания «Сибирские облачные системы» подает заявку»: a company noun
-			// before a name in quotation marks.
+			// «Компания «Сибирские облачные системы» подает заявку», «от АНО «Цифровая
+			// деревня»»: a company noun or a civil form before a name in quotation marks.
 			return shorten(org, 120)
 		}
 		if org := v.writerOrganisation(fresh, lt); org != "" {

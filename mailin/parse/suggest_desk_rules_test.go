@@ -40,27 +40,28 @@ func TestTroubleSubjectsAsk(t *testing.T) {
 }
 
 // TestEnquiringNotes pins that a formal note that "wishes to enquire" over a list of
-// points opening with "whether" or "how" is an inquiry, in six languages, and so is a
-// request to be told («прошу сообщить», «أرجو إفادتي», "merci de m'indiquer").
+// points opening with "whether" or "how" is an inquiry, in six languages, when a point
+// is on the consultation (the deadline of submissions), and so is a request to be told
+// («прошу сообщить», «أرجو إفادتي», "merci de m'indiquer").
 func TestEnquiringNotes(t *testing.T) {
 	runSuggestCases(t, []suggestCase{
 		{"en", &Parsed{From: Address{Email: "c.b@example-mission.ch"}, Subject: "Registration of delegation",
-			Text: "The Permanent Mission presents its compliments to the Secretariat and wishes to enquire:\n\n- whether the delegation should register individually;\n- how to obtain invitation letters for visas;\n- whether badges can be collected in advance.\n\nFirst Secretary"},
+			Text: "The Permanent Mission presents its compliments to the Secretariat and wishes to enquire:\n\n- whether the delegation should register individually;\n- whether the deadline for submissions is 10 February;\n- whether badges can be collected in advance.\n\nFirst Secretary"},
 			store.KindInquiry, "", ""},
 		{"fr", &Parsed{From: Address{Email: "m.d@example-mission.ch"}, Subject: "Délégation au Forum",
-			Text: "La Mission permanente souhaiterait savoir :\n\n- si la délégation doit s'inscrire en ligne ;\n- comment obtenir des lettres d'invitation pour les visas.\n\nPremier secrétaire"},
+			Text: "La Mission permanente souhaiterait savoir :\n\n- si la délégation doit s'inscrire en ligne ;\n- si la date limite des contributions est le 10 février.\n\nPremier secrétaire"},
 			store.KindInquiry, "", ""},
 		{"es", &Parsed{From: Address{Email: "r.g@example-mision.ch"}, Subject: "Delegación al Foro",
-			Text: "La Misión Permanente desea saber:\n\n- si la delegación debe registrarse en línea;\n- cómo obtener cartas de invitación para las visas.\n\nPrimer Secretario"},
+			Text: "La Misión Permanente desea saber:\n\n- si la delegación debe registrarse en línea;\n- si el plazo de las contribuciones vence el 10 de febrero.\n\nPrimer Secretario"},
 			store.KindInquiry, "", ""},
 		{"ru", &Parsed{From: Address{Email: "a.p@example-mission.ch"}, Subject: "Делегация на Форум",
-			Text: "Постоянное представительство хотело бы узнать:\n\n— нужно ли делегации регистрироваться отдельно;\n— как получить письма для визы.\n\nПервый секретарь"},
+			Text: "Постоянное представительство хотело бы узнать:\n\n— нужно ли делегации регистрироваться отдельно;\n— каков срок подачи вкладов.\n\nПервый секретарь"},
 			store.KindInquiry, "", ""},
 		{"zh", &Parsed{From: Address{Email: "li@example-mission.ch"}, Subject: "代表团注册",
-			Text: "常驻代表团希望了解：\n\n1. 是否需要每位代表单独注册；\n2. 如何获得签证邀请函。\n\n一等秘书"},
+			Text: "常驻代表团希望了解：\n\n1. 是否需要每位代表单独注册；\n2. 正式意见的提交截止日期是否为2月10日。\n\n一等秘书"},
 			store.KindInquiry, "", ""},
 		{"ar", &Parsed{From: Address{Email: "k@example-mission.ch"}, Subject: "تسجيل الوفد",
-			Text: "تود البعثة الدائمة الاستفسار عما يلي:\n\n- هل يجب على أعضاء الوفد التسجيل فرديا؛\n- كيف يمكن الحصول على رسائل الدعوة للتأشيرة.\n\nالسكرتير الأول"},
+			Text: "تود البعثة الدائمة الاستفسار عما يلي:\n\n- هل يجب على أعضاء الوفد التسجيل فرديا؛\n- هل الموعد النهائي لتقديم المساهمات هو 10 فبراير.\n\nالسكرتير الأول"},
 			store.KindInquiry, "", ""},
 		{"ru: прошу сообщить", &Parsed{From: Address{Email: "a.p@example-univ.ru"}, Subject: "Регистрация",
 			Text: "Добрый день!\n\nПрошу сообщить, нужно ли регистрироваться на каждое мероприятие отдельно.\n\nАнна"},
@@ -285,28 +286,29 @@ func TestForumAsHostRequestsNothing(t *testing.T) {
 }
 
 // TestVisaLettersAsked pins that a participant asking how to obtain an invitation letter
-// for a visa makes an inquiry, not an invitation, in six languages, and that an
-// invitation to the writer's own congress stays no contribution.
+// for a visa asks the secretariat's desk for its service, no contribution and no
+// inquiry on the consultation, in six languages, and that an invitation to the writer's
+// own congress stays no contribution.
 func TestVisaLettersAsked(t *testing.T) {
 	runSuggestCases(t, []suggestCase{
 		{"en", &Parsed{From: Address{Email: "a@gmail.com"}, Subject: "Invitation letter for visa",
 			Text: "Dear team,\n\nI am registered for the Forum and need an invitation letter for my Schengen visa application. Please let me know how to obtain it.\n\nBest,\nAli"},
-			store.KindInquiry, "", ""},
+			store.KindOther, "", ""},
 		{"fr", &Parsed{From: Address{Email: "a@gmail.com"}, Subject: "Lettre d'invitation pour le visa",
 			Text: "Bonjour,\n\nJe suis inscrit au Forum et j'ai besoin d'une lettre d'invitation pour ma demande de visa. Merci de me faire savoir comment l'obtenir.\n\nAli"},
-			store.KindInquiry, "", ""},
+			store.KindOther, "", ""},
 		{"es", &Parsed{From: Address{Email: "a@gmail.com"}, Subject: "Carta de invitación para visa",
 			Text: "Buenos días:\n\nEstoy registrado en el Foro y necesito una carta de invitación para la visa. Les agradecería me indicaran cómo obtenerla.\n\nAna"},
-			store.KindInquiry, "", ""},
+			store.KindOther, "", ""},
 		{"ru", &Parsed{From: Address{Email: "a@mail.ru"}, Subject: "Приглашение для визы",
 			Text: "Здравствуйте!\n\nЯ зарегистрирован на Форум, и мне нужно письмо-приглашение для визы. Сообщите, пожалуйста, как его получить.\n\nИван"},
-			store.KindInquiry, "", ""},
+			store.KindOther, "", ""},
 		{"zh", &Parsed{From: Address{Email: "a@163.com"}, Subject: "签证邀请函",
 			Text: "您好，\n\n我已注册论坛，需要一封签证邀请函，烦请告知办理方式。\n\n王"},
-			store.KindInquiry, "", ""},
+			store.KindOther, "", ""},
 		{"ar", &Parsed{From: Address{Email: "a@gmail.com"}, Subject: "رسالة دعوة للتأشيرة",
 			Text: "تحية طيبة،\n\nأنا مسجل في المنتدى وأحتاج إلى رسالة دعوة لطلب التأشيرة. يرجى إعلامي بكيفية الحصول عليها.\n\nعلي"},
-			store.KindInquiry, "", ""},
+			store.KindOther, "", ""},
 		{"an invitation to a congress", &Parsed{From: Address{Email: "a@example-ngo.org"}, Subject: "Invitation: Digital Week 2019",
 			Text: "Dear colleagues,\n\nWe are pleased to invite you to our Digital Week, with workshops and panels, on 3-5 May in Nairobi.\n\nBest,\nAnn"},
 			store.KindOther, "", ""},

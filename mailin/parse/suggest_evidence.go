@@ -193,6 +193,34 @@ type evidence struct {
 	// disclaimers are the words of a mail disclaimer: a message confidential, meant for
 	// its addressee only.
 	disclaimers termList
+	// deskMatters are the services of the secretariat's desk a participant asks for: a
+	// visa, a hotel, an accreditation or credentials, money to travel, an exhibition
+	// stand, volunteering, a room for a meeting, a registration that went wrong. Asked
+	// about with nothing on the consultation itself, they make no inquiry (asksTheDesk).
+	deskMatters termList
+	// registering are the words of registering to attend: a question on it is neither
+	// the desk's service nor one on the consultation.
+	registering termList
+	// forumMatters are what a question on the consultation or the Forum itself is about,
+	// beside the kinds, sessions, submissions and deadlines: the prizes, the programme,
+	// remote participation, the consultation's meetings.
+	forumMatters termList
+	// highLevel name the Forum's high-level sessions and track; leadingRoles what a person
+	// does in one (facilitate, steer, moderate, «выступить в роли ведущего», 主持, تيسير);
+	// puttingForward the words of proposing a person or oneself for it ("put forward",
+	// «proposer», «готовность», 推荐, نرشح); hostingOwn the verbs of holding a session of
+	// one's own, which makes it a workshop request instead. Together, in one paragraph
+	// that asks nothing, they nominate a High-Level Track Facilitator (putsForward).
+	highLevel, leadingRoles, puttingForward, hostingOwn termList
+	// proposingThat are the words of proposing a change ("we propose that", «proponemos
+	// que»): what follows is how the Forum should run, no person put forward.
+	proposingThat termList
+	// internetSociety names the Internet Society in the languages whose word for it is
+	// also an association's («جمعية الإنترنت»).
+	internetSociety termList
+	// salesOffers are the words of a seller's offer ("commercial offer", «коммерческое
+	// предложение», «devis»): its proposal is no submission.
+	salesOffers termList
 	// knownOrganisations are the stakeholder types of organisations well known in the
 	// consultation's field, by the name part of their domain or their name written
 	// without spaces ("yandexteam", "laquadraturedunet").
@@ -272,7 +300,7 @@ func (v *vocabulary) newEvidence() {
 		"尊敬的", "您好", "你好", "各位", "السادة", "السيد", "السيدة", "مرحبا", "تحية", "الزملاء", "الأعزاء")
 	v.holding = v.list(
 		"tenir une", "tenir un", "accueillir une", "celebrar un", "celebrar una", "realizar un", "realizar una",
-		"llevar a cabo", "hold a", "hold an", "host a", "host an",
+		"llevar a cabo", "hold a", "hold an", "host a", "host an", "to host",
 		"organise", "organize", "organising", "organizing", "to hold", "host a", "convene", "to run a", "be reserved", "request a", "requests a",
 		"would like to request", "like to propose an", "like to propose a", "propose an interactive", "reserve", "slot",
 		"organiser", "organisons", "animer", "réserver", "créneau", "demande de séance", "demande d'organisation",
@@ -428,7 +456,9 @@ func (v *vocabulary) newEvidence() {
 	v.inviting = v.list("cordially invite", "would like to invite", "we invite you", "invitation to our", "invitation to the",
 		"vous convier", "vous convions", "invitation à notre", "invitation au", "los invitamos", "les invitamos",
 		"invitación a nuestro", "invitación al", "приглашаем вас", "приглашение на", "приглашение к участию",
-		"敬邀", "诚邀", "誠邀", "邀請您", "ندعوكم", "يسرنا دعوتكم", "دعوة للمشاركة في")
+		"敬邀", "诚邀", "誠邀", "邀請您", "ندعوكم", "يسرنا دعوتكم", "دعوة للمشاركة في",
+		"pleased to invite", "delighted to invite", "honoured to invite", "honored to invite", "plaisir de vous inviter",
+		"gusto de invitar", "gusto de invitarle", "рады пригласить", "честь пригласить", "诚挚邀请", "誠摯邀請", "يشرفنا دعوتكم")
 	v.otherKind = append(v.otherKind, v.inviting...)
 	v.strongNotice = v.list(
 		"out of the office", "i am out of office", "away from the office", "on leave until", "limited access to email",
@@ -532,6 +562,95 @@ func (v *vocabulary) newEvidence() {
 		"cartas de invitación", "carta de invitacion", "письмо-приглашение", "письма-приглашения", "приглашение для визы",
 		"приглашения для визы", "визовое приглашение", "邀请函", "邀請函", "رسالة دعوة", "رسائل الدعوة", "رسالة الدعوة",
 		"خطاب دعوة", "visa", "visas", "виза", "визы", "визов*", "签证", "簽證", "تأشيرة", "تأشيرات", "التأشيرة")
+	v.deskMatters = v.list(
+		// a visa, beside the letters of visaLetters
+		"visado", "visados", "schengen", "шенген*", "申根", "شنغن", "شينغن",
+		// a hotel
+		"hotel", "hotels", "accommodation", "hôtel", "hôtels", "hébergement", "alojamiento", "hospedaje",
+		"гостиниц*", "отель", "отеля", "отели", "проживание", "酒店", "宾馆", "賓館", "住宿", "فندق", "الفندق", "فنادق",
+		// an accreditation, credentials
+		"accreditation", "accredited", "accréditation", "accréditer", "acreditación", "acreditaciones", "acreditar",
+		"credencial", "credenciales", "аккредитаци*", "аккредитовать", "认证证件", "代表证", "اعتماد الوفد", "بطاقات الاعتماد",
+		// a badge to collect
+		"collect the badges", "collect their badges", "collect our badges", "collect the badge", "badge pick-up",
+		"pick up the badges", "pick up our badges", "retirer le badge", "retirer les badges",
+		"retirer nos badges", "recoger los gafetes", "recoger las acreditaciones", "retirar las acreditaciones",
+		"получить бейдж*", "получения бейдж*", "领取证件", "領取證件", "领取胸卡", "استلام الشارات", "استلام البطاقات",
+		// money to travel
+		"travel support", "travel grant*", "travel funding", "financial support to attend", "fellowship*",
+		"travel costs", "travel expenses", "frais de voyage", "frais de déplacement", "billet d'avion", "gastos de viaje",
+		"pasajes", "расходы на проезд", "авиабилет*", "机票", "機票", "تذاكر السفر", "تذكرة السفر", "تكاليف السفر",
+		"bourse", "bourses", "prise en charge", "soutien financier", "beca", "becas", "financiamiento para viajar",
+		"apoyo financiero", "стипенди*", "финансовая поддержка", "финансовой поддержки", "оплата проезда", "оплату проезда",
+		"资助", "資助", "奖学金", "獎學金", "差旅补助", "منح سفر", "منحة سفر", "منح السفر", "دعم مالي", "تمويل السفر",
+		// an exhibition stand, a sponsor's place
+		"exhibition space", "exhibition stand", "exhibition booth", "booth", "stand d'exposition", "espace d'exposition",
+		"un stand", "stand de exposición", "espacio de exposición", "стенд", "стенда", "выставочн*", "выставк*",
+		"展位", "展台", "展览区", "展覽區", "جناح", "في المعرض",
+		// volunteering
+		"volunteer", "volunteers", "volunteering", "bénévole", "bénévoles", "bénévolat", "voluntario", "voluntaria",
+		"voluntarios", "voluntariado", "волонтер*", "волонтёр*", "志愿者", "志願者", "متطوع", "متطوعين", "التطوع",
+		// a room for a meeting
+		"meeting room", "bilateral meeting room", "salle de réunion", "sala de reuniones", "sala de reunión",
+		"переговорн* комнат*", "комнату для переговоров", "会谈的房间", "会议室", "會議室", "قاعة اجتماعات", "غرفة اجتماعات",
+		// a registration that went wrong
+		"no confirmation", "not received a confirmation", "never received a confirmation", "did not receive a confirmation",
+		"didn't receive a confirmation", "pas reçu de confirmation", "pas reçu la confirmation", "aucune confirmation",
+		"no he recibido confirmación", "no recibí la confirmación", "no he recibido la confirmación", "ninguna confirmación",
+		"нет подтверждения", "так и не пришл*", "не пришло подтверждение", "не получил* подтверждени*",
+		"没有收到确认", "未收到确认", "沒有收到確認", "未收到確認", "لم تصلني رسالة التأكيد", "لم يصلني تأكيد", "لم أتلق تأكيد",
+	)
+	v.highLevel = v.list("high-level session*", "high level session*", "high-level policy session*",
+		"high level policy session*", "high-level track", "high level track", "high-level segment", "high level segment",
+		"session de haut niveau", "sessions de haut niveau", "séance de haut niveau", "séances de haut niveau",
+		"segment de haut niveau", "sesión de alto nivel", "sesiones de alto nivel", "segmento de alto nivel",
+		"сессий высокого уровня", "сессии высокого уровня", "сессию высокого уровня", "сегмент* высокого уровня",
+		"高级别", "高級別", "الرفيع المستوى", "رفيعة المستوى")
+	v.leadingRoles = v.list("facilitate", "facilitating", "facilitation", "facilitator", "steer", "steering", "lead", "moderate",
+		"moderating", "moderator", "chair", "chairing", "faciliter", "facilitateur", "facilitatrice", "animer", "modérer",
+		"modérateur", "modératrice", "présider", "piloter", "conduire", "facilitar", "facilitación", "facilitador",
+		"facilitadora", "moderar", "moderador", "moderadora", "conducir", "dirigir", "presidir", "ведущ*", "вести",
+		"модерир*", "модератор*", "фасилитатор*", "председательств*", "主持", "引导", "引導", "تيسير", "ميسر", "لإدارة",
+		"رئاسة")
+	v.puttingForward = v.list("put forward", "putting forward", "propose", "proposes", "proposing", "nominate", "nominates",
+		"nominating", "recommend", "candidate", "candidacy", "be considered", "available to", "would be glad to",
+		"would be honoured to", "would be honored to", "willing to", "ready to", "proposer", "proposons", "présenter",
+		"candidat", "candidate", "candidature", "disponible", "prêt à", "prête à", "proponer", "proponemos", "propone",
+		"postular", "postulamos", "candidato", "candidata", "candidatura", "dispuesto", "dispuesta",
+		"предлага*", "предложить", "выдвига*", "выдвинуть", "кандидатур*", "готовност*", "готов", "готова",
+		"推荐", "推薦", "提名", "提议", "提議", "愿意", "願意", "ترشيح", "نرشح", "يرشح", "نقترح", "يقترح", "استعداد", "مستعد",
+		// offering oneself
+		"offer", "offers", "offering", "happy to", "pleased to", "honoured to", "honored to", "interested in",
+		"self-nomination", "je me porte candidat", "je me porte candidate", "heureux de", "heureuse de", "me ofrezco",
+		"nos ofrecemos", "con gusto", "хотел бы", "хотела бы", "хотели бы", "自荐", "自薦", "希望担任", "يسعدني", "أرغب في")
+	v.proposingThat = v.list("propose that", "proposes that", "suggest that", "recommend that", "proposons que",
+		"propose que", "suggérons que", "recommandons que", "proponemos que", "propone que", "sugerimos que",
+		"recomendamos que", "предлагаем, чтобы", "предлагаем чтобы", "предлагается, чтобы", "рекомендуем, чтобы",
+		"建议在", "建议每", "نقترح أن", "يقترح أن", "نوصي بأن")
+	v.hostingOwn = v.list("host", "hold", "organise", "organize", "organiser", "organisons", "tenir", "organizar",
+		"celebrar", "realizar", "провести", "организовать", "举办", "舉辦", "تنظيم", "عقد")
+	v.internetSociety = v.list("جمعية الإنترنت", "جمعية الانترنت")
+	v.salesOffers = v.list("commercial offer", "commercial proposal", "sales proposal", "price offer", "quotation",
+		"offre commerciale", "proposition commerciale", "devis", "oferta comercial", "propuesta comercial", "cotización",
+		"коммерческое предложение", "коммерческого предложения", "коммерческое предложение", "ценовое предложение",
+		"商业报价", "商務報價", "报价单", "報價單", "عرض تجاري", "عرض سعر", "عرض أسعار")
+	v.strongNotice = append(v.strongNotice, v.salesOffers...)
+	v.registering = v.list("register", "registered", "registering", "registration", "s'inscrire", "inscription",
+		"inscrire", "inscrit", "inscrits", "inscribirse", "inscribir", "inscripción", "registrarse", "registrar", "registro",
+		"регистрац*", "регистрир*", "зарегистрир*", "注册", "註冊", "报名", "報名", "登记", "登記", "تسجيل", "التسجيل", "أسجل")
+	v.forumMatters = v.list("prize", "prizes", "prix", "premio", "premios", "преми*", "奖项", "獎項", "جائزة", "جوائز",
+		"programme", "program", "agenda", "programa", "программ*", "议程", "議程", "日程", "برنامج", "جدول الأعمال",
+		"remote", "remotely", "online", "à distance", "en ligne", "remota", "remoto", "a distancia", "en línea",
+		"дистанцион*", "удалённ*", "удаленн*", "онлайн", "远程", "遠程", "线上", "線上", "عن بعد",
+		"consultation", "consulta abierta", "консультаци*", "磋商", "المشاورة", "physical meeting", "réunion physique",
+		"reunión presencial", "очное совещание", "очного совещания",
+		"session", "sessions", "séance", "séances", "sesión", "sesiones", "сесси*", "panel", "side event", "round table",
+		"table ronde", "mesa redonda", "круглый стол", "分论坛", "分論壇", "جلسة", "الجلسة", "ندوة", "high-level track",
+		"high level track",
+		// a submission: the nouns, not the verbs a visa's papers are handed in with too
+		"submission", "submissions", "contribution", "contributions", "soumission", "contribución", "contribuciones",
+		"aportación", "aporte", "aportes", "вклад", "вклада", "意见书", "意見書", "正式意见", "正式意見", "مساهمة",
+		"المساهمة", "مساهمات", "المساهمات")
 	v.trouble = v.list("problem", "problems", "issue with", "issues with", "error", "technical issue", "cannot submit",
 		"unable to submit", "can't submit", "problème", "probleme", "erreur", "impossible de soumettre", "impossible de déposer",
 		"problema", "problemas", "error al", "no puedo enviar", "no podemos enviar", "проблем*", "ошибк*", "не удается",
@@ -942,6 +1061,195 @@ func (v *vocabulary) questions(text string) (n int, rest string) {
 		n += marks
 	}
 	return n, b.String()
+}
+
+// asksTheDesk reports whether a message that asks wants a service of the secretariat's
+// desk rather than an answer on the consultation: its subject or text names one of
+// deskMatters (a visa or its letter, a hotel, an accreditation, money to travel, an
+// exhibition stand or sponsorship, volunteering or an internship, a room, a badge to
+// collect, a registration that went wrong) or invites the reader to another event, and
+// none of its questions is on the consultation or the
+// Forum itself ("is the deadline 10 February?", "is there a session for
+// parliamentarians?"). A question naming the desk's matter is the desk's whatever else it
+// names ("the deadline for booth applications"); one on registering is neither's.
+func (v *vocabulary) asksTheDesk(subject string, fs, fb foldedText) (bool, string) {
+	named := ""
+	for _, tl := range []termList{v.deskMatters, v.visaLetters, v.accreditation, v.inviting} {
+		if _, t := tl.countIn(fs); t != "" {
+			named = t
+			break
+		}
+		if _, t := tl.countIn(fb); t != "" {
+			named = t
+			break
+		}
+	}
+	if named == "" {
+		return false, ""
+	}
+	qs := v.questionSentences(fb)
+	if v.subjectAsks(subject) {
+		qs = append(qs, fs.s)
+	}
+	for _, q := range qs {
+		for _, c := range clauses(q) {
+			ft := v.newFoldedTextIn(c, fb.slab)
+			if v.namesDeskMatter(ft) {
+				continue
+			}
+			if n, _ := v.registering.countIn(ft); n > 0 {
+				continue
+			}
+			if v.namesForumMatter(ft) {
+				return false, ""
+			}
+		}
+	}
+	return true, named
+}
+
+// putsForward says whether a message's text puts a person, or the writer, forward to facilitate
+// one of the Forum's high-level sessions in other words than a nomination's ("would be
+// glad to put forward Dr Brunner to help steer one of the high-level policy sessions",
+// «готовность … выступить в роли ведущего одной из сессий высокого уровня», «proposer
+// Monsieur le Ministre pour assurer la facilitation de l'une des sessions de haut
+// niveau»): one paragraph names a high-level session, a role in it and the proposing,
+// outside its questions, and no session of the writer's own to hold. It returns the
+// role's word.
+func (v *vocabulary) putsForward(body foldedText) string {
+	if n, _ := v.highLevel.countIn(body); n == 0 {
+		return ""
+	}
+	for para := range strings.SplitSeq(body.s, "\n\n") {
+		if !v.mayPutForward(v.newFoldedTextIn(para, body.slab)) {
+			continue
+		}
+		var kept strings.Builder
+		for sentence := range strings.SplitSeq(statements(para), "\n") {
+			ft := v.newFoldedTextIn(sentence, body.slab)
+			if n, _ := v.asking.countIn(ft); n > 0 {
+				continue
+			}
+			if n, _ := v.wantingToKnow.countIn(ft); n > 0 {
+				continue
+			}
+			kept.WriteString(sentence)
+			kept.WriteByte('\n')
+		}
+		ft := v.newFoldedTextIn(kept.String(), body.slab)
+		if !v.mayPutForward(ft) {
+			continue
+		}
+		if n, _ := v.hostingOwn.countIn(ft); n > 0 {
+			continue
+		}
+		if n, _ := v.proposingThat.countIn(ft); n > 0 {
+			// "We propose that the high-level track … and that young people lead the
+			// discussion": a change to the Forum, no one put forward.
+			continue
+		}
+		if n, _ := v.forumAsHost.countIn(ft); n > 0 {
+			continue
+		}
+		_, role := v.leadingRoles.countIn(ft)
+		return role
+	}
+	return ""
+}
+
+// mayPutForward reports whether a folded text names a high-level session, a role in it
+// and the proposing of someone.
+func (v *vocabulary) mayPutForward(ft foldedText) bool {
+	if n, _ := v.highLevel.countIn(ft); n == 0 {
+		return false
+	}
+	if n, _ := v.leadingRoles.countIn(ft); n == 0 {
+		return false
+	}
+	n, _ := v.puttingForward.countIn(ft)
+	return n > 0
+}
+
+// clauseLinks join two questions in one sentence ("is remote participation possible
+// for the workshops, and must we register for it?").
+var clauseLinks = []string{", and ", "; ", ", et ", ", y ", ", e ", ", и ", ", а также ", "، و", " وهل ", "；"}
+
+// clauses cuts a question at clauseLinks.
+func clauses(q string) []string {
+	out := []string{q}
+	for _, l := range clauseLinks {
+		if !strings.Contains(q, l) {
+			continue
+		}
+		var next []string
+		for _, c := range out {
+			next = append(next, strings.Split(c, l)...)
+		}
+		out = next
+	}
+	return out
+}
+
+func (v *vocabulary) namesDeskMatter(ft foldedText) bool {
+	for _, tl := range []termList{v.deskMatters, v.visaLetters, v.accreditation, v.inviting} {
+		if n, _ := tl.countIn(ft); n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *vocabulary) namesForumMatter(ft foldedText) bool {
+	for _, k := range v.kinds {
+		if n, _ := k.terms.countIn(ft); n > 0 {
+			return true
+		}
+	}
+	for _, tl := range []termList{v.forumMatters, v.deadlines, v.speakers, v.calls} {
+		if n, _ := tl.countIn(ft); n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// questionSentences returns the questions of a folded text: the sentences ending with a
+// question mark (？ and ؟ too), those with the words of asking ("kindly advise whether…",
+// «просим сообщить, выдаёт ли…») and the list items opening with the word of a question.
+func (v *vocabulary) questionSentences(ft foldedText) []string {
+	var out []string
+	for line := range strings.SplitSeq(ft.s, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if listItemRE.MatchString(line) {
+			item := strings.TrimSpace(listItemRE.ReplaceAllString(line, ""))
+			words := strings.Fields(item)
+			if v.interrogatives.openingOf(item) != "" || len(words) > 2 && isAnyOf(words[1], "ли", "ль") {
+				out = append(out, item)
+				continue
+			}
+		}
+		start := 0
+		for i, r := range line {
+			if !strings.ContainsRune(".!?。！？؟", r) {
+				continue
+			}
+			end := i + utf8.RuneLen(r)
+			if s := line[start:end]; strings.ContainsRune("?？؟", r) {
+				out = append(out, s)
+			} else if n, _ := v.asking.countIn(v.newFoldedTextIn(s, ft.slab)); n > 0 {
+				out = append(out, s)
+			}
+			start = end
+		}
+		if s := line[start:]; strings.TrimSpace(s) != "" {
+			if n, _ := v.asking.countIn(v.newFoldedTextIn(s, ft.slab)); n > 0 {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
 
 // statements returns the sentences of a text that do not end with a question mark, one
@@ -1912,6 +2220,12 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 		if c, _ := v.jobTitles.countIn(lt.get(words[0])); c > 0 {
 			continue // a title ("Head of Regulatory Affairs"), not a sentence's subject
 		}
+		verbFirst := arabicOpeningVerbs[words[0]]
+		if verbFirst {
+			// «تهدي البعثة الدائمة للمملكة المغربية … أطيب تحياتها»: an Arabic sentence opens
+			// with its verb, the body that acts comes after it, named up to the verb's object.
+			words = words[1:]
+		}
 		for n := 1; n <= min(5, len(words)-1); n++ {
 			head := strings.Join(words[:n], " ")
 			ft := lt.get(head)
@@ -1964,6 +2278,9 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 						// «Министерство цифрового развития, инноваций и …» broken over lines:
 						// the name's first phrase, up to its comma.
 						head = strings.Join(words[:k], " ")
+					}
+					if name := arabicNameOfWords(words); verbFirst && len(name) > len(head) {
+						head = name
 					}
 					return st.typ, strings.Trim(head, " ,;:«»\"")
 				}
@@ -2502,6 +2819,11 @@ func (v *vocabulary) countTypeWords(st stakeholderTerms, part string, ft foldedT
 			n++
 		}
 	case store.StakeholderCivilSociety:
+		if c, _ := v.internetSociety.countIn(ft); c > 0 {
+			// «جمعية الإنترنت - فرع تونس»: the society is the Internet Society's chapter, of
+			// the technical community, whatever its word of an association says.
+			return 0, ""
+		}
 		if f := civilForm(part); f != "" {
 			if n == 0 {
 				term = f
@@ -3591,7 +3913,7 @@ var parentLinks = []string{" de la ", " de l'", " de l’", " del ", " at the ",
 
 // arabicNameStops are the words an Arabic name does not run on to: a preposition, a
 // relative, "what" («كلية الحوسبة في جامعة الخليج للعلوم التقنية ما يلي»).
-var arabicNameStops = wordSet(`ما في على من إلى عن بشأن حول التي الذي وهو وهي و أم أو`)
+var arabicNameStops = wordSet(`ما في على من إلى عن بشأن حول التي الذي وهو وهي و أم أو أطيب`)
 
 // parentInText is the parent body a text gives a unit named as the organisation:
 // "Laboratorio de Medios" written «Soy docente del Laboratorio de Medios de la
@@ -3741,6 +4063,10 @@ func ownBody(text string) (string, string) {
 // one of which stands before «باسم» when the writer speaks for a body.
 var arabicWriting = []string{"أكتب", "نكتب", "أتقدم", "نتقدم", "أتشرف", "نتشرف", "أتواصل", "نتواصل", "أراسلكم",
 	"نراسلكم", "إليكم", "نقترح", "أقترح", "أتوجه", "نتوجه"}
+
+// arabicOpeningVerbs are the verbs a formal Arabic sentence opens with before the body
+// that presents, has the honour, wishes or proposes.
+var arabicOpeningVerbs = wordSet(`تهدي يهدي تتشرف يتشرف تتقدم يتقدم تود يود ترغب يرغب تغتنم يغتنم تقترح يقترح يسر يسعد`)
 
 // hanBehalfRE finds the body a Chinese writer speaks for: "我代表中国互联网协会", a name
 // that ends with a body's noun.
@@ -3955,7 +4281,8 @@ var quotedCompanyNouns = wordSet(`company firm société entreprise empresa comp
 
 // quotedCompany returns the name a text sets in quotation marks after a company noun
 // («Компания «Сибирские облачные системы» подает заявку», "la société « Kora Data »",
-// "la empresa \"Andes Datos\""), and the noun; "" when none. The name opens with a
+// "la empresa \"Andes Datos\"") or the civil form written first («от АНО «Цифровая
+// деревня»»), and the noun; "" when none. The name opens with a
 // capital: "the company “as is”" names none.
 func quotedCompany(text string) (name, noun string) {
 	if !strings.ContainsAny(text, "«\"“„") {
@@ -3963,7 +4290,7 @@ func quotedCompany(text string) (name, noun string) {
 	}
 	words := strings.Fields(text)
 	for i := 0; i+1 < len(words); i++ {
-		if !quotedCompanyNouns[words[i]] {
+		if !quotedCompanyNouns[words[i]] && !civilFormFirst[words[i]] {
 			continue
 		}
 		j := i + 1

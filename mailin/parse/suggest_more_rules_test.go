@@ -40,8 +40,8 @@ func runSuggestCases(t *testing.T, cases []suggestCase) {
 }
 
 // TestAccreditationRequests pins that a journalist's request for accreditation, named by
-// its subject, is no contribution, while a question about accreditation under a
-// subject that asks stays an inquiry.
+// its subject, is no contribution, and so is a question about accreditation under a
+// subject that asks: it is the desk's matter, not the consultation's.
 func TestAccreditationRequests(t *testing.T) {
 	runSuggestCases(t, []suggestCase{
 		{"en", &Parsed{From: Address{Email: "desk@example-news.com"}, Subject: "Media accreditation - WSIS Forum",
@@ -64,7 +64,7 @@ func TestAccreditationRequests(t *testing.T) {
 			store.KindOther, "", ""},
 		{"a question about accreditation under a subject that asks", &Parsed{From: Address{Email: "a.b@example.net"}, Subject: "Renseignements",
 			Text: "Bonjour, je suis journaliste. Comment obtenir une accréditation presse pour le Forum ? Merci."},
-			store.KindInquiry, "", ""},
+			store.KindOther, "", ""},
 	})
 }
 
@@ -820,8 +820,8 @@ func TestUniversitiesChairsAndChineseBehalf(t *testing.T) {
 
 // TestDeskRequestsBySubject pins that a subject naming a sponsor's offer, or a letter
 // for a visa over a text that asks nothing, makes a request of the secretariat's desk,
-// no contribution; a visa letter asked about stays an inquiry, and a submission's
-// subject outweighs the sponsor's word.
+// no contribution; so does a visa letter asked about, and a submission's subject
+// outweighs the sponsor's word.
 func TestDeskRequestsBySubject(t *testing.T) {
 	runSuggestCases(t, []suggestCase{
 		{"en sponsorship", &Parsed{From: Address{Email: "bd@example-av.com"}, Subject: "Sponsorship offer - WSIS Forum 2019",
@@ -848,12 +848,12 @@ func TestDeskRequestsBySubject(t *testing.T) {
 		{"es visa letter asked for", &Parsed{From: Address{Email: "a@example.org.bo"}, Subject: "Carta de invitación para visa",
 			Text: "Señores:\n\nDos compañeras participarán en el Foro y necesitan una carta de invitación para tramitar la visa. Les rogamos enviarla pronto.\n\nMarcelina"},
 			store.KindOther, "", ""},
-		{"visa letter asked about stays an inquiry", &Parsed{From: Address{Email: "k@example.com"}, Subject: "Visa letter",
+		{"visa letter asked about", &Parsed{From: Address{Email: "k@example.com"}, Subject: "Visa letter",
 			Text: "Good day,\n\nI registered last week. Can the secretariat issue an invitation letter for my Swiss visa application?\n\nKwabena"},
-			store.KindInquiry, "", ""},
+			store.KindOther, "", ""},
 		{"visa letter enquired about without a question mark", &Parsed{From: Address{Email: "m@example.int"}, Subject: "Визовая поддержка",
 			Text: "Уважаемые коллеги,\n\nПросим сообщить, выдаёт ли секретариат письма для получения визы и какие документы необходимы.\n\nС уважением"},
-			store.KindInquiry, "", ""},
+			store.KindOther, "", ""},
 		{"a submission's subject outweighs sponsorship", &Parsed{From: Address{Email: "x@example.org"}, Subject: "Official submission: sponsorship models for community networks",
 			Text: "Dear Secretariat,\n\nPlease find our official submission on the thematic aspects: community networks need sponsorship models and spectrum rules (C2, C6).\n\nAna"},
 			store.KindThematic, "", ""},

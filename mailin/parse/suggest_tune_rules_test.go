@@ -9,9 +9,9 @@ import (
 // TestDeskRequestsThatAsk pins that a request of the secretariat's desk stays no
 // contribution though it asks: a subject naming a journalist's accreditation with a
 // question mark, a sponsor's offer with its kit attached, a letter for a visa asked for
-// with the travellers' particulars or asked again in the desk's thread. A visa letter
-// asked about in a new message, a subject with the word of a question and a submission's
-// subject stay what they were.
+// with the travellers' particulars or asked again in the desk's thread, and so is a visa
+// letter or a press accreditation asked about in a new message. A submission's subject
+// stays what it was.
 func TestDeskRequestsThatAsk(t *testing.T) {
 	kit := []Attachment{{Filename: "kit.pdf", ContentType: "application/pdf", Size: 90000}}
 	runSuggestCases(t, []suggestCase{
@@ -48,15 +48,15 @@ func TestDeskRequestsThatAsk(t *testing.T) {
 		{"fr visa letter asked again in the thread", &Parsed{From: Address{Email: "a@example.sn"}, Subject: "RE: Lettre d'invitation",
 			Text: "Merci. Pourriez-vous corriger mon nom sur la lettre ? Il manque le second prénom.\n\nAwa"},
 			store.KindOther, "", ""},
-		{"a visa letter asked about in a new message stays an inquiry", &Parsed{From: Address{Email: "k@example.com"}, Subject: "Visa letter",
+		{"a visa letter asked about in a new message", &Parsed{From: Address{Email: "k@example.com"}, Subject: "Visa letter",
 			Text: "Good day,\n\nI registered last week. Can the secretariat issue an invitation letter for my Swiss visa application?\n\nKwabena"},
-			store.KindInquiry, "", ""},
+			store.KindOther, "", ""},
 		{"a numbered list of questions about visas lists no particulars", &Parsed{From: Address{Email: "k@example.com"}, Subject: "Visa letter",
 			Text: "Good day,\n\nTwo questions:\n1. Can the secretariat issue invitation letters?\n2. How long does it take?\n\nKwabena"},
-			store.KindInquiry, "", ""},
-		{"a subject with the word of a question stays an inquiry", &Parsed{From: Address{Email: "a.b@example.net"}, Subject: "Question: press accreditation?",
+			store.KindOther, "", ""},
+		{"a subject with the word of a question", &Parsed{From: Address{Email: "a.b@example.net"}, Subject: "Question: press accreditation?",
 			Text: "Bonjour, comment obtenir une accréditation presse pour le Forum ? Merci."},
-			store.KindInquiry, "", ""},
+			store.KindOther, "", ""},
 		{"a submission's subject outweighs the sponsor's word with an attachment", &Parsed{From: Address{Email: "x@example.org"}, Subject: "Official submission: sponsorship models for community networks",
 			Text: "Dear Secretariat,\n\nPlease find attached our official submission on the thematic aspects: community networks need sponsorship models (C2, C6).\n\nAna", Attachments: kit},
 			store.KindThematic, "", ""},
