@@ -584,8 +584,7 @@ var recordAcksSentSQLs sync.Map // batch size → statement
 // our message stored in the conversation (the rows' values first, $1 on, as
 // insertOutboundSQL), the contribution acknowledged and the audit event; then, per
 // acknowledgement, its item, contribution, recipient, Message-ID and time; last the
-// status, the actor, the action and the contributions again as an array (for the
-// pending cards' index). It tells, in the acknowledgements' order, each
+// status, the actor and the action. It tells, in the acknowledgements' order, each
 // item, our message's id (0 when its Message-ID was stored already) and whether the
 // contribution's card is still to be posted and no worker is posting it
 // (pendingCardSQL): that card, rendered once this commits, says that the
@@ -613,9 +612,10 @@ func recordAcksSentSQL(n int) string {
 		` + messagesTable.insertSQL(false, n,
 		"ON CONFLICT (message_id) WHERE message_id IS NOT NULL AND kind <> 'duplicate' DO NOTHING RETURNING id, message_id") + `
 	), card AS (
-		SELECT contribution_id FROM outbox
-		WHERE kind = 'slack_card' AND contribution_id = ANY($` + strconv.Itoa(last+4) + `::bigint[]) AND done_at IS NULL AND failed_at IS NULL
-		FOR UPDATE SKIP LOCKED
+		SELECT o.contribution_id FROM v, LATERAL (
+			SELECT contribution_id FROM outbox
+			WHERE kind = 'slack_card' AND contribution_id = v.cid AND done_at IS NULL AND failed_at IS NULL
+			FOR UPDATE SKIP LOCKED) o
 	), acked AS (
 		UPDATE contributions c SET ack_status = $` + strconv.Itoa(last+1) + `, ack_sent_at = v.at, ack_error = '', updated_at = v.at
 		FROM v WHERE c.id = v.cid
@@ -640,18 +640,14 @@ func (s *Store) recordAcksSent(ctx context.Context, tx *sqlx.Tx, acks []ackSent)
 	if len(acks) == 0 {
 		return nil
 	}
-	args := make([]any, 0, len(acks)*(len(messagesTable.columns)+5)+4)
+	args := make([]any, 0, len(acks)*(len(messagesTable.columns)+5)+3)
 	for _, a := range acks {
 		args = a.row.appendValues(args)
 	}
 	for _, a := range acks {
 		args = append(args, a.it.ID, a.cid, a.res.Outbound.To, *a.row.messageID, a.at)
 	}
-	cids := make(pq.Int64Array, len(acks))
-	for i, a := range acks {
-		cids[i] = a.cid
-	}
-	args = append(args, AckSent, ActorSystem, ActionAckSent, cids)
+	args = append(args, AckSent, ActorSystem, ActionAckSent)
 	st, err := s.stmt(ctx, tx, recordAcksSentSQL(len(acks)))
 	if err != nil {
 		return err
