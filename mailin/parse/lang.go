@@ -114,27 +114,37 @@ func latinLetter(r rune) bool {
 	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || r >= 0xC0 && r != 0xD7 && r != 0xF7 || r == 0xAA || r == 0xBA
 }
 
+// scriptCounts are the letters of a text in each script the six languages are written in.
+type scriptCounts struct{ latin, arabic, han, cyrillic int }
+
+// countScripts counts the letters of s by script.
+func countScripts(s string) scriptCounts {
+	var c scriptCounts
+	for _, r := range s {
+		switch {
+		case r < latinBelow:
+			if latinLetter(r) {
+				c.latin++
+			}
+		case unicode.Is(unicode.Arabic, r):
+			c.arabic++
+		case unicode.Is(unicode.Han, r):
+			c.han++
+		case unicode.Is(unicode.Cyrillic, r):
+			c.cyrillic++
+		case unicode.Is(unicode.Latin, r):
+			c.latin++
+		}
+	}
+	return c
+}
+
 // detectLanguage returns the language of s, or "" and the Latin-script
 // languages tied for first place (nil when there is no sign at all).
 func detectLanguage(s string) (string, []string) {
 	sample := dropAddresses(s)
-	var arabic, han, cyrillic, latin int
-	for _, r := range sample {
-		switch {
-		case r < latinBelow:
-			if latinLetter(r) {
-				latin++
-			}
-		case unicode.Is(unicode.Arabic, r):
-			arabic++
-		case unicode.Is(unicode.Han, r):
-			han++
-		case unicode.Is(unicode.Cyrillic, r):
-			cyrillic++
-		case unicode.Is(unicode.Latin, r):
-			latin++
-		}
-	}
+	c := countScripts(sample)
+	arabic, han, cyrillic, latin := c.arabic, c.han, c.cyrillic, c.latin
 	// A Han character carries about a word: weigh it like two letters.
 	script, best := "", 0
 	for _, c := range []struct {

@@ -4398,32 +4398,16 @@ func endsNamePart(w string) bool {
 }
 
 // mainScript is the script most letters of s are written in: 'L' Latin, 'A' Arabic, 'H'
-// Han, 'C' Cyrillic; 0 for none of them.
+// Han, 'C' Cyrillic; 0 for none of them. A Han character counts as two letters.
 func mainScript(s string) byte {
-	var latin, arabic, han, cyrillic int
-	for _, r := range s {
-		switch {
-		case r < 0x80:
-			if 'a' <= r|0x20 && r|0x20 <= 'z' {
-				latin++
-			}
-		case unicode.Is(unicode.Latin, r):
-			latin++
-		case unicode.Is(unicode.Arabic, r):
-			arabic++
-		case unicode.Is(unicode.Han, r):
-			han += 2 // a character says as much as a word's letters
-		case unicode.Is(unicode.Cyrillic, r):
-			cyrillic++
-		}
-	}
+	c := countScripts(s)
 	best, script := 0, byte(0)
-	for _, c := range []struct {
+	for _, k := range []struct {
 		n int
 		s byte
-	}{{latin, 'L'}, {arabic, 'A'}, {han, 'H'}, {cyrillic, 'C'}} {
-		if c.n > best {
-			best, script = c.n, c.s
+	}{{c.latin, 'L'}, {c.arabic, 'A'}, {2 * c.han, 'H'}, {c.cyrillic, 'C'}} {
+		if k.n > best {
+			best, script = k.n, k.s
 		}
 	}
 	return script
