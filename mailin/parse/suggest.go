@@ -328,19 +328,26 @@ func SuggestFrom(p *Parsed, fresh, lang string) Suggestion {
 	return defaultVocabulary().suggestWith(p, fresh, lang, defaultStakeholderModel())
 }
 
-// suggestWith is Suggest given splitQuoted(p.Text)'s new text and, when known, the
-// language, with the stakeholder model the rules ask when they find no evidence (nil:
-// the rules alone).
-func (v *vocabulary) suggestWith(p *Parsed, fresh, lang string, model *suggestModel) Suggestion {
-	s := Suggestion{Kind: store.KindOther, StakeholderType: store.StakeholderOther}
-	text := truncateBytes(p.Text, 4*maxSuggestSample)
+// suggestSample is the part of p's text the suggestions read, and of its new text fresh
+// (splitQuoted's): both cut to a bounded length, the new text taken again from the cut
+// text when that was cut, and the whole cut text when it has no new text.
+func suggestSample(p *Parsed, fresh string) (text, sample string) {
+	text = truncateBytes(p.Text, 4*maxSuggestSample)
 	if len(text) < len(p.Text) {
 		fresh, _ = splitQuoted(text)
 	}
 	if strings.TrimSpace(fresh) == "" {
 		fresh = text
 	}
-	fresh = truncateBytes(fresh, maxSuggestSample)
+	return text, truncateBytes(fresh, maxSuggestSample)
+}
+
+// suggestWith is Suggest given splitQuoted(p.Text)'s new text and, when known, the
+// language, with the stakeholder model the rules ask when they find no evidence (nil:
+// the rules alone).
+func (v *vocabulary) suggestWith(p *Parsed, fresh, lang string, model *suggestModel) Suggestion {
+	s := Suggestion{Kind: store.KindOther, StakeholderType: store.StakeholderOther}
+	text, fresh := suggestSample(p, fresh)
 	lt := lineTerms{v: v, lines: map[string]foldedText{}, address: map[string]bool{}, slab: v.getSlab(),
 		subjects: map[string][2]string{}, folds: map[string]string{}}
 	// No count of lt, nor of the subject and text, is read once the suggestion is made.

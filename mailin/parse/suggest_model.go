@@ -407,13 +407,6 @@ func noStakeholderEvidence(why string) bool {
 // modelText is the new text and the signature as suggestWith reads them, for the
 // features of a message outside it (training).
 func (v *vocabulary) modelText(p *Parsed, fresh string) (string, []string) {
-	text := truncateBytes(p.Text, 4*maxSuggestSample)
-	if len(text) < len(p.Text) {
-		fresh, _ = splitQuoted(text)
-	}
-	if strings.TrimSpace(fresh) == "" {
-		fresh = text
-	}
-	fresh = truncateBytes(fresh, maxSuggestSample)
+	text, fresh := suggestSample(p, fresh)
 	return fresh, v.signatureLines(text, fresh)
 }
