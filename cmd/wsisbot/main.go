@@ -147,6 +147,7 @@ func wantsHelp(args []string) bool {
 }
 
 func main() {
+	tuneGC(os.LookupEnv)
 	if err := run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv); err != nil {
 		fmt.Fprintln(os.Stderr, "wsisbot:", err)
 		os.Exit(1)

@@ -517,7 +517,7 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	}
 	close(a.listening)
 	a.logger.Info("serving", "http_addr", a.httpAddr, "health_addr", a.healthAddr, "version", version,
-		"intake", a.poller != nil, "mail", a.mailer != nil, "slack", a.desk != nil)
+		"intake", a.poller != nil, "mail", a.mailer != nil, "slack", a.desk != nil, "gogc", gcPercent())
 
 	var front, back sync.WaitGroup
 	frontCtx, stopFront := context.WithCancel(ctx)
