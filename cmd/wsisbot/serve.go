@@ -166,6 +166,9 @@ func openStore(ctx context.Context, cfg *Config) (*store.Store, store.Clock, err
 }
 
 func openApp(ctx context.Context, cfg *Config, logger *slog.Logger, opt appOptions) (*app, error) {
+	// The templates are parsed and tried in every language (about a fifth of start-up's
+	// CPU) while the database is migrated and opened.
+	tpl := loadTemplates(cfg.Mail.Templates)
 	if _, err := store.Migrate(ctx, cfg.DatabaseURL); err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
@@ -178,14 +181,32 @@ func openApp(ctx context.Context, cfg *Config, logger *slog.Logger, opt appOptio
 	if a.listen == nil {
 		a.listen = net.Listen
 	}
-	if err := a.build(opt); err != nil {
+	if err := a.build(opt, tpl); err != nil {
 		st.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
-func (a *app) build(opt appOptions) error {
+// loadTemplates starts templates.Load of dir (WSISBOT_TEMPLATES) and returns a func that
+// waits for its result.
+func loadTemplates(dir string) func() (*templates.Set, error) {
+	type loaded struct {
+		set *templates.Set
+		err error
+	}
+	done := make(chan loaded, 1)
+	go func() {
+		set, err := templates.Load(dir, store.Strings(store.Kinds))
+		done <- loaded{set, err}
+	}()
+	return sync.OnceValues(func() (*templates.Set, error) {
+		l := <-done
+		return l.set, l.err
+	})
+}
+
+func (a *app) build(opt appOptions, loadedTemplates func() (*templates.Set, error)) error {
 	cfg := a.cfg
 	a.metrics = newMetrics(a.st, a.logger)
 	a.metrics.observe(a.st)
@@ -236,7 +257,7 @@ func (a *app) build(opt appOptions) error {
 		a.closeSMTP = s.Close
 	}
 	// The words the mailer sends and the desk offers as standard answers.
-	tpl, err := templates.Load(cfg.Mail.Templates, store.Strings(store.Kinds))
+	tpl, err := loadedTemplates()
 	if err != nil {
 		return fmt.Errorf("WSISBOT_TEMPLATES: %w", err)
 	}
