@@ -8,7 +8,9 @@ import (
 )
 
 // AckSubject is what an acknowledgement is about: the contribution, the inbound message
-// it answers and that message's attachments.
+// it answers and that message's attachments. Of the message, only what an
+// acknowledgement's header reads is there (ackMessageColumns): not its bodies, headers,
+// warnings or recipients.
 type AckSubject struct {
 	Contribution Contribution
 	Message      Message
@@ -34,10 +36,17 @@ type ackAttachment struct {
 // first message's lookup in its cost, so every call was planned again, and planning
 // was most of what reading an acknowledgement's subject cost the database.
 var (
-	ackSubjectSQL      = ackSubjectQuery(`SELECT ` + messageColumns + ` FROM messages WHERE id = $2`)
-	ackSubjectFirstSQL = ackSubjectQuery(`SELECT ` + messageColumns + ` FROM messages
+	ackSubjectSQL      = ackSubjectQuery(`SELECT ` + ackMessageColumns + ` FROM messages WHERE id = $2`)
+	ackSubjectFirstSQL = ackSubjectQuery(`SELECT ` + ackMessageColumns + ` FROM messages
 			WHERE contribution_id = $1 AND direction = 'in' ORDER BY received_at, id LIMIT 1`)
 )
+
+// ackMessageColumns is messageColumns without what an acknowledgement never reads: the
+// bodies, headers and warnings are most of a message's row, kept compressed out of line,
+// and a backlog's acknowledgements read thousands of messages one after the other.
+const ackMessageColumns = `id, contribution_id, direction, kind, kind_reason, message_id, in_reply_to, refs,
+	from_name, from_email, reply_to, subject, date_header, received_at, language, raw_sha256, size, mailbox,
+	uidvalidity, uid, created_at, other_sender, mailbox_name`
 
 // ackSubjectQuery is the statement reading contribution $1, the message message selects
 // and its attachments.
@@ -47,7 +56,7 @@ func ackSubjectQuery(message string) string {
 	), m AS (
 		` + message + `
 	)
-	SELECT ` + prefixedColumns("c", contributionColumns) + `, ` + prefixedColumns("m", messageColumns) + `,
+	SELECT ` + prefixedColumns("c", contributionColumns) + `, ` + prefixedColumns("m", ackMessageColumns) + `,
 		coalesce((SELECT json_agg(json_build_object('id', a.id, 'message_id', a.message_id, 'position', a.position,
 			'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256,
 			'inline', a.inline) ORDER BY a.position) FROM attachments a WHERE a.message_id = m.id), '[]') AS attachments
