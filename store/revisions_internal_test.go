@@ -2,7 +2,12 @@ package store
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"path"
+	"slices"
+	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestRevisionOfBySimilarity(t *testing.T) {
@@ -55,37 +60,6 @@ func TestRevisionOfTheSameOrganisation(t *testing.T) {
 	}
 }
 
-// A title's facts are the same read again from the memo, and the memo stays bounded.
-func TestTitleMemo(t *testing.T) {
-	for _, tt := range []struct {
-		s       string
-		file    bool
-		core    string
-		revises bool
-	}{
-		{"RE: Revised contribution on C7 (2019-01-20)", false, "contribution on c7 2019 01 20", true},
-		{"Contribution_WSIS2019_v2.pdf", true, "contribution wsis2019", true},
-		{"notes.final", true, "notes", true},
-		{"Our input", false, "our input", false},
-	} {
-		for range 2 { // computed, then remembered
-			core, revises := titleOf(tt.s, tt.file)
-			if core != tt.core || revises != tt.revises {
-				t.Fatalf("titleOf(%q) = %q, %v; want %q, %v", tt.s, core, revises, tt.core, tt.revises)
-			}
-		}
-	}
-	for i := range titleMemoSize + 10 {
-		titleOf(fmt.Sprintf("Subject %d", i), false)
-	}
-	titleMemo.Lock()
-	n := len(titleMemo.m)
-	titleMemo.Unlock()
-	if n > titleMemoSize {
-		t.Fatalf("the memo holds %d titles, more than %d", n, titleMemoSize)
-	}
-}
-
 // titleOf's answers for subjects and file names in the six languages: revision words,
 // reply and forward prefixes, date stamps, extensions, case and spacing.
 func TestTitleOf(t *testing.T) {
@@ -95,6 +69,9 @@ func TestTitleOf(t *testing.T) {
 		core    string
 		revises bool
 	}{
+		{"RE: Revised contribution on C7 (2019-01-20)", false, "contribution on c7 2019 01 20", true},
+		{"notes.final", true, "notes", true},
+		{"Our input", false, "our input", false},
 		{"Revised: Contribution to the WSIS Forum 2019", false, "contribution to the wsis forum 2019", true},
 		{"revision of our proposal", false, "of our proposal", true},
 		{"Rev. 3 - Action Line C7 report", false, "action line c7 report", true},
@@ -235,6 +212,121 @@ func TestSimilarTitles(t *testing.T) {
 	} {
 		if got := similarTitles(tt.a, tt.b); got != tt.want {
 			t.Errorf("similarTitles(%q, %q) = %v; want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// BenchmarkRevisionOf compares a backlog's new contributions with the earlier ones of
+// their senders and organisations, batch after batch, as decide does: each batch reads
+// the earlier contributions anew, and each message's subject is new.
+func BenchmarkRevisionOf(b *testing.B) {
+	works := []string{
+		"Contribution to the WSIS Forum 2019: proposal for a thematic workshop",
+		"Contribution au Forum du SMSI 2019 : proposition d'atelier thématique",
+		"Contribución al Foro de la CMSI 2019: propuesta de taller temático",
+		"Вклад в Форум ВВУИО 2019: предложение тематического семинара",
+		"对2019年信息社会世界峰会论坛的贡献：专题研讨会提案",
+		"مساهمة في منتدى القمة العالمية لمجتمع المعلومات 2019: اقتراح ورشة عمل مواضيعية",
+		"RE: National ICT strategy",
+		"Updated country report on e-government services",
+		"Questions about accreditation",
+	}
+	message := func(i int) Inbound {
+		m := Inbound{Subject: fmt.Sprintf("%s (%d)", works[i%len(works)], i)}
+		if i%3 == 0 {
+			m.Attachments = []InboundAttachment{{Filename: fmt.Sprintf("WSIS2019-report-%d.pdf", i), SHA256: fmt.Sprint("sha", i)}}
+		}
+		return m
+	}
+	const batch, perSender, orgs = 250, 40, 6
+	b.ReportAllocs()
+	for i := 0; i < b.N; i += batch {
+		// The earlier contributions of the batch's senders and organisations, read anew.
+		var senders, org [][]priorContribution
+		for s := range batch / 10 {
+			var ps []priorContribution
+			for k := range perSender {
+				m := message(s*perSender + k + i)
+				ps = append(ps, priorContribution{ID: int64(k), Subject: normSubject(m.Subject), Names: []string{fmt.Sprintf("report-%d-%d.docx", s, k)}})
+			}
+			senders = append(senders, ps)
+		}
+		for o := range orgs {
+			org = append(org, senders[o][:20:20])
+		}
+		for j := range min(batch, b.N-i) {
+			m := message(i + j)
+			revisionOf(&m, senders[j%len(senders)], org[j%orgs])
+		}
+	}
+}
+
+// titleOfByRegexps is titleOf as it was before its cheap tests: both regexps on every
+// string, then the words. titleOf must give the same answers.
+func titleOfByRegexps(s string, file bool) (string, bool) {
+	orig := s
+	if file {
+		s = strings.TrimSuffix(s, path.Ext(s))
+	}
+	s = subjectPrefixes.ReplaceAllString(s, "")
+	cut := revisionWords.ReplaceAllString(s, " ")
+	revises := cut != s || (file && revisionWords.MatchString(path.Ext(orig)))
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			return unicode.ToLower(r)
+		}
+		return ' '
+	}, cut)
+	fields := slices.DeleteFunc(strings.Fields(s), func(w string) bool {
+		return len(w) >= 6 && strings.Trim(w, "0123456789") == ""
+	})
+	return strings.Join(fields, " "), revises
+}
+
+// titleOf skips its regexps only where they find nothing: random subjects and file names
+// made of the regexps' words, in every case the regexps take as the same (the Kelvin
+// sign for K, ſ for s, the Cyrillic letters' old forms), give what the regexps give.
+func TestTitleOfMatchesRegexps(t *testing.T) {
+	pieces := []string{
+		"re", "fw", "fwd", "tr", "rv", "ri", "aw", "sv", "vs", "wg", "ответ", "отв", "пересл", "رد", "إعادة توجيه", "回复", "答复", "转发",
+		":", "：", "[2]", "[", "]", " ", "  ", "\t", "\n", "\u00a0", "\u3000",
+		"revised", "revision", "rev", "rev.", "rev 3", "updated", "update", "corrected", "amended", "new version", "final",
+		"v", "v.", "v 2", "version", "version 4", "révisée", "revisées", "mise à jour", "actualisé", "corrigées", "modifiés",
+		"nouvelle version", "revisados", "actualizada", "corregido", "nueva versión", "nueva version",
+		"исправленная", "обновленный", "пересмотренное", "новая версия", "версия",
+		"المعدلة", "المحدث", "المنقح", "معدل", "محدث", "منقح", "ال", "修订", "修订版", "修改稿", "更新", "更新版", "最新版", "定稿", "版",
+		"K", "ſ", "İ", "ı", "ǅ", "ᲀ", "ẞ", "Ω", "é", "e\u0301", "\xff", "٣", "²",
+		"20190120", "2019", "01", "123456", "9", "v9", "5", "-", "_", ".", ",", "(", ")", "/",
+		".pdf", ".final", ".v2", ".docx", ".rev", "report", "contribution", "WSIS", "proposal", "vision", "provision", "universidad",
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	// recase gives each letter a random one of the forms case folding makes equal to it.
+	recase := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			for range rnd.IntN(4) {
+				r = unicode.SimpleFold(r)
+			}
+			return r
+		}, s)
+	}
+	for range 40000 {
+		var b strings.Builder
+		for range 1 + rnd.IntN(7) {
+			b.WriteString(pieces[rnd.IntN(len(pieces))])
+			if rnd.IntN(3) == 0 {
+				b.WriteString(" ")
+			}
+		}
+		s := b.String()
+		if rnd.IntN(2) == 0 {
+			s = recase(s)
+		}
+		for _, file := range []bool{false, true} {
+			core, revises := titleOf(s, file)
+			wcore, wrevises := titleOfByRegexps(s, file)
+			if core != wcore || revises != wrevises {
+				t.Fatalf("titleOf(%q, %v) = %q, %v; the regexps give %q, %v", s, file, core, revises, wcore, wrevises)
+			}
 		}
 	}
 }
