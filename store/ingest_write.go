@@ -422,14 +422,14 @@ func (s *Store) writeRows(ctx context.Context, tx *sqlx.Tx, t table, withID bool
 // round trips of its own.
 const copyFrom = 5
 
-// insertRows writes rows with multi-row INSERTs of at most insertChunk rows, each
-// statement prepared once per row count. With binary parameters (see
-// withBinaryParameters) bytea values travel as they are, where COPY would send them as
-// escaped hex text for the server to decode.
+// insertRows writes rows with multi-row INSERTs of at most insertChunk rows and about
+// insertBytes (see chunkRows), each statement prepared once per row count. With binary
+// parameters (see withBinaryParameters) bytea values travel as they are, where COPY
+// would send them as escaped hex text for the server to decode.
 // Its statements are not in namedQueries: their text depends on the number of rows.
 func (s *Store) insertRows(ctx context.Context, tx *sqlx.Tx, t table, withID bool, rows [][]any, tail string) error {
 	for len(rows) > 0 {
-		n := min(insertChunk, len(rows))
+		n := chunkRows(rows)
 		st, err := s.stmt(ctx, tx, t.insertSQL(withID, n, tail))
 		if err != nil {
 			return fmt.Errorf("insert %s: %w", t.name, err)
@@ -449,6 +449,36 @@ func (s *Store) insertRows(ctx context.Context, tx *sqlx.Tx, t table, withID boo
 // insertChunk is the most rows of one INSERT: few statements per batch, and few
 // statements to prepare (one per row count up to it).
 const insertChunk = 50
+
+// insertBytes is about the most bytes of text and bytea values one INSERT carries. The
+// driver builds each statement in a buffer that starts small and grows by a quarter at
+// a time, copying what it holds at each step: a statement of messages of a megabyte
+// copied its bytes some five times through memory the processor's caches could not
+// hold, each copy in pages new to the process. Statements of a few tens of kilobytes
+// are copied as often, within the caches, in memory the process reuses, and cost the
+// server no more.
+const insertBytes = 32 << 10
+
+// chunkRows is how many of rows the next INSERT writes: at least one, at most
+// insertChunk, and no more than fit in insertBytes.
+func chunkRows(rows [][]any) int {
+	n, size := 0, 0
+	for n < len(rows) && n < insertChunk {
+		for _, v := range rows[n] {
+			switch v := v.(type) {
+			case string:
+				size += len(v)
+			case []byte:
+				size += len(v)
+			}
+		}
+		if n > 0 && size > insertBytes {
+			break
+		}
+		n++
+	}
+	return n
+}
 
 // copyRows writes rows into t with COPY. Its statement is not in namedQueries: lib/pq
 // starts a COPY in the transaction that prepares it, and only there.
