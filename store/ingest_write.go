@@ -430,7 +430,7 @@ const copyFrom = 5
 func (s *Store) insertRows(ctx context.Context, tx *sqlx.Tx, t table, withID bool, rows [][]any, tail string) error {
 	for len(rows) > 0 {
 		n := chunkRows(rows)
-		st, err := s.stmt(ctx, tx, t.insertSQL(withID, n, tail))
+		st, err := s.insertStmt(ctx, tx, t, withID, n, tail)
 		if err != nil {
 			return fmt.Errorf("insert %s: %w", t.name, err)
 		}
@@ -444,6 +444,35 @@ func (s *Store) insertRows(ctx context.Context, tx *sqlx.Tx, t table, withID boo
 		rows = rows[n:]
 	}
 	return nil
+}
+
+// insertKey is what the text of an INSERT of insertRows is made of (see insertSQL).
+type insertKey struct {
+	table  string
+	withID bool
+	n      int
+	tail   string
+}
+
+// insertStmt is the INSERT of n rows into t (see insertSQL), prepared once, bound to tx.
+func (s *Store) insertStmt(ctx context.Context, tx *sqlx.Tx, t table, withID bool, n int, tail string) (*sqlx.Stmt, error) {
+	k := insertKey{t.name, withID, n, tail}
+	s.stmtMu.Lock()
+	st := s.inserts[k]
+	s.stmtMu.Unlock()
+	if st == nil {
+		var err error
+		if st, err = s.prepared(ctx, t.insertSQL(withID, n, tail)); err != nil {
+			return nil, err
+		}
+		s.stmtMu.Lock()
+		if s.inserts == nil {
+			s.inserts = map[insertKey]*sqlx.Stmt{}
+		}
+		s.inserts[k] = st
+		s.stmtMu.Unlock()
+	}
+	return tx.StmtxContext(ctx, st), nil
 }
 
 // insertChunk is the most rows of one INSERT: few statements per batch, and few
