@@ -49,3 +49,50 @@ func BenchmarkIngest(b *testing.B) {
 }
 
 var _ = time.Second
+
+// BenchmarkIngestRepeatedSenders stores a backlog in which each sender writes again and
+// again, from a few organisations, subjects in the six languages: each new
+// contribution is compared with its sender's and organisation's earlier ones (see
+// revisionOf).
+func BenchmarkIngestRepeatedSenders(b *testing.B) {
+	works := []string{
+		"Contribution to the WSIS Forum 2019: proposal for a thematic workshop",
+		"Contribution au Forum du SMSI 2019 : proposition d'atelier thématique",
+		"Contribución al Foro de la CMSI 2019: propuesta de taller temático",
+		"Вклад в Форум ВВУИО 2019: предложение тематического семинара",
+		"对2019年信息社会世界峰会论坛的贡献：专题研讨会提案",
+		"مساهمة في منتدى القمة العالمية لمجتمع المعلومات 2019: اقتراح ورشة عمل مواضيعية",
+	}
+	const batch, senders = 250, 50
+	s, _ := storetest.New(b, storetest.Options{Clock: store.NewOffsetClock(inConsultation)})
+	body := make([]byte, 5600)
+	for i := range body {
+		body[i] = 'a' + byte(i%26)
+	}
+	pol := store.DefaultIngestPolicy()
+	pol.AckPerSenderPerDay = 0
+	b.ResetTimer()
+	uid := uint32(0)
+	for i := 0; i < b.N; i += batch {
+		n := min(batch, b.N-i)
+		msgs := make([]store.Inbound, n)
+		for j := range msgs {
+			uid++
+			k := int(uid) % senders
+			m := store.Inbound{Mailbox: "INBOX", UIDValidity: 7, UID: uid, InternalDate: inConsultation,
+				Raw: append([]byte(fmt.Sprintf("Message-ID: <r%d@x>\r\n\r\n", uid)), body...), Kind: store.MsgContribution,
+				MessageID: fmt.Sprintf("r%d@x", uid), FromEmail: fmt.Sprintf("s%d@gov.example", k),
+				Subject: fmt.Sprintf("%s (%d)", works[k%len(works)], uid), Text: string(body[:2000]),
+				Suggestion: store.Suggestion{Organisation: fmt.Sprintf("Ministry number %d", k%6)}}
+			if uid%5 == 0 {
+				m.Attachments = []store.InboundAttachment{{Filename: fmt.Sprintf("WSIS2019-%d.pdf", uid), ContentType: "application/pdf",
+					Data: append([]byte(fmt.Sprint(uid)), body[:3000]...)}}
+			}
+			msgs[j] = m
+		}
+		if _, err := s.Ingest(context.Background(), store.IngestBatch{Mailbox: "INBOX", UIDValidity: 7, LastUID: uid, Messages: msgs}, pol); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}

@@ -137,17 +137,17 @@ type priorContribution struct {
 	// The core titles of Subject and of Names, computed once (cores), however many
 	// messages of a batch are compared with this contribution.
 	cored     bool
-	core      string
-	coreNames []string
+	core      title
+	coreNames []title
 }
 
 // cores gives p's core titles (see coreTitle), computing them the first time.
-func (p *priorContribution) cores() (string, []string) {
+func (p *priorContribution) cores() (title, []title) {
 	if !p.cored {
-		p.core = coreTitle(p.Subject, false)
+		p.core = newTitle(coreTitle(p.Subject, false))
 		for _, n := range p.Names {
 			if c := coreTitle(n, true); c != "" {
-				p.coreNames = append(p.coreNames, c)
+				p.coreNames = append(p.coreNames, newTitle(c))
 			}
 		}
 		p.cored = true

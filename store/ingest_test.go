@@ -1,8 +1,11 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -327,4 +330,52 @@ func TestIngestListCopyNeverHidesTheContribution(t *testing.T) {
 		}
 		oneContribution(t, s, d.MessageID)
 	})
+}
+
+// A batch whose rows are written with several INSERTs of each table, of every size
+// from a few bytes to more than one INSERT carries: each message keeps its own bytes,
+// text and attachments, and the references follow the batch's order.
+func TestIngestWritesABatchInChunks(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	var msgs []store.Inbound
+	for i := range 80 {
+		m := inbound(fmt.Sprintf("writer%d@gov.example", i), fmt.Sprintf("Submission %d", i))
+		m.Raw = append(m.Raw, bytes.Repeat([]byte{byte('a' + i%26)}, (i*7919)%60000)...)
+		m.Text = strings.Repeat(fmt.Sprint(i, " "), (i*131)%3000)
+		if i%4 == 0 {
+			data := bytes.Repeat([]byte{byte(i)}, 10+(i*3001)%70000)
+			if i%8 == 0 {
+				data = []byte("the same content in several messages")
+			}
+			m.Attachments = []store.InboundAttachment{{Filename: fmt.Sprintf("f%d.pdf", i), ContentType: "application/pdf", Data: data}}
+		}
+		msgs = append(msgs, m)
+	}
+	res := ingest(t, s, msgs...)
+	for i, r := range res {
+		m := msgs[i]
+		if !r.NewContrib || r.Ref != fmt.Sprintf("WSIS-2019-%04d", i+1) {
+			t.Fatalf("message %d: %+v", i, r)
+		}
+		raw, err := s.RawMessage(ctx, r.MessageRowID)
+		if err != nil || !bytes.Equal(raw, m.Raw) {
+			t.Fatalf("message %d: raw of %d bytes read back as %d (%v)", i, len(m.Raw), len(raw), err)
+		}
+		got, err := s.Message(ctx, r.MessageRowID)
+		if err != nil || got.Text != m.Text || got.Subject != m.Subject || got.ContributionID == nil || *got.ContributionID != r.ContributionID {
+			t.Fatalf("message %d: %+v %v", i, got, err)
+		}
+		atts, err := s.Attachments(ctx, r.MessageRowID)
+		if err != nil || len(atts) != len(m.Attachments) {
+			t.Fatalf("message %d: attachments %+v %v", i, atts, err)
+		}
+		for j, a := range atts {
+			var data []byte
+			if err := s.DB().GetContext(ctx, &data, `SELECT data FROM blobs WHERE sha256 = $1`, a.SHA256); err != nil ||
+				!bytes.Equal(data, m.Attachments[j].Data) || a.Filename != m.Attachments[j].Filename {
+				t.Fatalf("message %d: attachment %+v: %d bytes read back (%v)", i, a, len(data), err)
+			}
+		}
+	}
 }

@@ -422,15 +422,15 @@ func (s *Store) writeRows(ctx context.Context, tx *sqlx.Tx, t table, withID bool
 // round trips of its own.
 const copyFrom = 5
 
-// insertRows writes rows with multi-row INSERTs of at most insertChunk rows, each
-// statement prepared once per row count. With binary parameters (see
-// withBinaryParameters) bytea values travel as they are, where COPY would send them as
-// escaped hex text for the server to decode.
+// insertRows writes rows with multi-row INSERTs of at most insertChunk rows and about
+// insertBytes (see chunkRows), each statement prepared once per row count. With binary
+// parameters (see withBinaryParameters) bytea values travel as they are, where COPY
+// would send them as escaped hex text for the server to decode.
 // Its statements are not in namedQueries: their text depends on the number of rows.
 func (s *Store) insertRows(ctx context.Context, tx *sqlx.Tx, t table, withID bool, rows [][]any, tail string) error {
 	for len(rows) > 0 {
-		n := min(insertChunk, len(rows))
-		st, err := s.stmt(ctx, tx, t.insertSQL(withID, n, tail))
+		n := chunkRows(rows)
+		st, err := s.insertStmt(ctx, tx, t, withID, n, tail)
 		if err != nil {
 			return fmt.Errorf("insert %s: %w", t.name, err)
 		}
@@ -446,9 +446,69 @@ func (s *Store) insertRows(ctx context.Context, tx *sqlx.Tx, t table, withID boo
 	return nil
 }
 
+// insertKey is what the text of an INSERT of insertRows is made of (see insertSQL).
+type insertKey struct {
+	table  string
+	withID bool
+	n      int
+	tail   string
+}
+
+// insertStmt is the INSERT of n rows into t (see insertSQL), prepared once, bound to tx.
+func (s *Store) insertStmt(ctx context.Context, tx *sqlx.Tx, t table, withID bool, n int, tail string) (*sqlx.Stmt, error) {
+	k := insertKey{t.name, withID, n, tail}
+	s.stmtMu.Lock()
+	st := s.inserts[k]
+	s.stmtMu.Unlock()
+	if st == nil {
+		var err error
+		if st, err = s.prepared(ctx, t.insertSQL(withID, n, tail)); err != nil {
+			return nil, err
+		}
+		s.stmtMu.Lock()
+		if s.inserts == nil {
+			s.inserts = map[insertKey]*sqlx.Stmt{}
+		}
+		s.inserts[k] = st
+		s.stmtMu.Unlock()
+	}
+	return tx.StmtxContext(ctx, st), nil
+}
+
 // insertChunk is the most rows of one INSERT: few statements per batch, and few
 // statements to prepare (one per row count up to it).
 const insertChunk = 50
+
+// insertBytes is about the most bytes of text and bytea values one INSERT carries. The
+// driver builds each statement in a buffer that starts small and grows by a quarter at
+// a time, copying what it holds at each step: a statement of fifty messages, half a
+// megabyte or more, was copied some five times through memory the processor's caches
+// could not hold, in pages new to the process. Statements of a few tens of kilobytes
+// are copied as often within the caches, in memory the process reuses. At 32 KB the
+// copies cost a little less, but twice the statements' round trips cost more than
+// that; at 128 KB much of the saving was gone.
+const insertBytes = 64 << 10
+
+// chunkRows is how many of rows the next INSERT writes: at least one, at most
+// insertChunk, and no more than fit in insertBytes.
+func chunkRows(rows [][]any) int {
+	n, size := 0, 0
+	for n < len(rows) && n < insertChunk {
+		for _, v := range rows[n] {
+			switch v := v.(type) {
+			case string:
+				size += len(v)
+			case []byte:
+				size += len(v)
+			}
+		}
+		if n > 0 && size > insertBytes {
+			break
+		}
+		n++
+	}
+	return n
+}
 
 // copyRows writes rows into t with COPY. Its statement is not in namedQueries: lib/pq
 // starts a COPY in the transaction that prepares it, and only there.

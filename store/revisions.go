@@ -9,8 +9,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -51,6 +51,81 @@ var revisionWords = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(revised|revision
 // subjectPrefixes are the reply and forward prefixes of mailers in the six languages.
 var subjectPrefixes = regexp.MustCompile(`(?i)^\s*((re|fw|fwd|tr|rv|ri|aw|sv|vs|wg|ответ|отв|пересл|رد|إعادة توجيه|回复|答复|转发)\s*(\[\d+\])?\s*[:：]\s*)+`)
 
+// The regexps above are slow on a long subject (a backtracking search at each of its
+// letters) and find nothing in most subjects. Each runs only when a cheap test over s
+// folded (see foldRune) says it may match: mayHavePrefix for subjectPrefixes,
+// mayRevise for revisionWords. The tests look for what every match of the regexp
+// holds, so that skipping the regexp never changes an answer.
+
+// prefixStarts are the first letters of subjectPrefixes' words, folded.
+var prefixStarts = foldString("rftasvwопرإ回答转")
+
+// mayHavePrefix reports whether subjectPrefixes may match s: after ASCII spaces (its
+// \s), one of its words' first letters, and a colon further on.
+func mayHavePrefix(s string) bool {
+	t := strings.TrimLeft(s, "\t\n\f\r ")
+	if t == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(t)
+	return strings.ContainsRune(prefixStarts, foldRune(r)) && strings.ContainsAny(t, ":：")
+}
+
+// revisionStems are, folded, parts of revisionWords' words: each of its matches holds
+// one of them, or a "v" followed by a dot, a space or a digit (see mayRevise).
+var revisionStems = func() []string {
+	stems := []string{"rev", "vis", "versi", "updat", "corr", "amended", "final", "mise à jour", "actuali", "modifi",
+		"исправленн", "обновленн", "пересмотренн", "новая версия",
+		"معدل", "محدث", "منقح",
+		"修订", "修改稿", "更新", "最新版", "定稿"}
+	for i, st := range stems {
+		stems[i] = foldString(st)
+	}
+	return stems
+}()
+
+// mayRevise reports whether revisionWords may match s.
+func mayRevise(s string) bool {
+	f := foldString(s)
+	for _, st := range revisionStems {
+		if strings.Contains(f, st) {
+			return true
+		}
+	}
+	// v\.?\s?\d+ ("v2", "V.3", "v 4"): a V followed by a dot, an ASCII space or a digit.
+	for i := strings.IndexByte(f, 'V'); i >= 0 && i+1 < len(f); {
+		if strings.IndexByte(".\t\n\f\r 0123456789", f[i+1]) >= 0 {
+			return true
+		}
+		j := strings.IndexByte(f[i+1:], 'V')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+// foldRune is the rune that stands for r's case: the least of the runes that case
+// folding (unicode.SimpleFold) makes equal to r, which (?i) in a regexp matches alike
+// ("k", "K" and the Kelvin sign are "K"; "s", "S" and "ſ" are "S").
+func foldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		if 'a' <= r && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return r
+	}
+	least := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		least = min(least, f)
+	}
+	return least
+}
+
+// foldString is s with each rune folded (see foldRune).
+func foldString(s string) string { return strings.Map(foldRune, s) }
+
 // coreTitle is what stays of a subject or file name without its reply prefixes, revision
 // words, extension, dates and punctuation: the title of the work.
 func coreTitle(s string, file bool) string {
@@ -59,73 +134,83 @@ func coreTitle(s string, file bool) string {
 }
 
 // titleOf is s's core title (see coreTitle) and whether s says it is a new version (a
-// revision word). A backlog compares each new contribution with the same earlier ones
-// batch after batch, and each new one is an earlier one for the batches after it: the
-// answers are remembered (titleMemo).
+// revision word).
 func titleOf(s string, file bool) (core string, revises bool) {
-	key := titleKey{s, file}
-	titleMemo.Lock()
-	t, ok := titleMemo.m[key]
-	titleMemo.Unlock()
-	if ok {
-		return t.core, t.revises
-	}
-	orig := s
+	ext := ""
 	if file {
-		s = strings.TrimSuffix(s, path.Ext(s))
+		ext = path.Ext(s)
+		s = strings.TrimSuffix(s, ext)
 	}
-	s = subjectPrefixes.ReplaceAllString(s, "")
-	cut := revisionWords.ReplaceAllString(s, " ")
+	if mayHavePrefix(s) {
+		s = subjectPrefixes.ReplaceAllString(s, "")
+	}
+	cut := s
+	if mayRevise(s) {
+		cut = revisionWords.ReplaceAllString(s, " ")
+	}
 	// A revision word in an extension ("report.final") still says so.
-	revises = cut != s || (file && revisionWords.MatchString(path.Ext(orig)))
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsNumber(r) {
-			return unicode.ToLower(r)
+	revises = cut != s || (ext != "" && mayRevise(ext) && revisionWords.MatchString(ext))
+	return titleWords(cut), revises
+}
+
+// titleWords is s's words (runs of letters and digits) in lower case, separated by one
+// space, without date stamps (six digits or more).
+func titleWords(s string) string {
+	b := make([]byte, 0, len(s))
+	word := 0      // where the word being read starts in b
+	digits := true // it has ASCII digits only
+	end := func() {
+		if len(b)-word >= 6 && digits {
+			b = b[:word] // a date stamp
 		}
-		return ' '
-	}, cut)
-	fields := slices.DeleteFunc(strings.Fields(s), func(w string) bool {
-		return len(w) >= 6 && strings.Trim(w, "0123456789") == "" // a date stamp
-	})
-	core = strings.Join(fields, " ")
-	titleMemo.Lock()
-	if len(titleMemo.m) >= titleMemoSize {
-		clear(titleMemo.m)
+		if len(b) > word {
+			b = append(b, ' ')
+		}
+		word, digits = len(b), true
 	}
-	titleMemo.m[key] = titleFacts{core, revises}
-	titleMemo.Unlock()
-	return core, revises
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+			if len(b) > word {
+				end()
+			}
+			continue
+		}
+		digits = digits && '0' <= r && r <= '9'
+		b = utf8.AppendRune(b, unicode.ToLower(r))
+	}
+	if len(b) > word {
+		end()
+	}
+	if len(b) > 0 {
+		b = b[:len(b)-1] // the space after the last word
+	}
+	return string(b)
 }
-
-type titleKey struct {
-	s    string
-	file bool
-}
-
-type titleFacts struct {
-	core    string
-	revises bool
-}
-
-// titleMemoSize bounds titleMemo: a few thousand subjects and file names, emptied when
-// full.
-const titleMemoSize = 8192
-
-var titleMemo = struct {
-	sync.Mutex
-	m map[titleKey]titleFacts
-}{m: map[titleKey]titleFacts{}}
 
 // similarTitles reports whether two core titles name the same work: equal, or sharing
 // most of their words (at least three).
 func similarTitles(a, b string) bool {
-	if a == "" || b == "" {
+	return similar(newTitle(a), newTitle(b))
+}
+
+// title is a core title and its words, split once however many titles it is compared
+// with (see similar).
+type title struct {
+	s     string
+	words []string
+}
+
+func newTitle(s string) title { return title{s, strings.Fields(s)} }
+
+// similar is similarTitles of two titles.
+func similar(a, b title) bool {
+	if a.s == "" || b.s == "" {
 		return false
 	}
-	if a == b {
-		return len([]rune(a)) >= 4
+	if a.s == b.s {
+		return utf8.RuneCountInString(a.s) >= 4
 	}
-	wa, wb := strings.Fields(a), strings.Fields(b)
+	wa, wb := a.words, b.words
 	if len(wa) < 3 || len(wb) < 3 {
 		return false
 	}
@@ -148,8 +233,10 @@ func revisionOf(m *Inbound, prevs, orgPrevs []priorContribution) *int64 {
 		return nil
 	}
 	subj := normSubject(m.Subject)
-	core, says := titleOf(m.Subject, false)
-	var names, hashes []string
+	c, says := titleOf(m.Subject, false)
+	core := newTitle(c)
+	var names []title
+	var hashes []string
 	for _, a := range m.Attachments {
 		if a.Inline {
 			continue
@@ -157,7 +244,7 @@ func revisionOf(m *Inbound, prevs, orgPrevs []priorContribution) *int64 {
 		hashes = append(hashes, attachmentSHA(a))
 		n, revises := titleOf(a.Filename, true)
 		if n != "" {
-			names = append(names, n)
+			names = append(names, newTitle(n))
 		}
 		says = says || revises
 	}
@@ -176,7 +263,7 @@ func revisionOf(m *Inbound, prevs, orgPrevs []priorContribution) *int64 {
 // same attachment (hashes: its files' contents), the same or a similar title (subj
 // normalised, core its core title), or a file of the same name (names: the core titles
 // of its files).
-func sameWork(prevs []priorContribution, subj, core string, names, hashes []string) *int64 {
+func sameWork(prevs []priorContribution, subj string, core title, names []title, hashes []string) *int64 {
 	for i := len(prevs) - 1; i >= 0; i-- {
 		p := &prevs[i]
 		if subj != "" && p.Subject == subj {
@@ -188,11 +275,11 @@ func sameWork(prevs []priorContribution, subj, core string, names, hashes []stri
 			}
 		}
 		pcore, pnames := p.cores()
-		if similarTitles(core, pcore) {
+		if similar(core, pcore) {
 			return &p.ID
 		}
 		for _, pc := range pnames {
-			if slices.ContainsFunc(names, func(n string) bool { return similarTitles(n, pc) }) {
+			if slices.ContainsFunc(names, func(n title) bool { return similar(n, pc) }) {
 				return &p.ID
 			}
 		}

@@ -25,6 +25,9 @@ type Store struct {
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sqlx.Stmt
+	// inserts are the writer's multi-row INSERTs among stmts, by what their text is
+	// made of, so that a batch's many statements neither build nor hash it again.
+	inserts map[insertKey]*sqlx.Stmt
 
 	onOutboxFailure func(kind string, permanent, rateLimited bool)
 	onOutboxDone    func(kind string)
@@ -91,7 +94,7 @@ func (s *Store) Close() error {
 	for _, st := range s.stmts {
 		st.Close()
 	}
-	s.stmts = nil
+	s.stmts, s.inserts = nil, nil
 	s.stmtMu.Unlock()
 	return s.db.Close()
 }
