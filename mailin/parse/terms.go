@@ -191,19 +191,26 @@ type foldedText struct {
 }
 
 // countSlab lends the counts of the folded lines of one message from large blocks,
-// cleared and lent again for the next message once its suggestion is made.
+// cleared and lent again for the next message once its suggestion is made. The blocks
+// stay with the slab: a message that fills several leaves them all for the next.
 type countSlab struct {
-	block []uint8
-	used  int
+	blocks [][]uint8
+	cur    int // the block lending now, in blocks
+	used   int // how much of it is lent
 }
 
 // take lends n counts, zero.
 func (cs *countSlab) take(n int) []uint8 {
-	if cs.used+n > len(cs.block) {
-		cs.block = make([]uint8, 16*n) // the lines still reading the last block keep it
+	for cs.cur < len(cs.blocks) && cs.used+n > len(cs.blocks[cs.cur]) {
+		cs.cur++
 		cs.used = 0
 	}
-	c := cs.block[cs.used : cs.used+n : cs.used+n]
+	if cs.cur == len(cs.blocks) {
+		cs.blocks = append(cs.blocks, make([]uint8, 16*n))
+		cs.used = 0
+	}
+	b := cs.blocks[cs.cur]
+	c := b[cs.used : cs.used+n : cs.used+n]
 	cs.used += n
 	return c
 }
@@ -218,8 +225,13 @@ func (ts *termSet) getSlab() *countSlab {
 }
 
 func (ts *termSet) putSlab(cs *countSlab) {
-	clear(cs.block[:cs.used])
-	cs.used = 0
+	for i := 0; i < cs.cur && i < len(cs.blocks); i++ {
+		clear(cs.blocks[i])
+	}
+	if cs.cur < len(cs.blocks) {
+		clear(cs.blocks[cs.cur][:cs.used])
+	}
+	cs.cur, cs.used = 0, 0
 	ts.slabs.Put(cs)
 }
 
@@ -463,9 +475,31 @@ func foldText(s string) string {
 		return strings.ToLower(s)
 	}
 	table := foldTable()
+	// Most runes of a text in a script without case (Arabic, Chinese) or already in lower
+	// case fold to themselves: the text is copied only from the first that does not.
+	same := 0
+	for same < len(s) {
+		c := s[same]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				break
+			}
+			same++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[same:])
+		if r == utf8.RuneError && size == 1 || foldRune(table, r) != r {
+			break
+		}
+		same += size
+	}
+	if same == len(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
+	b.WriteString(s[:same])
+	for _, r := range s[same:] {
 		if r < utf8.RuneSelf {
 			if 'A' <= r && r <= 'Z' {
 				r += 'a' - 'A'
