@@ -1025,7 +1025,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			// accredited, not what it is.
 			continue
 		}
-		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || holdsSentenceEnd(line) || listItemRE.MatchString(line) ||
+		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || holdsSentenceEnd(line) || isListItem(line) ||
 			wrapsOn(line, lines[i+1:]))
 		parts := []string{line}
 		hosted := ""
@@ -1727,7 +1727,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := sig[i]
 		if n := utf8.RuneCountInString(line); n > 130 || n > 80 && !v.opensWithOrganisation(line, lt) ||
-			endsSentence(line) || holdsSentenceEnd(line) || listItemRE.MatchString(line) {
+			endsSentence(line) || holdsSentenceEnd(line) || isListItem(line) {
 			// A long line is a sentence, unless it opens with an organisation word: «Министерство
 			// по развитию информационных технологий и коммуникаций Республики Узбекистан».
 			continue
@@ -2142,6 +2142,24 @@ func listsParticulars(text string) bool {
 }
 
 var listItemRE = regexp.MustCompile(`^\s*([-–—•·・▪◦‣►*]|\d+[.)]|[a-zа-я]\)|[(（][^)）]{1,3}[)）])`)
+
+// isListItem is listItemRE.MatchString(line), without running the expression on the
+// lines (most) whose first rune after the spaces can open no list item.
+func isListItem(line string) bool {
+	i := 0
+	for i < len(line) && strings.IndexByte(" \t\n\f\r", line[i]) >= 0 {
+		i++
+	}
+	if i == len(line) {
+		return false
+	}
+	switch r, _ := utf8.DecodeRuneInString(line[i:]); {
+	case '0' <= r && r <= '9', 'a' <= r && r <= 'z', 'а' <= r && r <= 'я', r == '(', r == '（',
+		strings.ContainsRune("-–—•·・▪◦‣►*", r):
+		return listItemRE.MatchString(line)
+	}
+	return false
+}
 
 func isAcronym(s string) bool {
 	s = strings.TrimSpace(s)

@@ -1047,7 +1047,7 @@ func (v *vocabulary) questions(text string) (n int, rest string) {
 			}
 			inMark = q
 		}
-		if marks == 0 && listItemRE.MatchString(line) {
+		if marks == 0 && isListItem(line) {
 			item := strings.TrimSpace(listItemRE.ReplaceAllString(line, ""))
 			words := strings.Fields(item)
 			if v.interrogatives.openingOf(item) != "" || len(words) > 2 && isAnyOf(words[1], "ли", "ль") {
@@ -1222,7 +1222,7 @@ func (v *vocabulary) questionSentences(ft foldedText) []string {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		if listItemRE.MatchString(line) {
+		if isListItem(line) {
 			item := strings.TrimSpace(listItemRE.ReplaceAllString(line, ""))
 			words := strings.Fields(item)
 			if v.interrogatives.openingOf(item) != "" || len(words) > 2 && isAnyOf(words[1], "ли", "ль") {
@@ -1275,7 +1275,7 @@ func statements(text string) string {
 // "•"): proposals come in lists, an introduction before a question seldom does.
 func hasListItem(text string) bool {
 	for line := range strings.SplitSeq(text, "\n") {
-		if listItemRE.MatchString(line) {
+		if isListItem(line) {
 			return true
 		}
 	}
@@ -2197,7 +2197,7 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 			continue
 		}
 		first := foldText(words[0])
-		if listItemRE.MatchString(sentence) || isAnyOf(first, "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
+		if isListItem(sentence) || isAnyOf(first, "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
 			"nuestro", "nuestros", "mi", "наш", "наша", "наше", "мой", "моя", "этот", "эта") {
 			continue // a signature line, not a sentence; "Our university" names nobody
 		}
@@ -2606,7 +2606,7 @@ func (v *vocabulary) unwrap(text string) string {
 		}
 		closed = closed || v.closings.openingOf(foldText(strings.TrimSpace(line))) != ""
 		next := strings.TrimSpace(lines[i+1])
-		if !closed && utf8.RuneCountInString(line) >= 60 && !endsSentence(line) && next != "" && !listItemRE.MatchString(next) {
+		if !closed && utf8.RuneCountInString(line) >= 60 && !endsSentence(line) && next != "" && !isListItem(next) {
 			b.WriteByte(' ')
 		} else {
 			b.WriteByte('\n')
@@ -2701,7 +2701,7 @@ func (v *vocabulary) lastSignatureName(sig []string, sender string, lt lineTerms
 		line = strings.TrimSpace(m[1])
 	}
 	n := utf8.RuneCountInString(line)
-	if n < 3 || n > 60 || endsSentence(line) || listItemRE.MatchString(line) || len(lineSegments(line)) != 1 ||
+	if n < 3 || n > 60 || endsSentence(line) || isListItem(line) || len(lineSegments(line)) != 1 ||
 		strings.ContainsAny(line, "@:/0123456789+()") {
 		return ""
 	}
@@ -4422,7 +4422,7 @@ func (v *vocabulary) nameInScript(fresh string, sig []string, script byte, lt li
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := strings.TrimSpace(sig[i])
 		if n := utf8.RuneCountInString(line); n > 60 || endsSentence(line) || holdsSentenceEnd(line) ||
-			strings.ContainsAny(line, "。；：「」") || listItemRE.MatchString(line) || strings.IndexFunc(line, unicode.IsDigit) >= 0 {
+			strings.ContainsAny(line, "。；：「」") || isListItem(line) || strings.IndexFunc(line, unicode.IsDigit) >= 0 {
 			continue // a sentence of the text, not a line of the signature
 		}
 		for _, part := range lineSegments(line) {
