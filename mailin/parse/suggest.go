@@ -69,6 +69,9 @@ type vocabulary struct {
 	// secondLevel are the labels under a country code that say what a domain is
 	// (gov.ng, ac.uk, com.cn), dropped when naming the organisation.
 	secondLevel map[string]bool
+	// forwardingIndex and stakeholdersIndex index the forwarding words and the
+	// stakeholders' words alone, for a long text where nothing else is looked for.
+	forwardingIndex, stakeholdersIndex *termIndex
 }
 
 type kindTerms struct {
@@ -273,6 +276,12 @@ func newVocabulary() *vocabulary {
 		}
 	}
 	v.indexTerms()
+	v.forwardingIndex = v.indexOf(v.forwarding)
+	stakeholderLists := make([]termList, len(v.stakeholders))
+	for i, st := range v.stakeholders {
+		stakeholderLists[i] = st.terms
+	}
+	v.stakeholdersIndex = v.indexOf(stakeholderLists...)
 	return v
 }
 
@@ -446,11 +455,11 @@ var forwardSubjectRE = regexp.MustCompile(`(?i)^\s*(fw|fwd|wg|tr|rv|enc|пере
 // sender's own words are few (at most 400 letters) and the subject or those words say
 // it is a forward; else "".
 func (v *vocabulary) forwardedText(p *Parsed, text, fresh string, lt lineTerms) string {
-	if utf8.RuneCountInString(fresh) > 400 {
+	if len(fresh) > 400 && utf8.RuneCountInString(fresh) > 400 {
 		return ""
 	}
 	if !forwardSubjectRE.MatchString(stripReplyPrefixesExceptForward(p.Subject)) {
-		if n, _ := v.forwarding.countIn(lt.get(fresh)); n == 0 {
+		if n, _ := v.forwarding.countIn(v.newFoldedTextOf(v.forwardingIndex, lt.fold(fresh), lt.slab)); n == 0 {
 			return ""
 		}
 	}

@@ -126,16 +126,45 @@ func leadLen(s string, n int) (int, int) {
 
 // indexTerms indexes the terms of the set, once they are all there.
 func (ts *termSet) indexTerms() {
+	ts.index = newTermIndex(ts.all, len(ts.all))
+}
+
+// indexOf indexes the terms of lists alone, for a text where only they are looked for:
+// a foldedText counted with it (see newFoldedTextOf) has the counts of the set's other
+// terms at zero. The set's terms must all be there.
+func (ts *termSet) indexOf(lists ...termList) *termIndex {
+	var terms []*term
+	seen := map[int]bool{}
+	for _, tl := range lists {
+		for _, t := range tl {
+			if !seen[t.id] {
+				seen[t.id] = true
+				terms = append(terms, t)
+			}
+		}
+	}
+	return newTermIndex(terms, len(ts.all))
+}
+
+// newFoldedTextOf is newFoldedTextIn counting only the terms of ix, an index of indexOf.
+func (ts *termSet) newFoldedTextOf(ix *termIndex, folded string, slab *countSlab) foldedText {
+	ft := foldedText{s: folded, words: splitWords(folded), slab: slab}
+	ft.count(ix, func(*term, int, int) {})
+	return ft
+}
+
+// newTermIndex indexes terms, of a set of n terms.
+func newTermIndex(all []*term, n int) *termIndex {
 	ix := &termIndex{byWord: map[string][]*term{}, byPrefix: map[string][]*term{}, byLead: map[string][]*term{},
-		byRune: make([]uint8, anywhereSlots), terms: len(ts.all)}
-	for _, t := range ts.all {
+		byRune: make([]uint8, anywhereSlots), terms: n}
+	for _, t := range all {
 		if !t.anywhere {
 			if p, ok := strings.CutSuffix(t.words[0], "*"); ok && (ix.prefixLen == 0 || len(p) < ix.prefixLen) {
 				ix.prefixLen = len(p)
 			}
 		}
 	}
-	for _, t := range ts.all {
+	for _, t := range all {
 		switch {
 		case t.anywhere:
 			if r, _ := utf8.DecodeRuneInString(t.folded); anywhereRune(r) {
@@ -157,7 +186,7 @@ func (ts *termSet) indexTerms() {
 			}
 		}
 	}
-	ts.index = ix
+	return ix
 }
 
 // anywhereRune reports whether r may start a term matched anywhere (Arabic, CJK).
