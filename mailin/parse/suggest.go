@@ -357,8 +357,8 @@ func suggestSample(p *Parsed, fresh string) (text, sample string) {
 func (v *vocabulary) suggestWith(p *Parsed, fresh, lang string, model *suggestModel) Suggestion {
 	s := Suggestion{Kind: store.KindOther, StakeholderType: store.StakeholderOther}
 	text, fresh := suggestSample(p, fresh)
-	lt := lineTerms{v: v, lines: map[string]foldedText{}, address: map[string]bool{}, slab: v.getSlab(),
-		subjects: map[string][2]string{}, folds: map[string]string{}}
+	lt := lineTerms{v: v, slab: v.getSlab()}
+	lt.lines, lt.address, lt.subjects, lt.folds = lt.slab.lineMaps()
 	// No count of lt, nor of the subject and text, is read once the suggestion is made.
 	defer v.putSlab(lt.slab)
 	subject := foldText(stripReplyPrefixes(p.Subject))
@@ -1511,6 +1511,7 @@ func (lt lineTerms) sentenceSubject(text string) (string, string) {
 type lineMemo struct {
 	line  string
 	types []typeWordsFound
+	found [5]typeWordsFound // where types are kept while there are no more types
 }
 
 type typeWordsFound struct {
@@ -1523,7 +1524,13 @@ func (lt lineTerms) get(line string) foldedText {
 	ft, ok := lt.lines[line]
 	if !ok {
 		ft = lt.v.newFoldedTextIn(lt.fold(line), lt.slab)
-		ft.memo = &lineMemo{line: line, types: make([]typeWordsFound, 0, len(lt.v.stakeholders))}
+		if lt.slab != nil {
+			ft.memo = &lt.slab.memos.take(1, 64)[0]
+		} else {
+			ft.memo = new(lineMemo)
+		}
+		ft.memo.line = line
+		ft.memo.types = ft.memo.found[:0]
 		lt.lines[line] = ft
 	}
 	return ft

@@ -148,7 +148,7 @@ func (ts *termSet) indexOf(lists ...termList) *termIndex {
 
 // newFoldedTextOf is newFoldedTextIn counting only the terms of ix, an index of indexOf.
 func (ts *termSet) newFoldedTextOf(ix *termIndex, folded string, slab *countSlab) foldedText {
-	ft := foldedText{s: folded, words: splitWords(folded), slab: slab}
+	ft := foldedText{s: folded, words: splitWordsIn(folded, slab), slab: slab}
 	ft.count(ix, func(*term, int, int) {})
 	return ft
 }
@@ -219,29 +219,81 @@ type foldedText struct {
 	slab   *countSlab // where counts come from, when not from the heap
 }
 
-// countSlab lends the counts of the folded lines of one message from large blocks,
-// cleared and lent again for the next message once its suggestion is made. The blocks
-// stay with the slab: a message that fills several leaves them all for the next.
+// countSlab lends the counts and the words of the folded lines of one message from
+// large blocks, cleared and lent again for the next message once its suggestion is
+// made; with them the maps and line memos of its lineTerms. The blocks stay with the
+// slab: a message that fills several leaves them all for the next.
 type countSlab struct {
-	blocks [][]uint8
+	counts slabBlocks[uint8]
+	words  slabBlocks[string]
+	memos  slabBlocks[lineMemo]
+	// The maps of a lineTerms (see lineMaps), cleared for the next message.
+	lines    map[string]foldedText
+	address  map[string]bool
+	subjects map[string][2]string
+	folds    map[string]string
+}
+
+// slabBlocks lends slices of T from blocks it keeps.
+type slabBlocks[T any] struct {
+	blocks [][]T
 	cur    int // the block lending now, in blocks
 	used   int // how much of it is lent
 }
 
-// take lends n counts, zero.
-func (cs *countSlab) take(n int) []uint8 {
-	for cs.cur < len(cs.blocks) && cs.used+n > len(cs.blocks[cs.cur]) {
-		cs.cur++
-		cs.used = 0
+// take lends n zero values, from a block of at least size.
+func (sb *slabBlocks[T]) take(n, size int) []T {
+	for sb.cur < len(sb.blocks) && sb.used+n > len(sb.blocks[sb.cur]) {
+		sb.cur++
+		sb.used = 0
 	}
-	if cs.cur == len(cs.blocks) {
-		cs.blocks = append(cs.blocks, make([]uint8, 16*n))
-		cs.used = 0
+	if sb.cur == len(sb.blocks) {
+		sb.blocks = append(sb.blocks, make([]T, max(size, n)))
+		sb.used = 0
 	}
-	b := cs.blocks[cs.cur]
-	c := b[cs.used : cs.used+n : cs.used+n]
-	cs.used += n
+	b := sb.blocks[sb.cur]
+	c := b[sb.used : sb.used+n : sb.used+n]
+	sb.used += n
 	return c
+}
+
+// room returns the rest of the block lending now, when it holds at least n values, else
+// of a new block: what append fills, before keep says how much of it was used.
+func (sb *slabBlocks[T]) room(n, size int) []T {
+	for sb.cur < len(sb.blocks) && sb.used+n > len(sb.blocks[sb.cur]) {
+		sb.cur++
+		sb.used = 0
+	}
+	if sb.cur == len(sb.blocks) {
+		sb.blocks = append(sb.blocks, make([]T, max(size, n)))
+		sb.used = 0
+	}
+	return sb.blocks[sb.cur][sb.used:sb.used:len(sb.blocks[sb.cur])]
+}
+
+// keep lends the first n values of the last room.
+func (sb *slabBlocks[T]) keep(n int) { sb.used += n }
+
+// reset clears what was lent, for the next message.
+func (sb *slabBlocks[T]) reset() {
+	for i := 0; i < sb.cur && i < len(sb.blocks); i++ {
+		clear(sb.blocks[i])
+	}
+	if sb.cur < len(sb.blocks) {
+		clear(sb.blocks[sb.cur][:sb.used])
+	}
+	sb.cur, sb.used = 0, 0
+}
+
+// take lends n counts, zero.
+func (cs *countSlab) take(n int) []uint8 { return cs.counts.take(n, 16*n) }
+
+// lineMaps returns the maps of a lineTerms, empty.
+func (cs *countSlab) lineMaps() (map[string]foldedText, map[string]bool, map[string][2]string, map[string]string) {
+	if cs.lines == nil {
+		cs.lines, cs.address, cs.subjects, cs.folds = map[string]foldedText{}, map[string]bool{}, map[string][2]string{}, map[string]string{}
+	}
+	return cs.lines, cs.address, cs.subjects, cs.folds
 }
 
 // getSlab returns a countSlab with nothing lent; putSlab takes it back when none of
@@ -254,13 +306,13 @@ func (ts *termSet) getSlab() *countSlab {
 }
 
 func (ts *termSet) putSlab(cs *countSlab) {
-	for i := 0; i < cs.cur && i < len(cs.blocks); i++ {
-		clear(cs.blocks[i])
-	}
-	if cs.cur < len(cs.blocks) {
-		clear(cs.blocks[cs.cur][:cs.used])
-	}
-	cs.cur, cs.used = 0, 0
+	cs.counts.reset()
+	cs.words.reset()
+	cs.memos.reset()
+	clear(cs.lines)
+	clear(cs.address)
+	clear(cs.subjects)
+	clear(cs.folds)
 	ts.slabs.Put(cs)
 }
 
@@ -274,7 +326,7 @@ func (ts *termSet) newFoldedText(folded string) foldedText {
 // newFoldedTextIn is newFoldedText with the counts lent by slab (from the heap when
 // it is nil).
 func (ts *termSet) newFoldedTextIn(folded string, slab *countSlab) foldedText {
-	ft := foldedText{s: folded, words: splitWords(folded), slab: slab}
+	ft := foldedText{s: folded, words: splitWordsIn(folded, slab), slab: slab}
 	ft.count(ts.index, func(*term, int, int) {})
 	return ft
 }
@@ -290,8 +342,8 @@ func (ts *termSet) newFoldedPair(subject, body string) (fs, fb, all foldedText) 
 // is nil).
 func (ts *termSet) newFoldedPairIn(subject, body string, slab *countSlab) (fs, fb, all foldedText) {
 	all = foldedText{s: subject + "\n" + body, slab: slab}
-	all.words = splitWords(all.s)
-	nsub := len(splitWords(subject))
+	all.words = splitWordsIn(all.s, slab)
+	nsub := countWords(subject)
 	fs = foldedText{s: subject, words: all.words[:nsub], slab: slab}
 	fb = foldedText{s: body, words: all.words[nsub:], slab: slab}
 	all.count(ts.index, func(t *term, word, at int) {
@@ -434,10 +486,47 @@ func (tl termList) distinctIn(ft foldedText) (int, string) {
 	return n, first
 }
 
+// splitWordsIn is splitWords with the words lent by slab (from the heap when it is nil).
+func splitWordsIn(s string, slab *countSlab) []string {
+	if slab == nil {
+		return splitWords(s)
+	}
+	// A text of n bytes has at most (n+1)/2 words.
+	room := slab.words.room((len(s)+1)/2, 4096)
+	words := appendSplitWords(room, s)
+	slab.words.keep(len(words))
+	return words[:len(words):len(words)]
+}
+
+// countWords is len(splitWords(s)).
+func countWords(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if isWordRune(r) || r == '*' {
+			if !in {
+				n++
+				in = true
+			}
+		} else {
+			in = false
+		}
+		i += size
+	}
+	return n
+}
+
 // splitWords cuts folded text into words of letters and digits; a "*" stays
 // at the end of a word of a term.
 func splitWords(s string) []string {
-	words := make([]string, 0, len(s)/6+1)
+	return appendSplitWords(make([]string, 0, len(s)/6+1), s)
+}
+
+// appendSplitWords appends the words of s (see splitWords) to words.
+func appendSplitWords(words []string, s string) []string {
 	start := -1
 	for i := 0; i < len(s); {
 		r, size := rune(s[i]), 1
