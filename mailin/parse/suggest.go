@@ -600,7 +600,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	if questions, rest := v.questions(body); questions >= 2 && asking > 0 &&
 		attachments == 0 && bodyRunes < 1200 && (submitted == 0 || deadline > 0 || trouble > 0) && offers == 0 {
 		if n, _ := v.holding.countIn(fs); n == 0 {
-			if n, _ := v.strongNotice.countIn(v.newFoldedText(rest)); n == 0 {
+			if n, _ := v.strongNotice.countIn(v.newFoldedTextIn(rest, fb.slab)); n == 0 {
 				return inquiry(fmt.Sprintf("kind inquiry: asks %d questions (%s)", questions, askReason))
 			}
 		}
@@ -670,7 +670,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	repliedAsks := false
 	if reply && submitted > 0 && asks && attachments == 0 && short {
 		if q, _ := v.questions(body); q > 0 {
-			if g, _ := v.submission.countIn(v.newFoldedText(statements(body))); g == 0 {
+			if g, _ := v.submission.countIn(v.newFoldedTextIn(statements(body), fb.slab)); g == 0 {
 				repliedAsks = true
 			}
 		}
@@ -684,7 +684,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	// questions are what it is for, whatever topic its introduction names.
 	if asks && attachments == 0 && !short && bodyRunes < 1600 && submitted == 0 && offers == 0 && (hn == 0 || sn == 0) {
 		if q, rest := v.questions(body); q > 0 && !hasListItem(rest) {
-			ft := v.newFoldedText(statements(body))
+			ft := v.newFoldedTextIn(statements(body), fb.slab)
 			if n, _ := v.suggesting.countIn(ft); n == 0 {
 				if m, _ := v.strongNotice.countIn(ft); m == 0 {
 					return inquiry(fmt.Sprintf("kind inquiry: asks %d question(s) and proposes nothing", q))
@@ -2258,7 +2258,9 @@ func (v *vocabulary) isDisclaimer(line string) bool {
 	if utf8.RuneCountInString(line) < 40 {
 		return false
 	}
-	n, _ := v.disclaimers.countIn(v.newFoldedText(foldText(line)))
+	slab := v.getSlab()
+	defer v.putSlab(slab)
+	n, _ := v.disclaimers.countIn(v.newFoldedTextIn(foldText(line), slab))
 	return n > 0
 }
 

@@ -2457,7 +2457,7 @@ func (v *vocabulary) ownHolding(fs, all foldedText, body string) (int, string) {
 	var kept strings.Builder
 	kept.WriteString(fs.s)
 	for _, sentence := range strings.FieldsFunc(body, func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟;；", r) }) {
-		ft := v.newFoldedText(sentence)
+		ft := v.newFoldedTextIn(sentence, all.slab)
 		if h, _ := v.forumAsHost.countIn(ft); h > 0 {
 			continue
 		}
@@ -2467,7 +2467,7 @@ func (v *vocabulary) ownHolding(fs, all foldedText, body string) (int, string) {
 		kept.WriteByte('\n')
 		kept.WriteString(sentence)
 	}
-	return v.holding.countIn(v.newFoldedText(kept.String()))
+	return v.holding.countIn(v.newFoldedTextIn(kept.String(), all.slab))
 }
 
 // verbBefore reports whether the words before an organisation's word in a sentence
@@ -3652,7 +3652,9 @@ func (v *vocabulary) afterTitle(part string, lt lineTerms) string {
 // namesOrganisation reports whether a short text holds an organisation word of any
 // stakeholder type.
 func (v *vocabulary) namesOrganisation(s string) bool {
-	ft := v.newFoldedText(foldText(s))
+	slab := v.getSlab()
+	defer v.putSlab(slab)
+	ft := v.newFoldedTextIn(foldText(s), slab)
 	for _, st := range v.stakeholders {
 		if n, _ := v.typeWords(st, s, ft); n > 0 {
 			return true
@@ -3827,7 +3829,7 @@ func (v *vocabulary) withoutEasyTerms(ft foldedText) foldedText {
 	for _, t := range v.easyTerms {
 		s = strings.ReplaceAll(s, t.folded, " ")
 	}
-	return v.newFoldedText(s)
+	return v.newFoldedTextIn(s, ft.slab)
 }
 
 // facultyWords are the words, folded, that open the name of a faculty or a school
@@ -4527,7 +4529,7 @@ func (v *vocabulary) noteVerbaleSender(fresh string, lt lineTerms) string {
 		!strings.Contains(fresh, "уважени") && !strings.Contains(fresh, "تحيات") && !strings.Contains(fresh, "致意") {
 		return "" // none of the phrases' words, so none of the phrases
 	}
-	if n, _ := v.compliments.countIn(v.newFoldedText(foldText(fresh))); n == 0 {
+	if n, _ := v.compliments.countIn(v.newFoldedTextIn(foldText(fresh), lt.slab)); n == 0 {
 		return ""
 	}
 	typ, head := lt.sentenceSubject(fresh)

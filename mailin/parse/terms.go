@@ -380,17 +380,27 @@ func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 		}
 	}
 	// Terms matched anywhere count like strings.Count: occurrences that do not overlap.
-	var ends map[*term]int
+	// ends holds where the last occurrence of each term found so far ends: a text has
+	// few such terms, looked for one by one.
+	var endsBuf [16]termEnd
+	ends := endsBuf[:0]
 	anywhere := func(t *term, at int) {
-		if !strings.HasPrefix(ft.s[at:], t.folded) || at < ends[t] {
+		if !strings.HasPrefix(ft.s[at:], t.folded) {
+			return
+		}
+		k := 0
+		for k < len(ends) && ends[k].t != t {
+			k++
+		}
+		if k < len(ends) && at < ends[k].end {
 			return
 		}
 		ft.add(ix, t)
 		found(t, -1, at)
-		if ends == nil {
-			ends = map[*term]int{}
+		if k == len(ends) {
+			ends = append(ends, termEnd{t: t})
 		}
-		ends[t] = at + len(t.folded)
+		ends[k].end = at + len(t.folded)
 	}
 	for _, t := range ix.scanned {
 		for at := 0; at < len(ft.s); {
@@ -424,6 +434,12 @@ func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 			}
 		}
 	}
+}
+
+// termEnd is where the last occurrence of a term matched anywhere ends.
+type termEnd struct {
+	t   *term
+	end int
 }
 
 // add counts one more occurrence of t in ft, at most maxTermCount.
