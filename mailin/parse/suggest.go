@@ -2055,7 +2055,7 @@ func (v *vocabulary) signedAndNamed(sig []string, from Address, fresh string, lt
 // hasWords reports whether s has n words or more, as strings.Fields cuts them.
 func hasWords(s string, n int) bool {
 	for range n {
-		if w, _ := nextToken(&s, unicode.IsSpace); w == "" {
+		if w, _ := nextTokenIn(&s, spaceSeps); w == "" {
 			return false
 		}
 	}
@@ -2070,7 +2070,7 @@ func wrapsOn(line string, next []string) bool {
 		return false
 	}
 	rest := next[0]
-	first, _ := nextToken(&rest, unicode.IsSpace) // as strings.Fields cuts it
+	first, _ := nextTokenIn(&rest, spaceSeps) // as strings.Fields cuts it
 	if first == "" || strings.HasSuffix(first, ".") {
 		return false // «г. Москва», "c/o": an address
 	}

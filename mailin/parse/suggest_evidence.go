@@ -1476,17 +1476,10 @@ func isFoldedAddressLine(line, f string) bool {
 	// holds the two, without allocating for each). Whether the line has a digit is
 	// only looked for when a street word or a Chinese floor or number asks.
 	digits := func() bool { return strings.IndexFunc(line, unicode.IsDigit) >= 0 }
-	sep := func(r rune) bool {
-		switch r {
-		case ',', ';', '(', ')':
-			return true
-		}
-		return unicode.IsSpace(r)
-	}
 	var pairBuf [64]byte
 	rest, prev := f, ""
 	for i := 0; ; i++ {
-		w, _ := nextToken(&rest, sep)
+		w, _ := nextTokenIn(&rest, addressSeps)
 		if w == "" {
 			break
 		}
@@ -3166,6 +3159,16 @@ var (
 	civilFormFirst = wordSet(`ОФ ОО ОБФ БФ РОО МОО МОФ АНО НКО НП ОЮЛ ОД ЧУ`)
 )
 
+// addressSep reports whether r separates the words isFoldedAddressLine reads: a space,
+// a comma, a semicolon, a parenthesis.
+func addressSep(r rune) bool {
+	switch r {
+	case ',', ';', '(', ')':
+		return true
+	}
+	return unicode.IsSpace(r)
+}
+
 // nameSep reports whether r separates the words of a name in which civilForm and
 // legalForm look for a form: a space, punctuation, quotes.
 func nameSep(r rune) bool {
@@ -3178,9 +3181,8 @@ func nameSep(r rune) bool {
 
 // civilForm returns the legal form of an association a name carries, as written, or "".
 func civilForm(part string) string {
-	sep := nameSep
 	for i, rest := 0, part; ; i++ {
-		tok, more := nextToken(&rest, sep)
+		tok, more := nextTokenIn(&rest, nameSeps)
 		switch {
 		case tok == "":
 			return ""
@@ -3195,10 +3197,9 @@ func civilForm(part string) string {
 
 // legalForm returns the legal form of a company that a name carries, as written, or "".
 func legalForm(part string) string {
-	sep := nameSep
 	first, rest, found := "", part, ""
 	for i := 0; ; i++ {
-		tok, more := nextToken(&rest, sep)
+		tok, more := nextTokenIn(&rest, nameSeps)
 		if tok == "" {
 			if i == 1 && legalFormWords[first] && strings.IndexFunc(first, func(r rune) bool { return r == '.' || unicode.IsLower(r) }) >= 0 {
 				// Alone after a comma ("TechSol, Lda.", "Telefónica, S.A."), a form with a
@@ -3219,6 +3220,66 @@ func legalForm(part string) string {
 			rest = ""
 		}
 	}
+}
+
+// tokenSeps is a set of runes that separate tokens, for nextTokenIn: the ASCII ones
+// by a table, so that most bytes of a line need neither decoding nor a call.
+type tokenSeps struct {
+	ascii [2]uint64 // a bit for each ASCII separator
+	other func(rune) bool
+}
+
+// newTokenSeps is the set of runes for which sep is true.
+func newTokenSeps(sep func(rune) bool) *tokenSeps {
+	ts := &tokenSeps{other: sep}
+	for c := range rune(utf8.RuneSelf) {
+		if sep(c) {
+			ts.ascii[c/64] |= 1 << (c % 64)
+		}
+	}
+	return ts
+}
+
+var (
+	spaceSeps   = newTokenSeps(unicode.IsSpace)
+	nameSeps    = newTokenSeps(nameSep)
+	addressSeps = newTokenSeps(addressSep)
+)
+
+// at reports whether the rune at s[i] is a separator, and its length.
+func (ts *tokenSeps) at(s string, i int) (bool, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return ts.ascii[c/64]&(1<<(c%64)) != 0, 1
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	return ts.other(r), size
+}
+
+// nextTokenIn is nextToken(s, seps.other).
+func nextTokenIn(s *string, seps *tokenSeps) (string, bool) {
+	t := *s
+	start := 0
+	for start < len(t) {
+		is, size := seps.at(t, start)
+		if !is {
+			break
+		}
+		start += size
+	}
+	if start == len(t) {
+		*s = ""
+		return "", false
+	}
+	for end := start; end < len(t); {
+		is, size := seps.at(t, end)
+		if is {
+			*s = t[end:]
+			return t[start:end], true
+		}
+		end += size
+	}
+	*s = ""
+	return t[start:], false
 }
 
 // nextToken cuts the next token off *s, tokens being separated by runes for which sep

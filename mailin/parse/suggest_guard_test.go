@@ -1,6 +1,9 @@
 package parse
 
-import "testing"
+import (
+	"testing"
+	"unicode"
+)
 
 // The cheap tests in front of regular expressions and the shortcuts of folding must
 // answer as the long way does.
@@ -40,6 +43,29 @@ func TestFoldTextAsRuneByRune(t *testing.T) {
 		}
 		if got := foldText(s); got != string(want) {
 			t.Errorf("foldText(%q) = %q, rune by rune %q", s, got, string(want))
+		}
+	}
+}
+
+func TestNextTokenInAsNextToken(t *testing.T) {
+	lines := append([]string{"  12 rue de la Paix, 75002 Paris", "Geneva Expo Solutions SA", "«ООО \"ЛингваПро\"»",
+		"a\u00a0b\u2003c\td\ne", "(x);y,z:w", "\xff\xfe a", "„Fundacja” Polska", "x\u0085y", "  "}, guardSamples...)
+	for _, seps := range []struct {
+		set *tokenSeps
+		sep func(rune) bool
+	}{{spaceSeps, unicode.IsSpace}, {nameSeps, nameSep}, {addressSeps, addressSep}} {
+		for _, line := range lines {
+			a, b := line, line
+			for {
+				ta, ma := nextTokenIn(&a, seps.set)
+				tb, mb := nextToken(&b, seps.sep)
+				if ta != tb || ma != mb || a != b {
+					t.Fatalf("nextTokenIn(%q) = %q, %v, rest %q; nextToken %q, %v, rest %q", line, ta, ma, a, tb, mb, b)
+				}
+				if ta == "" {
+					break
+				}
+			}
 		}
 	}
 }

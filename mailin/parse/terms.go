@@ -518,11 +518,8 @@ func splitWordsIn(s string, slab *countSlab) []string {
 func countWords(s string) int {
 	n, in := 0, false
 	for i := 0; i < len(s); {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		if isWordRune(r) || r == '*' {
+		word, size := splitRune(s, i)
+		if word {
 			if !in {
 				n++
 				in = true
@@ -545,11 +542,8 @@ func splitWords(s string) []string {
 func appendSplitWords(words []string, s string) []string {
 	start := -1
 	for i := 0; i < len(s); {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		if isWordRune(r) || r == '*' {
+		in, size := splitRune(s, i)
+		if in {
 			if start < 0 {
 				start = i
 			}
@@ -564,6 +558,29 @@ func appendSplitWords(words []string, s string) []string {
 	}
 	return words
 }
+
+// splitRune reports whether the rune at s[i] belongs to a word of splitWords (a letter,
+// a digit or "*"), and its length.
+func splitRune(s string, i int) (bool, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return asciiWordBytes[c/64]&(1<<(c%64)) != 0, 1
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if r < 1<<16 {
+		return wordRunes()[r/64]&(1<<(r%64)) != 0, size
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r), size
+}
+
+// asciiWordBytes holds a bit for each ASCII letter and digit, and "*".
+var asciiWordBytes = func() (t [2]uint64) {
+	for c := range rune(utf8.RuneSelf) {
+		if isWordRune(c) || c == '*' {
+			t[c/64] |= 1 << (c % 64)
+		}
+	}
+	return t
+}()
 
 func wordMatches(word, termWord string) bool {
 	if prefix, ok := strings.CutSuffix(termWord, "*"); ok {
