@@ -1476,28 +1476,30 @@ func isFoldedAddressLine(line, f string) bool {
 	// holds the two, without allocating for each). Whether the line has a digit is
 	// only looked for when a street word or a Chinese floor or number asks.
 	digits := func() bool { return strings.IndexFunc(line, unicode.IsDigit) >= 0 }
+	// addressWordKeys and pairFirstKeys say of most words that they are no key of
+	// the maps, without looking them up.
 	var pairBuf [64]byte
-	rest, prev := f, ""
+	rest, prev, prevKnown := f, "", false
 	for i := 0; ; i++ {
 		w, _ := nextTokenIn(&rest, addressSeps)
 		if w == "" {
 			break
 		}
-		if registrationWords[w] {
+		known := addressWordKeys.has(w)
+		if known && registrationWords[w] {
 			return true
 		}
 		if i > 0 {
-			pair := append(append(append(pairBuf[:0], prev...), ' '), w...)
 			switch {
-			case i == 1 && streetWords[prev]:
+			case i == 1 && prevKnown && streetWords[prev]:
 				return true
-			case registrationPairs[string(pair)]:
+			case pairFirstKeys.has(prev) && registrationPairs[string(append(append(append(pairBuf[:0], prev...), ' '), w...))]:
 				return true
-			case streetWords[w] && digits():
+			case known && streetWords[w] && digits():
 				return true
 			}
 		}
-		prev = w
+		prev, prevKnown = w, known
 	}
 	if isPlaceLine(line) {
 		return true
@@ -1709,6 +1711,23 @@ var (
 	огрн огрнип инн кпп бин иин унп`)
 	registrationPairs = map[string]bool{"company no.": true, "company no": true, "company number": true,
 		"registro mercantil": true, "n° tva": true, "registration no.": true, "registration number": true}
+	// addressWordKeys holds the wordKeys of streetWords and registrationWords,
+	// pairFirstKeys those of the first words of registrationPairs.
+	addressWordKeys = func() (f wordFilter) {
+		for _, m := range []map[string]bool{streetWords, registrationWords} {
+			for w := range m {
+				f.add(w)
+			}
+		}
+		return f
+	}()
+	pairFirstKeys = func() (f wordFilter) {
+		for p := range registrationPairs {
+			first, _, _ := strings.Cut(p, " ")
+			f.add(first)
+		}
+		return f
+	}()
 	hanAddressRE = regexp.MustCompile(`[路道街巷]\s*\d+\s*[號号]|\d+\s*[號号]\s*\S*[樓楼層层室座]|\d+\s*[樓楼]`)
 )
 
@@ -3260,6 +3279,13 @@ func nextTokenIn(s *string, seps *tokenSeps) (string, bool) {
 	t := *s
 	start := 0
 	for start < len(t) {
+		if c := t[start]; c < utf8.RuneSelf {
+			if seps.ascii[c/64]&(1<<(c%64)) == 0 {
+				break
+			}
+			start++
+			continue
+		}
 		is, size := seps.at(t, start)
 		if !is {
 			break
@@ -3271,6 +3297,14 @@ func nextTokenIn(s *string, seps *tokenSeps) (string, bool) {
 		return "", false
 	}
 	for end := start; end < len(t); {
+		if c := t[end]; c < utf8.RuneSelf {
+			if seps.ascii[c/64]&(1<<(c%64)) != 0 {
+				*s = t[end:]
+				return t[start:end], true
+			}
+			end++
+			continue
+		}
 		is, size := seps.at(t, end)
 		if is {
 			*s = t[end:]

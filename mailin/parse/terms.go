@@ -542,7 +542,12 @@ func splitWords(s string) []string {
 func appendSplitWords(words []string, s string) []string {
 	start := -1
 	for i := 0; i < len(s); {
-		in, size := splitRune(s, i)
+		in, size := false, 1
+		if c := s[i]; c < utf8.RuneSelf {
+			in = asciiWordBytes[c/64]&(1<<(c%64)) != 0
+		} else {
+			in, size = splitRune(s, i)
+		}
 		if in {
 			if start < 0 {
 				start = i
