@@ -474,7 +474,8 @@ func (v *vocabulary) forwardedText(p *Parsed, text, fresh string, lt lineTerms) 
 // stripReplyPrefixesExceptForward removes the reply prefixes ("Re:", "AW:") a subject
 // opens with, up to its first forward prefix.
 func stripReplyPrefixesExceptForward(subject string) string {
-	for !forwardSubjectRE.MatchString(subject) {
+	// Every prefix, of a forward or a reply, ends with a colon.
+	for strings.ContainsAny(subject, ":：") && !forwardSubjectRE.MatchString(subject) {
 		loc := replyPrefixRE.FindStringIndex(subject)
 		if loc == nil {
 			return subject
@@ -2355,6 +2356,9 @@ func nonEmpty(lines []string, n int) []string {
 // stripReplyPrefixes removes "Re:", "Fwd:", "回复:"... from a subject.
 func stripReplyPrefixes(subject string) string {
 	for {
+		if !strings.ContainsAny(subject, ":：") {
+			return subject // every prefix ends with a colon
+		}
 		loc := replyPrefixRE.FindStringIndex(subject)
 		if loc == nil {
 			return subject

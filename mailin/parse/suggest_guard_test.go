@@ -69,3 +69,28 @@ func TestNextTokenInAsNextToken(t *testing.T) {
 		}
 	}
 }
+
+func TestStripReplyPrefixesAsExpression(t *testing.T) {
+	subjects := append([]string{"Re: Fwd: proposal", "RE：回复：提案", "Ответ: Отв: заявка", "رد: مساهمة", "Re[2]: x",
+		"AW: WG: TR: note", "Réunion : ordre du jour", "no prefix", " re : spaced", "Fwd: Re: x"}, guardSamples...)
+	for _, s := range subjects {
+		want := s
+		for loc := replyPrefixRE.FindStringIndex(want); loc != nil; loc = replyPrefixRE.FindStringIndex(want) {
+			want = want[loc[1]:]
+		}
+		if got := stripReplyPrefixes(s); got != want {
+			t.Errorf("stripReplyPrefixes(%q) = %q, the expression leaves %q", s, got, want)
+		}
+		want = s
+		for !forwardSubjectRE.MatchString(want) {
+			loc := replyPrefixRE.FindStringIndex(want)
+			if loc == nil {
+				break
+			}
+			want = want[loc[1]:]
+		}
+		if got := stripReplyPrefixesExceptForward(s); got != want {
+			t.Errorf("stripReplyPrefixesExceptForward(%q) = %q, the expressions leave %q", s, got, want)
+		}
+	}
+}
