@@ -72,10 +72,23 @@ type termIndex struct {
 	// rune, the lengths in runes of those keys, a bit each (Arabic terms open with "ال"
 	// by the hundred: one rune says too little). scanned: the few others matched
 	// anywhere, looked for one by one.
-	byLead  map[string][]*term
-	byRune  []uint8 // by anywhereSlot
-	scanned []*term
+	byLead map[string][]*term
+	byRune []uint8 // by anywhereSlot
+	// leadPairs holds the runePairKey of the first two runes of each key of byLead of
+	// two runes or more: most pairs of a text start none, and need no look-up.
+	leadPairs leadSet
+	scanned   []*term
 }
+
+// runePairKey mixes two runes into 16 bits.
+func runePairKey(r1, r2 rune) uint16 {
+	h := uint32(r1)*0x9E37 ^ uint32(r2)
+	return uint16(h * 0x9E3779B1 >> 16)
+}
+
+func (s *leadSet) addKey(k uint16) { s[k/64] |= 1 << (k % 64) }
+
+func (s *leadSet) hasKey(k uint16) bool { return s[k/64]&(1<<(k%64)) != 0 }
 
 // leadSet is a set of leadBytes.
 type leadSet [1 << 16 / 64]uint64
@@ -171,6 +184,10 @@ func newTermIndex(all []*term, n int) *termIndex {
 				end, n := leadLen(t.folded, leadRunes)
 				ix.byLead[t.folded[:end]] = append(ix.byLead[t.folded[:end]], t)
 				ix.byRune[anywhereSlot(r)] |= 1 << n
+				if n >= 2 {
+					r2, _ := utf8.DecodeRuneInString(t.folded[utf8.RuneLen(r):])
+					ix.leadPairs.addKey(runePairKey(r, r2))
+				}
 			} else if t.folded != "" {
 				ix.scanned = append(ix.scanned, t)
 			}
@@ -361,21 +378,23 @@ func (ts *termSet) newFoldedPairIn(subject, body string, slab *countSlab) (fs, f
 // every occurrence: where it starts, as a word index, or -1 and a byte offset for a term
 // matched anywhere.
 func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
-	see := func(t *term, i int) {
-		if ft.matchAt(t, i) {
+	see := func(t *term, i, from int) {
+		if ft.matchFrom(t, i, from) {
 			ft.add(ix, t)
 			found(t, i, 0)
 		}
 	}
 	for i, w := range ft.words {
 		if ix.wordKeys.has(w) {
+			// w is the first word of each term of byWord[w], or it with a plural ending:
+			// the words after it are left to match.
 			for _, t := range ix.byWord[w] {
-				see(t, i)
+				see(t, i, 1)
 			}
 		}
 		if ix.prefixLen > 0 && len(w) >= ix.prefixLen && ix.prefixLeads.has(w) {
 			for _, t := range ix.byPrefix[w[:ix.prefixLen]] {
-				see(t, i)
+				see(t, i, 0)
 			}
 		}
 	}
@@ -424,7 +443,10 @@ func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 			continue
 		}
 		for n, end := 1, at; n <= leadRunes && end < len(ft.s); n++ {
-			_, size := utf8.DecodeRuneInString(ft.s[end:])
+			r2, size := utf8.DecodeRuneInString(ft.s[end:])
+			if n == 2 && !ix.leadPairs.hasKey(runePairKey(r, r2)) {
+				break // no key of two runes or more opens with these two
+			}
 			end += size
 			if lens&(1<<n) == 0 {
 				continue
@@ -454,13 +476,14 @@ func (ft *foldedText) add(ix *termIndex, t *term) {
 	ft.counts[t.id] = min(ft.counts[t.id]+1, maxTermCount)
 }
 
-// matchAt reports whether the words of t, a term matched word by word, start at word i.
-func (ft *foldedText) matchAt(t *term, i int) bool {
+// matchFrom reports whether the words of t, a term matched word by word, start at word
+// i, the first from of them being known to match.
+func (ft *foldedText) matchFrom(t *term, i, from int) bool {
 	if i+len(t.words) > len(ft.words) {
 		return false
 	}
-	for j, w := range t.words {
-		if !wordMatches(ft.words[i+j], w) {
+	for j := from; j < len(t.words); j++ {
+		if !wordMatches(ft.words[i+j], t.words[j]) {
 			return false
 		}
 	}
