@@ -598,7 +598,9 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	// "Problème formulaire de soumission": a subject that reports trouble with a
 	// submission asks for help with it, it is none.
 	trouble, _ := v.trouble.countIn(fs)
-	if questions, rest := v.questions(body); questions >= 2 && asking > 0 &&
+	// The questions of the body, counted once for the tests below.
+	bodyQuestions, bodyRest := v.questions(body)
+	if questions, rest := bodyQuestions, bodyRest; questions >= 2 && asking > 0 &&
 		attachments == 0 && bodyRunes < 1200 && (submitted == 0 || deadline > 0 || trouble > 0) && offers == 0 {
 		if n, _ := v.holding.countIn(fs); n == 0 {
 			if n, _ := v.strongNotice.countIn(v.newFoldedTextIn(rest, fb.slab)); n == 0 {
@@ -670,7 +672,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	// questions are all it says of submitting asks.
 	repliedAsks := false
 	if reply && submitted > 0 && asks && attachments == 0 && short {
-		if q, _ := v.questions(body); q > 0 {
+		if q := bodyQuestions; q > 0 {
 			if g, _ := v.submission.countIn(v.newFoldedTextIn(statements(body), fb.slab)); g == 0 {
 				repliedAsks = true
 			}
@@ -684,7 +686,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	// schools… We are preparing a workshop request: is the deadline 10 February?"): its
 	// questions are what it is for, whatever topic its introduction names.
 	if asks && attachments == 0 && !short && bodyRunes < 1600 && submitted == 0 && offers == 0 && (hn == 0 || sn == 0) {
-		if q, rest := v.questions(body); q > 0 && !hasListItem(rest) {
+		if q, rest := bodyQuestions, bodyRest; q > 0 && !hasListItem(rest) {
 			ft := v.newFoldedTextIn(statements(body), fb.slab)
 			if n, _ := v.suggesting.countIn(ft); n == 0 {
 				if m, _ := v.strongNotice.countIn(ft); m == 0 {

@@ -1028,6 +1028,7 @@ func unquotedQuestionMark(text string) bool {
 // the ITU can…", «— будет ли обеспечен…»). rest is the text without its questions.
 func (v *vocabulary) questions(text string) (n int, rest string) {
 	var b strings.Builder
+	b.Grow(len(text) + 1) // each line and a newline: the text at most, and one more
 	for line := range strings.SplitSeq(text, "\n") {
 		marks := 0
 		inMark := false
