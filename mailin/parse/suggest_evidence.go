@@ -939,12 +939,26 @@ func (tl termList) openingOf(folded string) string {
 	return ""
 }
 
+// appendLabels appends the labels of a domain, as strings.Split(domain, ".") cuts them,
+// to labels: with a buffer on the stack, the few labels of a domain need no allocation.
+func appendLabels(labels []string, domain string) []string {
+	for {
+		i := strings.IndexByte(domain, '.')
+		if i < 0 {
+			return append(labels, domain)
+		}
+		labels = append(labels, domain[:i])
+		domain = domain[i+1:]
+	}
+}
+
 // isWebmail reports whether a domain gives personal addresses: no evidence of who writes.
 func (v *vocabulary) isWebmail(domain string) bool {
 	if v.freemailDomains[domain] {
 		return true
 	}
-	labels := strings.Split(domain, ".")
+	var buf [8]string
+	labels := appendLabels(buf[:0], domain)
 	if len(labels) == 2 && len(labels[1]) == 2 && isAnyOf(labels[0], "mail", "inbox", "email", "webmail", "post", "pochta") {
 		// inbox.uz, mail.kz, pochta.tj: a country's mailbox for everyone.
 		return true
@@ -1343,6 +1357,13 @@ func cutSegments(line string) []string {
 	})
 	var out []string
 	for _, f := range fields {
+		if !strings.Contains(f, " - ") {
+			// One part: strings.Split would make a slice of it alone.
+			if g := strings.TrimSpace(f); g != "" {
+				out = append(out, g)
+			}
+			continue
+		}
 		for _, g := range strings.Split(f, " - ") {
 			if g = strings.TrimSpace(g); g != "" {
 				out = append(out, g)

@@ -1,6 +1,8 @@
 package parse
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"unicode"
 )
@@ -91,6 +93,14 @@ func TestStripReplyPrefixesAsExpression(t *testing.T) {
 		}
 		if got := stripReplyPrefixesExceptForward(s); got != want {
 			t.Errorf("stripReplyPrefixesExceptForward(%q) = %q, the expressions leave %q", s, got, want)
+		}
+	}
+}
+
+func TestAppendLabelsAsSplit(t *testing.T) {
+	for _, d := range []string{"", "example.org", "mail.gov.ng", "a..b", ".lead", "trail.", "x.y.z.w.v.u.t.s.r.q"} {
+		if got, want := appendLabels(nil, d), strings.Split(d, "."); !slices.Equal(got, want) {
+			t.Errorf("appendLabels(%q) = %q, strings.Split %q", d, got, want)
 		}
 	}
 }
