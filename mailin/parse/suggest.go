@@ -275,6 +275,13 @@ func newVocabulary() *vocabulary {
 			}
 		}
 	}
+	// The lists made of others are read as often as those list made.
+	for _, st := range v.stakeholders {
+		v.register(st.terms)
+	}
+	for _, k := range v.kinds {
+		v.register(k.terms)
+	}
 	v.indexTerms()
 	v.forwardingIndex = v.indexOf(v.forwarding)
 	stakeholderLists := make([]termList, len(v.stakeholders))

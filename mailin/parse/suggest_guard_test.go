@@ -104,3 +104,50 @@ func TestAppendLabelsAsSplit(t *testing.T) {
 		}
 	}
 }
+
+// The lists read by their ids count as the lists read term by term.
+func TestCountInByIDs(t *testing.T) {
+	v := defaultVocabulary()
+	lists := []termList{v.submission, v.inquiry, v.jobTitles, v.innovation}
+	for _, st := range v.stakeholders {
+		lists = append(lists, st.terms)
+	}
+	for _, k := range v.kinds {
+		lists = append(lists, k.terms)
+	}
+	texts := []string{"We would like to propose a workshop on the thematic aspects of digital inclusion; our NGO, a university and the Ministry of ICT",
+		"Je vous transmets la contribution de l'association, une ONG, pour l'atelier thématique",
+		"Министерство цифрового развития предлагает семинар; университет и ассоциация",
+		"我们大学和协会提交专题研讨会的建议", "تقدم وزارة الاتصالات وجمعية الإنترنت مقترح ورشة عمل"}
+	listed := 0
+	for _, text := range texts {
+		ft := v.newFoldedText(foldText(text))
+		for _, tl := range lists {
+			if ft.idsOf(tl) != nil {
+				listed++
+			}
+			wantN, wantD, wantFirst, wantDFirst := 0, 0, "", ""
+			for _, term := range tl {
+				if ft.counts == nil {
+					break
+				}
+				if c := int(ft.counts[term.id]); c > 0 {
+					wantN += c
+					wantD++
+					if wantFirst == "" {
+						wantFirst, wantDFirst = term.text, term.text
+					}
+				}
+			}
+			if n, first := tl.countIn(ft); n != wantN || first != wantFirst {
+				t.Errorf("countIn(%q) = %d, %q; term by term %d, %q", text, n, first, wantN, wantFirst)
+			}
+			if n, first := tl.distinctIn(ft); n != wantD || first != wantDFirst {
+				t.Errorf("distinctIn(%q) = %d, %q; term by term %d, %q", text, n, first, wantD, wantDFirst)
+			}
+		}
+	}
+	if listed == 0 {
+		t.Error("no list was read by its ids")
+	}
+}

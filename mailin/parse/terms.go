@@ -29,6 +29,9 @@ type termList []*term
 type termSet struct {
 	all   []*term
 	index *termIndex
+	// lists holds the ids of the terms of each long list that list made, for countIn
+	// and distinctIn to read side by side.
+	lists map[listKey][]int32
 	// slabs keeps the countSlabs of suggestions made, for the next.
 	slabs sync.Pool
 }
@@ -50,8 +53,38 @@ func (ts *termSet) list(words ...string) termList {
 		ts.all = append(ts.all, t)
 		out = append(out, t)
 	}
+	ts.register(out)
 	return out
 }
+
+// register keeps the ids of a long list of the set's terms in ts.lists; the list is
+// never changed afterwards.
+func (ts *termSet) register(tl termList) {
+	if len(tl) < minListedTerms {
+		return
+	}
+	ids := make([]int32, len(tl))
+	for i, t := range tl {
+		ids[i] = int32(t.id)
+	}
+	if ts.lists == nil {
+		ts.lists = map[listKey][]int32{}
+	}
+	ts.lists[keyOf(tl)] = ids
+}
+
+// listKey says which list a termList is: where its first term is held, and how many
+// it has. A list is read-only once made, so a key is never that of other terms.
+type listKey struct {
+	first **term
+	n     int
+}
+
+func keyOf(tl termList) listKey { return listKey{&tl[0], len(tl)} }
+
+// minListedTerms is how long a list is for termSet.lists to hold it: a shorter one is
+// read faster than its ids are looked up.
+const minListedTerms = 24
 
 // termIndex says which terms a text's word or rune may start.
 type termIndex struct {
@@ -72,6 +105,7 @@ type termIndex struct {
 	// rune, the lengths in runes of those keys, a bit each (Arabic terms open with "ال"
 	// by the hundred: one rune says too little). scanned: the few others matched
 	// anywhere, looked for one by one.
+	lists  map[listKey][]int32 // the termSet's
 	byLead map[string][]*term
 	byRune []uint8 // by anywhereSlot
 	// leadPairs holds the runePairKey of the first two runes of each key of byLead of
@@ -140,6 +174,7 @@ func leadLen(s string, n int) (int, int) {
 // indexTerms indexes the terms of the set, once they are all there.
 func (ts *termSet) indexTerms() {
 	ts.index = newTermIndex(ts.all, len(ts.all))
+	ts.index.lists = ts.lists
 }
 
 // indexOf indexes the terms of lists alone, for a text where only they are looked for:
@@ -156,7 +191,9 @@ func (ts *termSet) indexOf(lists ...termList) *termIndex {
 			}
 		}
 	}
-	return newTermIndex(terms, len(ts.all))
+	ix := newTermIndex(terms, len(ts.all))
+	ix.lists = ts.lists
+	return ix
 }
 
 // newFoldedTextOf is newFoldedTextIn counting only the terms of ix, an index of indexOf.
@@ -231,7 +268,8 @@ func anywhereSlot(r rune) int {
 type foldedText struct {
 	s      string
 	words  []string
-	counts []uint8 // by term id; nil while no term is found (most short lines)
+	counts []uint8             // by term id; nil while no term is found (most short lines)
+	lists  map[listKey][]int32 // the termSet's, once counts is not nil
 	memo   *lineMemo
 	slab   *countSlab // where counts come from, when not from the heap
 }
@@ -472,6 +510,7 @@ func (ft *foldedText) add(ix *termIndex, t *term) {
 		} else {
 			ft.counts = make([]uint8, ix.terms)
 		}
+		ft.lists = ix.lists
 	}
 	ft.counts[t.id] = min(ft.counts[t.id]+1, maxTermCount)
 }
@@ -497,6 +536,17 @@ func (tl termList) countIn(ft foldedText) (int, string) {
 	if ft.counts == nil {
 		return total, first
 	}
+	if ids := ft.idsOf(tl); ids != nil {
+		for i, id := range ids {
+			if n := int(ft.counts[id]); n > 0 {
+				total += n
+				if first == "" {
+					first = tl[i].text
+				}
+			}
+		}
+		return total, first
+	}
 	for _, t := range tl {
 		if n := int(ft.counts[t.id]); n > 0 {
 			total += n
@@ -508,10 +558,30 @@ func (tl termList) countIn(ft foldedText) (int, string) {
 	return total, first
 }
 
+// idsOf returns the ids of the terms of tl when the termSet holds them (see
+// termSet.lists), else nil.
+func (ft *foldedText) idsOf(tl termList) []int32 {
+	if len(tl) < minListedTerms || ft.lists == nil {
+		return nil
+	}
+	return ft.lists[keyOf(tl)]
+}
+
 // distinctIn returns how many different terms occur in a folded text, and the first.
 func (tl termList) distinctIn(ft foldedText) (int, string) {
 	n, first := 0, ""
 	if ft.counts == nil {
+		return n, first
+	}
+	if ids := ft.idsOf(tl); ids != nil {
+		for i, id := range ids {
+			if ft.counts[id] > 0 {
+				n++
+				if first == "" {
+					first = tl[i].text
+				}
+			}
+		}
 		return n, first
 	}
 	for _, t := range tl {
