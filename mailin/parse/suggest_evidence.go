@@ -1557,9 +1557,21 @@ var arabicHeads = map[string]string{
 
 // arabicHeadType is the stakeholder type of the noun an Arabic name opens with, or "".
 func arabicHeadType(part string) string {
-	first, _, _ := strings.Cut(strings.TrimSpace(part), " ")
+	part = strings.TrimSpace(part)
+	if part == "" || !arabicHeadLeads[part[0]] {
+		return "" // no noun of arabicHeads opens with this byte
+	}
+	first, _, _ := strings.Cut(part, " ")
 	return arabicHeads[first]
 }
+
+// arabicHeadLeads holds the first bytes of the nouns of arabicHeads.
+var arabicHeadLeads = func() (leads [256]bool) {
+	for h := range arabicHeads {
+		leads[h[0]] = true
+	}
+	return leads
+}()
 
 // isWholeGovernment reports whether a signature part names a government as a whole:
 // a word of government and none of a ministry, an agency or an office inside it.
@@ -3143,12 +3155,15 @@ func isCompanyNoun(w string) bool {
 // mayNameStartup reports whether a text has a word startupInText looks for: without
 // one, it names nothing, and the text need not be cut into words.
 func mayNameStartup(text string) bool {
-	for w := range strings.FieldsSeq(text) {
+	for rest := text; ; {
+		w, _ := nextTokenIn(&rest, spaceSeps) // the words of strings.Fields
+		if w == "" {
+			return false
+		}
 		if isCompanyNoun(w) {
 			return true
 		}
 	}
-	return false
 }
 
 func arabicCompanyInText(text string) string {
