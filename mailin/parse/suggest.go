@@ -1166,7 +1166,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		// text names it with its form.
 		f = "公司"
 	}
-	if f == "" && org != "" && mayNameStartup(fresh) && startupInText(strings.Fields(fresh)) == org {
+	if f == "" && org != "" && mayNameStartupIn(fresh, lt) && startupInText(strings.Fields(fresh)) == org {
 		f = "startup"
 	}
 	if f == "" && org != "" && score[store.StakeholderPrivateSector] < 2 && top0(score) < 2 {

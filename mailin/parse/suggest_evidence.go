@@ -3154,6 +3154,26 @@ func isCompanyNoun(w string) bool {
 
 // mayNameStartup reports whether a text has a word startupInText looks for: without
 // one, it names nothing, and the text need not be cut into words.
+// mayNameStartupIn is mayNameStartup(text) for a text of lt, whose folded text (see
+// foldText) holds a company's noun folded wherever text holds one: most texts name
+// none, and are not read word by word.
+func mayNameStartupIn(text string, lt lineTerms) bool {
+	folded := lt.fold(text)
+	if !slices.ContainsFunc(foldedCompanyNouns, func(n string) bool { return strings.Contains(folded, n) }) {
+		return false
+	}
+	return mayNameStartup(text)
+}
+
+// foldedCompanyNouns are the companyNouns folded.
+var foldedCompanyNouns = func() []string {
+	var out []string
+	for n := range companyNouns {
+		out = append(out, foldText(n))
+	}
+	return out
+}()
+
 func mayNameStartup(text string) bool {
 	for rest := text; ; {
 		w, _ := nextTokenIn(&rest, spaceSeps) // the words of strings.Fields

@@ -151,3 +151,15 @@ func TestCountInByIDs(t *testing.T) {
 		t.Error("no list was read by its ids")
 	}
 }
+
+func TestMayNameStartupInAsWordByWord(t *testing.T) {
+	v := defaultVocabulary()
+	texts := append([]string{"We are a START-UP from Lagos.", "LA SOCIÉTÉ Kër Tech", "Nuestra Compañía, en Quito", "a firm!",
+		"the firmament", "Société", "ＣＯＭＰＡＮＹ", "компания", "公司"}, guardSamples...)
+	for _, s := range texts {
+		lt := lineTerms{v: v, lines: map[string]foldedText{}, folds: map[string]string{}}
+		if got, want := mayNameStartupIn(s, lt), mayNameStartup(s); got != want {
+			t.Errorf("mayNameStartupIn(%q) = %v, word by word %v", s, got, want)
+		}
+	}
+}
