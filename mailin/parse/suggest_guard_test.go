@@ -123,7 +123,7 @@ func TestCountInByIDs(t *testing.T) {
 	for _, text := range texts {
 		ft := v.newFoldedText(foldText(text))
 		for _, tl := range lists {
-			if ft.idsOf(tl) != nil {
+			if ft.runsOf(tl) != nil {
 				listed++
 			}
 			wantN, wantD, wantFirst, wantDFirst := 0, 0, "", ""

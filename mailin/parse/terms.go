@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"encoding/binary"
 	"strings"
 	"sync"
 	"unicode"
@@ -31,7 +32,7 @@ type termSet struct {
 	index *termIndex
 	// lists holds the ids of the terms of each long list that list made, for countIn
 	// and distinctIn to read side by side.
-	lists map[listKey][]int32
+	lists map[listKey][]idRun
 	// slabs keeps the countSlabs of suggestions made, for the next.
 	slabs sync.Pool
 }
@@ -57,20 +58,46 @@ func (ts *termSet) list(words ...string) termList {
 	return out
 }
 
-// register keeps the ids of a long list of the set's terms in ts.lists; the list is
-// never changed afterwards.
+// register keeps the ids of a long list of the set's terms in ts.lists, as runs of
+// consecutive ids; the list is never changed afterwards.
 func (ts *termSet) register(tl termList) {
 	if len(tl) < minListedTerms {
 		return
 	}
-	ids := make([]int32, len(tl))
+	var runs []idRun
 	for i, t := range tl {
-		ids[i] = int32(t.id)
+		if k := len(runs) - 1; k >= 0 && int(runs[k].lo+runs[k].n) == t.id {
+			runs[k].n++
+			continue
+		}
+		runs = append(runs, idRun{lo: int32(t.id), n: 1, at: int32(i)})
 	}
 	if ts.lists == nil {
-		ts.lists = map[listKey][]int32{}
+		ts.lists = map[listKey][]idRun{}
 	}
-	ts.lists[keyOf(tl)] = ids
+	ts.lists[keyOf(tl)] = runs
+}
+
+// idRun is a run of terms of a list whose ids follow each other: tl[at+k] has id lo+k,
+// for k below n. A list made by list has one.
+type idRun struct{ lo, n, at int32 }
+
+// forFound calls f with the index in tl and the count of each term of tl with a count in
+// counts, in the order of tl, reading the counts of each run of runs eight at a time.
+func forFound(counts []uint8, runs []idRun, f func(i int, n uint8)) {
+	for _, r := range runs {
+		c := counts[r.lo : r.lo+r.n]
+		for k := 0; k < len(c); {
+			if k+8 <= len(c) && binary.LittleEndian.Uint64(c[k:]) == 0 {
+				k += 8
+				continue
+			}
+			if c[k] > 0 {
+				f(int(r.at)+k, c[k])
+			}
+			k++
+		}
+	}
 }
 
 // listKey says which list a termList is: where its first term is held, and how many
@@ -105,7 +132,7 @@ type termIndex struct {
 	// rune, the lengths in runes of those keys, a bit each (Arabic terms open with "ال"
 	// by the hundred: one rune says too little). scanned: the few others matched
 	// anywhere, looked for one by one.
-	lists  map[listKey][]int32 // the termSet's
+	lists  map[listKey][]idRun // the termSet's
 	byLead map[string][]*term
 	byRune []uint8 // by anywhereSlot
 	// leadPairs holds the runePairKey of the first two runes of each key of byLead of
@@ -269,7 +296,7 @@ type foldedText struct {
 	s      string
 	words  []string
 	counts []uint8             // by term id; nil while no term is found (most short lines)
-	lists  map[listKey][]int32 // the termSet's, once counts is not nil
+	lists  map[listKey][]idRun // the termSet's, once counts is not nil
 	memo   *lineMemo
 	slab   *countSlab // where counts come from, when not from the heap
 }
@@ -536,15 +563,13 @@ func (tl termList) countIn(ft foldedText) (int, string) {
 	if ft.counts == nil {
 		return total, first
 	}
-	if ids := ft.idsOf(tl); ids != nil {
-		for i, id := range ids {
-			if n := int(ft.counts[id]); n > 0 {
-				total += n
-				if first == "" {
-					first = tl[i].text
-				}
+	if runs := ft.runsOf(tl); runs != nil {
+		forFound(ft.counts, runs, func(i int, n uint8) {
+			total += int(n)
+			if first == "" {
+				first = tl[i].text
 			}
-		}
+		})
 		return total, first
 	}
 	for _, t := range tl {
@@ -558,9 +583,9 @@ func (tl termList) countIn(ft foldedText) (int, string) {
 	return total, first
 }
 
-// idsOf returns the ids of the terms of tl when the termSet holds them (see
+// runsOf returns the runs of ids of the terms of tl when the termSet holds them (see
 // termSet.lists), else nil.
-func (ft *foldedText) idsOf(tl termList) []int32 {
+func (ft *foldedText) runsOf(tl termList) []idRun {
 	if len(tl) < minListedTerms || ft.lists == nil {
 		return nil
 	}
@@ -573,15 +598,13 @@ func (tl termList) distinctIn(ft foldedText) (int, string) {
 	if ft.counts == nil {
 		return n, first
 	}
-	if ids := ft.idsOf(tl); ids != nil {
-		for i, id := range ids {
-			if ft.counts[id] > 0 {
-				n++
-				if first == "" {
-					first = tl[i].text
-				}
+	if runs := ft.runsOf(tl); runs != nil {
+		forFound(ft.counts, runs, func(i int, _ uint8) {
+			n++
+			if first == "" {
+				first = tl[i].text
 			}
-		}
+		})
 		return n, first
 	}
 	for _, t := range tl {
