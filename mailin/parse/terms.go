@@ -19,6 +19,9 @@ type term struct {
 	folded   string   // folded (see foldText), without "*"
 	words    []string // folded words, "*" kept
 	anywhere bool     // matched as a substring
+	// lead2 is the first byte of the second word, which a text's word matching it opens
+	// with; 0 when there is no second word or it opens with "*".
+	lead2 byte
 }
 
 // termList is a list of terms of one termSet.
@@ -47,6 +50,9 @@ func (ts *termSet) list(words ...string) termList {
 			text:   strings.ReplaceAll(s, "*", ""),
 			folded: strings.ReplaceAll(f, "*", ""),
 			words:  splitWords(f),
+		}
+		if len(t.words) > 1 && t.words[1][0] != '*' {
+			t.lead2 = t.words[1][0]
 		}
 		t.anywhere = len(t.words) == 0 || strings.IndexFunc(f, func(r rune) bool {
 			return unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Han, r)
@@ -454,6 +460,9 @@ func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 			// w is the first word of each term of byWord[w], or it with a plural ending:
 			// the words after it are left to match.
 			for _, t := range ix.byWord[w] {
+				if t.lead2 != 0 && (i+1 == len(ft.words) || ft.words[i+1][0] != t.lead2) {
+					continue // the next word cannot match the second
+				}
 				see(t, i, 1)
 			}
 		}
