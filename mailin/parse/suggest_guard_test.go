@@ -163,3 +163,18 @@ func TestMayNameStartupInAsWordByWord(t *testing.T) {
 		}
 	}
 }
+
+func TestIsASCIIByteByByte(t *testing.T) {
+	for _, s := range append([]string{"abcdefgh", "abcdefghi\x80", "abcdefghijklmnopé", "\x80bcdefgh", "abcdefg\xff", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}, guardSamples...) {
+		want := true
+		for i := 0; i < len(s); i++ {
+			want = want && s[i] < 0x80
+		}
+		if got := isASCII(s); got != want {
+			t.Errorf("isASCII(%q) = %v, byte by byte %v", s, got, want)
+		}
+		if got := foldText(s + s + s); got != foldText(s)+foldText(s)+foldText(s) {
+			t.Errorf("foldText(%q three times) = %q, not the fold of each", s, got)
+		}
+	}
+}

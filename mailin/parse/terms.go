@@ -757,46 +757,48 @@ func foldText(s string) string {
 	}
 	table := foldTable()
 	// Most runes of a text in a script without case (Arabic, Chinese) or already in lower
-	// case fold to themselves: the text is copied only from the first that does not.
-	same := 0
-	for same < len(s) {
-		c := s[same]
+	// case fold to themselves: the text is copied from the first rune that does not, and
+	// then by runs of runes that do (s[keep:i]).
+	var b strings.Builder
+	keep := 0
+	for i := 0; i < len(s); {
+		c := s[i]
 		if c < utf8.RuneSelf {
 			if 'A' <= c && c <= 'Z' {
-				break
+				if b.Cap() == 0 {
+					b.Grow(len(s))
+				}
+				b.WriteString(s[keep:i])
+				b.WriteByte(c + 'a' - 'A')
+				keep = i + 1
 			}
-			same++
+			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[same:])
-		if r == utf8.RuneError && size == 1 || foldRune(table, r) != r {
-			break
-		}
-		same += size
-	}
-	if same == len(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	b.WriteString(s[:same])
-	for _, r := range s[same:] {
-		if r < utf8.RuneSelf {
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
-			}
-			b.WriteByte(byte(r))
-			continue
-		}
+		r, size := utf8.DecodeRuneInString(s[i:])
 		f := foldRune(table, r)
+		if f == r && (r != utf8.RuneError || size > 1) {
+			i += size
+			continue
+		}
+		if b.Cap() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[keep:i])
 		switch {
 		case f == foldDrop:
 		case f == foldMany:
 			b.WriteString(foldRuneSlow(r))
 		default:
-			b.WriteRune(f)
+			b.WriteRune(f) // an invalid byte is written as utf8.RuneError, as range reads it
 		}
+		i += size
+		keep = i
 	}
+	if b.Cap() == 0 {
+		return s
+	}
+	b.WriteString(s[keep:])
 	return b.String()
 }
 
@@ -874,6 +876,13 @@ func straightApostrophe(r rune) rune {
 }
 
 func isASCII(s string) bool {
+	for ; len(s) >= 8; s = s[8:] {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
