@@ -1047,20 +1047,23 @@ func (v *vocabulary) questions(text string) (n int, rest string) {
 		marks := 0
 		inMark := false
 		quoted := 0
-		for _, r := range line {
-			// A title in quotation marks (« … : quel modèle économique ? », "Who pays?")
-			// asks the reader nothing.
-			switch r {
-			case '«', '“', '「', '『':
-				quoted++
-			case '»', '”', '」', '』':
-				quoted = max(quoted-1, 0)
+		// A line without a question mark is read no further for one.
+		if strings.IndexByte(line, '?') >= 0 || strings.Contains(line, "？") || strings.Contains(line, "؟") {
+			for _, r := range line {
+				// A title in quotation marks (« … : quel modèle économique ? », "Who pays?")
+				// asks the reader nothing.
+				switch r {
+				case '«', '“', '「', '『':
+					quoted++
+				case '»', '”', '」', '』':
+					quoted = max(quoted-1, 0)
+				}
+				q := r == '?' || r == '？' || r == '؟'
+				if q && !inMark && quoted == 0 {
+					marks++
+				}
+				inMark = q
 			}
-			q := r == '?' || r == '？' || r == '؟'
-			if q && !inMark && quoted == 0 {
-				marks++
-			}
-			inMark = q
 		}
 		if marks == 0 && isListItem(line) {
 			item := strings.TrimSpace(listItemRE.ReplaceAllString(line, ""))
