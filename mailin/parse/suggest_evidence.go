@@ -2427,6 +2427,9 @@ func findSessionLength(s string) string {
 		}
 	}
 	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < '1' || c > '3' {
+			continue // no hour mark starts here (see hourMark)
+		}
 		if end := hourMark(s, i); end >= 0 {
 			add(i, end)
 		}
