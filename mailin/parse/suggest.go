@@ -2179,9 +2179,18 @@ func isListItem(line string) bool {
 	if i == len(line) {
 		return false
 	}
-	switch r, _ := utf8.DecodeRuneInString(line[i:]); {
-	case '0' <= r && r <= '9', 'a' <= r && r <= 'z', 'а' <= r && r <= 'я', r == '(', r == '（',
-		strings.ContainsRune("-–—•·・▪◦‣►*", r):
+	switch r, size := utf8.DecodeRuneInString(line[i:]); {
+	case '0' <= r && r <= '9':
+		// Only \d+[.)] opens with a digit.
+		j := i + 1
+		for j < len(line) && '0' <= line[j] && line[j] <= '9' {
+			j++
+		}
+		return j < len(line) && (line[j] == '.' || line[j] == ')') && listItemRE.MatchString(line)
+	case 'a' <= r && r <= 'z', 'а' <= r && r <= 'я':
+		// Only [a-zа-я]\) opens with a small letter.
+		return i+size < len(line) && line[i+size] == ')' && listItemRE.MatchString(line)
+	case r == '(', r == '（', strings.ContainsRune("-–—•·・▪◦‣►*", r):
 		return listItemRE.MatchString(line)
 	}
 	return false

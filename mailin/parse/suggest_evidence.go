@@ -927,7 +927,7 @@ var consultationNames = []string{"consulta abierta", "consultation ouverte", "op
 func (tl termList) openingOf(folded string) string {
 	folded = strings.TrimLeft(folded, " \t\"'«“[(")
 	for _, t := range tl {
-		if t.folded == "" || !strings.HasPrefix(folded, t.folded) {
+		if t.folded == "" || folded == "" || folded[0] != t.folded[0] || !strings.HasPrefix(folded, t.folded) {
 			continue
 		}
 		rest := folded[len(t.folded):]

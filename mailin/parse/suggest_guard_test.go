@@ -13,7 +13,8 @@ var guardSamples = []string{"", " ", "\t- item", "– tiret", "• point", "* st
 	"a) first", "б) второй", "я) последний", "A) capital", "(i) roman", "（一）中文", "(abcd) too long",
 	"Hello", "  hello", "\v- vertical tab", "\xff- invalid", "· dot", "▪ square", "► arrow", "- ",
 	"Ministère de l’Économie", "ВЫСШАЯ ШКОЛА", "جامعة القاهرة", "中国信息通信研究院", "ﾊﾝｶｸ", "Straße", "İstanbul",
-	"e\u0301cole", "\ufffd", "x\xffy", "ǅemal", "ﬁnance", "ΣΟΦΙΑ"}
+	"e\u0301cole", "\ufffd", "x\xffy", "ǅemal", "ﬁnance", "ΣΟΦΙΑ", "12", "12 items", "1.5 million", "2021) year", "a)", "a) b",
+	"b)c", "ab) no", "я)", "яя) нет", "(a)", "( )", "(abc)", "((", "- ", "7", "a"}
 
 func TestIsListItemAsExpression(t *testing.T) {
 	for _, s := range guardSamples {
