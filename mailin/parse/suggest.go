@@ -2096,10 +2096,16 @@ func endsSentence(line string) bool {
 	line = strings.TrimRightFunc(line, unicode.IsSpace)
 	r, _ := utf8.DecodeLastRuneInString(line)
 	if r == '.' {
-		fields := strings.Fields(line)
-		last := strings.TrimSuffix(fields[len(fields)-1], ".")
+		// The last word, as strings.Fields cuts it, and whether a word comes before it.
+		lastWord, before := line, false
+		if i := strings.LastIndexFunc(line, unicode.IsSpace); i >= 0 {
+			_, size := utf8.DecodeRuneInString(line[i:])
+			lastWord = line[i+size:]
+			before = strings.TrimFunc(line[:i], unicode.IsSpace) != ""
+		}
+		last := strings.TrimSuffix(lastWord, ".")
 		first, _ := utf8.DecodeRuneInString(last)
-		if len(fields) > 1 && (len(last) <= 4 && (strings.Contains(last, ".") || unicode.IsUpper(first)) || legalFormWords[fields[len(fields)-1]]) {
+		if before && (len(last) <= 4 && (strings.Contains(last, ".") || unicode.IsUpper(first)) || legalFormWords[lastWord]) {
 			return false
 		}
 	}

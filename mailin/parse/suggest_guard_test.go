@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The cheap tests in front of regular expressions and the shortcuts of folding must
@@ -176,6 +177,29 @@ func TestIsASCIIByteByByte(t *testing.T) {
 		}
 		if got := foldText(s + s + s); got != foldText(s)+foldText(s)+foldText(s) {
 			t.Errorf("foldText(%q three times) = %q, not the fold of each", s, got)
+		}
+	}
+}
+
+func TestEndsSentenceAsByFields(t *testing.T) {
+	byFields := func(line string) bool {
+		line = strings.TrimRightFunc(line, unicode.IsSpace)
+		r, _ := utf8.DecodeLastRuneInString(line)
+		if r == '.' {
+			fields := strings.Fields(line)
+			last := strings.TrimSuffix(fields[len(fields)-1], ".")
+			first, _ := utf8.DecodeRuneInString(last)
+			if len(fields) > 1 && (len(last) <= 4 && (strings.Contains(last, ".") || unicode.IsUpper(first)) || legalFormWords[fields[len(fields)-1]]) {
+				return false
+			}
+		}
+		return strings.ContainsRune(".:;!?。：；！？؟", r)
+	}
+	lines := append([]string{".", " .", "Acme Ltd.", "Acme S.A.", "We met in Geneva.", "Ltd.", "Dr. J.", "a\u00a0b.", "x\u3000Inc.",
+		"The U.N.", "see p.", "\xff .", "  word  .  ", "Bonjour à tous.", "Итак, мы в г.", "السلام."}, guardSamples...)
+	for _, l := range lines {
+		if got, want := endsSentence(l), byFields(l); got != want {
+			t.Errorf("endsSentence(%q) = %v, by strings.Fields %v", l, got, want)
 		}
 	}
 }
