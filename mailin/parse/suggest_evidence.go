@@ -1355,23 +1355,40 @@ const segmentTrim = " \t,;-–—|"
 // cutSegments is lineSegments, for a line mayHaveSegments lets through.
 func cutSegments(line string) []string {
 	line = strings.Trim(line, segmentTrim)
-	fields := strings.FieldsFunc(line, func(r rune) bool {
-		return r == ',' || r == '|' || r == '，' || r == '、' || r == '،' || r == '–' || r == '—' || r == '/'
-	})
+	// The fields between separators, as strings.FieldsFunc cuts them, each cut again
+	// at " - ", and trimmed: empty ones are dropped.
 	var out []string
-	for _, f := range fields {
-		if !strings.Contains(f, " - ") {
-			// One part: strings.Split would make a slice of it alone.
-			if g := strings.TrimSpace(f); g != "" {
-				out = append(out, g)
-			}
-			continue
+	add := func(g string) {
+		if g = strings.TrimSpace(g); g != "" {
+			out = append(out, g)
 		}
-		for _, g := range strings.Split(f, " - ") {
-			if g = strings.TrimSpace(g); g != "" {
-				out = append(out, g)
+	}
+	start := 0
+	for i := 0; ; {
+		end := i == len(line)
+		r, size := rune(0), 1
+		if !end {
+			if r = rune(line[i]); r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(line[i:])
 			}
 		}
+		if end || r == ',' || r == '|' || r == '，' || r == '、' || r == '،' || r == '–' || r == '—' || r == '/' {
+			f := line[start:i]
+			for {
+				j := strings.Index(f, " - ")
+				if j < 0 {
+					add(f)
+					break
+				}
+				add(f[:j])
+				f = f[j+len(" - "):]
+			}
+			if end {
+				break
+			}
+			start = i + size
+		}
+		i += size
 	}
 	if len(out) == 1 && strings.IndexFunc(line, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 {
 		return strings.Fields(line)

@@ -203,3 +203,31 @@ func TestEndsSentenceAsByFields(t *testing.T) {
 		}
 	}
 }
+
+func TestCutSegmentsAsFieldsAndSplit(t *testing.T) {
+	bySplit := func(line string) []string {
+		line = strings.Trim(line, segmentTrim)
+		fields := strings.FieldsFunc(line, func(r rune) bool {
+			return r == ',' || r == '|' || r == '，' || r == '、' || r == '،' || r == '–' || r == '—' || r == '/'
+		})
+		var out []string
+		for _, f := range fields {
+			for _, g := range strings.Split(f, " - ") {
+				if g = strings.TrimSpace(g); g != "" {
+					out = append(out, g)
+				}
+			}
+		}
+		if len(out) == 1 && strings.IndexFunc(line, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 {
+			return strings.Fields(line)
+		}
+		return out
+	}
+	lines := append([]string{"Director, ICT Division | Ministry of ICT", "a - - b", " - x - ", ",,a,,", "Acme – Geneva — CH/EU",
+		"香港 社會服務聯會", "香港，社會", "وزارة الاتصالات - جمهورية العراق", "a -b- c", "x\xff,y", "|", "- a -", "a - b - c"}, guardSamples...)
+	for _, l := range lines {
+		if got, want := cutSegments(l), bySplit(l); !slices.Equal(got, want) {
+			t.Errorf("cutSegments(%q) = %q, by FieldsFunc and Split %q", l, got, want)
+		}
+	}
+}
