@@ -2812,12 +2812,19 @@ func (v *vocabulary) lastSignatureName(sig []string, sender string, lt lineTerms
 	return whole
 }
 
+// initialSeps separate the words initials reads: all but letters and apostrophes.
+var initialSeps = newTokenSeps(func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
+
 // initials are the first letters, folded, of the words of a name that are not
 // articles or prepositions: "arcep" for "Autorité de régulation des communications
 // électroniques et des postes".
 func initials(name string) string {
 	var b strings.Builder
-	for _, w := range strings.FieldsFunc(foldText(name), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+	for rest := foldText(name); ; {
+		w, _ := nextTokenIn(&rest, initialSeps) // as strings.FieldsFunc cuts them
+		if w == "" {
+			break
+		}
 		if i := strings.LastIndexByte(w, '\''); i >= 0 {
 			w = w[i+1:]
 		}
