@@ -57,7 +57,8 @@ func TestNextTokenInAsNextToken(t *testing.T) {
 	for _, seps := range []struct {
 		set *tokenSeps
 		sep func(rune) bool
-	}{{spaceSeps, unicode.IsSpace}, {nameSeps, nameSep}, {addressSeps, addressSep}} {
+	}{{spaceSeps, unicode.IsSpace}, {nameSeps, nameSep}, {addressSeps, addressSep},
+		{initialSeps, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }}} {
 		for _, line := range lines {
 			a, b := line, line
 			for {
