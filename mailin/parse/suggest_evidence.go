@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -3332,6 +3333,9 @@ func legalForm(part string) string {
 // by a table, so that most bytes of a line need neither decoding nor a call.
 type tokenSeps struct {
 	ascii [2]uint64 // a bit for each ASCII separator
+	// bmp has a bit for each separator of the Basic Multilingual Plane, worked out the
+	// first time a rune above ASCII is read.
+	bmp   func() *[1 << 16 / 64]uint64
 	other func(rune) bool
 }
 
@@ -3343,6 +3347,15 @@ func newTokenSeps(sep func(rune) bool) *tokenSeps {
 			ts.ascii[c/64] |= 1 << (c % 64)
 		}
 	}
+	ts.bmp = sync.OnceValue(func() *[1 << 16 / 64]uint64 {
+		var t [1 << 16 / 64]uint64
+		for c := range rune(1 << 16) {
+			if sep(c) {
+				t[c/64] |= 1 << (c % 64)
+			}
+		}
+		return &t
+	})
 	return ts
 }
 
@@ -3358,6 +3371,9 @@ func (ts *tokenSeps) at(s string, i int) (bool, int) {
 		return ts.ascii[c/64]&(1<<(c%64)) != 0, 1
 	}
 	r, size := utf8.DecodeRuneInString(s[i:])
+	if r < 1<<16 {
+		return ts.bmp()[r/64]&(1<<(r%64)) != 0, size
+	}
 	return ts.other(r), size
 }
 
