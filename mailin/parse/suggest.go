@@ -409,12 +409,13 @@ func (v *vocabulary) suggestWith(p *Parsed, fresh, lang string, model *suggestMo
 		domain := emailDomain(p.From.Email)
 		d := v.domainOrganisation(domain)
 		domainName := d != "" && strings.HasPrefix(s.Organisation, d)
-		if own := fresh + "\n\n" + forwarded; (s.Organisation == "" && s.StakeholderType == store.StakeholderOther || domainName) &&
+		if (s.Organisation == "" && s.StakeholderType == store.StakeholderOther || domainName) &&
 			forwarded != "" && p.From.Email != "" && (strings.Contains(strings.ToLower(forwarded), strings.ToLower(p.From.Email)) ||
 			d != "" && strings.Contains(strings.ToLower(forwarded), "@"+domain)) {
 			// The sender forwards a message of their own ("发件人: 杨海燕 <…>") or of a
 			// colleague at the same domain, and signs with no more than a name: that
 			// message's signature says who they are.
+			own := fresh + "\n\n" + forwarded
 			sig = v.signatureLines(own, own)
 			if org := v.organisation(p, sig, lt, own); org != "" && org != s.Organisation {
 				s.Organisation = org
