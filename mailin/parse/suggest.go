@@ -2261,21 +2261,43 @@ var bulkTLDs = wordSet(`top xyz click loan win bid icu buzz monster rest cyou cf
 // signatureLines returns the lines of the signature: those after "-- ", or
 // else the last lines of the new text, where people sign.
 func (v *vocabulary) signatureLines(text, fresh string) []string {
-	lines := strings.Split(normalizeNewlines(text), "\n")
-	for i, l := range lines {
+	// The lines of the text are read one by one up to a delimiter; those under it are
+	// cut apart only when there is one.
+	for rest := normalizeNewlines(text); ; {
+		l, after, more := strings.Cut(rest, "\n")
 		if isSignatureDelimiter(l) {
-			if sig := slices.DeleteFunc(nonEmpty(v.dropFields(lines[i+1:]), 8), v.isDisclaimer); len(sig) > 0 {
+			var below []string
+			if more {
+				below = strings.Split(after, "\n")
+			}
+			if sig := slices.DeleteFunc(nonEmpty(v.dropFields(below), 8), v.isDisclaimer); len(sig) > 0 {
 				return sig
 			}
 			// Only a disclaimer under the delimiter: the signature is above it.
 			break
 		}
+		if !more {
+			break
+		}
+		rest = after
 	}
-	lines = nonEmpty(v.dropFields(strings.Split(fresh, "\n")), -1)
-	if len(lines) > 8 {
-		lines = lines[len(lines)-8:]
+	// The last eight lines of the new text that dropFields and nonEmpty keep: each line
+	// is kept or dropped by itself, so the lines are read from the last, up to eight.
+	var last []string
+	for rest := fresh; len(last) < 8; {
+		i := strings.LastIndexByte(rest, '\n')
+		for _, l := range v.dropFields([]string{rest[i+1:]}) {
+			if l = strings.TrimSpace(l); l != "" && !isQuoteLine(l) {
+				last = append(last, l)
+			}
+		}
+		if i < 0 {
+			break
+		}
+		rest = rest[:i]
 	}
-	return lines
+	slices.Reverse(last)
+	return last
 }
 
 // isDisclaimer reports whether a line is a sentence of a disclaimer ("This e-mail and

@@ -1,6 +1,8 @@
 package parse
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -229,6 +231,47 @@ func TestCutSegmentsAsFieldsAndSplit(t *testing.T) {
 	for _, l := range lines {
 		if got, want := cutSegments(l), bySplit(l); !slices.Equal(got, want) {
 			t.Errorf("cutSegments(%q) = %q, by FieldsFunc and Split %q", l, got, want)
+		}
+	}
+}
+
+// signatureLines reads as it did when it cut the whole text into lines.
+func TestSignatureLinesAsAllLines(t *testing.T) {
+	v := defaultVocabulary()
+	whole := func(text, fresh string) []string {
+		lines := strings.Split(normalizeNewlines(text), "\n")
+		for i, l := range lines {
+			if isSignatureDelimiter(l) {
+				if sig := slices.DeleteFunc(nonEmpty(v.dropFields(lines[i+1:]), 8), v.isDisclaimer); len(sig) > 0 {
+					return sig
+				}
+				break
+			}
+		}
+		lines = nonEmpty(v.dropFields(strings.Split(fresh, "\n")), -1)
+		if len(lines) > 8 {
+			lines = lines[len(lines)-8:]
+		}
+		return lines
+	}
+	files, _ := filepath.Glob("testdata/eval/*.eml")
+	if len(files) == 0 {
+		t.Fatal("no mail to read")
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Parse(raw, DefaultLimits())
+		if err != nil {
+			continue
+		}
+		text, fresh := suggestSample(p, p.FreshText())
+		for _, c := range [][2]string{{text, fresh}, {fresh, fresh}, {text, text + "\n\n"}, {"", ""}} {
+			if got, want := v.signatureLines(c[0], c[1]), whole(c[0], c[1]); !slices.Equal(got, want) {
+				t.Fatalf("%s: signatureLines = %q, reading every line %q", f, got, want)
+			}
 		}
 	}
 }
