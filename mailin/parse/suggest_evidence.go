@@ -2997,6 +2997,8 @@ var (
 	Pty Tbk Bhd K.K. Lda Lda. OÜ OU UAB SIA SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.
 	SPA SAU S.A.U. EURL SASU S.A.S.U. SNC S.A.E. SAE SAOG SAOC QSC Q.S.C. W.L.L. WLL KSC K.S.C. BSC B.S.C. PJSC. SAL S.A.L.`)
 	legalFormFirst = wordSet(`PT ООО АО ПАО ЗАО ОАО ТОО`)
+	// legalFormKeys holds the wordKeys of both: most words of a name are looked up in neither.
+	legalFormKeys = keysOf(legalFormWords, legalFormFirst)
 )
 
 // companyInText returns the company a text names with its legal form, when the sender
@@ -3264,7 +3266,19 @@ var arabicCompanyWords = wordSet(`ناشئة صغيرة كبيرة متوسطة 
 var (
 	civilFormWords = wordSet(`ASBL asbl A.S.B.L. a.s.b.l. e.V. gGmbH A.C. NPO NGO ONG ONGD OSC OSBL IAP I.A.P. NPC`)
 	civilFormFirst = wordSet(`ОФ ОО ОБФ БФ РОО МОО МОФ АНО НКО НП ОЮЛ ОД ЧУ`)
+	// civilFormKeys holds the wordKeys of both: most words of a name are looked up in neither.
+	civilFormKeys = keysOf(civilFormWords, civilFormFirst)
 )
+
+// keysOf is a wordFilter of the words of sets.
+func keysOf(sets ...map[string]bool) (f wordFilter) {
+	for _, set := range sets {
+		for w := range set {
+			f.add(w)
+		}
+	}
+	return f
+}
 
 // addressSep reports whether r separates the words isFoldedAddressLine reads: a space,
 // a comma, a semicolon, a parenthesis.
@@ -3293,6 +3307,8 @@ func civilForm(part string) string {
 		switch {
 		case tok == "":
 			return ""
+		case !civilFormKeys.has(tok):
+			// no form: most words of a name
 		case i == 0 && civilFormFirst[tok], civilFormWords[tok]:
 			return tok
 		}
@@ -3318,9 +3334,9 @@ func legalForm(part string) string {
 		switch {
 		case i == 0:
 			first = tok
-		case i == 1 && legalFormFirst[first]:
+		case i == 1 && legalFormKeys.has(first) && legalFormFirst[first]:
 			return first
-		case legalFormWords[tok] && found == "":
+		case found == "" && legalFormKeys.has(tok) && legalFormWords[tok]:
 			found = tok
 		}
 		if !more {
