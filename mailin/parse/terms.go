@@ -33,8 +33,8 @@ type termList []*term
 type termSet struct {
 	all   []*term
 	index *termIndex
-	// lists holds the ids of the terms of each long list that list made, for countIn
-	// and distinctIn to read side by side.
+	// lists holds the ids of the terms of each long list registered (those list makes,
+	// and the vocabulary's lists made of others), as runs, for countIn and distinctIn.
 	lists map[listKey][]idRun
 	// slabs keeps the countSlabs of suggestions made, for the next.
 	slabs sync.Pool
