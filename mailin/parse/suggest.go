@@ -69,6 +69,9 @@ type vocabulary struct {
 	// secondLevel are the labels under a country code that say what a domain is
 	// (gov.ng, ac.uk, com.cn), dropped when naming the organisation.
 	secondLevel map[string]bool
+	// forwardingIndex and stakeholdersIndex index the forwarding words and the
+	// stakeholders' words alone, for a long text where nothing else is looked for.
+	forwardingIndex, stakeholdersIndex *termIndex
 }
 
 type kindTerms struct {
@@ -272,7 +275,20 @@ func newVocabulary() *vocabulary {
 			}
 		}
 	}
+	// The lists made of others are read as often as those list made.
+	for _, st := range v.stakeholders {
+		v.register(st.terms)
+	}
+	for _, k := range v.kinds {
+		v.register(k.terms)
+	}
 	v.indexTerms()
+	v.forwardingIndex = v.indexOf(v.forwarding)
+	stakeholderLists := make([]termList, len(v.stakeholders))
+	for i, st := range v.stakeholders {
+		stakeholderLists[i] = st.terms
+	}
+	v.stakeholdersIndex = v.indexOf(stakeholderLists...)
 	return v
 }
 
@@ -348,8 +364,8 @@ func suggestSample(p *Parsed, fresh string) (text, sample string) {
 func (v *vocabulary) suggestWith(p *Parsed, fresh, lang string, model *suggestModel) Suggestion {
 	s := Suggestion{Kind: store.KindOther, StakeholderType: store.StakeholderOther}
 	text, fresh := suggestSample(p, fresh)
-	lt := lineTerms{v: v, lines: map[string]foldedText{}, address: map[string]bool{}, slab: v.getSlab(),
-		subjects: map[string][2]string{}, folds: map[string]string{}}
+	lt := lineTerms{v: v, slab: v.getSlab()}
+	lt.lines, lt.address, lt.subjects, lt.folds = lt.slab.lineMaps()
 	// No count of lt, nor of the subject and text, is read once the suggestion is made.
 	defer v.putSlab(lt.slab)
 	subject := foldText(stripReplyPrefixes(p.Subject))
@@ -393,12 +409,13 @@ func (v *vocabulary) suggestWith(p *Parsed, fresh, lang string, model *suggestMo
 		domain := emailDomain(p.From.Email)
 		d := v.domainOrganisation(domain)
 		domainName := d != "" && strings.HasPrefix(s.Organisation, d)
-		if own := fresh + "\n\n" + forwarded; (s.Organisation == "" && s.StakeholderType == store.StakeholderOther || domainName) &&
+		if (s.Organisation == "" && s.StakeholderType == store.StakeholderOther || domainName) &&
 			forwarded != "" && p.From.Email != "" && (strings.Contains(strings.ToLower(forwarded), strings.ToLower(p.From.Email)) ||
 			d != "" && strings.Contains(strings.ToLower(forwarded), "@"+domain)) {
 			// The sender forwards a message of their own ("发件人: 杨海燕 <…>") or of a
 			// colleague at the same domain, and signs with no more than a name: that
 			// message's signature says who they are.
+			own := fresh + "\n\n" + forwarded
 			sig = v.signatureLines(own, own)
 			if org := v.organisation(p, sig, lt, own); org != "" && org != s.Organisation {
 				s.Organisation = org
@@ -446,11 +463,11 @@ var forwardSubjectRE = regexp.MustCompile(`(?i)^\s*(fw|fwd|wg|tr|rv|enc|пере
 // sender's own words are few (at most 400 letters) and the subject or those words say
 // it is a forward; else "".
 func (v *vocabulary) forwardedText(p *Parsed, text, fresh string, lt lineTerms) string {
-	if utf8.RuneCountInString(fresh) > 400 {
+	if len(fresh) > 400 && utf8.RuneCountInString(fresh) > 400 {
 		return ""
 	}
 	if !forwardSubjectRE.MatchString(stripReplyPrefixesExceptForward(p.Subject)) {
-		if n, _ := v.forwarding.countIn(lt.get(fresh)); n == 0 {
+		if n, _ := v.forwarding.countIn(v.newFoldedTextOf(v.forwardingIndex, lt.fold(fresh), lt.slab)); n == 0 {
 			return ""
 		}
 	}
@@ -465,7 +482,8 @@ func (v *vocabulary) forwardedText(p *Parsed, text, fresh string, lt lineTerms) 
 // stripReplyPrefixesExceptForward removes the reply prefixes ("Re:", "AW:") a subject
 // opens with, up to its first forward prefix.
 func stripReplyPrefixesExceptForward(subject string) string {
-	for !forwardSubjectRE.MatchString(subject) {
+	// Every prefix, of a forward or a reply, ends with a colon.
+	for strings.ContainsAny(subject, ":：") && !forwardSubjectRE.MatchString(subject) {
 		loc := replyPrefixRE.FindStringIndex(subject)
 		if loc == nil {
 			return subject
@@ -588,10 +606,12 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	// "Problème formulaire de soumission": a subject that reports trouble with a
 	// submission asks for help with it, it is none.
 	trouble, _ := v.trouble.countIn(fs)
-	if questions, rest := v.questions(body); questions >= 2 && asking > 0 &&
+	// The questions of the body, counted once for the tests below.
+	bodyQuestions, bodyRest := v.questions(body)
+	if questions, rest := bodyQuestions, bodyRest; questions >= 2 && asking > 0 &&
 		attachments == 0 && bodyRunes < 1200 && (submitted == 0 || deadline > 0 || trouble > 0) && offers == 0 {
 		if n, _ := v.holding.countIn(fs); n == 0 {
-			if n, _ := v.strongNotice.countIn(v.newFoldedText(rest)); n == 0 {
+			if n, _ := v.strongNotice.countIn(v.newFoldedTextIn(rest, fb.slab)); n == 0 {
 				return inquiry(fmt.Sprintf("kind inquiry: asks %d questions (%s)", questions, askReason))
 			}
 		}
@@ -660,8 +680,8 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	// questions are all it says of submitting asks.
 	repliedAsks := false
 	if reply && submitted > 0 && asks && attachments == 0 && short {
-		if q, _ := v.questions(body); q > 0 {
-			if g, _ := v.submission.countIn(v.newFoldedText(statements(body))); g == 0 {
+		if q := bodyQuestions; q > 0 {
+			if g, _ := v.submission.countIn(v.newFoldedTextIn(statements(body), fb.slab)); g == 0 {
 				repliedAsks = true
 			}
 		}
@@ -674,8 +694,8 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	// schools… We are preparing a workshop request: is the deadline 10 February?"): its
 	// questions are what it is for, whatever topic its introduction names.
 	if asks && attachments == 0 && !short && bodyRunes < 1600 && submitted == 0 && offers == 0 && (hn == 0 || sn == 0) {
-		if q, rest := v.questions(body); q > 0 && !hasListItem(rest) {
-			ft := v.newFoldedText(statements(body))
+		if q, rest := bodyQuestions, bodyRest; q > 0 && !hasListItem(rest) {
+			ft := v.newFoldedTextIn(statements(body), fb.slab)
 			if n, _ := v.suggesting.countIn(ft); n == 0 {
 				if m, _ := v.strongNotice.countIn(ft); m == 0 {
 					return inquiry(fmt.Sprintf("kind inquiry: asks %d question(s) and proposes nothing", q))
@@ -1025,7 +1045,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 			// accredited, not what it is.
 			continue
 		}
-		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || holdsSentenceEnd(line) || listItemRE.MatchString(line) ||
+		long := i >= 2 && (utf8.RuneCountInString(line) > 80 || endsSentence(line) || holdsSentenceEnd(line) || isListItem(line) ||
 			wrapsOn(line, lines[i+1:]))
 		parts := []string{line}
 		hosted := ""
@@ -1147,7 +1167,7 @@ func (v *vocabulary) stakeholderType(p *Parsed, sig []string, lt lineTerms, fres
 		// text names it with its form.
 		f = "公司"
 	}
-	if f == "" && org != "" && mayNameStartup(fresh) && startupInText(strings.Fields(fresh)) == org {
+	if f == "" && org != "" && mayNameStartupIn(fresh, lt) && startupInText(strings.Fields(fresh)) == org {
 		f = "startup"
 	}
 	if f == "" && org != "" && score[store.StakeholderPrivateSector] < 2 && top0(score) < 2 {
@@ -1502,6 +1522,7 @@ func (lt lineTerms) sentenceSubject(text string) (string, string) {
 type lineMemo struct {
 	line  string
 	types []typeWordsFound
+	found [5]typeWordsFound // where types are kept while there are no more types
 }
 
 type typeWordsFound struct {
@@ -1514,7 +1535,13 @@ func (lt lineTerms) get(line string) foldedText {
 	ft, ok := lt.lines[line]
 	if !ok {
 		ft = lt.v.newFoldedTextIn(lt.fold(line), lt.slab)
-		ft.memo = &lineMemo{line: line, types: make([]typeWordsFound, 0, len(lt.v.stakeholders))}
+		if lt.slab != nil {
+			ft.memo = &lt.slab.memos.take(1, 64)[0]
+		} else {
+			ft.memo = new(lineMemo)
+		}
+		ft.memo.line = line
+		ft.memo.types = ft.memo.found[:0]
 		lt.lines[line] = ft
 	}
 	return ft
@@ -1727,7 +1754,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := sig[i]
 		if n := utf8.RuneCountInString(line); n > 130 || n > 80 && !v.opensWithOrganisation(line, lt) ||
-			endsSentence(line) || holdsSentenceEnd(line) || listItemRE.MatchString(line) {
+			endsSentence(line) || holdsSentenceEnd(line) || isListItem(line) {
 			// A long line is a sentence, unless it opens with an organisation word: «Министерство
 			// по развитию информационных технологий и коммуникаций Республики Узбекистан».
 			continue
@@ -2039,7 +2066,7 @@ func (v *vocabulary) signedAndNamed(sig []string, from Address, fresh string, lt
 // hasWords reports whether s has n words or more, as strings.Fields cuts them.
 func hasWords(s string, n int) bool {
 	for range n {
-		if w, _ := nextToken(&s, unicode.IsSpace); w == "" {
+		if w, _ := nextTokenIn(&s, spaceSeps); w == "" {
 			return false
 		}
 	}
@@ -2054,7 +2081,7 @@ func wrapsOn(line string, next []string) bool {
 		return false
 	}
 	rest := next[0]
-	first, _ := nextToken(&rest, unicode.IsSpace) // as strings.Fields cuts it
+	first, _ := nextTokenIn(&rest, spaceSeps) // as strings.Fields cuts it
 	if first == "" || strings.HasSuffix(first, ".") {
 		return false // «г. Москва», "c/o": an address
 	}
@@ -2070,10 +2097,16 @@ func endsSentence(line string) bool {
 	line = strings.TrimRightFunc(line, unicode.IsSpace)
 	r, _ := utf8.DecodeLastRuneInString(line)
 	if r == '.' {
-		fields := strings.Fields(line)
-		last := strings.TrimSuffix(fields[len(fields)-1], ".")
+		// The last word, as strings.Fields cuts it, and whether a word comes before it.
+		lastWord, before := line, false
+		if i := strings.LastIndexFunc(line, unicode.IsSpace); i >= 0 {
+			_, size := utf8.DecodeRuneInString(line[i:])
+			lastWord = line[i+size:]
+			before = strings.TrimFunc(line[:i], unicode.IsSpace) != ""
+		}
+		last := strings.TrimSuffix(lastWord, ".")
 		first, _ := utf8.DecodeRuneInString(last)
-		if len(fields) > 1 && (len(last) <= 4 && (strings.Contains(last, ".") || unicode.IsUpper(first)) || legalFormWords[fields[len(fields)-1]]) {
+		if before && (len(last) <= 4 && (strings.Contains(last, ".") || unicode.IsUpper(first)) || legalFormWords[lastWord]) {
 			return false
 		}
 	}
@@ -2143,6 +2176,33 @@ func listsParticulars(text string) bool {
 
 var listItemRE = regexp.MustCompile(`^\s*([-–—•·・▪◦‣►*]|\d+[.)]|[a-zа-я]\)|[(（][^)）]{1,3}[)）])`)
 
+// isListItem is listItemRE.MatchString(line), without running the expression on the
+// lines (most) whose first rune after the spaces can open no list item.
+func isListItem(line string) bool {
+	i := 0
+	for i < len(line) && strings.IndexByte(" \t\n\f\r", line[i]) >= 0 {
+		i++
+	}
+	if i == len(line) {
+		return false
+	}
+	switch r, size := utf8.DecodeRuneInString(line[i:]); {
+	case '0' <= r && r <= '9':
+		// Only \d+[.)] opens with a digit.
+		j := i + 1
+		for j < len(line) && '0' <= line[j] && line[j] <= '9' {
+			j++
+		}
+		return j < len(line) && (line[j] == '.' || line[j] == ')') && listItemRE.MatchString(line)
+	case 'a' <= r && r <= 'z', 'а' <= r && r <= 'я':
+		// Only [a-zа-я]\) opens with a small letter.
+		return i+size < len(line) && line[i+size] == ')' && listItemRE.MatchString(line)
+	case r == '(', r == '（', strings.ContainsRune("-–—•·・▪◦‣►*", r):
+		return listItemRE.MatchString(line)
+	}
+	return false
+}
+
 func isAcronym(s string) bool {
 	s = strings.TrimSpace(s)
 	if len(s) < 2 || len(s) > 12 {
@@ -2201,21 +2261,43 @@ var bulkTLDs = wordSet(`top xyz click loan win bid icu buzz monster rest cyou cf
 // signatureLines returns the lines of the signature: those after "-- ", or
 // else the last lines of the new text, where people sign.
 func (v *vocabulary) signatureLines(text, fresh string) []string {
-	lines := strings.Split(normalizeNewlines(text), "\n")
-	for i, l := range lines {
+	// The lines of the text are read one by one up to a delimiter; those under it are
+	// cut apart only when there is one.
+	for rest := normalizeNewlines(text); ; {
+		l, after, more := strings.Cut(rest, "\n")
 		if isSignatureDelimiter(l) {
-			if sig := slices.DeleteFunc(nonEmpty(v.dropFields(lines[i+1:]), 8), v.isDisclaimer); len(sig) > 0 {
+			var below []string
+			if more {
+				below = strings.Split(after, "\n")
+			}
+			if sig := slices.DeleteFunc(nonEmpty(v.dropFields(below), 8), v.isDisclaimer); len(sig) > 0 {
 				return sig
 			}
 			// Only a disclaimer under the delimiter: the signature is above it.
 			break
 		}
+		if !more {
+			break
+		}
+		rest = after
 	}
-	lines = nonEmpty(v.dropFields(strings.Split(fresh, "\n")), -1)
-	if len(lines) > 8 {
-		lines = lines[len(lines)-8:]
+	// The last eight lines of the new text that dropFields and nonEmpty keep: each line
+	// is kept or dropped by itself, so the lines are read from the last, up to eight.
+	var last []string
+	for rest := fresh; len(last) < 8; {
+		i := strings.LastIndexByte(rest, '\n')
+		for _, l := range v.dropFields([]string{rest[i+1:]}) {
+			if l = strings.TrimSpace(l); l != "" && !isQuoteLine(l) {
+				last = append(last, l)
+			}
+		}
+		if i < 0 {
+			break
+		}
+		rest = rest[:i]
 	}
-	return lines
+	slices.Reverse(last)
+	return last
 }
 
 // isDisclaimer reports whether a line is a sentence of a disclaimer ("This e-mail and
@@ -2224,7 +2306,9 @@ func (v *vocabulary) isDisclaimer(line string) bool {
 	if utf8.RuneCountInString(line) < 40 {
 		return false
 	}
-	n, _ := v.disclaimers.countIn(v.newFoldedText(foldText(line)))
+	slab := v.getSlab()
+	defer v.putSlab(slab)
+	n, _ := v.disclaimers.countIn(v.newFoldedTextIn(foldText(line), slab))
 	return n > 0
 }
 
@@ -2319,6 +2403,9 @@ func nonEmpty(lines []string, n int) []string {
 // stripReplyPrefixes removes "Re:", "Fwd:", "回复:"... from a subject.
 func stripReplyPrefixes(subject string) string {
 	for {
+		if !strings.ContainsAny(subject, ":：") {
+			return subject // every prefix ends with a colon
+		}
 		loc := replyPrefixRE.FindStringIndex(subject)
 		if loc == nil {
 			return subject

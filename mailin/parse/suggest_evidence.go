@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -927,7 +928,7 @@ var consultationNames = []string{"consulta abierta", "consultation ouverte", "op
 func (tl termList) openingOf(folded string) string {
 	folded = strings.TrimLeft(folded, " \t\"'«“[(")
 	for _, t := range tl {
-		if t.folded == "" || !strings.HasPrefix(folded, t.folded) {
+		if t.folded == "" || folded == "" || folded[0] != t.folded[0] || !strings.HasPrefix(folded, t.folded) {
 			continue
 		}
 		rest := folded[len(t.folded):]
@@ -939,12 +940,26 @@ func (tl termList) openingOf(folded string) string {
 	return ""
 }
 
+// appendLabels appends the labels of a domain, as strings.Split(domain, ".") cuts them,
+// to labels: with a buffer on the stack, the few labels of a domain need no allocation.
+func appendLabels(labels []string, domain string) []string {
+	for {
+		i := strings.IndexByte(domain, '.')
+		if i < 0 {
+			return append(labels, domain)
+		}
+		labels = append(labels, domain[:i])
+		domain = domain[i+1:]
+	}
+}
+
 // isWebmail reports whether a domain gives personal addresses: no evidence of who writes.
 func (v *vocabulary) isWebmail(domain string) bool {
 	if v.freemailDomains[domain] {
 		return true
 	}
-	labels := strings.Split(domain, ".")
+	var buf [8]string
+	labels := appendLabels(buf[:0], domain)
 	if len(labels) == 2 && len(labels[1]) == 2 && isAnyOf(labels[0], "mail", "inbox", "email", "webmail", "post", "pochta") {
 		// inbox.uz, mail.kz, pochta.tj: a country's mailbox for everyone.
 		return true
@@ -1028,26 +1043,30 @@ func unquotedQuestionMark(text string) bool {
 // the ITU can…", «— будет ли обеспечен…»). rest is the text without its questions.
 func (v *vocabulary) questions(text string) (n int, rest string) {
 	var b strings.Builder
+	b.Grow(len(text) + 1) // each line and a newline: the text at most, and one more
 	for line := range strings.SplitSeq(text, "\n") {
 		marks := 0
 		inMark := false
 		quoted := 0
-		for _, r := range line {
-			// A title in quotation marks (« … : quel modèle économique ? », "Who pays?")
-			// asks the reader nothing.
-			switch r {
-			case '«', '“', '「', '『':
-				quoted++
-			case '»', '”', '」', '』':
-				quoted = max(quoted-1, 0)
+		// A line without a question mark is read no further for one.
+		if strings.IndexByte(line, '?') >= 0 || strings.Contains(line, "？") || strings.Contains(line, "؟") {
+			for _, r := range line {
+				// A title in quotation marks (« … : quel modèle économique ? », "Who pays?")
+				// asks the reader nothing.
+				switch r {
+				case '«', '“', '「', '『':
+					quoted++
+				case '»', '”', '」', '』':
+					quoted = max(quoted-1, 0)
+				}
+				q := r == '?' || r == '？' || r == '؟'
+				if q && !inMark && quoted == 0 {
+					marks++
+				}
+				inMark = q
 			}
-			q := r == '?' || r == '？' || r == '؟'
-			if q && !inMark && quoted == 0 {
-				marks++
-			}
-			inMark = q
 		}
-		if marks == 0 && listItemRE.MatchString(line) {
+		if marks == 0 && isListItem(line) {
 			item := strings.TrimSpace(listItemRE.ReplaceAllString(line, ""))
 			words := strings.Fields(item)
 			if v.interrogatives.openingOf(item) != "" || len(words) > 2 && isAnyOf(words[1], "ли", "ль") {
@@ -1222,7 +1241,7 @@ func (v *vocabulary) questionSentences(ft foldedText) []string {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		if listItemRE.MatchString(line) {
+		if isListItem(line) {
 			item := strings.TrimSpace(listItemRE.ReplaceAllString(line, ""))
 			words := strings.Fields(item)
 			if v.interrogatives.openingOf(item) != "" || len(words) > 2 && isAnyOf(words[1], "ли", "ль") {
@@ -1275,7 +1294,7 @@ func statements(text string) string {
 // "•"): proposals come in lists, an introduction before a question seldom does.
 func hasListItem(text string) bool {
 	for line := range strings.SplitSeq(text, "\n") {
-		if listItemRE.MatchString(line) {
+		if isListItem(line) {
 			return true
 		}
 	}
@@ -1337,16 +1356,40 @@ const segmentTrim = " \t,;-–—|"
 // cutSegments is lineSegments, for a line mayHaveSegments lets through.
 func cutSegments(line string) []string {
 	line = strings.Trim(line, segmentTrim)
-	fields := strings.FieldsFunc(line, func(r rune) bool {
-		return r == ',' || r == '|' || r == '，' || r == '、' || r == '،' || r == '–' || r == '—' || r == '/'
-	})
+	// The fields between separators, as strings.FieldsFunc cuts them, each cut again
+	// at " - ", and trimmed: empty ones are dropped.
 	var out []string
-	for _, f := range fields {
-		for _, g := range strings.Split(f, " - ") {
-			if g = strings.TrimSpace(g); g != "" {
-				out = append(out, g)
+	add := func(g string) {
+		if g = strings.TrimSpace(g); g != "" {
+			out = append(out, g)
+		}
+	}
+	start := 0
+	for i := 0; ; {
+		end := i == len(line)
+		r, size := rune(0), 1
+		if !end {
+			if r = rune(line[i]); r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(line[i:])
 			}
 		}
+		if end || r == ',' || r == '|' || r == '，' || r == '、' || r == '،' || r == '–' || r == '—' || r == '/' {
+			f := line[start:i]
+			for {
+				j := strings.Index(f, " - ")
+				if j < 0 {
+					add(f)
+					break
+				}
+				add(f[:j])
+				f = f[j+len(" - "):]
+			}
+			if end {
+				break
+			}
+			start = i + size
+		}
+		i += size
 	}
 	if len(out) == 1 && strings.IndexFunc(line, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 {
 		return strings.Fields(line)
@@ -1476,35 +1519,30 @@ func isFoldedAddressLine(line, f string) bool {
 	// holds the two, without allocating for each). Whether the line has a digit is
 	// only looked for when a street word or a Chinese floor or number asks.
 	digits := func() bool { return strings.IndexFunc(line, unicode.IsDigit) >= 0 }
-	sep := func(r rune) bool {
-		switch r {
-		case ',', ';', '(', ')':
-			return true
-		}
-		return unicode.IsSpace(r)
-	}
+	// addressWordKeys and pairFirstKeys say of most words that they are no key of
+	// the maps, without looking them up.
 	var pairBuf [64]byte
-	rest, prev := f, ""
+	rest, prev, prevKnown := f, "", false
 	for i := 0; ; i++ {
-		w, _ := nextToken(&rest, sep)
+		w, _ := nextTokenIn(&rest, addressSeps)
 		if w == "" {
 			break
 		}
-		if registrationWords[w] {
+		known := addressWordKeys.has(w)
+		if known && registrationWords[w] {
 			return true
 		}
 		if i > 0 {
-			pair := append(append(append(pairBuf[:0], prev...), ' '), w...)
 			switch {
-			case i == 1 && streetWords[prev]:
+			case i == 1 && prevKnown && streetWords[prev]:
 				return true
-			case registrationPairs[string(pair)]:
+			case pairFirstKeys.has(prev) && registrationPairs[string(append(append(append(pairBuf[:0], prev...), ' '), w...))]:
 				return true
-			case streetWords[w] && digits():
+			case known && streetWords[w] && digits():
 				return true
 			}
 		}
-		prev = w
+		prev, prevKnown = w, known
 	}
 	if isPlaceLine(line) {
 		return true
@@ -1540,9 +1578,21 @@ var arabicHeads = map[string]string{
 
 // arabicHeadType is the stakeholder type of the noun an Arabic name opens with, or "".
 func arabicHeadType(part string) string {
-	first, _, _ := strings.Cut(strings.TrimSpace(part), " ")
+	part = strings.TrimSpace(part)
+	if part == "" || !arabicHeadLeads[part[0]] {
+		return "" // no noun of arabicHeads opens with this byte
+	}
+	first, _, _ := strings.Cut(part, " ")
 	return arabicHeads[first]
 }
+
+// arabicHeadLeads holds the first bytes of the nouns of arabicHeads.
+var arabicHeadLeads = func() (leads [256]bool) {
+	for h := range arabicHeads {
+		leads[h[0]] = true
+	}
+	return leads
+}()
 
 // isWholeGovernment reports whether a signature part names a government as a whole:
 // a word of government and none of a ministry, an agency or an office inside it.
@@ -1716,6 +1766,23 @@ var (
 	огрн огрнип инн кпп бин иин унп`)
 	registrationPairs = map[string]bool{"company no.": true, "company no": true, "company number": true,
 		"registro mercantil": true, "n° tva": true, "registration no.": true, "registration number": true}
+	// addressWordKeys holds the wordKeys of streetWords and registrationWords,
+	// pairFirstKeys those of the first words of registrationPairs.
+	addressWordKeys = func() (f wordFilter) {
+		for _, m := range []map[string]bool{streetWords, registrationWords} {
+			for w := range m {
+				f.add(w)
+			}
+		}
+		return f
+	}()
+	pairFirstKeys = func() (f wordFilter) {
+		for p := range registrationPairs {
+			first, _, _ := strings.Cut(p, " ")
+			f.add(first)
+		}
+		return f
+	}()
 	hanAddressRE = regexp.MustCompile(`[路道街巷]\s*\d+\s*[號号]|\d+\s*[號号]\s*\S*[樓楼層层室座]|\d+\s*[樓楼]`)
 )
 
@@ -2197,7 +2264,7 @@ func (v *vocabulary) sentenceSubject(text string, lt lineTerms) (string, string)
 			continue
 		}
 		first := foldText(words[0])
-		if listItemRE.MatchString(sentence) || isAnyOf(first, "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
+		if isListItem(sentence) || isAnyOf(first, "our", "my", "this", "notre", "nos", "mon", "ma", "nuestra",
 			"nuestro", "nuestros", "mi", "наш", "наша", "наше", "мой", "моя", "этот", "эта") {
 			continue // a signature line, not a sentence; "Our university" names nobody
 		}
@@ -2378,6 +2445,9 @@ func findSessionLength(s string) string {
 		}
 	}
 	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < '1' || c > '3' {
+			continue // no hour mark starts here (see hourMark)
+		}
 		if end := hourMark(s, i); end >= 0 {
 			add(i, end)
 		}
@@ -2457,7 +2527,7 @@ func (v *vocabulary) ownHolding(fs, all foldedText, body string) (int, string) {
 	var kept strings.Builder
 	kept.WriteString(fs.s)
 	for _, sentence := range strings.FieldsFunc(body, func(r rune) bool { return strings.ContainsRune(".!?\n。！？؟;；", r) }) {
-		ft := v.newFoldedText(sentence)
+		ft := v.newFoldedTextIn(sentence, all.slab)
 		if h, _ := v.forumAsHost.countIn(ft); h > 0 {
 			continue
 		}
@@ -2467,7 +2537,7 @@ func (v *vocabulary) ownHolding(fs, all foldedText, body string) (int, string) {
 		kept.WriteByte('\n')
 		kept.WriteString(sentence)
 	}
-	return v.holding.countIn(v.newFoldedText(kept.String()))
+	return v.holding.countIn(v.newFoldedTextIn(kept.String(), all.slab))
 }
 
 // verbBefore reports whether the words before an organisation's word in a sentence
@@ -2606,7 +2676,7 @@ func (v *vocabulary) unwrap(text string) string {
 		}
 		closed = closed || v.closings.openingOf(foldText(strings.TrimSpace(line))) != ""
 		next := strings.TrimSpace(lines[i+1])
-		if !closed && utf8.RuneCountInString(line) >= 60 && !endsSentence(line) && next != "" && !listItemRE.MatchString(next) {
+		if !closed && utf8.RuneCountInString(line) >= 60 && !endsSentence(line) && next != "" && !isListItem(next) {
 			b.WriteByte(' ')
 		} else {
 			b.WriteByte('\n')
@@ -2701,7 +2771,7 @@ func (v *vocabulary) lastSignatureName(sig []string, sender string, lt lineTerms
 		line = strings.TrimSpace(m[1])
 	}
 	n := utf8.RuneCountInString(line)
-	if n < 3 || n > 60 || endsSentence(line) || listItemRE.MatchString(line) || len(lineSegments(line)) != 1 ||
+	if n < 3 || n > 60 || endsSentence(line) || isListItem(line) || len(lineSegments(line)) != 1 ||
 		strings.ContainsAny(line, "@:/0123456789+()") {
 		return ""
 	}
@@ -2743,12 +2813,19 @@ func (v *vocabulary) lastSignatureName(sig []string, sender string, lt lineTerms
 	return whole
 }
 
+// initialSeps separate the words initials reads: all but letters and apostrophes.
+var initialSeps = newTokenSeps(func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
+
 // initials are the first letters, folded, of the words of a name that are not
 // articles or prepositions: "arcep" for "Autorité de régulation des communications
 // électroniques et des postes".
 func initials(name string) string {
 	var b strings.Builder
-	for _, w := range strings.FieldsFunc(foldText(name), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+	for rest := foldText(name); ; {
+		w, _ := nextTokenIn(&rest, initialSeps) // as strings.FieldsFunc cuts them
+		if w == "" {
+			break
+		}
 		if i := strings.LastIndexByte(w, '\''); i >= 0 {
 			w = w[i+1:]
 		}
@@ -2920,6 +2997,8 @@ var (
 	Pty Tbk Bhd K.K. Lda Lda. OÜ OU UAB SIA SAC S.A.C. EIRL E.I.R.L. C.A. C.V. KG KGaA JSC PJSC OJSC CJSC s.r.o. a.s. d.o.o. Kft. Zrt.
 	SPA SAU S.A.U. EURL SASU S.A.S.U. SNC S.A.E. SAE SAOG SAOC QSC Q.S.C. W.L.L. WLL KSC K.S.C. BSC B.S.C. PJSC. SAL S.A.L.`)
 	legalFormFirst = wordSet(`PT ООО АО ПАО ЗАО ОАО ТОО`)
+	// legalFormKeys holds the wordKeys of both: most words of a name are looked up in neither.
+	legalFormKeys = keysOf(legalFormWords, legalFormFirst)
 )
 
 // companyInText returns the company a text names with its legal form, when the sender
@@ -3108,13 +3187,36 @@ func isCompanyNoun(w string) bool {
 
 // mayNameStartup reports whether a text has a word startupInText looks for: without
 // one, it names nothing, and the text need not be cut into words.
+// mayNameStartupIn is mayNameStartup(text) for a text of lt, whose folded text (see
+// foldText) holds a company's noun folded wherever text holds one: most texts name
+// none, and are not read word by word.
+func mayNameStartupIn(text string, lt lineTerms) bool {
+	folded := lt.fold(text)
+	if !slices.ContainsFunc(foldedCompanyNouns, func(n string) bool { return strings.Contains(folded, n) }) {
+		return false
+	}
+	return mayNameStartup(text)
+}
+
+// foldedCompanyNouns are the companyNouns folded.
+var foldedCompanyNouns = func() []string {
+	var out []string
+	for n := range companyNouns {
+		out = append(out, foldText(n))
+	}
+	return out
+}()
+
 func mayNameStartup(text string) bool {
-	for w := range strings.FieldsSeq(text) {
+	for rest := text; ; {
+		w, _ := nextTokenIn(&rest, spaceSeps) // the words of strings.Fields
+		if w == "" {
+			return false
+		}
 		if isCompanyNoun(w) {
 			return true
 		}
 	}
-	return false
 }
 
 func arabicCompanyInText(text string) string {
@@ -3164,7 +3266,29 @@ var arabicCompanyWords = wordSet(`ناشئة صغيرة كبيرة متوسطة 
 var (
 	civilFormWords = wordSet(`ASBL asbl A.S.B.L. a.s.b.l. e.V. gGmbH A.C. NPO NGO ONG ONGD OSC OSBL IAP I.A.P. NPC`)
 	civilFormFirst = wordSet(`ОФ ОО ОБФ БФ РОО МОО МОФ АНО НКО НП ОЮЛ ОД ЧУ`)
+	// civilFormKeys holds the wordKeys of both: most words of a name are looked up in neither.
+	civilFormKeys = keysOf(civilFormWords, civilFormFirst)
 )
+
+// keysOf is a wordFilter of the words of sets.
+func keysOf(sets ...map[string]bool) (f wordFilter) {
+	for _, set := range sets {
+		for w := range set {
+			f.add(w)
+		}
+	}
+	return f
+}
+
+// addressSep reports whether r separates the words isFoldedAddressLine reads: a space,
+// a comma, a semicolon, a parenthesis.
+func addressSep(r rune) bool {
+	switch r {
+	case ',', ';', '(', ')':
+		return true
+	}
+	return unicode.IsSpace(r)
+}
 
 // nameSep reports whether r separates the words of a name in which civilForm and
 // legalForm look for a form: a space, punctuation, quotes.
@@ -3178,12 +3302,13 @@ func nameSep(r rune) bool {
 
 // civilForm returns the legal form of an association a name carries, as written, or "".
 func civilForm(part string) string {
-	sep := nameSep
 	for i, rest := 0, part; ; i++ {
-		tok, more := nextToken(&rest, sep)
+		tok, more := nextTokenIn(&rest, nameSeps)
 		switch {
 		case tok == "":
 			return ""
+		case !civilFormKeys.has(tok):
+			// no form: most words of a name
 		case i == 0 && civilFormFirst[tok], civilFormWords[tok]:
 			return tok
 		}
@@ -3195,10 +3320,9 @@ func civilForm(part string) string {
 
 // legalForm returns the legal form of a company that a name carries, as written, or "".
 func legalForm(part string) string {
-	sep := nameSep
 	first, rest, found := "", part, ""
 	for i := 0; ; i++ {
-		tok, more := nextToken(&rest, sep)
+		tok, more := nextTokenIn(&rest, nameSeps)
 		if tok == "" {
 			if i == 1 && legalFormWords[first] && strings.IndexFunc(first, func(r rune) bool { return r == '.' || unicode.IsLower(r) }) >= 0 {
 				// Alone after a comma ("TechSol, Lda.", "Telefónica, S.A."), a form with a
@@ -3210,15 +3334,105 @@ func legalForm(part string) string {
 		switch {
 		case i == 0:
 			first = tok
-		case i == 1 && legalFormFirst[first]:
+		case i == 1 && legalFormKeys.has(first) && legalFormFirst[first]:
 			return first
-		case legalFormWords[tok] && found == "":
+		case found == "" && legalFormKeys.has(tok) && legalFormWords[tok]:
 			found = tok
 		}
 		if !more {
 			rest = ""
 		}
 	}
+}
+
+// tokenSeps is a set of runes that separate tokens, for nextTokenIn: the ASCII ones
+// by a table, so that most bytes of a line need neither decoding nor a call.
+type tokenSeps struct {
+	ascii [2]uint64 // a bit for each ASCII separator
+	// bmp has a bit for each separator of the Basic Multilingual Plane, worked out the
+	// first time a rune above ASCII is read.
+	bmp   func() *[1 << 16 / 64]uint64
+	other func(rune) bool
+}
+
+// newTokenSeps is the set of runes for which sep is true.
+func newTokenSeps(sep func(rune) bool) *tokenSeps {
+	ts := &tokenSeps{other: sep}
+	for c := range rune(utf8.RuneSelf) {
+		if sep(c) {
+			ts.ascii[c/64] |= 1 << (c % 64)
+		}
+	}
+	ts.bmp = sync.OnceValue(func() *[1 << 16 / 64]uint64 {
+		var t [1 << 16 / 64]uint64
+		for c := range rune(1 << 16) {
+			if sep(c) {
+				t[c/64] |= 1 << (c % 64)
+			}
+		}
+		return &t
+	})
+	return ts
+}
+
+var (
+	spaceSeps   = newTokenSeps(unicode.IsSpace)
+	nameSeps    = newTokenSeps(nameSep)
+	addressSeps = newTokenSeps(addressSep)
+)
+
+// at reports whether the rune at s[i] is a separator, and its length.
+func (ts *tokenSeps) at(s string, i int) (bool, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return ts.ascii[c/64]&(1<<(c%64)) != 0, 1
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if r < 1<<16 {
+		return ts.bmp()[r/64]&(1<<(r%64)) != 0, size
+	}
+	return ts.other(r), size
+}
+
+// nextTokenIn is nextToken(s, seps.other).
+func nextTokenIn(s *string, seps *tokenSeps) (string, bool) {
+	t := *s
+	start := 0
+	for start < len(t) {
+		if c := t[start]; c < utf8.RuneSelf {
+			if seps.ascii[c/64]&(1<<(c%64)) == 0 {
+				break
+			}
+			start++
+			continue
+		}
+		is, size := seps.at(t, start)
+		if !is {
+			break
+		}
+		start += size
+	}
+	if start == len(t) {
+		*s = ""
+		return "", false
+	}
+	for end := start; end < len(t); {
+		if c := t[end]; c < utf8.RuneSelf {
+			if seps.ascii[c/64]&(1<<(c%64)) != 0 {
+				*s = t[end:]
+				return t[start:end], true
+			}
+			end++
+			continue
+		}
+		is, size := seps.at(t, end)
+		if is {
+			*s = t[end:]
+			return t[start:end], true
+		}
+		end += size
+	}
+	*s = ""
+	return t[start:], false
 }
 
 // nextToken cuts the next token off *s, tokens being separated by runes for which sep
@@ -3652,7 +3866,9 @@ func (v *vocabulary) afterTitle(part string, lt lineTerms) string {
 // namesOrganisation reports whether a short text holds an organisation word of any
 // stakeholder type.
 func (v *vocabulary) namesOrganisation(s string) bool {
-	ft := v.newFoldedText(foldText(s))
+	slab := v.getSlab()
+	defer v.putSlab(slab)
+	ft := v.newFoldedTextIn(foldText(s), slab)
 	for _, st := range v.stakeholders {
 		if n, _ := v.typeWords(st, s, ft); n > 0 {
 			return true
@@ -3827,7 +4043,7 @@ func (v *vocabulary) withoutEasyTerms(ft foldedText) foldedText {
 	for _, t := range v.easyTerms {
 		s = strings.ReplaceAll(s, t.folded, " ")
 	}
-	return v.newFoldedText(s)
+	return v.newFoldedTextIn(s, ft.slab)
 }
 
 // facultyWords are the words, folded, that open the name of a faculty or a school
@@ -4422,7 +4638,7 @@ func (v *vocabulary) nameInScript(fresh string, sig []string, script byte, lt li
 	for i := len(sig) - 1; i >= 0; i-- {
 		line := strings.TrimSpace(sig[i])
 		if n := utf8.RuneCountInString(line); n > 60 || endsSentence(line) || holdsSentenceEnd(line) ||
-			strings.ContainsAny(line, "。；：「」") || listItemRE.MatchString(line) || strings.IndexFunc(line, unicode.IsDigit) >= 0 {
+			strings.ContainsAny(line, "。；：「」") || isListItem(line) || strings.IndexFunc(line, unicode.IsDigit) >= 0 {
 			continue // a sentence of the text, not a line of the signature
 		}
 		for _, part := range lineSegments(line) {
@@ -4527,7 +4743,7 @@ func (v *vocabulary) noteVerbaleSender(fresh string, lt lineTerms) string {
 		!strings.Contains(fresh, "уважени") && !strings.Contains(fresh, "تحيات") && !strings.Contains(fresh, "致意") {
 		return "" // none of the phrases' words, so none of the phrases
 	}
-	if n, _ := v.compliments.countIn(v.newFoldedText(foldText(fresh))); n == 0 {
+	if n, _ := v.compliments.countIn(v.newFoldedTextIn(foldText(fresh), lt.slab)); n == 0 {
 		return ""
 	}
 	typ, head := lt.sentenceSubject(fresh)

@@ -231,8 +231,10 @@ func (v *vocabulary) modelFeatures(p *Parsed, fresh string, sig []string, org st
 	out = appendWords(out, "b:", fresh, modelBodyWords)
 	// The rules' organisation words of each type, wherever they are in the signature and
 	// the text: the rules count them only in a line that names an organisation.
-	sigText := v.newFoldedText(foldText(strings.Join(sig, "\n")))
-	body := v.newFoldedText(foldText(truncateBytes(fresh, 2000)))
+	slab := v.getSlab()
+	defer v.putSlab(slab)
+	sigText := v.newFoldedTextOf(v.stakeholdersIndex, foldText(strings.Join(sig, "\n")), slab)
+	body := v.newFoldedTextOf(v.stakeholdersIndex, foldText(truncateBytes(fresh, 2000)), slab)
 	for _, st := range v.stakeholders {
 		if n, _ := st.terms.countIn(sigText); n > 0 {
 			out = append(out, "vs:"+st.typ)

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"encoding/binary"
 	"strings"
 	"sync"
 	"unicode"
@@ -18,6 +19,9 @@ type term struct {
 	folded   string   // folded (see foldText), without "*"
 	words    []string // folded words, "*" kept
 	anywhere bool     // matched as a substring
+	// lead2 is the first byte of the second word, which a text's word matching it opens
+	// with; 0 when there is no second word or it opens with "*".
+	lead2 byte
 }
 
 // termList is a list of terms of one termSet.
@@ -29,6 +33,9 @@ type termList []*term
 type termSet struct {
 	all   []*term
 	index *termIndex
+	// lists holds the ids of the terms of each long list registered (those list makes,
+	// and the vocabulary's lists made of others), as runs, for countIn and distinctIn.
+	lists map[listKey][]idRun
 	// slabs keeps the countSlabs of suggestions made, for the next.
 	slabs sync.Pool
 }
@@ -44,14 +51,73 @@ func (ts *termSet) list(words ...string) termList {
 			folded: strings.ReplaceAll(f, "*", ""),
 			words:  splitWords(f),
 		}
+		if len(t.words) > 1 && t.words[1][0] != '*' {
+			t.lead2 = t.words[1][0]
+		}
 		t.anywhere = len(t.words) == 0 || strings.IndexFunc(f, func(r rune) bool {
 			return unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Han, r)
 		}) >= 0
 		ts.all = append(ts.all, t)
 		out = append(out, t)
 	}
+	ts.register(out)
 	return out
 }
+
+// register keeps the ids of a long list of the set's terms in ts.lists, as runs of
+// consecutive ids; the list is never changed afterwards.
+func (ts *termSet) register(tl termList) {
+	if len(tl) < minListedTerms {
+		return
+	}
+	var runs []idRun
+	for i, t := range tl {
+		if k := len(runs) - 1; k >= 0 && int(runs[k].lo+runs[k].n) == t.id {
+			runs[k].n++
+			continue
+		}
+		runs = append(runs, idRun{lo: int32(t.id), n: 1, at: int32(i)})
+	}
+	if ts.lists == nil {
+		ts.lists = map[listKey][]idRun{}
+	}
+	ts.lists[keyOf(tl)] = runs
+}
+
+// idRun is a run of terms of a list whose ids follow each other: tl[at+k] has id lo+k,
+// for k below n. A list made by list has one.
+type idRun struct{ lo, n, at int32 }
+
+// forFound calls f with the index in tl and the count of each term of tl with a count in
+// counts, in the order of tl, reading the counts of each run of runs eight at a time.
+func forFound(counts []uint8, runs []idRun, f func(i int, n uint8)) {
+	for _, r := range runs {
+		c := counts[r.lo : r.lo+r.n]
+		for k := 0; k < len(c); {
+			if k+8 <= len(c) && binary.LittleEndian.Uint64(c[k:]) == 0 {
+				k += 8
+				continue
+			}
+			if c[k] > 0 {
+				f(int(r.at)+k, c[k])
+			}
+			k++
+		}
+	}
+}
+
+// listKey says which list a termList is: where its first term is held, and how many
+// it has. A list is read-only once made, so a key is never that of other terms.
+type listKey struct {
+	first **term
+	n     int
+}
+
+func keyOf(tl termList) listKey { return listKey{&tl[0], len(tl)} }
+
+// minListedTerms is how long a list is for termSet.lists to hold it: a shorter one is
+// read faster than its ids are looked up.
+const minListedTerms = 24
 
 // termIndex says which terms a text's word or rune may start.
 type termIndex struct {
@@ -72,10 +138,24 @@ type termIndex struct {
 	// rune, the lengths in runes of those keys, a bit each (Arabic terms open with "ال"
 	// by the hundred: one rune says too little). scanned: the few others matched
 	// anywhere, looked for one by one.
-	byLead  map[string][]*term
-	byRune  []uint8 // by anywhereSlot
-	scanned []*term
+	lists  map[listKey][]idRun // the termSet's
+	byLead map[string][]*term
+	byRune []uint8 // by anywhereSlot
+	// leadPairs holds the runePairKey of the first two runes of each key of byLead of
+	// two runes or more: most pairs of a text start none, and need no look-up.
+	leadPairs leadSet
+	scanned   []*term
 }
+
+// runePairKey mixes two runes into 16 bits.
+func runePairKey(r1, r2 rune) uint16 {
+	h := uint32(r1)*0x9E37 ^ uint32(r2)
+	return uint16(h * 0x9E3779B1 >> 16)
+}
+
+func (s *leadSet) addKey(k uint16) { s[k/64] |= 1 << (k % 64) }
+
+func (s *leadSet) hasKey(k uint16) bool { return s[k/64]&(1<<(k%64)) != 0 }
 
 // leadSet is a set of leadBytes.
 type leadSet [1 << 16 / 64]uint64
@@ -126,22 +206,58 @@ func leadLen(s string, n int) (int, int) {
 
 // indexTerms indexes the terms of the set, once they are all there.
 func (ts *termSet) indexTerms() {
+	ts.index = newTermIndex(ts.all, len(ts.all))
+	ts.index.lists = ts.lists
+}
+
+// indexOf indexes the terms of lists alone, for a text where only they are looked for:
+// a foldedText counted with it (see newFoldedTextOf) has the counts of the set's other
+// terms at zero. The set's terms must all be there.
+func (ts *termSet) indexOf(lists ...termList) *termIndex {
+	var terms []*term
+	seen := map[int]bool{}
+	for _, tl := range lists {
+		for _, t := range tl {
+			if !seen[t.id] {
+				seen[t.id] = true
+				terms = append(terms, t)
+			}
+		}
+	}
+	ix := newTermIndex(terms, len(ts.all))
+	ix.lists = ts.lists
+	return ix
+}
+
+// newFoldedTextOf is newFoldedTextIn counting only the terms of ix, an index of indexOf.
+func (ts *termSet) newFoldedTextOf(ix *termIndex, folded string, slab *countSlab) foldedText {
+	ft := foldedText{s: folded, words: splitWordsIn(folded, slab), slab: slab}
+	ft.count(ix, func(*term, int, int) {})
+	return ft
+}
+
+// newTermIndex indexes terms, of a set of n terms.
+func newTermIndex(all []*term, n int) *termIndex {
 	ix := &termIndex{byWord: map[string][]*term{}, byPrefix: map[string][]*term{}, byLead: map[string][]*term{},
-		byRune: make([]uint8, anywhereSlots), terms: len(ts.all)}
-	for _, t := range ts.all {
+		byRune: make([]uint8, anywhereSlots), terms: n}
+	for _, t := range all {
 		if !t.anywhere {
 			if p, ok := strings.CutSuffix(t.words[0], "*"); ok && (ix.prefixLen == 0 || len(p) < ix.prefixLen) {
 				ix.prefixLen = len(p)
 			}
 		}
 	}
-	for _, t := range ts.all {
+	for _, t := range all {
 		switch {
 		case t.anywhere:
 			if r, _ := utf8.DecodeRuneInString(t.folded); anywhereRune(r) {
 				end, n := leadLen(t.folded, leadRunes)
 				ix.byLead[t.folded[:end]] = append(ix.byLead[t.folded[:end]], t)
 				ix.byRune[anywhereSlot(r)] |= 1 << n
+				if n >= 2 {
+					r2, _ := utf8.DecodeRuneInString(t.folded[utf8.RuneLen(r):])
+					ix.leadPairs.addKey(runePairKey(r, r2))
+				}
 			} else if t.folded != "" {
 				ix.scanned = append(ix.scanned, t)
 			}
@@ -157,7 +273,7 @@ func (ts *termSet) indexTerms() {
 			}
 		}
 	}
-	ts.index = ix
+	return ix
 }
 
 // anywhereRune reports whether r may start a term matched anywhere (Arabic, CJK).
@@ -185,27 +301,87 @@ func anywhereSlot(r rune) int {
 type foldedText struct {
 	s      string
 	words  []string
-	counts []uint8 // by term id; nil while no term is found (most short lines)
+	counts []uint8             // by term id; nil while no term is found (most short lines)
+	lists  map[listKey][]idRun // the termSet's, once counts is not nil
 	memo   *lineMemo
 	slab   *countSlab // where counts come from, when not from the heap
 }
 
-// countSlab lends the counts of the folded lines of one message from large blocks,
-// cleared and lent again for the next message once its suggestion is made.
+// countSlab lends the counts and the words of the folded lines of one message from
+// large blocks, cleared and lent again for the next message once its suggestion is
+// made; with them the maps and line memos of its lineTerms. The blocks stay with the
+// slab: a message that fills several leaves them all for the next.
 type countSlab struct {
-	block []uint8
-	used  int
+	counts slabBlocks[uint8]
+	words  slabBlocks[string]
+	memos  slabBlocks[lineMemo]
+	// The maps of a lineTerms (see lineMaps), cleared for the next message.
+	lines    map[string]foldedText
+	address  map[string]bool
+	subjects map[string][2]string
+	folds    map[string]string
+}
+
+// slabBlocks lends slices of T from blocks it keeps.
+type slabBlocks[T any] struct {
+	blocks [][]T
+	cur    int // the block lending now, in blocks
+	used   int // how much of it is lent
+}
+
+// take lends n zero values, from a block of at least size.
+func (sb *slabBlocks[T]) take(n, size int) []T {
+	for sb.cur < len(sb.blocks) && sb.used+n > len(sb.blocks[sb.cur]) {
+		sb.cur++
+		sb.used = 0
+	}
+	if sb.cur == len(sb.blocks) {
+		sb.blocks = append(sb.blocks, make([]T, max(size, n)))
+		sb.used = 0
+	}
+	b := sb.blocks[sb.cur]
+	c := b[sb.used : sb.used+n : sb.used+n]
+	sb.used += n
+	return c
+}
+
+// room returns the rest of the block lending now, when it holds at least n values, else
+// of a new block: what append fills, before keep says how much of it was used.
+func (sb *slabBlocks[T]) room(n, size int) []T {
+	for sb.cur < len(sb.blocks) && sb.used+n > len(sb.blocks[sb.cur]) {
+		sb.cur++
+		sb.used = 0
+	}
+	if sb.cur == len(sb.blocks) {
+		sb.blocks = append(sb.blocks, make([]T, max(size, n)))
+		sb.used = 0
+	}
+	return sb.blocks[sb.cur][sb.used:sb.used:len(sb.blocks[sb.cur])]
+}
+
+// keep lends the first n values of the last room.
+func (sb *slabBlocks[T]) keep(n int) { sb.used += n }
+
+// reset clears what was lent, for the next message.
+func (sb *slabBlocks[T]) reset() {
+	for i := 0; i < sb.cur && i < len(sb.blocks); i++ {
+		clear(sb.blocks[i])
+	}
+	if sb.cur < len(sb.blocks) {
+		clear(sb.blocks[sb.cur][:sb.used])
+	}
+	sb.cur, sb.used = 0, 0
 }
 
 // take lends n counts, zero.
-func (cs *countSlab) take(n int) []uint8 {
-	if cs.used+n > len(cs.block) {
-		cs.block = make([]uint8, 16*n) // the lines still reading the last block keep it
-		cs.used = 0
+func (cs *countSlab) take(n int) []uint8 { return cs.counts.take(n, 16*n) }
+
+// lineMaps returns the maps of a lineTerms, empty.
+func (cs *countSlab) lineMaps() (map[string]foldedText, map[string]bool, map[string][2]string, map[string]string) {
+	if cs.lines == nil {
+		cs.lines, cs.address, cs.subjects, cs.folds = map[string]foldedText{}, map[string]bool{}, map[string][2]string{}, map[string]string{}
 	}
-	c := cs.block[cs.used : cs.used+n : cs.used+n]
-	cs.used += n
-	return c
+	return cs.lines, cs.address, cs.subjects, cs.folds
 }
 
 // getSlab returns a countSlab with nothing lent; putSlab takes it back when none of
@@ -218,8 +394,13 @@ func (ts *termSet) getSlab() *countSlab {
 }
 
 func (ts *termSet) putSlab(cs *countSlab) {
-	clear(cs.block[:cs.used])
-	cs.used = 0
+	cs.counts.reset()
+	cs.words.reset()
+	cs.memos.reset()
+	clear(cs.lines)
+	clear(cs.address)
+	clear(cs.subjects)
+	clear(cs.folds)
 	ts.slabs.Put(cs)
 }
 
@@ -233,7 +414,7 @@ func (ts *termSet) newFoldedText(folded string) foldedText {
 // newFoldedTextIn is newFoldedText with the counts lent by slab (from the heap when
 // it is nil).
 func (ts *termSet) newFoldedTextIn(folded string, slab *countSlab) foldedText {
-	ft := foldedText{s: folded, words: splitWords(folded), slab: slab}
+	ft := foldedText{s: folded, words: splitWordsIn(folded, slab), slab: slab}
 	ft.count(ts.index, func(*term, int, int) {})
 	return ft
 }
@@ -249,8 +430,8 @@ func (ts *termSet) newFoldedPair(subject, body string) (fs, fb, all foldedText) 
 // is nil).
 func (ts *termSet) newFoldedPairIn(subject, body string, slab *countSlab) (fs, fb, all foldedText) {
 	all = foldedText{s: subject + "\n" + body, slab: slab}
-	all.words = splitWords(all.s)
-	nsub := len(splitWords(subject))
+	all.words = splitWordsIn(all.s, slab)
+	nsub := countWords(subject)
 	fs = foldedText{s: subject, words: all.words[:nsub], slab: slab}
 	fb = foldedText{s: body, words: all.words[nsub:], slab: slab}
 	all.count(ts.index, func(t *term, word, at int) {
@@ -268,36 +449,51 @@ func (ts *termSet) newFoldedPairIn(subject, body string, slab *countSlab) (fs, f
 // every occurrence: where it starts, as a word index, or -1 and a byte offset for a term
 // matched anywhere.
 func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
-	see := func(t *term, i int) {
-		if ft.matchAt(t, i) {
+	see := func(t *term, i, from int) {
+		if ft.matchFrom(t, i, from) {
 			ft.add(ix, t)
 			found(t, i, 0)
 		}
 	}
 	for i, w := range ft.words {
 		if ix.wordKeys.has(w) {
+			// w is the first word of each term of byWord[w], or it with a plural ending:
+			// the words after it are left to match.
 			for _, t := range ix.byWord[w] {
-				see(t, i)
+				if t.lead2 != 0 && (i+1 == len(ft.words) || ft.words[i+1][0] != t.lead2) {
+					continue // the next word cannot match the second
+				}
+				see(t, i, 1)
 			}
 		}
 		if ix.prefixLen > 0 && len(w) >= ix.prefixLen && ix.prefixLeads.has(w) {
 			for _, t := range ix.byPrefix[w[:ix.prefixLen]] {
-				see(t, i)
+				see(t, i, 0)
 			}
 		}
 	}
 	// Terms matched anywhere count like strings.Count: occurrences that do not overlap.
-	var ends map[*term]int
+	// ends holds where the last occurrence of each term found so far ends: a text has
+	// few such terms, looked for one by one.
+	var endsBuf [16]termEnd
+	ends := endsBuf[:0]
 	anywhere := func(t *term, at int) {
-		if !strings.HasPrefix(ft.s[at:], t.folded) || at < ends[t] {
+		if !strings.HasPrefix(ft.s[at:], t.folded) {
+			return
+		}
+		k := 0
+		for k < len(ends) && ends[k].t != t {
+			k++
+		}
+		if k < len(ends) && at < ends[k].end {
 			return
 		}
 		ft.add(ix, t)
 		found(t, -1, at)
-		if ends == nil {
-			ends = map[*term]int{}
+		if k == len(ends) {
+			ends = append(ends, termEnd{t: t})
 		}
-		ends[t] = at + len(t.folded)
+		ends[k].end = at + len(t.folded)
 	}
 	for _, t := range ix.scanned {
 		for at := 0; at < len(ft.s); {
@@ -321,7 +517,10 @@ func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 			continue
 		}
 		for n, end := 1, at; n <= leadRunes && end < len(ft.s); n++ {
-			_, size := utf8.DecodeRuneInString(ft.s[end:])
+			r2, size := utf8.DecodeRuneInString(ft.s[end:])
+			if n == 2 && !ix.leadPairs.hasKey(runePairKey(r, r2)) {
+				break // no key of two runes or more opens with these two
+			}
 			end += size
 			if lens&(1<<n) == 0 {
 				continue
@@ -333,6 +532,12 @@ func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 	}
 }
 
+// termEnd is where the last occurrence of a term matched anywhere ends.
+type termEnd struct {
+	t   *term
+	end int
+}
+
 // add counts one more occurrence of t in ft, at most maxTermCount.
 func (ft *foldedText) add(ix *termIndex, t *term) {
 	if ft.counts == nil {
@@ -341,17 +546,19 @@ func (ft *foldedText) add(ix *termIndex, t *term) {
 		} else {
 			ft.counts = make([]uint8, ix.terms)
 		}
+		ft.lists = ix.lists
 	}
 	ft.counts[t.id] = min(ft.counts[t.id]+1, maxTermCount)
 }
 
-// matchAt reports whether the words of t, a term matched word by word, start at word i.
-func (ft *foldedText) matchAt(t *term, i int) bool {
+// matchFrom reports whether the words of t, a term matched word by word, start at word
+// i, the first from of them being known to match.
+func (ft *foldedText) matchFrom(t *term, i, from int) bool {
 	if i+len(t.words) > len(ft.words) {
 		return false
 	}
-	for j, w := range t.words {
-		if !wordMatches(ft.words[i+j], w) {
+	for j := from; j < len(t.words); j++ {
+		if !wordMatches(ft.words[i+j], t.words[j]) {
 			return false
 		}
 	}
@@ -365,6 +572,15 @@ func (tl termList) countIn(ft foldedText) (int, string) {
 	if ft.counts == nil {
 		return total, first
 	}
+	if runs := ft.runsOf(tl); runs != nil {
+		forFound(ft.counts, runs, func(i int, n uint8) {
+			total += int(n)
+			if first == "" {
+				first = tl[i].text
+			}
+		})
+		return total, first
+	}
 	for _, t := range tl {
 		if n := int(ft.counts[t.id]); n > 0 {
 			total += n
@@ -376,10 +592,28 @@ func (tl termList) countIn(ft foldedText) (int, string) {
 	return total, first
 }
 
+// runsOf returns the runs of ids of the terms of tl when the termSet holds them (see
+// termSet.lists), else nil.
+func (ft *foldedText) runsOf(tl termList) []idRun {
+	if len(tl) < minListedTerms || ft.lists == nil {
+		return nil
+	}
+	return ft.lists[keyOf(tl)]
+}
+
 // distinctIn returns how many different terms occur in a folded text, and the first.
 func (tl termList) distinctIn(ft foldedText) (int, string) {
 	n, first := 0, ""
 	if ft.counts == nil {
+		return n, first
+	}
+	if runs := ft.runsOf(tl); runs != nil {
+		forFound(ft.counts, runs, func(i int, _ uint8) {
+			n++
+			if first == "" {
+				first = tl[i].text
+			}
+		})
 		return n, first
 	}
 	for _, t := range tl {
@@ -393,17 +627,53 @@ func (tl termList) distinctIn(ft foldedText) (int, string) {
 	return n, first
 }
 
+// splitWordsIn is splitWords with the words lent by slab (from the heap when it is nil).
+func splitWordsIn(s string, slab *countSlab) []string {
+	if slab == nil {
+		return splitWords(s)
+	}
+	// A text of n bytes has at most (n+1)/2 words.
+	room := slab.words.room((len(s)+1)/2, 4096)
+	words := appendSplitWords(room, s)
+	slab.words.keep(len(words))
+	return words[:len(words):len(words)]
+}
+
+// countWords is len(splitWords(s)).
+func countWords(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); {
+		word, size := splitRune(s, i)
+		if word {
+			if !in {
+				n++
+				in = true
+			}
+		} else {
+			in = false
+		}
+		i += size
+	}
+	return n
+}
+
 // splitWords cuts folded text into words of letters and digits; a "*" stays
 // at the end of a word of a term.
 func splitWords(s string) []string {
-	words := make([]string, 0, len(s)/6+1)
+	return appendSplitWords(make([]string, 0, len(s)/6+1), s)
+}
+
+// appendSplitWords appends the words of s (see splitWords) to words.
+func appendSplitWords(words []string, s string) []string {
 	start := -1
 	for i := 0; i < len(s); {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
+		in, size := false, 1
+		if c := s[i]; c < utf8.RuneSelf {
+			in = asciiWordBytes[c/64]&(1<<(c%64)) != 0
+		} else {
+			in, size = splitRune(s, i)
 		}
-		if isWordRune(r) || r == '*' {
+		if in {
 			if start < 0 {
 				start = i
 			}
@@ -418,6 +688,29 @@ func splitWords(s string) []string {
 	}
 	return words
 }
+
+// splitRune reports whether the rune at s[i] belongs to a word of splitWords (a letter,
+// a digit or "*"), and its length.
+func splitRune(s string, i int) (bool, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return asciiWordBytes[c/64]&(1<<(c%64)) != 0, 1
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if r < 1<<16 {
+		return wordRunes()[r/64]&(1<<(r%64)) != 0, size
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r), size
+}
+
+// asciiWordBytes holds a bit for each ASCII letter and digit, and "*".
+var asciiWordBytes = func() (t [2]uint64) {
+	for c := range rune(utf8.RuneSelf) {
+		if isWordRune(c) || c == '*' {
+			t[c/64] |= 1 << (c % 64)
+		}
+	}
+	return t
+}()
 
 func wordMatches(word, termWord string) bool {
 	if prefix, ok := strings.CutSuffix(termWord, "*"); ok {
@@ -463,25 +756,49 @@ func foldText(s string) string {
 		return strings.ToLower(s)
 	}
 	table := foldTable()
+	// Most runes of a text in a script without case (Arabic, Chinese) or already in lower
+	// case fold to themselves: the text is copied from the first rune that does not, and
+	// then by runs of runes that do (s[keep:i]).
 	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if r < utf8.RuneSelf {
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
+	keep := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				if b.Cap() == 0 {
+					b.Grow(len(s))
+				}
+				b.WriteString(s[keep:i])
+				b.WriteByte(c + 'a' - 'A')
+				keep = i + 1
 			}
-			b.WriteByte(byte(r))
+			i++
 			continue
 		}
+		r, size := utf8.DecodeRuneInString(s[i:])
 		f := foldRune(table, r)
+		if f == r && (r != utf8.RuneError || size > 1) {
+			i += size
+			continue
+		}
+		if b.Cap() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[keep:i])
 		switch {
 		case f == foldDrop:
 		case f == foldMany:
 			b.WriteString(foldRuneSlow(r))
 		default:
-			b.WriteRune(f)
+			b.WriteRune(f) // an invalid byte is written as utf8.RuneError, as range reads it
 		}
+		i += size
+		keep = i
 	}
+	if b.Cap() == 0 {
+		return s
+	}
+	b.WriteString(s[keep:])
 	return b.String()
 }
 
@@ -559,6 +876,13 @@ func straightApostrophe(r rune) rune {
 }
 
 func isASCII(s string) bool {
+	for ; len(s) >= 8; s = s[8:] {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
