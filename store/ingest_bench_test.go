@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
@@ -17,12 +16,7 @@ func BenchmarkIngest(b *testing.B) {
 	for _, batch := range []int{1, 100, 250} {
 		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
 			s, _ := storetest.New(b, storetest.Options{Clock: store.NewOffsetClock(inConsultation)})
-			body := make([]byte, 5600)
-			for i := range body {
-				body[i] = 'a' + byte(i%26)
-			}
-			pol := store.DefaultIngestPolicy()
-			pol.AckPerSenderPerDay = 0
+			body, pol := benchBody(), benchPolicy()
 			b.SetBytes(int64(len(body)))
 			b.ResetTimer()
 			uid := uint32(0)
@@ -48,7 +42,22 @@ func BenchmarkIngest(b *testing.B) {
 	}
 }
 
-var _ = time.Second
+// benchBody is a benchmark message's body: 5,600 letters.
+func benchBody() []byte {
+	body := make([]byte, 5600)
+	for i := range body {
+		body[i] = 'a' + byte(i%26)
+	}
+	return body
+}
+
+// benchPolicy is the default policy without the per-sender acknowledgement cap, which
+// a benchmark's senders would reach.
+func benchPolicy() store.IngestPolicy {
+	pol := store.DefaultIngestPolicy()
+	pol.AckPerSenderPerDay = 0
+	return pol
+}
 
 // BenchmarkIngestRepeatedSenders stores a backlog in which each sender writes again and
 // again, from a few organisations, subjects in the six languages: each new
@@ -65,12 +74,7 @@ func BenchmarkIngestRepeatedSenders(b *testing.B) {
 	}
 	const batch, senders = 250, 50
 	s, _ := storetest.New(b, storetest.Options{Clock: store.NewOffsetClock(inConsultation)})
-	body := make([]byte, 5600)
-	for i := range body {
-		body[i] = 'a' + byte(i%26)
-	}
-	pol := store.DefaultIngestPolicy()
-	pol.AckPerSenderPerDay = 0
+	body, pol := benchBody(), benchPolicy()
 	b.ResetTimer()
 	uid := uint32(0)
 	for i := 0; i < b.N; i += batch {

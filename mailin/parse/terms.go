@@ -331,15 +331,7 @@ type slabBlocks[T any] struct {
 
 // take lends n zero values, from a block of at least size.
 func (sb *slabBlocks[T]) take(n, size int) []T {
-	for sb.cur < len(sb.blocks) && sb.used+n > len(sb.blocks[sb.cur]) {
-		sb.cur++
-		sb.used = 0
-	}
-	if sb.cur == len(sb.blocks) {
-		sb.blocks = append(sb.blocks, make([]T, max(size, n)))
-		sb.used = 0
-	}
-	b := sb.blocks[sb.cur]
+	b := sb.fit(n, size)
 	c := b[sb.used : sb.used+n : sb.used+n]
 	sb.used += n
 	return c
@@ -348,6 +340,13 @@ func (sb *slabBlocks[T]) take(n, size int) []T {
 // room returns the rest of the block lending now, when it holds at least n values, else
 // of a new block: what append fills, before keep says how much of it was used.
 func (sb *slabBlocks[T]) room(n, size int) []T {
+	b := sb.fit(n, size)
+	return b[sb.used:sb.used:len(b)]
+}
+
+// fit makes the block lending now one with n values left, the next kept block that
+// has them or a new one of at least size, and returns it.
+func (sb *slabBlocks[T]) fit(n, size int) []T {
 	for sb.cur < len(sb.blocks) && sb.used+n > len(sb.blocks[sb.cur]) {
 		sb.cur++
 		sb.used = 0
@@ -356,7 +355,7 @@ func (sb *slabBlocks[T]) room(n, size int) []T {
 		sb.blocks = append(sb.blocks, make([]T, max(size, n)))
 		sb.used = 0
 	}
-	return sb.blocks[sb.cur][sb.used:sb.used:len(sb.blocks[sb.cur])]
+	return sb.blocks[sb.cur]
 }
 
 // keep lends the first n values of the last room.
