@@ -585,8 +585,7 @@ func (p *Poller) plan(refs []msgRef) []batchPlan {
 // of the last. The stages overlap batch by batch (see sync): the first batch is stored
 // only once it is fetched and parsed, and once the last is parsed only storing is
 // left, so during the first and the last batch one stage works alone. Short batches
-// there keep that time short: on 2 cores a 5,000-message backlog is stored about a
-// tenth of a second sooner. A message that goes alone stays alone.
+// there keep that time short. A message that goes alone stays alone.
 func rampBatches(plans []batchPlan, maxN int) []batchPlan {
 	short := max(1, maxN/10)
 	if len(plans) == 0 {
