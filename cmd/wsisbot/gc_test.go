@@ -27,4 +27,9 @@ func TestTuneGC(t *testing.T) {
 	if got := gcPercent(); got != 150 {
 		t.Errorf("target in force with GOGC=150 = %d, want 150", got)
 	}
+
+	debug.SetGCPercent(-1) // GOGC=off
+	if got := gcPercent(); got != -1 {
+		t.Errorf("target in force with GOGC=off = %d, want -1", got)
+	}
 }
