@@ -13,7 +13,7 @@ import (
 // the page faults of memory handed back and taken again were about a tenth of the CPU
 // while serve stored a 5,000-message backlog (BenchmarkServeBacklog). At 400 the backlog
 // is stored and acknowledged sooner, for about 40 MB more peak memory (README,
-// Operations). GOGC, and GOMEMLIMIT for a ceiling, still rule when set.
+// Running it, Memory). GOGC, and GOMEMLIMIT for a ceiling, still rule when set.
 const defaultGOGC = 400
 
 // tuneGC sets the collector's target to defaultGOGC unless GOGC is set, and returns the
