@@ -312,18 +312,7 @@ func TestEvalSet(t *testing.T) {
 
 // BenchmarkSuggest suggests for every message of the evaluation set per iteration.
 func BenchmarkSuggest(b *testing.B) {
-	var msgs []*Parsed
-	for _, l := range loadEvalLabels(b) {
-		raw, err := os.ReadFile(filepath.Join(evalDir, l.file))
-		if err != nil {
-			b.Fatal(err)
-		}
-		p, err := Parse(raw, DefaultLimits())
-		if err != nil {
-			b.Fatal(err)
-		}
-		msgs = append(msgs, p)
-	}
+	msgs := loadEvalParsed(b)
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {
@@ -333,6 +322,23 @@ func BenchmarkSuggest(b *testing.B) {
 		n++
 	}
 	b.ReportMetric(float64(n*len(msgs))/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// loadEvalParsed is every message of the evaluation set, parsed.
+func loadEvalParsed(tb testing.TB) []*Parsed {
+	var msgs []*Parsed
+	for _, l := range loadEvalLabels(tb) {
+		raw, err := os.ReadFile(filepath.Join(evalDir, l.file))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		p, err := Parse(raw, DefaultLimits())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		msgs = append(msgs, p)
+	}
+	return msgs
 }
 
 // TestEvalFloors fails when the suggestions get worse on the tune split of the

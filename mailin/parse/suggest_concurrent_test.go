@@ -1,8 +1,6 @@
 package parse
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"sync"
 	"testing"
@@ -13,18 +11,7 @@ import (
 // suggestion borrows its working memory from a pool and gives it back: nothing it
 // returns may still point into what the next one borrows.
 func TestSuggestConcurrently(t *testing.T) {
-	var msgs []*Parsed
-	for _, l := range loadEvalLabels(t) {
-		raw, err := os.ReadFile(filepath.Join(evalDir, l.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := Parse(raw, DefaultLimits())
-		if err != nil {
-			t.Fatal(err)
-		}
-		msgs = append(msgs, p)
-	}
+	msgs := loadEvalParsed(t)
 	msgs = msgs[:min(len(msgs), 600)] // six languages, every kind; quick under -race
 	want := make([]Suggestion, len(msgs))
 	for i, p := range msgs {
