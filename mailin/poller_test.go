@@ -293,7 +293,21 @@ func (h *harness) waitMoved(n int, hasMove bool) {
 		}
 		return
 	}
-	// Without MOVE and UIDPLUS: copied, flagged \Deleted, never expunged.
+	// Without MOVE and UIDPLUS: copied, flagged \Deleted, never expunged. The flag is
+	// set after the copy: wait for it as for the copy.
+	flagged := func() bool {
+		for _, m := range inbox {
+			if !m.Deleted {
+				return false
+			}
+		}
+		return true
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !flagged() && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		inbox, _ = h.folder("INBOX")
+	}
 	if len(inbox) != n {
 		h.t.Fatalf("INBOX holds %d messages, want %d flagged \\Deleted", len(inbox), n)
 	}
