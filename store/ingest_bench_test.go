@@ -19,25 +19,15 @@ func BenchmarkIngest(b *testing.B) {
 			body, pol := benchBody(), benchPolicy()
 			b.SetBytes(int64(len(body)))
 			b.ResetTimer()
-			uid := uint32(0)
-			for i := 0; i < b.N; i += batch {
-				n := min(batch, b.N-i)
-				msgs := make([]store.Inbound, n)
-				for j := range msgs {
-					uid++
-					m := store.Inbound{Mailbox: "INBOX", UIDValidity: 7, UID: uid, InternalDate: inConsultation,
-						Raw: append([]byte(fmt.Sprintf("Message-ID: <b%d@x>\r\n\r\n", uid)), body...), Kind: store.MsgContribution,
-						MessageID: fmt.Sprintf("b%d@x", uid), FromEmail: fmt.Sprintf("s%d@gov.example", uid), Subject: "Submission", Text: string(body[:2000])}
-					if uid%5 == 0 {
-						m.Attachments = []store.InboundAttachment{{Filename: "a.pdf", ContentType: "application/pdf", Data: body[:3000]}}
-					}
-					msgs[j] = m
+			ingestBatches(b, s, pol, batch, func(uid uint32) store.Inbound {
+				m := store.Inbound{Mailbox: "INBOX", UIDValidity: 7, UID: uid, InternalDate: inConsultation,
+					Raw: append([]byte(fmt.Sprintf("Message-ID: <b%d@x>\r\n\r\n", uid)), body...), Kind: store.MsgContribution,
+					MessageID: fmt.Sprintf("b%d@x", uid), FromEmail: fmt.Sprintf("s%d@gov.example", uid), Subject: "Submission", Text: string(body[:2000])}
+				if uid%5 == 0 {
+					m.Attachments = []store.InboundAttachment{{Filename: "a.pdf", ContentType: "application/pdf", Data: body[:3000]}}
 				}
-				if _, err := s.Ingest(context.Background(), store.IngestBatch{Mailbox: "INBOX", UIDValidity: 7, LastUID: uid, Messages: msgs}, pol); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+				return m
+			})
 		})
 	}
 }
@@ -76,23 +66,31 @@ func BenchmarkIngestRepeatedSenders(b *testing.B) {
 	s, _ := storetest.New(b, storetest.Options{Clock: store.NewOffsetClock(inConsultation)})
 	body, pol := benchBody(), benchPolicy()
 	b.ResetTimer()
+	ingestBatches(b, s, pol, batch, func(uid uint32) store.Inbound {
+		k := int(uid) % senders
+		m := store.Inbound{Mailbox: "INBOX", UIDValidity: 7, UID: uid, InternalDate: inConsultation,
+			Raw: append([]byte(fmt.Sprintf("Message-ID: <r%d@x>\r\n\r\n", uid)), body...), Kind: store.MsgContribution,
+			MessageID: fmt.Sprintf("r%d@x", uid), FromEmail: fmt.Sprintf("s%d@gov.example", k),
+			Subject: fmt.Sprintf("%s (%d)", works[k%len(works)], uid), Text: string(body[:2000]),
+			Suggestion: store.Suggestion{Organisation: fmt.Sprintf("Ministry number %d", k%6)}}
+		if uid%5 == 0 {
+			m.Attachments = []store.InboundAttachment{{Filename: fmt.Sprintf("WSIS2019-%d.pdf", uid), ContentType: "application/pdf",
+				Data: append([]byte(fmt.Sprint(uid)), body[:3000]...)}}
+		}
+		return m
+	})
+}
+
+// ingestBatches ingests b.N messages made by msg (UIDs from 1) in batches of batch, as
+// the poller does, and reports the messages a second.
+func ingestBatches(b *testing.B, s *store.Store, pol store.IngestPolicy, batch int, msg func(uid uint32) store.Inbound) {
+	b.Helper()
 	uid := uint32(0)
 	for i := 0; i < b.N; i += batch {
-		n := min(batch, b.N-i)
-		msgs := make([]store.Inbound, n)
+		msgs := make([]store.Inbound, min(batch, b.N-i))
 		for j := range msgs {
 			uid++
-			k := int(uid) % senders
-			m := store.Inbound{Mailbox: "INBOX", UIDValidity: 7, UID: uid, InternalDate: inConsultation,
-				Raw: append([]byte(fmt.Sprintf("Message-ID: <r%d@x>\r\n\r\n", uid)), body...), Kind: store.MsgContribution,
-				MessageID: fmt.Sprintf("r%d@x", uid), FromEmail: fmt.Sprintf("s%d@gov.example", k),
-				Subject: fmt.Sprintf("%s (%d)", works[k%len(works)], uid), Text: string(body[:2000]),
-				Suggestion: store.Suggestion{Organisation: fmt.Sprintf("Ministry number %d", k%6)}}
-			if uid%5 == 0 {
-				m.Attachments = []store.InboundAttachment{{Filename: fmt.Sprintf("WSIS2019-%d.pdf", uid), ContentType: "application/pdf",
-					Data: append([]byte(fmt.Sprint(uid)), body[:3000]...)}}
-			}
-			msgs[j] = m
+			msgs[j] = msg(uid)
 		}
 		if _, err := s.Ingest(context.Background(), store.IngestBatch{Mailbox: "INBOX", UIDValidity: 7, LastUID: uid, Messages: msgs}, pol); err != nil {
 			b.Fatal(err)
