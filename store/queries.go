@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -11,8 +10,8 @@ import (
 type namedQuery struct{ name, sql string }
 
 // namedQueries are the store's fixed statements, named; the SQL of each sits beside the
-// Go that runs it. Open prepares every one, so that a statement the schema does not
-// accept stops start-up instead of the first call that needs it.
+// Go that runs it. Each is prepared when first used (see stmt);
+// TestNamedQueriesAreListedOnceAndPrepare prepares every one on the migrated schema.
 //
 // Not listed, because their text is not fixed or cannot be prepared: the writer's
 // multi-row inserts (ingest_write.go: insertRows builds one per row count, each prepared
@@ -203,19 +202,6 @@ func namedQueries() []namedQuery {
 		{"report-tags", reportTagsSQL},
 		{"report-timings", reportTimingsSQL},
 	}
-}
-
-// prepareNamed prepares every named query (see namedQueries).
-func (s *Store) prepareNamed(ctx context.Context) error {
-	for _, q := range namedQueries() {
-		if q.sql == "" {
-			return fmt.Errorf("query %s: missing", q.name)
-		}
-		if err := s.prepare(ctx, q.sql); err != nil {
-			return fmt.Errorf("query %s: %w", q.name, err)
-		}
-	}
-	return nil
 }
 
 // exec runs a prepared statement (see stmt) in tx.

@@ -18,9 +18,9 @@ import (
 	"github.com/wsis/wsisbot/store/storetest"
 )
 
-// Open prepares the intake's named statements: against a database without the schema,
-// it fails, naming the statement and saying to migrate, instead of the first message failing later.
-func TestOpenFailsWhenANamedStatementDoesNotPrepare(t *testing.T) {
+// Open checks the schema version: against a database without the schema, it fails,
+// saying to migrate, instead of the first message failing later.
+func TestOpenFailsOnADatabaseWithoutTheSchema(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	admin, err := sql.Open("postgres", storetest.ServerURL())
@@ -47,8 +47,8 @@ func TestOpenFailsWhenANamedStatementDoesNotPrepare(t *testing.T) {
 		s.Close()
 		t.Fatal("Open succeeded on a database without the schema")
 	}
-	if !strings.Contains(err.Error(), "store: prepare: query ") || !strings.Contains(err.Error(), "run wsisbot migrate") {
-		t.Fatalf("err = %v; want the statement named", err)
+	if !strings.Contains(err.Error(), "older than") || !strings.Contains(err.Error(), "run wsisbot migrate") {
+		t.Fatalf("err = %v; want the schema named too old and the way out", err)
 	}
 
 	// The same database, migrated, opens.
@@ -63,7 +63,8 @@ func TestOpenFailsWhenANamedStatementDoesNotPrepare(t *testing.T) {
 }
 
 // Every named statement has one kebab-case name, no SELECT *, and prepares on a migrated
-// database (what Open does, here one by one so that a failure names the statement); and
+// database (so that a statement the schema does not accept fails here, not at its first
+// use in production); and
 // every statement constant of the package (a const or var named ...SQL) is in the list.
 func TestNamedQueriesAreListedOnceAndPrepare(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -574,4 +576,65 @@ func TestCardUpdatesWaitForTheCard(t *testing.T) {
 	if !slices.Equal(order, []store.OutboxKind{store.OutboxSlackCard, store.OutboxSlackUpdate}) {
 		t.Fatalf("order = %v", order)
 	}
+}
+
+// OpenMigrated migrates an empty database on the store's own pool and opens it; opened
+// again, it applies nothing. Open refuses a schema newer than the binary, saying so.
+func TestOpenMigrated(t *testing.T) {
+	ctx := context.Background()
+	u := storetest.NewURL(t)
+	db, err := store.Open(ctx, u, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.DB().Exec(`DROP SCHEMA public CASCADE; CREATE SCHEMA public`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := store.Open(ctx, u, nil, nil); err == nil || !strings.Contains(err.Error(), "run wsisbot migrate") {
+		t.Fatalf("Open on an empty database: %v; want it refused with the way out", err)
+	}
+
+	s, applied, err := store.OpenMigrated(ctx, u, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(applied) != len(mustMigrations(t)) {
+		t.Fatalf("applied %d migrations, want %d", len(applied), len(mustMigrations(t)))
+	}
+	if err := s.CheckSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (99999, true)`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	if _, err := store.Open(ctx, u, nil, nil); err == nil || !strings.Contains(err.Error(), "upgrade wsisbot") {
+		t.Fatalf("Open on a newer schema: %v; want it refused", err)
+	}
+	if _, _, err := store.OpenMigrated(ctx, u, nil, nil); err == nil || !strings.Contains(err.Error(), "upgrade wsisbot") {
+		t.Fatalf("OpenMigrated on a newer schema: %v; want it refused", err)
+	}
+	if _, err := execAlone(ctx, u, `DELETE FROM goose_db_version WHERE version_id = 99999`); err != nil {
+		t.Fatal(err)
+	}
+	s, applied, err = store.OpenMigrated(ctx, u, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if len(applied) != 0 {
+		t.Fatalf("opened again, applied %v; want none", applied)
+	}
+}
+
+// execAlone runs one statement on a connection of its own.
+func execAlone(ctx context.Context, u, q string) (sql.Result, error) {
+	db, err := sql.Open("postgres", u)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return db.ExecContext(ctx, q)
 }

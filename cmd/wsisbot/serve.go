@@ -140,12 +140,25 @@ func newIntakeSettings(cfg mailin.IMAPConfig, opt appOptions) intakeSettings {
 	return s
 }
 
-// openApp migrates the database, opens the store and builds every configured part. A
-// part whose settings are empty is off: no WSISBOT_IMAP_ADDR, no intake; no
-// WSISBOT_SMTP_ADDR, no mail; no SLACK_BOT_TOKEN, no Slack.
-// openStore opens the store on the configured phases and clock and checks that the
-// schema is the binary's; the error names the setting at fault.
+// openStore opens the store on the configured phases and clock (Open checks that the
+// schema is the binary's); the error names the setting at fault.
 func openStore(ctx context.Context, cfg *Config) (*store.Store, store.Clock, error) {
+	return openStoreWith(ctx, cfg, func(ctx context.Context, url string, clock store.Clock, ph *store.Phases) (*store.Store, error) {
+		return store.Open(ctx, url, clock, ph)
+	})
+}
+
+// openMigratedStore is openStore that migrates the database first (see
+// store.OpenMigrated).
+func openMigratedStore(ctx context.Context, cfg *Config) (*store.Store, store.Clock, error) {
+	return openStoreWith(ctx, cfg, func(ctx context.Context, url string, clock store.Clock, ph *store.Phases) (*store.Store, error) {
+		st, _, err := store.OpenMigrated(ctx, url, clock, ph)
+		return st, err
+	})
+}
+
+func openStoreWith(ctx context.Context, cfg *Config,
+	open func(context.Context, string, store.Clock, *store.Phases) (*store.Store, error)) (*store.Store, store.Clock, error) {
 	ph, err := store.LoadPhases(cfg.Phases)
 	if err != nil {
 		return nil, nil, fmt.Errorf("WSISBOT_PHASES: %w", err)
@@ -154,25 +167,21 @@ func openStore(ctx context.Context, cfg *Config) (*store.Store, store.Clock, err
 	if err != nil {
 		return nil, nil, fmt.Errorf("WSISBOT_CLOCK: %w", err)
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, clock, ph)
+	st, err := open(ctx, cfg.DatabaseURL, clock, ph)
 	if err != nil {
 		return nil, nil, fmt.Errorf("DATABASE_URL: %w", err)
-	}
-	if err := st.CheckSchema(ctx); err != nil {
-		st.Close()
-		return nil, nil, err
 	}
 	return st, clock, nil
 }
 
+// openApp migrates the database, opens the store and builds every configured part. A
+// part whose settings are empty is off: no WSISBOT_IMAP_ADDR, no intake; no
+// WSISBOT_SMTP_ADDR, no mail; no SLACK_BOT_TOKEN, no Slack.
 func openApp(ctx context.Context, cfg *Config, logger *slog.Logger, opt appOptions) (*app, error) {
 	// The templates are parsed and tried in every language (about a fifth of start-up's
 	// CPU) while the database is migrated and opened.
 	tpl := loadTemplates(cfg.Mail.Templates)
-	if _, err := store.Migrate(ctx, cfg.DatabaseURL); err != nil {
-		return nil, fmt.Errorf("DATABASE_URL: %w", err)
-	}
-	st, clock, err := openStore(ctx, cfg)
+	st, clock, err := openMigratedStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
