@@ -136,7 +136,8 @@ func WithTemplates(t *templates.Set) Option { return func(b *Bot) { b.tpl = t } 
 // WithSchedulerInterval sets how often reminders and the watchdog are checked (30 s).
 func WithSchedulerInterval(d time.Duration) Option { return func(b *Bot) { b.tick = d } }
 
-// WithOutboxPoll sets how long an idle outbox worker waits before looking again (500 ms).
+// WithOutboxPoll sets how long the idle outbox workers wait before one of them looks
+// again (500 ms).
 func WithOutboxPoll(d time.Duration) Option { return func(b *Bot) { b.poll = d } }
 
 // SlackReport is "ok", or how long Slack has not been answering the outbox workers and

@@ -336,7 +336,8 @@ func TestQuarantineNotice(t *testing.T) {
 	}
 }
 
-// waitPolls waits until every outbox worker of every replica polled n more times.
+// waitPolls waits until the outbox workers of every replica looked n times more per
+// worker between them (idle, one of them looks every poll).
 func (d *desk) waitPolls(n int64) {
 	d.t.Helper()
 	start := make([]int64, len(d.bots))

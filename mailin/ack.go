@@ -55,8 +55,8 @@ type AckWorker struct {
 	nullSender bool
 	logger     *slog.Logger
 
-	// Idle is how long a worker waits, when nothing is due and no notification came,
-	// before it looks again (default 500 ms).
+	// Idle is how long the idle workers wait, when nothing is due and no notification
+	// came, before one of them looks again (default 500 ms; store.OutboxRunner.Poll).
 	Idle time.Duration
 	// MailboxFrom, when set, gives the From of the acknowledgements and replies about a
 	// contribution by the name of the mailbox it came to (store.Contribution.MailboxName);

@@ -26,7 +26,8 @@ type OutboxRunner struct {
 	// Handle carries out one item (see OutboxHandler). It logs what it did; failures are
 	// logged by the runtime, once each.
 	Handle OutboxHandler
-	// Workers is how many items are carried out side by side (default 1).
+	// Workers is how many items are carried out side by side at most (default 1). Idle,
+	// they wait as one (see RunOutbox); they join in as items are found due.
 	Workers int
 	// Batch is how many due items a worker claims at once and carries out one after the
 	// other in one transaction (default 1; see ProcessOutboxBatch), and never more than
@@ -34,9 +35,10 @@ type OutboxRunner struct {
 	// On a backlog one claim and one commit then serve many items; a crash repeats the
 	// batch in hand.
 	Batch int
-	// Poll is how long an idle worker waits for a notification before it looks again on
-	// its own (default 500 ms): the fallback for a lost notification, or while the
-	// listener is reconnecting.
+	// Poll is how long the idle workers wait for a notification before one of them looks
+	// again on its own (default 500 ms): the fallback for a lost notification, or while
+	// the listener is reconnecting. It is one look every Poll for the runner, not for
+	// each worker.
 	Poll time.Duration
 	// ItemTimeout bounds one item (default 1 min). An item runs to its end even when the
 	// workers are stopped meanwhile: cancelling a send half-way would roll back the
@@ -80,8 +82,12 @@ const (
 //
 // Workers sleep until an item is queued: every RunOutbox of a Store, whatever its
 // kinds, shares one LISTEN connection (pq.Listener) on OutboxNotifyChannel, opened
-// with the first RunOutbox and closed with the last. After each reconnection of that
-// connection every worker looks again, and each also looks on its own every r.Poll.
+// with the first RunOutbox and closed with the last. The workers of one RunOutbox wake
+// as a relay, not as a herd (see outboxRelay): at start one of them looks; idle, one of
+// them, the watcher, waits for a notification (or the listener's reconnection) and
+// looks at it, or on its own after r.Poll; the others wait until a worker that found
+// items due wakes one more. Under a backlog all r.Workers are at work within a few
+// claims, and idle the runner costs one claim every r.Poll and one connection.
 func (s *Store) RunOutbox(ctx context.Context, r OutboxRunner) error {
 	if r.Handle == nil || len(r.Kinds) == 0 {
 		return errors.New("store: run outbox: a handler and kinds are required")
@@ -103,13 +109,15 @@ func (s *Store) RunOutbox(ctx context.Context, r OutboxRunner) error {
 		r.Logger = slog.Default()
 	}
 	log := r.Logger.With("outbox", r.Name)
+	// Before the listener starts: its first wake-up, once it listens, reaches the watcher.
+	relay := newOutboxRelay(&s.outbox)
 	s.outbox.join(s.url, r.Logger)
 	defer s.outbox.leave()
 	log.Info("outbox workers started", "workers", r.Workers, "kinds", r.Kinds)
 	defer log.Info("outbox workers stopped")
 	var wg sync.WaitGroup
-	for range r.Workers {
-		wg.Go(func() { s.runOutboxWorker(ctx, r, log) })
+	for i := range r.Workers {
+		wg.Go(func() { s.runOutboxWorker(ctx, r, relay, i == 0, log) })
 	}
 	wg.Wait()
 	return nil
@@ -120,15 +128,27 @@ func (s *Store) RunOutbox(ctx context.Context, r OutboxRunner) error {
 func (s *Store) OutboxListening() bool { return s.outbox.isListening() }
 
 // runOutboxWorker carries out due items, one or a batch (r.Batch) at a time, until ctx
-// is done.
-func (s *Store) runOutboxWorker(ctx context.Context, r OutboxRunner, log *slog.Logger) {
+// is done. The first worker looks at once, then hands out the watch; the others wait in
+// the relay.
+func (s *Store) runOutboxWorker(ctx context.Context, r OutboxRunner, relay *outboxRelay, first bool, log *slog.Logger) {
 	storeDown := backoff.New(outboxStoreRetryMin, r.StoreRetryMax)
 	farDown := backoff.New(outboxPauseMin, outboxPauseMax)
+	if !first && !relay.wait(ctx, r.Poll) {
+		return
+	}
 	for {
-		// Taken before looking, so that an item queued while this worker looks wakes it.
+		// Taken before looking, so that a notification while this worker looks (the
+		// listener reconnecting: the database is back) ends its wait after a store
+		// failure.
 		wake := s.outbox.changed()
 		var pause time.Duration
+		found := false
 		handle := func(ctx context.Context, it OutboxItem) (OutboxResult, error) {
+			if !found {
+				// Items were due and there may be more: one more worker looks.
+				found = true
+				relay.wakeOne()
+			}
 			res, err := r.Handle(ctx, it)
 			var ua *UnavailableError
 			if errors.As(err, &ua) {
@@ -157,6 +177,10 @@ func (s *Store) runOutboxWorker(ctx context.Context, r OutboxRunner, log *slog.L
 		if r.Polled != nil {
 			r.Polled()
 		}
+		if first {
+			relay.started()
+			first = false
+		}
 		if ctx.Err() != nil {
 			return
 		}
@@ -175,8 +199,12 @@ func (s *Store) runOutboxWorker(ctx context.Context, r OutboxRunner, log *slog.L
 			storeDown.Reset()
 			continue
 		default:
+			// Nothing due: back to the relay, to watch or to wait for a turn.
 			storeDown.Reset()
-			wait = r.Poll
+			if !relay.wait(ctx, r.Poll) {
+				return
+			}
+			continue
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -221,6 +249,75 @@ func logOutboxFailure(ctx context.Context, log *slog.Logger, it OutboxItem, err 
 	}
 }
 
+// outboxRelay passes the looking between the idle workers of one RunOutbox, so that
+// they wake as a relay rather than as a herd.
+//
+// Of the idle workers one holds the watch: it waits for the hub's next wake-up, for r.Poll,
+// or for a turn, then hands the watch on and looks. The others wait for the watch or for a
+// turn, which a worker that found items due hands to one of them (wakeOne) while it carries
+// its items out. A worker that is not idle (carrying out items, paused by the far end,
+// waiting after a store failure) looks again on its own when it is done: so while any
+// worker is at work, or one is idle with the watch, someone will look again.
+//
+// No notification is lost: the watch carries the hub's channel taken by the worker that
+// handed it on, before its own look, and whoever takes the watch next waits on that
+// channel. A notification after that look began closes it, so the next watcher looks at
+// once, even when every worker was busy when it came; one before it is that look's to find.
+type outboxRelay struct {
+	hub *outboxHub
+	// start is the hub's channel taken before the first look: the first watch, handed
+	// out when that look ends, so that the wake-up the listener gives once it listens
+	// follows it rather than running beside it on a second connection.
+	start <-chan struct{}
+	// watch holds the watch while no idle worker has it, with the hub's channel to wait
+	// on (capacity 1: there is one watch).
+	watch chan (<-chan struct{})
+	// turn hands a look to one idle worker, if one waits (unbuffered: a turn nobody
+	// waits for is not kept).
+	turn chan struct{}
+}
+
+func newOutboxRelay(hub *outboxHub) *outboxRelay {
+	// Taken before the first worker looks: a notification after that wakes the watcher.
+	return &outboxRelay{hub: hub, start: hub.changed(), watch: make(chan (<-chan struct{}), 1), turn: make(chan struct{})}
+}
+
+// started hands out the first watch, after the first look.
+func (r *outboxRelay) started() { r.watch <- r.start }
+
+// wakeOne hands a turn to one idle worker, if any waits.
+func (r *outboxRelay) wakeOne() {
+	select {
+	case r.turn <- struct{}{}:
+	default:
+	}
+}
+
+// wait waits, idle, until this worker is to look: for a turn, or with the watch for a
+// wake-up of the hub or poll. It reports false when ctx is done first.
+func (r *outboxRelay) wait(ctx context.Context, poll time.Duration) bool {
+	var changed <-chan struct{}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-r.turn:
+		return true
+	case changed = <-r.watch:
+	}
+	t := time.NewTimer(poll)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-changed:
+	case <-t.C:
+	case <-r.turn:
+	}
+	// Taken before this worker looks, and handed on with the watch.
+	r.watch <- r.hub.changed()
+	return true
+}
+
 // outboxHub wakes the outbox workers of a Store. It runs one listener while any
 // RunOutbox runs. The zero value is ready.
 type outboxHub struct {
@@ -242,7 +339,8 @@ func (h *outboxHub) changed() <-chan struct{} {
 	return h.wake
 }
 
-// broadcast wakes every waiting worker.
+// broadcast wakes the watcher of each RunOutbox, and the workers waiting after a store
+// failure.
 func (h *outboxHub) broadcast() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -278,7 +376,7 @@ func (h *outboxHub) join(url string, log *slog.Logger) {
 	go func() {
 		defer close(stopped)
 		if err := runOutboxListener(ctx, url, h, log); err != nil {
-			// Workers still look every Poll: slower, nothing lost.
+			// A worker of each RunOutbox still looks every Poll: slower, nothing lost.
 			log.Warn("outbox notifications off; the workers poll", slog.Any("error", err))
 		}
 	}()
@@ -300,9 +398,9 @@ func (h *outboxHub) leave() {
 }
 
 // runOutboxListener listens on OutboxNotifyChannel with its own connection to url and
-// wakes the workers at each notification, until ctx is done; then it returns nil. The
+// wakes the hub at each notification, until ctx is done; then it returns nil. The
 // connection is re-established after a failure (a database restart), every second up to
-// every 10 s, and the workers are woken after each reconnection, since notifications
+// every 10 s, and the hub is woken after each reconnection, since notifications
 // may have been missed meanwhile. A database that is down at the start is waited for the
 // same way.
 func runOutboxListener(ctx context.Context, url string, h *outboxHub, log *slog.Logger) error {

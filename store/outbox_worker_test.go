@@ -69,7 +69,7 @@ func TestOutboxRuntimeWakesOnNotify(t *testing.T) {
 	var polls atomic.Int32
 	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []store.OutboxKind{runtimeKind}, Handle: handle, Workers: 2,
 		Poll: time.Hour, Polled: func() { polls.Add(1) }})
-	storetest.Eventually(t, 10*time.Second, "LISTEN and both workers' first look", func() bool {
+	storetest.Eventually(t, 10*time.Second, "LISTEN, the first look and the one LISTEN wakes", func() bool {
 		return s.OutboxListening() && polls.Load() >= 2
 	})
 	other, err := sqlx.Open("postgres", url)
@@ -194,4 +194,183 @@ func outboxItemByKey(t *testing.T, s *store.Store, key string) store.OutboxItem 
 		t.Fatal(err)
 	}
 	return it
+}
+
+// opened counts the connections the pool of s has opened so far, whether still open or
+// closed since.
+func opened(s *store.Store) int {
+	st := s.DB().Stats()
+	return st.OpenConnections + int(st.MaxIdleClosed+st.MaxIdleTimeClosed+st.MaxLifetimeClosed)
+}
+
+// queueDue queues n items due now, without a notification.
+func queueDue(t *testing.T, s *store.Store, clock *store.OffsetClock, prefix string, n int) {
+	t.Helper()
+	if _, err := s.DB().Exec(`INSERT INTO outbox (kind, idempotency_key, payload, next_attempt_at, created_at)
+		SELECT $1, $2 || i, '{}', $3, $3 FROM generate_series(1, $4) AS i`, runtimeKind, prefix, clock.Now().Add(-time.Second), n); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Idle, the workers of a runner look on their own as one: one look every Poll between
+// them, not one per worker.
+func TestOutboxRuntimeIdleWorkersPollAsOne(t *testing.T) {
+	s, _ := newStore(t)
+	handle, _ := handledItems()
+	const workers, poll, polls = 8, 100 * time.Millisecond, 15
+	var looks atomic.Int32
+	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []store.OutboxKind{runtimeKind}, Handle: handle, Workers: workers,
+		Poll: poll, Polled: func() { looks.Add(1) }})
+	storetest.Eventually(t, 10*time.Second, "LISTEN and the first look", func() bool {
+		return s.OutboxListening() && looks.Load() >= 1
+	})
+	from := looks.Load()
+	window := time.NewTimer(polls * poll)
+	<-window.C
+	n := looks.Load() - from
+	t.Logf("%d idle workers looked %d times in %d polls", workers, n, polls)
+	if n > polls+2 {
+		t.Errorf("%d idle workers looked %d times in %d polls, want one look a poll (at most %d)", workers, n, polls, polls+2)
+	}
+	if n < polls/3 {
+		t.Errorf("the idle workers looked %d times in %d polls: nobody polls", n, polls)
+	}
+}
+
+// At start with nothing due, a runner's workers open one connection, not one per worker:
+// one of them looks, and the look the listener's first wake-up asks for comes after.
+func TestOutboxRuntimeStartsOnFewConnections(t *testing.T) {
+	s, _ := newStore(t)
+	handle, _ := handledItems()
+	const workers = 8
+	var looks atomic.Int32
+	// Start from an empty pool, as serve does: every connection a look needs is opened.
+	s.DB().SetMaxIdleConns(0)
+	s.DB().SetMaxIdleConns(10)
+	before := opened(s)
+	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []store.OutboxKind{runtimeKind}, Handle: handle, Workers: workers,
+		Poll: time.Hour, Polled: func() { looks.Add(1) }})
+	storetest.Eventually(t, 10*time.Second, "LISTEN and two looks", func() bool {
+		return s.OutboxListening() && looks.Load() >= 2
+	})
+	n := opened(s) - before
+	t.Logf("%d workers opened %d connections at start", workers, n)
+	if n > 1 {
+		t.Errorf("%d workers opened %d connections at start (%d looks), want 1", workers, n, looks.Load())
+	}
+}
+
+// Under a backlog the workers join in, each one that finds items waking one more, until
+// all of them carry out items side by side; no other wake-up (Poll is an hour) helps.
+func TestOutboxRuntimeBacklogWakesEveryWorker(t *testing.T) {
+	for _, batch := range []int{1, 4} {
+		t.Run(fmt.Sprintf("batch %d", batch), func(t *testing.T) {
+			s, clock := newStore(t)
+			const workers, items = 8, 200
+			queueDue(t, s, clock, "backlog-", items)
+			var (
+				mu             sync.Mutex
+				active, most   int
+				done           = map[string]int{}
+				allSideBySide  = make(chan struct{})
+				sideBySideOnce sync.Once
+			)
+			handle := func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+				mu.Lock()
+				active++
+				most = max(most, active)
+				if most == workers {
+					sideBySideOnce.Do(func() { close(allSideBySide) })
+				}
+				mu.Unlock()
+				hold := time.NewTimer(20 * time.Millisecond)
+				select {
+				case <-hold.C:
+				case <-ctx.Done():
+				}
+				mu.Lock()
+				active--
+				done[it.IdempotencyKey]++
+				mu.Unlock()
+				return store.OutboxResult{}, nil
+			}
+			runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []store.OutboxKind{runtimeKind}, Handle: handle,
+				Workers: workers, Batch: batch, Poll: time.Hour})
+			select {
+			case <-allSideBySide:
+			case <-time.After(10 * time.Second):
+				mu.Lock()
+				defer mu.Unlock()
+				t.Fatalf("at most %d of %d workers carried out items side by side", most, workers)
+			}
+			storetest.Eventually(t, 20*time.Second, "the backlog to be carried out", func() bool {
+				mu.Lock()
+				defer mu.Unlock()
+				return len(done) == items
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			for key, n := range done {
+				if n != 1 {
+					t.Errorf("%s carried out %d times", key, n)
+				}
+			}
+		})
+	}
+}
+
+// An item queued while the workers are idle is carried out at once: the notification
+// wakes one of them, which finds it; the others are not woken for nothing.
+func TestOutboxRuntimeNotificationWakesOneWorker(t *testing.T) {
+	s, _ := newStore(t)
+	handle, handled := handledItems()
+	const workers = 8
+	var looks atomic.Int32
+	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []store.OutboxKind{runtimeKind}, Handle: handle, Workers: workers,
+		Poll: 10 * time.Second, Polled: func() { looks.Add(1) }})
+	storetest.Eventually(t, 10*time.Second, "LISTEN and the first look", func() bool {
+		return s.OutboxListening() && looks.Load() >= 1
+	})
+	// Let the look the listener's first wake-up asks for end.
+	settle := time.NewTimer(300 * time.Millisecond)
+	<-settle.C
+	from := looks.Load()
+	it, _ := store.NewOutboxItem(runtimeKind, "notified", 0, 0, nil)
+	if _, err := s.Enqueue(context.Background(), it); err != nil {
+		t.Fatal(err)
+	}
+	waitHandled(t, handled, "notified", 2*time.Second)
+	// The one that found it looks again, and so does the one it woke: three looks, not one per worker.
+	settle.Reset(300 * time.Millisecond)
+	<-settle.C
+	n := looks.Load() - from
+	t.Logf("one notification made %d looks among %d idle workers", n, workers)
+	if n > 4 {
+		t.Errorf("one notification made %d looks among %d idle workers, want at most 4", n, workers)
+	}
+}
+
+// While the worker that polled carries out an item, another takes over the polling: an
+// item queued without a notification is still found within a few polls.
+func TestOutboxRuntimePollsWhileAWorkerIsBusy(t *testing.T) {
+	s, clock := newStore(t)
+	store.SetOutboxListenURL(s, "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=1")
+	release := make(chan struct{})
+	defer close(release)
+	handled := make(chan string, 4)
+	handle := func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+		handled <- it.IdempotencyKey
+		if it.IdempotencyKey == "held-1" {
+			<-release
+		}
+		return store.OutboxResult{}, nil
+	}
+	var looks atomic.Int32
+	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []store.OutboxKind{runtimeKind}, Handle: handle, Workers: 2,
+		Poll: 100 * time.Millisecond, Polled: func() { looks.Add(1) }})
+	storetest.Eventually(t, 5*time.Second, "the first look", func() bool { return looks.Load() >= 1 })
+	queueDue(t, s, clock, "held-", 1)
+	waitHandled(t, handled, "held-1", 3*time.Second)
+	queueDue(t, s, clock, "later-", 1)
+	waitHandled(t, handled, "later-1", 3*time.Second)
 }
