@@ -396,5 +396,6 @@ func archiveInbound(m *archive.Message, mailbox string, lim parse.Limits, pol st
 	if in.Kind == store.MsgQuarantined {
 		in.KindReason += " (" + m.Origin + ")"
 	}
+	in.Prepare() // here, beside the parsing, rather than in the transaction
 	return in
 }

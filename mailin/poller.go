@@ -891,12 +891,14 @@ func (p *Poller) parseBatch(uidValidity uint32, fb fetchedBatch) store.IngestBat
 	return store.IngestBatch{Mailbox: p.key, UIDValidity: uidValidity, LastUID: fb.plan.last, Messages: out}
 }
 
-// inbound parses one fetched message, quarantining what cannot be read, and records the
-// mailbox it came to.
+// inbound parses one fetched message, quarantining what cannot be read, records the
+// mailbox it came to, and prepares it for the store (store.Inbound.Prepare) here rather
+// than in the transaction that stores it.
 func (p *Poller) inbound(uidValidity uint32, f *fetchedMsg) store.Inbound {
 	in := p.parseInbound(uidValidity, f)
 	in.MailboxName = p.name
 	ApplyDefaultKind(&in, p.defaultKind, p.name)
+	in.Prepare()
 	return in
 }
 

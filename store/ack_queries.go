@@ -184,7 +184,4 @@ func (s *Store) alertAckBudget(ctx context.Context, tx *sqlx.Tx, r *ingestRun) e
 }
 
 // ackPayload is the payload of the acknowledgement of m.
-func ackPayload(m *Inbound) string {
-	to := ackRecipient(m)
-	return mustJSON(AckPayload{To: to, Key: AckKey(to)})
-}
+func ackPayload(m *Inbound) string { return m.prepared().ackPayload }

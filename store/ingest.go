@@ -72,6 +72,9 @@ type Inbound struct {
 	TooLargeMessageID string
 	Attachments       []InboundAttachment
 	Suggestion        Suggestion
+
+	// prep is what Prepare worked out; nil until then.
+	prep *preparation
 }
 
 // rawSHA is the hex SHA-256 of the raw message, computed once.
@@ -244,8 +247,9 @@ const (
 // skipped, so replaying a batch after a crash doubles nothing. A message that cannot be
 // stored as what it is gets stored quarantined, raw bytes kept; it never blocks the rest.
 //
-// Each message is normalised (its text made acceptable to PostgreSQL), then the decide
-// step says what it is (ingest_decide.go) and the writer stores it (ingest_write.go).
+// Each message is prepared (its text made acceptable to PostgreSQL, what it alone says
+// worked out; see Prepare, which its producer may have called), then the decide step
+// says what it is (ingest_decide.go) and the writer stores it (ingest_write.go).
 // The batch is first tried without savepoints (the fast path: new contributions are
 // written together); if any statement fails, the whole batch is redone with a savepoint
 // around each message, so that the failing one is quarantined and the others are stored.
@@ -258,7 +262,7 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch, pol IngestPolicy) ([]
 		if m.UIDValidity == 0 {
 			m.UIDValidity = b.UIDValidity
 		}
-		m.normalise()
+		m.Prepare()
 	}
 	out, err := s.ingestBatch(ctx, b, pol, false)
 	if err != nil && ctx.Err() == nil {
@@ -448,9 +452,9 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, r *ingestRun, m *Inbo
 		case d.noticeRefusal != "":
 			res.AckSuppressed, n.TooLargeNotTold = d.noticeRefusal, d.noticeRefusal
 		default:
-			to := ackRecipient(m)
+			p := m.prepared()
 			notice, err := NewOutboxItem(OutboxAckEmail, fmt.Sprintf("too-large:%d", id), 0, id,
-				AckPayload{To: to, Key: AckKey(to), Notice: NoticeTooLarge, Limit: m.TooLarge, InReplyTo: m.TooLargeMessageID})
+				AckPayload{To: p.ackTo, Key: p.ackKey, Notice: NoticeTooLarge, Limit: m.TooLarge, InReplyTo: m.TooLargeMessageID})
 			if err != nil {
 				return res, err
 			}
@@ -458,7 +462,7 @@ func (s *Store) ingestAs(ctx context.Context, tx *sqlx.Tx, r *ingestRun, m *Inbo
 				return res, err
 			}
 			if res.TooLargeNotice {
-				n.TooLargeTo = to
+				n.TooLargeTo = p.ackTo
 			}
 		}
 		it, err := NewOutboxItem(OutboxSlackNotice, fmt.Sprintf("quarantine:%d", id), 0, id, n)
@@ -701,8 +705,8 @@ func (s *Store) prefetch(ctx context.Context, tx *sqlx.Tx, b IngestBatch, pol In
 			k := strings.ToLower(m.FromEmail)
 			senderFiles[k] = senderFiles[k] || hasFiles(m)
 		}
-		if to := ackRecipient(m); to != "" {
-			recipients = append(recipients, AckKey(to))
+		if p := m.prepared(); p.ackTo != "" {
+			recipients = append(recipients, p.ackKey)
 		}
 	}
 	senders, sendersWithFiles := keysAndFlags(senderFiles)

@@ -342,7 +342,7 @@ func (bc *batchContext) decideContribution(m *Inbound, now time.Time, noAck stri
 
 	// A resubmission: the same sender sent the same attachment, the same or a similar
 	// title, or a file of the same name, before; or says it revises something.
-	c.revisionOf = revisionOf(m, bc.senders[strings.ToLower(m.FromEmail)], bc.orgs[orgKey(m.Suggestion.Organisation)])
+	c.revisionOf = revisionOf(m, bc.senders[strings.ToLower(m.FromEmail)], bc.orgs[m.prepared().org])
 
 	c.reason = noAck
 	if c.reason == "" {
@@ -382,8 +382,8 @@ func (bc *batchContext) ackSuppression(m *Inbound, received, now time.Time) stri
 			humanDuration(now.Sub(received)), humanDuration(pol.AckWindow))
 	}
 	if pol.AckPerSenderPerDay > 0 {
-		if n := bc.ackCounts[AckKey(to)]; n >= pol.AckPerSenderPerDay {
-			return fmt.Sprintf("%s already received %d acknowledgements in 24 hours (the cap)", AckKey(to), n)
+		if key := m.prepared().ackKey; bc.ackCounts[key] >= pol.AckPerSenderPerDay {
+			return fmt.Sprintf("%s already received %d acknowledgements in 24 hours (the cap)", key, bc.ackCounts[key])
 		}
 	}
 	// Last: only an acknowledgement that would otherwise go counts as held back.
@@ -429,24 +429,25 @@ func (bc *batchContext) remember(m *Inbound, res Ingested) {
 		bc.addCorrespondent(res.ContributionID, CorrespondentAddress, m.FromEmail)
 		bc.addCorrespondent(res.ContributionID, CorrespondentAddress, m.ReplyTo)
 		email := strings.ToLower(m.FromEmail)
-		pc := priorContribution{ID: res.ContributionID, Subject: normSubject(m.Subject)}
+		p := m.prepared()
+		pc := priorContribution{ID: res.ContributionID, Subject: p.subject, Hashes: p.hashes,
+			cored: true, core: p.priorCore, coreNames: p.names}
 		for _, a := range m.Attachments {
 			if !a.Inline {
-				pc.Hashes = append(pc.Hashes, attachmentSHA(a))
 				pc.Names = append(pc.Names, a.Filename)
 			}
 		}
 		bc.senders[email] = append(bc.senders[email], pc)
-		if org := orgKey(m.Suggestion.Organisation); org != "" {
+		if org := p.org; org != "" {
 			bc.orgs[org] = append(bc.orgs[org], pc)
 		}
 		if res.AckQueued {
-			bc.ackCounts[AckKey(ackRecipient(m))]++
+			bc.ackCounts[m.prepared().ackKey]++
 			bc.ackHour++
 		}
 	}
 	if res.TooLargeNotice {
-		bc.ackCounts[AckKey(ackRecipient(m))]++
+		bc.ackCounts[m.prepared().ackKey]++
 		bc.ackHour++
 	}
 }
@@ -528,9 +529,13 @@ func attachmentSHA(a InboundAttachment) string {
 }
 
 // ackRecipient is the one address an acknowledgement of m may go to, exactly as it
+// will be written, or "" for none (see ackRecipientOf), worked out once (see Prepare).
+func ackRecipient(m *Inbound) string { return m.prepared().ackTo }
+
+// ackRecipientOf is the one address an acknowledgement of m may go to, exactly as it
 // will be written, or "" for none: the intake's AckTo when it decided (AckTo or
 // AckRefusal set), else Reply-To when usable, else From when usable.
-func ackRecipient(m *Inbound) string {
+func ackRecipientOf(m *Inbound) string {
 	if m.AckTo != "" || m.AckRefusal != "" {
 		if to := strings.TrimSpace(m.AckTo); UsableAckAddress(to) {
 			return to

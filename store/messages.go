@@ -305,17 +305,17 @@ func (r messageRow) appendValues(dst []any) []any {
 		r.uid, r.created, r.mailboxName)
 }
 
-// inboundRow is the messages row of m, a normalised inbound message, stored as kind
+// inboundRow is the messages row of m, a prepared inbound message, stored as kind
 // (why) in contribution cid (0: none).
 func inboundRow(m *Inbound, cid int64, kind MessageKind, why string, received, now time.Time) (messageRow, error) {
-	hdr, err := headersJSON(m.Headers)
-	if err != nil {
-		return messageRow{}, err
+	p := m.prepared()
+	if p.headersErr != nil {
+		return messageRow{}, p.headersErr
 	}
 	r := messageRow{contributionID: optionalID(cid), direction: "in", kind: string(kind), kindReason: why,
 		messageID: nullString(m.MessageID), inReplyTo: m.InReplyTo, refs: m.References, fromName: m.FromName,
 		fromEmail: m.FromEmail, replyTo: m.ReplyTo, to: m.To, cc: m.Cc, subject: m.Subject, received: received,
-		headers: string(hdr), text: m.Text, html: m.HTML, language: m.Language, warnings: m.Warnings, raw: m.Raw,
+		headers: p.headers, text: m.Text, html: m.HTML, language: m.Language, warnings: m.Warnings, raw: m.Raw,
 		rawSHA256: m.rawSHA(), mailbox: m.Mailbox, uidValidity: int64(m.UIDValidity), uid: int64(m.UID), created: now,
 		mailboxName: m.MailboxName}
 	if !m.Date.IsZero() {

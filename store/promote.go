@@ -106,7 +106,7 @@ func (s *Store) PromoteMessage(ctx context.Context, messageID int64, user string
 		for _, a := range atts {
 			m.Attachments = append(m.Attachments, InboundAttachment{SHA256: a.SHA256, Inline: a.Inline})
 		}
-		m.normalise()
+		m.Prepare()
 
 		bc, err := s.prefetch(ctx, tx, IngestBatch{Messages: []Inbound{*m}}, p.Policy)
 		if err != nil {

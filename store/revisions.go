@@ -232,28 +232,13 @@ func revisionOf(m *Inbound, prevs, orgPrevs []priorContribution) *int64 {
 	if len(prevs) == 0 && len(orgPrevs) == 0 {
 		return nil
 	}
-	subj := normSubject(m.Subject)
-	c, says := titleOf(m.Subject, false)
-	core := newTitle(c)
-	var names []title
-	var hashes []string
-	for _, a := range m.Attachments {
-		if a.Inline {
-			continue
-		}
-		hashes = append(hashes, attachmentSHA(a))
-		n, revises := titleOf(a.Filename, true)
-		if n != "" {
-			names = append(names, newTitle(n))
-		}
-		says = says || revises
-	}
+	p := m.prepared()
 	for _, candidates := range [][]priorContribution{prevs, orgPrevs} {
-		if id := sameWork(candidates, subj, core, names, hashes); id != nil {
+		if id := sameWork(candidates, p.subject, p.core, p.names, p.hashes); id != nil {
 			return id
 		}
 	}
-	if says && len(prevs) > 0 {
+	if p.revises && len(prevs) > 0 {
 		return &prevs[len(prevs)-1].ID
 	}
 	return nil
@@ -315,7 +300,7 @@ const prefetchOrganisationsSQL = `SELECT c.id, k.org, c.subject,
 func (s *Store) prefetchOrganisations(ctx context.Context, tx *sqlx.Tx, bc *batchContext, msgs []Inbound) error {
 	files := map[string]bool{}
 	for i := range msgs {
-		if k := orgKey(msgs[i].Suggestion.Organisation); k != "" && (msgs[i].Kind == MsgContribution || msgs[i].Kind == MsgFollowUp) {
+		if k := msgs[i].prepared().org; k != "" && (msgs[i].Kind == MsgContribution || msgs[i].Kind == MsgFollowUp) {
 			files[k] = files[k] || hasFiles(&msgs[i])
 		}
 	}
