@@ -1,5 +1,11 @@
 package store
 
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+)
+
 // NamedQueries returns the names and SQL of the store's named statements, in order.
 func NamedQueries() (names, sqls []string) {
 	for _, q := range namedQueries() {
@@ -11,3 +17,8 @@ func NamedQueries() (names, sqls []string) {
 
 // OutboxTxSetup is the statement that begins an outbox transaction.
 const OutboxTxSetup = outboxTxSetup
+
+// Prepared is the store's statement cache (see stmt), for tests.
+func (s *Store) Prepared(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	return s.prepared(ctx, query)
+}

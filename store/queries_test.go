@@ -11,8 +11,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
@@ -158,4 +161,37 @@ func statementIdents(t *testing.T) (listed, declared map[string]bool) {
 		t.Fatal("namedQueries not found")
 	}
 	return listed, declared
+}
+
+// A statement used for the first time by several callers at once is prepared for all
+// of them as one, and nothing is prepared once the store is closed.
+func TestPreparedOnceForConcurrentFirstUses(t *testing.T) {
+	s, _ := storetest.New(t)
+	ctx := context.Background()
+	const callers = 16
+	got := make([]*sqlx.Stmt, callers)
+	var wg sync.WaitGroup
+	for i := range callers {
+		wg.Go(func() {
+			st, err := s.Prepared(ctx, `SELECT count(*) FROM contributions WHERE id > $1`)
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = st
+		})
+	}
+	wg.Wait()
+	for i := range got {
+		if got[i] == nil || got[i] != got[0] {
+			t.Fatalf("caller %d got statement %p, caller 0 %p: want one statement for all", i, got[i], got[0])
+		}
+	}
+	var n int
+	if err := got[0].Get(&n, 0); err != nil {
+		t.Fatalf("the statement kept does not run: %v", err)
+	}
+	s.Close()
+	if _, err := s.Prepared(ctx, `SELECT 2`); err == nil {
+		t.Fatal("a statement was prepared after Close")
+	}
 }

@@ -28,6 +28,7 @@ type Store struct {
 	// inserts are the writer's multi-row INSERTs among stmts, by what their text is
 	// made of, so that a batch's many statements neither build nor hash it again.
 	inserts map[insertKey]*sqlx.Stmt
+	closed  bool // Close was called: nothing more is prepared
 
 	onOutboxFailure func(kind string, permanent, rateLimited bool)
 	onOutboxDone    func(kind string)
@@ -103,7 +104,7 @@ func (s *Store) Close() error {
 	for _, st := range s.stmts {
 		st.Close()
 	}
-	s.stmts, s.inserts = nil, nil
+	s.stmts, s.inserts, s.closed = nil, nil, true
 	s.stmtMu.Unlock()
 	return s.db.Close()
 }
@@ -120,13 +121,26 @@ func (s *Store) stmt(ctx context.Context, tx *sqlx.Tx, query string) (*sqlx.Stmt
 
 func (s *Store) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) {
 	s.stmtMu.Lock()
-	defer s.stmtMu.Unlock()
-	if st, ok := s.stmts[query]; ok {
+	st, ok := s.stmts[query]
+	s.stmtMu.Unlock()
+	if ok {
 		return st, nil
 	}
+	// Prepared without the lock: a statement's first use does not hold up the others.
 	st, err := s.db.PreparexContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if s.closed {
+		st.Close()
+		return nil, errors.New("prepare: the store is closed")
+	}
+	if first, ok := s.stmts[query]; ok {
+		// Prepared by another caller meanwhile: keep one.
+		st.Close()
+		return first, nil
 	}
 	if s.stmts == nil {
 		s.stmts = map[string]*sqlx.Stmt{}
