@@ -216,7 +216,7 @@ func (s *Store) AdoptSyncState(ctx context.Context, from, to string) (adopted bo
 	return n > 0, nil
 }
 
-// The fixed SQL of the intake, prepared when the store opens (see namedQueries).
+// The fixed SQL of the intake, prepared at its first use (see namedQueries).
 const (
 	adoptSyncStateSQL = `UPDATE sync_state SET mailbox = $2
 		WHERE mailbox = $1 AND NOT EXISTS (SELECT 1 FROM sync_state WHERE mailbox = $2)`

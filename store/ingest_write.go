@@ -69,7 +69,7 @@ func (t table) copySQL(withID bool) string {
 	return "COPY " + t.name + " (" + strings.Join(cols, ", ") + ") FROM STDIN"
 }
 
-// The writer's fixed statements, prepared when the store opens (see namedQueries).
+// The writer's fixed statements, prepared at their first use (see namedQueries).
 var (
 	// insertMessageSQL stores one message and gives its id.
 	insertMessageSQL = messagesTable.insertSQL(false, 1, "RETURNING id")
