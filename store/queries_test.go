@@ -195,3 +195,40 @@ func TestPreparedOnceForConcurrentFirstUses(t *testing.T) {
 		t.Fatal("a statement was prepared after Close")
 	}
 }
+
+// A statement's preparation is not cut short by the deadline of the call that needs it
+// first: that call gives up, and the statement is ready for the next one.
+func TestPreparedOutlivesTheFirstCallersDeadline(t *testing.T) {
+	s, _ := storetest.New(t)
+	// The preparation waits for a lock another connection holds a while: the first
+	// caller's deadline passes before it is done.
+	locker, err := s.DB().Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := locker.Exec(`LOCK TABLE contributions IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	const q = `SELECT count(*) FROM contributions WHERE id > $1 AND ref <> ''`
+	short, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := s.Prepared(short, q); err == nil {
+		t.Fatal("the first caller got the statement while the table was locked")
+	}
+	if err := locker.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	// Ready without anyone preparing it again: a caller whose context is already over
+	// gets it.
+	over, end := context.WithCancel(context.Background())
+	end()
+	var st *sqlx.Stmt
+	storetest.Eventually(t, 10*time.Second, "the statement prepared in the background", func() bool {
+		st, err = s.Prepared(over, q)
+		return err == nil
+	})
+	var n int
+	if err := st.Get(&n, 0); err != nil {
+		t.Fatal(err)
+	}
+}

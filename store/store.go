@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
@@ -29,6 +30,8 @@ type Store struct {
 	// made of, so that a batch's many statements neither build nor hash it again.
 	inserts map[insertKey]*sqlx.Stmt
 	closed  bool // Close was called: nothing more is prepared
+	// preparing are the statements being prepared (see prepared).
+	preparing map[string]*preparing
 
 	onOutboxFailure func(kind string, permanent, rateLimited bool)
 	onOutboxDone    func(kind string)
@@ -119,34 +122,71 @@ func (s *Store) stmt(ctx context.Context, tx *sqlx.Tx, query string) (*sqlx.Stmt
 	return tx.StmtxContext(ctx, st), nil
 }
 
+// prepareTimeout bounds the preparation of one statement, whatever the deadline of the
+// call that needs it first.
+const prepareTimeout = 30 * time.Second
+
+// preparing is a statement being prepared: done is closed when st or err is set.
+type preparing struct {
+	done chan struct{}
+	st   *sqlx.Stmt
+	err  error
+}
+
+// prepared returns query prepared on the pool, preparing it at its first use. The
+// preparation is shared by the calls that need it meanwhile, and it is not cut short by
+// the deadline of the call that started it (a Slack call's pacing allows the database
+// half a second): a call whose ctx ends first returns, and the statement is ready for
+// the next one.
 func (s *Store) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) {
 	s.stmtMu.Lock()
-	st, ok := s.stmts[query]
-	s.stmtMu.Unlock()
-	if ok {
+	if st, ok := s.stmts[query]; ok {
+		s.stmtMu.Unlock()
 		return st, nil
 	}
-	// Prepared without the lock: a statement's first use does not hold up the others.
-	st, err := s.db.PreparexContext(ctx, query)
-	if err != nil {
-		return nil, fmt.Errorf("prepare: %w", err)
-	}
-	s.stmtMu.Lock()
-	defer s.stmtMu.Unlock()
 	if s.closed {
-		st.Close()
+		s.stmtMu.Unlock()
 		return nil, errors.New("prepare: the store is closed")
 	}
-	if first, ok := s.stmts[query]; ok {
-		// Prepared by another caller meanwhile: keep one.
+	p, ok := s.preparing[query]
+	if !ok {
+		p = &preparing{done: make(chan struct{})}
+		if s.preparing == nil {
+			s.preparing = map[string]*preparing{}
+		}
+		s.preparing[query] = p
+		go s.prepare(query, p)
+	}
+	s.stmtMu.Unlock()
+	select {
+	case <-p.done:
+		return p.st, p.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("prepare: %w", context.Cause(ctx))
+	}
+}
+
+// prepare prepares query for p and keeps it, unless the store was closed meanwhile.
+func (s *Store) prepare(query string, p *preparing) {
+	ctx, cancel := context.WithTimeout(context.Background(), prepareTimeout)
+	defer cancel()
+	st, err := s.db.PreparexContext(ctx, query)
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	delete(s.preparing, query)
+	switch {
+	case err != nil:
+		p.err = fmt.Errorf("prepare: %w", err)
+	case s.closed:
 		st.Close()
-		return first, nil
+		p.err = errors.New("prepare: the store is closed")
+	default:
+		if s.stmts == nil {
+			s.stmts = map[string]*sqlx.Stmt{}
+		}
+		s.stmts[query], p.st = st, st
 	}
-	if s.stmts == nil {
-		s.stmts = map[string]*sqlx.Stmt{}
-	}
-	s.stmts[query] = st
-	return st, nil
+	close(p.done)
 }
 
 // DB gives the underlying pool, for health checks and tests.
