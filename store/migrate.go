@@ -53,6 +53,7 @@ func OpenMigrated(ctx context.Context, url string, clock Clock, phases *Phases) 
 		s.Close()
 		return nil, nil, err
 	}
+	go s.warm(paceQueries)
 	return s, applied, nil
 }
 

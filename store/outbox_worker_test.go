@@ -245,7 +245,9 @@ func TestOutboxRuntimeStartsOnFewConnections(t *testing.T) {
 	const workers = 8
 	var looks atomic.Int32
 	// The claim's statement is prepared at its first use, on a connection beside the
-	// claim's: prepared once here, so that what is counted is the workers' connections.
+	// claim's: prepared once here, so that what is counted is the workers' connections;
+	// and the statements the store prepares as it opens are.
+	s.WaitWarm()
 	if _, err := s.ProcessOutbox(context.Background(), []store.OutboxKind{runtimeKind}, handle); err != nil {
 		t.Fatal(err)
 	}

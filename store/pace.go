@@ -85,3 +85,8 @@ func (s *Store) DelaySlackSlot(ctx context.Context, key string, after, interval 
 	}
 	return nil
 }
+
+// paceQueries are prepared in the background as the store opens (see warm): the pacer
+// gives the database half a second, which a first preparation on a busy database can
+// take.
+var paceQueries = []string{reserveSlackSlotSQL, releaseSlackSlotSQL, delaySlackSlotSQL}

@@ -22,3 +22,9 @@ const OutboxTxSetup = outboxTxSetup
 func (s *Store) Prepared(ctx context.Context, query string) (*sqlx.Stmt, error) {
 	return s.prepared(ctx, query)
 }
+
+// WaitWarm waits until the statements prepared as the store opens are.
+func (s *Store) WaitWarm() { <-s.warmed }
+
+// PaceQueries are the statements prepared as the store opens.
+var PaceQueries = paceQueries

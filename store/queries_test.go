@@ -232,3 +232,17 @@ func TestPreparedOutlivesTheFirstCallersDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The pacer's statements, used under a deadline of half a second, are prepared as the
+// store opens: once it has, a call whose context is already over still gets them.
+func TestPaceStatementsArePreparedAsTheStoreOpens(t *testing.T) {
+	s, _ := storetest.New(t)
+	s.WaitWarm()
+	over, end := context.WithCancel(context.Background())
+	end()
+	for _, q := range store.PaceQueries {
+		if _, err := s.Prepared(over, q); err != nil {
+			t.Errorf("not prepared as the store opened: %v\n%s", err, q)
+		}
+	}
+}

@@ -32,6 +32,8 @@ type Store struct {
 	closed  bool // Close was called: nothing more is prepared
 	// preparing are the statements being prepared (see prepared).
 	preparing map[string]*preparing
+	// warmed is closed once the statements prepared as the store opens are (see warm).
+	warmed chan struct{}
 
 	onOutboxFailure func(kind string, permanent, rateLimited bool)
 	onOutboxDone    func(kind string)
@@ -74,7 +76,19 @@ func Open(ctx context.Context, url string, clock Clock, phases *Phases) (*Store,
 		s.Close()
 		return nil, err
 	}
+	go s.warm(paceQueries)
 	return s, nil
+}
+
+// warm prepares queries one after the other, in the background, and then closes
+// s.warmed. A failure is met again at the statement's use, which says so.
+func (s *Store) warm(queries []string) {
+	defer close(s.warmed)
+	for _, q := range queries {
+		if _, err := s.prepared(context.Background(), q); err != nil {
+			return
+		}
+	}
 }
 
 // open connects to PostgreSQL at url and checks that the server answers.
@@ -98,7 +112,7 @@ func open(ctx context.Context, url string, clock Clock, phases *Phases) (*Store,
 	if phases == nil {
 		phases = DefaultPhases()
 	}
-	return &Store{db: db, clock: clock, phases: phases, url: url}, nil
+	return &Store{db: db, clock: clock, phases: phases, url: url, warmed: make(chan struct{})}, nil
 }
 
 // Close closes the connection pool.
