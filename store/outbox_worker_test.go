@@ -212,18 +212,27 @@ func queueDue(t *testing.T, s *store.Store, clock *store.OffsetClock, prefix str
 	}
 }
 
+// runCountingLooks runs workers workers of handle, looking on their own every poll, and
+// returns the count of their looks once the listener listens and they looked first
+// times.
+func runCountingLooks(t *testing.T, s *store.Store, handle store.OutboxHandler, workers int, poll time.Duration, first int32) *atomic.Int32 {
+	t.Helper()
+	var looks atomic.Int32
+	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []store.OutboxKind{runtimeKind}, Handle: handle, Workers: workers,
+		Poll: poll, Polled: func() { looks.Add(1) }})
+	storetest.Eventually(t, 10*time.Second, fmt.Sprintf("LISTEN and %d looks", first), func() bool {
+		return s.OutboxListening() && looks.Load() >= first
+	})
+	return &looks
+}
+
 // Idle, the workers of a runner look on their own as one: one look every Poll between
 // them, not one per worker.
 func TestOutboxRuntimeIdleWorkersPollAsOne(t *testing.T) {
 	s, _ := newStore(t)
 	handle, _ := handledItems()
 	const workers, poll, polls = 8, 100 * time.Millisecond, 15
-	var looks atomic.Int32
-	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []store.OutboxKind{runtimeKind}, Handle: handle, Workers: workers,
-		Poll: poll, Polled: func() { looks.Add(1) }})
-	storetest.Eventually(t, 10*time.Second, "LISTEN and the first look", func() bool {
-		return s.OutboxListening() && looks.Load() >= 1
-	})
+	looks := runCountingLooks(t, s, handle, workers, poll, 1)
 	from := looks.Load()
 	window := time.NewTimer(polls * poll)
 	<-window.C
@@ -243,7 +252,6 @@ func TestOutboxRuntimeStartsOnFewConnections(t *testing.T) {
 	s, _ := newStore(t)
 	handle, _ := handledItems()
 	const workers = 8
-	var looks atomic.Int32
 	// The claim's statement is prepared at its first use, on a connection beside the
 	// claim's: prepared once here, so that what is counted is the workers' connections;
 	// and the statements the store prepares as it opens are.
@@ -255,11 +263,8 @@ func TestOutboxRuntimeStartsOnFewConnections(t *testing.T) {
 	s.DB().SetMaxIdleConns(0)
 	s.DB().SetMaxIdleConns(10)
 	before := opened(s)
-	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []store.OutboxKind{runtimeKind}, Handle: handle, Workers: workers,
-		Poll: time.Hour, Polled: func() { looks.Add(1) }})
-	storetest.Eventually(t, 10*time.Second, "LISTEN and two looks", func() bool {
-		return s.OutboxListening() && looks.Load() >= 2
-	})
+	// The first look, and the one the listener's first wake-up asks for.
+	looks := runCountingLooks(t, s, handle, workers, time.Hour, 2)
 	n := opened(s) - before
 	t.Logf("%d workers opened %d connections at start", workers, n)
 	if n > 1 {
@@ -332,13 +337,8 @@ func TestOutboxRuntimeNotificationWakesOneWorker(t *testing.T) {
 	s, _ := newStore(t)
 	handle, handled := handledItems()
 	const workers = 8
-	var looks atomic.Int32
-	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []store.OutboxKind{runtimeKind}, Handle: handle, Workers: workers,
-		Poll: 10 * time.Second, Polled: func() { looks.Add(1) }})
 	// The first look, and the one the listener's first wake-up asks for.
-	storetest.Eventually(t, 10*time.Second, "LISTEN and the first two looks", func() bool {
-		return s.OutboxListening() && looks.Load() >= 2
-	})
+	looks := runCountingLooks(t, s, handle, workers, 10*time.Second, 2)
 	from := looks.Load()
 	it, _ := store.NewOutboxItem(runtimeKind, "notified", 0, 0, nil)
 	if _, err := s.Enqueue(context.Background(), it); err != nil {
