@@ -66,7 +66,8 @@ func (s *Store) ObserveIngested(f func(Ingested)) { s.onIngested = f }
 //
 // The store's named statements (see namedQueries) are prepared when first used, on each
 // connection: preparing all of them here cost a fifth of a second of every start, and a
-// test prepares every one on the migrated schema.
+// test prepares every one on the migrated schema. The pacer's, used under a short
+// deadline, are prepared in the background as the store opens (see warm).
 func Open(ctx context.Context, url string, clock Clock, phases *Phases) (*Store, error) {
 	s, err := open(ctx, url, clock, phases)
 	if err != nil {
