@@ -358,7 +358,7 @@ func (bc *batchContext) decideContribution(m *Inbound, now time.Time, noAck stri
 // ackSuppression says why a new contribution gets no acknowledgement, or "" to send one.
 func (bc *batchContext) ackSuppression(m *Inbound, received, now time.Time) string {
 	pol := bc.pol
-	to := ackRecipient(m)
+	to := m.prepared().ackTo
 	switch {
 	case !pol.Ack:
 		return "acknowledgements are turned off (WSISBOT_ACK=off)"
@@ -442,7 +442,7 @@ func (bc *batchContext) remember(m *Inbound, res Ingested) {
 			bc.orgs[org] = append(bc.orgs[org], pc)
 		}
 		if res.AckQueued {
-			bc.ackCounts[m.prepared().ackKey]++
+			bc.ackCounts[p.ackKey]++
 			bc.ackHour++
 		}
 	}
@@ -529,13 +529,10 @@ func attachmentSHA(a InboundAttachment) string {
 }
 
 // ackRecipient is the one address an acknowledgement of m may go to, exactly as it
-// will be written, or "" for none (see ackRecipientOf), worked out once (see Prepare).
-func ackRecipient(m *Inbound) string { return m.prepared().ackTo }
-
-// ackRecipientOf is the one address an acknowledgement of m may go to, exactly as it
 // will be written, or "" for none: the intake's AckTo when it decided (AckTo or
-// AckRefusal set), else Reply-To when usable, else From when usable.
-func ackRecipientOf(m *Inbound) string {
+// AckRefusal set), else Reply-To when usable, else From when usable. Prepare works it
+// out once; the rest reads it there.
+func ackRecipient(m *Inbound) string {
 	if m.AckTo != "" || m.AckRefusal != "" {
 		if to := strings.TrimSpace(m.AckTo); UsableAckAddress(to) {
 			return to

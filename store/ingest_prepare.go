@@ -36,7 +36,7 @@ func (m *Inbound) Prepare() {
 	}
 	hdr, err := headersJSON(m.Headers)
 	p.headers, p.headersErr = string(hdr), err
-	p.ackTo = ackRecipientOf(m)
+	p.ackTo = ackRecipient(m)
 	p.ackKey = AckKey(p.ackTo)
 	p.ackPayload = mustJSON(AckPayload{To: p.ackTo, Key: p.ackKey})
 	m.prep = p
