@@ -87,6 +87,8 @@ const blobConflict = "ON CONFLICT (sha256) DO NOTHING"
 const (
 	// allocIDsSQL allocates the ids of n new contributions and their first messages.
 	allocIDsSQL = `SELECT nextval('contributions_id_seq'), nextval('messages_id_seq') FROM generate_series(1, $1::int) ORDER BY 1`
+	// allocMessageIDsSQL allocates the ids of n messages that belong to no new contribution.
+	allocMessageIDsSQL = `SELECT nextval('messages_id_seq') FROM generate_series(1, $1::int) ORDER BY 1`
 	// allocRefsSQL allocates n reference numbers, in order.
 	allocRefsSQL = `SELECT nextval('contribution_ref_seq') FROM generate_series(1, $1::int) ORDER BY 1`
 	// blobStoredSQL says whether a content is stored.
@@ -124,6 +126,11 @@ type writer struct {
 	ids  []rowIDs // allocated ids for new contributions and their messages
 	next int
 
+	// messageIDs are allocated ids for messages sorted away; others is how many of the
+	// batch's messages are not candidates for a contribution (the first allocation's size).
+	messageIDs []int64
+	others     int
+
 	contributions [][]any // id first
 	messages      [][]any // id first
 	events        [][]any
@@ -150,9 +157,10 @@ type pendingRef struct {
 // times the message (see insertBlobs).
 const queueMaxRaw = 1 << 20
 
-// newWriter makes a writer; when batched it allocates ids for n new contributions.
-func (s *Store) newWriter(ctx context.Context, tx *sqlx.Tx, batched bool, n int) (*writer, error) {
-	w := &writer{s: s, batched: batched, refs: map[int64]string{}}
+// newWriter makes a writer; when batched it allocates ids for n new contributions, and
+// others is how many more messages the batch holds.
+func (s *Store) newWriter(ctx context.Context, tx *sqlx.Tx, batched bool, n, others int) (*writer, error) {
+	w := &writer{s: s, batched: batched, refs: map[int64]string{}, others: others}
 	if n > 0 {
 		if err := w.alloc(ctx, tx, n); err != nil {
 			return nil, err
@@ -189,6 +197,51 @@ func (w *writer) take(ctx context.Context, tx *sqlx.Tx) (rowIDs, error) {
 	}
 	id := w.ids[w.next]
 	w.next++
+	return id, nil
+}
+
+// takeMessage gives an allocated id for a message of no new contribution. The first
+// allocation covers every message of the batch that is not a candidate, so that sorting
+// away a backlog's robots costs one query, not one per message.
+func (w *writer) takeMessage(ctx context.Context, tx *sqlx.Tx) (int64, error) {
+	if len(w.messageIDs) == 0 {
+		st, err := w.s.stmt(ctx, tx, allocMessageIDsSQL)
+		if err != nil {
+			return 0, err
+		}
+		if err := st.SelectContext(ctx, &w.messageIDs, max(w.others, 1)); err != nil {
+			return 0, fmt.Errorf("allocate message ids: %w", err)
+		}
+		w.others = 0
+		if len(w.messageIDs) == 0 {
+			return 0, fmt.Errorf("allocate message ids: none given")
+		}
+	}
+	id := w.messageIDs[0]
+	w.messageIDs = w.messageIDs[1:]
+	return id, nil
+}
+
+// sortAway queues m, sorted away as kind (why) into no contribution, with its
+// attachments, and gives its id. Nothing in the batch refers to it before the next
+// flush, which every write that may look it up comes after (see ingestAs).
+func (w *writer) sortAway(ctx context.Context, tx *sqlx.Tx, m *Inbound, kind MessageKind, why string) (int64, error) {
+	id, err := w.takeMessage(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	now := w.s.clock.Now()
+	received := m.InternalDate
+	if received.IsZero() {
+		received = now
+	}
+	row, err := inboundRow(m, 0, kind, why, received, now)
+	if err != nil {
+		return 0, err
+	}
+	w.messages = append(w.messages, row.appendValues(append(make([]any, 0, 1+len(messagesTable.columns)), id)))
+	w.addBlobs(m)
+	w.addAttachments(id, m.Attachments)
 	return id, nil
 }
 
@@ -287,16 +340,18 @@ func (w *writer) addAttachments(messageID int64, atts []InboundAttachment) {
 // flush gives the queued contributions their reference numbers, in arrival order, and
 // writes every queued row.
 func (w *writer) flush(ctx context.Context, tx *sqlx.Tx) error {
-	if len(w.contributions) == 0 {
+	if len(w.contributions) == 0 && len(w.messages) == 0 {
 		return nil
 	}
-	st, err := w.s.stmt(ctx, tx, allocRefsSQL)
-	if err != nil {
-		return err
-	}
 	var seqs []int64
-	if err := st.SelectContext(ctx, &seqs, len(w.pending)); err != nil {
-		return fmt.Errorf("reference numbers: %w", err)
+	if len(w.pending) > 0 {
+		st, err := w.s.stmt(ctx, tx, allocRefsSQL)
+		if err != nil {
+			return err
+		}
+		if err := st.SelectContext(ctx, &seqs, len(w.pending)); err != nil {
+			return fmt.Errorf("reference numbers: %w", err)
+		}
 	}
 	for i, p := range w.pending {
 		ref := w.s.phases.Ref(seqs[i])

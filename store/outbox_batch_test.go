@@ -384,3 +384,82 @@ func TestAckWithoutMessageIDIsRecordedAlone(t *testing.T) {
 		t.Fatalf("ack_sent event details = %v", d)
 	}
 }
+
+// Mail sorted away (automatic replies, lists) is written with the batch's new
+// contributions, not one INSERT each: a backlog's robots cost no round trip of their
+// own. Each is stored as it would be alone, with its attachments; one over the queueing
+// limit is written alone, its id given all the same.
+func TestSortedAwayMailIsWrittenWithTheBatch(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	var msgs []store.Inbound
+	for i := range 40 {
+		m := inbound(fmt.Sprintf("writer%d@gov.example", i), fmt.Sprintf("Submission %d", i))
+		switch i % 4 {
+		case 1:
+			m.Kind, m.KindReason, m.Subject = store.MsgAutoReply, "Auto-Submitted: auto-replied", fmt.Sprintf("Automatic reply %d", i)
+			m.Attachments = []store.InboundAttachment{{Filename: fmt.Sprintf("away%d.txt", i), ContentType: "text/plain", Data: []byte(fmt.Sprintf("away %d", i))}}
+		case 3:
+			m.Kind, m.KindReason = store.MsgList, "List-Id: news.example"
+		}
+		msgs = append(msgs, m)
+	}
+	// One robot too large to be queued: written alone, between the others.
+	big := inbound("robot@list.example", "Large digest")
+	big.Kind, big.KindReason = store.MsgList, "List-Id: digest.example"
+	big.Raw = append(big.Raw, make([]byte, 1<<20+1)...)
+	msgs = append(msgs[:20], append([]store.Inbound{big}, msgs[20:]...)...)
+
+	res, err := s.Ingest(ctx, store.IngestBatch{Mailbox: "INBOX", UIDValidity: 1, LastUID: msgs[len(msgs)-1].UID, Messages: msgs}, store.DefaultIngestPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		ID         int64  `db:"id"`
+		Kind       string `db:"kind"`
+		UID        int64  `db:"uid"`
+		Size       int    `db:"size"`
+		Attachment string `db:"attachment"`
+	}
+	var rows []row
+	if err := s.DB().Select(&rows, `SELECT m.id, m.kind, m.uid, length(m.raw) AS size, coalesce(string_agg(a.filename, ','), '') AS attachment
+		FROM messages m LEFT JOIN attachments a ON a.message_id = m.id
+		WHERE m.contribution_id IS NULL GROUP BY m.id`); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[int64]row{}
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	away := 0
+	for i, r := range res {
+		m := msgs[i]
+		if m.Kind == store.MsgContribution {
+			if !r.NewContrib {
+				t.Errorf("uid %d: not a new contribution: %+v", m.UID, r)
+			}
+			continue
+		}
+		away++
+		got, ok := byID[r.MessageRowID]
+		switch {
+		case !ok:
+			t.Errorf("uid %d: message %d is not stored", m.UID, r.MessageRowID)
+		case got.UID != int64(m.UID) || got.Kind != string(m.Kind) || got.Size != len(m.Raw):
+			t.Errorf("uid %d: stored as %+v", m.UID, got)
+		case len(m.Attachments) > 0 && got.Attachment != m.Attachments[0].Filename:
+			t.Errorf("uid %d: attachment %q, want %q", m.UID, got.Attachment, m.Attachments[0].Filename)
+		}
+	}
+	if away != 21 || len(rows) != away {
+		t.Errorf("%d messages sorted away, %d stored without a contribution; want 21 each", away, len(rows))
+	}
+	// The queued ones: two statements, those before the large message and those after.
+	var statements int
+	if err := s.DB().Get(&statements, `SELECT count(DISTINCT cmin::text) FROM messages WHERE contribution_id IS NULL AND length(raw) < 1000`); err != nil {
+		t.Fatal(err)
+	}
+	if statements > 2 {
+		t.Errorf("the batch's mail sorted away was written by %d statements, want at most 2", statements)
+	}
+}

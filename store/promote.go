@@ -115,7 +115,7 @@ func (s *Store) PromoteMessage(ctx context.Context, messageID int64, user string
 		c := bc.decideContribution(m, s.clock.Now(), robotReason(row.Kind, row.KindReason, headers))
 		c.card = true // a person asked for it: the desk sees it, history or not
 		// The stored message becomes the first message of the new contribution.
-		w, err := s.newWriter(ctx, tx, false, 0)
+		w, err := s.newWriter(ctx, tx, false, 0, 0)
 		if err != nil {
 			return err
 		}

@@ -40,6 +40,7 @@ func namedQueries() []namedQuery {
 		{"link-copy", linkCopySQL},
 		{"allocate-ids", allocIDsSQL},
 		{"allocate-refs", allocRefsSQL},
+		{"allocate-message-ids", allocMessageIDsSQL},
 		{"insert-message", insertMessageSQL},
 		{"insert-outbound", insertOutboundSQL},
 		{"insert-event", insertEventSQL},
