@@ -208,6 +208,8 @@ func TestAckAuthenticationResults(t *testing.T) {
 			headers: "Authentication-Results: forger.example; dmarc=pass\nAuthentication-Results: mx.itu.int; dmarc=fail\n", reason: "(mx.itu.int) say dmarc=fail"},
 		{name: "configured: another server's failure is ignored", ids: []string{"mx.itu.int"},
 			headers: "Authentication-Results: list.example; dmarc=fail\n"},
+		{name: "a malformed line above does not hide the verdict", ids: []string{"mx.itu.int"},
+			headers: "X-Note: hello\nnot a header line\nAuthentication-Results: mx.itu.int; dmarc=fail\n", reason: "(mx.itu.int) say dmarc=fail"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

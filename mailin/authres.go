@@ -1,13 +1,9 @@
 package mailin
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/emersion/go-message/textproto"
 
 	"github.com/wsis/wsisbot/templates"
 )
@@ -137,15 +133,11 @@ func splitUnquoted(v string, sep rune) []string {
 	return append(out, b.String())
 }
 
-// authFailure says why the message whose raw bytes are raw must not be acknowledged
-// after what the trusted Authentication-Results fields say (see above), or "".
+// authFailure says why a message must not be acknowledged after what the trusted
+// Authentication-Results fields say (see above), or "". fields are the message's
+// Authentication-Results, topmost first, as the parser read them from its header;
 // authservIDs are the trusted authserv-ids (none: the topmost field only).
-func authFailure(raw []byte, authservIDs []string) string {
-	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
-	if err != nil && h.Len() == 0 {
-		return ""
-	}
-	fields := h.Values("Authentication-Results") // topmost first
+func authFailure(fields []string, authservIDs []string) string {
 	if len(authservIDs) == 0 && len(fields) > 1 {
 		fields = fields[:1]
 	}

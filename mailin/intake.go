@@ -79,7 +79,7 @@ func ToInbound(raw []byte, uidValidity, uid uint32, internalDate time.Time, mail
 		in.BounceOf = p.ReportOriginalMessageID
 	}
 	in.AckTo, in.AckRefusal = ackRecipient(p)
-	if why := authFailure(raw, pol.AuthservIDs); why != "" && in.AckRefusal == "" {
+	if why := authFailure(p.AuthenticationResults, pol.AuthservIDs); why != "" && in.AckRefusal == "" {
 		in.AckRefusal = why
 	}
 	in.NoReply = in.AckTo != "" && parse.IsNoReplyAddress(in.AckTo)

@@ -73,7 +73,7 @@ func readTooLarge(in *store.Inbound, raw []byte, limit int64, pol store.IngestPo
 	if kind, why := parse.Sort(p, pol.OurAddresses); kind != parse.KindContribution && in.AckRefusal == "" {
 		in.AckRefusal = fmt.Sprintf("its header was sorted as %s (%s): a robot's mail is never answered", kind, why)
 	}
-	if why := authFailure(head, pol.AuthservIDs); why != "" && in.AckRefusal == "" {
+	if why := authFailure(p.AuthenticationResults, pol.AuthservIDs); why != "" && in.AckRefusal == "" {
 		in.AckRefusal = why
 	}
 	in.NoReply = in.AckTo != "" && parse.IsNoReplyAddress(in.AckTo)

@@ -110,6 +110,10 @@ type Parsed struct {
 	// Organization (decoded), X-Failed-Recipients, X-WSISBot (our marker),
 	// Delivered-To, X-Original-To, X-Loop.
 	Headers map[string]string `json:"headers,omitempty"`
+	// AuthenticationResults are the Authentication-Results fields as they came,
+	// topmost first: the receiving servers' verdicts, read by the intake against
+	// the servers it trusts.
+	AuthenticationResults []string `json:"-"`
 
 	// Text is the text/plain body, or the HTML body turned into text when
 	// there is no plain text. Line ends are "\n".
@@ -377,6 +381,7 @@ func (p *parser) readEnvelope(out *Parsed, h textproto.Header) {
 	out.Cc = withEmail(p.addressList(h.Get("Cc")))
 	out.Subject = normalizeSpace(p.decodeHeader(h.Get("Subject")))
 	out.Date = parseDate(h.Get("Date"))
+	out.AuthenticationResults = h.Values("Authentication-Results")
 	for _, k := range headerKeys {
 		v := h.Get(k)
 		if v == "" && !h.Has(k) {
