@@ -146,7 +146,15 @@ func (w *AckWorker) handleAck(ctx context.Context, it store.OutboxItem) (store.O
 	if it.ContributionID == nil {
 		return store.OutboxResult{}, store.Permanent(errors.New("ack: the item names no contribution"))
 	}
-	subj, err := w.st.AckSubject(ctx, *it.ContributionID, it.MessageID)
+	// The outbox reads a batch's subjects as it claims it; an item handled alone reads
+	// its own.
+	var subj store.AckSubject
+	var err error
+	if it.Subject != nil {
+		subj = *it.Subject
+	} else {
+		subj, err = w.st.AckSubject(ctx, *it.ContributionID, it.MessageID)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		// The contribution or its message is missing: read them one by one to say which.
 		subj, err = w.ackSubjectOneByOne(ctx, it)

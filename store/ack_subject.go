@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // AckSubject is what an acknowledgement is about: the contribution, the inbound message
@@ -91,6 +94,67 @@ func (s *Store) AckSubject(ctx context.Context, cid int64, messageID *int64) (Ac
 		out.Attachments = append(out.Attachments, Attachment(a))
 	}
 	return out, nil
+}
+
+// ackSubjectsSQL reads the subjects of a batch of acknowledgements in one statement:
+// for each item ($1), contribution $2 and message $3 (0: the contribution's first
+// inbound message), as ackSubjectSQL and ackSubjectFirstSQL read one. It runs in the
+// claiming transaction, which plans it once (see outboxTxSetup).
+var ackSubjectsSQL = `SELECT i.item, ` + prefixedColumns("c", contributionColumns) + `, ` + prefixedColumns("m", ackMessageColumns) + `,
+		coalesce((SELECT json_agg(json_build_object('id', a.id, 'message_id', a.message_id, 'position', a.position,
+			'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256,
+			'inline', a.inline) ORDER BY a.position) FROM attachments a WHERE a.message_id = m.id), '[]') AS attachments
+	FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS i(item, cid, mid)
+	JOIN contributions c ON c.id = i.cid
+	CROSS JOIN LATERAL (
+		SELECT ` + ackMessageColumns + ` FROM messages WHERE id = i.mid
+		UNION ALL
+		(SELECT ` + ackMessageColumns + ` FROM messages
+			WHERE i.mid = 0 AND contribution_id = i.cid AND direction = 'in' ORDER BY received_at, id LIMIT 1)
+	) m`
+
+// readAckSubjects reads, in tx, the subject of each acknowledgement among items (an
+// ack_email item naming its contribution) and sets its Subject. An item whose
+// contribution or message is missing keeps none: its handler reads it alone and says
+// which is missing.
+func (s *Store) readAckSubjects(ctx context.Context, tx *sqlx.Tx, items []OutboxItem) error {
+	var ids, cids, mids []int64
+	at := map[int64]int{}
+	for i, it := range items {
+		if it.Kind != OutboxAckEmail || it.ContributionID == nil {
+			continue
+		}
+		mid := int64(0)
+		if it.MessageID != nil {
+			mid = *it.MessageID
+		}
+		ids, cids, mids = append(ids, it.ID), append(cids, *it.ContributionID), append(mids, mid)
+		at[it.ID] = i
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var rows []struct {
+		Item            int64        `db:"item"`
+		C               Contribution `db:"c"`
+		M               Message      `db:"m"`
+		AttachmentsJSON []byte       `db:"attachments"`
+	}
+	if err := s.selectPrepared(ctx, tx, &rows, ackSubjectsSQL, pq.Array(ids), pq.Array(cids), pq.Array(mids)); err != nil {
+		return fmt.Errorf("acknowledgements' subjects: %w", err)
+	}
+	for _, r := range rows {
+		var atts []ackAttachment
+		if err := json.Unmarshal(r.AttachmentsJSON, &atts); err != nil {
+			return fmt.Errorf("acknowledgement of contribution %d: attachments: %w", r.C.ID, err)
+		}
+		sub := &AckSubject{Contribution: r.C, Message: r.M}
+		for _, a := range atts {
+			sub.Attachments = append(sub.Attachments, Attachment(a))
+		}
+		items[at[r.Item]].Subject = sub
+	}
+	return nil
 }
 
 // prefixedColumns is the output columns of a column list (as contributionColumns) read

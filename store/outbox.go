@@ -47,6 +47,9 @@ type OutboxItem struct {
 	// CoalescedInto is, for a card update done without a call of its own, the update
 	// whose rendering of the card's latest state served it.
 	CoalescedInto *int64 `db:"coalesced_into" json:"coalesced_into"`
+	// Subject is, for an acknowledgement, what it is about, read with the claim for the
+	// whole batch in one statement (nil: its handler reads it; see AckSubject).
+	Subject *AckSubject `db:"-" json:"-"`
 }
 
 const outboxColumns = `id, kind, idempotency_key, contribution_id, message_id, payload, attempts,
@@ -356,6 +359,11 @@ func (s *Store) processOutbox(claimCtx, stop context.Context, kinds []OutboxKind
 	}
 	if len(items) == 0 {
 		return 0, nil
+	}
+	// A batch of acknowledgements reads what they are about in one statement, not one
+	// each: on a backlog that was most of the round trips their sending cost.
+	if err := s.readAckSubjects(claimCtx, tx, items); err != nil {
+		return 0, fmt.Errorf("store: outbox: %w", err)
 	}
 	var done []OutboxKind
 	// The acknowledgements sent are recorded together, before anything else is and at

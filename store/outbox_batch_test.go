@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -461,5 +462,65 @@ func TestSortedAwayMailIsWrittenWithTheBatch(t *testing.T) {
 	}
 	if statements > 2 {
 		t.Errorf("the batch's mail sorted away was written by %d statements, want at most 2", statements)
+	}
+}
+
+// A batch of acknowledgements is claimed with what each is about, read for the whole
+// batch in one statement: the same contribution, message and attachments the handler
+// would read alone, whether the item names its message or not. An item that names no
+// contribution (a notice) has none and is handled as before.
+func TestAckBatchIsClaimedWithItsSubjects(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	withFile := inbound("minister@gov.example", "Submission with a file")
+	withFile.Attachments = []store.InboundAttachment{{Filename: "position.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4")}}
+	var cids []int64
+	for _, m := range []store.Inbound{withFile, inbound("ngo@civil.example", "Our views"), inbound("lab@uni.example", "Research")} {
+		cids = append(cids, ingest(t, s, m)[0].ContributionID)
+	}
+	// The last one's item was queued without its message: the first inbound one is read.
+	if _, err := s.DB().Exec(`UPDATE outbox SET message_id = NULL WHERE kind = 'ack_email' AND contribution_id = $1`, cids[2]); err != nil {
+		t.Fatal(err)
+	}
+	var mid int64
+	if err := s.DB().Get(&mid, `SELECT id FROM messages WHERE contribution_id = $1`, cids[1]); err != nil {
+		t.Fatal(err)
+	}
+	notice, _ := store.NewOutboxItem(store.OutboxAckEmail, "too-large:test", 0, mid, store.AckPayload{To: "ngo@civil.example", Notice: store.NoticeTooLarge})
+	if _, err := s.Enqueue(ctx, notice); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]*store.AckSubject{}
+	var items []store.OutboxItem
+	n, err := s.ProcessOutboxBatch(ctx, []store.OutboxKind{store.OutboxAckEmail}, 16, 1, time.Minute,
+		func(_ context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+			seen[it.IdempotencyKey] = it.Subject
+			items = append(items, it)
+			return store.OutboxResult{}, nil
+		})
+	if err != nil || n != 4 {
+		t.Fatalf("batch: %d items, %v; want 4", n, err)
+	}
+	for _, it := range items {
+		got := it.Subject
+		if it.ContributionID == nil {
+			if got != nil {
+				t.Errorf("%s: claimed with a subject, want none", it.IdempotencyKey)
+			}
+			continue
+		}
+		want, err := s.AckSubject(ctx, *it.ContributionID, it.MessageID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got == nil || !reflect.DeepEqual(*got, want) {
+			t.Errorf("%s: claimed with subject %+v, want %+v", it.IdempotencyKey, got, want)
+		}
+	}
+	if sub := seen[fmt.Sprintf("ack:%d", cids[0])]; sub == nil || len(sub.Attachments) != 1 || sub.Attachments[0].Filename != "position.pdf" {
+		t.Errorf("the first acknowledgement's subject has attachments %+v, want position.pdf", sub)
+	}
+	if sub := seen[fmt.Sprintf("ack:%d", cids[2])]; sub == nil || sub.Message.ContributionID == nil || *sub.Message.ContributionID != cids[2] {
+		t.Errorf("the item without its message was claimed with %+v, want its contribution's first message", sub)
 	}
 }

@@ -78,6 +78,7 @@ func namedQueries() []namedQuery {
 		{"mail-due", mailDueSQL},
 		{"ack-subject", ackSubjectSQL},
 		{"ack-subject-first", ackSubjectFirstSQL},
+		{"ack-subjects", ackSubjectsSQL},
 		{"record-one-ack-sent", recordAcksSentSQL(1)},
 		{"record-three-acks-sent", recordAcksSentSQL(3)},
 		{"card-posted", cardPostedSQL},
