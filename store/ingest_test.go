@@ -338,9 +338,7 @@ func TestIngestListCopyNeverHidesTheContribution(t *testing.T) {
 func TestIngestWritesABatchInChunks(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	var msgs []store.Inbound
-	for i := range 80 {
-		m := inbound(fmt.Sprintf("writer%d@gov.example", i), fmt.Sprintf("Submission %d", i))
+	msgs := submissions(80, func(i int, m *store.Inbound) {
 		m.Raw = append(m.Raw, bytes.Repeat([]byte{byte('a' + i%26)}, (i*7919)%60000)...)
 		m.Text = strings.Repeat(fmt.Sprint(i, " "), (i*131)%3000)
 		if i%4 == 0 {
@@ -350,8 +348,7 @@ func TestIngestWritesABatchInChunks(t *testing.T) {
 			}
 			m.Attachments = []store.InboundAttachment{{Filename: fmt.Sprintf("f%d.pdf", i), ContentType: "application/pdf", Data: data}}
 		}
-		msgs = append(msgs, m)
-	}
+	})
 	res := ingest(t, s, msgs...)
 	for i, r := range res {
 		m := msgs[i]

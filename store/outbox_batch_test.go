@@ -236,9 +236,7 @@ func TestOutboxBatchStopsBetweenItems(t *testing.T) {
 func TestRobotsDoNotSplitABatchsWrites(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	var msgs []store.Inbound
-	for i := range 60 {
-		m := inbound(fmt.Sprintf("writer%d@gov.example", i), fmt.Sprintf("Submission %d", i))
+	msgs := submissions(60, func(i int, m *store.Inbound) {
 		switch i % 6 {
 		case 2:
 			m.Kind, m.KindReason, m.Subject = store.MsgAutoReply, "Auto-Submitted: auto-replied", "Automatic reply"
@@ -247,8 +245,7 @@ func TestRobotsDoNotSplitABatchsWrites(t *testing.T) {
 		case 5:
 			m.Kind, m.KindReason, m.BounceOf = store.MsgBounce, "a delivery status notification", "unknown@wsis.example"
 		}
-		msgs = append(msgs, m)
-	}
+	})
 	res, err := s.Ingest(ctx, store.IngestBatch{Mailbox: "INBOX", UIDValidity: 1, LastUID: msgs[len(msgs)-1].UID, Messages: msgs}, store.DefaultIngestPolicy())
 	if err != nil {
 		t.Fatal(err)
@@ -393,9 +390,7 @@ func TestAckWithoutMessageIDIsRecordedAlone(t *testing.T) {
 func TestSortedAwayMailIsWrittenWithTheBatch(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	var msgs []store.Inbound
-	for i := range 40 {
-		m := inbound(fmt.Sprintf("writer%d@gov.example", i), fmt.Sprintf("Submission %d", i))
+	msgs := submissions(40, func(i int, m *store.Inbound) {
 		switch i % 4 {
 		case 1:
 			m.Kind, m.KindReason, m.Subject = store.MsgAutoReply, "Auto-Submitted: auto-replied", fmt.Sprintf("Automatic reply %d", i)
@@ -403,8 +398,7 @@ func TestSortedAwayMailIsWrittenWithTheBatch(t *testing.T) {
 		case 3:
 			m.Kind, m.KindReason = store.MsgList, "List-Id: news.example"
 		}
-		msgs = append(msgs, m)
-	}
+	})
 	// One robot too large to be queued: written alone, between the others.
 	big := inbound("robot@list.example", "Large digest")
 	big.Kind, big.KindReason = store.MsgList, "List-Id: digest.example"

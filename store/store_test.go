@@ -61,6 +61,18 @@ func ingest(t *testing.T, s *store.Store, msgs ...store.Inbound) []store.Ingeste
 	return res
 }
 
+// submissions makes n messages from n writers, each a new contribution unless vary,
+// called with each, makes it something else.
+func submissions(n int, vary func(i int, m *store.Inbound)) []store.Inbound {
+	msgs := make([]store.Inbound, 0, n)
+	for i := range n {
+		m := inbound(fmt.Sprintf("writer%d@gov.example", i), fmt.Sprintf("Submission %d", i))
+		vary(i, &m)
+		msgs = append(msgs, m)
+	}
+	return msgs
+}
+
 func newContribution(t *testing.T, s *store.Store) store.Contribution {
 	t.Helper()
 	res := ingest(t, s, inbound("minister@gov.example", "Thematic submission"))
