@@ -62,6 +62,7 @@ func TestHotStatementsKeepTheirPlans(t *testing.T) {
 		{name: "ack-subject", args: []any{cid, mid}},
 		{name: "ack-subject-first", args: []any{cid}},
 		{name: "claim-outbox", args: []any{now, pq.StringArray{"ack_email", "reply_email"}, 16, 8}, setup: store.OutboxTxSetup},
+		{name: "ack-subjects", args: []any{pq.Array([]int64{1, 2}), pq.Array([]int64{cid, cid}), pq.Array([]int64{mid, 0})}, setup: store.OutboxTxSetup},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			q, ok := byName[tt.name]
