@@ -329,30 +329,61 @@ func firstNotification(t *testing.T, s *store.Store, l *pq.Listener) string {
 	return ""
 }
 
-// An acknowledgement that queues nothing (its note is left to the card) does not wake
-// the outbox workers; one that queues its note does.
-func TestAckNotifiesOnlyWhenItQueues(t *testing.T) {
-	for _, posted := range []bool{false, true} {
-		t.Run(fmt.Sprintf("card posted %v", posted), func(t *testing.T) {
-			clock := store.NewOffsetClock(inConsultation)
-			s, url := storetest.New(t, storetest.Options{Clock: clock})
-			c := newContribution(t, s)
-			if posted {
-				postCard(t, s, c.ID)
-			}
-			l := pq.NewListener(url, time.Second, time.Second, nil)
-			t.Cleanup(func() { l.Close() })
-			if err := l.Listen(store.OutboxNotifyChannel); err != nil {
-				t.Fatal(err)
-			}
-			sendAck(t, s, c.ID)
-			got, want := firstNotification(t, s, l), "marker"
-			if posted {
-				want = ""
-			}
-			if got != want {
-				t.Fatalf("first notification %q, want %q", got, want)
-			}
-		})
+// An acknowledgement wakes the outbox workers at its commit when a card worker may be
+// waiting for it: its note was queued (the card is posted), or its card is still to be
+// posted, and so was held locked by the acknowledgement's transaction, where a card worker
+// looking meanwhile skipped it. An acknowledgement that neither queues nor holds anything
+// wakes nobody. Alone or in a batch, the same.
+func TestAckWakesTheWorkersWhenACardWorkerMayWait(t *testing.T) {
+	for _, tt := range []struct {
+		name         string
+		posted, note bool
+		want         string // the first notification: "" ours, "marker" none
+	}{
+		{name: "card to post", want: ""},
+		{name: "card posted, note queued", posted: true, note: true, want: ""},
+		{name: "card posted, no note", posted: true, want: "marker"},
+	} {
+		for _, batch := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, batch %v", tt.name, batch), func(t *testing.T) {
+				clock := store.NewOffsetClock(inConsultation)
+				s, url := storetest.New(t, storetest.Options{Clock: clock})
+				c := newContribution(t, s)
+				if tt.posted {
+					postCard(t, s, c.ID)
+				}
+				l := pq.NewListener(url, time.Second, time.Second, nil)
+				t.Cleanup(func() { l.Close() })
+				if err := l.Listen(store.OutboxNotifyChannel); err != nil {
+					t.Fatal(err)
+				}
+				handle := func(_ context.Context, it store.OutboxItem) (store.OutboxResult, error) {
+					res := store.OutboxResult{AckSent: true, Outbound: &store.OutboundMessage{
+						MessageID: fmt.Sprintf("ack.%d@itu.int", c.ID), To: "minister@gov.example", Subject: "Received",
+						Raw: []byte(fmt.Sprintf("Message-ID: <ack.%d@itu.int>\r\n\r\nthanks", c.ID))}}
+					if tt.note {
+						res.Notes = []store.ThreadNote{{Type: store.NoteAckSent, Text: "in English"}}
+					}
+					return res, nil
+				}
+				var n int
+				var err error
+				if batch {
+					n, err = s.ProcessOutboxBatch(context.Background(), []store.OutboxKind{store.OutboxAckEmail}, 16, 1, time.Minute, handle)
+				} else {
+					var ok bool
+					ok, err = s.ProcessOutbox(context.Background(), []store.OutboxKind{store.OutboxAckEmail}, handle)
+					if ok {
+						n = 1
+					}
+				}
+				if err != nil || n != 1 {
+					t.Fatalf("ack: %d items, %v", n, err)
+				}
+				if got := firstNotification(t, s, l); got != tt.want {
+					t.Fatalf("first notification %q, want %q", got, tt.want)
+				}
+			})
+		}
 	}
 }

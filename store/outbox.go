@@ -686,21 +686,23 @@ func (s *Store) recordAcksSent(ctx context.Context, tx *sqlx.Tx, acks []ackSent)
 	if len(got) != len(acks) {
 		return fmt.Errorf("record %d acks sent: %d recorded", len(acks), len(got))
 	}
-	queued := false
+	wake := false
 	for i, a := range acks {
 		if got[i].Item != a.it.ID {
 			return fmt.Errorf("record %d acks sent: item %d where %d was expected", len(acks), got[i].Item, a.it.ID)
 		}
 		if got[i].OnCard {
+			// The card's item is locked until this commits (see cardLockedWake).
+			wake = true
 			continue
 		}
 		q, err := s.queueThreadNotes(ctx, tx, a.it, a.cid, got[i].Message, a.res.Notes, false)
 		if err != nil {
 			return err
 		}
-		queued = queued || q
+		wake = wake || q
 	}
-	if !queued {
+	if !wake {
 		return nil
 	}
 	return notifyOutbox(ctx, tx)
@@ -804,13 +806,19 @@ func (s *Store) recordOutboxSuccess(ctx context.Context, tx *sqlx.Tx, it OutboxI
 		}
 		queued = queued || created
 	}
-	// Only a new item needs waking the workers: NOTIFY serialises the commits that
-	// send one, and an acknowledgement shown on its card queues nothing.
-	if queued {
+	// A new item needs waking the workers, and so does a card this transaction holds
+	// (cardLockedWake). Nothing else does: NOTIFY serialises the commits that send one.
+	if queued || ackOnCard {
 		return notifyOutbox(ctx, tx)
 	}
 	return nil
 }
+
+// cardLockedWake: an acknowledgement recorded while its card is still to be posted
+// locks the card's item until its transaction commits, so that the card, rendered
+// after, says the acknowledgement went out. A card worker that looks meanwhile skips the
+// locked item and finds nothing else due; without a wake-up at the commit, the card
+// waited for the workers' next look on their own (half a second).
 
 const slackPostAttemptSQL = `SELECT started_at FROM slack_post_attempts WHERE idempotency_key = $1`
 
