@@ -59,11 +59,35 @@ func ackSubjectQuery(message string) string {
 	), m AS (
 		` + message + `
 	)
-	SELECT ` + prefixedColumns("c", contributionColumns) + `, ` + prefixedColumns("m", ackMessageColumns) + `,
+	SELECT ` + ackSubjectColumns + `
+	FROM c, m`
+}
+
+// ackSubjectColumns are the columns of a subject: contribution c, message m and m's
+// attachments, as ackSubjectRow scans them.
+var ackSubjectColumns = prefixedColumns("c", contributionColumns) + `, ` + prefixedColumns("m", ackMessageColumns) + `,
 		coalesce((SELECT json_agg(json_build_object('id', a.id, 'message_id', a.message_id, 'position', a.position,
 			'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256,
-			'inline', a.inline) ORDER BY a.position) FROM attachments a WHERE a.message_id = m.id), '[]') AS attachments
-	FROM c, m`
+			'inline', a.inline) ORDER BY a.position) FROM attachments a WHERE a.message_id = m.id), '[]') AS attachments`
+
+// ackSubjectRow is a row of ackSubjectColumns.
+type ackSubjectRow struct {
+	C               Contribution `db:"c"`
+	M               Message      `db:"m"`
+	AttachmentsJSON []byte       `db:"attachments"`
+}
+
+// subject is the AckSubject of r.
+func (r ackSubjectRow) subject() (AckSubject, error) {
+	var atts []ackAttachment
+	if err := json.Unmarshal(r.AttachmentsJSON, &atts); err != nil {
+		return AckSubject{}, fmt.Errorf("acknowledgement of contribution %d: attachments: %w", r.C.ID, err)
+	}
+	out := AckSubject{Contribution: r.C, Message: r.M}
+	for _, a := range atts {
+		out.Attachments = append(out.Attachments, Attachment(a))
+	}
+	return out, nil
 }
 
 // AckSubject reads contribution cid, the message messageID (nil: the contribution's
@@ -71,11 +95,7 @@ func ackSubjectQuery(message string) string {
 // worker's reading, once per new contribution. ErrNotFound when the contribution or
 // the message is not there (read them one by one to tell which).
 func (s *Store) AckSubject(ctx context.Context, cid int64, messageID *int64) (AckSubject, error) {
-	var row struct {
-		C               Contribution `db:"c"`
-		M               Message      `db:"m"`
-		AttachmentsJSON []byte       `db:"attachments"`
-	}
+	var row ackSubjectRow
 	var err error
 	if messageID != nil {
 		err = s.dbGet(ctx, &row, ackSubjectSQL, cid, *messageID)
@@ -85,13 +105,9 @@ func (s *Store) AckSubject(ctx context.Context, cid int64, messageID *int64) (Ac
 	if err != nil {
 		return AckSubject{}, fmt.Errorf("store: acknowledgement of contribution %d: %w", cid, notFound(err))
 	}
-	var atts []ackAttachment
-	if err := json.Unmarshal(row.AttachmentsJSON, &atts); err != nil {
-		return AckSubject{}, fmt.Errorf("store: acknowledgement of contribution %d: attachments: %w", cid, err)
-	}
-	out := AckSubject{Contribution: row.C, Message: row.M}
-	for _, a := range atts {
-		out.Attachments = append(out.Attachments, Attachment(a))
+	out, err := row.subject()
+	if err != nil {
+		return AckSubject{}, fmt.Errorf("store: %w", err)
 	}
 	return out, nil
 }
@@ -100,10 +116,7 @@ func (s *Store) AckSubject(ctx context.Context, cid int64, messageID *int64) (Ac
 // for each item ($1), contribution $2 and message $3 (0: the contribution's first
 // inbound message), as ackSubjectSQL and ackSubjectFirstSQL read one. It runs in the
 // claiming transaction, which plans it once (see outboxTxSetup).
-var ackSubjectsSQL = `SELECT i.item, ` + prefixedColumns("c", contributionColumns) + `, ` + prefixedColumns("m", ackMessageColumns) + `,
-		coalesce((SELECT json_agg(json_build_object('id', a.id, 'message_id', a.message_id, 'position', a.position,
-			'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256,
-			'inline', a.inline) ORDER BY a.position) FROM attachments a WHERE a.message_id = m.id), '[]') AS attachments
+var ackSubjectsSQL = `SELECT i.item, ` + ackSubjectColumns + `
 	FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS i(item, cid, mid)
 	JOIN contributions c ON c.id = i.cid
 	CROSS JOIN LATERAL (
@@ -135,24 +148,18 @@ func (s *Store) readAckSubjects(ctx context.Context, tx *sqlx.Tx, items []Outbox
 		return nil
 	}
 	var rows []struct {
-		Item            int64        `db:"item"`
-		C               Contribution `db:"c"`
-		M               Message      `db:"m"`
-		AttachmentsJSON []byte       `db:"attachments"`
+		Item int64 `db:"item"`
+		ackSubjectRow
 	}
 	if err := s.selectPrepared(ctx, tx, &rows, ackSubjectsSQL, pq.Array(ids), pq.Array(cids), pq.Array(mids)); err != nil {
 		return fmt.Errorf("acknowledgements' subjects: %w", err)
 	}
 	for _, r := range rows {
-		var atts []ackAttachment
-		if err := json.Unmarshal(r.AttachmentsJSON, &atts); err != nil {
-			return fmt.Errorf("acknowledgement of contribution %d: attachments: %w", r.C.ID, err)
+		sub, err := r.subject()
+		if err != nil {
+			return err
 		}
-		sub := &AckSubject{Contribution: r.C, Message: r.M}
-		for _, a := range atts {
-			sub.Attachments = append(sub.Attachments, Attachment(a))
-		}
-		items[at[r.Item]].Subject = sub
+		items[at[r.Item]].Subject = &sub
 	}
 	return nil
 }

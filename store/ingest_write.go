@@ -230,12 +230,7 @@ func (w *writer) sortAway(ctx context.Context, tx *sqlx.Tx, m *Inbound, kind Mes
 	if err != nil {
 		return 0, err
 	}
-	now := w.s.clock.Now()
-	received := m.InternalDate
-	if received.IsZero() {
-		received = now
-	}
-	row, err := inboundRow(m, 0, kind, why, received, now)
+	row, err := w.s.inboundRowNow(m, 0, kind, why)
 	if err != nil {
 		return 0, err
 	}
@@ -394,12 +389,7 @@ func (w *writer) discard() {
 // insertMessage stores m, a normalised inbound message, as kind (why) in contribution
 // cid (0: none), with its attachments (content stored once), and gives its id.
 func (s *Store) insertMessage(ctx context.Context, tx *sqlx.Tx, m *Inbound, cid int64, kind MessageKind, why string) (int64, error) {
-	now := s.clock.Now()
-	received := m.InternalDate
-	if received.IsZero() {
-		received = s.clock.Now()
-	}
-	row, err := inboundRow(m, cid, kind, why, received, now)
+	row, err := s.inboundRowNow(m, cid, kind, why)
 	if err != nil {
 		return 0, err
 	}
@@ -419,6 +409,17 @@ func (s *Store) insertMessage(ctx context.Context, tx *sqlx.Tx, m *Inbound, cid 
 		atts[i] = attachmentValues(id, i, a)
 	}
 	return id, s.writeRows(ctx, tx, attachmentsTable, false, atts)
+}
+
+// inboundRowNow is m's row as kind (why) in contribution cid (0: none), stored now and
+// received at its INTERNALDATE, or now without one.
+func (s *Store) inboundRowNow(m *Inbound, cid int64, kind MessageKind, why string) (messageRow, error) {
+	now := s.clock.Now()
+	received := m.InternalDate
+	if received.IsZero() {
+		received = now
+	}
+	return inboundRow(m, cid, kind, why, received, now)
 }
 
 // insertBlobs stores the content of a message's attachments, once per SHA-256, before
