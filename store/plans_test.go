@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,5 +104,67 @@ func TestHotStatementsKeepTheirPlans(t *testing.T) {
 				t.Errorf("%s: planned at each of its %d calls (%d generic plans used)", tt.name, custom, generic)
 			}
 		})
+	}
+}
+
+// An outbox transaction's statements are planned once per session and that plan is kept
+// (OutboxTxSetup), so a plan made while the tables were small must still find rows by
+// key once they have grown: on a first start with a backlog, the acknowledgements'
+// subjects were read by a scan of every contribution, for every batch.
+func TestOutboxPlansMadeOnSmallTablesKeepToTheirIndexes(t *testing.T) {
+	ctx := context.Background()
+	s, url := storetest.New(t)
+	res, err := s.Ingest(ctx, store.IngestBatch{Mailbox: "INBOX", UIDValidity: 1, LastUID: 1,
+		Messages: []store.Inbound{inbound("writer@gov.example", "Our contribution")}}, store.DefaultIngestPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cid, mid := res[0].ContributionID, res[0].MessageRowID
+	for _, table := range []string{"contributions", "messages", "attachments", "outbox"} {
+		if _, err := s.DB().ExecContext(ctx, `ALTER TABLE `+table+` SET (autovacuum_enabled = false)`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1) // one session, whose plans are kept
+	names, sqls := store.NamedQueries()
+	var subjects string
+	for i, n := range names {
+		if n == "ack-subjects" {
+			subjects = sqls[i]
+		}
+	}
+	if _, err := db.ExecContext(ctx, `PREPARE subjects AS `+subjects); err != nil {
+		t.Fatal(err)
+	}
+	explain := func() string {
+		t.Helper()
+		tx, err := db.BeginTxx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback() //nolint:errcheck // read only
+		if _, err := tx.ExecContext(ctx, store.OutboxTxSetup); err != nil {
+			t.Fatal(err)
+		}
+		var plan string
+		if err := tx.GetContext(ctx, &plan, fmt.Sprintf(`EXPLAIN (FORMAT JSON) EXECUTE subjects('{1}', '{%d}', '{%d}')`, cid, mid)); err != nil {
+			t.Fatal(err)
+		}
+		return plan
+	}
+	explain() // the session's plan, made on one contribution
+	for range 8 {
+		msgs := submissions(250, func(int, *store.Inbound) {})
+		if _, err := s.Ingest(ctx, store.IngestBatch{Messages: msgs}, store.DefaultIngestPolicy()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if plan := explain(); strings.Contains(plan, `"Seq Scan"`) {
+		t.Errorf("the acknowledgements' subjects, planned on one contribution, scan a whole table among 2,001:\n%s", plan)
 	}
 }
