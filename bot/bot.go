@@ -116,8 +116,8 @@ func WithHTTPClient(c *http.Client) Option { return func(b *Bot) { b.httpClient 
 // stand-in that does not enforce Slack's limits. serve and the demo always pace.
 func WithoutPacing() Option { return func(b *Bot) { b.unpaced = true } }
 
-// WithOutboxGate makes each Slack outbox worker call wait(ctx) with the item it claimed
-// before carrying it out: serve holds them while the intake stores a backlog.
+// WithOutboxGate makes each Slack outbox worker call wait(ctx) before it claims items
+// (store.OutboxRunner.Gate): serve holds them while the intake stores a backlog.
 func WithOutboxGate(wait func(ctx context.Context)) Option {
 	return func(b *Bot) { b.outboxGate = wait }
 }
@@ -327,16 +327,9 @@ func (b *Bot) drainJobs(ctx context.Context) {
 // errors: store.UnavailableError), the runtime pauses them 1 s doubling to 10 s and the
 // items keep their attempts.
 func (b *Bot) outbox() store.OutboxRunner {
-	handle := b.handleOutbox
-	if b.outboxGate != nil {
-		handle = func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
-			b.outboxGate(ctx)
-			return b.handleOutbox(ctx, it)
-		}
-	}
-	return store.OutboxRunner{Name: "slack", Kinds: slackKinds, Handle: handle, Workers: b.outboxWorkers,
+	return store.OutboxRunner{Name: "slack", Kinds: slackKinds, Handle: b.handleOutbox, Workers: b.outboxWorkers,
 		Poll: b.poll, ItemTimeout: time.Minute, StoreRetryMax: 10 * time.Second, Link: &b.slackLink, Logger: b.log,
-		Polled: func() { b.polls.Add(1) }}
+		Polled: func() { b.polls.Add(1) }, Gate: b.outboxGate}
 }
 
 func (b *Bot) runScheduler(ctx context.Context) {

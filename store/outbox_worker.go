@@ -55,6 +55,10 @@ type OutboxRunner struct {
 	// Polled, when set, is called after each look at the outbox, whether or not an item
 	// was due (for tests).
 	Polled func()
+	// Gate, when set, is called before each look at the outbox, and a worker waits in it
+	// holding nothing: no item, no transaction, no connection (serve holds the workers so
+	// while the intake stores a backlog).
+	Gate func(ctx context.Context)
 }
 
 // The runtime's own waits.
@@ -137,6 +141,12 @@ func (s *Store) runOutboxWorker(ctx context.Context, r OutboxRunner, relay *outb
 		return
 	}
 	for {
+		if r.Gate != nil {
+			r.Gate(ctx)
+			if ctx.Err() != nil {
+				return
+			}
+		}
 		// Taken before looking, so that a notification while this worker looks (the
 		// listener reconnecting: the database is back) ends its wait after a store
 		// failure.

@@ -380,3 +380,50 @@ func TestOutboxRuntimePollsWhileAWorkerIsBusy(t *testing.T) {
 	queueDue(t, s, clock, "later-", 1)
 	waitHandled(t, handled, "later-1", 3*time.Second)
 }
+
+// While Gate holds the workers, they hold nothing: the item due stays unclaimed and no
+// transaction is open; once it lets them go, the item is carried out.
+func TestOutboxRuntimeGateHoldsWorkersBeforeTheyClaim(t *testing.T) {
+	clock := store.NewOffsetClock(inConsultation)
+	s, url := storetest.New(t, storetest.Options{Clock: clock})
+	other, err := sqlx.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	other.MustExec(`INSERT INTO outbox (kind, idempotency_key, payload, next_attempt_at, created_at)
+		VALUES ($1, 'gated', '{}', $2, $2)`, runtimeKind, clock.Now().Add(-time.Second))
+	handle, handled := handledItems()
+	open := make(chan struct{})
+	var waiting atomic.Int32
+	gate := func(ctx context.Context) {
+		waiting.Add(1)
+		defer waiting.Add(-1)
+		select {
+		case <-open:
+		case <-ctx.Done():
+		}
+	}
+	runRuntime(t, s, store.OutboxRunner{Name: "test", Kinds: []store.OutboxKind{runtimeKind}, Handle: handle, Workers: 4,
+		Poll: 50 * time.Millisecond, Gate: gate})
+	storetest.Eventually(t, 10*time.Second, "a worker at the gate", func() bool { return waiting.Load() > 0 })
+	var free, inTx int
+	if err := other.Get(&free, `SELECT count(*) FROM (SELECT id FROM outbox WHERE idempotency_key = 'gated'
+		FOR UPDATE SKIP LOCKED) o`); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Get(&inTx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+		AND state LIKE 'idle in transaction%'`); err != nil {
+		t.Fatal(err)
+	}
+	if free != 1 || inTx != 0 {
+		t.Errorf("with the workers at the gate: item free %d (want 1), transactions open %d (want 0)", free, inTx)
+	}
+	select {
+	case key := <-handled:
+		t.Fatalf("%s carried out while the gate was closed", key)
+	default:
+	}
+	close(open)
+	waitHandled(t, handled, "gated", 5*time.Second)
+}

@@ -69,7 +69,8 @@ func TestBacklogGate(t *testing.T) {
 }
 
 // TestServeAcknowledgesAfterTheBacklog: while the intake stores a backlog, the mail
-// workers wait; the acknowledgement goes out once the backlog is stored.
+// workers wait, before they claim anything; the acknowledgement goes out once the
+// backlog is stored.
 func TestServeAcknowledgesAfterTheBacklog(t *testing.T) {
 	mail := smtptest.Start(t, smtptest.Options{})
 	cfg := testConfig(t, map[string]string{"DATABASE_URL": storetest.NewURL(t), "WSISBOT_HTTP_ADDR": "127.0.0.1:0",
@@ -92,6 +93,21 @@ func TestServeAcknowledgesAfterTheBacklog(t *testing.T) {
 	time.AfterFunc(backlog, pollerMetrics{m: a.metrics, gate: a.gate, mailbox: "main"}.SyncStarted(250))
 	done := make(chan error, 1)
 	go func() { done <- a.run(ctx, 0) }()
+	// The workers wait holding nothing: the acknowledgement is not claimed meanwhile, and
+	// no transaction is open.
+	storetest.Eventually(t, 10*time.Second, "a worker at the gate", func() bool { return a.gate.waiters() > 0 })
+	var free, inTx int
+	if err := a.st.DB().GetContext(ctx, &free, `SELECT count(*) FROM (SELECT id FROM outbox WHERE kind = 'ack_email'
+		FOR UPDATE SKIP LOCKED) o`); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.st.DB().GetContext(ctx, &inTx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+		AND state LIKE 'idle in transaction%'`); err != nil {
+		t.Fatal(err)
+	}
+	if free != 1 || inTx != 0 {
+		t.Errorf("during the backlog: acknowledgements unclaimed %d (want 1), transactions open %d (want 0)", free, inTx)
+	}
 	deadline := time.Now().Add(30 * time.Second)
 	for len(mail.Sent()) == 0 {
 		if time.Now().After(deadline) {

@@ -612,15 +612,11 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	}
 }
 
-// mailRunner describes the mail workers; each waits, with the item it claimed, while
-// the intake stores a backlog (see backlogGate).
+// mailRunner describes the mail workers; they wait before they claim while the intake
+// stores a backlog (see backlogGate).
 func (a *app) mailRunner() store.OutboxRunner {
 	r := a.mailer.Outbox(a.mailWorkers)
-	handle := r.Handle
-	r.Handle = func(ctx context.Context, it store.OutboxItem) (store.OutboxResult, error) {
-		a.gate.wait(ctx)
-		return handle(ctx, it)
-	}
+	r.Gate = a.gate.wait
 	return r
 }
 
