@@ -362,8 +362,8 @@ func (w *writer) flush(ctx context.Context, tx *sqlx.Tx) error {
 	if err := w.s.writeRows(ctx, tx, contributionsTable, true, w.contributions); err != nil {
 		return err
 	}
-	// Messages carry bytes: multi-row INSERTs send them as they are (see insertRows).
-	if err := w.s.insertRows(ctx, tx, messagesTable, true, w.messages, ""); err != nil {
+	// Messages with COPY too (see writeRows), their bytes as hex text.
+	if err := w.s.writeRows(ctx, tx, messagesTable, true, w.messages); err != nil {
 		return err
 	}
 	for _, t := range []struct {
@@ -466,7 +466,13 @@ func (s *Store) insertBlobs(ctx context.Context, tx *sqlx.Tx, m *Inbound) error 
 // returns memory to the system.
 const largeContent = 8 << 20
 
-// writeRows writes rows into t: a few rows with one INSERT, more with COPY.
+// writeRows writes rows into t: a few rows with one INSERT, more with COPY. COPY sends
+// bytea values as hex text, twice their size, for the server to decode; it still stores
+// a batch's messages faster than INSERTs that carry them as they are (binary parameters,
+// see withBinaryParameters): the driver streams the rows while the server writes them,
+// where each INSERT is a round trip that one side waits through, and builds no
+// statement in a growing buffer. 5,000 messages (27 MB) in batches of 250 were stored
+// in 1.80–1.97 s instead of 2.09–2.49 s (BenchmarkIngestStages), for the same CPU.
 func (s *Store) writeRows(ctx context.Context, tx *sqlx.Tx, t table, withID bool, rows [][]any) error {
 	if len(rows) <= copyFrom {
 		return s.insertRows(ctx, tx, t, withID, rows, "")
@@ -479,9 +485,10 @@ func (s *Store) writeRows(ctx context.Context, tx *sqlx.Tx, t table, withID bool
 const copyFrom = 5
 
 // insertRows writes rows with multi-row INSERTs of at most insertChunk rows and about
-// insertBytes (see chunkRows), each statement prepared once per row count. With binary
-// parameters (see withBinaryParameters) bytea values travel as they are, where COPY
-// would send them as escaped hex text for the server to decode.
+// insertBytes (see chunkRows), each statement prepared once per row count: a few rows
+// (see writeRows), or rows that may conflict with stored ones (tail: ON CONFLICT),
+// which COPY cannot skip. With binary parameters (see withBinaryParameters) bytea
+// values travel as they are.
 // Its statements are not in namedQueries: their text depends on the number of rows.
 func (s *Store) insertRows(ctx context.Context, tx *sqlx.Tx, t table, withID bool, rows [][]any, tail string) error {
 	for len(rows) > 0 {
