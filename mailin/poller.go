@@ -82,7 +82,13 @@ func WithMetrics(m Metrics) Option { return func(p *Poller) { p.metrics = m } }
 // the host of the address.
 func WithTLSConfig(c *tls.Config) Option { return func(p *Poller) { p.tlsConfig = c } }
 
-// WithBackoff sets the shortest and longest wait before reconnecting (default 1s, 2m).
+// reconnectMax is the longest wait before reconnecting by default: after an outage of a
+// minute or more the intake reads the mailbox again within half a minute of the server's
+// return (at two minutes, up to a minute passed), and one login every 15-30 s does not
+// burden a server.
+const reconnectMax = 30 * time.Second
+
+// WithBackoff sets the shortest and longest wait before reconnecting (default 1s, 30s).
 func WithBackoff(minDelay, maxDelay time.Duration) Option {
 	return func(p *Poller) { p.minBackoff, p.maxBackoff = minDelay, maxDelay }
 }
@@ -177,7 +183,7 @@ func NewPoller(cfg IMAPConfig, st Ingester, pol store.IngestPolicy, logger *slog
 		clock:       store.SystemClock(),
 		limits:      cfg.Limits(),
 		minBackoff:  time.Second,
-		maxBackoff:  2 * time.Minute,
+		maxBackoff:  reconnectMax,
 		idleRestart: 25 * time.Minute,
 		logoutGrace: 2 * time.Second,
 

@@ -1,8 +1,13 @@
 package mailin
 
 import (
+	"log/slog"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/wsis/wsisbot/internal/backoff"
+	"github.com/wsis/wsisbot/store"
 )
 
 // TestRampBatches: a long run's first and last batches are a tenth of the batch size;
@@ -61,5 +66,19 @@ func TestRampBatches(t *testing.T) {
 				t.Errorf("the first batch's headerOnly changed")
 			}
 		})
+	}
+}
+
+// TestReconnectWaitsAtMostHalfAMinute: however long the server was away, the poller
+// tries again within 30 s, so that it reads the mailbox soon after the server is back.
+func TestReconnectWaitsAtMostHalfAMinute(t *testing.T) {
+	p := NewPoller(IMAPConfig{Addr: "127.0.0.1:1"}, nil, store.DefaultIngestPolicy(), slog.New(slog.DiscardHandler))
+	bo := backoff.New(p.minBackoff, p.maxBackoff)
+	longest := time.Duration(0)
+	for range 30 {
+		longest = max(longest, bo.Next())
+	}
+	if longest > 30*time.Second || longest < 15*time.Second {
+		t.Errorf("after 30 failures the longest wait was %s, want 15-30s", longest)
 	}
 }
