@@ -22,7 +22,7 @@ import (
 // and cards out, if slowly.
 type backlogGate struct {
 	min  int           // a sync of this many messages or more is a backlog
-	hold time.Duration // the longest a worker waits with one item
+	hold time.Duration // the longest a worker waits before it claims
 
 	mu      sync.Mutex
 	backlog int           // syncs under way that are backlogs (one per mailbox at most)
