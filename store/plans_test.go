@@ -21,35 +21,8 @@ import (
 // work, under load).
 func TestHotStatementsKeepTheirPlans(t *testing.T) {
 	ctx := context.Background()
-	s, url := storetest.New(t)
-	res, err := s.Ingest(ctx, store.IngestBatch{Mailbox: "INBOX", UIDValidity: 1, LastUID: 1,
-		Messages: []store.Inbound{inbound("writer@gov.example", "Our contribution")}}, store.DefaultIngestPolicy())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cid, mid := res[0].ContributionID, res[0].MessageRowID
-	// Tables of a backlog's size that grew faster than autovacuum's statistics, as in the
-	// first minute of a backlog.
-	for _, table := range []string{"contributions", "messages", "attachments", "outbox"} {
-		if _, err := s.DB().ExecContext(ctx, `ALTER TABLE `+table+` SET (autovacuum_enabled = false)`); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for range 8 {
-		var msgs []store.Inbound
-		for range 250 {
-			msgs = append(msgs, inbound("someone@gov.example", "Another contribution"))
-		}
-		if _, err := s.Ingest(ctx, store.IngestBatch{Messages: msgs}, store.DefaultIngestPolicy()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db, err := sqlx.Open("postgres", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1) // one session: its prepared statements are the ones counted
+	s, db, cid, mid := planSession(t)
+	growBacklog(t, s)
 	names, sqls := store.NamedQueries()
 	byName := map[string]string{}
 	for i, n := range names {
@@ -113,24 +86,7 @@ func TestHotStatementsKeepTheirPlans(t *testing.T) {
 // subjects were read by a scan of every contribution, for every batch.
 func TestOutboxPlansMadeOnSmallTablesKeepToTheirIndexes(t *testing.T) {
 	ctx := context.Background()
-	s, url := storetest.New(t)
-	res, err := s.Ingest(ctx, store.IngestBatch{Mailbox: "INBOX", UIDValidity: 1, LastUID: 1,
-		Messages: []store.Inbound{inbound("writer@gov.example", "Our contribution")}}, store.DefaultIngestPolicy())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cid, mid := res[0].ContributionID, res[0].MessageRowID
-	for _, table := range []string{"contributions", "messages", "attachments", "outbox"} {
-		if _, err := s.DB().ExecContext(ctx, `ALTER TABLE `+table+` SET (autovacuum_enabled = false)`); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db, err := sqlx.Open("postgres", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1) // one session, whose plans are kept
+	s, db, cid, mid := planSession(t)
 	names, sqls := store.NamedQueries()
 	var subjects string
 	for i, n := range names {
@@ -158,13 +114,46 @@ func TestOutboxPlansMadeOnSmallTablesKeepToTheirIndexes(t *testing.T) {
 		return plan
 	}
 	explain() // the session's plan, made on one contribution
-	for range 8 {
-		msgs := submissions(250, func(int, *store.Inbound) {})
-		if _, err := s.Ingest(ctx, store.IngestBatch{Messages: msgs}, store.DefaultIngestPolicy()); err != nil {
+	growBacklog(t, s)
+	if plan := explain(); strings.Contains(plan, `"Seq Scan"`) {
+		t.Errorf("the acknowledgements' subjects, planned on one contribution, scan a whole table among 2,001:\n%s", plan)
+	}
+}
+
+// planSession is a store holding one contribution (cid, its first message mid), with
+// autovacuum off on the tables a backlog fills, as in a backlog's first minute, when
+// they grow faster than their statistics; and one session of its own (db), whose
+// prepared statements and plans are the ones looked at.
+func planSession(t *testing.T) (s *store.Store, db *sqlx.DB, cid, mid int64) {
+	t.Helper()
+	ctx := context.Background()
+	s, url := storetest.New(t)
+	res, err := s.Ingest(ctx, store.IngestBatch{Mailbox: "INBOX", UIDValidity: 1, LastUID: 1,
+		Messages: []store.Inbound{inbound("writer@gov.example", "Our contribution")}}, store.DefaultIngestPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"contributions", "messages", "attachments", "outbox"} {
+		if _, err := s.DB().ExecContext(ctx, `ALTER TABLE `+table+` SET (autovacuum_enabled = false)`); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if plan := explain(); strings.Contains(plan, `"Seq Scan"`) {
-		t.Errorf("the acknowledgements' subjects, planned on one contribution, scan a whole table among 2,001:\n%s", plan)
+	db, err = sqlx.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1)
+	return s, db, res[0].ContributionID, res[0].MessageRowID
+}
+
+// growBacklog stores 2,000 more contributions into s, in batches of 250.
+func growBacklog(t *testing.T, s *store.Store) {
+	t.Helper()
+	for range 8 {
+		msgs := submissions(250, func(int, *store.Inbound) {})
+		if _, err := s.Ingest(context.Background(), store.IngestBatch{Messages: msgs}, store.DefaultIngestPolicy()); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
