@@ -19,13 +19,14 @@ import (
 // timer let the workers in between batches. Messages arriving a few at a time never
 // close the gate, so they are acknowledged at once; and a worker waits at most hold
 // before it claims a batch, so a flood that never ends still gets its acknowledgements
-// and cards out, if slowly.
+// and cards out, if slowly. At start-up the gate is closed until the intake has listed
+// each mailbox's new mail (untilListed).
 type backlogGate struct {
 	min  int           // a sync of this many messages or more is a backlog
 	hold time.Duration // the longest a worker waits before it claims
 
 	mu      sync.Mutex
-	backlog int           // syncs under way that are backlogs (one per mailbox at most)
+	backlog int           // backlogs being stored, and mailboxes not yet listed at start-up
 	open    chan struct{} // closed when the gate opens; nil while it is open
 	waiting int           // workers waiting at the gate now
 }
@@ -35,12 +36,37 @@ func newBacklogGate() *backlogGate {
 	return &backlogGate{min: 50, hold: time.Minute}
 }
 
+// startHold is the longest the workers wait at start-up for the intake to list a
+// mailbox's new mail (see untilListed): connecting, logging in and selecting take about
+// a tenth of a second on the same network, a few seconds to a slow server.
+const startHold = 5 * time.Second
+
 // syncing tells the gate that the intake starts to sync n new messages; the gate stays
 // closed, for a backlog, until the returned func is called (once, when the sync ends).
 func (g *backlogGate) syncing(n int) (ended func()) {
 	if n < g.min {
 		return func() {}
 	}
+	return g.shut()
+}
+
+// untilListed closes the gate at start-up until the intake has listed the new mail of a
+// mailbox (the returned func, called once it knows whether a backlog waits) or for at
+// most d: a restart after an outage finds a backlog, and workers let in during the few
+// hundred milliseconds the intake takes to connect each started a PostgreSQL session and
+// sent what was queued before, on the cores the backlog then needed. A mailbox that is
+// not listed (its server down, another replica holding it) holds the workers for d once.
+func (g *backlogGate) untilListed(d time.Duration) (listed func()) {
+	opened := g.shut()
+	t := time.AfterFunc(d, opened)
+	return func() {
+		t.Stop()
+		opened()
+	}
+}
+
+// shut closes the gate until the returned func is called (once).
+func (g *backlogGate) shut() (opened func()) {
 	g.mu.Lock()
 	g.backlog++
 	if g.open == nil {

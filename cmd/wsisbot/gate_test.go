@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"testing"
 	"time"
 
@@ -55,6 +56,30 @@ func TestBacklogGate(t *testing.T) {
 		defer g.syncing(250)()
 		if d := waited(g, context.Background()); d < 250*time.Millisecond || d > 5*time.Second {
 			t.Errorf("waited %s, want about hold (300ms)", d)
+		}
+	})
+	t.Run("start-up", func(t *testing.T) {
+		g := &backlogGate{min: 50, hold: time.Minute}
+		listed := g.untilListed(time.Minute)
+		time.AfterFunc(300*time.Millisecond, listed)
+		if d := waited(g, context.Background()); d < 250*time.Millisecond || d > 5*time.Second {
+			t.Errorf("waited %s, want until the mailbox is listed (300ms)", d)
+		}
+		// A backlog listed: the gate stays closed from the listing to the backlog's end.
+		listed = g.untilListed(time.Minute)
+		end := g.syncing(250)
+		listed()
+		time.AfterFunc(300*time.Millisecond, end)
+		if d := waited(g, context.Background()); d < 250*time.Millisecond || d > 5*time.Second {
+			t.Errorf("waited %s, want until the backlog listed at start-up is stored (300ms)", d)
+		}
+		// A mailbox never listed holds the workers for d once.
+		g.untilListed(300 * time.Millisecond)
+		if d := waited(g, context.Background()); d < 250*time.Millisecond || d > 5*time.Second {
+			t.Errorf("waited %s, want about the start-up hold (300ms)", d)
+		}
+		if d := waited(g, context.Background()); d > 100*time.Millisecond {
+			t.Errorf("waited %s after the start-up hold", d)
 		}
 	})
 	t.Run("context done", func(t *testing.T) {
@@ -122,4 +147,98 @@ func TestServeAcknowledgesAfterTheBacklog(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(fmt.Errorf("run: %w", err))
 	}
+}
+
+// TestServeWorkersWaitForTheMailboxListing: at start-up the mail workers wait, holding
+// nothing, until the intake has listed the mailbox (a backlog may wait there); a server
+// that does not answer holds them for the start-up hold only, and one that cannot be
+// reached not at all.
+func TestServeWorkersWaitForTheMailboxListing(t *testing.T) {
+	start := func(t *testing.T, imapAddr string, hold time.Duration) (*app, *smtptest.Server, time.Time, func()) {
+		t.Helper()
+		mail := smtptest.Start(t, smtptest.Options{})
+		cfg := testConfig(t, map[string]string{"DATABASE_URL": storetest.NewURL(t), "WSISBOT_HTTP_ADDR": "127.0.0.1:0",
+			"WSISBOT_SMTP_ADDR": mail.Addr(), "WSISBOT_SMTP_TLS": "none",
+			"WSISBOT_IMAP_ADDR": imapAddr, "WSISBOT_IMAP_TLS": "none", "WSISBOT_IMAP_USER": "u", "WSISBOT_IMAP_PASSWORD": "p"})
+		ctx, cancel := context.WithCancel(context.Background())
+		a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), appOptions{startHold: hold})
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		now := a.clock.Now()
+		in := store.Inbound{Raw: []byte("Subject: x\r\n\r\nx"), Kind: store.MsgContribution, MessageID: "listing.1@gov.example",
+			FromEmail: "person@gov.example", Subject: "Contribution", Date: now, InternalDate: now}
+		if _, err := a.st.Ingest(ctx, store.IngestBatch{Messages: []store.Inbound{in}}, store.DefaultIngestPolicy()); err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		began := time.Now()
+		done := make(chan error, 1)
+		go func() { done <- a.run(ctx, 0) }()
+		return a, mail, began, func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Error(fmt.Errorf("run: %w", err))
+			}
+		}
+	}
+	sentAfter := func(t *testing.T, mail *smtptest.Server, began time.Time) time.Duration {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for len(mail.Sent()) == 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("no acknowledgement after 30 s")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		return time.Since(began)
+	}
+
+	t.Run("a server that does not answer", func(t *testing.T) {
+		// It accepts the connection and never greets.
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				t.Cleanup(func() { c.Close() })
+			}
+		}()
+		const hold = 2 * time.Second
+		a, mail, began, stop := start(t, ln.Addr().String(), hold)
+		defer stop()
+		storetest.Eventually(t, 10*time.Second, "a worker at the gate", func() bool { return a.gate.waiters() > 0 })
+		var free int
+		if err := a.st.DB().Get(&free, `SELECT count(*) FROM (SELECT id FROM outbox WHERE kind = 'ack_email'
+			FOR UPDATE SKIP LOCKED) o`); err != nil {
+			t.Fatal(err)
+		}
+		if free != 1 {
+			t.Errorf("before the mailbox is listed: acknowledgements unclaimed %d, want 1", free)
+		}
+		if took := sentAfter(t, mail, began); took < hold-100*time.Millisecond {
+			t.Errorf("the acknowledgement went out %s after start, before the start-up hold (%s) ended", took, hold)
+		}
+	})
+	t.Run("a server that cannot be reached", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close() // nothing listens there now
+		const hold = time.Minute
+		_, mail, began, stop := start(t, addr, hold)
+		defer stop()
+		if took := sentAfter(t, mail, began); took > 20*time.Second {
+			t.Errorf("the acknowledgement went out %s after start: the workers waited for a mailbox that cannot be reached", took)
+		}
+	})
 }

@@ -70,6 +70,7 @@ type appOptions struct {
 	stoppedRetry  time.Duration
 	smtpAuthRetry time.Duration
 	intakeRestart time.Duration
+	startHold     time.Duration
 	botOptions    []bot.Option
 
 	// listen opens the HTTP listener (default net.Listen), for tests of its failures.
@@ -229,7 +230,21 @@ func (a *app) build(opt appOptions, loadedTemplates func() (*templates.Set, erro
 	if cfg.IMAP.Addr != "" {
 		for i, mb := range mailboxes {
 			in := &mailboxIntake{mb: mb, first: i == 0, settings: newIntakeSettings(mb.IMAP, opt), statusChanged: make(chan struct{}, 1)}
-			popts := []mailin.Option{mailin.WithMetrics(pollerMetrics{a.metrics, a.gate, mb.Name, a.indexer.wake}), mailin.WithStatusChange(in.signalStatus),
+			// The workers wait until the intake has listed the mailbox's new mail, or
+			// failed to, or startHold has passed (see backlogGate.untilListed).
+			hold := startHold
+			if opt.startHold > 0 {
+				hold = opt.startHold
+			}
+			listed := a.gate.untilListed(hold)
+			statusChanged := func() {
+				in.signalStatus()
+				if s := in.poller.Status(); !s.Connected && s.LastError != "" {
+					listed()
+				}
+			}
+			popts := []mailin.Option{mailin.WithMetrics(pollerMetrics{a.metrics, a.gate, mb.Name, a.indexer.wake, listed}),
+				mailin.WithStatusChange(statusChanged),
 				mailin.WithClock(a.clock), mailin.WithMailbox(mb.Name, mb.Kind)}
 			if opt.stoppedRetry > 0 {
 				popts = append(popts, mailin.WithStoppedRetry(opt.stoppedRetry))
@@ -396,16 +411,21 @@ type pollerMetrics struct {
 	gate    *backlogGate
 	mailbox string
 	stored  func() // after a sync: the search indexer has work
+	listed  func() // at a sync's start: the mailbox's new mail is listed (see backlogGate.untilListed)
 }
 
 func (p pollerMetrics) MessagesFetched(n int) {
 	p.m.messagesFetched.WithLabelValues(p.mailbox).Add(float64(n))
 }
 
-// SyncStarted closes the gate while the intake stores a backlog (see backlogGate); when
-// the sync ends, the gate opens and the search indexer is woken.
+// SyncStarted closes the gate while the intake stores a backlog (see backlogGate) and
+// ends its wait for the mailbox at start-up; when the sync ends, the gate opens and the
+// search indexer is woken.
 func (p pollerMetrics) SyncStarted(n int) (ended func()) {
 	open := p.gate.syncing(n)
+	if p.listed != nil {
+		p.listed() // after syncing: a backlog keeps the gate closed without a gap
+	}
 	return func() {
 		open()
 		if p.stored != nil {
