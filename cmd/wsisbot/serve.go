@@ -19,6 +19,7 @@ import (
 	"github.com/wsis/wsisbot/internal/backoff"
 	"github.com/wsis/wsisbot/internal/health"
 	"github.com/wsis/wsisbot/mailin"
+	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/templates"
 )
@@ -182,6 +183,10 @@ func openApp(ctx context.Context, cfg *Config, logger *slog.Logger, opt appOptio
 	// The templates are parsed and tried in every language (about a fifth of start-up's
 	// CPU) while the database is migrated and opened.
 	tpl := loadTemplates(cfg.Mail.Templates)
+	if cfg.IMAP.Addr != "" {
+		// The first batch of a backlog is parsed with these tables ready.
+		go parse.Warm()
+	}
 	st, clock, err := openMigratedStore(ctx, cfg)
 	if err != nil {
 		return nil, err
