@@ -44,9 +44,10 @@ type Metrics interface {
 }
 
 // SyncObserver, when the Metrics given to WithMetrics has it too, hears when the poller
-// starts to fetch and store n new messages, and, through the func it returns, when all
-// of them are stored (or the sync failed): serve holds its outbox workers back during a
-// backlog. The func is called once.
+// has listed the mailbox's new mail and starts to fetch and store its n messages (0
+// when there is none), and, through the func it returns, when all of them are stored
+// (or the sync failed): serve holds its outbox workers back during a backlog, and at
+// start-up until the mailbox is listed. The func is called once.
 type SyncObserver interface {
 	SyncStarted(n int) (ended func())
 }
@@ -628,17 +629,17 @@ func (p *Poller) sync(ctx context.Context, s *session) error {
 	if err != nil {
 		return err
 	}
-	if len(refs) == 0 {
-		return nil
-	}
-	plans := p.plan(refs)
-	start := time.Now()
 	syncEnded := func() {}
 	if o, ok := p.metrics.(SyncObserver); ok {
 		syncEnded = sync.OnceFunc(o.SyncStarted(len(refs)))
 	}
 	// As soon as the mail is stored (below), or on any other way out.
 	defer syncEnded()
+	if len(refs) == 0 {
+		return nil
+	}
+	plans := p.plan(refs)
+	start := time.Now()
 	// Each stage's busy time, written by its goroutine and read after Wait.
 	var fetchTime, parseTime, storeTime time.Duration
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsis/wsisbot/internal/imaptest"
 	"github.com/wsis/wsisbot/internal/smtptest"
 	"github.com/wsis/wsisbot/store"
 	"github.com/wsis/wsisbot/store/storetest"
@@ -150,16 +151,20 @@ func TestServeAcknowledgesAfterTheBacklog(t *testing.T) {
 }
 
 // TestServeWorkersWaitForTheMailboxListing: at start-up the mail workers wait, holding
-// nothing, until the intake has listed the mailbox (a backlog may wait there); a server
-// that does not answer holds them for the start-up hold only, and one that cannot be
-// reached not at all.
+// nothing, until the intake has listed the mailbox (a backlog may wait there); a mailbox
+// without new mail and a server that cannot be reached do not hold them, and a server
+// that does not answer holds them for the start-up hold only.
 func TestServeWorkersWaitForTheMailboxListing(t *testing.T) {
-	start := func(t *testing.T, imapAddr string, hold time.Duration) (*app, *smtptest.Server, time.Time, func()) {
+	start := func(t *testing.T, imapAddr string, hold time.Duration, kv ...string) (*app, *smtptest.Server, time.Time, func()) {
 		t.Helper()
 		mail := smtptest.Start(t, smtptest.Options{})
-		cfg := testConfig(t, map[string]string{"DATABASE_URL": storetest.NewURL(t), "WSISBOT_HTTP_ADDR": "127.0.0.1:0",
+		env := map[string]string{"DATABASE_URL": storetest.NewURL(t), "WSISBOT_HTTP_ADDR": "127.0.0.1:0",
 			"WSISBOT_SMTP_ADDR": mail.Addr(), "WSISBOT_SMTP_TLS": "none",
-			"WSISBOT_IMAP_ADDR": imapAddr, "WSISBOT_IMAP_TLS": "none", "WSISBOT_IMAP_USER": "u", "WSISBOT_IMAP_PASSWORD": "p"})
+			"WSISBOT_IMAP_ADDR": imapAddr, "WSISBOT_IMAP_TLS": "none", "WSISBOT_IMAP_USER": "u", "WSISBOT_IMAP_PASSWORD": "p"}
+		for i := 0; i+1 < len(kv); i += 2 {
+			env[kv[i]] = kv[i+1]
+		}
+		cfg := testConfig(t, env)
 		ctx, cancel := context.WithCancel(context.Background())
 		a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), appOptions{startHold: hold})
 		if err != nil {
@@ -225,6 +230,16 @@ func TestServeWorkersWaitForTheMailboxListing(t *testing.T) {
 		}
 		if took := sentAfter(t, mail, began); took < hold-100*time.Millisecond {
 			t.Errorf("the acknowledgement went out %s after start, before the start-up hold (%s) ended", took, hold)
+		}
+	})
+	t.Run("no new mail", func(t *testing.T) {
+		// A restart finds nothing new: the workers go at once.
+		srv := imaptest.StartMemory(t, imaptest.MemoryOptions{})
+		const hold = time.Minute
+		_, mail, began, stop := start(t, srv.Addr(), hold, "WSISBOT_IMAP_USER", srv.User(), "WSISBOT_IMAP_PASSWORD", srv.Password())
+		defer stop()
+		if took := sentAfter(t, mail, began); took > 20*time.Second {
+			t.Errorf("the acknowledgement went out %s after start: the workers waited though the mailbox held no new mail", took)
 		}
 	})
 	t.Run("a server that cannot be reached", func(t *testing.T) {

@@ -433,7 +433,7 @@ func (p pollerMetrics) SyncStarted(n int) (ended func()) {
 	}
 	return func() {
 		open()
-		if p.stored != nil {
+		if n > 0 && p.stored != nil {
 			p.stored()
 		}
 	}
