@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -128,9 +129,13 @@ func genevaOr(loc *time.Location) (*time.Location, error) {
 	if loc != nil {
 		return loc, nil
 	}
-	loc, err := time.LoadLocation("Europe/Zurich")
+	loc, err := genevaZone()
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
 	return loc, nil
 }
+
+// genevaZone is Geneva's time zone, read once: time.LoadLocation reads the zone file from
+// disk at every call, and every acknowledgement is dated with it.
+var genevaZone = sync.OnceValues(func() (*time.Location, error) { return time.LoadLocation("Europe/Zurich") })

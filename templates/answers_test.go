@@ -177,3 +177,18 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRenderAck renders an acknowledgement without a time zone given, as the mail
+// workers do: dated in Geneva's.
+func BenchmarkRenderAck(b *testing.B) {
+	s, err := Load("", kindCodes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := Ack{Ref: "WSIS-2019-0042", Language: "fr", Subject: answerSubject, ReceivedAt: deadline}
+	for b.Loop() {
+		if _, err := s.RenderAck(a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

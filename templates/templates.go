@@ -269,12 +269,9 @@ func (s *Set) lang(code string) (string, *language) {
 // when the language is unknown).
 func (s *Set) RenderAck(a Ack) (Message, error) {
 	code, l := s.lang(a.Language)
-	loc := a.Location
-	if loc == nil {
-		var err error
-		if loc, err = time.LoadLocation("Europe/Zurich"); err != nil {
-			return Message{}, fmt.Errorf("templates: %w", err)
-		}
+	loc, err := genevaOr(a.Location)
+	if err != nil {
+		return Message{}, err
 	}
 	subject := Shorten(SingleLine(a.Subject), MaxEchoSubjectRunes)
 	v := ackView{
