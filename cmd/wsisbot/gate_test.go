@@ -202,22 +202,9 @@ func TestServeWorkersWaitForTheMailboxListing(t *testing.T) {
 
 	t.Run("a server that does not answer", func(t *testing.T) {
 		// It accepts the connection and never greets.
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				t.Cleanup(func() { c.Close() })
-			}
-		}()
+		addr := smtptest.Silent(t)
 		const hold = 2 * time.Second
-		a, mail, began, stop := start(t, ln.Addr().String(), hold)
+		a, mail, began, stop := start(t, addr, hold)
 		defer stop()
 		storetest.Eventually(t, 10*time.Second, "a worker at the gate", func() bool { return a.gate.waiters() > 0 })
 		var free int
