@@ -51,18 +51,30 @@ func (g *backlogGate) syncing(n int) (ended func()) {
 }
 
 // untilListed closes the gate at start-up until the intake has listed the new mail of a
-// mailbox (the returned func, called once it knows whether a backlog waits) or for at
-// most d: a restart after an outage finds a backlog, and workers let in during the few
-// hundred milliseconds the intake takes to connect each started a PostgreSQL session and
-// sent what was queued before, on the cores the backlog then needed. A mailbox that is
-// not listed (its server down, another replica holding it) holds the workers for d once.
-func (g *backlogGate) untilListed(d time.Duration) (listed func()) {
+// mailbox (listed, called once it knows whether a backlog waits) or for at most d from
+// the call of hold (when serve starts its workers): a restart after an outage finds a
+// backlog, and workers let in during the few hundred milliseconds the intake takes to
+// connect each started a PostgreSQL session and sent what was queued before, on the
+// cores the backlog then needed. A mailbox that is not listed (its server down, another
+// replica holding it) holds the workers for d once.
+func (g *backlogGate) untilListed(d time.Duration) (listed, hold func()) {
 	opened := g.shut()
-	t := time.AfterFunc(d, opened)
-	return func() {
-		t.Stop()
+	var mu sync.Mutex
+	var t *time.Timer
+	hold = sync.OnceFunc(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		t = time.AfterFunc(d, opened)
+	})
+	listed = func() {
+		mu.Lock()
+		if t != nil {
+			t.Stop()
+		}
+		mu.Unlock()
 		opened()
 	}
+	return listed, hold
 }
 
 // shut closes the gate until the returned func is called (once).

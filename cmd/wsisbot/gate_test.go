@@ -61,23 +61,25 @@ func TestBacklogGate(t *testing.T) {
 	})
 	t.Run("start-up", func(t *testing.T) {
 		g := &backlogGate{min: 50, hold: time.Minute}
-		listed := g.untilListed(time.Minute)
+		listed, hold := g.untilListed(time.Minute)
+		hold()
 		time.AfterFunc(300*time.Millisecond, listed)
 		if d := waited(g, context.Background()); d < 250*time.Millisecond || d > 5*time.Second {
 			t.Errorf("waited %s, want until the mailbox is listed (300ms)", d)
 		}
 		// A backlog listed: the gate stays closed from the listing to the backlog's end.
-		listed = g.untilListed(time.Minute)
+		listed, _ = g.untilListed(time.Minute)
 		end := g.syncing(250)
 		listed()
 		time.AfterFunc(300*time.Millisecond, end)
 		if d := waited(g, context.Background()); d < 250*time.Millisecond || d > 5*time.Second {
 			t.Errorf("waited %s, want until the backlog listed at start-up is stored (300ms)", d)
 		}
-		// A mailbox never listed holds the workers for d once.
-		g.untilListed(300 * time.Millisecond)
-		if d := waited(g, context.Background()); d < 250*time.Millisecond || d > 5*time.Second {
-			t.Errorf("waited %s, want about the start-up hold (300ms)", d)
+		// A mailbox never listed holds the workers for d once, from the start of the hold.
+		_, hold = g.untilListed(300 * time.Millisecond)
+		time.AfterFunc(200*time.Millisecond, hold)
+		if d := waited(g, context.Background()); d < 450*time.Millisecond || d > 5*time.Second {
+			t.Errorf("waited %s, want the start-up hold (300ms) from its start (200ms)", d)
 		}
 		if d := waited(g, context.Background()); d > 100*time.Millisecond {
 			t.Errorf("waited %s after the start-up hold", d)

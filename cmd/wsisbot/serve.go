@@ -88,6 +88,7 @@ type mailboxIntake struct {
 	poller        *mailin.Poller
 	settings      intakeSettings
 	statusChanged chan struct{} // the poller's state changed: beat now
+	armHold       func()        // starts the longest wait of the workers for the first listing
 
 	mu      sync.Mutex
 	leading bool // this replica holds the mailbox's lock
@@ -236,12 +237,14 @@ func (a *app) build(opt appOptions, loadedTemplates func() (*templates.Set, erro
 		for i, mb := range mailboxes {
 			in := &mailboxIntake{mb: mb, first: i == 0, settings: newIntakeSettings(mb.IMAP, opt), statusChanged: make(chan struct{}, 1)}
 			// The workers wait until the intake has listed the mailbox's new mail, or
-			// failed to, or startHold has passed (see backlogGate.untilListed).
+			// failed to, or startHold has passed since run started the workers (see
+			// backlogGate.untilListed).
 			hold := startHold
 			if opt.startHold > 0 {
 				hold = opt.startHold
 			}
-			listed := a.gate.untilListed(hold)
+			listed, armHold := a.gate.untilListed(hold)
+			in.armHold = armHold
 			statusChanged := func() {
 				in.signalStatus()
 				if s := in.poller.Status(); !s.Connected && s.LastError != "" {
@@ -581,6 +584,7 @@ func (a *app) run(ctx context.Context, lockRetry time.Duration) error {
 	defer stopBack()
 
 	for _, in := range a.intakes {
+		in.armHold()
 		front.Go(func() { a.runIntake(frontCtx, in, lockRetry) })
 	}
 	front.Go(func() { a.indexer.run(frontCtx) })
