@@ -58,23 +58,8 @@ func (g *backlogGate) syncing(n int) (ended func()) {
 // cores the backlog then needed. A mailbox that is not listed (its server down, another
 // replica holding it) holds the workers for d once.
 func (g *backlogGate) untilListed(d time.Duration) (listed, hold func()) {
-	opened := g.shut()
-	var mu sync.Mutex
-	var t *time.Timer
-	hold = sync.OnceFunc(func() {
-		mu.Lock()
-		defer mu.Unlock()
-		t = time.AfterFunc(d, opened)
-	})
-	listed = func() {
-		mu.Lock()
-		if t != nil {
-			t.Stop()
-		}
-		mu.Unlock()
-		opened()
-	}
-	return listed, hold
+	opened := g.shut() // once: the hold ending after the listing changes nothing
+	return opened, sync.OnceFunc(func() { time.AfterFunc(d, opened) })
 }
 
 // shut closes the gate until the returned func is called (once).
