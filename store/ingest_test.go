@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -330,6 +331,59 @@ func TestIngestListCopyNeverHidesTheContribution(t *testing.T) {
 		}
 		oneContribution(t, s, d.MessageID)
 	})
+}
+
+// Raw mail keeps its exact bytes whatever they are, whether COPY sends them as they are
+// (valid UTF-8 without NUL or backslash) or in hex: 7-bit and 8-bit mail, legacy
+// charsets, and bytes that mean something to COPY or to bytea's escape format.
+func TestIngestKeepsEveryRawByte(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	bodies := []string{
+		"plain 7-bit text\r\nwith CRLF line ends\r\n",
+		"tabs\tand\rbare CR and\nbare LF",
+		"UTF-8 8-bit: Contribución, 贡献, вклад, مساهمة\r\n",
+		"Latin-1 8-bit: Contribuci\xf3n\r\n",
+		"windows-1251: \xc2\xea\xeb\xe0\xe4\r\n",
+		`a backslash: C:\Users\wsis and \x41 and \N and \.`,
+		"a NUL \x00 byte",
+		"\\x4142 begins like hex",
+		"an invalid UTF-8 sequence \xe4\xb8 cut short",
+	}
+	msgs := submissions(len(bodies)+6, func(i int, m *store.Inbound) {
+		if i < len(bodies) {
+			m.Raw = append(m.Raw, bodies[i]...)
+		}
+	})
+	for i, r := range ingest(t, s, msgs...) {
+		raw, err := s.RawMessage(ctx, r.MessageRowID)
+		if err != nil || !bytes.Equal(raw, msgs[i].Raw) {
+			t.Errorf("message %d: stored %q, read back %q (%v)", i, msgs[i].Raw, raw, err)
+		}
+	}
+	// The batch above would be stored again one message at a time if its COPY failed:
+	// COPY itself must take every value as it is sent.
+	tx := s.DB().MustBeginTx(ctx, nil)
+	defer tx.Rollback() //nolint:errcheck // a test's scratch table
+	tx.MustExecContext(ctx, `CREATE TEMP TABLE raw_scratch (n int, raw bytea)`)
+	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("raw_scratch", "n", "raw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range bodies {
+		if _, err := stmt.ExecContext(ctx, int64(i), store.CopyBytea([]byte(b))); err != nil {
+			t.Fatalf("body %d: %v", i, err)
+		}
+	}
+	if _, err := stmt.ExecContext(ctx); err != nil {
+		t.Fatalf("copy: %v", err)
+	}
+	for i, b := range bodies {
+		var raw []byte
+		if err := tx.GetContext(ctx, &raw, `SELECT raw FROM raw_scratch WHERE n = $1`, i); err != nil || string(raw) != b {
+			t.Errorf("body %d: sent %q, COPY stored %q (%v)", i, b, raw, err)
+		}
+	}
 }
 
 // A batch whose rows are written with several INSERTs of each table, of every size

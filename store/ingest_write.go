@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -580,8 +582,15 @@ func copyRows(ctx context.Context, tx *sqlx.Tx, t table, withID bool, rows [][]a
 	if err != nil {
 		return fmt.Errorf("copy %s: %w", t.name, err)
 	}
+	var vals []any
 	for _, r := range rows {
-		if _, err := stmt.ExecContext(ctx, r...); err != nil {
+		vals = append(vals[:0], r...)
+		for i, v := range vals {
+			if b, ok := v.([]byte); ok {
+				vals[i] = copyBytea(b)
+			}
+		}
+		if _, err := stmt.ExecContext(ctx, vals...); err != nil {
 			stmt.Close()
 			return fmt.Errorf("copy %s: %w", t.name, err)
 		}
@@ -594,6 +603,18 @@ func copyRows(ctx context.Context, tx *sqlx.Tx, t table, withID bool, rows [][]a
 		return fmt.Errorf("copy %s: %w", t.name, err)
 	}
 	return nil
+}
+
+// copyBytea is a bytea value as COPY sends it best. The driver writes a []byte in
+// bytea's hex format, twice its length, which it then escapes byte by byte, and the
+// server decodes it again. Bytes that are valid UTF-8 without NUL or backslash are also
+// bytea's escape format of themselves: most mail is 7-bit ASCII, so it travels as it is,
+// half the bytes to send and to decode. Anything else keeps the hex format.
+func copyBytea(b []byte) any {
+	if bytes.IndexByte(b, '\\') >= 0 || bytes.IndexByte(b, 0) >= 0 || !utf8.Valid(b) {
+		return b
+	}
+	return string(b)
 }
 
 func mustJSON(v any) string {

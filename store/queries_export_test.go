@@ -28,3 +28,6 @@ func (s *Store) WaitWarm() { <-s.warmed }
 
 // PaceQueries are the statements prepared as the store opens.
 var PaceQueries = paceQueries
+
+// CopyBytea is copyBytea: a bytea value as COPY sends it.
+var CopyBytea = copyBytea
