@@ -1,9 +1,11 @@
 package parse
 
 import (
+	"bytes"
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The six UN languages, as ISO 639-1 codes.
@@ -16,20 +18,41 @@ const (
 	langSpanish = "es"
 )
 
+// latinLangs are the languages written in the Latin script, in the order their scores
+// are kept (langScores) and ties are listed.
+var latinLangs = [3]string{langEnglish, langFrench, langSpanish}
+
+// langScores are the scores of latinLangs.
+type langScores [len(latinLangs)]int
+
+const (
+	scoreEnglish = iota
+	scoreFrench
+	scoreSpanish
+)
+
 // stopwords are frequent words of one of the three Latin-script languages and not of
-// the other two, gathered the first time a language is detected.
-var stopwords = sync.OnceValue(func() map[string]map[string]bool {
-	return map[string]map[string]bool{
-		langEnglish: wordSet(`the and of to is are for that this with we our you your be as by on it have has
+// the other two, gathered the first time a language is detected: for each word, the
+// languages (bit i for latinLangs[i]) whose list holds it, so that a word is looked up
+// once rather than once per language.
+var stopwords = sync.OnceValue(func() map[string]uint8 {
+	m := map[string]uint8{}
+	for i, words := range [len(latinLangs)]string{
+		scoreEnglish: `the and of to is are for that this with we our you your be as by on it have has
 		will would from at an which these their was were been not or can should please dear thank thanks
-		regards best hello kind i my attached find its into also more all who how what when`),
-		langFrench: wordSet(`le les des du et est sont une pour dans nous vous sur avec au aux ce cette ces qui
+		regards best hello kind i my attached find its into also more all who how what when`,
+		scoreFrench: `le les des du et est sont une pour dans nous vous sur avec au aux ce cette ces qui
 		pas par notre nos votre vos être été à il elle ou mais merci bonjour cordialement madame monsieur
-		cher chère je j l d qu leur leurs ont très aussi veuillez ci-joint sommes avons`),
-		langSpanish: wordSet(`el los las del y es son una para con por nuestro nuestra nuestros nuestras su sus
+		cher chère je j l d qu leur leurs ont très aussi veuillez ci-joint sommes avons`,
+		scoreSpanish: `el los las del y es son una para con por nuestro nuestra nuestros nuestras su sus
 		al como más sobre está están este esta estos estas pero muy también gracias hola saludos estimada
-		estimado estimados atentamente señora señor lo ha han hemos yo usted adjunto adjunta somos`),
+		estimado estimados atentamente señora señor lo ha han hemos yo usted adjunto adjunta somos`,
+	} {
+		for _, w := range strings.Fields(words) {
+			m[w] |= 1 << i
+		}
 	}
+	return m
 })
 
 // letterHints are letters that occur in one of the Latin-script languages
@@ -40,6 +63,24 @@ var letterHints = map[rune]string{
 	'ñ': langSpanish, '¿': langSpanish, '¡': langSpanish, 'á': langSpanish, 'í': langSpanish,
 	'ó': langSpanish, 'ú': langSpanish,
 }
+
+// hintsBelow is above every rune of letterHints (all of Latin-1 and Latin Extended-A).
+const hintsBelow = 0x180
+
+// letterHintTable is letterHints as a table indexed by rune: 1 + the index of the
+// language in latinLangs, 0 for a rune that is no hint. Built once; a lookup per
+// letter of the text.
+var letterHintTable = sync.OnceValue(func() *[hintsBelow]uint8 {
+	var t [hintsBelow]uint8
+	for r, lang := range letterHints {
+		for i, l := range latinLangs {
+			if l == lang {
+				t[r] = uint8(i + 1)
+			}
+		}
+	}
+	return &t
+})
 
 func wordSet(words string) map[string]bool {
 	m := map[string]bool{}
@@ -58,13 +99,18 @@ func dropAddresses(s string) string {
 	fields := strings.Fields(s)
 	kept := fields[:0]
 	for _, f := range fields {
-		l := strings.ToLower(f)
-		if strings.Contains(l, "@") || strings.Contains(l, "://") || strings.HasPrefix(l, "www.") {
+		if strings.Contains(f, "@") || strings.Contains(f, "://") || hasPrefixWWW(f) {
 			continue
 		}
 		kept = append(kept, f)
 	}
 	return strings.Join(kept, " ")
+}
+
+// hasPrefixWWW reports whether strings.ToLower(f) begins with "www.", without lower-casing
+// f: no rune but 'W' lowers to 'w', and none lowers to '.'.
+func hasPrefixWWW(f string) bool {
+	return len(f) >= 4 && f[0]|0x20 == 'w' && f[1]|0x20 == 'w' && f[2]|0x20 == 'w' && f[3] == '.'
 }
 
 const maxLanguageSample = 20_000 // bytes of text looked at
@@ -126,6 +172,15 @@ func countScripts(s string) scriptCounts {
 			if latinLetter(r) {
 				c.latin++
 			}
+		// The blocks most of the text of the other scripts is in, and their punctuation,
+		// first, without searching the tables (TestCountScriptsRanges checks them).
+		case 0x400 <= r && r <= 0x484:
+			c.cyrillic++
+		case 0x621 <= r && r <= 0x63F, 0x641 <= r && r <= 0x64A:
+			c.arabic++
+		case 0x4E00 <= r && r <= 0x9FFF:
+			c.han++
+		case 0x2000 <= r && r <= 0x2070, 0x3000 <= r && r <= 0x3004, 0x3008 <= r && r <= 0x3020, 0xFF00 <= r && r <= 0xFF20:
 		case unicode.Is(unicode.Arabic, r):
 			c.arabic++
 		case unicode.Is(unicode.Han, r):
@@ -159,52 +214,19 @@ func detectLanguage(s string) (string, []string) {
 		return script, nil
 	}
 
-	scores := map[string]int{}
-	lower := strings.ToLower(sample)
-	words := strings.FieldsFunc(lower, func(r rune) bool {
-		return !unicode.IsLetter(r) && r != '-'
-	})
-	sets := stopwords()
-	for _, w := range words {
-		w = strings.Trim(w, "-")
-		for lang, set := range sets {
-			if set[w] {
-				scores[lang]++
-			}
-		}
-		switch {
-		case len(w) >= 6 && strings.HasSuffix(w, "ing") && isASCII(w):
-			// "coding", "building": English ends its words so, French and Spanish
-			// only in a few borrowed ones.
-			scores[langEnglish]++
-		case len(w) >= 6 && (strings.HasSuffix(w, "ando") || strings.HasSuffix(w, "iendo")):
-			// "videollamando", "aprendiendo": a Spanish gerund.
-			scores[langSpanish]++
-		}
-	}
-	for _, w := range strings.Fields(sample) {
-		if startsUpper(w) {
-			// "Tomás", "Bogotá", "Montréal": the letters of a name say nothing of the
-			// language it is written in.
-			continue
-		}
-		for _, r := range strings.ToLower(w) {
-			if lang, ok := letterHints[r]; ok {
-				scores[lang]++
-			}
-		}
-	}
-	latinLangs := []string{langEnglish, langFrench, langSpanish}
+	var scores langScores
+	countStopwords(sample, &scores)
+	countLetterHints(sample, &scores)
 	top := 0
-	for _, lang := range latinLangs {
-		top = max(top, scores[lang])
+	for _, n := range scores {
+		top = max(top, n)
 	}
 	if top == 0 {
 		return "", nil
 	}
 	var tied []string
-	for _, lang := range latinLangs {
-		if scores[lang] == top {
+	for i, lang := range latinLangs {
+		if scores[i] == top {
 			tied = append(tied, lang)
 		}
 	}
@@ -212,6 +234,96 @@ func detectLanguage(s string) (string, []string) {
 		return tied[0], nil
 	}
 	return "", tied
+}
+
+// countStopwords scores the words of s, lower case, that are stop words of a language
+// (stopwords) or end as its words do. A word is a run of letters and hyphens, trimmed
+// of its hyphens: the words of strings.FieldsFunc(strings.ToLower(s), ...), read here
+// rune by rune without lower-casing the text or splitting it.
+func countStopwords(s string, scores *langScores) {
+	sets := stopwords()
+	var buf [64]byte
+	word := buf[:0]
+	score := func(word []byte) {
+		w := bytes.Trim(word, "-")
+		for i, bits := 0, sets[string(w)]; bits != 0; i, bits = i+1, bits>>1 {
+			if bits&1 != 0 {
+				scores[i]++
+			}
+		}
+		switch {
+		case len(w) >= 6 && bytes.HasSuffix(w, []byte("ing")) && isASCII(string(w)):
+			// "coding", "building": English ends its words so, French and Spanish
+			// only in a few borrowed ones.
+			scores[scoreEnglish]++
+		case len(w) >= 6 && (bytes.HasSuffix(w, []byte("ando")) || bytes.HasSuffix(w, []byte("iendo"))):
+			// "videollamando", "aprendiendo": a Spanish gerund.
+			scores[scoreSpanish]++
+		}
+	}
+	for _, r := range s {
+		var inWord bool
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			inWord = 'a' <= r && r <= 'z' || r == '-'
+		} else {
+			r = unicode.ToLower(r)
+			inWord = unicode.IsLetter(r) || r == '-'
+		}
+		switch {
+		case inWord:
+			word = utf8.AppendRune(word, r)
+		case len(word) > 0:
+			score(word)
+			word = word[:0]
+		}
+	}
+	if len(word) > 0 {
+		score(word)
+	}
+}
+
+// countLetterHints scores the letters of s that only one language writes
+// (letterHints), lower case, in its words (strings.Fields) that do not begin with a
+// capital: the letters of a name ("Tomás", "Bogotá", "Montréal") say nothing of the
+// language it is written in.
+func countLetterHints(s string, scores *langScores) {
+	if isASCII(s) {
+		return // every hint is a letter beyond ASCII, and so is its capital
+	}
+	hints := letterHintTable()
+	start := -1 // of the current word, -1 between words
+	for i, r := range s {
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				countWordHints(s[start:i], hints, scores)
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		countWordHints(s[start:], hints, scores)
+	}
+}
+
+func countWordHints(w string, hints *[hintsBelow]uint8, scores *langScores) {
+	if startsUpper(w) {
+		return
+	}
+	for _, r := range w {
+		if r < utf8.RuneSelf {
+			continue
+		}
+		if r = unicode.ToLower(r); r < hintsBelow {
+			if h := hints[r]; h != 0 {
+				scores[h-1]++
+			}
+		}
+	}
 }
 
 // headerLanguage reads the first language of a Content-Language field

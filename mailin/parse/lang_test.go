@@ -48,3 +48,27 @@ func TestLatinLetterAsUnicodeSays(t *testing.T) {
 		}
 	}
 }
+
+// TestCountScriptsRanges checks the blocks countScripts reads without the tables
+// against unicode's tables, for every rune.
+func TestCountScriptsRanges(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		var want scriptCounts
+		switch {
+		case unicode.Is(unicode.Arabic, r):
+			want.arabic++
+		case unicode.Is(unicode.Han, r):
+			want.han++
+		case unicode.Is(unicode.Cyrillic, r):
+			want.cyrillic++
+		case unicode.Is(unicode.Latin, r):
+			want.latin++
+		}
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue // not in a string
+		}
+		if got := countScripts(string(r)); got != want {
+			t.Fatalf("countScripts(%U) = %+v, want %+v", r, got, want)
+		}
+	}
+}
