@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	stdtextproto "net/textproto"
+
 	"github.com/emersion/go-message/textproto"
 )
 
@@ -186,6 +188,17 @@ var headerKeys = []string{
 	"X-Original-To",
 	"X-Loop",
 }
+
+// canonicalHeaderKeys are headerKeys as textproto.Header looks them up
+// (textproto.CanonicalMIMEHeaderKey: "X-WSISBot" is "X-Wsisbot"), worked out once
+// rather than at every lookup, where a key that is not canonical costs a new string.
+var canonicalHeaderKeys = func() []string {
+	keys := make([]string, len(headerKeys))
+	for i, k := range headerKeys {
+		keys[i] = stdtextproto.CanonicalMIMEHeaderKey(k)
+	}
+	return keys
+}()
 
 // Header field names used by the sorter.
 const (
@@ -382,9 +395,9 @@ func (p *parser) readEnvelope(out *Parsed, h textproto.Header) {
 	out.Subject = normalizeSpace(p.decodeHeader(h.Get("Subject")))
 	out.Date = parseDate(h.Get("Date"))
 	out.AuthenticationResults = h.Values("Authentication-Results")
-	for _, k := range headerKeys {
-		v := h.Get(k)
-		if v == "" && !h.Has(k) {
+	for i, k := range headerKeys {
+		v := h.Get(canonicalHeaderKeys[i])
+		if v == "" && !h.Has(canonicalHeaderKeys[i]) {
 			continue
 		}
 		if k == hdrOrganization {

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -33,17 +34,44 @@ func (p *parser) readHeader(raw []byte) (textproto.Header, []byte, []string, err
 		return textproto.Header{}, nil, nil, fmt.Errorf("%w: first line is not a header field: %q",
 			errMalformed, shorten(validText(string(firstLine(section))), 60))
 	}
-	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(section)))
+	h, err := readHeaderFields(section)
 	if err == nil {
 		return h, raw[bodyStart:], nil, nil
 	}
 	kept, dropped := dropBadHeaderLines(section)
-	h, err = textproto.ReadHeader(bufio.NewReader(bytes.NewReader(kept)))
+	h, err = readHeaderFields(kept)
 	if err != nil {
 		return textproto.Header{}, nil, nil, fmt.Errorf("%w: header: %v", errMalformed, err)
 	}
 	warning := fmt.Sprintf("%d malformed header line(s) dropped", dropped)
 	return h, raw[bodyStart:], []string{warning}, nil
+}
+
+// headerReader reads a header section through a bufio.Reader of the default size, as
+// textproto.ReadHeader wants it. Readers are reused (headerReaders): the header fields
+// are copied out of the buffer, and a new 4 KiB buffer for every header and MIME part
+// cost more than reading them.
+type headerReader struct {
+	src bytes.Reader
+	br  *bufio.Reader
+}
+
+var headerReaders = sync.Pool{New: func() any {
+	hr := &headerReader{}
+	hr.br = bufio.NewReader(&hr.src)
+	return hr
+}}
+
+// readHeaderFields is textproto.ReadHeader of a header section.
+func readHeaderFields(section []byte) (textproto.Header, error) {
+	hr := headerReaders.Get().(*headerReader)
+	hr.src.Reset(section)
+	hr.br.Reset(&hr.src)
+	h, err := textproto.ReadHeader(hr.br)
+	hr.src.Reset(nil) // the pool keeps no message
+	hr.br.Reset(&hr.src)
+	headerReaders.Put(hr)
+	return h, err
 }
 
 // headerEnd finds the blank line that ends the header. end is the length of
@@ -354,18 +382,33 @@ func cleanDisplayName(s string) string {
 	return s
 }
 
-var msgIDRE = regexp.MustCompile(`<([^<>]*)>`)
-
 // msgIDs returns the message identifiers of a Message-ID, In-Reply-To or
-// References field, without angle brackets.
+// References field, without angle brackets: what is between "<" and the next ">"
+// (no "<" between them), else the words of the field.
 func msgIDs(v string) []string {
 	var out []string
-	if ms := msgIDRE.FindAllStringSubmatch(v, -1); ms != nil {
-		for _, m := range ms {
-			if id := cleanMsgID(m[1]); id != "" {
-				out = append(out, id)
-			}
+	bracketed := false
+	for rest := v; ; {
+		lt := strings.IndexByte(rest, '<')
+		if lt < 0 {
+			break
 		}
+		rest = rest[lt+1:]
+		end := strings.IndexAny(rest, "<>")
+		if end < 0 {
+			break
+		}
+		if rest[end] == '<' {
+			rest = rest[end:]
+			continue
+		}
+		bracketed = true
+		if id := cleanMsgID(rest[:end]); id != "" {
+			out = append(out, id)
+		}
+		rest = rest[end+1:]
+	}
+	if bracketed {
 		return out
 	}
 	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || r == ',' }) {
@@ -416,6 +459,9 @@ func parseDate(v string) time.Time {
 	if v == "" {
 		return time.Time{}
 	}
+	if t, ok := parseCommonDate(v); ok {
+		return t
+	}
 	if t, err := mail.ParseDate(v); err == nil {
 		return t
 	}
@@ -426,6 +472,25 @@ func parseDate(v string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// commonDateLayout is the layout of most Date fields ("Mon, 04 Mar 2019 09:00:00
+// +0100"), the first of mail.ParseDate's layouts that begins with the day of the week.
+const commonDateLayout = "Mon, 2 Jan 2006 15:04:05 -0700"
+
+// parseCommonDate is mail.ParseDate(v) for a field in commonDateLayout, without
+// trying the twelve layouts before it, which each fail at a cost: v (trimmed) ending
+// with its numeric zone and without line breaks is what mail.ParseDate parses as it
+// is; one that does not begin with a digit fails every layout without the day of the
+// week.
+// ok is false when v is not such a field.
+func parseCommonDate(v string) (time.Time, bool) {
+	zone := strings.IndexAny(v, "+-")
+	if zone < 0 || len(v) != zone+5 || '0' <= v[0] && v[0] <= '9' || strings.ContainsAny(v, "\r\n") {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(commonDateLayout, v)
+	return t, err == nil
 }
 
 // mediaHeader is a parsed Content-Type or Content-Disposition field.
