@@ -131,13 +131,29 @@ var (
 // by another header-like line ("Sent:", "Date:", "Subject:"... in six
 // languages), as Outlook and many webmails write above the earlier message.
 func isForwardHeaderBlock(lines []string, i int) bool {
-	if !fromFieldRE.MatchString(lines[i]) {
+	if !mayBeFromField(lines[i]) || !fromFieldRE.MatchString(lines[i]) {
 		return false
 	}
 	for j := i + 1; j < len(lines) && j <= i+4; j++ {
 		if sentFieldRE.MatchString(lines[j]) {
 			return true
 		}
+	}
+	return false
+}
+
+// mayBeFromField is a quick test before fromFieldRE: false when the line cannot match
+// it, as its first byte after blanks and one '*' begins none of its words.
+func mayBeFromField(line string) bool {
+	line = strings.TrimLeft(line, " \t\n\f\r") // \s
+	line = strings.TrimPrefix(line, "*")
+	if line == "" {
+		return false
+	}
+	// From De Von; От Від (0xD0); 发件人 寄件者 寄件人 (0xE5); من (0xD9)
+	switch line[0] {
+	case 'F', 'D', 'V', 0xD0, 0xE5, 0xD9:
+		return true
 	}
 	return false
 }
