@@ -235,7 +235,7 @@ func Parse(raw []byte, lim Limits) (*Parsed, error) {
 	}
 	p := &parser{
 		lim:      lim,
-		wd:       &mime.WordDecoder{CharsetReader: charsetReader},
+		wd:       wordDecoder,
 		budget:   2*len(raw) + decodeSlack,
 		htmlLeft: [2]int{maxSanitizedHTML, maxSanitizedHTML},
 	}
@@ -306,6 +306,10 @@ type parser struct {
 	// [0] for the message, [1] for the messages forwarded inside it, together.
 	htmlLeft [2]int
 }
+
+// wordDecoder decodes RFC 2047 encoded words in any charset charsetReader knows. It
+// holds no state: one serves every Parse.
+var wordDecoder = &mime.WordDecoder{CharsetReader: wordCharsetReader}
 
 // decodeSlack is decoded beyond twice the message size.
 const decodeSlack = 1 << 20

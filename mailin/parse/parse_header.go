@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"net/mail"
@@ -698,6 +699,53 @@ func charsetReader(cs string, r io.Reader) (io.Reader, error) {
 		return e.NewDecoder().Reader(r), nil
 	}
 	return charset.Reader(cs, r)
+}
+
+// wordCharsetReader is charsetReader for mime.WordDecoder, which io.Copies what it
+// returns: a reader that writes itself out (io.WriterTo) spares io.Copy its 32 KiB
+// buffer for the few bytes of an encoded word.
+func wordCharsetReader(cs string, r io.Reader) (io.Reader, error) {
+	r, err := charsetReader(cs, r)
+	if err != nil {
+		return nil, err
+	}
+	return smallCopyReader{r}, nil
+}
+
+// smallCopyReader is a reader whose WriteTo copies through a small buffer, as io.Copy
+// would through its own.
+type smallCopyReader struct{ r io.Reader }
+
+func (s smallCopyReader) Read(p []byte) (int, error) { return s.r.Read(p) }
+
+// WriteTo is io.Copy's loop (io.copyBuffer) with a 512-byte buffer.
+func (s smallCopyReader) WriteTo(w io.Writer) (written int64, err error) {
+	buf := make([]byte, 512)
+	for {
+		nr, er := s.r.Read(buf)
+		if nr > 0 {
+			nw, ew := w.Write(buf[:nr])
+			if nw < 0 || nr < nw {
+				nw = 0
+				if ew == nil {
+					ew = errors.New("invalid write result")
+				}
+			}
+			written += int64(nw)
+			if ew != nil {
+				return written, ew
+			}
+			if nr != nw {
+				return written, io.ErrShortWrite
+			}
+		}
+		if er != nil {
+			if er != io.EOF {
+				err = er
+			}
+			return written, err
+		}
+	}
 }
 
 // charsetLabel is a charset parameter as decodeCharset reads it.
