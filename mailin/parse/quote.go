@@ -142,18 +142,19 @@ func isForwardHeaderBlock(lines []string, i int) bool {
 	return false
 }
 
-// mayBeFromField is a quick test before fromFieldRE: false when the line cannot match
-// it, as its first byte after blanks and one '*' begins none of its words.
+// fromFieldNames are the words fromFieldRE begins with.
+var fromFieldNames = []string{"From", "De", "Von", "От", "Від", "发件人", "寄件者", "寄件人", "من"}
+
+// mayBeFromField is a quick test before fromFieldRE, which has no literal prefix to
+// look for: false when the line cannot match it, as no word of fromFieldNames follows
+// its blanks and one '*'.
 func mayBeFromField(line string) bool {
 	line = strings.TrimLeft(line, " \t\n\f\r") // \s
 	line = strings.TrimPrefix(line, "*")
-	if line == "" {
-		return false
-	}
-	// From De Von; От Від (0xD0); 发件人 寄件者 寄件人 (0xE5); من (0xD9)
-	switch line[0] {
-	case 'F', 'D', 'V', 0xD0, 0xE5, 0xD9:
-		return true
+	for _, name := range fromFieldNames {
+		if strings.HasPrefix(line, name) {
+			return true
+		}
 	}
 	return false
 }
@@ -161,6 +162,9 @@ func mayBeFromField(line string) bool {
 // isOutlookRule reports the line of underscores Outlook draws above the
 // header block of the message replied to.
 func isOutlookRule(lines []string, i int) bool {
+	if strings.IndexByte(lines[i], '_') < 0 {
+		return false // the quick test: no underscore at all
+	}
 	t := strings.TrimSpace(lines[i])
 	if len(t) < 5 || strings.Trim(t, "_") != "" {
 		return false
