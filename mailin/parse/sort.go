@@ -262,6 +262,9 @@ var bareRefTagRE = regexp.MustCompile(`(?i)^(WSIS-\d{4}-\d{1,6})\b`)
 // forward prefixes ("Re:", "Fwd:", "AW:", "TR:", "RV:", "Ответ:", "回复:",
 // "رد:"...). The reference comes back upper case.
 func RefTag(subject string) (ref string, ok bool) {
+	if !mayHoldRefTag(subject) {
+		return "", false
+	}
 	if m := refTagRE.FindStringSubmatch(subject); m != nil {
 		return strings.ToUpper(m[1]), true
 	}
@@ -277,6 +280,13 @@ func RefTag(subject string) (ref string, ok bool) {
 		return strings.ToUpper(m[1]), true
 	}
 	return "", false
+}
+
+// mayHoldRefTag is a quick test before the expressions of RefTag: false when subject
+// cannot hold "WSIS-", as it has no '-' or no 'W' in either case (nothing else folds to
+// 'W' under (?i)).
+func mayHoldRefTag(subject string) bool {
+	return strings.IndexByte(subject, '-') >= 0 && strings.ContainsAny(subject, "Ww")
 }
 
 // noReplyLocalRE matches the local parts of addresses nobody reads.
@@ -296,5 +306,14 @@ func IsNoReplyAddress(email string) bool {
 	if i := strings.IndexByte(local, '+'); i > 0 && !strings.HasPrefix(local, "bounce") {
 		local = local[:i]
 	}
-	return noReplyLocalRE.MatchString(local)
+	return mayBeNoReplyLocal(local) && noReplyLocalRE.MatchString(local)
+}
+
+// mayBeNoReplyLocal is a quick test before noReplyLocalRE, which has no literal
+// prefix to look for: false when local holds none of the words each of its
+// alternatives needs.
+func mayBeNoReplyLocal(local string) bool {
+	return strings.Contains(local, "reply") || strings.Contains(local, "daemon") ||
+		strings.Contains(local, "postmaster") || strings.HasPrefix(local, "bounce") ||
+		strings.HasPrefix(local, "notification")
 }
