@@ -15,18 +15,25 @@ import (
 // the result uses "\n".
 func splitQuoted(text string) (fresh, quoted string) {
 	lines := strings.Split(normalizeNewlines(text), "\n")
-	var f, q []string
+	// The lines without the white space around them, which most tests read: trimmed
+	// once rather than by each test.
+	trimmed := make([]string, len(lines))
+	for i, l := range lines {
+		trimmed[i] = strings.TrimSpace(l)
+	}
+	f := make([]string, 0, len(lines))
+	var q []string
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
-		if isSignatureDelimiter(line) || isOriginalSeparator(line) || isForwardHeaderBlock(lines, i) || isOutlookRule(lines, i) {
+		if isSignatureDelimiter(line) || isOriginalSeparator(trimmed[i]) || isForwardHeaderBlock(lines, i) || isOutlookRule(lines, trimmed, i) {
 			q = append(q, lines[i:]...)
 			break
 		}
-		if n := attributionLines(lines, i); n > 0 {
+		if n := attributionLines(lines, trimmed, i); n > 0 {
 			// An attribution introduces either "> " lines (the reply may
 			// follow them) or, unprefixed, the rest of the message.
 			j := i + n
-			for j < len(lines) && strings.TrimSpace(lines[j]) == "" {
+			for j < len(lines) && trimmed[j] == "" {
 				j++
 			}
 			if j < len(lines) && isQuoteLine(lines[j]) {
@@ -110,9 +117,9 @@ var originalSeparators = map[string]bool{
 }
 
 // isOriginalSeparator reports lines like "-----Original Message-----",
-// "----- Message d'origine -----" or "-------- 原始邮件 --------".
-func isOriginalSeparator(line string) bool {
-	t := strings.TrimSpace(line)
+// "----- Message d'origine -----" or "-------- 原始邮件 --------"; t is the line
+// trimmed (strings.TrimSpace).
+func isOriginalSeparator(t string) bool {
 	if !strings.HasPrefix(t, "--") && !strings.HasPrefix(t, "__") && !strings.HasSuffix(t, ":") {
 		return false
 	}
@@ -149,7 +156,9 @@ var fromFieldNames = []string{"From", "De", "Von", "От", "Від", "发件人"
 // look for: false when the line cannot match it, as no word of fromFieldNames follows
 // its blanks and one '*'.
 func mayBeFromField(line string) bool {
-	line = strings.TrimLeft(line, " \t\n\f\r") // \s
+	for line != "" && (line[0] == ' ' || line[0] == '\t' || line[0] == '\n' || line[0] == '\f' || line[0] == '\r') {
+		line = line[1:] // \s
+	}
 	line = strings.TrimPrefix(line, "*")
 	for _, name := range fromFieldNames {
 		if strings.HasPrefix(line, name) {
@@ -160,12 +169,10 @@ func mayBeFromField(line string) bool {
 }
 
 // isOutlookRule reports the line of underscores Outlook draws above the
-// header block of the message replied to.
-func isOutlookRule(lines []string, i int) bool {
-	if strings.IndexByte(lines[i], '_') < 0 {
-		return false // the quick test: no underscore at all
-	}
-	t := strings.TrimSpace(lines[i])
+// header block of the message replied to; trimmed are the lines trimmed
+// (strings.TrimSpace).
+func isOutlookRule(lines, trimmed []string, i int) bool {
+	t := trimmed[i]
 	if len(t) < 5 || strings.Trim(t, "_") != "" {
 		return false
 	}
@@ -216,15 +223,15 @@ func hasAttributionVerb(s string) bool {
 }
 
 // attributionLines returns how many lines (1 to 3) starting at i form an
-// attribution line, 0 if none. A wrapped attribution of the trailing kind
-// must carry a date or an address on its first line, so that a sentence of
-// the reply is not taken for one.
-func attributionLines(lines []string, i int) int {
-	if strings.TrimSpace(lines[i]) == "" {
+// attribution line, 0 if none; trimmed are the lines trimmed (strings.TrimSpace).
+// A wrapped attribution of the trailing kind must carry a date or an address on its
+// first line, so that a sentence of the reply is not taken for one.
+func attributionLines(lines, trimmed []string, i int) int {
+	if trimmed[i] == "" {
 		return 0
 	}
 	for n := 1; n <= 3 && i+n <= len(lines); n++ {
-		last := strings.TrimSpace(lines[i+n-1])
+		last := trimmed[i+n-1]
 		if n > 1 && (last == "" || isQuoteLine(last)) {
 			return 0
 		}
@@ -232,11 +239,7 @@ func attributionLines(lines []string, i int) int {
 		if !strings.HasSuffix(last, ":") && !strings.HasSuffix(last, "：") {
 			continue
 		}
-		parts := make([]string, n)
-		for j := range parts {
-			parts[j] = strings.TrimSpace(lines[i+j])
-		}
-		joined := strings.Join(parts, " ")
+		joined := strings.Join(trimmed[i:i+n], " ")
 		if len(joined) > maxAttributionBytes {
 			return 0
 		}
