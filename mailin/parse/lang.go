@@ -168,6 +168,10 @@ func countScripts(s string) scriptCounts {
 	var c scriptCounts
 	for _, r := range s {
 		switch {
+		case r < utf8.RuneSelf:
+			if l := r | 0x20; 'a' <= l && l <= 'z' { // an ASCII letter, either case
+				c.latin++
+			}
 		case r < latinBelow:
 			if latinLetter(r) {
 				c.latin++
@@ -288,41 +292,53 @@ func countStopwords(s string, scores *langScores) {
 // countLetterHints scores the letters of s that only one language writes
 // (letterHints), lower case, in its words (strings.Fields) that do not begin with a
 // capital: the letters of a name ("Tomás", "Bogotá", "Montréal") say nothing of the
-// language it is written in.
+// language it is written in. Each word is read once: its hints are counted as it is
+// read, and kept unless it turns out to begin with a capital.
 func countLetterHints(s string, scores *langScores) {
 	if isASCII(s) {
 		return // every hint is a letter beyond ASCII, and so is its capital
 	}
 	hints := letterHintTable()
-	start := -1 // of the current word, -1 between words
+	var word langScores // the hints of the current word
+	start := -1         // of the current word, -1 between words
+	end := func(w string) {
+		if !startsUpper(w) {
+			for i, n := range word {
+				scores[i] += n
+			}
+		}
+		word = langScores{}
+	}
 	for i, r := range s {
+		if r < utf8.RuneSelf {
+			if r == ' ' || '\t' <= r && r <= '\r' { // unicode.IsSpace
+				if start >= 0 {
+					end(s[start:i])
+					start = -1
+				}
+			} else if start < 0 {
+				start = i
+			}
+			continue
+		}
 		if unicode.IsSpace(r) {
 			if start >= 0 {
-				countWordHints(s[start:i], hints, scores)
+				end(s[start:i])
 				start = -1
 			}
-		} else if start < 0 {
-			start = i
-		}
-	}
-	if start >= 0 {
-		countWordHints(s[start:], hints, scores)
-	}
-}
-
-func countWordHints(w string, hints *[hintsBelow]uint8, scores *langScores) {
-	if startsUpper(w) {
-		return
-	}
-	for _, r := range w {
-		if r < utf8.RuneSelf {
 			continue
+		}
+		if start < 0 {
+			start = i
 		}
 		if r = unicode.ToLower(r); r < hintsBelow {
 			if h := hints[r]; h != 0 {
-				scores[h-1]++
+				word[h-1]++
 			}
 		}
+	}
+	if start >= 0 {
+		end(s[start:])
 	}
 }
 
