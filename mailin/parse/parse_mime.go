@@ -305,8 +305,8 @@ func (p *parser) spend(n int) bool {
 }
 
 // decodeTransfer removes the Content-Transfer-Encoding of body, into one buffer sized
-// in advance. A body that decodes without error is decoded in one pass (decodeBase64,
-// decodeQuotedPrintable), then hashed; any other streams through go-message's reader
+// in advance. A base64 body that decodes without error is decoded in one call
+// (decodeBase64), then hashed; any other streams through go-message's reader
 // (readTransfer). On a decoding error, data holds what was decoded before it.
 func (p *parser) decodeTransfer(h textproto.Header, body []byte) decoded {
 	cte := strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding")))
@@ -333,23 +333,18 @@ func (p *parser) decodeTransfer(h textproto.Header, body []byte) decoded {
 	// bytes.Buffer.ReadFrom, in readTransfer, asks for 512 free bytes before each read:
 	// leave room so that the buffer is never reallocated.
 	buf := make([]byte, 0, estimate+2*bytes.MinRead)
-	var data []byte
-	ok := false
 	if cte == "base64" {
-		data, ok = decodeBase64(buf, body)
-	} else {
-		data, ok = decodeQuotedPrintable(buf, body)
+		if data, ok := decodeBase64(buf, body); ok {
+			return decoded{data: data, sum: sha256.Sum256(data)}
+		}
 	}
-	if ok {
-		return decoded{data: data, sum: sha256.Sum256(data)}
-	}
-	return readTransfer(cte, body, buf[:0])
+	return readTransfer(cte, body, buf)
 }
 
 // readTransfer removes the transfer encoding cte (base64 or quoted-printable) of body
 // with go-message's reader, streaming the bytes through SHA-256 into buf, which has
-// room for them: what decodeTransfer does with a body its fast decoders leave (an error
-// on the way, blanks inside base64, long quoted-printable lines).
+// room for them: quoted-printable bodies, and base64 bodies decodeBase64 leaves (an
+// error on the way, blanks inside).
 func readTransfer(cte string, body, buf []byte) decoded {
 	var eh message.Header
 	eh.Set("Content-Type", "application/octet-stream")
@@ -386,96 +381,6 @@ func decodeBase64(buf, body []byte) (data []byte, ok bool) {
 		return nil, false
 	}
 	return data[:n], true
-}
-
-// qpMaxLine is the longest line, line break included, decodeQuotedPrintable decodes:
-// mime/quotedprintable reads lines through a bufio.Reader of 4096 bytes, which cuts
-// longer ones.
-const qpMaxLine = 4096
-
-// decodeQuotedPrintable decodes a quoted-printable body line by line into one buffer,
-// as mime/quotedprintable.Reader does when it meets no error: the blanks ending a line
-// go, "=" ending it (blanks after it allowed) joins it to the next, a hard line break
-// stays as it came (CRLF or LF), "=" not followed by two hex digits stays literal
-// unless a line break follows it. ok is false for a body on which that reader stops
-// with an error, or whose lines it would cut (qpMaxLine): the caller then reads it with
-// that reader, for the same bytes and error.
-//
-// buf has room for len(body) bytes: each byte decodes to at most one.
-func decodeQuotedPrintable(buf, body []byte) (data []byte, ok bool) {
-	data = buf[:0]
-	for len(body) > 0 {
-		line := body
-		if i := bytes.IndexByte(body, '\n'); i >= 0 {
-			line, body = body[:i+1], body[i+1:]
-		} else {
-			body = nil
-		}
-		if len(line) >= qpMaxLine {
-			return nil, false
-		}
-		hasLF := line[len(line)-1] == '\n'
-		hasCR := hasLF && len(line) >= 2 && line[len(line)-2] == '\r'
-		text := bytes.TrimRight(line, "\n\r \t")
-		var lineBreak string
-		switch {
-		case len(text) > 0 && text[len(text)-1] == '=':
-			// A soft line break; at the very end, a lone "=" may end a line holding more.
-			after := bytes.TrimLeft(line[len(text):], " \t")
-			text = text[:len(text)-1]
-			atEnd := !hasLF
-			if !bytes.HasPrefix(after, []byte("\n")) && !bytes.HasPrefix(after, []byte("\r\n")) &&
-				!(len(after) == 0 && len(text) > 0 && atEnd) {
-				return nil, false
-			}
-		case hasCR:
-			lineBreak = "\r\n"
-		case hasLF:
-			lineBreak = "\n"
-		}
-		for i := 0; i < len(text); i++ {
-			switch c := text[i]; {
-			case c == '=':
-				if i+2 < len(text) {
-					if b, ok := unhexByte(text[i+1], text[i+2]); ok {
-						data = append(data, b)
-						i += 2
-						continue
-					}
-				}
-				// The reader takes "=" as it is unless a line break or nothing follows.
-				if i+1 >= len(text) || text[i+1] == '\r' || text[i+1] == '\n' {
-					return nil, false
-				}
-				data = append(data, '=')
-			case c == '\t' || c == '\r' || c == '\n' || c >= 0x80 || ' ' <= c && c <= '~':
-				data = append(data, c)
-			default:
-				return nil, false // a control character
-			}
-		}
-		data = append(data, lineBreak...)
-	}
-	return data, true
-}
-
-// unhexByte is the byte two hex digits (either case) write, as quoted-printable reads it.
-func unhexByte(hi, lo byte) (byte, bool) {
-	h, ok1 := unhex(hi)
-	l, ok2 := unhex(lo)
-	return h<<4 | l, ok1 && ok2
-}
-
-func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	}
-	return 0, false
 }
 
 // partFilename is the sanitised file name of a part, "" when it has none.
