@@ -3386,7 +3386,7 @@ func (ts *tokenSeps) at(s string, i int) (bool, int) {
 	if c := s[i]; c < utf8.RuneSelf {
 		return ts.ascii[c/64]&(1<<(c%64)) != 0, 1
 	}
-	r, size := utf8.DecodeRuneInString(s[i:])
+	r, size := decodeRune(s, i)
 	if r < 1<<16 {
 		return ts.bmp()[r/64]&(1<<(r%64)) != 0, size
 	}

@@ -507,7 +507,13 @@ func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 	if isASCII(ft.s) {
 		return
 	}
-	for at, r := range ft.s {
+	for at, size := 0, 0; at < len(ft.s); at += size {
+		if ft.s[at] < utf8.RuneSelf {
+			size = 1
+			continue
+		}
+		var r rune
+		r, size = decodeRune(ft.s, at)
 		if !anywhereRune(r) {
 			continue
 		}
@@ -516,11 +522,11 @@ func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 			continue
 		}
 		for n, end := 1, at; n <= leadRunes && end < len(ft.s); n++ {
-			r2, size := utf8.DecodeRuneInString(ft.s[end:])
+			r2, size2 := decodeRune(ft.s, end)
 			if n == 2 && !ix.leadPairs.hasKey(runePairKey(r, r2)) {
 				break // no key of two runes or more opens with these two
 			}
-			end += size
+			end += size2
 			if lens&(1<<n) == 0 {
 				continue
 			}
@@ -694,7 +700,7 @@ func splitRune(s string, i int) (bool, int) {
 	if c := s[i]; c < utf8.RuneSelf {
 		return asciiWordBytes[c/64]&(1<<(c%64)) != 0, 1
 	}
-	r, size := utf8.DecodeRuneInString(s[i:])
+	r, size := decodeRune(s, i)
 	if r < 1<<16 {
 		return wordRunes()[r/64]&(1<<(r%64)) != 0, size
 	}
@@ -774,7 +780,7 @@ func foldText(s string) string {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := decodeRune(s, i)
 		f := foldRune(table, r)
 		if f == r && (r != utf8.RuneError || size > 1) {
 			i += size
@@ -888,4 +894,24 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// decodeRune is utf8.DecodeRuneInString(s[i:]) for s[i] above ASCII, with the two- and
+// three-byte sequences of the Latin, Cyrillic, Arabic and CJK scripts decoded inline:
+// the texts the suggestions read are mostly made of them, and utf8's own decoder is a
+// call per rune.
+func decodeRune(s string, i int) (rune, int) {
+	c := s[i]
+	switch {
+	case 0xC2 <= c && c <= 0xDF && i+1 < len(s):
+		if b := s[i+1]; b&0xC0 == 0x80 {
+			return rune(c&0x1F)<<6 | rune(b&0x3F), 2
+		}
+	case 0xE1 <= c && c <= 0xEF && c != 0xED && i+2 < len(s):
+		// E0 and ED have narrower second bytes (no overlong forms, no surrogates).
+		if b1, b2 := s[i+1], s[i+2]; b1&0xC0 == 0x80 && b2&0xC0 == 0x80 {
+			return rune(c&0x0F)<<12 | rune(b1&0x3F)<<6 | rune(b2&0x3F), 3
+		}
+	}
+	return utf8.DecodeRuneInString(s[i:])
 }
