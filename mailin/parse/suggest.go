@@ -1,7 +1,6 @@
 package parse
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"sort"
@@ -368,7 +367,8 @@ func (v *vocabulary) suggestWith(p *Parsed, fresh, lang string, model *suggestMo
 	lt.lines, lt.address, lt.subjects, lt.folds = lt.slab.lineMaps()
 	// No count of lt, nor of the subject and text, is read once the suggestion is made.
 	defer v.putSlab(lt.slab)
-	subject := foldText(stripReplyPrefixes(p.Subject))
+	stripped := stripReplyPrefixes(p.Subject) // the subject's reply prefixes, read once
+	subject := foldText(stripped)
 	// A forward with a few words of its own says what it is with the message it passes
 	// on.
 	forwarded := v.forwardedText(p, text, fresh, lt)
@@ -378,7 +378,14 @@ func (v *vocabulary) suggestWith(p *Parsed, fresh, lang string, model *suggestMo
 	}
 	// The salutation ("Dear organisers,") addresses the reader: it says nothing of
 	// what is asked.
-	body := foldText(v.dropSalutation(kindText))
+	unsaluted := v.dropSalutation(kindText)
+	body := foldText(unsaluted)
+	if _, ok := lt.folds[fresh]; !ok && kindText == fresh && strings.HasSuffix(fresh, unsaluted) {
+		// Folding works rune by rune, and the text without its salutation is the end of
+		// the new text: the new text folded, which the organisation and stakeholder guesses
+		// read, is its salutation folded and body.
+		lt.folds[fresh] = foldText(fresh[:len(fresh)-len(unsaluted)]) + body
+	}
 
 	kindSubject := subject
 	if _, ok := RefTag(p.Subject); ok {
@@ -391,7 +398,7 @@ func (v *vocabulary) suggestWith(p *Parsed, fresh, lang string, model *suggestMo
 	}
 	var lineReasons []string
 	s.ActionLines, lineReasons = v.actionLines(all)
-	s.Kind, s.Reasons = v.suggestKind(fs, fb, all, p, len(s.ActionLines))
+	s.Kind, s.Reasons = v.suggestKind(fs, fb, all, p, stripped, subject, len(s.ActionLines))
 	s.KindGuessed = kindGuessed(s.Kind, s.Reasons)
 
 	if n, t := v.prizeNotices.countIn(all); n > 0 {
@@ -502,7 +509,10 @@ func stripReplyPrefixesExceptForward(subject string) string {
 // request; proposing someone to moderate is a nomination. all is the subject (even
 // one of ours) and the text together; topics is how many action lines the text
 // speaks of.
-func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) (store.ContributionKind, []string) {
+//
+// stripped is p's subject without its reply prefixes (see stripReplyPrefixes), folded
+// that subject folded (see foldText), as suggestWith works them out.
+func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, stripped, folded string, topics int) (store.ContributionKind, []string) {
 	subject, body := fs.s, fb.s
 	attachments := 0
 	for _, a := range p.Attachments {
@@ -528,12 +538,12 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 			st = ""
 		}
 	}
-	subjectAsks := v.subjectAsks(p.Subject)
+	subjectAsks := v.strippedSubjectAsks(p.Subject, stripped)
 	// A message that asks only for a service of the desk (a visa letter, a hotel, an
 	// accreditation, a travel grant) or invites to another event is no inquiry on the
 	// consultation, whatever it asks.
 	inquiry := func(why string) (store.ContributionKind, []string) {
-		if ok, t := v.asksTheDesk(p.Subject, fs, fb); ok {
+		if ok, t := v.asksTheDesk(subjectAsks, fs, fb); ok {
 			return store.KindOther, []string{"kind other: no contribution: asks only the secretariat's desk (" +
 				quoteReason(t) + "), nothing on the consultation"}
 		}
@@ -612,7 +622,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		attachments == 0 && bodyRunes < 1200 && (submitted == 0 || deadline > 0 || trouble > 0) && offers == 0 {
 		if n, _ := v.holding.countIn(fs); n == 0 {
 			if n, _ := v.strongNotice.countIn(v.newFoldedTextIn(rest, fb.slab)); n == 0 {
-				return inquiry(fmt.Sprintf("kind inquiry: asks %d questions (%s)", questions, askReason))
+				return inquiry("kind inquiry: asks " + strconv.Itoa(questions) + " questions (" + askReason + ")")
 			}
 		}
 	}
@@ -646,7 +656,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	// thanks names what the reader gave, not a contribution, when nothing is attached,
 	// submitted, asked or asked to be held ("Thanks for the call - a 90-minute session
 	// with four speakers").
-	if t := v.thanks.openingOf(foldText(stripReplyPrefixes(p.Subject))); t != "" && submitted == 0 &&
+	if t := v.thanks.openingOf(folded); t != "" && submitted == 0 &&
 		attachments == 0 && short && !asks && hn == 0 && details == 0 {
 		return store.KindOther, []string{"kind other: no contribution: a message of thanks, subject says " + quoteReason(t)}
 	}
@@ -654,7 +664,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	// A short reply that thanks and names nothing of its own ("¡Muchísimas gracias por la
 	// información! Quedamos atentos.", "Confirmed … Thank you"): the subject's words are the
 	// earlier message's.
-	if stripReplyPrefixes(p.Subject) != p.Subject && attachments == 0 && bodyRunes < 400 && !asks {
+	if stripped != p.Subject && attachments == 0 && bodyRunes < 400 && !asks {
 		thanked, thanksTerm := v.thanks.countIn(fb)
 		named := 0
 		for _, k := range v.kinds {
@@ -698,7 +708,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 			ft := v.newFoldedTextIn(statements(body), fb.slab)
 			if n, _ := v.suggesting.countIn(ft); n == 0 {
 				if m, _ := v.strongNotice.countIn(ft); m == 0 {
-					return inquiry(fmt.Sprintf("kind inquiry: asks %d question(s) and proposes nothing", q))
+					return inquiry("kind inquiry: asks " + strconv.Itoa(q) + " question(s) and proposes nothing")
 				}
 			}
 		}
@@ -810,7 +820,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		notice += 3
 		noticeTerm = t
 	}
-	if t := v.newsSubjects.openingOf(foldText(stripReplyPrefixes(p.Subject))); t != "" {
+	if t := v.newsSubjects.openingOf(folded); t != "" {
 		// "Novedades de Nubeverde - diciembre": an issue of a mailing.
 		notice += 3
 		noticeTerm = t
@@ -867,11 +877,11 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 		// Innovation" in a signature). A workshop named once in a message that invites
 		// ("our congress, with workshops and roundtables") is the programme of the
 		// writer's own event.
-		return best, []string{fmt.Sprintf("kind %s: %s (score %d)", best, strings.Join(why[best], ", "), bestScore)}
+		return best, []string{"kind " + string(best) + ": " + strings.Join(why[best], ", ") + " (score " + strconv.Itoa(bestScore) + ")"}
 	case submitted > 0 && submitted >= notice:
 		return store.KindThematic, []string{"kind thematic: official submission without a kind named: subject says " + quoteReason(st)}
 	case notice > 0:
-		return store.KindOther, []string{fmt.Sprintf("kind other: no contribution: %s (score %d)", quoteReason(noticeTerm), notice)}
+		return store.KindOther, []string{"kind other: no contribution: " + quoteReason(noticeTerm) + " (score " + strconv.Itoa(notice) + ")"}
 	case submitted > 0 || attachments > 0 && !short:
 		why := "subject says " + quoteReason(st)
 		if submitted == 0 {
@@ -883,7 +893,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, topics int) 
 	case (topics > 0 || themes > 0) && (bodyRunes >= 200 || suggests > 0):
 		// "Proponemos que el Foro trate la innovación digital en las pymes (C6, C7)": a
 		// short text that proposes on the action lines is a theme too.
-		return store.KindThematic, []string{fmt.Sprintf("kind thematic: speaks of %d WSIS action line(s) without naming a kind", topics)}
+		return store.KindThematic, []string{"kind thematic: speaks of " + strconv.Itoa(topics) + " WSIS action line(s) without naming a kind"}
 	}
 	return store.KindOther, []string{kindNoneNamed}
 }
@@ -927,13 +937,13 @@ func (v *vocabulary) actionLines(ft foldedText) ([]string, []string) {
 	for i, list := range v.actionLineTerms {
 		if n, term := list.countIn(ft); n > 0 {
 			seen[i+1] = true
-			reasons = append(reasons, fmt.Sprintf("action line C%d: %s", i+1, quoteReason(term)))
+			reasons = append(reasons, "action line C"+strconv.Itoa(i+1)+": "+quoteReason(term))
 		}
 	}
 	for _, n := range namedActionLines(ft.s) {
 		if !seen[n] {
 			seen[n] = true
-			reasons = append(reasons, fmt.Sprintf("action line C%d: named", n))
+			reasons = append(reasons, "action line C"+strconv.Itoa(n)+": named")
 		}
 	}
 	for n := 1; n <= 11; n++ {
@@ -1374,6 +1384,8 @@ var (
 	networkOfResearch = []string{"academ", "académ", "research", "recherche", "investigación", "информационн", "operators", "university", "universit",
 		"nommage", "domain", "domaine", "dominio", "доменн", "registry", "registre", "registro", "exchange", "échange", "intercambio",
 		"standard", "normalisation", "normalización", "laborator", "institut"}
+	// foldedNetworkOfResearch are those words folded, once.
+	foldedNetworkOfResearch = foldAll(networkOfResearch)
 )
 
 // opensWithNetwork reports whether a name opens with a network's or an association's
@@ -1385,8 +1397,8 @@ func opensWithNetwork(part string) bool {
 	if !networkHeads[first] || strings.Count(f, " ") < 2 {
 		return false
 	}
-	for _, w := range networkOfResearch {
-		if strings.Contains(f, foldText(w)) {
+	for _, w := range foldedNetworkOfResearch {
+		if strings.Contains(f, w) {
 			return false
 		}
 	}
@@ -2357,9 +2369,29 @@ func isBracketed(line string) bool {
 // isWebAddress reports whether a line is a web address alone ("www.francophonie.org",
 // "https://example.org/about").
 func isWebAddress(line string) bool {
-	f := strings.ToLower(strings.TrimSpace(line))
-	return !strings.ContainsAny(f, " \t") && (strings.HasPrefix(f, "www.") || strings.HasPrefix(f, "http://") ||
-		strings.HasPrefix(f, "https://"))
+	// No rune above ASCII lowers to the letters of the prefixes: the line is read as it
+	// is, without lowering it.
+	f := strings.TrimSpace(line)
+	return !strings.ContainsAny(f, " \t") && (hasPrefixFold(f, "www.") || hasPrefixFold(f, "http://") ||
+		hasPrefixFold(f, "https://"))
+}
+
+// hasPrefixFold is strings.HasPrefix(strings.ToLower(s), prefix) for a prefix of
+// lower-case ASCII letters and punctuation that no rune above ASCII lowers to.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // cutField cuts a line "label: value" with a label of one to three words of letters

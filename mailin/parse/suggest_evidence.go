@@ -896,10 +896,15 @@ func (v *vocabulary) newEvidence() {
 // subjectAsks reports whether a subject is a question: a question mark (¿, ？, ؟ too)
 // or the word of a question before a colon ("Question: deadline", «Вопрос о сроках»).
 func (v *vocabulary) subjectAsks(subject string) bool {
+	return v.strippedSubjectAsks(subject, stripReplyPrefixes(subject))
+}
+
+// strippedSubjectAsks is subjectAsks(subject) given stripReplyPrefixes(subject).
+func (v *vocabulary) strippedSubjectAsks(subject, stripped string) bool {
 	if strings.ContainsAny(subject, "?¿？؟") {
 		return true
 	}
-	f := foldText(strings.TrimSpace(stripReplyPrefixes(subject)))
+	f := foldText(strings.TrimSpace(stripped))
 	for _, name := range consultationNames {
 		if strings.HasPrefix(f, name) {
 			// "Consulta abierta - aporte de …": the consultation's name, not a question.
@@ -1091,7 +1096,8 @@ func (v *vocabulary) questions(text string) (n int, rest string) {
 // Forum itself ("is the deadline 10 February?", "is there a session for
 // parliamentarians?"). A question naming the desk's matter is the desk's whatever else it
 // names ("the deadline for booth applications"); one on registering is neither's.
-func (v *vocabulary) asksTheDesk(subject string, fs, fb foldedText) (bool, string) {
+// subjectAsks is what subjectAsks says of the subject.
+func (v *vocabulary) asksTheDesk(subjectAsks bool, fs, fb foldedText) (bool, string) {
 	named := ""
 	for _, tl := range []termList{v.deskMatters, v.visaLetters, v.accreditation, v.inviting} {
 		if _, t := tl.countIn(fs); t != "" {
@@ -1107,7 +1113,7 @@ func (v *vocabulary) asksTheDesk(subject string, fs, fb foldedText) (bool, strin
 		return false, ""
 	}
 	qs := v.questionSentences(fb)
-	if v.subjectAsks(subject) {
+	if subjectAsks {
 		qs = append(qs, fs.s)
 	}
 	for _, q := range qs {
@@ -1636,6 +1642,18 @@ var stateForms = []string{"republic of", "kingdom of", "state of", "république 
 	"royaume du", "royaume de", "república de", "república del", "reino de", "республика", "королевство",
 	"الجمهورية", "جمهورية", "المملكة", "دولة"}
 
+// foldedStateForms are the stateForms folded (see foldText), once.
+var foldedStateForms = foldAll(stateForms)
+
+// foldAll returns the words folded (see foldText), in their order.
+func foldAll(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = foldText(w)
+	}
+	return out
+}
+
 // isStateName reports whether a short part is a state's formal name ("Republic of the
 // Philippines", «Республика Казахстан»): a state stands for its government as a whole.
 func isStateName(part string) bool {
@@ -1643,8 +1661,8 @@ func isStateName(part string) bool {
 	if len(strings.Fields(f)) > 6 {
 		return false
 	}
-	for _, sf := range stateForms {
-		if strings.HasPrefix(f, foldText(sf)) {
+	for _, sf := range foldedStateForms {
+		if strings.HasPrefix(f, sf) {
 			return true
 		}
 	}
@@ -1696,8 +1714,8 @@ func isPlaceLine(line string) bool {
 		return true
 	}
 	second := foldText(segs[1])
-	for _, sf := range stateForms {
-		if strings.HasPrefix(second, foldText(sf)) && len(first) <= 2 {
+	for _, sf := range foldedStateForms {
+		if strings.HasPrefix(second, sf) && len(first) <= 2 {
 			return true
 		}
 	}
@@ -2175,12 +2193,16 @@ func (v *vocabulary) isOfficeUnit(part string) bool {
 	return false
 }
 
+// founderWords are the words of a founder («المؤسس», folded) and, last, of a partner
+// («الشريك»).
+var founderWords = append(foldAll([]string{"المؤسس", "المؤسسة", "مؤسس", "مؤسسة"}), "الشريك", "الشريكة")
+
 // founderTitle reports whether a part is an Arabic title that opens with "founder"
 // («المؤسِّسة والرئيسة التنفيذية»): «المؤسسة» is then no institution.
 func (v *vocabulary) founderTitle(part string, lt lineTerms) bool {
 	words := strings.Fields(foldText(part))
-	founder := []string{foldText("المؤسس"), foldText("المؤسسة"), foldText("مؤسس"), foldText("مؤسسة")}
-	if len(words) < 2 || !isAnyOf(words[0], append(founder, "الشريك", "الشريكة")...) {
+	founder := founderWords[:4]
+	if len(words) < 2 || !isAnyOf(words[0], founderWords...) {
 		return false
 	}
 	rest, ok := strings.CutPrefix(words[1], "و")
@@ -2614,8 +2636,8 @@ func onBehalfOf(text string) string {
 			names = append(names, name)
 		}
 		switch {
-		case len(names) == 2 && !slices.ContainsFunc(stateForms, func(sf string) bool {
-			return strings.HasPrefix(foldText(names[1]), foldText(sf))
+		case len(names) == 2 && !slices.ContainsFunc(foldedStateForms, func(sf string) bool {
+			return strings.HasPrefix(foldText(names[1]), sf)
 		}):
 			return names[1]
 		case len(names) > 0:
