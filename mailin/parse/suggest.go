@@ -371,7 +371,10 @@ func (v *vocabulary) suggestWith(p *Parsed, fresh, lang string, model *suggestMo
 	subject := foldText(stripped)
 	// A forward with a few words of its own says what it is with the message it passes
 	// on.
-	forwarded := v.forwardedText(p, text, fresh, lt)
+	// The subject without its reply prefixes up to a forward's, read by the forward and
+	// the kind.
+	exceptForward := stripReplyPrefixesExceptForward(p.Subject)
+	forwarded := v.forwardedText(p, text, fresh, exceptForward, lt)
 	kindText := fresh
 	if forwarded != "" {
 		kindText = truncateBytes(fresh+"\n\n"+forwarded, maxSuggestSample)
@@ -398,7 +401,7 @@ func (v *vocabulary) suggestWith(p *Parsed, fresh, lang string, model *suggestMo
 	}
 	var lineReasons []string
 	s.ActionLines, lineReasons = v.actionLines(all)
-	s.Kind, s.Reasons = v.suggestKind(fs, fb, all, p, stripped, subject, len(s.ActionLines))
+	s.Kind, s.Reasons = v.suggestKind(fs, fb, all, p, stripped, exceptForward, subject, len(s.ActionLines))
 	s.KindGuessed = kindGuessed(s.Kind, s.Reasons)
 
 	if n, t := v.prizeNotices.countIn(all); n > 0 {
@@ -469,11 +472,13 @@ var forwardSubjectRE = regexp.MustCompile(`(?i)^\s*(fw|fwd|wg|tr|rv|enc|пере
 // forwardedText is the message a forward passes on, its lines unquoted, when the
 // sender's own words are few (at most 400 letters) and the subject or those words say
 // it is a forward; else "".
-func (v *vocabulary) forwardedText(p *Parsed, text, fresh string, lt lineTerms) string {
+//
+// exceptForward is stripReplyPrefixesExceptForward(p.Subject).
+func (v *vocabulary) forwardedText(p *Parsed, text, fresh, exceptForward string, lt lineTerms) string {
 	if len(fresh) > 400 && utf8.RuneCountInString(fresh) > 400 {
 		return ""
 	}
-	if !forwardSubjectRE.MatchString(stripReplyPrefixesExceptForward(p.Subject)) {
+	if !forwardSubjectRE.MatchString(exceptForward) {
 		if n, _ := v.forwarding.countIn(v.newFoldedTextOf(v.forwardingIndex, lt.fold(fresh), lt.slab)); n == 0 {
 			return ""
 		}
@@ -510,9 +515,10 @@ func stripReplyPrefixesExceptForward(subject string) string {
 // one of ours) and the text together; topics is how many action lines the text
 // speaks of.
 //
-// stripped is p's subject without its reply prefixes (see stripReplyPrefixes), folded
-// that subject folded (see foldText), as suggestWith works them out.
-func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, stripped, folded string, topics int) (store.ContributionKind, []string) {
+// stripped is p's subject without its reply prefixes (see stripReplyPrefixes),
+// exceptForward without those before a forward's (see stripReplyPrefixesExceptForward),
+// folded stripped folded (see foldText), as suggestWith works them out.
+func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, stripped, exceptForward, folded string, topics int) (store.ContributionKind, []string) {
 	subject, body := fs.s, fb.s
 	attachments := 0
 	for _, a := range p.Attachments {
@@ -567,7 +573,7 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, stripped, fo
 	// does one that names a letter for a visa over a text that asks nothing
 	// («邀请函申请（签证）» with the travellers' passports).
 	n, t := v.accreditation.countIn(fs)
-	reply := stripReplyPrefixesExceptForward(p.Subject) != p.Subject
+	reply := exceptForward != p.Subject
 	if n == 0 {
 		if m, vt := v.visaLetters.countIn(fs); m > 0 {
 			a, _ := v.asking.countIn(all)
@@ -1586,6 +1592,10 @@ func (v *vocabulary) isOrganisationLine(line string, lt lineTerms) bool {
 
 var displayNameOrgRE = regexp.MustCompile(`^(.+?)\s*(?:\||/|–|—| - |,|\()\s*(.+?)\)?$`)
 
+// displayNameOrgSeps holds a rune of each separator of displayNameOrgRE: a name with none
+// of them (most are a person's name alone) is not run through it.
+const displayNameOrgSeps = "|/–—-,("
+
 // organisation names the sender's organisation: the Organization header,
 // the organisation part of the display name, the part of a signature line with an
 // organisation word that is not a job title ("Policy Director, Digital Rights
@@ -1696,7 +1706,11 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		return shorten(org, 120)
 	}
 	name := strings.TrimSpace(p.From.Name)
-	if m := displayNameOrgRE.FindStringSubmatch(name); m != nil && v.isOfficeUnit(m[2]) {
+	var m []string
+	if strings.ContainsAny(name, displayNameOrgSeps) {
+		m = displayNameOrgRE.FindStringSubmatch(name)
+	}
+	if m != nil && v.isOfficeUnit(m[2]) {
 		// "Municipalidad de Rosario - Secretaría de Innovación": the office's
 		// organisation goes first; "Secrétariat - Direction de …" names offices only.
 		if !v.isOfficeUnit(m[1]) && v.isOrganisationLine(m[1], lt) {

@@ -2788,7 +2788,11 @@ func (v *vocabulary) lastSignatureName(sig []string, sender string, lt lineTerms
 	}
 	whole := strings.TrimSpace(sig[len(sig)-1])
 	line := whole
-	if m := trailingInitialsRE.FindStringSubmatch(line); m != nil && strings.HasPrefix(initials(m[1]), foldText(m[2])[:1]) {
+	var m []string
+	if strings.HasSuffix(line, ")") { // trailingInitialsRE matches no other line
+		m = trailingInitialsRE.FindStringSubmatch(line)
+	}
+	if m != nil && strings.HasPrefix(initials(m[1]), foldText(m[2])[:1]) {
 		// "Cámara Argentina de Internet (CABASE)": a name and its initials.
 		line = strings.TrimSpace(m[1])
 	}

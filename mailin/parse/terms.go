@@ -897,9 +897,8 @@ func isASCII(s string) bool {
 }
 
 // decodeRune is utf8.DecodeRuneInString(s[i:]) for s[i] above ASCII, with the two- and
-// three-byte sequences of the Latin, Cyrillic, Arabic and CJK scripts decoded inline:
-// the texts the suggestions read are mostly made of them, and utf8's own decoder is a
-// call per rune.
+// three-byte sequences of the Latin, Cyrillic, Arabic and CJK scripts decoded without
+// utf8's tables: the texts the suggestions read are mostly made of them.
 func decodeRune(s string, i int) (rune, int) {
 	c := s[i]
 	switch {
