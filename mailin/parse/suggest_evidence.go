@@ -3407,14 +3407,19 @@ var (
 	addressSeps = newTokenSeps(addressSep)
 )
 
-// at reports whether the rune at s[i] is a separator, and its length.
-func (ts *tokenSeps) at(s string, i int) (bool, int) {
-	if c := s[i]; c < utf8.RuneSelf {
-		return ts.ascii[c/64]&(1<<(c%64)) != 0, 1
-	}
+// bmpTable is a table of the Basic Multilingual Plane, read once per text: a caller
+// that reads many runes keeps it in a variable nil at first, for above to fill.
+type bmpTable = *[1 << 16 / 64]uint64
+
+// above reports whether the rune at s[i], above ASCII, is a separator, and its length;
+// *bmp is ts.bmp(), read the first time it is needed.
+func (ts *tokenSeps) above(s string, i int, bmp *bmpTable) (bool, int) {
 	r, size := decodeRune(s, i)
 	if r < 1<<16 {
-		return ts.bmp()[r/64]&(1<<(r%64)) != 0, size
+		if *bmp == nil {
+			*bmp = ts.bmp()
+		}
+		return (*bmp)[r/64]&(1<<(r%64)) != 0, size
 	}
 	return ts.other(r), size
 }
@@ -3423,6 +3428,7 @@ func (ts *tokenSeps) at(s string, i int) (bool, int) {
 func nextTokenIn(s *string, seps *tokenSeps) (string, bool) {
 	t := *s
 	start := 0
+	var bmp bmpTable
 	for start < len(t) {
 		if c := t[start]; c < utf8.RuneSelf {
 			if seps.ascii[c/64]&(1<<(c%64)) == 0 {
@@ -3431,7 +3437,7 @@ func nextTokenIn(s *string, seps *tokenSeps) (string, bool) {
 			start++
 			continue
 		}
-		is, size := seps.at(t, start)
+		is, size := seps.above(t, start, &bmp)
 		if !is {
 			break
 		}
@@ -3450,7 +3456,7 @@ func nextTokenIn(s *string, seps *tokenSeps) (string, bool) {
 			end++
 			continue
 		}
-		is, size := seps.at(t, end)
+		is, size := seps.above(t, end, &bmp)
 		if is {
 			*s = t[end:]
 			return t[start:end], true

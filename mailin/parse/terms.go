@@ -1,7 +1,10 @@
 package parse
 
 import (
+	"cmp"
 	"encoding/binary"
+	"math/bits"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -145,6 +148,71 @@ type termIndex struct {
 	// two runes or more: most pairs of a text start none, and need no look-up.
 	leadPairs leadSet
 	scanned   []*term
+	// words, prefixes and leads are byWord, byPrefix and byLead as count reads them:
+	// the words of a text are looked up by the bits of their wordKeys (see termTable),
+	// not hashed whole for a map.
+	words, prefixes, leads *termTable
+}
+
+// termTable is a map of strings to terms of a termIndex, read-only once made, looked up
+// by the wordKey of a string: a key's bit in keys says whether any key has that
+// wordKey, the bits set before it which of the runs of entries of one wordKey holds
+// those keys (most strings looked up are no key, and are refused by their bit).
+type termTable struct {
+	keys wordFilter
+	// before holds, for each word of keys, how many bits are set in the words before it.
+	before [len(wordFilter{})]uint32
+	// starts holds where the entries of the n-th wordKey set in keys start in entries,
+	// and, last, len(entries).
+	starts  []uint32
+	entries []termEntry
+}
+
+type termEntry struct {
+	key   string
+	terms []*term
+}
+
+// newTermTable makes the termTable of m, whose keys are not empty.
+func newTermTable(m map[string][]*term) *termTable {
+	tt := &termTable{}
+	entries := make([]termEntry, 0, len(m))
+	for k, terms := range m {
+		entries = append(entries, termEntry{k, terms})
+		tt.keys.add(k)
+	}
+	slices.SortFunc(entries, func(a, b termEntry) int {
+		return cmp.Or(cmp.Compare(wordKey(a.key), wordKey(b.key)), strings.Compare(a.key, b.key))
+	})
+	n := uint32(0)
+	for i, w := range tt.keys {
+		tt.before[i] = n
+		n += uint32(bits.OnesCount64(w))
+	}
+	for i, e := range entries {
+		if i == 0 || wordKey(e.key) != wordKey(entries[i-1].key) {
+			tt.starts = append(tt.starts, uint32(i))
+		}
+	}
+	tt.starts = append(tt.starts, uint32(len(entries)))
+	tt.entries = entries
+	return tt
+}
+
+// get is what the map the table was made of holds for w, not empty.
+func (tt *termTable) get(w string) []*term {
+	k := wordKey(w)
+	word, bit := tt.keys[k/64], uint64(1)<<(k%64)
+	if word&bit == 0 {
+		return nil
+	}
+	r := tt.before[k/64] + uint32(bits.OnesCount64(word&(bit-1)))
+	for _, e := range tt.entries[tt.starts[r]:tt.starts[r+1]] {
+		if e.key == w {
+			return e.terms
+		}
+	}
+	return nil
 }
 
 // runePairKey mixes two runes into 16 bits.
@@ -273,6 +341,7 @@ func newTermIndex(all []*term, n int) *termIndex {
 			}
 		}
 	}
+	ix.words, ix.prefixes, ix.leads = newTermTable(ix.byWord), newTermTable(ix.byPrefix), newTermTable(ix.byLead)
 	return ix
 }
 
@@ -455,18 +524,16 @@ func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 		}
 	}
 	for i, w := range ft.words {
-		if ix.wordKeys.has(w) {
-			// w is the first word of each term of byWord[w], or it with a plural ending:
-			// the words after it are left to match.
-			for _, t := range ix.byWord[w] {
-				if t.lead2 != 0 && (i+1 == len(ft.words) || ft.words[i+1][0] != t.lead2) {
-					continue // the next word cannot match the second
-				}
-				see(t, i, 1)
+		// w is the first word of each term of byWord[w], or it with a plural ending: the
+		// words after it are left to match.
+		for _, t := range ix.words.get(w) {
+			if t.lead2 != 0 && (i+1 == len(ft.words) || ft.words[i+1][0] != t.lead2) {
+				continue // the next word cannot match the second
 			}
+			see(t, i, 1)
 		}
 		if ix.prefixLen > 0 && len(w) >= ix.prefixLen && ix.prefixLeads.has(w) {
-			for _, t := range ix.byPrefix[w[:ix.prefixLen]] {
+			for _, t := range ix.prefixes.get(w[:ix.prefixLen]) {
 				see(t, i, 0)
 			}
 		}
@@ -530,7 +597,7 @@ func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 			if lens&(1<<n) == 0 {
 				continue
 			}
-			for _, t := range ix.byLead[ft.s[at:end]] {
+			for _, t := range ix.leads.get(ft.s[at:end]) {
 				anywhere(t, at)
 			}
 		}
@@ -671,12 +738,13 @@ func splitWords(s string) []string {
 // appendSplitWords appends the words of s (see splitWords) to words.
 func appendSplitWords(words []string, s string) []string {
 	start := -1
+	var letters bmpTable // wordRunes(), read at the first rune above ASCII
 	for i := 0; i < len(s); {
 		in, size := false, 1
 		if c := s[i]; c < utf8.RuneSelf {
 			in = asciiWordBytes[c/64]&(1<<(c%64)) != 0
 		} else {
-			in, size = splitRune(s, i)
+			in, size = splitRuneAbove(s, i, &letters)
 		}
 		if in {
 			if start < 0 {
@@ -700,9 +768,19 @@ func splitRune(s string, i int) (bool, int) {
 	if c := s[i]; c < utf8.RuneSelf {
 		return asciiWordBytes[c/64]&(1<<(c%64)) != 0, 1
 	}
+	var letters bmpTable
+	return splitRuneAbove(s, i, &letters)
+}
+
+// splitRuneAbove is splitRune for s[i] above ASCII; *letters is wordRunes(), read the
+// first time it is needed.
+func splitRuneAbove(s string, i int, letters *bmpTable) (bool, int) {
 	r, size := decodeRune(s, i)
 	if r < 1<<16 {
-		return wordRunes()[r/64]&(1<<(r%64)) != 0, size
+		if *letters == nil {
+			*letters = wordRunes()
+		}
+		return (*letters)[r/64]&(1<<(r%64)) != 0, size
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r), size
 }
