@@ -3430,11 +3430,23 @@ func nextTokenIn(s *string, seps *tokenSeps) (string, bool) {
 	start := 0
 	var bmp bmpTable
 	for start < len(t) {
-		if c := t[start]; c < utf8.RuneSelf {
+		c := t[start]
+		if c < utf8.RuneSelf {
 			if seps.ascii[c/64]&(1<<(c%64)) == 0 {
 				break
 			}
 			start++
+			continue
+		}
+		if r, ok := twoByteRune(t, start); ok {
+			// Latin with accents, Cyrillic, Arabic: read here, without a call.
+			if bmp == nil {
+				bmp = seps.bmp()
+			}
+			if bmp[r/64]&(1<<(r%64)) == 0 {
+				break
+			}
+			start += 2
 			continue
 		}
 		is, size := seps.above(t, start, &bmp)
@@ -3448,12 +3460,24 @@ func nextTokenIn(s *string, seps *tokenSeps) (string, bool) {
 		return "", false
 	}
 	for end := start; end < len(t); {
-		if c := t[end]; c < utf8.RuneSelf {
+		c := t[end]
+		if c < utf8.RuneSelf {
 			if seps.ascii[c/64]&(1<<(c%64)) != 0 {
 				*s = t[end:]
 				return t[start:end], true
 			}
 			end++
+			continue
+		}
+		if r, ok := twoByteRune(t, end); ok {
+			if bmp == nil {
+				bmp = seps.bmp()
+			}
+			if bmp[r/64]&(1<<(r%64)) != 0 {
+				*s = t[end:]
+				return t[start:end], true
+			}
+			end += 2
 			continue
 		}
 		is, size := seps.above(t, end, &bmp)

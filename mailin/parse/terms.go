@@ -580,7 +580,11 @@ func (ft *foldedText) count(ix *termIndex, found func(t *term, word, at int)) {
 			continue
 		}
 		var r rune
-		r, size = decodeRune(ft.s, at)
+		if r2, ok := twoByteRune(ft.s, at); ok {
+			r, size = rune(r2), 2
+		} else {
+			r, size = decodeRune(ft.s, at)
+		}
 		if !anywhereRune(r) {
 			continue
 		}
@@ -743,6 +747,11 @@ func appendSplitWords(words []string, s string) []string {
 		in, size := false, 1
 		if c := s[i]; c < utf8.RuneSelf {
 			in = asciiWordBytes[c/64]&(1<<(c%64)) != 0
+		} else if r, ok := twoByteRune(s, i); ok {
+			if letters == nil {
+				letters = wordRunes()
+			}
+			in, size = letters[r/64]&(1<<(r%64)) != 0, 2
 		} else {
 			in, size = splitRuneAbove(s, i, &letters)
 		}
@@ -858,7 +867,13 @@ func foldText(s string) string {
 			i++
 			continue
 		}
-		r, size := decodeRune(s, i)
+		var r rune
+		var size int
+		if r2, ok := twoByteRune(s, i); ok {
+			r, size = rune(r2), 2
+		} else {
+			r, size = decodeRune(s, i)
+		}
 		f := foldRune(table, r)
 		if f == r && (r != utf8.RuneError || size > 1) {
 			i += size
@@ -972,6 +987,16 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// twoByteRune is the rune of a valid two-byte sequence at s[i] (Latin with accents,
+// Greek, Cyrillic, Arabic), and whether there is one: small enough to be inlined in the
+// loops that read a text rune by rune.
+func twoByteRune(s string, i int) (uint, bool) {
+	if i+1 < len(s) && s[i]-0xC2 <= 0xDF-0xC2 && s[i+1]&0xC0 == 0x80 {
+		return uint(s[i]&0x1F)<<6 | uint(s[i+1]&0x3F), true
+	}
+	return 0, false
 }
 
 // decodeRune is utf8.DecodeRuneInString(s[i:]) for s[i] above ASCII, with the two- and
