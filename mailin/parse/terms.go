@@ -374,7 +374,17 @@ type foldedText struct {
 	lists  map[listKey][]idRun // the termSet's, once counts is not nil
 	memo   *lineMemo
 	slab   *countSlab // where counts come from, when not from the heap
+	// found holds the ids of the first nfound different terms found, in the order
+	// found; partial says that more were found. Most lines have a few terms: a long
+	// list is read for them by their ids rather than by its counts (see
+	// termList.countIn).
+	found   [maxFound]uint16
+	nfound  uint8
+	partial bool
 }
+
+// maxFound is how many different terms a foldedText keeps the ids of.
+const maxFound = 8
 
 // countSlab lends the counts and the words of the folded lines of one message from
 // large blocks, cleared and lent again for the next message once its suggestion is
@@ -624,7 +634,33 @@ func (ft *foldedText) add(ix *termIndex, t *term) {
 		}
 		ft.lists = ix.lists
 	}
+	if ft.counts[t.id] == 0 {
+		if ft.nfound < maxFound && t.id <= 0xFFFF {
+			ft.found[ft.nfound] = uint16(t.id)
+			ft.nfound++
+		} else {
+			ft.partial = true
+		}
+	}
 	ft.counts[t.id] = min(ft.counts[t.id]+1, maxTermCount)
+}
+
+// foundIn calls f with the position in its list and the count of each term found in ft
+// that a list (given by its runs, see termSet.lists) holds, in no particular order. It
+// reports false, calling nothing, when ft does not know the ids of all it found.
+func (ft *foldedText) foundIn(runs []idRun, f func(i int, n uint8)) bool {
+	if ft.partial {
+		return false
+	}
+	for _, id := range ft.found[:ft.nfound] {
+		for _, r := range runs {
+			if k := int32(id) - r.lo; k >= 0 && k < r.n {
+				f(int(r.at+k), ft.counts[id])
+				break
+			}
+		}
+	}
+	return true
 }
 
 // matchFrom reports whether the words of t, a term matched word by word, start at word
@@ -649,6 +685,15 @@ func (tl termList) countIn(ft foldedText) (int, string) {
 		return total, first
 	}
 	if runs := ft.runsOf(tl); runs != nil {
+		at := -1 // the position of first in tl
+		if ft.foundIn(runs, func(i int, n uint8) {
+			total += int(n)
+			if at < 0 || i < at {
+				at, first = i, tl[i].text
+			}
+		}) {
+			return total, first
+		}
 		forFound(ft.counts, runs, func(i int, n uint8) {
 			total += int(n)
 			if first == "" {
@@ -684,6 +729,15 @@ func (tl termList) distinctIn(ft foldedText) (int, string) {
 		return n, first
 	}
 	if runs := ft.runsOf(tl); runs != nil {
+		at := -1 // the position of first in tl
+		if ft.foundIn(runs, func(i int, _ uint8) {
+			n++
+			if at < 0 || i < at {
+				at, first = i, tl[i].text
+			}
+		}) {
+			return n, first
+		}
 		forFound(ft.counts, runs, func(i int, _ uint8) {
 			n++
 			if first == "" {
