@@ -297,9 +297,15 @@ func namedActionLines(folded string) []int {
 	var out []int
 	alnum := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
 	for i := 0; i < len(folded); {
-		r, size := utf8.DecodeRuneInString(folded[i:])
-		if r != 'c' && r != 'с' {
-			i += size
+		// "c" is one byte, "с" the two bytes D1 81: the text is read byte by byte for
+		// them, and a rune decoded only there. Neither byte is ever inside another rune.
+		size := 1
+		switch {
+		case folded[i] == 'c':
+		case folded[i] == 0xD1 && i+1 < len(folded) && folded[i+1] == 0x81:
+			size = 2
+		default:
+			i++
 			continue
 		}
 		if prev, _ := utf8.DecodeLastRuneInString(folded[:i]); i > 0 && alnum(prev) {

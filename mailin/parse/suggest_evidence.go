@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -3379,6 +3380,23 @@ type tokenSeps struct {
 	// first time a rune above ASCII is read.
 	bmp   func() *[1 << 16 / 64]uint64
 	other func(rune) bool
+	// bmpBits is bmp() once it has been read, for table.
+	bmpBits atomic.Pointer[[1 << 16 / 64]uint64]
+}
+
+// table is ts.bmp(), read without a call once worked out: nextTokenIn reads it for
+// every token above ASCII.
+func (ts *tokenSeps) table() bmpTable {
+	if t := ts.bmpBits.Load(); t != nil {
+		return t
+	}
+	return ts.loadTable()
+}
+
+func (ts *tokenSeps) loadTable() bmpTable {
+	t := ts.bmp()
+	ts.bmpBits.Store(t)
+	return t
 }
 
 // newTokenSeps is the set of runes for which sep is true.
@@ -3417,7 +3435,7 @@ func (ts *tokenSeps) above(s string, i int, bmp *bmpTable) (bool, int) {
 	r, size := decodeRune(s, i)
 	if r < 1<<16 {
 		if *bmp == nil {
-			*bmp = ts.bmp()
+			*bmp = ts.table()
 		}
 		return (*bmp)[r/64]&(1<<(r%64)) != 0, size
 	}
@@ -3441,7 +3459,7 @@ func nextTokenIn(s *string, seps *tokenSeps) (string, bool) {
 		if r, ok := twoByteRune(t, start); ok {
 			// Latin with accents, Cyrillic, Arabic: read here, without a call.
 			if bmp == nil {
-				bmp = seps.bmp()
+				bmp = seps.table()
 			}
 			if bmp[r/64]&(1<<(r%64)) == 0 {
 				break
@@ -3471,7 +3489,7 @@ func nextTokenIn(s *string, seps *tokenSeps) (string, bool) {
 		}
 		if r, ok := twoByteRune(t, end); ok {
 			if bmp == nil {
-				bmp = seps.bmp()
+				bmp = seps.table()
 			}
 			if bmp[r/64]&(1<<(r%64)) != 0 {
 				*s = t[end:]
