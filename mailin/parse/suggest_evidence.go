@@ -1502,11 +1502,12 @@ func (v *vocabulary) domainNames(domain string) []string {
 // opensWithOrganisation reports whether a line's first two words hold an organisation
 // word.
 func (v *vocabulary) opensWithOrganisation(line string, lt lineTerms) bool {
-	words := strings.Fields(line)
-	if len(words) > 2 {
-		words = words[:2]
+	// The first two words of strings.Fields, without cutting the whole line.
+	first, _ := nextTokenIn(&line, spaceSeps)
+	if second, _ := nextTokenIn(&line, spaceSeps); second != "" {
+		first += " " + second
 	}
-	return v.isOrganisationLine(strings.Join(words, " "), lt)
+	return v.isOrganisationLine(first, lt)
 }
 
 // isFoldedAddressLine reports whether a signature line is a postal address or a company's
@@ -1585,11 +1586,13 @@ var arabicHeads = map[string]string{
 
 // arabicHeadType is the stakeholder type of the noun an Arabic name opens with, or "".
 func arabicHeadType(part string) string {
-	part = strings.TrimSpace(part)
+	// The part's first byte once trimmed is its first byte after the spaces it opens
+	// with: the end of the part is trimmed only when that byte may open a noun.
+	part = strings.TrimLeftFunc(part, unicode.IsSpace)
 	if part == "" || !arabicHeadLeads[part[0]] {
 		return "" // no noun of arabicHeads opens with this byte
 	}
-	first, _, _ := strings.Cut(part, " ")
+	first, _, _ := strings.Cut(strings.TrimSpace(part), " ")
 	return arabicHeads[first]
 }
 
