@@ -357,7 +357,7 @@ func suggestSample(p *Parsed, fresh string) (text, sample string) {
 	if len(text) < len(p.Text) {
 		fresh, _ = splitQuoted(text)
 	}
-	if strings.TrimSpace(fresh) == "" {
+	if trimSpace(fresh) == "" {
 		fresh = text
 	}
 	return text, truncateBytes(fresh, maxSuggestSample)
@@ -458,7 +458,7 @@ func (v *vocabulary) suggestWith(p *Parsed, fresh, lang string, model *suggestMo
 	if s.Language == "" {
 		s.Language = DetectLanguage(fresh, p.Subject, p.Headers)
 	}
-	if s.Language == "" && strings.TrimSpace(fresh+p.Subject) != "" {
+	if s.Language == "" && trimSpace(fresh+p.Subject) != "" {
 		// A few words say nothing: the country of the sender's address may.
 		if s.Language = countryLanguage(emailDomain(p.From.Email)); s.Language != "" {
 			s.Reasons = append(s.Reasons, "language "+s.Language+": from the sender's country domain")
@@ -494,7 +494,7 @@ func (v *vocabulary) forwardedText(p *Parsed, text, fresh, exceptForward string,
 	for i, l := range lines {
 		lines[i] = strings.TrimLeft(l, "> ")
 	}
-	return truncateBytes(strings.TrimSpace(strings.Join(lines, "\n")), maxSuggestSample)
+	return truncateBytes(trimSpace(strings.Join(lines, "\n")), maxSuggestSample)
 }
 
 // stripReplyPrefixesExceptForward removes the reply prefixes ("Re:", "AW:") a subject
@@ -914,11 +914,11 @@ func (v *vocabulary) suggestKind(fs, fb, all foldedText, p *Parsed, stripped, ex
 // phrase standing alone or before a colon or a dash: "Out of office: …", «Réponse
 // automatique : Absence», not "Automatic reply systems in e-government".
 func opensSubject(subject, phrase string) bool {
-	rest, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(stripReplyPrefixes(subject))), strings.ToLower(phrase))
+	rest, ok := strings.CutPrefix(strings.ToLower(trimSpace(stripReplyPrefixes(subject))), strings.ToLower(phrase))
 	if !ok {
 		return false
 	}
-	rest = strings.TrimSpace(rest)
+	rest = trimSpace(rest)
 	r, _ := utf8.DecodeRuneInString(rest)
 	return rest == "" || strings.ContainsRune(":：-–—(（[|", r)
 }
@@ -1331,7 +1331,7 @@ func aloneDecides(score map[string]int, typ string) bool {
 func lineAbove(text, name string, n int) string {
 	above := ""
 	for line := range strings.SplitSeq(text, "\n") {
-		line = strings.TrimSpace(line)
+		line = trimSpace(line)
 		if line == "" {
 			continue
 		}
@@ -1367,7 +1367,7 @@ func storeChain(part string) bool {
 // 160 characters and no sentence ("… de la Información (Universidad de Salamanca)"):
 // two to six words, the first capitalised, or "".
 func hostInParentheses(line string) string {
-	line = strings.TrimSpace(line)
+	line = trimSpace(line)
 	if !strings.HasSuffix(line, ")") || len(line) > 320 || utf8.RuneCountInString(line) > 160 {
 		return ""
 	}
@@ -1375,7 +1375,7 @@ func hostInParentheses(line string) string {
 	if open <= 0 {
 		return ""
 	}
-	inner := strings.TrimSpace(line[open+1 : len(line)-1])
+	inner := trimSpace(line[open+1 : len(line)-1])
 	words := strings.Fields(inner)
 	if len(words) < 2 || len(words) > 6 || strings.ContainsAny(inner, "()") {
 		return ""
@@ -1404,7 +1404,7 @@ var (
 // word ("Red de Bibliotecas Populares de Chile"): its members' words (libraries,
 // companies, cities) do not say what it is.
 func opensWithNetwork(part string) bool {
-	f := foldText(strings.TrimSpace(part))
+	f := foldText(trimSpace(part))
 	first, _, _ := strings.Cut(f, " ")
 	if !networkHeads[first] || strings.Count(f, " ") < 2 {
 		return false
@@ -1426,7 +1426,7 @@ var continuationWords = wordSet(`to at of for in auprès de du des à ante en pa
 // continuesOrganisation reports whether a signature line, opening in lower case with a
 // preposition, ends the name of the organisation on the line above.
 func (v *vocabulary) continuesOrganisation(line, above string, lt lineTerms) bool {
-	line = strings.TrimSpace(line)
+	line = trimSpace(line)
 	r, _ := utf8.DecodeRuneInString(line)
 	if !unicode.IsLower(r) {
 		return false
@@ -1435,7 +1435,7 @@ func (v *vocabulary) continuesOrganisation(line, above string, lt lineTerms) boo
 	if !continuationWords[first] {
 		return false
 	}
-	above = strings.TrimSpace(above)
+	above = trimSpace(above)
 	return above != "" && !endsSentence(above) && utf8.RuneCountInString(above) <= 80 && v.isOrganisationLine(above, lt)
 }
 
@@ -1496,7 +1496,7 @@ func hasParentIn(domain string, set map[string]bool) bool {
 }
 
 func emailDomain(email string) string {
-	_, domain, ok := strings.Cut(strings.ToLower(strings.TrimSpace(email)), "@")
+	_, domain, ok := strings.Cut(strings.ToLower(trimSpace(email)), "@")
 	if !ok {
 		return ""
 	}
@@ -1575,7 +1575,7 @@ func (lt lineTerms) get(line string) foldedText {
 func (lt lineTerms) isAddressLine(line string) bool {
 	is, ok := lt.address[line]
 	if !ok {
-		trimmed := strings.TrimSpace(line)
+		trimmed := trimSpace(line)
 		is = isFoldedAddressLine(trimmed, lt.fold(trimmed))
 		if lt.address != nil {
 			lt.address[line] = is
@@ -1708,10 +1708,10 @@ func spelledOut(org, fresh string) string {
 }
 
 func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fresh string) string {
-	if org := strings.TrimSpace(p.Headers[hdrOrganization]); org != "" {
+	if org := trimSpace(p.Headers[hdrOrganization]); org != "" {
 		return shorten(org, 120)
 	}
-	name := strings.TrimSpace(p.From.Name)
+	name := trimSpace(p.From.Name)
 	var m []string
 	if strings.ContainsAny(name, displayNameOrgSeps) {
 		m = displayNameOrgRE.FindStringSubmatch(name)
@@ -1720,11 +1720,11 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 		// "Municipalidad de Rosario - Secretaría de Innovación": the office's
 		// organisation goes first; "Secrétariat - Direction de …" names offices only.
 		if !v.isOfficeUnit(m[1]) && v.isOrganisationLine(m[1], lt) {
-			return shorten(strings.TrimSpace(m[1]), 120)
+			return shorten(trimSpace(m[1]), 120)
 		}
 		name = ""
 	} else if m != nil && (v.isOrganisationLine(m[2], lt) || isAcronym(m[2])) {
-		return shorten(strings.TrimSpace(m[2]), 120)
+		return shorten(trimSpace(m[2]), 120)
 	}
 	if org := chineseUnitOwner(name); org != "" {
 		// "阿里云国际传播部": a department of the organisation its name opens with, as the
@@ -1791,7 +1791,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			// по развитию информационных технологий и коммуникаций Республики Узбекистан».
 			continue
 		}
-		if r, _ := utf8.DecodeRuneInString(line); unicode.IsLower(r) && strings.HasSuffix(strings.TrimSpace(line), ",") {
+		if r, _ := utf8.DecodeRuneInString(line); unicode.IsLower(r) && strings.HasSuffix(trimSpace(line), ",") {
 			// "systems used by public administrations - welfare eligibility, predictive
 			// policing,": the middle of a sentence wrapped over lines.
 			continue
@@ -1810,7 +1810,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 			continue
 		}
 		line = withoutRemark(line)
-		if sender := strings.TrimSpace(p.From.Name); len(sender) > 3 && strings.HasPrefix(line, sender) &&
+		if sender := trimSpace(p.From.Name); len(sender) > 3 && strings.HasPrefix(line, sender) &&
 			hasAnyPrefix(line[len(sender):], " —", " –", " -", ",", " |", "|") && !v.isOrganisationLine(sender, lt) {
 			// "Priya Raman — Rural Connect Trust": the sender's name before the organisation.
 			if rest := strings.TrimLeft(line[len(sender):], " ,;|-–—"); rest != "" && v.isOrganisationLine(rest, lt) {
@@ -1978,7 +1978,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 				// left out.
 				part = v.afterTitle(part, lt)
 			}
-			if bare := strings.TrimSpace(part); arabicHeads[bare] != "" || arabicHeads[strings.TrimPrefix(bare, "ال")] != "" {
+			if bare := trimSpace(part); arabicHeads[bare] != "" || arabicHeads[strings.TrimPrefix(bare, "ال")] != "" {
 				// «رئيس الجمعية»: "the association" alone names none.
 				continue
 			}
@@ -2009,7 +2009,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 	if fromDomain == "" && v.signsAsTeam(p.From.Name, sig) {
 		// "Solar Schools Nepal <solarschoolsnepal@gmail.com>" signing "Solar Schools Nepal
 		// team": the display name is the organisation's.
-		return shorten(strings.TrimSpace(p.From.Name), 120)
+		return shorten(trimSpace(p.From.Name), 120)
 	}
 	if fromDomain == "" && v.writesAsStudent(fresh, lt) {
 		// "Soy estudiante de comunicación…", «我是清华大学的研究生»: a student writes for
@@ -2077,7 +2077,7 @@ func (v *vocabulary) organisationNamed(p *Parsed, sig []string, lt lineTerms, fr
 // for; or "".
 func (v *vocabulary) signedAndNamed(sig []string, from Address, fresh string, lt lineTerms) string {
 	for i := len(sig) - 1; i >= 0; i-- {
-		line := strings.TrimSpace(sig[i])
+		line := trimSpace(sig[i])
 		if n := utf8.RuneCountInString(line); n < 4 || n > 60 || endsSentence(line) || !startsUpper(line) ||
 			strings.IndexFunc(line, unicode.IsDigit) >= 0 || lt.isAddressLine(line) || len(lineSegments(line)) > 1 {
 			continue // "El Alto - Bolivia": a place and its country
@@ -2236,7 +2236,7 @@ func isListItem(line string) bool {
 }
 
 func isAcronym(s string) bool {
-	s = strings.TrimSpace(s)
+	s = trimSpace(s)
 	if len(s) < 2 || len(s) > 12 {
 		return false
 	}
@@ -2319,7 +2319,7 @@ func (v *vocabulary) signatureLines(text, fresh string) []string {
 	for rest := fresh; len(last) < 8; {
 		i := strings.LastIndexByte(rest, '\n')
 		for _, l := range v.dropFields([]string{rest[i+1:]}) {
-			if l = strings.TrimSpace(l); l != "" && !isQuoteLine(l) {
+			if l = trimSpace(l); l != "" && !isQuoteLine(l) {
 				last = append(last, l)
 			}
 		}
@@ -2381,7 +2381,7 @@ var placeFields = map[string]bool{"country": true, "pays": true, "país": true, 
 
 // isBracketed reports whether a line is all in brackets: a remark, not a name.
 func isBracketed(line string) bool {
-	line = strings.TrimSpace(line)
+	line = trimSpace(line)
 	return (strings.HasPrefix(line, "(") && strings.HasSuffix(line, ")") ||
 		strings.HasPrefix(line, "（") && strings.HasSuffix(line, "）")) && !strings.ContainsAny(line[1:len(line)-1], "()（）")
 }
@@ -2391,7 +2391,7 @@ func isBracketed(line string) bool {
 func isWebAddress(line string) bool {
 	// No rune above ASCII lowers to the letters of the prefixes: the line is read as it
 	// is, without lowering it.
-	f := strings.TrimSpace(line)
+	f := trimSpace(line)
 	return !strings.ContainsAny(f, " \t") && (hasPrefixFold(f, "www.") || hasPrefixFold(f, "http://") ||
 		hasPrefixFold(f, "https://"))
 }
@@ -2417,7 +2417,7 @@ func hasPrefixFold(s, prefix string) bool {
 // cutField cuts a line "label: value" with a label of one to three words of letters
 // (dots and hyphens too) and a value after it.
 func cutField(line string) (label, value string, ok bool) {
-	line = strings.TrimSpace(line)
+	line = trimSpace(line)
 	i := strings.IndexByte(line, ':') // the first of ":" and "：", two fast searches
 	if j := strings.Index(line, "："); j >= 0 && (i < 0 || j < i) {
 		i = j
@@ -2425,9 +2425,9 @@ func cutField(line string) (label, value string, ok bool) {
 	if i <= 0 {
 		return "", "", false
 	}
-	label = strings.TrimSpace(line[:i])
+	label = trimSpace(line[:i])
 	_, size := utf8.DecodeRuneInString(line[i:])
-	value = strings.TrimSpace(line[i+size:])
+	value = trimSpace(line[i+size:])
 	if value == "" || strings.HasPrefix(value, "//") || !hasWords(label, 1) || hasWords(label, 4) || utf8.RuneCountInString(label) > 30 {
 		return "", "", false
 	}
@@ -2442,7 +2442,7 @@ func cutField(line string) (label, value string, ok bool) {
 func nonEmpty(lines []string, n int) []string {
 	var out []string
 	for _, l := range lines {
-		if l = strings.TrimSpace(l); l != "" && !isQuoteLine(l) {
+		if l = trimSpace(l); l != "" && !isQuoteLine(l) {
 			out = append(out, l)
 			if len(out) == n {
 				break
@@ -2483,25 +2483,25 @@ var divisionWords = wordSet(foldText(`direction directorate division department 
 
 // isDivision reports whether a name opens with a division's word.
 func isDivision(name string) bool {
-	first, _, _ := strings.Cut(foldText(strings.TrimSpace(name)), " ")
+	first, _, _ := strings.Cut(foldText(trimSpace(name)), " ")
 	return divisionWords[first]
 }
 
 // signsAsTeam reports whether a signature line is the display name with a team's word
 // before or after it ("Solar Schools Nepal team", "L'équipe de Kër Tech").
 func (v *vocabulary) signsAsTeam(name string, sig []string) bool {
-	fn := foldText(strings.TrimSpace(name))
+	fn := foldText(trimSpace(name))
 	if len(strings.Fields(fn)) < 2 {
 		return false
 	}
 	for _, line := range sig {
-		fl := foldText(strings.TrimSpace(line))
+		fl := foldText(trimSpace(line))
 		if fl == fn || !strings.Contains(fl, fn) {
 			continue
 		}
-		rest := strings.TrimSpace(strings.Replace(fl, fn, "", 1))
+		rest := trimSpace(strings.Replace(fl, fn, "", 1))
 		for _, t := range v.units {
-			if rest == t.folded || rest == strings.TrimSpace(t.folded+" de") || rest == t.folded+" of" {
+			if rest == t.folded || rest == trimSpace(t.folded+" de") || rest == t.folded+" of" {
 				return true
 			}
 		}

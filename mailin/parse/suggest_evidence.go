@@ -905,7 +905,7 @@ func (v *vocabulary) strippedSubjectAsks(subject, stripped string) bool {
 	if strings.ContainsAny(subject, "?¿？؟") {
 		return true
 	}
-	f := foldText(strings.TrimSpace(stripped))
+	f := foldText(trimSpace(stripped))
 	for _, name := range consultationNames {
 		if strings.HasPrefix(f, name) {
 			// "Consulta abierta - aporte de …": the consultation's name, not a question.
@@ -919,7 +919,7 @@ func (v *vocabulary) strippedSubjectAsks(subject, stripped string) bool {
 	// dash or colon names what the message is.
 	if i := strings.LastIndexAny(f, "-–—:："); i >= 0 {
 		_, n := utf8.DecodeRuneInString(f[i:])
-		return v.inquiry.openingOf(strings.TrimSpace(f[i+n:])) != ""
+		return v.inquiry.openingOf(trimSpace(f[i+n:])) != ""
 	}
 	return false
 }
@@ -1073,7 +1073,7 @@ func (v *vocabulary) questions(text string) (n int, rest string) {
 			}
 		}
 		if marks == 0 && isListItem(line) {
-			item := strings.TrimSpace(listItemRE.ReplaceAllString(line, ""))
+			item := trimSpace(listItemRE.ReplaceAllString(line, ""))
 			words := strings.Fields(item)
 			if v.interrogatives.openingOf(item) != "" || len(words) > 2 && isAnyOf(words[1], "ли", "ль") {
 				marks = 1
@@ -1245,11 +1245,11 @@ func (v *vocabulary) namesForumMatter(ft foldedText) bool {
 func (v *vocabulary) questionSentences(ft foldedText) []string {
 	var out []string
 	for line := range strings.SplitSeq(ft.s, "\n") {
-		if strings.TrimSpace(line) == "" {
+		if trimSpace(line) == "" {
 			continue
 		}
 		if isListItem(line) {
-			item := strings.TrimSpace(listItemRE.ReplaceAllString(line, ""))
+			item := trimSpace(listItemRE.ReplaceAllString(line, ""))
 			words := strings.Fields(item)
 			if v.interrogatives.openingOf(item) != "" || len(words) > 2 && isAnyOf(words[1], "ли", "ль") {
 				out = append(out, item)
@@ -1269,7 +1269,7 @@ func (v *vocabulary) questionSentences(ft foldedText) []string {
 			}
 			start = end
 		}
-		if s := line[start:]; strings.TrimSpace(s) != "" {
+		if s := line[start:]; trimSpace(s) != "" {
 			if n, _ := v.asking.countIn(v.newFoldedTextIn(s, ft.slab)); n > 0 {
 				out = append(out, s)
 			}
@@ -1349,7 +1349,7 @@ func hasImageExtension(name string) bool {
 func lineSegments(line string) []string {
 	if !mayHaveSegments(line) {
 		// One segment at most, as cutSegments makes it.
-		if g := strings.TrimSpace(strings.Trim(line, segmentTrim)); g != "" {
+		if g := trimSpace(strings.Trim(line, segmentTrim)); g != "" {
 			return []string{g}
 		}
 		return nil
@@ -1367,7 +1367,7 @@ func cutSegments(line string) []string {
 	// at " - ", and trimmed: empty ones are dropped.
 	var out []string
 	add := func(g string) {
-		if g = strings.TrimSpace(g); g != "" {
+		if g = trimSpace(g); g != "" {
 			out = append(out, g)
 		}
 	}
@@ -1557,7 +1557,7 @@ func isFoldedAddressLine(line, f string) bool {
 	}
 	if comma := strings.LastIndexByte(line, ','); comma >= 0 {
 		// "…, Coyoacán, 04510 CDMX", "…, 75007 Paris": a postcode and a town end it.
-		if last := strings.TrimSpace(line[comma+1:]); last != "" && '0' <= last[0] && last[0] <= '9' && postcodeRE.MatchString(last) {
+		if last := trimSpace(line[comma+1:]); last != "" && '0' <= last[0] && last[0] <= '9' && postcodeRE.MatchString(last) {
 			return true
 		}
 	}
@@ -1592,7 +1592,7 @@ func arabicHeadType(part string) string {
 	if part == "" || !arabicHeadLeads[part[0]] {
 		return "" // no noun of arabicHeads opens with this byte
 	}
-	first, _, _ := strings.Cut(strings.TrimSpace(part), " ")
+	first, _, _ := strings.Cut(trimSpace(part), " ")
 	return arabicHeads[first]
 }
 
@@ -1620,7 +1620,7 @@ func (v *vocabulary) isWholeGovernment(part string, lt lineTerms) bool {
 // Officer", «Управление делами …») or, in Chinese, ends with one
 // ("政府資訊科技總監辦公室", "通讯管理局"); else "".
 func (v *vocabulary) governmentOffice(line string) string {
-	line = strings.TrimSpace(line)
+	line = trimSpace(line)
 	if utf8.RuneCountInString(line) > 80 || endsSentence(line) {
 		return ""
 	}
@@ -1661,7 +1661,7 @@ func foldAll(words []string) []string {
 // isStateName reports whether a short part is a state's formal name ("Republic of the
 // Philippines", «Республика Казахстан»): a state stands for its government as a whole.
 func isStateName(part string) bool {
-	f := foldText(strings.TrimSpace(part))
+	f := foldText(trimSpace(part))
 	if len(strings.Fields(f)) > 6 {
 		return false
 	}
@@ -1737,15 +1737,28 @@ func mayHaveSegments(line string) bool {
 	if isASCII(line) {
 		return false
 	}
-	for _, sep := range []string{"，", "、", "،", "–", "—"} {
-		if strings.Contains(line, sep) {
+	// One pass for the separators above ASCII and the Chinese characters: a valid rune's
+	// bytes are found nowhere but at its start.
+	for i := 0; i < len(line); {
+		if line[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if r, ok := twoByteRune(line, i); ok {
+			if r == '،' {
+				return true
+			}
+			i += 2
+			continue
+		}
+		r, size := decodeRune(line, i)
+		switch {
+		case r == '，' || r == '、' || r == '–' || r == '—':
+			return true
+		case r >= 0x2E80 && unicode.Is(unicode.Han, r):
 			return true
 		}
-	}
-	for _, r := range line {
-		if r >= 0x2E80 && unicode.Is(unicode.Han, r) {
-			return true
-		}
+		i += size
 	}
 	return false
 }
@@ -1952,7 +1965,7 @@ func spelledAfter(text, acr string) string {
 		if end < 0 || end > 160 {
 			continue
 		}
-		name := strings.TrimSpace(inner[:end])
+		name := trimSpace(inner[:end])
 		if len(strings.Fields(name)) < 2 || !startsUpper(name) {
 			continue
 		}
@@ -2181,7 +2194,7 @@ func (v *vocabulary) extraStakeholderWords() map[string][]string {
 // it opens with an office word ("Dirección de …", «قسم التعاون الدولي») or, in
 // English, ends with one ("Corporate Services Directorate").
 func (v *vocabulary) isOfficeUnit(part string) bool {
-	f := foldText(strings.TrimSpace(part))
+	f := foldText(trimSpace(part))
 	words := strings.Fields(f)
 	if len(words) == 0 {
 		return false
@@ -2245,10 +2258,10 @@ func (v *vocabulary) dropUnit(s string) string {
 	for _, w := range []string{"de ", "del ", "of ", "d'"} {
 		rest = strings.TrimPrefix(rest, w)
 	}
-	if strings.TrimSpace(rest) == "" {
+	if trimSpace(rest) == "" {
 		return s
 	}
-	return strings.TrimSpace(rest)
+	return trimSpace(rest)
 }
 
 // dropSalutation drops the first line of a text when it is a salutation: a short line
@@ -2257,14 +2270,14 @@ func (v *vocabulary) dropUnit(s string) string {
 func (v *vocabulary) dropSalutation(text string) string {
 	trimmed := strings.TrimLeft(text, " \t\r\n")
 	line, rest, ok := strings.Cut(trimmed, "\n")
-	if !ok || strings.TrimSpace(rest) == "" || utf8.RuneCountInString(line) > 60 || strings.ContainsAny(line, "?？؟") {
+	if !ok || trimSpace(rest) == "" || utf8.RuneCountInString(line) > 60 || strings.ContainsAny(line, "?？؟") {
 		return text
 	}
 	// "你好，請問…": a greeting that runs into the message is kept.
-	if end, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(line)); !strings.ContainsRune(",:!،，：！", end) && utf8.RuneCountInString(line) > 25 {
+	if end, _ := utf8.DecodeLastRuneInString(trimSpace(line)); !strings.ContainsRune(",:!،，：！", end) && utf8.RuneCountInString(line) > 25 {
 		return text
 	}
-	folded := foldText(strings.TrimSpace(line))
+	folded := foldText(trimSpace(line))
 	for _, g := range v.greetings {
 		if !strings.HasPrefix(folded, g.folded) {
 			continue
@@ -2530,7 +2543,7 @@ func (v *vocabulary) sessionDetails(ft foldedText) (int, string) {
 	n, why := 0, []string{}
 	if m := findSessionLength(ft.s); m != "" {
 		n++
-		why = append(why, quoteReason(strings.TrimSpace(m)))
+		why = append(why, quoteReason(trimSpace(m)))
 	}
 	if c, t := v.speakers.countIn(ft); c > 0 {
 		n++
@@ -2700,8 +2713,8 @@ func (v *vocabulary) unwrap(text string) string {
 		if i == len(lines)-1 {
 			break
 		}
-		closed = closed || v.closings.openingOf(foldText(strings.TrimSpace(line))) != ""
-		next := strings.TrimSpace(lines[i+1])
+		closed = closed || v.closings.openingOf(foldText(trimSpace(line))) != ""
+		next := trimSpace(lines[i+1])
 		if !closed && utf8.RuneCountInString(line) >= 60 && !endsSentence(line) && next != "" && !isListItem(next) {
 			b.WriteByte(' ')
 		} else {
@@ -2790,7 +2803,7 @@ func (v *vocabulary) lastSignatureName(sig []string, sender string, lt lineTerms
 	if len(sig) < 2 {
 		return ""
 	}
-	whole := strings.TrimSpace(sig[len(sig)-1])
+	whole := trimSpace(sig[len(sig)-1])
 	line := whole
 	var m []string
 	if strings.HasSuffix(line, ")") { // trailingInitialsRE matches no other line
@@ -2798,7 +2811,7 @@ func (v *vocabulary) lastSignatureName(sig []string, sender string, lt lineTerms
 	}
 	if m != nil && strings.HasPrefix(initials(m[1]), foldText(m[2])[:1]) {
 		// "Cámara Argentina de Internet (CABASE)": a name and its initials.
-		line = strings.TrimSpace(m[1])
+		line = trimSpace(m[1])
 	}
 	n := utf8.RuneCountInString(line)
 	if n < 3 || n > 60 || endsSentence(line) || isListItem(line) || len(lineSegments(line)) != 1 ||
@@ -3445,6 +3458,33 @@ func (ts *tokenSeps) above(s string, i int, bmp *bmpTable) (bool, int) {
 	return ts.other(r), size
 }
 
+// trimSpace is strings.TrimSpace(s). strings.TrimSpace calls unicode.IsSpace through
+// strings.TrimFunc when a text opens or ends above ASCII (a line in Cyrillic, Arabic or
+// Chinese); most open and end with a letter, and are returned as they are once their
+// first and last runes are found to be no spaces.
+func trimSpace(s string) string {
+	if s == "" {
+		return s
+	}
+	first := rune(s[0])
+	if first >= utf8.RuneSelf {
+		first, _ = decodeRune(s, 0)
+	}
+	if last, _ := utf8.DecodeLastRuneInString(s); !isSpaceRune(first) && !isSpaceRune(last) {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
+// isSpaceRune is unicode.IsSpace(r): the Unicode White_Space runes, listed.
+func isSpaceRune(r rune) bool {
+	switch r {
+	case '\t', '\n', '\v', '\f', '\r', ' ', 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+		return true
+	}
+	return 0x2000 <= r && r <= 0x200A
+}
+
 // nextTokenIn is nextToken(s, seps.other).
 func nextTokenIn(s *string, seps *tokenSeps) (string, bool) {
 	t := *s
@@ -3538,7 +3578,7 @@ var chineseUnits = []string{"国际合作处", "國際合作處", "国际传播�
 // chineseUnitOwner is the organisation a Chinese name of a department opens with
 // ("阿里云" for "阿里云国际传播部"), or "".
 func chineseUnitOwner(name string) string {
-	name = strings.TrimSpace(name)
+	name = trimSpace(name)
 	if strings.IndexFunc(name, func(r rune) bool { return unicode.Is(unicode.Han, r) }) < 0 {
 		return ""
 	}
@@ -3859,7 +3899,7 @@ func fullerName(name string, sig []string) string {
 		return ""
 	}
 	for i := len(sig) - 1; i >= 0; i-- {
-		line := strings.TrimSpace(sig[i])
+		line := trimSpace(sig[i])
 		lw := strings.Fields(foldText(line))
 		if len(lw) > len(nw) && len(lw) <= 14 && !endsSentence(line) && lw[0] == nw[0] && lw[1] == nw[1] &&
 			!strings.EqualFold(trimName(line), name) { // "Youth IGF Kenya team" spells out nothing
@@ -4166,9 +4206,9 @@ func (v *vocabulary) withoutPlace(org string, lt lineTerms) string {
 	if cut <= 0 {
 		return org
 	}
-	head := strings.TrimSpace(org[:cut])
-	place := strings.TrimSpace(strings.TrimLeft(org[cut:], ",-–—، "))
-	place = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(place, "г."), "g."))
+	head := trimSpace(org[:cut])
+	place := trimSpace(strings.TrimLeft(org[cut:], ",-–—، "))
+	place = trimSpace(strings.TrimPrefix(strings.TrimPrefix(place, "г."), "g."))
 	words := strings.Fields(place)
 	if len(words) == 0 || len(words) > 2 || strings.IndexFunc(place, unicode.IsDigit) >= 0 || isAcronym(place) ||
 		legalForm(place) != "" || strings.ContainsAny(place, "()«»\"") {
@@ -4562,7 +4602,7 @@ func (v *vocabulary) companySigned(sig []string, lt lineTerms) string {
 			if j := strings.IndexAny(part, "(（"); j > 0 {
 				part = part[:j]
 			}
-			return trimName(strings.TrimSpace(part))
+			return trimName(trimSpace(part))
 		}
 	}
 	return ""
@@ -4713,7 +4753,7 @@ func mainScript(s string) byte {
 // سنابل للاتصالات بمساهمتها»), or the body written for; "" when none.
 func (v *vocabulary) nameInScript(fresh string, sig []string, script byte, lt lineTerms) string {
 	for i := len(sig) - 1; i >= 0; i-- {
-		line := strings.TrimSpace(sig[i])
+		line := trimSpace(sig[i])
 		if n := utf8.RuneCountInString(line); n > 60 || endsSentence(line) || holdsSentenceEnd(line) ||
 			strings.ContainsAny(line, "。；：「」") || isListItem(line) || strings.IndexFunc(line, unicode.IsDigit) >= 0 {
 			continue // a sentence of the text, not a line of the signature
@@ -4776,7 +4816,7 @@ var fromMarkers = []string{"desde ", "de parte de ", "en nombre de ", "from ", "
 // <nodosur.coop@gmail.com>" writing "Desde Nodo Sur, cooperativa de trabajo…"); "" when
 // it does not. A person's name in the display name is not written so.
 func displayNameInText(name, fresh string) string {
-	name = strings.Trim(strings.TrimSpace(name), `"'`)
+	name = strings.Trim(trimSpace(name), `"'`)
 	if utf8.RuneCountInString(name) < 4 || strings.Contains(name, "@") {
 		return ""
 	}
