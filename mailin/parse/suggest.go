@@ -501,7 +501,7 @@ func (v *vocabulary) forwardedText(p *Parsed, text, fresh, exceptForward string,
 // opens with, up to its first forward prefix.
 func stripReplyPrefixesExceptForward(subject string) string {
 	// Every prefix, of a forward or a reply, ends with a colon.
-	for strings.ContainsAny(subject, ":：") && !forwardSubjectRE.MatchString(subject) {
+	for strings.ContainsAny(subject, ":：") && mayOpenWithReplyPrefix(subject) && !forwardSubjectRE.MatchString(subject) {
 		loc := replyPrefixRE.FindStringIndex(subject)
 		if loc == nil {
 			return subject
@@ -2452,10 +2452,34 @@ func nonEmpty(lines []string, n int) []string {
 	return out
 }
 
+// replyPrefixLeads are the runes a prefix of replyPrefixRE may open with, in any case:
+// each first rune of its words with the runes (?i) matches it with (unicode.SimpleFold).
+var replyPrefixLeads = func() map[rune]bool {
+	leads := map[rune]bool{}
+	for _, r := range "rfawtsveо回答转轉رإ" {
+		for f := unicode.SimpleFold(r); ; f = unicode.SimpleFold(f) {
+			leads[f] = true
+			if f == r {
+				break
+			}
+		}
+	}
+	return leads
+}()
+
+// mayOpenWithReplyPrefix reports whether replyPrefixRE may match at the start of s: its
+// first rune after the spaces of \s opens one of its words. Most subjects ("Contribution
+// to the WSIS Forum: …", «Вклад в Форум: …») do not, and are not run through it.
+func mayOpenWithReplyPrefix(s string) bool {
+	s = strings.TrimLeft(s, "\t\n\f\r ") // \s in RE2
+	r, _ := utf8.DecodeRuneInString(s)
+	return replyPrefixLeads[r]
+}
+
 // stripReplyPrefixes removes "Re:", "Fwd:", "回复:"... from a subject.
 func stripReplyPrefixes(subject string) string {
 	for {
-		if !strings.ContainsAny(subject, ":：") {
+		if !strings.ContainsAny(subject, ":：") || !mayOpenWithReplyPrefix(subject) {
 			return subject // every prefix ends with a colon
 		}
 		loc := replyPrefixRE.FindStringIndex(subject)
