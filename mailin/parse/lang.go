@@ -185,17 +185,25 @@ func countScripts(s string) scriptCounts {
 		case 0x4E00 <= r && r <= 0x9FFF:
 			c.han++
 		case 0x2000 <= r && r <= 0x2070, 0x3000 <= r && r <= 0x3004, 0x3008 <= r && r <= 0x3020, 0xFF00 <= r && r <= 0xFF20:
-		case unicode.Is(unicode.Arabic, r):
-			c.arabic++
-		case unicode.Is(unicode.Han, r):
-			c.han++
-		case unicode.Is(unicode.Cyrillic, r):
-			c.cyrillic++
-		case unicode.Is(unicode.Latin, r):
-			c.latin++
+		default:
+			c.addByTable(r)
 		}
 	}
 	return c
+}
+
+// addByTable counts r in the script unicode's tables put it in, if it is one of the four.
+func (c *scriptCounts) addByTable(r rune) {
+	switch {
+	case unicode.Is(unicode.Arabic, r):
+		c.arabic++
+	case unicode.Is(unicode.Han, r):
+		c.han++
+	case unicode.Is(unicode.Cyrillic, r):
+		c.cyrillic++
+	case unicode.Is(unicode.Latin, r):
+		c.latin++
+	}
 }
 
 // detectLanguage returns the language of s, or "" and the Latin-script
