@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lib/pq"
 	"github.com/wsis/wsisbot/store"
 )
 
@@ -366,7 +365,7 @@ func TestIngestKeepsEveryRawByte(t *testing.T) {
 	tx := s.DB().MustBeginTx(ctx, nil)
 	defer tx.Rollback() //nolint:errcheck // a test's scratch table
 	tx.MustExecContext(ctx, `CREATE TEMP TABLE raw_scratch (n int, raw bytea)`)
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("raw_scratch", "n", "raw"))
+	stmt, err := tx.PrepareContext(ctx, `COPY raw_scratch (n, raw) FROM STDIN`)
 	if err != nil {
 		t.Fatal(err)
 	}
