@@ -469,7 +469,7 @@ func (s *Store) insertBlobs(ctx context.Context, tx *sqlx.Tx, m *Inbound) error 
 const largeContent = 8 << 20
 
 // writeRows writes rows into t: a few rows with one INSERT, more with COPY. COPY sends
-// bytea values as hex text, twice their size, for the server to decode; it still stores
+// bytea values as text for the server to decode (see copyBytea); it still stores
 // a batch's messages faster than INSERTs that carry them as they are (binary parameters,
 // see withBinaryParameters): the driver streams the rows while the server writes them,
 // where each INSERT is a round trip that one side waits through, and builds no
@@ -609,7 +609,9 @@ func copyRows(ctx context.Context, tx *sqlx.Tx, t table, withID bool, rows [][]a
 // bytea's hex format, twice its length, which it then escapes byte by byte, and the
 // server decodes it again. Bytes that are valid UTF-8 without NUL or backslash are also
 // bytea's escape format of themselves: most mail is 7-bit ASCII, so it travels as it is,
-// half the bytes to send and to decode. Anything else keeps the hex format.
+// half the bytes to encode and to send. The server parses the escape format more slowly
+// than hex, but over a backlog stored by serve its CPU was still lower this way (1.38–1.42
+// s against 1.51–1.89 s for 5,000 messages). Anything else keeps the hex format.
 func copyBytea(b []byte) any {
 	if bytes.IndexByte(b, '\\') >= 0 || bytes.IndexByte(b, 0) >= 0 || !utf8.Valid(b) {
 		return b

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
 	"net/mail"
@@ -718,34 +717,9 @@ type smallCopyReader struct{ r io.Reader }
 
 func (s smallCopyReader) Read(p []byte) (int, error) { return s.r.Read(p) }
 
-// WriteTo is io.Copy's loop (io.copyBuffer) with a 512-byte buffer.
-func (s smallCopyReader) WriteTo(w io.Writer) (written int64, err error) {
-	buf := make([]byte, 512)
-	for {
-		nr, er := s.r.Read(buf)
-		if nr > 0 {
-			nw, ew := w.Write(buf[:nr])
-			if nw < 0 || nr < nw {
-				nw = 0
-				if ew == nil {
-					ew = errors.New("invalid write result")
-				}
-			}
-			written += int64(nw)
-			if ew != nil {
-				return written, ew
-			}
-			if nr != nw {
-				return written, io.ErrShortWrite
-			}
-		}
-		if er != nil {
-			if er != io.EOF {
-				err = er
-			}
-			return written, err
-		}
-	}
+// WriteTo copies through a 512-byte buffer (or the reader's own WriteTo).
+func (s smallCopyReader) WriteTo(w io.Writer) (int64, error) {
+	return io.CopyBuffer(w, s.r, make([]byte, 512))
 }
 
 // charsetLabel is a charset parameter as decodeCharset reads it.
