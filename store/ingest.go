@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -290,7 +291,7 @@ type ingestRun struct {
 
 func (s *Store) ingestBatch(ctx context.Context, b IngestBatch, pol IngestPolicy, savepoints bool) ([]Ingested, error) {
 	out := make([]Ingested, 0, len(b.Messages))
-	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.withConnTx(ctx, func(tx *sqlx.Tx, conn *sql.Conn) error {
 		bc, err := s.prefetch(ctx, tx, b, pol)
 		if err != nil {
 			return fmt.Errorf("prefetch: %w", err)
@@ -303,7 +304,7 @@ func (s *Store) ingestBatch(ctx context.Context, b IngestBatch, pol IngestPolicy
 				}
 			}
 		}
-		w, err := s.newWriter(ctx, tx, !savepoints, candidates, len(b.Messages)-candidates)
+		w, err := s.newWriter(ctx, tx, conn, !savepoints, candidates, len(b.Messages)-candidates)
 		if err != nil {
 			return err
 		}

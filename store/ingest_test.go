@@ -362,24 +362,29 @@ func TestIngestKeepsEveryRawByte(t *testing.T) {
 	}
 	// The batch above would be stored again one message at a time if its COPY failed:
 	// COPY itself must take every value as it is sent.
-	tx := s.DB().MustBeginTx(ctx, nil)
-	defer tx.Rollback() //nolint:errcheck // a test's scratch table
-	tx.MustExecContext(ctx, `CREATE TEMP TABLE raw_scratch (n int, raw bytea)`)
-	stmt, err := tx.PrepareContext(ctx, `COPY raw_scratch (n, raw) FROM STDIN`)
+	conn, err := s.DB().Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, b := range bodies {
-		if _, err := stmt.ExecContext(ctx, int64(i), store.CopyBytea([]byte(b))); err != nil {
-			t.Fatalf("body %d: %v", i, err)
-		}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := stmt.ExecContext(ctx); err != nil {
+	defer tx.Rollback() //nolint:errcheck // a test's scratch table
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE raw_scratch (n int, raw bytea)`); err != nil {
+		t.Fatal(err)
+	}
+	var rows [][]any
+	for i, b := range bodies {
+		rows = append(rows, []any{int64(i), []byte(b)})
+	}
+	if err := store.CopyRows(ctx, conn, "raw_scratch", []string{"n", "raw"}, rows); err != nil {
 		t.Fatalf("copy: %v", err)
 	}
 	for i, b := range bodies {
 		var raw []byte
-		if err := tx.GetContext(ctx, &raw, `SELECT raw FROM raw_scratch WHERE n = $1`, i); err != nil || string(raw) != b {
+		if err := tx.QueryRowContext(ctx, `SELECT raw FROM raw_scratch WHERE n = $1`, i).Scan(&raw); err != nil || string(raw) != b {
 			t.Errorf("body %d: sent %q, COPY stored %q (%v)", i, b, raw, err)
 		}
 	}

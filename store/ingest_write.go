@@ -1,15 +1,14 @@
 package store
 
 import (
-	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -123,6 +122,7 @@ func optionalID(id int64) *int64 {
 // at once.
 type writer struct {
 	s       *Store
+	conn    *sql.Conn // the transaction's connection, for COPY (see writeRows)
 	batched bool
 
 	ids  []rowIDs // allocated ids for new contributions and their messages
@@ -159,10 +159,11 @@ type pendingRef struct {
 // times the message (see insertBlobs).
 const queueMaxRaw = 1 << 20
 
-// newWriter makes a writer; when batched it allocates ids for n new contributions, and
-// others is how many more messages the batch holds.
-func (s *Store) newWriter(ctx context.Context, tx *sqlx.Tx, batched bool, n, others int) (*writer, error) {
-	w := &writer{s: s, batched: batched, refs: map[int64]string{}, others: others}
+// newWriter makes a writer for tx, open on conn (see withConnTx); when batched it
+// allocates ids for n new contributions, and others is how many more messages the batch
+// holds.
+func (s *Store) newWriter(ctx context.Context, tx *sqlx.Tx, conn *sql.Conn, batched bool, n, others int) (*writer, error) {
+	w := &writer{s: s, conn: conn, batched: batched, refs: map[int64]string{}, others: others}
 	if n > 0 {
 		if err := w.alloc(ctx, tx, n); err != nil {
 			return nil, err
@@ -361,18 +362,18 @@ func (w *writer) flush(ctx context.Context, tx *sqlx.Tx) error {
 	if err := w.s.insertRows(ctx, tx, blobsTable, false, w.blobs, blobConflict); err != nil {
 		return err
 	}
-	if err := w.s.writeRows(ctx, tx, contributionsTable, true, w.contributions); err != nil {
+	if err := w.s.writeRows(ctx, tx, w.conn, contributionsTable, true, w.contributions); err != nil {
 		return err
 	}
-	// Messages with COPY too (see writeRows), their bytes as hex text.
-	if err := w.s.writeRows(ctx, tx, messagesTable, true, w.messages); err != nil {
+	// Messages with COPY too (see writeRows), their bytes as text (see appendCopyBytea).
+	if err := w.s.writeRows(ctx, tx, w.conn, messagesTable, true, w.messages); err != nil {
 		return err
 	}
 	for _, t := range []struct {
 		table table
 		rows  [][]any
 	}{{eventsTable, w.events}, {outboxTable, w.outbox}, {attachmentsTable, w.attachments}} {
-		if err := w.s.writeRows(ctx, tx, t.table, false, t.rows); err != nil {
+		if err := w.s.writeRows(ctx, tx, w.conn, t.table, false, t.rows); err != nil {
 			return err
 		}
 	}
@@ -410,7 +411,7 @@ func (s *Store) insertMessage(ctx context.Context, tx *sqlx.Tx, m *Inbound, cid 
 	for i, a := range m.Attachments {
 		atts[i] = attachmentValues(id, i, a)
 	}
-	return id, s.writeRows(ctx, tx, attachmentsTable, false, atts)
+	return id, s.insertRows(ctx, tx, attachmentsTable, false, atts, "")
 }
 
 // inboundRowNow is m's row as kind (why) in contribution cid (0: none), stored now and
@@ -468,18 +469,19 @@ func (s *Store) insertBlobs(ctx context.Context, tx *sqlx.Tx, m *Inbound) error 
 // returns memory to the system.
 const largeContent = 8 << 20
 
-// writeRows writes rows into t: a few rows with one INSERT, more with COPY. COPY sends
-// bytea values as text for the server to decode (see copyBytea); it still stores
+// writeRows writes rows into t: a few rows with one INSERT, more with COPY on conn, the
+// connection of tx (see copyRows). COPY sends bytea values as text for the server to
+// decode (see appendCopyBytea); it still stores
 // a batch's messages faster than INSERTs that carry them as they are (binary parameters,
 // see withBinaryParameters): the driver streams the rows while the server writes them,
 // where each INSERT is a round trip that one side waits through, and builds no
 // statement in a growing buffer. 5,000 messages (27 MB) in batches of 250 were stored
 // in 1.80–1.97 s instead of 2.09–2.49 s (BenchmarkIngestStages), for the same CPU.
-func (s *Store) writeRows(ctx context.Context, tx *sqlx.Tx, t table, withID bool, rows [][]any) error {
+func (s *Store) writeRows(ctx context.Context, tx *sqlx.Tx, conn *sql.Conn, t table, withID bool, rows [][]any) error {
 	if len(rows) <= copyFrom {
 		return s.insertRows(ctx, tx, t, withID, rows, "")
 	}
-	return copyRows(ctx, tx, t, withID, rows)
+	return copyRows(ctx, conn, t, withID, rows)
 }
 
 // copyFrom is the fewest rows writeRows sends with COPY, whose statement costs a few
@@ -573,50 +575,6 @@ func chunkRows(rows [][]any) int {
 		n++
 	}
 	return n
-}
-
-// copyRows writes rows into t with COPY. Its statement is not in namedQueries: lib/pq
-// starts a COPY in the transaction that prepares it, and only there.
-func copyRows(ctx context.Context, tx *sqlx.Tx, t table, withID bool, rows [][]any) error {
-	stmt, err := tx.PrepareContext(ctx, t.copySQL(withID))
-	if err != nil {
-		return fmt.Errorf("copy %s: %w", t.name, err)
-	}
-	var vals []any
-	for _, r := range rows {
-		vals = append(vals[:0], r...)
-		for i, v := range vals {
-			if b, ok := v.([]byte); ok {
-				vals[i] = copyBytea(b)
-			}
-		}
-		if _, err := stmt.ExecContext(ctx, vals...); err != nil {
-			stmt.Close()
-			return fmt.Errorf("copy %s: %w", t.name, err)
-		}
-	}
-	if _, err := stmt.ExecContext(ctx); err != nil {
-		stmt.Close()
-		return fmt.Errorf("copy %s: %w", t.name, err)
-	}
-	if err := stmt.Close(); err != nil {
-		return fmt.Errorf("copy %s: %w", t.name, err)
-	}
-	return nil
-}
-
-// copyBytea is a bytea value as COPY sends it best. The driver writes a []byte in
-// bytea's hex format, twice its length, which it then escapes byte by byte, and the
-// server decodes it again. Bytes that are valid UTF-8 without NUL or backslash are also
-// bytea's escape format of themselves: most mail is 7-bit ASCII, so it travels as it is,
-// half the bytes to encode and to send. The server parses the escape format more slowly
-// than hex, but over a backlog stored by serve its CPU was still lower this way (1.38–1.42
-// s against 1.51–1.89 s for 5,000 messages). Anything else keeps the hex format.
-func copyBytea(b []byte) any {
-	if bytes.IndexByte(b, '\\') >= 0 || bytes.IndexByte(b, 0) >= 0 || !utf8.Valid(b) {
-		return b
-	}
-	return string(b)
 }
 
 func mustJSON(v any) string {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,7 +52,7 @@ var ErrNotPromotable = errors.New("store: only a message sorted away can be made
 // contribution it named records that (ActionSenderSeparated) with its card's update.
 func (s *Store) PromoteMessage(ctx context.Context, messageID int64, user string, p Promotion) (Promoted, error) {
 	var out Promoted
-	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.withConnTx(ctx, func(tx *sqlx.Tx, conn *sql.Conn) error {
 		var row struct {
 			Direction      string          `db:"direction"`
 			Kind           MessageKind     `db:"kind"`
@@ -115,7 +116,7 @@ func (s *Store) PromoteMessage(ctx context.Context, messageID int64, user string
 		c := bc.decideContribution(m, s.clock.Now(), robotReason(row.Kind, row.KindReason, headers))
 		c.card = true // a person asked for it: the desk sees it, history or not
 		// The stored message becomes the first message of the new contribution.
-		w, err := s.newWriter(ctx, tx, false, 0, 0)
+		w, err := s.newWriter(ctx, tx, conn, false, 0, 0)
 		if err != nil {
 			return err
 		}

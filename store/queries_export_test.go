@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -29,5 +30,8 @@ func (s *Store) WaitWarm() { <-s.warmed }
 // PaceQueries are the statements prepared as the store opens.
 var PaceQueries = paceQueries
 
-// CopyBytea is copyBytea: a bytea value as COPY sends it.
-var CopyBytea = copyBytea
+// CopyRows is copyRows into the table name (columns): rows written with COPY on conn,
+// in the transaction open on it.
+func CopyRows(ctx context.Context, conn *sql.Conn, name string, columns []string, rows [][]any) error {
+	return copyRows(ctx, conn, table{name, columns}, false, rows)
+}

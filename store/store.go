@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -227,7 +228,39 @@ func (s *Store) withTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(tx); err != nil {
+	return runTx(tx, func() error { return fn(tx) })
+}
+
+// withConnTx is withTx on a connection taken from the pool for the transaction, which
+// fn is given too: the writer's COPY reaches the driver through it (see copyRows). Like
+// BeginTx, it tries another connection when the one it took turns out broken.
+func (s *Store) withConnTx(ctx context.Context, fn func(tx *sqlx.Tx, conn *sql.Conn) error) error {
+	for attempt := 0; ; attempt++ {
+		conn, err := s.db.Connx(ctx)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		tx, err := conn.BeginTxx(ctx, nil)
+		if err != nil {
+			conn.Close()
+			if errors.Is(err, driver.ErrBadConn) && attempt < badConnRetries {
+				continue
+			}
+			return fmt.Errorf("begin: %w", err)
+		}
+		err = runTx(tx, func() error { return fn(tx, conn.Conn) })
+		conn.Close()
+		return err
+	}
+}
+
+// badConnRetries is how many more connections withConnTx tries when the one it took
+// is broken, as database/sql does.
+const badConnRetries = 2
+
+// runTx runs fn in tx, rolling back when fn fails and checking the commit.
+func runTx(tx *sqlx.Tx, fn func() error) error {
+	if err := fn(); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
