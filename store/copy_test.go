@@ -11,6 +11,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/wsis/wsisbot/store"
+	"github.com/wsis/wsisbot/store/storetest"
 )
 
 // copyScratch opens a transaction on a connection of its own and makes two scratch
@@ -162,5 +163,46 @@ func TestCopyRowsRefusesAnUnknownValue(t *testing.T) {
 	err := store.CopyRows(context.Background(), conn, "by_copy", []string{"n", "t"}, [][]any{{int64(1), struct{ X int }{1}}})
 	if err == nil || !strings.Contains(err.Error(), "column 2") {
 		t.Fatalf("COPY of a struct: %v, want an error naming column 2", err)
+	}
+}
+
+// A batch stored after the server dropped every connection of the pool (a restart, an
+// administrator) takes a new one instead of failing on a dead one, as BeginTx would.
+func TestIngestAfterTheServerDroppedThePoolsConnections(t *testing.T) {
+	s, url := storetest.New(t, storetest.Options{Clock: store.NewOffsetClock(inConsultation)})
+	ingest(t, s, submissions(8, func(int, *store.Inbound) {})...)
+	// Six connections in the pool, idle, before the server drops them all.
+	ctx := context.Background()
+	var held []*sql.Conn
+	for range 6 {
+		c, err := s.DB().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.PingContext(ctx); err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, c)
+	}
+	for _, c := range held {
+		c.Close()
+	}
+	var pids []int
+	if err := s.DB().Select(&pids, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	var killed int
+	if err := admin.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM unnest($1::int[]) AS p(pid)`, pq.Array(pids)).Scan(&killed); err != nil || killed < 6 {
+		t.Fatalf("terminated %d of the pool's %d connections: %v", killed, len(pids), err)
+	}
+	// The batch's COPY and its INSERTs go through the connection it takes.
+	res := ingest(t, s, submissions(8, func(i int, m *store.Inbound) { m.FromEmail = fmt.Sprintf("after%d@gov.example", i) })...)
+	if len(res) != 8 || !res[0].NewContrib {
+		t.Fatalf("after the connections were dropped: %+v", res)
 	}
 }

@@ -103,7 +103,7 @@ func open(ctx context.Context, url string, clock Clock, phases *Phases) (*Store,
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
 	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(10)
+	db.SetMaxIdleConns(maxIdleConns)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
@@ -233,7 +233,9 @@ func (s *Store) withTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 
 // withConnTx is withTx on a connection taken from the pool for the transaction, which
 // fn is given too: the writer's COPY reaches the driver through it (see copyRows). Like
-// BeginTx, it tries another connection when the one it took turns out broken.
+// BeginTx, it tries another connection when the one it took turns out broken (the
+// driver says so, and the pool drops it): after a restart of the server, every idle
+// connection of the pool may be, and the last try is one more than the pool keeps.
 func (s *Store) withConnTx(ctx context.Context, fn func(tx *sqlx.Tx, conn *sql.Conn) error) error {
 	for attempt := 0; ; attempt++ {
 		conn, err := s.db.Connx(ctx)
@@ -242,8 +244,9 @@ func (s *Store) withConnTx(ctx context.Context, fn func(tx *sqlx.Tx, conn *sql.C
 		}
 		tx, err := conn.BeginTxx(ctx, nil)
 		if err != nil {
+			broken := errors.Is(err, driver.ErrBadConn) || !connValid(conn.Conn)
 			conn.Close()
-			if errors.Is(err, driver.ErrBadConn) && attempt < badConnRetries {
+			if broken && ctx.Err() == nil && attempt < badConnRetries {
 				continue
 			}
 			return fmt.Errorf("begin: %w", err)
@@ -254,9 +257,24 @@ func (s *Store) withConnTx(ctx context.Context, fn func(tx *sqlx.Tx, conn *sql.C
 	}
 }
 
-// badConnRetries is how many more connections withConnTx tries when the one it took
-// is broken, as database/sql does.
-const badConnRetries = 2
+// connValid reports whether the driver still holds conn good: lib/pq marks a connection
+// broken on a network error (a reset) without always saying ErrBadConn.
+func connValid(conn *sql.Conn) bool {
+	valid := false
+	_ = conn.Raw(func(dc any) error {
+		v, ok := dc.(driver.Validator)
+		valid = !ok || v.IsValid()
+		return nil
+	})
+	return valid
+}
+
+// maxIdleConns is how many idle connections the pool keeps; badConnRetries how many
+// more connections withConnTx tries when the one it took is broken.
+const (
+	maxIdleConns   = 10
+	badConnRetries = maxIdleConns
+)
 
 // runTx runs fn in tx, rolling back when fn fails and checking the commit.
 func runTx(tx *sqlx.Tx, fn func() error) error {
