@@ -166,15 +166,13 @@ func TestCopyRowsRefusesAnUnknownValue(t *testing.T) {
 	}
 }
 
-// A batch stored after the server dropped every connection of the pool (a restart, an
-// administrator) takes a new one instead of failing on a dead one, as BeginTx would.
-func TestIngestAfterTheServerDroppedThePoolsConnections(t *testing.T) {
-	s, url := storetest.New(t, storetest.Options{Clock: store.NewOffsetClock(inConsultation)})
-	ingest(t, s, submissions(8, func(int, *store.Inbound) {})...)
-	// Six connections in the pool, idle, before the server drops them all.
+// dropPoolConnections has the server terminate every connection of s's pool, n of them
+// at least, all idle, as a restart of the server would.
+func dropPoolConnections(t *testing.T, s *store.Store, url string, n int) {
+	t.Helper()
 	ctx := context.Background()
 	var held []*sql.Conn
-	for range 6 {
+	for range n {
 		c, err := s.DB().Conn(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -197,12 +195,25 @@ func TestIngestAfterTheServerDroppedThePoolsConnections(t *testing.T) {
 	}
 	defer admin.Close()
 	var killed int
-	if err := admin.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM unnest($1::int[]) AS p(pid)`, pq.Array(pids)).Scan(&killed); err != nil || killed < 6 {
-		t.Fatalf("terminated %d of the pool's %d connections: %v", killed, len(pids), err)
+	if err := admin.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM unnest($1::int[]) AS p(pid)`, pq.Array(pids)).Scan(&killed); err != nil || killed < n {
+		t.Fatalf("terminated %d of the pool's %d connections, want at least %d: %v", killed, len(pids), n, err)
 	}
+}
+
+// After the server dropped every connection of the pool (a restart, an administrator),
+// a batch and a desk's change each take a new connection instead of failing on a dead
+// one.
+func TestTransactionsAfterTheServerDroppedThePoolsConnections(t *testing.T) {
+	s, url := storetest.New(t, storetest.Options{Clock: store.NewOffsetClock(inConsultation)})
+	first := ingest(t, s, submissions(8, func(int, *store.Inbound) {})...)
+	dropPoolConnections(t, s, url, 6)
 	// The batch's COPY and its INSERTs go through the connection it takes.
 	res := ingest(t, s, submissions(8, func(i int, m *store.Inbound) { m.FromEmail = fmt.Sprintf("after%d@gov.example", i) })...)
 	if len(res) != 8 || !res[0].NewContrib {
-		t.Fatalf("after the connections were dropped: %+v", res)
+		t.Fatalf("a batch after the connections were dropped: %+v", res)
+	}
+	dropPoolConnections(t, s, url, 6)
+	if err := s.AddEvent(context.Background(), first[0].ContributionID, "slack:U1", "comment", map[string]string{"text": "still here"}); err != nil {
+		t.Fatalf("a desk's change after the connections were dropped: %v", err)
 	}
 }

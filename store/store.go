@@ -222,20 +222,17 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// withTx runs fn in a transaction, rolling back when fn fails and checking the commit.
+// withTx runs fn in a transaction, rolling back when fn fails and checking the commit
+// (see withConnTx).
 func (s *Store) withTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	return runTx(tx, func() error { return fn(tx) })
+	return s.withConnTx(ctx, func(tx *sqlx.Tx, _ *sql.Conn) error { return fn(tx) })
 }
 
-// withConnTx is withTx on a connection taken from the pool for the transaction, which
-// fn is given too: the writer's COPY reaches the driver through it (see copyRows). Like
-// BeginTx, it tries another connection when the one it took turns out broken (the
-// driver says so, and the pool drops it): after a restart of the server, every idle
-// connection of the pool may be, and the last try is one more than the pool keeps.
+// withConnTx runs fn in a transaction on a connection taken from the pool for it, which
+// fn is given too: the writer's COPY reaches the driver through it (see copyRows). It
+// tries another connection when the one it took turns out broken (the driver says so,
+// and the pool drops it): after a restart of the server, every idle connection of the
+// pool may be, and the last try is one more than the pool keeps.
 func (s *Store) withConnTx(ctx context.Context, fn func(tx *sqlx.Tx, conn *sql.Conn) error) error {
 	for attempt := 0; ; attempt++ {
 		conn, err := s.db.Connx(ctx)
