@@ -3,11 +3,13 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/wsis/wsisbot/store"
@@ -215,5 +217,47 @@ func TestTransactionsAfterTheServerDroppedThePoolsConnections(t *testing.T) {
 	dropPoolConnections(t, s, url, 6)
 	if err := s.AddEvent(context.Background(), first[0].ContributionID, "slack:U1", "comment", map[string]string{"text": "still here"}); err != nil {
 		t.Fatalf("a desk's change after the connections were dropped: %v", err)
+	}
+}
+
+// A transaction whose work panics is rolled back and gives its connection back to the
+// pool: more panics than the pool has connections leave it serving.
+func TestAPanicInATransactionGivesItsConnectionBack(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	s.WaitWarm()
+	before := s.DB().Stats().InUse
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 25 { // the pool has 20
+			func() {
+				defer func() {
+					if r := recover(); r == nil {
+						t.Errorf("transaction %d: no panic came through", i)
+					}
+				}()
+				_ = s.WithTx(ctx, func(tx *sqlx.Tx) error {
+					if _, err := tx.ExecContext(ctx, `SELECT 1`); err != nil {
+						return err
+					}
+					panic("a bug in the transaction's work")
+				})
+			}()
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the panicking transactions did not end within 30 s: a connection is stuck")
+	}
+	if inUse := s.DB().Stats().InUse; inUse > before {
+		t.Errorf("%d connections in use after the panics, %d before", inUse, before)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	// A transaction of its own (CaughtUp), not kept waiting for a connection.
+	if _, err := s.CaughtUp(ctx); err != nil && !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a transaction after the panics: %v", err)
 	}
 }

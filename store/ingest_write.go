@@ -471,11 +471,10 @@ const largeContent = 8 << 20
 
 // writeRows writes rows into t: a few rows with one INSERT, more with COPY on conn, the
 // connection of tx (see copyRows). COPY sends bytea values as text for the server to
-// decode (see appendCopyBytea); it still stores
-// a batch's messages faster than INSERTs that carry them as they are (binary parameters,
-// see withBinaryParameters): the driver streams the rows while the server writes them,
-// where each INSERT is a round trip that one side waits through, and builds no
-// statement in a growing buffer. 5,000 messages (27 MB) in batches of 250 were stored
+// decode (see appendCopyBytea); it still stores a batch's messages faster than INSERTs
+// that carry them as they are (binary parameters, see withBinaryParameters): the rows
+// stream while the server writes them, where each INSERT is a round trip that one side
+// waits through, and no statement is built in a growing buffer. 5,000 messages (27 MB) in batches of 250 were stored
 // in 1.80–1.97 s instead of 2.09–2.49 s (BenchmarkIngestStages), for the same CPU.
 func (s *Store) writeRows(ctx context.Context, tx *sqlx.Tx, conn *sql.Conn, t table, withID bool, rows [][]any) error {
 	if len(rows) <= copyFrom {

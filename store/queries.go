@@ -15,7 +15,7 @@ type namedQuery struct{ name, sql string }
 //
 // Not listed, because their text is not fixed or cannot be prepared: the writer's
 // multi-row inserts (ingest_write.go: insertRows builds one per row count, each prepared
-// when first used) and its COPY (copy.go: copyRows, the table's columns, rows sent as COPY data), and the
+// when first used) and its COPY (copy.go: copyRows, the table's columns), and the
 // savepoint statements of ingest.go (PostgreSQL prepares only SELECT, INSERT, UPDATE,
 // DELETE, MERGE and VALUES).
 func namedQueries() []namedQuery {

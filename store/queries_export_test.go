@@ -35,3 +35,8 @@ var PaceQueries = paceQueries
 func CopyRows(ctx context.Context, conn *sql.Conn, name string, columns []string, rows [][]any) error {
 	return copyRows(ctx, conn, table{name, columns}, false, rows)
 }
+
+// WithTx is withTx, for tests.
+func (s *Store) WithTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	return s.withTx(ctx, fn)
+}

@@ -235,23 +235,35 @@ func (s *Store) withTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 // pool may be, and the last try is one more than the pool keeps.
 func (s *Store) withConnTx(ctx context.Context, fn func(tx *sqlx.Tx, conn *sql.Conn) error) error {
 	for attempt := 0; ; attempt++ {
-		conn, err := s.db.Connx(ctx)
-		if err != nil {
-			return fmt.Errorf("begin: %w", err)
+		broken, err := s.connTx(ctx, fn)
+		if !broken || ctx.Err() != nil || attempt == badConnRetries {
+			return err
 		}
-		tx, err := conn.BeginTxx(ctx, nil)
-		if err != nil {
-			broken := errors.Is(err, driver.ErrBadConn) || !connValid(conn.Conn)
-			conn.Close()
-			if broken && ctx.Err() == nil && attempt < badConnRetries {
-				continue
-			}
-			return fmt.Errorf("begin: %w", err)
-		}
-		err = runTx(tx, func() error { return fn(tx, conn.Conn) })
-		conn.Close()
-		return err
 	}
+}
+
+// connTx is one try of withConnTx: broken says that the connection it took was broken
+// before the transaction began. A panic in fn rolls the transaction back and gives the
+// connection back to the pool before it goes on.
+func (s *Store) connTx(ctx context.Context, fn func(tx *sqlx.Tx, conn *sql.Conn) error) (broken bool, err error) {
+	conn, err := s.db.Connx(ctx)
+	if err != nil {
+		return false, fmt.Errorf("begin: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTxx(ctx, nil)
+	if err != nil {
+		return errors.Is(err, driver.ErrBadConn) || !connValid(conn.Conn), fmt.Errorf("begin: %w", err)
+	}
+	ended := false
+	defer func() {
+		if !ended {
+			_ = tx.Rollback()
+		}
+	}()
+	err = runTx(tx, func() error { return fn(tx, conn.Conn) })
+	ended = true
+	return false, err
 }
 
 // connValid reports whether the driver still holds conn good: lib/pq marks a connection
