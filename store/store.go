@@ -255,15 +255,15 @@ func (s *Store) connTx(ctx context.Context, fn func(tx *sqlx.Tx, conn *sql.Conn)
 	if err != nil {
 		return errors.Is(err, driver.ErrBadConn) || !connValid(conn.Conn), fmt.Errorf("begin: %w", err)
 	}
-	ended := false
-	defer func() {
-		if !ended {
-			_ = tx.Rollback()
-		}
-	}()
-	err = runTx(tx, func() error { return fn(tx, conn.Conn) })
-	ended = true
-	return false, err
+	// Rolls back when fn fails or panics; after the commit it does nothing.
+	defer func() { _ = tx.Rollback() }()
+	if err := fn(tx, conn.Conn); err != nil {
+		return false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("commit: %w", err)
+	}
+	return false, nil
 }
 
 // connValid reports whether the driver still holds conn good: lib/pq marks a connection
@@ -284,18 +284,6 @@ const (
 	maxIdleConns   = 10
 	badConnRetries = maxIdleConns
 )
-
-// runTx runs fn in tx, rolling back when fn fails and checking the commit.
-func runTx(tx *sqlx.Tx, fn func() error) error {
-	if err := fn(); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
-}
 
 // IsUniqueViolation reports whether err is PostgreSQL's unique_violation (23505).
 func IsUniqueViolation(err error) bool {
