@@ -3,14 +3,19 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -28,6 +33,8 @@ import (
 	"github.com/wsis/wsisbot/bot/slacktest"
 	"github.com/wsis/wsisbot/internal/imaptest"
 	"github.com/wsis/wsisbot/internal/smtptest"
+	"github.com/wsis/wsisbot/mailin"
+	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store/storetest"
 )
 
@@ -320,23 +327,90 @@ func benchBinary(b *testing.B) string {
 	return binPath
 }
 
+// serveEnv is serve's configuration in the benchmarks, on the database at dbURL.
+func (w *benchWorld) serveEnv(dbURL string) []string {
+	return []string{
+		"DATABASE_URL=" + dbURL, "WSISBOT_CLOCK=" + benchClock, "WSISBOT_HTTP_ADDR=127.0.0.1:0", "WSISBOT_LOG_LEVEL=info",
+		"WSISBOT_IMAP_ADDR=" + w.dovecot.Addr(), "WSISBOT_IMAP_TLS=none", "WSISBOT_IMAP_USER=" + w.dovecot.User(),
+		"WSISBOT_IMAP_PASSWORD=" + w.dovecot.Password(),
+		"WSISBOT_SMTP_ADDR=" + w.mail.Addr(), "WSISBOT_SMTP_TLS=none",
+		"SLACK_BOT_TOKEN=xoxb-bench", "SLACK_API_URL=" + w.slackURL, "WSISBOT_SLACK_CHANNEL=" + benchChannel,
+		"SLACK_SIGNING_SECRET=bench", "WSISBOT_DIGEST_HOUR=-1",
+		// Every contribution is acknowledged, as after raising the hourly budget to catch
+		// up on a backlog: the benchmarks measure how fast acknowledgements go out.
+		"WSISBOT_ACK_HOURLY_LIMIT=0",
+	}
+}
+
+// intakeAlone stores the INBOX's n messages into a database of its own with the intake
+// alone: the poller serve builds from the same configuration (its policy, clock and
+// mailbox, the suggestion tables warmed and the collector's target as serve sets them),
+// run in this process with no desk, no mail worker and no HTTP server beside it. It
+// returns the time from the poller's start to the last message stored: what serve's
+// sync is compared with to tell whether the desk starves the intake.
+func (w *benchWorld) intakeAlone(n int) time.Duration {
+	b := w.b
+	b.Helper()
+	env := map[string]string{}
+	for _, kv := range w.serveEnv(storetest.NewURL(b)) {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	cfg, err := loadConfig("", func(k string) string { return env[k] })
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, clock, err := openStore(ctx, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	pol, err := cfg.ingestPolicy(true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	mb := cfg.allMailboxes()[0]
+	p := mailin.NewPoller(mb.IMAP, st, pol, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		mailin.WithClock(clock), mailin.WithMailbox(mb.Name, mb.Kind))
+	parse.Warm()
+	defer debug.SetGCPercent(debug.SetGCPercent(defaultGOGC))
+	runtime.GC()
+
+	errc := make(chan error, 1)
+	began := time.Now()
+	go func() { errc <- p.Run(ctx) }()
+	deadline := began.Add(5 * time.Minute)
+	var stored int
+	for stored < n {
+		if err := st.DB().Get(&stored, `SELECT coalesce(sum(last_uid), 0) FROM sync_state`); err != nil {
+			b.Fatal(err)
+		}
+		select {
+		case err := <-errc:
+			b.Fatalf("intake alone: the poller stopped (%v) with %d of %d stored", err, stored, n)
+		default:
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("intake alone: %d of %d stored after 5 minutes: %+v", stored, n, p.Status())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	took := time.Since(began)
+	cancel()
+	if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
+		b.Fatal(err)
+	}
+	return took
+}
+
 // startServe starts serve; it is killed when the benchmark ends if still running.
 func (w *benchWorld) startServe(env ...string) *serveProc {
 	w.b.Helper()
 	p := &serveProc{exited: make(chan struct{})}
 	p.cmd = exec.Command(benchBinary(w.b), "serve")
-	p.cmd.Env = append(os.Environ(),
-		"DATABASE_URL="+w.dbURL, "WSISBOT_CLOCK="+benchClock, "WSISBOT_HTTP_ADDR=127.0.0.1:0", "WSISBOT_LOG_LEVEL=info",
-		"WSISBOT_IMAP_ADDR="+w.dovecot.Addr(), "WSISBOT_IMAP_TLS=none", "WSISBOT_IMAP_USER="+w.dovecot.User(),
-		"WSISBOT_IMAP_PASSWORD="+w.dovecot.Password(),
-		"WSISBOT_SMTP_ADDR="+w.mail.Addr(), "WSISBOT_SMTP_TLS=none",
-		"SLACK_BOT_TOKEN=xoxb-bench", "SLACK_API_URL="+w.slackURL, "WSISBOT_SLACK_CHANNEL="+benchChannel,
-		"SLACK_SIGNING_SECRET=bench", "WSISBOT_DIGEST_HOUR=-1",
-		// Every contribution is acknowledged, as after raising the hourly budget to catch
-		// up on a backlog: the benchmarks measure how fast acknowledgements go out.
-		"WSISBOT_ACK_HOURLY_LIMIT=0",
-	)
-	p.cmd.Env = append(p.cmd.Env, env...)
+	p.cmd.Env = append(append(os.Environ(), w.serveEnv(w.dbURL)...), env...)
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
 		w.b.Fatal(err)
@@ -465,7 +539,10 @@ func floor(b *testing.B, d *imaptest.Dovecot, n int) time.Duration {
 // hand every acknowledgement to SMTP and to post every card; beside it, the floor of the
 // same run. Storing starts with serve itself: connected-s is the part of stored-s before
 // its IMAP session was open (start-up, the database, the intake's lock, the login), and
-// sync-x-floor the rest against the floor. Without limits the stand-in answers at once
+// sync-x-floor the rest against the floor. alone-s is the same backlog stored by the
+// intake alone, in this process and into a database of its own (intakeAlone), and
+// sync-x-alone serve's sync against it: above 1, the rest of serve slows the intake.
+// Without limits the stand-in answers at once
 // (5,000 messages): serve still keeps to Slack's pace ("unlimited"), or only honours
 // Retry-After ("unpaced", WSISBOT_SLACK_PACE=retry-after, which serve allows only
 // towards a stand-in); with Slack's limits a card takes about a second, so that variant
@@ -500,6 +577,7 @@ func benchServeBacklog(b *testing.B, n int, limited bool, serveEnv ...string) {
 	// second fetch is the floor's.
 	imaptest.FetchAll(b, d)
 	fl := floor(b, d, n)
+	alone := w.intakeAlone(n)
 	b.Logf("backlog: %d messages (%d genuine contributions), %.1f MB", n, genuine, float64(size)/1e6)
 
 	b.StartTimer()
@@ -550,7 +628,9 @@ func benchServeBacklog(b *testing.B, n int, limited bool, serveEnv ...string) {
 	if connected := p.connectedAt(); connected > 0 {
 		b.ReportMetric(connected.Seconds(), "connected-s")
 		b.ReportMetric((storedAt-connected).Seconds()/fl.Seconds(), "sync-x-floor")
+		b.ReportMetric((storedAt-connected).Seconds()/alone.Seconds(), "sync-x-alone")
 	}
+	b.ReportMetric(alone.Seconds(), "alone-s")
 	b.ReportMetric(acksAt.Seconds(), "acks-s")
 	if cardsAt > 0 {
 		b.ReportMetric(cardsAt.Seconds(), "cards-s")
