@@ -20,7 +20,7 @@ import (
 	"github.com/wsis/wsisbot/store/storetest"
 )
 
-func testConfig(t *testing.T, env map[string]string) *Config {
+func testConfig(t testing.TB, env map[string]string) *Config {
 	t.Helper()
 	cfg, err := loadConfig("", func(k string) string { return env[k] })
 	if err != nil {

@@ -33,7 +33,6 @@ import (
 	"github.com/wsis/wsisbot/bot/slacktest"
 	"github.com/wsis/wsisbot/internal/imaptest"
 	"github.com/wsis/wsisbot/internal/smtptest"
-	"github.com/wsis/wsisbot/mailin"
 	"github.com/wsis/wsisbot/mailin/parse"
 	"github.com/wsis/wsisbot/store/storetest"
 )
@@ -348,11 +347,11 @@ func (w *benchWorld) serveEnv(dbURL string) []string {
 }
 
 // intakeAlone stores the INBOX's n messages into a database of its own with the intake
-// alone: the poller serve builds from the same configuration (its policy, clock and
-// mailbox, the suggestion tables warmed and the collector's target as serve sets them),
-// run in this process with no desk, no mail worker and no HTTP server beside it. It
-// returns the time from the poller's start to the last message stored: what serve's
-// sync is compared with to tell whether the desk starves the intake.
+// alone: the poller serve builds (openApp, from serve's configuration), with the
+// suggestion tables warmed and the collector's target as serve sets them, run in this
+// process with no desk, no mail worker and no HTTP server beside it. It returns the time
+// from the poller's start to the last message stored: what serve's sync is compared with
+// to tell whether the desk starves the intake.
 func (w *benchWorld) intakeAlone(n int) time.Duration {
 	b := w.b
 	b.Helper()
@@ -361,24 +360,14 @@ func (w *benchWorld) intakeAlone(n int) time.Duration {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v
 	}
-	cfg, err := loadConfig("", func(k string) string { return env[k] })
-	if err != nil {
-		b.Fatal(err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, clock, err := openStore(ctx, cfg)
+	a, err := openApp(ctx, testConfig(b, env), slog.New(slog.NewTextHandler(io.Discard, nil)), appOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer st.Close()
-	pol, err := cfg.ingestPolicy(true)
-	if err != nil {
-		b.Fatal(err)
-	}
-	mb := cfg.allMailboxes()[0]
-	p := mailin.NewPoller(mb.IMAP, st, pol, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		mailin.WithClock(clock), mailin.WithMailbox(mb.Name, mb.Kind))
+	defer a.st.Close()
+	p, st := a.poller, a.st
 	parse.Warm()
 	defer debug.SetGCPercent(debug.SetGCPercent(defaultGOGC))
 	runtime.GC()
